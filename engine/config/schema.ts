@@ -1,0 +1,132 @@
+/**
+ * The console's configuration: one schema, documented field by field.
+ * `ConsoleConfigInput` is what a user may write (all optional); `ConsoleConfig` is the result
+ * with defaults applied. Secrets (keys, passwords) never live here: see chain/wallet.ts.
+ *
+ * Imports zod only.
+ */
+import { z } from 'zod'
+
+const port = z.number().int().min(0).max(65535)
+
+export const computeEnvironmentSchema = z.object({
+  /** Stable id shown to consumers (`computeEnvironments[].id`). */
+  id: z.string().min(1).max(128).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash, underscore'),
+  description: z.string().default(''),
+  /** Totals for the environment; a job's request is checked against `max`. */
+  cpu: z.object({ total: z.number().positive(), max: z.number().positive(), min: z.number().min(0) }),
+  ramGb: z.object({ total: z.number().positive(), max: z.number().positive(), min: z.number().min(0) }),
+  diskGb: z.object({ total: z.number().positive(), max: z.number().positive(), min: z.number().min(0) }),
+  gpu: z.object({ total: z.number().min(0), max: z.number().min(0), min: z.number().min(0) }).optional(),
+  minJobDurationSec: z.number().int().min(1).default(60),
+  maxJobDurationSec: z.number().int().min(1).default(3600),
+  /** Concurrent jobs; more wait in the queue with status 1. */
+  maxJobs: z.number().int().min(1).default(2),
+  /** How long a job may wait in the queue before it expires (status 2). 0 = forever. */
+  queueMaxWaitTimeSec: z.number().int().min(0).default(0),
+  storageExpirySec: z.number().int().min(0).default(604800),
+  allowNetwork: z.boolean().default(false),
+  /** Consumers allowed to use this environment; empty = everyone. Lowercase addresses. */
+  accessAddresses: z.array(z.string()).default([]),
+  /** Per chain id, per fee token: price per unit per minute (provider-api.md §5). Empty = no paid tier. */
+  fees: z
+    .record(
+      z.string(),
+      z.array(
+        z.object({
+          feeToken: z.string(),
+          prices: z.array(z.object({ id: z.string(), price: z.number().min(0) })),
+        }),
+      ),
+    )
+    .default({}),
+  /** Present = a free tier is offered. */
+  free: z
+    .object({
+      maxJobDurationSec: z.number().int().min(1).default(60),
+      maxJobs: z.number().int().min(1).default(1),
+      /** Concurrent free jobs per consumer. */
+      maxJobsPerConsumer: z.number().int().min(1).default(1),
+      cpu: z.number().positive().default(1),
+      ramGb: z.number().positive().default(1),
+      diskGb: z.number().positive().default(1),
+      accessAddresses: z.array(z.string()).default([]),
+    })
+    .optional(),
+  /** Kubernetes: schedule on matching nodes (GPU pools). */
+  nodeSelector: z.record(z.string(), z.string()).optional(),
+  tolerations: z
+    .array(z.object({ key: z.string(), operator: z.string().optional(), value: z.string().optional(), effect: z.string().optional() }))
+    .optional(),
+})
+export type ComputeEnvironmentConfig = z.infer<typeof computeEnvironmentSchema>
+
+export const consoleConfigSchema = z.object({
+  /** Where the SQLite store, job folders, dev chain state and keystore live. */
+  dataDir: z.string().min(1),
+  logLevel: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  provider: z
+    .object({
+      /** Bind address of the Provider endpoint. Loopback unless you mean to expose it. */
+      host: z.string().default('127.0.0.1'),
+      port: port.default(8030),
+      /** URL consumers use (put in DDOs' serviceEndpoint). Default: http://<host>:<port>. */
+      publicUrl: z.string().url().optional(),
+      /** Request body limit, bytes. */
+      bodyLimitBytes: z.number().int().positive().default(1024 * 1024),
+      /** Signed commands per client IP per minute. */
+      rateLimitPerMinute: z.number().int().positive().default(120),
+      /** Allowed CORS origins; ["*"] lets browser dApps call the endpoint. */
+      corsOrigins: z.array(z.string()).default(['*']),
+      /** Lifetime of auth tokens issued by generateAuthToken. */
+      authTokenTtlSec: z.number().int().positive().default(3600),
+    })
+    .prefault({}),
+  console: z
+    .object({
+      /** The console API + UI in headless mode. Always loopback. */
+      host: z.literal('127.0.0.1').default('127.0.0.1'),
+      /** 0 = pick a free port. */
+      port: port.default(0),
+    })
+    .prefault({}),
+  chain: z
+    .object({
+      /** "dev": in-process EVM with Ocean's contracts (embedded default); "rpc": a real chain. */
+      mode: z.enum(['dev', 'rpc']).default('dev'),
+      rpcUrl: z.string().url().optional(),
+      chainId: z.number().int().positive().optional(),
+      /** Port of the dev chain's JSON-RPC on 127.0.0.1; 0 = pick a free port. */
+      devChainPort: port.default(0),
+      /** Override Ocean's address file: contract name → address. */
+      contracts: z.record(z.string(), z.string()).optional(),
+      rpcTimeoutMs: z.number().int().positive().default(15000),
+    })
+    .prefault({}),
+  driver: z
+    .object({
+      kind: z.enum(['local', 'kubernetes']).default('local'),
+      /** Local: run algorithms without bubblewrap. Trusted algorithms only; clearly labelled in the UI. */
+      allowUnsandboxed: z.boolean().default(false),
+      ipfsGateway: z.string().url().default('https://ipfs.io'),
+      arweaveGateway: z.string().url().default('https://arweave.net'),
+      /** Kubernetes: a kubeconfig file; default is kubectl's discovery (KUBECONFIG, ~/.kube/config). */
+      kubeconfigPath: z.string().optional(),
+      kubeContext: z.string().optional(),
+      namespace: z.string().default('ocean-c2d'),
+      /** Keep a failed job's cluster objects this long for debugging. */
+      failedJobRetentionSec: z.number().int().min(0).default(0),
+    })
+    .prefault({}),
+  limits: z
+    .object({
+      inputFileBytesMax: z.number().int().positive().default(1024 * 1024 * 1024),
+      outputBytesMax: z.number().int().positive().default(256 * 1024 * 1024),
+    })
+    .prefault({}),
+  /** Compute environments offered to consumers. Default: one free + paid environment. */
+  environments: z.array(computeEnvironmentSchema).optional(),
+})
+
+export type ConsoleConfigInput = z.input<typeof consoleConfigSchema>
+export type ConsoleConfig = z.output<typeof consoleConfigSchema>

@@ -1,0 +1,129 @@
+/**
+ * The Operator-Engine's driver contract: how one compute job runs on a backend (the local
+ * bubblewrap sandbox, or a Kubernetes cluster).
+ *
+ * Drivers speak in backend terms (observations); they never see Ocean status codes.
+ * `operator-service/job-state-machine.ts` turns observations into statuses, so both drivers
+ * produce the same status sequence for the same story.
+ *
+ * This file must not import operator-service, provider, store or any driver.
+ */
+
+/** Where a dataset file or an algorithm file comes from. Secrets (URLs, headers) live here. */
+export type FileSource =
+  | { type: 'url'; url: string; method?: 'GET' | 'POST'; headers?: Record<string, string> }
+  | { type: 'local'; path: string }
+  | { type: 'ipfs'; hash: string }
+  | { type: 'arweave'; transactionId: string }
+
+export interface AlgorithmContainer {
+  /** e.g. "node $ALGO" — `$ALGO` is replaced by `/data/transformations/algorithm`. */
+  entrypoint: string
+  image: string
+  tag: string
+  checksum?: string
+}
+
+/** Everything a driver needs to run one job. Resolved by the caller, persisted with the job. */
+export interface JobSpec {
+  jobId: string
+  /** Console-side folder owned by this job; results land in `<jobDir>/results`. */
+  jobDir: string
+  environment: {
+    id: string
+    allowNetwork: boolean
+    /** Kubernetes only: GPU nodes and the like. */
+    nodeSelector?: Record<string, string>
+    tolerations?: Array<{ key: string; operator?: string; value?: string; effect?: string }>
+  }
+  datasets: Array<{
+    did: string
+    /** The DDO written to /data/ddos/<did>. */
+    ddo: unknown
+    files: FileSource[]
+  }>
+  algorithm: {
+    did?: string
+    ddo?: unknown
+    container: AlgorithmContainer
+    /** Where the algorithm file comes from: its DDO's file, or raw code sent by the consumer. */
+    source: FileSource | { type: 'rawcode'; code: string }
+  }
+  /** Written to /data/inputs/algoCustomData.json when present. */
+  algoCustomData?: Record<string, unknown>
+  resources: { cpu: number; ramGb: number; diskGb: number; gpu?: number }
+  maxJobDurationSec: number
+  limits: {
+    /** Largest accepted size of one downloaded input file. */
+    inputFileBytesMax: number
+    /** Largest accepted outputs.tar. */
+    outputBytesMax: number
+  }
+}
+
+export type Stage = 'configuration' | 'algorithm' | 'publishing'
+
+/** A result file the driver has written to `<jobDir>/results/`. */
+export interface CollectedResult {
+  filename: string
+  filesizeBytes: number
+  type: 'imageLog' | 'configurationLog' | 'algorithmLog' | 'output' | 'publishLog'
+}
+
+/**
+ * What a driver saw happen to a job. Ordered per job; delivered through an ObservationSink.
+ * Failure observations carry `reason` in words a publisher understands.
+ */
+export type Observation =
+  | { kind: 'image-pulling' }
+  | { kind: 'image-pull-failed'; reason: string }
+  | { kind: 'volumes-configuring' }
+  | { kind: 'volume-failed'; reason: string }
+  | { kind: 'container-create-failed'; reason: string }
+  | { kind: 'provisioning' }
+  | { kind: 'data-provisioning-failed'; reason: string }
+  | { kind: 'algorithm-provisioning-failed'; reason: string }
+  | { kind: 'algorithm-started'; atMs: number }
+  | { kind: 'container-exited'; exitCode: number; oomKilled: boolean; atMs: number; reason?: string }
+  | { kind: 'deadline-exceeded'; atMs: number }
+  | { kind: 'disk-quota-exceeded'; reason: string }
+  | { kind: 'publishing' }
+  | { kind: 'outputs-collected'; results: CollectedResult[] }
+  | { kind: 'results-failed'; reason: string; results: CollectedResult[] }
+  /** The backend lost the job (node lost, objects deleted behind our back, sandbox gone after a crash). */
+  | { kind: 'lost'; reason: string }
+
+export type ObservationSink = (jobId: string, observation: Observation) => void
+
+export interface DriverHealth {
+  ok: boolean
+  /** One line for the status bar: "bubblewrap 0.8.0", "kind-dev / c2d (v1.31.0)". */
+  summary: string
+  checks: Array<{ name: string; ok: boolean; message: string; fix?: string }>
+}
+
+/**
+ * A compute backend. Every method is idempotent and keyed by job id: object names derive from
+ * it, so a repeated call after a crash finds what the first one made.
+ */
+export interface ComputeDriver {
+  readonly kind: 'local' | 'kubernetes'
+  health(): Promise<DriverHealth>
+  /**
+   * Run the job's three stages (configuration → algorithm → publishing). Resolves once the job is
+   * under way; progress arrives through `report`. The live algorithm log is appended to
+   * `<jobDir>/results/algorithm.log` while the algorithm runs.
+   */
+  start(spec: JobSpec, report: ObservationSink): Promise<void>
+  /**
+   * After a restart: find what the backend still has of this job and re-attach. Reports what it
+   * finds (possibly `lost`) and keeps reporting if the job is still running.
+   */
+  resume(spec: JobSpec, report: ObservationSink): Promise<void>
+  /** Stop the algorithm; the driver still publishes what exists and reports as usual. */
+  stop(jobId: string): Promise<void>
+  /** Remove everything the job left on the backend (not the console-side results). */
+  cleanup(jobId: string): Promise<void>
+  /** Release watches and processes; running jobs are left for `resume` after the next start. */
+  close(): Promise<void>
+}
