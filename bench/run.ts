@@ -1,0 +1,57 @@
+/**
+ * `npm run bench [-- <suite> ...]`: runs every `bench/*.bench.ts` (or the named suites), prints one
+ * table and writes bench/results.json. Each suite measures its baseline in the same run
+ * (bare node, bare http server, ...) so numbers compare on this machine, today.
+ */
+import { readdirSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { cpus } from 'node:os'
+import type { BenchRow, BenchSuite } from './bench-row'
+
+const here = dirname(fileURLToPath(import.meta.url))
+const wanted = process.argv.slice(2)
+const files = readdirSync(here)
+  .filter((f) => f.endsWith('.bench.ts'))
+  .filter((f) => wanted.length === 0 || wanted.includes(f.replace(/\.bench\.ts$/, '')))
+  .sort()
+
+const rows: BenchRow[] = []
+const failures: Array<{ suite: string; error: string }> = []
+for (const file of files) {
+  const suite = file.replace(/\.bench\.ts$/, '')
+  process.stderr.write(`bench: ${suite} …\n`)
+  try {
+    const mod = (await import(pathToFileURL(join(here, file)).href)) as { default: BenchSuite }
+    rows.push(...(await mod.default()))
+  } catch (error) {
+    failures.push({ suite, error: (error as Error).stack ?? String(error) })
+    process.stderr.write(`bench: ${suite} failed: ${(error as Error).message}\n`)
+  }
+}
+
+const fmt = (n: number) => (Math.abs(n) >= 100 ? n.toFixed(0) : Math.abs(n) >= 1 ? n.toFixed(2) : n.toPrecision(3))
+const table = rows.map((r) => ({
+  suite: r.suite,
+  measure: r.name,
+  value: `${fmt(r.value)} ${r.unit}`,
+  baseline: r.baseline ? `${r.baseline.name}: ${fmt(r.baseline.value)} ${r.unit}` : '',
+  goal: r.goal ? `${r.goal} ${r.goalMet === undefined ? '' : r.goalMet ? '✓' : '✗'}` : '',
+}))
+const cols = ['suite', 'measure', 'value', 'baseline', 'goal'] as const
+const width = Object.fromEntries(cols.map((c) => [c, Math.max(c.length, ...table.map((t) => t[c].length))]))
+const line = (t: Record<string, string>) => cols.map((c) => t[c]!.padEnd(width[c]!)).join(' | ')
+console.log(line(Object.fromEntries(cols.map((c) => [c, c]))))
+console.log(cols.map((c) => '-'.repeat(width[c]!)).join('-|-'))
+for (const t of table) console.log(line(t))
+
+writeFileSync(
+  join(here, 'results.json'),
+  JSON.stringify(
+    { measuredAt: new Date().toISOString(), machine: { cpus: cpus().length, node: process.version }, rows, failures },
+    null,
+    2,
+  ) + '\n',
+)
+console.log(`\nwrote bench/results.json (${rows.length} rows${failures.length ? `, ${failures.length} suites failed` : ''})`)
+if (failures.length) process.exitCode = 1
