@@ -1,0 +1,307 @@
+/**
+ * The console API contract: every method (query or command) and every event, with its zod schemas.
+ * One table, three transports (in-process, HTTP, IPC): the typed client and both server sides are
+ * derived from it mechanically (style.md §2.3).
+ *
+ * Pure "common" layer: imports zod and job-status only. The renderer imports this file, so it must
+ * never import node:*, anything with I/O, or engine/config (the environment schema is duplicated
+ * here on purpose; console-api-contract.test.ts keeps the two in step).
+ */
+import { z } from 'zod'
+import { ALL_JOB_STATUSES, type JobStatus } from '../operator-service/job-status'
+
+export * from '../operator-service/job-status'
+
+const jobStatus = z.number().refine((n): n is JobStatus => (ALL_JOB_STATUSES as readonly number[]).includes(n), 'unknown job status') as unknown as z.ZodType<JobStatus>
+const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'an 0x address of 40 hex digits')
+const did = z.string().regex(/^did:op:[0-9a-f]{64}$/, 'a did:op: followed by 64 hex digits')
+const empty = z.object({}).strict()
+const ok = z.object({ ok: z.literal(true) })
+
+// ---- environments (mirror of engine/config/schema.ts computeEnvironmentSchema) ----
+const range = z.object({ total: z.number().positive(), max: z.number().positive(), min: z.number().min(0) })
+export const environmentSchema = z.object({
+  id: z.string().min(1).max(128).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash, underscore'),
+  description: z.string().default(''),
+  cpu: range,
+  ramGb: range,
+  diskGb: range,
+  gpu: z.object({ total: z.number().min(0), max: z.number().min(0), min: z.number().min(0) }).optional(),
+  minJobDurationSec: z.number().int().min(1).default(60),
+  maxJobDurationSec: z.number().int().min(1).default(3600),
+  maxJobs: z.number().int().min(1).default(2),
+  queueMaxWaitTimeSec: z.number().int().min(0).default(0),
+  storageExpirySec: z.number().int().min(0).default(604800),
+  allowNetwork: z.boolean().default(false),
+  accessAddresses: z.array(z.string()).default([]),
+  fees: z.record(z.string(), z.array(z.object({ feeToken: z.string(), prices: z.array(z.object({ id: z.string(), price: z.number().min(0) })) }))).default({}),
+  free: z
+    .object({
+      maxJobDurationSec: z.number().int().min(1).default(60),
+      maxJobs: z.number().int().min(1).default(1),
+      maxJobsPerConsumer: z.number().int().min(1).default(1),
+      cpu: z.number().positive().default(1),
+      ramGb: z.number().positive().default(1),
+      diskGb: z.number().positive().default(1),
+      accessAddresses: z.array(z.string()).default([]),
+    })
+    .optional(),
+  nodeSelector: z.record(z.string(), z.string()).optional(),
+  tolerations: z.array(z.object({ key: z.string(), operator: z.string().optional(), value: z.string().optional(), effect: z.string().optional() })).optional(),
+})
+export type ConsoleEnvironment = z.output<typeof environmentSchema>
+
+// ---- jobs ----
+export const jobOutcomeSchema = z.object({
+  kind: z.enum(['succeeded', 'failed', 'stopped', 'expired']),
+  failureStatus: jobStatus.optional(),
+  reason: z.string().optional(),
+})
+export const jobPaymentSchema = z.object({
+  chainId: z.number().int(),
+  token: z.string(),
+  costWei: z.string(),
+  lockTx: z.string().optional(),
+  claimTx: z.string().optional(),
+  cancelTx: z.string().optional(),
+  escrowJobId: z.string().optional(),
+})
+export const jobResultFileSchema = z.object({
+  filename: z.string(),
+  filesizeBytes: z.number().int().min(0),
+  type: z.enum(['imageLog', 'configurationLog', 'algorithmLog', 'output', 'publishLog']),
+  index: z.number().int().min(0),
+})
+/** A job as the console sees it: never the JobSpec (it holds secrets such as dataset URLs). */
+export const jobSummarySchema = z.object({
+  jobId: z.string(),
+  owner: z.string(),
+  environmentId: z.string(),
+  datasets: z.array(z.object({ did: z.string(), serviceId: z.string(), transferTxId: z.string().optional() })),
+  algorithm: z.object({ did: z.string().optional(), serviceId: z.string().optional(), transferTxId: z.string().optional(), isRawCode: z.boolean() }),
+  status: jobStatus,
+  outcome: jobOutcomeSchema.nullable(),
+  stopRequested: z.boolean(),
+  createdAtMs: z.number(),
+  updatedAtMs: z.number(),
+  finishedAtMs: z.number().nullable(),
+  algoStartMs: z.number().nullable(),
+  algoStopMs: z.number().nullable(),
+  maxJobDurationSec: z.number(),
+  isFree: z.boolean(),
+  results: z.array(jobResultFileSchema),
+  terminationDetails: z.object({ exitCode: z.number().nullable(), oomKilled: z.boolean() }),
+  payment: jobPaymentSchema.nullable(),
+})
+export type JobSummary = z.infer<typeof jobSummarySchema>
+export const jobEventSchema = z.object({ seq: z.number().int(), from: jobStatus.nullable(), to: jobStatus, cause: z.string(), atMs: z.number() })
+export const jobFilterSchema = z.object({
+  statuses: z.array(jobStatus).optional(),
+  /** Coarse filter for the table: running = not terminal. */
+  owner: z.string().optional(),
+  did: z.string().optional(),
+  environmentId: z.string().optional(),
+  limit: z.number().int().min(1).max(1000).default(200),
+  offset: z.number().int().min(0).default(0),
+})
+export type JobFilterInput = z.input<typeof jobFilterSchema>
+
+// ---- assets ----
+export const fileSourceSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('url'), url: z.string().url('a full http(s) URL'), method: z.enum(['get', 'post']).default('get'), headers: z.record(z.string(), z.string()).default({}) }),
+  z.object({ type: z.literal('local'), path: z.string().min(1, 'a file path on this machine') }),
+  z.object({ type: z.literal('ipfs'), hash: z.string().min(1) }),
+  z.object({ type: z.literal('arweave'), transactionId: z.string().min(1) }),
+])
+export const computeServiceSchema = z.object({
+  serviceId: z.string().min(1).optional(),
+  files: z.array(fileSourceSchema).min(1, 'add at least one file'),
+  timeoutSec: z.number().int().min(0).default(0),
+  allowRawAlgorithm: z.boolean().default(false),
+  allowNetworkAccess: z.boolean().default(false),
+  publisherTrustedAlgorithmPublishers: z.array(address).default([]),
+  publisherTrustedAlgorithms: z.array(z.object({ did, filesChecksum: z.string(), containerSectionChecksum: z.string() })).default([]),
+})
+export const assetDraftSchema = z.object({
+  kind: z.enum(['dataset', 'algorithm']),
+  name: z.string().min(1, 'give the asset a name').max(256),
+  description: z.string().default(''),
+  author: z.string().default(''),
+  license: z.string().default('MIT'),
+  /** Algorithms only: the container the job runs in. */
+  container: z.object({ image: z.string().min(1), tag: z.string().min(1), entrypoint: z.string().min(1), checksum: z.string().default('') }).optional(),
+  service: computeServiceSchema,
+})
+export type AssetDraft = z.input<typeof assetDraftSchema>
+export const assetSummarySchema = z.object({
+  did: z.string(),
+  kind: z.enum(['dataset', 'algorithm']),
+  name: z.string(),
+  chainId: z.number().int(),
+  nftAddress: z.string(),
+  datatokenAddress: z.string(),
+  state: z.number().int(),
+  serviceIds: z.array(z.string()),
+  createdAtMs: z.number(),
+  updatedAtMs: z.number(),
+})
+export type AssetSummary = z.infer<typeof assetSummarySchema>
+export const validationIssueSchema = z.object({ path: z.string(), message: z.string() })
+
+// ---- health, backend, settings ----
+export const healthCheckSchema = z.object({
+  id: z.string(),
+  label: z.string(),
+  ok: z.boolean(),
+  message: z.string(),
+  /** What to do when it failed, in words. */
+  fix: z.string().optional(),
+})
+export const clusterHealthSchema = z.object({ driver: z.enum(['local', 'kubernetes']), ok: z.boolean(), checks: z.array(healthCheckSchema), checkedAtMs: z.number() })
+export const computeBackendSchema = z.object({
+  driver: z.enum(['local', 'kubernetes']),
+  kubeContexts: z.array(z.object({ name: z.string(), cluster: z.string(), source: z.string() })),
+  currentContext: z.string().nullable(),
+  namespace: z.string().nullable(),
+})
+export const settingsSchema = z.object({
+  providerHost: z.string(),
+  providerPort: z.number().int().min(0).max(65535),
+  rpcEndpoints: z.record(z.string(), z.string()),
+  dataDir: z.string(),
+  logLevel: z.enum(['debug', 'info', 'warn', 'error']),
+  /** The provider's address only: the console never sees a key. */
+  walletAddress: address.nullable(),
+})
+export const walletStatusSchema = z.object({ state: z.enum(['none', 'locked', 'unlocked']), address: address.nullable() })
+const password = z.string().min(8, 'at least 8 characters')
+const confirmed = z.literal(true, { error: 'this action needs confirm: true' })
+
+function query<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) {
+  return { kind: 'query' as const, input, output }
+}
+function command<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) {
+  return { kind: 'command' as const, input, output }
+}
+
+/** Every console method. Names are verbs; the HTTP path is `/console/v1/<name>`. */
+export const consoleMethods = {
+  getOverview: query(
+    empty,
+    z.object({
+      providerUrl: z.string(),
+      providerAddress: z.string().nullable(),
+      chainId: z.number().int().nullable(),
+      chainName: z.string().nullable(),
+      health: clusterHealthSchema.nullable(),
+      jobCounts: z.object({ running: z.number(), queued: z.number(), finished: z.number(), failed: z.number() }),
+      recentJobs: z.array(jobSummarySchema),
+    }),
+  ),
+  listJobs: query(jobFilterSchema, z.object({ jobs: z.array(jobSummarySchema), total: z.number().int(), seq: z.number().int() })),
+  getJob: query(z.object({ jobId: z.string().min(1) }), z.object({ job: jobSummarySchema, events: z.array(jobEventSchema) })),
+  stopJob: command(z.object({ jobId: z.string().min(1) }), z.object({ job: jobSummarySchema })),
+  getJobLogTail: query(z.object({ jobId: z.string().min(1), maxBytes: z.number().int().min(1).max(1_048_576).default(65_536) }), z.object({ text: z.string(), isRunning: z.boolean() })),
+  /** Small results over any transport; larger ones via the HTTP route GET /console/v1/jobs/<id>/results/<index>. */
+  readResult: query(
+    z.object({ jobId: z.string().min(1), index: z.number().int().min(0) }),
+    z.object({ filename: z.string(), contentType: z.string(), sizeBytes: z.number().int(), base64: z.string() }),
+  ),
+  listEnvironments: query(empty, z.object({ environments: z.array(environmentSchema.extend({ running: z.number(), queued: z.number() })) })),
+  saveEnvironment: command(z.object({ environment: environmentSchema }), z.object({ environment: environmentSchema })),
+  deleteEnvironment: command(z.object({ id: z.string().min(1), confirm: confirmed }), ok),
+  getComputeBackend: query(empty, computeBackendSchema),
+  checkHealth: query(empty, clusterHealthSchema),
+  listAssets: query(z.object({ kind: z.enum(['dataset', 'algorithm']).optional() }), z.object({ assets: z.array(assetSummarySchema) })),
+  validateAsset: query(z.object({ draft: z.unknown() }), z.object({ valid: z.boolean(), issues: z.array(validationIssueSchema) })),
+  publishAsset: command(z.object({ draft: assetDraftSchema, did: did.optional() }), z.object({ asset: assetSummarySchema })),
+  deleteAsset: command(z.object({ did, confirm: confirmed }), ok),
+  getSettings: query(empty, settingsSchema),
+  saveSettings: command(settingsSchema.pick({ providerHost: true, providerPort: true, rpcEndpoints: true, logLevel: true }).partial(), settingsSchema),
+  getWallet: query(empty, walletStatusSchema),
+  createWallet: command(z.object({ password, confirm: confirmed }), walletStatusSchema),
+  importWallet: command(z.object({ privateKey: z.string().regex(/^(0x)?[0-9a-fA-F]{64}$/, '64 hex digits'), password, confirm: confirmed }), walletStatusSchema),
+  unlockWallet: command(z.object({ password: z.string().min(1) }), walletStatusSchema),
+} as const
+
+/** Events pushed to subscribers; `on` + capital so one proxy can route them mechanically. */
+export const consoleEvents = {
+  onDidChangeJob: z.object({ seq: z.number().int(), job: jobSummarySchema, from: jobStatus.nullable(), to: jobStatus, cause: z.string() }),
+  onJobLog: z.object({ jobId: z.string(), chunk: z.string() }),
+  onDidChangeClusterHealth: clusterHealthSchema,
+  onProviderRequest: z.object({ method: z.string(), path: z.string(), status: z.number().int(), elapsedMs: z.number(), atMs: z.number(), errorCode: z.string().optional() }),
+} as const
+
+export type ConsoleMethods = typeof consoleMethods
+export type ConsoleMethodName = keyof ConsoleMethods
+export type ConsoleEventName = keyof typeof consoleEvents
+export type MethodInput<M extends ConsoleMethodName> = z.input<ConsoleMethods[M]['input']>
+export type MethodParsedInput<M extends ConsoleMethodName> = z.output<ConsoleMethods[M]['input']>
+export type MethodOutput<M extends ConsoleMethodName> = z.output<ConsoleMethods[M]['output']>
+export type EventPayload<E extends ConsoleEventName> = z.output<(typeof consoleEvents)[E]>
+export type JobChangeEvent = EventPayload<'onDidChangeJob'>
+
+export function isConsoleMethod(name: string): name is ConsoleMethodName {
+  return Object.prototype.hasOwnProperty.call(consoleMethods, name)
+}
+export function isConsoleEvent(name: string): name is ConsoleEventName {
+  return Object.prototype.hasOwnProperty.call(consoleEvents, name)
+}
+
+/** The service the server sides call after validating input with the schemas above. */
+export type ConsoleService = {
+  [M in ConsoleMethodName]: (input: MethodParsedInput<M>) => Promise<MethodOutput<M>>
+} & {
+  subscribe<E extends ConsoleEventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void
+}
+
+// ---- transport + envelope ----
+export interface ConsoleErrorBody {
+  code: string
+  message: string
+  details?: unknown
+}
+export type ConsoleEnvelope<T = unknown> = { ok: true; value: T } | { ok: false; error: ConsoleErrorBody }
+/** Modelled on VS Code's IChannel. `call` resolves the envelope; the client unwraps it. */
+export interface ConsoleTransport {
+  call(method: string, input: unknown): Promise<unknown>
+  subscribe(event: string, listener: (payload: unknown) => void): () => void
+}
+
+/** A failure that crossed a transport; branch on `code`, never on instanceof or message text. */
+export class ConsoleApiError extends Error {
+  readonly code: string
+  readonly details?: unknown
+  constructor(body: ConsoleErrorBody) {
+    super(body.message)
+    this.name = 'ConsoleApiError'
+    this.code = body.code
+    this.details = body.details
+  }
+}
+
+export type ConsoleClient = {
+  [M in ConsoleMethodName]: (...args: keyof MethodInput<M> extends never ? [input?: MethodInput<M>] : [input: MethodInput<M>]) => Promise<MethodOutput<M>>
+} & {
+  subscribe<E extends ConsoleEventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void
+}
+
+function isEnvelope(value: unknown): value is ConsoleEnvelope {
+  return typeof value === 'object' && value !== null && typeof (value as { ok?: unknown }).ok === 'boolean'
+}
+
+/** A typed proxy over any transport: `client.listJobs({ limit: 50 })`. */
+export function createConsoleClient(transport: ConsoleTransport): ConsoleClient {
+  const client: Record<string, unknown> = {
+    subscribe: (event: string, listener: (payload: unknown) => void) => transport.subscribe(event, listener),
+  }
+  for (const name of Object.keys(consoleMethods)) {
+    client[name] = async (input: unknown = {}) => {
+      const envelope = await transport.call(name, input)
+      if (!isEnvelope(envelope)) throw new ConsoleApiError({ code: 'TRANSPORT_INVALID', message: 'The console answered with something that is not an envelope.' })
+      if (!envelope.ok) throw new ConsoleApiError(envelope.error)
+      return envelope.value
+    }
+  }
+  return client as unknown as ConsoleClient
+}

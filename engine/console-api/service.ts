@@ -1,0 +1,254 @@
+/**
+ * The console service: implements the contract over the operator-service, environments, asset
+ * registry/publishing, chain, driver health, wallet and provider status. Every dependency is an
+ * explicit interface passed to the constructor and may be absent (e.g. no wallet yet): an absent
+ * part answers with a clear error code, never a crash. Inputs arrive already validated by dispatch.
+ * Must not import electron, react, main/ or renderer/. Never returns a key or a JobSpec.
+ */
+import type { Clock } from '../clock'
+import type { Logger } from '../logging'
+import { isFailureStatus, isTerminalStatus, type JobStatus } from '../operator-service/job-status'
+import type {
+  AssetSummary,
+  ConsoleEnvironment,
+  ConsoleEventName,
+  ConsoleService,
+  EventPayload,
+  JobSummary,
+  MethodOutput,
+  MethodParsedInput,
+} from './contract'
+import { assetDraftSchema } from './contract'
+import { consoleError, ConsoleErrorCode } from './errors'
+
+/** The slice of OperatorService (engine/operator-service/operator-service.ts) the console reads. */
+export interface ConsoleJobSource {
+  getJob(jobId: string): (JobSummary & Record<string, unknown>) | undefined
+  listJobs(filter: { statuses?: JobStatus[]; owner?: string; did?: string; environmentId?: string; limit?: number; offset?: number }): Array<JobSummary & Record<string, unknown>>
+  countJobs(filter: { statuses?: JobStatus[]; owner?: string; did?: string; environmentId?: string }): number
+  jobEvents(jobId: string): Array<{ seq: number; from: JobStatus | null; to: JobStatus; cause: string; atMs: number }>
+  stopJob(jobId: string): Promise<JobSummary & Record<string, unknown>>
+  openResult(jobId: string, index: number): { path: string; sizeBytes: number; filename: string; contentType: string }
+  isAlgorithmRunning(jobId: string): boolean
+  environmentLoad(environmentId: string): { running: number; queued: number }
+  onDidChangeJob(listener: (change: { seq: number; job: JobSummary & Record<string, unknown>; from: JobStatus | null; to: JobStatus; cause: string }) => void): () => void
+  onJobLog(listener: (e: { jobId: string; chunk: string }) => void): () => void
+}
+export interface ConsoleEnvironmentStore {
+  listEnvironments(): ConsoleEnvironment[]
+  getEnvironment(id: string): ConsoleEnvironment | undefined
+  saveEnvironment(env: ConsoleEnvironment): void
+  deleteEnvironment(id: string): void
+}
+export interface ConsoleAssetPort {
+  list(kind?: 'dataset' | 'algorithm'): AssetSummary[]
+  publish(draft: MethodParsedInput<'publishAsset'>['draft'], existingDid?: string): Promise<AssetSummary>
+  remove(did: string): void
+}
+export interface ConsoleWalletPort {
+  status(): MethodOutput<'getWallet'>
+  create(password: string): Promise<MethodOutput<'getWallet'>>
+  importKey(privateKey: string, password: string): Promise<MethodOutput<'getWallet'>>
+  unlock(password: string): Promise<MethodOutput<'getWallet'>>
+}
+export interface ConsoleHealthPort {
+  check(): Promise<MethodOutput<'checkHealth'>>
+  backend(): MethodOutput<'getComputeBackend'>
+  onDidChange?(listener: (health: MethodOutput<'checkHealth'>) => void): () => void
+}
+export interface ConsoleSettingsPort {
+  get(): Omit<MethodOutput<'getSettings'>, 'walletAddress'>
+  save(patch: MethodParsedInput<'saveSettings'>): Omit<MethodOutput<'getSettings'>, 'walletAddress'>
+}
+export interface ConsoleProviderStatus {
+  url: string
+  address(): string | null
+  chain(): { chainId: number; name: string } | null
+  onProviderRequest?(listener: (e: EventPayload<'onProviderRequest'>) => void): () => void
+}
+export interface ConsoleServiceDeps {
+  logger: Logger
+  clock: Clock
+  jobs?: ConsoleJobSource
+  environments?: ConsoleEnvironmentStore
+  assets?: ConsoleAssetPort
+  wallet?: ConsoleWalletPort
+  health?: ConsoleHealthPort
+  settings?: ConsoleSettingsPort
+  provider?: ConsoleProviderStatus
+  /** Results bigger than this go through the HTTP download route instead of readResult. */
+  maxInlineResultBytes?: number
+  readFile?: (path: string) => Promise<Uint8Array>
+}
+
+/** Project a JobRecord onto what the console may see: the spec (dataset URLs, secrets) stays behind. */
+export function toJobSummary(job: JobSummary & Record<string, unknown>): JobSummary {
+  const { jobId, owner, environmentId, datasets, algorithm, status, outcome, stopRequested, createdAtMs, updatedAtMs, finishedAtMs, algoStartMs, algoStopMs, maxJobDurationSec, isFree, results, terminationDetails, payment } = job
+  return { jobId, owner, environmentId, datasets, algorithm, status, outcome, stopRequested, createdAtMs, updatedAtMs, finishedAtMs, algoStartMs, algoStopMs, maxJobDurationSec, isFree, results, terminationDetails, payment }
+}
+
+const RUNNING: JobStatus[] = [0, 10, 12, 20, 30, 40, 50, 60, 71]
+const QUEUED: JobStatus[] = [1]
+
+export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
+  const maxInline = deps.maxInlineResultBytes ?? 5 * 1024 * 1024
+  let lastSeq = 0
+  const need = <T>(part: T | undefined, what: string): T => {
+    if (part === undefined) throw consoleError(ConsoleErrorCode.NotAvailable, `${what} is not available in this run of the console.`)
+    return part
+  }
+  const jobOrThrow = (jobId: string) => {
+    const job = need(deps.jobs, 'The job service').getJob(jobId)
+    if (!job) throw consoleError(ConsoleErrorCode.JobNotFound, `No job with id ${jobId}.`)
+    return job
+  }
+  const walletAddress = () => {
+    const status = deps.wallet?.status()
+    return status?.state === 'unlocked' ? status.address : null
+  }
+
+  const service: ConsoleService = {
+    async getOverview() {
+      const jobs = deps.jobs
+      const finished = jobs ? jobs.listJobs({ statuses: [70] , limit: 100_000 }) : []
+      const failed = finished.filter((j) => j.outcome?.kind === 'failed' || (j.outcome?.failureStatus !== undefined && isFailureStatus(j.outcome.failureStatus))).length
+      const chain = deps.provider?.chain() ?? null
+      return {
+        providerUrl: deps.provider?.url ?? '',
+        providerAddress: deps.provider?.address() ?? null,
+        chainId: chain?.chainId ?? null,
+        chainName: chain?.name ?? null,
+        health: deps.health ? await deps.health.check() : null,
+        jobCounts: {
+          running: jobs?.countJobs({ statuses: RUNNING }) ?? 0,
+          queued: jobs?.countJobs({ statuses: QUEUED }) ?? 0,
+          finished: finished.length - failed,
+          failed,
+        },
+        recentJobs: (jobs?.listJobs({ limit: 10, offset: 0 }) ?? []).map(toJobSummary),
+      }
+    },
+    async listJobs(input) {
+      const jobs = need(deps.jobs, 'The job service')
+      const filter = { statuses: input.statuses, owner: input.owner, did: input.did, environmentId: input.environmentId }
+      return { jobs: jobs.listJobs({ ...filter, limit: input.limit, offset: input.offset }).map(toJobSummary), total: jobs.countJobs(filter), seq: lastSeq }
+    },
+    async getJob({ jobId }) {
+      const job = jobOrThrow(jobId)
+      return { job: toJobSummary(job), events: need(deps.jobs, 'The job service').jobEvents(jobId) }
+    },
+    async stopJob({ jobId }) {
+      const job = jobOrThrow(jobId)
+      if (isTerminalStatus(job.status)) return { job: toJobSummary(job) }
+      return { job: toJobSummary(await need(deps.jobs, 'The job service').stopJob(jobId)) }
+    },
+    async getJobLogTail({ jobId, maxBytes }) {
+      const job = jobOrThrow(jobId)
+      const jobs = need(deps.jobs, 'The job service')
+      const log = job.results.find((r) => r.type === 'algorithmLog')
+      if (!log || !deps.readFile) return { text: '', isRunning: jobs.isAlgorithmRunning(jobId) }
+      const bytes = await deps.readFile(jobs.openResult(jobId, log.index).path)
+      return { text: new TextDecoder().decode(bytes.subarray(Math.max(0, bytes.length - maxBytes))), isRunning: jobs.isAlgorithmRunning(jobId) }
+    },
+    async readResult({ jobId, index }) {
+      jobOrThrow(jobId)
+      let file: ReturnType<ConsoleJobSource['openResult']>
+      try {
+        file = need(deps.jobs, 'The job service').openResult(jobId, index)
+      } catch {
+        throw consoleError(ConsoleErrorCode.ResultNotFound, `Job ${jobId} has no result number ${index}.`)
+      }
+      if (file.sizeBytes > maxInline) throw consoleError(ConsoleErrorCode.ResultTooLarge, `${file.filename} is ${file.sizeBytes} bytes; download it through the results link instead.`, { sizeBytes: file.sizeBytes })
+      const bytes = await need(deps.readFile, 'Reading results')(file.path)
+      return { filename: file.filename, contentType: file.contentType, sizeBytes: file.sizeBytes, base64: Buffer.from(bytes).toString('base64') }
+    },
+    async listEnvironments() {
+      const envs = need(deps.environments, 'Environments').listEnvironments()
+      return { environments: envs.map((env) => ({ ...env, ...(deps.jobs?.environmentLoad(env.id) ?? { running: 0, queued: 0 }) })).map(({ running, queued, ...env }) => ({ ...env, running, queued })) }
+    },
+    async saveEnvironment({ environment }) {
+      need(deps.environments, 'Environments').saveEnvironment(environment)
+      return { environment }
+    },
+    async deleteEnvironment({ id }) {
+      const store = need(deps.environments, 'Environments')
+      if (!store.getEnvironment(id)) throw consoleError(ConsoleErrorCode.EnvironmentUnknown, `No environment with id ${id}.`)
+      const load = deps.jobs?.environmentLoad(id)
+      if (load && load.running + load.queued > 0) throw consoleError(ConsoleErrorCode.EnvironmentInUse, `Environment ${id} has ${load.running} running and ${load.queued} queued jobs; stop them first.`)
+      store.deleteEnvironment(id)
+      return { ok: true as const }
+    },
+    async getComputeBackend() {
+      return need(deps.health, 'The compute backend').backend()
+    },
+    async checkHealth() {
+      return need(deps.health, 'The compute backend').check()
+    },
+    async listAssets({ kind }) {
+      return { assets: need(deps.assets, 'Publishing').list(kind) }
+    },
+    async validateAsset({ draft }) {
+      const parsed = assetDraftSchema.safeParse(draft)
+      const issues = parsed.success ? [] : parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }))
+      if (parsed.success && parsed.data.kind === 'algorithm' && !parsed.data.container) issues.push({ path: 'container', message: 'an algorithm needs a container (image, tag, entrypoint)' })
+      return { valid: issues.length === 0, issues }
+    },
+    async publishAsset({ draft, did }) {
+      if (draft.kind === 'algorithm' && !draft.container) throw consoleError(ConsoleErrorCode.RequestInvalid, 'An algorithm needs a container (image, tag, entrypoint).', [{ path: 'draft.container', message: 'required for algorithms' }])
+      if (!walletAddress()) throw consoleError(ConsoleErrorCode.WalletLocked, 'Unlock or create the provider wallet before publishing (Settings → Wallet).')
+      return { asset: await need(deps.assets, 'Publishing').publish(draft, did) }
+    },
+    async deleteAsset({ did }) {
+      const assets = need(deps.assets, 'Publishing')
+      if (!assets.list().some((a) => a.did === did)) throw consoleError(ConsoleErrorCode.AssetNotFound, `No asset ${did}.`)
+      assets.remove(did)
+      return { ok: true as const }
+    },
+    async getSettings() {
+      return { ...need(deps.settings, 'Settings').get(), walletAddress: walletAddress() }
+    },
+    async saveSettings(patch) {
+      return { ...need(deps.settings, 'Settings').save(patch), walletAddress: walletAddress() }
+    },
+    async getWallet() {
+      return deps.wallet?.status() ?? { state: 'none', address: null }
+    },
+    async createWallet({ password }) {
+      const wallet = need(deps.wallet, 'The wallet')
+      if (wallet.status().state !== 'none') throw consoleError(ConsoleErrorCode.WalletExists, 'A wallet already exists; unlock it instead.')
+      return wallet.create(password)
+    },
+    async importWallet({ privateKey, password }) {
+      const wallet = need(deps.wallet, 'The wallet')
+      if (wallet.status().state !== 'none') throw consoleError(ConsoleErrorCode.WalletExists, 'A wallet already exists; unlock it instead.')
+      return wallet.importKey(privateKey, password)
+    },
+    async unlockWallet({ password }) {
+      return need(deps.wallet, 'The wallet').unlock(password)
+    },
+    subscribe<E extends ConsoleEventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void {
+      const emit = listener as (payload: unknown) => void
+      switch (event) {
+        case 'onDidChangeJob':
+          return deps.jobs?.onDidChangeJob((change) => {
+            lastSeq = Math.max(lastSeq, change.seq)
+            emit({ seq: change.seq, job: toJobSummary(change.job), from: change.from, to: change.to, cause: change.cause })
+          }) ?? (() => {})
+        case 'onJobLog':
+          return deps.jobs?.onJobLog(emit) ?? (() => {})
+        case 'onDidChangeClusterHealth':
+          return deps.health?.onDidChange?.(emit) ?? (() => {})
+        case 'onProviderRequest':
+          return deps.provider?.onProviderRequest?.(emit) ?? (() => {})
+        default:
+          return () => {}
+      }
+    },
+  }
+  // Track the highest seq even when nobody subscribed, so listJobs can tell the UI where it stands.
+  deps.jobs?.onDidChangeJob((change) => {
+    lastSeq = Math.max(lastSeq, change.seq)
+  })
+  void deps.clock
+  return service
+}
