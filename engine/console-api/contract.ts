@@ -281,7 +281,7 @@ export class ConsoleApiError extends Error {
 }
 
 export type ConsoleClient = {
-  [M in ConsoleMethodName]: (...args: keyof MethodInput<M> extends never ? [input?: MethodInput<M>] : [input: MethodInput<M>]) => Promise<MethodOutput<M>>
+  [M in ConsoleMethodName]: (...args: Record<never, never> extends MethodInput<M> ? [input?: MethodInput<M>] : [input: MethodInput<M>]) => Promise<MethodOutput<M>>
 } & {
   subscribe<E extends ConsoleEventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void
 }

@@ -1,0 +1,156 @@
+/**
+ * In-memory ports for the console service, seeded with a few jobs and one environment. Used by the
+ * contract suite (every transport) and by main/'s IPC tests; they behave like the real parts at the
+ * interface (ids, seq ordering, not-found), nothing more.
+ */
+import type { JobStatus } from '../operator-service/job-status'
+import type { AssetSummary, ConsoleEnvironment, EventPayload, JobSummary } from './contract'
+import type { ConsoleAssetPort, ConsoleEnvironmentStore, ConsoleHealthPort, ConsoleJobSource, ConsoleServiceDeps, ConsoleSettingsPort, ConsoleWalletPort } from './service'
+
+type Listener<T> = (payload: T) => void
+
+export function seedJob(jobId: string, status: JobStatus, overrides: Partial<JobSummary> = {}): JobSummary {
+  return {
+    jobId,
+    owner: '0x1111111111111111111111111111111111111111',
+    environmentId: 'free-local',
+    datasets: [{ did: 'did:op:' + 'a'.repeat(64), serviceId: 'compute' }],
+    algorithm: { did: 'did:op:' + 'b'.repeat(64), serviceId: 'compute', isRawCode: false },
+    status,
+    outcome: status === 70 ? { kind: 'succeeded' } : null,
+    stopRequested: false,
+    createdAtMs: 1_000,
+    updatedAtMs: 1_000,
+    finishedAtMs: status === 70 ? 2_000 : null,
+    algoStartMs: null,
+    algoStopMs: null,
+    maxJobDurationSec: 60,
+    isFree: true,
+    results: status === 70 ? [{ filename: 'out.txt', filesizeBytes: 5, type: 'output', index: 0 }] : [],
+    terminationDetails: { exitCode: status === 70 ? 0 : null, oomKilled: false },
+    payment: null,
+    ...overrides,
+  }
+}
+
+export interface FakePorts extends ConsoleServiceDeps {
+  jobs: ConsoleJobSource
+  /** Drive a job transition as the operator-service would (bumps seq, fires onDidChangeJob). */
+  transition(jobId: string, to: JobStatus, cause: string): void
+  emitLog(jobId: string, chunk: string): void
+  emitProviderRequest(e: EventPayload<'onProviderRequest'>): void
+  /** Private data the console must never leak (a dataset URL inside the spec). */
+  secretMarker: string
+}
+
+export function createFakePorts(): FakePorts {
+  const secretMarker = 'https://secret.example/dataset.csv'
+  const jobs = new Map<string, JobSummary & { spec: unknown }>()
+  const events = new Map<string, Array<{ seq: number; from: JobStatus | null; to: JobStatus; cause: string; atMs: number }>>()
+  let seq = 0
+  const jobListeners = new Set<Listener<{ seq: number; job: JobSummary & Record<string, unknown>; from: JobStatus | null; to: JobStatus; cause: string }>>()
+  const logListeners = new Set<Listener<{ jobId: string; chunk: string }>>()
+  const requestListeners = new Set<Listener<EventPayload<'onProviderRequest'>>>()
+  const add = (job: JobSummary) => {
+    jobs.set(job.jobId, { ...job, spec: { datasets: [{ url: secretMarker }] } })
+    events.set(job.jobId, [{ seq: ++seq, from: null, to: 1, cause: 'registered', atMs: job.createdAtMs }])
+  }
+  add(seedJob('job-finished', 70))
+  add(seedJob('job-running', 40, { algoStartMs: 1_500 }))
+  add(seedJob('job-queued', 1))
+
+  const envs = new Map<string, ConsoleEnvironment>()
+  envs.set('free-local', {
+    id: 'free-local', description: 'Local sandbox', cpu: { total: 2, max: 1, min: 1 }, ramGb: { total: 4, max: 2, min: 1 }, diskGb: { total: 10, max: 5, min: 1 },
+    minJobDurationSec: 60, maxJobDurationSec: 3600, maxJobs: 2, queueMaxWaitTimeSec: 0, storageExpirySec: 604800, allowNetwork: false, accessAddresses: [], fees: {},
+  })
+  const filterJobs = (f: { statuses?: JobStatus[]; owner?: string; did?: string; environmentId?: string }) =>
+    [...jobs.values()].filter(
+      (j) =>
+        (!f.statuses || f.statuses.includes(j.status)) &&
+        (!f.owner || j.owner.toLowerCase() === f.owner.toLowerCase()) &&
+        (!f.environmentId || j.environmentId === f.environmentId) &&
+        (!f.did || j.datasets.some((d) => d.did === f.did) || j.algorithm.did === f.did),
+    )
+
+  const jobSource: ConsoleJobSource = {
+    getJob: (id) => jobs.get(id),
+    listJobs: (f) => filterJobs(f).slice(f.offset ?? 0, (f.offset ?? 0) + (f.limit ?? 1000)),
+    countJobs: (f) => filterJobs(f).length,
+    jobEvents: (id) => events.get(id) ?? [],
+    stopJob: async (id) => {
+      const job = jobs.get(id)!
+      const next = { ...job, stopRequested: true, status: (job.status === 1 ? 70 : 60) as JobStatus, outcome: job.status === 1 ? { kind: 'stopped' as const } : job.outcome }
+      jobs.set(id, next)
+      return next
+    },
+    openResult: (id, index) => {
+      const file = jobs.get(id)?.results[index]
+      if (!file) throw new Error('no result')
+      return { path: `/results/${id}/${file.filename}`, sizeBytes: file.filesizeBytes, filename: file.filename, contentType: 'text/plain' }
+    },
+    isAlgorithmRunning: (id) => jobs.get(id)?.status === 40,
+    environmentLoad: (id) => ({ running: filterJobs({ environmentId: id, statuses: [40] }).length, queued: filterJobs({ environmentId: id, statuses: [1] }).length }),
+    onDidChangeJob: (l) => (jobListeners.add(l), () => jobListeners.delete(l)),
+    onJobLog: (l) => (logListeners.add(l), () => logListeners.delete(l)),
+  }
+  const environments: ConsoleEnvironmentStore = {
+    listEnvironments: () => [...envs.values()],
+    getEnvironment: (id) => envs.get(id),
+    saveEnvironment: (env) => void envs.set(env.id, env),
+    deleteEnvironment: (id) => void envs.delete(id),
+  }
+  const assetList: AssetSummary[] = []
+  const assets: ConsoleAssetPort = {
+    list: (kind) => assetList.filter((a) => !kind || a.kind === kind),
+    publish: async (draft) => {
+      const asset: AssetSummary = { did: 'did:op:' + String(assetList.length).padStart(64, 'c'), kind: draft.kind, name: draft.name, chainId: 8996, nftAddress: '0x' + '2'.repeat(40), datatokenAddress: '0x' + '3'.repeat(40), state: 0, serviceIds: ['compute'], createdAtMs: 1, updatedAtMs: 1 }
+      assetList.push(asset)
+      return asset
+    },
+    remove: (did) => void assetList.splice(assetList.findIndex((a) => a.did === did), 1),
+  }
+  let wallet: { state: 'none' | 'locked' | 'unlocked'; address: string | null; password: string } = { state: 'none', address: null, password: '' }
+  const walletPort: ConsoleWalletPort = {
+    status: () => ({ state: wallet.state, address: wallet.address }),
+    create: async (password) => ((wallet = { state: 'unlocked', address: '0x' + '4'.repeat(40), password }), walletPort.status()),
+    importKey: async (_key, password) => ((wallet = { state: 'unlocked', address: '0x' + '5'.repeat(40), password }), walletPort.status()),
+    unlock: async (password) => {
+      if (wallet.state === 'none') throw Object.assign(new Error('no wallet'), { name: 'C2dError', code: 'WALLET_LOCKED', status: 423 })
+      if (password !== wallet.password) throw Object.assign(new Error('That password does not unlock the wallet.'), { name: 'C2dError', code: 'PASSWORD_WRONG', status: 401 })
+      wallet.state = 'unlocked'
+      return walletPort.status()
+    },
+  }
+  const health: ConsoleHealthPort = {
+    check: async () => ({ driver: 'local', ok: true, checks: [{ id: 'bwrap', label: 'bubblewrap installed', ok: true, message: '/usr/bin/bwrap' }], checkedAtMs: 1 }),
+    backend: () => ({ driver: 'local', kubeContexts: [], currentContext: null, namespace: null }),
+  }
+  let stored = { providerHost: '127.0.0.1', providerPort: 8001, rpcEndpoints: { '8996': 'http://127.0.0.1:8545' }, dataDir: '/data', logLevel: 'info' as const }
+  const settings: ConsoleSettingsPort = { get: () => stored, save: (patch) => (stored = { ...stored, ...patch } as typeof stored) }
+
+  return {
+    logger: { debug() {}, info() {}, warn() {}, error() {}, child() { return this } },
+    clock: { nowMs: () => 1_000, setTimer: () => () => {}, sleep: async () => {} },
+    jobs: jobSource,
+    environments,
+    assets,
+    wallet: walletPort,
+    health,
+    settings,
+    provider: { url: 'http://127.0.0.1:8001', address: () => '0x' + '6'.repeat(40), chain: () => ({ chainId: 8996, name: 'dev chain' }), onProviderRequest: (l) => (requestListeners.add(l), () => requestListeners.delete(l)) },
+    readFile: async () => new TextEncoder().encode('hello'),
+    secretMarker,
+    transition(jobId, to, cause) {
+      const job = jobs.get(jobId)!
+      const from = job.status
+      const next = { ...job, status: to, updatedAtMs: job.updatedAtMs + 1 }
+      jobs.set(jobId, next)
+      const change = { seq: ++seq, job: next, from, to, cause }
+      events.get(jobId)!.push({ seq, from, to, cause, atMs: next.updatedAtMs })
+      jobListeners.forEach((l) => l(change))
+    },
+    emitLog: (jobId, chunk) => logListeners.forEach((l) => l({ jobId, chunk })),
+    emitProviderRequest: (e) => requestListeners.forEach((l) => l(e)),
+  }
+}
