@@ -1,0 +1,20 @@
+// One factory for every react-query key (Headlamp's query-option factories): structured, so live
+// events can find the lists and details they touch.
+import type { JobFilterInput } from '../../engine/console-api/contract'
+
+export const queryKeys = {
+  overview: () => ['overview'] as const,
+  jobs: {
+    all: () => ['jobs'] as const,
+    lists: () => ['jobs', 'list'] as const,
+    list: (filters: JobFilterInput) => ['jobs', 'list', filters] as const,
+    detail: (jobId: string) => ['jobs', 'detail', jobId] as const,
+    log: (jobId: string) => ['jobs', 'log', jobId] as const,
+  },
+  environments: () => ['environments'] as const,
+  backend: () => ['backend'] as const,
+  health: () => ['health'] as const,
+  assets: (kind?: string) => ['assets', kind ?? 'all'] as const,
+  settings: () => ['settings'] as const,
+  wallet: () => ['wallet'] as const,
+}

@@ -1,0 +1,164 @@
+/**
+ * A contract-typed fake console service with seeded data, behind an in-process transport that
+ * validates input and envelopes answers like the real ones (the engine's contract suite proves the
+ * real service answers alike). Screens' component tests run against it.
+ */
+import {
+  consoleMethods,
+  createConsoleClient,
+  isConsoleMethod,
+  type ConsoleClient,
+  type ConsoleEnvironment,
+  type ConsoleEventName,
+  type ConsoleService,
+  type ConsoleTransport,
+  type EventPayload,
+  type JobStatus,
+  type JobSummary,
+  type AssetSummary,
+} from '../../engine/console-api/contract'
+
+export function makeJob(jobId: string, status: JobStatus, overrides: Partial<JobSummary> = {}): JobSummary {
+  return {
+    jobId,
+    owner: '0x1111111111111111111111111111111111111111',
+    environmentId: 'free-local',
+    datasets: [{ did: 'did:op:' + 'a'.repeat(64), serviceId: 'compute' }],
+    algorithm: { did: 'did:op:' + 'b'.repeat(64), serviceId: 'compute', isRawCode: false },
+    status,
+    outcome: status === 70 ? { kind: 'succeeded' } : null,
+    stopRequested: false,
+    createdAtMs: 1_700_000_000_000,
+    updatedAtMs: 1_700_000_000_000,
+    finishedAtMs: status === 70 ? 1_700_000_060_000 : null,
+    algoStartMs: null,
+    algoStopMs: null,
+    maxJobDurationSec: 60,
+    isFree: true,
+    results: status === 70 ? [{ filename: 'out.txt', filesizeBytes: 2048, type: 'output', index: 0 }] : [],
+    terminationDetails: { exitCode: status === 70 ? 0 : null, oomKilled: false },
+    payment: null,
+    ...overrides,
+  }
+}
+
+type Listeners = { [E in ConsoleEventName]: Set<(p: EventPayload<E>) => void> }
+
+export interface FakeConsole {
+  service: ConsoleService
+  client: ConsoleClient
+  transport: ConsoleTransport
+  jobs: JobSummary[]
+  assets: AssetSummary[]
+  environments: ConsoleEnvironment[]
+  calls: Array<{ method: string; input: unknown }>
+  emit<E extends ConsoleEventName>(event: E, payload: EventPayload<E>): void
+  fail: Partial<Record<keyof typeof consoleMethods, { code: string; message: string }>>
+}
+
+export function createFakeConsole(seed: { jobs?: JobSummary[]; assets?: AssetSummary[]; environments?: ConsoleEnvironment[]; walletState?: 'none' | 'locked' | 'unlocked' } = {}): FakeConsole {
+  const jobs = seed.jobs ?? [makeJob('job-1', 40), makeJob('job-2', 70), makeJob('job-3', 1)]
+  const assets = seed.assets ?? []
+  const environments: ConsoleEnvironment[] = seed.environments ?? [
+    { id: 'free-local', description: 'Local sandbox', cpu: { total: 2, max: 1, min: 1 }, ramGb: { total: 4, max: 2, min: 1 }, diskGb: { total: 10, max: 5, min: 1 }, minJobDurationSec: 60, maxJobDurationSec: 3600, maxJobs: 2, queueMaxWaitTimeSec: 0, storageExpirySec: 604800, allowNetwork: false, accessAddresses: [], fees: {}, free: { maxJobDurationSec: 60, maxJobs: 1, maxJobsPerConsumer: 1, cpu: 1, ramGb: 1, diskGb: 1, accessAddresses: [] } },
+  ]
+  let seq = 100
+  let wallet = { state: seed.walletState ?? 'unlocked', address: seed.walletState === 'none' ? null : '0x' + '6'.repeat(40) } as { state: 'none' | 'locked' | 'unlocked'; address: string | null }
+  let settings = { providerHost: '127.0.0.1', providerPort: 8001, rpcEndpoints: { '8996': 'http://127.0.0.1:8545' } as Record<string, string>, dataDir: '/home/me/.c2d', logLevel: 'info' as 'debug' | 'info' | 'warn' | 'error' }
+  const listeners: Listeners = { onDidChangeJob: new Set(), onJobLog: new Set(), onDidChangeClusterHealth: new Set(), onProviderRequest: new Set() }
+  const health = { driver: 'local' as const, ok: false, checks: [
+    { id: 'bwrap', label: 'Sandbox (bubblewrap) installed', ok: true, message: 'found /usr/bin/bwrap' },
+    { id: 'userns', label: 'User namespaces enabled', ok: false, message: 'unprivileged user namespaces are disabled', fix: 'Run: sysctl -w kernel.unprivileged_userns_clone=1' },
+  ], checkedAtMs: 1_700_000_000_000 }
+  const find = (jobId: string) => {
+    const job = jobs.find((j) => j.jobId === jobId)
+    if (!job) throw Object.assign(new Error(`No job with id ${jobId}.`), { code: 'JOB_NOT_FOUND' })
+    return job
+  }
+
+  const service: ConsoleService = {
+    getOverview: async () => ({
+      providerUrl: 'http://127.0.0.1:8001', providerAddress: wallet.address, chainId: 8996, chainName: 'dev chain', health,
+      jobCounts: { running: jobs.filter((j) => j.status !== 70 && j.status !== 1).length, queued: jobs.filter((j) => j.status === 1).length, finished: jobs.filter((j) => j.status === 70 && j.outcome?.kind !== 'failed').length, failed: jobs.filter((j) => j.outcome?.kind === 'failed').length },
+      recentJobs: jobs.slice(0, 5),
+    }),
+    listJobs: async (f) => {
+      const matching = jobs.filter((j) => (!f.statuses || f.statuses.length === 0 || f.statuses.includes(j.status)) && (!f.owner || j.owner.toLowerCase().includes(f.owner.toLowerCase())) && (!f.did || j.datasets.some((d) => d.did.includes(f.did!))))
+      return { jobs: matching.slice(f.offset, f.offset + f.limit), total: matching.length, seq }
+    },
+    getJob: async ({ jobId }) => ({ job: find(jobId), events: [{ seq: 1, from: null, to: 1, cause: 'registered', atMs: 1_700_000_000_000 }, { seq: 2, from: 1, to: 0, cause: 'dequeued', atMs: 1_700_000_001_000 }] }),
+    stopJob: async ({ jobId }) => {
+      const job = find(jobId)
+      job.stopRequested = true
+      return { job }
+    },
+    getJobLogTail: async ({ jobId }) => ({ text: `log of ${jobId}\n`, isRunning: find(jobId).status === 40 }),
+    readResult: async ({ jobId, index }) => {
+      const file = find(jobId).results[index]
+      if (!file) throw Object.assign(new Error('no result'), { code: 'RESULT_NOT_FOUND' })
+      return { filename: file.filename, contentType: 'text/plain', sizeBytes: 2, base64: 'aGk=' }
+    },
+    listEnvironments: async () => ({ environments: environments.map((e) => ({ ...e, running: 1, queued: 0 })) }),
+    saveEnvironment: async ({ environment }) => {
+      const i = environments.findIndex((e) => e.id === environment.id)
+      if (i >= 0) environments[i] = environment
+      else environments.push(environment)
+      return { environment }
+    },
+    deleteEnvironment: async ({ id }) => (environments.splice(environments.findIndex((e) => e.id === id), 1), { ok: true as const }),
+    getComputeBackend: async () => ({ driver: 'local', kubeContexts: [{ name: 'kind-c2d', cluster: 'kind', source: '~/.kube/config' }], currentContext: null, namespace: null }),
+    checkHealth: async () => health,
+    listAssets: async ({ kind }) => ({ assets: assets.filter((a) => !kind || a.kind === kind) }),
+    validateAsset: async ({ draft }) => {
+      const d = draft as { name?: string; service?: { files?: unknown[] } }
+      const issues = [...(!d.name ? [{ path: 'name', message: 'give the asset a name' }] : []), ...(!d.service?.files?.length ? [{ path: 'service.files', message: 'add at least one file' }] : [])]
+      return { valid: issues.length === 0, issues }
+    },
+    publishAsset: async ({ draft }) => {
+      const asset: AssetSummary = { did: 'did:op:' + String(assets.length + 1).padStart(64, 'c'), kind: draft.kind, name: draft.name, chainId: 8996, nftAddress: '0x' + '2'.repeat(40), datatokenAddress: '0x' + '3'.repeat(40), state: 0, serviceIds: ['compute'], createdAtMs: 1, updatedAtMs: 1 }
+      assets.push(asset)
+      return { asset }
+    },
+    deleteAsset: async ({ did }) => (assets.splice(assets.findIndex((a) => a.did === did), 1), { ok: true as const }),
+    getSettings: async () => ({ ...settings, walletAddress: wallet.state === 'unlocked' ? wallet.address : null }),
+    saveSettings: async (patch) => ((settings = { ...settings, ...patch }), { ...settings, walletAddress: wallet.address }),
+    getWallet: async () => wallet,
+    createWallet: async () => (wallet = { state: 'unlocked', address: '0x' + '7'.repeat(40) }),
+    importWallet: async () => (wallet = { state: 'unlocked', address: '0x' + '8'.repeat(40) }),
+    unlockWallet: async () => (wallet = { ...wallet, state: 'unlocked' }),
+    subscribe: (event, listener) => {
+      const set = listeners[event] as Set<typeof listener>
+      set.add(listener)
+      return () => set.delete(listener)
+    },
+  }
+
+  const fake: FakeConsole = {
+    service, jobs, assets, environments, calls: [], fail: {},
+    emit: (event, payload) => {
+      if (event === 'onDidChangeJob') seq = Math.max(seq, (payload as EventPayload<'onDidChangeJob'>).seq)
+      ;(listeners[event] as Set<(p: unknown) => void>).forEach((l) => l(JSON.parse(JSON.stringify(payload))))
+    },
+    transport: {
+      async call(method, input) {
+        fake.calls.push({ method, input })
+        if (!isConsoleMethod(method)) return { ok: false, error: { code: 'METHOD_UNKNOWN', message: method } }
+        const failure = fake.fail[method]
+        if (failure) return { ok: false, error: failure }
+        const parsed = consoleMethods[method].input.safeParse(input ?? {})
+        if (!parsed.success) return { ok: false, error: { code: 'REQUEST_INVALID', message: parsed.error.message, details: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) } }
+        try {
+          const value = await (service[method] as (i: unknown) => Promise<unknown>)(parsed.data)
+          return JSON.parse(JSON.stringify({ ok: true, value }))
+        } catch (error) {
+          const e = error as { code?: string; message: string }
+          return { ok: false, error: { code: e.code ?? 'INTERNAL', message: e.message } }
+        }
+      },
+      subscribe: (event, listener) => service.subscribe(event as ConsoleEventName, listener as never),
+    },
+    client: undefined as unknown as ConsoleClient,
+  }
+  fake.client = createConsoleClient(fake.transport)
+  return fake
+}
