@@ -1,0 +1,90 @@
+/**
+ * Compute environments offered to consumers, stored in the `environments` table. Seeded once on
+ * first start from `config.environments` or the built-in default (a free tier plus paid fees).
+ * Fees need the chain's fee token address, so callers pass it in (`defaultEnvironment`).
+ */
+import { C2dError } from '../c2d-error'
+import { computeEnvironmentSchema, type ComputeEnvironmentConfig } from '../config/schema'
+import type { Database } from '../store/database'
+
+/** The built-in environment: one free tier and, when a fee token is known, paid prices per minute. */
+export function defaultEnvironment(fees: { chainId: number; feeToken: string } | undefined): ComputeEnvironmentConfig {
+  return computeEnvironmentSchema.parse({
+    id: 'local-sandbox',
+    description: 'Local sandbox on this machine',
+    cpu: { total: 2, max: 2, min: 1 },
+    ramGb: { total: 4, max: 2, min: 0.5 },
+    diskGb: { total: 10, max: 5, min: 1 },
+    maxJobs: 2,
+    fees: fees
+      ? {
+          [String(fees.chainId)]: [
+            {
+              feeToken: fees.feeToken,
+              prices: [
+                { id: 'cpu', price: 1 },
+                { id: 'ram', price: 0.5 },
+                { id: 'disk', price: 0.1 },
+              ],
+            },
+          ],
+        }
+      : {},
+    free: {},
+  })
+}
+
+export class Environments {
+  private readonly selectAll
+  private readonly selectOne
+  private readonly upsert
+  private readonly deleteStmt
+  private readonly maxPosition
+
+  constructor(private readonly db: Database) {
+    this.selectAll = db.prepare('SELECT config_json FROM environments ORDER BY position, id')
+    this.selectOne = db.prepare('SELECT config_json FROM environments WHERE id = ?')
+    this.upsert = db.prepare(
+      `INSERT INTO environments (id, position, config_json) VALUES (?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET config_json = excluded.config_json`,
+    )
+    this.deleteStmt = db.prepare('DELETE FROM environments WHERE id = ?')
+    this.maxPosition = db.prepare('SELECT COALESCE(MAX(position), -1) AS p FROM environments')
+  }
+
+  /** First start only: writes `initial` when the table is empty. Returns whether it seeded. */
+  seed(initial: ComputeEnvironmentConfig[]): boolean {
+    return this.db.transaction(() => {
+      if (this.selectAll.all().length > 0) return false
+      for (const env of initial) this.saveEnvironment(env)
+      return true
+    })()
+  }
+
+  listEnvironments(): ComputeEnvironmentConfig[] {
+    return (this.selectAll.all() as Array<{ config_json: string }>).map((r) => JSON.parse(r.config_json) as ComputeEnvironmentConfig)
+  }
+
+  getEnvironment(id: string): ComputeEnvironmentConfig | undefined {
+    const row = this.selectOne.get(id) as { config_json: string } | undefined
+    return row ? (JSON.parse(row.config_json) as ComputeEnvironmentConfig) : undefined
+  }
+
+  /** Validates with the config schema; invalid input changes nothing. */
+  saveEnvironment(env: unknown): ComputeEnvironmentConfig {
+    const parsed = computeEnvironmentSchema.safeParse(env)
+    if (!parsed.success) {
+      throw new C2dError('ENVIRONMENT_INVALID', 400, 'Invalid compute environment', {
+        details: parsed.error.issues.map((i) => ({ field: i.path.join('.'), reason: i.message })),
+      })
+    }
+    const position = (this.maxPosition.get() as { p: number }).p + 1
+    this.upsert.run(parsed.data.id, position, JSON.stringify(parsed.data))
+    return parsed.data
+  }
+
+  deleteEnvironment(id: string): void {
+    const info = this.deleteStmt.run(id)
+    if (info.changes === 0) throw new C2dError('ENVIRONMENT_UNKNOWN', 404, `Unknown compute environment ${id}`)
+  }
+}

@@ -1,0 +1,490 @@
+/**
+ * The Operator-Service: the job API and its state (register, list, stop, results, logs), over
+ * SQLite, with a bounded queue per environment and crash recovery. Every status change goes
+ * through one door, `transition`, which checks the state machine's table, writes the row and
+ * the event in one SQLite transaction, and only after commit notifies and acts.
+ *
+ * Must not import provider, chain, console-api or any concrete driver: what it needs from above
+ * (settlement of paid jobs) is declared here as an interface and bound in engine/index.ts.
+ */
+import { randomUUID } from 'node:crypto'
+import { rmSync } from 'node:fs'
+import { C2dError } from '../c2d-error'
+import type { Clock } from '../clock'
+import type { Logger } from '../logging'
+import type { CollectedResult, ComputeDriver, JobSpec, Observation } from '../operator-engine/driver'
+import { JobRunner } from '../operator-engine/job-runner'
+import type { Database } from '../store/database'
+import { JobsRepo, type StoredJob } from '../store/jobs-repo'
+import type { Environments } from './environments'
+import { ALL_JOB_STATUSES, JobStatus, type JobOutcome } from './job-status'
+import { IllegalJobTransition, canTransition, decide, type JobEffect, type JobPatch } from './job-state-machine'
+import { algorithmLogPath, tailFile } from './log-streams'
+import { QueueTimers, freeSlots } from './queue'
+import { planRecovery } from './recovery'
+import { jobDirOf, openResultFile, type OpenedResult } from './results'
+
+export interface JobResultFile {
+  filename: string
+  filesizeBytes: number
+  type: CollectedResult['type']
+  index: number
+}
+export interface JobPayment {
+  chainId: number
+  token: string
+  costWei: string
+  lockTx?: string
+  claimTx?: string
+  cancelTx?: string
+  escrowJobId?: string
+}
+export interface JobRecord {
+  jobId: string
+  owner: string
+  environmentId: string
+  datasets: Array<{ did: string; serviceId: string; transferTxId?: string }>
+  algorithm: { did?: string; serviceId?: string; transferTxId?: string; isRawCode: boolean }
+  status: JobStatus
+  outcome: JobOutcome | null
+  stopRequested: boolean
+  createdAtMs: number
+  updatedAtMs: number
+  finishedAtMs: number | null
+  algoStartMs: number | null
+  algoStopMs: number | null
+  maxJobDurationSec: number
+  queueMaxWaitTimeSec: number
+  resources: Array<{ id: string; amount: number; price?: number }>
+  isFree: boolean
+  additionalViewers: string[]
+  metadata: Record<string, unknown>
+  results: JobResultFile[]
+  terminationDetails: { exitCode: number | null; oomKilled: boolean }
+  payment: JobPayment | null
+  agreementId: string
+  /** Persisted (secrets stay in the local DB; never serialised to consumers or the renderer). */
+  spec: JobSpec
+}
+export interface RegisterJobInput {
+  /** The Provider may pre-compute it (escrow lock id = sha256(jobId)); default random. */
+  jobId?: string
+  owner: string
+  environmentId: string
+  datasets: JobRecord['datasets']
+  algorithm: JobRecord['algorithm']
+  spec: Omit<JobSpec, 'jobId' | 'jobDir'>
+  maxJobDurationSec: number
+  queueMaxWaitTimeSec?: number
+  resources: JobRecord['resources']
+  isFree: boolean
+  additionalViewers?: string[]
+  metadata?: Record<string, unknown>
+  payment?: JobPayment
+  agreementId?: string
+}
+export interface JobFilter {
+  owner?: string
+  jobId?: string
+  agreementId?: string
+  statuses?: JobStatus[]
+  environmentId?: string
+  did?: string
+  limit?: number
+  offset?: number
+}
+export interface JobChange {
+  seq: number
+  job: JobRecord
+  from: JobStatus | null
+  to: JobStatus
+  cause: string
+}
+export interface JobEvent {
+  seq: number
+  from: JobStatus | null
+  to: JobStatus
+  cause: string
+  atMs: number
+}
+export interface OperatorService {
+  registerJob(input: RegisterJobInput): JobRecord
+  getJob(jobId: string): JobRecord | undefined
+  listJobs(filter: JobFilter): JobRecord[]
+  countJobs(filter: JobFilter): number
+  jobEvents(jobId: string): JobEvent[]
+  stopJob(jobId: string): Promise<JobRecord>
+  deleteJob(jobId: string): Promise<void>
+  openResult(jobId: string, index: number): OpenedResult
+  followAlgorithmLog(jobId: string, signal: AbortSignal): AsyncIterable<Buffer>
+  isAlgorithmRunning(jobId: string): boolean
+  environmentLoad(environmentId: string): { running: number; queued: number; runningFree: number; queuedFree: number }
+  onDidChangeJob(listener: (change: JobChange) => void): () => void
+  onJobLog(listener: (e: { jobId: string; chunk: string }) => void): () => void
+}
+
+/** Pays out or refunds a paid job's escrow (provider's chain/escrow.ts). Must be idempotent per job. */
+export interface JobSettlement {
+  settle(job: JobRecord): Promise<{ claimTx?: string; cancelTx?: string }>
+}
+
+export interface OperatorServiceOptions {
+  db: Database
+  driver: ComputeDriver
+  environments: Environments
+  dataDir: string
+  logger: Logger
+  clock: Clock
+  settlement?: JobSettlement
+}
+
+/** Statuses that hold an environment slot (started, not yet settling or finished). */
+const ACTIVE_STATUSES: JobStatus[] = ALL_JOB_STATUSES.filter((s) => s !== 1 && s !== 2 && s !== 70 && s !== 71)
+const NON_TERMINAL_STATUSES: JobStatus[] = ALL_JOB_STATUSES.filter((s) => s !== 70)
+const SETTLE_RETRY_BASE_MS = 5_000
+const SETTLE_RETRY_MAX_MS = 300_000
+
+export class SqliteOperatorService implements OperatorService {
+  private readonly repo: JobsRepo
+  private readonly runner: JobRunner
+  private readonly queueTimers: QueueTimers
+  private readonly changeListeners = new Set<(change: JobChange) => void>()
+  private readonly logListeners = new Set<(e: { jobId: string; chunk: string }) => void>()
+  private readonly logTails = new Map<string, AbortController>()
+  private readonly settleAttempts = new Map<string, number>()
+  private settlement: JobSettlement | undefined
+  private closed = false
+  private pumping = false
+
+  constructor(private readonly options: OperatorServiceOptions) {
+    this.repo = new JobsRepo(options.db)
+    this.runner = new JobRunner(options.driver, options.logger)
+    this.queueTimers = new QueueTimers(options.clock)
+    this.settlement = options.settlement
+  }
+
+  /** Binds settlement after the chain is up; settles any job that waited for it. */
+  setSettlement(settlement: JobSettlement): void {
+    this.settlement = settlement
+    for (const job of this.listJobs({ statuses: [71] })) void this.settle(job.jobId)
+  }
+
+  /** Recovery ("list then watch"), then fills free slots. Call once after construction. */
+  async start(): Promise<void> {
+    const plan = planRecovery(this.listJobs({ statuses: NON_TERMINAL_STATUSES }))
+    for (const job of plan.requeue) this.armExpiry(job)
+    for (const job of plan.settle) void this.settle(job.jobId)
+    await Promise.all(
+      plan.resume.map((job) => {
+        this.options.logger.info('resuming job after restart', { jobId: job.jobId, status: job.status })
+        if (job.status === 40) this.startLogTail(job)
+        return this.runner.resume(job.spec, this.sink)
+      }),
+    )
+    this.pump()
+  }
+
+  /** Stops accepting observations and timers; running jobs are left for `resume` on the next start. */
+  async close(): Promise<void> {
+    this.closed = true
+    this.queueTimers.disarmAll()
+    for (const tail of this.logTails.values()) tail.abort()
+    this.logTails.clear()
+    await this.options.driver.close()
+  }
+
+  registerJob(input: RegisterJobInput): JobRecord {
+    if (this.closed) throw new C2dError('ENGINE_UNAVAILABLE', 503, 'The operator service is shutting down')
+    const env = this.options.environments.getEnvironment(input.environmentId)
+    if (!env) throw new C2dError('ENVIRONMENT_UNKNOWN', 404, `Unknown compute environment ${input.environmentId}`)
+    const jobId = input.jobId ?? randomUUID().replaceAll('-', '')
+    const jobDir = jobDirOf(this.options.dataDir, jobId)
+    if (this.repo.get(jobId) !== undefined) throw new C2dError('JOB_EXISTS', 409, `Job ${jobId} already exists`)
+    const nowMs = this.options.clock.nowMs()
+    const job: JobRecord = {
+      jobId,
+      owner: input.owner,
+      environmentId: input.environmentId,
+      datasets: input.datasets,
+      algorithm: input.algorithm,
+      status: JobStatus.JobQueued,
+      outcome: null,
+      stopRequested: false,
+      createdAtMs: nowMs,
+      updatedAtMs: nowMs,
+      finishedAtMs: null,
+      algoStartMs: null,
+      algoStopMs: null,
+      maxJobDurationSec: input.maxJobDurationSec,
+      queueMaxWaitTimeSec: input.queueMaxWaitTimeSec ?? env.queueMaxWaitTimeSec,
+      resources: input.resources,
+      isFree: input.isFree,
+      additionalViewers: input.additionalViewers ?? [],
+      metadata: input.metadata ?? {},
+      results: [],
+      terminationDetails: { exitCode: null, oomKilled: false },
+      payment: input.payment ?? null,
+      agreementId: input.agreementId ?? '',
+      spec: { ...input.spec, jobId, jobDir },
+    }
+    // Written (with its first event) before anything runs: a crash from here on finds it.
+    const seq = this.repo.inTransaction(() => {
+      this.repo.insert(toStored(job))
+      return this.repo.appendEvent(jobId, null, job.status, 'registered', nowMs)
+    })
+    this.options.logger.info('job registered', { jobId, environmentId: job.environmentId, isFree: job.isFree })
+    this.emit({ seq, job, from: null, to: job.status, cause: 'registered' })
+    this.armExpiry(job)
+    this.pump()
+    return this.getJob(jobId)!
+  }
+
+  getJob(jobId: string): JobRecord | undefined {
+    return this.repo.get(jobId) as JobRecord | undefined
+  }
+
+  private requireJob(jobId: string): JobRecord {
+    const job = this.getJob(jobId)
+    if (!job) throw new C2dError('JOB_NOT_FOUND', 404, `Job ${jobId} not found`)
+    return job
+  }
+
+  listJobs(filter: JobFilter): JobRecord[] {
+    return this.repo.list(filter) as JobRecord[]
+  }
+
+  countJobs(filter: JobFilter): number {
+    return this.repo.count({ ...filter, limit: undefined, offset: undefined })
+  }
+
+  jobEvents(jobId: string): JobEvent[] {
+    return this.repo.events(jobId).map((e) => ({ seq: e.seq, from: e.from as JobStatus | null, to: e.to as JobStatus, cause: e.cause, atMs: e.atMs }))
+  }
+
+  /**
+   * The one door for status changes. Checks the table, writes row + event in one SQLite
+   * transaction, then (after commit) notifies. Throws IllegalJobTransition on an illegal move.
+   */
+  transition(jobId: string, to: JobStatus, cause: string, patch?: JobPatch & { stopRequested?: boolean; payment?: JobPayment | null }): JobRecord {
+    return this.transitionPath(jobId, [to], cause, patch, [])
+  }
+
+  private transitionPath(
+    jobId: string,
+    path: readonly JobStatus[],
+    cause: string,
+    patch: (JobPatch & { stopRequested?: boolean; payment?: JobPayment | null }) | undefined,
+    effects: readonly JobEffect[],
+  ): JobRecord {
+    const changes: JobChange[] = []
+    const job = this.repo.inTransaction(() => {
+      let current = this.requireJob(jobId)
+      if (patch) current = { ...current, ...patch }
+      for (const to of path) {
+        const from = current.status
+        if (!canTransition(from, to)) throw new IllegalJobTransition(jobId, from, to)
+        const nowMs = this.options.clock.nowMs()
+        current = { ...current, status: to, updatedAtMs: nowMs, finishedAtMs: to === 70 ? nowMs : current.finishedAtMs }
+        this.repo.update(toStored(current))
+        const seq = this.repo.appendEvent(jobId, from, to, cause, nowMs)
+        changes.push({ seq, job: current, from, to, cause })
+      }
+      if (path.length === 0 && patch) {
+        current = { ...current, updatedAtMs: this.options.clock.nowMs() }
+        this.repo.update(toStored(current))
+      }
+      return current
+    })
+    // After commit only: listeners and effects never see a state that could roll back.
+    for (const change of changes) {
+      this.options.logger.info('job status', { jobId, from: change.from, to: change.to, cause })
+      this.emit(change)
+    }
+    this.afterChanges(job, changes, effects)
+    return job
+  }
+
+  private afterChanges(job: JobRecord, changes: readonly JobChange[], effects: readonly JobEffect[]): void {
+    const reached = new Set(changes.map((c) => c.to))
+    if (reached.has(40)) this.startLogTail(job)
+    if (job.status !== 40) this.logTails.get(job.jobId)?.abort()
+    if (reached.has(70) || reached.has(71)) {
+      this.queueTimers.disarm(job.jobId)
+      if (changes.some((c) => c.from !== 1 && c.from !== 2 && c.from !== null)) {
+        this.runner.cleanup(job.jobId).catch((error: unknown) =>
+          this.options.logger.warn('driver cleanup failed', { jobId: job.jobId, error: String(error) }),
+        )
+      }
+    }
+    if (effects.some((e) => e.kind === 'settle')) void this.settle(job.jobId)
+    if (effects.some((e) => e.kind === 'release-slot') || reached.has(70) || reached.has(71)) this.pump()
+  }
+
+  /** Driver observations → decide → the one door. Late or repeated observations are harmless. */
+  private readonly sink = (jobId: string, observation: Observation): void => {
+    if (this.closed) return
+    const job = this.getJob(jobId)
+    if (!job) {
+      this.options.logger.warn('observation for an unknown job', { jobId, kind: observation.kind })
+      return
+    }
+    const decision = decide(job, observation)
+    if (decision.path.length === 0 && !decision.patch) return
+    try {
+      this.transitionPath(jobId, decision.path, `driver: ${observation.kind}`, decision.patch, decision.effects)
+    } catch (error) {
+      this.options.logger.error('observation could not be applied', { jobId, kind: observation.kind, error: String(error) })
+    }
+  }
+
+  async stopJob(jobId: string): Promise<JobRecord> {
+    const job = this.requireJob(jobId)
+    if (job.status === 1) {
+      const outcome: JobOutcome = { kind: 'stopped', reason: 'stopped while queued' }
+      return this.transition(jobId, 70, 'stop requested', { stopRequested: true, outcome })
+    }
+    if (job.status === 70 || job.status === 71 || job.stopRequested) return job
+    // Record the request first: the driver's exit observation then reads as "stopped".
+    const marked = this.transitionPath(jobId, [], 'stop requested', { stopRequested: true }, [])
+    await this.runner.stop(jobId)
+    return this.getJob(jobId) ?? marked
+  }
+
+  async deleteJob(jobId: string): Promise<void> {
+    const job = this.requireJob(jobId)
+    if (job.status !== 70) throw new C2dError('JOB_NOT_FINISHED', 409, `Job ${jobId} has not finished (status ${job.status})`)
+    this.repo.remove(jobId)
+    rmSync(job.spec.jobDir, { recursive: true, force: true })
+    this.options.logger.info('job deleted', { jobId })
+  }
+
+  openResult(jobId: string, index: number): OpenedResult {
+    const job = this.requireJob(jobId)
+    return openResultFile(job.spec.jobDir, job.results, index)
+  }
+
+  followAlgorithmLog(jobId: string, signal: AbortSignal): AsyncIterable<Buffer> {
+    const job = this.requireJob(jobId)
+    if (job.status !== 40) throw new C2dError('LOGS_NOT_STREAMING', 404, `Job ${jobId} is not running its algorithm`)
+    return tailFile(algorithmLogPath(job.spec.jobDir), () => this.isAlgorithmRunning(jobId), signal, this.options.clock)
+  }
+
+  isAlgorithmRunning(jobId: string): boolean {
+    return this.getJob(jobId)?.status === 40
+  }
+
+  environmentLoad(environmentId: string): { running: number; queued: number; runningFree: number; queuedFree: number } {
+    return {
+      running: this.repo.count({ environmentId, statuses: ACTIVE_STATUSES }),
+      queued: this.repo.count({ environmentId, statuses: [1] }),
+      runningFree: this.repo.count({ environmentId, statuses: ACTIVE_STATUSES, isFree: true }),
+      queuedFree: this.repo.count({ environmentId, statuses: [1], isFree: true }),
+    }
+  }
+
+  onDidChangeJob(listener: (change: JobChange) => void): () => void {
+    this.changeListeners.add(listener)
+    return () => this.changeListeners.delete(listener)
+  }
+
+  onJobLog(listener: (e: { jobId: string; chunk: string }) => void): () => void {
+    this.logListeners.add(listener)
+    return () => this.logListeners.delete(listener)
+  }
+
+  private emit(change: JobChange): void {
+    for (const listener of this.changeListeners) {
+      try {
+        listener(change)
+      } catch (error) {
+        this.options.logger.error('job change listener failed', { jobId: change.job.jobId, error: String(error) })
+      }
+    }
+  }
+
+  /** Starts queued jobs while their environment has free slots, oldest first. */
+  private pump(): void {
+    if (this.pumping || this.closed) return
+    this.pumping = true
+    try {
+      for (const env of this.options.environments.listEnvironments()) {
+        const slots = freeSlots(env.maxJobs, this.repo.count({ environmentId: env.id, statuses: ACTIVE_STATUSES }))
+        if (slots === 0) continue
+        const next = this.repo.list({ environmentId: env.id, statuses: [1], order: 'oldest', limit: slots }) as JobRecord[]
+        for (const job of next) {
+          this.queueTimers.disarm(job.jobId)
+          // State first (status 0 committed), then the effect.
+          const started = this.transition(job.jobId, 0, 'slot free')
+          void this.runner.start(started.spec, this.sink)
+        }
+      }
+    } finally {
+      this.pumping = false
+    }
+  }
+
+  private armExpiry(job: JobRecord): void {
+    this.queueTimers.arm(job.jobId, job.createdAtMs, job.queueMaxWaitTimeSec, (jobId) => {
+      const current = this.getJob(jobId)
+      if (!current || current.status !== 1 || this.closed) return
+      const outcome: JobOutcome = {
+        kind: 'expired',
+        failureStatus: 2,
+        reason: `waited longer than queueMaxWaitTimeSec of ${current.queueMaxWaitTimeSec} s`,
+      }
+      const path: JobStatus[] = current.isFree || !current.payment ? [2, 70] : [2, 71]
+      this.transitionPath(jobId, path, 'queue wait expired', { outcome }, path.includes(71) ? [{ kind: 'settle' }] : [])
+    })
+  }
+
+  private async settle(jobId: string): Promise<void> {
+    const settlement = this.settlement
+    if (!settlement || this.closed) return
+    const job = this.getJob(jobId)
+    if (!job || job.status !== 71) return
+    try {
+      const txs = await settlement.settle(job)
+      if (this.closed) return
+      this.settleAttempts.delete(jobId)
+      const payment = job.payment ? { ...job.payment, ...txs } : null
+      this.transition(jobId, 70, txs.claimTx ? 'settled: claimed' : 'settled: cancelled', { payment })
+    } catch (error) {
+      const attempt = (this.settleAttempts.get(jobId) ?? 0) + 1
+      this.settleAttempts.set(jobId, attempt)
+      const delayMs = Math.min(SETTLE_RETRY_MAX_MS, SETTLE_RETRY_BASE_MS * 2 ** (attempt - 1))
+      this.options.logger.warn('settlement failed; will retry', { jobId, attempt, delayMs, error: String(error) })
+      this.options.clock.setTimer(() => void this.settle(jobId), delayMs)
+    }
+  }
+
+  private startLogTail(job: JobRecord): void {
+    if (this.logTails.has(job.jobId) || this.closed) return
+    const controller = new AbortController()
+    this.logTails.set(job.jobId, controller)
+    const run = async () => {
+      for await (const chunk of tailFile(algorithmLogPath(job.spec.jobDir), () => this.isAlgorithmRunning(job.jobId), controller.signal, this.options.clock)) {
+        const text = chunk.toString('utf8')
+        for (const listener of this.logListeners) listener({ jobId: job.jobId, chunk: text })
+      }
+    }
+    run()
+      .catch((error: unknown) => this.options.logger.warn('algorithm log tail failed', { jobId: job.jobId, error: String(error) }))
+      .finally(() => this.logTails.delete(job.jobId))
+  }
+}
+
+function toStored(job: JobRecord): StoredJob {
+  return {
+    jobId: job.jobId,
+    owner: job.owner,
+    environmentId: job.environmentId,
+    status: job.status,
+    outcomeKind: job.outcome?.kind ?? null,
+    isFree: job.isFree,
+    agreementId: job.agreementId,
+    createdAtMs: job.createdAtMs,
+    updatedAtMs: job.updatedAtMs,
+    finishedAtMs: job.finishedAtMs,
+    record: job,
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * Result files of a job: `<dataDir>/jobs/<jobId>/results/<filename>`, addressed by index.
+ * Never resolves a path outside the job's results folder.
+ */
+import { statSync } from 'node:fs'
+import { basename, join } from 'node:path'
+import { C2dError } from '../c2d-error'
+import type { JobResultFile } from './operator-service'
+
+export function jobDirOf(dataDir: string, jobId: string): string {
+  if (!/^[A-Za-z0-9._-]+$/.test(jobId) || jobId === '.' || jobId === '..') {
+    throw new C2dError('FILE_NAME_INVALID', 400, 'Invalid job id')
+  }
+  return join(dataDir, 'jobs', jobId)
+}
+
+export function resultsDirOf(jobDir: string): string {
+  return join(jobDir, 'results')
+}
+
+export function contentTypeOf(type: JobResultFile['type']): string {
+  return type === 'output' ? 'application/octet-stream' : 'text/plain; charset=utf-8'
+}
+
+export interface OpenedResult {
+  path: string
+  sizeBytes: number
+  filename: string
+  contentType: string
+}
+
+export function openResultFile(jobDir: string, results: readonly JobResultFile[], index: number): OpenedResult {
+  const file = Number.isInteger(index) ? results.find((r) => r.index === index) : undefined
+  if (!file) throw new C2dError('RESULT_NOT_FOUND', 404, `No result with index ${index}`)
+  // A driver-reported name is still untrusted: no separators, no dot-dot.
+  if (basename(file.filename) !== file.filename || file.filename === '..' || file.filename === '.' || file.filename.includes('\\')) {
+    throw new C2dError('FILE_NAME_INVALID', 400, 'Invalid result file name')
+  }
+  const path = join(resultsDirOf(jobDir), file.filename)
+  let sizeBytes: number
+  try {
+    sizeBytes = statSync(path).size
+  } catch (cause) {
+    throw new C2dError('RESULT_NOT_FOUND', 404, `Result ${index} is no longer on disk`, { cause })
+  }
+  return { path, sizeBytes, filename: file.filename, contentType: contentTypeOf(file.type) }
+}

@@ -1,0 +1,193 @@
+/**
+ * Jobs and their status events in SQLite (`jobs`, `job_events` of 001-initial.sql).
+ * The record is opaque JSON to the store: the Operator-Service owns its shape. The columns beside
+ * it exist to filter and sort. Prepared statements only; filters hit indexes (10k+ jobs).
+ * Imports better-sqlite3 (through database.ts) only.
+ */
+import type BetterSqlite3 from 'better-sqlite3'
+import type { Database } from './database'
+
+/** The indexed columns of a job; `record` is serialised into record_json. */
+export interface StoredJob {
+  jobId: string
+  owner: string
+  environmentId: string
+  status: number
+  outcomeKind: string | null
+  isFree: boolean
+  agreementId: string
+  createdAtMs: number
+  updatedAtMs: number
+  finishedAtMs: number | null
+  record: unknown
+}
+
+export interface StoredJobEvent {
+  seq: number
+  jobId: string
+  from: number | null
+  to: number
+  cause: string
+  atMs: number
+}
+
+export interface JobsQuery {
+  owner?: string
+  jobId?: string
+  agreementId?: string
+  statuses?: readonly number[]
+  environmentId?: string
+  /** A dataset's or the algorithm's DID. */
+  did?: string
+  isFree?: boolean
+  /** Default newest first; the queue reads oldest first. */
+  order?: 'newest' | 'oldest'
+  limit?: number
+  offset?: number
+}
+
+interface JobRow {
+  record_json: string
+}
+
+function whereClause(query: JobsQuery): { sql: string; params: unknown[] } {
+  const parts: string[] = []
+  const params: unknown[] = []
+  if (query.owner !== undefined) {
+    parts.push('owner_lc = ?')
+    params.push(query.owner.toLowerCase())
+  }
+  if (query.jobId !== undefined) {
+    parts.push('job_id = ?')
+    params.push(query.jobId)
+  }
+  if (query.agreementId !== undefined) {
+    parts.push('agreement_id = ?')
+    params.push(query.agreementId)
+  }
+  if (query.environmentId !== undefined) {
+    parts.push('environment_id = ?')
+    params.push(query.environmentId)
+  }
+  if (query.statuses !== undefined) {
+    if (query.statuses.length === 0) parts.push('0')
+    else {
+      parts.push(`status IN (${query.statuses.map(() => '?').join(',')})`)
+      params.push(...query.statuses)
+    }
+  }
+  if (query.isFree !== undefined) {
+    parts.push('is_free = ?')
+    params.push(query.isFree ? 1 : 0)
+  }
+  if (query.did !== undefined) {
+    parts.push(
+      `(json_extract(record_json, '$.algorithm.did') = ? OR EXISTS (SELECT 1 FROM json_each(record_json, '$.datasets') d WHERE json_extract(d.value, '$.did') = ?))`,
+    )
+    params.push(query.did, query.did)
+  }
+  return { sql: parts.length ? `WHERE ${parts.join(' AND ')}` : '', params }
+}
+
+export class JobsRepo {
+  private readonly insertJob
+  private readonly updateJob
+  private readonly insertEvent
+  private readonly selectJob
+  private readonly selectEvents
+  private readonly deleteJobStmt
+  private readonly listCache = new Map<string, BetterSqlite3.Statement<unknown[]>>()
+
+  constructor(private readonly db: Database) {
+    this.insertJob = db.prepare(
+      `INSERT INTO jobs (job_id, owner, owner_lc, environment_id, status, outcome_kind, is_free, agreement_id, created_at_ms, updated_at_ms, finished_at_ms, record_json)
+       VALUES (@jobId, @owner, @ownerLc, @environmentId, @status, @outcomeKind, @isFree, @agreementId, @createdAtMs, @updatedAtMs, @finishedAtMs, @recordJson)`,
+    )
+    this.updateJob = db.prepare(
+      `UPDATE jobs SET status = @status, outcome_kind = @outcomeKind, updated_at_ms = @updatedAtMs, finished_at_ms = @finishedAtMs, record_json = @recordJson
+       WHERE job_id = @jobId`,
+    )
+    this.insertEvent = db.prepare(`INSERT INTO job_events (job_id, from_status, to_status, cause, at_ms) VALUES (?, ?, ?, ?, ?)`)
+    this.selectJob = db.prepare(`SELECT record_json FROM jobs WHERE job_id = ?`)
+    this.selectEvents = db.prepare(
+      `SELECT seq, job_id AS jobId, from_status AS "from", to_status AS "to", cause, at_ms AS atMs FROM job_events WHERE job_id = ? ORDER BY seq`,
+    )
+    this.deleteJobStmt = db.prepare(`DELETE FROM jobs WHERE job_id = ?`)
+  }
+
+  /** Runs `fn` in one SQLite transaction (nested calls become savepoints). */
+  inTransaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)()
+  }
+
+  insert(job: StoredJob): void {
+    this.insertJob.run(this.params(job))
+  }
+
+  /** Writes the row; the caller wraps it with `appendEvent` in one transaction. */
+  update(job: StoredJob): void {
+    const info = this.updateJob.run(this.params(job))
+    if (info.changes !== 1) throw new Error(`Job ${job.jobId} is not in the store`)
+  }
+
+  appendEvent(jobId: string, from: number | null, to: number, cause: string, atMs: number): number {
+    return Number(this.insertEvent.run(jobId, from, to, cause, atMs).lastInsertRowid)
+  }
+
+  get(jobId: string): unknown | undefined {
+    const row = this.selectJob.get(jobId) as JobRow | undefined
+    return row ? JSON.parse(row.record_json) : undefined
+  }
+
+  list(query: JobsQuery): unknown[] {
+    const { sql, params } = whereClause(query)
+    const direction = query.order === 'oldest' ? 'ASC' : 'DESC'
+    const limit = query.limit ?? -1
+    const offset = query.offset ?? 0
+    const rows = this.prepared(`SELECT record_json FROM jobs ${sql} ORDER BY created_at_ms ${direction}, job_id ${direction} LIMIT ? OFFSET ?`).all(
+      ...params,
+      limit,
+      offset,
+    ) as JobRow[]
+    return rows.map((r) => JSON.parse(r.record_json))
+  }
+
+  count(query: JobsQuery): number {
+    const { sql, params } = whereClause(query)
+    return (this.prepared(`SELECT COUNT(*) AS n FROM jobs ${sql}`).get(...params) as { n: number }).n
+  }
+
+  events(jobId: string): StoredJobEvent[] {
+    return this.selectEvents.all(jobId) as StoredJobEvent[]
+  }
+
+  remove(jobId: string): void {
+    this.deleteJobStmt.run(jobId)
+  }
+
+  private prepared(sql: string) {
+    let stmt = this.listCache.get(sql)
+    if (!stmt) {
+      stmt = this.db.prepare<unknown[]>(sql)
+      this.listCache.set(sql, stmt)
+    }
+    return stmt
+  }
+
+  private params(job: StoredJob) {
+    return {
+      jobId: job.jobId,
+      owner: job.owner,
+      ownerLc: job.owner.toLowerCase(),
+      environmentId: job.environmentId,
+      status: job.status,
+      outcomeKind: job.outcomeKind,
+      isFree: job.isFree ? 1 : 0,
+      agreementId: job.agreementId,
+      createdAtMs: job.createdAtMs,
+      updatedAtMs: job.updatedAtMs,
+      finishedAtMs: job.finishedAtMs,
+      recordJson: JSON.stringify(job.record),
+    }
+  }
+}
