@@ -1,0 +1,280 @@
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { isC2dError } from '../c2d-error'
+import { FakeClock } from '../clock'
+import { MemoryLogger } from '../logging'
+import { openDatabase, type Database } from '../store/database'
+import { FakeDriver, HAPPY_STORY } from '../test/fake-driver'
+import { Environments, defaultEnvironment } from './environments'
+import { IllegalJobTransition } from './job-state-machine'
+import { SqliteOperatorService, type JobChange, type JobRecord, type JobSettlement, type RegisterJobInput } from './operator-service'
+
+function input(over: Partial<RegisterJobInput> = {}): RegisterJobInput {
+  return {
+    owner: '0xAbC0000000000000000000000000000000000001',
+    environmentId: 'local-sandbox',
+    datasets: [{ did: 'did:op:data', serviceId: 's1' }],
+    algorithm: { did: 'did:op:algo', isRawCode: false },
+    spec: {
+      environment: { id: 'local-sandbox', allowNetwork: false },
+      datasets: [],
+      algorithm: { container: { entrypoint: 'node $ALGO', image: 'node', tag: '20' }, source: { type: 'rawcode', code: '' } },
+      resources: { cpu: 1, ramGb: 1, diskGb: 1 },
+      maxJobDurationSec: 60,
+      limits: { inputFileBytesMax: 1000, outputBytesMax: 1000 },
+    },
+    maxJobDurationSec: 60,
+    resources: [{ id: 'cpu', amount: 1 }],
+    isFree: true,
+    ...over,
+  }
+}
+
+interface Harness {
+  service: SqliteOperatorService
+  driver: FakeDriver
+  clock: FakeClock
+  db: Database
+  dataDir: string
+  changes: JobChange[]
+  logger: MemoryLogger
+  environments: Environments
+}
+
+async function harness(options: { maxJobs?: number; queueMaxWaitTimeSec?: number; settlement?: JobSettlement; dataDir?: string; driver?: FakeDriver } = {}): Promise<Harness> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'opsvc-'))
+  const db = openDatabase({ file: join(dataDir, 'console.db') })
+  const environments = new Environments(db)
+  environments.seed([{ ...defaultEnvironment(undefined), maxJobs: options.maxJobs ?? 2, queueMaxWaitTimeSec: options.queueMaxWaitTimeSec ?? 0 }])
+  const driver = options.driver ?? new FakeDriver()
+  const clock = new FakeClock()
+  const logger = new MemoryLogger()
+  const service = new SqliteOperatorService({ db, driver, environments, dataDir, logger, clock, settlement: options.settlement })
+  const changes: JobChange[] = []
+  service.onDidChangeJob((c) => changes.push(c))
+  await service.start()
+  return { service, driver, clock, db, dataDir, changes, logger, environments }
+}
+
+const flush = () => new Promise((resolve) => setImmediate(resolve))
+
+describe('SqliteOperatorService', () => {
+  it('writes the job (status 1 then 0) before the driver starts it, and records every event', async () => {
+    const h = await harness()
+    const seenAtStart: number[] = []
+    h.driver.start = async (spec) => {
+      seenAtStart.push(h.service.getJob(spec.jobId)!.status)
+    }
+    const job = h.service.registerJob(input())
+    await flush()
+    expect(seenAtStart).toEqual([0])
+    expect(h.service.jobEvents(job.jobId).map((e) => [e.from, e.to])).toEqual([
+      [null, 1],
+      [1, 0],
+    ])
+    expect(h.changes.map((c) => c.to)).toEqual([1, 0])
+    expect(h.changes[1]!.seq).toBeGreaterThan(h.changes[0]!.seq)
+  })
+
+  it('runs a free job to 70 with indexed results, succeeded outcome, one info line per transition', async () => {
+    const h = await harness()
+    const job = h.service.registerJob(input())
+    await flush()
+    const log = h.driver.writeResult(job.jobId, 'algorithm.log', 'hello\n', 'algorithmLog')
+    const out = h.driver.writeResult(job.jobId, 'outputs.tar', Buffer.from([1, 2, 3]), 'output')
+    h.driver.play(job.jobId, [...HAPPY_STORY, { kind: 'outputs-collected', results: [log, out] }])
+    const done = h.service.getJob(job.jobId)!
+    expect(done.status).toBe(70)
+    expect(done.outcome).toEqual({ kind: 'succeeded' })
+    expect(done.finishedAtMs).not.toBeNull()
+    expect(done.results.map((r) => [r.index, r.filename])).toEqual([
+      [0, 'algorithm.log'],
+      [1, 'outputs.tar'],
+    ])
+    expect(h.service.jobEvents(job.jobId).map((e) => e.to)).toEqual([1, 0, 20, 30, 40, 60, 70])
+    expect(h.logger.lines.filter((l) => l.msg === 'job status' && l.meta.jobId === job.jobId)).toHaveLength(6)
+    const opened = h.service.openResult(job.jobId, 0)
+    expect(opened.contentType).toMatch(/^text\/plain/)
+    expect(readFileSync(opened.path, 'utf8')).toBe('hello\n')
+    expect(h.service.openResult(job.jobId, 1).contentType).toBe('application/octet-stream')
+    expect(() => h.service.openResult(job.jobId, 2)).toThrow(expect.objectContaining({ code: 'RESULT_NOT_FOUND', status: 404 }))
+    expect(h.driver.cleaned).toContain(job.jobId)
+  })
+
+  it('refuses a result whose name escapes the results folder', async () => {
+    const h = await harness()
+    const job = h.service.registerJob(input())
+    await flush()
+    h.driver.play(job.jobId, [...HAPPY_STORY, { kind: 'outputs-collected', results: [{ filename: '../../console.db', filesizeBytes: 1, type: 'output' }] }])
+    expect(() => h.service.openResult(job.jobId, 0)).toThrow(expect.objectContaining({ code: 'FILE_NAME_INVALID' }))
+  })
+
+  it('answers JOB_NOT_FOUND (404) for unknown jobs', async () => {
+    const h = await harness()
+    expect(h.service.getJob('nope')).toBeUndefined()
+    await expect(h.service.stopJob('nope')).rejects.toMatchObject({ code: 'JOB_NOT_FOUND', status: 404 })
+    expect(() => h.service.openResult('nope', 0)).toThrow(expect.objectContaining({ code: 'JOB_NOT_FOUND' }))
+  })
+
+  it('rejects an unknown environment and changes nothing', async () => {
+    const h = await harness()
+    let error: unknown
+    try {
+      h.service.registerJob(input({ environmentId: 'nowhere' }))
+    } catch (e) {
+      error = e
+    }
+    expect(isC2dError(error) && error.code).toBe('ENVIRONMENT_UNKNOWN')
+    expect(h.service.countJobs({})).toBe(0)
+  })
+
+  it('throws IllegalJobTransition through the one door and writes nothing', async () => {
+    const h = await harness()
+    const job = h.service.registerJob(input())
+    expect(() => h.service.transition(job.jobId, 40, 'test')).toThrow(IllegalJobTransition)
+    expect(h.service.getJob(job.jobId)!.status).toBe(0)
+    expect(h.service.jobEvents(job.jobId)).toHaveLength(2)
+  })
+
+  it('queues beyond maxJobs (status 1) and starts the oldest when a slot frees', async () => {
+    const h = await harness({ maxJobs: 1 })
+    const a = h.service.registerJob(input())
+    h.clock.advance(1)
+    const b = h.service.registerJob(input())
+    await flush()
+    expect(h.service.getJob(a.jobId)!.status).toBe(0)
+    expect(h.service.getJob(b.jobId)!.status).toBe(1)
+    expect(h.service.environmentLoad('local-sandbox')).toEqual({ running: 1, queued: 1, runningFree: 1, queuedFree: 1 })
+    h.driver.play(a.jobId, [...HAPPY_STORY, { kind: 'outputs-collected', results: [] }])
+    expect(h.service.getJob(b.jobId)!.status).toBe(0)
+    expect(h.driver.started).toEqual([a.jobId, b.jobId])
+  })
+
+  it('expires a queued job after queueMaxWaitTimeSec: 1 → 2 → 70 expired', async () => {
+    const h = await harness({ maxJobs: 1, queueMaxWaitTimeSec: 30 })
+    h.service.registerJob(input())
+    const queued = h.service.registerJob(input())
+    h.clock.advance(29_000)
+    expect(h.service.getJob(queued.jobId)!.status).toBe(1)
+    h.clock.advance(1_000)
+    const expired = h.service.getJob(queued.jobId)!
+    expect(expired.status).toBe(70)
+    expect(expired.outcome).toMatchObject({ kind: 'expired', failureStatus: 2 })
+    expect(h.service.jobEvents(queued.jobId).map((e) => e.to)).toEqual([1, 2, 70])
+  })
+
+  it('stops a queued job straight to 70 stopped', async () => {
+    const h = await harness({ maxJobs: 1 })
+    h.service.registerJob(input())
+    const queued = h.service.registerJob(input())
+    const stopped = await h.service.stopJob(queued.jobId)
+    expect(stopped.status).toBe(70)
+    expect(stopped.outcome?.kind).toBe('stopped')
+    expect(h.driver.stopped).toEqual([])
+  })
+
+  it('stops a running job: publishes what exists (40 → 60 → 70), outcome stopped', async () => {
+    const h = await harness()
+    const job = h.service.registerJob(input())
+    await flush()
+    h.driver.play(job.jobId, [{ kind: 'algorithm-started', atMs: 1 }])
+    expect(h.service.isAlgorithmRunning(job.jobId)).toBe(true)
+    await h.service.stopJob(job.jobId)
+    expect(h.driver.stopped).toEqual([job.jobId])
+    expect(h.service.getJob(job.jobId)!.status).toBe(60)
+    h.driver.play(job.jobId, [{ kind: 'outputs-collected', results: [] }])
+    const done = h.service.getJob(job.jobId)!
+    expect(done.status).toBe(70)
+    expect(done.outcome?.kind).toBe('stopped')
+  })
+
+  it('settles a paid job at 71 and records the claim tx, retrying a failed settlement', async () => {
+    let calls = 0
+    const settled: JobRecord[] = []
+    const settlement: JobSettlement = {
+      async settle(job) {
+        calls++
+        if (calls === 1) throw new Error('rpc down')
+        settled.push(job)
+        return { claimTx: '0xclaim' }
+      },
+    }
+    const h = await harness({ settlement })
+    const payment = { chainId: 8996, token: '0xtoken', costWei: '100' }
+    const job = h.service.registerJob(input({ isFree: false, payment }))
+    await flush()
+    h.driver.play(job.jobId, [...HAPPY_STORY, { kind: 'outputs-collected', results: [] }])
+    await flush()
+    expect(h.service.getJob(job.jobId)!.status).toBe(71)
+    h.clock.advance(5_000)
+    await flush()
+    const done = h.service.getJob(job.jobId)!
+    expect(done.status).toBe(70)
+    expect(done.payment?.claimTx).toBe('0xclaim')
+    expect(settled[0]!.status).toBe(71)
+  })
+
+  it('fails a job with a reason when the driver cannot start it', async () => {
+    const driver = new FakeDriver()
+    driver.failStartWith = new Error('bwrap missing')
+    const h = await harness({ driver })
+    const job = h.service.registerJob(input())
+    await flush()
+    const failed = h.service.getJob(job.jobId)!
+    expect(failed.status).toBe(22)
+    expect(failed.outcome?.reason).toContain('bwrap missing')
+  })
+
+  it('recovers after a restart: queued requeued, running resumed, lost ones failed with a reason', async () => {
+    const first = await harness({ maxJobs: 2 })
+    const running = first.service.registerJob(input())
+    const lost = first.service.registerJob(input())
+    const queued = first.service.registerJob(input())
+    await flush()
+    first.driver.play(running.jobId, [{ kind: 'algorithm-started', atMs: 1 }])
+    first.driver.play(lost.jobId, [{ kind: 'algorithm-started', atMs: 1 }])
+    await first.service.close()
+    first.db.close()
+
+    const driver = new FakeDriver()
+    driver.resumeScripts.set(running.jobId, [{ kind: 'container-exited', exitCode: 0, oomKilled: false, atMs: 5 }, { kind: 'publishing' }, { kind: 'outputs-collected', results: [] }])
+    const second = await harness({ dataDir: first.dataDir, driver, maxJobs: 2 })
+    expect(driver.resumed.sort()).toEqual([running.jobId, lost.jobId].sort())
+    expect(second.service.getJob(running.jobId)!.outcome?.kind).toBe('succeeded')
+    const lostJob = second.service.getJob(lost.jobId)!
+    expect(lostJob.status).toBe(70)
+    expect(lostJob.outcome).toMatchObject({ kind: 'failed', failureStatus: 41 })
+    expect(lostJob.outcome?.reason).toContain('no trace')
+    // Both slots freed: the queued job started.
+    expect(second.service.getJob(queued.jobId)!.status).toBe(0)
+  })
+
+  it('deletes only finished jobs', async () => {
+    const h = await harness()
+    const job = h.service.registerJob(input())
+    await expect(h.service.deleteJob(job.jobId)).rejects.toMatchObject({ code: 'JOB_NOT_FINISHED' })
+    await flush()
+    h.driver.play(job.jobId, [...HAPPY_STORY, { kind: 'outputs-collected', results: [] }])
+    await h.service.deleteJob(job.jobId)
+    expect(h.service.getJob(job.jobId)).toBeUndefined()
+  })
+
+  it('filters by owner case-insensitively, status, did, and counts', async () => {
+    const h = await harness({ maxJobs: 1 })
+    h.service.registerJob(input())
+    h.service.registerJob(input({ owner: '0x0000000000000000000000000000000000000002', datasets: [{ did: 'did:op:other', serviceId: 's' }] }))
+    expect(h.service.listJobs({ owner: '0xabc0000000000000000000000000000000000001' })).toHaveLength(1)
+    expect(h.service.countJobs({ statuses: [1] })).toBe(1)
+    expect(h.service.listJobs({ did: 'did:op:other' })).toHaveLength(1)
+    expect(h.service.listJobs({ did: 'did:op:algo' })).toHaveLength(2)
+    expect(h.service.listJobs({ limit: 1 })).toHaveLength(1)
+  })
+
+  it('refuses followAlgorithmLog when the algorithm is not running', async () => {
+    const h = await harness()
+    const job = h.service.registerJob(input())
+    expect(() => h.service.followAlgorithmLog(job.jobId, new AbortController().signal)).toThrow(expect.objectContaining({ code: 'LOGS_NOT_STREAMING' }))
+  })
+})
