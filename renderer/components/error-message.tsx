@@ -1,0 +1,24 @@
+// Errors in words with the next step. Branches on the error code, never on message text.
+import { ConsoleApiError } from '../../engine/console-api/contract'
+
+const NEXT_STEP: Record<string, string> = {
+  UNAUTHORIZED: 'Open the Console URL printed when the console started; it carries the access token.',
+  WALLET_LOCKED: 'Unlock or create the provider wallet in Settings, then try again.',
+  NOT_AVAILABLE: 'This part of the console did not start; check the log for why.',
+  ENVIRONMENT_IN_USE: 'Stop the jobs in this environment first.',
+  REQUEST_INVALID: 'Correct the highlighted fields and try again.',
+  JOB_NOT_FOUND: 'The job may have been deleted; go back to the job list.',
+}
+
+export function ErrorMessage({ error, title }: { error: unknown; title: string }) {
+  const code = error instanceof ConsoleApiError ? error.code : 'NETWORK'
+  const message = error instanceof Error ? error.message : String(error)
+  const next = NEXT_STEP[code] ?? (code === 'NETWORK' ? 'The console engine is not answering; is it still running?' : 'Try again; if it keeps failing, the log has the details.')
+  return (
+    <div role="alert" className="error">
+      <strong>{title}</strong>
+      <p>{message}</p>
+      <p>{next}</p>
+    </div>
+  )
+}

@@ -1,0 +1,53 @@
+// Overview: where consumers reach us, on which chain, whether the engine is healthy, and job counts.
+import { useOverview } from '../../server-state/overview'
+import { CopyButton } from '../../components/copy-button'
+import { ErrorMessage } from '../../components/error-message'
+import { StatusBadge } from '../../components/status-badge'
+import { shortId } from '../../components/format'
+import { useUiStore } from '../../ui-state/ui-store'
+
+export function OverviewScreen() {
+  const overview = useOverview()
+  const selectJob = useUiStore((s) => s.selectJob)
+  if (overview.isPending) return <p role="status">Loading overview…</p>
+  if (overview.isError) return <ErrorMessage title="Could not load the overview" error={overview.error} />
+  const o = overview.data
+  return (
+    <section aria-labelledby="overview-title">
+      <h2 id="overview-title">Overview</h2>
+      <dl className="facts">
+        <dt>Provider URL</dt>
+        <dd>
+          <code data-testid="provider-url">{o.providerUrl}</code> <CopyButton text={o.providerUrl} label="Copy provider URL" />
+        </dd>
+        <dt>Chain</dt>
+        <dd>{o.chainId === null ? 'Not connected' : `${o.chainName ?? 'chain'} (${o.chainId})`}</dd>
+        <dt>Provider address</dt>
+        <dd>{o.providerAddress ?? 'No wallet yet — create one in Settings'}</dd>
+        <dt>Compute backend</dt>
+        <dd>{o.health ? `${o.health.driver === 'local' ? 'Local sandbox' : 'Kubernetes'}: ${o.health.ok ? 'healthy' : 'needs attention'}` : 'Not started'}</dd>
+      </dl>
+      <ul aria-label="Job counts" className="counts">
+        <li>Running: {o.jobCounts.running}</li>
+        <li>Queued: {o.jobCounts.queued}</li>
+        <li>Finished: {o.jobCounts.finished}</li>
+        <li>Failed: {o.jobCounts.failed}</li>
+      </ul>
+      <h3>Recent activity</h3>
+      {o.recentJobs.length === 0 ? (
+        <p>No jobs yet. Consumers start jobs with ocean.js against the Provider URL above.</p>
+      ) : (
+        <ul aria-label="Recent jobs">
+          {o.recentJobs.map((job) => (
+            <li key={job.jobId}>
+              <button type="button" onClick={() => selectJob(job.jobId)}>
+                Job {shortId(job.jobId)}
+              </button>{' '}
+              <StatusBadge status={job.status} outcome={job.outcome} />
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  )
+}

@@ -1,0 +1,33 @@
+/**
+ * Live events → react-query cache. One subscription per event for the whole app; the cache stays the
+ * only source of server state, and job state is never polled (style.md §2.3).
+ */
+import { useEffect } from 'react'
+import { useQueryClient, type QueryClient } from '@tanstack/react-query'
+import type { ConsoleClient, JobChangeEvent, JobFilterInput } from '../../engine/console-api/contract'
+import { applyJobEvent, applyJobEventToDetail, type JobDetail, type JobList } from './apply-job-event'
+import { queryKeys } from './query-keys'
+
+export function applyJobEventToCache(queryClient: QueryClient, event: JobChangeEvent): void {
+  for (const [key, data] of queryClient.getQueriesData<JobList>({ queryKey: queryKeys.jobs.lists() })) {
+    if (data) queryClient.setQueryData(key, applyJobEvent(data, event, (key[2] ?? {}) as JobFilterInput))
+  }
+  queryClient.setQueryData<JobDetail>(queryKeys.jobs.detail(event.job.jobId), (detail) => (detail ? applyJobEventToDetail(detail, event) : detail))
+  void queryClient.invalidateQueries({ queryKey: queryKeys.overview() })
+}
+
+export function useLiveEvents(client: ConsoleClient): void {
+  const queryClient = useQueryClient()
+  useEffect(() => {
+    const offJob = client.subscribe('onDidChangeJob', (event) => applyJobEventToCache(queryClient, event))
+    const offLog = client.subscribe('onJobLog', ({ jobId, chunk }) =>
+      queryClient.setQueryData<{ text: string; isRunning: boolean }>(queryKeys.jobs.log(jobId), (log) => (log ? { ...log, text: log.text + chunk } : log)),
+    )
+    const offHealth = client.subscribe('onDidChangeClusterHealth', (health) => queryClient.setQueryData(queryKeys.health(), health))
+    return () => {
+      offJob()
+      offLog()
+      offHealth()
+    }
+  }, [client, queryClient])
+}

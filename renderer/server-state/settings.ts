@@ -1,0 +1,40 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import type { MethodInput } from '../../engine/console-api/contract'
+import { useConsoleClient } from '../console-client/console-client-context'
+import { queryKeys } from './query-keys'
+
+export function useSettings() {
+  const client = useConsoleClient()
+  return useQuery({ queryKey: queryKeys.settings(), queryFn: () => client.getSettings() })
+}
+
+export function useSaveSettings() {
+  const client = useConsoleClient()
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: (patch: MethodInput<'saveSettings'>) => client.saveSettings(patch),
+    onSuccess: (settings) => queryClient.setQueryData(queryKeys.settings(), settings),
+  })
+}
+
+export function useWallet() {
+  const client = useConsoleClient()
+  return useQuery({ queryKey: queryKeys.wallet(), queryFn: () => client.getWallet() })
+}
+
+export function useWalletAction() {
+  const client = useConsoleClient()
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: (action: { kind: 'create' | 'unlock'; password: string } | { kind: 'import'; password: string; privateKey: string }) =>
+      action.kind === 'create'
+        ? client.createWallet({ password: action.password, confirm: true })
+        : action.kind === 'import'
+          ? client.importWallet({ password: action.password, privateKey: action.privateKey, confirm: true })
+          : client.unlockWallet({ password: action.password }),
+    onSuccess: (wallet) => {
+      queryClient.setQueryData(queryKeys.wallet(), wallet)
+      void queryClient.invalidateQueries({ queryKey: queryKeys.settings() })
+    },
+  })
+}
