@@ -21,7 +21,14 @@ describe('JOB_TRANSITIONS', () => {
   it('reaches every status from 1 (queued) and reaches 70 from every status', () => {
     const seen = new Set<JobStatus>([1])
     const queue: JobStatus[] = [1]
-    while (queue.length) for (const n of JOB_TRANSITIONS[queue.shift()!]) if (!seen.has(n)) (seen.add(n), queue.push(n))
+    while (queue.length) {
+      for (const n of JOB_TRANSITIONS[queue.shift()!]) {
+        if (!seen.has(n)) {
+          seen.add(n)
+          queue.push(n)
+        }
+      }
+    }
     expect([...seen].sort((a, b) => a - b)).toEqual([...ALL_JOB_STATUSES].sort((a, b) => a - b))
     for (const s of ALL_JOB_STATUSES) if (s !== 70) expect(walkAny(s, 70), `from ${s}`).toBe(true)
   })
@@ -49,7 +56,12 @@ function walkAny(from: JobStatus, to: JobStatus): boolean {
   while (queue.length) {
     const at = queue.shift()!
     if (at === to) return true
-    for (const n of JOB_TRANSITIONS[at]) if (!seen.has(n)) (seen.add(n), queue.push(n))
+    for (const n of JOB_TRANSITIONS[at]) {
+      if (!seen.has(n)) {
+        seen.add(n)
+        queue.push(n)
+      }
+    }
   }
   return false
 }
