@@ -29,7 +29,9 @@ export default tseslint.config(
   {
     files: ['renderer/**/*.{ts,tsx}'],
     rules: restrict(
-      ['electron', 'node:*', '**/main/**', '**/engine/**', '!**/engine/console-api/contract', '!**/engine/operator-service/job-status'],
+      // The folder negations are needed: gitignore semantics cannot re-include a file whose parent folder is excluded.
+      // Siblings (console-api/service, …) stay blocked by '**/engine/**' matching the file itself.
+      ['electron', 'node:*', '**/main/**', '**/engine/**', '!**/engine/console-api/', '!**/engine/operator-service/', '!**/engine/console-api/contract', '!**/engine/operator-service/job-status'],
       'renderer may import only engine/console-api/contract (and job-status); no electron, node:* or main/.',
     ),
   },

@@ -5,13 +5,14 @@
  */
 import { defineConfig, type Plugin } from 'vite'
 import react from '@vitejs/plugin-react'
-import { fileURLToPath } from 'node:url'
-import { dirname, resolve, sep } from 'node:path'
 
-const rendererDir = dirname(fileURLToPath(import.meta.url))
-const repoRoot = resolve(rendererDir, '..')
-const engineDir = resolve(repoRoot, 'engine') + sep
-const ALLOWED_ENGINE = ['console-api/contract', 'operator-service/job-status'].map((p) => resolve(engineDir, p))
+// No node:path here: this file lives under renderer/, where the lint layer forbids node:* too.
+// Vite ids are absolute paths with forward slashes; a file: URL's pathname gives the same form.
+const folder = (relative: string) => decodeURIComponent(new URL(relative, import.meta.url).pathname).replace(/^\/([A-Za-z]:)/, '$1')
+const rendererDir = folder('.')
+const repoRoot = folder('..')
+const engineDir = folder('../engine/')
+const ALLOWED_ENGINE = ['console-api/contract', 'operator-service/job-status'].map((p) => engineDir + p)
 
 export function rendererBoundary(): Plugin {
   const refuse = (what: string, importer: string | undefined) => {
@@ -34,5 +35,5 @@ export default defineConfig({
   root: rendererDir,
   base: './',
   plugins: [rendererBoundary(), react()],
-  build: { outDir: resolve(repoRoot, 'dist/renderer'), emptyOutDir: true, sourcemap: true },
+  build: { outDir: repoRoot + 'dist/renderer', emptyOutDir: true, sourcemap: true },
 })
