@@ -1,0 +1,128 @@
+/**
+ * The engine's composition root: the one entry that Electron's main process and the headless
+ * `serve` command import. It builds every part from the configuration, in dependency order, and
+ * returns a `Core` whose `stop()` shuts them down in reverse order.
+ *
+ * Everything else in engine/ receives its collaborators through constructors; only this file
+ * decides which concrete ones (driver, settlement, chain) are used. Nothing may import it from
+ * inside engine/.
+ */
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { systemClock, type Clock } from './clock'
+import type { ConsoleConfig } from './config/schema'
+import { createLogger, type Logger } from './logging'
+import type { ComputeDriver } from './operator-engine/driver'
+import { Environments, defaultEnvironment } from './operator-service/environments'
+import { SqliteOperatorService } from './operator-service/operator-service'
+import { openDatabase } from './store/database'
+import { SettingsRepo } from './store/settings-repo'
+
+export type { ConsoleConfig } from './config/schema'
+
+/** What `startCore` returns: the running engine, for Electron's main process or `serve`. */
+export interface Core {
+  config: ConsoleConfig
+  operatorService: SqliteOperatorService
+  environments: Environments
+  settings: SettingsRepo
+  driver: ComputeDriver
+  /** The asset registry (engine/publishing/asset-registry.ts); set by the chain+publishing wiring. */
+  assets: unknown
+  /** The console API service (engine/console-api/service.ts); set by the console wiring. */
+  consoleService: unknown
+  /** Base URL of the Provider endpoint; empty until the provider is wired. */
+  providerUrl: string
+  /** Base URL of the console API/UI (headless); empty until the console transport is wired. */
+  consoleUrl: string
+  /** Per-launch bearer token of the console API. */
+  consoleToken: string
+  /** Stops accepting requests, lets committed transitions stand, closes the driver and the DB. Idempotent. */
+  stop(): Promise<void>
+}
+
+export interface StartCoreOptions {
+  logger?: Logger
+  clock?: Clock
+  /** Secrets that never live in the config (e.g. the keystore password); used by the chain wiring. */
+  secrets?: Record<string, string>
+  /** Tests and benches only: replace the compute driver. */
+  driver?: ComputeDriver
+}
+
+/**
+ * The configured compute driver. Loaded on demand so that a local console never loads the
+ * Kubernetes client, and the other way round.
+ */
+async function createDriver(config: ConsoleConfig, logger: Logger, clock: Clock): Promise<ComputeDriver> {
+  // WIRE(kubernetes): if (config.driver.kind === 'kubernetes') return new (await import('./operator-engine/drivers/kubernetes/kubernetes-driver')).KubernetesDriver({...})
+  const { LocalDriver } = await import('./operator-engine/drivers/local/local-driver')
+  return new LocalDriver({
+    logger: logger.child({ component: 'local-driver' }),
+    clock,
+    allowUnsandboxed: config.driver.allowUnsandboxed,
+    ipfsGateway: config.driver.ipfsGateway,
+    arweaveGateway: config.driver.arweaveGateway,
+  })
+}
+
+/**
+ * Starts the engine: data dir, SQLite store (`<dataDir>/console.db`), chain, environments, the
+ * compute driver, the Operator-Service (with crash recovery: every non-terminal job is resumed,
+ * requeued or failed with a reason), then the Provider and console endpoints.
+ * Rejects (having closed what it opened) if any part fails to start.
+ */
+export async function startCore(config: ConsoleConfig, options: StartCoreOptions = {}): Promise<Core> {
+  const logger = options.logger ?? createLogger({ level: config.logLevel })
+  const clock = options.clock ?? systemClock
+  mkdirSync(join(config.dataDir, 'jobs'), { recursive: true })
+  const db = openDatabase({ file: join(config.dataDir, 'console.db') })
+  /** Shutdown steps of the outer layers (servers, chain), run first and in reverse order. */
+  const stops: Array<() => Promise<void>> = []
+  try {
+    const settings = new SettingsRepo(db)
+
+    // WIRE(chain+publishing): start the chain (dev chain or RPC) and the asset registry here.
+    const feeToken: { chainId: number; feeToken: string } | undefined = undefined // WIRE(chain): { chainId, feeToken: <OCEAN address> }
+    const assets: unknown = undefined // WIRE(publishing): new AssetRegistry(db)
+
+    const environments = new Environments(db)
+    if (environments.seed(config.environments ?? [defaultEnvironment(feeToken)])) {
+      logger.info('compute environments seeded', { count: environments.listEnvironments().length })
+    }
+
+    const driver = options.driver ?? (await createDriver(config, logger, clock))
+
+    const operatorService = new SqliteOperatorService({
+      db,
+      driver,
+      environments,
+      dataDir: config.dataDir,
+      logger: logger.child({ component: 'operator-service' }),
+      clock,
+      // WIRE(provider): settlement: new EscrowSettlement(...) (or operatorService.setSettlement later)
+    })
+    await operatorService.start()
+
+    const providerUrl = '' // WIRE(provider): start the Provider endpoint; push its close onto `stops`
+    const consoleService: unknown = undefined // WIRE(console-ui): new ConsoleService(...ports)
+    const consoleUrl = '' // WIRE(console-ui): start http-transport on 127.0.0.1; push its close onto `stops`
+    const consoleToken = '' // WIRE(console-ui): per-launch random token
+
+    let stopping: Promise<void> | undefined
+    const stop = () =>
+      (stopping ??= (async () => {
+        for (const s of [...stops].reverse()) await s().catch((error: unknown) => logger.warn('shutdown step failed', { error: String(error) }))
+        // Transitions are synchronous SQLite transactions: by now every started one has committed.
+        await operatorService.close()
+        db.close()
+        logger.info('core stopped')
+      })())
+    logger.info('core started', { dataDir: config.dataDir, driver: driver.kind })
+    return { config, operatorService, environments, settings, driver, assets, consoleService, providerUrl, consoleUrl, consoleToken, stop }
+  } catch (error) {
+    for (const s of [...stops].reverse()) await s().catch(() => undefined)
+    db.close()
+    throw error
+  }
+}

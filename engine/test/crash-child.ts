@@ -1,0 +1,72 @@
+/**
+ * Child process for crash-recovery.test.ts: starts the real core (startCore) on a data dir.
+ *   phase "first":  registers a finished job, a running one and a queued one, prints READY, waits to be killed.
+ *   phase "second": restarts on the same data dir, prints every job as JSON, stops gracefully.
+ * Uses the FakeDriver (passed to startCore), so the test proves the core's recovery independently of a sandbox.
+ */
+import { loadConfig } from '../config/load'
+import { startCore } from '../index'
+import type { RegisterJobInput } from '../operator-service/operator-service'
+import { FakeDriver, HAPPY_STORY } from './fake-driver'
+
+const [, , dataDir, phase] = process.argv
+if (!dataDir || (phase !== 'first' && phase !== 'second')) throw new Error('usage: crash-child <dataDir> first|second')
+
+const config = loadConfig({
+  env: {},
+  overrides: {
+    dataDir,
+    logLevel: 'silent',
+    environments: [
+      { id: 'local-sandbox', cpu: { total: 1, max: 1, min: 1 }, ramGb: { total: 1, max: 1, min: 0 }, diskGb: { total: 1, max: 1, min: 0 }, maxJobs: 1, free: {} },
+    ],
+  },
+})
+
+function job(jobId: string): RegisterJobInput {
+  return {
+    jobId,
+    owner: '0x00000000000000000000000000000000000000c1',
+    environmentId: 'local-sandbox',
+    datasets: [],
+    algorithm: { isRawCode: true },
+    spec: {
+      environment: { id: 'local-sandbox', allowNetwork: false },
+      datasets: [],
+      algorithm: {
+        container: { entrypoint: 'node $ALGO', image: 'node', tag: '20' },
+        source: { type: 'rawcode', code: 'setInterval(() => console.log("tick"), 100)' },
+      },
+      resources: { cpu: 1, ramGb: 1, diskGb: 1 },
+      maxJobDurationSec: 600,
+      limits: { inputFileBytesMax: 1_000_000, outputBytesMax: 1_000_000 },
+    },
+    maxJobDurationSec: 600,
+    resources: [],
+    isFree: true,
+  }
+}
+
+const driver = new FakeDriver()
+// After the crash, the fake backend has no trace of anything (as after a reboot).
+const core = await startCore(config, { driver })
+
+if (phase === 'first') {
+  const finished = core.operatorService.registerJob(job('finished-job'))
+  await new Promise((resolve) => setImmediate(resolve))
+  const log = driver.writeResult(finished.jobId, 'algorithm.log', 'tick\ntick\n', 'algorithmLog')
+  const out = driver.writeResult(finished.jobId, 'outputs.tar', Buffer.from(Array.from({ length: 4096 }, (_, i) => i % 251)), 'output')
+  driver.play(finished.jobId, [...HAPPY_STORY, { kind: 'outputs-collected', results: [log, out] }])
+  core.operatorService.registerJob(job('running-job'))
+  await new Promise((resolve) => setImmediate(resolve))
+  driver.play('running-job', [{ kind: 'volumes-configuring' }, { kind: 'provisioning' }, { kind: 'algorithm-started', atMs: Date.now() }])
+  core.operatorService.registerJob(job('queued-job'))
+  console.log('READY')
+  setInterval(() => undefined, 1_000) // wait for kill -9
+} else {
+  const jobs = core.operatorService.listJobs({})
+  const events = Object.fromEntries(jobs.map((j) => [j.jobId, core.operatorService.jobEvents(j.jobId)]))
+  const results = core.operatorService.getJob('finished-job')?.results.map((_, i) => core.operatorService.openResult('finished-job', i).path)
+  console.log(JSON.stringify({ jobs, events, results, resumed: driver.resumed }))
+  await core.stop()
+}

@@ -1,0 +1,72 @@
+/**
+ * Crash safety: the core is killed with SIGKILL while a job runs, then started again on the same
+ * data dir. Every job must be accounted for (resumed, requeued, or failed with a reason) and
+ * finished results must be byte-identical.
+ */
+import { spawn } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+import type { JobRecord } from '../operator-service/operator-service'
+
+const CHILD = join(dirname(fileURLToPath(import.meta.url)), 'crash-child.ts')
+const TSX = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'node_modules', '.bin', 'tsx')
+
+function runChild(dataDir: string, phase: 'first' | 'second', untilLine?: string) {
+  const child = spawn(TSX, [CHILD, dataDir, phase], { stdio: ['ignore', 'pipe', 'pipe'] })
+  let stdout = ''
+  let stderr = ''
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+  const ready = new Promise<string>((resolve, reject) => {
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString()
+      if (untilLine && stdout.includes(untilLine)) resolve(stdout)
+    })
+    child.on('exit', (code, signal) => (code === 0 ? resolve(stdout) : reject(new Error(`child ${phase} exited ${code ?? signal}: ${stderr}`))))
+  })
+  return { child, ready, exited: new Promise((resolve) => child.on('exit', resolve)) }
+}
+
+const sha = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex')
+
+describe('crash recovery', () => {
+  it('accounts for every job after kill -9 and keeps finished results byte-identical', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'crash-'))
+    const first = runChild(dataDir, 'first', 'READY')
+    await first.ready
+    const resultsDir = join(dataDir, 'jobs', 'finished-job', 'results')
+    const before = { log: sha(join(resultsDir, 'algorithm.log')), out: sha(join(resultsDir, 'outputs.tar')) }
+    first.child.kill('SIGKILL')
+    await first.exited
+
+    const second = runChild(dataDir, 'second')
+    const report = JSON.parse((await second.ready).trim().split('\n').pop()!) as {
+      jobs: JobRecord[]
+      events: Record<string, Array<{ to: number; cause: string }>>
+      results: string[]
+      resumed: string[]
+    }
+    const byId = Object.fromEntries(report.jobs.map((j) => [j.jobId, j]))
+    expect(Object.keys(byId).sort()).toEqual(['finished-job', 'queued-job', 'running-job'])
+
+    // Finished: untouched, results intact.
+    expect(byId['finished-job']!.status).toBe(70)
+    expect(byId['finished-job']!.outcome?.kind).toBe('succeeded')
+    expect(report.results.map(sha)).toEqual([before.log, before.out])
+
+    // Running at the crash: resumed on the driver, which lost it → failed with a reason, finished.
+    expect(report.resumed).toContain('running-job')
+    const running = byId['running-job']!
+    expect(running.status).toBe(70)
+    expect(running.outcome).toMatchObject({ kind: 'failed', failureStatus: 41 })
+    expect(running.outcome?.reason).toMatch(/\w/)
+    expect(report.events['running-job']!.map((e) => e.to)).toEqual([1, 0, 20, 30, 40, 41, 70])
+
+    // Queued at the crash: back in the queue, started once the slot freed.
+    expect(byId['queued-job']!.status).toBe(0)
+    expect(report.events['queued-job']!.map((e) => e.to)).toEqual([1, 0])
+  }, 60_000)
+})
