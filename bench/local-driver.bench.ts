@@ -1,0 +1,113 @@
+/**
+ * Local driver suite (core): the real LocalDriver under the real Operator-Service.
+ *  - latency from job registered to algorithm started (status 40 from `algorithm-started`);
+ *  - a trivial job end to end (registered → 70) against bare `node -e ''` spawned in this run;
+ *  - throughput: 50 trivial jobs, max 2 concurrent, in jobs/minute.
+ */
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { systemClock } from '../engine/clock'
+import { silentLogger } from '../engine/logging'
+import { Environments, defaultEnvironment } from '../engine/operator-service/environments'
+import type { JobStatus } from '../engine/operator-service/job-status'
+import { SqliteOperatorService, type RegisterJobInput } from '../engine/operator-service/operator-service'
+import { openDatabase } from '../engine/store/database'
+import type { BenchRow } from './bench-row'
+
+const SUITE = 'local-driver'
+
+function trivialJob(code: string): RegisterJobInput {
+  return {
+    owner: '0x00000000000000000000000000000000000000b1',
+    environmentId: 'local-sandbox',
+    datasets: [],
+    algorithm: { isRawCode: true },
+    spec: {
+      environment: { id: 'local-sandbox', allowNetwork: false },
+      datasets: [],
+      algorithm: { container: { entrypoint: 'node $ALGO', image: 'node', tag: '20' }, source: { type: 'rawcode', code } },
+      resources: { cpu: 1, ramGb: 1, diskGb: 1 },
+      maxJobDurationSec: 60,
+      limits: { inputFileBytesMax: 10_000_000, outputBytesMax: 10_000_000 },
+    },
+    maxJobDurationSec: 60,
+    resources: [],
+    isFree: true,
+  }
+}
+
+function bareNodeMs(): Promise<number> {
+  const t0 = performance.now()
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' })
+    child.on('error', reject)
+    child.on('exit', () => resolve(performance.now() - t0))
+  })
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+
+export default async function localDriverBench(): Promise<BenchRow[]> {
+  const { LocalDriver } = await import('../engine/operator-engine/drivers/local/local-driver')
+  const dataDir = mkdtempSync(join(tmpdir(), 'bench-local-'))
+  const db = openDatabase({ file: join(dataDir, 'console.db') })
+  const environments = new Environments(db)
+  environments.seed([{ ...defaultEnvironment(undefined), maxJobs: 2 }])
+  const driver = new LocalDriver({ logger: silentLogger, clock: systemClock, allowUnsandboxed: false, ipfsGateway: 'http://127.0.0.1:9', arweaveGateway: 'http://127.0.0.1:9' })
+  const service = new SqliteOperatorService({ db, driver, environments, dataDir, logger: silentLogger, clock: systemClock })
+  await service.start()
+
+  /** Resolves with ms from registration to each awaited status. */
+  const timeJob = (code: string, statuses: JobStatus[]) =>
+    new Promise<Map<JobStatus, number>>((resolve, reject) => {
+      const t0 = performance.now()
+      const seen = new Map<JobStatus, number>()
+      let jobId = ''
+      const off = service.onDidChangeJob((c) => {
+        if (c.job.jobId !== jobId) return
+        if (statuses.includes(c.to)) seen.set(c.to, performance.now() - t0)
+        if (c.to === 70) {
+          off()
+          if (c.job.outcome?.kind !== 'succeeded') reject(new Error(`bench job failed: ${c.job.outcome?.reason ?? '?'}`))
+          else resolve(seen)
+        }
+      })
+      jobId = service.registerJob(trivialJob(code)).jobId
+    })
+
+  try {
+    const startLatencies: number[] = []
+    const endToEnd: number[] = []
+    for (let i = 0; i < 5; i++) {
+      const t = await timeJob('console.log("hi")', [40, 70])
+      startLatencies.push(t.get(40)!)
+      endToEnd.push(t.get(70)!)
+    }
+    const bare: number[] = []
+    for (let i = 0; i < 5; i++) bare.push(await bareNodeMs())
+
+    const t0 = performance.now()
+    await Promise.all(Array.from({ length: 50 }, () => timeJob('console.log(1)', [70])))
+    const jobsPerMinute = 50 / ((performance.now() - t0) / 60_000)
+
+    return [
+      { suite: SUITE, name: 'registered → algorithm started (median of 5)', value: median(startLatencies), unit: 'ms' },
+      {
+        suite: SUITE,
+        name: 'trivial job registered → 70 (median of 5)',
+        value: median(endToEnd),
+        unit: 'ms',
+        baseline: { name: "bare node -e ''", value: median(bare) },
+        note: 'difference = sandbox + staging + publishing overhead',
+      },
+      { suite: SUITE, name: '50 trivial jobs, max 2 concurrent', value: jobsPerMinute, unit: 'jobs/min' },
+    ]
+  } finally {
+    await service.close()
+    db.close()
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+}
