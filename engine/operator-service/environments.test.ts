@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest'
+import { openDatabase } from '../store/database'
+import { Environments, defaultEnvironment } from './environments'
+
+describe('Environments', () => {
+  it('seeds only on first start, with fees when a fee token is known', () => {
+    const envs = new Environments(openDatabase({ file: ':memory:' }))
+    expect(envs.seed([defaultEnvironment({ chainId: 8996, feeToken: '0xocean' })])).toBe(true)
+    expect(envs.seed([{ ...defaultEnvironment(undefined), id: 'other' }])).toBe(false)
+    const [env] = envs.listEnvironments()
+    expect(env!.id).toBe('local-sandbox')
+    expect(env!.free).toBeDefined()
+    expect(env!.fees['8996']![0]!.feeToken).toBe('0xocean')
+    expect(defaultEnvironment(undefined).fees).toEqual({})
+  })
+
+  it('rejects an invalid environment listing the fields, and changes nothing', () => {
+    const envs = new Environments(openDatabase({ file: ':memory:' }))
+    expect(() => envs.saveEnvironment({ id: 'bad id!', cpu: { total: -1 } })).toThrow(
+      expect.objectContaining({ code: 'ENVIRONMENT_INVALID', status: 400, details: expect.arrayContaining([expect.objectContaining({ field: 'id' })]) }),
+    )
+    expect(envs.listEnvironments()).toEqual([])
+  })
+
+  it('saves, updates in place, and deletes; unknown ids are ENVIRONMENT_UNKNOWN', () => {
+    const envs = new Environments(openDatabase({ file: ':memory:' }))
+    envs.saveEnvironment({ ...defaultEnvironment(undefined), id: 'a' })
+    envs.saveEnvironment({ ...defaultEnvironment(undefined), id: 'b' })
+    envs.saveEnvironment({ ...defaultEnvironment(undefined), id: 'a', maxJobs: 5 })
+    expect(envs.listEnvironments().map((e) => [e.id, e.maxJobs])).toEqual([
+      ['a', 5],
+      ['b', 2],
+    ])
+    envs.deleteEnvironment('a')
+    expect(envs.getEnvironment('a')).toBeUndefined()
+    expect(() => envs.deleteEnvironment('a')).toThrow(expect.objectContaining({ code: 'ENVIRONMENT_UNKNOWN', status: 404 }))
+  })
+})
