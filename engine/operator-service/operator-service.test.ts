@@ -43,11 +43,19 @@ interface Harness {
   environments: Environments
 }
 
-async function harness(options: { maxJobs?: number; queueMaxWaitTimeSec?: number; settlement?: JobSettlement; dataDir?: string; driver?: FakeDriver } = {}): Promise<Harness> {
+async function harness(options: { maxJobs?: number; freeMaxJobs?: number; queueMaxWaitTimeSec?: number; settlement?: JobSettlement; dataDir?: string; driver?: FakeDriver } = {}): Promise<Harness> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'opsvc-'))
   const db = openDatabase({ file: join(dataDir, 'console.db') })
   const environments = new Environments(db)
-  environments.seed([{ ...defaultEnvironment(undefined), maxJobs: options.maxJobs ?? 2, queueMaxWaitTimeSec: options.queueMaxWaitTimeSec ?? 0 }])
+  const base = defaultEnvironment(undefined)
+  environments.seed([
+    {
+      ...base,
+      maxJobs: options.maxJobs ?? 2,
+      queueMaxWaitTimeSec: options.queueMaxWaitTimeSec ?? 0,
+      free: { ...base.free!, maxJobs: options.freeMaxJobs ?? options.maxJobs ?? 2 },
+    },
+  ])
   const driver = options.driver ?? new FakeDriver()
   const clock = new FakeClock()
   const logger = new MemoryLogger()
@@ -276,5 +284,20 @@ describe('SqliteOperatorService', () => {
     const h = await harness()
     const job = h.service.registerJob(input())
     expect(() => h.service.followAlgorithmLog(job.jobId, new AbortController().signal)).toThrow(expect.objectContaining({ code: 'LOGS_NOT_STREAMING' }))
+  })
+})
+
+describe('SqliteOperatorService free tier', () => {
+  it('caps concurrent free jobs at free.maxJobs while paid jobs use the remaining slots', async () => {
+    const h = await harness({ maxJobs: 2, freeMaxJobs: 1 })
+    const free1 = h.service.registerJob(input())
+    h.clock.advance(1)
+    const free2 = h.service.registerJob(input())
+    h.clock.advance(1)
+    const paid = h.service.registerJob(input({ isFree: false, payment: { chainId: 8996, token: '0xt', costWei: '1' } }))
+    expect(h.service.getJob(free1.jobId)!.status).toBe(0)
+    expect(h.service.getJob(free2.jobId)!.status).toBe(1)
+    expect(h.service.getJob(paid.jobId)!.status).toBe(0)
+    expect(h.service.environmentLoad('local-sandbox')).toEqual({ running: 2, queued: 1, runningFree: 1, queuedFree: 1 })
   })
 })

@@ -408,10 +408,18 @@ export class SqliteOperatorService implements OperatorService {
     this.pumping = true
     try {
       for (const env of this.options.environments.listEnvironments()) {
-        const slots = freeSlots(env.maxJobs, this.repo.count({ environmentId: env.id, statuses: ACTIVE_STATUSES }))
+        let slots = freeSlots(env.maxJobs, this.repo.count({ environmentId: env.id, statuses: ACTIVE_STATUSES }))
         if (slots === 0) continue
-        const next = this.repo.list({ environmentId: env.id, statuses: [1], order: 'oldest', limit: slots }) as JobRecord[]
-        for (const job of next) {
+        // The free tier has its own, smaller cap; a waiting free job must not block paid ones behind it.
+        let freeSlotsLeft = freeSlots(env.free?.maxJobs ?? 0, this.repo.count({ environmentId: env.id, statuses: ACTIVE_STATUSES, isFree: true }))
+        const queued = this.repo.list({ environmentId: env.id, statuses: [1], order: 'oldest' }) as JobRecord[]
+        for (const job of queued) {
+          if (slots === 0) break
+          if (job.isFree) {
+            if (freeSlotsLeft === 0) continue
+            freeSlotsLeft--
+          }
+          slots--
           this.queueTimers.disarm(job.jobId)
           // State first (status 0 committed), then the effect.
           const started = this.transition(job.jobId, 0, 'slot free')
