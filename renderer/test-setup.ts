@@ -8,5 +8,7 @@ if (typeof window !== 'undefined') {
   // @tanstack/react-virtual measures the scroll element; jsdom reports 0, so give rows room to render.
   Object.defineProperty(HTMLElement.prototype, 'offsetHeight', { configurable: true, get: () => 600 })
   Object.defineProperty(HTMLElement.prototype, 'offsetWidth', { configurable: true, get: () => 800 })
+  Object.defineProperty(Element.prototype, 'clientHeight', { configurable: true, get: () => 600 })
+  Object.defineProperty(Element.prototype, 'clientWidth', { configurable: true, get: () => 800 })
   window.matchMedia ??= ((query: string) => ({ matches: false, media: query, onchange: null, addListener() {}, removeListener() {}, addEventListener() {}, removeEventListener() {}, dispatchEvent: () => false })) as typeof window.matchMedia
 }

@@ -1,0 +1,60 @@
+import { describe, it, expect } from 'vitest'
+import { act, screen, waitFor, within } from '@testing-library/react'
+import userEvent from '@testing-library/user-event'
+import { renderApp } from '../../test-support/render-app'
+import { createFakeConsole, makeJob } from '../../test-support/fake-console-service'
+
+describe('JobsScreen', () => {
+  it('renders thousands of jobs through the virtual table (only a window of rows in the DOM)', async () => {
+    const jobs = Array.from({ length: 5000 }, (_, i) => makeJob(`job-${String(i).padStart(5, '0')}`, 70))
+    renderApp('jobs', createFakeConsole({ jobs }))
+    expect(await screen.findByText('Showing 1000 of 5000 jobs')).toBeTruthy()
+    const table = screen.getByRole('table', { name: 'Jobs' })
+    const rows = within(table).getAllByRole('row')
+    expect(rows.length).toBeGreaterThan(2)
+    expect(rows.length).toBeLessThan(100)
+  })
+
+  it('filters by status through the contract', async () => {
+    const { fake } = renderApp('jobs')
+    await screen.findByText('Showing 3 of 3 jobs')
+    await userEvent.selectOptions(screen.getByRole('combobox', { name: 'Status' }), 'queued')
+    expect(await screen.findByText('Showing 1 of 1 jobs')).toBeTruthy()
+    expect(fake.calls.some((c) => c.method === 'listJobs' && JSON.stringify(c.input).includes('"statuses":[1]'))).toBe(true)
+  })
+
+  it('applies live job events to the table without refetching', async () => {
+    const { fake } = renderApp('jobs', createFakeConsole({ jobs: [makeJob('job-live', 1)] }))
+    await screen.findByText('Showing 1 of 1 jobs')
+    const listCalls = fake.calls.filter((c) => c.method === 'listJobs').length
+    act(() => fake.emit('onDidChangeJob', { seq: 200, job: makeJob('job-live', 40), from: 1, to: 40, cause: 'running' }))
+    expect(await screen.findByText('Running algorithm')).toBeTruthy()
+    act(() => fake.emit('onDidChangeJob', { seq: 150, job: makeJob('job-live', 1), from: null, to: 1, cause: 'stale' }))
+    expect(screen.getByText('Running algorithm')).toBeTruthy()
+    expect(fake.calls.filter((c) => c.method === 'listJobs').length).toBe(listCalls)
+  })
+
+  it('shows an empty state that teaches', async () => {
+    renderApp('jobs', createFakeConsole({ jobs: [] }))
+    expect(await screen.findByRole('region', { name: 'No jobs' })).toBeTruthy()
+  })
+
+  it('opens a job page with timeline, log, results and a working Stop button', async () => {
+    const { fake } = renderApp('jobs', createFakeConsole({ jobs: [makeJob('job-run', 40), makeJob('job-done', 70)] }))
+    await userEvent.click(await screen.findByRole('button', { name: 'Open job job-run' }))
+    expect(await screen.findByRole('heading', { name: 'Job job-run' })).toBeTruthy()
+    const timeline = await screen.findByRole('list', { name: 'Stage timeline' })
+    expect(within(timeline).getAllByRole('listitem')).toHaveLength(2)
+    expect((await screen.findByLabelText('Algorithm log')).textContent).toContain('log of job-run')
+    act(() => fake.emit('onJobLog', { jobId: 'job-run', chunk: 'epoch 2\n' }))
+    await waitFor(() => expect(screen.getByLabelText('Algorithm log').textContent).toContain('epoch 2'))
+    await userEvent.click(screen.getByRole('button', { name: 'Stop job' }))
+    expect(await screen.findByRole('button', { name: 'Stopping…' })).toHaveProperty('disabled', true)
+    expect(fake.calls.some((c) => c.method === 'stopJob')).toBe(true)
+    await userEvent.click(screen.getByRole('button', { name: 'Back to jobs' }))
+    await userEvent.click(await screen.findByRole('button', { name: 'Open job job-done' }))
+    expect(await screen.findByRole('button', { name: 'Download out.txt' })).toBeTruthy()
+    expect(screen.getByText(/out\.txt \(2\.0 KB, output\)/)).toBeTruthy()
+    expect(screen.getByRole('button', { name: 'Stop job' })).toHaveProperty('disabled', true)
+  })
+})
