@@ -12,7 +12,7 @@ import { rmSync } from 'node:fs'
 import { C2dError } from '../c2d-error'
 import type { Clock } from '../clock'
 import type { Logger } from '../logging'
-import type { CollectedResult, ComputeDriver, JobSpec, Observation } from '../operator-engine/driver'
+import type { ComputeDriver, Observation } from '../operator-engine/driver'
 import { JobRunner } from '../operator-engine/job-runner'
 import type { Database } from '../store/database'
 import { JobsRepo, type StoredJob } from '../store/jobs-repo'
@@ -22,111 +22,10 @@ import { IllegalJobTransition, canTransition, decide, type JobEffect, type JobPa
 import { algorithmLogPath, tailFile } from './log-streams'
 import { QueueTimers, freeSlots } from './queue'
 import { planRecovery } from './recovery'
+import type { JobChange, JobEvent, JobFilter, JobPayment, JobRecord, JobSettlement, OperatorService, RegisterJobInput } from './job-record'
 import { jobDirOf, openResultFile, type OpenedResult } from './results'
 
-export interface JobResultFile {
-  filename: string
-  filesizeBytes: number
-  type: CollectedResult['type']
-  index: number
-}
-export interface JobPayment {
-  chainId: number
-  token: string
-  costWei: string
-  lockTx?: string
-  claimTx?: string
-  cancelTx?: string
-  escrowJobId?: string
-}
-export interface JobRecord {
-  jobId: string
-  owner: string
-  environmentId: string
-  datasets: Array<{ did: string; serviceId: string; transferTxId?: string }>
-  algorithm: { did?: string; serviceId?: string; transferTxId?: string; isRawCode: boolean }
-  status: JobStatus
-  outcome: JobOutcome | null
-  stopRequested: boolean
-  createdAtMs: number
-  updatedAtMs: number
-  finishedAtMs: number | null
-  algoStartMs: number | null
-  algoStopMs: number | null
-  maxJobDurationSec: number
-  queueMaxWaitTimeSec: number
-  resources: Array<{ id: string; amount: number; price?: number }>
-  isFree: boolean
-  additionalViewers: string[]
-  metadata: Record<string, unknown>
-  results: JobResultFile[]
-  terminationDetails: { exitCode: number | null; oomKilled: boolean }
-  payment: JobPayment | null
-  agreementId: string
-  /** Persisted (secrets stay in the local DB; never serialised to consumers or the renderer). */
-  spec: JobSpec
-}
-export interface RegisterJobInput {
-  /** The Provider may pre-compute it (escrow lock id = sha256(jobId)); default random. */
-  jobId?: string
-  owner: string
-  environmentId: string
-  datasets: JobRecord['datasets']
-  algorithm: JobRecord['algorithm']
-  spec: Omit<JobSpec, 'jobId' | 'jobDir'>
-  maxJobDurationSec: number
-  queueMaxWaitTimeSec?: number
-  resources: JobRecord['resources']
-  isFree: boolean
-  additionalViewers?: string[]
-  metadata?: Record<string, unknown>
-  payment?: JobPayment
-  agreementId?: string
-}
-export interface JobFilter {
-  owner?: string
-  jobId?: string
-  agreementId?: string
-  statuses?: JobStatus[]
-  environmentId?: string
-  did?: string
-  limit?: number
-  offset?: number
-}
-export interface JobChange {
-  seq: number
-  job: JobRecord
-  from: JobStatus | null
-  to: JobStatus
-  cause: string
-}
-export interface JobEvent {
-  seq: number
-  from: JobStatus | null
-  to: JobStatus
-  cause: string
-  atMs: number
-}
-export interface OperatorService {
-  registerJob(input: RegisterJobInput): JobRecord
-  getJob(jobId: string): JobRecord | undefined
-  listJobs(filter: JobFilter): JobRecord[]
-  countJobs(filter: JobFilter): number
-  jobEvents(jobId: string): JobEvent[]
-  stopJob(jobId: string): Promise<JobRecord>
-  deleteJob(jobId: string): Promise<void>
-  openResult(jobId: string, index: number): OpenedResult
-  followAlgorithmLog(jobId: string, signal: AbortSignal): AsyncIterable<Buffer>
-  isAlgorithmRunning(jobId: string): boolean
-  environmentLoad(environmentId: string): { running: number; queued: number; runningFree: number; queuedFree: number }
-  onDidChangeJob(listener: (change: JobChange) => void): () => void
-  onJobLog(listener: (e: { jobId: string; chunk: string }) => void): () => void
-}
-
-/** Pays out or refunds a paid job's escrow (provider's chain/escrow.ts). Must be idempotent per job. */
-export interface JobSettlement {
-  settle(job: JobRecord): Promise<{ claimTx?: string; cancelTx?: string }>
-}
+export type { JobChange, JobEvent, JobFilter, JobPayment, JobRecord, JobResultFile, JobSettlement, OperatorService, RegisterJobInput } from './job-record'
 
 export interface OperatorServiceOptions {
   db: Database

@@ -4,7 +4,7 @@
  * (settlement is idempotent), started jobs are resumed on the driver; a job the driver cannot
  * find is reported `lost` and fails with a reason through the state machine.
  */
-import type { JobRecord } from './operator-service'
+import type { JobRecord } from './job-record'
 
 export interface RecoveryPlan {
   requeue: JobRecord[]

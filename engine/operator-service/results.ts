@@ -5,7 +5,7 @@
 import { statSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import { C2dError } from '../c2d-error'
-import type { JobResultFile } from './operator-service'
+import type { JobResultFile } from './job-record'
 
 export function jobDirOf(dataDir: string, jobId: string): string {
   if (!/^[A-Za-z0-9._-]+$/.test(jobId) || jobId === '.' || jobId === '..') {
