@@ -8,8 +8,11 @@
  * inside engine/.
  */
 import { mkdirSync } from 'node:fs'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { systemClock, type Clock } from './clock'
+import type { ConsoleService } from './console-api/contract'
+import { startConsole } from './console-api/start-console'
 import type { ConsoleConfig } from './config/schema'
 import { createLogger, type Logger } from './logging'
 import type { ComputeDriver } from './operator-engine/driver'
@@ -29,8 +32,8 @@ export interface Core {
   driver: ComputeDriver
   /** The asset registry (engine/publishing/asset-registry.ts); set by the chain+publishing wiring. */
   assets: unknown
-  /** The console API service (engine/console-api/service.ts); set by the console wiring. */
-  consoleService: unknown
+  /** The console API service (engine/console-api/service.ts): what the HTTP and IPC transports call. */
+  consoleService: ConsoleService
   /** Base URL of the Provider endpoint; empty until the provider is wired. */
   providerUrl: string
   /** Base URL of the console API/UI (headless); empty until the console transport is wired. */
@@ -48,6 +51,10 @@ export interface StartCoreOptions {
   secrets?: Record<string, string>
   /** Tests and benches only: replace the compute driver. */
   driver?: ComputeDriver
+  /** Built renderer served by the console's HTTP transport; default `<repo>/dist/renderer`. */
+  rendererDir?: string
+  /** false: build the console service without its HTTP listener (Electron uses IPC). Default true. */
+  listenConsole?: boolean
 }
 
 /**
@@ -105,9 +112,23 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
     await operatorService.start()
 
     const providerUrl = '' // WIRE(provider): start the Provider endpoint; push its close onto `stops`
-    const consoleService: unknown = undefined // WIRE(console-ui): new ConsoleService(...ports)
-    const consoleUrl = '' // WIRE(console-ui): start http-transport on 127.0.0.1; push its close onto `stops`
-    const consoleToken = '' // WIRE(console-ui): per-launch random token
+    // Console API: service over the parts above + HTTP transport on 127.0.0.1 with a per-launch token.
+    // WIRE(console-ui): pass assets/wallet/provider ports here once those parts exist.
+    const console_ = await startConsole({
+      config,
+      logger,
+      clock,
+      jobs: operatorService,
+      environments,
+      settings,
+      driver,
+      rendererDir: options.rendererDir ?? join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'renderer'),
+      listen: options.listenConsole ?? true,
+    })
+    stops.push(() => console_.close())
+    const consoleService: ConsoleService = console_.service
+    const consoleUrl = console_.url
+    const consoleToken = console_.token
 
     let stopping: Promise<void> | undefined
     const stop = () =>

@@ -48,7 +48,7 @@ export function createFakePorts(): FakePorts {
   const jobs = new Map<string, JobSummary & { spec: unknown }>()
   const events = new Map<string, Array<{ seq: number; from: JobStatus | null; to: JobStatus; cause: string; atMs: number }>>()
   let seq = 0
-  const jobListeners = new Set<Listener<{ seq: number; job: JobSummary & Record<string, unknown>; from: JobStatus | null; to: JobStatus; cause: string }>>()
+  const jobListeners = new Set<Listener<{ seq: number; job: JobSummary; from: JobStatus | null; to: JobStatus; cause: string }>>()
   const logListeners = new Set<Listener<{ jobId: string; chunk: string }>>()
   const requestListeners = new Set<Listener<EventPayload<'onProviderRequest'>>>()
   const add = (job: JobSummary) => {

@@ -23,15 +23,15 @@ import { consoleError, ConsoleErrorCode } from './errors'
 
 /** The slice of OperatorService (engine/operator-service/operator-service.ts) the console reads. */
 export interface ConsoleJobSource {
-  getJob(jobId: string): (JobSummary & Record<string, unknown>) | undefined
-  listJobs(filter: { statuses?: JobStatus[]; owner?: string; did?: string; environmentId?: string; limit?: number; offset?: number }): Array<JobSummary & Record<string, unknown>>
+  getJob(jobId: string): (JobSummary) | undefined
+  listJobs(filter: { statuses?: JobStatus[]; owner?: string; did?: string; environmentId?: string; limit?: number; offset?: number }): Array<JobSummary>
   countJobs(filter: { statuses?: JobStatus[]; owner?: string; did?: string; environmentId?: string }): number
   jobEvents(jobId: string): Array<{ seq: number; from: JobStatus | null; to: JobStatus; cause: string; atMs: number }>
-  stopJob(jobId: string): Promise<JobSummary & Record<string, unknown>>
+  stopJob(jobId: string): Promise<JobSummary>
   openResult(jobId: string, index: number): { path: string; sizeBytes: number; filename: string; contentType: string }
   isAlgorithmRunning(jobId: string): boolean
   environmentLoad(environmentId: string): { running: number; queued: number }
-  onDidChangeJob(listener: (change: { seq: number; job: JobSummary & Record<string, unknown>; from: JobStatus | null; to: JobStatus; cause: string }) => void): () => void
+  onDidChangeJob(listener: (change: { seq: number; job: JobSummary; from: JobStatus | null; to: JobStatus; cause: string }) => void): () => void
   onJobLog(listener: (e: { jobId: string; chunk: string }) => void): () => void
 }
 export interface ConsoleEnvironmentStore {
@@ -82,7 +82,7 @@ export interface ConsoleServiceDeps {
 }
 
 /** Project a JobRecord onto what the console may see: the spec (dataset URLs, secrets) stays behind. */
-export function toJobSummary(job: JobSummary & Record<string, unknown>): JobSummary {
+export function toJobSummary(job: JobSummary): JobSummary {
   const { jobId, owner, environmentId, datasets, algorithm, status, outcome, stopRequested, createdAtMs, updatedAtMs, finishedAtMs, algoStartMs, algoStopMs, maxJobDurationSec, isFree, results, terminationDetails, payment } = job
   return { jobId, owner, environmentId, datasets, algorithm, status, outcome, stopRequested, createdAtMs, updatedAtMs, finishedAtMs, algoStartMs, algoStopMs, maxJobDurationSec, isFree, results, terminationDetails, payment }
 }

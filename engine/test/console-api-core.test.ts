@@ -1,0 +1,120 @@
+// The console wired into the real core (startCore with the FakeDriver): the HTTP transport serves the
+// operator-service's jobs, pushes their transitions in seq order, serves result files behind the
+// token, serves the renderer, and never leaks a job's spec.
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { loadConfig } from '../config/load'
+import { startCore, type Core } from '../index'
+import { createConsoleClient, type ConsoleClient, type JobChangeEvent } from '../console-api/contract'
+import { createHttpClientTransport, type HttpClientTransport } from '../console-api/http-client-transport'
+import type { RegisterJobInput } from '../operator-service/operator-service'
+import { FakeDriver, HAPPY_STORY } from './fake-driver'
+
+const SECRET = 'console.log("SECRET-RAW-CODE")'
+
+function job(jobId: string): RegisterJobInput {
+  return {
+    jobId,
+    owner: '0x00000000000000000000000000000000000000c1',
+    environmentId: 'local-sandbox',
+    datasets: [],
+    algorithm: { isRawCode: true },
+    spec: {
+      environment: { id: 'local-sandbox', allowNetwork: false },
+      datasets: [],
+      algorithm: { container: { entrypoint: 'node $ALGO', image: 'node', tag: '20' }, source: { type: 'rawcode', code: SECRET } },
+      resources: { cpu: 1, ramGb: 1, diskGb: 1 },
+      maxJobDurationSec: 600,
+      limits: { inputFileBytesMax: 1_000_000, outputBytesMax: 1_000_000 },
+    },
+    maxJobDurationSec: 600,
+    resources: [],
+    isFree: true,
+  }
+}
+
+describe('console API wired into startCore', () => {
+  let dataDir: string
+  let core: Core
+  let driver: FakeDriver
+  let transport: HttpClientTransport
+  let client: ConsoleClient
+
+  beforeEach(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'c2d-console-'))
+    const rendererDir = join(dataDir, 'renderer')
+    mkdirSync(rendererDir)
+    writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>C2D Publisher Console</title>')
+    const config = loadConfig({
+      env: {},
+      overrides: {
+        dataDir,
+        logLevel: 'silent',
+        environments: [{ id: 'local-sandbox', cpu: { total: 1, max: 1, min: 1 }, ramGb: { total: 1, max: 1, min: 0 }, diskGb: { total: 1, max: 1, min: 0 }, maxJobs: 1, free: {} }],
+      },
+    })
+    driver = new FakeDriver()
+    core = await startCore(config, { driver, rendererDir })
+    transport = createHttpClientTransport(core.consoleUrl, core.consoleToken)
+    client = createConsoleClient(transport)
+  })
+  afterEach(async () => {
+    transport.close()
+    await core.stop()
+    rmSync(dataDir, { recursive: true, force: true })
+  })
+
+  it('returns a loopback console URL and a per-launch token', () => {
+    expect(new URL(core.consoleUrl).hostname).toBe('127.0.0.1')
+    expect(core.consoleToken.length).toBeGreaterThanOrEqual(40)
+  })
+
+  it('lists real jobs, streams their transitions in seq order and serves results, never the spec', async () => {
+    const seen: JobChangeEvent[] = []
+    const finished = new Promise<void>((resolve) =>
+      client.subscribe('onDidChangeJob', (e) => {
+        seen.push(e)
+        if (e.to === 70) resolve()
+      }),
+    )
+    await transport.ready()
+    const registered = core.operatorService.registerJob(job('job-one'))
+    await new Promise((resolve) => setImmediate(resolve))
+    const out = driver.writeResult(registered.jobId, 'outputs.txt', 'forty-two', 'output')
+    driver.play(registered.jobId, [...HAPPY_STORY, { kind: 'outputs-collected', results: [out] }])
+    await finished
+
+    expect(seen.map((e) => e.seq)).toEqual([...seen.map((e) => e.seq)].sort((a, b) => a - b))
+    const list = await client.listJobs()
+    expect(list.jobs.map((j) => j.jobId)).toEqual(['job-one'])
+    const detail = await client.getJob({ jobId: 'job-one' })
+    expect(detail.events.at(-1)?.to).toBe(70)
+    expect(JSON.stringify([list, detail, seen])).not.toContain('SECRET-RAW-CODE')
+
+    const index = detail.job.results.find((r) => r.filename === 'outputs.txt')!.index
+    const inline = await client.readResult({ jobId: 'job-one', index })
+    expect(Buffer.from(inline.base64, 'base64').toString()).toBe('forty-two')
+    const download = await fetch(`${core.consoleUrl}/console/v1/jobs/job-one/results/${index}?token=${core.consoleToken}`)
+    expect(download.status).toBe(200)
+    expect(await download.text()).toBe('forty-two')
+  })
+
+  it('serves the renderer at / with a strict CSP', async () => {
+    const page = await fetch(`${core.consoleUrl}/`)
+    expect(page.status).toBe(200)
+    expect(await page.text()).toContain('C2D Publisher Console')
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'")
+    const escape = await fetch(`${core.consoleUrl}/..%2f..%2fconsole.db`)
+    expect(await escape.text()).toContain('C2D Publisher Console')
+  })
+
+  it('reports driver health and environments from the real parts', async () => {
+    const health = await client.checkHealth()
+    expect(health).toMatchObject({ driver: 'local', ok: true })
+    const envs = await client.listEnvironments()
+    expect(envs.environments.map((e) => e.id)).toEqual(['local-sandbox'])
+    expect((await client.getWallet()).state).toBe('none')
+  })
+})
