@@ -301,3 +301,32 @@ describe('SqliteOperatorService free tier', () => {
     expect(h.service.environmentLoad('local-sandbox')).toEqual({ running: 2, queued: 1, runningFree: 1, queuedFree: 1 })
   })
 })
+
+describe('SqliteOperatorService logs', () => {
+  it('emits onJobLog chunks of algorithm.log while the algorithm runs, and streams followAlgorithmLog', async () => {
+    const h = await harness()
+    const chunks: string[] = []
+    h.service.onJobLog((e) => chunks.push(e.chunk))
+    const job = h.service.registerJob(input())
+    await flush()
+    h.driver.writeResult(job.jobId, 'algorithm.log', 'step 1\n', 'algorithmLog')
+    h.driver.play(job.jobId, [{ kind: 'volumes-configuring' }, { kind: 'provisioning' }, { kind: 'algorithm-started', atMs: 1 }])
+    const followed: string[] = []
+    const follow = (async () => {
+      for await (const chunk of h.service.followAlgorithmLog(job.jobId, new AbortController().signal)) followed.push(chunk.toString())
+    })()
+    for (let i = 0; i < 10_000 && (chunks.length === 0 || followed.length === 0); i++) await flush()
+    expect(chunks).toEqual(['step 1\n'])
+    expect(followed).toEqual(['step 1\n'])
+    h.driver.play(job.jobId, [{ kind: 'container-exited', exitCode: 0, oomKilled: false, atMs: 2 }, { kind: 'publishing' }])
+    // Wake the tails (they poll on the clock); the algorithm has ended, so they finish.
+    let finished = false
+    void follow.then(() => (finished = true))
+    for (let i = 0; i < 10_000 && !finished; i++) {
+      h.clock.advance(1_000)
+      await flush()
+    }
+    await follow
+    expect(h.service.isAlgorithmRunning(job.jobId)).toBe(false)
+  })
+})
