@@ -330,3 +330,31 @@ describe('SqliteOperatorService logs', () => {
     expect(h.service.isAlgorithmRunning(job.jobId)).toBe(false)
   })
 })
+
+describe('SqliteOperatorService settlement after restart', () => {
+  it('keeps a paid job at 71 until settlement is bound, and settles it again after a restart', async () => {
+    const first = await harness()
+    const job = first.service.registerJob(input({ isFree: false, payment: { chainId: 8996, token: '0xt', costWei: '5' } }))
+    await flush()
+    first.driver.play(job.jobId, [...HAPPY_STORY, { kind: 'outputs-collected', results: [] }])
+    expect(first.service.getJob(job.jobId)!.status).toBe(71) // no settlement bound: waits, never skips payment
+    await first.service.close()
+    first.db.close()
+
+    const calls: string[] = []
+    const second = await harness({ dataDir: first.dataDir })
+    expect(second.service.getJob(job.jobId)!.status).toBe(71)
+    second.service.setSettlement({
+      async settle(j) {
+        calls.push(j.jobId)
+        return { cancelTx: '0xcancel' }
+      },
+    })
+    await flush()
+    expect(calls).toEqual([job.jobId])
+    const done = second.service.getJob(job.jobId)!
+    expect(done.status).toBe(70)
+    expect(done.payment?.cancelTx).toBe('0xcancel')
+    expect(second.service.jobEvents(job.jobId).at(-1)!.cause).toBe('settled: cancelled')
+  })
+})
