@@ -358,3 +358,26 @@ describe('SqliteOperatorService settlement after restart', () => {
     expect(second.service.jobEvents(job.jobId).at(-1)!.cause).toBe('settled: cancelled')
   })
 })
+
+describe('SqliteOperatorService paid stop in queue', () => {
+  it('stops a paid queued job at 70 and cancels its escrow lock', async () => {
+    const settled: Array<{ jobId: string; status: number }> = []
+    const h = await harness({
+      maxJobs: 1,
+      settlement: {
+        async settle(j) {
+          settled.push({ jobId: j.jobId, status: j.status })
+          return { cancelTx: '0xrefund' }
+        },
+      },
+    })
+    h.service.registerJob(input())
+    const paid = h.service.registerJob(input({ isFree: false, payment: { chainId: 8996, token: '0xt', costWei: '9' } }))
+    await h.service.stopJob(paid.jobId)
+    await flush()
+    expect(settled).toEqual([{ jobId: paid.jobId, status: 70 }])
+    const done = h.service.getJob(paid.jobId)!
+    expect(done.outcome?.kind).toBe('stopped')
+    expect(done.payment?.cancelTx).toBe('0xrefund')
+  })
+})

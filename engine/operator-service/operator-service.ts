@@ -240,7 +240,10 @@ export class SqliteOperatorService implements OperatorService {
     const job = this.requireJob(jobId)
     if (job.status === 1) {
       const outcome: JobOutcome = { kind: 'stopped', reason: 'stopped while queued' }
-      return this.transition(jobId, 70, 'stop requested', { stopRequested: true, outcome })
+      const stopped = this.transition(jobId, 70, 'stop requested', { stopRequested: true, outcome })
+      // spec: a queued job goes straight to 70; a paid one still needs its escrow lock cancelled.
+      if (!stopped.isFree && stopped.payment) void this.refundStoppedInQueue(stopped)
+      return stopped
     }
     if (job.status === 70 || job.status === 71 || job.stopRequested) return job
     // Record the request first: the driver's exit observation then reads as "stopped".
@@ -361,6 +364,20 @@ export class SqliteOperatorService implements OperatorService {
       const delayMs = Math.min(SETTLE_RETRY_MAX_MS, SETTLE_RETRY_BASE_MS * 2 ** (attempt - 1))
       this.options.logger.warn('settlement failed; will retry', { jobId, attempt, delayMs, error: String(error) })
       this.options.clock.setTimer(() => void this.settle(jobId), delayMs)
+    }
+  }
+
+  /** Known gap: a crash between the stop and this call leaves the lock to its on-chain expiry. */
+  private async refundStoppedInQueue(job: JobRecord): Promise<void> {
+    if (!this.settlement) {
+      this.options.logger.warn('paid job stopped in queue but no settlement is bound; escrow lock left to expire', { jobId: job.jobId })
+      return
+    }
+    try {
+      const txs = await this.settlement.settle(job)
+      if (!this.closed) this.transitionPath(job.jobId, [], 'settled: cancelled', { payment: { ...job.payment!, ...txs } }, [])
+    } catch (error) {
+      this.options.logger.error('refund of a job stopped in queue failed', { jobId: job.jobId, error: String(error) })
     }
   }
 
