@@ -81,7 +81,8 @@ describe('console API wired into startCore', () => {
     )
     await transport.ready()
     const registered = core.operatorService.registerJob(job('job-one'))
-    await new Promise((resolve) => setImmediate(resolve))
+    // The driver only hears observations once the runner has started the job on it.
+    while (!driver.started.includes(registered.jobId)) await new Promise((resolve) => setImmediate(resolve))
     const out = driver.writeResult(registered.jobId, 'outputs.txt', 'forty-two', 'output')
     driver.play(registered.jobId, [...HAPPY_STORY, { kind: 'outputs-collected', results: [out] }])
     await finished
