@@ -47,7 +47,9 @@ export async function startConsoleHttp(options: ConsoleHttpOptions): Promise<Con
   const token = options.token ?? randomBytes(32).toString('base64url')
   const expected = Buffer.from(token)
   const logger = options.logger.child({ component: 'console-http' })
-  const app = Fastify({ logger: false, bodyLimit: 4 * 1024 * 1024 })
+  const app = Fastify({ logger: false, bodyLimit: 4 * 1024 * 1024, forceCloseConnections: true })
+  // Event streams never end on their own: close() must end them, or shutdown waits forever.
+  const openStreams = new Set<import('node:http').ServerResponse>()
 
   const deny = (reply: FastifyReply) => reply.code(401).send({ ok: false, error: { code: ConsoleErrorCode.Unauthorized, message: 'Missing or wrong console token. Open the Console URL printed at start (it carries #token=).' } })
   const bearer = (request: FastifyRequest) => {
@@ -78,7 +80,11 @@ export async function startConsoleHttp(options: ConsoleHttpOptions): Promise<Con
     const unsubscribers = (Object.keys(consoleEvents) as ConsoleEventName[]).map((event) =>
       options.service.subscribe(event, (payload) => raw.write(`event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`)),
     )
-    request.raw.on('close', () => unsubscribers.forEach((off) => off()))
+    openStreams.add(raw)
+    request.raw.on('close', () => {
+      openStreams.delete(raw)
+      unsubscribers.forEach((off) => off())
+    })
   })
 
   app.get<{ Params: { jobId: string; index: string }; Querystring: { token?: string } }>('/console/v1/jobs/:jobId/results/:index', async (request, reply) => {
@@ -112,5 +118,10 @@ export async function startConsoleHttp(options: ConsoleHttpOptions): Promise<Con
 
   const address = await app.listen({ host: '127.0.0.1', port: options.port })
   logger.info('console listening', { url: address })
-  return { url: address, token, app, close: () => app.close() }
+  const close = async () => {
+    for (const stream of openStreams) stream.end()
+    openStreams.clear()
+    await app.close()
+  }
+  return { url: address, token, app, close }
 }
