@@ -1,0 +1,45 @@
+/**
+ * Provider error catalogue (style.md §2.5, binding). Routes throw these; exactly one handler renders
+ * them: Ocean wire routes as a JSON *string* body plus an `x-c2d-error-code` header (spec §13).
+ * This module must not import fastify, ethers or the store: it is pure data so docs/errors.md can
+ * be checked against it (errors.test.ts).
+ */
+import { C2dError } from '../c2d-error'
+
+export const PROVIDER_ERRORS = {
+  REQUEST_MALFORMED_JSON: { status: 400, message: 'Request body is not valid JSON' },
+  REQUEST_INVALID: { status: 400, message: 'Request is invalid' },
+  REQUEST_TOO_LARGE: { status: 413, message: 'Request body is too large' },
+  ADDRESS_INVALID: { status: 400, message: 'consumerAddress is not a valid address' },
+  ENVIRONMENT_UNKNOWN: { status: 404, message: 'Compute environment not found' },
+  RESOURCES_OVER_LIMIT: { status: 400, message: 'Requested resources exceed the environment limits' },
+  FILE_NAME_INVALID: { status: 400, message: 'Invalid file name or path' },
+  SIGNATURE_INVALID: { status: 401, message: 'Invalid signature' },
+  NONCE_NOT_INCREASING: { status: 401, message: 'Invalid nonce' },
+  AUTH_TOKEN_INVALID: { status: 401, message: 'Invalid or expired auth token' },
+  ENVIRONMENT_ACCESS_DENIED: { status: 403, message: 'Access to this compute environment is denied' },
+  ALGORITHM_NOT_TRUSTED: { status: 403, message: 'Algorithm is not trusted for this dataset' },
+  ASSET_NOT_ACTIVE: { status: 403, message: 'Asset is not active' },
+  ORDER_INVALID: { status: 400, message: 'Order is invalid' },
+  ESCROW_INSUFFICIENT: { status: 400, message: 'Escrow lock cannot be created' },
+  JOB_NOT_FOUND: { status: 404, message: 'Job not found' },
+  RESULT_NOT_FOUND: { status: 404, message: 'Result not found' },
+  LOGS_NOT_STREAMING: { status: 404, message: 'Job is not running' },
+  RANGE_NOT_SATISFIABLE: { status: 416, message: 'Range not satisfiable' },
+  RATE_LIMITED: { status: 429, message: 'Too many requests' },
+  CHAIN_UNAVAILABLE: { status: 502, message: 'Chain RPC is unavailable' },
+  ENGINE_UNAVAILABLE: { status: 503, message: 'Compute engine is unavailable' },
+  // The message never includes the cause (style.md §2.5); the handler adds a request id.
+  INTERNAL: { status: 500, message: 'Internal error' },
+} as const satisfies Record<string, { status: number; message: string }>
+
+export type ProviderErrorCode = keyof typeof PROVIDER_ERRORS
+
+export function providerError(
+  code: ProviderErrorCode,
+  message?: string,
+  options?: { details?: unknown; cause?: unknown },
+): C2dError {
+  const entry = PROVIDER_ERRORS[code]
+  return new C2dError(code, entry.status, message ?? entry.message, options)
+}
