@@ -1,0 +1,33 @@
+/**
+ * Provider request nonces (spec §3.1), per lowercased address, as decimal strings (may exceed 2^53).
+ * `acceptIfGreater` is one statement so a replay racing a genuine request cannot both pass.
+ * Callers store a nonce only after the signature verified (style.md §2.5).
+ */
+import type { Database } from './database'
+
+export class NoncesRepo {
+  constructor(private readonly db: Database) {}
+
+  /** The last accepted nonce, or undefined for an address never seen. */
+  get(address: string): bigint | undefined {
+    const row = this.db.prepare('SELECT nonce FROM nonces WHERE address_lc = ?').get(address.toLowerCase()) as
+      | { nonce: string }
+      | undefined
+    return row === undefined ? undefined : BigInt(row.nonce)
+  }
+
+  /** Stores `nonce` if it is strictly greater than the last one (gaps allowed); false means replay. */
+  acceptIfGreater(address: string, nonce: bigint, nowMs: number): boolean {
+    return this.db.transaction(() => {
+      const last = this.get(address)
+      if (last !== undefined && nonce <= last) return false
+      this.db
+        .prepare(
+          'INSERT INTO nonces (address_lc, nonce, updated_at_ms) VALUES (?, ?, ?) ' +
+            'ON CONFLICT(address_lc) DO UPDATE SET nonce = excluded.nonce, updated_at_ms = excluded.updated_at_ms',
+        )
+        .run(address.toLowerCase(), nonce.toString(), nowMs)
+      return true
+    })()
+  }
+}
