@@ -1,0 +1,95 @@
+/**
+ * The configuration stage on disk: builds the job volume of c2d.md in `<jobDir>/data` (inputs,
+ * ddos, transformations, outputs, logs) from a JobSpec. Writes what it did to the configuration
+ * log in words a consumer may read: DIDs and sizes, never URLs, headers or local paths.
+ */
+import { mkdir, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { JobSpec } from '../../driver'
+import { fetchToFile, FetchFailure } from './file-fetch'
+
+export const VOLUME_SUBDIRS = ['inputs', 'ddos', 'outputs', 'logs', 'transformations'] as const
+
+export function dataDirOf(jobDir: string): string {
+  return join(jobDir, 'data')
+}
+
+export function resultsDirOf(jobDir: string): string {
+  return join(jobDir, 'results')
+}
+
+export interface StagingContext {
+  ipfsGateway: string
+  arweaveGateway: string
+  /** Appends one line to configuration.log. */
+  log: (line: string) => void
+  signal?: AbortSignal
+}
+
+/** Which part of staging failed: the state machine maps datasets to 31 and the algorithm to 32. */
+export type StagingResult = { ok: true } | { ok: false; stage: 'dataset' | 'algorithm'; reason: string }
+
+export async function createVolume(jobDir: string): Promise<void> {
+  const data = dataDirOf(jobDir)
+  for (const sub of VOLUME_SUBDIRS) await mkdir(join(data, sub), { recursive: true })
+  await mkdir(resultsDirOf(jobDir), { recursive: true })
+}
+
+/** A DID becomes a folder name: refuse anything that could climb out of /data/inputs. */
+export function isSafeDid(did: string): boolean {
+  return /^[A-Za-z0-9:._-]+$/.test(did) && did !== '.' && did !== '..'
+}
+
+export async function stageInputs(spec: JobSpec, context: StagingContext): Promise<StagingResult> {
+  const data = dataDirOf(spec.jobDir)
+  const fetchOptions = {
+    maxBytes: spec.limits.inputFileBytesMax,
+    ipfsGateway: context.ipfsGateway,
+    arweaveGateway: context.arweaveGateway,
+    signal: context.signal,
+  }
+  for (const dataset of spec.datasets) {
+    if (!isSafeDid(dataset.did)) return { ok: false, stage: 'dataset', reason: 'a dataset DID contains characters that are not allowed' }
+    const folder = join(data, 'inputs', dataset.did)
+    await mkdir(folder, { recursive: true })
+    await writeFile(join(data, 'ddos', dataset.did), JSON.stringify(dataset.ddo ?? {}, null, 2))
+    for (const [index, source] of dataset.files.entries()) {
+      try {
+        const { sizeBytes } = await fetchToFile(source, join(folder, String(index)), fetchOptions)
+        context.log(`dataset ${dataset.did} file ${index}: ${sizeBytes} bytes (${source.type})`)
+      } catch (error) {
+        const reason = `dataset ${dataset.did} file ${index}: ${safeMessage(error)}`
+        context.log(`failed: ${reason}`)
+        return { ok: false, stage: 'dataset', reason }
+      }
+    }
+  }
+  if (spec.algorithm.did && isSafeDid(spec.algorithm.did)) {
+    await writeFile(join(data, 'ddos', spec.algorithm.did), JSON.stringify(spec.algorithm.ddo ?? {}, null, 2))
+  }
+  if (spec.algoCustomData) {
+    await writeFile(join(data, 'inputs', 'algoCustomData.json'), JSON.stringify(spec.algoCustomData))
+    context.log('algoCustomData.json written')
+  }
+  const algorithmPath = join(data, 'transformations', 'algorithm')
+  const source = spec.algorithm.source
+  try {
+    if (source.type === 'rawcode') {
+      await writeFile(algorithmPath, source.code)
+      context.log(`algorithm: raw code, ${Buffer.byteLength(source.code)} bytes`)
+    } else {
+      const { sizeBytes } = await fetchToFile(source, algorithmPath, fetchOptions)
+      context.log(`algorithm ${spec.algorithm.did ?? ''}: ${sizeBytes} bytes (${source.type})`.replace('  ', ' '))
+    }
+  } catch (error) {
+    const reason = `algorithm: ${safeMessage(error)}`
+    context.log(`failed: ${reason}`)
+    return { ok: false, stage: 'algorithm', reason }
+  }
+  return { ok: true }
+}
+
+function safeMessage(error: unknown): string {
+  // Only FetchFailure texts are known to be free of URLs and paths.
+  return error instanceof FetchFailure ? error.message : 'the file could not be written to the job volume'
+}
