@@ -1,0 +1,58 @@
+/**
+ * Memory accounting for a sandbox without cgroups: the resident set size (RSS) of a process and
+ * all its descendants, read from /proc.
+ *
+ * Why RSS polling and not a hard limit: cgroups are not delegated to us here, and RLIMIT_AS caps
+ * *virtual* address space, which V8 reserves in gigabytes up front (Node dies at start-up under any
+ * useful limit) while Python barely notices it. Summing RSS over the process tree measures what
+ * the algorithm really holds for both runtimes. The price: a fast allocation can overshoot between
+ * two polls, so the limit is enforced within one poll interval, not to the byte.
+ */
+import { readdirSync, readFileSync } from 'node:fs'
+
+const PAGE_SIZE_BYTES = 4096
+
+/** pid → parent pid for every process visible in /proc. */
+export function readProcessTable(procDir = '/proc'): Map<number, number> {
+  const table = new Map<number, number>()
+  for (const name of readdirSync(procDir)) {
+    if (!/^\d+$/.test(name)) continue
+    try {
+      const stat = readFileSync(`${procDir}/${name}/stat`, 'utf8')
+      // The command name (field 2) may contain spaces and parentheses: parse after the last ')'.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      table.set(Number(name), Number(fields[1]))
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return table
+}
+
+/** `root` and every process below it. */
+export function descendantsOf(root: number, parents: Map<number, number>): number[] {
+  const children = new Map<number, number[]>()
+  for (const [pid, ppid] of parents) children.set(ppid, [...(children.get(ppid) ?? []), pid])
+  const found: number[] = []
+  const stack = [root]
+  while (stack.length > 0) {
+    const pid = stack.pop()!
+    found.push(pid)
+    stack.push(...(children.get(pid) ?? []))
+  }
+  return found
+}
+
+/** Resident bytes of one process (0 when it is gone). */
+export function residentBytes(pid: number, procDir = '/proc'): number {
+  try {
+    const statm = readFileSync(`${procDir}/${pid}/statm`, 'utf8').split(' ')
+    return Number(statm[1]) * PAGE_SIZE_BYTES
+  } catch {
+    return 0
+  }
+}
+
+export function processTreeRssBytes(root: number, procDir = '/proc'): number {
+  return descendantsOf(root, readProcessTable(procDir)).reduce((sum, pid) => sum + residentBytes(pid, procDir), 0)
+}
