@@ -1,0 +1,279 @@
+/**
+ * The local driver (the embedded default): runs each job on this machine in a bubblewrap sandbox
+ * over the job volume of c2d.md, in three stages (configuration → algorithm → publishing), and
+ * reports what it sees as driver observations.
+ *
+ * Must not import operator-service, provider, store or the Kubernetes driver. Reads no
+ * process.env: the sandbox's environment is built from the spec alone.
+ */
+import { existsSync } from 'node:fs'
+import { appendFile, rm, writeFile } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
+import type { Clock } from '../../../clock'
+import type { Logger } from '../../../logging'
+import type { ComputeDriver, DriverHealth, JobSpec, Observation, ObservationSink } from '../../driver'
+import { runAlgorithm, type RunCommand, type RunEnd, type RunningAlgorithm } from './algorithm-run'
+import { buildBwrapArgs, SANDBOX_DATA_DIR, SANDBOX_PATH } from './bubblewrap'
+import { listResults, packOutputs, readCollectedMarker, writeCollectedMarker } from './outputs'
+import { entrypointArgv, findSystemPython, resolveRuntime, type LocalRuntime } from './runtimes'
+import { probeSandbox, type SandboxProbe } from './sandbox-health'
+import { createVolume, dataDirOf, resultsDirOf, stageInputs } from './staging'
+
+export interface LocalDriverOptions {
+  logger: Logger
+  clock: Clock
+  /** Run algorithms as plain child processes when bubblewrap is unusable (trusted algorithms only). */
+  allowUnsandboxed: boolean
+  ipfsGateway: string
+  arweaveGateway: string
+  bwrapPath?: string
+  /** Interpreter for node images; default the running executable (Electron runs it as node, see below). */
+  nodePath?: string
+  pythonPath?: string
+}
+
+interface ActiveJob {
+  spec: JobSpec
+  report: ObservationSink
+  run?: RunningAlgorithm
+  stopRequested: boolean
+  done: Promise<void>
+}
+
+const GIB = 1024 ** 3
+
+export class LocalDriver implements ComputeDriver {
+  readonly kind = 'local' as const
+  private readonly active = new Map<string, ActiveJob>()
+  private readonly jobDirs = new Map<string, string>()
+  private probe: Promise<SandboxProbe> | undefined
+  private closed = false
+
+  constructor(private readonly options: LocalDriverOptions) {}
+
+  private sandbox(): Promise<SandboxProbe> {
+    // Probed once; a failed probe is retried on the next job (the publisher may have fixed it).
+    this.probe ??= probeSandbox(this.options.bwrapPath).then((p) => {
+      if (!p.usable) this.probe = undefined
+      return p
+    })
+    return this.probe
+  }
+
+  async health(): Promise<DriverHealth> {
+    const probe = await probeSandbox(this.options.bwrapPath)
+    const checks = [...probe.checks]
+    const python = this.options.pythonPath ?? findSystemPython(existsSync)
+    checks.push({ name: 'python3', ok: existsSync(python), message: existsSync(python) ? `python images run with ${python}` : 'no system python3: python images cannot run', fix: existsSync(python) ? undefined : 'Install python3 (`sudo apt-get install python3`).' })
+    if (probe.usable) return { ok: true, summary: probe.version ?? 'bubblewrap', checks }
+    if (this.options.allowUnsandboxed) {
+      return { ok: true, summary: 'unsandboxed (trusted algorithms only)', checks }
+    }
+    return { ok: false, summary: 'sandbox unavailable: algorithms are refused', checks }
+  }
+
+  async start(spec: JobSpec, report: ObservationSink): Promise<void> {
+    if (this.active.has(spec.jobId)) return
+    this.jobDirs.set(spec.jobId, spec.jobDir)
+    const collected = await readCollectedMarker(resultsDirOf(spec.jobDir))
+    if (collected) {
+      report(spec.jobId, { kind: 'outputs-collected', results: collected })
+      return
+    }
+    const job: ActiveJob = { spec, report, stopRequested: false, done: Promise.resolve() }
+    this.active.set(spec.jobId, job)
+    await createVolume(spec.jobDir)
+    job.done = this.runJob(job)
+      .catch(async (error: unknown) => {
+        this.options.logger.error('local job failed unexpectedly', { jobId: spec.jobId, error: String(error) })
+        await this.publish(job, `internal error: ${String(error)}`).catch(() => undefined)
+      })
+      .finally(() => this.active.delete(spec.jobId))
+  }
+
+  async resume(spec: JobSpec, report: ObservationSink): Promise<void> {
+    this.jobDirs.set(spec.jobId, spec.jobDir)
+    const running = this.active.get(spec.jobId)
+    if (running) {
+      running.report = report
+      return
+    }
+    const collected = await readCollectedMarker(resultsDirOf(spec.jobDir))
+    if (collected) report(spec.jobId, { kind: 'outputs-collected', results: collected })
+    else report(spec.jobId, { kind: 'lost', reason: 'the console stopped while this job ran; its sandbox ended with it (bubblewrap --die-with-parent), so the job cannot continue' })
+  }
+
+  async stop(jobId: string): Promise<void> {
+    const job = this.active.get(jobId)
+    if (!job) return
+    job.stopRequested = true
+    job.run?.stop()
+  }
+
+  async cleanup(jobId: string): Promise<void> {
+    const jobDir = this.jobDirs.get(jobId)
+    if (!jobDir) return
+    await this.active.get(jobId)?.done
+    await rm(dataDirOf(jobDir), { recursive: true, force: true })
+  }
+
+  async close(): Promise<void> {
+    // Local sandboxes cannot outlive us (--die-with-parent); end them now and report nothing more:
+    // `resume` after the next start reports them as lost.
+    this.closed = true
+    for (const job of this.active.values()) {
+      job.stopRequested = true
+      job.run?.stop()
+    }
+    await Promise.all([...this.active.values()].map((j) => j.done))
+  }
+
+  private emit(job: ActiveJob, observation: Observation): void {
+    if (!this.closed) job.report(job.spec.jobId, observation)
+  }
+
+  private async runJob(job: ActiveJob): Promise<void> {
+    const { spec } = job
+    const results = resultsDirOf(spec.jobDir)
+    const configLog = join(results, 'configuration.log')
+    const lines: string[] = []
+    const log = (line: string) => lines.push(`${new Date(this.options.clock.nowMs()).toISOString()} ${line}`)
+    const flushConfigLog = () => writeFile(configLog, lines.map((l) => `${l}\n`).join(''))
+
+    this.emit(job, { kind: 'volumes-configuring' })
+    log(`job volume created for ${spec.datasets.length} dataset(s)`)
+    this.emit(job, { kind: 'provisioning' })
+
+    const prepared = await this.prepareCommand(spec, log)
+    if (!prepared.ok) {
+      log(`failed: ${prepared.reason}`)
+      await flushConfigLog()
+      this.emit(job, { kind: 'algorithm-provisioning-failed', reason: prepared.reason })
+      return this.publish(job)
+    }
+    const staged = await stageInputs(spec, { ipfsGateway: this.options.ipfsGateway, arweaveGateway: this.options.arweaveGateway, log })
+    await flushConfigLog()
+    if (!staged.ok) {
+      this.emit(job, staged.stage === 'dataset' ? { kind: 'data-provisioning-failed', reason: staged.reason } : { kind: 'algorithm-provisioning-failed', reason: staged.reason })
+      return this.publish(job)
+    }
+    if (job.stopRequested) return this.publish(job)
+
+    const algorithmLog = join(results, 'algorithm.log')
+    if (prepared.command.mode === 'unsandboxed') await appendFile(algorithmLog, 'unsandboxed (trusted algorithms only): the algorithm runs as a plain process with the console\'s rights\n')
+    else await writeFile(algorithmLog, '', { flag: 'a' })
+    const startedAtMs = this.options.clock.nowMs()
+    job.run = runAlgorithm(
+      prepared.command,
+      algorithmLog,
+      {
+        maxDurationSec: spec.maxJobDurationSec,
+        memoryBytesMax: Math.max(1, spec.resources.ramGb) * GIB,
+        outputBytesMax: spec.limits.outputBytesMax,
+        outputsDir: join(dataDirOf(spec.jobDir), 'outputs'),
+      },
+      this.options.clock,
+    )
+    this.emit(job, { kind: 'algorithm-started', atMs: startedAtMs })
+    this.options.logger.info('algorithm started', { jobId: spec.jobId, runtime: prepared.runtime.name, mode: prepared.command.mode })
+    const end = await job.run.ended
+    this.reportRunEnd(job, end)
+    return this.publish(job, undefined, end.kind === 'output-quota')
+  }
+
+  private reportRunEnd(job: ActiveJob, end: RunEnd): void {
+    switch (end.kind) {
+      case 'exited':
+      case 'stopped':
+        return this.emit(job, { kind: 'container-exited', exitCode: end.exitCode, oomKilled: false, atMs: end.atMs })
+      case 'deadline':
+        return this.emit(job, { kind: 'deadline-exceeded', atMs: end.atMs })
+      case 'memory': {
+        const usedMiB = Math.round(end.usedBytes / 1024 ** 2)
+        const reason = `the algorithm used ${usedMiB} MiB, more than the environment's ${job.spec.resources.ramGb} GB of memory, and was stopped (OOM killed)`
+        return this.emit(job, { kind: 'container-exited', exitCode: 137, oomKilled: true, atMs: end.atMs, reason })
+      }
+      case 'output-quota':
+        return this.emit(job, { kind: 'disk-quota-exceeded', reason: `the outputs grew past the limit of ${job.spec.limits.outputBytesMax} bytes` })
+      case 'spawn-failed':
+        return this.emit(job, { kind: 'container-exited', exitCode: 127, oomKilled: false, atMs: end.atMs, reason: end.reason })
+    }
+  }
+
+  /** Publishing: pack outputs (unless over quota), write publish.log, report the results. */
+  private async publish(job: ActiveJob, internalError?: string, outputsOverQuota = false): Promise<void> {
+    const { spec } = job
+    const results = resultsDirOf(spec.jobDir)
+    const lines: string[] = []
+    const log = (line: string) => lines.push(`${new Date(this.options.clock.nowMs()).toISOString()} ${line}`)
+    this.emit(job, { kind: 'publishing' })
+    if (internalError) log(internalError)
+    let failure: string | undefined
+    if (outputsOverQuota) {
+      log('outputs exceed the output limit: outputs.tar not produced')
+    } else if (existsSync(join(dataDirOf(spec.jobDir), 'outputs'))) {
+      try {
+        const sizeBytes = await packOutputs(dataDirOf(spec.jobDir), join(results, 'outputs.tar'))
+        log(`outputs.tar: ${sizeBytes} bytes`)
+        if (sizeBytes > spec.limits.outputBytesMax) {
+          await rm(join(results, 'outputs.tar'), { force: true })
+          log(`outputs.tar is larger than the limit of ${spec.limits.outputBytesMax} bytes: removed`)
+          this.emit(job, { kind: 'disk-quota-exceeded', reason: `the outputs (${sizeBytes} bytes packed) exceed the limit of ${spec.limits.outputBytesMax} bytes` })
+        }
+      } catch (error) {
+        failure = `the outputs could not be packed (${(error as NodeJS.ErrnoException).code ?? 'error'})`
+        log(failure)
+      }
+    }
+    log('results collected')
+    await writeFile(join(results, 'publish.log'), lines.map((l) => `${l}\n`).join(''))
+    const collected = await listResults(results)
+    if (failure) return this.emit(job, { kind: 'results-failed', reason: failure, results: collected })
+    await writeCollectedMarker(results, collected)
+    this.emit(job, { kind: 'outputs-collected', results: collected })
+  }
+
+  /** Resolves image → runtime and builds the command; refuses when nothing safe can run it. */
+  private async prepareCommand(spec: JobSpec, log: (line: string) => void): Promise<{ ok: true; command: RunCommand; runtime: LocalRuntime } | { ok: false; reason: string }> {
+    const { container } = spec.algorithm
+    const nodePath = this.options.nodePath ?? process.execPath
+    const resolved = resolveRuntime(container.image, container.tag, { node: nodePath, python3: this.options.pythonPath ?? findSystemPython(existsSync) })
+    if (!resolved.ok) return resolved
+    const runtime = resolved.runtime
+    const env: Record<string, string> = {
+      DIDS: JSON.stringify(spec.datasets.map((d) => d.did)),
+      HOME: '/tmp',
+      PATH: SANDBOX_PATH,
+      // Electron's executable behaves as plain node only with this set; real node ignores it.
+      ...(runtime.name === 'node' ? { ELECTRON_RUN_AS_NODE: '1' } : {}),
+      ...(spec.algorithm.did ? { TRANSFORMATION_DID: spec.algorithm.did } : {}),
+    }
+    const probe = await this.sandbox()
+    const dataDir = dataDirOf(spec.jobDir)
+    try {
+      if (probe.usable && probe.bwrapPath) {
+        const argv = entrypointArgv(container.entrypoint, runtime, `${SANDBOX_DATA_DIR}/transformations/algorithm`)
+        // An interpreter outside /usr (Electron's app folder) must be visible read-only in the sandbox.
+        const extra = runtime.command.startsWith('/usr/') ? [] : [dirname(runtime.command)]
+        const args = buildBwrapArgs({ dataDir, allowNetwork: spec.environment.allowNetwork, argv, env, extraReadOnlyPaths: extra })
+        log(`sandbox: ${probe.version ?? 'bubblewrap'}, network ${spec.environment.allowNetwork ? 'allowed' : 'off'}, runtime ${runtime.name}`)
+        return { ok: true, command: { mode: 'sandbox', bwrapPath: probe.bwrapPath, args }, runtime }
+      }
+      const why = probe.checks.filter((c) => !c.ok).map((c) => `${c.message}${c.fix ? ` Fix: ${c.fix}` : ''}`).join(' ')
+      if (!this.options.allowUnsandboxed) {
+        return { ok: false, reason: `the bubblewrap sandbox is not usable, and running algorithms without it is off. ${why}`.trim() }
+      }
+      // Unsandboxed: no /data mount exists, so the job folder's data dir is the cwd and C2D_DATA_DIR
+      // names it; entrypoint arguments under /data are rewritten. Algorithms that hard-code /data
+      // paths must honour C2D_DATA_DIR (the samples in assets/ do).
+      const argv = entrypointArgv(container.entrypoint, runtime, join(dataDir, 'transformations', 'algorithm')).map((a) =>
+        a.startsWith(`${SANDBOX_DATA_DIR}/`) ? join(dataDir, a.slice(SANDBOX_DATA_DIR.length + 1)) : a,
+      )
+      log('unsandboxed (trusted algorithms only): bubblewrap is not usable; the algorithm runs as a plain process')
+      this.options.logger.warn('running an algorithm unsandboxed (trusted algorithms only)', { jobId: spec.jobId })
+      return { ok: true, command: { mode: 'unsandboxed', argv, env: { ...env, C2D_DATA_DIR: dataDir }, cwd: dataDir }, runtime }
+    } catch (error) {
+      return { ok: false, reason: (error as Error).message }
+    }
+  }
+}
