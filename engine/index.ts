@@ -17,6 +17,7 @@ import type { ConsoleConfig } from './config/schema'
 import { createLogger, type Logger } from './logging'
 import type { ComputeDriver } from './operator-engine/driver'
 import { Environments, defaultEnvironment } from './operator-service/environments'
+import { createOperatorHttpApi, operatorApiToken } from './operator-service/http-api'
 import { SqliteOperatorService } from './operator-service/operator-service'
 import { openDatabase } from './store/database'
 import { SettingsRepo } from './store/settings-repo'
@@ -36,6 +37,8 @@ export interface Core {
   consoleService: ConsoleService
   /** Base URL of the Provider endpoint; empty until the provider is wired. */
   providerUrl: string
+  /** The Operator-Service HTTP API on 127.0.0.1 ('' when disabled); its token is in `<dataDir>/operator-api.token`. */
+  operatorApiUrl: string
   /** Base URL of the console API/UI (headless); empty until the console transport is wired. */
   consoleUrl: string
   /** Per-launch bearer token of the console API. */
@@ -111,6 +114,22 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
     })
     await operatorService.start()
 
+    // The Operator-Service's own HTTP API (loopback + bearer token from the data dir).
+    let operatorApiUrl = ''
+    if (config.operatorApi.enabled) {
+      const api = createOperatorHttpApi(
+        {
+          operatorService,
+          listEnvironments: () => environments.listEnvironments(),
+          logger,
+          dataDir: config.dataDir,
+        },
+        { token: operatorApiToken(config.dataDir) },
+      )
+      operatorApiUrl = await api.listen({ host: '127.0.0.1', port: config.operatorApi.port })
+      stops.push(() => api.close())
+    }
+
     const providerUrl = '' // WIRE(provider): start the Provider endpoint; push its close onto `stops`
     // Console API: service over the parts above + HTTP transport on 127.0.0.1 with a per-launch token.
     // WIRE(console-ui): pass assets/wallet/provider ports here once those parts exist.
@@ -140,7 +159,7 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
         logger.info('core stopped')
       })())
     logger.info('core started', { dataDir: config.dataDir, driver: driver.kind })
-    return { config, operatorService, environments, settings, driver, assets, consoleService, providerUrl, consoleUrl, consoleToken, stop }
+    return { config, operatorService, environments, settings, driver, assets, consoleService, providerUrl, operatorApiUrl, consoleUrl, consoleToken, stop }
   } catch (error) {
     for (const s of [...stops].reverse()) await s().catch(() => undefined)
     db.close()

@@ -34,7 +34,8 @@ async function main(): Promise<number> {
     return 0
   }
   const core = await startCore(config)
-  console.log(`Provider: ${core.providerUrl}`)
+  console.log(`Provider: ${core.providerUrl || '(not available in this build: the Provider endpoint is not implemented yet)'}`)
+  if (core.operatorApiUrl) console.log(`Operator-Service API: ${core.operatorApiUrl}  (token in ${core.config.dataDir}/operator-api.token)`)
   console.log(`Console: ${core.consoleUrl}#token=${core.consoleToken}`)
   await new Promise<void>((resolve) => {
     const shutdown = (signal: string) => {

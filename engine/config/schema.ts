@@ -118,6 +118,14 @@ export const consoleConfigSchema = z.object({
       failedJobRetentionSec: z.number().int().min(0).default(0),
     })
     .prefault({}),
+  /** The Operator-Service's own HTTP API (job API without the Provider), always on 127.0.0.1. */
+  operatorApi: z
+    .object({
+      enabled: z.boolean().default(true),
+      /** 0 = pick a free port (printed at start). */
+      port: port.default(0),
+    })
+    .prefault({}),
   limits: z
     .object({
       inputFileBytesMax: z.number().int().positive().default(1024 * 1024 * 1024),
