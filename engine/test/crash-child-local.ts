@@ -1,0 +1,70 @@
+/**
+ * Child process for crash-recovery.test.ts with the real LocalDriver (bubblewrap):
+ *   phase "first":  runs a finished job and a long-running one; prints READY <pid-file> once the
+ *                   long one's algorithm runs, then waits to be killed with SIGKILL.
+ *   phase "second": restarts on the same data dir, waits until no job is left unfinished, prints
+ *                   every job as JSON, stops gracefully.
+ */
+import { loadConfig } from '../config/load'
+import { startCore } from '../index'
+import type { RegisterJobInput } from '../operator-service/operator-service'
+
+const [, , dataDir, phase] = process.argv
+if (!dataDir || (phase !== 'first' && phase !== 'second')) throw new Error('usage: crash-child-local <dataDir> first|second')
+
+const config = loadConfig({
+  env: {},
+  overrides: {
+    dataDir,
+    logLevel: 'silent',
+    operatorApi: { enabled: false },
+    environments: [{ id: 'sandbox', cpu: { total: 2, max: 2, min: 1 }, ramGb: { total: 1, max: 1, min: 0 }, diskGb: { total: 1, max: 1, min: 0 }, maxJobs: 2, free: {} }],
+  },
+})
+
+function job(jobId: string, code: string): RegisterJobInput {
+  return {
+    jobId,
+    owner: '0x00000000000000000000000000000000000000c1',
+    environmentId: 'sandbox',
+    datasets: [],
+    algorithm: { isRawCode: true },
+    spec: {
+      environment: { id: 'sandbox', allowNetwork: false },
+      datasets: [],
+      algorithm: { container: { entrypoint: 'node $ALGO', image: 'node', tag: '20' }, source: { type: 'rawcode', code } },
+      resources: { cpu: 1, ramGb: 1, diskGb: 1 },
+      maxJobDurationSec: 600,
+      limits: { inputFileBytesMax: 1_000_000, outputBytesMax: 1_000_000 },
+    },
+    maxJobDurationSec: 600,
+    resources: [],
+    isFree: true,
+  }
+}
+
+const core = await startCore(config, { listenConsole: false })
+const unfinished = () => core.operatorService.listJobs({}).filter((j) => j.status !== 70).length
+
+if (phase === 'first') {
+  await new Promise<void>((resolve) => {
+    const off = core.operatorService.onDidChangeJob((c) => {
+      if (c.job.jobId === 'finished-job' && c.to === 70) {
+        off()
+        resolve()
+      }
+    })
+    core.operatorService.registerJob(job('finished-job', 'require("fs").writeFileSync("/data/outputs/answer.txt", "42")'))
+  })
+  core.operatorService.onDidChangeJob((c) => {
+    if (c.job.jobId === 'running-job' && c.to === 40) console.log('READY')
+  })
+  core.operatorService.registerJob(job('running-job', 'setInterval(() => console.log("tick"), 50)'))
+  setInterval(() => undefined, 1_000) // wait for kill -9
+} else {
+  while (unfinished() > 0) await new Promise((r) => setTimeout(r, 50))
+  const jobs = core.operatorService.listJobs({})
+  const events = Object.fromEntries(jobs.map((j) => [j.jobId, core.operatorService.jobEvents(j.jobId)]))
+  console.log(JSON.stringify({ jobs: jobs.map(({ spec: _s, ...j }) => j), events }))
+  await core.stop()
+}
