@@ -25,6 +25,12 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
+  // Sample algorithms run inside the sandbox as extensionless files, i.e. as CommonJS scripts.
+  {
+    files: ['assets/**/*.js'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', process: 'readonly', console: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
   // renderer: a plain web app. The contract (and job-status it re-exports) only.
   {
     files: ['renderer/**/*.{ts,tsx}'],

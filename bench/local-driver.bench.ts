@@ -13,31 +13,14 @@ import { systemClock } from '../engine/clock'
 import { silentLogger } from '../engine/logging'
 import { Environments, defaultEnvironment } from '../engine/operator-service/environments'
 import type { JobStatus } from '../engine/operator-service/job-status'
-import { SqliteOperatorService, type RegisterJobInput } from '../engine/operator-service/operator-service'
+import { SqliteOperatorService } from '../engine/operator-service/operator-service'
 import { openDatabase } from '../engine/store/database'
 import type { BenchRow } from './bench-row'
+import { rawCodeJobInput } from '../engine/test/job-inputs'
 
 const SUITE = 'local-driver'
 
-function trivialJob(code: string): RegisterJobInput {
-  return {
-    owner: '0x00000000000000000000000000000000000000b1',
-    environmentId: 'local-sandbox',
-    datasets: [],
-    algorithm: { isRawCode: true },
-    spec: {
-      environment: { id: 'local-sandbox', allowNetwork: false },
-      datasets: [],
-      algorithm: { container: { entrypoint: 'node $ALGO', image: 'node', tag: '20' }, source: { type: 'rawcode', code } },
-      resources: { cpu: 1, ramGb: 1, diskGb: 1 },
-      maxJobDurationSec: 60,
-      limits: { inputFileBytesMax: 10_000_000, outputBytesMax: 10_000_000 },
-    },
-    maxJobDurationSec: 60,
-    resources: [],
-    isFree: true,
-  }
-}
+const trivialJob = (code: string) => rawCodeJobInput({ code, owner: '0x00000000000000000000000000000000000000b1', maxJobDurationSec: 60 })
 
 function bareNodeMs(): Promise<number> {
   const t0 = performance.now()

@@ -9,31 +9,12 @@ import { loadConfig } from '../config/load'
 import { startCore, type Core } from '../index'
 import { createConsoleClient, type ConsoleClient, type JobChangeEvent } from '../console-api/contract'
 import { createHttpClientTransport, type HttpClientTransport } from '../console-api/http-client-transport'
-import type { RegisterJobInput } from '../operator-service/operator-service'
 import { FakeDriver, HAPPY_STORY } from './fake-driver'
+import { rawCodeJobInput } from './job-inputs'
 
 const SECRET = 'console.log("SECRET-RAW-CODE")'
 
-function job(jobId: string): RegisterJobInput {
-  return {
-    jobId,
-    owner: '0x00000000000000000000000000000000000000c1',
-    environmentId: 'local-sandbox',
-    datasets: [],
-    algorithm: { isRawCode: true },
-    spec: {
-      environment: { id: 'local-sandbox', allowNetwork: false },
-      datasets: [],
-      algorithm: { container: { entrypoint: 'node $ALGO', image: 'node', tag: '20' }, source: { type: 'rawcode', code: SECRET } },
-      resources: { cpu: 1, ramGb: 1, diskGb: 1 },
-      maxJobDurationSec: 600,
-      limits: { inputFileBytesMax: 1_000_000, outputBytesMax: 1_000_000 },
-    },
-    maxJobDurationSec: 600,
-    resources: [],
-    isFree: true,
-  }
-}
+const job = (jobId: string) => rawCodeJobInput({ jobId, code: SECRET })
 
 describe('console API wired into startCore', () => {
   let dataDir: string

@@ -7,7 +7,7 @@
  */
 import { loadConfig } from '../config/load'
 import { startCore } from '../index'
-import type { RegisterJobInput } from '../operator-service/operator-service'
+import { rawCodeJobInput } from './job-inputs'
 
 const [, , dataDir, phase] = process.argv
 if (!dataDir || (phase !== 'first' && phase !== 'second')) throw new Error('usage: crash-child-local <dataDir> first|second')
@@ -22,26 +22,7 @@ const config = loadConfig({
   },
 })
 
-function job(jobId: string, code: string): RegisterJobInput {
-  return {
-    jobId,
-    owner: '0x00000000000000000000000000000000000000c1',
-    environmentId: 'sandbox',
-    datasets: [],
-    algorithm: { isRawCode: true },
-    spec: {
-      environment: { id: 'sandbox', allowNetwork: false },
-      datasets: [],
-      algorithm: { container: { entrypoint: 'node $ALGO', image: 'node', tag: '20' }, source: { type: 'rawcode', code } },
-      resources: { cpu: 1, ramGb: 1, diskGb: 1 },
-      maxJobDurationSec: 600,
-      limits: { inputFileBytesMax: 1_000_000, outputBytesMax: 1_000_000 },
-    },
-    maxJobDurationSec: 600,
-    resources: [],
-    isFree: true,
-  }
-}
+const job = (jobId: string, code: string) => rawCodeJobInput({ jobId, code, environmentId: 'sandbox' })
 
 const core = await startCore(config, { listenConsole: false })
 const unfinished = () => core.operatorService.listJobs({}).filter((j) => j.status !== 70).length

@@ -6,8 +6,8 @@
  */
 import { loadConfig } from '../config/load'
 import { startCore } from '../index'
-import type { RegisterJobInput } from '../operator-service/operator-service'
 import { FakeDriver, HAPPY_STORY } from './fake-driver'
+import { rawCodeJobInput } from './job-inputs'
 
 const [, , dataDir, phase] = process.argv
 if (!dataDir || (phase !== 'first' && phase !== 'second')) throw new Error('usage: crash-child <dataDir> first|second')
@@ -23,29 +23,7 @@ const config = loadConfig({
   },
 })
 
-function job(jobId: string): RegisterJobInput {
-  return {
-    jobId,
-    owner: '0x00000000000000000000000000000000000000c1',
-    environmentId: 'local-sandbox',
-    datasets: [],
-    algorithm: { isRawCode: true },
-    spec: {
-      environment: { id: 'local-sandbox', allowNetwork: false },
-      datasets: [],
-      algorithm: {
-        container: { entrypoint: 'node $ALGO', image: 'node', tag: '20' },
-        source: { type: 'rawcode', code: 'setInterval(() => console.log("tick"), 100)' },
-      },
-      resources: { cpu: 1, ramGb: 1, diskGb: 1 },
-      maxJobDurationSec: 600,
-      limits: { inputFileBytesMax: 1_000_000, outputBytesMax: 1_000_000 },
-    },
-    maxJobDurationSec: 600,
-    resources: [],
-    isFree: true,
-  }
-}
+const job = (jobId: string) => rawCodeJobInput({ jobId, code: 'setInterval(() => console.log("tick"), 100)' })
 
 const driver = new FakeDriver()
 // After the crash, the fake backend has no trace of anything (as after a reboot).

@@ -1,0 +1,36 @@
+/**
+ * The one test fixture for "a Node job whose algorithm is raw code": what tests, crash children and
+ * benches register with the Operator-Service when the dataset does not matter.
+ */
+import type { RegisterJobInput } from '../operator-service/operator-service'
+
+export interface RawCodeJobOptions {
+  code: string
+  jobId?: string
+  environmentId?: string
+  owner?: string
+  maxJobDurationSec?: number
+}
+
+export function rawCodeJobInput(options: RawCodeJobOptions): RegisterJobInput {
+  const environmentId = options.environmentId ?? 'local-sandbox'
+  const maxJobDurationSec = options.maxJobDurationSec ?? 600
+  return {
+    ...(options.jobId ? { jobId: options.jobId } : {}),
+    owner: options.owner ?? '0x00000000000000000000000000000000000000c1',
+    environmentId,
+    datasets: [],
+    algorithm: { isRawCode: true },
+    spec: {
+      environment: { id: environmentId, allowNetwork: false },
+      datasets: [],
+      algorithm: { container: { entrypoint: 'node $ALGO', image: 'node', tag: '20' }, source: { type: 'rawcode', code: options.code } },
+      resources: { cpu: 1, ramGb: 1, diskGb: 1 },
+      maxJobDurationSec,
+      limits: { inputFileBytesMax: 10_000_000, outputBytesMax: 10_000_000 },
+    },
+    maxJobDurationSec,
+    resources: [],
+    isFree: true,
+  }
+}
