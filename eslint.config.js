@@ -45,7 +45,8 @@ export default tseslint.config(
   {
     files: ['main/preload/**/*.ts'],
     rules: restrict(
-      ['**/engine/**', '!**/engine/console-api/contract', '**/renderer/**', 'node:*'],
+      // As for the renderer: the folder negation re-includes console-api/ so the contract can be; siblings stay blocked.
+      ['**/engine/**', '!**/engine/console-api/', '!**/engine/console-api/contract', '**/renderer/**', 'node:*'],
       'preload exposes window.c2d only: electron + the contract.',
     ),
   },

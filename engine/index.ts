@@ -23,6 +23,11 @@ import { openDatabase } from './store/database'
 import { SettingsRepo } from './store/settings-repo'
 
 export type { ConsoleConfig } from './config/schema'
+// For the Electron shell, which may import this file and the contract only (style.md §2.2): it loads
+// the config from userData, logs to its own rotating file and answers IPC through the shared dispatch.
+export { loadConfig, ConfigError } from './config/load'
+export { createLogger, type Logger, type LogLevel } from './logging'
+export { dispatchConsoleCall } from './console-api/dispatch'
 
 /** What `startCore` returns: the running engine, for Electron's main process or `serve`. */
 export interface Core {
