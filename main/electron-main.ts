@@ -1,0 +1,50 @@
+/**
+ * The main-process entry (bundled to dist/main/app.js by scripts/build-electron.mjs): hands the real
+ * electron module and the engine to runApp. The only file in main/ that imports electron at
+ * runtime (besides the preload), so everything else can be unit-tested with fakes.
+ */
+import { BrowserWindow, Menu, Tray, app, dialog, ipcMain, protocol, safeStorage, screen, session, shell } from 'electron'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { createLogger, loadConfig, startCore } from '../engine/index'
+import { runApp } from './app'
+
+// The bundle sits in dist/main/; the renderer build in dist/renderer/; icons in assets/icons/.
+const bundleDir = dirname(fileURLToPath(import.meta.url))
+const appRoot = join(bundleDir, '..', '..')
+
+// Tests and side-by-side profiles: `--user-data-dir=<dir>` (VS Code's flag) moves userData, and with
+// it the engine's data dir, the log and the window state. Must happen before anything reads it.
+const userDataArg = process.argv.find((a) => a.startsWith('--user-data-dir='))
+if (userDataArg) app.setPath('userData', userDataArg.slice('--user-data-dir='.length))
+
+const trayIcon = join(appRoot, 'assets', 'icons', process.platform === 'darwin' ? 'tray-Template.png' : 'tray.png')
+
+runApp(
+  {
+    app,
+    ipcMain,
+    protocol,
+    defaultSession: () => session.defaultSession,
+    shell,
+    menu: Menu,
+    dialog,
+    safeStorage,
+    createWindow: (options) => new BrowserWindow(options),
+    createTray: (iconPath) => {
+      try {
+        return new Tray(iconPath)
+      } catch {
+        return null
+      }
+    },
+    workAreas: () => screen.getAllDisplays().map((d) => d.workArea),
+  },
+  { loadConfig, createLogger, startCore },
+  {
+    preload: join(bundleDir, 'preload.cjs'),
+    renderer: join(appRoot, 'dist', 'renderer'),
+    trayIcon,
+    windowIcon: join(appRoot, 'assets', 'icons', 'icon.png'),
+  },
+)

@@ -1,0 +1,45 @@
+/**
+ * What the preload puts in the page: ONE global, `window.c2d`, with exactly `call(method, input)`
+ * and `subscribe(event, listener) → unsubscribe` (the ConsoleTransport shape the renderer's client
+ * expects). Modelled on VS Code's sandbox preload: a namespaced global with a few validated
+ * methods. It must never hand the page ipcRenderer, an IpcRendererEvent (it reaches `sender`), or
+ * a way to pick a channel. May import electron (types) and the contract only.
+ */
+import { isConsoleEvent, type ConsoleTransport } from '../../engine/console-api/contract'
+import type { ContextBridgeLike, IpcRendererLike } from '../electron-types'
+
+// Same names as main/console-ipc/ipc-server.ts (checked by its test).
+export const IPC_CALL_CHANNEL = 'c2d:call'
+export const IPC_EVENT_CHANNEL = 'c2d:event'
+export const C2D_GLOBAL = 'c2d'
+
+export function createC2dBridge(ipcRenderer: IpcRendererLike): ConsoleTransport {
+  const listeners = new Map<string, Set<(payload: unknown) => void>>()
+  ipcRenderer.on(IPC_EVENT_CHANNEL, (_event, name, payload) => {
+    if (typeof name !== 'string') return
+    // Copy the set: a listener may unsubscribe while we iterate.
+    for (const listener of [...(listeners.get(name) ?? [])]) listener(payload)
+  })
+  return {
+    call(method, input) {
+      if (typeof method !== 'string') return Promise.reject(new TypeError('c2d.call: method must be a string'))
+      return ipcRenderer.invoke(IPC_CALL_CHANNEL, method, input ?? {})
+    },
+    subscribe(event, listener) {
+      if (!isConsoleEvent(event)) throw new TypeError(`c2d.subscribe: unknown console event "${String(event)}"`)
+      if (typeof listener !== 'function') throw new TypeError('c2d.subscribe: listener must be a function')
+      let set = listeners.get(event)
+      if (!set) listeners.set(event, (set = new Set()))
+      set.add(listener)
+      return () => {
+        set.delete(listener)
+      }
+    },
+  }
+}
+
+export function exposeC2d(contextBridge: ContextBridgeLike, ipcRenderer: IpcRendererLike): void {
+  const bridge = createC2dBridge(ipcRenderer)
+  // A fresh object literal: exactly these two members cross the bridge, nothing inherited.
+  contextBridge.exposeInMainWorld(C2D_GLOBAL, { call: bridge.call, subscribe: bridge.subscribe })
+}
