@@ -1,13 +1,93 @@
-// `npm start`: the Electron desktop app. Its shell (main/, preload, packaging) is not built yet in
-// this version of the console; say so plainly instead of failing with a missing-file error.
-console.error(
-  [
-    'npm start: the Electron desktop app is not available in this build yet.',
-    'Use the headless console instead — the same UI in your browser:',
-    '',
-    '  npm run serve',
-    '',
-    'then open the "Console:" URL it prints.',
-  ].join('\n'),
-)
-process.exit(1)
+#!/usr/bin/env node
+// `npm start`: build the main process + preload (build-electron.mjs) and the renderer, then launch
+// Electron on dist/main/app.js. When something needed is missing, say what, why and how to fix it,
+// and exit non-zero; never try to download anything from here.
+import { spawn, spawnSync } from 'node:child_process'
+import { existsSync, readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
+import { buildElectron, rendererBuilt, root } from './build-electron.mjs'
+
+const require = createRequire(import.meta.url)
+
+/**
+ * Where the Electron binary is, without requiring the `electron` package (its index.js would start
+ * a download when the binary is missing). Honours ELECTRON_OVERRIDE_DIST_PATH as the package does.
+ */
+export function locateElectronBinary() {
+  let packageDir
+  try {
+    packageDir = dirname(require.resolve('electron/package.json'))
+  } catch {
+    return { ok: false, reason: 'the electron package is not installed (run npm ci)' }
+  }
+  const pathFile = join(packageDir, 'path.txt')
+  const relativeExe = existsSync(pathFile) ? readFileSync(pathFile, 'utf8').trim() : null
+  const override = process.env.ELECTRON_OVERRIDE_DIST_PATH
+  if (override) {
+    const exe = join(override, relativeExe ?? 'electron')
+    return existsSync(exe) ? { ok: true, path: exe } : { ok: false, reason: `ELECTRON_OVERRIDE_DIST_PATH is set, but ${exe} does not exist` }
+  }
+  if (!relativeExe) return { ok: false, reason: `${join(packageDir, 'dist')} is missing: the electron package's install step, which downloads the binary, did not run or could not reach the download server` }
+  const exe = join(packageDir, 'dist', relativeExe)
+  return existsSync(exe) ? { ok: true, path: exe } : { ok: false, reason: `${exe} is missing: the binary download did not complete` }
+}
+
+function fail(lines) {
+  console.error(lines.join('\n'))
+  process.exit(1)
+}
+
+async function main() {
+  await buildElectron()
+  // Builds dist/renderer when missing or older than its sources; a no-op otherwise.
+  const renderer = spawnSync(process.execPath, [join(root, 'scripts', 'ensure-renderer-build.mjs')], { cwd: root, stdio: 'inherit' })
+  if (renderer.status !== 0 || !rendererBuilt()) fail(['npm start: the renderer build failed (see above).', 'Fix the error, or run `npm run build:renderer` to see it alone.'])
+
+  const electron = locateElectronBinary()
+  if (!electron.ok) {
+    fail([
+      'npm start: cannot launch the desktop app — the Electron binary is not available.',
+      `  What failed: ${electron.reason}.`,
+      '  Why: npm installs Electron as a small package whose install step downloads the binary from',
+      '       GitHub releases; without network access to it (or with install scripts disabled) there is',
+      '       no binary. The main process and preload were built anyway (dist/main/).',
+      '  Fix, one of:',
+      '    - with network access: npm rebuild electron   (or: node node_modules/electron/install.js)',
+      '    - behind a mirror: ELECTRON_MIRROR=<your mirror> npm rebuild electron',
+      '    - with Electron 45 already on disk: ELECTRON_OVERRIDE_DIST_PATH=<its folder> npm start',
+      '  Or use the same console in your browser, without Electron:',
+      '    npm run serve      (then open the "Console:" URL it prints)',
+    ])
+  }
+
+  // better-sqlite3 is compiled for the Node that ran npm ci; Electron has its own ABI. Probe it in
+  // Electron's Node mode so the user gets a fix, not a NODE_MODULE_VERSION stack trace.
+  const probe = spawnSync(electron.path, ['-e', "require('better-sqlite3')(':memory:').close()"], {
+    cwd: root,
+    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+    encoding: 'utf8',
+  })
+  if (probe.status !== 0) {
+    fail([
+      'npm start: better-sqlite3 is not built for Electron.',
+      `  What failed: loading it in Electron's Node: ${(probe.stderr || probe.error?.message || '').split('\n').find((l) => l.includes('NODE_MODULE_VERSION') || l.trim()) ?? 'unknown error'}`,
+      '  Why: native modules are compiled for one ABI; npm ci built it for this Node (serve and tests use that).',
+      '  Fix: npx electron-builder install-app-deps   (rebuilds it for Electron; needs network for headers)',
+      '       and afterwards `npm rebuild better-sqlite3` to go back to Node for npm run serve / npm test.',
+      '  Packaged apps are not affected: electron-builder rebuilds native modules when packing.',
+    ])
+  }
+
+  const child = spawn(electron.path, [join(root, 'dist', 'main', 'app.js'), ...process.argv.slice(2)], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, ELECTRON_RUN_AS_NODE: undefined },
+  })
+  const forward = (signal) => () => child.kill(signal)
+  process.on('SIGINT', forward('SIGINT'))
+  process.on('SIGTERM', forward('SIGTERM'))
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)))
+}
+
+main().catch((error) => fail([`npm start: ${error instanceof Error ? error.message : String(error)}`]))
