@@ -1,0 +1,138 @@
+/**
+ * CI packaging check: packs the app with electron-builder `--dir` (the real electron-builder.yml)
+ * against a stand-in Electron distribution, offline, and checks what a user's install would hold:
+ * entry points, renderer, migrations, sample assets, the native SQLite module outside the asar, and
+ * no sources, tests or dev tools. The real Electron binary and the native rebuild for Electron's
+ * ABI are what electron-builder adds on a packing machine with network; they are out of scope here.
+ */
+import { describe, it, expect, beforeAll, afterAll } from 'vitest'
+import { spawnSync } from 'node:child_process'
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { buildElectron, root } from './build-electron.mjs'
+
+/** Every path in an asar archive (its header is a Chromium pickle: sizes, then a JSON tree). */
+export function listAsar(file: string): Map<string, { size?: number; unpacked?: boolean }> {
+  const fd = readFileSync(file)
+  const headerStringSize = fd.readUInt32LE(12)
+  const header = JSON.parse(fd.subarray(16, 16 + headerStringSize).toString('utf8')) as AsarNode
+  const out = new Map<string, { size?: number; unpacked?: boolean }>()
+  const walk = (node: AsarNode, prefix: string) => {
+    for (const [name, child] of Object.entries(node.files ?? {})) {
+      const path = prefix ? `${prefix}/${name}` : name
+      if (child.files) walk(child, path)
+      else out.set(path, { size: child.size, unpacked: child.unpacked })
+    }
+  }
+  walk(header, '')
+  return out
+}
+interface AsarNode {
+  files?: Record<string, AsarNode>
+  size?: number
+  unpacked?: boolean
+}
+
+let work: string
+let log = ''
+let status: number | null = null
+let entries: Map<string, { size?: number; unpacked?: boolean }>
+let unpackedDir: string
+
+beforeAll(async () => {
+  await buildElectron({ quiet: true })
+  const renderer = spawnSync(process.execPath, [join(root, 'scripts', 'ensure-renderer-build.mjs')], { cwd: root, encoding: 'utf8' })
+  if (renderer.status !== 0) throw new Error(`renderer build failed:\n${renderer.stderr}`)
+
+  work = mkdtempSync(join(tmpdir(), 'c2d-pack-check-'))
+  // The stand-in: what electron-builder copies from an Electron distribution, minus Chromium.
+  const dist = join(work, 'electron-dist')
+  mkdirSync(join(dist, 'resources'), { recursive: true })
+  mkdirSync(join(dist, 'locales'))
+  writeFileSync(join(dist, 'electron'), '#!/bin/sh\necho "stand-in Electron for the packaging check; not runnable" >&2\nexit 1\n')
+  chmodSync(join(dist, 'electron'), 0o755)
+  writeFileSync(join(dist, 'version'), JSON.parse(readFileSync(join(root, 'node_modules', 'electron', 'package.json'), 'utf8')).version)
+
+  // electron-builder goes quiet under a test runner (it sees VITEST); its log is what we check.
+  const env: NodeJS.ProcessEnv = { ...process.env, HTTPS_PROXY: 'http://127.0.0.1:9', HTTP_PROXY: 'http://127.0.0.1:9', ELECTRON_GET_USE_PROXY: '1' }
+  for (const name of Object.keys(env)) if (name.startsWith('VITEST') || name === 'TEST' || name === 'NODE_ENV') delete env[name]
+  const result = spawnSync(
+    process.execPath,
+    [join(root, 'node_modules', 'electron-builder', 'cli.js'), '--dir', '--linux', '--x64', '--config', 'electron-builder.yml', `-c.electronDist=${dist}`, '-c.npmRebuild=false', `-c.directories.output=${join(work, 'out')}`, '--publish', 'never'],
+    {
+      cwd: root,
+      encoding: 'utf8',
+      // Any download attempt goes through a proxy on a closed port and fails the pack: "offline"
+      // is enforced, not just hoped for.
+      env,
+      timeout: 170_000,
+    },
+  )
+  status = result.status
+  log = `${result.stdout}\n${result.stderr}`
+  const appOut = join(work, 'out', 'linux-unpacked')
+  unpackedDir = join(appOut, 'resources', 'app.asar.unpacked')
+  entries = existsSync(join(appOut, 'resources', 'app.asar')) ? listAsar(join(appOut, 'resources', 'app.asar')) : new Map()
+}, 180_000)
+
+afterAll(() => {
+  if (work) rmSync(work, { recursive: true, force: true })
+})
+
+describe('packaging check (electron-builder --dir, stand-in Electron)', () => {
+  it('packs offline with the stand-in distribution and no native rebuild', () => {
+    expect(status, log).toBe(0)
+    expect(log).toContain('using custom unpacked Electron distribution')
+    expect(log).toContain('skipped dependencies rebuild')
+    expect(log).not.toMatch(/download/i)
+    expect(existsSync(join(work, 'out', 'linux-unpacked', 'c2d-publisher-console'))).toBe(true)
+  })
+
+  it('holds the entry points: package.json → dist/main/app.js, the preload and the ESM marker', () => {
+    const packageJson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { main: string }
+    expect(packageJson.main).toBe('dist/main/app.js')
+    for (const path of ['package.json', 'dist/main/app.js', 'dist/main/preload.cjs', 'dist/main/package.json']) expect(entries.has(path), path).toBe(true)
+  })
+
+  it('holds every store migration next to the bundle', () => {
+    const migrations = readdirSync(join(root, 'engine', 'store', 'migrations')).filter((f) => f.endsWith('.sql'))
+    expect(migrations.length).toBeGreaterThan(0)
+    for (const m of migrations) expect(entries.has(`dist/main/migrations/${m}`), m).toBe(true)
+  })
+
+  it('holds the renderer bundle', () => {
+    expect(entries.has('dist/renderer/index.html')).toBe(true)
+    expect([...entries.keys()].some((p) => /^dist\/renderer\/assets\/.+\.js$/.test(p))).toBe(true)
+  })
+
+  it('holds the sample assets as real files (the sandbox bind-mounts them) and the icons', () => {
+    for (const path of ['assets/samples.json', 'assets/icons/icon.png', 'assets/icons/tray.png']) expect(entries.has(path), path).toBe(true)
+    const samples = readdirSync(join(root, 'assets', 'sample-data'))
+    for (const f of samples) {
+      expect(entries.get(`assets/sample-data/${f}`)?.unpacked, f).toBe(true)
+      expect(statSync(join(unpackedDir, 'assets', 'sample-data', f)).size).toBe(statSync(join(root, 'assets', 'sample-data', f)).size)
+    }
+    for (const f of readdirSync(join(root, 'assets', 'algorithms'))) expect(existsSync(join(unpackedDir, 'assets', 'algorithms', f)), f).toBe(true)
+  })
+
+  it('ships better-sqlite3 with its native module outside the asar', () => {
+    const native = [...entries].filter(([p]) => p.startsWith('node_modules/better-sqlite3/') && p.endsWith('.node'))
+    expect(native.length).toBeGreaterThan(0)
+    for (const [p, e] of native) {
+      expect(e.unpacked, p).toBe(true)
+      expect(existsSync(join(unpackedDir, p)), p).toBe(true)
+    }
+  })
+
+  it('leaves out sources, tests, source maps and dev tools', () => {
+    const paths = [...entries.keys()]
+    const offenders = paths.filter(
+      (p) =>
+        /^(main|engine|renderer|e2e|scripts|bench|docs)\//.test(p) ||
+        p.endsWith('.map') ||
+        /^node_modules\/(electron|electron-builder|vitest|@playwright|playwright|playwright-core|typescript|esbuild|vite|@oceanprotocol\/lib)\//.test(p),
+    )
+    expect(offenders).toEqual([])
+  })
+})
