@@ -1,0 +1,198 @@
+/**
+ * Console UI suite (electron+e2e): the renderer in Debian Chromium against a real `serve`.
+ *  - time to first render of the Jobs screen with 10,000 jobs in the store (navigation → first job
+ *    row visible), beside the same path on an empty store (→ "No jobs" visible);
+ *  - frame time (requestAnimationFrame deltas in the page) while 20 sandboxed jobs stream log
+ *    lines, on the Jobs screen and on one job's page with its live log, beside the idle frame time
+ *    of the Jobs screen just before.
+ * Both baselines are measured in this run, on this machine. Nothing here is asserted.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { chromium, type Browser, type Page } from '@playwright/test'
+import { openDatabase } from '../engine/store/database'
+import { JobsRepo } from '../engine/store/jobs-repo'
+import type { JobRecord } from '../engine/operator-service/operator-service'
+import { startServe, type ServeInstance } from '../e2e/fixtures/start-serve'
+import { countingAlgorithm, operatorJobs } from '../e2e/fixtures/operator-jobs'
+import type { BenchRow } from './bench-row'
+
+const SUITE = 'console-ui'
+const SEEDED_JOBS = 10_000
+const STREAMING_JOBS = 20
+const RENDER_RUNS = 5
+const FRAME_SAMPLE_MS = 5_000
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!
+
+/** Finished jobs written straight into the store (as the Operator-Service would have left them). */
+function seedFinishedJobs(dataDir: string, count: number): void {
+  const db = openDatabase({ file: join(dataDir, 'console.db') })
+  const repo = new JobsRepo(db)
+  const now = Date.now()
+  db.transaction(() => {
+    for (let i = 0; i < count; i++) {
+      const createdAtMs = now - (count - i) * 60_000
+      const jobId = `seed-${String(i).padStart(5, '0')}-${'0'.repeat(20)}`
+      const record: JobRecord = {
+        jobId,
+        owner: `0x${(i % 50).toString(16).padStart(40, '0')}`,
+        environmentId: 'local-sandbox',
+        datasets: [{ did: 'did:op:' + (i % 7).toString(16).repeat(64), serviceId: 'compute' }],
+        algorithm: { did: 'did:op:' + 'b'.repeat(64), serviceId: 'compute', isRawCode: false },
+        status: 70,
+        outcome: { kind: 'succeeded' },
+        stopRequested: false,
+        createdAtMs,
+        updatedAtMs: createdAtMs + 30_000,
+        finishedAtMs: createdAtMs + 30_000,
+        algoStartMs: createdAtMs + 5_000,
+        algoStopMs: createdAtMs + 25_000,
+        maxJobDurationSec: 600,
+        queueMaxWaitTimeSec: 0,
+        resources: [],
+        isFree: true,
+        additionalViewers: [],
+        metadata: {},
+        results: [{ filename: 'outputs.tar', filesizeBytes: 2048, type: 'output', index: 0 }],
+        terminationDetails: { exitCode: 0, oomKilled: false },
+        payment: null,
+        agreementId: '',
+        spec: {} as JobRecord['spec'],
+      }
+      repo.insert({ jobId, owner: record.owner.toLowerCase(), environmentId: record.environmentId, status: 70, outcomeKind: 'succeeded', isFree: true, agreementId: '', createdAtMs, updatedAtMs: record.updatedAtMs, finishedAtMs: record.finishedAtMs, record })
+    }
+  })()
+  db.close()
+}
+
+/** ms from navigation to the Jobs screen's first row (or its empty state) being visible. */
+async function timeJobsScreen(browser: Browser, serve: ServeInstance, expectRows: boolean): Promise<number> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
+  const page = await context.newPage()
+  try {
+    const t0 = performance.now()
+    await page.goto(serve.consoleUrl)
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Jobs', exact: true }).click()
+    const target = expectRows ? page.getByRole('button', { name: /^Open job / }).first() : page.getByText('No jobs')
+    await target.waitFor({ state: 'visible', timeout: 120_000 })
+    return performance.now() - t0
+  } finally {
+    await context.close()
+  }
+}
+
+/**
+ * requestAnimationFrame deltas (ms) collected in the page for `durationMs`. Sent as source text:
+ * tsx's transform would wrap a function's inner closures in a helper the page does not have.
+ */
+async function frameDeltas(page: Page, durationMs: number): Promise<number[]> {
+  return page.evaluate(`new Promise((resolve) => {
+    const deltas = []
+    let last = performance.now()
+    const end = last + ${Number(durationMs)}
+    const tick = (now) => {
+      deltas.push(now - last)
+      last = now
+      if (now < end) requestAnimationFrame(tick)
+      else resolve(deltas.slice(1))
+    }
+    requestAnimationFrame(tick)
+  })`) as Promise<number[]>
+}
+
+export default async function consoleUiBench(): Promise<BenchRow[]> {
+  const browser = await chromium.launch({ executablePath: process.env.C2D_E2E_CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS })
+  const rows: BenchRow[] = []
+  try {
+    // 1. First render of the Jobs screen: 10,000 jobs vs an empty store.
+    const empty = await startServe()
+    const emptyMs: number[] = []
+    try {
+      for (let i = 0; i < RENDER_RUNS; i++) emptyMs.push(await timeJobsScreen(browser, empty, false))
+    } finally {
+      await empty.stop()
+    }
+    const seededDir = mkdtempSync(join(tmpdir(), 'bench-console-ui-'))
+    seedFinishedJobs(seededDir, SEEDED_JOBS)
+    const seeded = await startServe({ dataDir: seededDir })
+    const seededMs: number[] = []
+    try {
+      for (let i = 0; i < RENDER_RUNS; i++) seededMs.push(await timeJobsScreen(browser, seeded, true))
+    } finally {
+      await seeded.stop()
+    }
+    rows.push({
+      suite: SUITE,
+      name: `Jobs screen first row visible, ${SEEDED_JOBS.toLocaleString('en')} jobs (median of ${RENDER_RUNS})`,
+      value: median(seededMs),
+      unit: 'ms',
+      baseline: { name: 'empty store, "No jobs" visible', value: median(emptyMs) },
+      note: `runs: ${seededMs.map((v) => v.toFixed(0)).join(', ')} ms; the list query loads the newest 1000`,
+    })
+
+    // 2. Frame time while 20 jobs stream log lines vs idle, same screen, same page.
+    const streamDir = mkdtempSync(join(tmpdir(), 'bench-console-ui-stream-'))
+    writeFileSync(
+      join(streamDir, 'config.json'),
+      JSON.stringify({
+        environments: [
+          { id: 'bench', cpu: { total: 64, max: 1, min: 0 }, ramGb: { total: 64, max: 1, min: 0 }, diskGb: { total: 64, max: 1, min: 0 }, maxJobs: STREAMING_JOBS, free: { maxJobs: STREAMING_JOBS, maxJobsPerConsumer: STREAMING_JOBS, maxJobDurationSec: 600 } },
+        ],
+      }),
+    )
+    const stream = await startServe({ dataDir: streamDir })
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
+    try {
+      const page = await context.newPage()
+      await page.goto(stream.consoleUrl)
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Jobs', exact: true }).click()
+      await page.getByText('No jobs').waitFor()
+      const idle = await frameDeltas(page, FRAME_SAMPLE_MS)
+
+      const jobs = operatorJobs(stream)
+      // 600 lines, one every 50 ms: ~30 s of output per job, longer than the sample.
+      const ids = await Promise.all(Array.from({ length: STREAMING_JOBS }, () => jobs.startRawCodeJob(countingAlgorithm(600, 50), { maxJobDurationSec: 300 })))
+      await page.getByRole('button', { name: `Open job ${ids.at(-1)!}` }).waitFor()
+      // Wait until every job runs its algorithm, so the sample measures streaming, not start-up.
+      const deadline = Date.now() + 120_000
+      while ((await Promise.all(ids.map((id) => jobs.status(id)))).some((s) => s !== 40) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500))
+      const running = (await Promise.all(ids.map((id) => jobs.status(id)))).filter((s) => s === 40).length
+      const busy = await frameDeltas(page, FRAME_SAMPLE_MS)
+      rows.push({
+        suite: SUITE,
+        name: `frame time p95, Jobs screen while ${running} jobs stream log lines`,
+        value: percentile(busy, 95),
+        unit: 'ms',
+        baseline: { name: 'same screen idle', value: percentile(idle, 95) },
+        goal: '≤ 33 ms (30 fps)',
+        goalMet: percentile(busy, 95) <= 33,
+        note: `median ${median(busy).toFixed(1)} ms over ${busy.length} frames (idle median ${median(idle).toFixed(1)} ms, ${idle.length} frames); jobs print a line every 50 ms`,
+      })
+      // The costly case: one of them open, its log growing live, while all 20 stream.
+      await page.getByRole('button', { name: `Open job ${ids[0]!}` }).click()
+      await page.getByLabel('Algorithm log').getByText(/epoch/).first().waitFor()
+      const logPage = await frameDeltas(page, FRAME_SAMPLE_MS)
+      rows.push({
+        suite: SUITE,
+        name: `frame time p95, job page with its live log while ${running} jobs stream`,
+        value: percentile(logPage, 95),
+        unit: 'ms',
+        baseline: { name: 'Jobs screen idle', value: percentile(idle, 95) },
+        goal: '≤ 33 ms (30 fps)',
+        goalMet: percentile(logPage, 95) <= 33,
+        note: `median ${median(logPage).toFixed(1)} ms over ${logPage.length} frames`,
+      })
+    } finally {
+      await context.close()
+      await stream.stop()
+    }
+  } finally {
+    await browser.close()
+  }
+  return rows
+}
