@@ -23,7 +23,9 @@ export function createRpcProvider(endpoint: RpcEndpoint, options: { pollingInter
   request.timeout = endpoint.timeoutMs
   // staticNetwork: ethers would otherwise retry eth_chainId forever on a dead RPC ("retry in 1s" logs).
   const network = Network.from(endpoint.chainId)
-  const provider = new JsonRpcProvider(request, network, { staticNetwork: network, batchMaxCount: 20 })
+  // cacheTimeout -1: ethers otherwise answers a repeated eth_getTransactionCount from a 250 ms
+  // cache, handing out a nonce that was just used (seen on the automining dev chain).
+  const provider = new JsonRpcProvider(request, network, { staticNetwork: network, batchMaxCount: 20, cacheTimeout: -1 })
   provider.pollingInterval = options.pollingIntervalMs ?? 4000
   return provider
 }

@@ -160,6 +160,8 @@ export async function startDevChain(options: StartDevChainOptions): Promise<DevC
       try {
         samples = await seeder(deployment, { providerUrl, logger })
         chain.samples = samples
+        // The seeder signs with its own Wallet of the same key: the nonce cache is stale now.
+        if (deployerSigner instanceof NonceManager) deployerSigner.reset()
       } catch (error) {
         // The chain stays useful without samples (tests and publishing work); say why they are missing.
         logger.warn('dev chain: sample assets were not published', { error: error instanceof Error ? error.message : String(error) })

@@ -1,0 +1,304 @@
+/**
+ * The publisher tool: puts the console's assets on chain the way Ocean's market does and keeps
+ * the registry in step.
+ *
+ * publish: `ERC721Factory.createNftWithErc20` (NFT template 1, datatoken template 2 =
+ * ERC20TemplateEnterprise, as the market uses) → DDO with files encrypted for the node key →
+ * `setMetaData(state 0, providerUrl, nodeAddress, flags 0x02, ECIES(ddo), sha256(ddo))`.
+ * edit: `setMetaData` again. setState: `setMetaDataState`. removeLocal: forget it here only.
+ *
+ * Every tx is recorded before it is broadcast (recorded-tx.ts), so `resumeUnfinished` can finish
+ * or roll back a publish that a crash interrupted. Publishing layer: chain, store, logging only.
+ */
+import { randomUUID } from 'node:crypto'
+import { Contract, Interface, JsonRpcProvider, ZeroAddress, getAddress, parseUnits, type BaseWallet, type TransactionReceipt } from 'ethers'
+import type { Clock } from '../clock'
+import type { Logger } from '../logging'
+import { chainError } from '../chain/chain-errors'
+import { loadAbi, type OceanAddresses } from '../chain/contracts'
+import { ASSET_STATE, PENDING_PREFIX, type AssetRecord, type AssetRegistry, type PublishProgress } from './asset-registry'
+import { buildDdo, ddoHash, makeDid, validateDdo, type AssetDraft, type Ddo } from './ddo'
+import { encryptForNode } from './ddo-encryption'
+import { publishingError } from './publishing-errors'
+import { sendRecordedTx, type OnPublishEvent, type RecordedTxContext } from './recorded-tx'
+
+export interface PublisherOptions {
+  registry: AssetRegistry
+  clock: Clock
+  logger: Logger
+  chainId: number
+  contracts: OceanAddresses
+  /** The publisher's unlocked wallet, connected to the chain's RPC; undefined while locked. */
+  signer: () => BaseWallet | undefined
+  /** The Provider (node) key's public key and address: the DDO is encrypted for it. */
+  nodePublicKey: string
+  nodeAddress: string
+  /** The Provider's public URL: every service's serviceEndpoint and the DDO's decryptor URL. */
+  providerUrl: string
+  /** Datatoken template index; Ocean's market uses 2 (ERC20TemplateEnterprise). */
+  datatokenTemplateIndex?: number
+  txTimeoutMs?: number
+}
+
+/** spec: setMetaData flags bit 1 = the data is encrypted (Ocean's decryptor reads it back). */
+export const METADATA_FLAGS_ENCRYPTED = '0x02'
+const DATATOKEN_CAP = parseUnits('1000000', 18)
+
+export class Publisher {
+  private readonly nftAbi = new Interface(loadAbi('ERC721Template'))
+  private readonly factoryAbi = new Interface(loadAbi('ERC721Factory'))
+
+  constructor(private readonly options: PublisherOptions) {}
+
+  private wallet(): BaseWallet {
+    const w = this.options.signer()
+    if (!w) throw chainError('WALLET_LOCKED', 'Unlock the publisher wallet before publishing')
+    if (!w.provider) throw chainError('CHAIN_NOT_CONFIGURED', 'The publisher wallet is not connected to a chain')
+    return w
+  }
+
+  private context(key: { current: string }, progress: PublishProgress, onEvent: OnPublishEvent): RecordedTxContext {
+    return {
+      signer: this.wallet(),
+      chainId: this.options.chainId,
+      rpcUrlForErrors: rpcUrlOf(this.wallet()),
+      progress,
+      persist: (p) => this.options.registry.setPublishProgress(key.current, p),
+      onEvent,
+      logger: this.options.logger,
+      waitTimeoutMs: this.options.txTimeoutMs ?? 120_000,
+    }
+  }
+
+  /** Checks a draft without touching the chain: the DDO it would produce, with field messages. */
+  validateDraft(draft: AssetDraft): Array<{ path: string; message: string }> {
+    const placeholder = '0x0000000000000000000000000000000000000001'
+    const ddo = buildDdo({
+      draft,
+      chainId: this.options.chainId,
+      nftAddress: placeholder,
+      datatokenAddress: placeholder,
+      serviceEndpoint: this.options.providerUrl,
+      encryptedFiles: '0x00',
+      createdIso: new Date(this.options.clock.nowMs()).toISOString(),
+    })
+    const issues = validateDdo(ddo).filter((i) => i.path !== 'id')
+    if (draft.service.files.length === 0) issues.push({ path: 'service.files', message: 'add at least one file' })
+    return issues
+  }
+
+  /** Publishes a new asset; returns its registry record (live once this resolves). */
+  async publish(draft: AssetDraft, onEvent: OnPublishEvent = () => {}): Promise<AssetRecord> {
+    const issues = this.validateDraft(draft)
+    if (issues.length > 0) throw publishingError('ASSET_INVALID', `The asset is invalid: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}`, { details: issues })
+    this.wallet() // locked wallet → clear error before anything is written
+    const nowMs = this.options.clock.nowMs()
+    const key = { current: `${PENDING_PREFIX}${randomUUID()}` }
+    const progress: PublishProgress = { op: 'publish', startedAtMs: nowMs, steps: {}, done: false, draft }
+    // Written before the first tx: a crash leaves a pending row that resumeUnfinished() picks up.
+    this.options.registry.upsert({
+      did: key.current,
+      kind: draft.kind,
+      chainId: this.options.chainId,
+      nftAddress: '',
+      datatokenAddress: '',
+      state: ASSET_STATE.active,
+      ddo: {} as Ddo,
+      files: {},
+      createdAtMs: nowMs,
+      updatedAtMs: nowMs,
+      publish: progress,
+    })
+    return this.continuePublish(key, progress, onEvent)
+  }
+
+  private async continuePublish(key: { current: string }, progress: PublishProgress, onEvent: OnPublishEvent): Promise<AssetRecord> {
+    const draft = progress.draft
+    if (!draft) throw publishingError('PUBLISH_NOT_RESUMABLE', `The publish ${key.current} has no draft recorded`)
+    const ctx = this.context(key, progress, onEvent)
+    const publisher = ctx.signer.address
+    try {
+      const created = await sendRecordedTx(ctx, 'create', async () => {
+        const factory = new Contract(this.options.contracts.ERC721Factory, this.factoryAbi, ctx.signer)
+        return factory.getFunction('createNftWithErc20').populateTransaction(
+          { name: draft.name.slice(0, 64), symbol: 'C2D-NFT', templateIndex: 1, tokenURI: '', transferable: true, owner: publisher },
+          {
+            templateIndex: this.options.datatokenTemplateIndex ?? 2,
+            strings: [`${draft.name.slice(0, 48)} DT`, 'C2D-DT'],
+            addresses: [publisher, publisher, ZeroAddress, this.options.contracts.Ocean],
+            uints: [DATATOKEN_CAP, 0n],
+            bytess: [],
+          },
+        )
+      })
+      const { nftAddress, datatokenAddress } = this.parseCreated(created)
+      const did = makeDid(nftAddress, this.options.chainId)
+      const createdIso = new Date(progress.startedAtMs).toISOString()
+      onEvent({ step: 'encrypt', status: 'started', did })
+      const { ddo, serviceId } = this.makeDdo(draft, nftAddress, datatokenAddress, createdIso, createdIso)
+      const existing = this.options.registry.get(key.current, { includeUnfinished: true })
+      const record: AssetRecord = {
+        did,
+        kind: draft.kind,
+        chainId: this.options.chainId,
+        nftAddress,
+        datatokenAddress,
+        state: ASSET_STATE.active,
+        ddo,
+        files: { [serviceId]: draft.service.files },
+        createdAtMs: existing?.createdAtMs ?? progress.startedAtMs,
+        updatedAtMs: this.options.clock.nowMs(),
+        publish: progress,
+      }
+      if (key.current !== did) {
+        this.options.registry.rekey(key.current, record)
+        key.current = did
+      }
+      await sendRecordedTx(ctx, 'metadata', async () => this.setMetaDataTx(nftAddress, ASSET_STATE.active, ddo))
+      progress.done = true
+      record.publish = progress
+      record.updatedAtMs = this.options.clock.nowMs()
+      this.options.registry.upsert(record)
+      onEvent({ step: 'registry', status: 'done', did })
+      this.options.logger.info('asset published', { did, kind: draft.kind, nftAddress, datatokenAddress })
+      return record
+    } catch (error) {
+      progress.error = error instanceof Error ? error.message : String(error)
+      this.options.registry.setPublishProgress(key.current, progress)
+      // Nothing reached the chain (the create tx reverted or was never mined): roll back locally.
+      if (key.current.startsWith(PENDING_PREFIX) && progress.steps.create?.status === 'failed') this.options.registry.remove(key.current)
+      throw error
+    }
+  }
+
+  /** Replaces an asset's DDO (same DID, datatoken and state) with a new draft: setMetaData again. */
+  async edit(did: string, draft: AssetDraft, onEvent: OnPublishEvent = () => {}): Promise<AssetRecord> {
+    const current = this.requireAsset(did)
+    if (draft.kind !== current.kind) throw publishingError('ASSET_INVALID', `An ${current.kind} cannot become a ${draft.kind}`)
+    const issues = this.validateDraft(draft)
+    if (issues.length > 0) throw publishingError('ASSET_INVALID', `The asset is invalid: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}`, { details: issues })
+    const serviceIdBefore = current.ddo.services[0]?.id
+    const nowIso = new Date(this.options.clock.nowMs()).toISOString()
+    const { ddo, serviceId } = this.makeDdo(
+      { ...draft, service: { ...draft.service, serviceId: draft.service.serviceId ?? serviceIdBefore } },
+      current.nftAddress,
+      current.datatokenAddress,
+      current.ddo.metadata.created,
+      nowIso,
+    )
+    const progress: PublishProgress = { op: 'edit', startedAtMs: this.options.clock.nowMs(), steps: {}, done: false }
+    this.options.registry.setPublishProgress(did, progress)
+    const ctx = this.context({ current: did }, progress, onEvent)
+    await sendRecordedTx(ctx, 'metadata', async () => this.setMetaDataTx(current.nftAddress, current.state, ddo))
+    progress.done = true
+    const record: AssetRecord = { ...current, ddo, files: { [serviceId]: draft.service.files }, updatedAtMs: this.options.clock.nowMs(), publish: progress }
+    this.options.registry.upsert(record)
+    onEvent({ step: 'registry', status: 'done', did })
+    return record
+  }
+
+  /** Sets nft.state on chain (0 active, 2 deprecated, 3 revoked, …) and in the registry. */
+  async setState(did: string, state: number, onEvent: OnPublishEvent = () => {}): Promise<AssetRecord> {
+    if (!Object.values(ASSET_STATE).includes(state as never)) throw publishingError('ASSET_INVALID', `Unknown asset state ${state} (0–5)`)
+    const current = this.requireAsset(did)
+    const progress: PublishProgress = { op: 'state', startedAtMs: this.options.clock.nowMs(), steps: {}, done: false }
+    this.options.registry.setPublishProgress(did, progress)
+    const ctx = this.context({ current: did }, progress, onEvent)
+    await sendRecordedTx(ctx, 'state', async () => ({
+      to: current.nftAddress,
+      data: this.nftAbi.encodeFunctionData('setMetaDataState', [state]),
+    }))
+    progress.done = true
+    this.options.registry.setState(did, state)
+    this.options.registry.setPublishProgress(did, progress)
+    onEvent({ step: 'registry', status: 'done', did })
+    return this.requireAsset(did)
+  }
+
+  /** Reads the asset's metadata state from its NFT (the chain's truth). */
+  async readState(did: string): Promise<number> {
+    const current = this.requireAsset(did)
+    const nft = new Contract(current.nftAddress, this.nftAbi, this.wallet().provider)
+    const [, , state] = (await nft.getFunction('getMetaData')()) as [string, string, bigint, boolean]
+    return Number(state)
+  }
+
+  /** Forgets an asset in this console (the NFT stays on chain; revoke it first to stop orders). */
+  removeLocal(did: string): void {
+    this.options.registry.remove(did)
+  }
+
+  /** Finishes (or rolls back) publishes and edits a crash interrupted. Returns what it did. */
+  async resumeUnfinished(onEvent: OnPublishEvent = () => {}): Promise<Array<{ key: string; outcome: 'resumed' | 'rolled-back' | 'failed'; did?: string; error?: string }>> {
+    const out: Array<{ key: string; outcome: 'resumed' | 'rolled-back' | 'failed'; did?: string; error?: string }> = []
+    for (const record of this.options.registry.list({ includeUnfinished: true, chainId: this.options.chainId })) {
+      const progress = record.publish
+      if (!progress || progress.done || progress.op !== 'publish') continue
+      if (!progress.steps.create && record.did.startsWith(PENDING_PREFIX)) {
+        // Crashed before the first tx was even signed: nothing on chain, drop the pending row.
+        this.options.registry.remove(record.did)
+        out.push({ key: record.did, outcome: 'rolled-back' })
+        continue
+      }
+      try {
+        const done = await this.continuePublish({ current: record.did }, progress, onEvent)
+        out.push({ key: record.did, outcome: 'resumed', did: done.did })
+      } catch (error) {
+        const rolledBack = !this.options.registry.get(record.did, { includeUnfinished: true })
+        out.push({ key: record.did, outcome: rolledBack ? 'rolled-back' : 'failed', error: error instanceof Error ? error.message : String(error) })
+      }
+    }
+    return out
+  }
+
+  private requireAsset(did: string): AssetRecord {
+    const record = this.options.registry.get(did)
+    if (!record) throw publishingError('ASSET_NOT_FOUND', `No published asset ${did} in this console`)
+    if (record.chainId !== this.options.chainId) throw publishingError('ASSET_INVALID', `${did} is on chain ${record.chainId}, this publisher works on ${this.options.chainId}`)
+    return record
+  }
+
+  private makeDdo(draft: AssetDraft, nftAddress: string, datatokenAddress: string, createdIso: string, updatedIso: string): { ddo: Ddo; serviceId: string } {
+    // ocean.js encrypts {nftAddress, datatokenAddress, files} so the files are bound to this asset.
+    const encryptedFiles = encryptForNode(
+      this.options.nodePublicKey,
+      JSON.stringify({ nftAddress, datatokenAddress, files: draft.service.files }),
+    )
+    const ddo = buildDdo({ draft, chainId: this.options.chainId, nftAddress, datatokenAddress, serviceEndpoint: this.options.providerUrl, encryptedFiles, createdIso, updatedIso })
+    const issues = validateDdo(ddo)
+    if (issues.length > 0) throw publishingError('ASSET_INVALID', `The DDO is invalid: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}`, { details: issues })
+    return { ddo, serviceId: ddo.services[0]!.id }
+  }
+
+  private setMetaDataTx(nftAddress: string, state: number, ddo: Ddo) {
+    return {
+      to: nftAddress,
+      data: this.nftAbi.encodeFunctionData('setMetaData', [
+        state,
+        this.options.providerUrl,
+        getAddress(this.options.nodeAddress),
+        METADATA_FLAGS_ENCRYPTED,
+        encryptForNode(this.options.nodePublicKey, JSON.stringify(ddo)),
+        ddoHash(ddo),
+        [],
+      ]),
+    }
+  }
+
+  private parseCreated(receipt: TransactionReceipt): { nftAddress: string; datatokenAddress: string } {
+    let nftAddress: string | undefined
+    let datatokenAddress: string | undefined
+    for (const log of receipt.logs) {
+      if (getAddress(log.address) !== getAddress(this.options.contracts.ERC721Factory)) continue
+      const parsed = this.factoryAbi.parseLog(log)
+      if (parsed?.name === 'NFTCreated') nftAddress = getAddress(parsed.args.getValue('newTokenAddress') as string)
+      if (parsed?.name === 'TokenCreated') datatokenAddress = getAddress(parsed.args.getValue('newTokenAddress') as string)
+    }
+    if (!nftAddress || !datatokenAddress) throw chainError('TRANSACTION_FAILED', `createNftWithErc20 ${receipt.hash} emitted no NFTCreated/TokenCreated`)
+    return { nftAddress, datatokenAddress }
+  }
+}
+
+function rpcUrlOf(wallet: BaseWallet): string {
+  return wallet.provider instanceof JsonRpcProvider ? wallet.provider._getConnection().url : ''
+}

@@ -1,0 +1,17 @@
+/**
+ * The publishing area's error catalogue (style.md §2.5). Pure data: no ethers, no store.
+ */
+import { C2dError } from '../c2d-error'
+
+export const PUBLISHING_ERRORS = {
+  ASSET_INVALID: { status: 400, message: 'The asset is invalid' },
+  ASSET_NOT_FOUND: { status: 404, message: 'Asset not found' },
+  PUBLISH_NOT_RESUMABLE: { status: 409, message: 'The interrupted publish cannot be resumed' },
+} as const satisfies Record<string, { status: number; message: string }>
+
+export type PublishingErrorCode = keyof typeof PUBLISHING_ERRORS
+
+export function publishingError(code: PublishingErrorCode, message?: string, options?: { details?: unknown; cause?: unknown }): C2dError {
+  const entry = PUBLISHING_ERRORS[code]
+  return new C2dError(code, entry.status, message ?? entry.message, options)
+}
