@@ -88,6 +88,8 @@ describe('Electron app lifecycle', () => {
     expect(window.webContents.simulateNavigation('https://evil.example/')).toBe(false)
     expect(electron.menu.applicationMenu).not.toBeNull()
     expect(electron.trays[0]!.toolTip).toContain('http://127.0.0.1:8030')
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(electron.trays[0]!.toolTip).toContain('compute backend healthy')
     expect(readFileSync(join(userData, 'logs', 'main.log'), 'utf8')).toContain('console window opened')
   })
 

@@ -205,6 +205,11 @@ export function runApp(electron: ElectronDeps, engine: EngineDeps, paths: AppPat
       tray = new ConsoleTray(nativeTray, electron.menu, { showConsole: openWindow, quit: () => app.quit() })
       tray.update({ providerUrl: core.providerUrl })
       core.consoleService.subscribe('onDidChangeClusterHealth', (health) => tray?.update({ isBackendHealthy: health.ok }))
+      // A first reading, so the tray does not say "checking" until the next change.
+      core.consoleService.checkHealth({}).then(
+        (health) => tray?.update({ isBackendHealthy: health.ok }),
+        (error: unknown) => logger?.warn('first health check failed', { error: String(error) }),
+      )
     }
     openWindow()
     logger.info('console window opened', { version: app.getVersion() })
