@@ -10,8 +10,8 @@ import { electronBinary, launchElectronApp } from '../fixtures/electron-app'
 import { ConsoleApp, SCREEN_NAMES } from '../pages/console-app'
 import { JobsPage } from '../pages/jobs-page'
 
+// global-setup.ts prints the reason once per run; the skip carries it into the report.
 const binary = electronBinary()
-if (!binary.ok) console.warn(`[e2e] electron project skipped: ${binary.reason}`)
 
 test.describe('Electron desktop app', () => {
   test.skip(!binary.ok, binary.ok ? '' : binary.reason)

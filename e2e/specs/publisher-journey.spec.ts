@@ -18,6 +18,7 @@ import { ARTIFACTS_DIR, SCREEN_NAMES } from '../pages/console-app'
 import { JobsPage } from '../pages/jobs-page'
 import { AssetsPage } from '../pages/assets-page'
 import { ComputeBackendPage } from '../pages/compute-backend-page'
+import { SettingsPage } from '../pages/settings-page'
 
 const STAGES_OF_A_SUCCESSFUL_LOCAL_JOB: JobStatus[] = [1, 0, 20, 30, 40, 60, 70]
 
@@ -111,6 +112,7 @@ test('a bad input in a form shows its error and changes nothing', async ({ conso
 test('a publisher publishes the sample dataset and an ocean.js consumer runs a free job on it', async ({ serve, consoleApp }) => {
   test.skip(serve.providerUrl === null, `blocked: serve has no Provider endpoint in this build (it printed "Provider: ${serve.providerLine}"), so ocean.js has nothing to call`)
   const { createConsumer } = await import('../fixtures/consumer')
+  await new SettingsPage(consoleApp).ensureWalletUnlocked('e2e wallet password')
   const assets = new AssetsPage(consoleApp)
   await assets.open()
   const did = await assets.publishSample()
