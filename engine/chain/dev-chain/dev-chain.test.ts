@@ -57,7 +57,7 @@ describe('startDevChain', () => {
     expect(await router.getFunction('isDispenserContract')(first.contracts.Dispenser)).toBe(true)
     const factory = new Contract(first.contracts.ERC721Factory, loadAbi('ERC721Factory'), first.rpc)
     expect(await factory.getFunction('getTokenTemplate')(2n)).toEqual([first.contracts.ERC20TemplateEnterprise, true])
-    const escrow = new Contract(first.contracts.Escrow, loadAbi('Escrow'), first.rpc)
+    const escrow = new Contract(first.contracts.Escrow!, loadAbi('Escrow'), first.rpc)
     expect(await escrow.getFunction('factoryRouter')()).toBe(first.contracts.Router)
 
     const consumer = DEV_ACCOUNTS.consumer.address
