@@ -206,7 +206,7 @@ export class SqliteOperatorService implements OperatorService {
   private afterChanges(job: JobRecord, changes: readonly JobChange[], effects: readonly JobEffect[]): void {
     const reached = new Set(changes.map((c) => c.to))
     if (reached.has(40)) this.startLogTail(job)
-    if (job.status !== 40) this.logTails.get(job.jobId)?.abort()
+    // No abort when the job leaves 40: the tail sees the algorithm stopped, reads the last bytes and ends.
     if (reached.has(70) || reached.has(71)) {
       this.queueTimers.disarm(job.jobId)
       if (changes.some((c) => c.from !== 1 && c.from !== 2 && c.from !== null)) {
