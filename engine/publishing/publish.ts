@@ -135,8 +135,13 @@ export class Publisher {
       const did = makeDid(nftAddress, this.options.chainId)
       const createdIso = new Date(progress.startedAtMs).toISOString()
       onEvent({ step: 'encrypt', status: 'started', did })
-      const { ddo, serviceId } = this.makeDdo(draft, nftAddress, datatokenAddress, createdIso, createdIso)
       const existing = this.options.registry.get(key.current, { includeUnfinished: true })
+      // Resuming after the rekey: keep the DDO already stored. ECIES is randomised, so a rebuilt DDO
+      // would differ from the one inside a recorded (maybe already broadcast) setMetaData tx.
+      const { ddo, serviceId } =
+        key.current === did && existing?.ddo.id === did
+          ? { ddo: existing.ddo, serviceId: existing.ddo.services[0]!.id }
+          : this.makeDdo(draft, nftAddress, datatokenAddress, createdIso, createdIso)
       const record: AssetRecord = {
         did,
         kind: draft.kind,
