@@ -1,0 +1,175 @@
+/**
+ * Builds the chain + publishing part of the engine for engine/index.ts in one call: the asset
+ * registry, the publisher's wallet, the chain (the embedded dev chain when `config.chain.mode` is
+ * "dev", else the configured RPC), the node key, and the publisher tool — plus the adapters the
+ * console's ports expect (asset summaries, wallet status). Nothing here listens except the dev
+ * chain's RPC on 127.0.0.1; the composition root still decides what is started and in which order.
+ *
+ * Publishing layer: chain, store, config types, logging. Never provider, operator-* or console-api
+ * (the console's port shapes are matched structurally).
+ */
+import type { JsonRpcProvider, BaseWallet } from 'ethers'
+import { Wallet } from 'ethers'
+import type { Clock } from '../clock'
+import type { ConsoleConfig } from '../config/schema'
+import type { Database } from '../store/database'
+import type { Logger } from '../logging'
+import { chainError } from '../chain/chain-errors'
+import { resolveOceanAddresses, type OceanAddresses } from '../chain/contracts'
+import { startDevChain, type DevChain, type DevSamples } from '../chain/dev-chain/dev-chain'
+import { checkChain, createRpcProvider } from '../chain/rpc'
+import { PublisherWallet, nodeKey } from '../chain/wallet'
+import { AssetRegistry, type AssetRecord } from './asset-registry'
+import { DatatokenDistribution } from './datatoken-distribution'
+import type { AssetDraft } from './ddo'
+import { createDevSampleSeeder } from './dev-samples'
+import { Publisher } from './publish'
+import type { OnPublishEvent } from './recorded-tx'
+
+/** The console's asset summary (console-api/contract.ts `assetSummarySchema`). */
+export interface AssetSummary {
+  did: string
+  kind: 'dataset' | 'algorithm'
+  name: string
+  chainId: number
+  nftAddress: string
+  datatokenAddress: string
+  state: number
+  serviceIds: string[]
+  createdAtMs: number
+  updatedAtMs: number
+}
+
+export function toAssetSummary(record: AssetRecord): AssetSummary {
+  return {
+    did: record.did,
+    kind: record.kind,
+    name: record.ddo.metadata?.name ?? '',
+    chainId: record.chainId,
+    nftAddress: record.nftAddress,
+    datatokenAddress: record.datatokenAddress,
+    state: record.state,
+    serviceIds: (record.ddo.services ?? []).map((s) => s.id),
+    createdAtMs: record.createdAtMs,
+    updatedAtMs: record.updatedAtMs,
+  }
+}
+
+export interface ChainPublishing {
+  chainId: number
+  rpcUrl: string
+  rpc: JsonRpcProvider
+  contracts: OceanAddresses
+  registry: AssetRegistry
+  wallet: PublisherWallet
+  /** Present in dev mode. */
+  devChain?: DevChain
+  /** The Provider (node) key connected to the chain; undefined while the publisher wallet is locked (rpc mode). */
+  nodeSigner(): BaseWallet | undefined
+  /** The environments' paid tier: OCEAN on this chain. */
+  feeToken: { chainId: number; feeToken: string }
+  /** Dev mode: publishes the samples now that the Provider's URL is known; writes dev-chain.json. */
+  publishDevSamples(providerUrl: string): Promise<DevSamples | undefined>
+  /** The publisher tool for a Provider URL (the DDOs' serviceEndpoint). */
+  publisher(providerUrl: string): { publisher: Publisher; distribution: DatatokenDistribution }
+  /** The console's ConsoleAssetPort over the registry and the publisher. */
+  assetPort(providerUrl: string, onEvent?: OnPublishEvent): {
+    list(kind?: 'dataset' | 'algorithm'): AssetSummary[]
+    publish(draft: AssetDraft, existingDid?: string): Promise<AssetSummary>
+    remove(did: string): void
+  }
+  stop(): Promise<void>
+}
+
+export interface StartChainPublishingOptions {
+  config: ConsoleConfig
+  db: Database
+  logger: Logger
+  clock: Clock
+  /** `walletPassword` unlocks the publisher's keystore at start (never stored in config). */
+  secrets?: Record<string, string>
+}
+
+export async function startChainPublishing(options: StartChainPublishingOptions): Promise<ChainPublishing> {
+  const { config, logger, clock } = options
+  const registry = new AssetRegistry(options.db, clock)
+  const wallet = new PublisherWallet({ dataDir: config.dataDir, logger: logger.child({ component: 'wallet' }) })
+  const password = options.secrets?.walletPassword
+  if (password && wallet.exists()) {
+    await wallet.unlock(password).catch((error: unknown) => logger.warn('publisher wallet stays locked', { error: error instanceof Error ? error.message : String(error) }))
+  }
+
+  let devChain: DevChain | undefined
+  let rpc: JsonRpcProvider
+  let chainId: number
+  let rpcUrl: string
+  let contracts: OceanAddresses
+  if (config.chain.mode === 'dev') {
+    const publisherAddress = wallet.address()
+    devChain = await startDevChain({ dataDir: config.dataDir, port: config.chain.devChainPort, logger, fundAddresses: publisherAddress ? [publisherAddress] : [] })
+    ;({ rpc, chainId, rpcUrl, contracts } = devChain)
+  } else {
+    if (!config.chain.rpcUrl || !config.chain.chainId) throw chainError('CHAIN_NOT_CONFIGURED', 'chain.mode "rpc" needs chain.rpcUrl and chain.chainId')
+    chainId = config.chain.chainId
+    rpcUrl = config.chain.rpcUrl
+    const endpoint = { chainId, rpcUrl, timeoutMs: config.chain.rpcTimeoutMs }
+    rpc = createRpcProvider(endpoint)
+    contracts = resolveOceanAddresses(chainId, { overrides: config.chain.contracts })
+    // A dead RPC must not stop the console from starting: jobs, the UI and free compute still work.
+    await checkChain(rpc, endpoint).catch((error: unknown) => logger.warn('chain check failed at start', { chainId, error: error instanceof Error ? error.message : String(error) }))
+  }
+
+  // Dev chain: the dev deployer publishes (funded, fixed key, like the samples); a wallet created
+  // after the chain started would hold no coin there. Real chains: the publisher's own wallet.
+  const deployer = devChain ? new Wallet(devChain.accounts.deployer.privateKey, rpc) : undefined
+  const publishingSigner = (): BaseWallet | undefined => deployer ?? wallet.signer(rpc)
+  const nodeSigner = () => nodeKey(config.chain.mode, wallet, rpc)
+
+  const makePublisher = (providerUrl: string) => {
+    const node = nodeSigner()
+    if (!node) throw chainError('WALLET_LOCKED', 'Unlock the publisher wallet: it is also the Provider key that DDOs are encrypted for')
+    const common = { registry, clock, logger: logger.child({ component: 'publishing' }), chainId, contracts, signer: publishingSigner }
+    return {
+      publisher: new Publisher({ ...common, nodePublicKey: node.signingKey.publicKey, nodeAddress: node.address, providerUrl }),
+      distribution: new DatatokenDistribution(common),
+    }
+  }
+
+  let queue: Promise<unknown> = Promise.resolve()
+  return {
+    chainId,
+    rpcUrl,
+    rpc,
+    contracts,
+    registry,
+    wallet,
+    devChain,
+    nodeSigner,
+    feeToken: { chainId, feeToken: contracts.Ocean },
+    async publishDevSamples(providerUrl) {
+      if (!devChain) return undefined
+      return devChain.publishSamples(createDevSampleSeeder({ registry, clock }), providerUrl)
+    },
+    publisher: makePublisher,
+    assetPort(providerUrl, onEvent) {
+      return {
+        list: (kind) => registry.list(kind ? { kind } : {}).map(toAssetSummary),
+        publish(draft, existingDid) {
+          // One publish at a time: each tx takes the account's next nonce when it is signed.
+          const run = queue.then(async () => {
+            const { publisher } = makePublisher(providerUrl)
+            const record = existingDid ? await publisher.edit(existingDid, draft, onEvent) : await publisher.publish(draft, onEvent)
+            return toAssetSummary(record)
+          })
+          queue = run.catch(() => undefined)
+          return run
+        },
+        remove: (did) => registry.remove(did),
+      }
+    },
+    async stop() {
+      if (devChain) await devChain.stop()
+      else rpc.destroy()
+    },
+  }
+}
