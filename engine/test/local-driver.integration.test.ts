@@ -58,7 +58,7 @@ afterAll(async () => {
   if (dataDir) rmSync(dataDir, { recursive: true, force: true })
 })
 
-function job(algorithm: { code?: string; file?: string; image: string; entrypoint: string }, extra: Partial<RegisterJobInput['spec']> = {}): RegisterJobInput {
+function jobInput(algorithm: { code?: string; file?: string; image: string; entrypoint: string }, extra: Partial<RegisterJobInput['spec']> = {}): RegisterJobInput {
   return {
     owner: '0x00000000000000000000000000000000000000c1',
     environmentId: 'sandbox',
@@ -114,7 +114,7 @@ describe('local driver through the real core', () => {
     ['Python', { file: 'algorithms/weather-stats.py', image: 'python', entrypoint: 'python3 $ALGO' }],
     ['Node', { file: 'algorithms/weather-stats.js', image: 'node', entrypoint: 'node $ALGO' }],
   ])('runs the %s sample algorithm on the sample dataset to 70 with outputs and logs', async (_name, algorithm) => {
-    const job = await runToFinish(job_(algorithm))
+    const job = await runToFinish(jobInput(algorithm))
     expect(job.outcome).toEqual({ kind: 'succeeded' })
     expect(statuses(job.jobId)).toEqual([1, 0, 20, 30, 40, 60, 70])
     expect(job.terminationDetails).toEqual({ exitCode: 0, oomKilled: false })
@@ -126,7 +126,7 @@ describe('local driver through the real core', () => {
   })
 
   it('ends a job that exceeds maxJobDuration with status 41 and a reason', async () => {
-    const job = await runToFinish(job_({ code: 'setInterval(() => console.log("still here"), 200)', image: 'node', entrypoint: 'node $ALGO' }, { maxJobDurationSec: 1 }))
+    const job = await runToFinish(jobInput({ code: 'setInterval(() => console.log("still here"), 200)', image: 'node', entrypoint: 'node $ALGO' }, { maxJobDurationSec: 1 }))
     expect(statuses(job.jobId)).toEqual([1, 0, 20, 30, 40, 41, 70])
     expect(job.outcome?.kind).toBe('failed')
     expect(job.outcome?.reason).toMatch(/maxJobDuration/)
@@ -134,14 +134,14 @@ describe('local driver through the real core', () => {
 
   it('kills an algorithm over its memory limit and reports OOMKilled', async () => {
     const hog = 'const k=[]; setInterval(() => { const b = Buffer.alloc(32 * 1024 * 1024, 1); k.push(b) }, 20)'
-    const job = await runToFinish(job_({ code: hog, image: 'node', entrypoint: 'node $ALGO' }, { resources: { cpu: 1, ramGb: 0.25, diskGb: 1 }, maxJobDurationSec: 30 }))
+    const job = await runToFinish(jobInput({ code: hog, image: 'node', entrypoint: 'node $ALGO' }, { resources: { cpu: 1, ramGb: 0.25, diskGb: 1 }, maxJobDurationSec: 30 }))
     expect(statuses(job.jobId)).toContain(41)
     expect(job.terminationDetails.oomKilled).toBe(true)
   })
 
   it('denies the network when the environment does not allow it', async () => {
     const code = `fetch('http://127.0.0.1:${serverPort}/').then(r => r.text()).then(t => { require('fs').writeFileSync('/data/outputs/net.txt', 'reached:' + t) }, e => { require('fs').writeFileSync('/data/outputs/net.txt', 'denied:' + (e.cause?.code ?? e.message)) })`
-    const job = await runToFinish(job_({ code, image: 'node', entrypoint: 'node $ALGO' }))
+    const job = await runToFinish(jobInput({ code, image: 'node', entrypoint: 'node $ALGO' }))
     expect(outputsTarEntry(job, 'net.txt')).toMatch(/^denied:/)
   })
 
@@ -151,20 +151,20 @@ describe('local driver through the real core', () => {
         try { out[p] = 'read:' + String(fs.readdirSync(p).length ?? '') } catch (e) {
           try { out[p] = 'read:' + fs.readFileSync(p, 'utf8') } catch (e2) { out[p] = 'denied:' + e2.code } } }
       fs.writeFileSync('/data/outputs/host.json', JSON.stringify(out))`
-    const job = await runToFinish(job_({ code, image: 'node', entrypoint: 'node $ALGO' }))
+    const job = await runToFinish(jobInput({ code, image: 'node', entrypoint: 'node $ALGO' }))
     const seen = JSON.parse(outputsTarEntry(job, 'host.json')) as Record<string, string>
     expect(Object.keys(seen)).toHaveLength(4)
     for (const [path, answer] of Object.entries(seen)) expect(answer, path).toMatch(/^denied:/)
   })
 
   it('fails with 32 and a clear reason for an image it cannot run', async () => {
-    const job = await runToFinish(job_({ code: 'print(1)', image: 'ghcr.io/acme/julia', entrypoint: 'julia $ALGO' }))
+    const job = await runToFinish(jobInput({ code: 'print(1)', image: 'ghcr.io/acme/julia', entrypoint: 'julia $ALGO' }))
     expect(statuses(job.jobId)).toEqual([1, 0, 20, 30, 32, 70])
     expect(job.outcome?.reason).toMatch(/cannot run image/)
   })
 
   it('fails with 31 when a dataset file cannot be fetched, without logging its URL', async () => {
-    const input = job_({ file: 'algorithms/weather-stats.js', image: 'node', entrypoint: 'node $ALGO' })
+    const input = jobInput({ file: 'algorithms/weather-stats.js', image: 'node', entrypoint: 'node $ALGO' })
     input.spec.datasets[0]!.files = [{ type: 'url', url: `http://127.0.0.1:1/secret-path?key=hunter2` }]
     const job = await runToFinish(input)
     expect(statuses(job.jobId)).toEqual([1, 0, 20, 30, 31, 70])
@@ -174,5 +174,3 @@ describe('local driver through the real core', () => {
   })
 })
 
-// `job` is also the name tests use for results; keep the factory under a distinct name.
-const job_ = job
