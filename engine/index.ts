@@ -19,8 +19,16 @@ import type { ComputeDriver } from './operator-engine/driver'
 import { Environments, defaultEnvironment } from './operator-service/environments'
 import { createOperatorHttpApi, operatorApiToken } from './operator-service/http-api'
 import { SqliteOperatorService } from './operator-service/operator-service'
+import { AuthTokens, loadAuthTokenSecret } from './provider/auth-tokens'
+import { RequestAuth } from './provider/request-auth'
+import { startProvider, type NodeIdentity, type ProviderRequestEvent } from './provider/server'
+import { AssetRegistry } from './publishing/asset-registry'
+import { startChainPublishing, type ChainPublishing } from './publishing/start-publishing'
+import { AuthTokensRepo } from './store/auth-tokens-repo'
 import { openDatabase } from './store/database'
+import { NoncesRepo } from './store/nonces-repo'
 import { SettingsRepo } from './store/settings-repo'
+import { SigningKey } from 'ethers'
 
 export type { ConsoleConfig } from './config/schema'
 // For the Electron shell, which may import this file and the contract only (style.md §2.2): it loads
@@ -36,11 +44,13 @@ export interface Core {
   environments: Environments
   settings: SettingsRepo
   driver: ComputeDriver
-  /** The asset registry (engine/publishing/asset-registry.ts); set by the chain+publishing wiring. */
-  assets: unknown
+  /** The asset registry: DID → NFT, datatoken, DDO, plain files (what the Provider serves compute on). */
+  assets: AssetRegistry
+  /** The chain and publisher tool; undefined when `chain.mode` is "off". */
+  chain: ChainPublishing | undefined
   /** The console API service (engine/console-api/service.ts): what the HTTP and IPC transports call. */
   consoleService: ConsoleService
-  /** Base URL of the Provider endpoint; empty until the provider is wired. */
+  /** Base URL consumers use for the Provider endpoint (config.provider.publicUrl, else the bound address). */
   providerUrl: string
   /** The Operator-Service HTTP API on 127.0.0.1 ('' when disabled); its token is in `<dataDir>/operator-api.token`. */
   operatorApiUrl: string
@@ -97,9 +107,11 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
   try {
     const settings = new SettingsRepo(db)
 
-    // WIRE(chain+publishing): start the chain (dev chain or RPC) and the asset registry here.
-    const feeToken: { chainId: number; feeToken: string } | undefined = undefined // WIRE(chain): { chainId, feeToken: <OCEAN address> }
-    const assets: unknown = undefined // WIRE(publishing): new AssetRegistry(db)
+    // Chain first: environments' paid tier needs the fee token, the Provider needs the node key.
+    const chain = config.chain.mode === 'off' ? undefined : await startChainPublishing({ config, db, logger, clock, secrets: options.secrets })
+    if (chain) stops.push(() => chain.stop())
+    const feeToken = chain?.feeToken
+    const assets = chain?.registry ?? new AssetRegistry(db, clock)
 
     const environments = new Environments(db)
     if (environments.seed(config.environments ?? [defaultEnvironment(feeToken)])) {
@@ -135,9 +147,34 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
       stops.push(() => api.close())
     }
 
-    const providerUrl = '' // WIRE(provider): start the Provider endpoint; push its close onto `stops`
+    // The Provider endpoint (Ocean's wire contract) over the same Operator-Service and registry.
+    const providerRequests = new Set<(event: ProviderRequestEvent) => void>()
+    const node = (): NodeIdentity | undefined => {
+      const signer = chain?.nodeSigner()
+      return signer ? { address: signer.address, publicKey: SigningKey.computePublicKey(signer.signingKey.publicKey, true), signer } : undefined
+    }
+    const tokens = new AuthTokens({ secret: loadAuthTokenSecret(config.dataDir), repo: new AuthTokensRepo(db), clock, ttlSec: config.provider.authTokenTtlSec })
+    const provider = await startProvider({
+      config,
+      logger: logger.child({ component: 'provider' }),
+      clock,
+      operatorService,
+      environments,
+      assets,
+      auth: new RequestAuth({ nonces: new NoncesRepo(db), tokens, clock }),
+      tokens,
+      node,
+      chainIds: chain ? [chain.chainId] : [],
+      // WIRE(paid): paid: new ChainPaidCompute(...), and operatorService.setSettlement(...)
+      onRequest: (event) => {
+        for (const listener of providerRequests) listener(event)
+      },
+    })
+    stops.push(() => provider.close())
+    const providerUrl = (config.provider.publicUrl ?? provider.url).replace(/\/+$/, '')
+    if (chain?.devChain) await chain.publishDevSamples(providerUrl)
+
     // Console API: service over the parts above + HTTP transport on 127.0.0.1 with a per-launch token.
-    // WIRE(console-ui): pass assets/wallet/provider ports here once those parts exist.
     const console_ = await startConsole({
       config,
       logger,
@@ -148,6 +185,16 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
       driver,
       rendererDir: options.rendererDir ?? join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'renderer'),
       listen: options.listenConsole ?? true,
+      ...(chain ? { assets: chain.assetPort(providerUrl), wallet: chain.wallet } : {}),
+      provider: {
+        url: providerUrl,
+        address: () => node()?.address ?? null,
+        chain: () => (chain ? { chainId: chain.chainId, name: chain.devChain ? 'Ocean dev chain (embedded)' : `chain ${chain.chainId}` } : null),
+        onProviderRequest(listener) {
+          providerRequests.add(listener)
+          return () => providerRequests.delete(listener)
+        },
+      },
     })
     stops.push(() => console_.close())
     const consoleService: ConsoleService = console_.service
@@ -164,7 +211,7 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
         logger.info('core stopped')
       })())
     logger.info('core started', { dataDir: config.dataDir, driver: driver.kind })
-    return { config, operatorService, environments, settings, driver, assets, consoleService, providerUrl, operatorApiUrl, consoleUrl, consoleToken, stop }
+    return { config, operatorService, environments, settings, driver, assets, chain, consoleService, providerUrl, operatorApiUrl, consoleUrl, consoleToken, stop }
   } catch (error) {
     for (const s of [...stops].reverse()) await s().catch(() => undefined)
     db.close()

@@ -34,7 +34,19 @@ async function main(): Promise<number> {
     return 0
   }
   const core = await startCore(config)
-  console.log(`Provider: ${core.providerUrl || '(not available in this build: the Provider endpoint is not implemented yet)'}`)
+  console.log(`Provider: ${core.providerUrl}`)
+  const chain = core.chain
+  if (chain?.devChain) {
+    console.log(`Dev chain: ${chain.rpcUrl} (chain id ${chain.chainId}; embedded EVM with Ocean's contracts)`)
+    console.log(`  contracts: ${Object.entries(chain.contracts).map(([name, address]) => `${name}=${address}`).join(' ')}`)
+    const samples = chain.devChain.samples
+    if (samples) console.log(`  samples: dataset ${samples.dataset.did}  algorithm ${samples.algorithm.did}`)
+    console.log(`  consumer account, contracts and samples for scripts: ${core.config.dataDir}/dev-chain.json`)
+  } else if (chain) {
+    console.log(`Chain: ${chain.chainId} via ${chain.rpcUrl.replace(/\/\/([^@/]+)@/, '//***@')}`)
+  } else {
+    console.log('Chain: off (free compute only)')
+  }
   if (core.operatorApiUrl) console.log(`Operator-Service API: ${core.operatorApiUrl}  (token in ${core.config.dataDir}/operator-api.token)`)
   console.log(`Console: ${core.consoleUrl}#token=${core.consoleToken}`)
   await new Promise<void>((resolve) => {

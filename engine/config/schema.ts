@@ -92,8 +92,11 @@ export const consoleConfigSchema = z.object({
     .prefault({}),
   chain: z
     .object({
-      /** "dev": in-process EVM with Ocean's contracts (embedded default); "rpc": a real chain. */
-      mode: z.enum(['dev', 'rpc']).default('dev'),
+      /**
+       * "dev": in-process EVM with Ocean's contracts (embedded default); "rpc": a real chain;
+       * "off": no chain at all — free compute on assets already in the registry only (tests, air-gapped runs).
+       */
+      mode: z.enum(['dev', 'rpc', 'off']).default('dev'),
       rpcUrl: z.string().url().optional(),
       chainId: z.number().int().positive().optional(),
       /** Port of the dev chain's JSON-RPC on 127.0.0.1; 0 = pick a free port. */

@@ -9,20 +9,9 @@
  * This file must not import operator-service, provider, store or any driver.
  */
 
-/** Where a dataset file or an algorithm file comes from. Secrets (URLs, headers) live here. */
-export type FileSource =
-  | { type: 'url'; url: string; method?: 'GET' | 'POST'; headers?: Record<string, string> }
-  | { type: 'local'; path: string }
-  | { type: 'ipfs'; hash: string }
-  | { type: 'arweave'; transactionId: string }
+import type { AlgorithmContainer, FileSource } from '../file-source'
 
-export interface AlgorithmContainer {
-  /** e.g. "node $ALGO" — `$ALGO` is replaced by `/data/transformations/algorithm`. */
-  entrypoint: string
-  image: string
-  tag: string
-  checksum?: string
-}
+export type { AlgorithmContainer, FileSource } from '../file-source'
 
 /** Everything a driver needs to run one job. Resolved by the caller, persisted with the job. */
 export interface JobSpec {

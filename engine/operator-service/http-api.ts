@@ -24,6 +24,7 @@ import type { Logger } from '../logging'
 import type { ComputeEnvironmentConfig } from '../config/schema'
 import { ALL_JOB_STATUSES, type JobStatus } from './job-status'
 import type { JobRecord, OperatorService } from './operator-service'
+import { rangeStart } from './results'
 
 const fileSourceSchema = z.discriminatedUnion('type', [
   z.object({
@@ -232,17 +233,14 @@ export function createOperatorHttpApi(deps: OperatorHttpApiDeps, options: { toke
       throw new C2dError('REQUEST_INVALID', 400, 'index must be a non-negative integer')
     }
     const file = deps.operatorService.openResult(request.params.jobId, Number(request.params.index))
-    const range = request.headers.range
     let start = 0
-    if (range !== undefined) {
-      const m = /^bytes=(\d+)-$/.exec(range)
-      if (!m || Number(m[1]) >= Math.max(file.sizeBytes, 1)) {
-        reply.header('content-range', `bytes */${file.sizeBytes}`)
-        throw new C2dError('RANGE_NOT_SATISFIABLE', 416, `Range "${range}" cannot be served for ${file.sizeBytes} bytes`)
-      }
-      start = Number(m[1])
-      reply.code(206).header('content-range', `bytes ${start}-${file.sizeBytes - 1}/${file.sizeBytes}`)
+    try {
+      start = rangeStart(request.headers.range, file.sizeBytes) ?? 0
+    } catch (error) {
+      reply.header('content-range', `bytes */${file.sizeBytes}`)
+      throw error
     }
+    if (request.headers.range !== undefined) reply.code(206).header('content-range', `bytes ${start}-${file.sizeBytes - 1}/${file.sizeBytes}`)
     return reply
       .header('content-type', file.contentType)
       .header('content-length', String(file.sizeBytes - start))

@@ -45,3 +45,16 @@ export function openResultFile(jobDir: string, results: readonly JobResultFile[]
   }
   return { path, sizeBytes, filename: file.filename, contentType: contentTypeOf(file.type) }
 }
+
+/**
+ * The first byte to send for a `Range` header (only `bytes=N-`, what ocean.js and resuming
+ * downloaders send); undefined when there is no header. RANGE_NOT_SATISFIABLE otherwise.
+ */
+export function rangeStart(range: string | undefined, sizeBytes: number): number | undefined {
+  if (range === undefined) return undefined
+  const m = /^bytes=(\d{1,15})-$/.exec(range.trim())
+  if (!m || Number(m[1]) >= Math.max(sizeBytes, 1)) {
+    throw new C2dError('RANGE_NOT_SATISFIABLE', 416, `Range "${range.slice(0, 64)}" cannot be served for ${sizeBytes} bytes`, { details: { sizeBytes } })
+  }
+  return Number(m[1])
+}

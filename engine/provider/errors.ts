@@ -10,6 +10,7 @@ export const PROVIDER_ERRORS = {
   REQUEST_MALFORMED_JSON: { status: 400, message: 'Request body is not valid JSON' },
   REQUEST_INVALID: { status: 400, message: 'Request is invalid' },
   REQUEST_TOO_LARGE: { status: 413, message: 'Request body is too large' },
+  ROUTE_NOT_FOUND: { status: 404, message: 'No such Provider route' },
   ADDRESS_INVALID: { status: 400, message: 'consumerAddress is not a valid address' },
   ENVIRONMENT_UNKNOWN: { status: 404, message: 'Compute environment not found' },
   RESOURCES_OVER_LIMIT: { status: 400, message: 'Requested resources exceed the environment limits' },
@@ -20,6 +21,11 @@ export const PROVIDER_ERRORS = {
   ENVIRONMENT_ACCESS_DENIED: { status: 403, message: 'Access to this compute environment is denied' },
   ALGORITHM_NOT_TRUSTED: { status: 403, message: 'Algorithm is not trusted for this dataset' },
   ASSET_NOT_ACTIVE: { status: 403, message: 'Asset is not active' },
+  ASSET_NOT_FOUND: { status: 404, message: 'Asset not found' },
+  SERVICE_INVALID: { status: 400, message: 'Service is not a compute service of this asset' },
+  NETWORK_NOT_ALLOWED: { status: 403, message: 'Network access is not allowed for this dataset' },
+  FREE_LIMIT_REACHED: { status: 429, message: 'Free compute limit reached' },
+  PAYMENT_INVALID: { status: 400, message: 'Payment is invalid' },
   ORDER_INVALID: { status: 400, message: 'Order is invalid' },
   ESCROW_INSUFFICIENT: { status: 400, message: 'Escrow lock cannot be created' },
   JOB_NOT_FOUND: { status: 404, message: 'Job not found' },
@@ -29,6 +35,7 @@ export const PROVIDER_ERRORS = {
   RATE_LIMITED: { status: 429, message: 'Too many requests' },
   CHAIN_UNAVAILABLE: { status: 502, message: 'Chain RPC is unavailable' },
   ENGINE_UNAVAILABLE: { status: 503, message: 'Compute engine is unavailable' },
+  PROVIDER_KEY_UNAVAILABLE: { status: 503, message: 'The provider key is locked' },
   // The message never includes the cause (style.md §2.5); the handler adds a request id.
   INTERNAL: { status: 500, message: 'Internal error' },
 } as const satisfies Record<string, { status: number; message: string }>

@@ -11,16 +11,12 @@ import { createHash } from 'node:crypto'
 import { getAddress, isAddress } from 'ethers'
 import { z } from 'zod'
 
-export type FileSource =
-  | { type: 'url'; url: string; method?: 'GET' | 'POST' | 'get' | 'post'; headers?: Record<string, string> }
-  | { type: 'local'; path: string }
-  | { type: 'ipfs'; hash: string }
-  | { type: 'arweave'; transactionId: string }
+import type { AlgorithmContainer as RunnableContainer, FileSource } from '../file-source'
 
-export interface AlgorithmContainer {
-  entrypoint: string
-  image: string
-  tag: string
+export type { FileSource } from '../file-source'
+
+/** A published algorithm's container: the DDO always carries a checksum (possibly empty). */
+export interface AlgorithmContainer extends RunnableContainer {
   checksum: string
 }
 

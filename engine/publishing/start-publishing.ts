@@ -123,7 +123,7 @@ export async function startChainPublishing(options: StartChainPublishingOptions)
   // after the chain started would hold no coin there. Real chains: the publisher's own wallet.
   const deployer = devChain ? new Wallet(devChain.accounts.deployer.privateKey, rpc) : undefined
   const publishingSigner = (): BaseWallet | undefined => deployer ?? wallet.signer(rpc)
-  const nodeSigner = () => nodeKey(config.chain.mode, wallet, rpc)
+  const nodeSigner = () => nodeKey(devChain ? 'dev' : 'rpc', wallet, rpc)
 
   const makePublisher = (providerUrl: string) => {
     const node = nodeSigner()

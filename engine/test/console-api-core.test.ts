@@ -32,8 +32,20 @@ describe('console API wired into startCore', () => {
       env: {},
       overrides: {
         dataDir,
+        // No chain: these tests are about jobs; the Provider takes a free port.
+        chain: { mode: 'off' },
+        provider: { port: 0 },
         logLevel: 'silent',
-        environments: [{ id: 'local-sandbox', cpu: { total: 1, max: 1, min: 1 }, ramGb: { total: 1, max: 1, min: 0 }, diskGb: { total: 1, max: 1, min: 0 }, maxJobs: 1, free: {} }],
+        environments: [
+          {
+            id: 'local-sandbox',
+            cpu: { total: 1, max: 1, min: 1 },
+            ramGb: { total: 1, max: 1, min: 0 },
+            diskGb: { total: 1, max: 1, min: 0 },
+            maxJobs: 1,
+            free: {},
+          },
+        ],
       },
     })
     driver = new FakeDriver()
@@ -78,7 +90,9 @@ describe('console API wired into startCore', () => {
     const index = detail.job.results.find((r) => r.filename === 'outputs.txt')!.index
     const inline = await client.readResult({ jobId: 'job-one', index })
     expect(Buffer.from(inline.base64, 'base64').toString()).toBe('forty-two')
-    const download = await fetch(`${core.consoleUrl}/console/v1/jobs/job-one/results/${index}?token=${core.consoleToken}`)
+    const download = await fetch(
+      `${core.consoleUrl}/console/v1/jobs/job-one/results/${index}?token=${core.consoleToken}`,
+    )
     expect(download.status).toBe(200)
     expect(await download.text()).toBe('forty-two')
   })

@@ -10,15 +10,28 @@ import { startCore } from '../index'
 import { rawCodeJobInput } from './job-inputs'
 
 const [, , dataDir, phase] = process.argv
-if (!dataDir || (phase !== 'first' && phase !== 'second')) throw new Error('usage: crash-child-local <dataDir> first|second')
+if (!dataDir || (phase !== 'first' && phase !== 'second'))
+  throw new Error('usage: crash-child-local <dataDir> first|second')
 
 const config = loadConfig({
   env: {},
   overrides: {
     dataDir,
+    // No chain: these tests are about jobs; the Provider takes a free port.
+    chain: { mode: 'off' },
+    provider: { port: 0 },
     logLevel: 'silent',
     operatorApi: { enabled: false },
-    environments: [{ id: 'sandbox', cpu: { total: 2, max: 2, min: 1 }, ramGb: { total: 1, max: 1, min: 0 }, diskGb: { total: 1, max: 1, min: 0 }, maxJobs: 2, free: {} }],
+    environments: [
+      {
+        id: 'sandbox',
+        cpu: { total: 2, max: 2, min: 1 },
+        ramGb: { total: 1, max: 1, min: 0 },
+        diskGb: { total: 1, max: 1, min: 0 },
+        maxJobs: 2,
+        free: {},
+      },
+    ],
   },
 })
 
@@ -35,7 +48,9 @@ if (phase === 'first') {
         resolve()
       }
     })
-    core.operatorService.registerJob(job('finished-job', 'require("fs").writeFileSync("/data/outputs/answer.txt", "42")'))
+    core.operatorService.registerJob(
+      job('finished-job', 'require("fs").writeFileSync("/data/outputs/answer.txt", "42")'),
+    )
   })
   core.operatorService.onDidChangeJob((c) => {
     if (c.job.jobId === 'running-job' && c.to === 40) console.log('READY')

@@ -10,15 +10,26 @@ import { FakeDriver, HAPPY_STORY } from './fake-driver'
 import { rawCodeJobInput } from './job-inputs'
 
 const [, , dataDir, phase] = process.argv
-if (!dataDir || (phase !== 'first' && phase !== 'second')) throw new Error('usage: crash-child <dataDir> first|second')
+if (!dataDir || (phase !== 'first' && phase !== 'second'))
+  throw new Error('usage: crash-child <dataDir> first|second')
 
 const config = loadConfig({
   env: {},
   overrides: {
     dataDir,
+    // No chain: these tests are about jobs; the Provider takes a free port.
+    chain: { mode: 'off' },
+    provider: { port: 0 },
     logLevel: 'silent',
     environments: [
-      { id: 'local-sandbox', cpu: { total: 1, max: 1, min: 1 }, ramGb: { total: 1, max: 1, min: 0 }, diskGb: { total: 1, max: 1, min: 0 }, maxJobs: 1, free: {} },
+      {
+        id: 'local-sandbox',
+        cpu: { total: 1, max: 1, min: 1 },
+        ramGb: { total: 1, max: 1, min: 0 },
+        diskGb: { total: 1, max: 1, min: 0 },
+        maxJobs: 1,
+        free: {},
+      },
     ],
   },
 })
@@ -33,18 +44,29 @@ if (phase === 'first') {
   const finished = core.operatorService.registerJob(job('finished-job'))
   await new Promise((resolve) => setImmediate(resolve))
   const log = driver.writeResult(finished.jobId, 'algorithm.log', 'tick\ntick\n', 'algorithmLog')
-  const out = driver.writeResult(finished.jobId, 'outputs.tar', Buffer.from(Array.from({ length: 4096 }, (_, i) => i % 251)), 'output')
+  const out = driver.writeResult(
+    finished.jobId,
+    'outputs.tar',
+    Buffer.from(Array.from({ length: 4096 }, (_, i) => i % 251)),
+    'output',
+  )
   driver.play(finished.jobId, [...HAPPY_STORY, { kind: 'outputs-collected', results: [log, out] }])
   core.operatorService.registerJob(job('running-job'))
   await new Promise((resolve) => setImmediate(resolve))
-  driver.play('running-job', [{ kind: 'volumes-configuring' }, { kind: 'provisioning' }, { kind: 'algorithm-started', atMs: Date.now() }])
+  driver.play('running-job', [
+    { kind: 'volumes-configuring' },
+    { kind: 'provisioning' },
+    { kind: 'algorithm-started', atMs: Date.now() },
+  ])
   core.operatorService.registerJob(job('queued-job'))
   console.log('READY')
   setInterval(() => undefined, 1_000) // wait for kill -9
 } else {
   const jobs = core.operatorService.listJobs({})
   const events = Object.fromEntries(jobs.map((j) => [j.jobId, core.operatorService.jobEvents(j.jobId)]))
-  const results = core.operatorService.getJob('finished-job')?.results.map((_, i) => core.operatorService.openResult('finished-job', i).path)
+  const results = core.operatorService
+    .getJob('finished-job')
+    ?.results.map((_, i) => core.operatorService.openResult('finished-job', i).path)
   console.log(JSON.stringify({ jobs, events, results, resumed: driver.resumed }))
   await core.stop()
 }

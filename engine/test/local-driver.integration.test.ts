@@ -18,7 +18,23 @@ const ASSETS = resolve(__dirname, '../../assets')
 const DATASET_DID = 'did:op:' + 'a'.repeat(64)
 const hasBwrap = (() => {
   try {
-    execFileSync('bwrap', ['--unshare-all', '--ro-bind', '/usr', '/usr', '--symlink', 'usr/bin', '/bin', '--symlink', 'usr/lib', '/lib', '--symlink', 'usr/lib64', '/lib64', '--', '/usr/bin/true'])
+    execFileSync('bwrap', [
+      '--unshare-all',
+      '--ro-bind',
+      '/usr',
+      '/usr',
+      '--symlink',
+      'usr/bin',
+      '/bin',
+      '--symlink',
+      'usr/lib',
+      '/lib',
+      '--symlink',
+      'usr/lib64',
+      '/lib64',
+      '--',
+      '/usr/bin/true',
+    ])
     return true
   } catch {
     return false
@@ -32,7 +48,8 @@ let server: Server
 let serverPort: number
 
 beforeAll(async () => {
-  if (!hasBwrap) throw new Error('bubblewrap is required for this test: apt-get install bubblewrap (.ci/run installs it)')
+  if (!hasBwrap)
+    throw new Error('bubblewrap is required for this test: apt-get install bubblewrap (.ci/run installs it)')
   dataDir = mkdtempSync(join(tmpdir(), 'c2d-local-it-'))
   hostSecret = join(mkdtempSync(join(tmpdir(), 'c2d-host-')), 'secret.txt')
   writeFileSync(hostSecret, 'publisher secret')
@@ -43,9 +60,19 @@ beforeAll(async () => {
     env: {},
     overrides: {
       dataDir,
+      // No chain: these tests are about jobs; the Provider takes a free port.
+      chain: { mode: 'off' },
+      provider: { port: 0 },
       logLevel: 'silent',
       environments: [
-        { id: 'sandbox', cpu: { total: 2, max: 2, min: 1 }, ramGb: { total: 2, max: 2, min: 0 }, diskGb: { total: 1, max: 1, min: 0 }, maxJobs: 2, free: {} },
+        {
+          id: 'sandbox',
+          cpu: { total: 2, max: 2, min: 1 },
+          ramGb: { total: 2, max: 2, min: 0 },
+          diskGb: { total: 1, max: 1, min: 0 },
+          maxJobs: 2,
+          free: {},
+        },
       ],
     },
   })
@@ -58,7 +85,10 @@ afterAll(async () => {
   if (dataDir) rmSync(dataDir, { recursive: true, force: true })
 })
 
-function jobInput(algorithm: { code?: string; file?: string; image: string; entrypoint: string }, extra: Partial<RegisterJobInput['spec']> = {}): RegisterJobInput {
+function jobInput(
+  algorithm: { code?: string; file?: string; image: string; entrypoint: string },
+  extra: Partial<RegisterJobInput['spec']> = {},
+): RegisterJobInput {
   return {
     owner: '0x00000000000000000000000000000000000000c1',
     environmentId: 'sandbox',
@@ -66,10 +96,19 @@ function jobInput(algorithm: { code?: string; file?: string; image: string; entr
     algorithm: { isRawCode: algorithm.code !== undefined },
     spec: {
       environment: { id: 'sandbox', allowNetwork: false },
-      datasets: [{ did: DATASET_DID, ddo: { id: DATASET_DID }, files: [{ type: 'local', path: join(ASSETS, 'sample-data/weather.csv') }] }],
+      datasets: [
+        {
+          did: DATASET_DID,
+          ddo: { id: DATASET_DID },
+          files: [{ type: 'local', path: join(ASSETS, 'sample-data/weather.csv') }],
+        },
+      ],
       algorithm: {
         container: { entrypoint: algorithm.entrypoint, image: algorithm.image, tag: 'latest' },
-        source: algorithm.code !== undefined ? { type: 'rawcode', code: algorithm.code } : { type: 'local', path: join(ASSETS, algorithm.file!) },
+        source:
+          algorithm.code !== undefined
+            ? { type: 'rawcode', code: algorithm.code }
+            : { type: 'local', path: join(ASSETS, algorithm.file!) },
       },
       resources: { cpu: 1, ramGb: 1, diskGb: 1 },
       maxJobDurationSec: 60,
@@ -105,7 +144,10 @@ const result = (job: JobRecord, type: string) => {
 const algorithmLog = (job: JobRecord) => result(job, 'algorithmLog').toString('utf8')
 
 function outputsTarEntry(job: JobRecord, name: string): string {
-  const tarPath = core.operatorService.openResult(job.jobId, job.results.findIndex((r) => r.type === 'output')).path
+  const tarPath = core.operatorService.openResult(
+    job.jobId,
+    job.results.findIndex((r) => r.type === 'output'),
+  ).path
   return execFileSync('tar', ['-xOf', tarPath, `outputs/${name}`], { encoding: 'utf8' })
 }
 
@@ -113,28 +155,51 @@ describe('local driver through the real core', () => {
   it.each([
     ['Python', { file: 'algorithms/weather-stats.py', image: 'python', entrypoint: 'python3 $ALGO' }],
     ['Node', { file: 'algorithms/weather-stats.js', image: 'node', entrypoint: 'node $ALGO' }],
-  ])('runs the %s sample algorithm on the sample dataset to 70 with outputs and logs', async (_name, algorithm) => {
-    const job = await runToFinish(jobInput(algorithm))
-    expect(job.outcome).toEqual({ kind: 'succeeded' })
-    expect(statuses(job.jobId)).toEqual([1, 0, 20, 30, 40, 60, 70])
-    expect(job.terminationDetails).toEqual({ exitCode: 0, oomKilled: false })
-    expect(job.results.map((r) => r.type)).toEqual(expect.arrayContaining(['configurationLog', 'algorithmLog', 'output', 'publishLog']))
-    const stats = JSON.parse(outputsTarEntry(job, 'stats.json')) as { rows: number; stations: Record<string, { rows: number }> }
-    expect(stats.rows).toBe(400)
-    expect(Object.keys(stats.stations).sort()).toEqual(['east', 'north', 'south', 'west'])
-    expect(algorithmLog(job)).toContain(`read ${DATASET_DID}`)
-  })
+  ])(
+    'runs the %s sample algorithm on the sample dataset to 70 with outputs and logs',
+    async (_name, algorithm) => {
+      const job = await runToFinish(jobInput(algorithm))
+      expect(job.outcome).toEqual({ kind: 'succeeded' })
+      expect(statuses(job.jobId)).toEqual([1, 0, 20, 30, 40, 60, 70])
+      expect(job.terminationDetails).toEqual({ exitCode: 0, oomKilled: false })
+      expect(job.results.map((r) => r.type)).toEqual(
+        expect.arrayContaining(['configurationLog', 'algorithmLog', 'output', 'publishLog']),
+      )
+      const stats = JSON.parse(outputsTarEntry(job, 'stats.json')) as {
+        rows: number
+        stations: Record<string, { rows: number }>
+      }
+      expect(stats.rows).toBe(400)
+      expect(Object.keys(stats.stations).sort()).toEqual(['east', 'north', 'south', 'west'])
+      expect(algorithmLog(job)).toContain(`read ${DATASET_DID}`)
+    },
+  )
 
   it('ends a job that exceeds maxJobDuration with status 41 and a reason', async () => {
-    const job = await runToFinish(jobInput({ code: 'setInterval(() => console.log("still here"), 200)', image: 'node', entrypoint: 'node $ALGO' }, { maxJobDurationSec: 1 }))
+    const job = await runToFinish(
+      jobInput(
+        {
+          code: 'setInterval(() => console.log("still here"), 200)',
+          image: 'node',
+          entrypoint: 'node $ALGO',
+        },
+        { maxJobDurationSec: 1 },
+      ),
+    )
     expect(statuses(job.jobId)).toEqual([1, 0, 20, 30, 40, 41, 70])
     expect(job.outcome?.kind).toBe('failed')
     expect(job.outcome?.reason).toMatch(/maxJobDuration/)
   })
 
   it('kills an algorithm over its memory limit and reports OOMKilled', async () => {
-    const hog = 'const k=[]; setInterval(() => { const b = Buffer.alloc(32 * 1024 * 1024, 1); k.push(b) }, 20)'
-    const job = await runToFinish(jobInput({ code: hog, image: 'node', entrypoint: 'node $ALGO' }, { resources: { cpu: 1, ramGb: 0.25, diskGb: 1 }, maxJobDurationSec: 30 }))
+    const hog =
+      'const k=[]; setInterval(() => { const b = Buffer.alloc(32 * 1024 * 1024, 1); k.push(b) }, 20)'
+    const job = await runToFinish(
+      jobInput(
+        { code: hog, image: 'node', entrypoint: 'node $ALGO' },
+        { resources: { cpu: 1, ramGb: 0.25, diskGb: 1 }, maxJobDurationSec: 30 },
+      ),
+    )
     expect(statuses(job.jobId)).toContain(41)
     expect(job.terminationDetails.oomKilled).toBe(true)
   })
@@ -158,7 +223,9 @@ describe('local driver through the real core', () => {
   })
 
   it('fails with 32 and a clear reason for an image it cannot run', async () => {
-    const job = await runToFinish(jobInput({ code: 'print(1)', image: 'ghcr.io/acme/julia', entrypoint: 'julia $ALGO' }))
+    const job = await runToFinish(
+      jobInput({ code: 'print(1)', image: 'ghcr.io/acme/julia', entrypoint: 'julia $ALGO' }),
+    )
     expect(statuses(job.jobId)).toEqual([1, 0, 20, 30, 32, 70])
     expect(job.outcome?.reason).toMatch(/cannot run image/)
   })
@@ -173,4 +240,3 @@ describe('local driver through the real core', () => {
     expect(configurationLog).not.toContain('secret-path')
   })
 })
-

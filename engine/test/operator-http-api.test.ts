@@ -24,8 +24,20 @@ beforeAll(async () => {
     env: {},
     overrides: {
       dataDir,
+      // No chain: these tests are about jobs; the Provider takes a free port.
+      chain: { mode: 'off' },
+      provider: { port: 0 },
       logLevel: 'silent',
-      environments: [{ id: 'env-1', cpu: { total: 1, max: 1, min: 1 }, ramGb: { total: 1, max: 1, min: 0 }, diskGb: { total: 1, max: 1, min: 0 }, maxJobs: 1, free: {} }],
+      environments: [
+        {
+          id: 'env-1',
+          cpu: { total: 1, max: 1, min: 1 },
+          ramGb: { total: 1, max: 1, min: 0 },
+          diskGb: { total: 1, max: 1, min: 0 },
+          maxJobs: 1,
+          free: {},
+        },
+      ],
     },
   })
   core = await startCore(config, { driver, listenConsole: false })
@@ -38,7 +50,10 @@ afterAll(async () => {
 })
 
 const api = (path: string, init: RequestInit = {}) =>
-  fetch(core.operatorApiUrl + path, { ...init, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...init.headers } })
+  fetch(core.operatorApiUrl + path, {
+    ...init,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...init.headers },
+  })
 
 const body = (overrides: Record<string, unknown> = {}) => ({
   owner: OWNER,
@@ -47,8 +62,17 @@ const body = (overrides: Record<string, unknown> = {}) => ({
   algorithm: { isRawCode: true },
   spec: {
     environment: { id: 'env-1', allowNetwork: false },
-    datasets: [{ did: DID, ddo: {}, files: [{ type: 'url', url: 'https://data.example/secret.csv', headers: { authorization: 'k' } }] }],
-    algorithm: { container: { entrypoint: 'node $ALGO', image: 'node', tag: '20' }, source: { type: 'rawcode', code: 'console.log(1)' } },
+    datasets: [
+      {
+        did: DID,
+        ddo: {},
+        files: [{ type: 'url', url: 'https://data.example/secret.csv', headers: { authorization: 'k' } }],
+      },
+    ],
+    algorithm: {
+      container: { entrypoint: 'node $ALGO', image: 'node', tag: '20' },
+      source: { type: 'rawcode', code: 'console.log(1)' },
+    },
     resources: { cpu: 1, ramGb: 1, diskGb: 1 },
     maxJobDurationSec: 60,
     limits: { inputFileBytesMax: 1000, outputBytesMax: 1000 },
@@ -67,13 +91,19 @@ describe('Operator-Service HTTP API', () => {
 
   it('rejects bad input with a JSON error and creates nothing', async () => {
     const before = core.operatorService.countJobs({})
-    const invalid = await api('/api/v1/operator/jobs', { method: 'POST', body: JSON.stringify(body({ owner: 'not-an-address' })) })
+    const invalid = await api('/api/v1/operator/jobs', {
+      method: 'POST',
+      body: JSON.stringify(body({ owner: 'not-an-address' })),
+    })
     expect(invalid.status).toBe(400)
     expect(await invalid.json()).toMatchObject({ code: 'REQUEST_INVALID', details: [{ field: 'owner' }] })
     const malformed = await api('/api/v1/operator/jobs', { method: 'POST', body: '{"owner":' })
     expect(malformed.status).toBe(400)
     expect((await malformed.json()).code).toBe('REQUEST_MALFORMED_JSON')
-    const unknownEnv = await api('/api/v1/operator/jobs', { method: 'POST', body: JSON.stringify(body({ environmentId: 'nope' })) })
+    const unknownEnv = await api('/api/v1/operator/jobs', {
+      method: 'POST',
+      body: JSON.stringify(body({ environmentId: 'nope' })),
+    })
     expect(unknownEnv.status).toBe(404)
     expect((await unknownEnv.json()).code).toBe('ENVIRONMENT_UNKNOWN')
     expect(core.operatorService.countJobs({})).toBe(before)
@@ -89,22 +119,31 @@ describe('Operator-Service HTTP API', () => {
     const out = driver.writeResult(job.jobId, 'outputs.tar', Buffer.from('0123456789'), 'output')
     driver.play(job.jobId, [...HAPPY_STORY, { kind: 'outputs-collected', results: [out] }])
 
-    const list = (await (await api(`/api/v1/operator/jobs?owner=${OWNER.toLowerCase()}&status=70`)).json()) as { total: number; jobs: Array<{ jobId: string }> }
+    const list = (await (
+      await api(`/api/v1/operator/jobs?owner=${OWNER.toLowerCase()}&status=70`)
+    ).json()) as { total: number; jobs: Array<{ jobId: string }> }
     expect(list.jobs.map((j) => j.jobId)).toContain(job.jobId)
     expect(JSON.stringify(list)).not.toContain('secret.csv')
 
-    const details = (await (await api(`/api/v1/operator/jobs/${job.jobId}`)).json()) as { status: number; events: Array<{ to: number }> }
+    const details = (await (await api(`/api/v1/operator/jobs/${job.jobId}`)).json()) as {
+      status: number
+      events: Array<{ to: number }>
+    }
     expect(details.status).toBe(70)
     expect(details.events.map((e) => e.to)).toEqual([1, 0, 20, 30, 40, 60, 70])
 
     const whole = await api(`/api/v1/operator/jobs/${job.jobId}/results/0`)
     expect(whole.status).toBe(200)
     expect(await whole.text()).toBe('0123456789')
-    const partial = await api(`/api/v1/operator/jobs/${job.jobId}/results/0`, { headers: { range: 'bytes=4-' } })
+    const partial = await api(`/api/v1/operator/jobs/${job.jobId}/results/0`, {
+      headers: { range: 'bytes=4-' },
+    })
     expect(partial.status).toBe(206)
     expect(partial.headers.get('content-range')).toBe('bytes 4-9/10')
     expect(await partial.text()).toBe('456789')
-    const badRange = await api(`/api/v1/operator/jobs/${job.jobId}/results/0`, { headers: { range: 'bytes=99-' } })
+    const badRange = await api(`/api/v1/operator/jobs/${job.jobId}/results/0`, {
+      headers: { range: 'bytes=99-' },
+    })
     expect(badRange.status).toBe(416)
     const missing = await api(`/api/v1/operator/jobs/${job.jobId}/results/7`)
     expect(missing.status).toBe(404)
@@ -119,8 +158,12 @@ describe('Operator-Service HTTP API', () => {
 
   it('stops a queued job (70, stopped) and answers 404 for an unknown job', async () => {
     // The environment runs one job at a time: the first stays "running" (no story played), the second queues.
-    const first = (await (await api('/api/v1/operator/jobs', { method: 'POST', body: JSON.stringify(body()) })).json()) as { jobId: string }
-    const second = (await (await api('/api/v1/operator/jobs', { method: 'POST', body: JSON.stringify(body()) })).json()) as { jobId: string; status: number }
+    const first = (await (
+      await api('/api/v1/operator/jobs', { method: 'POST', body: JSON.stringify(body()) })
+    ).json()) as { jobId: string }
+    const second = (await (
+      await api('/api/v1/operator/jobs', { method: 'POST', body: JSON.stringify(body()) })
+    ).json()) as { jobId: string; status: number }
     expect(second.status).toBe(1)
     const stopped = await api(`/api/v1/operator/jobs/${second.jobId}/stop`, { method: 'POST' })
     expect(stopped.status).toBe(200)

@@ -35,7 +35,7 @@ export async function fetchToFile(source: FileSource, destPath: string, options:
       case 'local':
         return await copyLocal(source.path, destPath, options.maxBytes)
       case 'url':
-        return await download(source.url, source.method ?? 'GET', source.headers ?? {}, destPath, options)
+        return await download(source.url, source.method?.toUpperCase() === 'POST' ? 'POST' : 'GET', source.headers ?? {}, destPath, options)
       case 'ipfs':
         if (!/^[A-Za-z0-9]+$/.test(source.hash)) throw new FetchFailure('the IPFS hash is not a valid CID')
         return await download(`${trimSlash(options.ipfsGateway)}/ipfs/${source.hash}`, 'GET', {}, destPath, options)

@@ -1,0 +1,246 @@
+/**
+ * Turns an ocean.js compute request (initializeCompute, computeStart, freeCompute: spec §4) into
+ * what the Operator-Service runs: the assets resolved from the console's registry, every check that
+ * depends on the DDO (issue 6: compute service, asset state, algorithm trusted, network access), and
+ * the job's spec with the plain file sources. Throws catalogue errors; changes nothing.
+ */
+import { z } from 'zod'
+import type { ComputeEnvironmentConfig, ConsoleConfig } from '../config/schema'
+import type { AlgorithmContainer, FileSource } from '../file-source'
+import type { RegisterJobInput } from '../operator-service/job-record'
+
+type JobSpec = RegisterJobInput['spec']
+import { containerSectionChecksum, computeFilesChecksum } from '../publishing/algorithm-checksums'
+import type { AssetRecord } from '../publishing/asset-registry'
+import type { DdoService } from '../publishing/ddo'
+import { providerError } from './errors'
+import type { ResourceAmount } from './environment-view'
+
+const assetRef = z.object({
+  documentId: z.string().min(1),
+  serviceId: z.string().min(1),
+  transferTxId: z.string().optional(),
+  userdata: z.unknown().optional(),
+})
+const containerSchema = z.object({
+  entrypoint: z.string().min(1),
+  image: z.string().min(1),
+  tag: z.string().min(1),
+  checksum: z.string().optional(),
+})
+export const algorithmRefSchema = z.object({
+  documentId: z.string().min(1).optional(),
+  serviceId: z.string().min(1).optional(),
+  transferTxId: z.string().optional(),
+  meta: z.object({ rawcode: z.string().optional(), container: containerSchema.optional() }).passthrough().optional(),
+  algocustomdata: z.record(z.string(), z.unknown()).optional(),
+  userdata: z.unknown().optional(),
+})
+export const datasetsSchema = z.array(assetRef).max(16)
+const resourcesSchema = z.array(z.object({ id: z.string().min(1), amount: z.coerce.number() })).max(16)
+
+/** Fields common to initializeCompute, computeStart and freeCompute bodies (spec §4). */
+export const computeRequestSchema = z.object({
+  environment: z.string().min(1),
+  datasets: datasetsSchema.optional(),
+  dataset: assetRef.optional(),
+  algorithm: algorithmRefSchema,
+  resources: resourcesSchema.optional(),
+  maxJobDuration: z.union([z.number(), z.string()]).optional(),
+  metadata: z.record(z.string(), z.unknown()).optional(),
+  additionalViewers: z.array(z.string()).max(32).optional(),
+  queueMaxWaitTime: z.union([z.number(), z.string()]).optional(),
+  payment: z
+    .object({ chainId: z.coerce.number().int().positive(), token: z.string(), resources: resourcesSchema.optional(), maxJobDuration: z.union([z.number(), z.string()]).optional() })
+    .optional(),
+  chainId: z.coerce.number().int().positive().optional(),
+})
+export type ComputeRequest = z.infer<typeof computeRequestSchema>
+
+export function parseComputeRequest(body: unknown): ComputeRequest {
+  const parsed = computeRequestSchema.safeParse(body)
+  if (!parsed.success) {
+    throw providerError('REQUEST_INVALID', parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '), {
+      details: parsed.error.issues.map((i) => ({ field: i.path.join('.'), reason: i.message })),
+    })
+  }
+  return parsed.data
+}
+
+/** The body's datasets: `datasets` wins; the singular `dataset` is the backward-compatible copy (spec §4). */
+export function requestedDatasets(request: ComputeRequest): Array<z.infer<typeof assetRef>> {
+  if (request.datasets !== undefined) return request.datasets
+  return request.dataset ? [request.dataset] : []
+}
+
+export interface ResolvedAsset {
+  record: AssetRecord
+  service: DdoService
+  serviceIndex: number
+  transferTxId?: string
+}
+
+export interface ComputePlan {
+  datasets: ResolvedAsset[]
+  /** Undefined for raw code. */
+  algorithm: ResolvedAsset | undefined
+  container: AlgorithmContainer
+  algorithmSource: FileSource | { type: 'rawcode'; code: string }
+  algoCustomData?: Record<string, unknown>
+  /** True when the job may reach the network (environment allows it and every dataset does). */
+  allowNetwork: boolean
+}
+
+export interface AssetLookup {
+  get(did: string): AssetRecord | undefined
+}
+
+export interface PlanOptions {
+  /** Reads a file source's bytes for the algorithm checksum (tests inject; default: local + http). */
+  readFile?: (source: FileSource) => Promise<Uint8Array>
+  /** The NFT owner, for `publisherTrustedAlgorithmPublishers`; undefined = unknown (not trusted by publisher). */
+  publisherOf?: (record: AssetRecord) => Promise<string | undefined>
+}
+
+function resolveAsset(assets: AssetLookup, ref: { documentId: string; serviceId: string; transferTxId?: string }): ResolvedAsset {
+  const record = assets.get(ref.documentId)
+  if (!record) throw providerError('ASSET_NOT_FOUND', `DDO ${ref.documentId} not found`)
+  const serviceIndex = record.ddo.services.findIndex((s) => s.id === ref.serviceId)
+  const service = record.ddo.services[serviceIndex]
+  if (!service) throw providerError('SERVICE_INVALID', `Service ${ref.serviceId} is not a service of ${ref.documentId}`)
+  if (service.type !== 'compute') throw providerError('SERVICE_INVALID', `Service ${ref.serviceId} of ${ref.documentId} is not a compute service`)
+  if (record.state !== 0) throw providerError('ASSET_NOT_ACTIVE', `Asset ${ref.documentId} is not active (state ${record.state})`)
+  return { record, service, serviceIndex, ...(ref.transferTxId ? { transferTxId: ref.transferTxId } : {}) }
+}
+
+async function assertAlgorithmTrusted(dataset: ResolvedAsset, algorithm: ResolvedAsset | undefined, options: PlanOptions): Promise<void> {
+  const compute = dataset.service.compute
+  const did = dataset.record.did
+  if (!algorithm) {
+    if (!compute.allowRawAlgorithm) throw providerError('ALGORITHM_NOT_TRUSTED', `Dataset ${did} does not allow raw algorithms`)
+    return
+  }
+  const algoDid = algorithm.record.did
+  const trusted = compute.publisherTrustedAlgorithms
+  const publishers = compute.publisherTrustedAlgorithmPublishers.map((p) => p.toLowerCase())
+  if (publishers.includes('*') || trusted.some((t) => t.did === '*')) return
+  const entry = trusted.find((t) => t.did === algoDid)
+  if (entry) {
+    const container = algorithm.record.ddo.metadata.algorithm?.container
+    if (!container) throw providerError('ALGORITHM_NOT_TRUSTED', `${algoDid} is not an algorithm`)
+    const files = algorithm.record.files[algorithm.service.id] ?? []
+    let filesChecksum: string
+    try {
+      filesChecksum = await computeFilesChecksum(files, options.readFile)
+    } catch (error) {
+      throw providerError('ALGORITHM_NOT_TRUSTED', `The files of algorithm ${algoDid} cannot be read to check their checksum`, { cause: error })
+    }
+    if (entry.filesChecksum !== filesChecksum || entry.containerSectionChecksum !== containerSectionChecksum(container)) {
+      throw providerError('ALGORITHM_NOT_TRUSTED', `Algorithm ${algoDid} changed since dataset ${did} trusted it (checksum mismatch)`)
+    }
+    return
+  }
+  if (publishers.length > 0 && options.publisherOf) {
+    const publisher = await options.publisherOf(algorithm.record)
+    if (publisher && publishers.includes(publisher.toLowerCase())) return
+  }
+  throw providerError('ALGORITHM_NOT_TRUSTED', `Algorithm ${algoDid} is not trusted by dataset ${did}`)
+}
+
+/** Resolves and checks the request's assets against the registry and the environment. */
+export async function planCompute(request: ComputeRequest, env: ComputeEnvironmentConfig, assets: AssetLookup, options: PlanOptions = {}): Promise<ComputePlan> {
+  const datasets = requestedDatasets(request).map((ref) => resolveAsset(assets, ref))
+  const algo = request.algorithm
+  let algorithm: ResolvedAsset | undefined
+  let container: AlgorithmContainer
+  let algorithmSource: ComputePlan['algorithmSource']
+  if (algo.documentId) {
+    if (!algo.serviceId) throw providerError('REQUEST_INVALID', 'algorithm.serviceId is required with algorithm.documentId')
+    algorithm = resolveAsset(assets, { documentId: algo.documentId, serviceId: algo.serviceId, ...(algo.transferTxId ? { transferTxId: algo.transferTxId } : {}) })
+    if (algorithm.record.kind !== 'algorithm') throw providerError('ALGORITHM_NOT_TRUSTED', `${algo.documentId} is not an algorithm`)
+    const published = algorithm.record.ddo.metadata.algorithm?.container
+    if (!published) throw providerError('ALGORITHM_NOT_TRUSTED', `${algo.documentId} has no container`)
+    container = published
+    const file = algorithm.record.files[algorithm.service.id]?.[0]
+    if (!file) throw providerError('ALGORITHM_NOT_TRUSTED', `Algorithm ${algo.documentId} has no file`)
+    algorithmSource = file
+  } else {
+    const rawcode = algo.meta?.rawcode
+    const rawContainer = algo.meta?.container
+    if (!rawcode || !rawContainer) throw providerError('REQUEST_INVALID', 'algorithm needs documentId + serviceId, or meta.rawcode and meta.container')
+    container = { ...rawContainer }
+    algorithmSource = { type: 'rawcode', code: rawcode }
+  }
+  for (const dataset of datasets) await assertAlgorithmTrusted(dataset, algorithm, options)
+  if (env.allowNetwork) {
+    const closed = datasets.find((d) => !d.service.compute.allowNetworkAccess)
+    if (closed) throw providerError('NETWORK_NOT_ALLOWED', `Environment ${env.id} gives jobs network access, but dataset ${closed.record.did} does not allow it`)
+  }
+  return {
+    datasets,
+    algorithm,
+    container,
+    algorithmSource,
+    ...(algo.algocustomdata ? { algoCustomData: algo.algocustomdata } : {}),
+    allowNetwork: env.allowNetwork,
+  }
+}
+
+function amountOf(resources: ResourceAmount[], id: string): number {
+  return resources.find((r) => r.id === id)?.amount ?? 0
+}
+
+/** The Operator-Service input for a planned job. */
+export function toRegisterJobInput(input: {
+  jobId?: string
+  owner: string
+  env: ComputeEnvironmentConfig
+  plan: ComputePlan
+  resources: ResourceAmount[]
+  prices?: Array<{ id: string; price: number }>
+  maxJobDurationSec: number
+  isFree: boolean
+  request: ComputeRequest
+  limits: ConsoleConfig['limits']
+  payment?: RegisterJobInput['payment']
+  agreementId?: string
+}): RegisterJobInput {
+  const { env, plan, resources } = input
+  const spec: JobSpec = {
+    environment: {
+      id: env.id,
+      allowNetwork: plan.allowNetwork,
+      ...(env.nodeSelector ? { nodeSelector: env.nodeSelector } : {}),
+      ...(env.tolerations ? { tolerations: env.tolerations } : {}),
+    },
+    datasets: plan.datasets.map((d) => ({ did: d.record.did, ddo: d.record.ddo, files: d.record.files[d.service.id] ?? [] })),
+    algorithm: {
+      ...(plan.algorithm ? { did: plan.algorithm.record.did, ddo: plan.algorithm.record.ddo } : {}),
+      container: plan.container,
+      source: plan.algorithmSource,
+    },
+    ...(plan.algoCustomData ? { algoCustomData: plan.algoCustomData } : {}),
+    resources: { cpu: amountOf(resources, 'cpu'), ramGb: amountOf(resources, 'ram'), diskGb: amountOf(resources, 'disk'), ...(amountOf(resources, 'gpu') > 0 ? { gpu: amountOf(resources, 'gpu') } : {}) },
+    maxJobDurationSec: input.maxJobDurationSec,
+    limits: { inputFileBytesMax: input.limits.inputFileBytesMax, outputBytesMax: input.limits.outputBytesMax },
+  }
+  const queueMaxWaitTimeSec = input.request.queueMaxWaitTime === undefined ? undefined : Math.max(0, Math.floor(Number(input.request.queueMaxWaitTime)) || 0)
+  return {
+    ...(input.jobId ? { jobId: input.jobId } : {}),
+    owner: input.owner,
+    environmentId: env.id,
+    datasets: plan.datasets.map((d) => ({ did: d.record.did, serviceId: d.service.id, ...(d.transferTxId ? { transferTxId: d.transferTxId } : {}) })),
+    algorithm: plan.algorithm
+      ? { did: plan.algorithm.record.did, serviceId: plan.algorithm.service.id, ...(plan.algorithm.transferTxId ? { transferTxId: plan.algorithm.transferTxId } : {}), isRawCode: false }
+      : { isRawCode: true },
+    spec,
+    maxJobDurationSec: input.maxJobDurationSec,
+    ...(queueMaxWaitTimeSec !== undefined ? { queueMaxWaitTimeSec } : {}),
+    resources: resources.map((r) => ({ ...r, ...(input.prices ? { price: input.prices.find((p) => p.id === r.id)?.price ?? 0 } : {}) })),
+    isFree: input.isFree,
+    additionalViewers: input.request.additionalViewers ?? [],
+    metadata: input.request.metadata ?? {},
+    ...(input.payment ? { payment: input.payment } : {}),
+    ...(input.agreementId ? { agreementId: input.agreementId } : {}),
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * Who is calling: every signed Provider command goes through `authenticate` (spec §3). Either a
+ * bare `Authorization: <jwt>` from generateAuthToken, or `consumerAddress` + `nonce` + `signature`
+ * over `consumerAddress + nonce + command`. The nonce is stored only after the signature verified,
+ * in one statement that refuses anything not strictly greater (a replay racing the genuine request
+ * cannot both pass).
+ */
+import { isAddress } from 'ethers'
+import type { Clock } from '../clock'
+import type { NoncesRepo } from '../store/nonces-repo'
+import type { AuthTokens } from './auth-tokens'
+import { providerError } from './errors'
+import { verifyRequestSignature } from './request-signature'
+
+export interface SignedFields {
+  consumerAddress?: unknown
+  nonce?: unknown
+  signature?: unknown
+}
+
+const NONCE_PATTERN = /^\d{1,78}$/
+
+export function requireAddress(value: unknown, field = 'consumerAddress'): string {
+  if (typeof value !== 'string' || !isAddress(value)) {
+    throw providerError('ADDRESS_INVALID', `Parameter : "${field}" is not a valid web3 address`)
+  }
+  return value
+}
+
+export class RequestAuth {
+  constructor(private readonly options: { nonces: NoncesRepo; tokens: AuthTokens; clock: Clock }) {}
+
+  /** The stored nonce as ocean.js reads it (0 for an address never seen). */
+  currentNonce(address: string): string {
+    return (this.options.nonces.get(address) ?? 0n).toString()
+  }
+
+  /**
+   * Authenticates one command and returns the caller's address as sent. `authorization` is the raw
+   * header: ocean.js sends the JWT without "Bearer " (spec §3.3); we accept both. The literal
+   * "undefined" ocean.js puts on some calls (spec §2) counts as absent.
+   */
+  async authenticate(command: string, fields: SignedFields, authorization?: string): Promise<string> {
+    const token = bearer(authorization)
+    if (token !== undefined && (fields.signature === undefined || fields.signature === '')) {
+      const { address } = await this.options.tokens.verify(token)
+      if (fields.consumerAddress !== undefined && fields.consumerAddress !== '') {
+        const claimed = requireAddress(fields.consumerAddress)
+        if (claimed.toLowerCase() !== address.toLowerCase()) throw providerError('AUTH_TOKEN_INVALID', 'The auth token belongs to another address')
+        return claimed
+      }
+      return address
+    }
+    return this.authenticateAny([command], fields)
+  }
+
+  /** Like `authenticate`, trying each accepted command text (for ocean.js' command-less invalidate). */
+  async authenticateAny(commands: string[], fields: SignedFields): Promise<string> {
+    const consumerAddress = requireAddress(fields.consumerAddress)
+    const nonce = typeof fields.nonce === 'number' ? String(fields.nonce) : fields.nonce
+    if (typeof nonce !== 'string' || !NONCE_PATTERN.test(nonce)) throw providerError('NONCE_NOT_INCREASING', `nonce: ${String(nonce)} is not a valid nonce`)
+    if (typeof fields.signature !== 'string' || fields.signature === '') throw providerError('SIGNATURE_INVALID', 'consumer address and nonce signature mismatch')
+    const signature = fields.signature
+    const ok = commands.some((command) => verifyRequestSignature({ consumerAddress, nonce, command, signature }).ok)
+    if (!ok) throw providerError('SIGNATURE_INVALID', 'consumer address and nonce signature mismatch')
+    if (!this.options.nonces.acceptIfGreater(consumerAddress, BigInt(nonce), this.options.clock.nowMs())) {
+      throw providerError('NONCE_NOT_INCREASING', `nonce: ${nonce} is not a valid nonce`)
+    }
+    return consumerAddress
+  }
+}
+
+function bearer(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined
+  const value = header.replace(/^Bearer\s+/i, '').trim()
+  return value === '' || value === 'undefined' || value === 'null' ? undefined : value
+}

@@ -1,0 +1,223 @@
+/**
+ * The compute routes of Ocean's wire contract (spec §4, §6, §7, §13): initializeCompute, paid and
+ * free start, status, stop, result and live logs. Jobs are the Operator-Service's; this file checks
+ * who may do what, plans the job from the registry and answers in the §7 shape (`toWireJob`).
+ */
+import { randomUUID } from 'node:crypto'
+import { createReadStream } from 'node:fs'
+import { Readable } from 'node:stream'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { ComputeEnvironmentConfig } from '../../config/schema'
+import type { JobRecord } from '../../operator-service/job-record'
+import { rangeStart } from '../../operator-service/results'
+import { parseComputeRequest, planCompute, toRegisterJobInput, type ComputeRequest } from '../compute-plan'
+import { clampDuration, costWei, fillResources, pricesFor } from '../environment-view'
+import { providerError } from '../errors'
+import { requireAddress } from '../request-auth'
+import type { ProviderDeps } from '../server'
+import { toWireJob } from '../wire-job'
+
+/** spec §6: minLockSeconds = maxJobDuration + queueMaxWaitTime + claimDurationTimeout. */
+export const CLAIM_TIMEOUT_SEC = 3600
+const TERMINAL = new Set([70])
+
+function query(request: FastifyRequest): Record<string, string | undefined> {
+  return request.query as Record<string, string | undefined>
+}
+
+function canRead(job: JobRecord, address: string): boolean {
+  const a = address.toLowerCase()
+  return job.owner.toLowerCase() === a || job.additionalViewers.some((v) => v.toLowerCase() === a)
+}
+
+function assertAccess(env: ComputeEnvironmentConfig, consumer: string, free: boolean): void {
+  const lists = [env.accessAddresses, ...(free && env.free ? [env.free.accessAddresses] : [])]
+  for (const list of lists) {
+    if (list.length > 0 && !list.some((a) => a.toLowerCase() === consumer.toLowerCase())) {
+      throw providerError('ENVIRONMENT_ACCESS_DENIED', `Access denied: ${consumer} may not use environment ${env.id}`)
+    }
+  }
+}
+
+export function registerComputeRoutes(app: FastifyInstance, deps: ProviderDeps, guards: { rateLimit(request: FastifyRequest): void }): void {
+  const environment = (id: string) => {
+    const env = deps.environments.getEnvironment(id)
+    if (!env) throw providerError('ENVIRONMENT_UNKNOWN', `Invalid C2D Environment ${id}`)
+    return env
+  }
+  const nodeAddress = () => {
+    const identity = deps.node()
+    if (!identity) throw providerError('PROVIDER_KEY_UNAVAILABLE', 'The provider key is locked: unlock the publisher wallet in the console')
+    return identity.address
+  }
+  const paid = () => {
+    if (!deps.paid) throw providerError('CHAIN_UNAVAILABLE', 'Paid compute is not available: no chain is connected to this console')
+    return deps.paid
+  }
+  /** The paid tier of `env` for the request's payment: prices, resources and duration. */
+  const paidTerms = (request: ComputeRequest, env: ComputeEnvironmentConfig) => {
+    const payment = request.payment
+    const chainId = payment?.chainId ?? request.chainId
+    if (!payment || chainId === undefined) throw providerError('PAYMENT_INVALID', 'payment {chainId, token} is required for paid compute')
+    const prices = pricesFor(env, chainId, payment.token)
+    if (!prices) throw providerError('PAYMENT_INVALID', `Environment ${env.id} takes no payment in token ${payment.token} on chain ${chainId}`)
+    const resources = fillResources(env, payment.resources ?? request.resources, { free: false })
+    const maxJobDurationSec = clampDuration(env, request.maxJobDuration ?? payment.maxJobDuration, { free: false })
+    const amountWei = costWei(env, prices, resources, maxJobDurationSec)
+    const queueSec = Math.max(0, Math.floor(Number(request.queueMaxWaitTime ?? env.queueMaxWaitTimeSec)) || 0)
+    return { chainId, token: payment.token, prices, resources, maxJobDurationSec, amountWei, lockSeconds: maxJobDurationSec + queueSec + CLAIM_TIMEOUT_SEC }
+  }
+
+  app.post('/api/services/initializeCompute', async (request) => {
+    const body = parseComputeRequest(request.body)
+    const consumer = requireAddress((request.body as Record<string, unknown>).consumerAddress)
+    const env = environment(body.environment)
+    assertAccess(env, consumer, false)
+    const terms = paidTerms(body, env)
+    const plan = await planCompute(body, env, deps.assets, deps.planOptions)
+    const chain = paid()
+    const describe = async (asset: (typeof plan.datasets)[number]) => ({
+      did: asset.record.did,
+      serviceId: asset.service.id,
+      datatoken: asset.service.datatokenAddress,
+      chainId: asset.record.chainId,
+      consumerAddress: nodeAddress(),
+      ...(await chain.assetTerms(asset, consumer)),
+    })
+    return {
+      algorithm: plan.algorithm ? await describe(plan.algorithm) : {},
+      datasets: await Promise.all(plan.datasets.map(describe)),
+      payment: chain.paymentTerms({ token: terms.token, amountWei: terms.amountWei, minLockSeconds: terms.lockSeconds }),
+    }
+  })
+
+  app.post('/api/services/compute', async (request) => {
+    guards.rateLimit(request)
+    const raw = (request.body ?? {}) as Record<string, unknown>
+    const owner = await deps.auth.authenticate('startCompute', raw, request.headers.authorization)
+    const body = parseComputeRequest(request.body)
+    const env = environment(body.environment)
+    assertAccess(env, owner, false)
+    const terms = paidTerms(body, env)
+    const plan = await planCompute(body, env, deps.assets, deps.planOptions)
+    const chain = paid()
+    const assets = [...(plan.algorithm ? [plan.algorithm] : []), ...plan.datasets]
+    for (const asset of assets) if (!asset.transferTxId) throw providerError('ORDER_INVALID', `Missing transferTxId for DDO ${asset.record.did}`, { details: { reason: 'missing' } })
+    await chain.assertOrders(assets, owner)
+    await chain.assertFunds({ payer: owner, token: terms.token, amountWei: terms.amountWei, lockSeconds: terms.lockSeconds })
+    // The job id is fixed before the lock: the escrow lock id is derived from it (spec §13).
+    const jobId = randomUUID().replaceAll('-', '')
+    const { lockTx, escrowJobId } = await chain.lock({ jobId, token: terms.token, payer: owner, amountWei: terms.amountWei, expirySec: terms.lockSeconds })
+    let job: JobRecord
+    try {
+      job = deps.operatorService.registerJob(
+        toRegisterJobInput({
+          jobId,
+          owner,
+          env,
+          plan,
+          resources: terms.resources,
+          prices: terms.prices,
+          maxJobDurationSec: terms.maxJobDurationSec,
+          isFree: false,
+          request: body,
+          limits: deps.config.limits,
+          payment: { chainId: terms.chainId, token: terms.token, costWei: terms.amountWei.toString(), lockTx, escrowJobId },
+          agreementId: lockTx,
+        }),
+      )
+    } catch (error) {
+      await chain.release({ jobId, token: terms.token, payer: owner }).catch((releaseError: unknown) => deps.logger.error('escrow release failed after a refused job', { jobId, error: String(releaseError) }))
+      throw error
+    }
+    return [toWireJob(job)]
+  })
+
+  app.post('/api/services/freeCompute', async (request) => {
+    guards.rateLimit(request)
+    const raw = (request.body ?? {}) as Record<string, unknown>
+    const owner = await deps.auth.authenticate('freeStartCompute', raw, request.headers.authorization)
+    const body = parseComputeRequest(request.body)
+    const env = environment(body.environment)
+    if (!env.free) throw providerError('PAYMENT_INVALID', `Environment ${env.id} has no free tier: use initializeCompute and computeStart`)
+    assertAccess(env, owner, true)
+    const resources = fillResources(env, body.resources, { free: true })
+    const maxJobDurationSec = clampDuration(env, body.maxJobDuration, { free: true })
+    const plan = await planCompute(body, env, deps.assets, deps.planOptions)
+    // Counted right before registering (no await in between), so two racing starts cannot both pass.
+    const active = deps.operatorService.listJobs({ owner, environmentId: env.id }).filter((j) => j.isFree && !TERMINAL.has(j.status)).length
+    if (active >= env.free.maxJobsPerConsumer) {
+      throw providerError('FREE_LIMIT_REACHED', `Free compute limit reached: ${owner} already has ${active} free job(s) in ${env.id} (max ${env.free.maxJobsPerConsumer})`)
+    }
+    const job = deps.operatorService.registerJob(toRegisterJobInput({ owner, env, plan, resources, maxJobDurationSec, isFree: true, request: body, limits: deps.config.limits }))
+    return [toWireJob(job)]
+  })
+
+  // spec §7/§13: unsigned, so it only ever lists the asking address's jobs (or jobs it may view).
+  app.get('/api/services/compute', async (request) => {
+    const q = query(request)
+    if (!q.consumerAddress && !q.jobId && !q.agreementId) throw providerError('REQUEST_INVALID', 'Missing one of ["jobId","consumerAddress","agreementId"]')
+    let address: string | undefined = q.consumerAddress ? requireAddress(q.consumerAddress) : undefined
+    if (!address && request.headers.authorization && request.headers.authorization !== 'undefined') address = (await deps.tokens.verify(request.headers.authorization.replace(/^Bearer\s+/i, ''))).address
+    if (!address) throw providerError('REQUEST_INVALID', 'consumerAddress is required: a job is only shown to its owner and viewers')
+    // spec §7: ocean.js' own test passes a DID as agreementId; only 0x-hex ids filter.
+    const agreementId = q.agreementId && /^0x[0-9a-fA-F]+$/.test(q.agreementId) ? q.agreementId : undefined
+    if (q.jobId) {
+      const job = deps.operatorService.getJob(q.jobId)
+      return job && canRead(job, address) && (!agreementId || job.agreementId.toLowerCase() === agreementId.toLowerCase()) ? [toWireJob(job)] : []
+    }
+    return deps.operatorService.listJobs({ owner: address, ...(agreementId ? { agreementId } : {}) }).map(toWireJob)
+  })
+
+  app.put('/api/services/compute', async (request) => {
+    guards.rateLimit(request)
+    const q = query(request)
+    const owner = await deps.auth.authenticate('stopCompute', q, request.headers.authorization)
+    if (!q.jobId) throw providerError('REQUEST_INVALID', 'jobId is required')
+    const job = deps.operatorService.getJob(q.jobId)
+    // Someone else's job answers exactly like an unknown one: existence does not leak.
+    if (!job || job.owner.toLowerCase() !== owner.toLowerCase()) throw providerError('JOB_NOT_FOUND', `Job ${q.jobId} not found`)
+    return [toWireJob(await deps.operatorService.stopJob(job.jobId))]
+  })
+
+  const readableJob = async (request: FastifyRequest, command: string) => {
+    const q = query(request)
+    const address = await deps.auth.authenticate(command, q, request.headers.authorization)
+    if (!q.jobId) throw providerError('REQUEST_INVALID', 'jobId is required')
+    const job = deps.operatorService.getJob(q.jobId)
+    if (!job || !canRead(job, address)) throw providerError('JOB_NOT_FOUND', `Job ${q.jobId} not found`)
+    return { job, q }
+  }
+
+  app.get('/api/services/computeResult', async (request, reply: FastifyReply) => {
+    guards.rateLimit(request)
+    const { job, q } = await readableJob(request, 'getComputeResult')
+    if (q.index === undefined || !/^\d{1,6}$/.test(q.index)) throw providerError('FILE_NAME_INVALID', 'index must be the non-negative integer of a result (results[].index)')
+    const file = deps.operatorService.openResult(job.jobId, Number(q.index))
+    let start: number | undefined
+    try {
+      start = rangeStart(request.headers.range, file.sizeBytes)
+    } catch (error) {
+      reply.header('content-range', `bytes */${file.sizeBytes}`)
+      throw error
+    }
+    if (start !== undefined) reply.code(206).header('content-range', `bytes ${start}-${file.sizeBytes - 1}/${file.sizeBytes}`)
+    return reply
+      .header('content-type', file.contentType)
+      .header('content-length', String(file.sizeBytes - (start ?? 0)))
+      .header('accept-ranges', 'bytes')
+      .header('content-disposition', `attachment; filename="${file.filename}"`)
+      .send(createReadStream(file.path, { start: start ?? 0 }))
+  })
+
+  app.get('/api/services/computeStreamableLogs', async (request, reply: FastifyReply) => {
+    guards.rateLimit(request)
+    const { job } = await readableJob(request, 'getComputeStreamableLogs')
+    if (!deps.operatorService.isAlgorithmRunning(job.jobId)) throw providerError('LOGS_NOT_STREAMING', 'Job not found or not running')
+    const controller = new AbortController()
+    request.raw.on('close', () => controller.abort())
+    const stream = Readable.from(deps.operatorService.followAlgorithmLog(job.jobId, controller.signal))
+    return reply.header('content-type', 'text/plain; charset=utf-8').header('cache-control', 'no-store').send(stream)
+  })
+
+}

@@ -1,0 +1,181 @@
+/**
+ * The Provider endpoint: Ocean's wire contract (shared/spec/provider-api.md) over HTTP, for
+ * unmodified ocean.js 8.x. This file owns the HTTP concerns every route shares — JSON parsing with
+ * a body limit, CORS for browser dApps, the per-IP limit on signed commands, and the one error
+ * renderer (a JSON *string* body plus `x-c2d-error-code`, spec §13: ocean.js turns plain text into
+ * a parse error) — and mounts the routes. Jobs live in the Operator-Service; this layer keeps no job
+ * state of its own.
+ *
+ * Provider layer: operator-service, publishing (read), chain, store, config, logging. Never
+ * operator-engine or console-api.
+ */
+import cors from '@fastify/cors'
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
+import { randomUUID } from 'node:crypto'
+import { isC2dError } from '../c2d-error'
+import type { Clock } from '../clock'
+import type { ComputeEnvironmentConfig, ConsoleConfig } from '../config/schema'
+import type { Logger } from '../logging'
+import type { OperatorService } from '../operator-service/job-record'
+import type { BaseWallet } from 'ethers'
+import type { AuthTokens } from './auth-tokens'
+import type { AssetLookup, PlanOptions } from './compute-plan'
+import { PROVIDER_ERRORS, providerError, type ProviderErrorCode } from './errors'
+import type { PaidCompute } from './paid-compute'
+import { RateLimiter } from './rate-limit'
+import type { RequestAuth } from './request-auth'
+import { registerAquariusRoutes, type AquariusRouteDeps } from './routes/aquarius'
+import { registerComputeRoutes } from './routes/compute'
+import { registerServiceRoutes } from './routes/services'
+
+/** The node (Provider) key: its address is the environments' `consumerAddress` and the escrow payee. */
+export interface NodeIdentity {
+  address: string
+  /** Compressed secp256k1 public key, "0x02…"/"0x03…" (spec §13 nodePublicKey). */
+  publicKey: string
+  signer: BaseWallet
+}
+
+export interface ProviderRequestEvent {
+  method: string
+  path: string
+  status: number
+  elapsedMs: number
+  atMs: number
+  errorCode?: string
+}
+
+export interface ProviderDeps {
+  config: Pick<ConsoleConfig, 'provider' | 'limits'>
+  logger: Logger
+  clock: Clock
+  operatorService: OperatorService
+  environments: { listEnvironments(): ComputeEnvironmentConfig[]; getEnvironment(id: string): ComputeEnvironmentConfig | undefined }
+  assets: AssetLookup & AquariusRouteDeps['registry']
+  auth: RequestAuth
+  tokens: AuthTokens
+  /** undefined while the publisher wallet (the node key) is locked. */
+  node(): NodeIdentity | undefined
+  chainIds: number[]
+  /** Orders, provider fees and escrow; undefined = paid compute is not offered in this run. */
+  paid?: PaidCompute
+  planOptions?: PlanOptions
+  onRequest?(event: ProviderRequestEvent): void
+}
+
+export type ProviderApp = FastifyInstance
+
+/** Renders any thrown value the Ocean way; the cause stays in the log, never in the body. */
+function sendError(reply: FastifyReply, request: FastifyRequest, error: unknown, logger: Logger): FastifyReply {
+  let code: string
+  let status: number
+  let message: string
+  if (isC2dError(error)) {
+    ;({ code, status, message } = error)
+  } else {
+    const fastifyError = error as Partial<FastifyError>
+    const mapped: ProviderErrorCode | undefined =
+      fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+        ? 'REQUEST_TOO_LARGE'
+        : fastifyError.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || fastifyError.code === 'FST_ERR_CTP_EMPTY_JSON_BODY'
+          ? 'REQUEST_INVALID'
+          : fastifyError.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (error instanceof SyntaxError && fastifyError.statusCode === 400)
+            ? 'REQUEST_MALFORMED_JSON'
+            : undefined
+    code = mapped ?? 'INTERNAL'
+    status = PROVIDER_ERRORS[mapped ?? 'INTERNAL'].status
+    message = mapped ? PROVIDER_ERRORS[mapped].message : `Internal error (request ${request.id})`
+  }
+  if (status >= 500) logger.error('provider request failed', { reqId: request.id, code, error: error instanceof Error ? (error.stack ?? error.message) : String(error) })
+  if (reply.sent) return reply
+  return reply.code(status).header('content-type', 'application/json; charset=utf-8').header('x-c2d-error-code', code).send(JSON.stringify(message))
+}
+
+/** Builds the Provider app (not listening): tests inject into it, `startProvider` listens. */
+export async function createProviderApp(deps: ProviderDeps): Promise<ProviderApp> {
+  const logger = deps.logger
+  const app = Fastify({
+    bodyLimit: deps.config.provider.bodyLimitBytes,
+    logger: false,
+    genReqId: () => randomUUID(),
+    // ocean.js builds URLs by joining paths; a doubled slash must still route.
+    routerOptions: { ignoreDuplicateSlashes: true, ignoreTrailingSlash: true },
+  })
+
+  // JSON: our parser, so malformed bodies get the catalogue's code and an empty body means "none"
+  // (ocean.js sends Content-Type: application/json on body-less PUTs).
+  app.removeAllContentTypeParsers()
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    const text = String(body)
+    if (text.trim() === '') return done(null, undefined)
+    try {
+      done(null, JSON.parse(text) as unknown)
+    } catch {
+      done(providerError('REQUEST_MALFORMED_JSON', 'Request body is not valid JSON'), undefined)
+    }
+  })
+  // encrypt sends application/octet-stream; anything else arrives as bytes and routes decide.
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body))
+
+  await app.register(cors, {
+    origin: deps.config.provider.corsOrigins.includes('*') ? '*' : deps.config.provider.corsOrigins,
+    methods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
+    allowedHeaders: ['Content-Type', 'Authorization', 'Range'],
+    exposedHeaders: ['x-c2d-error-code', 'Content-Range', 'Content-Length', 'Content-Disposition'],
+    maxAge: 600,
+  })
+
+  const limiter = new RateLimiter(deps.config.provider.rateLimitPerMinute, deps.clock)
+  /** Signed commands only (Ocean Node counts command handlers, spec §7); reads are not limited. */
+  const rateLimit = (request: FastifyRequest) => {
+    if (!limiter.take(request.ip)) throw providerError('RATE_LIMITED', `Rate limit exceeded: at most ${deps.config.provider.rateLimitPerMinute} signed requests per minute`)
+  }
+
+  app.addHook('onRequest', async (request) => {
+    ;(request as FastifyRequest & { startedAtMs?: number }).startedAtMs = deps.clock.nowMs()
+  })
+  app.addHook('onResponse', async (request, reply) => {
+    const startedAtMs = (request as FastifyRequest & { startedAtMs?: number }).startedAtMs ?? deps.clock.nowMs()
+    const nowMs = deps.clock.nowMs()
+    const errorCode = reply.getHeader('x-c2d-error-code')
+    const event: ProviderRequestEvent = {
+      method: request.method,
+      // Never the query string: it carries signatures.
+      path: request.url.split('?')[0] ?? '',
+      status: reply.statusCode,
+      elapsedMs: nowMs - startedAtMs,
+      atMs: nowMs,
+      ...(typeof errorCode === 'string' ? { errorCode } : {}),
+    }
+    if (reply.statusCode >= 500) logger.error('provider request', { reqId: request.id, ...event })
+    else logger.info('provider request', { reqId: request.id, ...event })
+    deps.onRequest?.(event)
+  })
+
+  app.setErrorHandler((error, request, reply) => sendError(reply, request, error, logger))
+  app.setNotFoundHandler((request, reply) => sendError(reply, request, providerError('ROUTE_NOT_FOUND', `No Provider route ${request.method} ${request.url.split('?')[0]}`), logger))
+
+  registerServiceRoutes(app, deps, { rateLimit })
+  registerComputeRoutes(app, deps, { rateLimit })
+  registerAquariusRoutes(app, { registry: deps.assets })
+  return app
+}
+
+export interface RunningProvider {
+  app: ProviderApp
+  /** http://host:port as bound (the port is the real one when 0 was asked). */
+  url: string
+  close(): Promise<void>
+}
+
+export async function startProvider(deps: ProviderDeps): Promise<RunningProvider> {
+  const app = await createProviderApp(deps)
+  const { host, port } = deps.config.provider
+  await app.listen({ host, port })
+  const address = app.server.address()
+  const boundPort = typeof address === 'object' && address ? address.port : port
+  const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host
+  const url = `http://${urlHost}:${boundPort}`
+  deps.logger.info('provider listening', { url })
+  return { app, url, close: () => app.close() }
+}
