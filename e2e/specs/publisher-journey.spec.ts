@@ -4,9 +4,9 @@
  * free job, the Jobs screen follows it live through each stage to finished, its log and result are
  * visible and downloadable, Stop works on a second job, a bad input in a form shows its error.
  *
- * Jobs reach the engine two ways: ocean.js through the Provider (the real consumer path; skipped
- * with its reason while serve has no Provider endpoint) and the Operator-Service API (the same
- * engine path from the Operator-Service down, so the Jobs screen is tested either way).
+ * Jobs reach the engine two ways: ocean.js through the Provider (the real consumer path) and the
+ * Operator-Service API (the same engine path from the Operator-Service down, with jobs the test
+ * shapes itself: long-running, failing).
  */
 import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
@@ -110,7 +110,7 @@ test('a bad input in a form shows its error and changes nothing', async ({ conso
 })
 
 test('a publisher publishes the sample dataset and an ocean.js consumer runs a free job on it', async ({ serve, consoleApp }) => {
-  test.skip(serve.providerUrl === null, `blocked: serve has no Provider endpoint in this build (it printed "Provider: ${serve.providerLine}"), so ocean.js has nothing to call`)
+  expect(serve.providerUrl, `serve printed "Provider: ${serve.providerLine}"`).not.toBeNull()
   const { createConsumer } = await import('../fixtures/consumer')
   await new SettingsPage(consoleApp).ensureWalletUnlocked('e2e wallet password')
   const assets = new AssetsPage(consoleApp)
