@@ -46,12 +46,12 @@ describe('free compute with ocean.js', () => {
     expect(output?.filename).toBe('outputs.tar')
     expect(log).toBeDefined()
 
-    const whole = await collect(await ProviderInstance.getComputeResult(url, consumer, started.jobId, log!.index))
+    const whole = await collect(await ProviderInstance.getComputeResult(url, consumer, started.jobId, log!.index!))
     expect(whole.length).toBe(log!.filesize)
-    const tail = await collect(await ProviderInstance.getComputeResult(url, consumer, started.jobId, log!.index, 5))
+    const tail = await collect(await ProviderInstance.getComputeResult(url, consumer, started.jobId, log!.index!, 5))
     expect(tail.equals(whole.subarray(5))).toBe(true)
 
-    const resultUrl = await ProviderInstance.getComputeResultUrl(url, consumer, started.jobId, output!.index)
+    const resultUrl = await ProviderInstance.getComputeResultUrl(url, consumer, started.jobId, output!.index!)
     const response = await fetch(resultUrl)
     expect(response.status).toBe(200)
     expect(response.headers.get('content-type')).toBe('application/octet-stream')
