@@ -81,7 +81,7 @@ describe('free compute with ocean.js', () => {
     await reader.cancel()
 
     const stopped = firstJob(await ProviderInstance.computeStop(started.jobId, url, consumer))
-    expect(stopped.stopRequested).toBe(true)
+    expect((stopped as unknown as { stopRequested: boolean }).stopRequested).toBe(true)
     const ended = await waitForStatus(url, consumer, started.jobId, (j) => j.status === 70)
     expect(ended.results.some((r) => r.type === 'algorithmLog')).toBe(true)
   }, 120_000)
