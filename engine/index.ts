@@ -20,6 +20,8 @@ import { Environments, defaultEnvironment } from './operator-service/environment
 import { createOperatorHttpApi, operatorApiToken } from './operator-service/http-api'
 import { SqliteOperatorService } from './operator-service/operator-service'
 import { AuthTokens, loadAuthTokenSecret } from './provider/auth-tokens'
+import { ChainPaidCompute } from './provider/chain-paid-compute'
+import { createEscrowSettlement } from './provider/escrow-settlement'
 import { RequestAuth } from './provider/request-auth'
 import { startProvider, type NodeIdentity, type ProviderRequestEvent } from './provider/server'
 import { AssetRegistry } from './publishing/asset-registry'
@@ -127,7 +129,7 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
       dataDir: config.dataDir,
       logger: logger.child({ component: 'operator-service' }),
       clock,
-      // WIRE(provider): settlement: new EscrowSettlement(...) (or operatorService.setSettlement later)
+      // Paid jobs' settlement is bound below, once the Provider's chain access exists.
     })
     await operatorService.start()
 
@@ -154,6 +156,17 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
       return signer ? { address: signer.address, publicKey: SigningKey.computePublicKey(signer.signingKey.publicKey, true), signer } : undefined
     }
     const tokens = new AuthTokens({ secret: loadAuthTokenSecret(config.dataDir), repo: new AuthTokensRepo(db), clock, ttlSec: config.provider.authTokenTtlSec })
+    // Paid compute needs the Escrow contract on this chain (Ocean's address file or the dev deployment).
+    const escrowAddress = chain?.contracts.Escrow
+    const paid =
+      chain && escrowAddress
+        ? new ChainPaidCompute({ chainId: chain.chainId, rpc: chain.rpc, escrowAddress, feeToken: chain.feeToken.feeToken, node, logger: logger.child({ component: 'escrow' }), clock })
+        : undefined
+    if (chain && paid) {
+      operatorService.setSettlement(createEscrowSettlement({ escrow: () => paid.escrow(), rpc: chain.rpc, environment: (id) => environments.getEnvironment(id), logger: logger.child({ component: 'escrow' }) }))
+    } else if (chain) {
+      logger.warn('paid compute is off: no Escrow contract is known on this chain', { chainId: chain.chainId })
+    }
     const provider = await startProvider({
       config,
       logger: logger.child({ component: 'provider' }),
@@ -165,7 +178,7 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
       tokens,
       node,
       chainIds: chain ? [chain.chainId] : [],
-      // WIRE(paid): paid: new ChainPaidCompute(...), and operatorService.setSettlement(...)
+      ...(paid ? { paid } : {}),
       onRequest: (event) => {
         for (const listener of providerRequests) listener(event)
       },

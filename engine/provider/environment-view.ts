@@ -121,9 +121,15 @@ export function pricesFor(env: ComputeEnvironmentConfig, chainId: number, token:
 
 const WEI_DECIMALS = 18
 
-/** Decimal number → fixed-point bigint with `decimals` places (no float drift for prices like 0.1). */
+/**
+ * Decimal number → fixed-point bigint with `decimals` places, from its shortest decimal text (so
+ * 0.1 is exactly 10^17 wei, not 0.1000000000000000055…); digits beyond `decimals` are dropped.
+ */
 function toFixed(value: number, decimals: number): bigint {
-  return parseUnits(value.toFixed(decimals > 20 ? 20 : decimals), decimals)
+  let text = String(value)
+  if (/e/i.test(text)) text = value.toFixed(Math.min(100, decimals + 2))
+  const [whole = '0', fraction = ''] = text.split('.')
+  return parseUnits(`${whole}.${fraction.slice(0, decimals) || '0'}`, decimals)
 }
 
 /**

@@ -1,0 +1,122 @@
+/**
+ * The node's side of Ocean's Escrow contract (C2D v2, spec §6 "Escrow"): check a payer's funds and
+ * authorization before locking (a clear 400 instead of a revert), lock at start, claim the actual
+ * cost when the job ends (the rest returns to the payer), release with a zero claim when nothing ran.
+ * Every call is keyed by the console's job id, so a repeat after a crash finds the first one's
+ * effect on chain instead of doing it twice.
+ *
+ * Chain layer: ethers and the contract ABIs only (the job settlement glue is in escrow-settlement.ts).
+ */
+import { createHash } from 'node:crypto'
+import { Contract, type Signer } from 'ethers'
+import type { Logger } from '../logging'
+import { loadAbi } from './contracts'
+
+export interface EscrowLockInfo {
+  jobId: bigint
+  payer: string
+  payee: string
+  amount: bigint
+  expiry: bigint
+  token: string
+}
+
+export type FundsCheck = { ok: true } | { ok: false; code: 'no-funds' | 'no-authorization' | 'lock-too-long' | 'over-authorized-amount' | 'too-many-locks'; message: string }
+
+interface AuthTuple {
+  payee: string
+  maxLockedAmount: bigint
+  currentLockedAmount: bigint
+  maxLockSeconds: bigint
+  maxLockCounts: bigint
+  currentLocks: bigint
+}
+
+export class EscrowClient {
+  private readonly contract: Contract
+
+  constructor(private readonly options: { signer: Signer; escrowAddress: string; logger: Logger }) {
+    this.contract = new Contract(options.escrowAddress, loadAbi('Escrow'), options.signer)
+  }
+
+  /** spec §6: Ocean Node's lock id, uint256(sha256(jobId)). */
+  static escrowJobId(jobId: string): bigint {
+    return BigInt(`0x${createHash('sha256').update(jobId).digest('hex')}`)
+  }
+
+  private async payee(): Promise<string> {
+    return this.options.signer.getAddress()
+  }
+
+  /** The same checks createLock makes, read first so the consumer gets words instead of a revert. */
+  async checkFunds(payer: string, token: string, amountWei: bigint, lockSeconds: number): Promise<FundsCheck> {
+    const payee = await this.payee()
+    const [available] = (await this.contract.getFunction('getUserFunds')(payer, token)) as [bigint, bigint]
+    if (available < amountWei) return { ok: false, code: 'no-funds', message: `User ${payer} does not have enough funds in escrow: ${available} available, ${amountWei} needed` }
+    const auths = (await this.contract.getFunction('getAuthorizations')(token, payer, payee)) as AuthTuple[]
+    const auth = auths.find((a) => a.payee.toLowerCase() === payee.toLowerCase())
+    if (!auth) return { ok: false, code: 'no-authorization', message: `No valid escrow auths found: ${payer} has not authorized ${payee} for this token` }
+    if (BigInt(lockSeconds) > auth.maxLockSeconds) return { ok: false, code: 'lock-too-long', message: `The escrow authorization allows locks of ${auth.maxLockSeconds} s; this job needs ${lockSeconds} s` }
+    if (auth.currentLockedAmount + amountWei > auth.maxLockedAmount) return { ok: false, code: 'over-authorized-amount', message: `The escrow authorization caps locked funds at ${auth.maxLockedAmount}; ${auth.currentLockedAmount} are locked, ${amountWei} more needed` }
+    if (auth.currentLocks >= auth.maxLockCounts) return { ok: false, code: 'too-many-locks', message: `The escrow authorization allows ${auth.maxLockCounts} concurrent locks` }
+    return { ok: true }
+  }
+
+  /** The lock of this job, if it is still on chain (`getLocks` may return others: filter again here). */
+  async findLock(jobId: string, token: string, payer: string): Promise<EscrowLockInfo | undefined> {
+    const payee = await this.payee()
+    const id = EscrowClient.escrowJobId(jobId)
+    // contracts 2.6.0: the returned lock struct has no payee field; the query is per payee already.
+    const locks = (await this.contract.getFunction('getLocks')(token, payer, payee)) as Array<Omit<EscrowLockInfo, 'payee'>>
+    const lock = locks.find((l) => l.jobId === id && l.payer.toLowerCase() === payer.toLowerCase() && l.token.toLowerCase() === token.toLowerCase())
+    return lock ? { jobId: lock.jobId, payer: lock.payer, payee, amount: lock.amount, expiry: lock.expiry, token: lock.token } : undefined
+  }
+
+  /** createLock; `expirySec` is a duration (the contract adds block.timestamp). */
+  async lock(jobId: string, token: string, payer: string, amountWei: bigint, expirySec: number): Promise<{ lockTx: string }> {
+    const tx = await this.contract.getFunction('createLock')(EscrowClient.escrowJobId(jobId), token, payer, amountWei, expirySec)
+    const receipt = await tx.wait()
+    this.options.logger.info('escrow lock created', { jobId, amountWei: amountWei.toString(), tx: receipt.hash })
+    return { lockTx: receipt.hash as string }
+  }
+
+  /**
+   * Claims `actualWei` (≤ the lock) and withdraws the node's balance; the rest returns to the payer.
+   * A zero claim releases the whole lock (the job never ran). Undefined when no lock is left
+   * (already claimed or cancelled: a repeat after a crash).
+   */
+  async claim(jobId: string, token: string, payer: string, actualWei: bigint, proof = '0x'): Promise<{ claimTx: string } | undefined> {
+    const lock = await this.findLock(jobId, token, payer)
+    if (!lock) return undefined
+    const amount = actualWei > lock.amount ? lock.amount : actualWei
+    // A zero claim has nothing to withdraw; claimLock alone releases the funds to the payer.
+    const method = amount > 0n ? 'claimLockAndWithdraw' : 'claimLock'
+    const tx = await this.contract.getFunction(method)(lock.jobId, token, payer, amount, proof)
+    const receipt = await tx.wait()
+    this.options.logger.info('escrow lock claimed', { jobId, amountWei: amount.toString(), tx: receipt.hash })
+    return { claimTx: receipt.hash as string }
+  }
+
+  /**
+   * The Claimed/Canceled tx of this job, searched from `fromBlock` (the lock's block): after a crash
+   * between a claim and recording it, the job still learns its tx hash.
+   */
+  async findSettlementTx(jobId: string, fromBlock: number): Promise<{ claimTx?: string; cancelTx?: string } | undefined> {
+    const id = EscrowClient.escrowJobId(jobId)
+    for (const [name, key] of [['Claimed', 'claimTx'], ['Canceled', 'cancelTx']] as const) {
+      const events = await this.contract.queryFilter(this.contract.getEvent(name), fromBlock)
+      const match = events.find((e) => 'args' in e && (e.args as unknown as { jobId: bigint }).jobId === id)
+      if (match) return { [key]: match.transactionHash }
+    }
+    return undefined
+  }
+
+  /** Releases an expired lock (anyone may; the node does it for its own jobs). Undefined when none is expired. */
+  async cancelExpired(jobId: string, token: string, payer: string): Promise<{ cancelTx: string } | undefined> {
+    const lock = await this.findLock(jobId, token, payer)
+    if (!lock) return undefined
+    const tx = await this.contract.getFunction('cancelExpiredLock')(lock.jobId, token, payer, lock.payee)
+    const receipt = await tx.wait()
+    return { cancelTx: receipt.hash as string }
+  }
+}

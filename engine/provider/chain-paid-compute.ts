@@ -1,0 +1,139 @@
+/**
+ * `PaidCompute` over the chain (spec §6): order validation and provider fees from
+ * engine/chain/orders.ts, the escrow lock from engine/chain/escrow.ts, always with the node key.
+ * Adds what only the Provider knows: which consumer is asking (an order paid by someone else is not
+ * theirs to use) and the wire shape of the answers.
+ */
+import type { JsonRpcProvider } from 'ethers'
+import type { Clock } from '../clock'
+import { EscrowClient } from '../chain/escrow'
+import { validateOrder, type OrderCheck } from '../chain/orders'
+import { encodeProviderData, signProviderFee, type ProviderFee } from '../chain/provider-fees'
+import type { Logger } from '../logging'
+import type { ResolvedAsset } from './compute-plan'
+import { providerError } from './errors'
+import type { PaidCompute, PaymentTerms } from './paid-compute'
+import type { NodeIdentity } from './server'
+
+export interface ChainPaidComputeOptions {
+  chainId: number
+  rpc: JsonRpcProvider
+  escrowAddress: string
+  /** The fee token of provider fees (OCEAN on this chain); fees are 0 under escrow. */
+  feeToken: string
+  node(): NodeIdentity | undefined
+  logger: Logger
+  clock: Clock
+}
+
+export class ChainPaidCompute implements PaidCompute {
+  readonly chainId: number
+
+  constructor(private readonly options: ChainPaidComputeOptions) {
+    this.chainId = options.chainId
+  }
+
+  private node(): NodeIdentity {
+    const node = this.options.node()
+    if (!node) throw providerError('PROVIDER_KEY_UNAVAILABLE', 'The provider key is locked: unlock the publisher wallet in the console')
+    return node
+  }
+
+  escrow(): EscrowClient {
+    return new EscrowClient({ signer: this.node().signer.connect(this.options.rpc), escrowAddress: this.options.escrowAddress, logger: this.options.logger })
+  }
+
+  private nowSec(): number {
+    return Math.floor(this.options.clock.nowMs() / 1000)
+  }
+
+  private async check(asset: ResolvedAsset, transferTxId: string): Promise<OrderCheck> {
+    return validateOrder(
+      this.options.rpc,
+      {
+        transferTxId,
+        consumerAddress: this.node().address,
+        datatoken: asset.service.datatokenAddress,
+        nftAddress: asset.record.nftAddress,
+        serviceIndex: asset.serviceIndex,
+        serviceTimeoutSec: asset.service.timeout,
+        providerAddress: this.node().address,
+        serviceId: asset.service.id,
+      },
+      this.nowSec(),
+    )
+  }
+
+  /**
+   * A fee of 0 (compute is paid through escrow). spec §6: `validUntil` is the service timeout in
+   * seconds counted from the order's block (0 = forever), not a timestamp.
+   */
+  private fee(asset: ResolvedAsset, validUntilSec = asset.service.timeout): Promise<ProviderFee> {
+    return signProviderFee(this.node().signer, {
+      providerFeeToken: this.options.feeToken,
+      providerFeeAmount: '0',
+      providerData: encodeProviderData(asset.service.datatokenAddress, asset.service.id),
+      validUntil: validUntilSec,
+    })
+  }
+
+  async assetTerms(asset: ResolvedAsset, requester: string): Promise<{ validOrder: string | false; providerFee?: ProviderFee }> {
+    if (!asset.transferTxId) return { validOrder: false, providerFee: await this.fee(asset) }
+    const check = await this.check(asset, asset.transferTxId)
+    if (!check.ok || !samePayer(check, requester)) return { validOrder: false, providerFee: await this.fee(asset) }
+    // spec §8 step 7: a still-valid fee means no new fee; otherwise the client calls reuseOrder.
+    return check.providerFeeValid ? { validOrder: asset.transferTxId } : { validOrder: asset.transferTxId, providerFee: await this.fee(asset) }
+  }
+
+  paymentTerms(input: { token: string; amountWei: bigint; minLockSeconds: number }): PaymentTerms {
+    return {
+      escrowAddress: this.options.escrowAddress,
+      payee: this.node().address,
+      chainId: this.chainId,
+      minLockSeconds: input.minLockSeconds,
+      token: input.token,
+      amount: input.amountWei.toString(),
+    }
+  }
+
+  async assertOrders(assets: ResolvedAsset[], requester: string): Promise<void> {
+    for (const asset of assets) {
+      const check = await this.check(asset, asset.transferTxId ?? '')
+      if (!check.ok) throw providerError('ORDER_INVALID', `TxId Service ${asset.transferTxId} is not valid for DDO ${asset.record.did}: ${check.message}`, { details: { reason: check.code, did: asset.record.did } })
+      if (!samePayer(check, requester)) {
+        throw providerError('ORDER_INVALID', `Order ${asset.transferTxId} was paid by another consumer`, { details: { reason: 'order-wrong-payer', did: asset.record.did } })
+      }
+      if (!check.providerFeeValid) {
+        throw providerError('ORDER_INVALID', `The provider fee of order ${asset.transferTxId} expired: call initializeCompute again and reuse the order`, { details: { reason: 'fee-expired', did: asset.record.did } })
+      }
+    }
+  }
+
+  async assertFunds(input: { payer: string; token: string; amountWei: bigint; lockSeconds: number }): Promise<void> {
+    const funds = await this.escrow().checkFunds(input.payer, input.token, input.amountWei, input.lockSeconds)
+    if (!funds.ok) throw providerError('ESCROW_INSUFFICIENT', funds.message, { details: { reason: funds.code } })
+  }
+
+  async lock(input: { jobId: string; token: string; payer: string; amountWei: bigint; expirySec: number }): Promise<{ lockTx: string; escrowJobId: string }> {
+    try {
+      const { lockTx } = await this.escrow().lock(input.jobId, input.token, input.payer, input.amountWei, input.expirySec)
+      return { lockTx, escrowJobId: EscrowClient.escrowJobId(input.jobId).toString() }
+    } catch (error) {
+      throw providerError('ESCROW_INSUFFICIENT', `Escrow lock failed: ${error instanceof Error ? error.message.slice(0, 200) : String(error)}`, { cause: error })
+    }
+  }
+
+  async release(input: { jobId: string; token: string; payer: string }): Promise<void> {
+    await this.escrow().claim(input.jobId, input.token, input.payer, 0n)
+  }
+
+
+  downloadFee(asset: ResolvedAsset, validUntilSec: number): Promise<ProviderFee> {
+    return this.fee(asset, validUntilSec)
+  }
+}
+
+/** The consumer presenting an order must be the one who paid it (spec §6 names the node as `consumer`). */
+function samePayer(check: Extract<OrderCheck, { ok: true }>, requester: string): boolean {
+  return check.payer.toLowerCase() === requester.toLowerCase()
+}

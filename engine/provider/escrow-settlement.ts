@@ -1,0 +1,45 @@
+/**
+ * Settles a paid job's escrow when it ends (the Operator-Service's `JobSettlement`, status 71 → 70):
+ * claim the actual cost if the algorithm ran — price per minute × minutes actually run, at least the
+ * environment's minimum, never more than the lock — otherwise release the whole lock. Idempotent:
+ * a repeat after a crash finds the lock gone and reports the tx that settled it.
+ */
+import type { Provider } from 'ethers'
+import type { EscrowClient } from '../chain/escrow'
+import type { ComputeEnvironmentConfig } from '../config/schema'
+import type { Logger } from '../logging'
+import type { JobRecord, JobSettlement } from '../operator-service/job-record'
+import { costWei } from './environment-view'
+
+/** The actual cost of a finished job; 0 when the algorithm never started. */
+export function actualCostWei(job: JobRecord, env: ComputeEnvironmentConfig | undefined): bigint {
+  if (job.algoStartMs === null || !env) return 0n
+  const ranSec = Math.max(0, ((job.algoStopMs ?? job.finishedAtMs ?? job.algoStartMs) - job.algoStartMs) / 1000)
+  const prices = job.resources.map((r) => ({ id: r.id, price: r.price ?? 0 }))
+  const cost = costWei(env, prices, job.resources, ranSec)
+  const locked = BigInt(job.payment?.costWei ?? '0')
+  return cost > locked ? locked : cost
+}
+
+export function createEscrowSettlement(deps: {
+  escrow: () => EscrowClient
+  rpc: Provider
+  environment(id: string): ComputeEnvironmentConfig | undefined
+  logger: Logger
+}): JobSettlement {
+  return {
+    async settle(job) {
+      const payment = job.payment
+      if (!payment) return {}
+      const escrow = deps.escrow()
+      const amount = actualCostWei(job, deps.environment(job.environmentId))
+      const done = await escrow.claim(job.jobId, payment.token, job.owner, amount)
+      if (done) return amount > 0n ? { claimTx: done.claimTx } : { cancelTx: done.claimTx }
+      // No lock left: settled before a crash (or expired and cancelled by someone). Find the tx.
+      const lockBlock = payment.lockTx ? (await deps.rpc.getTransactionReceipt(payment.lockTx))?.blockNumber : undefined
+      const found = await escrow.findSettlementTx(job.jobId, lockBlock ?? 0)
+      deps.logger.info('escrow already settled', { jobId: job.jobId, found: found ? Object.keys(found)[0] : 'none' })
+      return found ?? {}
+    },
+  }
+}
