@@ -4,7 +4,8 @@ import { expect, type Locator, type Page } from '@playwright/test'
 import type { ConsoleApp } from './console-app'
 
 const REPO_ROOT = resolve(import.meta.dirname, '..', '..')
-export const SAMPLE_DATASET = { name: 'Weather stations 2026 (sample)', file: resolve(REPO_ROOT, 'assets', 'sample-data', 'weather.csv') }
+// Not the dev chain's own sample name: the table must show the asset this test published.
+export const SAMPLE_DATASET = { name: 'Weather stations (published in the e2e)', file: resolve(REPO_ROOT, 'assets', 'sample-data', 'weather.csv') }
 
 export class AssetsPage {
   readonly form: Locator
@@ -32,18 +33,19 @@ export class AssetsPage {
   }
 
   /** Fills the form and presses "Validate and publish"; does not wait for the outcome. */
-  async submitDataset(draft: { name: string; file: string; allowRawAlgorithm?: boolean }): Promise<void> {
+  async submitDataset(draft: { name: string; file: string; allowRawAlgorithm?: boolean; trustedDids?: string[] }): Promise<void> {
     await this.startNewAsset()
     await this.form.getByRole('radio', { name: 'Dataset' }).check()
     await this.form.getByLabel('Name', { exact: true }).fill(draft.name)
     await this.form.getByLabel('File (URL or local path)').fill(draft.file)
     if (draft.allowRawAlgorithm) await this.form.getByLabel('Allow raw algorithm code').check()
+    if (draft.trustedDids) await this.form.getByLabel('Trusted algorithm DIDs').fill(draft.trustedDids.join('\n'))
     await this.form.getByRole('button', { name: 'Validate and publish' }).click()
   }
 
-  /** Publishes the sample dataset with a compute service and returns its DID from the table. */
-  async publishSample(): Promise<string> {
-    await this.submitDataset({ ...SAMPLE_DATASET, allowRawAlgorithm: true })
+  /** Publishes the sample dataset with a compute service trusting `trustedDids`; returns its DID from the table. */
+  async publishSample(trustedDids: string[] = []): Promise<string> {
+    await this.submitDataset({ ...SAMPLE_DATASET, allowRawAlgorithm: true, trustedDids })
     const row = this.table.getByRole('row').filter({ has: this.page.getByRole('rowheader', { name: SAMPLE_DATASET.name }) })
     await expect(row).toBeVisible({ timeout: 60_000 })
     const did = await row.getByRole('cell').filter({ hasText: /^did:op:/ }).innerText()

@@ -115,7 +115,10 @@ test('a publisher publishes the sample dataset and an ocean.js consumer runs a f
   await new SettingsPage(consoleApp).ensureWalletUnlocked('e2e wallet password')
   const assets = new AssetsPage(consoleApp)
   await assets.open()
-  const did = await assets.publishSample()
+  // Trust the dev chain's sample algorithm by DID; the console pins its checksums at publish time.
+  const devChain = JSON.parse(readFileSync(join(serve.dataDir, 'dev-chain.json'), 'utf8')) as { samples: { dataset: { did: string }; algorithm: { did: string } } }
+  const did = await assets.publishSample([devChain.samples.algorithm.did])
+  expect(did).not.toBe(devChain.samples.dataset.did)
   await consoleApp.screenshot('assets-published')
 
   const consumer = await createConsumer({ dataDir: serve.dataDir, providerUrl: serve.providerUrl! })

@@ -16,6 +16,7 @@ import type { Clock } from '../clock'
 import type { Logger } from '../logging'
 import { chainError } from '../chain/chain-errors'
 import { loadAbi, type OceanAddresses } from '../chain/contracts'
+import { trustedAlgorithmEntry } from './algorithm-checksums'
 import { ASSET_STATE, PENDING_PREFIX, type AssetRecord, type AssetRegistry, type PublishProgress } from './asset-registry'
 import { buildDdo, ddoHash, makeDid, validateDdo, type AssetDraft, type Ddo } from './ddo'
 import { encryptForNode } from './ddo-encryption'
@@ -82,13 +83,40 @@ export class Publisher {
       encryptedFiles: '0x00',
       createdIso: new Date(this.options.clock.nowMs()).toISOString(),
     })
-    const issues = validateDdo(ddo).filter((i) => i.path !== 'id')
+    // Trusted algorithms of this console without checksums get them pinned at publish time.
+    const pinnable = (path: string) => {
+      const m = /publisherTrustedAlgorithms\.(\d+)\.(filesChecksum|containerSectionChecksum)$/.exec(path)
+      const entry = m ? draft.service.publisherTrustedAlgorithms?.[Number(m[1])] : undefined
+      return entry !== undefined && !entry[m![2] as 'filesChecksum'] && this.options.registry.get(entry.did)?.kind === 'algorithm'
+    }
+    const issues = validateDdo(ddo).filter((i) => i.path !== 'id' && !pinnable(i.path))
     if (draft.service.files.length === 0) issues.push({ path: 'service.files', message: 'add at least one file' })
     return issues
   }
 
+  /**
+   * A publisher trusts algorithms by DID; the checksums that pin them (spec: filesChecksum,
+   * containerSectionChecksum) are computed here from this console's own copy of each algorithm,
+   * at publish time, so a later change to the algorithm is refused at compute time. Entries with
+   * checksums given are kept as they are; unknown DIDs without checksums fail validation.
+   */
+  private async pinTrustedAlgorithms(draft: AssetDraft): Promise<AssetDraft> {
+    const trusted = draft.service.publisherTrustedAlgorithms ?? []
+    if (!trusted.some((t) => !t.filesChecksum || !t.containerSectionChecksum)) return draft
+    const pinned = await Promise.all(
+      trusted.map(async (entry) => {
+        if (entry.filesChecksum && entry.containerSectionChecksum) return entry
+        const algorithm = this.options.registry.get(entry.did)
+        if (!algorithm || algorithm.kind !== 'algorithm') return entry
+        return trustedAlgorithmEntry({ ddo: algorithm.ddo, files: algorithm.files[algorithm.ddo.services[0]?.id ?? ''] ?? [] })
+      }),
+    )
+    return { ...draft, service: { ...draft.service, publisherTrustedAlgorithms: pinned } }
+  }
+
   /** Publishes a new asset; returns its registry record (live once this resolves). */
-  async publish(draft: AssetDraft, onEvent: OnPublishEvent = () => {}): Promise<AssetRecord> {
+  async publish(input: AssetDraft, onEvent: OnPublishEvent = () => {}): Promise<AssetRecord> {
+    const draft = await this.pinTrustedAlgorithms(input)
     const issues = this.validateDraft(draft)
     if (issues.length > 0) throw publishingError('ASSET_INVALID', `The asset is invalid: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}`, { details: issues })
     this.wallet() // locked wallet → clear error before anything is written
@@ -177,8 +205,9 @@ export class Publisher {
   }
 
   /** Replaces an asset's DDO (same DID, datatoken and state) with a new draft: setMetaData again. */
-  async edit(did: string, draft: AssetDraft, onEvent: OnPublishEvent = () => {}): Promise<AssetRecord> {
+  async edit(did: string, input: AssetDraft, onEvent: OnPublishEvent = () => {}): Promise<AssetRecord> {
     const current = this.requireAsset(did)
+    const draft = await this.pinTrustedAlgorithms(input)
     if (draft.kind !== current.kind) throw publishingError('ASSET_INVALID', `An ${current.kind} cannot become a ${draft.kind}`)
     const issues = this.validateDraft(draft)
     if (issues.length > 0) throw publishingError('ASSET_INVALID', `The asset is invalid: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}`, { details: issues })
