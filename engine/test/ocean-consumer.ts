@@ -5,8 +5,8 @@
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { ProviderInstance, type ComputeJob } from '@oceanprotocol/lib'
-import { JsonRpcProvider, Wallet } from 'ethers'
+import { Datatoken, EscrowContract, ProviderInstance, type ComputeAsset, type ComputeJob, type ProviderFees } from '@oceanprotocol/lib'
+import { JsonRpcProvider, NonceManager, Wallet, formatEther, type Signer } from 'ethers'
 import { consoleConfigSchema, type ConsoleConfigInput } from '../config/schema'
 import { startCore, type Core } from '../index'
 import { MemoryLogger } from '../logging'
@@ -25,6 +25,8 @@ export interface OceanTestbed {
   devChain: DevChainFile
   rpc: JsonRpcProvider
   consumer: Wallet
+  /** The consumer for transactions (spec §10: one key sending several txs quickly needs a NonceManager). */
+  payer: Signer
   logger: MemoryLogger
 }
 
@@ -42,7 +44,7 @@ export async function startOceanTestbed(prefix: string, overrides: Partial<Conso
   const devChain = JSON.parse(readFileSync(join(dataDir, 'dev-chain.json'), 'utf8')) as DevChainFile
   const rpc = new JsonRpcProvider(devChain.rpcUrl, devChain.chainId, { staticNetwork: true })
   const consumer = new Wallet(devChain.accounts.consumer.privateKey, rpc)
-  return { core, url: core.providerUrl, devChain, rpc, consumer, logger }
+  return { core, url: core.providerUrl, devChain, rpc, consumer, payer: new NonceManager(consumer), logger }
 }
 
 export function firstJob(jobs: ComputeJob | ComputeJob[]): ComputeJob {
@@ -66,4 +68,45 @@ export async function collect(stream: AsyncIterable<Uint8Array>): Promise<Buffer
   const chunks: Buffer[] = []
   for await (const chunk of stream) chunks.push(Buffer.from(chunk))
   return Buffer.concat(chunks)
+}
+
+/** The paid environment (one with fees) and the node address orders must name (spec §6). */
+export async function paidEnvironment(bed: OceanTestbed): Promise<{ envId: string; payee: string }> {
+  const env = (await ProviderInstance.getComputeEnvironments(bed.url)).find((e) => Object.keys(e.fees ?? {}).length > 0)
+  if (!env) throw new Error('no paid environment')
+  return { envId: env.id, payee: env.consumerAddress }
+}
+
+/** What ocean.js' own tests do (handleComputeOrder): a new order naming the node as consumer. */
+export async function startOrder(bed: OceanTestbed, datatoken: string, payee: string, fee: ProviderFees): Promise<string> {
+  const { chainId, contracts } = bed.devChain
+  const dt = new Datatoken(bed.payer, chainId, { chainId, oceanTokenAddress: contracts.Ocean, nftFactoryAddress: contracts.ERC721Factory, gasFeeMultiplier: 1 } as never)
+  const tx = (await dt.startOrder(datatoken, payee, 0, fee)) as unknown as { hash: string } | null
+  if (!tx) throw new Error(`startOrder on ${datatoken} failed (ocean.js logged why)`)
+  return tx.hash
+}
+
+/** ocean.js EscrowContract.verifyFundsForEscrowPayment: approve, deposit and authorize (spec §8 step 3). */
+export async function fundEscrow(bed: OceanTestbed, payee: string, payment: { escrowAddress: string; amount: number | string; minLockSeconds: number }): Promise<void> {
+  const escrow = new EscrowContract(payment.escrowAddress, bed.payer, bed.devChain.chainId)
+  // spec §6 quirk: ocean.js scales every argument by 1e18; the deposit is given in whole tokens.
+  const deposit = String(Math.ceil(Number(formatEther(BigInt(payment.amount))) * 3))
+  const result = await escrow.verifyFundsForEscrowPayment(bed.devChain.contracts.Ocean!, payee, deposit, String(payment.amount), String(payment.minLockSeconds), '10')
+  if (!result.isValid) throw new Error(`escrow funding failed: ${result.message}`)
+}
+
+/** initializeCompute → escrow → orders → computeStart, as a paying ocean.js consumer does; returns the job. */
+export async function runPaidStart(bed: OceanTestbed, input: { datasets: ComputeAsset[]; algorithm: ComputeAsset; resources?: Array<{ id: string; amount: number }>; maxJobDurationSec?: number }): Promise<ComputeJob> {
+  const { envId, payee } = await paidEnvironment(bed)
+  const { chainId, contracts } = bed.devChain
+  const resources = input.resources ?? [{ id: 'cpu', amount: 1 }]
+  const duration = input.maxJobDurationSec ?? 60
+  const init = await ProviderInstance.initializeCompute(input.datasets, input.algorithm, envId, contracts.Ocean!, duration, bed.url, bed.consumer.address, resources, chainId)
+  await fundEscrow(bed, payee, init.payment!)
+  const algoTx = await startOrder(bed, init.algorithm!.datatoken!, payee, init.algorithm!.providerFee!)
+  const datasetTxs: string[] = []
+  for (const d of init.datasets ?? []) datasetTxs.push(await startOrder(bed, d.datatoken!, payee, d.providerFee!))
+  return firstJob(
+    await ProviderInstance.computeStart(bed.url, bed.consumer, envId, input.datasets.map((d, i) => ({ ...d, transferTxId: datasetTxs[i] })), { ...input.algorithm, transferTxId: algoTx }, duration, contracts.Ocean!, resources, chainId),
+  )
 }

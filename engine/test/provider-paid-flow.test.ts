@@ -5,11 +5,11 @@
  * orders and locks escrow) → status until 70 → the node claimed the actual cost. Then order reuse
  * (initializeCompute returns validOrder and no new fee) and the order-bound refusals.
  */
-import { Datatoken, EscrowContract, ProviderInstance, type ComputeAsset, type ProviderFees } from '@oceanprotocol/lib'
-import { Contract, NonceManager, Wallet, formatEther, type Signer } from 'ethers'
+import { ProviderInstance, type ComputeAsset } from '@oceanprotocol/lib'
+import { Contract, Wallet } from 'ethers'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadAbi } from '../chain/contracts'
-import { firstJob, startOceanTestbed, waitForStatus, type OceanTestbed } from './ocean-consumer'
+import { firstJob, fundEscrow, paidEnvironment, startOceanTestbed, startOrder, waitForStatus, type OceanTestbed } from './ocean-consumer'
 
 let bed: OceanTestbed
 let assets: ComputeAsset[]
@@ -25,23 +25,12 @@ beforeAll(async () => {
   const { samples } = bed.devChain
   assets = [{ documentId: samples.dataset.did, serviceId: samples.dataset.serviceId }]
   algorithm = { documentId: samples.algorithm.did, serviceId: samples.algorithm.serviceId }
-  const env = (await ProviderInstance.getComputeEnvironments(bed.url)).find((e) => Object.keys(e.fees ?? {}).length > 0)!
-  envId = env.id
-  payee = env.consumerAddress
-  payer = new NonceManager(bed.consumer)
+  ;({ envId, payee } = await paidEnvironment(bed))
 }, 60_000)
 afterAll(async () => {
   await bed?.core.stop()
   bed?.rpc.destroy()
 })
-
-/** spec §10: one key sending several transactions quickly needs a NonceManager. */
-let payer: Signer
-
-function datatoken(signer: Signer): Datatoken {
-  const { chainId, contracts } = bed.devChain
-  return new Datatoken(signer, chainId, { chainId, oceanTokenAddress: contracts.Ocean, nftFactoryAddress: contracts.ERC721Factory, gasFeeMultiplier: 1 } as never)
-}
 
 async function initialize(signer: Wallet, withOrders?: { dataset: string; algorithm: string }) {
   const { chainId, contracts } = bed.devChain
@@ -58,20 +47,6 @@ async function initialize(signer: Wallet, withOrders?: { dataset: string; algori
   )
 }
 
-/** What ocean.js' own tests do (handleComputeOrder): a new order naming the node as consumer. */
-async function order(signer: Signer, token: string, fee: ProviderFees): Promise<string> {
-  const tx = (await datatoken(signer).startOrder(token, payee, 0, fee)) as unknown as { hash: string }
-  return tx.hash
-}
-
-async function fundEscrow(signer: Signer, payment: { escrowAddress: string; amount: number | string; minLockSeconds: number }) {
-  const escrow = new EscrowContract(payment.escrowAddress, signer, bed.devChain.chainId)
-  // spec §6 quirk: ocean.js scales every argument by 1e18; the deposit is given in whole tokens.
-  const deposit = String(Math.ceil(Number(formatEther(BigInt(payment.amount))) * 3))
-  const result = await escrow.verifyFundsForEscrowPayment(bed.devChain.contracts.Ocean!, payee, deposit, String(payment.amount), String(payment.minLockSeconds), '10')
-  expect(result.isValid, result.message).toBe(true)
-}
-
 describe('paid compute with ocean.js', () => {
   let orders: { dataset: string; algorithm: string }
 
@@ -82,10 +57,10 @@ describe('paid compute with ocean.js', () => {
     expect(BigInt(init.payment!.amount)).toBeGreaterThan(0n)
     expect(init.algorithm?.providerFee).toBeDefined()
     expect(init.datasets![0]?.validOrder).toBeFalsy()
-    await fundEscrow(payer, init.payment!)
+    await fundEscrow(bed, payee, init.payment!)
     orders = {
-      algorithm: await order(payer, init.algorithm!.datatoken!, init.algorithm!.providerFee!),
-      dataset: await order(payer, init.datasets![0]!.datatoken!, init.datasets![0]!.providerFee!),
+      algorithm: await startOrder(bed, init.algorithm!.datatoken!, payee, init.algorithm!.providerFee!),
+      dataset: await startOrder(bed, init.datasets![0]!.datatoken!, payee, init.datasets![0]!.providerFee!),
     }
     const started = firstJob(
       await ProviderInstance.computeStart(url, consumer, envId, assets.map((a) => ({ ...a, transferTxId: orders.dataset })), { ...algorithm, transferTxId: orders.algorithm }, MAX_JOB_DURATION_SEC, bed.devChain.contracts.Ocean!, RESOURCES, bed.devChain.chainId),
@@ -113,7 +88,7 @@ describe('paid compute with ocean.js', () => {
     expect(again.datasets![0]?.providerFee).toBeUndefined()
     expect(again.algorithm?.validOrder).toBe(orders.algorithm)
     // Each start locks escrow anew: the consumer tops it up as ocean.js' flow does before starting.
-    await fundEscrow(payer, again.payment!)
+    await fundEscrow(bed, payee, again.payment!)
     const started = firstJob(
       await ProviderInstance.computeStart(url, consumer, envId, assets.map((a) => ({ ...a, transferTxId: orders.dataset })), { ...algorithm, transferTxId: orders.algorithm }, MAX_JOB_DURATION_SEC, bed.devChain.contracts.Ocean!, RESOURCES, bed.devChain.chainId),
     )
@@ -143,7 +118,7 @@ describe('paid compute with ocean.js', () => {
   it('refuses a start without escrow funds with the reason, and registers nothing', async () => {
     const { url, consumer } = bed
     // Every earlier lock was claimed or is held; drain what is available so the next lock cannot be made.
-    const escrow = new Contract((await initialize(consumer)).payment!.escrowAddress, loadAbi('Escrow'), payer)
+    const escrow = new Contract((await initialize(consumer)).payment!.escrowAddress, loadAbi('Escrow'), bed.payer)
     const [available] = (await escrow.getFunction('getUserFunds')(consumer.address, bed.devChain.contracts.Ocean)) as [bigint]
     if (available > 0n) await (await escrow.getFunction('withdraw')([bed.devChain.contracts.Ocean], [available])).wait()
     const before = bed.core.operatorService.countJobs({})
