@@ -16,7 +16,7 @@ import { startConsole } from './console-api/start-console'
 import type { ConsoleConfig } from './config/schema'
 import { createLogger, type Logger } from './logging'
 import type { ComputeDriver } from './operator-engine/driver'
-import { Environments, defaultEnvironment } from './operator-service/environments'
+import { Environments, defaultEnvironments } from './operator-service/environments'
 import { createOperatorHttpApi, operatorApiToken } from './operator-service/http-api'
 import { SqliteOperatorService } from './operator-service/operator-service'
 import { AuthTokens, loadAuthTokenSecret } from './provider/auth-tokens'
@@ -116,7 +116,7 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
     const assets = chain?.registry ?? new AssetRegistry(db, clock)
 
     const environments = new Environments(db)
-    if (environments.seed(config.environments ?? [defaultEnvironment(feeToken)])) {
+    if (environments.seed(config.environments ?? defaultEnvironments(feeToken))) {
       logger.info('compute environments seeded', { count: environments.listEnvironments().length })
     }
 

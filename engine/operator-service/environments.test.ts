@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { openDatabase } from '../store/database'
-import { Environments, defaultEnvironment } from './environments'
+import { Environments, defaultEnvironment, defaultEnvironments } from './environments'
 
 describe('Environments', () => {
   it('seeds only on first start, with fees when a fee token is known', () => {
@@ -12,6 +12,14 @@ describe('Environments', () => {
     expect(env!.free).toBeDefined()
     expect(env!.fees['8996']![0]!.feeToken).toBe('0xocean')
     expect(defaultEnvironment(undefined).fees).toEqual({})
+  })
+
+  it('offers one free and one paid environment by default (paid only when the fee token is known)', () => {
+    const [free, paid, ...rest] = defaultEnvironments({ chainId: 8996, feeToken: '0xocean' })
+    expect(rest).toEqual([])
+    expect([free!.free !== undefined, Object.keys(free!.fees)]).toEqual([true, []])
+    expect([paid!.id, paid!.free, paid!.fees['8996']![0]!.feeToken]).toEqual(['local-sandbox-paid', undefined, '0xocean'])
+    expect(defaultEnvironments(undefined).map((e) => e.id)).toEqual(['local-sandbox'])
   })
 
   it('rejects an invalid environment listing the fields, and changes nothing', () => {

@@ -1,7 +1,7 @@
 /**
  * Compute environments offered to consumers, stored in the `environments` table. Seeded once on
- * first start from `config.environments` or the built-in default (a free tier plus paid fees).
- * Fees need the chain's fee token address, so callers pass it in (`defaultEnvironment`).
+ * first start from `config.environments` or the built-in defaults (one free, one paid environment).
+ * Fees need the chain's fee token address, so callers pass it in (`defaultEnvironments`).
  */
 import { C2dError } from '../c2d-error'
 import { computeEnvironmentSchema, type ComputeEnvironmentConfig } from '../config/schema'
@@ -32,6 +32,17 @@ export function defaultEnvironment(fees: { chainId: number; feeToken: string } |
       : {},
     free: {},
   })
+}
+
+/**
+ * What a fresh console offers (issue 3): one free environment and, when the chain's fee token is
+ * known, one paid environment (escrow, priced per minute). Both run on the configured driver.
+ */
+export function defaultEnvironments(fees: { chainId: number; feeToken: string } | undefined): ComputeEnvironmentConfig[] {
+  const free = computeEnvironmentSchema.parse({ ...defaultEnvironment(undefined), description: 'Local sandbox on this machine (free tier)' })
+  if (!fees) return [free]
+  const { free: _freeTier, ...paid } = defaultEnvironment(fees)
+  return [free, computeEnvironmentSchema.parse({ ...paid, id: 'local-sandbox-paid', description: 'Local sandbox on this machine (paid through escrow)' })]
 }
 
 export class Environments {
