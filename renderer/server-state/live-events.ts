@@ -6,6 +6,7 @@ import { useEffect } from 'react'
 import { useQueryClient, type QueryClient } from '@tanstack/react-query'
 import type { ConsoleClient, JobChangeEvent, JobFilterInput } from '../../engine/console-api/contract'
 import { applyJobEvent, applyJobEventToDetail, type JobDetail, type JobList } from './apply-job-event'
+import { applyProviderRequest } from './provider-requests'
 import { queryKeys } from './query-keys'
 
 export function applyJobEventToCache(queryClient: QueryClient, event: JobChangeEvent): void {
@@ -24,7 +25,9 @@ export function useLiveEvents(client: ConsoleClient): void {
       queryClient.setQueryData<{ text: string; isRunning: boolean }>(queryKeys.jobs.log(jobId), (log) => (log ? { ...log, text: log.text + chunk } : log)),
     )
     const offHealth = client.subscribe('onDidChangeClusterHealth', (health) => queryClient.setQueryData(queryKeys.health(), health))
+    const offRequest = client.subscribe('onProviderRequest', (request) => applyProviderRequest(queryClient, request))
     return () => {
+      offRequest()
       offJob()
       offLog()
       offHealth()

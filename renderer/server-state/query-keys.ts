@@ -17,4 +17,5 @@ export const queryKeys = {
   assets: (kind?: string) => ['assets', kind ?? 'all'] as const,
   settings: () => ['settings'] as const,
   wallet: () => ['wallet'] as const,
+  providerRequests: () => ['provider-requests'] as const,
 }

@@ -1,5 +1,6 @@
 // Overview: where consumers reach us, on which chain, whether the engine is healthy, and job counts.
 import { useOverview } from '../../server-state/overview'
+import { useProviderRequests } from '../../server-state/provider-requests'
 import { CopyButton } from '../../components/copy-button'
 import { ErrorMessage } from '../../components/error-message'
 import { StatusBadge } from '../../components/status-badge'
@@ -8,6 +9,7 @@ import { useUiStore } from '../../ui-state/ui-store'
 
 export function OverviewScreen() {
   const overview = useOverview()
+  const requests = useProviderRequests()
   const selectJob = useUiStore((s) => s.selectJob)
   if (overview.isPending) return <p role="status">Loading overview…</p>
   if (overview.isError) return <ErrorMessage title="Could not load the overview" error={overview.error} />
@@ -47,6 +49,35 @@ export function OverviewScreen() {
             </li>
           ))}
         </ul>
+      )}
+      <h3 id="provider-requests-title">Provider requests</h3>
+      {requests.data.length === 0 ? (
+        <p>No consumer requests since the console opened. ocean.js calls the Provider URL above; each call shows here as it happens.</p>
+      ) : (
+        <table aria-labelledby="provider-requests-title" className="requests">
+          <thead>
+            <tr>
+              <th scope="col">Time</th>
+              <th scope="col">Request</th>
+              <th scope="col">Status</th>
+              <th scope="col">Duration</th>
+            </tr>
+          </thead>
+          <tbody>
+            {requests.data.map((r, i) => (
+              <tr key={`${r.atMs}-${i}`}>
+                <td>{new Date(r.atMs).toLocaleTimeString()}</td>
+                <td>
+                  <code>
+                    {r.method} {r.path}
+                  </code>
+                </td>
+                <td>{r.errorCode ? `${r.status} ${r.errorCode}` : r.status}</td>
+                <td>{Math.round(r.elapsedMs)} ms</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
       )}
     </section>
   )
