@@ -4,21 +4,11 @@
  * the result files with the contract's types. Also records that collection finished, so a resume
  * after a crash can report the same results again without redoing anything.
  */
-import { lstat, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises'
+import { lstat, readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { create as createTar } from 'tar'
-import type { CollectedResult } from '../../driver'
 
-/** Result files in the order the consumer sees them (`index`). */
-export const RESULT_FILES = [
-  { filename: 'configuration.log', type: 'configurationLog' },
-  { filename: 'algorithm.log', type: 'algorithmLog' },
-  { filename: 'outputs.tar', type: 'output' },
-  { filename: 'publish.log', type: 'publishLog' },
-] as const satisfies ReadonlyArray<Pick<CollectedResult, 'filename' | 'type'>>
-
-/** Written last: its presence means results/ is complete. */
-export const COLLECTED_MARKER = '.collected.json'
+export { COLLECTED_MARKER, RESULT_FILES, listResults, readCollectedMarker, writeCollectedMarker } from '../../job-results'
 
 /** Bytes of regular files under `dir` (symlinks are not followed: they could point at the host). */
 export async function directorySizeBytes(dir: string): Promise<number> {
@@ -37,28 +27,4 @@ export async function packOutputs(dataDir: string, tarPath: string): Promise<num
   // Symlinks are stored as links, never followed: an algorithm cannot exfiltrate host files this way.
   await createTar({ file: tarPath, cwd: dataDir, portable: true, follow: false }, ['outputs'])
   return (await stat(tarPath)).size
-}
-
-/** The result files that exist in `resultsDir`, typed and sized. */
-export async function listResults(resultsDir: string): Promise<CollectedResult[]> {
-  const results: CollectedResult[] = []
-  for (const file of RESULT_FILES) {
-    const st = await stat(join(resultsDir, file.filename)).catch(() => undefined)
-    if (st?.isFile()) results.push({ filename: file.filename, filesizeBytes: st.size, type: file.type })
-  }
-  return results
-}
-
-export async function writeCollectedMarker(resultsDir: string, results: CollectedResult[]): Promise<void> {
-  const tmp = join(resultsDir, `${COLLECTED_MARKER}.tmp`)
-  await writeFile(tmp, JSON.stringify(results))
-  await rename(tmp, join(resultsDir, COLLECTED_MARKER))
-}
-
-export async function readCollectedMarker(resultsDir: string): Promise<CollectedResult[] | undefined> {
-  try {
-    return JSON.parse(await readFile(join(resultsDir, COLLECTED_MARKER), 'utf8')) as CollectedResult[]
-  } catch {
-    return undefined
-  }
 }

@@ -1,0 +1,571 @@
+/**
+ * The Kubernetes driver: runs each job as the labelled objects of manifests.ts in the kubeconfig-
+ * selected cluster and namespace, and reports what the pods do as driver observations.
+ *
+ * Watch-driven: one watch on this console's pods (label selector), re-listed after a 410 Gone or a
+ * dropped connection (with backoff), never a polling loop. Logs come through the pod log API (the
+ * algorithm's live), results through exec + tar — the cluster never connects to the console, so it
+ * may be remote and the console behind NAT. Every object name derives from the job id, so a repeated
+ * call after a crash finds what the first one made (409 AlreadyExists is success).
+ *
+ * Must not import operator-service, provider, store or the local driver.
+ */
+import { createWriteStream, readFileSync } from 'node:fs'
+import { appendFile, mkdir, rm, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { Writable } from 'node:stream'
+import { CoreV1Api, Exec, Log, NetworkingV1Api, Watch, type KubeConfig, type V1Pod } from '@kubernetes/client-node'
+import type { Clock } from '../../../clock'
+import type { Logger } from '../../../logging'
+import type { ComputeDriver, DriverHealth, JobSpec, Observation, ObservationSink } from '../../driver'
+import { listResults, readCollectedMarker, resultsDirOf, writeCollectedMarker } from '../../job-results'
+import { checkClusterHealth } from './health'
+import {
+  CONFIGURE_EXIT,
+  DEFAULT_MANIFEST_OPTIONS,
+  LABELS,
+  ManifestError,
+  buildJobObjects,
+  configureInputs,
+  jobKey,
+  objectNames,
+  selectorOf,
+  type JobObjects,
+  type ManifestOptions,
+  type Step,
+} from './manifests'
+import { stepState, type PodLike, type StepState } from './pod-observations'
+
+export interface KubernetesDriverOptions {
+  logger: Logger
+  clock: Clock
+  kubeConfig: KubeConfig
+  namespace: string
+  manifests?: Partial<Omit<ManifestOptions, 'namespace'>>
+  /** Keep a failed job's objects this long for debugging (`kubectl describe`), then delete them. */
+  failedJobRetentionSec?: number
+  /** Reads `local` file sources (they travel inside the job's Secret). */
+  readLocalFile?: (path: string) => Buffer
+  /** First retry delay of the watch after a dropped connection; doubles up to 30 s. */
+  watchRetryMs?: number
+}
+
+interface TrackedJob {
+  spec: JobSpec
+  report: ObservationSink
+  step: Step | 'done'
+  reported: Set<string>
+  /** Serialises this job's reactions to pod events. */
+  queue: Promise<void>
+  logFollow?: Promise<void>
+  logAbort?: AbortController
+  stopRequested: boolean
+  failed: boolean
+  cleaning: boolean
+  objects?: JobObjects
+}
+
+interface ApiError {
+  code?: number
+  body?: unknown
+}
+
+function statusCode(error: unknown): number | undefined {
+  const e = error as ApiError & { statusCode?: number; response?: { statusCode?: number } }
+  return e?.code ?? e?.statusCode ?? e?.response?.statusCode
+}
+
+const STEP_CONTAINER: Record<Step, string> = { configure: 'configure', algorithm: 'algorithm', publish: 'publish' }
+const WATCH_RETRY_MAX_MS = 30_000
+
+export class KubernetesDriver implements ComputeDriver {
+  readonly kind = 'kubernetes' as const
+  private readonly core: CoreV1Api
+  private readonly net: NetworkingV1Api
+  private readonly manifestOptions: ManifestOptions
+  private readonly jobs = new Map<string, TrackedJob>()
+  private watchAbort: AbortController | undefined
+  private watchStarting: Promise<void> | undefined
+  private resourceVersion: string | undefined
+  private watchRetryMs: number
+  private closed = false
+  private readonly timers = new Set<() => void>()
+
+  constructor(private readonly options: KubernetesDriverOptions) {
+    this.core = options.kubeConfig.makeApiClient(CoreV1Api)
+    this.net = options.kubeConfig.makeApiClient(NetworkingV1Api)
+    this.manifestOptions = {
+      ...DEFAULT_MANIFEST_OPTIONS,
+      ...options.manifests,
+      images: { ...DEFAULT_MANIFEST_OPTIONS.images, ...options.manifests?.images },
+      namespace: options.namespace,
+    }
+    this.watchRetryMs = options.watchRetryMs ?? 1000
+  }
+
+  private get ns(): string {
+    return this.options.namespace
+  }
+
+  health(): Promise<DriverHealth> {
+    return checkClusterHealth(this.options.kubeConfig, this.ns)
+  }
+
+  /** The objects the driver would create for `spec` (also what `npm run manifests` prints). */
+  objectsFor(spec: JobSpec): JobObjects {
+    const inputs = configureInputs(spec, this.manifestOptions, this.options.readLocalFile ?? ((p) => readFileSync(p)))
+    return buildJobObjects(spec, inputs, this.manifestOptions)
+  }
+
+  async start(spec: JobSpec, report: ObservationSink): Promise<void> {
+    const job = this.track(spec, report)
+    const collected = await readCollectedMarker(resultsDirOf(spec.jobDir))
+    if (collected) return this.emit(job, { kind: 'outputs-collected', results: collected })
+    await mkdir(resultsDirOf(spec.jobDir), { recursive: true })
+    this.emit(job, { kind: 'volumes-configuring' })
+    try {
+      job.objects = this.objectsFor(spec)
+    } catch (error) {
+      if (!(error instanceof ManifestError)) throw error
+      await appendFile(join(resultsDirOf(spec.jobDir), 'configuration.log'), `${this.now()} failed: ${error.message}\n`)
+      this.emit(job, error.stage === 'dataset' ? { kind: 'data-provisioning-failed', reason: error.message } : { kind: 'algorithm-provisioning-failed', reason: error.message })
+      job.failed = true
+      return this.finish(job, [])
+    }
+    await this.ensureWatch()
+    const { secret, pvc, networkPolicies, pods } = job.objects
+    await this.createIfAbsent(() => this.core.createNamespacedSecret({ namespace: this.ns, body: secret as never }))
+    await this.createIfAbsent(() => this.core.createNamespacedPersistentVolumeClaim({ namespace: this.ns, body: pvc as never }))
+    for (const policy of networkPolicies) await this.createIfAbsent(() => this.net.createNamespacedNetworkPolicy({ namespace: this.ns, body: policy as never }))
+    job.step = 'configure'
+    await this.createIfAbsent(() => this.core.createNamespacedPod({ namespace: this.ns, body: pods.configure as never }))
+    this.options.logger.info('kubernetes job created', { jobId: spec.jobId, namespace: this.ns })
+  }
+
+  async resume(spec: JobSpec, report: ObservationSink): Promise<void> {
+    const job = this.track(spec, report)
+    const collected = await readCollectedMarker(resultsDirOf(spec.jobDir))
+    if (collected) return this.emit(job, { kind: 'outputs-collected', results: collected })
+    await mkdir(resultsDirOf(spec.jobDir), { recursive: true })
+    job.objects = this.objectsFor(spec)
+    await this.ensureWatch()
+    const pods = (await this.core.listNamespacedPod({ namespace: this.ns, labelSelector: selectorOf(spec.jobId) })).items as PodLike[]
+    const byStep = new Map(pods.map((p) => [p.metadata?.labels?.[LABELS.step] as Step, p]))
+    const step = (['publish', 'algorithm', 'configure'] as const).find((s) => byStep.has(s))
+    if (!step) {
+      this.emit(job, { kind: 'lost', reason: 'after the console restarted, the cluster had none of this job\'s pods left' })
+      job.step = 'done'
+      return
+    }
+    job.step = step
+    this.options.logger.info('kubernetes job re-attached', { jobId: spec.jobId, step })
+    // Replay what the cluster shows now; later changes arrive through the watch.
+    this.enqueue(job, () => this.onPod(job, byStep.get(step)!, 'MODIFIED'))
+  }
+
+  async stop(jobId: string): Promise<void> {
+    const job = this.jobs.get(jobKey(jobId))
+    if (!job) return
+    job.stopRequested = true
+    if (job.step === 'configure' || job.step === 'algorithm') {
+      // The pod's containers end (SIGTERM, then SIGKILL after the grace period); the watch reports it.
+      await this.deleteIfPresent(() => this.core.deleteNamespacedPod({ name: objectNames(jobId).pod(job.step as Step), namespace: this.ns, gracePeriodSeconds: 2 }))
+    }
+  }
+
+  async cleanup(jobId: string): Promise<void> {
+    const job = this.jobs.get(jobKey(jobId))
+    const retentionSec = this.options.failedJobRetentionSec ?? 0
+    if (job?.failed && retentionSec > 0) {
+      const cancel = this.options.clock.setTimer(() => {
+        this.timers.delete(cancel)
+        void this.deleteJobObjects(jobId).catch((error: unknown) => this.options.logger.warn('kubernetes cleanup failed', { jobId, error: String(error) }))
+      }, retentionSec * 1000)
+      this.timers.add(cancel)
+      return
+    }
+    await this.deleteJobObjects(jobId)
+  }
+
+  async close(): Promise<void> {
+    this.closed = true
+    this.watchAbort?.abort()
+    for (const cancel of this.timers) cancel()
+    for (const job of this.jobs.values()) job.logAbort?.abort()
+    await Promise.all([...this.jobs.values()].map((j) => j.queue.catch(() => undefined)))
+  }
+
+  // ---- jobs ----
+
+  private track(spec: JobSpec, report: ObservationSink): TrackedJob {
+    const key = jobKey(spec.jobId)
+    const existing = this.jobs.get(key)
+    if (existing) {
+      existing.report = report
+      return existing
+    }
+    const job: TrackedJob = { spec, report, step: 'configure', reported: new Set(), queue: Promise.resolve(), stopRequested: false, failed: false, cleaning: false }
+    this.jobs.set(key, job)
+    return job
+  }
+
+  private emit(job: TrackedJob, observation: Observation): void {
+    if (this.closed) return
+    // Each kind once per job: watch replays after a re-list must not repeat a story.
+    if (job.reported.has(observation.kind)) return
+    job.reported.add(observation.kind)
+    job.report(job.spec.jobId, observation)
+  }
+
+  private enqueue(job: TrackedJob, work: () => Promise<void>): void {
+    job.queue = job.queue.then(work).catch((error: unknown) => {
+      this.options.logger.error('kubernetes job step failed', { jobId: job.spec.jobId, error: String(error) })
+      if (job.step !== 'done') {
+        job.failed = true
+        void this.finish(job, [`internal error: ${error instanceof Error ? error.message : String(error)}`], 'results')
+      }
+    })
+  }
+
+  private now(): string {
+    return new Date(this.options.clock.nowMs()).toISOString()
+  }
+
+  /** One pod event of one job: what its step's state means, and the next step. */
+  private async onPod(job: TrackedJob, pod: PodLike, type: string): Promise<void> {
+    const step = pod.metadata?.labels?.[LABELS.step] as Step | undefined
+    if (!step || step !== job.step || job.cleaning) return
+    if (type === 'DELETED') {
+      if (job.stopRequested && step !== 'publish') return this.afterStopped(job, step)
+      this.emit(job, { kind: 'lost', reason: `the ${step} pod was deleted outside the console` })
+      job.step = 'done'
+      return
+    }
+    const state = stepState(pod, STEP_CONTAINER[step])
+    if (step === 'configure') return this.onConfigure(job, state)
+    if (step === 'algorithm') return this.onAlgorithm(job, state)
+    return this.onPublish(job, state)
+  }
+
+  private async onConfigure(job: TrackedJob, state: StepState): Promise<void> {
+    switch (state.kind) {
+      case 'pending':
+        return
+      case 'running':
+        return this.emit(job, { kind: 'provisioning' })
+      case 'succeeded': {
+        this.emit(job, { kind: 'provisioning' })
+        await this.saveLog(job, 'configure', 'configuration.log')
+        if (job.stopRequested) return this.finish(job, ['stopped before the algorithm started'])
+        job.step = 'algorithm'
+        await this.createIfAbsent(() => this.core.createNamespacedPod({ namespace: this.ns, body: job.objects!.pods.algorithm as never }))
+        return
+      }
+      case 'failed': {
+        this.emit(job, { kind: 'provisioning' })
+        const log = await this.saveLog(job, 'configure', 'configuration.log')
+        const lastFailure = log.split('\n').reverse().find((l) => l.includes(' failed: '))?.split(' failed: ')[1]
+        const reason = lastFailure ?? `the configuration step failed (${state.reason})`
+        job.failed = true
+        this.emit(job, state.exitCode === CONFIGURE_EXIT.algorithm ? { kind: 'algorithm-provisioning-failed', reason } : { kind: 'data-provisioning-failed', reason })
+        return this.finish(job, [])
+      }
+      case 'deadline-exceeded':
+        job.failed = true
+        await this.saveLog(job, 'configure', 'configuration.log')
+        this.emit(job, { kind: 'data-provisioning-failed', reason: `the configuration step took longer than ${this.manifestOptions.configureDeadlineSec} s` })
+        return this.finish(job, [])
+      default:
+        return this.failBeforeAlgorithm(job, state)
+    }
+  }
+
+  private async onAlgorithm(job: TrackedJob, state: StepState): Promise<void> {
+    switch (state.kind) {
+      case 'pending':
+        return
+      case 'running':
+        this.emit(job, { kind: 'algorithm-started', atMs: state.startedAtMs })
+        this.followAlgorithmLog(job)
+        return
+      case 'succeeded':
+      case 'failed': {
+        if (state.startedAtMs !== null) this.emit(job, { kind: 'algorithm-started', atMs: state.startedAtMs })
+        this.followAlgorithmLog(job)
+        await job.logFollow
+        const atMs = state.finishedAtMs ?? this.options.clock.nowMs()
+        if (state.kind === 'succeeded') this.emit(job, { kind: 'container-exited', exitCode: 0, oomKilled: false, atMs })
+        else {
+          job.failed = !job.stopRequested
+          const reason = state.oomKilled
+            ? `the algorithm used more than the environment's ${job.spec.resources.ramGb} GB of memory and was stopped (OOM killed)`
+            : `the algorithm exited with code ${state.exitCode}${state.reason && state.reason !== 'Error' ? ` (${state.reason})` : ''}`
+          this.emit(job, { kind: 'container-exited', exitCode: state.exitCode, oomKilled: state.oomKilled, atMs, reason })
+        }
+        return this.startPublish(job)
+      }
+      case 'deadline-exceeded':
+        job.failed = true
+        this.followAlgorithmLog(job)
+        await job.logFollow
+        this.emit(job, { kind: 'deadline-exceeded', atMs: state.finishedAtMs ?? this.options.clock.nowMs() })
+        return this.startPublish(job)
+      default:
+        return this.failBeforeAlgorithm(job, state)
+    }
+  }
+
+  private async onPublish(job: TrackedJob, state: StepState): Promise<void> {
+    switch (state.kind) {
+      case 'pending':
+        return
+      case 'running': {
+        job.step = 'done'
+        const lines: string[] = []
+        let failure: string | undefined
+        try {
+          const sizeBytes = await this.copyOutputs(job)
+          lines.push(`outputs.tar: ${sizeBytes} bytes`)
+        } catch (error) {
+          if (error instanceof OutputLimitError) {
+            lines.push(error.message)
+            this.emit(job, { kind: 'disk-quota-exceeded', reason: error.message })
+          } else {
+            failure = `the outputs could not be copied from the cluster (${error instanceof Error ? error.message : String(error)})`
+            lines.push(failure)
+          }
+        }
+        return this.finish(job, lines, failure ? 'results' : undefined, failure)
+      }
+      default: {
+        // The publish pod itself failed (image, scheduling, lost): the logs are still here.
+        job.step = 'done'
+        const reason = `the publish step could not run (${'reason' in state ? state.reason : state.kind})`
+        return this.finish(job, [reason], 'results', reason)
+      }
+    }
+  }
+
+  /** Image, creation, volume failures or a lost pod, before the algorithm ran. */
+  private async failBeforeAlgorithm(job: TrackedJob, state: StepState): Promise<void> {
+    job.failed = true
+    const step = job.step
+    if (state.kind === 'image-pull-failed') this.emit(job, { kind: 'image-pull-failed', reason: `${step === 'configure' ? 'the configuration image' : 'the algorithm image'} cannot be pulled: ${state.reason}` })
+    else if (state.kind === 'create-failed') this.emit(job, { kind: 'container-create-failed', reason: state.reason })
+    else if (state.kind === 'volume-failed') this.emit(job, { kind: 'volume-failed', reason: state.reason })
+    else if (state.kind === 'lost') {
+      this.emit(job, { kind: 'lost', reason: state.reason })
+      job.step = 'done'
+      return
+    }
+    // A pod stuck in Pending holds nothing worth collecting: end the job with the logs it has.
+    if (step === 'configure' || step === 'algorithm') await this.deleteIfPresent(() => this.core.deleteNamespacedPod({ name: objectNames(job.spec.jobId).pod(step), namespace: this.ns }))
+    return this.finish(job, [])
+  }
+
+  private async afterStopped(job: TrackedJob, step: Step): Promise<void> {
+    if (step === 'configure') return this.finish(job, ['stopped during configuration'])
+    await job.logFollow
+    this.emit(job, { kind: 'container-exited', exitCode: 143, oomKilled: false, atMs: this.options.clock.nowMs(), reason: 'stopped by request' })
+    return this.startPublish(job)
+  }
+
+  private async startPublish(job: TrackedJob): Promise<void> {
+    this.emit(job, { kind: 'publishing' })
+    job.step = 'publish'
+    await this.createIfAbsent(() => this.core.createNamespacedPod({ namespace: this.ns, body: job.objects!.pods.publish as never }))
+  }
+
+  /** Writes publish.log and reports the job's results: collected, or `results-failed` with `reason`. */
+  private async finish(job: TrackedJob, lines: string[], failed?: 'results', reason?: string): Promise<void> {
+    job.step = 'done'
+    const results = resultsDirOf(job.spec.jobDir)
+    this.emit(job, { kind: 'publishing' })
+    await writeFile(join(results, 'publish.log'), [...lines, 'results collected'].map((l) => `${this.now()} ${l}\n`).join(''))
+    const collected = await listResults(results)
+    if (failed) return this.emit(job, { kind: 'results-failed', reason: reason ?? 'results could not be collected', results: collected })
+    await writeCollectedMarker(results, collected)
+    this.emit(job, { kind: 'outputs-collected', results: collected })
+  }
+
+  // ---- logs and results over the API ----
+
+  private async saveLog(job: TrackedJob, step: Step, filename: string): Promise<string> {
+    let text = ''
+    try {
+      text = await this.core.readNamespacedPodLog({ name: objectNames(job.spec.jobId).pod(step), namespace: this.ns, container: STEP_CONTAINER[step] })
+    } catch (error) {
+      text = `${this.now()} the ${step} log could not be read from the cluster (HTTP ${statusCode(error) ?? 'error'})\n`
+    }
+    await writeFile(join(resultsDirOf(job.spec.jobDir), filename), text)
+    return text
+  }
+
+  /** Appends the algorithm's log to results/algorithm.log while it runs (the live log). */
+  private followAlgorithmLog(job: TrackedJob): void {
+    if (job.logFollow) return
+    const file = join(resultsDirOf(job.spec.jobDir), 'algorithm.log')
+    job.logFollow = (async () => {
+      const out = createWriteStream(file, { flags: 'w' })
+      const finished = new Promise<void>((resolve) => {
+        out.once('finish', resolve)
+        out.once('close', resolve)
+        out.once('error', () => resolve())
+      })
+      try {
+        job.logAbort = await new Log(this.options.kubeConfig).log(this.ns, objectNames(job.spec.jobId).pod('algorithm'), 'algorithm', out, { follow: true })
+        await finished
+      } catch (error) {
+        out.end(`\n${this.now()} the algorithm log stream broke (${error instanceof Error ? error.message : String(error)}); reading it again\n`)
+        await finished
+        // The container may have ended meanwhile: take the whole log once.
+        const text = await this.core.readNamespacedPodLog({ name: objectNames(job.spec.jobId).pod('algorithm'), namespace: this.ns, container: 'algorithm' }).catch(() => '')
+        if (text) await writeFile(file, text)
+      }
+    })()
+  }
+
+  /** `tar cf - -C /data outputs` in the publish pod, streamed into results/outputs.tar with the size limit. */
+  private async copyOutputs(job: TrackedJob): Promise<number> {
+    const target = join(resultsDirOf(job.spec.jobDir), 'outputs.tar')
+    const limit = job.spec.limits.outputBytesMax
+    let sizeBytes = 0
+    const file = createWriteStream(target)
+    let overLimit = false
+    let socket: { close(): void } | undefined
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        sizeBytes += chunk.length
+        if (sizeBytes > limit) {
+          overLimit = true
+          socket?.close()
+          return callback()
+        }
+        file.write(chunk, callback)
+      },
+    })
+    const stderr: Buffer[] = []
+    const errSink = new Writable({ write: (chunk: Buffer, _e, cb) => (stderr.push(chunk), cb()) })
+    const status = await new Promise<{ status?: string; message?: string }>((resolve, reject) => {
+      new Exec(this.options.kubeConfig)
+        .exec(this.ns, objectNames(job.spec.jobId).pod('publish'), 'publish', ['tar', 'cf', '-', '-C', '/data', 'outputs'], sink, errSink, null, false, (s) => resolve(s))
+        .then((ws) => {
+          socket = ws
+          ws.on('close', () => resolve({ status: overLimit ? 'Failure' : 'Success' }))
+          ws.on('error', reject)
+        }, reject)
+    })
+    await new Promise<void>((resolve) => file.end(resolve))
+    if (overLimit) {
+      await rm(target, { force: true })
+      throw new OutputLimitError(`the outputs exceed the limit of ${limit} bytes: outputs.tar not produced`)
+    }
+    if (status.status !== 'Success') {
+      await rm(target, { force: true })
+      throw new Error(`tar in the publish pod failed: ${status.message ?? Buffer.concat(stderr).toString('utf8').slice(0, 200)}`)
+    }
+    return sizeBytes
+  }
+
+  // ---- objects ----
+
+  private async createIfAbsent(create: () => Promise<unknown>): Promise<void> {
+    try {
+      await create()
+    } catch (error) {
+      if (statusCode(error) !== 409) throw error
+    }
+  }
+
+  private async deleteIfPresent(remove: () => Promise<unknown>): Promise<void> {
+    try {
+      await remove()
+    } catch (error) {
+      if (statusCode(error) !== 404) throw error
+    }
+  }
+
+  /** Deletes every object labelled with the job (pods, policies, PVC, Secret). */
+  private async deleteJobObjects(jobId: string): Promise<void> {
+    const job = this.jobs.get(jobKey(jobId))
+    if (job) {
+      job.cleaning = true
+      job.logAbort?.abort()
+    }
+    const labelSelector = selectorOf(jobId)
+    const ns = this.ns
+    await this.deleteIfPresent(() => this.core.deleteCollectionNamespacedPod({ namespace: ns, labelSelector, gracePeriodSeconds: 0 }))
+    await this.deleteIfPresent(() => this.net.deleteCollectionNamespacedNetworkPolicy({ namespace: ns, labelSelector }))
+    await this.deleteIfPresent(() => this.core.deleteCollectionNamespacedPersistentVolumeClaim({ namespace: ns, labelSelector }))
+    await this.deleteIfPresent(() => this.core.deleteCollectionNamespacedSecret({ namespace: ns, labelSelector }))
+    this.jobs.delete(jobKey(jobId))
+    this.options.logger.info('kubernetes job objects deleted', { jobId })
+  }
+
+  // ---- the watch ----
+
+  private ensureWatch(): Promise<void> {
+    if (this.watchAbort || this.closed) return Promise.resolve()
+    this.watchStarting ??= this.startWatch().finally(() => (this.watchStarting = undefined))
+    return this.watchStarting
+  }
+
+  /** List (to learn the resourceVersion and catch up), then watch from there. */
+  private async startWatch(): Promise<void> {
+    if (this.resourceVersion === undefined) {
+      const list = await this.core.listNamespacedPod({ namespace: this.ns, labelSelector: selectorOf() })
+      this.resourceVersion = list.metadata?.resourceVersion
+      for (const pod of list.items) this.dispatch('MODIFIED', pod)
+    }
+    const watch = new Watch(this.options.kubeConfig)
+    this.watchAbort = await watch.watch(
+      `/api/v1/namespaces/${this.ns}/pods`,
+      { labelSelector: selectorOf(), resourceVersion: this.resourceVersion, allowWatchBookmarks: true },
+      (type, object: V1Pod & { code?: number }) => {
+        if (type === 'ERROR') {
+          // 410 Gone: our resourceVersion is too old; re-list on the next start.
+          if (object.code === 410) this.resourceVersion = undefined
+          return
+        }
+        if (object.metadata?.resourceVersion) this.resourceVersion = object.metadata.resourceVersion
+        if (type !== 'BOOKMARK') this.dispatch(type, object)
+      },
+      (error: unknown) => this.onWatchEnded(error),
+    ).catch((error: unknown) => {
+      this.onWatchEnded(error)
+      return undefined
+    })
+  }
+
+  private onWatchEnded(error: unknown): void {
+    this.watchAbort = undefined
+    if (this.closed) return
+    // A normal end (the server's timeout) restarts at once; errors back off, doubling.
+    const delayMs = error ? this.watchRetryMs : 0
+    if (error) {
+      this.options.logger.warn('kubernetes watch ended; reconnecting', { delayMs, error: error instanceof Error ? error.message : String(error) })
+      this.watchRetryMs = Math.min(WATCH_RETRY_MAX_MS, this.watchRetryMs * 2)
+      // After an outage, a full re-list catches every change missed in between.
+      this.resourceVersion = undefined
+    }
+    const cancel = this.options.clock.setTimer(() => {
+      this.timers.delete(cancel)
+      this.ensureWatch().then(
+        () => {
+          if (this.watchAbort) this.watchRetryMs = this.options.watchRetryMs ?? 1000
+        },
+        (e: unknown) => this.onWatchEnded(e ?? new Error('watch could not start')),
+      )
+    }, delayMs)
+    this.timers.add(cancel)
+  }
+
+  private dispatch(type: string, pod: PodLike): void {
+    const key = pod.metadata?.labels?.[LABELS.jobId]
+    const job = key ? this.jobs.get(key) : undefined
+    if (!job) return
+    this.enqueue(job, () => this.onPod(job, pod, type))
+  }
+}
+
+class OutputLimitError extends Error {}

@@ -1,0 +1,308 @@
+/**
+ * Every Kubernetes object one compute job becomes, built from its JobSpec (pure: no I/O, no client).
+ *
+ * A job is three pods in sequence over one PersistentVolumeClaim (the job volume of c2d.md), like
+ * the seed's configure → algorithm → publish steps:
+ *   - `configure` fetches the dataset files and the algorithm into the volume. It alone mounts the
+ *     job's Secret (dataset URLs, headers, inline files) and alone may reach the network.
+ *   - `algorithm` runs the consumer's algorithm: no Secret, no service-account token, egress denied
+ *     by a NetworkPolicy unless the environment allows network, `activeDeadlineSeconds` = the job's
+ *     maxJobDuration (its own pod, so the deadline times the algorithm only).
+ *   - `publish` holds the volume while the console copies `/data/outputs` out through the API
+ *     (exec + tar, as `kubectl cp` does): the cluster never connects back to the console.
+ * Separate pods rather than init containers: the deadline and the egress policy apply to the
+ * algorithm alone, and a failed algorithm still leaves a running pod to collect its outputs from.
+ *
+ * Must not import operator-service, provider, store or the local driver.
+ */
+import { createHash } from 'node:crypto'
+import type { FileSource, JobSpec } from '../../driver'
+import { CONFIGURE_SCRIPT } from './configure-script'
+
+export const MANAGED_BY = 'ocean-c2d-console'
+export const LABELS = {
+  managedBy: 'app.kubernetes.io/managed-by',
+  partOf: 'app.kubernetes.io/part-of',
+  jobId: 'c2d.oceanprotocol.com/job-id',
+  step: 'c2d.oceanprotocol.com/step',
+} as const
+export const ANNOTATION_JOB_ID = 'c2d.oceanprotocol.com/job-id'
+
+export type Step = 'configure' | 'algorithm' | 'publish'
+export const STEPS: readonly Step[] = ['configure', 'algorithm', 'publish']
+
+/** Exit codes of the configure step: which input failed (31 vs 32 in Ocean's statuses). */
+export const CONFIGURE_EXIT = { dataset: 2, algorithm: 3 } as const
+
+export interface ManifestOptions {
+  namespace: string
+  images: { configure: string; publish: string }
+  /** How long the configure step may take (downloads). */
+  configureDeadlineSec: number
+  /** How long the publish pod waits for the console to copy the outputs. */
+  publishHoldSec: number
+  ipfsGateway: string
+  arweaveGateway: string
+  /** Files of type `local` are sent inside the Secret, up to this many bytes in total. */
+  inlineBytesMax: number
+  runAsUser: number
+}
+
+export const DEFAULT_MANIFEST_OPTIONS: Omit<ManifestOptions, 'namespace'> = {
+  images: { configure: 'node:22-alpine', publish: 'busybox:1.36' },
+  configureDeadlineSec: 3600,
+  publishHoldSec: 3600,
+  ipfsGateway: 'https://ipfs.io',
+  arweaveGateway: 'https://arweave.net',
+  inlineBytesMax: 512 * 1024,
+  runAsUser: 1000,
+}
+
+/** A DNS-1123 fragment for names and a label value (≤ 63 chars) from any job id. */
+export function jobKey(jobId: string): string {
+  return /^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/.test(jobId) ? jobId : createHash('sha256').update(jobId).digest('hex').slice(0, 32)
+}
+
+export function objectNames(jobId: string) {
+  const key = jobKey(jobId)
+  return {
+    secret: `c2d-${key}-inputs`,
+    pvc: `c2d-${key}-data`,
+    ingressPolicy: `c2d-${key}-no-ingress`,
+    egressPolicy: `c2d-${key}-no-egress`,
+    pod: (step: Step) => `c2d-${key}-${step}`,
+  }
+}
+
+export function jobLabels(jobId: string, step?: Step): Record<string, string> {
+  return {
+    [LABELS.managedBy]: MANAGED_BY,
+    [LABELS.partOf]: 'ocean-c2d',
+    [LABELS.jobId]: jobKey(jobId),
+    ...(step ? { [LABELS.step]: step } : {}),
+  }
+}
+
+/** The label selector of everything this console manages, or of one job. */
+export function selectorOf(jobId?: string): string {
+  return jobId ? `${LABELS.managedBy}=${MANAGED_BY},${LABELS.jobId}=${jobKey(jobId)}` : `${LABELS.managedBy}=${MANAGED_BY}`
+}
+
+/** The configure step's input document (lives only in the Secret). */
+export interface ConfigureInputs {
+  datasets: Array<{ did: string; ddo: unknown; files: Array<FileSource | { type: 'inline'; base64: string; sizeBytes: number }> }>
+  algorithm: { did?: string; ddo?: unknown; source: FileSource | { type: 'rawcode'; code: string } | { type: 'inline'; base64: string; sizeBytes: number } }
+  algoCustomData?: Record<string, unknown>
+  inputFileBytesMax: number
+  gateways: { ipfs: string; arweave: string }
+}
+
+export class ManifestError extends Error {
+  constructor(
+    readonly stage: 'dataset' | 'algorithm',
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+/**
+ * Builds the Secret's document. Local files are read by `readLocal` (the console's disk, which the
+ * cluster cannot see) and inlined; over `inlineBytesMax` in total this throws a ManifestError that
+ * says to publish the file by URL.
+ */
+export function configureInputs(spec: JobSpec, options: Pick<ManifestOptions, 'inlineBytesMax' | 'ipfsGateway' | 'arweaveGateway'>, readLocal: (path: string) => Buffer): ConfigureInputs {
+  let inlined = 0
+  const inline = (source: FileSource, stage: 'dataset' | 'algorithm', what: string) => {
+    if (source.type !== 'local') return source
+    let bytes: Buffer
+    try {
+      bytes = readLocal(source.path)
+    } catch {
+      throw new ManifestError(stage, `${what}: the local file cannot be read on this computer`)
+    }
+    inlined += bytes.length
+    if (inlined > options.inlineBytesMax) {
+      throw new ManifestError(stage, `${what}: local files over ${options.inlineBytesMax} bytes in total cannot be sent to a Kubernetes cluster (it cannot read this computer's disk); publish the file by URL`)
+    }
+    return { type: 'inline' as const, base64: bytes.toString('base64'), sizeBytes: bytes.length }
+  }
+  const source = spec.algorithm.source
+  return {
+    datasets: spec.datasets.map((d) => ({ did: d.did, ddo: d.ddo, files: d.files.map((f, i) => inline(f, 'dataset', `dataset ${d.did} file ${i}`)) })),
+    algorithm: {
+      ...(spec.algorithm.did ? { did: spec.algorithm.did, ddo: spec.algorithm.ddo } : {}),
+      source: source.type === 'rawcode' ? source : inline(source, 'algorithm', 'algorithm'),
+    },
+    ...(spec.algoCustomData ? { algoCustomData: spec.algoCustomData } : {}),
+    inputFileBytesMax: spec.limits.inputFileBytesMax,
+    gateways: { ipfs: options.ipfsGateway, arweave: options.arweaveGateway },
+  }
+}
+
+type Obj = Record<string, unknown>
+
+const DATA_MOUNT = '/data'
+const SECRET_MOUNT = '/c2d/inputs'
+
+function podSecurity(options: ManifestOptions): Obj {
+  return {
+    runAsNonRoot: true,
+    runAsUser: options.runAsUser,
+    runAsGroup: options.runAsUser,
+    fsGroup: options.runAsUser,
+    seccompProfile: { type: 'RuntimeDefault' },
+  }
+}
+
+const CONTAINER_SECURITY: Obj = {
+  allowPrivilegeEscalation: false,
+  readOnlyRootFilesystem: true,
+  runAsNonRoot: true,
+  privileged: false,
+  capabilities: { drop: ['ALL'] },
+}
+
+function memory(gb: number): string {
+  return `${Math.max(64, Math.round(gb * 1024))}Mi`
+}
+
+function cpu(cores: number): string {
+  return `${Math.max(10, Math.round(cores * 1000))}m`
+}
+
+function pod(jobId: string, step: Step, options: ManifestOptions, spec: Obj, extraVolumes: Obj[] = []): Obj {
+  const names = objectNames(jobId)
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: names.pod(step), namespace: options.namespace, labels: jobLabels(jobId, step), annotations: { [ANNOTATION_JOB_ID]: jobId } },
+    spec: {
+      restartPolicy: 'Never',
+      automountServiceAccountToken: false,
+      enableServiceLinks: false,
+      securityContext: podSecurity(options),
+      terminationGracePeriodSeconds: 5,
+      volumes: [
+        { name: 'data', persistentVolumeClaim: { claimName: names.pvc } },
+        { name: 'tmp', emptyDir: { sizeLimit: '256Mi' } },
+        ...extraVolumes,
+      ],
+      ...spec,
+    },
+  }
+}
+
+/** The algorithm's shell command: the DDO's entrypoint with `$ALGO` → the algorithm file (c2d.md). */
+export function algorithmCommand(entrypoint: string): string[] {
+  return ['sh', '-c', entrypoint.replaceAll('$ALGO', `${DATA_MOUNT}/transformations/algorithm`)]
+}
+
+export interface JobObjects {
+  secret: Obj
+  pvc: Obj
+  networkPolicies: Obj[]
+  pods: Record<Step, Obj>
+}
+
+/** Every object of a job, in creation order (Secret, PVC, policies, then the pods one by one). */
+export function buildJobObjects(spec: JobSpec, inputs: ConfigureInputs, options: ManifestOptions): JobObjects {
+  const { jobId } = spec
+  const names = objectNames(jobId)
+  const labels = jobLabels(jobId)
+  const meta = (name: string) => ({ name, namespace: options.namespace, labels, annotations: { [ANNOTATION_JOB_ID]: jobId } })
+  const image = (ref: string, tag: string) => (tag ? `${ref}:${tag}` : ref)
+
+  const secret = { apiVersion: 'v1', kind: 'Secret', type: 'Opaque', metadata: meta(names.secret), stringData: { 'inputs.json': JSON.stringify(inputs) } }
+  const pvc = {
+    apiVersion: 'v1',
+    kind: 'PersistentVolumeClaim',
+    metadata: meta(names.pvc),
+    spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: `${Math.max(1, Math.ceil(spec.resources.diskGb))}Gi` } } },
+  }
+  // No job pod accepts connections; the algorithm (unless allowed) and the publish pod make none.
+  const networkPolicies: Obj[] = [
+    { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: meta(names.ingressPolicy), spec: { podSelector: { matchLabels: labels }, policyTypes: ['Ingress'] } },
+    {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: meta(names.egressPolicy),
+      spec: {
+        podSelector: { matchLabels: labels, matchExpressions: [{ key: LABELS.step, operator: 'In', values: spec.environment.allowNetwork ? ['publish'] : ['algorithm', 'publish'] }] },
+        policyTypes: ['Egress'],
+      },
+    },
+  ]
+
+  const dataMount = { name: 'data', mountPath: DATA_MOUNT }
+  const tmpMount = { name: 'tmp', mountPath: '/tmp' }
+  const small = { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } }
+
+  const configure = pod(
+    jobId,
+    'configure',
+    options,
+    {
+      activeDeadlineSeconds: options.configureDeadlineSec,
+      containers: [
+        {
+          name: 'configure',
+          image: options.images.configure,
+          command: ['node', '-e', CONFIGURE_SCRIPT],
+          env: [{ name: 'HOME', value: '/tmp' }],
+          resources: small,
+          securityContext: CONTAINER_SECURITY,
+          volumeMounts: [dataMount, tmpMount, { name: 'inputs', mountPath: SECRET_MOUNT, readOnly: true }],
+        },
+      ],
+    },
+    [{ name: 'inputs', secret: { secretName: names.secret, defaultMode: 0o400 } }],
+  )
+
+  const gpu = spec.resources.gpu ?? 0
+  const limits: Obj = { cpu: cpu(spec.resources.cpu), memory: memory(spec.resources.ramGb), ...(gpu > 0 ? { 'nvidia.com/gpu': String(gpu) } : {}) }
+  const { container } = spec.algorithm
+  const algorithm = pod(jobId, 'algorithm', options, {
+    activeDeadlineSeconds: Math.max(1, spec.maxJobDurationSec),
+    ...(spec.environment.nodeSelector ? { nodeSelector: spec.environment.nodeSelector } : {}),
+    ...(spec.environment.tolerations ? { tolerations: spec.environment.tolerations } : {}),
+    containers: [
+      {
+        name: 'algorithm',
+        image: image(container.image, container.tag),
+        command: algorithmCommand(container.entrypoint),
+        workingDir: DATA_MOUNT,
+        env: [
+          { name: 'DIDS', value: JSON.stringify(spec.datasets.map((d) => d.did)) },
+          { name: 'HOME', value: '/tmp' },
+          ...(spec.algorithm.did ? [{ name: 'TRANSFORMATION_DID', value: spec.algorithm.did }] : []),
+        ],
+        resources: { requests: limits, limits },
+        securityContext: CONTAINER_SECURITY,
+        volumeMounts: [dataMount, tmpMount],
+      },
+    ],
+  })
+
+  const publish = pod(jobId, 'publish', options, {
+    activeDeadlineSeconds: options.publishHoldSec,
+    containers: [
+      {
+        name: 'publish',
+        image: options.images.publish,
+        // Holds the volume until the console has copied the outputs and deletes the pod.
+        command: ['sh', '-c', `sleep ${options.publishHoldSec}`],
+        resources: small,
+        securityContext: CONTAINER_SECURITY,
+        volumeMounts: [{ ...dataMount, readOnly: true }, tmpMount],
+      },
+    ],
+  })
+
+  return { secret, pvc, networkPolicies, pods: { configure, algorithm, publish } }
+}
+
+/** Every object as a flat list in creation order (for `npm run manifests` and validation). */
+export function allObjects(objects: JobObjects): Obj[] {
+  return [objects.secret, objects.pvc, ...objects.networkPolicies, objects.pods.configure, objects.pods.algorithm, objects.pods.publish]
+}
