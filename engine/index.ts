@@ -82,7 +82,19 @@ export interface StartCoreOptions {
  * Kubernetes client, and the other way round.
  */
 async function createDriver(config: ConsoleConfig, logger: Logger, clock: Clock): Promise<ComputeDriver> {
-  // WIRE(kubernetes): if (config.driver.kind === 'kubernetes') return new (await import('./operator-engine/drivers/kubernetes/kubernetes-driver')).KubernetesDriver({...})
+  if (config.driver.kind === 'kubernetes') {
+    const { loadKubeConfig, resolveNamespace } = await import('./operator-engine/drivers/kubernetes/kubeconfig')
+    const { KubernetesDriver } = await import('./operator-engine/drivers/kubernetes/kubernetes-driver')
+    const kubeConfig = loadKubeConfig({ kubeconfigPath: config.driver.kubeconfigPath, context: config.driver.kubeContext })
+    return new KubernetesDriver({
+      logger: logger.child({ component: 'driver.kubernetes' }),
+      clock,
+      kubeConfig,
+      namespace: resolveNamespace(kubeConfig, config.driver.namespace),
+      failedJobRetentionSec: config.driver.failedJobRetentionSec,
+      manifests: { ipfsGateway: config.driver.ipfsGateway, arweaveGateway: config.driver.arweaveGateway },
+    })
+  }
   const { LocalDriver } = await import('./operator-engine/drivers/local/local-driver')
   return new LocalDriver({
     logger: logger.child({ component: 'local-driver' }),
