@@ -7,12 +7,15 @@ import { JobRunner } from './job-runner'
 const spec = { jobId: 'j1', jobDir: '/nonexistent/j1' } as JobSpec
 
 describe('JobRunner', () => {
-  it('reports a driver that throws on start as container-create-failed with the cause', async () => {
+  it('reports a driver that throws on start as container-create-failed with the cause, then ends the job with no results', async () => {
     const driver = new FakeDriver()
     driver.failStartWith = new Error('bwrap: setting up uid map: Permission denied')
     const seen: Observation[] = []
     await new JobRunner(driver, silentLogger).start(spec, (_id, o) => seen.push(o))
-    expect(seen).toEqual([{ kind: 'container-create-failed', reason: expect.stringContaining('uid map') }])
+    expect(seen).toEqual([
+      { kind: 'container-create-failed', reason: expect.stringContaining('uid map') },
+      { kind: 'outputs-collected', results: [] },
+    ])
   })
 
   it('reports a job as lost when resume throws', async () => {

@@ -18,6 +18,8 @@ export class JobRunner {
     } catch (error) {
       this.logger.warn('driver could not start job', { jobId: spec.jobId, error: String(error) })
       report(spec.jobId, { kind: 'container-create-failed', reason: `the ${this.driver.kind} driver could not start the job: ${errorText(error)}` })
+      // Nothing will publish for a job that never started: end it (no results) instead of leaving it at 22.
+      report(spec.jobId, { kind: 'outputs-collected', results: [] })
     }
   }
 
