@@ -231,8 +231,11 @@ describe('SqliteOperatorService', () => {
     const job = h.service.registerJob(input())
     await flush()
     const failed = h.service.getJob(job.jobId)!
-    expect(failed.status).toBe(22)
+    // It ends (70) with the failure recorded, instead of waiting at 22 for a driver that never started.
+    expect(failed.status).toBe(70)
+    expect(failed.outcome).toMatchObject({ kind: 'failed', failureStatus: 22 })
     expect(failed.outcome?.reason).toContain('bwrap missing')
+    expect(h.service.jobEvents(job.jobId).map((e) => e.to)).toContain(22)
   })
 
   it('recovers after a restart: queued requeued, running resumed, lost ones failed with a reason', async () => {
