@@ -43,6 +43,7 @@ interface ContainerRun {
 }
 
 interface PodRun {
+  initNames: Set<string>
   key: string
   namespace: string
   name: string
@@ -103,7 +104,7 @@ export class SimulatedKubelet {
     const namespace = pod.metadata.namespace!
     const name = pod.metadata.name
     const spec = pod.spec as { containers: ContainerSpec[]; initContainers?: ContainerSpec[]; volumes?: VolumeSpec[]; activeDeadlineSeconds?: number }
-    const run: PodRun = { key: `${namespace}/${name}`, namespace, name, volumes: new Map(), containers: new Map(), timers: [], done: false }
+    const run: PodRun = { initNames: new Set((spec.initContainers ?? []).map((c) => c.name)), key: `${namespace}/${name}`, namespace, name, volumes: new Map(), containers: new Map(), timers: [], done: false }
     for (const c of [...(spec.initContainers ?? []), ...spec.containers]) run.containers.set(c.name, { spec: c, output: [], listeners: new Set(), state: 'waiting' })
     this.pods.set(run.key, run)
     void this.lifecycle(run, pod, spec)
@@ -118,14 +119,19 @@ export class SimulatedKubelet {
   private setContainer(run: PodRun, name: string, state: Record<string, unknown>): void {
     const key = `${run.key}/${name}`
     this.statuses.set(key, { state })
+    const view = (c: ContainerRun) => ({
+      name: c.spec.name,
+      image: c.spec.image,
+      ready: c.state === 'running',
+      restartCount: 0,
+      state: (this.statuses.get(`${run.key}/${c.spec.name}`)?.state as object | undefined) ?? { waiting: { reason: 'PodInitializing' } },
+    })
+    const all = [...run.containers.values()]
     this.updateStatus(run, (status) => {
-      status.containerStatuses = [...run.containers.values()].map((c) => ({
-        name: c.spec.name,
-        image: c.spec.image,
-        ready: c.state === 'running',
-        restartCount: 0,
-        state: (this.statuses.get(`${run.key}/${c.spec.name}`)?.state as object | undefined) ?? { waiting: { reason: 'PodInitializing' } },
-      }))
+      // As the kubelet reports them: init containers apart from the app containers.
+      const init = all.filter((c) => run.initNames.has(c.spec.name)).map(view)
+      if (init.length > 0) status.initContainerStatuses = init
+      status.containerStatuses = all.filter((c) => !run.initNames.has(c.spec.name)).map(view)
     })
   }
 

@@ -14,7 +14,7 @@ import { createWriteStream, readFileSync } from 'node:fs'
 import { appendFile, mkdir, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
-import { CoreV1Api, Exec, Log, NetworkingV1Api, Watch, type KubeConfig, type V1Pod } from '@kubernetes/client-node'
+import { CoreV1Api, Exec, NetworkingV1Api, Watch, type KubeConfig, type V1Pod } from '@kubernetes/client-node'
 import type { Clock } from '../../../clock'
 import type { Logger } from '../../../logging'
 import type { ComputeDriver, DriverHealth, JobSpec, Observation, ObservationSink } from '../../driver'
@@ -24,6 +24,7 @@ import {
   CONFIGURE_EXIT,
   DEFAULT_MANIFEST_OPTIONS,
   LABELS,
+  IMAGE_CHECK,
   ManifestError,
   buildJobObjects,
   configureInputs,
@@ -34,6 +35,7 @@ import {
   type ManifestOptions,
   type Step,
 } from './manifests'
+import { followPodLog } from './pod-log-stream'
 import { stepState, type PodLike, type StepState } from './pod-observations'
 
 export interface KubernetesDriverOptions {
@@ -77,6 +79,8 @@ function statusCode(error: unknown): number | undefined {
 
 const STEP_CONTAINER: Record<Step, string> = { configure: 'configure', algorithm: 'algorithm', publish: 'publish' }
 const WATCH_RETRY_MAX_MS = 30_000
+/** How long the live log may take to deliver its last bytes after the container ended. */
+const LOG_TAIL_GRACE_MS = 2_000
 
 export class KubernetesDriver implements ComputeDriver {
   readonly kind = 'kubernetes' as const
@@ -122,7 +126,7 @@ export class KubernetesDriver implements ComputeDriver {
     const collected = await readCollectedMarker(resultsDirOf(spec.jobDir))
     if (collected) return this.emit(job, { kind: 'outputs-collected', results: collected })
     await mkdir(resultsDirOf(spec.jobDir), { recursive: true })
-    this.emit(job, { kind: 'volumes-configuring' })
+    this.emit(job, { kind: 'image-pulling' })
     try {
       job.objects = this.objectsFor(spec)
     } catch (error) {
@@ -242,12 +246,15 @@ export class KubernetesDriver implements ComputeDriver {
       return
     }
     const state = stepState(pod, STEP_CONTAINER[step])
-    if (step === 'configure') return this.onConfigure(job, state)
+    if (step === 'configure') return this.onConfigure(job, state, pod)
     if (step === 'algorithm') return this.onAlgorithm(job, state)
     return this.onPublish(job, state)
   }
 
-  private async onConfigure(job: TrackedJob, state: StepState): Promise<void> {
+  private async onConfigure(job: TrackedJob, state: StepState, pod: PodLike): Promise<void> {
+    const image = stepState(pod, IMAGE_CHECK)
+    if (image.kind === 'image-pull-failed' || image.kind === 'create-failed') return this.failBeforeAlgorithm(job, image)
+    if (image.kind === 'succeeded' || image.kind === 'failed' || state.kind !== 'pending') this.emit(job, { kind: 'volumes-configuring' })
     switch (state.kind) {
       case 'pending':
         return
@@ -291,8 +298,7 @@ export class KubernetesDriver implements ComputeDriver {
       case 'succeeded':
       case 'failed': {
         if (state.startedAtMs !== null) this.emit(job, { kind: 'algorithm-started', atMs: state.startedAtMs })
-        this.followAlgorithmLog(job)
-        await job.logFollow
+        await this.settleAlgorithmLog(job)
         const atMs = state.finishedAtMs ?? this.options.clock.nowMs()
         if (state.kind === 'succeeded') this.emit(job, { kind: 'container-exited', exitCode: 0, oomKilled: false, atMs })
         else {
@@ -306,8 +312,7 @@ export class KubernetesDriver implements ComputeDriver {
       }
       case 'deadline-exceeded':
         job.failed = true
-        this.followAlgorithmLog(job)
-        await job.logFollow
+        await this.settleAlgorithmLog(job)
         this.emit(job, { kind: 'deadline-exceeded', atMs: state.finishedAtMs ?? this.options.clock.nowMs() })
         return this.startPublish(job)
       default:
@@ -350,7 +355,7 @@ export class KubernetesDriver implements ComputeDriver {
   private async failBeforeAlgorithm(job: TrackedJob, state: StepState): Promise<void> {
     job.failed = true
     const step = job.step
-    if (state.kind === 'image-pull-failed') this.emit(job, { kind: 'image-pull-failed', reason: `${step === 'configure' ? 'the configuration image' : 'the algorithm image'} cannot be pulled: ${state.reason}` })
+    if (state.kind === 'image-pull-failed') this.emit(job, { kind: 'image-pull-failed', reason: `the algorithm image ${imageOf(job)} cannot be pulled: ${state.reason}` })
     else if (state.kind === 'create-failed') this.emit(job, { kind: 'container-create-failed', reason: state.reason })
     else if (state.kind === 'volume-failed') this.emit(job, { kind: 'volume-failed', reason: state.reason })
     else if (state.kind === 'lost') {
@@ -365,7 +370,7 @@ export class KubernetesDriver implements ComputeDriver {
 
   private async afterStopped(job: TrackedJob, step: Step): Promise<void> {
     if (step === 'configure') return this.finish(job, ['stopped during configuration'])
-    await job.logFollow
+    await this.settleAlgorithmLog(job)
     this.emit(job, { kind: 'container-exited', exitCode: 143, oomKilled: false, atMs: this.options.clock.nowMs(), reason: 'stopped by request' })
     return this.startPublish(job)
   }
@@ -404,25 +409,30 @@ export class KubernetesDriver implements ComputeDriver {
   /** Appends the algorithm's log to results/algorithm.log while it runs (the live log). */
   private followAlgorithmLog(job: TrackedJob): void {
     if (job.logFollow) return
-    const file = join(resultsDirOf(job.spec.jobDir), 'algorithm.log')
-    job.logFollow = (async () => {
-      const out = createWriteStream(file, { flags: 'w' })
-      const finished = new Promise<void>((resolve) => {
-        out.once('finish', resolve)
-        out.once('close', resolve)
-        out.once('error', () => resolve())
-      })
-      try {
-        job.logAbort = await new Log(this.options.kubeConfig).log(this.ns, objectNames(job.spec.jobId).pod('algorithm'), 'algorithm', out, { follow: true })
-        await finished
-      } catch (error) {
-        out.end(`\n${this.now()} the algorithm log stream broke (${error instanceof Error ? error.message : String(error)}); reading it again\n`)
-        await finished
-        // The container may have ended meanwhile: take the whole log once.
-        const text = await this.core.readNamespacedPodLog({ name: objectNames(job.spec.jobId).pod('algorithm'), namespace: this.ns, container: 'algorithm' }).catch(() => '')
-        if (text) await writeFile(file, text)
-      }
-    })()
+    const abort = new AbortController()
+    job.logAbort = abort
+    const target = { namespace: this.ns, pod: objectNames(job.spec.jobId).pod('algorithm'), container: 'algorithm' }
+    job.logFollow = followPodLog(this.options.kubeConfig, target, join(resultsDirOf(job.spec.jobDir), 'algorithm.log'), abort.signal).then((end) => {
+      if (end.kind === 'failed') this.options.logger.warn('algorithm log stream ended early', { jobId: job.spec.jobId, reason: end.reason })
+    })
+  }
+
+  /**
+   * Once the algorithm ended: give the live stream a moment to deliver its tail, then store the
+   * container's whole log as the API has it (authoritative even if the stream broke in an outage).
+   */
+  private async settleAlgorithmLog(job: TrackedJob): Promise<void> {
+    this.followAlgorithmLog(job)
+    let timer: (() => void) | undefined
+    await Promise.race([job.logFollow, new Promise<void>((resolve) => (timer = this.options.clock.setTimer(resolve, LOG_TAIL_GRACE_MS)))])
+    timer?.()
+    job.logAbort?.abort()
+    try {
+      const text = await this.core.readNamespacedPodLog({ name: objectNames(job.spec.jobId).pod('algorithm'), namespace: this.ns, container: 'algorithm' })
+      await writeFile(join(resultsDirOf(job.spec.jobDir), 'algorithm.log'), text)
+    } catch {
+      // Keep what the live stream wrote: the API cannot give more now.
+    }
   }
 
   /** `tar cf - -C /data outputs` in the publish pod, streamed into results/outputs.tar with the size limit. */
@@ -569,3 +579,8 @@ export class KubernetesDriver implements ComputeDriver {
 }
 
 class OutputLimitError extends Error {}
+
+function imageOf(job: TrackedJob): string {
+  const { image, tag } = job.spec.algorithm.container
+  return tag ? `${image}:${tag}` : image
+}

@@ -29,6 +29,8 @@ export const LABELS = {
 export const ANNOTATION_JOB_ID = 'c2d.oceanprotocol.com/job-id'
 
 export type Step = 'configure' | 'algorithm' | 'publish'
+/** The configure pod's init container that pulls the algorithm's image first. */
+export const IMAGE_CHECK = 'image-check'
 export const STEPS: readonly Step[] = ['configure', 'algorithm', 'publish']
 
 /** Exit codes of the configure step: which input failed (31 vs 32 in Ocean's statuses). */
@@ -244,6 +246,17 @@ export function buildJobObjects(spec: JobSpec, inputs: ConfigureInputs, options:
     options,
     {
       activeDeadlineSeconds: options.configureDeadlineSec,
+      // Ocean's order is pull image (10/11) → volumes (20) → provisioning (30): the algorithm's image
+      // is pulled first, by a no-op init container (the algorithm runs under `sh -c` anyway).
+      initContainers: [
+        {
+          name: IMAGE_CHECK,
+          image: image(spec.algorithm.container.image, spec.algorithm.container.tag),
+          command: ['sh', '-c', 'exit 0'],
+          resources: small,
+          securityContext: CONTAINER_SECURITY,
+        },
+      ],
       containers: [
         {
           name: 'configure',

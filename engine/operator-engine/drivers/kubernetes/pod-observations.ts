@@ -13,6 +13,7 @@ export interface PodLike {
     message?: string
     conditions?: Array<{ type?: string; status?: string; reason?: string; message?: string }>
     containerStatuses?: ContainerStatusLike[]
+    initContainerStatuses?: ContainerStatusLike[]
   }
 }
 
@@ -53,7 +54,7 @@ function words(reason: string | undefined, message: string | undefined): string 
 /** The step's state from its pod, looking at the step's one container (`containerName`). */
 export function stepState(pod: PodLike, containerName: string): StepState {
   const status = pod.status ?? {}
-  const container = status.containerStatuses?.find((c) => c.name === containerName)
+  const container = [...(status.containerStatuses ?? []), ...(status.initContainerStatuses ?? [])].find((c) => c.name === containerName)
   const state = container?.state
   if (status.reason === 'DeadlineExceeded') return { kind: 'deadline-exceeded', finishedAtMs: ms(state?.terminated?.finishedAt) }
   if (status.phase === 'Unknown' || (status.reason && LOST_REASONS.has(status.reason))) {
