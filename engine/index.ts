@@ -106,6 +106,40 @@ async function createDriver(config: ConsoleConfig, logger: Logger, clock: Clock)
 }
 
 /**
+ * The compute-backend screen's view of kubeconfigs (contexts, a context's health, creating a
+ * namespace). The Kubernetes client is loaded only when the screen asks.
+ */
+function kubernetesPorts(config: ConsoleConfig) {
+  const load = async (context?: string) => {
+    const kubeconfig = await import('./operator-engine/drivers/kubernetes/kubeconfig')
+    return { kubeconfig, kubeConfig: kubeconfig.loadKubeConfig({ kubeconfigPath: config.driver.kubeconfigPath, context }) }
+  }
+  const source = config.driver.kubeconfigPath ?? 'KUBECONFIG or ~/.kube/config'
+  return {
+    kubeContexts: async () => {
+      try {
+        const { kubeconfig, kubeConfig } = await load()
+        return kubeconfig.listContexts(kubeConfig).map((c) => ({ name: c.name, cluster: c.cluster, source }))
+      } catch {
+        return [] // no kubeconfig on this machine: the screen explains how to get a cluster
+      }
+    },
+    kube: {
+      async check(context: string, namespace: string) {
+        const { kubeConfig } = await load(context)
+        const { checkClusterHealth } = await import('./operator-engine/drivers/kubernetes/health')
+        return checkClusterHealth(kubeConfig, namespace)
+      },
+      async createNamespace(context: string, namespace: string) {
+        const { kubeConfig } = await load(context)
+        const { createNamespace } = await import('./operator-engine/drivers/kubernetes/health')
+        await createNamespace(kubeConfig, namespace)
+      },
+    },
+  }
+}
+
+/**
  * Starts the engine: data dir, SQLite store (`<dataDir>/console.db`), chain, environments, the
  * compute driver, the Operator-Service (with crash recovery: every non-terminal job is resumed,
  * requeued or failed with a reason), then the Provider and console endpoints.
@@ -210,6 +244,7 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
       driver,
       rendererDir: options.rendererDir ?? join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'renderer'),
       listen: options.listenConsole ?? true,
+      ...kubernetesPorts(config),
       ...(chain ? { assets: chain.assetPort(providerUrl), wallet: chain.wallet } : {}),
       provider: {
         url: providerUrl,

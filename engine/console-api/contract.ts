@@ -163,7 +163,14 @@ export const computeBackendSchema = z.object({
   kubeContexts: z.array(z.object({ name: z.string(), cluster: z.string(), source: z.string() })),
   currentContext: z.string().nullable(),
   namespace: z.string().nullable(),
+  /** The backend saved for the next start, when it differs from the running one. */
+  next: z.object({ driver: z.enum(['local', 'kubernetes']), context: z.string().nullable(), namespace: z.string().nullable() }).nullable().optional(),
 })
+const kubeNamespace = z.string().min(1).max(63).regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a namespace name: lowercase letters, digits and dashes')
+export const backendChoiceSchema = z.discriminatedUnion('driver', [
+  z.object({ driver: z.literal('local') }),
+  z.object({ driver: z.literal('kubernetes'), context: z.string().min(1, 'pick a kubeconfig context'), namespace: kubeNamespace }),
+])
 export const settingsSchema = z.object({
   providerHost: z.string(),
   providerPort: z.number().int().min(0).max(65535),
@@ -212,6 +219,11 @@ export const consoleMethods = {
   deleteEnvironment: command(z.object({ id: z.string().min(1), confirm: confirmed }), ok),
   getComputeBackend: query(empty, computeBackendSchema),
   checkHealth: query(empty, clusterHealthSchema),
+  /** Health of a Kubernetes context that is not (yet) in use: reachability, namespace, permissions. */
+  checkKubeContext: query(z.object({ context: z.string().min(1), namespace: kubeNamespace }), clusterHealthSchema),
+  createKubeNamespace: command(z.object({ context: z.string().min(1), namespace: kubeNamespace, confirm: confirmed }), ok),
+  /** Saves the compute backend for the next start (config.json); the running one keeps its jobs. */
+  selectComputeBackend: command(backendChoiceSchema, computeBackendSchema),
   listAssets: query(z.object({ kind: z.enum(['dataset', 'algorithm']).optional() }), z.object({ assets: z.array(assetSummarySchema) })),
   validateAsset: query(z.object({ draft: z.unknown() }), z.object({ valid: z.boolean(), issues: z.array(validationIssueSchema) })),
   publishAsset: command(z.object({ draft: assetDraftSchema, did: did.optional() }), z.object({ asset: assetSummarySchema })),

@@ -53,7 +53,11 @@ export interface ConsoleWalletPort {
 }
 export interface ConsoleHealthPort {
   check(): Promise<MethodOutput<'checkHealth'>>
-  backend(): MethodOutput<'getComputeBackend'>
+  backend(): MethodOutput<'getComputeBackend'> | Promise<MethodOutput<'getComputeBackend'>>
+  /** Kubernetes contexts other than the running one (absent: this console cannot reach kubeconfigs). */
+  checkContext?(context: string, namespace: string): Promise<MethodOutput<'checkHealth'>>
+  createNamespace?(context: string, namespace: string): Promise<void>
+  select?(choice: MethodParsedInput<'selectComputeBackend'>): MethodOutput<'selectComputeBackend'> | Promise<MethodOutput<'selectComputeBackend'>>
   onDidChange?(listener: (health: MethodOutput<'checkHealth'>) => void): () => void
 }
 export interface ConsoleSettingsPort {
@@ -183,6 +187,19 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
     },
     async checkHealth() {
       return need(deps.health, 'The compute backend').check()
+    },
+    async checkKubeContext({ context, namespace }) {
+      const port = need(deps.health?.checkContext ? deps.health : undefined, 'Kubernetes')
+      return port.checkContext!(context, namespace)
+    },
+    async createKubeNamespace({ context, namespace }) {
+      const port = need(deps.health?.createNamespace ? deps.health : undefined, 'Kubernetes')
+      await port.createNamespace!(context, namespace)
+      return { ok: true as const }
+    },
+    async selectComputeBackend(choice) {
+      const port = need(deps.health?.select ? deps.health : undefined, 'Choosing the compute backend')
+      return port.select!(choice)
     },
     async listAssets({ kind }) {
       return { assets: need(deps.assets, 'Publishing').list(kind) }

@@ -9,7 +9,9 @@ import type { Clock } from '../clock'
 import type { ConsoleConfig } from '../config/schema'
 import type { Logger } from '../logging'
 import type { ConsoleService } from './contract'
+import { consoleError, ConsoleErrorCode } from './errors'
 import { startConsoleHttp } from './http-transport'
+import { readConfigFile, updateConfigFile } from '../config/config-file'
 import { createConsoleService, type ConsoleAssetPort, type ConsoleEnvironmentStore, type ConsoleHealthPort, type ConsoleJobSource, type ConsoleProviderStatus, type ConsoleSettingsPort, type ConsoleWalletPort } from './service'
 
 /** What the driver exposes (ComputeDriver.health()), without importing the driver layer. */
@@ -30,7 +32,12 @@ export interface StartConsoleOptions {
   environments: { listEnvironments(): unknown[]; getEnvironment(id: string): unknown; saveEnvironment(env: unknown): unknown; deleteEnvironment(id: string): void }
   settings: KeyValueSettings
   driver: DriverHealthSource
-  kubeContexts?: () => Array<{ name: string; cluster: string; source: string }>
+  kubeContexts?: () => Promise<Array<{ name: string; cluster: string; source: string }>>
+  /** Kubernetes contexts other than the running driver's (built by engine/index.ts over the driver module). */
+  kube?: {
+    check(context: string, namespace: string): Promise<{ ok: boolean; summary: string; checks: Array<{ name: string; ok: boolean; message: string; fix?: string }> }>
+    createNamespace(context: string, namespace: string): Promise<void>
+  }
   assets?: ConsoleAssetPort
   wallet?: ConsoleWalletPort
   provider?: ConsoleProviderStatus
@@ -47,39 +54,108 @@ export interface RunningConsole {
   close(): Promise<void>
 }
 
-const SETTINGS_KEY = 'console.settings'
 
 export async function startConsole(options: StartConsoleOptions): Promise<RunningConsole> {
   const { config, logger, clock, driver } = options
-  const health: ConsoleHealthPort = {
-    async check() {
-      const h = await driver.health()
-      return { driver: driver.kind, ok: h.ok, checks: h.checks.map((c, i) => ({ id: `${i}-${c.name}`, label: c.name, ok: c.ok, message: c.message, ...(c.fix ? { fix: c.fix } : {}) })), checkedAtMs: clock.nowMs() }
-    },
-    backend: () => ({
-      driver: driver.kind,
-      kubeContexts: options.kubeContexts?.() ?? [],
-      currentContext: driver.kind === 'kubernetes' ? (config.driver.kubeContext ?? null) : null,
-      namespace: driver.kind === 'kubernetes' ? config.driver.namespace : null,
-    }),
+  const toClusterHealth = (driverKind: 'local' | 'kubernetes', h: Awaited<ReturnType<DriverHealthSource['health']>>) => ({
+    driver: driverKind,
+    ok: h.ok,
+    checks: h.checks.map((c, i) => ({ id: `${i}-${c.name}`, label: c.name, ok: c.ok, message: c.message, ...(c.fix ? { fix: c.fix } : {}) })),
+    checkedAtMs: clock.nowMs(),
+  })
+  /** config.json for the next start; an invalid result is the caller's error, with its fields. */
+  const writeConfig = (patch: Record<string, unknown>) => {
+    try {
+      updateConfigFile(config.dataDir, patch)
+    } catch (error) {
+      const details = (error as { details?: Array<{ field: string; reason: string }> }).details
+      throw consoleError(ConsoleErrorCode.RequestInvalid, error instanceof Error ? error.message : String(error), details?.map((d) => ({ path: d.field, message: d.reason })))
+    }
   }
-  type Stored = Partial<{ providerHost: string; providerPort: number; rpcEndpoints: Record<string, string>; logLevel: 'debug' | 'info' | 'warn' | 'error' }>
+  /** The backend config.json holds for the next start, when it differs from the running one. */
+  const nextBackend = () => {
+    let file: { driver?: { kind?: 'local' | 'kubernetes'; kubeContext?: string; namespace?: string } }
+    try {
+      file = readConfigFile(config.dataDir)
+    } catch {
+      return null
+    }
+    const kind = file.driver?.kind ?? config.driver.kind
+    const context = kind === 'kubernetes' ? (file.driver?.kubeContext ?? null) : null
+    const namespace = kind === 'kubernetes' ? (file.driver?.namespace ?? config.driver.namespace) : null
+    const running = { kind: driver.kind, context: driver.kind === 'kubernetes' ? (config.driver.kubeContext ?? null) : null, namespace: driver.kind === 'kubernetes' ? config.driver.namespace : null }
+    return kind === running.kind && context === running.context && namespace === running.namespace ? null : { driver: kind, context, namespace }
+  }
+  const backend = async () => ({
+    driver: driver.kind,
+    kubeContexts: (await options.kubeContexts?.().catch(() => [])) ?? [],
+    currentContext: driver.kind === 'kubernetes' ? (config.driver.kubeContext ?? null) : null,
+    namespace: driver.kind === 'kubernetes' ? config.driver.namespace : null,
+    next: nextBackend(),
+  })
+  const kube = options.kube
+  const health: ConsoleHealthPort = {
+    check: async () => toClusterHealth(driver.kind, await driver.health()),
+    backend,
+    ...(kube
+      ? {
+          async checkContext(context: string, namespace: string) {
+            try {
+              return toClusterHealth('kubernetes', await kube.check(context, namespace))
+            } catch (error) {
+              // An unknown context or an unreadable kubeconfig is a failed check, said in words.
+              const message = error instanceof Error ? error.message : String(error)
+              return toClusterHealth('kubernetes', { ok: false, summary: message, checks: [{ name: 'kubeconfig', ok: false, message, fix: 'Pick a context from the list (kubectl config get-contexts) or fix the kubeconfig file.' }] })
+            }
+          },
+          async createNamespace(context: string, namespace: string) {
+            try {
+              await kube.createNamespace(context, namespace)
+            } catch (error) {
+              throw consoleError(ConsoleErrorCode.NotAvailable, `Could not create namespace ${namespace} in ${context}: ${error instanceof Error ? error.message : String(error)}`)
+            }
+          },
+        }
+      : {}),
+    select(choice) {
+      // Takes effect at the next start: running jobs stay on the driver that started them.
+      writeConfig({ driver: choice.driver === 'local' ? { kind: 'local' } : { kind: 'kubernetes', kubeContext: choice.context, namespace: choice.namespace } })
+      logger.info('compute backend saved for the next start', { driver: choice.driver })
+      return backend()
+    },
+  }
+  /** Settings as they will be after the next start: config.json over the running configuration. */
   const current = () => {
-    const stored = options.settings.get<Stored>(SETTINGS_KEY) ?? {}
-    const rpcEndpoints: Record<string, string> = config.chain.rpcUrl ? { [String(config.chain.chainId ?? 'default')]: config.chain.rpcUrl } : {}
+    let file: { provider?: { host?: string; port?: number }; chain?: { rpcUrl?: string; chainId?: number }; logLevel?: string } = {}
+    try {
+      file = readConfigFile(config.dataDir)
+    } catch {
+      // An unreadable config.json is reported when saving; show the running values meanwhile.
+    }
+    const rpcUrl = file.chain?.rpcUrl ?? config.chain.rpcUrl
+    const chainId = file.chain?.chainId ?? config.chain.chainId
+    const level = (file.logLevel ?? config.logLevel) as ConsoleConfig['logLevel']
     return {
-      providerHost: stored.providerHost ?? config.provider.host,
-      providerPort: stored.providerPort ?? config.provider.port,
-      rpcEndpoints: stored.rpcEndpoints ?? rpcEndpoints,
+      providerHost: file.provider?.host ?? config.provider.host,
+      providerPort: file.provider?.port ?? config.provider.port,
+      rpcEndpoints: rpcUrl ? { [String(chainId ?? 'default')]: rpcUrl } : {},
       dataDir: config.dataDir,
-      logLevel: stored.logLevel ?? (config.logLevel === 'silent' ? 'error' : config.logLevel),
+      logLevel: level === 'silent' ? ('error' as const) : level,
     }
   }
   const settings: ConsoleSettingsPort = {
     get: current,
-    // Stored for the next start; the running config stays frozen (config/load.ts reads these).
+    // Written to config.json for the next start (flags and C2D_* variables still take precedence).
     save: (patch) => {
-      options.settings.set(SETTINGS_KEY, { ...(options.settings.get<Stored>(SETTINGS_KEY) ?? {}), ...patch })
+      const endpoints = patch.rpcEndpoints ? Object.entries(patch.rpcEndpoints) : undefined
+      if (endpoints && endpoints.length > 1) throw consoleError(ConsoleErrorCode.RequestInvalid, 'This console serves one chain at a time: give one RPC endpoint', [{ path: 'rpcEndpoints', message: 'one chain id → RPC URL' }])
+      const [chainKey, rpcUrl] = endpoints?.[0] ?? []
+      if (chainKey !== undefined && !/^\d+$/.test(chainKey)) throw consoleError(ConsoleErrorCode.RequestInvalid, 'RPC endpoints are keyed by chain id (digits)', [{ path: 'rpcEndpoints', message: `"${chainKey}" is not a chain id` }])
+      writeConfig({
+        ...(patch.providerHost !== undefined || patch.providerPort !== undefined ? { provider: { ...(patch.providerHost !== undefined ? { host: patch.providerHost } : {}), ...(patch.providerPort !== undefined ? { port: patch.providerPort } : {}) } } : {}),
+        ...(patch.logLevel !== undefined ? { logLevel: patch.logLevel } : {}),
+        ...(rpcUrl !== undefined ? { chain: { mode: 'rpc', rpcUrl, chainId: Number(chainKey) } } : {}),
+      })
       return current()
     },
   }

@@ -70,6 +70,8 @@ export function createFakeConsole(seed: { jobs?: JobSummary[]; assets?: AssetSum
     { id: 'bwrap', label: 'Sandbox (bubblewrap) installed', ok: true, message: 'found /usr/bin/bwrap' },
     { id: 'userns', label: 'User namespaces enabled', ok: false, message: 'unprivileged user namespaces are disabled', fix: 'Run: sysctl -w kernel.unprivileged_userns_clone=1' },
   ], checkedAtMs: 1_700_000_000_000 }
+  const backend: Awaited<ReturnType<ConsoleService['getComputeBackend']>> = { driver: 'local', kubeContexts: [{ name: 'kind-c2d', cluster: 'kind', source: '~/.kube/config' }], currentContext: null, namespace: null, next: null }
+  const namespaces = new Set(['default'])
   const find = (jobId: string) => {
     const job = jobs.find((j) => j.jobId === jobId)
     if (!job) throw Object.assign(new Error(`No job with id ${jobId}.`), { code: 'JOB_NOT_FOUND' })
@@ -106,8 +108,24 @@ export function createFakeConsole(seed: { jobs?: JobSummary[]; assets?: AssetSum
       return { environment }
     },
     deleteEnvironment: async ({ id }) => (environments.splice(environments.findIndex((e) => e.id === id), 1), { ok: true as const }),
-    getComputeBackend: async () => ({ driver: 'local', kubeContexts: [{ name: 'kind-c2d', cluster: 'kind', source: '~/.kube/config' }], currentContext: null, namespace: null }),
+    getComputeBackend: async () => ({ ...backend }),
     checkHealth: async () => health,
+    checkKubeContext: async ({ context, namespace }) => ({
+      driver: 'kubernetes',
+      ok: namespaces.has(namespace),
+      checks: [
+        { id: '0-api', label: 'api', ok: true, message: `API server of ${context} reachable (v1.31.0)` },
+        namespaces.has(namespace)
+          ? { id: '1-namespace', label: 'namespace', ok: true, message: `namespace ${namespace} exists` }
+          : { id: '1-namespace', label: 'namespace', ok: false, message: `namespace ${namespace} does not exist`, fix: `Create it: kubectl create namespace ${namespace}` },
+      ],
+      checkedAtMs: 1_700_000_000_000,
+    }),
+    createKubeNamespace: async ({ namespace }) => (namespaces.add(namespace), { ok: true as const }),
+    selectComputeBackend: async (choice) => {
+      backend.next = choice.driver === 'local' ? { driver: 'local', context: null, namespace: null } : { driver: 'kubernetes', context: choice.context, namespace: choice.namespace }
+      return { ...backend }
+    },
     listAssets: async ({ kind }) => ({ assets: assets.filter((a) => !kind || a.kind === kind) }),
     validateAsset: async ({ draft }) => {
       const d = draft as { name?: string; service?: { files?: unknown[] } }

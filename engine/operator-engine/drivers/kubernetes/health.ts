@@ -18,8 +18,20 @@ export const requiredPermissions = [
 
 type Check = DriverHealth['checks'][number]
 
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
+/** One line for a publisher: the API's own Status message when there is one, never a header dump. */
+export function errorMessage(error: unknown): string {
+  const e = error as { code?: unknown; body?: unknown; message?: unknown }
+  if (typeof e?.code === 'number' && e.body !== undefined) {
+    let message = ''
+    try {
+      const body = typeof e.body === 'string' ? (JSON.parse(e.body) as { message?: string }) : (e.body as { message?: string })
+      message = body?.message ?? ''
+    } catch {
+      message = typeof e.body === 'string' ? e.body.slice(0, 200) : ''
+    }
+    return `HTTP ${e.code}${message ? `: ${message}` : ''}`
+  }
+  return error instanceof Error ? error.message.split('\n')[0]! : String(error)
 }
 
 export async function checkClusterHealth(kubeConfig: KubeConfig, namespace: string): Promise<DriverHealth> {
@@ -44,7 +56,13 @@ export async function checkClusterHealth(kubeConfig: KubeConfig, namespace: stri
     await kubeConfig.makeApiClient(CoreV1Api).readNamespace({ name: namespace })
     checks.push({ name: 'namespace', ok: true, message: `Namespace ${namespace} exists` })
   } catch (error) {
-    checks.push({ name: 'namespace', ok: false, message: `Namespace ${namespace} not found: ${errorMessage(error)}`, fix: 'Create it from the console or with kubectl create namespace.' })
+    const missing = (error as { code?: unknown }).code === 404
+    checks.push({
+      name: 'namespace',
+      ok: false,
+      message: missing ? `Namespace ${namespace} does not exist` : `Namespace ${namespace} could not be read: ${errorMessage(error)}`,
+      fix: missing ? `Create it on the Compute backend screen, or: kubectl create namespace ${namespace}` : 'Check that this identity may get namespaces, or pick an existing namespace.',
+    })
   }
   const authorization = kubeConfig.makeApiClient(AuthorizationV1Api)
   for (const permission of requiredPermissions) {
