@@ -166,6 +166,7 @@ export const computeBackendSchema = z.object({
   /** The backend saved for the next start, when it differs from the running one. */
   next: z.object({ driver: z.enum(['local', 'kubernetes']), context: z.string().nullable(), namespace: z.string().nullable() }).nullable().optional(),
 })
+export type ComputeBackend = z.output<typeof computeBackendSchema>
 const kubeNamespace = z.string().min(1).max(63).regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a namespace name: lowercase letters, digits and dashes')
 export const backendChoiceSchema = z.discriminatedUnion('driver', [
   z.object({ driver: z.literal('local') }),

@@ -34,4 +34,21 @@ describe('ComputeBackendScreen', () => {
     expect(await within(form).findByText('Saved environment gpu-pool.')).toBeTruthy()
     expect(fake.environments.map((e) => e.id)).toEqual(['free-local', 'gpu-pool'])
   })
+
+  it('checks a Kubernetes context, creates its missing namespace, and saves the choice for the next start', async () => {
+    const { fake } = renderApp('compute-backend')
+    const form = await screen.findByRole('form', { name: 'Choose the compute backend' })
+    await userEvent.click(within(form).getByRole('radio', { name: 'A Kubernetes cluster' }))
+    expect((within(form).getByRole('combobox', { name: 'Context' }) as HTMLSelectElement).value).toBe('kind-c2d')
+    await userEvent.click(within(form).getByRole('button', { name: 'Check connection' }))
+    const checks = await within(form).findByRole('list', { name: 'Context checks' })
+    expect(within(checks).getByText(/Fix: Create it: kubectl create namespace ocean-c2d/)).toBeTruthy()
+    window.confirm = () => true
+    await userEvent.click(within(form).getByRole('button', { name: 'Create namespace ocean-c2d' }))
+    expect(await within(form).findByText(/namespace ocean-c2d exists/)).toBeTruthy()
+    await userEvent.click(within(form).getByRole('button', { name: 'Use this backend' }))
+    const saved = await screen.findByText(/from the next start, new jobs run on kind-c2d \/ ocean-c2d/)
+    expect(saved.textContent).toContain('Restart the console')
+    expect(fake.calls.filter((c) => c.method === 'selectComputeBackend').map((c) => c.input)).toEqual([{ driver: 'kubernetes', context: 'kind-c2d', namespace: 'ocean-c2d' }])
+  })
 })

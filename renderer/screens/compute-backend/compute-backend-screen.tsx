@@ -2,6 +2,7 @@
 // and the compute environments consumers see (resources, durations, free tier, prices, network).
 import { useComputeBackend, useDeleteEnvironment, useEnvironments, useHealth } from '../../server-state/compute-backend'
 import { ErrorMessage } from '../../components/error-message'
+import { BackendChooser } from './backend-chooser'
 import { EnvironmentForm } from './environment-form'
 
 export function ComputeBackendScreen() {
@@ -21,6 +22,7 @@ export function ComputeBackendScreen() {
           <dd>{backend.data.kubeContexts.length === 0 ? 'None (no kubeconfig found)' : backend.data.kubeContexts.map((c) => `${c.name} (${c.source})`).join(', ')}</dd>
         </dl>
       )}
+      {backend.data && <BackendChooser key={`${backend.data.driver}-${backend.data.next?.driver ?? ''}`} backend={backend.data} />}
       <h3>Health checks</h3>
       {health.isPending && <p role="status">Checking…</p>}
       {health.isError && <ErrorMessage title="Health check failed to run" error={health.error} />}
