@@ -3,7 +3,7 @@
  * table and writes bench/results.json. Each suite measures its baseline in the same run
  * (bare node, bare http server, ...) so numbers compare on this machine, today.
  */
-import { readdirSync, writeFileSync } from 'node:fs'
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { cpus } from 'node:os'
@@ -45,10 +45,30 @@ console.log(line(Object.fromEntries(cols.map((c) => [c, c]))))
 console.log(cols.map((c) => '-'.repeat(width[c]!)).join('-|-'))
 for (const t of table) console.log(line(t))
 
+// `npm run bench -- <suite>` replaces that suite's rows only: the other suites' last rows stay,
+// each with the time it was measured (`suitesMeasuredAt`).
+const measuredAt = new Date().toISOString()
+const ran = new Set(files.map((f) => f.replace(/\.bench\.ts$/, '')))
+let previous: { measuredAt?: string; suitesMeasuredAt?: Record<string, string>; rows?: BenchRow[]; failures?: typeof failures } = {}
+try {
+  previous = JSON.parse(readFileSync(join(here, 'results.json'), 'utf8')) as typeof previous
+} catch {
+  // no earlier results
+}
+const keptRows = (previous.rows ?? []).filter((r) => !ran.has(r.suite))
+const suitesMeasuredAt: Record<string, string> = {}
+for (const r of keptRows) suitesMeasuredAt[r.suite] ??= previous.suitesMeasuredAt?.[r.suite] ?? previous.measuredAt ?? 'unknown'
+for (const suite of ran) suitesMeasuredAt[suite] = measuredAt
 writeFileSync(
   join(here, 'results.json'),
   JSON.stringify(
-    { measuredAt: new Date().toISOString(), machine: { cpus: cpus().length, node: process.version }, rows, failures },
+    {
+      measuredAt,
+      suitesMeasuredAt,
+      machine: { cpus: cpus().length, node: process.version },
+      rows: [...keptRows, ...rows],
+      failures: [...(previous.failures ?? []).filter((f) => !ran.has(f.suite)), ...failures],
+    },
     null,
     2,
   ) + '\n',
