@@ -8,7 +8,7 @@
  * Chain layer: ethers and the contract ABIs only (the job settlement glue is in escrow-settlement.ts).
  */
 import { createHash } from 'node:crypto'
-import { Contract, type Signer } from 'ethers'
+import { Contract, type Provider, type Signer, type TransactionReceipt } from 'ethers'
 import type { Logger } from '../logging'
 import { loadAbi } from './contracts'
 
@@ -21,7 +21,15 @@ export interface EscrowLockInfo {
   token: string
 }
 
-export type FundsCheck = { ok: true } | { ok: false; code: 'no-funds' | 'no-authorization' | 'lock-too-long' | 'over-authorized-amount' | 'too-many-locks'; message: string }
+/** What a claim did on chain: `canceled` when the lock had expired (the contract refunds instead). */
+export interface EscrowClaim {
+  claimTx: string
+  settledAs: 'claimed' | 'canceled'
+  /** What the node was paid before the OPC fee; 0 for a release or a cancel. */
+  amountWei: bigint
+}
+
+export type FundsCheck = { ok: true } | { ok: false; code: 'payer-is-payee' | 'no-funds' | 'no-authorization' | 'lock-too-long' | 'over-authorized-amount' | 'too-many-locks'; message: string }
 
 interface AuthTuple {
   payee: string
@@ -51,6 +59,8 @@ export class EscrowClient {
   /** The same checks createLock makes, read first so the consumer gets words instead of a revert. */
   async checkFunds(payer: string, token: string, amountWei: bigint, lockSeconds: number): Promise<FundsCheck> {
     const payee = await this.payee()
+    // contracts 2.6.0 createLock: require(payer != msg.sender) — the node cannot lock its own funds.
+    if (payer.toLowerCase() === payee.toLowerCase()) return { ok: false, code: 'payer-is-payee', message: `The payer ${payer} is this node: it cannot pay itself through escrow` }
     const [available] = (await this.contract.getFunction('getUserFunds')(payer, token)) as [bigint, bigint]
     if (available < amountWei) return { ok: false, code: 'no-funds', message: `User ${payer} does not have enough funds in escrow: ${available} available, ${amountWei} needed` }
     const auths = (await this.contract.getFunction('getAuthorizations')(token, payer, payee)) as AuthTuple[]
@@ -84,17 +94,35 @@ export class EscrowClient {
    * Claims `actualWei` (≤ the lock) and withdraws the node's balance; the rest returns to the payer.
    * A zero claim releases the whole lock (the job never ran). Undefined when no lock is left
    * (already claimed or cancelled: a repeat after a crash).
+   *
+   * contracts 2.6.0 `_claimLock`: a lock past its expiry is not claimed but cancelled (Canceled
+   * event, everything back to the payer) and the tx still succeeds. `settledAs` says which
+   * happened, read from the receipt, so a caller never records a cancel as a payment.
    */
-  async claim(jobId: string, token: string, payer: string, actualWei: bigint, proof = '0x'): Promise<{ claimTx: string } | undefined> {
+  async claim(jobId: string, token: string, payer: string, actualWei: bigint, proof = '0x'): Promise<EscrowClaim | undefined> {
     const lock = await this.findLock(jobId, token, payer)
     if (!lock) return undefined
     const amount = actualWei > lock.amount ? lock.amount : actualWei
     // A zero claim has nothing to withdraw; claimLock alone releases the funds to the payer.
     const method = amount > 0n ? 'claimLockAndWithdraw' : 'claimLock'
     const tx = await this.contract.getFunction(method)(lock.jobId, token, payer, amount, proof)
-    const receipt = await tx.wait()
-    this.options.logger.info('escrow lock claimed', { jobId, amountWei: amount.toString(), tx: receipt.hash })
-    return { claimTx: receipt.hash as string }
+    const receipt = (await tx.wait()) as TransactionReceipt
+    const settled = this.settlementIn(receipt, lock.jobId)
+    const claim: EscrowClaim = { claimTx: receipt.hash, settledAs: settled?.name === 'Claimed' ? 'claimed' : 'canceled', amountWei: settled?.name === 'Claimed' ? amount : 0n }
+    if (claim.settledAs === 'canceled') this.options.logger.warn('escrow lock had expired: released to the payer instead of claimed', { jobId, tx: receipt.hash })
+    else this.options.logger.info('escrow lock claimed', { jobId, amountWei: amount.toString(), tx: receipt.hash })
+    return claim
+  }
+
+  /** The Claimed or Canceled event of this escrow job id in `receipt`, if any. */
+  private settlementIn(receipt: TransactionReceipt, escrowJobId: bigint): { name: 'Claimed' | 'Canceled' } | undefined {
+    const escrowAddress = this.options.escrowAddress.toLowerCase()
+    for (const log of receipt.logs) {
+      if (log.address.toLowerCase() !== escrowAddress) continue
+      const event = this.contract.interface.parseLog({ topics: [...log.topics], data: log.data })
+      if ((event?.name === 'Claimed' || event?.name === 'Canceled') && (event.args.jobId as bigint) === escrowJobId) return { name: event.name }
+    }
+    return undefined
   }
 
   /**
@@ -103,20 +131,37 @@ export class EscrowClient {
    */
   async findSettlementTx(jobId: string, fromBlock: number): Promise<{ claimTx?: string; cancelTx?: string } | undefined> {
     const id = EscrowClient.escrowJobId(jobId)
+    const payee = await this.payee()
     for (const [name, key] of [['Claimed', 'claimTx'], ['Canceled', 'cancelTx']] as const) {
-      const events = await this.contract.queryFilter(this.contract.getEvent(name), fromBlock)
+      // payee is indexed in both events: only this node's settlements, not every node's on the chain.
+      const events = await this.contract.queryFilter(this.contract.getEvent(name)(payee), fromBlock)
       const match = events.find((e) => 'args' in e && (e.args as unknown as { jobId: bigint }).jobId === id)
       if (match) return { [key]: match.transactionHash }
     }
     return undefined
   }
 
-  /** Releases an expired lock (anyone may; the node does it for its own jobs). Undefined when none is expired. */
+  /**
+   * Releases an expired lock (anyone may; the node does it for its own jobs). Undefined when there
+   * is no lock or it has not expired: `cancelExpiredLock` succeeds silently on a live lock, so
+   * both the expiry (chain time) and the receipt's Canceled event are checked.
+   */
   async cancelExpired(jobId: string, token: string, payer: string): Promise<{ cancelTx: string } | undefined> {
     const lock = await this.findLock(jobId, token, payer)
     if (!lock) return undefined
+    const latest = await this.requireProvider().getBlock('latest')
+    // The contract cancels when expiry < block.timestamp of the cancelling block (≥ latest + 1).
+    if (!latest || lock.expiry >= BigInt(latest.timestamp) + 1n) return undefined
     const tx = await this.contract.getFunction('cancelExpiredLock')(lock.jobId, token, payer, lock.payee)
-    const receipt = await tx.wait()
-    return { cancelTx: receipt.hash as string }
+    const receipt = (await tx.wait()) as TransactionReceipt
+    if (this.settlementIn(receipt, lock.jobId)?.name !== 'Canceled') return undefined
+    this.options.logger.info('escrow lock cancelled after expiry', { jobId, tx: receipt.hash })
+    return { cancelTx: receipt.hash }
+  }
+
+  private requireProvider(): Provider {
+    const provider = this.options.signer.provider
+    if (!provider) throw new Error('The escrow signer has no provider')
+    return provider
   }
 }
