@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../config/load'
 import { startCore, type Core } from '../index'
+import { jobCoreConfig } from './job-core-config'
 import { startKubernetesApiDouble, writeKubeconfig, type KubernetesApiDouble } from './kubernetes-api-double/api-server'
 
 let double: KubernetesApiDouble
@@ -17,7 +18,7 @@ let dataDir: string
 let kubeconfigPath: string
 let core: Core
 
-const config = () => loadConfig({ env: {}, overrides: { dataDir, chain: { mode: 'off' }, provider: { port: 0 }, operatorApi: { enabled: false }, logLevel: 'silent', driver: { kubeconfigPath } } })
+const config = () => jobCoreConfig(dataDir, { overrides: { driver: { kubeconfigPath } } })
 
 beforeAll(async () => {
   double = await startKubernetesApiDouble({ namespaces: ['default'] })

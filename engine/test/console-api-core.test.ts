@@ -5,7 +5,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { loadConfig } from '../config/load'
+import { jobCoreConfig } from './job-core-config'
 import { startCore, type Core } from '../index'
 import { createConsoleClient, type ConsoleClient, type JobChangeEvent } from '../console-api/contract'
 import { createHttpClientTransport, type HttpClientTransport } from '../console-api/http-client-transport'
@@ -28,26 +28,7 @@ describe('console API wired into startCore', () => {
     const rendererDir = join(dataDir, 'renderer')
     mkdirSync(rendererDir)
     writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>C2D Publisher Console</title>')
-    const config = loadConfig({
-      env: {},
-      overrides: {
-        dataDir,
-        // No chain: these tests are about jobs; the Provider takes a free port.
-        chain: { mode: 'off' },
-        provider: { port: 0 },
-        logLevel: 'silent',
-        environments: [
-          {
-            id: 'local-sandbox',
-            cpu: { total: 1, max: 1, min: 1 },
-            ramGb: { total: 1, max: 1, min: 0 },
-            diskGb: { total: 1, max: 1, min: 0 },
-            maxJobs: 1,
-            free: {},
-          },
-        ],
-      },
-    })
+    const config = jobCoreConfig(dataDir, { operatorApi: true })
     driver = new FakeDriver()
     core = await startCore(config, { driver, rendererDir })
     transport = createHttpClientTransport(core.consoleUrl, core.consoleToken)

@@ -5,7 +5,7 @@
  *   phase "second": restarts on the same data dir, waits until no job is left unfinished, prints
  *                   every job as JSON, stops gracefully.
  */
-import { loadConfig } from '../config/load'
+import { jobCoreConfig } from './job-core-config'
 import { startCore } from '../index'
 import { rawCodeJobInput } from './job-inputs'
 
@@ -13,27 +13,7 @@ const [, , dataDir, phase] = process.argv
 if (!dataDir || (phase !== 'first' && phase !== 'second'))
   throw new Error('usage: crash-child-local <dataDir> first|second')
 
-const config = loadConfig({
-  env: {},
-  overrides: {
-    dataDir,
-    // No chain: these tests are about jobs; the Provider takes a free port.
-    chain: { mode: 'off' },
-    provider: { port: 0 },
-    logLevel: 'silent',
-    operatorApi: { enabled: false },
-    environments: [
-      {
-        id: 'sandbox',
-        cpu: { total: 2, max: 2, min: 1 },
-        ramGb: { total: 1, max: 1, min: 0 },
-        diskGb: { total: 1, max: 1, min: 0 },
-        maxJobs: 2,
-        free: {},
-      },
-    ],
-  },
-})
+const config = jobCoreConfig(dataDir, { environmentId: 'sandbox', cpu: 2, maxJobs: 2 })
 
 const job = (jobId: string, code: string) => rawCodeJobInput({ jobId, code, environmentId: 'sandbox' })
 

@@ -4,7 +4,7 @@
  *   phase "second": restarts on the same data dir, prints every job as JSON, stops gracefully.
  * Uses the FakeDriver (passed to startCore), so the test proves the core's recovery independently of a sandbox.
  */
-import { loadConfig } from '../config/load'
+import { jobCoreConfig } from './job-core-config'
 import { startCore } from '../index'
 import { FakeDriver, HAPPY_STORY } from './fake-driver'
 import { rawCodeJobInput } from './job-inputs'
@@ -13,26 +13,7 @@ const [, , dataDir, phase] = process.argv
 if (!dataDir || (phase !== 'first' && phase !== 'second'))
   throw new Error('usage: crash-child <dataDir> first|second')
 
-const config = loadConfig({
-  env: {},
-  overrides: {
-    dataDir,
-    // No chain: these tests are about jobs; the Provider takes a free port.
-    chain: { mode: 'off' },
-    provider: { port: 0 },
-    logLevel: 'silent',
-    environments: [
-      {
-        id: 'local-sandbox',
-        cpu: { total: 1, max: 1, min: 1 },
-        ramGb: { total: 1, max: 1, min: 0 },
-        diskGb: { total: 1, max: 1, min: 0 },
-        maxJobs: 1,
-        free: {},
-      },
-    ],
-  },
-})
+const config = jobCoreConfig(dataDir, { operatorApi: true })
 
 const job = (jobId: string) => rawCodeJobInput({ jobId, code: 'setInterval(() => console.log("tick"), 100)' })
 

@@ -9,13 +9,13 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { list as listTar } from 'tar'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { loadConfig } from '../config/load'
 import { startCore, type Core } from '../index'
 import { MemoryLogger } from '../logging'
 import { systemClock } from '../clock'
 import { KubernetesDriver } from '../operator-engine/drivers/kubernetes/kubernetes-driver'
 import { selectorOf } from '../operator-engine/drivers/kubernetes/manifests'
 import type { JobRecord, RegisterJobInput } from '../operator-service/operator-service'
+import { jobCoreConfig } from './job-core-config'
 import { startKubernetesApiDouble, type KubernetesApiDouble } from './kubernetes-api-double/api-server'
 
 const ASSETS = resolve(import.meta.dirname, '../../assets')
@@ -30,17 +30,8 @@ const dirs: string[] = []
 async function coreWith(kind: 'local' | 'kubernetes'): Promise<Core> {
   const dataDir = mkdtempSync(join(tmpdir(), `c2d-${kind}-story-`))
   dirs.push(dataDir)
-  const config = loadConfig({
-    env: {},
-    overrides: {
-      dataDir,
-      chain: { mode: 'off' },
-      provider: { port: 0 },
-      operatorApi: { enabled: false },
-      logLevel: 'silent',
-      environments: [{ id: 'sandbox', cpu: { total: 2, max: 2, min: 1 }, ramGb: { total: 2, max: 2, min: 0 }, diskGb: { total: 1, max: 1, min: 0 }, maxJobs: 2, free: {} }],
-    },
-  })
+  const config = jobCoreConfig(dataDir, { environmentId: 'sandbox', cpu: 2, ramGb: 2, maxJobs: 2 })
+
   const driver = kind === 'kubernetes' ? new KubernetesDriver({ logger: driverLog, clock: systemClock, kubeConfig: double.kubeConfig(NAMESPACE), namespace: NAMESPACE }) : undefined
   const core = await startCore(config, { listenConsole: false, ...(driver ? { driver } : {}) })
   cores.push(core)

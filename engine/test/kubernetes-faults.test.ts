@@ -9,13 +9,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { systemClock } from '../clock'
-import { loadConfig } from '../config/load'
 import { startCore, type Core } from '../index'
 import { MemoryLogger } from '../logging'
 import { KubernetesDriver } from '../operator-engine/drivers/kubernetes/kubernetes-driver'
 import { selectorOf } from '../operator-engine/drivers/kubernetes/manifests'
 import type { JobRecord } from '../operator-service/operator-service'
 import type { JobStatus } from '../operator-service/job-status'
+import { jobCoreConfig } from './job-core-config'
 import { rawCodeJobInput } from './job-inputs'
 import { startKubernetesApiDouble, type KubernetesApiDouble } from './kubernetes-api-double/api-server'
 
@@ -24,19 +24,7 @@ let double: KubernetesApiDouble
 let core: Core
 let dataDir: string
 
-function configFor(dir: string) {
-  return loadConfig({
-    env: {},
-    overrides: {
-      dataDir: dir,
-      chain: { mode: 'off' },
-      provider: { port: 0 },
-      operatorApi: { enabled: false },
-      logLevel: 'silent',
-      environments: [{ id: 'local-sandbox', cpu: { total: 4, max: 2, min: 1 }, ramGb: { total: 4, max: 2, min: 0 }, diskGb: { total: 4, max: 1, min: 0 }, maxJobs: 4, free: {} }],
-    },
-  })
-}
+const configFor = (dir: string) => jobCoreConfig(dir, { cpu: 2, ramGb: 2, maxJobs: 4 })
 
 function driver(): KubernetesDriver {
   return new KubernetesDriver({ logger: new MemoryLogger(), clock: systemClock, kubeConfig: double.kubeConfig(NAMESPACE), namespace: NAMESPACE, watchRetryMs: 100 })

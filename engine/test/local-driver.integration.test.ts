@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { loadConfig } from '../config/load'
+import { jobCoreConfig } from './job-core-config'
 import { startCore, type Core } from '../index'
 import type { JobRecord, RegisterJobInput } from '../operator-service/operator-service'
 import type { JobStatus } from '../operator-service/job-status'
@@ -56,26 +56,7 @@ beforeAll(async () => {
   server = createServer((_req, res) => res.end('reachable'))
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
   serverPort = (server.address() as { port: number }).port
-  const config = loadConfig({
-    env: {},
-    overrides: {
-      dataDir,
-      // No chain: these tests are about jobs; the Provider takes a free port.
-      chain: { mode: 'off' },
-      provider: { port: 0 },
-      logLevel: 'silent',
-      environments: [
-        {
-          id: 'sandbox',
-          cpu: { total: 2, max: 2, min: 1 },
-          ramGb: { total: 2, max: 2, min: 0 },
-          diskGb: { total: 1, max: 1, min: 0 },
-          maxJobs: 2,
-          free: {},
-        },
-      ],
-    },
-  })
+  const config = jobCoreConfig(dataDir, { environmentId: 'sandbox', cpu: 2, ramGb: 2, maxJobs: 2, operatorApi: true })
   core = await startCore(config, { listenConsole: false })
 })
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { loadConfig } from '../config/load'
+import { jobCoreConfig } from './job-core-config'
 import { startCore, type Core } from '../index'
 import { FakeDriver, HAPPY_STORY } from './fake-driver'
 
@@ -20,26 +20,7 @@ const driver = new FakeDriver()
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'c2d-opapi-'))
-  const config = loadConfig({
-    env: {},
-    overrides: {
-      dataDir,
-      // No chain: these tests are about jobs; the Provider takes a free port.
-      chain: { mode: 'off' },
-      provider: { port: 0 },
-      logLevel: 'silent',
-      environments: [
-        {
-          id: 'env-1',
-          cpu: { total: 1, max: 1, min: 1 },
-          ramGb: { total: 1, max: 1, min: 0 },
-          diskGb: { total: 1, max: 1, min: 0 },
-          maxJobs: 1,
-          free: {},
-        },
-      ],
-    },
-  })
+  const config = jobCoreConfig(dataDir, { environmentId: 'env-1', operatorApi: true })
   core = await startCore(config, { driver, listenConsole: false })
   token = readFileSync(join(dataDir, 'operator-api.token'), 'utf8').trim()
 })
