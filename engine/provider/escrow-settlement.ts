@@ -34,7 +34,9 @@ export function createEscrowSettlement(deps: {
       const escrow = deps.escrow()
       const amount = actualCostWei(job, deps.environment(job.environmentId))
       const done = await escrow.claim(job.jobId, payment.token, job.owner, amount)
-      if (done) return amount > 0n ? { claimTx: done.claimTx } : { cancelTx: done.claimTx }
+      // An expired lock is refunded by the contract instead of paid (settledAs), and a zero claim
+      // releases it: both are recorded as cancels, never as payments.
+      if (done) return done.settledAs === 'claimed' && amount > 0n ? { claimTx: done.claimTx } : { cancelTx: done.claimTx }
       // No lock left: settled before a crash (or expired and cancelled by someone). Find the tx.
       const lockBlock = payment.lockTx ? (await deps.rpc.getTransactionReceipt(payment.lockTx))?.blockNumber : undefined
       const found = await escrow.findSettlementTx(job.jobId, lockBlock ?? 0)
