@@ -26,8 +26,8 @@ let dataDir: string
 
 const configFor = (dir: string) => jobCoreConfig(dir, { cpu: 2, ramGb: 2, maxJobs: 4 })
 
-function driver(): KubernetesDriver {
-  return new KubernetesDriver({ logger: new MemoryLogger(), clock: systemClock, kubeConfig: double.kubeConfig(NAMESPACE), namespace: NAMESPACE, watchRetryMs: 100 })
+function driver(failedJobRetentionSec = 0): KubernetesDriver {
+  return new KubernetesDriver({ logger: new MemoryLogger(), clock: systemClock, kubeConfig: double.kubeConfig(NAMESPACE), namespace: NAMESPACE, watchRetryMs: 100, failedJobRetentionSec })
 }
 
 async function until(core_: Core, jobId: string, done: (job: JobRecord) => boolean, what: string): Promise<JobRecord> {
@@ -154,4 +154,22 @@ describe('Kubernetes fault cases', () => {
       rmSync(dir, { recursive: true, force: true })
     }
   }, 40_000)
+
+  it('keeps a failed job\'s objects for the configured retention, then deletes them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'c2d-k8s-retention-'))
+    const retaining = await startCore(configFor(dir), { listenConsole: false, driver: driver(2) })
+    try {
+      const { jobId } = retaining.operatorService.registerJob(job('process.exit(3)'))
+      const done = await until(retaining, jobId, (j) => j.status === 70, 'finished')
+      expect(done.outcome).toMatchObject({ kind: 'failed', failureStatus: 41 })
+      // Kept for `kubectl describe` right after the job ended …
+      expect(double.objects(selectorOf(jobId), NAMESPACE).map((o) => o.kind)).toEqual(expect.arrayContaining(['Secret', 'PersistentVolumeClaim', 'Pod']))
+      // … and gone once the retention passed.
+      await new Promise((r) => setTimeout(r, 2000))
+      await nothingLeft(jobId)
+    } finally {
+      await retaining.stop()
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }, 30_000)
 })
