@@ -5,7 +5,7 @@
  * logs and call results, so validateOrder's parsing runs unchanged; the real-chain cases are in
  * engine/test/chain-orders-escrow.test.ts.
  */
-import { Interface, Wallet, hexlify, randomBytes, toUtf8Bytes, type Provider, type TransactionRequest } from 'ethers'
+import { Interface, Wallet, hexlify, randomBytes, toUtf8Bytes, type Provider, type Signer, type TransactionRequest } from 'ethers'
 import { describe, expect, it } from 'vitest'
 import { loadAbi } from './contracts'
 import { validateOrder, type OrderExpectation } from './orders'
@@ -79,7 +79,7 @@ function providerFeeLog(fee: ProviderFee): FakeLog {
   return log('ProviderFee', [fee.providerFeeAddress, fee.providerFeeToken, BigInt(fee.providerFeeAmount), fee.providerData, fee.v, fee.r, fee.s, fee.validUntil])
 }
 
-async function fee(over: { validUntil?: number; providerData?: string; signer?: Wallet } = {}): Promise<ProviderFee> {
+async function fee(over: { validUntil?: number; providerData?: string; signer?: Signer } = {}): Promise<ProviderFee> {
   return signProviderFee(over.signer ?? node, {
     providerFeeToken: '0x3333333333333333333333333333333333333333',
     providerFeeAmount: '0',
