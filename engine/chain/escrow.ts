@@ -8,7 +8,7 @@
  * Chain layer: ethers and the contract ABIs only (the job settlement glue is in escrow-settlement.ts).
  */
 import { createHash } from 'node:crypto'
-import { Contract, type Provider, type Signer, type TransactionReceipt } from 'ethers'
+import { Contract, ZeroAddress, type Provider, type Signer, type TransactionReceipt } from 'ethers'
 import type { Logger } from '../logging'
 import { loadAbi } from './contracts'
 
@@ -157,6 +157,30 @@ export class EscrowClient {
     if (this.settlementIn(receipt, lock.jobId)?.name !== 'Canceled') return undefined
     this.options.logger.info('escrow lock cancelled after expiry', { jobId, tx: receipt.hash })
     return { cancelTx: receipt.hash }
+  }
+
+  /**
+   * Releases every expired lock of this node, whoever the payer (one `cancelExpiredLock(0, 0x0,
+   * 0x0, node)`: 0 matches any job, token and payer). For a start-up sweep: a lock created just
+   * before a crash, whose job was never recorded, would otherwise hold the payer's funds until
+   * someone else cancels it. Undefined when nothing has expired (no tx is sent).
+   */
+  async cancelAllExpired(): Promise<{ cancelTx: string; escrowJobIds: bigint[] } | undefined> {
+    const payee = await this.payee()
+    const locks = (await this.contract.getFunction('getLocks')(ZeroAddress, ZeroAddress, payee)) as Array<Omit<EscrowLockInfo, 'payee'>>
+    const latest = await this.requireProvider().getBlock('latest')
+    if (!latest || !locks.some((l) => l.expiry < BigInt(latest.timestamp) + 1n)) return undefined
+    const tx = await this.contract.getFunction('cancelExpiredLock')(0n, ZeroAddress, ZeroAddress, payee)
+    const receipt = (await tx.wait()) as TransactionReceipt
+    const escrowJobIds: bigint[] = []
+    for (const log of receipt.logs) {
+      if (log.address.toLowerCase() !== this.options.escrowAddress.toLowerCase()) continue
+      const event = this.contract.interface.parseLog({ topics: [...log.topics], data: log.data })
+      if (event?.name === 'Canceled') escrowJobIds.push(event.args.jobId as bigint)
+    }
+    if (escrowJobIds.length === 0) return undefined
+    this.options.logger.info('expired escrow locks released', { count: escrowJobIds.length, tx: receipt.hash })
+    return { cancelTx: receipt.hash, escrowJobIds }
   }
 
   private requireProvider(): Provider {
