@@ -132,11 +132,14 @@ export class EscrowClient {
   async findSettlementTx(jobId: string, fromBlock: number): Promise<{ claimTx?: string; cancelTx?: string } | undefined> {
     const id = EscrowClient.escrowJobId(jobId)
     const payee = await this.payee()
-    for (const [name, key] of [['Claimed', 'claimTx'], ['Canceled', 'cancelTx']] as const) {
+    for (const name of ['Claimed', 'Canceled'] as const) {
       // payee is indexed in both events: only this node's settlements, not every node's on the chain.
       const events = await this.contract.queryFilter(this.contract.getEvent(name)(payee), fromBlock)
       const match = events.find((e) => 'args' in e && (e.args as unknown as { jobId: bigint }).jobId === id)
-      if (match) return { [key]: match.transactionHash }
+      if (!match || !('args' in match)) continue
+      // A zero claim is how a job that never ran releases its lock: a cancel, as `claim` reported it.
+      const paid = name === 'Claimed' && (match.args as unknown as { amount: bigint }).amount > 0n
+      return paid ? { claimTx: match.transactionHash } : { cancelTx: match.transactionHash }
     }
     return undefined
   }

@@ -338,6 +338,8 @@ describe('EscrowClient on the dev chain (spec §6 "Escrow", contracts 2.6.0)', (
     expect(await funds()).toEqual(before.payer)
     expect(await balance(node.address)).toBe(before.node)
     expect(await escrow.claim('job-never-ran', ocean, consumerAddress, 0n)).toBeUndefined()
+    // After a crash, the release is found again as what it was: a cancel, not a payment.
+    expect(await escrow.findSettlementTx('job-never-ran', 0)).toEqual({ cancelTx: claim!.claimTx })
   })
 
   it('cancels a lock only after its expiry; findSettlementTx then reports the cancel', async () => {
@@ -402,6 +404,14 @@ describe('EscrowClient on the dev chain (spec §6 "Escrow", contracts 2.6.0)', (
     const lockBlock = (await chain.rpc.getTransactionReceipt(lockTx))!.blockNumber
     const claims = await escrowRead().queryFilter(escrowRead().getEvent('Claimed')(node.address), lockBlock)
     expect(claims.filter((e) => 'args' in e && e.args.jobId === EscrowClient.escrowJobId('job-settle'))).toHaveLength(1)
+
+    // A job settled after its lock expired: the contract refunds, and the job records a cancel.
+    const late = await escrow.lock('job-settle-late', ocean, consumerAddress, parseEther('5'), 60)
+    await advanceChainSec(61)
+    const lateJob = { ...job, jobId: 'job-settle-late', payment: { ...job.payment!, lockTx: late.lockTx } } as JobRecord
+    const lateSettled = await settlement.settle(lateJob)
+    expect(lateSettled).toEqual({ cancelTx: expect.stringMatching(/^0x[0-9a-f]{64}$/) })
+    expect(await settlement.settle(lateJob)).toEqual(lateSettled)
   })
 
   it("a start-up sweep releases every expired lock of this node and leaves live ones", async () => {
