@@ -5,8 +5,10 @@
  * (locks, claims, fees, expiry) is proven on the dev chain in engine/test/chain-orders-escrow.test.ts.
  */
 import { createHash } from 'node:crypto'
+import { createServer, type AddressInfo } from 'node:net'
 import { Interface, JsonRpcProvider, Wallet, type TransactionRequest } from 'ethers'
 import { describe, expect, it } from 'vitest'
+import { isC2dError } from '../c2d-error'
 import { MemoryLogger } from '../logging'
 import { loadAbi } from './contracts'
 import { EscrowClient } from './escrow'
@@ -118,5 +120,24 @@ describe('EscrowClient.findLock and claim (fake node)', () => {
     expect(await escrow.claim('job-1', TOKEN, payer, 5n)).toBeUndefined()
     expect(await escrow.cancelExpired('job-1', TOKEN, payer)).toBeUndefined()
     expect(chain.sent).toEqual([])
+  })
+})
+
+describe('EscrowClient when the RPC does not answer', () => {
+  it('throws CHAIN_UNAVAILABLE (502), so the Provider does not blame the payer', async () => {
+    const server = createServer()
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const { port } = server.address() as AddressInfo
+    await new Promise((resolve) => server.close(resolve))
+    const rpc = new JsonRpcProvider(`http://127.0.0.1:${port}`, 8996, { staticNetwork: true })
+    try {
+      const escrow = new EscrowClient({ signer: new Wallet(nodeKey, rpc), escrowAddress: ESCROW, logger: new MemoryLogger() })
+      for (const attempt of [escrow.checkFunds(payer, TOKEN, 1n, 60), escrow.claim('job-1', TOKEN, payer, 1n), escrow.cancelAllExpired()]) {
+        const error = await attempt.catch((e: unknown) => e)
+        expect(isC2dError(error) && [error.code, error.status]).toEqual(['CHAIN_UNAVAILABLE', 502])
+      }
+    } finally {
+      rpc.destroy()
+    }
   })
 })

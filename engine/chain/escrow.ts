@@ -10,7 +10,9 @@
 import { createHash } from 'node:crypto'
 import { Contract, ZeroAddress, type Provider, type Signer, type TransactionReceipt } from 'ethers'
 import type { Logger } from '../logging'
+import { chainError } from './chain-errors'
 import { loadAbi } from './contracts'
+import { isRpcUnreachable } from './rpc'
 
 export interface EscrowLockInfo {
   jobId: bigint
@@ -58,36 +60,42 @@ export class EscrowClient {
 
   /** The same checks createLock makes, read first so the consumer gets words instead of a revert. */
   async checkFunds(payer: string, token: string, amountWei: bigint, lockSeconds: number): Promise<FundsCheck> {
-    const payee = await this.payee()
-    // contracts 2.6.0 createLock: require(payer != msg.sender) — the node cannot lock its own funds.
-    if (payer.toLowerCase() === payee.toLowerCase()) return { ok: false, code: 'payer-is-payee', message: `The payer ${payer} is this node: it cannot pay itself through escrow` }
-    const [available] = (await this.contract.getFunction('getUserFunds')(payer, token)) as [bigint, bigint]
-    if (available < amountWei) return { ok: false, code: 'no-funds', message: `User ${payer} does not have enough funds in escrow: ${available} available, ${amountWei} needed` }
-    const auths = (await this.contract.getFunction('getAuthorizations')(token, payer, payee)) as AuthTuple[]
-    const auth = auths.find((a) => a.payee.toLowerCase() === payee.toLowerCase())
-    if (!auth) return { ok: false, code: 'no-authorization', message: `No valid escrow auths found: ${payer} has not authorized ${payee} for this token` }
-    if (BigInt(lockSeconds) > auth.maxLockSeconds) return { ok: false, code: 'lock-too-long', message: `The escrow authorization allows locks of ${auth.maxLockSeconds} s; this job needs ${lockSeconds} s` }
-    if (auth.currentLockedAmount + amountWei > auth.maxLockedAmount) return { ok: false, code: 'over-authorized-amount', message: `The escrow authorization caps locked funds at ${auth.maxLockedAmount}; ${auth.currentLockedAmount} are locked, ${amountWei} more needed` }
-    if (auth.currentLocks >= auth.maxLockCounts) return { ok: false, code: 'too-many-locks', message: `The escrow authorization allows ${auth.maxLockCounts} concurrent locks` }
-    return { ok: true }
+    return this.guard('reading escrow funds', async () => {
+      const payee = await this.payee()
+      // contracts 2.6.0 createLock: require(payer != msg.sender) — the node cannot lock its own funds.
+      if (payer.toLowerCase() === payee.toLowerCase()) return { ok: false, code: 'payer-is-payee', message: `The payer ${payer} is this node: it cannot pay itself through escrow` }
+      const [available] = (await this.contract.getFunction('getUserFunds')(payer, token)) as [bigint, bigint]
+      if (available < amountWei) return { ok: false, code: 'no-funds', message: `User ${payer} does not have enough funds in escrow: ${available} available, ${amountWei} needed` }
+      const auths = (await this.contract.getFunction('getAuthorizations')(token, payer, payee)) as AuthTuple[]
+      const auth = auths.find((a) => a.payee.toLowerCase() === payee.toLowerCase())
+      if (!auth) return { ok: false, code: 'no-authorization', message: `No valid escrow auths found: ${payer} has not authorized ${payee} for this token` }
+      if (BigInt(lockSeconds) > auth.maxLockSeconds) return { ok: false, code: 'lock-too-long', message: `The escrow authorization allows locks of ${auth.maxLockSeconds} s; this job needs ${lockSeconds} s` }
+      if (auth.currentLockedAmount + amountWei > auth.maxLockedAmount) return { ok: false, code: 'over-authorized-amount', message: `The escrow authorization caps locked funds at ${auth.maxLockedAmount}; ${auth.currentLockedAmount} are locked, ${amountWei} more needed` }
+      if (auth.currentLocks >= auth.maxLockCounts) return { ok: false, code: 'too-many-locks', message: `The escrow authorization allows ${auth.maxLockCounts} concurrent locks` }
+      return { ok: true }
+    })
   }
 
   /** The lock of this job, if it is still on chain (`getLocks` may return others: filter again here). */
   async findLock(jobId: string, token: string, payer: string): Promise<EscrowLockInfo | undefined> {
-    const payee = await this.payee()
-    const id = EscrowClient.escrowJobId(jobId)
-    // contracts 2.6.0: the returned lock struct has no payee field; the query is per payee already.
-    const locks = (await this.contract.getFunction('getLocks')(token, payer, payee)) as Array<Omit<EscrowLockInfo, 'payee'>>
-    const lock = locks.find((l) => l.jobId === id && l.payer.toLowerCase() === payer.toLowerCase() && l.token.toLowerCase() === token.toLowerCase())
-    return lock ? { jobId: lock.jobId, payer: lock.payer, payee, amount: lock.amount, expiry: lock.expiry, token: lock.token } : undefined
+    return this.guard('reading escrow locks', async () => {
+      const payee = await this.payee()
+      const id = EscrowClient.escrowJobId(jobId)
+      // contracts 2.6.0: the returned lock struct has no payee field; the query is per payee already.
+      const locks = (await this.contract.getFunction('getLocks')(token, payer, payee)) as Array<Omit<EscrowLockInfo, 'payee'>>
+      const lock = locks.find((l) => l.jobId === id && l.payer.toLowerCase() === payer.toLowerCase() && l.token.toLowerCase() === token.toLowerCase())
+      return lock ? { jobId: lock.jobId, payer: lock.payer, payee, amount: lock.amount, expiry: lock.expiry, token: lock.token } : undefined
+    })
   }
 
   /** createLock; `expirySec` is a duration (the contract adds block.timestamp). */
   async lock(jobId: string, token: string, payer: string, amountWei: bigint, expirySec: number): Promise<{ lockTx: string }> {
-    const tx = await this.contract.getFunction('createLock')(EscrowClient.escrowJobId(jobId), token, payer, amountWei, expirySec)
-    const receipt = await tx.wait()
-    this.options.logger.info('escrow lock created', { jobId, amountWei: amountWei.toString(), tx: receipt.hash })
-    return { lockTx: receipt.hash as string }
+    return this.guard('creating an escrow lock', async () => {
+      const tx = await this.contract.getFunction('createLock')(EscrowClient.escrowJobId(jobId), token, payer, amountWei, expirySec)
+      const receipt = await tx.wait()
+      this.options.logger.info('escrow lock created', { jobId, amountWei: amountWei.toString(), tx: receipt.hash })
+      return { lockTx: receipt.hash as string }
+    })
   }
 
   /**
@@ -100,18 +108,20 @@ export class EscrowClient {
    * happened, read from the receipt, so a caller never records a cancel as a payment.
    */
   async claim(jobId: string, token: string, payer: string, actualWei: bigint, proof = '0x'): Promise<EscrowClaim | undefined> {
-    const lock = await this.findLock(jobId, token, payer)
-    if (!lock) return undefined
-    const amount = actualWei > lock.amount ? lock.amount : actualWei
-    // A zero claim has nothing to withdraw; claimLock alone releases the funds to the payer.
-    const method = amount > 0n ? 'claimLockAndWithdraw' : 'claimLock'
-    const tx = await this.contract.getFunction(method)(lock.jobId, token, payer, amount, proof)
-    const receipt = (await tx.wait()) as TransactionReceipt
-    const settled = this.settlementIn(receipt, lock.jobId)
-    const claim: EscrowClaim = { claimTx: receipt.hash, settledAs: settled?.name === 'Claimed' ? 'claimed' : 'canceled', amountWei: settled?.name === 'Claimed' ? amount : 0n }
-    if (claim.settledAs === 'canceled') this.options.logger.warn('escrow lock had expired: released to the payer instead of claimed', { jobId, tx: receipt.hash })
-    else this.options.logger.info('escrow lock claimed', { jobId, amountWei: amount.toString(), tx: receipt.hash })
-    return claim
+    return this.guard('claiming an escrow lock', async () => {
+      const lock = await this.findLock(jobId, token, payer)
+      if (!lock) return undefined
+      const amount = actualWei > lock.amount ? lock.amount : actualWei
+      // A zero claim has nothing to withdraw; claimLock alone releases the funds to the payer.
+      const method = amount > 0n ? 'claimLockAndWithdraw' : 'claimLock'
+      const tx = await this.contract.getFunction(method)(lock.jobId, token, payer, amount, proof)
+      const receipt = (await tx.wait()) as TransactionReceipt
+      const settled = this.settlementIn(receipt, lock.jobId)
+      const claim: EscrowClaim = { claimTx: receipt.hash, settledAs: settled?.name === 'Claimed' ? 'claimed' : 'canceled', amountWei: settled?.name === 'Claimed' ? amount : 0n }
+      if (claim.settledAs === 'canceled') this.options.logger.warn('escrow lock had expired: released to the payer instead of claimed', { jobId, tx: receipt.hash })
+      else this.options.logger.info('escrow lock claimed', { jobId, amountWei: amount.toString(), tx: receipt.hash })
+      return claim
+    })
   }
 
   /** The Claimed or Canceled event of this escrow job id in `receipt`, if any. */
@@ -130,18 +140,20 @@ export class EscrowClient {
    * between a claim and recording it, the job still learns its tx hash.
    */
   async findSettlementTx(jobId: string, fromBlock: number): Promise<{ claimTx?: string; cancelTx?: string } | undefined> {
-    const id = EscrowClient.escrowJobId(jobId)
-    const payee = await this.payee()
-    for (const name of ['Claimed', 'Canceled'] as const) {
-      // payee is indexed in both events: only this node's settlements, not every node's on the chain.
-      const events = await this.contract.queryFilter(this.contract.getEvent(name)(payee), fromBlock)
-      const match = events.find((e) => 'args' in e && (e.args as unknown as { jobId: bigint }).jobId === id)
-      if (!match || !('args' in match)) continue
-      // A zero claim is how a job that never ran releases its lock: a cancel, as `claim` reported it.
-      const paid = name === 'Claimed' && (match.args as unknown as { amount: bigint }).amount > 0n
-      return paid ? { claimTx: match.transactionHash } : { cancelTx: match.transactionHash }
-    }
-    return undefined
+    return this.guard('searching escrow events', async () => {
+      const id = EscrowClient.escrowJobId(jobId)
+      const payee = await this.payee()
+      for (const name of ['Claimed', 'Canceled'] as const) {
+        // payee is indexed in both events: only this node's settlements, not every node's on the chain.
+        const events = await this.contract.queryFilter(this.contract.getEvent(name)(payee), fromBlock)
+        const match = events.find((e) => 'args' in e && (e.args as unknown as { jobId: bigint }).jobId === id)
+        if (!match || !('args' in match)) continue
+        // A zero claim is how a job that never ran releases its lock: a cancel, as `claim` reported it.
+        const paid = name === 'Claimed' && (match.args as unknown as { amount: bigint }).amount > 0n
+        return paid ? { claimTx: match.transactionHash } : { cancelTx: match.transactionHash }
+      }
+      return undefined
+    })
   }
 
   /**
@@ -150,16 +162,18 @@ export class EscrowClient {
    * both the expiry (chain time) and the receipt's Canceled event are checked.
    */
   async cancelExpired(jobId: string, token: string, payer: string): Promise<{ cancelTx: string } | undefined> {
-    const lock = await this.findLock(jobId, token, payer)
-    if (!lock) return undefined
-    const latest = await this.requireProvider().getBlock('latest')
-    // The contract cancels when expiry < block.timestamp of the cancelling block (≥ latest + 1).
-    if (!latest || lock.expiry >= BigInt(latest.timestamp) + 1n) return undefined
-    const tx = await this.contract.getFunction('cancelExpiredLock')(lock.jobId, token, payer, lock.payee)
-    const receipt = (await tx.wait()) as TransactionReceipt
-    if (this.settlementIn(receipt, lock.jobId)?.name !== 'Canceled') return undefined
-    this.options.logger.info('escrow lock cancelled after expiry', { jobId, tx: receipt.hash })
-    return { cancelTx: receipt.hash }
+    return this.guard('cancelling an escrow lock', async () => {
+      const lock = await this.findLock(jobId, token, payer)
+      if (!lock) return undefined
+      const latest = await this.requireProvider().getBlock('latest')
+      // The contract cancels when expiry < block.timestamp of the cancelling block (≥ latest + 1).
+      if (!latest || lock.expiry >= BigInt(latest.timestamp) + 1n) return undefined
+      const tx = await this.contract.getFunction('cancelExpiredLock')(lock.jobId, token, payer, lock.payee)
+      const receipt = (await tx.wait()) as TransactionReceipt
+      if (this.settlementIn(receipt, lock.jobId)?.name !== 'Canceled') return undefined
+      this.options.logger.info('escrow lock cancelled after expiry', { jobId, tx: receipt.hash })
+      return { cancelTx: receipt.hash }
+    })
   }
 
   /**
@@ -169,21 +183,33 @@ export class EscrowClient {
    * someone else cancels it. Undefined when nothing has expired (no tx is sent).
    */
   async cancelAllExpired(): Promise<{ cancelTx: string; escrowJobIds: bigint[] } | undefined> {
-    const payee = await this.payee()
-    const locks = (await this.contract.getFunction('getLocks')(ZeroAddress, ZeroAddress, payee)) as Array<Omit<EscrowLockInfo, 'payee'>>
-    const latest = await this.requireProvider().getBlock('latest')
-    if (!latest || !locks.some((l) => l.expiry < BigInt(latest.timestamp) + 1n)) return undefined
-    const tx = await this.contract.getFunction('cancelExpiredLock')(0n, ZeroAddress, ZeroAddress, payee)
-    const receipt = (await tx.wait()) as TransactionReceipt
-    const escrowJobIds: bigint[] = []
-    for (const log of receipt.logs) {
-      if (log.address.toLowerCase() !== this.options.escrowAddress.toLowerCase()) continue
-      const event = this.contract.interface.parseLog({ topics: [...log.topics], data: log.data })
-      if (event?.name === 'Canceled') escrowJobIds.push(event.args.jobId as bigint)
+    return this.guard('cancelling expired escrow locks', async () => {
+      const payee = await this.payee()
+      const locks = (await this.contract.getFunction('getLocks')(ZeroAddress, ZeroAddress, payee)) as Array<Omit<EscrowLockInfo, 'payee'>>
+      const latest = await this.requireProvider().getBlock('latest')
+      if (!latest || !locks.some((l) => l.expiry < BigInt(latest.timestamp) + 1n)) return undefined
+      const tx = await this.contract.getFunction('cancelExpiredLock')(0n, ZeroAddress, ZeroAddress, payee)
+      const receipt = (await tx.wait()) as TransactionReceipt
+      const escrowJobIds: bigint[] = []
+      for (const log of receipt.logs) {
+        if (log.address.toLowerCase() !== this.options.escrowAddress.toLowerCase()) continue
+        const event = this.contract.interface.parseLog({ topics: [...log.topics], data: log.data })
+        if (event?.name === 'Canceled') escrowJobIds.push(event.args.jobId as bigint)
+      }
+      if (escrowJobIds.length === 0) return undefined
+      this.options.logger.info('expired escrow locks released', { count: escrowJobIds.length, tx: receipt.hash })
+      return { cancelTx: receipt.hash, escrowJobIds }
+    })
+  }
+
+  /** An RPC that does not answer becomes CHAIN_UNAVAILABLE (502); reverts and the rest pass through. */
+  private async guard<T>(what: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work()
+    } catch (error) {
+      if (isRpcUnreachable(error)) throw chainError('CHAIN_UNAVAILABLE', `The chain RPC did not answer while ${what}`, { cause: error })
+      throw error
     }
-    if (escrowJobIds.length === 0) return undefined
-    this.options.logger.info('expired escrow locks released', { count: escrowJobIds.length, tx: receipt.hash })
-    return { cancelTx: receipt.hash, escrowJobIds }
   }
 
   private requireProvider(): Provider {

@@ -5,8 +5,10 @@
  * logs and call results, so validateOrder's parsing runs unchanged; the real-chain cases are in
  * engine/test/chain-orders-escrow.test.ts.
  */
-import { Interface, Wallet, hexlify, randomBytes, toUtf8Bytes, type Provider, type Signer, type TransactionRequest } from 'ethers'
+import { createServer, type AddressInfo } from 'node:net'
+import { Interface, JsonRpcProvider, Wallet, hexlify, randomBytes, toUtf8Bytes, type Provider, type Signer, type TransactionRequest } from 'ethers'
 import { describe, expect, it } from 'vitest'
+import { isC2dError } from '../c2d-error'
 import { loadAbi } from './contracts'
 import { validateOrder, type OrderExpectation } from './orders'
 import { encodeProviderData, signProviderFee, type ProviderFee } from './provider-fees'
@@ -178,3 +180,25 @@ describe('validateOrder (fake chain)', () => {
     expect(await validateOrder(chain.provider(), expectation(tx), ORDER_TIME_SEC)).toMatchObject({ ok: true, payer })
   })
 })
+
+describe('validateOrder when the RPC does not answer', () => {
+  it('throws CHAIN_UNAVAILABLE (502) instead of a generic error', async () => {
+    const port = await closedPort()
+    const provider = new JsonRpcProvider(`http://127.0.0.1:${port}`, 8996, { staticNetwork: true })
+    try {
+      const error = await validateOrder(provider, expectation(hexlify(randomBytes(32))), ORDER_TIME_SEC).catch((e: unknown) => e)
+      expect(isC2dError(error) && [error.code, error.status]).toEqual(['CHAIN_UNAVAILABLE', 502])
+    } finally {
+      provider.destroy()
+    }
+  })
+})
+
+/** A loopback port nothing listens on (bound, then released). */
+async function closedPort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  await new Promise((resolve) => server.close(resolve))
+  return port
+}

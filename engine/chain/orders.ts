@@ -8,8 +8,10 @@
  * Chain layer: ethers and the contract ABIs only.
  */
 import { Contract, Interface, toUtf8String, type Log, type Provider, type TransactionReceipt } from 'ethers'
+import { chainError } from './chain-errors'
 import { loadAbi } from './contracts'
 import { isProviderFeeSignedBy, type ProviderFee } from './provider-fees'
+import { isRpcUnreachable } from './rpc'
 
 export interface OrderExpectation {
   transferTxId: string
@@ -88,7 +90,20 @@ function providerFeeValid(receipt: TransactionReceipt, blockTimestampSec: number
   return false
 }
 
+/**
+ * Checks `expect.transferTxId` (spec §6 steps 1–7). A failed check is a value; an RPC that does not
+ * answer throws `CHAIN_UNAVAILABLE` (502), so the consumer hears "try again", not "bad order".
+ */
 export async function validateOrder(provider: Provider, expect: OrderExpectation, nowSec: number): Promise<OrderCheck> {
+  try {
+    return await checkOrder(provider, expect, nowSec)
+  } catch (error) {
+    if (isRpcUnreachable(error)) throw chainError('CHAIN_UNAVAILABLE', `The chain RPC did not answer while validating order ${expect.transferTxId}`, { cause: error })
+    throw error
+  }
+}
+
+async function checkOrder(provider: Provider, expect: OrderExpectation, nowSec: number): Promise<OrderCheck> {
   if (!/^0x[0-9a-fA-F]{64}$/.test(expect.transferTxId)) return fail('order-not-found', `${expect.transferTxId} is not a transaction hash`)
   const given = await provider.getTransactionReceipt(expect.transferTxId)
   if (!given || given.status !== 1) return fail('order-not-found', `No successful transaction ${expect.transferTxId} on this chain`)
