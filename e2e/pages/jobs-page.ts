@@ -47,9 +47,12 @@ export class JobPage {
   readonly log: Locator
   readonly timeline: Locator
   readonly results: Locator
+  /** The whole job page (facts, payment, timeline, log, results). */
+  readonly root: Locator
 
   constructor(readonly page: Page) {
     const article = page.getByRole('article')
+    this.root = article
     this.status = article.locator('[data-status]').first()
     this.stopButton = article.getByRole('button', { name: /^(Stop job|Stopping…)$/ })
     this.log = article.getByLabel('Algorithm log')

@@ -134,3 +134,26 @@ test('a publisher publishes the sample dataset and an ocean.js consumer runs a f
   const resultUrl = await consumer.resultUrl(jobId, 0)
   expect((await fetch(resultUrl)).ok).toBe(true)
 })
+
+test('a paying ocean.js consumer runs a job against serve: escrow locked at start, claimed at the end, shown on the job page', async ({ serve, consoleApp }) => {
+  // The paid flow of spec §8, exactly as ocean.js does it: initializeCompute, escrow deposit +
+  // authorize, datatoken orders naming the node, computeStart; the console claims the cost after.
+  const { oceanConsumer, runPaidStart, waitForStatus } = await import('../../engine/test/ocean-consumer')
+  const me = oceanConsumer(serve.providerUrl!, serve.dataDir)
+  try {
+    const { samples } = me.devChain
+    const started = await runPaidStart(me, { datasets: [{ documentId: samples.dataset.did, serviceId: samples.dataset.serviceId }], algorithm: { documentId: samples.algorithm.did, serviceId: samples.algorithm.serviceId } })
+    expect(started.agreementId).toMatch(/^0x[0-9a-f]{64}$/)
+    const done = await waitForStatus(me.url, me.consumer, started.jobId, (j) => j.status === 70, 600)
+    const payment = (done as unknown as { payment: { lockTx: string; claimTx?: string } }).payment
+    expect(payment.lockTx).toBe(started.agreementId)
+    expect(payment.claimTx).toMatch(/^0x[0-9a-f]{64}$/)
+    const jobsPage = new JobsPage(consoleApp)
+    await jobsPage.open()
+    const jobPage = await jobsPage.openJob(started.jobId)
+    await expect(jobPage.root).toContainText(`claim ${payment.claimTx}`)
+    await consoleApp.screenshot('job-paid')
+  } finally {
+    me.rpc.destroy()
+  }
+})

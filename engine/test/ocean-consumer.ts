@@ -19,14 +19,27 @@ export interface DevChainFile {
   samples: { dataset: { did: string; serviceId: string; datatoken: string }; algorithm: { did: string; serviceId: string; datatoken: string } }
 }
 
-export interface OceanTestbed {
-  core: Core
+/** A consumer as Ocean's users are: unmodified ocean.js with the dev chain's funded account. */
+export interface OceanConsumer {
+  /** The Provider's URL. */
   url: string
   devChain: DevChainFile
   rpc: JsonRpcProvider
   consumer: Wallet
   /** The consumer for transactions (spec §10: one key sending several txs quickly needs a NonceManager). */
   payer: Signer
+}
+
+/** The consumer of a running console (`npm run serve` or a test core) from its `<data-dir>/dev-chain.json`. */
+export function oceanConsumer(url: string, dataDir: string): OceanConsumer {
+  const devChain = JSON.parse(readFileSync(join(dataDir, 'dev-chain.json'), 'utf8')) as DevChainFile
+  const rpc = new JsonRpcProvider(devChain.rpcUrl, devChain.chainId, { staticNetwork: true })
+  const consumer = new Wallet(devChain.accounts.consumer.privateKey, rpc)
+  return { url: url.replace(/\/+$/, ''), devChain, rpc, consumer, payer: new NonceManager(consumer) }
+}
+
+export interface OceanTestbed extends OceanConsumer {
+  core: Core
   logger: MemoryLogger
 }
 
@@ -41,10 +54,7 @@ export async function startOceanTestbed(prefix: string, overrides: Partial<Conso
   })
   const logger = new MemoryLogger()
   const core = await startCore(config, { logger, listenConsole: false })
-  const devChain = JSON.parse(readFileSync(join(dataDir, 'dev-chain.json'), 'utf8')) as DevChainFile
-  const rpc = new JsonRpcProvider(devChain.rpcUrl, devChain.chainId, { staticNetwork: true })
-  const consumer = new Wallet(devChain.accounts.consumer.privateKey, rpc)
-  return { core, url: core.providerUrl, devChain, rpc, consumer, payer: new NonceManager(consumer), logger }
+  return { ...oceanConsumer(core.providerUrl, dataDir), core, logger }
 }
 
 export function firstJob(jobs: ComputeJob | ComputeJob[]): ComputeJob {
@@ -71,14 +81,14 @@ export async function collect(stream: AsyncIterable<Uint8Array>): Promise<Buffer
 }
 
 /** The paid environment (one with fees) and the node address orders must name (spec §6). */
-export async function paidEnvironment(bed: OceanTestbed): Promise<{ envId: string; payee: string }> {
+export async function paidEnvironment(bed: OceanConsumer): Promise<{ envId: string; payee: string }> {
   const env = (await ProviderInstance.getComputeEnvironments(bed.url)).find((e) => Object.keys(e.fees ?? {}).length > 0)
   if (!env) throw new Error('no paid environment')
   return { envId: env.id, payee: env.consumerAddress }
 }
 
 /** What ocean.js' own tests do (handleComputeOrder): a new order naming the node as consumer. */
-export async function startOrder(bed: OceanTestbed, datatoken: string, payee: string, fee: ProviderFees): Promise<string> {
+export async function startOrder(bed: OceanConsumer, datatoken: string, payee: string, fee: ProviderFees): Promise<string> {
   const { chainId, contracts } = bed.devChain
   const dt = new Datatoken(bed.payer, chainId, { chainId, oceanTokenAddress: contracts.Ocean, nftFactoryAddress: contracts.ERC721Factory, gasFeeMultiplier: 1 } as never)
   const tx = (await dt.startOrder(datatoken, payee, 0, fee)) as unknown as { hash: string } | null
@@ -87,7 +97,7 @@ export async function startOrder(bed: OceanTestbed, datatoken: string, payee: st
 }
 
 /** ocean.js EscrowContract.verifyFundsForEscrowPayment: approve, deposit and authorize (spec §8 step 3). */
-export async function fundEscrow(bed: OceanTestbed, payee: string, payment: { escrowAddress: string; amount: number | string; minLockSeconds: number }): Promise<void> {
+export async function fundEscrow(bed: OceanConsumer, payee: string, payment: { escrowAddress: string; amount: number | string; minLockSeconds: number }): Promise<void> {
   const escrow = new EscrowContract(payment.escrowAddress, bed.payer, bed.devChain.chainId)
   // spec §6 quirk: ocean.js scales every argument by 1e18; the deposit is given in whole tokens.
   const deposit = String(Math.ceil(Number(formatEther(BigInt(payment.amount))) * 3))
@@ -96,7 +106,7 @@ export async function fundEscrow(bed: OceanTestbed, payee: string, payment: { es
 }
 
 /** initializeCompute → escrow → orders → computeStart, as a paying ocean.js consumer does; returns the job. */
-export async function runPaidStart(bed: OceanTestbed, input: { datasets: ComputeAsset[]; algorithm: ComputeAsset; resources?: Array<{ id: string; amount: number }>; maxJobDurationSec?: number }): Promise<ComputeJob> {
+export async function runPaidStart(bed: OceanConsumer, input: { datasets: ComputeAsset[]; algorithm: ComputeAsset; resources?: Array<{ id: string; amount: number }>; maxJobDurationSec?: number }): Promise<ComputeJob> {
   const { envId, payee } = await paidEnvironment(bed)
   const { chainId, contracts } = bed.devChain
   const resources = input.resources ?? [{ id: 'cpu', amount: 1 }]
