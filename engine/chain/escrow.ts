@@ -42,8 +42,19 @@ interface AuthTuple {
   currentLocks: bigint
 }
 
+const MAX_SEND_ATTEMPTS = 4
+
+/** ethers' codes (and node messages) for "this nonce is taken": the tx was not accepted. */
+function isNonceConflict(error: unknown): boolean {
+  const e = error as { code?: string; message?: string } | undefined
+  if (e?.code === 'NONCE_EXPIRED' || e?.code === 'REPLACEMENT_UNDERPRICED') return true
+  return /nonce too low|nonce has already been used|replacement transaction underpriced/i.test(String(e?.message ?? ''))
+}
+
 export class EscrowClient {
   private readonly contract: Contract
+  /** The tail of this client's send queue (see `send`). */
+  private sending: Promise<unknown> = Promise.resolve()
 
   constructor(private readonly options: { signer: Signer; escrowAddress: string; logger: Logger }) {
     this.contract = new Contract(options.escrowAddress, loadAbi('Escrow'), options.signer)
@@ -91,10 +102,9 @@ export class EscrowClient {
   /** createLock; `expirySec` is a duration (the contract adds block.timestamp). */
   async lock(jobId: string, token: string, payer: string, amountWei: bigint, expirySec: number): Promise<{ lockTx: string }> {
     return this.guard('creating an escrow lock', async () => {
-      const tx = await this.contract.getFunction('createLock')(EscrowClient.escrowJobId(jobId), token, payer, amountWei, expirySec)
-      const receipt = await tx.wait()
+      const receipt = await this.send('createLock', [EscrowClient.escrowJobId(jobId), token, payer, amountWei, expirySec])
       this.options.logger.info('escrow lock created', { jobId, amountWei: amountWei.toString(), tx: receipt.hash })
-      return { lockTx: receipt.hash as string }
+      return { lockTx: receipt.hash }
     })
   }
 
@@ -114,8 +124,7 @@ export class EscrowClient {
       const amount = actualWei > lock.amount ? lock.amount : actualWei
       // A zero claim has nothing to withdraw; claimLock alone releases the funds to the payer.
       const method = amount > 0n ? 'claimLockAndWithdraw' : 'claimLock'
-      const tx = await this.contract.getFunction(method)(lock.jobId, token, payer, amount, proof)
-      const receipt = (await tx.wait()) as TransactionReceipt
+      const receipt = await this.send(method, [lock.jobId, token, payer, amount, proof])
       const settled = this.settlementIn(receipt, lock.jobId)
       const claim: EscrowClaim = { claimTx: receipt.hash, settledAs: settled?.name === 'Claimed' ? 'claimed' : 'canceled', amountWei: settled?.name === 'Claimed' ? amount : 0n }
       if (claim.settledAs === 'canceled') this.options.logger.warn('escrow lock had expired: released to the payer instead of claimed', { jobId, tx: receipt.hash })
@@ -168,8 +177,7 @@ export class EscrowClient {
       const latest = await this.requireProvider().getBlock('latest')
       // The contract cancels when expiry < block.timestamp of the cancelling block (≥ latest + 1).
       if (!latest || lock.expiry >= BigInt(latest.timestamp) + 1n) return undefined
-      const tx = await this.contract.getFunction('cancelExpiredLock')(lock.jobId, token, payer, lock.payee)
-      const receipt = (await tx.wait()) as TransactionReceipt
+      const receipt = await this.send('cancelExpiredLock', [lock.jobId, token, payer, lock.payee])
       if (this.settlementIn(receipt, lock.jobId)?.name !== 'Canceled') return undefined
       this.options.logger.info('escrow lock cancelled after expiry', { jobId, tx: receipt.hash })
       return { cancelTx: receipt.hash }
@@ -188,8 +196,7 @@ export class EscrowClient {
       const locks = (await this.contract.getFunction('getLocks')(ZeroAddress, ZeroAddress, payee)) as Array<Omit<EscrowLockInfo, 'payee'>>
       const latest = await this.requireProvider().getBlock('latest')
       if (!latest || !locks.some((l) => l.expiry < BigInt(latest.timestamp) + 1n)) return undefined
-      const tx = await this.contract.getFunction('cancelExpiredLock')(0n, ZeroAddress, ZeroAddress, payee)
-      const receipt = (await tx.wait()) as TransactionReceipt
+      const receipt = await this.send('cancelExpiredLock', [0n, ZeroAddress, ZeroAddress, payee])
       const escrowJobIds: bigint[] = []
       for (const log of receipt.logs) {
         if (log.address.toLowerCase() !== this.options.escrowAddress.toLowerCase()) continue
@@ -200,6 +207,31 @@ export class EscrowClient {
       this.options.logger.info('expired escrow locks released', { count: escrowJobIds.length, tx: receipt.hash })
       return { cancelTx: receipt.hash, escrowJobIds }
     })
+  }
+
+  /**
+   * Sends one node transaction and waits for it. Sends of this client run one at a time (each
+   * wallet call reads the pending nonce afresh), and a send that lost a nonce race with another
+   * sender of the same key (another client instance, publishing) is retried: a nonce conflict
+   * means the node never accepted that tx, so sending again cannot lock or claim twice.
+   */
+  private send(method: string, args: unknown[]): Promise<TransactionReceipt> {
+    const run = async (): Promise<TransactionReceipt> => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const tx = await this.contract.getFunction(method)(...args)
+          const receipt = (await tx.wait()) as TransactionReceipt | null
+          if (!receipt) throw new Error(`${method} was dropped before it was mined`)
+          return receipt
+        } catch (error) {
+          if (attempt >= MAX_SEND_ATTEMPTS || !isNonceConflict(error)) throw error
+          this.options.logger.debug('escrow tx lost a nonce race; sending again', { method, attempt })
+        }
+      }
+    }
+    const result = this.sending.then(run, run)
+    this.sending = result.catch(() => undefined)
+    return result
   }
 
   /** An RPC that does not answer becomes CHAIN_UNAVAILABLE (502); reverts and the rest pass through. */

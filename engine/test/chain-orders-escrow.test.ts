@@ -428,4 +428,23 @@ describe('EscrowClient on the dev chain (spec §6 "Escrow", contracts 2.6.0)', (
     expect(await escrow.cancelAllExpired()).toBeUndefined()
     await escrow.claim('live', ocean, consumerAddress, 0n)
   })
+
+  it('concurrent locks and claims through one client do not collide on the node nonce', async () => {
+    const before = await funds()
+    const ids = ['c-1', 'c-2', 'c-3']
+    const locks = await Promise.all(ids.map((id) => escrow.lock(id, ocean, consumerAddress, parseEther('1'), 3600)))
+    expect(new Set(locks.map((l) => l.lockTx)).size).toBe(3)
+    const claims = await Promise.all(ids.map((id) => escrow.claim(id, ocean, consumerAddress, 0n)))
+    expect(claims.map((c) => c?.settledAs)).toEqual(['claimed', 'claimed', 'claimed'])
+    expect(await funds()).toEqual(before)
+  })
+
+  it('concurrent locks through separate clients of the same key (as the Provider makes them) all land', async () => {
+    const before = await funds()
+    const clients = [0, 1, 2].map(() => new EscrowClient({ signer: new Wallet(chain.accounts.provider.privateKey, chain.rpc), escrowAddress, logger: new MemoryLogger() }))
+    const locks = await Promise.all(clients.map((client, i) => client.lock(`s-${i}`, ocean, consumerAddress, parseEther('1'), 3600)))
+    expect(new Set(locks.map((l) => l.lockTx)).size).toBe(3)
+    expect(await funds()).toEqual({ available: before.available - parseEther('3'), locked: before.locked + parseEther('3') })
+    for (const i of [0, 1, 2]) await escrow.claim(`s-${i}`, ocean, consumerAddress, 0n)
+  })
 })
