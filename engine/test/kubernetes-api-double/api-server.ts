@@ -1,12 +1,13 @@
 /**
  * A test double of the Kubernetes API server that speaks the real protocol as
  * @kubernetes/client-node uses it: REST paths for the kinds the driver touches, `Status` error
- * bodies, one resourceVersion counter, watch streams (newline-delimited JSON, 410 Gone for a
- * compacted resourceVersion), pod logs (follow), exec over WebSocket (v4/v5.channel.k8s.io), and
- * a simulated kubelet. Faults: unreachable, dropped watches, image pull errors, OOM, node loss.
- * It counts requests per verb and resource (the bench's "API requests per job").
+ * bodies, one resourceVersion counter, watch streams (newline-delimited JSON, synthetic ADDED
+ * without a resourceVersion, BOOKMARKs, 410 Gone for a compacted one), pod logs and exec
+ * (pod-subresources.ts), RBAC denials (access-rules.ts) and a simulated kubelet (kubelet.ts).
+ * Faults: unreachable, dropped watches, image pull errors, OOM, node loss. It counts requests per
+ * verb and resource (the bench's "API requests per job"). README.md lists what is not simulated.
  *
- * Plain HTTP on 127.0.0.1 with a bearer token. Test code only.
+ * Plain HTTP on 127.0.0.1 with a bearer token. Test code only: nothing in engine/ may import it.
  */
 import { once } from 'node:events'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -16,24 +17,27 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { KubeConfig } from '@kubernetes/client-node'
 import { WebSocketServer } from 'ws'
+import { AccessRules, type AccessDenial, type AccessRequest } from './access-rules'
+import { discovery, KINDS, route, type Route } from './api-routes'
 import { SimulatedKubelet } from './kubelet'
-import { ObjectStore, matchesSelector, type KubeObject } from './object-store'
-
-const KINDS: Record<string, { kind: string; apiVersion: string }> = {
-  pods: { kind: 'Pod', apiVersion: 'v1' },
-  secrets: { kind: 'Secret', apiVersion: 'v1' },
-  configmaps: { kind: 'ConfigMap', apiVersion: 'v1' },
-  persistentvolumeclaims: { kind: 'PersistentVolumeClaim', apiVersion: 'v1' },
-  networkpolicies: { kind: 'NetworkPolicy', apiVersion: 'networking.k8s.io/v1' },
-}
+import { jsonPatch, mergePatch, PatchError } from './merge-patch'
+import { FieldSelectorError, matchesFieldSelector, matchesSelector, ObjectStore, type KubeObject } from './object-store'
+import { EXEC_PROTOCOLS, serveExec, servePodLog, statusBody } from './pod-subresources'
 
 export interface ApiDoubleOptions {
   token?: string
+  /** Namespaces that exist at start (default: ["default"]). */
   namespaces?: string[]
   bwrapPath?: string
+  /** Images that run (default: node, python, busybox, alpine, ubuntu, debian, oceanprotocol/*). */
   knownImage?: (image: string) => boolean
   kubeletStepMs?: number
+  /** Watch events kept for replay; older resourceVersions answer 410. */
   historyMax?: number
+  /** RBAC denials from the start (SelfSubjectAccessReview says no, the request gets 403). */
+  denials?: AccessDenial[]
+  /** BOOKMARK interval for watches that allow them (a real server sends about one a minute). */
+  bookmarkIntervalMs?: number
 }
 
 export interface KubernetesApiDouble {
@@ -47,7 +51,7 @@ export interface KubernetesApiDouble {
   /** Requests by "verb resource[/subresource]" (e.g. "create pods", "watch pods", "get pods/log"). */
   requests: Map<string, number>
   requestCount(): number
-  /** Every object labelled with `selector`, any kind (e.g. to assert nothing is orphaned). */
+  /** Every object labelled with `selector`, any namespaced kind (e.g. to assert nothing is orphaned). */
   objects(selector?: string, namespace?: string): KubeObject[]
   faults: {
     setUnreachable(on: boolean): void
@@ -56,37 +60,40 @@ export interface KubernetesApiDouble {
     failImagePull(image: string): void
     oomKill(namespace: string, pod: string, container: string): void
     loseNode(): void
+    /** RBAC: refuse a verb on a resource from now on (both the review and the request). */
+    deny(denial: AccessDenial): void
+    /** RBAC: allow everything again. */
+    allowAll(): void
   }
   close(): Promise<void>
 }
 
-function status(res: ServerResponse, code: number, reason: string, message: string, details?: Record<string, unknown>): void {
-  const body = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code, ...(details ? { details } : {}) }
+function sendStatus(res: ServerResponse, code: number, reason: string, message: string, details?: Record<string, unknown>): void {
+  res.writeHead(code, { 'content-type': 'application/json' })
+  res.end(JSON.stringify(statusBody(code, reason, message, details)))
+}
+
+function sendJson(res: ServerResponse, code: number, body: unknown): void {
   res.writeHead(code, { 'content-type': 'application/json' })
   res.end(JSON.stringify(body))
 }
 
-async function readJson(req: IncomingMessage): Promise<unknown> {
+async function readBody(req: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = []
   for await (const chunk of req) chunks.push(chunk as Buffer)
   const text = Buffer.concat(chunks).toString('utf8')
   return text ? (JSON.parse(text) as unknown) : undefined
 }
 
-interface Route {
-  resource: string
-  namespace?: string
-  name?: string
-  sub?: string
-}
-
-/** /api/v1/namespaces/{ns}/{resource}[/{name}[/{sub}]] and /apis/{g}/{v}/namespaces/... */
-function route(pathname: string): Route | undefined {
-  const m = /^\/(?:api\/v1|apis\/[^/]+\/[^/]+)\/namespaces\/([^/]+)\/([^/]+)(?:\/([^/]+)(?:\/([^/]+))?)?$/.exec(pathname)
-  if (m) return { namespace: decodeURIComponent(m[1]!), resource: m[2]!, ...(m[3] ? { name: decodeURIComponent(m[3]) } : {}), ...(m[4] ? { sub: m[4] } : {}) }
-  const ns = /^\/api\/v1\/namespaces(?:\/([^/]+))?$/.exec(pathname)
-  if (ns) return { resource: 'namespaces', ...(ns[1] ? { name: decodeURIComponent(ns[1]) } : {}) }
-  return undefined
+/** RBAC verb of a request, as the API server's request-info resolver names it. */
+function verbOf(method: string, r: Route, isWatch: boolean): string {
+  if (r.sub === 'exec') return 'create'
+  if (method === 'GET') return isWatch ? 'watch' : r.name ? 'get' : 'list'
+  if (method === 'POST') return 'create'
+  if (method === 'PUT') return 'update'
+  if (method === 'PATCH') return 'patch'
+  if (method === 'DELETE') return r.name ? 'delete' : 'deletecollection'
+  return method.toLowerCase()
 }
 
 export async function startKubernetesApiDouble(options: ApiDoubleOptions = {}): Promise<KubernetesApiDouble> {
@@ -94,7 +101,8 @@ export async function startKubernetesApiDouble(options: ApiDoubleOptions = {}): 
   const store = new ObjectStore(options.historyMax ?? 1000)
   const rootDir = mkdtempSync(join(tmpdir(), 'k8s-double-'))
   const kubelet = new SimulatedKubelet({ store, rootDir, bwrapPath: options.bwrapPath ?? '/usr/bin/bwrap', knownImage: options.knownImage, stepMs: options.kubeletStepMs })
-  for (const ns of options.namespaces ?? ['default']) store.create('namespaces', '', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } })
+  const access = new AccessRules(options.denials)
+  for (const ns of options.namespaces ?? ['default']) store.create('namespaces', '', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns }, status: { phase: 'Active' } })
   const requests = new Map<string, number>()
   const count = (key: string) => requests.set(key, (requests.get(key) ?? 0) + 1)
   let unreachable = false
@@ -103,7 +111,11 @@ export async function startKubernetesApiDouble(options: ApiDoubleOptions = {}): 
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
-      if (!res.headersSent) status(res, 500, 'InternalError', String(error))
+      if (res.headersSent) return void res.destroy()
+      if (error instanceof SyntaxError) return sendStatus(res, 400, 'BadRequest', `the request body is not JSON: ${error.message}`)
+      if (error instanceof FieldSelectorError) return sendStatus(res, 400, 'BadRequest', error.message)
+      if (error instanceof PatchError) return sendStatus(res, 422, 'Invalid', error.message)
+      sendStatus(res, 500, 'InternalError', String(error))
     })
   })
   server.on('connection', (socket) => {
@@ -112,159 +124,197 @@ export async function startKubernetesApiDouble(options: ApiDoubleOptions = {}): 
     socket.once('close', () => sockets.delete(socket))
   })
 
-  const list = (r: Route, selector: string | undefined) => store.list(r.resource, r.namespace).filter((o) => matchesSelector(o.metadata.labels, selector))
-
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (unreachable) {
-      req.socket.destroy()
-      return
-    }
-    const url = new URL(req.url ?? '/', 'http://double')
-    if (req.headers.authorization !== `Bearer ${token}`) return status(res, 401, 'Unauthorized', 'Unauthorized')
-    const path = url.pathname
-    if (path === '/version') {
-      count('get version')
-      res.writeHead(200, { 'content-type': 'application/json' })
-      return void res.end(JSON.stringify({ major: '1', minor: '31', gitVersion: 'v1.31.0-double', platform: 'linux/amd64' }))
-    }
-    if (path === '/readyz' || path === '/livez' || path === '/healthz') return void res.end('ok')
-    if (path === '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews' && req.method === 'POST') {
-      count('create selfsubjectaccessreviews')
-      const body = (await readJson(req)) as KubeObject
-      res.writeHead(201, { 'content-type': 'application/json' })
-      return void res.end(JSON.stringify({ ...body, status: { allowed: true } }))
-    }
-    const r = route(path)
-    if (!r) return status(res, 404, 'NotFound', `the server could not find the requested resource (${path})`)
-    const meta = KINDS[r.resource] ?? (r.resource === 'namespaces' ? { kind: 'Namespace', apiVersion: 'v1' } : undefined)
-    if (!meta) return status(res, 404, 'NotFound', `the server could not find the requested resource (${r.resource})`)
-    const ns = r.namespace ?? ''
-    const selector = url.searchParams.get('labelSelector') ?? undefined
-
-    if (r.sub === 'log') return podLog(r, url, res)
-    if (r.sub) return status(res, 404, 'NotFound', `subresource ${r.sub} is not served by this double`)
-
-    if (req.method === 'GET' && !r.name && url.searchParams.get('watch') === 'true') return watch(r, url, res, selector)
-    if (req.method === 'GET' && !r.name) {
-      count(`list ${r.resource}`)
-      res.writeHead(200, { 'content-type': 'application/json' })
-      return void res.end(JSON.stringify({ apiVersion: meta.apiVersion, kind: `${meta.kind}List`, metadata: { resourceVersion: String(store.currentRv()) }, items: list(r, selector) }))
-    }
-    if (req.method === 'GET') {
-      count(`get ${r.resource}`)
-      const object = store.get(r.resource, ns, r.name!)
-      if (!object) return status(res, 404, 'NotFound', `${r.resource} "${r.name}" not found`, { name: r.name, kind: r.resource })
-      res.writeHead(200, { 'content-type': 'application/json' })
-      return void res.end(JSON.stringify(object))
-    }
-    if (req.method === 'POST' && !r.name) {
-      count(`create ${r.resource}`)
-      const body = (await readJson(req)) as KubeObject
-      if (!body?.metadata?.name) return status(res, 422, 'Invalid', `${meta.kind} is invalid: metadata.name: Required value`)
-      if (store.get(r.resource, ns, body.metadata.name)) return status(res, 409, 'AlreadyExists', `${r.resource} "${body.metadata.name}" already exists`, { name: body.metadata.name, kind: r.resource })
-      const created = store.create(r.resource, ns, { ...body, apiVersion: meta.apiVersion, kind: meta.kind })
-      if (r.resource === 'pods') {
-        store.update('pods', ns, created.metadata.name, (p) => (p.status = { phase: 'Pending' }))
-        kubelet.podCreated(store.get('pods', ns, created.metadata.name)!)
-      }
-      res.writeHead(201, { 'content-type': 'application/json' })
-      return void res.end(JSON.stringify(store.get(r.resource, ns, created.metadata.name)))
-    }
-    if (req.method === 'DELETE' && r.name) {
-      count(`delete ${r.resource}`)
-      const existing = store.get(r.resource, ns, r.name)
-      if (!existing) return status(res, 404, 'NotFound', `${r.resource} "${r.name}" not found`, { name: r.name, kind: r.resource })
-      if (r.resource === 'pods') kubelet.podDeleted(ns, r.name)
-      const deleted = store.delete(r.resource, ns, r.name)
-      res.writeHead(200, { 'content-type': 'application/json' })
-      return void res.end(JSON.stringify(deleted))
-    }
-    if (req.method === 'DELETE') {
-      count(`deletecollection ${r.resource}`)
-      const matched = list(r, selector)
-      for (const o of matched) {
-        if (r.resource === 'pods') kubelet.podDeleted(ns, o.metadata.name)
-        store.delete(r.resource, ns, o.metadata.name)
-      }
-      res.writeHead(200, { 'content-type': 'application/json' })
-      return void res.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success' }))
-    }
-    return status(res, 405, 'MethodNotAllowed', `${req.method} is not supported on ${path}`)
+  const list = (r: Route, url: URL) => {
+    const labels = url.searchParams.get('labelSelector') ?? undefined
+    const fields = url.searchParams.get('fieldSelector') ?? undefined
+    return store.list(r.resource, r.namespace).filter((o) => matchesSelector(o.metadata.labels, labels) && matchesFieldSelector(o, fields))
   }
 
-  function watch(r: Route, url: URL, res: ServerResponse, selector: string | undefined): void {
-    count(`watch ${r.resource}`)
-    const from = Number(url.searchParams.get('resourceVersion') ?? store.currentRv())
+  /** Deletes one object and, in the background, its dependents (ownerReferences), unless orphaned. */
+  function remove(resource: string, ns: string, name: string, propagation: string): KubeObject | undefined {
+    if (resource === 'pods') kubelet.podDeleted(ns, name)
+    const deleted = store.delete(resource, ns, name)
+    if (!deleted) return undefined
+    if (resource === 'namespaces') {
+      for (const kind of Object.keys(KINDS)) for (const o of store.list(kind, name)) remove(kind, name, o.metadata.name, 'Background')
+    } else if (propagation !== 'Orphan') {
+      for (const kind of Object.keys(KINDS)) {
+        for (const o of store.list(kind, ns)) {
+          const owners = (o.metadata.ownerReferences as Array<{ uid?: string }> | undefined) ?? []
+          if (owners.some((ref) => ref.uid === deleted.metadata.uid)) remove(kind, ns, o.metadata.name, propagation)
+        }
+      }
+    }
+    return deleted
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (unreachable) return void req.socket.destroy()
+    const url = new URL(req.url ?? '/', 'http://double')
+    if (req.headers.authorization !== `Bearer ${token}`) return sendStatus(res, 401, 'Unauthorized', 'Unauthorized')
+    const path = url.pathname
+    const method = req.method ?? 'GET'
+    if (path === '/version') {
+      count('get version')
+      return sendJson(res, 200, { major: '1', minor: '31', gitVersion: 'v1.31.0-double', gitCommit: '0000000', platform: 'linux/amd64' })
+    }
+    if (path === '/readyz' || path === '/livez' || path === '/healthz') return void res.end('ok')
+    const found = discovery(path)
+    if (found) {
+      count('get discovery')
+      return sendJson(res, 200, found)
+    }
+    if (path === '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews' && method === 'POST') {
+      count('create selfsubjectaccessreviews')
+      const body = (await readBody(req)) as KubeObject & { spec?: { resourceAttributes?: Partial<AccessRequest> } }
+      const attributes = body?.spec?.resourceAttributes
+      const denial = attributes?.verb && attributes.resource ? access.denialFor({ verb: attributes.verb, resource: attributes.resource, subresource: attributes.subresource, group: attributes.group ?? '', namespace: attributes.namespace }) : undefined
+      return sendJson(res, 201, {
+        apiVersion: 'authorization.k8s.io/v1',
+        kind: 'SelfSubjectAccessReview',
+        metadata: { creationTimestamp: null },
+        spec: body?.spec ?? {},
+        status: denial ? { allowed: false, reason: 'no RBAC policy matched' } : { allowed: true, reason: 'RBAC: allowed by the API double' },
+      })
+    }
+    const r = route(path)
+    if (!r) return sendStatus(res, 404, 'NotFound', 'the server could not find the requested resource')
+    const meta = KINDS[r.resource] ?? (r.resource === 'namespaces' ? { kind: 'Namespace', apiVersion: 'v1', group: '' } : undefined)
+    if (!meta) return sendStatus(res, 404, 'NotFound', 'the server could not find the requested resource')
+    const ns = r.namespace ?? ''
+    const isWatch = method === 'GET' && !r.name && (url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1')
+    const request: AccessRequest = { verb: verbOf(method, r, isWatch), resource: r.resource, subresource: r.sub, group: meta.group, namespace: r.namespace }
+    const countKey = `${request.verb} ${r.resource}${r.sub ? `/${r.sub}` : ''}`
+    count(countKey)
+    if (access.denialFor(request)) return sendStatus(res, 403, 'Forbidden', AccessRules.forbiddenMessage(request, r.name), { ...(r.name ? { name: r.name } : {}), kind: r.resource })
+    if (r.namespace && !store.get('namespaces', '', r.namespace) && (method === 'POST' || r.name)) {
+      return sendStatus(res, 404, 'NotFound', `namespaces "${r.namespace}" not found`, { name: r.namespace, kind: 'namespaces' })
+    }
+
+    if (r.sub === 'log' && method === 'GET') return servePodLog(store, kubelet, ns, r.name!, url, res)
+    if (r.sub === 'exec') return sendStatus(res, 400, 'BadRequest', 'Upgrade request required')
+    if (r.sub) return sendStatus(res, 404, 'NotFound', 'the server could not find the requested resource')
+
+    if (isWatch) return watch(r, url, res)
+    if (method === 'GET' && !r.name) {
+      // List items carry no apiVersion/kind on the wire; the list does.
+      return sendJson(res, 200, { apiVersion: meta.apiVersion, kind: `${meta.kind}List`, metadata: { resourceVersion: String(store.currentRv()) }, items: list(r, url).map(({ apiVersion: _a, kind: _k, ...item }) => item) })
+    }
+    const notFound = () => sendStatus(res, 404, 'NotFound', `${r.resource} "${r.name}" not found`, { name: r.name, kind: r.resource })
+    if (method === 'GET') {
+      const object = store.get(r.resource, ns, r.name!)
+      return object ? sendJson(res, 200, object) : notFound()
+    }
+    if (method === 'POST' && !r.name) {
+      const body = (await readBody(req)) as KubeObject
+      if (!body?.metadata?.name && body?.metadata?.generateName) body.metadata.name = `${String(body.metadata.generateName)}${Math.random().toString(36).slice(2, 7)}`
+      if (!body?.metadata?.name) return sendStatus(res, 422, 'Invalid', `${meta.kind} "" is invalid: metadata.name: Required value: name or generateName is required`, { kind: r.resource, causes: [{ reason: 'FieldValueRequired', field: 'metadata.name' }] })
+      if (body.metadata.namespace && r.namespace && body.metadata.namespace !== r.namespace) return sendStatus(res, 400, 'BadRequest', 'the namespace of the provided object does not match the namespace sent on the request')
+      if (store.get(r.resource, ns, body.metadata.name)) return sendStatus(res, 409, 'AlreadyExists', `${r.resource} "${body.metadata.name}" already exists`, { name: body.metadata.name, kind: r.resource })
+      // The API server stores a new pod as Pending (status is the kubelet's to fill in later).
+      const initial = r.resource === 'pods' ? { status: { phase: 'Pending', qosClass: 'Burstable' } } : r.resource === 'namespaces' ? { status: { phase: 'Active' } } : {}
+      const created = store.create(r.resource, ns, { ...body, ...initial, apiVersion: meta.apiVersion, kind: meta.kind })
+      if (r.resource === 'pods') kubelet.podCreated(created)
+      return sendJson(res, 201, created)
+    }
+    if ((method === 'PUT' || method === 'PATCH') && r.name) {
+      const existing = store.get(r.resource, ns, r.name)
+      if (!existing) return notFound()
+      const body = await readBody(req)
+      const type = String(req.headers['content-type'] ?? '')
+      const next = (method === 'PUT' ? body : type.includes('json-patch') ? jsonPatch(existing, body) : mergePatch(existing, body)) as KubeObject
+      const sentRv = next?.metadata?.resourceVersion
+      if (method === 'PUT' && sentRv && sentRv !== existing.metadata.resourceVersion) {
+        return sendStatus(res, 409, 'Conflict', `Operation cannot be fulfilled on ${r.resource} "${r.name}": the object has been modified; please apply your changes to the latest version and try again`, { name: r.name, kind: r.resource })
+      }
+      if (next?.metadata?.name !== r.name) return sendStatus(res, 400, 'BadRequest', 'the name of the object does not match the name on the URL')
+      const updated = store.update(r.resource, ns, r.name, (o) => {
+        // uid, creation time and the status of a pod are the server's and the kubelet's, not the client's.
+        const keep = { uid: o.metadata.uid, creationTimestamp: o.metadata.creationTimestamp, ...(ns ? { namespace: ns } : {}) }
+        for (const key of Object.keys(o)) if (key !== 'status' || r.resource !== 'pods') delete o[key]
+        Object.assign(o, r.resource === 'pods' ? { ...next, status: o.status } : next)
+        o.metadata = { ...next.metadata, ...keep, name: r.name! }
+      })
+      return sendJson(res, 200, updated)
+    }
+    if (method === 'DELETE') {
+      const body = ((await readBody(req)) ?? {}) as { propagationPolicy?: string }
+      const propagation = url.searchParams.get('propagationPolicy') ?? body.propagationPolicy ?? 'Background'
+      if (r.name) {
+        const deleted = remove(r.resource, ns, r.name, propagation)
+        return deleted ? sendJson(res, 200, deleted) : notFound()
+      }
+      // deletecollection answers the list of what it deleted, as kube-apiserver does.
+      const deleted = list(r, url).map((o) => remove(r.resource, ns, o.metadata.name, propagation)).filter((o): o is KubeObject => o !== undefined)
+      return sendJson(res, 200, { apiVersion: meta.apiVersion, kind: `${meta.kind}List`, metadata: { resourceVersion: String(store.currentRv()) }, items: deleted })
+    }
+    return sendStatus(res, 405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`)
+  }
+
+  function watch(r: Route, url: URL, res: ServerResponse): void {
+    const rvParam = url.searchParams.get('resourceVersion')
+    const labels = url.searchParams.get('labelSelector') ?? undefined
+    const fields = url.searchParams.get('fieldSelector') ?? undefined
+    const matches = (o: KubeObject) => (r.namespace === undefined || o.metadata.namespace === r.namespace) && matchesSelector(o.metadata.labels, labels) && matchesFieldSelector(o, fields)
     res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' })
     // The client waits for the headers before it reads events: send them now, as the API server does.
     res.flushHeaders()
     const write = (type: string, object: unknown) => res.write(`${JSON.stringify({ type, object })}\n`)
-    const gone = () => write('ERROR', { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `too old resource version: ${from} (${store.compactedRv})`, reason: 'Expired', code: 410 })
-    const replay = store.since(from, r.resource)
-    if (replay === 'gone') {
-      gone()
-      return void res.end()
+    const gone = (rv: string) => write('ERROR', statusBody(410, 'Expired', `too old resource version: ${rv} (${store.compactedRv})`))
+    if (!rvParam || rvParam === '0') {
+      // "Get state and start at most recent": synthetic ADDED for what exists, then live events.
+      for (const o of store.list(r.resource, r.namespace)) if (matches(o)) write('ADDED', o)
+    } else {
+      const replay = store.since(Number(rvParam), r.resource)
+      if (replay === 'gone') {
+        gone(rvParam)
+        return void res.end()
+      }
+      for (const e of replay) if (matches(e.object)) write(e.type, e.object)
     }
-    const matches = (o: KubeObject) => (r.namespace === undefined || o.metadata.namespace === r.namespace) && matchesSelector(o.metadata.labels, selector)
-    for (const e of replay) if (matches(e.object)) write(e.type, e.object)
     const unsubscribe = store.subscribe((e) => {
       if (e.resource === r.resource && matches(e.object)) write(e.type, e.object)
     })
+    const timers: NodeJS.Timeout[] = []
+    if (url.searchParams.get('allowWatchBookmarks') === 'true') {
+      const every = options.bookmarkIntervalMs ?? 10_000
+      timers.push(setInterval(() => write('BOOKMARK', { kind: KINDS[r.resource]?.kind ?? 'Namespace', apiVersion: KINDS[r.resource]?.apiVersion ?? 'v1', metadata: { resourceVersion: String(store.currentRv()) } }), every))
+    }
+    const timeoutSec = Number(url.searchParams.get('timeoutSeconds') ?? 0)
+    if (timeoutSec > 0) timers.push(setTimeout(() => entry.end(false), timeoutSec * 1000))
+    const cleanup = () => {
+      unsubscribe()
+      for (const t of timers) clearTimeout(t)
+      watches.delete(entry)
+    }
     const entry = {
       res,
       end(isGone: boolean) {
-        if (isGone) gone()
-        unsubscribe()
-        watches.delete(entry)
+        if (isGone) gone(rvParam ?? '0')
+        cleanup()
         res.end()
       },
     }
     watches.add(entry)
-    res.once('close', () => {
-      unsubscribe()
-      watches.delete(entry)
-    })
+    res.once('close', cleanup)
   }
 
-  function podLog(r: Route, url: URL, res: ServerResponse): void {
-    count('get pods/log')
-    const containerName = url.searchParams.get('container') ?? undefined
-    const c = kubelet.container(r.namespace!, r.name!, containerName)
-    if (!store.get('pods', r.namespace!, r.name!)) return status(res, 404, 'NotFound', `pods "${r.name}" not found`)
-    if (!c || c.state === 'waiting') return status(res, 400, 'BadRequest', `container "${containerName}" in pod "${r.name}" is waiting to start: ContainerCreating`)
-    res.writeHead(200, { 'content-type': 'text/plain', 'transfer-encoding': 'chunked' })
-    res.flushHeaders()
-    for (const chunk of c.output) res.write(chunk)
-    if (url.searchParams.get('follow') !== 'true' || c.state === 'terminated') return void res.end()
-    const listener = (chunk: Buffer | null) => (chunk ? res.write(chunk) : res.end())
-    c.listeners.add(listener)
-    res.once('close', () => c.listeners.delete(listener))
-  }
-
-  // exec: WebSocket upgrade with the channel protocol (1 stdout, 2 stderr, 3 status).
-  const wss = new WebSocketServer({ noServer: true, handleProtocols: (protocols) => (protocols.has('v5.channel.k8s.io') ? 'v5.channel.k8s.io' : protocols.has('v4.channel.k8s.io') ? 'v4.channel.k8s.io' : false) })
-  server.on('upgrade', (req, socket, head) => {
+  // exec: a WebSocket upgrade (pod-subresources.ts); everything else upgrading is refused.
+  const wss = new WebSocketServer({ noServer: true, handleProtocols: (offered) => EXEC_PROTOCOLS.find((p) => offered.has(p)) ?? false })
+  server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    if (unreachable) return void socket.destroy()
     const url = new URL(req.url ?? '/', 'http://double')
     const r = route(url.pathname)
-    if (unreachable || req.headers.authorization !== `Bearer ${token}` || !r || r.resource !== 'pods' || r.sub !== 'exec') {
-      socket.destroy()
-      return
+    const refuse = (code: number, reason: string, message: string) => {
+      const json = JSON.stringify(statusBody(code, reason, message))
+      socket.end(`HTTP/1.1 ${code} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(json)}\r\nconnection: close\r\n\r\n${json}`)
     }
+    if (req.headers.authorization !== `Bearer ${token}`) return refuse(401, 'Unauthorized', 'Unauthorized')
+    if (!r || r.resource !== 'pods' || r.sub !== 'exec' || !r.name) return refuse(404, 'NotFound', 'the server could not find the requested resource')
     count('create pods/exec')
-    wss.handleUpgrade(req, socket as Socket, head, (ws) => {
-      const send = (channel: number, data: Buffer) => ws.send(Buffer.concat([Buffer.from([channel]), data]))
-      const argv = url.searchParams.getAll('command')
-      const run = kubelet.exec(r.namespace!, r.name!, url.searchParams.get('container') ?? undefined, argv, (b) => send(1, b), (b) => send(2, b))
-      if (!run) {
-        send(3, Buffer.from(JSON.stringify({ metadata: {}, status: 'Failure', message: `container not found or not running in pod ${r.name}`, reason: 'BadRequest', code: 400 })))
-        return ws.close()
-      }
-      void run.then((exitCode) => {
-        const result = exitCode === 0 ? { metadata: {}, status: 'Success' } : { metadata: {}, status: 'Failure', message: `command terminated with non-zero exit code: ${exitCode}`, reason: 'NonZeroExitCode', details: { causes: [{ reason: 'ExitCode', message: String(exitCode) }] } }
-        send(3, Buffer.from(JSON.stringify(result)))
-        ws.close()
-      })
-    })
+    const request: AccessRequest = { verb: 'create', resource: 'pods', subresource: 'exec', group: '', namespace: r.namespace }
+    if (access.denialFor(request)) return refuse(403, 'Forbidden', AccessRules.forbiddenMessage(request, r.name))
+    serveExec(store, kubelet, wss, r.namespace!, r.name, url, req, socket, head)
   })
 
   server.listen(0, '127.0.0.1')
@@ -327,6 +377,8 @@ export async function startKubernetesApiDouble(options: ApiDoubleOptions = {}): 
       failImagePull: (image) => kubelet.failImagePull(image),
       oomKill: (namespace, pod, container) => kubelet.oomKill(namespace, pod, container),
       loseNode: () => kubelet.loseNode(),
+      deny: (denial) => access.deny(denial),
+      allowAll: () => access.reset(),
     },
     async close() {
       await kubelet.closeAll()

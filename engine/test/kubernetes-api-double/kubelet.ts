@@ -1,55 +1,62 @@
 /**
  * A simulated kubelet for the API double: it moves created pods through their phases and runs each
- * container's command through bubblewrap on this machine, with the pod's volumes (PVC → a folder kept
- * per claim, emptyDir → a folder per pod, secret → its files) bound at their mountPaths, egress cut
- * when a NetworkPolicy denies it, `resources.limits.memory` enforced on the process tree's RSS
- * (OOMKilled, 137), and `activeDeadlineSeconds` (pod Failed, reason DeadlineExceeded).
+ * container's command through bubblewrap on this machine, with the pod's volumes bound at their
+ * mountPaths (pod-volumes.ts), egress cut when a NetworkPolicy denies it, `resources.limits.memory`
+ * enforced on the process tree's RSS (OOMKilled, 137), and `activeDeadlineSeconds` (pod Failed,
+ * reason DeadlineExceeded).
  *
- * Simplifications (documented in README.md): no image is pulled — a known image name runs the host's
- * binaries; containers of a pod run one after the other (init containers first); runAsUser is not
- * applied; a deleted pod disappears at once after its processes are killed.
+ * As a kubelet does: init containers run one after the other while the pod stays Pending, then the
+ * app containers start together (phase Running); each image is "pulled" just before its container
+ * starts. Simplifications (README.md): no image is pulled — a known image name runs the host's
+ * binaries; every restartPolicy behaves as Never; runAsUser is not applied; a deleted pod disappears
+ * at once after its processes are killed.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
+import type { Writable } from 'node:stream'
 import { processTreeRssBytes } from '../../operator-engine/drivers/local/resource-watch'
 import { matchesSelector, type KubeObject, type ObjectStore } from './object-store'
+import { prepareVolumes, resolveEnv, type EnvVar, type VolumeSpec } from './pod-volumes'
 
-interface ContainerSpec {
+export interface ContainerSpec {
   name: string
   image: string
   command?: string[]
   args?: string[]
   workingDir?: string
-  env?: Array<{ name: string; value?: string }>
-  volumeMounts?: Array<{ name: string; mountPath: string; readOnly?: boolean }>
+  env?: EnvVar[]
+  volumeMounts?: Array<{ name: string; mountPath: string; readOnly?: boolean; subPath?: string }>
   resources?: { limits?: Record<string, string> }
 }
 
-interface VolumeSpec {
-  name: string
-  persistentVolumeClaim?: { claimName: string }
-  emptyDir?: Record<string, unknown>
-  secret?: { secretName: string }
+interface PodSpec {
+  containers: ContainerSpec[]
+  initContainers?: ContainerSpec[]
+  volumes?: VolumeSpec[]
+  activeDeadlineSeconds?: number
 }
 
-interface ContainerRun {
+export interface ContainerRun {
   spec: ContainerSpec
+  isInit: boolean
   output: Buffer[]
   listeners: Set<(chunk: Buffer | null) => void>
   state: 'waiting' | 'running' | 'terminated'
+  waitingReason: string
   process?: ChildProcess
   killReason?: 'OOMKilled' | 'DeadlineExceeded' | 'Deleted' | 'NodeLost'
 }
 
 interface PodRun {
-  initNames: Set<string>
   key: string
   namespace: string
   name: string
   volumes: Map<string, string>
   containers: Map<string, ContainerRun>
+  views: Map<string, Record<string, unknown>>
   timers: Array<NodeJS.Timeout>
+  execs: Set<ChildProcess>
   done: boolean
 }
 
@@ -63,7 +70,7 @@ export interface KubeletOptions {
   stepMs?: number
 }
 
-const DEFAULT_KNOWN = /^(node|python|busybox|alpine|ubuntu|debian)(:|$)|^oceanprotocol\//
+const DEFAULT_KNOWN = /^(node|python|busybox|alpine|ubuntu|debian)(:|@|$)|^oceanprotocol\//
 
 export function parseQuantityBytes(q: string | undefined): number | undefined {
   if (!q) return undefined
@@ -72,6 +79,8 @@ export function parseQuantityBytes(q: string | undefined): number | undefined {
   const unit = { Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3, Ti: 1024 ** 4, K: 1e3, M: 1e6, G: 1e9, T: 1e12 }[m[2] ?? ''] ?? 1
   return Number(m[1]) * unit
 }
+
+const condition = (type: string, isTrue: boolean, reason?: string) => ({ type, status: isTrue ? 'True' : 'False', lastTransitionTime: new Date().toISOString(), ...(reason ? { reason } : {}) })
 
 export class SimulatedKubelet {
   private readonly pods = new Map<string, PodRun>()
@@ -91,10 +100,10 @@ export class SimulatedKubelet {
     return (this.options.knownImage ?? ((i: string) => DEFAULT_KNOWN.test(i)))(image)
   }
 
-  private updateStatus(run: PodRun, change: (status: Record<string, unknown>) => void): void {
+  private updateStatus(run: PodRun, change: (status: Record<string, unknown>, pod: KubeObject) => void): void {
     this.options.store.update('pods', run.namespace, run.name, (pod) => {
       const status = ((pod.status as Record<string, unknown> | undefined) ?? {}) as Record<string, unknown>
-      change(status)
+      change(status, pod)
       pod.status = status
     })
   }
@@ -103,97 +112,98 @@ export class SimulatedKubelet {
   podCreated(pod: KubeObject): void {
     const namespace = pod.metadata.namespace!
     const name = pod.metadata.name
-    const spec = pod.spec as { containers: ContainerSpec[]; initContainers?: ContainerSpec[]; volumes?: VolumeSpec[]; activeDeadlineSeconds?: number }
-    const run: PodRun = { initNames: new Set((spec.initContainers ?? []).map((c) => c.name)), key: `${namespace}/${name}`, namespace, name, volumes: new Map(), containers: new Map(), timers: [], done: false }
-    for (const c of [...(spec.initContainers ?? []), ...spec.containers]) run.containers.set(c.name, { spec: c, output: [], listeners: new Set(), state: 'waiting' })
+    const spec = pod.spec as PodSpec
+    const run: PodRun = { key: `${namespace}/${name}`, namespace, name, volumes: new Map(), containers: new Map(), views: new Map(), timers: [], execs: new Set(), done: false }
+    for (const c of spec.initContainers ?? []) run.containers.set(c.name, { spec: c, isInit: true, output: [], listeners: new Set(), state: 'waiting', waitingReason: 'PodInitializing' })
+    for (const c of spec.containers) run.containers.set(c.name, { spec: c, isInit: false, output: [], listeners: new Set(), state: 'waiting', waitingReason: 'ContainerCreating' })
     this.pods.set(run.key, run)
-    void this.lifecycle(run, pod, spec)
+    void this.lifecycle(run, spec)
   }
 
   private sleep(): Promise<void> {
     return new Promise((resolve) => setTimeout(resolve, this.stepMs))
   }
 
-  private statuses: Map<string, Record<string, unknown>> = new Map()
-
+  /** Records one container's state and republishes both status lists with the kubelet's shapes. */
   private setContainer(run: PodRun, name: string, state: Record<string, unknown>): void {
-    const key = `${run.key}/${name}`
-    this.statuses.set(key, { state })
+    const c = run.containers.get(name)
+    if (c && state.waiting) c.waitingReason = (state.waiting as { reason: string }).reason
+    run.views.set(name, state)
     const view = (c: ContainerRun) => ({
       name: c.spec.name,
       image: c.spec.image,
+      imageID: c.state === 'waiting' ? '' : `sim://${c.spec.image}`,
       ready: c.state === 'running',
+      started: c.state === 'running',
       restartCount: 0,
-      state: (this.statuses.get(`${run.key}/${c.spec.name}`)?.state as object | undefined) ?? { waiting: { reason: 'PodInitializing' } },
+      state: run.views.get(c.spec.name) ?? { waiting: { reason: c.waitingReason } },
+      lastState: {},
     })
     const all = [...run.containers.values()]
+    const app = all.filter((c) => !c.isInit)
     this.updateStatus(run, (status) => {
-      // As the kubelet reports them: init containers apart from the app containers.
-      const init = all.filter((c) => run.initNames.has(c.spec.name)).map(view)
-      if (init.length > 0) status.initContainerStatuses = init
-      status.containerStatuses = all.filter((c) => !run.initNames.has(c.spec.name)).map(view)
+      const init = all.filter((c) => c.isInit)
+      if (init.length > 0) status.initContainerStatuses = init.map(view)
+      status.containerStatuses = app.map(view)
+      const initialized = init.every((c) => c.state === 'terminated')
+      const ready = app.every((c) => c.state === 'running')
+      status.conditions = [
+        condition('PodScheduled', true),
+        condition('Initialized', initialized, initialized ? undefined : 'ContainersNotInitialized'),
+        condition('ContainersReady', ready, ready ? undefined : 'ContainersNotReady'),
+        condition('Ready', ready, ready ? undefined : 'ContainersNotReady'),
+      ]
     })
   }
 
-  private async lifecycle(run: PodRun, pod: KubeObject, spec: { containers: ContainerSpec[]; initContainers?: ContainerSpec[]; volumes?: VolumeSpec[]; activeDeadlineSeconds?: number }): Promise<void> {
+  private async lifecycle(run: PodRun, spec: PodSpec): Promise<void> {
     await this.sleep()
     if (run.done) return
+    const volumes = prepareVolumes(this.options.store, this.options.rootDir, run.namespace, run.name, spec.volumes ?? [])
+    if (!(volumes instanceof Map) && volumes.kind === 'unschedulable') {
+      // A pod whose claim does not exist is never scheduled, as on a real cluster.
+      this.updateStatus(run, (s) => (s.conditions = [{ ...condition('PodScheduled', false, 'Unschedulable'), message: volumes.message }]))
+      return
+    }
     this.updateStatus(run, (s) => {
       s.phase = 'Pending'
-      s.conditions = [{ type: 'PodScheduled', status: 'True' }]
+      s.hostIP = '10.0.0.1'
+      s.podIP = '10.244.0.10'
       s.startTime = new Date().toISOString()
     })
-    // Volumes: a PVC must exist (else the pod stays unschedulable, as on a real cluster).
-    for (const volume of spec.volumes ?? []) {
-      if (volume.persistentVolumeClaim) {
-        const claim = this.options.store.get('persistentvolumeclaims', run.namespace, volume.persistentVolumeClaim.claimName)
-        if (!claim) {
-          this.updateStatus(run, (s) => {
-            s.conditions = [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: `0/1 nodes are available: persistentvolumeclaim "${volume.persistentVolumeClaim!.claimName}" not found.` }]
-          })
-          return
-        }
-        const dir = join(this.options.rootDir, 'pvc', run.namespace, volume.persistentVolumeClaim.claimName)
-        mkdirSync(dir, { recursive: true })
-        run.volumes.set(volume.name, dir)
-      } else if (volume.secret) {
-        const secret = this.options.store.get('secrets', run.namespace, volume.secret.secretName)
-        if (!secret) {
-          const first = spec.containers[0]!.name
-          this.setContainer(run, first, { waiting: { reason: 'CreateContainerConfigError', message: `secret "${volume.secret.secretName}" not found` } })
-          return
-        }
-        const dir = join(this.options.rootDir, 'pods', run.namespace, run.name, volume.name)
-        mkdirSync(dir, { recursive: true })
-        const data = { ...((secret.data as Record<string, string> | undefined) ?? {}) }
-        for (const [k, v] of Object.entries((secret.stringData as Record<string, string> | undefined) ?? {})) data[k] = Buffer.from(v).toString('base64')
-        for (const [file, b64] of Object.entries(data)) writeFileSync(join(dir, file), Buffer.from(b64, 'base64'))
-        run.volumes.set(volume.name, dir)
-      } else {
-        const dir = join(this.options.rootDir, 'pods', run.namespace, run.name, volume.name)
-        mkdirSync(dir, { recursive: true })
-        run.volumes.set(volume.name, dir)
-      }
+    this.setContainer(run, [...run.containers.keys()][0]!, { waiting: { reason: [...run.containers.values()][0]!.waitingReason } })
+    if (!(volumes instanceof Map)) {
+      // FailedMount keeps the first container in ContainerCreating (the reason is an event, not a state).
+      return
     }
-    if (spec.activeDeadlineSeconds !== undefined) {
-      run.timers.push(setTimeout(() => this.deadline(run), spec.activeDeadlineSeconds * 1000))
+    run.volumes = volumes
+    if (spec.activeDeadlineSeconds !== undefined) run.timers.push(setTimeout(() => this.deadline(run), spec.activeDeadlineSeconds * 1000))
+    const pod = () => this.options.store.get('pods', run.namespace, run.name)
+    for (const c of spec.initContainers ?? []) {
+      const exit = await this.startContainer(run, pod(), run.containers.get(c.name)!)
+      if (exit !== 0) return exit === undefined ? undefined : this.finishPod(run, 'Failed')
     }
-    const ordered = [...(spec.initContainers ?? []), ...spec.containers]
-    for (const c of ordered) {
-      if (run.done) return
-      if (!this.imageOk(c.image)) {
-        this.setContainer(run, c.name, { waiting: { reason: 'ErrImagePull', message: `rpc error: failed to pull and unpack image "${c.image}": not found` } })
-        await this.sleep()
-        if (!run.done) this.setContainer(run, c.name, { waiting: { reason: 'ImagePullBackOff', message: `Back-off pulling image "${c.image}"` } })
-        return
-      }
+    if (run.done) return
+    const exits = await Promise.all(spec.containers.map((c) => this.startContainer(run, pod(), run.containers.get(c.name)!)))
+    if (exits.some((e) => e === undefined)) return
+    this.finishPod(run, exits.every((e) => e === 0) ? 'Succeeded' : 'Failed')
+  }
+
+  /** Pulls (by name), then runs; undefined when the container never started or the pod ended first. */
+  private async startContainer(run: PodRun, pod: KubeObject | undefined, c: ContainerRun): Promise<number | undefined> {
+    if (run.done || !pod) return undefined
+    if (!this.imageOk(c.spec.image)) {
+      this.setContainer(run, c.spec.name, { waiting: { reason: 'ErrImagePull', message: `rpc error: code = NotFound desc = failed to pull and unpack image "${c.spec.image}": not found` } })
+      await this.sleep()
+      if (!run.done) this.setContainer(run, c.spec.name, { waiting: { reason: 'ImagePullBackOff', message: `Back-off pulling image "${c.spec.image}"` } })
+      return undefined
     }
-    for (const c of ordered) {
-      if (run.done) return
-      const exit = await this.runContainer(run, pod, run.containers.get(c.name)!)
-      if (exit !== 0) return this.finishPod(run, 'Failed')
+    const env = resolveEnv(this.options.store, pod, c.spec.env)
+    if (!(env instanceof Map)) {
+      this.setContainer(run, c.spec.name, { waiting: { reason: 'CreateContainerConfigError', message: env.message } })
+      return undefined
     }
-    this.finishPod(run, 'Succeeded')
+    return this.runContainer(run, pod, c, env)
   }
 
   private egressDenied(pod: KubeObject): boolean {
@@ -208,27 +218,33 @@ export class SimulatedKubelet {
   }
 
   /** bwrap argv for a command in `container` of the pod (also used by exec). */
-  bwrapArgs(run: PodRun, pod: KubeObject, container: ContainerSpec, argv: string[]): string[] {
+  private bwrapArgs(run: PodRun, pod: KubeObject, container: ContainerSpec, env: Map<string, string>, argv: string[]): string[] {
     const args = ['--unshare-all', ...(this.egressDenied(pod) ? [] : ['--share-net']), '--die-with-parent', '--new-session', '--clearenv']
     args.push('--ro-bind', '/usr', '/usr', '--symlink', 'usr/bin', '/bin', '--symlink', 'usr/lib', '/lib', '--symlink', 'usr/sbin', '/sbin')
     args.push('--ro-bind-try', '/lib64', '/lib64', '--ro-bind', '/etc', '/etc', '--proc', '/proc', '--dev', '/dev')
     for (const mount of container.volumeMounts ?? []) {
-      const host = run.volumes.get(mount.name)
-      if (host) args.push(mount.readOnly ? '--ro-bind' : '--bind', host, mount.mountPath)
+      let host = run.volumes.get(mount.name)
+      if (!host) continue
+      if (mount.subPath) {
+        // The kubelet creates a missing subPath folder inside the volume.
+        host = join(host, mount.subPath)
+        mkdirSync(host, { recursive: true })
+      }
+      args.push(mount.readOnly ? '--ro-bind' : '--bind', host, mount.mountPath)
     }
-    for (const e of container.env ?? []) if (e.value !== undefined) args.push('--setenv', e.name, e.value)
-    args.push('--setenv', 'PATH', '/usr/local/bin:/usr/bin:/bin')
+    args.push('--setenv', 'PATH', '/usr/local/bin:/usr/bin:/bin', '--setenv', 'HOSTNAME', pod.metadata.name)
+    for (const [name, value] of env) args.push('--setenv', name, value)
     args.push('--chdir', container.workingDir ?? '/', '--', ...argv)
     return args
   }
 
-  private runContainer(run: PodRun, pod: KubeObject, c: ContainerRun): Promise<number> {
+  private runContainer(run: PodRun, pod: KubeObject, c: ContainerRun, env: Map<string, string>): Promise<number | undefined> {
     const argv = [...(c.spec.command ?? []), ...(c.spec.args ?? [])]
     const startedAt = new Date().toISOString()
     c.state = 'running'
-    const child = spawn(this.options.bwrapPath, this.bwrapArgs(run, pod, c.spec, argv), { detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(this.options.bwrapPath, this.bwrapArgs(run, pod, c.spec, env, argv), { detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
     c.process = child
-    this.updateStatus(run, (s) => (s.phase = 'Running'))
+    if (!c.isInit) this.updateStatus(run, (s) => (s.phase = 'Running'))
     this.setContainer(run, c.spec.name, { running: { startedAt } })
     const onData = (chunk: Buffer) => {
       c.output.push(chunk)
@@ -251,10 +267,11 @@ export class SimulatedKubelet {
         const reason = oom ? 'OOMKilled' : exitCode === 0 ? 'Completed' : 'Error'
         for (const l of c.listeners) l(null)
         c.listeners.clear()
-        if (c.killReason !== 'Deleted') {
-          this.setContainer(run, c.spec.name, { terminated: { exitCode, reason, startedAt, finishedAt: new Date().toISOString() } })
+        // A deleted pod's last state is never published; a lost node's never reaches the API.
+        if (c.killReason !== 'Deleted' && c.killReason !== 'NodeLost') {
+          this.setContainer(run, c.spec.name, { terminated: { exitCode, reason, startedAt, finishedAt: new Date().toISOString(), containerID: `sim://${run.key}/${c.spec.name}` } })
         }
-        resolve(c.killReason === 'DeadlineExceeded' || c.killReason === 'NodeLost' ? -1 : exitCode)
+        resolve(c.killReason === 'DeadlineExceeded' || c.killReason === 'NodeLost' || c.killReason === 'Deleted' ? undefined : exitCode)
       })
     })
   }
@@ -270,13 +287,20 @@ export class SimulatedKubelet {
     }
   }
 
+  private stopRun(run: PodRun, reason: NonNullable<ContainerRun['killReason']>): void {
+    run.done = true
+    for (const t of run.timers) clearTimeout(t)
+    for (const c of run.containers.values()) this.kill(c, reason)
+    for (const child of run.execs) child.kill('SIGKILL')
+  }
+
   private deadline(run: PodRun): void {
     if (run.done) return
     for (const c of run.containers.values()) if (c.state === 'running') this.kill(c, 'DeadlineExceeded')
     this.finishPod(run, 'Failed', { reason: 'DeadlineExceeded', message: 'Pod was active on the node longer than the specified deadline' })
   }
 
-  private finishPod(run: PodRun, phase: 'Succeeded' | 'Failed' | 'Unknown', extra: { reason?: string; message?: string } = {}): void {
+  private finishPod(run: PodRun, phase: 'Succeeded' | 'Failed', extra: { reason?: string; message?: string } = {}): void {
     if (run.done) return
     run.done = true
     for (const t of run.timers) clearTimeout(t)
@@ -291,23 +315,30 @@ export class SimulatedKubelet {
   podDeleted(namespace: string, name: string): void {
     const run = this.pods.get(`${namespace}/${name}`)
     if (!run) return
-    run.done = true
-    for (const t of run.timers) clearTimeout(t)
-    for (const c of run.containers.values()) this.kill(c, 'Deleted')
+    this.stopRun(run, 'Deleted')
     this.pods.delete(run.key)
   }
 
-  /** Fault: the node dies; its pods go Unknown/NodeLost and their processes stop. */
+  /**
+   * Fault: the node dies. What the API shows afterwards is what the node lifecycle controller
+   * writes, compressed from minutes to now: Ready=False, a DisruptionTarget condition, the pod
+   * marked for deletion (deletionTimestamp) with reason NodeLost — `kubectl get pods` shows
+   * "Unknown". The phase stays what the kubelet last reported, and container states freeze.
+   */
   loseNode(): void {
+    const now = new Date().toISOString()
     for (const run of this.pods.values()) {
       if (run.done) continue
-      for (const c of run.containers.values()) this.kill(c, 'NodeLost')
-      run.done = true
-      for (const t of run.timers) clearTimeout(t)
-      this.updateStatus(run, (s) => {
-        s.phase = 'Unknown'
+      this.stopRun(run, 'NodeLost')
+      this.options.store.update('pods', run.namespace, run.name, (pod) => {
+        pod.metadata.deletionTimestamp = now
+        pod.metadata.deletionGracePeriodSeconds = 30
+        const s = ((pod.status as Record<string, unknown> | undefined) ?? {}) as Record<string, unknown>
         s.reason = 'NodeLost'
-        s.message = 'Node sim-node-1 which was running pod ' + run.name + ' is unresponsive'
+        s.message = `Node sim-node-1 which was running pod ${run.name} is unresponsive`
+        const conditions = ((s.conditions as Array<{ type: string }> | undefined) ?? []).filter((c) => c.type !== 'Ready' && c.type !== 'ContainersReady')
+        s.conditions = [...conditions, condition('ContainersReady', false, 'NodeLost'), condition('Ready', false, 'NodeLost'), { ...condition('DisruptionTarget', true, 'DeletionByTaintManager'), message: 'Taint manager: deleting due to NoExecute taint' }]
+        pod.status = s
       })
     }
   }
@@ -318,30 +349,35 @@ export class SimulatedKubelet {
     if (c) this.kill(c, 'OOMKilled')
   }
 
-  container(namespace: string, name: string, container: string | undefined): ContainerRun | undefined {
+  /** The pod's containers (init first), for the log and exec subresources. */
+  containers(namespace: string, name: string): ContainerRun[] | undefined {
     const run = this.pods.get(`${namespace}/${name}`)
-    if (!run) return undefined
-    return container ? run.containers.get(container) : [...run.containers.values()].at(-1)
+    return run ? [...run.containers.values()] : undefined
   }
 
-  /** Runs `argv` next to a running container, with its mounts (the exec subresource). */
-  exec(namespace: string, name: string, containerName: string | undefined, argv: string[], onStdout: (b: Buffer) => void, onStderr: (b: Buffer) => void): Promise<number> | undefined {
+  /** Runs `argv` next to a running container, with its mounts and environment (the exec subresource). */
+  exec(namespace: string, name: string, containerName: string, argv: string[], onStdout: (b: Buffer) => void, onStderr: (b: Buffer) => void): { exited: Promise<number>; stdin: Writable; kill(): void } | undefined {
     const run = this.pods.get(`${namespace}/${name}`)
-    const c = this.container(namespace, name, containerName)
+    const c = run?.containers.get(containerName)
     const pod = this.options.store.get('pods', namespace, name)
     if (!run || !c || c.state !== 'running' || !pod) return undefined
-    const child = spawn(this.options.bwrapPath, this.bwrapArgs(run, pod, c.spec, argv), { stdio: ['ignore', 'pipe', 'pipe'] })
+    const env = resolveEnv(this.options.store, pod, c.spec.env)
+    const child = spawn(this.options.bwrapPath, this.bwrapArgs(run, pod, c.spec, env instanceof Map ? env : new Map(), argv), { stdio: ['pipe', 'pipe', 'pipe'] })
+    run.execs.add(child)
     child.stdout.on('data', onStdout)
     child.stderr.on('data', onStderr)
-    return new Promise((resolve) => child.once('close', (code) => resolve(code ?? 1)))
+    child.stdin.on('error', () => undefined)
+    const exited = new Promise<number>((resolve) =>
+      child.once('close', (code, signal) => {
+        run.execs.delete(child)
+        resolve(code ?? (signal ? 137 : 1))
+      }),
+    )
+    return { exited, stdin: child.stdin, kill: () => child.kill('SIGKILL') }
   }
 
   async closeAll(): Promise<void> {
-    for (const run of this.pods.values()) {
-      run.done = true
-      for (const t of run.timers) clearTimeout(t)
-      for (const c of run.containers.values()) this.kill(c, 'Deleted')
-    }
+    for (const run of this.pods.values()) this.stopRun(run, 'Deleted')
     this.pods.clear()
   }
 }

@@ -50,14 +50,15 @@ export class ObjectStore {
   }
 
   list(resource: string, namespace?: string): KubeObject[] {
-    return [...this.table(resource).values()].filter((o) => namespace === undefined || o.metadata.namespace === namespace)
+    return [...this.table(resource).values()].filter((o) => namespace === undefined || (o.metadata.namespace ?? '') === namespace)
   }
 
   create(resource: string, namespace: string, object: KubeObject): KubeObject {
     const stored: KubeObject = structuredClone(object)
     stored.metadata = {
       ...stored.metadata,
-      namespace,
+      // Cluster-scoped kinds (Namespace) carry no namespace field at all.
+      ...(namespace ? { namespace } : {}),
       uid: randomUUID(),
       creationTimestamp: new Date().toISOString(),
       resourceVersion: String(++this.rv),
@@ -132,4 +133,36 @@ export function matchesSelector(labels: Record<string, string> | undefined, sele
     if (term.startsWith('!')) return have[term.slice(1)] === undefined
     return have[term] !== undefined
   })
+}
+
+/**
+ * Field selectors as the API server supports them for every kind (`metadata.name`,
+ * `metadata.namespace`) plus the pod fields the kubelet's clients use (`status.phase`,
+ * `spec.nodeName`, `spec.restartPolicy`); `=`, `==` and `!=`, comma-separated. An unsupported field
+ * is an error, as on a real server ("field label not supported").
+ */
+export function matchesFieldSelector(object: KubeObject, selector: string | undefined): boolean {
+  if (!selector) return true
+  return selector.split(',').every((raw) => {
+    const m = /^\s*([^!=\s]+)\s*(==|=|!=)\s*(.*?)\s*$/.exec(raw)
+    if (!m) throw new FieldSelectorError(`invalid field selector: ${raw}`)
+    const value = fieldValue(object, m[1]!)
+    return m[2] === '!=' ? value !== m[3] : value === m[3]
+  })
+}
+
+export class FieldSelectorError extends Error {}
+
+const FIELDS: Record<string, (o: KubeObject) => unknown> = {
+  'metadata.name': (o) => o.metadata.name,
+  'metadata.namespace': (o) => o.metadata.namespace ?? '',
+  'status.phase': (o) => (o.status as { phase?: string } | undefined)?.phase ?? '',
+  'spec.nodeName': (o) => (o.spec as { nodeName?: string } | undefined)?.nodeName ?? '',
+  'spec.restartPolicy': (o) => (o.spec as { restartPolicy?: string } | undefined)?.restartPolicy ?? '',
+}
+
+function fieldValue(object: KubeObject, field: string): string {
+  const read = FIELDS[field]
+  if (!read) throw new FieldSelectorError(`field label not supported: ${field}`)
+  return String(read(object))
 }
