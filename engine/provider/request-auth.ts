@@ -20,8 +20,29 @@ export interface SignedFields {
 
 const NONCE_PATTERN = /^\d{1,78}$/
 
+const ADDRESS_SHAPE = /^0x[0-9a-fA-F]{40}$/
+const checkedAddresses = new Map<string, boolean>()
+const CHECKED_ADDRESSES_MAX = 4096
+
+/**
+ * Shape first (cheap), then the EIP-55 checksum only for mixed-case addresses, remembered: the
+ * check costs tens of microseconds and every status poll carries the same address (bench/provider).
+ */
+function isValidAddress(value: string): boolean {
+  if (!ADDRESS_SHAPE.test(value)) return false
+  const digits = value.slice(2)
+  if (digits === digits.toLowerCase() || digits === digits.toUpperCase()) return true
+  let ok = checkedAddresses.get(value)
+  if (ok === undefined) {
+    ok = isAddress(value)
+    if (checkedAddresses.size >= CHECKED_ADDRESSES_MAX) checkedAddresses.clear()
+    checkedAddresses.set(value, ok)
+  }
+  return ok
+}
+
 export function requireAddress(value: unknown, field = 'consumerAddress'): string {
-  if (typeof value !== 'string' || !isAddress(value)) {
+  if (typeof value !== 'string' || !isValidAddress(value)) {
     throw providerError('ADDRESS_INVALID', `Parameter : "${field}" is not a valid web3 address`)
   }
   return value

@@ -6,13 +6,21 @@
 import type { Database } from './database'
 
 export class NoncesRepo {
-  constructor(private readonly db: Database) {}
+  private readonly selectStmt
+  private readonly upsertStmt
+
+  constructor(private readonly db: Database) {
+    // Prepared once: the nonce is read on every signed call (bench/provider).
+    this.selectStmt = db.prepare('SELECT nonce FROM nonces WHERE address_lc = ?')
+    this.upsertStmt = db.prepare(
+      'INSERT INTO nonces (address_lc, nonce, updated_at_ms) VALUES (?, ?, ?) ' +
+        'ON CONFLICT(address_lc) DO UPDATE SET nonce = excluded.nonce, updated_at_ms = excluded.updated_at_ms',
+    )
+  }
 
   /** The last accepted nonce, or undefined for an address never seen. */
   get(address: string): bigint | undefined {
-    const row = this.db.prepare('SELECT nonce FROM nonces WHERE address_lc = ?').get(address.toLowerCase()) as
-      | { nonce: string }
-      | undefined
+    const row = this.selectStmt.get(address.toLowerCase()) as { nonce: string } | undefined
     return row === undefined ? undefined : BigInt(row.nonce)
   }
 
@@ -21,12 +29,7 @@ export class NoncesRepo {
     return this.db.transaction(() => {
       const last = this.get(address)
       if (last !== undefined && nonce <= last) return false
-      this.db
-        .prepare(
-          'INSERT INTO nonces (address_lc, nonce, updated_at_ms) VALUES (?, ?, ?) ' +
-            'ON CONFLICT(address_lc) DO UPDATE SET nonce = excluded.nonce, updated_at_ms = excluded.updated_at_ms',
-        )
-        .run(address.toLowerCase(), nonce.toString(), nowMs)
+      this.upsertStmt.run(address.toLowerCase(), nonce.toString(), nowMs)
       return true
     })()
   }
