@@ -202,3 +202,29 @@ async function closedPort(): Promise<number> {
   await new Promise((resolve) => server.close(resolve))
   return port
 }
+
+describe('validateOrder receipt lookups', () => {
+  it('asks again once before "not found" (a lagging RPC node), and not more', async () => {
+    const chain = new FakeChain()
+    const tx = hexlify(randomBytes(32))
+    const provider = chain.provider()
+    const lookups: string[] = []
+    const lagging = Object.assign(Object.create(provider) as Provider, {
+      getTransactionReceipt: async (hash: string) => {
+        lookups.push(hash)
+        // The receipt shows up on this node only after the first lookup.
+        if (lookups.length === 1) chain.add({ hash: tx, logs: [orderStarted(), providerFeeLog(await fee())] })
+        return lookups.length === 1 ? null : provider.getTransactionReceipt(hash)
+      },
+    })
+    expect(await validateOrder(lagging, expectation(tx), ORDER_TIME_SEC, { receiptRetryDelayMs: 0 })).toMatchObject({ ok: true, orderTxId: tx })
+    expect(lookups).toEqual([tx, tx])
+
+    const missing = hexlify(randomBytes(32))
+    lookups.length = 0
+    lookups.push('warm') // past the first-lookup trigger
+    expect(await validateOrder(lagging, expectation(missing), ORDER_TIME_SEC, { receiptRetryDelayMs: 0 })).toMatchObject({ ok: false, code: 'order-not-found' })
+    expect(lookups).toEqual(['warm', missing, missing])
+  })
+})
+

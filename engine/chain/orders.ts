@@ -58,6 +58,16 @@ function eventsOf(receipt: TransactionReceipt, name: string, emitter: string) {
     .filter((event): event is NonNullable<typeof event> => event !== null && event.name === name)
 }
 
+export interface ValidateOrderOptions {
+  /**
+   * Receipt lookups before "not found" (default 2, as Ocean Node): behind a load-balanced RPC the
+   * node asked may not have the block the consumer's wallet just saw mined.
+   */
+  receiptAttempts?: number
+  /** Pause between lookups (default 1000 ms). */
+  receiptRetryDelayMs?: number
+}
+
 function fail(code: OrderCheckCode, message: string): OrderCheck {
   return { ok: false, code, message }
 }
@@ -94,18 +104,26 @@ function providerFeeValid(receipt: TransactionReceipt, blockTimestampSec: number
  * Checks `expect.transferTxId` (spec §6 steps 1–7). A failed check is a value; an RPC that does not
  * answer throws `CHAIN_UNAVAILABLE` (502), so the consumer hears "try again", not "bad order".
  */
-export async function validateOrder(provider: Provider, expect: OrderExpectation, nowSec: number): Promise<OrderCheck> {
+export async function validateOrder(provider: Provider, expect: OrderExpectation, nowSec: number, options: ValidateOrderOptions = {}): Promise<OrderCheck> {
+  const receiptOf = async (hash: string): Promise<TransactionReceipt | null> => {
+    const attempts = Math.max(1, options.receiptAttempts ?? 2)
+    for (let attempt = 1; ; attempt++) {
+      const receipt = await provider.getTransactionReceipt(hash)
+      if (receipt || attempt >= attempts) return receipt
+      await new Promise((resolve) => setTimeout(resolve, options.receiptRetryDelayMs ?? 1000))
+    }
+  }
   try {
-    return await checkOrder(provider, expect, nowSec)
+    return await checkOrder(provider, receiptOf, expect, nowSec)
   } catch (error) {
     if (isRpcUnreachable(error)) throw chainError('CHAIN_UNAVAILABLE', `The chain RPC did not answer while validating order ${expect.transferTxId}`, { cause: error })
     throw error
   }
 }
 
-async function checkOrder(provider: Provider, expect: OrderExpectation, nowSec: number): Promise<OrderCheck> {
+async function checkOrder(provider: Provider, receiptOf: (hash: string) => Promise<TransactionReceipt | null>, expect: OrderExpectation, nowSec: number): Promise<OrderCheck> {
   if (!/^0x[0-9a-fA-F]{64}$/.test(expect.transferTxId)) return fail('order-not-found', `${expect.transferTxId} is not a transaction hash`)
-  const given = await provider.getTransactionReceipt(expect.transferTxId)
+  const given = await receiptOf(expect.transferTxId)
   if (!given || given.status !== 1) return fail('order-not-found', `No successful transaction ${expect.transferTxId} on this chain`)
   // Step 1: the datatoken is the tx's target.
   if (!given.to || given.to.toLowerCase() !== expect.datatoken.toLowerCase()) {
@@ -118,7 +136,7 @@ async function checkOrder(provider: Provider, expect: OrderExpectation, nowSec: 
   let order = given
   const reuse = eventsOf(given, 'OrderReused', expect.datatoken)[0]
   if (reuse) {
-    const original = await provider.getTransactionReceipt(String(reuse.args.orderTxId))
+    const original = await receiptOf(String(reuse.args.orderTxId))
     if (!original || original.status !== 1) return fail('order-not-found', `The reused order ${String(reuse.args.orderTxId)} does not exist`)
     if (!original.to || original.to.toLowerCase() !== expect.datatoken.toLowerCase()) return fail('order-wrong-datatoken', `The reused order belongs to another datatoken`)
     order = original

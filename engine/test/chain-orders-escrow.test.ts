@@ -30,6 +30,8 @@ const dataDir = mkdtempSync(join(tmpdir(), 'c2d-orders-escrow-'))
 const escrowInterface = new Interface(loadAbi('Escrow'))
 /** Solidity's Error(string) selector: what `require(cond, "reason")` reverts with. */
 const ERROR_STRING_SELECTOR = '0x08c379a0'
+/** Missing receipts are missing here (automine): skip validateOrder's second look after 1 s. */
+const NO_RECEIPT_WAIT = { receiptRetryDelayMs: 0 }
 
 let chain: DevChain
 let db: Database
@@ -178,7 +180,7 @@ describe('validateOrder on the dev chain (spec §6 steps 1–7)', () => {
     const crossReuse = await reuseOrder(dataset, algorithmOrder, await fee(dataset))
     expect(await validateOrder(chain.rpc, expectation(dataset, crossReuse), await chainNowSec())).toMatchObject({ ok: false, code: 'order-wrong-datatoken' })
     const danglingReuse = await reuseOrder(dataset, hexlify(randomBytes(32)), await fee(dataset))
-    expect(await validateOrder(chain.rpc, expectation(dataset, danglingReuse), await chainNowSec())).toMatchObject({ ok: false, code: 'order-not-found' })
+    expect(await validateOrder(chain.rpc, expectation(dataset, danglingReuse), await chainNowSec(), NO_RECEIPT_WAIT)).toMatchObject({ ok: false, code: 'order-not-found' })
   })
 
   it('refuses an order for another service index', async () => {
@@ -189,7 +191,7 @@ describe('validateOrder on the dev chain (spec §6 steps 1–7)', () => {
   })
 
   it('refuses a missing tx, a malformed id and a datatoken tx that is no order', async () => {
-    expect(await validateOrder(chain.rpc, expectation(dataset, hexlify(randomBytes(32))), await chainNowSec())).toMatchObject({ ok: false, code: 'order-not-found' })
+    expect(await validateOrder(chain.rpc, expectation(dataset, hexlify(randomBytes(32))), await chainNowSec(), NO_RECEIPT_WAIT)).toMatchObject({ ok: false, code: 'order-not-found' })
     expect(await validateOrder(chain.rpc, expectation(dataset, 'not-a-tx'), await chainNowSec())).toMatchObject({ ok: false, code: 'order-not-found' })
     const dt = new Contract(dataset.datatokenAddress, loadAbi('ERC20Template'), consumer)
     const transfer = await (await dt.getFunction('transfer')(Wallet.createRandom().address, 1n)).wait()
