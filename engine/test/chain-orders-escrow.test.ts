@@ -56,8 +56,8 @@ beforeAll(async () => {
   consumerAddress = chain.accounts.consumer.address
   ocean = chain.contracts.Ocean
   escrowAddress = chain.contracts.Escrow
-  // A plain Wallet: the node's escrow txs are sequential, and a NonceManager would skip a nonce
-  // after a tx that fails in estimateGas.
+  // A plain Wallet, as the Provider passes (BaseWallet): EscrowClient queues its own sends, and a
+  // NonceManager would skip a nonce after a tx that fails in estimateGas.
   escrow = new EscrowClient({ signer: node, escrowAddress, logger: new MemoryLogger() })
 })
 afterAll(async () => {
