@@ -18,14 +18,39 @@ import type { Database } from '../store/database'
 import { JobsRepo, type StoredJob } from '../store/jobs-repo'
 import type { Environments } from './environments'
 import { ALL_JOB_STATUSES, JobStatus, type JobOutcome } from './job-status'
-import { IllegalJobTransition, canTransition, decide, type JobEffect, type JobPatch } from './job-state-machine'
+import {
+  IllegalJobTransition,
+  canTransition,
+  decide,
+  type JobEffect,
+  type JobPatch,
+} from './job-state-machine'
 import { algorithmLogPath, tailFile } from './log-streams'
 import { QueueTimers, freeSlots } from './queue'
 import { planRecovery } from './recovery'
-import type { JobChange, JobEvent, JobFilter, JobPayment, JobRecord, JobSettlement, OperatorService, RegisterJobInput } from './job-record'
+import type {
+  JobChange,
+  JobEvent,
+  JobFilter,
+  JobPayment,
+  JobRecord,
+  JobSettlement,
+  OperatorService,
+  RegisterJobInput,
+} from './job-record'
 import { jobDirOf, openResultFile, type OpenedResult } from './results'
 
-export type { JobChange, JobEvent, JobFilter, JobPayment, JobRecord, JobResultFile, JobSettlement, OperatorService, RegisterJobInput } from './job-record'
+export type {
+  JobChange,
+  JobEvent,
+  JobFilter,
+  JobPayment,
+  JobRecord,
+  JobResultFile,
+  JobSettlement,
+  OperatorService,
+  RegisterJobInput,
+} from './job-record'
 
 export interface OperatorServiceOptions {
   db: Database
@@ -38,9 +63,12 @@ export interface OperatorServiceOptions {
 }
 
 /** Statuses that hold an environment slot (started, not yet settling or finished). */
-const ACTIVE_STATUSES: JobStatus[] = ALL_JOB_STATUSES.filter((s) => s !== 1 && s !== 2 && s !== 70 && s !== 71)
+const ACTIVE_STATUSES: JobStatus[] = ALL_JOB_STATUSES.filter(
+  (s) => s !== 1 && s !== 2 && s !== 70 && s !== 71,
+)
 const NON_TERMINAL_STATUSES: JobStatus[] = ALL_JOB_STATUSES.filter((s) => s !== 70)
 const SETTLE_RETRY_BASE_MS = 5_000
+const RECENT_JOBS_MAX = 2_000
 const SETTLE_RETRY_MAX_MS = 300_000
 
 export class SqliteOperatorService implements OperatorService {
@@ -52,6 +80,7 @@ export class SqliteOperatorService implements OperatorService {
   private readonly logTails = new Map<string, AbortController>()
   private readonly settleAttempts = new Map<string, number>()
   private settlement: JobSettlement | undefined
+  private readonly recent = new Map<string, JobRecord>()
   private closed = false
   private pumping = false
 
@@ -95,10 +124,12 @@ export class SqliteOperatorService implements OperatorService {
   registerJob(input: RegisterJobInput): JobRecord {
     if (this.closed) throw new C2dError('ENGINE_UNAVAILABLE', 503, 'The operator service is shutting down')
     const env = this.options.environments.getEnvironment(input.environmentId)
-    if (!env) throw new C2dError('ENVIRONMENT_UNKNOWN', 404, `Unknown compute environment ${input.environmentId}`)
+    if (!env)
+      throw new C2dError('ENVIRONMENT_UNKNOWN', 404, `Unknown compute environment ${input.environmentId}`)
     const jobId = input.jobId ?? randomUUID().replaceAll('-', '')
     const jobDir = jobDirOf(this.options.dataDir, jobId)
-    if (this.repo.get(jobId) !== undefined) throw new C2dError('JOB_EXISTS', 409, `Job ${jobId} already exists`)
+    if (this.repo.get(jobId) !== undefined)
+      throw new C2dError('JOB_EXISTS', 409, `Job ${jobId} already exists`)
     const nowMs = this.options.clock.nowMs()
     const job: JobRecord = {
       jobId,
@@ -131,7 +162,12 @@ export class SqliteOperatorService implements OperatorService {
       this.repo.insert(toStored(job))
       return this.repo.appendEvent(jobId, null, job.status, 'registered', nowMs)
     })
-    this.options.logger.info('job registered', { jobId, environmentId: job.environmentId, isFree: job.isFree })
+    this.remember(job)
+    this.options.logger.info('job registered', {
+      jobId,
+      environmentId: job.environmentId,
+      isFree: job.isFree,
+    })
     this.emit({ seq, job, from: null, to: job.status, cause: 'registered' })
     this.armExpiry(job)
     this.pump()
@@ -139,7 +175,22 @@ export class SqliteOperatorService implements OperatorService {
   }
 
   getJob(jobId: string): JobRecord | undefined {
-    return this.repo.get(jobId) as JobRecord | undefined
+    const cached = this.recent.get(jobId)
+    if (cached) return cached
+    const job = this.repo.get(jobId) as JobRecord | undefined
+    if (job) this.remember(job)
+    return job
+  }
+
+  /**
+   * Committed records of recently read or written jobs: every write goes through this service, so
+   * the copy stays exact, and status polls (the Provider's hottest call) skip SQLite and JSON parsing.
+   * Frozen: a record is shared by its readers and never changed in place.
+   */
+  private remember(job: JobRecord): void {
+    if (this.recent.size >= RECENT_JOBS_MAX) this.recent.delete(this.recent.keys().next().value!)
+    this.recent.delete(job.jobId)
+    this.recent.set(job.jobId, Object.freeze(job))
   }
 
   private requireJob(jobId: string): JobRecord {
@@ -157,14 +208,27 @@ export class SqliteOperatorService implements OperatorService {
   }
 
   jobEvents(jobId: string): JobEvent[] {
-    return this.repo.events(jobId).map((e) => ({ seq: e.seq, from: e.from as JobStatus | null, to: e.to as JobStatus, cause: e.cause, atMs: e.atMs }))
+    return this.repo
+      .events(jobId)
+      .map((e) => ({
+        seq: e.seq,
+        from: e.from as JobStatus | null,
+        to: e.to as JobStatus,
+        cause: e.cause,
+        atMs: e.atMs,
+      }))
   }
 
   /**
    * The one door for status changes. Checks the table, writes row + event in one SQLite
    * transaction, then (after commit) notifies. Throws IllegalJobTransition on an illegal move.
    */
-  transition(jobId: string, to: JobStatus, cause: string, patch?: JobPatch & { stopRequested?: boolean; payment?: JobPayment | null }): JobRecord {
+  transition(
+    jobId: string,
+    to: JobStatus,
+    cause: string,
+    patch?: JobPatch & { stopRequested?: boolean; payment?: JobPayment | null },
+  ): JobRecord {
     return this.transitionPath(jobId, [to], cause, patch, [])
   }
 
@@ -176,24 +240,36 @@ export class SqliteOperatorService implements OperatorService {
     effects: readonly JobEffect[],
   ): JobRecord {
     const changes: JobChange[] = []
-    const job = this.repo.inTransaction(() => {
-      let current = this.requireJob(jobId)
-      if (patch) current = { ...current, ...patch }
-      for (const to of path) {
-        const from = current.status
-        if (!canTransition(from, to)) throw new IllegalJobTransition(jobId, from, to)
-        const nowMs = this.options.clock.nowMs()
-        current = { ...current, status: to, updatedAtMs: nowMs, finishedAtMs: to === 70 ? nowMs : current.finishedAtMs }
-        this.repo.update(toStored(current))
-        const seq = this.repo.appendEvent(jobId, from, to, cause, nowMs)
-        changes.push({ seq, job: current, from, to, cause })
-      }
-      if (path.length === 0 && patch) {
-        current = { ...current, updatedAtMs: this.options.clock.nowMs() }
-        this.repo.update(toStored(current))
-      }
-      return current
-    })
+    let job: JobRecord
+    try {
+      job = this.repo.inTransaction(() => {
+        let current = this.requireJob(jobId)
+        if (patch) current = { ...current, ...patch }
+        for (const to of path) {
+          const from = current.status
+          if (!canTransition(from, to)) throw new IllegalJobTransition(jobId, from, to)
+          const nowMs = this.options.clock.nowMs()
+          current = {
+            ...current,
+            status: to,
+            updatedAtMs: nowMs,
+            finishedAtMs: to === 70 ? nowMs : current.finishedAtMs,
+          }
+          this.repo.update(toStored(current))
+          const seq = this.repo.appendEvent(jobId, from, to, cause, nowMs)
+          changes.push({ seq, job: current, from, to, cause })
+        }
+        if (path.length === 0 && patch) {
+          current = { ...current, updatedAtMs: this.options.clock.nowMs() }
+          this.repo.update(toStored(current))
+        }
+        return current
+      })
+    } catch (error) {
+      this.recent.delete(jobId) // rolled back: read it again from the store next time
+      throw error
+    }
+    this.remember(job)
     // After commit only: listeners and effects never see a state that could roll back.
     for (const change of changes) {
       this.options.logger.info('job status', { jobId, from: change.from, to: change.to, cause })
@@ -210,9 +286,11 @@ export class SqliteOperatorService implements OperatorService {
     if (reached.has(70) || reached.has(71)) {
       this.queueTimers.disarm(job.jobId)
       if (changes.some((c) => c.from !== 1 && c.from !== 2 && c.from !== null)) {
-        this.runner.cleanup(job.jobId).catch((error: unknown) =>
-          this.options.logger.warn('driver cleanup failed', { jobId: job.jobId, error: String(error) }),
-        )
+        this.runner
+          .cleanup(job.jobId)
+          .catch((error: unknown) =>
+            this.options.logger.warn('driver cleanup failed', { jobId: job.jobId, error: String(error) }),
+          )
       }
     }
     if (effects.some((e) => e.kind === 'settle')) void this.settle(job.jobId)
@@ -230,9 +308,19 @@ export class SqliteOperatorService implements OperatorService {
     const decision = decide(job, observation)
     if (decision.path.length === 0 && !decision.patch) return
     try {
-      this.transitionPath(jobId, decision.path, `driver: ${observation.kind}`, decision.patch, decision.effects)
+      this.transitionPath(
+        jobId,
+        decision.path,
+        `driver: ${observation.kind}`,
+        decision.patch,
+        decision.effects,
+      )
     } catch (error) {
-      this.options.logger.error('observation could not be applied', { jobId, kind: observation.kind, error: String(error) })
+      this.options.logger.error('observation could not be applied', {
+        jobId,
+        kind: observation.kind,
+        error: String(error),
+      })
     }
   }
 
@@ -254,8 +342,10 @@ export class SqliteOperatorService implements OperatorService {
 
   async deleteJob(jobId: string): Promise<void> {
     const job = this.requireJob(jobId)
-    if (job.status !== 70) throw new C2dError('JOB_NOT_FINISHED', 409, `Job ${jobId} has not finished (status ${job.status})`)
+    if (job.status !== 70)
+      throw new C2dError('JOB_NOT_FINISHED', 409, `Job ${jobId} has not finished (status ${job.status})`)
     this.repo.remove(jobId)
+    this.recent.delete(jobId)
     rmSync(job.spec.jobDir, { recursive: true, force: true })
     this.options.logger.info('job deleted', { jobId })
   }
@@ -267,15 +357,26 @@ export class SqliteOperatorService implements OperatorService {
 
   followAlgorithmLog(jobId: string, signal: AbortSignal): AsyncIterable<Buffer> {
     const job = this.requireJob(jobId)
-    if (job.status !== 40) throw new C2dError('LOGS_NOT_STREAMING', 404, `Job ${jobId} is not running its algorithm`)
-    return tailFile(algorithmLogPath(job.spec.jobDir), () => this.isAlgorithmRunning(jobId), signal, this.options.clock)
+    if (job.status !== 40)
+      throw new C2dError('LOGS_NOT_STREAMING', 404, `Job ${jobId} is not running its algorithm`)
+    return tailFile(
+      algorithmLogPath(job.spec.jobDir),
+      () => this.isAlgorithmRunning(jobId),
+      signal,
+      this.options.clock,
+    )
   }
 
   isAlgorithmRunning(jobId: string): boolean {
     return this.getJob(jobId)?.status === 40
   }
 
-  environmentLoad(environmentId: string): { running: number; queued: number; runningFree: number; queuedFree: number } {
+  environmentLoad(environmentId: string): {
+    running: number
+    queued: number
+    runningFree: number
+    queuedFree: number
+  } {
     return {
       running: this.repo.count({ environmentId, statuses: ACTIVE_STATUSES }),
       queued: this.repo.count({ environmentId, statuses: [1] }),
@@ -299,7 +400,10 @@ export class SqliteOperatorService implements OperatorService {
       try {
         listener(change)
       } catch (error) {
-        this.options.logger.error('job change listener failed', { jobId: change.job.jobId, error: String(error) })
+        this.options.logger.error('job change listener failed', {
+          jobId: change.job.jobId,
+          error: String(error),
+        })
       }
     }
   }
@@ -310,11 +414,21 @@ export class SqliteOperatorService implements OperatorService {
     this.pumping = true
     try {
       for (const env of this.options.environments.listEnvironments()) {
-        let slots = freeSlots(env.maxJobs, this.repo.count({ environmentId: env.id, statuses: ACTIVE_STATUSES }))
+        let slots = freeSlots(
+          env.maxJobs,
+          this.repo.count({ environmentId: env.id, statuses: ACTIVE_STATUSES }),
+        )
         if (slots === 0) continue
         // The free tier has its own, smaller cap; a waiting free job must not block paid ones behind it.
-        let freeSlotsLeft = freeSlots(env.free?.maxJobs ?? 0, this.repo.count({ environmentId: env.id, statuses: ACTIVE_STATUSES, isFree: true }))
-        const queued = this.repo.list({ environmentId: env.id, statuses: [1], order: 'oldest' }) as JobRecord[]
+        let freeSlotsLeft = freeSlots(
+          env.free?.maxJobs ?? 0,
+          this.repo.count({ environmentId: env.id, statuses: ACTIVE_STATUSES, isFree: true }),
+        )
+        const queued = this.repo.list({
+          environmentId: env.id,
+          statuses: [1],
+          order: 'oldest',
+        }) as JobRecord[]
         for (const job of queued) {
           if (slots === 0) break
           if (job.isFree) {
@@ -343,7 +457,13 @@ export class SqliteOperatorService implements OperatorService {
         reason: `waited longer than queueMaxWaitTimeSec of ${current.queueMaxWaitTimeSec} s`,
       }
       const path: JobStatus[] = current.isFree || !current.payment ? [2, 70] : [2, 71]
-      this.transitionPath(jobId, path, 'queue wait expired', { outcome }, path.includes(71) ? [{ kind: 'settle' }] : [])
+      this.transitionPath(
+        jobId,
+        path,
+        'queue wait expired',
+        { outcome },
+        path.includes(71) ? [{ kind: 'settle' }] : [],
+      )
     })
   }
 
@@ -362,7 +482,12 @@ export class SqliteOperatorService implements OperatorService {
       const attempt = (this.settleAttempts.get(jobId) ?? 0) + 1
       this.settleAttempts.set(jobId, attempt)
       const delayMs = Math.min(SETTLE_RETRY_MAX_MS, SETTLE_RETRY_BASE_MS * 2 ** (attempt - 1))
-      this.options.logger.warn('settlement failed; will retry', { jobId, attempt, delayMs, error: String(error) })
+      this.options.logger.warn('settlement failed; will retry', {
+        jobId,
+        attempt,
+        delayMs,
+        error: String(error),
+      })
       this.options.clock.setTimer(() => void this.settle(jobId), delayMs)
     }
   }
@@ -370,14 +495,21 @@ export class SqliteOperatorService implements OperatorService {
   /** Known gap: a crash between the stop and this call leaves the lock to its on-chain expiry. */
   private async refundStoppedInQueue(job: JobRecord): Promise<void> {
     if (!this.settlement) {
-      this.options.logger.warn('paid job stopped in queue but no settlement is bound; escrow lock left to expire', { jobId: job.jobId })
+      this.options.logger.warn(
+        'paid job stopped in queue but no settlement is bound; escrow lock left to expire',
+        { jobId: job.jobId },
+      )
       return
     }
     try {
       const txs = await this.settlement.settle(job)
-      if (!this.closed) this.transitionPath(job.jobId, [], 'settled: cancelled', { payment: { ...job.payment!, ...txs } }, [])
+      if (!this.closed)
+        this.transitionPath(job.jobId, [], 'settled: cancelled', { payment: { ...job.payment!, ...txs } }, [])
     } catch (error) {
-      this.options.logger.error('refund of a job stopped in queue failed', { jobId: job.jobId, error: String(error) })
+      this.options.logger.error('refund of a job stopped in queue failed', {
+        jobId: job.jobId,
+        error: String(error),
+      })
     }
   }
 
@@ -386,13 +518,20 @@ export class SqliteOperatorService implements OperatorService {
     const controller = new AbortController()
     this.logTails.set(job.jobId, controller)
     const run = async () => {
-      for await (const chunk of tailFile(algorithmLogPath(job.spec.jobDir), () => this.isAlgorithmRunning(job.jobId), controller.signal, this.options.clock)) {
+      for await (const chunk of tailFile(
+        algorithmLogPath(job.spec.jobDir),
+        () => this.isAlgorithmRunning(job.jobId),
+        controller.signal,
+        this.options.clock,
+      )) {
         const text = chunk.toString('utf8')
         for (const listener of this.logListeners) listener({ jobId: job.jobId, chunk: text })
       }
     }
     run()
-      .catch((error: unknown) => this.options.logger.warn('algorithm log tail failed', { jobId: job.jobId, error: String(error) }))
+      .catch((error: unknown) =>
+        this.options.logger.warn('algorithm log tail failed', { jobId: job.jobId, error: String(error) }),
+      )
       .finally(() => this.logTails.delete(job.jobId))
   }
 }
