@@ -210,6 +210,15 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
         : undefined
     if (chain && paid) {
       operatorService.setSettlement(createEscrowSettlement({ escrow: () => paid.escrow(), rpc: chain.rpc, environment: (id) => environments.getEnvironment(id), logger: logger.child({ component: 'escrow' }) }))
+      // A crash between a lock and its job's registration leaves a lock no job will settle: once it
+      // expires, give the payer's funds back. In the background; a dead RPC must not block the start.
+      if (node()) {
+        void paid
+          .escrow()
+          .cancelAllExpired()
+          .then((done) => done && logger.info('expired escrow locks released', { count: done.escrowJobIds.length, tx: done.cancelTx }))
+          .catch((error: unknown) => logger.warn('could not release expired escrow locks', { error: error instanceof Error ? error.message : String(error) }))
+      }
     } else if (chain) {
       logger.warn('paid compute is off: no Escrow contract is known on this chain', { chainId: chain.chainId })
     }

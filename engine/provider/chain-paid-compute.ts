@@ -5,6 +5,7 @@
  * theirs to use) and the wire shape of the answers.
  */
 import type { JsonRpcProvider } from 'ethers'
+import { isC2dError } from '../c2d-error'
 import type { Clock } from '../clock'
 import { EscrowClient } from '../chain/escrow'
 import { validateOrder, type OrderCheck } from '../chain/orders'
@@ -39,8 +40,15 @@ export class ChainPaidCompute implements PaidCompute {
     return node
   }
 
+  private client: { address: string; escrow: EscrowClient } | undefined
+
+  /** One EscrowClient per node key, so its transactions are sent one after the other. */
   escrow(): EscrowClient {
-    return new EscrowClient({ signer: this.node().signer.connect(this.options.rpc), escrowAddress: this.options.escrowAddress, logger: this.options.logger })
+    const node = this.node()
+    if (this.client?.address !== node.address) {
+      this.client = { address: node.address, escrow: new EscrowClient({ signer: node.signer.connect(this.options.rpc), escrowAddress: this.options.escrowAddress, logger: this.options.logger }) }
+    }
+    return this.client.escrow
   }
 
   private nowSec(): number {
@@ -119,6 +127,8 @@ export class ChainPaidCompute implements PaidCompute {
       const { lockTx } = await this.escrow().lock(input.jobId, input.token, input.payer, input.amountWei, input.expirySec)
       return { lockTx, escrowJobId: EscrowClient.escrowJobId(input.jobId).toString() }
     } catch (error) {
+      // An unreachable chain stays a 502 (CHAIN_UNAVAILABLE from the escrow client); a revert is the consumer's 400.
+      if (isC2dError(error)) throw error
       throw providerError('ESCROW_INSUFFICIENT', `Escrow lock failed: ${error instanceof Error ? error.message.slice(0, 200) : String(error)}`, { cause: error })
     }
   }
