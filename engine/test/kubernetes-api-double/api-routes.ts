@@ -29,6 +29,8 @@ export interface Route {
   namespace?: string
   name?: string
   sub?: string
+  /** A namespaced kind asked for across namespaces (no namespace segment). */
+  allNamespaces?: boolean
 }
 
 /** /api/v1/namespaces/{ns}/{resource}[/{name}[/{sub}]], /apis/{g}/{v}/namespaces/..., /api/v1/namespaces[/{name}]. */
@@ -42,6 +44,9 @@ export function route(pathname: string): Route | undefined {
   }
   const ns = /^\/api\/v1\/namespaces(?:\/([^/]+))?$/.exec(pathname)
   if (ns) return { resource: 'namespaces', ...(ns[1] ? { name: decodeURIComponent(ns[1]) } : {}) }
+  // All namespaces at once (list/watch only): /api/v1/pods, /apis/networking.k8s.io/v1/networkpolicies.
+  const all = /^\/(?:api\/v1|apis\/([^/]+)\/v1)\/([^/]+)$/.exec(pathname)
+  if (all && KINDS[all[2]!]?.group === (all[1] ?? '')) return { resource: all[2]!, allNamespaces: true }
   return undefined
 }
 

@@ -114,6 +114,14 @@ describe('REST round trips', () => {
     expect(double.objects(undefined, 'short-lived')).toEqual([])
   })
 
+  it('lists across namespaces', async () => {
+    await core.createNamespace({ body: { metadata: { name: 'second' } } })
+    await core.createNamespacedConfigMap({ namespace: 'second', body: configMap('across', { across: '1' }) })
+    await core.createNamespacedConfigMap({ namespace: NS, body: configMap('across', { across: '1' }) })
+    const all = await core.listConfigMapForAllNamespaces({ labelSelector: 'across=1' })
+    expect(all.items.map((i) => `${i.metadata?.namespace}/${i.metadata?.name}`).sort()).toEqual([`${NS}/across`, 'second/across'])
+  })
+
   it('serves /version and discovery', async () => {
     const version = await double.kubeConfig(NS).makeApiClient(VersionApi).getCode()
     expect(version.gitVersion).toMatch(/^v1\.\d+/)

@@ -191,6 +191,7 @@ export async function startKubernetesApiDouble(options: ApiDoubleOptions = {}): 
       return sendStatus(res, 404, 'NotFound', `namespaces "${r.namespace}" not found`, { name: r.namespace, kind: 'namespaces' })
     }
 
+    if (r.allNamespaces && method !== 'GET') return sendStatus(res, 405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource')
     if (r.sub === 'log' && method === 'GET') return servePodLog(store, kubelet, ns, r.name!, url, res)
     if (r.sub === 'exec') return sendStatus(res, 400, 'BadRequest', 'Upgrade request required')
     if (r.sub) return sendStatus(res, 404, 'NotFound', 'the server could not find the requested resource')
