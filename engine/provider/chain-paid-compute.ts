@@ -51,8 +51,11 @@ export class ChainPaidCompute implements PaidCompute {
     return this.client.escrow
   }
 
-  private nowSec(): number {
-    return Math.floor(this.options.clock.nowMs() / 1000)
+  /** Expiry is judged by chain time (the order's block is chain time too), never the console's clock. */
+  private async chainNowSec(): Promise<number> {
+    const latest = await this.options.rpc.getBlock('latest').catch(() => null)
+    // Unreachable: the order check itself reports CHAIN_UNAVAILABLE; the wall clock is only a placeholder.
+    return latest?.timestamp ?? Math.floor(this.options.clock.nowMs() / 1000)
   }
 
   private async check(asset: ResolvedAsset, transferTxId: string): Promise<OrderCheck> {
@@ -68,7 +71,7 @@ export class ChainPaidCompute implements PaidCompute {
         providerAddress: this.node().address,
         serviceId: asset.service.id,
       },
-      this.nowSec(),
+      await this.chainNowSec(),
     )
   }
 

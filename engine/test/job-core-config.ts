@@ -11,6 +11,8 @@ export interface JobCoreOptions {
   cpu?: number
   ramGb?: number
   maxJobs?: number
+  /** Concurrent free jobs in the environment (default 1, the schema's). */
+  freeMaxJobs?: number
   operatorApi?: boolean
   /** Further overrides, merged last (same shape as config.json). */
   overrides?: Record<string, unknown>
@@ -34,7 +36,7 @@ export function jobCoreConfig(dataDir: string, options: JobCoreOptions = {}): Co
           ramGb: { total: ramGb, max: ramGb, min: 0 },
           diskGb: { total: 1, max: 1, min: 0 },
           maxJobs: options.maxJobs ?? 1,
-          free: {},
+          free: options.freeMaxJobs ? { maxJobs: options.freeMaxJobs } : {},
         },
       ],
       ...options.overrides,

@@ -180,10 +180,12 @@ export function registerComputeRoutes(app: FastifyInstance, deps: ProviderDeps, 
     return [toWireJob(await deps.operatorService.stopJob(job.jobId))]
   })
 
-  const readableJob = async (request: FastifyRequest, command: string) => {
+  const readableJob = async (request: FastifyRequest, command: string, validate: (q: Record<string, string | undefined>) => void = () => {}) => {
     const q = query(request)
-    const address = await deps.auth.authenticate(command, q, request.headers.authorization)
+    // Bad parameters are refused before the signature is checked, so they do not spend the nonce.
     if (!q.jobId) throw providerError('REQUEST_INVALID', 'jobId is required')
+    validate(q)
+    const address = await deps.auth.authenticate(command, q, request.headers.authorization)
     const job = deps.operatorService.getJob(q.jobId)
     if (!job || !canRead(job, address)) throw providerError('JOB_NOT_FOUND', `Job ${q.jobId} not found`)
     return { job, q }
@@ -191,8 +193,9 @@ export function registerComputeRoutes(app: FastifyInstance, deps: ProviderDeps, 
 
   app.get('/api/services/computeResult', async (request, reply: FastifyReply) => {
     guards.rateLimit(request)
-    const { job, q } = await readableJob(request, 'getComputeResult')
-    if (q.index === undefined || !/^\d{1,6}$/.test(q.index)) throw providerError('FILE_NAME_INVALID', 'index must be the non-negative integer of a result (results[].index)')
+    const { job, q } = await readableJob(request, 'getComputeResult', (params) => {
+      if (params.index === undefined || !/^\d{1,6}$/.test(params.index)) throw providerError('FILE_NAME_INVALID', 'index must be the non-negative integer of a result (results[].index)')
+    })
     const file = deps.operatorService.openResult(job.jobId, Number(q.index))
     let start: number | undefined
     try {
