@@ -1,6 +1,6 @@
 /**
  * A simulated kubelet for the API double: it moves created pods through their phases and runs each
- * container's command through bubblewrap on this machine, with the pod's volumes bound at their
+ * container's command through the local driver's bubblewrap sandbox, with the pod's volumes bound at their
  * mountPaths (pod-volumes.ts), egress cut when a NetworkPolicy denies it, `resources.limits.memory`
  * enforced on the process tree's RSS (OOMKilled, 137), and `activeDeadlineSeconds` (pod Failed,
  * reason DeadlineExceeded).
@@ -15,6 +15,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Writable } from 'node:stream'
+import { buildBwrapArgs, killProcessGroup, SANDBOX_PATH, spawnSandbox } from '../../operator-engine/drivers/local/bubblewrap'
 import { processTreeRssBytes } from '../../operator-engine/drivers/local/resource-watch'
 import { matchesSelector, type KubeObject, type ObjectStore } from './object-store'
 import { prepareVolumes, resolveEnv, type EnvVar, type VolumeSpec } from './pod-volumes'
@@ -217,32 +218,42 @@ export class SimulatedKubelet {
     })
   }
 
-  /** bwrap argv for a command in `container` of the pod (also used by exec). */
+  /**
+   * bwrap argv for a command in `container` of the pod (also used by exec): the local driver's
+   * sandbox (read-only system trees, the least of /etc, --clearenv) with the pod's volumes bound at
+   * their mountPaths instead of a job folder. The /data it always binds is an empty per-pod folder
+   * unless a volume is mounted there.
+   */
   private bwrapArgs(run: PodRun, pod: KubeObject, container: ContainerSpec, env: Map<string, string>, argv: string[]): string[] {
-    const args = ['--unshare-all', ...(this.egressDenied(pod) ? [] : ['--share-net']), '--die-with-parent', '--new-session', '--clearenv']
-    args.push('--ro-bind', '/usr', '/usr', '--symlink', 'usr/bin', '/bin', '--symlink', 'usr/lib', '/lib', '--symlink', 'usr/sbin', '/sbin')
-    args.push('--ro-bind-try', '/lib64', '/lib64', '--ro-bind', '/etc', '/etc', '--proc', '/proc', '--dev', '/dev')
+    const binds: Array<{ hostPath: string; sandboxPath: string; readOnly?: boolean }> = []
     for (const mount of container.volumeMounts ?? []) {
-      let host = run.volumes.get(mount.name)
-      if (!host) continue
+      let hostPath = run.volumes.get(mount.name)
+      if (!hostPath) continue
       if (mount.subPath) {
         // The kubelet creates a missing subPath folder inside the volume.
-        host = join(host, mount.subPath)
-        mkdirSync(host, { recursive: true })
+        hostPath = join(hostPath, mount.subPath)
+        mkdirSync(hostPath, { recursive: true })
       }
-      args.push(mount.readOnly ? '--ro-bind' : '--bind', host, mount.mountPath)
+      binds.push({ hostPath, sandboxPath: mount.mountPath, readOnly: mount.readOnly })
     }
-    args.push('--setenv', 'PATH', '/usr/local/bin:/usr/bin:/bin', '--setenv', 'HOSTNAME', pod.metadata.name)
-    for (const [name, value] of env) args.push('--setenv', name, value)
-    args.push('--chdir', container.workingDir ?? '/', '--', ...argv)
-    return args
+    const dataDir = join(this.options.rootDir, 'pods', run.namespace, run.name, '.root-data')
+    mkdirSync(dataDir, { recursive: true })
+    return buildBwrapArgs({
+      dataDir,
+      allowNetwork: !this.egressDenied(pod),
+      argv,
+      env: { PATH: SANDBOX_PATH, HOSTNAME: pod.metadata.name, ...Object.fromEntries(env) },
+      readOnlyDataSubdirs: [],
+      binds,
+      cwd: container.workingDir ?? '/',
+    })
   }
 
   private runContainer(run: PodRun, pod: KubeObject, c: ContainerRun, env: Map<string, string>): Promise<number | undefined> {
     const argv = [...(c.spec.command ?? []), ...(c.spec.args ?? [])]
     const startedAt = new Date().toISOString()
     c.state = 'running'
-    const child = spawn(this.options.bwrapPath, this.bwrapArgs(run, pod, c.spec, env, argv), { detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawnSandbox(this.options.bwrapPath, this.bwrapArgs(run, pod, c.spec, env, argv))
     c.process = child
     if (!c.isInit) this.updateStatus(run, (s) => (s.phase = 'Running'))
     this.setContainer(run, c.spec.name, { running: { startedAt } })
@@ -278,20 +289,14 @@ export class SimulatedKubelet {
 
   private kill(c: ContainerRun, reason: NonNullable<ContainerRun['killReason']>): void {
     c.killReason ??= reason
-    if (c.process?.pid && c.process.exitCode === null) {
-      try {
-        process.kill(-c.process.pid, 'SIGKILL')
-      } catch {
-        // gone already
-      }
-    }
+    if (c.process) killProcessGroup(c.process)
   }
 
   private stopRun(run: PodRun, reason: NonNullable<ContainerRun['killReason']>): void {
     run.done = true
     for (const t of run.timers) clearTimeout(t)
     for (const c of run.containers.values()) this.kill(c, reason)
-    for (const child of run.execs) child.kill('SIGKILL')
+    for (const child of run.execs) killProcessGroup(child)
   }
 
   private deadline(run: PodRun): void {
@@ -362,7 +367,8 @@ export class SimulatedKubelet {
     const pod = this.options.store.get('pods', namespace, name)
     if (!run || !c || c.state !== 'running' || !pod) return undefined
     const env = resolveEnv(this.options.store, pod, c.spec.env)
-    const child = spawn(this.options.bwrapPath, this.bwrapArgs(run, pod, c.spec, env instanceof Map ? env : new Map(), argv), { stdio: ['pipe', 'pipe', 'pipe'] })
+    // Like spawnSandbox, with stdin piped (exec may send it).
+    const child = spawn(this.options.bwrapPath, this.bwrapArgs(run, pod, c.spec, env instanceof Map ? env : new Map(), argv), { detached: true, stdio: ['pipe', 'pipe', 'pipe'] })
     run.execs.add(child)
     child.stdout.on('data', onStdout)
     child.stderr.on('data', onStderr)
@@ -373,7 +379,7 @@ export class SimulatedKubelet {
         resolve(code ?? (signal ? 137 : 1))
       }),
     )
-    return { exited, stdin: child.stdin, kill: () => child.kill('SIGKILL') }
+    return { exited, stdin: child.stdin, kill: () => killProcessGroup(child) }
   }
 
   async closeAll(): Promise<void> {

@@ -50,6 +50,8 @@ export interface SandboxOptions {
   readOnlyDataSubdirs?: readonly string[]
   /** Extra host paths bound read-only at the same place (e.g. a node install outside /usr). */
   extraReadOnlyPaths?: readonly string[]
+  /** Further host folders bound inside after /data, later ones over earlier ones (the Kubernetes API double's volume mounts). */
+  binds?: ReadonlyArray<{ hostPath: string; sandboxPath: string; readOnly?: boolean }>
   cwd?: string
 }
 
@@ -74,6 +76,7 @@ export function buildBwrapArgs(options: SandboxOptions, probe: (path: string) =>
     const host = `${options.dataDir}/${sub}`
     if (probe(host).kind === 'dir') args.push('--ro-bind', host, `${SANDBOX_DATA_DIR}/${sub}`)
   }
+  for (const bind of options.binds ?? []) args.push(bind.readOnly ? '--ro-bind' : '--bind', bind.hostPath, bind.sandboxPath)
   for (const [name, value] of Object.entries(options.env)) args.push('--setenv', name, value)
   args.push('--chdir', options.cwd ?? SANDBOX_DATA_DIR, '--')
   args.push(...options.argv)
