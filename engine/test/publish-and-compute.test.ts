@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path'
 import { Aquarius, ProviderInstance } from '@oceanprotocol/lib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ASSET_STATE } from '../publishing/asset-registry'
-import { runPaidStart, startOceanTestbed, waitForStatus, type OceanTestbed } from './ocean-consumer'
+import { fundEscrow, paidEnvironment, runPaidStart, startOceanTestbed, startOrder, waitForStatus, type OceanTestbed } from './ocean-consumer'
 
 const REPO = resolve(import.meta.dirname, '..', '..')
 let bed: OceanTestbed
@@ -114,6 +114,24 @@ describe('publish through the console, compute with ocean.js', () => {
     )
     expect(message).toContain('checksum mismatch')
     copyFileSync(join(REPO, 'assets', 'algorithms', 'weather-stats.js'), algorithmFile)
+  }, 60_000)
+
+  it('refuses an order older than the service timeout (chain time), registering nothing', async () => {
+    const { envId, payee } = await paidEnvironment(bed)
+    const { chainId, contracts } = bed.devChain
+    const datasets = [{ documentId: dataset.did, serviceId: dataset.serviceId }]
+    const algo = { documentId: algorithm.did, serviceId: algorithm.serviceId }
+    const init = await ProviderInstance.initializeCompute(datasets, algo, envId, contracts.Ocean!, 60, bed.url, bed.consumer.address, [{ id: 'cpu', amount: 1 }], chainId)
+    await fundEscrow(bed, payee, init.payment!)
+    const algoTx = await startOrder(bed, init.algorithm!.datatoken!, payee, init.algorithm!.providerFee!)
+    const dataTx = await startOrder(bed, init.datasets![0]!.datatoken!, payee, init.datasets![0]!.providerFee!)
+    // The dataset's service timeout is 3600 s: move the chain past it.
+    await bed.rpc.send('evm_increaseTime', [3700])
+    await bed.rpc.send('evm_mine', [])
+    const message = await refusal(() =>
+      ProviderInstance.computeStart(bed.url, bed.consumer, envId, datasets.map((d) => ({ ...d, transferTxId: dataTx })), { ...algo, transferTxId: algoTx }, 60, contracts.Ocean!, [{ id: 'cpu', amount: 1 }], chainId),
+    )
+    expect(message).toContain('expired')
   }, 60_000)
 
   it('refuses a revoked dataset', async () => {
