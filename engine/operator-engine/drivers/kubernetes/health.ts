@@ -6,14 +6,20 @@
 import { AuthorizationV1Api, CoreV1Api, Health, type KubeConfig, VersionApi } from '@kubernetes/client-node'
 import type { DriverHealth } from '../../driver'
 
-/** Every permission the driver uses; a missing one makes jobs fail later, so health names it now. */
+/**
+ * Every permission the driver uses; a missing one makes jobs fail later, so health names it now.
+ * `deletecollection` is its own RBAC verb (cleanup deletes a job's objects by label), and exec
+ * needs both `get` (client-node's WebSocket upgrade is a GET, authorized as `get` before 1.35) and
+ * `create` (1.35+ checks it for WebSocket upgrades too: AuthorizePodWebsocketUpgradeCreatePermission).
+ */
 export const requiredPermissions = [
-  ...['create', 'get', 'list', 'watch', 'delete'].map((verb) => ({ verb, resource: 'pods' })),
+  ...['create', 'get', 'list', 'watch', 'delete', 'deletecollection'].map((verb) => ({ verb, resource: 'pods' })),
   { verb: 'get', resource: 'pods', subresource: 'log' },
+  { verb: 'get', resource: 'pods', subresource: 'exec' },
   { verb: 'create', resource: 'pods', subresource: 'exec' },
-  ...['create', 'get', 'delete'].map((verb) => ({ verb, resource: 'secrets' })),
-  ...['create', 'get', 'list', 'delete'].map((verb) => ({ verb, resource: 'persistentvolumeclaims' })),
-  ...['create', 'get', 'list', 'delete'].map((verb) => ({ verb, resource: 'networkpolicies', group: 'networking.k8s.io' })),
+  ...['create', 'get', 'delete', 'deletecollection'].map((verb) => ({ verb, resource: 'secrets' })),
+  ...['create', 'get', 'list', 'delete', 'deletecollection'].map((verb) => ({ verb, resource: 'persistentvolumeclaims' })),
+  ...['create', 'get', 'list', 'delete', 'deletecollection'].map((verb) => ({ verb, resource: 'networkpolicies', group: 'networking.k8s.io' })),
 ] as const satisfies ReadonlyArray<{ verb: string; resource: string; subresource?: string; group?: string }>
 
 type Check = DriverHealth['checks'][number]

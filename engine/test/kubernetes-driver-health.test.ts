@@ -1,0 +1,111 @@
+/**
+ * The Kubernetes driver's health (health.ts) against the API double with the real client-node:
+ * what a publisher sees for a good cluster, a missing namespace, each refused permission (the
+ * double answers SelfSubjectAccessReview and the request alike) and an unreachable API server.
+ * The last test runs a whole job on the driver and proves health asks for every verb the job then
+ * uses: a permission health does not check would let a cluster look healthy and fail jobs later.
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { systemClock } from '../clock'
+import { MemoryLogger } from '../logging'
+import type { JobSpec, Observation } from '../operator-engine/driver'
+import { checkClusterHealth, requiredPermissions } from '../operator-engine/drivers/kubernetes/health'
+import { KubernetesDriver } from '../operator-engine/drivers/kubernetes/kubernetes-driver'
+import { selectorOf } from '../operator-engine/drivers/kubernetes/manifests'
+import { rawCodeJobInput } from './job-inputs'
+import { startKubernetesApiDouble, type KubernetesApiDouble } from './kubernetes-api-double/api-server'
+
+const NAMESPACE = 'c2d-health'
+let double: KubernetesApiDouble
+let workDir: string
+
+beforeAll(async () => {
+  double = await startKubernetesApiDouble({ namespaces: [NAMESPACE] })
+  workDir = mkdtempSync(join(tmpdir(), 'c2d-k8s-health-'))
+})
+afterAll(async () => {
+  await double?.close()
+  if (workDir) rmSync(workDir, { recursive: true, force: true })
+})
+
+const failed = (health: Awaited<ReturnType<typeof checkClusterHealth>>) => health.checks.filter((c) => !c.ok).map((c) => c.name)
+
+describe('Kubernetes driver health', () => {
+  it('passes every check on a cluster that allows what the driver needs, one check per permission', async () => {
+    const health = await checkClusterHealth(double.kubeConfig(NAMESPACE), NAMESPACE)
+    expect(failed(health)).toEqual([])
+    expect(health.ok).toBe(true)
+    expect(health.summary).toMatch(new RegExp(`^double / ${NAMESPACE} \\(v\\d`))
+    expect(health.checks.filter((c) => c.name.startsWith('rbac:'))).toHaveLength(requiredPermissions.length)
+    expect(health.checks.map((c) => c.name)).toEqual(expect.arrayContaining(['api', 'namespace', 'rbac:deletecollection pods', 'rbac:get pods/exec', 'rbac:create pods/exec']))
+  })
+
+  it('a missing namespace fails with the fix that creates it', async () => {
+    const health = await checkClusterHealth(double.kubeConfig('nowhere'), 'nowhere')
+    expect(health.ok).toBe(false)
+    expect(failed(health)).toEqual(['namespace'])
+    const check = health.checks.find((c) => c.name === 'namespace')!
+    expect(check.message).toBe('Namespace nowhere does not exist')
+    expect(check.fix).toContain('kubectl create namespace nowhere')
+  })
+
+  it('names each refused permission with a Role fix, and the refusal is what the request then gets', async () => {
+    double.faults.deny({ verb: 'deletecollection', resource: 'secrets', namespace: NAMESPACE })
+    double.faults.deny({ verb: 'create', resource: 'pods', subresource: 'exec' })
+    try {
+      const health = await checkClusterHealth(double.kubeConfig(NAMESPACE), NAMESPACE)
+      expect(health.ok).toBe(false)
+      expect(failed(health).sort()).toEqual(['rbac:create pods/exec', 'rbac:deletecollection secrets'])
+      const secrets = health.checks.find((c) => c.name === 'rbac:deletecollection secrets')!
+      expect(secrets.message).toBe(`not allowed to deletecollection secrets in ${NAMESPACE}`)
+      expect(secrets.fix).toContain('Role + RoleBinding')
+      // The check predicted it: the driver's cleanup call itself is refused by the same rule.
+      const response = await fetch(`${double.url}/api/v1/namespaces/${NAMESPACE}/secrets?labelSelector=x%3Dy`, { method: 'DELETE', headers: { authorization: `Bearer ${double.token}` } })
+      expect(response.status).toBe(403)
+    } finally {
+      double.faults.allowAll()
+    }
+  })
+
+  it('an unreachable API server is one failed check with a fix, and nothing else is probed', async () => {
+    double.faults.setUnreachable(true)
+    try {
+      const health = await checkClusterHealth(double.kubeConfig(NAMESPACE), NAMESPACE)
+      expect(health.ok).toBe(false)
+      expect(health.checks).toHaveLength(1)
+      expect(health.checks[0]).toMatchObject({ name: 'api', ok: false, fix: expect.stringContaining('kubectl version') })
+      expect(health.checks[0]!.message).toMatch(/^API server unreachable: /)
+      expect(health.summary).toBe('double: unreachable')
+    } finally {
+      double.faults.setUnreachable(false)
+    }
+  })
+
+  it('checks every verb a whole job uses (run, collect, clean up), as the double counted them', async () => {
+    const jobId = 'health-coverage-job'
+    const input = rawCodeJobInput({ code: "require('fs').writeFileSync('/data/outputs/x.txt', 'x'); console.log('done')", maxJobDurationSec: 30 })
+    const spec: JobSpec = { ...input.spec, jobId, jobDir: join(workDir, jobId) }
+    const driver = new KubernetesDriver({ logger: new MemoryLogger(), clock: systemClock, kubeConfig: double.kubeConfig(NAMESPACE), namespace: NAMESPACE })
+    double.requests.clear()
+    const seen: Observation['kind'][] = []
+    const ended = new Promise<Observation>((resolve) =>
+      void driver.start(spec, (_id, observation) => {
+        seen.push(observation.kind)
+        if (observation.kind === 'outputs-collected' || observation.kind === 'results-failed') resolve(observation)
+      }),
+    )
+    expect((await ended).kind).toBe('outputs-collected')
+    await driver.cleanup(jobId)
+    await driver.close()
+    expect(double.objects(selectorOf(jobId), NAMESPACE)).toEqual([])
+    expect(seen).toContain('container-exited')
+
+    const checked = new Set(requiredPermissions.map((p) => `${p.verb} ${p.resource}${'subresource' in p ? `/${p.subresource}` : ''}`))
+    const used = [...double.requests.keys()]
+    expect(used).toEqual(expect.arrayContaining(['create pods', 'watch pods', 'get pods/log', 'create pods/exec', 'deletecollection pods']))
+    expect(used.filter((request) => !checked.has(request))).toEqual([])
+  }, 30_000)
+})
