@@ -108,6 +108,12 @@ describe('pod lifecycle', () => {
     expect(await core.readNamespacedPodLog({ name: 'files', namespace: NS })).toBe('s3cret\nbeta\nnested\ns3cret files hi-files\nf\n')
   })
 
+  it('gives a python image a `python` on its PATH, as the image would have', async () => {
+    await core.createNamespacedPod({ namespace: NS, body: pod('py', { containers: [{ name: 'main', image: 'python:3.12', command: ['sh', '-c', 'python -c "print(6*7)"'] }] }) })
+    const done = await until(readPod('py'), phaseIs('Succeeded', 'Failed'), 'the python pod')
+    expect([done.status?.phase, await core.readNamespacedPodLog({ name: 'py', namespace: NS })]).toEqual(['Succeeded', '42\n'])
+  })
+
   it('reports a missing secret reference as CreateContainerConfigError and a non-zero exit as Failed/Error', async () => {
     await core.createNamespacedPod({ namespace: NS, body: pod('no-secret', { containers: [sh('main', 'true', { env: [{ name: 'X', valueFrom: { secretKeyRef: { name: 'absent', key: 'k' } } }] })] }) })
     const waiting = await until(readPod('no-secret'), (p) => containerState(p, 'main')?.waiting?.reason === 'CreateContainerConfigError', 'CreateContainerConfigError')

@@ -12,11 +12,12 @@
  * at once after its processes are killed.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync, symlinkSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Writable } from 'node:stream'
 import { buildBwrapArgs, killProcessGroup, SANDBOX_PATH, spawnSandbox } from '../../operator-engine/drivers/local/bubblewrap'
 import { processTreeRssBytes } from '../../operator-engine/drivers/local/resource-watch'
+import { findSystemPython, resolveRuntime } from '../../operator-engine/drivers/local/runtimes'
 import { matchesSelector, type KubeObject, type ObjectStore } from './object-store'
 import { prepareVolumes, resolveEnv, type EnvVar, type VolumeSpec } from './pod-volumes'
 
@@ -70,6 +71,9 @@ export interface KubeletOptions {
   /** Delay between status steps, so watchers see each phase as a separate event. */
   stepMs?: number
 }
+
+/** Where an image's interpreter links appear inside the sandbox (first on PATH). */
+const IMAGE_BIN = '/opt/image/bin'
 
 const DEFAULT_KNOWN = /^(node|python|busybox|alpine|ubuntu|debian)(:|@|$)|^oceanprotocol\//
 
@@ -238,15 +242,36 @@ export class SimulatedKubelet {
     }
     const dataDir = join(this.options.rootDir, 'pods', run.namespace, run.name, '.root-data')
     mkdirSync(dataDir, { recursive: true })
+    const imageBin = this.imageBin(container.image)
+    if (imageBin) binds.push({ hostPath: imageBin, sandboxPath: IMAGE_BIN, readOnly: true })
     return buildBwrapArgs({
       dataDir,
       allowNetwork: !this.egressDenied(pod),
       argv,
-      env: { PATH: SANDBOX_PATH, HOSTNAME: pod.metadata.name, ...Object.fromEntries(env) },
+      env: { PATH: imageBin ? `${IMAGE_BIN}:${SANDBOX_PATH}` : SANDBOX_PATH, HOSTNAME: pod.metadata.name, ...Object.fromEntries(env) },
       readOnlyDataSubdirs: [],
       binds,
       cwd: container.workingDir ?? '/',
     })
+  }
+
+  /**
+   * The interpreter names a node or python image has on its PATH (`python`, `nodejs`…), as links
+   * to this machine's interpreters (runtimes.ts decides which image runs which). Debian has no
+   * `python`, yet `python $ALGO` is the usual Ocean entrypoint.
+   */
+  private imageBin(image: string): string | undefined {
+    const at = image.lastIndexOf(':')
+    const [name, tag] = at > image.lastIndexOf('/') ? [image.slice(0, at), image.slice(at + 1)] : [image, 'latest']
+    const resolved = resolveRuntime(name, tag, { node: process.execPath, python3: findSystemPython(existsSync) })
+    if (!resolved.ok) return undefined
+    const dir = join(this.options.rootDir, 'image-bin', resolved.runtime.name)
+    if (!existsSync(dir)) {
+      mkdirSync(dir, { recursive: true })
+      const words = resolved.runtime.name === 'node' ? ['node', 'nodejs'] : ['python', 'python3']
+      for (const word of words) symlinkSync(resolved.runtime.command, join(dir, word))
+    }
+    return dir
   }
 
   private runContainer(run: PodRun, pod: KubeObject, c: ContainerRun, env: Map<string, string>): Promise<number | undefined> {
