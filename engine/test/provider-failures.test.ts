@@ -9,7 +9,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Wallet, keccak256, toBeArray, toUtf8Bytes } from 'ethers'
+import { Wallet, keccak256, toBeArray, toUtf8Bytes, type BaseWallet } from 'ethers'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startCore, type Core } from '../index'
 import { FakeDriver, HAPPY_STORY } from './fake-driver'
@@ -44,13 +44,13 @@ async function nonceOf(address: string, base = url): Promise<number> {
 }
 
 /** ocean.js' signRequest: personal_sign over toBeArray(keccak(address + nonce + command)). */
-async function sign(wallet: Wallet, nonce: number | string, command: string, address = wallet.address): Promise<string> {
+async function sign(wallet: BaseWallet, nonce: number | string, command: string, address = wallet.address): Promise<string> {
   return wallet.signMessage(toBeArray(keccak256(toUtf8Bytes(address + String(nonce) + command))))
 }
 
 const RAW = { meta: { rawcode: 'console.log(1)', container: { entrypoint: 'node $ALGO', image: 'node', tag: '20', checksum: '' } } }
 
-async function freeStart(wallet: Wallet, extra: Record<string, unknown> = {}, nonce?: number, base = url): Promise<Response> {
+async function freeStart(wallet: BaseWallet, extra: Record<string, unknown> = {}, nonce?: number, base = url): Promise<Response> {
   const n = nonce ?? (await nonceOf(wallet.address, base)) + 1
   return fetch(`${base}/api/services/freeCompute`, {
     method: 'POST',
@@ -68,7 +68,7 @@ async function expectError(response: Response, status: number, code: string): Pr
   return body as string
 }
 
-async function finishedJobOf(wallet: Wallet, extra: Record<string, unknown> = {}): Promise<string> {
+async function finishedJobOf(wallet: BaseWallet, extra: Record<string, unknown> = {}): Promise<string> {
   const response = await freeStart(wallet, extra)
   expect(response.status).toBe(200)
   const [job] = (await response.json()) as Array<{ jobId: string }>
@@ -79,7 +79,7 @@ async function finishedJobOf(wallet: Wallet, extra: Record<string, unknown> = {}
   return job!.jobId
 }
 
-async function resultUrl(wallet: Wallet, jobId: string, index: string): Promise<string> {
+async function resultUrl(wallet: BaseWallet, jobId: string, index: string): Promise<string> {
   const n = (await nonceOf(wallet.address)) + 1
   return `${url}/api/services/computeResult?consumerAddress=${wallet.address}&jobId=${jobId}&index=${index}&nonce=${n}&signature=${await sign(wallet, n, 'getComputeResult')}`
 }
