@@ -398,3 +398,146 @@ describe('Provider app: what a start may ask for', () => {
     expect((await freeStart(h, alice)).statusCode).toBe(200)
   })
 })
+
+describe('Provider app: results', () => {
+  it('Range: bytes=N- answers 206 with Content-Range; a range past the end answers 416', async () => {
+    const h = await harness()
+    const jobId = await finishedJob(h, alice)
+    const partial = await getResult(h, alice, jobId, '1', { range: 'bytes=3-' })
+    expect(partial.statusCode).toBe(206)
+    expect(partial.headers['content-range']).toBe('bytes 3-9/10')
+    expect(partial.headers['content-length']).toBe('7')
+    expect(partial.body).toBe('3456789')
+    const full = await getResult(h, alice, jobId, '1')
+    expect(full.statusCode).toBe(200)
+    expect(full.headers['content-range']).toBeUndefined()
+    const bad = await getResult(h, alice, jobId, '1', { range: 'bytes=10-' })
+    expectError(bad, 416, 'RANGE_NOT_SATISFIABLE')
+    expect(bad.headers['content-range']).toBe('bytes */10')
+    expectError(await getResult(h, alice, jobId, '1', { range: 'pages=1-' }), 416, 'RANGE_NOT_SATISFIABLE')
+    expectError(await getResult(h, alice, jobId, '2'), 404, 'RESULT_NOT_FOUND')
+  })
+
+  // BUG (reported): operator-service/results.ts rangeStart only parses "bytes=N-"; a satisfiable
+  // closed range (curl -r 0-4, resumable download tools) gets 416 instead of 206 (or 200, ignored).
+  it.fails('Range: a satisfiable closed range (bytes=0-4) is served or ignored, never 416', async () => {
+    const h = await harness()
+    const jobId = await finishedJob(h, alice)
+    const res = await getResult(h, alice, jobId, '1', { range: 'bytes=0-4' })
+    expect([200, 206]).toContain(res.statusCode)
+  })
+
+  it('path traversal in a result index (plain and url-encoded) is 400 FILE_NAME_INVALID and serves nothing', async () => {
+    const h = await harness()
+    const jobId = await finishedJob(h, alice)
+    for (const index of ['../x', '1/../2', '%2E%2E%2Fx', '1%2F..%2F2', '..%5C..%5Cconsole.db', '%252e%252e%252f', '-1', '1.0', '']) {
+      const res = await getResult(h, alice, jobId, index)
+      expectError(res, 400, 'FILE_NAME_INVALID')
+      expect(res.body).not.toContain('0123456789')
+    }
+  })
+
+  it('a result whose file name escapes the results folder is refused (FILE_NAME_INVALID), not served', async () => {
+    const h = await harness()
+    const res = await freeStart(h, alice)
+    const jobId = (res.json() as Array<{ jobId: string }>)[0]!.jobId
+    await flush()
+    h.driver.play(jobId, [...HAPPY_STORY, { kind: 'outputs-collected', results: [{ filename: '../../console.db', filesizeBytes: 1, type: 'output' }, { filename: '..', filesizeBytes: 1, type: 'output' }] }])
+    for (const index of ['0', '1']) {
+      const result = await getResult(h, alice, jobId, index)
+      expectError(result, 400, 'FILE_NAME_INVALID')
+      expect(result.body).not.toContain('SQLite')
+    }
+  })
+})
+
+describe('Provider app: rate limit on signed commands', () => {
+  it('429 after the configured number per IP per minute; reads unaffected; other IPs unaffected; the window slides', async () => {
+    const h = await harness({ rateLimitPerMinute: 3 })
+    for (let i = 0; i < 3; i += 1) expectError(await stop(h, alice, `unknown-${i}`), 404, 'JOB_NOT_FOUND')
+    expect(await nonceOf(h, alice)).toBe(3)
+    const limited = await stop(h, alice, 'unknown-3')
+    expectError(limited, 429, 'RATE_LIMITED')
+    expectError(await freeStart(h, alice), 429, 'RATE_LIMITED')
+    expect(await nonceOf(h, alice)).toBe(3)
+    expect(jobCount(h)).toBe(0)
+    // Reads are not limited.
+    for (let i = 0; i < 5; i += 1) {
+      expect((await h.app.inject({ method: 'GET', url: `/api/services/compute?consumerAddress=${alice.address}` })).statusCode).toBe(200)
+      expect((await h.app.inject({ method: 'GET', url: '/api/services/computeEnvironments' })).statusCode).toBe(200)
+    }
+    // Another client IP has its own budget.
+    const auth = await signed(h, bob, 'freeStartCompute')
+    const other = await h.app.inject({ method: 'POST', url: '/api/services/freeCompute', remoteAddress: '10.1.2.3', payload: { ...auth, ...freeBody(h) } })
+    expect(other.statusCode).toBe(200)
+    // Half a minute later the old burst still counts; two minutes later it does not.
+    h.clock.advance(30_000)
+    expectError(await stop(h, alice, 'unknown-4'), 429, 'RATE_LIMITED')
+    h.clock.advance(120_000)
+    expectError(await stop(h, alice, 'unknown-5'), 404, 'JOB_NOT_FOUND')
+    expect(await nonceOf(h, alice)).toBe(4)
+  })
+})
+
+describe('Provider app: auth tokens (spec §3.3)', () => {
+  async function issue(h: Harness, wallet: Wallet): Promise<string> {
+    const auth = await signed(h, wallet, 'createAuthToken')
+    const res = await h.app.inject({ method: 'POST', url: '/api/services/auth/token', payload: { address: auth.consumerAddress, nonce: auth.nonce, signature: auth.signature } })
+    expect(res.statusCode).toBe(200)
+    return (res.json() as { token: string }).token
+  }
+  const tokenStart = (h: Harness, token: string, consumerAddress = alice.address) =>
+    h.app.inject({ method: 'POST', url: '/api/services/freeCompute', headers: { authorization: token }, payload: { consumerAddress, ...freeBody(h) } })
+
+  it('issue, then start, status and stop with `Authorization: <jwt>` instead of signatures', async () => {
+    const h = await harness()
+    const token = await issue(h, alice)
+    expect(await nonceOf(h, alice)).toBe(1)
+    const started = await tokenStart(h, token)
+    expect(started.statusCode).toBe(200)
+    const jobId = (started.json() as Array<{ jobId: string }>)[0]!.jobId
+    await flush()
+    const status = await h.app.inject({ method: 'GET', url: `/api/services/compute?jobId=${jobId}`, headers: { authorization: token } })
+    expect((status.json() as Array<{ jobId: string }>).map((j) => j.jobId)).toEqual([jobId])
+    const stopped = await h.app.inject({ method: 'PUT', url: `/api/services/compute?consumerAddress=${alice.address}&jobId=${jobId}`, headers: { authorization: token } })
+    expect(stopped.statusCode).toBe(200)
+    expect(await nonceOf(h, alice)).toBe(1)
+  })
+
+  it('an expired token (FakeClock) is 401 AUTH_TOKEN_INVALID and starts nothing', async () => {
+    const h = await harness()
+    const token = await issue(h, alice)
+    h.clock.advance(61_000)
+    expectError(await tokenStart(h, token), 401, 'AUTH_TOKEN_INVALID')
+    expectError(await h.app.inject({ method: 'GET', url: '/api/services/compute?jobId=x', headers: { authorization: token } }), 401, 'AUTH_TOKEN_INVALID')
+    expect(jobCount(h)).toBe(0)
+  })
+
+  it('a revoked token is refused (invalidate signed as ocean.js does: address + nonce, no command)', async () => {
+    const h = await harness()
+    const token = await issue(h, alice)
+    const auth = await signed(h, alice, '')
+    const revoked = await h.app.inject({ method: 'POST', url: '/api/services/auth/token/invalidate', payload: { address: alice.address, nonce: auth.nonce, signature: auth.signature, token } })
+    expect(revoked.statusCode).toBe(200)
+    expectError(await tokenStart(h, token), 401, 'AUTH_TOKEN_INVALID')
+    expect(jobCount(h)).toBe(0)
+  })
+
+  it("forged, other-secret and another address's tokens are refused; nothing starts or stops", async () => {
+    const h = await harness()
+    const other = await harness()
+    const foreign = await issue(other, alice)
+    expectError(await tokenStart(h, foreign), 401, 'AUTH_TOKEN_INVALID')
+    const token = await issue(h, alice)
+    const [header, payload, signature] = token.split('.')
+    const forged = `${header}.${Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload!, 'base64url').toString()), address: bob.address })).toString('base64url')}.${signature}`
+    expectError(await tokenStart(h, forged, bob.address), 401, 'AUTH_TOKEN_INVALID')
+    // Alice's genuine token does not let anyone act as Bob.
+    expectError(await tokenStart(h, token, bob.address), 401, 'AUTH_TOKEN_INVALID')
+    expect(jobCount(h)).toBe(0)
+    const jobId = await finishedJob(h, bob)
+    const bobsStop = await h.app.inject({ method: 'PUT', url: `/api/services/compute?consumerAddress=${alice.address}&jobId=${jobId}`, headers: { authorization: token } })
+    expectError(bobsStop, 404, 'JOB_NOT_FOUND')
+    expect(h.ops.getJob(jobId)!.stopRequested).toBe(false)
+  })
+})
