@@ -18,7 +18,8 @@ export const requiredPermissions = [
   { verb: 'get', resource: 'pods', subresource: 'exec' },
   { verb: 'create', resource: 'pods', subresource: 'exec' },
   ...['create', 'get', 'delete', 'deletecollection'].map((verb) => ({ verb, resource: 'secrets' })),
-  ...['create', 'get', 'list', 'delete', 'deletecollection'].map((verb) => ({ verb, resource: 'persistentvolumeclaims' })),
+  // patch: a retained failed job's PVC records when its objects may go (kubernetes-driver.ts).
+  ...['create', 'get', 'list', 'patch', 'delete', 'deletecollection'].map((verb) => ({ verb, resource: 'persistentvolumeclaims' })),
   ...['create', 'get', 'list', 'delete', 'deletecollection'].map((verb) => ({ verb, resource: 'networkpolicies', group: 'networking.k8s.io' })),
 ] as const satisfies ReadonlyArray<{ verb: string; resource: string; subresource?: string; group?: string }>
 

@@ -77,6 +77,13 @@ function statusCode(error: unknown): number | undefined {
   return e?.code ?? e?.statusCode ?? e?.response?.statusCode
 }
 
+/**
+ * On a failed job's PVC while it is retained: when its objects may go (ms since epoch). Kept on the
+ * cluster, not in a timer only, so a console that quits or crashes first still deletes them at its
+ * next start (sweepExpired) and nothing is orphaned.
+ */
+export const ANNOTATION_DELETE_AFTER = 'c2d.oceanprotocol.com/delete-after-ms'
+
 const STEP_CONTAINER: Record<Step, string> = { configure: 'configure', algorithm: 'algorithm', publish: 'publish' }
 const WATCH_RETRY_MAX_MS = 30_000
 /** How long the live log may take to deliver its last bytes after the container ended. */
@@ -93,6 +100,7 @@ export class KubernetesDriver implements ComputeDriver {
   private resourceVersion: string | undefined
   private watchRetryMs: number
   private closed = false
+  private swept = false
   private readonly timers = new Set<() => void>()
 
   constructor(private readonly options: KubernetesDriverOptions) {
@@ -181,14 +189,49 @@ export class KubernetesDriver implements ComputeDriver {
     const job = this.jobs.get(jobKey(jobId))
     const retentionSec = this.options.failedJobRetentionSec ?? 0
     if (job?.failed && retentionSec > 0) {
-      const cancel = this.options.clock.setTimer(() => {
-        this.timers.delete(cancel)
-        void this.deleteJobObjects(jobId).catch((error: unknown) => this.options.logger.warn('kubernetes cleanup failed', { jobId, error: String(error) }))
-      }, retentionSec * 1000)
-      this.timers.add(cancel)
-      return
+      const deleteAfterMs = this.options.clock.nowMs() + retentionSec * 1000
+      if (await this.markDeleteAfter(jobId, deleteAfterMs)) return this.deleteLater(jobId, deleteAfterMs)
     }
     await this.deleteJobObjects(jobId)
+  }
+
+  /**
+   * Deletes the objects of retained failed jobs whose retention has passed, and schedules the rest.
+   * Runs once when the driver first talks to the cluster; public for tests and for a caller that
+   * wants it at start. Jobs this driver tracks are left alone.
+   */
+  async sweepExpired(): Promise<void> {
+    const claims = await this.core.listNamespacedPersistentVolumeClaim({ namespace: this.ns, labelSelector: selectorOf() })
+    for (const claim of claims.items) {
+      const key = claim.metadata?.labels?.[LABELS.jobId]
+      const deleteAfterMs = Number(claim.metadata?.annotations?.[ANNOTATION_DELETE_AFTER])
+      if (!key || !Number.isFinite(deleteAfterMs) || this.jobs.has(key)) continue
+      if (deleteAfterMs <= this.options.clock.nowMs()) await this.deleteJobObjects(key)
+      else this.deleteLater(key, deleteAfterMs)
+    }
+  }
+
+  /** Records the deadline on the job's PVC; false when there is no PVC to record it on. */
+  private async markDeleteAfter(jobId: string, deleteAfterMs: number): Promise<boolean> {
+    // JSON patch (client-node's default patch type); every object carries the job-id annotation, so the map exists.
+    const path = `/metadata/annotations/${ANNOTATION_DELETE_AFTER.replaceAll('~', '~0').replaceAll('/', '~1')}`
+    try {
+      await this.core.patchNamespacedPersistentVolumeClaim({ name: objectNames(jobId).pvc, namespace: this.ns, body: [{ op: 'add', path, value: String(deleteAfterMs) }] })
+      return true
+    } catch (error) {
+      if (statusCode(error) === 404) return false
+      throw error
+    }
+  }
+
+  private deleteLater(jobId: string, deleteAfterMs: number): void {
+    // A sweep finishing after close() must not leave a live timer behind; the next start sweeps again.
+    if (this.closed) return
+    const cancel = this.options.clock.setTimer(() => {
+      this.timers.delete(cancel)
+      void this.deleteJobObjects(jobId).catch((error: unknown) => this.options.logger.warn('kubernetes cleanup failed', { jobId, error: String(error) }))
+    }, Math.max(0, deleteAfterMs - this.options.clock.nowMs()))
+    this.timers.add(cancel)
   }
 
   async close(): Promise<void> {
@@ -515,6 +558,10 @@ export class KubernetesDriver implements ComputeDriver {
   // ---- the watch ----
 
   private ensureWatch(): Promise<void> {
+    if (!this.swept && !this.closed) {
+      this.swept = true
+      void this.sweepExpired().catch((error: unknown) => this.options.logger.warn('kubernetes sweep of retained jobs failed', { error: String(error) }))
+    }
     if (this.watchAbort || this.closed) return Promise.resolve()
     this.watchStarting ??= this.startWatch().finally(() => (this.watchStarting = undefined))
     return this.watchStarting
