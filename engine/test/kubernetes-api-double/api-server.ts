@@ -130,6 +130,25 @@ export async function startKubernetesApiDouble(options: ApiDoubleOptions = {}): 
     return store.list(r.resource, r.namespace).filter((o) => matchesSelector(o.metadata.labels, labels) && matchesFieldSelector(o, fields))
   }
 
+  /**
+   * DELETE of a pod with a grace period while its containers run: the pod is marked
+   * (deletionTimestamp), the kubelet stops its containers (SIGTERM, SIGKILL after the grace), and
+   * only then does the object go. gracePeriodSeconds=0 is a force delete: gone at once.
+   */
+  function deletePod(ns: string, pod: KubeObject, url: URL, body: { gracePeriodSeconds?: number }, propagation: string): KubeObject | undefined {
+    const spec = pod.spec as { terminationGracePeriodSeconds?: number } | undefined
+    const graceSec = Number(url.searchParams.get('gracePeriodSeconds') ?? body.gracePeriodSeconds ?? spec?.terminationGracePeriodSeconds ?? 30)
+    if (graceSec > 0 && pod.metadata.deletionTimestamp) return pod
+    const ending = graceSec > 0 ? kubelet.terminatePod(ns, pod.metadata.name, graceSec) : undefined
+    if (!ending) return remove('pods', ns, pod.metadata.name, propagation)
+    const marked = store.update('pods', ns, pod.metadata.name, (o) => {
+      o.metadata.deletionTimestamp = new Date(Date.now() + graceSec * 1000).toISOString()
+      o.metadata.deletionGracePeriodSeconds = graceSec
+    })
+    void ending.then(() => remove('pods', ns, pod.metadata.name, propagation))
+    return marked
+  }
+
   /** Deletes one object and, in the background, its dependents (ownerReferences), unless orphaned. */
   function remove(resource: string, ns: string, name: string, propagation: string): KubeObject | undefined {
     if (resource === 'pods') kubelet.podDeleted(ns, name)
@@ -239,14 +258,16 @@ export async function startKubernetesApiDouble(options: ApiDoubleOptions = {}): 
       return sendJson(res, 200, updated)
     }
     if (method === 'DELETE') {
-      const body = ((await readBody(req)) ?? {}) as { propagationPolicy?: string }
+      const body = ((await readBody(req)) ?? {}) as { propagationPolicy?: string; gracePeriodSeconds?: number }
       const propagation = url.searchParams.get('propagationPolicy') ?? body.propagationPolicy ?? 'Background'
+      const removeOne = (o: KubeObject) => (r.resource === 'pods' ? deletePod(ns, o, url, body, propagation) : remove(r.resource, ns, o.metadata.name, propagation))
       if (r.name) {
-        const deleted = remove(r.resource, ns, r.name, propagation)
+        const existing = store.get(r.resource, ns, r.name)
+        const deleted = existing && removeOne(existing)
         return deleted ? sendJson(res, 200, deleted) : notFound()
       }
       // deletecollection answers the list of what it deleted, as kube-apiserver does.
-      const deleted = list(r, url).map((o) => remove(r.resource, ns, o.metadata.name, propagation)).filter((o): o is KubeObject => o !== undefined)
+      const deleted = list(r, url).map(removeOne).filter((o): o is KubeObject => o !== undefined)
       return sendJson(res, 200, { apiVersion: meta.apiVersion, kind: `${meta.kind}List`, metadata: { resourceVersion: String(store.currentRv()) }, items: deleted })
     }
     return sendStatus(res, 405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`)

@@ -126,6 +126,32 @@ describe('pod lifecycle', () => {
   })
 })
 
+describe('pod deletion', () => {
+  it('with a grace period: marked for deletion, SIGTERM to the containers, terminated states published, then DELETED; SIGKILL when the grace runs out', async () => {
+    const rv = (await core.listNamespacedPod({ namespace: NS })).metadata!.resourceVersion!
+    const events: string[] = []
+    const watch = await new Watch(double.kubeConfig(NS)).watch(`/api/v1/namespaces/${NS}/pods`, { resourceVersion: rv, labelSelector: 'grace=1' }, (type: string, p: V1Pod) => {
+      const t = containerState(p, 'main')?.terminated
+      events.push(`${p.metadata?.name} ${type}${p.metadata?.deletionTimestamp ? ' terminating' : ''}${t ? ` exit ${t.exitCode}` : ''}`)
+    }, () => undefined)
+    const graceful = sh('main', "trap 'echo got-term; exit 0' TERM; echo up; while true; do sleep 0.05; done")
+    const stubborn = sh('main', "trap '' TERM; echo up; exec sleep 30")
+    for (const [name, container] of [['polite', graceful], ['stubborn', stubborn]] as const) {
+      await core.createNamespacedPod({ namespace: NS, body: { metadata: { name, labels: { grace: '1' } }, spec: { restartPolicy: 'Never', containers: [container] } } })
+      await until(() => core.readNamespacedPodLog({ name, namespace: NS }).catch(() => ''), (log) => log.includes('up'), `${name} to run`)
+    }
+    const marked = await core.deleteNamespacedPod({ name: 'polite', namespace: NS, gracePeriodSeconds: 10 })
+    expect(marked.metadata?.deletionTimestamp).toBeInstanceOf(Date)
+    await core.deleteNamespacedPod({ name: 'stubborn', namespace: NS, gracePeriodSeconds: 1 })
+    await until(async () => events, (e) => e.filter((x) => x.includes('DELETED')).length === 2, 'both pods to be deleted')
+    watch.abort()
+    const story = (name: string) => events.filter((e) => e.startsWith(`${name} `) && !e.includes('ADDED') && e.includes('terminating'))
+    expect(story('polite')[0]).toBe('polite MODIFIED terminating')
+    expect(story('polite').at(-1)).toBe('polite DELETED terminating exit 0')
+    expect(story('stubborn').at(-1)).toBe('stubborn DELETED terminating exit 137')
+  })
+})
+
 describe('pod logs', () => {
   it('refuses a container that has not started (400) and follows a running one live until it ends', async () => {
     await core.createNamespacedPod({ namespace: NS, body: pod('slow-start', { initContainers: [sh('gate', 'read line < /dev/null; sleep 0.3')], containers: [sh('main', 'true')] }) })

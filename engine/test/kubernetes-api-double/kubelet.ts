@@ -8,15 +8,14 @@
  * As a kubelet does: init containers run one after the other while the pod stays Pending, then the
  * app containers start together (phase Running); each image is "pulled" just before its container
  * starts. Simplifications (README.md): no image is pulled — a known image name runs the host's
- * binaries; every restartPolicy behaves as Never; runAsUser is not applied; a deleted pod disappears
- * at once after its processes are killed.
+ * binaries; every restartPolicy behaves as Never; runAsUser is not applied.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdirSync, symlinkSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Writable } from 'node:stream'
 import { buildBwrapArgs, killProcessGroup, SANDBOX_PATH, spawnSandbox } from '../../operator-engine/drivers/local/bubblewrap'
-import { processTreeRssBytes } from '../../operator-engine/drivers/local/resource-watch'
+import { descendantsOf, processTreeRssBytes, readProcessTable } from '../../operator-engine/drivers/local/resource-watch'
 import { findSystemPython, resolveRuntime } from '../../operator-engine/drivers/local/runtimes'
 import { matchesSelector, type KubeObject, type ObjectStore } from './object-store'
 import { prepareVolumes, resolveEnv, type EnvVar, type VolumeSpec } from './pod-volumes'
@@ -338,6 +337,38 @@ export class SimulatedKubelet {
       s.phase = phase
       if (extra.reason) s.reason = extra.reason
       if (extra.message) s.message = extra.message
+    })
+  }
+
+  /**
+   * Graceful deletion, as the kubelet does it: SIGTERM to every process in the pod's running
+   * containers (not to bwrap's processes, whose death would SIGKILL them), SIGKILL after `graceSec`, the
+   * containers' terminated states and a terminal phase published, then `onGone`. Undefined when no
+   * container runs (the caller removes the pod at once, as the kubelet confirms at once).
+   */
+  terminatePod(namespace: string, name: string, graceSec: number): Promise<void> | undefined {
+    const run = this.pods.get(`${namespace}/${name}`)
+    const running = [...(run?.containers.values() ?? [])].filter((c) => c.state === 'running' && c.process)
+    if (!run || run.done || running.length === 0) return undefined
+    run.done = true
+    for (const t of run.timers) clearTimeout(t)
+    const closed = running.map((c) => new Promise<void>((resolve) => (c.state === 'terminated' ? resolve() : c.process!.once('close', () => resolve()))))
+    const table = readProcessTable()
+    for (const c of running) {
+      // Not bwrap's own init in the pid namespace either: its death takes the whole namespace down.
+      for (const pid of descendantsOf(c.process!.pid!, table).filter((p) => p !== c.process!.pid && table.get(p) !== c.process!.pid)) {
+        try {
+          process.kill(pid, 'SIGTERM')
+        } catch {
+          // gone already
+        }
+      }
+    }
+    const hardKill = setTimeout(() => running.forEach((c) => c.process && killProcessGroup(c.process)), graceSec * 1000)
+    return Promise.all(closed).then(() => {
+      clearTimeout(hardKill)
+      const failed = [...run.containers.values()].some((c) => c.state === 'terminated' && run.views.get(c.spec.name)?.terminated && (run.views.get(c.spec.name)!.terminated as { exitCode: number }).exitCode !== 0)
+      this.updateStatus(run, (s) => (s.phase = failed ? 'Failed' : 'Succeeded'))
     })
   }
 
