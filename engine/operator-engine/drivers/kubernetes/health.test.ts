@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs'
+import { parse } from 'yaml'
 import { describe, expect, it } from 'vitest'
 import { errorMessage, requiredPermissions } from './health'
 
@@ -22,5 +24,15 @@ describe('requiredPermissions', () => {
     for (const resource of ['pods', 'secrets', 'persistentvolumeclaims', 'networkpolicies']) expect(names).toContain(`deletecollection ${resource}`)
     expect(names).toEqual(expect.arrayContaining(['get pods/exec', 'create pods/exec', 'get pods/log', 'watch pods']))
     expect(new Set(names).size).toBe(names.length)
+  })
+})
+
+describe('the Role in README.md', () => {
+  it('grants exactly the permissions health checks', () => {
+    const readme = readFileSync(new URL('./README.md', import.meta.url), 'utf8')
+    const role = parse(/```yaml\n([\s\S]*?)```/.exec(readme)![1]!) as { rules: Array<{ apiGroups: string[]; resources: string[]; verbs: string[] }> }
+    const granted = role.rules.flatMap((rule) => rule.resources.flatMap((resource) => rule.verbs.map((verb) => `${rule.apiGroups[0]}|${verb} ${resource}`)))
+    const checked = requiredPermissions.map((p) => `${'group' in p ? p.group : ''}|${p.verb} ${p.resource}${'subresource' in p ? `/${p.subresource}` : ''}`)
+    expect(granted.sort()).toEqual(checked.sort())
   })
 })
