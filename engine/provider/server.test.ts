@@ -427,6 +427,20 @@ describe('Provider app: results', () => {
     expect([200, 206]).toContain(res.statusCode)
   })
 
+  // BUG (reported): rangeStart compares with Math.max(size, 1), so `bytes=0-` on an empty result
+  // (an algorithm that printed nothing) answers 206 with the malformed `Content-Range: bytes 0--1/0`.
+  it.fails('Range on an empty result answers 416 (or 200), never a malformed Content-Range', async () => {
+    const h = await harness()
+    const res = await freeStart(h, alice)
+    const jobId = (res.json() as Array<{ jobId: string }>)[0]!.jobId
+    await flush()
+    const empty = h.driver.writeResult(jobId, 'algorithm.log', '', 'algorithmLog')
+    h.driver.play(jobId, [...HAPPY_STORY, { kind: 'outputs-collected', results: [empty] }])
+    const result = await getResult(h, alice, jobId, '0', { range: 'bytes=0-' })
+    if (result.statusCode === 206) expect(result.headers['content-range']).toMatch(/^bytes \d+-\d+\/\d+$/)
+    expect([200, 416]).toContain(result.statusCode)
+  })
+
   it('path traversal in a result index (plain and url-encoded) is 400 FILE_NAME_INVALID and serves nothing', async () => {
     const h = await harness()
     const jobId = await finishedJob(h, alice)
