@@ -112,6 +112,113 @@ export function describeConsoleContract(name: string, makeTransport: (service: C
       expect((await client.getSettings()).walletAddress).toBe(wallet.address)
     })
 
+    const publishOneWithWallet = async () => {
+      const { asset } = await client.publishAsset({ draft: { kind: 'dataset', name: 'Weather', service: { files: [{ type: 'url', url: 'https://example.org/a.csv' }] } } })
+      return asset
+    }
+    const publishOne = async () => {
+      await client.createWallet({ password: 'correct horse', confirm: true })
+      return publishOneWithWallet()
+    }
+    const unknownDid = 'did:op:' + 'f'.repeat(64)
+
+    it('sets an asset state on chain with confirmation, returns the tx hash and reads it back', async () => {
+      const asset = await publishOne()
+      expect((await errorOf(client.setAssetState({ did: asset.did, state: 'revoked' } as never))).code).toBe('REQUEST_INVALID')
+      expect((await errorOf(client.setAssetState({ did: asset.did, state: 'gone' as never, confirm: true }))).code).toBe('REQUEST_INVALID')
+      expect((await errorOf(client.setAssetState({ did: unknownDid, state: 'revoked', confirm: true }))).code).toBe('ASSET_NOT_FOUND')
+      expect(ports.chainActions).toEqual([])
+      const changed = await client.setAssetState({ did: asset.did, state: 'revoked', confirm: true })
+      expect(changed.txHash).toMatch(/^0x[0-9a-f]{64}$/)
+      expect(changed.asset.state).toBe(3)
+      expect(await client.getAssetState({ did: asset.did })).toEqual({ did: asset.did, state: 3, stateName: 'revoked', recordedState: 3 })
+      expect((await client.listAssets({})).assets[0]?.state).toBe(3)
+    })
+
+    it('mints datatokens only for a known asset, a valid address and a positive amount', async () => {
+      const asset = await publishOne()
+      const to = '0x' + 'a'.repeat(40)
+      const bad = [
+        client.mintDatatokens({ did: asset.did, to: '0x123', amount: '1', confirm: true }),
+        client.mintDatatokens({ did: asset.did, to, amount: '0', confirm: true }),
+        client.mintDatatokens({ did: asset.did, to, amount: '-1', confirm: true }),
+        client.mintDatatokens({ did: asset.did, to, amount: '1e3', confirm: true }),
+        client.mintDatatokens({ did: asset.did, to, amount: '1.0000000000000000001', confirm: true }),
+        client.mintDatatokens({ did: asset.did, to, amount: '1' } as never),
+      ]
+      for (const call of bad) expect((await errorOf(call)).code).toBe('REQUEST_INVALID')
+      expect((await errorOf(client.mintDatatokens({ did: unknownDid, to, amount: '1', confirm: true }))).code).toBe('ASSET_NOT_FOUND')
+      expect(ports.chainActions).toEqual([])
+      const minted = await client.mintDatatokens({ did: asset.did, to, amount: '2.5', confirm: true })
+      expect(ports.chainActions).toEqual([{ kind: 'mint', did: asset.did, to, amount: '2.5', txHash: minted.txHash }])
+    })
+
+    it('creates a dispenser (default limits) and a fixed rate, each one tx; bad prices change nothing', async () => {
+      const asset = await publishOne()
+      expect((await errorOf(client.createFixedRate({ did: asset.did, price: 'free', confirm: true }))).code).toBe('REQUEST_INVALID')
+      expect((await errorOf(client.createFixedRate({ did: asset.did, price: '1', baseToken: 'OCEAN', confirm: true }))).code).toBe('REQUEST_INVALID')
+      expect((await errorOf(client.createDispenser({ did: unknownDid, confirm: true }))).code).toBe('ASSET_NOT_FOUND')
+      expect(ports.chainActions).toEqual([])
+      const dispenser = await client.createDispenser({ did: asset.did, confirm: true })
+      const fixed = await client.createFixedRate({ did: asset.did, price: '1.5', confirm: true })
+      expect(ports.chainActions.map(({ kind, txHash, ...rest }) => [kind, txHash, rest])).toEqual([
+        ['dispenser', dispenser.txHash, { did: asset.did, maxTokens: '1', maxBalance: '1' }],
+        ['fixedRate', fixed.txHash, { did: asset.did, price: '1.5' }],
+      ])
+    })
+
+    it('pushes publish progress with the tx hash to subscribers', async () => {
+      const asset = await publishOne()
+      const mined = nextEvent<{ did?: string; step: string; status: string; txHash?: string }>((l) => client.subscribe('onPublishProgress', (e) => e.status === 'mined' && l(e)))
+      await under.ready?.()
+      const { txHash } = await client.mintDatatokens({ did: asset.did, to: '0x' + 'a'.repeat(40), amount: '1', confirm: true })
+      expect(await mined).toEqual({ did: asset.did, step: 'mint', status: 'mined', txHash })
+    })
+
+    it('refuses on-chain actions while the wallet is locked, sending nothing', async () => {
+      const asset = await publishOne()
+      ports.lockWallet()
+      const error = await errorOf(client.mintDatatokens({ did: asset.did, to: '0x' + 'a'.repeat(40), amount: '1', confirm: true }))
+      expect(error.code).toBe('WALLET_LOCKED')
+      expect((await errorOf(client.setAssetState({ did: asset.did, state: 'deprecated', confirm: true }))).code).toBe('WALLET_LOCKED')
+      expect(ports.chainActions).toEqual([])
+      expect((await client.listAssets({})).assets[0]?.state).toBe(0)
+    })
+
+    it('imports a wallet by private key; the key never comes back out of any method', async () => {
+      const key = 'ab'.repeat(32)
+      await client.importWallet({ privateKey: key, password: 'correct horse', confirm: true })
+      expect(ports.importedSecret()).toBe(key)
+      await publishOneWithWallet()
+      const outputs = [await client.getWallet(), await client.getSettings(), await client.getBalances(), await client.getOverview(), await client.listAssets({})]
+      for (const output of outputs) expect(JSON.stringify(output).toLowerCase()).not.toContain(key)
+    })
+
+    it('imports a wallet from a mnemonic; no key or phrase ever comes back out of any method', async () => {
+      const phrase = 'test test test test test test test test test test test junk'
+      expect((await errorOf(client.importMnemonic({ mnemonic: 'one two three', password: 'correct horse', confirm: true }))).code).toBe('REQUEST_INVALID')
+      expect((await client.getWallet()).state).toBe('none')
+      const wallet = await client.importMnemonic({ mnemonic: phrase, password: 'correct horse', confirm: true })
+      expect(wallet).toEqual({ state: 'unlocked', address: '0x' + '9'.repeat(40) })
+      expect(ports.importedSecret()).toBe(phrase)
+      expect((await errorOf(client.importWallet({ privateKey: 'ab'.repeat(32), password: 'correct horse', confirm: true }))).code).toBe('WALLET_EXISTS')
+      const outputs = [await client.getWallet(), await client.getSettings(), await client.getBalances(), await client.getOverview()]
+      for (const output of outputs) {
+        expect(JSON.stringify(output)).not.toContain('test test')
+        expect(JSON.stringify(output)).not.toContain('ab'.repeat(32))
+      }
+    })
+
+    it('reads balances of the publishing account and passes chain errors through by code', async () => {
+      expect((await errorOf(client.getBalances())).code).toBe('WALLET_NOT_FOUND')
+      const asset = await publishOne()
+      const balances = await client.getBalances()
+      expect(balances).toMatchObject({ chainId: 8996, nativeWei: '1000000000000000000', canPayGas: true, datatokens: [{ did: asset.did, balanceWei: '0' }] })
+      ports.failBalances(Object.assign(new Error('The RPC serves chain 1, but chain 8996 is configured'), { name: 'C2dError', code: 'CHAIN_ID_MISMATCH', status: 502 }))
+      const wrongChain = await errorOf(client.getBalances())
+      expect([wrongChain.code, wrongChain.message]).toEqual(['CHAIN_ID_MISMATCH', 'The RPC serves chain 1, but chain 8996 is configured'])
+    })
+
     it('validates an asset draft with messages per field', async () => {
       const result = await client.validateAsset({ draft: { kind: 'algorithm', name: '', service: { files: [] } } })
       expect(result.valid).toBe(false)

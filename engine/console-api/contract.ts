@@ -146,6 +146,33 @@ export const assetSummarySchema = z.object({
   updatedAtMs: z.number(),
 })
 export type AssetSummary = z.infer<typeof assetSummarySchema>
+/** nft.state as Ocean's ERC721Template defines it (0 active; every other state refuses compute). */
+export const ASSET_STATES = { active: 0, endOfLife: 1, deprecated: 2, revoked: 3, orderingDisabled: 4, unlisted: 5 } as const
+export type AssetStateName = keyof typeof ASSET_STATES
+export const assetStateNames = Object.keys(ASSET_STATES) as [AssetStateName, ...AssetStateName[]]
+export function assetStateName(state: number): AssetStateName | 'unknown' {
+  return assetStateNames.find((name) => ASSET_STATES[name] === state) ?? 'unknown'
+}
+/** Token amounts travel as decimal strings (18 decimals): a float would round wei away. */
+export const tokenAmountSchema = z
+  .string()
+  .trim()
+  .regex(/^\d{1,30}(\.\d{1,18})?$/, 'a number of tokens such as "10" or "0.5" (at most 18 decimals)')
+  .refine((s) => /[1-9]/.test(s), 'must be more than 0')
+/** One signed transaction's outcome: the hash the UI links to. */
+export const txResultSchema = z.object({ did, txHash: z.string().regex(/^0x[0-9a-f]{64}$/i) })
+export const balancesSchema = z.object({
+  /** The account that signs publishing transactions (on the dev chain: the funded dev publisher). */
+  address,
+  chainId: z.number().int(),
+  nativeWei: z.string(),
+  /** null when OCEAN has no known address on this chain. */
+  oceanWei: z.string().nullable(),
+  datatokens: z.array(z.object({ did: z.string(), name: z.string(), datatokenAddress: z.string(), balanceWei: z.string() })),
+  /** False when the account has no native coin: every transaction would fail for gas. */
+  canPayGas: z.boolean(),
+})
+export type ConsoleBalances = z.infer<typeof balancesSchema>
 export const validationIssueSchema = z.object({ path: z.string(), message: z.string() })
 
 // ---- health, backend, settings ----
@@ -235,6 +262,26 @@ export const consoleMethods = {
   createWallet: command(z.object({ password, confirm: confirmed }), walletStatusSchema),
   importWallet: command(z.object({ privateKey: z.string().regex(/^(0x)?[0-9a-fA-F]{64}$/, '64 hex digits'), password, confirm: confirmed }), walletStatusSchema),
   unlockWallet: command(z.object({ password: z.string().min(1) }), walletStatusSchema),
+  /** A BIP-39 phrase (first account, m/44'/60'/0'/0/0); stored only as the encrypted keystore. */
+  importMnemonic: command(
+    z.object({
+      mnemonic: z.string().trim().refine((s) => [12, 15, 18, 21, 24].includes(s.split(/\s+/).length), '12, 15, 18, 21 or 24 words'),
+      password,
+      confirm: confirmed,
+    }),
+    walletStatusSchema,
+  ),
+  /** Native coin, OCEAN and this console's datatokens of the publishing account, read from chain. */
+  getBalances: query(empty, balancesSchema),
+  /** nft.state on chain (setMetaDataState); non-active assets refuse compute at the Provider. */
+  setAssetState: command(z.object({ did, state: z.enum(assetStateNames), confirm: confirmed }), txResultSchema.extend({ asset: assetSummarySchema })),
+  /** The state as the NFT holds it now (the chain's truth), beside the console's record. */
+  getAssetState: query(z.object({ did }), z.object({ did, state: z.number().int(), stateName: z.string(), recordedState: z.number().int() })),
+  mintDatatokens: command(z.object({ did, to: address, amount: tokenAmountSchema, confirm: confirmed }), txResultSchema),
+  /** A free dispenser (ocean.js "free" orders): up to maxTokens per request while holding ≤ maxBalance. */
+  createDispenser: command(z.object({ did, maxTokens: tokenAmountSchema.default('1'), maxBalance: tokenAmountSchema.default('1'), confirm: confirmed }), txResultSchema),
+  /** A fixed price in baseToken (default OCEAN) per datatoken, minted on purchase. */
+  createFixedRate: command(z.object({ did, price: tokenAmountSchema, baseToken: address.optional(), confirm: confirmed }), txResultSchema),
 } as const
 
 /** Events pushed to subscribers; `on` + capital so one proxy can route them mechanically. */
@@ -243,6 +290,14 @@ export const consoleEvents = {
   onJobLog: z.object({ jobId: z.string(), chunk: z.string() }),
   onDidChangeClusterHealth: clusterHealthSchema,
   onProviderRequest: z.object({ method: z.string(), path: z.string(), status: z.number().int(), elapsedMs: z.number(), atMs: z.number(), errorCode: z.string().optional() }),
+  /** One on-chain step of a publish, edit, state change or datatoken action, with its tx hash once signed. */
+  onPublishProgress: z.object({
+    did: z.string().optional(),
+    step: z.enum(['create', 'metadata', 'state', 'mint', 'dispenser', 'fixedRate', 'encrypt', 'registry']),
+    status: z.enum(['started', 'sent', 'mined', 'done', 'failed']),
+    txHash: z.string().optional(),
+    message: z.string().optional(),
+  }),
 } as const
 
 export type ConsoleMethods = typeof consoleMethods

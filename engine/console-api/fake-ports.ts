@@ -41,6 +41,13 @@ export interface FakePorts extends ConsoleServiceDeps {
   emitProviderRequest(e: EventPayload<'onProviderRequest'>): void
   /** Private data the console must never leak (a dataset URL inside the spec). */
   secretMarker: string
+  /** Every on-chain action the fake asset port performed, in order (empty = nothing was sent). */
+  chainActions: Array<{ kind: 'state' | 'mint' | 'dispenser' | 'fixedRate'; did: string; txHash: string } & Record<string, unknown>>
+  /** The last private key or mnemonic handed to the wallet port (it must never come back out). */
+  importedSecret(): string
+  /** Make getBalances fail as the chain would (e.g. a CHAIN_ID_MISMATCH C2dError). */
+  failBalances(error: Error | undefined): void
+  lockWallet(): void
 }
 
 export function createFakePorts(): FakePorts {
@@ -101,6 +108,18 @@ export function createFakePorts(): FakePorts {
     deleteEnvironment: (id) => void envs.delete(id),
   }
   const assetList: AssetSummary[] = []
+  const progressListeners = new Set<Listener<EventPayload<'onPublishProgress'>>>()
+  let txCount = 0
+  /** A fake tx: needs the wallet (as the real signer does), reports sent + mined, records the action. */
+  const sendTx = (did: string, step: 'state' | 'mint' | 'dispenser' | 'fixedRate', effect: () => void): string => {
+    if (wallet.state !== 'unlocked') throw Object.assign(new Error('Unlock the publisher wallet first'), { name: 'C2dError', code: 'WALLET_LOCKED', status: 423 })
+    const txHash = '0x' + (++txCount).toString(16).padStart(64, '0')
+    progressListeners.forEach((l) => l({ did, step, status: 'sent', txHash }))
+    effect()
+    progressListeners.forEach((l) => l({ did, step, status: 'mined', txHash }))
+    return txHash
+  }
+  const chainActions: FakePorts['chainActions'] = []
   const assets: ConsoleAssetPort = {
     list: (kind) => assetList.filter((a) => !kind || a.kind === kind),
     publish: async (draft) => {
@@ -109,12 +128,50 @@ export function createFakePorts(): FakePorts {
       return asset
     },
     remove: (did) => void assetList.splice(assetList.findIndex((a) => a.did === did), 1),
+    setState: async (did, state) => {
+      const asset = assetList.find((a) => a.did === did)!
+      const txHash = sendTx(did, 'state', () => Object.assign(asset, { state, updatedAtMs: asset.updatedAtMs + 1 }))
+      chainActions.push({ kind: 'state', did, state, txHash })
+      return { asset: { ...asset }, txHash }
+    },
+    readState: async (did) => assetList.find((a) => a.did === did)!.state,
+    mint: async (did, to, amount) => {
+      const txHash = sendTx(did, 'mint', () => {})
+      chainActions.push({ kind: 'mint', did, to, amount, txHash })
+      return txHash
+    },
+    createDispenser: async (did, limits) => {
+      const txHash = sendTx(did, 'dispenser', () => {})
+      chainActions.push({ kind: 'dispenser', did, ...limits, txHash })
+      return txHash
+    },
+    createFixedRate: async (did, price) => {
+      const txHash = sendTx(did, 'fixedRate', () => {})
+      chainActions.push({ kind: 'fixedRate', did, ...price, txHash })
+      return txHash
+    },
+    balances: async () => {
+      if (!wallet.address) throw Object.assign(new Error('Create or import the publisher wallet first'), { name: 'C2dError', code: 'WALLET_NOT_FOUND', status: 404 })
+      if (balanceFailure) throw balanceFailure
+      return {
+        address: wallet.address,
+        chainId: 8996,
+        nativeWei: '1000000000000000000',
+        oceanWei: '0',
+        datatokens: assetList.map((a) => ({ did: a.did, name: a.name, datatokenAddress: a.datatokenAddress, balanceWei: '0' })),
+        canPayGas: true,
+      }
+    },
+    onPublishProgress: (l) => (progressListeners.add(l), () => progressListeners.delete(l)),
   }
+  let balanceFailure: Error | undefined
+  let importedSecret = ''
   let wallet: { state: 'none' | 'locked' | 'unlocked'; address: string | null; password: string } = { state: 'none', address: null, password: '' }
   const walletPort: ConsoleWalletPort = {
     status: () => ({ state: wallet.state, address: wallet.address }),
     create: async (password) => ((wallet = { state: 'unlocked', address: '0x' + '4'.repeat(40), password }), walletPort.status()),
-    importKey: async (_key, password) => ((wallet = { state: 'unlocked', address: '0x' + '5'.repeat(40), password }), walletPort.status()),
+    importKey: async (key, password) => ((wallet = { state: 'unlocked', address: '0x' + '5'.repeat(40), password }), (importedSecret = key), walletPort.status()),
+    importMnemonic: async (phrase, password) => ((wallet = { state: 'unlocked', address: '0x' + '9'.repeat(40), password }), (importedSecret = phrase), walletPort.status()),
     unlock: async (password) => {
       if (wallet.state === 'none') throw Object.assign(new Error('no wallet'), { name: 'C2dError', code: 'WALLET_LOCKED', status: 423 })
       if (password !== wallet.password) throw Object.assign(new Error('That password does not unlock the wallet.'), { name: 'C2dError', code: 'PASSWORD_WRONG', status: 401 })
@@ -141,6 +198,10 @@ export function createFakePorts(): FakePorts {
     provider: { url: 'http://127.0.0.1:8001', address: () => '0x' + '6'.repeat(40), chain: () => ({ chainId: 8996, name: 'dev chain' }), onProviderRequest: (l) => (requestListeners.add(l), () => requestListeners.delete(l)) },
     readFile: async () => new TextEncoder().encode('hello'),
     secretMarker,
+    chainActions,
+    importedSecret: () => importedSecret,
+    failBalances: (error) => void (balanceFailure = error),
+    lockWallet: () => void (wallet.state = 'locked'),
     transition(jobId, to, cause) {
       const job = jobs.get(jobId)!
       const from = job.status

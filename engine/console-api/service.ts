@@ -18,7 +18,7 @@ import type {
   MethodOutput,
   MethodParsedInput,
 } from './contract'
-import { assetDraftSchema } from './contract'
+import { ASSET_STATES, assetDraftSchema, assetStateName } from './contract'
 import { consoleError, ConsoleErrorCode } from './errors'
 
 /** The slice of OperatorService (engine/operator-service/operator-service.ts) the console reads. */
@@ -44,11 +44,21 @@ export interface ConsoleAssetPort {
   list(kind?: 'dataset' | 'algorithm'): AssetSummary[]
   publish(draft: MethodParsedInput<'publishAsset'>['draft'], existingDid?: string): Promise<AssetSummary>
   remove(did: string): void
+  /** On-chain actions (absent: NOT_AVAILABLE). Each resolves once its tx is mined. */
+  setState?(did: string, state: number): Promise<{ asset: AssetSummary; txHash: string }>
+  readState?(did: string): Promise<number>
+  /** `amount` is a decimal token string (18 decimals). */
+  mint?(did: string, to: string, amount: string): Promise<string>
+  createDispenser?(did: string, limits: { maxTokens: string; maxBalance: string }): Promise<string>
+  createFixedRate?(did: string, price: { price: string; baseToken?: string }): Promise<string>
+  balances?(): Promise<MethodOutput<'getBalances'>>
+  onPublishProgress?(listener: (event: EventPayload<'onPublishProgress'>) => void): () => void
 }
 export interface ConsoleWalletPort {
   status(): MethodOutput<'getWallet'>
   create(password: string): Promise<MethodOutput<'getWallet'>>
   importKey(privateKey: string, password: string): Promise<MethodOutput<'getWallet'>>
+  importMnemonic?(mnemonic: string, password: string): Promise<MethodOutput<'getWallet'>>
   unlock(password: string): Promise<MethodOutput<'getWallet'>>
 }
 export interface ConsoleHealthPort {
@@ -105,6 +115,12 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
     const job = need(deps.jobs, 'The job service').getJob(jobId)
     if (!job) throw consoleError(ConsoleErrorCode.JobNotFound, `No job with id ${jobId}.`)
     return job
+  }
+  /** The asset port, after checking the DID is one of this console's assets (else nothing is sent). */
+  const requireAsset = (did: string): ConsoleAssetPort => {
+    const assets = need(deps.assets, 'Publishing')
+    if (!assets.list().some((a) => a.did === did)) throw consoleError(ConsoleErrorCode.AssetNotFound, `No asset ${did} in this console.`)
+    return assets
   }
   const walletAddress = () => {
     const status = deps.wallet?.status()
@@ -221,6 +237,38 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
       assets.remove(did)
       return { ok: true as const }
     },
+    async setAssetState({ did, state }) {
+      const assets = requireAsset(did)
+      const port = need(assets.setState ? assets : undefined, 'Changing asset state')
+      const { asset, txHash } = await port.setState!(did, ASSET_STATES[state])
+      deps.logger.info('asset state changed', { did, state, txHash })
+      return { did, txHash, asset }
+    },
+    async getAssetState({ did }) {
+      const assets = requireAsset(did)
+      const port = need(assets.readState ? assets : undefined, 'Reading asset state from chain')
+      const state = await port.readState!(did)
+      return { did, state, stateName: assetStateName(state), recordedState: assets.list().find((a) => a.did === did)!.state }
+    },
+    async mintDatatokens({ did, to, amount }) {
+      const assets = requireAsset(did)
+      const txHash = await need(assets.mint ? assets : undefined, 'Minting datatokens').mint!(did, to, amount)
+      return { did, txHash }
+    },
+    async createDispenser({ did, maxTokens, maxBalance }) {
+      const assets = requireAsset(did)
+      const txHash = await need(assets.createDispenser ? assets : undefined, 'Dispensers').createDispenser!(did, { maxTokens, maxBalance })
+      return { did, txHash }
+    },
+    async createFixedRate({ did, price, baseToken }) {
+      const assets = requireAsset(did)
+      const txHash = await need(assets.createFixedRate ? assets : undefined, 'Fixed-rate pricing').createFixedRate!(did, { price, ...(baseToken ? { baseToken } : {}) })
+      return { did, txHash }
+    },
+    async getBalances() {
+      const assets = need(deps.assets, 'Publishing')
+      return need(assets.balances ? assets : undefined, 'Balances').balances!()
+    },
     async getSettings() {
       return { ...need(deps.settings, 'Settings').get(), walletAddress: walletAddress() }
     },
@@ -240,6 +288,12 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
       if (wallet.status().state !== 'none') throw consoleError(ConsoleErrorCode.WalletExists, 'A wallet already exists; unlock it instead.')
       return wallet.importKey(privateKey, password)
     },
+    async importMnemonic({ mnemonic, password }) {
+      const wallet = need(deps.wallet, 'The wallet')
+      const port = need(wallet.importMnemonic ? wallet : undefined, 'Importing a mnemonic')
+      if (wallet.status().state !== 'none') throw consoleError(ConsoleErrorCode.WalletExists, 'A wallet already exists; unlock it instead.')
+      return port.importMnemonic!(mnemonic, password)
+    },
     async unlockWallet({ password }) {
       return need(deps.wallet, 'The wallet').unlock(password)
     },
@@ -257,6 +311,8 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
           return deps.health?.onDidChange?.(emit) ?? (() => {})
         case 'onProviderRequest':
           return deps.provider?.onProviderRequest?.(emit) ?? (() => {})
+        case 'onPublishProgress':
+          return deps.assets?.onPublishProgress?.(emit) ?? (() => {})
         default:
           return () => {}
       }

@@ -9,7 +9,7 @@
  * (the console's port shapes are matched structurally).
  */
 import type { JsonRpcProvider, BaseWallet } from 'ethers'
-import { Wallet } from 'ethers'
+import { Wallet, getAddress, parseUnits } from 'ethers'
 import type { Clock } from '../clock'
 import type { ConsoleConfig } from '../config/schema'
 import type { Database } from '../store/database'
@@ -18,7 +18,7 @@ import { chainError } from '../chain/chain-errors'
 import { resolveOceanAddresses, type OceanAddresses } from '../chain/contracts'
 import { startDevChain, type DevChain, type DevSamples } from '../chain/dev-chain/dev-chain'
 import { checkChain, createRpcProvider } from '../chain/rpc'
-import { PublisherWallet, nodeKey } from '../chain/wallet'
+import { PublisherWallet, nodeKey, readBalances } from '../chain/wallet'
 import { AssetRegistry, type AssetRecord } from './asset-registry'
 import { DatatokenDistribution } from './datatoken-distribution'
 import type { AssetDraft } from './ddo'
@@ -55,6 +55,16 @@ export function toAssetSummary(record: AssetRecord): AssetSummary {
   }
 }
 
+/** The console's balances (console-api/contract.ts `balancesSchema`): wei as decimal strings. */
+export interface PublisherBalances {
+  address: string
+  chainId: number
+  nativeWei: string
+  oceanWei: string | null
+  datatokens: Array<{ did: string; name: string; datatokenAddress: string; balanceWei: string }>
+  canPayGas: boolean
+}
+
 export interface ChainPublishing {
   chainId: number
   rpcUrl: string
@@ -77,6 +87,18 @@ export interface ChainPublishing {
     list(kind?: 'dataset' | 'algorithm'): AssetSummary[]
     publish(draft: AssetDraft, existingDid?: string): Promise<AssetSummary>
     remove(did: string): void
+    /** setMetaDataState on the NFT; resolves once mined, with the tx hash. */
+    setState(did: string, state: number): Promise<{ asset: AssetSummary; txHash: string }>
+    /** nft.getMetaData().state, read from chain. */
+    readState(did: string): Promise<number>
+    /** Amounts are decimal token strings (18 decimals), parsed here, never floats. */
+    mint(did: string, to: string, amount: string): Promise<string>
+    createDispenser(did: string, limits: { maxTokens: string; maxBalance: string }): Promise<string>
+    createFixedRate(did: string, price: { price: string; baseToken?: string }): Promise<string>
+    /** The publishing account's native, OCEAN and datatoken balances (wrong chain / unreachable RPC → C2dError). */
+    balances(): Promise<PublisherBalances>
+    /** Every publish step of every operation on this port, as it happens. */
+    onPublishProgress(listener: OnPublishEvent): () => void
   }
   stop(): Promise<void>
 }
@@ -152,19 +174,73 @@ export async function startChainPublishing(options: StartChainPublishingOptions)
     },
     publisher: makePublisher,
     assetPort(providerUrl, onEvent) {
+      const listeners = new Set<OnPublishEvent>()
+      const emit: OnPublishEvent = (event) => {
+        onEvent?.(event)
+        for (const listener of listeners) listener(event)
+      }
+      // One signing operation at a time: each tx takes the account's next nonce when it is signed.
+      const serial = <T>(work: () => Promise<T>): Promise<T> => {
+        const run = queue.then(work)
+        queue = run.catch(() => undefined)
+        return run
+      }
+      // Distribution events carry no DID of their own; the UI needs it to place the progress.
+      const forAsset = (did: string): OnPublishEvent => (event) => emit({ ...event, did: event.did ?? did })
       return {
         list: (kind) => registry.list(kind ? { kind } : {}).map(toAssetSummary),
         publish(draft, existingDid) {
-          // One publish at a time: each tx takes the account's next nonce when it is signed.
-          const run = queue.then(async () => {
+          return serial(async () => {
             const { publisher } = makePublisher(providerUrl)
-            const record = existingDid ? await publisher.edit(existingDid, draft, onEvent) : await publisher.publish(draft, onEvent)
+            const record = existingDid ? await publisher.edit(existingDid, draft, emit) : await publisher.publish(draft, emit)
             return toAssetSummary(record)
           })
-          queue = run.catch(() => undefined)
-          return run
         },
         remove: (did) => registry.remove(did),
+        setState(did, state) {
+          return serial(async () => {
+            const { publisher } = makePublisher(providerUrl)
+            let txHash = ''
+            const record = await publisher.setState(did, state, (event) => {
+              if (event.step === 'state' && event.txHash) txHash = event.txHash
+              forAsset(did)(event)
+            })
+            return { asset: toAssetSummary(record), txHash }
+          })
+        },
+        readState: (did) => makePublisher(providerUrl).publisher.readState(did),
+        mint(did, to, amount) {
+          return serial(() => makePublisher(providerUrl).distribution.mint(did, to, parseUnits(amount, 18), forAsset(did)))
+        },
+        createDispenser(did, limits) {
+          return serial(() => makePublisher(providerUrl).distribution.createDispenser(did, limits, forAsset(did)))
+        },
+        createFixedRate(did, price) {
+          return serial(() => makePublisher(providerUrl).distribution.createFixedRate(did, price, forAsset(did)))
+        },
+        async balances() {
+          const address = publishingSigner()?.address ?? wallet.address()
+          if (!address) throw chainError('WALLET_NOT_FOUND', 'Create or import the publisher wallet first')
+          const endpoint = { chainId, rpcUrl, timeoutMs: config.chain.rpcTimeoutMs }
+          // Wrong chain and dead RPC are told apart before any balance is read (CHAIN_ID_MISMATCH / CHAIN_UNAVAILABLE).
+          await checkChain(rpc, endpoint)
+          const assets = registry.list({})
+          const read = await readBalances(rpc, endpoint, address, { ocean: contracts.Ocean, datatokens: assets.map((a) => a.datatokenAddress).filter(Boolean) })
+          return {
+            address: read.address,
+            chainId,
+            nativeWei: read.nativeWei.toString(),
+            oceanWei: read.oceanWei === undefined ? null : read.oceanWei.toString(),
+            datatokens: assets
+              .filter((a) => a.datatokenAddress)
+              .map((a) => ({ did: a.did, name: a.ddo.metadata?.name ?? '', datatokenAddress: a.datatokenAddress, balanceWei: (read.datatokensWei[getAddress(a.datatokenAddress)] ?? 0n).toString() })),
+            canPayGas: read.nativeWei > 0n,
+          }
+        },
+        onPublishProgress(listener) {
+          listeners.add(listener)
+          return () => listeners.delete(listener)
+        },
       }
     },
     async stop() {

@@ -4,6 +4,8 @@
  * real service answers alike). Screens' component tests run against it.
  */
 import {
+  ASSET_STATES,
+  assetStateName,
   consoleMethods,
   createConsoleClient,
   isConsoleMethod,
@@ -65,13 +67,25 @@ export function createFakeConsole(seed: { jobs?: JobSummary[]; assets?: AssetSum
   let seq = 100
   let wallet = { state: seed.walletState ?? 'unlocked', address: seed.walletState === 'none' ? null : '0x' + '6'.repeat(40) } as { state: 'none' | 'locked' | 'unlocked'; address: string | null }
   let settings = { providerHost: '127.0.0.1', providerPort: 8001, rpcEndpoints: { '8996': 'http://127.0.0.1:8545' } as Record<string, string>, dataDir: '/home/me/.c2d', logLevel: 'info' as 'debug' | 'info' | 'warn' | 'error' }
-  const listeners: Listeners = { onDidChangeJob: new Set(), onJobLog: new Set(), onDidChangeClusterHealth: new Set(), onProviderRequest: new Set() }
+  const listeners: Listeners = { onDidChangeJob: new Set(), onJobLog: new Set(), onDidChangeClusterHealth: new Set(), onProviderRequest: new Set(), onPublishProgress: new Set() }
   const health = { driver: 'local' as const, ok: false, checks: [
     { id: 'bwrap', label: 'Sandbox (bubblewrap) installed', ok: true, message: 'found /usr/bin/bwrap' },
     { id: 'userns', label: 'User namespaces enabled', ok: false, message: 'unprivileged user namespaces are disabled', fix: 'Run: sysctl -w kernel.unprivileged_userns_clone=1' },
   ], checkedAtMs: 1_700_000_000_000 }
   const backend: Awaited<ReturnType<ConsoleService['getComputeBackend']>> = { driver: 'local', kubeContexts: [{ name: 'kind-c2d', cluster: 'kind', source: '~/.kube/config' }], currentContext: null, namespace: null, next: null }
   const namespaces = new Set(['default'])
+  const findAsset = (did: string) => {
+    const asset = assets.find((a) => a.did === did)
+    if (!asset) throw Object.assign(new Error(`No asset ${did} in this console.`), { code: 'ASSET_NOT_FOUND' })
+    return asset
+  }
+  let txCount = 0
+  /** A fake tx: reports sent and mined through onPublishProgress, as the real port does. */
+  const nextTx = (did: string, step: 'state' | 'mint' | 'dispenser' | 'fixedRate') => {
+    const txHash = '0x' + (++txCount).toString(16).padStart(64, 'e')
+    for (const status of ['sent', 'mined'] as const) listeners.onPublishProgress.forEach((l) => l({ did, step, status, txHash }))
+    return txHash
+  }
   const find = (jobId: string) => {
     const job = jobs.find((j) => j.jobId === jobId)
     if (!job) throw Object.assign(new Error(`No job with id ${jobId}.`), { code: 'JOB_NOT_FOUND' })
@@ -144,6 +158,24 @@ export function createFakeConsole(seed: { jobs?: JobSummary[]; assets?: AssetSum
     createWallet: async () => (wallet = { state: 'unlocked', address: '0x' + '7'.repeat(40) }),
     importWallet: async () => (wallet = { state: 'unlocked', address: '0x' + '8'.repeat(40) }),
     unlockWallet: async () => (wallet = { ...wallet, state: 'unlocked' }),
+    importMnemonic: async () => (wallet = { state: 'unlocked', address: '0x' + '9'.repeat(40) }),
+    getBalances: async () => ({
+      address: wallet.address ?? '0x' + '6'.repeat(40),
+      chainId: 8996,
+      nativeWei: '2500000000000000000',
+      oceanWei: '10000000000000000000',
+      datatokens: assets.map((a) => ({ did: a.did, name: a.name, datatokenAddress: a.datatokenAddress, balanceWei: '1000000000000000000' })),
+      canPayGas: true,
+    }),
+    setAssetState: async ({ did, state }) => {
+      const asset = findAsset(did)
+      asset.state = ASSET_STATES[state]
+      return { did, txHash: nextTx(did, 'state'), asset: { ...asset } }
+    },
+    getAssetState: async ({ did }) => ({ did, state: findAsset(did).state, stateName: assetStateName(findAsset(did).state), recordedState: findAsset(did).state }),
+    mintDatatokens: async ({ did }) => (findAsset(did), { did, txHash: nextTx(did, 'mint') }),
+    createDispenser: async ({ did }) => (findAsset(did), { did, txHash: nextTx(did, 'dispenser') }),
+    createFixedRate: async ({ did }) => (findAsset(did), { did, txHash: nextTx(did, 'fixedRate') }),
     subscribe: (event, listener) => {
       const set = listeners[event] as Set<typeof listener>
       set.add(listener)
