@@ -29,6 +29,7 @@ import {
   buildJobObjects,
   configureInputs,
   jobKey,
+  jobLabels,
   objectNames,
   selectorOf,
   type JobObjects,
@@ -56,6 +57,8 @@ interface TrackedJob {
   spec: JobSpec
   report: ObservationSink
   step: Step | 'done'
+  /** The step whose pod the driver has seen on the cluster (so its absence from a list means deleted). */
+  seenStep?: Step
   reported: Set<string>
   /** Serialises this job's reactions to pod events. */
   queue: Promise<void>
@@ -282,6 +285,7 @@ export class KubernetesDriver implements ComputeDriver {
   private async onPod(job: TrackedJob, pod: PodLike, type: string): Promise<void> {
     const step = pod.metadata?.labels?.[LABELS.step] as Step | undefined
     if (!step || step !== job.step || job.cleaning) return
+    if (type !== 'DELETED') job.seenStep = step
     if (type === 'DELETED') {
       if (job.stopRequested && step !== 'publish') return this.afterStopped(job, step)
       this.emit(job, { kind: 'lost', reason: `the ${step} pod was deleted outside the console` })
@@ -573,6 +577,7 @@ export class KubernetesDriver implements ComputeDriver {
       const list = await this.core.listNamespacedPod({ namespace: this.ns, labelSelector: selectorOf() })
       this.resourceVersion = list.metadata?.resourceVersion
       for (const pod of list.items) this.dispatch('MODIFIED', pod)
+      this.dispatchVanished(list.items)
     }
     const watch = new Watch(this.options.kubeConfig)
     this.watchAbort = await watch.watch(
@@ -615,6 +620,21 @@ export class KubernetesDriver implements ComputeDriver {
       )
     }, delayMs)
     this.timers.add(cancel)
+  }
+
+  /**
+   * A re-list after an outage or a 410 carries no DELETED events: a job's pod that was seen before
+   * and is missing now was deleted meanwhile (by hand, or by the node controller after a node loss).
+   * Without this the job would wait forever for a pod that will never report again.
+   */
+  private dispatchVanished(pods: PodLike[]): void {
+    const present = new Set(pods.map((pod) => pod.metadata?.name))
+    for (const job of this.jobs.values()) {
+      const step = job.step
+      if (step === 'done' || job.cleaning || job.seenStep !== step) continue
+      const name = objectNames(job.spec.jobId).pod(step)
+      if (!present.has(name)) this.enqueue(job, () => this.onPod(job, { metadata: { name, labels: jobLabels(job.spec.jobId, step) } }, 'DELETED'))
+    }
   }
 
   private dispatch(type: string, pod: PodLike): void {

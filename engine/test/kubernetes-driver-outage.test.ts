@@ -1,0 +1,70 @@
+/**
+ * A job's pod deleted while the API server was unreachable: the re-list after the outage does not
+ * contain it and no DELETED event will ever come, so the driver must notice the absence itself and
+ * report `lost` instead of waiting forever. Then cleanup leaves nothing on the cluster.
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { systemClock } from '../clock'
+import { MemoryLogger } from '../logging'
+import type { JobSpec, Observation } from '../operator-engine/driver'
+import { KubernetesDriver } from '../operator-engine/drivers/kubernetes/kubernetes-driver'
+import { objectNames, selectorOf } from '../operator-engine/drivers/kubernetes/manifests'
+import { rawCodeJobInput } from './job-inputs'
+import { startKubernetesApiDouble, type KubernetesApiDouble } from './kubernetes-api-double/api-server'
+
+const NAMESPACE = 'c2d-outage'
+let double: KubernetesApiDouble
+let workDir: string
+
+beforeAll(async () => {
+  double = await startKubernetesApiDouble({ namespaces: [NAMESPACE] })
+  workDir = mkdtempSync(join(tmpdir(), 'c2d-k8s-outage-'))
+})
+afterAll(async () => {
+  await double?.close()
+  if (workDir) rmSync(workDir, { recursive: true, force: true })
+})
+
+/** Resolves with the first observation of `kind` (or fails the test after ~10 s, naming what came). */
+function waitFor(seen: Observation[], kind: Observation['kind']): Promise<Observation> {
+  return new Promise((resolve, reject) => {
+    let tries = 0
+    const check = () => {
+      const found = seen.find((o) => o.kind === kind)
+      if (found) return resolve(found)
+      if (++tries > 200) return reject(new Error(`no ${kind}; saw ${seen.map((o) => o.kind).join(', ')}`))
+      setTimeout(check, 50)
+    }
+    check()
+  })
+}
+
+describe('a pod deleted during an API outage', () => {
+  it('is reported lost after the re-list, and cleanup leaves nothing', async () => {
+    const jobId = 'deleted-during-outage'
+    const input = rawCodeJobInput({ code: "setInterval(() => console.log('tick'), 100)", maxJobDurationSec: 60 })
+    const spec: JobSpec = { ...input.spec, jobId, jobDir: join(workDir, jobId) }
+    const driver = new KubernetesDriver({ logger: new MemoryLogger(), clock: systemClock, kubeConfig: double.kubeConfig(NAMESPACE), namespace: NAMESPACE, watchRetryMs: 100 })
+    const seen: Observation[] = []
+    await driver.start(spec, (_id, o) => seen.push(o))
+    await waitFor(seen, 'algorithm-started')
+
+    double.faults.setUnreachable(true)
+    const pod = objectNames(jobId).pod('algorithm')
+    double.store.delete('pods', NAMESPACE, pod)
+    double.kubelet.podDeleted(NAMESPACE, pod)
+    await new Promise((r) => setTimeout(r, 300))
+    double.faults.setUnreachable(false)
+
+    const lost = await waitFor(seen, 'lost')
+    expect(lost).toMatchObject({ kind: 'lost', reason: expect.stringContaining('algorithm pod was deleted') })
+    expect(seen.map((o) => o.kind)).not.toContain('container-exited')
+
+    await driver.cleanup(jobId)
+    await driver.close()
+    expect(double.objects(selectorOf(jobId), NAMESPACE)).toEqual([])
+  }, 30_000)
+})
