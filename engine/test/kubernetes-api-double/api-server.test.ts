@@ -79,6 +79,8 @@ describe('REST round trips', () => {
     const noNamespace = await failure(core.createNamespacedConfigMap({ namespace: 'nowhere', body: configMap('x') }))
     expect(noNamespace.body).toMatchObject({ code: 404, message: 'namespaces "nowhere" not found' })
     expect((await failure(core.listNamespacedConfigMap({ namespace: NS, fieldSelector: 'spec.unknown=1' }))).code).toBe(400)
+    const badWatch = await fetch(`${double.url}/api/v1/namespaces/${NS}/pods?watch=true&fieldSelector=spec.unknown%3D1`, { headers: { authorization: `Bearer ${double.token}` } })
+    expect(badWatch.status).toBe(400)
   })
 
   it('patches (merge and JSON patch) and replaces with an optimistic-concurrency 409', async () => {

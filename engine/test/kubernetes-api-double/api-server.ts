@@ -23,6 +23,7 @@ import { SimulatedKubelet } from './kubelet'
 import { jsonPatch, mergePatch, PatchError } from './merge-patch'
 import { FieldSelectorError, matchesFieldSelector, matchesSelector, ObjectStore, type KubeObject } from './object-store'
 import { EXEC_PROTOCOLS, serveExec, servePodLog, statusBody } from './pod-subresources'
+import { serveWatch, type OpenWatch } from './watch-stream'
 
 export interface ApiDoubleOptions {
   token?: string
@@ -107,7 +108,7 @@ export async function startKubernetesApiDouble(options: ApiDoubleOptions = {}): 
   const count = (key: string) => requests.set(key, (requests.get(key) ?? 0) + 1)
   let unreachable = false
   const sockets = new Set<Socket>()
-  const watches = new Set<{ res: ServerResponse; end(gone: boolean): void }>()
+  const watches = new Set<OpenWatch>()
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
@@ -215,7 +216,7 @@ export async function startKubernetesApiDouble(options: ApiDoubleOptions = {}): 
     if (r.sub === 'exec') return sendStatus(res, 400, 'BadRequest', 'Upgrade request required')
     if (r.sub) return sendStatus(res, 404, 'NotFound', 'the server could not find the requested resource')
 
-    if (isWatch) return watch(r, url, res)
+    if (isWatch) return serveWatch(store, r, url, res, watches, options.bookmarkIntervalMs ?? 10_000)
     if (method === 'GET' && !r.name) {
       // List items carry no apiVersion/kind on the wire; the list does.
       return sendJson(res, 200, { apiVersion: meta.apiVersion, kind: `${meta.kind}List`, metadata: { resourceVersion: String(store.currentRv()) }, items: list(r, url).map(({ apiVersion: _a, kind: _k, ...item }) => item) })
@@ -271,54 +272,6 @@ export async function startKubernetesApiDouble(options: ApiDoubleOptions = {}): 
       return sendJson(res, 200, { apiVersion: meta.apiVersion, kind: `${meta.kind}List`, metadata: { resourceVersion: String(store.currentRv()) }, items: deleted })
     }
     return sendStatus(res, 405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`)
-  }
-
-  function watch(r: Route, url: URL, res: ServerResponse): void {
-    const rvParam = url.searchParams.get('resourceVersion')
-    const labels = url.searchParams.get('labelSelector') ?? undefined
-    const fields = url.searchParams.get('fieldSelector') ?? undefined
-    const matches = (o: KubeObject) => (r.namespace === undefined || o.metadata.namespace === r.namespace) && matchesSelector(o.metadata.labels, labels) && matchesFieldSelector(o, fields)
-    res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' })
-    // The client waits for the headers before it reads events: send them now, as the API server does.
-    res.flushHeaders()
-    const write = (type: string, object: unknown) => res.write(`${JSON.stringify({ type, object })}\n`)
-    const gone = (rv: string) => write('ERROR', statusBody(410, 'Expired', `too old resource version: ${rv} (${store.compactedRv})`))
-    if (!rvParam || rvParam === '0') {
-      // "Get state and start at most recent": synthetic ADDED for what exists, then live events.
-      for (const o of store.list(r.resource, r.namespace)) if (matches(o)) write('ADDED', o)
-    } else {
-      const replay = store.since(Number(rvParam), r.resource)
-      if (replay === 'gone') {
-        gone(rvParam)
-        return void res.end()
-      }
-      for (const e of replay) if (matches(e.object)) write(e.type, e.object)
-    }
-    const unsubscribe = store.subscribe((e) => {
-      if (e.resource === r.resource && matches(e.object)) write(e.type, e.object)
-    })
-    const timers: NodeJS.Timeout[] = []
-    if (url.searchParams.get('allowWatchBookmarks') === 'true') {
-      const every = options.bookmarkIntervalMs ?? 10_000
-      timers.push(setInterval(() => write('BOOKMARK', { kind: KINDS[r.resource]?.kind ?? 'Namespace', apiVersion: KINDS[r.resource]?.apiVersion ?? 'v1', metadata: { resourceVersion: String(store.currentRv()) } }), every))
-    }
-    const timeoutSec = Number(url.searchParams.get('timeoutSeconds') ?? 0)
-    if (timeoutSec > 0) timers.push(setTimeout(() => entry.end(false), timeoutSec * 1000))
-    const cleanup = () => {
-      unsubscribe()
-      for (const t of timers) clearTimeout(t)
-      watches.delete(entry)
-    }
-    const entry = {
-      res,
-      end(isGone: boolean) {
-        if (isGone) gone(rvParam ?? '0')
-        cleanup()
-        res.end()
-      },
-    }
-    watches.add(entry)
-    res.once('close', cleanup)
   }
 
   // exec: a WebSocket upgrade (pod-subresources.ts); everything else upgrading is refused.

@@ -1,9 +1,9 @@
 /**
  * A simulated kubelet for the API double: it moves created pods through their phases and runs each
- * container's command through the local driver's bubblewrap sandbox, with the pod's volumes bound at their
- * mountPaths (pod-volumes.ts), egress cut when a NetworkPolicy denies it, `resources.limits.memory`
- * enforced on the process tree's RSS (OOMKilled, 137), and `activeDeadlineSeconds` (pod Failed,
- * reason DeadlineExceeded).
+ * container's command in the local driver's bubblewrap sandbox (pod-sandbox.ts) with the pod's
+ * volumes bound at their mountPaths (pod-volumes.ts). It enforces `resources.limits.memory` on the
+ * process tree's RSS (OOMKilled, 137) and `activeDeadlineSeconds` (pod Failed, DeadlineExceeded),
+ * and deletes pods gracefully (SIGTERM, then SIGKILL after the grace period).
  *
  * As a kubelet does: init containers run one after the other while the pod stays Pending, then the
  * app containers start together (phase Running); each image is "pulled" just before its container
@@ -11,13 +11,11 @@
  * binaries; every restartPolicy behaves as Never; runAsUser is not applied.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdirSync, symlinkSync } from 'node:fs'
-import { join } from 'node:path'
 import type { Writable } from 'node:stream'
-import { buildBwrapArgs, killProcessGroup, SANDBOX_PATH, spawnSandbox } from '../../operator-engine/drivers/local/bubblewrap'
+import { killProcessGroup, spawnSandbox } from '../../operator-engine/drivers/local/bubblewrap'
 import { descendantsOf, processTreeRssBytes, readProcessTable } from '../../operator-engine/drivers/local/resource-watch'
-import { findSystemPython, resolveRuntime } from '../../operator-engine/drivers/local/runtimes'
-import { matchesSelector, type KubeObject, type ObjectStore } from './object-store'
+import type { KubeObject, ObjectStore } from './object-store'
+import { podSandboxArgs } from './pod-sandbox'
 import { prepareVolumes, resolveEnv, type EnvVar, type VolumeSpec } from './pod-volumes'
 
 export interface ContainerSpec {
@@ -70,9 +68,6 @@ export interface KubeletOptions {
   /** Delay between status steps, so watchers see each phase as a separate event. */
   stepMs?: number
 }
-
-/** Where an image's interpreter links appear inside the sandbox (first on PATH). */
-const IMAGE_BIN = '/opt/image/bin'
 
 const DEFAULT_KNOWN = /^(node|python|busybox|alpine|ubuntu|debian)(:|@|$)|^oceanprotocol\//
 
@@ -210,74 +205,11 @@ export class SimulatedKubelet {
     return this.runContainer(run, pod, c, env)
   }
 
-  private egressDenied(pod: KubeObject): boolean {
-    const labels = pod.metadata.labels
-    return this.options.store.list('networkpolicies', pod.metadata.namespace).some((np) => {
-      const spec = np.spec as { podSelector?: { matchLabels?: Record<string, string>; matchExpressions?: Array<{ key: string; operator: string; values?: string[] }> }; policyTypes?: string[]; egress?: unknown[] }
-      if (!spec.policyTypes?.includes('Egress') || (spec.egress?.length ?? 0) > 0) return false
-      const equality = Object.entries(spec.podSelector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`)
-      const sets = (spec.podSelector?.matchExpressions ?? []).map((e) => (e.operator === 'In' ? `${e.key} in (${(e.values ?? []).join(',')})` : e.operator === 'NotIn' ? `${e.key} notin (${(e.values ?? []).join(',')})` : e.operator === 'Exists' ? e.key : `!${e.key}`))
-      return matchesSelector(labels, [...equality, ...sets].join(','))
-    })
-  }
-
-  /**
-   * bwrap argv for a command in `container` of the pod (also used by exec): the local driver's
-   * sandbox (read-only system trees, the least of /etc, --clearenv) with the pod's volumes bound at
-   * their mountPaths instead of a job folder. The /data it always binds is an empty per-pod folder
-   * unless a volume is mounted there.
-   */
-  private bwrapArgs(run: PodRun, pod: KubeObject, container: ContainerSpec, env: Map<string, string>, argv: string[]): string[] {
-    const binds: Array<{ hostPath: string; sandboxPath: string; readOnly?: boolean }> = []
-    for (const mount of container.volumeMounts ?? []) {
-      let hostPath = run.volumes.get(mount.name)
-      if (!hostPath) continue
-      if (mount.subPath) {
-        // The kubelet creates a missing subPath folder inside the volume.
-        hostPath = join(hostPath, mount.subPath)
-        mkdirSync(hostPath, { recursive: true })
-      }
-      binds.push({ hostPath, sandboxPath: mount.mountPath, readOnly: mount.readOnly })
-    }
-    const dataDir = join(this.options.rootDir, 'pods', run.namespace, run.name, '.root-data')
-    mkdirSync(dataDir, { recursive: true })
-    const imageBin = this.imageBin(container.image)
-    if (imageBin) binds.push({ hostPath: imageBin, sandboxPath: IMAGE_BIN, readOnly: true })
-    return buildBwrapArgs({
-      dataDir,
-      allowNetwork: !this.egressDenied(pod),
-      argv,
-      env: { PATH: imageBin ? `${IMAGE_BIN}:${SANDBOX_PATH}` : SANDBOX_PATH, HOSTNAME: pod.metadata.name, ...Object.fromEntries(env) },
-      readOnlyDataSubdirs: [],
-      binds,
-      cwd: container.workingDir ?? '/',
-    })
-  }
-
-  /**
-   * The interpreter names a node or python image has on its PATH (`python`, `nodejs`…), as links
-   * to this machine's interpreters (runtimes.ts decides which image runs which). Debian has no
-   * `python`, yet `python $ALGO` is the usual Ocean entrypoint.
-   */
-  private imageBin(image: string): string | undefined {
-    const at = image.lastIndexOf(':')
-    const [name, tag] = at > image.lastIndexOf('/') ? [image.slice(0, at), image.slice(at + 1)] : [image, 'latest']
-    const resolved = resolveRuntime(name, tag, { node: process.execPath, python3: findSystemPython(existsSync) })
-    if (!resolved.ok) return undefined
-    const dir = join(this.options.rootDir, 'image-bin', resolved.runtime.name)
-    if (!existsSync(dir)) {
-      mkdirSync(dir, { recursive: true })
-      const words = resolved.runtime.name === 'node' ? ['node', 'nodejs'] : ['python', 'python3']
-      for (const word of words) symlinkSync(resolved.runtime.command, join(dir, word))
-    }
-    return dir
-  }
-
   private runContainer(run: PodRun, pod: KubeObject, c: ContainerRun, env: Map<string, string>): Promise<number | undefined> {
     const argv = [...(c.spec.command ?? []), ...(c.spec.args ?? [])]
     const startedAt = new Date().toISOString()
     c.state = 'running'
-    const child = spawnSandbox(this.options.bwrapPath, this.bwrapArgs(run, pod, c.spec, env, argv))
+    const child = spawnSandbox(this.options.bwrapPath, podSandboxArgs(this.options.store, this.options.rootDir, run, pod, c.spec, env, argv))
     c.process = child
     if (!c.isInit) this.updateStatus(run, (s) => (s.phase = 'Running'))
     this.setContainer(run, c.spec.name, { running: { startedAt } })
@@ -424,7 +356,7 @@ export class SimulatedKubelet {
     if (!run || !c || c.state !== 'running' || !pod) return undefined
     const env = resolveEnv(this.options.store, pod, c.spec.env)
     // Like spawnSandbox, with stdin piped (exec may send it).
-    const child = spawn(this.options.bwrapPath, this.bwrapArgs(run, pod, c.spec, env instanceof Map ? env : new Map(), argv), { detached: true, stdio: ['pipe', 'pipe', 'pipe'] })
+    const child = spawn(this.options.bwrapPath, podSandboxArgs(this.options.store, this.options.rootDir, run, pod, c.spec, env instanceof Map ? env : new Map(), argv), { detached: true, stdio: ['pipe', 'pipe', 'pipe'] })
     run.execs.add(child)
     child.stdout.on('data', onStdout)
     child.stderr.on('data', onStderr)
