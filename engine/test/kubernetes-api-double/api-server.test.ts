@@ -3,9 +3,12 @@
  * driver relies on must behave as a real API server does (Status bodies, selectors,
  * resourceVersion, watch replay, 410 Gone, RBAC answers, unreachable server).
  */
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ApiException, AuthorizationV1Api, CoreV1Api, KubeConfig, makeInformer, NetworkingV1Api, PatchStrategy, setHeaderOptions, VersionApi, Watch, type V1ConfigMap } from '@kubernetes/client-node'
-import { startKubernetesApiDouble, type KubernetesApiDouble } from './api-server'
+import { startKubernetesApiDouble, writeKubeconfig, type KubernetesApiDouble } from './api-server'
 
 const NS = 'double-rest'
 let double: KubernetesApiDouble
@@ -122,6 +125,15 @@ describe('REST round trips', () => {
     await core.createNamespacedConfigMap({ namespace: NS, body: configMap('across', { across: '1' }) })
     const all = await core.listConfigMapForAllNamespaces({ labelSelector: 'across=1' })
     expect(all.items.map((i) => `${i.metadata?.namespace}/${i.metadata?.name}`).sort()).toEqual([`${NS}/across`, 'second/across'])
+  })
+
+  it('writes a kubeconfig that client-node loads from disk (http server, bearer token, namespace)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'double-kubeconfig-'))
+    writeKubeconfig(double, join(dir, 'config'), NS)
+    const kc = new KubeConfig()
+    kc.loadFromFile(join(dir, 'config'))
+    expect([kc.getCurrentCluster()?.server, kc.getContextObject(kc.getCurrentContext())?.namespace]).toEqual([double.url, NS])
+    expect((await kc.makeApiClient(CoreV1Api).readNamespace({ name: NS })).metadata?.name).toBe(NS)
   })
 
   it('serves /version and discovery', async () => {

@@ -108,6 +108,25 @@ describe('pod lifecycle', () => {
     expect(await core.readNamespacedPodLog({ name: 'files', namespace: NS })).toBe('s3cret\nbeta\nnested\ns3cret files hi-files\nf\n')
   })
 
+  it('starts app containers together (they share an emptyDir) and asks for a container name when a pod has several', async () => {
+    const mount = { volumeMounts: [{ name: 'shared', mountPath: '/shared' }] }
+    await core.createNamespacedPod({
+      namespace: NS,
+      body: pod('pair', {
+        volumes: [{ name: 'shared', emptyDir: {} }],
+        containers: [sh('producer', 'echo hello > /shared/msg.tmp && mv /shared/msg.tmp /shared/msg', mount), sh('consumer', 'until [ -f /shared/msg ]; do sleep 0.02; done; cat /shared/msg', mount)],
+      }),
+    })
+    const done = await until(readPod('pair'), phaseIs('Succeeded', 'Failed'), 'the pair')
+    expect(done.status?.phase).toBe('Succeeded')
+    expect(await core.readNamespacedPodLog({ name: 'pair', namespace: NS, container: 'consumer' })).toBe('hello\n')
+    const ambiguous = await core.readNamespacedPodLog({ name: 'pair', namespace: NS }).then(
+      () => undefined,
+      (e: unknown) => e as ApiException<string>,
+    )
+    expect([ambiguous?.code, ambiguous?.body]).toEqual([400, expect.stringContaining('a container name must be specified for pod pair, choose one of: [producer consumer]')])
+  })
+
   it('gives a python image a `python` on its PATH, as the image would have', async () => {
     await core.createNamespacedPod({ namespace: NS, body: pod('py', { containers: [{ name: 'main', image: 'python:3.12', command: ['sh', '-c', 'python -c "print(6*7)"'] }] }) })
     const done = await until(readPod('py'), phaseIs('Succeeded', 'Failed'), 'the python pod')
