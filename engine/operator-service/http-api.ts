@@ -24,7 +24,7 @@ import type { Logger } from '../logging'
 import type { ComputeEnvironmentConfig } from '../config/schema'
 import { ALL_JOB_STATUSES, type JobStatus } from './job-status'
 import type { JobRecord, OperatorService } from './operator-service'
-import { rangeStart } from './results'
+import { byteRange } from './results'
 
 const fileSourceSchema = z.discriminatedUnion('type', [
   z.object({
@@ -233,19 +233,21 @@ export function createOperatorHttpApi(deps: OperatorHttpApiDeps, options: { toke
       throw new C2dError('REQUEST_INVALID', 400, 'index must be a non-negative integer')
     }
     const file = deps.operatorService.openResult(request.params.jobId, Number(request.params.index))
-    let start = 0
+    let range: { start: number; end: number } | undefined
     try {
-      start = rangeStart(request.headers.range, file.sizeBytes) ?? 0
+      range = byteRange(request.headers.range, file.sizeBytes)
     } catch (error) {
       reply.header('content-range', `bytes */${file.sizeBytes}`)
       throw error
     }
-    if (request.headers.range !== undefined) reply.code(206).header('content-range', `bytes ${start}-${file.sizeBytes - 1}/${file.sizeBytes}`)
+    const start = range?.start ?? 0
+    const end = range?.end ?? file.sizeBytes - 1
+    if (range) reply.code(206).header('content-range', `bytes ${start}-${end}/${file.sizeBytes}`)
     return reply
       .header('content-type', file.contentType)
-      .header('content-length', String(file.sizeBytes - start))
+      .header('content-length', String(end - start + 1))
       .header('content-disposition', `attachment; filename="${file.filename}"`)
-      .send(createReadStream(file.path, { start }))
+      .send(createReadStream(file.path, { start, end: Math.max(start, end) }))
   })
 
   return app

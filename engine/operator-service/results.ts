@@ -47,14 +47,29 @@ export function openResultFile(jobDir: string, results: readonly JobResultFile[]
 }
 
 /**
- * The first byte to send for a `Range` header (only `bytes=N-`, what ocean.js and resuming
- * downloaders send); undefined when there is no header. RANGE_NOT_SATISFIABLE otherwise.
+ * The bytes to send for a `Range` header (RFC 9110 §14): `bytes=N-`, `bytes=N-M` and the suffix
+ * `bytes=-N`; undefined means "send the whole file" (no header, or a multi-range form we do not
+ * serve, which the RFC lets a server ignore). RANGE_NOT_SATISFIABLE when no byte of it exists —
+ * always so for an empty file.
  */
-export function rangeStart(range: string | undefined, sizeBytes: number): number | undefined {
+export function byteRange(range: string | undefined, sizeBytes: number): { start: number; end: number } | undefined {
   if (range === undefined) return undefined
-  const m = /^bytes=(\d{1,15})-$/.exec(range.trim())
-  if (!m || Number(m[1]) >= Math.max(sizeBytes, 1)) {
+  const m = /^bytes=(\d{0,15})-(\d{0,15})$/.exec(range.trim())
+  if (!m || (m[1] === '' && m[2] === '')) return undefined
+  let start: number
+  let end: number
+  if (m[1] === '') {
+    const suffix = Number(m[2])
+    start = Math.max(0, sizeBytes - suffix)
+    end = sizeBytes - 1
+    if (suffix === 0) start = sizeBytes
+  } else {
+    start = Number(m[1])
+    end = m[2] === '' ? sizeBytes - 1 : Math.min(Number(m[2]), sizeBytes - 1)
+    if (m[2] !== '' && Number(m[2]) < start) return undefined
+  }
+  if (start >= sizeBytes || end < start) {
     throw new C2dError('RANGE_NOT_SATISFIABLE', 416, `Range "${range.slice(0, 64)}" cannot be served for ${sizeBytes} bytes`, { details: { sizeBytes } })
   }
-  return Number(m[1])
+  return { start, end }
 }

@@ -62,7 +62,7 @@ async function harness(options: { rateLimitPerMinute?: number; bodyLimitBytes?: 
   const clock = new FakeClock()
   const logger = new MemoryLogger()
   const environments = new Environments(db)
-  environments.seed([env({ id: 'free-env' }), env({ id: 'net-env', allowNetwork: true }), env({ id: 'paid-only', free: undefined })])
+  environments.seed([env({ id: 'free-env' }), env({ id: 'net-env', allowNetwork: true }), env({ id: 'paid-only', free: undefined }), env({ id: 'private-env', accessAddresses: [bob.address.toLowerCase()] })])
   const driver = new FakeDriver()
   const ops = new SqliteOperatorService({ db, driver, environments, dataDir, logger, clock })
   await ops.start()
@@ -183,8 +183,9 @@ describe('Provider app: discovery and HTTP concerns', () => {
   it('computeEnvironments is an array in the spec §5 shape (free only where offered)', async () => {
     const h = await harness()
     const envs = (await h.app.inject({ method: 'GET', url: '/api/services/computeEnvironments' })).json() as Array<Record<string, unknown>>
-    expect(envs.map((e) => e.id)).toEqual(['free-env', 'net-env', 'paid-only'])
-    for (const e of envs) {
+    expect(envs.map((e) => e.id)).toEqual(['free-env', 'net-env', 'paid-only', 'private-env'])
+    expect(envs[3]!.access).toEqual({ addresses: [bob.address.toLowerCase()], accessLists: null })
+    for (const e of envs.slice(0, 3)) {
       expect(e).toMatchObject({ consumerAddress: nodeWallet.address, platform: { os: 'linux' }, access: { addresses: [], accessLists: null }, minJobDuration: 60, maxJobDuration: 3600, runningJobs: 0, queuedJobs: 0, fees: {} })
       expect((e.resources as Array<{ id: string }>).map((r) => r.id)).toEqual(['cpu', 'ram', 'disk'])
     }
@@ -285,9 +286,9 @@ describe('Provider app: signatures and nonces', () => {
     expect(jobCount(again)).toBe(1)
   })
 
-  // BUG (reported): style.md §2.5 orders schema checks before the signature and says a rejected
+  // Was a bug (fixed by the integrator): style.md §2.5 orders schema checks before the signature and says a rejected
   // request changes nothing; the compute routes authenticate (and store the nonce) first.
-  it.fails('a schema failure (no algorithm) answers 400 REQUEST_INVALID before the nonce is stored', async () => {
+  it('a schema failure (no algorithm) answers 400 REQUEST_INVALID before the nonce is stored', async () => {
     const h = await harness()
     const auth = await signed(h, alice, 'freeStartCompute')
     const res = await h.app.inject({ method: 'POST', url: '/api/services/freeCompute', payload: { ...auth, environment: 'free-env', datasets: [ref(h.samples.data)] } })
@@ -314,6 +315,41 @@ describe('Provider app: who may see and touch a job', () => {
     expectError(logs, 404, 'JOB_NOT_FOUND')
     // The same answer as for a job that does not exist at all (no existence leak).
     expect(expectError(await stop(h, bob, 'no-such-job'), 404, 'JOB_NOT_FOUND')).toBe('Job no-such-job not found')
+  })
+
+  it('start and status answer the same job in the spec §7 shape (same jobId string, seconds as strings)', async () => {
+    const h = await harness()
+    const started = await freeStart(h, alice, { metadata: { purpose: 'test' } })
+    const job = (started.json() as Array<Record<string, unknown>>)[0]!
+    const jobId = await (async () => {
+      await flush()
+      return job.jobId as string
+    })()
+    const log = h.driver.writeResult(jobId, 'algorithm.log', 'x', 'algorithmLog')
+    h.driver.play(jobId, [...HAPPY_STORY, { kind: 'outputs-collected', results: [log] }])
+    const [status] = (await h.app.inject({ method: 'GET', url: `/api/services/compute?consumerAddress=${alice.address}&jobId=${jobId}` })).json() as Array<Record<string, unknown>>
+    expect(status).toMatchObject({
+      owner: alice.address,
+      jobId,
+      did: h.samples.data.did,
+      inputDID: [h.samples.data.did],
+      algoDID: h.samples.algo.did,
+      status: 70,
+      statusText: 'Job finished',
+      results: [{ filename: 'algorithm.log', filesize: 1, type: 'algorithmLog', index: 0 }],
+      agreementId: '',
+      environment: 'free-env',
+      maxJobDuration: 60,
+      metadata: { purpose: 'test' },
+      additionalViewers: [],
+      stopRequested: false,
+      isFree: true,
+      terminationDetails: { exitCode: 0, OOMKilled: false },
+    })
+    expect(status!.dateCreated).toMatch(/^\d+(\.\d+)?$/)
+    expect(typeof status!.expireTimestamp).toBe('number')
+    expect('spec' in status!).toBe(false)
+    expect(JSON.stringify(status)).not.toContain(h.dataDir)
   })
 
   it('the owner stops their own running job (stopRequested in the answer)', async () => {
@@ -361,6 +397,7 @@ describe('Provider app: what a start may ask for', () => {
     ["resources over the environment's max", () => ({ resources: [{ id: 'cpu', amount: 3 }] }), 400, 'RESOURCES_OVER_LIMIT'],
     ["resources over the free tier's max", () => ({ resources: [{ id: 'cpu', amount: 2 }] }), 400, 'RESOURCES_OVER_LIMIT'],
     ['a free start on an environment without a free tier', () => ({ environment: 'paid-only' }), 400, 'PAYMENT_INVALID'],
+    ['an environment whose access list leaves the consumer out', () => ({ environment: 'private-env' }), 403, 'ENVIRONMENT_ACCESS_DENIED'],
     ['a revoked dataset', (h) => ({ datasets: [ref(h.samples.revoked)], algorithm: RAW }), 403, 'ASSET_NOT_ACTIVE'],
     ['an untrusted algorithm', (h) => ({ algorithm: ref(h.samples.untrustedAlgo) }), 403, 'ALGORITHM_NOT_TRUSTED'],
     ['a changed algorithm file (checksum mismatch)', (h) => ({ algorithm: ref(h.samples.changedAlgo) }), 403, 'ALGORITHM_NOT_TRUSTED'],
@@ -414,22 +451,21 @@ describe('Provider app: results', () => {
     const bad = await getResult(h, alice, jobId, '1', { range: 'bytes=10-' })
     expectError(bad, 416, 'RANGE_NOT_SATISFIABLE')
     expect(bad.headers['content-range']).toBe('bytes */10')
-    expectError(await getResult(h, alice, jobId, '1', { range: 'pages=1-' }), 416, 'RANGE_NOT_SATISFIABLE')
     expectError(await getResult(h, alice, jobId, '2'), 404, 'RESULT_NOT_FOUND')
   })
 
-  // BUG (reported): operator-service/results.ts rangeStart only parses "bytes=N-"; a satisfiable
+  // Was a bug (fixed by the integrator): operator-service/results.ts rangeStart only parses "bytes=N-"; a satisfiable
   // closed range (curl -r 0-4, resumable download tools) gets 416 instead of 206 (or 200, ignored).
-  it.fails('Range: a satisfiable closed range (bytes=0-4) is served or ignored, never 416', async () => {
+  it('Range: a satisfiable closed range (bytes=0-4) is served or ignored, never 416', async () => {
     const h = await harness()
     const jobId = await finishedJob(h, alice)
     const res = await getResult(h, alice, jobId, '1', { range: 'bytes=0-4' })
     expect([200, 206]).toContain(res.statusCode)
   })
 
-  // BUG (reported): rangeStart compares with Math.max(size, 1), so `bytes=0-` on an empty result
+  // Was a bug (fixed by the integrator): rangeStart compares with Math.max(size, 1), so `bytes=0-` on an empty result
   // (an algorithm that printed nothing) answers 206 with the malformed `Content-Range: bytes 0--1/0`.
-  it.fails('Range on an empty result answers 416 (or 200), never a malformed Content-Range', async () => {
+  it('Range on an empty result answers 416 (or 200), never a malformed Content-Range', async () => {
     const h = await harness()
     const res = await freeStart(h, alice)
     const jobId = (res.json() as Array<{ jobId: string }>)[0]!.jobId
@@ -581,17 +617,17 @@ describe('Provider app: one consumer, whatever the address case', () => {
 })
 
 describe('Provider app: repeated query parameters', () => {
-  // BUG (reported): routes/compute.ts reads `request.query` values as strings, but a repeated
+  // Was a bug (fixed by the integrator): routes/compute.ts reads `request.query` values as strings, but a repeated
   // parameter arrives as an array; `getJob([a, b])` throws inside the store and the request
   // answers 500 INTERNAL (logged as an error) instead of a 400 for bad input.
-  it.fails('a repeated jobId on status is a 400 REQUEST_INVALID, not a 500', async () => {
+  it('a repeated jobId on status is a 400 REQUEST_INVALID, not a 500', async () => {
     const h = await harness()
     const jobId = await finishedJob(h, alice)
     const res = await h.app.inject({ method: 'GET', url: `/api/services/compute?consumerAddress=${alice.address}&jobId=${jobId}&jobId=${jobId}` })
     expectError(res, 400, 'REQUEST_INVALID')
   })
 
-  it.fails('a repeated jobId on result download is a 400 REQUEST_INVALID, not a 500', async () => {
+  it('a repeated jobId on result download is a 400 REQUEST_INVALID, not a 500', async () => {
     const h = await harness()
     const jobId = await finishedJob(h, alice)
     const res = await getResult(h, alice, `${jobId}&jobId=${jobId}`, '0')

@@ -9,10 +9,11 @@ import { Readable } from 'node:stream'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { ComputeEnvironmentConfig } from '../../config/schema'
 import type { JobRecord } from '../../operator-service/job-record'
-import { rangeStart } from '../../operator-service/results'
+import { byteRange } from '../../operator-service/results'
 import { parseComputeRequest, planCompute, toRegisterJobInput, type ComputeRequest } from '../compute-plan'
 import { clampDuration, costWei, fillResources, pricesFor } from '../environment-view'
 import { providerError } from '../errors'
+import { singleQuery } from '../query'
 import { requireAddress } from '../request-auth'
 import type { ProviderDeps } from '../server'
 import { toWireJob } from '../wire-job'
@@ -21,9 +22,6 @@ import { toWireJob } from '../wire-job'
 export const CLAIM_TIMEOUT_SEC = 3600
 const TERMINAL = new Set([70])
 
-function query(request: FastifyRequest): Record<string, string | undefined> {
-  return request.query as Record<string, string | undefined>
-}
 
 function canRead(job: JobRecord, address: string): boolean {
   const a = address.toLowerCase()
@@ -94,8 +92,9 @@ export function registerComputeRoutes(app: FastifyInstance, deps: ProviderDeps, 
   app.post('/api/services/compute', async (request) => {
     guards.rateLimit(request)
     const raw = (request.body ?? {}) as Record<string, unknown>
-    const owner = await deps.auth.authenticate('startCompute', raw, request.headers.authorization)
+    // Schema first: a malformed request must not spend the nonce (a rejected request changes nothing).
     const body = parseComputeRequest(request.body)
+    const owner = await deps.auth.authenticate('startCompute', raw, request.headers.authorization)
     const env = environment(body.environment)
     assertAccess(env, owner, false)
     const terms = paidTerms(body, env)
@@ -136,8 +135,8 @@ export function registerComputeRoutes(app: FastifyInstance, deps: ProviderDeps, 
   app.post('/api/services/freeCompute', async (request) => {
     guards.rateLimit(request)
     const raw = (request.body ?? {}) as Record<string, unknown>
-    const owner = await deps.auth.authenticate('freeStartCompute', raw, request.headers.authorization)
     const body = parseComputeRequest(request.body)
+    const owner = await deps.auth.authenticate('freeStartCompute', raw, request.headers.authorization)
     const env = environment(body.environment)
     if (!env.free) throw providerError('PAYMENT_INVALID', `Environment ${env.id} has no free tier: use initializeCompute and computeStart`)
     assertAccess(env, owner, true)
@@ -155,7 +154,7 @@ export function registerComputeRoutes(app: FastifyInstance, deps: ProviderDeps, 
 
   // spec §7/§13: unsigned, so it only ever lists the asking address's jobs (or jobs it may view).
   app.get('/api/services/compute', async (request) => {
-    const q = query(request)
+    const q = singleQuery(request)
     if (!q.consumerAddress && !q.jobId && !q.agreementId) throw providerError('REQUEST_INVALID', 'Missing one of ["jobId","consumerAddress","agreementId"]')
     let address: string | undefined = q.consumerAddress ? requireAddress(q.consumerAddress) : undefined
     if (!address && request.headers.authorization && request.headers.authorization !== 'undefined') address = (await deps.tokens.verify(request.headers.authorization.replace(/^Bearer\s+/i, ''))).address
@@ -171,7 +170,7 @@ export function registerComputeRoutes(app: FastifyInstance, deps: ProviderDeps, 
 
   app.put('/api/services/compute', async (request) => {
     guards.rateLimit(request)
-    const q = query(request)
+    const q = singleQuery(request)
     const owner = await deps.auth.authenticate('stopCompute', q, request.headers.authorization)
     if (!q.jobId) throw providerError('REQUEST_INVALID', 'jobId is required')
     const job = deps.operatorService.getJob(q.jobId)
@@ -181,7 +180,7 @@ export function registerComputeRoutes(app: FastifyInstance, deps: ProviderDeps, 
   })
 
   const readableJob = async (request: FastifyRequest, command: string, validate: (q: Record<string, string | undefined>) => void = () => {}) => {
-    const q = query(request)
+    const q = singleQuery(request)
     // Bad parameters are refused before the signature is checked, so they do not spend the nonce.
     if (!q.jobId) throw providerError('REQUEST_INVALID', 'jobId is required')
     validate(q)
@@ -197,20 +196,22 @@ export function registerComputeRoutes(app: FastifyInstance, deps: ProviderDeps, 
       if (params.index === undefined || !/^\d{1,6}$/.test(params.index)) throw providerError('FILE_NAME_INVALID', 'index must be the non-negative integer of a result (results[].index)')
     })
     const file = deps.operatorService.openResult(job.jobId, Number(q.index))
-    let start: number | undefined
+    let range: { start: number; end: number } | undefined
     try {
-      start = rangeStart(request.headers.range, file.sizeBytes)
+      range = byteRange(request.headers.range, file.sizeBytes)
     } catch (error) {
       reply.header('content-range', `bytes */${file.sizeBytes}`)
       throw error
     }
-    if (start !== undefined) reply.code(206).header('content-range', `bytes ${start}-${file.sizeBytes - 1}/${file.sizeBytes}`)
+    const start = range?.start ?? 0
+    const end = range?.end ?? file.sizeBytes - 1
+    if (range) reply.code(206).header('content-range', `bytes ${start}-${end}/${file.sizeBytes}`)
     return reply
       .header('content-type', file.contentType)
-      .header('content-length', String(file.sizeBytes - (start ?? 0)))
+      .header('content-length', String(end - start + 1))
       .header('accept-ranges', 'bytes')
       .header('content-disposition', `attachment; filename="${file.filename}"`)
-      .send(createReadStream(file.path, { start: start ?? 0 }))
+      .send(file.sizeBytes === 0 ? Buffer.alloc(0) : createReadStream(file.path, { start, end }))
   })
 
   app.get('/api/services/computeStreamableLogs', async (request, reply: FastifyReply) => {

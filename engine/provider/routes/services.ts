@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { encryptForNode } from '../../publishing/ddo-encryption'
 import type { FileSource } from '../../file-source'
 import { providerError } from '../errors'
+import { singleQuery } from '../query'
 import { toWireEnvironment } from '../environment-view'
 import { requireAddress } from '../request-auth'
 import type { ProviderDeps } from '../server'
@@ -68,9 +69,6 @@ async function fileInfo(source: FileSource, index: number): Promise<FileInfo> {
   }
 }
 
-function query(request: FastifyRequest): Record<string, string | undefined> {
-  return request.query as Record<string, string | undefined>
-}
 
 function objectBody(request: FastifyRequest): Record<string, unknown> {
   const body = request.body
@@ -100,7 +98,7 @@ export function registerServiceRoutes(app: FastifyInstance, deps: ProviderDeps, 
   })
 
   app.get('/api/services/nonce', async (request) => {
-    const address = requireAddress(query(request).userAddress, 'userAddress')
+    const address = requireAddress(singleQuery(request).userAddress, 'userAddress')
     return { nonce: deps.auth.currentNonce(address) }
   })
 
@@ -111,7 +109,7 @@ export function registerServiceRoutes(app: FastifyInstance, deps: ProviderDeps, 
 
   // Download-side fee (ocean.js orderAsset): {datatoken, nonce, computeAddress, providerFee}.
   app.get('/api/services/initialize', async (request) => {
-    const q = query(request)
+    const q = singleQuery(request)
     const consumerAddress = requireAddress(q.consumerAddress)
     if (!q.documentId || !q.serviceId) throw providerError('REQUEST_INVALID', 'documentId and serviceId are required')
     const record = deps.assets.get(q.documentId)
@@ -129,7 +127,7 @@ export function registerServiceRoutes(app: FastifyInstance, deps: ProviderDeps, 
   // spec §4: body = JSON text as application/octet-stream; answer = hex ciphertext as text.
   app.post('/api/services/encrypt', async (request, reply) => {
     guards.rateLimit(request)
-    const q = query(request)
+    const q = singleQuery(request)
     await deps.auth.authenticate('encrypt', q, request.headers.authorization)
     const body = request.body
     const text = Buffer.isBuffer(body) ? body.toString('utf8') : typeof body === 'string' ? body : body === undefined ? '' : JSON.stringify(body)
