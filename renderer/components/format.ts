@@ -18,3 +18,12 @@ export function formatTime(atMs: number | null): string {
 export function shortId(id: string): string {
   return id.length > 14 ? `${id.slice(0, 8)}…${id.slice(-4)}` : id
 }
+
+/** A token amount in wei as a decimal (18 decimals, like OCEAN): 1350000000000000000 → "1.35". */
+export function formatTokenAmount(wei: string, decimals = 18): string {
+  if (!/^\d+$/.test(wei)) return wei
+  const digits = wei.padStart(decimals + 1, '0')
+  const whole = digits.slice(0, -decimals).replace(/^0+(?=\d)/, '')
+  const fraction = digits.slice(-decimals).replace(/0+$/, '')
+  return fraction ? `${whole}.${fraction}` : whole
+}

@@ -3,7 +3,7 @@ import { JOB_STATUS_TEXT, isTerminalStatus } from '../../../engine/console-api/c
 import { useJob, useJobLog, useReadResult, useStopJob } from '../../server-state/jobs'
 import { ErrorMessage } from '../../components/error-message'
 import { StatusBadge } from '../../components/status-badge'
-import { formatBytes, formatTime } from '../../components/format'
+import { formatBytes, formatTime, formatTokenAmount } from '../../components/format'
 
 function saveBase64(filename: string, contentType: string, base64: string) {
   const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))
@@ -43,7 +43,13 @@ export function JobPage({ jobId, onBack }: { jobId: string; onBack: () => void }
         <dt>Environment</dt>
         <dd>{job.environmentId}</dd>
         <dt>Payment</dt>
-        <dd>{job.payment ? `${job.payment.costWei} wei of ${job.payment.token}; lock ${job.payment.lockTx ?? '—'}, claim ${job.payment.claimTx ?? job.payment.cancelTx ?? 'pending'}` : job.isFree ? 'Free tier' : 'Paid by order'}</dd>
+        <dd>
+          {job.payment
+            ? `${formatTokenAmount(job.payment.costWei)} of token ${job.payment.token} locked in escrow (lock ${job.payment.lockTx ?? '—'}); ${job.payment.claimTx ? `claim ${job.payment.claimTx}` : job.payment.cancelTx ? `released ${job.payment.cancelTx}` : 'claim pending'}`
+            : job.isFree
+              ? 'Free tier'
+              : 'Paid by order'}
+        </dd>
         <dt>Orders</dt>
         <dd>{[...job.datasets.map((d) => d.transferTxId), job.algorithm.transferTxId].filter(Boolean).join(', ') || '—'}</dd>
       </dl>
