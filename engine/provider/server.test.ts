@@ -50,6 +50,7 @@ interface Harness {
   clock: FakeClock
   driver: FakeDriver
   ops: SqliteOperatorService
+  logger: MemoryLogger
   assets: AssetRegistry
   tokens: AuthTokens
   samples: Record<'algo' | 'changedAlgo' | 'untrustedAlgo' | 'data' | 'rawData' | 'revoked' | 'changedData', AssetRecord>
@@ -104,7 +105,7 @@ async function harness(options: { rateLimitPerMinute?: number; bodyLimitBytes?: 
     node: () => ({ address: nodeWallet.address, publicKey: SigningKey.computePublicKey(nodeWallet.signingKey.publicKey, true), signer: nodeWallet }),
     chainIds: [8996],
   })
-  return { app, db, dataDir, clock, driver, ops, assets, tokens, samples }
+  return { app, db, dataDir, clock, driver, ops, logger, assets, tokens, samples }
 }
 
 const ref = (r: AssetRecord) => ({ documentId: r.did, serviceId: r.ddo.services[0]!.id })
@@ -655,5 +656,41 @@ describe('Provider app: repeated query parameters', () => {
     const res = await h.app.inject({ method: 'PUT', url: `/api/services/compute?consumerAddress=${alice.address}&nonce=${auth.nonce}&nonce=${auth.nonce}&signature=${auth.signature}&jobId=x` })
     expectError(res, 400, 'REQUEST_INVALID')
     expect(await nonceOf(h, alice)).toBe(0)
+  })
+})
+
+describe('Provider app: races and logs', () => {
+  it('the same signed start sent twice at once: one job, one 401', async () => {
+    const h = await harness()
+    const auth = await signed(h, alice, 'freeStartCompute')
+    const answers = await Promise.all([freeStart(h, alice, {}, auth), freeStart(h, alice, {}, auth)])
+    expect(answers.map((r) => r.statusCode).sort()).toEqual([200, 401])
+    expect(jobCount(h)).toBe(1)
+  })
+
+  it('two free starts of one consumer at once (distinct nonces): one job, one 429 FREE_LIMIT_REACHED', async () => {
+    const h = await harness()
+    const [a, b] = [await signed(h, alice, 'freeStartCompute', 1), await signed(h, alice, 'freeStartCompute', 2)]
+    const answers = await Promise.all([freeStart(h, alice, {}, a), freeStart(h, alice, {}, b)])
+    expect(answers.map((r) => r.statusCode).sort()).toEqual([200, 429])
+    expect(jobCount(h)).toBe(1)
+  })
+
+  it('never logs signatures, auth tokens or dataset file locations', async () => {
+    const h = await harness()
+    const auth = await signed(h, alice, 'createAuthToken')
+    const issued = await h.app.inject({ method: 'POST', url: '/api/services/auth/token', payload: { address: auth.consumerAddress, nonce: auth.nonce, signature: auth.signature } })
+    const { token } = issued.json() as { token: string }
+    const jobId = await finishedJob(h, alice)
+    await getResult(h, alice, jobId, '../x')
+    await getResult(h, alice, jobId, '0')
+    await h.app.inject({ method: 'GET', url: `/api/services/compute?jobId=${jobId}`, headers: { authorization: token } })
+    await h.app.inject({ method: 'POST', url: '/api/services/freeCompute', headers: { 'content-type': 'application/json' }, payload: '{"signature":"0xsecret' })
+    const logged = JSON.stringify(h.logger.lines)
+    expect(h.logger.lines.some((l) => l.msg === 'provider request')).toBe(true)
+    expect(logged).not.toContain(auth.signature.slice(2, 40))
+    expect(logged).not.toContain(token)
+    expect(logged).not.toContain('0xsecret')
+    expect(logged).not.toContain('data.csv')
   })
 })
