@@ -14,6 +14,7 @@ import { createWriteStream, readFileSync } from 'node:fs'
 import { appendFile, mkdir, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
+import { finished } from 'node:stream/promises'
 import { CoreV1Api, Exec, NetworkingV1Api, Watch, type KubeConfig, type V1Pod } from '@kubernetes/client-node'
 import type { Clock } from '../../../clock'
 import type { Logger } from '../../../logging'
@@ -488,17 +489,33 @@ export class KubernetesDriver implements ComputeDriver {
     const limit = job.spec.limits.outputBytesMax
     let sizeBytes = 0
     const file = createWriteStream(target)
+    let fileError: Error | undefined
+    file.on('error', (error) => (fileError ??= error))
     let overLimit = false
-    let socket: { close(): void } | undefined
+    let socket: { close(): void; pause?(): void; resume?(): void } | undefined
+    let paused = false
+    // client-node writes each message to stdout and ignores write()'s return. So this sink never
+    // buffers (a buffered chunk would reach the file after it ended: a truncated tar reported as
+    // whole): bytes are counted on arrival and handed straight to the file, and the WebSocket is
+    // paused while the file's own buffer is full, which bounds memory for any output size.
     const sink = new Writable({
       write(chunk: Buffer, _encoding, callback) {
+        if (overLimit) return callback()
         sizeBytes += chunk.length
         if (sizeBytes > limit) {
           overLimit = true
           socket?.close()
           return callback()
         }
-        file.write(chunk, callback)
+        if (!file.write(chunk) && !paused && socket?.pause) {
+          paused = true
+          socket.pause()
+          file.once('drain', () => {
+            paused = false
+            socket?.resume?.()
+          })
+        }
+        callback()
       },
     })
     const stderr: Buffer[] = []
@@ -508,18 +525,21 @@ export class KubernetesDriver implements ComputeDriver {
         .exec(this.ns, objectNames(job.spec.jobId).pod('publish'), 'publish', ['tar', 'cf', '-', '-C', '/data', 'outputs'], sink, errSink, null, false, (s) => resolve(s))
         .then((ws) => {
           socket = ws
-          ws.on('close', () => resolve({ status: overLimit ? 'Failure' : 'Success' }))
+          // The API server sends tar's Status before closing; a close without one is a broken
+          // connection, and what arrived is not known to be the whole archive.
+          ws.on('close', () => resolve(overLimit ? { status: 'Failure' } : { status: 'Failure', message: 'the connection to the cluster closed before tar reported its end' }))
           ws.on('error', reject)
         }, reject)
     })
-    await new Promise<void>((resolve) => file.end(resolve))
+    file.end()
+    await finished(file).catch((error: unknown) => (fileError ??= error as Error))
     if (overLimit) {
       await rm(target, { force: true })
       throw new OutputLimitError(`the outputs exceed the limit of ${limit} bytes: outputs.tar not produced`)
     }
-    if (status.status !== 'Success') {
+    if (status.status !== 'Success' || fileError) {
       await rm(target, { force: true })
-      throw new Error(`tar in the publish pod failed: ${status.message ?? Buffer.concat(stderr).toString('utf8').slice(0, 200)}`)
+      throw new Error(fileError ? `outputs.tar could not be written: ${fileError.message}` : `tar in the publish pod failed: ${status.message ?? Buffer.concat(stderr).toString('utf8').slice(0, 200)}`)
     }
     return sizeBytes
   }
