@@ -21,6 +21,7 @@ export const KINDS: Record<string, KindInfo> = {
   secrets: { kind: 'Secret', apiVersion: 'v1', group: '', singular: 'secret', verbs: RW },
   configmaps: { kind: 'ConfigMap', apiVersion: 'v1', group: '', singular: 'configmap', verbs: RW },
   persistentvolumeclaims: { kind: 'PersistentVolumeClaim', apiVersion: 'v1', group: '', singular: 'persistentvolumeclaim', verbs: RW },
+  events: { kind: 'Event', apiVersion: 'v1', group: '', singular: 'event', verbs: RW },
   networkpolicies: { kind: 'NetworkPolicy', apiVersion: 'networking.k8s.io/v1', group: 'networking.k8s.io', singular: 'networkpolicy', verbs: RW },
 }
 

@@ -52,7 +52,7 @@ export interface KubernetesApiDouble {
   /** Requests by "verb resource[/subresource]" (e.g. "create pods", "watch pods", "get pods/log"). */
   requests: Map<string, number>
   requestCount(): number
-  /** Every object labelled with `selector`, any namespaced kind (e.g. to assert nothing is orphaned). */
+  /** Every object labelled with `selector`, any namespaced kind but events (e.g. to assert nothing is orphaned). */
   objects(selector?: string, namespace?: string): KubeObject[]
   faults: {
     setUnreachable(on: boolean): void
@@ -335,7 +335,8 @@ export async function startKubernetesApiDouble(options: ApiDoubleOptions = {}): 
     requests,
     requestCount: () => [...requests.values()].reduce((a, b) => a + b, 0),
     objects(selector, namespace) {
-      return Object.keys(KINDS).flatMap((resource) => store.list(resource, namespace).filter((o) => matchesSelector(o.metadata.labels, selector)))
+      // Events are left out: a real cluster expires them on its own, so they are never orphans.
+      return Object.keys(KINDS).filter((resource) => resource !== 'events').flatMap((resource) => store.list(resource, namespace).filter((o) => matchesSelector(o.metadata.labels, selector)))
     },
     faults: {
       setUnreachable(on) {

@@ -139,6 +139,12 @@ describe('pod lifecycle', () => {
     expect(waiting.status?.phase).toBe('Pending')
     expect(containerState(waiting, 'main')?.waiting?.message).toBe('secret "absent" not found')
 
+    // A missing Secret volume: the container waits in ContainerCreating; only an event says why.
+    await core.createNamespacedPod({ namespace: NS, body: pod('no-volume', { volumes: [{ name: 's', secret: { secretName: 'absent' } }], containers: [sh('main', 'true', { volumeMounts: [{ name: 's', mountPath: '/s' }] })] }) })
+    const mountEvents = await until(() => core.listNamespacedEvent({ namespace: NS, fieldSelector: 'involvedObject.name=no-volume,reason=FailedMount' }), (l) => l.items.length > 0, 'FailedMount')
+    expect(mountEvents.items[0]?.message).toBe('MountVolume.SetUp failed for volume "s" : secret "absent" not found')
+    expect(containerState(await readPod('no-volume')(), 'main')?.waiting?.reason).toBe('ContainerCreating')
+
     await core.createNamespacedPod({ namespace: NS, body: pod('exit-3', { containers: [sh('main', 'echo partial; exit 3')] }) })
     const failed = await until(readPod('exit-3'), phaseIs('Succeeded', 'Failed'), 'the pod to fail')
     expect([failed.status?.phase, containerState(failed, 'main')?.terminated?.exitCode, containerState(failed, 'main')?.terminated?.reason]).toEqual(['Failed', 3, 'Error'])
@@ -251,6 +257,9 @@ describe('faults', () => {
       (e: unknown) => e as ApiException<string>,
     )
     expect([log?.code, log?.body]).toEqual([400, expect.stringContaining('is waiting to start: ImagePullBackOff')])
+    const events = await core.listNamespacedEvent({ namespace: NS, fieldSelector: 'involvedObject.name=bad-image' })
+    expect(events.items.map((e) => `${e.type} ${e.reason}`)).toEqual(expect.arrayContaining(['Normal Scheduled', 'Warning Failed', 'Normal BackOff']))
+    expect(events.items.find((e) => e.reason === 'BackOff')?.involvedObject).toMatchObject({ kind: 'Pod', name: 'bad-image', uid: backoff.metadata?.uid })
     await core.createNamespacedPod({ namespace: NS, body: pod('unknown-image', { containers: [{ name: 'main', image: 'registry.invalid/nope:1', command: ['true'] }] }) })
     await until(readPod('unknown-image'), (p) => containerState(p, 'main')?.waiting?.reason === 'ImagePullBackOff', 'an unknown image to back off')
   })

@@ -15,6 +15,7 @@ import type { Writable } from 'node:stream'
 import { killProcessGroup, spawnSandbox } from '../../operator-engine/drivers/local/bubblewrap'
 import { descendantsOf, processTreeRssBytes, readProcessTable } from '../../operator-engine/drivers/local/resource-watch'
 import type { KubeObject, ObjectStore } from './object-store'
+import { recordPodEvent } from './pod-events'
 import { podSandboxArgs } from './pod-sandbox'
 import { prepareVolumes, resolveEnv, type EnvVar, type VolumeSpec } from './pod-volumes'
 
@@ -123,6 +124,10 @@ export class SimulatedKubelet {
     return new Promise((resolve) => setTimeout(resolve, this.stepMs))
   }
 
+  private event(run: PodRun, type: 'Normal' | 'Warning', reason: string, message: string, source: 'kubelet' | 'default-scheduler' = 'kubelet'): void {
+    recordPodEvent(this.options.store, run.namespace, run.name, type, reason, message, source)
+  }
+
   /** Records one container's state and republishes both status lists with the kubelet's shapes. */
   private setContainer(run: PodRun, name: string, state: Record<string, unknown>): void {
     const c = run.containers.get(name)
@@ -162,6 +167,7 @@ export class SimulatedKubelet {
     if (!(volumes instanceof Map) && volumes.kind === 'unschedulable') {
       // A pod whose claim does not exist is never scheduled, as on a real cluster.
       this.updateStatus(run, (s) => (s.conditions = [{ ...condition('PodScheduled', false, 'Unschedulable'), message: volumes.message }]))
+      this.event(run, 'Warning', 'FailedScheduling', volumes.message, 'default-scheduler')
       return
     }
     this.updateStatus(run, (s) => {
@@ -170,9 +176,11 @@ export class SimulatedKubelet {
       s.podIP = '10.244.0.10'
       s.startTime = new Date().toISOString()
     })
+    this.event(run, 'Normal', 'Scheduled', `Successfully assigned ${run.namespace}/${run.name} to sim-node-1`, 'default-scheduler')
     this.setContainer(run, [...run.containers.keys()][0]!, { waiting: { reason: [...run.containers.values()][0]!.waitingReason } })
     if (!(volumes instanceof Map)) {
       // FailedMount keeps the first container in ContainerCreating (the reason is an event, not a state).
+      this.event(run, 'Warning', 'FailedMount', volumes.message)
       return
     }
     run.volumes = volumes
@@ -192,14 +200,22 @@ export class SimulatedKubelet {
   private async startContainer(run: PodRun, pod: KubeObject | undefined, c: ContainerRun): Promise<number | undefined> {
     if (run.done || !pod) return undefined
     if (!this.imageOk(c.spec.image)) {
-      this.setContainer(run, c.spec.name, { waiting: { reason: 'ErrImagePull', message: `rpc error: code = NotFound desc = failed to pull and unpack image "${c.spec.image}": not found` } })
+      const message = `rpc error: code = NotFound desc = failed to pull and unpack image "${c.spec.image}": not found`
+      this.setContainer(run, c.spec.name, { waiting: { reason: 'ErrImagePull', message } })
+      this.event(run, 'Warning', 'Failed', `Failed to pull image "${c.spec.image}": ${message}`)
+      this.event(run, 'Warning', 'Failed', 'Error: ErrImagePull')
       await this.sleep()
-      if (!run.done) this.setContainer(run, c.spec.name, { waiting: { reason: 'ImagePullBackOff', message: `Back-off pulling image "${c.spec.image}"` } })
+      if (run.done) return undefined
+      this.setContainer(run, c.spec.name, { waiting: { reason: 'ImagePullBackOff', message: `Back-off pulling image "${c.spec.image}"` } })
+      this.event(run, 'Normal', 'BackOff', `Back-off pulling image "${c.spec.image}"`)
+      this.event(run, 'Warning', 'Failed', 'Error: ImagePullBackOff')
       return undefined
     }
+    this.event(run, 'Normal', 'Pulled', `Container image "${c.spec.image}" already present on machine`)
     const env = resolveEnv(this.options.store, pod, c.spec.env)
     if (!(env instanceof Map)) {
       this.setContainer(run, c.spec.name, { waiting: { reason: 'CreateContainerConfigError', message: env.message } })
+      this.event(run, 'Warning', 'Failed', `Error: ${env.message}`)
       return undefined
     }
     return this.runContainer(run, pod, c, env)
@@ -211,8 +227,10 @@ export class SimulatedKubelet {
     c.state = 'running'
     const child = spawnSandbox(this.options.bwrapPath, podSandboxArgs(this.options.store, this.options.rootDir, run, pod, c.spec, env, argv))
     c.process = child
+    this.event(run, 'Normal', 'Created', `Created container ${c.spec.name}`)
     if (!c.isInit) this.updateStatus(run, (s) => (s.phase = 'Running'))
     this.setContainer(run, c.spec.name, { running: { startedAt } })
+    this.event(run, 'Normal', 'Started', `Started container ${c.spec.name}`)
     const onData = (chunk: Buffer) => {
       c.output.push(chunk)
       for (const l of c.listeners) l(chunk)
@@ -257,6 +275,7 @@ export class SimulatedKubelet {
 
   private deadline(run: PodRun): void {
     if (run.done) return
+    this.event(run, 'Normal', 'DeadlineExceeded', 'Pod was active on the node longer than the specified deadline')
     for (const c of run.containers.values()) if (c.state === 'running') this.kill(c, 'DeadlineExceeded')
     this.finishPod(run, 'Failed', { reason: 'DeadlineExceeded', message: 'Pod was active on the node longer than the specified deadline' })
   }
@@ -284,6 +303,7 @@ export class SimulatedKubelet {
     if (!run || run.done || running.length === 0) return undefined
     run.done = true
     for (const t of run.timers) clearTimeout(t)
+    for (const c of running) this.event(run, 'Normal', 'Killing', `Stopping container ${c.spec.name}`)
     const closed = running.map((c) => new Promise<void>((resolve) => (c.state === 'terminated' ? resolve() : c.process!.once('close', () => resolve()))))
     const table = readProcessTable()
     for (const c of running) {

@@ -138,7 +138,7 @@ export function matchesSelector(labels: Record<string, string> | undefined, sele
 /**
  * Field selectors as the API server supports them for every kind (`metadata.name`,
  * `metadata.namespace`) plus the pod fields the kubelet's clients use (`status.phase`,
- * `spec.nodeName`, `spec.restartPolicy`); `=`, `==` and `!=`, comma-separated. An unsupported field
+ * `spec.nodeName`, `spec.restartPolicy`) and the event fields (`involvedObject.*`, `reason`, `type`); `=`, `==` and `!=`, comma-separated. An unsupported field
  * is an error, as on a real server ("field label not supported").
  */
 export function matchesFieldSelector(object: KubeObject, selector: string | undefined): boolean {
@@ -159,6 +159,12 @@ const FIELDS: Record<string, (o: KubeObject) => unknown> = {
   'status.phase': (o) => (o.status as { phase?: string } | undefined)?.phase ?? '',
   'spec.nodeName': (o) => (o.spec as { nodeName?: string } | undefined)?.nodeName ?? '',
   'spec.restartPolicy': (o) => (o.spec as { restartPolicy?: string } | undefined)?.restartPolicy ?? '',
+  // Events' own fields (kubectl describe reads a pod's events with involvedObject.*).
+  'involvedObject.name': (o) => (o.involvedObject as { name?: string } | undefined)?.name ?? '',
+  'involvedObject.kind': (o) => (o.involvedObject as { kind?: string } | undefined)?.kind ?? '',
+  'involvedObject.uid': (o) => (o.involvedObject as { uid?: string } | undefined)?.uid ?? '',
+  reason: (o) => o.reason ?? '',
+  type: (o) => o.type ?? '',
 }
 
 function fieldValue(object: KubeObject, field: string): string {
