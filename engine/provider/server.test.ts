@@ -26,12 +26,15 @@ import { FakeDriver, HAPPY_STORY } from '../test/fake-driver'
 import { AuthTokens, loadAuthTokenSecret } from './auth-tokens'
 import { RequestAuth } from './request-auth'
 import { requestMessageHash } from './request-signature'
+import type { PaidCompute } from './paid-compute'
 import { createProviderApp, type ProviderApp } from './server'
+import { providerError } from './errors'
 
 const alice = new Wallet('0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d')
 const bob = new Wallet('0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a')
 const nodeWallet = new Wallet('0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6')
 const CONTAINER = { image: 'node', tag: '20', entrypoint: 'node $ALGO' }
+const FEE_TOKEN = '0xAbCdEf0123456789aBcDeF0123456789AbCdEf01'
 
 function record(draft: AssetDraft, files: FileSource[]): AssetRecord {
   const nft = Wallet.createRandom().address
@@ -56,14 +59,14 @@ interface Harness {
   samples: Record<'algo' | 'changedAlgo' | 'untrustedAlgo' | 'data' | 'rawData' | 'revoked' | 'changedData', AssetRecord>
 }
 
-async function harness(options: { rateLimitPerMinute?: number; bodyLimitBytes?: number; dataDir?: string } = {}): Promise<Harness> {
+async function harness(options: { rateLimitPerMinute?: number; bodyLimitBytes?: number; dataDir?: string; paid?: PaidCompute } = {}): Promise<Harness> {
   const fresh = options.dataDir === undefined
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'provider-app-'))
   const db = openDatabase({ file: join(dataDir, 'console.db') })
   const clock = new FakeClock()
   const logger = new MemoryLogger()
   const environments = new Environments(db)
-  environments.seed([env({ id: 'free-env' }), env({ id: 'net-env', allowNetwork: true }), env({ id: 'paid-only', free: undefined }), env({ id: 'private-env', accessAddresses: [bob.address.toLowerCase()] })])
+  environments.seed([env({ id: 'free-env' }), env({ id: 'net-env', allowNetwork: true }), env({ id: 'paid-only', free: undefined }), env({ id: 'private-env', accessAddresses: [bob.address.toLowerCase()] }), env({ id: 'paid-env', free: undefined, fees: { '8996': [{ feeToken: FEE_TOKEN, prices: [{ id: 'cpu', price: 0.5 }, { id: 'ram', price: 0.25 }] }] } })])
   const driver = new FakeDriver()
   const ops = new SqliteOperatorService({ db, driver, environments, dataDir, logger, clock })
   await ops.start()
@@ -104,6 +107,7 @@ async function harness(options: { rateLimitPerMinute?: number; bodyLimitBytes?: 
     tokens,
     node: () => ({ address: nodeWallet.address, publicKey: SigningKey.computePublicKey(nodeWallet.signingKey.publicKey, true), signer: nodeWallet }),
     chainIds: [8996],
+    ...(options.paid ? { paid: options.paid } : {}),
   })
   return { app, db, dataDir, clock, driver, ops, logger, assets, tokens, samples }
 }
@@ -184,7 +188,8 @@ describe('Provider app: discovery and HTTP concerns', () => {
   it('computeEnvironments is an array in the spec §5 shape (free only where offered)', async () => {
     const h = await harness()
     const envs = (await h.app.inject({ method: 'GET', url: '/api/services/computeEnvironments' })).json() as Array<Record<string, unknown>>
-    expect(envs.map((e) => e.id)).toEqual(['free-env', 'net-env', 'paid-only', 'private-env'])
+    expect(envs.map((e) => e.id)).toEqual(['free-env', 'net-env', 'paid-only', 'private-env', 'paid-env'])
+    expect(envs[4]!.fees).toEqual({ '8996': [{ feeToken: FEE_TOKEN, prices: [{ id: 'cpu', price: 0.5 }, { id: 'ram', price: 0.25 }] }] })
     expect(envs[3]!.access).toEqual({ addresses: [bob.address.toLowerCase()], accessLists: null })
     for (const e of envs.slice(0, 3)) {
       expect(e).toMatchObject({ consumerAddress: nodeWallet.address, platform: { os: 'linux' }, access: { addresses: [], accessLists: null }, minJobDuration: 60, maxJobDuration: 3600, runningJobs: 0, queuedJobs: 0, fees: {} })
@@ -692,5 +697,116 @@ describe('Provider app: races and logs', () => {
     expect(logged).not.toContain(token)
     expect(logged).not.toContain('0xsecret')
     expect(logged).not.toContain('data.csv')
+  })
+})
+
+/** PaidCompute as the routes see it (paid-compute.ts), recording every call; failures on demand. */
+class RecordingPaidCompute implements PaidCompute {
+  readonly chainId = 8996
+  readonly calls: Array<{ method: string; input: unknown }> = []
+  failOrders: Error | undefined
+  failFunds: Error | undefined
+  async assetTerms() {
+    this.calls.push({ method: 'assetTerms', input: null })
+    return { validOrder: false as const }
+  }
+  paymentTerms(input: { token: string; amountWei: bigint; minLockSeconds: number }) {
+    this.calls.push({ method: 'paymentTerms', input })
+    return { escrowAddress: '0xE', payee: nodeWallet.address, chainId: 8996, minLockSeconds: input.minLockSeconds, token: input.token, amount: input.amountWei.toString() }
+  }
+  async assertOrders(assets: unknown[], requester: string) {
+    this.calls.push({ method: 'assertOrders', input: { count: assets.length, requester } })
+    if (this.failOrders) throw this.failOrders
+  }
+  async assertFunds(input: unknown) {
+    this.calls.push({ method: 'assertFunds', input })
+    if (this.failFunds) throw this.failFunds
+  }
+  async lock(input: { jobId: string; amountWei: bigint }) {
+    this.calls.push({ method: 'lock', input })
+    return { lockTx: '0x' + 'ab'.repeat(32), escrowJobId: '42' }
+  }
+  async release(input: unknown) {
+    this.calls.push({ method: 'release', input })
+  }
+  async downloadFee(): Promise<never> {
+    throw new Error('not used')
+  }
+  methods() {
+    return this.calls.map((c) => c.method)
+  }
+}
+
+describe('Provider app: paid start over the PaidCompute port', () => {
+  const withTx = (r: AssetRecord) => ({ ...ref(r), transferTxId: '0x' + '11'.repeat(32) })
+  function paidBody(h: Harness, over: Record<string, unknown> = {}) {
+    return {
+      environment: 'paid-env',
+      datasets: [withTx(h.samples.data)],
+      algorithm: withTx(h.samples.algo),
+      maxJobDuration: 90,
+      chainId: 8996,
+      payment: { chainId: 8996, token: FEE_TOKEN.toLowerCase(), resources: [{ id: 'cpu', amount: 2 }] },
+      ...over,
+    }
+  }
+  async function paidStart(h: Harness, over: Record<string, unknown> = {}) {
+    return h.app.inject({ method: 'POST', url: '/api/services/compute', payload: { ...(await signed(h, alice, 'startCompute')), ...paidBody(h, over) } })
+  }
+
+  it('locks the spec §5 cost (fee token matched case-insensitively) and answers the job with agreementId = lock tx', async () => {
+    const paid = new RecordingPaidCompute()
+    const h = await harness({ paid })
+    const res = await paidStart(h)
+    expect(res.statusCode).toBe(200)
+    expect(paid.methods()).toEqual(['assertOrders', 'assertFunds', 'lock'])
+    // cpu 2 × 0.5 + ram 0 (min) × 0.25 = 1 token per minute; 90 s → 2 minutes.
+    const lock = paid.calls[2]!.input as { jobId: string; amountWei: bigint; expirySec: number }
+    expect(lock.amountWei).toBe(2n * 10n ** 18n)
+    const [job] = res.json() as Array<Record<string, unknown>>
+    expect(job).toMatchObject({ jobId: lock.jobId, agreementId: '0x' + 'ab'.repeat(32), isFree: false, maxJobDuration: 90, payment: { chainId: 8996, cost: (2n * 10n ** 18n).toString() } })
+    expect(h.ops.getJob(lock.jobId)?.payment?.escrowJobId).toBe('42')
+  })
+
+  it('a missing transferTxId, a refused order or short escrow funds lock nothing and register nothing', async () => {
+    const paid = new RecordingPaidCompute()
+    const h = await harness({ paid })
+    expectError(await paidStart(h, { datasets: [ref(h.samples.data)] }), 400, 'ORDER_INVALID')
+    expect(paid.methods()).toEqual([])
+    paid.failOrders = providerError('ORDER_INVALID', 'wrong consumer', { details: { reason: 'wrong-consumer' } })
+    expectError(await paidStart(h), 400, 'ORDER_INVALID')
+    paid.failOrders = undefined
+    paid.failFunds = providerError('ESCROW_INSUFFICIENT', 'not enough funds')
+    expectError(await paidStart(h), 400, 'ESCROW_INSUFFICIENT')
+    expect(paid.methods()).not.toContain('lock')
+    expect(jobCount(h)).toBe(0)
+  })
+
+  it('a token the environment does not take, or resources over its max, are refused before any chain call', async () => {
+    const paid = new RecordingPaidCompute()
+    const h = await harness({ paid })
+    expectError(await paidStart(h, { payment: { chainId: 8996, token: '0x0000000000000000000000000000000000000001' } }), 400, 'PAYMENT_INVALID')
+    expectError(await paidStart(h, { payment: { chainId: 8996, token: FEE_TOKEN, resources: [{ id: 'cpu', amount: 3 }] } }), 400, 'RESOURCES_OVER_LIMIT')
+    expectError(await paidStart(h, { environment: 'free-env' }), 400, 'PAYMENT_INVALID')
+    expect(paid.methods()).toEqual([])
+    expect(jobCount(h)).toBe(0)
+  })
+
+  it('gives the lock back when the job cannot be registered after it', async () => {
+    const paid = new RecordingPaidCompute()
+    const h = await harness({ paid })
+    await h.ops.close()
+    const res = await paidStart(h)
+    expect(res.statusCode).toBeGreaterThanOrEqual(500)
+    expect(JSON.parse(res.body)).toEqual(expect.any(String))
+    expect(paid.methods()).toEqual(['assertOrders', 'assertFunds', 'lock', 'release'])
+    expect((paid.calls[3]!.input as { jobId: string }).jobId).toBe((paid.calls[2]!.input as { jobId: string }).jobId)
+    expect(jobCount(h)).toBe(0)
+  })
+
+  it('without a chain, paid start answers 502 CHAIN_UNAVAILABLE and registers nothing', async () => {
+    const h = await harness()
+    expectError(await paidStart(h), 502, 'CHAIN_UNAVAILABLE')
+    expect(jobCount(h)).toBe(0)
   })
 })
