@@ -192,7 +192,13 @@ export async function startChainPublishing(options: StartChainPublishingOptions)
         publish(draft, existingDid) {
           return serial(async () => {
             const { publisher } = makePublisher(providerUrl)
-            const record = existingDid ? await publisher.edit(existingDid, draft, emit) : await publisher.publish(draft, emit)
+            // The DID exists once the NFT does (first told by the "encrypt" event); later steps carry it.
+            let did = existingDid
+            const track: OnPublishEvent = (event) => {
+              did = event.did ?? did
+              emit(did ? { ...event, did } : event)
+            }
+            const record = existingDid ? await publisher.edit(existingDid, draft, track) : await publisher.publish(draft, track)
             return toAssetSummary(record)
           })
         },
