@@ -810,3 +810,38 @@ describe('Provider app: paid start over the PaidCompute port', () => {
     expect(jobCount(h)).toBe(0)
   })
 })
+
+describe('Provider app: parameter checks come before the signature (style.md §2.5)', () => {
+  // BUG (reported): these routes verify the signature (storing the nonce) before checking their own
+  // required parameters, so a request refused with 400 has still spent the nonce.
+  it.fails('invalidate without a token: 400 REQUEST_INVALID, nonce not spent', async () => {
+    const h = await harness()
+    const auth = await signed(h, alice, '')
+    expectError(await h.app.inject({ method: 'POST', url: '/api/services/auth/token/invalidate', payload: { address: alice.address, nonce: auth.nonce, signature: auth.signature } }), 400, 'REQUEST_INVALID')
+    expect(await nonceOf(h, alice)).toBe(0)
+  })
+
+  it.fails('stop without a jobId: 400 REQUEST_INVALID, nonce not spent', async () => {
+    const h = await harness()
+    const auth = await signed(h, alice, 'stopCompute')
+    expectError(await h.app.inject({ method: 'PUT', url: `/api/services/compute?consumerAddress=${alice.address}&nonce=${auth.nonce}&signature=${auth.signature}` }), 400, 'REQUEST_INVALID')
+    expect(await nonceOf(h, alice)).toBe(0)
+  })
+
+  it.fails('encrypt with an empty body: 400 REQUEST_INVALID, nonce not spent', async () => {
+    const h = await harness()
+    const auth = await signed(h, alice, 'encrypt')
+    const res = await h.app.inject({ method: 'POST', url: `/api/services/encrypt?chainId=8996&consumerAddress=${alice.address}&nonce=${auth.nonce}&signature=${auth.signature}`, headers: { 'content-type': 'application/octet-stream' }, payload: '' })
+    expectError(res, 400, 'REQUEST_INVALID')
+    expect(await nonceOf(h, alice)).toBe(0)
+  })
+
+  it('encrypt answers hex ciphertext for a signed body', async () => {
+    const h = await harness()
+    const auth = await signed(h, alice, 'encrypt')
+    const res = await h.app.inject({ method: 'POST', url: `/api/services/encrypt?chainId=8996&consumerAddress=${alice.address}&nonce=${auth.nonce}&signature=${auth.signature}`, headers: { 'content-type': 'application/octet-stream' }, payload: JSON.stringify([{ type: 'url', url: 'http://x' }]) })
+    expect(res.statusCode).toBe(200)
+    expect(res.body).toMatch(/^(0x)?[0-9a-f]+$/i)
+    expect(res.body).not.toContain('http://x')
+  })
+})
