@@ -99,7 +99,7 @@ function verbOf(method: string, r: Route, isWatch: boolean): string {
 
 export async function startKubernetesApiDouble(options: ApiDoubleOptions = {}): Promise<KubernetesApiDouble> {
   const token = options.token ?? 'double-token'
-  const store = new ObjectStore(options.historyMax ?? 1000)
+  const store = new ObjectStore(options.historyMax ?? 5000)
   const rootDir = mkdtempSync(join(tmpdir(), 'k8s-double-'))
   const kubelet = new SimulatedKubelet({ store, rootDir, bwrapPath: options.bwrapPath ?? '/usr/bin/bwrap', knownImage: options.knownImage, stepMs: options.kubeletStepMs })
   const access = new AccessRules(options.denials)
