@@ -1,7 +1,8 @@
 /**
- * A job's pod deleted while the API server was unreachable: the re-list after the outage does not
- * contain it and no DELETED event will ever come, so the driver must notice the absence itself and
- * report `lost` instead of waiting forever. Then cleanup leaves nothing on the cluster.
+ * The API server unreachable at the wrong moments. A job's pod deleted during the outage: the
+ * re-list afterwards does not contain it and no DELETED event will ever come, so the driver must
+ * notice the absence itself and report `lost` instead of waiting forever. A cleanup asked for
+ * during an outage: retried until it gets through, so nothing of the job is orphaned.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -66,5 +67,24 @@ describe('a pod deleted during an API outage', () => {
     await driver.cleanup(jobId)
     await driver.close()
     expect(double.objects(selectorOf(jobId), NAMESPACE)).toEqual([])
+  }, 30_000)
+
+  it('a cleanup asked for while the API server is unreachable is retried until nothing is left', async () => {
+    const jobId = 'cleanup-during-outage'
+    const input = rawCodeJobInput({ code: "console.log('done')", maxJobDurationSec: 30 })
+    const spec: JobSpec = { ...input.spec, jobId, jobDir: join(workDir, jobId) }
+    const driver = new KubernetesDriver({ logger: new MemoryLogger(), clock: systemClock, kubeConfig: double.kubeConfig(NAMESPACE), namespace: NAMESPACE, watchRetryMs: 100 })
+    const seen: Observation[] = []
+    await driver.start(spec, (_id, o) => seen.push(o))
+    await waitFor(seen, 'outputs-collected')
+
+    double.faults.setUnreachable(true)
+    await driver.cleanup(jobId) // resolves: the deletion is in hand, not given up
+    expect(double.objects(selectorOf(jobId), NAMESPACE).length).toBeGreaterThan(0)
+    double.faults.setUnreachable(false)
+
+    for (let i = 0; i < 100 && double.objects(selectorOf(jobId), NAMESPACE).length > 0; i++) await new Promise((r) => setTimeout(r, 50))
+    expect(double.objects(selectorOf(jobId), NAMESPACE)).toEqual([])
+    await driver.close()
   }, 30_000)
 })

@@ -190,13 +190,32 @@ export class KubernetesDriver implements ComputeDriver {
   }
 
   async cleanup(jobId: string): Promise<void> {
+    return this.cleanupOrRetry(jobId, this.options.watchRetryMs ?? 1000, true)
+  }
+
+  /**
+   * The API server unreachable (no HTTP answer) must not orphan a finished job's objects: the
+   * cleanup is retried with the watch's backoff until it gets through (or the driver closes).
+   * An HTTP refusal (403) is not retried: it is reported, and health names the missing permission.
+   */
+  private async cleanupOrRetry(jobId: string, retryMs: number, mayRetain: boolean): Promise<void> {
     const job = this.jobs.get(jobKey(jobId))
     const retentionSec = this.options.failedJobRetentionSec ?? 0
-    if (job?.failed && retentionSec > 0) {
-      const deleteAfterMs = this.options.clock.nowMs() + retentionSec * 1000
-      if (await this.markDeleteAfter(jobId, deleteAfterMs)) return this.deleteLater(jobId, deleteAfterMs)
+    try {
+      if (mayRetain && job?.failed && retentionSec > 0) {
+        const deleteAfterMs = this.options.clock.nowMs() + retentionSec * 1000
+        if (await this.markDeleteAfter(jobId, deleteAfterMs)) return this.deleteLater(jobId, deleteAfterMs)
+      }
+      await this.deleteJobObjects(jobId)
+    } catch (error) {
+      if (statusCode(error) !== undefined || this.closed) throw error
+      this.options.logger.warn('kubernetes cleanup failed; retrying', { jobId, delayMs: retryMs, error: error instanceof Error ? error.message : String(error) })
+      const cancel = this.options.clock.setTimer(() => {
+        this.timers.delete(cancel)
+        void this.cleanupOrRetry(jobId, Math.min(WATCH_RETRY_MAX_MS, retryMs * 2), mayRetain).catch((e: unknown) => this.options.logger.warn('kubernetes cleanup failed', { jobId, error: String(e) }))
+      }, retryMs)
+      this.timers.add(cancel)
     }
-    await this.deleteJobObjects(jobId)
   }
 
   /**
@@ -233,7 +252,7 @@ export class KubernetesDriver implements ComputeDriver {
     if (this.closed) return
     const cancel = this.options.clock.setTimer(() => {
       this.timers.delete(cancel)
-      void this.deleteJobObjects(jobId).catch((error: unknown) => this.options.logger.warn('kubernetes cleanup failed', { jobId, error: String(error) }))
+      void this.cleanupOrRetry(jobId, this.options.watchRetryMs ?? 1000, false).catch((error: unknown) => this.options.logger.warn('kubernetes cleanup failed', { jobId, error: String(error) }))
     }, Math.max(0, deleteAfterMs - this.options.clock.nowMs()))
     this.timers.add(cancel)
   }
