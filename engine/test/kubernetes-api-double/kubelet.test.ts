@@ -241,6 +241,12 @@ describe('exec', () => {
     await core.createNamespacedPod({ namespace: NS, body: pod('finished', { containers: [sh('main', 'true')] }) })
     await until(readPod('finished'), phaseIs('Succeeded'), 'the pod to finish')
     await expect(exec('finished', 'main', ['true'])).rejects.toThrow(/400/)
+    // RBAC: the upgrade needs get and (since 1.35) create on pods/exec.
+    for (const verb of ['get', 'create']) {
+      double.faults.deny({ verb, resource: 'pods', subresource: 'exec' })
+      await expect(exec('holder', 'holder', ['true'])).rejects.toThrow(/403/)
+      double.faults.allowAll()
+    }
     await core.deleteNamespacedPod({ name: 'holder', namespace: NS })
   })
 })
