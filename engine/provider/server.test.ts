@@ -845,3 +845,27 @@ describe('Provider app: parameter checks come before the signature (style.md §2
     expect(res.body).not.toContain('http://x')
   })
 })
+
+describe('Provider app: malformed HTTP from the client', () => {
+  // BUG (reported): Fastify answers a bad percent-encoding in the path through its own
+  // frameworkErrors path, bypassing setErrorHandler: Fastify's default object body, no
+  // x-c2d-error-code (spec §13: every error body is a JSON string).
+  it.fails('a bad percent-encoding in the path is a JSON-string 400, not Fastify’s default body', async () => {
+    const h = await harness()
+    expectError(await h.app.inject({ method: 'GET', url: '/api/services/%ZZ' }), 400, 'REQUEST_INVALID')
+  })
+
+  // BUG (reported): Fastify's own 4xx errors that sendError does not list (here
+  // FST_ERR_CTP_INVALID_CONTENT_LENGTH, 400) become 500 INTERNAL and are logged as errors.
+  it.fails('a body shorter than its Content-Length is a 400, not a 500 INTERNAL', async () => {
+    const h = await harness()
+    const res = await h.app.inject({ method: 'POST', url: '/api/services/freeCompute', headers: { 'content-type': 'application/json', 'content-length': '999' }, payload: '{}' })
+    expectError(res, 400, 'REQUEST_INVALID')
+    expect(h.logger.lines.filter((l) => l.level === 'error')).toEqual([])
+  })
+
+  it('a bad percent-encoding in the query is just a bad parameter', async () => {
+    const h = await harness()
+    expectError(await h.app.inject({ method: 'GET', url: '/api/services/compute?consumerAddress=%ZZ' }), 400, 'ADDRESS_INVALID')
+  })
+})
