@@ -176,7 +176,7 @@ export async function startKubernetesApiDouble(options: ApiDoubleOptions = {}): 
     const method = req.method ?? 'GET'
     if (path === '/version') {
       count('get version')
-      return sendJson(res, 200, { major: '1', minor: '35', gitVersion: 'v1.35.0-double', gitCommit: '0000000', platform: 'linux/amd64' })
+      return sendJson(res, 200, { major: '1', minor: '31', gitVersion: 'v1.31.0-double', gitCommit: '0000000', platform: 'linux/amd64' })
     }
     if (path === '/readyz' || path === '/livez' || path === '/healthz') return void res.end('ok')
     const found = discovery(path)
@@ -288,7 +288,8 @@ export async function startKubernetesApiDouble(options: ApiDoubleOptions = {}): 
     if (!r || r.resource !== 'pods' || r.sub !== 'exec' || !r.name) return refuse(404, 'NotFound', 'the server could not find the requested resource')
     count('create pods/exec')
     // The WebSocket upgrade is a GET: authorized as `get pods/exec`, and since Kubernetes 1.35
-    // (AuthorizePodWebsocketUpgradeCreatePermission) as `create pods/exec` too — the double is 1.35.
+    // (AuthorizePodWebsocketUpgradeCreatePermission) as `create pods/exec` too. The double applies
+    // the stricter rule whatever version it reports, so a Role that passes here passes everywhere.
     for (const verb of ['get', 'create']) {
       const request: AccessRequest = { verb, resource: 'pods', subresource: 'exec', group: '', namespace: r.namespace }
       if (access.denialFor(request)) return refuse(403, 'Forbidden', AccessRules.forbiddenMessage(request, r.name))
