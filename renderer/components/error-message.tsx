@@ -8,6 +8,13 @@ const NEXT_STEP: Record<string, string> = {
   ENVIRONMENT_IN_USE: 'Stop the jobs in this environment first.',
   REQUEST_INVALID: 'Correct the highlighted fields and try again.',
   JOB_NOT_FOUND: 'The job may have been deleted; go back to the job list.',
+  ASSET_NOT_FOUND: 'The asset is no longer in this console; reload the asset list.',
+  WALLET_NOT_FOUND: 'Create or import the provider wallet in Settings first.',
+  WALLET_EXISTS: 'A wallet already exists; unlock it with its password instead.',
+  CHAIN_ID_MISMATCH: 'The RPC endpoint serves another chain: fix the chain id or the URL in Settings → RPC endpoints.',
+  CHAIN_UNAVAILABLE: 'The chain RPC is not answering: check the URL in Settings → RPC endpoints and your connection.',
+  INSUFFICIENT_FUNDS: 'Send native coin (for gas) to the wallet address shown in Settings, then try again.',
+  TRANSACTION_FAILED: 'The transaction reverted on chain; the asset is unchanged. Check the hash in a block explorer.',
 }
 
 export function ErrorMessage({ error, title }: { error: unknown; title: string }) {

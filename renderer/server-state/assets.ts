@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import type { AssetDraft } from '../../engine/console-api/contract'
+import type { AssetDraft, AssetStateName } from '../../engine/console-api/contract'
 import { useConsoleClient } from '../console-client/console-client-context'
 import { queryKeys } from './query-keys'
 
@@ -28,5 +28,39 @@ export function useDeleteAsset() {
   return useMutation({
     mutationFn: (did: string) => client.deleteAsset({ did, confirm: true }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['assets'] }),
+  })
+}
+
+/** nft.state change on chain; the list refreshes once the tx is mined. */
+export function useSetAssetState() {
+  const client = useConsoleClient()
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: (input: { did: string; state: AssetStateName }) => client.setAssetState({ ...input, confirm: true }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['assets'] }),
+  })
+}
+
+/** The three ways consumers get datatokens; each is one confirmed tx, balances refresh after it. */
+export type DistributionAction =
+  | { kind: 'mint'; did: string; to: string; amount: string }
+  | { kind: 'dispenser'; did: string; maxTokens: string; maxBalance: string }
+  | { kind: 'fixedRate'; did: string; price: string; baseToken?: string }
+
+export function useDistributeDatatokens() {
+  const client = useConsoleClient()
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: (action: DistributionAction) => {
+      switch (action.kind) {
+        case 'mint':
+          return client.mintDatatokens({ did: action.did, to: action.to, amount: action.amount, confirm: true })
+        case 'dispenser':
+          return client.createDispenser({ did: action.did, maxTokens: action.maxTokens, maxBalance: action.maxBalance, confirm: true })
+        case 'fixedRate':
+          return client.createFixedRate({ did: action.did, price: action.price, ...(action.baseToken ? { baseToken: action.baseToken } : {}), confirm: true })
+      }
+    },
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: queryKeys.balances() }),
   })
 }

@@ -7,6 +7,7 @@ import { useQueryClient, type QueryClient } from '@tanstack/react-query'
 import type { ConsoleClient, JobChangeEvent, JobFilterInput } from '../../engine/console-api/contract'
 import { applyJobEvent, applyJobEventToDetail, type JobDetail, type JobList } from './apply-job-event'
 import { applyProviderRequest } from './provider-requests'
+import { applyPublishProgressToCache } from './publish-progress'
 import { queryKeys } from './query-keys'
 
 export function applyJobEventToCache(queryClient: QueryClient, event: JobChangeEvent): void {
@@ -26,7 +27,9 @@ export function useLiveEvents(client: ConsoleClient): void {
     )
     const offHealth = client.subscribe('onDidChangeClusterHealth', (health) => queryClient.setQueryData(queryKeys.health(), health))
     const offRequest = client.subscribe('onProviderRequest', (request) => applyProviderRequest(queryClient, request))
+    const offProgress = client.subscribe('onPublishProgress', (event) => applyPublishProgressToCache(queryClient, event))
     return () => {
+      offProgress()
       offRequest()
       offJob()
       offLog()

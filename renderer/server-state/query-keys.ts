@@ -17,5 +17,7 @@ export const queryKeys = {
   assets: (kind?: string) => ['assets', kind ?? 'all'] as const,
   settings: () => ['settings'] as const,
   wallet: () => ['wallet'] as const,
+  balances: () => ['wallet', 'balances'] as const,
+  publishProgress: () => ['publish-progress'] as const,
   providerRequests: () => ['provider-requests'] as const,
 }

@@ -26,15 +26,24 @@ export function useWalletAction() {
   const client = useConsoleClient()
   const queryClient = useQueryClient()
   return useMutation({
-    mutationFn: (action: { kind: 'create' | 'unlock'; password: string } | { kind: 'import'; password: string; privateKey: string }) =>
+    mutationFn: (action: { kind: 'create' | 'unlock'; password: string } | { kind: 'import'; password: string; privateKey: string } | { kind: 'importMnemonic'; password: string; mnemonic: string }) =>
       action.kind === 'create'
         ? client.createWallet({ password: action.password, confirm: true })
         : action.kind === 'import'
           ? client.importWallet({ password: action.password, privateKey: action.privateKey, confirm: true })
-          : client.unlockWallet({ password: action.password }),
+          : action.kind === 'importMnemonic'
+            ? client.importMnemonic({ password: action.password, mnemonic: action.mnemonic, confirm: true })
+            : client.unlockWallet({ password: action.password }),
     onSuccess: (wallet) => {
       queryClient.setQueryData(queryKeys.wallet(), wallet)
       void queryClient.invalidateQueries({ queryKey: queryKeys.settings() })
+      void queryClient.invalidateQueries({ queryKey: queryKeys.balances() })
     },
   })
+}
+
+/** Balances of the publishing account, read from chain on demand (no polling: a refresh button). */
+export function useBalances(enabled: boolean) {
+  const client = useConsoleClient()
+  return useQuery({ queryKey: queryKeys.balances(), queryFn: () => client.getBalances(), enabled })
 }

@@ -1,14 +1,20 @@
-// Assets: the datasets and algorithms this Provider serves, with create/validate/publish/delete.
+// Assets: the datasets and algorithms this Provider serves, with create/validate/publish/delete,
+// their on-chain state and datatoken distribution, and the on-chain steps as they happen.
 import { useState } from 'react'
 import { useAssets, useDeleteAsset } from '../../server-state/assets'
 import { ErrorMessage } from '../../components/error-message'
 import { EmptyState } from '../../components/empty-state'
 import { AssetForm } from './asset-form'
+import { AssetActions } from './asset-actions'
+import { AssetStateBadge } from './asset-state-badge'
+import { PublishProgressList } from './publish-progress-list'
 
 export function AssetsScreen() {
   const assets = useAssets()
   const remove = useDeleteAsset()
   const [isEditing, setEditing] = useState(false)
+  const [managedDid, setManagedDid] = useState<string | null>(null)
+  const managed = assets.data?.assets.find((a) => a.did === managedDid)
   return (
     <section aria-labelledby="assets-title">
       <h2 id="assets-title">Assets</h2>
@@ -34,8 +40,9 @@ export function AssetsScreen() {
                 <th scope="row">{a.name}</th>
                 <td>{a.kind}</td>
                 <td><code>{a.did}</code></td>
-                <td>{a.state === 0 ? 'Active' : 'Not active (compute refused)'}</td>
+                <td><AssetStateBadge state={a.state} /></td>
                 <td>
+                  <button type="button" aria-label={`Manage ${a.name}`} aria-expanded={managedDid === a.did} onClick={() => setManagedDid(managedDid === a.did ? null : a.did)}>Manage</button>{' '}
                   <button type="button" aria-label={`Delete ${a.name}`} onClick={() => window.confirm(`Delete ${a.name}? Consumers can no longer start jobs on it.`) && remove.mutate(a.did)}>Delete</button>
                 </td>
               </tr>
@@ -44,6 +51,8 @@ export function AssetsScreen() {
         </table>
       )}
       {remove.isError && <ErrorMessage title="Could not delete the asset" error={remove.error} />}
+      {managed && <AssetActions key={managed.did} asset={managed} onClose={() => setManagedDid(null)} />}
+      <PublishProgressList />
     </section>
   )
 }

@@ -1,7 +1,9 @@
 // Settings: provider bind address/port, RPC endpoints, log level, data dir (read-only) and the
-// provider wallet (address only; the key never reaches the renderer).
+// provider wallet (address and balances only; a key or phrase typed to import it goes to the engine
+// once and is never shown or read back).
 import { useState, type FormEvent } from 'react'
 import { useSaveSettings, useSettings, useWallet, useWalletAction } from '../../server-state/settings'
+import { BalancesView } from './balances-view'
 import { ErrorMessage } from '../../components/error-message'
 import { useUiStore } from '../../ui-state/ui-store'
 
@@ -12,6 +14,7 @@ export function SettingsScreen() {
   const walletAction = useWalletAction()
   const { theme, setTheme } = useUiStore()
   const [password, setPassword] = useState('')
+  const [importSecret, setImportSecret] = useState('')
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault()
     const f = new FormData(event.currentTarget)
@@ -51,7 +54,23 @@ export function SettingsScreen() {
             <button type="submit">{wallet.data.state === 'none' ? 'Create wallet' : 'Unlock wallet'}</button>
           </form>
         )}
+        {wallet.data?.state === 'none' && (
+          <form
+            aria-label="Import wallet"
+            onSubmit={(e) => {
+              e.preventDefault()
+              const secret = importSecret.trim()
+              // The secret goes to the engine once, to be encrypted into the keystore; it is never shown again.
+              walletAction.mutate(/^(0x)?[0-9a-fA-F]{64}$/.test(secret) ? { kind: 'import', privateKey: secret, password } : { kind: 'importMnemonic', mnemonic: secret, password })
+              setImportSecret('')
+            }}
+          >
+            <label>Private key or recovery phrase<textarea value={importSecret} onChange={(e) => setImportSecret(e.target.value)} autoComplete="off" spellCheck={false} /></label>
+            <button type="submit">Import wallet</button>
+          </form>
+        )}
         {walletAction.isError && <ErrorMessage title="Wallet action failed" error={walletAction.error} />}
+        {wallet.data && wallet.data.state !== 'none' && <BalancesView />}
       </section>
       <fieldset>
         <legend>Theme</legend>
