@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { systemClock } from '../clock'
 import { MemoryLogger } from '../logging'
 import type { JobSpec, Observation } from '../operator-engine/driver'
-import { checkClusterHealth, requiredPermissions } from '../operator-engine/drivers/kubernetes/health'
+import { checkClusterHealth, createNamespace, requiredPermissions } from '../operator-engine/drivers/kubernetes/health'
 import { KubernetesDriver } from '../operator-engine/drivers/kubernetes/kubernetes-driver'
 import { selectorOf } from '../operator-engine/drivers/kubernetes/manifests'
 import { rawCodeJobInput } from './job-inputs'
@@ -50,6 +50,11 @@ describe('Kubernetes driver health', () => {
     const check = health.checks.find((c) => c.name === 'namespace')!
     expect(check.message).toBe('Namespace nowhere does not exist')
     expect(check.fix).toContain('kubectl create namespace nowhere')
+
+    // The fix offered on the Compute backend screen: create it, labelled like every object of ours.
+    await createNamespace(double.kubeConfig('nowhere'), 'nowhere')
+    expect(double.store.get('namespaces', '', 'nowhere')?.metadata.labels).toEqual({ 'app.kubernetes.io/managed-by': 'ocean-c2d-console' })
+    expect(failed(await checkClusterHealth(double.kubeConfig('nowhere'), 'nowhere'))).toEqual([])
   })
 
   it('names each refused permission with a Role fix, and the refusal is what the request then gets', async () => {

@@ -5,6 +5,7 @@
  */
 import { AuthorizationV1Api, CoreV1Api, Health, type KubeConfig, VersionApi } from '@kubernetes/client-node'
 import type { DriverHealth } from '../../driver'
+import { LABELS, MANAGED_BY } from './manifests'
 
 /**
  * Every permission the driver uses; a missing one makes jobs fail later, so health names it now.
@@ -93,6 +94,6 @@ export async function checkClusterHealth(kubeConfig: KubeConfig, namespace: stri
 
 export async function createNamespace(kubeConfig: KubeConfig, namespace: string): Promise<void> {
   await kubeConfig.makeApiClient(CoreV1Api).createNamespace({
-    body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, labels: { 'app.kubernetes.io/managed-by': 'c2d-console' } } },
+    body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, labels: { [LABELS.managedBy]: MANAGED_BY } } },
   })
 }
