@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Wallet } from 'ethers'
+import { getAddress, hexlify, randomBytes } from 'ethers'
 import { describe, expect, it } from 'vitest'
 import { computeEnvironmentSchema } from '../config/schema'
 import type { FileSource } from '../file-source'
@@ -9,6 +9,9 @@ import { trustedAlgorithmEntry } from '../publishing/algorithm-checksums'
 import type { AssetRecord } from '../publishing/asset-registry'
 import { buildDdo, type AssetDraft } from '../publishing/ddo'
 import { parseComputeRequest, planCompute, requestedDatasets, toRegisterJobInput, type AssetLookup, type ComputeRequest } from './compute-plan'
+
+/** A fresh address without deriving an HD wallet (Wallet.createRandom runs PBKDF2: slow). */
+const randomAddress = () => getAddress(hexlify(randomBytes(20)))
 
 const dir = mkdtempSync(join(tmpdir(), 'plan-'))
 const algoFile = join(dir, 'algo.js')
@@ -21,8 +24,8 @@ const netEnv = { ...env, allowNetwork: true }
 
 /** A registry record built the way engine/publishing builds one (buildDdo → AssetRecord). */
 function record(draft: AssetDraft, files: FileSource[]): AssetRecord {
-  const nft = Wallet.createRandom().address
-  const datatoken = Wallet.createRandom().address
+  const nft = randomAddress()
+  const datatoken = randomAddress()
   const ddo = buildDdo({ draft, chainId: 8996, nftAddress: nft, datatokenAddress: datatoken, serviceEndpoint: 'http://127.0.0.1:8030', encryptedFiles: '0x00', createdIso: '2026-01-01T00:00:00.000Z' })
   return { did: ddo.id, kind: draft.kind, chainId: 8996, nftAddress: nft, datatokenAddress: datatoken, state: 0, ddo, files: { [ddo.services[0]!.id]: files }, createdAtMs: 0, updatedAtMs: 0 }
 }
@@ -100,12 +103,12 @@ describe('planCompute', () => {
   })
 
   it('trusts by publisher only when the NFT owner is listed (case-insensitively)', async () => {
-    const publisher = Wallet.createRandom().address
+    const publisher = randomAddress()
     const data = await dataset({ publisherTrustedAlgorithmPublishers: [publisher] })
     const req = request({ datasets: [ref(data)] })
     const assets = lookup(data, algorithm)
     expect((await planCompute(req, env, assets, { publisherOf: async () => publisher.toLowerCase() })).algorithm?.record.did).toBe(algorithm.did)
-    expect(await codeOf(planCompute(req, env, assets, { publisherOf: async () => Wallet.createRandom().address }))).toBe('ALGORITHM_NOT_TRUSTED')
+    expect(await codeOf(planCompute(req, env, assets, { publisherOf: async () => randomAddress() }))).toBe('ALGORITHM_NOT_TRUSTED')
     expect(await codeOf(planCompute(req, env, assets))).toBe('ALGORITHM_NOT_TRUSTED')
   })
 

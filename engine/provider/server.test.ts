@@ -7,7 +7,7 @@
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { SigningKey, Wallet, toBeArray } from 'ethers'
+import { SigningKey, Wallet, toBeArray, getAddress, hexlify, randomBytes } from 'ethers'
 import type { LightMyRequestResponse } from 'fastify'
 import { describe, expect, it } from 'vitest'
 import { FakeClock } from '../clock'
@@ -30,6 +30,9 @@ import type { PaidCompute } from './paid-compute'
 import { createProviderApp, type ProviderApp } from './server'
 import { providerError } from './errors'
 
+/** A fresh address without deriving an HD wallet (Wallet.createRandom runs PBKDF2: slow). */
+const randomAddress = () => getAddress(hexlify(randomBytes(20)))
+
 const alice = new Wallet('0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d')
 const bob = new Wallet('0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a')
 const nodeWallet = new Wallet('0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6')
@@ -37,8 +40,8 @@ const CONTAINER = { image: 'node', tag: '20', entrypoint: 'node $ALGO' }
 const FEE_TOKEN = '0xAbCdEf0123456789aBcDeF0123456789AbCdEf01'
 
 function record(draft: AssetDraft, files: FileSource[]): AssetRecord {
-  const nft = Wallet.createRandom().address
-  const datatoken = Wallet.createRandom().address
+  const nft = randomAddress()
+  const datatoken = randomAddress()
   const ddo = buildDdo({ draft, chainId: 8996, nftAddress: nft, datatokenAddress: datatoken, serviceEndpoint: 'http://127.0.0.1:8030', encryptedFiles: '0x00', createdIso: '2026-01-01T00:00:00.000Z' })
   return { did: ddo.id, kind: draft.kind, chainId: 8996, nftAddress: nft, datatokenAddress: datatoken, state: 0, ddo, files: { [ddo.services[0]!.id]: files }, createdAtMs: 0, updatedAtMs: 0 }
 }

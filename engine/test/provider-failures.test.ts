@@ -8,7 +8,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Wallet, toBeArray } from 'ethers'
+import { Wallet, toBeArray, getAddress, hexlify, randomBytes } from 'ethers'
 import { ProviderInstance } from '@oceanprotocol/lib'
 import { afterEach, describe, expect, it } from 'vitest'
 import { FakeClock } from '../clock'
@@ -19,6 +19,9 @@ import { buildDdo } from '../publishing/ddo'
 import type { AssetRecord } from '../publishing/asset-registry'
 import { FakeDriver } from './fake-driver'
 import { jobCoreConfig } from './job-core-config'
+
+/** A fresh address without deriving an HD wallet (Wallet.createRandom runs PBKDF2: slow). */
+const randomAddress = () => getAddress(hexlify(randomBytes(20)))
 
 const alice = new Wallet('0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d')
 const bob = new Wallet('0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a')
@@ -50,8 +53,8 @@ async function start(options: { dataDir?: string; rateLimitPerMinute?: number } 
   if (!dataset) {
     writeFileSync(join(dataDir, 'data.csv'), 'a\n1\n')
     const files = [{ type: 'local' as const, path: join(dataDir, 'data.csv') }]
-    const nft = Wallet.createRandom().address
-    const datatoken = Wallet.createRandom().address
+    const nft = randomAddress()
+    const datatoken = randomAddress()
     const ddo = buildDdo({ draft: { kind: 'dataset', name: did, service: { files, allowRawAlgorithm: true } }, chainId: 8996, nftAddress: nft, datatokenAddress: datatoken, serviceEndpoint: core.providerUrl, encryptedFiles: '0x00', createdIso: '2026-01-01T00:00:00.000Z' })
     dataset = { did: ddo.id, kind: 'dataset', chainId: 8996, nftAddress: nft, datatokenAddress: datatoken, state: 0, ddo, files: { [ddo.services[0]!.id]: files }, createdAtMs: 0, updatedAtMs: 0 }
     core.assets.upsert(dataset)
