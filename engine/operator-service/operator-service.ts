@@ -200,7 +200,8 @@ export class SqliteOperatorService implements OperatorService {
   }
 
   listJobs(filter: JobFilter): JobRecord[] {
-    return this.repo.list(filter) as JobRecord[]
+    // Ids from SQLite, records through the recent-jobs copy: an owner's status poll parses nothing new.
+    return this.repo.listIds(filter).flatMap((jobId) => this.getJob(jobId) ?? [])
   }
 
   countJobs(filter: JobFilter): number {

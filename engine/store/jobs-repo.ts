@@ -152,6 +152,18 @@ export class JobsRepo {
     return rows.map((r) => JSON.parse(r.record_json))
   }
 
+  /** The ids `list` would return, in the same order (callers that keep parsed records use this). */
+  listIds(query: JobsQuery): string[] {
+    const { sql, params } = whereClause(query)
+    const direction = query.order === 'oldest' ? 'ASC' : 'DESC'
+    const rows = this.prepared(`SELECT job_id FROM jobs ${sql} ORDER BY created_at_ms ${direction}, job_id ${direction} LIMIT ? OFFSET ?`).all(
+      ...params,
+      query.limit ?? -1,
+      query.offset ?? 0,
+    ) as Array<{ job_id: string }>
+    return rows.map((r) => r.job_id)
+  }
+
   count(query: JobsQuery): number {
     const { sql, params } = whereClause(query)
     return (this.prepared(`SELECT COUNT(*) AS n FROM jobs ${sql}`).get(...params) as { n: number }).n
