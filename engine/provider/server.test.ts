@@ -815,23 +815,23 @@ describe('Provider app: paid start over the PaidCompute port', () => {
 })
 
 describe('Provider app: parameter checks come before the signature (style.md §2.5)', () => {
-  // BUG (reported): these routes verify the signature (storing the nonce) before checking their own
+  // Was a bug (fixed by the integrator): these routes verify the signature (storing the nonce) before checking their own
   // required parameters, so a request refused with 400 has still spent the nonce.
-  it.fails('invalidate without a token: 400 REQUEST_INVALID, nonce not spent', async () => {
+  it('invalidate without a token: 400 REQUEST_INVALID, nonce not spent', async () => {
     const h = await harness()
     const auth = await signed(h, alice, '')
     expectError(await h.app.inject({ method: 'POST', url: '/api/services/auth/token/invalidate', payload: { address: alice.address, nonce: auth.nonce, signature: auth.signature } }), 400, 'REQUEST_INVALID')
     expect(await nonceOf(h, alice)).toBe(0)
   })
 
-  it.fails('stop without a jobId: 400 REQUEST_INVALID, nonce not spent', async () => {
+  it('stop without a jobId: 400 REQUEST_INVALID, nonce not spent', async () => {
     const h = await harness()
     const auth = await signed(h, alice, 'stopCompute')
     expectError(await h.app.inject({ method: 'PUT', url: `/api/services/compute?consumerAddress=${alice.address}&nonce=${auth.nonce}&signature=${auth.signature}` }), 400, 'REQUEST_INVALID')
     expect(await nonceOf(h, alice)).toBe(0)
   })
 
-  it.fails('encrypt with an empty body: 400 REQUEST_INVALID, nonce not spent', async () => {
+  it('encrypt with an empty body: 400 REQUEST_INVALID, nonce not spent', async () => {
     const h = await harness()
     const auth = await signed(h, alice, 'encrypt')
     const res = await h.app.inject({ method: 'POST', url: `/api/services/encrypt?chainId=8996&consumerAddress=${alice.address}&nonce=${auth.nonce}&signature=${auth.signature}`, headers: { 'content-type': 'application/octet-stream' }, payload: '' })
@@ -850,17 +850,17 @@ describe('Provider app: parameter checks come before the signature (style.md §2
 })
 
 describe('Provider app: malformed HTTP from the client', () => {
-  // BUG (reported): Fastify answers a bad percent-encoding in the path through its own
+  // Was a bug (fixed by the integrator): Fastify answers a bad percent-encoding in the path through its own
   // frameworkErrors path, bypassing setErrorHandler: Fastify's default object body, no
   // x-c2d-error-code (spec §13: every error body is a JSON string).
-  it.fails('a bad percent-encoding in the path is a JSON-string 400, not Fastify’s default body', async () => {
+  it('a bad percent-encoding in the path is a JSON-string 400, not Fastify’s default body', async () => {
     const h = await harness()
     expectError(await h.app.inject({ method: 'GET', url: '/api/services/%ZZ' }), 400, 'REQUEST_INVALID')
   })
 
-  // BUG (reported): Fastify's own 4xx errors that sendError does not list (here
+  // Was a bug (fixed by the integrator): Fastify's own 4xx errors that sendError does not list (here
   // FST_ERR_CTP_INVALID_CONTENT_LENGTH, 400) become 500 INTERNAL and are logged as errors.
-  it.fails('a body shorter than its Content-Length is a 400, not a 500 INTERNAL', async () => {
+  it('a body shorter than its Content-Length is a 400, not a 500 INTERNAL', async () => {
     const h = await harness()
     const res = await h.app.inject({ method: 'POST', url: '/api/services/freeCompute', headers: { 'content-type': 'application/json', 'content-length': '999' }, payload: '{}' })
     expectError(res, 400, 'REQUEST_INVALID')

@@ -74,13 +74,15 @@ function sendError(reply: FastifyReply, request: FastifyRequest, error: unknown,
     ;({ code, status, message } = error)
   } else {
     const fastifyError = error as Partial<FastifyError>
+    // Fastify's own 4xx (bad Content-Length, media type, URL…) are the client's: never a 500.
+    const clientError = typeof fastifyError.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500
     const mapped: ProviderErrorCode | undefined =
-      fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+      fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || fastifyError.statusCode === 413
         ? 'REQUEST_TOO_LARGE'
-        : fastifyError.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || fastifyError.code === 'FST_ERR_CTP_EMPTY_JSON_BODY'
-          ? 'REQUEST_INVALID'
-          : fastifyError.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (error instanceof SyntaxError && fastifyError.statusCode === 400)
-            ? 'REQUEST_MALFORMED_JSON'
+        : fastifyError.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (error instanceof SyntaxError && fastifyError.statusCode === 400)
+          ? 'REQUEST_MALFORMED_JSON'
+          : clientError
+            ? 'REQUEST_INVALID'
             : undefined
     code = mapped ?? 'INTERNAL'
     status = PROVIDER_ERRORS[mapped ?? 'INTERNAL'].status
@@ -100,6 +102,10 @@ export async function createProviderApp(deps: ProviderDeps): Promise<ProviderApp
     genReqId: () => randomUUID(),
     // ocean.js builds URLs by joining paths; a doubled slash must still route.
     routerOptions: { ignoreDuplicateSlashes: true, ignoreTrailingSlash: true },
+    // Router errors (a bad percent-encoding) skip the error handler: answer them the Ocean way too.
+    frameworkErrors: (error, request, reply) => {
+      sendError(reply, request, error.statusCode && error.statusCode < 500 ? providerError('REQUEST_INVALID', 'The URL is not valid') : error, logger)
+    },
   })
 
   // JSON: our parser, so malformed bodies get the catalogue's code and an empty body means "none"

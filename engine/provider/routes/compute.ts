@@ -171,8 +171,8 @@ export function registerComputeRoutes(app: FastifyInstance, deps: ProviderDeps, 
   app.put('/api/services/compute', async (request) => {
     guards.rateLimit(request)
     const q = singleQuery(request)
-    const owner = await deps.auth.authenticate('stopCompute', q, request.headers.authorization)
     if (!q.jobId) throw providerError('REQUEST_INVALID', 'jobId is required')
+    const owner = await deps.auth.authenticate('stopCompute', q, request.headers.authorization)
     const job = deps.operatorService.getJob(q.jobId)
     // Someone else's job answers exactly like an unknown one: existence does not leak.
     if (!job || job.owner.toLowerCase() !== owner.toLowerCase()) throw providerError('JOB_NOT_FOUND', `Job ${q.jobId} not found`)

@@ -128,10 +128,11 @@ export function registerServiceRoutes(app: FastifyInstance, deps: ProviderDeps, 
   app.post('/api/services/encrypt', async (request, reply) => {
     guards.rateLimit(request)
     const q = singleQuery(request)
-    await deps.auth.authenticate('encrypt', q, request.headers.authorization)
     const body = request.body
     const text = Buffer.isBuffer(body) ? body.toString('utf8') : typeof body === 'string' ? body : body === undefined ? '' : JSON.stringify(body)
+    // Parameters first: a refused request must not spend the nonce.
     if (text === '') throw providerError('REQUEST_INVALID', 'Nothing to encrypt: the body is empty')
+    await deps.auth.authenticate('encrypt', q, request.headers.authorization)
     return reply.header('content-type', 'text/plain; charset=utf-8').send(encryptForNode(node().publicKey, text))
   })
 
@@ -162,8 +163,8 @@ export function registerServiceRoutes(app: FastifyInstance, deps: ProviderDeps, 
   app.post('/api/services/auth/token/invalidate', async (request) => {
     guards.rateLimit(request)
     const body = objectBody(request)
-    const address = await deps.auth.authenticateAny(['', 'invalidateAuthToken'], { consumerAddress: body.address, nonce: body.nonce, signature: body.signature })
     if (typeof body.token !== 'string' || body.token === '') throw providerError('REQUEST_INVALID', 'token is required')
+    const address = await deps.auth.authenticateAny(['', 'invalidateAuthToken'], { consumerAddress: body.address, nonce: body.nonce, signature: body.signature })
     await deps.tokens.revoke(body.token, address)
     return { success: true }
   })
