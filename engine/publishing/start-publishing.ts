@@ -9,21 +9,22 @@
  * (the console's port shapes are matched structurally).
  */
 import type { JsonRpcProvider, BaseWallet } from 'ethers'
-import { Wallet, getAddress, parseUnits } from 'ethers'
+import { Contract, Wallet, getAddress, parseUnits } from 'ethers'
 import type { Clock } from '../clock'
 import type { ConsoleConfig } from '../config/schema'
 import type { Database } from '../store/database'
 import type { Logger } from '../logging'
 import { chainError } from '../chain/chain-errors'
-import { resolveOceanAddresses, type OceanAddresses } from '../chain/contracts'
+import { loadAbi, resolveOceanAddresses, type OceanAddresses } from '../chain/contracts'
 import { startDevChain, type DevChain, type DevSamples } from '../chain/dev-chain/dev-chain'
-import { checkChain, createRpcProvider } from '../chain/rpc'
+import { checkChain, createRpcProvider, toChainError } from '../chain/rpc'
 import { PublisherWallet, nodeKey, readBalances } from '../chain/wallet'
 import { AssetRegistry, type AssetRecord } from './asset-registry'
 import { DatatokenDistribution } from './datatoken-distribution'
 import type { AssetDraft } from './ddo'
 import { createDevSampleSeeder } from './dev-samples'
 import { Publisher } from './publish'
+import { publishingError } from './publishing-errors'
 import type { OnPublishEvent } from './recorded-tx'
 
 /** The console's asset summary (console-api/contract.ts `assetSummarySchema`). */
@@ -214,7 +215,17 @@ export async function startChainPublishing(options: StartChainPublishingOptions)
             return { asset: toAssetSummary(record), txHash }
           })
         },
-        readState: (did) => makePublisher(providerUrl).publisher.readState(did),
+        // A read needs no key: it works while the wallet is locked (rpc mode), unlike Publisher.readState.
+        async readState(did) {
+          const record = registry.get(did)
+          if (!record) throw publishingError('ASSET_NOT_FOUND', `No published asset ${did} in this console`)
+          try {
+            const [, , state] = (await new Contract(record.nftAddress, loadAbi('ERC721Template'), rpc).getFunction('getMetaData')()) as [string, string, bigint, boolean]
+            return Number(state)
+          } catch (error) {
+            throw toChainError(error, { chainId, rpcUrl })
+          }
+        },
         mint(did, to, amount) {
           return serial(() => makePublisher(providerUrl).distribution.mint(did, to, parseUnits(amount, 18), forAsset(did)))
         },
