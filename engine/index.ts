@@ -86,7 +86,7 @@ async function createDriver(config: ConsoleConfig, logger: Logger, clock: Clock)
     const { loadKubeConfig, resolveNamespace } = await import('./operator-engine/drivers/kubernetes/kubeconfig')
     const { KubernetesDriver } = await import('./operator-engine/drivers/kubernetes/kubernetes-driver')
     const kubeConfig = loadKubeConfig({ kubeconfigPath: config.driver.kubeconfigPath, context: config.driver.kubeContext })
-    return new KubernetesDriver({
+    const driver = new KubernetesDriver({
       logger: logger.child({ component: 'driver.kubernetes' }),
       clock,
       kubeConfig,
@@ -94,6 +94,10 @@ async function createDriver(config: ConsoleConfig, logger: Logger, clock: Clock)
       failedJobRetentionSec: config.driver.failedJobRetentionSec,
       manifests: { ipfsGateway: config.driver.ipfsGateway, arweaveGateway: config.driver.arweaveGateway },
     })
+    // Retained failed jobs whose time ran out while the console was down: delete them now, in the
+    // background (an unreachable cluster must not stop the console from starting).
+    void driver.sweepExpired().catch((error: unknown) => logger.warn('could not sweep expired Kubernetes jobs', { error: error instanceof Error ? error.message : String(error) }))
+    return driver
   }
   const { LocalDriver } = await import('./operator-engine/drivers/local/local-driver')
   return new LocalDriver({
