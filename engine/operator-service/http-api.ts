@@ -15,7 +15,7 @@
  * Must not import provider, chain or console-api: it serves the operator-service only.
  */
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify'
-import { createReadStream, existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import { join } from 'node:path'
 import { z } from 'zod'
@@ -24,7 +24,7 @@ import type { Logger } from '../logging'
 import type { ComputeEnvironmentConfig } from '../config/schema'
 import { ALL_JOB_STATUSES, type JobStatus } from './job-status'
 import type { JobRecord, OperatorService } from './operator-service'
-import { byteRange } from './results'
+import { replyWithResult } from './result-response'
 
 const fileSourceSchema = z.discriminatedUnion('type', [
   z.object({
@@ -233,21 +233,7 @@ export function createOperatorHttpApi(deps: OperatorHttpApiDeps, options: { toke
       throw new C2dError('REQUEST_INVALID', 400, 'index must be a non-negative integer')
     }
     const file = deps.operatorService.openResult(request.params.jobId, Number(request.params.index))
-    let range: { start: number; end: number } | undefined
-    try {
-      range = byteRange(request.headers.range, file.sizeBytes)
-    } catch (error) {
-      reply.header('content-range', `bytes */${file.sizeBytes}`)
-      throw error
-    }
-    const start = range?.start ?? 0
-    const end = range?.end ?? file.sizeBytes - 1
-    if (range) reply.code(206).header('content-range', `bytes ${start}-${end}/${file.sizeBytes}`)
-    return reply
-      .header('content-type', file.contentType)
-      .header('content-length', String(end - start + 1))
-      .header('content-disposition', `attachment; filename="${file.filename}"`)
-      .send(createReadStream(file.path, { start, end: Math.max(start, end) }))
+    return replyWithResult(reply, file, request.headers.range)
   })
 
   return app

@@ -7,6 +7,7 @@ import { FakeClock } from '../clock'
 import { openDatabase } from '../store/database'
 import { AuthTokensRepo } from '../store/auth-tokens-repo'
 import { AuthTokens, loadAuthTokenSecret } from './auth-tokens'
+import { codeOf } from '../test/error-code'
 
 const ALICE = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8'
 const BOB = '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC'
@@ -18,15 +19,6 @@ function harness(ttlSec = 60) {
   const repo = new AuthTokensRepo(db)
   const secret = loadAuthTokenSecret(dataDir)
   return { dataDir, db, clock, repo, secret, tokens: new AuthTokens({ secret, repo, clock, ttlSec }) }
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await promise
-  } catch (error) {
-    return (error as { code?: string }).code
-  }
-  return undefined
 }
 
 describe('AuthTokens', () => {

@@ -9,6 +9,7 @@ import { trustedAlgorithmEntry } from '../publishing/algorithm-checksums'
 import type { AssetRecord } from '../publishing/asset-registry'
 import { buildDdo, type AssetDraft } from '../publishing/ddo'
 import { parseComputeRequest, planCompute, requestedDatasets, toRegisterJobInput, type AssetLookup, type ComputeRequest } from './compute-plan'
+import { codeOf } from '../test/error-code'
 
 /** A fresh address without deriving an HD wallet (Wallet.createRandom runs PBKDF2: slow). */
 const randomAddress = () => getAddress(hexlify(randomBytes(20)))
@@ -49,15 +50,6 @@ function ref(r: AssetRecord) {
 
 function request(over: Partial<ComputeRequest>): ComputeRequest {
   return parseComputeRequest({ environment: 'env', algorithm: ref(algorithm), ...over })
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await promise
-  } catch (error) {
-    return (error as { code?: string }).code
-  }
-  return undefined
 }
 
 describe('requestedDatasets', () => {

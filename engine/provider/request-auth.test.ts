@@ -10,6 +10,7 @@ import { NoncesRepo } from '../store/nonces-repo'
 import { AuthTokens, loadAuthTokenSecret } from './auth-tokens'
 import { RequestAuth } from './request-auth'
 import { requestMessageHash } from './request-signature'
+import { codeOf } from '../test/error-code'
 
 const alice = new Wallet('0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d')
 const bob = new Wallet('0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a')
@@ -26,15 +27,6 @@ function harness() {
 /** ocean.js 8.x signRequest (spec §3.2). */
 function sign(wallet: Wallet, nonce: number | string, command: string, address = wallet.address): Promise<string> {
   return wallet.signMessage(toBeArray(requestMessageHash(address, nonce, command)))
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await promise
-  } catch (error) {
-    return (error as { code?: string }).code
-  }
-  return undefined
 }
 
 describe('RequestAuth', () => {

@@ -4,12 +4,11 @@
  * who may do what, plans the job from the registry and answers in the §7 shape (`toWireJob`).
  */
 import { randomUUID } from 'node:crypto'
-import { createReadStream } from 'node:fs'
 import { Readable } from 'node:stream'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { ComputeEnvironmentConfig } from '../../config/schema'
 import type { JobRecord } from '../../operator-service/job-record'
-import { byteRange } from '../../operator-service/results'
+import { replyWithResult } from '../../operator-service/result-response'
 import { parseComputeRequest, planCompute, toRegisterJobInput, type ComputeRequest } from '../compute-plan'
 import { clampDuration, costWei, fillResources, pricesFor } from '../environment-view'
 import { providerError } from '../errors'
@@ -196,22 +195,7 @@ export function registerComputeRoutes(app: FastifyInstance, deps: ProviderDeps, 
       if (params.index === undefined || !/^\d{1,6}$/.test(params.index)) throw providerError('FILE_NAME_INVALID', 'index must be the non-negative integer of a result (results[].index)')
     })
     const file = deps.operatorService.openResult(job.jobId, Number(q.index))
-    let range: { start: number; end: number } | undefined
-    try {
-      range = byteRange(request.headers.range, file.sizeBytes)
-    } catch (error) {
-      reply.header('content-range', `bytes */${file.sizeBytes}`)
-      throw error
-    }
-    const start = range?.start ?? 0
-    const end = range?.end ?? file.sizeBytes - 1
-    if (range) reply.code(206).header('content-range', `bytes ${start}-${end}/${file.sizeBytes}`)
-    return reply
-      .header('content-type', file.contentType)
-      .header('content-length', String(end - start + 1))
-      .header('accept-ranges', 'bytes')
-      .header('content-disposition', `attachment; filename="${file.filename}"`)
-      .send(file.sizeBytes === 0 ? Buffer.alloc(0) : createReadStream(file.path, { start, end }))
+    return replyWithResult(reply, file, request.headers.range)
   })
 
   app.get('/api/services/computeStreamableLogs', async (request, reply: FastifyReply) => {
