@@ -24,10 +24,18 @@ const SEEDED_JOBS = 10_000
 const STREAMING_JOBS = 20
 const RENDER_RUNS = 5
 const FRAME_SAMPLE_MS = 5_000
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+]
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
-const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!
+const percentile = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!
 
 /** Finished jobs written straight into the store (as the Operator-Service would have left them). */
 function seedFinishedJobs(dataDir: string, count: number): void {
@@ -64,7 +72,19 @@ function seedFinishedJobs(dataDir: string, count: number): void {
         agreementId: '',
         spec: {} as JobRecord['spec'],
       }
-      repo.insert({ jobId, owner: record.owner.toLowerCase(), environmentId: record.environmentId, status: 70, outcomeKind: 'succeeded', isFree: true, agreementId: '', createdAtMs, updatedAtMs: record.updatedAtMs, finishedAtMs: record.finishedAtMs, record })
+      repo.insert({
+        jobId,
+        owner: record.owner.toLowerCase(),
+        environmentId: record.environmentId,
+        status: 70,
+        outcomeKind: 'succeeded',
+        isFree: true,
+        agreementId: '',
+        createdAtMs,
+        updatedAtMs: record.updatedAtMs,
+        finishedAtMs: record.finishedAtMs,
+        record,
+      })
     }
   })()
   db.close()
@@ -77,8 +97,13 @@ async function timeJobsScreen(browser: Browser, serve: ServeInstance, expectRows
   try {
     const t0 = performance.now()
     await page.goto(serve.consoleUrl)
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Jobs', exact: true }).click()
-    const target = expectRows ? page.getByRole('button', { name: /^Open job / }).first() : page.getByText('No jobs')
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('button', { name: 'Jobs', exact: true })
+      .click()
+    const target = expectRows
+      ? page.getByRole('button', { name: /^Open job / }).first()
+      : page.getByText('No jobs')
     await target.waitFor({ state: 'visible', timeout: 120_000 })
     return performance.now() - t0
   } finally {
@@ -106,7 +131,10 @@ async function frameDeltas(page: Page, durationMs: number): Promise<number[]> {
 }
 
 export default async function consoleUiBench(): Promise<BenchRow[]> {
-  const browser = await chromium.launch({ executablePath: process.env.C2D_E2E_CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS })
+  const browser = await chromium.launch({
+    executablePath: process.env.C2D_E2E_CHROMIUM ?? '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+  })
   const rows: BenchRow[] = []
   try {
     // 1. First render of the Jobs screen: 10,000 jobs vs an empty store.
@@ -141,7 +169,14 @@ export default async function consoleUiBench(): Promise<BenchRow[]> {
       join(streamDir, 'config.json'),
       JSON.stringify({
         environments: [
-          { id: 'bench', cpu: { total: 64, max: 1, min: 0 }, ramGb: { total: 64, max: 1, min: 0 }, diskGb: { total: 64, max: 1, min: 0 }, maxJobs: STREAMING_JOBS, free: { maxJobs: STREAMING_JOBS, maxJobsPerConsumer: STREAMING_JOBS, maxJobDurationSec: 600 } },
+          {
+            id: 'bench',
+            cpu: { total: 64, max: 1, min: 0 },
+            ramGb: { total: 64, max: 1, min: 0 },
+            diskGb: { total: 64, max: 1, min: 0 },
+            maxJobs: STREAMING_JOBS,
+            free: { maxJobs: STREAMING_JOBS, maxJobsPerConsumer: STREAMING_JOBS, maxJobDurationSec: 600 },
+          },
         ],
       }),
     )
@@ -150,17 +185,28 @@ export default async function consoleUiBench(): Promise<BenchRow[]> {
     try {
       const page = await context.newPage()
       await page.goto(stream.consoleUrl)
-      await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Jobs', exact: true }).click()
+      await page
+        .getByRole('navigation', { name: 'Main' })
+        .getByRole('button', { name: 'Jobs', exact: true })
+        .click()
       await page.getByText('No jobs').waitFor()
       const idle = await frameDeltas(page, FRAME_SAMPLE_MS)
 
       const jobs = operatorJobs(stream)
       // 600 lines, one every 50 ms: ~30 s of output per job, longer than the sample.
-      const ids = await Promise.all(Array.from({ length: STREAMING_JOBS }, () => jobs.startRawCodeJob(countingAlgorithm(600, 50), { maxJobDurationSec: 300 })))
+      const ids = await Promise.all(
+        Array.from({ length: STREAMING_JOBS }, () =>
+          jobs.startRawCodeJob(countingAlgorithm(600, 50), { maxJobDurationSec: 300 }),
+        ),
+      )
       await page.getByRole('button', { name: `Open job ${ids.at(-1)!}` }).waitFor()
       // Wait until every job runs its algorithm, so the sample measures streaming, not start-up.
       const deadline = Date.now() + 120_000
-      while ((await Promise.all(ids.map((id) => jobs.status(id)))).some((s) => s !== 40) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500))
+      while (
+        (await Promise.all(ids.map((id) => jobs.status(id)))).some((s) => s !== 40) &&
+        Date.now() < deadline
+      )
+        await new Promise((r) => setTimeout(r, 500))
       const running = (await Promise.all(ids.map((id) => jobs.status(id)))).filter((s) => s === 40).length
       const busy = await frameDeltas(page, FRAME_SAMPLE_MS)
       rows.push({

@@ -31,8 +31,20 @@ export default async function kubernetesBench(): Promise<BenchRow[]> {
   const db = openDatabase({ file: join(dataDir, 'console.db') })
   const environments = new Environments(db)
   environments.seed([{ ...defaultEnvironment(undefined), maxJobs: 1 }])
-  const driver = new KubernetesDriver({ logger: silentLogger, clock: systemClock, kubeConfig: double.kubeConfig(NAMESPACE), namespace: NAMESPACE })
-  const service = new SqliteOperatorService({ db, driver, environments, dataDir, logger: silentLogger, clock: systemClock })
+  const driver = new KubernetesDriver({
+    logger: silentLogger,
+    clock: systemClock,
+    kubeConfig: double.kubeConfig(NAMESPACE),
+    namespace: NAMESPACE,
+  })
+  const service = new SqliteOperatorService({
+    db,
+    driver,
+    environments,
+    dataDir,
+    logger: silentLogger,
+    clock: systemClock,
+  })
   await service.start()
 
   // Simulated pod time: from a step pod's creation to its container's end (configure, algorithm).
@@ -44,7 +56,9 @@ export default async function kubernetesBench(): Promise<BenchRow[]> {
     const jobKey = e.object.metadata.labels?.[LABELS.jobId] ?? ''
     const step = e.object.metadata.labels?.[LABELS.step]
     if (e.type === 'ADDED') podStart.set(name, performance.now())
-    const statuses = (e.object.status as { containerStatuses?: Array<{ state?: { terminated?: unknown } }> } | undefined)?.containerStatuses ?? []
+    const statuses =
+      (e.object.status as { containerStatuses?: Array<{ state?: { terminated?: unknown } }> } | undefined)
+        ?.containerStatuses ?? []
     if (step !== 'publish' && statuses.some((s) => s.state?.terminated) && podStart.has(name)) {
       podTime.set(jobKey, (podTime.get(jobKey) ?? 0) + (performance.now() - podStart.get(name)!))
       podStart.delete(name)
@@ -58,10 +72,17 @@ export default async function kubernetesBench(): Promise<BenchRow[]> {
       const stop = service.onDidChangeJob((c) => {
         if (c.job.jobId !== jobId || c.to !== 70) return
         stop()
-        if (c.job.outcome?.kind !== 'succeeded') reject(new Error(`bench job failed: ${c.job.outcome?.reason ?? '?'}`))
+        if (c.job.outcome?.kind !== 'succeeded')
+          reject(new Error(`bench job failed: ${c.job.outcome?.reason ?? '?'}`))
         else resolve({ jobId, wallMs: performance.now() - t0 })
       })
-      jobId = service.registerJob(rawCodeJobInput({ code: "require('fs').writeFileSync('/data/outputs/x', 'y')", owner: '0x00000000000000000000000000000000000000b2', maxJobDurationSec: 60 })).jobId
+      jobId = service.registerJob(
+        rawCodeJobInput({
+          code: "require('fs').writeFileSync('/data/outputs/x', 'y')",
+          owner: '0x00000000000000000000000000000000000000b2',
+          maxJobDurationSec: 60,
+        }),
+      ).jobId
     })
 
   try {
@@ -74,7 +95,8 @@ export default async function kubernetesBench(): Promise<BenchRow[]> {
       const before = new Map(double.requests)
       const { jobId, wallMs } = await runJob()
       // Cleanup runs after 70: wait until the job's objects are gone before counting.
-      for (let n = 0; n < 200 && double.objects(`${LABELS.jobId}=${jobId}`, NAMESPACE).length > 0; n++) await new Promise((r) => setTimeout(r, 10))
+      for (let n = 0; n < 200 && double.objects(`${LABELS.jobId}=${jobId}`, NAMESPACE).length > 0; n++)
+        await new Promise((r) => setTimeout(r, 10))
       breakdown = new Map([...double.requests].map(([k, v]) => [k, v - (before.get(k) ?? 0)]))
       requestsPerJob.push([...breakdown.values()].reduce((a, b) => a + b, 0))
       const simulated = podTime.get(jobId) ?? 0
@@ -87,7 +109,10 @@ export default async function kubernetesBench(): Promise<BenchRow[]> {
         name: `Kubernetes API requests per job (median of ${JOBS})`,
         value: median(requestsPerJob),
         unit: 'requests',
-        note: [...breakdown].filter(([, v]) => v > 0).map(([k, v]) => `${k} ${v}`).join(', '),
+        note: [...breakdown]
+          .filter(([, v]) => v > 0)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', '),
       },
       {
         suite: SUITE,

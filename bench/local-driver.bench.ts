@@ -20,7 +20,8 @@ import { rawCodeJobInput } from '../engine/test/job-inputs'
 
 const SUITE = 'local-driver'
 
-const trivialJob = (code: string) => rawCodeJobInput({ code, owner: '0x00000000000000000000000000000000000000b1', maxJobDurationSec: 60 })
+const trivialJob = (code: string) =>
+  rawCodeJobInput({ code, owner: '0x00000000000000000000000000000000000000b1', maxJobDurationSec: 60 })
 
 function bareNodeMs(): Promise<number> {
   const t0 = performance.now()
@@ -39,8 +40,21 @@ export default async function localDriverBench(): Promise<BenchRow[]> {
   const db = openDatabase({ file: join(dataDir, 'console.db') })
   const environments = new Environments(db)
   environments.seed([{ ...defaultEnvironment(undefined), maxJobs: 2 }])
-  const driver = new LocalDriver({ logger: silentLogger, clock: systemClock, allowUnsandboxed: false, ipfsGateway: 'http://127.0.0.1:9', arweaveGateway: 'http://127.0.0.1:9' })
-  const service = new SqliteOperatorService({ db, driver, environments, dataDir, logger: silentLogger, clock: systemClock })
+  const driver = new LocalDriver({
+    logger: silentLogger,
+    clock: systemClock,
+    allowUnsandboxed: false,
+    ipfsGateway: 'http://127.0.0.1:9',
+    arweaveGateway: 'http://127.0.0.1:9',
+  })
+  const service = new SqliteOperatorService({
+    db,
+    driver,
+    environments,
+    dataDir,
+    logger: silentLogger,
+    clock: systemClock,
+  })
   await service.start()
 
   /** Resolves with ms from registration to each awaited status. */
@@ -54,7 +68,8 @@ export default async function localDriverBench(): Promise<BenchRow[]> {
         if (statuses.includes(c.to)) seen.set(c.to, performance.now() - t0)
         if (c.to === 70) {
           off()
-          if (c.job.outcome?.kind !== 'succeeded') reject(new Error(`bench job failed: ${c.job.outcome?.reason ?? '?'}`))
+          if (c.job.outcome?.kind !== 'succeeded')
+            reject(new Error(`bench job failed: ${c.job.outcome?.reason ?? '?'}`))
           else resolve(seen)
         }
       })
@@ -77,7 +92,12 @@ export default async function localDriverBench(): Promise<BenchRow[]> {
     const jobsPerMinute = 50 / ((performance.now() - t0) / 60_000)
 
     return [
-      { suite: SUITE, name: 'registered → algorithm started (median of 5)', value: median(startLatencies), unit: 'ms' },
+      {
+        suite: SUITE,
+        name: 'registered → algorithm started (median of 5)',
+        value: median(startLatencies),
+        unit: 'ms',
+      },
       {
         suite: SUITE,
         name: 'trivial job registered → 70 (median of 5)',

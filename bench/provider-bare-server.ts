@@ -20,9 +20,16 @@ export interface BareServer {
 }
 
 export async function startBareServer(): Promise<BareServer> {
-  let current: CapturedResponse = { status: 503, contentType: 'text/plain', body: Buffer.from('no response set') }
+  let current: CapturedResponse = {
+    status: 503,
+    contentType: 'text/plain',
+    body: Buffer.from('no response set'),
+  }
   const server: Server = createServer((_request, response) => {
-    response.writeHead(current.status, { 'content-type': current.contentType, 'content-length': current.body.length })
+    response.writeHead(current.status, {
+      'content-type': current.contentType,
+      'content-length': current.body.length,
+    })
     response.end(current.body)
   })
   // As Fastify's default, so an idle connection between runs is not closed under autocannon.

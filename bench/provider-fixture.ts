@@ -14,7 +14,15 @@ import { randomBytes, randomUUID } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Wallet, getAddress, hexlify, keccak256, solidityPackedKeccak256, toBeArray, toUtf8Bytes } from 'ethers'
+import {
+  Wallet,
+  getAddress,
+  hexlify,
+  keccak256,
+  solidityPackedKeccak256,
+  toBeArray,
+  toUtf8Bytes,
+} from 'ethers'
 import { loadConfig } from '../engine/config/load'
 import { startCore, type Core } from '../engine/index'
 import { silentLogger } from '../engine/logging'
@@ -58,7 +66,11 @@ function waitForStatus(core: Core, jobId: string, status: JobStatus, timeoutMs =
     })
     const timer = setTimeout(() => {
       off()
-      reject(new Error(`bench job ${jobId} did not reach status ${status} (at ${core.operatorService.getJob(jobId)?.status})`))
+      reject(
+        new Error(
+          `bench job ${jobId} did not reach status ${status} (at ${core.operatorService.getJob(jobId)?.status})`,
+        ),
+      )
     }, timeoutMs)
     if (core.operatorService.getJob(jobId)?.status === status) done()
   })
@@ -69,7 +81,11 @@ function benchSigner(index: number): Wallet {
   return new Wallet(keccak256(toUtf8Bytes(`c2d provider bench signer ${index}`)))
 }
 
-export async function startProviderFixture(options: { jobCount: number; signerCount: number; resultSizeBytes: number }): Promise<ProviderFixture> {
+export async function startProviderFixture(options: {
+  jobCount: number
+  signerCount: number
+  resultSizeBytes: number
+}): Promise<ProviderFixture> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-provider-'))
   const driver = new FakeDriver()
   driver.defaultScript = [
@@ -122,7 +138,9 @@ export async function startProviderFixture(options: { jobCount: number; signerCo
 
     // Everyone else's jobs: copies of a real finished record, in one transaction.
     const template = core.operatorService.getJob(ownerJobIds[0]!)!
-    const owners = Array.from({ length: OTHER_OWNER_COUNT }, (_, i) => getAddress('0x' + keccak256(toUtf8Bytes(`bench owner ${i}`)).slice(26)))
+    const owners = Array.from({ length: OTHER_OWNER_COUNT }, (_, i) =>
+      getAddress('0x' + keccak256(toUtf8Bytes(`bench owner ${i}`)).slice(26)),
+    )
     const seedCount = options.jobCount - OWNER_JOB_COUNT
     const db = openDatabase({ file: join(dataDir, 'console.db') })
     try {
@@ -162,7 +180,8 @@ export async function startProviderFixture(options: { jobCount: number; signerCo
       db.close()
     }
     const jobCount = core.operatorService.countJobs({})
-    if (jobCount !== options.jobCount) throw new Error(`bench store holds ${jobCount} jobs, expected ${options.jobCount}`)
+    if (jobCount !== options.jobCount)
+      throw new Error(`bench store holds ${jobCount} jobs, expected ${options.jobCount}`)
 
     return {
       core,
@@ -189,11 +208,20 @@ export async function startProviderFixture(options: { jobCount: number; signerCo
  * address + nonce + command, `signMessage(toBeArray(hash))`), nonces firstNonce, firstNonce+1, …
  * in the query order of ocean.js' getComputeResultUrl.
  */
-export function signedResultRequests(signer: Wallet, firstNonce: bigint, count: number, jobId: string, index = 0): LoadRequest[] {
+export function signedResultRequests(
+  signer: Wallet,
+  firstNonce: bigint,
+  count: number,
+  jobId: string,
+  index = 0,
+): LoadRequest[] {
   const requests: LoadRequest[] = []
   for (let k = 0; k < count; k++) {
     const nonce = (firstNonce + BigInt(k)).toString()
-    const hash = solidityPackedKeccak256(['bytes'], [hexlify(toUtf8Bytes(signer.address + nonce + 'getComputeResult'))])
+    const hash = solidityPackedKeccak256(
+      ['bytes'],
+      [hexlify(toUtf8Bytes(signer.address + nonce + 'getComputeResult'))],
+    )
     const signature = signer.signMessageSync(toBeArray(hash))
     requests.push({
       method: 'GET',

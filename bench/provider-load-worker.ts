@@ -30,9 +30,20 @@ interface AutocannonResult {
   statusCodeStats: Record<string, { count: number }>
 }
 interface AutocannonInstance {
-  on(event: 'response', listener: (client: AutocannonClient, statusCode: number, resBytes: number, responseTimeMs: number) => void): void
+  on(
+    event: 'response',
+    listener: (
+      client: AutocannonClient,
+      statusCode: number,
+      resBytes: number,
+      responseTimeMs: number,
+    ) => void,
+  ): void
 }
-type Autocannon = (options: AutocannonOptions, done: (error: Error | null, result: AutocannonResult) => void) => AutocannonInstance
+type Autocannon = (
+  options: AutocannonOptions,
+  done: (error: Error | null, result: AutocannonResult) => void,
+) => AutocannonInstance
 
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon
 
@@ -48,7 +59,13 @@ interface Tally {
 }
 
 /** One autocannon run; `offsets` (when given) is advanced by what each connection sent. */
-function slice(url: string, spec: LoadSpec, durationSec: number, offsets: number[] | undefined, into: Tally | undefined): Promise<void> {
+function slice(
+  url: string,
+  spec: LoadSpec,
+  durationSec: number,
+  offsets: number[] | undefined,
+  into: Tally | undefined,
+): Promise<void> {
   // A list used up starts over: its replayed nonces then show as 401s in the row's note (and fail
   // its goal) rather than aborting the whole suite.
   const lists = spec.requestsPerConnection.map((list, k) => list.slice((offsets?.[k] ?? 0) % list.length))
@@ -85,7 +102,8 @@ function slice(url: string, spec: LoadSpec, durationSec: number, offsets: number
           into.ok += result['2xx']
           into.non2xx += result.non2xx
           into.errors += result.errors
-          for (const [code, s] of Object.entries(result.statusCodeStats)) into.statusCounts[code] = (into.statusCounts[code] ?? 0) + s.count
+          for (const [code, s] of Object.entries(result.statusCodeStats))
+            into.statusCounts[code] = (into.statusCounts[code] ?? 0) + s.count
         }
         resolve()
       },
@@ -98,7 +116,8 @@ function slice(url: string, spec: LoadSpec, durationSec: number, offsets: number
   })
 }
 
-const percentile = (sorted: Float64Array, p: number) => (sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!)
+const percentile = (sorted: Float64Array, p: number) =>
+  sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!
 
 function summary(t: Tally): LoadResult {
   const sorted = Float64Array.from(t.latenciesMs).sort()
@@ -116,15 +135,26 @@ function summary(t: Tally): LoadResult {
 }
 
 async function runPaired(spec: LoadSpec): Promise<LoadResult[]> {
-  if (spec.requestsPerConnection.length === 0 || spec.requestsPerConnection.some((l) => l.length === 0)) throw new Error('no requests to send')
-  const tallies: Tally[] = spec.targets.map(() => ({ durationSec: 0, ok: 0, non2xx: 0, errors: 0, statusCounts: {}, latenciesMs: [], offsets: spec.requestsPerConnection.map(() => 0) }))
+  if (spec.requestsPerConnection.length === 0 || spec.requestsPerConnection.some((l) => l.length === 0))
+    throw new Error('no requests to send')
+  const tallies: Tally[] = spec.targets.map(() => ({
+    durationSec: 0,
+    ok: 0,
+    non2xx: 0,
+    errors: 0,
+    statusCounts: {},
+    latenciesMs: [],
+    offsets: spec.requestsPerConnection.map(() => 0),
+  }))
   const offsetsOf = (target: LoadTarget, t: Tally) => (target.consumesRequests ? t.offsets : undefined)
   for (const [i, target] of spec.targets.entries()) {
-    if (spec.warmupSec > 0) await slice(target.url, spec, spec.warmupSec, offsetsOf(target, tallies[i]!), undefined)
+    if (spec.warmupSec > 0)
+      await slice(target.url, spec, spec.warmupSec, offsetsOf(target, tallies[i]!), undefined)
   }
   const sliceSec = spec.measureSec / spec.slices
   for (let s = 0; s < spec.slices; s++) {
-    for (const [i, target] of spec.targets.entries()) await slice(target.url, spec, sliceSec, offsetsOf(target, tallies[i]!), tallies[i]!)
+    for (const [i, target] of spec.targets.entries())
+      await slice(target.url, spec, sliceSec, offsetsOf(target, tallies[i]!), tallies[i]!)
   }
   return tallies.map(summary)
 }
@@ -132,7 +162,11 @@ async function runPaired(spec: LoadSpec): Promise<LoadResult[]> {
 process.on('message', (message: { id: number; spec: LoadSpec }) => {
   runPaired(message.spec).then(
     (results) => process.send?.({ id: message.id, results } satisfies WorkerMessage),
-    (error: unknown) => process.send?.({ id: message.id, error: error instanceof Error ? error.message : String(error) } satisfies WorkerMessage),
+    (error: unknown) =>
+      process.send?.({
+        id: message.id,
+        error: error instanceof Error ? error.message : String(error),
+      } satisfies WorkerMessage),
   )
 })
 // The parent disconnects when the suite is done: nothing else keeps this process.

@@ -19,7 +19,12 @@ import os from 'node:os'
 import { performance } from 'node:perf_hooks'
 import type { BenchRow } from './bench-row'
 import { startBareServer, type BareServer, type CapturedResponse } from './provider-bare-server'
-import { RATE_LIMIT_PER_MINUTE, signedResultRequests, startProviderFixture, type ProviderFixture } from './provider-fixture'
+import {
+  RATE_LIMIT_PER_MINUTE,
+  signedResultRequests,
+  startProviderFixture,
+  type ProviderFixture,
+} from './provider-fixture'
 import { startLoadClient, type LoadClient, type LoadRequest, type LoadResult } from './provider-load-client'
 
 const SUITE = 'provider'
@@ -58,8 +63,15 @@ interface Measured {
 async function fetchCapture(url: string): Promise<CapturedResponse> {
   const response = await fetch(url)
   const body = Buffer.from(await response.arrayBuffer())
-  if (response.status !== 200) throw new Error(`provider bench: ${url.split('?')[0]} answered ${response.status}: ${body.toString('utf8').slice(0, 200)}`)
-  return { status: response.status, contentType: response.headers.get('content-type') ?? 'application/octet-stream', body }
+  if (response.status !== 200)
+    throw new Error(
+      `provider bench: ${url.split('?')[0]} answered ${response.status}: ${body.toString('utf8').slice(0, 200)}`,
+    )
+  return {
+    status: response.status,
+    contentType: response.headers.get('content-type') ?? 'application/octet-stream',
+    body,
+  }
 }
 
 function endpoints(fixture: ProviderFixture): Endpoint[] {
@@ -74,14 +86,25 @@ function endpoints(fixture: ProviderFixture): Endpoint[] {
   // Nonces only have to increase per address (gaps are fine), so every list starts above the last.
   let nextNonce = 1n
   const signed = (connections: number, expectedTotal: number) => {
-    const perConnection = Math.ceil(Math.min(SIGNED_MAX_TOTAL, expectedTotal * SIGNED_MARGIN) / connections) + 16
-    const lists = fixture.signers.slice(0, connections).map((signer) => signedResultRequests(signer, nextNonce, perConnection, fixture.resultJobId))
+    const perConnection =
+      Math.ceil(Math.min(SIGNED_MAX_TOTAL, expectedTotal * SIGNED_MARGIN) / connections) + 16
+    const lists = fixture.signers
+      .slice(0, connections)
+      .map((signer) => signedResultRequests(signer, nextNonce, perConnection, fixture.resultJobId))
     nextNonce += BigInt(perConnection)
     return lists
   }
   return [
-    fixed(`computeStatus jobId (${JOB_COUNT} jobs)`, `/api/services/compute?consumerAddress=${owner}&jobId=${fixture.statusJobId}`, true),
-    fixed(`computeStatus owner list (5 of ${JOB_COUNT} jobs)`, `/api/services/compute?consumerAddress=${owner}`, true),
+    fixed(
+      `computeStatus jobId (${JOB_COUNT} jobs)`,
+      `/api/services/compute?consumerAddress=${owner}&jobId=${fixture.statusJobId}`,
+      true,
+    ),
+    fixed(
+      `computeStatus owner list (5 of ${JOB_COUNT} jobs)`,
+      `/api/services/compute?consumerAddress=${owner}`,
+      true,
+    ),
     fixed('nonce', `/api/services/nonce?userAddress=${owner}`, false),
     {
       label: `computeResult ${RESULT_SIZE_BYTES / 1024 / 1024} MiB signed`,
@@ -93,7 +116,13 @@ function endpoints(fixture: ProviderFixture): Endpoint[] {
   ]
 }
 
-async function measure(endpoint: Endpoint, connections: number, fixture: ProviderFixture, bare: BareServer, load: LoadClient): Promise<Measured> {
+async function measure(
+  endpoint: Endpoint,
+  connections: number,
+  fixture: ProviderFixture,
+  bare: BareServer,
+  load: LoadClient,
+): Promise<Measured> {
   bare.respondWith(await endpoint.capture())
   let expectedTotal = 0
   if (endpoint.isSigned) {
@@ -129,7 +158,9 @@ function rowsFor(endpoint: Endpoint, connections: number, m: Measured): BenchRow
   const baseline = (value: number) => ({ name: 'bare node:http, same bytes', value })
   const ratio = m.provider.requestsPerSec / m.bare.requestsPerSec
   const problems = [
-    m.provider.non2xxCount > 0 ? `provider answered ${m.provider.non2xxCount} non-2xx (${JSON.stringify(m.provider.statusCounts)})` : '',
+    m.provider.non2xxCount > 0
+      ? `provider answered ${m.provider.non2xxCount} non-2xx (${JSON.stringify(m.provider.statusCounts)})`
+      : '',
     m.provider.errorCount > 0 ? `provider: ${m.provider.errorCount} socket errors/timeouts` : '',
     m.bare.errorCount > 0 ? `bare: ${m.bare.errorCount} socket errors/timeouts` : '',
   ].filter(Boolean)
@@ -139,8 +170,21 @@ function rowsFor(endpoint: Endpoint, connections: number, m: Measured): BenchRow
   ].join('; ')
   const p99GoalMet = m.provider.p99Ms < P99_GOAL_MS && m.provider.non2xxCount === 0
   return [
-    { suite: SUITE, name: name('throughput'), value: m.provider.requestsPerSec, unit: 'req/s', baseline: baseline(m.bare.requestsPerSec), note },
-    { suite: SUITE, name: name('p50'), value: m.provider.p50Ms, unit: 'ms', baseline: baseline(m.bare.p50Ms) },
+    {
+      suite: SUITE,
+      name: name('throughput'),
+      value: m.provider.requestsPerSec,
+      unit: 'req/s',
+      baseline: baseline(m.bare.requestsPerSec),
+      note,
+    },
+    {
+      suite: SUITE,
+      name: name('p50'),
+      value: m.provider.p50Ms,
+      unit: 'ms',
+      baseline: baseline(m.bare.p50Ms),
+    },
     {
       suite: SUITE,
       name: name('p99'),
@@ -161,7 +205,12 @@ function rowsFor(endpoint: Endpoint, connections: number, m: Measured): BenchRow
       name: name('provider/bare throughput'),
       value: ratio,
       unit: '× bare',
-      ...(endpoint.isStatus ? { goal: `≥ ${STATUS_RATIO_GOAL}`, goalMet: ratio >= STATUS_RATIO_GOAL && m.provider.non2xxCount === 0 } : {}),
+      ...(endpoint.isStatus
+        ? {
+            goal: `≥ ${STATUS_RATIO_GOAL}`,
+            goalMet: ratio >= STATUS_RATIO_GOAL && m.provider.non2xxCount === 0,
+          }
+        : {}),
     },
   ]
 }
@@ -169,15 +218,23 @@ function rowsFor(endpoint: Endpoint, connections: number, m: Measured): BenchRow
 export default async function providerBench(): Promise<BenchRow[]> {
   const startedAtMs = performance.now()
   const loadBefore = os.loadavg()[0]!.toFixed(2)
-  const fixture = await startProviderFixture({ jobCount: JOB_COUNT, signerCount: Math.max(...CONNECTIONS), resultSizeBytes: RESULT_SIZE_BYTES })
+  const fixture = await startProviderFixture({
+    jobCount: JOB_COUNT,
+    signerCount: Math.max(...CONNECTIONS),
+    resultSizeBytes: RESULT_SIZE_BYTES,
+  })
   const bare = await startBareServer()
   const load = await startLoadClient()
   try {
     const rows: BenchRow[] = []
     for (const endpoint of endpoints(fixture).filter((e) => e.label.includes(ONLY))) {
       for (const connections of CONNECTIONS) {
-        process.stderr.write(`bench: provider: ${endpoint.label} at ${connections} connection(s) … (${((performance.now() - startedAtMs) / 1000).toFixed(0)} s)\n`)
-        rows.push(...rowsFor(endpoint, connections, await measure(endpoint, connections, fixture, bare, load)))
+        process.stderr.write(
+          `bench: provider: ${endpoint.label} at ${connections} connection(s) … (${((performance.now() - startedAtMs) / 1000).toFixed(0)} s)\n`,
+        )
+        rows.push(
+          ...rowsFor(endpoint, connections, await measure(endpoint, connections, fixture, bare, load)),
+        )
       }
     }
     const setup = `autocannon 9 in a child process, pipelining 1, ${WARMUP_SEC} s warm-up + ${MEASURE_SEC} s per server in ${SLICES} alternating slices (provider, bare, provider, bare), loopback; 1-min load average ${loadBefore} before, ${os.loadavg()[0]!.toFixed(2)} after (other processes share the ${os.cpus().length} cores); provider = startCore (chain off, FakeDriver, log level silent); provider.rateLimitPerMinute raised to ${RATE_LIMIT_PER_MINUTE} (signed commands are limited per IP and all load comes from 127.0.0.1); computeResult signed per request (consumerAddress+nonce+signature, one signer per connection), not an auth token`

@@ -30,7 +30,8 @@ for (const file of files) {
   }
 }
 
-const fmt = (n: number) => (Math.abs(n) >= 100 ? n.toFixed(0) : Math.abs(n) >= 1 ? n.toFixed(2) : n.toPrecision(3))
+const fmt = (n: number) =>
+  Math.abs(n) >= 100 ? n.toFixed(0) : Math.abs(n) >= 1 ? n.toFixed(2) : n.toPrecision(3)
 const table = rows.map((r) => ({
   suite: r.suite,
   measure: r.name,
@@ -49,7 +50,12 @@ for (const t of table) console.log(line(t))
 // each with the time it was measured (`suitesMeasuredAt`).
 const measuredAt = new Date().toISOString()
 const ran = new Set(files.map((f) => f.replace(/\.bench\.ts$/, '')))
-let previous: { measuredAt?: string; suitesMeasuredAt?: Record<string, string>; rows?: BenchRow[]; failures?: typeof failures } = {}
+let previous: {
+  measuredAt?: string
+  suitesMeasuredAt?: Record<string, string>
+  rows?: BenchRow[]
+  failures?: typeof failures
+} = {}
 try {
   previous = JSON.parse(readFileSync(join(here, 'results.json'), 'utf8')) as typeof previous
 } catch {
@@ -57,7 +63,8 @@ try {
 }
 const keptRows = (previous.rows ?? []).filter((r) => !ran.has(r.suite))
 const suitesMeasuredAt: Record<string, string> = {}
-for (const r of keptRows) suitesMeasuredAt[r.suite] ??= previous.suitesMeasuredAt?.[r.suite] ?? previous.measuredAt ?? 'unknown'
+for (const r of keptRows)
+  suitesMeasuredAt[r.suite] ??= previous.suitesMeasuredAt?.[r.suite] ?? previous.measuredAt ?? 'unknown'
 for (const suite of ran) suitesMeasuredAt[suite] = measuredAt
 writeFileSync(
   join(here, 'results.json'),
@@ -73,5 +80,7 @@ writeFileSync(
     2,
   ) + '\n',
 )
-console.log(`\nwrote bench/results.json (${rows.length} rows${failures.length ? `, ${failures.length} suites failed` : ''})`)
+console.log(
+  `\nwrote bench/results.json (${rows.length} rows${failures.length ? `, ${failures.length} suites failed` : ''})`,
+)
 if (failures.length) process.exitCode = 1

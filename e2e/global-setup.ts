@@ -7,7 +7,10 @@ import { electronBinary } from './fixtures/electron-app'
 import { REPO_ROOT } from './fixtures/start-serve'
 
 function run(script: string): void {
-  const result = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts', script)], { cwd: REPO_ROOT, stdio: 'inherit' })
+  const result = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts', script)], {
+    cwd: REPO_ROOT,
+    stdio: 'inherit',
+  })
   if (result.status !== 0) throw new Error(`scripts/${script} failed (exit ${result.status})`)
 }
 

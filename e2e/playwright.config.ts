@@ -10,7 +10,14 @@
  */
 import { defineConfig } from '@playwright/test'
 
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+]
 
 export default defineConfig({
   testDir: './specs',
@@ -35,7 +42,10 @@ export default defineConfig({
       testIgnore: /electron-app\.spec\.ts$/,
       use: {
         browserName: 'chromium',
-        launchOptions: { executablePath: process.env.C2D_E2E_CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS },
+        launchOptions: {
+          executablePath: process.env.C2D_E2E_CHROMIUM ?? '/usr/bin/chromium',
+          args: CHROMIUM_ARGS,
+        },
         viewport: { width: 1280, height: 900 },
       },
     },

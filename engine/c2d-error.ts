@@ -8,7 +8,12 @@ export class C2dError extends Error {
   readonly status: number
   readonly details?: unknown
 
-  constructor(code: string, status: number, message: string, options?: { details?: unknown; cause?: unknown }) {
+  constructor(
+    code: string,
+    status: number,
+    message: string,
+    options?: { details?: unknown; cause?: unknown },
+  ) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause })
     this.name = 'C2dError'
     this.code = code

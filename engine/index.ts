@@ -83,9 +83,13 @@ export interface StartCoreOptions {
  */
 async function createDriver(config: ConsoleConfig, logger: Logger, clock: Clock): Promise<ComputeDriver> {
   if (config.driver.kind === 'kubernetes') {
-    const { loadKubeConfig, resolveNamespace } = await import('./operator-engine/drivers/kubernetes/kubeconfig')
+    const { loadKubeConfig, resolveNamespace } =
+      await import('./operator-engine/drivers/kubernetes/kubeconfig')
     const { KubernetesDriver } = await import('./operator-engine/drivers/kubernetes/kubernetes-driver')
-    const kubeConfig = loadKubeConfig({ kubeconfigPath: config.driver.kubeconfigPath, context: config.driver.kubeContext })
+    const kubeConfig = loadKubeConfig({
+      kubeconfigPath: config.driver.kubeconfigPath,
+      context: config.driver.kubeContext,
+    })
     const driver = new KubernetesDriver({
       logger: logger.child({ component: 'driver.kubernetes' }),
       clock,
@@ -96,7 +100,11 @@ async function createDriver(config: ConsoleConfig, logger: Logger, clock: Clock)
     })
     // Retained failed jobs whose time ran out while the console was down: delete them now, in the
     // background (an unreachable cluster must not stop the console from starting).
-    void driver.sweepExpired().catch((error: unknown) => logger.warn('could not sweep expired Kubernetes jobs', { error: error instanceof Error ? error.message : String(error) }))
+    void driver.sweepExpired().catch((error: unknown) =>
+      logger.warn('could not sweep expired Kubernetes jobs', {
+        error: error instanceof Error ? error.message : String(error),
+      }),
+    )
     return driver
   }
   const { LocalDriver } = await import('./operator-engine/drivers/local/local-driver')
@@ -116,7 +124,10 @@ async function createDriver(config: ConsoleConfig, logger: Logger, clock: Clock)
 function kubernetesPorts(config: ConsoleConfig) {
   const load = async (context?: string) => {
     const kubeconfig = await import('./operator-engine/drivers/kubernetes/kubeconfig')
-    return { kubeconfig, kubeConfig: kubeconfig.loadKubeConfig({ kubeconfigPath: config.driver.kubeconfigPath, context }) }
+    return {
+      kubeconfig,
+      kubeConfig: kubeconfig.loadKubeConfig({ kubeconfigPath: config.driver.kubeconfigPath, context }),
+    }
   }
   const source = config.driver.kubeconfigPath ?? 'KUBECONFIG or ~/.kube/config'
   return {
@@ -160,7 +171,10 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
     const settings = new SettingsRepo(db)
 
     // Chain first: environments' paid tier needs the fee token, the Provider needs the node key.
-    const chain = config.chain.mode === 'off' ? undefined : await startChainPublishing({ config, db, logger, clock, secrets: options.secrets })
+    const chain =
+      config.chain.mode === 'off'
+        ? undefined
+        : await startChainPublishing({ config, db, logger, clock, secrets: options.secrets })
     if (chain) stops.push(() => chain.stop())
     const feeToken = chain?.feeToken
     const assets = chain?.registry ?? new AssetRegistry(db, clock)
@@ -203,28 +217,67 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
     const providerRequests = new Set<(event: ProviderRequestEvent) => void>()
     const node = (): NodeIdentity | undefined => {
       const signer = chain?.nodeSigner()
-      return signer ? { address: signer.address, publicKey: SigningKey.computePublicKey(signer.signingKey.publicKey, true), signer } : undefined
+      return signer
+        ? {
+            address: signer.address,
+            publicKey: SigningKey.computePublicKey(signer.signingKey.publicKey, true),
+            signer,
+          }
+        : undefined
     }
-    const tokens = new AuthTokens({ secret: loadAuthTokenSecret(config.dataDir), repo: new AuthTokensRepo(db), clock, ttlSec: config.provider.authTokenTtlSec })
+    const tokens = new AuthTokens({
+      secret: loadAuthTokenSecret(config.dataDir),
+      repo: new AuthTokensRepo(db),
+      clock,
+      ttlSec: config.provider.authTokenTtlSec,
+    })
     // Paid compute needs the Escrow contract on this chain (Ocean's address file or the dev deployment).
     const escrowAddress = chain?.contracts.Escrow
     const paid =
       chain && escrowAddress
-        ? new ChainPaidCompute({ chainId: chain.chainId, rpc: chain.rpc, escrowAddress, feeToken: chain.feeToken.feeToken, node, logger: logger.child({ component: 'escrow' }), clock })
+        ? new ChainPaidCompute({
+            chainId: chain.chainId,
+            rpc: chain.rpc,
+            escrowAddress,
+            feeToken: chain.feeToken.feeToken,
+            node,
+            logger: logger.child({ component: 'escrow' }),
+            clock,
+          })
         : undefined
     if (chain && paid) {
-      operatorService.setSettlement(createEscrowSettlement({ escrow: () => paid.escrow(), rpc: chain.rpc, environment: (id) => environments.getEnvironment(id), logger: logger.child({ component: 'escrow' }) }))
+      operatorService.setSettlement(
+        createEscrowSettlement({
+          escrow: () => paid.escrow(),
+          rpc: chain.rpc,
+          environment: (id) => environments.getEnvironment(id),
+          logger: logger.child({ component: 'escrow' }),
+        }),
+      )
       // A crash between a lock and its job's registration leaves a lock no job will settle: once it
       // expires, give the payer's funds back. In the background; a dead RPC must not block the start.
       if (node()) {
         void paid
           .escrow()
           .cancelAllExpired()
-          .then((done) => done && logger.info('expired escrow locks released', { count: done.escrowJobIds.length, tx: done.cancelTx }))
-          .catch((error: unknown) => logger.warn('could not release expired escrow locks', { error: error instanceof Error ? error.message : String(error) }))
+          .then(
+            (done) =>
+              done &&
+              logger.info('expired escrow locks released', {
+                count: done.escrowJobIds.length,
+                tx: done.cancelTx,
+              }),
+          )
+          .catch((error: unknown) =>
+            logger.warn('could not release expired escrow locks', {
+              error: error instanceof Error ? error.message : String(error),
+            }),
+          )
       }
     } else if (chain) {
-      logger.warn('paid compute is off: no Escrow contract is known on this chain', { chainId: chain.chainId })
+      logger.warn('paid compute is off: no Escrow contract is known on this chain', {
+        chainId: chain.chainId,
+      })
     }
     const provider = await startProvider({
       config,
@@ -255,14 +308,21 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
       environments,
       settings,
       driver,
-      rendererDir: options.rendererDir ?? join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'renderer'),
+      rendererDir:
+        options.rendererDir ?? join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'renderer'),
       listen: options.listenConsole ?? true,
       ...kubernetesPorts(config),
       ...(chain ? { assets: chain.assetPort(providerUrl), wallet: chain.wallet } : {}),
       provider: {
         url: providerUrl,
         address: () => node()?.address ?? null,
-        chain: () => (chain ? { chainId: chain.chainId, name: chain.devChain ? 'Ocean dev chain (embedded)' : `chain ${chain.chainId}` } : null),
+        chain: () =>
+          chain
+            ? {
+                chainId: chain.chainId,
+                name: chain.devChain ? 'Ocean dev chain (embedded)' : `chain ${chain.chainId}`,
+              }
+            : null,
         onProviderRequest(listener) {
           providerRequests.add(listener)
           return () => providerRequests.delete(listener)
@@ -277,14 +337,29 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
     let stopping: Promise<void> | undefined
     const stop = () =>
       (stopping ??= (async () => {
-        for (const s of [...stops].reverse()) await s().catch((error: unknown) => logger.warn('shutdown step failed', { error: String(error) }))
+        for (const s of [...stops].reverse())
+          await s().catch((error: unknown) => logger.warn('shutdown step failed', { error: String(error) }))
         // Transitions are synchronous SQLite transactions: by now every started one has committed.
         await operatorService.close()
         db.close()
         logger.info('core stopped')
       })())
     logger.info('core started', { dataDir: config.dataDir, driver: driver.kind })
-    return { config, operatorService, environments, settings, driver, assets, chain, consoleService, providerUrl, operatorApiUrl, consoleUrl, consoleToken, stop }
+    return {
+      config,
+      operatorService,
+      environments,
+      settings,
+      driver,
+      assets,
+      chain,
+      consoleService,
+      providerUrl,
+      operatorApiUrl,
+      consoleUrl,
+      consoleToken,
+      stop,
+    }
   } catch (error) {
     for (const s of [...stops].reverse()) await s().catch(() => undefined)
     db.close()

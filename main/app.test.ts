@@ -9,7 +9,11 @@ import { createTestConsoleService } from './test/engine-test-support'
 import { createC2dBridge } from './preload/c2d-bridge'
 import { runApp, type EngineDeps, type ShellCore } from './app'
 
-const PATHS = { preload: '/app/dist/main/preload.cjs', renderer: '/app/dist/renderer', trayIcon: '/app/assets/icons/tray.png' }
+const PATHS = {
+  preload: '/app/dist/main/preload.cjs',
+  renderer: '/app/dist/renderer',
+  trayIcon: '/app/assets/icons/tray.png',
+}
 
 let userData: string
 beforeEach(() => {
@@ -54,7 +58,9 @@ function fakeEngine(options: { failStart?: boolean } = {}) {
   }
 }
 
-async function launch(options: { isOtherInstanceRunning?: boolean; hasTray?: boolean; failStart?: boolean } = {}) {
+async function launch(
+  options: { isOtherInstanceRunning?: boolean; hasTray?: boolean; failStart?: boolean } = {},
+) {
   const electron = createFakeElectron(userData, options)
   const engine = fakeEngine(options)
   electron.app.on('will-quit', () => engine.journal.push('will-quit'))
@@ -84,7 +90,11 @@ describe('Electron app lifecycle', () => {
     const window = electron.windows[0]!
     expect(handle.window()).toBe(window)
     expect(window.loadedUrls).toEqual(['app://console/index.html'])
-    expect(window.options.webPreferences).toMatchObject({ preload: PATHS.preload, sandbox: true, contextIsolation: true })
+    expect(window.options.webPreferences).toMatchObject({
+      preload: PATHS.preload,
+      sandbox: true,
+      contextIsolation: true,
+    })
     expect(window.webContents.simulateNavigation('https://evil.example/')).toBe(false)
     expect(electron.menu.applicationMenu).not.toBeNull()
     expect(electron.trays[0]!.toolTip).toContain('http://127.0.0.1:8030')
@@ -95,7 +105,9 @@ describe('Electron app lifecycle', () => {
 
   it('answers the console API to its window over IPC', async () => {
     const { electron } = await launch()
-    const client = createConsoleClient(createC2dBridge(new FakeIpcRenderer(electron.ipcMain, electron.windows[0]!.webContents)))
+    const client = createConsoleClient(
+      createC2dBridge(new FakeIpcRenderer(electron.ipcMain, electron.windows[0]!.webContents)),
+    )
     expect((await client.listJobs({})).total).toBe(3)
   })
 

@@ -76,7 +76,12 @@ export interface AppHandle {
 export const ENGINE_STOP_LIMIT_MS = 15_000
 const DOCS_URL = 'https://docs.oceanprotocol.com/developers/compute-to-data'
 
-export function runApp(electron: ElectronDeps, engine: EngineDeps, paths: AppPaths, platform: NodeJS.Platform = process.platform): AppHandle {
+export function runApp(
+  electron: ElectronDeps,
+  engine: EngineDeps,
+  paths: AppPaths,
+  platform: NodeJS.Platform = process.platform,
+): AppHandle {
   const { app } = electron
   // A second copy would open the same SQLite store and fight over the ports: hand over and leave.
   if (!app.requestSingleInstanceLock()) {
@@ -95,13 +100,18 @@ export function runApp(electron: ElectronDeps, engine: EngineDeps, paths: AppPat
   let config: ConsoleConfig | null = null
   try {
     config = engine.loadConfig({ overrides: { dataDir: userData } })
-    logger = engine.createLogger({ level: config.logLevel, destination: new RotatingLogFile({ dir: join(userData, 'logs') }) })
+    logger = engine.createLogger({
+      level: config.logLevel,
+      destination: new RotatingLogFile({ dir: join(userData, 'logs') }),
+    })
   } catch (error) {
     configError = error instanceof Error ? error : new Error(String(error))
   }
   const warn = (msg: string, meta?: Record<string, unknown>) => logger?.warn(msg, meta)
 
-  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, { shell: electron.shell, logger: { warn } }))
+  app.on('web-contents-created', (_event, contents) =>
+    hardenWebContents(contents, { shell: electron.shell, logger: { warn } }),
+  )
   app.on('second-instance', () => revealWindow(window))
 
   const openWindow = () => {
@@ -141,12 +151,15 @@ export function runApp(electron: ElectronDeps, engine: EngineDeps, paths: AppPat
       timer = setTimeout(() => resolve('timeout'), ENGINE_STOP_LIMIT_MS)
       timer.unref?.()
     })
-    const outcome = await Promise.race([core.stop().then(() => 'stopped' as const), limit]).catch((error: unknown) => {
-      logger?.error('engine stop failed', { error: String(error) })
-      return 'failed' as const
-    })
+    const outcome = await Promise.race([core.stop().then(() => 'stopped' as const), limit]).catch(
+      (error: unknown) => {
+        logger?.error('engine stop failed', { error: String(error) })
+        return 'failed' as const
+      },
+    )
     clearTimeout(timer)
-    if (outcome === 'timeout') logger?.error('engine did not stop in time; exiting anyway', { limitMs: ENGINE_STOP_LIMIT_MS })
+    if (outcome === 'timeout')
+      logger?.error('engine did not stop in time; exiting anyway', { limitMs: ENGINE_STOP_LIMIT_MS })
   }
   app.on('before-quit', (event) => {
     if (quitState === 'stopped') return
@@ -204,7 +217,9 @@ export function runApp(electron: ElectronDeps, engine: EngineDeps, paths: AppPat
     if (nativeTray) {
       tray = new ConsoleTray(nativeTray, electron.menu, { showConsole: openWindow, quit: () => app.quit() })
       tray.update({ providerUrl: core.providerUrl })
-      core.consoleService.subscribe('onDidChangeClusterHealth', (health) => tray?.update({ isBackendHealthy: health.ok }))
+      core.consoleService.subscribe('onDidChangeClusterHealth', (health) =>
+        tray?.update({ isBackendHealthy: health.ok }),
+      )
       // A first reading, so the tray does not say "checking" until the next change.
       core.consoleService.checkHealth({}).then(
         (health) => tray?.update({ isBackendHealthy: health.ok }),

@@ -3,7 +3,19 @@
  * electron module and the engine to runApp. The only file in main/ that imports electron at
  * runtime (besides the preload), so everything else can be unit-tested with fakes.
  */
-import { BrowserWindow, Menu, Tray, app, dialog, ipcMain, protocol, safeStorage, screen, session, shell } from 'electron'
+import {
+  BrowserWindow,
+  Menu,
+  Tray,
+  app,
+  dialog,
+  ipcMain,
+  protocol,
+  safeStorage,
+  screen,
+  session,
+  shell,
+} from 'electron'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createLogger, loadConfig, startCore } from '../engine/index'
@@ -18,7 +30,12 @@ const appRoot = join(bundleDir, '..', '..')
 const userDataArg = process.argv.find((a) => a.startsWith('--user-data-dir='))
 if (userDataArg) app.setPath('userData', userDataArg.slice('--user-data-dir='.length))
 
-const trayIcon = join(appRoot, 'assets', 'icons', process.platform === 'darwin' ? 'tray-Template.png' : 'tray.png')
+const trayIcon = join(
+  appRoot,
+  'assets',
+  'icons',
+  process.platform === 'darwin' ? 'tray-Template.png' : 'tray.png',
+)
 
 runApp(
   {

@@ -96,7 +96,11 @@ export interface BrowserWindowLike {
   on(event: 'close' | 'closed' | 'ready-to-show', listener: () => void): this
 }
 
-export type PermissionRequestHandler = (webContents: unknown, permission: string, callback: (isGranted: boolean) => void) => void
+export type PermissionRequestHandler = (
+  webContents: unknown,
+  permission: string,
+  callback: (isGranted: boolean) => void,
+) => void
 export type PermissionCheckHandler = (webContents: unknown, permission: string) => boolean
 export interface HeadersReceivedDetails {
   url: string
@@ -107,13 +111,24 @@ export interface SessionLike {
   setPermissionRequestHandler(handler: PermissionRequestHandler | null): void
   setPermissionCheckHandler(handler: PermissionCheckHandler | null): void
   readonly webRequest: {
-    onHeadersReceived(listener: (details: HeadersReceivedDetails, callback: (response: { responseHeaders?: Record<string, string[]> }) => void) => void): void
+    onHeadersReceived(
+      listener: (
+        details: HeadersReceivedDetails,
+        callback: (response: { responseHeaders?: Record<string, string[]> }) => void,
+      ) => void,
+    ): void
   }
 }
 
 export interface CustomSchemeLike {
   scheme: string
-  privileges: { standard: boolean; secure: boolean; supportFetchAPI: boolean; corsEnabled: boolean; stream: boolean }
+  privileges: {
+    standard: boolean
+    secure: boolean
+    supportFetchAPI: boolean
+    corsEnabled: boolean
+    stream: boolean
+  }
 }
 
 export interface ProtocolLike {
@@ -134,7 +149,27 @@ export interface SafeStorageLike {
   getSelectedStorageBackend(): string
 }
 
-export type MenuRole = 'about' | 'quit' | 'undo' | 'redo' | 'cut' | 'copy' | 'paste' | 'selectAll' | 'reload' | 'toggleDevTools' | 'resetZoom' | 'zoomIn' | 'zoomOut' | 'togglefullscreen' | 'minimize' | 'close' | 'hide' | 'hideOthers' | 'unhide' | 'front'
+export type MenuRole =
+  | 'about'
+  | 'quit'
+  | 'undo'
+  | 'redo'
+  | 'cut'
+  | 'copy'
+  | 'paste'
+  | 'selectAll'
+  | 'reload'
+  | 'toggleDevTools'
+  | 'resetZoom'
+  | 'zoomIn'
+  | 'zoomOut'
+  | 'togglefullscreen'
+  | 'minimize'
+  | 'close'
+  | 'hide'
+  | 'hideOthers'
+  | 'unhide'
+  | 'front'
 
 export interface MenuItemTemplate {
   label?: string

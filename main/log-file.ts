@@ -59,7 +59,8 @@ export class RotatingLogFile extends Writable {
       rmSync(this.path, { force: true })
     } else {
       rmSync(this.rotatedPath(oldest), { force: true })
-      for (let n = oldest - 1; n >= 1; n--) if (existsSync(this.rotatedPath(n))) renameSync(this.rotatedPath(n), this.rotatedPath(n + 1))
+      for (let n = oldest - 1; n >= 1; n--)
+        if (existsSync(this.rotatedPath(n))) renameSync(this.rotatedPath(n), this.rotatedPath(n + 1))
       renameSync(this.path, this.rotatedPath(1))
     }
     this.open()

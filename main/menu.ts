@@ -13,14 +13,40 @@ export interface MenuActions {
   quit(): void
 }
 
-export function applicationMenuTemplate(options: { platform: NodeJS.Platform; isPackaged: boolean; actions: MenuActions }): MenuItemTemplate[] {
+export function applicationMenuTemplate(options: {
+  platform: NodeJS.Platform
+  isPackaged: boolean
+  actions: MenuActions
+}): MenuItemTemplate[] {
   const { actions } = options
   const isMac = options.platform === 'darwin'
   const quit: MenuItemTemplate = { label: 'Quit', accelerator: 'CmdOrCtrl+Q', click: actions.quit }
-  const view: MenuItemTemplate[] = [{ role: 'reload' }, { role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }, { type: 'separator' }, { role: 'togglefullscreen' }]
+  const view: MenuItemTemplate[] = [
+    { role: 'reload' },
+    { role: 'resetZoom' },
+    { role: 'zoomIn' },
+    { role: 'zoomOut' },
+    { type: 'separator' },
+    { role: 'togglefullscreen' },
+  ]
   if (!options.isPackaged) view.push({ type: 'separator' }, { role: 'toggleDevTools' })
   return [
-    ...(isMac ? [{ label: 'C2D Publisher Console', submenu: [{ role: 'about' }, { type: 'separator' }, { role: 'hide' }, { role: 'hideOthers' }, { role: 'unhide' }, { type: 'separator' }, quit] } satisfies MenuItemTemplate] : []),
+    ...(isMac
+      ? [
+          {
+            label: 'C2D Publisher Console',
+            submenu: [
+              { role: 'about' },
+              { type: 'separator' },
+              { role: 'hide' },
+              { role: 'hideOthers' },
+              { role: 'unhide' },
+              { type: 'separator' },
+              quit,
+            ],
+          } satisfies MenuItemTemplate,
+        ]
+      : []),
     {
       label: 'File',
       submenu: [
@@ -30,9 +56,26 @@ export function applicationMenuTemplate(options: { platform: NodeJS.Platform; is
         ...(isMac ? [] : [{ type: 'separator' } satisfies MenuItemTemplate, quit]),
       ],
     },
-    { label: 'Edit', submenu: [{ role: 'undo' }, { role: 'redo' }, { type: 'separator' }, { role: 'cut' }, { role: 'copy' }, { role: 'paste' }, { role: 'selectAll' }] },
+    {
+      label: 'Edit',
+      submenu: [
+        { role: 'undo' },
+        { role: 'redo' },
+        { type: 'separator' },
+        { role: 'cut' },
+        { role: 'copy' },
+        { role: 'paste' },
+        { role: 'selectAll' },
+      ],
+    },
     { label: 'View', submenu: view },
-    { label: 'Window', submenu: isMac ? [{ role: 'minimize' }, { role: 'front' }] : [{ role: 'minimize' }, { role: 'close' }] },
-    { label: 'Help', submenu: [{ label: 'Ocean Compute-to-Data documentation', click: actions.openDocumentation }] },
+    {
+      label: 'Window',
+      submenu: isMac ? [{ role: 'minimize' }, { role: 'front' }] : [{ role: 'minimize' }, { role: 'close' }],
+    },
+    {
+      label: 'Help',
+      submenu: [{ label: 'Ocean Compute-to-Data documentation', click: actions.openDocumentation }],
+    },
   ]
 }

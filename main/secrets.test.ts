@@ -21,15 +21,26 @@ describe('secret store (safeStorage)', () => {
     const file = join(dir, 'secrets', 'wallet-password.bin')
     expect(readFileSync(file).toString('latin1')).not.toContain('correct horse')
     expect(statSync(file).mode & 0o077).toBe(0)
-    expect(new SecretStore(new FakeSafeStorage(), dir, 'linux').forEngine()).toEqual({ walletPassword: 'correct horse battery' })
+    expect(new SecretStore(new FakeSafeStorage(), dir, 'linux').forEngine()).toEqual({
+      walletPassword: 'correct horse battery',
+    })
     store.delete(SecretName.WalletPassword)
     expect(store.forEngine()).toEqual({})
   })
 
   it('refuses to store when the OS has no real encryption (Linux basic_text) or none at all', () => {
-    expect(() => new SecretStore(new FakeSafeStorage(true, 'basic_text'), userData(), 'linux').save(SecretName.WalletPassword, 'pw')).toThrow(/keyring/)
-    expect(() => new SecretStore(new FakeSafeStorage(false), userData(), 'darwin').save(SecretName.WalletPassword, 'pw')).toThrow(/no encryption/)
-    expect(new SecretStore(new FakeSafeStorage(true, 'basic_text'), userData(), 'darwin').status()).toEqual({ isAvailable: true })
+    expect(() =>
+      new SecretStore(new FakeSafeStorage(true, 'basic_text'), userData(), 'linux').save(
+        SecretName.WalletPassword,
+        'pw',
+      ),
+    ).toThrow(/keyring/)
+    expect(() =>
+      new SecretStore(new FakeSafeStorage(false), userData(), 'darwin').save(SecretName.WalletPassword, 'pw'),
+    ).toThrow(/no encryption/)
+    expect(new SecretStore(new FakeSafeStorage(true, 'basic_text'), userData(), 'darwin').status()).toEqual({
+      isAvailable: true,
+    })
   })
 
   it('treats an undecryptable secret as absent (ask again) instead of failing the start', () => {

@@ -28,9 +28,14 @@ export class SecretStore {
 
   /** Only meaningful after app 'ready' (safeStorage needs it). */
   status(): SecretStoreStatus {
-    if (!this.safeStorage.isEncryptionAvailable()) return { isAvailable: false, reason: 'this system offers no encryption for app secrets' }
+    if (!this.safeStorage.isEncryptionAvailable())
+      return { isAvailable: false, reason: 'this system offers no encryption for app secrets' }
     if (this.platform === 'linux' && this.safeStorage.getSelectedStorageBackend() === 'basic_text') {
-      return { isAvailable: false, reason: 'no keyring (GNOME Keyring or KWallet) is running, so secrets would be stored with a fixed key' }
+      return {
+        isAvailable: false,
+        reason:
+          'no keyring (GNOME Keyring or KWallet) is running, so secrets would be stored with a fixed key',
+      }
     }
     return { isAvailable: true }
   }

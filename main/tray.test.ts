@@ -4,7 +4,8 @@ import { applicationMenuTemplate } from './menu'
 import type { MenuItemTemplate } from './electron-types'
 import { ConsoleTray } from './tray'
 
-const labels = (items: MenuItemTemplate[]): string[] => items.flatMap((i) => [i.label ?? i.role ?? i.type ?? '', ...labels(i.submenu ?? [])])
+const labels = (items: MenuItemTemplate[]): string[] =>
+  items.flatMap((i) => [i.label ?? i.role ?? i.type ?? '', ...labels(i.submenu ?? [])])
 
 describe('tray', () => {
   it('shows the Provider status and backend health, and updates them', () => {
@@ -16,17 +17,29 @@ describe('tray', () => {
     expect(tray.toolTip).toContain('Provider at http://127.0.0.1:8030')
     expect(tray.toolTip).toContain('needs attention')
     const template = (tray.contextMenu as { template: MenuItemTemplate[] }).template
-    expect(labels(template)).toEqual(expect.arrayContaining(['Provider: http://127.0.0.1:8030', 'Show console', 'Quit']))
+    expect(labels(template)).toEqual(
+      expect.arrayContaining(['Provider: http://127.0.0.1:8030', 'Show console', 'Quit']),
+    )
     template.find((i) => i.label === 'Quit')!.click!()
     expect(quits).toBe(1)
   })
 })
 
 describe('application menu', () => {
-  const actions = { showConsole: () => {}, openDataFolder: () => {}, openLogFolder: () => {}, openDocumentation: () => {}, quit: () => {} }
+  const actions = {
+    showConsole: () => {},
+    openDataFolder: () => {},
+    openLogFolder: () => {},
+    openDocumentation: () => {},
+    quit: () => {},
+  }
   it('has no developer tools in a packaged app', () => {
-    expect(labels(applicationMenuTemplate({ platform: 'linux', isPackaged: true, actions }))).not.toContain('toggleDevTools')
-    expect(labels(applicationMenuTemplate({ platform: 'linux', isPackaged: false, actions }))).toContain('toggleDevTools')
+    expect(labels(applicationMenuTemplate({ platform: 'linux', isPackaged: true, actions }))).not.toContain(
+      'toggleDevTools',
+    )
+    expect(labels(applicationMenuTemplate({ platform: 'linux', isPackaged: false, actions }))).toContain(
+      'toggleDevTools',
+    )
   })
   it('puts Quit in the app menu on macOS and in File elsewhere', () => {
     const mac = applicationMenuTemplate({ platform: 'darwin', isPackaged: true, actions })

@@ -19,14 +19,25 @@ export interface TrayActions {
 
 export function trayToolTip(status: TrayStatus): string {
   const provider = status.providerUrl ? `Provider at ${status.providerUrl}` : 'Provider not running'
-  const backend = status.isBackendHealthy === null ? 'checking the compute backend' : status.isBackendHealthy ? 'compute backend healthy' : 'compute backend needs attention'
+  const backend =
+    status.isBackendHealthy === null
+      ? 'checking the compute backend'
+      : status.isBackendHealthy
+        ? 'compute backend healthy'
+        : 'compute backend needs attention'
   return `C2D Publisher Console — ${provider}; ${backend}`
 }
 
 export function trayMenuTemplate(status: TrayStatus, actions: TrayActions): MenuItemTemplate[] {
   return [
-    { label: status.providerUrl ? `Provider: ${status.providerUrl}` : 'Provider: not running', enabled: false },
-    { label: `Compute backend: ${status.isBackendHealthy === null ? 'checking…' : status.isBackendHealthy ? 'healthy' : 'needs attention'}`, enabled: false },
+    {
+      label: status.providerUrl ? `Provider: ${status.providerUrl}` : 'Provider: not running',
+      enabled: false,
+    },
+    {
+      label: `Compute backend: ${status.isBackendHealthy === null ? 'checking…' : status.isBackendHealthy ? 'healthy' : 'needs attention'}`,
+      enabled: false,
+    },
     { type: 'separator' },
     { label: 'Show console', click: actions.showConsole },
     { label: 'Quit', click: actions.quit },

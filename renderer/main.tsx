@@ -10,7 +10,8 @@ import './app-shell/theme.css'
 
 const client = createBrowserConsoleClient(window)
 // The token is kept in sessionStorage; drop it from the address bar so it is not shared by copy-paste.
-if (window.location.hash.includes('token=')) history.replaceState(null, '', window.location.pathname + window.location.search)
+if (window.location.hash.includes('token='))
+  history.replaceState(null, '', window.location.pathname + window.location.search)
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

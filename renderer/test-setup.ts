@@ -10,5 +10,14 @@ if (typeof window !== 'undefined') {
   Object.defineProperty(HTMLElement.prototype, 'offsetWidth', { configurable: true, get: () => 800 })
   Object.defineProperty(Element.prototype, 'clientHeight', { configurable: true, get: () => 600 })
   Object.defineProperty(Element.prototype, 'clientWidth', { configurable: true, get: () => 800 })
-  window.matchMedia ??= ((query: string) => ({ matches: false, media: query, onchange: null, addListener() {}, removeListener() {}, addEventListener() {}, removeEventListener() {}, dispatchEvent: () => false })) as typeof window.matchMedia
+  window.matchMedia ??= ((query: string) => ({
+    matches: false,
+    media: query,
+    onchange: null,
+    addListener() {},
+    removeListener() {},
+    addEventListener() {},
+    removeEventListener() {},
+    dispatchEvent: () => false,
+  })) as typeof window.matchMedia
 }

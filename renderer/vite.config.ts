@@ -8,7 +8,8 @@ import react from '@vitejs/plugin-react'
 
 // No node:path here: this file lives under renderer/, where the lint layer forbids node:* too.
 // Vite ids are absolute paths with forward slashes; a file: URL's pathname gives the same form.
-const folder = (relative: string) => decodeURIComponent(new URL(relative, import.meta.url).pathname).replace(/^\/([A-Za-z]:)/, '$1')
+const folder = (relative: string) =>
+  decodeURIComponent(new URL(relative, import.meta.url).pathname).replace(/^\/([A-Za-z]:)/, '$1')
 const rendererDir = folder('.')
 const repoRoot = folder('..')
 const engineDir = folder('../engine/')
@@ -16,16 +17,24 @@ const ALLOWED_ENGINE = ['console-api/contract', 'operator-service/job-status'].m
 
 export function rendererBoundary(): Plugin {
   const refuse = (what: string, importer: string | undefined) => {
-    throw new Error(`renderer build guard: "${what}" imported from ${importer ?? '?'} — the renderer may import only engine/console-api/contract and job-status; never electron or node:*`)
+    throw new Error(
+      `renderer build guard: "${what}" imported from ${importer ?? '?'} — the renderer may import only engine/console-api/contract and job-status; never electron or node:*`,
+    )
   }
   return {
     name: 'c2d-renderer-boundary',
     enforce: 'pre',
     async resolveId(source, importer) {
-      if (source === 'electron' || source.startsWith('electron/') || source.startsWith('node:')) refuse(source, importer)
+      if (source === 'electron' || source.startsWith('electron/') || source.startsWith('node:'))
+        refuse(source, importer)
       const resolved = await this.resolve(source, importer, { skipSelf: true })
       const id = resolved?.id.split('?')[0]
-      if (id && id.startsWith(engineDir) && !ALLOWED_ENGINE.some((allowed) => id === allowed || id.startsWith(allowed + '.'))) refuse(source, importer)
+      if (
+        id &&
+        id.startsWith(engineDir) &&
+        !ALLOWED_ENGINE.some((allowed) => id === allowed || id.startsWith(allowed + '.'))
+      )
+        refuse(source, importer)
       return resolved
     },
   }

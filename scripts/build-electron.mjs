@@ -24,7 +24,14 @@ function checkInputs(metafile, label, forbidden) {
 export async function buildElectron({ quiet = false } = {}) {
   rmSync(outDir, { recursive: true, force: true })
   mkdirSync(outDir, { recursive: true })
-  const common = { absWorkingDir: root, bundle: true, sourcemap: true, logLevel: quiet ? 'error' : 'warning', metafile: true, legalComments: 'none' }
+  const common = {
+    absWorkingDir: root,
+    bundle: true,
+    sourcemap: true,
+    logLevel: quiet ? 'error' : 'warning',
+    metafile: true,
+    legalComments: 'none',
+  }
 
   const main = await build({
     ...common,
@@ -50,15 +57,25 @@ export async function buildElectron({ quiet = false } = {}) {
     external: ['electron'],
     outExtension: { '.js': '.cjs' },
   })
-  checkInputs(preload.metafile, 'preload', [/^engine\/(?!console-api\/contract\.ts$|operator-service\/job-status\.ts$)/, /^renderer\//, /^main\/(?!preload\/|electron-types\.ts$)/])
+  checkInputs(preload.metafile, 'preload', [
+    /^engine\/(?!console-api\/contract\.ts$|operator-service\/job-status\.ts$)/,
+    /^renderer\//,
+    /^main\/(?!preload\/|electron-types\.ts$)/,
+  ])
 
   const migrationsFrom = join(root, 'engine', 'store', 'migrations')
-  cpSync(migrationsFrom, join(outDir, 'migrations'), { recursive: true, filter: (src) => src === migrationsFrom || src.endsWith('.sql') })
+  cpSync(migrationsFrom, join(outDir, 'migrations'), {
+    recursive: true,
+    filter: (src) => src === migrationsFrom || src.endsWith('.sql'),
+  })
   // The bundle is ESM whatever an outer package.json says.
   writeFileSync(join(outDir, 'package.json'), JSON.stringify({ type: 'module' }, null, 2) + '\n')
 
   const files = readdirSync(outDir, { recursive: true }).map(String).sort()
-  if (!quiet) console.error(`electron: built ${relative(root, outDir)}/ (${files.filter((f) => !f.endsWith('.map')).join(', ')})`)
+  if (!quiet)
+    console.error(
+      `electron: built ${relative(root, outDir)}/ (${files.filter((f) => !f.endsWith('.map')).join(', ')})`,
+    )
   return { outDir, files }
 }
 

@@ -8,7 +8,11 @@ import { fileURLToPath } from 'node:url'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const builtIndex = join(root, 'dist', 'renderer', 'index.html')
-const sources = [join(root, 'renderer'), join(root, 'engine', 'console-api', 'contract.ts'), join(root, 'engine', 'operator-service', 'job-status.ts')]
+const sources = [
+  join(root, 'renderer'),
+  join(root, 'engine', 'console-api', 'contract.ts'),
+  join(root, 'engine', 'operator-service', 'job-status.ts'),
+]
 
 /** Newest modification time under a file or folder, skipping tests (they do not change the bundle). */
 function newestMtimeMs(path) {
@@ -22,10 +26,20 @@ const builtAtMs = existsSync(builtIndex) ? statSync(builtIndex).mtimeMs : 0
 const sourcesAtMs = Math.max(...sources.map(newestMtimeMs))
 if (builtAtMs > 0 && builtAtMs >= sourcesAtMs) process.exit(0)
 
-console.error(builtAtMs === 0 ? 'renderer: no build yet, building dist/renderer…' : 'renderer: sources changed, rebuilding dist/renderer…')
+console.error(
+  builtAtMs === 0
+    ? 'renderer: no build yet, building dist/renderer…'
+    : 'renderer: sources changed, rebuilding dist/renderer…',
+)
 const vite = join(root, 'node_modules', 'vite', 'bin', 'vite.js')
-const result = spawnSync(process.execPath, [vite, 'build', '-c', 'renderer/vite.config.ts', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' })
+const result = spawnSync(
+  process.execPath,
+  [vite, 'build', '-c', 'renderer/vite.config.ts', '--logLevel', 'warn'],
+  { cwd: root, stdio: 'inherit' },
+)
 if (result.status !== 0) {
   // Do not block `serve`: the Provider and the console API work without the UI.
-  console.error('renderer: build failed (see above); serve starts anyway, but the UI at / will not be served until `npm run build:renderer` passes.')
+  console.error(
+    'renderer: build failed (see above); serve starts anyway, but the UI at / will not be served until `npm run build:renderer` passes.',
+  )
 }

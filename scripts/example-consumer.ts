@@ -14,13 +14,22 @@ import { ProviderInstance, type ComputeJob } from '@oceanprotocol/lib'
 import { loadConfig } from '../engine/index'
 import { firstJob, oceanConsumer, runPaidStart } from '../engine/test/ocean-consumer'
 
-const { values } = parseArgs({ options: { 'data-dir': { type: 'string' }, provider: { type: 'string' }, paid: { type: 'boolean', default: false } } })
+const { values } = parseArgs({
+  options: {
+    'data-dir': { type: 'string' },
+    provider: { type: 'string' },
+    paid: { type: 'boolean', default: false },
+  },
+})
 const config = loadConfig({ overrides: values['data-dir'] ? { dataDir: values['data-dir'] } : {} })
 if (!existsSync(join(config.dataDir, 'dev-chain.json'))) {
-  console.error(`No ${join(config.dataDir, 'dev-chain.json')}: start the console first (npm run serve), with the embedded dev chain.`)
+  console.error(
+    `No ${join(config.dataDir, 'dev-chain.json')}: start the console first (npm run serve), with the embedded dev chain.`,
+  )
   process.exit(1)
 }
-const providerUrl = values.provider ?? config.provider.publicUrl ?? `http://${config.provider.host}:${config.provider.port}`
+const providerUrl =
+  values.provider ?? config.provider.publicUrl ?? `http://${config.provider.host}:${config.provider.port}`
 const me = oceanConsumer(providerUrl, config.dataDir)
 const { samples } = me.devChain
 if (!samples) {
@@ -48,13 +57,24 @@ while (job.status !== 70) {
   if (job.status !== lastStatus) console.log(`  ${job.status} ${job.statusText}`)
   lastStatus = job.status
 }
-const payment = (job as unknown as { payment?: { cost?: string; claimTx?: string; cancelTx?: string } }).payment
-if (payment) console.log(`Payment: locked ${payment.cost} wei; ${payment.claimTx ? `claimed in ${payment.claimTx}` : `released in ${payment.cancelTx ?? '(pending)'}`}`)
+const payment = (job as unknown as { payment?: { cost?: string; claimTx?: string; cancelTx?: string } })
+  .payment
+if (payment)
+  console.log(
+    `Payment: locked ${payment.cost} wei; ${payment.claimTx ? `claimed in ${payment.claimTx}` : `released in ${payment.cancelTx ?? '(pending)'}`}`,
+  )
 for (const result of job.results) {
   const chunks: Uint8Array[] = []
-  for await (const chunk of await ProviderInstance.getComputeResult(me.url, me.consumer, job.jobId, result.index!)) chunks.push(chunk)
+  for await (const chunk of await ProviderInstance.getComputeResult(
+    me.url,
+    me.consumer,
+    job.jobId,
+    result.index!,
+  ))
+    chunks.push(chunk)
   const bytes = Buffer.concat(chunks)
-  if (result.type === 'algorithmLog') console.log(`--- ${result.filename} ---\n${bytes.toString('utf8').trimEnd()}\n---`)
+  if (result.type === 'algorithmLog')
+    console.log(`--- ${result.filename} ---\n${bytes.toString('utf8').trimEnd()}\n---`)
   if (result.type === 'output') {
     const file = `${job.jobId}-${result.filename}`
     writeFileSync(file, bytes)

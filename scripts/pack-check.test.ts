@@ -7,7 +7,17 @@
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
 import { spawnSync } from 'node:child_process'
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -44,7 +54,10 @@ let unpackedDir: string
 
 beforeAll(async () => {
   await buildElectron({ quiet: true })
-  const renderer = spawnSync(process.execPath, [join(root, 'scripts', 'ensure-renderer-build.mjs')], { cwd: root, encoding: 'utf8' })
+  const renderer = spawnSync(process.execPath, [join(root, 'scripts', 'ensure-renderer-build.mjs')], {
+    cwd: root,
+    encoding: 'utf8',
+  })
   if (renderer.status !== 0) throw new Error(`renderer build failed:\n${renderer.stderr}`)
 
   work = mkdtempSync(join(tmpdir(), 'c2d-pack-check-'))
@@ -52,16 +65,40 @@ beforeAll(async () => {
   const dist = join(work, 'electron-dist')
   mkdirSync(join(dist, 'resources'), { recursive: true })
   mkdirSync(join(dist, 'locales'))
-  writeFileSync(join(dist, 'electron'), '#!/bin/sh\necho "stand-in Electron for the packaging check; not runnable" >&2\nexit 1\n')
+  writeFileSync(
+    join(dist, 'electron'),
+    '#!/bin/sh\necho "stand-in Electron for the packaging check; not runnable" >&2\nexit 1\n',
+  )
   chmodSync(join(dist, 'electron'), 0o755)
-  writeFileSync(join(dist, 'version'), JSON.parse(readFileSync(join(root, 'node_modules', 'electron', 'package.json'), 'utf8')).version)
+  writeFileSync(
+    join(dist, 'version'),
+    JSON.parse(readFileSync(join(root, 'node_modules', 'electron', 'package.json'), 'utf8')).version,
+  )
 
   // electron-builder goes quiet under a test runner (it sees VITEST); its log is what we check.
-  const env: NodeJS.ProcessEnv = { ...process.env, HTTPS_PROXY: 'http://127.0.0.1:9', HTTP_PROXY: 'http://127.0.0.1:9', ELECTRON_GET_USE_PROXY: '1' }
-  for (const name of Object.keys(env)) if (name.startsWith('VITEST') || name === 'TEST' || name === 'NODE_ENV') delete env[name]
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    HTTPS_PROXY: 'http://127.0.0.1:9',
+    HTTP_PROXY: 'http://127.0.0.1:9',
+    ELECTRON_GET_USE_PROXY: '1',
+  }
+  for (const name of Object.keys(env))
+    if (name.startsWith('VITEST') || name === 'TEST' || name === 'NODE_ENV') delete env[name]
   const result = spawnSync(
     process.execPath,
-    [join(root, 'node_modules', 'electron-builder', 'cli.js'), '--dir', '--linux', '--x64', '--config', 'electron-builder.yml', `-c.electronDist=${dist}`, '-c.npmRebuild=false', `-c.directories.output=${join(work, 'out')}`, '--publish', 'never'],
+    [
+      join(root, 'node_modules', 'electron-builder', 'cli.js'),
+      '--dir',
+      '--linux',
+      '--x64',
+      '--config',
+      'electron-builder.yml',
+      `-c.electronDist=${dist}`,
+      '-c.npmRebuild=false',
+      `-c.directories.output=${join(work, 'out')}`,
+      '--publish',
+      'never',
+    ],
     {
       cwd: root,
       encoding: 'utf8',
@@ -75,7 +112,9 @@ beforeAll(async () => {
   log = `${result.stdout}\n${result.stderr}`
   const appOut = join(work, 'out', 'linux-unpacked')
   unpackedDir = join(appOut, 'resources', 'app.asar.unpacked')
-  entries = existsSync(join(appOut, 'resources', 'app.asar')) ? listAsar(join(appOut, 'resources', 'app.asar')) : new Map()
+  entries = existsSync(join(appOut, 'resources', 'app.asar'))
+    ? listAsar(join(appOut, 'resources', 'app.asar'))
+    : new Map()
 }, 180_000)
 
 afterAll(() => {
@@ -94,11 +133,19 @@ describe('packaging check (electron-builder --dir, stand-in Electron)', () => {
   it('holds the entry points: package.json → dist/main/app.js, the preload and the ESM marker', () => {
     const packageJson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { main: string }
     expect(packageJson.main).toBe('dist/main/app.js')
-    for (const path of ['package.json', 'dist/main/app.js', 'dist/main/preload.cjs', 'dist/main/package.json']) expect(entries.has(path), path).toBe(true)
+    for (const path of [
+      'package.json',
+      'dist/main/app.js',
+      'dist/main/preload.cjs',
+      'dist/main/package.json',
+    ])
+      expect(entries.has(path), path).toBe(true)
   })
 
   it('holds every store migration next to the bundle', () => {
-    const migrations = readdirSync(join(root, 'engine', 'store', 'migrations')).filter((f) => f.endsWith('.sql'))
+    const migrations = readdirSync(join(root, 'engine', 'store', 'migrations')).filter((f) =>
+      f.endsWith('.sql'),
+    )
     expect(migrations.length).toBeGreaterThan(0)
     for (const m of migrations) expect(entries.has(`dist/main/migrations/${m}`), m).toBe(true)
   })
@@ -109,17 +156,23 @@ describe('packaging check (electron-builder --dir, stand-in Electron)', () => {
   })
 
   it('holds the sample assets as real files (the sandbox bind-mounts them) and the icons', () => {
-    for (const path of ['assets/samples.json', 'assets/icons/icon.png', 'assets/icons/tray.png']) expect(entries.has(path), path).toBe(true)
+    for (const path of ['assets/samples.json', 'assets/icons/icon.png', 'assets/icons/tray.png'])
+      expect(entries.has(path), path).toBe(true)
     const samples = readdirSync(join(root, 'assets', 'sample-data'))
     for (const f of samples) {
       expect(entries.get(`assets/sample-data/${f}`)?.unpacked, f).toBe(true)
-      expect(statSync(join(unpackedDir, 'assets', 'sample-data', f)).size).toBe(statSync(join(root, 'assets', 'sample-data', f)).size)
+      expect(statSync(join(unpackedDir, 'assets', 'sample-data', f)).size).toBe(
+        statSync(join(root, 'assets', 'sample-data', f)).size,
+      )
     }
-    for (const f of readdirSync(join(root, 'assets', 'algorithms'))) expect(existsSync(join(unpackedDir, 'assets', 'algorithms', f)), f).toBe(true)
+    for (const f of readdirSync(join(root, 'assets', 'algorithms')))
+      expect(existsSync(join(unpackedDir, 'assets', 'algorithms', f)), f).toBe(true)
   })
 
   it('ships better-sqlite3 with its native module outside the asar', () => {
-    const native = [...entries].filter(([p]) => p.startsWith('node_modules/better-sqlite3/') && p.endsWith('.node'))
+    const native = [...entries].filter(
+      ([p]) => p.startsWith('node_modules/better-sqlite3/') && p.endsWith('.node'),
+    )
     expect(native.length).toBeGreaterThan(0)
     for (const [p, e] of native) {
       expect(e.unpacked, p).toBe(true)
@@ -133,7 +186,9 @@ describe('packaging check (electron-builder --dir, stand-in Electron)', () => {
       (p) =>
         /^(main|engine|renderer|e2e|scripts|bench|docs)\//.test(p) ||
         p.endsWith('.map') ||
-        /^node_modules\/(electron|electron-builder|vitest|@playwright|playwright|playwright-core|typescript|esbuild|vite|@oceanprotocol\/lib)\//.test(p),
+        /^node_modules\/(electron|electron-builder|vitest|@playwright|playwright|playwright-core|typescript|esbuild|vite|@oceanprotocol\/lib)\//.test(
+          p,
+        ),
     )
     expect(offenders).toEqual([])
   })
@@ -190,24 +245,41 @@ describe('the built main bundle (dist/main/app.js) in Node with a stand-in elect
     try {
       const userData = join(dir, 'userData')
       mkdirSync(userData)
-      writeFileSync(join(userData, 'config.json'), JSON.stringify({ provider: { port: 0 }, operatorApi: { port: 0 } }))
+      writeFileSync(
+        join(userData, 'config.json'),
+        JSON.stringify({ provider: { port: 0 }, operatorApi: { port: 0 } }),
+      )
       writeFileSync(join(dir, 'electron.mjs'), ELECTRON_STAND_IN)
       writeFileSync(
         join(dir, 'hooks.mjs'),
         `export async function resolve(specifier, context, next) {\n  if (specifier === 'electron') return { url: ${JSON.stringify(pathToFileURL(join(dir, 'electron.mjs')).href)}, shortCircuit: true }\n  return next(specifier, context)\n}\n`,
       )
-      writeFileSync(join(dir, 'register.mjs'), `import { register } from 'node:module'\nregister(${JSON.stringify(pathToFileURL(join(dir, 'hooks.mjs')).href)})\n`)
-      const run = spawnSync(process.execPath, ['--import', pathToFileURL(join(dir, 'register.mjs')).href, join(root, 'dist', 'main', 'app.js'), `--user-data-dir=${userData}`], {
-        cwd: dir,
-        encoding: 'utf8',
-        timeout: 60_000,
-      })
+      writeFileSync(
+        join(dir, 'register.mjs'),
+        `import { register } from 'node:module'\nregister(${JSON.stringify(pathToFileURL(join(dir, 'hooks.mjs')).href)})\n`,
+      )
+      const run = spawnSync(
+        process.execPath,
+        [
+          '--import',
+          pathToFileURL(join(dir, 'register.mjs')).href,
+          join(root, 'dist', 'main', 'app.js'),
+          `--user-data-dir=${userData}`,
+        ],
+        {
+          cwd: dir,
+          encoding: 'utf8',
+          timeout: 60_000,
+        },
+      )
       const output = `${run.stdout}\n${run.stderr}`
       expect(run.status, output).toBe(0)
       expect(output).toContain('ELECTRON: schemes app')
       expect(output).toContain('ELECTRON: ipc handle c2d:call')
       expect(output).toContain('ELECTRON: loadURL app://console/index.html')
-      expect(output).toMatch(/ELECTRON: window .*"sandbox":true.*preload\.cjs|ELECTRON: window .*preload\.cjs.*"sandbox":true/)
+      expect(output).toMatch(
+        /ELECTRON: window .*"sandbox":true.*preload\.cjs|ELECTRON: window .*preload\.cjs.*"sandbox":true/,
+      )
       expect(output).toContain('ELECTRON: quit held')
       expect(output).toContain('ELECTRON: quit done')
       expect(output).not.toContain('error box')
@@ -216,7 +288,9 @@ describe('the built main bundle (dist/main/app.js) in Node with a stand-in elect
       expect(log.indexOf('core stopped')).toBeGreaterThan(log.indexOf('quitting: stopping the engine'))
       const db = new BetterSqlite3(join(userData, 'console.db'), { readonly: true })
       try {
-        const migrations = readdirSync(join(root, 'engine', 'store', 'migrations')).filter((f) => f.endsWith('.sql')).length
+        const migrations = readdirSync(join(root, 'engine', 'store', 'migrations')).filter((f) =>
+          f.endsWith('.sql'),
+        ).length
         expect(db.pragma('user_version', { simple: true })).toBe(migrations)
       } finally {
         db.close()

@@ -26,11 +26,19 @@ export function locateElectronBinary() {
   const override = process.env.ELECTRON_OVERRIDE_DIST_PATH
   if (override) {
     const exe = join(override, relativeExe ?? 'electron')
-    return existsSync(exe) ? { ok: true, path: exe } : { ok: false, reason: `ELECTRON_OVERRIDE_DIST_PATH is set, but ${exe} does not exist` }
+    return existsSync(exe)
+      ? { ok: true, path: exe }
+      : { ok: false, reason: `ELECTRON_OVERRIDE_DIST_PATH is set, but ${exe} does not exist` }
   }
-  if (!relativeExe) return { ok: false, reason: `${join(packageDir, 'dist')} is missing: the electron package's install step, which downloads the binary, did not run or could not reach the download server` }
+  if (!relativeExe)
+    return {
+      ok: false,
+      reason: `${join(packageDir, 'dist')} is missing: the electron package's install step, which downloads the binary, did not run or could not reach the download server`,
+    }
   const exe = join(packageDir, 'dist', relativeExe)
-  return existsSync(exe) ? { ok: true, path: exe } : { ok: false, reason: `${exe} is missing: the binary download did not complete` }
+  return existsSync(exe)
+    ? { ok: true, path: exe }
+    : { ok: false, reason: `${exe} is missing: the binary download did not complete` }
 }
 
 function fail(lines) {
@@ -41,8 +49,15 @@ function fail(lines) {
 async function main() {
   await buildElectron()
   // Builds dist/renderer when missing or older than its sources; a no-op otherwise.
-  const renderer = spawnSync(process.execPath, [join(root, 'scripts', 'ensure-renderer-build.mjs')], { cwd: root, stdio: 'inherit' })
-  if (renderer.status !== 0 || !rendererBuilt()) fail(['npm start: the renderer build failed (see above).', 'Fix the error, or run `npm run build:renderer` to see it alone.'])
+  const renderer = spawnSync(process.execPath, [join(root, 'scripts', 'ensure-renderer-build.mjs')], {
+    cwd: root,
+    stdio: 'inherit',
+  })
+  if (renderer.status !== 0 || !rendererBuilt())
+    fail([
+      'npm start: the renderer build failed (see above).',
+      'Fix the error, or run `npm run build:renderer` to see it alone.',
+    ])
 
   const electron = locateElectronBinary()
   if (!electron.ok) {

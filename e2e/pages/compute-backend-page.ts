@@ -22,7 +22,8 @@ export class ComputeBackendPage {
     const form = this.environmentForm
     await form.getByLabel('Environment id').fill(environment.id)
     if (environment.cpu !== undefined) await form.getByLabel('CPUs per job').fill(String(environment.cpu))
-    if (environment.maxJobDurationSec !== undefined) await form.getByLabel('Max job duration (seconds)').fill(String(environment.maxJobDurationSec))
+    if (environment.maxJobDurationSec !== undefined)
+      await form.getByLabel('Max job duration (seconds)').fill(String(environment.maxJobDurationSec))
     await form.getByRole('button', { name: 'Save environment' }).click()
   }
 }

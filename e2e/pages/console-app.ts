@@ -35,7 +35,10 @@ export class ConsoleApp {
 
   async goTo(screen: ScreenName): Promise<void> {
     await this.nav.getByRole('button', { name: screen, exact: true }).click()
-    await expect(this.nav.getByRole('button', { name: screen, exact: true })).toHaveAttribute('aria-current', 'page')
+    await expect(this.nav.getByRole('button', { name: screen, exact: true })).toHaveAttribute(
+      'aria-current',
+      'page',
+    )
   }
 
   /** Saves a full-page screenshot as a test artefact: e2e/artifacts/screens/<project>/<name>.png. */

@@ -21,7 +21,9 @@ export class JobsPage {
   }
 
   row(jobId: string): Locator {
-    return this.table.getByRole('row').filter({ has: this.page.getByRole('button', { name: `Open job ${jobId}`, exact: true }) })
+    return this.table
+      .getByRole('row')
+      .filter({ has: this.page.getByRole('button', { name: `Open job ${jobId}`, exact: true }) })
   }
 
   /** Job rows (not the header). */
@@ -34,7 +36,9 @@ export class JobsPage {
   }
 
   async openJob(jobId: string): Promise<JobPage> {
-    await this.row(jobId).getByRole('button', { name: `Open job ${jobId}`, exact: true }).click()
+    await this.row(jobId)
+      .getByRole('button', { name: `Open job ${jobId}`, exact: true })
+      .click()
     const job = new JobPage(this.page)
     await expect(job.heading(jobId)).toBeVisible()
     return job
@@ -78,7 +82,12 @@ export class JobPage {
         if (!Number.isNaN(status) && seen[seen.length - 1] !== status) seen.push(status)
       }
       note()
-      new MutationObserver(note).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-status'] })
+      new MutationObserver(note).observe(document.body, {
+        subtree: true,
+        childList: true,
+        attributes: true,
+        attributeFilter: ['data-status'],
+      })
     })
   }
 
@@ -96,7 +105,10 @@ export class JobPage {
 
   /** Clicks a result's Download button and returns the browser download. */
   async download(filename: string): Promise<Download> {
-    const [download] = await Promise.all([this.page.waitForEvent('download'), this.results.getByRole('button', { name: `Download ${filename}` }).click()])
+    const [download] = await Promise.all([
+      this.page.waitForEvent('download'),
+      this.results.getByRole('button', { name: `Download ${filename}` }).click(),
+    ])
     return download
   }
 

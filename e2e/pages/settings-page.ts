@@ -17,7 +17,9 @@ export class SettingsPage {
   async ensureWalletUnlocked(password: string): Promise<void> {
     await this.open()
     // Wait for the wallet state to load before deciding ("(none)", "(locked)" or "(unlocked)").
-    const state = this.app.page.getByRole('region', { name: 'Provider wallet' }).getByText(/\((none|locked|unlocked)\)/)
+    const state = this.app.page
+      .getByRole('region', { name: 'Provider wallet' })
+      .getByText(/\((none|locked|unlocked)\)/)
     await expect(state).toBeVisible()
     if ((await state.innerText()).includes('(unlocked)')) return
     await this.walletForm.getByLabel('Wallet password').fill(password)

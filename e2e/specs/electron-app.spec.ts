@@ -27,7 +27,11 @@ test.describe('Electron desktop app', () => {
 
       // The preload API: exactly call/subscribe, no Node, and a call answers the envelope.
       const surface = await page.evaluate(async () => {
-        const w = window as unknown as { c2d: { call(m: string, i: unknown): Promise<unknown> }; require?: unknown; process?: unknown }
+        const w = window as unknown as {
+          c2d: { call(m: string, i: unknown): Promise<unknown> }
+          require?: unknown
+          process?: unknown
+        }
         return {
           keys: Object.keys(w.c2d).sort(),
           hasRequire: typeof w.require !== 'undefined',

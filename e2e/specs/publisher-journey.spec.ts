@@ -27,12 +27,17 @@ test('every screen renders against the local backend', async ({ consoleApp }) =>
     await consoleApp.goTo(screen)
     await expect(consoleApp.page.getByRole('heading', { level: 2 }).first()).toBeVisible()
     // No screen may greet a connected publisher with a transport error.
-    await expect(consoleApp.page.getByRole('alert').filter({ hasText: /Missing or wrong console token|not answering/ })).toHaveCount(0)
+    await expect(
+      consoleApp.page.getByRole('alert').filter({ hasText: /Missing or wrong console token|not answering/ }),
+    ).toHaveCount(0)
     await consoleApp.screenshot(`screen-${screen.toLowerCase().replace(/ /g, '-')}`)
   }
 })
 
-test('the Jobs screen follows a job live through each stage to finished; its log and results are visible and downloadable', async ({ serve, consoleApp }) => {
+test('the Jobs screen follows a job live through each stage to finished; its log and results are visible and downloadable', async ({
+  serve,
+  consoleApp,
+}) => {
   const jobsPage = new JobsPage(consoleApp)
   await jobsPage.open()
   await expect(consoleApp.page.getByText('No jobs')).toBeVisible()
@@ -55,7 +60,9 @@ test('the Jobs screen follows a job live through each stage to finished; its log
     await expect(jobPage.timeline.getByRole('listitem').nth(i)).toContainText(JOB_STATUS_TEXT[status].trim())
   }
   // The whole log, last line included, once the job has finished (soft: the downloads below still run).
-  await expect.soft(jobPage.log, 'the live log shows the last line the algorithm printed').toContainText('epoch 8 of 8')
+  await expect
+    .soft(jobPage.log, 'the live log shows the last line the algorithm printed')
+    .toContainText('epoch 8 of 8')
   await expect(jobPage.results).toContainText('algorithm.log')
   await expect(jobPage.results).toContainText('outputs.tar')
   await consoleApp.screenshot('job-finished')
@@ -68,7 +75,9 @@ test('the Jobs screen follows a job live through each stage to finished; its log
   const outputDownload = await jobPage.download('outputs.tar')
   const tarPath = join(ARTIFACTS_DIR, 'downloads', `${jobId}-outputs.tar`)
   await outputDownload.saveAs(tarPath)
-  expect(execFileSync('tar', ['-xOf', tarPath, 'outputs/result.txt'], { encoding: 'utf8' })).toBe('epochs: 8\n')
+  expect(execFileSync('tar', ['-xOf', tarPath, 'outputs/result.txt'], { encoding: 'utf8' })).toBe(
+    'epochs: 8\n',
+  )
 })
 
 test('Stop ends a running job and the screen shows it stopped', async ({ serve, consoleApp }) => {
@@ -109,14 +118,19 @@ test('a bad input in a form shows its error and changes nothing', async ({ conso
   await consoleApp.screenshot('error-asset-form')
 })
 
-test('a publisher publishes the sample dataset and an ocean.js consumer runs a free job on it', async ({ serve, consoleApp }) => {
+test('a publisher publishes the sample dataset and an ocean.js consumer runs a free job on it', async ({
+  serve,
+  consoleApp,
+}) => {
   expect(serve.providerUrl, `serve printed "Provider: ${serve.providerLine}"`).not.toBeNull()
   const { createConsumer } = await import('../fixtures/consumer')
   await new SettingsPage(consoleApp).ensureWalletUnlocked('e2e wallet password')
   const assets = new AssetsPage(consoleApp)
   await assets.open()
   // Trust the dev chain's sample algorithm by DID; the console pins its checksums at publish time.
-  const devChain = JSON.parse(readFileSync(join(serve.dataDir, 'dev-chain.json'), 'utf8')) as { samples: { dataset: { did: string }; algorithm: { did: string } } }
+  const devChain = JSON.parse(readFileSync(join(serve.dataDir, 'dev-chain.json'), 'utf8')) as {
+    samples: { dataset: { did: string }; algorithm: { did: string } }
+  }
   const did = await assets.publishSample([devChain.samples.algorithm.did])
   expect(did).not.toBe(devChain.samples.dataset.did)
   await consoleApp.screenshot('assets-published')
@@ -135,14 +149,20 @@ test('a publisher publishes the sample dataset and an ocean.js consumer runs a f
   expect((await fetch(resultUrl)).ok).toBe(true)
 })
 
-test('a paying ocean.js consumer runs a job against serve: escrow locked at start, claimed at the end, shown on the job page', async ({ serve, consoleApp }) => {
+test('a paying ocean.js consumer runs a job against serve: escrow locked at start, claimed at the end, shown on the job page', async ({
+  serve,
+  consoleApp,
+}) => {
   // The paid flow of spec §8, exactly as ocean.js does it: initializeCompute, escrow deposit +
   // authorize, datatoken orders naming the node, computeStart; the console claims the cost after.
   const { oceanConsumer, runPaidStart, waitForStatus } = await import('../../engine/test/ocean-consumer')
   const me = oceanConsumer(serve.providerUrl!, serve.dataDir)
   try {
     const { samples } = me.devChain
-    const started = await runPaidStart(me, { datasets: [{ documentId: samples.dataset.did, serviceId: samples.dataset.serviceId }], algorithm: { documentId: samples.algorithm.did, serviceId: samples.algorithm.serviceId } })
+    const started = await runPaidStart(me, {
+      datasets: [{ documentId: samples.dataset.did, serviceId: samples.dataset.serviceId }],
+      algorithm: { documentId: samples.algorithm.did, serviceId: samples.algorithm.serviceId },
+    })
     expect(started.agreementId).toMatch(/^0x[0-9a-f]{64}$/)
     const done = await waitForStatus(me.url, me.consumer, started.jobId, (j) => j.status === 70, 600)
     const payment = (done as unknown as { payment: { lockTx: string; claimTx?: string } }).payment

@@ -23,7 +23,11 @@ export const CHAIN_ERRORS = {
 
 export type ChainErrorCode = keyof typeof CHAIN_ERRORS
 
-export function chainError(code: ChainErrorCode, message?: string, options?: { details?: unknown; cause?: unknown }): C2dError {
+export function chainError(
+  code: ChainErrorCode,
+  message?: string,
+  options?: { details?: unknown; cause?: unknown },
+): C2dError {
   const entry = CHAIN_ERRORS[code]
   return new C2dError(code, entry.status, message ?? entry.message, options)
 }

@@ -13,7 +13,8 @@ import { chainError } from './chain-errors'
 /** The contracts the console deploys (dev chain) or calls; name → artifact path in the package. */
 export const OCEAN_ARTIFACTS = {
   OceanToken: 'contracts/utils/OceanToken.sol/OceanToken.json',
-  OPFCommunityFeeCollector: 'contracts/communityFee/OPFCommunityFeeCollector.sol/OPFCommunityFeeCollector.json',
+  OPFCommunityFeeCollector:
+    'contracts/communityFee/OPFCommunityFeeCollector.sol/OPFCommunityFeeCollector.json',
   FactoryRouter: 'contracts/pools/FactoryRouter.sol/FactoryRouter.json',
   FixedRateExchange: 'contracts/pools/fixedRate/FixedRateExchange.sol/FixedRateExchange.json',
   ERC20Template: 'contracts/templates/ERC20Template.sol/ERC20Template.json',
@@ -59,7 +60,9 @@ const artifactCache = new Map<OceanArtifactName, OceanArtifact>()
 export function loadArtifact(name: OceanArtifactName): OceanArtifact {
   let artifact = artifactCache.get(name)
   if (!artifact) {
-    const raw = JSON.parse(readFileSync(join(packageRoot, 'artifacts', OCEAN_ARTIFACTS[name]), 'utf8')) as OceanArtifact
+    const raw = JSON.parse(
+      readFileSync(join(packageRoot, 'artifacts', OCEAN_ARTIFACTS[name]), 'utf8'),
+    ) as OceanArtifact
     artifact = { contractName: raw.contractName, abi: raw.abi, bytecode: raw.bytecode }
     artifactCache.set(name, artifact)
   }
@@ -85,7 +88,10 @@ interface AddressFileEntry {
 
 /** Ocean's published addresses for a chain id, or undefined when the file has no such chain (e.g. 8996). */
 export function oceanPublishedAddresses(chainId: number): Partial<OceanAddresses> | undefined {
-  const file = JSON.parse(readFileSync(join(packageRoot, 'addresses', 'address.json'), 'utf8')) as Record<string, AddressFileEntry>
+  const file = JSON.parse(readFileSync(join(packageRoot, 'addresses', 'address.json'), 'utf8')) as Record<
+    string,
+    AddressFileEntry
+  >
   const entry = Object.values(file).find((e) => e.chainId === chainId)
   if (!entry) return undefined
   return {

@@ -44,7 +44,9 @@ class FakeEscrowNode extends JsonRpcProvider {
     const parsed = escrowAbi.parseTransaction({ data: String(tx.data) })
     switch (parsed?.name) {
       case 'getLocks':
-        return escrowAbi.encodeFunctionResult('getLocks', [this.locks.map((l) => [l.jobId, l.payer, l.amount, l.expiry, l.token])])
+        return escrowAbi.encodeFunctionResult('getLocks', [
+          this.locks.map((l) => [l.jobId, l.payer, l.amount, l.expiry, l.token]),
+        ])
       case 'getUserFunds':
         return escrowAbi.encodeFunctionResult('getUserFunds', [[this.available, 0n]])
       case 'getAuthorizations':
@@ -62,15 +64,22 @@ class FakeEscrowNode extends JsonRpcProvider {
 
 function client(chain?: FakeEscrowNode): { escrow: EscrowClient; node: Wallet } {
   const node = new Wallet(nodeKey, chain)
-  return { escrow: new EscrowClient({ signer: node, escrowAddress: ESCROW, logger: new MemoryLogger() }), node }
+  return {
+    escrow: new EscrowClient({ signer: node, escrowAddress: ESCROW, logger: new MemoryLogger() }),
+    node,
+  }
 }
 
 describe('EscrowClient.escrowJobId', () => {
   it('is uint256(sha256(jobId)) like Ocean Node, stable and distinct per job', () => {
     // FIPS 180-2 test vector: sha256("abc").
-    expect(EscrowClient.escrowJobId('abc')).toBe(0xba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015adn)
+    expect(EscrowClient.escrowJobId('abc')).toBe(
+      0xba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015adn,
+    )
     const id = 'e3c1c5d2-0b5a-4c7b-9a39-7f2f1f6f0c11'
-    expect(EscrowClient.escrowJobId(id)).toBe(BigInt(`0x${createHash('sha256').update(id, 'utf8').digest('hex')}`))
+    expect(EscrowClient.escrowJobId(id)).toBe(
+      BigInt(`0x${createHash('sha256').update(id, 'utf8').digest('hex')}`),
+    )
     expect(EscrowClient.escrowJobId(id)).not.toBe(EscrowClient.escrowJobId(`${id}x`))
     expect(EscrowClient.escrowJobId(id)).toBeLessThan(2n ** 256n)
   })
@@ -79,7 +88,10 @@ describe('EscrowClient.escrowJobId', () => {
 describe('EscrowClient.checkFunds (fake node)', () => {
   it('refuses the node as its own payer before asking the chain', async () => {
     const { escrow, node } = client()
-    expect(await escrow.checkFunds(node.address.toLowerCase(), TOKEN, 1n, 60)).toMatchObject({ ok: false, code: 'payer-is-payee' })
+    expect(await escrow.checkFunds(node.address.toLowerCase(), TOKEN, 1n, 60)).toMatchObject({
+      ok: false,
+      code: 'payer-is-payee',
+    })
   })
 
   it('checks in the order createLock does, and says what is missing', async () => {
@@ -87,14 +99,23 @@ describe('EscrowClient.checkFunds (fake node)', () => {
     const { escrow, node } = client(chain)
     chain.available = 10n
     expect(await escrow.checkFunds(payer, TOKEN, 11n, 60)).toMatchObject({ ok: false, code: 'no-funds' })
-    expect(await escrow.checkFunds(payer, TOKEN, 10n, 60)).toMatchObject({ ok: false, code: 'no-authorization' })
+    expect(await escrow.checkFunds(payer, TOKEN, 10n, 60)).toMatchObject({
+      ok: false,
+      code: 'no-authorization',
+    })
     // [payee, maxLockedAmount, currentLockedAmount, maxLockSeconds, maxLockCounts, currentLocks]
     chain.auths = [[node.address, 15n, 6n, 600n, 2n, 1n]]
     expect(await escrow.checkFunds(payer, TOKEN, 9n, 601)).toMatchObject({ ok: false, code: 'lock-too-long' })
-    expect(await escrow.checkFunds(payer, TOKEN, 10n, 600)).toMatchObject({ ok: false, code: 'over-authorized-amount' })
+    expect(await escrow.checkFunds(payer, TOKEN, 10n, 600)).toMatchObject({
+      ok: false,
+      code: 'over-authorized-amount',
+    })
     expect(await escrow.checkFunds(payer, TOKEN, 9n, 600)).toEqual({ ok: true })
     chain.auths = [[node.address, 15n, 6n, 600n, 1n, 1n]]
-    expect(await escrow.checkFunds(payer, TOKEN, 9n, 600)).toMatchObject({ ok: false, code: 'too-many-locks' })
+    expect(await escrow.checkFunds(payer, TOKEN, 9n, 600)).toMatchObject({
+      ok: false,
+      code: 'too-many-locks',
+    })
     expect(chain.sent).toEqual([])
   })
 })
@@ -110,7 +131,14 @@ describe('EscrowClient.findLock and claim (fake node)', () => {
       { jobId: id, payer, amount: 3n, expiry: 9n, token: OTHER_TOKEN },
       { jobId: id, payer, amount: 4n, expiry: 9n, token: TOKEN },
     ]
-    expect(await escrow.findLock('job-1', TOKEN, payer.toLowerCase())).toEqual({ jobId: id, payer, payee: node.address, amount: 4n, expiry: 9n, token: TOKEN })
+    expect(await escrow.findLock('job-1', TOKEN, payer.toLowerCase())).toEqual({
+      jobId: id,
+      payer,
+      payee: node.address,
+      amount: 4n,
+      expiry: 9n,
+      token: TOKEN,
+    })
     expect(await escrow.findLock('job-3', TOKEN, payer)).toBeUndefined()
   })
 
@@ -131,8 +159,16 @@ describe('EscrowClient when the RPC does not answer', () => {
     await new Promise((resolve) => server.close(resolve))
     const rpc = new JsonRpcProvider(`http://127.0.0.1:${port}`, 8996, { staticNetwork: true })
     try {
-      const escrow = new EscrowClient({ signer: new Wallet(nodeKey, rpc), escrowAddress: ESCROW, logger: new MemoryLogger() })
-      for (const attempt of [escrow.checkFunds(payer, TOKEN, 1n, 60), escrow.claim('job-1', TOKEN, payer, 1n), escrow.cancelAllExpired()]) {
+      const escrow = new EscrowClient({
+        signer: new Wallet(nodeKey, rpc),
+        escrowAddress: ESCROW,
+        logger: new MemoryLogger(),
+      })
+      for (const attempt of [
+        escrow.checkFunds(payer, TOKEN, 1n, 60),
+        escrow.claim('job-1', TOKEN, payer, 1n),
+        escrow.cancelAllExpired(),
+      ]) {
         const error = await attempt.catch((e: unknown) => e)
         expect(isC2dError(error) && [error.code, error.status]).toEqual(['CHAIN_UNAVAILABLE', 502])
       }

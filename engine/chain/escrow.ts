@@ -31,7 +31,19 @@ export interface EscrowClaim {
   amountWei: bigint
 }
 
-export type FundsCheck = { ok: true } | { ok: false; code: 'payer-is-payee' | 'no-funds' | 'no-authorization' | 'lock-too-long' | 'over-authorized-amount' | 'too-many-locks'; message: string }
+export type FundsCheck =
+  | { ok: true }
+  | {
+      ok: false
+      code:
+        | 'payer-is-payee'
+        | 'no-funds'
+        | 'no-authorization'
+        | 'lock-too-long'
+        | 'over-authorized-amount'
+        | 'too-many-locks'
+      message: string
+    }
 
 interface AuthTuple {
   payee: string
@@ -48,7 +60,9 @@ const MAX_SEND_ATTEMPTS = 4
 function isNonceConflict(error: unknown): boolean {
   const e = error as { code?: string; message?: string } | undefined
   if (e?.code === 'NONCE_EXPIRED' || e?.code === 'REPLACEMENT_UNDERPRICED') return true
-  return /nonce too low|nonce has already been used|replacement transaction underpriced/i.test(String(e?.message ?? ''))
+  return /nonce too low|nonce has already been used|replacement transaction underpriced/i.test(
+    String(e?.message ?? ''),
+  )
 }
 
 export class EscrowClient {
@@ -70,19 +84,54 @@ export class EscrowClient {
   }
 
   /** The same checks createLock makes, read first so the consumer gets words instead of a revert. */
-  async checkFunds(payer: string, token: string, amountWei: bigint, lockSeconds: number): Promise<FundsCheck> {
+  async checkFunds(
+    payer: string,
+    token: string,
+    amountWei: bigint,
+    lockSeconds: number,
+  ): Promise<FundsCheck> {
     return this.guard('reading escrow funds', async () => {
       const payee = await this.payee()
       // contracts 2.6.0 createLock: require(payer != msg.sender) — the node cannot lock its own funds.
-      if (payer.toLowerCase() === payee.toLowerCase()) return { ok: false, code: 'payer-is-payee', message: `The payer ${payer} is this node: it cannot pay itself through escrow` }
+      if (payer.toLowerCase() === payee.toLowerCase())
+        return {
+          ok: false,
+          code: 'payer-is-payee',
+          message: `The payer ${payer} is this node: it cannot pay itself through escrow`,
+        }
       const [available] = (await this.contract.getFunction('getUserFunds')(payer, token)) as [bigint, bigint]
-      if (available < amountWei) return { ok: false, code: 'no-funds', message: `User ${payer} does not have enough funds in escrow: ${available} available, ${amountWei} needed` }
+      if (available < amountWei)
+        return {
+          ok: false,
+          code: 'no-funds',
+          message: `User ${payer} does not have enough funds in escrow: ${available} available, ${amountWei} needed`,
+        }
       const auths = (await this.contract.getFunction('getAuthorizations')(token, payer, payee)) as AuthTuple[]
       const auth = auths.find((a) => a.payee.toLowerCase() === payee.toLowerCase())
-      if (!auth) return { ok: false, code: 'no-authorization', message: `No valid escrow auths found: ${payer} has not authorized ${payee} for this token` }
-      if (BigInt(lockSeconds) > auth.maxLockSeconds) return { ok: false, code: 'lock-too-long', message: `The escrow authorization allows locks of ${auth.maxLockSeconds} s; this job needs ${lockSeconds} s` }
-      if (auth.currentLockedAmount + amountWei > auth.maxLockedAmount) return { ok: false, code: 'over-authorized-amount', message: `The escrow authorization caps locked funds at ${auth.maxLockedAmount}; ${auth.currentLockedAmount} are locked, ${amountWei} more needed` }
-      if (auth.currentLocks >= auth.maxLockCounts) return { ok: false, code: 'too-many-locks', message: `The escrow authorization allows ${auth.maxLockCounts} concurrent locks` }
+      if (!auth)
+        return {
+          ok: false,
+          code: 'no-authorization',
+          message: `No valid escrow auths found: ${payer} has not authorized ${payee} for this token`,
+        }
+      if (BigInt(lockSeconds) > auth.maxLockSeconds)
+        return {
+          ok: false,
+          code: 'lock-too-long',
+          message: `The escrow authorization allows locks of ${auth.maxLockSeconds} s; this job needs ${lockSeconds} s`,
+        }
+      if (auth.currentLockedAmount + amountWei > auth.maxLockedAmount)
+        return {
+          ok: false,
+          code: 'over-authorized-amount',
+          message: `The escrow authorization caps locked funds at ${auth.maxLockedAmount}; ${auth.currentLockedAmount} are locked, ${amountWei} more needed`,
+        }
+      if (auth.currentLocks >= auth.maxLockCounts)
+        return {
+          ok: false,
+          code: 'too-many-locks',
+          message: `The escrow authorization allows ${auth.maxLockCounts} concurrent locks`,
+        }
       return { ok: true }
     })
   }
@@ -93,17 +142,49 @@ export class EscrowClient {
       const payee = await this.payee()
       const id = EscrowClient.escrowJobId(jobId)
       // contracts 2.6.0: the returned lock struct has no payee field; the query is per payee already.
-      const locks = (await this.contract.getFunction('getLocks')(token, payer, payee)) as Array<Omit<EscrowLockInfo, 'payee'>>
-      const lock = locks.find((l) => l.jobId === id && l.payer.toLowerCase() === payer.toLowerCase() && l.token.toLowerCase() === token.toLowerCase())
-      return lock ? { jobId: lock.jobId, payer: lock.payer, payee, amount: lock.amount, expiry: lock.expiry, token: lock.token } : undefined
+      const locks = (await this.contract.getFunction('getLocks')(token, payer, payee)) as Array<
+        Omit<EscrowLockInfo, 'payee'>
+      >
+      const lock = locks.find(
+        (l) =>
+          l.jobId === id &&
+          l.payer.toLowerCase() === payer.toLowerCase() &&
+          l.token.toLowerCase() === token.toLowerCase(),
+      )
+      return lock
+        ? {
+            jobId: lock.jobId,
+            payer: lock.payer,
+            payee,
+            amount: lock.amount,
+            expiry: lock.expiry,
+            token: lock.token,
+          }
+        : undefined
     })
   }
 
   /** createLock; `expirySec` is a duration (the contract adds block.timestamp). */
-  async lock(jobId: string, token: string, payer: string, amountWei: bigint, expirySec: number): Promise<{ lockTx: string }> {
+  async lock(
+    jobId: string,
+    token: string,
+    payer: string,
+    amountWei: bigint,
+    expirySec: number,
+  ): Promise<{ lockTx: string }> {
     return this.guard('creating an escrow lock', async () => {
-      const receipt = await this.send('createLock', [EscrowClient.escrowJobId(jobId), token, payer, amountWei, expirySec])
-      this.options.logger.info('escrow lock created', { jobId, amountWei: amountWei.toString(), tx: receipt.hash })
+      const receipt = await this.send('createLock', [
+        EscrowClient.escrowJobId(jobId),
+        token,
+        payer,
+        amountWei,
+        expirySec,
+      ])
+      this.options.logger.info('escrow lock created', {
+        jobId,
+        amountWei: amountWei.toString(),
+        tx: receipt.hash,
+      })
       return { lockTx: receipt.hash }
     })
   }
@@ -117,7 +198,13 @@ export class EscrowClient {
    * event, everything back to the payer) and the tx still succeeds. `settledAs` says which
    * happened, read from the receipt, so a caller never records a cancel as a payment.
    */
-  async claim(jobId: string, token: string, payer: string, actualWei: bigint, proof = '0x'): Promise<EscrowClaim | undefined> {
+  async claim(
+    jobId: string,
+    token: string,
+    payer: string,
+    actualWei: bigint,
+    proof = '0x',
+  ): Promise<EscrowClaim | undefined> {
     return this.guard('claiming an escrow lock', async () => {
       const lock = await this.findLock(jobId, token, payer)
       if (!lock) return undefined
@@ -126,20 +213,40 @@ export class EscrowClient {
       const method = amount > 0n ? 'claimLockAndWithdraw' : 'claimLock'
       const receipt = await this.send(method, [lock.jobId, token, payer, amount, proof])
       const settled = this.settlementIn(receipt, lock.jobId)
-      const claim: EscrowClaim = { claimTx: receipt.hash, settledAs: settled?.name === 'Claimed' ? 'claimed' : 'canceled', amountWei: settled?.name === 'Claimed' ? amount : 0n }
-      if (claim.settledAs === 'canceled') this.options.logger.warn('escrow lock had expired: released to the payer instead of claimed', { jobId, tx: receipt.hash })
-      else this.options.logger.info('escrow lock claimed', { jobId, amountWei: amount.toString(), tx: receipt.hash })
+      const claim: EscrowClaim = {
+        claimTx: receipt.hash,
+        settledAs: settled?.name === 'Claimed' ? 'claimed' : 'canceled',
+        amountWei: settled?.name === 'Claimed' ? amount : 0n,
+      }
+      if (claim.settledAs === 'canceled')
+        this.options.logger.warn('escrow lock had expired: released to the payer instead of claimed', {
+          jobId,
+          tx: receipt.hash,
+        })
+      else
+        this.options.logger.info('escrow lock claimed', {
+          jobId,
+          amountWei: amount.toString(),
+          tx: receipt.hash,
+        })
       return claim
     })
   }
 
   /** The Claimed or Canceled event of this escrow job id in `receipt`, if any. */
-  private settlementIn(receipt: TransactionReceipt, escrowJobId: bigint): { name: 'Claimed' | 'Canceled' } | undefined {
+  private settlementIn(
+    receipt: TransactionReceipt,
+    escrowJobId: bigint,
+  ): { name: 'Claimed' | 'Canceled' } | undefined {
     const escrowAddress = this.options.escrowAddress.toLowerCase()
     for (const log of receipt.logs) {
       if (log.address.toLowerCase() !== escrowAddress) continue
       const event = this.contract.interface.parseLog({ topics: [...log.topics], data: log.data })
-      if ((event?.name === 'Claimed' || event?.name === 'Canceled') && (event.args.jobId as bigint) === escrowJobId) return { name: event.name }
+      if (
+        (event?.name === 'Claimed' || event?.name === 'Canceled') &&
+        (event.args.jobId as bigint) === escrowJobId
+      )
+        return { name: event.name }
     }
     return undefined
   }
@@ -148,7 +255,10 @@ export class EscrowClient {
    * The Claimed/Canceled tx of this job, searched from `fromBlock` (the lock's block): after a crash
    * between a claim and recording it, the job still learns its tx hash.
    */
-  async findSettlementTx(jobId: string, fromBlock: number): Promise<{ claimTx?: string; cancelTx?: string } | undefined> {
+  async findSettlementTx(
+    jobId: string,
+    fromBlock: number,
+  ): Promise<{ claimTx?: string; cancelTx?: string } | undefined> {
     return this.guard('searching escrow events', async () => {
       const id = EscrowClient.escrowJobId(jobId)
       const payee = await this.payee()
@@ -170,7 +280,11 @@ export class EscrowClient {
    * is no lock or it has not expired: `cancelExpiredLock` succeeds silently on a live lock, so
    * both the expiry (chain time) and the receipt's Canceled event are checked.
    */
-  async cancelExpired(jobId: string, token: string, payer: string): Promise<{ cancelTx: string } | undefined> {
+  async cancelExpired(
+    jobId: string,
+    token: string,
+    payer: string,
+  ): Promise<{ cancelTx: string } | undefined> {
     return this.guard('cancelling an escrow lock', async () => {
       const lock = await this.findLock(jobId, token, payer)
       if (!lock) return undefined
@@ -193,7 +307,9 @@ export class EscrowClient {
   async cancelAllExpired(): Promise<{ cancelTx: string; escrowJobIds: bigint[] } | undefined> {
     return this.guard('cancelling expired escrow locks', async () => {
       const payee = await this.payee()
-      const locks = (await this.contract.getFunction('getLocks')(ZeroAddress, ZeroAddress, payee)) as Array<Omit<EscrowLockInfo, 'payee'>>
+      const locks = (await this.contract.getFunction('getLocks')(ZeroAddress, ZeroAddress, payee)) as Array<
+        Omit<EscrowLockInfo, 'payee'>
+      >
       const latest = await this.requireProvider().getBlock('latest')
       if (!latest || !locks.some((l) => l.expiry < BigInt(latest.timestamp) + 1n)) return undefined
       const receipt = await this.send('cancelExpiredLock', [0n, ZeroAddress, ZeroAddress, payee])
@@ -204,7 +320,10 @@ export class EscrowClient {
         if (event?.name === 'Canceled') escrowJobIds.push(event.args.jobId as bigint)
       }
       if (escrowJobIds.length === 0) return undefined
-      this.options.logger.info('expired escrow locks released', { count: escrowJobIds.length, tx: receipt.hash })
+      this.options.logger.info('expired escrow locks released', {
+        count: escrowJobIds.length,
+        tx: receipt.hash,
+      })
       return { cancelTx: receipt.hash, escrowJobIds }
     })
   }
@@ -239,7 +358,8 @@ export class EscrowClient {
     try {
       return await work()
     } catch (error) {
-      if (isRpcUnreachable(error)) throw chainError('CHAIN_UNAVAILABLE', `The chain RPC did not answer while ${what}`, { cause: error })
+      if (isRpcUnreachable(error))
+        throw chainError('CHAIN_UNAVAILABLE', `The chain RPC did not answer while ${what}`, { cause: error })
       throw error
     }
   }

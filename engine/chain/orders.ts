@@ -26,7 +26,13 @@ export interface OrderExpectation {
   serviceId: string
 }
 
-export type OrderCheckCode = 'order-not-found' | 'order-wrong-consumer' | 'order-wrong-datatoken' | 'order-wrong-service' | 'order-expired' | 'order-not-deployed'
+export type OrderCheckCode =
+  | 'order-not-found'
+  | 'order-wrong-consumer'
+  | 'order-wrong-datatoken'
+  | 'order-wrong-service'
+  | 'order-expired'
+  | 'order-not-deployed'
 
 export type OrderCheck =
   | {
@@ -73,7 +79,12 @@ function fail(code: OrderCheckCode, message: string): OrderCheck {
 }
 
 /** The fee event of `receipt` that this provider signed for this datatoken + service, if still valid. */
-function providerFeeValid(receipt: TransactionReceipt, blockTimestampSec: number, expect: OrderExpectation, nowSec: number): boolean {
+function providerFeeValid(
+  receipt: TransactionReceipt,
+  blockTimestampSec: number,
+  expect: OrderExpectation,
+  nowSec: number,
+): boolean {
   for (const event of eventsOf(receipt, 'ProviderFee', expect.datatoken)) {
     const fee: ProviderFee = {
       providerFeeAddress: String(event.args.providerFeeAddress),
@@ -93,7 +104,12 @@ function providerFeeValid(receipt: TransactionReceipt, blockTimestampSec: number
     } catch {
       continue
     }
-    if (typeof data.dt !== 'string' || data.dt.toLowerCase() !== expect.datatoken.toLowerCase() || data.id !== expect.serviceId) continue
+    if (
+      typeof data.dt !== 'string' ||
+      data.dt.toLowerCase() !== expect.datatoken.toLowerCase() ||
+      data.id !== expect.serviceId
+    )
+      continue
     // spec §6 step 7: validUntil counts seconds from the fee's block; 0 = forever.
     if (fee.validUntil === 0 || nowSec - blockTimestampSec <= fee.validUntil) return true
   }
@@ -104,7 +120,12 @@ function providerFeeValid(receipt: TransactionReceipt, blockTimestampSec: number
  * Checks `expect.transferTxId` (spec §6 steps 1–7). A failed check is a value; an RPC that does not
  * answer throws `CHAIN_UNAVAILABLE` (502), so the consumer hears "try again", not "bad order".
  */
-export async function validateOrder(provider: Provider, expect: OrderExpectation, nowSec: number, options: ValidateOrderOptions = {}): Promise<OrderCheck> {
+export async function validateOrder(
+  provider: Provider,
+  expect: OrderExpectation,
+  nowSec: number,
+  options: ValidateOrderOptions = {},
+): Promise<OrderCheck> {
   const receiptOf = async (hash: string): Promise<TransactionReceipt | null> => {
     const attempts = Math.max(1, options.receiptAttempts ?? 2)
     for (let attempt = 1; ; attempt++) {
@@ -116,53 +137,90 @@ export async function validateOrder(provider: Provider, expect: OrderExpectation
   try {
     return await checkOrder(provider, receiptOf, expect, nowSec)
   } catch (error) {
-    if (isRpcUnreachable(error)) throw chainError('CHAIN_UNAVAILABLE', `The chain RPC did not answer while validating order ${expect.transferTxId}`, { cause: error })
+    if (isRpcUnreachable(error))
+      throw chainError(
+        'CHAIN_UNAVAILABLE',
+        `The chain RPC did not answer while validating order ${expect.transferTxId}`,
+        { cause: error },
+      )
     throw error
   }
 }
 
-async function checkOrder(provider: Provider, receiptOf: (hash: string) => Promise<TransactionReceipt | null>, expect: OrderExpectation, nowSec: number): Promise<OrderCheck> {
-  if (!/^0x[0-9a-fA-F]{64}$/.test(expect.transferTxId)) return fail('order-not-found', `${expect.transferTxId} is not a transaction hash`)
+async function checkOrder(
+  provider: Provider,
+  receiptOf: (hash: string) => Promise<TransactionReceipt | null>,
+  expect: OrderExpectation,
+  nowSec: number,
+): Promise<OrderCheck> {
+  if (!/^0x[0-9a-fA-F]{64}$/.test(expect.transferTxId))
+    return fail('order-not-found', `${expect.transferTxId} is not a transaction hash`)
   const given = await receiptOf(expect.transferTxId)
-  if (!given || given.status !== 1) return fail('order-not-found', `No successful transaction ${expect.transferTxId} on this chain`)
+  if (!given || given.status !== 1)
+    return fail('order-not-found', `No successful transaction ${expect.transferTxId} on this chain`)
   // Step 1: the datatoken is the tx's target.
   if (!given.to || given.to.toLowerCase() !== expect.datatoken.toLowerCase()) {
-    return fail('order-wrong-datatoken', `Transaction ${expect.transferTxId} is not an order of datatoken ${expect.datatoken}`)
+    return fail(
+      'order-wrong-datatoken',
+      `Transaction ${expect.transferTxId} is not an order of datatoken ${expect.datatoken}`,
+    )
   }
   const givenBlock = await provider.getBlock(given.blockNumber)
-  if (!givenBlock) return fail('order-not-found', `Block ${given.blockNumber} of ${expect.transferTxId} is not available`)
+  if (!givenBlock)
+    return fail('order-not-found', `Block ${given.blockNumber} of ${expect.transferTxId} is not available`)
 
   // Step 2: a reuse points at the original order.
   let order = given
   const reuse = eventsOf(given, 'OrderReused', expect.datatoken)[0]
   if (reuse) {
     const original = await receiptOf(String(reuse.args.orderTxId))
-    if (!original || original.status !== 1) return fail('order-not-found', `The reused order ${String(reuse.args.orderTxId)} does not exist`)
-    if (!original.to || original.to.toLowerCase() !== expect.datatoken.toLowerCase()) return fail('order-wrong-datatoken', `The reused order belongs to another datatoken`)
+    if (!original || original.status !== 1)
+      return fail('order-not-found', `The reused order ${String(reuse.args.orderTxId)} does not exist`)
+    if (!original.to || original.to.toLowerCase() !== expect.datatoken.toLowerCase())
+      return fail('order-wrong-datatoken', `The reused order belongs to another datatoken`)
     order = original
   }
 
   // Step 3: OrderStarted naming the expected consumer (or paid by it), on this datatoken of this NFT.
   const started = eventsOf(order, 'OrderStarted', expect.datatoken)
-  if (started.length === 0) return fail('order-not-found', `Transaction ${order.hash} has no OrderStarted event`)
+  if (started.length === 0)
+    return fail('order-not-found', `Transaction ${order.hash} has no OrderStarted event`)
   const expected = expect.consumerAddress.toLowerCase()
-  const event = started.find((e) => String(e.args.consumer).toLowerCase() === expected || String(e.args.payer).toLowerCase() === expected)
-  if (!event) return fail('order-wrong-consumer', `Order ${order.hash} was not made for ${expect.consumerAddress}`)
+  const event = started.find(
+    (e) =>
+      String(e.args.consumer).toLowerCase() === expected || String(e.args.payer).toLowerCase() === expected,
+  )
+  if (!event)
+    return fail('order-wrong-consumer', `Order ${order.hash} was not made for ${expect.consumerAddress}`)
   const datatoken = new Contract(expect.datatoken, datatokenInterface, provider)
   const nft = String(await datatoken.getFunction('getERC721Address')())
-  if (nft.toLowerCase() !== expect.nftAddress.toLowerCase()) return fail('order-wrong-datatoken', `Datatoken ${expect.datatoken} does not belong to NFT ${expect.nftAddress}`)
+  if (nft.toLowerCase() !== expect.nftAddress.toLowerCase())
+    return fail(
+      'order-wrong-datatoken',
+      `Datatoken ${expect.datatoken} does not belong to NFT ${expect.nftAddress}`,
+    )
   // Step 4.
   if (Number(event.args.serviceIndex) !== expect.serviceIndex) {
-    return fail('order-wrong-service', `Order ${order.hash} is for service index ${String(event.args.serviceIndex)}, not ${expect.serviceIndex}`)
+    return fail(
+      'order-wrong-service',
+      `Order ${order.hash} is for service index ${String(event.args.serviceIndex)}, not ${expect.serviceIndex}`,
+    )
   }
   // Step 5.
   const nftContract = new Contract(expect.nftAddress, loadAbi('ERC721Template'), provider)
-  if (!(await nftContract.getFunction('isDeployed')(expect.datatoken))) return fail('order-not-deployed', `Datatoken ${expect.datatoken} is not deployed by NFT ${expect.nftAddress}`)
+  if (!(await nftContract.getFunction('isDeployed')(expect.datatoken)))
+    return fail(
+      'order-not-deployed',
+      `Datatoken ${expect.datatoken} is not deployed by NFT ${expect.nftAddress}`,
+    )
   // Step 6: expiry counted from the original order's block.
   const orderBlock = order === given ? givenBlock : await provider.getBlock(order.blockNumber)
   const orderBlockTimestampSec = orderBlock?.timestamp ?? givenBlock.timestamp
   if (expect.serviceTimeoutSec !== 0 && nowSec - orderBlockTimestampSec > expect.serviceTimeoutSec) {
-    return fail('order-expired', `Order ${order.hash} expired: the service allows ${expect.serviceTimeoutSec} s after ordering`)
+    return fail(
+      'order-expired',
+      `Order ${order.hash} expired: the service allows ${expect.serviceTimeoutSec} s after ordering`,
+    )
   }
   // Step 7: the fee event of the GIVEN tx (start or reuse).
   return {

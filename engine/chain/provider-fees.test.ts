@@ -26,7 +26,12 @@ describe('provider fees', () => {
 
   it('signs all 32 bytes when the hash starts with a zero byte', async () => {
     let validUntil = 0
-    const base = { providerFeeAddress: node.address, providerFeeToken: datatoken, providerFeeAmount: '0', providerData: encodeProviderData(datatoken, 'svc-1') }
+    const base = {
+      providerFeeAddress: node.address,
+      providerFeeToken: datatoken,
+      providerFeeAmount: '0',
+      providerData: encodeProviderData(datatoken, 'svc-1'),
+    }
     while (!providerFeeHash({ ...base, validUntil }).startsWith('0x00')) validUntil++
     const fee = await signProviderFee(node, { ...base, validUntil })
     expect(isProviderFeeSignedBy(fee, node.address)).toBe(true)

@@ -2,7 +2,15 @@
  * Signs provider fees the way ERC20Template._checkProviderFee verifies them (spec §6). Pure apart
  * from the signer; must not import fastify or the store.
  */
-import { Signature, getBytes, hexlify, solidityPackedKeccak256, toUtf8Bytes, verifyMessage, type Signer } from 'ethers'
+import {
+  Signature,
+  getBytes,
+  hexlify,
+  solidityPackedKeccak256,
+  toUtf8Bytes,
+  verifyMessage,
+  type Signer,
+} from 'ethers'
 
 export interface ProviderFee {
   providerFeeAddress: string
@@ -23,7 +31,13 @@ export function encodeProviderData(datatoken: string, serviceId: string): string
 export function providerFeeHash(fee: Omit<ProviderFee, 'v' | 'r' | 's'>): string {
   return solidityPackedKeccak256(
     ['bytes', 'address', 'address', 'uint256', 'uint256'],
-    [fee.providerData, fee.providerFeeAddress, fee.providerFeeToken, BigInt(fee.providerFeeAmount), BigInt(fee.validUntil)],
+    [
+      fee.providerData,
+      fee.providerFeeAddress,
+      fee.providerFeeToken,
+      BigInt(fee.providerFeeAmount),
+      BigInt(fee.validUntil),
+    ],
   )
 }
 
@@ -40,7 +54,10 @@ export async function signProviderFee(
 /** True when `fee` was signed by `providerAddress` over exactly these fields (order validation). */
 export function isProviderFeeSignedBy(fee: ProviderFee, providerAddress: string): boolean {
   try {
-    const recovered = verifyMessage(getBytes(providerFeeHash(fee)), Signature.from({ v: fee.v, r: fee.r, s: fee.s }))
+    const recovered = verifyMessage(
+      getBytes(providerFeeHash(fee)),
+      Signature.from({ v: fee.v, r: fee.r, s: fee.s }),
+    )
     return recovered.toLowerCase() === providerAddress.toLowerCase()
   } catch {
     return false

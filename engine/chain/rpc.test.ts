@@ -12,8 +12,13 @@ beforeAll(async () => {
     let body = ''
     req.on('data', (c: Buffer) => (body += c.toString()))
     req.on('end', () => {
-      const parsed = JSON.parse(body) as Array<{ id: number; method: string }> | { id: number; method: string }
-      const answer = (m: { id: number; method: string }) => ({ jsonrpc: '2.0', id: m.id, result: m.method === 'eth_chainId' ? '0x1' : '0x10' })
+      const parsed = JSON.parse(body) as
+        Array<{ id: number; method: string }> | { id: number; method: string }
+      const answer = (m: { id: number; method: string }) => ({
+        jsonrpc: '2.0',
+        id: m.id,
+        result: m.method === 'eth_chainId' ? '0x1' : '0x10',
+      })
       res.setHeader('content-type', 'application/json')
       res.end(JSON.stringify(Array.isArray(parsed) ? parsed.map(answer) : answer(parsed)))
     })

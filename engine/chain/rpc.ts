@@ -18,14 +18,21 @@ export interface RpcEndpoint {
 }
 
 /** A provider bound to one chain; `pollingInterval` is short on the dev chain (automine). */
-export function createRpcProvider(endpoint: RpcEndpoint, options: { pollingIntervalMs?: number } = {}): JsonRpcProvider {
+export function createRpcProvider(
+  endpoint: RpcEndpoint,
+  options: { pollingIntervalMs?: number } = {},
+): JsonRpcProvider {
   const request = new FetchRequest(endpoint.rpcUrl)
   request.timeout = endpoint.timeoutMs
   // staticNetwork: ethers would otherwise retry eth_chainId forever on a dead RPC ("retry in 1s" logs).
   const network = Network.from(endpoint.chainId)
   // cacheTimeout -1: ethers otherwise answers a repeated eth_getTransactionCount from a 250 ms
   // cache, handing out a nonce that was just used (seen on the automining dev chain).
-  const provider = new JsonRpcProvider(request, network, { staticNetwork: network, batchMaxCount: 20, cacheTimeout: -1 })
+  const provider = new JsonRpcProvider(request, network, {
+    staticNetwork: network,
+    batchMaxCount: 20,
+    cacheTimeout: -1,
+  })
   provider.pollingInterval = options.pollingIntervalMs ?? 4000
   return provider
 }
@@ -43,10 +50,14 @@ export function isRpcUnreachable(error: unknown): boolean {
 export function toChainError(error: unknown, endpoint: { chainId: number; rpcUrl: string }): unknown {
   if (isC2dError(error)) return error
   if (isRpcUnreachable(error)) {
-    return chainError('CHAIN_UNAVAILABLE', `RPC unreachable for chain ${endpoint.chainId} at ${redactUrl(endpoint.rpcUrl)}`, {
-      details: { chainId: endpoint.chainId },
-      cause: error,
-    })
+    return chainError(
+      'CHAIN_UNAVAILABLE',
+      `RPC unreachable for chain ${endpoint.chainId} at ${redactUrl(endpoint.rpcUrl)}`,
+      {
+        details: { chainId: endpoint.chainId },
+        cause: error,
+      },
+    )
   }
   return error
 }
@@ -65,7 +76,10 @@ export function redactUrl(url: string): string {
  * Checks that the RPC answers and serves the expected chain. Throws `CHAIN_UNAVAILABLE` (502) when
  * it does not answer in time, `CHAIN_ID_MISMATCH` when it serves another chain.
  */
-export async function checkChain(provider: JsonRpcProvider, endpoint: RpcEndpoint): Promise<{ blockNumber: number }> {
+export async function checkChain(
+  provider: JsonRpcProvider,
+  endpoint: RpcEndpoint,
+): Promise<{ blockNumber: number }> {
   let chainIdHex: string
   let blockNumber: number
   try {
@@ -104,7 +118,8 @@ export class RpcProviders {
 
   endpoint(chainId: number): RpcEndpoint {
     const e = this.endpoints.get(chainId)
-    if (!e) throw chainError('CHAIN_NOT_CONFIGURED', `Chain ${chainId} is not configured`, { details: { chainId } })
+    if (!e)
+      throw chainError('CHAIN_NOT_CONFIGURED', `Chain ${chainId} is not configured`, { details: { chainId } })
     return e
   }
 

@@ -12,7 +12,17 @@
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { Contract, HDNodeWallet, Mnemonic, Wallet, encryptKeystoreJson, getAddress, isAddress, type BaseWallet, type Provider } from 'ethers'
+import {
+  Contract,
+  HDNodeWallet,
+  Mnemonic,
+  Wallet,
+  encryptKeystoreJson,
+  getAddress,
+  isAddress,
+  type BaseWallet,
+  type Provider,
+} from 'ethers'
 import type { Logger } from '../logging'
 import { chainError } from './chain-errors'
 import { loadAbi } from './contracts'
@@ -53,7 +63,9 @@ export class PublisherWallet {
     if (!this.exists()) return null
     try {
       const json = JSON.parse(readFileSync(this.path, 'utf8')) as { address?: string }
-      return json.address && isAddress(`0x${json.address.replace(/^0x/, '')}`) ? getAddress(`0x${json.address.replace(/^0x/, '')}`) : null
+      return json.address && isAddress(`0x${json.address.replace(/^0x/, '')}`)
+        ? getAddress(`0x${json.address.replace(/^0x/, '')}`)
+        : null
     } catch {
       return null
     }
@@ -108,8 +120,11 @@ export class PublisherWallet {
       this.unlocked = await Wallet.fromEncryptedJson(json, password)
     } catch (error) {
       const message = error instanceof Error ? error.message : ''
-      if (/incorrect password|invalid password/i.test(message)) throw chainError('WALLET_PASSWORD_WRONG', 'Wrong wallet password')
-      throw chainError('WALLET_KEY_INVALID', `${WALLET_FILE} is not a readable keystore`, { cause: new Error(message) })
+      if (/incorrect password|invalid password/i.test(message))
+        throw chainError('WALLET_PASSWORD_WRONG', 'Wrong wallet password')
+      throw chainError('WALLET_KEY_INVALID', `${WALLET_FILE} is not a readable keystore`, {
+        cause: new Error(message),
+      })
     }
     this.options.logger.info('publisher wallet unlocked', { address: this.unlocked.address })
     return this.status()
@@ -127,17 +142,26 @@ export class PublisherWallet {
   }
 
   private assertCanStore(password: string) {
-    if (this.exists()) throw chainError('WALLET_EXISTS', `A publisher wallet already exists (${this.address() ?? 'unreadable'}); delete ${WALLET_FILE} deliberately to replace it`)
-    if (typeof password !== 'string' || password.length < MIN_PASSWORD_LENGTH) throw chainError('WALLET_PASSWORD_WEAK')
+    if (this.exists())
+      throw chainError(
+        'WALLET_EXISTS',
+        `A publisher wallet already exists (${this.address() ?? 'unreadable'}); delete ${WALLET_FILE} deliberately to replace it`,
+      )
+    if (typeof password !== 'string' || password.length < MIN_PASSWORD_LENGTH)
+      throw chainError('WALLET_PASSWORD_WEAK')
   }
 
   private async store(wallet: BaseWallet | HDNodeWallet, password: string) {
     const account = {
       address: wallet.address,
       privateKey: wallet.privateKey,
-      ...(wallet instanceof HDNodeWallet && wallet.mnemonic && wallet.path ? { mnemonic: { path: wallet.path, entropy: wallet.mnemonic.entropy, locale: 'en' } } : {}),
+      ...(wallet instanceof HDNodeWallet && wallet.mnemonic && wallet.path
+        ? { mnemonic: { path: wallet.path, entropy: wallet.mnemonic.entropy, locale: 'en' } }
+        : {}),
     }
-    const json = await encryptKeystoreJson(account, password, { scrypt: { N: this.options.scryptN ?? DEFAULT_SCRYPT_N } })
+    const json = await encryptKeystoreJson(account, password, {
+      scrypt: { N: this.options.scryptN ?? DEFAULT_SCRYPT_N },
+    })
     mkdirSync(this.options.dataDir, { recursive: true })
     writeFileSync(`${this.path}.tmp`, json, { mode: 0o600 })
     renameSync(`${this.path}.tmp`, this.path)
@@ -150,7 +174,11 @@ export class PublisherWallet {
  * The Provider (node) key: on the dev chain the fixed dev provider account, otherwise the
  * publisher's unlocked wallet (undefined while it is locked: paid compute waits for the unlock).
  */
-export function nodeKey(mode: 'dev' | 'rpc', publisher: PublisherWallet, provider?: Provider): BaseWallet | undefined {
+export function nodeKey(
+  mode: 'dev' | 'rpc',
+  publisher: PublisherWallet,
+  provider?: Provider,
+): BaseWallet | undefined {
   if (mode === 'dev') return new Wallet(DEV_ACCOUNTS.provider.privateKey, provider)
   return publisher.signer(provider)
 }
@@ -170,9 +198,14 @@ export async function readBalances(
   tokens: { ocean?: string; datatokens?: string[] } = {},
 ): Promise<Balances> {
   const erc20 = loadAbi('ERC20Template')
-  const balanceOf = (token: string) => new Contract(token, erc20, provider).getFunction('balanceOf')(address) as Promise<bigint>
+  const balanceOf = (token: string) =>
+    new Contract(token, erc20, provider).getFunction('balanceOf')(address) as Promise<bigint>
   try {
-    const out: Balances = { address: getAddress(address), nativeWei: await provider.getBalance(address), datatokensWei: {} }
+    const out: Balances = {
+      address: getAddress(address),
+      nativeWei: await provider.getBalance(address),
+      datatokensWei: {},
+    }
     if (tokens.ocean) out.oceanWei = await balanceOf(tokens.ocean)
     for (const dt of tokens.datatokens ?? []) out.datatokensWei[getAddress(dt)] = await balanceOf(dt)
     return out
@@ -182,11 +215,19 @@ export async function readBalances(
 }
 
 /** Throws INSUFFICIENT_FUNDS when `address` cannot pay for gas (the first thing a new publisher hits). */
-export async function assertCanPayGas(provider: Provider, endpoint: { chainId: number; rpcUrl: string }, address: string): Promise<void> {
+export async function assertCanPayGas(
+  provider: Provider,
+  endpoint: { chainId: number; rpcUrl: string },
+  address: string,
+): Promise<void> {
   const { nativeWei } = await readBalances(provider, endpoint, address)
   if (nativeWei === 0n) {
-    throw chainError('INSUFFICIENT_FUNDS', `${getAddress(address)} has no native coin on chain ${endpoint.chainId}: fund it to pay for gas`, {
-      details: { address: getAddress(address), chainId: endpoint.chainId },
-    })
+    throw chainError(
+      'INSUFFICIENT_FUNDS',
+      `${getAddress(address)} has no native coin on chain ${endpoint.chainId}: fund it to pay for gas`,
+      {
+        details: { address: getAddress(address), chainId: endpoint.chainId },
+      },
+    )
   }
 }

@@ -10,8 +10,18 @@ const MODELS = { Pod, PersistentVolumeClaim, Secret, NetworkPolicy } as const
 
 describe('npm run manifests', () => {
   it('prints every object of the sample job as multi-document YAML that validates against the Kubernetes schema', () => {
-    const docs = parseAllDocuments(manifestsYaml(sampleJobSpec(), 'ocean-c2d')).map((d) => d.toJS() as { kind: keyof typeof MODELS; metadata: { namespace: string } })
-    expect(docs.map((d) => d.kind)).toEqual(['Secret', 'PersistentVolumeClaim', 'NetworkPolicy', 'NetworkPolicy', 'Pod', 'Pod', 'Pod'])
+    const docs = parseAllDocuments(manifestsYaml(sampleJobSpec(), 'ocean-c2d')).map(
+      (d) => d.toJS() as { kind: keyof typeof MODELS; metadata: { namespace: string } },
+    )
+    expect(docs.map((d) => d.kind)).toEqual([
+      'Secret',
+      'PersistentVolumeClaim',
+      'NetworkPolicy',
+      'NetworkPolicy',
+      'Pod',
+      'Pod',
+      'Pod',
+    ])
     for (const doc of docs) {
       expect(doc.metadata.namespace).toBe('ocean-c2d')
       expect(() => new MODELS[doc.kind](doc as never).validate()).not.toThrow()
@@ -20,11 +30,27 @@ describe('npm run manifests', () => {
 
   it('redacts dataset URLs, headers and inlined file contents but keeps the structure', () => {
     const spec = sampleJobSpec()
-    spec.datasets[0]!.files = [{ type: 'url', url: 'https://bucket.example/private.csv?sig=abc', headers: { Authorization: 'Bearer hunter2' } }]
+    spec.datasets[0]!.files = [
+      {
+        type: 'url',
+        url: 'https://bucket.example/private.csv?sig=abc',
+        headers: { Authorization: 'Bearer hunter2' },
+      },
+    ]
     const yaml = manifestsYaml(spec, 'ns', () => Buffer.from('top secret algorithm'))
-    for (const secret of ['bucket.example', 'sig=abc', 'hunter2', Buffer.from('top secret algorithm').toString('base64')]) expect(yaml).not.toContain(secret)
+    for (const secret of [
+      'bucket.example',
+      'sig=abc',
+      'hunter2',
+      Buffer.from('top secret algorithm').toString('base64'),
+    ])
+      expect(yaml).not.toContain(secret)
     const secretDoc = parseAllDocuments(yaml)[0]!.toJS() as { stringData: { 'inputs.json': string } }
     const inputs = JSON.parse(secretDoc.stringData['inputs.json'])
-    expect(inputs.datasets[0].files[0]).toEqual({ type: 'url', url: '<redacted>', headers: { Authorization: '<redacted>' } })
+    expect(inputs.datasets[0].files[0]).toEqual({
+      type: 'url',
+      url: '<redacted>',
+      headers: { Authorization: '<redacted>' },
+    })
   })
 })

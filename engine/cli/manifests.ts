@@ -11,7 +11,13 @@ import { parseArgs } from 'node:util'
 import { stringify } from 'yaml'
 import { loadConfig } from '../config/load'
 import type { JobSpec } from '../operator-engine/driver'
-import { DEFAULT_MANIFEST_OPTIONS, allObjects, buildJobObjects, configureInputs, type ConfigureInputs } from '../operator-engine/drivers/kubernetes/manifests'
+import {
+  DEFAULT_MANIFEST_OPTIONS,
+  allObjects,
+  buildJobObjects,
+  configureInputs,
+  type ConfigureInputs,
+} from '../operator-engine/drivers/kubernetes/manifests'
 import { openDatabase } from '../store/database'
 import { JobsRepo } from '../store/jobs-repo'
 
@@ -24,8 +30,13 @@ export function sampleJobSpec(): JobSpec {
     jobId: 'sample0job0for0review',
     jobDir: '/nonexistent',
     environment: { id: 'local-sandbox', allowNetwork: false },
-    datasets: [{ did, ddo: { id: did }, files: [{ type: 'local', path: join(ASSETS, 'sample-data', 'weather.csv') }] }],
-    algorithm: { container: { entrypoint: 'node $ALGO', image: 'node', tag: '20' }, source: { type: 'local', path: join(ASSETS, 'algorithms', 'weather-stats.js') } },
+    datasets: [
+      { did, ddo: { id: did }, files: [{ type: 'local', path: join(ASSETS, 'sample-data', 'weather.csv') }] },
+    ],
+    algorithm: {
+      container: { entrypoint: 'node $ALGO', image: 'node', tag: '20' },
+      source: { type: 'local', path: join(ASSETS, 'algorithms', 'weather-stats.js') },
+    },
     resources: { cpu: 1, ramGb: 1, diskGb: 1 },
     maxJobDurationSec: 3600,
     limits: { inputFileBytesMax: 1024 ** 3, outputBytesMax: 256 * 1024 ** 2 },
@@ -36,16 +47,33 @@ export function sampleJobSpec(): JobSpec {
 export function redactInputs(inputs: ConfigureInputs): ConfigureInputs {
   const file = (f: Record<string, unknown>) =>
     Object.fromEntries(
-      Object.entries(f).map(([k, v]) => [k, k === 'type' || k === 'sizeBytes' ? v : k === 'headers' && v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).map((h) => [h, REDACTED])) : REDACTED]),
+      Object.entries(f).map(([k, v]) => [
+        k,
+        k === 'type' || k === 'sizeBytes'
+          ? v
+          : k === 'headers' && v && typeof v === 'object'
+            ? Object.fromEntries(Object.keys(v).map((h) => [h, REDACTED]))
+            : REDACTED,
+      ]),
     )
   return {
     ...inputs,
-    datasets: inputs.datasets.map((d) => ({ ...d, files: d.files.map((f) => file(f as Record<string, unknown>) as never) })),
-    algorithm: { ...inputs.algorithm, source: file(inputs.algorithm.source as Record<string, unknown>) as never },
+    datasets: inputs.datasets.map((d) => ({
+      ...d,
+      files: d.files.map((f) => file(f as Record<string, unknown>) as never),
+    })),
+    algorithm: {
+      ...inputs.algorithm,
+      source: file(inputs.algorithm.source as Record<string, unknown>) as never,
+    },
   }
 }
 
-export function manifestsYaml(spec: JobSpec, namespace: string, readLocal: (path: string) => Buffer = (p) => readFileSync(p)): string {
+export function manifestsYaml(
+  spec: JobSpec,
+  namespace: string,
+  readLocal: (path: string) => Buffer = (p) => readFileSync(p),
+): string {
   const options = { ...DEFAULT_MANIFEST_OPTIONS, namespace }
   const inputs = configureInputs(spec, options, readLocal)
   const objects = buildJobObjects(spec, redactInputs(inputs), options)
@@ -55,7 +83,10 @@ export function manifestsYaml(spec: JobSpec, namespace: string, readLocal: (path
 }
 
 function main(): number {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { 'data-dir': { type: 'string' }, namespace: { type: 'string' } } })
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { 'data-dir': { type: 'string' }, namespace: { type: 'string' } },
+  })
   const config = loadConfig({ overrides: values['data-dir'] ? { dataDir: values['data-dir'] } : {} })
   const namespace = values.namespace ?? config.driver.namespace
   const jobId = positionals[0]

@@ -23,7 +23,11 @@ Configuration is read from <data-dir>/config.json, then C2D_* environment variab
 export type Overrides = Record<string, unknown>
 
 /** Flags → loadConfig overrides; a malformed number is left as text so the schema reports it. */
-export function overridesFromArgs(args: string[]): { overrides: Overrides; printConfig: boolean; help: boolean } {
+export function overridesFromArgs(args: string[]): {
+  overrides: Overrides
+  printConfig: boolean
+  help: boolean
+} {
   const { values } = parseArgs({
     args,
     strict: true,

@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const TSX = join(here, '..', '..', 'node_modules', '.bin', 'tsx')
-const serve = (args: string[]) => spawnSync(TSX, [join(here, 'serve.ts'), ...args], { encoding: 'utf8', env: { PATH: process.env.PATH } })
+const serve = (args: string[]) =>
+  spawnSync(TSX, [join(here, 'serve.ts'), ...args], { encoding: 'utf8', env: { PATH: process.env.PATH } })
 
 describe('serve', () => {
   it('prints the effective configuration with --print-config', () => {
@@ -20,7 +21,14 @@ describe('serve', () => {
   })
 
   it('exits non-zero with a readable message on a config error', () => {
-    const run = serve(['--data-dir', mkdtempSync(join(tmpdir(), 'serve-')), '--provider-port', 'eighty', '--log-level', 'loud'])
+    const run = serve([
+      '--data-dir',
+      mkdtempSync(join(tmpdir(), 'serve-')),
+      '--provider-port',
+      'eighty',
+      '--log-level',
+      'loud',
+    ])
     expect(run.status).toBe(2)
     expect(run.stderr).toContain('Invalid configuration')
     expect(run.stderr).toMatch(/provider\.port/)

@@ -38,16 +38,25 @@ async function main(): Promise<number> {
   const chain = core.chain
   if (chain?.devChain) {
     console.log(`Dev chain: ${chain.rpcUrl} (chain id ${chain.chainId}; embedded EVM with Ocean's contracts)`)
-    console.log(`  contracts: ${Object.entries(chain.contracts).map(([name, address]) => `${name}=${address}`).join(' ')}`)
+    console.log(
+      `  contracts: ${Object.entries(chain.contracts)
+        .map(([name, address]) => `${name}=${address}`)
+        .join(' ')}`,
+    )
     const samples = chain.devChain.samples
     if (samples) console.log(`  samples: dataset ${samples.dataset.did}  algorithm ${samples.algorithm.did}`)
-    console.log(`  consumer account, contracts and samples for scripts: ${core.config.dataDir}/dev-chain.json`)
+    console.log(
+      `  consumer account, contracts and samples for scripts: ${core.config.dataDir}/dev-chain.json`,
+    )
   } else if (chain) {
     console.log(`Chain: ${chain.chainId} via ${chain.rpcUrl.replace(/\/\/([^@/]+)@/, '//***@')}`)
   } else {
     console.log('Chain: off (free compute only)')
   }
-  if (core.operatorApiUrl) console.log(`Operator-Service API: ${core.operatorApiUrl}  (token in ${core.config.dataDir}/operator-api.token)`)
+  if (core.operatorApiUrl)
+    console.log(
+      `Operator-Service API: ${core.operatorApiUrl}  (token in ${core.config.dataDir}/operator-api.token)`,
+    )
   console.log(`Console: ${core.consoleUrl}#token=${core.consoleToken}`)
   await new Promise<void>((resolve) => {
     const shutdown = (signal: string) => {

@@ -41,7 +41,12 @@ export function updateConfigFile(dataDir: string, patch: Json): Json {
   try {
     current = readConfigFile(dataDir)
   } catch (cause) {
-    throw new C2dError('CONFIG_INVALID', 400, `${join(dataDir, CONFIG_FILE)} is not valid JSON; fix or remove it first`, { cause })
+    throw new C2dError(
+      'CONFIG_INVALID',
+      400,
+      `${join(dataDir, CONFIG_FILE)} is not valid JSON; fix or remove it first`,
+      { cause },
+    )
   }
   const next = mergePatch(current, patch)
   const checked = consoleConfigSchema.safeParse({ dataDir, ...next })

@@ -6,7 +6,8 @@ import { ConfigError, loadConfig } from './load'
 
 function dataDirWith(config?: unknown): string {
   const dir = mkdtempSync(join(tmpdir(), 'cfg-'))
-  if (config !== undefined) writeFileSync(join(dir, 'config.json'), typeof config === 'string' ? config : JSON.stringify(config))
+  if (config !== undefined)
+    writeFileSync(join(dir, 'config.json'), typeof config === 'string' ? config : JSON.stringify(config))
   return dir
 }
 
@@ -26,7 +27,10 @@ describe('loadConfig', () => {
     const withEnv = loadConfig({ env: { C2D_PROVIDER_PORT: '2222' }, overrides: { dataDir } })
     expect(withEnv.provider.port).toBe(2222)
     expect(withEnv.provider.host).toBe('127.0.0.2')
-    const withFlag = loadConfig({ env: { C2D_PROVIDER_PORT: '2222' }, overrides: { dataDir, provider: { port: 3333 } } })
+    const withFlag = loadConfig({
+      env: { C2D_PROVIDER_PORT: '2222' },
+      overrides: { dataDir, provider: { port: 3333 } },
+    })
     expect(withFlag.provider.port).toBe(3333)
     expect(withFlag.logLevel).toBe('warn')
   })

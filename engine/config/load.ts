@@ -110,7 +110,9 @@ export function loadConfig(options: LoadConfigOptions = {}): ConsoleConfig {
   const envLayer = fromEnv(env, problems)
   const overrides = options.overrides ?? {}
   const dataDir =
-    (overrides.dataDir as string | undefined) ?? (envLayer.dataDir as string | undefined) ?? defaultDataDir(env)
+    (overrides.dataDir as string | undefined) ??
+    (envLayer.dataDir as string | undefined) ??
+    defaultDataDir(env)
 
   let fileLayer: Json = {}
   const file = join(dataDir, 'config.json')
@@ -127,11 +129,13 @@ export function loadConfig(options: LoadConfigOptions = {}): ConsoleConfig {
   const merged = merge(merge(merge({ dataDir }, fileLayer), envLayer), overrides)
   if (merged.chain && isObject(merged.chain) && merged.chain.rpcUrl && !isObject(overrides.chain)) {
     // A configured RPC URL selects the real chain unless a mode was set explicitly somewhere.
-    if (!('mode' in (fileLayer.chain as Json | undefined ?? {})) && !env.C2D_CHAIN_MODE) merged.chain.mode = 'rpc'
+    if (!('mode' in ((fileLayer.chain as Json | undefined) ?? {})) && !env.C2D_CHAIN_MODE)
+      merged.chain.mode = 'rpc'
   }
   const result = consoleConfigSchema.safeParse(merged)
   if (!result.success) {
-    for (const issue of result.error.issues) problems.push(`${issue.path.join('.') || '(root)'}: ${issue.message}`)
+    for (const issue of result.error.issues)
+      problems.push(`${issue.path.join('.') || '(root)'}: ${issue.message}`)
   }
   if (result.success && result.data.chain.mode === 'rpc' && !result.data.chain.rpcUrl) {
     problems.push('chain.rpcUrl: required when chain.mode is "rpc"')

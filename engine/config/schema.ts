@@ -11,7 +11,11 @@ const port = z.number().int().min(0).max(65535)
 
 export const computeEnvironmentSchema = z.object({
   /** Stable id shown to consumers (`computeEnvironments[].id`). */
-  id: z.string().min(1).max(128).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash, underscore'),
+  id: z
+    .string()
+    .min(1)
+    .max(128)
+    .regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash, underscore'),
   description: z.string().default(''),
   /** Totals for the environment; a job's request is checked against `max`. */
   cpu: z.object({ total: z.number().positive(), max: z.number().positive(), min: z.number().min(0) }),
@@ -56,7 +60,14 @@ export const computeEnvironmentSchema = z.object({
   /** Kubernetes: schedule on matching nodes (GPU pools). */
   nodeSelector: z.record(z.string(), z.string()).optional(),
   tolerations: z
-    .array(z.object({ key: z.string(), operator: z.string().optional(), value: z.string().optional(), effect: z.string().optional() }))
+    .array(
+      z.object({
+        key: z.string(),
+        operator: z.string().optional(),
+        value: z.string().optional(),
+        effect: z.string().optional(),
+      }),
+    )
     .optional(),
 })
 export type ComputeEnvironmentConfig = z.infer<typeof computeEnvironmentSchema>
@@ -73,7 +84,11 @@ export const consoleConfigSchema = z.object({
       /** URL consumers use (put in DDOs' serviceEndpoint). Default: http://<host>:<port>. */
       publicUrl: z.string().url().optional(),
       /** Request body limit, bytes. */
-      bodyLimitBytes: z.number().int().positive().default(1024 * 1024),
+      bodyLimitBytes: z
+        .number()
+        .int()
+        .positive()
+        .default(1024 * 1024),
       /** Signed commands per client IP per minute. */
       rateLimitPerMinute: z.number().int().positive().default(120),
       /** Allowed CORS origins; ["*"] lets browser dApps call the endpoint. */
@@ -131,8 +146,16 @@ export const consoleConfigSchema = z.object({
     .prefault({}),
   limits: z
     .object({
-      inputFileBytesMax: z.number().int().positive().default(1024 * 1024 * 1024),
-      outputBytesMax: z.number().int().positive().default(256 * 1024 * 1024),
+      inputFileBytesMax: z
+        .number()
+        .int()
+        .positive()
+        .default(1024 * 1024 * 1024),
+      outputBytesMax: z
+        .number()
+        .int()
+        .positive()
+        .default(256 * 1024 * 1024),
     })
     .prefault({}),
   /** Compute environments offered to consumers. Default: one free + paid environment. */

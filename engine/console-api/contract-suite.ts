@@ -4,7 +4,13 @@
  * the same error codes and the same events, in seq order.
  */
 import { describe, it, expect, beforeEach, afterEach } from 'vitest'
-import { createConsoleClient, ConsoleApiError, type ConsoleClient, type ConsoleService, type ConsoleTransport } from './contract'
+import {
+  createConsoleClient,
+  ConsoleApiError,
+  type ConsoleClient,
+  type ConsoleService,
+  type ConsoleTransport,
+} from './contract'
 import { createConsoleService } from './service'
 import { createFakePorts, type FakePorts } from './fake-ports'
 
@@ -34,7 +40,10 @@ function nextEvent<T>(subscribe: (l: (p: T) => void) => () => void): Promise<T> 
   })
 }
 
-export function describeConsoleContract(name: string, makeTransport: (service: ConsoleService) => Promise<TransportUnderTest>): void {
+export function describeConsoleContract(
+  name: string,
+  makeTransport: (service: ConsoleService) => Promise<TransportUnderTest>,
+): void {
   describe(`console API contract over ${name}`, () => {
     let ports: FakePorts
     let under: TransportUnderTest
@@ -80,7 +89,10 @@ export function describeConsoleContract(name: string, makeTransport: (service: C
     })
 
     it('answers METHOD_UNKNOWN for a method outside the contract', async () => {
-      const envelope = (await under.transport.call('dropDatabase', {})) as { ok: boolean; error: { code: string } }
+      const envelope = (await under.transport.call('dropDatabase', {})) as {
+        ok: boolean
+        error: { code: string }
+      }
       expect(envelope).toMatchObject({ ok: false, error: { code: 'METHOD_UNKNOWN' } })
     })
 
@@ -94,16 +106,26 @@ export function describeConsoleContract(name: string, makeTransport: (service: C
       const result = await client.readResult({ jobId: 'job-finished', index: 0 })
       expect(result.filename).toBe('out.txt')
       expect(atob(result.base64)).toBe('hello')
-      expect((await errorOf(client.readResult({ jobId: 'job-finished', index: 9 }))).code).toBe('RESULT_NOT_FOUND')
+      expect((await errorOf(client.readResult({ jobId: 'job-finished', index: 9 }))).code).toBe(
+        'RESULT_NOT_FOUND',
+      )
     })
 
     it('requires confirmation for destructive commands and refuses to delete a busy environment', async () => {
-      expect((await errorOf(client.deleteEnvironment({ id: 'free-local' } as never))).code).toBe('REQUEST_INVALID')
-      expect((await errorOf(client.deleteEnvironment({ id: 'free-local', confirm: true }))).code).toBe('ENVIRONMENT_IN_USE')
+      expect((await errorOf(client.deleteEnvironment({ id: 'free-local' } as never))).code).toBe(
+        'REQUEST_INVALID',
+      )
+      expect((await errorOf(client.deleteEnvironment({ id: 'free-local', confirm: true }))).code).toBe(
+        'ENVIRONMENT_IN_USE',
+      )
     })
 
     it('refuses to publish without an unlocked wallet, then publishes once one exists', async () => {
-      const draft = { kind: 'dataset' as const, name: 'Weather', service: { files: [{ type: 'url' as const, url: 'https://example.org/a.csv' }] } }
+      const draft = {
+        kind: 'dataset' as const,
+        name: 'Weather',
+        service: { files: [{ type: 'url' as const, url: 'https://example.org/a.csv' }] },
+      }
       expect((await errorOf(client.publishAsset({ draft }))).code).toBe('WALLET_LOCKED')
       const wallet = await client.createWallet({ password: 'correct horse', confirm: true })
       expect(wallet.state).toBe('unlocked')
@@ -113,7 +135,13 @@ export function describeConsoleContract(name: string, makeTransport: (service: C
     })
 
     const publishOneWithWallet = async () => {
-      const { asset } = await client.publishAsset({ draft: { kind: 'dataset', name: 'Weather', service: { files: [{ type: 'url', url: 'https://example.org/a.csv' }] } } })
+      const { asset } = await client.publishAsset({
+        draft: {
+          kind: 'dataset',
+          name: 'Weather',
+          service: { files: [{ type: 'url', url: 'https://example.org/a.csv' }] },
+        },
+      })
       return asset
     }
     const publishOne = async () => {
@@ -124,14 +152,25 @@ export function describeConsoleContract(name: string, makeTransport: (service: C
 
     it('sets an asset state on chain with confirmation, returns the tx hash and reads it back', async () => {
       const asset = await publishOne()
-      expect((await errorOf(client.setAssetState({ did: asset.did, state: 'revoked' } as never))).code).toBe('REQUEST_INVALID')
-      expect((await errorOf(client.setAssetState({ did: asset.did, state: 'gone' as never, confirm: true }))).code).toBe('REQUEST_INVALID')
-      expect((await errorOf(client.setAssetState({ did: unknownDid, state: 'revoked', confirm: true }))).code).toBe('ASSET_NOT_FOUND')
+      expect((await errorOf(client.setAssetState({ did: asset.did, state: 'revoked' } as never))).code).toBe(
+        'REQUEST_INVALID',
+      )
+      expect(
+        (await errorOf(client.setAssetState({ did: asset.did, state: 'gone' as never, confirm: true }))).code,
+      ).toBe('REQUEST_INVALID')
+      expect(
+        (await errorOf(client.setAssetState({ did: unknownDid, state: 'revoked', confirm: true }))).code,
+      ).toBe('ASSET_NOT_FOUND')
       expect(ports.chainActions).toEqual([])
       const changed = await client.setAssetState({ did: asset.did, state: 'revoked', confirm: true })
       expect(changed.txHash).toMatch(/^0x[0-9a-f]{64}$/)
       expect(changed.asset.state).toBe(3)
-      expect(await client.getAssetState({ did: asset.did })).toEqual({ did: asset.did, state: 3, stateName: 'revoked', recordedState: 3 })
+      expect(await client.getAssetState({ did: asset.did })).toEqual({
+        did: asset.did,
+        state: 3,
+        stateName: 'revoked',
+        recordedState: 3,
+      })
       expect((await client.listAssets({})).assets[0]?.state).toBe(3)
     })
 
@@ -147,17 +186,31 @@ export function describeConsoleContract(name: string, makeTransport: (service: C
         client.mintDatatokens({ did: asset.did, to, amount: '1' } as never),
       ]
       for (const call of bad) expect((await errorOf(call)).code).toBe('REQUEST_INVALID')
-      expect((await errorOf(client.mintDatatokens({ did: unknownDid, to, amount: '1', confirm: true }))).code).toBe('ASSET_NOT_FOUND')
+      expect(
+        (await errorOf(client.mintDatatokens({ did: unknownDid, to, amount: '1', confirm: true }))).code,
+      ).toBe('ASSET_NOT_FOUND')
       expect(ports.chainActions).toEqual([])
       const minted = await client.mintDatatokens({ did: asset.did, to, amount: '2.5', confirm: true })
-      expect(ports.chainActions).toEqual([{ kind: 'mint', did: asset.did, to, amount: '2.5', txHash: minted.txHash }])
+      expect(ports.chainActions).toEqual([
+        { kind: 'mint', did: asset.did, to, amount: '2.5', txHash: minted.txHash },
+      ])
     })
 
     it('creates a dispenser (default limits) and a fixed rate, each one tx; bad prices change nothing', async () => {
       const asset = await publishOne()
-      expect((await errorOf(client.createFixedRate({ did: asset.did, price: 'free', confirm: true }))).code).toBe('REQUEST_INVALID')
-      expect((await errorOf(client.createFixedRate({ did: asset.did, price: '1', baseToken: 'OCEAN', confirm: true }))).code).toBe('REQUEST_INVALID')
-      expect((await errorOf(client.createDispenser({ did: unknownDid, confirm: true }))).code).toBe('ASSET_NOT_FOUND')
+      expect(
+        (await errorOf(client.createFixedRate({ did: asset.did, price: 'free', confirm: true }))).code,
+      ).toBe('REQUEST_INVALID')
+      expect(
+        (
+          await errorOf(
+            client.createFixedRate({ did: asset.did, price: '1', baseToken: 'OCEAN', confirm: true }),
+          )
+        ).code,
+      ).toBe('REQUEST_INVALID')
+      expect((await errorOf(client.createDispenser({ did: unknownDid, confirm: true }))).code).toBe(
+        'ASSET_NOT_FOUND',
+      )
       expect(ports.chainActions).toEqual([])
       const dispenser = await client.createDispenser({ did: asset.did, confirm: true })
       const fixed = await client.createFixedRate({ did: asset.did, price: '1.5', confirm: true })
@@ -169,18 +222,29 @@ export function describeConsoleContract(name: string, makeTransport: (service: C
 
     it('pushes publish progress with the tx hash to subscribers', async () => {
       const asset = await publishOne()
-      const mined = nextEvent<{ did?: string; step: string; status: string; txHash?: string }>((l) => client.subscribe('onPublishProgress', (e) => e.status === 'mined' && l(e)))
+      const mined = nextEvent<{ did?: string; step: string; status: string; txHash?: string }>((l) =>
+        client.subscribe('onPublishProgress', (e) => e.status === 'mined' && l(e)),
+      )
       await under.ready?.()
-      const { txHash } = await client.mintDatatokens({ did: asset.did, to: '0x' + 'a'.repeat(40), amount: '1', confirm: true })
+      const { txHash } = await client.mintDatatokens({
+        did: asset.did,
+        to: '0x' + 'a'.repeat(40),
+        amount: '1',
+        confirm: true,
+      })
       expect(await mined).toEqual({ did: asset.did, step: 'mint', status: 'mined', txHash })
     })
 
     it('refuses on-chain actions while the wallet is locked, sending nothing', async () => {
       const asset = await publishOne()
       ports.lockWallet()
-      const error = await errorOf(client.mintDatatokens({ did: asset.did, to: '0x' + 'a'.repeat(40), amount: '1', confirm: true }))
+      const error = await errorOf(
+        client.mintDatatokens({ did: asset.did, to: '0x' + 'a'.repeat(40), amount: '1', confirm: true }),
+      )
       expect(error.code).toBe('WALLET_LOCKED')
-      expect((await errorOf(client.setAssetState({ did: asset.did, state: 'deprecated', confirm: true }))).code).toBe('WALLET_LOCKED')
+      expect(
+        (await errorOf(client.setAssetState({ did: asset.did, state: 'deprecated', confirm: true }))).code,
+      ).toBe('WALLET_LOCKED')
       expect(ports.chainActions).toEqual([])
       expect((await client.listAssets({})).assets[0]?.state).toBe(0)
     })
@@ -190,19 +254,46 @@ export function describeConsoleContract(name: string, makeTransport: (service: C
       await client.importWallet({ privateKey: key, password: 'correct horse', confirm: true })
       expect(ports.importedSecret()).toBe(key)
       await publishOneWithWallet()
-      const outputs = [await client.getWallet(), await client.getSettings(), await client.getBalances(), await client.getOverview(), await client.listAssets({})]
+      const outputs = [
+        await client.getWallet(),
+        await client.getSettings(),
+        await client.getBalances(),
+        await client.getOverview(),
+        await client.listAssets({}),
+      ]
       for (const output of outputs) expect(JSON.stringify(output).toLowerCase()).not.toContain(key)
     })
 
     it('imports a wallet from a mnemonic; no key or phrase ever comes back out of any method', async () => {
       const phrase = 'test test test test test test test test test test test junk'
-      expect((await errorOf(client.importMnemonic({ mnemonic: 'one two three', password: 'correct horse', confirm: true }))).code).toBe('REQUEST_INVALID')
+      expect(
+        (
+          await errorOf(
+            client.importMnemonic({ mnemonic: 'one two three', password: 'correct horse', confirm: true }),
+          )
+        ).code,
+      ).toBe('REQUEST_INVALID')
       expect((await client.getWallet()).state).toBe('none')
-      const wallet = await client.importMnemonic({ mnemonic: phrase, password: 'correct horse', confirm: true })
+      const wallet = await client.importMnemonic({
+        mnemonic: phrase,
+        password: 'correct horse',
+        confirm: true,
+      })
       expect(wallet).toEqual({ state: 'unlocked', address: '0x' + '9'.repeat(40) })
       expect(ports.importedSecret()).toBe(phrase)
-      expect((await errorOf(client.importWallet({ privateKey: 'ab'.repeat(32), password: 'correct horse', confirm: true }))).code).toBe('WALLET_EXISTS')
-      const outputs = [await client.getWallet(), await client.getSettings(), await client.getBalances(), await client.getOverview()]
+      expect(
+        (
+          await errorOf(
+            client.importWallet({ privateKey: 'ab'.repeat(32), password: 'correct horse', confirm: true }),
+          )
+        ).code,
+      ).toBe('WALLET_EXISTS')
+      const outputs = [
+        await client.getWallet(),
+        await client.getSettings(),
+        await client.getBalances(),
+        await client.getOverview(),
+      ]
       for (const output of outputs) {
         expect(JSON.stringify(output)).not.toContain('test test')
         expect(JSON.stringify(output)).not.toContain('ab'.repeat(32))
@@ -213,14 +304,30 @@ export function describeConsoleContract(name: string, makeTransport: (service: C
       expect((await errorOf(client.getBalances())).code).toBe('WALLET_NOT_FOUND')
       const asset = await publishOne()
       const balances = await client.getBalances()
-      expect(balances).toMatchObject({ chainId: 8996, nativeWei: '1000000000000000000', canPayGas: true, datatokens: [{ did: asset.did, balanceWei: '0' }] })
-      ports.failBalances(Object.assign(new Error('The RPC serves chain 1, but chain 8996 is configured'), { name: 'C2dError', code: 'CHAIN_ID_MISMATCH', status: 502 }))
+      expect(balances).toMatchObject({
+        chainId: 8996,
+        nativeWei: '1000000000000000000',
+        canPayGas: true,
+        datatokens: [{ did: asset.did, balanceWei: '0' }],
+      })
+      ports.failBalances(
+        Object.assign(new Error('The RPC serves chain 1, but chain 8996 is configured'), {
+          name: 'C2dError',
+          code: 'CHAIN_ID_MISMATCH',
+          status: 502,
+        }),
+      )
       const wrongChain = await errorOf(client.getBalances())
-      expect([wrongChain.code, wrongChain.message]).toEqual(['CHAIN_ID_MISMATCH', 'The RPC serves chain 1, but chain 8996 is configured'])
+      expect([wrongChain.code, wrongChain.message]).toEqual([
+        'CHAIN_ID_MISMATCH',
+        'The RPC serves chain 1, but chain 8996 is configured',
+      ])
     })
 
     it('validates an asset draft with messages per field', async () => {
-      const result = await client.validateAsset({ draft: { kind: 'algorithm', name: '', service: { files: [] } } })
+      const result = await client.validateAsset({
+        draft: { kind: 'algorithm', name: '', service: { files: [] } },
+      })
       expect(result.valid).toBe(false)
       expect(result.issues.map((i) => i.path)).toEqual(expect.arrayContaining(['name', 'service.files']))
     })
@@ -229,7 +336,9 @@ export function describeConsoleContract(name: string, makeTransport: (service: C
       const seen: number[] = []
       client.subscribe('onDidChangeJob', (e) => seen.push(e.seq))
       const log = nextEvent<{ jobId: string; chunk: string }>((l) => client.subscribe('onJobLog', l))
-      const last = nextEvent<{ to: number; job: { jobId: string } }>((l) => client.subscribe('onDidChangeJob', (e) => e.to === 70 && l(e)))
+      const last = nextEvent<{ to: number; job: { jobId: string } }>((l) =>
+        client.subscribe('onDidChangeJob', (e) => e.to === 70 && l(e)),
+      )
       await under.ready?.()
       ports.emitLog('job-running', 'epoch 1\n')
       ports.transition('job-running', 60, 'algorithm exited 0')

@@ -12,7 +12,12 @@ import { ALL_JOB_STATUSES, type JobStatus } from '../operator-service/job-status
 
 export * from '../operator-service/job-status'
 
-const jobStatus = z.number().refine((n): n is JobStatus => (ALL_JOB_STATUSES as readonly number[]).includes(n), 'unknown job status') as unknown as z.ZodType<JobStatus>
+const jobStatus = z
+  .number()
+  .refine(
+    (n): n is JobStatus => (ALL_JOB_STATUSES as readonly number[]).includes(n),
+    'unknown job status',
+  ) as unknown as z.ZodType<JobStatus>
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'an 0x address of 40 hex digits')
 const did = z.string().regex(/^did:op:[0-9a-f]{64}$/, 'a did:op: followed by 64 hex digits')
 const empty = z.object({}).strict()
@@ -21,7 +26,11 @@ const ok = z.object({ ok: z.literal(true) })
 // ---- environments (mirror of engine/config/schema.ts computeEnvironmentSchema) ----
 const range = z.object({ total: z.number().positive(), max: z.number().positive(), min: z.number().min(0) })
 export const environmentSchema = z.object({
-  id: z.string().min(1).max(128).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash, underscore'),
+  id: z
+    .string()
+    .min(1)
+    .max(128)
+    .regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash, underscore'),
   description: z.string().default(''),
   cpu: range,
   ramGb: range,
@@ -34,7 +43,17 @@ export const environmentSchema = z.object({
   storageExpirySec: z.number().int().min(0).default(604800),
   allowNetwork: z.boolean().default(false),
   accessAddresses: z.array(z.string()).default([]),
-  fees: z.record(z.string(), z.array(z.object({ feeToken: z.string(), prices: z.array(z.object({ id: z.string(), price: z.number().min(0) })) }))).default({}),
+  fees: z
+    .record(
+      z.string(),
+      z.array(
+        z.object({
+          feeToken: z.string(),
+          prices: z.array(z.object({ id: z.string(), price: z.number().min(0) })),
+        }),
+      ),
+    )
+    .default({}),
   free: z
     .object({
       maxJobDurationSec: z.number().int().min(1).default(60),
@@ -47,7 +66,16 @@ export const environmentSchema = z.object({
     })
     .optional(),
   nodeSelector: z.record(z.string(), z.string()).optional(),
-  tolerations: z.array(z.object({ key: z.string(), operator: z.string().optional(), value: z.string().optional(), effect: z.string().optional() })).optional(),
+  tolerations: z
+    .array(
+      z.object({
+        key: z.string(),
+        operator: z.string().optional(),
+        value: z.string().optional(),
+        effect: z.string().optional(),
+      }),
+    )
+    .optional(),
 })
 export type ConsoleEnvironment = z.output<typeof environmentSchema>
 
@@ -77,8 +105,15 @@ export const jobSummarySchema = z.object({
   jobId: z.string(),
   owner: z.string(),
   environmentId: z.string(),
-  datasets: z.array(z.object({ did: z.string(), serviceId: z.string(), transferTxId: z.string().optional() })),
-  algorithm: z.object({ did: z.string().optional(), serviceId: z.string().optional(), transferTxId: z.string().optional(), isRawCode: z.boolean() }),
+  datasets: z.array(
+    z.object({ did: z.string(), serviceId: z.string(), transferTxId: z.string().optional() }),
+  ),
+  algorithm: z.object({
+    did: z.string().optional(),
+    serviceId: z.string().optional(),
+    transferTxId: z.string().optional(),
+    isRawCode: z.boolean(),
+  }),
   status: jobStatus,
   outcome: jobOutcomeSchema.nullable(),
   stopRequested: z.boolean(),
@@ -94,7 +129,13 @@ export const jobSummarySchema = z.object({
   payment: jobPaymentSchema.nullable(),
 })
 export type JobSummary = z.infer<typeof jobSummarySchema>
-export const jobEventSchema = z.object({ seq: z.number().int(), from: jobStatus.nullable(), to: jobStatus, cause: z.string(), atMs: z.number() })
+export const jobEventSchema = z.object({
+  seq: z.number().int(),
+  from: jobStatus.nullable(),
+  to: jobStatus,
+  cause: z.string(),
+  atMs: z.number(),
+})
 export const jobFilterSchema = z.object({
   statuses: z.array(jobStatus).optional(),
   /** Coarse filter for the table: running = not terminal. */
@@ -108,7 +149,12 @@ export type JobFilterInput = z.input<typeof jobFilterSchema>
 
 // ---- assets ----
 export const fileSourceSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('url'), url: z.string().url('a full http(s) URL'), method: z.enum(['get', 'post']).default('get'), headers: z.record(z.string(), z.string()).default({}) }),
+  z.object({
+    type: z.literal('url'),
+    url: z.string().url('a full http(s) URL'),
+    method: z.enum(['get', 'post']).default('get'),
+    headers: z.record(z.string(), z.string()).default({}),
+  }),
   z.object({ type: z.literal('local'), path: z.string().min(1, 'a file path on this machine') }),
   z.object({ type: z.literal('ipfs'), hash: z.string().min(1) }),
   z.object({ type: z.literal('arweave'), transactionId: z.string().min(1) }),
@@ -120,7 +166,9 @@ export const computeServiceSchema = z.object({
   allowRawAlgorithm: z.boolean().default(false),
   allowNetworkAccess: z.boolean().default(false),
   publisherTrustedAlgorithmPublishers: z.array(address).default([]),
-  publisherTrustedAlgorithms: z.array(z.object({ did, filesChecksum: z.string(), containerSectionChecksum: z.string() })).default([]),
+  publisherTrustedAlgorithms: z
+    .array(z.object({ did, filesChecksum: z.string(), containerSectionChecksum: z.string() }))
+    .default([]),
 })
 export const assetDraftSchema = z.object({
   kind: z.enum(['dataset', 'algorithm']),
@@ -129,7 +177,14 @@ export const assetDraftSchema = z.object({
   author: z.string().default(''),
   license: z.string().default('MIT'),
   /** Algorithms only: the container the job runs in. */
-  container: z.object({ image: z.string().min(1), tag: z.string().min(1), entrypoint: z.string().min(1), checksum: z.string().default('') }).optional(),
+  container: z
+    .object({
+      image: z.string().min(1),
+      tag: z.string().min(1),
+      entrypoint: z.string().min(1),
+      checksum: z.string().default(''),
+    })
+    .optional(),
   service: computeServiceSchema,
 })
 export type AssetDraft = z.input<typeof assetDraftSchema>
@@ -147,7 +202,14 @@ export const assetSummarySchema = z.object({
 })
 export type AssetSummary = z.infer<typeof assetSummarySchema>
 /** nft.state as Ocean's ERC721Template defines it (0 active; every other state refuses compute). */
-export const ASSET_STATES = { active: 0, endOfLife: 1, deprecated: 2, revoked: 3, orderingDisabled: 4, unlisted: 5 } as const
+export const ASSET_STATES = {
+  active: 0,
+  endOfLife: 1,
+  deprecated: 2,
+  revoked: 3,
+  orderingDisabled: 4,
+  unlisted: 5,
+} as const
 export type AssetStateName = keyof typeof ASSET_STATES
 export const assetStateNames = Object.keys(ASSET_STATES) as [AssetStateName, ...AssetStateName[]]
 export function assetStateName(state: number): AssetStateName | 'unknown' {
@@ -168,7 +230,9 @@ export const balancesSchema = z.object({
   nativeWei: z.string(),
   /** null when OCEAN has no known address on this chain. */
   oceanWei: z.string().nullable(),
-  datatokens: z.array(z.object({ did: z.string(), name: z.string(), datatokenAddress: z.string(), balanceWei: z.string() })),
+  datatokens: z.array(
+    z.object({ did: z.string(), name: z.string(), datatokenAddress: z.string(), balanceWei: z.string() }),
+  ),
   /** False when the account has no native coin: every transaction would fail for gas. */
   canPayGas: z.boolean(),
 })
@@ -184,20 +248,40 @@ export const healthCheckSchema = z.object({
   /** What to do when it failed, in words. */
   fix: z.string().optional(),
 })
-export const clusterHealthSchema = z.object({ driver: z.enum(['local', 'kubernetes']), ok: z.boolean(), checks: z.array(healthCheckSchema), checkedAtMs: z.number() })
+export const clusterHealthSchema = z.object({
+  driver: z.enum(['local', 'kubernetes']),
+  ok: z.boolean(),
+  checks: z.array(healthCheckSchema),
+  checkedAtMs: z.number(),
+})
 export const computeBackendSchema = z.object({
   driver: z.enum(['local', 'kubernetes']),
   kubeContexts: z.array(z.object({ name: z.string(), cluster: z.string(), source: z.string() })),
   currentContext: z.string().nullable(),
   namespace: z.string().nullable(),
   /** The backend saved for the next start, when it differs from the running one. */
-  next: z.object({ driver: z.enum(['local', 'kubernetes']), context: z.string().nullable(), namespace: z.string().nullable() }).nullable().optional(),
+  next: z
+    .object({
+      driver: z.enum(['local', 'kubernetes']),
+      context: z.string().nullable(),
+      namespace: z.string().nullable(),
+    })
+    .nullable()
+    .optional(),
 })
 export type ComputeBackend = z.output<typeof computeBackendSchema>
-const kubeNamespace = z.string().min(1).max(63).regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a namespace name: lowercase letters, digits and dashes')
+const kubeNamespace = z
+  .string()
+  .min(1)
+  .max(63)
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a namespace name: lowercase letters, digits and dashes')
 export const backendChoiceSchema = z.discriminatedUnion('driver', [
   z.object({ driver: z.literal('local') }),
-  z.object({ driver: z.literal('kubernetes'), context: z.string().min(1, 'pick a kubeconfig context'), namespace: kubeNamespace }),
+  z.object({
+    driver: z.literal('kubernetes'),
+    context: z.string().min(1, 'pick a kubeconfig context'),
+    namespace: kubeNamespace,
+  }),
 ])
 export const settingsSchema = z.object({
   providerHost: z.string(),
@@ -208,7 +292,10 @@ export const settingsSchema = z.object({
   /** The provider's address only: the console never sees a key. */
   walletAddress: address.nullable(),
 })
-export const walletStatusSchema = z.object({ state: z.enum(['none', 'locked', 'unlocked']), address: address.nullable() })
+export const walletStatusSchema = z.object({
+  state: z.enum(['none', 'locked', 'unlocked']),
+  address: address.nullable(),
+})
 const password = z.string().min(8, 'at least 8 characters')
 const confirmed = z.literal(true, { error: 'this action needs confirm: true' })
 
@@ -229,43 +316,100 @@ export const consoleMethods = {
       chainId: z.number().int().nullable(),
       chainName: z.string().nullable(),
       health: clusterHealthSchema.nullable(),
-      jobCounts: z.object({ running: z.number(), queued: z.number(), finished: z.number(), failed: z.number() }),
+      jobCounts: z.object({
+        running: z.number(),
+        queued: z.number(),
+        finished: z.number(),
+        failed: z.number(),
+      }),
       recentJobs: z.array(jobSummarySchema),
     }),
   ),
-  listJobs: query(jobFilterSchema, z.object({ jobs: z.array(jobSummarySchema), total: z.number().int(), seq: z.number().int() })),
-  getJob: query(z.object({ jobId: z.string().min(1) }), z.object({ job: jobSummarySchema, events: z.array(jobEventSchema) })),
+  listJobs: query(
+    jobFilterSchema,
+    z.object({ jobs: z.array(jobSummarySchema), total: z.number().int(), seq: z.number().int() }),
+  ),
+  getJob: query(
+    z.object({ jobId: z.string().min(1) }),
+    z.object({ job: jobSummarySchema, events: z.array(jobEventSchema) }),
+  ),
   stopJob: command(z.object({ jobId: z.string().min(1) }), z.object({ job: jobSummarySchema })),
-  getJobLogTail: query(z.object({ jobId: z.string().min(1), maxBytes: z.number().int().min(1).max(1_048_576).default(65_536) }), z.object({ text: z.string(), isRunning: z.boolean() })),
+  getJobLogTail: query(
+    z.object({ jobId: z.string().min(1), maxBytes: z.number().int().min(1).max(1_048_576).default(65_536) }),
+    z.object({ text: z.string(), isRunning: z.boolean() }),
+  ),
   /** Small results over any transport; larger ones via the HTTP route GET /console/v1/jobs/<id>/results/<index>. */
   readResult: query(
     z.object({ jobId: z.string().min(1), index: z.number().int().min(0) }),
-    z.object({ filename: z.string(), contentType: z.string(), sizeBytes: z.number().int(), base64: z.string() }),
+    z.object({
+      filename: z.string(),
+      contentType: z.string(),
+      sizeBytes: z.number().int(),
+      base64: z.string(),
+    }),
   ),
-  listEnvironments: query(empty, z.object({ environments: z.array(environmentSchema.extend({ running: z.number(), queued: z.number() })) })),
-  saveEnvironment: command(z.object({ environment: environmentSchema }), z.object({ environment: environmentSchema })),
+  listEnvironments: query(
+    empty,
+    z.object({
+      environments: z.array(environmentSchema.extend({ running: z.number(), queued: z.number() })),
+    }),
+  ),
+  saveEnvironment: command(
+    z.object({ environment: environmentSchema }),
+    z.object({ environment: environmentSchema }),
+  ),
   deleteEnvironment: command(z.object({ id: z.string().min(1), confirm: confirmed }), ok),
   getComputeBackend: query(empty, computeBackendSchema),
   checkHealth: query(empty, clusterHealthSchema),
   /** Health of a Kubernetes context that is not (yet) in use: reachability, namespace, permissions. */
-  checkKubeContext: query(z.object({ context: z.string().min(1), namespace: kubeNamespace }), clusterHealthSchema),
-  createKubeNamespace: command(z.object({ context: z.string().min(1), namespace: kubeNamespace, confirm: confirmed }), ok),
+  checkKubeContext: query(
+    z.object({ context: z.string().min(1), namespace: kubeNamespace }),
+    clusterHealthSchema,
+  ),
+  createKubeNamespace: command(
+    z.object({ context: z.string().min(1), namespace: kubeNamespace, confirm: confirmed }),
+    ok,
+  ),
   /** Saves the compute backend for the next start (config.json); the running one keeps its jobs. */
   selectComputeBackend: command(backendChoiceSchema, computeBackendSchema),
-  listAssets: query(z.object({ kind: z.enum(['dataset', 'algorithm']).optional() }), z.object({ assets: z.array(assetSummarySchema) })),
-  validateAsset: query(z.object({ draft: z.unknown() }), z.object({ valid: z.boolean(), issues: z.array(validationIssueSchema) })),
-  publishAsset: command(z.object({ draft: assetDraftSchema, did: did.optional() }), z.object({ asset: assetSummarySchema })),
+  listAssets: query(
+    z.object({ kind: z.enum(['dataset', 'algorithm']).optional() }),
+    z.object({ assets: z.array(assetSummarySchema) }),
+  ),
+  validateAsset: query(
+    z.object({ draft: z.unknown() }),
+    z.object({ valid: z.boolean(), issues: z.array(validationIssueSchema) }),
+  ),
+  publishAsset: command(
+    z.object({ draft: assetDraftSchema, did: did.optional() }),
+    z.object({ asset: assetSummarySchema }),
+  ),
   deleteAsset: command(z.object({ did, confirm: confirmed }), ok),
   getSettings: query(empty, settingsSchema),
-  saveSettings: command(settingsSchema.pick({ providerHost: true, providerPort: true, rpcEndpoints: true, logLevel: true }).partial(), settingsSchema),
+  saveSettings: command(
+    settingsSchema
+      .pick({ providerHost: true, providerPort: true, rpcEndpoints: true, logLevel: true })
+      .partial(),
+    settingsSchema,
+  ),
   getWallet: query(empty, walletStatusSchema),
   createWallet: command(z.object({ password, confirm: confirmed }), walletStatusSchema),
-  importWallet: command(z.object({ privateKey: z.string().regex(/^(0x)?[0-9a-fA-F]{64}$/, '64 hex digits'), password, confirm: confirmed }), walletStatusSchema),
+  importWallet: command(
+    z.object({
+      privateKey: z.string().regex(/^(0x)?[0-9a-fA-F]{64}$/, '64 hex digits'),
+      password,
+      confirm: confirmed,
+    }),
+    walletStatusSchema,
+  ),
   unlockWallet: command(z.object({ password: z.string().min(1) }), walletStatusSchema),
   /** A BIP-39 phrase (first account, m/44'/60'/0'/0/0); stored only as the encrypted keystore. */
   importMnemonic: command(
     z.object({
-      mnemonic: z.string().trim().refine((s) => [12, 15, 18, 21, 24].includes(s.split(/\s+/).length), '12, 15, 18, 21 or 24 words'),
+      mnemonic: z
+        .string()
+        .trim()
+        .refine((s) => [12, 15, 18, 21, 24].includes(s.split(/\s+/).length), '12, 15, 18, 21 or 24 words'),
       password,
       confirm: confirmed,
     }),
@@ -274,22 +418,55 @@ export const consoleMethods = {
   /** Native coin, OCEAN and this console's datatokens of the publishing account, read from chain. */
   getBalances: query(empty, balancesSchema),
   /** nft.state on chain (setMetaDataState); non-active assets refuse compute at the Provider. */
-  setAssetState: command(z.object({ did, state: z.enum(assetStateNames), confirm: confirmed }), txResultSchema.extend({ asset: assetSummarySchema })),
+  setAssetState: command(
+    z.object({ did, state: z.enum(assetStateNames), confirm: confirmed }),
+    txResultSchema.extend({ asset: assetSummarySchema }),
+  ),
   /** The state as the NFT holds it now (the chain's truth), beside the console's record. */
-  getAssetState: query(z.object({ did }), z.object({ did, state: z.number().int(), stateName: z.string(), recordedState: z.number().int() })),
-  mintDatatokens: command(z.object({ did, to: address, amount: tokenAmountSchema, confirm: confirmed }), txResultSchema),
+  getAssetState: query(
+    z.object({ did }),
+    z.object({ did, state: z.number().int(), stateName: z.string(), recordedState: z.number().int() }),
+  ),
+  mintDatatokens: command(
+    z.object({ did, to: address, amount: tokenAmountSchema, confirm: confirmed }),
+    txResultSchema,
+  ),
   /** A free dispenser (ocean.js "free" orders): up to maxTokens per request while holding ≤ maxBalance. */
-  createDispenser: command(z.object({ did, maxTokens: tokenAmountSchema.default('1'), maxBalance: tokenAmountSchema.default('1'), confirm: confirmed }), txResultSchema),
+  createDispenser: command(
+    z.object({
+      did,
+      maxTokens: tokenAmountSchema.default('1'),
+      maxBalance: tokenAmountSchema.default('1'),
+      confirm: confirmed,
+    }),
+    txResultSchema,
+  ),
   /** A fixed price in baseToken (default OCEAN) per datatoken, minted on purchase. */
-  createFixedRate: command(z.object({ did, price: tokenAmountSchema, baseToken: address.optional(), confirm: confirmed }), txResultSchema),
+  createFixedRate: command(
+    z.object({ did, price: tokenAmountSchema, baseToken: address.optional(), confirm: confirmed }),
+    txResultSchema,
+  ),
 } as const
 
 /** Events pushed to subscribers; `on` + capital so one proxy can route them mechanically. */
 export const consoleEvents = {
-  onDidChangeJob: z.object({ seq: z.number().int(), job: jobSummarySchema, from: jobStatus.nullable(), to: jobStatus, cause: z.string() }),
+  onDidChangeJob: z.object({
+    seq: z.number().int(),
+    job: jobSummarySchema,
+    from: jobStatus.nullable(),
+    to: jobStatus,
+    cause: z.string(),
+  }),
   onJobLog: z.object({ jobId: z.string(), chunk: z.string() }),
   onDidChangeClusterHealth: clusterHealthSchema,
-  onProviderRequest: z.object({ method: z.string(), path: z.string(), status: z.number().int(), elapsedMs: z.number(), atMs: z.number(), errorCode: z.string().optional() }),
+  onProviderRequest: z.object({
+    method: z.string(),
+    path: z.string(),
+    status: z.number().int(),
+    elapsedMs: z.number(),
+    atMs: z.number(),
+    errorCode: z.string().optional(),
+  }),
   /** One on-chain step of a publish, edit, state change or datatoken action, with its tx hash once signed. */
   onPublishProgress: z.object({
     did: z.string().optional(),
@@ -349,7 +526,9 @@ export class ConsoleApiError extends Error {
 }
 
 export type ConsoleClient = {
-  [M in ConsoleMethodName]: (...args: Record<never, never> extends MethodInput<M> ? [input?: MethodInput<M>] : [input: MethodInput<M>]) => Promise<MethodOutput<M>>
+  [M in ConsoleMethodName]: (
+    ...args: Record<never, never> extends MethodInput<M> ? [input?: MethodInput<M>] : [input: MethodInput<M>]
+  ) => Promise<MethodOutput<M>>
 } & {
   subscribe<E extends ConsoleEventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void
 }
@@ -366,7 +545,11 @@ export function createConsoleClient(transport: ConsoleTransport): ConsoleClient 
   for (const name of Object.keys(consoleMethods)) {
     client[name] = async (input: unknown = {}) => {
       const envelope = await transport.call(name, input)
-      if (!isEnvelope(envelope)) throw new ConsoleApiError({ code: 'TRANSPORT_INVALID', message: 'The console answered with something that is not an envelope.' })
+      if (!isEnvelope(envelope))
+        throw new ConsoleApiError({
+          code: 'TRANSPORT_INVALID',
+          message: 'The console answered with something that is not an envelope.',
+        })
       if (!envelope.ok) throw new ConsoleApiError(envelope.error)
       return envelope.value
     }

@@ -8,14 +8,35 @@ import { isC2dError } from '../c2d-error'
 import { consoleMethods, isConsoleMethod, type ConsoleEnvelope, type ConsoleService } from './contract'
 import { ConsoleErrorCode } from './errors'
 
-export async function dispatchConsoleCall(service: ConsoleService, method: string, input: unknown, logger?: Logger): Promise<ConsoleEnvelope> {
+export async function dispatchConsoleCall(
+  service: ConsoleService,
+  method: string,
+  input: unknown,
+  logger?: Logger,
+): Promise<ConsoleEnvelope> {
   if (!isConsoleMethod(method)) {
-    return { ok: false, error: { code: ConsoleErrorCode.MethodUnknown, message: `There is no console method named "${method}".` } }
+    return {
+      ok: false,
+      error: {
+        code: ConsoleErrorCode.MethodUnknown,
+        message: `There is no console method named "${method}".`,
+      },
+    }
   }
   const parsed = consoleMethods[method].input.safeParse(input ?? {})
   if (!parsed.success) {
-    const details = parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }))
-    return { ok: false, error: { code: ConsoleErrorCode.RequestInvalid, message: `Invalid input for ${method}: ${details.map((d) => `${d.path || '(input)'} ${d.message}`).join('; ')}`, details } }
+    const details = parsed.error.issues.map((issue) => ({
+      path: issue.path.join('.'),
+      message: issue.message,
+    }))
+    return {
+      ok: false,
+      error: {
+        code: ConsoleErrorCode.RequestInvalid,
+        message: `Invalid input for ${method}: ${details.map((d) => `${d.path || '(input)'} ${d.message}`).join('; ')}`,
+        details,
+      },
+    }
   }
   try {
     const fn = service[method] as (input: unknown) => Promise<unknown>
@@ -24,9 +45,21 @@ export async function dispatchConsoleCall(service: ConsoleService, method: strin
   } catch (error) {
     if (isC2dError(error)) {
       if (error.status >= 500) logger?.error('console call failed', { method, code: error.code, err: error })
-      return { ok: false, error: error.details === undefined ? { code: error.code, message: error.message } : { code: error.code, message: error.message, details: error.details } }
+      return {
+        ok: false,
+        error:
+          error.details === undefined
+            ? { code: error.code, message: error.message }
+            : { code: error.code, message: error.message, details: error.details },
+      }
     }
     logger?.error('console call failed unexpectedly', { method, err: error })
-    return { ok: false, error: { code: ConsoleErrorCode.Internal, message: 'Something went wrong inside the console. The log has the details.' } }
+    return {
+      ok: false,
+      error: {
+        code: ConsoleErrorCode.Internal,
+        message: 'Something went wrong inside the console. The log has the details.',
+      },
+    }
   }
 }

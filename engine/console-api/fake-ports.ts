@@ -5,7 +5,15 @@
  */
 import type { JobStatus } from '../operator-service/job-status'
 import type { AssetSummary, ConsoleEnvironment, EventPayload, JobSummary } from './contract'
-import type { ConsoleAssetPort, ConsoleEnvironmentStore, ConsoleHealthPort, ConsoleJobSource, ConsoleServiceDeps, ConsoleSettingsPort, ConsoleWalletPort } from './service'
+import type {
+  ConsoleAssetPort,
+  ConsoleEnvironmentStore,
+  ConsoleHealthPort,
+  ConsoleJobSource,
+  ConsoleServiceDeps,
+  ConsoleSettingsPort,
+  ConsoleWalletPort,
+} from './service'
 
 type Listener<T> = (payload: T) => void
 
@@ -42,7 +50,12 @@ export interface FakePorts extends ConsoleServiceDeps {
   /** Private data the console must never leak (a dataset URL inside the spec). */
   secretMarker: string
   /** Every on-chain action the fake asset port performed, in order (empty = nothing was sent). */
-  chainActions: Array<{ kind: 'state' | 'mint' | 'dispenser' | 'fixedRate'; did: string; txHash: string } & Record<string, unknown>>
+  chainActions: Array<
+    { kind: 'state' | 'mint' | 'dispenser' | 'fixedRate'; did: string; txHash: string } & Record<
+      string,
+      unknown
+    >
+  >
   /** The last private key or mnemonic handed to the wallet port (it must never come back out). */
   importedSecret(): string
   /** Make getBalances fail as the chain would (e.g. a CHAIN_ID_MISMATCH C2dError). */
@@ -53,9 +66,14 @@ export interface FakePorts extends ConsoleServiceDeps {
 export function createFakePorts(): FakePorts {
   const secretMarker = 'https://secret.example/dataset.csv'
   const jobs = new Map<string, JobSummary & { spec: unknown }>()
-  const events = new Map<string, Array<{ seq: number; from: JobStatus | null; to: JobStatus; cause: string; atMs: number }>>()
+  const events = new Map<
+    string,
+    Array<{ seq: number; from: JobStatus | null; to: JobStatus; cause: string; atMs: number }>
+  >()
   let seq = 0
-  const jobListeners = new Set<Listener<{ seq: number; job: JobSummary; from: JobStatus | null; to: JobStatus; cause: string }>>()
+  const jobListeners = new Set<
+    Listener<{ seq: number; job: JobSummary; from: JobStatus | null; to: JobStatus; cause: string }>
+  >()
   const logListeners = new Set<Listener<{ jobId: string; chunk: string }>>()
   const requestListeners = new Set<Listener<EventPayload<'onProviderRequest'>>>()
   const add = (job: JobSummary) => {
@@ -68,8 +86,19 @@ export function createFakePorts(): FakePorts {
 
   const envs = new Map<string, ConsoleEnvironment>()
   envs.set('free-local', {
-    id: 'free-local', description: 'Local sandbox', cpu: { total: 2, max: 1, min: 1 }, ramGb: { total: 4, max: 2, min: 1 }, diskGb: { total: 10, max: 5, min: 1 },
-    minJobDurationSec: 60, maxJobDurationSec: 3600, maxJobs: 2, queueMaxWaitTimeSec: 0, storageExpirySec: 604800, allowNetwork: false, accessAddresses: [], fees: {},
+    id: 'free-local',
+    description: 'Local sandbox',
+    cpu: { total: 2, max: 1, min: 1 },
+    ramGb: { total: 4, max: 2, min: 1 },
+    diskGb: { total: 10, max: 5, min: 1 },
+    minJobDurationSec: 60,
+    maxJobDurationSec: 3600,
+    maxJobs: 2,
+    queueMaxWaitTimeSec: 0,
+    storageExpirySec: 604800,
+    allowNetwork: false,
+    accessAddresses: [],
+    fees: {},
   })
   const filterJobs = (f: { statuses?: JobStatus[]; owner?: string; did?: string; environmentId?: string }) =>
     [...jobs.values()].filter(
@@ -87,17 +116,30 @@ export function createFakePorts(): FakePorts {
     jobEvents: (id) => events.get(id) ?? [],
     stopJob: async (id) => {
       const job = jobs.get(id)!
-      const next = { ...job, stopRequested: true, status: (job.status === 1 ? 70 : 60) as JobStatus, outcome: job.status === 1 ? { kind: 'stopped' as const } : job.outcome }
+      const next = {
+        ...job,
+        stopRequested: true,
+        status: (job.status === 1 ? 70 : 60) as JobStatus,
+        outcome: job.status === 1 ? { kind: 'stopped' as const } : job.outcome,
+      }
       jobs.set(id, next)
       return next
     },
     openResult: (id, index) => {
       const file = jobs.get(id)?.results[index]
       if (!file) throw new Error('no result')
-      return { path: `/results/${id}/${file.filename}`, sizeBytes: file.filesizeBytes, filename: file.filename, contentType: 'text/plain' }
+      return {
+        path: `/results/${id}/${file.filename}`,
+        sizeBytes: file.filesizeBytes,
+        filename: file.filename,
+        contentType: 'text/plain',
+      }
     },
     isAlgorithmRunning: (id) => jobs.get(id)?.status === 40,
-    environmentLoad: (id) => ({ running: filterJobs({ environmentId: id, statuses: [40] }).length, queued: filterJobs({ environmentId: id, statuses: [1] }).length }),
+    environmentLoad: (id) => ({
+      running: filterJobs({ environmentId: id, statuses: [40] }).length,
+      queued: filterJobs({ environmentId: id, statuses: [1] }).length,
+    }),
     onDidChangeJob: (l) => (jobListeners.add(l), () => jobListeners.delete(l)),
     onJobLog: (l) => (logListeners.add(l), () => logListeners.delete(l)),
   }
@@ -111,8 +153,17 @@ export function createFakePorts(): FakePorts {
   const progressListeners = new Set<Listener<EventPayload<'onPublishProgress'>>>()
   let txCount = 0
   /** A fake tx: needs the wallet (as the real signer does), reports sent + mined, records the action. */
-  const sendTx = (did: string, step: 'state' | 'mint' | 'dispenser' | 'fixedRate', effect: () => void): string => {
-    if (wallet.state !== 'unlocked') throw Object.assign(new Error('Unlock the publisher wallet first'), { name: 'C2dError', code: 'WALLET_LOCKED', status: 423 })
+  const sendTx = (
+    did: string,
+    step: 'state' | 'mint' | 'dispenser' | 'fixedRate',
+    effect: () => void,
+  ): string => {
+    if (wallet.state !== 'unlocked')
+      throw Object.assign(new Error('Unlock the publisher wallet first'), {
+        name: 'C2dError',
+        code: 'WALLET_LOCKED',
+        status: 423,
+      })
     const txHash = '0x' + (++txCount).toString(16).padStart(64, '0')
     progressListeners.forEach((l) => l({ did, step, status: 'sent', txHash }))
     effect()
@@ -123,14 +174,31 @@ export function createFakePorts(): FakePorts {
   const assets: ConsoleAssetPort = {
     list: (kind) => assetList.filter((a) => !kind || a.kind === kind),
     publish: async (draft) => {
-      const asset: AssetSummary = { did: 'did:op:' + String(assetList.length).padStart(64, 'c'), kind: draft.kind, name: draft.name, chainId: 8996, nftAddress: '0x' + '2'.repeat(40), datatokenAddress: '0x' + '3'.repeat(40), state: 0, serviceIds: ['compute'], createdAtMs: 1, updatedAtMs: 1 }
+      const asset: AssetSummary = {
+        did: 'did:op:' + String(assetList.length).padStart(64, 'c'),
+        kind: draft.kind,
+        name: draft.name,
+        chainId: 8996,
+        nftAddress: '0x' + '2'.repeat(40),
+        datatokenAddress: '0x' + '3'.repeat(40),
+        state: 0,
+        serviceIds: ['compute'],
+        createdAtMs: 1,
+        updatedAtMs: 1,
+      }
       assetList.push(asset)
       return asset
     },
-    remove: (did) => void assetList.splice(assetList.findIndex((a) => a.did === did), 1),
+    remove: (did) =>
+      void assetList.splice(
+        assetList.findIndex((a) => a.did === did),
+        1,
+      ),
     setState: async (did, state) => {
       const asset = assetList.find((a) => a.did === did)!
-      const txHash = sendTx(did, 'state', () => Object.assign(asset, { state, updatedAtMs: asset.updatedAtMs + 1 }))
+      const txHash = sendTx(did, 'state', () =>
+        Object.assign(asset, { state, updatedAtMs: asset.updatedAtMs + 1 }),
+      )
       chainActions.push({ kind: 'state', did, state, txHash })
       return { asset: { ...asset }, txHash }
     },
@@ -151,14 +219,24 @@ export function createFakePorts(): FakePorts {
       return txHash
     },
     balances: async () => {
-      if (!wallet.address) throw Object.assign(new Error('Create or import the publisher wallet first'), { name: 'C2dError', code: 'WALLET_NOT_FOUND', status: 404 })
+      if (!wallet.address)
+        throw Object.assign(new Error('Create or import the publisher wallet first'), {
+          name: 'C2dError',
+          code: 'WALLET_NOT_FOUND',
+          status: 404,
+        })
       if (balanceFailure) throw balanceFailure
       return {
         address: wallet.address,
         chainId: 8996,
         nativeWei: '1000000000000000000',
         oceanWei: '0',
-        datatokens: assetList.map((a) => ({ did: a.did, name: a.name, datatokenAddress: a.datatokenAddress, balanceWei: '0' })),
+        datatokens: assetList.map((a) => ({
+          did: a.did,
+          name: a.name,
+          datatokenAddress: a.datatokenAddress,
+          balanceWei: '0',
+        })),
         canPayGas: true,
       }
     },
@@ -166,28 +244,71 @@ export function createFakePorts(): FakePorts {
   }
   let balanceFailure: Error | undefined
   let importedSecret = ''
-  let wallet: { state: 'none' | 'locked' | 'unlocked'; address: string | null; password: string } = { state: 'none', address: null, password: '' }
+  let wallet: { state: 'none' | 'locked' | 'unlocked'; address: string | null; password: string } = {
+    state: 'none',
+    address: null,
+    password: '',
+  }
   const walletPort: ConsoleWalletPort = {
     status: () => ({ state: wallet.state, address: wallet.address }),
-    create: async (password) => ((wallet = { state: 'unlocked', address: '0x' + '4'.repeat(40), password }), walletPort.status()),
-    importKey: async (key, password) => ((wallet = { state: 'unlocked', address: '0x' + '5'.repeat(40), password }), (importedSecret = key), walletPort.status()),
-    importMnemonic: async (phrase, password) => ((wallet = { state: 'unlocked', address: '0x' + '9'.repeat(40), password }), (importedSecret = phrase), walletPort.status()),
+    create: async (password) => (
+      (wallet = { state: 'unlocked', address: '0x' + '4'.repeat(40), password }),
+      walletPort.status()
+    ),
+    importKey: async (key, password) => (
+      (wallet = { state: 'unlocked', address: '0x' + '5'.repeat(40), password }),
+      (importedSecret = key),
+      walletPort.status()
+    ),
+    importMnemonic: async (phrase, password) => (
+      (wallet = { state: 'unlocked', address: '0x' + '9'.repeat(40), password }),
+      (importedSecret = phrase),
+      walletPort.status()
+    ),
     unlock: async (password) => {
-      if (wallet.state === 'none') throw Object.assign(new Error('no wallet'), { name: 'C2dError', code: 'WALLET_LOCKED', status: 423 })
-      if (password !== wallet.password) throw Object.assign(new Error('That password does not unlock the wallet.'), { name: 'C2dError', code: 'PASSWORD_WRONG', status: 401 })
+      if (wallet.state === 'none')
+        throw Object.assign(new Error('no wallet'), { name: 'C2dError', code: 'WALLET_LOCKED', status: 423 })
+      if (password !== wallet.password)
+        throw Object.assign(new Error('That password does not unlock the wallet.'), {
+          name: 'C2dError',
+          code: 'PASSWORD_WRONG',
+          status: 401,
+        })
       wallet.state = 'unlocked'
       return walletPort.status()
     },
   }
   const health: ConsoleHealthPort = {
-    check: async () => ({ driver: 'local', ok: true, checks: [{ id: 'bwrap', label: 'bubblewrap installed', ok: true, message: '/usr/bin/bwrap' }], checkedAtMs: 1 }),
+    check: async () => ({
+      driver: 'local',
+      ok: true,
+      checks: [{ id: 'bwrap', label: 'bubblewrap installed', ok: true, message: '/usr/bin/bwrap' }],
+      checkedAtMs: 1,
+    }),
     backend: () => ({ driver: 'local', kubeContexts: [], currentContext: null, namespace: null }),
   }
-  let stored = { providerHost: '127.0.0.1', providerPort: 8001, rpcEndpoints: { '8996': 'http://127.0.0.1:8545' }, dataDir: '/data', logLevel: 'info' as const }
-  const settings: ConsoleSettingsPort = { get: () => stored, save: (patch) => (stored = { ...stored, ...patch } as typeof stored) }
+  let stored = {
+    providerHost: '127.0.0.1',
+    providerPort: 8001,
+    rpcEndpoints: { '8996': 'http://127.0.0.1:8545' },
+    dataDir: '/data',
+    logLevel: 'info' as const,
+  }
+  const settings: ConsoleSettingsPort = {
+    get: () => stored,
+    save: (patch) => (stored = { ...stored, ...patch } as typeof stored),
+  }
 
   return {
-    logger: { debug() {}, info() {}, warn() {}, error() {}, child() { return this } },
+    logger: {
+      debug() {},
+      info() {},
+      warn() {},
+      error() {},
+      child() {
+        return this
+      },
+    },
     clock: { nowMs: () => 1_000, setTimer: () => () => {}, sleep: async () => {} },
     jobs: jobSource,
     environments,
@@ -195,7 +316,12 @@ export function createFakePorts(): FakePorts {
     wallet: walletPort,
     health,
     settings,
-    provider: { url: 'http://127.0.0.1:8001', address: () => '0x' + '6'.repeat(40), chain: () => ({ chainId: 8996, name: 'dev chain' }), onProviderRequest: (l) => (requestListeners.add(l), () => requestListeners.delete(l)) },
+    provider: {
+      url: 'http://127.0.0.1:8001',
+      address: () => '0x' + '6'.repeat(40),
+      chain: () => ({ chainId: 8996, name: 'dev chain' }),
+      onProviderRequest: (l) => (requestListeners.add(l), () => requestListeners.delete(l)),
+    },
     readFile: async () => new TextEncoder().encode('hello'),
     secretMarker,
     chainActions,

@@ -18,7 +18,9 @@ export function createHttpClientTransport(baseUrl: string, token: string): HttpC
 
   const open = () => {
     opened ??= (async () => {
-      const response = await fetch(`${baseUrl}/console/v1/events?token=${encodeURIComponent(token)}`, { signal: abort.signal })
+      const response = await fetch(`${baseUrl}/console/v1/events?token=${encodeURIComponent(token)}`, {
+        signal: abort.signal,
+      })
       if (!response.ok || !response.body) throw new Error(`event stream refused: ${response.status}`)
       const reader = response.body.pipeThrough(new TextDecoderStream()).getReader()
       void (async () => {

@@ -14,7 +14,10 @@ import { dispatchConsoleCall } from './dispatch'
 import { ConsoleErrorCode } from './errors'
 
 export interface ResultFileSource {
-  openResult(jobId: string, index: number): { path: string; sizeBytes: number; filename: string; contentType: string }
+  openResult(
+    jobId: string,
+    index: number,
+  ): { path: string; sizeBytes: number; filename: string; contentType: string }
 }
 export interface ConsoleHttpOptions {
   service: ConsoleService
@@ -33,8 +36,18 @@ export interface ConsoleHttpServer {
   close(): Promise<void>
 }
 
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'"
-const MIME: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.json': 'application/json', '.png': 'image/png', '.ico': 'image/x-icon', '.woff2': 'font/woff2' }
+const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'"
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.svg': 'image/svg+xml',
+  '.json': 'application/json',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+}
 
 function tokenMatches(expected: Buffer, given: string | undefined): boolean {
   if (given === undefined) return false
@@ -51,7 +64,15 @@ export async function startConsoleHttp(options: ConsoleHttpOptions): Promise<Con
   // Event streams never end on their own: close() must end them, or shutdown waits forever.
   const openStreams = new Set<import('node:http').ServerResponse>()
 
-  const deny = (reply: FastifyReply) => reply.code(401).send({ ok: false, error: { code: ConsoleErrorCode.Unauthorized, message: 'Missing or wrong console token. Open the Console URL printed at start (it carries #token=).' } })
+  const deny = (reply: FastifyReply) =>
+    reply.code(401).send({
+      ok: false,
+      error: {
+        code: ConsoleErrorCode.Unauthorized,
+        message:
+          'Missing or wrong console token. Open the Console URL printed at start (it carries #token=).',
+      },
+    })
   const bearer = (request: FastifyRequest) => {
     const header = request.headers.authorization
     return header?.startsWith('Bearer ') ? header.slice(7) : undefined
@@ -66,19 +87,41 @@ export async function startConsoleHttp(options: ConsoleHttpOptions): Promise<Con
 
   app.post<{ Params: { method: string } }>('/console/v1/:method', async (request, reply) => {
     if (!tokenMatches(expected, bearer(request))) return deny(reply)
-    const envelope = await dispatchConsoleCall(options.service, request.params.method, request.body ?? {}, logger)
+    const envelope = await dispatchConsoleCall(
+      options.service,
+      request.params.method,
+      request.body ?? {},
+      logger,
+    )
     // The envelope carries the outcome; the status mirrors it for curl and logs.
-    return reply.code(envelope.ok ? 200 : envelope.error.code === ConsoleErrorCode.RequestInvalid ? 400 : envelope.error.code === ConsoleErrorCode.MethodUnknown ? 404 : 200).send(envelope)
+    return reply
+      .code(
+        envelope.ok
+          ? 200
+          : envelope.error.code === ConsoleErrorCode.RequestInvalid
+            ? 400
+            : envelope.error.code === ConsoleErrorCode.MethodUnknown
+              ? 404
+              : 200,
+      )
+      .send(envelope)
   })
 
   app.get<{ Querystring: { token?: string } }>('/console/v1/events', (request, reply) => {
     if (!tokenMatches(expected, request.query.token ?? bearer(request))) return deny(reply)
     reply.hijack()
     const raw = reply.raw
-    raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive', 'content-security-policy': CSP })
+    raw.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+      'content-security-policy': CSP,
+    })
     raw.write(': connected\n\n')
     const unsubscribers = (Object.keys(consoleEvents) as ConsoleEventName[]).map((event) =>
-      options.service.subscribe(event, (payload) => raw.write(`event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`)),
+      options.service.subscribe(event, (payload) =>
+        raw.write(`event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`),
+      ),
     )
     openStreams.add(raw)
     request.raw.on('close', () => {
@@ -87,23 +130,31 @@ export async function startConsoleHttp(options: ConsoleHttpOptions): Promise<Con
     })
   })
 
-  app.get<{ Params: { jobId: string; index: string }; Querystring: { token?: string } }>('/console/v1/jobs/:jobId/results/:index', async (request, reply) => {
-    if (!tokenMatches(expected, request.query.token ?? bearer(request))) return deny(reply)
-    const index = Number(request.params.index)
-    if (!options.results || !Number.isInteger(index) || index < 0) {
-      return reply.code(404).send({ ok: false, error: { code: ConsoleErrorCode.ResultNotFound, message: 'No such result.' } })
-    }
-    try {
-      const file = options.results.openResult(request.params.jobId, index)
-      return reply
-        .header('content-type', file.contentType)
-        .header('content-length', String(file.sizeBytes))
-        .header('content-disposition', `attachment; filename="${file.filename.replace(/["\\\r\n]/g, '_')}"`)
-        .send(createReadStream(file.path))
-    } catch {
-      return reply.code(404).send({ ok: false, error: { code: ConsoleErrorCode.ResultNotFound, message: 'No such result for this job.' } })
-    }
-  })
+  app.get<{ Params: { jobId: string; index: string }; Querystring: { token?: string } }>(
+    '/console/v1/jobs/:jobId/results/:index',
+    async (request, reply) => {
+      if (!tokenMatches(expected, request.query.token ?? bearer(request))) return deny(reply)
+      const index = Number(request.params.index)
+      if (!options.results || !Number.isInteger(index) || index < 0) {
+        return reply
+          .code(404)
+          .send({ ok: false, error: { code: ConsoleErrorCode.ResultNotFound, message: 'No such result.' } })
+      }
+      try {
+        const file = options.results.openResult(request.params.jobId, index)
+        return reply
+          .header('content-type', file.contentType)
+          .header('content-length', String(file.sizeBytes))
+          .header('content-disposition', `attachment; filename="${file.filename.replace(/["\\\r\n]/g, '_')}"`)
+          .send(createReadStream(file.path))
+      } catch {
+        return reply.code(404).send({
+          ok: false,
+          error: { code: ConsoleErrorCode.ResultNotFound, message: 'No such result for this job.' },
+        })
+      }
+    },
+  )
 
   const rendererDir = options.rendererDir
   if (rendererDir && existsSync(join(rendererDir, 'index.html'))) {
@@ -112,7 +163,9 @@ export async function startConsoleHttp(options: ConsoleHttpOptions): Promise<Con
       const wanted = decodeURIComponent((request.params as { '*': string })['*'] || 'index.html')
       let file = normalize(join(root, wanted))
       if (!file.startsWith(root) || !existsSync(file) || wanted.endsWith('/')) file = join(root, 'index.html') // SPA fallback; never leave root
-      return reply.header('content-type', MIME[extname(file)] ?? 'application/octet-stream').send(readFileSync(file))
+      return reply
+        .header('content-type', MIME[extname(file)] ?? 'application/octet-stream')
+        .send(readFileSync(file))
     })
   }
 

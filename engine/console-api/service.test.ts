@@ -18,16 +18,39 @@ describe('console service: issue 6 methods without their ports', () => {
       ['mintDatatokens', { did, to, amount: '1', confirm: true }],
       ['setAssetState', { did, state: 'revoked', confirm: true }],
     ] as const) {
-      expect(await dispatchConsoleCall(service, method, input)).toMatchObject({ ok: false, error: { code: 'NOT_AVAILABLE' } })
+      expect(await dispatchConsoleCall(service, method, input)).toMatchObject({
+        ok: false,
+        error: { code: 'NOT_AVAILABLE' },
+      })
     }
   })
 
   it('answers NOT_AVAILABLE for an asset port without on-chain actions, after the asset check', async () => {
     const ports = createFakePorts()
-    const listOnly: ConsoleAssetPort = { list: ports.assets!.list, publish: ports.assets!.publish, remove: ports.assets!.remove }
+    const listOnly: ConsoleAssetPort = {
+      list: ports.assets!.list,
+      publish: ports.assets!.publish,
+      remove: ports.assets!.remove,
+    }
     const service = createConsoleService({ ...ports, assets: listOnly })
     await service.createWallet({ password: 'correct horse', confirm: true })
-    const { asset } = await service.publishAsset({ draft: { kind: 'dataset', name: 'A', description: '', author: '', license: 'MIT', service: { files: [{ type: 'local', path: '/data/a.csv' }], timeoutSec: 0, allowRawAlgorithm: false, allowNetworkAccess: false, publisherTrustedAlgorithmPublishers: [], publisherTrustedAlgorithms: [] } } })
+    const { asset } = await service.publishAsset({
+      draft: {
+        kind: 'dataset',
+        name: 'A',
+        description: '',
+        author: '',
+        license: 'MIT',
+        service: {
+          files: [{ type: 'local', path: '/data/a.csv' }],
+          timeoutSec: 0,
+          allowRawAlgorithm: false,
+          allowNetworkAccess: false,
+          publisherTrustedAlgorithmPublishers: [],
+          publisherTrustedAlgorithms: [],
+        },
+      },
+    })
     for (const call of [
       () => service.setAssetState({ did: asset.did, state: 'revoked', confirm: true }),
       () => service.getAssetState({ did: asset.did }),
@@ -40,7 +63,9 @@ describe('console service: issue 6 methods without their ports', () => {
       expect(isC2dError(error) && error.code).toBe('NOT_AVAILABLE')
     }
     // An unknown DID is named as such before the missing port is.
-    const unknown = await service.mintDatatokens({ did, to, amount: '1', confirm: true }).catch((e: unknown) => e)
+    const unknown = await service
+      .mintDatatokens({ did, to, amount: '1', confirm: true })
+      .catch((e: unknown) => e)
     expect(isC2dError(unknown) && unknown.code).toBe('ASSET_NOT_FOUND')
     expect(ports.chainActions).toEqual([])
   })
@@ -51,10 +76,22 @@ describe('console service: issue 6 methods without their ports', () => {
     void _unused
     const mnemonic = 'test test test test test test test test test test test junk'
     const noMnemonic = createConsoleService({ ...ports, wallet: withoutMnemonic })
-    expect(await dispatchConsoleCall(noMnemonic, 'importMnemonic', { mnemonic, password: 'correct horse', confirm: true })).toMatchObject({ ok: false, error: { code: 'NOT_AVAILABLE' } })
+    expect(
+      await dispatchConsoleCall(noMnemonic, 'importMnemonic', {
+        mnemonic,
+        password: 'correct horse',
+        confirm: true,
+      }),
+    ).toMatchObject({ ok: false, error: { code: 'NOT_AVAILABLE' } })
     const service = createConsoleService(ports)
     await service.createWallet({ password: 'correct horse', confirm: true })
-    expect(await dispatchConsoleCall(service, 'importMnemonic', { mnemonic, password: 'correct horse', confirm: true })).toMatchObject({ ok: false, error: { code: 'WALLET_EXISTS' } })
+    expect(
+      await dispatchConsoleCall(service, 'importMnemonic', {
+        mnemonic,
+        password: 'correct horse',
+        confirm: true,
+      }),
+    ).toMatchObject({ ok: false, error: { code: 'WALLET_EXISTS' } })
     expect(ports.importedSecret()).toBe('')
   })
 })

@@ -23,15 +23,35 @@ import { consoleError, ConsoleErrorCode } from './errors'
 
 /** The slice of OperatorService (engine/operator-service/operator-service.ts) the console reads. */
 export interface ConsoleJobSource {
-  getJob(jobId: string): (JobSummary) | undefined
-  listJobs(filter: { statuses?: JobStatus[]; owner?: string; did?: string; environmentId?: string; limit?: number; offset?: number }): Array<JobSummary>
+  getJob(jobId: string): JobSummary | undefined
+  listJobs(filter: {
+    statuses?: JobStatus[]
+    owner?: string
+    did?: string
+    environmentId?: string
+    limit?: number
+    offset?: number
+  }): Array<JobSummary>
   countJobs(filter: { statuses?: JobStatus[]; owner?: string; did?: string; environmentId?: string }): number
-  jobEvents(jobId: string): Array<{ seq: number; from: JobStatus | null; to: JobStatus; cause: string; atMs: number }>
+  jobEvents(
+    jobId: string,
+  ): Array<{ seq: number; from: JobStatus | null; to: JobStatus; cause: string; atMs: number }>
   stopJob(jobId: string): Promise<JobSummary>
-  openResult(jobId: string, index: number): { path: string; sizeBytes: number; filename: string; contentType: string }
+  openResult(
+    jobId: string,
+    index: number,
+  ): { path: string; sizeBytes: number; filename: string; contentType: string }
   isAlgorithmRunning(jobId: string): boolean
   environmentLoad(environmentId: string): { running: number; queued: number }
-  onDidChangeJob(listener: (change: { seq: number; job: JobSummary; from: JobStatus | null; to: JobStatus; cause: string }) => void): () => void
+  onDidChangeJob(
+    listener: (change: {
+      seq: number
+      job: JobSummary
+      from: JobStatus | null
+      to: JobStatus
+      cause: string
+    }) => void,
+  ): () => void
   onJobLog(listener: (e: { jobId: string; chunk: string }) => void): () => void
 }
 export interface ConsoleEnvironmentStore {
@@ -67,7 +87,9 @@ export interface ConsoleHealthPort {
   /** Kubernetes contexts other than the running one (absent: this console cannot reach kubeconfigs). */
   checkContext?(context: string, namespace: string): Promise<MethodOutput<'checkHealth'>>
   createNamespace?(context: string, namespace: string): Promise<void>
-  select?(choice: MethodParsedInput<'selectComputeBackend'>): MethodOutput<'selectComputeBackend'> | Promise<MethodOutput<'selectComputeBackend'>>
+  select?(
+    choice: MethodParsedInput<'selectComputeBackend'>,
+  ): MethodOutput<'selectComputeBackend'> | Promise<MethodOutput<'selectComputeBackend'>>
   onDidChange?(listener: (health: MethodOutput<'checkHealth'>) => void): () => void
 }
 export interface ConsoleSettingsPort {
@@ -97,8 +119,46 @@ export interface ConsoleServiceDeps {
 
 /** Project a JobRecord onto what the console may see: the spec (dataset URLs, secrets) stays behind. */
 export function toJobSummary(job: JobSummary): JobSummary {
-  const { jobId, owner, environmentId, datasets, algorithm, status, outcome, stopRequested, createdAtMs, updatedAtMs, finishedAtMs, algoStartMs, algoStopMs, maxJobDurationSec, isFree, results, terminationDetails, payment } = job
-  return { jobId, owner, environmentId, datasets, algorithm, status, outcome, stopRequested, createdAtMs, updatedAtMs, finishedAtMs, algoStartMs, algoStopMs, maxJobDurationSec, isFree, results, terminationDetails, payment }
+  const {
+    jobId,
+    owner,
+    environmentId,
+    datasets,
+    algorithm,
+    status,
+    outcome,
+    stopRequested,
+    createdAtMs,
+    updatedAtMs,
+    finishedAtMs,
+    algoStartMs,
+    algoStopMs,
+    maxJobDurationSec,
+    isFree,
+    results,
+    terminationDetails,
+    payment,
+  } = job
+  return {
+    jobId,
+    owner,
+    environmentId,
+    datasets,
+    algorithm,
+    status,
+    outcome,
+    stopRequested,
+    createdAtMs,
+    updatedAtMs,
+    finishedAtMs,
+    algoStartMs,
+    algoStopMs,
+    maxJobDurationSec,
+    isFree,
+    results,
+    terminationDetails,
+    payment,
+  }
 }
 
 const RUNNING: JobStatus[] = [0, 10, 12, 20, 30, 40, 50, 60, 71]
@@ -108,7 +168,11 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
   const maxInline = deps.maxInlineResultBytes ?? 5 * 1024 * 1024
   let lastSeq = 0
   const need = <T>(part: T | undefined, what: string): T => {
-    if (part === undefined) throw consoleError(ConsoleErrorCode.NotAvailable, `${what} is not available in this run of the console.`)
+    if (part === undefined)
+      throw consoleError(
+        ConsoleErrorCode.NotAvailable,
+        `${what} is not available in this run of the console.`,
+      )
     return part
   }
   const jobOrThrow = (jobId: string) => {
@@ -119,7 +183,8 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
   /** The asset port, after checking the DID is one of this console's assets (else nothing is sent). */
   const requireAsset = (did: string): ConsoleAssetPort => {
     const assets = need(deps.assets, 'Publishing')
-    if (!assets.list().some((a) => a.did === did)) throw consoleError(ConsoleErrorCode.AssetNotFound, `No asset ${did} in this console.`)
+    if (!assets.list().some((a) => a.did === did))
+      throw consoleError(ConsoleErrorCode.AssetNotFound, `No asset ${did} in this console.`)
     return assets
   }
   const walletAddress = () => {
@@ -130,8 +195,12 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
   const service: ConsoleService = {
     async getOverview() {
       const jobs = deps.jobs
-      const finished = jobs ? jobs.listJobs({ statuses: [70] , limit: 100_000 }) : []
-      const failed = finished.filter((j) => j.outcome?.kind === 'failed' || (j.outcome?.failureStatus !== undefined && isFailureStatus(j.outcome.failureStatus))).length
+      const finished = jobs ? jobs.listJobs({ statuses: [70], limit: 100_000 }) : []
+      const failed = finished.filter(
+        (j) =>
+          j.outcome?.kind === 'failed' ||
+          (j.outcome?.failureStatus !== undefined && isFailureStatus(j.outcome.failureStatus)),
+      ).length
       const chain = deps.provider?.chain() ?? null
       return {
         providerUrl: deps.provider?.url ?? '',
@@ -150,8 +219,17 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
     },
     async listJobs(input) {
       const jobs = need(deps.jobs, 'The job service')
-      const filter = { statuses: input.statuses, owner: input.owner, did: input.did, environmentId: input.environmentId }
-      return { jobs: jobs.listJobs({ ...filter, limit: input.limit, offset: input.offset }).map(toJobSummary), total: jobs.countJobs(filter), seq: lastSeq }
+      const filter = {
+        statuses: input.statuses,
+        owner: input.owner,
+        did: input.did,
+        environmentId: input.environmentId,
+      }
+      return {
+        jobs: jobs.listJobs({ ...filter, limit: input.limit, offset: input.offset }).map(toJobSummary),
+        total: jobs.countJobs(filter),
+        seq: lastSeq,
+      }
     },
     async getJob({ jobId }) {
       const job = jobOrThrow(jobId)
@@ -168,7 +246,10 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
       const log = job.results.find((r) => r.type === 'algorithmLog')
       if (!log || !deps.readFile) return { text: '', isRunning: jobs.isAlgorithmRunning(jobId) }
       const bytes = await deps.readFile(jobs.openResult(jobId, log.index).path)
-      return { text: new TextDecoder().decode(bytes.subarray(Math.max(0, bytes.length - maxBytes))), isRunning: jobs.isAlgorithmRunning(jobId) }
+      return {
+        text: new TextDecoder().decode(bytes.subarray(Math.max(0, bytes.length - maxBytes))),
+        isRunning: jobs.isAlgorithmRunning(jobId),
+      }
     },
     async readResult({ jobId, index }) {
       jobOrThrow(jobId)
@@ -178,13 +259,27 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
       } catch {
         throw consoleError(ConsoleErrorCode.ResultNotFound, `Job ${jobId} has no result number ${index}.`)
       }
-      if (file.sizeBytes > maxInline) throw consoleError(ConsoleErrorCode.ResultTooLarge, `${file.filename} is ${file.sizeBytes} bytes; download it through the results link instead.`, { sizeBytes: file.sizeBytes })
+      if (file.sizeBytes > maxInline)
+        throw consoleError(
+          ConsoleErrorCode.ResultTooLarge,
+          `${file.filename} is ${file.sizeBytes} bytes; download it through the results link instead.`,
+          { sizeBytes: file.sizeBytes },
+        )
       const bytes = await need(deps.readFile, 'Reading results')(file.path)
-      return { filename: file.filename, contentType: file.contentType, sizeBytes: file.sizeBytes, base64: Buffer.from(bytes).toString('base64') }
+      return {
+        filename: file.filename,
+        contentType: file.contentType,
+        sizeBytes: file.sizeBytes,
+        base64: Buffer.from(bytes).toString('base64'),
+      }
     },
     async listEnvironments() {
       const envs = need(deps.environments, 'Environments').listEnvironments()
-      return { environments: envs.map((env) => ({ ...env, ...(deps.jobs?.environmentLoad(env.id) ?? { running: 0, queued: 0 }) })).map(({ running, queued, ...env }) => ({ ...env, running, queued })) }
+      return {
+        environments: envs
+          .map((env) => ({ ...env, ...(deps.jobs?.environmentLoad(env.id) ?? { running: 0, queued: 0 }) }))
+          .map(({ running, queued, ...env }) => ({ ...env, running, queued })),
+      }
     },
     async saveEnvironment({ environment }) {
       need(deps.environments, 'Environments').saveEnvironment(environment)
@@ -192,9 +287,14 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
     },
     async deleteEnvironment({ id }) {
       const store = need(deps.environments, 'Environments')
-      if (!store.getEnvironment(id)) throw consoleError(ConsoleErrorCode.EnvironmentUnknown, `No environment with id ${id}.`)
+      if (!store.getEnvironment(id))
+        throw consoleError(ConsoleErrorCode.EnvironmentUnknown, `No environment with id ${id}.`)
       const load = deps.jobs?.environmentLoad(id)
-      if (load && load.running + load.queued > 0) throw consoleError(ConsoleErrorCode.EnvironmentInUse, `Environment ${id} has ${load.running} running and ${load.queued} queued jobs; stop them first.`)
+      if (load && load.running + load.queued > 0)
+        throw consoleError(
+          ConsoleErrorCode.EnvironmentInUse,
+          `Environment ${id} has ${load.running} running and ${load.queued} queued jobs; stop them first.`,
+        )
       store.deleteEnvironment(id)
       return { ok: true as const }
     },
@@ -222,18 +322,31 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
     },
     async validateAsset({ draft }) {
       const parsed = assetDraftSchema.safeParse(draft)
-      const issues = parsed.success ? [] : parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }))
-      if (parsed.success && parsed.data.kind === 'algorithm' && !parsed.data.container) issues.push({ path: 'container', message: 'an algorithm needs a container (image, tag, entrypoint)' })
+      const issues = parsed.success
+        ? []
+        : parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }))
+      if (parsed.success && parsed.data.kind === 'algorithm' && !parsed.data.container)
+        issues.push({ path: 'container', message: 'an algorithm needs a container (image, tag, entrypoint)' })
       return { valid: issues.length === 0, issues }
     },
     async publishAsset({ draft, did }) {
-      if (draft.kind === 'algorithm' && !draft.container) throw consoleError(ConsoleErrorCode.RequestInvalid, 'An algorithm needs a container (image, tag, entrypoint).', [{ path: 'draft.container', message: 'required for algorithms' }])
-      if (!walletAddress()) throw consoleError(ConsoleErrorCode.WalletLocked, 'Unlock or create the provider wallet before publishing (Settings → Wallet).')
+      if (draft.kind === 'algorithm' && !draft.container)
+        throw consoleError(
+          ConsoleErrorCode.RequestInvalid,
+          'An algorithm needs a container (image, tag, entrypoint).',
+          [{ path: 'draft.container', message: 'required for algorithms' }],
+        )
+      if (!walletAddress())
+        throw consoleError(
+          ConsoleErrorCode.WalletLocked,
+          'Unlock or create the provider wallet before publishing (Settings → Wallet).',
+        )
       return { asset: await need(deps.assets, 'Publishing').publish(draft, did) }
     },
     async deleteAsset({ did }) {
       const assets = need(deps.assets, 'Publishing')
-      if (!assets.list().some((a) => a.did === did)) throw consoleError(ConsoleErrorCode.AssetNotFound, `No asset ${did}.`)
+      if (!assets.list().some((a) => a.did === did))
+        throw consoleError(ConsoleErrorCode.AssetNotFound, `No asset ${did}.`)
       assets.remove(did)
       return { ok: true as const }
     },
@@ -248,7 +361,12 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
       const assets = requireAsset(did)
       const port = need(assets.readState ? assets : undefined, 'Reading asset state from chain')
       const state = await port.readState!(did)
-      return { did, state, stateName: assetStateName(state), recordedState: assets.list().find((a) => a.did === did)!.state }
+      return {
+        did,
+        state,
+        stateName: assetStateName(state),
+        recordedState: assets.list().find((a) => a.did === did)!.state,
+      }
     },
     async mintDatatokens({ did, to, amount }) {
       const assets = requireAsset(did)
@@ -257,12 +375,16 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
     },
     async createDispenser({ did, maxTokens, maxBalance }) {
       const assets = requireAsset(did)
-      const txHash = await need(assets.createDispenser ? assets : undefined, 'Dispensers').createDispenser!(did, { maxTokens, maxBalance })
+      const txHash = await need(assets.createDispenser ? assets : undefined, 'Dispensers').createDispenser!(
+        did,
+        { maxTokens, maxBalance },
+      )
       return { did, txHash }
     },
     async createFixedRate({ did, price, baseToken }) {
       const assets = requireAsset(did)
-      const txHash = await need(assets.createFixedRate ? assets : undefined, 'Fixed-rate pricing').createFixedRate!(did, { price, ...(baseToken ? { baseToken } : {}) })
+      const txHash = await need(assets.createFixedRate ? assets : undefined, 'Fixed-rate pricing')
+        .createFixedRate!(did, { price, ...(baseToken ? { baseToken } : {}) })
       return { did, txHash }
     },
     async getBalances() {
@@ -280,31 +402,45 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
     },
     async createWallet({ password }) {
       const wallet = need(deps.wallet, 'The wallet')
-      if (wallet.status().state !== 'none') throw consoleError(ConsoleErrorCode.WalletExists, 'A wallet already exists; unlock it instead.')
+      if (wallet.status().state !== 'none')
+        throw consoleError(ConsoleErrorCode.WalletExists, 'A wallet already exists; unlock it instead.')
       return wallet.create(password)
     },
     async importWallet({ privateKey, password }) {
       const wallet = need(deps.wallet, 'The wallet')
-      if (wallet.status().state !== 'none') throw consoleError(ConsoleErrorCode.WalletExists, 'A wallet already exists; unlock it instead.')
+      if (wallet.status().state !== 'none')
+        throw consoleError(ConsoleErrorCode.WalletExists, 'A wallet already exists; unlock it instead.')
       return wallet.importKey(privateKey, password)
     },
     async importMnemonic({ mnemonic, password }) {
       const wallet = need(deps.wallet, 'The wallet')
       const port = need(wallet.importMnemonic ? wallet : undefined, 'Importing a mnemonic')
-      if (wallet.status().state !== 'none') throw consoleError(ConsoleErrorCode.WalletExists, 'A wallet already exists; unlock it instead.')
+      if (wallet.status().state !== 'none')
+        throw consoleError(ConsoleErrorCode.WalletExists, 'A wallet already exists; unlock it instead.')
       return port.importMnemonic!(mnemonic, password)
     },
     async unlockWallet({ password }) {
       return need(deps.wallet, 'The wallet').unlock(password)
     },
-    subscribe<E extends ConsoleEventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void {
+    subscribe<E extends ConsoleEventName>(
+      event: E,
+      listener: (payload: EventPayload<E>) => void,
+    ): () => void {
       const emit = listener as (payload: unknown) => void
       switch (event) {
         case 'onDidChangeJob':
-          return deps.jobs?.onDidChangeJob((change) => {
-            lastSeq = Math.max(lastSeq, change.seq)
-            emit({ seq: change.seq, job: toJobSummary(change.job), from: change.from, to: change.to, cause: change.cause })
-          }) ?? (() => {})
+          return (
+            deps.jobs?.onDidChangeJob((change) => {
+              lastSeq = Math.max(lastSeq, change.seq)
+              emit({
+                seq: change.seq,
+                job: toJobSummary(change.job),
+                from: change.from,
+                to: change.to,
+                cause: change.cause,
+              })
+            }) ?? (() => {})
+          )
         case 'onJobLog':
           return deps.jobs?.onJobLog(emit) ?? (() => {})
         case 'onDidChangeClusterHealth':

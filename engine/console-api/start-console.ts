@@ -12,12 +12,25 @@ import type { ConsoleService } from './contract'
 import { consoleError, ConsoleErrorCode } from './errors'
 import { startConsoleHttp } from './http-transport'
 import { readConfigFile, updateConfigFile } from '../config/config-file'
-import { createConsoleService, type ConsoleAssetPort, type ConsoleEnvironmentStore, type ConsoleHealthPort, type ConsoleJobSource, type ConsoleProviderStatus, type ConsoleSettingsPort, type ConsoleWalletPort } from './service'
+import {
+  createConsoleService,
+  type ConsoleAssetPort,
+  type ConsoleEnvironmentStore,
+  type ConsoleHealthPort,
+  type ConsoleJobSource,
+  type ConsoleProviderStatus,
+  type ConsoleSettingsPort,
+  type ConsoleWalletPort,
+} from './service'
 
 /** What the driver exposes (ComputeDriver.health()), without importing the driver layer. */
 export interface DriverHealthSource {
   readonly kind: 'local' | 'kubernetes'
-  health(): Promise<{ ok: boolean; summary: string; checks: Array<{ name: string; ok: boolean; message: string; fix?: string }> }>
+  health(): Promise<{
+    ok: boolean
+    summary: string
+    checks: Array<{ name: string; ok: boolean; message: string; fix?: string }>
+  }>
 }
 export interface KeyValueSettings {
   get<T>(key: string): T | undefined
@@ -29,13 +42,25 @@ export interface StartConsoleOptions {
   logger: Logger
   clock: Clock
   jobs: ConsoleJobSource
-  environments: { listEnvironments(): unknown[]; getEnvironment(id: string): unknown; saveEnvironment(env: unknown): unknown; deleteEnvironment(id: string): void }
+  environments: {
+    listEnvironments(): unknown[]
+    getEnvironment(id: string): unknown
+    saveEnvironment(env: unknown): unknown
+    deleteEnvironment(id: string): void
+  }
   settings: KeyValueSettings
   driver: DriverHealthSource
   kubeContexts?: () => Promise<Array<{ name: string; cluster: string; source: string }>>
   /** Kubernetes contexts other than the running driver's (built by engine/index.ts over the driver module). */
   kube?: {
-    check(context: string, namespace: string): Promise<{ ok: boolean; summary: string; checks: Array<{ name: string; ok: boolean; message: string; fix?: string }> }>
+    check(
+      context: string,
+      namespace: string,
+    ): Promise<{
+      ok: boolean
+      summary: string
+      checks: Array<{ name: string; ok: boolean; message: string; fix?: string }>
+    }>
     createNamespace(context: string, namespace: string): Promise<void>
   }
   assets?: ConsoleAssetPort
@@ -54,13 +79,21 @@ export interface RunningConsole {
   close(): Promise<void>
 }
 
-
 export async function startConsole(options: StartConsoleOptions): Promise<RunningConsole> {
   const { config, logger, clock, driver } = options
-  const toClusterHealth = (driverKind: 'local' | 'kubernetes', h: Awaited<ReturnType<DriverHealthSource['health']>>) => ({
+  const toClusterHealth = (
+    driverKind: 'local' | 'kubernetes',
+    h: Awaited<ReturnType<DriverHealthSource['health']>>,
+  ) => ({
     driver: driverKind,
     ok: h.ok,
-    checks: h.checks.map((c, i) => ({ id: `${i}-${c.name}`, label: c.name, ok: c.ok, message: c.message, ...(c.fix ? { fix: c.fix } : {}) })),
+    checks: h.checks.map((c, i) => ({
+      id: `${i}-${c.name}`,
+      label: c.name,
+      ok: c.ok,
+      message: c.message,
+      ...(c.fix ? { fix: c.fix } : {}),
+    })),
     checkedAtMs: clock.nowMs(),
   })
   /** config.json for the next start; an invalid result is the caller's error, with its fields. */
@@ -69,7 +102,11 @@ export async function startConsole(options: StartConsoleOptions): Promise<Runnin
       updateConfigFile(config.dataDir, patch)
     } catch (error) {
       const details = (error as { details?: Array<{ field: string; reason: string }> }).details
-      throw consoleError(ConsoleErrorCode.RequestInvalid, error instanceof Error ? error.message : String(error), details?.map((d) => ({ path: d.field, message: d.reason })))
+      throw consoleError(
+        ConsoleErrorCode.RequestInvalid,
+        error instanceof Error ? error.message : String(error),
+        details?.map((d) => ({ path: d.field, message: d.reason })),
+      )
     }
   }
   /** The backend config.json holds for the next start, when it differs from the running one. */
@@ -83,8 +120,14 @@ export async function startConsole(options: StartConsoleOptions): Promise<Runnin
     const kind = file.driver?.kind ?? config.driver.kind
     const context = kind === 'kubernetes' ? (file.driver?.kubeContext ?? null) : null
     const namespace = kind === 'kubernetes' ? (file.driver?.namespace ?? config.driver.namespace) : null
-    const running = { kind: driver.kind, context: driver.kind === 'kubernetes' ? (config.driver.kubeContext ?? null) : null, namespace: driver.kind === 'kubernetes' ? config.driver.namespace : null }
-    return kind === running.kind && context === running.context && namespace === running.namespace ? null : { driver: kind, context, namespace }
+    const running = {
+      kind: driver.kind,
+      context: driver.kind === 'kubernetes' ? (config.driver.kubeContext ?? null) : null,
+      namespace: driver.kind === 'kubernetes' ? config.driver.namespace : null,
+    }
+    return kind === running.kind && context === running.context && namespace === running.namespace
+      ? null
+      : { driver: kind, context, namespace }
   }
   const backend = async () => ({
     driver: driver.kind,
@@ -105,28 +148,51 @@ export async function startConsole(options: StartConsoleOptions): Promise<Runnin
             } catch (error) {
               // An unknown context or an unreadable kubeconfig is a failed check, said in words.
               const message = error instanceof Error ? error.message : String(error)
-              return toClusterHealth('kubernetes', { ok: false, summary: message, checks: [{ name: 'kubeconfig', ok: false, message, fix: 'Pick a context from the list (kubectl config get-contexts) or fix the kubeconfig file.' }] })
+              return toClusterHealth('kubernetes', {
+                ok: false,
+                summary: message,
+                checks: [
+                  {
+                    name: 'kubeconfig',
+                    ok: false,
+                    message,
+                    fix: 'Pick a context from the list (kubectl config get-contexts) or fix the kubeconfig file.',
+                  },
+                ],
+              })
             }
           },
           async createNamespace(context: string, namespace: string) {
             try {
               await kube.createNamespace(context, namespace)
             } catch (error) {
-              throw consoleError(ConsoleErrorCode.NotAvailable, `Could not create namespace ${namespace} in ${context}: ${error instanceof Error ? error.message : String(error)}`)
+              throw consoleError(
+                ConsoleErrorCode.NotAvailable,
+                `Could not create namespace ${namespace} in ${context}: ${error instanceof Error ? error.message : String(error)}`,
+              )
             }
           },
         }
       : {}),
     select(choice) {
       // Takes effect at the next start: running jobs stay on the driver that started them.
-      writeConfig({ driver: choice.driver === 'local' ? { kind: 'local' } : { kind: 'kubernetes', kubeContext: choice.context, namespace: choice.namespace } })
+      writeConfig({
+        driver:
+          choice.driver === 'local'
+            ? { kind: 'local' }
+            : { kind: 'kubernetes', kubeContext: choice.context, namespace: choice.namespace },
+      })
       logger.info('compute backend saved for the next start', { driver: choice.driver })
       return backend()
     },
   }
   /** Settings as they will be after the next start: config.json over the running configuration. */
   const current = () => {
-    let file: { provider?: { host?: string; port?: number }; chain?: { rpcUrl?: string; chainId?: number }; logLevel?: string } = {}
+    let file: {
+      provider?: { host?: string; port?: number }
+      chain?: { rpcUrl?: string; chainId?: number }
+      logLevel?: string
+    } = {}
     try {
       file = readConfigFile(config.dataDir)
     } catch {
@@ -148,11 +214,26 @@ export async function startConsole(options: StartConsoleOptions): Promise<Runnin
     // Written to config.json for the next start (flags and C2D_* variables still take precedence).
     save: (patch) => {
       const endpoints = patch.rpcEndpoints ? Object.entries(patch.rpcEndpoints) : undefined
-      if (endpoints && endpoints.length > 1) throw consoleError(ConsoleErrorCode.RequestInvalid, 'This console serves one chain at a time: give one RPC endpoint', [{ path: 'rpcEndpoints', message: 'one chain id → RPC URL' }])
+      if (endpoints && endpoints.length > 1)
+        throw consoleError(
+          ConsoleErrorCode.RequestInvalid,
+          'This console serves one chain at a time: give one RPC endpoint',
+          [{ path: 'rpcEndpoints', message: 'one chain id → RPC URL' }],
+        )
       const [chainKey, rpcUrl] = endpoints?.[0] ?? []
-      if (chainKey !== undefined && !/^\d+$/.test(chainKey)) throw consoleError(ConsoleErrorCode.RequestInvalid, 'RPC endpoints are keyed by chain id (digits)', [{ path: 'rpcEndpoints', message: `"${chainKey}" is not a chain id` }])
+      if (chainKey !== undefined && !/^\d+$/.test(chainKey))
+        throw consoleError(ConsoleErrorCode.RequestInvalid, 'RPC endpoints are keyed by chain id (digits)', [
+          { path: 'rpcEndpoints', message: `"${chainKey}" is not a chain id` },
+        ])
       writeConfig({
-        ...(patch.providerHost !== undefined || patch.providerPort !== undefined ? { provider: { ...(patch.providerHost !== undefined ? { host: patch.providerHost } : {}), ...(patch.providerPort !== undefined ? { port: patch.providerPort } : {}) } } : {}),
+        ...(patch.providerHost !== undefined || patch.providerPort !== undefined
+          ? {
+              provider: {
+                ...(patch.providerHost !== undefined ? { host: patch.providerHost } : {}),
+                ...(patch.providerPort !== undefined ? { port: patch.providerPort } : {}),
+              },
+            }
+          : {}),
         ...(patch.logLevel !== undefined ? { logLevel: patch.logLevel } : {}),
         ...(rpcUrl !== undefined ? { chain: { mode: 'rpc', rpcUrl, chainId: Number(chainKey) } } : {}),
       })
@@ -172,6 +253,12 @@ export async function startConsole(options: StartConsoleOptions): Promise<Runnin
     readFile: (path) => readFile(path),
   })
   if (options.listen === false) return { service, url: '', token: '', close: async () => {} }
-  const server = await startConsoleHttp({ service, logger, port: config.console.port, rendererDir: options.rendererDir, results: options.jobs })
+  const server = await startConsoleHttp({
+    service,
+    logger,
+    port: config.console.port,
+    rendererDir: options.rendererDir,
+    results: options.jobs,
+  })
   return { service, url: server.url, token: server.token, close: server.close }
 }

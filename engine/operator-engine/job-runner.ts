@@ -17,7 +17,10 @@ export class JobRunner {
       await this.driver.start(spec, report)
     } catch (error) {
       this.logger.warn('driver could not start job', { jobId: spec.jobId, error: String(error) })
-      report(spec.jobId, { kind: 'container-create-failed', reason: `the ${this.driver.kind} driver could not start the job: ${errorText(error)}` })
+      report(spec.jobId, {
+        kind: 'container-create-failed',
+        reason: `the ${this.driver.kind} driver could not start the job: ${errorText(error)}`,
+      })
       // Nothing will publish for a job that never started: end it (no results) instead of leaving it at 22.
       report(spec.jobId, { kind: 'outputs-collected', results: [] })
     }
@@ -28,7 +31,10 @@ export class JobRunner {
     try {
       await this.driver.resume(spec, report)
     } catch (error) {
-      report(spec.jobId, { kind: 'lost', reason: `the job could not be resumed after a restart: ${errorText(error)}` })
+      report(spec.jobId, {
+        kind: 'lost',
+        reason: `the job could not be resumed after a restart: ${errorText(error)}`,
+      })
     }
   }
 

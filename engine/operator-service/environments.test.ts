@@ -18,14 +18,22 @@ describe('Environments', () => {
     const [free, paid, ...rest] = defaultEnvironments({ chainId: 8996, feeToken: '0xocean' })
     expect(rest).toEqual([])
     expect([free!.free !== undefined, Object.keys(free!.fees)]).toEqual([true, []])
-    expect([paid!.id, paid!.free, paid!.fees['8996']![0]!.feeToken]).toEqual(['local-sandbox-paid', undefined, '0xocean'])
+    expect([paid!.id, paid!.free, paid!.fees['8996']![0]!.feeToken]).toEqual([
+      'local-sandbox-paid',
+      undefined,
+      '0xocean',
+    ])
     expect(defaultEnvironments(undefined).map((e) => e.id)).toEqual(['local-sandbox'])
   })
 
   it('rejects an invalid environment listing the fields, and changes nothing', () => {
     const envs = new Environments(openDatabase({ file: ':memory:' }))
     expect(() => envs.saveEnvironment({ id: 'bad id!', cpu: { total: -1 } })).toThrow(
-      expect.objectContaining({ code: 'ENVIRONMENT_INVALID', status: 400, details: expect.arrayContaining([expect.objectContaining({ field: 'id' })]) }),
+      expect.objectContaining({
+        code: 'ENVIRONMENT_INVALID',
+        status: 400,
+        details: expect.arrayContaining([expect.objectContaining({ field: 'id' })]),
+      }),
     )
     expect(envs.listEnvironments()).toEqual([])
   })
@@ -41,6 +49,8 @@ describe('Environments', () => {
     ])
     envs.deleteEnvironment('a')
     expect(envs.getEnvironment('a')).toBeUndefined()
-    expect(() => envs.deleteEnvironment('a')).toThrow(expect.objectContaining({ code: 'ENVIRONMENT_UNKNOWN', status: 404 }))
+    expect(() => envs.deleteEnvironment('a')).toThrow(
+      expect.objectContaining({ code: 'ENVIRONMENT_UNKNOWN', status: 404 }),
+    )
   })
 })

@@ -8,7 +8,9 @@ import { computeEnvironmentSchema, type ComputeEnvironmentConfig } from '../conf
 import type { Database } from '../store/database'
 
 /** The built-in environment: one free tier and, when a fee token is known, paid prices per minute. */
-export function defaultEnvironment(fees: { chainId: number; feeToken: string } | undefined): ComputeEnvironmentConfig {
+export function defaultEnvironment(
+  fees: { chainId: number; feeToken: string } | undefined,
+): ComputeEnvironmentConfig {
   return computeEnvironmentSchema.parse({
     id: 'local-sandbox',
     description: 'Local sandbox on this machine',
@@ -38,11 +40,23 @@ export function defaultEnvironment(fees: { chainId: number; feeToken: string } |
  * What a fresh console offers (issue 3): one free environment and, when the chain's fee token is
  * known, one paid environment (escrow, priced per minute). Both run on the configured driver.
  */
-export function defaultEnvironments(fees: { chainId: number; feeToken: string } | undefined): ComputeEnvironmentConfig[] {
-  const free = computeEnvironmentSchema.parse({ ...defaultEnvironment(undefined), description: 'Local sandbox on this machine (free tier)' })
+export function defaultEnvironments(
+  fees: { chainId: number; feeToken: string } | undefined,
+): ComputeEnvironmentConfig[] {
+  const free = computeEnvironmentSchema.parse({
+    ...defaultEnvironment(undefined),
+    description: 'Local sandbox on this machine (free tier)',
+  })
   if (!fees) return [free]
   const { free: _freeTier, ...paid } = defaultEnvironment(fees)
-  return [free, computeEnvironmentSchema.parse({ ...paid, id: 'local-sandbox-paid', description: 'Local sandbox on this machine (paid through escrow)' })]
+  return [
+    free,
+    computeEnvironmentSchema.parse({
+      ...paid,
+      id: 'local-sandbox-paid',
+      description: 'Local sandbox on this machine (paid through escrow)',
+    }),
+  ]
 }
 
 export class Environments {
@@ -73,7 +87,9 @@ export class Environments {
   }
 
   listEnvironments(): ComputeEnvironmentConfig[] {
-    return (this.selectAll.all() as Array<{ config_json: string }>).map((r) => JSON.parse(r.config_json) as ComputeEnvironmentConfig)
+    return (this.selectAll.all() as Array<{ config_json: string }>).map(
+      (r) => JSON.parse(r.config_json) as ComputeEnvironmentConfig,
+    )
   }
 
   getEnvironment(id: string): ComputeEnvironmentConfig | undefined {
@@ -96,6 +112,7 @@ export class Environments {
 
   deleteEnvironment(id: string): void {
     const info = this.deleteStmt.run(id)
-    if (info.changes === 0) throw new C2dError('ENVIRONMENT_UNKNOWN', 404, `Unknown compute environment ${id}`)
+    if (info.changes === 0)
+      throw new C2dError('ENVIRONMENT_UNKNOWN', 404, `Unknown compute environment ${id}`)
   }
 }

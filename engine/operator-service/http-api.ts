@@ -29,7 +29,10 @@ import { replyWithResult } from './result-response'
 const fileSourceSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('url'),
-    url: z.string().url().refine((u) => /^https?:/i.test(u), 'only http(s) URLs'),
+    url: z
+      .string()
+      .url()
+      .refine((u) => /^https?:/i.test(u), 'only http(s) URLs'),
     method: z.enum(['GET', 'POST']).optional(),
     headers: z.record(z.string(), z.string()).optional(),
   }),
@@ -44,7 +47,9 @@ const didSchema = z.string().regex(/^did:op:[0-9a-f]{64}$/i, 'a did:op:<64 hex> 
 export const registerJobBodySchema = z.object({
   owner: z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'an 0x address'),
   environmentId: z.string().min(1),
-  datasets: z.array(z.object({ did: didSchema, serviceId: z.string().min(1), transferTxId: z.string().optional() })).min(1),
+  datasets: z
+    .array(z.object({ did: didSchema, serviceId: z.string().min(1), transferTxId: z.string().optional() }))
+    .min(1),
   algorithm: z.object({
     did: didSchema.optional(),
     serviceId: z.string().optional(),
@@ -57,24 +62,48 @@ export const registerJobBodySchema = z.object({
       allowNetwork: z.boolean().default(false),
       nodeSelector: z.record(z.string(), z.string()).optional(),
       tolerations: z
-        .array(z.object({ key: z.string(), operator: z.string().optional(), value: z.string().optional(), effect: z.string().optional() }))
+        .array(
+          z.object({
+            key: z.string(),
+            operator: z.string().optional(),
+            value: z.string().optional(),
+            effect: z.string().optional(),
+          }),
+        )
         .optional(),
     }),
-    datasets: z.array(z.object({ did: didSchema, ddo: z.unknown(), files: z.array(fileSourceSchema).min(1) })).min(1),
+    datasets: z
+      .array(z.object({ did: didSchema, ddo: z.unknown(), files: z.array(fileSourceSchema).min(1) }))
+      .min(1),
     algorithm: z.object({
       did: didSchema.optional(),
       ddo: z.unknown().optional(),
-      container: z.object({ entrypoint: z.string().min(1), image: z.string().min(1), tag: z.string().min(1), checksum: z.string().optional() }),
+      container: z.object({
+        entrypoint: z.string().min(1),
+        image: z.string().min(1),
+        tag: z.string().min(1),
+        checksum: z.string().optional(),
+      }),
       source: z.union([fileSourceSchema, z.object({ type: z.literal('rawcode'), code: z.string().min(1) })]),
     }),
     algoCustomData: z.record(z.string(), z.unknown()).optional(),
-    resources: z.object({ cpu: z.number().positive(), ramGb: z.number().positive(), diskGb: z.number().positive(), gpu: z.number().min(0).optional() }),
+    resources: z.object({
+      cpu: z.number().positive(),
+      ramGb: z.number().positive(),
+      diskGb: z.number().positive(),
+      gpu: z.number().min(0).optional(),
+    }),
     maxJobDurationSec: z.number().int().positive(),
-    limits: z.object({ inputFileBytesMax: z.number().int().positive(), outputBytesMax: z.number().int().positive() }),
+    limits: z.object({
+      inputFileBytesMax: z.number().int().positive(),
+      outputBytesMax: z.number().int().positive(),
+    }),
   }),
   maxJobDurationSec: z.number().int().positive(),
   queueMaxWaitTimeSec: z.number().int().min(0).optional(),
-  resources: z.array(z.object({ id: z.string(), amount: z.number().min(0), price: z.number().min(0).optional() })).default([]),
+  resources: z
+    .array(z.object({ id: z.string(), amount: z.number().min(0), price: z.number().min(0).optional() }))
+    .default([]),
   isFree: z.boolean().default(true),
   additionalViewers: z.array(z.string()).optional(),
   metadata: z.record(z.string(), z.unknown()).optional(),
@@ -139,7 +168,10 @@ function parse<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
   return result.data
 }
 
-export function createOperatorHttpApi(deps: OperatorHttpApiDeps, options: { token: string }): FastifyInstance {
+export function createOperatorHttpApi(
+  deps: OperatorHttpApiDeps,
+  options: { token: string },
+): FastifyInstance {
   const app = Fastify({ logger: false, bodyLimit: 1024 * 1024 })
   const expected = Buffer.from(`Bearer ${options.token}`)
   const log = deps.logger.child({ component: 'operator-service.http' })
@@ -168,7 +200,10 @@ export function createOperatorHttpApi(deps: OperatorHttpApiDeps, options: { toke
       return sendError(reply, error)
     }
     const fastifyError = error as { statusCode?: number; code?: string; message: string }
-    if (fastifyError.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || fastifyError.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
+    if (
+      fastifyError.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ||
+      fastifyError.code === 'FST_ERR_CTP_EMPTY_JSON_BODY'
+    ) {
       return sendError(reply, new C2dError('REQUEST_MALFORMED_JSON', 400, 'The body is not valid JSON'))
     }
     if (fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
@@ -181,7 +216,10 @@ export function createOperatorHttpApi(deps: OperatorHttpApiDeps, options: { toke
     return sendError(reply, new C2dError('INTERNAL', 500, `Internal error (request ${request.id})`))
   })
   app.setNotFoundHandler((request, reply) =>
-    sendError(reply, new C2dError('ROUTE_NOT_FOUND', 404, `No route ${request.method} ${request.url.split('?')[0]}`)),
+    sendError(
+      reply,
+      new C2dError('ROUTE_NOT_FOUND', 404, `No route ${request.method} ${request.url.split('?')[0]}`),
+    ),
   )
 
   const requireJob = (jobId: string): JobRecord => {
@@ -196,7 +234,9 @@ export function createOperatorHttpApi(deps: OperatorHttpApiDeps, options: { toke
     const body = parse(registerJobBodySchema, request.body)
     const envIds = deps.listEnvironments().map((e) => e.id)
     if (!envIds.includes(body.environmentId)) {
-      throw new C2dError('ENVIRONMENT_UNKNOWN', 404, `No compute environment "${body.environmentId}"`, { details: { known: envIds } })
+      throw new C2dError('ENVIRONMENT_UNKNOWN', 404, `No compute environment "${body.environmentId}"`, {
+        details: { known: envIds },
+      })
     }
     const job = deps.operatorService.registerJob(body)
     return reply.code(201).send(publicJob(job))
@@ -227,14 +267,17 @@ export function createOperatorHttpApi(deps: OperatorHttpApiDeps, options: { toke
     return reply.code(204).send()
   })
 
-  app.get<{ Params: { jobId: string; index: string } }>('/api/v1/operator/jobs/:jobId/results/:index', async (request, reply) => {
-    requireJob(request.params.jobId)
-    if (!/^\d{1,6}$/.test(request.params.index)) {
-      throw new C2dError('REQUEST_INVALID', 400, 'index must be a non-negative integer')
-    }
-    const file = deps.operatorService.openResult(request.params.jobId, Number(request.params.index))
-    return replyWithResult(reply, file, request.headers.range)
-  })
+  app.get<{ Params: { jobId: string; index: string } }>(
+    '/api/v1/operator/jobs/:jobId/results/:index',
+    async (request, reply) => {
+      requireJob(request.params.jobId)
+      if (!/^\d{1,6}$/.test(request.params.index)) {
+        throw new C2dError('REQUEST_INVALID', 400, 'index must be a non-negative integer')
+      }
+      const file = deps.operatorService.openResult(request.params.jobId, Number(request.params.index))
+      return replyWithResult(reply, file, request.headers.range)
+    },
+  )
 
   return app
 }

@@ -101,7 +101,12 @@ export interface OperatorService {
   openResult(jobId: string, index: number): OpenedResult
   followAlgorithmLog(jobId: string, signal: AbortSignal): AsyncIterable<Buffer>
   isAlgorithmRunning(jobId: string): boolean
-  environmentLoad(environmentId: string): { running: number; queued: number; runningFree: number; queuedFree: number }
+  environmentLoad(environmentId: string): {
+    running: number
+    queued: number
+    runningFree: number
+    queuedFree: number
+  }
   onDidChangeJob(listener: (change: JobChange) => void): () => void
   onJobLog(listener: (e: { jobId: string; chunk: string }) => void): () => void
 }

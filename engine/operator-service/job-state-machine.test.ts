@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import type { Observation } from '../operator-engine/driver'
 import { ALL_JOB_STATUSES, FAILURE_STATUSES, JobStatus } from './job-status'
-import { IllegalJobTransition, JOB_TRANSITIONS, canTransition, decide, walk, type DecisionInput } from './job-state-machine'
+import {
+  IllegalJobTransition,
+  JOB_TRANSITIONS,
+  canTransition,
+  decide,
+  walk,
+  type DecisionInput,
+} from './job-state-machine'
 
 const job = (status: JobStatus, over: Partial<DecisionInput> = {}): DecisionInput => ({
   status,
@@ -14,8 +21,13 @@ const job = (status: JobStatus, over: Partial<DecisionInput> = {}): DecisionInpu
 
 describe('JOB_TRANSITIONS', () => {
   it('has an entry for every status and only known targets', () => {
-    expect(Object.keys(JOB_TRANSITIONS).map(Number).sort((a, b) => a - b)).toEqual([...ALL_JOB_STATUSES].sort((a, b) => a - b))
-    for (const targets of Object.values(JOB_TRANSITIONS)) for (const t of targets) expect(ALL_JOB_STATUSES).toContain(t)
+    expect(
+      Object.keys(JOB_TRANSITIONS)
+        .map(Number)
+        .sort((a, b) => a - b),
+    ).toEqual([...ALL_JOB_STATUSES].sort((a, b) => a - b))
+    for (const targets of Object.values(JOB_TRANSITIONS))
+      for (const t of targets) expect(ALL_JOB_STATUSES).toContain(t)
   })
 
   it('reaches every status from 1 (queued) and reaches 70 from every status', () => {
@@ -157,7 +169,11 @@ describe('decide: table of (status, observation) → path', () => {
 describe('decide: outcomes and patches', () => {
   it('records a failure with its status, reason and termination details', () => {
     const d = decide(job(40), { kind: 'container-exited', exitCode: 3, oomKilled: false, atMs: 77 })
-    expect(d.outcome).toEqual({ kind: 'failed', failureStatus: 41, reason: 'the algorithm exited with code 3' })
+    expect(d.outcome).toEqual({
+      kind: 'failed',
+      failureStatus: 41,
+      reason: 'the algorithm exited with code 3',
+    })
     expect(d.patch?.terminationDetails).toEqual({ exitCode: 3, oomKilled: false })
     expect(d.patch?.algoStopMs).toBe(77)
   })
@@ -188,13 +204,21 @@ describe('decide: outcomes and patches', () => {
   })
 
   it('keeps an earlier failure outcome when outputs arrive', () => {
-    const d = decide(job(41, { outcome: { kind: 'failed', failureStatus: 41, reason: 'x' } }), { kind: 'outputs-collected', results: [] })
+    const d = decide(job(41, { outcome: { kind: 'failed', failureStatus: 41, reason: 'x' } }), {
+      kind: 'outputs-collected',
+      results: [],
+    })
     expect(d.outcome).toBeUndefined()
     expect(d.patch?.outcome).toBeUndefined()
   })
 
   it('treats the exit of a stopped job as a stop, not a failure: 40 → 60', () => {
-    const d = decide(job(40, { stopRequested: true }), { kind: 'container-exited', exitCode: 137, oomKilled: false, atMs: 1 })
+    const d = decide(job(40, { stopRequested: true }), {
+      kind: 'container-exited',
+      exitCode: 137,
+      oomKilled: false,
+      atMs: 1,
+    })
     expect(d.path).toEqual([60])
     expect(d.outcome?.kind).toBe('stopped')
   })

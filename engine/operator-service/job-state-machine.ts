@@ -130,7 +130,9 @@ function fail(job: DecisionInput, failureStatus: JobStatus, reason: string, patc
   if (isFailed(job.status) || job.status === 71 || job.status === 70) return NOTHING
   const path = walk(job.status, failureStatus)
   if (!path) return NOTHING
-  const outcome: JobOutcome = job.stopRequested ? { kind: 'stopped', reason: 'stopped by request' } : { kind: 'failed', failureStatus, reason }
+  const outcome: JobOutcome = job.stopRequested
+    ? { kind: 'stopped', reason: 'stopped by request' }
+    : { kind: 'failed', failureStatus, reason }
   return { path, outcome, patch: { ...patch, outcome }, effects: [] }
 }
 
@@ -149,7 +151,12 @@ function lostFailureStatus(status: JobStatus): JobStatus {
 }
 
 function indexResults(results: CollectedResult[]): JobResultEntry[] {
-  return results.map((r, index) => ({ filename: r.filename, filesizeBytes: r.filesizeBytes, type: r.type, index }))
+  return results.map((r, index) => ({
+    filename: r.filename,
+    filesizeBytes: r.filesizeBytes,
+    type: r.type,
+    index,
+  }))
 }
 
 /**
@@ -188,9 +195,15 @@ export function decide(job: DecisionInput, observation: Observation): Decision {
         const d = advance(job, 60, { ...patch, outcome })
         return { ...d, outcome }
       }
-      if (observation.oomKilled) return fail(job, 41, observation.reason ?? 'the algorithm ran out of memory (OOM killed)', patch)
+      if (observation.oomKilled)
+        return fail(job, 41, observation.reason ?? 'the algorithm ran out of memory (OOM killed)', patch)
       if (observation.exitCode !== 0) {
-        return fail(job, 41, observation.reason ?? `the algorithm exited with code ${observation.exitCode}`, patch)
+        return fail(
+          job,
+          41,
+          observation.reason ?? `the algorithm exited with code ${observation.exitCode}`,
+          patch,
+        )
       }
       return advance(job, 40, patch)
     }
@@ -215,12 +228,17 @@ export function decide(job: DecisionInput, observation: Observation): Decision {
         const toFailure = walk(job.status, 61)
         if (!toFailure) return NOTHING
         path = [...toFailure, step]
-        outcome = job.stopRequested ? { kind: 'stopped', reason: 'stopped by request' } : { kind: 'failed', failureStatus: 61, reason: observation.reason }
+        outcome = job.stopRequested
+          ? { kind: 'stopped', reason: 'stopped by request' }
+          : { kind: 'failed', failureStatus: 61, reason: observation.reason }
       } else {
         const toPublishing = walk(job.status, 60)
         if (!toPublishing) return NOTHING
         path = [...toPublishing, step]
-        if (!job.outcome) outcome = job.stopRequested ? { kind: 'stopped', reason: 'stopped by request' } : { kind: 'succeeded' }
+        if (!job.outcome)
+          outcome = job.stopRequested
+            ? { kind: 'stopped', reason: 'stopped by request' }
+            : { kind: 'succeeded' }
       }
       return { path, outcome, patch: outcome ? { results, outcome } : { results }, effects }
     }

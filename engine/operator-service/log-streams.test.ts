@@ -7,7 +7,8 @@ import { tailFile } from './log-streams'
 
 /** Waits (by I/O turns, not by time) until the tail is parked on the clock. */
 async function untilSleeping(clock: FakeClock): Promise<void> {
-  for (let i = 0; i < 10_000 && clock.pendingTimers() === 0; i++) await new Promise((resolve) => setImmediate(resolve))
+  for (let i = 0; i < 10_000 && clock.pendingTimers() === 0; i++)
+    await new Promise((resolve) => setImmediate(resolve))
   if (clock.pendingTimers() === 0) throw new Error('tail never waited on the clock')
 }
 
@@ -41,7 +42,8 @@ describe('tailFile', () => {
     const controller = new AbortController()
     const chunks: string[] = []
     const done = (async () => {
-      for await (const chunk of tailFile(path, () => true, controller.signal, clock, 100)) chunks.push(chunk.toString())
+      for await (const chunk of tailFile(path, () => true, controller.signal, clock, 100))
+        chunks.push(chunk.toString())
     })()
     await untilSleeping(clock)
     writeFileSync(path, 'late\n')

@@ -9,7 +9,13 @@ import { openDatabase, type Database } from '../store/database'
 import { FakeDriver, HAPPY_STORY } from '../test/fake-driver'
 import { Environments, defaultEnvironment } from './environments'
 import { IllegalJobTransition } from './job-state-machine'
-import { SqliteOperatorService, type JobChange, type JobRecord, type JobSettlement, type RegisterJobInput } from './operator-service'
+import {
+  SqliteOperatorService,
+  type JobChange,
+  type JobRecord,
+  type JobSettlement,
+  type RegisterJobInput,
+} from './operator-service'
 
 function input(over: Partial<RegisterJobInput> = {}): RegisterJobInput {
   return {
@@ -20,7 +26,10 @@ function input(over: Partial<RegisterJobInput> = {}): RegisterJobInput {
     spec: {
       environment: { id: 'local-sandbox', allowNetwork: false },
       datasets: [],
-      algorithm: { container: { entrypoint: 'node $ALGO', image: 'node', tag: '20' }, source: { type: 'rawcode', code: '' } },
+      algorithm: {
+        container: { entrypoint: 'node $ALGO', image: 'node', tag: '20' },
+        source: { type: 'rawcode', code: '' },
+      },
       resources: { cpu: 1, ramGb: 1, diskGb: 1 },
       maxJobDurationSec: 60,
       limits: { inputFileBytesMax: 1000, outputBytesMax: 1000 },
@@ -43,7 +52,16 @@ interface Harness {
   environments: Environments
 }
 
-async function harness(options: { maxJobs?: number; freeMaxJobs?: number; queueMaxWaitTimeSec?: number; settlement?: JobSettlement; dataDir?: string; driver?: FakeDriver } = {}): Promise<Harness> {
+async function harness(
+  options: {
+    maxJobs?: number
+    freeMaxJobs?: number
+    queueMaxWaitTimeSec?: number
+    settlement?: JobSettlement
+    dataDir?: string
+    driver?: FakeDriver
+  } = {},
+): Promise<Harness> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'opsvc-'))
   const db = openDatabase({ file: join(dataDir, 'console.db') })
   const environments = new Environments(db)
@@ -59,7 +77,15 @@ async function harness(options: { maxJobs?: number; freeMaxJobs?: number; queueM
   const driver = options.driver ?? new FakeDriver()
   const clock = new FakeClock()
   const logger = new MemoryLogger()
-  const service = new SqliteOperatorService({ db, driver, environments, dataDir, logger, clock, settlement: options.settlement })
+  const service = new SqliteOperatorService({
+    db,
+    driver,
+    environments,
+    dataDir,
+    logger,
+    clock,
+    settlement: options.settlement,
+  })
   const changes: JobChange[] = []
   service.onDidChangeJob((c) => changes.push(c))
   await service.start()
@@ -107,7 +133,9 @@ describe('SqliteOperatorService', () => {
     expect(opened.contentType).toMatch(/^text\/plain/)
     expect(readFileSync(opened.path, 'utf8')).toBe('hello\n')
     expect(h.service.openResult(job.jobId, 1).contentType).toBe('application/octet-stream')
-    expect(() => h.service.openResult(job.jobId, 2)).toThrow(expect.objectContaining({ code: 'RESULT_NOT_FOUND', status: 404 }))
+    expect(() => h.service.openResult(job.jobId, 2)).toThrow(
+      expect.objectContaining({ code: 'RESULT_NOT_FOUND', status: 404 }),
+    )
     expect(h.driver.cleaned).toContain(job.jobId)
   })
 
@@ -115,8 +143,16 @@ describe('SqliteOperatorService', () => {
     const h = await harness()
     const job = h.service.registerJob(input())
     await flush()
-    h.driver.play(job.jobId, [...HAPPY_STORY, { kind: 'outputs-collected', results: [{ filename: '../../console.db', filesizeBytes: 1, type: 'output' }] }])
-    expect(() => h.service.openResult(job.jobId, 0)).toThrow(expect.objectContaining({ code: 'FILE_NAME_INVALID' }))
+    h.driver.play(job.jobId, [
+      ...HAPPY_STORY,
+      {
+        kind: 'outputs-collected',
+        results: [{ filename: '../../console.db', filesizeBytes: 1, type: 'output' }],
+      },
+    ])
+    expect(() => h.service.openResult(job.jobId, 0)).toThrow(
+      expect.objectContaining({ code: 'FILE_NAME_INVALID' }),
+    )
   })
 
   it('answers JOB_NOT_FOUND (404) for unknown jobs', async () => {
@@ -154,7 +190,12 @@ describe('SqliteOperatorService', () => {
     await flush()
     expect(h.service.getJob(a.jobId)!.status).toBe(0)
     expect(h.service.getJob(b.jobId)!.status).toBe(1)
-    expect(h.service.environmentLoad('local-sandbox')).toEqual({ running: 1, queued: 1, runningFree: 1, queuedFree: 1 })
+    expect(h.service.environmentLoad('local-sandbox')).toEqual({
+      running: 1,
+      queued: 1,
+      runningFree: 1,
+      queuedFree: 1,
+    })
     h.driver.play(a.jobId, [...HAPPY_STORY, { kind: 'outputs-collected', results: [] }])
     expect(h.service.getJob(b.jobId)!.status).toBe(0)
     expect(h.driver.started).toEqual([a.jobId, b.jobId])
@@ -250,7 +291,11 @@ describe('SqliteOperatorService', () => {
     first.db.close()
 
     const driver = new FakeDriver()
-    driver.resumeScripts.set(running.jobId, [{ kind: 'container-exited', exitCode: 0, oomKilled: false, atMs: 5 }, { kind: 'publishing' }, { kind: 'outputs-collected', results: [] }])
+    driver.resumeScripts.set(running.jobId, [
+      { kind: 'container-exited', exitCode: 0, oomKilled: false, atMs: 5 },
+      { kind: 'publishing' },
+      { kind: 'outputs-collected', results: [] },
+    ])
     const second = await harness({ dataDir: first.dataDir, driver, maxJobs: 2 })
     expect(driver.resumed.sort()).toEqual([running.jobId, lost.jobId].sort())
     expect(second.service.getJob(running.jobId)!.outcome?.kind).toBe('succeeded')
@@ -275,7 +320,12 @@ describe('SqliteOperatorService', () => {
   it('filters by owner case-insensitively, status, did, and counts', async () => {
     const h = await harness({ maxJobs: 1 })
     h.service.registerJob(input())
-    h.service.registerJob(input({ owner: '0x0000000000000000000000000000000000000002', datasets: [{ did: 'did:op:other', serviceId: 's' }] }))
+    h.service.registerJob(
+      input({
+        owner: '0x0000000000000000000000000000000000000002',
+        datasets: [{ did: 'did:op:other', serviceId: 's' }],
+      }),
+    )
     expect(h.service.listJobs({ owner: '0xabc0000000000000000000000000000000000001' })).toHaveLength(1)
     expect(h.service.countJobs({ statuses: [1] })).toBe(1)
     expect(h.service.listJobs({ did: 'did:op:other' })).toHaveLength(1)
@@ -286,7 +336,9 @@ describe('SqliteOperatorService', () => {
   it('refuses followAlgorithmLog when the algorithm is not running', async () => {
     const h = await harness()
     const job = h.service.registerJob(input())
-    expect(() => h.service.followAlgorithmLog(job.jobId, new AbortController().signal)).toThrow(expect.objectContaining({ code: 'LOGS_NOT_STREAMING' }))
+    expect(() => h.service.followAlgorithmLog(job.jobId, new AbortController().signal)).toThrow(
+      expect.objectContaining({ code: 'LOGS_NOT_STREAMING' }),
+    )
   })
 })
 
@@ -297,11 +349,18 @@ describe('SqliteOperatorService free tier', () => {
     h.clock.advance(1)
     const free2 = h.service.registerJob(input())
     h.clock.advance(1)
-    const paid = h.service.registerJob(input({ isFree: false, payment: { chainId: 8996, token: '0xt', costWei: '1' } }))
+    const paid = h.service.registerJob(
+      input({ isFree: false, payment: { chainId: 8996, token: '0xt', costWei: '1' } }),
+    )
     expect(h.service.getJob(free1.jobId)!.status).toBe(0)
     expect(h.service.getJob(free2.jobId)!.status).toBe(1)
     expect(h.service.getJob(paid.jobId)!.status).toBe(0)
-    expect(h.service.environmentLoad('local-sandbox')).toEqual({ running: 2, queued: 1, runningFree: 1, queuedFree: 1 })
+    expect(h.service.environmentLoad('local-sandbox')).toEqual({
+      running: 2,
+      queued: 1,
+      runningFree: 1,
+      queuedFree: 1,
+    })
   })
 })
 
@@ -313,15 +372,23 @@ describe('SqliteOperatorService logs', () => {
     const job = h.service.registerJob(input())
     await flush()
     h.driver.writeResult(job.jobId, 'algorithm.log', 'step 1\n', 'algorithmLog')
-    h.driver.play(job.jobId, [{ kind: 'volumes-configuring' }, { kind: 'provisioning' }, { kind: 'algorithm-started', atMs: 1 }])
+    h.driver.play(job.jobId, [
+      { kind: 'volumes-configuring' },
+      { kind: 'provisioning' },
+      { kind: 'algorithm-started', atMs: 1 },
+    ])
     const followed: string[] = []
     const follow = (async () => {
-      for await (const chunk of h.service.followAlgorithmLog(job.jobId, new AbortController().signal)) followed.push(chunk.toString())
+      for await (const chunk of h.service.followAlgorithmLog(job.jobId, new AbortController().signal))
+        followed.push(chunk.toString())
     })()
     for (let i = 0; i < 10_000 && (chunks.length === 0 || followed.length === 0); i++) await flush()
     expect(chunks).toEqual(['step 1\n'])
     expect(followed).toEqual(['step 1\n'])
-    h.driver.play(job.jobId, [{ kind: 'container-exited', exitCode: 0, oomKilled: false, atMs: 2 }, { kind: 'publishing' }])
+    h.driver.play(job.jobId, [
+      { kind: 'container-exited', exitCode: 0, oomKilled: false, atMs: 2 },
+      { kind: 'publishing' },
+    ])
     // Wake the tails (they poll on the clock); the algorithm has ended, so they finish.
     let finished = false
     void follow.then(() => (finished = true))
@@ -337,7 +404,9 @@ describe('SqliteOperatorService logs', () => {
 describe('SqliteOperatorService settlement after restart', () => {
   it('keeps a paid job at 71 until settlement is bound, and settles it again after a restart', async () => {
     const first = await harness()
-    const job = first.service.registerJob(input({ isFree: false, payment: { chainId: 8996, token: '0xt', costWei: '5' } }))
+    const job = first.service.registerJob(
+      input({ isFree: false, payment: { chainId: 8996, token: '0xt', costWei: '5' } }),
+    )
     await flush()
     first.driver.play(job.jobId, [...HAPPY_STORY, { kind: 'outputs-collected', results: [] }])
     expect(first.service.getJob(job.jobId)!.status).toBe(71) // no settlement bound: waits, never skips payment
@@ -375,7 +444,9 @@ describe('SqliteOperatorService paid stop in queue', () => {
       },
     })
     h.service.registerJob(input())
-    const paid = h.service.registerJob(input({ isFree: false, payment: { chainId: 8996, token: '0xt', costWei: '9' } }))
+    const paid = h.service.registerJob(
+      input({ isFree: false, payment: { chainId: 8996, token: '0xt', costWei: '9' } }),
+    )
     await h.service.stopJob(paid.jobId)
     await flush()
     expect(settled).toEqual([{ jobId: paid.jobId, status: 70 }])

@@ -209,15 +209,13 @@ export class SqliteOperatorService implements OperatorService {
   }
 
   jobEvents(jobId: string): JobEvent[] {
-    return this.repo
-      .events(jobId)
-      .map((e) => ({
-        seq: e.seq,
-        from: e.from as JobStatus | null,
-        to: e.to as JobStatus,
-        cause: e.cause,
-        atMs: e.atMs,
-      }))
+    return this.repo.events(jobId).map((e) => ({
+      seq: e.seq,
+      from: e.from as JobStatus | null,
+      to: e.to as JobStatus,
+      cause: e.cause,
+      atMs: e.atMs,
+    }))
   }
 
   /**

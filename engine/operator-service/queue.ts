@@ -12,13 +12,21 @@ export class QueueTimers {
   constructor(private readonly clock: Clock) {}
 
   /** Arms the expiry of a queued job; `onExpired` runs once when it is due. */
-  arm(jobId: string, createdAtMs: number, queueMaxWaitTimeSec: number, onExpired: (jobId: string) => void): void {
+  arm(
+    jobId: string,
+    createdAtMs: number,
+    queueMaxWaitTimeSec: number,
+    onExpired: (jobId: string) => void,
+  ): void {
     if (queueMaxWaitTimeSec <= 0 || this.timers.has(jobId)) return
     const dueInMs = createdAtMs + queueMaxWaitTimeSec * 1000 - this.clock.nowMs()
-    const cancel = this.clock.setTimer(() => {
-      this.timers.delete(jobId)
-      onExpired(jobId)
-    }, Math.max(0, dueInMs))
+    const cancel = this.clock.setTimer(
+      () => {
+        this.timers.delete(jobId)
+        onExpired(jobId)
+      },
+      Math.max(0, dueInMs),
+    )
     this.timers.set(jobId, cancel)
   }
 

@@ -7,7 +7,11 @@ import { createReadStream } from 'node:fs'
 import type { FastifyReply } from 'fastify'
 import { byteRange, type OpenedResult } from './results'
 
-export function replyWithResult(reply: FastifyReply, file: OpenedResult, rangeHeader: string | undefined): FastifyReply {
+export function replyWithResult(
+  reply: FastifyReply,
+  file: OpenedResult,
+  rangeHeader: string | undefined,
+): FastifyReply {
   let range: { start: number; end: number } | undefined
   try {
     range = byteRange(rangeHeader, file.sizeBytes)

@@ -29,11 +29,20 @@ export interface OpenedResult {
   contentType: string
 }
 
-export function openResultFile(jobDir: string, results: readonly JobResultFile[], index: number): OpenedResult {
+export function openResultFile(
+  jobDir: string,
+  results: readonly JobResultFile[],
+  index: number,
+): OpenedResult {
   const file = Number.isInteger(index) ? results.find((r) => r.index === index) : undefined
   if (!file) throw new C2dError('RESULT_NOT_FOUND', 404, `No result with index ${index}`)
   // A driver-reported name is still untrusted: no separators, no dot-dot.
-  if (basename(file.filename) !== file.filename || file.filename === '..' || file.filename === '.' || file.filename.includes('\\')) {
+  if (
+    basename(file.filename) !== file.filename ||
+    file.filename === '..' ||
+    file.filename === '.' ||
+    file.filename.includes('\\')
+  ) {
     throw new C2dError('FILE_NAME_INVALID', 400, 'Invalid result file name')
   }
   const path = join(resultsDirOf(jobDir), file.filename)
@@ -52,7 +61,10 @@ export function openResultFile(jobDir: string, results: readonly JobResultFile[]
  * serve, which the RFC lets a server ignore). RANGE_NOT_SATISFIABLE when no byte of it exists —
  * always so for an empty file.
  */
-export function byteRange(range: string | undefined, sizeBytes: number): { start: number; end: number } | undefined {
+export function byteRange(
+  range: string | undefined,
+  sizeBytes: number,
+): { start: number; end: number } | undefined {
   if (range === undefined) return undefined
   const m = /^bytes=(\d{0,15})-(\d{0,15})$/.exec(range.trim())
   if (!m || (m[1] === '' && m[2] === '')) return undefined
@@ -69,7 +81,12 @@ export function byteRange(range: string | undefined, sizeBytes: number): { start
     if (m[2] !== '' && Number(m[2]) < start) return undefined
   }
   if (start >= sizeBytes || end < start) {
-    throw new C2dError('RANGE_NOT_SATISFIABLE', 416, `Range "${range.slice(0, 64)}" cannot be served for ${sizeBytes} bytes`, { details: { sizeBytes } })
+    throw new C2dError(
+      'RANGE_NOT_SATISFIABLE',
+      416,
+      `Range "${range.slice(0, 64)}" cannot be served for ${sizeBytes} bytes`,
+      { details: { sizeBytes } },
+    )
   }
   return { start, end }
 }

@@ -48,7 +48,12 @@ describe('AuthTokens', () => {
     await h.tokens.revoke(token, ALICE.toLowerCase())
     expect(await codeOf(h.tokens.verify(token))).toBe('AUTH_TOKEN_INVALID')
     // A new AuthTokens over the same store (a restart) still refuses it.
-    const again = new AuthTokens({ secret: h.secret, repo: new AuthTokensRepo(h.db), clock: h.clock, ttlSec: 60 })
+    const again = new AuthTokens({
+      secret: h.secret,
+      repo: new AuthTokensRepo(h.db),
+      clock: h.clock,
+      ttlSec: 60,
+    })
     expect(await codeOf(again.verify(token))).toBe('AUTH_TOKEN_INVALID')
   })
 
@@ -59,9 +64,17 @@ describe('AuthTokens', () => {
     expect(await codeOf(h.tokens.verify(foreign))).toBe('AUTH_TOKEN_INVALID')
     const { token } = await h.tokens.issue(ALICE)
     const [header, , signature] = token.split('.')
-    const forgedPayload = Buffer.from(JSON.stringify({ ...decodeJwt(token), address: BOB })).toString('base64url')
-    expect(await codeOf(h.tokens.verify(`${header}.${forgedPayload}.${signature}`))).toBe('AUTH_TOKEN_INVALID')
-    const unrecorded = await new SignJWT({ address: BOB }).setProtectedHeader({ alg: 'HS256' }).setJti('not-in-store').setExpirationTime(Math.floor(h.clock.nowMs() / 1000) + 60).sign(h.secret)
+    const forgedPayload = Buffer.from(JSON.stringify({ ...decodeJwt(token), address: BOB })).toString(
+      'base64url',
+    )
+    expect(await codeOf(h.tokens.verify(`${header}.${forgedPayload}.${signature}`))).toBe(
+      'AUTH_TOKEN_INVALID',
+    )
+    const unrecorded = await new SignJWT({ address: BOB })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setJti('not-in-store')
+      .setExpirationTime(Math.floor(h.clock.nowMs() / 1000) + 60)
+      .sign(h.secret)
     expect(await codeOf(h.tokens.verify(unrecorded))).toBe('AUTH_TOKEN_INVALID')
     const none = `${Buffer.from(JSON.stringify({ alg: 'none' })).toString('base64url')}.${forgedPayload}.`
     expect(await codeOf(h.tokens.verify(none))).toBe('AUTH_TOKEN_INVALID')

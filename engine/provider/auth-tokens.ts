@@ -56,15 +56,18 @@ export class AuthTokens {
     } catch {
       throw providerError('AUTH_TOKEN_INVALID')
     }
-    if (typeof payload.address !== 'string' || typeof payload.jti !== 'string') throw providerError('AUTH_TOKEN_INVALID')
+    if (typeof payload.address !== 'string' || typeof payload.jti !== 'string')
+      throw providerError('AUTH_TOKEN_INVALID')
     const stored = this.options.repo.get(payload.jti)
-    if (!stored || stored.revoked || stored.validUntilMs < this.options.clock.nowMs()) throw providerError('AUTH_TOKEN_INVALID')
+    if (!stored || stored.revoked || stored.validUntilMs < this.options.clock.nowMs())
+      throw providerError('AUTH_TOKEN_INVALID')
     return { address: payload.address, tokenId: payload.jti }
   }
 
   /** Revokes a token of `address`; AUTH_TOKEN_INVALID when it is not a live token of that address. */
   async revoke(token: string, address: string): Promise<void> {
     const { address: owner, tokenId } = await this.verify(token)
-    if (owner.toLowerCase() !== address.toLowerCase() || !this.options.repo.revoke(tokenId, address)) throw providerError('AUTH_TOKEN_INVALID')
+    if (owner.toLowerCase() !== address.toLowerCase() || !this.options.repo.revoke(tokenId, address))
+      throw providerError('AUTH_TOKEN_INVALID')
   }
 }

@@ -36,7 +36,11 @@ export class ChainPaidCompute implements PaidCompute {
 
   private node(): NodeIdentity {
     const node = this.options.node()
-    if (!node) throw providerError('PROVIDER_KEY_UNAVAILABLE', 'The provider key is locked: unlock the publisher wallet in the console')
+    if (!node)
+      throw providerError(
+        'PROVIDER_KEY_UNAVAILABLE',
+        'The provider key is locked: unlock the publisher wallet in the console',
+      )
     return node
   }
 
@@ -46,7 +50,14 @@ export class ChainPaidCompute implements PaidCompute {
   escrow(): EscrowClient {
     const node = this.node()
     if (this.client?.address !== node.address) {
-      this.client = { address: node.address, escrow: new EscrowClient({ signer: node.signer.connect(this.options.rpc), escrowAddress: this.options.escrowAddress, logger: this.options.logger }) }
+      this.client = {
+        address: node.address,
+        escrow: new EscrowClient({
+          signer: node.signer.connect(this.options.rpc),
+          escrowAddress: this.options.escrowAddress,
+          logger: this.options.logger,
+        }),
+      }
     }
     return this.client.escrow
   }
@@ -88,12 +99,18 @@ export class ChainPaidCompute implements PaidCompute {
     })
   }
 
-  async assetTerms(asset: ResolvedAsset, requester: string): Promise<{ validOrder: string | false; providerFee?: ProviderFee }> {
+  async assetTerms(
+    asset: ResolvedAsset,
+    requester: string,
+  ): Promise<{ validOrder: string | false; providerFee?: ProviderFee }> {
     if (!asset.transferTxId) return { validOrder: false, providerFee: await this.fee(asset) }
     const check = await this.check(asset, asset.transferTxId)
-    if (!check.ok || !samePayer(check, requester)) return { validOrder: false, providerFee: await this.fee(asset) }
+    if (!check.ok || !samePayer(check, requester))
+      return { validOrder: false, providerFee: await this.fee(asset) }
     // spec §8 step 7: a still-valid fee means no new fee; otherwise the client calls reuseOrder.
-    return check.providerFeeValid ? { validOrder: asset.transferTxId } : { validOrder: asset.transferTxId, providerFee: await this.fee(asset) }
+    return check.providerFeeValid
+      ? { validOrder: asset.transferTxId }
+      : { validOrder: asset.transferTxId, providerFee: await this.fee(asset) }
   }
 
   paymentTerms(input: { token: string; amountWei: bigint; minLockSeconds: number }): PaymentTerms {
@@ -110,36 +127,68 @@ export class ChainPaidCompute implements PaidCompute {
   async assertOrders(assets: ResolvedAsset[], requester: string): Promise<void> {
     for (const asset of assets) {
       const check = await this.check(asset, asset.transferTxId ?? '')
-      if (!check.ok) throw providerError('ORDER_INVALID', `TxId Service ${asset.transferTxId} is not valid for DDO ${asset.record.did}: ${check.message}`, { details: { reason: check.code, did: asset.record.did } })
+      if (!check.ok)
+        throw providerError(
+          'ORDER_INVALID',
+          `TxId Service ${asset.transferTxId} is not valid for DDO ${asset.record.did}: ${check.message}`,
+          { details: { reason: check.code, did: asset.record.did } },
+        )
       if (!samePayer(check, requester)) {
-        throw providerError('ORDER_INVALID', `Order ${asset.transferTxId} was paid by another consumer`, { details: { reason: 'order-wrong-payer', did: asset.record.did } })
+        throw providerError('ORDER_INVALID', `Order ${asset.transferTxId} was paid by another consumer`, {
+          details: { reason: 'order-wrong-payer', did: asset.record.did },
+        })
       }
       if (!check.providerFeeValid) {
-        throw providerError('ORDER_INVALID', `The provider fee of order ${asset.transferTxId} expired: call initializeCompute again and reuse the order`, { details: { reason: 'fee-expired', did: asset.record.did } })
+        throw providerError(
+          'ORDER_INVALID',
+          `The provider fee of order ${asset.transferTxId} expired: call initializeCompute again and reuse the order`,
+          { details: { reason: 'fee-expired', did: asset.record.did } },
+        )
       }
     }
   }
 
-  async assertFunds(input: { payer: string; token: string; amountWei: bigint; lockSeconds: number }): Promise<void> {
+  async assertFunds(input: {
+    payer: string
+    token: string
+    amountWei: bigint
+    lockSeconds: number
+  }): Promise<void> {
     const funds = await this.escrow().checkFunds(input.payer, input.token, input.amountWei, input.lockSeconds)
-    if (!funds.ok) throw providerError('ESCROW_INSUFFICIENT', funds.message, { details: { reason: funds.code } })
+    if (!funds.ok)
+      throw providerError('ESCROW_INSUFFICIENT', funds.message, { details: { reason: funds.code } })
   }
 
-  async lock(input: { jobId: string; token: string; payer: string; amountWei: bigint; expirySec: number }): Promise<{ lockTx: string; escrowJobId: string }> {
+  async lock(input: {
+    jobId: string
+    token: string
+    payer: string
+    amountWei: bigint
+    expirySec: number
+  }): Promise<{ lockTx: string; escrowJobId: string }> {
     try {
-      const { lockTx } = await this.escrow().lock(input.jobId, input.token, input.payer, input.amountWei, input.expirySec)
+      const { lockTx } = await this.escrow().lock(
+        input.jobId,
+        input.token,
+        input.payer,
+        input.amountWei,
+        input.expirySec,
+      )
       return { lockTx, escrowJobId: EscrowClient.escrowJobId(input.jobId).toString() }
     } catch (error) {
       // An unreachable chain stays a 502 (CHAIN_UNAVAILABLE from the escrow client); a revert is the consumer's 400.
       if (isC2dError(error)) throw error
-      throw providerError('ESCROW_INSUFFICIENT', `Escrow lock failed: ${error instanceof Error ? error.message.slice(0, 200) : String(error)}`, { cause: error })
+      throw providerError(
+        'ESCROW_INSUFFICIENT',
+        `Escrow lock failed: ${error instanceof Error ? error.message.slice(0, 200) : String(error)}`,
+        { cause: error },
+      )
     }
   }
 
   async release(input: { jobId: string; token: string; payer: string }): Promise<void> {
     await this.escrow().claim(input.jobId, input.token, input.payer, 0n)
   }
-
 
   downloadFee(asset: ResolvedAsset, validUntilSec: number): Promise<ProviderFee> {
     return this.fee(asset, validUntilSec)

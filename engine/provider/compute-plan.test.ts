@@ -8,7 +8,14 @@ import type { FileSource } from '../file-source'
 import { trustedAlgorithmEntry } from '../publishing/algorithm-checksums'
 import type { AssetRecord } from '../publishing/asset-registry'
 import { buildDdo, type AssetDraft } from '../publishing/ddo'
-import { parseComputeRequest, planCompute, requestedDatasets, toRegisterJobInput, type AssetLookup, type ComputeRequest } from './compute-plan'
+import {
+  parseComputeRequest,
+  planCompute,
+  requestedDatasets,
+  toRegisterJobInput,
+  type AssetLookup,
+  type ComputeRequest,
+} from './compute-plan'
 import { codeOf } from '../test/error-code'
 
 /** A fresh address without deriving an HD wallet (Wallet.createRandom runs PBKDF2: slow). */
@@ -20,23 +27,69 @@ writeFileSync(algoFile, 'console.log("hi")\n')
 const dataFile = join(dir, 'data.csv')
 writeFileSync(dataFile, 'a,b\n1,2\n')
 
-const env = computeEnvironmentSchema.parse({ id: 'env', cpu: { total: 1, max: 1, min: 1 }, ramGb: { total: 1, max: 1, min: 0 }, diskGb: { total: 1, max: 1, min: 0 }, free: {} })
+const env = computeEnvironmentSchema.parse({
+  id: 'env',
+  cpu: { total: 1, max: 1, min: 1 },
+  ramGb: { total: 1, max: 1, min: 0 },
+  diskGb: { total: 1, max: 1, min: 0 },
+  free: {},
+})
 const netEnv = { ...env, allowNetwork: true }
 
 /** A registry record built the way engine/publishing builds one (buildDdo → AssetRecord). */
 function record(draft: AssetDraft, files: FileSource[]): AssetRecord {
   const nft = randomAddress()
   const datatoken = randomAddress()
-  const ddo = buildDdo({ draft, chainId: 8996, nftAddress: nft, datatokenAddress: datatoken, serviceEndpoint: 'http://127.0.0.1:8030', encryptedFiles: '0x00', createdIso: '2026-01-01T00:00:00.000Z' })
-  return { did: ddo.id, kind: draft.kind, chainId: 8996, nftAddress: nft, datatokenAddress: datatoken, state: 0, ddo, files: { [ddo.services[0]!.id]: files }, createdAtMs: 0, updatedAtMs: 0 }
+  const ddo = buildDdo({
+    draft,
+    chainId: 8996,
+    nftAddress: nft,
+    datatokenAddress: datatoken,
+    serviceEndpoint: 'http://127.0.0.1:8030',
+    encryptedFiles: '0x00',
+    createdIso: '2026-01-01T00:00:00.000Z',
+  })
+  return {
+    did: ddo.id,
+    kind: draft.kind,
+    chainId: 8996,
+    nftAddress: nft,
+    datatokenAddress: datatoken,
+    state: 0,
+    ddo,
+    files: { [ddo.services[0]!.id]: files },
+    createdAtMs: 0,
+    updatedAtMs: 0,
+  }
 }
 
 const algoFiles: FileSource[] = [{ type: 'local', path: algoFile }]
-const algorithm = record({ kind: 'algorithm', name: 'algo', container: { image: 'node', tag: '20', entrypoint: 'node $ALGO' }, service: { files: algoFiles } }, algoFiles)
-const otherAlgorithm = record({ kind: 'algorithm', name: 'other', container: { image: 'node', tag: '20', entrypoint: 'node $ALGO' }, service: { files: algoFiles } }, algoFiles)
+const algorithm = record(
+  {
+    kind: 'algorithm',
+    name: 'algo',
+    container: { image: 'node', tag: '20', entrypoint: 'node $ALGO' },
+    service: { files: algoFiles },
+  },
+  algoFiles,
+)
+const otherAlgorithm = record(
+  {
+    kind: 'algorithm',
+    name: 'other',
+    container: { image: 'node', tag: '20', entrypoint: 'node $ALGO' },
+    service: { files: algoFiles },
+  },
+  algoFiles,
+)
 
-async function dataset(compute: AssetDraft['service'] extends infer S ? Partial<S> : never): Promise<AssetRecord> {
-  return record({ kind: 'dataset', name: 'data', service: { files: [{ type: 'local', path: dataFile }], ...compute } }, [{ type: 'local', path: dataFile }])
+async function dataset(
+  compute: AssetDraft['service'] extends infer S ? Partial<S> : never,
+): Promise<AssetRecord> {
+  return record(
+    { kind: 'dataset', name: 'data', service: { files: [{ type: 'local', path: dataFile }], ...compute } },
+    [{ type: 'local', path: dataFile }],
+  )
 }
 
 function lookup(...records: AssetRecord[]): AssetLookup {
@@ -56,7 +109,9 @@ describe('requestedDatasets', () => {
   it('uses datasets when present, the singular dataset only as the fallback (spec §4)', async () => {
     const a = await dataset({})
     const b = await dataset({})
-    expect(requestedDatasets(request({ datasets: [ref(a)], dataset: ref(b) })).map((d) => d.documentId)).toEqual([a.did])
+    expect(
+      requestedDatasets(request({ datasets: [ref(a)], dataset: ref(b) })).map((d) => d.documentId),
+    ).toEqual([a.did])
     expect(requestedDatasets(request({ dataset: ref(b) })).map((d) => d.documentId)).toEqual([b.did])
     expect(requestedDatasets(request({}))).toEqual([])
   })
@@ -77,20 +132,34 @@ describe('planCompute', () => {
     const entry = await trustedAlgorithmEntry({ ddo: algorithm.ddo, files: algoFiles })
     const data = await dataset({ publisherTrustedAlgorithms: [entry] })
     const readFile = async () => new TextEncoder().encode('console.log("changed")\n')
-    expect(await codeOf(planCompute(request({ datasets: [ref(data)] }), env, lookup(data, algorithm), { readFile }))).toBe('ALGORITHM_NOT_TRUSTED')
+    expect(
+      await codeOf(
+        planCompute(request({ datasets: [ref(data)] }), env, lookup(data, algorithm), { readFile }),
+      ),
+    ).toBe('ALGORITHM_NOT_TRUSTED')
     const tamperedContainer = { ...entry, containerSectionChecksum: '0'.repeat(64) }
     const data2 = await dataset({ publisherTrustedAlgorithms: [tamperedContainer] })
-    expect(await codeOf(planCompute(request({ datasets: [ref(data2)] }), env, lookup(data2, algorithm)))).toBe('ALGORITHM_NOT_TRUSTED')
+    expect(
+      await codeOf(planCompute(request({ datasets: [ref(data2)] }), env, lookup(data2, algorithm))),
+    ).toBe('ALGORITHM_NOT_TRUSTED')
   })
 
   it('refuses an algorithm not in the trusted list, and trusts every algorithm with "*"', async () => {
     const entry = await trustedAlgorithmEntry({ ddo: algorithm.ddo, files: algoFiles })
     const data = await dataset({ publisherTrustedAlgorithms: [entry] })
-    const other = parseComputeRequest({ environment: 'env', algorithm: ref(otherAlgorithm), datasets: [ref(data)] })
+    const other = parseComputeRequest({
+      environment: 'env',
+      algorithm: ref(otherAlgorithm),
+      datasets: [ref(data)],
+    })
     expect(await codeOf(planCompute(other, env, lookup(data, otherAlgorithm)))).toBe('ALGORITHM_NOT_TRUSTED')
     const open = await dataset({ publisherTrustedAlgorithmPublishers: [] })
     open.ddo.services[0]!.compute.publisherTrustedAlgorithmPublishers = ['*']
-    const plan = await planCompute(parseComputeRequest({ environment: 'env', algorithm: ref(otherAlgorithm), datasets: [ref(open)] }), env, lookup(open, otherAlgorithm))
+    const plan = await planCompute(
+      parseComputeRequest({ environment: 'env', algorithm: ref(otherAlgorithm), datasets: [ref(open)] }),
+      env,
+      lookup(open, otherAlgorithm),
+    )
     expect(plan.algorithm?.record.did).toBe(otherAlgorithm.did)
   })
 
@@ -99,39 +168,91 @@ describe('planCompute', () => {
     const data = await dataset({ publisherTrustedAlgorithmPublishers: [publisher] })
     const req = request({ datasets: [ref(data)] })
     const assets = lookup(data, algorithm)
-    expect((await planCompute(req, env, assets, { publisherOf: async () => publisher.toLowerCase() })).algorithm?.record.did).toBe(algorithm.did)
-    expect(await codeOf(planCompute(req, env, assets, { publisherOf: async () => randomAddress() }))).toBe('ALGORITHM_NOT_TRUSTED')
+    expect(
+      (await planCompute(req, env, assets, { publisherOf: async () => publisher.toLowerCase() })).algorithm
+        ?.record.did,
+    ).toBe(algorithm.did)
+    expect(await codeOf(planCompute(req, env, assets, { publisherOf: async () => randomAddress() }))).toBe(
+      'ALGORITHM_NOT_TRUSTED',
+    )
     expect(await codeOf(planCompute(req, env, assets))).toBe('ALGORITHM_NOT_TRUSTED')
   })
 
   it('accepts raw code only where the dataset allows it, and raw code needs a container', async () => {
-    const meta = { rawcode: 'print(1)', container: { entrypoint: 'python $ALGO', image: 'python', tag: '3.11' } }
+    const meta = {
+      rawcode: 'print(1)',
+      container: { entrypoint: 'python $ALGO', image: 'python', tag: '3.11' },
+    }
     const closed = await dataset({ allowRawAlgorithm: false })
     const open = await dataset({ allowRawAlgorithm: true })
-    expect(await codeOf(planCompute(request({ algorithm: { meta }, datasets: [ref(closed)] }), env, lookup(closed)))).toBe('ALGORITHM_NOT_TRUSTED')
+    expect(
+      await codeOf(
+        planCompute(request({ algorithm: { meta }, datasets: [ref(closed)] }), env, lookup(closed)),
+      ),
+    ).toBe('ALGORITHM_NOT_TRUSTED')
     const plan = await planCompute(request({ algorithm: { meta }, datasets: [ref(open)] }), env, lookup(open))
     expect(plan.algorithm).toBeUndefined()
     expect(plan.algorithmSource).toEqual({ type: 'rawcode', code: 'print(1)' })
-    expect(await codeOf(planCompute(request({ algorithm: { meta: { rawcode: 'x' } }, datasets: [ref(open)] }), env, lookup(open)))).toBe('REQUEST_INVALID')
+    expect(
+      await codeOf(
+        planCompute(
+          request({ algorithm: { meta: { rawcode: 'x' } }, datasets: [ref(open)] }),
+          env,
+          lookup(open),
+        ),
+      ),
+    ).toBe('REQUEST_INVALID')
   })
 
   it('refuses a revoked dataset, an unknown DID, a wrong service, and a dataset used as algorithm', async () => {
     const data = await dataset({ allowRawAlgorithm: true })
     const revoked = { ...data, state: 3 }
     const meta = { rawcode: 'x', container: { entrypoint: 'node $ALGO', image: 'node', tag: '20' } }
-    expect(await codeOf(planCompute(request({ algorithm: { meta }, datasets: [ref(revoked)] }), env, lookup(revoked)))).toBe('ASSET_NOT_ACTIVE')
-    expect(await codeOf(planCompute(request({ algorithm: { meta }, datasets: [{ documentId: 'did:op:nope', serviceId: 's' }] }), env, lookup(data)))).toBe('ASSET_NOT_FOUND')
-    expect(await codeOf(planCompute(request({ algorithm: { meta }, datasets: [{ documentId: data.did, serviceId: 'other' }] }), env, lookup(data)))).toBe('SERVICE_INVALID')
-    expect(await codeOf(planCompute(request({ algorithm: ref(data), datasets: [] }), env, lookup(data)))).toBe('ALGORITHM_NOT_TRUSTED')
+    expect(
+      await codeOf(
+        planCompute(request({ algorithm: { meta }, datasets: [ref(revoked)] }), env, lookup(revoked)),
+      ),
+    ).toBe('ASSET_NOT_ACTIVE')
+    expect(
+      await codeOf(
+        planCompute(
+          request({ algorithm: { meta }, datasets: [{ documentId: 'did:op:nope', serviceId: 's' }] }),
+          env,
+          lookup(data),
+        ),
+      ),
+    ).toBe('ASSET_NOT_FOUND')
+    expect(
+      await codeOf(
+        planCompute(
+          request({ algorithm: { meta }, datasets: [{ documentId: data.did, serviceId: 'other' }] }),
+          env,
+          lookup(data),
+        ),
+      ),
+    ).toBe('SERVICE_INVALID')
+    expect(
+      await codeOf(planCompute(request({ algorithm: ref(data), datasets: [] }), env, lookup(data))),
+    ).toBe('ALGORITHM_NOT_TRUSTED')
   })
 
   it('refuses network access when the environment gives it and a dataset does not allow it', async () => {
     const meta = { rawcode: 'x', container: { entrypoint: 'node $ALGO', image: 'node', tag: '20' } }
     const closed = await dataset({ allowRawAlgorithm: true, allowNetworkAccess: false })
     const open = await dataset({ allowRawAlgorithm: true, allowNetworkAccess: true })
-    expect(await codeOf(planCompute(request({ algorithm: { meta }, datasets: [ref(closed)] }), netEnv, lookup(closed)))).toBe('NETWORK_NOT_ALLOWED')
-    expect((await planCompute(request({ algorithm: { meta }, datasets: [ref(open)] }), netEnv, lookup(open))).allowNetwork).toBe(true)
-    expect((await planCompute(request({ algorithm: { meta }, datasets: [ref(closed)] }), env, lookup(closed))).allowNetwork).toBe(false)
+    expect(
+      await codeOf(
+        planCompute(request({ algorithm: { meta }, datasets: [ref(closed)] }), netEnv, lookup(closed)),
+      ),
+    ).toBe('NETWORK_NOT_ALLOWED')
+    expect(
+      (await planCompute(request({ algorithm: { meta }, datasets: [ref(open)] }), netEnv, lookup(open)))
+        .allowNetwork,
+    ).toBe(true)
+    expect(
+      (await planCompute(request({ algorithm: { meta }, datasets: [ref(closed)] }), env, lookup(closed)))
+        .allowNetwork,
+    ).toBe(false)
   })
 })
 
@@ -150,9 +271,25 @@ describe('parseComputeRequest and toRegisterJobInput', () => {
   it('carries raw code, viewers, metadata, prices and queue wait into the Operator-Service input', async () => {
     const open = await dataset({ allowRawAlgorithm: true })
     const meta = { rawcode: 'x', container: { entrypoint: 'node $ALGO', image: 'node', tag: '20' } }
-    const req = request({ algorithm: { meta }, datasets: [ref(open)], additionalViewers: ['0xV'], metadata: { k: 1 }, queueMaxWaitTime: '30' })
+    const req = request({
+      algorithm: { meta },
+      datasets: [ref(open)],
+      additionalViewers: ['0xV'],
+      metadata: { k: 1 },
+      queueMaxWaitTime: '30',
+    })
     const plan = await planCompute(req, env, lookup(open))
-    const input = toRegisterJobInput({ owner: '0xO', env, plan, resources: [{ id: 'cpu', amount: 1 }], prices: [{ id: 'cpu', price: 2 }], maxJobDurationSec: 60, isFree: false, request: req, limits: { inputFileBytesMax: 1, outputBytesMax: 2 } as never })
+    const input = toRegisterJobInput({
+      owner: '0xO',
+      env,
+      plan,
+      resources: [{ id: 'cpu', amount: 1 }],
+      prices: [{ id: 'cpu', price: 2 }],
+      maxJobDurationSec: 60,
+      isFree: false,
+      request: req,
+      limits: { inputFileBytesMax: 1, outputBytesMax: 2 } as never,
+    })
     expect(input.algorithm).toEqual({ isRawCode: true })
     expect(input.datasets).toEqual([{ did: open.did, serviceId: open.ddo.services[0]!.id }])
     expect(input.additionalViewers).toEqual(['0xV'])

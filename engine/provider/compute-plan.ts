@@ -32,7 +32,10 @@ export const algorithmRefSchema = z.object({
   documentId: z.string().min(1).optional(),
   serviceId: z.string().min(1).optional(),
   transferTxId: z.string().optional(),
-  meta: z.object({ rawcode: z.string().optional(), container: containerSchema.optional() }).passthrough().optional(),
+  meta: z
+    .object({ rawcode: z.string().optional(), container: containerSchema.optional() })
+    .passthrough()
+    .optional(),
   algocustomdata: z.record(z.string(), z.unknown()).optional(),
   userdata: z.unknown().optional(),
 })
@@ -51,7 +54,12 @@ export const computeRequestSchema = z.object({
   additionalViewers: z.array(z.string()).max(32).optional(),
   queueMaxWaitTime: z.union([z.number(), z.string()]).optional(),
   payment: z
-    .object({ chainId: z.coerce.number().int().positive(), token: z.string(), resources: resourcesSchema.optional(), maxJobDuration: z.union([z.number(), z.string()]).optional() })
+    .object({
+      chainId: z.coerce.number().int().positive(),
+      token: z.string(),
+      resources: resourcesSchema.optional(),
+      maxJobDuration: z.union([z.number(), z.string()]).optional(),
+    })
     .optional(),
   chainId: z.coerce.number().int().positive().optional(),
 })
@@ -60,9 +68,13 @@ export type ComputeRequest = z.infer<typeof computeRequestSchema>
 export function parseComputeRequest(body: unknown): ComputeRequest {
   const parsed = computeRequestSchema.safeParse(body)
   if (!parsed.success) {
-    throw providerError('REQUEST_INVALID', parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '), {
-      details: parsed.error.issues.map((i) => ({ field: i.path.join('.'), reason: i.message })),
-    })
+    throw providerError(
+      'REQUEST_INVALID',
+      parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '),
+      {
+        details: parsed.error.issues.map((i) => ({ field: i.path.join('.'), reason: i.message })),
+      },
+    )
   }
   return parsed.data
 }
@@ -102,22 +114,36 @@ export interface PlanOptions {
   publisherOf?: (record: AssetRecord) => Promise<string | undefined>
 }
 
-function resolveAsset(assets: AssetLookup, ref: { documentId: string; serviceId: string; transferTxId?: string }): ResolvedAsset {
+function resolveAsset(
+  assets: AssetLookup,
+  ref: { documentId: string; serviceId: string; transferTxId?: string },
+): ResolvedAsset {
   const record = assets.get(ref.documentId)
   if (!record) throw providerError('ASSET_NOT_FOUND', `DDO ${ref.documentId} not found`)
   const serviceIndex = record.ddo.services.findIndex((s) => s.id === ref.serviceId)
   const service = record.ddo.services[serviceIndex]
-  if (!service) throw providerError('SERVICE_INVALID', `Service ${ref.serviceId} is not a service of ${ref.documentId}`)
-  if (service.type !== 'compute') throw providerError('SERVICE_INVALID', `Service ${ref.serviceId} of ${ref.documentId} is not a compute service`)
-  if (record.state !== 0) throw providerError('ASSET_NOT_ACTIVE', `Asset ${ref.documentId} is not active (state ${record.state})`)
+  if (!service)
+    throw providerError('SERVICE_INVALID', `Service ${ref.serviceId} is not a service of ${ref.documentId}`)
+  if (service.type !== 'compute')
+    throw providerError(
+      'SERVICE_INVALID',
+      `Service ${ref.serviceId} of ${ref.documentId} is not a compute service`,
+    )
+  if (record.state !== 0)
+    throw providerError('ASSET_NOT_ACTIVE', `Asset ${ref.documentId} is not active (state ${record.state})`)
   return { record, service, serviceIndex, ...(ref.transferTxId ? { transferTxId: ref.transferTxId } : {}) }
 }
 
-async function assertAlgorithmTrusted(dataset: ResolvedAsset, algorithm: ResolvedAsset | undefined, options: PlanOptions): Promise<void> {
+async function assertAlgorithmTrusted(
+  dataset: ResolvedAsset,
+  algorithm: ResolvedAsset | undefined,
+  options: PlanOptions,
+): Promise<void> {
   const compute = dataset.service.compute
   const did = dataset.record.did
   if (!algorithm) {
-    if (!compute.allowRawAlgorithm) throw providerError('ALGORITHM_NOT_TRUSTED', `Dataset ${did} does not allow raw algorithms`)
+    if (!compute.allowRawAlgorithm)
+      throw providerError('ALGORITHM_NOT_TRUSTED', `Dataset ${did} does not allow raw algorithms`)
     return
   }
   const algoDid = algorithm.record.did
@@ -133,10 +159,20 @@ async function assertAlgorithmTrusted(dataset: ResolvedAsset, algorithm: Resolve
     try {
       filesChecksum = await computeFilesChecksum(files, options.readFile)
     } catch (error) {
-      throw providerError('ALGORITHM_NOT_TRUSTED', `The files of algorithm ${algoDid} cannot be read to check their checksum`, { cause: error })
+      throw providerError(
+        'ALGORITHM_NOT_TRUSTED',
+        `The files of algorithm ${algoDid} cannot be read to check their checksum`,
+        { cause: error },
+      )
     }
-    if (entry.filesChecksum !== filesChecksum || entry.containerSectionChecksum !== containerSectionChecksum(container)) {
-      throw providerError('ALGORITHM_NOT_TRUSTED', `Algorithm ${algoDid} changed since dataset ${did} trusted it (checksum mismatch)`)
+    if (
+      entry.filesChecksum !== filesChecksum ||
+      entry.containerSectionChecksum !== containerSectionChecksum(container)
+    ) {
+      throw providerError(
+        'ALGORITHM_NOT_TRUSTED',
+        `Algorithm ${algoDid} changed since dataset ${did} trusted it (checksum mismatch)`,
+      )
     }
     return
   }
@@ -148,16 +184,27 @@ async function assertAlgorithmTrusted(dataset: ResolvedAsset, algorithm: Resolve
 }
 
 /** Resolves and checks the request's assets against the registry and the environment. */
-export async function planCompute(request: ComputeRequest, env: ComputeEnvironmentConfig, assets: AssetLookup, options: PlanOptions = {}): Promise<ComputePlan> {
+export async function planCompute(
+  request: ComputeRequest,
+  env: ComputeEnvironmentConfig,
+  assets: AssetLookup,
+  options: PlanOptions = {},
+): Promise<ComputePlan> {
   const datasets = requestedDatasets(request).map((ref) => resolveAsset(assets, ref))
   const algo = request.algorithm
   let algorithm: ResolvedAsset | undefined
   let container: AlgorithmContainer
   let algorithmSource: ComputePlan['algorithmSource']
   if (algo.documentId) {
-    if (!algo.serviceId) throw providerError('REQUEST_INVALID', 'algorithm.serviceId is required with algorithm.documentId')
-    algorithm = resolveAsset(assets, { documentId: algo.documentId, serviceId: algo.serviceId, ...(algo.transferTxId ? { transferTxId: algo.transferTxId } : {}) })
-    if (algorithm.record.kind !== 'algorithm') throw providerError('ALGORITHM_NOT_TRUSTED', `${algo.documentId} is not an algorithm`)
+    if (!algo.serviceId)
+      throw providerError('REQUEST_INVALID', 'algorithm.serviceId is required with algorithm.documentId')
+    algorithm = resolveAsset(assets, {
+      documentId: algo.documentId,
+      serviceId: algo.serviceId,
+      ...(algo.transferTxId ? { transferTxId: algo.transferTxId } : {}),
+    })
+    if (algorithm.record.kind !== 'algorithm')
+      throw providerError('ALGORITHM_NOT_TRUSTED', `${algo.documentId} is not an algorithm`)
     const published = algorithm.record.ddo.metadata.algorithm?.container
     if (!published) throw providerError('ALGORITHM_NOT_TRUSTED', `${algo.documentId} has no container`)
     container = published
@@ -167,14 +214,22 @@ export async function planCompute(request: ComputeRequest, env: ComputeEnvironme
   } else {
     const rawcode = algo.meta?.rawcode
     const rawContainer = algo.meta?.container
-    if (!rawcode || !rawContainer) throw providerError('REQUEST_INVALID', 'algorithm needs documentId + serviceId, or meta.rawcode and meta.container')
+    if (!rawcode || !rawContainer)
+      throw providerError(
+        'REQUEST_INVALID',
+        'algorithm needs documentId + serviceId, or meta.rawcode and meta.container',
+      )
     container = { ...rawContainer }
     algorithmSource = { type: 'rawcode', code: rawcode }
   }
   for (const dataset of datasets) await assertAlgorithmTrusted(dataset, algorithm, options)
   if (env.allowNetwork) {
     const closed = datasets.find((d) => !d.service.compute.allowNetworkAccess)
-    if (closed) throw providerError('NETWORK_NOT_ALLOWED', `Environment ${env.id} gives jobs network access, but dataset ${closed.record.did} does not allow it`)
+    if (closed)
+      throw providerError(
+        'NETWORK_NOT_ALLOWED',
+        `Environment ${env.id} gives jobs network access, but dataset ${closed.record.did} does not allow it`,
+      )
   }
   return {
     datasets,
@@ -213,30 +268,57 @@ export function toRegisterJobInput(input: {
       ...(env.nodeSelector ? { nodeSelector: env.nodeSelector } : {}),
       ...(env.tolerations ? { tolerations: env.tolerations } : {}),
     },
-    datasets: plan.datasets.map((d) => ({ did: d.record.did, ddo: d.record.ddo, files: d.record.files[d.service.id] ?? [] })),
+    datasets: plan.datasets.map((d) => ({
+      did: d.record.did,
+      ddo: d.record.ddo,
+      files: d.record.files[d.service.id] ?? [],
+    })),
     algorithm: {
       ...(plan.algorithm ? { did: plan.algorithm.record.did, ddo: plan.algorithm.record.ddo } : {}),
       container: plan.container,
       source: plan.algorithmSource,
     },
     ...(plan.algoCustomData ? { algoCustomData: plan.algoCustomData } : {}),
-    resources: { cpu: amountOf(resources, 'cpu'), ramGb: amountOf(resources, 'ram'), diskGb: amountOf(resources, 'disk'), ...(amountOf(resources, 'gpu') > 0 ? { gpu: amountOf(resources, 'gpu') } : {}) },
+    resources: {
+      cpu: amountOf(resources, 'cpu'),
+      ramGb: amountOf(resources, 'ram'),
+      diskGb: amountOf(resources, 'disk'),
+      ...(amountOf(resources, 'gpu') > 0 ? { gpu: amountOf(resources, 'gpu') } : {}),
+    },
     maxJobDurationSec: input.maxJobDurationSec,
-    limits: { inputFileBytesMax: input.limits.inputFileBytesMax, outputBytesMax: input.limits.outputBytesMax },
+    limits: {
+      inputFileBytesMax: input.limits.inputFileBytesMax,
+      outputBytesMax: input.limits.outputBytesMax,
+    },
   }
-  const queueMaxWaitTimeSec = input.request.queueMaxWaitTime === undefined ? undefined : Math.max(0, Math.floor(Number(input.request.queueMaxWaitTime)) || 0)
+  const queueMaxWaitTimeSec =
+    input.request.queueMaxWaitTime === undefined
+      ? undefined
+      : Math.max(0, Math.floor(Number(input.request.queueMaxWaitTime)) || 0)
   return {
     ...(input.jobId ? { jobId: input.jobId } : {}),
     owner: input.owner,
     environmentId: env.id,
-    datasets: plan.datasets.map((d) => ({ did: d.record.did, serviceId: d.service.id, ...(d.transferTxId ? { transferTxId: d.transferTxId } : {}) })),
+    datasets: plan.datasets.map((d) => ({
+      did: d.record.did,
+      serviceId: d.service.id,
+      ...(d.transferTxId ? { transferTxId: d.transferTxId } : {}),
+    })),
     algorithm: plan.algorithm
-      ? { did: plan.algorithm.record.did, serviceId: plan.algorithm.service.id, ...(plan.algorithm.transferTxId ? { transferTxId: plan.algorithm.transferTxId } : {}), isRawCode: false }
+      ? {
+          did: plan.algorithm.record.did,
+          serviceId: plan.algorithm.service.id,
+          ...(plan.algorithm.transferTxId ? { transferTxId: plan.algorithm.transferTxId } : {}),
+          isRawCode: false,
+        }
       : { isRawCode: true },
     spec,
     maxJobDurationSec: input.maxJobDurationSec,
     ...(queueMaxWaitTimeSec !== undefined ? { queueMaxWaitTimeSec } : {}),
-    resources: resources.map((r) => ({ ...r, ...(input.prices ? { price: input.prices.find((p) => p.id === r.id)?.price ?? 0 } : {}) })),
+    resources: resources.map((r) => ({
+      ...r,
+      ...(input.prices ? { price: input.prices.find((p) => p.id === r.id)?.price ?? 0 } : {}),
+    })),
     isFree: input.isFree,
     additionalViewers: input.request.additionalViewers ?? [],
     metadata: input.request.metadata ?? {},

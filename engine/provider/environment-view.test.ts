@@ -13,7 +13,18 @@ function env(over: Record<string, unknown> = {}): ComputeEnvironmentConfig {
     diskGb: { total: 10, max: 10, min: 0 },
     minJobDurationSec: 60,
     maxJobDurationSec: 3600,
-    fees: { '8996': [{ feeToken: TOKEN, prices: [{ id: 'cpu', price: 1 }, { id: 'ram', price: 0.5 }, { id: 'disk', price: 0.1 }] }] },
+    fees: {
+      '8996': [
+        {
+          feeToken: TOKEN,
+          prices: [
+            { id: 'cpu', price: 1 },
+            { id: 'ram', price: 0.5 },
+            { id: 'disk', price: 0.1 },
+          ],
+        },
+      ],
+    },
     free: { maxJobDurationSec: 120, cpu: 1, ramGb: 1, diskGb: 2 },
     ...over,
   })
@@ -45,21 +56,42 @@ describe('fillResources', () => {
     } catch (error) {
       caught = error as typeof caught
     }
-    expect(caught).toMatchObject({ code: 'RESOURCES_OVER_LIMIT', status: 400, message: 'Not enough cpu resources. Requested 5, but max is 4' })
+    expect(caught).toMatchObject({
+      code: 'RESOURCES_OVER_LIMIT',
+      status: 400,
+      message: 'Not enough cpu resources. Requested 5, but max is 4',
+    })
   })
 
   it("applies the free tier's max for free jobs only", () => {
-    expect(codeOf(() => fillResources(env(), [{ id: 'cpu', amount: 2 }], { free: true }))).toBe('RESOURCES_OVER_LIMIT')
-    expect(codeOf(() => fillResources(env(), [{ id: 'disk', amount: 3 }], { free: true }))).toBe('RESOURCES_OVER_LIMIT')
-    expect(fillResources(env(), [{ id: 'disk', amount: 2 }], { free: true }).find((r) => r.id === 'disk')).toEqual({ id: 'disk', amount: 2 })
-    expect(fillResources(env(), [{ id: 'cpu', amount: 2 }], { free: false })[0]).toEqual({ id: 'cpu', amount: 2 })
+    expect(codeOf(() => fillResources(env(), [{ id: 'cpu', amount: 2 }], { free: true }))).toBe(
+      'RESOURCES_OVER_LIMIT',
+    )
+    expect(codeOf(() => fillResources(env(), [{ id: 'disk', amount: 3 }], { free: true }))).toBe(
+      'RESOURCES_OVER_LIMIT',
+    )
+    expect(
+      fillResources(env(), [{ id: 'disk', amount: 2 }], { free: true }).find((r) => r.id === 'disk'),
+    ).toEqual({ id: 'disk', amount: 2 })
+    expect(fillResources(env(), [{ id: 'cpu', amount: 2 }], { free: false })[0]).toEqual({
+      id: 'cpu',
+      amount: 2,
+    })
   })
 
   it('refuses unknown resources, negative, non-finite and below-min amounts', () => {
-    expect(codeOf(() => fillResources(env(), [{ id: 'gpu', amount: 1 }], { free: false }))).toBe('RESOURCES_OVER_LIMIT')
-    expect(codeOf(() => fillResources(env(), [{ id: 'cpu', amount: -1 }], { free: false }))).toBe('RESOURCES_OVER_LIMIT')
-    expect(codeOf(() => fillResources(env(), [{ id: 'cpu', amount: Number.NaN }], { free: false }))).toBe('RESOURCES_OVER_LIMIT')
-    expect(codeOf(() => fillResources(env(), [{ id: 'ram', amount: 0.25 }], { free: false }))).toBe('RESOURCES_OVER_LIMIT')
+    expect(codeOf(() => fillResources(env(), [{ id: 'gpu', amount: 1 }], { free: false }))).toBe(
+      'RESOURCES_OVER_LIMIT',
+    )
+    expect(codeOf(() => fillResources(env(), [{ id: 'cpu', amount: -1 }], { free: false }))).toBe(
+      'RESOURCES_OVER_LIMIT',
+    )
+    expect(codeOf(() => fillResources(env(), [{ id: 'cpu', amount: Number.NaN }], { free: false }))).toBe(
+      'RESOURCES_OVER_LIMIT',
+    )
+    expect(codeOf(() => fillResources(env(), [{ id: 'ram', amount: 0.25 }], { free: false }))).toBe(
+      'RESOURCES_OVER_LIMIT',
+    )
   })
 })
 
@@ -112,13 +144,18 @@ describe('costWei (spec §5: Σ price × amount × ceil(max(duration, min)/60))'
     expect(costWei(env({ minJobDurationSec: 300 }), prices, [{ id: 'cpu', amount: 1 }], 10)).toBe(5n * E18)
     expect(costWei(env(), [{ id: 'cpu', price: 1 }], [{ id: 'ram', amount: 4 }], 600)).toBe(0n)
     expect(costWei(env(), [{ id: 'cpu', price: 0.1 }], [{ id: 'cpu', amount: 1 }], 60, 6)).toBe(100_000n)
-    expect(costWei(env(), [{ id: 'cpu', price: 1e-7 }], [{ id: 'cpu', amount: 1 }], 60)).toBe(100_000_000_000n)
+    expect(costWei(env(), [{ id: 'cpu', price: 1e-7 }], [{ id: 'cpu', amount: 1 }], 60)).toBe(
+      100_000_000_000n,
+    )
   })
 })
 
 describe('toWireEnvironment (spec §5 shape)', () => {
   it('has every field ocean.js reads, with the node as consumerAddress and the load counters', () => {
-    const wire = toWireEnvironment(env(), { nodeAddress: '0xNode', load: { running: 2, queued: 1, runningFree: 1, queuedFree: 0 } })
+    const wire = toWireEnvironment(env(), {
+      nodeAddress: '0xNode',
+      load: { running: 2, queued: 1, runningFree: 1, queuedFree: 0 },
+    })
     expect(wire).toMatchObject({
       id: 'env-1',
       description: 'test env',
@@ -129,7 +166,18 @@ describe('toWireEnvironment (spec §5 shape)', () => {
       minJobDuration: 60,
       maxJobDuration: 3600,
       maxJobs: 2,
-      fees: { '8996': [{ feeToken: TOKEN, prices: [{ id: 'cpu', price: 1 }, { id: 'ram', price: 0.5 }, { id: 'disk', price: 0.1 }] }] },
+      fees: {
+        '8996': [
+          {
+            feeToken: TOKEN,
+            prices: [
+              { id: 'cpu', price: 1 },
+              { id: 'ram', price: 0.5 },
+              { id: 'disk', price: 0.1 },
+            ],
+          },
+        ],
+      },
       runningJobs: 2,
       runningfreeJobs: 1,
       queuedJobs: 1,
@@ -141,12 +189,23 @@ describe('toWireEnvironment (spec §5 shape)', () => {
       expect.objectContaining({ id: 'ram', type: 'ram', total: 8, max: 8, min: 0.5, inUse: 0 }),
       expect.objectContaining({ id: 'disk', type: 'disk', total: 10, max: 10, min: 0, inUse: 0 }),
     ])
-    expect(wire.free).toMatchObject({ maxJobDuration: 120, access: { addresses: [], accessLists: null }, resources: [{ id: 'cpu', max: 1 }, { id: 'ram', max: 1 }, { id: 'disk', max: 2 }] })
+    expect(wire.free).toMatchObject({
+      maxJobDuration: 120,
+      access: { addresses: [], accessLists: null },
+      resources: [
+        { id: 'cpu', max: 1 },
+        { id: 'ram', max: 1 },
+        { id: 'disk', max: 2 },
+      ],
+    })
   })
 
   it('omits free when no free tier is offered', () => {
     const { free: _free, ...paidOnly } = env()
-    const wire = toWireEnvironment(paidOnly as ComputeEnvironmentConfig, { nodeAddress: '0xNode', load: { running: 0, queued: 0, runningFree: 0, queuedFree: 0 } })
+    const wire = toWireEnvironment(paidOnly as ComputeEnvironmentConfig, {
+      nodeAddress: '0xNode',
+      load: { running: 0, queued: 0, runningFree: 0, queuedFree: 0 },
+    })
     expect('free' in wire).toBe(false)
   })
 })

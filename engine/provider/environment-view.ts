@@ -46,7 +46,10 @@ function freeMax(env: ComputeEnvironmentConfig, id: string): number | undefined 
 }
 
 /** spec §5: the environment object of `GET computeEnvironments`. */
-export function toWireEnvironment(env: ComputeEnvironmentConfig, context: { nodeAddress: string; load: EnvironmentLoad }): Record<string, unknown> {
+export function toWireEnvironment(
+  env: ComputeEnvironmentConfig,
+  context: { nodeAddress: string; load: EnvironmentLoad },
+): Record<string, unknown> {
   const access = { addresses: env.accessAddresses, accessLists: null }
   const inUse = context.load.running
   return {
@@ -60,7 +63,11 @@ export function toWireEnvironment(env: ComputeEnvironmentConfig, context: { node
     maxJobDuration: env.maxJobDurationSec,
     maxJobs: env.maxJobs,
     fees: env.fees,
-    resources: resourceLimits(env).map((r) => ({ ...r, inUse: 0, description: r.type === 'ram' || r.type === 'disk' ? 'GB' : r.type })),
+    resources: resourceLimits(env).map((r) => ({
+      ...r,
+      inUse: 0,
+      description: r.type === 'ram' || r.type === 'disk' ? 'GB' : r.type,
+    })),
     ...(env.free
       ? {
           free: {
@@ -89,24 +96,45 @@ export function toWireEnvironment(env: ComputeEnvironmentConfig, context: { node
  * spec §5 resource filling: every resource of the environment gets an amount (the request's, else
  * its `min`); a request above `max` (or the free tier's max) or an unknown id is refused.
  */
-export function fillResources(env: ComputeEnvironmentConfig, requested: ResourceAmount[] | undefined, options: { free: boolean }): ResourceAmount[] {
+export function fillResources(
+  env: ComputeEnvironmentConfig,
+  requested: ResourceAmount[] | undefined,
+  options: { free: boolean },
+): ResourceAmount[] {
   const limits = resourceLimits(env)
   for (const r of requested ?? []) {
-    if (!limits.some((l) => l.id === r.id)) throw providerError('RESOURCES_OVER_LIMIT', `Unknown resource ${r.id}; this environment offers ${limits.map((l) => l.id).join(', ')}`)
-    if (!Number.isFinite(r.amount) || r.amount < 0) throw providerError('RESOURCES_OVER_LIMIT', `Invalid amount ${r.amount} for ${r.id}`)
+    if (!limits.some((l) => l.id === r.id))
+      throw providerError(
+        'RESOURCES_OVER_LIMIT',
+        `Unknown resource ${r.id}; this environment offers ${limits.map((l) => l.id).join(', ')}`,
+      )
+    if (!Number.isFinite(r.amount) || r.amount < 0)
+      throw providerError('RESOURCES_OVER_LIMIT', `Invalid amount ${r.amount} for ${r.id}`)
   }
   return limits.map((limit) => {
     const asked = requested?.find((r) => r.id === limit.id)?.amount
     const amount = asked ?? limit.min
     const max = options.free ? Math.min(limit.max, freeMax(env, limit.id) ?? limit.max) : limit.max
-    if (amount > max) throw providerError('RESOURCES_OVER_LIMIT', `Not enough ${limit.id} resources. Requested ${amount}, but max is ${max}`)
-    if (amount < limit.min) throw providerError('RESOURCES_OVER_LIMIT', `Not enough ${limit.id} resources. Requested ${amount}, but min is ${limit.min}`)
+    if (amount > max)
+      throw providerError(
+        'RESOURCES_OVER_LIMIT',
+        `Not enough ${limit.id} resources. Requested ${amount}, but max is ${max}`,
+      )
+    if (amount < limit.min)
+      throw providerError(
+        'RESOURCES_OVER_LIMIT',
+        `Not enough ${limit.id} resources. Requested ${amount}, but min is ${limit.min}`,
+      )
     return { id: limit.id, amount }
   })
 }
 
 /** spec §5: the requested duration, clamped to the environment's (or the free tier's) maximum. */
-export function clampDuration(env: ComputeEnvironmentConfig, requestedSec: unknown, options: { free: boolean }): number {
+export function clampDuration(
+  env: ComputeEnvironmentConfig,
+  requestedSec: unknown,
+  options: { free: boolean },
+): number {
   const max = options.free && env.free ? env.free.maxJobDurationSec : env.maxJobDurationSec
   if (requestedSec === undefined || requestedSec === null || requestedSec === '') return max
   const value = Number(requestedSec)
@@ -115,7 +143,11 @@ export function clampDuration(env: ComputeEnvironmentConfig, requestedSec: unkno
 }
 
 /** The environment's prices for a chain and fee token (compared case-insensitively: spec §14). */
-export function pricesFor(env: ComputeEnvironmentConfig, chainId: number, token: string): Array<{ id: string; price: number }> | undefined {
+export function pricesFor(
+  env: ComputeEnvironmentConfig,
+  chainId: number,
+  token: string,
+): Array<{ id: string; price: number }> | undefined {
   return env.fees[String(chainId)]?.find((f) => f.feeToken.toLowerCase() === token.toLowerCase())?.prices
 }
 

@@ -43,7 +43,9 @@ describe('actualCostWei', () => {
 
   it("charges at least the environment's minimum duration", () => {
     expect(actualCostWei(job({ algoStopMs: 1_005_000 }), env)).toBe(parseEther('1'))
-    expect(actualCostWei(job({ algoStopMs: 1_005_000 }), { ...env, minJobDurationSec: 300 })).toBe(parseEther('5'))
+    expect(actualCostWei(job({ algoStopMs: 1_005_000 }), { ...env, minJobDurationSec: 300 })).toBe(
+      parseEther('5'),
+    )
   })
 
   it('sums every resource with exact decimal prices', () => {
@@ -73,7 +75,12 @@ class FakeEscrow {
   next: EscrowClaim | undefined
   found: { claimTx?: string; cancelTx?: string } | undefined
 
-  async claim(jobId: string, _token: string, payer: string, amountWei: bigint): Promise<EscrowClaim | undefined> {
+  async claim(
+    jobId: string,
+    _token: string,
+    payer: string,
+    amountWei: bigint,
+  ): Promise<EscrowClaim | undefined> {
     this.claims.push({ jobId, payer, amountWei })
     return this.next
   }
@@ -85,8 +92,15 @@ class FakeEscrow {
 }
 
 function settlementWith(escrow: FakeEscrow) {
-  const rpc = { getTransactionReceipt: async (hash: string) => (hash === '0xlock' ? { blockNumber: 42 } : null) } as unknown as Provider
-  return createEscrowSettlement({ escrow: () => escrow as unknown as EscrowClient, rpc, environment: (id) => (id === 'paid' ? env : undefined), logger: new MemoryLogger() })
+  const rpc = {
+    getTransactionReceipt: async (hash: string) => (hash === '0xlock' ? { blockNumber: 42 } : null),
+  } as unknown as Provider
+  return createEscrowSettlement({
+    escrow: () => escrow as unknown as EscrowClient,
+    rpc,
+    environment: (id) => (id === 'paid' ? env : undefined),
+    logger: new MemoryLogger(),
+  })
 }
 
 describe('createEscrowSettlement', () => {

@@ -14,7 +14,10 @@ import { costWei } from './environment-view'
 /** The actual cost of a finished job; 0 when the algorithm never started. */
 export function actualCostWei(job: JobRecord, env: ComputeEnvironmentConfig | undefined): bigint {
   if (job.algoStartMs === null || !env) return 0n
-  const ranSec = Math.max(0, ((job.algoStopMs ?? job.finishedAtMs ?? job.algoStartMs) - job.algoStartMs) / 1000)
+  const ranSec = Math.max(
+    0,
+    ((job.algoStopMs ?? job.finishedAtMs ?? job.algoStartMs) - job.algoStartMs) / 1000,
+  )
   const prices = job.resources.map((r) => ({ id: r.id, price: r.price ?? 0 }))
   const cost = costWei(env, prices, job.resources, ranSec)
   const locked = BigInt(job.payment?.costWei ?? '0')
@@ -36,11 +39,19 @@ export function createEscrowSettlement(deps: {
       const done = await escrow.claim(job.jobId, payment.token, job.owner, amount)
       // An expired lock is refunded by the contract instead of paid (settledAs), and a zero claim
       // releases it: both are recorded as cancels, never as payments.
-      if (done) return done.settledAs === 'claimed' && amount > 0n ? { claimTx: done.claimTx } : { cancelTx: done.claimTx }
+      if (done)
+        return done.settledAs === 'claimed' && amount > 0n
+          ? { claimTx: done.claimTx }
+          : { cancelTx: done.claimTx }
       // No lock left: settled before a crash (or expired and cancelled by someone). Find the tx.
-      const lockBlock = payment.lockTx ? (await deps.rpc.getTransactionReceipt(payment.lockTx))?.blockNumber : undefined
+      const lockBlock = payment.lockTx
+        ? (await deps.rpc.getTransactionReceipt(payment.lockTx))?.blockNumber
+        : undefined
       const found = await escrow.findSettlementTx(job.jobId, lockBlock ?? 0)
-      deps.logger.info('escrow already settled', { jobId: job.jobId, found: found ? Object.keys(found)[0] : 'none' })
+      deps.logger.info('escrow already settled', {
+        jobId: job.jobId,
+        found: found ? Object.keys(found)[0] : 'none',
+      })
       return found ?? {}
     },
   }

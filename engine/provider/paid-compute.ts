@@ -19,13 +19,22 @@ export interface PaymentTerms {
 export interface PaidCompute {
   readonly chainId: number
   /** initializeCompute `R` fields for one asset: `validOrder` and, when a (re)order is needed, a signed `providerFee`. */
-  assetTerms(asset: ResolvedAsset, requester: string): Promise<{ validOrder: string | false; providerFee?: ProviderFee }>
+  assetTerms(
+    asset: ResolvedAsset,
+    requester: string,
+  ): Promise<{ validOrder: string | false; providerFee?: ProviderFee }>
   paymentTerms(input: { token: string; amountWei: bigint; minLockSeconds: number }): PaymentTerms
   /** computeStart: every asset carries a valid order of `requester` (ORDER_INVALID otherwise). */
   assertOrders(assets: ResolvedAsset[], requester: string): Promise<void>
   /** Escrow funds and authorization suffice (ESCROW_INSUFFICIENT otherwise), checked before any tx. */
   assertFunds(input: { payer: string; token: string; amountWei: bigint; lockSeconds: number }): Promise<void>
-  lock(input: { jobId: string; token: string; payer: string; amountWei: bigint; expirySec: number }): Promise<{ lockTx: string; escrowJobId: string }>
+  lock(input: {
+    jobId: string
+    token: string
+    payer: string
+    amountWei: bigint
+    expirySec: number
+  }): Promise<{ lockTx: string; escrowJobId: string }>
   /** Gives back a lock whose job could not be registered (best effort; the lock also expires). */
   release(input: { jobId: string; token: string; payer: string }): Promise<void>
   /** `initialize` (download side): a signed provider fee for a service. */

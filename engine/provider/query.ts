@@ -9,7 +9,8 @@ import { providerError } from './errors'
 export function singleQuery(request: FastifyRequest): Record<string, string | undefined> {
   const q = request.query as Record<string, string | string[] | undefined>
   for (const [key, value] of Object.entries(q)) {
-    if (Array.isArray(value)) throw providerError('REQUEST_INVALID', `Parameter ${key} is given more than once`)
+    if (Array.isArray(value))
+      throw providerError('REQUEST_INVALID', `Parameter ${key} is given more than once`)
   }
   return q as Record<string, string | undefined>
 }

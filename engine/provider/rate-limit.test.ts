@@ -26,7 +26,7 @@ describe('RateLimiter (sliding one-minute window)', () => {
     expect(takeMany(limiter, '10.0.0.2', 2)).toEqual([true, true])
   })
 
-  it("weighs the previous window by the share of it still inside the last minute", () => {
+  it('weighs the previous window by the share of it still inside the last minute', () => {
     const clock = new FakeClock(START_MS)
     const limiter = new RateLimiter(10, clock)
     expect(takeMany(limiter, 'a', 10).every(Boolean)).toBe(true)

@@ -46,6 +46,7 @@ export class RateLimiter {
   private sweep(nowMs: number): void {
     if (nowMs - this.lastSweepMs < WINDOW_MS) return
     this.lastSweepMs = nowMs
-    for (const [key, counter] of this.counters) if (nowMs - counter.windowStartMs >= 2 * WINDOW_MS) this.counters.delete(key)
+    for (const [key, counter] of this.counters)
+      if (nowMs - counter.windowStartMs >= 2 * WINDOW_MS) this.counters.delete(key)
   }
 }

@@ -6,10 +6,14 @@ describe('requireAddress', () => {
     const checksummed = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8'
     expect(requireAddress(checksummed)).toBe(checksummed)
     expect(requireAddress(checksummed.toLowerCase())).toBe(checksummed.toLowerCase())
-    expect(requireAddress('0x' + checksummed.slice(2).toUpperCase())).toBe('0x' + checksummed.slice(2).toUpperCase())
+    expect(requireAddress('0x' + checksummed.slice(2).toUpperCase())).toBe(
+      '0x' + checksummed.slice(2).toUpperCase(),
+    )
     const wrongChecksum = '0x70997970c51812dc3A010C7d01b50e0d17dc79C8'
     for (const bad of [wrongChecksum, wrongChecksum, '0x1234', 'hello', 42, undefined]) {
-      expect(() => requireAddress(bad)).toThrow(expect.objectContaining({ code: 'ADDRESS_INVALID', status: 400 }))
+      expect(() => requireAddress(bad)).toThrow(
+        expect.objectContaining({ code: 'ADDRESS_INVALID', status: 400 }),
+      )
     }
   })
 })

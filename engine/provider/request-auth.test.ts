@@ -20,12 +20,22 @@ function harness() {
   const db = openDatabase({ file: join(dataDir, 'console.db') })
   const clock = new FakeClock()
   const nonces = new NoncesRepo(db)
-  const tokens = new AuthTokens({ secret: loadAuthTokenSecret(dataDir), repo: new AuthTokensRepo(db), clock, ttlSec: 60 })
+  const tokens = new AuthTokens({
+    secret: loadAuthTokenSecret(dataDir),
+    repo: new AuthTokensRepo(db),
+    clock,
+    ttlSec: 60,
+  })
   return { db, clock, nonces, tokens, auth: new RequestAuth({ nonces, tokens, clock }) }
 }
 
 /** ocean.js 8.x signRequest (spec §3.2). */
-function sign(wallet: Wallet, nonce: number | string, command: string, address = wallet.address): Promise<string> {
+function sign(
+  wallet: Wallet,
+  nonce: number | string,
+  command: string,
+  address = wallet.address,
+): Promise<string> {
   return wallet.signMessage(toBeArray(requestMessageHash(address, nonce, command)))
 }
 
@@ -33,32 +43,68 @@ describe('RequestAuth', () => {
   it('accepts a signed command, stores the nonce, and refuses its replay and any older nonce', async () => {
     const h = harness()
     expect(h.auth.currentNonce(alice.address)).toBe('0')
-    const fields = { consumerAddress: alice.address, nonce: '3', signature: await sign(alice, 3, 'startCompute') }
+    const fields = {
+      consumerAddress: alice.address,
+      nonce: '3',
+      signature: await sign(alice, 3, 'startCompute'),
+    }
     expect(await h.auth.authenticate('startCompute', fields)).toBe(alice.address)
     expect(h.auth.currentNonce(alice.address.toLowerCase())).toBe('3')
     expect(await codeOf(h.auth.authenticate('startCompute', fields))).toBe('NONCE_NOT_INCREASING')
-    const older = { consumerAddress: alice.address, nonce: '2', signature: await sign(alice, 2, 'startCompute') }
+    const older = {
+      consumerAddress: alice.address,
+      nonce: '2',
+      signature: await sign(alice, 2, 'startCompute'),
+    }
     expect(await codeOf(h.auth.authenticate('startCompute', older))).toBe('NONCE_NOT_INCREASING')
     expect(h.auth.currentNonce(alice.address)).toBe('3')
   })
 
   it('does not store the nonce of a wrong signer, another command, or a malformed signature', async () => {
     const h = harness()
-    const wrongSigner = { consumerAddress: alice.address, nonce: '1', signature: await sign(bob, 1, 'startCompute', alice.address) }
+    const wrongSigner = {
+      consumerAddress: alice.address,
+      nonce: '1',
+      signature: await sign(bob, 1, 'startCompute', alice.address),
+    }
     expect(await codeOf(h.auth.authenticate('startCompute', wrongSigner))).toBe('SIGNATURE_INVALID')
-    const otherCommand = { consumerAddress: alice.address, nonce: '1', signature: await sign(alice, 1, 'stopCompute') }
+    const otherCommand = {
+      consumerAddress: alice.address,
+      nonce: '1',
+      signature: await sign(alice, 1, 'stopCompute'),
+    }
     expect(await codeOf(h.auth.authenticate('startCompute', otherCommand))).toBe('SIGNATURE_INVALID')
-    expect(await codeOf(h.auth.authenticate('startCompute', { consumerAddress: alice.address, nonce: '1', signature: '0xdead' }))).toBe('SIGNATURE_INVALID')
-    expect(await codeOf(h.auth.authenticate('startCompute', { consumerAddress: alice.address, nonce: '1' }))).toBe('SIGNATURE_INVALID')
+    expect(
+      await codeOf(
+        h.auth.authenticate('startCompute', {
+          consumerAddress: alice.address,
+          nonce: '1',
+          signature: '0xdead',
+        }),
+      ),
+    ).toBe('SIGNATURE_INVALID')
+    expect(
+      await codeOf(h.auth.authenticate('startCompute', { consumerAddress: alice.address, nonce: '1' })),
+    ).toBe('SIGNATURE_INVALID')
     expect(h.nonces.get(alice.address)).toBeUndefined()
   })
 
   it('refuses a bad address or nonce before looking at the signature', async () => {
     const h = harness()
     const signature = await sign(alice, 1, 'startCompute')
-    expect(await codeOf(h.auth.authenticate('startCompute', { consumerAddress: 'alice', nonce: '1', signature }))).toBe('ADDRESS_INVALID')
-    expect(await codeOf(h.auth.authenticate('startCompute', { consumerAddress: alice.address, nonce: '-1', signature }))).toBe('NONCE_NOT_INCREASING')
-    expect(await codeOf(h.auth.authenticate('startCompute', { consumerAddress: alice.address, nonce: '1e3', signature }))).toBe('NONCE_NOT_INCREASING')
+    expect(
+      await codeOf(h.auth.authenticate('startCompute', { consumerAddress: 'alice', nonce: '1', signature })),
+    ).toBe('ADDRESS_INVALID')
+    expect(
+      await codeOf(
+        h.auth.authenticate('startCompute', { consumerAddress: alice.address, nonce: '-1', signature }),
+      ),
+    ).toBe('NONCE_NOT_INCREASING')
+    expect(
+      await codeOf(
+        h.auth.authenticate('startCompute', { consumerAddress: alice.address, nonce: '1e3', signature }),
+      ),
+    ).toBe('NONCE_NOT_INCREASING')
     expect(h.nonces.get(alice.address)).toBeUndefined()
   })
 
@@ -67,16 +113,32 @@ describe('RequestAuth', () => {
     let nonce = 1
     while (!requestMessageHash(alice.address, nonce, 'freeStartCompute').startsWith('0x00')) nonce += 1
     expect(toBeArray(requestMessageHash(alice.address, nonce, 'freeStartCompute')).length).toBeLessThan(32)
-    const fields = { consumerAddress: alice.address, nonce: String(nonce), signature: await sign(alice, nonce, 'freeStartCompute') }
+    const fields = {
+      consumerAddress: alice.address,
+      nonce: String(nonce),
+      signature: await sign(alice, nonce, 'freeStartCompute'),
+    }
     expect(await h.auth.authenticate('freeStartCompute', fields)).toBe(alice.address)
     expect(h.auth.currentNonce(alice.address)).toBe(String(nonce))
   })
 
   it('accepts a numeric nonce and nonces beyond 2^53', async () => {
     const h = harness()
-    expect(await h.auth.authenticate('x', { consumerAddress: alice.address, nonce: 7, signature: await sign(alice, 7, 'x') })).toBe(alice.address)
+    expect(
+      await h.auth.authenticate('x', {
+        consumerAddress: alice.address,
+        nonce: 7,
+        signature: await sign(alice, 7, 'x'),
+      }),
+    ).toBe(alice.address)
     const big = '9007199254740993123'
-    expect(await h.auth.authenticate('x', { consumerAddress: alice.address, nonce: big, signature: await sign(alice, big, 'x') })).toBe(alice.address)
+    expect(
+      await h.auth.authenticate('x', {
+        consumerAddress: alice.address,
+        nonce: big,
+        signature: await sign(alice, big, 'x'),
+      }),
+    ).toBe(alice.address)
     expect(h.auth.currentNonce(alice.address)).toBe(big)
   })
 
@@ -84,8 +146,12 @@ describe('RequestAuth', () => {
     const h = harness()
     const { token } = await h.tokens.issue(alice.address)
     expect(await h.auth.authenticate('stopCompute', {}, token)).toBe(alice.address)
-    expect(await h.auth.authenticate('stopCompute', { consumerAddress: alice.address }, `Bearer ${token}`)).toBe(alice.address)
-    expect(await codeOf(h.auth.authenticate('stopCompute', { consumerAddress: bob.address }, token))).toBe('AUTH_TOKEN_INVALID')
+    expect(
+      await h.auth.authenticate('stopCompute', { consumerAddress: alice.address }, `Bearer ${token}`),
+    ).toBe(alice.address)
+    expect(await codeOf(h.auth.authenticate('stopCompute', { consumerAddress: bob.address }, token))).toBe(
+      'AUTH_TOKEN_INVALID',
+    )
     expect(await codeOf(h.auth.authenticate('stopCompute', {}, 'not-a-jwt'))).toBe('AUTH_TOKEN_INVALID')
     // "undefined" is no token: the signature path answers (here: no address).
     expect(await codeOf(h.auth.authenticate('stopCompute', {}, 'undefined'))).toBe('ADDRESS_INVALID')
@@ -107,6 +173,8 @@ describe('RequestAuth', () => {
     const fields = { consumerAddress: alice.address, nonce: '1', signature: await sign(alice, 1, '') }
     expect(await h.auth.authenticateAny(['', 'invalidateAuthToken'], fields)).toBe(alice.address)
     const second = { consumerAddress: alice.address, nonce: '2', signature: await sign(alice, 2, 'other') }
-    expect(await codeOf(h.auth.authenticateAny(['', 'invalidateAuthToken'], second))).toBe('SIGNATURE_INVALID')
+    expect(await codeOf(h.auth.authenticateAny(['', 'invalidateAuthToken'], second))).toBe(
+      'SIGNATURE_INVALID',
+    )
   })
 })

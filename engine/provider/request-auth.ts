@@ -67,7 +67,8 @@ export class RequestAuth {
       const { address } = await this.options.tokens.verify(token)
       if (fields.consumerAddress !== undefined && fields.consumerAddress !== '') {
         const claimed = requireAddress(fields.consumerAddress)
-        if (claimed.toLowerCase() !== address.toLowerCase()) throw providerError('AUTH_TOKEN_INVALID', 'The auth token belongs to another address')
+        if (claimed.toLowerCase() !== address.toLowerCase())
+          throw providerError('AUTH_TOKEN_INVALID', 'The auth token belongs to another address')
         return claimed
       }
       return address
@@ -79,10 +80,14 @@ export class RequestAuth {
   async authenticateAny(commands: string[], fields: SignedFields): Promise<string> {
     const consumerAddress = requireAddress(fields.consumerAddress)
     const nonce = typeof fields.nonce === 'number' ? String(fields.nonce) : fields.nonce
-    if (typeof nonce !== 'string' || !NONCE_PATTERN.test(nonce)) throw providerError('NONCE_NOT_INCREASING', `nonce: ${String(nonce)} is not a valid nonce`)
-    if (typeof fields.signature !== 'string' || fields.signature === '') throw providerError('SIGNATURE_INVALID', 'consumer address and nonce signature mismatch')
+    if (typeof nonce !== 'string' || !NONCE_PATTERN.test(nonce))
+      throw providerError('NONCE_NOT_INCREASING', `nonce: ${String(nonce)} is not a valid nonce`)
+    if (typeof fields.signature !== 'string' || fields.signature === '')
+      throw providerError('SIGNATURE_INVALID', 'consumer address and nonce signature mismatch')
     const signature = fields.signature
-    const ok = commands.some((command) => verifyRequestSignature({ consumerAddress, nonce, command, signature }).ok)
+    const ok = commands.some(
+      (command) => verifyRequestSignature({ consumerAddress, nonce, command, signature }).ok,
+    )
     if (!ok) throw providerError('SIGNATURE_INVALID', 'consumer address and nonce signature mismatch')
     if (!this.options.nonces.acceptIfGreater(consumerAddress, BigInt(nonce), this.options.clock.nowMs())) {
       throw providerError('NONCE_NOT_INCREASING', `nonce: ${nonce} is not a valid nonce`)

@@ -13,7 +13,12 @@ async function oceanSign(address: string, nonce: number, command: string): Promi
 describe('verifyRequestSignature', () => {
   it('accepts a genuine signature and compares the recovered address case-insensitively', async () => {
     const signature = await oceanSign(wallet.address, 5, 'startCompute')
-    const check = verifyRequestSignature({ consumerAddress: wallet.address, nonce: 5, command: 'startCompute', signature })
+    const check = verifyRequestSignature({
+      consumerAddress: wallet.address,
+      nonce: 5,
+      command: 'startCompute',
+      signature,
+    })
     expect(check).toEqual({ ok: true, signer: wallet.address })
   })
 
@@ -21,17 +26,30 @@ describe('verifyRequestSignature', () => {
     const hash = requestMessageHash(wallet.address, 206, 'freeStartCompute')
     expect(hash.startsWith('0x00')).toBe(true)
     const signature = await oceanSign(wallet.address, 206, 'freeStartCompute')
-    expect(verifyRequestSignature({ consumerAddress: wallet.address, nonce: 206, command: 'freeStartCompute', signature }).ok).toBe(true)
+    expect(
+      verifyRequestSignature({
+        consumerAddress: wallet.address,
+        nonce: 206,
+        command: 'freeStartCompute',
+        signature,
+      }).ok,
+    ).toBe(true)
   })
 
   it('rejects another command, another nonce, a lowercased address in the message, and another signer', async () => {
     const signature = await oceanSign(wallet.address, 7, 'stopCompute')
     const base = { consumerAddress: wallet.address, nonce: 7, command: 'stopCompute', signature }
-    expect(verifyRequestSignature({ ...base, command: 'getComputeResult' })).toEqual({ ok: false, reason: 'mismatch' })
+    expect(verifyRequestSignature({ ...base, command: 'getComputeResult' })).toEqual({
+      ok: false,
+      reason: 'mismatch',
+    })
     expect(verifyRequestSignature({ ...base, nonce: 8 }).ok).toBe(false)
     expect(verifyRequestSignature({ ...base, consumerAddress: wallet.address.toLowerCase() }).ok).toBe(false)
     const other = Wallet.createRandom()
     expect(verifyRequestSignature({ ...base, consumerAddress: other.address }).ok).toBe(false)
-    expect(verifyRequestSignature({ ...base, signature: '0x1234' })).toEqual({ ok: false, reason: 'malformed' })
+    expect(verifyRequestSignature({ ...base, signature: '0x1234' })).toEqual({
+      ok: false,
+      reason: 'malformed',
+    })
   })
 })

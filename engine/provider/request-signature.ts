@@ -30,7 +30,8 @@ export function verifyRequestSignature(input: {
       continue
     }
     sawRecoverable = true
-    if (recovered.toLowerCase() === input.consumerAddress.toLowerCase()) return { ok: true, signer: recovered }
+    if (recovered.toLowerCase() === input.consumerAddress.toLowerCase())
+      return { ok: true, signer: recovered }
   }
   return { ok: false, reason: sawRecoverable ? 'mismatch' : 'malformed' }
 }

@@ -42,12 +42,37 @@ const FEE_TOKEN = '0xAbCdEf0123456789aBcDeF0123456789AbCdEf01'
 function record(draft: AssetDraft, files: FileSource[]): AssetRecord {
   const nft = randomAddress()
   const datatoken = randomAddress()
-  const ddo = buildDdo({ draft, chainId: 8996, nftAddress: nft, datatokenAddress: datatoken, serviceEndpoint: 'http://127.0.0.1:8030', encryptedFiles: '0x00', createdIso: '2026-01-01T00:00:00.000Z' })
-  return { did: ddo.id, kind: draft.kind, chainId: 8996, nftAddress: nft, datatokenAddress: datatoken, state: 0, ddo, files: { [ddo.services[0]!.id]: files }, createdAtMs: 0, updatedAtMs: 0 }
+  const ddo = buildDdo({
+    draft,
+    chainId: 8996,
+    nftAddress: nft,
+    datatokenAddress: datatoken,
+    serviceEndpoint: 'http://127.0.0.1:8030',
+    encryptedFiles: '0x00',
+    createdIso: '2026-01-01T00:00:00.000Z',
+  })
+  return {
+    did: ddo.id,
+    kind: draft.kind,
+    chainId: 8996,
+    nftAddress: nft,
+    datatokenAddress: datatoken,
+    state: 0,
+    ddo,
+    files: { [ddo.services[0]!.id]: files },
+    createdAtMs: 0,
+    updatedAtMs: 0,
+  }
 }
 
 const env = (over: Record<string, unknown>) =>
-  computeEnvironmentSchema.parse({ cpu: { total: 4, max: 2, min: 1 }, ramGb: { total: 4, max: 2, min: 0 }, diskGb: { total: 4, max: 2, min: 0 }, free: { cpu: 1, maxJobsPerConsumer: 1 }, ...over })
+  computeEnvironmentSchema.parse({
+    cpu: { total: 4, max: 2, min: 1 },
+    ramGb: { total: 4, max: 2, min: 0 },
+    diskGb: { total: 4, max: 2, min: 0 },
+    free: { cpu: 1, maxJobsPerConsumer: 1 },
+    ...over,
+  })
 
 interface Harness {
   app: ProviderApp
@@ -59,17 +84,47 @@ interface Harness {
   logger: MemoryLogger
   assets: AssetRegistry
   tokens: AuthTokens
-  samples: Record<'algo' | 'changedAlgo' | 'untrustedAlgo' | 'data' | 'rawData' | 'revoked' | 'changedData', AssetRecord>
+  samples: Record<
+    'algo' | 'changedAlgo' | 'untrustedAlgo' | 'data' | 'rawData' | 'revoked' | 'changedData',
+    AssetRecord
+  >
 }
 
-async function harness(options: { rateLimitPerMinute?: number; bodyLimitBytes?: number; dataDir?: string; paid?: PaidCompute } = {}): Promise<Harness> {
+async function harness(
+  options: {
+    rateLimitPerMinute?: number
+    bodyLimitBytes?: number
+    dataDir?: string
+    paid?: PaidCompute
+  } = {},
+): Promise<Harness> {
   const fresh = options.dataDir === undefined
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'provider-app-'))
   const db = openDatabase({ file: join(dataDir, 'console.db') })
   const clock = new FakeClock()
   const logger = new MemoryLogger()
   const environments = new Environments(db)
-  environments.seed([env({ id: 'free-env' }), env({ id: 'net-env', allowNetwork: true }), env({ id: 'paid-only', free: undefined }), env({ id: 'private-env', accessAddresses: [bob.address.toLowerCase()] }), env({ id: 'paid-env', free: undefined, fees: { '8996': [{ feeToken: FEE_TOKEN, prices: [{ id: 'cpu', price: 0.5 }, { id: 'ram', price: 0.25 }] }] } })])
+  environments.seed([
+    env({ id: 'free-env' }),
+    env({ id: 'net-env', allowNetwork: true }),
+    env({ id: 'paid-only', free: undefined }),
+    env({ id: 'private-env', accessAddresses: [bob.address.toLowerCase()] }),
+    env({
+      id: 'paid-env',
+      free: undefined,
+      fees: {
+        '8996': [
+          {
+            feeToken: FEE_TOKEN,
+            prices: [
+              { id: 'cpu', price: 0.5 },
+              { id: 'ram', price: 0.25 },
+            ],
+          },
+        ],
+      },
+    }),
+  ])
   const driver = new FakeDriver()
   const ops = new SqliteOperatorService({ db, driver, environments, dataDir, logger, clock })
   await ops.start()
@@ -81,23 +136,60 @@ async function harness(options: { rateLimitPerMinute?: number; bodyLimitBytes?: 
       return [{ type: 'local', path: join(dataDir, name) }]
     }
     const algoFiles = file('algo.js', 'console.log(1)\n')
-    samples.algo = record({ kind: 'algorithm', name: 'algo', container: CONTAINER, service: { files: algoFiles } }, algoFiles)
+    samples.algo = record(
+      { kind: 'algorithm', name: 'algo', container: CONTAINER, service: { files: algoFiles } },
+      algoFiles,
+    )
     const changedFiles = file('changed.js', 'console.log(2)\n')
-    samples.changedAlgo = record({ kind: 'algorithm', name: 'changed', container: CONTAINER, service: { files: changedFiles } }, changedFiles)
-    samples.untrustedAlgo = record({ kind: 'algorithm', name: 'untrusted', container: CONTAINER, service: { files: algoFiles } }, algoFiles)
-    const trusted = [await trustedAlgorithmEntry({ ddo: samples.algo.ddo, files: algoFiles }), await trustedAlgorithmEntry({ ddo: samples.changedAlgo.ddo, files: changedFiles })]
+    samples.changedAlgo = record(
+      { kind: 'algorithm', name: 'changed', container: CONTAINER, service: { files: changedFiles } },
+      changedFiles,
+    )
+    samples.untrustedAlgo = record(
+      { kind: 'algorithm', name: 'untrusted', container: CONTAINER, service: { files: algoFiles } },
+      algoFiles,
+    )
+    const trusted = [
+      await trustedAlgorithmEntry({ ddo: samples.algo.ddo, files: algoFiles }),
+      await trustedAlgorithmEntry({ ddo: samples.changedAlgo.ddo, files: changedFiles }),
+    ]
     writeFileSync(join(dataDir, 'changed.js'), 'console.log("not what the publisher trusted")\n')
     const dataFiles = file('data.csv', 'a\n1\n')
-    samples.data = record({ kind: 'dataset', name: 'data', service: { files: dataFiles, publisherTrustedAlgorithms: trusted } }, dataFiles)
+    samples.data = record(
+      { kind: 'dataset', name: 'data', service: { files: dataFiles, publisherTrustedAlgorithms: trusted } },
+      dataFiles,
+    )
     samples.changedData = samples.data
-    samples.rawData = record({ kind: 'dataset', name: 'raw', service: { files: dataFiles, allowRawAlgorithm: true, allowNetworkAccess: false } }, dataFiles)
-    samples.revoked = { ...record({ kind: 'dataset', name: 'revoked', service: { files: dataFiles, allowRawAlgorithm: true } }, dataFiles), state: 3 }
+    samples.rawData = record(
+      {
+        kind: 'dataset',
+        name: 'raw',
+        service: { files: dataFiles, allowRawAlgorithm: true, allowNetworkAccess: false },
+      },
+      dataFiles,
+    )
+    samples.revoked = {
+      ...record(
+        { kind: 'dataset', name: 'revoked', service: { files: dataFiles, allowRawAlgorithm: true } },
+        dataFiles,
+      ),
+      state: 3,
+    }
     for (const r of Object.values(samples)) assets.upsert(r)
   }
-  const tokens = new AuthTokens({ secret: loadAuthTokenSecret(dataDir), repo: new AuthTokensRepo(db), clock, ttlSec: 60 })
+  const tokens = new AuthTokens({
+    secret: loadAuthTokenSecret(dataDir),
+    repo: new AuthTokensRepo(db),
+    clock,
+    ttlSec: 60,
+  })
   const config = consoleConfigSchema.parse({
     dataDir,
-    provider: { port: 0, rateLimitPerMinute: options.rateLimitPerMinute ?? 1000, bodyLimitBytes: options.bodyLimitBytes ?? 64 * 1024 },
+    provider: {
+      port: 0,
+      rateLimitPerMinute: options.rateLimitPerMinute ?? 1000,
+      bodyLimitBytes: options.bodyLimitBytes ?? 64 * 1024,
+    },
   })
   const app = await createProviderApp({
     config,
@@ -108,7 +200,11 @@ async function harness(options: { rateLimitPerMinute?: number; bodyLimitBytes?: 
     assets,
     auth: new RequestAuth({ nonces: new NoncesRepo(db), tokens, clock }),
     tokens,
-    node: () => ({ address: nodeWallet.address, publicKey: SigningKey.computePublicKey(nodeWallet.signingKey.publicKey, true), signer: nodeWallet }),
+    node: () => ({
+      address: nodeWallet.address,
+      publicKey: SigningKey.computePublicKey(nodeWallet.signingKey.publicKey, true),
+      signer: nodeWallet,
+    }),
     chainIds: [8996],
     ...(options.paid ? { paid: options.paid } : {}),
   })
@@ -126,15 +222,28 @@ async function nonceOf(h: Harness, wallet: Wallet): Promise<number> {
 /** ocean.js 8.x: nonce = stored + 1, signMessage(toBeArray(keccak(address + nonce + command))). */
 async function signed(h: Harness, wallet: Wallet, command: string, nonce?: number) {
   const n = nonce ?? (await nonceOf(h, wallet)) + 1
-  return { consumerAddress: wallet.address, nonce: String(n), signature: await wallet.signMessage(toBeArray(requestMessageHash(wallet.address, n, command))) }
+  return {
+    consumerAddress: wallet.address,
+    nonce: String(n),
+    signature: await wallet.signMessage(toBeArray(requestMessageHash(wallet.address, n, command))),
+  }
 }
 
 function freeBody(h: Harness, over: Record<string, unknown> = {}) {
   return { environment: 'free-env', datasets: [ref(h.samples.data)], algorithm: ref(h.samples.algo), ...over }
 }
 
-async function freeStart(h: Harness, wallet: Wallet, over: Record<string, unknown> = {}, auth?: Awaited<ReturnType<typeof signed>>) {
-  return h.app.inject({ method: 'POST', url: '/api/services/freeCompute', payload: { ...(auth ?? (await signed(h, wallet, 'freeStartCompute'))), ...freeBody(h, over) } })
+async function freeStart(
+  h: Harness,
+  wallet: Wallet,
+  over: Record<string, unknown> = {},
+  auth?: Awaited<ReturnType<typeof signed>>,
+) {
+  return h.app.inject({
+    method: 'POST',
+    url: '/api/services/freeCompute',
+    payload: { ...(auth ?? (await signed(h, wallet, 'freeStartCompute'))), ...freeBody(h, over) },
+  })
 }
 
 /** The Ocean way to fail: status, a JSON *string* body, and our code in a header. */
@@ -147,7 +256,8 @@ function expectError(res: LightMyRequestResponse, status: number, code: string):
 }
 
 const jobCount = (h: Harness) => h.ops.countJobs({})
-const jobDirs = (h: Harness) => (existsSync(join(h.dataDir, 'jobs')) ? readdirSync(join(h.dataDir, 'jobs')) : [])
+const jobDirs = (h: Harness) =>
+  existsSync(join(h.dataDir, 'jobs')) ? readdirSync(join(h.dataDir, 'jobs')) : []
 
 /** A free job of `wallet` run to 70 with a log and an output. */
 async function finishedJob(h: Harness, wallet: Wallet, over: Record<string, unknown> = {}) {
@@ -162,7 +272,13 @@ async function finishedJob(h: Harness, wallet: Wallet, over: Record<string, unkn
   return jobId
 }
 
-async function getResult(h: Harness, wallet: Wallet, jobId: string, index: string, headers: Record<string, string> = {}) {
+async function getResult(
+  h: Harness,
+  wallet: Wallet,
+  jobId: string,
+  index: string,
+  headers: Record<string, string> = {},
+) {
   const auth = await signed(h, wallet, 'getComputeResult')
   const qs = `consumerAddress=${auth.consumerAddress}&nonce=${auth.nonce}&signature=${auth.signature}&jobId=${jobId}&index=${index}`
   return h.app.inject({ method: 'GET', url: `/api/services/computeResult?${qs}`, headers })
@@ -170,19 +286,46 @@ async function getResult(h: Harness, wallet: Wallet, jobId: string, index: strin
 
 async function stop(h: Harness, wallet: Wallet, jobId: string) {
   const auth = await signed(h, wallet, 'stopCompute')
-  return h.app.inject({ method: 'PUT', url: `/api/services/compute?consumerAddress=${auth.consumerAddress}&nonce=${auth.nonce}&signature=${auth.signature}&jobId=${jobId}` })
+  return h.app.inject({
+    method: 'PUT',
+    url: `/api/services/compute?consumerAddress=${auth.consumerAddress}&nonce=${auth.nonce}&signature=${auth.signature}&jobId=${jobId}`,
+  })
 }
 
 describe('Provider app: discovery and HTTP concerns', () => {
   it('GET / answers the spec §13 document and ignores `Authorization: undefined`', async () => {
     const h = await harness()
-    const res = await h.app.inject({ method: 'GET', url: '/', headers: { authorization: 'undefined', 'content-type': 'application/json' } })
+    const res = await h.app.inject({
+      method: 'GET',
+      url: '/',
+      headers: { authorization: 'undefined', 'content-type': 'application/json' },
+    })
     expect(res.statusCode).toBe(200)
     const doc = res.json() as Record<string, unknown>
-    expect(doc).toMatchObject({ chainIds: ['8996'], providerAddress: nodeWallet.address, software: expect.any(String), version: expect.any(String), nodeId: expect.any(String) })
+    expect(doc).toMatchObject({
+      chainIds: ['8996'],
+      providerAddress: nodeWallet.address,
+      software: expect.any(String),
+      version: expect.any(String),
+      nodeId: expect.any(String),
+    })
     expect(doc.nodePublicKey).toMatch(/^0x0[23][0-9a-f]{64}$/)
     const endpoints = doc.serviceEndpoints as Record<string, [string, string]>
-    for (const name of ['nonce', 'computeEnvironments', 'initializeCompute', 'computeStart', 'freeCompute', 'computeStatus', 'computeStop', 'computeResult', 'computeStreamableLogs', 'initialize', 'generateAuthToken', 'invalidateAuthToken', 'directCommand']) {
+    for (const name of [
+      'nonce',
+      'computeEnvironments',
+      'initializeCompute',
+      'computeStart',
+      'freeCompute',
+      'computeStatus',
+      'computeStop',
+      'computeResult',
+      'computeStreamableLogs',
+      'initialize',
+      'generateAuthToken',
+      'invalidateAuthToken',
+      'directCommand',
+    ]) {
       expect(endpoints[name]?.[1], name).toMatch(/^\/[a-zA-Z/]+$/)
     }
     expect(endpoints.computeStop).toEqual(['PUT', '/api/services/compute'])
@@ -190,22 +333,54 @@ describe('Provider app: discovery and HTTP concerns', () => {
 
   it('computeEnvironments is an array in the spec §5 shape (free only where offered)', async () => {
     const h = await harness()
-    const envs = (await h.app.inject({ method: 'GET', url: '/api/services/computeEnvironments' })).json() as Array<Record<string, unknown>>
+    const envs = (
+      await h.app.inject({ method: 'GET', url: '/api/services/computeEnvironments' })
+    ).json() as Array<Record<string, unknown>>
     expect(envs.map((e) => e.id)).toEqual(['free-env', 'net-env', 'paid-only', 'private-env', 'paid-env'])
-    expect(envs[4]!.fees).toEqual({ '8996': [{ feeToken: FEE_TOKEN, prices: [{ id: 'cpu', price: 0.5 }, { id: 'ram', price: 0.25 }] }] })
+    expect(envs[4]!.fees).toEqual({
+      '8996': [
+        {
+          feeToken: FEE_TOKEN,
+          prices: [
+            { id: 'cpu', price: 0.5 },
+            { id: 'ram', price: 0.25 },
+          ],
+        },
+      ],
+    })
     expect(envs[3]!.access).toEqual({ addresses: [bob.address.toLowerCase()], accessLists: null })
     for (const e of envs.slice(0, 3)) {
-      expect(e).toMatchObject({ consumerAddress: nodeWallet.address, platform: { os: 'linux' }, access: { addresses: [], accessLists: null }, minJobDuration: 60, maxJobDuration: 3600, runningJobs: 0, queuedJobs: 0, fees: {} })
+      expect(e).toMatchObject({
+        consumerAddress: nodeWallet.address,
+        platform: { os: 'linux' },
+        access: { addresses: [], accessLists: null },
+        minJobDuration: 60,
+        maxJobDuration: 3600,
+        runningJobs: 0,
+        queuedJobs: 0,
+        fees: {},
+      })
       expect((e.resources as Array<{ id: string }>).map((r) => r.id)).toEqual(['cpu', 'ram', 'disk'])
     }
-    expect(envs[0]!.free).toMatchObject({ maxJobDuration: 60, resources: [{ id: 'cpu', max: 1 }, { id: 'ram', max: 1 }, { id: 'disk', max: 1 }] })
+    expect(envs[0]!.free).toMatchObject({
+      maxJobDuration: 60,
+      resources: [
+        { id: 'cpu', max: 1 },
+        { id: 'ram', max: 1 },
+        { id: 'disk', max: 1 },
+      ],
+    })
     expect('free' in envs[2]!).toBe(false)
     expect(envs[1]!.enableNetwork).toBe(true)
   })
 
   it('an unknown route answers a JSON string 404, never Fastify’s default body', async () => {
     const h = await harness()
-    for (const [method, url] of [['GET', '/api/services/nope'], ['POST', '/does/not/exist?x=1'], ['DELETE', '/api/services/compute']] as const) {
+    for (const [method, url] of [
+      ['GET', '/api/services/nope'],
+      ['POST', '/does/not/exist?x=1'],
+      ['DELETE', '/api/services/compute'],
+    ] as const) {
       const res = await h.app.inject({ method, url })
       const message = expectError(res, 404, 'ROUTE_NOT_FOUND')
       expect(message).not.toContain('x=1')
@@ -217,7 +392,11 @@ describe('Provider app: discovery and HTTP concerns', () => {
     const res = await h.app.inject({
       method: 'OPTIONS',
       url: '/api/services/freeCompute',
-      headers: { origin: 'https://market.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,authorization' },
+      headers: {
+        origin: 'https://market.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type,authorization',
+      },
     })
     expect(res.statusCode).toBe(204)
     expect(res.headers['access-control-allow-origin']).toBe('*')
@@ -232,7 +411,12 @@ describe('Provider app: discovery and HTTP concerns', () => {
   it('malformed JSON: 400 REQUEST_MALFORMED_JSON, nonce not advanced, no job', async () => {
     const h = await harness()
     const auth = await signed(h, alice, 'freeStartCompute')
-    const res = await h.app.inject({ method: 'POST', url: '/api/services/freeCompute', headers: { 'content-type': 'application/json' }, payload: `{"consumerAddress":"${auth.consumerAddress}","nonce":"${auth.nonce}",` })
+    const res = await h.app.inject({
+      method: 'POST',
+      url: '/api/services/freeCompute',
+      headers: { 'content-type': 'application/json' },
+      payload: `{"consumerAddress":"${auth.consumerAddress}","nonce":"${auth.nonce}",`,
+    })
     expectError(res, 400, 'REQUEST_MALFORMED_JSON')
     expect(await nonceOf(h, alice)).toBe(0)
     expect(jobCount(h)).toBe(0)
@@ -264,8 +448,14 @@ describe('Provider app: signatures and nonces', () => {
   it('a wrong signer gets 401 SIGNATURE_INVALID; the nonce is not stored; no job, no files', async () => {
     const h = await harness()
     const n = 1
-    const forged = { consumerAddress: alice.address, nonce: String(n), signature: await bob.signMessage(toBeArray(requestMessageHash(alice.address, n, 'freeStartCompute'))) }
-    expect(expectError(await freeStart(h, alice, {}, forged), 401, 'SIGNATURE_INVALID')).toBe('consumer address and nonce signature mismatch')
+    const forged = {
+      consumerAddress: alice.address,
+      nonce: String(n),
+      signature: await bob.signMessage(toBeArray(requestMessageHash(alice.address, n, 'freeStartCompute'))),
+    }
+    expect(expectError(await freeStart(h, alice, {}, forged), 401, 'SIGNATURE_INVALID')).toBe(
+      'consumer address and nonce signature mismatch',
+    )
     expect(await nonceOf(h, alice)).toBe(0)
     expect(jobCount(h)).toBe(0)
     expect(jobDirs(h)).toEqual([])
@@ -291,7 +481,20 @@ describe('Provider app: signatures and nonces', () => {
     h.db.close()
     const again = await harness({ dataDir: h.dataDir })
     expect(await nonceOf(again, alice)).toBe(41)
-    expectError(await again.app.inject({ method: 'POST', url: '/api/services/freeCompute', payload: { ...auth, environment: 'free-env', datasets: [], algorithm: { meta: { rawcode: 'x', container: CONTAINER } } } }), 401, 'NONCE_NOT_INCREASING')
+    expectError(
+      await again.app.inject({
+        method: 'POST',
+        url: '/api/services/freeCompute',
+        payload: {
+          ...auth,
+          environment: 'free-env',
+          datasets: [],
+          algorithm: { meta: { rawcode: 'x', container: CONTAINER } },
+        },
+      }),
+      401,
+      'NONCE_NOT_INCREASING',
+    )
     expect(jobCount(again)).toBe(1)
   })
 
@@ -300,7 +503,11 @@ describe('Provider app: signatures and nonces', () => {
   it('a schema failure (no algorithm) answers 400 REQUEST_INVALID before the nonce is stored', async () => {
     const h = await harness()
     const auth = await signed(h, alice, 'freeStartCompute')
-    const res = await h.app.inject({ method: 'POST', url: '/api/services/freeCompute', payload: { ...auth, environment: 'free-env', datasets: [ref(h.samples.data)] } })
+    const res = await h.app.inject({
+      method: 'POST',
+      url: '/api/services/freeCompute',
+      payload: { ...auth, environment: 'free-env', datasets: [ref(h.samples.data)] },
+    })
     expectError(res, 400, 'REQUEST_INVALID')
     expect(jobCount(h)).toBe(0)
     expect(await nonceOf(h, alice)).toBe(0)
@@ -311,19 +518,31 @@ describe('Provider app: who may see and touch a job', () => {
   it("someone else's job: status hides it; stop, result and logs answer 404 JOB_NOT_FOUND; nothing stops", async () => {
     const h = await harness()
     const jobId = await finishedJob(h, alice)
-    const status = await h.app.inject({ method: 'GET', url: `/api/services/compute?consumerAddress=${bob.address}&jobId=${jobId}` })
+    const status = await h.app.inject({
+      method: 'GET',
+      url: `/api/services/compute?consumerAddress=${bob.address}&jobId=${jobId}`,
+    })
     expect(status.statusCode).toBe(200)
     expect(status.json()).toEqual([])
-    expect((await h.app.inject({ method: 'GET', url: `/api/services/compute?consumerAddress=${bob.address}` })).json()).toEqual([])
+    expect(
+      (
+        await h.app.inject({ method: 'GET', url: `/api/services/compute?consumerAddress=${bob.address}` })
+      ).json(),
+    ).toEqual([])
     expectError(await stop(h, bob, jobId), 404, 'JOB_NOT_FOUND')
     expect(h.driver.stopped).toEqual([])
     expect(h.ops.getJob(jobId)!.stopRequested).toBe(false)
     expectError(await getResult(h, bob, jobId, '0'), 404, 'JOB_NOT_FOUND')
     const logsAuth = await signed(h, bob, 'getComputeStreamableLogs')
-    const logs = await h.app.inject({ method: 'GET', url: `/api/services/computeStreamableLogs?consumerAddress=${bob.address}&nonce=${logsAuth.nonce}&signature=${logsAuth.signature}&jobId=${jobId}` })
+    const logs = await h.app.inject({
+      method: 'GET',
+      url: `/api/services/computeStreamableLogs?consumerAddress=${bob.address}&nonce=${logsAuth.nonce}&signature=${logsAuth.signature}&jobId=${jobId}`,
+    })
     expectError(logs, 404, 'JOB_NOT_FOUND')
     // The same answer as for a job that does not exist at all (no existence leak).
-    expect(expectError(await stop(h, bob, 'no-such-job'), 404, 'JOB_NOT_FOUND')).toBe('Job no-such-job not found')
+    expect(expectError(await stop(h, bob, 'no-such-job'), 404, 'JOB_NOT_FOUND')).toBe(
+      'Job no-such-job not found',
+    )
   })
 
   it('start and status answer the same job in the spec §7 shape (same jobId string, seconds as strings)', async () => {
@@ -336,7 +555,12 @@ describe('Provider app: who may see and touch a job', () => {
     })()
     const log = h.driver.writeResult(jobId, 'algorithm.log', 'x', 'algorithmLog')
     h.driver.play(jobId, [...HAPPY_STORY, { kind: 'outputs-collected', results: [log] }])
-    const [status] = (await h.app.inject({ method: 'GET', url: `/api/services/compute?consumerAddress=${alice.address}&jobId=${jobId}` })).json() as Array<Record<string, unknown>>
+    const [status] = (
+      await h.app.inject({
+        method: 'GET',
+        url: `/api/services/compute?consumerAddress=${alice.address}&jobId=${jobId}`,
+      })
+    ).json() as Array<Record<string, unknown>>
     expect(status).toMatchObject({
       owner: alice.address,
       jobId,
@@ -368,7 +592,10 @@ describe('Provider app: who may see and touch a job', () => {
     await flush()
     const stopped = await stop(h, alice, jobId)
     expect(stopped.statusCode).toBe(200)
-    expect((stopped.json() as Array<{ jobId: string; stopRequested: boolean }>)[0]).toMatchObject({ jobId, stopRequested: true })
+    expect((stopped.json() as Array<{ jobId: string; stopRequested: boolean }>)[0]).toMatchObject({
+      jobId,
+      stopRequested: true,
+    })
   })
 
   it('additionalViewers may read results but not stop', async () => {
@@ -387,14 +614,33 @@ describe('Provider app: who may see and touch a job', () => {
   it('status without consumerAddress is refused; a DID as agreementId is ignored (spec §7)', async () => {
     const h = await harness()
     const jobId = await finishedJob(h, alice)
-    expectError(await h.app.inject({ method: 'GET', url: `/api/services/compute?jobId=${jobId}` }), 400, 'REQUEST_INVALID')
+    expectError(
+      await h.app.inject({ method: 'GET', url: `/api/services/compute?jobId=${jobId}` }),
+      400,
+      'REQUEST_INVALID',
+    )
     expectError(await h.app.inject({ method: 'GET', url: '/api/services/compute' }), 400, 'REQUEST_INVALID')
-    expectError(await h.app.inject({ method: 'GET', url: '/api/services/compute?consumerAddress=0x123' }), 400, 'ADDRESS_INVALID')
-    const byDid = await h.app.inject({ method: 'GET', url: `/api/services/compute?consumerAddress=${alice.address}&jobId=${jobId}&agreementId=${h.samples.data.did}` })
-    expect((byDid.json() as Array<{ jobId: string; status: number }>).map((j) => [j.jobId, j.status])).toEqual([[jobId, 70]])
-    const listed = await h.app.inject({ method: 'GET', url: `/api/services/compute?consumerAddress=${alice.address.toLowerCase()}&agreementId=${h.samples.data.did}` })
+    expectError(
+      await h.app.inject({ method: 'GET', url: '/api/services/compute?consumerAddress=0x123' }),
+      400,
+      'ADDRESS_INVALID',
+    )
+    const byDid = await h.app.inject({
+      method: 'GET',
+      url: `/api/services/compute?consumerAddress=${alice.address}&jobId=${jobId}&agreementId=${h.samples.data.did}`,
+    })
+    expect(
+      (byDid.json() as Array<{ jobId: string; status: number }>).map((j) => [j.jobId, j.status]),
+    ).toEqual([[jobId, 70]])
+    const listed = await h.app.inject({
+      method: 'GET',
+      url: `/api/services/compute?consumerAddress=${alice.address.toLowerCase()}&agreementId=${h.samples.data.did}`,
+    })
     expect((listed.json() as Array<{ jobId: string }>).map((j) => j.jobId)).toEqual([jobId])
-    const otherAgreement = await h.app.inject({ method: 'GET', url: `/api/services/compute?consumerAddress=${alice.address}&jobId=${jobId}&agreementId=0xabc` })
+    const otherAgreement = await h.app.inject({
+      method: 'GET',
+      url: `/api/services/compute?consumerAddress=${alice.address}&jobId=${jobId}&agreementId=0xabc`,
+    })
     expect(otherAgreement.json()).toEqual([])
   })
 })
@@ -403,15 +649,55 @@ describe('Provider app: what a start may ask for', () => {
   const RAW = { meta: { rawcode: 'console.log(1)', container: CONTAINER } }
   const cases: Array<[string, (h: Harness) => Record<string, unknown>, number, string]> = [
     ['unknown environment', () => ({ environment: 'nope' }), 404, 'ENVIRONMENT_UNKNOWN'],
-    ["resources over the environment's max", () => ({ resources: [{ id: 'cpu', amount: 3 }] }), 400, 'RESOURCES_OVER_LIMIT'],
-    ["resources over the free tier's max", () => ({ resources: [{ id: 'cpu', amount: 2 }] }), 400, 'RESOURCES_OVER_LIMIT'],
-    ['a free start on an environment without a free tier', () => ({ environment: 'paid-only' }), 400, 'PAYMENT_INVALID'],
-    ['an environment whose access list leaves the consumer out', () => ({ environment: 'private-env' }), 403, 'ENVIRONMENT_ACCESS_DENIED'],
-    ['a revoked dataset', (h) => ({ datasets: [ref(h.samples.revoked)], algorithm: RAW }), 403, 'ASSET_NOT_ACTIVE'],
-    ['an untrusted algorithm', (h) => ({ algorithm: ref(h.samples.untrustedAlgo) }), 403, 'ALGORITHM_NOT_TRUSTED'],
-    ['a changed algorithm file (checksum mismatch)', (h) => ({ algorithm: ref(h.samples.changedAlgo) }), 403, 'ALGORITHM_NOT_TRUSTED'],
+    [
+      "resources over the environment's max",
+      () => ({ resources: [{ id: 'cpu', amount: 3 }] }),
+      400,
+      'RESOURCES_OVER_LIMIT',
+    ],
+    [
+      "resources over the free tier's max",
+      () => ({ resources: [{ id: 'cpu', amount: 2 }] }),
+      400,
+      'RESOURCES_OVER_LIMIT',
+    ],
+    [
+      'a free start on an environment without a free tier',
+      () => ({ environment: 'paid-only' }),
+      400,
+      'PAYMENT_INVALID',
+    ],
+    [
+      'an environment whose access list leaves the consumer out',
+      () => ({ environment: 'private-env' }),
+      403,
+      'ENVIRONMENT_ACCESS_DENIED',
+    ],
+    [
+      'a revoked dataset',
+      (h) => ({ datasets: [ref(h.samples.revoked)], algorithm: RAW }),
+      403,
+      'ASSET_NOT_ACTIVE',
+    ],
+    [
+      'an untrusted algorithm',
+      (h) => ({ algorithm: ref(h.samples.untrustedAlgo) }),
+      403,
+      'ALGORITHM_NOT_TRUSTED',
+    ],
+    [
+      'a changed algorithm file (checksum mismatch)',
+      (h) => ({ algorithm: ref(h.samples.changedAlgo) }),
+      403,
+      'ALGORITHM_NOT_TRUSTED',
+    ],
     ['raw code where the dataset disallows it', () => ({ algorithm: RAW }), 403, 'ALGORITHM_NOT_TRUSTED'],
-    ['network access the dataset refuses', (h) => ({ environment: 'net-env', datasets: [ref(h.samples.rawData)], algorithm: RAW }), 403, 'NETWORK_NOT_ALLOWED'],
+    [
+      'network access the dataset refuses',
+      (h) => ({ environment: 'net-env', datasets: [ref(h.samples.rawData)], algorithm: RAW }),
+      403,
+      'NETWORK_NOT_ALLOWED',
+    ],
   ]
   for (const [name, body, status, code] of cases) {
     it(`${name}: ${status} ${code}, no job, no files`, async () => {
@@ -427,7 +713,15 @@ describe('Provider app: what a start may ask for', () => {
     const h = await harness()
     const res = await freeStart(h, alice, { datasets: [ref(h.samples.rawData)], algorithm: RAW })
     expect(res.statusCode).toBe(200)
-    expect((res.json() as Array<{ isFree: boolean; resources: unknown }>)[0]).toMatchObject({ isFree: true, maxJobDuration: 60, resources: [{ id: 'cpu', amount: 1 }, { id: 'ram', amount: 0 }, { id: 'disk', amount: 0 }] })
+    expect((res.json() as Array<{ isFree: boolean; resources: unknown }>)[0]).toMatchObject({
+      isFree: true,
+      maxJobDuration: 60,
+      resources: [
+        { id: 'cpu', amount: 1 },
+        { id: 'ram', amount: 0 },
+        { id: 'disk', amount: 0 },
+      ],
+    })
   })
 
   it('the free tier allows one unfinished job per consumer (429 FREE_LIMIT_REACHED), again once it finished', async () => {
@@ -474,7 +768,11 @@ describe('Provider app: results', () => {
     expect(res.headers['content-length']).toBe('5')
     expect(res.body).toBe('01234')
     const suffix = await getResult(h, alice, jobId, '1', { range: 'bytes=-3' })
-    expect([suffix.statusCode, suffix.headers['content-range'], suffix.body]).toEqual([206, 'bytes 7-9/10', '789'])
+    expect([suffix.statusCode, suffix.headers['content-range'], suffix.body]).toEqual([
+      206,
+      'bytes 7-9/10',
+      '789',
+    ])
     const past = await getResult(h, alice, jobId, '1', { range: 'bytes=8-99' })
     expect([past.statusCode, past.headers['content-range'], past.body]).toEqual([206, 'bytes 8-9/10', '89'])
     // A unit we do not serve is ignored (RFC 9110 lets a server send the whole file).
@@ -502,7 +800,17 @@ describe('Provider app: results', () => {
     const h = await harness()
     const jobId = await finishedJob(h, alice)
     const nonceBefore = await nonceOf(h, alice)
-    for (const index of ['../x', '1/../2', '%2E%2E%2Fx', '1%2F..%2F2', '..%5C..%5Cconsole.db', '%252e%252e%252f', '-1', '1.0', '']) {
+    for (const index of [
+      '../x',
+      '1/../2',
+      '%2E%2E%2Fx',
+      '1%2F..%2F2',
+      '..%5C..%5Cconsole.db',
+      '%252e%252e%252f',
+      '-1',
+      '1.0',
+      '',
+    ]) {
       const res = await getResult(h, alice, jobId, index)
       expectError(res, 400, 'FILE_NAME_INVALID')
       expect(res.body).not.toContain('0123456789')
@@ -516,7 +824,16 @@ describe('Provider app: results', () => {
     const res = await freeStart(h, alice)
     const jobId = (res.json() as Array<{ jobId: string }>)[0]!.jobId
     await flush()
-    h.driver.play(jobId, [...HAPPY_STORY, { kind: 'outputs-collected', results: [{ filename: '../../console.db', filesizeBytes: 1, type: 'output' }, { filename: '..', filesizeBytes: 1, type: 'output' }] }])
+    h.driver.play(jobId, [
+      ...HAPPY_STORY,
+      {
+        kind: 'outputs-collected',
+        results: [
+          { filename: '../../console.db', filesizeBytes: 1, type: 'output' },
+          { filename: '..', filesizeBytes: 1, type: 'output' },
+        ],
+      },
+    ])
     for (const index of ['0', '1']) {
       const result = await getResult(h, alice, jobId, index)
       expectError(result, 400, 'FILE_NAME_INVALID')
@@ -537,12 +854,22 @@ describe('Provider app: rate limit on signed commands', () => {
     expect(jobCount(h)).toBe(0)
     // Reads are not limited.
     for (let i = 0; i < 5; i += 1) {
-      expect((await h.app.inject({ method: 'GET', url: `/api/services/compute?consumerAddress=${alice.address}` })).statusCode).toBe(200)
-      expect((await h.app.inject({ method: 'GET', url: '/api/services/computeEnvironments' })).statusCode).toBe(200)
+      expect(
+        (await h.app.inject({ method: 'GET', url: `/api/services/compute?consumerAddress=${alice.address}` }))
+          .statusCode,
+      ).toBe(200)
+      expect(
+        (await h.app.inject({ method: 'GET', url: '/api/services/computeEnvironments' })).statusCode,
+      ).toBe(200)
     }
     // Another client IP has its own budget.
     const auth = await signed(h, bob, 'freeStartCompute')
-    const other = await h.app.inject({ method: 'POST', url: '/api/services/freeCompute', remoteAddress: '10.1.2.3', payload: { ...auth, ...freeBody(h) } })
+    const other = await h.app.inject({
+      method: 'POST',
+      url: '/api/services/freeCompute',
+      remoteAddress: '10.1.2.3',
+      payload: { ...auth, ...freeBody(h) },
+    })
     expect(other.statusCode).toBe(200)
     // Half a minute later the old burst still counts; two minutes later it does not.
     h.clock.advance(30_000)
@@ -556,12 +883,21 @@ describe('Provider app: rate limit on signed commands', () => {
 describe('Provider app: auth tokens (spec §3.3)', () => {
   async function issue(h: Harness, wallet: Wallet): Promise<string> {
     const auth = await signed(h, wallet, 'createAuthToken')
-    const res = await h.app.inject({ method: 'POST', url: '/api/services/auth/token', payload: { address: auth.consumerAddress, nonce: auth.nonce, signature: auth.signature } })
+    const res = await h.app.inject({
+      method: 'POST',
+      url: '/api/services/auth/token',
+      payload: { address: auth.consumerAddress, nonce: auth.nonce, signature: auth.signature },
+    })
     expect(res.statusCode).toBe(200)
     return (res.json() as { token: string }).token
   }
   const tokenStart = (h: Harness, token: string, consumerAddress = alice.address) =>
-    h.app.inject({ method: 'POST', url: '/api/services/freeCompute', headers: { authorization: token }, payload: { consumerAddress, ...freeBody(h) } })
+    h.app.inject({
+      method: 'POST',
+      url: '/api/services/freeCompute',
+      headers: { authorization: token },
+      payload: { consumerAddress, ...freeBody(h) },
+    })
 
   it('issue, then start, status and stop with `Authorization: <jwt>` instead of signatures', async () => {
     const h = await harness()
@@ -571,9 +907,17 @@ describe('Provider app: auth tokens (spec §3.3)', () => {
     expect(started.statusCode).toBe(200)
     const jobId = (started.json() as Array<{ jobId: string }>)[0]!.jobId
     await flush()
-    const status = await h.app.inject({ method: 'GET', url: `/api/services/compute?jobId=${jobId}`, headers: { authorization: token } })
+    const status = await h.app.inject({
+      method: 'GET',
+      url: `/api/services/compute?jobId=${jobId}`,
+      headers: { authorization: token },
+    })
     expect((status.json() as Array<{ jobId: string }>).map((j) => j.jobId)).toEqual([jobId])
-    const stopped = await h.app.inject({ method: 'PUT', url: `/api/services/compute?consumerAddress=${alice.address}&jobId=${jobId}`, headers: { authorization: token } })
+    const stopped = await h.app.inject({
+      method: 'PUT',
+      url: `/api/services/compute?consumerAddress=${alice.address}&jobId=${jobId}`,
+      headers: { authorization: token },
+    })
     expect(stopped.statusCode).toBe(200)
     expect(await nonceOf(h, alice)).toBe(1)
   })
@@ -583,7 +927,15 @@ describe('Provider app: auth tokens (spec §3.3)', () => {
     const token = await issue(h, alice)
     h.clock.advance(61_000)
     expectError(await tokenStart(h, token), 401, 'AUTH_TOKEN_INVALID')
-    expectError(await h.app.inject({ method: 'GET', url: '/api/services/compute?jobId=x', headers: { authorization: token } }), 401, 'AUTH_TOKEN_INVALID')
+    expectError(
+      await h.app.inject({
+        method: 'GET',
+        url: '/api/services/compute?jobId=x',
+        headers: { authorization: token },
+      }),
+      401,
+      'AUTH_TOKEN_INVALID',
+    )
     expect(jobCount(h)).toBe(0)
   })
 
@@ -591,7 +943,11 @@ describe('Provider app: auth tokens (spec §3.3)', () => {
     const h = await harness()
     const token = await issue(h, alice)
     const auth = await signed(h, alice, '')
-    const revoked = await h.app.inject({ method: 'POST', url: '/api/services/auth/token/invalidate', payload: { address: alice.address, nonce: auth.nonce, signature: auth.signature, token } })
+    const revoked = await h.app.inject({
+      method: 'POST',
+      url: '/api/services/auth/token/invalidate',
+      payload: { address: alice.address, nonce: auth.nonce, signature: auth.signature, token },
+    })
     expect(revoked.statusCode).toBe(200)
     expectError(await tokenStart(h, token), 401, 'AUTH_TOKEN_INVALID')
     expect(jobCount(h)).toBe(0)
@@ -610,7 +966,11 @@ describe('Provider app: auth tokens (spec §3.3)', () => {
     expectError(await tokenStart(h, token, bob.address), 401, 'AUTH_TOKEN_INVALID')
     expect(jobCount(h)).toBe(0)
     const jobId = await finishedJob(h, bob)
-    const bobsStop = await h.app.inject({ method: 'PUT', url: `/api/services/compute?consumerAddress=${alice.address}&jobId=${jobId}`, headers: { authorization: token } })
+    const bobsStop = await h.app.inject({
+      method: 'PUT',
+      url: `/api/services/compute?consumerAddress=${alice.address}&jobId=${jobId}`,
+      headers: { authorization: token },
+    })
     expectError(bobsStop, 404, 'JOB_NOT_FOUND')
     expect(h.ops.getJob(jobId)!.stopRequested).toBe(false)
   })
@@ -624,10 +984,36 @@ describe('Provider app: one consumer, whatever the address case', () => {
     const lower = alice.address.toLowerCase()
     // The message is built from the address exactly as sent (spec §3.2): sign the lowercase form.
     const replayNonce = 1
-    const replay = { consumerAddress: lower, nonce: String(replayNonce), signature: await alice.signMessage(toBeArray(requestMessageHash(lower, replayNonce, 'freeStartCompute'))) }
-    expectError(await h.app.inject({ method: 'POST', url: '/api/services/freeCompute', payload: { ...replay, ...freeBody(h) } }), 401, 'NONCE_NOT_INCREASING')
-    const next = { consumerAddress: lower, nonce: '2', signature: await alice.signMessage(toBeArray(requestMessageHash(lower, 2, 'freeStartCompute'))) }
-    expectError(await h.app.inject({ method: 'POST', url: '/api/services/freeCompute', payload: { ...next, ...freeBody(h) } }), 429, 'FREE_LIMIT_REACHED')
+    const replay = {
+      consumerAddress: lower,
+      nonce: String(replayNonce),
+      signature: await alice.signMessage(
+        toBeArray(requestMessageHash(lower, replayNonce, 'freeStartCompute')),
+      ),
+    }
+    expectError(
+      await h.app.inject({
+        method: 'POST',
+        url: '/api/services/freeCompute',
+        payload: { ...replay, ...freeBody(h) },
+      }),
+      401,
+      'NONCE_NOT_INCREASING',
+    )
+    const next = {
+      consumerAddress: lower,
+      nonce: '2',
+      signature: await alice.signMessage(toBeArray(requestMessageHash(lower, 2, 'freeStartCompute'))),
+    }
+    expectError(
+      await h.app.inject({
+        method: 'POST',
+        url: '/api/services/freeCompute',
+        payload: { ...next, ...freeBody(h) },
+      }),
+      429,
+      'FREE_LIMIT_REACHED',
+    )
     expect(jobCount(h)).toBe(1)
   })
 
@@ -635,7 +1021,10 @@ describe('Provider app: one consumer, whatever the address case', () => {
     const h = await harness()
     const jobId = await finishedJob(h, alice)
     const auth = await signed(h, alice, 'getComputeStreamableLogs')
-    const res = await h.app.inject({ method: 'GET', url: `/api/services/computeStreamableLogs?consumerAddress=${alice.address}&nonce=${auth.nonce}&signature=${auth.signature}&jobId=${jobId}` })
+    const res = await h.app.inject({
+      method: 'GET',
+      url: `/api/services/computeStreamableLogs?consumerAddress=${alice.address}&nonce=${auth.nonce}&signature=${auth.signature}&jobId=${jobId}`,
+    })
     expectError(res, 404, 'LOGS_NOT_STREAMING')
   })
 })
@@ -647,7 +1036,10 @@ describe('Provider app: repeated query parameters', () => {
   it('a repeated jobId on status is a 400 REQUEST_INVALID, not a 500', async () => {
     const h = await harness()
     const jobId = await finishedJob(h, alice)
-    const res = await h.app.inject({ method: 'GET', url: `/api/services/compute?consumerAddress=${alice.address}&jobId=${jobId}&jobId=${jobId}` })
+    const res = await h.app.inject({
+      method: 'GET',
+      url: `/api/services/compute?consumerAddress=${alice.address}&jobId=${jobId}&jobId=${jobId}`,
+    })
     expectError(res, 400, 'REQUEST_INVALID')
   })
 
@@ -661,7 +1053,10 @@ describe('Provider app: repeated query parameters', () => {
   it('a repeated nonce is refused as an invalid nonce and stores nothing', async () => {
     const h = await harness()
     const auth = await signed(h, alice, 'stopCompute')
-    const res = await h.app.inject({ method: 'PUT', url: `/api/services/compute?consumerAddress=${alice.address}&nonce=${auth.nonce}&nonce=${auth.nonce}&signature=${auth.signature}&jobId=x` })
+    const res = await h.app.inject({
+      method: 'PUT',
+      url: `/api/services/compute?consumerAddress=${alice.address}&nonce=${auth.nonce}&nonce=${auth.nonce}&signature=${auth.signature}&jobId=x`,
+    })
     expectError(res, 400, 'REQUEST_INVALID')
     expect(await nonceOf(h, alice)).toBe(0)
   })
@@ -678,7 +1073,10 @@ describe('Provider app: races and logs', () => {
 
   it('two free starts of one consumer at once (distinct nonces): one job, one 429 FREE_LIMIT_REACHED', async () => {
     const h = await harness()
-    const [a, b] = [await signed(h, alice, 'freeStartCompute', 1), await signed(h, alice, 'freeStartCompute', 2)]
+    const [a, b] = [
+      await signed(h, alice, 'freeStartCompute', 1),
+      await signed(h, alice, 'freeStartCompute', 2),
+    ]
     const answers = await Promise.all([freeStart(h, alice, {}, a), freeStart(h, alice, {}, b)])
     expect(answers.map((r) => r.statusCode).sort()).toEqual([200, 429])
     expect(jobCount(h)).toBe(1)
@@ -687,13 +1085,26 @@ describe('Provider app: races and logs', () => {
   it('never logs signatures, auth tokens or dataset file locations', async () => {
     const h = await harness()
     const auth = await signed(h, alice, 'createAuthToken')
-    const issued = await h.app.inject({ method: 'POST', url: '/api/services/auth/token', payload: { address: auth.consumerAddress, nonce: auth.nonce, signature: auth.signature } })
+    const issued = await h.app.inject({
+      method: 'POST',
+      url: '/api/services/auth/token',
+      payload: { address: auth.consumerAddress, nonce: auth.nonce, signature: auth.signature },
+    })
     const { token } = issued.json() as { token: string }
     const jobId = await finishedJob(h, alice)
     await getResult(h, alice, jobId, '../x')
     await getResult(h, alice, jobId, '0')
-    await h.app.inject({ method: 'GET', url: `/api/services/compute?jobId=${jobId}`, headers: { authorization: token } })
-    await h.app.inject({ method: 'POST', url: '/api/services/freeCompute', headers: { 'content-type': 'application/json' }, payload: '{"signature":"0xsecret' })
+    await h.app.inject({
+      method: 'GET',
+      url: `/api/services/compute?jobId=${jobId}`,
+      headers: { authorization: token },
+    })
+    await h.app.inject({
+      method: 'POST',
+      url: '/api/services/freeCompute',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"signature":"0xsecret',
+    })
     const logged = JSON.stringify(h.logger.lines)
     expect(h.logger.lines.some((l) => l.msg === 'provider request')).toBe(true)
     expect(logged).not.toContain(auth.signature.slice(2, 40))
@@ -715,7 +1126,14 @@ class RecordingPaidCompute implements PaidCompute {
   }
   paymentTerms(input: { token: string; amountWei: bigint; minLockSeconds: number }) {
     this.calls.push({ method: 'paymentTerms', input })
-    return { escrowAddress: '0xE', payee: nodeWallet.address, chainId: 8996, minLockSeconds: input.minLockSeconds, token: input.token, amount: input.amountWei.toString() }
+    return {
+      escrowAddress: '0xE',
+      payee: nodeWallet.address,
+      chainId: 8996,
+      minLockSeconds: input.minLockSeconds,
+      token: input.token,
+      amount: input.amountWei.toString(),
+    }
   }
   async assertOrders(assets: unknown[], requester: string) {
     this.calls.push({ method: 'assertOrders', input: { count: assets.length, requester } })
@@ -754,7 +1172,11 @@ describe('Provider app: paid start over the PaidCompute port', () => {
     }
   }
   async function paidStart(h: Harness, over: Record<string, unknown> = {}) {
-    return h.app.inject({ method: 'POST', url: '/api/services/compute', payload: { ...(await signed(h, alice, 'startCompute')), ...paidBody(h, over) } })
+    return h.app.inject({
+      method: 'POST',
+      url: '/api/services/compute',
+      payload: { ...(await signed(h, alice, 'startCompute')), ...paidBody(h, over) },
+    })
   }
 
   it('locks the spec §5 cost (fee token matched case-insensitively) and answers the job with agreementId = lock tx', async () => {
@@ -767,7 +1189,13 @@ describe('Provider app: paid start over the PaidCompute port', () => {
     const lock = paid.calls[2]!.input as { jobId: string; amountWei: bigint; expirySec: number }
     expect(lock.amountWei).toBe(2n * 10n ** 18n)
     const [job] = res.json() as Array<Record<string, unknown>>
-    expect(job).toMatchObject({ jobId: lock.jobId, agreementId: '0x' + 'ab'.repeat(32), isFree: false, maxJobDuration: 90, payment: { chainId: 8996, cost: (2n * 10n ** 18n).toString() } })
+    expect(job).toMatchObject({
+      jobId: lock.jobId,
+      agreementId: '0x' + 'ab'.repeat(32),
+      isFree: false,
+      maxJobDuration: 90,
+      payment: { chainId: 8996, cost: (2n * 10n ** 18n).toString() },
+    })
     expect(h.ops.getJob(lock.jobId)?.payment?.escrowJobId).toBe('42')
   })
 
@@ -776,7 +1204,9 @@ describe('Provider app: paid start over the PaidCompute port', () => {
     const h = await harness({ paid })
     expectError(await paidStart(h, { datasets: [ref(h.samples.data)] }), 400, 'ORDER_INVALID')
     expect(paid.methods()).toEqual([])
-    paid.failOrders = providerError('ORDER_INVALID', 'wrong consumer', { details: { reason: 'wrong-consumer' } })
+    paid.failOrders = providerError('ORDER_INVALID', 'wrong consumer', {
+      details: { reason: 'wrong-consumer' },
+    })
     expectError(await paidStart(h), 400, 'ORDER_INVALID')
     paid.failOrders = undefined
     paid.failFunds = providerError('ESCROW_INSUFFICIENT', 'not enough funds')
@@ -788,8 +1218,18 @@ describe('Provider app: paid start over the PaidCompute port', () => {
   it('a token the environment does not take, or resources over its max, are refused before any chain call', async () => {
     const paid = new RecordingPaidCompute()
     const h = await harness({ paid })
-    expectError(await paidStart(h, { payment: { chainId: 8996, token: '0x0000000000000000000000000000000000000001' } }), 400, 'PAYMENT_INVALID')
-    expectError(await paidStart(h, { payment: { chainId: 8996, token: FEE_TOKEN, resources: [{ id: 'cpu', amount: 3 }] } }), 400, 'RESOURCES_OVER_LIMIT')
+    expectError(
+      await paidStart(h, { payment: { chainId: 8996, token: '0x0000000000000000000000000000000000000001' } }),
+      400,
+      'PAYMENT_INVALID',
+    )
+    expectError(
+      await paidStart(h, {
+        payment: { chainId: 8996, token: FEE_TOKEN, resources: [{ id: 'cpu', amount: 3 }] },
+      }),
+      400,
+      'RESOURCES_OVER_LIMIT',
+    )
     expectError(await paidStart(h, { environment: 'free-env' }), 400, 'PAYMENT_INVALID')
     expect(paid.methods()).toEqual([])
     expect(jobCount(h)).toBe(0)
@@ -803,7 +1243,9 @@ describe('Provider app: paid start over the PaidCompute port', () => {
     expect(res.statusCode).toBeGreaterThanOrEqual(500)
     expect(JSON.parse(res.body)).toEqual(expect.any(String))
     expect(paid.methods()).toEqual(['assertOrders', 'assertFunds', 'lock', 'release'])
-    expect((paid.calls[3]!.input as { jobId: string }).jobId).toBe((paid.calls[2]!.input as { jobId: string }).jobId)
+    expect((paid.calls[3]!.input as { jobId: string }).jobId).toBe(
+      (paid.calls[2]!.input as { jobId: string }).jobId,
+    )
     expect(jobCount(h)).toBe(0)
   })
 
@@ -820,21 +1262,41 @@ describe('Provider app: parameter checks come before the signature (style.md §2
   it('invalidate without a token: 400 REQUEST_INVALID, nonce not spent', async () => {
     const h = await harness()
     const auth = await signed(h, alice, '')
-    expectError(await h.app.inject({ method: 'POST', url: '/api/services/auth/token/invalidate', payload: { address: alice.address, nonce: auth.nonce, signature: auth.signature } }), 400, 'REQUEST_INVALID')
+    expectError(
+      await h.app.inject({
+        method: 'POST',
+        url: '/api/services/auth/token/invalidate',
+        payload: { address: alice.address, nonce: auth.nonce, signature: auth.signature },
+      }),
+      400,
+      'REQUEST_INVALID',
+    )
     expect(await nonceOf(h, alice)).toBe(0)
   })
 
   it('stop without a jobId: 400 REQUEST_INVALID, nonce not spent', async () => {
     const h = await harness()
     const auth = await signed(h, alice, 'stopCompute')
-    expectError(await h.app.inject({ method: 'PUT', url: `/api/services/compute?consumerAddress=${alice.address}&nonce=${auth.nonce}&signature=${auth.signature}` }), 400, 'REQUEST_INVALID')
+    expectError(
+      await h.app.inject({
+        method: 'PUT',
+        url: `/api/services/compute?consumerAddress=${alice.address}&nonce=${auth.nonce}&signature=${auth.signature}`,
+      }),
+      400,
+      'REQUEST_INVALID',
+    )
     expect(await nonceOf(h, alice)).toBe(0)
   })
 
   it('encrypt with an empty body: 400 REQUEST_INVALID, nonce not spent', async () => {
     const h = await harness()
     const auth = await signed(h, alice, 'encrypt')
-    const res = await h.app.inject({ method: 'POST', url: `/api/services/encrypt?chainId=8996&consumerAddress=${alice.address}&nonce=${auth.nonce}&signature=${auth.signature}`, headers: { 'content-type': 'application/octet-stream' }, payload: '' })
+    const res = await h.app.inject({
+      method: 'POST',
+      url: `/api/services/encrypt?chainId=8996&consumerAddress=${alice.address}&nonce=${auth.nonce}&signature=${auth.signature}`,
+      headers: { 'content-type': 'application/octet-stream' },
+      payload: '',
+    })
     expectError(res, 400, 'REQUEST_INVALID')
     expect(await nonceOf(h, alice)).toBe(0)
   })
@@ -842,7 +1304,12 @@ describe('Provider app: parameter checks come before the signature (style.md §2
   it('encrypt answers hex ciphertext for a signed body', async () => {
     const h = await harness()
     const auth = await signed(h, alice, 'encrypt')
-    const res = await h.app.inject({ method: 'POST', url: `/api/services/encrypt?chainId=8996&consumerAddress=${alice.address}&nonce=${auth.nonce}&signature=${auth.signature}`, headers: { 'content-type': 'application/octet-stream' }, payload: JSON.stringify([{ type: 'url', url: 'http://x' }]) })
+    const res = await h.app.inject({
+      method: 'POST',
+      url: `/api/services/encrypt?chainId=8996&consumerAddress=${alice.address}&nonce=${auth.nonce}&signature=${auth.signature}`,
+      headers: { 'content-type': 'application/octet-stream' },
+      payload: JSON.stringify([{ type: 'url', url: 'http://x' }]),
+    })
     expect(res.statusCode).toBe(200)
     expect(res.body).toMatch(/^(0x)?[0-9a-f]+$/i)
     expect(res.body).not.toContain('http://x')
@@ -862,13 +1329,22 @@ describe('Provider app: malformed HTTP from the client', () => {
   // FST_ERR_CTP_INVALID_CONTENT_LENGTH, 400) become 500 INTERNAL and are logged as errors.
   it('a body shorter than its Content-Length is a 400, not a 500 INTERNAL', async () => {
     const h = await harness()
-    const res = await h.app.inject({ method: 'POST', url: '/api/services/freeCompute', headers: { 'content-type': 'application/json', 'content-length': '999' }, payload: '{}' })
+    const res = await h.app.inject({
+      method: 'POST',
+      url: '/api/services/freeCompute',
+      headers: { 'content-type': 'application/json', 'content-length': '999' },
+      payload: '{}',
+    })
     expectError(res, 400, 'REQUEST_INVALID')
     expect(h.logger.lines.filter((l) => l.level === 'error')).toEqual([])
   })
 
   it('a bad percent-encoding in the query is just a bad parameter', async () => {
     const h = await harness()
-    expectError(await h.app.inject({ method: 'GET', url: '/api/services/compute?consumerAddress=%ZZ' }), 400, 'ADDRESS_INVALID')
+    expectError(
+      await h.app.inject({ method: 'GET', url: '/api/services/compute?consumerAddress=%ZZ' }),
+      400,
+      'ADDRESS_INVALID',
+    )
   })
 })

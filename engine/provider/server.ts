@@ -10,7 +10,12 @@
  * operator-engine or console-api.
  */
 import cors from '@fastify/cors'
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
+import Fastify, {
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify'
 import { randomUUID } from 'node:crypto'
 import { isC2dError } from '../c2d-error'
 import type { Clock } from '../clock'
@@ -50,7 +55,10 @@ export interface ProviderDeps {
   logger: Logger
   clock: Clock
   operatorService: OperatorService
-  environments: { listEnvironments(): ComputeEnvironmentConfig[]; getEnvironment(id: string): ComputeEnvironmentConfig | undefined }
+  environments: {
+    listEnvironments(): ComputeEnvironmentConfig[]
+    getEnvironment(id: string): ComputeEnvironmentConfig | undefined
+  }
   assets: AssetLookup & AquariusRouteDeps['registry']
   auth: RequestAuth
   tokens: AuthTokens
@@ -66,7 +74,12 @@ export interface ProviderDeps {
 export type ProviderApp = FastifyInstance
 
 /** Renders any thrown value the Ocean way; the cause stays in the log, never in the body. */
-function sendError(reply: FastifyReply, request: FastifyRequest, error: unknown, logger: Logger): FastifyReply {
+function sendError(
+  reply: FastifyReply,
+  request: FastifyRequest,
+  error: unknown,
+  logger: Logger,
+): FastifyReply {
   let code: string
   let status: number
   let message: string
@@ -75,11 +88,15 @@ function sendError(reply: FastifyReply, request: FastifyRequest, error: unknown,
   } else {
     const fastifyError = error as Partial<FastifyError>
     // Fastify's own 4xx (bad Content-Length, media type, URL…) are the client's: never a 500.
-    const clientError = typeof fastifyError.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500
+    const clientError =
+      typeof fastifyError.statusCode === 'number' &&
+      fastifyError.statusCode >= 400 &&
+      fastifyError.statusCode < 500
     const mapped: ProviderErrorCode | undefined =
       fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || fastifyError.statusCode === 413
         ? 'REQUEST_TOO_LARGE'
-        : fastifyError.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (error instanceof SyntaxError && fastifyError.statusCode === 400)
+        : fastifyError.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ||
+            (error instanceof SyntaxError && fastifyError.statusCode === 400)
           ? 'REQUEST_MALFORMED_JSON'
           : clientError
             ? 'REQUEST_INVALID'
@@ -88,9 +105,18 @@ function sendError(reply: FastifyReply, request: FastifyRequest, error: unknown,
     status = PROVIDER_ERRORS[mapped ?? 'INTERNAL'].status
     message = mapped ? PROVIDER_ERRORS[mapped].message : `Internal error (request ${request.id})`
   }
-  if (status >= 500) logger.error('provider request failed', { reqId: request.id, code, error: error instanceof Error ? (error.stack ?? error.message) : String(error) })
+  if (status >= 500)
+    logger.error('provider request failed', {
+      reqId: request.id,
+      code,
+      error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+    })
   if (reply.sent) return reply
-  return reply.code(status).header('content-type', 'application/json; charset=utf-8').header('x-c2d-error-code', code).send(JSON.stringify(message))
+  return reply
+    .code(status)
+    .header('content-type', 'application/json; charset=utf-8')
+    .header('x-c2d-error-code', code)
+    .send(JSON.stringify(message))
 }
 
 /** Builds the Provider app (not listening): tests inject into it, `startProvider` listens. */
@@ -104,7 +130,14 @@ export async function createProviderApp(deps: ProviderDeps): Promise<ProviderApp
     routerOptions: { ignoreDuplicateSlashes: true, ignoreTrailingSlash: true },
     // Router errors (a bad percent-encoding) skip the error handler: answer them the Ocean way too.
     frameworkErrors: (error, request, reply) => {
-      sendError(reply, request, error.statusCode && error.statusCode < 500 ? providerError('REQUEST_INVALID', 'The URL is not valid') : error, logger)
+      sendError(
+        reply,
+        request,
+        error.statusCode && error.statusCode < 500
+          ? providerError('REQUEST_INVALID', 'The URL is not valid')
+          : error,
+        logger,
+      )
     },
   })
 
@@ -134,7 +167,11 @@ export async function createProviderApp(deps: ProviderDeps): Promise<ProviderApp
   const limiter = new RateLimiter(deps.config.provider.rateLimitPerMinute, deps.clock)
   /** Signed commands only (Ocean Node counts command handlers, spec §7); reads are not limited. */
   const rateLimit = (request: FastifyRequest) => {
-    if (!limiter.take(request.ip)) throw providerError('RATE_LIMITED', `Rate limit exceeded: at most ${deps.config.provider.rateLimitPerMinute} signed requests per minute`)
+    if (!limiter.take(request.ip))
+      throw providerError(
+        'RATE_LIMITED',
+        `Rate limit exceeded: at most ${deps.config.provider.rateLimitPerMinute} signed requests per minute`,
+      )
   }
 
   // One hook per request (the bench counts them): Fastify measures the elapsed time itself.
@@ -156,7 +193,14 @@ export async function createProviderApp(deps: ProviderDeps): Promise<ProviderApp
   })
 
   app.setErrorHandler((error, request, reply) => sendError(reply, request, error, logger))
-  app.setNotFoundHandler((request, reply) => sendError(reply, request, providerError('ROUTE_NOT_FOUND', `No Provider route ${request.method} ${request.url.split('?')[0]}`), logger))
+  app.setNotFoundHandler((request, reply) =>
+    sendError(
+      reply,
+      request,
+      providerError('ROUTE_NOT_FOUND', `No Provider route ${request.method} ${request.url.split('?')[0]}`),
+      logger,
+    ),
+  )
 
   registerServiceRoutes(app, deps, { rateLimit })
   registerComputeRoutes(app, deps, { rateLimit })

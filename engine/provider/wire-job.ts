@@ -12,7 +12,9 @@ function secondsString(ms: number | null): string {
 
 export function toWireJob(job: JobRecord): Record<string, unknown> {
   const algoDurationSec =
-    job.algoStartMs !== null && job.algoStopMs !== null ? Math.max(0, (job.algoStopMs - job.algoStartMs) / 1000) : 0
+    job.algoStartMs !== null && job.algoStopMs !== null
+      ? Math.max(0, (job.algoStopMs - job.algoStartMs) / 1000)
+      : 0
   return {
     owner: job.owner,
     jobId: job.jobId,
@@ -54,6 +56,9 @@ export function toWireJob(job: JobRecord): Record<string, unknown> {
     algoStartTimestamp: secondsString(job.algoStartMs),
     algoStopTimestamp: secondsString(job.algoStopMs),
     algoDuration: algoDurationSec,
-    terminationDetails: { exitCode: job.terminationDetails.exitCode, OOMKilled: job.terminationDetails.oomKilled },
+    terminationDetails: {
+      exitCode: job.terminationDetails.exitCode,
+      OOMKilled: job.terminationDetails.oomKilled,
+    },
   }
 }

@@ -22,7 +22,9 @@ export function filesChecksum(contentChecksums: string[]): string {
   return contentChecksums.join('')
 }
 
-export function containerSectionChecksum(container: Pick<AlgorithmContainer, 'entrypoint'> & { checksum?: string }): string {
+export function containerSectionChecksum(
+  container: Pick<AlgorithmContainer, 'entrypoint'> & { checksum?: string },
+): string {
   return sha256Hex(container.entrypoint + (container.checksum ?? 'undefined'))
 }
 

@@ -96,7 +96,12 @@ export class AssetRegistry {
     return this.repo
       .list()
       .map(toRecord)
-      .filter((r) => (filter.includeUnfinished || isLive(r)) && (!filter.kind || r.kind === filter.kind) && (filter.chainId === undefined || r.chainId === filter.chainId))
+      .filter(
+        (r) =>
+          (filter.includeUnfinished || isLive(r)) &&
+          (!filter.kind || r.kind === filter.kind) &&
+          (filter.chainId === undefined || r.chainId === filter.chainId),
+      )
   }
 
   upsert(record: AssetRecord): void {

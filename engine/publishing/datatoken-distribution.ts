@@ -31,18 +31,33 @@ export class DatatokenDistribution {
   /** Mints `amountWei` datatokens of `did` to `to` (the publisher is the datatoken's minter). */
   mint(did: string, to: string, amountWei: bigint, onEvent?: OnPublishEvent): Promise<string> {
     if (amountWei <= 0n) throw publishingError('ASSET_INVALID', 'The amount to mint must be positive')
-    return this.run(did, 'mint', (dt) => ({ to: dt, data: this.dtAbi.encodeFunctionData('mint', [getAddress(to), amountWei]) }), onEvent)
+    return this.run(
+      did,
+      'mint',
+      (dt) => ({ to: dt, data: this.dtAbi.encodeFunctionData('mint', [getAddress(to), amountWei]) }),
+      onEvent,
+    )
   }
 
   /** A free Dispenser: anyone gets up to `maxTokens` per request while holding at most `maxBalance`. */
-  createDispenser(did: string, limits: { maxTokens: string; maxBalance: string } = { maxTokens: '1', maxBalance: '1' }, onEvent?: OnPublishEvent): Promise<string> {
+  createDispenser(
+    did: string,
+    limits: { maxTokens: string; maxBalance: string } = { maxTokens: '1', maxBalance: '1' },
+    onEvent?: OnPublishEvent,
+  ): Promise<string> {
     const dispenser = this.requireContract('Dispenser')
     return this.run(
       did,
       'dispenser',
       (dt) => ({
         to: dt,
-        data: this.dtAbi.encodeFunctionData('createDispenser', [dispenser, parseUnits(limits.maxTokens, 18), parseUnits(limits.maxBalance, 18), true, ZeroAddress]),
+        data: this.dtAbi.encodeFunctionData('createDispenser', [
+          dispenser,
+          parseUnits(limits.maxTokens, 18),
+          parseUnits(limits.maxBalance, 18),
+          true,
+          ZeroAddress,
+        ]),
       }),
       onEvent,
     )
@@ -52,7 +67,11 @@ export class DatatokenDistribution {
    * A fixed price: `price` base tokens (decimal string, e.g. "1.5") per datatoken, minted on
    * purchase. Base token default: OCEAN. Sales go to the publisher.
    */
-  async createFixedRate(did: string, price: { price: string; baseToken?: string; baseTokenDecimals?: number }, onEvent?: OnPublishEvent): Promise<string> {
+  async createFixedRate(
+    did: string,
+    price: { price: string; baseToken?: string; baseTokenDecimals?: number },
+    onEvent?: OnPublishEvent,
+  ): Promise<string> {
     const fixedRate = this.requireContract('FixedPrice')
     const baseToken = getAddress(price.baseToken ?? this.options.contracts.Ocean)
     const owner = this.wallet().address
@@ -79,9 +98,19 @@ export class DatatokenDistribution {
     return (await dt.getFunction('balanceOf')(getAddress(holder))) as bigint
   }
 
-  private async run(did: string, step: StepName, tx: (datatoken: string) => { to: string; data: string }, onEvent: OnPublishEvent = () => {}): Promise<string> {
+  private async run(
+    did: string,
+    step: StepName,
+    tx: (datatoken: string) => { to: string; data: string },
+    onEvent: OnPublishEvent = () => {},
+  ): Promise<string> {
     const record = this.requireAsset(did)
-    const progress: PublishProgress = { op: 'state', startedAtMs: this.options.clock.nowMs(), steps: {}, done: false }
+    const progress: PublishProgress = {
+      op: 'state',
+      startedAtMs: this.options.clock.nowMs(),
+      steps: {},
+      done: false,
+    }
     const receipt = await sendRecordedTx(
       {
         signer: this.wallet(),
@@ -109,7 +138,11 @@ export class DatatokenDistribution {
 
   private requireContract(name: 'Dispenser' | 'FixedPrice'): string {
     const address = this.options.contracts[name]
-    if (!address) throw chainError('CONTRACT_ADDRESS_UNKNOWN', `No ${name} contract is known on chain ${this.options.chainId}`)
+    if (!address)
+      throw chainError(
+        'CONTRACT_ADDRESS_UNKNOWN',
+        `No ${name} contract is known on chain ${this.options.chainId}`,
+      )
     return address
   }
 

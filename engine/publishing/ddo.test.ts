@@ -14,7 +14,15 @@ const draft: AssetDraft = {
   service: { files: [{ type: 'url', url: 'https://example.org/a.py' }], timeoutSec: 3600 },
 }
 const build = (d: AssetDraft = draft) =>
-  buildDdo({ draft: d, chainId: 8996, nftAddress: nft, datatokenAddress: dt, serviceEndpoint: 'http://127.0.0.1:8030', encryptedFiles: '0x0abc', createdIso: '2026-01-01T00:00:00.000Z' })
+  buildDdo({
+    draft: d,
+    chainId: 8996,
+    nftAddress: nft,
+    datatokenAddress: dt,
+    serviceEndpoint: 'http://127.0.0.1:8030',
+    encryptedFiles: '0x0abc',
+    createdIso: '2026-01-01T00:00:00.000Z',
+  })
 
 describe('ddo', () => {
   it('derives the DID exactly as ocean.js generateDid', () => {
@@ -27,7 +35,11 @@ describe('ddo', () => {
     expect(validateDdo(ddo)).toEqual([])
     expect(ddo.version).toBe('4.1.0')
     expect(ddo.nftAddress).toBe('0x8aCd85898458400f7Db866d53FCFF6f0D49741FF')
-    expect(ddo.services[0]).toMatchObject({ type: 'compute', timeout: 3600, compute: { allowRawAlgorithm: false, allowNetworkAccess: false } })
+    expect(ddo.services[0]).toMatchObject({
+      type: 'compute',
+      timeout: 3600,
+      compute: { allowRawAlgorithm: false, allowNetworkAccess: false },
+    })
     expect(ddo.metadata.algorithm?.container).toEqual(draft.container)
     expect(ddoHash(ddo)).toBe(`0x${sha256Hex(JSON.stringify(ddo))}`)
   })
@@ -37,8 +49,24 @@ describe('ddo', () => {
     const broken = {
       ...ddo,
       id: makeDid(dt, 8996),
-      metadata: { ...ddo.metadata, name: '', algorithm: { container: { ...ddo.metadata.algorithm!.container, entrypoint: 'python3 main.py' } } },
-      services: [{ ...ddo.services[0]!, serviceEndpoint: 'not a url', timeout: -1, compute: { ...ddo.services[0]!.compute, publisherTrustedAlgorithms: [{ did: 'did:op:x', filesChecksum: 'zz', containerSectionChecksum: '*' }] } }],
+      metadata: {
+        ...ddo.metadata,
+        name: '',
+        algorithm: { container: { ...ddo.metadata.algorithm!.container, entrypoint: 'python3 main.py' } },
+      },
+      services: [
+        {
+          ...ddo.services[0]!,
+          serviceEndpoint: 'not a url',
+          timeout: -1,
+          compute: {
+            ...ddo.services[0]!.compute,
+            publisherTrustedAlgorithms: [
+              { did: 'did:op:x', filesChecksum: 'zz', containerSectionChecksum: '*' },
+            ],
+          },
+        },
+      ],
     }
     const paths = validateDdo(broken).map((i) => i.path)
     expect(paths).toEqual(
@@ -51,14 +79,20 @@ describe('ddo', () => {
         'services.0.compute.publisherTrustedAlgorithms.0.filesChecksum',
       ]),
     )
-    expect(validateDdo({ ...ddo, id: makeDid(dt, 8996) })).toEqual([{ path: 'id', message: 'does not match sha256(nftAddress + chainId)' }])
-    expect(validateDdo({ ...ddo, metadata: { ...ddo.metadata, algorithm: undefined } }).map((i) => i.path)).toEqual(['metadata.algorithm'])
+    expect(validateDdo({ ...ddo, id: makeDid(dt, 8996) })).toEqual([
+      { path: 'id', message: 'does not match sha256(nftAddress + chainId)' },
+    ])
+    expect(
+      validateDdo({ ...ddo, metadata: { ...ddo.metadata, algorithm: undefined } }).map((i) => i.path),
+    ).toEqual(['metadata.algorithm'])
   })
 
   it('computes the trusted-algorithm checksums as Ocean Node does', () => {
     // Ocean Node: files = concat(sha256(content) per file); container = sha256(entrypoint + checksum).
     expect(filesChecksum([sha256Hex('a'), sha256Hex('b')])).toBe(sha256Hex('a') + sha256Hex('b'))
-    expect(containerSectionChecksum({ entrypoint: 'node $ALGO', checksum: 'sha256:1' })).toBe(sha256Hex('node $ALGOsha256:1'))
+    expect(containerSectionChecksum({ entrypoint: 'node $ALGO', checksum: 'sha256:1' })).toBe(
+      sha256Hex('node $ALGOsha256:1'),
+    )
     expect(containerSectionChecksum({ entrypoint: 'node $ALGO' })).toBe(sha256Hex('node $ALGOundefined'))
   })
 
@@ -69,6 +103,8 @@ describe('ddo', () => {
     expect(decryptWithNodeKey(node.privateKey, sealed)).toBe('{"a":1}')
     expect(() => decryptWithNodeKey(Wallet.createRandom().privateKey, sealed)).toThrow()
     // The compressed public key (as GET / announces nodePublicKey) works too.
-    expect(decryptWithNodeKey(node.privateKey, encryptForNode(node.signingKey.compressedPublicKey, 'x'))).toBe('x')
+    expect(
+      decryptWithNodeKey(node.privateKey, encryptForNode(node.signingKey.compressedPublicKey, 'x')),
+    ).toBe('x')
   })
 })

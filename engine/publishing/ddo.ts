@@ -96,12 +96,16 @@ export const DDO_CONTEXT = ['https://w3id.org/did/v1']
 
 /** ocean.js `generateDid`: "did:op:" + sha256(checksummed NFT address + decimal chain id). */
 export function makeDid(nftAddress: string, chainId: number): string {
-  return `did:op:${createHash('sha256').update(getAddress(nftAddress) + chainId.toString(10)).digest('hex')}`
+  return `did:op:${createHash('sha256')
+    .update(getAddress(nftAddress) + chainId.toString(10))
+    .digest('hex')}`
 }
 
 /** A stable service id: sha256 of datatoken + kind, as Ocean's market derives one per datatoken. */
 export function makeServiceId(datatokenAddress: string, kind: string): string {
-  return createHash('sha256').update(`${getAddress(datatokenAddress)}${kind}`).digest('hex')
+  return createHash('sha256')
+    .update(`${getAddress(datatokenAddress)}${kind}`)
+    .digest('hex')
 }
 
 export interface BuildDdoInput {
@@ -160,7 +164,9 @@ export function buildDdo(input: BuildDdoInput): Ddo {
         compute: {
           allowRawAlgorithm: draft.service.allowRawAlgorithm ?? false,
           allowNetworkAccess: draft.service.allowNetworkAccess ?? false,
-          publisherTrustedAlgorithmPublishers: (draft.service.publisherTrustedAlgorithmPublishers ?? []).map((a) => getAddress(a)),
+          publisherTrustedAlgorithmPublishers: (draft.service.publisherTrustedAlgorithmPublishers ?? []).map(
+            (a) => getAddress(a),
+          ),
           publisherTrustedAlgorithms: draft.service.publisherTrustedAlgorithms ?? [],
         },
       },
@@ -192,7 +198,10 @@ const ddoSchema = z.object({
         language: z.string().optional(),
         version: z.string().optional(),
         container: z.object({
-          entrypoint: z.string().min(1, 'is required').refine((v) => v.includes('$ALGO'), 'must contain $ALGO (the algorithm file)'),
+          entrypoint: z
+            .string()
+            .min(1, 'is required')
+            .refine((v) => v.includes('$ALGO'), 'must contain $ALGO (the algorithm file)'),
           image: z.string().min(1, 'is required'),
           tag: z.string().min(1, 'is required'),
           checksum: z.string(),
@@ -213,7 +222,9 @@ const ddoSchema = z.object({
           allowRawAlgorithm: z.boolean(),
           allowNetworkAccess: z.boolean(),
           publisherTrustedAlgorithmPublishers: z.array(address),
-          publisherTrustedAlgorithms: z.array(z.object({ did: didSchema, filesChecksum: sha256Hex, containerSectionChecksum: sha256Hex })),
+          publisherTrustedAlgorithms: z.array(
+            z.object({ did: didSchema, filesChecksum: sha256Hex, containerSectionChecksum: sha256Hex }),
+          ),
         }),
       }),
     )
@@ -228,12 +239,20 @@ export interface DdoIssue {
 /** Field-level problems of a DDO (empty = valid), worded for the publisher. */
 export function validateDdo(ddo: unknown): DdoIssue[] {
   const parsed = ddoSchema.safeParse(ddo)
-  const issues: DdoIssue[] = parsed.success ? [] : parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }))
+  const issues: DdoIssue[] = parsed.success
+    ? []
+    : parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }))
   if (parsed.success) {
     const d = parsed.data
-    if (d.id !== makeDid(d.nftAddress, d.chainId)) issues.push({ path: 'id', message: 'does not match sha256(nftAddress + chainId)' })
-    if (d.metadata.type === 'algorithm' && !d.metadata.algorithm) issues.push({ path: 'metadata.algorithm', message: 'an algorithm needs a container (image, tag, entrypoint)' })
-    if (new Set(d.services.map((s) => s.id)).size !== d.services.length) issues.push({ path: 'services', message: 'service ids must be unique' })
+    if (d.id !== makeDid(d.nftAddress, d.chainId))
+      issues.push({ path: 'id', message: 'does not match sha256(nftAddress + chainId)' })
+    if (d.metadata.type === 'algorithm' && !d.metadata.algorithm)
+      issues.push({
+        path: 'metadata.algorithm',
+        message: 'an algorithm needs a container (image, tag, entrypoint)',
+      })
+    if (new Set(d.services.map((s) => s.id)).size !== d.services.length)
+      issues.push({ path: 'services', message: 'service ids must be unique' })
   }
   return issues
 }

@@ -26,7 +26,12 @@ const SAMPLE_DATATOKENS_FOR_CONSUMER = parseUnits('100', 18)
 
 interface SamplesFile {
   dataset: { name: string; description?: string; file: string; contentType?: string }
-  algorithms: Array<{ name: string; description?: string; file: string; container: { entrypoint: string; image: string; tag: string; checksum?: string } }>
+  algorithms: Array<{
+    name: string
+    description?: string
+    file: string
+    container: { entrypoint: string; image: string; tag: string; checksum?: string }
+  }>
 }
 
 export function readSamplesFile(assetsDir: string): SamplesFile {
@@ -41,13 +46,18 @@ export function readSamplesFile(assetsDir: string): SamplesFile {
   return file
 }
 
-export function createDevSampleSeeder(options: { registry: AssetRegistry; clock: Clock; assetsDir?: string }): DevSampleSeeder {
+export function createDevSampleSeeder(options: {
+  registry: AssetRegistry
+  clock: Clock
+  assetsDir?: string
+}): DevSampleSeeder {
   return async (chain, context): Promise<DevSamples> => {
     const assetsDir = options.assetsDir ?? DEFAULT_ASSETS_DIR
     const samples = readSamplesFile(assetsDir)
     const algorithmSample = samples.algorithms[0]!
     const providerUrl = context.providerUrl ?? DEV_PROVIDER_URL_FALLBACK
-    if (!context.providerUrl) context.logger.warn('dev samples: no Provider URL given, using the default', { providerUrl })
+    if (!context.providerUrl)
+      context.logger.warn('dev samples: no Provider URL given, using the default', { providerUrl })
 
     // A plain Wallet (not the deployer's NonceManager): recorded txs are signed before broadcast.
     if (chain.deployerSigner instanceof NonceManager) chain.deployerSigner.reset()
@@ -102,7 +112,11 @@ export function createDevSampleSeeder(options: { registry: AssetRegistry; clock:
       await distribution.mint(asset.did, chain.accounts.consumer.address, SAMPLE_DATATOKENS_FOR_CONSUMER)
       await distribution.createDispenser(asset.did)
     }
-    const sample = (a: typeof dataset) => ({ did: a.did, serviceId: a.ddo.services[0]!.id, datatoken: a.datatokenAddress })
+    const sample = (a: typeof dataset) => ({
+      did: a.did,
+      serviceId: a.ddo.services[0]!.id,
+      datatoken: a.datatokenAddress,
+    })
     return { dataset: sample(dataset), algorithm: sample(algorithm) }
   }
 }

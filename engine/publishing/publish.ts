@@ -11,13 +11,28 @@
  * or roll back a publish that a crash interrupted. Publishing layer: chain, store, logging only.
  */
 import { randomUUID } from 'node:crypto'
-import { Contract, Interface, JsonRpcProvider, ZeroAddress, getAddress, parseUnits, type BaseWallet, type TransactionReceipt } from 'ethers'
+import {
+  Contract,
+  Interface,
+  JsonRpcProvider,
+  ZeroAddress,
+  getAddress,
+  parseUnits,
+  type BaseWallet,
+  type TransactionReceipt,
+} from 'ethers'
 import type { Clock } from '../clock'
 import type { Logger } from '../logging'
 import { chainError } from '../chain/chain-errors'
 import { loadAbi, type OceanAddresses } from '../chain/contracts'
 import { trustedAlgorithmEntry } from './algorithm-checksums'
-import { ASSET_STATE, PENDING_PREFIX, type AssetRecord, type AssetRegistry, type PublishProgress } from './asset-registry'
+import {
+  ASSET_STATE,
+  PENDING_PREFIX,
+  type AssetRecord,
+  type AssetRegistry,
+  type PublishProgress,
+} from './asset-registry'
 import { buildDdo, ddoHash, makeDid, validateDdo, type AssetDraft, type Ddo } from './ddo'
 import { encryptForNode } from './ddo-encryption'
 import { publishingError } from './publishing-errors'
@@ -54,11 +69,16 @@ export class Publisher {
   private wallet(): BaseWallet {
     const w = this.options.signer()
     if (!w) throw chainError('WALLET_LOCKED', 'Unlock the publisher wallet before publishing')
-    if (!w.provider) throw chainError('CHAIN_NOT_CONFIGURED', 'The publisher wallet is not connected to a chain')
+    if (!w.provider)
+      throw chainError('CHAIN_NOT_CONFIGURED', 'The publisher wallet is not connected to a chain')
     return w
   }
 
-  private context(key: { current: string }, progress: PublishProgress, onEvent: OnPublishEvent): RecordedTxContext {
+  private context(
+    key: { current: string },
+    progress: PublishProgress,
+    onEvent: OnPublishEvent,
+  ): RecordedTxContext {
     return {
       signer: this.wallet(),
       chainId: this.options.chainId,
@@ -87,10 +107,15 @@ export class Publisher {
     const pinnable = (path: string) => {
       const m = /publisherTrustedAlgorithms\.(\d+)\.(filesChecksum|containerSectionChecksum)$/.exec(path)
       const entry = m ? draft.service.publisherTrustedAlgorithms?.[Number(m[1])] : undefined
-      return entry !== undefined && !entry[m![2] as 'filesChecksum'] && this.options.registry.get(entry.did)?.kind === 'algorithm'
+      return (
+        entry !== undefined &&
+        !entry[m![2] as 'filesChecksum'] &&
+        this.options.registry.get(entry.did)?.kind === 'algorithm'
+      )
     }
     const issues = validateDdo(ddo).filter((i) => i.path !== 'id' && !pinnable(i.path))
-    if (draft.service.files.length === 0) issues.push({ path: 'service.files', message: 'add at least one file' })
+    if (draft.service.files.length === 0)
+      issues.push({ path: 'service.files', message: 'add at least one file' })
     return issues
   }
 
@@ -108,7 +133,10 @@ export class Publisher {
         if (entry.filesChecksum && entry.containerSectionChecksum) return entry
         const algorithm = this.options.registry.get(entry.did)
         if (!algorithm || algorithm.kind !== 'algorithm') return entry
-        return trustedAlgorithmEntry({ ddo: algorithm.ddo, files: algorithm.files[algorithm.ddo.services[0]?.id ?? ''] ?? [] })
+        return trustedAlgorithmEntry({
+          ddo: algorithm.ddo,
+          files: algorithm.files[algorithm.ddo.services[0]?.id ?? ''] ?? [],
+        })
       }),
     )
     return { ...draft, service: { ...draft.service, publisherTrustedAlgorithms: pinned } }
@@ -118,7 +146,12 @@ export class Publisher {
   async publish(input: AssetDraft, onEvent: OnPublishEvent = () => {}): Promise<AssetRecord> {
     const draft = await this.pinTrustedAlgorithms(input)
     const issues = this.validateDraft(draft)
-    if (issues.length > 0) throw publishingError('ASSET_INVALID', `The asset is invalid: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}`, { details: issues })
+    if (issues.length > 0)
+      throw publishingError(
+        'ASSET_INVALID',
+        `The asset is invalid: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}`,
+        { details: issues },
+      )
     this.wallet() // locked wallet → clear error before anything is written
     const nowMs = this.options.clock.nowMs()
     const key = { current: `${PENDING_PREFIX}${randomUUID()}` }
@@ -140,16 +173,28 @@ export class Publisher {
     return this.continuePublish(key, progress, onEvent)
   }
 
-  private async continuePublish(key: { current: string }, progress: PublishProgress, onEvent: OnPublishEvent): Promise<AssetRecord> {
+  private async continuePublish(
+    key: { current: string },
+    progress: PublishProgress,
+    onEvent: OnPublishEvent,
+  ): Promise<AssetRecord> {
     const draft = progress.draft
-    if (!draft) throw publishingError('PUBLISH_NOT_RESUMABLE', `The publish ${key.current} has no draft recorded`)
+    if (!draft)
+      throw publishingError('PUBLISH_NOT_RESUMABLE', `The publish ${key.current} has no draft recorded`)
     const ctx = this.context(key, progress, onEvent)
     const publisher = ctx.signer.address
     try {
       const created = await sendRecordedTx(ctx, 'create', async () => {
         const factory = new Contract(this.options.contracts.ERC721Factory, this.factoryAbi, ctx.signer)
         return factory.getFunction('createNftWithErc20').populateTransaction(
-          { name: draft.name.slice(0, 64), symbol: 'C2D-NFT', templateIndex: 1, tokenURI: '', transferable: true, owner: publisher },
+          {
+            name: draft.name.slice(0, 64),
+            symbol: 'C2D-NFT',
+            templateIndex: 1,
+            tokenURI: '',
+            transferable: true,
+            owner: publisher,
+          },
           {
             templateIndex: this.options.datatokenTemplateIndex ?? 2,
             strings: [`${draft.name.slice(0, 48)} DT`, 'C2D-DT'],
@@ -187,7 +232,9 @@ export class Publisher {
         this.options.registry.rekey(key.current, record)
         key.current = did
       }
-      await sendRecordedTx(ctx, 'metadata', async () => this.setMetaDataTx(nftAddress, ASSET_STATE.active, ddo))
+      await sendRecordedTx(ctx, 'metadata', async () =>
+        this.setMetaDataTx(nftAddress, ASSET_STATE.active, ddo),
+      )
       progress.done = true
       record.publish = progress
       record.updatedAtMs = this.options.clock.nowMs()
@@ -199,7 +246,8 @@ export class Publisher {
       progress.error = error instanceof Error ? error.message : String(error)
       this.options.registry.setPublishProgress(key.current, progress)
       // Nothing reached the chain (the create tx reverted or was never mined): roll back locally.
-      if (key.current.startsWith(PENDING_PREFIX) && progress.steps.create?.status === 'failed') this.options.registry.remove(key.current)
+      if (key.current.startsWith(PENDING_PREFIX) && progress.steps.create?.status === 'failed')
+        this.options.registry.remove(key.current)
       throw error
     }
   }
@@ -208,9 +256,15 @@ export class Publisher {
   async edit(did: string, input: AssetDraft, onEvent: OnPublishEvent = () => {}): Promise<AssetRecord> {
     const current = this.requireAsset(did)
     const draft = await this.pinTrustedAlgorithms(input)
-    if (draft.kind !== current.kind) throw publishingError('ASSET_INVALID', `An ${current.kind} cannot become a ${draft.kind}`)
+    if (draft.kind !== current.kind)
+      throw publishingError('ASSET_INVALID', `An ${current.kind} cannot become a ${draft.kind}`)
     const issues = this.validateDraft(draft)
-    if (issues.length > 0) throw publishingError('ASSET_INVALID', `The asset is invalid: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}`, { details: issues })
+    if (issues.length > 0)
+      throw publishingError(
+        'ASSET_INVALID',
+        `The asset is invalid: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}`,
+        { details: issues },
+      )
     const serviceIdBefore = current.ddo.services[0]?.id
     const nowIso = new Date(this.options.clock.nowMs()).toISOString()
     const { ddo, serviceId } = this.makeDdo(
@@ -220,12 +274,25 @@ export class Publisher {
       current.ddo.metadata.created,
       nowIso,
     )
-    const progress: PublishProgress = { op: 'edit', startedAtMs: this.options.clock.nowMs(), steps: {}, done: false }
+    const progress: PublishProgress = {
+      op: 'edit',
+      startedAtMs: this.options.clock.nowMs(),
+      steps: {},
+      done: false,
+    }
     this.options.registry.setPublishProgress(did, progress)
     const ctx = this.context({ current: did }, progress, onEvent)
-    await sendRecordedTx(ctx, 'metadata', async () => this.setMetaDataTx(current.nftAddress, current.state, ddo))
+    await sendRecordedTx(ctx, 'metadata', async () =>
+      this.setMetaDataTx(current.nftAddress, current.state, ddo),
+    )
     progress.done = true
-    const record: AssetRecord = { ...current, ddo, files: { [serviceId]: draft.service.files }, updatedAtMs: this.options.clock.nowMs(), publish: progress }
+    const record: AssetRecord = {
+      ...current,
+      ddo,
+      files: { [serviceId]: draft.service.files },
+      updatedAtMs: this.options.clock.nowMs(),
+      publish: progress,
+    }
     this.options.registry.upsert(record)
     onEvent({ step: 'registry', status: 'done', did })
     return record
@@ -233,9 +300,15 @@ export class Publisher {
 
   /** Sets nft.state on chain (0 active, 2 deprecated, 3 revoked, …) and in the registry. */
   async setState(did: string, state: number, onEvent: OnPublishEvent = () => {}): Promise<AssetRecord> {
-    if (!Object.values(ASSET_STATE).includes(state as never)) throw publishingError('ASSET_INVALID', `Unknown asset state ${state} (0–5)`)
+    if (!Object.values(ASSET_STATE).includes(state as never))
+      throw publishingError('ASSET_INVALID', `Unknown asset state ${state} (0–5)`)
     const current = this.requireAsset(did)
-    const progress: PublishProgress = { op: 'state', startedAtMs: this.options.clock.nowMs(), steps: {}, done: false }
+    const progress: PublishProgress = {
+      op: 'state',
+      startedAtMs: this.options.clock.nowMs(),
+      steps: {},
+      done: false,
+    }
     this.options.registry.setPublishProgress(did, progress)
     const ctx = this.context({ current: did }, progress, onEvent)
     await sendRecordedTx(ctx, 'state', async () => ({
@@ -263,9 +336,21 @@ export class Publisher {
   }
 
   /** Finishes (or rolls back) publishes and edits a crash interrupted. Returns what it did. */
-  async resumeUnfinished(onEvent: OnPublishEvent = () => {}): Promise<Array<{ key: string; outcome: 'resumed' | 'rolled-back' | 'failed'; did?: string; error?: string }>> {
-    const out: Array<{ key: string; outcome: 'resumed' | 'rolled-back' | 'failed'; did?: string; error?: string }> = []
-    for (const record of this.options.registry.list({ includeUnfinished: true, chainId: this.options.chainId })) {
+  async resumeUnfinished(
+    onEvent: OnPublishEvent = () => {},
+  ): Promise<
+    Array<{ key: string; outcome: 'resumed' | 'rolled-back' | 'failed'; did?: string; error?: string }>
+  > {
+    const out: Array<{
+      key: string
+      outcome: 'resumed' | 'rolled-back' | 'failed'
+      did?: string
+      error?: string
+    }> = []
+    for (const record of this.options.registry.list({
+      includeUnfinished: true,
+      chainId: this.options.chainId,
+    })) {
       const progress = record.publish
       if (!progress || progress.done || progress.op !== 'publish') continue
       if (!progress.steps.create && record.did.startsWith(PENDING_PREFIX)) {
@@ -279,7 +364,11 @@ export class Publisher {
         out.push({ key: record.did, outcome: 'resumed', did: done.did })
       } catch (error) {
         const rolledBack = !this.options.registry.get(record.did, { includeUnfinished: true })
-        out.push({ key: record.did, outcome: rolledBack ? 'rolled-back' : 'failed', error: error instanceof Error ? error.message : String(error) })
+        out.push({
+          key: record.did,
+          outcome: rolledBack ? 'rolled-back' : 'failed',
+          error: error instanceof Error ? error.message : String(error),
+        })
       }
     }
     return out
@@ -288,19 +377,43 @@ export class Publisher {
   private requireAsset(did: string): AssetRecord {
     const record = this.options.registry.get(did)
     if (!record) throw publishingError('ASSET_NOT_FOUND', `No published asset ${did} in this console`)
-    if (record.chainId !== this.options.chainId) throw publishingError('ASSET_INVALID', `${did} is on chain ${record.chainId}, this publisher works on ${this.options.chainId}`)
+    if (record.chainId !== this.options.chainId)
+      throw publishingError(
+        'ASSET_INVALID',
+        `${did} is on chain ${record.chainId}, this publisher works on ${this.options.chainId}`,
+      )
     return record
   }
 
-  private makeDdo(draft: AssetDraft, nftAddress: string, datatokenAddress: string, createdIso: string, updatedIso: string): { ddo: Ddo; serviceId: string } {
+  private makeDdo(
+    draft: AssetDraft,
+    nftAddress: string,
+    datatokenAddress: string,
+    createdIso: string,
+    updatedIso: string,
+  ): { ddo: Ddo; serviceId: string } {
     // ocean.js encrypts {nftAddress, datatokenAddress, files} so the files are bound to this asset.
     const encryptedFiles = encryptForNode(
       this.options.nodePublicKey,
       JSON.stringify({ nftAddress, datatokenAddress, files: draft.service.files }),
     )
-    const ddo = buildDdo({ draft, chainId: this.options.chainId, nftAddress, datatokenAddress, serviceEndpoint: this.options.providerUrl, encryptedFiles, createdIso, updatedIso })
+    const ddo = buildDdo({
+      draft,
+      chainId: this.options.chainId,
+      nftAddress,
+      datatokenAddress,
+      serviceEndpoint: this.options.providerUrl,
+      encryptedFiles,
+      createdIso,
+      updatedIso,
+    })
     const issues = validateDdo(ddo)
-    if (issues.length > 0) throw publishingError('ASSET_INVALID', `The DDO is invalid: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}`, { details: issues })
+    if (issues.length > 0)
+      throw publishingError(
+        'ASSET_INVALID',
+        `The DDO is invalid: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}`,
+        { details: issues },
+      )
     return { ddo, serviceId: ddo.services[0]!.id }
   }
 
@@ -325,10 +438,16 @@ export class Publisher {
     for (const log of receipt.logs) {
       if (getAddress(log.address) !== getAddress(this.options.contracts.ERC721Factory)) continue
       const parsed = this.factoryAbi.parseLog(log)
-      if (parsed?.name === 'NFTCreated') nftAddress = getAddress(parsed.args.getValue('newTokenAddress') as string)
-      if (parsed?.name === 'TokenCreated') datatokenAddress = getAddress(parsed.args.getValue('newTokenAddress') as string)
+      if (parsed?.name === 'NFTCreated')
+        nftAddress = getAddress(parsed.args.getValue('newTokenAddress') as string)
+      if (parsed?.name === 'TokenCreated')
+        datatokenAddress = getAddress(parsed.args.getValue('newTokenAddress') as string)
     }
-    if (!nftAddress || !datatokenAddress) throw chainError('TRANSACTION_FAILED', `createNftWithErc20 ${receipt.hash} emitted no NFTCreated/TokenCreated`)
+    if (!nftAddress || !datatokenAddress)
+      throw chainError(
+        'TRANSACTION_FAILED',
+        `createNftWithErc20 ${receipt.hash} emitted no NFTCreated/TokenCreated`,
+      )
     return { nftAddress, datatokenAddress }
   }
 }

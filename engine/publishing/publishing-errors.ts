@@ -11,7 +11,11 @@ export const PUBLISHING_ERRORS = {
 
 export type PublishingErrorCode = keyof typeof PUBLISHING_ERRORS
 
-export function publishingError(code: PublishingErrorCode, message?: string, options?: { details?: unknown; cause?: unknown }): C2dError {
+export function publishingError(
+  code: PublishingErrorCode,
+  message?: string,
+  options?: { details?: unknown; cause?: unknown },
+): C2dError {
   const entry = PUBLISHING_ERRORS[code]
   return new C2dError(code, entry.status, message ?? entry.message, options)
 }

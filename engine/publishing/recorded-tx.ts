@@ -35,16 +35,26 @@ export interface RecordedTxContext {
   waitTimeoutMs: number
 }
 
-async function waitMined(ctx: RecordedTxContext, name: StepName, step: PublishStep): Promise<TransactionReceipt> {
+async function waitMined(
+  ctx: RecordedTxContext,
+  name: StepName,
+  step: PublishStep,
+): Promise<TransactionReceipt> {
   const provider = ctx.signer.provider
   if (!provider) throw chainError('CHAIN_NOT_CONFIGURED', 'The publisher wallet is not connected to a chain')
   const receipt = await provider.waitForTransaction(step.hash, 1, ctx.waitTimeoutMs)
-  if (!receipt) throw chainError('CHAIN_UNAVAILABLE', `No receipt for ${name} tx ${step.hash} after ${ctx.waitTimeoutMs} ms`)
+  if (!receipt)
+    throw chainError(
+      'CHAIN_UNAVAILABLE',
+      `No receipt for ${name} tx ${step.hash} after ${ctx.waitTimeoutMs} ms`,
+    )
   if (receipt.status !== 1) {
     ctx.progress.steps[name] = { hash: step.hash, status: 'failed' }
     ctx.persist(ctx.progress)
     ctx.onEvent({ step: name, status: 'failed', txHash: step.hash })
-    throw chainError('TRANSACTION_FAILED', `The ${name} transaction ${step.hash} reverted`, { details: { step: name, txHash: step.hash } })
+    throw chainError('TRANSACTION_FAILED', `The ${name} transaction ${step.hash} reverted`, {
+      details: { step: name, txHash: step.hash },
+    })
   }
   ctx.progress.steps[name] = { hash: step.hash, status: 'mined' }
   ctx.persist(ctx.progress)
@@ -53,7 +63,11 @@ async function waitMined(ctx: RecordedTxContext, name: StepName, step: PublishSt
 }
 
 /** Runs step `name` (or finishes it after a crash) and returns its receipt. */
-export async function sendRecordedTx(ctx: RecordedTxContext, name: StepName, request: () => Promise<TransactionRequest>): Promise<TransactionReceipt> {
+export async function sendRecordedTx(
+  ctx: RecordedTxContext,
+  name: StepName,
+  request: () => Promise<TransactionRequest>,
+): Promise<TransactionReceipt> {
   const provider = ctx.signer.provider
   if (!provider) throw chainError('CHAIN_NOT_CONFIGURED', 'The publisher wallet is not connected to a chain')
   try {
@@ -94,10 +108,18 @@ function mapSendError(error: unknown, ctx: RecordedTxContext): unknown {
   if (isC2dError(error)) return error
   const e = error as { code?: string; shortMessage?: string; reason?: string }
   if (e.code === 'INSUFFICIENT_FUNDS') {
-    return chainError('INSUFFICIENT_FUNDS', `The publisher ${ctx.signer.address} has not enough native coin for gas on chain ${ctx.chainId}`, { cause: error })
+    return chainError(
+      'INSUFFICIENT_FUNDS',
+      `The publisher ${ctx.signer.address} has not enough native coin for gas on chain ${ctx.chainId}`,
+      { cause: error },
+    )
   }
   if (e.code === 'CALL_EXCEPTION') {
-    return chainError('TRANSACTION_FAILED', `The transaction would revert: ${e.reason ?? e.shortMessage ?? 'no reason given'}`, { cause: error })
+    return chainError(
+      'TRANSACTION_FAILED',
+      `The transaction would revert: ${e.reason ?? e.shortMessage ?? 'no reason given'}`,
+      { cause: error },
+    )
   }
   return toChainError(error, { chainId: ctx.chainId, rpcUrl: ctx.rpcUrlForErrors })
 }

@@ -84,7 +84,10 @@ export interface ChainPublishing {
   /** The publisher tool for a Provider URL (the DDOs' serviceEndpoint). */
   publisher(providerUrl: string): { publisher: Publisher; distribution: DatatokenDistribution }
   /** The console's ConsoleAssetPort over the registry and the publisher. */
-  assetPort(providerUrl: string, onEvent?: OnPublishEvent): {
+  assetPort(
+    providerUrl: string,
+    onEvent?: OnPublishEvent,
+  ): {
     list(kind?: 'dataset' | 'algorithm'): AssetSummary[]
     publish(draft: AssetDraft, existingDid?: string): Promise<AssetSummary>
     remove(did: string): void
@@ -116,10 +119,17 @@ export interface StartChainPublishingOptions {
 export async function startChainPublishing(options: StartChainPublishingOptions): Promise<ChainPublishing> {
   const { config, logger, clock } = options
   const registry = new AssetRegistry(options.db, clock)
-  const wallet = new PublisherWallet({ dataDir: config.dataDir, logger: logger.child({ component: 'wallet' }) })
+  const wallet = new PublisherWallet({
+    dataDir: config.dataDir,
+    logger: logger.child({ component: 'wallet' }),
+  })
   const password = options.secrets?.walletPassword
   if (password && wallet.exists()) {
-    await wallet.unlock(password).catch((error: unknown) => logger.warn('publisher wallet stays locked', { error: error instanceof Error ? error.message : String(error) }))
+    await wallet.unlock(password).catch((error: unknown) =>
+      logger.warn('publisher wallet stays locked', {
+        error: error instanceof Error ? error.message : String(error),
+      }),
+    )
   }
 
   let devChain: DevChain | undefined
@@ -129,17 +139,28 @@ export async function startChainPublishing(options: StartChainPublishingOptions)
   let contracts: OceanAddresses
   if (config.chain.mode === 'dev') {
     const publisherAddress = wallet.address()
-    devChain = await startDevChain({ dataDir: config.dataDir, port: config.chain.devChainPort, logger, fundAddresses: publisherAddress ? [publisherAddress] : [] })
+    devChain = await startDevChain({
+      dataDir: config.dataDir,
+      port: config.chain.devChainPort,
+      logger,
+      fundAddresses: publisherAddress ? [publisherAddress] : [],
+    })
     ;({ rpc, chainId, rpcUrl, contracts } = devChain)
   } else {
-    if (!config.chain.rpcUrl || !config.chain.chainId) throw chainError('CHAIN_NOT_CONFIGURED', 'chain.mode "rpc" needs chain.rpcUrl and chain.chainId')
+    if (!config.chain.rpcUrl || !config.chain.chainId)
+      throw chainError('CHAIN_NOT_CONFIGURED', 'chain.mode "rpc" needs chain.rpcUrl and chain.chainId')
     chainId = config.chain.chainId
     rpcUrl = config.chain.rpcUrl
     const endpoint = { chainId, rpcUrl, timeoutMs: config.chain.rpcTimeoutMs }
     rpc = createRpcProvider(endpoint)
     contracts = resolveOceanAddresses(chainId, { overrides: config.chain.contracts })
     // A dead RPC must not stop the console from starting: jobs, the UI and free compute still work.
-    await checkChain(rpc, endpoint).catch((error: unknown) => logger.warn('chain check failed at start', { chainId, error: error instanceof Error ? error.message : String(error) }))
+    await checkChain(rpc, endpoint).catch((error: unknown) =>
+      logger.warn('chain check failed at start', {
+        chainId,
+        error: error instanceof Error ? error.message : String(error),
+      }),
+    )
   }
 
   // Dev chain: the dev deployer publishes (funded, fixed key, like the samples); a wallet created
@@ -150,10 +171,26 @@ export async function startChainPublishing(options: StartChainPublishingOptions)
 
   const makePublisher = (providerUrl: string) => {
     const node = nodeSigner()
-    if (!node) throw chainError('WALLET_LOCKED', 'Unlock the publisher wallet: it is also the Provider key that DDOs are encrypted for')
-    const common = { registry, clock, logger: logger.child({ component: 'publishing' }), chainId, contracts, signer: publishingSigner }
+    if (!node)
+      throw chainError(
+        'WALLET_LOCKED',
+        'Unlock the publisher wallet: it is also the Provider key that DDOs are encrypted for',
+      )
+    const common = {
+      registry,
+      clock,
+      logger: logger.child({ component: 'publishing' }),
+      chainId,
+      contracts,
+      signer: publishingSigner,
+    }
     return {
-      publisher: new Publisher({ ...common, nodePublicKey: node.signingKey.publicKey, nodeAddress: node.address, providerUrl }),
+      publisher: new Publisher({
+        ...common,
+        nodePublicKey: node.signingKey.publicKey,
+        nodeAddress: node.address,
+        providerUrl,
+      }),
       distribution: new DatatokenDistribution(common),
     }
   }
@@ -187,7 +224,10 @@ export async function startChainPublishing(options: StartChainPublishingOptions)
         return run
       }
       // Distribution events carry no DID of their own; the UI needs it to place the progress.
-      const forAsset = (did: string): OnPublishEvent => (event) => emit({ ...event, did: event.did ?? did })
+      const forAsset =
+        (did: string): OnPublishEvent =>
+        (event) =>
+          emit({ ...event, did: event.did ?? did })
       return {
         list: (kind) => registry.list(kind ? { kind } : {}).map(toAssetSummary),
         publish(draft, existingDid) {
@@ -199,7 +239,9 @@ export async function startChainPublishing(options: StartChainPublishingOptions)
               did = event.did ?? did
               emit(did ? { ...event, did } : event)
             }
-            const record = existingDid ? await publisher.edit(existingDid, draft, track) : await publisher.publish(draft, track)
+            const record = existingDid
+              ? await publisher.edit(existingDid, draft, track)
+              : await publisher.publish(draft, track)
             return toAssetSummary(record)
           })
         },
@@ -220,20 +262,30 @@ export async function startChainPublishing(options: StartChainPublishingOptions)
           const record = registry.get(did)
           if (!record) throw publishingError('ASSET_NOT_FOUND', `No published asset ${did} in this console`)
           try {
-            const [, , state] = (await new Contract(record.nftAddress, loadAbi('ERC721Template'), rpc).getFunction('getMetaData')()) as [string, string, bigint, boolean]
+            const [, , state] = (await new Contract(
+              record.nftAddress,
+              loadAbi('ERC721Template'),
+              rpc,
+            ).getFunction('getMetaData')()) as [string, string, bigint, boolean]
             return Number(state)
           } catch (error) {
             throw toChainError(error, { chainId, rpcUrl })
           }
         },
         mint(did, to, amount) {
-          return serial(() => makePublisher(providerUrl).distribution.mint(did, to, parseUnits(amount, 18), forAsset(did)))
+          return serial(() =>
+            makePublisher(providerUrl).distribution.mint(did, to, parseUnits(amount, 18), forAsset(did)),
+          )
         },
         createDispenser(did, limits) {
-          return serial(() => makePublisher(providerUrl).distribution.createDispenser(did, limits, forAsset(did)))
+          return serial(() =>
+            makePublisher(providerUrl).distribution.createDispenser(did, limits, forAsset(did)),
+          )
         },
         createFixedRate(did, price) {
-          return serial(() => makePublisher(providerUrl).distribution.createFixedRate(did, price, forAsset(did)))
+          return serial(() =>
+            makePublisher(providerUrl).distribution.createFixedRate(did, price, forAsset(did)),
+          )
         },
         async balances() {
           const address = publishingSigner()?.address ?? wallet.address()
@@ -242,7 +294,10 @@ export async function startChainPublishing(options: StartChainPublishingOptions)
           // Wrong chain and dead RPC are told apart before any balance is read (CHAIN_ID_MISMATCH / CHAIN_UNAVAILABLE).
           await checkChain(rpc, endpoint)
           const assets = registry.list({})
-          const read = await readBalances(rpc, endpoint, address, { ocean: contracts.Ocean, datatokens: assets.map((a) => a.datatokenAddress).filter(Boolean) })
+          const read = await readBalances(rpc, endpoint, address, {
+            ocean: contracts.Ocean,
+            datatokens: assets.map((a) => a.datatokenAddress).filter(Boolean),
+          })
           return {
             address: read.address,
             chainId,
@@ -250,7 +305,12 @@ export async function startChainPublishing(options: StartChainPublishingOptions)
             oceanWei: read.oceanWei === undefined ? null : read.oceanWei.toString(),
             datatokens: assets
               .filter((a) => a.datatokenAddress)
-              .map((a) => ({ did: a.did, name: a.ddo.metadata?.name ?? '', datatokenAddress: a.datatokenAddress, balanceWei: (read.datatokensWei[getAddress(a.datatokenAddress)] ?? 0n).toString() })),
+              .map((a) => ({
+                did: a.did,
+                name: a.ddo.metadata?.name ?? '',
+                datatokenAddress: a.datatokenAddress,
+                balanceWei: (read.datatokensWei[getAddress(a.datatokenAddress)] ?? 0n).toString(),
+              })),
             canPayGas: read.nativeWei > 0n,
           }
         },

@@ -18,8 +18,12 @@ export class AuthTokensRepo {
   private readonly purgeStmt
 
   constructor(db: Database) {
-    this.insertStmt = db.prepare('INSERT INTO auth_tokens (token_id, address_lc, valid_until_ms, revoked, created_at_ms) VALUES (?, ?, ?, 0, ?)')
-    this.selectStmt = db.prepare('SELECT token_id, address_lc, valid_until_ms, revoked FROM auth_tokens WHERE token_id = ?')
+    this.insertStmt = db.prepare(
+      'INSERT INTO auth_tokens (token_id, address_lc, valid_until_ms, revoked, created_at_ms) VALUES (?, ?, ?, 0, ?)',
+    )
+    this.selectStmt = db.prepare(
+      'SELECT token_id, address_lc, valid_until_ms, revoked FROM auth_tokens WHERE token_id = ?',
+    )
     this.revokeStmt = db.prepare('UPDATE auth_tokens SET revoked = 1 WHERE token_id = ? AND address_lc = ?')
     this.purgeStmt = db.prepare('DELETE FROM auth_tokens WHERE valid_until_ms < ?')
   }
@@ -29,8 +33,16 @@ export class AuthTokensRepo {
   }
 
   get(tokenId: string): StoredAuthToken | undefined {
-    const row = this.selectStmt.get(tokenId) as { token_id: string; address_lc: string; valid_until_ms: number; revoked: number } | undefined
-    return row ? { tokenId: row.token_id, address: row.address_lc, validUntilMs: row.valid_until_ms, revoked: row.revoked === 1 } : undefined
+    const row = this.selectStmt.get(tokenId) as
+      { token_id: string; address_lc: string; valid_until_ms: number; revoked: number } | undefined
+    return row
+      ? {
+          tokenId: row.token_id,
+          address: row.address_lc,
+          validUntilMs: row.valid_until_ms,
+          revoked: row.revoked === 1,
+        }
+      : undefined
   }
 
   /** Only the token's own address may revoke it; false when nothing matched. */

@@ -44,7 +44,8 @@ export function migrate(db: Database, dir: string): number {
   let applied = current
   for (const m of listMigrations(dir)) {
     if (m.version <= current) continue
-    if (m.version !== applied + 1) throw new Error(`Migration ${m.name} is out of sequence (database is at ${applied})`)
+    if (m.version !== applied + 1)
+      throw new Error(`Migration ${m.name} is out of sequence (database is at ${applied})`)
     db.transaction(() => {
       db.exec(m.sql)
       db.pragma(`user_version = ${m.version}`)

@@ -6,7 +6,8 @@ function stored(i: number, over: Partial<StoredJob> = {}): StoredJob {
   const jobId = `job-${String(i).padStart(5, '0')}`
   return {
     jobId,
-    owner: i % 100 === 0 ? '0xAbCdEf0000000000000000000000000000000001' : `0x${i.toString(16).padStart(40, '0')}`,
+    owner:
+      i % 100 === 0 ? '0xAbCdEf0000000000000000000000000000000001' : `0x${i.toString(16).padStart(40, '0')}`,
     environmentId: i % 2 ? 'env-a' : 'env-b',
     status: i % 3 ? 70 : 40,
     outcomeKind: null,
@@ -28,10 +29,16 @@ describe('JobsRepo', () => {
   })
 
   it('filters owner case-insensitively over 10k jobs, newest first, using the owner index', () => {
-    const jobs = repo.list({ owner: '0xabcdef0000000000000000000000000000000001' }) as Array<{ jobId: string }>
+    const jobs = repo.list({ owner: '0xabcdef0000000000000000000000000000000001' }) as Array<{
+      jobId: string
+    }>
     expect(jobs).toHaveLength(100)
     expect(jobs[0]!.jobId).toBe('job-09900')
-    const plan = db.prepare(`EXPLAIN QUERY PLAN SELECT record_json FROM jobs WHERE owner_lc = ? ORDER BY created_at_ms DESC`).all('x')
+    const plan = db
+      .prepare(
+        `EXPLAIN QUERY PLAN SELECT record_json FROM jobs WHERE owner_lc = ? ORDER BY created_at_ms DESC`,
+      )
+      .all('x')
     expect(JSON.stringify(plan)).toContain('jobs_owner')
   })
 
@@ -44,7 +51,9 @@ describe('JobsRepo', () => {
     expect(repo.count({ did: 'did:op:algo' })).toBe(10_000)
     expect(repo.count({ isFree: true })).toBe(5000)
     expect(repo.count({ statuses: [] })).toBe(0)
-    const page = repo.list({ environmentId: 'env-b', limit: 10, offset: 5, order: 'oldest' }) as Array<{ jobId: string }>
+    const page = repo.list({ environmentId: 'env-b', limit: 10, offset: 5, order: 'oldest' }) as Array<{
+      jobId: string
+    }>
     expect(page.map((j) => j.jobId)[0]).toBe('job-00010')
     expect(page).toHaveLength(10)
   })

@@ -107,7 +107,9 @@ export class JobsRepo {
       `UPDATE jobs SET status = @status, outcome_kind = @outcomeKind, updated_at_ms = @updatedAtMs, finished_at_ms = @finishedAtMs, record_json = @recordJson
        WHERE job_id = @jobId`,
     )
-    this.insertEvent = db.prepare(`INSERT INTO job_events (job_id, from_status, to_status, cause, at_ms) VALUES (?, ?, ?, ?, ?)`)
+    this.insertEvent = db.prepare(
+      `INSERT INTO job_events (job_id, from_status, to_status, cause, at_ms) VALUES (?, ?, ?, ?, ?)`,
+    )
     this.selectJob = db.prepare(`SELECT record_json FROM jobs WHERE job_id = ?`)
     this.selectEvents = db.prepare(
       `SELECT seq, job_id AS jobId, from_status AS "from", to_status AS "to", cause, at_ms AS atMs FROM job_events WHERE job_id = ? ORDER BY seq`,
@@ -144,11 +146,9 @@ export class JobsRepo {
     const direction = query.order === 'oldest' ? 'ASC' : 'DESC'
     const limit = query.limit ?? -1
     const offset = query.offset ?? 0
-    const rows = this.prepared(`SELECT record_json FROM jobs ${sql} ORDER BY created_at_ms ${direction}, job_id ${direction} LIMIT ? OFFSET ?`).all(
-      ...params,
-      limit,
-      offset,
-    ) as JobRow[]
+    const rows = this.prepared(
+      `SELECT record_json FROM jobs ${sql} ORDER BY created_at_ms ${direction}, job_id ${direction} LIMIT ? OFFSET ?`,
+    ).all(...params, limit, offset) as JobRow[]
     return rows.map((r) => JSON.parse(r.record_json))
   }
 
@@ -156,11 +156,9 @@ export class JobsRepo {
   listIds(query: JobsQuery): string[] {
     const { sql, params } = whereClause(query)
     const direction = query.order === 'oldest' ? 'ASC' : 'DESC'
-    const rows = this.prepared(`SELECT job_id FROM jobs ${sql} ORDER BY created_at_ms ${direction}, job_id ${direction} LIMIT ? OFFSET ?`).all(
-      ...params,
-      query.limit ?? -1,
-      query.offset ?? 0,
-    ) as Array<{ job_id: string }>
+    const rows = this.prepared(
+      `SELECT job_id FROM jobs ${sql} ORDER BY created_at_ms ${direction}, job_id ${direction} LIMIT ? OFFSET ?`,
+    ).all(...params, query.limit ?? -1, query.offset ?? 0) as Array<{ job_id: string }>
     return rows.map((r) => r.job_id)
   }
 

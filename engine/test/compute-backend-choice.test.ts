@@ -11,7 +11,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../config/load'
 import { startCore, type Core } from '../index'
 import { jobCoreConfig } from './job-core-config'
-import { startKubernetesApiDouble, writeKubeconfig, type KubernetesApiDouble } from './kubernetes-api-double/api-server'
+import {
+  startKubernetesApiDouble,
+  writeKubeconfig,
+  type KubernetesApiDouble,
+} from './kubernetes-api-double/api-server'
 
 let double: KubernetesApiDouble
 let dataDir: string
@@ -46,8 +50,15 @@ describe('choosing the compute backend', () => {
     expect(before.ok).toBe(false)
     const namespaceCheck = before.checks.find((c) => c.label === 'namespace')
     expect(namespaceCheck).toMatchObject({ ok: false, fix: expect.stringContaining('ocean-c2d') })
-    expect(before.checks.find((c) => c.label === 'api')).toMatchObject({ ok: true, message: expect.stringContaining('v1.31.0-double') })
-    await core.consoleService.createKubeNamespace({ context: 'double', namespace: 'ocean-c2d', confirm: true })
+    expect(before.checks.find((c) => c.label === 'api')).toMatchObject({
+      ok: true,
+      message: expect.stringContaining('v1.31.0-double'),
+    })
+    await core.consoleService.createKubeNamespace({
+      context: 'double',
+      namespace: 'ocean-c2d',
+      confirm: true,
+    })
     const after = await core.consoleService.checkKubeContext({ context: 'double', namespace: 'ocean-c2d' })
     expect(after.checks.filter((c) => !c.ok)).toEqual([])
     expect(double.requests.get('create selfsubjectaccessreviews') ?? 0).toBeGreaterThan(5)
@@ -56,14 +67,25 @@ describe('choosing the compute backend', () => {
   it('reports an unknown context as a failed check in words', async () => {
     const health = await core.consoleService.checkKubeContext({ context: 'nope', namespace: 'x' })
     expect(health.ok).toBe(false)
-    expect(health.checks[0]).toMatchObject({ label: 'kubeconfig', message: expect.stringContaining('no context "nope"') })
+    expect(health.checks[0]).toMatchObject({
+      label: 'kubeconfig',
+      message: expect.stringContaining('no context "nope"'),
+    })
   })
 
   it('saves the choice for the next start; the next core runs on that cluster', async () => {
-    const saved = await core.consoleService.selectComputeBackend({ driver: 'kubernetes', context: 'double', namespace: 'ocean-c2d' })
+    const saved = await core.consoleService.selectComputeBackend({
+      driver: 'kubernetes',
+      context: 'double',
+      namespace: 'ocean-c2d',
+    })
     expect(saved.driver).toBe('local')
     expect(saved.next).toEqual({ driver: 'kubernetes', context: 'double', namespace: 'ocean-c2d' })
-    expect(JSON.parse(readFileSync(join(dataDir, 'config.json'), 'utf8')).driver).toEqual({ kind: 'kubernetes', kubeContext: 'double', namespace: 'ocean-c2d' })
+    expect(JSON.parse(readFileSync(join(dataDir, 'config.json'), 'utf8')).driver).toEqual({
+      kind: 'kubernetes',
+      kubeContext: 'double',
+      namespace: 'ocean-c2d',
+    })
     await core.stop()
     core = await startCore(config(), { listenConsole: false })
     expect(core.driver.kind).toBe('kubernetes')
@@ -77,7 +99,9 @@ describe('choosing the compute backend', () => {
     expect([saved.providerPort, saved.logLevel]).toEqual([18555, 'warn'])
     expect(loadConfig({ env: {}, overrides: { dataDir } }).provider.port).toBe(18555)
     const file = readFileSync(join(dataDir, 'config.json'), 'utf8')
-    await expect(core.consoleService.saveSettings({ rpcEndpoints: { mainnet: 'https://rpc.example' } })).rejects.toMatchObject({ code: 'REQUEST_INVALID' })
+    await expect(
+      core.consoleService.saveSettings({ rpcEndpoints: { mainnet: 'https://rpc.example' } }),
+    ).rejects.toMatchObject({ code: 'REQUEST_INVALID' })
     expect(readFileSync(join(dataDir, 'config.json'), 'utf8')).toBe(file)
   })
 })

@@ -12,7 +12,10 @@ import { computeEnvironmentSchema } from '../config/schema'
 
 export { describeConsoleContract }
 
-describeConsoleContract('in-process', async (service) => ({ transport: createInProcessTransport(service), close: () => {} }))
+describeConsoleContract('in-process', async (service) => ({
+  transport: createInProcessTransport(service),
+  close: () => {},
+}))
 
 describeConsoleContract('HTTP', async (service) => {
   const ports = createFakePorts()
@@ -31,12 +34,24 @@ describeConsoleContract('HTTP', async (service) => {
 describe('console HTTP transport security', () => {
   it('binds to 127.0.0.1 and refuses calls and events without the launch token', async () => {
     const ports = createFakePorts()
-    const server = await startConsoleHttp({ service: createConsoleService(ports), logger: ports.logger, port: 0 })
+    const server = await startConsoleHttp({
+      service: createConsoleService(ports),
+      logger: ports.logger,
+      port: 0,
+    })
     try {
       expect(new URL(server.url).hostname).toBe('127.0.0.1')
-      const noToken = await fetch(`${server.url}/console/v1/listJobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })
+      const noToken = await fetch(`${server.url}/console/v1/listJobs`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      })
       expect(noToken.status).toBe(401)
-      const wrong = await fetch(`${server.url}/console/v1/listJobs`, { method: 'POST', headers: { authorization: 'Bearer x' + server.token.slice(1), 'content-type': 'application/json' }, body: '{}' })
+      const wrong = await fetch(`${server.url}/console/v1/listJobs`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer x' + server.token.slice(1), 'content-type': 'application/json' },
+        body: '{}',
+      })
       expect(wrong.status).toBe(401)
       const events = await fetch(`${server.url}/console/v1/events?token=nope`)
       expect(events.status).toBe(401)
@@ -60,8 +75,16 @@ describe('console HTTP transport security', () => {
 
 describe('contract environment schema', () => {
   it('stays in step with config/schema.ts computeEnvironmentSchema', () => {
-    expect(Object.keys(environmentSchema.shape).sort()).toEqual(Object.keys(computeEnvironmentSchema.shape).sort())
-    const sample = { id: 'e1', cpu: { total: 2, max: 1, min: 0 }, ramGb: { total: 2, max: 1, min: 0 }, diskGb: { total: 2, max: 1, min: 0 }, free: {} }
+    expect(Object.keys(environmentSchema.shape).sort()).toEqual(
+      Object.keys(computeEnvironmentSchema.shape).sort(),
+    )
+    const sample = {
+      id: 'e1',
+      cpu: { total: 2, max: 1, min: 0 },
+      ramGb: { total: 2, max: 1, min: 0 },
+      diskGb: { total: 2, max: 1, min: 0 },
+      free: {},
+    }
     expect(environmentSchema.parse(sample)).toEqual(computeEnvironmentSchema.parse(sample))
   })
 })

@@ -10,7 +10,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { jobCoreConfig } from './job-core-config'
 import { FakeDriver } from './fake-driver'
 import { startCore, type Core } from '../index'
-import { ConsoleApiError, createConsoleClient, type AssetDraft, type ConsoleClient, type EventPayload } from '../console-api/contract'
+import {
+  ConsoleApiError,
+  createConsoleClient,
+  type AssetDraft,
+  type ConsoleClient,
+  type EventPayload,
+} from '../console-api/contract'
 import { createHttpClientTransport, type HttpClientTransport } from '../console-api/http-client-transport'
 import { DEV_ACCOUNTS } from '../chain/dev-chain/dev-accounts'
 import { loadAbi } from '../chain/contracts'
@@ -56,7 +62,8 @@ describe('publishing through the console API on the dev chain', () => {
   const progressEvent = (expected: EventPayload<'onPublishProgress'>) =>
     new Promise<EventPayload<'onPublishProgress'>>((resolve) => {
       const check = () => {
-        const canonical = (e: object) => JSON.stringify(Object.entries(e).sort(([a], [b]) => a.localeCompare(b)))
+        const canonical = (e: object) =>
+          JSON.stringify(Object.entries(e).sort(([a], [b]) => a.localeCompare(b)))
         const found = progress.find((e) => canonical(e) === canonical(expected))
         if (found) resolve(found)
         return found !== undefined
@@ -106,10 +113,21 @@ describe('publishing through the console API on the dev chain', () => {
 
   it('mints datatokens to the dev consumer: the balance on chain grows by the amount', async () => {
     const consumer = DEV_ACCOUNTS.consumer.address
-    const datatoken = new Contract(dataset.datatokenAddress, loadAbi('ERC20TemplateEnterprise'), core.chain!.rpc)
+    const datatoken = new Contract(
+      dataset.datatokenAddress,
+      loadAbi('ERC20TemplateEnterprise'),
+      core.chain!.rpc,
+    )
     const before = (await datatoken.getFunction('balanceOf')(consumer)) as bigint
-    const { txHash } = await client.mintDatatokens({ did: dataset.did, to: consumer, amount: '2.5', confirm: true })
-    expect((await datatoken.getFunction('balanceOf')(consumer)) as bigint).toBe(before + parseUnits('2.5', 18))
+    const { txHash } = await client.mintDatatokens({
+      did: dataset.did,
+      to: consumer,
+      amount: '2.5',
+      confirm: true,
+    })
+    expect((await datatoken.getFunction('balanceOf')(consumer)) as bigint).toBe(
+      before + parseUnits('2.5', 18),
+    )
     await progressEvent({ did: dataset.did, step: 'mint', status: 'mined', txHash })
     const receipt = await core.chain!.rpc.getTransactionReceipt(txHash)
     expect(receipt?.status).toBe(1)
@@ -117,31 +135,73 @@ describe('publishing through the console API on the dev chain', () => {
 
   it('refuses a mint with a bad amount or address before anything is signed', async () => {
     const nonce = await core.chain!.rpc.getTransactionCount(DEV_ACCOUNTS.deployer.address)
-    expect((await failure(client.mintDatatokens({ did: dataset.did, to: '0x12', amount: '1', confirm: true }))).code).toBe('REQUEST_INVALID')
-    expect((await failure(client.mintDatatokens({ did: dataset.did, to: DEV_ACCOUNTS.consumer.address, amount: '0', confirm: true }))).code).toBe('REQUEST_INVALID')
-    expect((await failure(client.mintDatatokens({ did: 'did:op:' + '0'.repeat(64), to: DEV_ACCOUNTS.consumer.address, amount: '1', confirm: true }))).code).toBe('ASSET_NOT_FOUND')
+    expect(
+      (await failure(client.mintDatatokens({ did: dataset.did, to: '0x12', amount: '1', confirm: true })))
+        .code,
+    ).toBe('REQUEST_INVALID')
+    expect(
+      (
+        await failure(
+          client.mintDatatokens({
+            did: dataset.did,
+            to: DEV_ACCOUNTS.consumer.address,
+            amount: '0',
+            confirm: true,
+          }),
+        )
+      ).code,
+    ).toBe('REQUEST_INVALID')
+    expect(
+      (
+        await failure(
+          client.mintDatatokens({
+            did: 'did:op:' + '0'.repeat(64),
+            to: DEV_ACCOUNTS.consumer.address,
+            amount: '1',
+            confirm: true,
+          }),
+        )
+      ).code,
+    ).toBe('ASSET_NOT_FOUND')
     expect(await core.chain!.rpc.getTransactionCount(DEV_ACCOUNTS.deployer.address)).toBe(nonce)
   })
 
   it('creates a free dispenser and a fixed rate on the datatoken', async () => {
-    const dispenser = await client.createDispenser({ did: dataset.did, maxTokens: '1', maxBalance: '1', confirm: true })
+    const dispenser = await client.createDispenser({
+      did: dataset.did,
+      maxTokens: '1',
+      maxBalance: '1',
+      confirm: true,
+    })
     const fixed = await client.createFixedRate({ did: algorithm.did, price: '2', confirm: true })
-    const datatoken = (address: string) => new Contract(address, loadAbi('ERC20TemplateEnterprise'), core.chain!.rpc)
-    expect((await datatoken(dataset.datatokenAddress).getFunction('getDispensers')()) as string[]).toEqual([core.chain!.contracts.Dispenser])
+    const datatoken = (address: string) =>
+      new Contract(address, loadAbi('ERC20TemplateEnterprise'), core.chain!.rpc)
+    expect((await datatoken(dataset.datatokenAddress).getFunction('getDispensers')()) as string[]).toEqual([
+      core.chain!.contracts.Dispenser,
+    ])
     const algoRecord = core.assets.get(algorithm.did)!
-    expect(((await datatoken(algoRecord.datatokenAddress).getFunction('getFixedRates')()) as unknown[]).length).toBe(1)
+    expect(
+      ((await datatoken(algoRecord.datatokenAddress).getFunction('getFixedRates')()) as unknown[]).length,
+    ).toBe(1)
     await progressEvent({ did: dataset.did, step: 'dispenser', status: 'mined', txHash: dispenser.txHash })
     await progressEvent({ did: algorithm.did, step: 'fixedRate', status: 'mined', txHash: fixed.txHash })
   }, 60_000)
 
   it('revokes the dataset on chain (with confirmation) and reads the state back from the NFT', async () => {
-    expect((await failure(client.setAssetState({ did: dataset.did, state: 'revoked' } as never))).code).toBe('REQUEST_INVALID')
+    expect((await failure(client.setAssetState({ did: dataset.did, state: 'revoked' } as never))).code).toBe(
+      'REQUEST_INVALID',
+    )
     expect(await client.getAssetState({ did: dataset.did })).toMatchObject({ state: 0, stateName: 'active' })
     const revoked = await client.setAssetState({ did: dataset.did, state: 'revoked', confirm: true })
     outputs.push(revoked)
     expect(revoked.asset.state).toBe(3)
     await progressEvent({ did: dataset.did, step: 'state', status: 'mined', txHash: revoked.txHash })
-    expect(await client.getAssetState({ did: dataset.did })).toEqual({ did: dataset.did, state: 3, stateName: 'revoked', recordedState: 3 })
+    expect(await client.getAssetState({ did: dataset.did })).toEqual({
+      did: dataset.did,
+      state: 3,
+      stateName: 'revoked',
+      recordedState: 3,
+    })
     expect(await core.chain!.publisher(core.providerUrl).publisher.readState(dataset.did)).toBe(3)
     expect(core.assets.get(dataset.did)?.state).toBe(3)
   }, 60_000)
@@ -154,7 +214,9 @@ describe('publishing through the console API on the dev chain', () => {
     expect(balances.canPayGas).toBe(true)
     expect(BigInt(balances.nativeWei)).toBeGreaterThan(0n)
     expect(balances.oceanWei).not.toBeNull()
-    expect(balances.datatokens.map((d) => d.did)).toEqual(expect.arrayContaining([dataset.did, algorithm.did]))
+    expect(balances.datatokens.map((d) => d.did)).toEqual(
+      expect.arrayContaining([dataset.did, algorithm.did]),
+    )
   }, 30_000)
 
   it('tells a wrong chain, an unreachable RPC and an account without coin apart in getBalances', async () => {
@@ -163,9 +225,23 @@ describe('publishing through the console API on the dev chain', () => {
       const dir = mkdtempSync(join(tmpdir(), 'c2d-console-balances-'))
       copyFileSync(join(dataDir, WALLET_FILE), join(dir, WALLET_FILE))
       const db = openDatabase({ file: join(dir, 'console.db') })
-      const config = jobCoreConfig(dir, { overrides: { chain: { mode: 'rpc', contracts: { ...core.chain!.contracts }, rpcTimeoutMs: 5_000, ...chain } } })
-      const stack = await startChainPublishing({ config, db, logger: new MemoryLogger(), clock: new FakeClock() })
-      const service = createConsoleService({ logger: new MemoryLogger(), clock: new FakeClock(), assets: stack.assetPort(core.providerUrl), wallet: stack.wallet })
+      const config = jobCoreConfig(dir, {
+        overrides: {
+          chain: { mode: 'rpc', contracts: { ...core.chain!.contracts }, rpcTimeoutMs: 5_000, ...chain },
+        },
+      })
+      const stack = await startChainPublishing({
+        config,
+        db,
+        logger: new MemoryLogger(),
+        clock: new FakeClock(),
+      })
+      const service = createConsoleService({
+        logger: new MemoryLogger(),
+        clock: new FakeClock(),
+        assets: stack.assetPort(core.providerUrl),
+        wallet: stack.wallet,
+      })
       const envelope = await dispatchConsoleCall(service, 'getBalances', {})
       await stack.stop()
       db.close()
@@ -174,17 +250,28 @@ describe('publishing through the console API on the dev chain', () => {
     }
     const wrongChain = await consoleOn({ rpcUrl: core.chain!.rpcUrl, chainId: 1 })
     expect(wrongChain).toMatchObject({ ok: false, error: { code: 'CHAIN_ID_MISMATCH' } })
-    expect(!wrongChain.ok && wrongChain.error.message).toContain('serves chain 8996, but chain 1 is configured')
+    expect(!wrongChain.ok && wrongChain.error.message).toContain(
+      'serves chain 8996, but chain 1 is configured',
+    )
     const unreachable = await consoleOn({ rpcUrl: 'http://127.0.0.1:1', chainId: 8996 })
     expect(unreachable).toMatchObject({ ok: false, error: { code: 'CHAIN_UNAVAILABLE' } })
     // The console's own wallet was created after the dev chain started: it holds no coin there.
     const unfunded = await consoleOn({ rpcUrl: core.chain!.rpcUrl, chainId: 8996 })
-    expect(unfunded).toMatchObject({ ok: true, value: { address: core.chain!.wallet.address(), nativeWei: '0', canPayGas: false } })
+    expect(unfunded).toMatchObject({
+      ok: true,
+      value: { address: core.chain!.wallet.address(), nativeWei: '0', canPayGas: false },
+    })
   }, 60_000)
 
   it('never lets the wallet key cross the API', async () => {
     const key = core.chain!.wallet.signer()!.privateKey
-    outputs.push(await client.getWallet(), await client.getSettings(), await client.getOverview(), await client.listAssets({}))
-    for (const output of outputs) expect(JSON.stringify(output).toLowerCase()).not.toContain(key.slice(2).toLowerCase())
+    outputs.push(
+      await client.getWallet(),
+      await client.getSettings(),
+      await client.getOverview(),
+      await client.listAssets({}),
+    )
+    for (const output of outputs)
+      expect(JSON.stringify(output).toLowerCase()).not.toContain(key.slice(2).toLowerCase())
   })
 })

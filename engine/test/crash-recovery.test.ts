@@ -19,7 +19,9 @@ const CHILD_LOCAL = join(HERE, 'crash-child-local.ts')
 // `node --import tsx`, not the tsx CLI: the CLI runs the script in a second process, and SIGKILL
 // on the wrapper would leave the real core running.
 function runChild(dataDir: string, phase: 'first' | 'second', untilLine?: string, script = CHILD) {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, dataDir, phase], { stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, ['--import', 'tsx', script, dataDir, phase], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   let stdout = ''
   let stderr = ''
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
@@ -28,7 +30,9 @@ function runChild(dataDir: string, phase: 'first' | 'second', untilLine?: string
       stdout += d.toString()
       if (untilLine && stdout.includes(untilLine)) resolve(stdout)
     })
-    child.on('exit', (code, signal) => (code === 0 ? resolve(stdout) : reject(new Error(`child ${phase} exited ${code ?? signal}: ${stderr}`))))
+    child.on('exit', (code, signal) =>
+      code === 0 ? resolve(stdout) : reject(new Error(`child ${phase} exited ${code ?? signal}: ${stderr}`)),
+    )
   })
   return { child, ready, exited: new Promise((resolve) => child.on('exit', resolve)) }
 }

@@ -5,7 +5,13 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { ComputeDriver, DriverHealth, JobSpec, Observation, ObservationSink } from '../operator-engine/driver'
+import type {
+  ComputeDriver,
+  DriverHealth,
+  JobSpec,
+  Observation,
+  ObservationSink,
+} from '../operator-engine/driver'
 
 export class FakeDriver implements ComputeDriver {
   readonly kind = 'local' as const
@@ -66,7 +72,12 @@ export class FakeDriver implements ComputeDriver {
   }
 
   /** Writes a result file where a real driver would, and returns its CollectedResult. */
-  writeResult(jobId: string, filename: string, content: string | Buffer, type: 'algorithmLog' | 'output' | 'configurationLog' | 'publishLog') {
+  writeResult(
+    jobId: string,
+    filename: string,
+    content: string | Buffer,
+    type: 'algorithmLog' | 'output' | 'configurationLog' | 'publishLog',
+  ) {
     const spec = this.specs.get(jobId)
     if (!spec) throw new Error(`FakeDriver: unknown job ${jobId}`)
     const dir = join(spec.jobDir, 'results')

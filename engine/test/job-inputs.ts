@@ -24,7 +24,10 @@ export function rawCodeJobInput(options: RawCodeJobOptions): RegisterJobInput {
     spec: {
       environment: { id: environmentId, allowNetwork: false },
       datasets: [],
-      algorithm: { container: { entrypoint: 'node $ALGO', image: 'node', tag: '20' }, source: { type: 'rawcode', code: options.code } },
+      algorithm: {
+        container: { entrypoint: 'node $ALGO', image: 'node', tag: '20' },
+        source: { type: 'rawcode', code: options.code },
+      },
       resources: { cpu: 1, ramGb: 1, diskGb: 1 },
       maxJobDurationSec,
       limits: { inputFileBytesMax: 10_000_000, outputBytesMax: 10_000_000 },

@@ -12,7 +12,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { systemClock } from '../clock'
 import { MemoryLogger } from '../logging'
 import type { JobSpec, Observation } from '../operator-engine/driver'
-import { checkClusterHealth, createNamespace, requiredPermissions } from '../operator-engine/drivers/kubernetes/health'
+import {
+  checkClusterHealth,
+  createNamespace,
+  requiredPermissions,
+} from '../operator-engine/drivers/kubernetes/health'
 import { KubernetesDriver } from '../operator-engine/drivers/kubernetes/kubernetes-driver'
 import { selectorOf } from '../operator-engine/drivers/kubernetes/manifests'
 import { rawCodeJobInput } from './job-inputs'
@@ -31,7 +35,8 @@ afterAll(async () => {
   if (workDir) rmSync(workDir, { recursive: true, force: true })
 })
 
-const failed = (health: Awaited<ReturnType<typeof checkClusterHealth>>) => health.checks.filter((c) => !c.ok).map((c) => c.name)
+const failed = (health: Awaited<ReturnType<typeof checkClusterHealth>>) =>
+  health.checks.filter((c) => !c.ok).map((c) => c.name)
 
 describe('Kubernetes driver health', () => {
   it('passes every check on a cluster that allows what the driver needs, one check per permission', async () => {
@@ -40,7 +45,15 @@ describe('Kubernetes driver health', () => {
     expect(health.ok).toBe(true)
     expect(health.summary).toMatch(new RegExp(`^double / ${NAMESPACE} \\(v\\d`))
     expect(health.checks.filter((c) => c.name.startsWith('rbac:'))).toHaveLength(requiredPermissions.length)
-    expect(health.checks.map((c) => c.name)).toEqual(expect.arrayContaining(['api', 'namespace', 'rbac:deletecollection pods', 'rbac:get pods/exec', 'rbac:create pods/exec']))
+    expect(health.checks.map((c) => c.name)).toEqual(
+      expect.arrayContaining([
+        'api',
+        'namespace',
+        'rbac:deletecollection pods',
+        'rbac:get pods/exec',
+        'rbac:create pods/exec',
+      ]),
+    )
   })
 
   it('a missing namespace fails with the fix that creates it', async () => {
@@ -53,7 +66,9 @@ describe('Kubernetes driver health', () => {
 
     // The fix offered on the Compute backend screen: create it, labelled like every object of ours.
     await createNamespace(double.kubeConfig('nowhere'), 'nowhere')
-    expect(double.store.get('namespaces', '', 'nowhere')?.metadata.labels).toEqual({ 'app.kubernetes.io/managed-by': 'ocean-c2d-console' })
+    expect(double.store.get('namespaces', '', 'nowhere')?.metadata.labels).toEqual({
+      'app.kubernetes.io/managed-by': 'ocean-c2d-console',
+    })
     expect(failed(await checkClusterHealth(double.kubeConfig('nowhere'), 'nowhere'))).toEqual([])
   })
 
@@ -68,7 +83,10 @@ describe('Kubernetes driver health', () => {
       expect(secrets.message).toBe(`not allowed to deletecollection secrets in ${NAMESPACE}`)
       expect(secrets.fix).toContain('Role + RoleBinding')
       // The check predicted it: the driver's cleanup call itself is refused by the same rule.
-      const response = await fetch(`${double.url}/api/v1/namespaces/${NAMESPACE}/secrets?labelSelector=x%3Dy`, { method: 'DELETE', headers: { authorization: `Bearer ${double.token}` } })
+      const response = await fetch(
+        `${double.url}/api/v1/namespaces/${NAMESPACE}/secrets?labelSelector=x%3Dy`,
+        { method: 'DELETE', headers: { authorization: `Bearer ${double.token}` } },
+      )
       expect(response.status).toBe(403)
     } finally {
       double.faults.allowAll()
@@ -81,7 +99,11 @@ describe('Kubernetes driver health', () => {
       const health = await checkClusterHealth(double.kubeConfig(NAMESPACE), NAMESPACE)
       expect(health.ok).toBe(false)
       expect(health.checks).toHaveLength(1)
-      expect(health.checks[0]).toMatchObject({ name: 'api', ok: false, fix: expect.stringContaining('kubectl version') })
+      expect(health.checks[0]).toMatchObject({
+        name: 'api',
+        ok: false,
+        fix: expect.stringContaining('kubectl version'),
+      })
       expect(health.checks[0]!.message).toMatch(/^API server unreachable: /)
       expect(health.summary).toBe('double: unreachable')
     } finally {
@@ -91,16 +113,26 @@ describe('Kubernetes driver health', () => {
 
   it('checks every verb a whole job uses (run, collect, clean up), as the double counted them', async () => {
     const jobId = 'health-coverage-job'
-    const input = rawCodeJobInput({ code: "require('fs').writeFileSync('/data/outputs/x.txt', 'x'); console.log('done')", maxJobDurationSec: 30 })
+    const input = rawCodeJobInput({
+      code: "require('fs').writeFileSync('/data/outputs/x.txt', 'x'); console.log('done')",
+      maxJobDurationSec: 30,
+    })
     const spec: JobSpec = { ...input.spec, jobId, jobDir: join(workDir, jobId) }
-    const driver = new KubernetesDriver({ logger: new MemoryLogger(), clock: systemClock, kubeConfig: double.kubeConfig(NAMESPACE), namespace: NAMESPACE })
+    const driver = new KubernetesDriver({
+      logger: new MemoryLogger(),
+      clock: systemClock,
+      kubeConfig: double.kubeConfig(NAMESPACE),
+      namespace: NAMESPACE,
+    })
     double.requests.clear()
     const seen: Observation['kind'][] = []
-    const ended = new Promise<Observation>((resolve) =>
-      void driver.start(spec, (_id, observation) => {
-        seen.push(observation.kind)
-        if (observation.kind === 'outputs-collected' || observation.kind === 'results-failed') resolve(observation)
-      }),
+    const ended = new Promise<Observation>(
+      (resolve) =>
+        void driver.start(spec, (_id, observation) => {
+          seen.push(observation.kind)
+          if (observation.kind === 'outputs-collected' || observation.kind === 'results-failed')
+            resolve(observation)
+        }),
     )
     expect((await ended).kind).toBe('outputs-collected')
     await driver.cleanup(jobId)
@@ -108,9 +140,21 @@ describe('Kubernetes driver health', () => {
     expect(double.objects(selectorOf(jobId), NAMESPACE)).toEqual([])
     expect(seen).toContain('container-exited')
 
-    const checked = new Set(requiredPermissions.map((p) => `${p.verb} ${p.resource}${'subresource' in p ? `/${p.subresource}` : ''}`))
+    const checked = new Set(
+      requiredPermissions.map(
+        (p) => `${p.verb} ${p.resource}${'subresource' in p ? `/${p.subresource}` : ''}`,
+      ),
+    )
     const used = [...double.requests.keys()]
-    expect(used).toEqual(expect.arrayContaining(['create pods', 'watch pods', 'get pods/log', 'create pods/exec', 'deletecollection pods']))
+    expect(used).toEqual(
+      expect.arrayContaining([
+        'create pods',
+        'watch pods',
+        'get pods/log',
+        'create pods/exec',
+        'deletecollection pods',
+      ]),
+    )
     expect(used.filter((request) => !checked.has(request))).toEqual([])
   }, 30_000)
 })

@@ -46,9 +46,18 @@ function waitFor(seen: Observation[], kind: Observation['kind']): Promise<Observ
 describe('a pod deleted during an API outage', () => {
   it('is reported lost after the re-list, and cleanup leaves nothing', async () => {
     const jobId = 'deleted-during-outage'
-    const input = rawCodeJobInput({ code: "setInterval(() => console.log('tick'), 100)", maxJobDurationSec: 60 })
+    const input = rawCodeJobInput({
+      code: "setInterval(() => console.log('tick'), 100)",
+      maxJobDurationSec: 60,
+    })
     const spec: JobSpec = { ...input.spec, jobId, jobDir: join(workDir, jobId) }
-    const driver = new KubernetesDriver({ logger: new MemoryLogger(), clock: systemClock, kubeConfig: double.kubeConfig(NAMESPACE), namespace: NAMESPACE, watchRetryMs: 100 })
+    const driver = new KubernetesDriver({
+      logger: new MemoryLogger(),
+      clock: systemClock,
+      kubeConfig: double.kubeConfig(NAMESPACE),
+      namespace: NAMESPACE,
+      watchRetryMs: 100,
+    })
     const seen: Observation[] = []
     await driver.start(spec, (_id, o) => seen.push(o))
     await waitFor(seen, 'algorithm-started')
@@ -73,7 +82,13 @@ describe('a pod deleted during an API outage', () => {
     const jobId = 'cleanup-during-outage'
     const input = rawCodeJobInput({ code: "console.log('done')", maxJobDurationSec: 30 })
     const spec: JobSpec = { ...input.spec, jobId, jobDir: join(workDir, jobId) }
-    const driver = new KubernetesDriver({ logger: new MemoryLogger(), clock: systemClock, kubeConfig: double.kubeConfig(NAMESPACE), namespace: NAMESPACE, watchRetryMs: 100 })
+    const driver = new KubernetesDriver({
+      logger: new MemoryLogger(),
+      clock: systemClock,
+      kubeConfig: double.kubeConfig(NAMESPACE),
+      namespace: NAMESPACE,
+      watchRetryMs: 100,
+    })
     const seen: Observation[] = []
     await driver.start(spec, (_id, o) => seen.push(o))
     await waitFor(seen, 'outputs-collected')
@@ -83,7 +98,8 @@ describe('a pod deleted during an API outage', () => {
     expect(double.objects(selectorOf(jobId), NAMESPACE).length).toBeGreaterThan(0)
     double.faults.setUnreachable(false)
 
-    for (let i = 0; i < 100 && double.objects(selectorOf(jobId), NAMESPACE).length > 0; i++) await new Promise((r) => setTimeout(r, 50))
+    for (let i = 0; i < 100 && double.objects(selectorOf(jobId), NAMESPACE).length > 0; i++)
+      await new Promise((r) => setTimeout(r, 50))
     expect(double.objects(selectorOf(jobId), NAMESPACE)).toEqual([])
     await driver.close()
   }, 30_000)

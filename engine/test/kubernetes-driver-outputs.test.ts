@@ -35,18 +35,35 @@ afterAll(async () => {
 function bigOutputJob(jobId: string, outputBytesMax: number): JobSpec {
   const code = `const b = Buffer.alloc(${BIG_BYTES}); for (let i = 0; i < b.length; i += 4) b.writeUInt32LE((i * 2654435761) >>> 0, i); require('fs').writeFileSync('/data/outputs/big.bin', b)`
   const input = rawCodeJobInput({ code, maxJobDurationSec: 60 })
-  return { ...input.spec, jobId, jobDir: join(workDir, jobId), resources: { cpu: 1, ramGb: 1, diskGb: 1 }, limits: { inputFileBytesMax: 1_000_000, outputBytesMax } }
+  return {
+    ...input.spec,
+    jobId,
+    jobDir: join(workDir, jobId),
+    resources: { cpu: 1, ramGb: 1, diskGb: 1 },
+    limits: { inputFileBytesMax: 1_000_000, outputBytesMax },
+  }
 }
 
-async function run(spec: JobSpec, onObservation: (o: Observation) => void = () => undefined, beforeCleanup?: () => Promise<unknown>): Promise<{ end: Observation; seen: Observation[] }> {
-  const driver = new KubernetesDriver({ logger: new MemoryLogger(), clock: systemClock, kubeConfig: double.kubeConfig(NAMESPACE), namespace: NAMESPACE, watchRetryMs: 100 })
+async function run(
+  spec: JobSpec,
+  onObservation: (o: Observation) => void = () => undefined,
+  beforeCleanup?: () => Promise<unknown>,
+): Promise<{ end: Observation; seen: Observation[] }> {
+  const driver = new KubernetesDriver({
+    logger: new MemoryLogger(),
+    clock: systemClock,
+    kubeConfig: double.kubeConfig(NAMESPACE),
+    namespace: NAMESPACE,
+    watchRetryMs: 100,
+  })
   const seen: Observation[] = []
-  const end = await new Promise<Observation>((resolve) =>
-    void driver.start(spec, (_id, o) => {
-      seen.push(o)
-      onObservation(o)
-      if (o.kind === 'outputs-collected' || o.kind === 'results-failed') resolve(o)
-    }),
+  const end = await new Promise<Observation>(
+    (resolve) =>
+      void driver.start(spec, (_id, o) => {
+        seen.push(o)
+        onObservation(o)
+        if (o.kind === 'outputs-collected' || o.kind === 'results-failed') resolve(o)
+      }),
   )
   await beforeCleanup?.()
   await driver.cleanup(spec.jobId)
@@ -66,8 +83,15 @@ describe('outputs through exec + tar', () => {
     expect(entries).toContainEqual({ path: 'outputs/big.bin', size: BIG_BYTES })
     // The archive is whole: tar's end-of-archive blocks are there and the size is a record multiple.
     expect(statSync(tarPath).size % 512).toBe(0)
-    expect(readFileSync(tarPath).subarray(-1024).every((byte) => byte === 0)).toBe(true)
-    expect((end as Extract<Observation, { kind: 'outputs-collected' }>).results.find((r) => r.type === 'output')?.filesizeBytes).toBe(statSync(tarPath).size)
+    expect(
+      readFileSync(tarPath)
+        .subarray(-1024)
+        .every((byte) => byte === 0),
+    ).toBe(true)
+    expect(
+      (end as Extract<Observation, { kind: 'outputs-collected' }>).results.find((r) => r.type === 'output')
+        ?.filesizeBytes,
+    ).toBe(statSync(tarPath).size)
   }, 60_000)
 
   it('stops streaming at outputBytesMax and produces no outputs.tar', async () => {
@@ -76,7 +100,9 @@ describe('outputs through exec + tar', () => {
     expect(seen.map((o) => o.kind)).toContain('disk-quota-exceeded')
     expect(end.kind).toBe('outputs-collected')
     expect(existsSync(join(spec.jobDir, 'results', 'outputs.tar'))).toBe(false)
-    expect(readFileSync(join(spec.jobDir, 'results', 'publish.log'), 'utf8')).toContain(`exceed the limit of ${1024 * 1024} bytes`)
+    expect(readFileSync(join(spec.jobDir, 'results', 'publish.log'), 'utf8')).toContain(
+      `exceed the limit of ${1024 * 1024} bytes`,
+    )
   }, 60_000)
 
   it('a connection cut mid-copy fails the results instead of keeping a truncated outputs.tar', async () => {
@@ -88,12 +114,21 @@ describe('outputs through exec + tar', () => {
       if (existsSync(tarPath) && statSync(tarPath).size > 0) {
         cut = true
         double.faults.setUnreachable(true)
-        restored = new Promise((resolve) => setTimeout(() => resolve(double.faults.setUnreachable(false)), 200))
+        restored = new Promise((resolve) =>
+          setTimeout(() => resolve(double.faults.setUnreachable(false)), 200),
+        )
       } else setTimeout(watchCopy, 2)
     }
-    const { end } = await run(spec, (o) => o.kind === 'publishing' && watchCopy(), () => restored ?? Promise.resolve())
+    const { end } = await run(
+      spec,
+      (o) => o.kind === 'publishing' && watchCopy(),
+      () => restored ?? Promise.resolve(),
+    )
     expect(cut).toBe(true)
-    expect(end).toMatchObject({ kind: 'results-failed', reason: expect.stringContaining('could not be copied') })
+    expect(end).toMatchObject({
+      kind: 'results-failed',
+      reason: expect.stringContaining('could not be copied'),
+    })
     expect(existsSync(tarPath)).toBe(false)
   }, 60_000)
 })

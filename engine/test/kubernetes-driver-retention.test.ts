@@ -11,7 +11,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { FakeClock, systemClock, type Clock } from '../clock'
 import { MemoryLogger } from '../logging'
 import type { JobSpec, Observation } from '../operator-engine/driver'
-import { ANNOTATION_DELETE_AFTER, KubernetesDriver } from '../operator-engine/drivers/kubernetes/kubernetes-driver'
+import {
+  ANNOTATION_DELETE_AFTER,
+  KubernetesDriver,
+} from '../operator-engine/drivers/kubernetes/kubernetes-driver'
 import { selectorOf } from '../operator-engine/drivers/kubernetes/manifests'
 import { rawCodeJobInput } from './job-inputs'
 import { startKubernetesApiDouble, type KubernetesApiDouble } from './kubernetes-api-double/api-server'
@@ -30,8 +33,19 @@ afterAll(async () => {
   if (workDir) rmSync(workDir, { recursive: true, force: true })
 })
 
-const driver = (clock: Clock) => new KubernetesDriver({ logger: new MemoryLogger(), clock, kubeConfig: double.kubeConfig(NAMESPACE), namespace: NAMESPACE, failedJobRetentionSec: RETENTION_SEC })
-const kinds = (jobId: string) => double.objects(selectorOf(jobId), NAMESPACE).map((o) => String(o.kind)).sort()
+const driver = (clock: Clock) =>
+  new KubernetesDriver({
+    logger: new MemoryLogger(),
+    clock,
+    kubeConfig: double.kubeConfig(NAMESPACE),
+    namespace: NAMESPACE,
+    failedJobRetentionSec: RETENTION_SEC,
+  })
+const kinds = (jobId: string) =>
+  double
+    .objects(selectorOf(jobId), NAMESPACE)
+    .map((o) => String(o.kind))
+    .sort()
 
 async function gone(jobId: string): Promise<string[]> {
   for (let i = 0; i < 100 && kinds(jobId).length > 0; i++) await new Promise((r) => setTimeout(r, 50))
@@ -42,10 +56,11 @@ async function gone(jobId: string): Promise<string[]> {
 async function failedJob(d: KubernetesDriver, jobId: string): Promise<void> {
   const input = rawCodeJobInput({ code: 'process.exit(3)', maxJobDurationSec: 30 })
   const spec: JobSpec = { ...input.spec, jobId, jobDir: join(workDir, jobId) }
-  const ended = new Promise<Observation>((resolve) =>
-    void d.start(spec, (_id, o) => {
-      if (o.kind === 'outputs-collected' || o.kind === 'results-failed') resolve(o)
-    }),
+  const ended = new Promise<Observation>(
+    (resolve) =>
+      void d.start(spec, (_id, o) => {
+        if (o.kind === 'outputs-collected' || o.kind === 'results-failed') resolve(o)
+      }),
   )
   expect((await ended).kind).toBe('outputs-collected')
   await d.cleanup(jobId)
@@ -61,7 +76,9 @@ describe('retention of a failed job across a console restart', () => {
 
     expect(kinds(jobId)).toEqual(expect.arrayContaining(['PersistentVolumeClaim', 'Pod', 'Secret']))
     const pvc = double.objects(selectorOf(jobId), NAMESPACE).find((o) => o.kind === 'PersistentVolumeClaim')!
-    const deleteAfterMs = Number((pvc.metadata as { annotations?: Record<string, string> }).annotations?.[ANNOTATION_DELETE_AFTER])
+    const deleteAfterMs = Number(
+      (pvc.metadata as { annotations?: Record<string, string> }).annotations?.[ANNOTATION_DELETE_AFTER],
+    )
     expect(deleteAfterMs).toBeGreaterThanOrEqual(beforeMs + RETENTION_SEC * 1000)
 
     // Restarted before the deadline: nothing is deleted yet, a timer waits for it.

@@ -32,7 +32,15 @@ async function coreWith(kind: 'local' | 'kubernetes'): Promise<Core> {
   dirs.push(dataDir)
   const config = jobCoreConfig(dataDir, { environmentId: 'sandbox', cpu: 2, ramGb: 2, maxJobs: 2 })
 
-  const driver = kind === 'kubernetes' ? new KubernetesDriver({ logger: driverLog, clock: systemClock, kubeConfig: double.kubeConfig(NAMESPACE), namespace: NAMESPACE }) : undefined
+  const driver =
+    kind === 'kubernetes'
+      ? new KubernetesDriver({
+          logger: driverLog,
+          clock: systemClock,
+          kubeConfig: double.kubeConfig(NAMESPACE),
+          namespace: NAMESPACE,
+        })
+      : undefined
   const core = await startCore(config, { listenConsole: false, ...(driver ? { driver } : {}) })
   cores.push(core)
   return core
@@ -47,8 +55,17 @@ function story(): RegisterJobInput {
     algorithm: { isRawCode: false },
     spec: {
       environment: { id: 'sandbox', allowNetwork: false },
-      datasets: [{ did: DATASET_DID, ddo: { id: DATASET_DID }, files: [{ type: 'local', path: join(ASSETS, 'sample-data/weather.csv') }] }],
-      algorithm: { container: { entrypoint: 'node $ALGO', image: 'node', tag: '20' }, source: { type: 'local', path: join(ASSETS, 'algorithms/weather-stats.js') } },
+      datasets: [
+        {
+          did: DATASET_DID,
+          ddo: { id: DATASET_DID },
+          files: [{ type: 'local', path: join(ASSETS, 'sample-data/weather.csv') }],
+        },
+      ],
+      algorithm: {
+        container: { entrypoint: 'node $ALGO', image: 'node', tag: '20' },
+        source: { type: 'local', path: join(ASSETS, 'algorithms/weather-stats.js') },
+      },
       resources: { cpu: 1, ramGb: 1, diskGb: 1 },
       maxJobDurationSec: 60,
       limits: { inputFileBytesMax: 10_000_000, outputBytesMax: 10_000_000 },
@@ -66,7 +83,9 @@ async function runToEnd(core: Core, input: RegisterJobInput): Promise<JobRecord>
     if (now.status === 70) return now
     await new Promise((r) => setTimeout(r, 50))
   }
-  throw new Error(`job ${job.jobId} did not finish: ${JSON.stringify(core.operatorService.jobEvents(job.jobId))} ${JSON.stringify(core.operatorService.getJob(job.jobId)?.outcome)} ${JSON.stringify(driverLog.lines.filter((l) => l.level !== 'info'))}`)
+  throw new Error(
+    `job ${job.jobId} did not finish: ${JSON.stringify(core.operatorService.jobEvents(job.jobId))} ${JSON.stringify(core.operatorService.getJob(job.jobId)?.outcome)} ${JSON.stringify(driverLog.lines.filter((l) => l.level !== 'info'))}`,
+  )
 }
 
 async function tarEntries(file: string): Promise<string[]> {
@@ -88,19 +107,27 @@ describe('one job story on both drivers', () => {
   it('ends with the same statuses, result files and outputs on the local sandbox and on Kubernetes, and leaves nothing on the cluster', async () => {
     const [local, kube] = [await coreWith('local'), await coreWith('kubernetes')]
     const [a, b] = await Promise.all([runToEnd(local, story()), runToEnd(kube, story())])
-    const statuses = (core: Core, job: JobRecord) => core.operatorService.jobEvents(job.jobId).map((e) => e.to)
+    const statuses = (core: Core, job: JobRecord) =>
+      core.operatorService.jobEvents(job.jobId).map((e) => e.to)
     // The cluster pulls the algorithm's image first (10, Ocean's order); the sandbox has no images.
     expect(statuses(kube, b), JSON.stringify(b.outcome)).toEqual([1, 0, 10, 20, 30, 40, 60, 70])
     expect(statuses(kube, b).filter((s) => s !== 10)).toEqual(statuses(local, a))
     expect(b.outcome).toEqual({ kind: 'succeeded' })
     expect(b.results.map((r) => [r.filename, r.type])).toEqual(a.results.map((r) => [r.filename, r.type]))
-    const outputs = (core: Core, job: JobRecord) => core.operatorService.openResult(job.jobId, job.results.find((r) => r.type === 'output')!.index).path
+    const outputs = (core: Core, job: JobRecord) =>
+      core.operatorService.openResult(job.jobId, job.results.find((r) => r.type === 'output')!.index).path
     expect(await tarEntries(outputs(kube, b))).toEqual(await tarEntries(outputs(local, a)))
-    const algorithmLog = (core: Core, job: JobRecord) => readFileSync(core.operatorService.openResult(job.jobId, job.results.find((r) => r.type === 'algorithmLog')!.index).path, 'utf8')
+    const algorithmLog = (core: Core, job: JobRecord) =>
+      readFileSync(
+        core.operatorService.openResult(job.jobId, job.results.find((r) => r.type === 'algorithmLog')!.index)
+          .path,
+        'utf8',
+      )
     expect(algorithmLog(kube, b)).toContain('done: 400 rows, 4 stations')
     expect(algorithmLog(kube, b)).toBe(algorithmLog(local, a))
     // Cleanup runs after the job ends: every labelled object goes.
-    for (let i = 0; i < 100 && double.objects(selectorOf(b.jobId), NAMESPACE).length > 0; i++) await new Promise((r) => setTimeout(r, 50))
+    for (let i = 0; i < 100 && double.objects(selectorOf(b.jobId), NAMESPACE).length > 0; i++)
+      await new Promise((r) => setTimeout(r, 50))
     expect(double.objects(selectorOf(b.jobId), NAMESPACE)).toEqual([])
   }, 60_000)
 })

@@ -27,23 +27,40 @@ let dataDir: string
 const configFor = (dir: string) => jobCoreConfig(dir, { cpu: 2, ramGb: 2, maxJobs: 4 })
 
 function driver(failedJobRetentionSec = 0): KubernetesDriver {
-  return new KubernetesDriver({ logger: new MemoryLogger(), clock: systemClock, kubeConfig: double.kubeConfig(NAMESPACE), namespace: NAMESPACE, watchRetryMs: 100, failedJobRetentionSec })
+  return new KubernetesDriver({
+    logger: new MemoryLogger(),
+    clock: systemClock,
+    kubeConfig: double.kubeConfig(NAMESPACE),
+    namespace: NAMESPACE,
+    watchRetryMs: 100,
+    failedJobRetentionSec,
+  })
 }
 
-async function until(core_: Core, jobId: string, done: (job: JobRecord) => boolean, what: string): Promise<JobRecord> {
+async function until(
+  core_: Core,
+  jobId: string,
+  done: (job: JobRecord) => boolean,
+  what: string,
+): Promise<JobRecord> {
   for (let i = 0; i < 400; i++) {
     const job = core_.operatorService.getJob(jobId)!
     if (done(job)) return job
     await new Promise((r) => setTimeout(r, 50))
   }
-  throw new Error(`job ${jobId} never ${what}: ${JSON.stringify(core_.operatorService.jobEvents(jobId).map((e) => [e.to, e.cause]))}`)
+  throw new Error(
+    `job ${jobId} never ${what}: ${JSON.stringify(core_.operatorService.jobEvents(jobId).map((e) => [e.to, e.cause]))}`,
+  )
 }
 
 const statuses = (c: Core, jobId: string): JobStatus[] => c.operatorService.jobEvents(jobId).map((e) => e.to)
 
 async function nothingLeft(jobId: string): Promise<void> {
-  for (let i = 0; i < 100 && double.objects(selectorOf(jobId), NAMESPACE).length > 0; i++) await new Promise((r) => setTimeout(r, 50))
-  expect(double.objects(selectorOf(jobId), NAMESPACE).map((o) => `${String(o.kind)}/${o.metadata.name}`)).toEqual([])
+  for (let i = 0; i < 100 && double.objects(selectorOf(jobId), NAMESPACE).length > 0; i++)
+    await new Promise((r) => setTimeout(r, 50))
+  expect(
+    double.objects(selectorOf(jobId), NAMESPACE).map((o) => `${String(o.kind)}/${o.metadata.name}`),
+  ).toEqual([])
 }
 
 function job(code: string, extra: { image?: string; ramGb?: number; maxJobDurationSec?: number } = {}) {
@@ -54,7 +71,8 @@ function job(code: string, extra: { image?: string; ramGb?: number; maxJobDurati
 }
 
 const TICKING = "let n = 0; setInterval(() => console.log('tick ' + n++), 100)"
-const FINISHES_AFTER = (ms: number) => `const fs = require('fs'); console.log('start'); setTimeout(() => { fs.writeFileSync('/data/outputs/done.txt', 'ok'); console.log('end') }, ${ms})`
+const FINISHES_AFTER = (ms: number) =>
+  `const fs = require('fs'); console.log('start'); setTimeout(() => { fs.writeFileSync('/data/outputs/done.txt', 'ok'); console.log('end') }, ${ms})`
 
 beforeAll(async () => {
   double = await startKubernetesApiDouble({ namespaces: [NAMESPACE] })
@@ -69,15 +87,25 @@ afterAll(async () => {
 
 describe('Kubernetes fault cases', () => {
   it('an algorithm image that cannot be pulled ends with 11 and its reason', async () => {
-    const { jobId } = core.operatorService.registerJob(job('console.log(1)', { image: 'registry.example/missing' }))
+    const { jobId } = core.operatorService.registerJob(
+      job('console.log(1)', { image: 'registry.example/missing' }),
+    )
     const done = await until(core, jobId, (j) => j.status === 70, 'finished')
-    expect(done.outcome).toMatchObject({ kind: 'failed', failureStatus: 11, reason: expect.stringContaining('cannot be pulled') })
+    expect(done.outcome).toMatchObject({
+      kind: 'failed',
+      failureStatus: 11,
+      reason: expect.stringContaining('cannot be pulled'),
+    })
     expect(statuses(core, jobId)).toContain(11)
     await nothingLeft(jobId)
   }, 30_000)
 
   it('an algorithm over its memory limit is OOM killed: 41 with OOMKilled in terminationDetails', async () => {
-    const { jobId } = core.operatorService.registerJob(job('const keep = []; setInterval(() => keep.push(Buffer.alloc(16 * 1024 * 1024, 1)), 20)', { ramGb: 0.125 }))
+    const { jobId } = core.operatorService.registerJob(
+      job('const keep = []; setInterval(() => keep.push(Buffer.alloc(16 * 1024 * 1024, 1)), 20)', {
+        ramGb: 0.125,
+      }),
+    )
     const done = await until(core, jobId, (j) => j.status === 70, 'finished')
     expect(done.outcome).toMatchObject({ kind: 'failed', failureStatus: 41 })
     expect(done.terminationDetails).toEqual({ exitCode: 137, oomKilled: true })
@@ -87,7 +115,11 @@ describe('Kubernetes fault cases', () => {
   it('an algorithm past maxJobDuration is stopped by activeDeadlineSeconds: 41, the log kept', async () => {
     const { jobId } = core.operatorService.registerJob(job(TICKING, { maxJobDurationSec: 1 }))
     const done = await until(core, jobId, (j) => j.status === 70, 'finished')
-    expect(done.outcome).toMatchObject({ kind: 'failed', failureStatus: 41, reason: expect.stringContaining('maxJobDuration') })
+    expect(done.outcome).toMatchObject({
+      kind: 'failed',
+      failureStatus: 41,
+      reason: expect.stringContaining('maxJobDuration'),
+    })
     expect(done.results.map((r) => r.filename)).toContain('algorithm.log')
     await nothingLeft(jobId)
   }, 30_000)
@@ -97,7 +129,11 @@ describe('Kubernetes fault cases', () => {
     await until(core, jobId, (j) => j.status === 40, 'ran')
     double.faults.loseNode()
     const done = await until(core, jobId, (j) => j.status === 70, 'finished')
-    expect(done.outcome).toMatchObject({ kind: 'failed', failureStatus: 41, reason: expect.stringContaining('NodeLost') })
+    expect(done.outcome).toMatchObject({
+      kind: 'failed',
+      failureStatus: 41,
+      reason: expect.stringContaining('NodeLost'),
+    })
     await nothingLeft(jobId)
   }, 30_000)
 
@@ -109,7 +145,12 @@ describe('Kubernetes fault cases', () => {
     double.faults.setUnreachable(false)
     const done = await until(core, jobId, (j) => j.status === 70, 'finished')
     expect(done.outcome).toEqual({ kind: 'succeeded' })
-    expect(done.results.map((r) => r.filename)).toEqual(['configuration.log', 'algorithm.log', 'outputs.tar', 'publish.log'])
+    expect(done.results.map((r) => r.filename)).toEqual([
+      'configuration.log',
+      'algorithm.log',
+      'outputs.tar',
+      'publish.log',
+    ])
     await nothingLeft(jobId)
   }, 30_000)
 
@@ -155,7 +196,7 @@ describe('Kubernetes fault cases', () => {
     }
   }, 40_000)
 
-  it('keeps a failed job\'s objects for the configured retention, then deletes them', async () => {
+  it("keeps a failed job's objects for the configured retention, then deletes them", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'c2d-k8s-retention-'))
     const retaining = await startCore(configFor(dir), { listenConsole: false, driver: driver(2) })
     try {
@@ -163,7 +204,9 @@ describe('Kubernetes fault cases', () => {
       const done = await until(retaining, jobId, (j) => j.status === 70, 'finished')
       expect(done.outcome).toMatchObject({ kind: 'failed', failureStatus: 41 })
       // Kept for `kubectl describe` right after the job ended …
-      expect(double.objects(selectorOf(jobId), NAMESPACE).map((o) => o.kind)).toEqual(expect.arrayContaining(['Secret', 'PersistentVolumeClaim', 'Pod']))
+      expect(double.objects(selectorOf(jobId), NAMESPACE).map((o) => o.kind)).toEqual(
+        expect.arrayContaining(['Secret', 'PersistentVolumeClaim', 'Pod']),
+      )
       // … and gone once the retention passed.
       await new Promise((r) => setTimeout(r, 2000))
       await nothingLeft(jobId)

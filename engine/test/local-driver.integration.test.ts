@@ -56,7 +56,13 @@ beforeAll(async () => {
   server = createServer((_req, res) => res.end('reachable'))
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
   serverPort = (server.address() as { port: number }).port
-  const config = jobCoreConfig(dataDir, { environmentId: 'sandbox', cpu: 2, ramGb: 2, maxJobs: 2, operatorApi: true })
+  const config = jobCoreConfig(dataDir, {
+    environmentId: 'sandbox',
+    cpu: 2,
+    ramGb: 2,
+    maxJobs: 2,
+    operatorApi: true,
+  })
   core = await startCore(config, { listenConsole: false })
 })
 

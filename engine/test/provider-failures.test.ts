@@ -45,7 +45,15 @@ async function start(options: { dataDir?: string; rateLimitPerMinute?: number } 
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'provider-failures-'))
   const clock = new FakeClock()
   const driver = new FakeDriver()
-  const config = jobCoreConfig(dataDir, { overrides: { provider: { port: 0, rateLimitPerMinute: options.rateLimitPerMinute ?? 1000, bodyLimitBytes: 16 * 1024 } } })
+  const config = jobCoreConfig(dataDir, {
+    overrides: {
+      provider: {
+        port: 0,
+        rateLimitPerMinute: options.rateLimitPerMinute ?? 1000,
+        bodyLimitBytes: 16 * 1024,
+      },
+    },
+  })
   const core = await startCore(config, { clock, driver, logger: new MemoryLogger() })
   running.push(core)
   const did = 'sample'
@@ -55,8 +63,27 @@ async function start(options: { dataDir?: string; rateLimitPerMinute?: number } 
     const files = [{ type: 'local' as const, path: join(dataDir, 'data.csv') }]
     const nft = randomAddress()
     const datatoken = randomAddress()
-    const ddo = buildDdo({ draft: { kind: 'dataset', name: did, service: { files, allowRawAlgorithm: true } }, chainId: 8996, nftAddress: nft, datatokenAddress: datatoken, serviceEndpoint: core.providerUrl, encryptedFiles: '0x00', createdIso: '2026-01-01T00:00:00.000Z' })
-    dataset = { did: ddo.id, kind: 'dataset', chainId: 8996, nftAddress: nft, datatokenAddress: datatoken, state: 0, ddo, files: { [ddo.services[0]!.id]: files }, createdAtMs: 0, updatedAtMs: 0 }
+    const ddo = buildDdo({
+      draft: { kind: 'dataset', name: did, service: { files, allowRawAlgorithm: true } },
+      chainId: 8996,
+      nftAddress: nft,
+      datatokenAddress: datatoken,
+      serviceEndpoint: core.providerUrl,
+      encryptedFiles: '0x00',
+      createdIso: '2026-01-01T00:00:00.000Z',
+    })
+    dataset = {
+      did: ddo.id,
+      kind: 'dataset',
+      chainId: 8996,
+      nftAddress: nft,
+      datatokenAddress: datatoken,
+      state: 0,
+      ddo,
+      files: { [ddo.services[0]!.id]: files },
+      createdAtMs: 0,
+      updatedAtMs: 0,
+    }
     core.assets.upsert(dataset)
   }
   return { core, url: core.providerUrl, dataDir, clock, driver, dataset }
@@ -69,14 +96,27 @@ async function nonceOf(bed: Bed, wallet: Wallet): Promise<number> {
 
 async function signed(bed: Bed, wallet: Wallet, command: string, nonce?: number) {
   const n = nonce ?? (await nonceOf(bed, wallet)) + 1
-  return { consumerAddress: wallet.address, nonce: String(n), signature: await wallet.signMessage(toBeArray(requestMessageHash(wallet.address, n, command))) }
+  return {
+    consumerAddress: wallet.address,
+    nonce: String(n),
+    signature: await wallet.signMessage(toBeArray(requestMessageHash(wallet.address, n, command))),
+  }
 }
 
 function startBody(bed: Bed) {
-  return { environment: 'local-sandbox', datasets: [{ documentId: bed.dataset.did, serviceId: bed.dataset.ddo.services[0]!.id }], algorithm: { meta: { rawcode: 'console.log(1)', container: CONTAINER } } }
+  return {
+    environment: 'local-sandbox',
+    datasets: [{ documentId: bed.dataset.did, serviceId: bed.dataset.ddo.services[0]!.id }],
+    algorithm: { meta: { rawcode: 'console.log(1)', container: CONTAINER } },
+  }
 }
 
-function post(bed: Bed, path: string, body: string, headers: Record<string, string> = { 'content-type': 'application/json' }) {
+function post(
+  bed: Bed,
+  path: string,
+  body: string,
+  headers: Record<string, string> = { 'content-type': 'application/json' },
+) {
   return fetch(`${bed.url}${path}`, { method: 'POST', headers, body })
 }
 
@@ -94,10 +134,16 @@ const jobs = (bed: Bed) => bed.core.operatorService.countJobs({})
 describe('Provider failures over real HTTP', () => {
   it('GET / ignores `Authorization: undefined`; an unknown route is a JSON string 404', async () => {
     const bed = await start()
-    const root = await fetch(`${bed.url}/`, { headers: { authorization: 'undefined', 'content-type': 'application/json' } })
+    const root = await fetch(`${bed.url}/`, {
+      headers: { authorization: 'undefined', 'content-type': 'application/json' },
+    })
     expect(root.status).toBe(200)
-    expect(((await root.json()) as { serviceEndpoints: Record<string, unknown> }).serviceEndpoints.freeCompute).toEqual(['POST', '/api/services/freeCompute'])
-    expect(await expectError(await fetch(`${bed.url}/api/services/nothing`), 404, 'ROUTE_NOT_FOUND')).toContain('/api/services/nothing')
+    expect(
+      ((await root.json()) as { serviceEndpoints: Record<string, unknown> }).serviceEndpoints.freeCompute,
+    ).toEqual(['POST', '/api/services/freeCompute'])
+    expect(
+      await expectError(await fetch(`${bed.url}/api/services/nothing`), 404, 'ROUTE_NOT_FOUND'),
+    ).toContain('/api/services/nothing')
     // ocean.js' own parser reads the environments (chain off: still an array, free tier present).
     const envs = await ProviderInstance.getComputeEnvironments(bed.url)
     expect(envs.map((e) => [e.id, Boolean(e.free)])).toEqual([['local-sandbox', true]])
@@ -105,11 +151,20 @@ describe('Provider failures over real HTTP', () => {
 
   it('answers a CORS preflight from a browser origin, and exposes the error code header', async () => {
     const bed = await start()
-    const res = await fetch(`${bed.url}/api/services/compute`, { method: 'OPTIONS', headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'PUT', 'access-control-request-headers': 'authorization' } })
+    const res = await fetch(`${bed.url}/api/services/compute`, {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'http://localhost:5173',
+        'access-control-request-method': 'PUT',
+        'access-control-request-headers': 'authorization',
+      },
+    })
     expect(res.status).toBe(204)
     expect(res.headers.get('access-control-allow-origin')).toBe('*')
     expect(res.headers.get('access-control-allow-methods')).toContain('PUT')
-    const refused = await fetch(`${bed.url}/api/services/compute?consumerAddress=nope`, { headers: { origin: 'http://localhost:5173' } })
+    const refused = await fetch(`${bed.url}/api/services/compute?consumerAddress=nope`, {
+      headers: { origin: 'http://localhost:5173' },
+    })
     expect(refused.headers.get('access-control-expose-headers')).toContain('x-c2d-error-code')
     await expectError(refused, 400, 'ADDRESS_INVALID')
   })
@@ -117,28 +172,53 @@ describe('Provider failures over real HTTP', () => {
   it('malformed JSON and an oversized body are JSON errors on the socket; nonce not advanced, no job', async () => {
     const bed = await start()
     const auth = await signed(bed, alice, 'freeStartCompute')
-    await expectError(await post(bed, '/api/services/freeCompute', `{"consumerAddress":"${auth.consumerAddress}",`), 400, 'REQUEST_MALFORMED_JSON')
+    await expectError(
+      await post(bed, '/api/services/freeCompute', `{"consumerAddress":"${auth.consumerAddress}",`),
+      400,
+      'REQUEST_MALFORMED_JSON',
+    )
     const huge = JSON.stringify({ ...auth, ...startBody(bed), metadata: { pad: 'x'.repeat(64 * 1024) } })
     await expectError(await post(bed, '/api/services/freeCompute', huge), 413, 'REQUEST_TOO_LARGE')
     expect(await nonceOf(bed, alice)).toBe(0)
     expect(jobs(bed)).toBe(0)
     // The same signed request, well-formed, still works: nothing was spent.
-    expect((await post(bed, '/api/services/freeCompute', JSON.stringify({ ...auth, ...startBody(bed) }))).status).toBe(200)
+    expect(
+      (await post(bed, '/api/services/freeCompute', JSON.stringify({ ...auth, ...startBody(bed) }))).status,
+    ).toBe(200)
   })
 
   it("replay, wrong signer and someone else's job: JSON errors, never plain text; nothing changes", async () => {
     const bed = await start()
     const auth = await signed(bed, alice, 'freeStartCompute')
-    const started = await post(bed, '/api/services/freeCompute', JSON.stringify({ ...auth, ...startBody(bed) }))
+    const started = await post(
+      bed,
+      '/api/services/freeCompute',
+      JSON.stringify({ ...auth, ...startBody(bed) }),
+    )
     expect(started.status).toBe(200)
     const jobId = ((await started.json()) as Array<{ jobId: string }>)[0]!.jobId
-    await expectError(await post(bed, '/api/services/freeCompute', JSON.stringify({ ...auth, ...startBody(bed) })), 401, 'NONCE_NOT_INCREASING')
-    const forged = { consumerAddress: alice.address, nonce: '9', signature: await bob.signMessage(toBeArray(requestMessageHash(alice.address, 9, 'freeStartCompute'))) }
-    await expectError(await post(bed, '/api/services/freeCompute', JSON.stringify({ ...forged, ...startBody(bed) })), 401, 'SIGNATURE_INVALID')
+    await expectError(
+      await post(bed, '/api/services/freeCompute', JSON.stringify({ ...auth, ...startBody(bed) })),
+      401,
+      'NONCE_NOT_INCREASING',
+    )
+    const forged = {
+      consumerAddress: alice.address,
+      nonce: '9',
+      signature: await bob.signMessage(toBeArray(requestMessageHash(alice.address, 9, 'freeStartCompute'))),
+    }
+    await expectError(
+      await post(bed, '/api/services/freeCompute', JSON.stringify({ ...forged, ...startBody(bed) })),
+      401,
+      'SIGNATURE_INVALID',
+    )
     expect(await nonceOf(bed, alice)).toBe(Number(auth.nonce))
     expect(jobs(bed)).toBe(1)
     const stop = await signed(bed, bob, 'stopCompute')
-    const res = await fetch(`${bed.url}/api/services/compute?consumerAddress=${bob.address}&nonce=${stop.nonce}&signature=${stop.signature}&jobId=${jobId}`, { method: 'PUT', headers: { 'content-type': 'application/json' } })
+    const res = await fetch(
+      `${bed.url}/api/services/compute?consumerAddress=${bob.address}&nonce=${stop.nonce}&signature=${stop.signature}&jobId=${jobId}`,
+      { method: 'PUT', headers: { 'content-type': 'application/json' } },
+    )
     await expectError(res, 404, 'JOB_NOT_FOUND')
     expect(bed.driver.stopped).toEqual([])
     // ocean.js' unsigned status for Bob does not list Alice's job.
@@ -149,26 +229,46 @@ describe('Provider failures over real HTTP', () => {
     const bed = await start({ rateLimitPerMinute: 2 })
     for (let i = 0; i < 2; i += 1) {
       const auth = await signed(bed, alice, 'stopCompute')
-      await expectError(await fetch(`${bed.url}/api/services/compute?consumerAddress=${alice.address}&nonce=${auth.nonce}&signature=${auth.signature}&jobId=x${i}`, { method: 'PUT' }), 404, 'JOB_NOT_FOUND')
+      await expectError(
+        await fetch(
+          `${bed.url}/api/services/compute?consumerAddress=${alice.address}&nonce=${auth.nonce}&signature=${auth.signature}&jobId=x${i}`,
+          { method: 'PUT' },
+        ),
+        404,
+        'JOB_NOT_FOUND',
+      )
     }
     const auth = await signed(bed, alice, 'freeStartCompute')
-    await expectError(await post(bed, '/api/services/freeCompute', JSON.stringify({ ...auth, ...startBody(bed) })), 429, 'RATE_LIMITED')
+    await expectError(
+      await post(bed, '/api/services/freeCompute', JSON.stringify({ ...auth, ...startBody(bed) })),
+      429,
+      'RATE_LIMITED',
+    )
     expect(jobs(bed)).toBe(0)
     expect(await nonceOf(bed, alice)).toBe(2)
     expect((await fetch(`${bed.url}/api/services/compute?consumerAddress=${alice.address}`)).status).toBe(200)
     bed.clock.advance(2 * 60_000)
-    expect((await post(bed, '/api/services/freeCompute', JSON.stringify({ ...auth, ...startBody(bed) }))).status).toBe(200)
+    expect(
+      (await post(bed, '/api/services/freeCompute', JSON.stringify({ ...auth, ...startBody(bed) }))).status,
+    ).toBe(200)
   })
 
   it('nonces persist across a restart of the core on the same data directory', async () => {
     const first = await start()
     const auth = await signed(first, alice, 'freeStartCompute', 77)
-    expect((await post(first, '/api/services/freeCompute', JSON.stringify({ ...auth, ...startBody(first) }))).status).toBe(200)
+    expect(
+      (await post(first, '/api/services/freeCompute', JSON.stringify({ ...auth, ...startBody(first) })))
+        .status,
+    ).toBe(200)
     await first.core.stop()
     running.splice(running.indexOf(first.core), 1)
     const second = await start({ dataDir: first.dataDir })
     expect(await nonceOf(second, alice)).toBe(77)
-    await expectError(await post(second, '/api/services/freeCompute', JSON.stringify({ ...auth, ...startBody(second) })), 401, 'NONCE_NOT_INCREASING')
+    await expectError(
+      await post(second, '/api/services/freeCompute', JSON.stringify({ ...auth, ...startBody(second) })),
+      401,
+      'NONCE_NOT_INCREASING',
+    )
     expect(jobs(second)).toBe(1)
   })
 })

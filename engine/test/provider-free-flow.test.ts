@@ -46,9 +46,13 @@ describe('free compute with ocean.js', () => {
     expect(output?.filename).toBe('outputs.tar')
     expect(log).toBeDefined()
 
-    const whole = await collect(await ProviderInstance.getComputeResult(url, consumer, started.jobId, log!.index!))
+    const whole = await collect(
+      await ProviderInstance.getComputeResult(url, consumer, started.jobId, log!.index!),
+    )
     expect(whole.length).toBe(log!.filesize)
-    const tail = await collect(await ProviderInstance.getComputeResult(url, consumer, started.jobId, log!.index!, 5))
+    const tail = await collect(
+      await ProviderInstance.getComputeResult(url, consumer, started.jobId, log!.index!, 5),
+    )
     expect(tail.equals(whole.subarray(5))).toBe(true)
 
     const resultUrl = await ProviderInstance.getComputeResultUrl(url, consumer, started.jobId, output!.index!)
@@ -65,10 +69,19 @@ describe('free compute with ocean.js', () => {
     const environments = await ProviderInstance.getComputeEnvironments(url)
     const free = environments.find((e) => e.free)!
     const started = firstJob(
-      await ProviderInstance.freeComputeStart(url, consumer, free.id, [], { meta: { rawcode: LONG_RUNNING, container: { entrypoint: 'node $ALGO', image: 'node', tag: '20', checksum: '' } } } as never),
+      await ProviderInstance.freeComputeStart(url, consumer, free.id, [], {
+        meta: {
+          rawcode: LONG_RUNNING,
+          container: { entrypoint: 'node $ALGO', image: 'node', tag: '20', checksum: '' },
+        },
+      } as never),
     )
     await waitForStatus(url, consumer, started.jobId, (j) => j.status === 40)
-    const stream = (await ProviderInstance.computeStreamableLogs(url, consumer, started.jobId)) as ReadableStream<Uint8Array> | null
+    const stream = (await ProviderInstance.computeStreamableLogs(
+      url,
+      consumer,
+      started.jobId,
+    )) as ReadableStream<Uint8Array> | null
     expect(stream).not.toBeNull()
     const reader = stream!.getReader()
     let text = ''
@@ -93,7 +106,10 @@ describe('free compute with ocean.js', () => {
     expect(Array.isArray(jobs) && jobs.length).toBeGreaterThanOrEqual(2)
     expect((jobs as Array<{ owner: string }>).every((j) => j.owner === consumer.address)).toBe(true)
     await ProviderInstance.invalidateAuthToken(consumer, token, url)
-    const response = await fetch(`${url}/api/services/compute?jobId=x`, { method: 'PUT', headers: { Authorization: token } })
+    const response = await fetch(`${url}/api/services/compute?jobId=x`, {
+      method: 'PUT',
+      headers: { Authorization: token },
+    })
     expect(response.status).toBe(401)
     expect(response.headers.get('x-c2d-error-code')).toBe('AUTH_TOKEN_INVALID')
   }, 60_000)

@@ -9,7 +9,15 @@ import { ProviderInstance, type ComputeAsset } from '@oceanprotocol/lib'
 import { Contract, Wallet } from 'ethers'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadAbi } from '../chain/contracts'
-import { firstJob, fundEscrow, paidEnvironment, startOceanTestbed, startOrder, waitForStatus, type OceanTestbed } from './ocean-consumer'
+import {
+  firstJob,
+  fundEscrow,
+  paidEnvironment,
+  startOceanTestbed,
+  startOrder,
+  waitForStatus,
+  type OceanTestbed,
+} from './ocean-consumer'
 
 let bed: OceanTestbed
 let assets: ComputeAsset[]
@@ -63,21 +71,43 @@ describe('paid compute with ocean.js', () => {
       dataset: await startOrder(bed, init.datasets![0]!.datatoken!, payee, init.datasets![0]!.providerFee!),
     }
     const started = firstJob(
-      await ProviderInstance.computeStart(url, consumer, envId, assets.map((a) => ({ ...a, transferTxId: orders.dataset })), { ...algorithm, transferTxId: orders.algorithm }, MAX_JOB_DURATION_SEC, bed.devChain.contracts.Ocean!, RESOURCES, bed.devChain.chainId),
+      await ProviderInstance.computeStart(
+        url,
+        consumer,
+        envId,
+        assets.map((a) => ({ ...a, transferTxId: orders.dataset })),
+        { ...algorithm, transferTxId: orders.algorithm },
+        MAX_JOB_DURATION_SEC,
+        bed.devChain.contracts.Ocean!,
+        RESOURCES,
+        bed.devChain.chainId,
+      ),
     )
     expect(started.agreementId).toMatch(/^0x[0-9a-f]{64}$/)
-    const finished = await waitForStatus(url, consumer, started.jobId, (j) => j.status === 70).catch((error: unknown) => {
-      throw new Error(`${String(error)}\n${bed.logger.lines.filter((l) => l.level !== 'info' && l.level !== 'debug').map((l) => `${l.msg} ${JSON.stringify(l.meta)}`).join('\n')}`)
-    })
+    const finished = await waitForStatus(url, consumer, started.jobId, (j) => j.status === 70).catch(
+      (error: unknown) => {
+        throw new Error(
+          `${String(error)}\n${bed.logger.lines
+            .filter((l) => l.level !== 'info' && l.level !== 'debug')
+            .map((l) => `${l.msg} ${JSON.stringify(l.meta)}`)
+            .join('\n')}`,
+        )
+      },
+    )
     expect(finished.terminationDetails?.exitCode).toBe(0)
-    const payment = (finished as unknown as { payment: { lockTx: string; claimTx?: string; cost: string } }).payment
+    const payment = (finished as unknown as { payment: { lockTx: string; claimTx?: string; cost: string } })
+      .payment
     expect(payment.lockTx).toBe(started.agreementId)
     expect(payment.claimTx).toMatch(/^0x[0-9a-f]{64}$/)
     // The claim is on chain and the lock is gone.
     const escrow = new Contract(init.payment!.escrowAddress, loadAbi('Escrow'), bed.rpc)
     const receipt = await bed.rpc.getTransactionReceipt(payment.claimTx!)
     expect(receipt?.status).toBe(1)
-    const locks = (await escrow.getFunction('getLocks')(bed.devChain.contracts.Ocean, consumer.address, payee)) as unknown[]
+    const locks = (await escrow.getFunction('getLocks')(
+      bed.devChain.contracts.Ocean,
+      consumer.address,
+      payee,
+    )) as unknown[]
     expect(locks).toHaveLength(0)
   }, 120_000)
 
@@ -90,7 +120,17 @@ describe('paid compute with ocean.js', () => {
     // Each start locks escrow anew: the consumer tops it up as ocean.js' flow does before starting.
     await fundEscrow(bed, payee, again.payment!)
     const started = firstJob(
-      await ProviderInstance.computeStart(url, consumer, envId, assets.map((a) => ({ ...a, transferTxId: orders.dataset })), { ...algorithm, transferTxId: orders.algorithm }, MAX_JOB_DURATION_SEC, bed.devChain.contracts.Ocean!, RESOURCES, bed.devChain.chainId),
+      await ProviderInstance.computeStart(
+        url,
+        consumer,
+        envId,
+        assets.map((a) => ({ ...a, transferTxId: orders.dataset })),
+        { ...algorithm, transferTxId: orders.algorithm },
+        MAX_JOB_DURATION_SEC,
+        bed.devChain.contracts.Ocean!,
+        RESOURCES,
+        bed.devChain.chainId,
+      ),
     )
     await waitForStatus(url, consumer, started.jobId, (j) => j.status === 70)
   }, 120_000)
@@ -100,7 +140,17 @@ describe('paid compute with ocean.js', () => {
     const before = bed.core.operatorService.countJobs({})
     // The algorithm's order presented as the dataset's.
     await expect(
-      ProviderInstance.computeStart(url, consumer, envId, assets.map((a) => ({ ...a, transferTxId: orders.algorithm })), { ...algorithm, transferTxId: orders.algorithm }, MAX_JOB_DURATION_SEC, bed.devChain.contracts.Ocean!, RESOURCES, bed.devChain.chainId),
+      ProviderInstance.computeStart(
+        url,
+        consumer,
+        envId,
+        assets.map((a) => ({ ...a, transferTxId: orders.algorithm })),
+        { ...algorithm, transferTxId: orders.algorithm },
+        MAX_JOB_DURATION_SEC,
+        bed.devChain.contracts.Ocean!,
+        RESOURCES,
+        bed.devChain.chainId,
+      ),
     ).rejects.toThrow(/order/i)
     expect(bed.core.operatorService.countJobs({})).toBe(before)
   }, 60_000)
@@ -110,7 +160,17 @@ describe('paid compute with ocean.js', () => {
     const stranger = Wallet.createRandom()
     const before = bed.core.operatorService.countJobs({})
     await expect(
-      ProviderInstance.computeStart(url, stranger, envId, assets.map((a) => ({ ...a, transferTxId: orders.dataset })), { ...algorithm, transferTxId: orders.algorithm }, MAX_JOB_DURATION_SEC, bed.devChain.contracts.Ocean!, RESOURCES, bed.devChain.chainId),
+      ProviderInstance.computeStart(
+        url,
+        stranger,
+        envId,
+        assets.map((a) => ({ ...a, transferTxId: orders.dataset })),
+        { ...algorithm, transferTxId: orders.algorithm },
+        MAX_JOB_DURATION_SEC,
+        bed.devChain.contracts.Ocean!,
+        RESOURCES,
+        bed.devChain.chainId,
+      ),
     ).rejects.toThrow(/paid by another consumer/)
     expect(bed.core.operatorService.countJobs({})).toBe(before)
   }, 60_000)
@@ -118,12 +178,30 @@ describe('paid compute with ocean.js', () => {
   it('refuses a start without escrow funds with the reason, and registers nothing', async () => {
     const { url, consumer } = bed
     // Every earlier lock was claimed or is held; drain what is available so the next lock cannot be made.
-    const escrow = new Contract((await initialize(consumer)).payment!.escrowAddress, loadAbi('Escrow'), bed.payer)
-    const [available] = (await escrow.getFunction('getUserFunds')(consumer.address, bed.devChain.contracts.Ocean)) as [bigint]
-    if (available > 0n) await (await escrow.getFunction('withdraw')([bed.devChain.contracts.Ocean], [available])).wait()
+    const escrow = new Contract(
+      (await initialize(consumer)).payment!.escrowAddress,
+      loadAbi('Escrow'),
+      bed.payer,
+    )
+    const [available] = (await escrow.getFunction('getUserFunds')(
+      consumer.address,
+      bed.devChain.contracts.Ocean,
+    )) as [bigint]
+    if (available > 0n)
+      await (await escrow.getFunction('withdraw')([bed.devChain.contracts.Ocean], [available])).wait()
     const before = bed.core.operatorService.countJobs({})
     await expect(
-      ProviderInstance.computeStart(url, consumer, envId, assets.map((a) => ({ ...a, transferTxId: orders.dataset })), { ...algorithm, transferTxId: orders.algorithm }, MAX_JOB_DURATION_SEC, bed.devChain.contracts.Ocean!, RESOURCES, bed.devChain.chainId),
+      ProviderInstance.computeStart(
+        url,
+        consumer,
+        envId,
+        assets.map((a) => ({ ...a, transferTxId: orders.dataset })),
+        { ...algorithm, transferTxId: orders.algorithm },
+        MAX_JOB_DURATION_SEC,
+        bed.devChain.contracts.Ocean!,
+        RESOURCES,
+        bed.devChain.chainId,
+      ),
     ).rejects.toThrow(/does not have enough funds/)
     expect(bed.core.operatorService.countJobs({})).toBe(before)
   }, 60_000)

@@ -11,7 +11,15 @@ import { join, resolve } from 'node:path'
 import { Aquarius, ProviderInstance } from '@oceanprotocol/lib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ASSET_STATE } from '../publishing/asset-registry'
-import { fundEscrow, paidEnvironment, runPaidStart, startOceanTestbed, startOrder, waitForStatus, type OceanTestbed } from './ocean-consumer'
+import {
+  fundEscrow,
+  paidEnvironment,
+  runPaidStart,
+  startOceanTestbed,
+  startOrder,
+  waitForStatus,
+  type OceanTestbed,
+} from './ocean-consumer'
 
 const REPO = resolve(import.meta.dirname, '..', '..')
 let bed: OceanTestbed
@@ -35,7 +43,14 @@ beforeAll(async () => {
       author: 'test',
       license: 'MIT',
       container: { image: 'node', tag: '20', entrypoint: 'node $ALGO', checksum: '' },
-      service: { files: [{ type: 'local', path: algorithmFile }], timeoutSec: 0, allowRawAlgorithm: false, allowNetworkAccess: false, publisherTrustedAlgorithmPublishers: [], publisherTrustedAlgorithms: [] },
+      service: {
+        files: [{ type: 'local', path: algorithmFile }],
+        timeoutSec: 0,
+        allowRawAlgorithm: false,
+        allowNetworkAccess: false,
+        publisherTrustedAlgorithmPublishers: [],
+        publisherTrustedAlgorithms: [],
+      },
     },
   })
   algorithm = { did: algo.asset.did, serviceId: algo.asset.serviceIds[0]! }
@@ -59,7 +74,8 @@ beforeAll(async () => {
   })
   dataset = { did: data.asset.did, serviceId: data.asset.serviceIds[0]! }
   const { distribution } = bed.core.chain!.publisher(bed.url)
-  for (const did of [algorithm.did, dataset.did]) await distribution.mint(did, bed.consumer.address, 10n * 10n ** 18n)
+  for (const did of [algorithm.did, dataset.did])
+    await distribution.mint(did, bed.consumer.address, 10n * 10n ** 18n)
 }, 120_000)
 afterAll(async () => {
   await bed?.core.stop()
@@ -80,18 +96,29 @@ async function refusal(start: () => Promise<unknown>): Promise<string> {
 describe('publish through the console, compute with ocean.js', () => {
   it('resolves both assets with ocean.js Aquarius, the dataset pinning the algorithm by checksums', async () => {
     const aquarius = new Aquarius(bed.url)
-    const ddo = (await aquarius.resolve(dataset.did)) as unknown as { services: Array<{ type: string; serviceEndpoint: string; compute: { publisherTrustedAlgorithms: Array<{ did: string; filesChecksum: string }> } }> }
+    const ddo = (await aquarius.resolve(dataset.did)) as unknown as {
+      services: Array<{
+        type: string
+        serviceEndpoint: string
+        compute: { publisherTrustedAlgorithms: Array<{ did: string; filesChecksum: string }> }
+      }>
+    }
     expect(ddo.services[0]?.type).toBe('compute')
     expect(ddo.services[0]?.serviceEndpoint).toBe(bed.url)
     const trusted = ddo.services[0]?.compute.publisherTrustedAlgorithms[0]
     expect(trusted?.did).toBe(algorithm.did)
     expect(trusted?.filesChecksum).toMatch(/^[0-9a-f]{64}$/)
-    const algo = (await aquarius.resolve(algorithm.did)) as unknown as { metadata: { algorithm: { container: { image: string } } } }
+    const algo = (await aquarius.resolve(algorithm.did)) as unknown as {
+      metadata: { algorithm: { container: { image: string } } }
+    }
     expect(algo.metadata.algorithm.container.image).toBe('node')
   }, 60_000)
 
   it('runs a paid job on them to status 70 with the results', async () => {
-    const job = await runPaidStart(bed, { datasets: [{ documentId: dataset.did, serviceId: dataset.serviceId }], algorithm: { documentId: algorithm.did, serviceId: algorithm.serviceId } })
+    const job = await runPaidStart(bed, {
+      datasets: [{ documentId: dataset.did, serviceId: dataset.serviceId }],
+      algorithm: { documentId: algorithm.did, serviceId: algorithm.serviceId },
+    })
     const done = await waitForStatus(bed.url, bed.consumer, job.jobId, (j) => j.status === 70)
     expect(done.terminationDetails?.exitCode).toBe(0)
     expect(done.results.map((r) => r.filename)).toContain('outputs.tar')
@@ -101,7 +128,13 @@ describe('publish through the console, compute with ocean.js', () => {
     const free = (await ProviderInstance.getComputeEnvironments(bed.url)).find((e) => e.free)!
     const sample = bed.devChain.samples.algorithm
     const message = await refusal(() =>
-      ProviderInstance.freeComputeStart(bed.url, bed.consumer, free.id, [{ documentId: dataset.did, serviceId: dataset.serviceId }], { documentId: sample.did, serviceId: sample.serviceId }),
+      ProviderInstance.freeComputeStart(
+        bed.url,
+        bed.consumer,
+        free.id,
+        [{ documentId: dataset.did, serviceId: dataset.serviceId }],
+        { documentId: sample.did, serviceId: sample.serviceId },
+      ),
     )
     expect(message).toContain(`Algorithm ${sample.did} is not trusted by dataset ${dataset.did}`)
   }, 60_000)
@@ -110,7 +143,13 @@ describe('publish through the console, compute with ocean.js', () => {
     const free = (await ProviderInstance.getComputeEnvironments(bed.url)).find((e) => e.free)!
     writeFileSync(algorithmFile, "console.log('not the reviewed algorithm')\n")
     const message = await refusal(() =>
-      ProviderInstance.freeComputeStart(bed.url, bed.consumer, free.id, [{ documentId: dataset.did, serviceId: dataset.serviceId }], { documentId: algorithm.did, serviceId: algorithm.serviceId }),
+      ProviderInstance.freeComputeStart(
+        bed.url,
+        bed.consumer,
+        free.id,
+        [{ documentId: dataset.did, serviceId: dataset.serviceId }],
+        { documentId: algorithm.did, serviceId: algorithm.serviceId },
+      ),
     )
     expect(message).toContain('checksum mismatch')
     copyFileSync(join(REPO, 'assets', 'algorithms', 'weather-stats.js'), algorithmFile)
@@ -121,15 +160,40 @@ describe('publish through the console, compute with ocean.js', () => {
     const { chainId, contracts } = bed.devChain
     const datasets = [{ documentId: dataset.did, serviceId: dataset.serviceId }]
     const algo = { documentId: algorithm.did, serviceId: algorithm.serviceId }
-    const init = await ProviderInstance.initializeCompute(datasets, algo, envId, contracts.Ocean!, 60, bed.url, bed.consumer.address, [{ id: 'cpu', amount: 1 }], chainId)
+    const init = await ProviderInstance.initializeCompute(
+      datasets,
+      algo,
+      envId,
+      contracts.Ocean!,
+      60,
+      bed.url,
+      bed.consumer.address,
+      [{ id: 'cpu', amount: 1 }],
+      chainId,
+    )
     await fundEscrow(bed, payee, init.payment!)
     const algoTx = await startOrder(bed, init.algorithm!.datatoken!, payee, init.algorithm!.providerFee!)
-    const dataTx = await startOrder(bed, init.datasets![0]!.datatoken!, payee, init.datasets![0]!.providerFee!)
+    const dataTx = await startOrder(
+      bed,
+      init.datasets![0]!.datatoken!,
+      payee,
+      init.datasets![0]!.providerFee!,
+    )
     // The dataset's service timeout is 3600 s: move the chain past it.
     await bed.rpc.send('evm_increaseTime', [3700])
     await bed.rpc.send('evm_mine', [])
     const message = await refusal(() =>
-      ProviderInstance.computeStart(bed.url, bed.consumer, envId, datasets.map((d) => ({ ...d, transferTxId: dataTx })), { ...algo, transferTxId: algoTx }, 60, contracts.Ocean!, [{ id: 'cpu', amount: 1 }], chainId),
+      ProviderInstance.computeStart(
+        bed.url,
+        bed.consumer,
+        envId,
+        datasets.map((d) => ({ ...d, transferTxId: dataTx })),
+        { ...algo, transferTxId: algoTx },
+        60,
+        contracts.Ocean!,
+        [{ id: 'cpu', amount: 1 }],
+        chainId,
+      ),
     )
     expect(message).toContain('expired')
   }, 60_000)
@@ -140,7 +204,13 @@ describe('publish through the console, compute with ocean.js', () => {
     expect(await publisher.readState(dataset.did)).toBe(ASSET_STATE.revoked)
     const free = (await ProviderInstance.getComputeEnvironments(bed.url)).find((e) => e.free)!
     const message = await refusal(() =>
-      ProviderInstance.freeComputeStart(bed.url, bed.consumer, free.id, [{ documentId: dataset.did, serviceId: dataset.serviceId }], { documentId: algorithm.did, serviceId: algorithm.serviceId }),
+      ProviderInstance.freeComputeStart(
+        bed.url,
+        bed.consumer,
+        free.id,
+        [{ documentId: dataset.did, serviceId: dataset.serviceId }],
+        { documentId: algorithm.did, serviceId: algorithm.serviceId },
+      ),
     )
     expect(message).toContain('is not active')
   }, 60_000)

@@ -22,7 +22,12 @@ let stack: ChainPublishing
 
 beforeAll(async () => {
   db = openDatabase({ file: join(dataDir, 'console.db') })
-  stack = await startChainPublishing({ config: consoleConfigSchema.parse({ dataDir }), db, logger: new MemoryLogger(), clock: new FakeClock() })
+  stack = await startChainPublishing({
+    config: consoleConfigSchema.parse({ dataDir }),
+    db,
+    logger: new MemoryLogger(),
+    clock: new FakeClock(),
+  })
 })
 afterAll(async () => {
   await stack?.stop()
@@ -44,13 +49,28 @@ describe('startChainPublishing (dev mode)', () => {
     const port = stack.assetPort(providerUrl)
     const summaries = port.list()
     expect(summaries.map((s) => s.did).sort()).toEqual([samples!.algorithm.did, samples!.dataset.did].sort())
-    expect(port.list('algorithm')).toEqual([expect.objectContaining({ did: samples!.algorithm.did, kind: 'algorithm', state: 0, serviceIds: [samples!.algorithm.serviceId] })])
+    expect(port.list('algorithm')).toEqual([
+      expect.objectContaining({
+        did: samples!.algorithm.did,
+        kind: 'algorithm',
+        state: 0,
+        serviceIds: [samples!.algorithm.serviceId],
+      }),
+    ])
     expect(stack.registry.get(samples!.dataset.did)?.ddo.services[0]?.serviceEndpoint).toBe(providerUrl)
   })
 
   it('publishes, edits and removes through the asset port; concurrent publishes do not collide', async () => {
     const port = stack.assetPort(providerUrl)
-    const draft = (name: string) => ({ kind: 'dataset' as const, name, service: { files: [{ type: 'url' as const, url: 'https://example.org/data.csv', method: 'get' as const, headers: {} }] } })
+    const draft = (name: string) => ({
+      kind: 'dataset' as const,
+      name,
+      service: {
+        files: [
+          { type: 'url' as const, url: 'https://example.org/data.csv', method: 'get' as const, headers: {} },
+        ],
+      },
+    })
     const [a, b] = await Promise.all([port.publish(draft('A')), port.publish(draft('B'))])
     expect(a.did).not.toBe(b.did)
     const edited = await port.publish(draft('A2'), a.did)

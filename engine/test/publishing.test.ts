@@ -113,8 +113,17 @@ describe('publishing on the dev chain', () => {
       expect(await nft.getFunction('ownerOf')(1n)).toBe(wallet.address())
       const dt = new Contract(asset.datatokenAddress, loadAbi('ERC20TemplateEnterprise'), chain.rpc)
       expect(await dt.getFunction('getERC721Address')()).toBe(asset.nftAddress)
-      expect(asset.did).toBe(`did:op:${createHash('sha256').update(asset.nftAddress + '8996').digest('hex')}`)
-      const [, , state, hasMetadata] = (await nft.getFunction('getMetaData')()) as [string, string, bigint, boolean]
+      expect(asset.did).toBe(
+        `did:op:${createHash('sha256')
+          .update(asset.nftAddress + '8996')
+          .digest('hex')}`,
+      )
+      const [, , state, hasMetadata] = (await nft.getFunction('getMetaData')()) as [
+        string,
+        string,
+        bigint,
+        boolean,
+      ]
       expect([Number(state), hasMetadata]).toEqual([0, true])
     }
   })
@@ -122,13 +131,18 @@ describe('publishing on the dev chain', () => {
   it('setMetaData carries the DDO encrypted for the node key, flags 0x02 and sha256(ddo)', async () => {
     for (const asset of [algorithm, dataset]) {
       const args = await metadataEvent(asset.publish!.steps.metadata!.hash, 'MetadataCreated')
-      const decrypted = decryptWithNodeKey(chain.accounts.provider.privateKey, args.getValue('data') as string)
+      const decrypted = decryptWithNodeKey(
+        chain.accounts.provider.privateKey,
+        args.getValue('data') as string,
+      )
       expect(JSON.parse(decrypted)).toEqual(asset.ddo)
       expect(args.getValue('metaDataHash')).toBe(`0x${sha256Hex(decrypted)}`)
       expect(args.getValue('flags')).toBe('0x02')
       expect(args.getValue('decryptorUrl')).toBe(providerUrl)
       // Someone else's key cannot read it.
-      expect(() => decryptWithNodeKey(chain.accounts.consumer.privateKey, args.getValue('data') as string)).toThrow()
+      expect(() =>
+        decryptWithNodeKey(chain.accounts.consumer.privateKey, args.getValue('data') as string),
+      ).toThrow()
     }
   })
 
@@ -136,21 +150,45 @@ describe('publishing on the dev chain', () => {
     expect(await validateDDO(algorithm.ddo as never)).toEqual([true, {}])
     expect(await validateDDO(dataset.ddo as never)).toEqual([true, {}])
     const service = dataset.ddo.services[0]!
-    expect(service).toMatchObject({ type: 'compute', serviceEndpoint: providerUrl, datatokenAddress: dataset.datatokenAddress, timeout: 0 })
+    expect(service).toMatchObject({
+      type: 'compute',
+      serviceEndpoint: providerUrl,
+      datatokenAddress: dataset.datatokenAddress,
+      timeout: 0,
+    })
     expect(service.compute.publisherTrustedAlgorithms).toEqual([
-      { did: algorithm.did, filesChecksum: sha256Hex(readFileSync(algorithmFile)), containerSectionChecksum: sha256Hex('node $ALGO') },
+      {
+        did: algorithm.did,
+        filesChecksum: sha256Hex(readFileSync(algorithmFile)),
+        containerSectionChecksum: sha256Hex('node $ALGO'),
+      },
     ])
-    expect(algorithm.ddo.metadata.algorithm?.container).toEqual({ entrypoint: 'node $ALGO', image: 'node', tag: '20', checksum: '' })
+    expect(algorithm.ddo.metadata.algorithm?.container).toEqual({
+      entrypoint: 'node $ALGO',
+      image: 'node',
+      tag: '20',
+      checksum: '',
+    })
     // The service's files are encrypted for the node too and name this asset.
-    const files = JSON.parse(decryptWithNodeKey(chain.accounts.provider.privateKey, service.files)) as Record<string, unknown>
-    expect(files).toEqual({ nftAddress: dataset.nftAddress, datatokenAddress: dataset.datatokenAddress, files: [{ type: 'local', path: datasetFile }] })
+    const files = JSON.parse(decryptWithNodeKey(chain.accounts.provider.privateKey, service.files)) as Record<
+      string,
+      unknown
+    >
+    expect(files).toEqual({
+      nftAddress: dataset.nftAddress,
+      datatokenAddress: dataset.datatokenAddress,
+      files: [{ type: 'local', path: datasetFile }],
+    })
   })
 
   it('ocean.js Aquarius resolves both through the routes, without the plain file sources', async () => {
     for (const asset of [algorithm, dataset]) {
       const resolved = (await aquarius.resolve(asset.did)) as unknown as Record<string, unknown>
       expect(resolved).toMatchObject(asset.ddo as unknown as Record<string, unknown>)
-      expect(resolved).toMatchObject({ datatokens: [{ address: asset.datatokenAddress, serviceId: asset.ddo.services[0]!.id }], indexedMetadata: { nft: { state: 0 } } })
+      expect(resolved).toMatchObject({
+        datatokens: [{ address: asset.datatokenAddress, serviceId: asset.ddo.services[0]!.id }],
+        indexedMetadata: { nft: { state: 0 } },
+      })
       expect(JSON.stringify(resolved)).not.toContain(repoAssets)
       expect(await aquarius.getAssetMetadata(asset.did)).toEqual(asset.ddo.metadata)
     }
@@ -163,7 +201,9 @@ describe('publishing on the dev chain', () => {
     const distribution = new DatatokenDistribution(publisherOptions)
     const consumer = new Wallet(chain.accounts.consumer.privateKey, chain.rpc)
     const events: PublishEvent[] = []
-    const mintTx = await distribution.mint(dataset.did, consumer.address, parseUnits('3', 18), (e) => events.push(e))
+    const mintTx = await distribution.mint(dataset.did, consumer.address, parseUnits('3', 18), (e) =>
+      events.push(e),
+    )
     expect(events.map((e) => `${e.step}:${e.status}`)).toEqual(['mint:started', 'mint:sent', 'mint:mined'])
     expect(events[1]!.txHash).toBe(mintTx)
     expect(await distribution.balanceOf(dataset.did, consumer.address)).toBe(parseUnits('3', 18))
@@ -177,8 +217,17 @@ describe('publishing on the dev chain', () => {
       providerData: encodeProviderData(dataset.datatokenAddress, dataset.ddo.services[0]!.id),
       validUntil: 0,
     })
-    const datatoken = new Datatoken(consumer, 8996, { chainId: 8996, oceanTokenAddress: chain.contracts.Ocean, nftFactoryAddress: chain.contracts.ERC721Factory, gasFeeMultiplier: 1 } as never)
-    const order = await datatoken.startOrder(dataset.datatokenAddress, chain.accounts.provider.address, 0, { ...fee, v: String(fee.v), validUntil: String(fee.validUntil) })
+    const datatoken = new Datatoken(consumer, 8996, {
+      chainId: 8996,
+      oceanTokenAddress: chain.contracts.Ocean,
+      nftFactoryAddress: chain.contracts.ERC721Factory,
+      gasFeeMultiplier: 1,
+    } as never)
+    const order = await datatoken.startOrder(dataset.datatokenAddress, chain.accounts.provider.address, 0, {
+      ...fee,
+      v: String(fee.v),
+      validUntil: String(fee.validUntil),
+    })
     const receipt = await (order as unknown as { wait(): Promise<TransactionReceipt> }).wait()
     expect(receipt.status).toBe(1)
     expect(await distribution.balanceOf(dataset.did, consumer.address)).toBe(parseUnits('2', 18))
@@ -188,13 +237,20 @@ describe('publishing on the dev chain', () => {
     const edited = await publisher.edit(dataset.did, {
       kind: 'dataset',
       name: 'Weather (edited)',
-      service: { files: [{ type: 'local', path: datasetFile }], publisherTrustedAlgorithms: dataset.ddo.services[0]!.compute.publisherTrustedAlgorithms },
+      service: {
+        files: [{ type: 'local', path: datasetFile }],
+        publisherTrustedAlgorithms: dataset.ddo.services[0]!.compute.publisherTrustedAlgorithms,
+      },
     })
     expect(edited.did).toBe(dataset.did)
     expect(edited.ddo.services[0]!.id).toBe(dataset.ddo.services[0]!.id)
     const args = await metadataEvent(edited.publish!.steps.metadata!.hash, 'MetadataUpdated')
-    expect(JSON.parse(decryptWithNodeKey(chain.accounts.provider.privateKey, args.getValue('data') as string))).toEqual(edited.ddo)
-    expect(((await aquarius.resolve(dataset.did)) as unknown as { metadata: { name: string } }).metadata.name).toBe('Weather (edited)')
+    expect(
+      JSON.parse(decryptWithNodeKey(chain.accounts.provider.privateKey, args.getValue('data') as string)),
+    ).toEqual(edited.ddo)
+    expect(
+      ((await aquarius.resolve(dataset.did)) as unknown as { metadata: { name: string } }).metadata.name,
+    ).toBe('Weather (edited)')
 
     const events: PublishEvent[] = []
     const revoked = await publisher.setState(dataset.did, 3, (e) => events.push(e))
@@ -202,7 +258,10 @@ describe('publishing on the dev chain', () => {
     expect(await publisher.readState(dataset.did)).toBe(3)
     expect(registry.get(dataset.did)?.state).toBe(3)
     expect(events.find((e) => e.status === 'mined')?.txHash).toMatch(/^0x[0-9a-f]{64}$/)
-    expect(((await aquarius.resolve(dataset.did)) as unknown as { indexedMetadata: { nft: { state: number } } }).indexedMetadata.nft.state).toBe(3)
+    expect(
+      ((await aquarius.resolve(dataset.did)) as unknown as { indexedMetadata: { nft: { state: number } } })
+        .indexedMetadata.nft.state,
+    ).toBe(3)
   })
 
   it('refuses a locked wallet and an invalid draft without writing anything', async () => {
@@ -210,9 +269,13 @@ describe('publishing on the dev chain', () => {
     const locked = new Publisher({ ...publisherOptions, signer: () => undefined })
     const lockedError = await locked.publish(algorithmDraft).catch((e: unknown) => e)
     expect(isC2dError(lockedError) && lockedError.code).toBe('WALLET_LOCKED')
-    const invalid = await publisher.publish({ ...algorithmDraft, container: { ...algorithmDraft.container!, entrypoint: 'node main.js' } }).catch((e: unknown) => e)
+    const invalid = await publisher
+      .publish({ ...algorithmDraft, container: { ...algorithmDraft.container!, entrypoint: 'node main.js' } })
+      .catch((e: unknown) => e)
     expect(isC2dError(invalid) && invalid.code).toBe('ASSET_INVALID')
-    expect(isC2dError(invalid) && JSON.stringify(invalid.details)).toContain('metadata.algorithm.container.entrypoint')
+    expect(isC2dError(invalid) && JSON.stringify(invalid.details)).toContain(
+      'metadata.algorithm.container.entrypoint',
+    )
     expect(registry.list({ includeUnfinished: true }).length).toBe(before)
   })
 
@@ -239,9 +302,13 @@ describe('publishing on the dev chain', () => {
       }
     }
     const crashing = new CrashingRegistry(db, clock)
-    const crash2 = await new Publisher({ ...publisherOptions, registry: crashing }).publish({ ...algorithmDraft, name: 'Interrupted 2' }).catch((e: unknown) => e)
+    const crash2 = await new Publisher({ ...publisherOptions, registry: crashing })
+      .publish({ ...algorithmDraft, name: 'Interrupted 2' })
+      .catch((e: unknown) => e)
     expect((crash2 as Error).message).toBe('simulated crash before broadcast')
-    const unfinished = registry.list({ includeUnfinished: true }).filter((r) => r.publish && !r.publish.done && r.publish.op === 'publish')
+    const unfinished = registry
+      .list({ includeUnfinished: true })
+      .filter((r) => r.publish && !r.publish.done && r.publish.op === 'publish')
     expect(unfinished).toHaveLength(2)
     expect(unfinished.every((r) => registry.get(r.did) === undefined)).toBe(true)
 
@@ -252,8 +319,12 @@ describe('publishing on the dev chain', () => {
       expect(record.publish?.done).toBe(true)
       expect(await publisher.readState(record.did)).toBe(0)
       const args = await metadataEvent(record.publish!.steps.metadata!.hash, 'MetadataCreated')
-      expect(JSON.parse(decryptWithNodeKey(chain.accounts.provider.privateKey, args.getValue('data') as string))).toEqual(record.ddo)
+      expect(
+        JSON.parse(decryptWithNodeKey(chain.accounts.provider.privateKey, args.getValue('data') as string)),
+      ).toEqual(record.ddo)
     }
-    expect(registry.list({ includeUnfinished: true }).filter((r) => r.did.startsWith(PENDING_PREFIX))).toHaveLength(0)
+    expect(
+      registry.list({ includeUnfinished: true }).filter((r) => r.did.startsWith(PENDING_PREFIX)),
+    ).toHaveLength(0)
   })
 })

@@ -3,14 +3,27 @@ import { createConsoleClient, type ConsoleEnvelope } from '../../engine/console-
 import { FakeIpcMain, FakeIpcRenderer, FakeWebContents, FakeWebFrame } from '../test/fake-electron'
 import { createFakeLogger } from '../test/fake-logger'
 import { createTestConsoleService } from '../test/engine-test-support'
-import { createC2dBridge, IPC_CALL_CHANNEL as PRELOAD_CALL, IPC_EVENT_CHANNEL as PRELOAD_EVENT } from '../preload/c2d-bridge'
-import { checkSender, createIpcServer, IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL, type IpcServer } from './ipc-server'
+import {
+  createC2dBridge,
+  IPC_CALL_CHANNEL as PRELOAD_CALL,
+  IPC_EVENT_CHANNEL as PRELOAD_EVENT,
+} from '../preload/c2d-bridge'
+import {
+  checkSender,
+  createIpcServer,
+  IPC_CALL_CHANNEL,
+  IPC_EVENT_CHANNEL,
+  type IpcServer,
+} from './ipc-server'
 
 const APP = 'app://console/index.html'
 
 describe('IPC sender validation (validatedIpcMain)', () => {
   const attached = new Set([1])
-  const event = (frame: FakeWebFrame | null, senderId = 1) => ({ sender: Object.assign(new FakeWebContents(), { id: senderId }), senderFrame: frame })
+  const event = (frame: FakeWebFrame | null, senderId = 1) => ({
+    sender: Object.assign(new FakeWebContents(), { id: senderId }),
+    senderFrame: frame,
+  })
 
   it.each([
     ['a main frame at app://console', true, new FakeWebFrame(APP), 1],
@@ -42,7 +55,8 @@ describe('IPC server', () => {
   })
   afterEach(() => server.dispose())
 
-  const callFrom = (renderer: FakeIpcRenderer, method: unknown, input: unknown) => renderer.invoke(IPC_CALL_CHANNEL, method, input) as Promise<ConsoleEnvelope>
+  const callFrom = (renderer: FakeIpcRenderer, method: unknown, input: unknown) =>
+    renderer.invoke(IPC_CALL_CHANNEL, method, input) as Promise<ConsoleEnvelope>
 
   it('answers a valid call from the console window with { ok: true, value }', async () => {
     const envelope = await callFrom(new FakeIpcRenderer(ipcMain, window), 'getJob', { jobId: 'job-queued' })
@@ -62,16 +76,24 @@ describe('IPC server', () => {
 
   it('refuses a call from a sub-frame of the console window', async () => {
     const child = new FakeWebFrame('app://console/index.html', window.mainFrame)
-    const refused = await callFrom(new FakeIpcRenderer(ipcMain, window, child), 'stopJob', { jobId: 'job-queued' })
+    const refused = await callFrom(new FakeIpcRenderer(ipcMain, window, child), 'stopJob', {
+      jobId: 'job-queued',
+    })
     expect(refused).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } })
   })
 
   it('refuses a window it was not attached to, and one that was destroyed', async () => {
     const stranger = new FakeWebContents(APP)
-    expect(await callFrom(new FakeIpcRenderer(ipcMain, stranger), 'listJobs', {})).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } })
+    expect(await callFrom(new FakeIpcRenderer(ipcMain, stranger), 'listJobs', {})).toMatchObject({
+      ok: false,
+      error: { code: 'UNAUTHORIZED' },
+    })
     const renderer = new FakeIpcRenderer(ipcMain, window)
     window.destroy()
-    expect(await callFrom(renderer, 'listJobs', {})).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } })
+    expect(await callFrom(renderer, 'listJobs', {})).toMatchObject({
+      ok: false,
+      error: { code: 'UNAUTHORIZED' },
+    })
   })
 
   it('validates input with the contract schema: REQUEST_INVALID with field details, nothing changed', async () => {
@@ -85,12 +107,21 @@ describe('IPC server', () => {
 
   it('answers METHOD_UNKNOWN for a name outside the contract and REQUEST_INVALID for a non-string name', async () => {
     const renderer = new FakeIpcRenderer(ipcMain, window)
-    expect(await callFrom(renderer, 'constructor', {})).toMatchObject({ ok: false, error: { code: 'METHOD_UNKNOWN' } })
-    expect(await callFrom(renderer, { toString: 'x' }, {})).toMatchObject({ ok: false, error: { code: 'REQUEST_INVALID' } })
+    expect(await callFrom(renderer, 'constructor', {})).toMatchObject({
+      ok: false,
+      error: { code: 'METHOD_UNKNOWN' },
+    })
+    expect(await callFrom(renderer, { toString: 'x' }, {})).toMatchObject({
+      ok: false,
+      error: { code: 'REQUEST_INVALID' },
+    })
   })
 
   it('keeps service error codes across the boundary', async () => {
-    expect(await callFrom(new FakeIpcRenderer(ipcMain, window), 'getJob', { jobId: 'nope' })).toMatchObject({ ok: false, error: { code: 'JOB_NOT_FOUND' } })
+    expect(await callFrom(new FakeIpcRenderer(ipcMain, window), 'getJob', { jobId: 'nope' })).toMatchObject({
+      ok: false,
+      error: { code: 'JOB_NOT_FOUND' },
+    })
   })
 
   it('pushes events to attached console windows only', async () => {
@@ -125,6 +156,9 @@ describe('IPC server', () => {
     const client = createConsoleClient(createC2dBridge(new FakeIpcRenderer(ipcMain, window)))
     const { total } = await client.listJobs({})
     expect(total).toBe(3)
-    await expect(client.getJob({ jobId: 'nope' })).rejects.toMatchObject({ name: 'ConsoleApiError', code: 'JOB_NOT_FOUND' })
+    await expect(client.getJob({ jobId: 'nope' })).rejects.toMatchObject({
+      name: 'ConsoleApiError',
+      code: 'JOB_NOT_FOUND',
+    })
   })
 })

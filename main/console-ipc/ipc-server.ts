@@ -8,7 +8,12 @@
  * renderer as a string and lose its code.
  */
 import { dispatchConsoleCall, type Logger } from '../../engine/index'
-import { consoleEvents, type ConsoleEnvelope, type ConsoleEventName, type ConsoleService } from '../../engine/console-api/contract'
+import {
+  consoleEvents,
+  type ConsoleEnvelope,
+  type ConsoleEventName,
+  type ConsoleService,
+} from '../../engine/console-api/contract'
 import type { IpcInvokeEventLike, IpcMainLike, WebContentsLike } from '../electron-types'
 import { isAppUrl } from '../window/security'
 
@@ -20,7 +25,10 @@ export const IPC_EVENT_CHANNEL = 'c2d:event'
 export type SenderCheck = { ok: true } | { ok: false; reason: string }
 
 /** Who may call: the main frame of an attached window, at our app's origin. */
-export function checkSender(event: IpcInvokeEventLike, attached: { has(webContentsId: number): boolean }): SenderCheck {
+export function checkSender(
+  event: IpcInvokeEventLike,
+  attached: { has(webContentsId: number): boolean },
+): SenderCheck {
   const frame = event.senderFrame
   if (!frame) return { ok: false, reason: 'the sending frame is gone or was navigated away' }
   if (frame.parent !== null) return { ok: false, reason: 'the sender is not the main frame' }
@@ -45,25 +53,32 @@ export function createIpcServer(deps: IpcServerDeps): IpcServer {
   const logger = deps.logger.child({ component: 'console-ipc' })
   const windows = new Map<number, WebContentsLike>()
 
-  deps.ipcMain.handle(IPC_CALL_CHANNEL, async (event, method: unknown, input: unknown): Promise<ConsoleEnvelope> => {
-    const sender = checkSender(event, windows)
-    if (!sender.ok) {
-      // Log without the frame URL's path or query: it is not ours and may carry anything.
-      logger.warn('IPC call refused', { reason: sender.reason })
-      return { ok: false, error: { code: 'UNAUTHORIZED', message: `Console call refused: ${sender.reason}.` } }
-    }
-    if (typeof method !== 'string') {
-      return { ok: false, error: { code: 'REQUEST_INVALID', message: 'The method name must be a string.' } }
-    }
-    return dispatchConsoleCall(deps.service, method, input, logger)
-  })
+  deps.ipcMain.handle(
+    IPC_CALL_CHANNEL,
+    async (event, method: unknown, input: unknown): Promise<ConsoleEnvelope> => {
+      const sender = checkSender(event, windows)
+      if (!sender.ok) {
+        // Log without the frame URL's path or query: it is not ours and may carry anything.
+        logger.warn('IPC call refused', { reason: sender.reason })
+        return {
+          ok: false,
+          error: { code: 'UNAUTHORIZED', message: `Console call refused: ${sender.reason}.` },
+        }
+      }
+      if (typeof method !== 'string') {
+        return { ok: false, error: { code: 'REQUEST_INVALID', message: 'The method name must be a string.' } }
+      }
+      return dispatchConsoleCall(deps.service, method, input, logger)
+    },
+  )
 
   // One subscription per event for the process; fan out to the attached windows that still show
   // the console (a window elsewhere, were the guards ever bypassed, gets nothing).
   const unsubscribers = (Object.keys(consoleEvents) as ConsoleEventName[]).map((name) =>
     deps.service.subscribe(name, (payload) => {
       for (const contents of windows.values()) {
-        if (!contents.isDestroyed() && isAppUrl(contents.getURL())) contents.send(IPC_EVENT_CHANNEL, name, payload)
+        if (!contents.isDestroyed() && isAppUrl(contents.getURL()))
+          contents.send(IPC_EVENT_CHANNEL, name, payload)
       }
     }),
   )

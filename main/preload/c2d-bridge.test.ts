@@ -30,7 +30,10 @@ describe('preload', () => {
     const c2d = createC2dBridge(ipcRenderer)
     expect(await c2d.call('listJobs', { limit: 5 })).toEqual({ ok: true, value: 7 })
     expect(await c2d.call('getOverview', undefined)).toEqual({ ok: true, value: 7 })
-    expect(seen).toEqual([['listJobs', { limit: 5 }], ['getOverview', {}]])
+    expect(seen).toEqual([
+      ['listJobs', { limit: 5 }],
+      ['getOverview', {}],
+    ])
     await expect(c2d.call(42 as unknown as string, {})).rejects.toThrow(TypeError)
   })
 

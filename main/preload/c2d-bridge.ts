@@ -22,11 +22,13 @@ export function createC2dBridge(ipcRenderer: IpcRendererLike): ConsoleTransport 
   })
   return {
     call(method, input) {
-      if (typeof method !== 'string') return Promise.reject(new TypeError('c2d.call: method must be a string'))
+      if (typeof method !== 'string')
+        return Promise.reject(new TypeError('c2d.call: method must be a string'))
       return ipcRenderer.invoke(IPC_CALL_CHANNEL, method, input ?? {})
     },
     subscribe(event, listener) {
-      if (!isConsoleEvent(event)) throw new TypeError(`c2d.subscribe: unknown console event "${String(event)}"`)
+      if (!isConsoleEvent(event))
+        throw new TypeError(`c2d.subscribe: unknown console event "${String(event)}"`)
       if (typeof listener !== 'function') throw new TypeError('c2d.subscribe: listener must be a function')
       let set = listeners.get(event)
       if (!set) listeners.set(event, (set = new Set()))

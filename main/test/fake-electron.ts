@@ -78,7 +78,8 @@ export class FakeWebContents extends EventEmitter implements WebContentsLike {
   send(channel: string, ...args: unknown[]): void {
     if (this.destroyed) throw new Error('Object has been destroyed')
     const cloned = structuredClone(args)
-    for (const listener of this.rendererListeners.get(channel) ?? []) listener({ sender: 'ipcRenderer' }, ...cloned)
+    for (const listener of this.rendererListeners.get(channel) ?? [])
+      listener({ sender: 'ipcRenderer' }, ...cloned)
   }
   setWindowOpenHandler(handler: (details: WindowOpenDetails) => { action: 'deny' }): void {
     this.windowOpenHandler = handler
@@ -126,7 +127,10 @@ export class FakeIpcRenderer implements IpcRendererLike {
 
   async invoke(channel: string, ...args: unknown[]): Promise<unknown> {
     const handler = this.ipcMain.handlers.get(channel)
-    if (!handler) throw new Error(`Error invoking remote method '${channel}': Error: No handler registered for '${channel}'`)
+    if (!handler)
+      throw new Error(
+        `Error invoking remote method '${channel}': Error: No handler registered for '${channel}'`,
+      )
     const event: IpcInvokeEventLike = { sender: this.contents, senderFrame: this.frame }
     return structuredClone(await handler(event, ...structuredClone(args)))
   }
@@ -141,7 +145,8 @@ export class FakeIpcRenderer implements IpcRendererLike {
 export class FakeContextBridge implements ContextBridgeLike {
   readonly exposed = new Map<string, Record<string, unknown>>()
   exposeInMainWorld(apiKey: string, api: Record<string, unknown>): void {
-    if (this.exposed.has(apiKey)) throw new Error(`Cannot bind an API on top of an existing property on the window object: ${apiKey}`)
+    if (this.exposed.has(apiKey))
+      throw new Error(`Cannot bind an API on top of an existing property on the window object: ${apiKey}`)
     this.exposed.set(apiKey, api)
   }
 }
@@ -149,7 +154,12 @@ export class FakeContextBridge implements ContextBridgeLike {
 export class FakeSession implements SessionLike {
   permissionRequestHandler: PermissionRequestHandler | null = null
   permissionCheckHandler: PermissionCheckHandler | null = null
-  private headersListener: ((details: HeadersReceivedDetails, callback: (response: { responseHeaders?: Record<string, string[]> }) => void) => void) | null = null
+  private headersListener:
+    | ((
+        details: HeadersReceivedDetails,
+        callback: (response: { responseHeaders?: Record<string, string[]> }) => void,
+      ) => void)
+    | null = null
   readonly webRequest = {
     onHeadersReceived: (listener: NonNullable<FakeSession['headersListener']>) => {
       this.headersListener = listener
@@ -222,7 +232,8 @@ export class FakeSafeStorage implements SafeStorageLike {
     return Buffer.concat([Buffer.from('v10'), Buffer.from(plainText, 'utf8').map((b) => b ^ 0x5a)])
   }
   decryptString(encrypted: Buffer): string {
-    if (encrypted.subarray(0, 3).toString() !== 'v10') throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.')
+    if (encrypted.subarray(0, 3).toString() !== 'v10')
+      throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.')
     return Buffer.from(encrypted.subarray(3).map((b) => b ^ 0x5a)).toString('utf8')
   }
   getSelectedStorageBackend(): string {
@@ -370,7 +381,10 @@ export class FakeApp extends EventEmitter implements AppLike {
 }
 
 /** Everything runApp needs from Electron, faked, plus handles for assertions. */
-export function createFakeElectron(userData: string, options: { isOtherInstanceRunning?: boolean; hasTray?: boolean } = {}) {
+export function createFakeElectron(
+  userData: string,
+  options: { isOtherInstanceRunning?: boolean; hasTray?: boolean } = {},
+) {
   const app = new FakeApp(userData, options)
   const ipcMain = new FakeIpcMain()
   const protocol = new FakeProtocol()

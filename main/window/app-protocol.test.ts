@@ -20,7 +20,12 @@ afterAll(() => rmSync(root, { recursive: true, force: true }))
 
 describe('app:// protocol', () => {
   it('is registered as a secure standard scheme', () => {
-    expect(APP_SCHEME_PRIVILEGES).toEqual([expect.objectContaining({ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) })])
+    expect(APP_SCHEME_PRIVILEGES).toEqual([
+      expect.objectContaining({
+        scheme: 'app',
+        privileges: expect.objectContaining({ standard: true, secure: true }),
+      }),
+    ])
   })
 
   it('serves the renderer with the CSP and the right content type', async () => {
@@ -34,7 +39,11 @@ describe('app:// protocol', () => {
   })
 
   it('never serves a file outside the renderer folder', async () => {
-    for (const url of ['app://console/%2e%2e/secret.txt', 'app://console/..%2fsecret.txt', 'app://console/assets/%2e%2e%2f%2e%2e%2fsecret.txt']) {
+    for (const url of [
+      'app://console/%2e%2e/secret.txt',
+      'app://console/..%2fsecret.txt',
+      'app://console/assets/%2e%2e%2f%2e%2e%2fsecret.txt',
+    ]) {
       const response = await serve(new Request(url))
       expect(await response.text()).not.toContain('outside the renderer')
     }

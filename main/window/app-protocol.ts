@@ -23,18 +23,29 @@ const MIME: Record<string, string> = {
 
 /** Registered before app 'ready' (Electron refuses it later). */
 export const APP_SCHEME_PRIVILEGES: CustomSchemeLike[] = [
-  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: false, stream: true } },
+  {
+    scheme: APP_SCHEME,
+    privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: false, stream: true },
+  },
 ]
 
 function answer(status: number, body: string | Uint8Array<ArrayBuffer>, contentType: string): Response {
   return new Response(body, {
     status,
-    headers: { 'content-type': contentType, 'content-security-policy': CONTENT_SECURITY_POLICY, 'x-content-type-options': 'nosniff', 'cache-control': 'no-cache' },
+    headers: {
+      'content-type': contentType,
+      'content-security-policy': CONTENT_SECURITY_POLICY,
+      'x-content-type-options': 'nosniff',
+      'cache-control': 'no-cache',
+    },
   })
 }
 
 async function isFile(path: string): Promise<boolean> {
-  return stat(path).then((s) => s.isFile(), () => false)
+  return stat(path).then(
+    (s) => s.isFile(),
+    () => false,
+  )
 }
 
 /** The handler for `protocol.handle('app', …)`. */
@@ -61,8 +72,13 @@ export function serveRenderer(rendererDir: string): (request: Request) => Promis
       // Single-page app: unknown paths without an extension get the shell; missing assets get 404.
       if (extname(file) !== '') return answer(404, 'Not found', 'text/plain')
       file = join(root, 'index.html')
-      if (!(await isFile(file))) return answer(404, 'The renderer is not built: run npm run build:renderer', 'text/plain')
+      if (!(await isFile(file)))
+        return answer(404, 'The renderer is not built: run npm run build:renderer', 'text/plain')
     }
-    return answer(200, Uint8Array.from(await readFile(file)), MIME[extname(file)] ?? 'application/octet-stream')
+    return answer(
+      200,
+      Uint8Array.from(await readFile(file)),
+      MIME[extname(file)] ?? 'application/octet-stream',
+    )
   }
 }

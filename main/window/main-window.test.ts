@@ -36,7 +36,16 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }))
 describe('main window', () => {
   it('opens hidden with the secure preferences and loads the app origin, shown when ready', () => {
     const window = open()
-    expect(window.options).toMatchObject({ ...DEFAULT_WINDOW_SIZE, show: false, webPreferences: { preload: '/app/dist/main/preload.cjs', contextIsolation: true, sandbox: true, nodeIntegration: false } })
+    expect(window.options).toMatchObject({
+      ...DEFAULT_WINDOW_SIZE,
+      show: false,
+      webPreferences: {
+        preload: '/app/dist/main/preload.cjs',
+        contextIsolation: true,
+        sandbox: true,
+        nodeIntegration: false,
+      },
+    })
     expect(window.loadedUrls).toEqual(['app://console/index.html'])
     expect(window.isVisible).toBe(false)
     window.emit('ready-to-show')
@@ -48,14 +57,20 @@ describe('main window', () => {
     first.setBounds({ x: 100, y: 80, width: 1000, height: 700 })
     first.maximize()
     first.close()
-    expect(JSON.parse(readFileSync(stateFile, 'utf8'))).toEqual({ bounds: { x: 100, y: 80, width: 1000, height: 700 }, isMaximized: true })
+    expect(JSON.parse(readFileSync(stateFile, 'utf8'))).toEqual({
+      bounds: { x: 100, y: 80, width: 1000, height: 700 },
+      isMaximized: true,
+    })
     const second = open()
     expect(second.options).toMatchObject({ x: 100, y: 80, width: 1000, height: 700 })
     expect(second.isMaximized()).toBe(true)
   })
 
   it('drops a saved position that is on no display any more, keeping the size', () => {
-    writeFileSync(stateFile, JSON.stringify({ bounds: { x: 3000, y: 200, width: 1000, height: 700 }, isMaximized: false }))
+    writeFileSync(
+      stateFile,
+      JSON.stringify({ bounds: { x: 3000, y: 200, width: 1000, height: 700 }, isMaximized: false }),
+    )
     const window = open([SCREEN])
     expect(window.options.x).toBeUndefined()
     expect(window.options).toMatchObject({ width: 1000, height: 700 })
@@ -71,6 +86,11 @@ describe('main window', () => {
     expect(isVisibleOnSomeDisplay({ x: 10, y: 10, width: 800, height: 600 }, [SCREEN])).toBe(true)
     expect(isVisibleOnSomeDisplay({ x: 1900, y: 10, width: 800, height: 600 }, [SCREEN])).toBe(false)
     expect(isVisibleOnSomeDisplay({ x: 10, y: -500, width: 800, height: 600 }, [SCREEN])).toBe(false)
-    expect(isVisibleOnSomeDisplay({ x: 2000, y: 10, width: 800, height: 600 }, [SCREEN, { x: 1920, y: 0, width: 1280, height: 1024 }])).toBe(true)
+    expect(
+      isVisibleOnSomeDisplay({ x: 2000, y: 10, width: 800, height: 600 }, [
+        SCREEN,
+        { x: 1920, y: 0, width: 1280, height: 1024 },
+      ]),
+    ).toBe(true)
   })
 })

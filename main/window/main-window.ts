@@ -46,9 +46,18 @@ export function isVisibleOnSomeDisplay(bounds: Rect, workAreas: Rect[]): boolean
   })
 }
 
-export function windowOptions(state: WindowState | null, workAreas: Rect[], paths: { preload: string; icon?: string }): WindowOptions {
+export function windowOptions(
+  state: WindowState | null,
+  workAreas: Rect[],
+  paths: { preload: string; icon?: string },
+): WindowOptions {
   const fits = state !== null && isVisibleOnSomeDisplay(state.bounds, workAreas)
-  const size = state ? { width: Math.max(state.bounds.width, MIN_SIZE.width), height: Math.max(state.bounds.height, MIN_SIZE.height) } : DEFAULT_WINDOW_SIZE
+  const size = state
+    ? {
+        width: Math.max(state.bounds.width, MIN_SIZE.width),
+        height: Math.max(state.bounds.height, MIN_SIZE.height),
+      }
+    : DEFAULT_WINDOW_SIZE
   return {
     ...(fits && state ? { x: state.bounds.x, y: state.bounds.y } : {}),
     ...size,
@@ -74,17 +83,27 @@ export interface MainWindowDeps {
 
 export function createMainWindow(deps: MainWindowDeps): BrowserWindowLike {
   const state = readWindowState(deps.stateFile)
-  const window = deps.createWindow(windowOptions(state, deps.workAreas(), { preload: deps.preloadPath, ...(deps.iconPath ? { icon: deps.iconPath } : {}) }))
+  const window = deps.createWindow(
+    windowOptions(state, deps.workAreas(), {
+      preload: deps.preloadPath,
+      ...(deps.iconPath ? { icon: deps.iconPath } : {}),
+    }),
+  )
   if (state?.isMaximized) window.maximize()
   window.on('ready-to-show', () => window.show())
   window.on('close', () => {
     try {
-      writeWindowState(deps.stateFile, { bounds: window.getNormalBounds(), isMaximized: window.isMaximized() })
+      writeWindowState(deps.stateFile, {
+        bounds: window.getNormalBounds(),
+        isMaximized: window.isMaximized(),
+      })
     } catch (error) {
       deps.logger.warn('could not save the window state', { error: String(error) })
     }
   })
-  void window.loadURL(APP_ENTRY_URL).catch((error: unknown) => deps.logger.warn('could not load the console page', { error: String(error) }))
+  void window
+    .loadURL(APP_ENTRY_URL)
+    .catch((error: unknown) => deps.logger.warn('could not load the console page', { error: String(error) }))
   return window
 }
 

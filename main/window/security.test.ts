@@ -1,7 +1,14 @@
 import { describe, it, expect } from 'vitest'
 import { FakeSession, FakeShell, FakeWebContents } from '../test/fake-electron'
 import { createFakeLogger } from '../test/fake-logger'
-import { CONTENT_SECURITY_POLICY, hardenSession, hardenWebContents, isAppUrl, isSafeExternalUrl, secureWebPreferences } from './security'
+import {
+  CONTENT_SECURITY_POLICY,
+  hardenSession,
+  hardenWebContents,
+  isAppUrl,
+  isSafeExternalUrl,
+  secureWebPreferences,
+} from './security'
 
 function hardened() {
   const contents = new FakeWebContents('app://console/index.html')
@@ -30,9 +37,18 @@ describe('navigation and new-window guards', () => {
 
   it('denies every window.open; a validated https link goes to the OS browser instead', () => {
     const { contents, shell } = hardened()
-    expect(contents.simulateWindowOpen('https://docs.oceanprotocol.com/developers')).toEqual({ action: 'deny' })
+    expect(contents.simulateWindowOpen('https://docs.oceanprotocol.com/developers')).toEqual({
+      action: 'deny',
+    })
     expect(shell.openedExternal).toEqual(['https://docs.oceanprotocol.com/developers'])
-    for (const url of ['javascript:alert(1)', 'file:///etc/passwd', 'http://docs.oceanprotocol.com/', 'ms-msdt:/id', 'app://console/index.html', 'https://user:pw@example.com/']) {
+    for (const url of [
+      'javascript:alert(1)',
+      'file:///etc/passwd',
+      'http://docs.oceanprotocol.com/',
+      'ms-msdt:/id',
+      'app://console/index.html',
+      'https://user:pw@example.com/',
+    ]) {
       expect(contents.simulateWindowOpen(url)).toEqual({ action: 'deny' })
     }
     expect(shell.openedExternal).toHaveLength(1)
@@ -78,7 +94,10 @@ describe('session hardening', () => {
   it('puts the strict CSP on every response, replacing a weaker one', () => {
     const session = new FakeSession()
     hardenSession(session)
-    const headers = session.simulateResponse('app://console/index.html', { 'content-security-policy': ["default-src *"], 'content-type': ['text/html'] })
+    const headers = session.simulateResponse('app://console/index.html', {
+      'content-security-policy': ['default-src *'],
+      'content-type': ['text/html'],
+    })
     expect(headers['Content-Security-Policy']).toEqual([CONTENT_SECURITY_POLICY])
     expect(Object.keys(headers).filter((k) => k.toLowerCase() === 'content-security-policy')).toHaveLength(1)
     expect(headers['content-type']).toEqual(['text/html'])

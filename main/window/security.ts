@@ -6,7 +6,13 @@
  * consumers' job logs and asset names, which are untrusted text.
  */
 import type { Logger } from '../../engine/index'
-import type { PreventableEvent, SessionLike, ShellLike, WebContentsLike, WindowOptions } from '../electron-types'
+import type {
+  PreventableEvent,
+  SessionLike,
+  ShellLike,
+  WebContentsLike,
+  WindowOptions,
+} from '../electron-types'
 
 export const APP_SCHEME = 'app'
 export const APP_HOST = 'console'
@@ -73,7 +79,10 @@ export function secureWebPreferences(preloadPath: string): WindowOptions['webPre
  * no navigation away from the app, no redirects, no webviews, no new windows. An https link
  * the user clicked opens in the OS browser after validation; nothing else leaves the app.
  */
-export function hardenWebContents(contents: WebContentsLike, deps: { shell: ShellLike; logger: GuardLogger }): void {
+export function hardenWebContents(
+  contents: WebContentsLike,
+  deps: { shell: ShellLike; logger: GuardLogger },
+): void {
   const refuseNavigation = (event: PreventableEvent, url: string) => {
     // The app is a single page; in-page (hash/pushState) moves do not fire these events.
     if (isAppUrl(url)) return
@@ -106,7 +115,8 @@ export function hardenSession(session: SessionLike): void {
   session.setPermissionCheckHandler(() => false)
   session.webRequest.onHeadersReceived((details, callback) => {
     const headers = { ...(details.responseHeaders ?? {}) }
-    for (const name of Object.keys(headers)) if (name.toLowerCase() === 'content-security-policy') delete headers[name]
+    for (const name of Object.keys(headers))
+      if (name.toLowerCase() === 'content-security-policy') delete headers[name]
     headers['Content-Security-Policy'] = [CONTENT_SECURITY_POLICY]
     callback({ responseHeaders: headers })
   })

@@ -54,7 +54,13 @@ export function createQueryClient(): QueryClient {
   return new QueryClient({ defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: false } } })
 }
 
-export function App({ client, queryClient = createQueryClient() }: { client: ConsoleClient; queryClient?: QueryClient }) {
+export function App({
+  client,
+  queryClient = createQueryClient(),
+}: {
+  client: ConsoleClient
+  queryClient?: QueryClient
+}) {
   return (
     <QueryClientProvider client={queryClient}>
       <ConsoleClientProvider client={client}>

@@ -11,16 +11,23 @@ const NEXT_STEP: Record<string, string> = {
   ASSET_NOT_FOUND: 'The asset is no longer in this console; reload the asset list.',
   WALLET_NOT_FOUND: 'Create or import the provider wallet in Settings first.',
   WALLET_EXISTS: 'A wallet already exists; unlock it with its password instead.',
-  CHAIN_ID_MISMATCH: 'The RPC endpoint serves another chain: fix the chain id or the URL in Settings → RPC endpoints.',
-  CHAIN_UNAVAILABLE: 'The chain RPC is not answering: check the URL in Settings → RPC endpoints and your connection.',
+  CHAIN_ID_MISMATCH:
+    'The RPC endpoint serves another chain: fix the chain id or the URL in Settings → RPC endpoints.',
+  CHAIN_UNAVAILABLE:
+    'The chain RPC is not answering: check the URL in Settings → RPC endpoints and your connection.',
   INSUFFICIENT_FUNDS: 'Send native coin (for gas) to the wallet address shown in Settings, then try again.',
-  TRANSACTION_FAILED: 'The transaction reverted on chain; the asset is unchanged. Check the hash in a block explorer.',
+  TRANSACTION_FAILED:
+    'The transaction reverted on chain; the asset is unchanged. Check the hash in a block explorer.',
 }
 
 export function ErrorMessage({ error, title }: { error: unknown; title: string }) {
   const code = error instanceof ConsoleApiError ? error.code : 'NETWORK'
   const message = error instanceof Error ? error.message : String(error)
-  const next = NEXT_STEP[code] ?? (code === 'NETWORK' ? 'The console engine is not answering; is it still running?' : 'Try again; if it keeps failing, the log has the details.')
+  const next =
+    NEXT_STEP[code] ??
+    (code === 'NETWORK'
+      ? 'The console engine is not answering; is it still running?'
+      : 'Try again; if it keeps failing, the log has the details.')
   return (
     <div role="alert" className="error">
       <strong>{title}</strong>

@@ -25,8 +25,13 @@ describe('console client transport choice', () => {
     }) as typeof fetch
     try {
       const transport = chooseTransport(window)
-      expect(await transport.call('listJobs', {})).toEqual({ ok: true, value: { jobs: [], total: 0, seq: 0 } })
-      expect(seen).toEqual([{ url: `${window.location.origin}/console/v1/listJobs`, auth: 'Bearer launch-token' }])
+      expect(await transport.call('listJobs', {})).toEqual({
+        ok: true,
+        value: { jobs: [], total: 0, seq: 0 },
+      })
+      expect(seen).toEqual([
+        { url: `${window.location.origin}/console/v1/listJobs`, auth: 'Bearer launch-token' },
+      ])
     } finally {
       globalThis.fetch = realFetch
     }

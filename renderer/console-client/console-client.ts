@@ -3,7 +3,11 @@
  * page's own origin with the token from the URL fragment (#token=; fragments never reach servers or
  * access logs). Nothing else in the renderer knows which one it got.
  */
-import { createConsoleClient, type ConsoleClient, type ConsoleTransport } from '../../engine/console-api/contract'
+import {
+  createConsoleClient,
+  type ConsoleClient,
+  type ConsoleTransport,
+} from '../../engine/console-api/contract'
 import { createBrowserHttpTransport } from './http-transport'
 
 declare global {

@@ -9,32 +9,58 @@ describe('applyJobEvent', () => {
   it('replaces a job in place on a newer seq', () => {
     const before = list([makeJob('a', 1), makeJob('b', 40)], 5)
     const after = applyJobEvent(before, { seq: 6, job: makeJob('a', 0), from: 1, to: 0, cause: 'dequeued' })
-    expect(after.jobs.map((j) => [j.jobId, j.status])).toEqual([['a', 0], ['b', 40]])
+    expect(after.jobs.map((j) => [j.jobId, j.status])).toEqual([
+      ['a', 0],
+      ['b', 40],
+    ])
     expect(after.seq).toBe(6)
   })
 
   it('ignores an event at or below the cached seq (no going backwards)', () => {
     const before = list([makeJob('a', 70)], 9)
-    expect(applyJobEvent(before, { seq: 8, job: makeJob('a', 40), from: 30, to: 40, cause: 'late' })).toBe(before)
-    expect(applyJobEvent(before, { seq: 9, job: makeJob('a', 40), from: 30, to: 40, cause: 'dup' })).toBe(before)
+    expect(applyJobEvent(before, { seq: 8, job: makeJob('a', 40), from: 30, to: 40, cause: 'late' })).toBe(
+      before,
+    )
+    expect(applyJobEvent(before, { seq: 9, job: makeJob('a', 40), from: 30, to: 40, cause: 'dup' })).toBe(
+      before,
+    )
   })
 
   it('prepends a new job that matches the filter and counts it', () => {
-    const after = applyJobEvent(list([makeJob('a', 1)], 1), { seq: 2, job: makeJob('n', 1), from: null, to: 1, cause: 'registered' })
+    const after = applyJobEvent(list([makeJob('a', 1)], 1), {
+      seq: 2,
+      job: makeJob('n', 1),
+      from: null,
+      to: 1,
+      cause: 'registered',
+    })
     expect(after.jobs.map((j) => j.jobId)).toEqual(['n', 'a'])
     expect(after.total).toBe(2)
   })
 
   it('drops a job that leaves the filtered set', () => {
-    const after = applyJobEvent(list([makeJob('a', 40)], 1), { seq: 2, job: makeJob('a', 60), from: 40, to: 60, cause: 'exited' }, { statuses: [40] })
+    const after = applyJobEvent(
+      list([makeJob('a', 40)], 1),
+      { seq: 2, job: makeJob('a', 60), from: 40, to: 60, cause: 'exited' },
+      { statuses: [40] },
+    )
     expect(after.jobs).toEqual([])
     expect(after.total).toBe(0)
   })
 
   it('applies a sequence out of order to the same end state as in order', () => {
-    const events = [1, 0, 20, 30, 40, 60, 70].map((to, i) => ({ seq: 10 + i, job: makeJob('a', to as never), from: null, to: to as never, cause: 'x' }))
+    const events = [1, 0, 20, 30, 40, 60, 70].map((to, i) => ({
+      seq: 10 + i,
+      job: makeJob('a', to as never),
+      from: null,
+      to: to as never,
+      cause: 'x',
+    }))
     const inOrder = events.reduce((l, e) => applyJobEvent(l, e), list([makeJob('a', 1)], 9))
-    const shuffled = [events[6]!, ...events.slice(0, 6)].reduce((l, e) => applyJobEvent(l, e), list([makeJob('a', 1)], 9))
+    const shuffled = [events[6]!, ...events.slice(0, 6)].reduce(
+      (l, e) => applyJobEvent(l, e),
+      list([makeJob('a', 1)], 9),
+    )
     expect(shuffled.jobs[0]!.status).toBe(70)
     expect(inOrder.jobs[0]!.status).toBe(70)
   })
@@ -42,7 +68,10 @@ describe('applyJobEvent', () => {
 
 describe('applyJobEventToDetail', () => {
   it('appends to the stage timeline once per seq', () => {
-    const detail = { job: makeJob('a', 1), events: [{ seq: 1, from: null, to: 1 as const, cause: 'registered', atMs: 1 }] }
+    const detail = {
+      job: makeJob('a', 1),
+      events: [{ seq: 1, from: null, to: 1 as const, cause: 'registered', atMs: 1 }],
+    }
     const event = { seq: 2, job: makeJob('a', 0), from: 1 as const, to: 0 as const, cause: 'dequeued' }
     const once = applyJobEventToDetail(detail, event)
     expect(once.events.map((e) => e.to)).toEqual([1, 0])

@@ -3,7 +3,12 @@
  * by our own monotonic `seq`: an event at or below what the cache already reflects is ignored, so a
  * late or duplicated event can never move a job backwards.
  */
-import type { JobChangeEvent, JobFilterInput, JobSummary, MethodOutput } from '../../engine/console-api/contract'
+import type {
+  JobChangeEvent,
+  JobFilterInput,
+  JobSummary,
+  MethodOutput,
+} from '../../engine/console-api/contract'
 
 export type JobList = MethodOutput<'listJobs'>
 export type JobDetail = MethodOutput<'getJob'>
@@ -12,7 +17,8 @@ export function jobMatchesFilter(job: JobSummary, filters: JobFilterInput): bool
   if (filters.statuses && filters.statuses.length > 0 && !filters.statuses.includes(job.status)) return false
   if (filters.owner && job.owner.toLowerCase() !== filters.owner.toLowerCase()) return false
   if (filters.environmentId && job.environmentId !== filters.environmentId) return false
-  if (filters.did && !job.datasets.some((d) => d.did === filters.did) && job.algorithm.did !== filters.did) return false
+  if (filters.did && !job.datasets.some((d) => d.did === filters.did) && job.algorithm.did !== filters.did)
+    return false
   return true
 }
 
@@ -42,5 +48,11 @@ export function applyJobEventToDetail(detail: JobDetail, event: JobChangeEvent):
   if (detail.job.jobId !== event.job.jobId) return detail
   const lastSeq = detail.events.reduce((max, e) => Math.max(max, e.seq), 0)
   if (event.seq <= lastSeq) return detail
-  return { job: event.job, events: [...detail.events, { seq: event.seq, from: event.from, to: event.to, cause: event.cause, atMs: event.job.updatedAtMs }] }
+  return {
+    job: event.job,
+    events: [
+      ...detail.events,
+      { seq: event.seq, from: event.from, to: event.to, cause: event.cause, atMs: event.job.updatedAtMs },
+    ],
+  }
 }

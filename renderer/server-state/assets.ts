@@ -36,7 +36,8 @@ export function useSetAssetState() {
   const client = useConsoleClient()
   const queryClient = useQueryClient()
   return useMutation({
-    mutationFn: (input: { did: string; state: AssetStateName }) => client.setAssetState({ ...input, confirm: true }),
+    mutationFn: (input: { did: string; state: AssetStateName }) =>
+      client.setAssetState({ ...input, confirm: true }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['assets'] }),
   })
 }
@@ -54,11 +55,26 @@ export function useDistributeDatatokens() {
     mutationFn: (action: DistributionAction) => {
       switch (action.kind) {
         case 'mint':
-          return client.mintDatatokens({ did: action.did, to: action.to, amount: action.amount, confirm: true })
+          return client.mintDatatokens({
+            did: action.did,
+            to: action.to,
+            amount: action.amount,
+            confirm: true,
+          })
         case 'dispenser':
-          return client.createDispenser({ did: action.did, maxTokens: action.maxTokens, maxBalance: action.maxBalance, confirm: true })
+          return client.createDispenser({
+            did: action.did,
+            maxTokens: action.maxTokens,
+            maxBalance: action.maxBalance,
+            confirm: true,
+          })
         case 'fixedRate':
-          return client.createFixedRate({ did: action.did, price: action.price, ...(action.baseToken ? { baseToken: action.baseToken } : {}), confirm: true })
+          return client.createFixedRate({
+            did: action.did,
+            price: action.price,
+            ...(action.baseToken ? { baseToken: action.baseToken } : {}),
+            confirm: true,
+          })
       }
     },
     onSuccess: () => queryClient.invalidateQueries({ queryKey: queryKeys.balances() }),

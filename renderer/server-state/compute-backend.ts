@@ -39,19 +39,26 @@ export function useDeleteEnvironment() {
 /** Checks a context on demand (the publisher presses "Check"); not cached as server state. */
 export function useCheckKubeContext() {
   const client = useConsoleClient()
-  return useMutation({ mutationFn: (input: { context: string; namespace: string }) => client.checkKubeContext(input) })
+  return useMutation({
+    mutationFn: (input: { context: string; namespace: string }) => client.checkKubeContext(input),
+  })
 }
 
 export function useCreateKubeNamespace() {
   const client = useConsoleClient()
-  return useMutation({ mutationFn: (input: { context: string; namespace: string }) => client.createKubeNamespace({ ...input, confirm: true }) })
+  return useMutation({
+    mutationFn: (input: { context: string; namespace: string }) =>
+      client.createKubeNamespace({ ...input, confirm: true }),
+  })
 }
 
 export function useSelectComputeBackend() {
   const client = useConsoleClient()
   const queryClient = useQueryClient()
   return useMutation({
-    mutationFn: (choice: { driver: 'local' } | { driver: 'kubernetes'; context: string; namespace: string }) => client.selectComputeBackend(choice),
+    mutationFn: (
+      choice: { driver: 'local' } | { driver: 'kubernetes'; context: string; namespace: string },
+    ) => client.selectComputeBackend(choice),
     onSuccess: (backend) => queryClient.setQueryData(queryKeys.backend(), backend),
   })
 }

@@ -6,17 +6,29 @@ import { queryKeys } from './query-keys'
 
 export function useJobList(filters: JobFilterInput) {
   const client = useConsoleClient()
-  return useQuery({ queryKey: queryKeys.jobs.list(filters), queryFn: () => client.listJobs(filters), staleTime: Infinity })
+  return useQuery({
+    queryKey: queryKeys.jobs.list(filters),
+    queryFn: () => client.listJobs(filters),
+    staleTime: Infinity,
+  })
 }
 
 export function useJob(jobId: string) {
   const client = useConsoleClient()
-  return useQuery({ queryKey: queryKeys.jobs.detail(jobId), queryFn: () => client.getJob({ jobId }), staleTime: Infinity })
+  return useQuery({
+    queryKey: queryKeys.jobs.detail(jobId),
+    queryFn: () => client.getJob({ jobId }),
+    staleTime: Infinity,
+  })
 }
 
 export function useJobLog(jobId: string) {
   const client = useConsoleClient()
-  return useQuery({ queryKey: queryKeys.jobs.log(jobId), queryFn: () => client.getJobLogTail({ jobId }), staleTime: Infinity })
+  return useQuery({
+    queryKey: queryKeys.jobs.log(jobId),
+    queryFn: () => client.getJobLogTail({ jobId }),
+    staleTime: Infinity,
+  })
 }
 
 export function useStopJob() {
@@ -24,7 +36,10 @@ export function useStopJob() {
   const queryClient = useQueryClient()
   return useMutation({
     mutationFn: (jobId: string) => client.stopJob({ jobId }),
-    onSuccess: ({ job }) => queryClient.setQueryData(queryKeys.jobs.detail(job.jobId), (d: { events: unknown[] } | undefined) => (d ? { ...d, job } : d)),
+    onSuccess: ({ job }) =>
+      queryClient.setQueryData(queryKeys.jobs.detail(job.jobId), (d: { events: unknown[] } | undefined) =>
+        d ? { ...d, job } : d,
+      ),
   })
 }
 

@@ -14,7 +14,9 @@ export function applyJobEventToCache(queryClient: QueryClient, event: JobChangeE
   for (const [key, data] of queryClient.getQueriesData<JobList>({ queryKey: queryKeys.jobs.lists() })) {
     if (data) queryClient.setQueryData(key, applyJobEvent(data, event, (key[2] ?? {}) as JobFilterInput))
   }
-  queryClient.setQueryData<JobDetail>(queryKeys.jobs.detail(event.job.jobId), (detail) => (detail ? applyJobEventToDetail(detail, event) : detail))
+  queryClient.setQueryData<JobDetail>(queryKeys.jobs.detail(event.job.jobId), (detail) =>
+    detail ? applyJobEventToDetail(detail, event) : detail,
+  )
   void queryClient.invalidateQueries({ queryKey: queryKeys.overview() })
 }
 
@@ -23,11 +25,19 @@ export function useLiveEvents(client: ConsoleClient): void {
   useEffect(() => {
     const offJob = client.subscribe('onDidChangeJob', (event) => applyJobEventToCache(queryClient, event))
     const offLog = client.subscribe('onJobLog', ({ jobId, chunk }) =>
-      queryClient.setQueryData<{ text: string; isRunning: boolean }>(queryKeys.jobs.log(jobId), (log) => (log ? { ...log, text: log.text + chunk } : log)),
+      queryClient.setQueryData<{ text: string; isRunning: boolean }>(queryKeys.jobs.log(jobId), (log) =>
+        log ? { ...log, text: log.text + chunk } : log,
+      ),
     )
-    const offHealth = client.subscribe('onDidChangeClusterHealth', (health) => queryClient.setQueryData(queryKeys.health(), health))
-    const offRequest = client.subscribe('onProviderRequest', (request) => applyProviderRequest(queryClient, request))
-    const offProgress = client.subscribe('onPublishProgress', (event) => applyPublishProgressToCache(queryClient, event))
+    const offHealth = client.subscribe('onDidChangeClusterHealth', (health) =>
+      queryClient.setQueryData(queryKeys.health(), health),
+    )
+    const offRequest = client.subscribe('onProviderRequest', (request) =>
+      applyProviderRequest(queryClient, request),
+    )
+    const offProgress = client.subscribe('onPublishProgress', (event) =>
+      applyPublishProgressToCache(queryClient, event),
+    )
     return () => {
       offProgress()
       offRequest()

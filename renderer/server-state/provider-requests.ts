@@ -10,7 +10,9 @@ export type ProviderRequest = EventPayload<'onProviderRequest'>
 export const PROVIDER_REQUESTS_KEPT = 20
 
 export function applyProviderRequest(queryClient: QueryClient, request: ProviderRequest): void {
-  queryClient.setQueryData<ProviderRequest[]>(queryKeys.providerRequests(), (list = []) => [request, ...list].slice(0, PROVIDER_REQUESTS_KEPT))
+  queryClient.setQueryData<ProviderRequest[]>(queryKeys.providerRequests(), (list = []) =>
+    [request, ...list].slice(0, PROVIDER_REQUESTS_KEPT),
+  )
 }
 
 export function useProviderRequests() {

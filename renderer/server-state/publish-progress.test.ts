@@ -29,7 +29,8 @@ describe('applyPublishProgress', () => {
 
   it('keeps at most 50 rows', () => {
     let list: PublishProgressEvent[] = []
-    for (let i = 0; i < 60; i++) list = applyPublishProgress(list, { did, step: 'mint', status: 'mined', txHash: tx(i) })
+    for (let i = 0; i < 60; i++)
+      list = applyPublishProgress(list, { did, step: 'mint', status: 'mined', txHash: tx(i) })
     expect(list).toHaveLength(50)
     expect(list[0]?.txHash).toBe(tx(59))
   })

@@ -26,7 +26,12 @@ export function useWalletAction() {
   const client = useConsoleClient()
   const queryClient = useQueryClient()
   return useMutation({
-    mutationFn: (action: { kind: 'create' | 'unlock'; password: string } | { kind: 'import'; password: string; privateKey: string } | { kind: 'importMnemonic'; password: string; mnemonic: string }) =>
+    mutationFn: (
+      action:
+        | { kind: 'create' | 'unlock'; password: string }
+        | { kind: 'import'; password: string; privateKey: string }
+        | { kind: 'importMnemonic'; password: string; mnemonic: string },
+    ) =>
       action.kind === 'create'
         ? client.createWallet({ password: action.password, confirm: true })
         : action.kind === 'import'

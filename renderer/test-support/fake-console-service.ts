@@ -58,32 +58,96 @@ export interface FakeConsole {
   fail: Partial<Record<keyof typeof consoleMethods, { code: string; message: string }>>
 }
 
-export function createFakeConsole(seed: { jobs?: JobSummary[]; assets?: AssetSummary[]; environments?: ConsoleEnvironment[]; walletState?: 'none' | 'locked' | 'unlocked' } = {}): FakeConsole {
+export function createFakeConsole(
+  seed: {
+    jobs?: JobSummary[]
+    assets?: AssetSummary[]
+    environments?: ConsoleEnvironment[]
+    walletState?: 'none' | 'locked' | 'unlocked'
+  } = {},
+): FakeConsole {
   const jobs = seed.jobs ?? [makeJob('job-1', 40), makeJob('job-2', 70), makeJob('job-3', 1)]
   const assets = seed.assets ?? []
   const environments: ConsoleEnvironment[] = seed.environments ?? [
-    { id: 'free-local', description: 'Local sandbox', cpu: { total: 2, max: 1, min: 1 }, ramGb: { total: 4, max: 2, min: 1 }, diskGb: { total: 10, max: 5, min: 1 }, minJobDurationSec: 60, maxJobDurationSec: 3600, maxJobs: 2, queueMaxWaitTimeSec: 0, storageExpirySec: 604800, allowNetwork: false, accessAddresses: [], fees: {}, free: { maxJobDurationSec: 60, maxJobs: 1, maxJobsPerConsumer: 1, cpu: 1, ramGb: 1, diskGb: 1, accessAddresses: [] } },
+    {
+      id: 'free-local',
+      description: 'Local sandbox',
+      cpu: { total: 2, max: 1, min: 1 },
+      ramGb: { total: 4, max: 2, min: 1 },
+      diskGb: { total: 10, max: 5, min: 1 },
+      minJobDurationSec: 60,
+      maxJobDurationSec: 3600,
+      maxJobs: 2,
+      queueMaxWaitTimeSec: 0,
+      storageExpirySec: 604800,
+      allowNetwork: false,
+      accessAddresses: [],
+      fees: {},
+      free: {
+        maxJobDurationSec: 60,
+        maxJobs: 1,
+        maxJobsPerConsumer: 1,
+        cpu: 1,
+        ramGb: 1,
+        diskGb: 1,
+        accessAddresses: [],
+      },
+    },
   ]
   let seq = 100
-  let wallet = { state: seed.walletState ?? 'unlocked', address: seed.walletState === 'none' ? null : '0x' + '6'.repeat(40) } as { state: 'none' | 'locked' | 'unlocked'; address: string | null }
-  let settings = { providerHost: '127.0.0.1', providerPort: 8001, rpcEndpoints: { '8996': 'http://127.0.0.1:8545' } as Record<string, string>, dataDir: '/home/me/.c2d', logLevel: 'info' as 'debug' | 'info' | 'warn' | 'error' }
-  const listeners: Listeners = { onDidChangeJob: new Set(), onJobLog: new Set(), onDidChangeClusterHealth: new Set(), onProviderRequest: new Set(), onPublishProgress: new Set() }
-  const health = { driver: 'local' as const, ok: false, checks: [
-    { id: 'bwrap', label: 'Sandbox (bubblewrap) installed', ok: true, message: 'found /usr/bin/bwrap' },
-    { id: 'userns', label: 'User namespaces enabled', ok: false, message: 'unprivileged user namespaces are disabled', fix: 'Run: sysctl -w kernel.unprivileged_userns_clone=1' },
-  ], checkedAtMs: 1_700_000_000_000 }
-  const backend: Awaited<ReturnType<ConsoleService['getComputeBackend']>> = { driver: 'local', kubeContexts: [{ name: 'kind-c2d', cluster: 'kind', source: '~/.kube/config' }], currentContext: null, namespace: null, next: null }
+  let wallet = {
+    state: seed.walletState ?? 'unlocked',
+    address: seed.walletState === 'none' ? null : '0x' + '6'.repeat(40),
+  } as { state: 'none' | 'locked' | 'unlocked'; address: string | null }
+  let settings = {
+    providerHost: '127.0.0.1',
+    providerPort: 8001,
+    rpcEndpoints: { '8996': 'http://127.0.0.1:8545' } as Record<string, string>,
+    dataDir: '/home/me/.c2d',
+    logLevel: 'info' as 'debug' | 'info' | 'warn' | 'error',
+  }
+  const listeners: Listeners = {
+    onDidChangeJob: new Set(),
+    onJobLog: new Set(),
+    onDidChangeClusterHealth: new Set(),
+    onProviderRequest: new Set(),
+    onPublishProgress: new Set(),
+  }
+  const health = {
+    driver: 'local' as const,
+    ok: false,
+    checks: [
+      { id: 'bwrap', label: 'Sandbox (bubblewrap) installed', ok: true, message: 'found /usr/bin/bwrap' },
+      {
+        id: 'userns',
+        label: 'User namespaces enabled',
+        ok: false,
+        message: 'unprivileged user namespaces are disabled',
+        fix: 'Run: sysctl -w kernel.unprivileged_userns_clone=1',
+      },
+    ],
+    checkedAtMs: 1_700_000_000_000,
+  }
+  const backend: Awaited<ReturnType<ConsoleService['getComputeBackend']>> = {
+    driver: 'local',
+    kubeContexts: [{ name: 'kind-c2d', cluster: 'kind', source: '~/.kube/config' }],
+    currentContext: null,
+    namespace: null,
+    next: null,
+  }
   const namespaces = new Set(['default'])
   const findAsset = (did: string) => {
     const asset = assets.find((a) => a.did === did)
-    if (!asset) throw Object.assign(new Error(`No asset ${did} in this console.`), { code: 'ASSET_NOT_FOUND' })
+    if (!asset)
+      throw Object.assign(new Error(`No asset ${did} in this console.`), { code: 'ASSET_NOT_FOUND' })
     return asset
   }
   let txCount = 0
   /** A fake tx: reports sent and mined through onPublishProgress, as the real port does. */
   const nextTx = (did: string, step: 'state' | 'mint' | 'dispenser' | 'fixedRate') => {
     const txHash = '0x' + (++txCount).toString(16).padStart(64, 'e')
-    for (const status of ['sent', 'mined'] as const) listeners.onPublishProgress.forEach((l) => l({ did, step, status, txHash }))
+    for (const status of ['sent', 'mined'] as const)
+      listeners.onPublishProgress.forEach((l) => l({ did, step, status, txHash }))
     return txHash
   }
   const find = (jobId: string) => {
@@ -94,15 +158,35 @@ export function createFakeConsole(seed: { jobs?: JobSummary[]; assets?: AssetSum
 
   const service: ConsoleService = {
     getOverview: async () => ({
-      providerUrl: 'http://127.0.0.1:8001', providerAddress: wallet.address, chainId: 8996, chainName: 'dev chain', health,
-      jobCounts: { running: jobs.filter((j) => j.status !== 70 && j.status !== 1).length, queued: jobs.filter((j) => j.status === 1).length, finished: jobs.filter((j) => j.status === 70 && j.outcome?.kind !== 'failed').length, failed: jobs.filter((j) => j.outcome?.kind === 'failed').length },
+      providerUrl: 'http://127.0.0.1:8001',
+      providerAddress: wallet.address,
+      chainId: 8996,
+      chainName: 'dev chain',
+      health,
+      jobCounts: {
+        running: jobs.filter((j) => j.status !== 70 && j.status !== 1).length,
+        queued: jobs.filter((j) => j.status === 1).length,
+        finished: jobs.filter((j) => j.status === 70 && j.outcome?.kind !== 'failed').length,
+        failed: jobs.filter((j) => j.outcome?.kind === 'failed').length,
+      },
       recentJobs: jobs.slice(0, 5),
     }),
     listJobs: async (f) => {
-      const matching = jobs.filter((j) => (!f.statuses || f.statuses.length === 0 || f.statuses.includes(j.status)) && (!f.owner || j.owner.toLowerCase().includes(f.owner.toLowerCase())) && (!f.did || j.datasets.some((d) => d.did.includes(f.did!))))
+      const matching = jobs.filter(
+        (j) =>
+          (!f.statuses || f.statuses.length === 0 || f.statuses.includes(j.status)) &&
+          (!f.owner || j.owner.toLowerCase().includes(f.owner.toLowerCase())) &&
+          (!f.did || j.datasets.some((d) => d.did.includes(f.did!))),
+      )
       return { jobs: matching.slice(f.offset, f.offset + f.limit), total: matching.length, seq }
     },
-    getJob: async ({ jobId }) => ({ job: find(jobId), events: [{ seq: 1, from: null, to: 1, cause: 'registered', atMs: 1_700_000_000_000 }, { seq: 2, from: 1, to: 0, cause: 'dequeued', atMs: 1_700_000_001_000 }] }),
+    getJob: async ({ jobId }) => ({
+      job: find(jobId),
+      events: [
+        { seq: 1, from: null, to: 1, cause: 'registered', atMs: 1_700_000_000_000 },
+        { seq: 2, from: 1, to: 0, cause: 'dequeued', atMs: 1_700_000_001_000 },
+      ],
+    }),
     stopJob: async ({ jobId }) => {
       const job = find(jobId)
       job.stopRequested = true
@@ -114,14 +198,22 @@ export function createFakeConsole(seed: { jobs?: JobSummary[]; assets?: AssetSum
       if (!file) throw Object.assign(new Error('no result'), { code: 'RESULT_NOT_FOUND' })
       return { filename: file.filename, contentType: 'text/plain', sizeBytes: 2, base64: 'aGk=' }
     },
-    listEnvironments: async () => ({ environments: environments.map((e) => ({ ...e, running: 1, queued: 0 })) }),
+    listEnvironments: async () => ({
+      environments: environments.map((e) => ({ ...e, running: 1, queued: 0 })),
+    }),
     saveEnvironment: async ({ environment }) => {
       const i = environments.findIndex((e) => e.id === environment.id)
       if (i >= 0) environments[i] = environment
       else environments.push(environment)
       return { environment }
     },
-    deleteEnvironment: async ({ id }) => (environments.splice(environments.findIndex((e) => e.id === id), 1), { ok: true as const }),
+    deleteEnvironment: async ({ id }) => (
+      environments.splice(
+        environments.findIndex((e) => e.id === id),
+        1,
+      ),
+      { ok: true as const }
+    ),
     getComputeBackend: async () => ({ ...backend }),
     checkHealth: async () => health,
     checkKubeContext: async ({ context, namespace }) => ({
@@ -131,29 +223,64 @@ export function createFakeConsole(seed: { jobs?: JobSummary[]; assets?: AssetSum
         { id: '0-api', label: 'api', ok: true, message: `API server of ${context} reachable (v1.31.0)` },
         namespaces.has(namespace)
           ? { id: '1-namespace', label: 'namespace', ok: true, message: `namespace ${namespace} exists` }
-          : { id: '1-namespace', label: 'namespace', ok: false, message: `namespace ${namespace} does not exist`, fix: `Create it: kubectl create namespace ${namespace}` },
+          : {
+              id: '1-namespace',
+              label: 'namespace',
+              ok: false,
+              message: `namespace ${namespace} does not exist`,
+              fix: `Create it: kubectl create namespace ${namespace}`,
+            },
       ],
       checkedAtMs: 1_700_000_000_000,
     }),
     createKubeNamespace: async ({ namespace }) => (namespaces.add(namespace), { ok: true as const }),
     selectComputeBackend: async (choice) => {
-      backend.next = choice.driver === 'local' ? { driver: 'local', context: null, namespace: null } : { driver: 'kubernetes', context: choice.context, namespace: choice.namespace }
+      backend.next =
+        choice.driver === 'local'
+          ? { driver: 'local', context: null, namespace: null }
+          : { driver: 'kubernetes', context: choice.context, namespace: choice.namespace }
       return { ...backend }
     },
     listAssets: async ({ kind }) => ({ assets: assets.filter((a) => !kind || a.kind === kind) }),
     validateAsset: async ({ draft }) => {
       const d = draft as { name?: string; service?: { files?: unknown[] } }
-      const issues = [...(!d.name ? [{ path: 'name', message: 'give the asset a name' }] : []), ...(!d.service?.files?.length ? [{ path: 'service.files', message: 'add at least one file' }] : [])]
+      const issues = [
+        ...(!d.name ? [{ path: 'name', message: 'give the asset a name' }] : []),
+        ...(!d.service?.files?.length ? [{ path: 'service.files', message: 'add at least one file' }] : []),
+      ]
       return { valid: issues.length === 0, issues }
     },
     publishAsset: async ({ draft }) => {
-      const asset: AssetSummary = { did: 'did:op:' + String(assets.length + 1).padStart(64, 'c'), kind: draft.kind, name: draft.name, chainId: 8996, nftAddress: '0x' + '2'.repeat(40), datatokenAddress: '0x' + '3'.repeat(40), state: 0, serviceIds: ['compute'], createdAtMs: 1, updatedAtMs: 1 }
+      const asset: AssetSummary = {
+        did: 'did:op:' + String(assets.length + 1).padStart(64, 'c'),
+        kind: draft.kind,
+        name: draft.name,
+        chainId: 8996,
+        nftAddress: '0x' + '2'.repeat(40),
+        datatokenAddress: '0x' + '3'.repeat(40),
+        state: 0,
+        serviceIds: ['compute'],
+        createdAtMs: 1,
+        updatedAtMs: 1,
+      }
       assets.push(asset)
       return { asset }
     },
-    deleteAsset: async ({ did }) => (assets.splice(assets.findIndex((a) => a.did === did), 1), { ok: true as const }),
-    getSettings: async () => ({ ...settings, walletAddress: wallet.state === 'unlocked' ? wallet.address : null }),
-    saveSettings: async (patch) => ((settings = { ...settings, ...patch }), { ...settings, walletAddress: wallet.address }),
+    deleteAsset: async ({ did }) => (
+      assets.splice(
+        assets.findIndex((a) => a.did === did),
+        1,
+      ),
+      { ok: true as const }
+    ),
+    getSettings: async () => ({
+      ...settings,
+      walletAddress: wallet.state === 'unlocked' ? wallet.address : null,
+    }),
+    saveSettings: async (patch) => (
+      (settings = { ...settings, ...patch }),
+      { ...settings, walletAddress: wallet.address }
+    ),
     getWallet: async () => wallet,
     createWallet: async () => (wallet = { state: 'unlocked', address: '0x' + '7'.repeat(40) }),
     importWallet: async () => (wallet = { state: 'unlocked', address: '0x' + '8'.repeat(40) }),
@@ -164,7 +291,12 @@ export function createFakeConsole(seed: { jobs?: JobSummary[]; assets?: AssetSum
       chainId: 8996,
       nativeWei: '2500000000000000000',
       oceanWei: '10000000000000000000',
-      datatokens: assets.map((a) => ({ did: a.did, name: a.name, datatokenAddress: a.datatokenAddress, balanceWei: '1000000000000000000' })),
+      datatokens: assets.map((a) => ({
+        did: a.did,
+        name: a.name,
+        datatokenAddress: a.datatokenAddress,
+        balanceWei: '1000000000000000000',
+      })),
       canPayGas: true,
     }),
     setAssetState: async ({ did, state }) => {
@@ -172,7 +304,12 @@ export function createFakeConsole(seed: { jobs?: JobSummary[]; assets?: AssetSum
       asset.state = ASSET_STATES[state]
       return { did, txHash: nextTx(did, 'state'), asset: { ...asset } }
     },
-    getAssetState: async ({ did }) => ({ did, state: findAsset(did).state, stateName: assetStateName(findAsset(did).state), recordedState: findAsset(did).state }),
+    getAssetState: async ({ did }) => ({
+      did,
+      state: findAsset(did).state,
+      stateName: assetStateName(findAsset(did).state),
+      recordedState: findAsset(did).state,
+    }),
     mintDatatokens: async ({ did }) => (findAsset(did), { did, txHash: nextTx(did, 'mint') }),
     createDispenser: async ({ did }) => (findAsset(did), { did, txHash: nextTx(did, 'dispenser') }),
     createFixedRate: async ({ did }) => (findAsset(did), { did, txHash: nextTx(did, 'fixedRate') }),
@@ -184,7 +321,12 @@ export function createFakeConsole(seed: { jobs?: JobSummary[]; assets?: AssetSum
   }
 
   const fake: FakeConsole = {
-    service, jobs, assets, environments, calls: [], fail: {},
+    service,
+    jobs,
+    assets,
+    environments,
+    calls: [],
+    fail: {},
     emit: (event, payload) => {
       if (event === 'onDidChangeJob') seq = Math.max(seq, (payload as EventPayload<'onDidChangeJob'>).seq)
       ;(listeners[event] as Set<(p: unknown) => void>).forEach((l) => l(JSON.parse(JSON.stringify(payload))))
@@ -196,7 +338,15 @@ export function createFakeConsole(seed: { jobs?: JobSummary[]; assets?: AssetSum
         const failure = fake.fail[method]
         if (failure) return { ok: false, error: failure }
         const parsed = consoleMethods[method].input.safeParse(input ?? {})
-        if (!parsed.success) return { ok: false, error: { code: 'REQUEST_INVALID', message: parsed.error.message, details: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) } }
+        if (!parsed.success)
+          return {
+            ok: false,
+            error: {
+              code: 'REQUEST_INVALID',
+              message: parsed.error.message,
+              details: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+            },
+          }
         try {
           const value = await (service[method] as (i: unknown) => Promise<unknown>)(parsed.data)
           return JSON.parse(JSON.stringify({ ok: true, value }))

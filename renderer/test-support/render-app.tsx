@@ -6,7 +6,14 @@ import { useUiStore, type Screen } from '../ui-state/ui-store'
 import { createFakeConsole, type FakeConsole } from './fake-console-service'
 
 export function renderApp(screen: Screen, fake: FakeConsole = createFakeConsole()) {
-  useUiStore.setState({ screen, selectedJobId: null, jobFilters: { status: 'all', asset: '', consumer: '' }, theme: 'light' })
-  const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } })
+  useUiStore.setState({
+    screen,
+    selectedJobId: null,
+    jobFilters: { status: 'all', asset: '', consumer: '' },
+    theme: 'light',
+  })
+  const queryClient = new QueryClient({
+    defaultOptions: { queries: { retry: false }, mutations: { retry: false } },
+  })
   return { fake, queryClient, ...render(<App client={fake.client} queryClient={queryClient} />) }
 }

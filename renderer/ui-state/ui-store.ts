@@ -5,7 +5,13 @@
 import { create } from 'zustand'
 import type { JobStatus } from '../../engine/console-api/contract'
 
-export const Screen = { Overview: 'overview', ComputeBackend: 'compute-backend', Assets: 'assets', Jobs: 'jobs', Settings: 'settings' } as const
+export const Screen = {
+  Overview: 'overview',
+  ComputeBackend: 'compute-backend',
+  Assets: 'assets',
+  Jobs: 'jobs',
+  Settings: 'settings',
+} as const
 export type Screen = (typeof Screen)[keyof typeof Screen]
 export type Theme = 'light' | 'dark'
 export type StatusFilter = 'all' | 'running' | 'queued' | 'finished'
@@ -31,7 +37,10 @@ export interface UiState {
 export const createUiStore = () =>
   create<UiState>((set) => ({
     screen: 'overview',
-    theme: typeof window !== 'undefined' && window.matchMedia?.('(prefers-color-scheme: dark)').matches ? 'dark' : 'light',
+    theme:
+      typeof window !== 'undefined' && window.matchMedia?.('(prefers-color-scheme: dark)').matches
+        ? 'dark'
+        : 'light',
     jobFilters: { status: 'all', asset: '', consumer: '' },
     selectedJobId: null,
     go: (screen) => set({ screen }),

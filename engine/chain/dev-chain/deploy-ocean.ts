@@ -13,7 +13,11 @@ import { loadArtifact, type OceanArtifactName, type OceanAddresses } from '../co
 /** Ocean's dead-address stand-in for the (unused) balancer pool template. */
 const BPOOL_TEMPLATE_PLACEHOLDER = '0x000000000000000000000000000000000000dEaD'
 
-export async function deployOceanContracts(deployer: Signer, logger: Logger, options: { mintOceanWei: bigint }): Promise<OceanAddresses> {
+export async function deployOceanContracts(
+  deployer: Signer,
+  logger: Logger,
+  options: { mintOceanWei: bigint },
+): Promise<OceanAddresses> {
   const owner = await deployer.getAddress()
   const deploy = async (name: OceanArtifactName, args: unknown[]): Promise<Contract> => {
     const artifact = loadArtifact(name)
@@ -31,7 +35,13 @@ export async function deployOceanContracts(deployer: Signer, logger: Logger, opt
   const ocean = await deploy('OceanToken', [owner])
   await send('OceanToken.mint', ocean.getFunction('mint')(owner, options.mintOceanWei))
   const opf = await deploy('OPFCommunityFeeCollector', [owner, owner])
-  const router = await deploy('FactoryRouter', [owner, await ocean.getAddress(), BPOOL_TEMPLATE_PLACEHOLDER, await opf.getAddress(), []])
+  const router = await deploy('FactoryRouter', [
+    owner,
+    await ocean.getAddress(),
+    BPOOL_TEMPLATE_PLACEHOLDER,
+    await opf.getAddress(),
+    [],
+  ])
   const routerAddress = await router.getAddress()
   const fixedRate = await deploy('FixedRateExchange', [routerAddress])
   const erc20Template = await deploy('ERC20Template', [])
@@ -43,10 +53,19 @@ export async function deployOceanContracts(deployer: Signer, logger: Logger, opt
     await erc20Template.getAddress(),
     routerAddress,
   ])
-  await send('ERC721Factory.addTokenTemplate', factory.getFunction('addTokenTemplate')(await erc20Enterprise.getAddress()))
+  await send(
+    'ERC721Factory.addTokenTemplate',
+    factory.getFunction('addTokenTemplate')(await erc20Enterprise.getAddress()),
+  )
   await send('FactoryRouter.addFactory', router.getFunction('addFactory')(await factory.getAddress()))
-  await send('FactoryRouter.addFixedRateContract', router.getFunction('addFixedRateContract')(await fixedRate.getAddress()))
-  await send('FactoryRouter.addDispenserContract', router.getFunction('addDispenserContract')(await dispenser.getAddress()))
+  await send(
+    'FactoryRouter.addFixedRateContract',
+    router.getFunction('addFixedRateContract')(await fixedRate.getAddress()),
+  )
+  await send(
+    'FactoryRouter.addDispenserContract',
+    router.getFunction('addDispenserContract')(await dispenser.getAddress()),
+  )
   // spec §6: Escrow(factoryRouter, opcCollector = 0x0); the router's OPC fee applies on claim.
   const escrow = await deploy('Escrow', [routerAddress, ZeroAddress])
 

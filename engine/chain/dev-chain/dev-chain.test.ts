@@ -23,7 +23,13 @@ let firstFile: Record<string, unknown>
 beforeAll(async () => {
   db = openDatabase({ file: join(dataDir, 'console.db') })
   registry = new AssetRegistry(db, new FakeClock())
-  first = await startDevChain({ dataDir, port: 0, logger: new MemoryLogger(), providerUrl, seedSamples: createDevSampleSeeder({ registry, clock: new FakeClock() }) })
+  first = await startDevChain({
+    dataDir,
+    port: 0,
+    logger: new MemoryLogger(),
+    providerUrl,
+    seedSamples: createDevSampleSeeder({ registry, clock: new FakeClock() }),
+  })
   firstFile = JSON.parse(readFileSync(join(dataDir, 'dev-chain.json'), 'utf8')) as Record<string, unknown>
 })
 afterAll(async () => {
@@ -37,9 +43,22 @@ describe('startDevChain', () => {
     expect(firstFile.chainId).toBe(8996)
     expect(firstFile.rpcUrl).toBe(first.rpcUrl)
     expect(firstFile.rpcUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
-    expect(firstFile.accounts).toEqual({ consumer: { address: DEV_ACCOUNTS.consumer.address, privateKey: DEV_ACCOUNTS.consumer.privateKey } })
+    expect(firstFile.accounts).toEqual({
+      consumer: { address: DEV_ACCOUNTS.consumer.address, privateKey: DEV_ACCOUNTS.consumer.privateKey },
+    })
     expect(Object.keys(firstFile.contracts as object).sort()).toEqual(
-      ['Dispenser', 'ERC20Template', 'ERC20TemplateEnterprise', 'ERC721Factory', 'ERC721Template', 'Escrow', 'FixedPrice', 'OPFCommunityFeeCollector', 'Ocean', 'Router'].sort(),
+      [
+        'Dispenser',
+        'ERC20Template',
+        'ERC20TemplateEnterprise',
+        'ERC721Factory',
+        'ERC721Template',
+        'Escrow',
+        'FixedPrice',
+        'OPFCommunityFeeCollector',
+        'Ocean',
+        'Router',
+      ].sort(),
     )
     const samples = firstFile.samples as Record<string, Record<string, string>>
     expect(Object.keys(samples).sort()).toEqual(['algorithm', 'dataset'])
@@ -50,13 +69,17 @@ describe('startDevChain', () => {
   })
 
   it('deployed Ocean contracts wired as spec §10 says, with a funded consumer', async () => {
-    for (const address of Object.values(first.contracts)) expect(await first.rpc.getCode(address)).not.toBe('0x')
+    for (const address of Object.values(first.contracts))
+      expect(await first.rpc.getCode(address)).not.toBe('0x')
     const router = new Contract(first.contracts.Router, loadAbi('FactoryRouter'), first.rpc)
     expect(await router.getFunction('factory')()).toBe(first.contracts.ERC721Factory)
     expect(await router.getFunction('isFixedRateContract')(first.contracts.FixedPrice)).toBe(true)
     expect(await router.getFunction('isDispenserContract')(first.contracts.Dispenser)).toBe(true)
     const factory = new Contract(first.contracts.ERC721Factory, loadAbi('ERC721Factory'), first.rpc)
-    expect(await factory.getFunction('getTokenTemplate')(2n)).toEqual([first.contracts.ERC20TemplateEnterprise, true])
+    expect(await factory.getFunction('getTokenTemplate')(2n)).toEqual([
+      first.contracts.ERC20TemplateEnterprise,
+      true,
+    ])
     const escrow = new Contract(first.contracts.Escrow!, loadAbi('Escrow'), first.rpc)
     expect(await escrow.getFunction('factoryRouter')()).toBe(first.contracts.Router)
 
@@ -76,19 +99,39 @@ describe('startDevChain', () => {
     expect(dataset.kind).toBe('dataset')
     expect(algorithm.ddo.metadata.algorithm?.container.image).toBe('node')
     expect(dataset.ddo.services[0]!.serviceEndpoint).toBe(providerUrl)
-    expect(dataset.ddo.services[0]!.compute.publisherTrustedAlgorithms.map((t) => t.did)).toEqual([algorithm.did])
+    expect(dataset.ddo.services[0]!.compute.publisherTrustedAlgorithms.map((t) => t.did)).toEqual([
+      algorithm.did,
+    ])
     expect(dataset.ddo.services[0]!.id).toBe(first.samples!.dataset.serviceId)
     expect(Object.values(dataset.files)[0]![0]).toMatchObject({ type: 'local' })
   })
 
   it('a restart on the same data dir gives the same RPC URL, addresses and DIDs', async () => {
     await first.stop()
-    const again = await startDevChain({ dataDir, port: 0, logger: new MemoryLogger(), providerUrl, seedSamples: createDevSampleSeeder({ registry, clock: new FakeClock() }) })
+    const again = await startDevChain({
+      dataDir,
+      port: 0,
+      logger: new MemoryLogger(),
+      providerUrl,
+      seedSamples: createDevSampleSeeder({ registry, clock: new FakeClock() }),
+    })
     try {
-      const file = JSON.parse(readFileSync(join(dataDir, 'dev-chain.json'), 'utf8')) as Record<string, unknown>
+      const file = JSON.parse(readFileSync(join(dataDir, 'dev-chain.json'), 'utf8')) as Record<
+        string,
+        unknown
+      >
       expect(file).toEqual(firstFile)
       expect(await again.rpc.getCode(again.samples!.dataset.datatoken)).not.toBe('0x')
-      expect(registry.list().map((r) => r.did).sort()).toEqual([firstFile.samples as Record<string, { did: string }>].flatMap((s) => [s.algorithm!.did, s.dataset!.did]).sort())
+      expect(
+        registry
+          .list()
+          .map((r) => r.did)
+          .sort(),
+      ).toEqual(
+        [firstFile.samples as Record<string, { did: string }>]
+          .flatMap((s) => [s.algorithm!.did, s.dataset!.did])
+          .sort(),
+      )
     } finally {
       await again.stop()
     }

@@ -60,7 +60,10 @@ export interface DevChainDeployment {
 }
 
 /** Publishes the samples on a fresh deployment; must send the same transactions on every start. */
-export type DevSampleSeeder = (chain: DevChainDeployment, context: { providerUrl?: string; logger: Logger }) => Promise<DevSamples>
+export type DevSampleSeeder = (
+  chain: DevChainDeployment,
+  context: { providerUrl?: string; logger: Logger },
+) => Promise<DevSamples>
 
 export interface DevChain extends DevChainDeployment {
   samples: DevSamples | undefined
@@ -102,12 +105,18 @@ function previousPort(dataDir: string): number | undefined {
   }
 }
 
-function writeDevChainFile(dataDir: string, chain: DevChainDeployment, samples: DevSamples | undefined): void {
+function writeDevChainFile(
+  dataDir: string,
+  chain: DevChainDeployment,
+  samples: DevSamples | undefined,
+): void {
   const content: DevChainFile = {
     rpcUrl: chain.rpcUrl,
     chainId: chain.chainId,
     contracts: { ...chain.contracts } as unknown as Record<string, string>,
-    accounts: { consumer: { address: chain.accounts.consumer.address, privateKey: chain.accounts.consumer.privateKey } },
+    accounts: {
+      consumer: { address: chain.accounts.consumer.address, privateKey: chain.accounts.consumer.privateKey },
+    },
     ...(samples ? { samples } : {}),
   }
   mkdirSync(dataDir, { recursive: true })
@@ -117,13 +126,19 @@ function writeDevChainFile(dataDir: string, chain: DevChainDeployment, samples: 
   renameSync(`${path}.tmp`, path)
 }
 
-async function listen(options: StartDevChainOptions, balances: Array<{ address: string; balanceWei: bigint }>): Promise<EdrServer> {
+async function listen(
+  options: StartDevChainOptions,
+  balances: Array<{ address: string; balanceWei: bigint }>,
+): Promise<EdrServer> {
   const reuse = options.port === 0 ? previousPort(options.dataDir) : undefined
   if (reuse !== undefined) {
     try {
       return await startEdrServer({ chainId: DEV_CHAIN_ID, port: reuse, balances, logger: options.logger })
     } catch (error) {
-      options.logger.info('dev chain: last port is taken, picking a new one', { port: reuse, error: String(error) })
+      options.logger.info('dev chain: last port is taken, picking a new one', {
+        port: reuse,
+        error: String(error),
+      })
     }
   }
   return startEdrServer({ chainId: DEV_CHAIN_ID, port: options.port, balances, logger: options.logger })
@@ -132,29 +147,51 @@ async function listen(options: StartDevChainOptions, balances: Array<{ address: 
 export async function startDevChain(options: StartDevChainOptions): Promise<DevChain> {
   const logger = options.logger.child({ component: 'dev-chain' })
   const startedMs = Date.now()
-  const accounts = { deployer: DEV_ACCOUNTS.deployer, provider: DEV_ACCOUNTS.provider, consumer: DEV_ACCOUNTS.consumer }
+  const accounts = {
+    deployer: DEV_ACCOUNTS.deployer,
+    provider: DEV_ACCOUNTS.provider,
+    consumer: DEV_ACCOUNTS.consumer,
+  }
   const funded = [...Object.values(accounts).map((a) => a.address), ...(options.fundAddresses ?? [])]
-  const balances = [...new Set(funded.map((a) => a.toLowerCase()))].map((address) => ({ address, balanceWei: DEV_NATIVE_BALANCE_WEI }))
+  const balances = [...new Set(funded.map((a) => a.toLowerCase()))].map((address) => ({
+    address,
+    balanceWei: DEV_NATIVE_BALANCE_WEI,
+  }))
 
   let server: EdrServer
   try {
     server = await listen(options, balances)
   } catch (error) {
-    throw chainError('DEV_CHAIN_FAILED', `The dev chain could not listen on 127.0.0.1:${options.port}`, { cause: error })
+    throw chainError('DEV_CHAIN_FAILED', `The dev chain could not listen on 127.0.0.1:${options.port}`, {
+      cause: error,
+    })
   }
-  const rpc = createRpcProvider({ chainId: DEV_CHAIN_ID, rpcUrl: server.rpcUrl, timeoutMs: 30_000 }, { pollingIntervalMs: 50 })
+  const rpc = createRpcProvider(
+    { chainId: DEV_CHAIN_ID, rpcUrl: server.rpcUrl, timeoutMs: 30_000 },
+    { pollingIntervalMs: 50 },
+  )
   const stop = async () => {
     rpc.destroy()
     await server.close()
   }
   try {
     const deployerSigner = new NonceManager(new Wallet(accounts.deployer.privateKey, rpc))
-    const contracts = await deployOceanContracts(deployerSigner, logger, { mintOceanWei: DEV_OCEAN_FOR_DEPLOYER_WEI })
+    const contracts = await deployOceanContracts(deployerSigner, logger, {
+      mintOceanWei: DEV_OCEAN_FOR_DEPLOYER_WEI,
+    })
     const ocean = new Contract(contracts.Ocean, loadAbi('OceanToken'), deployerSigner)
     const oceanRecipients = [accounts.consumer.address, ...(options.fundAddresses ?? [])]
-    for (const to of oceanRecipients) await (await ocean.getFunction('transfer')(to, DEV_OCEAN_FOR_CONSUMER_WEI)).wait()
+    for (const to of oceanRecipients)
+      await (await ocean.getFunction('transfer')(to, DEV_OCEAN_FOR_CONSUMER_WEI)).wait()
 
-    const deployment: DevChainDeployment = { rpcUrl: server.rpcUrl, chainId: DEV_CHAIN_ID, contracts, accounts, rpc, deployerSigner }
+    const deployment: DevChainDeployment = {
+      rpcUrl: server.rpcUrl,
+      chainId: DEV_CHAIN_ID,
+      contracts,
+      accounts,
+      rpc,
+      deployerSigner,
+    }
     let samples: DevSamples | undefined
     const publishSamples = async (seeder: DevSampleSeeder, providerUrl?: string) => {
       try {
@@ -164,7 +201,9 @@ export async function startDevChain(options: StartDevChainOptions): Promise<DevC
         if (deployerSigner instanceof NonceManager) deployerSigner.reset()
       } catch (error) {
         // The chain stays useful without samples (tests and publishing work); say why they are missing.
-        logger.warn('dev chain: sample assets were not published', { error: error instanceof Error ? error.message : String(error) })
+        logger.warn('dev chain: sample assets were not published', {
+          error: error instanceof Error ? error.message : String(error),
+        })
       }
       writeDevChainFile(options.dataDir, deployment, samples)
       return samples
@@ -185,7 +224,9 @@ export async function startDevChain(options: StartDevChainOptions): Promise<DevC
     return chain
   } catch (error) {
     await stop().catch(() => undefined)
-    throw error instanceof Error && 'code' in error ? error : chainError('DEV_CHAIN_FAILED', 'Deploying Ocean contracts on the dev chain failed', { cause: error })
+    throw error instanceof Error && 'code' in error
+      ? error
+      : chainError('DEV_CHAIN_FAILED', 'Deploying Ocean contracts on the dev chain failed', { cause: error })
   }
 }
 

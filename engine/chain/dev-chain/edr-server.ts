@@ -96,7 +96,10 @@ export async function startEdrServer(options: EdrServerOptions): Promise<EdrServ
     const response = await provider.handleRequest(
       JSON.stringify({ jsonrpc: '2.0', id: nextInternalId++, method: m.method, params: m.params ?? [] }),
     )
-    const data = (typeof response.data === 'string' ? JSON.parse(response.data) : response.data) as Record<string, unknown>
+    const data = (typeof response.data === 'string' ? JSON.parse(response.data) : response.data) as Record<
+      string,
+      unknown
+    >
     // spec §10: the reply lacks jsonrpc/id; put the caller's id back.
     return { ...data, jsonrpc: '2.0', id }
   }
@@ -115,7 +118,8 @@ export async function startEdrServer(options: EdrServerOptions): Promise<EdrServ
       res.end()
       return
     }
-    if (req.method !== 'POST') return reply(405, { jsonrpc: '2.0', id: null, error: { code: -32600, message: 'POST only' } })
+    if (req.method !== 'POST')
+      return reply(405, { jsonrpc: '2.0', id: null, error: { code: -32600, message: 'POST only' } })
     const chunks: Buffer[] = []
     let size = 0
     req.on('data', (c: Buffer) => {

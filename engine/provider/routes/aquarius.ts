@@ -34,7 +34,12 @@ export function toIndexedAsset(record: AssetRecord): Record<string, unknown> {
     created: new Date(record.createdAtMs).toISOString(),
     tokenURI: '',
   }
-  const datatoken = { address: record.datatokenAddress, name: `${record.ddo.metadata.name.slice(0, 48)} DT`, symbol: 'C2D-DT', serviceId: service?.id ?? '' }
+  const datatoken = {
+    address: record.datatokenAddress,
+    name: `${record.ddo.metadata.name.slice(0, 48)} DT`,
+    symbol: 'C2D-DT',
+    serviceId: service?.id ?? '',
+  }
   return {
     ...record.ddo,
     datatokens: [datatoken],
@@ -43,9 +48,26 @@ export function toIndexedAsset(record: AssetRecord): Record<string, unknown> {
     indexedMetadata: {
       nft,
       purgatory: { state: false },
-      stats: [{ datatokenAddress: datatoken.address, name: datatoken.name, symbol: datatoken.symbol, serviceId: datatoken.serviceId, orders: 0, prices: [] }],
+      stats: [
+        {
+          datatokenAddress: datatoken.address,
+          name: datatoken.name,
+          symbol: datatoken.symbol,
+          serviceId: datatoken.serviceId,
+          orders: 0,
+          prices: [],
+        },
+      ],
       ...(metadataTx?.status === 'mined'
-        ? { event: { txid: metadataTx.hash, block: 0, from: '', contract: record.nftAddress, datetime: new Date(record.updatedAtMs).toISOString() } }
+        ? {
+            event: {
+              txid: metadataTx.hash,
+              block: 0,
+              from: '',
+              contract: record.nftAddress,
+              datetime: new Date(record.updatedAtMs).toISOString(),
+            },
+          }
         : {}),
     },
   }
@@ -53,7 +75,11 @@ export function toIndexedAsset(record: AssetRecord): Record<string, unknown> {
 
 function notFound(reply: FastifyReply, did: string) {
   // Provider wire style (style.md §2.5): a JSON string body plus the code in a header.
-  return reply.code(404).header('content-type', 'application/json; charset=utf-8').header('x-c2d-error-code', 'ASSET_NOT_FOUND').send(JSON.stringify(`Asset ${did} not found`))
+  return reply
+    .code(404)
+    .header('content-type', 'application/json; charset=utf-8')
+    .header('x-c2d-error-code', 'ASSET_NOT_FOUND')
+    .send(JSON.stringify(`Asset ${did} not found`))
 }
 
 function badDid(reply: FastifyReply) {

@@ -21,7 +21,6 @@ import { toWireJob } from '../wire-job'
 export const CLAIM_TIMEOUT_SEC = 3600
 const TERMINAL = new Set([70])
 
-
 function canRead(job: JobRecord, address: string): boolean {
   const a = address.toLowerCase()
   return job.owner.toLowerCase() === a || job.additionalViewers.some((v) => v.toLowerCase() === a)
@@ -31,12 +30,19 @@ function assertAccess(env: ComputeEnvironmentConfig, consumer: string, free: boo
   const lists = [env.accessAddresses, ...(free && env.free ? [env.free.accessAddresses] : [])]
   for (const list of lists) {
     if (list.length > 0 && !list.some((a) => a.toLowerCase() === consumer.toLowerCase())) {
-      throw providerError('ENVIRONMENT_ACCESS_DENIED', `Access denied: ${consumer} may not use environment ${env.id}`)
+      throw providerError(
+        'ENVIRONMENT_ACCESS_DENIED',
+        `Access denied: ${consumer} may not use environment ${env.id}`,
+      )
     }
   }
 }
 
-export function registerComputeRoutes(app: FastifyInstance, deps: ProviderDeps, guards: { rateLimit(request: FastifyRequest): void }): void {
+export function registerComputeRoutes(
+  app: FastifyInstance,
+  deps: ProviderDeps,
+  guards: { rateLimit(request: FastifyRequest): void },
+): void {
   const environment = (id: string) => {
     const env = deps.environments.getEnvironment(id)
     if (!env) throw providerError('ENVIRONMENT_UNKNOWN', `Invalid C2D Environment ${id}`)
@@ -44,25 +50,48 @@ export function registerComputeRoutes(app: FastifyInstance, deps: ProviderDeps, 
   }
   const nodeAddress = () => {
     const identity = deps.node()
-    if (!identity) throw providerError('PROVIDER_KEY_UNAVAILABLE', 'The provider key is locked: unlock the publisher wallet in the console')
+    if (!identity)
+      throw providerError(
+        'PROVIDER_KEY_UNAVAILABLE',
+        'The provider key is locked: unlock the publisher wallet in the console',
+      )
     return identity.address
   }
   const paid = () => {
-    if (!deps.paid) throw providerError('CHAIN_UNAVAILABLE', 'Paid compute is not available: no chain is connected to this console')
+    if (!deps.paid)
+      throw providerError(
+        'CHAIN_UNAVAILABLE',
+        'Paid compute is not available: no chain is connected to this console',
+      )
     return deps.paid
   }
   /** The paid tier of `env` for the request's payment: prices, resources and duration. */
   const paidTerms = (request: ComputeRequest, env: ComputeEnvironmentConfig) => {
     const payment = request.payment
     const chainId = payment?.chainId ?? request.chainId
-    if (!payment || chainId === undefined) throw providerError('PAYMENT_INVALID', 'payment {chainId, token} is required for paid compute')
+    if (!payment || chainId === undefined)
+      throw providerError('PAYMENT_INVALID', 'payment {chainId, token} is required for paid compute')
     const prices = pricesFor(env, chainId, payment.token)
-    if (!prices) throw providerError('PAYMENT_INVALID', `Environment ${env.id} takes no payment in token ${payment.token} on chain ${chainId}`)
+    if (!prices)
+      throw providerError(
+        'PAYMENT_INVALID',
+        `Environment ${env.id} takes no payment in token ${payment.token} on chain ${chainId}`,
+      )
     const resources = fillResources(env, payment.resources ?? request.resources, { free: false })
-    const maxJobDurationSec = clampDuration(env, request.maxJobDuration ?? payment.maxJobDuration, { free: false })
+    const maxJobDurationSec = clampDuration(env, request.maxJobDuration ?? payment.maxJobDuration, {
+      free: false,
+    })
     const amountWei = costWei(env, prices, resources, maxJobDurationSec)
     const queueSec = Math.max(0, Math.floor(Number(request.queueMaxWaitTime ?? env.queueMaxWaitTimeSec)) || 0)
-    return { chainId, token: payment.token, prices, resources, maxJobDurationSec, amountWei, lockSeconds: maxJobDurationSec + queueSec + CLAIM_TIMEOUT_SEC }
+    return {
+      chainId,
+      token: payment.token,
+      prices,
+      resources,
+      maxJobDurationSec,
+      amountWei,
+      lockSeconds: maxJobDurationSec + queueSec + CLAIM_TIMEOUT_SEC,
+    }
   }
 
   app.post('/api/services/initializeCompute', async (request) => {
@@ -84,7 +113,11 @@ export function registerComputeRoutes(app: FastifyInstance, deps: ProviderDeps, 
     return {
       algorithm: plan.algorithm ? await describe(plan.algorithm) : {},
       datasets: await Promise.all(plan.datasets.map(describe)),
-      payment: chain.paymentTerms({ token: terms.token, amountWei: terms.amountWei, minLockSeconds: terms.lockSeconds }),
+      payment: chain.paymentTerms({
+        token: terms.token,
+        amountWei: terms.amountWei,
+        minLockSeconds: terms.lockSeconds,
+      }),
     }
   })
 
@@ -100,12 +133,27 @@ export function registerComputeRoutes(app: FastifyInstance, deps: ProviderDeps, 
     const plan = await planCompute(body, env, deps.assets, deps.planOptions)
     const chain = paid()
     const assets = [...(plan.algorithm ? [plan.algorithm] : []), ...plan.datasets]
-    for (const asset of assets) if (!asset.transferTxId) throw providerError('ORDER_INVALID', `Missing transferTxId for DDO ${asset.record.did}`, { details: { reason: 'missing' } })
+    for (const asset of assets)
+      if (!asset.transferTxId)
+        throw providerError('ORDER_INVALID', `Missing transferTxId for DDO ${asset.record.did}`, {
+          details: { reason: 'missing' },
+        })
     await chain.assertOrders(assets, owner)
-    await chain.assertFunds({ payer: owner, token: terms.token, amountWei: terms.amountWei, lockSeconds: terms.lockSeconds })
+    await chain.assertFunds({
+      payer: owner,
+      token: terms.token,
+      amountWei: terms.amountWei,
+      lockSeconds: terms.lockSeconds,
+    })
     // The job id is fixed before the lock: the escrow lock id is derived from it (spec §13).
     const jobId = randomUUID().replaceAll('-', '')
-    const { lockTx, escrowJobId } = await chain.lock({ jobId, token: terms.token, payer: owner, amountWei: terms.amountWei, expirySec: terms.lockSeconds })
+    const { lockTx, escrowJobId } = await chain.lock({
+      jobId,
+      token: terms.token,
+      payer: owner,
+      amountWei: terms.amountWei,
+      expirySec: terms.lockSeconds,
+    })
     let job: JobRecord
     try {
       job = deps.operatorService.registerJob(
@@ -120,12 +168,23 @@ export function registerComputeRoutes(app: FastifyInstance, deps: ProviderDeps, 
           isFree: false,
           request: body,
           limits: deps.config.limits,
-          payment: { chainId: terms.chainId, token: terms.token, costWei: terms.amountWei.toString(), lockTx, escrowJobId },
+          payment: {
+            chainId: terms.chainId,
+            token: terms.token,
+            costWei: terms.amountWei.toString(),
+            lockTx,
+            escrowJobId,
+          },
           agreementId: lockTx,
         }),
       )
     } catch (error) {
-      await chain.release({ jobId, token: terms.token, payer: owner }).catch((releaseError: unknown) => deps.logger.error('escrow release failed after a refused job', { jobId, error: String(releaseError) }))
+      await chain.release({ jobId, token: terms.token, payer: owner }).catch((releaseError: unknown) =>
+        deps.logger.error('escrow release failed after a refused job', {
+          jobId,
+          error: String(releaseError),
+        }),
+      )
       throw error
     }
     return [toWireJob(job)]
@@ -137,34 +196,66 @@ export function registerComputeRoutes(app: FastifyInstance, deps: ProviderDeps, 
     const body = parseComputeRequest(request.body)
     const owner = await deps.auth.authenticate('freeStartCompute', raw, request.headers.authorization)
     const env = environment(body.environment)
-    if (!env.free) throw providerError('PAYMENT_INVALID', `Environment ${env.id} has no free tier: use initializeCompute and computeStart`)
+    if (!env.free)
+      throw providerError(
+        'PAYMENT_INVALID',
+        `Environment ${env.id} has no free tier: use initializeCompute and computeStart`,
+      )
     assertAccess(env, owner, true)
     const resources = fillResources(env, body.resources, { free: true })
     const maxJobDurationSec = clampDuration(env, body.maxJobDuration, { free: true })
     const plan = await planCompute(body, env, deps.assets, deps.planOptions)
     // Counted right before registering (no await in between), so two racing starts cannot both pass.
-    const active = deps.operatorService.listJobs({ owner, environmentId: env.id }).filter((j) => j.isFree && !TERMINAL.has(j.status)).length
+    const active = deps.operatorService
+      .listJobs({ owner, environmentId: env.id })
+      .filter((j) => j.isFree && !TERMINAL.has(j.status)).length
     if (active >= env.free.maxJobsPerConsumer) {
-      throw providerError('FREE_LIMIT_REACHED', `Free compute limit reached: ${owner} already has ${active} free job(s) in ${env.id} (max ${env.free.maxJobsPerConsumer})`)
+      throw providerError(
+        'FREE_LIMIT_REACHED',
+        `Free compute limit reached: ${owner} already has ${active} free job(s) in ${env.id} (max ${env.free.maxJobsPerConsumer})`,
+      )
     }
-    const job = deps.operatorService.registerJob(toRegisterJobInput({ owner, env, plan, resources, maxJobDurationSec, isFree: true, request: body, limits: deps.config.limits }))
+    const job = deps.operatorService.registerJob(
+      toRegisterJobInput({
+        owner,
+        env,
+        plan,
+        resources,
+        maxJobDurationSec,
+        isFree: true,
+        request: body,
+        limits: deps.config.limits,
+      }),
+    )
     return [toWireJob(job)]
   })
 
   // spec §7/§13: unsigned, so it only ever lists the asking address's jobs (or jobs it may view).
   app.get('/api/services/compute', async (request) => {
     const q = singleQuery(request)
-    if (!q.consumerAddress && !q.jobId && !q.agreementId) throw providerError('REQUEST_INVALID', 'Missing one of ["jobId","consumerAddress","agreementId"]')
+    if (!q.consumerAddress && !q.jobId && !q.agreementId)
+      throw providerError('REQUEST_INVALID', 'Missing one of ["jobId","consumerAddress","agreementId"]')
     let address: string | undefined = q.consumerAddress ? requireAddress(q.consumerAddress) : undefined
-    if (!address && request.headers.authorization && request.headers.authorization !== 'undefined') address = (await deps.tokens.verify(request.headers.authorization.replace(/^Bearer\s+/i, ''))).address
-    if (!address) throw providerError('REQUEST_INVALID', 'consumerAddress is required: a job is only shown to its owner and viewers')
+    if (!address && request.headers.authorization && request.headers.authorization !== 'undefined')
+      address = (await deps.tokens.verify(request.headers.authorization.replace(/^Bearer\s+/i, ''))).address
+    if (!address)
+      throw providerError(
+        'REQUEST_INVALID',
+        'consumerAddress is required: a job is only shown to its owner and viewers',
+      )
     // spec §7: ocean.js' own test passes a DID as agreementId; only 0x-hex ids filter.
     const agreementId = q.agreementId && /^0x[0-9a-fA-F]+$/.test(q.agreementId) ? q.agreementId : undefined
     if (q.jobId) {
       const job = deps.operatorService.getJob(q.jobId)
-      return job && canRead(job, address) && (!agreementId || job.agreementId.toLowerCase() === agreementId.toLowerCase()) ? [toWireJob(job)] : []
+      return job &&
+        canRead(job, address) &&
+        (!agreementId || job.agreementId.toLowerCase() === agreementId.toLowerCase())
+        ? [toWireJob(job)]
+        : []
     }
-    return deps.operatorService.listJobs({ owner: address, ...(agreementId ? { agreementId } : {}) }).map(toWireJob)
+    return deps.operatorService
+      .listJobs({ owner: address, ...(agreementId ? { agreementId } : {}) })
+      .map(toWireJob)
   })
 
   app.put('/api/services/compute', async (request) => {
@@ -174,11 +265,16 @@ export function registerComputeRoutes(app: FastifyInstance, deps: ProviderDeps, 
     const owner = await deps.auth.authenticate('stopCompute', q, request.headers.authorization)
     const job = deps.operatorService.getJob(q.jobId)
     // Someone else's job answers exactly like an unknown one: existence does not leak.
-    if (!job || job.owner.toLowerCase() !== owner.toLowerCase()) throw providerError('JOB_NOT_FOUND', `Job ${q.jobId} not found`)
+    if (!job || job.owner.toLowerCase() !== owner.toLowerCase())
+      throw providerError('JOB_NOT_FOUND', `Job ${q.jobId} not found`)
     return [toWireJob(await deps.operatorService.stopJob(job.jobId))]
   })
 
-  const readableJob = async (request: FastifyRequest, command: string, validate: (q: Record<string, string | undefined>) => void = () => {}) => {
+  const readableJob = async (
+    request: FastifyRequest,
+    command: string,
+    validate: (q: Record<string, string | undefined>) => void = () => {},
+  ) => {
     const q = singleQuery(request)
     // Bad parameters are refused before the signature is checked, so they do not spend the nonce.
     if (!q.jobId) throw providerError('REQUEST_INVALID', 'jobId is required')
@@ -192,7 +288,11 @@ export function registerComputeRoutes(app: FastifyInstance, deps: ProviderDeps, 
   app.get('/api/services/computeResult', async (request, reply: FastifyReply) => {
     guards.rateLimit(request)
     const { job, q } = await readableJob(request, 'getComputeResult', (params) => {
-      if (params.index === undefined || !/^\d{1,6}$/.test(params.index)) throw providerError('FILE_NAME_INVALID', 'index must be the non-negative integer of a result (results[].index)')
+      if (params.index === undefined || !/^\d{1,6}$/.test(params.index))
+        throw providerError(
+          'FILE_NAME_INVALID',
+          'index must be the non-negative integer of a result (results[].index)',
+        )
     })
     const file = deps.operatorService.openResult(job.jobId, Number(q.index))
     return replyWithResult(reply, file, request.headers.range)
@@ -201,11 +301,14 @@ export function registerComputeRoutes(app: FastifyInstance, deps: ProviderDeps, 
   app.get('/api/services/computeStreamableLogs', async (request, reply: FastifyReply) => {
     guards.rateLimit(request)
     const { job } = await readableJob(request, 'getComputeStreamableLogs')
-    if (!deps.operatorService.isAlgorithmRunning(job.jobId)) throw providerError('LOGS_NOT_STREAMING', 'Job not found or not running')
+    if (!deps.operatorService.isAlgorithmRunning(job.jobId))
+      throw providerError('LOGS_NOT_STREAMING', 'Job not found or not running')
     const controller = new AbortController()
     request.raw.on('close', () => controller.abort())
     const stream = Readable.from(deps.operatorService.followAlgorithmLog(job.jobId, controller.signal))
-    return reply.header('content-type', 'text/plain; charset=utf-8').header('cache-control', 'no-store').send(stream)
+    return reply
+      .header('content-type', 'text/plain; charset=utf-8')
+      .header('cache-control', 'no-store')
+      .send(stream)
   })
-
 }

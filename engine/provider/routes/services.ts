@@ -50,17 +50,31 @@ async function fileInfo(source: FileSource, index: number): Promise<FileInfo> {
   try {
     if (source.type === 'local') {
       const info = await stat(source.path)
-      return { type: 'local', index, valid: info.isFile(), contentLength: String(info.size), contentType: 'application/octet-stream' }
+      return {
+        type: 'local',
+        index,
+        valid: info.isFile(),
+        contentLength: String(info.size),
+        contentType: 'application/octet-stream',
+      }
     }
     if (source.type === 'url') {
       if (!/^https?:\/\//i.test(source.url)) return { type: 'url', index, valid: false }
-      const response = await fetch(source.url, { method: 'HEAD', headers: source.headers ?? {}, signal: AbortSignal.timeout(FILE_INFO_TIMEOUT_MS) })
+      const response = await fetch(source.url, {
+        method: 'HEAD',
+        headers: source.headers ?? {},
+        signal: AbortSignal.timeout(FILE_INFO_TIMEOUT_MS),
+      })
       return {
         type: 'url',
         index,
         valid: response.ok,
-        ...(response.headers.get('content-length') ? { contentLength: response.headers.get('content-length') ?? '' } : {}),
-        ...(response.headers.get('content-type') ? { contentType: response.headers.get('content-type') ?? '' } : {}),
+        ...(response.headers.get('content-length')
+          ? { contentLength: response.headers.get('content-length') ?? '' }
+          : {}),
+        ...(response.headers.get('content-type')
+          ? { contentType: response.headers.get('content-type') ?? '' }
+          : {}),
       }
     }
     return { type: source.type, index, valid: true }
@@ -69,17 +83,25 @@ async function fileInfo(source: FileSource, index: number): Promise<FileInfo> {
   }
 }
 
-
 function objectBody(request: FastifyRequest): Record<string, unknown> {
   const body = request.body
-  if (typeof body !== 'object' || body === null || Array.isArray(body) || Buffer.isBuffer(body)) throw providerError('REQUEST_INVALID', 'The body must be a JSON object')
+  if (typeof body !== 'object' || body === null || Array.isArray(body) || Buffer.isBuffer(body))
+    throw providerError('REQUEST_INVALID', 'The body must be a JSON object')
   return body as Record<string, unknown>
 }
 
-export function registerServiceRoutes(app: FastifyInstance, deps: ProviderDeps, guards: { rateLimit(request: FastifyRequest): void }): void {
+export function registerServiceRoutes(
+  app: FastifyInstance,
+  deps: ProviderDeps,
+  guards: { rateLimit(request: FastifyRequest): void },
+): void {
   const node = () => {
     const identity = deps.node()
-    if (!identity) throw providerError('PROVIDER_KEY_UNAVAILABLE', 'The provider key is locked: unlock the publisher wallet in the console')
+    if (!identity)
+      throw providerError(
+        'PROVIDER_KEY_UNAVAILABLE',
+        'The provider key is locked: unlock the publisher wallet in the console',
+      )
     return identity
   }
 
@@ -104,24 +126,38 @@ export function registerServiceRoutes(app: FastifyInstance, deps: ProviderDeps, 
 
   app.get('/api/services/computeEnvironments', async () => {
     const nodeAddress = deps.node()?.address ?? ''
-    return deps.environments.listEnvironments().map((env) => toWireEnvironment(env, { nodeAddress, load: deps.operatorService.environmentLoad(env.id) }))
+    return deps.environments
+      .listEnvironments()
+      .map((env) =>
+        toWireEnvironment(env, { nodeAddress, load: deps.operatorService.environmentLoad(env.id) }),
+      )
   })
 
   // Download-side fee (ocean.js orderAsset): {datatoken, nonce, computeAddress, providerFee}.
   app.get('/api/services/initialize', async (request) => {
     const q = singleQuery(request)
     const consumerAddress = requireAddress(q.consumerAddress)
-    if (!q.documentId || !q.serviceId) throw providerError('REQUEST_INVALID', 'documentId and serviceId are required')
+    if (!q.documentId || !q.serviceId)
+      throw providerError('REQUEST_INVALID', 'documentId and serviceId are required')
     const record = deps.assets.get(q.documentId)
     if (!record) throw providerError('ASSET_NOT_FOUND', `DDO ${q.documentId} not found`)
     const serviceIndex = record.ddo.services.findIndex((s) => s.id === q.serviceId)
     const service = record.ddo.services[serviceIndex]
-    if (!service) throw providerError('SERVICE_INVALID', `Service ${q.serviceId} is not a service of ${q.documentId}`)
-    if (record.state !== 0) throw providerError('ASSET_NOT_ACTIVE', `Asset ${q.documentId} is not active (state ${record.state})`)
-    if (!deps.paid) throw providerError('CHAIN_UNAVAILABLE', 'Orders are not available: no chain is connected')
-    const validUntil = q.validUntil !== undefined && /^\d+$/.test(q.validUntil) ? Number(q.validUntil) : service.timeout
+    if (!service)
+      throw providerError('SERVICE_INVALID', `Service ${q.serviceId} is not a service of ${q.documentId}`)
+    if (record.state !== 0)
+      throw providerError('ASSET_NOT_ACTIVE', `Asset ${q.documentId} is not active (state ${record.state})`)
+    if (!deps.paid)
+      throw providerError('CHAIN_UNAVAILABLE', 'Orders are not available: no chain is connected')
+    const validUntil =
+      q.validUntil !== undefined && /^\d+$/.test(q.validUntil) ? Number(q.validUntil) : service.timeout
     const providerFee = await deps.paid.downloadFee({ record, service, serviceIndex }, validUntil)
-    return { datatoken: service.datatokenAddress, nonce: deps.auth.currentNonce(consumerAddress), computeAddress: node().address, providerFee }
+    return {
+      datatoken: service.datatokenAddress,
+      nonce: deps.auth.currentNonce(consumerAddress),
+      computeAddress: node().address,
+      providerFee,
+    }
   })
 
   // spec §4: body = JSON text as application/octet-stream; answer = hex ciphertext as text.
@@ -129,11 +165,19 @@ export function registerServiceRoutes(app: FastifyInstance, deps: ProviderDeps, 
     guards.rateLimit(request)
     const q = singleQuery(request)
     const body = request.body
-    const text = Buffer.isBuffer(body) ? body.toString('utf8') : typeof body === 'string' ? body : body === undefined ? '' : JSON.stringify(body)
+    const text = Buffer.isBuffer(body)
+      ? body.toString('utf8')
+      : typeof body === 'string'
+        ? body
+        : body === undefined
+          ? ''
+          : JSON.stringify(body)
     // Parameters first: a refused request must not spend the nonce.
     if (text === '') throw providerError('REQUEST_INVALID', 'Nothing to encrypt: the body is empty')
     await deps.auth.authenticate('encrypt', q, request.headers.authorization)
-    return reply.header('content-type', 'text/plain; charset=utf-8').send(encryptForNode(node().publicKey, text))
+    return reply
+      .header('content-type', 'text/plain; charset=utf-8')
+      .send(encryptForNode(node().publicKey, text))
   })
 
   app.post('/api/services/fileInfo', async (request) => {
@@ -143,18 +187,26 @@ export function registerServiceRoutes(app: FastifyInstance, deps: ProviderDeps, 
       if (!record) throw providerError('ASSET_NOT_FOUND', `DDO ${body.did} not found`)
       const serviceId = typeof body.serviceId === 'string' ? body.serviceId : record.ddo.services[0]?.id
       const files = serviceId === undefined ? undefined : record.files[serviceId]
-      if (!files) throw providerError('SERVICE_INVALID', `Service ${String(serviceId)} is not a service of ${body.did}`)
+      if (!files)
+        throw providerError('SERVICE_INVALID', `Service ${String(serviceId)} is not a service of ${body.did}`)
       return Promise.all(files.map((f, i) => fileInfo(f, i)))
     }
     // Ocean Node also probes arbitrary storage objects; a publisher's console must not let anyone
     // make it fetch URLs inside the publisher's network, so only its own assets are answered.
-    throw providerError('REQUEST_INVALID', 'fileInfo answers for this console\'s assets only: send {did, serviceId}')
+    throw providerError(
+      'REQUEST_INVALID',
+      "fileInfo answers for this console's assets only: send {did, serviceId}",
+    )
   })
 
   app.post('/api/services/auth/token', async (request) => {
     guards.rateLimit(request)
     const body = objectBody(request)
-    const address = await deps.auth.authenticateAny(['createAuthToken'], { consumerAddress: body.address, nonce: body.nonce, signature: body.signature })
+    const address = await deps.auth.authenticateAny(['createAuthToken'], {
+      consumerAddress: body.address,
+      nonce: body.nonce,
+      signature: body.signature,
+    })
     const { token } = await deps.tokens.issue(address)
     return { token }
   })
@@ -163,15 +215,24 @@ export function registerServiceRoutes(app: FastifyInstance, deps: ProviderDeps, 
   app.post('/api/services/auth/token/invalidate', async (request) => {
     guards.rateLimit(request)
     const body = objectBody(request)
-    if (typeof body.token !== 'string' || body.token === '') throw providerError('REQUEST_INVALID', 'token is required')
-    const address = await deps.auth.authenticateAny(['', 'invalidateAuthToken'], { consumerAddress: body.address, nonce: body.nonce, signature: body.signature })
+    if (typeof body.token !== 'string' || body.token === '')
+      throw providerError('REQUEST_INVALID', 'token is required')
+    const address = await deps.auth.authenticateAny(['', 'invalidateAuthToken'], {
+      consumerAddress: body.address,
+      nonce: body.nonce,
+      signature: body.signature,
+    })
     await deps.tokens.revoke(body.token, address)
     return { success: true }
   })
 
   app.post('/directCommand', async (request) => {
     const body = objectBody(request)
-    if (body.command !== 'status') throw providerError('REQUEST_INVALID', `Unsupported command ${JSON.stringify(body.command)}; this console answers "status"`)
+    if (body.command !== 'status')
+      throw providerError(
+        'REQUEST_INVALID',
+        `Unsupported command ${JSON.stringify(body.command)}; this console answers "status"`,
+      )
     const identity = deps.node()
     const envs = deps.environments.listEnvironments()
     return {
@@ -182,7 +243,10 @@ export function registerServiceRoutes(app: FastifyInstance, deps: ProviderDeps, 
       software: PROVIDER_SOFTWARE,
       http: true,
       p2p: false,
-      provider: deps.chainIds.map((chainId) => ({ chainId: String(chainId), network: chainId === 8996 ? 'development' : String(chainId) })),
+      provider: deps.chainIds.map((chainId) => ({
+        chainId: String(chainId),
+        network: chainId === 8996 ? 'development' : String(chainId),
+      })),
       supportedStorage: { url: true, ipfs: true, arweave: true },
       platform: { os: process.platform, arch: process.arch, node: process.version },
       uptime: Math.round(process.uptime()),

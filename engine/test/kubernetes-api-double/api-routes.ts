@@ -20,9 +20,21 @@ export const KINDS: Record<string, KindInfo> = {
   pods: { kind: 'Pod', apiVersion: 'v1', group: '', singular: 'pod', verbs: RW },
   secrets: { kind: 'Secret', apiVersion: 'v1', group: '', singular: 'secret', verbs: RW },
   configmaps: { kind: 'ConfigMap', apiVersion: 'v1', group: '', singular: 'configmap', verbs: RW },
-  persistentvolumeclaims: { kind: 'PersistentVolumeClaim', apiVersion: 'v1', group: '', singular: 'persistentvolumeclaim', verbs: RW },
+  persistentvolumeclaims: {
+    kind: 'PersistentVolumeClaim',
+    apiVersion: 'v1',
+    group: '',
+    singular: 'persistentvolumeclaim',
+    verbs: RW,
+  },
   events: { kind: 'Event', apiVersion: 'v1', group: '', singular: 'event', verbs: RW },
-  networkpolicies: { kind: 'NetworkPolicy', apiVersion: 'networking.k8s.io/v1', group: 'networking.k8s.io', singular: 'networkpolicy', verbs: RW },
+  networkpolicies: {
+    kind: 'NetworkPolicy',
+    apiVersion: 'networking.k8s.io/v1',
+    group: 'networking.k8s.io',
+    singular: 'networkpolicy',
+    verbs: RW,
+  },
 }
 
 export interface Route {
@@ -36,12 +48,20 @@ export interface Route {
 
 /** /api/v1/namespaces/{ns}/{resource}[/{name}[/{sub}]], /apis/{g}/{v}/namespaces/..., /api/v1/namespaces[/{name}]. */
 export function route(pathname: string): Route | undefined {
-  const m = /^\/(?:api\/v1|apis\/([^/]+)\/v1)\/namespaces\/([^/]+)\/([^/]+)(?:\/([^/]+)(?:\/([^/]+))?)?$/.exec(pathname)
+  const m =
+    /^\/(?:api\/v1|apis\/([^/]+)\/v1)\/namespaces\/([^/]+)\/([^/]+)(?:\/([^/]+)(?:\/([^/]+))?)?$/.exec(
+      pathname,
+    )
   if (m) {
     const info = KINDS[m[3]!]
     // A kind asked for under the wrong group is unknown, as on a real server.
     if (info && info.group !== (m[1] ?? '')) return undefined
-    return { namespace: decodeURIComponent(m[2]!), resource: m[3]!, ...(m[4] ? { name: decodeURIComponent(m[4]) } : {}), ...(m[5] ? { sub: m[5] } : {}) }
+    return {
+      namespace: decodeURIComponent(m[2]!),
+      resource: m[3]!,
+      ...(m[4] ? { name: decodeURIComponent(m[4]) } : {}),
+      ...(m[5] ? { sub: m[5] } : {}),
+    }
   }
   const ns = /^\/api\/v1\/namespaces(?:\/([^/]+))?$/.exec(pathname)
   if (ns) return { resource: 'namespaces', ...(ns[1] ? { name: decodeURIComponent(ns[1]) } : {}) }
@@ -56,11 +76,30 @@ function resourceList(group: string, groupVersion: string) {
     .filter(([, k]) => k.group === group)
     .map(([name, k]) => ({ name, singularName: k.singular, namespaced: true, kind: k.kind, verbs: k.verbs }))
   if (group === '') {
-    resources.push({ name: 'namespaces', singularName: 'namespace', namespaced: false, kind: 'Namespace', verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'] })
+    resources.push({
+      name: 'namespaces',
+      singularName: 'namespace',
+      namespaced: false,
+      kind: 'Namespace',
+      verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
+    })
     resources.push({ name: 'pods/log', singularName: '', namespaced: true, kind: 'Pod', verbs: ['get'] })
-    resources.push({ name: 'pods/exec', singularName: '', namespaced: true, kind: 'PodExecOptions', verbs: ['create', 'get'] })
+    resources.push({
+      name: 'pods/exec',
+      singularName: '',
+      namespaced: true,
+      kind: 'PodExecOptions',
+      verbs: ['create', 'get'],
+    })
   }
-  if (group === 'authorization.k8s.io') resources.push({ name: 'selfsubjectaccessreviews', singularName: 'selfsubjectaccessreview', namespaced: false, kind: 'SelfSubjectAccessReview', verbs: ['create'] })
+  if (group === 'authorization.k8s.io')
+    resources.push({
+      name: 'selfsubjectaccessreviews',
+      singularName: 'selfsubjectaccessreview',
+      namespaced: false,
+      kind: 'SelfSubjectAccessReview',
+      verbs: ['create'],
+    })
   return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion, resources }
 }
 
@@ -68,13 +107,22 @@ const GROUPS = ['networking.k8s.io', 'authorization.k8s.io']
 
 /** The discovery document for `path`, or undefined when it is not a discovery path. */
 export function discovery(path: string): unknown {
-  if (path === '/api') return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1' }] }
+  if (path === '/api')
+    return {
+      kind: 'APIVersions',
+      versions: ['v1'],
+      serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1' }],
+    }
   if (path === '/api/v1') return resourceList('', 'v1')
   if (path === '/apis') {
     return {
       kind: 'APIGroupList',
       apiVersion: 'v1',
-      groups: GROUPS.map((name) => ({ name, versions: [{ groupVersion: `${name}/v1`, version: 'v1' }], preferredVersion: { groupVersion: `${name}/v1`, version: 'v1' } })),
+      groups: GROUPS.map((name) => ({
+        name,
+        versions: [{ groupVersion: `${name}/v1`, version: 'v1' }],
+        preferredVersion: { groupVersion: `${name}/v1`, version: 'v1' },
+      })),
     }
   }
   const m = /^\/apis\/([^/]+)\/v1$/.exec(path)

@@ -21,7 +21,13 @@ import { AccessRules, type AccessDenial, type AccessRequest } from './access-rul
 import { discovery, KINDS, route, type Route } from './api-routes'
 import { SimulatedKubelet } from './kubelet'
 import { jsonPatch, mergePatch, PatchError } from './merge-patch'
-import { FieldSelectorError, matchesFieldSelector, matchesSelector, ObjectStore, type KubeObject } from './object-store'
+import {
+  FieldSelectorError,
+  matchesFieldSelector,
+  matchesSelector,
+  ObjectStore,
+  type KubeObject,
+} from './object-store'
 import { EXEC_PROTOCOLS, serveExec, servePodLog, statusBody } from './pod-subresources'
 import { serveWatch, type OpenWatch } from './watch-stream'
 
@@ -69,7 +75,13 @@ export interface KubernetesApiDouble {
   close(): Promise<void>
 }
 
-function sendStatus(res: ServerResponse, code: number, reason: string, message: string, details?: Record<string, unknown>): void {
+function sendStatus(
+  res: ServerResponse,
+  code: number,
+  reason: string,
+  message: string,
+  details?: Record<string, unknown>,
+): void {
   res.writeHead(code, { 'content-type': 'application/json' })
   res.end(JSON.stringify(statusBody(code, reason, message, details)))
 }
@@ -101,9 +113,21 @@ export async function startKubernetesApiDouble(options: ApiDoubleOptions = {}): 
   const token = options.token ?? 'double-token'
   const store = new ObjectStore(options.historyMax ?? 5000)
   const rootDir = mkdtempSync(join(tmpdir(), 'k8s-double-'))
-  const kubelet = new SimulatedKubelet({ store, rootDir, bwrapPath: options.bwrapPath ?? '/usr/bin/bwrap', knownImage: options.knownImage, stepMs: options.kubeletStepMs })
+  const kubelet = new SimulatedKubelet({
+    store,
+    rootDir,
+    bwrapPath: options.bwrapPath ?? '/usr/bin/bwrap',
+    knownImage: options.knownImage,
+    stepMs: options.kubeletStepMs,
+  })
   const access = new AccessRules(options.denials)
-  for (const ns of options.namespaces ?? ['default']) store.create('namespaces', '', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns }, status: { phase: 'Active' } })
+  for (const ns of options.namespaces ?? ['default'])
+    store.create('namespaces', '', {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: ns },
+      status: { phase: 'Active' },
+    })
   const requests = new Map<string, number>()
   const count = (key: string) => requests.set(key, (requests.get(key) ?? 0) + 1)
   let unreachable = false
@@ -113,7 +137,8 @@ export async function startKubernetesApiDouble(options: ApiDoubleOptions = {}): 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
       if (res.headersSent) return void res.destroy()
-      if (error instanceof SyntaxError) return sendStatus(res, 400, 'BadRequest', `the request body is not JSON: ${error.message}`)
+      if (error instanceof SyntaxError)
+        return sendStatus(res, 400, 'BadRequest', `the request body is not JSON: ${error.message}`)
       if (error instanceof FieldSelectorError) return sendStatus(res, 400, 'BadRequest', error.message)
       if (error instanceof PatchError) return sendStatus(res, 422, 'Invalid', error.message)
       sendStatus(res, 500, 'InternalError', String(error))
@@ -128,7 +153,9 @@ export async function startKubernetesApiDouble(options: ApiDoubleOptions = {}): 
   const list = (r: Route, url: URL) => {
     const labels = url.searchParams.get('labelSelector') ?? undefined
     const fields = url.searchParams.get('fieldSelector') ?? undefined
-    return store.list(r.resource, r.namespace).filter((o) => matchesSelector(o.metadata.labels, labels) && matchesFieldSelector(o, fields))
+    return store
+      .list(r.resource, r.namespace)
+      .filter((o) => matchesSelector(o.metadata.labels, labels) && matchesFieldSelector(o, fields))
   }
 
   /**
@@ -136,9 +163,20 @@ export async function startKubernetesApiDouble(options: ApiDoubleOptions = {}): 
    * (deletionTimestamp), the kubelet stops its containers (SIGTERM, SIGKILL after the grace), and
    * only then does the object go. gracePeriodSeconds=0 is a force delete: gone at once.
    */
-  function deletePod(ns: string, pod: KubeObject, url: URL, body: { gracePeriodSeconds?: number }, propagation: string): KubeObject | undefined {
+  function deletePod(
+    ns: string,
+    pod: KubeObject,
+    url: URL,
+    body: { gracePeriodSeconds?: number },
+    propagation: string,
+  ): KubeObject | undefined {
     const spec = pod.spec as { terminationGracePeriodSeconds?: number } | undefined
-    const graceSec = Number(url.searchParams.get('gracePeriodSeconds') ?? body.gracePeriodSeconds ?? spec?.terminationGracePeriodSeconds ?? 30)
+    const graceSec = Number(
+      url.searchParams.get('gracePeriodSeconds') ??
+        body.gracePeriodSeconds ??
+        spec?.terminationGracePeriodSeconds ??
+        30,
+    )
     if (graceSec > 0 && pod.metadata.deletionTimestamp) return pod
     const ending = graceSec > 0 ? kubelet.terminatePod(ns, pod.metadata.name, graceSec) : undefined
     if (!ending) return remove('pods', ns, pod.metadata.name, propagation)
@@ -156,12 +194,14 @@ export async function startKubernetesApiDouble(options: ApiDoubleOptions = {}): 
     const deleted = store.delete(resource, ns, name)
     if (!deleted) return undefined
     if (resource === 'namespaces') {
-      for (const kind of Object.keys(KINDS)) for (const o of store.list(kind, name)) remove(kind, name, o.metadata.name, 'Background')
+      for (const kind of Object.keys(KINDS))
+        for (const o of store.list(kind, name)) remove(kind, name, o.metadata.name, 'Background')
     } else if (propagation !== 'Orphan') {
       for (const kind of Object.keys(KINDS)) {
         for (const o of store.list(kind, ns)) {
           const owners = (o.metadata.ownerReferences as Array<{ uid?: string }> | undefined) ?? []
-          if (owners.some((ref) => ref.uid === deleted.metadata.uid)) remove(kind, ns, o.metadata.name, propagation)
+          if (owners.some((ref) => ref.uid === deleted.metadata.uid))
+            remove(kind, ns, o.metadata.name, propagation)
         }
       }
     }
@@ -171,12 +211,19 @@ export async function startKubernetesApiDouble(options: ApiDoubleOptions = {}): 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (unreachable) return void req.socket.destroy()
     const url = new URL(req.url ?? '/', 'http://double')
-    if (req.headers.authorization !== `Bearer ${token}`) return sendStatus(res, 401, 'Unauthorized', 'Unauthorized')
+    if (req.headers.authorization !== `Bearer ${token}`)
+      return sendStatus(res, 401, 'Unauthorized', 'Unauthorized')
     const path = url.pathname
     const method = req.method ?? 'GET'
     if (path === '/version') {
       count('get version')
-      return sendJson(res, 200, { major: '1', minor: '31', gitVersion: 'v1.31.0-double', gitCommit: '0000000', platform: 'linux/amd64' })
+      return sendJson(res, 200, {
+        major: '1',
+        minor: '31',
+        gitVersion: 'v1.31.0-double',
+        gitCommit: '0000000',
+        platform: 'linux/amd64',
+      })
     }
     if (path === '/readyz' || path === '/livez' || path === '/healthz') return void res.end('ok')
     const found = discovery(path)
@@ -186,32 +233,69 @@ export async function startKubernetesApiDouble(options: ApiDoubleOptions = {}): 
     }
     if (path === '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews' && method === 'POST') {
       count('create selfsubjectaccessreviews')
-      const body = (await readBody(req)) as KubeObject & { spec?: { resourceAttributes?: Partial<AccessRequest> } }
+      const body = (await readBody(req)) as KubeObject & {
+        spec?: { resourceAttributes?: Partial<AccessRequest> }
+      }
       const attributes = body?.spec?.resourceAttributes
-      const denial = attributes?.verb && attributes.resource ? access.denialFor({ verb: attributes.verb, resource: attributes.resource, subresource: attributes.subresource, group: attributes.group ?? '', namespace: attributes.namespace }) : undefined
+      const denial =
+        attributes?.verb && attributes.resource
+          ? access.denialFor({
+              verb: attributes.verb,
+              resource: attributes.resource,
+              subresource: attributes.subresource,
+              group: attributes.group ?? '',
+              namespace: attributes.namespace,
+            })
+          : undefined
       return sendJson(res, 201, {
         apiVersion: 'authorization.k8s.io/v1',
         kind: 'SelfSubjectAccessReview',
         metadata: { creationTimestamp: null },
         spec: body?.spec ?? {},
-        status: denial ? { allowed: false, reason: 'no RBAC policy matched' } : { allowed: true, reason: 'RBAC: allowed by the API double' },
+        status: denial
+          ? { allowed: false, reason: 'no RBAC policy matched' }
+          : { allowed: true, reason: 'RBAC: allowed by the API double' },
       })
     }
     const r = route(path)
     if (!r) return sendStatus(res, 404, 'NotFound', 'the server could not find the requested resource')
-    const meta = KINDS[r.resource] ?? (r.resource === 'namespaces' ? { kind: 'Namespace', apiVersion: 'v1', group: '' } : undefined)
+    const meta =
+      KINDS[r.resource] ??
+      (r.resource === 'namespaces' ? { kind: 'Namespace', apiVersion: 'v1', group: '' } : undefined)
     if (!meta) return sendStatus(res, 404, 'NotFound', 'the server could not find the requested resource')
     const ns = r.namespace ?? ''
-    const isWatch = method === 'GET' && !r.name && (url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1')
-    const request: AccessRequest = { verb: verbOf(method, r, isWatch), resource: r.resource, subresource: r.sub, group: meta.group, namespace: r.namespace }
+    const isWatch =
+      method === 'GET' &&
+      !r.name &&
+      (url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1')
+    const request: AccessRequest = {
+      verb: verbOf(method, r, isWatch),
+      resource: r.resource,
+      subresource: r.sub,
+      group: meta.group,
+      namespace: r.namespace,
+    }
     const countKey = `${request.verb} ${r.resource}${r.sub ? `/${r.sub}` : ''}`
     count(countKey)
-    if (access.denialFor(request)) return sendStatus(res, 403, 'Forbidden', AccessRules.forbiddenMessage(request, r.name), { ...(r.name ? { name: r.name } : {}), kind: r.resource })
+    if (access.denialFor(request))
+      return sendStatus(res, 403, 'Forbidden', AccessRules.forbiddenMessage(request, r.name), {
+        ...(r.name ? { name: r.name } : {}),
+        kind: r.resource,
+      })
     if (r.namespace && !store.get('namespaces', '', r.namespace) && (method === 'POST' || r.name)) {
-      return sendStatus(res, 404, 'NotFound', `namespaces "${r.namespace}" not found`, { name: r.namespace, kind: 'namespaces' })
+      return sendStatus(res, 404, 'NotFound', `namespaces "${r.namespace}" not found`, {
+        name: r.namespace,
+        kind: 'namespaces',
+      })
     }
 
-    if (r.allNamespaces && method !== 'GET') return sendStatus(res, 405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource')
+    if (r.allNamespaces && method !== 'GET')
+      return sendStatus(
+        res,
+        405,
+        'MethodNotAllowed',
+        'the server does not allow this method on the requested resource',
+      )
     if (r.sub === 'log' && method === 'GET') return servePodLog(store, kubelet, ns, r.name!, url, res)
     if (r.sub === 'exec') return sendStatus(res, 400, 'BadRequest', 'Upgrade request required')
     if (r.sub) return sendStatus(res, 404, 'NotFound', 'the server could not find the requested resource')
@@ -219,22 +303,59 @@ export async function startKubernetesApiDouble(options: ApiDoubleOptions = {}): 
     if (isWatch) return serveWatch(store, r, url, res, watches, options.bookmarkIntervalMs ?? 10_000)
     if (method === 'GET' && !r.name) {
       // List items carry no apiVersion/kind on the wire; the list does.
-      return sendJson(res, 200, { apiVersion: meta.apiVersion, kind: `${meta.kind}List`, metadata: { resourceVersion: String(store.currentRv()) }, items: list(r, url).map(({ apiVersion: _a, kind: _k, ...item }) => item) })
+      return sendJson(res, 200, {
+        apiVersion: meta.apiVersion,
+        kind: `${meta.kind}List`,
+        metadata: { resourceVersion: String(store.currentRv()) },
+        items: list(r, url).map(({ apiVersion: _a, kind: _k, ...item }) => item),
+      })
     }
-    const notFound = () => sendStatus(res, 404, 'NotFound', `${r.resource} "${r.name}" not found`, { name: r.name, kind: r.resource })
+    const notFound = () =>
+      sendStatus(res, 404, 'NotFound', `${r.resource} "${r.name}" not found`, {
+        name: r.name,
+        kind: r.resource,
+      })
     if (method === 'GET') {
       const object = store.get(r.resource, ns, r.name!)
       return object ? sendJson(res, 200, object) : notFound()
     }
     if (method === 'POST' && !r.name) {
       const body = (await readBody(req)) as KubeObject
-      if (!body?.metadata?.name && body?.metadata?.generateName) body.metadata.name = `${String(body.metadata.generateName)}${Math.random().toString(36).slice(2, 7)}`
-      if (!body?.metadata?.name) return sendStatus(res, 422, 'Invalid', `${meta.kind} "" is invalid: metadata.name: Required value: name or generateName is required`, { kind: r.resource, causes: [{ reason: 'FieldValueRequired', field: 'metadata.name' }] })
-      if (body.metadata.namespace && r.namespace && body.metadata.namespace !== r.namespace) return sendStatus(res, 400, 'BadRequest', 'the namespace of the provided object does not match the namespace sent on the request')
-      if (store.get(r.resource, ns, body.metadata.name)) return sendStatus(res, 409, 'AlreadyExists', `${r.resource} "${body.metadata.name}" already exists`, { name: body.metadata.name, kind: r.resource })
+      if (!body?.metadata?.name && body?.metadata?.generateName)
+        body.metadata.name = `${String(body.metadata.generateName)}${Math.random().toString(36).slice(2, 7)}`
+      if (!body?.metadata?.name)
+        return sendStatus(
+          res,
+          422,
+          'Invalid',
+          `${meta.kind} "" is invalid: metadata.name: Required value: name or generateName is required`,
+          { kind: r.resource, causes: [{ reason: 'FieldValueRequired', field: 'metadata.name' }] },
+        )
+      if (body.metadata.namespace && r.namespace && body.metadata.namespace !== r.namespace)
+        return sendStatus(
+          res,
+          400,
+          'BadRequest',
+          'the namespace of the provided object does not match the namespace sent on the request',
+        )
+      if (store.get(r.resource, ns, body.metadata.name))
+        return sendStatus(res, 409, 'AlreadyExists', `${r.resource} "${body.metadata.name}" already exists`, {
+          name: body.metadata.name,
+          kind: r.resource,
+        })
       // The API server stores a new pod as Pending (status is the kubelet's to fill in later).
-      const initial = r.resource === 'pods' ? { status: { phase: 'Pending', qosClass: 'Burstable' } } : r.resource === 'namespaces' ? { status: { phase: 'Active' } } : {}
-      const created = store.create(r.resource, ns, { ...body, ...initial, apiVersion: meta.apiVersion, kind: meta.kind })
+      const initial =
+        r.resource === 'pods'
+          ? { status: { phase: 'Pending', qosClass: 'Burstable' } }
+          : r.resource === 'namespaces'
+            ? { status: { phase: 'Active' } }
+            : {}
+      const created = store.create(r.resource, ns, {
+        ...body,
+        ...initial,
+        apiVersion: meta.apiVersion,
+        kind: meta.kind,
+      })
       if (r.resource === 'pods') kubelet.podCreated(created)
       return sendJson(res, 201, created)
     }
@@ -243,15 +364,32 @@ export async function startKubernetesApiDouble(options: ApiDoubleOptions = {}): 
       if (!existing) return notFound()
       const body = await readBody(req)
       const type = String(req.headers['content-type'] ?? '')
-      const next = (method === 'PUT' ? body : type.includes('json-patch') ? jsonPatch(existing, body) : mergePatch(existing, body)) as KubeObject
+      const next = (
+        method === 'PUT'
+          ? body
+          : type.includes('json-patch')
+            ? jsonPatch(existing, body)
+            : mergePatch(existing, body)
+      ) as KubeObject
       const sentRv = next?.metadata?.resourceVersion
       if (method === 'PUT' && sentRv && sentRv !== existing.metadata.resourceVersion) {
-        return sendStatus(res, 409, 'Conflict', `Operation cannot be fulfilled on ${r.resource} "${r.name}": the object has been modified; please apply your changes to the latest version and try again`, { name: r.name, kind: r.resource })
+        return sendStatus(
+          res,
+          409,
+          'Conflict',
+          `Operation cannot be fulfilled on ${r.resource} "${r.name}": the object has been modified; please apply your changes to the latest version and try again`,
+          { name: r.name, kind: r.resource },
+        )
       }
-      if (next?.metadata?.name !== r.name) return sendStatus(res, 400, 'BadRequest', 'the name of the object does not match the name on the URL')
+      if (next?.metadata?.name !== r.name)
+        return sendStatus(res, 400, 'BadRequest', 'the name of the object does not match the name on the URL')
       const updated = store.update(r.resource, ns, r.name, (o) => {
         // uid, creation time and the status of a pod are the server's and the kubelet's, not the client's.
-        const keep = { uid: o.metadata.uid, creationTimestamp: o.metadata.creationTimestamp, ...(ns ? { namespace: ns } : {}) }
+        const keep = {
+          uid: o.metadata.uid,
+          creationTimestamp: o.metadata.creationTimestamp,
+          ...(ns ? { namespace: ns } : {}),
+        }
         for (const key of Object.keys(o)) if (key !== 'status' || r.resource !== 'pods') delete o[key]
         Object.assign(o, r.resource === 'pods' ? { ...next, status: o.status } : next)
         o.metadata = { ...next.metadata, ...keep, name: r.name! }
@@ -259,40 +397,71 @@ export async function startKubernetesApiDouble(options: ApiDoubleOptions = {}): 
       return sendJson(res, 200, updated)
     }
     if (method === 'DELETE') {
-      const body = ((await readBody(req)) ?? {}) as { propagationPolicy?: string; gracePeriodSeconds?: number }
+      const body = ((await readBody(req)) ?? {}) as {
+        propagationPolicy?: string
+        gracePeriodSeconds?: number
+      }
       const propagation = url.searchParams.get('propagationPolicy') ?? body.propagationPolicy ?? 'Background'
-      const removeOne = (o: KubeObject) => (r.resource === 'pods' ? deletePod(ns, o, url, body, propagation) : remove(r.resource, ns, o.metadata.name, propagation))
+      const removeOne = (o: KubeObject) =>
+        r.resource === 'pods'
+          ? deletePod(ns, o, url, body, propagation)
+          : remove(r.resource, ns, o.metadata.name, propagation)
       if (r.name) {
         const existing = store.get(r.resource, ns, r.name)
         const deleted = existing && removeOne(existing)
         return deleted ? sendJson(res, 200, deleted) : notFound()
       }
       // deletecollection answers the list of what it deleted, as kube-apiserver does.
-      const deleted = list(r, url).map(removeOne).filter((o): o is KubeObject => o !== undefined)
-      return sendJson(res, 200, { apiVersion: meta.apiVersion, kind: `${meta.kind}List`, metadata: { resourceVersion: String(store.currentRv()) }, items: deleted })
+      const deleted = list(r, url)
+        .map(removeOne)
+        .filter((o): o is KubeObject => o !== undefined)
+      return sendJson(res, 200, {
+        apiVersion: meta.apiVersion,
+        kind: `${meta.kind}List`,
+        metadata: { resourceVersion: String(store.currentRv()) },
+        items: deleted,
+      })
     }
-    return sendStatus(res, 405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`)
+    return sendStatus(
+      res,
+      405,
+      'MethodNotAllowed',
+      `the server does not allow this method on the requested resource`,
+    )
   }
 
   // exec: a WebSocket upgrade (pod-subresources.ts); everything else upgrading is refused.
-  const wss = new WebSocketServer({ noServer: true, handleProtocols: (offered) => EXEC_PROTOCOLS.find((p) => offered.has(p)) ?? false })
+  const wss = new WebSocketServer({
+    noServer: true,
+    handleProtocols: (offered) => EXEC_PROTOCOLS.find((p) => offered.has(p)) ?? false,
+  })
   server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
     if (unreachable) return void socket.destroy()
     const url = new URL(req.url ?? '/', 'http://double')
     const r = route(url.pathname)
     const refuse = (code: number, reason: string, message: string) => {
       const json = JSON.stringify(statusBody(code, reason, message))
-      socket.end(`HTTP/1.1 ${code} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(json)}\r\nconnection: close\r\n\r\n${json}`)
+      socket.end(
+        `HTTP/1.1 ${code} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(json)}\r\nconnection: close\r\n\r\n${json}`,
+      )
     }
     if (req.headers.authorization !== `Bearer ${token}`) return refuse(401, 'Unauthorized', 'Unauthorized')
-    if (!r || r.resource !== 'pods' || r.sub !== 'exec' || !r.name) return refuse(404, 'NotFound', 'the server could not find the requested resource')
+    if (!r || r.resource !== 'pods' || r.sub !== 'exec' || !r.name)
+      return refuse(404, 'NotFound', 'the server could not find the requested resource')
     count('create pods/exec')
     // The WebSocket upgrade is a GET: authorized as `get pods/exec`, and since Kubernetes 1.35
     // (AuthorizePodWebsocketUpgradeCreatePermission) as `create pods/exec` too. The double applies
     // the stricter rule whatever version it reports, so a Role that passes here passes everywhere.
     for (const verb of ['get', 'create']) {
-      const request: AccessRequest = { verb, resource: 'pods', subresource: 'exec', group: '', namespace: r.namespace }
-      if (access.denialFor(request)) return refuse(403, 'Forbidden', AccessRules.forbiddenMessage(request, r.name))
+      const request: AccessRequest = {
+        verb,
+        resource: 'pods',
+        subresource: 'exec',
+        group: '',
+        namespace: r.namespace,
+      }
+      if (access.denialFor(request))
+        return refuse(403, 'Forbidden', AccessRules.forbiddenMessage(request, r.name))
     }
     serveExec(store, kubelet, wss, r.namespace!, r.name, url, req, socket, head)
   })
@@ -341,7 +510,11 @@ export async function startKubernetesApiDouble(options: ApiDoubleOptions = {}): 
     requestCount: () => [...requests.values()].reduce((a, b) => a + b, 0),
     objects(selector, namespace) {
       // Events are left out: a real cluster expires them on its own, so they are never orphans.
-      return Object.keys(KINDS).filter((resource) => resource !== 'events').flatMap((resource) => store.list(resource, namespace).filter((o) => matchesSelector(o.metadata.labels, selector)))
+      return Object.keys(KINDS)
+        .filter((resource) => resource !== 'events')
+        .flatMap((resource) =>
+          store.list(resource, namespace).filter((o) => matchesSelector(o.metadata.labels, selector)),
+        )
     },
     faults: {
       setUnreachable(on) {

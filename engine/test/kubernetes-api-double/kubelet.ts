@@ -13,7 +13,11 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import type { Writable } from 'node:stream'
 import { killProcessGroup, spawnSandbox } from '../../operator-engine/drivers/local/bubblewrap'
-import { descendantsOf, processTreeRssBytes, readProcessTable } from '../../operator-engine/drivers/local/resource-watch'
+import {
+  descendantsOf,
+  processTreeRssBytes,
+  readProcessTable,
+} from '../../operator-engine/drivers/local/resource-watch'
 import type { KubeObject, ObjectStore } from './object-store'
 import { recordPodEvent } from './pod-events'
 import { podSandboxArgs } from './pod-sandbox'
@@ -76,11 +80,18 @@ export function parseQuantityBytes(q: string | undefined): number | undefined {
   if (!q) return undefined
   const m = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|K|M|G|T)?$/.exec(q)
   if (!m) return undefined
-  const unit = { Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3, Ti: 1024 ** 4, K: 1e3, M: 1e6, G: 1e9, T: 1e12 }[m[2] ?? ''] ?? 1
+  const unit =
+    { Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3, Ti: 1024 ** 4, K: 1e3, M: 1e6, G: 1e9, T: 1e12 }[m[2] ?? ''] ??
+    1
   return Number(m[1]) * unit
 }
 
-const condition = (type: string, isTrue: boolean, reason?: string) => ({ type, status: isTrue ? 'True' : 'False', lastTransitionTime: new Date().toISOString(), ...(reason ? { reason } : {}) })
+const condition = (type: string, isTrue: boolean, reason?: string) => ({
+  type,
+  status: isTrue ? 'True' : 'False',
+  lastTransitionTime: new Date().toISOString(),
+  ...(reason ? { reason } : {}),
+})
 
 export class SimulatedKubelet {
   private readonly pods = new Map<string, PodRun>()
@@ -100,7 +111,10 @@ export class SimulatedKubelet {
     return (this.options.knownImage ?? ((i: string) => DEFAULT_KNOWN.test(i)))(image)
   }
 
-  private updateStatus(run: PodRun, change: (status: Record<string, unknown>, pod: KubeObject) => void): void {
+  private updateStatus(
+    run: PodRun,
+    change: (status: Record<string, unknown>, pod: KubeObject) => void,
+  ): void {
     this.options.store.update('pods', run.namespace, run.name, (pod) => {
       const status = ((pod.status as Record<string, unknown> | undefined) ?? {}) as Record<string, unknown>
       change(status, pod)
@@ -113,9 +127,35 @@ export class SimulatedKubelet {
     const namespace = pod.metadata.namespace!
     const name = pod.metadata.name
     const spec = pod.spec as PodSpec
-    const run: PodRun = { key: `${namespace}/${name}`, namespace, name, volumes: new Map(), containers: new Map(), views: new Map(), timers: [], execs: new Set(), done: false }
-    for (const c of spec.initContainers ?? []) run.containers.set(c.name, { spec: c, isInit: true, output: [], listeners: new Set(), state: 'waiting', waitingReason: 'PodInitializing' })
-    for (const c of spec.containers) run.containers.set(c.name, { spec: c, isInit: false, output: [], listeners: new Set(), state: 'waiting', waitingReason: 'ContainerCreating' })
+    const run: PodRun = {
+      key: `${namespace}/${name}`,
+      namespace,
+      name,
+      volumes: new Map(),
+      containers: new Map(),
+      views: new Map(),
+      timers: [],
+      execs: new Set(),
+      done: false,
+    }
+    for (const c of spec.initContainers ?? [])
+      run.containers.set(c.name, {
+        spec: c,
+        isInit: true,
+        output: [],
+        listeners: new Set(),
+        state: 'waiting',
+        waitingReason: 'PodInitializing',
+      })
+    for (const c of spec.containers)
+      run.containers.set(c.name, {
+        spec: c,
+        isInit: false,
+        output: [],
+        listeners: new Set(),
+        state: 'waiting',
+        waitingReason: 'ContainerCreating',
+      })
     this.pods.set(run.key, run)
     void this.lifecycle(run, spec)
   }
@@ -124,7 +164,13 @@ export class SimulatedKubelet {
     return new Promise((resolve) => setTimeout(resolve, this.stepMs))
   }
 
-  private event(run: PodRun, type: 'Normal' | 'Warning', reason: string, message: string, source: 'kubelet' | 'default-scheduler' = 'kubelet'): void {
+  private event(
+    run: PodRun,
+    type: 'Normal' | 'Warning',
+    reason: string,
+    message: string,
+    source: 'kubelet' | 'default-scheduler' = 'kubelet',
+  ): void {
     recordPodEvent(this.options.store, run.namespace, run.name, type, reason, message, source)
   }
 
@@ -163,10 +209,22 @@ export class SimulatedKubelet {
   private async lifecycle(run: PodRun, spec: PodSpec): Promise<void> {
     await this.sleep()
     if (run.done) return
-    const volumes = prepareVolumes(this.options.store, this.options.rootDir, run.namespace, run.name, spec.volumes ?? [])
+    const volumes = prepareVolumes(
+      this.options.store,
+      this.options.rootDir,
+      run.namespace,
+      run.name,
+      spec.volumes ?? [],
+    )
     if (!(volumes instanceof Map) && volumes.kind === 'unschedulable') {
       // A pod whose claim does not exist is never scheduled, as on a real cluster.
-      this.updateStatus(run, (s) => (s.conditions = [{ ...condition('PodScheduled', false, 'Unschedulable'), message: volumes.message }]))
+      this.updateStatus(
+        run,
+        (s) =>
+          (s.conditions = [
+            { ...condition('PodScheduled', false, 'Unschedulable'), message: volumes.message },
+          ]),
+      )
       this.event(run, 'Warning', 'FailedScheduling', volumes.message, 'default-scheduler')
       return
     }
@@ -176,28 +234,43 @@ export class SimulatedKubelet {
       s.podIP = '10.244.0.10'
       s.startTime = new Date().toISOString()
     })
-    this.event(run, 'Normal', 'Scheduled', `Successfully assigned ${run.namespace}/${run.name} to sim-node-1`, 'default-scheduler')
-    this.setContainer(run, [...run.containers.keys()][0]!, { waiting: { reason: [...run.containers.values()][0]!.waitingReason } })
+    this.event(
+      run,
+      'Normal',
+      'Scheduled',
+      `Successfully assigned ${run.namespace}/${run.name} to sim-node-1`,
+      'default-scheduler',
+    )
+    this.setContainer(run, [...run.containers.keys()][0]!, {
+      waiting: { reason: [...run.containers.values()][0]!.waitingReason },
+    })
     if (!(volumes instanceof Map)) {
       // FailedMount keeps the first container in ContainerCreating (the reason is an event, not a state).
       this.event(run, 'Warning', 'FailedMount', volumes.message)
       return
     }
     run.volumes = volumes
-    if (spec.activeDeadlineSeconds !== undefined) run.timers.push(setTimeout(() => this.deadline(run), spec.activeDeadlineSeconds * 1000))
+    if (spec.activeDeadlineSeconds !== undefined)
+      run.timers.push(setTimeout(() => this.deadline(run), spec.activeDeadlineSeconds * 1000))
     const pod = () => this.options.store.get('pods', run.namespace, run.name)
     for (const c of spec.initContainers ?? []) {
       const exit = await this.startContainer(run, pod(), run.containers.get(c.name)!)
       if (exit !== 0) return exit === undefined ? undefined : this.finishPod(run, 'Failed')
     }
     if (run.done) return
-    const exits = await Promise.all(spec.containers.map((c) => this.startContainer(run, pod(), run.containers.get(c.name)!)))
+    const exits = await Promise.all(
+      spec.containers.map((c) => this.startContainer(run, pod(), run.containers.get(c.name)!)),
+    )
     if (exits.some((e) => e === undefined)) return
     this.finishPod(run, exits.every((e) => e === 0) ? 'Succeeded' : 'Failed')
   }
 
   /** Pulls (by name), then runs; undefined when the container never started or the pod ended first. */
-  private async startContainer(run: PodRun, pod: KubeObject | undefined, c: ContainerRun): Promise<number | undefined> {
+  private async startContainer(
+    run: PodRun,
+    pod: KubeObject | undefined,
+    c: ContainerRun,
+  ): Promise<number | undefined> {
     if (run.done || !pod) return undefined
     if (!this.imageOk(c.spec.image)) {
       const message = `rpc error: code = NotFound desc = failed to pull and unpack image "${c.spec.image}": not found`
@@ -206,7 +279,9 @@ export class SimulatedKubelet {
       this.event(run, 'Warning', 'Failed', 'Error: ErrImagePull')
       await this.sleep()
       if (run.done) return undefined
-      this.setContainer(run, c.spec.name, { waiting: { reason: 'ImagePullBackOff', message: `Back-off pulling image "${c.spec.image}"` } })
+      this.setContainer(run, c.spec.name, {
+        waiting: { reason: 'ImagePullBackOff', message: `Back-off pulling image "${c.spec.image}"` },
+      })
       this.event(run, 'Normal', 'BackOff', `Back-off pulling image "${c.spec.image}"`)
       this.event(run, 'Warning', 'Failed', 'Error: ImagePullBackOff')
       return undefined
@@ -214,18 +289,28 @@ export class SimulatedKubelet {
     this.event(run, 'Normal', 'Pulled', `Container image "${c.spec.image}" already present on machine`)
     const env = resolveEnv(this.options.store, pod, c.spec.env)
     if (!(env instanceof Map)) {
-      this.setContainer(run, c.spec.name, { waiting: { reason: 'CreateContainerConfigError', message: env.message } })
+      this.setContainer(run, c.spec.name, {
+        waiting: { reason: 'CreateContainerConfigError', message: env.message },
+      })
       this.event(run, 'Warning', 'Failed', `Error: ${env.message}`)
       return undefined
     }
     return this.runContainer(run, pod, c, env)
   }
 
-  private runContainer(run: PodRun, pod: KubeObject, c: ContainerRun, env: Map<string, string>): Promise<number | undefined> {
+  private runContainer(
+    run: PodRun,
+    pod: KubeObject,
+    c: ContainerRun,
+    env: Map<string, string>,
+  ): Promise<number | undefined> {
     const argv = [...(c.spec.command ?? []), ...(c.spec.args ?? [])]
     const startedAt = new Date().toISOString()
     c.state = 'running'
-    const child = spawnSandbox(this.options.bwrapPath, podSandboxArgs(this.options.store, this.options.rootDir, run, pod, c.spec, env, argv))
+    const child = spawnSandbox(
+      this.options.bwrapPath,
+      podSandboxArgs(this.options.store, this.options.rootDir, run, pod, c.spec, env, argv),
+    )
     c.process = child
     this.event(run, 'Normal', 'Created', `Created container ${c.spec.name}`)
     if (!c.isInit) this.updateStatus(run, (s) => (s.phase = 'Running'))
@@ -254,9 +339,21 @@ export class SimulatedKubelet {
         c.listeners.clear()
         // A deleted pod's last state is never published; a lost node's never reaches the API.
         if (c.killReason !== 'Deleted' && c.killReason !== 'NodeLost') {
-          this.setContainer(run, c.spec.name, { terminated: { exitCode, reason, startedAt, finishedAt: new Date().toISOString(), containerID: `sim://${run.key}/${c.spec.name}` } })
+          this.setContainer(run, c.spec.name, {
+            terminated: {
+              exitCode,
+              reason,
+              startedAt,
+              finishedAt: new Date().toISOString(),
+              containerID: `sim://${run.key}/${c.spec.name}`,
+            },
+          })
         }
-        resolve(c.killReason === 'DeadlineExceeded' || c.killReason === 'NodeLost' || c.killReason === 'Deleted' ? undefined : exitCode)
+        resolve(
+          c.killReason === 'DeadlineExceeded' || c.killReason === 'NodeLost' || c.killReason === 'Deleted'
+            ? undefined
+            : exitCode,
+        )
       })
     })
   }
@@ -275,12 +372,24 @@ export class SimulatedKubelet {
 
   private deadline(run: PodRun): void {
     if (run.done) return
-    this.event(run, 'Normal', 'DeadlineExceeded', 'Pod was active on the node longer than the specified deadline')
+    this.event(
+      run,
+      'Normal',
+      'DeadlineExceeded',
+      'Pod was active on the node longer than the specified deadline',
+    )
     for (const c of run.containers.values()) if (c.state === 'running') this.kill(c, 'DeadlineExceeded')
-    this.finishPod(run, 'Failed', { reason: 'DeadlineExceeded', message: 'Pod was active on the node longer than the specified deadline' })
+    this.finishPod(run, 'Failed', {
+      reason: 'DeadlineExceeded',
+      message: 'Pod was active on the node longer than the specified deadline',
+    })
   }
 
-  private finishPod(run: PodRun, phase: 'Succeeded' | 'Failed', extra: { reason?: string; message?: string } = {}): void {
+  private finishPod(
+    run: PodRun,
+    phase: 'Succeeded' | 'Failed',
+    extra: { reason?: string; message?: string } = {},
+  ): void {
     if (run.done) return
     run.done = true
     for (const t of run.timers) clearTimeout(t)
@@ -304,11 +413,18 @@ export class SimulatedKubelet {
     run.done = true
     for (const t of run.timers) clearTimeout(t)
     for (const c of running) this.event(run, 'Normal', 'Killing', `Stopping container ${c.spec.name}`)
-    const closed = running.map((c) => new Promise<void>((resolve) => (c.state === 'terminated' ? resolve() : c.process!.once('close', () => resolve()))))
+    const closed = running.map(
+      (c) =>
+        new Promise<void>((resolve) =>
+          c.state === 'terminated' ? resolve() : c.process!.once('close', () => resolve()),
+        ),
+    )
     const table = readProcessTable()
     for (const c of running) {
       // Not bwrap's own init in the pid namespace either: its death takes the whole namespace down.
-      for (const pid of descendantsOf(c.process!.pid!, table).filter((p) => p !== c.process!.pid && table.get(p) !== c.process!.pid)) {
+      for (const pid of descendantsOf(c.process!.pid!, table).filter(
+        (p) => p !== c.process!.pid && table.get(p) !== c.process!.pid,
+      )) {
         try {
           process.kill(pid, 'SIGTERM')
         } catch {
@@ -316,10 +432,18 @@ export class SimulatedKubelet {
         }
       }
     }
-    const hardKill = setTimeout(() => running.forEach((c) => c.process && killProcessGroup(c.process)), graceSec * 1000)
+    const hardKill = setTimeout(
+      () => running.forEach((c) => c.process && killProcessGroup(c.process)),
+      graceSec * 1000,
+    )
     return Promise.all(closed).then(() => {
       clearTimeout(hardKill)
-      const failed = [...run.containers.values()].some((c) => c.state === 'terminated' && run.views.get(c.spec.name)?.terminated && (run.views.get(c.spec.name)!.terminated as { exitCode: number }).exitCode !== 0)
+      const failed = [...run.containers.values()].some(
+        (c) =>
+          c.state === 'terminated' &&
+          run.views.get(c.spec.name)?.terminated &&
+          (run.views.get(c.spec.name)!.terminated as { exitCode: number }).exitCode !== 0,
+      )
       this.updateStatus(run, (s) => (s.phase = failed ? 'Failed' : 'Succeeded'))
     })
   }
@@ -349,8 +473,18 @@ export class SimulatedKubelet {
         const s = ((pod.status as Record<string, unknown> | undefined) ?? {}) as Record<string, unknown>
         s.reason = 'NodeLost'
         s.message = `Node sim-node-1 which was running pod ${run.name} is unresponsive`
-        const conditions = ((s.conditions as Array<{ type: string }> | undefined) ?? []).filter((c) => c.type !== 'Ready' && c.type !== 'ContainersReady')
-        s.conditions = [...conditions, condition('ContainersReady', false, 'NodeLost'), condition('Ready', false, 'NodeLost'), { ...condition('DisruptionTarget', true, 'DeletionByTaintManager'), message: 'Taint manager: deleting due to NoExecute taint' }]
+        const conditions = ((s.conditions as Array<{ type: string }> | undefined) ?? []).filter(
+          (c) => c.type !== 'Ready' && c.type !== 'ContainersReady',
+        )
+        s.conditions = [
+          ...conditions,
+          condition('ContainersReady', false, 'NodeLost'),
+          condition('Ready', false, 'NodeLost'),
+          {
+            ...condition('DisruptionTarget', true, 'DeletionByTaintManager'),
+            message: 'Taint manager: deleting due to NoExecute taint',
+          },
+        ]
         pod.status = s
       })
     }
@@ -369,14 +503,33 @@ export class SimulatedKubelet {
   }
 
   /** Runs `argv` next to a running container, with its mounts and environment (the exec subresource). */
-  exec(namespace: string, name: string, containerName: string, argv: string[], onStdout: (b: Buffer) => void, onStderr: (b: Buffer) => void): { exited: Promise<number>; stdin: Writable; kill(): void } | undefined {
+  exec(
+    namespace: string,
+    name: string,
+    containerName: string,
+    argv: string[],
+    onStdout: (b: Buffer) => void,
+    onStderr: (b: Buffer) => void,
+  ): { exited: Promise<number>; stdin: Writable; kill(): void } | undefined {
     const run = this.pods.get(`${namespace}/${name}`)
     const c = run?.containers.get(containerName)
     const pod = this.options.store.get('pods', namespace, name)
     if (!run || !c || c.state !== 'running' || !pod) return undefined
     const env = resolveEnv(this.options.store, pod, c.spec.env)
     // Like spawnSandbox, with stdin piped (exec may send it).
-    const child = spawn(this.options.bwrapPath, podSandboxArgs(this.options.store, this.options.rootDir, run, pod, c.spec, env instanceof Map ? env : new Map(), argv), { detached: true, stdio: ['pipe', 'pipe', 'pipe'] })
+    const child = spawn(
+      this.options.bwrapPath,
+      podSandboxArgs(
+        this.options.store,
+        this.options.rootDir,
+        run,
+        pod,
+        c.spec,
+        env instanceof Map ? env : new Map(),
+        argv,
+      ),
+      { detached: true, stdio: ['pipe', 'pipe', 'pipe'] },
+    )
     run.execs.add(child)
     child.stdout.on('data', onStdout)
     child.stderr.on('data', onStderr)

@@ -8,7 +8,10 @@ export class PatchError extends Error {}
 
 export function mergePatch(target: unknown, patch: unknown): unknown {
   if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) return patch
-  const out: Record<string, unknown> = target !== null && typeof target === 'object' && !Array.isArray(target) ? { ...(target as Record<string, unknown>) } : {}
+  const out: Record<string, unknown> =
+    target !== null && typeof target === 'object' && !Array.isArray(target)
+      ? { ...(target as Record<string, unknown>) }
+      : {}
   for (const [key, value] of Object.entries(patch as Record<string, unknown>)) {
     if (value === null) delete out[key]
     else out[key] = mergePatch(out[key], value)
@@ -24,7 +27,10 @@ interface JsonPatchOp {
 
 function pointer(path: string): string[] {
   if (!path.startsWith('/')) throw new PatchError(`invalid JSON pointer: ${path}`)
-  return path.slice(1).split('/').map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
+  return path
+    .slice(1)
+    .split('/')
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
 }
 
 export function jsonPatch(target: unknown, ops: unknown): unknown {
@@ -40,14 +46,16 @@ export function jsonPatch(target: unknown, ops: unknown): unknown {
     }
     const container = parent as Record<string, unknown> & unknown[]
     if (op.op === 'test') {
-      if (JSON.stringify(container[last as never]) !== JSON.stringify(op.value)) throw new PatchError(`test failed at ${op.path}`)
+      if (JSON.stringify(container[last as never]) !== JSON.stringify(op.value))
+        throw new PatchError(`test failed at ${op.path}`)
     } else if (op.op === 'remove') {
       if (!(last in container)) throw new PatchError(`path ${op.path} does not exist`)
       if (Array.isArray(container)) container.splice(Number(last), 1)
       else delete container[last]
     } else if (op.op === 'add' || op.op === 'replace') {
       if (op.op === 'replace' && !(last in container)) throw new PatchError(`path ${op.path} does not exist`)
-      if (Array.isArray(container) && op.op === 'add') container.splice(last === '-' ? container.length : Number(last), 0, op.value)
+      if (Array.isArray(container) && op.op === 'add')
+        container.splice(last === '-' ? container.length : Number(last), 0, op.value)
       else container[last as never] = op.value as never
     } else {
       throw new PatchError(`unsupported JSON patch operation: ${op.op}`)

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { FieldSelectorError, matchesFieldSelector, matchesSelector, ObjectStore, type KubeObject } from './object-store'
+import {
+  FieldSelectorError,
+  matchesFieldSelector,
+  matchesSelector,
+  ObjectStore,
+  type KubeObject,
+} from './object-store'
 import { jsonPatch, mergePatch, PatchError } from './merge-patch'
 
 describe('label selectors', () => {
@@ -45,24 +51,38 @@ describe('ObjectStore', () => {
     store.delete('configmaps', 'ns', 'a')
     expect(store.currentRv()).toBe(start + 2)
     expect(store.since(start - 1, 'configmaps')).toBe('gone')
-    expect((store.since(start, 'configmaps') as Array<{ type: string }>).map((e) => e.type)).toEqual(['MODIFIED', 'DELETED'])
+    expect((store.since(start, 'configmaps') as Array<{ type: string }>).map((e) => e.type)).toEqual([
+      'MODIFIED',
+      'DELETED',
+    ])
     store.compact()
     expect(store.since(start + 1, 'configmaps')).toBe('gone')
     expect(store.since(store.currentRv(), 'configmaps')).toEqual([])
   })
   it('keeps cluster-scoped objects without a namespace field', () => {
     const store = new ObjectStore()
-    expect(store.create('namespaces', '', { metadata: { name: 'n' } }).metadata).not.toHaveProperty('namespace')
+    expect(store.create('namespaces', '', { metadata: { name: 'n' } }).metadata).not.toHaveProperty(
+      'namespace',
+    )
   })
 })
 
 describe('patches', () => {
   it('merge patch: null deletes, objects merge, lists replace', () => {
-    expect(mergePatch({ a: 1, b: { c: 2, d: 3 }, l: [1, 2] }, { a: null, b: { c: 5 }, l: [9] })).toEqual({ b: { c: 5, d: 3 }, l: [9] })
+    expect(mergePatch({ a: 1, b: { c: 2, d: 3 }, l: [1, 2] }, { a: null, b: { c: 5 }, l: [9] })).toEqual({
+      b: { c: 5, d: 3 },
+      l: [9],
+    })
   })
   it('JSON patch: add, replace, remove, test; a failed test or a missing path is an error', () => {
     const doc = { metadata: { labels: { a: '1' } }, list: ['x'] }
-    expect(jsonPatch(doc, [{ op: 'add', path: '/metadata/labels/b', value: '2' }, { op: 'remove', path: '/metadata/labels/a' }, { op: 'add', path: '/list/-', value: 'y' }])).toEqual({ metadata: { labels: { b: '2' } }, list: ['x', 'y'] })
+    expect(
+      jsonPatch(doc, [
+        { op: 'add', path: '/metadata/labels/b', value: '2' },
+        { op: 'remove', path: '/metadata/labels/a' },
+        { op: 'add', path: '/list/-', value: 'y' },
+      ]),
+    ).toEqual({ metadata: { labels: { b: '2' } }, list: ['x', 'y'] })
     expect(() => jsonPatch(doc, [{ op: 'test', path: '/list/0', value: 'no' }])).toThrow(PatchError)
     expect(() => jsonPatch(doc, [{ op: 'replace', path: '/nope/x', value: 1 }])).toThrow(PatchError)
     expect(doc).toEqual({ metadata: { labels: { a: '1' } }, list: ['x'] })

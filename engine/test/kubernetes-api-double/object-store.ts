@@ -8,7 +8,13 @@ import { randomUUID } from 'node:crypto'
 export type KubeObject = Record<string, unknown> & {
   apiVersion?: string
   kind?: string
-  metadata: Record<string, unknown> & { name: string; namespace?: string; labels?: Record<string, string>; resourceVersion?: string; uid?: string }
+  metadata: Record<string, unknown> & {
+    name: string
+    namespace?: string
+    labels?: Record<string, string>
+    resourceVersion?: string
+    uid?: string
+  }
 }
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED'
@@ -50,7 +56,9 @@ export class ObjectStore {
   }
 
   list(resource: string, namespace?: string): KubeObject[] {
-    return [...this.table(resource).values()].filter((o) => namespace === undefined || (o.metadata.namespace ?? '') === namespace)
+    return [...this.table(resource).values()].filter(
+      (o) => namespace === undefined || (o.metadata.namespace ?? '') === namespace,
+    )
   }
 
   create(resource: string, namespace: string, object: KubeObject): KubeObject {
@@ -69,7 +77,12 @@ export class ObjectStore {
   }
 
   /** Applies `change` to the stored object and bumps its resourceVersion. */
-  update(resource: string, namespace: string, name: string, change: (object: KubeObject) => void): KubeObject | undefined {
+  update(
+    resource: string,
+    namespace: string,
+    name: string,
+    change: (object: KubeObject) => void,
+  ): KubeObject | undefined {
     const stored = this.get(resource, namespace, name)
     if (!stored) return undefined
     change(stored)
@@ -116,7 +129,10 @@ export class ObjectStore {
 }
 
 /** Equality-based and set-based label selectors (`a=b,c!=d,e in (x,y),f notin (z),g,!h`). */
-export function matchesSelector(labels: Record<string, string> | undefined, selector: string | undefined): boolean {
+export function matchesSelector(
+  labels: Record<string, string> | undefined,
+  selector: string | undefined,
+): boolean {
   if (!selector) return true
   const have = labels ?? {}
   const terms = selector.match(/[^,(]+(\([^)]*\))?/g) ?? []
@@ -126,7 +142,9 @@ export function matchesSelector(labels: Record<string, string> | undefined, sele
     if (m) {
       const values = m[3]!.split(',').map((v) => v.trim())
       const value = have[m[1]!]
-      return m[2] === 'in' ? value !== undefined && values.includes(value) : value === undefined || !values.includes(value)
+      return m[2] === 'in'
+        ? value !== undefined && values.includes(value)
+        : value === undefined || !values.includes(value)
     }
     m = /^([^\s!=]+)\s*(==|=|!=)\s*(.*)$/.exec(term)
     if (m) return m[2] === '!=' ? have[m[1]!] !== m[3] : have[m[1]!] === m[3]

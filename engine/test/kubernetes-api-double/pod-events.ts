@@ -9,7 +9,15 @@ import type { ObjectStore } from './object-store'
 
 export type EventSource = 'kubelet' | 'default-scheduler'
 
-export function recordPodEvent(store: ObjectStore, namespace: string, podName: string, type: 'Normal' | 'Warning', reason: string, message: string, source: EventSource = 'kubelet'): void {
+export function recordPodEvent(
+  store: ObjectStore,
+  namespace: string,
+  podName: string,
+  type: 'Normal' | 'Warning',
+  reason: string,
+  message: string,
+  source: EventSource = 'kubelet',
+): void {
   const pod = store.get('pods', namespace, podName)
   if (!pod) return
   const now = new Date().toISOString()
@@ -17,7 +25,14 @@ export function recordPodEvent(store: ObjectStore, namespace: string, podName: s
     apiVersion: 'v1',
     kind: 'Event',
     metadata: { name: `${podName}.${randomBytes(8).toString('hex')}` },
-    involvedObject: { apiVersion: 'v1', kind: 'Pod', namespace, name: podName, uid: pod.metadata.uid, resourceVersion: pod.metadata.resourceVersion },
+    involvedObject: {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      namespace,
+      name: podName,
+      uid: pod.metadata.uid,
+      resourceVersion: pod.metadata.resourceVersion,
+    },
     type,
     reason,
     message,

@@ -23,10 +23,25 @@ export interface SandboxedContainer {
 export function egressDenied(store: ObjectStore, pod: KubeObject): boolean {
   const labels = pod.metadata.labels
   return store.list('networkpolicies', pod.metadata.namespace).some((np) => {
-    const spec = np.spec as { podSelector?: { matchLabels?: Record<string, string>; matchExpressions?: Array<{ key: string; operator: string; values?: string[] }> }; policyTypes?: string[]; egress?: unknown[] }
+    const spec = np.spec as {
+      podSelector?: {
+        matchLabels?: Record<string, string>
+        matchExpressions?: Array<{ key: string; operator: string; values?: string[] }>
+      }
+      policyTypes?: string[]
+      egress?: unknown[]
+    }
     if (!spec.policyTypes?.includes('Egress') || (spec.egress?.length ?? 0) > 0) return false
     const equality = Object.entries(spec.podSelector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`)
-    const sets = (spec.podSelector?.matchExpressions ?? []).map((e) => (e.operator === 'In' ? `${e.key} in (${(e.values ?? []).join(',')})` : e.operator === 'NotIn' ? `${e.key} notin (${(e.values ?? []).join(',')})` : e.operator === 'Exists' ? e.key : `!${e.key}`))
+    const sets = (spec.podSelector?.matchExpressions ?? []).map((e) =>
+      e.operator === 'In'
+        ? `${e.key} in (${(e.values ?? []).join(',')})`
+        : e.operator === 'NotIn'
+          ? `${e.key} notin (${(e.values ?? []).join(',')})`
+          : e.operator === 'Exists'
+            ? e.key
+            : `!${e.key}`,
+    )
     return matchesSelector(labels, [...equality, ...sets].join(','))
   })
 }
@@ -38,8 +53,12 @@ export function egressDenied(store: ObjectStore, pod: KubeObject): boolean {
  */
 function imageBin(rootDir: string, image: string): string | undefined {
   const at = image.lastIndexOf(':')
-  const [name, tag] = at > image.lastIndexOf('/') ? [image.slice(0, at), image.slice(at + 1)] : [image, 'latest']
-  const resolved = resolveRuntime(name, tag, { node: process.execPath, python3: findSystemPython(existsSync) })
+  const [name, tag] =
+    at > image.lastIndexOf('/') ? [image.slice(0, at), image.slice(at + 1)] : [image, 'latest']
+  const resolved = resolveRuntime(name, tag, {
+    node: process.execPath,
+    python3: findSystemPython(existsSync),
+  })
   if (!resolved.ok) return undefined
   const dir = join(rootDir, 'image-bin', resolved.runtime.name)
   if (!existsSync(dir)) {
@@ -82,7 +101,11 @@ export function podSandboxArgs(
     dataDir,
     allowNetwork: !egressDenied(store, pod),
     argv,
-    env: { PATH: bin ? `${IMAGE_BIN}:${SANDBOX_PATH}` : SANDBOX_PATH, HOSTNAME: pod.metadata.name, ...Object.fromEntries(env) },
+    env: {
+      PATH: bin ? `${IMAGE_BIN}:${SANDBOX_PATH}` : SANDBOX_PATH,
+      HOSTNAME: pod.metadata.name,
+      ...Object.fromEntries(env),
+    },
     readOnlyDataSubdirs: [],
     binds,
     cwd: container.workingDir ?? '/',

@@ -23,19 +23,44 @@ export interface StatusBody {
   details?: Record<string, unknown>
 }
 
-export function statusBody(code: number, reason: string, message: string, details?: Record<string, unknown>): StatusBody {
-  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code, ...(details ? { details } : {}) }
+export function statusBody(
+  code: number,
+  reason: string,
+  message: string,
+  details?: Record<string, unknown>,
+): StatusBody {
+  return {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message,
+    reason,
+    code,
+    ...(details ? { details } : {}),
+  }
 }
 
 /** Which container a log/exec request means, or the Status the API server answers. */
-function pickContainer(store: ObjectStore, kubelet: SimulatedKubelet, namespace: string, pod: string, name: string | null): ContainerRun | StatusBody {
-  if (!store.get('pods', namespace, pod)) return statusBody(404, 'NotFound', `pods "${pod}" not found`, { name: pod, kind: 'pods' })
+function pickContainer(
+  store: ObjectStore,
+  kubelet: SimulatedKubelet,
+  namespace: string,
+  pod: string,
+  name: string | null,
+): ContainerRun | StatusBody {
+  if (!store.get('pods', namespace, pod))
+    return statusBody(404, 'NotFound', `pods "${pod}" not found`, { name: pod, kind: 'pods' })
   const containers = kubelet.containers(namespace, pod) ?? []
   const app = containers.filter((c) => !c.isInit)
   if (!name) {
     if (app.length === 1) return app[0]!
     const init = containers.filter((c) => c.isInit).map((c) => c.spec.name)
-    return statusBody(400, 'BadRequest', `a container name must be specified for pod ${pod}, choose one of: [${app.map((c) => c.spec.name).join(' ')}]${init.length ? ` or one of the init containers: [${init.join(' ')}]` : ''}`)
+    return statusBody(
+      400,
+      'BadRequest',
+      `a container name must be specified for pod ${pod}, choose one of: [${app.map((c) => c.spec.name).join(' ')}]${init.length ? ` or one of the init containers: [${init.join(' ')}]` : ''}`,
+    )
   }
   const c = containers.find((x) => x.spec.name === name)
   if (!c) return statusBody(400, 'BadRequest', `container ${name} is not valid for pod ${pod}`)
@@ -47,11 +72,34 @@ function sendStatus(res: ServerResponse, body: StatusBody): void {
   res.end(JSON.stringify(body))
 }
 
-export function servePodLog(store: ObjectStore, kubelet: SimulatedKubelet, namespace: string, pod: string, url: URL, res: ServerResponse): void {
+export function servePodLog(
+  store: ObjectStore,
+  kubelet: SimulatedKubelet,
+  namespace: string,
+  pod: string,
+  url: URL,
+  res: ServerResponse,
+): void {
   const c = pickContainer(store, kubelet, namespace, pod, url.searchParams.get('container'))
   if ('kind' in c) return sendStatus(res, c)
-  if (url.searchParams.get('previous') === 'true') return sendStatus(res, statusBody(400, 'BadRequest', `previous terminated container "${c.spec.name}" in pod "${pod}" not found`))
-  if (c.state === 'waiting') return sendStatus(res, statusBody(400, 'BadRequest', `container "${c.spec.name}" in pod "${pod}" is waiting to start: ${c.waitingReason}`))
+  if (url.searchParams.get('previous') === 'true')
+    return sendStatus(
+      res,
+      statusBody(
+        400,
+        'BadRequest',
+        `previous terminated container "${c.spec.name}" in pod "${pod}" not found`,
+      ),
+    )
+  if (c.state === 'waiting')
+    return sendStatus(
+      res,
+      statusBody(
+        400,
+        'BadRequest',
+        `container "${c.spec.name}" in pod "${pod}" is waiting to start: ${c.waitingReason}`,
+      ),
+    )
   let text = Buffer.concat(c.output)
   const tailLines = url.searchParams.get('tailLines')
   if (tailLines !== null) {
@@ -67,7 +115,8 @@ export function servePodLog(store: ObjectStore, kubelet: SimulatedKubelet, names
   }
   res.writeHead(200, { 'content-type': 'text/plain', 'transfer-encoding': 'chunked' })
   res.flushHeaders()
-  if (!write(text) || url.searchParams.get('follow') !== 'true' || c.state === 'terminated') return void res.end()
+  if (!write(text) || url.searchParams.get('follow') !== 'true' || c.state === 'terminated')
+    return void res.end()
   const listener = (chunk: Buffer | null) => {
     if (chunk === null || !write(chunk)) {
       c.listeners.delete(listener)
@@ -81,21 +130,52 @@ export function servePodLog(store: ObjectStore, kubelet: SimulatedKubelet, names
 export const EXEC_PROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io'] as const
 
 /** Answers an exec upgrade: HTTP Status on refusal, else a WebSocket running the command. */
-export function serveExec(store: ObjectStore, kubelet: SimulatedKubelet, wss: WebSocketServer, namespace: string, pod: string, url: URL, req: IncomingMessage, socket: Duplex, head: Buffer): void {
+export function serveExec(
+  store: ObjectStore,
+  kubelet: SimulatedKubelet,
+  wss: WebSocketServer,
+  namespace: string,
+  pod: string,
+  url: URL,
+  req: IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+): void {
   const refuse = (body: StatusBody) => {
     const json = JSON.stringify(body)
-    socket.end(`HTTP/1.1 ${body.code} ${body.reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(json)}\r\nconnection: close\r\n\r\n${json}`)
+    socket.end(
+      `HTTP/1.1 ${body.code} ${body.reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(json)}\r\nconnection: close\r\n\r\n${json}`,
+    )
   }
-  const offered = String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim())
-  if (!EXEC_PROTOCOLS.some((p) => offered.includes(p))) return refuse(statusBody(400, 'BadRequest', `none of the offered subprotocols (${offered.join(', ')}) is supported; use ${EXEC_PROTOCOLS.join(' or ')}`))
+  const offered = String(req.headers['sec-websocket-protocol'] ?? '')
+    .split(',')
+    .map((p) => p.trim())
+  if (!EXEC_PROTOCOLS.some((p) => offered.includes(p)))
+    return refuse(
+      statusBody(
+        400,
+        'BadRequest',
+        `none of the offered subprotocols (${offered.join(', ')}) is supported; use ${EXEC_PROTOCOLS.join(' or ')}`,
+      ),
+    )
   const argv = url.searchParams.getAll('command')
   if (argv.length === 0) return refuse(statusBody(400, 'BadRequest', 'you must specify at least 1 command'))
   const podObject = store.get('pods', namespace, pod)
   const phase = (podObject?.status as { phase?: string } | undefined)?.phase
-  if (podObject && (phase === 'Succeeded' || phase === 'Failed')) return refuse(statusBody(400, 'BadRequest', `cannot exec into a container in a completed pod; current phase is ${phase}`))
+  if (podObject && (phase === 'Succeeded' || phase === 'Failed'))
+    return refuse(
+      statusBody(
+        400,
+        'BadRequest',
+        `cannot exec into a container in a completed pod; current phase is ${phase}`,
+      ),
+    )
   const c = pickContainer(store, kubelet, namespace, pod, url.searchParams.get('container'))
   if ('kind' in c) return refuse(c)
-  if (c.state !== 'running') return refuse(statusBody(400, 'BadRequest', `unable to upgrade connection: container not found ("${c.spec.name}")`))
+  if (c.state !== 'running')
+    return refuse(
+      statusBody(400, 'BadRequest', `unable to upgrade connection: container not found ("${c.spec.name}")`),
+    )
   wss.handleUpgrade(req, socket, head, (ws) => {
     const isV5 = ws.protocol === 'v5.channel.k8s.io'
     const send = (channel: number, data: Buffer) => {
@@ -103,9 +183,23 @@ export function serveExec(store: ObjectStore, kubelet: SimulatedKubelet, wss: We
     }
     const wantStdout = url.searchParams.get('stdout') !== 'false'
     const wantStderr = url.searchParams.get('stderr') !== 'false'
-    const run = kubelet.exec(namespace, pod, c.spec.name, argv, (b) => wantStdout && send(1, b), (b) => wantStderr && send(2, b))
+    const run = kubelet.exec(
+      namespace,
+      pod,
+      c.spec.name,
+      argv,
+      (b) => wantStdout && send(1, b),
+      (b) => wantStderr && send(2, b),
+    )
     if (!run) {
-      send(3, Buffer.from(JSON.stringify(statusBody(500, 'InternalError', `container "${c.spec.name}" stopped before the command started`))))
+      send(
+        3,
+        Buffer.from(
+          JSON.stringify(
+            statusBody(500, 'InternalError', `container "${c.spec.name}" stopped before the command started`),
+          ),
+        ),
+      )
       return ws.close()
     }
     if (url.searchParams.get('stdin') !== 'true') run.stdin.end()
@@ -120,7 +214,13 @@ export function serveExec(store: ObjectStore, kubelet: SimulatedKubelet, wss: We
       const status =
         exitCode === 0
           ? { metadata: {}, status: 'Success' }
-          : { metadata: {}, status: 'Failure', message: `command terminated with non-zero exit code: error executing command [${argv.join(' ')}], exit code ${exitCode}`, reason: 'NonZeroExitCode', details: { causes: [{ reason: 'ExitCode', message: String(exitCode) }] } }
+          : {
+              metadata: {},
+              status: 'Failure',
+              message: `command terminated with non-zero exit code: error executing command [${argv.join(' ')}], exit code ${exitCode}`,
+              reason: 'NonZeroExitCode',
+              details: { causes: [{ reason: 'ExitCode', message: String(exitCode) }] },
+            }
       send(3, Buffer.from(JSON.stringify(status)))
       ws.close(1000)
     })

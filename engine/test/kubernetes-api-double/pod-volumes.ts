@@ -34,7 +34,10 @@ export interface EnvVar {
 }
 
 /** Why a pod cannot start: the kubelet's condition or container waiting reason and message. */
-export type VolumeProblem = { kind: 'unschedulable'; message: string } | { kind: 'config'; message: string } | { kind: 'mount'; message: string }
+export type VolumeProblem =
+  | { kind: 'unschedulable'; message: string }
+  | { kind: 'config'; message: string }
+  | { kind: 'mount'; message: string }
 
 /** Keys of a Secret (data base64, stringData plain) or ConfigMap (data plain, binaryData base64) as bytes. */
 function keysOf(object: KubeObject, kind: 'secret' | 'configMap'): Map<string, Buffer> {
@@ -42,17 +45,26 @@ function keysOf(object: KubeObject, kind: 'secret' | 'configMap'): Map<string, B
   const data = (object.data as Record<string, string> | undefined) ?? {}
   if (kind === 'secret') {
     for (const [k, v] of Object.entries(data)) out.set(k, Buffer.from(v, 'base64'))
-    for (const [k, v] of Object.entries((object.stringData as Record<string, string> | undefined) ?? {})) out.set(k, Buffer.from(v))
+    for (const [k, v] of Object.entries((object.stringData as Record<string, string> | undefined) ?? {}))
+      out.set(k, Buffer.from(v))
   } else {
     for (const [k, v] of Object.entries(data)) out.set(k, Buffer.from(v))
-    for (const [k, v] of Object.entries((object.binaryData as Record<string, string> | undefined) ?? {})) out.set(k, Buffer.from(v, 'base64'))
+    for (const [k, v] of Object.entries((object.binaryData as Record<string, string> | undefined) ?? {}))
+      out.set(k, Buffer.from(v, 'base64'))
   }
   return out
 }
 
-function writeKeys(dir: string, keys: Map<string, Buffer>, items: KeyToPath[] | undefined, defaultMode: number | undefined): void {
+function writeKeys(
+  dir: string,
+  keys: Map<string, Buffer>,
+  items: KeyToPath[] | undefined,
+  defaultMode: number | undefined,
+): void {
   mkdirSync(dir, { recursive: true })
-  const entries = items ? items.map((i) => ({ path: i.path, bytes: keys.get(i.key), mode: i.mode ?? defaultMode })) : [...keys].map(([k, bytes]) => ({ path: k, bytes, mode: defaultMode }))
+  const entries = items
+    ? items.map((i) => ({ path: i.path, bytes: keys.get(i.key), mode: i.mode ?? defaultMode }))
+    : [...keys].map(([k, bytes]) => ({ path: k, bytes, mode: defaultMode }))
   for (const entry of entries) {
     if (!entry.bytes) continue
     const file = join(dir, entry.path)
@@ -64,27 +76,54 @@ function writeKeys(dir: string, keys: Map<string, Buffer>, items: KeyToPath[] | 
 }
 
 /** Host folders for the pod's volumes, by volume name; or the problem that keeps the pod waiting. */
-export function prepareVolumes(store: ObjectStore, rootDir: string, namespace: string, podName: string, volumes: VolumeSpec[]): Map<string, string> | VolumeProblem {
+export function prepareVolumes(
+  store: ObjectStore,
+  rootDir: string,
+  namespace: string,
+  podName: string,
+  volumes: VolumeSpec[],
+): Map<string, string> | VolumeProblem {
   const dirs = new Map<string, string>()
   for (const volume of volumes) {
     const podDir = join(rootDir, 'pods', namespace, podName, volume.name)
     if (volume.persistentVolumeClaim) {
       const claimName = volume.persistentVolumeClaim.claimName
       if (!store.get('persistentvolumeclaims', namespace, claimName)) {
-        return { kind: 'unschedulable', message: `0/1 nodes are available: persistentvolumeclaim "${claimName}" not found.` }
+        return {
+          kind: 'unschedulable',
+          message: `0/1 nodes are available: persistentvolumeclaim "${claimName}" not found.`,
+        }
       }
       const dir = join(rootDir, 'pvc', namespace, claimName)
       mkdirSync(dir, { recursive: true })
       dirs.set(volume.name, dir)
     } else if (volume.secret) {
       const secret = store.get('secrets', namespace, volume.secret.secretName)
-      if (!secret && !volume.secret.optional) return { kind: 'mount', message: `MountVolume.SetUp failed for volume "${volume.name}" : secret "${volume.secret.secretName}" not found` }
-      writeKeys(podDir, secret ? keysOf(secret, 'secret') : new Map(), volume.secret.items, volume.secret.defaultMode)
+      if (!secret && !volume.secret.optional)
+        return {
+          kind: 'mount',
+          message: `MountVolume.SetUp failed for volume "${volume.name}" : secret "${volume.secret.secretName}" not found`,
+        }
+      writeKeys(
+        podDir,
+        secret ? keysOf(secret, 'secret') : new Map(),
+        volume.secret.items,
+        volume.secret.defaultMode,
+      )
       dirs.set(volume.name, podDir)
     } else if (volume.configMap) {
       const configMap = store.get('configmaps', namespace, volume.configMap.name)
-      if (!configMap && !volume.configMap.optional) return { kind: 'mount', message: `MountVolume.SetUp failed for volume "${volume.name}" : configmap "${volume.configMap.name}" not found` }
-      writeKeys(podDir, configMap ? keysOf(configMap, 'configMap') : new Map(), volume.configMap.items, volume.configMap.defaultMode)
+      if (!configMap && !volume.configMap.optional)
+        return {
+          kind: 'mount',
+          message: `MountVolume.SetUp failed for volume "${volume.name}" : configmap "${volume.configMap.name}" not found`,
+        }
+      writeKeys(
+        podDir,
+        configMap ? keysOf(configMap, 'configMap') : new Map(),
+        volume.configMap.items,
+        volume.configMap.defaultMode,
+      )
       dirs.set(volume.name, podDir)
     } else {
       // emptyDir, and any other source, is a fresh folder for this pod.
@@ -96,13 +135,20 @@ export function prepareVolumes(store: ObjectStore, rootDir: string, namespace: s
 }
 
 /** The container's environment, or the CreateContainerConfigError message for a missing reference. */
-export function resolveEnv(store: ObjectStore, pod: KubeObject, env: EnvVar[] | undefined): Map<string, string> | { kind: 'config'; message: string } {
+export function resolveEnv(
+  store: ObjectStore,
+  pod: KubeObject,
+  env: EnvVar[] | undefined,
+): Map<string, string> | { kind: 'config'; message: string } {
   const out = new Map<string, string>()
   const namespace = pod.metadata.namespace ?? ''
   for (const e of env ?? []) {
     if (e.value !== undefined) {
       // $(VAR) references to earlier variables, as the kubelet expands them.
-      out.set(e.name, e.value.replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (whole, name: string) => out.get(name) ?? whole))
+      out.set(
+        e.name,
+        e.value.replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (whole, name: string) => out.get(name) ?? whole),
+      )
       continue
     }
     const from = e.valueFrom
@@ -113,7 +159,12 @@ export function resolveEnv(store: ObjectStore, pod: KubeObject, env: EnvVar[] | 
       const value = object ? keysOf(object, kind).get(ref.key) : undefined
       if (value === undefined) {
         if (ref.optional) continue
-        return { kind: 'config', message: object ? `couldn't find key ${ref.key} in ${kind === 'secret' ? 'Secret' : 'ConfigMap'} ${namespace}/${ref.name}` : `${kind === 'secret' ? 'secret' : 'configmap'} "${ref.name}" not found` }
+        return {
+          kind: 'config',
+          message: object
+            ? `couldn't find key ${ref.key} in ${kind === 'secret' ? 'Secret' : 'ConfigMap'} ${namespace}/${ref.name}`
+            : `${kind === 'secret' ? 'secret' : 'configmap'} "${ref.name}" not found`,
+        }
       }
       out.set(e.name, value.toString('utf8'))
     } else if (from?.fieldRef) {

@@ -15,18 +15,29 @@ export interface OpenWatch {
   end(gone: boolean): void
 }
 
-export function serveWatch(store: ObjectStore, r: Route, url: URL, res: ServerResponse, open: Set<OpenWatch>, bookmarkIntervalMs: number): void {
+export function serveWatch(
+  store: ObjectStore,
+  r: Route,
+  url: URL,
+  res: ServerResponse,
+  open: Set<OpenWatch>,
+  bookmarkIntervalMs: number,
+): void {
   const rvParam = url.searchParams.get('resourceVersion')
   const labels = url.searchParams.get('labelSelector') ?? undefined
   const fields = url.searchParams.get('fieldSelector') ?? undefined
-  const matches = (o: KubeObject) => (r.namespace === undefined || o.metadata.namespace === r.namespace) && matchesSelector(o.metadata.labels, labels) && matchesFieldSelector(o, fields)
+  const matches = (o: KubeObject) =>
+    (r.namespace === undefined || o.metadata.namespace === r.namespace) &&
+    matchesSelector(o.metadata.labels, labels) &&
+    matchesFieldSelector(o, fields)
   // A bad selector is a 400 before the stream starts (FieldSelectorError), as on a real server.
   matchesFieldSelector({ metadata: { name: '' } }, fields)
   res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' })
   // The client waits for the headers before it reads events: send them now, as the API server does.
   res.flushHeaders()
   const write = (type: string, object: unknown) => res.write(`${JSON.stringify({ type, object })}\n`)
-  const gone = (rv: string) => write('ERROR', statusBody(410, 'Expired', `too old resource version: ${rv} (${store.compactedRv})`))
+  const gone = (rv: string) =>
+    write('ERROR', statusBody(410, 'Expired', `too old resource version: ${rv} (${store.compactedRv})`))
   if (!rvParam || rvParam === '0') {
     // "Get state and start at most recent": synthetic ADDED for what exists, then live events.
     for (const o of store.list(r.resource, r.namespace)) if (matches(o)) write('ADDED', o)
@@ -43,7 +54,17 @@ export function serveWatch(store: ObjectStore, r: Route, url: URL, res: ServerRe
   })
   const timers: NodeJS.Timeout[] = []
   if (url.searchParams.get('allowWatchBookmarks') === 'true') {
-    timers.push(setInterval(() => write('BOOKMARK', { kind: KINDS[r.resource]?.kind ?? 'Namespace', apiVersion: KINDS[r.resource]?.apiVersion ?? 'v1', metadata: { resourceVersion: String(store.currentRv()) } }), bookmarkIntervalMs))
+    timers.push(
+      setInterval(
+        () =>
+          write('BOOKMARK', {
+            kind: KINDS[r.resource]?.kind ?? 'Namespace',
+            apiVersion: KINDS[r.resource]?.apiVersion ?? 'v1',
+            metadata: { resourceVersion: String(store.currentRv()) },
+          }),
+        bookmarkIntervalMs,
+      ),
+    )
   }
   const timeoutSec = Number(url.searchParams.get('timeoutSeconds') ?? 0)
   if (timeoutSec > 0) timers.push(setTimeout(() => entry.end(false), timeoutSec * 1000))

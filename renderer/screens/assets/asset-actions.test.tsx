@@ -49,7 +49,11 @@ describe('Asset actions', () => {
     expect(fake.calls.some((c) => c.method === 'setAssetState')).toBe(false)
     await userEvent.click(within(form).getByRole('button', { name: 'Change state' }))
     expect(await within(table).findByText('Revoked (compute refused)')).toBeTruthy()
-    expect(fake.calls.find((c) => c.method === 'setAssetState')?.input).toEqual({ did: dataset.did, state: 'revoked', confirm: true })
+    expect(fake.calls.find((c) => c.method === 'setAssetState')?.input).toEqual({
+      did: dataset.did,
+      state: 'revoked',
+      confirm: true,
+    })
     const status = await screen.findByText(/State set to revoked/)
     const txHash = status.querySelector('code')?.textContent ?? ''
     expect(txHash).toMatch(/^0x[0-9a-f]{64}$/)
@@ -81,20 +85,33 @@ describe('Asset actions', () => {
     await userEvent.click(within(form).getByRole('button', { name: 'Mint' }))
     expect(asked).toEqual([`Mint 2.5 datatokens of Weather 2024 to ${consumer}? This sends a transaction.`])
     expect((await screen.findByTestId('distribution-tx')).textContent).toMatch(/^0x[0-9a-f]{64}$/)
-    expect(fake.calls.find((c) => c.method === 'mintDatatokens')?.input).toEqual({ did: dataset.did, to: consumer, amount: '2.5', confirm: true })
+    expect(fake.calls.find((c) => c.method === 'mintDatatokens')?.input).toEqual({
+      did: dataset.did,
+      to: consumer,
+      amount: '2.5',
+      confirm: true,
+    })
     expect(within(form).queryByRole('alert')).toBeNull()
   })
 
   it('creates a dispenser and a fixed price with the chosen values', async () => {
     const { fake } = await openManage()
     answerConfirm(true, true)
-    await userEvent.click(within(screen.getByRole('form', { name: 'Free dispenser' })).getByRole('button', { name: 'Create dispenser' }))
+    await userEvent.click(
+      within(screen.getByRole('form', { name: 'Free dispenser' })).getByRole('button', {
+        name: 'Create dispenser',
+      }),
+    )
     await screen.findByTestId('distribution-tx')
     const price = screen.getByRole('form', { name: 'Fixed price' })
     await userEvent.type(within(price).getByLabelText('Price per datatoken'), '3')
     await userEvent.click(within(price).getByRole('button', { name: 'Set fixed price' }))
     await screen.findByText(/Create fixed-rate price: mined/)
-    expect(fake.calls.filter((c) => c.method === 'createDispenser' || c.method === 'createFixedRate').map((c) => c.input)).toEqual([
+    expect(
+      fake.calls
+        .filter((c) => c.method === 'createDispenser' || c.method === 'createFixedRate')
+        .map((c) => c.input),
+    ).toEqual([
       { did: dataset.did, maxTokens: '1', maxBalance: '1', confirm: true },
       { did: dataset.did, price: '3', confirm: true },
     ])
@@ -103,8 +120,15 @@ describe('Asset actions', () => {
   it('says what to do when the chain refuses (wallet without gas)', async () => {
     const { fake } = await openManage()
     answerConfirm(true)
-    fake.fail.createDispenser = { code: 'INSUFFICIENT_FUNDS', message: 'The publisher has not enough native coin for gas on chain 8996' }
-    await userEvent.click(within(screen.getByRole('form', { name: 'Free dispenser' })).getByRole('button', { name: 'Create dispenser' }))
+    fake.fail.createDispenser = {
+      code: 'INSUFFICIENT_FUNDS',
+      message: 'The publisher has not enough native coin for gas on chain 8996',
+    }
+    await userEvent.click(
+      within(screen.getByRole('form', { name: 'Free dispenser' })).getByRole('button', {
+        name: 'Create dispenser',
+      }),
+    )
     const alert = await screen.findByRole('alert')
     expect(alert.textContent).toContain('The datatoken action failed')
     expect(alert.textContent).toContain('Send native coin (for gas)')

@@ -10,20 +10,47 @@ function draftFrom(form: HTMLFormElement): AssetDraft {
   const text = (name: string) => String(f.get(name) ?? '').trim()
   const kind = text('kind') === 'algorithm' ? 'algorithm' : 'dataset'
   const fileRef = text('file')
-  const headers = Object.fromEntries(text('headers').split('\n').filter((l) => l.includes(':')).map((l) => [l.slice(0, l.indexOf(':')).trim(), l.slice(l.indexOf(':') + 1).trim()]))
-  const list = (name: string) => text(name).split(/[\s,]+/).filter(Boolean)
+  const headers = Object.fromEntries(
+    text('headers')
+      .split('\n')
+      .filter((l) => l.includes(':'))
+      .map((l) => [l.slice(0, l.indexOf(':')).trim(), l.slice(l.indexOf(':') + 1).trim()]),
+  )
+  const list = (name: string) =>
+    text(name)
+      .split(/[\s,]+/)
+      .filter(Boolean)
   return {
     kind,
     name: text('name'),
     description: text('description'),
-    ...(kind === 'algorithm' ? { container: { image: text('image'), tag: text('tag') || 'latest', entrypoint: text('entrypoint'), checksum: '' } } : {}),
+    ...(kind === 'algorithm'
+      ? {
+          container: {
+            image: text('image'),
+            tag: text('tag') || 'latest',
+            entrypoint: text('entrypoint'),
+            checksum: '',
+          },
+        }
+      : {}),
     service: {
-      files: fileRef ? [/^https?:\/\//.test(fileRef) ? { type: 'url' as const, url: fileRef, headers } : { type: 'local' as const, path: fileRef }] : [],
+      files: fileRef
+        ? [
+            /^https?:\/\//.test(fileRef)
+              ? { type: 'url' as const, url: fileRef, headers }
+              : { type: 'local' as const, path: fileRef },
+          ]
+        : [],
       timeoutSec: Number(text('timeoutSec') || 0),
       allowRawAlgorithm: f.get('allowRawAlgorithm') === 'on',
       allowNetworkAccess: f.get('allowNetworkAccess') === 'on',
       publisherTrustedAlgorithmPublishers: list('trustedPublishers'),
-      publisherTrustedAlgorithms: list('trustedDids').map((did) => ({ did, filesChecksum: '', containerSectionChecksum: '' })),
+      publisherTrustedAlgorithms: list('trustedDids').map((did) => ({
+        did,
+        filesChecksum: '',
+        containerSectionChecksum: '',
+      })),
     },
   }
 }
@@ -42,35 +69,95 @@ export function AssetForm({ onDone }: { onDone: () => void }) {
     <form aria-label="Asset" onSubmit={(e) => void submit(e)}>
       <fieldset>
         <legend>Kind</legend>
-        <label><input type="radio" name="kind" value="dataset" checked={kind === 'dataset'} onChange={() => setKind('dataset')} />Dataset</label>
-        <label><input type="radio" name="kind" value="algorithm" checked={kind === 'algorithm'} onChange={() => setKind('algorithm')} />Algorithm</label>
+        <label>
+          <input
+            type="radio"
+            name="kind"
+            value="dataset"
+            checked={kind === 'dataset'}
+            onChange={() => setKind('dataset')}
+          />
+          Dataset
+        </label>
+        <label>
+          <input
+            type="radio"
+            name="kind"
+            value="algorithm"
+            checked={kind === 'algorithm'}
+            onChange={() => setKind('algorithm')}
+          />
+          Algorithm
+        </label>
       </fieldset>
-      <label>Name<input name="name" /></label>
-      <label>Description<textarea name="description" /></label>
-      <label>File (URL or local path)<input name="file" /></label>
-      <label>Request headers (one "Name: value" per line)<textarea name="headers" /></label>
+      <label>
+        Name
+        <input name="name" />
+      </label>
+      <label>
+        Description
+        <textarea name="description" />
+      </label>
+      <label>
+        File (URL or local path)
+        <input name="file" />
+      </label>
+      <label>
+        Request headers (one "Name: value" per line)
+        <textarea name="headers" />
+      </label>
       {kind === 'algorithm' && (
         <>
-          <label>Container image<input name="image" defaultValue="python" /></label>
-          <label>Image tag<input name="tag" defaultValue="3.12-slim" /></label>
-          <label>Entrypoint<input name="entrypoint" defaultValue="python $ALGO" /></label>
+          <label>
+            Container image
+            <input name="image" defaultValue="python" />
+          </label>
+          <label>
+            Image tag
+            <input name="tag" defaultValue="3.12-slim" />
+          </label>
+          <label>
+            Entrypoint
+            <input name="entrypoint" defaultValue="python $ALGO" />
+          </label>
         </>
       )}
       {kind === 'dataset' && (
         <>
-          <label>Trusted algorithm DIDs<textarea name="trustedDids" /></label>
-          <label>Trusted algorithm publishers<textarea name="trustedPublishers" /></label>
-          <label><input type="checkbox" name="allowRawAlgorithm" />Allow raw algorithm code</label>
+          <label>
+            Trusted algorithm DIDs
+            <textarea name="trustedDids" />
+          </label>
+          <label>
+            Trusted algorithm publishers
+            <textarea name="trustedPublishers" />
+          </label>
+          <label>
+            <input type="checkbox" name="allowRawAlgorithm" />
+            Allow raw algorithm code
+          </label>
         </>
       )}
-      <label><input type="checkbox" name="allowNetworkAccess" />Allow network access</label>
-      <label>Timeout (seconds, 0 = none)<input name="timeoutSec" type="number" min="0" defaultValue="0" /></label>
+      <label>
+        <input type="checkbox" name="allowNetworkAccess" />
+        Allow network access
+      </label>
+      <label>
+        Timeout (seconds, 0 = none)
+        <input name="timeoutSec" type="number" min="0" defaultValue="0" />
+      </label>
       {validate.data && !validate.data.valid && (
         <ul role="alert" aria-label="Validation problems">
-          {validate.data.issues.map((i) => <li key={i.path + i.message}>{i.path}: {i.message}</li>)}
+          {validate.data.issues.map((i) => (
+            <li key={i.path + i.message}>
+              {i.path}: {i.message}
+            </li>
+          ))}
         </ul>
       )}
-      <button type="submit" disabled={publish.isPending}>{publish.isPending ? 'Publishing…' : 'Validate and publish'}</button>
+      <button type="submit" disabled={publish.isPending}>
+        {publish.isPending ? 'Publishing…' : 'Validate and publish'}
+      </button>
       {publish.isPending && <progress aria-label="Publishing" />}
       {publish.isError && <ErrorMessage title="Could not publish" error={publish.error} />}
     </form>

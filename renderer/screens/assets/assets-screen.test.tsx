@@ -24,7 +24,10 @@ describe('AssetsScreen', () => {
     const { fake } = renderApp('assets')
     await userEvent.click(await screen.findByRole('button', { name: 'New asset' }))
     await userEvent.type(screen.getByLabelText('Name'), 'Weather 2024')
-    await userEvent.type(screen.getByLabelText('File (URL or local path)'), 'https://data.example/weather.csv')
+    await userEvent.type(
+      screen.getByLabelText('File (URL or local path)'),
+      'https://data.example/weather.csv',
+    )
     await userEvent.click(screen.getByRole('button', { name: 'Validate and publish' }))
     const table = await screen.findByRole('table', { name: 'Assets' })
     expect(within(table).getByRole('rowheader', { name: 'Weather 2024' })).toBeTruthy()

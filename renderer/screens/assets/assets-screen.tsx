@@ -18,32 +18,68 @@ export function AssetsScreen() {
   return (
     <section aria-labelledby="assets-title">
       <h2 id="assets-title">Assets</h2>
-      <button type="button" onClick={() => setEditing(true)}>New asset</button>
+      <button type="button" onClick={() => setEditing(true)}>
+        New asset
+      </button>
       {isEditing && <AssetForm onDone={() => setEditing(false)} />}
       {assets.isPending && <p role="status">Loading assets…</p>}
       {assets.isError && <ErrorMessage title="Could not load assets" error={assets.error} />}
       {assets.data && assets.data.assets.length === 0 && !isEditing && (
         <EmptyState title="No assets yet">
-          <p>Publish a dataset with a compute service so consumers can run approved algorithms on it, without the data leaving this machine.</p>
-          <p>New here? Publish the sample dataset and algorithm (in the repo's assets/ folder) to try a job end to end.</p>
-          <button type="button" onClick={() => setEditing(true)}>Publish the sample</button>
+          <p>
+            Publish a dataset with a compute service so consumers can run approved algorithms on it, without
+            the data leaving this machine.
+          </p>
+          <p>
+            New here? Publish the sample dataset and algorithm (in the repo's assets/ folder) to try a job end
+            to end.
+          </p>
+          <button type="button" onClick={() => setEditing(true)}>
+            Publish the sample
+          </button>
         </EmptyState>
       )}
       {assets.data && assets.data.assets.length > 0 && (
         <table aria-label="Assets">
           <thead>
-            <tr><th scope="col">Name</th><th scope="col">Kind</th><th scope="col">DID</th><th scope="col">State</th><th scope="col">Actions</th></tr>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Kind</th>
+              <th scope="col">DID</th>
+              <th scope="col">State</th>
+              <th scope="col">Actions</th>
+            </tr>
           </thead>
           <tbody>
             {assets.data.assets.map((a) => (
               <tr key={a.did}>
                 <th scope="row">{a.name}</th>
                 <td>{a.kind}</td>
-                <td><code>{a.did}</code></td>
-                <td><AssetStateBadge state={a.state} /></td>
                 <td>
-                  <button type="button" aria-label={`Manage ${a.name}`} aria-expanded={managedDid === a.did} onClick={() => setManagedDid(managedDid === a.did ? null : a.did)}>Manage</button>{' '}
-                  <button type="button" aria-label={`Delete ${a.name}`} onClick={() => window.confirm(`Delete ${a.name}? Consumers can no longer start jobs on it.`) && remove.mutate(a.did)}>Delete</button>
+                  <code>{a.did}</code>
+                </td>
+                <td>
+                  <AssetStateBadge state={a.state} />
+                </td>
+                <td>
+                  <button
+                    type="button"
+                    aria-label={`Manage ${a.name}`}
+                    aria-expanded={managedDid === a.did}
+                    onClick={() => setManagedDid(managedDid === a.did ? null : a.did)}
+                  >
+                    Manage
+                  </button>{' '}
+                  <button
+                    type="button"
+                    aria-label={`Delete ${a.name}`}
+                    onClick={() =>
+                      window.confirm(`Delete ${a.name}? Consumers can no longer start jobs on it.`) &&
+                      remove.mutate(a.did)
+                    }
+                  >
+                    Delete
+                  </button>
                 </td>
               </tr>
             ))}

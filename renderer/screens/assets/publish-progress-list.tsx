@@ -25,8 +25,18 @@ export function PublishProgressList() {
         {events.map((e, i) => (
           <li key={`${e.step}-${e.txHash ?? ''}-${e.did ?? ''}-${i}`} data-status={e.status}>
             {STEP_LABEL[e.step] ?? e.step}: {e.status}
-            {e.did && <> for <code title={e.did}>{shortId(e.did)}</code></>}
-            {e.txHash && <> — tx <code data-testid="tx-hash">{e.txHash}</code></>}
+            {e.did && (
+              <>
+                {' '}
+                for <code title={e.did}>{shortId(e.did)}</code>
+              </>
+            )}
+            {e.txHash && (
+              <>
+                {' '}
+                — tx <code data-testid="tx-hash">{e.txHash}</code>
+              </>
+            )}
             {e.message && <> — {e.message}</>}
           </li>
         ))}

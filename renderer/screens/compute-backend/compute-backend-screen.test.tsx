@@ -39,7 +39,9 @@ describe('ComputeBackendScreen', () => {
     const { fake } = renderApp('compute-backend')
     const form = await screen.findByRole('form', { name: 'Choose the compute backend' })
     await userEvent.click(within(form).getByRole('radio', { name: 'A Kubernetes cluster' }))
-    expect((within(form).getByRole('combobox', { name: 'Context' }) as HTMLSelectElement).value).toBe('kind-c2d')
+    expect((within(form).getByRole('combobox', { name: 'Context' }) as HTMLSelectElement).value).toBe(
+      'kind-c2d',
+    )
     await userEvent.click(within(form).getByRole('button', { name: 'Check connection' }))
     const checks = await within(form).findByRole('list', { name: 'Context checks' })
     expect(within(checks).getByText(/Fix: Create it: kubectl create namespace ocean-c2d/)).toBeTruthy()
@@ -49,6 +51,8 @@ describe('ComputeBackendScreen', () => {
     await userEvent.click(within(form).getByRole('button', { name: 'Use this backend' }))
     const saved = await screen.findByText(/from the next start, new jobs run on kind-c2d \/ ocean-c2d/)
     expect(saved.textContent).toContain('Restart the console')
-    expect(fake.calls.filter((c) => c.method === 'selectComputeBackend').map((c) => c.input)).toEqual([{ driver: 'kubernetes', context: 'kind-c2d', namespace: 'ocean-c2d' }])
+    expect(fake.calls.filter((c) => c.method === 'selectComputeBackend').map((c) => c.input)).toEqual([
+      { driver: 'kubernetes', context: 'kind-c2d', namespace: 'ocean-c2d' },
+    ])
   })
 })

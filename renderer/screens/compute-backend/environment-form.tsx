@@ -21,7 +21,9 @@ export function EnvironmentForm() {
       maxJobs: num('maxJobs'),
       allowNetwork: f.get('allowNetwork') === 'on',
       ...(f.get('free') === 'on' ? { free: {} } : {}),
-      ...(f.get('gpuSelector') ? { nodeSelector: Object.fromEntries([String(f.get('gpuSelector')).split('=')]) } : {}),
+      ...(f.get('gpuSelector')
+        ? { nodeSelector: Object.fromEntries([String(f.get('gpuSelector')).split('=')]) }
+        : {}),
     }
     const parsed = environmentSchema.safeParse(candidate)
     if (!parsed.success) return setIssues(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`))
@@ -31,21 +33,52 @@ export function EnvironmentForm() {
   return (
     <form aria-label="Add environment" onSubmit={submit}>
       <h4>Add or replace an environment</h4>
-      <label>Environment id<input name="id" required /></label>
-      <label>CPUs per job<input name="cpu" type="number" min="0.1" step="0.1" defaultValue="1" /></label>
-      <label>RAM per job (GB)<input name="ramGb" type="number" min="0.1" step="0.1" defaultValue="1" /></label>
-      <label>Disk per job (GB)<input name="diskGb" type="number" min="0.1" step="0.1" defaultValue="1" /></label>
-      <label>Max job duration (seconds)<input name="maxJobDurationSec" type="number" min="1" defaultValue="3600" /></label>
-      <label>Max concurrent jobs<input name="maxJobs" type="number" min="1" defaultValue="2" /></label>
-      <label><input name="allowNetwork" type="checkbox" />Allow network access</label>
-      <label><input name="free" type="checkbox" />Offer a free tier</label>
-      <label>GPU node selector (key=value)<input name="gpuSelector" /></label>
+      <label>
+        Environment id
+        <input name="id" required />
+      </label>
+      <label>
+        CPUs per job
+        <input name="cpu" type="number" min="0.1" step="0.1" defaultValue="1" />
+      </label>
+      <label>
+        RAM per job (GB)
+        <input name="ramGb" type="number" min="0.1" step="0.1" defaultValue="1" />
+      </label>
+      <label>
+        Disk per job (GB)
+        <input name="diskGb" type="number" min="0.1" step="0.1" defaultValue="1" />
+      </label>
+      <label>
+        Max job duration (seconds)
+        <input name="maxJobDurationSec" type="number" min="1" defaultValue="3600" />
+      </label>
+      <label>
+        Max concurrent jobs
+        <input name="maxJobs" type="number" min="1" defaultValue="2" />
+      </label>
+      <label>
+        <input name="allowNetwork" type="checkbox" />
+        Allow network access
+      </label>
+      <label>
+        <input name="free" type="checkbox" />
+        Offer a free tier
+      </label>
+      <label>
+        GPU node selector (key=value)
+        <input name="gpuSelector" />
+      </label>
       {issues.length > 0 && (
         <ul role="alert" aria-label="Environment problems">
-          {issues.map((i) => <li key={i}>{i}</li>)}
+          {issues.map((i) => (
+            <li key={i}>{i}</li>
+          ))}
         </ul>
       )}
-      <button type="submit" disabled={save.isPending}>Save environment</button>
+      <button type="submit" disabled={save.isPending}>
+        Save environment
+      </button>
       {save.isSuccess && <p role="status">Saved environment {save.data.environment.id}.</p>}
       {save.isError && <ErrorMessage title="Could not save the environment" error={save.error} />}
     </form>

@@ -51,7 +51,11 @@ export function JobPage({ jobId, onBack }: { jobId: string; onBack: () => void }
               : 'Paid by order'}
         </dd>
         <dt>Orders</dt>
-        <dd>{[...job.datasets.map((d) => d.transferTxId), job.algorithm.transferTxId].filter(Boolean).join(', ') || '—'}</dd>
+        <dd>
+          {[...job.datasets.map((d) => d.transferTxId), job.algorithm.transferTxId]
+            .filter(Boolean)
+            .join(', ') || '—'}
+        </dd>
       </dl>
       <h3>Timeline</h3>
       <ol aria-label="Stage timeline">
@@ -73,7 +77,16 @@ export function JobPage({ jobId, onBack }: { jobId: string; onBack: () => void }
           {job.results.map((r) => (
             <li key={r.index}>
               {r.filename} ({formatBytes(r.filesizeBytes)}, {r.type}){' '}
-              <button type="button" aria-label={`Download ${r.filename}`} onClick={() => download.mutate({ jobId: job.jobId, index: r.index }, { onSuccess: (f) => saveBase64(f.filename, f.contentType, f.base64) })}>
+              <button
+                type="button"
+                aria-label={`Download ${r.filename}`}
+                onClick={() =>
+                  download.mutate(
+                    { jobId: job.jobId, index: r.index },
+                    { onSuccess: (f) => saveBase64(f.filename, f.contentType, f.base64) },
+                  )
+                }
+              >
                 Download
               </button>
             </li>

@@ -9,7 +9,13 @@ const ROW_HEIGHT_PX = 36
 
 export function JobTable({ jobs, onOpen }: { jobs: JobSummary[]; onOpen: (jobId: string) => void }) {
   const scrollRef = useRef<HTMLDivElement>(null)
-  const virtualizer = useVirtualizer({ count: jobs.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT_PX, overscan: 10, initialRect: { width: 800, height: 600 } })
+  const virtualizer = useVirtualizer({
+    count: jobs.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT_PX,
+    overscan: 10,
+    initialRect: { width: 800, height: 600 },
+  })
   return (
     <div role="table" aria-label="Jobs" aria-rowcount={jobs.length + 1} className="job-table">
       <div role="rowgroup">
@@ -26,9 +32,25 @@ export function JobTable({ jobs, onOpen }: { jobs: JobSummary[]; onOpen: (jobId:
           {virtualizer.getVirtualItems().map((item) => {
             const job = jobs[item.index]!
             return (
-              <div role="row" aria-rowindex={item.index + 2} key={job.jobId} className="job-row" style={{ position: 'absolute', top: 0, transform: `translateY(${item.start}px)`, height: ROW_HEIGHT_PX, width: '100%' }}>
+              <div
+                role="row"
+                aria-rowindex={item.index + 2}
+                key={job.jobId}
+                className="job-row"
+                style={{
+                  position: 'absolute',
+                  top: 0,
+                  transform: `translateY(${item.start}px)`,
+                  height: ROW_HEIGHT_PX,
+                  width: '100%',
+                }}
+              >
                 <span role="cell">
-                  <button type="button" onClick={() => onOpen(job.jobId)} aria-label={`Open job ${job.jobId}`}>
+                  <button
+                    type="button"
+                    onClick={() => onOpen(job.jobId)}
+                    aria-label={`Open job ${job.jobId}`}
+                  >
                     {shortId(job.jobId)}
                   </button>
                 </span>

@@ -20,16 +20,34 @@ describe('JobsScreen', () => {
     await screen.findByText('Showing 3 of 3 jobs')
     await userEvent.selectOptions(screen.getByRole('combobox', { name: 'Status' }), 'queued')
     expect(await screen.findByText('Showing 1 of 1 jobs')).toBeTruthy()
-    expect(fake.calls.some((c) => c.method === 'listJobs' && JSON.stringify(c.input).includes('"statuses":[1]'))).toBe(true)
+    expect(
+      fake.calls.some((c) => c.method === 'listJobs' && JSON.stringify(c.input).includes('"statuses":[1]')),
+    ).toBe(true)
   })
 
   it('applies live job events to the table without refetching', async () => {
     const { fake } = renderApp('jobs', createFakeConsole({ jobs: [makeJob('job-live', 1)] }))
     await screen.findByText('Showing 1 of 1 jobs')
     const listCalls = fake.calls.filter((c) => c.method === 'listJobs').length
-    act(() => fake.emit('onDidChangeJob', { seq: 200, job: makeJob('job-live', 40), from: 1, to: 40, cause: 'running' }))
+    act(() =>
+      fake.emit('onDidChangeJob', {
+        seq: 200,
+        job: makeJob('job-live', 40),
+        from: 1,
+        to: 40,
+        cause: 'running',
+      }),
+    )
     expect(await screen.findByText('Running algorithm')).toBeTruthy()
-    act(() => fake.emit('onDidChangeJob', { seq: 150, job: makeJob('job-live', 1), from: null, to: 1, cause: 'stale' }))
+    act(() =>
+      fake.emit('onDidChangeJob', {
+        seq: 150,
+        job: makeJob('job-live', 1),
+        from: null,
+        to: 1,
+        cause: 'stale',
+      }),
+    )
     expect(screen.getByText('Running algorithm')).toBeTruthy()
     expect(fake.calls.filter((c) => c.method === 'listJobs').length).toBe(listCalls)
   })
@@ -40,7 +58,10 @@ describe('JobsScreen', () => {
   })
 
   it('opens a job page with timeline, log, results and a working Stop button', async () => {
-    const { fake } = renderApp('jobs', createFakeConsole({ jobs: [makeJob('job-run', 40), makeJob('job-done', 70)] }))
+    const { fake } = renderApp(
+      'jobs',
+      createFakeConsole({ jobs: [makeJob('job-run', 40), makeJob('job-done', 70)] }),
+    )
     await userEvent.click(await screen.findByRole('button', { name: 'Open job job-run' }))
     expect(await screen.findByRole('heading', { name: 'Job job-run' })).toBeTruthy()
     const timeline = await screen.findByRole('list', { name: 'Stage timeline' })

@@ -22,7 +22,10 @@ export function JobsScreen() {
       <form role="search" aria-label="Filter jobs" onSubmit={(e) => e.preventDefault()} className="filters">
         <label>
           Status
-          <select value={jobFilters.status} onChange={(e) => setJobFilters({ status: e.target.value as StatusFilter })}>
+          <select
+            value={jobFilters.status}
+            onChange={(e) => setJobFilters({ status: e.target.value as StatusFilter })}
+          >
             <option value="all">All</option>
             <option value="running">Running</option>
             <option value="queued">Queued</option>
@@ -35,14 +38,20 @@ export function JobsScreen() {
         </label>
         <label>
           Consumer address
-          <input value={jobFilters.consumer} onChange={(e) => setJobFilters({ consumer: e.target.value.trim() })} />
+          <input
+            value={jobFilters.consumer}
+            onChange={(e) => setJobFilters({ consumer: e.target.value.trim() })}
+          />
         </label>
       </form>
       {list.isPending && <p role="status">Loading jobs…</p>}
       {list.isError && <ErrorMessage title="Could not load jobs" error={list.error} />}
       {list.data && list.data.jobs.length === 0 && (
         <EmptyState title="No jobs">
-          <p>Nothing matches these filters. Consumers start jobs with ocean.js against your Provider URL (see Overview); each appears here live.</p>
+          <p>
+            Nothing matches these filters. Consumers start jobs with ocean.js against your Provider URL (see
+            Overview); each appears here live.
+          </p>
         </EmptyState>
       )}
       {list.data && list.data.jobs.length > 0 && (

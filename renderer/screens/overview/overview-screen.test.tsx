@@ -27,11 +27,27 @@ describe('OverviewScreen', () => {
     const fake = createFakeConsole()
     renderApp('overview', fake)
     expect(await screen.findByText(/No consumer requests since the console opened/)).toBeTruthy()
-    fake.emit('onProviderRequest', { method: 'GET', path: '/api/services/nonce', status: 200, elapsedMs: 1.2, atMs: 1_000 })
-    fake.emit('onProviderRequest', { method: 'POST', path: '/api/services/freeCompute', status: 401, elapsedMs: 3, atMs: 2_000, errorCode: 'SIGNATURE_INVALID' })
+    fake.emit('onProviderRequest', {
+      method: 'GET',
+      path: '/api/services/nonce',
+      status: 200,
+      elapsedMs: 1.2,
+      atMs: 1_000,
+    })
+    fake.emit('onProviderRequest', {
+      method: 'POST',
+      path: '/api/services/freeCompute',
+      status: 401,
+      elapsedMs: 3,
+      atMs: 2_000,
+      errorCode: 'SIGNATURE_INVALID',
+    })
     const table = await screen.findByRole('table', { name: 'Provider requests' })
     const rows = within(table).getAllByRole('row').slice(1)
-    expect(rows.map((r) => within(r).getAllByRole('cell')[1]!.textContent)).toEqual(['POST /api/services/freeCompute', 'GET /api/services/nonce'])
+    expect(rows.map((r) => within(r).getAllByRole('cell')[1]!.textContent)).toEqual([
+      'POST /api/services/freeCompute',
+      'GET /api/services/nonce',
+    ])
     expect(within(rows[0]!).getByText('401 SIGNATURE_INVALID')).toBeTruthy()
   })
 

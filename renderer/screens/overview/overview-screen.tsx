@@ -20,14 +20,19 @@ export function OverviewScreen() {
       <dl className="facts">
         <dt>Provider URL</dt>
         <dd>
-          <code data-testid="provider-url">{o.providerUrl}</code> <CopyButton text={o.providerUrl} label="Copy provider URL" />
+          <code data-testid="provider-url">{o.providerUrl}</code>{' '}
+          <CopyButton text={o.providerUrl} label="Copy provider URL" />
         </dd>
         <dt>Chain</dt>
         <dd>{o.chainId === null ? 'Not connected' : `${o.chainName ?? 'chain'} (${o.chainId})`}</dd>
         <dt>Provider address</dt>
         <dd>{o.providerAddress ?? 'No wallet yet — create one in Settings'}</dd>
         <dt>Compute backend</dt>
-        <dd>{o.health ? `${o.health.driver === 'local' ? 'Local sandbox' : 'Kubernetes'}: ${o.health.ok ? 'healthy' : 'needs attention'}` : 'Not started'}</dd>
+        <dd>
+          {o.health
+            ? `${o.health.driver === 'local' ? 'Local sandbox' : 'Kubernetes'}: ${o.health.ok ? 'healthy' : 'needs attention'}`
+            : 'Not started'}
+        </dd>
       </dl>
       <ul aria-label="Job counts" className="counts">
         <li>Running: {o.jobCounts.running}</li>
@@ -52,7 +57,10 @@ export function OverviewScreen() {
       )}
       <h3 id="provider-requests-title">Provider requests</h3>
       {requests.data.length === 0 ? (
-        <p>No consumer requests since the console opened. ocean.js calls the Provider URL above; each call shows here as it happens.</p>
+        <p>
+          No consumer requests since the console opened. ocean.js calls the Provider URL above; each call
+          shows here as it happens.
+        </p>
       ) : (
         <table aria-labelledby="provider-requests-title" className="requests">
           <thead>

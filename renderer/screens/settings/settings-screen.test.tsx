@@ -27,15 +27,29 @@ describe('SettingsScreen', () => {
     const { fake } = renderApp('settings', createFakeConsole({ walletState: 'none' }))
     await userEvent.type(await screen.findByLabelText('Wallet password'), 'correct horse battery')
     await userEvent.click(screen.getByRole('button', { name: 'Create wallet' }))
-    expect(await screen.findByText('0x' + '7'.repeat(40), { selector: '[data-testid="wallet-address"]' })).toBeTruthy()
+    expect(
+      await screen.findByText('0x' + '7'.repeat(40), { selector: '[data-testid="wallet-address"]' }),
+    ).toBeTruthy()
     expect(fake.calls.find((c) => c.method === 'createWallet')?.input).toMatchObject({ confirm: true })
   })
 
   it('shows the publishing account balances: native coin, OCEAN and each datatoken', async () => {
-    const asset = { did: 'did:op:' + 'd'.repeat(64), kind: 'dataset' as const, name: 'Weather 2024', chainId: 8996, nftAddress: '0x' + '2'.repeat(40), datatokenAddress: '0x' + '3'.repeat(40), state: 0, serviceIds: ['compute'], createdAtMs: 1, updatedAtMs: 1 }
+    const asset = {
+      did: 'did:op:' + 'd'.repeat(64),
+      kind: 'dataset' as const,
+      name: 'Weather 2024',
+      chainId: 8996,
+      nftAddress: '0x' + '2'.repeat(40),
+      datatokenAddress: '0x' + '3'.repeat(40),
+      state: 0,
+      serviceIds: ['compute'],
+      createdAtMs: 1,
+      updatedAtMs: 1,
+    }
     renderApp('settings', createFakeConsole({ assets: [asset] }))
     const table = await screen.findByRole('table', { name: 'Balances' })
-    const row = (name: string) => within(table).getByRole('rowheader', { name }).closest('tr')!.querySelector('td')!.textContent
+    const row = (name: string) =>
+      within(table).getByRole('rowheader', { name }).closest('tr')!.querySelector('td')!.textContent
     expect(row('Native coin (gas)')).toBe('2.5')
     expect(row('OCEAN')).toBe('10')
     expect(row('Weather 2024 datatoken')).toBe('1')
@@ -45,7 +59,10 @@ describe('SettingsScreen', () => {
 
   it('explains a wrong chain instead of showing balances', async () => {
     const fake = createFakeConsole()
-    fake.fail.getBalances = { code: 'CHAIN_ID_MISMATCH', message: 'The RPC at http://127.0.0.1:8545 serves chain 1, but chain 8996 is configured' }
+    fake.fail.getBalances = {
+      code: 'CHAIN_ID_MISMATCH',
+      message: 'The RPC at http://127.0.0.1:8545 serves chain 1, but chain 8996 is configured',
+    }
     renderApp('settings', fake)
     const alert = await screen.findByRole('alert')
     expect(alert.textContent).toContain('serves chain 1, but chain 8996 is configured')
@@ -59,8 +76,14 @@ describe('SettingsScreen', () => {
     await userEvent.type(await screen.findByLabelText('Wallet password'), 'correct horse battery')
     await userEvent.type(screen.getByLabelText('Private key or recovery phrase'), phrase)
     await userEvent.click(screen.getByRole('button', { name: 'Import wallet' }))
-    expect(await screen.findByText('0x' + '9'.repeat(40), { selector: '[data-testid="wallet-address"]' })).toBeTruthy()
-    expect(fake.calls.find((c) => c.method === 'importMnemonic')?.input).toEqual({ mnemonic: phrase, password: 'correct horse battery', confirm: true })
+    expect(
+      await screen.findByText('0x' + '9'.repeat(40), { selector: '[data-testid="wallet-address"]' }),
+    ).toBeTruthy()
+    expect(fake.calls.find((c) => c.method === 'importMnemonic')?.input).toEqual({
+      mnemonic: phrase,
+      password: 'correct horse battery',
+      confirm: true,
+    })
     expect(document.body.innerHTML).not.toContain('test junk')
   })
 
@@ -70,8 +93,13 @@ describe('SettingsScreen', () => {
     await userEvent.type(await screen.findByLabelText('Wallet password'), 'correct horse battery')
     await userEvent.type(screen.getByLabelText('Private key or recovery phrase'), key)
     await userEvent.click(screen.getByRole('button', { name: 'Import wallet' }))
-    expect(await screen.findByText('0x' + '8'.repeat(40), { selector: '[data-testid="wallet-address"]' })).toBeTruthy()
-    expect(fake.calls.find((c) => c.method === 'importWallet')?.input).toMatchObject({ privateKey: key, confirm: true })
+    expect(
+      await screen.findByText('0x' + '8'.repeat(40), { selector: '[data-testid="wallet-address"]' }),
+    ).toBeTruthy()
+    expect(fake.calls.find((c) => c.method === 'importWallet')?.input).toMatchObject({
+      privateKey: key,
+      confirm: true,
+    })
     expect(document.body.innerHTML).not.toContain(key)
   })
 

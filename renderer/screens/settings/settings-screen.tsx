@@ -22,7 +22,12 @@ export function SettingsScreen() {
       providerHost: String(f.get('providerHost')),
       providerPort: Number(f.get('providerPort')),
       logLevel: String(f.get('logLevel')) as 'info',
-      rpcEndpoints: Object.fromEntries(String(f.get('rpc')).split('\n').filter((l) => l.includes('=')).map((l) => [l.split('=')[0]!.trim(), l.slice(l.indexOf('=') + 1).trim()])),
+      rpcEndpoints: Object.fromEntries(
+        String(f.get('rpc'))
+          .split('\n')
+          .filter((l) => l.includes('='))
+          .map((l) => [l.split('=')[0]!.trim(), l.slice(l.indexOf('=') + 1).trim()]),
+      ),
     })
   }
   if (settings.isPending) return <p role="status">Loading settings…</p>
@@ -32,25 +37,65 @@ export function SettingsScreen() {
     <section aria-labelledby="settings-title">
       <h2 id="settings-title">Settings</h2>
       <form aria-label="Provider settings" onSubmit={submit}>
-        <label>Provider bind address<input name="providerHost" defaultValue={s.providerHost} /></label>
-        <label>Provider port<input name="providerPort" type="number" min="0" max="65535" defaultValue={s.providerPort} /></label>
-        <label>RPC endpoints (chainId=url, one per line)<textarea name="rpc" defaultValue={Object.entries(s.rpcEndpoints).map(([k, v]) => `${k}=${v}`).join('\n')} /></label>
-        <label>Log level
+        <label>
+          Provider bind address
+          <input name="providerHost" defaultValue={s.providerHost} />
+        </label>
+        <label>
+          Provider port
+          <input name="providerPort" type="number" min="0" max="65535" defaultValue={s.providerPort} />
+        </label>
+        <label>
+          RPC endpoints (chainId=url, one per line)
+          <textarea
+            name="rpc"
+            defaultValue={Object.entries(s.rpcEndpoints)
+              .map(([k, v]) => `${k}=${v}`)
+              .join('\n')}
+          />
+        </label>
+        <label>
+          Log level
           <select name="logLevel" defaultValue={s.logLevel}>
-            <option value="debug">debug</option><option value="info">info</option><option value="warn">warn</option><option value="error">error</option>
+            <option value="debug">debug</option>
+            <option value="info">info</option>
+            <option value="warn">warn</option>
+            <option value="error">error</option>
           </select>
         </label>
-        <label>Data directory<input value={s.dataDir} readOnly /></label>
-        <button type="submit" disabled={save.isPending}>Save settings</button>
+        <label>
+          Data directory
+          <input value={s.dataDir} readOnly />
+        </label>
+        <button type="submit" disabled={save.isPending}>
+          Save settings
+        </button>
         {save.isSuccess && <p role="status">Saved. Restart the provider for bind changes to take effect.</p>}
         {save.isError && <ErrorMessage title="Could not save settings" error={save.error} />}
       </form>
       <section aria-labelledby="wallet-title">
         <h3 id="wallet-title">Provider wallet</h3>
-        <p>Address: <code data-testid="wallet-address">{s.walletAddress ?? 'none'}</code> ({wallet.data?.state ?? '…'})</p>
+        <p>
+          Address: <code data-testid="wallet-address">{s.walletAddress ?? 'none'}</code> (
+          {wallet.data?.state ?? '…'})
+        </p>
         {wallet.data && wallet.data.state !== 'unlocked' && (
-          <form aria-label="Wallet" onSubmit={(e) => { e.preventDefault(); walletAction.mutate({ kind: wallet.data.state === 'none' ? 'create' : 'unlock', password }) }}>
-            <label>Wallet password<input type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" /></label>
+          <form
+            aria-label="Wallet"
+            onSubmit={(e) => {
+              e.preventDefault()
+              walletAction.mutate({ kind: wallet.data.state === 'none' ? 'create' : 'unlock', password })
+            }}
+          >
+            <label>
+              Wallet password
+              <input
+                type="password"
+                value={password}
+                onChange={(e) => setPassword(e.target.value)}
+                autoComplete="new-password"
+              />
+            </label>
             <button type="submit">{wallet.data.state === 'none' ? 'Create wallet' : 'Unlock wallet'}</button>
           </form>
         )}
@@ -61,11 +106,23 @@ export function SettingsScreen() {
               e.preventDefault()
               const secret = importSecret.trim()
               // The secret goes to the engine once, to be encrypted into the keystore; it is never shown again.
-              walletAction.mutate(/^(0x)?[0-9a-fA-F]{64}$/.test(secret) ? { kind: 'import', privateKey: secret, password } : { kind: 'importMnemonic', mnemonic: secret, password })
+              walletAction.mutate(
+                /^(0x)?[0-9a-fA-F]{64}$/.test(secret)
+                  ? { kind: 'import', privateKey: secret, password }
+                  : { kind: 'importMnemonic', mnemonic: secret, password },
+              )
               setImportSecret('')
             }}
           >
-            <label>Private key or recovery phrase<textarea value={importSecret} onChange={(e) => setImportSecret(e.target.value)} autoComplete="off" spellCheck={false} /></label>
+            <label>
+              Private key or recovery phrase
+              <textarea
+                value={importSecret}
+                onChange={(e) => setImportSecret(e.target.value)}
+                autoComplete="off"
+                spellCheck={false}
+              />
+            </label>
             <button type="submit">Import wallet</button>
           </form>
         )}
@@ -74,8 +131,14 @@ export function SettingsScreen() {
       </section>
       <fieldset>
         <legend>Theme</legend>
-        <label><input type="radio" name="theme" checked={theme === 'light'} onChange={() => setTheme('light')} />Light</label>
-        <label><input type="radio" name="theme" checked={theme === 'dark'} onChange={() => setTheme('dark')} />Dark</label>
+        <label>
+          <input type="radio" name="theme" checked={theme === 'light'} onChange={() => setTheme('light')} />
+          Light
+        </label>
+        <label>
+          <input type="radio" name="theme" checked={theme === 'dark'} onChange={() => setTheme('dark')} />
+          Dark
+        </label>
       </fieldset>
     </section>
   )

@@ -14,14 +14,24 @@ import { LABELS, MANAGED_BY } from './manifests'
  * `create` (1.35+ checks it for WebSocket upgrades too: AuthorizePodWebsocketUpgradeCreatePermission).
  */
 export const requiredPermissions = [
-  ...['create', 'get', 'list', 'watch', 'delete', 'deletecollection'].map((verb) => ({ verb, resource: 'pods' })),
+  ...['create', 'get', 'list', 'watch', 'delete', 'deletecollection'].map((verb) => ({
+    verb,
+    resource: 'pods',
+  })),
   { verb: 'get', resource: 'pods', subresource: 'log' },
   { verb: 'get', resource: 'pods', subresource: 'exec' },
   { verb: 'create', resource: 'pods', subresource: 'exec' },
   ...['create', 'get', 'delete', 'deletecollection'].map((verb) => ({ verb, resource: 'secrets' })),
   // patch: a retained failed job's PVC records when its objects may go (kubernetes-driver.ts).
-  ...['create', 'get', 'list', 'patch', 'delete', 'deletecollection'].map((verb) => ({ verb, resource: 'persistentvolumeclaims' })),
-  ...['create', 'get', 'list', 'delete', 'deletecollection'].map((verb) => ({ verb, resource: 'networkpolicies', group: 'networking.k8s.io' })),
+  ...['create', 'get', 'list', 'patch', 'delete', 'deletecollection'].map((verb) => ({
+    verb,
+    resource: 'persistentvolumeclaims',
+  })),
+  ...['create', 'get', 'list', 'delete', 'deletecollection'].map((verb) => ({
+    verb,
+    resource: 'networkpolicies',
+    group: 'networking.k8s.io',
+  })),
 ] as const satisfies ReadonlyArray<{ verb: string; resource: string; subresource?: string; group?: string }>
 
 type Check = DriverHealth['checks'][number]
@@ -32,7 +42,10 @@ export function errorMessage(error: unknown): string {
   if (typeof e?.code === 'number' && e.body !== undefined) {
     let message = ''
     try {
-      const body = typeof e.body === 'string' ? (JSON.parse(e.body) as { message?: string }) : (e.body as { message?: string })
+      const body =
+        typeof e.body === 'string'
+          ? (JSON.parse(e.body) as { message?: string })
+          : (e.body as { message?: string })
       message = body?.message ?? ''
     } catch {
       message = typeof e.body === 'string' ? e.body.slice(0, 200) : ''
@@ -48,14 +61,25 @@ export async function checkClusterHealth(kubeConfig: KubeConfig, namespace: stri
   try {
     const info = await kubeConfig.makeApiClient(VersionApi).getCode()
     version = info.gitVersion
-    checks.push({ name: 'api', ok: true, message: `API server ${kubeConfig.getCurrentCluster()?.server ?? ''} reachable (${version})` })
+    checks.push({
+      name: 'api',
+      ok: true,
+      message: `API server ${kubeConfig.getCurrentCluster()?.server ?? ''} reachable (${version})`,
+    })
   } catch (error) {
     // client-node's Health tries readyz → livez → healthz; a server without /version may still be up.
     let live = false
-    try { live = await new Health(kubeConfig).readyz({}) } catch { live = false }
+    try {
+      live = await new Health(kubeConfig).readyz({})
+    } catch {
+      live = false
+    }
     checks.push({
-      name: 'api', ok: live,
-      message: live ? 'API server reachable (version unknown)' : `API server unreachable: ${errorMessage(error)}`,
+      name: 'api',
+      ok: live,
+      message: live
+        ? 'API server reachable (version unknown)'
+        : `API server unreachable: ${errorMessage(error)}`,
       fix: live ? undefined : 'Check the kubeconfig context, network and credentials (kubectl version).',
     })
     if (!live) return { ok: false, summary: `${kubeConfig.getCurrentContext()}: unreachable`, checks }
@@ -68,8 +92,12 @@ export async function checkClusterHealth(kubeConfig: KubeConfig, namespace: stri
     checks.push({
       name: 'namespace',
       ok: false,
-      message: missing ? `Namespace ${namespace} does not exist` : `Namespace ${namespace} could not be read: ${errorMessage(error)}`,
-      fix: missing ? `Create it on the Compute backend screen, or: kubectl create namespace ${namespace}` : 'Check that this identity may get namespaces, or pick an existing namespace.',
+      message: missing
+        ? `Namespace ${namespace} does not exist`
+        : `Namespace ${namespace} could not be read: ${errorMessage(error)}`,
+      fix: missing
+        ? `Create it on the Compute backend screen, or: kubectl create namespace ${namespace}`
+        : 'Check that this identity may get namespaces, or pick an existing namespace.',
     })
   }
   const authorization = kubeConfig.makeApiClient(AuthorizationV1Api)
@@ -78,22 +106,42 @@ export async function checkClusterHealth(kubeConfig: KubeConfig, namespace: stri
     try {
       const review = await authorization.createSelfSubjectAccessReview({
         body: {
-          apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview',
+          apiVersion: 'authorization.k8s.io/v1',
+          kind: 'SelfSubjectAccessReview',
           spec: { resourceAttributes: { namespace, ...permission } },
         },
       })
       const allowed = review.status?.allowed === true
-      checks.push({ name: `rbac:${label}`, ok: allowed, message: allowed ? `may ${label}` : `not allowed to ${label} in ${namespace}`, fix: allowed ? undefined : `Grant "${label}" to this user in namespace ${namespace} (Role + RoleBinding).` })
+      checks.push({
+        name: `rbac:${label}`,
+        ok: allowed,
+        message: allowed ? `may ${label}` : `not allowed to ${label} in ${namespace}`,
+        fix: allowed
+          ? undefined
+          : `Grant "${label}" to this user in namespace ${namespace} (Role + RoleBinding).`,
+      })
     } catch (error) {
-      checks.push({ name: `rbac:${label}`, ok: false, message: `could not check ${label}: ${errorMessage(error)}` })
+      checks.push({
+        name: `rbac:${label}`,
+        ok: false,
+        message: `could not check ${label}: ${errorMessage(error)}`,
+      })
     }
   }
   const ok = checks.every((check) => check.ok)
-  return { ok, summary: `${kubeConfig.getCurrentContext()} / ${namespace}${version ? ` (${version})` : ''}`, checks }
+  return {
+    ok,
+    summary: `${kubeConfig.getCurrentContext()} / ${namespace}${version ? ` (${version})` : ''}`,
+    checks,
+  }
 }
 
 export async function createNamespace(kubeConfig: KubeConfig, namespace: string): Promise<void> {
   await kubeConfig.makeApiClient(CoreV1Api).createNamespace({
-    body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, labels: { [LABELS.managedBy]: MANAGED_BY } } },
+    body: {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: namespace, labels: { [LABELS.managedBy]: MANAGED_BY } },
+    },
   })
 }

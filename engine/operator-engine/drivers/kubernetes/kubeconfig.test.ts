@@ -29,7 +29,10 @@ function writeKubeconfig(): string {
 describe('kubeconfig', () => {
   it('lists contexts from a picked file and marks the current one', () => {
     const kubeConfig = loadKubeConfig({ kubeconfigPath: writeKubeconfig() })
-    expect(listContexts(kubeConfig).map((c) => [c.name, c.current])).toEqual([['a', true], ['b', false]])
+    expect(listContexts(kubeConfig).map((c) => [c.name, c.current])).toEqual([
+      ['a', true],
+      ['b', false],
+    ])
     expect(resolveNamespace(kubeConfig)).toBe('jobs')
   })
 
@@ -40,6 +43,8 @@ describe('kubeconfig', () => {
   })
 
   it('refuses an unknown context', () => {
-    expect(() => loadKubeConfig({ kubeconfigPath: writeKubeconfig(), context: 'nope' })).toThrow(/no context "nope"/)
+    expect(() => loadKubeConfig({ kubeconfigPath: writeKubeconfig(), context: 'nope' })).toThrow(
+      /no context "nope"/,
+    )
   })
 })

@@ -88,7 +88,11 @@ function statusCode(error: unknown): number | undefined {
  */
 export const ANNOTATION_DELETE_AFTER = 'c2d.oceanprotocol.com/delete-after-ms'
 
-const STEP_CONTAINER: Record<Step, string> = { configure: 'configure', algorithm: 'algorithm', publish: 'publish' }
+const STEP_CONTAINER: Record<Step, string> = {
+  configure: 'configure',
+  algorithm: 'algorithm',
+  publish: 'publish',
+}
 const WATCH_RETRY_MAX_MS = 30_000
 /** How long the live log may take to deliver its last bytes after the container ended. */
 const LOG_TAIL_GRACE_MS = 2_000
@@ -129,7 +133,11 @@ export class KubernetesDriver implements ComputeDriver {
 
   /** The objects the driver would create for `spec` (also what `npm run manifests` prints). */
   objectsFor(spec: JobSpec): JobObjects {
-    const inputs = configureInputs(spec, this.manifestOptions, this.options.readLocalFile ?? ((p) => readFileSync(p)))
+    const inputs = configureInputs(
+      spec,
+      this.manifestOptions,
+      this.options.readLocalFile ?? ((p) => readFileSync(p)),
+    )
     return buildJobObjects(spec, inputs, this.manifestOptions)
   }
 
@@ -143,18 +151,35 @@ export class KubernetesDriver implements ComputeDriver {
       job.objects = this.objectsFor(spec)
     } catch (error) {
       if (!(error instanceof ManifestError)) throw error
-      await appendFile(join(resultsDirOf(spec.jobDir), 'configuration.log'), `${this.now()} failed: ${error.message}\n`)
-      this.emit(job, error.stage === 'dataset' ? { kind: 'data-provisioning-failed', reason: error.message } : { kind: 'algorithm-provisioning-failed', reason: error.message })
+      await appendFile(
+        join(resultsDirOf(spec.jobDir), 'configuration.log'),
+        `${this.now()} failed: ${error.message}\n`,
+      )
+      this.emit(
+        job,
+        error.stage === 'dataset'
+          ? { kind: 'data-provisioning-failed', reason: error.message }
+          : { kind: 'algorithm-provisioning-failed', reason: error.message },
+      )
       job.failed = true
       return this.finish(job, [])
     }
     await this.ensureWatch()
     const { secret, pvc, networkPolicies, pods } = job.objects
-    await this.createIfAbsent(() => this.core.createNamespacedSecret({ namespace: this.ns, body: secret as never }))
-    await this.createIfAbsent(() => this.core.createNamespacedPersistentVolumeClaim({ namespace: this.ns, body: pvc as never }))
-    for (const policy of networkPolicies) await this.createIfAbsent(() => this.net.createNamespacedNetworkPolicy({ namespace: this.ns, body: policy as never }))
+    await this.createIfAbsent(() =>
+      this.core.createNamespacedSecret({ namespace: this.ns, body: secret as never }),
+    )
+    await this.createIfAbsent(() =>
+      this.core.createNamespacedPersistentVolumeClaim({ namespace: this.ns, body: pvc as never }),
+    )
+    for (const policy of networkPolicies)
+      await this.createIfAbsent(() =>
+        this.net.createNamespacedNetworkPolicy({ namespace: this.ns, body: policy as never }),
+      )
     job.step = 'configure'
-    await this.createIfAbsent(() => this.core.createNamespacedPod({ namespace: this.ns, body: pods.configure as never }))
+    await this.createIfAbsent(() =>
+      this.core.createNamespacedPod({ namespace: this.ns, body: pods.configure as never }),
+    )
     this.options.logger.info('kubernetes job created', { jobId: spec.jobId, namespace: this.ns })
   }
 
@@ -165,11 +190,16 @@ export class KubernetesDriver implements ComputeDriver {
     await mkdir(resultsDirOf(spec.jobDir), { recursive: true })
     job.objects = this.objectsFor(spec)
     await this.ensureWatch()
-    const pods = (await this.core.listNamespacedPod({ namespace: this.ns, labelSelector: selectorOf(spec.jobId) })).items as PodLike[]
+    const pods = (
+      await this.core.listNamespacedPod({ namespace: this.ns, labelSelector: selectorOf(spec.jobId) })
+    ).items as PodLike[]
     const byStep = new Map(pods.map((p) => [p.metadata?.labels?.[LABELS.step] as Step, p]))
     const step = (['publish', 'algorithm', 'configure'] as const).find((s) => byStep.has(s))
     if (!step) {
-      this.emit(job, { kind: 'lost', reason: 'after the console restarted, the cluster had none of this job\'s pods left' })
+      this.emit(job, {
+        kind: 'lost',
+        reason: "after the console restarted, the cluster had none of this job's pods left",
+      })
       job.step = 'done'
       return
     }
@@ -185,7 +215,13 @@ export class KubernetesDriver implements ComputeDriver {
     job.stopRequested = true
     if (job.step === 'configure' || job.step === 'algorithm') {
       // The pod's containers end (SIGTERM, then SIGKILL after the grace period); the watch reports it.
-      await this.deleteIfPresent(() => this.core.deleteNamespacedPod({ name: objectNames(jobId).pod(job.step as Step), namespace: this.ns, gracePeriodSeconds: 2 }))
+      await this.deleteIfPresent(() =>
+        this.core.deleteNamespacedPod({
+          name: objectNames(jobId).pod(job.step as Step),
+          namespace: this.ns,
+          gracePeriodSeconds: 2,
+        }),
+      )
     }
   }
 
@@ -209,10 +245,16 @@ export class KubernetesDriver implements ComputeDriver {
       await this.deleteJobObjects(jobId)
     } catch (error) {
       if (statusCode(error) !== undefined || this.closed) throw error
-      this.options.logger.warn('kubernetes cleanup failed; retrying', { jobId, delayMs: retryMs, error: error instanceof Error ? error.message : String(error) })
+      this.options.logger.warn('kubernetes cleanup failed; retrying', {
+        jobId,
+        delayMs: retryMs,
+        error: error instanceof Error ? error.message : String(error),
+      })
       const cancel = this.options.clock.setTimer(() => {
         this.timers.delete(cancel)
-        void this.cleanupOrRetry(jobId, Math.min(WATCH_RETRY_MAX_MS, retryMs * 2), mayRetain).catch((e: unknown) => this.options.logger.warn('kubernetes cleanup failed', { jobId, error: String(e) }))
+        void this.cleanupOrRetry(jobId, Math.min(WATCH_RETRY_MAX_MS, retryMs * 2), mayRetain).catch(
+          (e: unknown) => this.options.logger.warn('kubernetes cleanup failed', { jobId, error: String(e) }),
+        )
       }, retryMs)
       this.timers.add(cancel)
     }
@@ -224,7 +266,10 @@ export class KubernetesDriver implements ComputeDriver {
    * wants it at start. Jobs this driver tracks are left alone.
    */
   async sweepExpired(): Promise<void> {
-    const claims = await this.core.listNamespacedPersistentVolumeClaim({ namespace: this.ns, labelSelector: selectorOf() })
+    const claims = await this.core.listNamespacedPersistentVolumeClaim({
+      namespace: this.ns,
+      labelSelector: selectorOf(),
+    })
     for (const claim of claims.items) {
       const key = claim.metadata?.labels?.[LABELS.jobId]
       const deleteAfterMs = Number(claim.metadata?.annotations?.[ANNOTATION_DELETE_AFTER])
@@ -239,7 +284,11 @@ export class KubernetesDriver implements ComputeDriver {
     // JSON patch (client-node's default patch type); every object carries the job-id annotation, so the map exists.
     const path = `/metadata/annotations/${ANNOTATION_DELETE_AFTER.replaceAll('~', '~0').replaceAll('/', '~1')}`
     try {
-      await this.core.patchNamespacedPersistentVolumeClaim({ name: objectNames(jobId).pvc, namespace: this.ns, body: [{ op: 'add', path, value: String(deleteAfterMs) }] })
+      await this.core.patchNamespacedPersistentVolumeClaim({
+        name: objectNames(jobId).pvc,
+        namespace: this.ns,
+        body: [{ op: 'add', path, value: String(deleteAfterMs) }],
+      })
       return true
     } catch (error) {
       if (statusCode(error) === 404) return false
@@ -250,10 +299,15 @@ export class KubernetesDriver implements ComputeDriver {
   private deleteLater(jobId: string, deleteAfterMs: number): void {
     // A sweep finishing after close() must not leave a live timer behind; the next start sweeps again.
     if (this.closed) return
-    const cancel = this.options.clock.setTimer(() => {
-      this.timers.delete(cancel)
-      void this.cleanupOrRetry(jobId, this.options.watchRetryMs ?? 1000, false).catch((error: unknown) => this.options.logger.warn('kubernetes cleanup failed', { jobId, error: String(error) }))
-    }, Math.max(0, deleteAfterMs - this.options.clock.nowMs()))
+    const cancel = this.options.clock.setTimer(
+      () => {
+        this.timers.delete(cancel)
+        void this.cleanupOrRetry(jobId, this.options.watchRetryMs ?? 1000, false).catch((error: unknown) =>
+          this.options.logger.warn('kubernetes cleanup failed', { jobId, error: String(error) }),
+        )
+      },
+      Math.max(0, deleteAfterMs - this.options.clock.nowMs()),
+    )
     this.timers.add(cancel)
   }
 
@@ -274,7 +328,16 @@ export class KubernetesDriver implements ComputeDriver {
       existing.report = report
       return existing
     }
-    const job: TrackedJob = { spec, report, step: 'configure', reported: new Set(), queue: Promise.resolve(), stopRequested: false, failed: false, cleaning: false }
+    const job: TrackedJob = {
+      spec,
+      report,
+      step: 'configure',
+      reported: new Set(),
+      queue: Promise.resolve(),
+      stopRequested: false,
+      failed: false,
+      cleaning: false,
+    }
     this.jobs.set(key, job)
     return job
   }
@@ -292,7 +355,11 @@ export class KubernetesDriver implements ComputeDriver {
       this.options.logger.error('kubernetes job step failed', { jobId: job.spec.jobId, error: String(error) })
       if (job.step !== 'done') {
         job.failed = true
-        void this.finish(job, [`internal error: ${error instanceof Error ? error.message : String(error)}`], 'results')
+        void this.finish(
+          job,
+          [`internal error: ${error instanceof Error ? error.message : String(error)}`],
+          'results',
+        )
       }
     })
   }
@@ -320,8 +387,10 @@ export class KubernetesDriver implements ComputeDriver {
 
   private async onConfigure(job: TrackedJob, state: StepState, pod: PodLike): Promise<void> {
     const image = stepState(pod, IMAGE_CHECK)
-    if (image.kind === 'image-pull-failed' || image.kind === 'create-failed') return this.failBeforeAlgorithm(job, image)
-    if (image.kind === 'succeeded' || image.kind === 'failed' || state.kind !== 'pending') this.emit(job, { kind: 'volumes-configuring' })
+    if (image.kind === 'image-pull-failed' || image.kind === 'create-failed')
+      return this.failBeforeAlgorithm(job, image)
+    if (image.kind === 'succeeded' || image.kind === 'failed' || state.kind !== 'pending')
+      this.emit(job, { kind: 'volumes-configuring' })
     switch (state.kind) {
       case 'pending':
         return
@@ -332,22 +401,36 @@ export class KubernetesDriver implements ComputeDriver {
         await this.saveLog(job, 'configure', 'configuration.log')
         if (job.stopRequested) return this.finish(job, ['stopped before the algorithm started'])
         job.step = 'algorithm'
-        await this.createIfAbsent(() => this.core.createNamespacedPod({ namespace: this.ns, body: job.objects!.pods.algorithm as never }))
+        await this.createIfAbsent(() =>
+          this.core.createNamespacedPod({ namespace: this.ns, body: job.objects!.pods.algorithm as never }),
+        )
         return
       }
       case 'failed': {
         this.emit(job, { kind: 'provisioning' })
         const log = await this.saveLog(job, 'configure', 'configuration.log')
-        const lastFailure = log.split('\n').reverse().find((l) => l.includes(' failed: '))?.split(' failed: ')[1]
+        const lastFailure = log
+          .split('\n')
+          .reverse()
+          .find((l) => l.includes(' failed: '))
+          ?.split(' failed: ')[1]
         const reason = lastFailure ?? `the configuration step failed (${state.reason})`
         job.failed = true
-        this.emit(job, state.exitCode === CONFIGURE_EXIT.algorithm ? { kind: 'algorithm-provisioning-failed', reason } : { kind: 'data-provisioning-failed', reason })
+        this.emit(
+          job,
+          state.exitCode === CONFIGURE_EXIT.algorithm
+            ? { kind: 'algorithm-provisioning-failed', reason }
+            : { kind: 'data-provisioning-failed', reason },
+        )
         return this.finish(job, [])
       }
       case 'deadline-exceeded':
         job.failed = true
         await this.saveLog(job, 'configure', 'configuration.log')
-        this.emit(job, { kind: 'data-provisioning-failed', reason: `the configuration step took longer than ${this.manifestOptions.configureDeadlineSec} s` })
+        this.emit(job, {
+          kind: 'data-provisioning-failed',
+          reason: `the configuration step took longer than ${this.manifestOptions.configureDeadlineSec} s`,
+        })
         return this.finish(job, [])
       default:
         return this.failBeforeAlgorithm(job, state)
@@ -367,13 +450,20 @@ export class KubernetesDriver implements ComputeDriver {
         if (state.startedAtMs !== null) this.emit(job, { kind: 'algorithm-started', atMs: state.startedAtMs })
         await this.settleAlgorithmLog(job)
         const atMs = state.finishedAtMs ?? this.options.clock.nowMs()
-        if (state.kind === 'succeeded') this.emit(job, { kind: 'container-exited', exitCode: 0, oomKilled: false, atMs })
+        if (state.kind === 'succeeded')
+          this.emit(job, { kind: 'container-exited', exitCode: 0, oomKilled: false, atMs })
         else {
           job.failed = !job.stopRequested
           const reason = state.oomKilled
             ? `the algorithm used more than the environment's ${job.spec.resources.ramGb} GB of memory and was stopped (OOM killed)`
             : `the algorithm exited with code ${state.exitCode}${state.reason && state.reason !== 'Error' ? ` (${state.reason})` : ''}`
-          this.emit(job, { kind: 'container-exited', exitCode: state.exitCode, oomKilled: state.oomKilled, atMs, reason })
+          this.emit(job, {
+            kind: 'container-exited',
+            exitCode: state.exitCode,
+            oomKilled: state.oomKilled,
+            atMs,
+            reason,
+          })
         }
         return this.startPublish(job)
       }
@@ -422,8 +512,13 @@ export class KubernetesDriver implements ComputeDriver {
   private async failBeforeAlgorithm(job: TrackedJob, state: StepState): Promise<void> {
     job.failed = true
     const step = job.step
-    if (state.kind === 'image-pull-failed') this.emit(job, { kind: 'image-pull-failed', reason: `the algorithm image ${imageOf(job)} cannot be pulled: ${state.reason}` })
-    else if (state.kind === 'create-failed') this.emit(job, { kind: 'container-create-failed', reason: state.reason })
+    if (state.kind === 'image-pull-failed')
+      this.emit(job, {
+        kind: 'image-pull-failed',
+        reason: `the algorithm image ${imageOf(job)} cannot be pulled: ${state.reason}`,
+      })
+    else if (state.kind === 'create-failed')
+      this.emit(job, { kind: 'container-create-failed', reason: state.reason })
     else if (state.kind === 'volume-failed') this.emit(job, { kind: 'volume-failed', reason: state.reason })
     else if (state.kind === 'lost') {
       this.emit(job, { kind: 'lost', reason: state.reason })
@@ -431,21 +526,32 @@ export class KubernetesDriver implements ComputeDriver {
       return
     }
     // A pod stuck in Pending holds nothing worth collecting: end the job with the logs it has.
-    if (step === 'configure' || step === 'algorithm') await this.deleteIfPresent(() => this.core.deleteNamespacedPod({ name: objectNames(job.spec.jobId).pod(step), namespace: this.ns }))
+    if (step === 'configure' || step === 'algorithm')
+      await this.deleteIfPresent(() =>
+        this.core.deleteNamespacedPod({ name: objectNames(job.spec.jobId).pod(step), namespace: this.ns }),
+      )
     return this.finish(job, [])
   }
 
   private async afterStopped(job: TrackedJob, step: Step): Promise<void> {
     if (step === 'configure') return this.finish(job, ['stopped during configuration'])
     await this.settleAlgorithmLog(job)
-    this.emit(job, { kind: 'container-exited', exitCode: 143, oomKilled: false, atMs: this.options.clock.nowMs(), reason: 'stopped by request' })
+    this.emit(job, {
+      kind: 'container-exited',
+      exitCode: 143,
+      oomKilled: false,
+      atMs: this.options.clock.nowMs(),
+      reason: 'stopped by request',
+    })
     return this.startPublish(job)
   }
 
   private async startPublish(job: TrackedJob): Promise<void> {
     this.emit(job, { kind: 'publishing' })
     job.step = 'publish'
-    await this.createIfAbsent(() => this.core.createNamespacedPod({ namespace: this.ns, body: job.objects!.pods.publish as never }))
+    await this.createIfAbsent(() =>
+      this.core.createNamespacedPod({ namespace: this.ns, body: job.objects!.pods.publish as never }),
+    )
   }
 
   /** Writes publish.log and reports the job's results: collected, or `results-failed` with `reason`. */
@@ -453,9 +559,17 @@ export class KubernetesDriver implements ComputeDriver {
     job.step = 'done'
     const results = resultsDirOf(job.spec.jobDir)
     this.emit(job, { kind: 'publishing' })
-    await writeFile(join(results, 'publish.log'), [...lines, 'results collected'].map((l) => `${this.now()} ${l}\n`).join(''))
+    await writeFile(
+      join(results, 'publish.log'),
+      [...lines, 'results collected'].map((l) => `${this.now()} ${l}\n`).join(''),
+    )
     const collected = await listResults(results)
-    if (failed) return this.emit(job, { kind: 'results-failed', reason: reason ?? 'results could not be collected', results: collected })
+    if (failed)
+      return this.emit(job, {
+        kind: 'results-failed',
+        reason: reason ?? 'results could not be collected',
+        results: collected,
+      })
     await writeCollectedMarker(results, collected)
     this.emit(job, { kind: 'outputs-collected', results: collected })
   }
@@ -465,7 +579,11 @@ export class KubernetesDriver implements ComputeDriver {
   private async saveLog(job: TrackedJob, step: Step, filename: string): Promise<string> {
     let text = ''
     try {
-      text = await this.core.readNamespacedPodLog({ name: objectNames(job.spec.jobId).pod(step), namespace: this.ns, container: STEP_CONTAINER[step] })
+      text = await this.core.readNamespacedPodLog({
+        name: objectNames(job.spec.jobId).pod(step),
+        namespace: this.ns,
+        container: STEP_CONTAINER[step],
+      })
     } catch (error) {
       text = `${this.now()} the ${step} log could not be read from the cluster (HTTP ${statusCode(error) ?? 'error'})\n`
     }
@@ -478,9 +596,22 @@ export class KubernetesDriver implements ComputeDriver {
     if (job.logFollow) return
     const abort = new AbortController()
     job.logAbort = abort
-    const target = { namespace: this.ns, pod: objectNames(job.spec.jobId).pod('algorithm'), container: 'algorithm' }
-    job.logFollow = followPodLog(this.options.kubeConfig, target, join(resultsDirOf(job.spec.jobDir), 'algorithm.log'), abort.signal).then((end) => {
-      if (end.kind === 'failed') this.options.logger.warn('algorithm log stream ended early', { jobId: job.spec.jobId, reason: end.reason })
+    const target = {
+      namespace: this.ns,
+      pod: objectNames(job.spec.jobId).pod('algorithm'),
+      container: 'algorithm',
+    }
+    job.logFollow = followPodLog(
+      this.options.kubeConfig,
+      target,
+      join(resultsDirOf(job.spec.jobDir), 'algorithm.log'),
+      abort.signal,
+    ).then((end) => {
+      if (end.kind === 'failed')
+        this.options.logger.warn('algorithm log stream ended early', {
+          jobId: job.spec.jobId,
+          reason: end.reason,
+        })
     })
   }
 
@@ -491,11 +622,18 @@ export class KubernetesDriver implements ComputeDriver {
   private async settleAlgorithmLog(job: TrackedJob): Promise<void> {
     this.followAlgorithmLog(job)
     let timer: (() => void) | undefined
-    await Promise.race([job.logFollow, new Promise<void>((resolve) => (timer = this.options.clock.setTimer(resolve, LOG_TAIL_GRACE_MS)))])
+    await Promise.race([
+      job.logFollow,
+      new Promise<void>((resolve) => (timer = this.options.clock.setTimer(resolve, LOG_TAIL_GRACE_MS))),
+    ])
     timer?.()
     job.logAbort?.abort()
     try {
-      const text = await this.core.readNamespacedPodLog({ name: objectNames(job.spec.jobId).pod('algorithm'), namespace: this.ns, container: 'algorithm' })
+      const text = await this.core.readNamespacedPodLog({
+        name: objectNames(job.spec.jobId).pod('algorithm'),
+        namespace: this.ns,
+        container: 'algorithm',
+      })
       await writeFile(join(resultsDirOf(job.spec.jobDir), 'algorithm.log'), text)
     } catch {
       // Keep what the live stream wrote: the API cannot give more now.
@@ -541,12 +679,31 @@ export class KubernetesDriver implements ComputeDriver {
     const errSink = new Writable({ write: (chunk: Buffer, _e, cb) => (stderr.push(chunk), cb()) })
     const status = await new Promise<{ status?: string; message?: string }>((resolve, reject) => {
       new Exec(this.options.kubeConfig)
-        .exec(this.ns, objectNames(job.spec.jobId).pod('publish'), 'publish', ['tar', 'cf', '-', '-C', '/data', 'outputs'], sink, errSink, null, false, (s) => resolve(s))
+        .exec(
+          this.ns,
+          objectNames(job.spec.jobId).pod('publish'),
+          'publish',
+          ['tar', 'cf', '-', '-C', '/data', 'outputs'],
+          sink,
+          errSink,
+          null,
+          false,
+          (s) => resolve(s),
+        )
         .then((ws) => {
           socket = ws
           // The API server sends tar's Status before closing; a close without one is a broken
           // connection, and what arrived is not known to be the whole archive.
-          ws.on('close', () => resolve(overLimit ? { status: 'Failure' } : { status: 'Failure', message: 'the connection to the cluster closed before tar reported its end' }))
+          ws.on('close', () =>
+            resolve(
+              overLimit
+                ? { status: 'Failure' }
+                : {
+                    status: 'Failure',
+                    message: 'the connection to the cluster closed before tar reported its end',
+                  },
+            ),
+          )
           ws.on('error', reject)
         }, reject)
     })
@@ -558,7 +715,11 @@ export class KubernetesDriver implements ComputeDriver {
     }
     if (status.status !== 'Success' || fileError) {
       await rm(target, { force: true })
-      throw new Error(fileError ? `outputs.tar could not be written: ${fileError.message}` : `tar in the publish pod failed: ${status.message ?? Buffer.concat(stderr).toString('utf8').slice(0, 200)}`)
+      throw new Error(
+        fileError
+          ? `outputs.tar could not be written: ${fileError.message}`
+          : `tar in the publish pod failed: ${status.message ?? Buffer.concat(stderr).toString('utf8').slice(0, 200)}`,
+      )
     }
     return sizeBytes
   }
@@ -590,10 +751,18 @@ export class KubernetesDriver implements ComputeDriver {
     }
     const labelSelector = selectorOf(jobId)
     const ns = this.ns
-    await this.deleteIfPresent(() => this.core.deleteCollectionNamespacedPod({ namespace: ns, labelSelector, gracePeriodSeconds: 0 }))
-    await this.deleteIfPresent(() => this.net.deleteCollectionNamespacedNetworkPolicy({ namespace: ns, labelSelector }))
-    await this.deleteIfPresent(() => this.core.deleteCollectionNamespacedPersistentVolumeClaim({ namespace: ns, labelSelector }))
-    await this.deleteIfPresent(() => this.core.deleteCollectionNamespacedSecret({ namespace: ns, labelSelector }))
+    await this.deleteIfPresent(() =>
+      this.core.deleteCollectionNamespacedPod({ namespace: ns, labelSelector, gracePeriodSeconds: 0 }),
+    )
+    await this.deleteIfPresent(() =>
+      this.net.deleteCollectionNamespacedNetworkPolicy({ namespace: ns, labelSelector }),
+    )
+    await this.deleteIfPresent(() =>
+      this.core.deleteCollectionNamespacedPersistentVolumeClaim({ namespace: ns, labelSelector }),
+    )
+    await this.deleteIfPresent(() =>
+      this.core.deleteCollectionNamespacedSecret({ namespace: ns, labelSelector }),
+    )
     this.jobs.delete(jobKey(jobId))
     this.options.logger.info('kubernetes job objects deleted', { jobId })
   }
@@ -603,7 +772,9 @@ export class KubernetesDriver implements ComputeDriver {
   private ensureWatch(): Promise<void> {
     if (!this.swept && !this.closed) {
       this.swept = true
-      void this.sweepExpired().catch((error: unknown) => this.options.logger.warn('kubernetes sweep of retained jobs failed', { error: String(error) }))
+      void this.sweepExpired().catch((error: unknown) =>
+        this.options.logger.warn('kubernetes sweep of retained jobs failed', { error: String(error) }),
+      )
     }
     if (this.watchAbort || this.closed) return Promise.resolve()
     this.watchStarting ??= this.startWatch().finally(() => (this.watchStarting = undefined))
@@ -619,23 +790,25 @@ export class KubernetesDriver implements ComputeDriver {
       this.dispatchVanished(list.items)
     }
     const watch = new Watch(this.options.kubeConfig)
-    this.watchAbort = await watch.watch(
-      `/api/v1/namespaces/${this.ns}/pods`,
-      { labelSelector: selectorOf(), resourceVersion: this.resourceVersion, allowWatchBookmarks: true },
-      (type, object: V1Pod & { code?: number }) => {
-        if (type === 'ERROR') {
-          // 410 Gone: our resourceVersion is too old; re-list on the next start.
-          if (object.code === 410) this.resourceVersion = undefined
-          return
-        }
-        if (object.metadata?.resourceVersion) this.resourceVersion = object.metadata.resourceVersion
-        if (type !== 'BOOKMARK') this.dispatch(type, object)
-      },
-      (error: unknown) => this.onWatchEnded(error),
-    ).catch((error: unknown) => {
-      this.onWatchEnded(error)
-      return undefined
-    })
+    this.watchAbort = await watch
+      .watch(
+        `/api/v1/namespaces/${this.ns}/pods`,
+        { labelSelector: selectorOf(), resourceVersion: this.resourceVersion, allowWatchBookmarks: true },
+        (type, object: V1Pod & { code?: number }) => {
+          if (type === 'ERROR') {
+            // 410 Gone: our resourceVersion is too old; re-list on the next start.
+            if (object.code === 410) this.resourceVersion = undefined
+            return
+          }
+          if (object.metadata?.resourceVersion) this.resourceVersion = object.metadata.resourceVersion
+          if (type !== 'BOOKMARK') this.dispatch(type, object)
+        },
+        (error: unknown) => this.onWatchEnded(error),
+      )
+      .catch((error: unknown) => {
+        this.onWatchEnded(error)
+        return undefined
+      })
   }
 
   private onWatchEnded(error: unknown): void {
@@ -644,7 +817,10 @@ export class KubernetesDriver implements ComputeDriver {
     // A normal end (the server's timeout) restarts at once; errors back off, doubling.
     const delayMs = error ? this.watchRetryMs : 0
     if (error) {
-      this.options.logger.warn('kubernetes watch ended; reconnecting', { delayMs, error: error instanceof Error ? error.message : String(error) })
+      this.options.logger.warn('kubernetes watch ended; reconnecting', {
+        delayMs,
+        error: error instanceof Error ? error.message : String(error),
+      })
       this.watchRetryMs = Math.min(WATCH_RETRY_MAX_MS, this.watchRetryMs * 2)
       // After an outage, a full re-list catches every change missed in between.
       this.resourceVersion = undefined
@@ -672,7 +848,10 @@ export class KubernetesDriver implements ComputeDriver {
       const step = job.step
       if (step === 'done' || job.cleaning || job.seenStep !== step) continue
       const name = objectNames(job.spec.jobId).pod(step)
-      if (!present.has(name)) this.enqueue(job, () => this.onPod(job, { metadata: { name, labels: jobLabels(job.spec.jobId, step) } }, 'DELETED'))
+      if (!present.has(name))
+        this.enqueue(job, () =>
+          this.onPod(job, { metadata: { name, labels: jobLabels(job.spec.jobId, step) } }, 'DELETED'),
+        )
     }
   }
 

@@ -5,7 +5,17 @@ import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPol
 import { describe, expect, it } from 'vitest'
 import type { JobSpec } from '../../driver'
 import { CONFIGURE_SCRIPT } from './configure-script'
-import { DEFAULT_MANIFEST_OPTIONS, LABELS, ManifestError, allObjects, buildJobObjects, configureInputs, jobKey, objectNames, type ManifestOptions } from './manifests'
+import {
+  DEFAULT_MANIFEST_OPTIONS,
+  LABELS,
+  ManifestError,
+  allObjects,
+  buildJobObjects,
+  configureInputs,
+  jobKey,
+  objectNames,
+  type ManifestOptions,
+} from './manifests'
 
 const options: ManifestOptions = { ...DEFAULT_MANIFEST_OPTIONS, namespace: 'ocean-c2d' }
 
@@ -14,8 +24,25 @@ function spec(overrides: Partial<JobSpec> = {}): JobSpec {
     jobId: '4c70c9659d2a47b6b0523abc8e43cb7e',
     jobDir: '/tmp/job',
     environment: { id: 'env', allowNetwork: false },
-    datasets: [{ did: 'did:op:' + 'a'.repeat(64), ddo: { id: 'did:op:' + 'a'.repeat(64) }, files: [{ type: 'url', url: 'https://data.example/secret.csv', headers: { Authorization: 'Bearer hunter2' } }, { type: 'local', path: '/srv/weather.csv' }] }],
-    algorithm: { did: 'did:op:' + 'b'.repeat(64), container: { entrypoint: 'node $ALGO', image: 'node', tag: '20' }, source: { type: 'rawcode', code: 'console.log(1)' } },
+    datasets: [
+      {
+        did: 'did:op:' + 'a'.repeat(64),
+        ddo: { id: 'did:op:' + 'a'.repeat(64) },
+        files: [
+          {
+            type: 'url',
+            url: 'https://data.example/secret.csv',
+            headers: { Authorization: 'Bearer hunter2' },
+          },
+          { type: 'local', path: '/srv/weather.csv' },
+        ],
+      },
+    ],
+    algorithm: {
+      did: 'did:op:' + 'b'.repeat(64),
+      container: { entrypoint: 'node $ALGO', image: 'node', tag: '20' },
+      source: { type: 'rawcode', code: 'console.log(1)' },
+    },
     resources: { cpu: 1.5, ramGb: 2, diskGb: 3 },
     maxJobDurationSec: 600,
     limits: { inputFileBytesMax: 1_000_000, outputBytesMax: 1_000_000 },
@@ -43,34 +70,77 @@ describe('job manifests', () => {
     validateAll(spec({ environment: { id: 'env', allowNetwork: true } }))
     const gpu = validateAll(
       spec({
-        environment: { id: 'gpu', allowNetwork: false, nodeSelector: { 'nvidia.com/gpu.present': 'true' }, tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }] },
+        environment: {
+          id: 'gpu',
+          allowNetwork: false,
+          nodeSelector: { 'nvidia.com/gpu.present': 'true' },
+          tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }],
+        },
         resources: { cpu: 4, ramGb: 16, diskGb: 50, gpu: 1 },
       }),
     )
-    const algo = gpu.pods.algorithm as { spec: { nodeSelector: unknown; tolerations: unknown[]; containers: Array<{ resources: { limits: Record<string, string> } }> } }
+    const algo = gpu.pods.algorithm as {
+      spec: {
+        nodeSelector: unknown
+        tolerations: unknown[]
+        containers: Array<{ resources: { limits: Record<string, string> } }>
+      }
+    }
     expect(algo.spec.nodeSelector).toEqual({ 'nvidia.com/gpu.present': 'true' })
     expect(algo.spec.tolerations).toHaveLength(1)
-    expect(algo.spec.containers[0]!.resources.limits).toEqual({ cpu: '4000m', memory: '16384Mi', 'nvidia.com/gpu': '1' })
+    expect(algo.spec.containers[0]!.resources.limits).toEqual({
+      cpu: '4000m',
+      memory: '16384Mi',
+      'nvidia.com/gpu': '1',
+    })
   })
 
   it('isolates every pod: no token, non-root, read-only root, no capabilities, RuntimeDefault seccomp, no escalation', () => {
     const objects = validateAll(spec())
-    for (const pod of Object.values(objects.pods) as Array<{ spec: Record<string, unknown> & { containers: Array<{ securityContext: Record<string, unknown> }> } }>) {
+    for (const pod of Object.values(objects.pods) as Array<{
+      spec: Record<string, unknown> & { containers: Array<{ securityContext: Record<string, unknown> }> }
+    }>) {
       expect(pod.spec.automountServiceAccountToken).toBe(false)
       expect(pod.spec.restartPolicy).toBe('Never')
-      expect(pod.spec.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } })
-      expect(pod.spec.containers[0]!.securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, privileged: false, capabilities: { drop: ['ALL'] } })
+      expect(pod.spec.securityContext).toMatchObject({
+        runAsNonRoot: true,
+        seccompProfile: { type: 'RuntimeDefault' },
+      })
+      expect(pod.spec.containers[0]!.securityContext).toEqual({
+        allowPrivilegeEscalation: false,
+        readOnlyRootFilesystem: true,
+        runAsNonRoot: true,
+        privileged: false,
+        capabilities: { drop: ['ALL'] },
+      })
     }
   })
 
   it('sizes the volume from disk, limits the algorithm from cpu/ram, and times it with activeDeadlineSeconds', () => {
     const objects = validateAll(spec())
-    expect((objects.pvc as { spec: { resources: { requests: { storage: string } } } }).spec.resources.requests.storage).toBe('3Gi')
-    const algo = objects.pods.algorithm as { spec: { activeDeadlineSeconds: number; containers: Array<{ command: string[]; resources: unknown; env: Array<{ name: string; value: string }> }> } }
+    expect(
+      (objects.pvc as { spec: { resources: { requests: { storage: string } } } }).spec.resources.requests
+        .storage,
+    ).toBe('3Gi')
+    const algo = objects.pods.algorithm as {
+      spec: {
+        activeDeadlineSeconds: number
+        containers: Array<{
+          command: string[]
+          resources: unknown
+          env: Array<{ name: string; value: string }>
+        }>
+      }
+    }
     expect(algo.spec.activeDeadlineSeconds).toBe(600)
-    expect(algo.spec.containers[0]!.resources).toEqual({ requests: { cpu: '1500m', memory: '2048Mi' }, limits: { cpu: '1500m', memory: '2048Mi' } })
+    expect(algo.spec.containers[0]!.resources).toEqual({
+      requests: { cpu: '1500m', memory: '2048Mi' },
+      limits: { cpu: '1500m', memory: '2048Mi' },
+    })
     expect(algo.spec.containers[0]!.command).toEqual(['sh', '-c', 'node /data/transformations/algorithm'])
-    expect(algo.spec.containers[0]!.env.find((e) => e.name === 'DIDS')?.value).toBe(JSON.stringify(['did:op:' + 'a'.repeat(64)]))
+    expect(algo.spec.containers[0]!.env.find((e) => e.name === 'DIDS')?.value).toBe(
+      JSON.stringify(['did:op:' + 'a'.repeat(64)]),
+    )
   })
 
   it('keeps dataset URLs and headers in the Secret, mounted by the configure pod only', () => {
@@ -84,14 +154,26 @@ describe('job manifests', () => {
       expect(JSON.stringify(object)).not.toContain('hunter2')
       expect(JSON.stringify(object)).not.toContain('data.example')
     }
-    const inputs = JSON.parse((objects.secret as { stringData: Record<string, string> }).stringData['inputs.json']!)
-    expect(inputs.datasets[0].files[0]).toEqual({ type: 'url', url: 'https://data.example/secret.csv', headers: { Authorization: 'Bearer hunter2' } })
-    expect(Buffer.from(inputs.datasets[0].files[1].base64, 'base64').toString()).toBe('contents of /srv/weather.csv')
+    const inputs = JSON.parse(
+      (objects.secret as { stringData: Record<string, string> }).stringData['inputs.json']!,
+    )
+    expect(inputs.datasets[0].files[0]).toEqual({
+      type: 'url',
+      url: 'https://data.example/secret.csv',
+      headers: { Authorization: 'Bearer hunter2' },
+    })
+    expect(Buffer.from(inputs.datasets[0].files[1].base64, 'base64').toString()).toBe(
+      'contents of /srv/weather.csv',
+    )
   })
 
   it('denies egress to the algorithm unless the environment allows network; the configure pod always may fetch', () => {
     const egress = (allowNetwork: boolean) =>
-      (validateAll(spec({ environment: { id: 'e', allowNetwork } })).networkPolicies[1] as { spec: { podSelector: { matchExpressions: Array<{ values: string[] }> }; policyTypes: string[] } }).spec
+      (
+        validateAll(spec({ environment: { id: 'e', allowNetwork } })).networkPolicies[1] as {
+          spec: { podSelector: { matchExpressions: Array<{ values: string[] }> }; policyTypes: string[] }
+        }
+      ).spec
     expect(egress(false).podSelector.matchExpressions[0]!.values).toEqual(['algorithm', 'publish'])
     expect(egress(true).podSelector.matchExpressions[0]!.values).toEqual(['publish'])
     expect(egress(false).policyTypes).toEqual(['Egress'])
@@ -100,7 +182,9 @@ describe('job manifests', () => {
   it('labels everything with the job, and names stay valid for any job id', () => {
     const odd = spec({ jobId: 'Job_With.Odd/Characters-and-a-very-long-suffix-0123456789' })
     const objects = validateAll(odd)
-    for (const object of allObjects(objects) as Array<{ metadata: { name: string; labels: Record<string, string> } }>) {
+    for (const object of allObjects(objects) as Array<{
+      metadata: { name: string; labels: Record<string, string> }
+    }>) {
       expect(object.metadata.labels[LABELS.jobId]).toBe(jobKey(odd.jobId))
       expect(object.metadata.name).toMatch(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/)
       expect(object.metadata.name.length).toBeLessThanOrEqual(63)
@@ -119,6 +203,11 @@ describe('job manifests', () => {
   })
 
   it('ships a configure program that parses', () => {
-    expect(() => new Function(`return async () => { ${CONFIGURE_SCRIPT.replace(/^const fs = require\('fs'\)/m, '')} }`)).not.toThrow()
+    expect(
+      () =>
+        new Function(
+          `return async () => { ${CONFIGURE_SCRIPT.replace(/^const fs = require\('fs'\)/m, '')} }`,
+        ),
+    ).not.toThrow()
   })
 })

@@ -62,7 +62,9 @@ export const DEFAULT_MANIFEST_OPTIONS: Omit<ManifestOptions, 'namespace'> = {
 
 /** A DNS-1123 fragment for names and a label value (≤ 63 chars) from any job id. */
 export function jobKey(jobId: string): string {
-  return /^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/.test(jobId) ? jobId : createHash('sha256').update(jobId).digest('hex').slice(0, 32)
+  return /^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/.test(jobId)
+    ? jobId
+    : createHash('sha256').update(jobId).digest('hex').slice(0, 32)
 }
 
 export function objectNames(jobId: string) {
@@ -87,13 +89,24 @@ export function jobLabels(jobId: string, step?: Step): Record<string, string> {
 
 /** The label selector of everything this console manages, or of one job. */
 export function selectorOf(jobId?: string): string {
-  return jobId ? `${LABELS.managedBy}=${MANAGED_BY},${LABELS.jobId}=${jobKey(jobId)}` : `${LABELS.managedBy}=${MANAGED_BY}`
+  return jobId
+    ? `${LABELS.managedBy}=${MANAGED_BY},${LABELS.jobId}=${jobKey(jobId)}`
+    : `${LABELS.managedBy}=${MANAGED_BY}`
 }
 
 /** The configure step's input document (lives only in the Secret). */
 export interface ConfigureInputs {
-  datasets: Array<{ did: string; ddo: unknown; files: Array<FileSource | { type: 'inline'; base64: string; sizeBytes: number }> }>
-  algorithm: { did?: string; ddo?: unknown; source: FileSource | { type: 'rawcode'; code: string } | { type: 'inline'; base64: string; sizeBytes: number } }
+  datasets: Array<{
+    did: string
+    ddo: unknown
+    files: Array<FileSource | { type: 'inline'; base64: string; sizeBytes: number }>
+  }>
+  algorithm: {
+    did?: string
+    ddo?: unknown
+    source:
+      FileSource | { type: 'rawcode'; code: string } | { type: 'inline'; base64: string; sizeBytes: number }
+  }
   algoCustomData?: Record<string, unknown>
   inputFileBytesMax: number
   gateways: { ipfs: string; arweave: string }
@@ -113,7 +126,11 @@ export class ManifestError extends Error {
  * cluster cannot see) and inlined; over `inlineBytesMax` in total this throws a ManifestError that
  * says to publish the file by URL.
  */
-export function configureInputs(spec: JobSpec, options: Pick<ManifestOptions, 'inlineBytesMax' | 'ipfsGateway' | 'arweaveGateway'>, readLocal: (path: string) => Buffer): ConfigureInputs {
+export function configureInputs(
+  spec: JobSpec,
+  options: Pick<ManifestOptions, 'inlineBytesMax' | 'ipfsGateway' | 'arweaveGateway'>,
+  readLocal: (path: string) => Buffer,
+): ConfigureInputs {
   let inlined = 0
   const inline = (source: FileSource, stage: 'dataset' | 'algorithm', what: string) => {
     if (source.type !== 'local') return source
@@ -125,13 +142,20 @@ export function configureInputs(spec: JobSpec, options: Pick<ManifestOptions, 'i
     }
     inlined += bytes.length
     if (inlined > options.inlineBytesMax) {
-      throw new ManifestError(stage, `${what}: local files over ${options.inlineBytesMax} bytes in total cannot be sent to a Kubernetes cluster (it cannot read this computer's disk); publish the file by URL`)
+      throw new ManifestError(
+        stage,
+        `${what}: local files over ${options.inlineBytesMax} bytes in total cannot be sent to a Kubernetes cluster (it cannot read this computer's disk); publish the file by URL`,
+      )
     }
     return { type: 'inline' as const, base64: bytes.toString('base64'), sizeBytes: bytes.length }
   }
   const source = spec.algorithm.source
   return {
-    datasets: spec.datasets.map((d) => ({ did: d.did, ddo: d.ddo, files: d.files.map((f, i) => inline(f, 'dataset', `dataset ${d.did} file ${i}`)) })),
+    datasets: spec.datasets.map((d) => ({
+      did: d.did,
+      ddo: d.ddo,
+      files: d.files.map((f, i) => inline(f, 'dataset', `dataset ${d.did} file ${i}`)),
+    })),
     algorithm: {
       ...(spec.algorithm.did ? { did: spec.algorithm.did, ddo: spec.algorithm.ddo } : {}),
       source: source.type === 'rawcode' ? source : inline(source, 'algorithm', 'algorithm'),
@@ -178,7 +202,12 @@ function pod(jobId: string, step: Step, options: ManifestOptions, spec: Obj, ext
   return {
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: { name: names.pod(step), namespace: options.namespace, labels: jobLabels(jobId, step), annotations: { [ANNOTATION_JOB_ID]: jobId } },
+    metadata: {
+      name: names.pod(step),
+      namespace: options.namespace,
+      labels: jobLabels(jobId, step),
+      annotations: { [ANNOTATION_JOB_ID]: jobId },
+    },
     spec: {
       restartPolicy: 'Never',
       automountServiceAccountToken: false,
@@ -208,29 +237,61 @@ export interface JobObjects {
 }
 
 /** Every object of a job, in creation order (Secret, PVC, policies, then the pods one by one). */
-export function buildJobObjects(spec: JobSpec, inputs: ConfigureInputs, options: ManifestOptions): JobObjects {
+export function buildJobObjects(
+  spec: JobSpec,
+  inputs: ConfigureInputs,
+  options: ManifestOptions,
+): JobObjects {
   const { jobId } = spec
   const names = objectNames(jobId)
   const labels = jobLabels(jobId)
-  const meta = (name: string) => ({ name, namespace: options.namespace, labels, annotations: { [ANNOTATION_JOB_ID]: jobId } })
+  const meta = (name: string) => ({
+    name,
+    namespace: options.namespace,
+    labels,
+    annotations: { [ANNOTATION_JOB_ID]: jobId },
+  })
   const image = (ref: string, tag: string) => (tag ? `${ref}:${tag}` : ref)
 
-  const secret = { apiVersion: 'v1', kind: 'Secret', type: 'Opaque', metadata: meta(names.secret), stringData: { 'inputs.json': JSON.stringify(inputs) } }
+  const secret = {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    type: 'Opaque',
+    metadata: meta(names.secret),
+    stringData: { 'inputs.json': JSON.stringify(inputs) },
+  }
   const pvc = {
     apiVersion: 'v1',
     kind: 'PersistentVolumeClaim',
     metadata: meta(names.pvc),
-    spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: `${Math.max(1, Math.ceil(spec.resources.diskGb))}Gi` } } },
+    spec: {
+      accessModes: ['ReadWriteOnce'],
+      resources: { requests: { storage: `${Math.max(1, Math.ceil(spec.resources.diskGb))}Gi` } },
+    },
   }
   // No job pod accepts connections; the algorithm (unless allowed) and the publish pod make none.
   const networkPolicies: Obj[] = [
-    { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: meta(names.ingressPolicy), spec: { podSelector: { matchLabels: labels }, policyTypes: ['Ingress'] } },
+    {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: meta(names.ingressPolicy),
+      spec: { podSelector: { matchLabels: labels }, policyTypes: ['Ingress'] },
+    },
     {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'NetworkPolicy',
       metadata: meta(names.egressPolicy),
       spec: {
-        podSelector: { matchLabels: labels, matchExpressions: [{ key: LABELS.step, operator: 'In', values: spec.environment.allowNetwork ? ['publish'] : ['algorithm', 'publish'] }] },
+        podSelector: {
+          matchLabels: labels,
+          matchExpressions: [
+            {
+              key: LABELS.step,
+              operator: 'In',
+              values: spec.environment.allowNetwork ? ['publish'] : ['algorithm', 'publish'],
+            },
+          ],
+        },
         policyTypes: ['Egress'],
       },
     },
@@ -273,7 +334,11 @@ export function buildJobObjects(spec: JobSpec, inputs: ConfigureInputs, options:
   )
 
   const gpu = spec.resources.gpu ?? 0
-  const limits: Obj = { cpu: cpu(spec.resources.cpu), memory: memory(spec.resources.ramGb), ...(gpu > 0 ? { 'nvidia.com/gpu': String(gpu) } : {}) }
+  const limits: Obj = {
+    cpu: cpu(spec.resources.cpu),
+    memory: memory(spec.resources.ramGb),
+    ...(gpu > 0 ? { 'nvidia.com/gpu': String(gpu) } : {}),
+  }
   const { container } = spec.algorithm
   const algorithm = pod(jobId, 'algorithm', options, {
     activeDeadlineSeconds: Math.max(1, spec.maxJobDurationSec),
@@ -317,5 +382,12 @@ export function buildJobObjects(spec: JobSpec, inputs: ConfigureInputs, options:
 
 /** Every object as a flat list in creation order (for `npm run manifests` and validation). */
 export function allObjects(objects: JobObjects): Obj[] {
-  return [objects.secret, objects.pvc, ...objects.networkPolicies, objects.pods.configure, objects.pods.algorithm, objects.pods.publish]
+  return [
+    objects.secret,
+    objects.pvc,
+    ...objects.networkPolicies,
+    objects.pods.configure,
+    objects.pods.algorithm,
+    objects.pods.publish,
+  ]
 }

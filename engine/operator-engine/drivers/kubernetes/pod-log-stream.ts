@@ -20,18 +20,27 @@ export async function followPodLog(
 ): Promise<LogFollowEnd> {
   const cluster = kubeConfig.getCurrentCluster()
   if (!cluster) return { kind: 'failed', reason: 'the kubeconfig has no current cluster' }
-  const url = new URL(`${cluster.server}/api/v1/namespaces/${encodeURIComponent(target.namespace)}/pods/${encodeURIComponent(target.pod)}/log`)
+  const url = new URL(
+    `${cluster.server}/api/v1/namespaces/${encodeURIComponent(target.namespace)}/pods/${encodeURIComponent(target.pod)}/log`,
+  )
   url.searchParams.set('container', target.container)
   url.searchParams.set('follow', 'true')
   try {
     const context = new RequestContext(url.toString(), HttpMethod.GET)
     await kubeConfig.applySecurityAuthentication(context)
-    const response = await fetch(url, { method: 'GET', headers: context.getHeaders(), dispatcher: context.getDispatcher() as never, signal })
+    const response = await fetch(url, {
+      method: 'GET',
+      headers: context.getHeaders(),
+      dispatcher: context.getDispatcher() as never,
+      signal,
+    })
     if (response.status !== 200 || !response.body) {
       await response.body?.cancel().catch(() => undefined)
       return { kind: 'failed', reason: `the log API answered HTTP ${response.status}` }
     }
-    await pipeline(Readable.fromWeb(response.body as never), createWriteStream(file, { flags: 'w' }), { signal })
+    await pipeline(Readable.fromWeb(response.body as never), createWriteStream(file, { flags: 'w' }), {
+      signal,
+    })
     return { kind: 'ended' }
   } catch (error) {
     if (signal.aborted) return { kind: 'aborted' }

@@ -2,24 +2,138 @@ import { describe, expect, it } from 'vitest'
 import { stepState, type PodLike } from './pod-observations'
 
 const pod = (status: PodLike['status']): PodLike => ({ metadata: { name: 'p' }, status })
-const container = (state: NonNullable<NonNullable<PodLike['status']>['containerStatuses']>[number]['state']) => [{ name: 'algorithm', state }]
+const container = (
+  state: NonNullable<NonNullable<PodLike['status']>['containerStatuses']>[number]['state'],
+) => [{ name: 'algorithm', state }]
 
 describe('stepState', () => {
   it('reads waiting, running and terminated containers as the kubelet reports them', () => {
-    expect(stepState(pod({ phase: 'Pending', containerStatuses: container({ waiting: { reason: 'ContainerCreating' } }) }), 'algorithm')).toEqual({ kind: 'pending', reason: 'ContainerCreating' })
-    expect(stepState(pod({ phase: 'Running', containerStatuses: container({ running: { startedAt: '2026-11-25T08:00:00Z' } }) }), 'algorithm')).toEqual({ kind: 'running', startedAtMs: Date.parse('2026-11-25T08:00:00Z') })
-    expect(stepState(pod({ phase: 'Succeeded', containerStatuses: container({ terminated: { exitCode: 0, reason: 'Completed', startedAt: '2026-11-25T08:00:00Z', finishedAt: '2026-11-25T08:00:05Z' } }) }), 'algorithm')).toMatchObject({ kind: 'succeeded', finishedAtMs: Date.parse('2026-11-25T08:00:05Z') })
-    expect(stepState(pod({ phase: 'Failed', containerStatuses: container({ terminated: { exitCode: 3, reason: 'Error' } }) }), 'algorithm')).toMatchObject({ kind: 'failed', exitCode: 3, oomKilled: false })
+    expect(
+      stepState(
+        pod({ phase: 'Pending', containerStatuses: container({ waiting: { reason: 'ContainerCreating' } }) }),
+        'algorithm',
+      ),
+    ).toEqual({ kind: 'pending', reason: 'ContainerCreating' })
+    expect(
+      stepState(
+        pod({
+          phase: 'Running',
+          containerStatuses: container({ running: { startedAt: '2026-11-25T08:00:00Z' } }),
+        }),
+        'algorithm',
+      ),
+    ).toEqual({ kind: 'running', startedAtMs: Date.parse('2026-11-25T08:00:00Z') })
+    expect(
+      stepState(
+        pod({
+          phase: 'Succeeded',
+          containerStatuses: container({
+            terminated: {
+              exitCode: 0,
+              reason: 'Completed',
+              startedAt: '2026-11-25T08:00:00Z',
+              finishedAt: '2026-11-25T08:00:05Z',
+            },
+          }),
+        }),
+        'algorithm',
+      ),
+    ).toMatchObject({ kind: 'succeeded', finishedAtMs: Date.parse('2026-11-25T08:00:05Z') })
+    expect(
+      stepState(
+        pod({
+          phase: 'Failed',
+          containerStatuses: container({ terminated: { exitCode: 3, reason: 'Error' } }),
+        }),
+        'algorithm',
+      ),
+    ).toMatchObject({ kind: 'failed', exitCode: 3, oomKilled: false })
   })
 
   it('maps OOMKilled, DeadlineExceeded, image pull and config errors, node loss and unschedulable volumes', () => {
-    expect(stepState(pod({ phase: 'Failed', containerStatuses: container({ terminated: { exitCode: 137, reason: 'OOMKilled' } }) }), 'algorithm')).toMatchObject({ kind: 'failed', exitCode: 137, oomKilled: true })
-    expect(stepState(pod({ phase: 'Failed', reason: 'DeadlineExceeded', message: 'Pod was active on the node longer than the specified deadline' }), 'algorithm').kind).toBe('deadline-exceeded')
-    expect(stepState(pod({ phase: 'Pending', containerStatuses: container({ waiting: { reason: 'ImagePullBackOff', message: 'Back-off pulling image "nope:1"' } }) }), 'algorithm')).toEqual({ kind: 'image-pull-failed', reason: 'ImagePullBackOff: Back-off pulling image "nope:1"' })
-    expect(stepState(pod({ phase: 'Pending', containerStatuses: container({ waiting: { reason: 'CreateContainerConfigError', message: 'secret not found' } }) }), 'algorithm').kind).toBe('create-failed')
-    expect(stepState(pod({ phase: 'Failed', reason: 'NodeLost', message: 'node n1 which was running pod p is unresponsive' }), 'algorithm').kind).toBe('lost')
+    expect(
+      stepState(
+        pod({
+          phase: 'Failed',
+          containerStatuses: container({ terminated: { exitCode: 137, reason: 'OOMKilled' } }),
+        }),
+        'algorithm',
+      ),
+    ).toMatchObject({ kind: 'failed', exitCode: 137, oomKilled: true })
+    expect(
+      stepState(
+        pod({
+          phase: 'Failed',
+          reason: 'DeadlineExceeded',
+          message: 'Pod was active on the node longer than the specified deadline',
+        }),
+        'algorithm',
+      ).kind,
+    ).toBe('deadline-exceeded')
+    expect(
+      stepState(
+        pod({
+          phase: 'Pending',
+          containerStatuses: container({
+            waiting: { reason: 'ImagePullBackOff', message: 'Back-off pulling image "nope:1"' },
+          }),
+        }),
+        'algorithm',
+      ),
+    ).toEqual({ kind: 'image-pull-failed', reason: 'ImagePullBackOff: Back-off pulling image "nope:1"' })
+    expect(
+      stepState(
+        pod({
+          phase: 'Pending',
+          containerStatuses: container({
+            waiting: { reason: 'CreateContainerConfigError', message: 'secret not found' },
+          }),
+        }),
+        'algorithm',
+      ).kind,
+    ).toBe('create-failed')
+    expect(
+      stepState(
+        pod({
+          phase: 'Failed',
+          reason: 'NodeLost',
+          message: 'node n1 which was running pod p is unresponsive',
+        }),
+        'algorithm',
+      ).kind,
+    ).toBe('lost')
     expect(stepState(pod({ phase: 'Unknown' }), 'algorithm').kind).toBe('lost')
-    expect(stepState(pod({ phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/1 nodes are available: pod has unbound immediate PersistentVolumeClaims' }] }), 'algorithm').kind).toBe('volume-failed')
-    expect(stepState(pod({ phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/1 nodes are available: Insufficient cpu' }] }), 'algorithm').kind).toBe('pending')
+    expect(
+      stepState(
+        pod({
+          phase: 'Pending',
+          conditions: [
+            {
+              type: 'PodScheduled',
+              status: 'False',
+              reason: 'Unschedulable',
+              message: '0/1 nodes are available: pod has unbound immediate PersistentVolumeClaims',
+            },
+          ],
+        }),
+        'algorithm',
+      ).kind,
+    ).toBe('volume-failed')
+    expect(
+      stepState(
+        pod({
+          phase: 'Pending',
+          conditions: [
+            {
+              type: 'PodScheduled',
+              status: 'False',
+              reason: 'Unschedulable',
+              message: '0/1 nodes are available: Insufficient cpu',
+            },
+          ],
+        }),
+        'algorithm',
+      ).kind,
+    ).toBe('pending')
   })
 })

@@ -6,7 +6,13 @@
 
 /** The subset of a Pod the driver reads (client-node's V1Pod is structurally compatible). */
 export interface PodLike {
-  metadata?: { name?: string; labels?: Record<string, string>; annotations?: Record<string, string>; resourceVersion?: string; deletionTimestamp?: unknown }
+  metadata?: {
+    name?: string
+    labels?: Record<string, string>
+    annotations?: Record<string, string>
+    resourceVersion?: string
+    deletionTimestamp?: unknown
+  }
   status?: {
     phase?: string
     reason?: string
@@ -22,7 +28,13 @@ export interface ContainerStatusLike {
   state?: {
     waiting?: { reason?: string; message?: string }
     running?: { startedAt?: string | Date }
-    terminated?: { exitCode?: number; reason?: string; message?: string; startedAt?: string | Date; finishedAt?: string | Date }
+    terminated?: {
+      exitCode?: number
+      reason?: string
+      message?: string
+      startedAt?: string | Date
+      finishedAt?: string | Date
+    }
   }
 }
 
@@ -33,13 +45,33 @@ export type StepState =
   | { kind: 'volume-failed'; reason: string }
   | { kind: 'running'; startedAtMs: number }
   | { kind: 'succeeded'; startedAtMs: number | null; finishedAtMs: number | null }
-  | { kind: 'failed'; exitCode: number; oomKilled: boolean; reason: string; startedAtMs: number | null; finishedAtMs: number | null }
+  | {
+      kind: 'failed'
+      exitCode: number
+      oomKilled: boolean
+      reason: string
+      startedAtMs: number | null
+      finishedAtMs: number | null
+    }
   | { kind: 'deadline-exceeded'; finishedAtMs: number | null }
   | { kind: 'lost'; reason: string }
 
-const IMAGE_PULL_REASONS = new Set(['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'ErrImageNeverPull', 'RegistryUnavailable'])
+const IMAGE_PULL_REASONS = new Set([
+  'ErrImagePull',
+  'ImagePullBackOff',
+  'InvalidImageName',
+  'ErrImageNeverPull',
+  'RegistryUnavailable',
+])
 const CREATE_REASONS = new Set(['CreateContainerConfigError', 'CreateContainerError', 'RunContainerError'])
-const LOST_REASONS = new Set(['NodeLost', 'Evicted', 'Preempting', 'NodeShutdown', 'Terminated', 'UnexpectedAdmissionError'])
+const LOST_REASONS = new Set([
+  'NodeLost',
+  'Evicted',
+  'Preempting',
+  'NodeShutdown',
+  'Terminated',
+  'UnexpectedAdmissionError',
+])
 
 function ms(value: string | Date | undefined): number | null {
   if (value === undefined) return null
@@ -54,9 +86,12 @@ function words(reason: string | undefined, message: string | undefined): string 
 /** The step's state from its pod, looking at the step's one container (`containerName`). */
 export function stepState(pod: PodLike, containerName: string): StepState {
   const status = pod.status ?? {}
-  const container = [...(status.containerStatuses ?? []), ...(status.initContainerStatuses ?? [])].find((c) => c.name === containerName)
+  const container = [...(status.containerStatuses ?? []), ...(status.initContainerStatuses ?? [])].find(
+    (c) => c.name === containerName,
+  )
   const state = container?.state
-  if (status.reason === 'DeadlineExceeded') return { kind: 'deadline-exceeded', finishedAtMs: ms(state?.terminated?.finishedAt) }
+  if (status.reason === 'DeadlineExceeded')
+    return { kind: 'deadline-exceeded', finishedAtMs: ms(state?.terminated?.finishedAt) }
   if (status.phase === 'Unknown' || (status.reason && LOST_REASONS.has(status.reason))) {
     return { kind: 'lost', reason: `the pod was lost (${words(status.reason, status.message)})` }
   }
@@ -65,18 +100,39 @@ export function stepState(pod: PodLike, containerName: string): StepState {
     const startedAtMs = ms(terminated.startedAt)
     const finishedAtMs = ms(terminated.finishedAt)
     const exitCode = terminated.exitCode ?? -1
-    if (exitCode === 0 && terminated.reason !== 'OOMKilled') return { kind: 'succeeded', startedAtMs, finishedAtMs }
+    if (exitCode === 0 && terminated.reason !== 'OOMKilled')
+      return { kind: 'succeeded', startedAtMs, finishedAtMs }
     const oomKilled = terminated.reason === 'OOMKilled'
-    return { kind: 'failed', exitCode: oomKilled && exitCode === 0 ? 137 : exitCode, oomKilled, reason: words(terminated.reason, terminated.message), startedAtMs, finishedAtMs }
+    return {
+      kind: 'failed',
+      exitCode: oomKilled && exitCode === 0 ? 137 : exitCode,
+      oomKilled,
+      reason: words(terminated.reason, terminated.message),
+      startedAtMs,
+      finishedAtMs,
+    }
   }
   if (state?.running) return { kind: 'running', startedAtMs: ms(state.running.startedAt) ?? Date.now() }
   const waiting = state?.waiting
-  if (waiting?.reason && IMAGE_PULL_REASONS.has(waiting.reason)) return { kind: 'image-pull-failed', reason: words(waiting.reason, waiting.message) }
-  if (waiting?.reason && CREATE_REASONS.has(waiting.reason)) return { kind: 'create-failed', reason: words(waiting.reason, waiting.message) }
-  if (status.phase === 'Failed') return { kind: 'failed', exitCode: -1, oomKilled: false, reason: words(status.reason, status.message), startedAtMs: null, finishedAtMs: null }
+  if (waiting?.reason && IMAGE_PULL_REASONS.has(waiting.reason))
+    return { kind: 'image-pull-failed', reason: words(waiting.reason, waiting.message) }
+  if (waiting?.reason && CREATE_REASONS.has(waiting.reason))
+    return { kind: 'create-failed', reason: words(waiting.reason, waiting.message) }
+  if (status.phase === 'Failed')
+    return {
+      kind: 'failed',
+      exitCode: -1,
+      oomKilled: false,
+      reason: words(status.reason, status.message),
+      startedAtMs: null,
+      finishedAtMs: null,
+    }
   if (status.phase === 'Succeeded') return { kind: 'succeeded', startedAtMs: null, finishedAtMs: null }
   // A pod that cannot be scheduled because of its volume is a volume failure (status 21).
-  const unschedulable = status.conditions?.find((c) => c.type === 'PodScheduled' && c.status === 'False' && c.reason === 'Unschedulable')
-  if (unschedulable && /persistentvolumeclaim|volume/i.test(unschedulable.message ?? '')) return { kind: 'volume-failed', reason: words(unschedulable.reason, unschedulable.message) }
+  const unschedulable = status.conditions?.find(
+    (c) => c.type === 'PodScheduled' && c.status === 'False' && c.reason === 'Unschedulable',
+  )
+  if (unschedulable && /persistentvolumeclaim|volume/i.test(unschedulable.message ?? ''))
+    return { kind: 'volume-failed', reason: words(unschedulable.reason, unschedulable.message) }
   return { kind: 'pending', ...(waiting?.reason ? { reason: waiting.reason } : {}) }
 }

@@ -40,13 +40,23 @@ const WATCH_INTERVAL_MS = 200
 /** Outputs are walked less often: a deep tree costs more than a /proc scan. */
 const OUTPUT_CHECK_EVERY_TICKS = 5
 
-export function runAlgorithm(command: RunCommand, logPath: string, limits: RunLimits, clock: Clock): RunningAlgorithm {
+export function runAlgorithm(
+  command: RunCommand,
+  logPath: string,
+  limits: RunLimits,
+  clock: Clock,
+): RunningAlgorithm {
   const log = createWriteStream(logPath, { flags: 'a' })
   let child: ChildProcess
   if (command.mode === 'sandbox') {
     child = spawnSandbox(command.bwrapPath, command.args)
   } else {
-    child = spawn(command.argv[0]!, command.argv.slice(1), { cwd: command.cwd, env: command.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
+    child = spawn(command.argv[0]!, command.argv.slice(1), {
+      cwd: command.cwd,
+      env: command.env,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
   }
   let cause: RunEnd | undefined
   const cancels: Array<() => void> = []
@@ -58,7 +68,9 @@ export function runAlgorithm(command: RunCommand, logPath: string, limits: RunLi
   child.stdout?.pipe(log, { end: false })
   child.stderr?.pipe(log, { end: false })
 
-  cancels.push(clock.setTimer(() => endWith({ kind: 'deadline', atMs: clock.nowMs() }), limits.maxDurationSec * 1000))
+  cancels.push(
+    clock.setTimer(() => endWith({ kind: 'deadline', atMs: clock.nowMs() }), limits.maxDurationSec * 1000),
+  )
   let ticks = 0
   let checkingOutputs = false
   const tick = () => {
@@ -69,7 +81,8 @@ export function runAlgorithm(command: RunCommand, logPath: string, limits: RunLi
       checkingOutputs = true
       void directorySizeBytes(limits.outputsDir).then((size) => {
         checkingOutputs = false
-        if (size > limits.outputBytesMax) endWith({ kind: 'output-quota', usedBytes: size, atMs: clock.nowMs() })
+        if (size > limits.outputBytesMax)
+          endWith({ kind: 'output-quota', usedBytes: size, atMs: clock.nowMs() })
       })
     }
     cancels.push(clock.setTimer(tick, WATCH_INTERVAL_MS))

@@ -13,7 +13,10 @@ export const SANDBOX_DATA_DIR = '/data'
 /** Debian/Ubuntu install places; PATH is not consulted (no process.env outside config). */
 export const BWRAP_CANDIDATES = ['/usr/bin/bwrap', '/usr/local/bin/bwrap', '/bin/bwrap'] as const
 
-export function findBwrap(explicitPath?: string, exists: (path: string) => boolean = existsSync): string | undefined {
+export function findBwrap(
+  explicitPath?: string,
+  exists: (path: string) => boolean = existsSync,
+): string | undefined {
   if (explicitPath) return exists(explicitPath) ? explicitPath : undefined
   return BWRAP_CANDIDATES.find(exists)
 }
@@ -36,7 +39,16 @@ const SYSTEM_TREES = ['/usr', '/bin', '/sbin', '/lib', '/lib32', '/lib64', '/lib
 /** The least of /etc a dynamically linked interpreter needs. Not passwd/shadow/hosts. */
 const ETC_BASE = ['/etc/ld.so.cache', '/etc/ld.so.conf', '/etc/ld.so.conf.d', '/etc/localtime'] as const
 /** Name resolution and TLS trust: only bound when the environment allows network access. */
-const ETC_NETWORK = ['/etc/resolv.conf', '/etc/hosts', '/etc/nsswitch.conf', '/etc/host.conf', '/etc/gai.conf', '/etc/ssl', '/etc/ca-certificates', '/etc/pki'] as const
+const ETC_NETWORK = [
+  '/etc/resolv.conf',
+  '/etc/hosts',
+  '/etc/nsswitch.conf',
+  '/etc/host.conf',
+  '/etc/gai.conf',
+  '/etc/ssl',
+  '/etc/ca-certificates',
+  '/etc/pki',
+] as const
 
 export interface SandboxOptions {
   /** Host folder mounted read-write at /data. */
@@ -58,7 +70,10 @@ export interface SandboxOptions {
 export const DEFAULT_READ_ONLY_DATA_SUBDIRS = ['inputs', 'ddos', 'transformations'] as const
 
 /** The bwrap argv (without the bwrap binary itself). Pure except for `probe`, which tests replace. */
-export function buildBwrapArgs(options: SandboxOptions, probe: (path: string) => HostPathKind = probeHostPath): string[] {
+export function buildBwrapArgs(
+  options: SandboxOptions,
+  probe: (path: string) => HostPathKind = probeHostPath,
+): string[] {
   const args: string[] = [
     '--unshare-all',
     ...(options.allowNetwork ? ['--share-net'] : []),
@@ -68,7 +83,8 @@ export function buildBwrapArgs(options: SandboxOptions, probe: (path: string) =>
     '--clearenv',
   ]
   for (const path of SYSTEM_TREES) args.push(...bindSystemPath(path, probe))
-  for (const path of [...ETC_BASE, ...(options.allowNetwork ? ETC_NETWORK : [])]) args.push(...bindSystemPath(path, probe))
+  for (const path of [...ETC_BASE, ...(options.allowNetwork ? ETC_NETWORK : [])])
+    args.push(...bindSystemPath(path, probe))
   for (const path of options.extraReadOnlyPaths ?? []) args.push('--ro-bind', path, path)
   args.push('--proc', '/proc', '--dev', '/dev', '--tmpfs', '/tmp')
   args.push('--bind', options.dataDir, SANDBOX_DATA_DIR)
@@ -76,7 +92,8 @@ export function buildBwrapArgs(options: SandboxOptions, probe: (path: string) =>
     const host = `${options.dataDir}/${sub}`
     if (probe(host).kind === 'dir') args.push('--ro-bind', host, `${SANDBOX_DATA_DIR}/${sub}`)
   }
-  for (const bind of options.binds ?? []) args.push(bind.readOnly ? '--ro-bind' : '--bind', bind.hostPath, bind.sandboxPath)
+  for (const bind of options.binds ?? [])
+    args.push(bind.readOnly ? '--ro-bind' : '--bind', bind.hostPath, bind.sandboxPath)
   for (const [name, value] of Object.entries(options.env)) args.push('--setenv', name, value)
   args.push('--chdir', options.cwd ?? SANDBOX_DATA_DIR, '--')
   args.push(...options.argv)

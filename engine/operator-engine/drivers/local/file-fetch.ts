@@ -29,19 +29,42 @@ export class FetchFailure extends Error {
 const DEFAULT_MAX_REDIRECTS = 5
 
 /** Writes the source to `destPath`; returns its size. Removes a partial file on failure. */
-export async function fetchToFile(source: FileSource, destPath: string, options: FetchOptions): Promise<{ sizeBytes: number }> {
+export async function fetchToFile(
+  source: FileSource,
+  destPath: string,
+  options: FetchOptions,
+): Promise<{ sizeBytes: number }> {
   try {
     switch (source.type) {
       case 'local':
         return await copyLocal(source.path, destPath, options.maxBytes)
       case 'url':
-        return await download(source.url, source.method?.toUpperCase() === 'POST' ? 'POST' : 'GET', source.headers ?? {}, destPath, options)
+        return await download(
+          source.url,
+          source.method?.toUpperCase() === 'POST' ? 'POST' : 'GET',
+          source.headers ?? {},
+          destPath,
+          options,
+        )
       case 'ipfs':
         if (!/^[A-Za-z0-9]+$/.test(source.hash)) throw new FetchFailure('the IPFS hash is not a valid CID')
-        return await download(`${trimSlash(options.ipfsGateway)}/ipfs/${source.hash}`, 'GET', {}, destPath, options)
+        return await download(
+          `${trimSlash(options.ipfsGateway)}/ipfs/${source.hash}`,
+          'GET',
+          {},
+          destPath,
+          options,
+        )
       case 'arweave':
-        if (!/^[A-Za-z0-9_-]+$/.test(source.transactionId)) throw new FetchFailure('the Arweave transaction id is not valid')
-        return await download(`${trimSlash(options.arweaveGateway)}/${source.transactionId}`, 'GET', {}, destPath, options)
+        if (!/^[A-Za-z0-9_-]+$/.test(source.transactionId))
+          throw new FetchFailure('the Arweave transaction id is not valid')
+        return await download(
+          `${trimSlash(options.arweaveGateway)}/${source.transactionId}`,
+          'GET',
+          {},
+          destPath,
+          options,
+        )
       default:
         throw new FetchFailure(`unsupported file source type "${(source as { type: string }).type}"`)
     }
@@ -49,7 +72,8 @@ export async function fetchToFile(source: FileSource, destPath: string, options:
     await rm(destPath, { force: true })
     if (error instanceof FetchFailure) throw error
     // Node's network errors may quote the host or URL: keep the code only.
-    const code = (error as { code?: string; cause?: { code?: string } }).cause?.code ?? (error as { code?: string }).code
+    const code =
+      (error as { code?: string; cause?: { code?: string } }).cause?.code ?? (error as { code?: string }).code
     throw new FetchFailure(code ? `the file could not be fetched (${code})` : 'the file could not be fetched')
   }
 }
@@ -62,7 +86,8 @@ async function copyLocal(path: string, destPath: string, maxBytes: number): Prom
   const st = await stat(path).catch(() => undefined)
   if (!st) throw new FetchFailure("the publisher's local file does not exist or cannot be read")
   if (!st.isFile()) throw new FetchFailure("the publisher's local path is not a regular file")
-  if (st.size > maxBytes) throw new FetchFailure(`the file is ${st.size} bytes, larger than the limit of ${maxBytes} bytes`)
+  if (st.size > maxBytes)
+    throw new FetchFailure(`the file is ${st.size} bytes, larger than the limit of ${maxBytes} bytes`)
   await copyFile(path, destPath)
   return { sizeBytes: st.size }
 }
@@ -79,14 +104,23 @@ async function download(
   let currentHeaders = headers
   const maxRedirects = options.maxRedirects ?? DEFAULT_MAX_REDIRECTS
   for (let redirects = 0; ; redirects++) {
-    const response = await fetch(url, { method: currentMethod, headers: currentHeaders, redirect: 'manual', signal: options.signal })
+    const response = await fetch(url, {
+      method: currentMethod,
+      headers: currentHeaders,
+      redirect: 'manual',
+      signal: options.signal,
+    })
     if (response.status >= 300 && response.status < 400 && response.headers.has('location')) {
       await response.body?.cancel()
       if (redirects >= maxRedirects) throw new FetchFailure(`too many redirects (more than ${maxRedirects})`)
       const next = parseHttpUrl(new URL(response.headers.get('location')!, url).toString())
       // The publisher's headers (API keys) are meant for their server, not for wherever it redirects to.
       if (next.origin !== url.origin) currentHeaders = {}
-      if (response.status === 303 || ((response.status === 301 || response.status === 302) && currentMethod === 'POST')) currentMethod = 'GET'
+      if (
+        response.status === 303 ||
+        ((response.status === 301 || response.status === 302) && currentMethod === 'POST')
+      )
+        currentMethod = 'GET'
       url = next
       continue
     }
@@ -97,17 +131,24 @@ async function download(
     const declared = Number(response.headers.get('content-length') ?? NaN)
     if (Number.isFinite(declared) && declared > options.maxBytes) {
       await response.body.cancel()
-      throw new FetchFailure(`the file is ${declared} bytes, larger than the limit of ${options.maxBytes} bytes`)
+      throw new FetchFailure(
+        `the file is ${declared} bytes, larger than the limit of ${options.maxBytes} bytes`,
+      )
     }
     let sizeBytes = 0
     const limit = new Transform({
       transform(chunk: Buffer, _encoding, callback) {
         sizeBytes += chunk.length
-        if (sizeBytes > options.maxBytes) callback(new FetchFailure(`the file is larger than the limit of ${options.maxBytes} bytes`))
+        if (sizeBytes > options.maxBytes)
+          callback(new FetchFailure(`the file is larger than the limit of ${options.maxBytes} bytes`))
         else callback(null, chunk)
       },
     })
-    await pipeline(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream), limit, createWriteStream(destPath))
+    await pipeline(
+      Readable.fromWeb(response.body as import('node:stream/web').ReadableStream),
+      limit,
+      createWriteStream(destPath),
+    )
     return { sizeBytes }
   }
 }
@@ -119,6 +160,7 @@ function parseHttpUrl(raw: string): URL {
   } catch {
     throw new FetchFailure('the file URL is not valid')
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new FetchFailure(`only http and https URLs are fetched, not ${url.protocol}`)
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new FetchFailure(`only http and https URLs are fetched, not ${url.protocol}`)
   return url
 }

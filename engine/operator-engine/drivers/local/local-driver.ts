@@ -64,7 +64,14 @@ export class LocalDriver implements ComputeDriver {
     const probe = await probeSandbox(this.options.bwrapPath)
     const checks = [...probe.checks]
     const python = this.options.pythonPath ?? findSystemPython(existsSync)
-    checks.push({ name: 'python3', ok: existsSync(python), message: existsSync(python) ? `python images run with ${python}` : 'no system python3: python images cannot run', fix: existsSync(python) ? undefined : 'Install python3 (`sudo apt-get install python3`).' })
+    checks.push({
+      name: 'python3',
+      ok: existsSync(python),
+      message: existsSync(python)
+        ? `python images run with ${python}`
+        : 'no system python3: python images cannot run',
+      fix: existsSync(python) ? undefined : 'Install python3 (`sudo apt-get install python3`).',
+    })
     if (probe.usable) return { ok: true, summary: probe.version ?? 'bubblewrap', checks }
     if (this.options.allowUnsandboxed) {
       return { ok: true, summary: 'unsandboxed (trusted algorithms only)', checks }
@@ -85,7 +92,10 @@ export class LocalDriver implements ComputeDriver {
     await createVolume(spec.jobDir)
     job.done = this.runJob(job)
       .catch(async (error: unknown) => {
-        this.options.logger.error('local job failed unexpectedly', { jobId: spec.jobId, error: String(error) })
+        this.options.logger.error('local job failed unexpectedly', {
+          jobId: spec.jobId,
+          error: String(error),
+        })
         await this.publish(job, `internal error: ${String(error)}`).catch(() => undefined)
       })
       .finally(() => this.active.delete(spec.jobId))
@@ -100,7 +110,12 @@ export class LocalDriver implements ComputeDriver {
     }
     const collected = await readCollectedMarker(resultsDirOf(spec.jobDir))
     if (collected) report(spec.jobId, { kind: 'outputs-collected', results: collected })
-    else report(spec.jobId, { kind: 'lost', reason: 'the console stopped while this job ran; its sandbox ended with it (bubblewrap --die-with-parent), so the job cannot continue' })
+    else
+      report(spec.jobId, {
+        kind: 'lost',
+        reason:
+          'the console stopped while this job ran; its sandbox ended with it (bubblewrap --die-with-parent), so the job cannot continue',
+      })
   }
 
   async stop(jobId: string): Promise<void> {
@@ -151,16 +166,29 @@ export class LocalDriver implements ComputeDriver {
       this.emit(job, { kind: 'algorithm-provisioning-failed', reason: prepared.reason })
       return this.publish(job)
     }
-    const staged = await stageInputs(spec, { ipfsGateway: this.options.ipfsGateway, arweaveGateway: this.options.arweaveGateway, log })
+    const staged = await stageInputs(spec, {
+      ipfsGateway: this.options.ipfsGateway,
+      arweaveGateway: this.options.arweaveGateway,
+      log,
+    })
     await flushConfigLog()
     if (!staged.ok) {
-      this.emit(job, staged.stage === 'dataset' ? { kind: 'data-provisioning-failed', reason: staged.reason } : { kind: 'algorithm-provisioning-failed', reason: staged.reason })
+      this.emit(
+        job,
+        staged.stage === 'dataset'
+          ? { kind: 'data-provisioning-failed', reason: staged.reason }
+          : { kind: 'algorithm-provisioning-failed', reason: staged.reason },
+      )
       return this.publish(job)
     }
     if (job.stopRequested) return this.publish(job)
 
     const algorithmLog = join(results, 'algorithm.log')
-    if (prepared.command.mode === 'unsandboxed') await appendFile(algorithmLog, 'unsandboxed (trusted algorithms only): the algorithm runs as a plain process with the console\'s rights\n')
+    if (prepared.command.mode === 'unsandboxed')
+      await appendFile(
+        algorithmLog,
+        "unsandboxed (trusted algorithms only): the algorithm runs as a plain process with the console's rights\n",
+      )
     else await writeFile(algorithmLog, '', { flag: 'a' })
     const startedAtMs = this.options.clock.nowMs()
     job.run = runAlgorithm(
@@ -175,7 +203,11 @@ export class LocalDriver implements ComputeDriver {
       this.options.clock,
     )
     this.emit(job, { kind: 'algorithm-started', atMs: startedAtMs })
-    this.options.logger.info('algorithm started', { jobId: spec.jobId, runtime: prepared.runtime.name, mode: prepared.command.mode })
+    this.options.logger.info('algorithm started', {
+      jobId: spec.jobId,
+      runtime: prepared.runtime.name,
+      mode: prepared.command.mode,
+    })
     const end = await job.run.ended
     this.reportRunEnd(job, end)
     return this.publish(job, undefined, end.kind === 'output-quota')
@@ -185,18 +217,38 @@ export class LocalDriver implements ComputeDriver {
     switch (end.kind) {
       case 'exited':
       case 'stopped':
-        return this.emit(job, { kind: 'container-exited', exitCode: end.exitCode, oomKilled: false, atMs: end.atMs })
+        return this.emit(job, {
+          kind: 'container-exited',
+          exitCode: end.exitCode,
+          oomKilled: false,
+          atMs: end.atMs,
+        })
       case 'deadline':
         return this.emit(job, { kind: 'deadline-exceeded', atMs: end.atMs })
       case 'memory': {
         const usedMiB = Math.round(end.usedBytes / 1024 ** 2)
         const reason = `the algorithm used ${usedMiB} MiB, more than the environment's ${job.spec.resources.ramGb} GB of memory, and was stopped (OOM killed)`
-        return this.emit(job, { kind: 'container-exited', exitCode: 137, oomKilled: true, atMs: end.atMs, reason })
+        return this.emit(job, {
+          kind: 'container-exited',
+          exitCode: 137,
+          oomKilled: true,
+          atMs: end.atMs,
+          reason,
+        })
       }
       case 'output-quota':
-        return this.emit(job, { kind: 'disk-quota-exceeded', reason: `the outputs grew past the limit of ${job.spec.limits.outputBytesMax} bytes` })
+        return this.emit(job, {
+          kind: 'disk-quota-exceeded',
+          reason: `the outputs grew past the limit of ${job.spec.limits.outputBytesMax} bytes`,
+        })
       case 'spawn-failed':
-        return this.emit(job, { kind: 'container-exited', exitCode: 127, oomKilled: false, atMs: end.atMs, reason: end.reason })
+        return this.emit(job, {
+          kind: 'container-exited',
+          exitCode: 127,
+          oomKilled: false,
+          atMs: end.atMs,
+          reason: end.reason,
+        })
     }
   }
 
@@ -218,7 +270,10 @@ export class LocalDriver implements ComputeDriver {
         if (sizeBytes > spec.limits.outputBytesMax) {
           await rm(join(results, 'outputs.tar'), { force: true })
           log(`outputs.tar is larger than the limit of ${spec.limits.outputBytesMax} bytes: removed`)
-          this.emit(job, { kind: 'disk-quota-exceeded', reason: `the outputs (${sizeBytes} bytes packed) exceed the limit of ${spec.limits.outputBytesMax} bytes` })
+          this.emit(job, {
+            kind: 'disk-quota-exceeded',
+            reason: `the outputs (${sizeBytes} bytes packed) exceed the limit of ${spec.limits.outputBytesMax} bytes`,
+          })
         }
       } catch (error) {
         failure = `the outputs could not be packed (${(error as NodeJS.ErrnoException).code ?? 'error'})`
@@ -234,10 +289,16 @@ export class LocalDriver implements ComputeDriver {
   }
 
   /** Resolves image → runtime and builds the command; refuses when nothing safe can run it. */
-  private async prepareCommand(spec: JobSpec, log: (line: string) => void): Promise<{ ok: true; command: RunCommand; runtime: LocalRuntime } | { ok: false; reason: string }> {
+  private async prepareCommand(
+    spec: JobSpec,
+    log: (line: string) => void,
+  ): Promise<{ ok: true; command: RunCommand; runtime: LocalRuntime } | { ok: false; reason: string }> {
     const { container } = spec.algorithm
     const nodePath = this.options.nodePath ?? process.execPath
-    const resolved = resolveRuntime(container.image, container.tag, { node: nodePath, python3: this.options.pythonPath ?? findSystemPython(existsSync) })
+    const resolved = resolveRuntime(container.image, container.tag, {
+      node: nodePath,
+      python3: this.options.pythonPath ?? findSystemPython(existsSync),
+    })
     if (!resolved.ok) return resolved
     const runtime = resolved.runtime
     const env: Record<string, string> = {
@@ -252,26 +313,57 @@ export class LocalDriver implements ComputeDriver {
     const dataDir = dataDirOf(spec.jobDir)
     try {
       if (probe.usable && probe.bwrapPath) {
-        const argv = entrypointArgv(container.entrypoint, runtime, `${SANDBOX_DATA_DIR}/transformations/algorithm`)
+        const argv = entrypointArgv(
+          container.entrypoint,
+          runtime,
+          `${SANDBOX_DATA_DIR}/transformations/algorithm`,
+        )
         // An interpreter outside /usr (Electron's app folder) must be visible read-only in the sandbox.
         const extra = runtime.command.startsWith('/usr/') ? [] : [dirname(runtime.command)]
-        const args = buildBwrapArgs({ dataDir, allowNetwork: spec.environment.allowNetwork, argv, env, extraReadOnlyPaths: extra })
-        log(`sandbox: ${probe.version ?? 'bubblewrap'}, network ${spec.environment.allowNetwork ? 'allowed' : 'off'}, runtime ${runtime.name}`)
+        const args = buildBwrapArgs({
+          dataDir,
+          allowNetwork: spec.environment.allowNetwork,
+          argv,
+          env,
+          extraReadOnlyPaths: extra,
+        })
+        log(
+          `sandbox: ${probe.version ?? 'bubblewrap'}, network ${spec.environment.allowNetwork ? 'allowed' : 'off'}, runtime ${runtime.name}`,
+        )
         return { ok: true, command: { mode: 'sandbox', bwrapPath: probe.bwrapPath, args }, runtime }
       }
-      const why = probe.checks.filter((c) => !c.ok).map((c) => `${c.message}${c.fix ? ` Fix: ${c.fix}` : ''}`).join(' ')
+      const why = probe.checks
+        .filter((c) => !c.ok)
+        .map((c) => `${c.message}${c.fix ? ` Fix: ${c.fix}` : ''}`)
+        .join(' ')
       if (!this.options.allowUnsandboxed) {
-        return { ok: false, reason: `the bubblewrap sandbox is not usable, and running algorithms without it is off. ${why}`.trim() }
+        return {
+          ok: false,
+          reason:
+            `the bubblewrap sandbox is not usable, and running algorithms without it is off. ${why}`.trim(),
+        }
       }
       // Unsandboxed: no /data mount exists, so the job folder's data dir is the cwd and C2D_DATA_DIR
       // names it; entrypoint arguments under /data are rewritten. Algorithms that hard-code /data
       // paths must honour C2D_DATA_DIR (the samples in assets/ do).
-      const argv = entrypointArgv(container.entrypoint, runtime, join(dataDir, 'transformations', 'algorithm')).map((a) =>
+      const argv = entrypointArgv(
+        container.entrypoint,
+        runtime,
+        join(dataDir, 'transformations', 'algorithm'),
+      ).map((a) =>
         a.startsWith(`${SANDBOX_DATA_DIR}/`) ? join(dataDir, a.slice(SANDBOX_DATA_DIR.length + 1)) : a,
       )
-      log('unsandboxed (trusted algorithms only): bubblewrap is not usable; the algorithm runs as a plain process')
-      this.options.logger.warn('running an algorithm unsandboxed (trusted algorithms only)', { jobId: spec.jobId })
-      return { ok: true, command: { mode: 'unsandboxed', argv, env: { ...env, C2D_DATA_DIR: dataDir }, cwd: dataDir }, runtime }
+      log(
+        'unsandboxed (trusted algorithms only): bubblewrap is not usable; the algorithm runs as a plain process',
+      )
+      this.options.logger.warn('running an algorithm unsandboxed (trusted algorithms only)', {
+        jobId: spec.jobId,
+      })
+      return {
+        ok: true,
+        command: { mode: 'unsandboxed', argv, env: { ...env, C2D_DATA_DIR: dataDir }, cwd: dataDir },
+        runtime,
+      }
     } catch (error) {
       return { ok: false, reason: (error as Error).message }
     }

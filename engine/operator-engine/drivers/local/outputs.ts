@@ -8,7 +8,13 @@ import { lstat, readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { create as createTar } from 'tar'
 
-export { COLLECTED_MARKER, RESULT_FILES, listResults, readCollectedMarker, writeCollectedMarker } from '../../job-results'
+export {
+  COLLECTED_MARKER,
+  RESULT_FILES,
+  listResults,
+  readCollectedMarker,
+  writeCollectedMarker,
+} from '../../job-results'
 
 /** Bytes of regular files under `dir` (symlinks are not followed: they could point at the host). */
 export async function directorySizeBytes(dir: string): Promise<number> {

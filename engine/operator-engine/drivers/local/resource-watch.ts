@@ -54,5 +54,8 @@ export function residentBytes(pid: number, procDir = '/proc'): number {
 }
 
 export function processTreeRssBytes(root: number, procDir = '/proc'): number {
-  return descendantsOf(root, readProcessTable(procDir)).reduce((sum, pid) => sum + residentBytes(pid, procDir), 0)
+  return descendantsOf(root, readProcessTable(procDir)).reduce(
+    (sum, pid) => sum + residentBytes(pid, procDir),
+    0,
+  )
 }

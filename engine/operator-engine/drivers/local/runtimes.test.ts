@@ -5,13 +5,28 @@ const paths = (node: string) => ({ node, python3: '/usr/bin/python3' })
 
 describe('resolveRuntime', () => {
   it('maps node images to the given node executable', () => {
-    expect(resolveRuntime('node', '20', paths('/opt/node'))).toEqual({ ok: true, runtime: { name: 'node', command: '/opt/node' } })
-    expect(resolveRuntime('oceanprotocol/algo_dockers', 'node', paths('/n'))).toMatchObject({ ok: true, runtime: { name: 'node' } })
+    expect(resolveRuntime('node', '20', paths('/opt/node'))).toEqual({
+      ok: true,
+      runtime: { name: 'node', command: '/opt/node' },
+    })
+    expect(resolveRuntime('oceanprotocol/algo_dockers', 'node', paths('/n'))).toMatchObject({
+      ok: true,
+      runtime: { name: 'node' },
+    })
   })
   it('maps python images to python3', () => {
-    expect(resolveRuntime('python', '3.11', paths('/n'))).toMatchObject({ ok: true, runtime: { command: '/usr/bin/python3' } })
-    expect(resolveRuntime('docker.io/library/python', '3', paths('/n'))).toMatchObject({ ok: true, runtime: { name: 'python3' } })
-    expect(resolveRuntime('oceanprotocol/algo_dockers', 'python-branin', paths('/n'))).toMatchObject({ ok: true, runtime: { name: 'python3' } })
+    expect(resolveRuntime('python', '3.11', paths('/n'))).toMatchObject({
+      ok: true,
+      runtime: { command: '/usr/bin/python3' },
+    })
+    expect(resolveRuntime('docker.io/library/python', '3', paths('/n'))).toMatchObject({
+      ok: true,
+      runtime: { name: 'python3' },
+    })
+    expect(resolveRuntime('oceanprotocol/algo_dockers', 'python-branin', paths('/n'))).toMatchObject({
+      ok: true,
+      runtime: { name: 'python3' },
+    })
   })
   it('refuses unknown images and lists what it can run', () => {
     const r = resolveRuntime('rust', 'latest', paths('/n'))
@@ -23,8 +38,15 @@ describe('resolveRuntime', () => {
 describe('entrypointArgv', () => {
   const node = { name: 'node' as const, command: '/opt/node' }
   it('replaces $ALGO and the interpreter word, keeps further arguments', () => {
-    expect(entrypointArgv('node $ALGO --rows 10', node, '/data/transformations/algorithm')).toEqual(['/opt/node', '/data/transformations/algorithm', '--rows', '10'])
-    expect(entrypointArgv('python3 ${ALGO}', { name: 'python3', command: '/usr/bin/python3' }, '/a')).toEqual(['/usr/bin/python3', '/a'])
+    expect(entrypointArgv('node $ALGO --rows 10', node, '/data/transformations/algorithm')).toEqual([
+      '/opt/node',
+      '/data/transformations/algorithm',
+      '--rows',
+      '10',
+    ])
+    expect(entrypointArgv('python3 ${ALGO}', { name: 'python3', command: '/usr/bin/python3' }, '/a')).toEqual(
+      ['/usr/bin/python3', '/a'],
+    )
   })
   it('runs the algorithm file when the entrypoint is empty', () => {
     expect(entrypointArgv('  ', node, '/a')).toEqual(['/opt/node', '/a'])

@@ -34,7 +34,11 @@ export function findSystemPython(exists: (path: string) => boolean): string {
 
 export function resolveRuntime(image: string, tag: string, paths: RuntimePaths): RuntimeResolution {
   // Registry prefixes (docker.io/, library/) do not change what the image runs.
-  const name = image.trim().toLowerCase().replace(/^docker\.io\//, '').replace(/^library\//, '')
+  const name = image
+    .trim()
+    .toLowerCase()
+    .replace(/^docker\.io\//, '')
+    .replace(/^library\//, '')
   const t = tag.trim().toLowerCase()
   const node: LocalRuntime = { name: 'node', command: paths.node }
   const python: LocalRuntime = { name: 'python3', command: paths.python3 }
@@ -42,7 +46,8 @@ export function resolveRuntime(image: string, tag: string, paths: RuntimePaths):
   if (name === 'python' || name === 'python3') return { ok: true, runtime: python }
   if (name === 'oceanprotocol/algo_dockers') {
     if (t === 'node' || t.startsWith('node-')) return { ok: true, runtime: node }
-    if (t === 'python' || t.startsWith('python-') || t.startsWith('python3')) return { ok: true, runtime: python }
+    if (t === 'python' || t.startsWith('python-') || t.startsWith('python3'))
+      return { ok: true, runtime: python }
   }
   return {
     ok: false,
@@ -51,7 +56,17 @@ export function resolveRuntime(image: string, tag: string, paths: RuntimePaths):
 }
 
 /** Interpreter names an entrypoint may start with; they are replaced by the resolved runtime. */
-const INTERPRETER_WORDS: ReadonlySet<string> = new Set(['node', 'nodejs', 'python', 'python3', '/usr/bin/node', '/usr/bin/python3', '/usr/local/bin/node', '/usr/local/bin/python3', '/usr/local/bin/python'])
+const INTERPRETER_WORDS: ReadonlySet<string> = new Set([
+  'node',
+  'nodejs',
+  'python',
+  'python3',
+  '/usr/bin/node',
+  '/usr/bin/python3',
+  '/usr/local/bin/node',
+  '/usr/local/bin/python3',
+  '/usr/local/bin/python',
+])
 
 /**
  * Turns `container.entrypoint` ("node $ALGO", "python $ALGO --flag") into an argv: `$ALGO` → the
@@ -60,12 +75,17 @@ const INTERPRETER_WORDS: ReadonlySet<string> = new Set(['node', 'nodejs', 'pytho
  * something that is not the image's interpreter (we cannot run arbitrary binaries of an image).
  */
 export function entrypointArgv(entrypoint: string, runtime: LocalRuntime, algorithmPath: string): string[] {
-  const words = entrypoint.trim().split(/\s+/).filter((w) => w.length > 0)
+  const words = entrypoint
+    .trim()
+    .split(/\s+/)
+    .filter((w) => w.length > 0)
   if (words.length === 0) return [runtime.command, algorithmPath]
   const argv = words.map((w) => w.replaceAll('${ALGO}', algorithmPath).replaceAll('$ALGO', algorithmPath))
   const first = words[0]!
   if (!INTERPRETER_WORDS.has(first)) {
-    throw new Error(`The entrypoint must start with the image's interpreter (node or python3), not "${first}".`)
+    throw new Error(
+      `The entrypoint must start with the image's interpreter (node or python3), not "${first}".`,
+    )
   }
   argv[0] = runtime.command
   return argv

@@ -49,7 +49,8 @@ export async function stageInputs(spec: JobSpec, context: StagingContext): Promi
     signal: context.signal,
   }
   for (const dataset of spec.datasets) {
-    if (!isSafeDid(dataset.did)) return { ok: false, stage: 'dataset', reason: 'a dataset DID contains characters that are not allowed' }
+    if (!isSafeDid(dataset.did))
+      return { ok: false, stage: 'dataset', reason: 'a dataset DID contains characters that are not allowed' }
     const folder = join(data, 'inputs', dataset.did)
     await mkdir(folder, { recursive: true })
     await writeFile(join(data, 'ddos', dataset.did), JSON.stringify(dataset.ddo ?? {}, null, 2))
@@ -79,7 +80,9 @@ export async function stageInputs(spec: JobSpec, context: StagingContext): Promi
       context.log(`algorithm: raw code, ${Buffer.byteLength(source.code)} bytes`)
     } else {
       const { sizeBytes } = await fetchToFile(source, algorithmPath, fetchOptions)
-      context.log(`algorithm ${spec.algorithm.did ?? ''}: ${sizeBytes} bytes (${source.type})`.replace('  ', ' '))
+      context.log(
+        `algorithm ${spec.algorithm.did ?? ''}: ${sizeBytes} bytes (${source.type})`.replace('  ', ' '),
+      )
     }
   } catch (error) {
     const reason = `algorithm: ${safeMessage(error)}`
