@@ -6,7 +6,7 @@ export class SettingsPage {
   readonly walletForm: Locator
 
   constructor(private readonly app: ConsoleApp) {
-    this.walletForm = app.page.getByRole('form', { name: 'Wallet' })
+    this.walletForm = app.page.getByRole('form', { name: 'Wallet', exact: true })
   }
 
   async open(): Promise<void> {
