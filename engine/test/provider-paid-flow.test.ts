@@ -6,7 +6,7 @@
  * (initializeCompute returns validOrder and no new fee) and the order-bound refusals.
  */
 import { ProviderInstance, type ComputeAsset } from '@oceanprotocol/lib'
-import { Contract, Wallet } from 'ethers'
+import { Contract, Wallet, type Signer } from 'ethers'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadAbi } from '../chain/contracts'
 import {
@@ -24,6 +24,7 @@ let assets: ComputeAsset[]
 let algorithm: ComputeAsset
 let envId: string
 let payee: string
+let orders: { dataset: string; algorithm: string }
 
 const RESOURCES = [{ id: 'cpu', amount: 1 }]
 const MAX_JOB_DURATION_SEC = 60
@@ -55,9 +56,23 @@ async function initialize(signer: Wallet, withOrders?: { dataset: string; algori
   )
 }
 
-describe('paid compute with ocean.js', () => {
-  let orders: { dataset: string; algorithm: string }
+/** ocean.js computeStart on the sample pair, presenting `datasetOrder` for the dataset. */
+function start(signer: Signer, datasetOrder: string) {
+  const { contracts, chainId } = bed.devChain
+  return ProviderInstance.computeStart(
+    bed.url,
+    signer,
+    envId,
+    assets.map((a) => ({ ...a, transferTxId: datasetOrder })),
+    { ...algorithm, transferTxId: orders.algorithm },
+    MAX_JOB_DURATION_SEC,
+    contracts.Ocean!,
+    RESOURCES,
+    chainId,
+  )
+}
 
+describe('paid compute with ocean.js', () => {
   it('initializes, pays escrow, orders, starts, finishes and the node claims the actual cost', async () => {
     const { url, consumer } = bed
     const init = await initialize(consumer)
@@ -70,19 +85,7 @@ describe('paid compute with ocean.js', () => {
       algorithm: await startOrder(bed, init.algorithm!.datatoken!, payee, init.algorithm!.providerFee!),
       dataset: await startOrder(bed, init.datasets![0]!.datatoken!, payee, init.datasets![0]!.providerFee!),
     }
-    const started = firstJob(
-      await ProviderInstance.computeStart(
-        url,
-        consumer,
-        envId,
-        assets.map((a) => ({ ...a, transferTxId: orders.dataset })),
-        { ...algorithm, transferTxId: orders.algorithm },
-        MAX_JOB_DURATION_SEC,
-        bed.devChain.contracts.Ocean!,
-        RESOURCES,
-        bed.devChain.chainId,
-      ),
-    )
+    const started = firstJob(await start(consumer, orders.dataset))
     expect(started.agreementId).toMatch(/^0x[0-9a-f]{64}$/)
     const finished = await waitForStatus(url, consumer, started.jobId, (j) => j.status === 70).catch(
       (error: unknown) => {
@@ -119,64 +122,27 @@ describe('paid compute with ocean.js', () => {
     expect(again.algorithm?.validOrder).toBe(orders.algorithm)
     // Each start locks escrow anew: the consumer tops it up as ocean.js' flow does before starting.
     await fundEscrow(bed, payee, again.payment!)
-    const started = firstJob(
-      await ProviderInstance.computeStart(
-        url,
-        consumer,
-        envId,
-        assets.map((a) => ({ ...a, transferTxId: orders.dataset })),
-        { ...algorithm, transferTxId: orders.algorithm },
-        MAX_JOB_DURATION_SEC,
-        bed.devChain.contracts.Ocean!,
-        RESOURCES,
-        bed.devChain.chainId,
-      ),
-    )
+    const started = firstJob(await start(consumer, orders.dataset))
     await waitForStatus(url, consumer, started.jobId, (j) => j.status === 70)
   }, 120_000)
 
   it('refuses an order used for another asset', async () => {
-    const { url, consumer } = bed
+    const { consumer } = bed
     const before = bed.core.operatorService.countJobs({})
     // The algorithm's order presented as the dataset's.
-    await expect(
-      ProviderInstance.computeStart(
-        url,
-        consumer,
-        envId,
-        assets.map((a) => ({ ...a, transferTxId: orders.algorithm })),
-        { ...algorithm, transferTxId: orders.algorithm },
-        MAX_JOB_DURATION_SEC,
-        bed.devChain.contracts.Ocean!,
-        RESOURCES,
-        bed.devChain.chainId,
-      ),
-    ).rejects.toThrow(/order/i)
+    await expect(start(consumer, orders.algorithm)).rejects.toThrow(/order/i)
     expect(bed.core.operatorService.countJobs({})).toBe(before)
   }, 60_000)
 
   it('refuses an order paid by another consumer, before any escrow is touched', async () => {
-    const { url } = bed
     const stranger = Wallet.createRandom()
     const before = bed.core.operatorService.countJobs({})
-    await expect(
-      ProviderInstance.computeStart(
-        url,
-        stranger,
-        envId,
-        assets.map((a) => ({ ...a, transferTxId: orders.dataset })),
-        { ...algorithm, transferTxId: orders.algorithm },
-        MAX_JOB_DURATION_SEC,
-        bed.devChain.contracts.Ocean!,
-        RESOURCES,
-        bed.devChain.chainId,
-      ),
-    ).rejects.toThrow(/paid by another consumer/)
+    await expect(start(stranger, orders.dataset)).rejects.toThrow(/paid by another consumer/)
     expect(bed.core.operatorService.countJobs({})).toBe(before)
   }, 60_000)
 
   it('refuses a start without escrow funds with the reason, and registers nothing', async () => {
-    const { url, consumer } = bed
+    const { consumer } = bed
     // Every earlier lock was claimed or is held; drain what is available so the next lock cannot be made.
     const escrow = new Contract(
       (await initialize(consumer)).payment!.escrowAddress,
@@ -190,19 +156,7 @@ describe('paid compute with ocean.js', () => {
     if (available > 0n)
       await (await escrow.getFunction('withdraw')([bed.devChain.contracts.Ocean], [available])).wait()
     const before = bed.core.operatorService.countJobs({})
-    await expect(
-      ProviderInstance.computeStart(
-        url,
-        consumer,
-        envId,
-        assets.map((a) => ({ ...a, transferTxId: orders.dataset })),
-        { ...algorithm, transferTxId: orders.algorithm },
-        MAX_JOB_DURATION_SEC,
-        bed.devChain.contracts.Ocean!,
-        RESOURCES,
-        bed.devChain.chainId,
-      ),
-    ).rejects.toThrow(/does not have enough funds/)
+    await expect(start(consumer, orders.dataset)).rejects.toThrow(/does not have enough funds/)
     expect(bed.core.operatorService.countJobs({})).toBe(before)
   }, 60_000)
 })
