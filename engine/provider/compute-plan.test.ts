@@ -1,13 +1,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { getAddress, hexlify, randomBytes } from 'ethers'
 import { describe, expect, it } from 'vitest'
 import { computeEnvironmentSchema } from '../config/schema'
 import type { FileSource } from '../file-source'
 import { trustedAlgorithmEntry } from '../publishing/algorithm-checksums'
 import type { AssetRecord } from '../publishing/asset-registry'
-import { buildDdo, type AssetDraft } from '../publishing/ddo'
+import type { AssetDraft } from '../publishing/ddo'
 import {
   parseComputeRequest,
   planCompute,
@@ -17,9 +16,7 @@ import {
   type ComputeRequest,
 } from './compute-plan'
 import { codeOf } from '../test/error-code'
-
-/** A fresh address without deriving an HD wallet (Wallet.createRandom runs PBKDF2: slow). */
-const randomAddress = () => getAddress(hexlify(randomBytes(20)))
+import { assetRecord, randomAddress } from '../test/asset-records'
 
 const dir = mkdtempSync(join(tmpdir(), 'plan-'))
 const algoFile = join(dir, 'algo.js')
@@ -36,32 +33,7 @@ const env = computeEnvironmentSchema.parse({
 })
 const netEnv = { ...env, allowNetwork: true }
 
-/** A registry record built the way engine/publishing builds one (buildDdo → AssetRecord). */
-function record(draft: AssetDraft, files: FileSource[]): AssetRecord {
-  const nft = randomAddress()
-  const datatoken = randomAddress()
-  const ddo = buildDdo({
-    draft,
-    chainId: 8996,
-    nftAddress: nft,
-    datatokenAddress: datatoken,
-    serviceEndpoint: 'http://127.0.0.1:8030',
-    encryptedFiles: '0x00',
-    createdIso: '2026-01-01T00:00:00.000Z',
-  })
-  return {
-    did: ddo.id,
-    kind: draft.kind,
-    chainId: 8996,
-    nftAddress: nft,
-    datatokenAddress: datatoken,
-    state: 0,
-    ddo,
-    files: { [ddo.services[0]!.id]: files },
-    createdAtMs: 0,
-    updatedAtMs: 0,
-  }
-}
+const record = assetRecord
 
 const algoFiles: FileSource[] = [{ type: 'local', path: algoFile }]
 const algorithm = record(

@@ -7,7 +7,7 @@
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { SigningKey, Wallet, toBeArray, getAddress, hexlify, randomBytes } from 'ethers'
+import { SigningKey, Wallet, toBeArray } from 'ethers'
 import type { LightMyRequestResponse } from 'fastify'
 import { describe, expect, it } from 'vitest'
 import { FakeClock } from '../clock'
@@ -18,7 +18,6 @@ import { Environments } from '../operator-service/environments'
 import { SqliteOperatorService } from '../operator-service/operator-service'
 import { trustedAlgorithmEntry } from '../publishing/algorithm-checksums'
 import { AssetRegistry, type AssetRecord } from '../publishing/asset-registry'
-import { buildDdo, type AssetDraft } from '../publishing/ddo'
 import { openDatabase, type Database } from '../store/database'
 import { AuthTokensRepo } from '../store/auth-tokens-repo'
 import { NoncesRepo } from '../store/nonces-repo'
@@ -29,9 +28,7 @@ import { requestMessageHash } from './request-signature'
 import type { PaidCompute } from './paid-compute'
 import { createProviderApp, type ProviderApp } from './server'
 import { providerError } from './errors'
-
-/** A fresh address without deriving an HD wallet (Wallet.createRandom runs PBKDF2: slow). */
-const randomAddress = () => getAddress(hexlify(randomBytes(20)))
+import { assetRecord } from '../test/asset-records'
 
 const alice = new Wallet('0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d')
 const bob = new Wallet('0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a')
@@ -39,31 +36,7 @@ const nodeWallet = new Wallet('0x7c852118294e51e653712a81e05800f419141751be58f60
 const CONTAINER = { image: 'node', tag: '20', entrypoint: 'node $ALGO' }
 const FEE_TOKEN = '0xAbCdEf0123456789aBcDeF0123456789AbCdEf01'
 
-function record(draft: AssetDraft, files: FileSource[]): AssetRecord {
-  const nft = randomAddress()
-  const datatoken = randomAddress()
-  const ddo = buildDdo({
-    draft,
-    chainId: 8996,
-    nftAddress: nft,
-    datatokenAddress: datatoken,
-    serviceEndpoint: 'http://127.0.0.1:8030',
-    encryptedFiles: '0x00',
-    createdIso: '2026-01-01T00:00:00.000Z',
-  })
-  return {
-    did: ddo.id,
-    kind: draft.kind,
-    chainId: 8996,
-    nftAddress: nft,
-    datatokenAddress: datatoken,
-    state: 0,
-    ddo,
-    files: { [ddo.services[0]!.id]: files },
-    createdAtMs: 0,
-    updatedAtMs: 0,
-  }
-}
+const record = assetRecord
 
 const env = (over: Record<string, unknown>) =>
   computeEnvironmentSchema.parse({
