@@ -73,6 +73,7 @@ export interface JobFilter {
   statuses?: JobStatus[]
   environmentId?: string
   did?: string
+  isFree?: boolean
   limit?: number
   offset?: number
 }

@@ -8,6 +8,7 @@ import { Readable } from 'node:stream'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { ComputeEnvironmentConfig } from '../../config/schema'
 import type { JobRecord } from '../../operator-service/job-record'
+import { ALL_JOB_STATUSES } from '../../operator-service/job-status'
 import { replyWithResult } from '../../operator-service/result-response'
 import { parseComputeRequest, planCompute, toRegisterJobInput, type ComputeRequest } from '../compute-plan'
 import { clampDuration, costWei, fillResources, pricesFor } from '../environment-view'
@@ -19,7 +20,8 @@ import { toWireJob } from '../wire-job'
 
 /** spec §6: minLockSeconds = maxJobDuration + queueMaxWaitTime + claimDurationTimeout. */
 export const CLAIM_TIMEOUT_SEC = 3600
-const TERMINAL = new Set([70])
+/** Every status but 70: a free job holds the consumer's quota until it has finished. */
+const UNFINISHED = ALL_JOB_STATUSES.filter((s) => s !== 70)
 
 function canRead(job: JobRecord, address: string): boolean {
   const a = address.toLowerCase()
@@ -206,9 +208,12 @@ export function registerComputeRoutes(
     const maxJobDurationSec = clampDuration(env, body.maxJobDuration, { free: true })
     const plan = await planCompute(body, env, deps.assets, deps.planOptions)
     // Counted right before registering (no await in between), so two racing starts cannot both pass.
-    const active = deps.operatorService
-      .listJobs({ owner, environmentId: env.id })
-      .filter((j) => j.isFree && !TERMINAL.has(j.status)).length
+    const active = deps.operatorService.countJobs({
+      owner,
+      environmentId: env.id,
+      isFree: true,
+      statuses: UNFINISHED,
+    })
     if (active >= env.free.maxJobsPerConsumer) {
       throw providerError(
         'FREE_LIMIT_REACHED',
