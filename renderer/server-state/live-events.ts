@@ -14,9 +14,24 @@ export function applyJobEventToCache(queryClient: QueryClient, event: JobChangeE
   for (const [key, data] of queryClient.getQueriesData<JobList>({ queryKey: queryKeys.jobs.lists() })) {
     if (data) queryClient.setQueryData(key, applyJobEvent(data, event, (key[2] ?? {}) as JobFilterInput))
   }
-  queryClient.setQueryData<JobDetail>(queryKeys.jobs.detail(event.job.jobId), (detail) =>
-    detail ? applyJobEventToDetail(detail, event) : detail,
-  )
+  const detailKey = queryKeys.jobs.detail(event.job.jobId)
+  if (queryClient.getQueryData<JobDetail>(detailKey)) {
+    queryClient.setQueryData<JobDetail>(detailKey, (detail) =>
+      detail ? applyJobEventToDetail(detail, event) : detail,
+    )
+  } else {
+    const loading = queryClient.getQueryCache().find({ queryKey: detailKey, exact: true })
+    if (loading?.state.fetchStatus === 'fetching') {
+      // The job page is loading: its answer may predate this event. Fetch again once it has landed
+      // (the request in flight cannot be cancelled), rather than drop the transition and leave the
+      // page on a stale status.
+      const stop = queryClient.getQueryCache().subscribe(({ query }) => {
+        if (query !== loading || query.state.fetchStatus !== 'idle') return
+        stop()
+        void queryClient.invalidateQueries({ queryKey: detailKey, exact: true })
+      })
+    }
+  }
   void queryClient.invalidateQueries({ queryKey: queryKeys.overview() })
 }
 

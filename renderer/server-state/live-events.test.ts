@@ -1,0 +1,45 @@
+import { QueryClient, QueryObserver } from '@tanstack/react-query'
+import { describe, expect, it } from 'vitest'
+import { makeJob } from '../test-support/fake-console-service'
+import type { JobDetail } from './apply-job-event'
+import { applyJobEventToCache } from './live-events'
+import { queryKeys } from './query-keys'
+
+const detail = (status: 30 | 40): JobDetail => ({ job: makeJob('j1', status), events: [] })
+
+describe('applyJobEventToCache', () => {
+  it('refetches a job page that is still loading when a transition arrives, so the page does not keep a stale status', async () => {
+    const queryClient = new QueryClient()
+    let calls = 0
+    let answerFirst!: (d: JobDetail) => void
+    const observer = new QueryObserver(queryClient, {
+      queryKey: queryKeys.jobs.detail('j1'),
+      queryFn: () =>
+        ++calls === 1
+          ? new Promise<JobDetail>((resolve) => (answerFirst = resolve))
+          : Promise.resolve(detail(40)),
+      staleTime: Infinity,
+    })
+    const unsubscribe = observer.subscribe(() => {})
+    await new Promise((r) => setTimeout(r, 0))
+    // The server answered (status 30) before the job moved on; the event for 40 arrives meanwhile.
+    applyJobEventToCache(queryClient, {
+      seq: 7,
+      job: makeJob('j1', 40),
+      from: 30,
+      to: 40,
+      cause: 'driver: algorithm-started',
+    })
+    answerFirst(detail(30))
+    for (
+      let i = 0;
+      i < 50 && queryClient.getQueryData<JobDetail>(queryKeys.jobs.detail('j1'))?.job.status !== 40;
+      i++
+    )
+      await new Promise((r) => setTimeout(r, 5))
+    expect(queryClient.getQueryData<JobDetail>(queryKeys.jobs.detail('j1'))?.job.status).toBe(40)
+    expect(calls).toBe(2)
+    unsubscribe()
+    queryClient.clear()
+  })
+})
