@@ -12,7 +12,13 @@ import { dirname, join } from 'node:path'
 import type { Clock } from '../../../clock'
 import type { Logger } from '../../../logging'
 import type { ComputeDriver, DriverHealth, JobSpec, Observation, ObservationSink } from '../../driver'
-import { runAlgorithm, type RunCommand, type RunEnd, type RunningAlgorithm } from './algorithm-run'
+import {
+  runAlgorithm,
+  WATCH_INTERVAL_MS,
+  type RunCommand,
+  type RunEnd,
+  type RunningAlgorithm,
+} from './algorithm-run'
 import { buildBwrapArgs, SANDBOX_DATA_DIR, SANDBOX_PATH } from './bubblewrap'
 import { listResults, packOutputs, readCollectedMarker, writeCollectedMarker } from './outputs'
 import { entrypointArgv, findSystemPython, resolveRuntime, type LocalRuntime } from './runtimes'
@@ -30,6 +36,12 @@ export interface LocalDriverOptions {
   /** Interpreter for node images; default the running executable (Electron runs it as node, see below). */
   nodePath?: string
   pythonPath?: string
+  /** algorithm.log is cut and the job failed beyond this (default 64 MiB). */
+  algorithmLogBytesMax?: number
+  /** Processes + threads one sandbox may hold (default 512). */
+  tasksMax?: number
+  /** Injected for tests of the platform choice; default process.platform. */
+  platform?: NodeJS.Platform
 }
 
 interface ActiveJob {
@@ -41,6 +53,11 @@ interface ActiveJob {
 }
 
 const GIB = 1024 ** 3
+const GB = 1000 ** 3
+export const DEFAULT_ALGORITHM_LOG_BYTES_MAX = 64 * 1024 ** 2
+export const DEFAULT_TASKS_MAX = 512
+/** What the console stages itself in /data: not counted against the algorithm's disk. */
+const STAGED_DATA_SUBDIRS = ['inputs', 'ddos', 'transformations'] as const
 
 export class LocalDriver implements ComputeDriver {
   readonly kind = 'local' as const
@@ -51,9 +68,13 @@ export class LocalDriver implements ComputeDriver {
 
   constructor(private readonly options: LocalDriverOptions) {}
 
+  private get platform(): NodeJS.Platform {
+    return this.options.platform ?? process.platform
+  }
+
   private sandbox(): Promise<SandboxProbe> {
     // Probed once; a failed probe is retried on the next job (the publisher may have fixed it).
-    this.probe ??= probeSandbox(this.options.bwrapPath).then((p) => {
+    this.probe ??= probeSandbox(this.options.bwrapPath, this.platform).then((p) => {
       if (!p.usable) this.probe = undefined
       return p
     })
@@ -61,8 +82,9 @@ export class LocalDriver implements ComputeDriver {
   }
 
   async health(): Promise<DriverHealth> {
-    const probe = await probeSandbox(this.options.bwrapPath)
+    const probe = await probeSandbox(this.options.bwrapPath, this.platform)
     const checks = [...probe.checks]
+    if (probe.usable || this.options.allowUnsandboxed) checks.push(...this.limitChecks(probe.usable))
     const python = this.options.pythonPath ?? findSystemPython(existsSync)
     checks.push({
       name: 'python3',
@@ -77,6 +99,29 @@ export class LocalDriver implements ComputeDriver {
       return { ok: true, summary: 'unsandboxed (trusted algorithms only)', checks }
     }
     return { ok: false, summary: 'sandbox unavailable: algorithms are refused', checks }
+  }
+
+  /** Which mechanism enforces each limit (README: "What the sandbox promises"). */
+  private limitChecks(sandboxed: boolean): DriverHealth['checks'] {
+    const tasksMax = this.options.tasksMax ?? DEFAULT_TASKS_MAX
+    const logMax = this.options.algorithmLogBytesMax ?? DEFAULT_ALGORITHM_LOG_BYTES_MAX
+    return [
+      {
+        name: 'memory limit',
+        ok: true,
+        message: `memory: rss-watch (resident memory of the process tree${sandboxed ? ' plus its /tmp' : ''}, polled every ${WATCH_INTERVAL_MS} ms; cgroup v2 is not delegated to the console)`,
+      },
+      {
+        name: 'process limit',
+        ok: true,
+        message: `pids: task-count watch (${tasksMax} processes and threads, polled every ${WATCH_INTERVAL_MS} ms; RLIMIT_NPROC does not apply to a uid mapped onto root)`,
+      },
+      {
+        name: 'disk limit',
+        ok: true,
+        message: `disk: accounting with a kill (what the algorithm writes under /data, at the granted disk); /tmp: ${sandboxed ? 'size-capped tmpfs at the granted memory' : 'not isolated (unsandboxed)'}; algorithm.log: cut at ${logMax} bytes`,
+      },
+    ]
   }
 
   async start(spec: JobSpec, report: ObservationSink): Promise<void> {
@@ -196,11 +241,17 @@ export class LocalDriver implements ComputeDriver {
       algorithmLog,
       {
         maxDurationSec: spec.maxJobDurationSec,
-        memoryBytesMax: Math.max(1, spec.resources.ramGb) * GIB,
+        memoryBytesMax: memoryBytesOf(spec),
         outputBytesMax: spec.limits.outputBytesMax,
         outputsDir: join(dataDirOf(spec.jobDir), 'outputs'),
+        dataDir: dataDirOf(spec.jobDir),
+        diskBytesMax: spec.resources.diskGb * GB,
+        diskExclude: STAGED_DATA_SUBDIRS,
+        logBytesMax: this.options.algorithmLogBytesMax ?? DEFAULT_ALGORITHM_LOG_BYTES_MAX,
+        tasksMax: this.options.tasksMax ?? DEFAULT_TASKS_MAX,
       },
       this.options.clock,
+      this.platform,
     )
     this.emit(job, { kind: 'algorithm-started', atMs: startedAtMs })
     this.options.logger.info('algorithm started', {
@@ -240,6 +291,24 @@ export class LocalDriver implements ComputeDriver {
         return this.emit(job, {
           kind: 'disk-quota-exceeded',
           reason: `the outputs grew past the limit of ${job.spec.limits.outputBytesMax} bytes`,
+        })
+      case 'disk-quota':
+        return this.emit(job, {
+          kind: 'disk-quota-exceeded',
+          reason: `the algorithm wrote ${Math.round(end.usedBytes / 1024 ** 2)} MiB under /data, more than the environment's ${job.spec.resources.diskGb} GB of disk, and was stopped`,
+        })
+      case 'log-quota':
+        return this.emit(job, {
+          kind: 'disk-quota-exceeded',
+          reason: `the algorithm's output (algorithm.log) grew past ${this.options.algorithmLogBytesMax ?? DEFAULT_ALGORITHM_LOG_BYTES_MAX} bytes; the log was cut and the algorithm stopped`,
+        })
+      case 'processes':
+        return this.emit(job, {
+          kind: 'container-exited',
+          exitCode: 137,
+          oomKilled: false,
+          atMs: end.atMs,
+          reason: `the algorithm started ${end.count} processes and threads, more than the limit of ${this.options.tasksMax ?? DEFAULT_TASKS_MAX}, and was stopped`,
         })
       case 'spawn-failed':
         return this.emit(job, {
@@ -326,6 +395,8 @@ export class LocalDriver implements ComputeDriver {
           argv,
           env,
           extraReadOnlyPaths: extra,
+          tmpBytesMax: memoryBytesOf(spec),
+          features: probe.features,
         })
         log(
           `sandbox: ${probe.version ?? 'bubblewrap'}, network ${spec.environment.allowNetwork ? 'allowed' : 'off'}, runtime ${runtime.name}`,
@@ -368,4 +439,9 @@ export class LocalDriver implements ComputeDriver {
       return { ok: false, reason: (error as Error).message }
     }
   }
+}
+
+/** The granted memory, exactly (ramGb is GB as the environment states it, read as GiB as before). */
+function memoryBytesOf(spec: JobSpec): number {
+  return spec.resources.ramGb * GIB
 }
