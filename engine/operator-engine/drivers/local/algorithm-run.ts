@@ -8,6 +8,7 @@ import { createWriteStream } from 'node:fs'
 import { Transform } from 'node:stream'
 import type { Clock } from '../../../clock'
 import { killProcessGroup, spawnSandbox } from './bubblewrap'
+import { enterCgroupArgv, type JobCgroup } from './cgroup-limits'
 import { directorySizeBytes } from './outputs'
 import { allocatedBytes, processTreeRssBytes, processTreeTaskCount, sandboxTmpBytes } from './resource-watch'
 
@@ -23,7 +24,7 @@ export type RunEnd =
   | { kind: 'spawn-failed'; reason: string; atMs: number }
 
 export type RunCommand =
-  | { mode: 'sandbox'; bwrapPath: string; args: string[] }
+  | { mode: 'sandbox'; bwrapPath: string; args: string[]; cgroup?: JobCgroup }
   | { mode: 'unsandboxed'; argv: string[]; env: Record<string, string>; cwd: string }
 
 export interface RunLimits {
@@ -115,7 +116,10 @@ export function runAlgorithm(
   const log = createWriteStream(logPath, { flags: 'a' })
   let child: ChildProcess
   if (command.mode === 'sandbox') {
-    child = spawnSandbox(command.bwrapPath, command.args)
+    const [file, ...args] = command.cgroup
+      ? enterCgroupArgv(command.cgroup.procsFiles, command.bwrapPath, command.args)
+      : [command.bwrapPath, ...command.args]
+    child = spawnSandbox(file!, args)
   } else {
     child = spawn(
       command.argv[0]!,
@@ -144,6 +148,9 @@ export function runAlgorithm(
   let checkingOutputs = false
   const tick = () => {
     if (cause || child.pid === undefined) return
+    const cgroup = command.mode === 'sandbox' ? command.cgroup : undefined
+    if (cgroup?.oomKilled())
+      return endWith({ kind: 'memory', usedBytes: cgroup.peakBytes(), atMs: clock.nowMs() })
     if (limits.tasksMax !== undefined) {
       const tasks = processTreeTaskCount(child.pid)
       if (tasks > limits.tasksMax) return endWith({ kind: 'processes', count: tasks, atMs: clock.nowMs() })
@@ -181,6 +188,12 @@ export function runAlgorithm(
       for (const cancel of cancels) cancel()
       const atMs = clock.nowMs()
       const exitCode = code ?? 128 + signalNumber(signal)
+      const cgroup = command.mode === 'sandbox' ? command.cgroup : undefined
+      if (cgroup?.oomKilled() && !cause) cause = { kind: 'memory', usedBytes: cgroup.peakBytes(), atMs }
+      // The kernel refused a fork and the algorithm then failed: that is the process limit.
+      if (cgroup?.taskLimitHit() && !cause && exitCode !== 0)
+        cause = { kind: 'processes', count: limits.tasksMax ?? 0, atMs }
+      cgroup?.remove()
       const end: RunEnd = spawnError
         ? { kind: 'spawn-failed', reason: `the algorithm could not be started (${spawnError})`, atMs }
         : cause?.kind === 'stopped'

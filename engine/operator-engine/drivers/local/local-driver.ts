@@ -22,6 +22,7 @@ import {
 import { buildBwrapArgs, SANDBOX_DATA_DIR, SANDBOX_PATH } from './bubblewrap'
 import { listResults, packOutputs, readCollectedMarker, writeCollectedMarker } from './outputs'
 import { entrypointArgv, findSystemPython, resolveRuntime, type LocalRuntime } from './runtimes'
+import { createJobCgroup, detectCgroups, type CgroupSupport, type JobCgroup } from './cgroup-limits'
 import { probeSandbox, type SandboxProbe } from './sandbox-health'
 import { createVolume, dataDirOf, resultsDirOf, stageInputs } from './staging'
 
@@ -42,6 +43,8 @@ export interface LocalDriverOptions {
   tasksMax?: number
   /** Injected for tests of the platform choice; default process.platform. */
   platform?: NodeJS.Platform
+  /** Which cgroups the console may create; default: probed once (tests inject `none`). */
+  cgroups?: () => CgroupSupport
 }
 
 interface ActiveJob {
@@ -64,9 +67,16 @@ export class LocalDriver implements ComputeDriver {
   private readonly active = new Map<string, ActiveJob>()
   private readonly jobDirs = new Map<string, string>()
   private probe: Promise<SandboxProbe> | undefined
+  private cgroupSupport: CgroupSupport | undefined
   private closed = false
 
   constructor(private readonly options: LocalDriverOptions) {}
+
+  private cgroups(): CgroupSupport {
+    if (this.platform !== 'linux') return { kind: 'none', why: 'not Linux' }
+    this.cgroupSupport ??= (this.options.cgroups ?? detectCgroups)()
+    return this.cgroupSupport
+  }
 
   private get platform(): NodeJS.Platform {
     return this.options.platform ?? process.platform
@@ -105,16 +115,24 @@ export class LocalDriver implements ComputeDriver {
   private limitChecks(sandboxed: boolean): DriverHealth['checks'] {
     const tasksMax = this.options.tasksMax ?? DEFAULT_TASKS_MAX
     const logMax = this.options.algorithmLogBytesMax ?? DEFAULT_ALGORITHM_LOG_BYTES_MAX
+    const cgroups = sandboxed ? this.cgroups() : ({ kind: 'none', why: 'unsandboxed' } as const)
+    const watch = `rss-watch (resident memory of the process tree${sandboxed ? ' plus its /tmp' : ''}, polled every ${WATCH_INTERVAL_MS} ms)`
     return [
       {
         name: 'memory limit',
         ok: true,
-        message: `memory: rss-watch (resident memory of the process tree${sandboxed ? ' plus its /tmp' : ''}, polled every ${WATCH_INTERVAL_MS} ms; cgroup v2 is not delegated to the console)`,
+        message:
+          cgroups.kind === 'none'
+            ? `memory: ${watch}; no cgroup: ${cgroups.why}`
+            : `memory: cgroup ${cgroups.kind} (memory limit at the granted amount, swap off), ${watch} beside it`,
       },
       {
         name: 'process limit',
         ok: true,
-        message: `pids: task-count watch (${tasksMax} processes and threads, polled every ${WATCH_INTERVAL_MS} ms; RLIMIT_NPROC does not apply to a uid mapped onto root)`,
+        message:
+          cgroups.kind === 'none'
+            ? `pids: task-count watch (${tasksMax} processes and threads, polled every ${WATCH_INTERVAL_MS} ms; RLIMIT_NPROC does not apply to a uid mapped onto root)`
+            : `pids: cgroup ${cgroups.kind} pids.max ${tasksMax}, task-count watch beside it`,
       },
       {
         name: 'disk limit',
@@ -236,8 +254,9 @@ export class LocalDriver implements ComputeDriver {
       )
     else await writeFile(algorithmLog, '', { flag: 'a' })
     const startedAtMs = this.options.clock.nowMs()
+    const command = this.withCgroup(prepared.command, spec)
     job.run = runAlgorithm(
-      prepared.command,
+      command,
       algorithmLog,
       {
         maxDurationSec: spec.maxJobDurationSec,
@@ -308,7 +327,7 @@ export class LocalDriver implements ComputeDriver {
           exitCode: 137,
           oomKilled: false,
           atMs: end.atMs,
-          reason: `the algorithm started ${end.count} processes and threads, more than the limit of ${this.options.tasksMax ?? DEFAULT_TASKS_MAX}, and was stopped`,
+          reason: `the algorithm reached the limit of ${this.options.tasksMax ?? DEFAULT_TASKS_MAX} processes and threads (it had ${end.count}) and was stopped`,
         })
       case 'spawn-failed':
         return this.emit(job, {
@@ -319,6 +338,28 @@ export class LocalDriver implements ComputeDriver {
           reason: end.reason,
         })
     }
+  }
+
+  /** The sandbox command inside the job's own cgroup, where the machine lets us create one. */
+  private withCgroup(command: RunCommand, spec: JobSpec): RunCommand {
+    if (command.mode !== 'sandbox') return command
+    const support = this.cgroups()
+    if (support.kind === 'none') return command
+    let cgroup: JobCgroup
+    try {
+      cgroup = createJobCgroup(support, `c2d-job-${spec.jobId}`, {
+        memoryBytes: memoryBytesOf(spec),
+        tasks: this.options.tasksMax ?? DEFAULT_TASKS_MAX,
+      })
+    } catch (error) {
+      // The watch still holds the limits; say why the kernel's limit is missing.
+      this.options.logger.warn('job cgroup could not be created; rss-watch only', {
+        jobId: spec.jobId,
+        error: String(error),
+      })
+      return command
+    }
+    return { ...command, cgroup }
   }
 
   /** Publishing: pack outputs (unless over quota), write publish.log, report the results. */

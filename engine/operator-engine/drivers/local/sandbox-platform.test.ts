@@ -3,9 +3,10 @@ import type { ChildProcess } from 'node:child_process'
 import { systemClock } from '../../../clock'
 import { silentLogger } from '../../../logging'
 import { killProcessTree, unsandboxedSpawnOptions } from './algorithm-run'
+import type { CgroupSupport } from './cgroup-limits'
 import { LocalDriver } from './local-driver'
 
-const driver = (platform: NodeJS.Platform, allowUnsandboxed: boolean) =>
+const driver = (platform: NodeJS.Platform, allowUnsandboxed: boolean, cgroups?: () => CgroupSupport) =>
   new LocalDriver({
     logger: silentLogger,
     clock: systemClock,
@@ -13,6 +14,7 @@ const driver = (platform: NodeJS.Platform, allowUnsandboxed: boolean) =>
     ipfsGateway: 'http://127.0.0.1:9',
     arweaveGateway: 'http://127.0.0.1:9',
     platform,
+    cgroups,
   })
 
 describe('the local backend on a platform without bubblewrap', () => {
@@ -38,12 +40,19 @@ describe('the local backend on a platform without bubblewrap', () => {
     expect(health.checks.find((c) => c.name === 'bubblewrap')?.ok).toBe(false)
   })
 
-  it('on Linux names the mechanism behind each limit', async () => {
-    const health = await driver('linux', false).health()
+  it('on Linux names the mechanism behind each limit: the watch without cgroups', async () => {
+    const health = await driver('linux', false, () => ({ kind: 'none', why: 'not delegated' })).health()
     const messages = health.checks.map((c) => c.message).join('\n')
-    expect(messages).toMatch(/memory: rss-watch/)
+    expect(messages).toMatch(/memory: rss-watch .*no cgroup: not delegated/)
     expect(messages).toMatch(/pids: task-count watch/)
     expect(messages).toMatch(/size-capped tmpfs/)
+  })
+
+  it('on Linux names the mechanism behind each limit: the cgroup where it can be created', async () => {
+    const v2 = () => ({ kind: 'v2', parent: '/sys/fs/cgroup/c2d.service' }) as const
+    const messages = (await driver('linux', false, v2).health()).checks.map((c) => c.message).join('\n')
+    expect(messages).toMatch(/memory: cgroup v2/)
+    expect(messages).toMatch(/pids: cgroup v2 pids.max 512/)
   })
 })
 
