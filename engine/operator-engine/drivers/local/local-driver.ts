@@ -264,7 +264,7 @@ export class LocalDriver implements ComputeDriver {
         outputBytesMax: spec.limits.outputBytesMax,
         outputsDir: join(dataDirOf(spec.jobDir), 'outputs'),
         dataDir: dataDirOf(spec.jobDir),
-        diskBytesMax: spec.resources.diskGb * GB,
+        diskBytesMax: diskBytesOf(spec),
         diskExclude: STAGED_DATA_SUBDIRS,
         logBytesMax: this.options.algorithmLogBytesMax ?? DEFAULT_ALGORITHM_LOG_BYTES_MAX,
         tasksMax: this.options.tasksMax ?? DEFAULT_TASKS_MAX,
@@ -297,7 +297,7 @@ export class LocalDriver implements ComputeDriver {
         return this.emit(job, { kind: 'deadline-exceeded', atMs: end.atMs })
       case 'memory': {
         const usedMiB = Math.round(end.usedBytes / 1024 ** 2)
-        const reason = `the algorithm used ${usedMiB} MiB, more than the environment's ${job.spec.resources.ramGb} GB of memory, and was stopped (OOM killed)`
+        const reason = `the algorithm used ${usedMiB} MiB, more than the environment's ${memoryBytesOf(job.spec) / GIB} GB of memory, and was stopped (OOM killed)`
         return this.emit(job, {
           kind: 'container-exited',
           exitCode: 137,
@@ -314,7 +314,7 @@ export class LocalDriver implements ComputeDriver {
       case 'disk-quota':
         return this.emit(job, {
           kind: 'disk-quota-exceeded',
-          reason: `the algorithm wrote ${Math.round(end.usedBytes / 1024 ** 2)} MiB under /data, more than the environment's ${job.spec.resources.diskGb} GB of disk, and was stopped`,
+          reason: `the algorithm wrote ${Math.round(end.usedBytes / 1024 ** 2)} MiB under /data, more than the environment's ${diskBytesOf(job.spec) / GB} GB of disk, and was stopped`,
         })
       case 'log-quota':
         return this.emit(job, {
@@ -482,7 +482,16 @@ export class LocalDriver implements ComputeDriver {
   }
 }
 
-/** The granted memory, exactly (ramGb is GB as the environment states it, read as GiB as before). */
+/**
+ * The granted memory, exactly (ramGb read as GiB, as before). A job granted none (an environment
+ * whose minimum is 0, and a consumer who asked for nothing) gets 1 GiB, not a limit that kills it
+ * at once.
+ */
 function memoryBytesOf(spec: JobSpec): number {
-  return spec.resources.ramGb * GIB
+  return (spec.resources.ramGb > 0 ? spec.resources.ramGb : 1) * GIB
+}
+
+/** The granted disk; 1 GB when none was granted (as memory). */
+function diskBytesOf(spec: JobSpec): number {
+  return (spec.resources.diskGb > 0 ? spec.resources.diskGb : 1) * GB
 }
