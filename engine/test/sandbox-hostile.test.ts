@@ -7,7 +7,7 @@
  * CI, which is the case that must hold.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { execFileSync } from 'node:child_process'
@@ -145,6 +145,40 @@ open('/data/outputs/probe.json', 'w').write(json.dumps(out))
     expect(existsSync(join(done.dataDir, 'inputs/planted.txt'))).toBe(false)
     expect(existsSync(join(done.dataDir, 'transformations/planted.txt'))).toBe(false)
     expect(existsSync('/usr/c2d-hostile-planted.txt')).toBe(false)
+  })
+
+  it('cannot change the host kernel through /proc/sys, nor fill /dev/shm past its cap', async () => {
+    const sysctl = '/proc/sys/kernel/printk_ratelimit'
+    const before = readFileSync(sysctl, 'utf8')
+    const code = `import errno, json
+out = {}
+try:
+    open('${sysctl}', 'w').write('${Number(before) + 1}'); out['sysctl'] = 'ok'
+except OSError as e:
+    out['sysctl'] = errno.errorcode[e.errno]
+written = 0
+try:
+    with open('/dev/shm/fill', 'wb') as f:
+        for _ in range(64):
+            f.write(b'x' * (1024 * 1024)); f.flush(); written += 1
+except OSError as e:
+    out['shm'] = errno.errorcode[e.errno]
+out['shmMiB'] = written
+open('/data/outputs/probe.json', 'w').write(json.dumps(out))
+`
+    try {
+      // 32 MiB granted: /dev/shm is capped there.
+      const done = await run(spec(code, 'python', { resources: { cpu: 1, ramGb: 1 / 32, diskGb: 1 } }), {
+        cgroups: () => ({ kind: 'none', why: 'test: the tmpfs cap alone' }),
+      })
+      const seen = JSON.parse(done.output('probe.json')) as Record<string, string | number>
+      expect(seen.sysctl).toBe('EROFS')
+      expect(readFileSync(sysctl, 'utf8')).toBe(before)
+      expect(seen.shm).toBe('ENOSPC')
+      expect(seen.shmMiB).toBeLessThanOrEqual(32)
+    } finally {
+      if (readFileSync(sysctl, 'utf8') !== before) writeFileSync(sysctl, before)
+    }
   })
 
   it('cannot ptrace, unshare, setns, use keyrings or io_uring, nor clone into new namespaces', async () => {

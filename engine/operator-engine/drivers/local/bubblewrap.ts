@@ -130,10 +130,25 @@ export function buildBwrapArgs(
   for (const path of [...ETC_BASE, ...(options.allowNetwork ? ETC_NETWORK : [])])
     args.push(...bindSystemPath(path, probe))
   for (const path of options.extraReadOnlyPaths ?? []) args.push('--ro-bind', path, path)
-  args.push('--proc', '/proc', '--dev', '/dev')
-  if (options.tmpBytesMax !== undefined && features.tmpfsSize)
-    args.push('--size', String(Math.max(4096, Math.floor(options.tmpBytesMax))))
-  args.push('--tmpfs', '/tmp')
+  args.push('--proc', '/proc')
+  // /proc/sys is global, and the algorithm's uid maps onto the console's: as root, its files
+  // (0644 root) would be writable, and kernel.*/vm.* would change for the whole host. bwrap's own
+  // cover skips it (it tests the 0555 directory, not the files), so it is bound read-only here.
+  args.push(
+    '--ro-bind',
+    '/proc/sys',
+    '/proc/sys',
+    '--ro-bind-try',
+    '/proc/sysrq-trigger',
+    '/proc/sysrq-trigger',
+  )
+  args.push('--dev', '/dev')
+  // Both RAM-backed places the algorithm can write get the same cap (and both count as memory).
+  const size =
+    options.tmpBytesMax !== undefined && features.tmpfsSize
+      ? ['--size', String(Math.max(4096, Math.floor(options.tmpBytesMax)))]
+      : []
+  args.push(...size, '--tmpfs', '/tmp', ...size, '--tmpfs', '/dev/shm')
   args.push('--bind', options.dataDir, SANDBOX_DATA_DIR)
   for (const sub of options.readOnlyDataSubdirs ?? DEFAULT_READ_ONLY_DATA_SUBDIRS) {
     const host = `${options.dataDir}/${sub}`

@@ -82,15 +82,17 @@ export function processTreeTaskCount(root: number, procDir = '/proc'): number {
 }
 
 /**
- * Bytes in use on the sandbox's private /tmp (a tmpfs: RAM). Read through /proc/<pid>/root of a
+ * Bytes in use on the sandbox's private /tmp and /dev/shm (tmpfs: RAM). Read through /proc/<pid>/root of a
  * process inside the sandbox (any descendant of the outer bwrap), so /tmp counts against memory.
  */
 export function sandboxTmpBytes(root: number, procDir = '/proc'): number {
   const inside = descendantsOf(root, readProcessTable(procDir)).filter((pid) => pid !== root)
   for (const pid of inside) {
     try {
-      const fs = statfsSync(`${procDir}/${pid}/root/tmp`)
-      return (fs.blocks - fs.bfree) * fs.bsize
+      return ['tmp', 'dev/shm'].reduce((sum, dir) => {
+        const fs = statfsSync(`${procDir}/${pid}/root/${dir}`)
+        return sum + (fs.blocks - fs.bfree) * fs.bsize
+      }, 0)
     } catch {
       // Gone, or not yet pivoted: try the next.
     }
