@@ -134,14 +134,10 @@ export function buildBwrapArgs(
   // /proc/sys is global, and the algorithm's uid maps onto the console's: as root, its files
   // (0644 root) would be writable, and kernel.*/vm.* would change for the whole host. bwrap's own
   // cover skips it (it tests the 0555 directory, not the files), so it is bound read-only here.
-  args.push(
-    '--ro-bind',
-    '/proc/sys',
-    '/proc/sys',
-    '--ro-bind-try',
-    '/proc/sysrq-trigger',
-    '/proc/sysrq-trigger',
-  )
+  // The same holds for the few other host-global files in /proc its owner may write.
+  args.push('--ro-bind', '/proc/sys', '/proc/sys')
+  for (const path of ['/proc/sysrq-trigger', '/proc/mtrr', '/proc/pressure'])
+    args.push('--ro-bind-try', path, path)
   args.push('--dev', '/dev')
   // Both RAM-backed places the algorithm can write get the same cap (and both count as memory).
   const size =
