@@ -150,7 +150,7 @@ open('/data/outputs/probe.json', 'w').write(json.dumps(out))
   it('cannot change the host kernel through /proc/sys, nor fill /dev/shm past its cap', async () => {
     const sysctl = '/proc/sys/kernel/printk_ratelimit'
     const before = readFileSync(sysctl, 'utf8')
-    const code = `import errno, json
+    const code = `import errno, json, os
 out = {}
 try:
     open('${sysctl}', 'w').write('${Number(before) + 1}'); out['sysctl'] = 'ok'
@@ -164,6 +164,15 @@ try:
 except OSError as e:
     out['shm'] = errno.errorcode[e.errno]
 out['shmMiB'] = written
+# Every file of /proc outside its own processes' folders must be read-only for it.
+writable = []
+for top, dirs, files in os.walk('/proc'):
+    if top == '/proc':
+        dirs[:] = [d for d in dirs if not d.isdigit() and d not in ('self', 'thread-self')]
+    if top.count('/') > 3:
+        dirs[:] = []
+    writable += [os.path.join(top, f) for f in files if os.access(os.path.join(top, f), os.W_OK)]
+out['writableProc'] = writable
 open('/data/outputs/probe.json', 'w').write(json.dumps(out))
 `
     try {
@@ -171,8 +180,9 @@ open('/data/outputs/probe.json', 'w').write(json.dumps(out))
       const done = await run(spec(code, 'python', { resources: { cpu: 1, ramGb: 1 / 32, diskGb: 1 } }), {
         cgroups: () => ({ kind: 'none', why: 'test: the tmpfs cap alone' }),
       })
-      const seen = JSON.parse(done.output('probe.json')) as Record<string, string | number>
+      const seen = JSON.parse(done.output('probe.json')) as Record<string, unknown>
       expect(seen.sysctl).toBe('EROFS')
+      expect(seen.writableProc).toEqual([])
       expect(readFileSync(sysctl, 'utf8')).toBe(before)
       expect(seen.shm).toBe('ENOSPC')
       expect(seen.shmMiB).toBeLessThanOrEqual(32)
