@@ -8,7 +8,7 @@
  * Where neither holds, `detectCgroups` says why and the RSS/task-count watch stays the limit.
  */
 import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 
 export type CgroupSupport =
   | { kind: 'v2'; parent: string }
@@ -45,16 +45,20 @@ export function detectCgroups(): CgroupSupport {
     lines.map((l) => l.split(':')).find(([, list]) => list?.split(',').includes(controller))?.[2]
   const v2Path = lines.find((l) => l.startsWith('0::'))?.slice(3)
   if (lines.length === 1 && v2Path !== undefined) {
-    const parent = join(ROOT, v2Path)
-    const enabled = (read(join(parent, 'cgroup.subtree_control')) ?? '').split(/\s+/)
-    if (!enabled.includes('memory') || !enabled.includes('pids'))
-      return {
-        kind: 'none',
-        why: `cgroup v2: memory and pids are not delegated to the console's cgroup ${v2Path} (run it in a unit with Delegate=yes)`,
-      }
-    if (!canCreateChild(parent))
-      return { kind: 'none', why: `cgroup v2: the console cannot create cgroups under ${v2Path}` }
-    return { kind: 'v2', parent }
+    // A v2 cgroup with processes cannot hand controllers to children ("no internal processes"),
+    // unless it is a root: job cgroups go under the console's own cgroup when it is the root of its
+    // namespace (a container), else beside it, under its parent (a delegated subtree).
+    const candidates = [v2Path, ...(v2Path === '/' ? [] : [dirname(v2Path)])]
+    for (const candidate of candidates) {
+      const parent = join(ROOT, candidate)
+      const enabled = (read(join(parent, 'cgroup.subtree_control')) ?? '').split(/\s+/)
+      if (enabled.includes('memory') && enabled.includes('pids') && canCreateChild(parent))
+        return { kind: 'v2', parent }
+    }
+    return {
+      kind: 'none',
+      why: `cgroup v2: memory and pids are not delegated to the console's cgroup ${v2Path} or its parent (run it in a systemd unit with Delegate=yes)`,
+    }
   }
   const memory = pathOf('memory')
   const pids = pathOf('pids')
