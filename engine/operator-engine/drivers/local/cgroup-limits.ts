@@ -7,7 +7,7 @@
  * hybrid hosts) needs write access to the memory and pids hierarchies, which in practice means root.
  * Where neither holds, `detectCgroups` says why and the RSS/task-count watch stays the limit.
  */
-import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 
 export type CgroupSupport =
@@ -147,4 +147,29 @@ function rmdirQuietly(dir: string, attemptsLeft = 40): void {
 export function enterCgroupArgv(procsFiles: readonly string[], bwrapPath: string, args: string[]): string[] {
   const script = `for f in ${procsFiles.map((_, i) => `"$${i + 1}"`).join(' ')}; do echo $$ > "$f" || exit 125; done; shift ${procsFiles.length}; exec /usr/bin/env -i PATH=/usr/bin:/bin "$@"`
   return ['/bin/sh', '-c', script, 'c2d-cgroup-enter', ...procsFiles, bwrapPath, ...args]
+}
+
+/** The prefix of every job cgroup's name (local-driver.ts names them `c2d-job-<jobId>`). */
+export const JOB_CGROUP_PREFIX = 'c2d-job-'
+
+/**
+ * Removes job cgroups a previous run left behind (killed before it could remove them). rmdir
+ * succeeds only on a cgroup without processes, so a live sandbox's cgroup is never touched.
+ */
+export function sweepJobCgroups(support: CgroupSupport): void {
+  const parents =
+    support.kind === 'v2'
+      ? [support.parent]
+      : support.kind === 'v1'
+        ? [support.memoryParent, support.pidsParent]
+        : []
+  for (const parent of parents) {
+    let names: string[] = []
+    try {
+      names = readdirSync(parent).filter((n) => n.startsWith(JOB_CGROUP_PREFIX))
+    } catch {
+      continue
+    }
+    for (const name of names) rmdirQuietly(join(parent, name), 0)
+  }
 }

@@ -22,7 +22,14 @@ import {
 import { buildBwrapArgs, SANDBOX_DATA_DIR, SANDBOX_PATH } from './bubblewrap'
 import { listResults, packOutputs, readCollectedMarker, writeCollectedMarker } from './outputs'
 import { entrypointArgv, findSystemPython, resolveRuntime, type LocalRuntime } from './runtimes'
-import { createJobCgroup, detectCgroups, type CgroupSupport, type JobCgroup } from './cgroup-limits'
+import {
+  createJobCgroup,
+  detectCgroups,
+  JOB_CGROUP_PREFIX,
+  sweepJobCgroups,
+  type CgroupSupport,
+  type JobCgroup,
+} from './cgroup-limits'
 import { probeSandbox, type SandboxProbe } from './sandbox-health'
 import { createVolume, dataDirOf, resultsDirOf, stageInputs } from './staging'
 
@@ -74,7 +81,10 @@ export class LocalDriver implements ComputeDriver {
 
   private cgroups(): CgroupSupport {
     if (this.platform !== 'linux') return { kind: 'none', why: 'not Linux' }
-    this.cgroupSupport ??= (this.options.cgroups ?? detectCgroups)()
+    if (!this.cgroupSupport) {
+      this.cgroupSupport = (this.options.cgroups ?? detectCgroups)()
+      sweepJobCgroups(this.cgroupSupport)
+    }
     return this.cgroupSupport
   }
 
@@ -347,7 +357,7 @@ export class LocalDriver implements ComputeDriver {
     if (support.kind === 'none') return command
     let cgroup: JobCgroup
     try {
-      cgroup = createJobCgroup(support, `c2d-job-${spec.jobId}`, {
+      cgroup = createJobCgroup(support, `${JOB_CGROUP_PREFIX}${spec.jobId}`, {
         memoryBytes: memoryBytesOf(spec),
         tasks: this.options.tasksMax ?? DEFAULT_TASKS_MAX,
       })
