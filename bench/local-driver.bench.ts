@@ -2,12 +2,15 @@
  * Local driver suite (core): the real LocalDriver under the real Operator-Service.
  *  - latency from job registered to algorithm started (status 40 from `algorithm-started`);
  *  - a trivial job end to end (registered → 70) against bare `node -e ''` spawned in this run;
- *  - throughput: 50 trivial jobs, max 2 concurrent, in jobs/minute.
+ *  - throughput: 50 trivial jobs, max 2 concurrent, in jobs/minute;
+ *  - the sandbox's own cost per job: one trivial `node -e ''` in bwrap with the hardened argv
+ *    (uid 65534, --cap-drop ALL, --disable-userns, seccomp, capped /tmp, bare environment) beside
+ *    the argv as it was before issue 13, both in this run. Goal: hardening ≤ 50 ms per job.
  */
 import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { systemClock } from '../engine/clock'
 import { silentLogger } from '../engine/logging'
@@ -29,6 +32,32 @@ function bareNodeMs(): Promise<number> {
     const child = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' })
     child.on('error', reject)
     child.on('exit', () => resolve(performance.now() - t0))
+  })
+}
+
+/** The pre-hardening argv: the same mounts without the identity, capability, seccomp and /tmp cap flags. */
+function legacyArgs(hardened: string[]): string[] {
+  const out: string[] = []
+  const withValue = new Set(['--uid', '--gid', '--cap-drop', '--seccomp', '--size'])
+  for (let i = 0; i < hardened.length; i++) {
+    const arg = hardened[i]!
+    if (arg === '--') return [...out, ...hardened.slice(i)]
+    if (withValue.has(arg)) i++
+    else if (arg !== '--unshare-user' && arg !== '--disable-userns') out.push(arg)
+  }
+  return out
+}
+
+function exitMs(start: () => ReturnType<typeof spawn>): Promise<number> {
+  const t0 = performance.now()
+  return new Promise((resolve, reject) => {
+    const child = start()
+    child.stdout?.resume()
+    child.stderr?.resume()
+    child.on('error', reject)
+    child.on('close', (code) =>
+      code === 0 ? resolve(performance.now() - t0) : reject(new Error(`sandbox exited with ${code}`)),
+    )
   })
 }
 
@@ -87,6 +116,45 @@ export default async function localDriverBench(): Promise<BenchRow[]> {
     const bare: number[] = []
     for (let i = 0; i < 5; i++) bare.push(await bareNodeMs())
 
+    const { buildBwrapArgs, findBwrap, spawnSandbox } =
+      await import('../engine/operator-engine/drivers/local/bubblewrap')
+    const bwrap = findBwrap()!
+    const sandboxDir = mkdtempSync(join(dataDir, 'sandbox-'))
+    const hardened = buildBwrapArgs({
+      dataDir: sandboxDir,
+      allowNetwork: false,
+      argv: [process.execPath, '-e', ''],
+      env: { PATH: '/usr/bin:/bin' },
+      extraReadOnlyPaths: process.execPath.startsWith('/usr/') ? [] : [dirname(process.execPath)],
+      tmpBytesMax: 1024 ** 3,
+    })
+    const legacy = legacyArgs(hardened)
+    const { createJobCgroup, detectCgroups, enterCgroupArgv } =
+      await import('../engine/operator-engine/drivers/local/cgroup-limits')
+    const cgroups = detectCgroups()
+    /** As a job runs it: in its own cgroup where the machine allows one (created and removed per job). */
+    const hardenedJob = () => {
+      if (cgroups.kind === 'none') return spawnSandbox(bwrap, hardened)
+      const cgroup = createJobCgroup(cgroups, `c2d-bench-${process.pid}-${performance.now()}`, {
+        memoryBytes: 1024 ** 3,
+        tasks: 512,
+      })
+      const [file, ...args] = enterCgroupArgv(cgroup.procsFiles, bwrap, hardened)
+      const child = spawnSandbox(file!, args)
+      child.on('close', () => cgroup.remove())
+      return child
+    }
+    const hardenedMs: number[] = []
+    const legacyMs: number[] = []
+    // Interleaved, so drift on a shared machine hits both alike.
+    for (let i = 0; i < 15; i++) {
+      legacyMs.push(
+        await exitMs(() => spawn(bwrap, legacy, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] })),
+      )
+      hardenedMs.push(await exitMs(hardenedJob))
+    }
+    const overheadMs = median(hardenedMs) - median(legacyMs)
+
     const t0 = performance.now()
     await Promise.all(Array.from({ length: 50 }, () => timeJob('console.log(1)', [70])))
     const jobsPerMinute = 50 / ((performance.now() - t0) / 60_000)
@@ -107,6 +175,16 @@ export default async function localDriverBench(): Promise<BenchRow[]> {
         note: 'difference = sandbox + staging + publishing overhead',
       },
       { suite: SUITE, name: '50 trivial jobs, max 2 concurrent', value: jobsPerMinute, unit: 'jobs/min' },
+      {
+        suite: SUITE,
+        name: "sandbox: node -e '' in hardened bwrap (median of 15)",
+        value: median(hardenedMs),
+        unit: 'ms',
+        baseline: { name: 'same in the pre-hardening bwrap argv', value: median(legacyMs) },
+        goal: 'hardening adds ≤ 50 ms per job',
+        goalMet: overheadMs <= 50,
+        note: `hardening overhead ${overheadMs.toFixed(1)} ms per job (memory/pids: ${cgroups.kind === 'none' ? 'watch only' : `cgroup ${cgroups.kind}`})`,
+      },
     ]
   } finally {
     await service.close()

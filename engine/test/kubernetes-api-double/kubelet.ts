@@ -10,7 +10,7 @@
  * starts. Simplifications (README.md): no image is pulled — a known image name runs the host's
  * binaries; every restartPolicy behaves as Never; runAsUser is not applied.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import type { Writable } from 'node:stream'
 import { killProcessGroup, spawnSandbox } from '../../operator-engine/drivers/local/bubblewrap'
 import {
@@ -516,8 +516,8 @@ export class SimulatedKubelet {
     const pod = this.options.store.get('pods', namespace, name)
     if (!run || !c || c.state !== 'running' || !pod) return undefined
     const env = resolveEnv(this.options.store, pod, c.spec.env)
-    // Like spawnSandbox, with stdin piped (exec may send it).
-    const child = spawn(
+    // stdin piped: exec may send it.
+    const child = spawnSandbox(
       this.options.bwrapPath,
       podSandboxArgs(
         this.options.store,
@@ -528,19 +528,19 @@ export class SimulatedKubelet {
         env instanceof Map ? env : new Map(),
         argv,
       ),
-      { detached: true, stdio: ['pipe', 'pipe', 'pipe'] },
+      { stdin: 'pipe' },
     )
     run.execs.add(child)
-    child.stdout.on('data', onStdout)
-    child.stderr.on('data', onStderr)
-    child.stdin.on('error', () => undefined)
+    child.stdout!.on('data', onStdout)
+    child.stderr!.on('data', onStderr)
+    child.stdin!.on('error', () => undefined)
     const exited = new Promise<number>((resolve) =>
       child.once('close', (code, signal) => {
         run.execs.delete(child)
         resolve(code ?? (signal ? 137 : 1))
       }),
     )
-    return { exited, stdin: child.stdin, kill: () => killProcessGroup(child) }
+    return { exited, stdin: child.stdin!, kill: () => killProcessGroup(child) }
   }
 
   async closeAll(): Promise<void> {

@@ -3,23 +3,28 @@
  * mode), appends its stdout+stderr to algorithm.log live, and enforces the job's deadline, memory
  * and output-size limits by killing the process group. Resolves with how the run ended.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process'
 import { createWriteStream } from 'node:fs'
+import { Transform } from 'node:stream'
 import type { Clock } from '../../../clock'
 import { killProcessGroup, spawnSandbox } from './bubblewrap'
+import { enterCgroupArgv, type JobCgroup } from './cgroup-limits'
 import { directorySizeBytes } from './outputs'
-import { processTreeRssBytes } from './resource-watch'
+import { allocatedBytes, processTreeRssBytes, processTreeTaskCount, sandboxTmpBytes } from './resource-watch'
 
 export type RunEnd =
   | { kind: 'exited'; exitCode: number; atMs: number }
   | { kind: 'deadline'; atMs: number }
   | { kind: 'memory'; usedBytes: number; atMs: number }
   | { kind: 'output-quota'; usedBytes: number; atMs: number }
+  | { kind: 'disk-quota'; usedBytes: number; atMs: number }
+  | { kind: 'log-quota'; usedBytes: number; atMs: number }
+  | { kind: 'processes'; count: number; atMs: number }
   | { kind: 'stopped'; exitCode: number; atMs: number }
   | { kind: 'spawn-failed'; reason: string; atMs: number }
 
 export type RunCommand =
-  | { mode: 'sandbox'; bwrapPath: string; args: string[] }
+  | { mode: 'sandbox'; bwrapPath: string; args: string[]; cgroup?: JobCgroup }
   | { mode: 'unsandboxed'; argv: string[]; env: Record<string, string>; cwd: string }
 
 export interface RunLimits {
@@ -27,6 +32,67 @@ export interface RunLimits {
   memoryBytesMax: number
   outputBytesMax: number
   outputsDir: string
+  /** The job's /data on the host, and what the algorithm may write there in all (the granted disk). */
+  dataDir?: string
+  diskBytesMax?: number
+  /** Top-level folders of dataDir the console staged itself (not the algorithm's writes). */
+  diskExclude?: readonly string[]
+  /** algorithm.log beyond this is cut and the run ends. */
+  logBytesMax?: number
+  /** Processes + threads of the whole sandbox. */
+  tasksMax?: number
+}
+
+/**
+ * Spawn options for the unsandboxed mode. On Windows there are no process groups: `detached`
+ * would open a console window, and `windowsHide` keeps a console from flashing up.
+ */
+export function unsandboxedSpawnOptions(
+  platform: NodeJS.Platform,
+  cwd: string,
+  env: Record<string, string>,
+): SpawnOptions {
+  const stdio: SpawnOptions['stdio'] = ['ignore', 'pipe', 'pipe']
+  return platform === 'win32' ? { cwd, env, windowsHide: true, stdio } : { cwd, env, detached: true, stdio }
+}
+
+/**
+ * Ends a child and everything it started. process.kill(-pid) throws on Windows (no process
+ * groups): there `taskkill /T /F` walks the tree.
+ */
+export function killProcessTree(
+  child: ChildProcess,
+  platform: NodeJS.Platform,
+  taskkill: (pid: number) => void = (pid) => {
+    spawn('taskkill', ['/T', '/F', '/PID', String(pid)], { windowsHide: true, stdio: 'ignore' }).on(
+      'error',
+      () => undefined,
+    )
+  },
+): void {
+  if (platform !== 'win32') return killProcessGroup(child)
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return
+  taskkill(child.pid)
+}
+
+/** Passes bytes through until `limit`, then drops the rest and calls `onOver` once. */
+function cappedLog(limit: number, onOver: (seenBytes: number) => void): Transform {
+  let seen = 0
+  let over = false
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      const room = Math.max(0, limit - seen)
+      seen += chunk.length
+      if (over) return done()
+      if (chunk.length <= room) return done(null, chunk)
+      over = true
+      onOver(seen)
+      done(
+        null,
+        Buffer.concat([chunk.subarray(0, room), Buffer.from(`\n[algorithm.log cut at ${limit} bytes]\n`)]),
+      )
+    },
+  })
 }
 
 export interface RunningAlgorithm {
@@ -36,7 +102,7 @@ export interface RunningAlgorithm {
 }
 
 /** Poll cadence of the memory and output watch (see resource-watch.ts for why polling). */
-const WATCH_INTERVAL_MS = 200
+export const WATCH_INTERVAL_MS = 200
 /** Outputs are walked less often: a deep tree costs more than a /proc scan. */
 const OUTPUT_CHECK_EVERY_TICKS = 5
 
@@ -45,28 +111,35 @@ export function runAlgorithm(
   logPath: string,
   limits: RunLimits,
   clock: Clock,
+  platform: NodeJS.Platform = process.platform,
 ): RunningAlgorithm {
   const log = createWriteStream(logPath, { flags: 'a' })
   let child: ChildProcess
   if (command.mode === 'sandbox') {
-    child = spawnSandbox(command.bwrapPath, command.args)
+    const [file, ...args] = command.cgroup
+      ? enterCgroupArgv(command.cgroup.procsFiles, command.bwrapPath, command.args)
+      : [command.bwrapPath, ...command.args]
+    child = spawnSandbox(file!, args)
   } else {
-    child = spawn(command.argv[0]!, command.argv.slice(1), {
-      cwd: command.cwd,
-      env: command.env,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
+    child = spawn(
+      command.argv[0]!,
+      command.argv.slice(1),
+      unsandboxedSpawnOptions(platform, command.cwd, command.env),
+    )
   }
   let cause: RunEnd | undefined
   const cancels: Array<() => void> = []
   const endWith = (end: RunEnd) => {
     if (cause) return
     cause = end
-    killProcessGroup(child)
+    killProcessTree(child, platform)
   }
-  child.stdout?.pipe(log, { end: false })
-  child.stderr?.pipe(log, { end: false })
+  const capped = cappedLog(limits.logBytesMax ?? Number.POSITIVE_INFINITY, (seen) =>
+    endWith({ kind: 'log-quota', usedBytes: seen, atMs: clock.nowMs() }),
+  )
+  capped.pipe(log, { end: false })
+  child.stdout?.pipe(capped, { end: false })
+  child.stderr?.pipe(capped, { end: false })
 
   cancels.push(
     clock.setTimer(() => endWith({ kind: 'deadline', atMs: clock.nowMs() }), limits.maxDurationSec * 1000),
@@ -75,14 +148,30 @@ export function runAlgorithm(
   let checkingOutputs = false
   const tick = () => {
     if (cause || child.pid === undefined) return
-    const rss = processTreeRssBytes(child.pid)
-    if (rss > limits.memoryBytesMax) return endWith({ kind: 'memory', usedBytes: rss, atMs: clock.nowMs() })
+    const cgroup = command.mode === 'sandbox' ? command.cgroup : undefined
+    if (cgroup?.oomKilled())
+      return endWith({ kind: 'memory', usedBytes: cgroup.peakBytes(), atMs: clock.nowMs() })
+    if (limits.tasksMax !== undefined) {
+      const tasks = processTreeTaskCount(child.pid)
+      if (tasks > limits.tasksMax) return endWith({ kind: 'processes', count: tasks, atMs: clock.nowMs() })
+    }
+    // The sandbox's /tmp is RAM: it counts against memory.
+    const used =
+      processTreeRssBytes(child.pid) + (command.mode === 'sandbox' ? sandboxTmpBytes(child.pid) : 0)
+    if (used > limits.memoryBytesMax) return endWith({ kind: 'memory', usedBytes: used, atMs: clock.nowMs() })
     if (++ticks % OUTPUT_CHECK_EVERY_TICKS === 0 && !checkingOutputs) {
       checkingOutputs = true
-      void directorySizeBytes(limits.outputsDir).then((size) => {
+      void Promise.all([
+        directorySizeBytes(limits.outputsDir),
+        limits.dataDir && limits.diskBytesMax !== undefined
+          ? allocatedBytes(limits.dataDir, limits.diskExclude)
+          : Promise.resolve(0),
+      ]).then(([size, written]) => {
         checkingOutputs = false
         if (size > limits.outputBytesMax)
           endWith({ kind: 'output-quota', usedBytes: size, atMs: clock.nowMs() })
+        else if (limits.diskBytesMax !== undefined && written > limits.diskBytesMax)
+          endWith({ kind: 'disk-quota', usedBytes: written, atMs: clock.nowMs() })
       })
     }
     cancels.push(clock.setTimer(tick, WATCH_INTERVAL_MS))
@@ -99,12 +188,20 @@ export function runAlgorithm(
       for (const cancel of cancels) cancel()
       const atMs = clock.nowMs()
       const exitCode = code ?? 128 + signalNumber(signal)
+      const cgroup = command.mode === 'sandbox' ? command.cgroup : undefined
+      if (cgroup?.oomKilled() && !cause) cause = { kind: 'memory', usedBytes: cgroup.peakBytes(), atMs }
+      // The kernel refused a fork and the algorithm then failed: that is the process limit.
+      if (cgroup?.taskLimitHit() && !cause && exitCode !== 0)
+        cause = { kind: 'processes', count: limits.tasksMax ?? 0, atMs }
+      cgroup?.remove()
       const end: RunEnd = spawnError
         ? { kind: 'spawn-failed', reason: `the algorithm could not be started (${spawnError})`, atMs }
         : cause?.kind === 'stopped'
           ? { ...cause, exitCode, atMs }
           : (cause ?? { kind: 'exited', exitCode, atMs })
-      log.end(() => resolve(end))
+      // The capped stream's 'end' comes after its last chunk reached the log.
+      capped.once('end', () => log.end(() => resolve(end)))
+      capped.end()
     })
   })
 

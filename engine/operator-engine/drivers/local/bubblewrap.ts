@@ -6,6 +6,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, lstatSync, readlinkSync } from 'node:fs'
+import type { Writable } from 'node:stream'
+import { buildSeccompProgram } from './seccomp'
 
 /** Where the job folder appears inside the sandbox (c2d.md: the job volume). */
 export const SANDBOX_DATA_DIR = '/data'
@@ -65,7 +67,36 @@ export interface SandboxOptions {
   /** Further host folders bound inside after /data, later ones over earlier ones (the Kubernetes API double's volume mounts). */
   binds?: ReadonlyArray<{ hostPath: string; sandboxPath: string; readOnly?: boolean }>
   cwd?: string
+  /** Size cap of the sandbox's RAM-backed /tmp (bwrap --size); unset: the kernel's default (half the RAM). */
+  tmpBytesMax?: number
+  /** What the installed bwrap supports (sandbox-health.ts reads it from `bwrap --help`); default: bwrap 0.8+. */
+  features?: BwrapFeatures
 }
+
+export interface BwrapFeatures {
+  /** `--disable-userns` (bwrap 0.8): no nested user namespace inside the sandbox. */
+  disableUserns: boolean
+  /** `--size` before `--tmpfs` (bwrap 0.8). */
+  tmpfsSize: boolean
+}
+
+export const BWRAP_0_8_FEATURES: BwrapFeatures = { disableUserns: true, tmpfsSize: true }
+
+/** Reads the features from `bwrap --help`. */
+export function parseBwrapFeatures(help: string): BwrapFeatures {
+  return { disableUserns: help.includes('--disable-userns'), tmpfsSize: /--size\b/.test(help) }
+}
+
+/**
+ * The algorithm's identity inside the sandbox: nobody/nogroup. Whoever runs the console (root
+ * included), bwrap maps this id onto the console's own uid, so files the algorithm writes in /data
+ * belong to the console's user on the host; inside, the process has no capabilities, so it cannot
+ * remount the read-only binds or leave its namespaces.
+ */
+export const SANDBOX_UID = 65534
+export const SANDBOX_GID = 65534
+/** The fd bwrap reads the seccomp program from (spawnSandbox writes it there). */
+export const SECCOMP_FD = 3
 
 export const DEFAULT_READ_ONLY_DATA_SUBDIRS = ['inputs', 'ddos', 'transformations'] as const
 
@@ -74,9 +105,22 @@ export function buildBwrapArgs(
   options: SandboxOptions,
   probe: (path: string) => HostPathKind = probeHostPath,
 ): string[] {
+  const features = options.features ?? BWRAP_0_8_FEATURES
   const args: string[] = [
     '--unshare-all',
+    // Explicit, not the "-try" that --unshare-all implies: as root bwrap would otherwise keep the
+    // host's user namespace and the algorithm would be real root.
+    '--unshare-user',
     ...(options.allowNetwork ? ['--share-net'] : []),
+    '--uid',
+    String(SANDBOX_UID),
+    '--gid',
+    String(SANDBOX_GID),
+    '--cap-drop',
+    'ALL',
+    ...(features.disableUserns ? ['--disable-userns'] : []),
+    '--seccomp',
+    String(SECCOMP_FD),
     '--die-with-parent',
     // A new session: the algorithm cannot push keystrokes into the console's terminal (TIOCSTI).
     '--new-session',
@@ -86,7 +130,21 @@ export function buildBwrapArgs(
   for (const path of [...ETC_BASE, ...(options.allowNetwork ? ETC_NETWORK : [])])
     args.push(...bindSystemPath(path, probe))
   for (const path of options.extraReadOnlyPaths ?? []) args.push('--ro-bind', path, path)
-  args.push('--proc', '/proc', '--dev', '/dev', '--tmpfs', '/tmp')
+  args.push('--proc', '/proc')
+  // /proc/sys is global, and the algorithm's uid maps onto the console's: as root, its files
+  // (0644 root) would be writable, and kernel.*/vm.* would change for the whole host. bwrap's own
+  // cover skips it (it tests the 0555 directory, not the files), so it is bound read-only here.
+  // The same holds for the few other host-global files in /proc its owner may write.
+  args.push('--ro-bind', '/proc/sys', '/proc/sys')
+  for (const path of ['/proc/sysrq-trigger', '/proc/mtrr', '/proc/pressure'])
+    args.push('--ro-bind-try', path, path)
+  args.push('--dev', '/dev')
+  // Both RAM-backed places the algorithm can write get the same cap (and both count as memory).
+  const size =
+    options.tmpBytesMax !== undefined && features.tmpfsSize
+      ? ['--size', String(Math.max(4096, Math.floor(options.tmpBytesMax)))]
+      : []
+  args.push(...size, '--tmpfs', '/tmp', ...size, '--tmpfs', '/dev/shm')
   args.push('--bind', options.dataDir, SANDBOX_DATA_DIR)
   for (const sub of options.readOnlyDataSubdirs ?? DEFAULT_READ_ONLY_DATA_SUBDIRS) {
     const host = `${options.dataDir}/${sub}`
@@ -111,11 +169,35 @@ function bindSystemPath(path: string, probe: (path: string) => HostPathKind): st
 export const SANDBOX_PATH = '/usr/local/bin:/usr/bin:/bin'
 
 /**
- * Spawns bwrap in its own process group, so `killSandbox` reaches bwrap; the sandboxed processes
- * die with it (`--die-with-parent`, and the PID namespace ends when its init goes).
+ * bwrap's own environment. bwrap is pid 1 of the sandbox, so its environment is readable there at
+ * /proc/1/environ: it gets nothing of the console's (RPC keys, C2D_*, npm_*), only a PATH.
  */
-export function spawnSandbox(bwrapPath: string, args: string[]): ChildProcess {
-  return spawn(bwrapPath, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
+export const BWRAP_ENV: Readonly<Record<string, string>> = { PATH: '/usr/bin:/bin' }
+
+let seccompProgram: Buffer | undefined
+
+/**
+ * Spawns bwrap in its own process group, so `killSandbox` reaches bwrap; the sandboxed processes
+ * die with it (`--die-with-parent`, and the PID namespace ends when its init goes). When the argv
+ * asks for `--seccomp 3`, the filter is written to fd 3 as a pipe (bwrap reads it to EOF).
+ */
+export function spawnSandbox(
+  bwrapPath: string,
+  args: string[],
+  options: { stdin?: 'ignore' | 'pipe' } = {},
+): ChildProcess {
+  const seccomp = args.includes('--seccomp')
+  const child = spawn(bwrapPath, args, {
+    detached: true,
+    env: { ...BWRAP_ENV },
+    stdio: [options.stdin ?? 'ignore', 'pipe', 'pipe', ...(seccomp ? (['pipe'] as const) : [])],
+  })
+  if (seccomp) {
+    const fd = child.stdio[SECCOMP_FD] as Writable | null
+    fd?.on('error', () => undefined)
+    fd?.end((seccompProgram ??= buildSeccompProgram()))
+  }
+  return child
 }
 
 /** SIGKILL to the whole process group of a child spawned with `detached: true`. */

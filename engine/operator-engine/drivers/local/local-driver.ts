@@ -12,10 +12,24 @@ import { dirname, join } from 'node:path'
 import type { Clock } from '../../../clock'
 import type { Logger } from '../../../logging'
 import type { ComputeDriver, DriverHealth, JobSpec, Observation, ObservationSink } from '../../driver'
-import { runAlgorithm, type RunCommand, type RunEnd, type RunningAlgorithm } from './algorithm-run'
+import {
+  runAlgorithm,
+  WATCH_INTERVAL_MS,
+  type RunCommand,
+  type RunEnd,
+  type RunningAlgorithm,
+} from './algorithm-run'
 import { buildBwrapArgs, SANDBOX_DATA_DIR, SANDBOX_PATH } from './bubblewrap'
 import { listResults, packOutputs, readCollectedMarker, writeCollectedMarker } from './outputs'
 import { entrypointArgv, findSystemPython, resolveRuntime, type LocalRuntime } from './runtimes'
+import {
+  createJobCgroup,
+  detectCgroups,
+  JOB_CGROUP_PREFIX,
+  sweepJobCgroups,
+  type CgroupSupport,
+  type JobCgroup,
+} from './cgroup-limits'
 import { probeSandbox, type SandboxProbe } from './sandbox-health'
 import { createVolume, dataDirOf, resultsDirOf, stageInputs } from './staging'
 
@@ -30,6 +44,14 @@ export interface LocalDriverOptions {
   /** Interpreter for node images; default the running executable (Electron runs it as node, see below). */
   nodePath?: string
   pythonPath?: string
+  /** algorithm.log is cut and the job failed beyond this (default 64 MiB). */
+  algorithmLogBytesMax?: number
+  /** Processes + threads one sandbox may hold (default 512). */
+  tasksMax?: number
+  /** Injected for tests of the platform choice; default process.platform. */
+  platform?: NodeJS.Platform
+  /** Which cgroups the console may create; default: probed once (tests inject `none`). */
+  cgroups?: () => CgroupSupport
 }
 
 interface ActiveJob {
@@ -41,19 +63,38 @@ interface ActiveJob {
 }
 
 const GIB = 1024 ** 3
+const GB = 1000 ** 3
+export const DEFAULT_ALGORITHM_LOG_BYTES_MAX = 64 * 1024 ** 2
+export const DEFAULT_TASKS_MAX = 512
+/** What the console stages itself in /data: not counted against the algorithm's disk. */
+const STAGED_DATA_SUBDIRS = ['inputs', 'ddos', 'transformations'] as const
 
 export class LocalDriver implements ComputeDriver {
   readonly kind = 'local' as const
   private readonly active = new Map<string, ActiveJob>()
   private readonly jobDirs = new Map<string, string>()
   private probe: Promise<SandboxProbe> | undefined
+  private cgroupSupport: CgroupSupport | undefined
   private closed = false
 
   constructor(private readonly options: LocalDriverOptions) {}
 
+  private cgroups(): CgroupSupport {
+    if (this.platform !== 'linux') return { kind: 'none', why: 'not Linux' }
+    if (!this.cgroupSupport) {
+      this.cgroupSupport = (this.options.cgroups ?? detectCgroups)()
+      sweepJobCgroups(this.cgroupSupport)
+    }
+    return this.cgroupSupport
+  }
+
+  private get platform(): NodeJS.Platform {
+    return this.options.platform ?? process.platform
+  }
+
   private sandbox(): Promise<SandboxProbe> {
     // Probed once; a failed probe is retried on the next job (the publisher may have fixed it).
-    this.probe ??= probeSandbox(this.options.bwrapPath).then((p) => {
+    this.probe ??= probeSandbox(this.options.bwrapPath, this.platform).then((p) => {
       if (!p.usable) this.probe = undefined
       return p
     })
@@ -61,8 +102,9 @@ export class LocalDriver implements ComputeDriver {
   }
 
   async health(): Promise<DriverHealth> {
-    const probe = await probeSandbox(this.options.bwrapPath)
+    const probe = await probeSandbox(this.options.bwrapPath, this.platform)
     const checks = [...probe.checks]
+    if (probe.usable || this.options.allowUnsandboxed) checks.push(...this.limitChecks(probe.usable))
     const python = this.options.pythonPath ?? findSystemPython(existsSync)
     checks.push({
       name: 'python3',
@@ -77,6 +119,37 @@ export class LocalDriver implements ComputeDriver {
       return { ok: true, summary: 'unsandboxed (trusted algorithms only)', checks }
     }
     return { ok: false, summary: 'sandbox unavailable: algorithms are refused', checks }
+  }
+
+  /** Which mechanism enforces each limit (README: "What the sandbox promises"). */
+  private limitChecks(sandboxed: boolean): DriverHealth['checks'] {
+    const tasksMax = this.options.tasksMax ?? DEFAULT_TASKS_MAX
+    const logMax = this.options.algorithmLogBytesMax ?? DEFAULT_ALGORITHM_LOG_BYTES_MAX
+    const cgroups = sandboxed ? this.cgroups() : ({ kind: 'none', why: 'unsandboxed' } as const)
+    const watch = `rss-watch (resident memory of the process tree${sandboxed ? ' plus its /tmp' : ''}, polled every ${WATCH_INTERVAL_MS} ms)`
+    return [
+      {
+        name: 'memory limit',
+        ok: true,
+        message:
+          cgroups.kind === 'none'
+            ? `memory: ${watch}; no cgroup: ${cgroups.why}`
+            : `memory: cgroup ${cgroups.kind} (memory limit at the granted amount, swap off), ${watch} beside it`,
+      },
+      {
+        name: 'process limit',
+        ok: true,
+        message:
+          cgroups.kind === 'none'
+            ? `pids: task-count watch (${tasksMax} processes and threads, polled every ${WATCH_INTERVAL_MS} ms; RLIMIT_NPROC does not apply to a uid mapped onto root)`
+            : `pids: cgroup ${cgroups.kind} pids.max ${tasksMax}, task-count watch beside it`,
+      },
+      {
+        name: 'disk limit',
+        ok: true,
+        message: `disk: accounting with a kill (what the algorithm writes under /data, at the granted disk); /tmp: ${sandboxed ? 'size-capped tmpfs at the granted memory' : 'not isolated (unsandboxed)'}; algorithm.log: cut at ${logMax} bytes`,
+      },
+    ]
   }
 
   async start(spec: JobSpec, report: ObservationSink): Promise<void> {
@@ -191,16 +264,23 @@ export class LocalDriver implements ComputeDriver {
       )
     else await writeFile(algorithmLog, '', { flag: 'a' })
     const startedAtMs = this.options.clock.nowMs()
+    const command = this.withCgroup(prepared.command, spec)
     job.run = runAlgorithm(
-      prepared.command,
+      command,
       algorithmLog,
       {
         maxDurationSec: spec.maxJobDurationSec,
-        memoryBytesMax: Math.max(1, spec.resources.ramGb) * GIB,
+        memoryBytesMax: memoryBytesOf(spec),
         outputBytesMax: spec.limits.outputBytesMax,
         outputsDir: join(dataDirOf(spec.jobDir), 'outputs'),
+        dataDir: dataDirOf(spec.jobDir),
+        diskBytesMax: diskBytesOf(spec),
+        diskExclude: STAGED_DATA_SUBDIRS,
+        logBytesMax: this.options.algorithmLogBytesMax ?? DEFAULT_ALGORITHM_LOG_BYTES_MAX,
+        tasksMax: this.options.tasksMax ?? DEFAULT_TASKS_MAX,
       },
       this.options.clock,
+      this.platform,
     )
     this.emit(job, { kind: 'algorithm-started', atMs: startedAtMs })
     this.options.logger.info('algorithm started', {
@@ -227,7 +307,7 @@ export class LocalDriver implements ComputeDriver {
         return this.emit(job, { kind: 'deadline-exceeded', atMs: end.atMs })
       case 'memory': {
         const usedMiB = Math.round(end.usedBytes / 1024 ** 2)
-        const reason = `the algorithm used ${usedMiB} MiB, more than the environment's ${job.spec.resources.ramGb} GB of memory, and was stopped (OOM killed)`
+        const reason = `the algorithm used ${usedMiB} MiB, more than the environment's ${memoryBytesOf(job.spec) / GIB} GB of memory, and was stopped (OOM killed)`
         return this.emit(job, {
           kind: 'container-exited',
           exitCode: 137,
@@ -241,6 +321,24 @@ export class LocalDriver implements ComputeDriver {
           kind: 'disk-quota-exceeded',
           reason: `the outputs grew past the limit of ${job.spec.limits.outputBytesMax} bytes`,
         })
+      case 'disk-quota':
+        return this.emit(job, {
+          kind: 'disk-quota-exceeded',
+          reason: `the algorithm wrote ${Math.round(end.usedBytes / 1024 ** 2)} MiB under /data, more than the environment's ${diskBytesOf(job.spec) / GB} GB of disk, and was stopped`,
+        })
+      case 'log-quota':
+        return this.emit(job, {
+          kind: 'disk-quota-exceeded',
+          reason: `the algorithm's output (algorithm.log) grew past ${this.options.algorithmLogBytesMax ?? DEFAULT_ALGORITHM_LOG_BYTES_MAX} bytes; the log was cut and the algorithm stopped`,
+        })
+      case 'processes':
+        return this.emit(job, {
+          kind: 'container-exited',
+          exitCode: 137,
+          oomKilled: false,
+          atMs: end.atMs,
+          reason: `the algorithm reached the limit of ${this.options.tasksMax ?? DEFAULT_TASKS_MAX} processes and threads (it had ${end.count}) and was stopped`,
+        })
       case 'spawn-failed':
         return this.emit(job, {
           kind: 'container-exited',
@@ -250,6 +348,28 @@ export class LocalDriver implements ComputeDriver {
           reason: end.reason,
         })
     }
+  }
+
+  /** The sandbox command inside the job's own cgroup, where the machine lets us create one. */
+  private withCgroup(command: RunCommand, spec: JobSpec): RunCommand {
+    if (command.mode !== 'sandbox') return command
+    const support = this.cgroups()
+    if (support.kind === 'none') return command
+    let cgroup: JobCgroup
+    try {
+      cgroup = createJobCgroup(support, `${JOB_CGROUP_PREFIX}${spec.jobId}`, {
+        memoryBytes: memoryBytesOf(spec),
+        tasks: this.options.tasksMax ?? DEFAULT_TASKS_MAX,
+      })
+    } catch (error) {
+      // The watch still holds the limits; say why the kernel's limit is missing.
+      this.options.logger.warn('job cgroup could not be created; rss-watch only', {
+        jobId: spec.jobId,
+        error: String(error),
+      })
+      return command
+    }
+    return { ...command, cgroup }
   }
 
   /** Publishing: pack outputs (unless over quota), write publish.log, report the results. */
@@ -326,6 +446,8 @@ export class LocalDriver implements ComputeDriver {
           argv,
           env,
           extraReadOnlyPaths: extra,
+          tmpBytesMax: memoryBytesOf(spec),
+          features: probe.features,
         })
         log(
           `sandbox: ${probe.version ?? 'bubblewrap'}, network ${spec.environment.allowNetwork ? 'allowed' : 'off'}, runtime ${runtime.name}`,
@@ -368,4 +490,18 @@ export class LocalDriver implements ComputeDriver {
       return { ok: false, reason: (error as Error).message }
     }
   }
+}
+
+/**
+ * The granted memory, exactly (ramGb read as GiB, as before). A job granted none (an environment
+ * whose minimum is 0, and a consumer who asked for nothing) gets 1 GiB, not a limit that kills it
+ * at once.
+ */
+function memoryBytesOf(spec: JobSpec): number {
+  return (spec.resources.ramGb > 0 ? spec.resources.ramGb : 1) * GIB
+}
+
+/** The granted disk; 1 GB when none was granted (as memory). */
+function diskBytesOf(spec: JobSpec): number {
+  return (spec.resources.diskGb > 0 ? spec.resources.diskGb : 1) * GB
 }

@@ -8,7 +8,9 @@
  * the algorithm really holds for both runtimes. The price: a fast allocation can overshoot between
  * two polls, so the limit is enforced within one poll interval, not to the byte.
  */
-import { readdirSync, readFileSync } from 'node:fs'
+import { readdirSync, readFileSync, statfsSync } from 'node:fs'
+import { lstat, readdir } from 'node:fs/promises'
+import { join } from 'node:path'
 
 const PAGE_SIZE_BYTES = 4096
 
@@ -58,4 +60,58 @@ export function processTreeRssBytes(root: number, procDir = '/proc'): number {
     (sum, pid) => sum + residentBytes(pid, procDir),
     0,
   )
+}
+
+/**
+ * Tasks (processes and their threads) of a process tree: the fallback process limit. RLIMIT_NPROC
+ * cannot serve: it counts per host uid, the sandbox's uid maps onto the console's, and when the
+ * console runs as root the kernel exempts it (INIT_USER) altogether.
+ */
+export function processTreeTaskCount(root: number, procDir = '/proc'): number {
+  let tasks = 0
+  for (const pid of descendantsOf(root, readProcessTable(procDir))) {
+    try {
+      const stat = readFileSync(`${procDir}/${pid}/stat`, 'utf8')
+      // num_threads is field 20; fields after the command name start at field 3.
+      tasks += Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[17]) || 1
+    } catch {
+      // Gone.
+    }
+  }
+  return tasks
+}
+
+/**
+ * Bytes in use on the sandbox's private /tmp and /dev/shm (tmpfs: RAM). Read through /proc/<pid>/root of a
+ * process inside the sandbox (any descendant of the outer bwrap), so /tmp counts against memory.
+ */
+export function sandboxTmpBytes(root: number, procDir = '/proc'): number {
+  const inside = descendantsOf(root, readProcessTable(procDir)).filter((pid) => pid !== root)
+  for (const pid of inside) {
+    try {
+      return ['tmp', 'dev/shm'].reduce((sum, dir) => {
+        const fs = statfsSync(`${procDir}/${pid}/root/${dir}`)
+        return sum + (fs.blocks - fs.bfree) * fs.bsize
+      }, 0)
+    } catch {
+      // Gone, or not yet pivoted: try the next.
+    }
+  }
+  return 0
+}
+
+/**
+ * Allocated bytes (blocks, so sparse files count what they hold) under `dir`, skipping the
+ * top-level entries in `exclude`. Symlinks are not followed.
+ */
+export async function allocatedBytes(dir: string, exclude: readonly string[] = []): Promise<number> {
+  let total = 0
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => [])
+  for (const entry of entries) {
+    if (exclude.includes(entry.name)) continue
+    const path = join(dir, entry.name)
+    if (entry.isDirectory()) total += await allocatedBytes(path)
+    else total += (await lstat(path).catch(() => ({ blocks: 0 }))).blocks * 512
+  }
+  return total
 }

@@ -6,13 +6,57 @@
 import { execFile } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import type { DriverHealth } from '../../driver'
-import { buildBwrapArgs, findBwrap } from './bubblewrap'
+import {
+  buildBwrapArgs,
+  findBwrap,
+  parseBwrapFeatures,
+  SANDBOX_UID,
+  spawnSandbox,
+  type BwrapFeatures,
+} from './bubblewrap'
 
 export interface SandboxProbe {
   usable: boolean
   bwrapPath?: string
   version?: string
+  features?: BwrapFeatures
   checks: DriverHealth['checks']
+}
+
+/** Runs the hardened trivial sandbox (seccomp on fd 3) and collects its stderr. */
+function runSandbox(bwrapPath: string, args: string[]): Promise<{ ok: boolean; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawnSandbox(bwrapPath, args)
+    let stderr = ''
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    child.stdout?.resume()
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000)
+    child.on('error', (error) => {
+      clearTimeout(timer)
+      resolve({ ok: false, stderr: error.message })
+    })
+    child.on('close', (code) => {
+      clearTimeout(timer)
+      resolve({ ok: code === 0, stderr })
+    })
+  })
+}
+
+/**
+ * Where bubblewrap cannot exist (macOS, Windows) the local backend must say so, never fall back
+ * silently: the health check names what to use instead.
+ */
+export function unsupportedPlatformCheck(
+  platform: NodeJS.Platform,
+): DriverHealth['checks'][number] | undefined {
+  if (platform === 'linux') return undefined
+  const name = platform === 'darwin' ? 'macOS' : platform === 'win32' ? 'Windows' : platform
+  return {
+    name: 'bubblewrap',
+    ok: false,
+    message: `The local sandbox (bubblewrap) exists only on Linux; on ${name} algorithms cannot be sandboxed locally, so they are refused.`,
+    fix: 'Use the Kubernetes backend with a local cluster: Docker Desktop (Settings → Kubernetes → Enable), Rancher Desktop, or kind. Only for algorithms you trust: turn on "allow unsandboxed".',
+  }
 }
 
 function run(file: string, args: string[]): Promise<{ ok: boolean; stdout: string; stderr: string }> {
@@ -61,7 +105,12 @@ export function diagnoseUserNamespaces(read: (path: string) => string | undefine
   }
 }
 
-export async function probeSandbox(explicitBwrapPath?: string): Promise<SandboxProbe> {
+export async function probeSandbox(
+  explicitBwrapPath?: string,
+  platform: NodeJS.Platform = process.platform,
+): Promise<SandboxProbe> {
+  const unsupported = unsupportedPlatformCheck(platform)
+  if (unsupported) return { usable: false, checks: [unsupported] }
   const bwrapPath = findBwrap(explicitBwrapPath)
   if (!bwrapPath) {
     return {
@@ -81,7 +130,10 @@ export async function probeSandbox(explicitBwrapPath?: string): Promise<SandboxP
   const checks: DriverHealth['checks'] = [
     { name: 'bubblewrap', ok: versionRun.ok, message: `${version} at ${bwrapPath}` },
   ]
+  const features = parseBwrapFeatures((await run(bwrapPath, ['--help'])).stdout)
   const trivial = buildBwrapArgs({
+    features,
+    tmpBytesMax: 1024 ** 2,
     dataDir: '/nonexistent',
     allowNetwork: false,
     argv: ['/usr/bin/true'],
@@ -89,9 +141,14 @@ export async function probeSandbox(explicitBwrapPath?: string): Promise<SandboxP
     readOnlyDataSubdirs: [],
     cwd: '/',
   }).filter((_, i, all) => !(all[i] === '--bind' || all[i - 1] === '--bind' || all[i - 2] === '--bind'))
-  const sandbox = await run(bwrapPath, trivial)
+  const sandbox = await runSandbox(bwrapPath, trivial)
   if (sandbox.ok) {
     checks.push({ name: 'user namespaces', ok: true, message: 'bwrap --unshare-all runs' })
+    checks.push({
+      name: 'isolation',
+      ok: true,
+      message: `uid ${SANDBOX_UID} without capabilities, no_new_privs, seccomp filter${features.disableUserns ? ', no nested user namespaces' : ''}; bwrap and the algorithm see none of the console's environment`,
+    })
   } else {
     const { message, fix } = diagnoseUserNamespaces()
     checks.push({
@@ -101,5 +158,5 @@ export async function probeSandbox(explicitBwrapPath?: string): Promise<SandboxP
       fix,
     })
   }
-  return { usable: versionRun.ok && sandbox.ok, bwrapPath, version, checks }
+  return { usable: versionRun.ok && sandbox.ok, bwrapPath, version, features, checks }
 }

@@ -1,0 +1,345 @@
+/**
+ * Hostile algorithms against the real bubblewrap sandbox (issue 13). Each test is an attack that
+ * worked against the sandbox as it shipped, run through the LocalDriver with real python3/node:
+ * remounting read-only binds, reading the console's environment through /proc, filling the
+ * RAM-backed /tmp, writing past the granted disk, flooding algorithm.log, forking without end,
+ * and holding memory between the granted amount and 1 GiB. The console runs as root here and on
+ * CI, which is the case that must hold.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { execFileSync } from 'node:child_process'
+import { systemClock } from '../clock'
+import { silentLogger } from '../logging'
+import type { JobSpec, Observation } from '../operator-engine/driver'
+import type { CgroupSupport } from '../operator-engine/drivers/local/cgroup-limits'
+import { LocalDriver, type LocalDriverOptions } from '../operator-engine/drivers/local/local-driver'
+import { decide } from '../operator-service/job-state-machine'
+
+const ASSETS = resolve(__dirname, '../../assets')
+const DATASET_DID = 'did:op:' + 'b'.repeat(64)
+const SECRET_NAME = 'C2D_HOSTILE_TEST_SECRET'
+const SECRET_VALUE = 'rpc-key-' + 'f00d'.repeat(8)
+
+let root: string
+let jobCount = 0
+
+beforeAll(() => {
+  execFileSync('bwrap', ['--version'])
+  root = mkdtempSync(join(tmpdir(), 'c2d-hostile-'))
+  // The console's environment holds secrets (an RPC key, C2D_*); no algorithm may see them.
+  process.env[SECRET_NAME] = SECRET_VALUE
+})
+
+afterAll(() => {
+  delete process.env[SECRET_NAME]
+  // Only a broken sandbox leaves it; it must not outlive a failing run.
+  rmSync('/usr/c2d-hostile-planted.txt', { force: true })
+  if (root) rmSync(root, { recursive: true, force: true })
+})
+
+function spec(code: string, image: 'python' | 'node', extra: Partial<JobSpec> = {}): JobSpec {
+  const jobId = `hostile-${++jobCount}`
+  return {
+    jobId,
+    jobDir: join(root, jobId),
+    environment: { id: 'sandbox', allowNetwork: false },
+    datasets: [
+      {
+        did: DATASET_DID,
+        ddo: { id: DATASET_DID },
+        files: [{ type: 'local', path: join(ASSETS, 'sample-data/weather.csv') }],
+      },
+    ],
+    algorithm: {
+      container: {
+        entrypoint: image === 'python' ? 'python3 $ALGO' : 'node $ALGO',
+        image,
+        tag: 'latest',
+      },
+      source: { type: 'rawcode', code },
+    },
+    resources: { cpu: 1, ramGb: 1, diskGb: 1 },
+    maxJobDurationSec: 60,
+    limits: { inputFileBytesMax: 10_000_000, outputBytesMax: 10_000_000 },
+    ...extra,
+  } as JobSpec
+}
+
+interface Finished {
+  observations: Observation[]
+  resultsDir: string
+  dataDir: string
+  log: string
+  output(name: string): string
+}
+
+/** Runs one job on a fresh LocalDriver and resolves once its results are collected. */
+async function run(job: JobSpec, options: Partial<LocalDriverOptions> = {}): Promise<Finished> {
+  const driver = new LocalDriver({
+    logger: silentLogger,
+    clock: systemClock,
+    allowUnsandboxed: false,
+    ipfsGateway: 'http://127.0.0.1:9',
+    arweaveGateway: 'http://127.0.0.1:9',
+    ...options,
+  })
+  const observations: Observation[] = []
+  await new Promise<void>((done) => {
+    void driver.start(job, (_id, observation) => {
+      observations.push(observation)
+      if (observation.kind === 'outputs-collected' || observation.kind === 'results-failed') done()
+    })
+  })
+  await driver.close()
+  const resultsDir = join(job.jobDir, 'results')
+  const tar = join(resultsDir, 'outputs.tar')
+  return {
+    observations,
+    resultsDir,
+    dataDir: join(job.jobDir, 'data'),
+    log: readFileSync(join(resultsDir, 'algorithm.log'), 'utf8'),
+    output: (name) => execFileSync('tar', ['-xOf', tar, `outputs/${name}`], { encoding: 'utf8' }),
+  }
+}
+
+const PYTHON_LIBC = `
+import ctypes, errno, json, os
+libc = ctypes.CDLL(None, use_errno=True)
+def call(fn, *args):
+    r = fn(*args)
+    return 'ok' if r == 0 else errno.errorcode.get(ctypes.get_errno(), str(ctypes.get_errno()))
+MS_REMOUNT, MS_BIND = 32, 4096
+`
+
+describe('a hostile algorithm in the sandbox (console as root)', () => {
+  it('runs as 65534 with no capabilities and cannot remount or write the read-only binds', async () => {
+    const code = `${PYTHON_LIBC}
+out = {'uid': os.getuid(), 'gid': os.getgid()}
+status = dict(l.split(':\\t', 1) for l in open('/proc/self/status').read().splitlines() if ':\\t' in l)
+out['CapEff'] = status['CapEff'].strip(); out['NoNewPrivs'] = status['NoNewPrivs'].strip(); out['Seccomp'] = status['Seccomp'].strip()
+for target in ['/usr', '/data/inputs', '/data/transformations', '/etc/ld.so.cache']:
+    out['remount ' + target] = call(libc.mount, None, target.encode(), None, MS_REMOUNT | MS_BIND, None)
+out['mount tmpfs'] = call(libc.mount, b'none', b'/data/inputs', b'tmpfs', 0, None)
+for target in ['/data/inputs/planted.txt', '/data/transformations/planted.txt', '/usr/c2d-hostile-planted.txt']:
+    try:
+        open(target, 'w').write('planted'); out['write ' + target] = 'ok'
+    except OSError as e:
+        out['write ' + target] = errno.errorcode[e.errno]
+open('/data/outputs/probe.json', 'w').write(json.dumps(out))
+`
+    const done = await run(spec(code, 'python'))
+    const seen = JSON.parse(done.output('probe.json')) as Record<string, string | number>
+    expect(seen.uid).toBe(65534)
+    expect(seen.gid).toBe(65534)
+    expect(seen.CapEff).toBe('0000000000000000')
+    expect(seen.NoNewPrivs).toBe('1')
+    expect(seen.Seccomp).toBe('2')
+    for (const target of ['/usr', '/data/inputs', '/data/transformations', '/etc/ld.so.cache'])
+      expect(seen[`remount ${target}`], target).toBe('EPERM')
+    expect(seen['mount tmpfs']).toBe('EPERM')
+    for (const [key, answer] of Object.entries(seen).filter(([k]) => k.startsWith('write ')))
+      expect(answer, key).toMatch(/^E(ROFS|ACCES|PERM)$/)
+    expect(existsSync(join(done.dataDir, 'inputs/planted.txt'))).toBe(false)
+    expect(existsSync(join(done.dataDir, 'transformations/planted.txt'))).toBe(false)
+    expect(existsSync('/usr/c2d-hostile-planted.txt')).toBe(false)
+  })
+
+  it('cannot change the host kernel through /proc/sys, nor fill /dev/shm past its cap', async () => {
+    const sysctl = '/proc/sys/kernel/printk_ratelimit'
+    const before = readFileSync(sysctl, 'utf8')
+    const code = `import errno, json, os
+out = {}
+try:
+    open('${sysctl}', 'w').write('${Number(before) + 1}'); out['sysctl'] = 'ok'
+except OSError as e:
+    out['sysctl'] = errno.errorcode[e.errno]
+written = 0
+try:
+    with open('/dev/shm/fill', 'wb') as f:
+        for _ in range(64):
+            f.write(b'x' * (1024 * 1024)); f.flush(); written += 1
+except OSError as e:
+    out['shm'] = errno.errorcode[e.errno]
+out['shmMiB'] = written
+# Every file of /proc outside its own processes' folders must be read-only for it.
+writable = []
+for top, dirs, files in os.walk('/proc'):
+    if top == '/proc':
+        dirs[:] = [d for d in dirs if not d.isdigit() and d not in ('self', 'thread-self')]
+    if top.count('/') > 3:
+        dirs[:] = []
+    writable += [os.path.join(top, f) for f in files if os.access(os.path.join(top, f), os.W_OK)]
+out['writableProc'] = writable
+open('/data/outputs/probe.json', 'w').write(json.dumps(out))
+`
+    try {
+      // 32 MiB granted: /dev/shm is capped there.
+      const done = await run(spec(code, 'python', { resources: { cpu: 1, ramGb: 1 / 32, diskGb: 1 } }), {
+        cgroups: () => ({ kind: 'none', why: 'test: the tmpfs cap alone' }),
+      })
+      const seen = JSON.parse(done.output('probe.json')) as Record<string, unknown>
+      expect(seen.sysctl).toBe('EROFS')
+      expect(seen.writableProc).toEqual([])
+      expect(readFileSync(sysctl, 'utf8')).toBe(before)
+      expect(seen.shm).toBe('ENOSPC')
+      expect(seen.shmMiB).toBeLessThanOrEqual(32)
+    } finally {
+      if (readFileSync(sysctl, 'utf8') !== before) writeFileSync(sysctl, before)
+    }
+  })
+
+  it('cannot ptrace, unshare, setns, use keyrings or io_uring, nor clone into new namespaces', async () => {
+    const code = `${PYTHON_LIBC}
+import platform
+nr = {'x86_64': {'keyctl': 250, 'bpf': 321, 'io_uring_setup': 425, 'clone': 56},
+      'aarch64': {'keyctl': 219, 'bpf': 280, 'io_uring_setup': 425, 'clone': 220}}[platform.machine()]
+out = {}
+out['ptrace TRACEME'] = call(libc.ptrace, 0, 0, None, None)
+out['unshare user'] = call(libc.unshare, 0x10000000)
+out['unshare mount'] = call(libc.unshare, 0x00020000)
+out['setns'] = call(libc.setns, os.open('/proc/self/ns/mnt', os.O_RDONLY), 0)
+def raw(n, *args):
+    r = libc.syscall(n, *args)
+    return 'ok' if r >= 0 else errno.errorcode.get(ctypes.get_errno(), str(ctypes.get_errno()))
+out['keyctl'] = raw(nr['keyctl'], 0, 0, 0, 0)
+out['bpf'] = raw(nr['bpf'], 0, 0, 0)
+out['io_uring_setup'] = raw(nr['io_uring_setup'], 1, 0)
+# clone(CLONE_NEWUSER | SIGCHLD): the child would exit at once; the filter must refuse it.
+out['clone newuser'] = raw(nr['clone'], 0x10000000 | 17, 0, 0, 0, 0)
+pid = os.fork()
+if pid == 0:
+    os._exit(7)
+out['fork'] = 'ok' if os.waitpid(pid, 0)[1] >> 8 == 7 else 'broken'
+open('/data/outputs/probe.json', 'w').write(json.dumps(out))
+`
+    const done = await run(spec(code, 'python'))
+    const seen = JSON.parse(done.output('probe.json')) as Record<string, string>
+    expect(seen).toEqual({
+      'ptrace TRACEME': 'EPERM',
+      'unshare user': 'EPERM',
+      'unshare mount': 'EPERM',
+      setns: 'EPERM',
+      keyctl: 'EPERM',
+      bpf: 'EPERM',
+      io_uring_setup: 'EPERM',
+      'clone newuser': 'EPERM',
+      fork: 'ok',
+    })
+  })
+
+  it("cannot read the console's environment from /proc/1/environ, /proc/self/environ or any /proc/*/environ", async () => {
+    const code = `const fs = require('fs'); const found = {};
+      for (const p of fs.readdirSync('/proc').filter((n) => /^\\d+$/.test(n)).concat(['self'])) {
+        try { found[p] = fs.readFileSync('/proc/' + p + '/environ', 'utf8').split('\\0').filter(Boolean) } catch (e) { found[p] = 'denied:' + e.code } }
+      fs.writeFileSync('/data/outputs/environ.json', JSON.stringify(found))`
+    const done = await run(spec(code, 'node'))
+    const text = done.output('environ.json')
+    const found = JSON.parse(text) as Record<string, string[] | string>
+    expect(Object.keys(found)).toEqual(expect.arrayContaining(['1', 'self']))
+    expect(text).not.toContain(SECRET_VALUE)
+    expect(text).not.toContain(SECRET_NAME)
+    // bwrap (pid 1) holds a PATH and nothing else.
+    expect(found['1']).toEqual(['PATH=/usr/bin:/bin'])
+  })
+
+  it('is stopped when it writes more under /data than the granted disk (42, with the reason)', async () => {
+    const code = `import time, os
+os.makedirs('/data/scratch', exist_ok=True)
+with open('/data/scratch/big', 'wb') as f:
+    for _ in range(120):
+        f.write(os.urandom(1024 * 1024)); f.flush()
+time.sleep(30)
+`
+    const job = spec(code, 'python', { resources: { cpu: 1, ramGb: 1, diskGb: 0.05 } })
+    const done = await run(job)
+    const quota = done.observations.find((o) => o.kind === 'disk-quota-exceeded')
+    expect(quota).toBeDefined()
+    expect(quota && 'reason' in quota ? quota.reason : '').toMatch(
+      /under \/data, more than the environment's 0\.05 GB of disk/,
+    )
+    expect(failureStatusOf(quota!)).toBe(42)
+  })
+
+  it('is stopped when algorithm.log grows past its limit; the log is cut there', async () => {
+    const code = `process.stdout.write('y'.repeat(64 * 1024 * 1024)); setTimeout(() => {}, 30000)`
+    const done = await run(spec(code, 'node'), { algorithmLogBytesMax: 1024 * 1024 })
+    const quota = done.observations.find((o) => o.kind === 'disk-quota-exceeded')
+    expect(quota && 'reason' in quota ? quota.reason : '').toMatch(/algorithm\.log\) grew past 1048576 bytes/)
+    expect(failureStatusOf(quota!)).toBe(42)
+    expect(statSync(join(done.resultsDir, 'algorithm.log')).size).toBeLessThan(1024 * 1024 + 200)
+    expect(done.log).toContain('[algorithm.log cut at 1048576 bytes]')
+  })
+})
+
+/** Each limit holds with the kernel's cgroup (where this machine lets us create one) and with the watch alone. */
+describe.each([
+  ['the detected cgroup', undefined],
+  ['the watch alone', (): CgroupSupport => ({ kind: 'none', why: 'test: watch only' })],
+] as const)('limits of a hostile algorithm, enforced by %s', (_name, cgroups) => {
+  it('cannot fill the RAM-backed /tmp past its memory: /tmp is capped and counts as memory', async () => {
+    const code = `import time
+written = 0
+try:
+    with open('/tmp/fill', 'wb') as f:
+        for _ in range(400):
+            f.write(b'x' * (1024 * 1024)); f.flush(); written += 1
+except OSError as e:
+    print('tmp full after', written, 'MiB:', e, flush=True)
+time.sleep(30)
+`
+    const done = await run(spec(code, 'python', { resources: { cpu: 1, ramGb: 0.25, diskGb: 1 } }), {
+      cgroups,
+    })
+    const exited = done.observations.find((o) => o.kind === 'container-exited')
+    expect(exited).toMatchObject({ kind: 'container-exited', oomKilled: true })
+    // With a memory cgroup the kernel kills first; without, the tmpfs cap answers ENOSPC first.
+    const full = /tmp full after (\d+) MiB/.exec(done.log)
+    if (full) expect(Number(full[1])).toBeLessThanOrEqual(256)
+    else expect(cgroups).toBeUndefined()
+  })
+
+  it('is stopped when it starts more processes than the limit (41, with the reason)', async () => {
+    const code = `import os, time
+for _ in range(200):
+    if os.fork() == 0:
+        time.sleep(60); os._exit(0)
+time.sleep(60)
+`
+    const done = await run(spec(code, 'python'), { tasksMax: 64, cgroups })
+    const exited = done.observations.find((o) => o.kind === 'container-exited')
+    expect(exited && 'reason' in exited ? exited.reason : '').toMatch(
+      /reached the limit of 64 processes and threads/,
+    )
+    expect(failureStatusOf(exited!)).toBe(41)
+  })
+
+  it('is held to the granted memory even below 1 GiB (0.5 GB granted, 700 MiB used)', async () => {
+    const code = `import time
+hold = []
+for _ in range(700):
+    hold.append(bytearray(b'\\x01' * (1024 * 1024)))
+time.sleep(30)
+`
+    const done = await run(spec(code, 'python', { resources: { cpu: 1, ramGb: 0.5, diskGb: 1 } }), {
+      cgroups,
+    })
+    const exited = done.observations.find((o) => o.kind === 'container-exited')
+    expect(exited).toMatchObject({ oomKilled: true })
+    expect(exited && 'reason' in exited ? exited.reason : '').toMatch(
+      /more than the environment's 0\.5 GB of memory/,
+    )
+  })
+})
+
+/** The Ocean failure status decide() gives this observation for a running job. */
+function failureStatusOf(observation: Observation): number | undefined {
+  const decision = decide(runningJob(), observation)
+  return decision.outcome?.kind === 'failed' ? decision.outcome.failureStatus : undefined
+}
+
+function runningJob(): Parameters<typeof decide>[0] {
+  return { status: 40, isFree: true, stopRequested: false, outcome: null, maxJobDurationSec: 60 }
+}
