@@ -114,6 +114,8 @@ describe('decide: table of (status, observation) → path', () => {
     [40, { kind: 'outputs-collected', results: [] }, [60, 70]],
     [41, { kind: 'outputs-collected', results: [] }, [70]],
     [60, { kind: 'results-failed', reason: 'x', results: [] }, [61, 70]],
+    [60, { kind: 'outputs-refused', reason: 'x', results: [] }, [62, 70]],
+    [40, { kind: 'outputs-refused', reason: 'x', results: [] }, [60, 62, 70]],
     [40, { kind: 'lost', reason: 'gone' }, [41, 70]],
     [30, { kind: 'lost', reason: 'gone' }, [31, 70]],
     [0, { kind: 'lost', reason: 'gone' }, [20, 22, 70]],
@@ -151,6 +153,7 @@ describe('decide: table of (status, observation) → path', () => {
       { kind: 'publishing' },
       { kind: 'outputs-collected', results: [] },
       { kind: 'results-failed', reason: 'r', results: [] },
+      { kind: 'outputs-refused', reason: 'r', results: [] },
       { kind: 'lost', reason: 'r' },
     ]
     for (const status of ALL_JOB_STATUSES)

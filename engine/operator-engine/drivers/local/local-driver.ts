@@ -14,7 +14,7 @@ import type { Logger } from '../../../logging'
 import type { ComputeDriver, DriverHealth, JobSpec, Observation, ObservationSink } from '../../driver'
 import { runAlgorithm, type RunCommand, type RunEnd, type RunningAlgorithm } from './algorithm-run'
 import { buildBwrapArgs, SANDBOX_DATA_DIR, SANDBOX_PATH } from './bubblewrap'
-import { listResults, packOutputs, readCollectedMarker, writeCollectedMarker } from './outputs'
+import { listResults, packOutputs, readCollectedMarker, scanOutputs, writeCollectedMarker } from './outputs'
 import { entrypointArgv, findSystemPython, resolveRuntime, type LocalRuntime } from './runtimes'
 import { probeSandbox, type SandboxProbe } from './sandbox-health'
 import { createVolume, dataDirOf, resultsDirOf, stageInputs } from './staging'
@@ -30,6 +30,8 @@ export interface LocalDriverOptions {
   /** Interpreter for node images; default the running executable (Electron runs it as node, see below). */
   nodePath?: string
   pythonPath?: string
+  /** Longest the packing of outputs may take before the job fails with 61 (default 10 min). */
+  packTimeoutMs?: number
 }
 
 interface ActiveJob {
@@ -37,8 +39,12 @@ interface ActiveJob {
   report: ObservationSink
   run?: RunningAlgorithm
   stopRequested: boolean
+  /** Aborted by stop/close: ends a packing in progress. */
+  abort: AbortController
   done: Promise<void>
 }
+
+const DEFAULT_PACK_TIMEOUT_MS = 10 * 60_000
 
 const GIB = 1024 ** 3
 
@@ -87,7 +93,13 @@ export class LocalDriver implements ComputeDriver {
       report(spec.jobId, { kind: 'outputs-collected', results: collected })
       return
     }
-    const job: ActiveJob = { spec, report, stopRequested: false, done: Promise.resolve() }
+    const job: ActiveJob = {
+      spec,
+      report,
+      stopRequested: false,
+      abort: new AbortController(),
+      done: Promise.resolve(),
+    }
     this.active.set(spec.jobId, job)
     await createVolume(spec.jobDir)
     job.done = this.runJob(job)
@@ -123,6 +135,7 @@ export class LocalDriver implements ComputeDriver {
     if (!job) return
     job.stopRequested = true
     job.run?.stop()
+    job.abort.abort(new Error('stopped by request'))
   }
 
   async cleanup(jobId: string): Promise<void> {
@@ -139,6 +152,7 @@ export class LocalDriver implements ComputeDriver {
     for (const job of this.active.values()) {
       job.stopRequested = true
       job.run?.stop()
+      job.abort.abort(new Error('the console is shutting down'))
     }
     await Promise.all([...this.active.values()].map((j) => j.done))
   }
@@ -261,28 +275,46 @@ export class LocalDriver implements ComputeDriver {
     this.emit(job, { kind: 'publishing' })
     if (internalError) log(internalError)
     let failure: string | undefined
+    let refusal: string | undefined
+    const outputsDir = join(dataDirOf(spec.jobDir), 'outputs')
     if (outputsOverQuota) {
       log('outputs exceed the output limit: outputs.tar not produced')
-    } else if (existsSync(join(dataDirOf(spec.jobDir), 'outputs'))) {
-      try {
-        const sizeBytes = await packOutputs(dataDirOf(spec.jobDir), join(results, 'outputs.tar'))
-        log(`outputs.tar: ${sizeBytes} bytes`)
-        if (sizeBytes > spec.limits.outputBytesMax) {
-          await rm(join(results, 'outputs.tar'), { force: true })
-          log(`outputs.tar is larger than the limit of ${spec.limits.outputBytesMax} bytes: removed`)
-          this.emit(job, {
-            kind: 'disk-quota-exceeded',
-            reason: `the outputs (${sizeBytes} bytes packed) exceed the limit of ${spec.limits.outputBytesMax} bytes`,
-          })
+    } else if (existsSync(outputsDir)) {
+      // Measured before packing, by apparent size and allocated blocks: a sparse file is refused
+      // here instead of being expanded into the archive.
+      const scan = await scanOutputs(outputsDir)
+      for (const skipped of scan.skipped)
+        log(`skipped ${skipped.type} outputs/${skipped.path}: only files, folders and links are published`)
+      const measuredBytes = Math.max(scan.apparentBytes, scan.allocatedBytes)
+      if (measuredBytes > spec.limits.outputBytesMax) {
+        const how = scan.apparentBytes >= scan.allocatedBytes ? 'apparent size' : 'allocated on disk'
+        refusal = `the outputs (${measuredBytes} bytes, ${how}) exceed the limit of ${spec.limits.outputBytesMax} bytes`
+        log(`${refusal}: outputs.tar not produced`)
+      } else {
+        const timeoutMs = this.options.packTimeoutMs ?? DEFAULT_PACK_TIMEOUT_MS
+        const signal = AbortSignal.any([job.abort.signal, AbortSignal.timeout(timeoutMs)])
+        try {
+          const sizeBytes = await packOutputs(dataDirOf(spec.jobDir), join(results, 'outputs.tar'), signal)
+          log(`outputs.tar: ${sizeBytes} bytes`)
+          if (sizeBytes > spec.limits.outputBytesMax) {
+            await rm(join(results, 'outputs.tar'), { force: true })
+            refusal = `the outputs (${sizeBytes} bytes packed) exceed the limit of ${spec.limits.outputBytesMax} bytes`
+            log(`${refusal}: outputs.tar removed`)
+          }
+        } catch (error) {
+          failure = job.abort.signal.aborted
+            ? `packing the outputs was interrupted (${String((job.abort.signal.reason as Error).message)})`
+            : signal.aborted
+              ? `packing the outputs took longer than ${Math.round(timeoutMs / 1000)} s and was abandoned`
+              : `the outputs could not be packed (${(error as NodeJS.ErrnoException).code ?? 'error'})`
+          log(failure)
         }
-      } catch (error) {
-        failure = `the outputs could not be packed (${(error as NodeJS.ErrnoException).code ?? 'error'})`
-        log(failure)
       }
     }
     log('results collected')
     await writeFile(join(results, 'publish.log'), lines.map((l) => `${l}\n`).join(''))
     const collected = await listResults(results)
+    if (refusal) return this.emit(job, { kind: 'outputs-refused', reason: refusal, results: collected })
     if (failure) return this.emit(job, { kind: 'results-failed', reason: failure, results: collected })
     await writeCollectedMarker(results, collected)
     this.emit(job, { kind: 'outputs-collected', results: collected })
