@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { jobCoreConfig } from './job-core-config'
@@ -101,6 +101,13 @@ describe('publishing hostile outputs', () => {
     expect(publishLog).toContain('skipped fifo outputs/pipe')
     expect(publishLog).toContain('skipped fifo outputs/sub/pipe2')
     expect(publishLog).toContain('skipped socket outputs/sock')
+    // Issue 13 §6: the job folder, its results and the archive are the publisher's only.
+    const mode = (path: string) => (statSync(path).mode & 0o777).toString(8)
+    expect(mode(dataDir)).toBe('700')
+    expect(mode(join(dataDir, 'console.db'))).toBe('600')
+    expect(mode(job.spec.jobDir)).toBe('700')
+    expect(mode(join(job.spec.jobDir, 'results'))).toBe('700')
+    expect(mode(resultPath(job, 'output'))).toBe('600')
   })
 
   it('fails a job whose sparse output is over the limit with 62 and a reason, without packing it', async () => {
