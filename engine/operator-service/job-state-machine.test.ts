@@ -125,6 +125,14 @@ describe('decide: table of (status, observation) → path', () => {
     [71, { kind: 'outputs-collected', results: [] }, []],
     [1, started(), []],
   ]
+  it('a lost job offers the result files still on disk', () => {
+    const log = { filename: 'configuration.log', filesizeBytes: 3, type: 'configurationLog' as const }
+    const d = decide(job(30), { kind: 'lost', reason: 'not started: inputs gone', results: [log] })
+    expect(d.path).toEqual([31, 70])
+    expect(d.patch?.results?.map((r) => r.filename)).toEqual(['configuration.log'])
+    expect(d.patch?.outcome).toMatchObject({ kind: 'failed', reason: 'not started: inputs gone' })
+  })
+
   it.each(cases)('status %s + %o → %o', (status, observation, path) => {
     const d = decide(job(status), observation)
     expect(d.path).toEqual(path)

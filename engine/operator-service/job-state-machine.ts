@@ -249,12 +249,19 @@ export function decide(job: DecisionInput, observation: Observation): Decision {
       if (isFailed(job.status)) return { path: [step], effects }
       const d = fail(job, lostFailureStatus(job.status), observation.reason)
       if (d.path.length === 0) return d
+      const lostResults = observation.results?.length ? { results: indexResults(observation.results) } : {}
       // A stopped job that was lost keeps "stopped" but says why it ended without its driver.
       const outcome: JobOutcome | undefined =
         d.outcome?.kind === 'stopped'
           ? { kind: 'stopped', reason: `stopped by request; ${observation.reason}` }
           : d.outcome
-      return { ...d, outcome, patch: { ...d.patch, outcome }, path: [...d.path, step], effects }
+      return {
+        ...d,
+        outcome,
+        patch: { ...d.patch, ...lostResults, outcome },
+        path: [...d.path, step],
+        effects,
+      }
     }
   }
 }

@@ -46,6 +46,16 @@ interface ActiveJob {
 
 const DEFAULT_PACK_TIMEOUT_MS = 10 * 60_000
 
+/** Local files the job reads that no longer exist (remote sources are only known when fetched). */
+function missingLocalInputs(spec: JobSpec): string[] {
+  const sources = [...spec.datasets.flatMap((d) => d.files), spec.algorithm.source]
+  return sources.flatMap((source) =>
+    source.type === 'local' && !existsSync(source.path)
+      ? [`${source.path.split('/').pop() ?? ''} is missing`]
+      : [],
+  )
+}
+
 const GIB = 1024 ** 3
 
 export class LocalDriver implements ComputeDriver {
@@ -120,14 +130,29 @@ export class LocalDriver implements ComputeDriver {
       running.report = report
       return
     }
-    const collected = await readCollectedMarker(resultsDirOf(spec.jobDir))
-    if (collected) report(spec.jobId, { kind: 'outputs-collected', results: collected })
-    else
-      report(spec.jobId, {
+    const results = resultsDirOf(spec.jobDir)
+    const collected = await readCollectedMarker(results)
+    if (collected) return report(spec.jobId, { kind: 'outputs-collected', results: collected })
+    // algorithm.log is created just before the algorithm starts: without it nothing ran, and the
+    // job can simply run again from the beginning (start is idempotent, keyed by job id).
+    if (!existsSync(join(results, 'algorithm.log'))) {
+      const missing = missingLocalInputs(spec)
+      if (missing.length === 0) {
+        this.options.logger.info('job had not started its algorithm: running it again', { jobId: spec.jobId })
+        return this.start(spec, report)
+      }
+      return report(spec.jobId, {
         kind: 'lost',
-        reason:
-          'the console stopped while this job ran; its sandbox ended with it (bubblewrap --die-with-parent), so the job cannot continue',
+        reason: `not started: the console stopped before the algorithm ran, and its inputs are gone (${missing.join(', ')})`,
+        results: await listResults(results).catch(() => []),
       })
+    }
+    report(spec.jobId, {
+      kind: 'lost',
+      reason:
+        'the console stopped while this job ran; its sandbox ended with it (bubblewrap --die-with-parent), so the job cannot continue',
+      results: await listResults(results).catch(() => []),
+    })
   }
 
   async stop(jobId: string): Promise<void> {
