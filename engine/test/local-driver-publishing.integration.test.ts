@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { jobCoreConfig } from './job-core-config'
@@ -119,4 +119,34 @@ describe('publishing hostile outputs', () => {
     expect(job.results.map((r) => r.type)).not.toContain('output')
     expect(readFileSync(resultPath(job, 'publishLog'), 'utf8')).toMatch(/outputs\.tar not produced/)
   })
+
+  it('a stop still publishes what exists (the outputs are packed, outcome stopped)', async () => {
+    const code = [
+      'import time',
+      'open("/data/outputs/partial.txt", "w").write("so far")',
+      'print("written", flush=True)',
+      'time.sleep(60)',
+    ].join('\n')
+    let jobId = ''
+    const stopOnceWritten = async (jobDir: string) => {
+      while (!existsSync(join(jobDir, 'data', 'outputs', 'partial.txt')))
+        await new Promise((r) => setTimeout(r, 20))
+      await core.operatorService.stopJob(jobId)
+    }
+    const finished = new Promise<JobRecord>((resolvePromise) => {
+      const off = core.operatorService.onDidChangeJob((change) => {
+        if (change.job.jobId !== jobId) return
+        if (change.to === 40) void stopOnceWritten(change.job.spec.jobDir)
+        if (change.to === 70) {
+          off()
+          resolvePromise(change.job)
+        }
+      })
+    })
+    jobId = core.operatorService.registerJob(pythonJob(code)).jobId
+    const job = await finished
+    expect(job.outcome?.kind).toBe('stopped')
+    const listing = execFileSync('tar', ['-tf', resultPath(job, 'output')], { encoding: 'utf8' })
+    expect(listing).toContain('outputs/partial.txt')
+  }, 60_000)
 })

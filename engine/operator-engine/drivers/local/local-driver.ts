@@ -39,12 +39,15 @@ interface ActiveJob {
   report: ObservationSink
   run?: RunningAlgorithm
   stopRequested: boolean
-  /** Aborted by stop/close: ends a packing in progress. */
+  /** Aborted by close, and by a stop that arrives while packing: ends that packing. */
   abort: AbortController
+  isPacking: boolean
   done: Promise<void>
 }
 
 const DEFAULT_PACK_TIMEOUT_MS = 10 * 60_000
+/** Below the Operator-Service's stop grace (30 s), so a stopped job ends by its own driver. */
+const STOPPED_PACK_TIMEOUT_MS = 20_000
 
 /** Local files the job reads that no longer exist (remote sources are only known when fetched). */
 function missingLocalInputs(spec: JobSpec): string[] {
@@ -108,6 +111,7 @@ export class LocalDriver implements ComputeDriver {
       report,
       stopRequested: false,
       abort: new AbortController(),
+      isPacking: false,
       done: Promise.resolve(),
     }
     this.active.set(spec.jobId, job)
@@ -160,7 +164,8 @@ export class LocalDriver implements ComputeDriver {
     if (!job) return
     job.stopRequested = true
     job.run?.stop()
-    job.abort.abort(new Error('stopped by request'))
+    // A stop during packing ends it; a stop before still publishes what exists (briefly, below).
+    if (job.isPacking) job.abort.abort(new Error('stopped by request'))
   }
 
   async cleanup(jobId: string): Promise<void> {
@@ -316,8 +321,13 @@ export class LocalDriver implements ComputeDriver {
         refusal = `the outputs (${measuredBytes} bytes, ${how}) exceed the limit of ${spec.limits.outputBytesMax} bytes`
         log(`${refusal}: outputs.tar not produced`)
       } else {
-        const timeoutMs = this.options.packTimeoutMs ?? DEFAULT_PACK_TIMEOUT_MS
+        const configuredTimeoutMs = this.options.packTimeoutMs ?? DEFAULT_PACK_TIMEOUT_MS
+        // After a stop the publisher is waiting: pack what exists, but within the stop's grace.
+        const timeoutMs = job.stopRequested
+          ? Math.min(configuredTimeoutMs, STOPPED_PACK_TIMEOUT_MS)
+          : configuredTimeoutMs
         const signal = AbortSignal.any([job.abort.signal, AbortSignal.timeout(timeoutMs)])
+        job.isPacking = true
         try {
           const sizeBytes = await packOutputs(dataDirOf(spec.jobDir), join(results, 'outputs.tar'), signal)
           log(`outputs.tar: ${sizeBytes} bytes`)
@@ -333,6 +343,8 @@ export class LocalDriver implements ComputeDriver {
               ? `packing the outputs took longer than ${Math.round(timeoutMs / 1000)} s and was abandoned`
               : `the outputs could not be packed (${(error as NodeJS.ErrnoException).code ?? 'error'})`
           log(failure)
+        } finally {
+          job.isPacking = false
         }
       }
     }
