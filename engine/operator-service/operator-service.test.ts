@@ -340,6 +340,25 @@ describe('SqliteOperatorService', () => {
     expect(second.service.getJob(queued.jobId)!.status).toBe(0)
   })
 
+  it('after a restart, a job stopped before its algorithm started ends stopped and is not resumed', async () => {
+    const first = await harness({ maxJobs: 2 })
+    first.driver.stopScript = []
+    const job = first.service.registerJob(input())
+    await flush()
+    first.driver.play(job.jobId, [{ kind: 'volumes-configuring' }])
+    await first.service.stopJob(job.jobId)
+    await first.service.close()
+    first.db.close()
+
+    const driver = new FakeDriver()
+    const second = await harness({ dataDir: first.dataDir, driver, maxJobs: 2 })
+    expect(driver.resumed).toEqual([])
+    const ended = second.service.getJob(job.jobId)!
+    expect(ended.status).toBe(70)
+    expect(ended.outcome).toMatchObject({ kind: 'stopped' })
+    expect(ended.outcome?.reason).toContain('restarted before the stop completed')
+  })
+
   it('deletes only finished jobs', async () => {
     const h = await harness()
     const job = h.service.registerJob(input())

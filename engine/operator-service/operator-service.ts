@@ -109,6 +109,11 @@ export class SqliteOperatorService implements OperatorService {
     for (const job of plan.settle) void this.settle(job.jobId)
     await Promise.all(
       plan.resume.map((job) => {
+        // Stopped before its algorithm started: never run it again (a driver may restart such jobs).
+        if (job.stopRequested && job.algoStartMs === null) {
+          this.sink(job.jobId, { kind: 'lost', reason: 'the console restarted before the stop completed' })
+          return Promise.resolve()
+        }
         this.options.logger.info('resuming job after restart', { jobId: job.jobId, status: job.status })
         if (job.status === 40) this.startLogTail(job)
         return this.runner.resume(job.spec, this.sink)
