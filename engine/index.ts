@@ -7,7 +7,6 @@
  * decides which concrete ones (driver, settlement, chain) are used. Nothing may import it from
  * inside engine/.
  */
-import { mkdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { systemClock, type Clock } from './clock'
@@ -27,6 +26,7 @@ import { startProvider, type NodeIdentity, type ProviderRequestEvent } from './p
 import { AssetRegistry } from './publishing/asset-registry'
 import { startChainPublishing, type ChainPublishing } from './publishing/start-publishing'
 import { AuthTokensRepo } from './store/auth-tokens-repo'
+import { prepareDataDir } from './store/data-dir'
 import { openDatabase } from './store/database'
 import { NoncesRepo } from './store/nonces-repo'
 import { SettingsRepo } from './store/settings-repo'
@@ -163,7 +163,7 @@ function kubernetesPorts(config: ConsoleConfig) {
 export async function startCore(config: ConsoleConfig, options: StartCoreOptions = {}): Promise<Core> {
   const logger = options.logger ?? createLogger({ level: config.logLevel })
   const clock = options.clock ?? systemClock
-  mkdirSync(join(config.dataDir, 'jobs'), { recursive: true })
+  prepareDataDir(config.dataDir)
   const db = openDatabase({ file: join(config.dataDir, 'console.db') })
   /** Shutdown steps of the outer layers (servers, chain), run first and in reverse order. */
   const stops: Array<() => Promise<void>> = []

@@ -4,7 +4,7 @@
  * `GET /console/v1/events?token=` (EventSource cannot set headers), result downloads, and the built
  * renderer at `/` with a strict CSP. Must not import electron, react, main/ or renderer/.
  */
-import { createReadStream, existsSync, readFileSync } from 'node:fs'
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs'
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import { extname, join, normalize, sep } from 'node:path'
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
@@ -159,10 +159,23 @@ export async function startConsoleHttp(options: ConsoleHttpOptions): Promise<Con
   const rendererDir = options.rendererDir
   if (rendererDir && existsSync(join(rendererDir, 'index.html'))) {
     const root = normalize(rendererDir + sep)
+    const notFound = (reply: FastifyReply) =>
+      reply
+        .code(404)
+        .send({ ok: false, error: { code: ConsoleErrorCode.FileNotFound, message: 'No such file.' } })
     app.get('/*', (request, reply) => {
-      const wanted = decodeURIComponent((request.params as { '*': string })['*'] || 'index.html')
+      let wanted: string
+      try {
+        wanted = decodeURIComponent((request.params as { '*': string })['*'] || 'index.html')
+      } catch {
+        return notFound(reply)
+      }
       let file = normalize(join(root, wanted))
-      if (!file.startsWith(root) || !existsSync(file) || wanted.endsWith('/')) file = join(root, 'index.html') // SPA fallback; never leave root
+      const st = file.startsWith(root) ? statSync(file, { throwIfNoEntry: false }) : undefined
+      // A folder (`/assets`) or a missing file with an extension is a 404, never a read of a folder
+      // (EISDIR, a 500). Only extensionless paths fall back to the SPA; nothing leaves root.
+      if (st?.isDirectory() || (!st?.isFile() && extname(wanted) !== '')) return notFound(reply)
+      if (!st?.isFile()) file = join(root, 'index.html')
       return reply
         .header('content-type', MIME[extname(file)] ?? 'application/octet-stream')
         .send(readFileSync(file))

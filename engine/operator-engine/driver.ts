@@ -79,8 +79,14 @@ export type Observation =
   | { kind: 'publishing' }
   | { kind: 'outputs-collected'; results: CollectedResult[] }
   | { kind: 'results-failed'; reason: string; results: CollectedResult[] }
+  /** The outputs were found but may not be published as they are (over the output limit). */
+  | { kind: 'outputs-refused'; reason: string; results: CollectedResult[] }
   /** The backend lost the job (node lost, objects deleted behind our back, sandbox gone after a crash). */
-  | { kind: 'lost'; reason: string }
+  | {
+      kind: 'lost'
+      reason: string
+      /** Result files still on disk (logs), offered with the failure. */ results?: CollectedResult[]
+    }
 
 export type ObservationSink = (jobId: string, observation: Observation) => void
 

@@ -114,6 +114,8 @@ describe('decide: table of (status, observation) → path', () => {
     [40, { kind: 'outputs-collected', results: [] }, [60, 70]],
     [41, { kind: 'outputs-collected', results: [] }, [70]],
     [60, { kind: 'results-failed', reason: 'x', results: [] }, [61, 70]],
+    [60, { kind: 'outputs-refused', reason: 'x', results: [] }, [62, 70]],
+    [40, { kind: 'outputs-refused', reason: 'x', results: [] }, [60, 62, 70]],
     [40, { kind: 'lost', reason: 'gone' }, [41, 70]],
     [30, { kind: 'lost', reason: 'gone' }, [31, 70]],
     [0, { kind: 'lost', reason: 'gone' }, [20, 22, 70]],
@@ -123,6 +125,14 @@ describe('decide: table of (status, observation) → path', () => {
     [71, { kind: 'outputs-collected', results: [] }, []],
     [1, started(), []],
   ]
+  it('a lost job offers the result files still on disk', () => {
+    const log = { filename: 'configuration.log', filesizeBytes: 3, type: 'configurationLog' as const }
+    const d = decide(job(30), { kind: 'lost', reason: 'not started: inputs gone', results: [log] })
+    expect(d.path).toEqual([31, 70])
+    expect(d.patch?.results?.map((r) => r.filename)).toEqual(['configuration.log'])
+    expect(d.patch?.outcome).toMatchObject({ kind: 'failed', reason: 'not started: inputs gone' })
+  })
+
   it.each(cases)('status %s + %o → %o', (status, observation, path) => {
     const d = decide(job(status), observation)
     expect(d.path).toEqual(path)
@@ -151,6 +161,7 @@ describe('decide: table of (status, observation) → path', () => {
       { kind: 'publishing' },
       { kind: 'outputs-collected', results: [] },
       { kind: 'results-failed', reason: 'r', results: [] },
+      { kind: 'outputs-refused', reason: 'r', results: [] },
       { kind: 'lost', reason: 'r' },
     ]
     for (const status of ALL_JOB_STATUSES)

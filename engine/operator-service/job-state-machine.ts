@@ -217,20 +217,22 @@ export function decide(job: DecisionInput, observation: Observation): Decision {
     case 'publishing':
       return isFailed(job.status) ? NOTHING : advance(job, 60)
     case 'outputs-collected':
-    case 'results-failed': {
+    case 'results-failed':
+    case 'outputs-refused': {
       const results = indexResults(observation.results)
       const { step, effects } = finalStep(job)
       let path: JobStatus[]
       let outcome: JobOutcome | undefined
       if (isFailed(job.status)) {
         path = [step]
-      } else if (observation.kind === 'results-failed') {
-        const toFailure = walk(job.status, 61)
+      } else if (observation.kind !== 'outputs-collected') {
+        const failureStatus = observation.kind === 'results-failed' ? 61 : 62
+        const toFailure = walk(job.status, failureStatus)
         if (!toFailure) return NOTHING
         path = [...toFailure, step]
         outcome = job.stopRequested
           ? { kind: 'stopped', reason: 'stopped by request' }
-          : { kind: 'failed', failureStatus: 61, reason: observation.reason }
+          : { kind: 'failed', failureStatus, reason: observation.reason }
       } else {
         const toPublishing = walk(job.status, 60)
         if (!toPublishing) return NOTHING
@@ -246,7 +248,20 @@ export function decide(job: DecisionInput, observation: Observation): Decision {
       const { step, effects } = finalStep(job)
       if (isFailed(job.status)) return { path: [step], effects }
       const d = fail(job, lostFailureStatus(job.status), observation.reason)
-      return d.path.length === 0 ? d : { ...d, path: [...d.path, step], effects }
+      if (d.path.length === 0) return d
+      const lostResults = observation.results?.length ? { results: indexResults(observation.results) } : {}
+      // A stopped job that was lost keeps "stopped" but says why it ended without its driver.
+      const outcome: JobOutcome | undefined =
+        d.outcome?.kind === 'stopped'
+          ? { kind: 'stopped', reason: `stopped by request; ${observation.reason}` }
+          : d.outcome
+      return {
+        ...d,
+        outcome,
+        patch: { ...d.patch, ...lostResults, outcome },
+        path: [...d.path, step],
+        effects,
+      }
     }
   }
 }

@@ -10,6 +10,8 @@ import { FakeDriver, HAPPY_STORY } from '../test/fake-driver'
 import { Environments, defaultEnvironment } from './environments'
 import { IllegalJobTransition } from './job-state-machine'
 import {
+  CLOSE_GRACE_MS,
+  STOP_GRACE_MS,
   SqliteOperatorService,
   type JobChange,
   type JobRecord,
@@ -239,6 +241,37 @@ describe('SqliteOperatorService', () => {
     expect(done.outcome?.kind).toBe('stopped')
   })
 
+  it('fails a stopped job whose driver never ends it, within the stop grace, and frees its slot', async () => {
+    const h = await harness({ maxJobs: 1 })
+    h.driver.stopScript = [] // the driver is stuck (issue 13: a packer that never returned)
+    const stuck = h.service.registerJob(input())
+    await flush()
+    h.driver.play(stuck.jobId, [{ kind: 'algorithm-started', atMs: 1 }, { kind: 'publishing' }])
+    const waiting = h.service.registerJob(input())
+    await h.service.stopJob(stuck.jobId)
+    expect(h.service.getJob(stuck.jobId)!.status).toBe(60)
+    h.clock.advance(STOP_GRACE_MS - 1)
+    expect(h.service.getJob(stuck.jobId)!.status).toBe(60)
+    h.clock.advance(1)
+    const ended = h.service.getJob(stuck.jobId)!
+    expect(ended.status).toBe(70)
+    expect(ended.outcome?.reason).toMatch(/did not end within 30 s of the stop request/)
+    await flush()
+    expect(h.driver.started).toContain(waiting.jobId)
+  })
+
+  it('shuts down even when the driver never closes', async () => {
+    const h = await harness()
+    h.driver.close = () => new Promise(() => {})
+    let closed = false
+    const closing = h.service.close().then(() => (closed = true))
+    await flush()
+    expect(closed).toBe(false)
+    h.clock.advance(CLOSE_GRACE_MS)
+    await closing
+    expect(h.logger.lines.some((e) => e.msg.includes('did not close in time'))).toBe(true)
+  })
+
   it('settles a paid job at 71 and records the claim tx, retrying a failed settlement', async () => {
     let calls = 0
     const settled: JobRecord[] = []
@@ -305,6 +338,25 @@ describe('SqliteOperatorService', () => {
     expect(lostJob.outcome?.reason).toContain('no trace')
     // Both slots freed: the queued job started.
     expect(second.service.getJob(queued.jobId)!.status).toBe(0)
+  })
+
+  it('after a restart, a job stopped before its algorithm started ends stopped and is not resumed', async () => {
+    const first = await harness({ maxJobs: 2 })
+    first.driver.stopScript = []
+    const job = first.service.registerJob(input())
+    await flush()
+    first.driver.play(job.jobId, [{ kind: 'volumes-configuring' }])
+    await first.service.stopJob(job.jobId)
+    await first.service.close()
+    first.db.close()
+
+    const driver = new FakeDriver()
+    const second = await harness({ dataDir: first.dataDir, driver, maxJobs: 2 })
+    expect(driver.resumed).toEqual([])
+    const ended = second.service.getJob(job.jobId)!
+    expect(ended.status).toBe(70)
+    expect(ended.outcome).toMatchObject({ kind: 'stopped' })
+    expect(ended.outcome?.reason).toContain('restarted before the stop completed')
   })
 
   it('deletes only finished jobs', async () => {

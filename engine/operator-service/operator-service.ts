@@ -70,6 +70,10 @@ const NON_TERMINAL_STATUSES: JobStatus[] = ALL_JOB_STATUSES.filter((s) => s !== 
 const SETTLE_RETRY_BASE_MS = 5_000
 const RECENT_JOBS_MAX = 2_000
 const SETTLE_RETRY_MAX_MS = 300_000
+/** How long a stopped job may take to reach 70 before it is failed without its driver. */
+export const STOP_GRACE_MS = 30_000
+/** How long shutdown waits for the driver before it gives up on jobs that will not end. */
+export const CLOSE_GRACE_MS = 15_000
 
 export class SqliteOperatorService implements OperatorService {
   private readonly repo: JobsRepo
@@ -83,6 +87,7 @@ export class SqliteOperatorService implements OperatorService {
   private readonly recent = new Map<string, JobRecord>()
   private closed = false
   private pumping = false
+  private readonly stopDeadlines = new Map<string, () => void>()
 
   constructor(private readonly options: OperatorServiceOptions) {
     this.repo = new JobsRepo(options.db)
@@ -104,6 +109,11 @@ export class SqliteOperatorService implements OperatorService {
     for (const job of plan.settle) void this.settle(job.jobId)
     await Promise.all(
       plan.resume.map((job) => {
+        // Stopped before its algorithm started: never run it again (a driver may restart such jobs).
+        if (job.stopRequested && job.algoStartMs === null) {
+          this.sink(job.jobId, { kind: 'lost', reason: 'the console restarted before the stop completed' })
+          return Promise.resolve()
+        }
         this.options.logger.info('resuming job after restart', { jobId: job.jobId, status: job.status })
         if (job.status === 40) this.startLogTail(job)
         return this.runner.resume(job.spec, this.sink)
@@ -118,7 +128,20 @@ export class SqliteOperatorService implements OperatorService {
     this.queueTimers.disarmAll()
     for (const tail of this.logTails.values()) tail.abort()
     this.logTails.clear()
-    await this.options.driver.close()
+    for (const cancel of this.stopDeadlines.values()) cancel()
+    this.stopDeadlines.clear()
+    // Bounded: a driver stuck on a job (a hung mount, a packer that never returns) must not keep
+    // the process from exiting. Recovery on the next start handles whatever was left.
+    let cancelTimer = () => {}
+    const gaveUp = new Promise<'timeout'>((resolve) => {
+      cancelTimer = this.options.clock.setTimer(() => resolve('timeout'), CLOSE_GRACE_MS)
+    })
+    const ended = await Promise.race([this.options.driver.close().then(() => 'closed' as const), gaveUp])
+    cancelTimer()
+    if (ended === 'timeout')
+      this.options.logger.warn('driver did not close in time; its jobs are left to recovery', {
+        graceMs: CLOSE_GRACE_MS,
+      })
   }
 
   registerJob(input: RegisterJobInput): JobRecord {
@@ -335,8 +358,29 @@ export class SqliteOperatorService implements OperatorService {
     if (job.status === 70 || job.status === 71 || job.stopRequested) return job
     // Record the request first: the driver's exit observation then reads as "stopped".
     const marked = this.transitionPath(jobId, [], 'stop requested', { stopRequested: true }, [])
+    this.armStopDeadline(jobId)
     await this.runner.stop(jobId)
     return this.getJob(jobId) ?? marked
+  }
+
+  /**
+   * A stop always finishes: if the driver has not ended the job within STOP_GRACE_MS (stuck in
+   * staging, packing or a backend that stopped answering), the job is failed with a reason and
+   * its slot is freed; later observations for it are ignored (it is terminal).
+   */
+  private armStopDeadline(jobId: string): void {
+    if (this.stopDeadlines.has(jobId)) return
+    const cancel = this.options.clock.setTimer(() => {
+      this.stopDeadlines.delete(jobId)
+      const job = this.getJob(jobId)
+      if (this.closed || !job || job.status === 70 || job.status === 71) return
+      this.options.logger.warn('stopped job did not end in time; failing it', { jobId, status: job.status })
+      this.sink(jobId, {
+        kind: 'lost',
+        reason: `the job did not end within ${STOP_GRACE_MS / 1000} s of the stop request and was abandoned`,
+      })
+    }, STOP_GRACE_MS)
+    this.stopDeadlines.set(jobId, cancel)
   }
 
   async deleteJob(jobId: string): Promise<void> {

@@ -10,6 +10,8 @@ export const PROVIDER_ERRORS = {
   REQUEST_MALFORMED_JSON: { status: 400, message: 'Request body is not valid JSON' },
   REQUEST_INVALID: { status: 400, message: 'Request is invalid' },
   REQUEST_TOO_LARGE: { status: 413, message: 'Request body is too large' },
+  REQUEST_HEADERS_TOO_LARGE: { status: 431, message: 'Request headers are too large' },
+  REQUEST_TIMEOUT: { status: 408, message: 'The request was not received in time' },
   ROUTE_NOT_FOUND: { status: 404, message: 'No such Provider route' },
   ADDRESS_INVALID: { status: 400, message: 'consumerAddress is not a valid address' },
   ENVIRONMENT_UNKNOWN: { status: 404, message: 'Compute environment not found' },

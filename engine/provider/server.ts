@@ -17,6 +17,7 @@ import Fastify, {
   type FastifyRequest,
 } from 'fastify'
 import { randomUUID } from 'node:crypto'
+import { STATUS_CODES } from 'node:http'
 import { isC2dError } from '../c2d-error'
 import type { Clock } from '../clock'
 import type { ComputeEnvironmentConfig, ConsoleConfig } from '../config/schema'
@@ -26,6 +27,7 @@ import type { BaseWallet } from 'ethers'
 import type { AuthTokens } from './auth-tokens'
 import type { AssetLookup, PlanOptions } from './compute-plan'
 import { PROVIDER_ERRORS, providerError, type ProviderErrorCode } from './errors'
+import { parseJsonBody } from './json-body'
 import type { PaidCompute } from './paid-compute'
 import { RateLimiter } from './rate-limit'
 import type { RequestAuth } from './request-auth'
@@ -128,6 +130,29 @@ export async function createProviderApp(deps: ProviderDeps): Promise<ProviderApp
     genReqId: () => randomUUID(),
     // ocean.js builds URLs by joining paths; a doubled slash must still route.
     routerOptions: { ignoreDuplicateSlashes: true, ignoreTrailingSlash: true },
+    // The HTTP parser's own refusals (header overflow, bad framing, timeouts) never reach Fastify's
+    // handlers: answer them on the socket with the same body shape and header as every other error.
+    clientErrorHandler: (error, socket) => {
+      const code = (error as NodeJS.ErrnoException).code
+      if (code === 'ECONNRESET' || socket.destroyed) return
+      const mapped: ProviderErrorCode =
+        code === 'HPE_HEADER_OVERFLOW'
+          ? 'REQUEST_HEADERS_TOO_LARGE'
+          : code === 'ERR_HTTP_REQUEST_TIMEOUT'
+            ? 'REQUEST_TIMEOUT'
+            : 'REQUEST_INVALID'
+      const { status } = PROVIDER_ERRORS[mapped]
+      const message =
+        mapped === 'REQUEST_INVALID' ? 'The HTTP request is malformed' : PROVIDER_ERRORS[mapped].message
+      const body = JSON.stringify(message)
+      if (socket.writable)
+        socket.write(
+          `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n` +
+            `Content-Type: application/json; charset=utf-8\r\nx-c2d-error-code: ${mapped}\r\n` +
+            `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+        )
+      socket.destroy()
+    },
     // Router errors (a bad percent-encoding) skip the error handler: answer them the Ocean way too.
     frameworkErrors: (error, request, reply) => {
       sendError(
@@ -144,13 +169,12 @@ export async function createProviderApp(deps: ProviderDeps): Promise<ProviderApp
   // JSON: our parser, so malformed bodies get the catalogue's code and an empty body means "none"
   // (ocean.js sends Content-Type: application/json on body-less PUTs).
   app.removeAllContentTypeParsers()
+  // Depth and prototype keys are refused here, before any route (and so any nonce) is reached.
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
-    const text = String(body)
-    if (text.trim() === '') return done(null, undefined)
     try {
-      done(null, JSON.parse(text) as unknown)
-    } catch {
-      done(providerError('REQUEST_MALFORMED_JSON', 'Request body is not valid JSON'), undefined)
+      done(null, parseJsonBody(String(body)))
+    } catch (error) {
+      done(error as Error, undefined)
     }
   })
   // encrypt sends application/octet-stream; anything else arrives as bytes and routes decide.

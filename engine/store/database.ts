@@ -5,6 +5,7 @@
  */
 import BetterSqlite3 from 'better-sqlite3'
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs'
+import { createPrivateFile, PRIVATE_DIR_MODE } from './data-dir'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -20,7 +21,11 @@ export interface OpenDatabaseOptions {
 }
 
 export function openDatabase(options: OpenDatabaseOptions): Database {
-  if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true })
+  if (options.file !== ':memory:') {
+    mkdirSync(dirname(options.file), { recursive: true, mode: PRIVATE_DIR_MODE })
+    // Created 0600 before SQLite opens it (SQLite would make it 0644); -wal/-shm follow its mode.
+    createPrivateFile(options.file)
+  }
   const db = new BetterSqlite3(options.file)
   db.pragma('journal_mode = WAL')
   // FULL: a committed transition survives power loss, not only a process crash.

@@ -84,7 +84,19 @@ describe('console API wired into startCore', () => {
     expect(await page.text()).toContain('C2D Publisher Console')
     expect(page.headers.get('content-security-policy')).toContain("script-src 'self'")
     const escape = await fetch(`${core.consoleUrl}/..%2f..%2fconsole.db`)
-    expect(await escape.text()).toContain('C2D Publisher Console')
+    expect(escape.status).toBe(404)
+    expect(await escape.text()).not.toContain('SQLite')
+  })
+
+  it('answers 404 for a static folder, and a missing file (never a 500 EISDIR)', async () => {
+    mkdirSync(join(dataDir, 'renderer', 'assets'))
+    for (const path of ['/assets', '/assets/', '/assets/missing.js']) {
+      const res = await fetch(`${core.consoleUrl}${path}`)
+      expect({ path, status: res.status }).toEqual({ path, status: 404 })
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('FILE_NOT_FOUND')
+    }
+    // Extensionless client routes still load the app.
+    expect(await (await fetch(`${core.consoleUrl}/jobs`)).text()).toContain('C2D Publisher Console')
   })
 
   it('reports driver health and environments from the real parts', async () => {

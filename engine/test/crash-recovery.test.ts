@@ -111,6 +111,10 @@ describe('crash recovery', () => {
     expect(byId['running-job']!.status).toBe(70)
     expect(byId['running-job']!.outcome).toMatchObject({ kind: 'failed' })
     expect(byId['running-job']!.outcome?.reason).toMatch(/restart|lost|died|console/i)
+    // The failed job offers the logs the first run left on disk.
+    expect(byId['running-job']!.results.map((r) => r.type)).toEqual(
+      expect.arrayContaining(['configurationLog', 'algorithmLog']),
+    )
     expect(report.events['running-job']!.map((e) => e.to).slice(0, 5)).toEqual([1, 0, 20, 30, 40])
   }, 60_000)
 })

@@ -7,6 +7,7 @@
  */
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
+import { connect } from 'node:net'
 import { join } from 'node:path'
 import { Wallet, toBeArray, getAddress, hexlify, randomBytes } from 'ethers'
 import { ProviderInstance } from '@oceanprotocol/lib'
@@ -41,7 +42,9 @@ afterEach(async () => {
   for (const core of running.splice(0)) await core.stop()
 })
 
-async function start(options: { dataDir?: string; rateLimitPerMinute?: number } = {}): Promise<Bed> {
+async function start(
+  options: { dataDir?: string; rateLimitPerMinute?: number; bodyLimitBytes?: number } = {},
+): Promise<Bed> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'provider-failures-'))
   const clock = new FakeClock()
   const driver = new FakeDriver()
@@ -50,7 +53,7 @@ async function start(options: { dataDir?: string; rateLimitPerMinute?: number } 
       provider: {
         port: 0,
         rateLimitPerMinute: options.rateLimitPerMinute ?? 1000,
-        bodyLimitBytes: 16 * 1024,
+        bodyLimitBytes: options.bodyLimitBytes ?? 16 * 1024,
       },
     },
   })
@@ -270,5 +273,86 @@ describe('Provider failures over real HTTP', () => {
       'NONCE_NOT_INCREASING',
     )
     expect(jobs(second)).toBe(1)
+  })
+
+  it('prototype keys, oversized numbers and deep nesting are 400s with a code; no nonce spent, no job', async () => {
+    const bed = await start({ bodyLimitBytes: 2 * 1024 * 1024 })
+    const did = bed.dataset.did
+    for (const serviceId of ['__proto__', 'constructor', 'toString', 'hasOwnProperty'])
+      await expectError(
+        await post(bed, '/api/services/fileInfo', JSON.stringify({ did, serviceId })),
+        400,
+        'SERVICE_INVALID',
+      )
+    const serviceId = bed.dataset.ddo.services[0]!.id
+    for (const digits of [80, 400])
+      await expectError(
+        await fetch(
+          `${bed.url}/api/services/initialize?documentId=${did}&serviceId=${serviceId}&consumerAddress=${alice.address}&validUntil=${'9'.repeat(digits)}`,
+        ),
+        400,
+        'REQUEST_INVALID',
+      )
+    const nested = (depth: number, leaf: string) => '{"a":'.repeat(depth) + leaf + '}'.repeat(depth)
+    await expectError(
+      await post(bed, '/directCommand', `{"command":"status","x":${nested(300_000, '1')}}`),
+      400,
+      'REQUEST_INVALID',
+    )
+    await expectError(
+      await post(bed, '/directCommand', '['.repeat(300_000) + ']'.repeat(300_000)),
+      400,
+      'REQUEST_INVALID',
+    )
+    const auth = await signed(bed, alice, 'freeStartCompute')
+    const base = JSON.stringify({ ...auth, ...startBody(bed) }).slice(0, -1)
+    for (const field of ['metadata', 'algocustomdata'])
+      await expectError(
+        await post(bed, '/api/services/freeCompute', `${base},"${field}":${nested(200_000, '{}')}}`),
+        400,
+        'REQUEST_INVALID',
+      )
+    await expectError(
+      await post(bed, '/api/services/freeCompute', `${base},"metadata":{"__proto__":{"isAdmin":true}}}`),
+      400,
+      'REQUEST_INVALID',
+    )
+    expect(await nonceOf(bed, alice)).toBe(0)
+    expect(jobs(bed)).toBe(0)
+    // The same signed request with shallow metadata still works: nothing was spent.
+    const ok = await post(bed, '/api/services/freeCompute', `${base},"metadata":{"a":{"b":{"c":1}}}}`)
+    expect(ok.status).toBe(200)
+  })
+
+  it("the HTTP parser's refusals (431, bad framing) carry the JSON-string body and the error code", async () => {
+    const bed = await start()
+    const { hostname, port } = new URL(bed.url)
+    const raw = (request: string) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = connect(Number(port), hostname)
+        let answer = ''
+        socket.on('data', (chunk) => (answer += chunk.toString('latin1')))
+        socket.on('end', () => resolve(answer))
+        socket.on('close', () => resolve(answer))
+        socket.on('error', reject)
+        socket.write(request)
+      })
+    const parse = (answer: string) => {
+      const [head = '', body = ''] = answer.split('\r\n\r\n')
+      return {
+        status: Number(head.split(' ')[1]),
+        code: /x-c2d-error-code: (\S+)/i.exec(head)?.[1],
+        json: /content-type: application\/json/i.test(head),
+        body: JSON.parse(body) as unknown,
+      }
+    }
+    const big = parse(await raw(`GET / HTTP/1.1\r\nHost: x\r\nX-Pad: ${'a'.repeat(32 * 1024)}\r\n\r\n`))
+    expect(big).toMatchObject({ status: 431, code: 'REQUEST_HEADERS_TOO_LARGE', json: true })
+    expect(typeof big.body).toBe('string')
+    const framing = parse(
+      await raw('GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n'),
+    )
+    expect(framing).toMatchObject({ status: 400, code: 'REQUEST_INVALID', json: true })
+    expect(typeof framing.body).toBe('string')
   })
 })

@@ -139,6 +139,10 @@ export function registerServiceRoutes(
     const consumerAddress = requireAddress(q.consumerAddress)
     if (!q.documentId || !q.serviceId)
       throw providerError('REQUEST_INVALID', 'documentId and serviceId are required')
+    const requestedValidUntil =
+      q.validUntil !== undefined && /^\d+$/.test(q.validUntil) ? Number(q.validUntil) : undefined
+    if (requestedValidUntil !== undefined && !Number.isSafeInteger(requestedValidUntil))
+      throw providerError('REQUEST_INVALID', 'validUntil must be a whole number of seconds below 2^53')
     const record = deps.assets.get(q.documentId)
     if (!record) throw providerError('ASSET_NOT_FOUND', `DDO ${q.documentId} not found`)
     const serviceIndex = record.ddo.services.findIndex((s) => s.id === q.serviceId)
@@ -149,8 +153,7 @@ export function registerServiceRoutes(
       throw providerError('ASSET_NOT_ACTIVE', `Asset ${q.documentId} is not active (state ${record.state})`)
     if (!deps.paid)
       throw providerError('CHAIN_UNAVAILABLE', 'Orders are not available: no chain is connected')
-    const validUntil =
-      q.validUntil !== undefined && /^\d+$/.test(q.validUntil) ? Number(q.validUntil) : service.timeout
+    const validUntil = requestedValidUntil ?? service.timeout
     const providerFee = await deps.paid.downloadFee({ record, service, serviceIndex }, validUntil)
     return {
       datatoken: service.datatokenAddress,
@@ -186,7 +189,11 @@ export function registerServiceRoutes(
       const record = deps.assets.get(body.did)
       if (!record) throw providerError('ASSET_NOT_FOUND', `DDO ${body.did} not found`)
       const serviceId = typeof body.serviceId === 'string' ? body.serviceId : record.ddo.services[0]?.id
-      const files = serviceId === undefined ? undefined : record.files[serviceId]
+      // Own keys only: "__proto__" or "constructor" must not reach Object.prototype.
+      const files =
+        serviceId !== undefined && Object.hasOwn(record.files, serviceId)
+          ? record.files[serviceId]
+          : undefined
       if (!files)
         throw providerError('SERVICE_INVALID', `Service ${String(serviceId)} is not a service of ${body.did}`)
       return Promise.all(files.map((f, i) => fileInfo(f, i)))

@@ -20,7 +20,7 @@ import {
   type RunningAlgorithm,
 } from './algorithm-run'
 import { buildBwrapArgs, SANDBOX_DATA_DIR, SANDBOX_PATH } from './bubblewrap'
-import { listResults, packOutputs, readCollectedMarker, writeCollectedMarker } from './outputs'
+import { listResults, packOutputs, readCollectedMarker, scanOutputs, writeCollectedMarker } from './outputs'
 import { entrypointArgv, findSystemPython, resolveRuntime, type LocalRuntime } from './runtimes'
 import {
   createJobCgroup,
@@ -52,6 +52,8 @@ export interface LocalDriverOptions {
   platform?: NodeJS.Platform
   /** Which cgroups the console may create; default: probed once (tests inject `none`). */
   cgroups?: () => CgroupSupport
+  /** Longest the packing of outputs may take before the job fails with 61 (default 10 min). */
+  packTimeoutMs?: number
 }
 
 interface ActiveJob {
@@ -59,7 +61,24 @@ interface ActiveJob {
   report: ObservationSink
   run?: RunningAlgorithm
   stopRequested: boolean
+  /** Aborted by close, and by a stop that arrives while packing: ends that packing. */
+  abort: AbortController
+  isPacking: boolean
   done: Promise<void>
+}
+
+const DEFAULT_PACK_TIMEOUT_MS = 10 * 60_000
+/** Below the Operator-Service's stop grace (30 s), so a stopped job ends by its own driver. */
+const STOPPED_PACK_TIMEOUT_MS = 20_000
+
+/** Local files the job reads that no longer exist (remote sources are only known when fetched). */
+function missingLocalInputs(spec: JobSpec): string[] {
+  const sources = [...spec.datasets.flatMap((d) => d.files), spec.algorithm.source]
+  return sources.flatMap((source) =>
+    source.type === 'local' && !existsSync(source.path)
+      ? [`${source.path.split('/').pop() ?? ''} is missing`]
+      : [],
+  )
 }
 
 const GIB = 1024 ** 3
@@ -160,7 +179,14 @@ export class LocalDriver implements ComputeDriver {
       report(spec.jobId, { kind: 'outputs-collected', results: collected })
       return
     }
-    const job: ActiveJob = { spec, report, stopRequested: false, done: Promise.resolve() }
+    const job: ActiveJob = {
+      spec,
+      report,
+      stopRequested: false,
+      abort: new AbortController(),
+      isPacking: false,
+      done: Promise.resolve(),
+    }
     this.active.set(spec.jobId, job)
     await createVolume(spec.jobDir)
     job.done = this.runJob(job)
@@ -181,14 +207,29 @@ export class LocalDriver implements ComputeDriver {
       running.report = report
       return
     }
-    const collected = await readCollectedMarker(resultsDirOf(spec.jobDir))
-    if (collected) report(spec.jobId, { kind: 'outputs-collected', results: collected })
-    else
-      report(spec.jobId, {
+    const results = resultsDirOf(spec.jobDir)
+    const collected = await readCollectedMarker(results)
+    if (collected) return report(spec.jobId, { kind: 'outputs-collected', results: collected })
+    // algorithm.log is created just before the algorithm starts: without it nothing ran, and the
+    // job can simply run again from the beginning (start is idempotent, keyed by job id).
+    if (!existsSync(join(results, 'algorithm.log'))) {
+      const missing = missingLocalInputs(spec)
+      if (missing.length === 0) {
+        this.options.logger.info('job had not started its algorithm: running it again', { jobId: spec.jobId })
+        return this.start(spec, report)
+      }
+      return report(spec.jobId, {
         kind: 'lost',
-        reason:
-          'the console stopped while this job ran; its sandbox ended with it (bubblewrap --die-with-parent), so the job cannot continue',
+        reason: `not started: the console stopped before the algorithm ran, and its inputs are gone (${missing.join(', ')})`,
+        results: await listResults(results).catch(() => []),
       })
+    }
+    report(spec.jobId, {
+      kind: 'lost',
+      reason:
+        'the console stopped while this job ran; its sandbox ended with it (bubblewrap --die-with-parent), so the job cannot continue',
+      results: await listResults(results).catch(() => []),
+    })
   }
 
   async stop(jobId: string): Promise<void> {
@@ -196,6 +237,8 @@ export class LocalDriver implements ComputeDriver {
     if (!job) return
     job.stopRequested = true
     job.run?.stop()
+    // A stop during packing ends it; a stop before still publishes what exists (briefly, below).
+    if (job.isPacking) job.abort.abort(new Error('stopped by request'))
   }
 
   async cleanup(jobId: string): Promise<void> {
@@ -212,6 +255,7 @@ export class LocalDriver implements ComputeDriver {
     for (const job of this.active.values()) {
       job.stopRequested = true
       job.run?.stop()
+      job.abort.abort(new Error('the console is shutting down'))
     }
     await Promise.all([...this.active.values()].map((j) => j.done))
   }
@@ -381,28 +425,53 @@ export class LocalDriver implements ComputeDriver {
     this.emit(job, { kind: 'publishing' })
     if (internalError) log(internalError)
     let failure: string | undefined
+    let refusal: string | undefined
+    const outputsDir = join(dataDirOf(spec.jobDir), 'outputs')
     if (outputsOverQuota) {
       log('outputs exceed the output limit: outputs.tar not produced')
-    } else if (existsSync(join(dataDirOf(spec.jobDir), 'outputs'))) {
-      try {
-        const sizeBytes = await packOutputs(dataDirOf(spec.jobDir), join(results, 'outputs.tar'))
-        log(`outputs.tar: ${sizeBytes} bytes`)
-        if (sizeBytes > spec.limits.outputBytesMax) {
-          await rm(join(results, 'outputs.tar'), { force: true })
-          log(`outputs.tar is larger than the limit of ${spec.limits.outputBytesMax} bytes: removed`)
-          this.emit(job, {
-            kind: 'disk-quota-exceeded',
-            reason: `the outputs (${sizeBytes} bytes packed) exceed the limit of ${spec.limits.outputBytesMax} bytes`,
-          })
+    } else if (existsSync(outputsDir)) {
+      // Measured before packing, by apparent size and allocated blocks: a sparse file is refused
+      // here instead of being expanded into the archive.
+      const scan = await scanOutputs(outputsDir)
+      for (const skipped of scan.skipped)
+        log(`skipped ${skipped.type} outputs/${skipped.path}: only files, folders and links are published`)
+      const measuredBytes = Math.max(scan.apparentBytes, scan.allocatedBytes)
+      if (measuredBytes > spec.limits.outputBytesMax) {
+        const how = scan.apparentBytes >= scan.allocatedBytes ? 'apparent size' : 'allocated on disk'
+        refusal = `the outputs (${measuredBytes} bytes, ${how}) exceed the limit of ${spec.limits.outputBytesMax} bytes`
+        log(`${refusal}: outputs.tar not produced`)
+      } else {
+        const configuredTimeoutMs = this.options.packTimeoutMs ?? DEFAULT_PACK_TIMEOUT_MS
+        // After a stop the publisher is waiting: pack what exists, but within the stop's grace.
+        const timeoutMs = job.stopRequested
+          ? Math.min(configuredTimeoutMs, STOPPED_PACK_TIMEOUT_MS)
+          : configuredTimeoutMs
+        const signal = AbortSignal.any([job.abort.signal, AbortSignal.timeout(timeoutMs)])
+        job.isPacking = true
+        try {
+          const sizeBytes = await packOutputs(dataDirOf(spec.jobDir), join(results, 'outputs.tar'), signal)
+          log(`outputs.tar: ${sizeBytes} bytes`)
+          if (sizeBytes > spec.limits.outputBytesMax) {
+            await rm(join(results, 'outputs.tar'), { force: true })
+            refusal = `the outputs (${sizeBytes} bytes packed) exceed the limit of ${spec.limits.outputBytesMax} bytes`
+            log(`${refusal}: outputs.tar removed`)
+          }
+        } catch (error) {
+          failure = job.abort.signal.aborted
+            ? `packing the outputs was interrupted (${String((job.abort.signal.reason as Error).message)})`
+            : signal.aborted
+              ? `packing the outputs took longer than ${Math.round(timeoutMs / 1000)} s and was abandoned`
+              : `the outputs could not be packed (${(error as NodeJS.ErrnoException).code ?? 'error'})`
+          log(failure)
+        } finally {
+          job.isPacking = false
         }
-      } catch (error) {
-        failure = `the outputs could not be packed (${(error as NodeJS.ErrnoException).code ?? 'error'})`
-        log(failure)
       }
     }
     log('results collected')
     await writeFile(join(results, 'publish.log'), lines.map((l) => `${l}\n`).join(''))
     const collected = await listResults(results)
+    if (refusal) return this.emit(job, { kind: 'outputs-refused', reason: refusal, results: collected })
     if (failure) return this.emit(job, { kind: 'results-failed', reason: failure, results: collected })
     await writeCollectedMarker(results, collected)
     this.emit(job, { kind: 'outputs-collected', results: collected })

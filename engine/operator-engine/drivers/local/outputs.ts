@@ -3,9 +3,15 @@
  * (npm `tar`, portable headers, entries under `outputs/` as Ocean's pod-publishing does) and lists
  * the result files with the contract's types. Also records that collection finished, so a resume
  * after a crash can report the same results again without redoing anything.
+ *
+ * What the algorithm left is hostile input: only regular files, directories and symlinks (kept as
+ * links, never followed) are packed. A FIFO or socket would block the packer forever (reading a
+ * FIFO waits for a writer), a device would read the host; they are skipped and named in publish.log.
  */
-import { lstat, readdir, stat } from 'node:fs/promises'
-import { join } from 'node:path'
+import { createWriteStream } from 'node:fs'
+import { lstat, readdir, rm, stat } from 'node:fs/promises'
+import { join, relative } from 'node:path'
+import { pipeline } from 'node:stream/promises'
 import { create as createTar } from 'tar'
 
 export {
@@ -16,21 +22,83 @@ export {
   writeCollectedMarker,
 } from '../../job-results'
 
-/** Bytes of regular files under `dir` (symlinks are not followed: they could point at the host). */
-export async function directorySizeBytes(dir: string): Promise<number> {
-  let total = 0
-  const entries = await readdir(dir, { withFileTypes: true }).catch(() => [])
-  for (const entry of entries) {
-    const path = join(dir, entry.name)
-    if (entry.isDirectory()) total += await directorySizeBytes(path)
-    else if (entry.isFile()) total += (await lstat(path).catch(() => ({ size: 0 }))).size
-  }
-  return total
+export interface OutputsScan {
+  /** Apparent bytes of the regular files: what the archive holds (a sparse file at full size). */
+  apparentBytes: number
+  /** Bytes the regular files occupy on disk (st.blocks × 512): what preallocation costs. */
+  allocatedBytes: number
+  /** Paths (relative to the outputs folder) that are neither file, directory nor symlink. */
+  skipped: Array<{ path: string; type: string }>
 }
 
-/** Packs `<dataDir>/outputs` into `tarPath`; returns the archive's size. */
-export async function packOutputs(dataDir: string, tarPath: string): Promise<number> {
-  // Symlinks are stored as links, never followed: an algorithm cannot exfiltrate host files this way.
-  await createTar({ file: tarPath, cwd: dataDir, portable: true, follow: false }, ['outputs'])
+function specialType(st: import('node:fs').Stats): string {
+  if (st.isFIFO()) return 'fifo'
+  if (st.isSocket()) return 'socket'
+  if (st.isCharacterDevice()) return 'character device'
+  if (st.isBlockDevice()) return 'block device'
+  return 'unknown'
+}
+
+/** Walks `dir` with lstat (never following symlinks) and measures what would be packed. */
+export async function scanOutputs(dir: string): Promise<OutputsScan> {
+  const scan: OutputsScan = { apparentBytes: 0, allocatedBytes: 0, skipped: [] }
+  const walk = async (current: string): Promise<void> => {
+    const names = await readdir(current).catch(() => [] as string[])
+    for (const name of names) {
+      const path = join(current, name)
+      const st = await lstat(path).catch(() => undefined)
+      if (!st) continue
+      if (st.isDirectory()) await walk(path)
+      else if (st.isFile()) {
+        scan.apparentBytes += st.size
+        scan.allocatedBytes += st.blocks * 512
+      } else if (!st.isSymbolicLink()) scan.skipped.push({ path: relative(dir, path), type: specialType(st) })
+    }
+  }
+  await walk(dir)
+  return scan
+}
+
+/** The larger of the two measures of `dir` (symlinks are not followed: they could point at the host). */
+export async function directorySizeBytes(dir: string): Promise<number> {
+  const scan = await scanOutputs(dir)
+  return Math.max(scan.apparentBytes, scan.allocatedBytes)
+}
+
+export class PackTimeoutError extends Error {
+  readonly code = 'ETIMEDOUT'
+}
+
+/**
+ * Packs `<dataDir>/outputs` into `tarPath`; returns the archive's size. Rejects (and removes the
+ * partial archive) when `signal` aborts: the caller's timeout or a stop.
+ */
+export async function packOutputs(dataDir: string, tarPath: string, signal?: AbortSignal): Promise<number> {
+  signal?.throwIfAborted()
+  // The filter runs on tar's own lstat, before it opens anything: special files are never opened.
+  const pack = createTar(
+    {
+      cwd: dataDir,
+      portable: true,
+      follow: false,
+      filter: (_path, st) => {
+        const s = st as {
+          isFile?: () => boolean
+          isDirectory?: () => boolean
+          isSymbolicLink?: () => boolean
+        }
+        return Boolean(s.isFile?.() || s.isDirectory?.() || s.isSymbolicLink?.())
+      },
+    },
+    ['outputs'],
+  )
+  try {
+    await pipeline(pack, createWriteStream(tarPath, { mode: 0o600 }), { signal })
+  } catch (error) {
+    await rm(tarPath, { force: true })
+    if (signal?.aborted)
+      throw signal.reason instanceof Error ? signal.reason : new PackTimeoutError('aborted')
+    throw error
+  }
   return (await stat(tarPath)).size
 }

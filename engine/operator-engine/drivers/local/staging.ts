@@ -31,8 +31,10 @@ export type StagingResult = { ok: true } | { ok: false; stage: 'dataset' | 'algo
 
 export async function createVolume(jobDir: string): Promise<void> {
   const data = dataDirOf(jobDir)
+  // The job folder and results are private (0700): staged datasets and outputs stay the publisher's.
+  await mkdir(jobDir, { recursive: true, mode: 0o700 })
   for (const sub of VOLUME_SUBDIRS) await mkdir(join(data, sub), { recursive: true })
-  await mkdir(resultsDirOf(jobDir), { recursive: true })
+  await mkdir(resultsDirOf(jobDir), { recursive: true, mode: 0o700 })
 }
 
 /** A DID becomes a folder name: refuse anything that could climb out of /data/inputs. */
