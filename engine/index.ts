@@ -31,6 +31,7 @@ import { openDatabase } from './store/database'
 import { NoncesRepo } from './store/nonces-repo'
 import { SettingsRepo } from './store/settings-repo'
 import { SigningKey } from 'ethers'
+import type { RunningP2pNode } from './p2p/p2p-node'
 
 export type { ConsoleConfig } from './config/schema'
 // For the Electron shell, which may import this file and the contract only (style.md §2.2): it loads
@@ -60,6 +61,8 @@ export interface Core {
   consoleUrl: string
   /** Per-launch bearer token of the console API. */
   consoleToken: string
+  /** The P2P interface (`/ocean/nodes/1.0.0`); undefined when `p2p.enabled` is false or the node key is locked. */
+  p2p: RunningP2pNode | undefined
   /** Stops accepting requests, lets committed transitions stand, closes the driver and the DB. Idempotent. */
   stop(): Promise<void>
 }
@@ -152,6 +155,31 @@ function kubernetesPorts(config: ConsoleConfig) {
       },
     },
   }
+}
+
+/**
+ * The P2P interface over the running Provider. Its peer ID derives from the node key, so without
+ * an unlocked key there is no P2P identity: the console says so and serves HTTP only.
+ */
+async function startP2p(
+  config: ConsoleConfig,
+  app: Parameters<typeof import('./p2p/provider-inject').injectInto>[0],
+  identity: NodeIdentity | undefined,
+  logger: Logger,
+): Promise<RunningP2pNode | undefined> {
+  if (!identity) {
+    logger.warn('p2p is enabled but the node key is locked: P2P stays off')
+    return undefined
+  }
+  const { peerKeyFromNodeKey } = await import('./p2p/node-peer-id')
+  const { startP2pNode } = await import('./p2p/p2p-node')
+  const { injectInto } = await import('./p2p/provider-inject')
+  return startP2pNode({
+    config: config.p2p,
+    privateKey: peerKeyFromNodeKey(identity.signer.privateKey).privateKey,
+    logger,
+    inject: injectInto(app),
+  })
 }
 
 /**
@@ -296,6 +324,8 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
       },
     })
     stops.push(() => provider.close())
+    const p2p = config.p2p.enabled ? await startP2p(config, provider.app, node(), logger) : undefined
+    if (p2p) stops.push(() => p2p.stop())
     const providerUrl = (config.provider.publicUrl ?? provider.url).replace(/\/+$/, '')
     if (chain?.devChain) await chain.publishDevSamples(providerUrl)
 
@@ -358,6 +388,7 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
       operatorApiUrl,
       consoleUrl,
       consoleToken,
+      p2p,
       stop,
     }
   } catch (error) {
