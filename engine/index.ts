@@ -22,6 +22,7 @@ import { SqliteOperatorService } from './operator-service/operator-service'
 import { AuthTokens, loadAuthTokenSecret } from './provider/auth-tokens'
 import { ChainPaidCompute } from './provider/chain-paid-compute'
 import { createEscrowSettlement } from './provider/escrow-settlement'
+import { checkPublicUrl } from './provider/public-url-check'
 import { RequestAuth } from './provider/request-auth'
 import { startProvider, type NodeIdentity, type ProviderRequestEvent } from './provider/server'
 import { AssetRegistry } from './publishing/asset-registry'
@@ -343,6 +344,26 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
       listen: options.listenConsole ?? true,
       ...kubernetesPorts(config),
       ...(chain ? { assets: chain.assetPort(providerUrl), wallet: chain.wallet } : {}),
+      reachability: {
+        async reachability() {
+          const r = p2p?.reachability()
+          return {
+            p2p: {
+              enabled: config.p2p.enabled,
+              peerId: r?.peerId ?? null,
+              direct: r?.direct ?? [],
+              relayed: r?.relayed ?? [],
+              connections: r?.connections ?? 0,
+              isReachable: r?.isReachable ?? false,
+            },
+            http: {
+              bindHost: config.provider.host,
+              publicUrl: config.provider.publicUrl ?? null,
+              selfCheck: await checkPublicUrl(config.provider.publicUrl, node()?.address ?? null),
+            },
+          }
+        },
+      },
       provider: {
         url: providerUrl,
         address: () => node()?.address ?? null,

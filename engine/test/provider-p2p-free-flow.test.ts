@@ -54,6 +54,11 @@ describe('free compute with ocean.js over P2P', () => {
     const status = await ProviderInstance.getNodeStatus(node)
     expect(status.id).toBe(expected)
     expect((status as unknown as { providerAddress: string }).providerAddress).toBe(signer.address)
+    // The console shows the same identity and addresses.
+    const seen = await bed.core.consoleService.getReachability({})
+    expect(seen.p2p).toMatchObject({ enabled: true, peerId: expected, relayed: [] })
+    expect(seen.p2p.direct).toContain(node)
+    expect(seen.http.selfCheck.state).toBe('not-configured')
   }, 30_000)
 
   it('runs the sample job to 70 and streams its results', async () => {
