@@ -91,6 +91,11 @@ export const consoleConfigSchema = z.object({
       port: port.default(8030),
       /** URL consumers use (put in DDOs' serviceEndpoint). Default: http://<host>:<port>. */
       publicUrl: z.string().url().optional(),
+      /**
+       * Serve HTTPS directly from the publisher's certificate chain and key (PEM files). Either file
+       * changing (a renewal) is picked up without a restart; new connections get the new certificate.
+       */
+      tls: z.object({ certFile: z.string().min(1), keyFile: z.string().min(1) }).optional(),
       /** Request body limit, bytes. */
       bodyLimitBytes: z
         .number()
