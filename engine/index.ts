@@ -159,6 +159,35 @@ function kubernetesPorts(config: ConsoleConfig) {
 }
 
 /**
+ * Every DDO's serviceEndpoint must follow the Provider's public URL: when it differs from the one
+ * recorded at the last start, each asset is re-published (setMetaData) in the background, with the
+ * publishing progress events the console shows. The new URL is recorded only once all are done, so
+ * an interrupted run (locked wallet, RPC down) is retried at the next start.
+ */
+function republishOnEndpointChange(
+  settings: SettingsRepo,
+  providerUrl: string,
+  assetPort: { republishEndpoints(): Promise<string[]> },
+  logger: Logger,
+): void {
+  const KEY = 'publishing.serviceEndpoint'
+  const last = settings.get<string>(KEY)
+  if (last === providerUrl) return
+  void assetPort.republishEndpoints().then(
+    (dids) => {
+      settings.set(KEY, providerUrl)
+      if (dids.length > 0)
+        logger.info('DDOs re-published with the new serviceEndpoint', { providerUrl, count: dids.length })
+    },
+    (error: unknown) =>
+      logger.warn('could not re-publish DDOs with the new serviceEndpoint; retried at the next start', {
+        providerUrl,
+        error: error instanceof Error ? error.message : String(error),
+      }),
+  )
+}
+
+/**
  * The P2P interface over the running Provider. Its peer ID derives from the node key, so without
  * an unlocked key there is no P2P identity: the console says so and serves HTTP only.
  */
@@ -330,6 +359,9 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
     const providerUrl = (config.provider.publicUrl ?? provider.url).replace(/\/+$/, '')
     if (chain?.devChain) await chain.publishDevSamples(providerUrl)
 
+    const assetPort = chain?.assetPort(providerUrl)
+    if (assetPort) republishOnEndpointChange(settings, providerUrl, assetPort, logger)
+
     // Console API: service over the parts above + HTTP transport on 127.0.0.1 with a per-launch token.
     const console_ = await startConsole({
       config,
@@ -343,7 +375,7 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
         options.rendererDir ?? join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'renderer'),
       listen: options.listenConsole ?? true,
       ...kubernetesPorts(config),
-      ...(chain ? { assets: chain.assetPort(providerUrl), wallet: chain.wallet } : {}),
+      ...(assetPort && chain ? { assets: assetPort, wallet: chain.wallet } : {}),
       reachability: {
         async reachability() {
           const r = p2p?.reachability()
