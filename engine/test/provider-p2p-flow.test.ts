@@ -2,13 +2,14 @@
  * Issue 15, P2P on loopback: unmodified ocean.js 8.6.2 (ProviderInstance's P2pProvider, chosen
  * because the node URI is a multiaddr) runs the free flow over `/ocean/nodes/1.0.0` against the
  * console: status (peer ID derived from the node key), environments, freeComputeStart, status until
- * 70, results (whole and from an offset), live logs, stop, and a signed error.
+ * 70, results (whole and from an offset), live logs, stop, and a signed error; and the paid flow
+ * (initializeCompute → escrow + orders on chain → startCompute) with every Provider call over P2P.
  */
 import { ProviderInstance } from '@oceanprotocol/lib'
 import { Wallet } from 'ethers'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { peerKeyFromNodeKey } from '../p2p/node-peer-id'
-import { collect, firstJob, startOceanTestbed, type OceanTestbed } from './ocean-consumer'
+import { collect, firstJob, runPaidStart, startOceanTestbed, type OceanTestbed } from './ocean-consumer'
 import { setupOceanP2p, stopOceanP2p } from './ocean-p2p-consumer'
 
 let bed: OceanTestbed
@@ -130,4 +131,24 @@ describe('free compute with ocean.js over P2P', () => {
     // The signature verified (so its nonce is spent, as over HTTP); the job lookup refused.
     expect(await ProviderInstance.getNonce(node, stranger.address)).toBe(1)
   }, 30_000)
+
+  it('runs a paid job with every Provider call over P2P', async () => {
+    const { devChain, consumer } = bed
+    const started = await runPaidStart(
+      { ...bed, url: node },
+      {
+        datasets: [
+          { documentId: devChain.samples.dataset.did, serviceId: devChain.samples.dataset.serviceId },
+        ],
+        algorithm: {
+          documentId: devChain.samples.algorithm.did,
+          serviceId: devChain.samples.algorithm.serviceId,
+        },
+      },
+    )
+    expect(started.owner).toBe(consumer.address)
+    const finished = await waitP2p(consumer, started.jobId, (s) => s === 70)
+    expect(finished.terminationDetails?.exitCode).toBe(0)
+    expect((finished as unknown as { agreementId?: string }).agreementId).toMatch(/^0x[0-9a-f]+$/i)
+  }, 120_000)
 })
