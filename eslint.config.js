@@ -69,6 +69,7 @@ export default tseslint.config(
       'engine/chain/**',
       'engine/store/**',
       'engine/publishing/**',
+      'engine/p2p/**',
     ],
     rules: restrict([...ENGINE_NEVER, '**/main/**', '**/renderer/**'], 'engine/ is a Node library: no electron, React, main/ or renderer/.'),
   },
@@ -77,6 +78,13 @@ export default tseslint.config(
     rules: restrict(
       [...ENGINE_NEVER, '**/main/**', '**/renderer/**', '**/operator-engine/**', '**/console-api/**'],
       'provider may use operator-service, publishing, chain, store, config, logging — not operator-engine or console-api.',
+    ),
+  },
+  {
+    files: ['engine/p2p/**/*.ts'],
+    rules: restrict(
+      [...ENGINE_NEVER, '**/main/**', '**/renderer/**', '**/operator-engine/**', '**/operator-service/**', '**/console-api/**', '**/publishing/**', '**/chain/**', '**/store/**'],
+      'p2p is a transport over the Provider: provider (its app), config, logging and libp2p — never the layers the Provider hides.',
     ),
   },
   {

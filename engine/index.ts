@@ -21,6 +21,7 @@ import { SqliteOperatorService } from './operator-service/operator-service'
 import { AuthTokens, loadAuthTokenSecret } from './provider/auth-tokens'
 import { ChainPaidCompute } from './provider/chain-paid-compute'
 import { createEscrowSettlement } from './provider/escrow-settlement'
+import { checkPublicUrl } from './provider/public-url-check'
 import { RequestAuth } from './provider/request-auth'
 import { startProvider, type NodeIdentity, type ProviderRequestEvent } from './provider/server'
 import { AssetRegistry } from './publishing/asset-registry'
@@ -31,6 +32,7 @@ import { openDatabase } from './store/database'
 import { NoncesRepo } from './store/nonces-repo'
 import { SettingsRepo } from './store/settings-repo'
 import { SigningKey } from 'ethers'
+import type { RunningP2pNode } from './p2p/p2p-node'
 
 export type { ConsoleConfig } from './config/schema'
 // For the Electron shell, which may import this file and the contract only (style.md §2.2): it loads
@@ -60,6 +62,8 @@ export interface Core {
   consoleUrl: string
   /** Per-launch bearer token of the console API. */
   consoleToken: string
+  /** The P2P interface (`/ocean/nodes/1.0.0`); undefined when `p2p.enabled` is false or the node key is locked. */
+  p2p: RunningP2pNode | undefined
   /** Stops accepting requests, lets committed transitions stand, closes the driver and the DB. Idempotent. */
   stop(): Promise<void>
 }
@@ -152,6 +156,60 @@ function kubernetesPorts(config: ConsoleConfig) {
       },
     },
   }
+}
+
+/**
+ * Every DDO's serviceEndpoint must follow the Provider's public URL: when it differs from the one
+ * recorded at the last start, each asset is re-published (setMetaData) in the background, with the
+ * publishing progress events the console shows. The new URL is recorded only once all are done, so
+ * an interrupted run (locked wallet, RPC down) is retried at the next start.
+ */
+function republishOnEndpointChange(
+  settings: SettingsRepo,
+  providerUrl: string,
+  assetPort: { republishEndpoints(): Promise<string[]> },
+  logger: Logger,
+): void {
+  const KEY = 'publishing.serviceEndpoint'
+  const last = settings.get<string>(KEY)
+  if (last === providerUrl) return
+  void assetPort.republishEndpoints().then(
+    (dids) => {
+      settings.set(KEY, providerUrl)
+      if (dids.length > 0)
+        logger.info('DDOs re-published with the new serviceEndpoint', { providerUrl, count: dids.length })
+    },
+    (error: unknown) =>
+      logger.warn('could not re-publish DDOs with the new serviceEndpoint; retried at the next start', {
+        providerUrl,
+        error: error instanceof Error ? error.message : String(error),
+      }),
+  )
+}
+
+/**
+ * The P2P interface over the running Provider. Its peer ID derives from the node key, so without
+ * an unlocked key there is no P2P identity: the console says so and serves HTTP only.
+ */
+async function startP2p(
+  config: ConsoleConfig,
+  app: Parameters<typeof import('./p2p/provider-inject').injectInto>[0],
+  identity: NodeIdentity | undefined,
+  logger: Logger,
+): Promise<RunningP2pNode | undefined> {
+  if (!identity) {
+    logger.warn('p2p is enabled but the node key is locked: P2P stays off')
+    return undefined
+  }
+  const { peerKeyFromNodeKey } = await import('./p2p/node-peer-id')
+  const { startP2pNode } = await import('./p2p/p2p-node')
+  const { injectInto } = await import('./p2p/provider-inject')
+  return startP2pNode({
+    config: config.p2p,
+    privateKey: peerKeyFromNodeKey(identity.signer.privateKey).privateKey,
+    logger,
+    inject: injectInto(app),
+  })
 }
 
 /**
@@ -296,8 +354,13 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
       },
     })
     stops.push(() => provider.close())
+    const p2p = config.p2p.enabled ? await startP2p(config, provider.app, node(), logger) : undefined
+    if (p2p) stops.push(() => p2p.stop())
     const providerUrl = (config.provider.publicUrl ?? provider.url).replace(/\/+$/, '')
     if (chain?.devChain) await chain.publishDevSamples(providerUrl)
+
+    const assetPort = chain?.assetPort(providerUrl)
+    if (assetPort) republishOnEndpointChange(settings, providerUrl, assetPort, logger)
 
     // Console API: service over the parts above + HTTP transport on 127.0.0.1 with a per-launch token.
     const console_ = await startConsole({
@@ -312,7 +375,27 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
         options.rendererDir ?? join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'renderer'),
       listen: options.listenConsole ?? true,
       ...kubernetesPorts(config),
-      ...(chain ? { assets: chain.assetPort(providerUrl), wallet: chain.wallet } : {}),
+      ...(assetPort && chain ? { assets: assetPort, wallet: chain.wallet } : {}),
+      reachability: {
+        async reachability() {
+          const r = p2p?.reachability()
+          return {
+            p2p: {
+              enabled: config.p2p.enabled,
+              peerId: r?.peerId ?? null,
+              direct: r?.direct ?? [],
+              relayed: r?.relayed ?? [],
+              connections: r?.connections ?? 0,
+              isReachable: r?.isReachable ?? false,
+            },
+            http: {
+              bindHost: config.provider.host,
+              publicUrl: config.provider.publicUrl ?? null,
+              selfCheck: await checkPublicUrl(config.provider.publicUrl, node()?.address ?? null),
+            },
+          }
+        },
+      },
       provider: {
         url: providerUrl,
         address: () => node()?.address ?? null,
@@ -358,6 +441,7 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
       operatorApiUrl,
       consoleUrl,
       consoleToken,
+      p2p,
       stop,
     }
   } catch (error) {

@@ -59,6 +59,7 @@ export const ENV_VARS: Record<string, { path: string[]; type: 'string' | 'number
   C2D_PROVIDER_HOST: { path: ['provider', 'host'], type: 'string' },
   C2D_PROVIDER_PORT: { path: ['provider', 'port'], type: 'number' },
   C2D_PROVIDER_PUBLIC_URL: { path: ['provider', 'publicUrl'], type: 'string' },
+  C2D_P2P_ENABLED: { path: ['p2p', 'enabled'], type: 'boolean' },
   C2D_CONSOLE_PORT: { path: ['console', 'port'], type: 'number' },
   C2D_CHAIN_MODE: { path: ['chain', 'mode'], type: 'string' },
   C2D_RPC_URL: { path: ['chain', 'rpcUrl'], type: 'string' },

@@ -72,6 +72,14 @@ export const computeEnvironmentSchema = z.object({
 })
 export type ComputeEnvironmentConfig = z.infer<typeof computeEnvironmentSchema>
 
+/** Ocean Protocol's public bootstrap nodes (the list ocean.js 8.6 defaults to). */
+export const OCEAN_BOOTSTRAP_PEERS = [
+  '/dns4/bootstrap1.oncompute.ai/tcp/9001/ws/p2p/16Uiu2HAmLhRDqfufZiQnxvQs2XHhd6hwkLSPfjAQg1gH8wgRixiP',
+  '/dns4/bootstrap2.oncompute.ai/tcp/9001/ws/p2p/16Uiu2HAmHwzeVw7RpGopjZe6qNBJbzDDBdqtrSk7Gcx1emYsfgL4',
+  '/dns4/bootstrap3.oncompute.ai/tcp/9001/ws/p2p/16Uiu2HAmBKSeEP3v4tYEPsZsZv9VELinyMCsrVTJW9BvQeFXx28U',
+  '/dns4/bootstrap4.oncompute.ai/tcp/9001/ws/p2p/16Uiu2HAmSTVTArioKm2wVcyeASHYEsnx2ZNq467Z4GMDU4ErEPom',
+]
+
 export const consoleConfigSchema = z.object({
   /** Where the SQLite store, job folders, dev chain state and keystore live. */
   dataDir: z.string().min(1),
@@ -83,6 +91,11 @@ export const consoleConfigSchema = z.object({
       port: port.default(8030),
       /** URL consumers use (put in DDOs' serviceEndpoint). Default: http://<host>:<port>. */
       publicUrl: z.string().url().optional(),
+      /**
+       * Serve HTTPS directly from the publisher's certificate chain and key (PEM files). Either file
+       * changing (a renewal) is picked up without a restart; new connections get the new certificate.
+       */
+      tls: z.object({ certFile: z.string().min(1), keyFile: z.string().min(1) }).optional(),
       /** Request body limit, bytes. */
       bodyLimitBytes: z
         .number()
@@ -158,9 +171,39 @@ export const consoleConfigSchema = z.object({
         .default(256 * 1024 * 1024),
     })
     .prefault({}),
+  /**
+   * The P2P interface (Ocean Node's `/ocean/nodes/1.0.0` over libp2p): lets consumers reach a
+   * console behind NAT by peer ID, through a relay. The peer ID derives from the node key.
+   */
+  p2p: z
+    .object({
+      /**
+       * The switch. Off by default until a publisher turns it on: it opens listening ports and
+       * talks to Ocean's public bootstrap nodes.
+       */
+      enabled: z.boolean().default(false),
+      /** libp2p listen multiaddrs (TCP and WebSockets). Port 0 = pick a free port. */
+      listenAddresses: z.array(z.string()).default(['/ip4/0.0.0.0/tcp/9000', '/ip4/0.0.0.0/tcp/9001/ws']),
+      /** Extra addresses to announce (e.g. a public IP with a forwarded port). */
+      announceAddresses: z.array(z.string()).default([]),
+      /** DHT entry points. Default: Ocean's public bootstrap nodes (as ocean.js uses). */
+      bootstrapPeers: z.array(z.string()).default(OCEAN_BOOTSTRAP_PEERS),
+      /** Relays to reserve a slot on, besides those found through the DHT. */
+      relayPeers: z.array(z.string()).default([]),
+      /** Circuit relay v2 client: listen on /p2p-circuit (reservations on relays). */
+      relayClient: z.boolean().default(true),
+      /** Act as a relay for others (a public node). */
+      relayServer: z.boolean().default(false),
+      /** Ask the router for a port mapping (UPnP / NAT-PMP) when it allows it. */
+      upnp: z.boolean().default(true),
+      /** Tell DHT peers our private addresses too (LANs, tests). */
+      dhtAnnouncePrivate: z.boolean().default(false),
+    })
+    .prefault({}),
   /** Compute environments offered to consumers. Default: one free + paid environment. */
   environments: z.array(computeEnvironmentSchema).optional(),
 })
 
+export type P2pConfig = ConsoleConfig['p2p']
 export type ConsoleConfigInput = z.input<typeof consoleConfigSchema>
 export type ConsoleConfig = z.output<typeof consoleConfigSchema>

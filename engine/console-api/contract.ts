@@ -296,6 +296,29 @@ export const walletStatusSchema = z.object({
   state: z.enum(['none', 'locked', 'unlocked']),
   address: address.nullable(),
 })
+/** How consumers can reach this console: P2P (peer ID, direct and relayed addresses) and the public URL. */
+export const reachabilitySchema = z.object({
+  p2p: z.object({
+    enabled: z.boolean(),
+    /** Derived from the node key (as Ocean Node does); null while P2P is off or the key is locked. */
+    peerId: z.string().nullable(),
+    direct: z.array(z.string()),
+    /** `/p2p-circuit` addresses on relays where this node holds a reservation. */
+    relayed: z.array(z.string()),
+    connections: z.number().int(),
+    isReachable: z.boolean(),
+  }),
+  http: z.object({
+    bindHost: z.string(),
+    publicUrl: z.string().nullable(),
+    /** GET <publicUrl>/ answered with this node's providerAddress ("ok"), another one, or nothing. */
+    selfCheck: z.object({
+      state: z.enum(['not-configured', 'ok', 'mismatch', 'unreachable']),
+      detail: z.string().optional(),
+      seenProviderAddress: z.string().nullable().optional(),
+    }),
+  }),
+})
 const password = z.string().min(8, 'at least 8 characters')
 const confirmed = z.literal(true, { error: 'this action needs confirm: true' })
 
@@ -385,6 +408,8 @@ export const consoleMethods = {
     z.object({ asset: assetSummarySchema }),
   ),
   deleteAsset: command(z.object({ did, confirm: confirmed }), ok),
+  /** Peer ID, direct and relayed multiaddrs, whether reachable, and the public URL self-check. */
+  getReachability: query(empty, reachabilitySchema),
   getSettings: query(empty, settingsSchema),
   saveSettings: command(
     settingsSchema

@@ -102,6 +102,10 @@ export interface ConsoleProviderStatus {
   chain(): { chainId: number; name: string } | null
   onProviderRequest?(listener: (e: EventPayload<'onProviderRequest'>) => void): () => void
 }
+/** Reachability (P2P and the public URL); absent = P2P off and no public URL known. */
+export interface ConsoleReachabilityPort {
+  reachability(): Promise<MethodOutput<'getReachability'>>
+}
 export interface ConsoleServiceDeps {
   logger: Logger
   clock: Clock
@@ -112,6 +116,7 @@ export interface ConsoleServiceDeps {
   health?: ConsoleHealthPort
   settings?: ConsoleSettingsPort
   provider?: ConsoleProviderStatus
+  reachability?: ConsoleReachabilityPort
   /** Results bigger than this go through the HTTP download route instead of readResult. */
   maxInlineResultBytes?: number
   readFile?: (path: string) => Promise<Uint8Array>
@@ -193,6 +198,13 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
   }
 
   const service: ConsoleService = {
+    async getReachability() {
+      if (deps.reachability) return deps.reachability.reachability()
+      return {
+        p2p: { enabled: false, peerId: null, direct: [], relayed: [], connections: 0, isReachable: false },
+        http: { bindHost: '', publicUrl: null, selfCheck: { state: 'not-configured' as const } },
+      }
+    },
     async getOverview() {
       const jobs = deps.jobs
       const finished = jobs ? jobs.listJobs({ statuses: [70], limit: 100_000 }) : []

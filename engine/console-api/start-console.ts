@@ -19,6 +19,7 @@ import {
   type ConsoleHealthPort,
   type ConsoleJobSource,
   type ConsoleProviderStatus,
+  type ConsoleReachabilityPort,
   type ConsoleSettingsPort,
   type ConsoleWalletPort,
 } from './service'
@@ -66,6 +67,7 @@ export interface StartConsoleOptions {
   assets?: ConsoleAssetPort
   wallet?: ConsoleWalletPort
   provider?: ConsoleProviderStatus
+  reachability?: ConsoleReachabilityPort
   /** dist/renderer; served at / when it holds an index.html. */
   rendererDir?: string
   /** false = build the service only (Electron serves the UI itself and talks over IPC). */
@@ -250,6 +252,7 @@ export async function startConsole(options: StartConsoleOptions): Promise<Runnin
     health,
     settings,
     provider: options.provider,
+    ...(options.reachability ? { reachability: options.reachability } : {}),
     readFile: (path) => readFile(path),
   })
   if (options.listen === false) return { service, url: '', token: '', close: async () => {} }

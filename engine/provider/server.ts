@@ -17,7 +17,8 @@ import Fastify, {
   type FastifyRequest,
 } from 'fastify'
 import { randomUUID } from 'node:crypto'
-import { STATUS_CODES } from 'node:http'
+import { STATUS_CODES, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http'
+import { createServer as createHttpsServer } from 'node:https'
 import { isC2dError } from '../c2d-error'
 import type { Clock } from '../clock'
 import type { ComputeEnvironmentConfig, ConsoleConfig } from '../config/schema'
@@ -34,6 +35,7 @@ import type { RequestAuth } from './request-auth'
 import { registerAquariusRoutes, type AquariusRouteDeps } from './routes/aquarius'
 import { registerComputeRoutes } from './routes/compute'
 import { registerServiceRoutes } from './routes/services'
+import { readTlsFiles, watchTlsFiles, type TlsServer } from './tls-files'
 
 /** The node (Provider) key: its address is the environments' `consumerAddress` and the escrow payee. */
 export interface NodeIdentity {
@@ -122,9 +124,20 @@ function sendError(
 }
 
 /** Builds the Provider app (not listening): tests inject into it, `startProvider` listens. */
-export async function createProviderApp(deps: ProviderDeps): Promise<ProviderApp> {
+export async function createProviderApp(
+  deps: ProviderDeps,
+  options: { https?: { cert: Buffer; key: Buffer } } = {},
+): Promise<ProviderApp> {
   const logger = deps.logger
+  const https = options.https
   const app = Fastify({
+    // HTTPS through a server factory keeps the app's type: routes see the same request/reply API.
+    ...(https
+      ? {
+          serverFactory: (handler: (req: IncomingMessage, res: ServerResponse) => void) =>
+            createHttpsServer({ cert: https.cert, key: https.key }, handler) as unknown as HttpServer,
+        }
+      : {}),
     bodyLimit: deps.config.provider.bodyLimitBytes,
     logger: false,
     genReqId: () => randomUUID(),
@@ -240,13 +253,22 @@ export interface RunningProvider {
 }
 
 export async function startProvider(deps: ProviderDeps): Promise<RunningProvider> {
-  const app = await createProviderApp(deps)
+  const tls = deps.config.provider.tls
+  const app = await createProviderApp(deps, tls ? { https: readTlsFiles(tls) } : {})
   const { host, port } = deps.config.provider
   await app.listen({ host, port })
   const address = app.server.address()
   const boundPort = typeof address === 'object' && address ? address.port : port
   const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host
-  const url = `http://${urlHost}:${boundPort}`
+  const url = `${tls ? 'https' : 'http'}://${urlHost}:${boundPort}`
+  const unwatch = tls ? watchTlsFiles(tls, app.server as unknown as TlsServer, deps.logger) : () => {}
   deps.logger.info('provider listening', { url })
-  return { app, url, close: () => app.close() }
+  return {
+    app,
+    url,
+    close: async () => {
+      unwatch()
+      await app.close()
+    },
+  }
 }

@@ -252,6 +252,42 @@ export class Publisher {
     }
   }
 
+  /**
+   * The Provider moved (a new public URL): the same DDO with every service's serviceEndpoint set to
+   * this publisher's providerUrl, put on chain with setMetaData. Already there: nothing is sent.
+   */
+  async republishEndpoint(did: string, onEvent: OnPublishEvent = () => {}): Promise<AssetRecord | undefined> {
+    const current = this.requireAsset(did)
+    const url = this.options.providerUrl
+    if (current.ddo.services.every((s) => s.serviceEndpoint === url)) return undefined
+    const ddo: Ddo = {
+      ...current.ddo,
+      metadata: { ...current.ddo.metadata, updated: new Date(this.options.clock.nowMs()).toISOString() },
+      services: current.ddo.services.map((s) => ({ ...s, serviceEndpoint: url })),
+    }
+    const progress: PublishProgress = {
+      op: 'edit',
+      startedAtMs: this.options.clock.nowMs(),
+      steps: {},
+      done: false,
+    }
+    this.options.registry.setPublishProgress(did, progress)
+    const ctx = this.context({ current: did }, progress, onEvent)
+    await sendRecordedTx(ctx, 'metadata', async () =>
+      this.setMetaDataTx(current.nftAddress, current.state, ddo),
+    )
+    progress.done = true
+    const record: AssetRecord = {
+      ...current,
+      ddo,
+      updatedAtMs: this.options.clock.nowMs(),
+      publish: progress,
+    }
+    this.options.registry.upsert(record)
+    onEvent({ step: 'registry', status: 'done', did })
+    return record
+  }
+
   /** Replaces an asset's DDO (same DID, datatoken and state) with a new draft: setMetaData again. */
   async edit(did: string, input: AssetDraft, onEvent: OnPublishEvent = () => {}): Promise<AssetRecord> {
     const current = this.requireAsset(did)

@@ -103,6 +103,11 @@ export interface ChainPublishing {
     balances(): Promise<PublisherBalances>
     /** Every publish step of every operation on this port, as it happens. */
     onPublishProgress(listener: OnPublishEvent): () => void
+    /**
+     * Re-publishes (setMetaData) every asset whose DDO names another serviceEndpoint than this
+     * port's providerUrl, one after the other, with the usual progress events. Returns the DIDs done.
+     */
+    republishEndpoints(): Promise<string[]>
   }
   stop(): Promise<void>
 }
@@ -246,6 +251,16 @@ export async function startChainPublishing(options: StartChainPublishingOptions)
           })
         },
         remove: (did) => registry.remove(did),
+        async republishEndpoints() {
+          const done: string[] = []
+          for (const asset of registry.list()) {
+            const record = await serial(() =>
+              makePublisher(providerUrl).publisher.republishEndpoint(asset.did, forAsset(asset.did)),
+            )
+            if (record) done.push(asset.did)
+          }
+          return done
+        },
         setState(did, state) {
           return serial(async () => {
             const { publisher } = makePublisher(providerUrl)

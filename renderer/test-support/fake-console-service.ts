@@ -282,6 +282,10 @@ export function createFakeConsole(
       { ...settings, walletAddress: wallet.address }
     ),
     getWallet: async () => wallet,
+    getReachability: async () => ({
+      p2p: { enabled: false, peerId: null, direct: [], relayed: [], connections: 0, isReachable: false },
+      http: { bindHost: '127.0.0.1', publicUrl: null, selfCheck: { state: 'not-configured' as const } },
+    }),
     createWallet: async () => (wallet = { state: 'unlocked', address: '0x' + '7'.repeat(40) }),
     importWallet: async () => (wallet = { state: 'unlocked', address: '0x' + '8'.repeat(40) }),
     unlockWallet: async () => (wallet = { ...wallet, state: 'unlocked' }),
