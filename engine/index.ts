@@ -29,6 +29,7 @@ import { startChainPublishing, type ChainPublishing } from './publishing/start-p
 import { AuthTokensRepo } from './store/auth-tokens-repo'
 import { openDatabase } from './store/database'
 import { NoncesRepo } from './store/nonces-repo'
+import { AuditRepo, type AuditEventInput } from './store/audit-repo'
 import { SettingsRepo } from './store/settings-repo'
 import { SigningKey } from 'ethers'
 
@@ -169,6 +170,11 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
   const stops: Array<() => Promise<void>> = []
   try {
     const settings = new SettingsRepo(db)
+    // Publisher control (issue 12): one hash-chained trail for the Provider and the console.
+    const auditRepo = new AuditRepo(db)
+    const recordAudit = (event: AuditEventInput) => {
+      auditRepo.append(event, clock.nowMs())
+    }
 
     // Chain first: environments' paid tier needs the fee token, the Provider needs the node key.
     const chain =
@@ -294,6 +300,7 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
       onRequest: (event) => {
         for (const listener of providerRequests) listener(event)
       },
+      audit: { record: recordAudit },
     })
     stops.push(() => provider.close())
     const providerUrl = (config.provider.publicUrl ?? provider.url).replace(/\/+$/, '')
@@ -305,6 +312,17 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
       logger,
       clock,
       jobs: operatorService,
+      audit: {
+        list: (filter) => auditRepo.list(filter),
+        head: () => auditRepo.head(),
+        verify: () => auditRepo.verify(),
+        record: (event) => recordAudit(event as AuditEventInput),
+        async signMessage(message) {
+          const identity = node()
+          if (!identity) return undefined
+          return { signature: await identity.signer.signMessage(message), address: identity.address }
+        },
+      },
       environments,
       settings,
       driver,

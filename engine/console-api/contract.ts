@@ -299,6 +299,27 @@ export const walletStatusSchema = z.object({
 const password = z.string().min(8, 'at least 8 characters')
 const confirmed = z.literal(true, { error: 'this action needs confirm: true' })
 
+// ---- audit trail (issue 12) ----
+const auditHeadSchema = z.object({ seq: z.number().int(), hash: z.string() })
+export const auditEventSchema = z.object({
+  seq: z.number().int(),
+  atMs: z.number().int(),
+  type: z.string(),
+  actor: z.string().nullable(),
+  subject: z.string().nullable(),
+  details: z.record(z.string(), z.unknown()),
+  prevHash: z.string(),
+  hash: z.string(),
+})
+export type AuditEventSummary = z.output<typeof auditEventSchema>
+const auditFilterSchema = z.object({
+  type: z.string().min(1).max(64).optional(),
+  actor: z.string().min(1).max(64).optional(),
+  subject: z.string().min(1).max(200).optional(),
+  afterSeq: z.number().int().min(0).optional(),
+  limit: z.number().int().min(1).max(10_000).default(500),
+})
+
 function query<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) {
   return { kind: 'query' as const, input, output }
 }
@@ -445,6 +466,40 @@ export const consoleMethods = {
   createFixedRate: command(
     z.object({ did, price: tokenAmountSchema, baseToken: address.optional(), confirm: confirmed }),
     txResultSchema,
+  ),
+  // ---- publisher control: audit trail (issue 12) ----
+  /** Audit events in seq order, filtered by type, actor (address or 'publisher') and subject (DID, job id). */
+  listAuditEvents: query(
+    auditFilterSchema,
+    z.object({ events: z.array(auditEventSchema), head: auditHeadSchema }),
+  ),
+  /** Walks the whole hash chain; names the first row that does not match. */
+  verifyAudit: query(
+    empty,
+    z.object({
+      ok: z.boolean(),
+      rows: z.number().int(),
+      headHash: z.string().optional(),
+      firstBadSeq: z.number().int().optional(),
+      reason: z.string().optional(),
+    }),
+  ),
+  /**
+   * The trail as JSONL or CSV, with the head hash signed by the Provider key (EIP-191 over
+   * `message`, i.e. `c2d-audit-head:<seq>:<hash>`); NOT_AVAILABLE while the wallet is locked.
+   */
+  exportAudit: query(
+    auditFilterSchema
+      .omit({ afterSeq: true, limit: true })
+      .extend({ format: z.enum(['jsonl', 'csv']).default('jsonl') }),
+    z.object({
+      format: z.enum(['jsonl', 'csv']),
+      text: z.string(),
+      head: auditHeadSchema,
+      message: z.string(),
+      signature: z.string(),
+      signer: address,
+    }),
   ),
 } as const
 

@@ -17,6 +17,7 @@ import {
   type ConsoleAssetPort,
   type ConsoleEnvironmentStore,
   type ConsoleHealthPort,
+  type ConsoleAuditPort,
   type ConsoleJobSource,
   type ConsoleProviderStatus,
   type ConsoleSettingsPort,
@@ -42,6 +43,8 @@ export interface StartConsoleOptions {
   logger: Logger
   clock: Clock
   jobs: ConsoleJobSource
+  /** Publisher control: the audit trail (issue 12). */
+  audit?: ConsoleAuditPort
   environments: {
     listEnvironments(): unknown[]
     getEnvironment(id: string): unknown
@@ -250,6 +253,7 @@ export async function startConsole(options: StartConsoleOptions): Promise<Runnin
     health,
     settings,
     provider: options.provider,
+    ...(options.audit ? { audit: options.audit } : {}),
     readFile: (path) => readFile(path),
   })
   if (options.listen === false) return { service, url: '', token: '', close: async () => {} }

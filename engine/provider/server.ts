@@ -31,6 +31,7 @@ import { RateLimiter } from './rate-limit'
 import type { RequestAuth } from './request-auth'
 import { registerAquariusRoutes, type AquariusRouteDeps } from './routes/aquarius'
 import { registerComputeRoutes } from './routes/compute'
+import { registerAccessAudit, type AccessAuditSink } from './access-audit'
 import { registerServiceRoutes } from './routes/services'
 
 /** The node (Provider) key: its address is the environments' `consumerAddress` and the escrow payee. */
@@ -69,6 +70,8 @@ export interface ProviderDeps {
   paid?: PaidCompute
   planOptions?: PlanOptions
   onRequest?(event: ProviderRequestEvent): void
+  /** The audit trail of access decisions (issue 12); absent: nothing is recorded. */
+  audit?: AccessAuditSink
 }
 
 export type ProviderApp = FastifyInstance
@@ -203,6 +206,7 @@ export async function createProviderApp(deps: ProviderDeps): Promise<ProviderApp
   )
 
   registerServiceRoutes(app, deps, { rateLimit })
+  if (deps.audit) registerAccessAudit(app, deps.audit)
   registerComputeRoutes(app, deps, { rateLimit })
   registerAquariusRoutes(app, { registry: deps.assets })
   return app
