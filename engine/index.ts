@@ -30,6 +30,8 @@ import { AuthTokensRepo } from './store/auth-tokens-repo'
 import { openDatabase } from './store/database'
 import { NoncesRepo } from './store/nonces-repo'
 import { AuditRepo, type AuditEventInput } from './store/audit-repo'
+import { AccessRequestsRepo } from './store/access-requests-repo'
+import { AlgorithmApprovals } from './provider/access-policy'
 import { SettingsRepo } from './store/settings-repo'
 import { SigningKey } from 'ethers'
 
@@ -175,6 +177,7 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
     const recordAudit = (event: AuditEventInput) => {
       auditRepo.append(event, clock.nowMs())
     }
+    const accessRequests = new AccessRequestsRepo(db)
 
     // Chain first: environments' paid tier needs the fee token, the Provider needs the node key.
     const chain =
@@ -301,6 +304,7 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
         for (const listener of providerRequests) listener(event)
       },
       audit: { record: recordAudit },
+      approvals: new AlgorithmApprovals({ requests: accessRequests, clock }),
     })
     stops.push(() => provider.close())
     const providerUrl = (config.provider.publicUrl ?? provider.url).replace(/\/+$/, '')
@@ -312,6 +316,12 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
       logger,
       clock,
       jobs: operatorService,
+      approvals: {
+        list: (filter) => accessRequests.list(filter),
+        get: (id) => accessRequests.get(id),
+        approve: (id, grant) => accessRequests.approve(id, grant, clock.nowMs()),
+        deny: (id, reason) => accessRequests.deny(id, reason, clock.nowMs()),
+      },
       audit: {
         list: (filter) => auditRepo.list(filter),
         head: () => auditRepo.head(),

@@ -9,6 +9,7 @@ import type { Clock } from '../clock'
 import type { Logger } from '../logging'
 import { isFailureStatus, isTerminalStatus, type JobStatus } from '../operator-service/job-status'
 import type {
+  AccessRequestSummary,
   AuditEventSummary,
   AssetSummary,
   ConsoleEnvironment,
@@ -127,7 +128,16 @@ export interface ConsoleAuditPort {
   /** EIP-191 signature by the Provider key; undefined while the wallet is locked. */
   signMessage(message: string): Promise<{ signature: string; address: string } | undefined>
 }
+/** The approval inbox (engine/store/access-requests-repo.ts). */
+export interface ConsoleApprovalsPort {
+  list(filter: { status?: AccessRequestSummary['status']; datasetDid?: string }): AccessRequestSummary[]
+  get(id: string): AccessRequestSummary | undefined
+  approve(id: string, grant: { consumer: string | null; untilMs: number | null }): AccessRequestSummary
+  deny(id: string, reason: string): AccessRequestSummary
+}
 export interface ConsoleServiceDeps {
+  /** Publisher control: the approval inbox (absent: NOT_AVAILABLE). */
+  approvals?: ConsoleApprovalsPort
   /** Publisher control: the audit trail (absent: NOT_AVAILABLE; nothing recorded). */
   audit?: ConsoleAuditPort
   logger: Logger
@@ -463,6 +473,40 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
       const status = await need(deps.wallet, 'The wallet').unlock(password)
       audit('wallet.event', status.address, { action: 'unlocked' })
       return status
+    },
+    // ---- publisher control: approval inbox (issue 12) ----
+    async listAccessRequests(filter) {
+      return { requests: need(deps.approvals, 'The approval inbox').list(filter) }
+    },
+    async approveAccessRequest({ requestId, consumer, untilMs }) {
+      const port = need(deps.approvals, 'The approval inbox')
+      if (!port.get(requestId))
+        throw consoleError(ConsoleErrorCode.AccessRequestNotFound, `No access request ${requestId}.`)
+      if (untilMs !== undefined && untilMs <= deps.clock.nowMs())
+        throw consoleError(ConsoleErrorCode.RequestInvalid, 'untilMs must be in the future.')
+      const request = port.approve(requestId, { consumer: consumer ?? null, untilMs: untilMs ?? null })
+      audit('approval.granted', request.datasetDid, {
+        requestId,
+        algorithm: request.algorithmKey,
+        serviceId: request.serviceId,
+        scope: 'node-only',
+        consumer: consumer?.toLowerCase() ?? 'all',
+        untilMs: untilMs ?? null,
+      })
+      return { request }
+    },
+    async denyAccessRequest({ requestId, reason }) {
+      const port = need(deps.approvals, 'The approval inbox')
+      if (!port.get(requestId))
+        throw consoleError(ConsoleErrorCode.AccessRequestNotFound, `No access request ${requestId}.`)
+      const request = port.deny(requestId, reason)
+      audit('approval.denied', request.datasetDid, {
+        requestId,
+        algorithm: request.algorithmKey,
+        serviceId: request.serviceId,
+        reason,
+      })
+      return { request }
     },
     // ---- publisher control: audit trail (issue 12) ----
     async listAuditEvents(filter) {

@@ -17,6 +17,7 @@ import {
   type ConsoleAssetPort,
   type ConsoleEnvironmentStore,
   type ConsoleHealthPort,
+  type ConsoleApprovalsPort,
   type ConsoleAuditPort,
   type ConsoleJobSource,
   type ConsoleProviderStatus,
@@ -45,6 +46,7 @@ export interface StartConsoleOptions {
   jobs: ConsoleJobSource
   /** Publisher control: the audit trail (issue 12). */
   audit?: ConsoleAuditPort
+  approvals?: ConsoleApprovalsPort
   environments: {
     listEnvironments(): unknown[]
     getEnvironment(id: string): unknown
@@ -254,6 +256,7 @@ export async function startConsole(options: StartConsoleOptions): Promise<Runnin
     settings,
     provider: options.provider,
     ...(options.audit ? { audit: options.audit } : {}),
+    ...(options.approvals ? { approvals: options.approvals } : {}),
     readFile: (path) => readFile(path),
   })
   if (options.listen === false) return { service, url: '', token: '', close: async () => {} }

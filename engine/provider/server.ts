@@ -32,6 +32,7 @@ import type { RequestAuth } from './request-auth'
 import { registerAquariusRoutes, type AquariusRouteDeps } from './routes/aquarius'
 import { registerComputeRoutes } from './routes/compute'
 import { registerAccessAudit, type AccessAuditSink } from './access-audit'
+import type { AlgorithmApprovalGate } from './access-policy'
 import { registerServiceRoutes } from './routes/services'
 
 /** The node (Provider) key: its address is the environments' `consumerAddress` and the escrow payee. */
@@ -72,6 +73,8 @@ export interface ProviderDeps {
   onRequest?(event: ProviderRequestEvent): void
   /** The audit trail of access decisions (issue 12); absent: nothing is recorded. */
   audit?: AccessAuditSink
+  /** Node-only algorithm approvals and the approval inbox (issue 12); absent: the DDO alone decides. */
+  approvals?: AlgorithmApprovalGate
 }
 
 export type ProviderApp = FastifyInstance
