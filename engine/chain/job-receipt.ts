@@ -5,7 +5,7 @@
  * root document `providerAddress` and the files it downloaded. Chain layer: ethers and node:crypto.
  */
 import { createHash } from 'node:crypto'
-import { TypedDataEncoder, verifyTypedData, type TypedDataSigner } from 'ethers'
+import { TypedDataEncoder, verifyTypedData, type Signer } from 'ethers'
 
 export const RECEIPT_DOMAIN_NAME = 'C2D Job Receipt'
 export const RECEIPT_DOMAIN_VERSION = '1'
@@ -94,7 +94,7 @@ export function sha256Hex0x(bytes: Uint8Array): string {
 }
 
 export async function signJobReceipt(
-  signer: TypedDataSigner,
+  signer: Pick<Signer, 'signTypedData'>,
   chainId: number,
   message: JobReceiptMessage,
 ): Promise<SignedJobReceipt> {
