@@ -16,6 +16,7 @@ import type { DdoService } from '../publishing/ddo'
 import { isC2dError } from '../c2d-error'
 import { providerError } from './errors'
 import type { AlgorithmApprovalGate } from './access-policy'
+import { assertCredentials } from './credentials-policy'
 import type { ResourceAmount } from './environment-view'
 
 const assetRef = z.object({
@@ -116,7 +117,7 @@ export interface PlanOptions {
   publisherOf?: (record: AssetRecord) => Promise<string | undefined>
   /** Issue 12: node-only approvals and the approval inbox, asked when the DDO refuses an algorithm. */
   approvals?: AlgorithmApprovalGate
-  /** The consumer of this request (for node-only approvals); set per request by the routes. */
+  /** The consumer of this request (credentials lists, node-only approvals); set per request by the routes. */
   consumer?: string
 }
 
@@ -228,6 +229,10 @@ export async function planCompute(
     container = { ...rawContainer }
     algorithmSource = { type: 'rawcode', code: rawcode }
   }
+  // Issue 12: the DDOs' credentials allow/deny lists, for the dataset(s) and the algorithm.
+  if (options.consumer)
+    for (const asset of [...datasets, ...(algorithm ? [algorithm] : [])])
+      assertCredentials(asset.record.ddo as { id?: string; credentials?: unknown }, options.consumer)
   for (const dataset of datasets) {
     try {
       await assertAlgorithmTrusted(dataset, algorithm, options)

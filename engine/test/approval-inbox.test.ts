@@ -103,4 +103,34 @@ describe('approval inbox', () => {
     expect(trail.map((e) => e.type)).toEqual(expect.arrayContaining(['approval.granted', 'approval.denied']))
     expect(trail.filter((e) => e.details.errorCode === 'ALGORITHM_DENIED')).toHaveLength(2)
   }, 120_000)
+
+  it("enforces the DDO's credentials allow and deny lists before the trust check", async () => {
+    const { url, consumer, devChain } = bed
+    const free = (await ProviderInstance.getComputeEnvironments(url)).find((e) => e.free)!
+    const dataset = {
+      documentId: devChain.samples.dataset.did,
+      serviceId: devChain.samples.dataset.serviceId,
+    }
+    const algorithm = {
+      documentId: devChain.samples.algorithm.did,
+      serviceId: devChain.samples.algorithm.serviceId,
+    }
+    const setCredentials = (credentials: unknown) => {
+      const record = bed.core.assets.get(dataset.documentId)!
+      ;(record.ddo as { credentials?: unknown }).credentials = credentials
+      bed.core.assets.upsert(record)
+    }
+    const start = () => ProviderInstance.freeComputeStart(url, consumer, free.id, [dataset], algorithm)
+
+    setCredentials({ allow: [], deny: [{ type: 'address', values: [consumer.address] }] })
+    expect(await refusal(start())).toMatch(/is on the deny list of/)
+    setCredentials({ allow: [{ type: 'address', values: [Wallet.createRandom().address] }], deny: [] })
+    expect(await refusal(start())).toMatch(/is not on the allow list of/)
+    const trail = (await bed.core.consoleService.listAuditEvents({ type: 'access.refused', limit: 1000 }))
+      .events
+    expect(trail.map((e) => e.details.errorCode)).toEqual(
+      expect.arrayContaining(['CREDENTIALS_DENIED', 'CREDENTIALS_NOT_ALLOWED']),
+    )
+    setCredentials(undefined)
+  }, 60_000)
 })

@@ -45,10 +45,11 @@ export function registerComputeRoutes(
   deps: ProviderDeps,
   guards: { rateLimit(request: FastifyRequest): void },
 ): void {
-  /** Per-request plan options: the consumer for node-only approvals (issue 12, access-policy.ts). */
+  /** Per-request plan options: the consumer for DDO credentials and node-only approvals (issue 12). */
   const planOptions = (consumer: string) => ({
     ...deps.planOptions,
-    ...(deps.approvals ? { approvals: deps.approvals, consumer } : {}),
+    consumer,
+    ...(deps.approvals ? { approvals: deps.approvals } : {}),
   })
   const environment = (id: string) => {
     const env = deps.environments.getEnvironment(id)
