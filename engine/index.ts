@@ -30,6 +30,9 @@ import { AuthTokensRepo } from './store/auth-tokens-repo'
 import { prepareDataDir } from './store/data-dir'
 import { openDatabase } from './store/database'
 import { NoncesRepo } from './store/nonces-repo'
+import { AuditRepo, type AuditEventInput } from './store/audit-repo'
+import { AccessRequestsRepo } from './store/access-requests-repo'
+import { AlgorithmApprovals } from './provider/access-policy'
 import { SettingsRepo } from './store/settings-repo'
 import { SigningKey } from 'ethers'
 import type { RunningP2pNode } from './p2p/p2p-node'
@@ -227,6 +230,12 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
   const stops: Array<() => Promise<void>> = []
   try {
     const settings = new SettingsRepo(db)
+    // Publisher control (issue 12): one hash-chained trail for the Provider and the console.
+    const auditRepo = new AuditRepo(db)
+    const recordAudit = (event: AuditEventInput) => {
+      auditRepo.append(event, clock.nowMs())
+    }
+    const accessRequests = new AccessRequestsRepo(db)
 
     // Chain first: environments' paid tier needs the fee token, the Provider needs the node key.
     const chain =
@@ -352,6 +361,8 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
       onRequest: (event) => {
         for (const listener of providerRequests) listener(event)
       },
+      audit: { record: recordAudit },
+      approvals: new AlgorithmApprovals({ requests: accessRequests, clock }),
     })
     stops.push(() => provider.close())
     const p2p = config.p2p.enabled ? await startP2p(config, provider.app, node(), logger) : undefined
@@ -368,6 +379,23 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
       logger,
       clock,
       jobs: operatorService,
+      approvals: {
+        list: (filter) => accessRequests.list(filter),
+        get: (id) => accessRequests.get(id),
+        approve: (id, grant) => accessRequests.approve(id, grant, clock.nowMs()),
+        deny: (id, reason) => accessRequests.deny(id, reason, clock.nowMs()),
+      },
+      audit: {
+        list: (filter) => auditRepo.list(filter),
+        head: () => auditRepo.head(),
+        verify: () => auditRepo.verify(),
+        record: (event) => recordAudit(event as AuditEventInput),
+        async signMessage(message) {
+          const identity = node()
+          if (!identity) return undefined
+          return { signature: await identity.signer.signMessage(message), address: identity.address }
+        },
+      },
       environments,
       settings,
       driver,

@@ -322,6 +322,63 @@ export const reachabilitySchema = z.object({
 const password = z.string().min(8, 'at least 8 characters')
 const confirmed = z.literal(true, { error: 'this action needs confirm: true' })
 
+// ---- approval inbox (issue 12) ----
+export const accessRequestSchema = z.object({
+  id: z.string(),
+  datasetDid: z.string(),
+  serviceId: z.string(),
+  algorithmKey: z.string(),
+  algorithmDid: z.string().optional(),
+  rawCodeHash: z.string().optional(),
+  container: z.object({
+    image: z.string().optional(),
+    tag: z.string().optional(),
+    checksum: z.string().optional(),
+    entrypoint: z.string().optional(),
+  }),
+  containerChecksum: z.string(),
+  filesChecksum: z.string().nullable(),
+  reason: z.string(),
+  status: z.enum(['pending', 'approved', 'denied']),
+  denyReason: z.string().nullable(),
+  createdAtMs: z.number().int(),
+  updatedAtMs: z.number().int(),
+  consumers: z.array(
+    z.object({ consumer: z.string(), attempts: z.number().int(), lastAtMs: z.number().int() }),
+  ),
+  policies: z.array(
+    z.object({
+      id: z.string(),
+      requestId: z.string(),
+      consumer: z.string().nullable(),
+      untilMs: z.number().int().nullable(),
+      createdAtMs: z.number().int(),
+    }),
+  ),
+})
+export type AccessRequestSummary = z.output<typeof accessRequestSchema>
+
+// ---- audit trail (issue 12) ----
+const auditHeadSchema = z.object({ seq: z.number().int(), hash: z.string() })
+export const auditEventSchema = z.object({
+  seq: z.number().int(),
+  atMs: z.number().int(),
+  type: z.string(),
+  actor: z.string().nullable(),
+  subject: z.string().nullable(),
+  details: z.record(z.string(), z.unknown()),
+  prevHash: z.string(),
+  hash: z.string(),
+})
+export type AuditEventSummary = z.output<typeof auditEventSchema>
+const auditFilterSchema = z.object({
+  type: z.string().min(1).max(64).optional(),
+  actor: z.string().min(1).max(64).optional(),
+  subject: z.string().min(1).max(200).optional(),
+  afterSeq: z.number().int().min(0).optional(),
+  limit: z.number().int().min(1).max(10_000).default(500),
+})
+
 function query<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) {
   return { kind: 'query' as const, input, output }
 }
@@ -470,6 +527,64 @@ export const consoleMethods = {
   createFixedRate: command(
     z.object({ did, price: tokenAmountSchema, baseToken: address.optional(), confirm: confirmed }),
     txResultSchema,
+  ),
+  // ---- publisher control: approval inbox (issue 12) ----
+  /** Algorithms the Provider refused as untrusted, collapsed per dataset, service, algorithm and checksums. */
+  listAccessRequests: query(
+    z.object({ status: z.enum(['pending', 'approved', 'denied']).optional(), datasetDid: did.optional() }),
+    z.object({ requests: z.array(accessRequestSchema) }),
+  ),
+  /**
+   * Node-only approval: an off-chain policy the Provider enforces (the DDO is not changed), for one
+   * consumer or every consumer (`consumer` omitted), until `untilMs` or with no end.
+   */
+  approveAccessRequest: command(
+    z.object({
+      requestId: z.string().min(1).max(64),
+      consumer: address.optional(),
+      untilMs: z.number().int().positive().optional(),
+      confirm: confirmed,
+    }),
+    z.object({ request: accessRequestSchema }),
+  ),
+  /** Denies with a reason; the consumer's next attempt gets ALGORITHM_DENIED with that reason. */
+  denyAccessRequest: command(
+    z.object({ requestId: z.string().min(1).max(64), reason: z.string().trim().min(1).max(500) }),
+    z.object({ request: accessRequestSchema }),
+  ),
+  // ---- publisher control: audit trail (issue 12) ----
+  /** Audit events in seq order, filtered by type, actor (address or 'publisher') and subject (DID, job id). */
+  listAuditEvents: query(
+    auditFilterSchema,
+    z.object({ events: z.array(auditEventSchema), head: auditHeadSchema }),
+  ),
+  /** Walks the whole hash chain; names the first row that does not match. */
+  verifyAudit: query(
+    empty,
+    z.object({
+      ok: z.boolean(),
+      rows: z.number().int(),
+      headHash: z.string().optional(),
+      firstBadSeq: z.number().int().optional(),
+      reason: z.string().optional(),
+    }),
+  ),
+  /**
+   * The trail as JSONL or CSV, with the head hash signed by the Provider key (EIP-191 over
+   * `message`, i.e. `c2d-audit-head:<seq>:<hash>`); NOT_AVAILABLE while the wallet is locked.
+   */
+  exportAudit: query(
+    auditFilterSchema
+      .omit({ afterSeq: true, limit: true })
+      .extend({ format: z.enum(['jsonl', 'csv']).default('jsonl') }),
+    z.object({
+      format: z.enum(['jsonl', 'csv']),
+      text: z.string(),
+      head: auditHeadSchema,
+      message: z.string(),
+      signature: z.string(),
+      signer: address,
+    }),
   ),
 } as const
 

@@ -20,6 +20,7 @@ export const ConsoleErrorCode = {
   WalletExists: 'WALLET_EXISTS',
   PasswordWrong: 'PASSWORD_WRONG',
   NotAvailable: 'NOT_AVAILABLE',
+  AccessRequestNotFound: 'ACCESS_REQUEST_NOT_FOUND',
   Internal: 'INTERNAL',
 } as const
 export type ConsoleErrorCode = (typeof ConsoleErrorCode)[keyof typeof ConsoleErrorCode]
@@ -39,6 +40,7 @@ const STATUS: Record<ConsoleErrorCode, number> = {
   WALLET_EXISTS: 409,
   PASSWORD_WRONG: 401,
   NOT_AVAILABLE: 503,
+  ACCESS_REQUEST_NOT_FOUND: 404,
   INTERNAL: 500,
 }
 

@@ -9,6 +9,8 @@ import type { Clock } from '../clock'
 import type { Logger } from '../logging'
 import { isFailureStatus, isTerminalStatus, type JobStatus } from '../operator-service/job-status'
 import type {
+  AccessRequestSummary,
+  AuditEventSummary,
   AssetSummary,
   ConsoleEnvironment,
   ConsoleEventName,
@@ -20,6 +22,7 @@ import type {
 } from './contract'
 import { ASSET_STATES, assetDraftSchema, assetStateName } from './contract'
 import { consoleError, ConsoleErrorCode } from './errors'
+import { auditHeadMessage, auditToCsv, auditToJsonl } from '../store/audit-export'
 
 /** The slice of OperatorService (engine/operator-service/operator-service.ts) the console reads. */
 export interface ConsoleJobSource {
@@ -106,7 +109,41 @@ export interface ConsoleProviderStatus {
 export interface ConsoleReachabilityPort {
   reachability(): Promise<MethodOutput<'getReachability'>>
 }
+/**
+ * The audit trail (engine/store/audit-repo.ts) plus the Provider key's signature for exports.
+ * `record` is also how the service writes configuration and wallet events.
+ */
+export interface ConsoleAuditPort {
+  list(filter: {
+    type?: string
+    actor?: string
+    subject?: string
+    afterSeq?: number
+    limit?: number
+  }): AuditEventSummary[]
+  head(): { seq: number; hash: string }
+  verify(): MethodOutput<'verifyAudit'>
+  record(event: {
+    type: string
+    actor?: string | null
+    subject?: string | null
+    details?: Record<string, unknown>
+  }): void
+  /** EIP-191 signature by the Provider key; undefined while the wallet is locked. */
+  signMessage(message: string): Promise<{ signature: string; address: string } | undefined>
+}
+/** The approval inbox (engine/store/access-requests-repo.ts). */
+export interface ConsoleApprovalsPort {
+  list(filter: { status?: AccessRequestSummary['status']; datasetDid?: string }): AccessRequestSummary[]
+  get(id: string): AccessRequestSummary | undefined
+  approve(id: string, grant: { consumer: string | null; untilMs: number | null }): AccessRequestSummary
+  deny(id: string, reason: string): AccessRequestSummary
+}
 export interface ConsoleServiceDeps {
+  /** Publisher control: the approval inbox (absent: NOT_AVAILABLE). */
+  approvals?: ConsoleApprovalsPort
+  /** Publisher control: the audit trail (absent: NOT_AVAILABLE; nothing recorded). */
+  audit?: ConsoleAuditPort
   logger: Logger
   clock: Clock
   jobs?: ConsoleJobSource
@@ -192,6 +229,9 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
       throw consoleError(ConsoleErrorCode.AssetNotFound, `No asset ${did} in this console.`)
     return assets
   }
+  /** Writes one publisher action to the audit trail (when there is one); never a secret. */
+  const audit = (type: string, subject: string | null, details: Record<string, unknown> = {}) =>
+    deps.audit?.record({ type, actor: 'publisher', subject, details })
   const walletAddress = () => {
     const status = deps.wallet?.status()
     return status?.state === 'unlocked' ? status.address : null
@@ -295,6 +335,7 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
     },
     async saveEnvironment({ environment }) {
       need(deps.environments, 'Environments').saveEnvironment(environment)
+      audit('config.changed', environment.id, { what: 'environment', action: 'saved', environment })
       return { environment }
     },
     async deleteEnvironment({ id }) {
@@ -308,6 +349,7 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
           `Environment ${id} has ${load.running} running and ${load.queued} queued jobs; stop them first.`,
         )
       store.deleteEnvironment(id)
+      audit('config.changed', id, { what: 'environment', action: 'deleted' })
       return { ok: true as const }
     },
     async getComputeBackend() {
@@ -327,7 +369,9 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
     },
     async selectComputeBackend(choice) {
       const port = need(deps.health?.select ? deps.health : undefined, 'Choosing the compute backend')
-      return port.select!(choice)
+      const selected = await port.select!(choice)
+      audit('config.changed', 'compute-backend', { what: 'compute-backend', choice })
+      return selected
     },
     async listAssets({ kind }) {
       return { assets: need(deps.assets, 'Publishing').list(kind) }
@@ -407,7 +451,9 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
       return { ...need(deps.settings, 'Settings').get(), walletAddress: walletAddress() }
     },
     async saveSettings(patch) {
-      return { ...need(deps.settings, 'Settings').save(patch), walletAddress: walletAddress() }
+      const saved = need(deps.settings, 'Settings').save(patch)
+      audit('config.changed', 'settings', { what: 'settings', fields: Object.keys(patch).sort() })
+      return { ...saved, walletAddress: walletAddress() }
     },
     async getWallet() {
       return deps.wallet?.status() ?? { state: 'none', address: null }
@@ -416,13 +462,17 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
       const wallet = need(deps.wallet, 'The wallet')
       if (wallet.status().state !== 'none')
         throw consoleError(ConsoleErrorCode.WalletExists, 'A wallet already exists; unlock it instead.')
-      return wallet.create(password)
+      const status = await wallet.create(password)
+      audit('wallet.event', status.address, { action: 'created' })
+      return status
     },
     async importWallet({ privateKey, password }) {
       const wallet = need(deps.wallet, 'The wallet')
       if (wallet.status().state !== 'none')
         throw consoleError(ConsoleErrorCode.WalletExists, 'A wallet already exists; unlock it instead.')
-      return wallet.importKey(privateKey, password)
+      const status = await wallet.importKey(privateKey, password)
+      audit('wallet.event', status.address, { action: 'imported-key' })
+      return status
     },
     async importMnemonic({ mnemonic, password }) {
       const wallet = need(deps.wallet, 'The wallet')
@@ -432,7 +482,77 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
       return port.importMnemonic!(mnemonic, password)
     },
     async unlockWallet({ password }) {
-      return need(deps.wallet, 'The wallet').unlock(password)
+      const status = await need(deps.wallet, 'The wallet').unlock(password)
+      audit('wallet.event', status.address, { action: 'unlocked' })
+      return status
+    },
+    // ---- publisher control: approval inbox (issue 12) ----
+    async listAccessRequests(filter) {
+      return { requests: need(deps.approvals, 'The approval inbox').list(filter) }
+    },
+    async approveAccessRequest({ requestId, consumer, untilMs }) {
+      const port = need(deps.approvals, 'The approval inbox')
+      if (!port.get(requestId))
+        throw consoleError(ConsoleErrorCode.AccessRequestNotFound, `No access request ${requestId}.`)
+      if (untilMs !== undefined && untilMs <= deps.clock.nowMs())
+        throw consoleError(ConsoleErrorCode.RequestInvalid, 'untilMs must be in the future.')
+      const request = port.approve(requestId, { consumer: consumer ?? null, untilMs: untilMs ?? null })
+      audit('approval.granted', request.datasetDid, {
+        requestId,
+        algorithm: request.algorithmKey,
+        serviceId: request.serviceId,
+        scope: 'node-only',
+        consumer: consumer?.toLowerCase() ?? 'all',
+        untilMs: untilMs ?? null,
+      })
+      return { request }
+    },
+    async denyAccessRequest({ requestId, reason }) {
+      const port = need(deps.approvals, 'The approval inbox')
+      if (!port.get(requestId))
+        throw consoleError(ConsoleErrorCode.AccessRequestNotFound, `No access request ${requestId}.`)
+      const request = port.deny(requestId, reason)
+      audit('approval.denied', request.datasetDid, {
+        requestId,
+        algorithm: request.algorithmKey,
+        serviceId: request.serviceId,
+        reason,
+      })
+      return { request }
+    },
+    // ---- publisher control: audit trail (issue 12) ----
+    async listAuditEvents(filter) {
+      const port = need(deps.audit, 'The audit trail')
+      return { events: port.list(filter), head: port.head() }
+    },
+    async verifyAudit() {
+      return need(deps.audit, 'The audit trail').verify()
+    },
+    async exportAudit({ format, ...filter }) {
+      const port = need(deps.audit, 'The audit trail')
+      const events: AuditEventSummary[] = []
+      for (let afterSeq = 0; ;) {
+        const page = port.list({ ...filter, afterSeq, limit: 10_000 })
+        if (page.length === 0) break
+        events.push(...page)
+        afterSeq = page[page.length - 1]!.seq
+      }
+      const head = port.head()
+      const message = auditHeadMessage(head)
+      const signed = await port.signMessage(message)
+      if (!signed)
+        throw consoleError(
+          ConsoleErrorCode.NotAvailable,
+          'The Provider key is locked: unlock the wallet to sign the audit export.',
+        )
+      return {
+        format,
+        text: format === 'csv' ? auditToCsv(events) : auditToJsonl(events),
+        head,
+        message,
+        signature: signed.signature,
+        signer: signed.address,
+      }
     },
     subscribe<E extends ConsoleEventName>(
       event: E,

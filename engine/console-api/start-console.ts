@@ -17,6 +17,8 @@ import {
   type ConsoleAssetPort,
   type ConsoleEnvironmentStore,
   type ConsoleHealthPort,
+  type ConsoleApprovalsPort,
+  type ConsoleAuditPort,
   type ConsoleJobSource,
   type ConsoleProviderStatus,
   type ConsoleReachabilityPort,
@@ -43,6 +45,9 @@ export interface StartConsoleOptions {
   logger: Logger
   clock: Clock
   jobs: ConsoleJobSource
+  /** Publisher control: the audit trail (issue 12). */
+  audit?: ConsoleAuditPort
+  approvals?: ConsoleApprovalsPort
   environments: {
     listEnvironments(): unknown[]
     getEnvironment(id: string): unknown
@@ -253,6 +258,8 @@ export async function startConsole(options: StartConsoleOptions): Promise<Runnin
     settings,
     provider: options.provider,
     ...(options.reachability ? { reachability: options.reachability } : {}),
+    ...(options.audit ? { audit: options.audit } : {}),
+    ...(options.approvals ? { approvals: options.approvals } : {}),
     readFile: (path) => readFile(path),
   })
   if (options.listen === false) return { service, url: '', token: '', close: async () => {} }

@@ -13,7 +13,10 @@ type JobSpec = RegisterJobInput['spec']
 import { containerSectionChecksum, computeFilesChecksum } from '../publishing/algorithm-checksums'
 import type { AssetRecord } from '../publishing/asset-registry'
 import type { DdoService } from '../publishing/ddo'
+import { isC2dError } from '../c2d-error'
 import { providerError } from './errors'
+import type { AlgorithmApprovalGate } from './access-policy'
+import { assertCredentials } from './credentials-policy'
 import type { ResourceAmount } from './environment-view'
 
 const assetRef = z.object({
@@ -112,6 +115,10 @@ export interface PlanOptions {
   readFile?: (source: FileSource) => Promise<Uint8Array>
   /** The NFT owner, for `publisherTrustedAlgorithmPublishers`; undefined = unknown (not trusted by publisher). */
   publisherOf?: (record: AssetRecord) => Promise<string | undefined>
+  /** Issue 12: node-only approvals and the approval inbox, asked when the DDO refuses an algorithm. */
+  approvals?: AlgorithmApprovalGate
+  /** The consumer of this request (credentials lists, node-only approvals); set per request by the routes. */
+  consumer?: string
 }
 
 function resolveAsset(
@@ -222,7 +229,35 @@ export async function planCompute(
     container = { ...rawContainer }
     algorithmSource = { type: 'rawcode', code: rawcode }
   }
-  for (const dataset of datasets) await assertAlgorithmTrusted(dataset, algorithm, options)
+  // Issue 12: the DDOs' credentials allow/deny lists, for the dataset(s) and the algorithm.
+  if (options.consumer)
+    for (const asset of [...datasets, ...(algorithm ? [algorithm] : [])])
+      assertCredentials(asset.record.ddo as { id?: string; credentials?: unknown }, options.consumer)
+  for (const dataset of datasets) {
+    try {
+      await assertAlgorithmTrusted(dataset, algorithm, options)
+    } catch (error) {
+      const gate = options.approvals
+      if (!gate || !options.consumer || !(isC2dError(error) && error.code === 'ALGORITHM_NOT_TRUSTED'))
+        throw error
+      await gate.admit(
+        {
+          datasetDid: dataset.record.did,
+          serviceId: dataset.service.id,
+          consumer: options.consumer,
+          container,
+          reason: (error as Error).message,
+          ...(algorithm
+            ? {
+                algorithmDid: algorithm.record.did,
+                algorithmFiles: algorithm.record.files[algorithm.service.id] ?? [],
+              }
+            : { rawCode: (algorithmSource as { code: string }).code }),
+        },
+        options.readFile,
+      )
+    }
+  }
   if (env.allowNetwork) {
     const closed = datasets.find((d) => !d.service.compute.allowNetworkAccess)
     if (closed)

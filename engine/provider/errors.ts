@@ -22,6 +22,12 @@ export const PROVIDER_ERRORS = {
   AUTH_TOKEN_INVALID: { status: 401, message: 'Invalid or expired auth token' },
   ENVIRONMENT_ACCESS_DENIED: { status: 403, message: 'Access to this compute environment is denied' },
   ALGORITHM_NOT_TRUSTED: { status: 403, message: 'Algorithm is not trusted for this dataset' },
+  ALGORITHM_DENIED: { status: 403, message: 'The publisher denied this algorithm on this dataset' },
+  CREDENTIALS_DENIED: { status: 403, message: "The consumer is on the asset's credentials deny list" },
+  CREDENTIALS_NOT_ALLOWED: {
+    status: 403,
+    message: "The consumer is not on the asset's credentials allow list",
+  },
   ASSET_NOT_ACTIVE: { status: 403, message: 'Asset is not active' },
   ASSET_NOT_FOUND: { status: 404, message: 'Asset not found' },
   SERVICE_INVALID: { status: 400, message: 'Service is not a compute service of this asset' },

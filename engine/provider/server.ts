@@ -34,6 +34,8 @@ import { RateLimiter } from './rate-limit'
 import type { RequestAuth } from './request-auth'
 import { registerAquariusRoutes, type AquariusRouteDeps } from './routes/aquarius'
 import { registerComputeRoutes } from './routes/compute'
+import { registerAccessAudit, type AccessAuditSink } from './access-audit'
+import type { AlgorithmApprovalGate } from './access-policy'
 import { registerServiceRoutes } from './routes/services'
 import { readTlsFiles, watchTlsFiles, type TlsServer } from './tls-files'
 
@@ -73,6 +75,10 @@ export interface ProviderDeps {
   paid?: PaidCompute
   planOptions?: PlanOptions
   onRequest?(event: ProviderRequestEvent): void
+  /** The audit trail of access decisions (issue 12); absent: nothing is recorded. */
+  audit?: AccessAuditSink
+  /** Node-only algorithm approvals and the approval inbox (issue 12); absent: the DDO alone decides. */
+  approvals?: AlgorithmApprovalGate
 }
 
 export type ProviderApp = FastifyInstance
@@ -240,6 +246,7 @@ export async function createProviderApp(
   )
 
   registerServiceRoutes(app, deps, { rateLimit })
+  if (deps.audit) registerAccessAudit(app, deps.audit)
   registerComputeRoutes(app, deps, { rateLimit })
   registerAquariusRoutes(app, { registry: deps.assets })
   return app

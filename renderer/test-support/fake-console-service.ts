@@ -289,6 +289,25 @@ export function createFakeConsole(
     createWallet: async () => (wallet = { state: 'unlocked', address: '0x' + '7'.repeat(40) }),
     importWallet: async () => (wallet = { state: 'unlocked', address: '0x' + '8'.repeat(40) }),
     unlockWallet: async () => (wallet = { ...wallet, state: 'unlocked' }),
+    // Publisher control (issue 12): an empty inbox.
+    listAccessRequests: async () => ({ requests: [] }),
+    approveAccessRequest: async ({ requestId }) => {
+      throw Object.assign(new Error(`No access request ${requestId}.`), { code: 'ACCESS_REQUEST_NOT_FOUND' })
+    },
+    denyAccessRequest: async ({ requestId }) => {
+      throw Object.assign(new Error(`No access request ${requestId}.`), { code: 'ACCESS_REQUEST_NOT_FOUND' })
+    },
+    // Publisher control (issue 12): an empty, intact audit trail.
+    listAuditEvents: async () => ({ events: [], head: { seq: 0, hash: '0'.repeat(64) } }),
+    verifyAudit: async () => ({ ok: true, rows: 0, headHash: '0'.repeat(64) }),
+    exportAudit: async ({ format }) => ({
+      format,
+      text: format === 'csv' ? 'seq,atMs,type,actor,subject,details,prevHash,hash\r\n' : '',
+      head: { seq: 0, hash: '0'.repeat(64) },
+      message: `c2d-audit-head:0:${'0'.repeat(64)}`,
+      signature: '0x' + '0'.repeat(130),
+      signer: wallet.address ?? '0x' + '6'.repeat(40),
+    }),
     importMnemonic: async () => (wallet = { state: 'unlocked', address: '0x' + '9'.repeat(40) }),
     getBalances: async () => ({
       address: wallet.address ?? '0x' + '6'.repeat(40),

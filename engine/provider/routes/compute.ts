@@ -45,6 +45,12 @@ export function registerComputeRoutes(
   deps: ProviderDeps,
   guards: { rateLimit(request: FastifyRequest): void },
 ): void {
+  /** Per-request plan options: the consumer for DDO credentials and node-only approvals (issue 12). */
+  const planOptions = (consumer: string) => ({
+    ...deps.planOptions,
+    consumer,
+    ...(deps.approvals ? { approvals: deps.approvals } : {}),
+  })
   const environment = (id: string) => {
     const env = deps.environments.getEnvironment(id)
     if (!env) throw providerError('ENVIRONMENT_UNKNOWN', `Invalid C2D Environment ${id}`)
@@ -102,7 +108,7 @@ export function registerComputeRoutes(
     const env = environment(body.environment)
     assertAccess(env, consumer, false)
     const terms = paidTerms(body, env)
-    const plan = await planCompute(body, env, deps.assets, deps.planOptions)
+    const plan = await planCompute(body, env, deps.assets, planOptions(consumer))
     const chain = paid()
     const describe = async (asset: (typeof plan.datasets)[number]) => ({
       did: asset.record.did,
@@ -132,7 +138,7 @@ export function registerComputeRoutes(
     const env = environment(body.environment)
     assertAccess(env, owner, false)
     const terms = paidTerms(body, env)
-    const plan = await planCompute(body, env, deps.assets, deps.planOptions)
+    const plan = await planCompute(body, env, deps.assets, planOptions(owner))
     const chain = paid()
     const assets = [...(plan.algorithm ? [plan.algorithm] : []), ...plan.datasets]
     for (const asset of assets)
@@ -206,7 +212,7 @@ export function registerComputeRoutes(
     assertAccess(env, owner, true)
     const resources = fillResources(env, body.resources, { free: true })
     const maxJobDurationSec = clampDuration(env, body.maxJobDuration, { free: true })
-    const plan = await planCompute(body, env, deps.assets, deps.planOptions)
+    const plan = await planCompute(body, env, deps.assets, planOptions(owner))
     // Counted right before registering (no await in between), so two racing starts cannot both pass.
     const active = deps.operatorService.countJobs({
       owner,

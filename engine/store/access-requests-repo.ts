@@ -1,0 +1,253 @@
+/**
+ * The approval inbox (issue 12, migration 003): refused algorithm requests, collapsed per dataset,
+ * service, algorithm and checksums, and the node-only approvals (off-chain policies) the Provider
+ * enforces. Addresses are stored lowercased.
+ */
+import { randomUUID } from 'node:crypto'
+import type { Database } from './database'
+
+export type AccessRequestStatus = 'pending' | 'approved' | 'denied'
+
+/** What identifies an algorithm on a dataset's compute service, checksums included. */
+export interface AlgorithmOnService {
+  datasetDid: string
+  serviceId: string
+  /** The algorithm DID, or `raw:<sha256>` for raw code. */
+  algorithmKey: string
+  algorithmDid?: string
+  rawCodeHash?: string
+  container: { image?: string; tag?: string; checksum?: string; entrypoint?: string }
+  containerChecksum: string
+  filesChecksum: string | null
+}
+
+export interface AccessRequest extends AlgorithmOnService {
+  id: string
+  reason: string
+  status: AccessRequestStatus
+  denyReason: string | null
+  createdAtMs: number
+  updatedAtMs: number
+  consumers: Array<{ consumer: string; attempts: number; lastAtMs: number }>
+  policies: AlgorithmPolicy[]
+}
+
+export interface AlgorithmPolicy {
+  id: string
+  requestId: string
+  consumer: string | null
+  untilMs: number | null
+  createdAtMs: number
+}
+
+interface RequestRow {
+  id: string
+  dataset_did: string
+  service_id: string
+  algorithm_key: string
+  algorithm_did: string | null
+  raw_code_hash: string | null
+  container_json: string
+  container_checksum: string
+  files_checksum: string | null
+  reason: string
+  status: AccessRequestStatus
+  deny_reason: string | null
+  created_at_ms: number
+  updated_at_ms: number
+}
+interface PolicyRow {
+  id: string
+  request_id: string
+  consumer_lc: string | null
+  until_ms: number | null
+  created_at_ms: number
+}
+
+const toPolicy = (p: PolicyRow): AlgorithmPolicy => ({
+  id: p.id,
+  requestId: p.request_id,
+  consumer: p.consumer_lc,
+  untilMs: p.until_ms,
+  createdAtMs: p.created_at_ms,
+})
+
+export class AccessRequestsRepo {
+  constructor(private readonly db: Database) {}
+
+  private find(a: AlgorithmOnService): RequestRow | undefined {
+    // `IS` so a NULL files checksum matches NULL (UNIQUE treats NULLs as distinct; this lookup does not).
+    return this.db
+      .prepare(
+        'SELECT * FROM access_requests WHERE dataset_did = ? AND service_id = ? AND algorithm_key = ? ' +
+          'AND container_checksum = ? AND files_checksum IS ?',
+      )
+      .get(a.datasetDid, a.serviceId, a.algorithmKey, a.containerChecksum, a.filesChecksum) as
+      RequestRow | undefined
+  }
+
+  /** Records one refused attempt: the same algorithm on the same service collapses into one request. */
+  recordAttempt(a: AlgorithmOnService, consumer: string, reason: string, nowMs: number): AccessRequest {
+    const id = this.db.transaction(() => {
+      let row = this.find(a)
+      if (!row) {
+        const newId = randomUUID().replaceAll('-', '').slice(0, 16)
+        this.db
+          .prepare(
+            'INSERT INTO access_requests (id, dataset_did, service_id, algorithm_key, algorithm_did, raw_code_hash, ' +
+              'container_json, container_checksum, files_checksum, reason, status, created_at_ms, updated_at_ms) ' +
+              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)",
+          )
+          .run(
+            newId,
+            a.datasetDid,
+            a.serviceId,
+            a.algorithmKey,
+            a.algorithmDid ?? null,
+            a.rawCodeHash ?? null,
+            JSON.stringify(a.container),
+            a.containerChecksum,
+            a.filesChecksum,
+            reason,
+            nowMs,
+            nowMs,
+          )
+        row = this.find(a)!
+      }
+      this.db
+        .prepare(
+          'INSERT INTO access_request_consumers (request_id, consumer_lc, attempts, last_at_ms) VALUES (?, ?, 1, ?) ' +
+            'ON CONFLICT(request_id, consumer_lc) DO UPDATE SET attempts = attempts + 1, last_at_ms = excluded.last_at_ms',
+        )
+        .run(row.id, consumer.toLowerCase(), nowMs)
+      return row.id
+    })()
+    return this.get(id)!
+  }
+
+  /** The node-only approval that lets `consumer` run this algorithm now, if any. */
+  allowingPolicy(a: AlgorithmOnService, consumer: string, nowMs: number): AlgorithmPolicy | undefined {
+    const row = this.db
+      .prepare(
+        'SELECT id, request_id, consumer_lc, until_ms, created_at_ms FROM algorithm_policies ' +
+          'WHERE dataset_did = ? AND service_id = ? AND algorithm_key = ? AND container_checksum = ? ' +
+          'AND files_checksum IS ? AND (consumer_lc IS NULL OR consumer_lc = ?) AND (until_ms IS NULL OR until_ms > ?) ' +
+          'LIMIT 1',
+      )
+      .get(
+        a.datasetDid,
+        a.serviceId,
+        a.algorithmKey,
+        a.containerChecksum,
+        a.filesChecksum,
+        consumer.toLowerCase(),
+        nowMs,
+      ) as PolicyRow | undefined
+    return row ? toPolicy(row) : undefined
+  }
+
+  get(id: string): AccessRequest | undefined {
+    const row = this.db.prepare('SELECT * FROM access_requests WHERE id = ?').get(id) as
+      RequestRow | undefined
+    return row ? this.hydrate(row) : undefined
+  }
+
+  list(filter: { status?: AccessRequestStatus; datasetDid?: string } = {}): AccessRequest[] {
+    const rows = this.db
+      .prepare(
+        'SELECT * FROM access_requests WHERE (? IS NULL OR status = ?) AND (? IS NULL OR dataset_did = ?) ' +
+          'ORDER BY updated_at_ms DESC',
+      )
+      .all(
+        filter.status ?? null,
+        filter.status ?? null,
+        filter.datasetDid ?? null,
+        filter.datasetDid ?? null,
+      ) as RequestRow[]
+    return rows.map((r) => this.hydrate(r))
+  }
+
+  /** Adds a node-only approval (for one consumer or all, optionally until a time) and marks the request approved. */
+  approve(
+    id: string,
+    grant: { consumer: string | null; untilMs: number | null },
+    nowMs: number,
+  ): AccessRequest {
+    const request = this.get(id)
+    if (!request) throw new Error(`No access request ${id}`)
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          'INSERT INTO algorithm_policies (id, request_id, dataset_did, service_id, algorithm_key, container_checksum, ' +
+            'files_checksum, consumer_lc, until_ms, created_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        )
+        .run(
+          randomUUID().replaceAll('-', '').slice(0, 16),
+          id,
+          request.datasetDid,
+          request.serviceId,
+          request.algorithmKey,
+          request.containerChecksum,
+          request.filesChecksum,
+          grant.consumer?.toLowerCase() ?? null,
+          grant.untilMs,
+          nowMs,
+        )
+      this.db
+        .prepare(
+          "UPDATE access_requests SET status = 'approved', deny_reason = NULL, updated_at_ms = ? WHERE id = ?",
+        )
+        .run(nowMs, id)
+    })()
+    return this.get(id)!
+  }
+
+  /** Denies the request with a reason (shown to the consumer's next attempt) and drops its node-only approvals. */
+  deny(id: string, reason: string, nowMs: number): AccessRequest {
+    if (!this.get(id)) throw new Error(`No access request ${id}`)
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM algorithm_policies WHERE request_id = ?').run(id)
+      this.db
+        .prepare(
+          "UPDATE access_requests SET status = 'denied', deny_reason = ?, updated_at_ms = ? WHERE id = ?",
+        )
+        .run(reason, nowMs, id)
+    })()
+    return this.get(id)!
+  }
+
+  private hydrate(row: RequestRow): AccessRequest {
+    const consumers = this.db
+      .prepare(
+        'SELECT consumer_lc, attempts, last_at_ms FROM access_request_consumers WHERE request_id = ? ORDER BY last_at_ms DESC',
+      )
+      .all(row.id) as Array<{ consumer_lc: string; attempts: number; last_at_ms: number }>
+    const policies = this.db
+      .prepare(
+        'SELECT id, request_id, consumer_lc, until_ms, created_at_ms FROM algorithm_policies WHERE request_id = ? ORDER BY created_at_ms',
+      )
+      .all(row.id) as PolicyRow[]
+    return {
+      id: row.id,
+      datasetDid: row.dataset_did,
+      serviceId: row.service_id,
+      algorithmKey: row.algorithm_key,
+      ...(row.algorithm_did ? { algorithmDid: row.algorithm_did } : {}),
+      ...(row.raw_code_hash ? { rawCodeHash: row.raw_code_hash } : {}),
+      container: JSON.parse(row.container_json) as AlgorithmOnService['container'],
+      containerChecksum: row.container_checksum,
+      filesChecksum: row.files_checksum,
+      reason: row.reason,
+      status: row.status,
+      denyReason: row.deny_reason,
+      createdAtMs: row.created_at_ms,
+      updatedAtMs: row.updated_at_ms,
+      consumers: consumers.map((c) => ({
+        consumer: c.consumer_lc,
+        attempts: c.attempts,
+        lastAtMs: c.last_at_ms,
+      })),
+      policies: policies.map(toPolicy),
+    }
+  }
+}
