@@ -67,6 +67,8 @@ export interface KubernetesApiDouble {
     failImagePull(image: string): void
     oomKill(namespace: string, pod: string, container: string): void
     loseNode(): void
+    /** Play a CNI that does not enforce NetworkPolicy: denied pods keep their network. */
+    ignoreNetworkPolicy(on: boolean): void
     /** RBAC: refuse a verb on a resource from now on (both the review and the request). */
     deny(denial: AccessDenial): void
     /** RBAC: allow everything again. */
@@ -470,6 +472,8 @@ export async function startKubernetesApiDouble(options: ApiDoubleOptions = {}): 
   await once(server, 'listening')
   const port = (server.address() as { port: number }).port
   const url = `http://127.0.0.1:${port}`
+  // As a kubelet does for the `kubernetes` Service: where pods find the API server.
+  kubelet.serviceEnv = { KUBERNETES_SERVICE_HOST: '127.0.0.1', KUBERNETES_SERVICE_PORT: String(port) }
 
   const kubeconfigYaml = (namespace = 'default') =>
     [
@@ -531,6 +535,7 @@ export async function startKubernetesApiDouble(options: ApiDoubleOptions = {}): 
       failImagePull: (image) => kubelet.failImagePull(image),
       oomKill: (namespace, pod, container) => kubelet.oomKill(namespace, pod, container),
       loseNode: () => kubelet.loseNode(),
+      ignoreNetworkPolicy: (on) => (kubelet.ignoreNetworkPolicy = on),
       deny: (denial) => access.deny(denial),
       allowAll: () => access.reset(),
     },

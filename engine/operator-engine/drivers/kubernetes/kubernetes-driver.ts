@@ -20,7 +20,7 @@ import type { Clock } from '../../../clock'
 import type { Logger } from '../../../logging'
 import type { ComputeDriver, DriverHealth, JobSpec, Observation, ObservationSink } from '../../driver'
 import { listResults, readCollectedMarker, resultsDirOf, writeCollectedMarker } from '../../job-results'
-import { checkClusterHealth } from './health'
+import { checkClusterHealth, runEgressCanary, type EgressCanaryOptions, type EgressProof } from './health'
 import {
   CONFIGURE_EXIT,
   DEFAULT_MANIFEST_OPTIONS,
@@ -52,6 +52,11 @@ export interface KubernetesDriverOptions {
   readLocalFile?: (path: string) => Buffer
   /** First retry delay of the watch after a dropped connection; doubles up to 30 s. */
   watchRetryMs?: number
+  /**
+   * The egress canary (health.ts): run by health() and before the first job of an environment
+   * without network; such a job is refused unless the canary proved the deny policy holds.
+   */
+  egressCanary?: Omit<EgressCanaryOptions, 'manifests' | 'skip'>
 }
 
 interface TrackedJob {
@@ -110,6 +115,8 @@ export class KubernetesDriver implements ComputeDriver {
   private closed = false
   private swept = false
   private readonly timers = new Set<() => void>()
+  /** The last egress canary's proof; an `unknown` one is not kept, so the next job runs it again. */
+  private egressProof: Promise<EgressProof> | undefined
 
   constructor(private readonly options: KubernetesDriverOptions) {
     this.core = options.kubeConfig.makeApiClient(CoreV1Api)
@@ -128,7 +135,32 @@ export class KubernetesDriver implements ComputeDriver {
   }
 
   health(): Promise<DriverHealth> {
-    return checkClusterHealth(this.options.kubeConfig, this.ns)
+    return checkClusterHealth(this.options.kubeConfig, this.ns, {
+      ...this.options.egressCanary,
+      manifests: this.manifestOptions,
+      onProof: (proof) => this.keepEgressProof(Promise.resolve(proof)),
+    })
+  }
+
+  private keepEgressProof(proof: Promise<EgressProof>): Promise<EgressProof> {
+    this.egressProof = proof
+    void proof.then((p) => {
+      if (p.outcome === 'unknown' && this.egressProof === proof) this.egressProof = undefined
+    })
+    return proof
+  }
+
+  /** Whether this cluster is proven to enforce the deny-all egress policy (runs the canary once). */
+  private proveEgressDenied(): Promise<EgressProof> {
+    return (
+      this.egressProof ??
+      this.keepEgressProof(
+        runEgressCanary(this.options.kubeConfig, this.ns, {
+          ...this.options.egressCanary,
+          manifests: this.manifestOptions,
+        }),
+      )
+    )
   }
 
   /** The objects the driver would create for `spec` (also what `npm run manifests` prints). */
@@ -147,6 +179,20 @@ export class KubernetesDriver implements ComputeDriver {
     if (collected) return this.emit(job, { kind: 'outputs-collected', results: collected })
     await mkdir(resultsDirOf(spec.jobDir), { recursive: true })
     this.emit(job, { kind: 'image-pulling' })
+    if (!spec.environment.allowNetwork) {
+      const proof = await this.proveEgressDenied()
+      if (proof.outcome !== 'blocked') {
+        const reason = `refused: environment ${spec.environment.id} runs algorithms without network, but ${proof.message}. Fix: ${proof.fix}`
+        await appendFile(join(resultsDirOf(spec.jobDir), 'configuration.log'), `${this.now()} ${reason}\n`)
+        this.options.logger.warn('kubernetes job refused: egress denial not proven', {
+          jobId: spec.jobId,
+          outcome: proof.outcome,
+        })
+        this.emit(job, { kind: 'algorithm-provisioning-failed', reason })
+        job.failed = true
+        return this.finish(job, [])
+      }
+    }
     try {
       job.objects = this.objectsFor(spec)
     } catch (error) {

@@ -12,7 +12,9 @@ import {
   allObjects,
   buildJobObjects,
   configureInputs,
+  egressCanaryObjects,
   jobKey,
+  selectorOf,
   objectNames,
   type ManifestOptions,
 } from './manifests'
@@ -93,6 +95,18 @@ describe('job manifests', () => {
       memory: '16384Mi',
       'nvidia.com/gpu': '1',
     })
+  })
+
+  it('the egress canary: valid, denied all egress by its own policy, and invisible to the job watch', () => {
+    const { policy, pod } = egressCanaryObjects(options, 'c2d-egress-canary-0a1b2c3d')
+    expect(() => new NetworkPolicy(policy as never).validate()).not.toThrow()
+    expect(() => new Pod(pod as never).validate()).not.toThrow()
+    const labels = (pod.metadata as { labels: Record<string, string> }).labels
+    expect((policy.spec as { podSelector: unknown }).podSelector).toEqual({ matchLabels: labels })
+    expect(policy.spec).toMatchObject({ policyTypes: ['Egress'] })
+    expect(policy.spec).not.toHaveProperty('egress')
+    expect(labels).not.toHaveProperty(LABELS.managedBy)
+    expect(selectorOf()).toContain(LABELS.managedBy)
   })
 
   it('isolates every pod: no token, non-root, read-only root, no capabilities, RuntimeDefault seccomp, no escalation', () => {

@@ -391,3 +391,62 @@ export function allObjects(objects: JobObjects): Obj[] {
     objects.pods.publish,
   ]
 }
+
+/**
+ * The egress canary of the health check (health.ts): a pod under a deny-all egress NetworkPolicy
+ * that tries a TCP connection to the API server's in-cluster service address (the kubelet always
+ * sets KUBERNETES_SERVICE_HOST/PORT; an IP, so a denied DNS cannot fake a pass). Exit 0: the
+ * connection failed, so the CNI enforces the policy; exit EGRESS_CANARY_REACHED: it got out.
+ * Not labelled managed-by, so the driver's job watch and sweeps never see it.
+ */
+export const EGRESS_CANARY = {
+  name: 'c2d-egress-canary',
+  label: 'c2d.oceanprotocol.com/canary',
+  reachedExit: 3,
+  connectTimeoutMs: 5000,
+} as const
+
+const EGRESS_CANARY_SCRIPT = `
+const host = process.env.KUBERNETES_SERVICE_HOST, port = Number(process.env.KUBERNETES_SERVICE_PORT || 443)
+if (!host) { console.log('no KUBERNETES_SERVICE_HOST'); process.exit(4) }
+const s = require('net').connect({ host, port, timeout: ${EGRESS_CANARY.connectTimeoutMs} })
+s.on('connect', () => { console.log('reached ' + host + ':' + port); process.exit(${EGRESS_CANARY.reachedExit}) })
+s.on('timeout', () => { console.log('blocked (timeout)'); process.exit(0) })
+s.on('error', (e) => { console.log('blocked (' + e.code + ')'); process.exit(0) })
+`
+
+export function egressCanaryObjects(
+  options: ManifestOptions,
+  podName: string,
+): { policy: Record<string, unknown>; pod: Record<string, unknown> } {
+  const labels = { [LABELS.partOf]: MANAGED_BY, [EGRESS_CANARY.label]: podName }
+  return {
+    policy: {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: podName, namespace: options.namespace, labels },
+      spec: { podSelector: { matchLabels: labels }, policyTypes: ['Egress'] },
+    },
+    pod: {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: podName, namespace: options.namespace, labels },
+      spec: {
+        restartPolicy: 'Never',
+        automountServiceAccountToken: false,
+        activeDeadlineSeconds: 300,
+        terminationGracePeriodSeconds: 0,
+        securityContext: podSecurity(options),
+        containers: [
+          {
+            name: 'canary',
+            image: options.images.configure,
+            command: ['node', '-e', EGRESS_CANARY_SCRIPT],
+            resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } },
+            securityContext: CONTAINER_SECURITY,
+          },
+        ],
+      },
+    },
+  }
+}
