@@ -28,6 +28,7 @@ import {
   ObjectStore,
   type KubeObject,
 } from './object-store'
+import { admitPod } from './admission'
 import { EXEC_PROTOCOLS, serveExec, servePodLog, statusBody } from './pod-subresources'
 import { serveWatch, type OpenWatch } from './watch-stream'
 
@@ -345,6 +346,14 @@ export async function startKubernetesApiDouble(options: ApiDoubleOptions = {}): 
           name: body.metadata.name,
           kind: r.resource,
         })
+      if (r.resource === 'pods') {
+        const verdict = admitPod(store.get('namespaces', '', ns), body)
+        if (!verdict.ok)
+          return sendStatus(res, 403, 'Forbidden', verdict.message, {
+            name: body.metadata.name,
+            kind: 'pods',
+          })
+      }
       // The API server stores a new pod as Pending (status is the kubelet's to fill in later).
       const initial =
         r.resource === 'pods'

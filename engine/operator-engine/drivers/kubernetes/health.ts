@@ -29,6 +29,9 @@ import {
  * `create` (1.35+ checks it for WebSocket upgrades too: AuthorizePodWebsocketUpgradeCreatePermission).
  */
 export const requiredPermissions = [
+  // The namespace check, and OpenShift's UID range on it (kubernetes-driver.ts); a Role in the
+  // namespace can grant it, as namespace requests are authorized in the namespace they name.
+  { verb: 'get', resource: 'namespaces' },
   ...['create', 'get', 'list', 'watch', 'delete', 'deletecollection'].map((verb) => ({
     verb,
     resource: 'pods',

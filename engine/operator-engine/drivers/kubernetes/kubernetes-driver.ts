@@ -26,6 +26,7 @@ import {
   DEFAULT_MANIFEST_OPTIONS,
   LABELS,
   IMAGE_CHECK,
+  OPENSHIFT_UID_RANGE,
   ManifestError,
   buildJobObjects,
   configureInputs,
@@ -106,7 +107,8 @@ export class KubernetesDriver implements ComputeDriver {
   readonly kind = 'kubernetes' as const
   private readonly core: CoreV1Api
   private readonly net: NetworkingV1Api
-  private readonly manifestOptions: ManifestOptions
+  private manifestOptions: ManifestOptions
+  private platformChecked: Promise<void> | undefined
   private readonly jobs = new Map<string, TrackedJob>()
   private watchAbort: AbortController | undefined
   private watchStarting: Promise<void> | undefined
@@ -134,7 +136,33 @@ export class KubernetesDriver implements ComputeDriver {
     return this.options.namespace
   }
 
-  health(): Promise<DriverHealth> {
+  /**
+   * Once per driver: where the namespace says the platform assigns UIDs (OpenShift's project
+   * annotation), pods leave runAsUser/runAsGroup/fsGroup unset, or restricted-v2 refuses them all.
+   * A namespace that cannot be read keeps the configured UIDs (health reports the read failure).
+   */
+  private ensurePlatform(): Promise<void> {
+    this.platformChecked ??= (async () => {
+      try {
+        const namespace = await this.core.readNamespace({ name: this.ns })
+        const range = namespace.metadata?.annotations?.[OPENSHIFT_UID_RANGE]
+        if (range && this.manifestOptions.runAsUser !== undefined) {
+          this.manifestOptions = { ...this.manifestOptions, runAsUser: undefined }
+          this.options.logger.info('kubernetes: UIDs left to the platform', { namespace: this.ns, range })
+        }
+      } catch (error) {
+        this.platformChecked = undefined
+        this.options.logger.warn('kubernetes: namespace not readable, keeping the configured UIDs', {
+          namespace: this.ns,
+          status: statusCode(error),
+        })
+      }
+    })()
+    return this.platformChecked
+  }
+
+  async health(): Promise<DriverHealth> {
+    await this.ensurePlatform()
     return checkClusterHealth(this.options.kubeConfig, this.ns, {
       ...this.options.egressCanary,
       manifests: this.manifestOptions,
@@ -179,6 +207,7 @@ export class KubernetesDriver implements ComputeDriver {
     if (collected) return this.emit(job, { kind: 'outputs-collected', results: collected })
     await mkdir(resultsDirOf(spec.jobDir), { recursive: true })
     this.emit(job, { kind: 'image-pulling' })
+    await this.ensurePlatform()
     if (!spec.environment.allowNetwork) {
       const proof = await this.proveEgressDenied()
       if (proof.outcome !== 'blocked') {
@@ -234,6 +263,7 @@ export class KubernetesDriver implements ComputeDriver {
     const collected = await readCollectedMarker(resultsDirOf(spec.jobDir))
     if (collected) return this.emit(job, { kind: 'outputs-collected', results: collected })
     await mkdir(resultsDirOf(spec.jobDir), { recursive: true })
+    await this.ensurePlatform()
     job.objects = this.objectsFor(spec)
     await this.ensureWatch()
     const pods = (

@@ -47,8 +47,16 @@ export interface ManifestOptions {
   arweaveGateway: string
   /** Files of type `local` are sent inside the Secret, up to this many bytes in total. */
   inlineBytesMax: number
-  runAsUser: number
+  /**
+   * runAsUser = runAsGroup = fsGroup of every pod; undefined leaves them to the platform, as
+   * OpenShift's restricted-v2 requires (it assigns them from the project's UID range). The driver
+   * clears it where the namespace carries OPENSHIFT_UID_RANGE. runAsNonRoot stays either way.
+   */
+  runAsUser: number | undefined
 }
+
+/** OpenShift's annotation on every project: the UIDs its restricted SCCs assign (`<first>/<size>`). */
+export const OPENSHIFT_UID_RANGE = 'openshift.io/sa.scc.uid-range'
 
 export const DEFAULT_MANIFEST_OPTIONS: Omit<ManifestOptions, 'namespace'> = {
   images: { configure: 'node:22-alpine', publish: 'busybox:1.36' },
@@ -174,9 +182,9 @@ const SECRET_MOUNT = '/c2d/inputs'
 function podSecurity(options: ManifestOptions): Obj {
   return {
     runAsNonRoot: true,
-    runAsUser: options.runAsUser,
-    runAsGroup: options.runAsUser,
-    fsGroup: options.runAsUser,
+    ...(options.runAsUser === undefined
+      ? {}
+      : { runAsUser: options.runAsUser, runAsGroup: options.runAsUser, fsGroup: options.runAsUser }),
     seccompProfile: { type: 'RuntimeDefault' },
   }
 }
