@@ -74,6 +74,11 @@ export interface KubernetesApiDouble {
     deny(denial: AccessDenial): void
     /** RBAC: allow everything again. */
     allowAll(): void
+    /**
+     * The next `times` requests matching "verb resource[/subresource]" (e.g. "deletecollection
+     * secrets") answer `status` (429, 500, 503…) with a Status body, and Retry-After when given.
+     */
+    failRequests(key: string, fault: { status: number; times: number; retryAfterSec?: number }): void
   }
   close(): Promise<void>
 }
@@ -134,6 +139,7 @@ export async function startKubernetesApiDouble(options: ApiDoubleOptions = {}): 
   const requests = new Map<string, number>()
   const count = (key: string) => requests.set(key, (requests.get(key) ?? 0) + 1)
   let unreachable = false
+  const failures = new Map<string, { status: number; times: number; retryAfterSec?: number }>()
   const sockets = new Set<Socket>()
   const watches = new Set<OpenWatch>()
 
@@ -280,6 +286,20 @@ export async function startKubernetesApiDouble(options: ApiDoubleOptions = {}): 
     }
     const countKey = `${request.verb} ${r.resource}${r.sub ? `/${r.sub}` : ''}`
     count(countKey)
+    const injected = failures.get(countKey)
+    if (injected && injected.times > 0) {
+      injected.times -= 1
+      if (injected.retryAfterSec !== undefined) res.setHeader('retry-after', String(injected.retryAfterSec))
+      const reason =
+        injected.status === 429
+          ? 'TooManyRequests'
+          : injected.status === 503
+            ? 'ServiceUnavailable'
+            : 'InternalError'
+      return sendStatus(res, injected.status, reason, `injected ${injected.status} for ${countKey}`, {
+        ...(injected.retryAfterSec !== undefined ? { retryAfterSeconds: injected.retryAfterSec } : {}),
+      })
+    }
     if (access.denialFor(request))
       return sendStatus(res, 403, 'Forbidden', AccessRules.forbiddenMessage(request, r.name), {
         ...(r.name ? { name: r.name } : {}),
@@ -547,6 +567,7 @@ export async function startKubernetesApiDouble(options: ApiDoubleOptions = {}): 
       ignoreNetworkPolicy: (on) => (kubelet.ignoreNetworkPolicy = on),
       deny: (denial) => access.deny(denial),
       allowAll: () => access.reset(),
+      failRequests: (key, fault) => failures.set(key, { ...fault }),
     },
     async close() {
       await kubelet.closeAll()

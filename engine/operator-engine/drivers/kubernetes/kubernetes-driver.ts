@@ -87,6 +87,20 @@ function statusCode(error: unknown): number | undefined {
   return e?.code ?? e?.statusCode ?? e?.response?.statusCode
 }
 
+/** No HTTP answer, throttled (429) or a server-side failure (5xx): worth trying again. */
+function transient(error: unknown): boolean {
+  const code = statusCode(error)
+  return code === undefined || code === 429 || code >= 500
+}
+
+/** The answer's Retry-After (seconds, as the API server sends it), capped at the watch's maximum. */
+function retryAfterMs(error: unknown): number | undefined {
+  const headers = (error as { headers?: Record<string, string> })?.headers
+  const value = headers?.['retry-after'] ?? headers?.['Retry-After']
+  const seconds = value === undefined ? NaN : Number(value)
+  return Number.isFinite(seconds) && seconds >= 0 ? Math.min(WATCH_RETRY_MAX_MS, seconds * 1000) : undefined
+}
+
 /**
  * On a failed job's PVC while it is retained: when its objects may go (ms since epoch). Kept on the
  * cluster, not in a timer only, so a console that quits or crashes first still deletes them at its
@@ -306,9 +320,11 @@ export class KubernetesDriver implements ComputeDriver {
   }
 
   /**
-   * The API server unreachable (no HTTP answer) must not orphan a finished job's objects: the
-   * cleanup is retried with the watch's backoff until it gets through (or the driver closes).
-   * An HTTP refusal (403) is not retried: it is reported, and health names the missing permission.
+   * The API server unreachable (no HTTP answer), throttling (429) or failing (5xx) must not orphan
+   * a finished job's objects (the Secret holds dataset URLs and headers): the cleanup is retried
+   * with the watch's backoff, or after the answer's Retry-After, until it gets through (or the
+   * driver closes). A refusal (403) or other 4xx is not retried: it is reported, and health names
+   * the missing permission.
    */
   private async cleanupOrRetry(jobId: string, retryMs: number, mayRetain: boolean): Promise<void> {
     const job = this.jobs.get(jobKey(jobId))
@@ -320,18 +336,20 @@ export class KubernetesDriver implements ComputeDriver {
       }
       await this.deleteJobObjects(jobId)
     } catch (error) {
-      if (statusCode(error) !== undefined || this.closed) throw error
+      if (!transient(error) || this.closed) throw error
+      const delayMs = retryAfterMs(error) ?? retryMs
       this.options.logger.warn('kubernetes cleanup failed; retrying', {
         jobId,
-        delayMs: retryMs,
-        error: error instanceof Error ? error.message : String(error),
+        delayMs,
+        status: statusCode(error),
+        error: error instanceof Error ? error.message.split('\n')[0] : String(error),
       })
       const cancel = this.options.clock.setTimer(() => {
         this.timers.delete(cancel)
         void this.cleanupOrRetry(jobId, Math.min(WATCH_RETRY_MAX_MS, retryMs * 2), mayRetain).catch(
           (e: unknown) => this.options.logger.warn('kubernetes cleanup failed', { jobId, error: String(e) }),
         )
-      }, retryMs)
+      }, delayMs)
       this.timers.add(cancel)
     }
   }
