@@ -116,6 +116,7 @@ describe('a pod deleted during an API outage', () => {
         delays.push(delayMs)
         return systemClock.setTimer(callback, Math.min(delayMs, 50))
       },
+      sleep: (delayMs) => systemClock.sleep(Math.min(delayMs, 50)),
     }
     const driver = new KubernetesDriver({
       logger: new MemoryLogger(),

@@ -50,9 +50,12 @@ async function runJob(namespace: string, jobId: string) {
     namespace,
   })
   const securityContexts: unknown[] = []
+  let secretsAtAlgorithmStart = -1
   const ended = new Promise<Observation>(
     (resolve) =>
       void driver.start(spec, (_id, observation) => {
+        if (observation.kind === 'algorithm-started')
+          secretsAtAlgorithmStart = double.store.list('secrets', namespace).length
         if (observation.kind === 'algorithm-started')
           securityContexts.push(
             (
@@ -72,7 +75,7 @@ async function runJob(namespace: string, jobId: string) {
   const health = await driver.health()
   await driver.cleanup(jobId)
   await driver.close()
-  return { end, health, securityContexts }
+  return { end, health, securityContexts, secretsAtAlgorithmStart }
 }
 
 describe('Kubernetes driver under platform admission', () => {
@@ -114,8 +117,13 @@ describe('Kubernetes driver under platform admission', () => {
   }, 30_000)
 
   it('runs a whole job in a namespace enforcing Pod Security "restricted"', async () => {
-    const { end, health, securityContexts } = await runJob(RESTRICTED, 'restricted-job')
+    const { end, health, securityContexts, secretsAtAlgorithmStart } = await runJob(
+      RESTRICTED,
+      'restricted-job',
+    )
     expect(end.kind).toBe('outputs-collected')
+    // The Secret with dataset URLs and headers is gone once configure ended, before the algorithm runs.
+    expect(secretsAtAlgorithmStart).toBe(0)
     expect(securityContexts[0]).toMatchObject({ runAsNonRoot: true, runAsUser: 1000 })
     expect(health.checks.filter((c) => !c.ok)).toEqual([])
   }, 30_000)

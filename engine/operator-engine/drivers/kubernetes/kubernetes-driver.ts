@@ -479,6 +479,23 @@ export class KubernetesDriver implements ComputeDriver {
     return this.onPublish(job, state)
   }
 
+  /**
+   * The Secret (dataset URLs and headers) is needed only by the configure pod: deleted as soon as
+   * that step ends, not with the job's other objects. A failure here is left to cleanup, which
+   * deletes it by label (and retries).
+   */
+  private async deleteInputsSecret(job: TrackedJob): Promise<void> {
+    try {
+      await this.core.deleteNamespacedSecret({ name: objectNames(job.spec.jobId).secret, namespace: this.ns })
+    } catch (error) {
+      if (statusCode(error) !== 404)
+        this.options.logger.warn('kubernetes: inputs Secret not deleted after configure; cleanup will', {
+          jobId: job.spec.jobId,
+          status: statusCode(error),
+        })
+    }
+  }
+
   private async onConfigure(job: TrackedJob, state: StepState, pod: PodLike): Promise<void> {
     const image = stepState(pod, IMAGE_CHECK)
     if (image.kind === 'image-pull-failed' || image.kind === 'create-failed')
@@ -493,6 +510,7 @@ export class KubernetesDriver implements ComputeDriver {
       case 'succeeded': {
         this.emit(job, { kind: 'provisioning' })
         await this.saveLog(job, 'configure', 'configuration.log')
+        await this.deleteInputsSecret(job)
         if (job.stopRequested) return this.finish(job, ['stopped before the algorithm started'])
         job.step = 'algorithm'
         await this.createIfAbsent(() =>
@@ -503,6 +521,7 @@ export class KubernetesDriver implements ComputeDriver {
       case 'failed': {
         this.emit(job, { kind: 'provisioning' })
         const log = await this.saveLog(job, 'configure', 'configuration.log')
+        await this.deleteInputsSecret(job)
         const lastFailure = log
           .split('\n')
           .reverse()
