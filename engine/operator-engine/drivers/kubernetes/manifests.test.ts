@@ -88,7 +88,15 @@ describe('job manifests', () => {
         containers: Array<{ resources: { limits: Record<string, string> } }>
       }
     }
-    expect(algo.spec.nodeSelector).toEqual({ 'nvidia.com/gpu.present': 'true' })
+    // Every pod shares the placement: the configure pod fixes the volume's zone or node first.
+    for (const step of ['configure', 'algorithm', 'publish'] as const) {
+      const placed = gpu.pods[step] as { spec: { nodeSelector: unknown; tolerations: unknown[] } }
+      expect(placed.spec.nodeSelector).toEqual({
+        'kubernetes.io/os': 'linux',
+        'nvidia.com/gpu.present': 'true',
+      })
+      expect(placed.spec.tolerations).toHaveLength(1)
+    }
     expect(algo.spec.tolerations).toHaveLength(1)
     expect(algo.spec.containers[0]!.resources.limits).toEqual({
       cpu: '4000m',
@@ -112,13 +120,22 @@ describe('job manifests', () => {
   it('isolates every pod: no token, non-root, read-only root, no capabilities, RuntimeDefault seccomp, no escalation', () => {
     const objects = validateAll(spec())
     for (const pod of Object.values(objects.pods) as Array<{
+      metadata: unknown
       spec: Record<string, unknown> & { containers: Array<{ securityContext: Record<string, unknown> }> }
     }>) {
       expect(pod.spec.automountServiceAccountToken).toBe(false)
       expect(pod.spec.restartPolicy).toBe('Never')
       expect(pod.spec.securityContext).toMatchObject({
         runAsNonRoot: true,
+        fsGroupChangePolicy: 'OnRootMismatch',
         seccompProfile: { type: 'RuntimeDefault' },
+      })
+      expect(pod.spec.nodeSelector).toEqual({ 'kubernetes.io/os': 'linux' })
+      const metadata = pod.metadata as { labels: Record<string, string>; annotations: Record<string, string> }
+      expect(metadata.labels['sidecar.istio.io/inject']).toBe('false')
+      expect(metadata.annotations).toMatchObject({
+        'sidecar.istio.io/inject': 'false',
+        'linkerd.io/inject': 'disabled',
       })
       expect(pod.spec.containers[0]!.securityContext).toEqual({
         allowPrivilegeEscalation: false,

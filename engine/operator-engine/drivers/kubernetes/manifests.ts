@@ -185,6 +185,8 @@ function podSecurity(options: ManifestOptions): Obj {
     ...(options.runAsUser === undefined
       ? {}
       : { runAsUser: options.runAsUser, runAsGroup: options.runAsUser, fsGroup: options.runAsUser }),
+    // Only a volume whose root has the wrong owner is chowned (not every file on each pod start).
+    fsGroupChangePolicy: 'OnRootMismatch',
     seccompProfile: { type: 'RuntimeDefault' },
   }
 }
@@ -205,6 +207,24 @@ function cpu(cores: number): string {
   return `${Math.max(10, Math.round(cores * 1000))}m`
 }
 
+/**
+ * Service-mesh opt-out on every job pod: an injected Istio or Linkerd sidecar keeps a pod Running
+ * after its container exits, holding the RWO volume and its GPU until the deadline. Istio reads
+ * the label (newer) and the annotation; Linkerd the annotation.
+ */
+export const MESH_OPT_OUT = {
+  labels: { 'sidecar.istio.io/inject': 'false' },
+  annotations: { 'sidecar.istio.io/inject': 'false', 'linkerd.io/inject': 'disabled' },
+} as const
+
+/** Where every pod of a job may run: Linux nodes, and the environment's nodeSelector and tolerations. */
+function placement(environment: JobSpec['environment']): Obj {
+  return {
+    nodeSelector: { 'kubernetes.io/os': 'linux', ...environment.nodeSelector },
+    ...(environment.tolerations ? { tolerations: environment.tolerations } : {}),
+  }
+}
+
 function pod(jobId: string, step: Step, options: ManifestOptions, spec: Obj, extraVolumes: Obj[] = []): Obj {
   const names = objectNames(jobId)
   return {
@@ -213,8 +233,8 @@ function pod(jobId: string, step: Step, options: ManifestOptions, spec: Obj, ext
     metadata: {
       name: names.pod(step),
       namespace: options.namespace,
-      labels: jobLabels(jobId, step),
-      annotations: { [ANNOTATION_JOB_ID]: jobId },
+      labels: { ...jobLabels(jobId, step), ...MESH_OPT_OUT.labels },
+      annotations: { [ANNOTATION_JOB_ID]: jobId, ...MESH_OPT_OUT.annotations },
     },
     spec: {
       restartPolicy: 'Never',
@@ -315,6 +335,8 @@ export function buildJobObjects(
     options,
     {
       activeDeadlineSeconds: options.configureDeadlineSec,
+      // The configure pod fixes the volume's zone (or node): it must land where the algorithm may.
+      ...placement(spec.environment),
       // Ocean's order is pull image (10/11) → volumes (20) → provisioning (30): the algorithm's image
       // is pulled first, by a no-op init container (the algorithm runs under `sh -c` anyway).
       initContainers: [
@@ -350,8 +372,7 @@ export function buildJobObjects(
   const { container } = spec.algorithm
   const algorithm = pod(jobId, 'algorithm', options, {
     activeDeadlineSeconds: Math.max(1, spec.maxJobDurationSec),
-    ...(spec.environment.nodeSelector ? { nodeSelector: spec.environment.nodeSelector } : {}),
-    ...(spec.environment.tolerations ? { tolerations: spec.environment.tolerations } : {}),
+    ...placement(spec.environment),
     containers: [
       {
         name: 'algorithm',
@@ -372,6 +393,7 @@ export function buildJobObjects(
 
   const publish = pod(jobId, 'publish', options, {
     activeDeadlineSeconds: options.publishHoldSec,
+    ...placement(spec.environment),
     containers: [
       {
         name: 'publish',
