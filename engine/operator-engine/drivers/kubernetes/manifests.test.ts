@@ -9,6 +9,7 @@ import {
   DEFAULT_MANIFEST_OPTIONS,
   LABELS,
   ManifestError,
+  SECRET_BYTES_MAX,
   allObjects,
   buildJobObjects,
   configureInputs,
@@ -231,6 +232,34 @@ describe('job manifests', () => {
       expect((error as ManifestError).stage).toBe('dataset')
       expect((error as Error).message).toContain('publish the file by URL')
     }
+  })
+
+  it('refuses inputs over the 1 MiB Secret limit, raw code and DDOs counted, naming the bigger part', () => {
+    const inputs = configureInputs(spec(), options, readLocal)
+    // Raw code is not an inline file, so only the Secret's own limit catches it.
+    const code = {
+      ...inputs,
+      algorithm: { source: { type: 'rawcode' as const, code: 'x'.repeat(SECRET_BYTES_MAX) } },
+    }
+    expect(() => buildJobObjects(spec(), code, options)).toThrow(
+      /over the 1048576 bytes \(1 MiB\) a Kubernetes Secret may hold/,
+    )
+    try {
+      buildJobObjects(spec(), code, options)
+    } catch (error) {
+      expect((error as ManifestError).stage).toBe('algorithm')
+    }
+    const ddo = {
+      ...inputs,
+      datasets: [{ ...inputs.datasets[0]!, ddo: { big: 'd'.repeat(SECRET_BYTES_MAX) } }],
+    }
+    expect(() => buildJobObjects(spec(), ddo, options)).toThrow(ManifestError)
+    try {
+      buildJobObjects(spec(), ddo, options)
+    } catch (error) {
+      expect((error as ManifestError).stage).toBe('dataset')
+    }
+    expect(() => buildJobObjects(spec(), inputs, options)).not.toThrow()
   })
 
   it('ships a configure program that parses', () => {

@@ -120,6 +120,9 @@ export interface ConfigureInputs {
   gateways: { ipfs: string; arweave: string }
 }
 
+/** The API server refuses a Secret whose data is over 1 MiB (etcd's object limit keeps it there). */
+export const SECRET_BYTES_MAX = 1024 * 1024
+
 export class ManifestError extends Error {
   constructor(
     readonly stage: 'dataset' | 'algorithm',
@@ -281,12 +284,22 @@ export function buildJobObjects(
   })
   const image = (ref: string, tag: string) => (tag ? `${ref}:${tag}` : ref)
 
+  const inputsJson = JSON.stringify(inputs)
+  const inputsBytes = Buffer.byteLength(inputsJson)
+  if (inputsBytes > SECRET_BYTES_MAX) {
+    // Blame the bigger part: the algorithm (raw code, its DDO, an inline file) or the datasets.
+    const algorithmBytes = Buffer.byteLength(JSON.stringify(inputs.algorithm))
+    throw new ManifestError(
+      algorithmBytes * 2 > inputsBytes ? 'algorithm' : 'dataset',
+      `the job's inputs (dataset URLs and headers, DDOs, raw algorithm code, inline files) take ${inputsBytes} bytes, over the ${SECRET_BYTES_MAX} bytes (1 MiB) a Kubernetes Secret may hold; publish large files or code by URL`,
+    )
+  }
   const secret = {
     apiVersion: 'v1',
     kind: 'Secret',
     type: 'Opaque',
     metadata: meta(names.secret),
-    stringData: { 'inputs.json': JSON.stringify(inputs) },
+    stringData: { 'inputs.json': inputsJson },
   }
   const pvc = {
     apiVersion: 'v1',
