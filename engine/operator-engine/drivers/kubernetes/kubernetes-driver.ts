@@ -58,6 +58,12 @@ export interface KubernetesDriverOptions {
    * without network; such a job is refused unless the canary proved the deny policy holds.
    */
   egressCanary?: Omit<EgressCanaryOptions, 'manifests' | 'skip'>
+  /**
+   * How long a watch may stay silent before client-node aborts it (its default is 30 s, while real
+   * API servers send a bookmark about once a minute). Such an end resumes at once from the last
+   * resourceVersion: no warning, no re-list.
+   */
+  watchIdleTimeoutMs?: number
 }
 
 interface TrackedJob {
@@ -114,6 +120,8 @@ const STEP_CONTAINER: Record<Step, string> = {
   publish: 'publish',
 }
 const WATCH_RETRY_MAX_MS = 30_000
+/** Over the ~60 s between a real API server's bookmarks, so a quiet watch is rarely cut at all. */
+const WATCH_IDLE_TIMEOUT_MS = 90_000
 /** How long the live log may take to deliver its last bytes after the container ended. */
 const LOG_TAIL_GRACE_MS = 2_000
 
@@ -903,6 +911,8 @@ export class KubernetesDriver implements ComputeDriver {
       this.dispatchVanished(list.items)
     }
     const watch = new Watch(this.options.kubeConfig)
+    ;(watch as unknown as { requestTimeoutMs: number }).requestTimeoutMs =
+      this.options.watchIdleTimeoutMs ?? WATCH_IDLE_TIMEOUT_MS
     this.watchAbort = await watch
       .watch(
         `/api/v1/namespaces/${this.ns}/pods`,
@@ -924,9 +934,16 @@ export class KubernetesDriver implements ComputeDriver {
       })
   }
 
-  private onWatchEnded(error: unknown): void {
+  private onWatchEnded(endedBy: unknown): void {
     this.watchAbort = undefined
     if (this.closed) return
+    // client-node's inactivity abort on a quiet namespace is no failure: the resourceVersion we
+    // hold is as good as after the server's own timeout.
+    const idle =
+      (endedBy as { name?: unknown } | null)?.name === 'TimeoutError' && this.resourceVersion !== undefined
+    const error = idle ? null : endedBy
+    if (idle)
+      this.options.logger.debug('kubernetes watch idle; resuming', { resourceVersion: this.resourceVersion })
     // A normal end (the server's timeout) restarts at once; errors back off, doubling.
     const delayMs = error ? this.watchRetryMs : 0
     if (error) {
