@@ -143,3 +143,63 @@ describe('a pod deleted during an API outage', () => {
     await driver.close()
   }, 30_000)
 })
+
+describe('quota and LimitRange refusals (403)', () => {
+  const fastClock: Clock = {
+    nowMs: () => systemClock.nowMs(),
+    setTimer: (callback, delayMs) => systemClock.setTimer(callback, Math.min(delayMs, 50)),
+    sleep: (delayMs) => systemClock.sleep(Math.min(delayMs, 50)),
+  }
+  const newDriver = () =>
+    new KubernetesDriver({
+      logger: new MemoryLogger(),
+      clock: fastClock,
+      kubeConfig: double.kubeConfig(NAMESPACE),
+      namespace: NAMESPACE,
+      watchRetryMs: 100,
+    })
+
+  it('a full ResourceQuota is retried with backoff while it lasts, and the job then runs', async () => {
+    const jobId = 'quota-full-for-now'
+    const spec: JobSpec = {
+      ...rawCodeJobInput({ code: "console.log('done')", maxJobDurationSec: 30 }).spec,
+      jobId,
+      jobDir: join(workDir, jobId),
+    }
+    const driver = newDriver()
+    // Health first: its egress canary (a pod too) proves the policy before the quota fills up.
+    expect((await driver.health()).ok).toBe(true)
+    double.faults.failRequests('create pods', {
+      status: 403,
+      times: 2,
+      message: `pods "c2d-${jobId}-configure" is forbidden: exceeded quota: compute, requested: limits.cpu=500m, used: limits.cpu=2, limited: limits.cpu=2`,
+    })
+    const seen: Observation[] = []
+    await driver.start(spec, (_id, o) => seen.push(o))
+    await waitFor(seen, 'outputs-collected')
+    expect(seen.map((o) => o.kind)).toContain('algorithm-started')
+    expect(seen.map((o) => o.kind)).not.toContain('container-create-failed')
+    await driver.cleanup(jobId)
+    await driver.close()
+  }, 30_000)
+
+  it('a LimitRange refusal is final at once, reported with the API message as a create failure', async () => {
+    const jobId = 'limitrange-refused'
+    const spec: JobSpec = {
+      ...rawCodeJobInput({ code: "console.log('done')", maxJobDurationSec: 30 }).spec,
+      jobId,
+      jobDir: join(workDir, jobId),
+    }
+    const message = `pods "c2d-${jobId}-configure" is forbidden: maximum cpu usage per Container is 200m, but limit is 500m`
+    const driver = newDriver()
+    expect((await driver.health()).ok).toBe(true)
+    double.faults.failRequests('create pods', { status: 403, times: 1, message })
+    const seen: Observation[] = []
+    await driver.start(spec, (_id, o) => seen.push(o))
+    const failure = (await waitFor(seen, 'container-create-failed')) as { reason: string }
+    expect(failure.reason).toBe(`the cluster refused the job's objects: HTTP 403: ${message}`)
+    await driver.cleanup(jobId)
+    await driver.close()
+    expect(double.objects(selectorOf(jobId), NAMESPACE)).toEqual([])
+  }, 30_000)
+})

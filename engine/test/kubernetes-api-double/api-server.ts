@@ -78,7 +78,10 @@ export interface KubernetesApiDouble {
      * The next `times` requests matching "verb resource[/subresource]" (e.g. "deletecollection
      * secrets") answer `status` (429, 500, 503…) with a Status body, and Retry-After when given.
      */
-    failRequests(key: string, fault: { status: number; times: number; retryAfterSec?: number }): void
+    failRequests(
+      key: string,
+      fault: { status: number; times: number; retryAfterSec?: number; message?: string },
+    ): void
   }
   close(): Promise<void>
 }
@@ -139,7 +142,10 @@ export async function startKubernetesApiDouble(options: ApiDoubleOptions = {}): 
   const requests = new Map<string, number>()
   const count = (key: string) => requests.set(key, (requests.get(key) ?? 0) + 1)
   let unreachable = false
-  const failures = new Map<string, { status: number; times: number; retryAfterSec?: number }>()
+  const failures = new Map<
+    string,
+    { status: number; times: number; retryAfterSec?: number; message?: string }
+  >()
   const sockets = new Set<Socket>()
   const watches = new Set<OpenWatch>()
 
@@ -291,14 +297,22 @@ export async function startKubernetesApiDouble(options: ApiDoubleOptions = {}): 
       injected.times -= 1
       if (injected.retryAfterSec !== undefined) res.setHeader('retry-after', String(injected.retryAfterSec))
       const reason =
-        injected.status === 429
-          ? 'TooManyRequests'
-          : injected.status === 503
-            ? 'ServiceUnavailable'
-            : 'InternalError'
-      return sendStatus(res, injected.status, reason, `injected ${injected.status} for ${countKey}`, {
-        ...(injected.retryAfterSec !== undefined ? { retryAfterSeconds: injected.retryAfterSec } : {}),
-      })
+        injected.status === 403
+          ? 'Forbidden'
+          : injected.status === 429
+            ? 'TooManyRequests'
+            : injected.status === 503
+              ? 'ServiceUnavailable'
+              : 'InternalError'
+      return sendStatus(
+        res,
+        injected.status,
+        reason,
+        injected.message ?? `injected ${injected.status} for ${countKey}`,
+        {
+          ...(injected.retryAfterSec !== undefined ? { retryAfterSeconds: injected.retryAfterSec } : {}),
+        },
+      )
     }
     if (access.denialFor(request))
       return sendStatus(res, 403, 'Forbidden', AccessRules.forbiddenMessage(request, r.name), {

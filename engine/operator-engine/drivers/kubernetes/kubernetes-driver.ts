@@ -20,7 +20,13 @@ import type { Clock } from '../../../clock'
 import type { Logger } from '../../../logging'
 import type { ComputeDriver, DriverHealth, JobSpec, Observation, ObservationSink } from '../../driver'
 import { listResults, readCollectedMarker, resultsDirOf, writeCollectedMarker } from '../../job-results'
-import { checkClusterHealth, runEgressCanary, type EgressCanaryOptions, type EgressProof } from './health'
+import {
+  checkClusterHealth,
+  errorMessage,
+  runEgressCanary,
+  type EgressCanaryOptions,
+  type EgressProof,
+} from './health'
 import {
   CONFIGURE_EXIT,
   DEFAULT_MANIFEST_OPTIONS,
@@ -64,6 +70,8 @@ export interface KubernetesDriverOptions {
    * resourceVersion: no warning, no re-list.
    */
   watchIdleTimeoutMs?: number
+  /** How long a temporary create refusal (full ResourceQuota, 429, 5xx) is retried; 5 min by default. */
+  createRetryMaxMs?: number
 }
 
 interface TrackedJob {
@@ -120,6 +128,8 @@ const STEP_CONTAINER: Record<Step, string> = {
   publish: 'publish',
 }
 const WATCH_RETRY_MAX_MS = 30_000
+/** How long a temporary create refusal (a full ResourceQuota, 429, 5xx) is retried. */
+const CREATE_RETRY_MAX_MS = 5 * 60_000
 /** Over the ~60 s between a real API server's bookmarks, so a quiet watch is rarely cut at all. */
 const WATCH_IDLE_TIMEOUT_MS = 90_000
 /** How long the live log may take to deliver its last bytes after the container ended. */
@@ -262,7 +272,25 @@ export class KubernetesDriver implements ComputeDriver {
       return this.finish(job, [])
     }
     await this.ensureWatch()
-    const { secret, pvc, networkPolicies, pods } = job.objects
+    job.step = 'configure'
+    try {
+      await this.createObjects(job.objects)
+    } catch (error) {
+      if (!(error instanceof CreateRefusedError)) throw error
+      const reason = `the cluster refused the job's objects: ${error.message}`
+      await appendFile(
+        join(resultsDirOf(spec.jobDir), 'configuration.log'),
+        `${this.now()} failed: ${reason}\n`,
+      )
+      this.emit(job, { kind: 'container-create-failed', reason })
+      job.failed = true
+      return this.finish(job, [])
+    }
+    this.options.logger.info('kubernetes job created', { jobId: spec.jobId, namespace: this.ns })
+  }
+
+  private async createObjects(objects: JobObjects): Promise<void> {
+    const { secret, pvc, networkPolicies, pods } = objects
     await this.createIfAbsent(() =>
       this.core.createNamespacedSecret({ namespace: this.ns, body: secret as never }),
     )
@@ -273,11 +301,9 @@ export class KubernetesDriver implements ComputeDriver {
       await this.createIfAbsent(() =>
         this.net.createNamespacedNetworkPolicy({ namespace: this.ns, body: policy as never }),
       )
-    job.step = 'configure'
     await this.createIfAbsent(() =>
       this.core.createNamespacedPod({ namespace: this.ns, body: pods.configure as never }),
     )
-    this.options.logger.info('kubernetes job created', { jobId: spec.jobId, namespace: this.ns })
   }
 
   async resume(spec: JobSpec, report: ObservationSink): Promise<void> {
@@ -847,11 +873,35 @@ export class KubernetesDriver implements ComputeDriver {
 
   // ---- objects ----
 
+  /**
+   * Creates an object; 409 AlreadyExists counts as done. A refusal that may pass (a ResourceQuota
+   * that is full now: 403 "exceeded quota", or 429/5xx) is retried with backoff for up to
+   * `createRetryMaxMs`; any other refusal (a LimitRange maximum, admission) is final at once. Either
+   * way the error thrown is a CreateRefusedError carrying the API's own message.
+   */
   private async createIfAbsent(create: () => Promise<unknown>): Promise<void> {
-    try {
-      await create()
-    } catch (error) {
-      if (statusCode(error) !== 409) throw error
+    let delayMs = this.options.watchRetryMs ?? 1000
+    const giveUpAtMs = this.options.clock.nowMs() + (this.options.createRetryMaxMs ?? CREATE_RETRY_MAX_MS)
+    for (;;) {
+      try {
+        await create()
+        return
+      } catch (error) {
+        const code = statusCode(error)
+        if (code === 409) return
+        if (code === undefined) throw error
+        const message = errorMessage(error)
+        const temporary = (code === 403 && /exceeded quota/i.test(message)) || code === 429 || code >= 500
+        if (!temporary || this.closed || this.options.clock.nowMs() + delayMs > giveUpAtMs)
+          throw new CreateRefusedError(message, { cause: error })
+        this.options.logger.info('kubernetes create refused for now; retrying', {
+          status: code,
+          delayMs,
+          message,
+        })
+        await this.options.clock.sleep(retryAfterMs(error) ?? delayMs)
+        delayMs = Math.min(WATCH_RETRY_MAX_MS, delayMs * 2)
+      }
     }
   }
 
@@ -994,6 +1044,9 @@ export class KubernetesDriver implements ComputeDriver {
 }
 
 class OutputLimitError extends Error {}
+
+/** The API refused to create a job object (quota, LimitRange, admission); the message is the API's. */
+export class CreateRefusedError extends Error {}
 
 function imageOf(job: TrackedJob): string {
   const { image, tag } = job.spec.algorithm.container
