@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { systemClock } from '../clock'
 import { MemoryLogger } from '../logging'
 import type { JobSpec, Observation } from '../operator-engine/driver'
+import { checkClusterHealth } from '../operator-engine/drivers/kubernetes/health'
 import { KubernetesDriver } from '../operator-engine/drivers/kubernetes/kubernetes-driver'
 import { rawCodeJobInput } from './job-inputs'
 import { OPENSHIFT_UID_RANGE, PSS_ENFORCE } from './kubernetes-api-double/admission'
@@ -114,6 +115,12 @@ describe('Kubernetes driver under platform admission', () => {
     expect(securityContexts[0]).not.toHaveProperty('runAsGroup')
     expect(health.checks.filter((c) => !c.ok)).toEqual([])
     expect(health.checks.map((c) => c.name)).toContain('egress')
+  }, 30_000)
+
+  it('the health check alone (no driver) also runs its canary with the platform UIDs on OpenShift', async () => {
+    const health = await checkClusterHealth(double.kubeConfig(OPENSHIFT), OPENSHIFT)
+    expect(health.checks.filter((c) => !c.ok)).toEqual([])
+    expect(health.checks.find((c) => c.name === 'egress')?.message).toMatch(/^Egress denial proven/)
   }, 30_000)
 
   it('runs a whole job in a namespace enforcing Pod Security "restricted"', async () => {

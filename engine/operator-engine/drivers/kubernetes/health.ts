@@ -18,6 +18,7 @@ import {
   EGRESS_CANARY,
   LABELS,
   MANAGED_BY,
+  OPENSHIFT_UID_RANGE,
   egressCanaryObjects,
   type ManifestOptions,
 } from './manifests'
@@ -111,8 +112,18 @@ export async function runEgressCanary(
   const timeoutMs = options.timeoutMs ?? 120_000
   const pollMs = options.pollMs ?? 500
   const name = `${EGRESS_CANARY.name}-${randomBytes(4).toString('hex')}`
+  // On OpenShift the platform assigns UIDs (as for job pods): a fixed one would be refused.
+  const uidRange = await core
+    .readNamespace({ name: namespace })
+    .then((ns) => ns.metadata?.annotations?.[OPENSHIFT_UID_RANGE])
+    .catch(() => undefined)
   const { policy, pod } = egressCanaryObjects(
-    { ...DEFAULT_MANIFEST_OPTIONS, ...options.manifests, namespace },
+    {
+      ...DEFAULT_MANIFEST_OPTIONS,
+      ...options.manifests,
+      ...(uidRange ? { runAsUser: undefined } : {}),
+      namespace,
+    },
     name,
   )
   const unknown = (message: string): EgressProof => ({
