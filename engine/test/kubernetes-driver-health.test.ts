@@ -52,9 +52,54 @@ describe('Kubernetes driver health', () => {
         'rbac:deletecollection pods',
         'rbac:get pods/exec',
         'rbac:create pods/exec',
+        'egress',
       ]),
     )
+    expect(health.checks.find((c) => c.name === 'egress')!.message).toMatch(/^Egress denial proven/)
+    // The canary's pod and policy are gone again.
+    expect(double.objects('c2d.oceanprotocol.com/canary', NAMESPACE)).toEqual([])
   })
+
+  it('a CNI that ignores NetworkPolicy fails the egress check with the fix, and no-network jobs are refused', async () => {
+    double.faults.ignoreNetworkPolicy(true)
+    try {
+      const health = await checkClusterHealth(double.kubeConfig(NAMESPACE), NAMESPACE)
+      expect(health.ok).toBe(false)
+      expect(failed(health)).toEqual(['egress'])
+      const egress = health.checks.find((c) => c.name === 'egress')!
+      expect(egress.message).toContain('does not enforce NetworkPolicy')
+      expect(egress.fix).toContain('EKS: VPC CNI with enableNetworkPolicy=true')
+      expect(double.objects('c2d.oceanprotocol.com/canary', NAMESPACE)).toEqual([])
+
+      const jobId = 'egress-refused-job'
+      const input = rawCodeJobInput({ code: "console.log('must not run')", maxJobDurationSec: 30 })
+      expect(input.spec.environment.allowNetwork).toBe(false)
+      const driver = new KubernetesDriver({
+        logger: new MemoryLogger(),
+        clock: systemClock,
+        kubeConfig: double.kubeConfig(NAMESPACE),
+        namespace: NAMESPACE,
+      })
+      const seen: Observation[] = []
+      const ended = new Promise<void>(
+        (resolve) =>
+          void driver.start({ ...input.spec, jobId, jobDir: join(workDir, jobId) }, (_id, observation) => {
+            seen.push(observation)
+            if (observation.kind === 'algorithm-provisioning-failed') resolve()
+          }),
+      )
+      await ended
+      await driver.close()
+      const refusal = seen.find((o) => o.kind === 'algorithm-provisioning-failed') as { reason: string }
+      expect(refusal.reason).toMatch(/^refused: environment \S+ runs algorithms without network/)
+      expect(refusal.reason).toContain('Fix: Enable NetworkPolicy enforcement')
+      // Nothing of the job was created: no Secret with dataset URLs, no pod.
+      expect(double.objects(selectorOf(jobId), NAMESPACE)).toEqual([])
+      expect(seen.map((o) => o.kind)).not.toContain('algorithm-started')
+    } finally {
+      double.faults.ignoreNetworkPolicy(false)
+    }
+  }, 30_000)
 
   it('a missing namespace fails with the fix that creates it', async () => {
     const health = await checkClusterHealth(double.kubeConfig('nowhere'), 'nowhere')

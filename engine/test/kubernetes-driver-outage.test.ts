@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { systemClock } from '../clock'
+import { systemClock, type Clock } from '../clock'
 import { MemoryLogger } from '../logging'
 import type { JobSpec, Observation } from '../operator-engine/driver'
 import { KubernetesDriver } from '../operator-engine/drivers/kubernetes/kubernetes-driver'
@@ -102,5 +102,104 @@ describe('a pod deleted during an API outage', () => {
       await new Promise((r) => setTimeout(r, 50))
     expect(double.objects(selectorOf(jobId), NAMESPACE)).toEqual([])
     await driver.close()
+  }, 30_000)
+
+  it('a cleanup answered 503, 500 and 429 (deletecollection) is retried, after the Retry-After it was given', async () => {
+    const jobId = 'cleanup-throttled'
+    const input = rawCodeJobInput({ code: "console.log('done')", maxJobDurationSec: 30 })
+    const spec: JobSpec = { ...input.spec, jobId, jobDir: join(workDir, jobId) }
+    // Real time, but every delay the driver asks for is recorded, and none lasts over 50 ms.
+    const delays: number[] = []
+    const clock: Clock = {
+      nowMs: () => systemClock.nowMs(),
+      setTimer(callback, delayMs) {
+        delays.push(delayMs)
+        return systemClock.setTimer(callback, Math.min(delayMs, 50))
+      },
+      sleep: (delayMs) => systemClock.sleep(Math.min(delayMs, 50)),
+    }
+    const driver = new KubernetesDriver({
+      logger: new MemoryLogger(),
+      clock,
+      kubeConfig: double.kubeConfig(NAMESPACE),
+      namespace: NAMESPACE,
+      watchRetryMs: 100,
+    })
+    const seen: Observation[] = []
+    await driver.start(spec, (_id, o) => seen.push(o))
+    await waitFor(seen, 'outputs-collected')
+
+    delays.length = 0
+    double.faults.failRequests('deletecollection pods', { status: 503, times: 1 })
+    double.faults.failRequests('deletecollection persistentvolumeclaims', { status: 500, times: 1 })
+    double.faults.failRequests('deletecollection secrets', { status: 429, times: 1, retryAfterSec: 7 })
+    await driver.cleanup(jobId) // resolves: the deletion is in hand, not given up
+
+    for (let i = 0; i < 100 && double.objects(selectorOf(jobId), NAMESPACE).length > 0; i++)
+      await new Promise((r) => setTimeout(r, 50))
+    expect(double.objects(selectorOf(jobId), NAMESPACE)).toEqual([])
+    // 503 and 500 without Retry-After: the backoff (100, then doubled); the 429 said 7 s.
+    expect(delays.filter((d) => d !== 2000)).toEqual([100, 200, 7000])
+    await driver.close()
+  }, 30_000)
+})
+
+describe('quota and LimitRange refusals (403)', () => {
+  const fastClock: Clock = {
+    nowMs: () => systemClock.nowMs(),
+    setTimer: (callback, delayMs) => systemClock.setTimer(callback, Math.min(delayMs, 50)),
+    sleep: (delayMs) => systemClock.sleep(Math.min(delayMs, 50)),
+  }
+  const newDriver = () =>
+    new KubernetesDriver({
+      logger: new MemoryLogger(),
+      clock: fastClock,
+      kubeConfig: double.kubeConfig(NAMESPACE),
+      namespace: NAMESPACE,
+      watchRetryMs: 100,
+    })
+
+  it('a full ResourceQuota is retried with backoff while it lasts, and the job then runs', async () => {
+    const jobId = 'quota-full-for-now'
+    const spec: JobSpec = {
+      ...rawCodeJobInput({ code: "console.log('done')", maxJobDurationSec: 30 }).spec,
+      jobId,
+      jobDir: join(workDir, jobId),
+    }
+    const driver = newDriver()
+    // Health first: its egress canary (a pod too) proves the policy before the quota fills up.
+    expect((await driver.health()).ok).toBe(true)
+    double.faults.failRequests('create pods', {
+      status: 403,
+      times: 2,
+      message: `pods "c2d-${jobId}-configure" is forbidden: exceeded quota: compute, requested: limits.cpu=500m, used: limits.cpu=2, limited: limits.cpu=2`,
+    })
+    const seen: Observation[] = []
+    await driver.start(spec, (_id, o) => seen.push(o))
+    await waitFor(seen, 'outputs-collected')
+    expect(seen.map((o) => o.kind)).toContain('algorithm-started')
+    expect(seen.map((o) => o.kind)).not.toContain('container-create-failed')
+    await driver.cleanup(jobId)
+    await driver.close()
+  }, 30_000)
+
+  it('a LimitRange refusal is final at once, reported with the API message as a create failure', async () => {
+    const jobId = 'limitrange-refused'
+    const spec: JobSpec = {
+      ...rawCodeJobInput({ code: "console.log('done')", maxJobDurationSec: 30 }).spec,
+      jobId,
+      jobDir: join(workDir, jobId),
+    }
+    const message = `pods "c2d-${jobId}-configure" is forbidden: maximum cpu usage per Container is 200m, but limit is 500m`
+    const driver = newDriver()
+    expect((await driver.health()).ok).toBe(true)
+    double.faults.failRequests('create pods', { status: 403, times: 1, message })
+    const seen: Observation[] = []
+    await driver.start(spec, (_id, o) => seen.push(o))
+    const failure = (await waitFor(seen, 'container-create-failed')) as { reason: string }
+    expect(failure.reason).toBe(`the cluster refused the job's objects: HTTP 403: ${message}`)
+    await driver.cleanup(jobId)
+    await driver.close()
+    expect(double.objects(selectorOf(jobId), NAMESPACE)).toEqual([])
   }, 30_000)
 })

@@ -28,6 +28,7 @@ import {
   ObjectStore,
   type KubeObject,
 } from './object-store'
+import { admitPod } from './admission'
 import { EXEC_PROTOCOLS, serveExec, servePodLog, statusBody } from './pod-subresources'
 import { serveWatch, type OpenWatch } from './watch-stream'
 
@@ -67,10 +68,20 @@ export interface KubernetesApiDouble {
     failImagePull(image: string): void
     oomKill(namespace: string, pod: string, container: string): void
     loseNode(): void
+    /** Play a CNI that does not enforce NetworkPolicy: denied pods keep their network. */
+    ignoreNetworkPolicy(on: boolean): void
     /** RBAC: refuse a verb on a resource from now on (both the review and the request). */
     deny(denial: AccessDenial): void
     /** RBAC: allow everything again. */
     allowAll(): void
+    /**
+     * The next `times` requests matching "verb resource[/subresource]" (e.g. "deletecollection
+     * secrets") answer `status` (429, 500, 503…) with a Status body, and Retry-After when given.
+     */
+    failRequests(
+      key: string,
+      fault: { status: number; times: number; retryAfterSec?: number; message?: string },
+    ): void
   }
   close(): Promise<void>
 }
@@ -131,6 +142,10 @@ export async function startKubernetesApiDouble(options: ApiDoubleOptions = {}): 
   const requests = new Map<string, number>()
   const count = (key: string) => requests.set(key, (requests.get(key) ?? 0) + 1)
   let unreachable = false
+  const failures = new Map<
+    string,
+    { status: number; times: number; retryAfterSec?: number; message?: string }
+  >()
   const sockets = new Set<Socket>()
   const watches = new Set<OpenWatch>()
 
@@ -277,6 +292,28 @@ export async function startKubernetesApiDouble(options: ApiDoubleOptions = {}): 
     }
     const countKey = `${request.verb} ${r.resource}${r.sub ? `/${r.sub}` : ''}`
     count(countKey)
+    const injected = failures.get(countKey)
+    if (injected && injected.times > 0) {
+      injected.times -= 1
+      if (injected.retryAfterSec !== undefined) res.setHeader('retry-after', String(injected.retryAfterSec))
+      const reason =
+        injected.status === 403
+          ? 'Forbidden'
+          : injected.status === 429
+            ? 'TooManyRequests'
+            : injected.status === 503
+              ? 'ServiceUnavailable'
+              : 'InternalError'
+      return sendStatus(
+        res,
+        injected.status,
+        reason,
+        injected.message ?? `injected ${injected.status} for ${countKey}`,
+        {
+          ...(injected.retryAfterSec !== undefined ? { retryAfterSeconds: injected.retryAfterSec } : {}),
+        },
+      )
+    }
     if (access.denialFor(request))
       return sendStatus(res, 403, 'Forbidden', AccessRules.forbiddenMessage(request, r.name), {
         ...(r.name ? { name: r.name } : {}),
@@ -343,6 +380,14 @@ export async function startKubernetesApiDouble(options: ApiDoubleOptions = {}): 
           name: body.metadata.name,
           kind: r.resource,
         })
+      if (r.resource === 'pods') {
+        const verdict = admitPod(store.get('namespaces', '', ns), body)
+        if (!verdict.ok)
+          return sendStatus(res, 403, 'Forbidden', verdict.message, {
+            name: body.metadata.name,
+            kind: 'pods',
+          })
+      }
       // The API server stores a new pod as Pending (status is the kubelet's to fill in later).
       const initial =
         r.resource === 'pods'
@@ -470,6 +515,8 @@ export async function startKubernetesApiDouble(options: ApiDoubleOptions = {}): 
   await once(server, 'listening')
   const port = (server.address() as { port: number }).port
   const url = `http://127.0.0.1:${port}`
+  // As a kubelet does for the `kubernetes` Service: where pods find the API server.
+  kubelet.serviceEnv = { KUBERNETES_SERVICE_HOST: '127.0.0.1', KUBERNETES_SERVICE_PORT: String(port) }
 
   const kubeconfigYaml = (namespace = 'default') =>
     [
@@ -531,8 +578,10 @@ export async function startKubernetesApiDouble(options: ApiDoubleOptions = {}): 
       failImagePull: (image) => kubelet.failImagePull(image),
       oomKill: (namespace, pod, container) => kubelet.oomKill(namespace, pod, container),
       loseNode: () => kubelet.loseNode(),
+      ignoreNetworkPolicy: (on) => (kubelet.ignoreNetworkPolicy = on),
       deny: (denial) => access.deny(denial),
       allowAll: () => access.reset(),
+      failRequests: (key, fault) => failures.set(key, { ...fault }),
     },
     async close() {
       await kubelet.closeAll()

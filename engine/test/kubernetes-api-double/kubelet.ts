@@ -97,6 +97,10 @@ export class SimulatedKubelet {
   private readonly pods = new Map<string, PodRun>()
   private readonly failingImages = new Set<string>()
   private readonly stepMs: number
+  /** The CNI ignores NetworkPolicy (EKS's VPC CNI by default): every pod keeps its network. */
+  ignoreNetworkPolicy = false
+  /** What every container's environment starts with (the API server's service address). */
+  serviceEnv: Record<string, string> = {}
 
   constructor(private readonly options: KubeletOptions) {
     this.stepMs = options.stepMs ?? 15
@@ -309,7 +313,16 @@ export class SimulatedKubelet {
     c.state = 'running'
     const child = spawnSandbox(
       this.options.bwrapPath,
-      podSandboxArgs(this.options.store, this.options.rootDir, run, pod, c.spec, env, argv),
+      podSandboxArgs(
+        this.options.store,
+        this.options.rootDir,
+        run,
+        pod,
+        c.spec,
+        new Map([...Object.entries(this.serviceEnv), ...env]),
+        argv,
+        { ignorePolicies: this.ignoreNetworkPolicy },
+      ),
     )
     c.process = child
     this.event(run, 'Normal', 'Created', `Created container ${c.spec.name}`)
@@ -525,8 +538,9 @@ export class SimulatedKubelet {
         run,
         pod,
         c.spec,
-        env instanceof Map ? env : new Map(),
+        new Map([...Object.entries(this.serviceEnv), ...(env instanceof Map ? env : [])]),
         argv,
+        { ignorePolicies: this.ignoreNetworkPolicy },
       ),
       { stdin: 'pipe' },
     )

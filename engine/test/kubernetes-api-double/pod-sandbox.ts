@@ -2,7 +2,8 @@
  * How the simulated kubelet sandboxes a container: the local driver's bubblewrap argv
  * (`buildBwrapArgs`: read-only system trees, the least of /etc, --clearenv) with the pod's volumes
  * bound at their mountPaths instead of a job folder, the image's interpreter names on PATH, and
- * egress cut when a NetworkPolicy denies it to the pod.
+ * egress cut when a NetworkPolicy denies it to the pod (unless the double plays a CNI that
+ * ignores NetworkPolicy, as EKS's VPC CNI does by default).
  */
 import { existsSync, mkdirSync, symlinkSync } from 'node:fs'
 import { join } from 'node:path'
@@ -81,6 +82,7 @@ export function podSandboxArgs(
   container: SandboxedContainer,
   env: Map<string, string>,
   argv: string[],
+  network: { ignorePolicies?: boolean } = {},
 ): string[] {
   const binds: Array<{ hostPath: string; sandboxPath: string; readOnly?: boolean }> = []
   for (const mount of container.volumeMounts ?? []) {
@@ -99,7 +101,7 @@ export function podSandboxArgs(
   if (bin) binds.push({ hostPath: bin, sandboxPath: IMAGE_BIN, readOnly: true })
   return buildBwrapArgs({
     dataDir,
-    allowNetwork: !egressDenied(store, pod),
+    allowNetwork: network.ignorePolicies === true || !egressDenied(store, pod),
     argv,
     env: {
       PATH: bin ? `${IMAGE_BIN}:${SANDBOX_PATH}` : SANDBOX_PATH,

@@ -3,9 +3,25 @@
  * and its version, namespace exists, and one SelfSubjectAccessReview per verb/resource the driver
  * needs, with a message per missing permission. Must not import operator-service, store or provider.
  */
-import { AuthorizationV1Api, CoreV1Api, Health, type KubeConfig, VersionApi } from '@kubernetes/client-node'
+import { randomBytes } from 'node:crypto'
+import {
+  AuthorizationV1Api,
+  CoreV1Api,
+  Health,
+  type KubeConfig,
+  NetworkingV1Api,
+  VersionApi,
+} from '@kubernetes/client-node'
 import type { DriverHealth } from '../../driver'
-import { LABELS, MANAGED_BY } from './manifests'
+import {
+  DEFAULT_MANIFEST_OPTIONS,
+  EGRESS_CANARY,
+  LABELS,
+  MANAGED_BY,
+  OPENSHIFT_UID_RANGE,
+  egressCanaryObjects,
+  type ManifestOptions,
+} from './manifests'
 
 /**
  * Every permission the driver uses; a missing one makes jobs fail later, so health names it now.
@@ -14,6 +30,9 @@ import { LABELS, MANAGED_BY } from './manifests'
  * `create` (1.35+ checks it for WebSocket upgrades too: AuthorizePodWebsocketUpgradeCreatePermission).
  */
 export const requiredPermissions = [
+  // The namespace check, and OpenShift's UID range on it (kubernetes-driver.ts); a Role in the
+  // namespace can grant it, as namespace requests are authorized in the namespace they name.
+  { verb: 'get', resource: 'namespaces' },
   ...['create', 'get', 'list', 'watch', 'delete', 'deletecollection'].map((verb) => ({
     verb,
     resource: 'pods',
@@ -55,7 +74,114 @@ export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message.split('\n')[0]! : String(error)
 }
 
-export async function checkClusterHealth(kubeConfig: KubeConfig, namespace: string): Promise<DriverHealth> {
+export interface EgressCanaryOptions {
+  /** Helper image and security context of the canary pod (the configure image runs it). */
+  manifests?: Omit<ManifestOptions, 'namespace'>
+  /** How long the canary may take to be scheduled, pulled and finished. */
+  timeoutMs?: number
+  pollMs?: number
+  sleep?: (ms: number) => Promise<void>
+  /** Skip the canary (health then has no `egress` check). */
+  skip?: boolean
+}
+
+/** What the egress canary proved: `blocked` is the only outcome that lets a no-network job run. */
+export type EgressProof =
+  { outcome: 'blocked'; message: string } | { outcome: 'reached' | 'unknown'; message: string; fix: string }
+
+/** Per cluster kind, how to make the CNI enforce NetworkPolicy (README: "Cluster kinds"). */
+export const EGRESS_FIX =
+  'Enable NetworkPolicy enforcement in the cluster network plugin: EKS: VPC CNI with enableNetworkPolicy=true ' +
+  '(or Calico/Cilium); GKE: Dataplane V2 or --enable-network-policy; AKS: --network-policy azure|calico|cilium; ' +
+  'k3s: do not start it with --disable-network-policy; kind >= v0.24 (kindnet) enforces; OpenShift: OVN-Kubernetes enforces.'
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+
+/**
+ * Runs the egress canary once: a deny-all egress NetworkPolicy and a pod under it that must fail
+ * to connect to the API server's service address. Both are deleted afterwards, whatever happened.
+ */
+export async function runEgressCanary(
+  kubeConfig: KubeConfig,
+  namespace: string,
+  options: EgressCanaryOptions = {},
+): Promise<EgressProof> {
+  const core = kubeConfig.makeApiClient(CoreV1Api)
+  const net = kubeConfig.makeApiClient(NetworkingV1Api)
+  const sleep = options.sleep ?? defaultSleep
+  const timeoutMs = options.timeoutMs ?? 120_000
+  const pollMs = options.pollMs ?? 500
+  const name = `${EGRESS_CANARY.name}-${randomBytes(4).toString('hex')}`
+  // On OpenShift the platform assigns UIDs (as for job pods): a fixed one would be refused.
+  const uidRange = await core
+    .readNamespace({ name: namespace })
+    .then((ns) => ns.metadata?.annotations?.[OPENSHIFT_UID_RANGE])
+    .catch(() => undefined)
+  const { policy, pod } = egressCanaryObjects(
+    {
+      ...DEFAULT_MANIFEST_OPTIONS,
+      ...options.manifests,
+      ...(uidRange ? { runAsUser: undefined } : {}),
+      namespace,
+    },
+    name,
+  )
+  const unknown = (message: string): EgressProof => ({
+    outcome: 'unknown',
+    message: `Egress denial could not be proven: ${message}`,
+    fix: `Check that pods can run in ${namespace} (kubectl describe pod ${name}) and that the image ${String((pod.spec as { containers: Array<{ image: string }> }).containers[0]!.image)} can be pulled.`,
+  })
+  try {
+    await net.createNamespacedNetworkPolicy({ namespace, body: policy as never })
+    await core.createNamespacedPod({ namespace, body: pod as never })
+    for (let waitedMs = 0; ; waitedMs += pollMs) {
+      const current = await core.readNamespacedPod({ name, namespace })
+      const phase = current.status?.phase
+      if (phase === 'Succeeded' || phase === 'Failed') {
+        const exitCode = current.status?.containerStatuses?.[0]?.state?.terminated?.exitCode
+        if (exitCode === 0)
+          return {
+            outcome: 'blocked',
+            message:
+              'Egress denial proven: a canary pod under a deny-all NetworkPolicy could not connect out',
+          }
+        if (exitCode === EGRESS_CANARY.reachedExit)
+          return {
+            outcome: 'reached',
+            message:
+              'A canary pod under a deny-all egress NetworkPolicy connected to the API server: this cluster does not ' +
+              'enforce NetworkPolicy, so environments without network would give algorithms full network access',
+            fix: EGRESS_FIX,
+          }
+        let log = ''
+        try {
+          log = (await core.readNamespacedPodLog({ name, namespace })).trim().split('\n').pop() ?? ''
+        } catch {
+          log = ''
+        }
+        return unknown(`the canary pod ended with exit code ${String(exitCode)}${log ? ` (${log})` : ''}`)
+      }
+      if (waitedMs >= timeoutMs) {
+        const waiting = current.status?.containerStatuses?.[0]?.state?.waiting
+        return unknown(
+          `the canary pod did not finish within ${Math.round(timeoutMs / 1000)} s (${phase ?? 'no phase'}${waiting?.reason ? `, ${waiting.reason}` : ''})`,
+        )
+      }
+      await sleep(pollMs)
+    }
+  } catch (error) {
+    return unknown(errorMessage(error))
+  } finally {
+    await core.deleteNamespacedPod({ name, namespace, gracePeriodSeconds: 0 }).catch(() => undefined)
+    await net.deleteNamespacedNetworkPolicy({ name, namespace }).catch(() => undefined)
+  }
+}
+
+export async function checkClusterHealth(
+  kubeConfig: KubeConfig,
+  namespace: string,
+  canary: EgressCanaryOptions & { onProof?: (proof: EgressProof) => void } = {},
+): Promise<DriverHealth> {
   const checks: Check[] = []
   let version = ''
   try {
@@ -127,6 +253,17 @@ export async function checkClusterHealth(kubeConfig: KubeConfig, namespace: stri
         message: `could not check ${label}: ${errorMessage(error)}`,
       })
     }
+  }
+  // The canary needs pods and network policies; without them its failure would only repeat RBAC's.
+  if (!canary.skip && checks.every((check) => check.ok)) {
+    const proof = await runEgressCanary(kubeConfig, namespace, canary)
+    canary.onProof?.(proof)
+    checks.push({
+      name: 'egress',
+      ok: proof.outcome === 'blocked',
+      message: proof.message,
+      fix: proof.outcome === 'blocked' ? undefined : proof.fix,
+    })
   }
   const ok = checks.every((check) => check.ok)
   return {

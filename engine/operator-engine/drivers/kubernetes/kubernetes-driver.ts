@@ -20,12 +20,19 @@ import type { Clock } from '../../../clock'
 import type { Logger } from '../../../logging'
 import type { ComputeDriver, DriverHealth, JobSpec, Observation, ObservationSink } from '../../driver'
 import { listResults, readCollectedMarker, resultsDirOf, writeCollectedMarker } from '../../job-results'
-import { checkClusterHealth } from './health'
+import {
+  checkClusterHealth,
+  errorMessage,
+  runEgressCanary,
+  type EgressCanaryOptions,
+  type EgressProof,
+} from './health'
 import {
   CONFIGURE_EXIT,
   DEFAULT_MANIFEST_OPTIONS,
   LABELS,
   IMAGE_CHECK,
+  OPENSHIFT_UID_RANGE,
   ManifestError,
   buildJobObjects,
   configureInputs,
@@ -52,6 +59,19 @@ export interface KubernetesDriverOptions {
   readLocalFile?: (path: string) => Buffer
   /** First retry delay of the watch after a dropped connection; doubles up to 30 s. */
   watchRetryMs?: number
+  /**
+   * The egress canary (health.ts): run by health() and before the first job of an environment
+   * without network; such a job is refused unless the canary proved the deny policy holds.
+   */
+  egressCanary?: Omit<EgressCanaryOptions, 'manifests' | 'skip'>
+  /**
+   * How long a watch may stay silent before client-node aborts it (its default is 30 s, while real
+   * API servers send a bookmark about once a minute). Such an end resumes at once from the last
+   * resourceVersion: no warning, no re-list.
+   */
+  watchIdleTimeoutMs?: number
+  /** How long a temporary create refusal (full ResourceQuota, 429, 5xx) is retried; 5 min by default. */
+  createRetryMaxMs?: number
 }
 
 interface TrackedJob {
@@ -81,6 +101,20 @@ function statusCode(error: unknown): number | undefined {
   return e?.code ?? e?.statusCode ?? e?.response?.statusCode
 }
 
+/** No HTTP answer, throttled (429) or a server-side failure (5xx): worth trying again. */
+function transient(error: unknown): boolean {
+  const code = statusCode(error)
+  return code === undefined || code === 429 || code >= 500
+}
+
+/** The answer's Retry-After (seconds, as the API server sends it), capped at the watch's maximum. */
+function retryAfterMs(error: unknown): number | undefined {
+  const headers = (error as { headers?: Record<string, string> })?.headers
+  const value = headers?.['retry-after'] ?? headers?.['Retry-After']
+  const seconds = value === undefined ? NaN : Number(value)
+  return Number.isFinite(seconds) && seconds >= 0 ? Math.min(WATCH_RETRY_MAX_MS, seconds * 1000) : undefined
+}
+
 /**
  * On a failed job's PVC while it is retained: when its objects may go (ms since epoch). Kept on the
  * cluster, not in a timer only, so a console that quits or crashes first still deletes them at its
@@ -94,6 +128,10 @@ const STEP_CONTAINER: Record<Step, string> = {
   publish: 'publish',
 }
 const WATCH_RETRY_MAX_MS = 30_000
+/** How long a temporary create refusal (a full ResourceQuota, 429, 5xx) is retried. */
+const CREATE_RETRY_MAX_MS = 5 * 60_000
+/** Over the ~60 s between a real API server's bookmarks, so a quiet watch is rarely cut at all. */
+const WATCH_IDLE_TIMEOUT_MS = 90_000
 /** How long the live log may take to deliver its last bytes after the container ended. */
 const LOG_TAIL_GRACE_MS = 2_000
 
@@ -101,7 +139,8 @@ export class KubernetesDriver implements ComputeDriver {
   readonly kind = 'kubernetes' as const
   private readonly core: CoreV1Api
   private readonly net: NetworkingV1Api
-  private readonly manifestOptions: ManifestOptions
+  private manifestOptions: ManifestOptions
+  private platformChecked: Promise<void> | undefined
   private readonly jobs = new Map<string, TrackedJob>()
   private watchAbort: AbortController | undefined
   private watchStarting: Promise<void> | undefined
@@ -110,6 +149,8 @@ export class KubernetesDriver implements ComputeDriver {
   private closed = false
   private swept = false
   private readonly timers = new Set<() => void>()
+  /** The last egress canary's proof; an `unknown` one is not kept, so the next job runs it again. */
+  private egressProof: Promise<EgressProof> | undefined
 
   constructor(private readonly options: KubernetesDriverOptions) {
     this.core = options.kubeConfig.makeApiClient(CoreV1Api)
@@ -127,8 +168,59 @@ export class KubernetesDriver implements ComputeDriver {
     return this.options.namespace
   }
 
-  health(): Promise<DriverHealth> {
-    return checkClusterHealth(this.options.kubeConfig, this.ns)
+  /**
+   * Once per driver: where the namespace says the platform assigns UIDs (OpenShift's project
+   * annotation), pods leave runAsUser/runAsGroup/fsGroup unset, or restricted-v2 refuses them all.
+   * A namespace that cannot be read keeps the configured UIDs (health reports the read failure).
+   */
+  private ensurePlatform(): Promise<void> {
+    this.platformChecked ??= (async () => {
+      try {
+        const namespace = await this.core.readNamespace({ name: this.ns })
+        const range = namespace.metadata?.annotations?.[OPENSHIFT_UID_RANGE]
+        if (range && this.manifestOptions.runAsUser !== undefined) {
+          this.manifestOptions = { ...this.manifestOptions, runAsUser: undefined }
+          this.options.logger.info('kubernetes: UIDs left to the platform', { namespace: this.ns, range })
+        }
+      } catch (error) {
+        this.platformChecked = undefined
+        this.options.logger.warn('kubernetes: namespace not readable, keeping the configured UIDs', {
+          namespace: this.ns,
+          status: statusCode(error),
+        })
+      }
+    })()
+    return this.platformChecked
+  }
+
+  async health(): Promise<DriverHealth> {
+    await this.ensurePlatform()
+    return checkClusterHealth(this.options.kubeConfig, this.ns, {
+      ...this.options.egressCanary,
+      manifests: this.manifestOptions,
+      onProof: (proof) => this.keepEgressProof(Promise.resolve(proof)),
+    })
+  }
+
+  private keepEgressProof(proof: Promise<EgressProof>): Promise<EgressProof> {
+    this.egressProof = proof
+    void proof.then((p) => {
+      if (p.outcome === 'unknown' && this.egressProof === proof) this.egressProof = undefined
+    })
+    return proof
+  }
+
+  /** Whether this cluster is proven to enforce the deny-all egress policy (runs the canary once). */
+  private proveEgressDenied(): Promise<EgressProof> {
+    return (
+      this.egressProof ??
+      this.keepEgressProof(
+        runEgressCanary(this.options.kubeConfig, this.ns, {
+          ...this.options.egressCanary,
+          manifests: this.manifestOptions,
+        }),
+      )
+    )
   }
 
   /** The objects the driver would create for `spec` (also what `npm run manifests` prints). */
@@ -147,6 +239,21 @@ export class KubernetesDriver implements ComputeDriver {
     if (collected) return this.emit(job, { kind: 'outputs-collected', results: collected })
     await mkdir(resultsDirOf(spec.jobDir), { recursive: true })
     this.emit(job, { kind: 'image-pulling' })
+    await this.ensurePlatform()
+    if (!spec.environment.allowNetwork) {
+      const proof = await this.proveEgressDenied()
+      if (proof.outcome !== 'blocked') {
+        const reason = `refused: environment ${spec.environment.id} runs algorithms without network, but ${proof.message}. Fix: ${proof.fix}`
+        await appendFile(join(resultsDirOf(spec.jobDir), 'configuration.log'), `${this.now()} ${reason}\n`)
+        this.options.logger.warn('kubernetes job refused: egress denial not proven', {
+          jobId: spec.jobId,
+          outcome: proof.outcome,
+        })
+        this.emit(job, { kind: 'algorithm-provisioning-failed', reason })
+        job.failed = true
+        return this.finish(job, [])
+      }
+    }
     try {
       job.objects = this.objectsFor(spec)
     } catch (error) {
@@ -165,7 +272,25 @@ export class KubernetesDriver implements ComputeDriver {
       return this.finish(job, [])
     }
     await this.ensureWatch()
-    const { secret, pvc, networkPolicies, pods } = job.objects
+    job.step = 'configure'
+    try {
+      await this.createObjects(job.objects)
+    } catch (error) {
+      if (!(error instanceof CreateRefusedError)) throw error
+      const reason = `the cluster refused the job's objects: ${error.message}`
+      await appendFile(
+        join(resultsDirOf(spec.jobDir), 'configuration.log'),
+        `${this.now()} failed: ${reason}\n`,
+      )
+      this.emit(job, { kind: 'container-create-failed', reason })
+      job.failed = true
+      return this.finish(job, [])
+    }
+    this.options.logger.info('kubernetes job created', { jobId: spec.jobId, namespace: this.ns })
+  }
+
+  private async createObjects(objects: JobObjects): Promise<void> {
+    const { secret, pvc, networkPolicies, pods } = objects
     await this.createIfAbsent(() =>
       this.core.createNamespacedSecret({ namespace: this.ns, body: secret as never }),
     )
@@ -176,11 +301,9 @@ export class KubernetesDriver implements ComputeDriver {
       await this.createIfAbsent(() =>
         this.net.createNamespacedNetworkPolicy({ namespace: this.ns, body: policy as never }),
       )
-    job.step = 'configure'
     await this.createIfAbsent(() =>
       this.core.createNamespacedPod({ namespace: this.ns, body: pods.configure as never }),
     )
-    this.options.logger.info('kubernetes job created', { jobId: spec.jobId, namespace: this.ns })
   }
 
   async resume(spec: JobSpec, report: ObservationSink): Promise<void> {
@@ -188,6 +311,7 @@ export class KubernetesDriver implements ComputeDriver {
     const collected = await readCollectedMarker(resultsDirOf(spec.jobDir))
     if (collected) return this.emit(job, { kind: 'outputs-collected', results: collected })
     await mkdir(resultsDirOf(spec.jobDir), { recursive: true })
+    await this.ensurePlatform()
     job.objects = this.objectsFor(spec)
     await this.ensureWatch()
     const pods = (
@@ -230,9 +354,11 @@ export class KubernetesDriver implements ComputeDriver {
   }
 
   /**
-   * The API server unreachable (no HTTP answer) must not orphan a finished job's objects: the
-   * cleanup is retried with the watch's backoff until it gets through (or the driver closes).
-   * An HTTP refusal (403) is not retried: it is reported, and health names the missing permission.
+   * The API server unreachable (no HTTP answer), throttling (429) or failing (5xx) must not orphan
+   * a finished job's objects (the Secret holds dataset URLs and headers): the cleanup is retried
+   * with the watch's backoff, or after the answer's Retry-After, until it gets through (or the
+   * driver closes). A refusal (403) or other 4xx is not retried: it is reported, and health names
+   * the missing permission.
    */
   private async cleanupOrRetry(jobId: string, retryMs: number, mayRetain: boolean): Promise<void> {
     const job = this.jobs.get(jobKey(jobId))
@@ -244,18 +370,20 @@ export class KubernetesDriver implements ComputeDriver {
       }
       await this.deleteJobObjects(jobId)
     } catch (error) {
-      if (statusCode(error) !== undefined || this.closed) throw error
+      if (!transient(error) || this.closed) throw error
+      const delayMs = retryAfterMs(error) ?? retryMs
       this.options.logger.warn('kubernetes cleanup failed; retrying', {
         jobId,
-        delayMs: retryMs,
-        error: error instanceof Error ? error.message : String(error),
+        delayMs,
+        status: statusCode(error),
+        error: error instanceof Error ? error.message.split('\n')[0] : String(error),
       })
       const cancel = this.options.clock.setTimer(() => {
         this.timers.delete(cancel)
         void this.cleanupOrRetry(jobId, Math.min(WATCH_RETRY_MAX_MS, retryMs * 2), mayRetain).catch(
           (e: unknown) => this.options.logger.warn('kubernetes cleanup failed', { jobId, error: String(e) }),
         )
-      }, retryMs)
+      }, delayMs)
       this.timers.add(cancel)
     }
   }
@@ -385,6 +513,23 @@ export class KubernetesDriver implements ComputeDriver {
     return this.onPublish(job, state)
   }
 
+  /**
+   * The Secret (dataset URLs and headers) is needed only by the configure pod: deleted as soon as
+   * that step ends, not with the job's other objects. A failure here is left to cleanup, which
+   * deletes it by label (and retries).
+   */
+  private async deleteInputsSecret(job: TrackedJob): Promise<void> {
+    try {
+      await this.core.deleteNamespacedSecret({ name: objectNames(job.spec.jobId).secret, namespace: this.ns })
+    } catch (error) {
+      if (statusCode(error) !== 404)
+        this.options.logger.warn('kubernetes: inputs Secret not deleted after configure; cleanup will', {
+          jobId: job.spec.jobId,
+          status: statusCode(error),
+        })
+    }
+  }
+
   private async onConfigure(job: TrackedJob, state: StepState, pod: PodLike): Promise<void> {
     const image = stepState(pod, IMAGE_CHECK)
     if (image.kind === 'image-pull-failed' || image.kind === 'create-failed')
@@ -399,6 +544,7 @@ export class KubernetesDriver implements ComputeDriver {
       case 'succeeded': {
         this.emit(job, { kind: 'provisioning' })
         await this.saveLog(job, 'configure', 'configuration.log')
+        await this.deleteInputsSecret(job)
         if (job.stopRequested) return this.finish(job, ['stopped before the algorithm started'])
         job.step = 'algorithm'
         await this.createIfAbsent(() =>
@@ -409,6 +555,7 @@ export class KubernetesDriver implements ComputeDriver {
       case 'failed': {
         this.emit(job, { kind: 'provisioning' })
         const log = await this.saveLog(job, 'configure', 'configuration.log')
+        await this.deleteInputsSecret(job)
         const lastFailure = log
           .split('\n')
           .reverse()
@@ -726,11 +873,35 @@ export class KubernetesDriver implements ComputeDriver {
 
   // ---- objects ----
 
+  /**
+   * Creates an object; 409 AlreadyExists counts as done. A refusal that may pass (a ResourceQuota
+   * that is full now: 403 "exceeded quota", or 429/5xx) is retried with backoff for up to
+   * `createRetryMaxMs`; any other refusal (a LimitRange maximum, admission) is final at once. Either
+   * way the error thrown is a CreateRefusedError carrying the API's own message.
+   */
   private async createIfAbsent(create: () => Promise<unknown>): Promise<void> {
-    try {
-      await create()
-    } catch (error) {
-      if (statusCode(error) !== 409) throw error
+    let delayMs = this.options.watchRetryMs ?? 1000
+    const giveUpAtMs = this.options.clock.nowMs() + (this.options.createRetryMaxMs ?? CREATE_RETRY_MAX_MS)
+    for (;;) {
+      try {
+        await create()
+        return
+      } catch (error) {
+        const code = statusCode(error)
+        if (code === 409) return
+        if (code === undefined) throw error
+        const message = errorMessage(error)
+        const temporary = (code === 403 && /exceeded quota/i.test(message)) || code === 429 || code >= 500
+        if (!temporary || this.closed || this.options.clock.nowMs() + delayMs > giveUpAtMs)
+          throw new CreateRefusedError(message, { cause: error })
+        this.options.logger.info('kubernetes create refused for now; retrying', {
+          status: code,
+          delayMs,
+          message,
+        })
+        await this.options.clock.sleep(retryAfterMs(error) ?? delayMs)
+        delayMs = Math.min(WATCH_RETRY_MAX_MS, delayMs * 2)
+      }
     }
   }
 
@@ -790,6 +961,8 @@ export class KubernetesDriver implements ComputeDriver {
       this.dispatchVanished(list.items)
     }
     const watch = new Watch(this.options.kubeConfig)
+    ;(watch as unknown as { requestTimeoutMs: number }).requestTimeoutMs =
+      this.options.watchIdleTimeoutMs ?? WATCH_IDLE_TIMEOUT_MS
     this.watchAbort = await watch
       .watch(
         `/api/v1/namespaces/${this.ns}/pods`,
@@ -811,9 +984,16 @@ export class KubernetesDriver implements ComputeDriver {
       })
   }
 
-  private onWatchEnded(error: unknown): void {
+  private onWatchEnded(endedBy: unknown): void {
     this.watchAbort = undefined
     if (this.closed) return
+    // client-node's inactivity abort on a quiet namespace is no failure: the resourceVersion we
+    // hold is as good as after the server's own timeout.
+    const idle =
+      (endedBy as { name?: unknown } | null)?.name === 'TimeoutError' && this.resourceVersion !== undefined
+    const error = idle ? null : endedBy
+    if (idle)
+      this.options.logger.debug('kubernetes watch idle; resuming', { resourceVersion: this.resourceVersion })
     // A normal end (the server's timeout) restarts at once; errors back off, doubling.
     const delayMs = error ? this.watchRetryMs : 0
     if (error) {
@@ -864,6 +1044,9 @@ export class KubernetesDriver implements ComputeDriver {
 }
 
 class OutputLimitError extends Error {}
+
+/** The API refused to create a job object (quota, LimitRange, admission); the message is the API's. */
+export class CreateRefusedError extends Error {}
 
 function imageOf(job: TrackedJob): string {
   const { image, tag } = job.spec.algorithm.container

@@ -9,10 +9,13 @@ import {
   DEFAULT_MANIFEST_OPTIONS,
   LABELS,
   ManifestError,
+  SECRET_BYTES_MAX,
   allObjects,
   buildJobObjects,
   configureInputs,
+  egressCanaryObjects,
   jobKey,
+  selectorOf,
   objectNames,
   type ManifestOptions,
 } from './manifests'
@@ -86,7 +89,15 @@ describe('job manifests', () => {
         containers: Array<{ resources: { limits: Record<string, string> } }>
       }
     }
-    expect(algo.spec.nodeSelector).toEqual({ 'nvidia.com/gpu.present': 'true' })
+    // Every pod shares the placement: the configure pod fixes the volume's zone or node first.
+    for (const step of ['configure', 'algorithm', 'publish'] as const) {
+      const placed = gpu.pods[step] as { spec: { nodeSelector: unknown; tolerations: unknown[] } }
+      expect(placed.spec.nodeSelector).toEqual({
+        'kubernetes.io/os': 'linux',
+        'nvidia.com/gpu.present': 'true',
+      })
+      expect(placed.spec.tolerations).toHaveLength(1)
+    }
     expect(algo.spec.tolerations).toHaveLength(1)
     expect(algo.spec.containers[0]!.resources.limits).toEqual({
       cpu: '4000m',
@@ -95,16 +106,37 @@ describe('job manifests', () => {
     })
   })
 
+  it('the egress canary: valid, denied all egress by its own policy, and invisible to the job watch', () => {
+    const { policy, pod } = egressCanaryObjects(options, 'c2d-egress-canary-0a1b2c3d')
+    expect(() => new NetworkPolicy(policy as never).validate()).not.toThrow()
+    expect(() => new Pod(pod as never).validate()).not.toThrow()
+    const labels = (pod.metadata as { labels: Record<string, string> }).labels
+    expect((policy.spec as { podSelector: unknown }).podSelector).toEqual({ matchLabels: labels })
+    expect(policy.spec).toMatchObject({ policyTypes: ['Egress'] })
+    expect(policy.spec).not.toHaveProperty('egress')
+    expect(labels).not.toHaveProperty(LABELS.managedBy)
+    expect(selectorOf()).toContain(LABELS.managedBy)
+  })
+
   it('isolates every pod: no token, non-root, read-only root, no capabilities, RuntimeDefault seccomp, no escalation', () => {
     const objects = validateAll(spec())
     for (const pod of Object.values(objects.pods) as Array<{
+      metadata: unknown
       spec: Record<string, unknown> & { containers: Array<{ securityContext: Record<string, unknown> }> }
     }>) {
       expect(pod.spec.automountServiceAccountToken).toBe(false)
       expect(pod.spec.restartPolicy).toBe('Never')
       expect(pod.spec.securityContext).toMatchObject({
         runAsNonRoot: true,
+        fsGroupChangePolicy: 'OnRootMismatch',
         seccompProfile: { type: 'RuntimeDefault' },
+      })
+      expect(pod.spec.nodeSelector).toEqual({ 'kubernetes.io/os': 'linux' })
+      const metadata = pod.metadata as { labels: Record<string, string>; annotations: Record<string, string> }
+      expect(metadata.labels['sidecar.istio.io/inject']).toBe('false')
+      expect(metadata.annotations).toMatchObject({
+        'sidecar.istio.io/inject': 'false',
+        'linkerd.io/inject': 'disabled',
       })
       expect(pod.spec.containers[0]!.securityContext).toEqual({
         allowPrivilegeEscalation: false,
@@ -200,6 +232,34 @@ describe('job manifests', () => {
       expect((error as ManifestError).stage).toBe('dataset')
       expect((error as Error).message).toContain('publish the file by URL')
     }
+  })
+
+  it('refuses inputs over the 1 MiB Secret limit, raw code and DDOs counted, naming the bigger part', () => {
+    const inputs = configureInputs(spec(), options, readLocal)
+    // Raw code is not an inline file, so only the Secret's own limit catches it.
+    const code = {
+      ...inputs,
+      algorithm: { source: { type: 'rawcode' as const, code: 'x'.repeat(SECRET_BYTES_MAX) } },
+    }
+    expect(() => buildJobObjects(spec(), code, options)).toThrow(
+      /over the 1048576 bytes \(1 MiB\) a Kubernetes Secret may hold/,
+    )
+    try {
+      buildJobObjects(spec(), code, options)
+    } catch (error) {
+      expect((error as ManifestError).stage).toBe('algorithm')
+    }
+    const ddo = {
+      ...inputs,
+      datasets: [{ ...inputs.datasets[0]!, ddo: { big: 'd'.repeat(SECRET_BYTES_MAX) } }],
+    }
+    expect(() => buildJobObjects(spec(), ddo, options)).toThrow(ManifestError)
+    try {
+      buildJobObjects(spec(), ddo, options)
+    } catch (error) {
+      expect((error as ManifestError).stage).toBe('dataset')
+    }
+    expect(() => buildJobObjects(spec(), inputs, options)).not.toThrow()
   })
 
   it('ships a configure program that parses', () => {

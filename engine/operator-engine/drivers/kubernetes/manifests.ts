@@ -47,8 +47,16 @@ export interface ManifestOptions {
   arweaveGateway: string
   /** Files of type `local` are sent inside the Secret, up to this many bytes in total. */
   inlineBytesMax: number
-  runAsUser: number
+  /**
+   * runAsUser = runAsGroup = fsGroup of every pod; undefined leaves them to the platform, as
+   * OpenShift's restricted-v2 requires (it assigns them from the project's UID range). The driver
+   * clears it where the namespace carries OPENSHIFT_UID_RANGE. runAsNonRoot stays either way.
+   */
+  runAsUser: number | undefined
 }
+
+/** OpenShift's annotation on every project: the UIDs its restricted SCCs assign (`<first>/<size>`). */
+export const OPENSHIFT_UID_RANGE = 'openshift.io/sa.scc.uid-range'
 
 export const DEFAULT_MANIFEST_OPTIONS: Omit<ManifestOptions, 'namespace'> = {
   images: { configure: 'node:22-alpine', publish: 'busybox:1.36' },
@@ -112,6 +120,9 @@ export interface ConfigureInputs {
   gateways: { ipfs: string; arweave: string }
 }
 
+/** The API server refuses a Secret whose data is over 1 MiB (etcd's object limit keeps it there). */
+export const SECRET_BYTES_MAX = 1024 * 1024
+
 export class ManifestError extends Error {
   constructor(
     readonly stage: 'dataset' | 'algorithm',
@@ -174,9 +185,11 @@ const SECRET_MOUNT = '/c2d/inputs'
 function podSecurity(options: ManifestOptions): Obj {
   return {
     runAsNonRoot: true,
-    runAsUser: options.runAsUser,
-    runAsGroup: options.runAsUser,
-    fsGroup: options.runAsUser,
+    ...(options.runAsUser === undefined
+      ? {}
+      : { runAsUser: options.runAsUser, runAsGroup: options.runAsUser, fsGroup: options.runAsUser }),
+    // Only a volume whose root has the wrong owner is chowned (not every file on each pod start).
+    fsGroupChangePolicy: 'OnRootMismatch',
     seccompProfile: { type: 'RuntimeDefault' },
   }
 }
@@ -197,6 +210,24 @@ function cpu(cores: number): string {
   return `${Math.max(10, Math.round(cores * 1000))}m`
 }
 
+/**
+ * Service-mesh opt-out on every job pod: an injected Istio or Linkerd sidecar keeps a pod Running
+ * after its container exits, holding the RWO volume and its GPU until the deadline. Istio reads
+ * the label (newer) and the annotation; Linkerd the annotation.
+ */
+export const MESH_OPT_OUT = {
+  labels: { 'sidecar.istio.io/inject': 'false' },
+  annotations: { 'sidecar.istio.io/inject': 'false', 'linkerd.io/inject': 'disabled' },
+} as const
+
+/** Where every pod of a job may run: Linux nodes, and the environment's nodeSelector and tolerations. */
+function placement(environment: JobSpec['environment']): Obj {
+  return {
+    nodeSelector: { 'kubernetes.io/os': 'linux', ...environment.nodeSelector },
+    ...(environment.tolerations ? { tolerations: environment.tolerations } : {}),
+  }
+}
+
 function pod(jobId: string, step: Step, options: ManifestOptions, spec: Obj, extraVolumes: Obj[] = []): Obj {
   const names = objectNames(jobId)
   return {
@@ -205,8 +236,8 @@ function pod(jobId: string, step: Step, options: ManifestOptions, spec: Obj, ext
     metadata: {
       name: names.pod(step),
       namespace: options.namespace,
-      labels: jobLabels(jobId, step),
-      annotations: { [ANNOTATION_JOB_ID]: jobId },
+      labels: { ...jobLabels(jobId, step), ...MESH_OPT_OUT.labels },
+      annotations: { [ANNOTATION_JOB_ID]: jobId, ...MESH_OPT_OUT.annotations },
     },
     spec: {
       restartPolicy: 'Never',
@@ -253,12 +284,22 @@ export function buildJobObjects(
   })
   const image = (ref: string, tag: string) => (tag ? `${ref}:${tag}` : ref)
 
+  const inputsJson = JSON.stringify(inputs)
+  const inputsBytes = Buffer.byteLength(inputsJson)
+  if (inputsBytes > SECRET_BYTES_MAX) {
+    // Blame the bigger part: the algorithm (raw code, its DDO, an inline file) or the datasets.
+    const algorithmBytes = Buffer.byteLength(JSON.stringify(inputs.algorithm))
+    throw new ManifestError(
+      algorithmBytes * 2 > inputsBytes ? 'algorithm' : 'dataset',
+      `the job's inputs (dataset URLs and headers, DDOs, raw algorithm code, inline files) take ${inputsBytes} bytes, over the ${SECRET_BYTES_MAX} bytes (1 MiB) a Kubernetes Secret may hold; publish large files or code by URL`,
+    )
+  }
   const secret = {
     apiVersion: 'v1',
     kind: 'Secret',
     type: 'Opaque',
     metadata: meta(names.secret),
-    stringData: { 'inputs.json': JSON.stringify(inputs) },
+    stringData: { 'inputs.json': inputsJson },
   }
   const pvc = {
     apiVersion: 'v1',
@@ -307,6 +348,8 @@ export function buildJobObjects(
     options,
     {
       activeDeadlineSeconds: options.configureDeadlineSec,
+      // The configure pod fixes the volume's zone (or node): it must land where the algorithm may.
+      ...placement(spec.environment),
       // Ocean's order is pull image (10/11) → volumes (20) → provisioning (30): the algorithm's image
       // is pulled first, by a no-op init container (the algorithm runs under `sh -c` anyway).
       initContainers: [
@@ -342,8 +385,7 @@ export function buildJobObjects(
   const { container } = spec.algorithm
   const algorithm = pod(jobId, 'algorithm', options, {
     activeDeadlineSeconds: Math.max(1, spec.maxJobDurationSec),
-    ...(spec.environment.nodeSelector ? { nodeSelector: spec.environment.nodeSelector } : {}),
-    ...(spec.environment.tolerations ? { tolerations: spec.environment.tolerations } : {}),
+    ...placement(spec.environment),
     containers: [
       {
         name: 'algorithm',
@@ -364,6 +406,7 @@ export function buildJobObjects(
 
   const publish = pod(jobId, 'publish', options, {
     activeDeadlineSeconds: options.publishHoldSec,
+    ...placement(spec.environment),
     containers: [
       {
         name: 'publish',
@@ -390,4 +433,63 @@ export function allObjects(objects: JobObjects): Obj[] {
     objects.pods.algorithm,
     objects.pods.publish,
   ]
+}
+
+/**
+ * The egress canary of the health check (health.ts): a pod under a deny-all egress NetworkPolicy
+ * that tries a TCP connection to the API server's in-cluster service address (the kubelet always
+ * sets KUBERNETES_SERVICE_HOST/PORT; an IP, so a denied DNS cannot fake a pass). Exit 0: the
+ * connection failed, so the CNI enforces the policy; exit EGRESS_CANARY_REACHED: it got out.
+ * Not labelled managed-by, so the driver's job watch and sweeps never see it.
+ */
+export const EGRESS_CANARY = {
+  name: 'c2d-egress-canary',
+  label: 'c2d.oceanprotocol.com/canary',
+  reachedExit: 3,
+  connectTimeoutMs: 5000,
+} as const
+
+const EGRESS_CANARY_SCRIPT = `
+const host = process.env.KUBERNETES_SERVICE_HOST, port = Number(process.env.KUBERNETES_SERVICE_PORT || 443)
+if (!host) { console.log('no KUBERNETES_SERVICE_HOST'); process.exit(4) }
+const s = require('net').connect({ host, port, timeout: ${EGRESS_CANARY.connectTimeoutMs} })
+s.on('connect', () => { console.log('reached ' + host + ':' + port); process.exit(${EGRESS_CANARY.reachedExit}) })
+s.on('timeout', () => { console.log('blocked (timeout)'); process.exit(0) })
+s.on('error', (e) => { console.log('blocked (' + e.code + ')'); process.exit(0) })
+`
+
+export function egressCanaryObjects(
+  options: ManifestOptions,
+  podName: string,
+): { policy: Record<string, unknown>; pod: Record<string, unknown> } {
+  const labels = { [LABELS.partOf]: MANAGED_BY, [EGRESS_CANARY.label]: podName }
+  return {
+    policy: {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: podName, namespace: options.namespace, labels },
+      spec: { podSelector: { matchLabels: labels }, policyTypes: ['Egress'] },
+    },
+    pod: {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: podName, namespace: options.namespace, labels },
+      spec: {
+        restartPolicy: 'Never',
+        automountServiceAccountToken: false,
+        activeDeadlineSeconds: 300,
+        terminationGracePeriodSeconds: 0,
+        securityContext: podSecurity(options),
+        containers: [
+          {
+            name: 'canary',
+            image: options.images.configure,
+            command: ['node', '-e', EGRESS_CANARY_SCRIPT],
+            resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } },
+            securityContext: CONTAINER_SECURITY,
+          },
+        ],
+      },
+    },
+  }
 }
