@@ -7,7 +7,17 @@
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { SigningKey, Wallet, toBeArray } from 'ethers'
+import { createHash } from 'node:crypto'
+import {
+  Signature,
+  SigningKey,
+  Wallet,
+  hexlify,
+  solidityPackedKeccak256,
+  toBeArray,
+  toUtf8Bytes,
+  verifyMessage,
+} from 'ethers'
 import type { LightMyRequestResponse } from 'fastify'
 import { describe, expect, it } from 'vitest'
 import { FakeClock } from '../clock'
@@ -1321,3 +1331,62 @@ describe('Provider app: malformed HTTP from the client', () => {
     )
   })
 })
+
+describe('POST /api/aquarius/assets/ddo/validate (ocean.js Aquarius.validate, before setMetaData)', () => {
+  it('answers the hash and the node signature ocean.js reads, checked with the DDO schema', async () => {
+    const { Aquarius } = await import('@oceanprotocol/lib')
+    const h = await harness()
+    await h.app.listen({ host: '127.0.0.1', port: 0 })
+    try {
+      const address = h.app.server.address() as { port: number }
+      const url = `http://127.0.0.1:${address.port}`
+      const ddo = h.samples.data.ddo
+      const result = await new Aquarius(url).validate(ddo as never, alice, url)
+      expect(result?.valid).toBe(true)
+      const hash = '0x' + createHash('sha256').update(JSON.stringify(ddo)).digest('hex')
+      expect(result?.hash).toBe(hash)
+      const proof = result!.proof!
+      expect(proof.validatorAddress).toBe(nodeWallet.address)
+      // The proof recovers to the node: what the ERC721 template checks against its validators.
+      const messageHash = solidityPackedKeccak256(['bytes'], [hexlify(toUtf8Bytes(hash))])
+      const signer = verifyMessage(
+        toBeArray(messageHash),
+        Signature.from({ r: proof.r!, s: proof.s!, v: Number(proof.v) }),
+      )
+      expect(signer).toBe(nodeWallet.address)
+      // The nonce was spent like any signed command.
+      expect(await nonceOf(h, alice)).toBe(1)
+    } finally {
+      await h.app.close()
+    }
+  })
+
+  it('refuses a DDO that fails its schema, and a bad signature, with nothing spent', async () => {
+    const h = await harness()
+    const broken = { ...h.samples.data.ddo, metadata: { name: 'no type, no author' } }
+    const res = await h.app.inject({
+      method: 'POST',
+      url: '/api/aquarius/assets/ddo/validate',
+      payload: { ddo: broken, ...renamePublisher(await signed(h, alice, 'validateDDO')) },
+    })
+    expectError(res, 400, 'REQUEST_INVALID')
+    const forged = await signed(h, bob, 'validateDDO')
+    const bad = await h.app.inject({
+      method: 'POST',
+      url: '/api/aquarius/assets/ddo/validate',
+      payload: { ddo: h.samples.data.ddo, ...renamePublisher({ ...forged, consumerAddress: alice.address }) },
+    })
+    expectError(bad, 401, 'SIGNATURE_INVALID')
+    expect(await nonceOf(h, bob)).toBe(0)
+    const notObject = await h.app.inject({
+      method: 'POST',
+      url: '/api/aquarius/assets/ddo/validate',
+      payload: { ddo: 'x', ...renamePublisher(await signed(h, alice, 'validateDDO')) },
+    })
+    expectError(notObject, 400, 'REQUEST_INVALID')
+  })
+})
+
+function renamePublisher(auth: { consumerAddress: string; nonce: string; signature: string }) {
+  return { publisherAddress: auth.consumerAddress, nonce: auth.nonce, signature: auth.signature }
+}

@@ -204,7 +204,7 @@ export async function createProviderApp(deps: ProviderDeps): Promise<ProviderApp
 
   registerServiceRoutes(app, deps, { rateLimit })
   registerComputeRoutes(app, deps, { rateLimit })
-  registerAquariusRoutes(app, { registry: deps.assets })
+  registerAquariusRoutes(app, { registry: deps.assets, auth: deps.auth, node: deps.node, rateLimit })
   return app
 }
 
