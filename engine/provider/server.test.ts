@@ -707,6 +707,45 @@ describe('Provider app: what a start may ask for', () => {
     })
   })
 
+  it('resources as ocean-cli and ocean.js send them: null, entries without amount, below the min (Ocean Node fills the min)', async () => {
+    const minimum = [
+      { id: 'cpu', amount: 1 },
+      { id: 'ram', amount: 0 },
+      { id: 'disk', amount: 0 },
+    ]
+    for (const [name, over] of [
+      [
+        'resources: null and other optional fields null (ocean-cli)',
+        {
+          resources: null,
+          metadata: null,
+          additionalViewers: null,
+          maxJobDuration: null,
+          queueMaxWaitTime: null,
+        },
+      ],
+      [
+        'computeEnv.resources as listed, without amount (ocean.js)',
+        {
+          resources: [
+            { id: 'cpu', total: 4, max: 2, min: 1, inUse: 0 },
+            { id: 'ram', amount: null },
+          ],
+        },
+      ],
+      ['an amount below the min', { resources: [{ id: 'cpu', amount: 0 }] }],
+    ] as const) {
+      const h = await harness()
+      const res = await freeStart(h, alice, { datasets: [ref(h.samples.rawData)], algorithm: RAW, ...over })
+      expect({ name, status: res.statusCode, body: res.statusCode === 200 ? '' : res.body }).toEqual({
+        name,
+        status: 200,
+        body: '',
+      })
+      expect((res.json() as Array<{ resources: unknown }>)[0]!.resources).toEqual(minimum)
+    }
+  })
+
   it('the free tier allows one unfinished job per consumer (429 FREE_LIMIT_REACHED), again once it finished', async () => {
     const h = await harness()
     const first = await freeStart(h, alice)
