@@ -215,15 +215,19 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
 
     // The Provider endpoint (Ocean's wire contract) over the same Operator-Service and registry.
     const providerRequests = new Set<(event: ProviderRequestEvent) => void>()
+    // One identity per node key (the chain layer keeps the key object while it is unchanged): the
+    // compressed public key costs an EC operation, and `GET /` reads it on every request.
+    let nodeIdentity: NodeIdentity | undefined
     const node = (): NodeIdentity | undefined => {
       const signer = chain?.nodeSigner()
-      return signer
-        ? {
-            address: signer.address,
-            publicKey: SigningKey.computePublicKey(signer.signingKey.publicKey, true),
-            signer,
-          }
-        : undefined
+      if (!signer) return (nodeIdentity = undefined)
+      if (nodeIdentity?.signer !== signer)
+        nodeIdentity = {
+          address: signer.address,
+          publicKey: SigningKey.computePublicKey(signer.signingKey.publicKey, true),
+          signer,
+        }
+      return nodeIdentity
     }
     const tokens = new AuthTokens({
       secret: loadAuthTokenSecret(config.dataDir),
