@@ -21,6 +21,7 @@ import { createOperatorHttpApi, operatorApiToken } from './operator-service/http
 import { SqliteOperatorService } from './operator-service/operator-service'
 import { AuthTokens, loadAuthTokenSecret } from './provider/auth-tokens'
 import { ChainPaidCompute } from './provider/chain-paid-compute'
+import { createNftOwnerLookup } from './chain/nft-owner'
 import { createEscrowSettlement } from './provider/escrow-settlement'
 import { RequestAuth } from './provider/request-auth'
 import { startProvider, type NodeIdentity, type ProviderRequestEvent } from './provider/server'
@@ -295,6 +296,8 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
       node,
       chainIds: chain ? [chain.chainId] : [],
       ...(paid ? { paid } : {}),
+      // Trust by publisher (publisherTrustedAlgorithmPublishers): the algorithm's NFT owner on chain.
+      ...(chain ? { planOptions: { publisherOf: publisherOnChain(chain.rpc) } } : {}),
       onRequest: (event) => {
         for (const listener of providerRequests) listener(event)
       },
@@ -369,4 +372,9 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
     db.close()
     throw error
   }
+}
+
+function publisherOnChain(rpc: Parameters<typeof createNftOwnerLookup>[0]) {
+  const ownerOf = createNftOwnerLookup(rpc)
+  return (record: { nftAddress: string }) => ownerOf(record.nftAddress)
 }
