@@ -204,7 +204,13 @@ export async function createProviderApp(deps: ProviderDeps): Promise<ProviderApp
 
   registerServiceRoutes(app, deps, { rateLimit })
   registerComputeRoutes(app, deps, { rateLimit })
-  registerAquariusRoutes(app, { registry: deps.assets, auth: deps.auth, node: deps.node, rateLimit })
+  registerAquariusRoutes(app, {
+    registry: deps.assets,
+    auth: deps.auth,
+    node: deps.node,
+    rateLimit,
+    ...(deps.planOptions?.publisherOf ? { ownerOf: deps.planOptions.publisherOf } : {}),
+  })
   return app
 }
 

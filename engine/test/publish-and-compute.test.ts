@@ -29,6 +29,7 @@ let algorithm: { did: string; serviceId: string }
 let dataset: { did: string; serviceId: string }
 let trustsPublisher: { did: string; serviceId: string }
 let trustsOther: { did: string; serviceId: string }
+let algoPublisher: string
 
 beforeAll(async () => {
   bed = await startOceanTestbed('c2d-publish-compute-')
@@ -78,7 +79,7 @@ beforeAll(async () => {
   dataset = { did: data.asset.did, serviceId: data.asset.serviceIds[0]! }
   // Trust by publisher: the algorithm's NFT owner on chain (the dev deployer publishes on the dev chain).
   const algoRecord = bed.core.assets.get(algorithm.did)!
-  const algoPublisher = (await new Contract(
+  algoPublisher = (await new Contract(
     algoRecord.nftAddress,
     ['function ownerOf(uint256) view returns (address)'],
     bed.rpc,
@@ -144,6 +145,11 @@ describe('publish through the console, compute with ocean.js', () => {
       metadata: { algorithm: { container: { image: string } } }
     }
     expect(algo.metadata.algorithm.container.image).toBe('node')
+    // nft.owner as Ocean's indexer fills it: the data NFT's owner on chain.
+    const indexed = (await aquarius.resolve(algorithm.did)) as unknown as {
+      indexedMetadata: { nft: { owner: string } }
+    }
+    expect(indexed.indexedMetadata.nft.owner).toBe(algoPublisher)
   }, 60_000)
 
   it('runs a paid job on them to status 70 with the results', async () => {

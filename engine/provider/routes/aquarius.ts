@@ -17,7 +17,7 @@
 import { createHash } from 'node:crypto'
 import { validateDDO } from '@oceanprotocol/ddo-js'
 import type { BaseWallet } from 'ethers'
-import { Signature, hexlify, solidityPackedKeccak256, toBeArray, toUtf8Bytes } from 'ethers'
+import { Signature, getAddress, hexlify, solidityPackedKeccak256, toBeArray, toUtf8Bytes } from 'ethers'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AssetRecord } from '../../publishing/asset-registry'
 import { providerError } from '../errors'
@@ -30,6 +30,8 @@ export interface AquariusRouteDeps {
   auth?: { authenticate(command: string, fields: SignedFields, authorization?: string): Promise<string> }
   node?: () => { address: string; signer: BaseWallet } | undefined
   rateLimit?: (request: FastifyRequest) => void
+  /** The data NFT's owner on chain, for `nft.owner` (as Ocean's indexer fills it); undefined = "". */
+  ownerOf?: (record: AssetRecord) => Promise<string | undefined>
 }
 
 export interface DdoValidation {
@@ -60,14 +62,14 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 const DID_PATTERN = /^did:op:[0-9a-f]{64}$/
 
 /** The asset as Ocean's indexer returns it (ddo-js `Asset`: DDO + indexed fields). */
-export function toIndexedAsset(record: AssetRecord): Record<string, unknown> {
+export function toIndexedAsset(record: AssetRecord, owner = ''): Record<string, unknown> {
   const service = record.ddo.services[0]
   const metadataTx = record.publish?.steps.metadata
   const nft = {
     address: record.nftAddress,
     name: record.ddo.metadata.name.slice(0, 64),
     symbol: 'C2D-NFT',
-    owner: '',
+    owner,
     state: record.state,
     created: new Date(record.createdAtMs).toISOString(),
     tokenURI: '',
@@ -167,7 +169,8 @@ export function registerAquariusRoutes(app: FastifyInstance, deps: AquariusRoute
     if (!DID_PATTERN.test(did)) return badDid(reply)
     const record = deps.registry.get(did)
     if (!record) return notFound(reply, did)
-    return reply.send(toIndexedAsset(record))
+    const owner = deps.ownerOf ? await deps.ownerOf(record) : undefined
+    return reply.send(toIndexedAsset(record, owner ? getAddress(owner) : ''))
   })
 
   app.get<{ Params: { did: string } }>('/api/aquarius/assets/metadata/:did', async (request, reply) => {
