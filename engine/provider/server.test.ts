@@ -1429,3 +1429,36 @@ describe('POST /api/aquarius/assets/ddo/validate (ocean.js Aquarius.validate, be
 function renamePublisher(auth: { consumerAddress: string; nonce: string; signature: string }) {
   return { publisherAddress: auth.consumerAddress, nonce: auth.nonce, signature: auth.signature }
 }
+
+describe('directCommand status', () => {
+  it("answers Ocean Node's OceanNodeStatus shape", async () => {
+    const h = await harness()
+    const res = await h.app.inject({ method: 'POST', url: '/directCommand', payload: { command: 'status' } })
+    expect(res.statusCode).toBe(200)
+    const status = res.json() as Record<string, unknown>
+    for (const key of [
+      'id',
+      'publicKey',
+      'friendlyName',
+      'address',
+      'version',
+      'http',
+      'p2p',
+      'provider',
+      'indexer',
+      'escrowAddress',
+      'supportedStorage',
+      'platform',
+      'uptime',
+      'codeHash',
+      'allowedAdmins',
+      'c2dClusters',
+    ])
+      expect(status, key).toHaveProperty(key)
+    expect(status.address).toBe(nodeWallet.address)
+    expect(status.indexer).toEqual([{ chainId: '8996', network: 'development' }])
+    expect(status.allowedAdmins).toEqual({ addresses: [], accessLists: {} })
+    expect(status.codeHash).toMatch(/^0x[0-9a-f]{64}$/)
+    expect(status.supportedStorage).toMatchObject({ url: true, ipfs: true, arwave: true })
+  })
+})
