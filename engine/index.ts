@@ -20,6 +20,7 @@ import { createOperatorHttpApi, operatorApiToken } from './operator-service/http
 import { SqliteOperatorService } from './operator-service/operator-service'
 import { AuthTokens, loadAuthTokenSecret } from './provider/auth-tokens'
 import { ChainPaidCompute } from './provider/chain-paid-compute'
+import { createNftOwnerLookup } from './chain/nft-owner'
 import { createEscrowSettlement } from './provider/escrow-settlement'
 import { checkPublicUrl } from './provider/public-url-check'
 import { RequestAuth } from './provider/request-auth'
@@ -282,15 +283,19 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
 
     // The Provider endpoint (Ocean's wire contract) over the same Operator-Service and registry.
     const providerRequests = new Set<(event: ProviderRequestEvent) => void>()
+    // One identity per node key (the chain layer keeps the key object while it is unchanged): the
+    // compressed public key costs an EC operation, and `GET /` reads it on every request.
+    let nodeIdentity: NodeIdentity | undefined
     const node = (): NodeIdentity | undefined => {
       const signer = chain?.nodeSigner()
-      return signer
-        ? {
-            address: signer.address,
-            publicKey: SigningKey.computePublicKey(signer.signingKey.publicKey, true),
-            signer,
-          }
-        : undefined
+      if (!signer) return (nodeIdentity = undefined)
+      if (nodeIdentity?.signer !== signer)
+        nodeIdentity = {
+          address: signer.address,
+          publicKey: SigningKey.computePublicKey(signer.signingKey.publicKey, true),
+          signer,
+        }
+      return nodeIdentity
     }
     const tokens = new AuthTokens({
       secret: loadAuthTokenSecret(config.dataDir),
@@ -358,6 +363,8 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
       node,
       chainIds: chain ? [chain.chainId] : [],
       ...(paid ? { paid } : {}),
+      // Trust by publisher (publisherTrustedAlgorithmPublishers): the algorithm's NFT owner on chain.
+      ...(chain ? { planOptions: { publisherOf: publisherOnChain(chain.rpc) } } : {}),
       onRequest: (event) => {
         for (const listener of providerRequests) listener(event)
       },
@@ -477,4 +484,9 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
     db.close()
     throw error
   }
+}
+
+function publisherOnChain(rpc: Parameters<typeof createNftOwnerLookup>[0]) {
+  const ownerOf = createNftOwnerLookup(rpc)
+  return (record: { nftAddress: string }) => ownerOf(record.nftAddress)
 }

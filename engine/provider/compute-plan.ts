@@ -43,7 +43,21 @@ export const algorithmRefSchema = z.object({
   userdata: z.unknown().optional(),
 })
 export const datasetsSchema = z.array(assetRef).max(16)
-const resourcesSchema = z.array(z.object({ id: z.string().min(1), amount: z.coerce.number() })).max(16)
+/**
+ * Ocean Node's resource entries: an entry without `amount` (ocean.js passes `computeEnv.resources`
+ * as they are: id, total, max, min, inUse) is "the minimum"; fillResources fills it.
+ */
+const resourcesSchema = z
+  .array(
+    z.object({
+      id: z.string().min(1),
+      amount: z.preprocess(
+        (value) => (value === null || value === undefined || value === '' ? undefined : Number(value)),
+        z.number().optional(),
+      ),
+    }),
+  )
+  .max(16)
 
 /** Fields common to initializeCompute, computeStart and freeCompute bodies (spec §4). */
 export const computeRequestSchema = z.object({
@@ -68,8 +82,26 @@ export const computeRequestSchema = z.object({
 })
 export type ComputeRequest = z.infer<typeof computeRequestSchema>
 
+/**
+ * Ocean Node reads an optional field sent as null as omitted; ocean-cli always sends `resources:
+ * null` (and ocean.js may send null `metadata`, `additionalViewers`, `payment.resources`…). Only
+ * the top level, `payment` and `algorithm` are cleared: a null inside data the consumer passes
+ * through (`algocustomdata`, `userdata`) stays theirs.
+ */
+export function withoutNullFields(body: unknown): unknown {
+  const isRecord = (value: unknown): value is Record<string, unknown> =>
+    typeof value === 'object' && value !== null && !Array.isArray(value)
+  const clear = (value: Record<string, unknown>) =>
+    Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null))
+  if (!isRecord(body)) return body
+  const out = clear(body)
+  if (isRecord(out.payment)) out.payment = clear(out.payment)
+  if (isRecord(out.algorithm)) out.algorithm = clear(out.algorithm)
+  return out
+}
+
 export function parseComputeRequest(body: unknown): ComputeRequest {
-  const parsed = computeRequestSchema.safeParse(body)
+  const parsed = computeRequestSchema.safeParse(withoutNullFields(body))
   if (!parsed.success) {
     throw providerError(
       'REQUEST_INVALID',

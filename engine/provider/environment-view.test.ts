@@ -79,7 +79,7 @@ describe('fillResources', () => {
     })
   })
 
-  it('refuses unknown resources, negative, non-finite and below-min amounts', () => {
+  it('refuses unknown resources, negative and non-finite amounts', () => {
     expect(codeOf(() => fillResources(env(), [{ id: 'gpu', amount: 1 }], { free: false }))).toBe(
       'RESOURCES_OVER_LIMIT',
     )
@@ -89,9 +89,14 @@ describe('fillResources', () => {
     expect(codeOf(() => fillResources(env(), [{ id: 'cpu', amount: Number.NaN }], { free: false }))).toBe(
       'RESOURCES_OVER_LIMIT',
     )
-    expect(codeOf(() => fillResources(env(), [{ id: 'ram', amount: 0.25 }], { free: false }))).toBe(
-      'RESOURCES_OVER_LIMIT',
-    )
+  })
+
+  it('fills an amount below the min, or none, with the min (Ocean Node)', () => {
+    expect(fillResources(env(), [{ id: 'ram', amount: 0.25 }], { free: false })[1]).toEqual({
+      id: 'ram',
+      amount: 0.5,
+    })
+    expect(fillResources(env(), [{ id: 'ram' }], { free: false })[1]).toEqual({ id: 'ram', amount: 0.5 })
   })
 })
 

@@ -94,11 +94,12 @@ export function toWireEnvironment(
 
 /**
  * spec §5 resource filling: every resource of the environment gets an amount (the request's, else
- * its `min`); a request above `max` (or the free tier's max) or an unknown id is refused.
+ * its `min`, also when below it, as Ocean Node does); a request above `max` (or the free tier's max)
+ * or an unknown id is refused.
  */
 export function fillResources(
   env: ComputeEnvironmentConfig,
-  requested: ResourceAmount[] | undefined,
+  requested: Array<{ id: string; amount?: number | undefined }> | undefined,
   options: { free: boolean },
 ): ResourceAmount[] {
   const limits = resourceLimits(env)
@@ -108,22 +109,18 @@ export function fillResources(
         'RESOURCES_OVER_LIMIT',
         `Unknown resource ${r.id}; this environment offers ${limits.map((l) => l.id).join(', ')}`,
       )
-    if (!Number.isFinite(r.amount) || r.amount < 0)
+    if (r.amount !== undefined && (!Number.isFinite(r.amount) || r.amount < 0))
       throw providerError('RESOURCES_OVER_LIMIT', `Invalid amount ${r.amount} for ${r.id}`)
   }
   return limits.map((limit) => {
     const asked = requested?.find((r) => r.id === limit.id)?.amount
-    const amount = asked ?? limit.min
+    // Ocean Node: a missing amount, or one below the minimum, is the minimum.
+    const amount = Math.max(asked ?? limit.min, limit.min)
     const max = options.free ? Math.min(limit.max, freeMax(env, limit.id) ?? limit.max) : limit.max
     if (amount > max)
       throw providerError(
         'RESOURCES_OVER_LIMIT',
         `Not enough ${limit.id} resources. Requested ${amount}, but max is ${max}`,
-      )
-    if (amount < limit.min)
-      throw providerError(
-        'RESOURCES_OVER_LIMIT',
-        `Not enough ${limit.id} resources. Requested ${amount}, but min is ${limit.min}`,
       )
     return { id: limit.id, amount }
   })

@@ -7,7 +7,17 @@
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { SigningKey, Wallet, toBeArray } from 'ethers'
+import { createHash } from 'node:crypto'
+import {
+  Signature,
+  SigningKey,
+  Wallet,
+  hexlify,
+  solidityPackedKeccak256,
+  toBeArray,
+  toUtf8Bytes,
+  verifyMessage,
+} from 'ethers'
 import type { LightMyRequestResponse } from 'fastify'
 import { describe, expect, it } from 'vitest'
 import { FakeClock } from '../clock'
@@ -697,6 +707,45 @@ describe('Provider app: what a start may ask for', () => {
     })
   })
 
+  it('resources as ocean-cli and ocean.js send them: null, entries without amount, below the min (Ocean Node fills the min)', async () => {
+    const minimum = [
+      { id: 'cpu', amount: 1 },
+      { id: 'ram', amount: 0 },
+      { id: 'disk', amount: 0 },
+    ]
+    for (const [name, over] of [
+      [
+        'resources: null and other optional fields null (ocean-cli)',
+        {
+          resources: null,
+          metadata: null,
+          additionalViewers: null,
+          maxJobDuration: null,
+          queueMaxWaitTime: null,
+        },
+      ],
+      [
+        'computeEnv.resources as listed, without amount (ocean.js)',
+        {
+          resources: [
+            { id: 'cpu', total: 4, max: 2, min: 1, inUse: 0 },
+            { id: 'ram', amount: null },
+          ],
+        },
+      ],
+      ['an amount below the min', { resources: [{ id: 'cpu', amount: 0 }] }],
+    ] as const) {
+      const h = await harness()
+      const res = await freeStart(h, alice, { datasets: [ref(h.samples.rawData)], algorithm: RAW, ...over })
+      expect({ name, status: res.statusCode, body: res.statusCode === 200 ? '' : res.body }).toEqual({
+        name,
+        status: 200,
+        body: '',
+      })
+      expect((res.json() as Array<{ resources: unknown }>)[0]!.resources).toEqual(minimum)
+    }
+  })
+
   it('the free tier allows one unfinished job per consumer (429 FREE_LIMIT_REACHED), again once it finished', async () => {
     const h = await harness()
     const first = await freeStart(h, alice)
@@ -1319,5 +1368,97 @@ describe('Provider app: malformed HTTP from the client', () => {
       400,
       'ADDRESS_INVALID',
     )
+  })
+})
+
+describe('POST /api/aquarius/assets/ddo/validate (ocean.js Aquarius.validate, before setMetaData)', () => {
+  it('answers the hash and the node signature ocean.js reads, checked with the DDO schema', async () => {
+    const { Aquarius } = await import('@oceanprotocol/lib')
+    const h = await harness()
+    await h.app.listen({ host: '127.0.0.1', port: 0 })
+    try {
+      const address = h.app.server.address() as { port: number }
+      const url = `http://127.0.0.1:${address.port}`
+      const ddo = h.samples.data.ddo
+      const result = await new Aquarius(url).validate(ddo as never, alice, url)
+      expect(result?.valid).toBe(true)
+      const hash = '0x' + createHash('sha256').update(JSON.stringify(ddo)).digest('hex')
+      expect(result?.hash).toBe(hash)
+      const proof = result!.proof!
+      expect(proof.validatorAddress).toBe(nodeWallet.address)
+      // The proof recovers to the node: what the ERC721 template checks against its validators.
+      const messageHash = solidityPackedKeccak256(['bytes'], [hexlify(toUtf8Bytes(hash))])
+      const signer = verifyMessage(
+        toBeArray(messageHash),
+        Signature.from({ r: proof.r!, s: proof.s!, v: Number(proof.v) }),
+      )
+      expect(signer).toBe(nodeWallet.address)
+      // The nonce was spent like any signed command.
+      expect(await nonceOf(h, alice)).toBe(1)
+    } finally {
+      await h.app.close()
+    }
+  })
+
+  it('refuses a DDO that fails its schema, and a bad signature, with nothing spent', async () => {
+    const h = await harness()
+    const broken = { ...h.samples.data.ddo, metadata: { name: 'no type, no author' } }
+    const res = await h.app.inject({
+      method: 'POST',
+      url: '/api/aquarius/assets/ddo/validate',
+      payload: { ddo: broken, ...renamePublisher(await signed(h, alice, 'validateDDO')) },
+    })
+    expectError(res, 400, 'REQUEST_INVALID')
+    const forged = await signed(h, bob, 'validateDDO')
+    const bad = await h.app.inject({
+      method: 'POST',
+      url: '/api/aquarius/assets/ddo/validate',
+      payload: { ddo: h.samples.data.ddo, ...renamePublisher({ ...forged, consumerAddress: alice.address }) },
+    })
+    expectError(bad, 401, 'SIGNATURE_INVALID')
+    expect(await nonceOf(h, bob)).toBe(0)
+    const notObject = await h.app.inject({
+      method: 'POST',
+      url: '/api/aquarius/assets/ddo/validate',
+      payload: { ddo: 'x', ...renamePublisher(await signed(h, alice, 'validateDDO')) },
+    })
+    expectError(notObject, 400, 'REQUEST_INVALID')
+  })
+})
+
+function renamePublisher(auth: { consumerAddress: string; nonce: string; signature: string }) {
+  return { publisherAddress: auth.consumerAddress, nonce: auth.nonce, signature: auth.signature }
+}
+
+describe('directCommand status', () => {
+  it("answers Ocean Node's OceanNodeStatus shape", async () => {
+    const h = await harness()
+    const res = await h.app.inject({ method: 'POST', url: '/directCommand', payload: { command: 'status' } })
+    expect(res.statusCode).toBe(200)
+    const status = res.json() as Record<string, unknown>
+    for (const key of [
+      'id',
+      'publicKey',
+      'friendlyName',
+      'address',
+      'version',
+      'http',
+      'p2p',
+      'provider',
+      'indexer',
+      'escrowAddress',
+      'supportedStorage',
+      'platform',
+      'uptime',
+      'codeHash',
+      'allowedAdmins',
+      'c2dClusters',
+    ])
+      expect(status, key).toHaveProperty(key)
+    expect(status.address).toBe(nodeWallet.address)
+    expect(status.indexer).toEqual([{ chainId: '8996', network: 'development' }])
+    expect(status.allowedAdmins).toEqual({ addresses: [], accessLists: {} })
+    expect(status.codeHash).toMatch(/^0x[0-9a-f]{64}$/)
+    expect(status.supportedStorage).toMatchObject({ url: true, ipfs: true, arwave: true })
   })
 })

@@ -248,7 +248,13 @@ export async function createProviderApp(
   registerServiceRoutes(app, deps, { rateLimit })
   if (deps.audit) registerAccessAudit(app, deps.audit)
   registerComputeRoutes(app, deps, { rateLimit })
-  registerAquariusRoutes(app, { registry: deps.assets })
+  registerAquariusRoutes(app, {
+    registry: deps.assets,
+    auth: deps.auth,
+    node: deps.node,
+    rateLimit,
+    ...(deps.planOptions?.publisherOf ? { ownerOf: deps.planOptions.publisherOf } : {}),
+  })
   return app
 }
 

@@ -172,7 +172,22 @@ export async function startChainPublishing(options: StartChainPublishingOptions)
   // after the chain started would hold no coin there. Real chains: the publisher's own wallet.
   const deployer = devChain ? new Wallet(devChain.accounts.deployer.privateKey, rpc) : undefined
   const publishingSigner = (): BaseWallet | undefined => deployer ?? wallet.signer(rpc)
-  const nodeSigner = () => nodeKey(devChain ? 'dev' : 'rpc', wallet, rpc)
+  // Built once per unlocked key: a Wallet derives its address (an EC multiplication, ~0.7 ms), and
+  // `GET /` and computeEnvironments ask for the node key on every request (issue 14 bench).
+  let cachedNode: { key: BaseWallet | 'dev'; signer: BaseWallet } | undefined
+  const nodeSigner = (): BaseWallet | undefined => {
+    const key = devChain ? 'dev' : wallet.signer()
+    if (!key) {
+      cachedNode = undefined
+      return undefined
+    }
+    if (cachedNode?.key !== key) {
+      const signer = nodeKey(devChain ? 'dev' : 'rpc', wallet, rpc)
+      if (!signer) return undefined
+      cachedNode = { key, signer }
+    }
+    return cachedNode.signer
+  }
 
   const makePublisher = (providerUrl: string) => {
     const node = nodeSigner()

@@ -26,6 +26,8 @@ describe('free compute with ocean.js', () => {
     const environments = await ProviderInstance.getComputeEnvironments(url)
     const free = environments.find((e) => e.free)
     expect(free?.consumerAddress).toBe(bed.core.chain?.nodeSigner()?.address)
+    // The node key is built once, not per request (GET / and computeEnvironments read it each time).
+    expect(bed.core.chain?.nodeSigner()).toBe(bed.core.chain?.nodeSigner())
 
     const started = firstJob(
       await ProviderInstance.freeComputeStart(

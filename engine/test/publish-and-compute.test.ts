@@ -9,6 +9,7 @@ import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { Aquarius, ProviderInstance } from '@oceanprotocol/lib'
+import { Contract, Wallet } from 'ethers'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ASSET_STATE } from '../publishing/asset-registry'
 import {
@@ -26,6 +27,9 @@ let bed: OceanTestbed
 let algorithmFile: string
 let algorithm: { did: string; serviceId: string }
 let dataset: { did: string; serviceId: string }
+let trustsPublisher: { did: string; serviceId: string }
+let trustsOther: { did: string; serviceId: string }
+let algoPublisher: string
 
 beforeAll(async () => {
   bed = await startOceanTestbed('c2d-publish-compute-')
@@ -73,6 +77,35 @@ beforeAll(async () => {
     },
   })
   dataset = { did: data.asset.did, serviceId: data.asset.serviceIds[0]! }
+  // Trust by publisher: the algorithm's NFT owner on chain (the dev deployer publishes on the dev chain).
+  const algoRecord = bed.core.assets.get(algorithm.did)!
+  algoPublisher = (await new Contract(
+    algoRecord.nftAddress,
+    ['function ownerOf(uint256) view returns (address)'],
+    bed.rpc,
+  ).getFunction('ownerOf')(1n)) as string
+  const byPublisher = (name: string, publishers: string[]) =>
+    console_.publishAsset({
+      draft: {
+        kind: 'dataset',
+        name,
+        description: '',
+        author: 'test',
+        license: 'MIT',
+        service: {
+          files: [{ type: 'local', path: join(REPO, 'assets', 'sample-data', 'weather.csv') }],
+          timeoutSec: 3600,
+          allowRawAlgorithm: false,
+          allowNetworkAccess: false,
+          publisherTrustedAlgorithmPublishers: publishers,
+          publisherTrustedAlgorithms: [],
+        },
+      },
+    })
+  const trusting = await byPublisher('Trusts the publisher (test)', [algoPublisher])
+  trustsPublisher = { did: trusting.asset.did, serviceId: trusting.asset.serviceIds[0]! }
+  const other = await byPublisher('Trusts someone else (test)', [Wallet.createRandom().address])
+  trustsOther = { did: other.asset.did, serviceId: other.asset.serviceIds[0]! }
   const { distribution } = bed.core.chain!.publisher(bed.url)
   for (const did of [algorithm.did, dataset.did])
     await distribution.mint(did, bed.consumer.address, 10n * 10n ** 18n)
@@ -112,6 +145,11 @@ describe('publish through the console, compute with ocean.js', () => {
       metadata: { algorithm: { container: { image: string } } }
     }
     expect(algo.metadata.algorithm.container.image).toBe('node')
+    // nft.owner as Ocean's indexer fills it: the data NFT's owner on chain.
+    const indexed = (await aquarius.resolve(algorithm.did)) as unknown as {
+      indexedMetadata: { nft: { owner: string } }
+    }
+    expect(indexed.indexedMetadata.nft.owner).toBe(algoPublisher)
   }, 60_000)
 
   it('runs a paid job on them to status 70 with the results', async () => {
@@ -138,6 +176,29 @@ describe('publish through the console, compute with ocean.js', () => {
     )
     expect(message).toContain(`Algorithm ${sample.did} is not trusted by dataset ${dataset.did}`)
   }, 60_000)
+
+  it('trusts an algorithm by its publisher on chain (publisherTrustedAlgorithmPublishers, the NFT owner)', async () => {
+    const free = (await ProviderInstance.getComputeEnvironments(bed.url)).find((e) => e.free)!
+    const started = (await ProviderInstance.freeComputeStart(
+      bed.url,
+      bed.consumer,
+      free.id,
+      [{ documentId: trustsPublisher.did, serviceId: trustsPublisher.serviceId }],
+      { documentId: algorithm.did, serviceId: algorithm.serviceId },
+    )) as unknown as Array<{ jobId: string }>
+    const done = await waitForStatus(bed.url, bed.consumer, started[0]!.jobId, (j) => j.status === 70)
+    expect(done.terminationDetails?.exitCode).toBe(0)
+    const message = await refusal(() =>
+      ProviderInstance.freeComputeStart(
+        bed.url,
+        bed.consumer,
+        free.id,
+        [{ documentId: trustsOther.did, serviceId: trustsOther.serviceId }],
+        { documentId: algorithm.did, serviceId: algorithm.serviceId },
+      ),
+    )
+    expect(message).toContain(`is not trusted by dataset ${trustsOther.did}`)
+  }, 120_000)
 
   it('refuses the trusted algorithm once its file changed (checksum mismatch)', async () => {
     const free = (await ProviderInstance.getComputeEnvironments(bed.url)).find((e) => e.free)!

@@ -3,6 +3,7 @@
  * every call, nonces, compute environments, the download-side `initialize`, `encrypt`, `fileInfo`,
  * auth tokens and `directCommand` status.
  */
+import { createHash } from 'node:crypto'
 import { stat } from 'node:fs/promises'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { encryptForNode } from '../../publishing/ddo-encryption'
@@ -15,6 +16,9 @@ import type { ProviderDeps } from '../server'
 
 export const PROVIDER_SOFTWARE = 'Ocean-C2D-Console'
 export const PROVIDER_VERSION = '0.1.0'
+const ZERO_ADDRESS = '0x0000000000000000000000000000000000000000'
+/** Ocean Node reports a hash of its code; ours: of the software name and version (no build step hashes files). */
+const CODE_HASH = '0x' + createHash('sha256').update(`${PROVIDER_SOFTWARE}@${PROVIDER_VERSION}`).digest('hex')
 
 /** spec §2: names ocean.js looks up (case-insensitively), with paths relative to the node URI. */
 export const SERVICE_ENDPOINTS: Record<string, [string, string]> = {
@@ -242,22 +246,52 @@ export function registerServiceRoutes(
       )
     const identity = deps.node()
     const envs = deps.environments.listEnvironments()
-    return {
-      id: identity?.address ?? '',
-      publicKey: identity?.publicKey ?? null,
-      address: identity?.address ?? null,
-      version: PROVIDER_VERSION,
-      software: PROVIDER_SOFTWARE,
-      http: true,
-      p2p: false,
-      provider: deps.chainIds.map((chainId) => ({
-        chainId: String(chainId),
-        network: chainId === 8996 ? 'development' : String(chainId),
-      })),
-      supportedStorage: { url: true, ipfs: true, arweave: true },
-      platform: { os: process.platform, arch: process.arch, node: process.version },
-      uptime: Math.round(process.uptime()),
-      c2dClusters: [{ type: 'console', environments: envs.map((e) => e.id) }],
-    }
+    return nodeStatus(
+      deps,
+      identity,
+      envs.map((e) => e.id),
+    )
   })
+}
+
+/**
+ * Ocean Node's `OceanNodeStatus` (ocean-node src/@types/OceanNode.ts): id, publicKey, friendlyName,
+ * address, version, http, p2p, provider[], indexer[], escrowAddress (per chain), supportedStorage
+ * (Ocean Node spells it `arwave`; `arweave` is kept for our earlier clients), platform, uptime,
+ * codeHash, allowedAdmins, c2dClusters. This console has no chain indexer of its own: `indexer`
+ * lists the chains whose assets it serves, without a block; no admin commands yet, so no admins.
+ */
+function nodeStatus(
+  deps: ProviderDeps,
+  identity: ReturnType<ProviderDeps['node']>,
+  environmentIds: string[],
+): Record<string, unknown> {
+  const chains = deps.chainIds.map((chainId) => ({
+    chainId: String(chainId),
+    network: chainId === 8996 ? 'development' : String(chainId),
+  }))
+  const escrow = deps.paid?.paymentTerms({
+    token: ZERO_ADDRESS,
+    amountWei: 0n,
+    minLockSeconds: 0,
+  }).escrowAddress
+  return {
+    id: identity?.address ?? '',
+    publicKey: identity?.publicKey ?? null,
+    friendlyName: PROVIDER_SOFTWARE,
+    address: identity?.address ?? null,
+    version: PROVIDER_VERSION,
+    software: PROVIDER_SOFTWARE,
+    http: true,
+    p2p: false,
+    provider: chains,
+    indexer: chains,
+    escrowAddress: escrow ? Object.fromEntries(deps.chainIds.map((id) => [String(id), escrow])) : {},
+    supportedStorage: { url: true, ipfs: true, arwave: true, arweave: true },
+    platform: { os: process.platform, arch: process.arch, node: process.version },
+    uptime: Math.round(process.uptime()),
+    codeHash: CODE_HASH,
+    allowedAdmins: { addresses: [], accessLists: {} },
+    c2dClusters: [{ type: 'console', environments: environmentIds }],
+  }
 }
