@@ -63,6 +63,8 @@ export interface AppPaths {
   renderer: string
   trayIcon: string
   windowIcon?: string
+  /** better-sqlite3 built for Electron's ABI (`npm start` prepares it; packaged apps have none). */
+  sqliteNativeBinding?: string
 }
 
 export interface AppHandle {
@@ -190,7 +192,12 @@ export function runApp(
     try {
       // The console's HTTP listener stays off: the window talks over IPC, and no port is opened
       // that another local process could reach.
-      core = await engine.startCore(config, { logger, secrets: secrets.forEngine(), listenConsole: false })
+      core = await engine.startCore(config, {
+        logger,
+        secrets: secrets.forEngine(),
+        listenConsole: false,
+        ...(paths.sqliteNativeBinding ? { sqliteNativeBinding: paths.sqliteNativeBinding } : {}),
+      })
     } catch (error) {
       return fail('The console engine could not start', error, 1)
     }

@@ -16,6 +16,7 @@ import {
   session,
   shell,
 } from 'electron'
+import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createLogger, loadConfig, startCore } from '../engine/index'
@@ -29,6 +30,20 @@ const appRoot = join(bundleDir, '..', '..')
 // it the engine's data dir, the log and the window state. Must happen before anything reads it.
 const userDataArg = process.argv.find((a) => a.startsWith('--user-data-dir='))
 if (userDataArg) app.setPath('userData', userDataArg.slice('--user-data-dir='.length))
+
+// `npm start` keeps an Electron-ABI build of better-sqlite3 apart from Node's (scripts/electron-native.mjs);
+// a packaged app has its modules rebuilt for Electron in place and uses the package's own build.
+const devSqliteBinding = join(
+  appRoot,
+  'node_modules',
+  '.electron-native',
+  'node_modules',
+  'better-sqlite3',
+  'build',
+  'Release',
+  'better_sqlite3.node',
+)
+const sqliteNativeBinding = !app.isPackaged && existsSync(devSqliteBinding) ? devSqliteBinding : undefined
 
 const trayIcon = join(
   appRoot,
@@ -63,5 +78,6 @@ runApp(
     renderer: join(appRoot, 'dist', 'renderer'),
     trayIcon,
     windowIcon: join(appRoot, 'assets', 'icons', 'icon.png'),
+    ...(sqliteNativeBinding ? { sqliteNativeBinding } : {}),
   },
 )

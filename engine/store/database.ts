@@ -17,11 +17,20 @@ export interface OpenDatabaseOptions {
   /** File path, or ':memory:' for tests. */
   file: string
   migrationsDir?: string
+  /**
+   * Path of a better_sqlite3.node built for another runtime than the one running (the Electron
+   * shell passes its Electron-ABI copy, see scripts/electron-native.mjs); default: the package's own
+   * build, i.e. the Node that ran `npm ci`.
+   */
+  nativeBinding?: string
 }
 
 export function openDatabase(options: OpenDatabaseOptions): Database {
   if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true })
-  const db = new BetterSqlite3(options.file)
+  const db = new BetterSqlite3(
+    options.file,
+    options.nativeBinding ? { nativeBinding: options.nativeBinding } : {},
+  )
   db.pragma('journal_mode = WAL')
   // FULL: a committed transition survives power loss, not only a process crash.
   db.pragma('synchronous = FULL')
