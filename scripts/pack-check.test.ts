@@ -46,6 +46,18 @@ interface AsarNode {
   unpacked?: boolean
 }
 
+const FUSE_SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX'
+/** RunAsNode, CookieEncryption, NodeOptions, NodeCliInspect, AsarIntegrity, OnlyLoadAppFromAsar, V8Snapshot, FileProtocolPrivileges. */
+const ELECTRON_DEFAULT_FUSES = '10110001'
+
+/** The fuse wire of a (stand-in) Electron binary, '0'/'1' per fuse. */
+export function readFuses(file: string): string {
+  const bytes = readFileSync(file)
+  const at = bytes.indexOf(FUSE_SENTINEL) + FUSE_SENTINEL.length
+  const length = bytes[at + 1] ?? 0
+  return bytes.subarray(at + 2, at + 2 + length).toString('latin1')
+}
+
 let work: string
 let log = ''
 let status: number | null = null
@@ -65,9 +77,20 @@ beforeAll(async () => {
   const dist = join(work, 'electron-dist')
   mkdirSync(join(dist, 'resources'), { recursive: true })
   mkdirSync(join(dist, 'locales'))
+  // Real Electron binaries hold a fuse wire after this sentinel (@electron/fuses): version 1, length,
+  // one byte per fuse. The stand-in holds Electron 45's defaults, so electron-builder's fuse step runs
+  // on it exactly as on a real binary and the test can read back what it wrote.
   writeFileSync(
     join(dist, 'electron'),
-    '#!/bin/sh\necho "stand-in Electron for the packaging check; not runnable" >&2\nexit 1\n',
+    Buffer.concat([
+      Buffer.from(
+        '#!/bin/sh\necho "stand-in Electron for the packaging check; not runnable" >&2\nexit 1\n# ',
+      ),
+      Buffer.from(FUSE_SENTINEL),
+      Buffer.from([1, ELECTRON_DEFAULT_FUSES.length]),
+      Buffer.from(ELECTRON_DEFAULT_FUSES),
+      Buffer.from('\n'),
+    ]),
   )
   chmodSync(join(dist, 'electron'), 0o755)
   writeFileSync(
@@ -178,6 +201,24 @@ describe('packaging check (electron-builder --dir, stand-in Electron)', () => {
       expect(e.unpacked, p).toBe(true)
       expect(existsSync(join(unpackedDir, p)), p).toBe(true)
     }
+  })
+
+  it('flips the Electron fuses: RunAsNode, NODE_OPTIONS, --inspect off; cookie encryption, asar integrity, asar-only on', () => {
+    const fuses = readFuses(join(work, 'out', 'linux-unpacked', 'c2d-publisher-console'))
+    // Positions as in @electron/fuses' FuseV1Options; the last two keep Electron's defaults.
+    expect(fuses).toBe('010011' + ELECTRON_DEFAULT_FUSES.slice(6))
+  })
+
+  it("ships only this target's EDR binding (linux-x64-gnu), unpacked, and no other platform's", () => {
+    const edrBinaries = [...entries].filter(
+      ([p]) => p.startsWith('node_modules/@nomicfoundation/edr-') && p.endsWith('.node'),
+    )
+    expect(edrBinaries.map(([p]) => p.split('/')[2])).toEqual(['edr-linux-x64-gnu'])
+    for (const [p, e] of edrBinaries) {
+      expect(e.unpacked, p).toBe(true)
+      expect(existsSync(join(unpackedDir, p)), p).toBe(true)
+    }
+    expect([...entries.keys()].some((p) => p.startsWith('node_modules/.electron-native/'))).toBe(false)
   })
 
   it('leaves out sources, tests, source maps and dev tools', () => {
