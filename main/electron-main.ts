@@ -26,6 +26,12 @@ import { runApp } from './app'
 const bundleDir = dirname(fileURLToPath(import.meta.url))
 const appRoot = join(bundleDir, '..', '..')
 
+// One name and one data folder in dev (`npm start`) and packaged: without this, `npm start` runs as
+// "Electron" with its data, wallet and single-instance lock in ~/.config/Electron. The folder is the
+// one the README lists (the same default as `npm run serve`). Before ready, before anything reads it.
+app.setName('C2D Publisher Console')
+app.setPath('userData', join(app.getPath('appData'), 'c2d-publisher-console'))
+
 // Tests and side-by-side profiles: `--user-data-dir=<dir>` (VS Code's flag) moves userData, and with
 // it the engine's data dir, the log and the window state. Must happen before anything reads it.
 const userDataArg = process.argv.find((a) => a.startsWith('--user-data-dir='))

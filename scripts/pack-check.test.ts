@@ -253,6 +253,7 @@ export const app = {
   setPath: (_name, p) => { userData = p },
   getPath: () => userData,
   getVersion: () => '0.0.0',
+  setName: (name) => say('name', name),
   on(name, l) { (listeners[name] ||= []).push(l); return app },
   quit() {
     let prevented = false
@@ -315,6 +316,7 @@ describe('the built main bundle (dist/main/app.js) in Node with a stand-in elect
       )
       const output = `${run.stdout}\n${run.stderr}`
       expect(run.status, output).toBe(0)
+      expect(output).toContain('ELECTRON: name C2D Publisher Console')
       expect(output).toContain('ELECTRON: schemes app')
       expect(output).toContain('ELECTRON: ipc handle c2d:call')
       expect(output).toContain('ELECTRON: loadURL app://console/index.html')
