@@ -111,6 +111,14 @@ async function main() {
     ])
   }
 
+  // CI: build everything and the Electron-ABI copy, then stop (`npm start -- --prepare-only`).
+  if (process.argv.includes('--prepare-only')) {
+    console.error(
+      'npm start: prepared dist/ and node_modules/.electron-native/; not launching (--prepare-only)',
+    )
+    return
+  }
+
   const child = spawn(electron.path, [join(root, 'dist', 'main', 'app.js'), ...process.argv.slice(2)], {
     cwd: root,
     stdio: 'inherit',
