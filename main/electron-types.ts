@@ -100,8 +100,13 @@ export type PermissionRequestHandler = (
   webContents: unknown,
   permission: string,
   callback: (isGranted: boolean) => void,
+  details: { requestingUrl?: string },
 ) => void
-export type PermissionCheckHandler = (webContents: unknown, permission: string) => boolean
+export type PermissionCheckHandler = (
+  webContents: unknown,
+  permission: string,
+  requestingOrigin: string,
+) => boolean
 export interface HeadersReceivedDetails {
   url: string
   responseHeaders?: Record<string, string[]>
