@@ -8,6 +8,7 @@ import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { buildElectron, rendererBuilt, root } from './build-electron.mjs'
 import { prepareElectronNative } from './electron-native.mjs'
+import { appArmorUsernsAdvice } from './linux-userns.mjs'
 
 const require = createRequire(import.meta.url)
 
@@ -110,6 +111,9 @@ async function main() {
       '  Fix: delete node_modules/.electron-native/ and run npm start again (it rebuilds the copy).',
     ])
   }
+
+  const userns = appArmorUsernsAdvice({ electronPath: electron.path })
+  if (userns.length > 0) console.error(userns.join('\n'))
 
   // CI: build everything and the Electron-ABI copy, then stop (`npm start -- --prepare-only`).
   if (process.argv.includes('--prepare-only')) {
