@@ -80,6 +80,16 @@ describe('Electron app lifecycle', () => {
     expect(electron.windows).toHaveLength(0)
   })
 
+  it('a relaunch after the window was closed (serving in the background from the tray) opens a new window', async () => {
+    const { electron, handle } = await launch({ hasTray: true })
+    electron.windows[0]!.close()
+    expect(handle.window()).toBeNull()
+    electron.app.emit('second-instance', {}, [], '')
+    expect(electron.windows).toHaveLength(2)
+    expect(handle.window()).toBe(electron.windows[1])
+    expect(electron.windows[1]!.loadedUrls).toEqual(['app://console/index.html'])
+  })
+
   it("hands the Electron-ABI SQLite binding (npm start's separate copy) to the engine", async () => {
     const binding =
       '/app/node_modules/.electron-native/node_modules/better-sqlite3/build/Release/better_sqlite3.node'

@@ -114,7 +114,8 @@ export function runApp(
   app.on('web-contents-created', (_event, contents) =>
     hardenWebContents(contents, { shell: electron.shell, logger: { warn } }),
   )
-  app.on('second-instance', () => revealWindow(window))
+  // A relaunch while the app serves in the background (window closed) opens a new window.
+  app.on('second-instance', () => (core ? openWindow() : revealWindow(window)))
 
   const openWindow = () => {
     if (window && !window.isDestroyed()) return revealWindow(window)
