@@ -197,6 +197,8 @@ export interface MenuLike {
 export interface TrayLike {
   setToolTip(toolTip: string): void
   setContextMenu(menu: MenuHandle | null): void
+  /** Windows: a click on the icon (the context menu is the right click). */
+  on(event: 'click', listener: () => void): unknown
   destroy(): void
 }
 

@@ -275,7 +275,7 @@ export const protocol = { registerSchemesAsPrivileged: (s) => say('schemes', s.m
 export const session = { defaultSession: { setPermissionRequestHandler() {}, setPermissionCheckHandler() {}, webRequest: { onHeadersReceived() {} } } }
 export const shell = { openExternal: async () => {}, openPath: async () => '' }
 export const Menu = { buildFromTemplate: (t) => ({ t }), setApplicationMenu: () => say('menu') }
-export class Tray { constructor(icon) { say('tray', icon) } setToolTip(t) { say('tooltip', t) } setContextMenu() {} destroy() {} }
+export class Tray { constructor(icon) { say('tray', icon) } setToolTip(t) { say('tooltip', t) } setContextMenu() {} on() { return this } destroy() {} }
 export const dialog = { showErrorBox: (title, content) => say('error box', title, content) }
 export const safeStorage = { isEncryptionAvailable: () => false, encryptString() { throw new Error('x') }, decryptString() { throw new Error('x') }, getSelectedStorageBackend: () => 'basic_text' }
 export const screen = { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] }

@@ -319,6 +319,15 @@ export class FakeTray implements TrayLike {
   setContextMenu(menu: MenuHandle | null): void {
     this.contextMenu = menu
   }
+  private clickListeners: Array<() => void> = []
+  on(_event: 'click', listener: () => void): this {
+    this.clickListeners.push(listener)
+    return this
+  }
+  /** The user clicks the tray icon. */
+  click(): void {
+    for (const listener of this.clickListeners) listener()
+  }
   destroy(): void {
     this.isDestroyed = true
   }
