@@ -90,6 +90,17 @@ describe('Electron app lifecycle', () => {
     expect(electron.windows[1]!.loadedUrls).toEqual(['app://console/index.html'])
   })
 
+  it('session-end (Windows log-off) stops the core through the graceful quit', async () => {
+    const { electron, engine } = await launch({ hasTray: true })
+    electron.windows[0]!.emit('session-end')
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(engine.journal).toEqual(['core.stop begun'])
+    engine.finishStop()
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(electron.app.hasQuit).toBe(true)
+    expect(engine.journal).toEqual(['core.stop begun', 'core.stop done', 'will-quit'])
+  })
+
   it("hands the Electron-ABI SQLite binding (npm start's separate copy) to the engine", async () => {
     const binding =
       '/app/node_modules/.electron-native/node_modules/better-sqlite3/build/Release/better_sqlite3.node'

@@ -131,6 +131,8 @@ export function runApp(
     window.on('closed', () => {
       window = null
     })
+    // Windows log-off/shutdown: stop the core cleanly (the same graceful quit as the menu's).
+    window.on('session-end', () => app.quit())
   }
   app.on('activate', () => {
     if (core) openWindow()

@@ -93,7 +93,8 @@ export interface BrowserWindowLike {
   restore(): void
   show(): void
   focus(): void
-  on(event: 'close' | 'closed' | 'ready-to-show', listener: () => void): this
+  /** 'session-end': Windows is logging off or shutting down. */
+  on(event: 'close' | 'closed' | 'ready-to-show' | 'session-end', listener: () => void): this
 }
 
 export type PermissionRequestHandler = (
