@@ -83,6 +83,8 @@ export interface StartCoreOptions {
   rendererDir?: string
   /** false: build the console service without its HTTP listener (Electron uses IPC). Default true. */
   listenConsole?: boolean
+  /** better-sqlite3's native binding for this runtime (Electron's ABI copy); default: Node's. */
+  sqliteNativeBinding?: string
 }
 
 /**
@@ -226,7 +228,10 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
   const logger = options.logger ?? createLogger({ level: config.logLevel })
   const clock = options.clock ?? systemClock
   prepareDataDir(config.dataDir)
-  const db = openDatabase({ file: join(config.dataDir, 'console.db') })
+  const db = openDatabase({
+    file: join(config.dataDir, 'console.db'),
+    ...(options.sqliteNativeBinding ? { nativeBinding: options.sqliteNativeBinding } : {}),
+  })
   /** Shutdown steps of the outer layers (servers, chain), run first and in reverse order. */
   const stops: Array<() => Promise<void>> = []
   try {

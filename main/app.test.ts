@@ -60,11 +60,12 @@ function fakeEngine(options: { failStart?: boolean } = {}) {
 
 async function launch(
   options: { isOtherInstanceRunning?: boolean; hasTray?: boolean; failStart?: boolean } = {},
+  paths: Parameters<typeof runApp>[2] = PATHS,
 ) {
   const electron = createFakeElectron(userData, options)
   const engine = fakeEngine(options)
   electron.app.on('will-quit', () => engine.journal.push('will-quit'))
-  const handle = runApp(electron.deps, engine.engine, PATHS, 'linux')
+  const handle = runApp(electron.deps, engine.engine, paths, 'linux')
   electron.app.emitReady()
   await handle.started
   return { electron, engine, handle }
@@ -79,11 +80,40 @@ describe('Electron app lifecycle', () => {
     expect(electron.windows).toHaveLength(0)
   })
 
+  it('a relaunch after the window was closed (serving in the background from the tray) opens a new window', async () => {
+    const { electron, handle } = await launch({ hasTray: true })
+    electron.windows[0]!.close()
+    expect(handle.window()).toBeNull()
+    electron.app.emit('second-instance', {}, [], '')
+    expect(electron.windows).toHaveLength(2)
+    expect(handle.window()).toBe(electron.windows[1])
+    expect(electron.windows[1]!.loadedUrls).toEqual(['app://console/index.html'])
+  })
+
+  it('session-end (Windows log-off) stops the core through the graceful quit', async () => {
+    const { electron, engine } = await launch({ hasTray: true })
+    electron.windows[0]!.emit('session-end')
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(engine.journal).toEqual(['core.stop begun'])
+    engine.finishStop()
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(electron.app.hasQuit).toBe(true)
+    expect(engine.journal).toEqual(['core.stop begun', 'core.stop done', 'will-quit'])
+  })
+
+  it("hands the Electron-ABI SQLite binding (npm start's separate copy) to the engine", async () => {
+    const binding =
+      '/app/node_modules/.electron-native/node_modules/better-sqlite3/build/Release/better_sqlite3.node'
+    const { engine } = await launch({}, { ...PATHS, sqliteNativeBinding: binding })
+    expect(engine.started[0]!.options.sqliteNativeBinding).toBe(binding)
+  })
+
   it('starts the engine in-process on userData without the console HTTP listener, then opens a hardened window', async () => {
     const { electron, engine, handle } = await launch()
     expect(engine.started).toHaveLength(1)
     expect(engine.started[0]!.config.dataDir).toBe(userData)
     expect(engine.started[0]!.options.listenConsole).toBe(false)
+    expect(engine.started[0]!.options.sqliteNativeBinding).toBeUndefined()
     expect(electron.protocol.privileged.map((s) => s.scheme)).toEqual(['app'])
     expect(electron.protocol.handlers.has('app')).toBe(true)
     expect(await electron.session.requestPermission('media')).toBe(false)

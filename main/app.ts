@@ -63,6 +63,8 @@ export interface AppPaths {
   renderer: string
   trayIcon: string
   windowIcon?: string
+  /** better-sqlite3 built for Electron's ABI (`npm start` prepares it; packaged apps have none). */
+  sqliteNativeBinding?: string
 }
 
 export interface AppHandle {
@@ -112,7 +114,8 @@ export function runApp(
   app.on('web-contents-created', (_event, contents) =>
     hardenWebContents(contents, { shell: electron.shell, logger: { warn } }),
   )
-  app.on('second-instance', () => revealWindow(window))
+  // A relaunch while the app serves in the background (window closed) opens a new window.
+  app.on('second-instance', () => (core ? openWindow() : revealWindow(window)))
 
   const openWindow = () => {
     if (window && !window.isDestroyed()) return revealWindow(window)
@@ -128,6 +131,8 @@ export function runApp(
     window.on('closed', () => {
       window = null
     })
+    // Windows log-off/shutdown: stop the core cleanly (the same graceful quit as the menu's).
+    window.on('session-end', () => app.quit())
   }
   app.on('activate', () => {
     if (core) openWindow()
@@ -190,7 +195,12 @@ export function runApp(
     try {
       // The console's HTTP listener stays off: the window talks over IPC, and no port is opened
       // that another local process could reach.
-      core = await engine.startCore(config, { logger, secrets: secrets.forEngine(), listenConsole: false })
+      core = await engine.startCore(config, {
+        logger,
+        secrets: secrets.forEngine(),
+        listenConsole: false,
+        ...(paths.sqliteNativeBinding ? { sqliteNativeBinding: paths.sqliteNativeBinding } : {}),
+      })
     } catch (error) {
       return fail('The console engine could not start', error, 1)
     }

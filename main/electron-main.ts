@@ -16,6 +16,7 @@ import {
   session,
   shell,
 } from 'electron'
+import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createLogger, loadConfig, startCore } from '../engine/index'
@@ -25,10 +26,30 @@ import { runApp } from './app'
 const bundleDir = dirname(fileURLToPath(import.meta.url))
 const appRoot = join(bundleDir, '..', '..')
 
+// One name and one data folder in dev (`npm start`) and packaged: without this, `npm start` runs as
+// "Electron" with its data, wallet and single-instance lock in ~/.config/Electron. The folder is the
+// one the README lists (the same default as `npm run serve`). Before ready, before anything reads it.
+app.setName('C2D Publisher Console')
+app.setPath('userData', join(app.getPath('appData'), 'c2d-publisher-console'))
+
 // Tests and side-by-side profiles: `--user-data-dir=<dir>` (VS Code's flag) moves userData, and with
 // it the engine's data dir, the log and the window state. Must happen before anything reads it.
 const userDataArg = process.argv.find((a) => a.startsWith('--user-data-dir='))
 if (userDataArg) app.setPath('userData', userDataArg.slice('--user-data-dir='.length))
+
+// `npm start` keeps an Electron-ABI build of better-sqlite3 apart from Node's (scripts/electron-native.mjs);
+// a packaged app has its modules rebuilt for Electron in place and uses the package's own build.
+const devSqliteBinding = join(
+  appRoot,
+  'node_modules',
+  '.electron-native',
+  'node_modules',
+  'better-sqlite3',
+  'build',
+  'Release',
+  'better_sqlite3.node',
+)
+const sqliteNativeBinding = !app.isPackaged && existsSync(devSqliteBinding) ? devSqliteBinding : undefined
 
 const trayIcon = join(
   appRoot,
@@ -63,5 +84,6 @@ runApp(
     renderer: join(appRoot, 'dist', 'renderer'),
     trayIcon,
     windowIcon: join(appRoot, 'assets', 'icons', 'icon.png'),
+    ...(sqliteNativeBinding ? { sqliteNativeBinding } : {}),
   },
 )

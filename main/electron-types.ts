@@ -93,15 +93,21 @@ export interface BrowserWindowLike {
   restore(): void
   show(): void
   focus(): void
-  on(event: 'close' | 'closed' | 'ready-to-show', listener: () => void): this
+  /** 'session-end': Windows is logging off or shutting down. */
+  on(event: 'close' | 'closed' | 'ready-to-show' | 'session-end', listener: () => void): this
 }
 
 export type PermissionRequestHandler = (
   webContents: unknown,
   permission: string,
   callback: (isGranted: boolean) => void,
+  details: { requestingUrl?: string },
 ) => void
-export type PermissionCheckHandler = (webContents: unknown, permission: string) => boolean
+export type PermissionCheckHandler = (
+  webContents: unknown,
+  permission: string,
+  requestingOrigin: string,
+) => boolean
 export interface HeadersReceivedDetails {
   url: string
   responseHeaders?: Record<string, string[]>
@@ -192,6 +198,8 @@ export interface MenuLike {
 export interface TrayLike {
   setToolTip(toolTip: string): void
   setContextMenu(menu: MenuHandle | null): void
+  /** Windows: a click on the icon (the context menu is the right click). */
+  on(event: 'click', listener: () => void): unknown
   destroy(): void
 }
 

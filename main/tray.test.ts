@@ -48,4 +48,12 @@ describe('application menu', () => {
     expect(linux[0]!.label).toBe('File')
     expect(labels(linux[0]!.submenu!)).toContain('Quit')
   })
+
+  it('a click on the icon opens the console (Windows)', () => {
+    const tray = new FakeTray()
+    let shown = 0
+    new ConsoleTray(tray, new FakeMenu(), { showConsole: () => shown++, quit: () => {} })
+    tray.click()
+    expect(shown).toBe(1)
+  })
 })

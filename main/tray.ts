@@ -52,6 +52,8 @@ export class ConsoleTray {
     private readonly menu: MenuLike,
     private readonly actions: TrayActions,
   ) {
+    // Windows users click the icon to get the window back (the menu is on the right click).
+    tray.on('click', () => actions.showConsole())
     this.render()
   }
 

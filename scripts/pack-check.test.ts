@@ -46,6 +46,18 @@ interface AsarNode {
   unpacked?: boolean
 }
 
+const FUSE_SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX'
+/** RunAsNode, CookieEncryption, NodeOptions, NodeCliInspect, AsarIntegrity, OnlyLoadAppFromAsar, V8Snapshot, FileProtocolPrivileges. */
+const ELECTRON_DEFAULT_FUSES = '10110001'
+
+/** The fuse wire of a (stand-in) Electron binary, '0'/'1' per fuse. */
+export function readFuses(file: string): string {
+  const bytes = readFileSync(file)
+  const at = bytes.indexOf(FUSE_SENTINEL) + FUSE_SENTINEL.length
+  const length = bytes[at + 1] ?? 0
+  return bytes.subarray(at + 2, at + 2 + length).toString('latin1')
+}
+
 let work: string
 let log = ''
 let status: number | null = null
@@ -65,9 +77,20 @@ beforeAll(async () => {
   const dist = join(work, 'electron-dist')
   mkdirSync(join(dist, 'resources'), { recursive: true })
   mkdirSync(join(dist, 'locales'))
+  // Real Electron binaries hold a fuse wire after this sentinel (@electron/fuses): version 1, length,
+  // one byte per fuse. The stand-in holds Electron 45's defaults, so electron-builder's fuse step runs
+  // on it exactly as on a real binary and the test can read back what it wrote.
   writeFileSync(
     join(dist, 'electron'),
-    '#!/bin/sh\necho "stand-in Electron for the packaging check; not runnable" >&2\nexit 1\n',
+    Buffer.concat([
+      Buffer.from(
+        '#!/bin/sh\necho "stand-in Electron for the packaging check; not runnable" >&2\nexit 1\n# ',
+      ),
+      Buffer.from(FUSE_SENTINEL),
+      Buffer.from([1, ELECTRON_DEFAULT_FUSES.length]),
+      Buffer.from(ELECTRON_DEFAULT_FUSES),
+      Buffer.from('\n'),
+    ]),
   )
   chmodSync(join(dist, 'electron'), 0o755)
   writeFileSync(
@@ -180,6 +203,24 @@ describe('packaging check (electron-builder --dir, stand-in Electron)', () => {
     }
   })
 
+  it('flips the Electron fuses: RunAsNode, NODE_OPTIONS, --inspect off; cookie encryption, asar integrity, asar-only on', () => {
+    const fuses = readFuses(join(work, 'out', 'linux-unpacked', 'c2d-publisher-console'))
+    // Positions as in @electron/fuses' FuseV1Options; the last two keep Electron's defaults.
+    expect(fuses).toBe('010011' + ELECTRON_DEFAULT_FUSES.slice(6))
+  })
+
+  it("ships only this target's EDR binding (linux-x64-gnu), unpacked, and no other platform's", () => {
+    const edrBinaries = [...entries].filter(
+      ([p]) => p.startsWith('node_modules/@nomicfoundation/edr-') && p.endsWith('.node'),
+    )
+    expect(edrBinaries.map(([p]) => p.split('/')[2])).toEqual(['edr-linux-x64-gnu'])
+    for (const [p, e] of edrBinaries) {
+      expect(e.unpacked, p).toBe(true)
+      expect(existsSync(join(unpackedDir, p)), p).toBe(true)
+    }
+    expect([...entries.keys()].some((p) => p.startsWith('node_modules/.electron-native/'))).toBe(false)
+  })
+
   it('leaves out sources, tests, source maps and dev tools', () => {
     const paths = [...entries.keys()]
     const offenders = paths.filter(
@@ -212,6 +253,7 @@ export const app = {
   setPath: (_name, p) => { userData = p },
   getPath: () => userData,
   getVersion: () => '0.0.0',
+  setName: (name) => say('name', name),
   on(name, l) { (listeners[name] ||= []).push(l); return app },
   quit() {
     let prevented = false
@@ -233,7 +275,7 @@ export const protocol = { registerSchemesAsPrivileged: (s) => say('schemes', s.m
 export const session = { defaultSession: { setPermissionRequestHandler() {}, setPermissionCheckHandler() {}, webRequest: { onHeadersReceived() {} } } }
 export const shell = { openExternal: async () => {}, openPath: async () => '' }
 export const Menu = { buildFromTemplate: (t) => ({ t }), setApplicationMenu: () => say('menu') }
-export class Tray { constructor(icon) { say('tray', icon) } setToolTip(t) { say('tooltip', t) } setContextMenu() {} destroy() {} }
+export class Tray { constructor(icon) { say('tray', icon) } setToolTip(t) { say('tooltip', t) } setContextMenu() {} on() { return this } destroy() {} }
 export const dialog = { showErrorBox: (title, content) => say('error box', title, content) }
 export const safeStorage = { isEncryptionAvailable: () => false, encryptString() { throw new Error('x') }, decryptString() { throw new Error('x') }, getSelectedStorageBackend: () => 'basic_text' }
 export const screen = { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] }
@@ -274,6 +316,7 @@ describe('the built main bundle (dist/main/app.js) in Node with a stand-in elect
       )
       const output = `${run.stdout}\n${run.stderr}`
       expect(run.status, output).toBe(0)
+      expect(output).toContain('ELECTRON: name C2D Publisher Console')
       expect(output).toContain('ELECTRON: schemes app')
       expect(output).toContain('ELECTRON: ipc handle c2d:call')
       expect(output).toContain('ELECTRON: loadURL app://console/index.html')

@@ -7,6 +7,8 @@ import { existsSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { buildElectron, rendererBuilt, root } from './build-electron.mjs'
+import { prepareElectronNative } from './electron-native.mjs'
+import { appArmorUsernsAdvice } from './linux-userns.mjs'
 
 const require = createRequire(import.meta.url)
 
@@ -76,22 +78,49 @@ async function main() {
     ])
   }
 
-  // better-sqlite3 is compiled for the Node that ran npm ci; Electron has its own ABI. Probe it in
-  // Electron's Node mode so the user gets a fix, not a NODE_MODULE_VERSION stack trace.
-  const probe = spawnSync(electron.path, ['-e', "require('better-sqlite3')(':memory:').close()"], {
-    cwd: root,
-    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
-    encoding: 'utf8',
-  })
+  // better-sqlite3 is compiled for the Node that ran npm ci (serve and the tests use that build);
+  // Electron has its own ABI. A separate copy built for Electron lives in node_modules/.electron-native/
+  // and the main process loads it through better-sqlite3's nativeBinding option.
+  const electronVersion = JSON.parse(
+    readFileSync(join(root, 'node_modules', 'electron', 'package.json'), 'utf8'),
+  ).version
+  let binding
+  try {
+    const { rebuild } = await import('@electron/rebuild')
+    ;({ binding } = await prepareElectronNative({ electronVersion, rebuild }))
+  } catch (error) {
+    fail([
+      `npm start: could not build better-sqlite3 for Electron ${electronVersion}.`,
+      `  What failed: ${error instanceof Error ? error.message : String(error)}`,
+      "  Why: native modules are compiled for one ABI; Electron's copy is built once, into",
+      '       node_modules/.electron-native/, from a prebuilt binary or the Electron headers (network).',
+      '  Fix: run npm start again with network access (or behind ELECTRON_MIRROR / npm_config_disturl),',
+      '       or use the console in your browser: npm run serve',
+    ])
+  }
+  // Probe the copy in Electron's Node mode so the user gets a fix, not a NODE_MODULE_VERSION trace.
+  const probe = spawnSync(
+    electron.path,
+    ['-e', `require('better-sqlite3')(':memory:', { nativeBinding: ${JSON.stringify(binding)} }).close()`],
+    { cwd: root, env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, encoding: 'utf8' },
+  )
   if (probe.status !== 0) {
     fail([
-      'npm start: better-sqlite3 is not built for Electron.',
-      `  What failed: loading it in Electron's Node: ${(probe.stderr || probe.error?.message || '').split('\n').find((l) => l.includes('NODE_MODULE_VERSION') || l.trim()) ?? 'unknown error'}`,
-      '  Why: native modules are compiled for one ABI; npm ci built it for this Node (serve and tests use that).',
-      '  Fix: npx electron-builder install-app-deps   (rebuilds it for Electron; needs network for headers)',
-      '       and afterwards `npm rebuild better-sqlite3` to go back to Node for npm run serve / npm test.',
-      '  Packaged apps are not affected: electron-builder rebuilds native modules when packing.',
+      `npm start: the Electron build of better-sqlite3 (${binding}) does not load in Electron.`,
+      `  What failed: ${(probe.stderr || probe.error?.message || '').split('\n').find((l) => l.includes('NODE_MODULE_VERSION') || l.trim()) ?? 'unknown error'}`,
+      '  Fix: delete node_modules/.electron-native/ and run npm start again (it rebuilds the copy).',
     ])
+  }
+
+  const userns = appArmorUsernsAdvice({ electronPath: electron.path })
+  if (userns.length > 0) console.error(userns.join('\n'))
+
+  // CI: build everything and the Electron-ABI copy, then stop (`npm start -- --prepare-only`).
+  if (process.argv.includes('--prepare-only')) {
+    console.error(
+      'npm start: prepared dist/ and node_modules/.electron-native/; not launching (--prepare-only)',
+    )
+    return
   }
 
   const child = spawn(electron.path, [join(root, 'dist', 'main', 'app.js'), ...process.argv.slice(2)], {

@@ -18,6 +18,12 @@ export interface OpenDatabaseOptions {
   /** File path, or ':memory:' for tests. */
   file: string
   migrationsDir?: string
+  /**
+   * Path of a better_sqlite3.node built for another runtime than the one running (the Electron
+   * shell passes its Electron-ABI copy, see scripts/electron-native.mjs); default: the package's own
+   * build, i.e. the Node that ran `npm ci`.
+   */
+  nativeBinding?: string
 }
 
 export function openDatabase(options: OpenDatabaseOptions): Database {
@@ -26,7 +32,10 @@ export function openDatabase(options: OpenDatabaseOptions): Database {
     // Created 0600 before SQLite opens it (SQLite would make it 0644); -wal/-shm follow its mode.
     createPrivateFile(options.file)
   }
-  const db = new BetterSqlite3(options.file)
+  const db = new BetterSqlite3(
+    options.file,
+    options.nativeBinding ? { nativeBinding: options.nativeBinding } : {},
+  )
   db.pragma('journal_mode = WAL')
   // FULL: a committed transition survives power loss, not only a process crash.
   db.pragma('synchronous = FULL')

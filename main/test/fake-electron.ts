@@ -172,13 +172,13 @@ export class FakeSession implements SessionLike {
     this.permissionCheckHandler = handler
   }
   /** Chromium asks for a permission; Electron grants everything when no handler is set. */
-  requestPermission(permission: string): Promise<boolean> {
+  requestPermission(permission: string, requestingUrl = 'app://console/index.html'): Promise<boolean> {
     const handler = this.permissionRequestHandler
     if (!handler) return Promise.resolve(true)
-    return new Promise((resolve) => handler({}, permission, resolve))
+    return new Promise((resolve) => handler({}, permission, resolve, { requestingUrl }))
   }
-  checkPermission(permission: string): boolean {
-    return this.permissionCheckHandler ? this.permissionCheckHandler({}, permission) : true
+  checkPermission(permission: string, requestingOrigin = 'app://console'): boolean {
+    return this.permissionCheckHandler ? this.permissionCheckHandler({}, permission, requestingOrigin) : true
   }
   /** A response arrives; returns the headers the page will see. */
   simulateResponse(url: string, responseHeaders: Record<string, string[]>): Record<string, string[]> {
@@ -318,6 +318,15 @@ export class FakeTray implements TrayLike {
   }
   setContextMenu(menu: MenuHandle | null): void {
     this.contextMenu = menu
+  }
+  private clickListeners: Array<() => void> = []
+  on(_event: 'click', listener: () => void): this {
+    this.clickListeners.push(listener)
+    return this
+  }
+  /** The user clicks the tray icon. */
+  click(): void {
+    for (const listener of this.clickListeners) listener()
   }
   destroy(): void {
     this.isDestroyed = true

@@ -91,6 +91,20 @@ describe('session hardening', () => {
     }
   })
 
+  it('allows clipboard-sanitized-write (Copy buttons) for the app origin only', async () => {
+    const session = new FakeSession()
+    hardenSession(session)
+    expect(await session.requestPermission('clipboard-sanitized-write', 'app://console/index.html')).toBe(
+      true,
+    )
+    expect(session.checkPermission('clipboard-sanitized-write', 'app://console')).toBe(true)
+    for (const foreign of ['https://evil.example', 'app://other', 'file://', 'null']) {
+      expect(await session.requestPermission('clipboard-sanitized-write', `${foreign}/x`)).toBe(false)
+      expect(session.checkPermission('clipboard-sanitized-write', foreign)).toBe(false)
+    }
+    expect(await session.requestPermission('clipboard-read', 'app://console/index.html')).toBe(false)
+  })
+
   it('puts the strict CSP on every response, replacing a weaker one', () => {
     const session = new FakeSession()
     hardenSession(session)

@@ -105,14 +105,23 @@ export function hardenWebContents(
   })
 }
 
+/** The one permission the console uses: writing to the clipboard (Copy buttons), from its own page only. */
+export const ALLOWED_PERMISSION = 'clipboard-sanitized-write'
+
 /**
- * The session grants nothing (camera, notifications, clipboard, geolocation, …): the console needs
- * none, and a compromised renderer must not be able to ask. Every response carries the CSP, also
+ * The session grants nothing (camera, notifications, clipboard reads, geolocation, …) except a
+ * sanitized clipboard write asked for by the app's own origin: a compromised or foreign frame must
+ * not be able to ask. Every response carries the CSP, also
  * ones the app protocol did not produce (devtools, error pages).
  */
 export function hardenSession(session: SessionLike): void {
-  session.setPermissionRequestHandler((_webContents, _permission, callback) => callback(false))
-  session.setPermissionCheckHandler(() => false)
+  session.setPermissionRequestHandler((_webContents, permission, callback, details) =>
+    callback(permission === ALLOWED_PERMISSION && isAppUrl(details?.requestingUrl ?? '')),
+  )
+  session.setPermissionCheckHandler(
+    (_webContents, permission, requestingOrigin) =>
+      permission === ALLOWED_PERMISSION && isAppUrl(`${requestingOrigin ?? ''}/`),
+  )
   session.webRequest.onHeadersReceived((details, callback) => {
     const headers = { ...(details.responseHeaders ?? {}) }
     for (const name of Object.keys(headers))

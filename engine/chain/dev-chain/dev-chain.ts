@@ -33,7 +33,7 @@ import {
   type DevAccount,
 } from './dev-accounts'
 import { deployOceanContracts } from './deploy-ocean'
-import { startEdrServer, type EdrServer } from './edr-server'
+import { loadEdr, startEdrServer, type EdrServer } from './edr-server'
 
 export { DEV_ACCOUNTS, DEV_CHAIN_ID, type DevAccount } from './dev-accounts'
 
@@ -82,6 +82,8 @@ export interface StartDevChainOptions {
   seedSamples?: DevSampleSeeder
   /** More addresses to fund with native coin and OCEAN (e.g. the publisher's own wallet). */
   fundAddresses?: string[]
+  /** Tests: how EDR is loaded (edr-server.ts `loadEdr`). */
+  loadEdrModule?: () => Promise<typeof import('@nomicfoundation/edr')>
 }
 
 /** The exact content of `<dataDir>/dev-chain.json`. */
@@ -158,6 +160,8 @@ export async function startDevChain(options: StartDevChainOptions): Promise<DevC
     balanceWei: DEV_NATIVE_BALANCE_WEI,
   }))
 
+  // A missing native binding is CHAIN_UNAVAILABLE with its reason and fix, not a listen failure.
+  await loadEdr(options.loadEdrModule)
   let server: EdrServer
   try {
     server = await listen(options, balances)

@@ -7,20 +7,35 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import {
-  ContractDecoder,
-  EdrContext,
-  L1_CHAIN_TYPE,
-  MineOrdering,
-  l1GenesisState,
-  l1HardforkFromString,
-  l1HardforkLatest,
-  l1HardforkToString,
-  l1ProviderFactory,
-  type Provider,
-} from '@nomicfoundation/edr'
+import type { Provider } from '@nomicfoundation/edr'
 import { getBytes } from 'ethers'
 import type { Logger } from '../../logging'
+import { chainError } from '../chain-errors'
+
+type EdrModule = typeof import('@nomicfoundation/edr')
+
+/**
+ * Loads EDR on demand: only the dev chain needs it, and its native binding is per platform
+ * (@nomicfoundation/edr-<os>-<arch>, an optional dependency). A static import would kill the whole
+ * app at start-up on a machine or package without that binding, even with chain.mode "rpc".
+ * `load` is for tests (a module that is missing).
+ */
+export async function loadEdr(
+  load: () => Promise<EdrModule> = () => import('@nomicfoundation/edr'),
+): Promise<EdrModule> {
+  try {
+    return await load()
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error)
+    throw chainError(
+      'CHAIN_UNAVAILABLE',
+      `The embedded dev chain is unavailable on ${process.platform}-${process.arch}: EDR's native binding did not load (${reason}). ` +
+        'Fix: reinstall (npm ci runs scripts/edr-binding.mjs, which installs the binding for this machine), ' +
+        'or set chain.mode to "rpc" with a chain.rpcUrl in Settings.',
+      { cause: error },
+    )
+  }
+}
 
 export interface EdrServerOptions {
   chainId: number
@@ -28,6 +43,8 @@ export interface EdrServerOptions {
   /** Accounts that start with a balance, by address. */
   balances: Array<{ address: string; balanceWei: bigint }>
   logger: Logger
+  /** Tests: how EDR is loaded (default: a dynamic import of @nomicfoundation/edr). */
+  loadEdrModule?: () => Promise<EdrModule>
 }
 
 export interface EdrServer {
@@ -42,11 +59,11 @@ export interface EdrServer {
  * per process, made on first use. This is the only module-level state in the chain layer, forced
  * by the native library, not a service locator.
  */
-let contextPromise: Promise<EdrContext> | undefined
-function edrContext(): Promise<EdrContext> {
+let contextPromise: Promise<InstanceType<EdrModule['EdrContext']>> | undefined
+function edrContext(edr: EdrModule): Promise<InstanceType<EdrModule['EdrContext']>> {
   contextPromise ??= (async () => {
-    const context = new EdrContext()
-    await context.registerProviderFactory(L1_CHAIN_TYPE, l1ProviderFactory())
+    const context = new edr.EdrContext()
+    await context.registerProviderFactory(edr.L1_CHAIN_TYPE, edr.l1ProviderFactory())
     return context
   })()
   return contextPromise
@@ -55,9 +72,11 @@ function edrContext(): Promise<EdrContext> {
 const MAX_BODY_BYTES = 32 * 1024 * 1024
 
 export async function startEdrServer(options: EdrServerOptions): Promise<EdrServer> {
-  const hardfork = l1HardforkToString(l1HardforkLatest())
-  const context = await edrContext()
-  const genesis = l1GenesisState(l1HardforkFromString(hardfork))
+  const edr = await loadEdr(options.loadEdrModule)
+  const { ContractDecoder, L1_CHAIN_TYPE, MineOrdering } = edr
+  const hardfork = edr.l1HardforkToString(edr.l1HardforkLatest())
+  const context = await edrContext(edr)
+  const genesis = edr.l1GenesisState(edr.l1HardforkFromString(hardfork))
   for (const b of options.balances) genesis.push({ address: getBytes(b.address), balance: b.balanceWei })
 
   const provider: Provider = await context.createProvider(

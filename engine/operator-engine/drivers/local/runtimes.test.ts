@@ -62,3 +62,55 @@ describe('findSystemPython', () => {
     expect(findSystemPython(() => true)).toBe('/usr/bin/python3')
   })
 })
+
+describe('node algorithms inside Electron (RunAsNode fuse off)', () => {
+  const electronHost = (existing: string[], platform: NodeJS.Platform = 'linux', pathEnv = '') => ({
+    execPath: '/opt/C2D Publisher Console/c2d-publisher-console',
+    electron: true,
+    platform,
+    pathEnv,
+    exists: (p: string) => existing.includes(p),
+  })
+  const appNode = { node: '/opt/C2D Publisher Console/c2d-publisher-console', python3: '/usr/bin/python3' }
+
+  it("uses a system Node instead of the app's own executable", () => {
+    expect(resolveRuntime('node', '20', appNode, electronHost(['/usr/bin/node']))).toEqual({
+      ok: true,
+      runtime: { name: 'node', command: '/usr/bin/node' },
+    })
+  })
+
+  it('on Linux ignores a Node under a home folder on PATH (the sandbox hides it); on macOS/Windows PATH counts', () => {
+    const home = '/home/ada/.nvm/versions/node/v22/bin'
+    expect(resolveRuntime('node', '20', appNode, electronHost([`${home}/node`], 'linux', home)).ok).toBe(
+      false,
+    )
+    expect(
+      resolveRuntime('node', '20', appNode, electronHost([`${home}/node`], 'darwin', home)),
+    ).toMatchObject({
+      ok: true,
+      runtime: { command: `${home}/node` },
+    })
+    expect(
+      resolveRuntime(
+        'node',
+        '20',
+        appNode,
+        electronHost(['C:\\nodejs\\node.exe'], 'win32', 'C:\\Windows;C:\\nodejs'),
+      ),
+    ).toMatchObject({ ok: true, runtime: { command: 'C:\\nodejs\\node.exe' } })
+  })
+
+  it('without any Node says what to install, instead of running Electron as Node', () => {
+    const result = resolveRuntime('oceanprotocol/algo_dockers', 'node', appNode, electronHost([]))
+    expect(result.ok).toBe(false)
+    expect(!result.ok && result.reason).toMatch(/Node\.js .*nodejs\.org/)
+  })
+
+  it('a configured node path is used as given, in Electron too', () => {
+    expect(resolveRuntime('node', '20', { ...appNode, node: '/opt/node' }, electronHost([]))).toMatchObject({
+      ok: true,
+      runtime: { command: '/opt/node' },
+    })
+  })
+})

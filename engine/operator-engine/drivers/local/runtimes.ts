@@ -3,6 +3,7 @@
  * so the local sandbox can run what a Docker-based C2D would run in a container. Exported for the
  * Kubernetes API double's simulated kubelet. Must not import operator-service, provider or store.
  */
+import { existsSync } from 'node:fs'
 
 export interface LocalRuntime {
   /** Short name shown to publishers: "node", "python3". */
@@ -32,7 +33,58 @@ export function findSystemPython(exists: (path: string) => boolean): string {
   return ['/usr/bin/python3', '/usr/local/bin/python3', '/bin/python3'].find(exists) ?? '/usr/bin/python3'
 }
 
-export function resolveRuntime(image: string, tag: string, paths: RuntimePaths): RuntimeResolution {
+/** What resolveRuntime needs to know about the process it runs in (injected by tests). */
+export interface RuntimeHost {
+  execPath: string
+  /** True inside Electron (process.versions.electron). */
+  electron: boolean
+  platform: NodeJS.Platform
+  /** The PATH variable. */
+  pathEnv: string
+  exists(path: string): boolean
+}
+
+function processHost(): RuntimeHost {
+  return {
+    execPath: process.execPath,
+    electron: Boolean(process.versions.electron),
+    platform: process.platform,
+    pathEnv: process.env.PATH ?? '',
+    exists: existsSync,
+  }
+}
+
+/**
+ * A real Node binary for node algorithms. Electron's own executable acts as Node only with
+ * ELECTRON_RUN_AS_NODE, which the packaged app's RunAsNode fuse turns off. On Linux only system
+ * locations count (the sandbox hides home folders); elsewhere PATH is searched too.
+ */
+export function findSystemNode(host: RuntimeHost): string | undefined {
+  const exe = host.platform === 'win32' ? 'node.exe' : 'node'
+  const system =
+    host.platform === 'win32'
+      ? ['C:\\Program Files\\nodejs\\node.exe']
+      : ['/usr/bin/node', '/usr/local/bin/node', '/opt/homebrew/bin/node', '/bin/node']
+  const fromPath =
+    host.platform === 'linux'
+      ? []
+      : host.pathEnv
+          .split(host.platform === 'win32' ? ';' : ':')
+          .filter(Boolean)
+          .map((dir) => `${dir}${host.platform === 'win32' ? '\\' : '/'}${exe}`)
+  return [...system, ...fromPath].find((p) => host.exists(p))
+}
+
+const NO_NODE_REASON =
+  'Node algorithms need Node.js (20 or later) installed on this computer: https://nodejs.org/ (on Linux, ' +
+  'from your distribution or NodeSource, so it is under /usr). The desktop app cannot run them with its own executable.'
+
+export function resolveRuntime(
+  image: string,
+  tag: string,
+  paths: RuntimePaths,
+  host: RuntimeHost = processHost(),
+): RuntimeResolution {
   // Registry prefixes (docker.io/, library/) do not change what the image runs.
   const name = image
     .trim()
@@ -40,12 +92,16 @@ export function resolveRuntime(image: string, tag: string, paths: RuntimePaths):
     .replace(/^docker\.io\//, '')
     .replace(/^library\//, '')
   const t = tag.trim().toLowerCase()
-  const node: LocalRuntime = { name: 'node', command: paths.node }
+  // Inside Electron the default node path is Electron itself: use a real Node instead.
+  const nodeCommand = host.electron && paths.node === host.execPath ? findSystemNode(host) : paths.node
+  const node: LocalRuntime = { name: 'node', command: nodeCommand ?? '' }
   const python: LocalRuntime = { name: 'python3', command: paths.python3 }
-  if (name === 'node') return { ok: true, runtime: node }
+  const nodeRuntime = (): RuntimeResolution =>
+    nodeCommand ? { ok: true, runtime: node } : { ok: false, reason: NO_NODE_REASON }
+  if (name === 'node') return nodeRuntime()
   if (name === 'python' || name === 'python3') return { ok: true, runtime: python }
   if (name === 'oceanprotocol/algo_dockers') {
-    if (t === 'node' || t.startsWith('node-')) return { ok: true, runtime: node }
+    if (t === 'node' || t.startsWith('node-')) return nodeRuntime()
     if (t === 'python' || t.startsWith('python-') || t.startsWith('python3'))
       return { ok: true, runtime: python }
   }
