@@ -34,7 +34,7 @@ export function JobPage({ jobId, onBack }: { jobId: string; onBack: () => void }
         <StatusBadge status={job.status} outcome={job.outcome} /> {job.outcome?.reason}
       </p>
       <button type="button" disabled={!canStop || stop.isPending} onClick={() => stop.mutate(job.jobId)}>
-        {job.stopRequested ? 'Stopping…' : 'Stop job'}
+        {job.stopRequested && !isTerminalStatus(job.status) ? 'Stopping…' : 'Stop job'}
       </button>
       {stop.isError && <ErrorMessage title="Could not stop the job" error={stop.error} />}
       <dl className="facts">
