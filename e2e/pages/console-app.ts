@@ -34,8 +34,8 @@ export class ConsoleApp {
   }
 
   async goTo(screen: ScreenName): Promise<void> {
-    await this.nav.getByRole('button', { name: screen, exact: true }).click()
-    await expect(this.nav.getByRole('button', { name: screen, exact: true })).toHaveAttribute(
+    await this.nav.getByRole('link', { name: screen, exact: true }).click()
+    await expect(this.nav.getByRole('link', { name: screen, exact: true })).toHaveAttribute(
       'aria-current',
       'page',
     )

@@ -20,8 +20,18 @@ export function JobPage({ jobId, onBack }: { jobId: string; onBack: () => void }
   const log = useJobLog(jobId)
   const stop = useStopJob()
   const download = useReadResult()
-  if (detail.isPending) return <p role="status">Loading job…</p>
-  if (detail.isError) return <ErrorMessage title="Could not load the job" error={detail.error} />
+  // The heading is there from the first frame, so focus can land on it when the route opens.
+  if (detail.isPending || detail.isError)
+    return (
+      <article aria-labelledby="job-title">
+        <h2 id="job-title">Job {jobId}</h2>
+        {detail.isPending ? (
+          <p role="status">Loading job…</p>
+        ) : (
+          <ErrorMessage title="Could not load the job" error={detail.error} />
+        )}
+      </article>
+    )
   const { job, events } = detail.data
   const canStop = !isTerminalStatus(job.status) && !job.stopRequested
   return (

@@ -4,10 +4,12 @@ import { useJobList } from '../../server-state/jobs'
 import { ErrorMessage } from '../../components/error-message'
 import { EmptyState } from '../../components/empty-state'
 import { JobTable } from './job-table'
-import { JobPage } from './job-page'
+import { useNavigate } from '@tanstack/react-router'
 
 export function JobsScreen() {
-  const { jobFilters, setJobFilters, selectedJobId, selectJob } = useUiStore()
+  const { jobFilters, setJobFilters } = useUiStore()
+  const navigate = useNavigate()
+  const openJob = (jobId: string) => void navigate({ to: '/jobs/$jobId', params: { jobId } })
   const filters = {
     ...(STATUS_FILTER_CODES[jobFilters.status] ? { statuses: STATUS_FILTER_CODES[jobFilters.status] } : {}),
     ...(jobFilters.asset ? { did: jobFilters.asset } : {}),
@@ -15,7 +17,6 @@ export function JobsScreen() {
     limit: 1000,
   }
   const list = useJobList(filters)
-  if (selectedJobId) return <JobPage jobId={selectedJobId} onBack={() => selectJob(null)} />
   return (
     <section aria-labelledby="jobs-title">
       <h2 id="jobs-title">Jobs</h2>
@@ -59,7 +60,7 @@ export function JobsScreen() {
           <p role="status">
             Showing {list.data.jobs.length} of {list.data.total} jobs
           </p>
-          <JobTable jobs={list.data.jobs} onOpen={selectJob} />
+          <JobTable jobs={list.data.jobs} onOpen={openJob} />
         </>
       )}
     </section>
