@@ -70,6 +70,16 @@ describe('JobsScreen', () => {
     act(() => fake.emit('onJobLog', { jobId: 'job-run', chunk: 'epoch 2\n' }))
     await waitFor(() => expect(screen.getByLabelText('Algorithm log').textContent).toContain('epoch 2'))
     await userEvent.click(screen.getByRole('button', { name: 'Stop job' }))
+    // Stop asks first; Cancel changes nothing.
+    const dialog = await screen.findByRole('dialog', { name: 'Stop this job?' })
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Cancel' }))
+    expect(fake.calls.some((c) => c.method === 'stopJob')).toBe(false)
+    await userEvent.click(screen.getByRole('button', { name: 'Stop job' }))
+    await userEvent.click(
+      within(await screen.findByRole('dialog', { name: 'Stop this job?' })).getByRole('button', {
+        name: 'Stop the job',
+      }),
+    )
     expect(await screen.findByRole('button', { name: 'Stopping…' })).toHaveProperty('disabled', true)
     expect(fake.calls.some((c) => c.method === 'stopJob')).toBe(true)
     await userEvent.click(screen.getByRole('button', { name: 'Back to jobs' }))
@@ -77,5 +87,24 @@ describe('JobsScreen', () => {
     expect(await screen.findByRole('button', { name: 'Download out.txt' })).toBeTruthy()
     expect(screen.getByText(/out\.txt \(2\.0 KB, output\)/)).toBeTruthy()
     expect(screen.getByRole('button', { name: 'Stop job' })).toHaveProperty('disabled', true)
+  })
+
+  it('tells succeeded, failed and stopped apart, and never shows Stopping… on a finished job', async () => {
+    const done = (id: string, kind: 'succeeded' | 'failed' | 'stopped') => ({
+      ...makeJob(id, 70),
+      outcome: { kind },
+      stopRequested: kind === 'stopped',
+    })
+    renderApp(
+      '/jobs/job-stopped',
+      createFakeConsole({
+        jobs: [done('job-ok', 'succeeded'), done('job-bad', 'failed'), done('job-stopped', 'stopped')],
+      }),
+    )
+    await screen.findByRole('button', { name: 'Stop job' })
+    const article = screen.getByRole('article')
+    expect(article.querySelector('[data-status]')?.textContent).toBe('Stopped')
+    expect(within(article).getByRole('button', { name: 'Stop job' })).toHaveProperty('disabled', true)
+    expect(within(article).queryByText('Stopping…')).toBeNull()
   })
 })
