@@ -6,23 +6,32 @@
 import { create } from 'zustand'
 import type { JobStatus } from '../../engine/console-api/contract'
 
-export type StatusFilter = 'all' | 'running' | 'queued' | 'finished'
+export type StatusFilter = 'all' | 'running' | 'queued' | 'succeeded' | 'failed' | 'stopped'
 
+/** Status codes asked of the server per filter; the outcome filters narrow finished jobs further. */
 export const STATUS_FILTER_CODES: Record<StatusFilter, JobStatus[] | undefined> = {
   all: undefined,
   running: [0, 10, 12, 20, 30, 40, 50, 60, 71],
   queued: [1],
-  finished: [70],
+  succeeded: [70],
+  failed: [70],
+  stopped: [70],
+}
+
+export const STATUS_FILTER_OUTCOME: Partial<Record<StatusFilter, 'succeeded' | 'failed' | 'stopped'>> = {
+  succeeded: 'succeeded',
+  failed: 'failed',
+  stopped: 'stopped',
 }
 
 export interface UiState {
-  jobFilters: { status: StatusFilter; asset: string; consumer: string }
+  jobFilters: { status: StatusFilter; search: string }
   setJobFilters(patch: Partial<UiState['jobFilters']>): void
 }
 
 export const createUiStore = () =>
   create<UiState>((set) => ({
-    jobFilters: { status: 'all', asset: '', consumer: '' },
+    jobFilters: { status: 'all', search: '' },
     setJobFilters: (patch) => set((s) => ({ jobFilters: { ...s.jobFilters, ...patch } })),
   }))
 
