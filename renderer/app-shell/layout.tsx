@@ -4,6 +4,7 @@ import { useEffect, useRef } from 'react'
 import { AppShell, Group, NavLink, Title } from '@mantine/core'
 import { Link, Outlet, useRouter, useRouterState } from '@tanstack/react-router'
 import { NAV_ITEMS } from './routes'
+import { ShellBanners, StatusBar } from './status-bar'
 
 function isActive(pathname: string, to: string): boolean {
   return to === '/' ? pathname === '/' : pathname === to || pathname.startsWith(`${to}/`)
@@ -30,7 +31,12 @@ export function Layout() {
   const mainRef = useRef<HTMLElement>(null)
   useFocusHeadingOnRouteChange(mainRef)
   return (
-    <AppShell navbar={{ width: 240, breakpoint: 0 }} header={{ height: 56 }} padding="lg">
+    <AppShell
+      navbar={{ width: 240, breakpoint: 0 }}
+      header={{ height: 56 }}
+      footer={{ height: 40 }}
+      padding="lg"
+    >
       <AppShell.Header>
         <Group h="100%" px="md">
           <Title order={1} size="h4" style={{ whiteSpace: 'nowrap' }}>
@@ -54,8 +60,12 @@ export function Layout() {
         })}
       </AppShell.Navbar>
       <AppShell.Main ref={mainRef}>
+        <ShellBanners />
         <Outlet />
       </AppShell.Main>
+      <AppShell.Footer>
+        <StatusBar />
+      </AppShell.Footer>
     </AppShell>
   )
 }
