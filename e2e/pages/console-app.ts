@@ -41,6 +41,14 @@ export class ConsoleApp {
     )
   }
 
+  /** Picks the colour scheme as a user would keep it (localStorage), and reloads to apply it. */
+  async useColorScheme(scheme: 'light' | 'dark'): Promise<void> {
+    await this.page.evaluate((value) => localStorage.setItem('c2d-color-scheme', value), scheme)
+    await this.page.reload()
+    await this.waitForShell()
+    await expect(this.page.locator('html')).toHaveAttribute('data-mantine-color-scheme', scheme)
+  }
+
   /** Saves a full-page screenshot as a test artefact: e2e/artifacts/screens/<project>/<name>.png. */
   async screenshot(name: string): Promise<string> {
     const dir = join(ARTIFACTS_DIR, 'screens', this.screenshotFolder)

@@ -66,7 +66,7 @@ export function ShellBanners() {
         </Alert>
       )}
       {overview.data && isDevChain(overview.data.chainName) && (
-        <Alert color="yellow" variant="light" mb="md" title="Dev chain: throwaway data">
+        <Alert color="yellow" variant="light" mb="md" title="Dev chain: throwaway data" role="note">
           This console runs its own development chain. Assets, tokens and payments on it are for trying things
           out and are lost when it is redeployed.
         </Alert>
