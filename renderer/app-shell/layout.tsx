@@ -54,6 +54,7 @@ export function Layout() {
               to={item.to}
               label={item.label}
               active={active}
+              variant="filled"
               aria-current={active ? 'page' : undefined}
             />
           )

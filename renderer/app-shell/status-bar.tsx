@@ -1,7 +1,7 @@
 // The status bar, on every screen: chain, the publisher wallet (the one address the console shows
 // everywhere: the Provider's signing key), compute backend health and the Provider URL. Also the
 // dev-chain banner and the one connection banner (no stacking error boxes per screen).
-import { Alert, Badge, Group, Text } from '@mantine/core'
+import { Alert, Badge, Group, Paper, Text } from '@mantine/core'
 import { ConsoleApiError } from '../../engine/console-api/contract'
 import { useOverview } from '../server-state/overview'
 import { useWallet } from '../server-state/settings'
@@ -25,7 +25,7 @@ export function StatusBar() {
         {wallet.data?.address ? (
           <>
             <AddressLabel value={wallet.data.address} what="wallet address" />
-            <Badge size="sm" variant="light" color={wallet.data.state === 'unlocked' ? 'green' : 'yellow'}>
+            <Badge size="sm" variant="dot" color={wallet.data.state === 'unlocked' ? 'green' : 'yellow'}>
               {wallet.data.state}
             </Badge>
           </>
@@ -36,7 +36,7 @@ export function StatusBar() {
       <Group gap={4} wrap="nowrap">
         <Text size="sm">Backend:</Text>
         {o?.health ? (
-          <Badge size="sm" variant="light" color={o.health.ok ? 'green' : 'red'}>
+          <Badge size="sm" variant="dot" color={o.health.ok ? 'green' : 'red'}>
             {o.health.driver} {o.health.ok ? 'healthy' : 'failing'}
           </Badge>
         ) : (
@@ -66,10 +66,13 @@ export function ShellBanners() {
         </Alert>
       )}
       {overview.data && isDevChain(overview.data.chainName) && (
-        <Alert color="yellow" variant="light" mb="md" title="Dev chain: throwaway data" role="note">
-          This console runs its own development chain. Assets, tokens and payments on it are for trying things
-          out and are lost when it is redeployed.
-        </Alert>
+        <Paper withBorder p="sm" mb="md" role="note" aria-label="Dev chain">
+          <Text fw={600}>Dev chain: throwaway data</Text>
+          <Text size="sm">
+            This console runs its own development chain. Assets, tokens and payments on it are for trying
+            things out and are lost when it is redeployed.
+          </Text>
+        </Paper>
       )}
     </>
   )

@@ -7,6 +7,10 @@ import { createTheme, localStorageColorSchemeManager, type MantineColorScheme } 
 
 export const theme = createTheme({
   primaryColor: 'blue',
+  // Darker shades in light mode and black/white text picked by contrast: axe's colour-contrast
+  // rule (WCAG AA) fails Mantine's default shade 6 on light backgrounds for small text.
+  primaryShade: { light: 8, dark: 8 },
+  autoContrast: true,
   defaultRadius: 'md',
   fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif',
   headings: { fontWeight: '600' },

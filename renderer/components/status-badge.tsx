@@ -32,7 +32,8 @@ export function StatusBadge({ status, outcome }: { status: JobStatus; outcome?: 
   return (
     <Badge
       color={color}
-      variant={status === 70 ? 'filled' : 'light'}
+      // Dot variant: text in the body colour (AA contrast in both themes), the dot carries the colour.
+      variant="dot"
       data-status={status}
       data-outcome={outcome?.kind}
       style={{ textTransform: 'none' }}

@@ -56,8 +56,7 @@ export function JobsScreen() {
             />
           </div>
           <TextInput
-            label="Search"
-            description="Part of a job id, dataset or algorithm DID, or consumer address"
+            label="Search by job id, dataset or algorithm DID, or consumer address"
             value={jobFilters.search}
             onChange={(e) => setJobFilters({ search: e.currentTarget.value })}
             maw={520}
