@@ -4,6 +4,8 @@ import { ActionIcon, CopyButton, Group, Tooltip } from '@mantine/core'
 
 /** Keeps the prefix ("0x", "did:op:") plus 6 characters, and the last 4. */
 export function shortenValue(value: string): string {
+  // URLs are read by their host and port, so they are never cut.
+  if (value.includes('/')) return value
   const prefix = /^(did:op:|0x)/.exec(value)?.[0] ?? ''
   const body = value.slice(prefix.length)
   return body.length > 12 ? `${prefix}${body.slice(0, 6)}…${body.slice(-4)}` : value
