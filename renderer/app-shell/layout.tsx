@@ -17,10 +17,16 @@ function useFocusHeadingOnRouteChange(main: React.RefObject<HTMLElement | null>)
       // After the new route has rendered (not on the first load: the page opens where it opens).
       router.subscribe('onRendered', ({ fromLocation, toLocation }) => {
         if (!fromLocation || fromLocation.href === toLocation.href) return
-        const target = main.current?.querySelector<HTMLElement>('h2') ?? main.current
-        if (!target) return
-        if (!target.hasAttribute('tabindex')) target.setAttribute('tabindex', '-1')
-        target.focus()
+        // After the browser has painted the new route (the event can precede the commit of the
+        // route's own component), so the heading found is the new page's, not the old one's.
+        requestAnimationFrame(() =>
+          requestAnimationFrame(() => {
+            const target = main.current?.querySelector<HTMLElement>('h2') ?? main.current
+            if (!target) return
+            if (!target.hasAttribute('tabindex')) target.setAttribute('tabindex', '-1')
+            target.focus()
+          }),
+        )
       }),
     [router, main],
   )
