@@ -6,6 +6,8 @@ import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { App } from './app-shell/app-shell'
 import { createBrowserConsoleClient } from './console-client/console-client'
+import '@mantine/core/styles.css'
+import '@mantine/notifications/styles.css'
 import './app-shell/theme.css'
 
 const client = createBrowserConsoleClient(window)

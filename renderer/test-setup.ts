@@ -1,4 +1,5 @@
-// Renderer test setup: unmount between tests; jsdom lacks a few layout APIs the virtual table reads.
+// Renderer test setup: unmount between tests; jsdom lacks a few layout APIs the virtual table and
+// Mantine read.
 import { afterEach } from 'vitest'
 import { cleanup } from '@testing-library/react'
 
@@ -10,6 +11,12 @@ if (typeof window !== 'undefined') {
   Object.defineProperty(HTMLElement.prototype, 'offsetWidth', { configurable: true, get: () => 800 })
   Object.defineProperty(Element.prototype, 'clientHeight', { configurable: true, get: () => 600 })
   Object.defineProperty(Element.prototype, 'clientWidth', { configurable: true, get: () => 800 })
+  // Mantine's SegmentedControl and ScrollArea observe their size; jsdom has no ResizeObserver.
+  globalThis.ResizeObserver ??= class {
+    observe() {}
+    unobserve() {}
+    disconnect() {}
+  }
   window.matchMedia ??= ((query: string) => ({
     matches: false,
     media: query,

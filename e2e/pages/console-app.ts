@@ -34,11 +34,19 @@ export class ConsoleApp {
   }
 
   async goTo(screen: ScreenName): Promise<void> {
-    await this.nav.getByRole('button', { name: screen, exact: true }).click()
-    await expect(this.nav.getByRole('button', { name: screen, exact: true })).toHaveAttribute(
+    await this.nav.getByRole('link', { name: screen, exact: true }).click()
+    await expect(this.nav.getByRole('link', { name: screen, exact: true })).toHaveAttribute(
       'aria-current',
       'page',
     )
+  }
+
+  /** Picks the colour scheme as a user would keep it (localStorage), and reloads to apply it. */
+  async useColorScheme(scheme: 'light' | 'dark'): Promise<void> {
+    await this.page.evaluate((value) => localStorage.setItem('c2d-color-scheme', value), scheme)
+    await this.page.reload()
+    await this.waitForShell()
+    await expect(this.page.locator('html')).toHaveAttribute('data-mantine-color-scheme', scheme)
   }
 
   /** Saves a full-page screenshot as a test artefact: e2e/artifacts/screens/<project>/<name>.png. */

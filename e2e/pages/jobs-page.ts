@@ -96,11 +96,17 @@ export class JobPage {
   }
 
   async waitForFinished(outcome: 'succeeded' | 'failed' | 'stopped', timeoutMs = 90_000): Promise<void> {
-    await expect(this.status).toHaveText(`Finished (${outcome})`, { timeout: timeoutMs })
+    const label = { succeeded: 'Succeeded', failed: 'Failed', stopped: 'Stopped' }[outcome]
+    await expect(this.status).toHaveText(label, { timeout: timeoutMs })
   }
 
+  /** Clicks Stop and confirms in the dialog. */
   async stop(): Promise<void> {
     await this.stopButton.click()
+    await this.page
+      .getByRole('dialog', { name: 'Stop this job?' })
+      .getByRole('button', { name: 'Stop the job' })
+      .click()
   }
 
   /** Clicks a result's Download button and returns the browser download. */

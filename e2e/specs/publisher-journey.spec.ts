@@ -12,6 +12,7 @@ import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { JOB_STATUS_TEXT, type JobStatus } from '../../engine/console-api/contract'
+import { JOB_STAGE_WORDS } from '../../renderer/screens/jobs/job-stage-words'
 import { test, expect } from '../fixtures/test'
 import { countingAlgorithm, operatorJobs } from '../fixtures/operator-jobs'
 import { ARTIFACTS_DIR, SCREEN_NAMES } from '../pages/console-app'
@@ -57,7 +58,7 @@ test('the Jobs screen follows a job live through each stage to finished; its log
   expect(seen.at(-1)).toBe(70)
   expect(seen.length, `statuses shown live: ${seen.join(' → ')}`).toBeGreaterThan(1)
   for (const [i, status] of STAGES_OF_A_SUCCESSFUL_LOCAL_JOB.entries()) {
-    await expect(jobPage.timeline.getByRole('listitem').nth(i)).toContainText(JOB_STATUS_TEXT[status].trim())
+    await expect(jobPage.timeline.getByRole('listitem').nth(i)).toContainText(JOB_STAGE_WORDS[status])
   }
   // The whole log, last line included, once the job has finished (soft: the downloads below still run).
   await expect
@@ -171,7 +172,9 @@ test('a paying ocean.js consumer runs a job against serve: escrow locked at star
     const jobsPage = new JobsPage(consoleApp)
     await jobsPage.open()
     const jobPage = await jobsPage.openJob(started.jobId)
-    await expect(jobPage.root).toContainText(`claim ${payment.claimTx}`)
+    // The claim tx is shown short, with the full hash on hover (title) and behind its copy button.
+    await expect(jobPage.root).toContainText('claimed')
+    await expect(jobPage.root.getByTitle(payment.claimTx!, { exact: true })).toBeVisible()
     await consoleApp.screenshot('job-paid')
   } finally {
     me.rpc.destroy()

@@ -1,53 +1,20 @@
-// Layout, navigation and theme. The client arrives as a prop so tests and main.tsx choose it.
-import { useEffect } from 'react'
+// The app's providers: Mantine (theme, colour scheme, notifications), react-query, the console
+// client, live events, and the router. The client and history arrive as props so tests and main.tsx
+// choose them.
+import { useState } from 'react'
+import { MantineProvider } from '@mantine/core'
+import { Notifications } from '@mantine/notifications'
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
+import { RouterProvider, type RouterHistory } from '@tanstack/react-router'
 import type { ConsoleClient } from '../../engine/console-api/contract'
 import { ConsoleClientProvider } from '../console-client/console-client-context'
 import { useLiveEvents } from '../server-state/live-events'
-import { Screen, useUiStore } from '../ui-state/ui-store'
-import { OverviewScreen } from '../screens/overview/overview-screen'
-import { ComputeBackendScreen } from '../screens/compute-backend/compute-backend-screen'
-import { AssetsScreen } from '../screens/assets/assets-screen'
-import { JobsScreen } from '../screens/jobs/jobs-screen'
-import { SettingsScreen } from '../screens/settings/settings-screen'
+import { createAppRouter } from './routes'
+import { createColorSchemeManager, DEFAULT_COLOR_SCHEME, theme } from './theme'
 
-const NAV: Array<[Screen, string]> = [
-  [Screen.Overview, 'Overview'],
-  [Screen.ComputeBackend, 'Compute backend'],
-  [Screen.Assets, 'Assets'],
-  [Screen.Jobs, 'Jobs'],
-  [Screen.Settings, 'Settings'],
-]
-
-function Shell({ client }: { client: ConsoleClient }) {
+function LiveEvents({ client }: { client: ConsoleClient }) {
   useLiveEvents(client)
-  const { screen, go, theme } = useUiStore()
-  useEffect(() => {
-    document.documentElement.dataset.theme = theme
-  }, [theme])
-  return (
-    <div className="app">
-      <nav aria-label="Main">
-        <h1>C2D Publisher Console</h1>
-        <ul>
-          {NAV.map(([id, label]) => (
-            <li key={id}>
-              <button type="button" aria-current={screen === id ? 'page' : undefined} onClick={() => go(id)}>
-                {label}
-              </button>
-            </li>
-          ))}
-        </ul>
-      </nav>
-      <main>
-        {screen === 'overview' && <OverviewScreen />}
-        {screen === 'compute-backend' && <ComputeBackendScreen />}
-        {screen === 'assets' && <AssetsScreen />}
-        {screen === 'jobs' && <JobsScreen />}
-        {screen === 'settings' && <SettingsScreen />}
-      </main>
-    </div>
-  )
+  return null
 }
 
 export function createQueryClient(): QueryClient {
@@ -57,15 +24,28 @@ export function createQueryClient(): QueryClient {
 export function App({
   client,
   queryClient = createQueryClient(),
+  history,
 }: {
   client: ConsoleClient
   queryClient?: QueryClient
+  /** Hash history by default; tests pass a memory history. */
+  history?: RouterHistory
 }) {
+  const [router] = useState(() => createAppRouter(history))
+  const [colorSchemeManager] = useState(createColorSchemeManager)
   return (
-    <QueryClientProvider client={queryClient}>
-      <ConsoleClientProvider client={client}>
-        <Shell client={client} />
-      </ConsoleClientProvider>
-    </QueryClientProvider>
+    <MantineProvider
+      theme={theme}
+      defaultColorScheme={DEFAULT_COLOR_SCHEME}
+      colorSchemeManager={colorSchemeManager}
+    >
+      <Notifications />
+      <QueryClientProvider client={queryClient}>
+        <ConsoleClientProvider client={client}>
+          <LiveEvents client={client} />
+          <RouterProvider router={router} />
+        </ConsoleClientProvider>
+      </QueryClientProvider>
+    </MantineProvider>
   )
 }

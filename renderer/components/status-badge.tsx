@@ -1,4 +1,6 @@
-// A job's status in words (Ocean's text) and phase colour; never colour alone.
+// A job's status in words and colour (never colour alone): running stages in Ocean's text, and a
+// finished job by its outcome, so succeeded, failed, stopped and expired look different.
+import { Badge, type MantineColor } from '@mantine/core'
 import {
   JOB_STATUS_PHASE,
   JOB_STATUS_TEXT,
@@ -6,14 +8,37 @@ import {
   type JobStatus,
 } from '../../engine/console-api/contract'
 
+const OUTCOME: Record<JobOutcome['kind'], { label: string; color: MantineColor }> = {
+  succeeded: { label: 'Succeeded', color: 'green' },
+  failed: { label: 'Failed', color: 'red' },
+  stopped: { label: 'Stopped', color: 'orange' },
+  expired: { label: 'Expired', color: 'gray' },
+}
+
+export function statusLabel(status: JobStatus, outcome?: JobOutcome | null): string {
+  return status === 70 && outcome ? OUTCOME[outcome.kind].label : JOB_STATUS_TEXT[status].trim()
+}
+
 export function StatusBadge({ status, outcome }: { status: JobStatus; outcome?: JobOutcome | null }) {
-  const label = status === 70 && outcome ? `Finished (${outcome.kind})` : JOB_STATUS_TEXT[status].trim()
+  const phase = JOB_STATUS_PHASE[status]
+  const color: MantineColor =
+    status === 70 && outcome
+      ? OUTCOME[outcome.kind].color
+      : phase === 'queued'
+        ? 'gray'
+        : phase === 'settling'
+          ? 'violet'
+          : 'blue'
   return (
-    <span
-      className={`badge phase-${JOB_STATUS_PHASE[status]}${outcome?.kind === 'failed' ? ' failed' : ''}`}
+    <Badge
+      color={color}
+      // Dot variant: text in the body colour (AA contrast in both themes), the dot carries the colour.
+      variant="dot"
       data-status={status}
+      data-outcome={outcome?.kind}
+      style={{ textTransform: 'none' }}
     >
-      {label}
-    </span>
+      {statusLabel(status, outcome)}
+    </Badge>
   )
 }

@@ -1,6 +1,12 @@
 import { describe, it, expect } from 'vitest'
 import type { JobSummary } from '../../engine/console-api/contract'
-import { applyJobEvent, applyJobEventToDetail, type JobList } from './apply-job-event'
+import {
+  applyJobEvent,
+  applyJobEventToDetail,
+  markStopRequested,
+  newerJobDetail,
+  type JobList,
+} from './apply-job-event'
 import { makeJob } from '../test-support/fake-console-service'
 
 const list = (jobs: JobSummary[], seq: number): JobList => ({ jobs, total: jobs.length, seq })
@@ -77,5 +83,29 @@ describe('applyJobEventToDetail', () => {
     expect(once.events.map((e) => e.to)).toEqual([1, 0])
     expect(applyJobEventToDetail(once, event)).toBe(once)
     expect(applyJobEventToDetail(detail, { ...event, job: makeJob('other', 0) })).toBe(detail)
+  })
+})
+
+describe('newerJobDetail and markStopRequested (one source for a job on every screen)', () => {
+  const detail = (status: JobSummary['status'], seqs: number[], stopRequested = false) => ({
+    job: { ...makeJob('j', status), stopRequested },
+    events: seqs.map((seq) => ({ seq, from: null, to: status, cause: 'c', atMs: seq })),
+  })
+
+  it('keeps the cache when a late fetch has seen fewer transitions', () => {
+    const cached = detail(70, [1, 2, 3])
+    expect(newerJobDetail(cached, detail(40, [1, 2]))).toBe(cached)
+  })
+
+  it('takes the fetch when it has seen as many or more', () => {
+    const fetched = detail(70, [1, 2, 3])
+    expect(newerJobDetail(detail(40, [1, 2]), fetched)).toBe(fetched)
+    expect(newerJobDetail(undefined, fetched)).toBe(fetched)
+  })
+
+  it('never marks a finished job as stopping', () => {
+    const finished = detail(70, [1])
+    expect(markStopRequested(finished)).toBe(finished)
+    expect(markStopRequested(detail(40, [1])).job.stopRequested).toBe(true)
   })
 })

@@ -56,3 +56,23 @@ export function applyJobEventToDetail(detail: JobDetail, event: JobChangeEvent):
     ],
   }
 }
+
+function lastEventSeq(detail: JobDetail): number {
+  return detail.events.reduce((max, e) => Math.max(max, e.seq), 0)
+}
+
+/**
+ * Of two answers for the same job, the one that has seen more transitions. A fetch answered before
+ * a live event landed must not overwrite the cache the event already moved on (the job page's stale
+ * status: the timeline said "finished" while the badge kept the fetched "running").
+ */
+export function newerJobDetail(cached: JobDetail | undefined, fetched: JobDetail): JobDetail {
+  if (!cached || cached.job.jobId !== fetched.job.jobId) return fetched
+  return lastEventSeq(cached) > lastEventSeq(fetched) ? cached : fetched
+}
+
+/** A Stop was accepted: mark it on the cached job, unless the job has already finished. */
+export function markStopRequested(detail: JobDetail): JobDetail {
+  if (detail.job.status === 70 || detail.job.stopRequested) return detail
+  return { ...detail, job: { ...detail.job, stopRequested: true } }
+}

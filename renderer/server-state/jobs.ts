@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import type { JobFilterInput } from '../../engine/console-api/contract'
 import { useConsoleClient } from '../console-client/console-client-context'
 import { queryKeys } from './query-keys'
+import { markStopRequested, newerJobDetail, type JobDetail } from './apply-job-event'
 
 export function useJobList(filters: JobFilterInput) {
   const client = useConsoleClient()
@@ -13,11 +14,19 @@ export function useJobList(filters: JobFilterInput) {
   })
 }
 
+/**
+ * The one source of a job's state on every screen: the detail entry, kept current by live events
+ * (live-events.ts). A fetch never replaces an entry that events have already moved further.
+ */
 export function useJob(jobId: string) {
   const client = useConsoleClient()
+  const queryClient = useQueryClient()
   return useQuery({
     queryKey: queryKeys.jobs.detail(jobId),
-    queryFn: () => client.getJob({ jobId }),
+    queryFn: async () => {
+      const fetched = await client.getJob({ jobId })
+      return newerJobDetail(queryClient.getQueryData<JobDetail>(queryKeys.jobs.detail(jobId)), fetched)
+    },
     staleTime: Infinity,
   })
 }
@@ -36,9 +45,12 @@ export function useStopJob() {
   const queryClient = useQueryClient()
   return useMutation({
     mutationFn: (jobId: string) => client.stopJob({ jobId }),
+    // The answer's job may predate a transition the live events already applied (a stop that lands
+    // as the job finishes); writing it back would show "Stopping…" on a finished job. Only the flag
+    // is taken from it, and the events move the status.
     onSuccess: ({ job }) =>
-      queryClient.setQueryData(queryKeys.jobs.detail(job.jobId), (d: { events: unknown[] } | undefined) =>
-        d ? { ...d, job } : d,
+      queryClient.setQueryData<JobDetail>(queryKeys.jobs.detail(job.jobId), (d) =>
+        d ? markStopRequested(d) : d,
       ),
   })
 }

@@ -4,5 +4,10 @@ import { queryKeys } from './query-keys'
 
 export function useOverview() {
   const client = useConsoleClient()
-  return useQuery({ queryKey: queryKeys.overview(), queryFn: () => client.getOverview() })
+  return useQuery({
+    queryKey: queryKeys.overview(),
+    queryFn: () => client.getOverview(),
+    // While the console is unreachable, keep asking, so the connection banner clears by itself.
+    refetchInterval: (query) => (query.state.status === 'error' ? 3000 : false),
+  })
 }

@@ -1,19 +1,26 @@
-// Renders the whole app over a fake console, on a chosen screen, with a fresh query cache and UI store.
+// Renders the whole app over a fake console, at a chosen screen or path, with a fresh query cache,
+// UI store and in-memory history (so tests can also check Back and deep links).
 import { render } from '@testing-library/react'
 import { QueryClient } from '@tanstack/react-query'
+import { createMemoryHistory } from '@tanstack/react-router'
 import { App } from '../app-shell/app-shell'
-import { useUiStore, type Screen } from '../ui-state/ui-store'
+import { useUiStore } from '../ui-state/ui-store'
 import { createFakeConsole, type FakeConsole } from './fake-console-service'
 
-export function renderApp(screen: Screen, fake: FakeConsole = createFakeConsole()) {
-  useUiStore.setState({
-    screen,
-    selectedJobId: null,
-    jobFilters: { status: 'all', asset: '', consumer: '' },
-    theme: 'light',
-  })
+export type ScreenId = 'overview' | 'compute-backend' | 'assets' | 'jobs' | 'settings'
+
+/** `screen` is a screen id or a path ("/jobs/job-1"). */
+export function renderApp(screen: ScreenId | `/${string}`, fake: FakeConsole = createFakeConsole()) {
+  useUiStore.setState({ jobFilters: { status: 'all', search: '' } })
+  const path = screen.startsWith('/') ? screen : screen === 'overview' ? '/' : `/${screen}`
+  const history = createMemoryHistory({ initialEntries: [path] })
   const queryClient = new QueryClient({
     defaultOptions: { queries: { retry: false }, mutations: { retry: false } },
   })
-  return { fake, queryClient, ...render(<App client={fake.client} queryClient={queryClient} />) }
+  return {
+    fake,
+    queryClient,
+    history,
+    ...render(<App client={fake.client} queryClient={queryClient} history={history} />),
+  }
 }

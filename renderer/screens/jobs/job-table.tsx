@@ -1,41 +1,127 @@
-// The live job table, virtualised (@tanstack/react-virtual) so thousands of rows stay smooth.
-import { useRef } from 'react'
+// The live job table: TanStack Table for sortable columns, virtual rows
+// (@tanstack/react-virtual) so thousands of jobs stay smooth. Role-based ARIA table markup, since
+// virtual rows are absolutely positioned.
+import { useMemo, useRef, useState } from 'react'
+import { UnstyledButton } from '@mantine/core'
+import {
+  createColumnHelper,
+  flexRender,
+  getCoreRowModel,
+  getSortedRowModel,
+  useReactTable,
+  type SortingState,
+} from '@tanstack/react-table'
 import { useVirtualizer } from '@tanstack/react-virtual'
 import type { JobSummary } from '../../../engine/console-api/contract'
-import { StatusBadge } from '../../components/status-badge'
-import { formatTime, shortId } from '../../components/format'
+import { StatusBadge, statusLabel } from '../../components/status-badge'
+import { shortenValue } from '../../components/labels/address-label'
+import { DateLabel } from '../../components/labels/date-label'
 
-const ROW_HEIGHT_PX = 36
+const ROW_HEIGHT_PX = 40
 
-export function JobTable({ jobs, onOpen }: { jobs: JobSummary[]; onOpen: (jobId: string) => void }) {
+/** Substring search over job id, dataset and algorithm DIDs, and consumer address. */
+export const jobMatchesSearch = (job: JobSummary, search: string): boolean => {
+  const needle = search.trim().toLowerCase()
+  if (!needle) return true
+  return [job.jobId, job.owner, job.algorithm.did ?? '', ...job.datasets.map((d) => d.did)].some((v) =>
+    v.toLowerCase().includes(needle),
+  )
+}
+
+const column = createColumnHelper<JobSummary>()
+
+export function JobTable({
+  jobs,
+  onOpen,
+}: {
+  /** Already filtered (the screen counts them); the table sorts and virtualises. */
+  jobs: JobSummary[]
+  onOpen: (jobId: string) => void
+}) {
+  const [sorting, setSorting] = useState<SortingState>([{ id: 'createdAtMs', desc: true }])
+  const columns = useMemo(
+    () => [
+      column.accessor('jobId', {
+        header: 'Job',
+        cell: (c) => (
+          <UnstyledButton
+            onClick={() => onOpen(c.getValue())}
+            aria-label={`Open job ${c.getValue()}`}
+            c="blue"
+            ff="monospace"
+          >
+            {shortenValue(c.getValue())}
+          </UnstyledButton>
+        ),
+      }),
+      column.accessor((j) => statusLabel(j.status, j.outcome), {
+        id: 'status',
+        header: 'Status',
+        cell: (c) => <StatusBadge status={c.row.original.status} outcome={c.row.original.outcome} />,
+      }),
+      column.accessor((j) => j.datasets[0]?.did ?? '', {
+        id: 'dataset',
+        header: 'Dataset',
+        cell: (c) => <span title={c.getValue()}>{c.getValue() ? shortenValue(c.getValue()) : '—'}</span>,
+      }),
+      column.accessor('owner', {
+        header: 'Consumer',
+        cell: (c) => <span title={c.getValue()}>{shortenValue(c.getValue())}</span>,
+      }),
+      column.accessor('createdAtMs', { header: 'Created', cell: (c) => <DateLabel atMs={c.getValue()} /> }),
+    ],
+    [onOpen],
+  )
+  const table = useReactTable({
+    data: jobs,
+    columns,
+    state: { sorting },
+    onSortingChange: setSorting,
+    getCoreRowModel: getCoreRowModel(),
+    getSortedRowModel: getSortedRowModel(),
+    getRowId: (j) => j.jobId,
+  })
+  const rows = table.getRowModel().rows
   const scrollRef = useRef<HTMLDivElement>(null)
   const virtualizer = useVirtualizer({
-    count: jobs.length,
+    count: rows.length,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT_PX,
     overscan: 10,
     initialRect: { width: 800, height: 600 },
   })
   return (
-    <div role="table" aria-label="Jobs" aria-rowcount={jobs.length + 1} className="job-table">
+    <div role="table" aria-label="Jobs" aria-rowcount={rows.length + 1} className="job-table">
       <div role="rowgroup">
-        <div role="row" className="job-row header">
-          <span role="columnheader">Job</span>
-          <span role="columnheader">Status</span>
-          <span role="columnheader">Dataset</span>
-          <span role="columnheader">Consumer</span>
-          <span role="columnheader">Created</span>
-        </div>
+        {table.getHeaderGroups().map((group) => (
+          <div role="row" className="job-row header" key={group.id}>
+            {group.headers.map((header) => {
+              const sorted = header.column.getIsSorted()
+              return (
+                <span
+                  role="columnheader"
+                  key={header.id}
+                  aria-sort={sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : 'none'}
+                >
+                  <UnstyledButton onClick={header.column.getToggleSortingHandler()} fw={600}>
+                    {flexRender(header.column.columnDef.header, header.getContext())}
+                    {sorted === 'asc' ? ' ▲' : sorted === 'desc' ? ' ▼' : ''}
+                  </UnstyledButton>
+                </span>
+              )
+            })}
+          </div>
+        ))}
       </div>
       <div ref={scrollRef} role="rowgroup" style={{ height: 480, overflow: 'auto' }}>
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
           {virtualizer.getVirtualItems().map((item) => {
-            const job = jobs[item.index]!
+            const row = rows[item.index]!
             return (
               <div
                 role="row"
                 aria-rowindex={item.index + 2}
-                key={job.jobId}
+                key={row.id}
                 className="job-row"
                 style={{
                   position: 'absolute',
@@ -45,21 +131,11 @@ export function JobTable({ jobs, onOpen }: { jobs: JobSummary[]; onOpen: (jobId:
                   width: '100%',
                 }}
               >
-                <span role="cell">
-                  <button
-                    type="button"
-                    onClick={() => onOpen(job.jobId)}
-                    aria-label={`Open job ${job.jobId}`}
-                  >
-                    {shortId(job.jobId)}
-                  </button>
-                </span>
-                <span role="cell">
-                  <StatusBadge status={job.status} outcome={job.outcome} />
-                </span>
-                <span role="cell">{shortId(job.datasets[0]?.did ?? '—')}</span>
-                <span role="cell">{shortId(job.owner)}</span>
-                <span role="cell">{formatTime(job.createdAtMs)}</span>
+                {row.getVisibleCells().map((cell) => (
+                  <span role="cell" key={cell.id}>
+                    {flexRender(cell.column.columnDef.cell, cell.getContext())}
+                  </span>
+                ))}
               </div>
             )
           })}

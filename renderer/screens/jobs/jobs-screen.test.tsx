@@ -8,7 +8,7 @@ describe('JobsScreen', () => {
   it('renders thousands of jobs through the virtual table (only a window of rows in the DOM)', async () => {
     const jobs = Array.from({ length: 5000 }, (_, i) => makeJob(`job-${String(i).padStart(5, '0')}`, 70))
     renderApp('jobs', createFakeConsole({ jobs }))
-    expect(await screen.findByText('Showing 1000 of 5000 jobs')).toBeTruthy()
+    expect(await screen.findByText('Showing 1000 of 5000 jobs', {}, { timeout: 5000 })).toBeTruthy()
     const table = screen.getByRole('table', { name: 'Jobs' })
     const rows = within(table).getAllByRole('row')
     expect(rows.length).toBeGreaterThan(2)
@@ -18,12 +18,55 @@ describe('JobsScreen', () => {
   it('filters by status through the contract', async () => {
     const { fake } = renderApp('jobs')
     await screen.findByText('Showing 3 of 3 jobs')
-    await userEvent.selectOptions(screen.getByRole('combobox', { name: 'Status' }), 'queued')
+    await userEvent.click(screen.getByRole('radio', { name: 'Queued' }))
     expect(await screen.findByText('Showing 1 of 1 jobs')).toBeTruthy()
     expect(
       fake.calls.some((c) => c.method === 'listJobs' && JSON.stringify(c.input).includes('"statuses":[1]')),
     ).toBe(true)
   })
+
+  it('filters failed and stopped apart, searches by substring and sorts by column', async () => {
+    const done = (
+      id: string,
+      owner: string,
+      kind: 'succeeded' | 'failed' | 'stopped',
+      createdAtMs: number,
+    ) => ({
+      ...makeJob(id, 70),
+      owner,
+      createdAtMs,
+      outcome: { kind },
+    })
+    renderApp(
+      'jobs',
+      createFakeConsole({
+        jobs: [
+          done('job-a', '0xaaaa000000000000000000000000000000000001', 'failed', 3),
+          done('job-b', '0xbbbb000000000000000000000000000000000002', 'stopped', 2),
+          done('job-c', '0xcccc000000000000000000000000000000000003', 'failed', 1),
+        ],
+      }),
+    )
+    await screen.findByText('Showing 3 of 3 jobs')
+    await userEvent.click(screen.getByRole('radio', { name: 'Failed' }))
+    expect(await screen.findByText('Showing 2 matching of 3 loaded (3 jobs)')).toBeTruthy()
+    await userEvent.click(screen.getByRole('radio', { name: 'Stopped' }))
+    expect(await screen.findByText('Showing 1 matching of 3 loaded (3 jobs)')).toBeTruthy()
+    await userEvent.click(screen.getByRole('radio', { name: 'All' }))
+    await userEvent.type(screen.getByRole('textbox', { name: /Search/ }), 'CCCC0000')
+    expect(await screen.findByRole('button', { name: 'Open job job-c' })).toBeTruthy()
+    expect(screen.queryByRole('button', { name: 'Open job job-a' })).toBeNull()
+    await userEvent.clear(screen.getByRole('textbox', { name: /Search/ }))
+    const openButtons = () =>
+      within(screen.getByRole('table', { name: 'Jobs' }))
+        .getAllByRole('button', { name: /^Open job / })
+        .map((b) => b.getAttribute('aria-label'))
+    await waitFor(() => expect(openButtons()).toEqual(['Open job job-a', 'Open job job-b', 'Open job job-c']))
+    await userEvent.click(screen.getByRole('button', { name: /^Created/ }))
+    await waitFor(() => expect(openButtons()).toEqual(['Open job job-c', 'Open job job-b', 'Open job job-a']))
+
+    // Typing and sorting through userEvent is slow on a shared 2-core machine; no time is asserted.
+  }, 20_000)
 
   it('applies live job events to the table without refetching', async () => {
     const { fake } = renderApp('jobs', createFakeConsole({ jobs: [makeJob('job-live', 1)] }))
@@ -70,6 +113,16 @@ describe('JobsScreen', () => {
     act(() => fake.emit('onJobLog', { jobId: 'job-run', chunk: 'epoch 2\n' }))
     await waitFor(() => expect(screen.getByLabelText('Algorithm log').textContent).toContain('epoch 2'))
     await userEvent.click(screen.getByRole('button', { name: 'Stop job' }))
+    // Stop asks first; Cancel changes nothing.
+    const dialog = await screen.findByRole('dialog', { name: 'Stop this job?' })
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Cancel' }))
+    expect(fake.calls.some((c) => c.method === 'stopJob')).toBe(false)
+    await userEvent.click(screen.getByRole('button', { name: 'Stop job' }))
+    await userEvent.click(
+      within(await screen.findByRole('dialog', { name: 'Stop this job?' })).getByRole('button', {
+        name: 'Stop the job',
+      }),
+    )
     expect(await screen.findByRole('button', { name: 'Stopping…' })).toHaveProperty('disabled', true)
     expect(fake.calls.some((c) => c.method === 'stopJob')).toBe(true)
     await userEvent.click(screen.getByRole('button', { name: 'Back to jobs' }))
@@ -77,5 +130,24 @@ describe('JobsScreen', () => {
     expect(await screen.findByRole('button', { name: 'Download out.txt' })).toBeTruthy()
     expect(screen.getByText(/out\.txt \(2\.0 KB, output\)/)).toBeTruthy()
     expect(screen.getByRole('button', { name: 'Stop job' })).toHaveProperty('disabled', true)
+  })
+
+  it('tells succeeded, failed and stopped apart, and never shows Stopping… on a finished job', async () => {
+    const done = (id: string, kind: 'succeeded' | 'failed' | 'stopped') => ({
+      ...makeJob(id, 70),
+      outcome: { kind },
+      stopRequested: kind === 'stopped',
+    })
+    renderApp(
+      '/jobs/job-stopped',
+      createFakeConsole({
+        jobs: [done('job-ok', 'succeeded'), done('job-bad', 'failed'), done('job-stopped', 'stopped')],
+      }),
+    )
+    await screen.findByRole('button', { name: 'Stop job' })
+    const article = screen.getByRole('article')
+    expect(article.querySelector('[data-status]')?.textContent).toBe('Stopped')
+    expect(within(article).getByRole('button', { name: 'Stop job' })).toHaveProperty('disabled', true)
+    expect(within(article).queryByText('Stopping…')).toBeNull()
   })
 })

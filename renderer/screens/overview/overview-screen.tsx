@@ -5,12 +5,13 @@ import { CopyButton } from '../../components/copy-button'
 import { ErrorMessage } from '../../components/error-message'
 import { StatusBadge } from '../../components/status-badge'
 import { shortId } from '../../components/format'
-import { useUiStore } from '../../ui-state/ui-store'
+import { useNavigate } from '@tanstack/react-router'
 
 export function OverviewScreen() {
   const overview = useOverview()
   const requests = useProviderRequests()
-  const selectJob = useUiStore((s) => s.selectJob)
+  const navigate = useNavigate()
+  const selectJob = (jobId: string) => void navigate({ to: '/jobs/$jobId', params: { jobId } })
   if (overview.isPending) return <p role="status">Loading overview…</p>
   if (overview.isError) return <ErrorMessage title="Could not load the overview" error={overview.error} />
   const o = overview.data

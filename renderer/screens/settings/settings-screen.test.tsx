@@ -103,9 +103,12 @@ describe('SettingsScreen', () => {
     expect(document.body.innerHTML).not.toContain(key)
   })
 
-  it('switches between light and dark theme', async () => {
+  it('follows the system until a theme is picked, then applies and keeps the pick', async () => {
+    localStorage.clear()
     renderApp('settings')
-    await userEvent.click(await screen.findByRole('radio', { name: 'Dark' }))
-    expect(document.documentElement.dataset.theme).toBe('dark')
+    expect(await screen.findByRole('radio', { name: 'Follow the system' })).toHaveProperty('checked', true)
+    await userEvent.click(screen.getByRole('radio', { name: 'Dark' }))
+    expect(document.documentElement.getAttribute('data-mantine-color-scheme')).toBe('dark')
+    expect(localStorage.getItem('c2d-color-scheme')).toBe('dark')
   })
 })

@@ -5,14 +5,14 @@ import { useState, type FormEvent } from 'react'
 import { useSaveSettings, useSettings, useWallet, useWalletAction } from '../../server-state/settings'
 import { BalancesView } from './balances-view'
 import { ErrorMessage } from '../../components/error-message'
-import { useUiStore } from '../../ui-state/ui-store'
+import { SegmentedControl, Stack, Text, useMantineColorScheme, type MantineColorScheme } from '@mantine/core'
 
 export function SettingsScreen() {
   const settings = useSettings()
   const save = useSaveSettings()
   const wallet = useWallet()
   const walletAction = useWalletAction()
-  const { theme, setTheme } = useUiStore()
+  const { colorScheme, setColorScheme } = useMantineColorScheme()
   const [password, setPassword] = useState('')
   const [importSecret, setImportSecret] = useState('')
   const submit = (event: FormEvent<HTMLFormElement>) => {
@@ -129,17 +129,20 @@ export function SettingsScreen() {
         {walletAction.isError && <ErrorMessage title="Wallet action failed" error={walletAction.error} />}
         {wallet.data && wallet.data.state !== 'none' && <BalancesView />}
       </section>
-      <fieldset>
-        <legend>Theme</legend>
-        <label>
-          <input type="radio" name="theme" checked={theme === 'light'} onChange={() => setTheme('light')} />
-          Light
-        </label>
-        <label>
-          <input type="radio" name="theme" checked={theme === 'dark'} onChange={() => setTheme('dark')} />
-          Dark
-        </label>
-      </fieldset>
+      <Stack gap={4} mt="lg" role="group" aria-labelledby="theme-label">
+        <Text id="theme-label" fw={600}>
+          Theme
+        </Text>
+        <SegmentedControl
+          value={colorScheme}
+          onChange={(value) => setColorScheme(value as MantineColorScheme)}
+          data={[
+            { value: 'auto', label: 'Follow the system' },
+            { value: 'light', label: 'Light' },
+            { value: 'dark', label: 'Dark' },
+          ]}
+        />
+      </Stack>
     </section>
   )
 }

@@ -1,0 +1,68 @@
+/**
+ * The route table: every screen, and every job, has a URL (Headlamp's routes-by-name). Hash
+ * history in the app so `app://` and the served page both work; memory history in tests. Screens
+ * link with `<Link to=… params=…>` from this table, never by concatenating paths.
+ */
+import {
+  createHashHistory,
+  createRootRoute,
+  createRoute,
+  createRouter,
+  type RouterHistory,
+} from '@tanstack/react-router'
+import { Layout } from './layout'
+import { OverviewScreen } from '../screens/overview/overview-screen'
+import { ComputeBackendScreen } from '../screens/compute-backend/compute-backend-screen'
+import { AssetsScreen } from '../screens/assets/assets-screen'
+import { JobsScreen } from '../screens/jobs/jobs-screen'
+import { JobRoute } from '../screens/jobs/job-route'
+import { SettingsScreen } from '../screens/settings/settings-screen'
+
+const rootRoute = createRootRoute({ component: Layout })
+
+const overviewRoute = createRoute({ getParentRoute: () => rootRoute, path: '/', component: OverviewScreen })
+const computeBackendRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/compute-backend',
+  component: ComputeBackendScreen,
+})
+const assetsRoute = createRoute({ getParentRoute: () => rootRoute, path: '/assets', component: AssetsScreen })
+const jobsRoute = createRoute({ getParentRoute: () => rootRoute, path: '/jobs', component: JobsScreen })
+export const jobRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/jobs/$jobId',
+  component: JobRoute,
+})
+const settingsRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/settings',
+  component: SettingsScreen,
+})
+
+const routeTree = rootRoute.addChildren([
+  overviewRoute,
+  computeBackendRoute,
+  assetsRoute,
+  jobsRoute,
+  jobRoute,
+  settingsRoute,
+])
+
+export function createAppRouter(history: RouterHistory = createHashHistory()) {
+  return createRouter({ routeTree, history, defaultPreload: false })
+}
+
+declare module '@tanstack/react-router' {
+  interface Register {
+    router: ReturnType<typeof createAppRouter>
+  }
+}
+
+/** The main navigation, in order: label and path. */
+export const NAV_ITEMS = [
+  { label: 'Overview', to: '/' },
+  { label: 'Compute backend', to: '/compute-backend' },
+  { label: 'Assets', to: '/assets' },
+  { label: 'Jobs', to: '/jobs' },
+  { label: 'Settings', to: '/settings' },
+] as const
