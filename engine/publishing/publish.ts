@@ -265,27 +265,7 @@ export class Publisher {
       metadata: { ...current.ddo.metadata, updated: new Date(this.options.clock.nowMs()).toISOString() },
       services: current.ddo.services.map((s) => ({ ...s, serviceEndpoint: url })),
     }
-    const progress: PublishProgress = {
-      op: 'edit',
-      startedAtMs: this.options.clock.nowMs(),
-      steps: {},
-      done: false,
-    }
-    this.options.registry.setPublishProgress(did, progress)
-    const ctx = this.context({ current: did }, progress, onEvent)
-    await sendRecordedTx(ctx, 'metadata', async () =>
-      this.setMetaDataTx(current.nftAddress, current.state, ddo),
-    )
-    progress.done = true
-    const record: AssetRecord = {
-      ...current,
-      ddo,
-      updatedAtMs: this.options.clock.nowMs(),
-      publish: progress,
-    }
-    this.options.registry.upsert(record)
-    onEvent({ step: 'registry', status: 'done', did })
-    return record
+    return this.putMetadata(current, ddo, {}, onEvent)
   }
 
   /** Replaces an asset's DDO (same DID, datatoken and state) with a new draft: setMetaData again. */
@@ -310,6 +290,17 @@ export class Publisher {
       current.ddo.metadata.created,
       nowIso,
     )
+    return this.putMetadata(current, ddo, { files: { [serviceId]: draft.service.files } }, onEvent)
+  }
+
+  /** An edit on chain: setMetaData with a new DDO for the same NFT and state, then the registry. */
+  private async putMetadata(
+    current: AssetRecord,
+    ddo: Ddo,
+    changes: Partial<Pick<AssetRecord, 'files'>>,
+    onEvent: OnPublishEvent,
+  ): Promise<AssetRecord> {
+    const did = current.did
     const progress: PublishProgress = {
       op: 'edit',
       startedAtMs: this.options.clock.nowMs(),
@@ -324,8 +315,8 @@ export class Publisher {
     progress.done = true
     const record: AssetRecord = {
       ...current,
+      ...changes,
       ddo,
-      files: { [serviceId]: draft.service.files },
       updatedAtMs: this.options.clock.nowMs(),
       publish: progress,
     }

@@ -1,5 +1,5 @@
 /**
- * The one test fixture for "a Node job whose algorithm is raw code": what tests, crash children and
+ * The one test fixture for "a Node (or Python) job whose algorithm is raw code": what tests, crash children and
  * benches register with the Operator-Service when the dataset does not matter.
  */
 import type { RegisterJobInput } from '../operator-service/operator-service'
@@ -10,7 +10,14 @@ export interface RawCodeJobOptions {
   environmentId?: string
   owner?: string
   maxJobDurationSec?: number
+  /** The runtime the raw code is for; default node. */
+  image?: 'node' | 'python'
 }
+
+const RUNTIMES = {
+  node: { entrypoint: 'node $ALGO', image: 'node', tag: '20' },
+  python: { entrypoint: 'python3 $ALGO', image: 'python', tag: '3' },
+} as const
 
 export function rawCodeJobInput(options: RawCodeJobOptions): RegisterJobInput {
   const environmentId = options.environmentId ?? 'local-sandbox'
@@ -25,7 +32,7 @@ export function rawCodeJobInput(options: RawCodeJobOptions): RegisterJobInput {
       environment: { id: environmentId, allowNetwork: false },
       datasets: [],
       algorithm: {
-        container: { entrypoint: 'node $ALGO', image: 'node', tag: '20' },
+        container: { ...RUNTIMES[options.image ?? 'node'] },
         source: { type: 'rawcode', code: options.code },
       },
       resources: { cpu: 1, ramGb: 1, diskGb: 1 },

@@ -7,14 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { jobCoreConfig } from './job-core-config'
+import { rawCodeJobInput } from './job-inputs'
 import { startCore, type Core } from '../index'
 import type { JobRecord, RegisterJobInput } from '../operator-service/operator-service'
 import type { JobStatus } from '../operator-service/job-status'
 
-const ASSETS = resolve(__dirname, '../../assets')
-const DATASET_DID = 'did:op:' + 'b'.repeat(64)
 
 let dataDir: string
 let core: Core
@@ -30,33 +29,15 @@ afterAll(async () => {
   if (dataDir) rmSync(dataDir, { recursive: true, force: true })
 })
 
+/** Raw Python code; the outputs are what matters here, so the job reads no dataset. */
 function pythonJob(code: string): RegisterJobInput {
-  return {
-    owner: '0x00000000000000000000000000000000000000c2',
+  return rawCodeJobInput({
+    code,
+    image: 'python',
     environmentId: 'sandbox',
-    datasets: [{ did: DATASET_DID, serviceId: 'compute' }],
-    algorithm: { isRawCode: true },
-    spec: {
-      environment: { id: 'sandbox', allowNetwork: false },
-      datasets: [
-        {
-          did: DATASET_DID,
-          ddo: { id: DATASET_DID },
-          files: [{ type: 'local', path: join(ASSETS, 'sample-data/weather.csv') }],
-        },
-      ],
-      algorithm: {
-        container: { entrypoint: 'python3 $ALGO', image: 'python', tag: 'latest' },
-        source: { type: 'rawcode', code },
-      },
-      resources: { cpu: 1, ramGb: 1, diskGb: 1 },
-      maxJobDurationSec: 60,
-      limits: { inputFileBytesMax: 10_000_000, outputBytesMax: 10_000_000 },
-    },
+    owner: '0x00000000000000000000000000000000000000c2',
     maxJobDurationSec: 60,
-    resources: [],
-    isFree: true,
-  }
+  })
 }
 
 function runToFinish(input: RegisterJobInput): Promise<JobRecord> {

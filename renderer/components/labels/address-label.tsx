@@ -11,6 +11,27 @@ export function shortenValue(value: string): string {
   return body.length > 12 ? `${prefix}${body.slice(0, 6)}…${body.slice(-4)}` : value
 }
 
+/**
+ * Drawn, not a character: '⧉' is missing from common system fonts (it rendered as an empty box
+ * in Debian's Chromium), so the button would show nothing recognisable.
+ */
+function CopyIcon() {
+  return (
+    <svg
+      width="14"
+      height="14"
+      viewBox="0 0 24 24"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="2"
+      aria-hidden="true"
+    >
+      <rect x="9" y="9" width="12" height="12" rx="2" />
+      <path d="M5 15H4a1 1 0 0 1-1-1V4a1 1 0 0 1 1-1h10a1 1 0 0 1 1 1v1" />
+    </svg>
+  )
+}
+
 export function AddressLabel({ value, what = 'value' }: { value: string; what?: string }) {
   return (
     <Group gap={4} wrap="nowrap" component="span" style={{ display: 'inline-flex' }}>
@@ -27,7 +48,7 @@ export function AddressLabel({ value, what = 'value' }: { value: string; what?: 
             onClick={copy}
             aria-label={copied ? `Copied ${what}` : `Copy ${what} ${value}`}
           >
-            {copied ? '✓' : '⧉'}
+            {copied ? '✓' : <CopyIcon />}
           </ActionIcon>
         )}
       </CopyButton>
