@@ -14,7 +14,6 @@ import { startCore, type Core } from '../index'
 import type { JobRecord, RegisterJobInput } from '../operator-service/operator-service'
 import type { JobStatus } from '../operator-service/job-status'
 
-
 let dataDir: string
 let core: Core
 
