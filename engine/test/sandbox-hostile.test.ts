@@ -7,14 +7,24 @@
  * CI, which is the case that must hold.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import {
+  chmodSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { execFileSync } from 'node:child_process'
 import { systemClock } from '../clock'
 import { silentLogger } from '../logging'
 import type { JobSpec, Observation } from '../operator-engine/driver'
-import type { CgroupSupport } from '../operator-engine/drivers/local/cgroup-limits'
+import { detectCgroups, type CgroupSupport } from '../operator-engine/drivers/local/cgroup-limits'
 import { LocalDriver, type LocalDriverOptions } from '../operator-engine/drivers/local/local-driver'
 import { decide } from '../operator-service/job-state-machine'
 
@@ -25,6 +35,7 @@ const SECRET_VALUE = 'rpc-key-' + 'f00d'.repeat(8)
 
 let root: string
 let jobCount = 0
+const extraDirs: string[] = []
 
 beforeAll(() => {
   execFileSync('bwrap', ['--version'])
@@ -38,6 +49,7 @@ afterAll(() => {
   // Only a broken sandbox leaves it; it must not outlive a failing run.
   rmSync('/usr/c2d-hostile-planted.txt', { force: true })
   if (root) rmSync(root, { recursive: true, force: true })
+  for (const dir of extraDirs) rmSync(dir, { recursive: true, force: true })
 })
 
 function spec(code: string, image: 'python' | 'node', extra: Partial<JobSpec> = {}): JobSpec {
@@ -271,6 +283,114 @@ time.sleep(30)
     expect(failureStatusOf(quota!)).toBe(42)
     expect(statSync(join(done.resultsDir, 'algorithm.log')).size).toBeLessThan(1024 * 1024 + 200)
     expect(done.log).toContain('[algorithm.log cut at 1048576 bytes]')
+  })
+})
+
+/** Fields of a host process's /proc/<pid>/status, read from the host side. */
+function hostStatus(pid: number): Record<string, string> {
+  return Object.fromEntries(
+    readFileSync(`/proc/${pid}/status`, 'utf8')
+      .split('\n')
+      .filter((l) => l.includes(':\t'))
+      .map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 2).trim()]),
+  )
+}
+
+async function until(condition: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 300 && !condition(); i++) await new Promise((r) => setTimeout(r, 50))
+  if (!condition()) throw new Error(`timed out waiting for ${what}`)
+}
+
+describe('the host user of a sandbox started by a root console', () => {
+  it('is host nobody (65534): its files and, seen from the host, its processes, inside the job cgroup', async () => {
+    expect(process.getuid?.()).toBe(0)
+    const support = detectCgroups()
+    // This machine (and CI) lets root create job cgroups; accounting must survive the drop.
+    expect(support.kind).not.toBe('none')
+    const code = `import os, time
+open('/data/outputs/mine.txt', 'w').write('written by the algorithm')
+open('/data/outputs/ready', 'w').write('1')
+time.sleep(30)
+`
+    const job = spec(code, 'python')
+    const driver = new LocalDriver({
+      logger: silentLogger,
+      clock: systemClock,
+      allowUnsandboxed: false,
+      ipfsGateway: 'http://127.0.0.1:9',
+      arweaveGateway: 'http://127.0.0.1:9',
+    })
+    try {
+      const health = await driver.health()
+      expect(health.checks.find((c) => c.name === 'host user')).toMatchObject({
+        ok: true,
+        message: expect.stringContaining('bwrap is started as uid 65534/gid 65534'),
+      })
+      await driver.start(job, () => undefined)
+      const outputs = join(job.jobDir, 'data/outputs')
+      await until(() => existsSync(join(outputs, 'ready')), 'the algorithm to start')
+      expect(statSync(join(outputs, 'mine.txt')).uid).toBe(65534)
+      expect(statSync(join(outputs, 'mine.txt')).gid).toBe(65534)
+      // Every process in the job's cgroup(s) is host uid/gid 65534, no groups, no capabilities.
+      const dirs =
+        support.kind === 'v2'
+          ? [join(support.parent, `c2d-job-${job.jobId}`)]
+          : support.kind === 'v1'
+            ? [
+                join(support.memoryParent, `c2d-job-${job.jobId}`),
+                join(support.pidsParent, `c2d-job-${job.jobId}`),
+              ]
+            : []
+      for (const dir of dirs) {
+        const pids = readFileSync(join(dir, 'cgroup.procs'), 'utf8').trim().split('\n').map(Number)
+        // bwrap, its namespace init and python at least.
+        expect(pids.length, dir).toBeGreaterThanOrEqual(2)
+        for (const pid of pids) {
+          const status = hostStatus(pid)
+          expect(status.Uid, `${status.Name} ${pid}`).toBe('65534\t65534\t65534\t65534')
+          expect(status.Gid, `${status.Name} ${pid}`).toBe('65534\t65534\t65534\t65534')
+          expect(status.Groups, `${status.Name} ${pid}`).toBe('')
+          expect(status.CapEff, `${status.Name} ${pid}`).toBe('0000000000000000')
+        }
+      }
+      // The job folder stays root's and private; only /data is given to the sandbox user.
+      expect(statSync(job.jobDir).uid).toBe(0)
+      expect(statSync(job.jobDir).mode & 0o777).toBe(0o700)
+      expect(statSync(join(job.jobDir, 'results')).uid).toBe(0)
+    } finally {
+      await driver.close()
+    }
+  })
+
+  it('cannot read a root-owned 0600 file outside /data, even in a folder bound into the sandbox', async () => {
+    // The node runtime's folder is bound read-only when it lies outside /usr (Electron's app
+    // folder); a root-only file in it must stay closed to the algorithm. (Not under /tmp: the
+    // sandbox has its own /tmp.)
+    const bin = mkdtempSync('/var/tmp/c2d-hostile-bin-')
+    extraDirs.push(bin)
+    chmodSync(bin, 0o755)
+    symlinkSync(process.execPath, join(bin, 'node'))
+    const secret = join(bin, 'root-only.txt')
+    writeFileSync(secret, 'root only')
+    chmodSync(secret, 0o600)
+    const code = `const fs = require('fs'); const out = {}
+      try { out.secret = fs.readFileSync(${JSON.stringify(secret)}, 'utf8') } catch (e) { out.secret = e.code }
+      try { out.listed = fs.readdirSync(${JSON.stringify(bin)}) } catch (e) { out.listed = e.code }
+      fs.writeFileSync('/data/outputs/probe.json', JSON.stringify(out))`
+    const done = await run(spec(code, 'node'), { nodePath: join(bin, 'node') })
+    const seen = JSON.parse(done.output('probe.json')) as { secret: string; listed: string[] | string }
+    expect(seen.listed).toEqual(expect.arrayContaining(['root-only.txt']))
+    expect(seen.secret).toBe('EACCES')
+  })
+
+  it('stays root-mapped only when the drop is switched off (the fallback the health check names)', async () => {
+    const code = `open('/data/outputs/mine.txt', 'w').write('x')`
+    const done = await run(spec(code, 'python'), { sandboxHostUser: null })
+    expect(statSync(join(done.dataDir, 'outputs/mine.txt')).uid).toBe(0)
+    expect(readdirSync(done.resultsDir)).toContain('configuration.log')
+    expect(readFileSync(join(done.resultsDir, 'configuration.log'), 'utf8')).toContain(
+      'started as host uid 0',
+    )
   })
 })
 

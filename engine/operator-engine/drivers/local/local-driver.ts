@@ -31,7 +31,8 @@ import {
   type JobCgroup,
 } from './cgroup-limits'
 import { probeSandbox, type SandboxProbe } from './sandbox-health'
-import { createVolume, dataDirOf, resultsDirOf, stageInputs } from './staging'
+import { HOST_SANDBOX_USER, type HostUser } from './sandbox-launch'
+import { chownTree, createVolume, dataDirOf, resultsDirOf, stageInputs } from './staging'
 
 export interface LocalDriverOptions {
   logger: Logger
@@ -54,6 +55,11 @@ export interface LocalDriverOptions {
   cgroups?: () => CgroupSupport
   /** Longest the packing of outputs may take before the job fails with 61 (default 10 min). */
   packTimeoutMs?: number
+  /**
+   * The host user bwrap is started as when the console runs as root (default 65534, nobody);
+   * null keeps it root (tests of the fallback). Ignored when the console is not root.
+   */
+  sandboxHostUser?: HostUser | null
 }
 
 interface ActiveJob {
@@ -111,9 +117,15 @@ export class LocalDriver implements ComputeDriver {
     return this.options.platform ?? process.platform
   }
 
+  /** As root, the unprivileged host user bwrap is started as (sandbox-launch.ts). */
+  private get wantedHostUser(): HostUser | undefined {
+    if (process.getuid?.() !== 0 || this.options.sandboxHostUser === null) return undefined
+    return this.options.sandboxHostUser ?? HOST_SANDBOX_USER
+  }
+
   private sandbox(): Promise<SandboxProbe> {
     // Probed once; a failed probe is retried on the next job (the publisher may have fixed it).
-    this.probe ??= probeSandbox(this.options.bwrapPath, this.platform).then((p) => {
+    this.probe ??= probeSandbox(this.options.bwrapPath, this.platform, this.wantedHostUser).then((p) => {
       if (!p.usable) this.probe = undefined
       return p
     })
@@ -121,7 +133,7 @@ export class LocalDriver implements ComputeDriver {
   }
 
   async health(): Promise<DriverHealth> {
-    const probe = await probeSandbox(this.options.bwrapPath, this.platform)
+    const probe = await probeSandbox(this.options.bwrapPath, this.platform, this.wantedHostUser)
     const checks = [...probe.checks]
     if (probe.usable || this.options.allowUnsandboxed) checks.push(...this.limitChecks(probe.usable))
     const python = this.options.pythonPath ?? findSystemPython(existsSync)
@@ -299,6 +311,10 @@ export class LocalDriver implements ComputeDriver {
       return this.publish(job)
     }
     if (job.stopRequested) return this.publish(job)
+    // Run as host nobody, the algorithm must own its /data (and read what was staged there): set
+    // before it exists, on a tree only root can reach (the job folder stays 0700 root).
+    if (prepared.command.mode === 'sandbox' && prepared.command.hostUser)
+      await chownTree(dataDirOf(spec.jobDir), prepared.command.hostUser)
 
     const algorithmLog = join(results, 'algorithm.log')
     if (prepared.command.mode === 'unsandboxed')
@@ -521,7 +537,21 @@ export class LocalDriver implements ComputeDriver {
         log(
           `sandbox: ${probe.version ?? 'bubblewrap'}, network ${spec.environment.allowNetwork ? 'allowed' : 'off'}, runtime ${runtime.name}`,
         )
-        return { ok: true, command: { mode: 'sandbox', bwrapPath: probe.bwrapPath, args }, runtime }
+        log(
+          probe.hostUser
+            ? `sandbox: started as host uid ${probe.hostUser.uid}`
+            : `sandbox: started as host uid ${process.getuid?.() ?? '?'}`,
+        )
+        return {
+          ok: true,
+          command: {
+            mode: 'sandbox',
+            bwrapPath: probe.bwrapPath,
+            args,
+            ...(probe.hostUser ? { hostUser: probe.hostUser, dropTools: probe.dropTools } : {}),
+          },
+          runtime,
+        }
       }
       const why = probe.checks
         .filter((c) => !c.ok)

@@ -3,7 +3,7 @@
  * ddos, transformations, outputs, logs) from a JobSpec. Writes what it did to the configuration
  * log in words a consumer may read: DIDs and sizes, never URLs, headers or local paths.
  */
-import { mkdir, writeFile } from 'node:fs/promises'
+import { lchown, mkdir, readdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { JobSpec } from '../../driver'
 import { fetchToFile, FetchFailure } from './file-fetch'
@@ -35,6 +35,19 @@ export async function createVolume(jobDir: string): Promise<void> {
   await mkdir(jobDir, { recursive: true, mode: 0o700 })
   for (const sub of VOLUME_SUBDIRS) await mkdir(join(data, sub), { recursive: true })
   await mkdir(resultsDirOf(jobDir), { recursive: true, mode: 0o700 })
+}
+
+/**
+ * Gives a tree (not following links) to `owner`: the job's /data, before the algorithm runs as the
+ * host's unprivileged user (sandbox-launch.ts). Modes stay (0700/0600 under the umask).
+ */
+export async function chownTree(dir: string, owner: { uid: number; gid: number }): Promise<void> {
+  await lchown(dir, owner.uid, owner.gid)
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name)
+    if (entry.isDirectory()) await chownTree(path, owner)
+    else await lchown(path, owner.uid, owner.gid)
+  }
 }
 
 /** A DID becomes a folder name: refuse anything that could climb out of /data/inputs. */

@@ -1,0 +1,176 @@
+/**
+ * How bwrap is started: as the console's own user, or, when the console runs as root, as the
+ * host's unprivileged user (nobody, 65534). bwrap maps the sandbox's uid onto the uid that starts
+ * it, so as root the algorithm would be host root (without capabilities, but owner of every
+ * root-owned file it can see). Started as 65534, the algorithm is host nobody: a root-owned 0600
+ * file is closed to it even where it is bound in.
+ *
+ * bwrap resolves its bind sources by path as the user that runs it, and the job folder lies inside
+ * the console's data dir (0700 root), which nobody cannot traverse. The launcher therefore gives
+ * bwrap its own mount namespace (unshare --mount, private propagation, seen by no other process)
+ * in which each bound host folder is bind-mounted onto a small tmpfs nobody can traverse, then
+ * drops to 65534 (setpriv: uid, gid, no supplementary groups, no capabilities) and becomes bwrap.
+ * The host's directory modes stay as they are (data dir 0700). One process throughout (exec), so
+ * the pid the console watches, signals and puts into the job's cgroup is bwrap's.
+ */
+import { existsSync, lstatSync } from 'node:fs'
+
+export interface HostUser {
+  uid: number
+  gid: number
+}
+
+/** The host user the sandbox runs as when the console is root. */
+export const HOST_SANDBOX_USER: HostUser = { uid: 65534, gid: 65534 }
+
+export const UNSHARE_CANDIDATES = ['/usr/bin/unshare', '/bin/unshare'] as const
+export const SETPRIV_CANDIDATES = ['/usr/bin/setpriv', '/bin/setpriv'] as const
+export const MOUNT_CANDIDATES = ['/usr/bin/mount', '/bin/mount'] as const
+
+/** The util-linux tools the drop needs, or which of them is missing. */
+export interface DropTools {
+  unshare: string
+  setpriv: string
+  mount: string
+}
+
+export function findDropTools(
+  exists: (path: string) => boolean = existsSync,
+): { ok: true; tools: DropTools } | { ok: false; missing: string[] } {
+  const unshare = UNSHARE_CANDIDATES.find(exists)
+  const setpriv = SETPRIV_CANDIDATES.find(exists)
+  const mount = MOUNT_CANDIDATES.find(exists)
+  if (unshare && setpriv && mount) return { ok: true, tools: { unshare, setpriv, mount } }
+  return {
+    ok: false,
+    missing: [...(unshare ? [] : ['unshare']), ...(setpriv ? [] : ['setpriv']), ...(mount ? [] : ['mount'])],
+  }
+}
+
+/** Where the re-exposed folders go: an existing directory, none of the sources below it. */
+export const STAGE_CANDIDATES = ['/mnt', '/media', '/srv', '/opt', '/var/tmp', '/tmp', '/run'] as const
+
+const BIND_FLAGS = new Set(['--bind', '--ro-bind', '--bind-try', '--ro-bind-try'])
+/** System trees every user may read: bound by their own path. */
+const SYSTEM_PREFIXES = ['/usr', '/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32', '/etc', '/proc']
+
+function isSystemPath(path: string): boolean {
+  return SYSTEM_PREFIXES.some((p) => path === p || path.startsWith(`${p}/`))
+}
+
+function isUnder(path: string, dir: string): boolean {
+  return path === dir || path.startsWith(`${dir}/`)
+}
+
+/** POSIX shell single-quoting. */
+export function shQuote(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`
+}
+
+export type SourceKind = 'dir' | 'file' | 'absent'
+
+function kindOf(path: string): SourceKind {
+  try {
+    return lstatSync(path).isDirectory() ? 'dir' : 'file'
+  } catch {
+    return 'absent'
+  }
+}
+
+export interface LaunchOptions {
+  /** cgroup.procs files the launcher writes its own pid into before bwrap starts. */
+  cgroupProcs?: readonly string[]
+  /** Start bwrap as this host user (the console runs as root); needs `tools`. */
+  hostUser?: HostUser
+  tools?: DropTools
+  /** Tests replace the file system look-ups. */
+  kind?: (path: string) => SourceKind
+  isDir?: (path: string) => boolean
+}
+
+const isRealDir = (path: string): boolean => {
+  try {
+    return lstatSync(path).isDirectory()
+  } catch {
+    return false
+  }
+}
+
+/**
+ * The argv (file first) that starts bwrap with `args`: straight, through a shell that enters the
+ * job's cgroup(s), and/or through the drop to `hostUser` described above. bwrap itself always runs
+ * under `env -i PATH=/usr/bin:/bin`, so pid 1 of the sandbox holds only PATH.
+ */
+export function sandboxLaunchArgv(
+  bwrapPath: string,
+  args: readonly string[],
+  options: LaunchOptions = {},
+): string[] {
+  const procs = options.cgroupProcs ?? []
+  const enter = procs.map((f) => `echo $$ > ${shQuote(f)} || exit 125; `).join('')
+  const env = '/usr/bin/env -i PATH=/usr/bin:/bin'
+  if (!options.hostUser) {
+    if (procs.length === 0) return [bwrapPath, ...args]
+    return ['/bin/sh', '-c', `${enter}exec ${env} "$@"`, 'c2d-sandbox-enter', bwrapPath, ...args]
+  }
+  const tools = options.tools
+  if (!tools) throw new Error('dropping to the host sandbox user needs unshare, setpriv and mount')
+  const kind = options.kind ?? kindOf
+  const isDir = options.isDir ?? isRealDir
+  const rewritten = [...args]
+  const sources: Array<{ path: string; kind: 'dir' | 'file' }> = []
+  const end = args.indexOf('--')
+  for (let i = 0; i < (end < 0 ? args.length : end); i++) {
+    const flag = args[i]!
+    if (!BIND_FLAGS.has(flag)) continue
+    const source = args[i + 1]!
+    i += 2
+    if (isSystemPath(source)) continue
+    const found = kind(source)
+    if (found === 'absent') continue // bwrap refuses a missing --bind itself; a -try is skipped
+    // A folder inside one already staged is reached through it (one mount fewer per folder).
+    const within = sources.findIndex((s) => s.kind === 'dir' && isUnder(source, s.path))
+    if (within >= 0) {
+      rewritten[i - 1] = `\0${within}${source.slice(sources[within]!.path.length)}`
+      continue
+    }
+    const slot = sources.push({ path: source, kind: found }) - 1
+    rewritten[i - 1] = `\0${slot}` // placeholder: the stage folder is chosen below
+  }
+  const stage = STAGE_CANDIDATES.find(
+    (dir) => isDir(dir) && !sources.some((s) => isUnder(s.path, dir)) && !isUnder(bwrapPath, dir),
+  )
+  if (!stage)
+    throw new Error(
+      'no folder to stage the sandbox binds on (none of /mnt, /media, /srv, /opt, /var/tmp, /tmp, /run)',
+    )
+  for (let i = 0; i < rewritten.length; i++)
+    if (rewritten[i]!.startsWith('\0')) rewritten[i] = `${stage}/${rewritten[i]!.slice(1)}`
+  const mount = shQuote(tools.mount)
+  const mounts = sources
+    .map((s, slot) => {
+      const target = shQuote(`${stage}/${slot}`)
+      const make = s.kind === 'dir' ? `mkdir ${target}` : `: > ${target}`
+      return `${make} && ${mount} -n --bind ${shQuote(s.path)} ${target} || exit 125; `
+    })
+    .join('')
+  const { uid, gid } = options.hostUser
+  const script =
+    enter +
+    `${mount} -n -t tmpfs -o mode=0755,size=64k,nosuid,nodev,noexec c2d-sandbox ${shQuote(stage)} || exit 125; ` +
+    mounts +
+    `exec ${shQuote(tools.setpriv)} --reuid=${uid} --regid=${gid} --clear-groups --inh-caps=-all --bounding-set=-all -- ${env} "$@"`
+  return [
+    tools.unshare,
+    '--mount',
+    '--propagation',
+    'private',
+    '--',
+    '/bin/sh',
+    '-c',
+    script,
+    'c2d-sandbox-launch',
+    bwrapPath,
+    ...rewritten,
+  ]
+}
