@@ -32,7 +32,16 @@ import {
 } from './cgroup-limits'
 import { probeSandbox, type SandboxProbe } from './sandbox-health'
 import { HOST_SANDBOX_USER, type HostUser } from './sandbox-launch'
-import { chownTree, createVolume, dataDirOf, resultsDirOf, stageInputs } from './staging'
+import { probeRemoteSource } from './file-fetch'
+import {
+  chownTree,
+  createVolume,
+  dataDirOf,
+  resultsDirOf,
+  stagedCopies,
+  stagedPathOf,
+  stageInputs,
+} from './staging'
 
 export interface LocalDriverOptions {
   logger: Logger
@@ -76,16 +85,6 @@ interface ActiveJob {
 const DEFAULT_PACK_TIMEOUT_MS = 10 * 60_000
 /** Below the Operator-Service's stop grace (30 s), so a stopped job ends by its own driver. */
 const STOPPED_PACK_TIMEOUT_MS = 20_000
-
-/** Local files the job reads that no longer exist (remote sources are only known when fetched). */
-function missingLocalInputs(spec: JobSpec): string[] {
-  const sources = [...spec.datasets.flatMap((d) => d.files), spec.algorithm.source]
-  return sources.flatMap((source) =>
-    source.type === 'local' && !existsSync(source.path)
-      ? [`${source.path.split('/').pop() ?? ''} is missing`]
-      : [],
-  )
-}
 
 const GIB = 1024 ** 3
 const GB = 1000 ** 3
@@ -225,7 +224,7 @@ export class LocalDriver implements ComputeDriver {
     // algorithm.log is created just before the algorithm starts: without it nothing ran, and the
     // job can simply run again from the beginning (start is idempotent, keyed by job id).
     if (!existsSync(join(results, 'algorithm.log'))) {
-      const missing = missingLocalInputs(spec)
+      const missing = await this.missingInputs(spec)
       if (missing.length === 0) {
         this.options.logger.info('job had not started its algorithm: running it again', { jobId: spec.jobId })
         return this.start(spec, report)
@@ -242,6 +241,40 @@ export class LocalDriver implements ComputeDriver {
         'the console stopped while this job ran; its sandbox ended with it (bubblewrap --die-with-parent), so the job cannot continue',
       results: await listResults(results).catch(() => []),
     })
+  }
+
+  /**
+   * The inputs of a job that never ran which can no longer be had: neither staged intact before
+   * the crash, nor on disk (local sources), nor fetchable (url, ipfs, arweave: probed now).
+   */
+  private async missingInputs(spec: JobSpec): Promise<string[]> {
+    const staged = await stagedCopies(spec.jobDir)
+    const sources = [
+      ...spec.datasets.flatMap((d) =>
+        d.files.map((source, index) => ({
+          source,
+          key: stagedPathOf(d.did, index),
+          label: `dataset ${d.did} file ${index}`,
+        })),
+      ),
+      ...(spec.algorithm.source.type === 'rawcode'
+        ? []
+        : [{ source: spec.algorithm.source, key: stagedPathOf(undefined), label: 'the algorithm' }]),
+    ]
+    const missing: string[] = []
+    for (const { source, key, label } of sources) {
+      if (staged.has(key)) continue
+      if (source.type === 'local') {
+        if (!existsSync(source.path)) missing.push(`${source.path.split('/').pop() ?? ''} is missing`)
+        continue
+      }
+      const probe = await probeRemoteSource(source, {
+        ipfsGateway: this.options.ipfsGateway,
+        arweaveGateway: this.options.arweaveGateway,
+      })
+      if (!probe.ok) missing.push(`${label}: ${probe.reason}`)
+    }
+    return missing
   }
 
   async stop(jobId: string): Promise<void> {
@@ -299,6 +332,7 @@ export class LocalDriver implements ComputeDriver {
       ipfsGateway: this.options.ipfsGateway,
       arweaveGateway: this.options.arweaveGateway,
       log,
+      reuse: await stagedCopies(spec.jobDir),
     })
     await flushConfigLog()
     if (!staged.ok) {
