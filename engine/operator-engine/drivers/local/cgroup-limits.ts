@@ -138,16 +138,7 @@ function rmdirQuietly(dir: string, attemptsLeft = 40): void {
   }
 }
 
-/**
- * The argv that enters the cgroup(s) before bwrap starts, so nothing the sandbox forks escapes:
- * a shell writes its own pid into each cgroup.procs and then becomes bwrap (same pid, same fds,
- * including the seccomp pipe on fd 3), through `env -i` so that bwrap, pid 1 of the sandbox, holds
- * only PATH (dash exports PWD).
- */
-export function enterCgroupArgv(procsFiles: readonly string[], bwrapPath: string, args: string[]): string[] {
-  const script = `for f in ${procsFiles.map((_, i) => `"$${i + 1}"`).join(' ')}; do echo $$ > "$f" || exit 125; done; shift ${procsFiles.length}; exec /usr/bin/env -i PATH=/usr/bin:/bin "$@"`
-  return ['/bin/sh', '-c', script, 'c2d-cgroup-enter', ...procsFiles, bwrapPath, ...args]
-}
+/* Entering the cgroup before bwrap starts: sandbox-launch.ts (sandboxLaunchArgv). */
 
 /** The prefix of every job cgroup's name (local-driver.ts names them `c2d-job-<jobId>`). */
 export const JOB_CGROUP_PREFIX = 'c2d-job-'

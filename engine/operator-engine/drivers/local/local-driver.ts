@@ -328,6 +328,8 @@ export class LocalDriver implements ComputeDriver {
       this.emit(job, { kind: 'algorithm-provisioning-failed', reason: prepared.reason })
       return this.publish(job)
     }
+    // On disk before the fetches: a crash while staging still leaves a configuration log.
+    await flushConfigLog()
     const staged = await stageInputs(spec, {
       ipfsGateway: this.options.ipfsGateway,
       arweaveGateway: this.options.arweaveGateway,
