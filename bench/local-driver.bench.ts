@@ -128,7 +128,10 @@ export default async function localDriverBench(): Promise<BenchRow[]> {
       extraReadOnlyPaths: process.execPath.startsWith('/usr/') ? [] : [dirname(process.execPath)],
       tmpBytesMax: 1024 ** 3,
     })
-    const legacy = legacyArgs(hardened)
+    // Its own folder: the hardened run's is given to the sandbox user (as root), which the
+    // pre-hardening bwrap (root-mapped) could not enter.
+    const legacyDir = mkdtempSync(join(dataDir, 'sandbox-legacy-'))
+    const legacy = legacyArgs(hardened).map((a) => (a === sandboxDir ? legacyDir : a))
     const { createJobCgroup, detectCgroups } =
       await import('../engine/operator-engine/drivers/local/cgroup-limits')
     const { findDropTools, HOST_SANDBOX_USER, sandboxLaunchArgv } =

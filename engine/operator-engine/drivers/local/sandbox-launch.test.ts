@@ -37,7 +37,7 @@ describe('sandboxLaunchArgv', () => {
     const argv = sandboxLaunchArgv('/usr/bin/bwrap', ['--', 'true'], { cgroupProcs: ["/cg/a b/it's"] })
     expect(argv[0]).toBe('/bin/sh')
     expect(argv[2]).toContain(`echo $$ > ${shQuote("/cg/a b/it's")} || exit 125`)
-    expect(argv[2]).toContain('exec /usr/bin/env -i PATH=/usr/bin:/bin "$@"')
+    expect(argv[2]).toContain('unset PWD OLDPWD; exec "$@"')
     expect(argv.slice(4)).toEqual(['/usr/bin/bwrap', '--', 'true'])
   })
 
@@ -86,8 +86,37 @@ describe('sandboxLaunchArgv', () => {
     // inputs is reached through the staged data folder: two binds in all.
     expect(script.match(/ --bind /g)).toHaveLength(2)
     expect(script).toMatch(
-      /exec '\/usr\/bin\/setpriv' --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all --bounding-set=-all -- \/usr\/bin\/env -i PATH=\/usr\/bin:\/bin "\$@"$/,
+      /unset PWD OLDPWD; exec '\/usr\/bin\/setpriv' --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all --bounding-set=-all -- "\$@"$/,
     )
+  })
+
+  it('binds a single folder (a job without extra paths) straight onto the stage folder', () => {
+    const argv = sandboxLaunchArgv(
+      '/usr/bin/bwrap',
+      [
+        '--bind',
+        '/srv/jobs/j1/data',
+        '/data',
+        '--ro-bind',
+        '/srv/jobs/j1/data/inputs',
+        '/data/inputs',
+        '--',
+        'true',
+      ],
+      { hostUser: { uid: 65534, gid: 65534 }, tools, kind: () => 'dir', isDir },
+    )
+    expect(argv.slice(-8)).toEqual([
+      '--bind',
+      '/mnt',
+      '/data',
+      '--ro-bind',
+      '/mnt/inputs',
+      '/data/inputs',
+      '--',
+      'true',
+    ])
+    expect(argv[7]).toContain("'/usr/bin/mount' -n --bind '/srv/jobs/j1/data' '/mnt' || exit 125")
+    expect(argv[7]).not.toContain('tmpfs')
   })
 
   it('never stages on a folder that holds a source (it would hide it)', () => {
@@ -97,7 +126,7 @@ describe('sandboxLaunchArgv', () => {
       kind: () => 'dir',
       isDir,
     })
-    expect(argv).toContain('/srv/0')
+    expect(argv).toContain('/srv')
     expect(() =>
       sandboxLaunchArgv('/usr/bin/bwrap', ['--bind', '/mnt/x', '/data', '--', 'true'], {
         hostUser: { uid: 65534, gid: 65534 },

@@ -11,7 +11,8 @@
  * in which each bound host folder is bind-mounted onto a small tmpfs nobody can traverse, then
  * drops to 65534 (setpriv: uid, gid, no supplementary groups, no capabilities) and becomes bwrap.
  * The host's directory modes stay as they are (data dir 0700). One process throughout (exec), so
- * the pid the console watches, signals and puts into the job's cgroup is bwrap's.
+ * the pid the console watches, signals and puts into the job's cgroup is bwrap's. bwrap runs with
+ * the spawn's environment (PATH alone), so pid 1 of the sandbox holds nothing of the console's.
  */
 import { existsSync, lstatSync } from 'node:fs'
 
@@ -98,8 +99,8 @@ const isRealDir = (path: string): boolean => {
 
 /**
  * The argv (file first) that starts bwrap with `args`: straight, through a shell that enters the
- * job's cgroup(s), and/or through the drop to `hostUser` described above. bwrap itself always runs
- * under `env -i PATH=/usr/bin:/bin`, so pid 1 of the sandbox holds only PATH.
+ * job's cgroup(s), and/or through the drop to `hostUser` described above. The shells pass on no
+ * PWD of their own: bwrap, pid 1 of the sandbox, holds only the spawn's PATH.
  */
 export function sandboxLaunchArgv(
   bwrapPath: string,
@@ -108,10 +109,12 @@ export function sandboxLaunchArgv(
 ): string[] {
   const procs = options.cgroupProcs ?? []
   const enter = procs.map((f) => `echo $$ > ${shQuote(f)} || exit 125; `).join('')
-  const env = '/usr/bin/env -i PATH=/usr/bin:/bin'
+  // The shell's own PWD is not passed on (the spawn's environment is PATH alone): one exec less
+  // than `env -i` on every job.
+  const env = 'unset PWD OLDPWD; exec'
   if (!options.hostUser) {
     if (procs.length === 0) return [bwrapPath, ...args]
-    return ['/bin/sh', '-c', `${enter}exec ${env} "$@"`, 'c2d-sandbox-enter', bwrapPath, ...args]
+    return ['/bin/sh', '-c', `${enter}${env} "$@"`, 'c2d-sandbox-enter', bwrapPath, ...args]
   }
   const tools = options.tools
   if (!tools) throw new Error('dropping to the host sandbox user needs unshare, setpriv and mount')
@@ -144,22 +147,30 @@ export function sandboxLaunchArgv(
     throw new Error(
       'no folder to stage the sandbox binds on (none of /mnt, /media, /srv, /opt, /var/tmp, /tmp, /run)',
     )
-  for (let i = 0; i < rewritten.length; i++)
-    if (rewritten[i]!.startsWith('\0')) rewritten[i] = `${stage}/${rewritten[i]!.slice(1)}`
+  // One folder (the usual job: /data and its sub-folders) is bound straight onto the stage folder;
+  // several get a tmpfs there with one slot each.
+  const single = sources.length === 1 && sources[0]!.kind === 'dir'
+  for (let i = 0; i < rewritten.length; i++) {
+    const placeholder = /^\0(\d+)(.*)$/s.exec(rewritten[i]!)
+    if (placeholder)
+      rewritten[i] = single ? `${stage}${placeholder[2]}` : `${stage}/${placeholder[1]}${placeholder[2]}`
+  }
   const mount = shQuote(tools.mount)
-  const mounts = sources
-    .map((s, slot) => {
-      const target = shQuote(`${stage}/${slot}`)
-      const make = s.kind === 'dir' ? `mkdir ${target}` : `: > ${target}`
-      return `${make} && ${mount} -n --bind ${shQuote(s.path)} ${target} || exit 125; `
-    })
-    .join('')
+  const mounts = single
+    ? `${mount} -n --bind ${shQuote(sources[0]!.path)} ${shQuote(stage)} || exit 125; `
+    : `${mount} -n -t tmpfs -o mode=0755,size=64k,nosuid,nodev,noexec c2d-sandbox ${shQuote(stage)} || exit 125; ` +
+      sources
+        .map((s, slot) => {
+          const target = shQuote(`${stage}/${slot}`)
+          const make = s.kind === 'dir' ? `mkdir ${target}` : `: > ${target}`
+          return `${make} && ${mount} -n --bind ${shQuote(s.path)} ${target} || exit 125; `
+        })
+        .join('')
   const { uid, gid } = options.hostUser
   const script =
     enter +
-    `${mount} -n -t tmpfs -o mode=0755,size=64k,nosuid,nodev,noexec c2d-sandbox ${shQuote(stage)} || exit 125; ` +
-    mounts +
-    `exec ${shQuote(tools.setpriv)} --reuid=${uid} --regid=${gid} --clear-groups --inh-caps=-all --bounding-set=-all -- ${env} "$@"`
+    (sources.length > 0 ? mounts : '') +
+    `${env} ${shQuote(tools.setpriv)} --reuid=${uid} --regid=${gid} --clear-groups --inh-caps=-all --bounding-set=-all -- "$@"`
   return [
     tools.unshare,
     '--mount',
