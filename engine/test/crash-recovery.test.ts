@@ -222,7 +222,8 @@ describe('crash recovery', () => {
     const report = JSON.parse((await second.ready).trim().split('\n').pop()!) as Report
     const job = report.jobs.find((j) => j.jobId === 'staging-job')!
     expect(job.status).toBe(70)
-    expect(job.outcome).toMatchObject({ kind: 'failed' })
+    // Killed while staging its datasets (30): 31, the data-provisioning failure.
+    expect(job.outcome).toMatchObject({ kind: 'failed', failureStatus: 31 })
     expect(job.outcome?.reason).toMatch(
       /^not started: .*dataset did:op:remote file 0: the file's server cannot be reached \(ECONNREFUSED\)/,
     )
