@@ -360,6 +360,10 @@ time.sleep(30)
     } finally {
       await driver.close()
     }
+    // The console, as root, still reads what the algorithm left and cleans it up.
+    expect(readFileSync(join(job.jobDir, 'data/outputs/mine.txt'), 'utf8')).toBe('written by the algorithm')
+    await driver.cleanup(job.jobId)
+    expect(existsSync(join(job.jobDir, 'data'))).toBe(false)
   })
 
   it('cannot read a root-owned 0600 file outside /data, even in a folder bound into the sandbox', async () => {

@@ -119,6 +119,8 @@ export async function probeSandbox(
   platform: NodeJS.Platform = process.platform,
   /** As root: the unprivileged host user bwrap should be started as. */
   hostUser?: HostUser,
+  /** Tests replace the look-up of unshare/setpriv/mount. */
+  findTools: typeof findDropTools = findDropTools,
 ): Promise<SandboxProbe> {
   const unsupported = unsupportedPlatformCheck(platform)
   if (unsupported) return { usable: false, checks: [unsupported] }
@@ -157,7 +159,7 @@ export async function probeSandbox(
   let drop: { hostUser: HostUser; tools: DropTools } | undefined
   let dropFailure: string | undefined
   if (hostUser) {
-    const tools = findDropTools()
+    const tools = findTools()
     if (!tools.ok) dropFailure = `${tools.missing.join(', ')} not installed (util-linux)`
     else {
       const tried = await runSandbox(bwrapPath, trivial, { hostUser, tools: tools.tools })

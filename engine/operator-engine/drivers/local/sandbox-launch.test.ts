@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { execFileSync } from 'node:child_process'
-import { hostUserCheck } from './sandbox-health'
+import { hostUserCheck, probeSandbox } from './sandbox-health'
 import { findDropTools, sandboxLaunchArgv, shQuote, type SourceKind } from './sandbox-launch'
 
 const tools = { unshare: '/usr/bin/unshare', setpriv: '/usr/bin/setpriv', mount: '/usr/bin/mount' }
@@ -182,5 +182,29 @@ describe('hostUserCheck', () => {
     expect(check.message).toMatch(/setpriv not installed/)
     expect(check.message).toMatch(/Fallback in force: bwrap runs as root/)
     expect(check.fix).toMatch(/unprivileged_userns_clone/)
+  })
+})
+
+describe('probeSandbox as root', () => {
+  it('starts the trivial sandbox as 65534 and says so', async () => {
+    if (process.getuid?.() !== 0) return
+    const probe = await probeSandbox(undefined, 'linux', { uid: 65534, gid: 65534 })
+    expect(probe.usable).toBe(true)
+    expect(probe.hostUser).toEqual({ uid: 65534, gid: 65534 })
+    expect(probe.checks.find((c) => c.name === 'host user')).toMatchObject({ ok: true })
+  })
+
+  it('falls back to a root-started bwrap when the drop is impossible, and the health check names it', async () => {
+    if (process.getuid?.() !== 0) return
+    const probe = await probeSandbox(undefined, 'linux', { uid: 65534, gid: 65534 }, () => ({
+      ok: false,
+      missing: ['setpriv'],
+    }))
+    expect(probe.usable).toBe(true)
+    expect(probe.hostUser).toBeUndefined()
+    expect(probe.checks.find((c) => c.name === 'host user')).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/setpriv not installed.*Fallback in force: bwrap runs as root/s),
+    })
   })
 })
