@@ -21,6 +21,27 @@ function checkInputs(metafile, label, forbidden) {
   if (bad.length > 0) throw new Error(`${label} bundle includes forbidden modules:\n  ${bad.join('\n  ')}`)
 }
 
+/** How the sandboxed preload is bundled (also used by the stand-in tests, into a temp folder). */
+export const PRELOAD_BUILD = {
+  platform: 'browser',
+  format: 'cjs',
+  target: 'chrome140',
+  external: ['electron'],
+}
+
+/** Bundles the preload alone to `outfile` (tests: the real preload.cjs, run by the Electron stand-in). */
+export async function buildPreload(outfile) {
+  await build({
+    absWorkingDir: root,
+    bundle: true,
+    logLevel: 'error',
+    legalComments: 'none',
+    ...PRELOAD_BUILD,
+    entryPoints: ['main/preload/preload.ts'],
+    outfile,
+  })
+}
+
 export async function buildElectron({ quiet = false } = {}) {
   rmSync(outDir, { recursive: true, force: true })
   mkdirSync(outDir, { recursive: true })
@@ -49,12 +70,9 @@ export async function buildElectron({ quiet = false } = {}) {
 
   const preload = await build({
     ...common,
+    ...PRELOAD_BUILD,
     entryPoints: { preload: 'main/preload/preload.ts' },
     outdir: outDir,
-    platform: 'browser',
-    format: 'cjs',
-    target: 'chrome140',
-    external: ['electron'],
     outExtension: { '.js': '.cjs' },
   })
   checkInputs(preload.metafile, 'preload', [
@@ -68,6 +86,8 @@ export async function buildElectron({ quiet = false } = {}) {
     recursive: true,
     filter: (src) => src === migrationsFrom || src.endsWith('.sql'),
   })
+  // The "starting" page (shown before the engine is up), served at app://console/_starting/.
+  cpSync(join(root, 'main', 'window', 'starting'), join(outDir, 'starting'), { recursive: true })
   // The bundle is ESM whatever an outer package.json says.
   writeFileSync(join(outDir, 'package.json'), JSON.stringify({ type: 'module' }, null, 2) + '\n')
 

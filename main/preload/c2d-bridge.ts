@@ -1,7 +1,7 @@
 /**
  * What the preload puts in the page: ONE global, `window.c2d`, with exactly `call(method, input)`
  * and `subscribe(event, listener) → unsubscribe` (the ConsoleTransport shape the renderer's client
- * expects). Modelled on VS Code's sandbox preload: a namespaced global with a few validated
+ * expects), plus `startupState()` and `onStartup(listener)` for the starting window. Modelled on VS Code's sandbox preload: a namespaced global with a few validated
  * methods. It must never hand the page ipcRenderer, an IpcRendererEvent (it reaches `sender`), or
  * a way to pick a channel. May import electron (types) and the contract only.
  */
@@ -12,6 +12,32 @@ import type { ContextBridgeLike, IpcRendererLike } from '../electron-types'
 export const IPC_CALL_CHANNEL = 'c2d:call'
 export const IPC_EVENT_CHANNEL = 'c2d:event'
 export const C2D_GLOBAL = 'c2d'
+// Same names as main/startup.ts (the starting window; checked by its test).
+export const STARTUP_CHANNEL = 'c2d:startup'
+export const STARTUP_STATE_CHANNEL = 'c2d:startup-state'
+
+/** The starting window's members: the engine's start steps, pushed by main, and the current state. */
+export interface StartupBridge {
+  startupState(): Promise<unknown>
+  onStartup(listener: (state: unknown) => void): () => void
+}
+
+export function createStartupBridge(ipcRenderer: IpcRendererLike): StartupBridge {
+  const listeners = new Set<(state: unknown) => void>()
+  ipcRenderer.on(STARTUP_CHANNEL, (_event, state) => {
+    for (const listener of [...listeners]) listener(state)
+  })
+  return {
+    startupState: () => ipcRenderer.invoke(STARTUP_STATE_CHANNEL),
+    onStartup(listener) {
+      if (typeof listener !== 'function') throw new TypeError('c2d.onStartup: listener must be a function')
+      listeners.add(listener)
+      return () => {
+        listeners.delete(listener)
+      }
+    },
+  }
+}
 
 export function createC2dBridge(ipcRenderer: IpcRendererLike): ConsoleTransport {
   const listeners = new Map<string, Set<(payload: unknown) => void>>()
@@ -42,6 +68,12 @@ export function createC2dBridge(ipcRenderer: IpcRendererLike): ConsoleTransport 
 
 export function exposeC2d(contextBridge: ContextBridgeLike, ipcRenderer: IpcRendererLike): void {
   const bridge = createC2dBridge(ipcRenderer)
-  // A fresh object literal: exactly these two members cross the bridge, nothing inherited.
-  contextBridge.exposeInMainWorld(C2D_GLOBAL, { call: bridge.call, subscribe: bridge.subscribe })
+  const startup = createStartupBridge(ipcRenderer)
+  // A fresh object literal: exactly these members cross the bridge, nothing inherited.
+  contextBridge.exposeInMainWorld(C2D_GLOBAL, {
+    call: bridge.call,
+    subscribe: bridge.subscribe,
+    startupState: startup.startupState,
+    onStartup: startup.onStartup,
+  })
 }

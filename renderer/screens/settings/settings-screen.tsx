@@ -5,12 +5,15 @@ import { useState, type FormEvent } from 'react'
 import { useSaveSettings, useSettings, useWallet, useWalletAction } from '../../server-state/settings'
 import { BalancesView } from './balances-view'
 import { ErrorMessage } from '../../components/error-message'
+import { useOverview } from '../../server-state/overview'
+import { ChainError } from '../overview/overview-screen'
 import { SegmentedControl, Stack, Text, useMantineColorScheme, type MantineColorScheme } from '@mantine/core'
 
 export function SettingsScreen() {
   const settings = useSettings()
   const save = useSaveSettings()
   const wallet = useWallet()
+  const chainError = useOverview().data?.chainError ?? null
   const walletAction = useWalletAction()
   const { colorScheme, setColorScheme } = useMantineColorScheme()
   const [password, setPassword] = useState('')
@@ -75,6 +78,7 @@ export function SettingsScreen() {
       </form>
       <section aria-labelledby="wallet-title">
         <h3 id="wallet-title">Provider wallet</h3>
+        {chainError ? <ChainError error={chainError} /> : null}
         <p>
           Address: <code data-testid="wallet-address">{s.walletAddress ?? 'none'}</code> (
           {wallet.data?.state ?? '…'})
