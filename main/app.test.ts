@@ -72,6 +72,10 @@ describe('the desktop app on the Electron stand-in', () => {
     expect(engine.journal).toEqual(['startCore'])
     const window = launch.proc.windows[0]!
     expect(window.isVisible()).toBe(true)
+    // Shown before the engine's module graph was even loaded.
+    const loadTick = launch.proc.timeline.find((m) => m.what === 'engine load begun')!.tick
+    expect(window.shownAt).not.toBeNull()
+    expect(window.shownAt!).toBeLessThan(loadTick)
     const starting = window.contents.pages[0]!
     expect(starting.url).toBe('app://console/_starting/index.html')
     expect(starting.status).toBe(200)

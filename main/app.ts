@@ -8,7 +8,16 @@
  * boundary), engine/index.ts and the console contract only (lint enforces it).
  */
 import { join } from 'node:path'
-import type { ConsoleConfig, Core, Logger, StartCoreOptions, createLogger, loadConfig } from '../engine/index'
+import type {
+  ConsoleConfig,
+  Core,
+  Logger,
+  StartCoreOptions,
+  createLogger,
+  dispatchConsoleCall,
+  loadConfig,
+} from '../engine/index'
+import type { consoleEvents } from '../engine/console-api/contract'
 import type {
   AppLike,
   BrowserWindowLike,
@@ -71,11 +80,25 @@ export interface ElectronDeps {
   workAreas(): Rect[]
 }
 
-export interface EngineDeps {
+/** What the shell uses of engine/index.ts. */
+export interface EngineModule {
   loadConfig: typeof loadConfig
   createLogger: typeof createLogger
+  dispatchConsoleCall: typeof dispatchConsoleCall
+  consoleEvents: typeof consoleEvents
   startCore(config: ConsoleConfig, options: StartCoreOptions): Promise<ShellCore>
 }
+
+export interface EngineDeps {
+  /**
+   * Loads the engine. Called once the starting window is up: the engine's module graph (ethers,
+   * libp2p, fastify, SQLite…) takes seconds to load, and the window must not wait for it.
+   */
+  load(): Promise<EngineModule>
+}
+
+/** How long the engine waits for the starting window's first paint before loading anyway. */
+export const FIRST_PAINT_WAIT_MS = 2_000
 
 export interface AppPaths {
   preload: string
@@ -121,17 +144,6 @@ export function runApp(
   let ipc: IpcServer | null = null
   let tray: ConsoleTray | null = null
   let logger: Logger | null = null
-  let configError: Error | null = null
-  let config: ConsoleConfig | null = null
-  try {
-    config = engine.loadConfig({ overrides: { dataDir: userData } })
-    logger = engine.createLogger({
-      level: config.logLevel,
-      destination: new RotatingLogFile({ dir: join(userData, 'logs') }),
-    })
-  } catch (error) {
-    configError = error instanceof Error ? error : new Error(String(error))
-  }
   const warn = (msg: string, meta?: Record<string, unknown>) => logger?.warn(msg, meta)
   const logsDir = join(userData, 'logs')
   let preferences: DesktopPreferences = readPreferences(userData)
@@ -155,6 +167,9 @@ export function runApp(
     return startup
   })
 
+  let painted: Promise<void> = Promise.resolve()
+  /** The starting window's first paint (or its close, or FIRST_PAINT_WAIT_MS). */
+  const firstPaint = () => painted
   const openWindow = (url: string = core ? APP_ENTRY_URL : STARTING_PAGE_URL) => {
     if (window && !window.isDestroyed()) return revealWindow(window)
     const opened = createMainWindow({
@@ -167,6 +182,16 @@ export function runApp(
       logger: { warn },
     })
     window = opened
+    painted = new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, FIRST_PAINT_WAIT_MS)
+      timer.unref?.()
+      const done = () => {
+        clearTimeout(timer)
+        resolve()
+      }
+      opened.on('ready-to-show', done)
+      opened.on('closed', done)
+    })
     const id = opened.webContents.id
     attachedIds.add(id)
     ipc?.attach(opened.webContents)
@@ -290,15 +315,32 @@ export function runApp(
       serveRenderer(paths.renderer, { [STARTING_PATH]: paths.startingPage }),
     )
     setMenu()
-    // The window first, before the engine (which takes seconds: chain, samples, Provider): it shows
-    // each step as it happens, and a failure with its fix.
+    // The window first, before the engine (which takes seconds to load and to start: chain,
+    // samples, Provider): it shows each step as it happens, and a failure with its fix.
     openWindow(STARTING_PAGE_URL)
-    if (configError || !config || !logger) return fail('The console configuration is invalid', configError)
+    await firstPaint()
+    if (quitState !== 'running') return
+    let loaded: EngineModule
+    try {
+      loaded = await engine.load()
+    } catch (error) {
+      return fail('The console engine could not be loaded', error)
+    }
+    let config: ConsoleConfig
+    try {
+      config = loaded.loadConfig({ overrides: { dataDir: userData } })
+      logger = loaded.createLogger({
+        level: config.logLevel,
+        destination: new RotatingLogFile({ dir: logsDir }),
+      })
+    } catch (error) {
+      return fail('The console configuration is invalid', error)
+    }
     const secrets = new SecretStore(electron.safeStorage, userData, platform)
     try {
       // The console's HTTP listener stays off: the window talks over IPC, and no port is opened
       // that another local process could reach.
-      core = await engine.startCore(config, {
+      core = await loaded.startCore(config, {
         logger,
         secrets: secrets.forEngine(),
         listenConsole: false,
@@ -313,7 +355,13 @@ export function runApp(
     }
     if (quitState !== 'running') return // quit was asked while starting; shutdown() stops the core
     const running = core
-    ipc = createIpcServer({ ipcMain: electron.ipcMain, service: running.consoleService, logger })
+    ipc = createIpcServer({
+      ipcMain: electron.ipcMain,
+      service: running.consoleService,
+      logger,
+      dispatch: loaded.dispatchConsoleCall,
+      events: loaded.consoleEvents,
+    })
     const nativeTray = electron.createTray(paths.trayIcon)
     if (nativeTray) {
       tray = new ConsoleTray(nativeTray, electron.menu, {

@@ -19,7 +19,6 @@ import {
 } from 'electron'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { createLogger, loadConfig, startCore } from '../engine/index'
 import { launchElectronApp } from './launch'
 
 // The bundle sits in dist/main/; the renderer build in dist/renderer/; icons in assets/icons/.
@@ -27,7 +26,16 @@ const bundleDir = dirname(fileURLToPath(import.meta.url))
 
 launchElectronApp(
   { BrowserWindow, Menu, Tray, app, dialog, ipcMain, protocol, safeStorage, screen, session, shell },
-  { loadConfig, createLogger, startCore },
+  // Loaded once the starting window is up (a separate chunk: its module graph takes seconds).
+  {
+    load: async () => {
+      const [engine, contract] = await Promise.all([
+        import('../engine/index'),
+        import('../engine/console-api/contract'),
+      ])
+      return { ...engine, consoleEvents: contract.consoleEvents }
+    },
+  },
   {
     appRoot: join(bundleDir, '..', '..'),
     bundleDir,

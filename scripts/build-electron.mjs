@@ -65,6 +65,11 @@ export async function buildElectron({ quiet = false } = {}) {
     packages: 'external',
     external: ['electron'],
     outExtension: { '.js': '.js' },
+    // The engine is imported dynamically (main/electron-main.ts) so the first window does not wait
+    // for its module graph; splitting puts it, with its npm imports, in a chunk loaded then.
+    splitting: true,
+    // Beside app.js: the store resolves its migrations folder next to the module that holds it.
+    chunkNames: '[name]-[hash]',
   })
   checkInputs(main.metafile, 'main', [/^renderer\//])
 

@@ -13,12 +13,14 @@ import { join } from 'node:path'
 import { buildPreload } from '../../scripts/build-electron.mjs'
 import {
   createLogger,
+  dispatchConsoleCall,
   loadConfig,
   type ConsoleConfig,
   type StartCoreOptions,
   type StartProgress,
 } from '../../engine/index'
-import type { EngineDeps, ShellCore } from '../app'
+import { consoleEvents } from '../../engine/console-api/contract'
+import type { EngineDeps, EngineModule, ShellCore } from '../app'
 import { launchElectronApp } from '../launch'
 import { createTestConsoleService } from './engine-test-support'
 import { StandInMachine, type StandInMachineOptions, type StandInProcess } from './electron-stand-in'
@@ -55,47 +57,57 @@ export function fakeEngine(options: { failStart?: Error; chainFails?: boolean } 
   let startGate: Promise<void> = Promise.resolve()
   let releaseStop: () => void = () => {}
   let stopGate: Promise<void> = Promise.resolve()
+  let loads = 0
   const engine: EngineDeps = {
-    loadConfig: (o) => loadConfig({ ...o, env: {} }),
-    createLogger,
-    startCore: async (config, opts) => {
-      started.push({ config, options: opts })
-      journal.push('startCore')
-      const report = (p: StartProgress) => opts.onProgress?.(p)
-      report({ step: 'store', state: 'running' })
-      report({ step: 'store', state: 'done' })
-      if (options.chainFails)
-        report({
-          step: 'chain',
-          state: 'failed',
-          error: { code: 'CHAIN_UNAVAILABLE', message: "EDR's native binding did not load. Fix: reinstall" },
-        })
-      else report({ step: 'chain', state: 'running' })
-      await startGate
-      if (options.failStart) {
-        report({ step: 'provider', state: 'failed', error: { message: options.failStart.message } })
-        throw options.failStart
+    load: async () => {
+      loads++
+      return {
+        loadConfig: (o) => loadConfig({ ...o, env: {} }),
+        createLogger,
+        dispatchConsoleCall,
+        consoleEvents,
+        startCore,
       }
-      if (!options.chainFails) report({ step: 'chain', state: 'done' })
-      for (const step of ['driver', 'jobs', 'provider', 'samples', 'console'] as const) {
-        report({ step, state: 'running' })
-        report({ step, state: 'done' })
-      }
-      journal.push('core started')
-      const core: ShellCore = {
-        consoleService: createTestConsoleService().service,
-        providerUrl: 'http://127.0.0.1:8030',
-        stop: async () => {
-          journal.push('core.stop begun')
-          await stopGate
-          journal.push('core.stop done')
-        },
-      }
-      return core
     },
+  }
+  const startCore: EngineModule['startCore'] = async (config, opts) => {
+    started.push({ config, options: opts })
+    journal.push('startCore')
+    const report = (p: StartProgress) => opts.onProgress?.(p)
+    report({ step: 'store', state: 'running' })
+    report({ step: 'store', state: 'done' })
+    if (options.chainFails)
+      report({
+        step: 'chain',
+        state: 'failed',
+        error: { code: 'CHAIN_UNAVAILABLE', message: "EDR's native binding did not load. Fix: reinstall" },
+      })
+    else report({ step: 'chain', state: 'running' })
+    await startGate
+    if (options.failStart) {
+      report({ step: 'provider', state: 'failed', error: { message: options.failStart.message } })
+      throw options.failStart
+    }
+    if (!options.chainFails) report({ step: 'chain', state: 'done' })
+    for (const step of ['driver', 'jobs', 'provider', 'samples', 'console'] as const) {
+      report({ step, state: 'running' })
+      report({ step, state: 'done' })
+    }
+    journal.push('core started')
+    const core: ShellCore = {
+      consoleService: createTestConsoleService().service,
+      providerUrl: 'http://127.0.0.1:8030',
+      stop: async () => {
+        journal.push('core.stop begun')
+        await stopGate
+        journal.push('core.stop done')
+      },
+    }
+    return core
   }
   return {
     engine,
+    loads: () => loads,
     journal,
     started,
     holdStart: () => (startGate = new Promise<void>((resolve) => (releaseStart = resolve))),
@@ -120,7 +132,13 @@ export function launchOnStandIn(
 ): StandInLaunch {
   const proc = machine.spawn(options)
   const signals = new EventEmitter()
-  const handle = launchElectronApp(proc.electron, engine, {
+  const marked: EngineDeps = {
+    load: () => {
+      proc.mark('engine load begun')
+      return engine.load()
+    },
+  }
+  const handle = launchElectronApp(proc.electron, marked, {
     appRoot,
     bundleDir: join(appRoot, 'dist', 'main'),
     argv: proc.argv,
