@@ -6,6 +6,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { PassThrough } from 'node:stream'
 import { createConsoleClient, type ConsoleTransport } from '../engine/console-api/contract'
 import { defaultSessionOf, type StandInMachine } from './test/electron-stand-in'
 import { APP_DATA_FOLDER, APP_NAME, QUIT_SIGNALS } from './launch'
@@ -140,8 +141,7 @@ describe('the desktop app on the Electron stand-in', () => {
     expect(app.proc.errorBoxes).toEqual([]) // on the window, not a dialog
     expect(app.proc.app.state).toBe('running')
     app.proc.windows[0]!.close()
-    await settle()
-    expect(await app.proc.exited).toBe(0)
+    expect(await app.proc.exited).toBe(1)
   })
 
   it('an invalid config.json is shown on the starting window, naming the field', async () => {
@@ -271,6 +271,19 @@ describe('the desktop app on the Electron stand-in', () => {
       expect(await app.proc.exited).toBe(0)
     },
   )
+
+  it('Windows npm start: "quit" on the stdin pipe (the wrapper got Ctrl-C) quits gracefully; so does the pipe ending', async () => {
+    for (const ask of [(s: PassThrough) => s.write('noise\r\nquit\r\n'), (s: PassThrough) => s.end()]) {
+      const quitRequests = new PassThrough()
+      const engine = fakeEngine()
+      const launch = launchOnStandIn(env.machine, root.appRoot, engine.engine, { quitRequests })
+      await launch.handle.started
+      await settle()
+      ask(quitRequests)
+      expect(await launch.proc.exited).toBe(0)
+      expect(engine.journal).toContain('core.stop done')
+    }
+  })
 
   it('dev vs packaged naming: "C2D Publisher Console", data and lock in the per-OS folder; --user-data-dir moves both', async () => {
     const dev = await startedApp()

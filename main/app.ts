@@ -214,6 +214,11 @@ export function runApp(
     return true
   }
   app.on('window-all-closed', () => {
+    // After a failed start there is nothing to stop: leave with the failure's exit code.
+    if (startup.phase === 'failed') {
+      quitState = 'stopped'
+      return app.exit(1)
+    }
     if (!keepsServing()) app.quit()
   })
 

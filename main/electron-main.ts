@@ -42,5 +42,6 @@ launchElectronApp(
     argv: process.argv,
     platform: process.platform,
     signals: process,
+    ...(process.env.C2D_QUIT_ON_STDIN === '1' ? { quitRequests: process.stdin } : {}),
   },
 )

@@ -40,7 +40,16 @@ export interface LaunchOptions {
   signals: { on(signal: NodeJS.Signals, listener: () => void): unknown }
   /** Linux: is a StatusNotifier host on the session bus (else a tray icon is invisible)? */
   trayHostProbe?: TrayHostProbe
+  /**
+   * Windows `npm start` (C2D_QUIT_ON_STDIN=1): stdin is a pipe from the wrapper, which writes "quit"
+   * on Ctrl-C / Ctrl-Break; its end (the wrapper or its console gone) also quits. A GUI-subsystem
+   * Electron is not attached to the console, so it never sees Ctrl-C itself.
+   */
+  quitRequests?: NodeJS.ReadableStream
 }
+
+/** The line the `npm start` wrapper writes to ask a graceful quit (scripts/electron-signals.mjs). */
+export const QUIT_REQUEST = 'quit'
 
 /** Signals that ask a graceful quit: Ctrl-C (SIGINT; Windows maps CTRL_C_EVENT to it), kill, terminal
  * closed, and Windows' console close / Ctrl-Break (SIGBREAK). */
@@ -117,5 +126,13 @@ export function launchElectronApp(
   // Without handlers these signals end the process at once: no core.stop(), the SQLite WAL and the
   // running jobs' state left to crash recovery. app.quit() runs the graceful quit (idempotent).
   for (const signal of QUIT_SIGNALS) options.signals.on(signal, () => app.quit())
+  if (options.quitRequests) {
+    let buffered = ''
+    options.quitRequests.on('data', (chunk: Buffer | string) => {
+      buffered = (buffered + chunk.toString()).slice(-256)
+      if (buffered.split(/\r?\n/).includes(QUIT_REQUEST)) app.quit()
+    })
+    options.quitRequests.on('end', () => app.quit())
+  }
   return handle
 }

@@ -128,7 +128,12 @@ export function launchOnStandIn(
   machine: StandInMachine,
   appRoot: string,
   engine: EngineDeps,
-  options: { argv?: string[]; isPackaged?: boolean; holdReady?: boolean } = {},
+  options: {
+    argv?: string[]
+    isPackaged?: boolean
+    holdReady?: boolean
+    quitRequests?: NodeJS.ReadableStream
+  } = {},
 ): StandInLaunch {
   const proc = machine.spawn(options)
   const signals = new EventEmitter()
@@ -145,6 +150,7 @@ export function launchOnStandIn(
     platform: machine.platform,
     signals,
     trayHostProbe: (name) => machine.dbusNameHasOwner(name),
+    ...(options.quitRequests ? { quitRequests: options.quitRequests } : {}),
   })
   return { proc, signals, handle }
 }
