@@ -38,6 +38,11 @@ type C2d = ConsoleTransport & {
   startupState(): Promise<StartupState>
   onStartup(listener: (state: StartupState) => void): () => void
 }
+type Keychain = {
+  keychainStatus(): Promise<unknown>
+  rememberWalletPassword(password: string): Promise<unknown>
+  forgetWalletPassword(): Promise<unknown>
+}
 const c2dOf = (launch: StandInLaunch, windowIndex = 0): C2d => {
   const page = launch.proc.windows[windowIndex]!.contents.pages.at(-1)!
   return page.mainWorld.c2d as C2d
@@ -333,22 +338,54 @@ describe('the desktop app on the Electron stand-in', () => {
     expect(await session.requestPermission(contents, 'clipboard-read')).toBe(false)
   })
 
-  it('basic_text safe storage (Linux without a keyring): the secret is not kept; with a keyring it is, encrypted', async () => {
+  it('basic_text safe storage (Linux without a keyring): "remember the password" is refused with the reason; nothing is kept', async () => {
     const plain = standInMachine({ safeStorageBackend: 'basic_text' })
     try {
       const app = await startedApp({ machine: plain.machine })
-      const store = new SecretStore(app.proc.electron.safeStorage, userDataOf(plain.machine), 'linux')
-      expect(store.status()).toMatchObject({ isAvailable: false, reason: expect.stringContaining('keyring') })
-      expect(() => store.save(SecretName.WalletPassword, 'hunter2')).toThrow(/Cannot remember/)
+      const c2d = c2dOf(app) as C2d & Keychain
+      expect(await c2d.keychainStatus()).toMatchObject({
+        isAvailable: false,
+        reason: expect.stringContaining('keyring'),
+        isRemembered: false,
+      })
+      await expect(c2d.rememberWalletPassword('hunter2')).rejects.toThrow(/Cannot remember this secret/)
+      expect(existsSync(join(userDataOf(plain.machine), 'secrets', 'wallet-password.bin'))).toBe(false)
       expect(app.engine.started[0]!.options.secrets).toEqual({})
     } finally {
       plain.remove()
     }
-    const app = await startedApp()
-    const store = new SecretStore(app.proc.electron.safeStorage, userDataOf(env.machine), 'linux')
-    store.save(SecretName.WalletPassword, 'hunter2')
+  })
+
+  it('remember the wallet password on this computer: stored encrypted through the preload, handed to the engine at the next start, forgotten on request', async () => {
+    const first = await startedApp()
+    const c2d = c2dOf(first) as C2d & Keychain
+    expect(await c2d.keychainStatus()).toEqual({ isAvailable: true, isRemembered: false })
+    expect(await c2d.rememberWalletPassword('hunter2')).toEqual({ isAvailable: true, isRemembered: true })
     const file = join(userDataOf(env.machine), 'secrets', 'wallet-password.bin')
     expect(readFileSync(file).includes(Buffer.from('hunter2'))).toBe(false)
-    expect(store.read(SecretName.WalletPassword)).toBe('hunter2')
+    await expect(c2d.rememberWalletPassword('')).rejects.toThrow(/non-empty/)
+    // A foreign frame cannot store or probe it.
+    const contents = first.proc.windows[0]!.contents
+    const evil = contents.attachSubframe('https://evil.example/')
+    await expect(contents.invokeFrom(evil, 'c2d:keychain-remember', 'x')).rejects.toThrow(/refused/)
+    await expect(contents.invokeFrom(evil, 'c2d:keychain-status')).rejects.toThrow(/refused/)
+    first.proc.app.quit()
+    await first.proc.exited
+
+    const second = await startedApp()
+    expect(second.engine.started[0]!.options.secrets).toEqual({ walletPassword: 'hunter2' })
+    expect(await (c2dOf(second) as C2d & Keychain).forgetWalletPassword()).toEqual({
+      isAvailable: true,
+      isRemembered: false,
+    })
+    second.proc.app.quit()
+    await second.proc.exited
+    const third = await startedApp()
+    expect(third.engine.started[0]!.options.secrets).toEqual({})
+    expect(
+      new SecretStore(third.proc.electron.safeStorage, userDataOf(env.machine), 'linux').read(
+        SecretName.WalletPassword,
+      ),
+    ).toBeUndefined()
   })
 })

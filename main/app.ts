@@ -33,6 +33,7 @@ import type {
   WindowOptions,
 } from './electron-types'
 import { checkSender, createIpcServer, type IpcServer } from './console-ipc/ipc-server'
+import { registerKeychainIpc } from './keychain-ipc'
 import { RotatingLogFile } from './log-file'
 import { applicationMenuTemplate } from './menu'
 import { readPreferences, writePreferences, type DesktopPreferences } from './preferences'
@@ -320,6 +321,12 @@ export function runApp(
       serveRenderer(paths.renderer, { [STARTING_PATH]: paths.startingPage }),
     )
     setMenu()
+    const secrets = new SecretStore(electron.safeStorage, userData, platform)
+    registerKeychainIpc({
+      ipcMain: electron.ipcMain,
+      secrets,
+      checkSender: (event) => checkSender(event, attachedIds),
+    })
     // The window first, before the engine (which takes seconds to load and to start: chain,
     // samples, Provider): it shows each step as it happens, and a failure with its fix.
     openWindow(STARTING_PAGE_URL)
@@ -341,7 +348,6 @@ export function runApp(
     } catch (error) {
       return fail('The console configuration is invalid', error)
     }
-    const secrets = new SecretStore(electron.safeStorage, userData, platform)
     try {
       // The console's HTTP listener stays off: the window talks over IPC, and no port is opened
       // that another local process could reach.

@@ -1,10 +1,14 @@
 import { describe, it, expect } from 'vitest'
 import { FakeContextBridge, FakeIpcMain, FakeIpcRenderer, FakeWebContents } from '../test/fake-electron'
 import * as startup from '../startup'
+import * as keychain from '../keychain-ipc'
 import {
   C2D_GLOBAL,
   IPC_CALL_CHANNEL,
   IPC_EVENT_CHANNEL,
+  KEYCHAIN_FORGET_CHANNEL,
+  KEYCHAIN_REMEMBER_CHANNEL,
+  KEYCHAIN_STATUS_CHANNEL,
   STARTUP_CHANNEL,
   STARTUP_STATE_CHANNEL,
   createC2dBridge,
@@ -25,7 +29,15 @@ describe('preload', () => {
     exposeC2d(bridge, page().ipcRenderer)
     expect([...bridge.exposed.keys()]).toEqual([C2D_GLOBAL])
     const api = bridge.exposed.get('c2d')!
-    expect(Object.keys(api).sort()).toEqual(['call', 'onStartup', 'startupState', 'subscribe'])
+    expect(Object.keys(api).sort()).toEqual([
+      'call',
+      'forgetWalletPassword',
+      'keychainStatus',
+      'onStartup',
+      'rememberWalletPassword',
+      'startupState',
+      'subscribe',
+    ])
     expect(Object.values(api).every((v) => typeof v === 'function')).toBe(true)
     expect(Object.getPrototypeOf(api)).toBe(Object.prototype)
   })
@@ -69,6 +81,11 @@ describe('preload', () => {
     expect([STARTUP_CHANNEL, STARTUP_STATE_CHANNEL]).toEqual([
       startup.STARTUP_CHANNEL,
       startup.STARTUP_STATE_CHANNEL,
+    ])
+    expect([KEYCHAIN_STATUS_CHANNEL, KEYCHAIN_REMEMBER_CHANNEL, KEYCHAIN_FORGET_CHANNEL]).toEqual([
+      keychain.KEYCHAIN_STATUS_CHANNEL,
+      keychain.KEYCHAIN_REMEMBER_CHANNEL,
+      keychain.KEYCHAIN_FORGET_CHANNEL,
     ])
     const { ipcMain, contents, ipcRenderer } = page()
     ipcMain.handle(STARTUP_STATE_CHANNEL, () => ({ phase: 'starting' }))
