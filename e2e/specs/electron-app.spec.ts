@@ -45,7 +45,8 @@ test.describe('Electron desktop app', () => {
       const consoleApp = new ConsoleApp(page, 'electron')
       await consoleApp.waitForShell()
 
-      // The preload API: exactly call/subscribe, no Node, and a call answers the envelope.
+      // The preload API: call/subscribe, the starting page's and the keychain's members, no Node,
+      // and a call answers the envelope.
       const surface = await page.evaluate(async () => {
         const w = window as unknown as {
           c2d: { call(m: string, i: unknown): Promise<unknown> }
@@ -60,7 +61,15 @@ test.describe('Electron desktop app', () => {
           unknown: (await w.c2d.call('dropDatabase', {})) as { ok: boolean; error?: { code: string } },
         }
       })
-      expect(surface.keys).toEqual(['call', 'onStartup', 'startupState', 'subscribe'])
+      expect(surface.keys).toEqual([
+        'call',
+        'forgetWalletPassword',
+        'keychainStatus',
+        'onStartup',
+        'rememberWalletPassword',
+        'startupState',
+        'subscribe',
+      ])
       expect(surface.hasRequire).toBe(false)
       expect(surface.hasProcess).toBe(false)
       expect(surface.overview.ok).toBe(true)
