@@ -85,6 +85,24 @@ export interface StartCoreOptions {
   listenConsole?: boolean
   /** better-sqlite3's native binding for this runtime (Electron's ABI copy); default: Node's. */
   sqliteNativeBinding?: string
+  /** Each start step as it begins and ends (the desktop app's "starting" window shows them). */
+  onProgress?: (progress: StartProgress) => void
+}
+
+/** The steps of startCore, in order. */
+export const START_STEPS = ['store', 'chain', 'driver', 'jobs', 'provider', 'samples', 'console'] as const
+export type StartStep = (typeof START_STEPS)[number]
+export interface StartProgress {
+  step: StartStep
+  /** 'failed' on 'chain' is not fatal: the console starts without a chain and shows the error. */
+  state: 'running' | 'done' | 'failed' | 'skipped'
+  error?: { code?: string; message: string }
+}
+
+function describeError(error: unknown): { code?: string; message: string } {
+  const message = error instanceof Error ? error.message : String(error)
+  const code = (error as { code?: unknown } | null)?.code
+  return typeof code === 'string' ? { code, message } : { message }
 }
 
 /**
@@ -227,10 +245,34 @@ async function startP2p(
 export async function startCore(config: ConsoleConfig, options: StartCoreOptions = {}): Promise<Core> {
   const logger = options.logger ?? createLogger({ level: config.logLevel })
   const clock = options.clock ?? systemClock
-  prepareDataDir(config.dataDir)
-  const db = openDatabase({
-    file: join(config.dataDir, 'console.db'),
-    ...(options.sqliteNativeBinding ? { nativeBinding: options.sqliteNativeBinding } : {}),
+  /** The step under way, so a throw from the try below is reported against it. */
+  let running: StartStep | null = null
+  const report = (step: StartStep, state: StartProgress['state'], error?: unknown) => {
+    running = state === 'running' ? step : null
+    try {
+      options.onProgress?.({ step, state, ...(error === undefined ? {} : { error: describeError(error) }) })
+    } catch {
+      // A progress listener never stops the start.
+    }
+  }
+  /** Runs one step, reporting it; a throw is reported as 'failed' and rethrown. */
+  const step = async <T>(name: StartStep, run: () => T | Promise<T>): Promise<T> => {
+    report(name, 'running')
+    try {
+      const result = await run()
+      report(name, 'done')
+      return result
+    } catch (error) {
+      if (running === name) report(name, 'failed', error)
+      throw error
+    }
+  }
+  const db = await step('store', () => {
+    prepareDataDir(config.dataDir)
+    return openDatabase({
+      file: join(config.dataDir, 'console.db'),
+      ...(options.sqliteNativeBinding ? { nativeBinding: options.sqliteNativeBinding } : {}),
+    })
   })
   /** Shutdown steps of the outer layers (servers, chain), run first and in reverse order. */
   const stops: Array<() => Promise<void>> = []
@@ -244,10 +286,22 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
     const accessRequests = new AccessRequestsRepo(db)
 
     // Chain first: environments' paid tier needs the fee token, the Provider needs the node key.
-    const chain =
-      config.chain.mode === 'off'
-        ? undefined
-        : await startChainPublishing({ config, db, logger, clock, secrets: options.secrets })
+    // A chain that cannot start (EDR's native binding missing, a keystore that does not open) must
+    // not stop the console: it starts without a chain and Overview/Settings show the error and fix.
+    let chainError: { code?: string; message: string } | null = null
+    let chain: ChainPublishing | undefined
+    if (config.chain.mode === 'off') report('chain', 'skipped')
+    else {
+      report('chain', 'running')
+      try {
+        chain = await startChainPublishing({ config, db, logger, clock, secrets: options.secrets })
+        report('chain', 'done')
+      } catch (error) {
+        chainError = describeError(error)
+        report('chain', 'failed', error)
+        logger.error('the chain did not start; the console runs without it', { ...chainError })
+      }
+    }
     if (chain) stops.push(() => chain.stop())
     const feeToken = chain?.feeToken
     const assets = chain?.registry ?? new AssetRegistry(db, clock)
@@ -257,7 +311,11 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
       logger.info('compute environments seeded', { count: environments.listEnvironments().length })
     }
 
-    const driver = options.driver ?? (await createDriver(config, logger, clock))
+    const driver = await step(
+      'driver',
+      async () => options.driver ?? (await createDriver(config, logger, clock)),
+    )
+    report('jobs', 'running')
 
     const operatorService = new SqliteOperatorService({
       db,
@@ -269,6 +327,7 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
       // Paid jobs' settlement is bound below, once the Provider's chain access exists.
     })
     await operatorService.start()
+    report('jobs', 'done')
 
     // The Operator-Service's own HTTP API (loopback + bearer token from the data dir).
     let operatorApiUrl = ''
@@ -356,6 +415,7 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
         chainId: chain.chainId,
       })
     }
+    report('provider', 'running')
     const provider = await startProvider({
       config,
       logger: logger.child({ component: 'provider' }),
@@ -379,13 +439,18 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
     stops.push(() => provider.close())
     const p2p = config.p2p.enabled ? await startP2p(config, provider.app, node(), logger) : undefined
     if (p2p) stops.push(() => p2p.stop())
+    report('provider', 'done')
     const providerUrl = (config.provider.publicUrl ?? provider.url).replace(/\/+$/, '')
-    if (chain?.devChain) await chain.publishDevSamples(providerUrl)
+    if (chain?.devChain) {
+      const devChain = chain
+      await step('samples', () => devChain.publishDevSamples(providerUrl))
+    } else report('samples', 'skipped')
 
     const assetPort = chain?.assetPort(providerUrl)
     if (assetPort) republishOnEndpointChange(settings, providerUrl, assetPort, logger)
 
     // Console API: service over the parts above + HTTP transport on 127.0.0.1 with a per-launch token.
+    report('console', 'running')
     const console_ = await startConsole({
       config,
       logger,
@@ -446,6 +511,7 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
                 name: chain.devChain ? 'Ocean dev chain (embedded)' : `chain ${chain.chainId}`,
               }
             : null,
+        chainError: () => chainError,
         onProviderRequest(listener) {
           providerRequests.add(listener)
           return () => providerRequests.delete(listener)
@@ -453,6 +519,7 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
       },
     })
     stops.push(() => console_.close())
+    report('console', 'done')
     const consoleService: ConsoleService = console_.service
     const consoleUrl = console_.url
     const consoleToken = console_.token
@@ -485,6 +552,7 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
       stop,
     }
   } catch (error) {
+    if (running) report(running, 'failed', error)
     for (const s of [...stops].reverse()) await s().catch(() => undefined)
     db.close()
     throw error

@@ -395,6 +395,8 @@ export const consoleMethods = {
       providerAddress: z.string().nullable(),
       chainId: z.number().int().nullable(),
       chainName: z.string().nullable(),
+      /** Why the chain is not connected when it failed to start (e.g. EDR's binding missing), with its fix. */
+      chainError: z.object({ code: z.string().optional(), message: z.string() }).nullable(),
       health: clusterHealthSchema.nullable(),
       jobCounts: z.object({
         running: z.number(),

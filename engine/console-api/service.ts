@@ -103,6 +103,8 @@ export interface ConsoleProviderStatus {
   url: string
   address(): string | null
   chain(): { chainId: number; name: string } | null
+  /** The chain's start failure (the console then runs without a chain); null when none. */
+  chainError?(): { code?: string; message: string } | null
   onProviderRequest?(listener: (e: EventPayload<'onProviderRequest'>) => void): () => void
 }
 /** Reachability (P2P and the public URL); absent = P2P off and no public URL known. */
@@ -259,6 +261,7 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
         providerAddress: deps.provider?.address() ?? null,
         chainId: chain?.chainId ?? null,
         chainName: chain?.name ?? null,
+        chainError: deps.provider?.chainError?.() ?? null,
         health: deps.health ? await deps.health.check() : null,
         jobCounts: {
           running: jobs?.countJobs({ statuses: RUNNING }) ?? 0,

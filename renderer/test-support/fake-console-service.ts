@@ -162,6 +162,7 @@ export function createFakeConsole(
       providerAddress: wallet.address,
       chainId: 8996,
       chainName: 'dev chain',
+      chainError: null,
       health,
       jobCounts: {
         running: jobs.filter((j) => j.status !== 70 && j.status !== 1).length,

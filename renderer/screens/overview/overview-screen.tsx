@@ -25,7 +25,10 @@ export function OverviewScreen() {
           <CopyButton text={o.providerUrl} label="Copy provider URL" />
         </dd>
         <dt>Chain</dt>
-        <dd>{o.chainId === null ? 'Not connected' : `${o.chainName ?? 'chain'} (${o.chainId})`}</dd>
+        <dd>
+          {o.chainId === null ? 'Not connected' : `${o.chainName ?? 'chain'} (${o.chainId})`}
+          {o.chainError ? <ChainError error={o.chainError} /> : null}
+        </dd>
         <dt>Provider address</dt>
         <dd>{o.providerAddress ?? 'No wallet yet — create one in Settings'}</dd>
         <dt>Compute backend</dt>
@@ -89,5 +92,14 @@ export function OverviewScreen() {
         </table>
       )}
     </section>
+  )
+}
+
+/** The chain's start failure and its fix (the console runs without a chain meanwhile). */
+export function ChainError({ error }: { error: { code?: string; message: string } }) {
+  return (
+    <p role="alert" data-testid="chain-error">
+      The chain did not start{error.code ? ` (${error.code})` : ''}: {error.message}
+    </p>
   )
 }
