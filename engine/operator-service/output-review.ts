@@ -10,7 +10,7 @@
  */
 import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import { createInterface } from 'node:readline'
+import { StringDecoder } from 'node:string_decoder'
 import { list as listTar } from 'tar'
 import type { Clock } from '../clock'
 
@@ -117,15 +117,18 @@ export function globToRegExp(glob: string): RegExp {
 /** Splits a byte stream into lines (LF, CR trimmed), each handed to `line`. */
 class LineSplitter {
   private rest = ''
+  // A character cut between two chunks is completed by the next one, never replaced.
+  private readonly decoder = new StringDecoder('utf8')
   constructor(private readonly line: (text: string) => boolean) {}
   /** False once `line` asked to stop. */
   push(chunk: Buffer): boolean {
-    const parts = (this.rest + chunk.toString('utf8')).split('\n')
+    const parts = (this.rest + this.decoder.write(chunk)).split('\n')
     this.rest = parts.pop() ?? ''
     for (const p of parts) if (!this.line(p)) return false
     return true
   }
   end(): void {
+    this.rest += this.decoder.end()
     if (this.rest) this.line(this.rest)
     this.rest = ''
   }
@@ -171,20 +174,24 @@ export async function scanInputsForLines(
   const active = indexes.some((i) => i.lines.size > 0)
   let scanned = 0
   let stopped: string | undefined
+  const onLine = (line: string): boolean => {
+    scanned++
+    if (scanned % 8192 === 0 && clock.nowMs() > deadline) {
+      stopped = `stopped after ${limits.timeBudgetMs} ms, ${scanned} input lines scanned`
+      return false
+    }
+    const t = normalised(line, limits.minLineLength)
+    if (t !== undefined)
+      for (let i = 0; i < indexes.length; i++) if (indexes[i]!.lines.has(t)) matched[i]!.add(t)
+    return true
+  }
+  // Chunks split by hand: several times faster than node:readline on a 100 MB file.
   outer: for (const file of inputFiles) {
     if (!active) break
-    const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity })
-    for await (const line of lines) {
-      scanned++
-      if (scanned % 8192 === 0 && clock.nowMs() > deadline) {
-        stopped = `stopped after ${limits.timeBudgetMs} ms, ${scanned} input lines scanned`
-        lines.close()
-        break outer
-      }
-      const t = normalised(line, limits.minLineLength)
-      if (t === undefined) continue
-      for (let i = 0; i < indexes.length; i++) if (indexes[i]!.lines.has(t)) matched[i]!.add(t)
-    }
+    const splitter = new LineSplitter(onLine)
+    for await (const chunk of createReadStream(file, { highWaterMark: 1024 * 1024 }))
+      if (!splitter.push(chunk as Buffer)) break outer
+    splitter.end()
   }
   return indexes.map((index, i) => {
     const incomplete = [
