@@ -35,6 +35,15 @@ import { AuditRepo, type AuditEventInput } from './store/audit-repo'
 import { AccessRequestsRepo } from './store/access-requests-repo'
 import { AlgorithmApprovals } from './provider/access-policy'
 import { SettingsRepo } from './store/settings-repo'
+import { DatasetPoliciesRepo } from './store/dataset-policies-repo'
+import { DatasetPolicies } from './provider/dataset-policy'
+import { createJobReceipts } from './provider/job-receipts'
+import { filesUnder, reviewOutputs } from './operator-service/output-review'
+import { isHeldForReview } from './operator-service/operator-service'
+import { resultsDirOf } from './operator-service/results'
+import { toJobSummary } from './console-api/service'
+import type { ConsoleReviewPort } from './console-api/publisher-control'
+import type { JobRecord } from './operator-service/job-record'
 import { SigningKey } from 'ethers'
 import type { RunningP2pNode } from './p2p/p2p-node'
 
@@ -284,6 +293,7 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
       auditRepo.append(event, clock.nowMs())
     }
     const accessRequests = new AccessRequestsRepo(db)
+    const datasetPolicies = new DatasetPoliciesRepo(db)
 
     // Chain first: environments' paid tier needs the fee token, the Provider needs the node key.
     // A chain that cannot start (EDR's native binding missing, a keystore that does not open) must
@@ -328,6 +338,7 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
     })
     await operatorService.start()
     report('jobs', 'done')
+    recordReviewEvents(operatorService, recordAudit)
 
     // The Operator-Service's own HTTP API (loopback + bearer token from the data dir).
     let operatorApiUrl = ''
@@ -410,7 +421,10 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
             }),
           )
       }
-    } else if (chain) {
+    }
+    // Signed job receipts (issue 12): with the node key, on every chain mode but 'off'.
+    if (chain) operatorService.setReceipts(createJobReceipts({ node, chainId: chain.chainId }))
+    if (chain && !paid) {
       logger.warn('paid compute is off: no Escrow contract is known on this chain', {
         chainId: chain.chainId,
       })
@@ -435,6 +449,7 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
       },
       audit: { record: recordAudit },
       approvals: new AlgorithmApprovals({ requests: accessRequests, clock }),
+      datasetPolicies: new DatasetPolicies({ policies: datasetPolicies, jobs: operatorService, clock }),
     })
     stops.push(() => provider.close())
     const p2p = config.p2p.enabled ? await startP2p(config, provider.app, node(), logger) : undefined
@@ -456,6 +471,7 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
       logger,
       clock,
       jobs: operatorService,
+      review: reviewPort(operatorService, datasetPolicies, assets, clock),
       approvals: {
         list: (filter) => accessRequests.list(filter),
         get: (id) => accessRequests.get(id),
@@ -562,4 +578,76 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
 function publisherOnChain(rpc: Parameters<typeof createNftOwnerLookup>[0]) {
   const ownerOf = createNftOwnerLookup(rpc)
   return (record: { nftAddress: string }) => ownerOf(record.nftAddress)
+}
+
+/**
+ * Output review for the console (issue 12). The leak check reads the staged inputs where the local
+ * driver leaves them until the job is cleaned up (`<jobDir>/data/inputs`), else the dataset's
+ * local files; with neither (a Kubernetes job over remote files) it is skipped with the reason.
+ */
+function reviewPort(
+  operatorService: SqliteOperatorService,
+  policies: DatasetPoliciesRepo,
+  assets: AssetRegistry,
+  clock: Clock,
+): ConsoleReviewPort {
+  const inputsOf = (job: JobRecord): string[] => {
+    const staged = filesUnder(join(job.spec.jobDir, 'data', 'inputs'))
+    if (staged.length > 0) return staged
+    return job.spec.datasets.flatMap((d) => d.files.flatMap((f) => (f.type === 'local' ? [f.path] : [])))
+  }
+  return {
+    getPolicy: (did) => policies.get(did),
+    setPolicy: (did, policy) => policies.set(did, policy, clock.nowMs()),
+    hasDataset: (did) => assets.get(did)?.kind === 'dataset',
+    listHeld: () =>
+      operatorService
+        .listJobs({ statuses: [60] })
+        .filter(isHeldForReview)
+        .map(toJobSummary),
+    async inspect(jobId) {
+      const job = operatorService.getJob(jobId)!
+      return reviewOutputs({
+        resultsDir: resultsDirOf(job.spec.jobDir),
+        inputFiles: inputsOf(job),
+        guards: policies.get(job.datasets[0]?.did ?? '').reviewGuards,
+        clock,
+      })
+    },
+    release: (jobId) => toJobSummary(operatorService.releaseJob(jobId)),
+    reject: (jobId, decision) => toJobSummary(operatorService.rejectJob(jobId, decision)),
+  }
+}
+
+/** Held jobs and the window's automatic rejections go to the audit trail (publisher decisions are written by the console service). */
+function recordReviewEvents(
+  operatorService: SqliteOperatorService,
+  record: (event: AuditEventInput) => void,
+): void {
+  operatorService.onDidHoldForReview((job) =>
+    record({
+      type: 'review.held',
+      actor: 'system',
+      subject: job.jobId,
+      details: {
+        datasets: job.datasets.map((d) => d.did),
+        consumer: job.owner,
+        deadlineMs: job.review?.deadlineMs,
+      },
+    }),
+  )
+  operatorService.onDidChangeJob((change) => {
+    const { job } = change
+    if (change.cause === 'review: rejected (window)')
+      record({
+        type: 'review.rejected',
+        actor: 'system',
+        subject: job.jobId,
+        details: {
+          datasets: job.datasets.map((d) => d.did),
+          consumer: job.owner,
+          reason: job.review?.reason,
+        },
+      })
+  })
 }

@@ -91,13 +91,15 @@ export const jobPaymentSchema = z.object({
   costWei: z.string(),
   lockTx: z.string().optional(),
   claimTx: z.string().optional(),
+  claimedWei: z.string().optional(),
   cancelTx: z.string().optional(),
   escrowJobId: z.string().optional(),
 })
 export const jobResultFileSchema = z.object({
   filename: z.string(),
   filesizeBytes: z.number().int().min(0),
-  type: z.enum(['imageLog', 'configurationLog', 'algorithmLog', 'output', 'publishLog']),
+  /** 'receipt': receipt.json, the signed job receipt (issue 12), listed after the driver's files. */
+  type: z.enum(['imageLog', 'configurationLog', 'algorithmLog', 'output', 'publishLog', 'receipt']),
   index: z.number().int().min(0),
 })
 /** A job as the console sees it: never the JobSpec (it holds secrets such as dataset URLs). */
@@ -127,6 +129,19 @@ export const jobSummarySchema = z.object({
   results: z.array(jobResultFileSchema),
   terminationDetails: z.object({ exitCode: z.number().nullable(), oomKilled: z.boolean() }),
   payment: jobPaymentSchema.nullable(),
+  /** Publisher review of the outputs (issue 12); absent: released automatically. */
+  review: z
+    .object({
+      windowSec: z.number().int(),
+      state: z.enum(['armed', 'held', 'released', 'rejected']),
+      heldAtMs: z.number().optional(),
+      deadlineMs: z.number().optional(),
+      decidedAtMs: z.number().optional(),
+      decidedBy: z.enum(['publisher', 'window']).optional(),
+      reason: z.string().optional(),
+      chargeForCompute: z.boolean().optional(),
+    })
+    .optional(),
 })
 export type JobSummary = z.infer<typeof jobSummarySchema>
 export const jobEventSchema = z.object({
@@ -358,6 +373,64 @@ export const accessRequestSchema = z.object({
 })
 export type AccessRequestSummary = z.output<typeof accessRequestSchema>
 
+// ---- per-dataset policy and output review (issue 12) ----
+const quota = z.number().int().min(1).max(1_000_000)
+/**
+ * A dataset's publisher control: output release, the console's consumer allow/deny lists and
+ * per-consumer quotas (rolling 24 hours), plus the review screen's guards. Anything else is refused
+ * when it is set (REQUEST_INVALID), never at job time.
+ */
+export const datasetPolicySchema = z.object({
+  outputRelease: z.enum(['automatic', 'publisher-review']).default('automatic'),
+  /** 1 minute to 30 days; the escrow lock of a paid job covers its duration plus this window. */
+  reviewWindowSec: z
+    .number()
+    .int()
+    .min(60)
+    .max(30 * 24 * 3600)
+    .default(24 * 3600),
+  consumers: z
+    .object({ allow: z.array(address).max(1000).default([]), deny: z.array(address).max(1000).default([]) })
+    .default({ allow: [], deny: [] }),
+  quotas: z
+    .object({
+      jobsPerDay: quota.optional(),
+      computeMinutesPerDay: quota.optional(),
+      concurrentJobs: quota.optional(),
+    })
+    .default({}),
+  reviewGuards: z
+    .object({
+      outputBytesMax: z.number().int().min(1).optional(),
+      fileCountMax: z.number().int().min(1).optional(),
+      allowedPatterns: z.array(z.string().min(1).max(200)).max(50).default([]),
+    })
+    .default({ allowedPatterns: [] }),
+})
+export type DatasetPolicyInput = z.input<typeof datasetPolicySchema>
+export type DatasetPolicySummary = z.output<typeof datasetPolicySchema>
+export const reviewGuardSchema = z.object({
+  id: z.enum(['output-size', 'file-count', 'file-patterns', 'output-leak', 'log-leak']),
+  status: z.enum(['pass', 'flag', 'skipped']),
+  message: z.string(),
+  examples: z.array(z.string()).optional(),
+})
+export const outputReviewSchema = z.object({
+  files: z.array(
+    z.object({
+      path: z.string(),
+      sizeBytes: z.number().int().min(0),
+      kind: z.enum(['text', 'csv', 'json', 'image', 'binary']),
+      previewLines: z.array(z.string()).optional(),
+      imageDataUrl: z.string().optional(),
+    }),
+  ),
+  totalBytes: z.number().int().min(0),
+  algorithmLog: z.object({ sizeBytes: z.number().int(), previewLines: z.array(z.string()) }).optional(),
+  guards: z.array(reviewGuardSchema),
+})
+export type OutputReviewSummary = z.output<typeof outputReviewSchema>
+
 // ---- audit trail (issue 12) ----
 const auditHeadSchema = z.object({ seq: z.number().int(), hash: z.string() })
 export const auditEventSchema = z.object({
@@ -553,6 +626,38 @@ export const consoleMethods = {
   denyAccessRequest: command(
     z.object({ requestId: z.string().min(1).max(64), reason: z.string().trim().min(1).max(500) }),
     z.object({ request: accessRequestSchema }),
+  ),
+  // ---- publisher control: dataset policy and output review (issue 12) ----
+  /** The dataset's policy (the defaults when none was set: automatic release, no lists, no quota). */
+  getDatasetPolicy: query(z.object({ did }), z.object({ did: z.string(), policy: datasetPolicySchema })),
+  /** Replaces the dataset's policy; applies to the next request (running jobs keep their review setting). */
+  setDatasetPolicy: command(
+    z.object({ did, policy: datasetPolicySchema }),
+    z.object({ did: z.string(), policy: datasetPolicySchema }),
+  ),
+  /** Jobs whose outputs wait for the publisher (status 60, review held), oldest first. */
+  listReviews: query(empty, z.object({ jobs: z.array(jobSummarySchema) })),
+  /** A held job's outputs: files with previews, and the automated guards (the leak check may take seconds). */
+  getReview: query(
+    z.object({ jobId: z.string().min(1).max(128) }),
+    z.object({ job: jobSummarySchema, review: outputReviewSchema }),
+  ),
+  /** Releases a held job: it ends 70 succeeded, the consumer downloads as usual, a paid job is claimed. */
+  releaseJob: command(
+    z.object({ jobId: z.string().min(1).max(128), confirm: confirmed }),
+    z.object({ job: jobSummarySchema }),
+  ),
+  /**
+   * Rejects a held job with a reason: it ends 70 failed with it; only its configuration log is
+   * served; a paid job's lock is released, or claimed for the compute used with `chargeForCompute`.
+   */
+  rejectJob: command(
+    z.object({
+      jobId: z.string().min(1).max(128),
+      reason: z.string().trim().min(1).max(500),
+      chargeForCompute: z.boolean().default(false),
+    }),
+    z.object({ job: jobSummarySchema }),
   ),
   // ---- publisher control: audit trail (issue 12) ----
   /** Audit events in seq order, filtered by type, actor (address or 'publisher') and subject (DID, job id). */

@@ -23,6 +23,9 @@ import type {
 import { ASSET_STATES, assetDraftSchema, assetStateName } from './contract'
 import { consoleError, ConsoleErrorCode } from './errors'
 import { auditHeadMessage, auditToCsv, auditToJsonl } from '../store/audit-export'
+import { createPublisherControlMethods, type ConsoleReviewPort } from './publisher-control'
+
+export type { ConsoleReviewPort } from './publisher-control'
 
 /** The slice of OperatorService (engine/operator-service/operator-service.ts) the console reads. */
 export interface ConsoleJobSource {
@@ -142,6 +145,8 @@ export interface ConsoleApprovalsPort {
   deny(id: string, reason: string): AccessRequestSummary
 }
 export interface ConsoleServiceDeps {
+  /** Publisher control: dataset policies and output review (absent: NOT_AVAILABLE). */
+  review?: ConsoleReviewPort
   /** Publisher control: the approval inbox (absent: NOT_AVAILABLE). */
   approvals?: ConsoleApprovalsPort
   /** Publisher control: the audit trail (absent: NOT_AVAILABLE; nothing recorded). */
@@ -182,6 +187,7 @@ export function toJobSummary(job: JobSummary): JobSummary {
     results,
     terminationDetails,
     payment,
+    review,
   } = job
   return {
     jobId,
@@ -202,6 +208,7 @@ export function toJobSummary(job: JobSummary): JobSummary {
     results,
     terminationDetails,
     payment,
+    ...(review ? { review } : {}),
   }
 }
 
@@ -523,6 +530,7 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
       })
       return { request }
     },
+    ...createPublisherControlMethods({ port: deps.review, need, audit, jobOrThrow }),
     // ---- publisher control: audit trail (issue 12) ----
     async listAuditEvents(filter) {
       const port = need(deps.audit, 'The audit trail')

@@ -18,6 +18,7 @@ import {
   type ConsoleEnvironmentStore,
   type ConsoleHealthPort,
   type ConsoleApprovalsPort,
+  type ConsoleReviewPort,
   type ConsoleAuditPort,
   type ConsoleJobSource,
   type ConsoleProviderStatus,
@@ -48,6 +49,8 @@ export interface StartConsoleOptions {
   /** Publisher control: the audit trail (issue 12). */
   audit?: ConsoleAuditPort
   approvals?: ConsoleApprovalsPort
+  /** Publisher control: dataset policies and output review (issue 12). */
+  review?: ConsoleReviewPort
   environments: {
     listEnvironments(): unknown[]
     getEnvironment(id: string): unknown
@@ -260,6 +263,7 @@ export async function startConsole(options: StartConsoleOptions): Promise<Runnin
     ...(options.reachability ? { reachability: options.reachability } : {}),
     ...(options.audit ? { audit: options.audit } : {}),
     ...(options.approvals ? { approvals: options.approvals } : {}),
+    ...(options.review ? { review: options.review } : {}),
     readFile: (path) => readFile(path),
   })
   if (options.listen === false) return { service, url: '', token: '', close: async () => {} }
