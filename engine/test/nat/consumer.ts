@@ -5,7 +5,7 @@
  * computeStart, status to 70, every result) through the relay. Prints one JSON line with what it saw.
  */
 import { ProviderInstance, type ComputeJob } from '@oceanprotocol/lib'
-import { JsonRpcProvider, NonceManager, Wallet } from 'ethers'
+import { JsonRpcProvider, NonceManager, Wallet, type Signer } from 'ethers'
 import { collect, firstJob, runPaidStart, type DevChainFile } from '../ocean-consumer'
 import { setupOceanP2p, stopOceanP2p } from '../ocean-p2p-consumer'
 
@@ -26,7 +26,7 @@ for (let i = 0; i < 200; i++) {
   await new Promise((resolve) => setTimeout(resolve, 100))
 }
 
-async function finish(signer: Wallet, started: ComputeJob) {
+async function finish(signer: Signer, started: ComputeJob) {
   let job = started
   for (let i = 0; i < 600 && job.status !== 70; i++) {
     await new Promise((resolve) => setTimeout(resolve, 200))
