@@ -21,6 +21,7 @@ import {
   type ConsoleAuditPort,
   type ConsoleJobSource,
   type ConsoleProviderStatus,
+  type ConsoleNetworkPort,
   type ConsoleReachabilityPort,
   type ConsoleSettingsPort,
   type ConsoleWalletPort,
@@ -73,6 +74,7 @@ export interface StartConsoleOptions {
   wallet?: ConsoleWalletPort
   provider?: ConsoleProviderStatus
   reachability?: ConsoleReachabilityPort
+  network?: ConsoleNetworkPort
   /** dist/renderer; served at / when it holds an index.html. */
   rendererDir?: string
   /** false = build the service only (Electron serves the UI itself and talks over IPC). */
@@ -258,6 +260,7 @@ export async function startConsole(options: StartConsoleOptions): Promise<Runnin
     settings,
     provider: options.provider,
     ...(options.reachability ? { reachability: options.reachability } : {}),
+    ...(options.network ? { network: options.network } : {}),
     ...(options.audit ? { audit: options.audit } : {}),
     ...(options.approvals ? { approvals: options.approvals } : {}),
     readFile: (path) => readFile(path),
