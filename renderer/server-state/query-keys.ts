@@ -20,4 +20,6 @@ export const queryKeys = {
   balances: () => ['wallet', 'balances'] as const,
   publishProgress: () => ['publish-progress'] as const,
   providerRequests: () => ['provider-requests'] as const,
+  network: () => ['network'] as const,
+  reachability: () => ['network', 'reachability'] as const,
 }
