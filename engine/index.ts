@@ -39,6 +39,7 @@ import { SigningKey } from 'ethers'
 import type { RunningP2pNode } from './p2p/p2p-node'
 import { NetworkControl, type RepublishedAsset } from './p2p/network-control'
 import { updateConfigFile } from './config/config-file'
+import type { PublisherWallet } from './chain/wallet'
 
 export type { ConsoleConfig } from './config/schema'
 // For the Electron shell, which may import this file and the contract only (style.md §2.2): it loads
@@ -185,6 +186,22 @@ async function republishCollectingTxs(port: {
     return dids.map((did) => ({ did, txHash: mined.get(did) ?? null }))
   } finally {
     off()
+  }
+}
+
+/**
+ * The publisher wallet as the console drives it: in rpc mode it is also the node key, so after a
+ * create, import or unlock the peer ID may be new (libp2p restarts, the DDOs follow).
+ */
+function refreshingIdentity(wallet: PublisherWallet, changed: () => void) {
+  const after = <T>(status: T): T => (changed(), status)
+  return {
+    status: () => wallet.status(),
+    create: async (password: string) => after(await wallet.create(password)),
+    importKey: async (key: string, password: string) => after(await wallet.importKey(key, password)),
+    importMnemonic: async (phrase: string, password: string) =>
+      after(await wallet.importMnemonic(phrase, password)),
+    unlock: async (password: string) => after(await wallet.unlock(password)),
   }
 }
 
@@ -383,6 +400,7 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
         announceAddresses: config.p2p.announceAddresses,
       },
       localUrl: provider.url.replace(/\/+$/, ''),
+      identity: () => node()?.address,
       startP2p: (state) =>
         startP2p(
           { ...config.p2p, enabled: true, announceAddresses: state.announceAddresses },
@@ -438,7 +456,12 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
         options.rendererDir ?? join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'renderer'),
       listen: options.listenConsole ?? true,
       ...kubernetesPorts(config),
-      ...(assetPort && chain ? { assets: assetPort, wallet: chain.wallet } : {}),
+      ...(assetPort && chain
+        ? {
+            assets: assetPort,
+            wallet: refreshingIdentity(chain.wallet, () => void network.refreshIdentity()),
+          }
+        : {}),
       network: {
         get: () => ({ ...network.state(), serviceEndpoint: network.endpoint() }),
         async save(patch) {

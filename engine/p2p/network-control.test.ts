@@ -15,7 +15,10 @@ function fakeNode(peerId: string) {
   return node as unknown as RunningP2pNode & { stopped: boolean }
 }
 
-function setup(initial: Partial<NetworkState>, options: { peerIds?: string[]; failRepublish?: number } = {}) {
+function setup(
+  initial: Partial<NetworkState>,
+  options: { peerIds?: string[]; failRepublish?: number; identity?: () => string | undefined } = {},
+) {
   const peerIds = [...(options.peerIds ?? ['16Uiu2HAmPeerA'])]
   const started: Array<RunningP2pNode & { stopped: boolean }> = []
   const persisted: NetworkState[] = []
@@ -30,6 +33,7 @@ function setup(initial: Partial<NetworkState>, options: { peerIds?: string[]; fa
       started.push(node)
       return node
     },
+    identity: options.identity ?? (() => '0xnode'),
     persist: (state) => persisted.push(state),
     lastEndpoint: { get: () => last, set: (e) => void (last = e) },
     republish: async (endpoint) => {
@@ -71,6 +75,23 @@ describe('NetworkControl', () => {
     expect(t.last()).toBe('16Uiu2HAmNewKey')
     expect(await t.control.followEndpoint()).toMatchObject({ state: 'not-needed' })
     expect(t.republished).toHaveLength(1)
+  })
+
+  it('restarts libp2p and moves the DDOs when the node key changes while running, not otherwise', async () => {
+    let key = '0xold'
+    const t = setup(
+      { p2pEnabled: true },
+      { peerIds: ['16Uiu2HAmOldKey', '16Uiu2HAmNewKey'], identity: () => key },
+    )
+    await t.control.start()
+    t.setLast('16Uiu2HAmOldKey')
+    key = '0xnew' // e.g. another wallet imported in rpc mode
+    expect(await t.control.refreshIdentity()).toMatchObject({ state: 'done', endpoint: '16Uiu2HAmNewKey' })
+    expect(t.republished).toEqual(['16Uiu2HAmNewKey'])
+    expect(t.started).toHaveLength(2)
+    expect(t.started[0]!.stopped).toBe(true)
+    expect(await t.control.refreshIdentity()).toMatchObject({ state: 'not-needed' })
+    expect(t.started).toHaveLength(2)
   })
 
   it('switches P2P on and off at runtime, persisting it and moving the DDOs each time', async () => {

@@ -38,6 +38,8 @@ export interface NetworkControlOptions {
   localUrl: string
   /** Starts the libp2p node for this state; undefined when it cannot (locked node key). */
   startP2p(state: NetworkState): Promise<RunningP2pNode | undefined>
+  /** The node key's address now (undefined while locked): the peer ID derives from it. */
+  identity(): string | undefined
   /** Writes the state for the next start (config.json). */
   persist(state: NetworkState): void
   /** The endpoint the DDOs were last re-published with (settings store). */
@@ -63,6 +65,8 @@ const trimUrl = (url: string | null) => (url ? url.replace(/\/+$/, '') : null)
 export class NetworkControl {
   private current: NetworkState
   private node: RunningP2pNode | undefined
+  /** The node key the running libp2p node was started with. */
+  private startedWith: string | undefined
   /** One change at a time: a toggle and a re-publish never interleave. */
   private queue: Promise<unknown> = Promise.resolve()
 
@@ -84,7 +88,34 @@ export class NetworkControl {
 
   /** Starts P2P if the state says so (no re-publish: the caller publishes once samples exist). */
   async start(): Promise<void> {
-    if (this.current.p2pEnabled) this.node = await this.options.startP2p(this.state())
+    if (this.current.p2pEnabled) await this.startNode()
+  }
+
+  /**
+   * The node key may have changed (a wallet created, imported or unlocked while running): a new key
+   * is a new peer ID, so libp2p restarts with it and the DDOs follow. Nothing happens otherwise.
+   */
+  refreshIdentity(): Promise<RepublishOutcome> {
+    return this.serial(async () => {
+      if (this.current.p2pEnabled && this.options.identity() !== this.startedWith) {
+        await this.stopNode()
+        await this.startNode()
+        this.options.logger.info('p2p restarted for a new node key', { peerId: this.node?.peerId.toString() })
+      }
+      return this.republishNow()
+    })
+  }
+
+  private async startNode(): Promise<void> {
+    this.startedWith = this.options.identity()
+    this.node = await this.options.startP2p(this.state())
+  }
+
+  private async stopNode(): Promise<void> {
+    const old = this.node
+    this.node = undefined
+    this.startedWith = undefined
+    await old?.stop()
   }
 
   /**
@@ -105,10 +136,8 @@ export class NetworkControl {
       this.options.persist(next)
       this.current = next
       if (restart) {
-        const old = this.node
-        this.node = undefined
-        await old?.stop()
-        if (next.p2pEnabled) this.node = await this.options.startP2p(this.state())
+        await this.stopNode()
+        if (next.p2pEnabled) await this.startNode()
         this.options.logger.info(
           next.p2pEnabled ? 'p2p (re)started from Settings' : 'p2p stopped from Settings',
           {
@@ -127,9 +156,7 @@ export class NetworkControl {
 
   async stop(): Promise<void> {
     await this.queue.catch(() => undefined)
-    const node = this.node
-    this.node = undefined
-    await node?.stop()
+    await this.stopNode()
   }
 
   private async republishNow(): Promise<RepublishOutcome> {
