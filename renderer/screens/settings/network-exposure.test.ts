@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { exposureWarnings, parseAnnounceAddresses } from './network-exposure'
+import { bindAddressWarning, exposureWarnings, parseAnnounceAddresses } from './network-exposure'
 
 const off = { p2pEnabled: false, publicUrl: null, announceAddresses: [] }
 
@@ -28,5 +28,14 @@ describe('parseAnnounceAddresses', () => {
       '/ip4/203.0.113.7/tcp/9000',
       '/dns4/x.example/tcp/9001/ws',
     ])
+  })
+})
+
+describe('bindAddressWarning', () => {
+  it('is silent for loopback and says who can reach a wider bind address', () => {
+    expect(bindAddressWarning('127.0.0.1')).toBeUndefined()
+    expect(bindAddressWarning('::1')).toBeUndefined()
+    expect(bindAddressWarning('0.0.0.0')).toMatch(/anyone on every network this machine is on/)
+    expect(bindAddressWarning('192.168.1.20')).toMatch(/the network of 192\.168\.1\.20/)
   })
 })

@@ -43,6 +43,14 @@ describe('Settings → Network', () => {
     expect(section.getByTestId('service-endpoint').textContent).toBe('16Uiu2HAmFakePeer')
   }, 20_000)
 
+  it('warns when the Provider is bound beyond loopback', async () => {
+    const fake = createFakeConsole()
+    await fake.client.saveSettings({ providerHost: '0.0.0.0' })
+    renderApp('settings', fake)
+    const section = within(await screen.findByRole('region', { name: 'Network' }, { timeout: 5000 }))
+    expect((await section.findByTestId('bind-warning')).textContent).toMatch(/listens on 0\.0\.0\.0/)
+  }, 20_000)
+
   it('cancelling the warning changes nothing', async () => {
     const { fake } = renderApp('settings')
     const section = within(await screen.findByRole('region', { name: 'Network' }, { timeout: 5000 }))

@@ -10,13 +10,20 @@ import { shortId } from '../../components/format'
 import { useAssets } from '../../server-state/assets'
 import { useNetworkSettings, useSaveNetworkSettings } from '../../server-state/network'
 import { usePublishProgress } from '../../server-state/publish-progress'
-import { exposureWarnings, parseAnnounceAddresses, type NetworkForm } from './network-exposure'
+import { useSettings } from '../../server-state/settings'
+import {
+  bindAddressWarning,
+  exposureWarnings,
+  parseAnnounceAddresses,
+  type NetworkForm,
+} from './network-exposure'
 
 export function NetworkSection() {
   const network = useNetworkSettings()
   const save = useSaveNetworkSettings()
   const assets = useAssets()
   const progress = usePublishProgress()
+  const settings = useSettings()
   const [p2pEnabled, setP2pEnabled] = useState(false)
   const [publicUrl, setPublicUrl] = useState('')
   const [announce, setAnnounce] = useState('')
@@ -36,6 +43,7 @@ export function NetworkSection() {
     publicUrl: publicUrl.trim() ? publicUrl.trim().replace(/\/+$/, '') : null,
     announceAddresses: parseAnnounceAddresses(announce),
   }
+  const bindWarning = settings.data ? bindAddressWarning(settings.data.providerHost) : undefined
   const warnings = pending ? exposureWarnings(current, pending, assets.data?.assets.length ?? 0) : []
   // While applying: the newest setMetaData steps, live from onPublishProgress (sent, then mined).
   const assetCount = assets.data?.assets.length ?? 0
@@ -77,6 +85,11 @@ export function NetworkSection() {
             value={announce}
             onChange={(e) => setAnnounce(e.currentTarget.value)}
           />
+          {bindWarning && (
+            <Alert color="yellow" title="Provider bind address" data-testid="bind-warning">
+              {bindWarning}
+            </Alert>
+          )}
           <Text size="sm">
             DDOs name: <code data-testid="service-endpoint">{current.serviceEndpoint}</code>
           </Text>
