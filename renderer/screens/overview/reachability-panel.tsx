@@ -1,6 +1,6 @@
 // Overview → Reachability: how consumers reach this console (public URL self-check, P2P peer ID,
 // direct and relayed addresses, NAT verdict) and what to fix when they cannot.
-import { Alert, Badge, Group, List, Stack, Text, Title } from '@mantine/core'
+import { Group, List, Paper, Stack, Text, Title } from '@mantine/core'
 import { CopyButton } from '../../components/copy-button'
 import { ErrorMessage } from '../../components/error-message'
 import { useReachability } from '../../server-state/network'
@@ -21,16 +21,16 @@ export function ReachabilityPanel() {
       <Stack gap="xs">
         <Group gap="xs">
           <Text fw={600}>HTTP</Text>
-          <Badge color={r.http.selfCheck.state === 'ok' ? 'green' : 'gray'} data-testid="http-status">
+          <Text span data-testid="http-status">
             {httpStatus(r)}
-          </Badge>
+          </Text>
           <Text size="sm">bound to {r.http.bindHost}</Text>
         </Group>
         <Group gap="xs">
           <Text fw={600}>P2P</Text>
-          <Badge color={r.p2p.isReachable ? 'green' : 'gray'} data-testid="nat-status">
+          <Text span data-testid="nat-status">
             {natStatus(r)}
-          </Badge>
+          </Text>
           {r.p2p.enabled && <Text size="sm">{r.p2p.connections} peers connected</Text>}
         </Group>
         {r.p2p.peerId && (
@@ -68,13 +68,16 @@ export function ReachabilityPanel() {
           </div>
         )}
         {fixes.length > 0 && (
-          <Alert color="yellow" title="To be reachable from outside">
+          <Paper withBorder p="sm">
+            <Text fw={600} size="sm">
+              To be reachable from outside
+            </Text>
             <List size="sm" aria-label="Reachability fixes">
               {fixes.map((f) => (
                 <List.Item key={f}>{f}</List.Item>
               ))}
             </List>
-          </Alert>
+          </Paper>
         )}
       </Stack>
     </section>

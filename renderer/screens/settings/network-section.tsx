@@ -3,7 +3,7 @@
 // DDOs' serviceEndpoint moves, the re-publish transactions show as they are sent and mined.
 import { useEffect, useState } from 'react'
 import type { MethodOutput } from '../../../engine/console-api/contract'
-import { Alert, Button, Stack, Switch, Table, Text, TextInput, Textarea, Title } from '@mantine/core'
+import { Button, Paper, Stack, Switch, Table, Text, TextInput, Textarea, Title } from '@mantine/core'
 import { ConfirmDialog } from '../../components/confirm-dialog'
 import { ErrorMessage } from '../../components/error-message'
 import { shortId } from '../../components/format'
@@ -66,29 +66,34 @@ export function NetworkSection() {
         <Stack gap="sm" maw={640}>
           <Switch
             label="P2P interface (Ocean's /ocean/nodes/1.0.0 network)"
-            description="Lets consumers reach this console by its peer ID, through relays when it is behind NAT."
             checked={p2pEnabled}
             onChange={(e) => setP2pEnabled(e.currentTarget.checked)}
           />
+          <Text size="sm">
+            P2P lets consumers reach this console by its peer ID, through relays when it is behind NAT. The
+            public URL is the HTTPS address consumers use (reverse proxy, tunnel or this machine&apos;s
+            certificate); leave it empty for none. Announce addresses are extra addresses P2P peers are told,
+            e.g. a public IP with a forwarded port.
+          </Text>
           <TextInput
             label="Public URL"
-            description="The HTTPS address consumers use (reverse proxy, tunnel or this machine's certificate). Empty: none."
             placeholder="https://provider.example.org"
             value={publicUrl}
             onChange={(e) => setPublicUrl(e.currentTarget.value)}
           />
           <Textarea
             label="Announce addresses (one multiaddr per line)"
-            description="Extra addresses P2P peers are told, e.g. a public IP with a forwarded port."
             placeholder="/ip4/203.0.113.7/tcp/9000"
             rows={3}
             value={announce}
             onChange={(e) => setAnnounce(e.currentTarget.value)}
           />
           {bindWarning && (
-            <Alert color="yellow" title="Provider bind address" data-testid="bind-warning">
-              {bindWarning}
-            </Alert>
+            <Paper withBorder p="sm" data-testid="bind-warning">
+              <Text size="sm">
+                <strong>Provider bind address.</strong> {bindWarning}
+              </Text>
+            </Paper>
           )}
           <Text size="sm">
             DDOs name: <code data-testid="service-endpoint">{current.serviceEndpoint}</code>
@@ -142,23 +147,16 @@ export function NetworkSection() {
 
 function RepublishResult({ result }: { result: MethodOutput<'saveNetworkSettings'>['republish'] }) {
   if (result.state === 'not-needed')
-    return (
-      <Alert role="status" color="green">
-        Applied. The DDOs already name {result.endpoint}.
-      </Alert>
-    )
+    return <Text role="status">Applied. The DDOs already name {result.endpoint}.</Text>
   if (result.state === 'no-chain')
-    return <Alert role="status">Applied. No chain is connected, so no DDO was re-published.</Alert>
+    return <Text role="status">Applied. No chain is connected, so no DDO was re-published.</Text>
   return (
-    <Alert
-      role="status"
-      color={result.state === 'done' ? 'green' : 'red'}
-      title={
-        result.state === 'done'
+    <Paper withBorder p="sm" role="status">
+      <Text fw={600}>
+        {result.state === 'done'
           ? `Applied. ${result.assets.length} DDO${result.assets.length === 1 ? '' : 's'} re-published with ${result.endpoint}`
-          : 'Applied, but the DDOs were not all re-published'
-      }
-    >
+          : 'Applied, but the DDOs were not all re-published'}
+      </Text>
       {result.state === 'failed' && (
         <Text size="sm">{result.error} They are re-published at the next change or start.</Text>
       )}
@@ -182,6 +180,6 @@ function RepublishResult({ result }: { result: MethodOutput<'saveNetworkSettings
           </Table.Tbody>
         </Table>
       )}
-    </Alert>
+    </Paper>
   )
 }
