@@ -46,6 +46,9 @@ import type { ConsoleReviewPort } from './console-api/publisher-control'
 import type { JobRecord } from './operator-service/job-record'
 import { SigningKey } from 'ethers'
 import type { RunningP2pNode } from './p2p/p2p-node'
+import { NetworkControl, type RepublishedAsset } from './p2p/network-control'
+import { updateConfigFile } from './config/config-file'
+import type { PublisherWallet } from './chain/wallet'
 
 export type { ConsoleConfig } from './config/schema'
 // For the Electron shell, which may import this file and the contract only (style.md §2.2): it loads
@@ -191,33 +194,42 @@ function kubernetesPorts(config: ConsoleConfig) {
   }
 }
 
+/** The serviceEndpoint the DDOs were last (completely) re-published with. */
+const SERVICE_ENDPOINT_KEY = 'publishing.serviceEndpoint'
+
+/** Re-publishes every DDO naming another endpoint; each asset with its mined setMetaData tx. */
+async function republishCollectingTxs(port: {
+  republishEndpoints(): Promise<string[]>
+  onPublishProgress(
+    listener: (e: { did?: string; step: string; status: string; txHash?: string }) => void,
+  ): () => void
+}): Promise<RepublishedAsset[]> {
+  const mined = new Map<string, string>()
+  const off = port.onPublishProgress((e) => {
+    if (e.did && e.step === 'metadata' && e.status === 'mined' && e.txHash) mined.set(e.did, e.txHash)
+  })
+  try {
+    const dids = await port.republishEndpoints()
+    return dids.map((did) => ({ did, txHash: mined.get(did) ?? null }))
+  } finally {
+    off()
+  }
+}
+
 /**
- * Every DDO's serviceEndpoint must follow the Provider's public URL: when it differs from the one
- * recorded at the last start, each asset is re-published (setMetaData) in the background, with the
- * publishing progress events the console shows. The new URL is recorded only once all are done, so
- * an interrupted run (locked wallet, RPC down) is retried at the next start.
+ * The publisher wallet as the console drives it: in rpc mode it is also the node key, so after a
+ * create, import or unlock the peer ID may be new (libp2p restarts, the DDOs follow).
  */
-function republishOnEndpointChange(
-  settings: SettingsRepo,
-  providerUrl: string,
-  assetPort: { republishEndpoints(): Promise<string[]> },
-  logger: Logger,
-): void {
-  const KEY = 'publishing.serviceEndpoint'
-  const last = settings.get<string>(KEY)
-  if (last === providerUrl) return
-  void assetPort.republishEndpoints().then(
-    (dids) => {
-      settings.set(KEY, providerUrl)
-      if (dids.length > 0)
-        logger.info('DDOs re-published with the new serviceEndpoint', { providerUrl, count: dids.length })
-    },
-    (error: unknown) =>
-      logger.warn('could not re-publish DDOs with the new serviceEndpoint; retried at the next start', {
-        providerUrl,
-        error: error instanceof Error ? error.message : String(error),
-      }),
-  )
+function refreshingIdentity(wallet: PublisherWallet, changed: () => void) {
+  const after = <T>(status: T): T => (changed(), status)
+  return {
+    status: () => wallet.status(),
+    create: async (password: string) => after(await wallet.create(password)),
+    importKey: async (key: string, password: string) => after(await wallet.importKey(key, password)),
+    importMnemonic: async (phrase: string, password: string) =>
+      after(await wallet.importMnemonic(phrase, password)),
+    unlock: async (password: string) => after(await wallet.unlock(password)),
+  }
 }
 
 /**
@@ -225,7 +237,7 @@ function republishOnEndpointChange(
  * an unlocked key there is no P2P identity: the console says so and serves HTTP only.
  */
 async function startP2p(
-  config: ConsoleConfig,
+  p2pConfig: ConsoleConfig['p2p'],
   app: Parameters<typeof import('./p2p/provider-inject').injectInto>[0],
   identity: NodeIdentity | undefined,
   logger: Logger,
@@ -238,7 +250,7 @@ async function startP2p(
   const { startP2pNode } = await import('./p2p/p2p-node')
   const { injectInto } = await import('./p2p/provider-inject')
   return startP2pNode({
-    config: config.p2p,
+    config: p2pConfig,
     privateKey: peerKeyFromNodeKey(identity.signer.privateKey).privateKey,
     logger,
     inject: injectInto(app),
@@ -452,17 +464,46 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
       datasetPolicies: new DatasetPolicies({ policies: datasetPolicies, jobs: operatorService, clock }),
     })
     stops.push(() => provider.close())
-    const p2p = config.p2p.enabled ? await startP2p(config, provider.app, node(), logger) : undefined
-    if (p2p) stops.push(() => p2p.stop())
-    report('provider', 'done')
     const providerUrl = (config.provider.publicUrl ?? provider.url).replace(/\/+$/, '')
+    // Exposure (P2P switch, public URL, announce addresses) can change from Settings while running;
+    // the DDOs' serviceEndpoint follows it (and the peer ID, should the node key change).
+    const assetPort = chain?.assetPort(() => network.endpoint())
+    const network: NetworkControl = new NetworkControl({
+      initial: {
+        p2pEnabled: config.p2p.enabled,
+        publicUrl: config.provider.publicUrl ?? null,
+        announceAddresses: config.p2p.announceAddresses,
+      },
+      localUrl: provider.url.replace(/\/+$/, ''),
+      identity: () => node()?.address,
+      startP2p: (state) =>
+        startP2p(
+          { ...config.p2p, enabled: true, announceAddresses: state.announceAddresses },
+          provider.app,
+          node(),
+          logger,
+        ),
+      persist: (state) =>
+        updateConfigFile(config.dataDir, {
+          p2p: { enabled: state.p2pEnabled, announceAddresses: state.announceAddresses },
+          provider: { publicUrl: state.publicUrl ?? undefined },
+        }),
+      lastEndpoint: {
+        get: () => settings.get<string>(SERVICE_ENDPOINT_KEY),
+        set: (endpoint) => settings.set(SERVICE_ENDPOINT_KEY, endpoint),
+      },
+      ...(assetPort ? { republish: () => republishCollectingTxs(assetPort) } : {}),
+      logger,
+    })
+    await network.start()
+    stops.push(() => network.stop())
+    report('provider', 'done')
     if (chain?.devChain) {
       const devChain = chain
-      await step('samples', () => devChain.publishDevSamples(providerUrl))
+      await step('samples', () => devChain.publishDevSamples(network.endpoint()))
     } else report('samples', 'skipped')
-
-    const assetPort = chain?.assetPort(providerUrl)
-    if (assetPort) republishOnEndpointChange(settings, providerUrl, assetPort, logger)
+    // In the background: a locked wallet or a dead RPC must not block the start (retried later).
+    void network.followEndpoint()
 
     // Console API: service over the parts above + HTTP transport on 127.0.0.1 with a per-launch token.
     report('console', 'running')
@@ -496,13 +537,29 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
         options.rendererDir ?? join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'renderer'),
       listen: options.listenConsole ?? true,
       ...kubernetesPorts(config),
-      ...(assetPort && chain ? { assets: assetPort, wallet: chain.wallet } : {}),
+      ...(assetPort && chain
+        ? {
+            assets: assetPort,
+            wallet: refreshingIdentity(chain.wallet, () => void network.refreshIdentity()),
+          }
+        : {}),
+      network: {
+        get: () => ({ ...network.state(), serviceEndpoint: network.endpoint() }),
+        async save(patch) {
+          const { state, republish } = await network.apply(patch)
+          return {
+            settings: { ...state, serviceEndpoint: network.endpoint() },
+            republish: { assets: [], ...republish },
+          }
+        },
+      },
       reachability: {
         async reachability() {
-          const r = p2p?.reachability()
+          const r = network.p2p()?.reachability()
+          const { p2pEnabled, publicUrl } = network.state()
           return {
             p2p: {
-              enabled: config.p2p.enabled,
+              enabled: p2pEnabled,
               peerId: r?.peerId ?? null,
               direct: r?.direct ?? [],
               relayed: r?.relayed ?? [],
@@ -511,8 +568,8 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
             },
             http: {
               bindHost: config.provider.host,
-              publicUrl: config.provider.publicUrl ?? null,
-              selfCheck: await checkPublicUrl(config.provider.publicUrl, node()?.address ?? null),
+              publicUrl,
+              selfCheck: await checkPublicUrl(publicUrl ?? undefined, node()?.address ?? null),
             },
           }
         },
@@ -564,7 +621,9 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
       operatorApiUrl,
       consoleUrl,
       consoleToken,
-      p2p,
+      get p2p() {
+        return network.p2p()
+      },
       stop,
     }
   } catch (error) {

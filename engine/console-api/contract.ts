@@ -334,6 +334,37 @@ export const reachabilitySchema = z.object({
     }),
   }),
 })
+/** Settings → Network: how the console is exposed, applied at once and kept for the next start. */
+export const networkSettingsSchema = z.object({
+  p2pEnabled: z.boolean(),
+  publicUrl: z.string().nullable(),
+  announceAddresses: z.array(z.string()),
+  /** What every DDO's serviceEndpoint names now: the public URL, else the peer ID (P2P on), else the local URL. */
+  serviceEndpoint: z.string(),
+})
+const multiaddr = z
+  .string()
+  .regex(/^\/(ip4|ip6|dns4|dns6|dns)\/\S+$/, 'a multiaddr such as /ip4/203.0.113.7/tcp/9000')
+export const networkSettingsPatchSchema = z.object({
+  p2pEnabled: z.boolean().optional(),
+  /** null removes the public URL. */
+  publicUrl: z
+    .string()
+    .url()
+    .refine((u) => /^https?:\/\//.test(u), 'an http:// or https:// URL')
+    .nullable()
+    .optional(),
+  announceAddresses: z.array(multiaddr).max(16).optional(),
+  /** Exposing the Provider (or moving every DDO) is confirmed by the publisher. */
+  confirm: z.literal(true, { error: 'this action needs confirm: true' }),
+})
+/** Whether the DDOs were re-published for the new endpoint: one mined setMetaData tx per asset. */
+export const republishOutcomeSchema = z.object({
+  state: z.enum(['not-needed', 'no-chain', 'done', 'failed']),
+  endpoint: z.string(),
+  assets: z.array(z.object({ did: z.string(), txHash: z.string().nullable() })),
+  error: z.string().optional(),
+})
 const password = z.string().min(8, 'at least 8 characters')
 const confirmed = z.literal(true, { error: 'this action needs confirm: true' })
 
@@ -542,6 +573,12 @@ export const consoleMethods = {
   deleteAsset: command(z.object({ did, confirm: confirmed }), ok),
   /** Peer ID, direct and relayed multiaddrs, whether reachable, and the public URL self-check. */
   getReachability: query(empty, reachabilitySchema),
+  getNetworkSettings: query(empty, networkSettingsSchema),
+  /** Applies now (P2P started/stopped) and for the next start; resolves once the DDOs' re-publish is mined. */
+  saveNetworkSettings: command(
+    networkSettingsPatchSchema,
+    z.object({ settings: networkSettingsSchema, republish: republishOutcomeSchema }),
+  ),
   getSettings: query(empty, settingsSchema),
   saveSettings: command(
     settingsSchema

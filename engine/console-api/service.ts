@@ -114,6 +114,13 @@ export interface ConsoleProviderStatus {
 export interface ConsoleReachabilityPort {
   reachability(): Promise<MethodOutput<'getReachability'>>
 }
+/** Settings → Network (engine/p2p/network-control.ts): applied at once, kept for the next start. */
+export interface ConsoleNetworkPort {
+  get(): MethodOutput<'getNetworkSettings'>
+  save(
+    patch: Omit<MethodParsedInput<'saveNetworkSettings'>, 'confirm'>,
+  ): Promise<MethodOutput<'saveNetworkSettings'>>
+}
 /**
  * The audit trail (engine/store/audit-repo.ts) plus the Provider key's signature for exports.
  * `record` is also how the service writes configuration and wallet events.
@@ -161,6 +168,7 @@ export interface ConsoleServiceDeps {
   settings?: ConsoleSettingsPort
   provider?: ConsoleProviderStatus
   reachability?: ConsoleReachabilityPort
+  network?: ConsoleNetworkPort
   /** Results bigger than this go through the HTTP download route instead of readResult. */
   maxInlineResultBytes?: number
   readFile?: (path: string) => Promise<Uint8Array>
@@ -253,6 +261,20 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
         p2p: { enabled: false, peerId: null, direct: [], relayed: [], connections: 0, isReachable: false },
         http: { bindHost: '', publicUrl: null, selfCheck: { state: 'not-configured' as const } },
       }
+    },
+    async getNetworkSettings() {
+      return need(deps.network, 'Network settings').get()
+    },
+    async saveNetworkSettings({ confirm: _confirm, ...patch }) {
+      const saved = await need(deps.network, 'Network settings').save(patch)
+      audit('config.changed', 'network', {
+        what: 'network',
+        fields: Object.keys(patch).sort(),
+        serviceEndpoint: saved.settings.serviceEndpoint,
+        republish: saved.republish.state,
+        txs: saved.republish.assets.map((a) => a.txHash),
+      })
+      return saved
     },
     async getOverview() {
       const jobs = deps.jobs

@@ -22,6 +22,7 @@ import {
   type ConsoleAuditPort,
   type ConsoleJobSource,
   type ConsoleProviderStatus,
+  type ConsoleNetworkPort,
   type ConsoleReachabilityPort,
   type ConsoleSettingsPort,
   type ConsoleWalletPort,
@@ -76,6 +77,7 @@ export interface StartConsoleOptions {
   wallet?: ConsoleWalletPort
   provider?: ConsoleProviderStatus
   reachability?: ConsoleReachabilityPort
+  network?: ConsoleNetworkPort
   /** dist/renderer; served at / when it holds an index.html. */
   rendererDir?: string
   /** false = build the service only (Electron serves the UI itself and talks over IPC). */
@@ -261,6 +263,7 @@ export async function startConsole(options: StartConsoleOptions): Promise<Runnin
     settings,
     provider: options.provider,
     ...(options.reachability ? { reachability: options.reachability } : {}),
+    ...(options.network ? { network: options.network } : {}),
     ...(options.audit ? { audit: options.audit } : {}),
     ...(options.approvals ? { approvals: options.approvals } : {}),
     ...(options.review ? { review: options.review } : {}),

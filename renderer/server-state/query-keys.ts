@@ -26,4 +26,6 @@ export const queryKeys = {
   review: (jobId: string) => ['reviews', 'detail', jobId] as const,
   audit: (filter: Record<string, unknown>) => ['audit', filter] as const,
   datasetPolicy: (did: string) => ['dataset-policy', did] as const,
+  network: () => ['network'] as const,
+  reachability: () => ['network', 'reachability'] as const,
 }

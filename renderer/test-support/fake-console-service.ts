@@ -100,6 +100,7 @@ export function createFakeConsole(
     walletState?: 'none' | 'locked' | 'unlocked'
     accessRequests?: AccessRequestSummary[]
     auditEvents?: AuditEventSummary[]
+    reachability?: Awaited<ReturnType<ConsoleService['getReachability']>>
   } = {},
 ): FakeConsole {
   const accessRequests = seed.accessRequests ?? []
@@ -195,7 +196,37 @@ export function createFakeConsole(
     return job
   }
 
+  let network = {
+    p2pEnabled: false,
+    publicUrl: null as string | null,
+    announceAddresses: [] as string[],
+    serviceEndpoint: 'http://127.0.0.1:8001',
+  }
   const service: ConsoleService = {
+    getNetworkSettings: async () => network,
+    saveNetworkSettings: async ({ confirm: _confirm, ...patch }) => {
+      network = { ...network, ...patch }
+      const endpoint =
+        network.publicUrl ?? (network.p2pEnabled ? '16Uiu2HAmFakePeer' : 'http://127.0.0.1:8001')
+      const moved = endpoint !== network.serviceEndpoint
+      network.serviceEndpoint = endpoint
+      const republished = moved
+        ? assets.map((a) => {
+            const txHash = '0x' + (++txCount).toString(16).padStart(64, 'e')
+            for (const status of ['sent', 'mined'] as const)
+              listeners.onPublishProgress.forEach((l) => l({ did: a.did, step: 'metadata', status, txHash }))
+            return { did: a.did, txHash }
+          })
+        : []
+      return {
+        settings: network,
+        republish: {
+          state: moved ? ('done' as const) : ('not-needed' as const),
+          endpoint,
+          assets: republished,
+        },
+      }
+    },
     getOverview: async () => ({
       providerUrl: 'http://127.0.0.1:8001',
       providerAddress: wallet.address,
@@ -322,10 +353,11 @@ export function createFakeConsole(
       { ...settings, walletAddress: wallet.address }
     ),
     getWallet: async () => wallet,
-    getReachability: async () => ({
-      p2p: { enabled: false, peerId: null, direct: [], relayed: [], connections: 0, isReachable: false },
-      http: { bindHost: '127.0.0.1', publicUrl: null, selfCheck: { state: 'not-configured' as const } },
-    }),
+    getReachability: async () =>
+      seed.reachability ?? {
+        p2p: { enabled: false, peerId: null, direct: [], relayed: [], connections: 0, isReachable: false },
+        http: { bindHost: '127.0.0.1', publicUrl: null, selfCheck: { state: 'not-configured' as const } },
+      },
     createWallet: async () => (wallet = { state: 'unlocked', address: '0x' + '7'.repeat(40) }),
     importWallet: async () => (wallet = { state: 'unlocked', address: '0x' + '8'.repeat(40) }),
     unlockWallet: async () => (wallet = { ...wallet, state: 'unlocked' }),

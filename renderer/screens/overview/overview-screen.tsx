@@ -5,6 +5,7 @@ import { CopyButton } from '../../components/copy-button'
 import { ErrorMessage } from '../../components/error-message'
 import { StatusBadge } from '../../components/status-badge'
 import { shortId } from '../../components/format'
+import { ReachabilityPanel } from './reachability-panel'
 import { useNavigate } from '@tanstack/react-router'
 
 export function OverviewScreen() {
@@ -38,6 +39,7 @@ export function OverviewScreen() {
             : 'Not started'}
         </dd>
       </dl>
+      <ReachabilityPanel />
       <ul aria-label="Job counts" className="counts">
         <li>Running: {o.jobCounts.running}</li>
         <li>Queued: {o.jobCounts.queued}</li>

@@ -4,6 +4,7 @@
 import { useEffect, useMemo, useState, type FormEvent } from 'react'
 import { useSaveSettings, useSettings, useWallet, useWalletAction } from '../../server-state/settings'
 import { BalancesView } from './balances-view'
+import { NetworkSection } from './network-section'
 import { ErrorMessage } from '../../components/error-message'
 import { useOverview } from '../../server-state/overview'
 import { desktopKeychain, type KeychainStatus } from '../../console-client/desktop-keychain'
@@ -93,6 +94,7 @@ export function SettingsScreen() {
         {save.isSuccess && <p role="status">Saved. Restart the provider for bind changes to take effect.</p>}
         {save.isError && <ErrorMessage title="Could not save settings" error={save.error} />}
       </form>
+      <NetworkSection />
       <section aria-labelledby="wallet-title">
         <h3 id="wallet-title">Provider wallet</h3>
         {chainError ? <ChainError error={chainError} /> : null}
