@@ -102,7 +102,7 @@ async function run(job: JobSpec, options: Partial<LocalDriverOptions> = {}): Pro
   await new Promise<void>((done) => {
     void driver.start(job, (_id, observation) => {
       observations.push(observation)
-      if (observation.kind === 'outputs-collected' || observation.kind === 'results-failed') done()
+      if (['outputs-collected', 'results-failed', 'outputs-refused'].includes(observation.kind)) done()
     })
   })
   await driver.close()
@@ -255,6 +255,31 @@ open('/data/outputs/probe.json', 'w').write(json.dumps(out))
     expect(text).not.toContain(SECRET_NAME)
     // bwrap (pid 1) holds a PATH and nothing else.
     expect(found['1']).toEqual(['PATH=/usr/bin:/bin'])
+  })
+
+  it('cannot make the root console walk a host folder by replacing /data/outputs with a symlink', async () => {
+    // A host folder the console (root) can read: a FIFO whose name must not reach publish.log and
+    // more bytes than the output limit, which must not be counted as the algorithm's outputs.
+    const host = mkdtempSync('/var/tmp/c2d-hostile-host-')
+    extraDirs.push(host)
+    execFileSync('mkfifo', [join(host, 'c2d-host-fifo')])
+    writeFileSync(join(host, 'host-file.bin'), Buffer.alloc(2 * 1024 * 1024, 1))
+    const code = `import os, shutil, time
+shutil.rmtree('/data/outputs')
+os.symlink(${JSON.stringify(host)}, '/data/outputs')
+time.sleep(2)
+`
+    const job = spec(code, 'python', {
+      limits: { inputFileBytesMax: 10_000_000, outputBytesMax: 1024 * 1024 },
+    })
+    const done = await run(job)
+    const kinds = done.observations.map((o) => o.kind)
+    expect(kinds).not.toContain('disk-quota-exceeded')
+    expect(kinds).not.toContain('outputs-refused')
+    const publishLog = readFileSync(join(done.resultsDir, 'publish.log'), 'utf8')
+    expect(publishLog).not.toContain('c2d-host-fifo')
+    expect(publishLog).toMatch(/outputs is not a folder \(a symlink\): nothing published/)
+    expect(existsSync(join(done.resultsDir, 'outputs.tar'))).toBe(false)
   })
 
   it('is stopped when it writes more under /data than the granted disk (42, with the reason)', async () => {

@@ -481,42 +481,47 @@ export class LocalDriver implements ComputeDriver {
     const outputsDir = join(dataDirOf(spec.jobDir), 'outputs')
     if (outputsOverQuota) {
       log('outputs exceed the output limit: outputs.tar not produced')
-    } else if (existsSync(outputsDir)) {
+    } else {
       // Measured before packing, by apparent size and allocated blocks: a sparse file is refused
-      // here instead of being expanded into the archive.
+      // here instead of being expanded into the archive. The algorithm owns /data: an outputs
+      // that is no longer a real folder (a link to a host path) is neither followed nor packed.
       const scan = await scanOutputs(outputsDir)
-      for (const skipped of scan.skipped)
-        log(`skipped ${skipped.type} outputs/${skipped.path}: only files, folders and links are published`)
-      const measuredBytes = Math.max(scan.apparentBytes, scan.allocatedBytes)
-      if (measuredBytes > spec.limits.outputBytesMax) {
-        const how = scan.apparentBytes >= scan.allocatedBytes ? 'apparent size' : 'allocated on disk'
-        refusal = `the outputs (${measuredBytes} bytes, ${how}) exceed the limit of ${spec.limits.outputBytesMax} bytes`
-        log(`${refusal}: outputs.tar not produced`)
-      } else {
-        const configuredTimeoutMs = this.options.packTimeoutMs ?? DEFAULT_PACK_TIMEOUT_MS
-        // After a stop the publisher is waiting: pack what exists, but within the stop's grace.
-        const timeoutMs = job.stopRequested
-          ? Math.min(configuredTimeoutMs, STOPPED_PACK_TIMEOUT_MS)
-          : configuredTimeoutMs
-        const signal = AbortSignal.any([job.abort.signal, AbortSignal.timeout(timeoutMs)])
-        job.isPacking = true
-        try {
-          const sizeBytes = await packOutputs(dataDirOf(spec.jobDir), join(results, 'outputs.tar'), signal)
-          log(`outputs.tar: ${sizeBytes} bytes`)
-          if (sizeBytes > spec.limits.outputBytesMax) {
-            await rm(join(results, 'outputs.tar'), { force: true })
-            refusal = `the outputs (${sizeBytes} bytes packed) exceed the limit of ${spec.limits.outputBytesMax} bytes`
-            log(`${refusal}: outputs.tar removed`)
+      if (scan.notAFolder && scan.notAFolder !== 'absent')
+        log(`outputs is not a folder (${scan.notAFolder}): nothing published`)
+      if (scan.notAFolder === undefined) {
+        for (const skipped of scan.skipped)
+          log(`skipped ${skipped.type} outputs/${skipped.path}: only files, folders and links are published`)
+        const measuredBytes = Math.max(scan.apparentBytes, scan.allocatedBytes)
+        if (measuredBytes > spec.limits.outputBytesMax) {
+          const how = scan.apparentBytes >= scan.allocatedBytes ? 'apparent size' : 'allocated on disk'
+          refusal = `the outputs (${measuredBytes} bytes, ${how}) exceed the limit of ${spec.limits.outputBytesMax} bytes`
+          log(`${refusal}: outputs.tar not produced`)
+        } else {
+          const configuredTimeoutMs = this.options.packTimeoutMs ?? DEFAULT_PACK_TIMEOUT_MS
+          // After a stop the publisher is waiting: pack what exists, but within the stop's grace.
+          const timeoutMs = job.stopRequested
+            ? Math.min(configuredTimeoutMs, STOPPED_PACK_TIMEOUT_MS)
+            : configuredTimeoutMs
+          const signal = AbortSignal.any([job.abort.signal, AbortSignal.timeout(timeoutMs)])
+          job.isPacking = true
+          try {
+            const sizeBytes = await packOutputs(dataDirOf(spec.jobDir), join(results, 'outputs.tar'), signal)
+            log(`outputs.tar: ${sizeBytes} bytes`)
+            if (sizeBytes > spec.limits.outputBytesMax) {
+              await rm(join(results, 'outputs.tar'), { force: true })
+              refusal = `the outputs (${sizeBytes} bytes packed) exceed the limit of ${spec.limits.outputBytesMax} bytes`
+              log(`${refusal}: outputs.tar removed`)
+            }
+          } catch (error) {
+            failure = job.abort.signal.aborted
+              ? `packing the outputs was interrupted (${String((job.abort.signal.reason as Error).message)})`
+              : signal.aborted
+                ? `packing the outputs took longer than ${Math.round(timeoutMs / 1000)} s and was abandoned`
+                : `the outputs could not be packed (${(error as NodeJS.ErrnoException).code ?? 'error'})`
+            log(failure)
+          } finally {
+            job.isPacking = false
           }
-        } catch (error) {
-          failure = job.abort.signal.aborted
-            ? `packing the outputs was interrupted (${String((job.abort.signal.reason as Error).message)})`
-            : signal.aborted
-              ? `packing the outputs took longer than ${Math.round(timeoutMs / 1000)} s and was abandoned`
-              : `the outputs could not be packed (${(error as NodeJS.ErrnoException).code ?? 'error'})`
-          log(failure)
-        } finally {
-          job.isPacking = false
         }
       }
     }
