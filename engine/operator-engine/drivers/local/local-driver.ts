@@ -31,7 +31,7 @@ import {
   type JobCgroup,
 } from './cgroup-limits'
 import { probeSandbox, type SandboxProbe } from './sandbox-health'
-import { HOST_SANDBOX_USER, type HostUser } from './sandbox-launch'
+import { allocateJobHostUser, JOB_HOST_PROBE_USER, type HostUser } from './sandbox-launch'
 import { probeRemoteSource } from './file-fetch'
 import {
   chownTree,
@@ -65,8 +65,9 @@ export interface LocalDriverOptions {
   /** Longest the packing of outputs may take before the job fails with 61 (default 10 min). */
   packTimeoutMs?: number
   /**
-   * The host user bwrap is started as when the console runs as root (default 65534, nobody);
-   * null keeps it root (tests of the fallback). Ignored when the console is not root.
+   * The host user bwrap is started as when the console runs as root: by default a uid/gid of its
+   * own per job (sandbox-launch.ts, JOB_HOST_UID_BASE), one user for every job when set; null
+   * keeps it root (tests of the fallback). Ignored when the console is not root.
    */
   sandboxHostUser?: HostUser | null
 }
@@ -119,7 +120,20 @@ export class LocalDriver implements ComputeDriver {
   /** As root, the unprivileged host user bwrap is started as (sandbox-launch.ts). */
   private get wantedHostUser(): HostUser | undefined {
     if (process.getuid?.() !== 0 || this.options.sandboxHostUser === null) return undefined
-    return this.options.sandboxHostUser ?? HOST_SANDBOX_USER
+    return this.options.sandboxHostUser ?? JOB_HOST_PROBE_USER
+  }
+
+  /** Host uids held by this console's jobs (per-job host users), by job id. */
+  private readonly hostUids = new Map<string, number>()
+
+  /** The host user one job's sandbox is started as, once the probe says the drop works. */
+  private jobHostUser(jobId: string, probed: HostUser): HostUser {
+    if (this.options.sandboxHostUser) return probed
+    const held = this.hostUids.get(jobId)
+    if (held !== undefined) return { uid: held, gid: held }
+    const user = allocateJobHostUser(new Set(this.hostUids.values()))
+    this.hostUids.set(jobId, user.uid)
+    return user
   }
 
   private sandbox(): Promise<SandboxProbe> {
@@ -208,7 +222,10 @@ export class LocalDriver implements ComputeDriver {
         })
         await this.publish(job, `internal error: ${String(error)}`).catch(() => undefined)
       })
-      .finally(() => this.active.delete(spec.jobId))
+      .finally(() => {
+        this.active.delete(spec.jobId)
+        this.hostUids.delete(spec.jobId)
+      })
   }
 
   async resume(spec: JobSpec, report: ObservationSink): Promise<void> {
@@ -578,18 +595,15 @@ export class LocalDriver implements ComputeDriver {
         log(
           `sandbox: ${probe.version ?? 'bubblewrap'}, network ${spec.environment.allowNetwork ? 'allowed' : 'off'}, runtime ${runtime.name}`,
         )
-        log(
-          probe.hostUser
-            ? `sandbox: started as host uid ${probe.hostUser.uid}`
-            : `sandbox: started as host uid ${process.getuid?.() ?? '?'}`,
-        )
+        const hostUser = probe.hostUser ? this.jobHostUser(spec.jobId, probe.hostUser) : undefined
+        log(`sandbox: started as host uid ${hostUser ? hostUser.uid : (process.getuid?.() ?? '?')}`)
         return {
           ok: true,
           command: {
             mode: 'sandbox',
             bwrapPath: probe.bwrapPath,
             args,
-            ...(probe.hostUser ? { hostUser: probe.hostUser, dropTools: probe.dropTools } : {}),
+            ...(hostUser ? { hostUser, dropTools: probe.dropTools } : {}),
           },
           runtime,
         }
