@@ -26,6 +26,7 @@ import { silentLogger } from '../logging'
 import type { JobSpec, Observation } from '../operator-engine/driver'
 import { detectCgroups, type CgroupSupport } from '../operator-engine/drivers/local/cgroup-limits'
 import { LocalDriver, type LocalDriverOptions } from '../operator-engine/drivers/local/local-driver'
+import { JOB_HOST_UID_BASE, JOB_HOST_UID_SLOTS } from '../operator-engine/drivers/local/sandbox-launch'
 import { decide } from '../operator-service/job-state-machine'
 
 const ASSETS = resolve(__dirname, '../../assets')
@@ -102,7 +103,7 @@ async function run(job: JobSpec, options: Partial<LocalDriverOptions> = {}): Pro
   await new Promise<void>((done) => {
     void driver.start(job, (_id, observation) => {
       observations.push(observation)
-      if (observation.kind === 'outputs-collected' || observation.kind === 'results-failed') done()
+      if (['outputs-collected', 'results-failed', 'outputs-refused'].includes(observation.kind)) done()
     })
   })
   await driver.close()
@@ -257,6 +258,31 @@ open('/data/outputs/probe.json', 'w').write(json.dumps(out))
     expect(found['1']).toEqual(['PATH=/usr/bin:/bin'])
   })
 
+  it('cannot make the root console walk a host folder by replacing /data/outputs with a symlink', async () => {
+    // A host folder the console (root) can read: a FIFO whose name must not reach publish.log and
+    // more bytes than the output limit, which must not be counted as the algorithm's outputs.
+    const host = mkdtempSync('/var/tmp/c2d-hostile-host-')
+    extraDirs.push(host)
+    execFileSync('mkfifo', [join(host, 'c2d-host-fifo')])
+    writeFileSync(join(host, 'host-file.bin'), Buffer.alloc(2 * 1024 * 1024, 1))
+    const code = `import os, shutil, time
+shutil.rmtree('/data/outputs')
+os.symlink(${JSON.stringify(host)}, '/data/outputs')
+time.sleep(2)
+`
+    const job = spec(code, 'python', {
+      limits: { inputFileBytesMax: 10_000_000, outputBytesMax: 1024 * 1024 },
+    })
+    const done = await run(job)
+    const kinds = done.observations.map((o) => o.kind)
+    expect(kinds).not.toContain('disk-quota-exceeded')
+    expect(kinds).not.toContain('outputs-refused')
+    const publishLog = readFileSync(join(done.resultsDir, 'publish.log'), 'utf8')
+    expect(publishLog).not.toContain('c2d-host-fifo')
+    expect(publishLog).toMatch(/outputs is not a folder \(a symlink\): nothing published/)
+    expect(existsSync(join(done.resultsDir, 'outputs.tar'))).toBe(false)
+  })
+
   it('is stopped when it writes more under /data than the granted disk (42, with the reason)', async () => {
     const code = `import time, os
 os.makedirs('/data/scratch', exist_ok=True)
@@ -302,7 +328,7 @@ async function until(condition: () => boolean, what: string): Promise<void> {
 }
 
 describe('the host user of a sandbox started by a root console', () => {
-  it('is host nobody (65534): its files and, seen from the host, its processes, inside the job cgroup', async () => {
+  it('is an unprivileged host user of its own (not root): its files and, seen from the host, its processes, inside the job cgroup', async () => {
     expect(process.getuid?.()).toBe(0)
     const support = detectCgroups()
     // This machine (and CI) lets root create job cgroups; accounting must survive the drop.
@@ -324,13 +350,15 @@ time.sleep(30)
       const health = await driver.health()
       expect(health.checks.find((c) => c.name === 'host user')).toMatchObject({
         ok: true,
-        message: expect.stringContaining('bwrap is started as uid 65534/gid 65534'),
+        message: expect.stringContaining('bwrap is started as a host uid/gid of its own for each job'),
       })
       await driver.start(job, () => undefined)
       const outputs = join(job.jobDir, 'data/outputs')
       await until(() => existsSync(join(outputs, 'ready')), 'the algorithm to start')
-      expect(statSync(join(outputs, 'mine.txt')).uid).toBe(65534)
-      expect(statSync(join(outputs, 'mine.txt')).gid).toBe(65534)
+      const hostUid = statSync(join(outputs, 'mine.txt')).uid
+      expect(hostUid).toBeGreaterThan(JOB_HOST_UID_BASE)
+      expect(hostUid).toBeLessThan(JOB_HOST_UID_BASE + JOB_HOST_UID_SLOTS)
+      expect(statSync(join(outputs, 'mine.txt')).gid).toBe(hostUid)
       // Every process in the job's cgroup(s) is host uid/gid 65534, no groups, no capabilities.
       const dirs =
         support.kind === 'v2'
@@ -347,8 +375,8 @@ time.sleep(30)
         expect(pids.length, dir).toBeGreaterThanOrEqual(2)
         for (const pid of pids) {
           const status = hostStatus(pid)
-          expect(status.Uid, `${status.Name} ${pid}`).toBe('65534\t65534\t65534\t65534')
-          expect(status.Gid, `${status.Name} ${pid}`).toBe('65534\t65534\t65534\t65534')
+          expect(status.Uid, `${status.Name} ${pid}`).toBe(Array(4).fill(hostUid).join('\t'))
+          expect(status.Gid, `${status.Name} ${pid}`).toBe(Array(4).fill(hostUid).join('\t'))
           expect(status.Groups, `${status.Name} ${pid}`).toBe('')
           expect(status.CapEff, `${status.Name} ${pid}`).toBe('0000000000000000')
         }
@@ -364,6 +392,75 @@ time.sleep(30)
     expect(readFileSync(join(job.jobDir, 'data/outputs/mine.txt'), 'utf8')).toBe('written by the algorithm')
     await driver.cleanup(job.jobId)
     expect(existsSync(join(job.jobDir, 'data'))).toBe(false)
+  })
+
+  it("is a host user no other process shares: neither host nobody nor a concurrent job reaches a running job's /data", async () => {
+    // A host process of the sandbox's uid may open /proc/<pid>/root of the job's processes (and of
+    // the outer bwrap, whose mount namespace holds /data): with one uid for every job and for
+    // host nobody, any nobody daemon, or a job that left its pid namespace, read every job's data.
+    const driver = new LocalDriver({
+      logger: silentLogger,
+      clock: systemClock,
+      allowUnsandboxed: false,
+      ipfsGateway: 'http://127.0.0.1:9',
+      arweaveGateway: 'http://127.0.0.1:9',
+    })
+    const marker = (job: JobSpec) => `ready-${job.jobId}`
+    const jobs = [0, 1].map(() => spec('', 'python'))
+    for (const job of jobs)
+      job.algorithm.source = {
+        type: 'rawcode',
+        code: `import time\nopen('/data/outputs/${marker(job)}', 'w').write('1')\ntime.sleep(30)\n`,
+      }
+    try {
+      for (const job of jobs) await driver.start(job, () => undefined)
+      for (const job of jobs)
+        await until(() => existsSync(join(job.jobDir, 'data/outputs', marker(job))), 'the algorithm to start')
+      // Each job's processes on the host, and the host uid they run as.
+      const pidsOf = (job: JobSpec) =>
+        readdirSync('/proc')
+          .filter((p) => /^\d+$/.test(p))
+          .filter((p) =>
+            ['data', 'mnt'].some((d) => {
+              try {
+                return existsSync(`/proc/${p}/root/${d}/outputs/${marker(job)}`)
+              } catch {
+                return false
+              }
+            }),
+          )
+      const uids = jobs.map((job) => statSync(join(job.jobDir, 'data/outputs', marker(job))).uid)
+      const input = `inputs/${DATASET_DID}/0`
+      for (const [index, job] of jobs.entries()) {
+        const pids = pidsOf(job)
+        expect(pids.length).toBeGreaterThanOrEqual(2)
+        const others = [65534, uids[1 - index]!]
+        for (const uid of others)
+          for (const pid of pids)
+            for (const path of [`/proc/${pid}/root/data/${input}`, `/proc/${pid}/root/mnt/${input}`]) {
+              const read = execFileSync(
+                'setpriv',
+                [
+                  `--reuid=${uid}`,
+                  `--regid=${uid}`,
+                  '--clear-groups',
+                  '--',
+                  'sh',
+                  '-c',
+                  'cat "$1" >/dev/null 2>&1 && echo read || echo denied',
+                  'sh',
+                  path,
+                ],
+                { encoding: 'utf8' },
+              ).trim()
+              if (existsSync(path)) expect(read, `uid ${uid} reading ${path}`).toBe('denied')
+            }
+      }
+      expect(uids[0]).not.toBe(uids[1])
+      for (const uid of uids) expect(uid).not.toBe(65534)
+    } finally {
+      await driver.close()
+    }
   })
 
   it('cannot read a root-owned 0600 file outside /data, even in a folder bound into the sandbox', async () => {

@@ -31,7 +31,7 @@ import {
   type JobCgroup,
 } from './cgroup-limits'
 import { probeSandbox, type SandboxProbe } from './sandbox-health'
-import { HOST_SANDBOX_USER, type HostUser } from './sandbox-launch'
+import { allocateJobHostUser, JOB_HOST_PROBE_USER, type HostUser } from './sandbox-launch'
 import { probeRemoteSource } from './file-fetch'
 import {
   chownTree,
@@ -65,8 +65,9 @@ export interface LocalDriverOptions {
   /** Longest the packing of outputs may take before the job fails with 61 (default 10 min). */
   packTimeoutMs?: number
   /**
-   * The host user bwrap is started as when the console runs as root (default 65534, nobody);
-   * null keeps it root (tests of the fallback). Ignored when the console is not root.
+   * The host user bwrap is started as when the console runs as root: by default a uid/gid of its
+   * own per job (sandbox-launch.ts, JOB_HOST_UID_BASE), one user for every job when set; null
+   * keeps it root (tests of the fallback). Ignored when the console is not root.
    */
   sandboxHostUser?: HostUser | null
 }
@@ -119,7 +120,20 @@ export class LocalDriver implements ComputeDriver {
   /** As root, the unprivileged host user bwrap is started as (sandbox-launch.ts). */
   private get wantedHostUser(): HostUser | undefined {
     if (process.getuid?.() !== 0 || this.options.sandboxHostUser === null) return undefined
-    return this.options.sandboxHostUser ?? HOST_SANDBOX_USER
+    return this.options.sandboxHostUser ?? JOB_HOST_PROBE_USER
+  }
+
+  /** Host uids held by this console's jobs (per-job host users), by job id. */
+  private readonly hostUids = new Map<string, number>()
+
+  /** The host user one job's sandbox is started as, once the probe says the drop works. */
+  private jobHostUser(jobId: string, probed: HostUser): HostUser {
+    if (this.options.sandboxHostUser) return probed
+    const held = this.hostUids.get(jobId)
+    if (held !== undefined) return { uid: held, gid: held }
+    const user = allocateJobHostUser(new Set(this.hostUids.values()))
+    this.hostUids.set(jobId, user.uid)
+    return user
   }
 
   private sandbox(): Promise<SandboxProbe> {
@@ -208,7 +222,10 @@ export class LocalDriver implements ComputeDriver {
         })
         await this.publish(job, `internal error: ${String(error)}`).catch(() => undefined)
       })
-      .finally(() => this.active.delete(spec.jobId))
+      .finally(() => {
+        this.active.delete(spec.jobId)
+        this.hostUids.delete(spec.jobId)
+      })
   }
 
   async resume(spec: JobSpec, report: ObservationSink): Promise<void> {
@@ -481,42 +498,47 @@ export class LocalDriver implements ComputeDriver {
     const outputsDir = join(dataDirOf(spec.jobDir), 'outputs')
     if (outputsOverQuota) {
       log('outputs exceed the output limit: outputs.tar not produced')
-    } else if (existsSync(outputsDir)) {
+    } else {
       // Measured before packing, by apparent size and allocated blocks: a sparse file is refused
-      // here instead of being expanded into the archive.
+      // here instead of being expanded into the archive. The algorithm owns /data: an outputs
+      // that is no longer a real folder (a link to a host path) is neither followed nor packed.
       const scan = await scanOutputs(outputsDir)
-      for (const skipped of scan.skipped)
-        log(`skipped ${skipped.type} outputs/${skipped.path}: only files, folders and links are published`)
-      const measuredBytes = Math.max(scan.apparentBytes, scan.allocatedBytes)
-      if (measuredBytes > spec.limits.outputBytesMax) {
-        const how = scan.apparentBytes >= scan.allocatedBytes ? 'apparent size' : 'allocated on disk'
-        refusal = `the outputs (${measuredBytes} bytes, ${how}) exceed the limit of ${spec.limits.outputBytesMax} bytes`
-        log(`${refusal}: outputs.tar not produced`)
-      } else {
-        const configuredTimeoutMs = this.options.packTimeoutMs ?? DEFAULT_PACK_TIMEOUT_MS
-        // After a stop the publisher is waiting: pack what exists, but within the stop's grace.
-        const timeoutMs = job.stopRequested
-          ? Math.min(configuredTimeoutMs, STOPPED_PACK_TIMEOUT_MS)
-          : configuredTimeoutMs
-        const signal = AbortSignal.any([job.abort.signal, AbortSignal.timeout(timeoutMs)])
-        job.isPacking = true
-        try {
-          const sizeBytes = await packOutputs(dataDirOf(spec.jobDir), join(results, 'outputs.tar'), signal)
-          log(`outputs.tar: ${sizeBytes} bytes`)
-          if (sizeBytes > spec.limits.outputBytesMax) {
-            await rm(join(results, 'outputs.tar'), { force: true })
-            refusal = `the outputs (${sizeBytes} bytes packed) exceed the limit of ${spec.limits.outputBytesMax} bytes`
-            log(`${refusal}: outputs.tar removed`)
+      if (scan.notAFolder && scan.notAFolder !== 'absent')
+        log(`outputs is not a folder (${scan.notAFolder}): nothing published`)
+      if (scan.notAFolder === undefined) {
+        for (const skipped of scan.skipped)
+          log(`skipped ${skipped.type} outputs/${skipped.path}: only files, folders and links are published`)
+        const measuredBytes = Math.max(scan.apparentBytes, scan.allocatedBytes)
+        if (measuredBytes > spec.limits.outputBytesMax) {
+          const how = scan.apparentBytes >= scan.allocatedBytes ? 'apparent size' : 'allocated on disk'
+          refusal = `the outputs (${measuredBytes} bytes, ${how}) exceed the limit of ${spec.limits.outputBytesMax} bytes`
+          log(`${refusal}: outputs.tar not produced`)
+        } else {
+          const configuredTimeoutMs = this.options.packTimeoutMs ?? DEFAULT_PACK_TIMEOUT_MS
+          // After a stop the publisher is waiting: pack what exists, but within the stop's grace.
+          const timeoutMs = job.stopRequested
+            ? Math.min(configuredTimeoutMs, STOPPED_PACK_TIMEOUT_MS)
+            : configuredTimeoutMs
+          const signal = AbortSignal.any([job.abort.signal, AbortSignal.timeout(timeoutMs)])
+          job.isPacking = true
+          try {
+            const sizeBytes = await packOutputs(dataDirOf(spec.jobDir), join(results, 'outputs.tar'), signal)
+            log(`outputs.tar: ${sizeBytes} bytes`)
+            if (sizeBytes > spec.limits.outputBytesMax) {
+              await rm(join(results, 'outputs.tar'), { force: true })
+              refusal = `the outputs (${sizeBytes} bytes packed) exceed the limit of ${spec.limits.outputBytesMax} bytes`
+              log(`${refusal}: outputs.tar removed`)
+            }
+          } catch (error) {
+            failure = job.abort.signal.aborted
+              ? `packing the outputs was interrupted (${String((job.abort.signal.reason as Error).message)})`
+              : signal.aborted
+                ? `packing the outputs took longer than ${Math.round(timeoutMs / 1000)} s and was abandoned`
+                : `the outputs could not be packed (${(error as NodeJS.ErrnoException).code ?? 'error'})`
+            log(failure)
+          } finally {
+            job.isPacking = false
           }
-        } catch (error) {
-          failure = job.abort.signal.aborted
-            ? `packing the outputs was interrupted (${String((job.abort.signal.reason as Error).message)})`
-            : signal.aborted
-              ? `packing the outputs took longer than ${Math.round(timeoutMs / 1000)} s and was abandoned`
-              : `the outputs could not be packed (${(error as NodeJS.ErrnoException).code ?? 'error'})`
-          log(failure)
-        } finally {
-          job.isPacking = false
         }
       }
     }
@@ -573,18 +595,15 @@ export class LocalDriver implements ComputeDriver {
         log(
           `sandbox: ${probe.version ?? 'bubblewrap'}, network ${spec.environment.allowNetwork ? 'allowed' : 'off'}, runtime ${runtime.name}`,
         )
-        log(
-          probe.hostUser
-            ? `sandbox: started as host uid ${probe.hostUser.uid}`
-            : `sandbox: started as host uid ${process.getuid?.() ?? '?'}`,
-        )
+        const hostUser = probe.hostUser ? this.jobHostUser(spec.jobId, probe.hostUser) : undefined
+        log(`sandbox: started as host uid ${hostUser ? hostUser.uid : (process.getuid?.() ?? '?')}`)
         return {
           ok: true,
           command: {
             mode: 'sandbox',
             bwrapPath: probe.bwrapPath,
             args,
-            ...(probe.hostUser ? { hostUser: probe.hostUser, dropTools: probe.dropTools } : {}),
+            ...(hostUser ? { hostUser, dropTools: probe.dropTools } : {}),
           },
           runtime,
         }

@@ -14,7 +14,14 @@ import {
   spawnSandbox,
   type BwrapFeatures,
 } from './bubblewrap'
-import { findDropTools, sandboxLaunchArgv, type DropTools, type HostUser } from './sandbox-launch'
+import {
+  findDropTools,
+  JOB_HOST_UID_BASE,
+  JOB_HOST_UID_SLOTS,
+  sandboxLaunchArgv,
+  type DropTools,
+  type HostUser,
+} from './sandbox-launch'
 
 export interface SandboxProbe {
   usable: boolean
@@ -215,7 +222,10 @@ export function hostUserCheck(
     return {
       name: 'host user',
       ok: true,
-      message: `the console runs as root: bwrap is started as uid ${inForce.uid}/gid ${inForce.gid} (unprivileged user namespace), so the algorithm is that unprivileged user on the host`,
+      message:
+        inForce.uid === JOB_HOST_UID_BASE
+          ? `the console runs as root: bwrap is started as a host uid/gid of its own for each job (${JOB_HOST_UID_BASE + 1}-${JOB_HOST_UID_BASE + JOB_HOST_UID_SLOTS - 1}, no account, no groups, unprivileged user namespace; probed as uid ${inForce.uid}), so the algorithm is an unprivileged host user no other process or job shares`
+          : `the console runs as root: bwrap is started as uid ${inForce.uid}/gid ${inForce.gid} (unprivileged user namespace), so the algorithm is that unprivileged user on the host`,
     }
   const { message } = diagnoseUserNamespaces()
   return {

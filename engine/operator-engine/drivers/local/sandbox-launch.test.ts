@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest'
 import { execFileSync } from 'node:child_process'
 import { hostUserCheck, probeSandbox } from './sandbox-health'
-import { findDropTools, sandboxLaunchArgv, shQuote, type SourceKind } from './sandbox-launch'
+import {
+  findDropTools,
+  sandboxLaunchArgv,
+  shQuote,
+  type SourceKind,
+  allocateJobHostUser,
+  JOB_HOST_UID_BASE,
+  JOB_HOST_UID_SLOTS,
+} from './sandbox-launch'
 
 const tools = { unshare: '/usr/bin/unshare', setpriv: '/usr/bin/setpriv', mount: '/usr/bin/mount' }
 const bwrapArgs = [
@@ -206,5 +214,25 @@ describe('probeSandbox as root', () => {
       ok: false,
       message: expect.stringMatching(/setpriv not installed.*Fallback in force: bwrap runs as root/s),
     })
+  })
+})
+
+describe('allocateJobHostUser', () => {
+  it('gives each job a uid of the job range that neither another job nor a running process holds', () => {
+    const first = JOB_HOST_UID_BASE + 1
+    const user = allocateJobHostUser(
+      new Set([first]),
+      () => 0,
+      () => new Set([first + 1]),
+    )
+    expect(user).toEqual({ uid: first + 2, gid: first + 2 })
+    // Never the probe's uid, nor past the range.
+    const last = allocateJobHostUser(
+      new Set(),
+      () => 0.9999999999,
+      () => new Set(),
+    )
+    expect(last.uid).toBeGreaterThan(JOB_HOST_UID_BASE)
+    expect(last.uid).toBeLessThan(JOB_HOST_UID_BASE + JOB_HOST_UID_SLOTS)
   })
 })

@@ -14,7 +14,7 @@
  * the pid the console watches, signals and puts into the job's cgroup is bwrap's. bwrap runs with
  * the spawn's environment (PATH alone), so pid 1 of the sandbox holds nothing of the console's.
  */
-import { existsSync, lstatSync } from 'node:fs'
+import { existsSync, lstatSync, readdirSync, statSync } from 'node:fs'
 
 export interface HostUser {
   uid: number
@@ -23,6 +23,50 @@ export interface HostUser {
 
 /** The host user the sandbox runs as when the console is root. */
 export const HOST_SANDBOX_USER: HostUser = { uid: 65534, gid: 65534 }
+
+/**
+ * A host uid/gid of its own for every job, from a range no account uses (systemd's UID map leaves
+ * 0x70000000-0x7FFDFFFF unassigned; below 2^31, so no signed-int trouble). Host nobody is shared:
+ * any daemon running as nobody, and every other job, could open /proc/<pid>/root of a job's
+ * processes (same uid, dumpable) and read or write its /data. The first uid of the range is the
+ * one the health probe starts its trivial sandbox as; jobs get the others.
+ */
+export const JOB_HOST_UID_BASE = 0x7c2d0000
+export const JOB_HOST_UID_SLOTS = 0x10000
+/** The health probe's host user (the first uid of the job range). */
+export const JOB_HOST_PROBE_USER: HostUser = { uid: JOB_HOST_UID_BASE, gid: JOB_HOST_UID_BASE }
+
+/** The uids that own a process on this host (the owner of /proc/<pid>). */
+export function uidsWithProcesses(procDir = '/proc'): Set<number> {
+  const uids = new Set<number>()
+  for (const name of readdirSync(procDir)) {
+    if (!/^\d+$/.test(name)) continue
+    try {
+      uids.add(statSync(`${procDir}/${name}`).uid)
+    } catch {
+      // Ended while we looked.
+    }
+  }
+  return uids
+}
+
+/**
+ * A job's host user: a free uid (=gid) of the job range, neither held by another job of this
+ * console (`taken`) nor owning any process on the host (another console, a leftover).
+ */
+export function allocateJobHostUser(
+  taken: ReadonlySet<number>,
+  random: () => number = Math.random,
+  running: () => ReadonlySet<number> = uidsWithProcesses,
+): HostUser {
+  const busy = running()
+  const start = Math.floor(random() * (JOB_HOST_UID_SLOTS - 1))
+  for (let i = 0; i < JOB_HOST_UID_SLOTS - 1; i++) {
+    const uid = JOB_HOST_UID_BASE + 1 + ((start + i) % (JOB_HOST_UID_SLOTS - 1))
+    if (!taken.has(uid) && !busy.has(uid)) return { uid, gid: uid }
+  }
+  throw new Error('no free host uid for the sandbox (every uid of the job range is in use)')
+}
 
 export const UNSHARE_CANDIDATES = ['/usr/bin/unshare', '/bin/unshare'] as const
 export const SETPRIV_CANDIDATES = ['/usr/bin/setpriv', '/bin/setpriv'] as const
