@@ -75,6 +75,11 @@ export interface KubernetesApiDouble {
     /** RBAC: allow everything again. */
     allowAll(): void
     /**
+     * Execs whose command line contains `match` hang from now on: the command never ends nor
+     * prints (it is `sleep 3600`, killed when the client closes the stream). undefined: none.
+     */
+    stallExec(match: string | undefined): void
+    /**
      * The next `times` requests matching "verb resource[/subresource]" (e.g. "deletecollection
      * secrets") answer `status` (429, 500, 503…) with a Status body, and Retry-After when given.
      */
@@ -581,6 +586,7 @@ export async function startKubernetesApiDouble(options: ApiDoubleOptions = {}): 
       ignoreNetworkPolicy: (on) => (kubelet.ignoreNetworkPolicy = on),
       deny: (denial) => access.deny(denial),
       allowAll: () => access.reset(),
+      stallExec: (match) => (kubelet.stallExecMatching = match),
       failRequests: (key, fault) => failures.set(key, { ...fault }),
     },
     async close() {

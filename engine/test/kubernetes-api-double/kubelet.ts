@@ -99,6 +99,8 @@ export class SimulatedKubelet {
   private readonly stepMs: number
   /** The CNI ignores NetworkPolicy (EKS's VPC CNI by default): every pod keeps its network. */
   ignoreNetworkPolicy = false
+  /** Fault: execs whose command line contains this hang (they run `sleep 3600` instead). */
+  stallExecMatching: string | undefined
   /** What every container's environment starts with (the API server's service address). */
   serviceEnv: Record<string, string> = {}
 
@@ -528,6 +530,9 @@ export class SimulatedKubelet {
     const c = run?.containers.get(containerName)
     const pod = this.options.store.get('pods', namespace, name)
     if (!run || !c || c.state !== 'running' || !pod) return undefined
+    // Fault: a command that never ends and never prints (a real hang, killed with the stream).
+    if (this.stallExecMatching !== undefined && argv.join(' ').includes(this.stallExecMatching))
+      argv = ['sleep', '3600']
     const env = resolveEnv(this.options.store, pod, c.spec.env)
     // stdin piped: exec may send it.
     const child = spawnSandbox(

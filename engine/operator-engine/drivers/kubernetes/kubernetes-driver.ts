@@ -45,6 +45,14 @@ import {
   type Step,
 } from './manifests'
 import { followPodLog } from './pod-log-stream'
+import {
+  packCommand,
+  parseScan,
+  scanScript,
+  SCAN_NO_OUTPUTS_EXIT,
+  TarEntryFilter,
+  type OutputsScan,
+} from './publish-script'
 import { stepState, type PodLike, type StepState } from './pod-observations'
 
 export interface KubernetesDriverOptions {
@@ -72,6 +80,13 @@ export interface KubernetesDriverOptions {
   watchIdleTimeoutMs?: number
   /** How long a temporary create refusal (full ResourceQuota, 429, 5xx) is retried; 5 min by default. */
   createRetryMaxMs?: number
+  /**
+   * How long the publish step's scan and its pack may each take (10 min by default, as the local
+   * driver); after a stop, at most 20 s. Past it the exec is abandoned and the results fail.
+   */
+  packTimeoutMs?: number
+  /** How long close() waits for jobs to settle before it returns anyway (10 s by default). */
+  closeGraceMs?: number
 }
 
 interface TrackedJob {
@@ -89,6 +104,8 @@ interface TrackedJob {
   failed: boolean
   cleaning: boolean
   objects?: JobObjects
+  /** Set while the publish step's execs run: aborting it ends them (a stop, close()). */
+  publishAbort?: AbortController
 }
 
 interface ApiError {
@@ -134,6 +151,12 @@ const CREATE_RETRY_MAX_MS = 5 * 60_000
 const WATCH_IDLE_TIMEOUT_MS = 90_000
 /** How long the live log may take to deliver its last bytes after the container ended. */
 const LOG_TAIL_GRACE_MS = 2_000
+const DEFAULT_PACK_TIMEOUT_MS = 10 * 60_000
+/** After a stop the publisher is waiting: what exists is published, but within this. */
+const STOPPED_PACK_TIMEOUT_MS = 20_000
+const DEFAULT_CLOSE_GRACE_MS = 10_000
+/** The scan prints names and two numbers; more than this is not the scan's output. */
+const SCAN_OUTPUT_MAX_BYTES = 4 * 1024 * 1024
 
 export class KubernetesDriver implements ComputeDriver {
   readonly kind = 'kubernetes' as const
@@ -337,6 +360,8 @@ export class KubernetesDriver implements ComputeDriver {
     const job = this.jobs.get(jobKey(jobId))
     if (!job) return
     job.stopRequested = true
+    // A stop during the publish step's execs ends them (what was not packed is not published).
+    job.publishAbort?.abort(new Error('stopped by request'))
     if (job.step === 'configure' || job.step === 'algorithm') {
       // The pod's containers end (SIGTERM, then SIGKILL after the grace period); the watch reports it.
       await this.deleteIfPresent(() =>
@@ -443,8 +468,20 @@ export class KubernetesDriver implements ComputeDriver {
     this.closed = true
     this.watchAbort?.abort()
     for (const cancel of this.timers) cancel()
-    for (const job of this.jobs.values()) job.logAbort?.abort()
-    await Promise.all([...this.jobs.values()].map((j) => j.queue.catch(() => undefined)))
+    for (const job of this.jobs.values()) {
+      job.logAbort?.abort()
+      job.publishAbort?.abort(new Error('the console is shutting down'))
+    }
+    // Bounded: a job stuck on an API call that never answers must not hold the shutdown.
+    let timer: NodeJS.Timeout | undefined
+    await Promise.race([
+      Promise.all([...this.jobs.values()].map((j) => j.queue.catch(() => undefined))),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, this.options.closeGraceMs ?? DEFAULT_CLOSE_GRACE_MS)
+        timer.unref?.()
+      }),
+    ])
+    clearTimeout(timer)
   }
 
   // ---- jobs ----
@@ -628,24 +665,9 @@ export class KubernetesDriver implements ComputeDriver {
     switch (state.kind) {
       case 'pending':
         return
-      case 'running': {
+      case 'running':
         job.step = 'done'
-        const lines: string[] = []
-        let failure: string | undefined
-        try {
-          const sizeBytes = await this.copyOutputs(job)
-          lines.push(`outputs.tar: ${sizeBytes} bytes`)
-        } catch (error) {
-          if (error instanceof OutputLimitError) {
-            lines.push(error.message)
-            this.emit(job, { kind: 'disk-quota-exceeded', reason: error.message })
-          } else {
-            failure = `the outputs could not be copied from the cluster (${error instanceof Error ? error.message : String(error)})`
-            lines.push(failure)
-          }
-        }
-        return this.finish(job, lines, failure ? 'results' : undefined, failure)
-      }
+        return this.publishOutputs(job)
       default: {
         // The publish pod itself failed (image, scheduling, lost): the logs are still here.
         job.step = 'done'
@@ -701,8 +723,16 @@ export class KubernetesDriver implements ComputeDriver {
     )
   }
 
-  /** Writes publish.log and reports the job's results: collected, or `results-failed` with `reason`. */
-  private async finish(job: TrackedJob, lines: string[], failed?: 'results', reason?: string): Promise<void> {
+  /**
+   * Writes publish.log and reports the job's results: collected, `results-failed` (61) or, for
+   * outputs that may not be published as they are, `outputs-refused` (62), with `reason`.
+   */
+  private async finish(
+    job: TrackedJob,
+    lines: string[],
+    failed?: 'results' | 'refused',
+    reason?: string,
+  ): Promise<void> {
     job.step = 'done'
     const results = resultsDirOf(job.spec.jobDir)
     this.emit(job, { kind: 'publishing' })
@@ -711,6 +741,12 @@ export class KubernetesDriver implements ComputeDriver {
       [...lines, 'results collected'].map((l) => `${this.now()} ${l}\n`).join(''),
     )
     const collected = await listResults(results)
+    if (failed === 'refused')
+      return this.emit(job, {
+        kind: 'outputs-refused',
+        reason: reason ?? 'outputs refused',
+        results: collected,
+      })
     if (failed)
       return this.emit(job, {
         kind: 'results-failed',
@@ -787,17 +823,207 @@ export class KubernetesDriver implements ComputeDriver {
     }
   }
 
-  /** `tar cf - -C /data outputs` in the publish pod, streamed into results/outputs.tar with the size limit. */
-  private async copyOutputs(job: TrackedJob): Promise<number> {
+  /**
+   * The publish step, with the local driver's rules (issue 13): scan /data/outputs in the publish
+   * pod (special files named in publish.log; sizes by apparent size and allocated blocks), refuse
+   * outputs over the limit before packing (62), else pack them with a timeout, dropping any entry
+   * that is not a file, folder or link as it arrives. A stop or close() ends the execs at once.
+   */
+  private async publishOutputs(job: TrackedJob): Promise<void> {
+    const { spec } = job
+    const limit = spec.limits.outputBytesMax
+    const lines: string[] = []
+    const abort = new AbortController()
+    job.publishAbort = abort
+    if (this.closed) abort.abort(new Error('the console is shutting down'))
+    const configuredMs = this.options.packTimeoutMs ?? DEFAULT_PACK_TIMEOUT_MS
+    // A stop before the publish step still publishes what exists, within the stop's grace.
+    const timeoutMs = job.stopRequested ? Math.min(configuredMs, STOPPED_PACK_TIMEOUT_MS) : configuredMs
+    const interrupted = (what: string, error: unknown): string =>
+      error instanceof ExecTimeoutError
+        ? `${what} took longer than ${Math.round(timeoutMs / 1000)} s and was abandoned`
+        : error instanceof ExecAbortedError
+          ? `${what} was interrupted (${error.message})`
+          : `${what} failed (${error instanceof Error ? error.message : String(error)})`
+    try {
+      let scan: OutputsScan | undefined
+      try {
+        const out = await this.execCapture(job, ['sh', '-c', scanScript()], abort.signal, timeoutMs)
+        if (out.exitCode === SCAN_NO_OUTPUTS_EXIT) {
+          lines.push('no outputs folder: outputs.tar not produced')
+          return await this.finish(job, lines)
+        }
+        scan = out.exitCode === 0 ? parseScan(out.stdout) : undefined
+        if (!scan)
+          throw new Error(
+            `the scan in the publish pod ended with ${out.exitCode === 0 ? 'unreadable output' : `exit code ${out.exitCode}`}${out.stderr ? `: ${out.stderr}` : ''}`,
+          )
+      } catch (error) {
+        const failure = interrupted('measuring the outputs in the cluster', error)
+        lines.push(failure)
+        return await this.finish(job, lines, 'results', failure)
+      }
+      for (const skipped of scan.skipped)
+        lines.push(`skipped ${skipped.type} ${skipped.path}: only files, folders and links are published`)
+      const measuredBytes = Math.max(scan.apparentBytes, scan.allocatedBytes)
+      if (measuredBytes > limit) {
+        const how = scan.apparentBytes >= scan.allocatedBytes ? 'apparent size' : 'allocated on disk'
+        const refusal = `the outputs (${measuredBytes} bytes, ${how}) exceed the limit of ${limit} bytes`
+        lines.push(`${refusal}: outputs.tar not produced`)
+        return await this.finish(job, lines, 'refused', refusal)
+      }
+      try {
+        const sizeBytes = await this.copyOutputs(job, abort.signal, timeoutMs, (type, reason) =>
+          lines.push(`skipped ${type} in the archive: ${reason}`),
+        )
+        lines.push(`outputs.tar: ${sizeBytes} bytes`)
+      } catch (error) {
+        if (error instanceof OutputLimitError) {
+          lines.push(`${error.message}: outputs.tar not produced`)
+          return await this.finish(job, lines, 'refused', error.message)
+        }
+        const failure = `the outputs could not be copied from the cluster: ${interrupted('packing the outputs', error)}`
+        lines.push(failure)
+        return await this.finish(job, lines, 'results', failure)
+      }
+      return await this.finish(job, lines)
+    } finally {
+      job.publishAbort = undefined
+    }
+  }
+
+  /**
+   * Runs `argv` in the publish pod over the exec WebSocket. Resolves with the command's exit code
+   * (from the API's Status) once it ended; rejects with ExecTimeoutError after `timeoutMs`,
+   * ExecAbortedError when `signal` aborts (the WebSocket is closed either way: the kubelet's
+   * stream ends, and the command with it or with the pod), or when the connection closes first.
+   */
+  private execInPublishPod(
+    job: TrackedJob,
+    argv: string[],
+    stdout: Writable,
+    signal: AbortSignal,
+    timeoutMs: number,
+    onSocket: (socket: ExecSocket) => void = () => undefined,
+  ): Promise<{ exitCode: number; stderr: string }> {
+    const stderr: Buffer[] = []
+    let stderrBytes = 0
+    const errSink = new Writable({
+      write: (chunk: Buffer, _e, cb) => {
+        if (stderrBytes < 4096) stderr.push(chunk)
+        stderrBytes += chunk.length
+        cb()
+      },
+    })
+    const stderrText = () => Buffer.concat(stderr).toString('utf8').trim().slice(0, 300)
+    return new Promise((resolve, reject) => {
+      let socket: ExecSocket | undefined
+      let settled = false
+      const settle = (fn: () => void) => {
+        if (settled) return
+        settled = true
+        cancelTimer()
+        signal.removeEventListener('abort', onAbort)
+        socket?.close()
+        fn()
+      }
+      const onAbort = () =>
+        settle(() => reject(new ExecAbortedError(String((signal.reason as Error)?.message ?? 'aborted'))))
+      const cancelTimer = this.options.clock.setTimer(
+        () => settle(() => reject(new ExecTimeoutError('timed out'))),
+        timeoutMs,
+      )
+      if (signal.aborted) return onAbort()
+      signal.addEventListener('abort', onAbort)
+      new Exec(this.options.kubeConfig)
+        .exec(
+          this.ns,
+          objectNames(job.spec.jobId).pod('publish'),
+          'publish',
+          argv,
+          stdout,
+          errSink,
+          null,
+          false,
+          (status) =>
+            settle(() => {
+              if (status.status === 'Success') return resolve({ exitCode: 0, stderr: stderrText() })
+              const cause = status.details?.causes?.find((c) => c.reason === 'ExitCode')
+              const code = Number(cause?.message)
+              if (Number.isInteger(code)) return resolve({ exitCode: code, stderr: stderrText() })
+              reject(new Error(status.message ?? (stderrText() || 'the command failed')))
+            }),
+        )
+        .then(
+          (ws) => {
+            const execSocket = ws as unknown as ExecSocket
+            if (settled) return execSocket.close()
+            socket = execSocket
+            onSocket(execSocket)
+            // The API server sends the command's Status before closing; a close without one is a
+            // broken connection, and what arrived is not known to be whole.
+            ws.on('close', () =>
+              settle(() =>
+                reject(new Error('the connection to the cluster closed before the command reported its end')),
+              ),
+            )
+            ws.on('error', (error: Error) => settle(() => reject(error)))
+          },
+          (error: unknown) => settle(() => reject(error instanceof Error ? error : new Error(String(error)))),
+        )
+    })
+  }
+
+  /** The scan: its stdout (bounded) and exit code. */
+  private async execCapture(
+    job: TrackedJob,
+    argv: string[],
+    signal: AbortSignal,
+    timeoutMs: number,
+  ): Promise<{ exitCode: number; stdout: Buffer; stderr: string }> {
+    const chunks: Buffer[] = []
+    let bytes = 0
+    let socket: ExecSocket | undefined
+    const sink = new Writable({
+      write(chunk: Buffer, _e, cb) {
+        bytes += chunk.length
+        if (bytes > SCAN_OUTPUT_MAX_BYTES) socket?.close()
+        else chunks.push(chunk)
+        cb()
+      },
+    })
+    const { exitCode, stderr } = await this.execInPublishPod(
+      job,
+      argv,
+      sink,
+      signal,
+      timeoutMs,
+      (s) => (socket = s),
+    )
+    return { exitCode, stdout: Buffer.concat(chunks), stderr }
+  }
+
+  /**
+   * The pack in the publish pod, streamed into results/outputs.tar through TarEntryFilter with the
+   * size limit (bytes of the archive counted as they are written). Only tar's `Success` Status makes
+   * the archive the job's output: anything else removes the partial file and throws.
+   */
+  private async copyOutputs(
+    job: TrackedJob,
+    signal: AbortSignal,
+    timeoutMs: number,
+    onDropped: (type: string, reason: string) => void,
+  ): Promise<number> {
     const target = join(resultsDirOf(job.spec.jobDir), 'outputs.tar')
     const limit = job.spec.limits.outputBytesMax
     let sizeBytes = 0
-    const file = createWriteStream(target)
+    const file = createWriteStream(target, { mode: 0o600 })
     let fileError: Error | undefined
     file.on('error', (error) => (fileError ??= error))
     let overLimit = false
-    let socket: { close(): void; pause?(): void; resume?(): void } | undefined
+    let socket: ExecSocket | undefined
     let paused = false
+    const filter = new TarEntryFilter()
     // client-node writes each message to stdout and ignores write()'s return. So this sink never
     // buffers (a buffered chunk would reach the file after it ended: a truncated tar reported as
     // whole): bytes are counted on arrival and handed straight to the file, and the WebSocket is
@@ -805,13 +1031,14 @@ export class KubernetesDriver implements ComputeDriver {
     const sink = new Writable({
       write(chunk: Buffer, _encoding, callback) {
         if (overLimit) return callback()
-        sizeBytes += chunk.length
+        const kept = filter.push(chunk)
+        sizeBytes += kept.length
         if (sizeBytes > limit) {
           overLimit = true
           socket?.close()
           return callback()
         }
-        if (!file.write(chunk) && !paused && socket?.pause) {
+        if (kept.length > 0 && !file.write(kept) && !paused && socket?.pause) {
           paused = true
           socket.pause()
           file.once('drain', () => {
@@ -822,50 +1049,36 @@ export class KubernetesDriver implements ComputeDriver {
         callback()
       },
     })
-    const stderr: Buffer[] = []
-    const errSink = new Writable({ write: (chunk: Buffer, _e, cb) => (stderr.push(chunk), cb()) })
-    const status = await new Promise<{ status?: string; message?: string }>((resolve, reject) => {
-      new Exec(this.options.kubeConfig)
-        .exec(
-          this.ns,
-          objectNames(job.spec.jobId).pod('publish'),
-          'publish',
-          ['tar', 'cf', '-', '-C', '/data', 'outputs'],
-          sink,
-          errSink,
-          null,
-          false,
-          (s) => resolve(s),
-        )
-        .then((ws) => {
-          socket = ws
-          // The API server sends tar's Status before closing; a close without one is a broken
-          // connection, and what arrived is not known to be the whole archive.
-          ws.on('close', () =>
-            resolve(
-              overLimit
-                ? { status: 'Failure' }
-                : {
-                    status: 'Failure',
-                    message: 'the connection to the cluster closed before tar reported its end',
-                  },
-            ),
-          )
-          ws.on('error', reject)
-        }, reject)
-    })
+    let outcome: { exitCode: number; stderr: string } | undefined
+    let execError: unknown
+    try {
+      outcome = await this.execInPublishPod(
+        job,
+        packCommand(timeoutMs / 1000 + 5),
+        sink,
+        signal,
+        timeoutMs,
+        (s) => (socket = s),
+      )
+    } catch (error) {
+      execError = error
+    }
     file.end()
     await finished(file).catch((error: unknown) => (fileError ??= error as Error))
+    for (const type of filter.dropped) onDropped(type, 'only files, folders and links are published')
     if (overLimit) {
       await rm(target, { force: true })
-      throw new OutputLimitError(`the outputs exceed the limit of ${limit} bytes: outputs.tar not produced`)
+      throw new OutputLimitError(
+        `the outputs (over ${limit} bytes packed) exceed the limit of ${limit} bytes`,
+      )
     }
-    if (status.status !== 'Success' || fileError) {
+    if (execError || outcome?.exitCode !== 0 || fileError) {
       await rm(target, { force: true })
+      if (execError) throw execError
       throw new Error(
         fileError
           ? `outputs.tar could not be written: ${fileError.message}`
-          : `tar in the publish pod failed: ${status.message ?? Buffer.concat(stderr).toString('utf8').slice(0, 200)}`,
+          : `tar in the publish pod exited with code ${outcome?.exitCode}${outcome?.stderr ? ` (${outcome.stderr})` : ''}`,
       )
     }
     return sizeBytes
@@ -1044,6 +1257,15 @@ export class KubernetesDriver implements ComputeDriver {
 }
 
 class OutputLimitError extends Error {}
+class ExecTimeoutError extends Error {}
+class ExecAbortedError extends Error {}
+
+/** What of client-node's exec WebSocket the driver uses. */
+interface ExecSocket {
+  close(): void
+  pause?(): void
+  resume?(): void
+}
 
 /** The API refused to create a job object (quota, LimitRange, admission); the message is the API's. */
 export class CreateRefusedError extends Error {}
