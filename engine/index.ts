@@ -269,6 +269,13 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
       // Paid jobs' settlement is bound below, once the Provider's chain access exists.
     })
     await operatorService.start()
+    // Every job the console knows is resumed now: the backend may sweep what belongs to none of
+    // them. In the background: an unreachable cluster must not stop the console from starting.
+    void driver.sweepUnknownJobs?.().catch((error: unknown) =>
+      logger.warn('could not sweep objects of unknown jobs', {
+        error: error instanceof Error ? error.message : String(error),
+      }),
+    )
 
     // The Operator-Service's own HTTP API (loopback + bearer token from the data dir).
     let operatorApiUrl = ''

@@ -432,6 +432,43 @@ export class KubernetesDriver implements ComputeDriver {
     }
   }
 
+  /**
+   * Deletes every labelled object (pods, Secrets, PVCs, NetworkPolicies) of a job this driver does
+   * not track: the console resumed every job it knows before calling this (engine/index.ts), so
+   * what is left belongs to a job it forgot, or one whose cleanup never got through. Retained failed
+   * jobs (PVC with the delete-after annotation) are left to sweepExpired. The egress canary is not
+   * labelled managed-by, so it is never swept. One console per namespace: another console's jobs
+   * carry the same labels.
+   */
+  async sweepUnknownJobs(): Promise<void> {
+    const labelSelector = selectorOf()
+    const ns = this.ns
+    const lists = await Promise.all([
+      this.core.listNamespacedPod({ namespace: ns, labelSelector }),
+      this.core.listNamespacedSecret({ namespace: ns, labelSelector }),
+      this.core.listNamespacedPersistentVolumeClaim({ namespace: ns, labelSelector }),
+      this.net.listNamespacedNetworkPolicy({ namespace: ns, labelSelector }),
+    ])
+    const retained = new Set(
+      lists[2].items
+        .filter((claim) => claim.metadata?.annotations?.[ANNOTATION_DELETE_AFTER] !== undefined)
+        .map((claim) => claim.metadata?.labels?.[LABELS.jobId]),
+    )
+    const keys = new Set<string>()
+    for (const list of lists)
+      for (const item of list.items as Array<{ metadata?: { labels?: Record<string, string> } }>) {
+        const key = item.metadata?.labels?.[LABELS.jobId]
+        if (key) keys.add(key)
+      }
+    for (const key of keys) {
+      if (this.jobs.has(key) || retained.has(key) || this.closed) continue
+      this.options.logger.info('kubernetes: deleting the objects of a job the console does not know', {
+        jobKey: key,
+      })
+      await this.cleanupOrRetry(key, this.options.watchRetryMs ?? 1000, false)
+    }
+  }
+
   /** Records the deadline on the job's PVC; false when there is no PVC to record it on. */
   private async markDeleteAfter(jobId: string, deleteAfterMs: number): Promise<boolean> {
     // JSON patch (client-node's default patch type); every object carries the job-id annotation, so the map exists.
