@@ -106,7 +106,21 @@ async function createDriver(config: ConsoleConfig, logger: Logger, clock: Clock)
       kubeConfig,
       namespace: resolveNamespace(kubeConfig, config.driver.namespace),
       failedJobRetentionSec: config.driver.failedJobRetentionSec,
-      manifests: { ipfsGateway: config.driver.ipfsGateway, arweaveGateway: config.driver.arweaveGateway },
+      pendingTimeoutMs: config.driver.pendingTimeoutSec * 1000,
+      imagePullBackoffMaxMs: config.driver.imagePullBackoffSec * 1000,
+      manifests: {
+        ipfsGateway: config.driver.ipfsGateway,
+        arweaveGateway: config.driver.arweaveGateway,
+        tmpSizeLimit: config.driver.tmpSizeLimit,
+        ...(config.driver.images
+          ? {
+              images: {
+                ...(config.driver.images.configure ? { configure: config.driver.images.configure } : {}),
+                ...(config.driver.images.publish ? { publish: config.driver.images.publish } : {}),
+              },
+            }
+          : {}),
+      },
     })
     // Retained failed jobs whose time ran out while the console was down: delete them now, in the
     // background (an unreachable cluster must not stop the console from starting).

@@ -56,6 +56,7 @@ export function egressDenied(store: ObjectStore, pod: KubeObject): boolean {
 function imageBin(rootDir: string, image: string): string | undefined {
   const busybox = busyboxBin(rootDir, image)
   if (busybox) return busybox
+  image = image.split('@')[0]!
   const at = image.lastIndexOf(':')
   const [name, tag] =
     at > image.lastIndexOf('/') ? [image.slice(0, at), image.slice(at + 1)] : [image, 'latest']

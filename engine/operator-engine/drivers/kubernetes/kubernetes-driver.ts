@@ -53,14 +53,16 @@ import {
   TarEntryFilter,
   type OutputsScan,
 } from './publish-script'
-import { stepState, type PodLike, type StepState } from './pod-observations'
+import { pullFailure, stepState, type PodLike, type StepState } from './pod-observations'
 
 export interface KubernetesDriverOptions {
   logger: Logger
   clock: Clock
   kubeConfig: KubeConfig
   namespace: string
-  manifests?: Partial<Omit<ManifestOptions, 'namespace'>>
+  manifests?: Partial<Omit<ManifestOptions, 'namespace' | 'images'>> & {
+    images?: Partial<ManifestOptions['images']>
+  }
   /** Keep a failed job's objects this long for debugging (`kubectl describe`), then delete them. */
   failedJobRetentionSec?: number
   /** Reads `local` file sources (they travel inside the job's Secret). */
@@ -87,6 +89,16 @@ export interface KubernetesDriverOptions {
   packTimeoutMs?: number
   /** How long close() waits for jobs to settle before it returns anyway (10 s by default). */
   closeGraceMs?: number
+  /**
+   * How long a step's pod may stay Pending (unschedulable, ContainerCreating, a volume that does
+   * not attach) before the job fails with the reason from the pod's Events; 15 min by default.
+   */
+  pendingTimeoutMs?: number
+  /**
+   * How long an image pull may keep failing (ErrImagePull / ImagePullBackOff: the kubelet retries,
+   * Docker Hub's `toomanyrequests` passes) before it is final; 5 min by default.
+   */
+  imagePullBackoffMaxMs?: number
 }
 
 interface TrackedJob {
@@ -106,6 +118,15 @@ interface TrackedJob {
   objects?: JobObjects
   /** Set while the publish step's execs run: aborting it ends them (a stop, close()). */
   publishAbort?: AbortController
+  /** Since when the current step's pod waits (its pending timeout counts from here). */
+  pendingSince?: { step: Step; atMs: number }
+  /** Since when an image of the current step's pod fails to pull. */
+  pullFailingSince?: number
+  /** Cancels the timer that looks at a waiting pod again. */
+  cancelRecheck?: () => void
+  /** The algorithm's own deadline (from its container's start): armed once, and whether it hit. */
+  deadlineArmed?: boolean
+  deadlineHit?: boolean
 }
 
 interface ApiError {
@@ -155,6 +176,19 @@ const DEFAULT_PACK_TIMEOUT_MS = 10 * 60_000
 /** After a stop the publisher is waiting: what exists is published, but within this. */
 const STOPPED_PACK_TIMEOUT_MS = 20_000
 const DEFAULT_CLOSE_GRACE_MS = 10_000
+const DEFAULT_PENDING_TIMEOUT_MS = 15 * 60_000
+const DEFAULT_IMAGE_PULL_BACKOFF_MAX_MS = 5 * 60_000
+/** Event reasons that explain a waiting pod, newest first wins. */
+const WAITING_EVENT_REASONS = new Set([
+  'FailedScheduling',
+  'FailedMount',
+  'FailedAttachVolume',
+  'ProvisioningFailed',
+  'FailedCreatePodSandBox',
+  'Failed',
+  'BackOff',
+])
+const VOLUME_EVENT_REASONS = new Set(['FailedMount', 'FailedAttachVolume', 'ProvisioningFailed'])
 /** The scan prints names and two numbers; more than this is not the scan's output. */
 const SCAN_OUTPUT_MAX_BYTES = 4 * 1024 * 1024
 
@@ -544,6 +578,10 @@ export class KubernetesDriver implements ComputeDriver {
     return job
   }
 
+  private reportedAny(job: TrackedJob, kinds: Array<Observation['kind']>): boolean {
+    return kinds.some((kind) => job.reported.has(kind))
+  }
+
   private emit(job: TrackedJob, observation: Observation): void {
     if (this.closed) return
     // Each kind once per job: watch replays after a re-list must not repeat a story.
@@ -576,15 +614,186 @@ export class KubernetesDriver implements ComputeDriver {
     if (!step || step !== job.step || job.cleaning) return
     if (type !== 'DELETED') job.seenStep = step
     if (type === 'DELETED') {
+      if (job.deadlineHit && step === 'algorithm') return this.afterDeadline(job)
       if (job.stopRequested && step !== 'publish') return this.afterStopped(job, step)
       this.emit(job, { kind: 'lost', reason: `the ${step} pod was deleted outside the console` })
       job.step = 'done'
       return
     }
+    // An evicted algorithm (node pressure, /tmp over its sizeLimit) ended like a failed one: its log
+    // is saved and its outputs, on the PVC, are published.
+    if (step === 'algorithm' && pod.status?.reason === 'Evicted') return this.afterEvicted(job, pod)
     const state = stepState(pod, STEP_CONTAINER[step])
+    if (await this.whileWaiting(job, step, pod, state)) return
     if (step === 'configure') return this.onConfigure(job, state, pod)
     if (step === 'algorithm') return this.onAlgorithm(job, state)
     return this.onPublish(job, state)
+  }
+
+  /**
+   * A step's pod that waits (Pending: unscheduled, ContainerCreating, pulling): transient on a real
+   * cluster (an autoscaler adds a node, provisioning binds the claim, the kubelet retries a pull
+   * after Docker Hub's rate limit), so it fails the job only after `pendingTimeoutMs`, or an image
+   * pull after `imagePullBackoffMaxMs`, with the reason from the pod's Events. True when the pod
+   * waits on a pull (the caller must not act on it) or the job was failed here.
+   */
+  private async whileWaiting(job: TrackedJob, step: Step, pod: PodLike, state: StepState): Promise<boolean> {
+    const now = this.options.clock.nowMs()
+    const waiting =
+      (pod.status?.phase ?? 'Pending') === 'Pending' &&
+      !pod.metadata?.deletionTimestamp &&
+      (state.kind === 'pending' || state.kind === 'image-pull-failed')
+    if (!waiting) {
+      job.pendingSince = undefined
+      job.pullFailingSince = undefined
+      job.cancelRecheck?.()
+      return false
+    }
+    if (job.pendingSince?.step !== step) {
+      job.pendingSince = { step, atMs: now }
+      job.pullFailingSince = undefined
+    }
+    const pull = pullFailure(pod)
+    if (pull) job.pullFailingSince ??= now
+    else job.pullFailingSince = undefined
+    const pendingDue = job.pendingSince.atMs + (this.options.pendingTimeoutMs ?? DEFAULT_PENDING_TIMEOUT_MS)
+    const pullDue =
+      job.pullFailingSince === undefined
+        ? Infinity
+        : job.pullFailingSince + (this.options.imagePullBackoffMaxMs ?? DEFAULT_IMAGE_PULL_BACKOFF_MAX_MS)
+    if (pull && now >= pullDue) {
+      await this.failWaiting(job, step, {
+        kind: 'image-pull-failed',
+        reason: this.pullReason(job, step, pull),
+      })
+      return true
+    }
+    if (now >= pendingDue) {
+      const why = await this.waitingReason(step, pod)
+      const reason = `the ${step} pod was still waiting after ${Math.round((now - job.pendingSince.atMs) / 1000)} s: ${why.text}`
+      await this.failWaiting(
+        job,
+        step,
+        why.volume ? { kind: 'volume-failed', reason } : { kind: 'create-failed', reason },
+      )
+      return true
+    }
+    this.recheckAt(job, step, Math.min(pendingDue, pullDue))
+    return pull !== undefined
+  }
+
+  /** Whose image failed, in words: the algorithm's or the console's own (with the fix). */
+  private pullReason(
+    job: TrackedJob,
+    step: Step,
+    pull: { container: string; image: string | undefined; reason: string },
+  ): string {
+    const rateLimited = /toomanyrequests|rate limit|429/i.test(pull.reason)
+      ? " (the registry's pull rate limit: pull with credentials (an imagePullSecret) or from a mirror)"
+      : ''
+    if (pull.container === IMAGE_CHECK || pull.container === 'algorithm')
+      return `the algorithm image ${pull.image ?? imageOf(job)} cannot be pulled: ${pull.reason}${rateLimited}`
+    const which = step === 'publish' ? 'publish' : 'configure'
+    return `the console's own ${which} image ${pull.image ?? this.manifestOptions.images[which]} cannot be pulled: ${pull.reason}${rateLimited}. Fix: make it reachable from the cluster (mirror it and set driver.images.${which})`
+  }
+
+  /** The newest Event that explains the wait (FailedScheduling, FailedMount…), else the pod's own words. */
+  private async waitingReason(step: Step, pod: PodLike): Promise<{ text: string; volume: boolean }> {
+    const name = pod.metadata?.name ?? ''
+    try {
+      const events = await this.core.listNamespacedEvent({
+        namespace: this.ns,
+        fieldSelector: `involvedObject.name=${name}`,
+      })
+      const time = (e: (typeof events.items)[number]) =>
+        Date.parse(String(e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp ?? 0)) || 0
+      const explaining = events.items
+        .filter((e) => e.type === 'Warning' && WAITING_EVENT_REASONS.has(e.reason ?? ''))
+        .sort((a, b) => time(b) - time(a))[0]
+      if (explaining)
+        return {
+          text: `${explaining.reason}: ${explaining.message ?? ''}`.trim(),
+          volume:
+            VOLUME_EVENT_REASONS.has(explaining.reason ?? '') ||
+            (explaining.reason === 'FailedScheduling' &&
+              /volume|persistentvolumeclaim/i.test(explaining.message ?? '') &&
+              !/Insufficient/.test(explaining.message ?? '')),
+        }
+    } catch (error) {
+      this.options.logger.debug('kubernetes: events of a waiting pod could not be read', {
+        pod: name,
+        status: statusCode(error),
+      })
+    }
+    const scheduled = pod.status?.conditions?.find((c) => c.type === 'PodScheduled' && c.status === 'False')
+    if (scheduled)
+      return {
+        text: `${scheduled.reason ?? 'Unschedulable'}: ${scheduled.message ?? ''}`.trim(),
+        volume: false,
+      }
+    const waitingState = [
+      ...(pod.status?.initContainerStatuses ?? []),
+      ...(pod.status?.containerStatuses ?? []),
+    ]
+      .map((c) => c.state?.waiting)
+      .find((w) => w?.reason)
+    return {
+      text: waitingState
+        ? `${waitingState.reason}${waitingState.message ? `: ${waitingState.message}` : ''}`
+        : `the ${step} pod gave no reason`,
+      volume: false,
+    }
+  }
+
+  /** A waiting step given up: before the algorithm, the job's pre-algorithm failure; at publish, 61. */
+  private async failWaiting(
+    job: TrackedJob,
+    step: Step,
+    state: { kind: 'image-pull-failed' | 'volume-failed' | 'create-failed'; reason: string },
+  ): Promise<void> {
+    job.cancelRecheck?.()
+    if (step === 'publish') {
+      job.failed = true
+      await this.deleteIfPresent(() =>
+        this.core.deleteNamespacedPod({ name: objectNames(job.spec.jobId).pod(step), namespace: this.ns }),
+      )
+      return this.finish(job, [state.reason], 'results', state.reason)
+    }
+    if (step === 'configure') await this.saveLog(job, 'configure', 'configuration.log').catch(() => '')
+    return this.failBeforeAlgorithm(job, state)
+  }
+
+  /** Looks at the step's pod again at `atMs` (a waiting pod may send no event when its time is up). */
+  private recheckAt(job: TrackedJob, step: Step, atMs: number): void {
+    job.cancelRecheck?.()
+    if (this.closed || !Number.isFinite(atMs)) return
+    const cancel = this.options.clock.setTimer(
+      () => {
+        this.timers.delete(cancel)
+        if (job.cancelRecheck === cancel) job.cancelRecheck = undefined
+        this.enqueue(job, async () => {
+          if (job.step !== step || job.cleaning) return
+          let pod: PodLike
+          try {
+            pod = (await this.core.readNamespacedPod({
+              name: objectNames(job.spec.jobId).pod(step),
+              namespace: this.ns,
+            })) as PodLike
+          } catch (error) {
+            if (statusCode(error) === 404) return
+            // Unreachable now: look again a little later.
+            return this.recheckAt(job, step, this.options.clock.nowMs() + (this.options.watchRetryMs ?? 1000))
+          }
+          return this.onPod(job, pod, 'MODIFIED')
+        })
+      },
+      Math.max(0, atMs - this.options.clock.nowMs()),
+    )
+    this.timers.add(cancel)
+    job.cancelRecheck = () => {
+      cancel()
+      this.timers.delete(cancel)
+    }
   }
 
   /**
@@ -630,6 +839,8 @@ export class KubernetesDriver implements ComputeDriver {
         this.emit(job, { kind: 'provisioning' })
         const log = await this.saveLog(job, 'configure', 'configuration.log')
         await this.deleteInputsSecret(job)
+        // The stop's SIGTERM ended it: a stop, not a provisioning failure.
+        if (job.stopRequested) return this.finish(job, ['stopped during configuration'])
         const lastFailure = log
           .split('\n')
           .reverse()
@@ -646,6 +857,7 @@ export class KubernetesDriver implements ComputeDriver {
         return this.finish(job, [])
       }
       case 'deadline-exceeded':
+        if (job.stopRequested) return this.finish(job, ['stopped during configuration'])
         job.failed = true
         await this.saveLog(job, 'configure', 'configuration.log')
         this.emit(job, {
@@ -665,10 +877,12 @@ export class KubernetesDriver implements ComputeDriver {
       case 'running':
         this.emit(job, { kind: 'algorithm-started', atMs: state.startedAtMs })
         this.followAlgorithmLog(job)
+        this.armAlgorithmDeadline(job, state.startedAtMs)
         return
       case 'succeeded':
       case 'failed': {
         if (state.startedAtMs !== null) this.emit(job, { kind: 'algorithm-started', atMs: state.startedAtMs })
+        if (job.deadlineHit) return this.afterDeadline(job)
         await this.settleAlgorithmLog(job)
         const atMs = state.finishedAtMs ?? this.options.clock.nowMs()
         if (state.kind === 'succeeded')
@@ -718,11 +932,17 @@ export class KubernetesDriver implements ComputeDriver {
   private async failBeforeAlgorithm(job: TrackedJob, state: StepState): Promise<void> {
     job.failed = true
     const step = job.step
-    if (state.kind === 'image-pull-failed')
-      this.emit(job, {
-        kind: 'image-pull-failed',
-        reason: `the algorithm image ${imageOf(job)} cannot be pulled: ${state.reason}`,
-      })
+    const reason =
+      state.kind === 'image-pull-failed' && !state.reason.startsWith('the ')
+        ? `the algorithm image ${imageOf(job)} cannot be pulled: ${state.reason}`
+        : ('reason' in state && state.reason) || state.kind
+    // Ocean's statuses only go forward: once the configure step ran (30) a failure of the
+    // algorithm's pod is 32; once the image check passed (20) a configure pod failure is 21/22.
+    if (state.kind !== 'lost' && this.reportedAny(job, ['provisioning']))
+      this.emit(job, { kind: 'algorithm-provisioning-failed', reason })
+    else if (state.kind === 'image-pull-failed' && this.reportedAny(job, ['volumes-configuring']))
+      this.emit(job, { kind: 'container-create-failed', reason })
+    else if (state.kind === 'image-pull-failed') this.emit(job, { kind: 'image-pull-failed', reason })
     else if (state.kind === 'create-failed')
       this.emit(job, { kind: 'container-create-failed', reason: state.reason })
     else if (state.kind === 'volume-failed') this.emit(job, { kind: 'volume-failed', reason: state.reason })
@@ -737,6 +957,66 @@ export class KubernetesDriver implements ComputeDriver {
         this.core.deleteNamespacedPod({ name: objectNames(job.spec.jobId).pod(step), namespace: this.ns }),
       )
     return this.finish(job, [])
+  }
+
+  /**
+   * maxJobDuration counts from the algorithm container's start, not the pod's StartTime (which an
+   * image pull or a volume's fsGroup change precede): at that point the pod is deleted and the job
+   * ends as past its deadline, its outputs published. The pod's own activeDeadlineSeconds (with
+   * the pull allowance) still ends it if the console is away.
+   */
+  private armAlgorithmDeadline(job: TrackedJob, startedAtMs: number): void {
+    if (job.deadlineArmed || this.closed) return
+    job.deadlineArmed = true
+    const dueMs = startedAtMs + job.spec.maxJobDurationSec * 1000
+    const cancel = this.options.clock.setTimer(
+      () => {
+        this.timers.delete(cancel)
+        this.enqueue(job, async () => {
+          if (job.step !== 'algorithm' || job.cleaning || job.stopRequested) return
+          job.deadlineHit = true
+          this.options.logger.info('kubernetes: algorithm past maxJobDuration; deleting its pod', {
+            jobId: job.spec.jobId,
+          })
+          await this.deleteIfPresent(() =>
+            this.core.deleteNamespacedPod({
+              name: objectNames(job.spec.jobId).pod('algorithm'),
+              namespace: this.ns,
+              gracePeriodSeconds: 2,
+            }),
+          )
+        })
+      },
+      Math.max(0, dueMs - this.options.clock.nowMs()),
+    )
+    this.timers.add(cancel)
+  }
+
+  private async afterDeadline(job: TrackedJob): Promise<void> {
+    if (job.step !== 'algorithm') return
+    job.failed = true
+    await this.settleAlgorithmLog(job)
+    this.emit(job, { kind: 'deadline-exceeded', atMs: this.options.clock.nowMs() })
+    return this.startPublish(job)
+  }
+
+  private async afterEvicted(job: TrackedJob, pod: PodLike): Promise<void> {
+    job.failed = true
+    const container = pod.status?.containerStatuses?.find((c) => c.name === 'algorithm')
+    const startedAt = container?.state?.terminated?.startedAt ?? container?.state?.running?.startedAt
+    const startedAtMs = startedAt === undefined ? NaN : new Date(startedAt).getTime()
+    if (Number.isFinite(startedAtMs)) this.emit(job, { kind: 'algorithm-started', atMs: startedAtMs })
+    await this.settleAlgorithmLog(job)
+    const message = pod.status?.message ?? 'no reason given'
+    const hint = /EmptyDir volume "tmp"/.test(message) ? ' (HOME and /tmp: raise driver.tmpSizeLimit)' : ''
+    this.emit(job, {
+      kind: 'container-exited',
+      exitCode: container?.state?.terminated?.exitCode ?? 137,
+      oomKilled: false,
+      atMs: this.options.clock.nowMs(),
+      reason: `the algorithm's pod was evicted by the cluster: ${message}${hint}`,
+    })
+    return this.startPublish(job)
   }
 
   private async afterStopped(job: TrackedJob, step: Step): Promise<void> {
@@ -771,6 +1051,7 @@ export class KubernetesDriver implements ComputeDriver {
     reason?: string,
   ): Promise<void> {
     job.step = 'done'
+    job.cancelRecheck?.()
     const results = resultsDirOf(job.spec.jobDir)
     this.emit(job, { kind: 'publishing' })
     await writeFile(
