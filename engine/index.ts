@@ -136,7 +136,21 @@ async function createDriver(config: ConsoleConfig, logger: Logger, clock: Clock)
       kubeConfig,
       namespace: resolveNamespace(kubeConfig, config.driver.namespace),
       failedJobRetentionSec: config.driver.failedJobRetentionSec,
-      manifests: { ipfsGateway: config.driver.ipfsGateway, arweaveGateway: config.driver.arweaveGateway },
+      pendingTimeoutMs: config.driver.pendingTimeoutSec * 1000,
+      imagePullBackoffMaxMs: config.driver.imagePullBackoffSec * 1000,
+      manifests: {
+        ipfsGateway: config.driver.ipfsGateway,
+        arweaveGateway: config.driver.arweaveGateway,
+        tmpSizeLimit: config.driver.tmpSizeLimit,
+        ...(config.driver.images
+          ? {
+              images: {
+                ...(config.driver.images.configure ? { configure: config.driver.images.configure } : {}),
+                ...(config.driver.images.publish ? { publish: config.driver.images.publish } : {}),
+              },
+            }
+          : {}),
+      },
     })
     // Retained failed jobs whose time ran out while the console was down: delete them now, in the
     // background (an unreachable cluster must not stop the console from starting).
@@ -351,6 +365,13 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
     await operatorService.start()
     report('jobs', 'done')
     recordReviewEvents(operatorService, recordAudit)
+    // Every job the console knows is resumed now: the backend may sweep what belongs to none of
+    // them. In the background: an unreachable cluster must not stop the console from starting.
+    void driver.sweepUnknownJobs?.().catch((error: unknown) =>
+      logger.warn('could not sweep objects of unknown jobs', {
+        error: error instanceof Error ? error.message : String(error),
+      }),
+    )
 
     // The Operator-Service's own HTTP API (loopback + bearer token from the data dir).
     let operatorApiUrl = ''

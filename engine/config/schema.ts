@@ -147,6 +147,20 @@ export const consoleConfigSchema = z.object({
       namespace: z.string().default('ocean-c2d'),
       /** Keep a failed job's cluster objects this long for debugging. */
       failedJobRetentionSec: z.number().int().min(0).default(0),
+      /** Kubernetes: the console's own images (a mirror, an air-gapped registry); default pinned by digest. */
+      images: z
+        .object({ configure: z.string().min(1).optional(), publish: z.string().min(1).optional() })
+        .strict()
+        .optional(),
+      /** Kubernetes: how long a job pod may stay Pending (unschedulable, volume not ready) before the job fails. */
+      pendingTimeoutSec: z.number().int().positive().default(900),
+      /** Kubernetes: how long image pulls may keep failing (the kubelet retries; rate limits pass) before the job fails. */
+      imagePullBackoffSec: z.number().int().positive().default(300),
+      /** Kubernetes: size of every job pod's /tmp (HOME), an emptyDir; over it the pod is evicted. */
+      tmpSizeLimit: z
+        .string()
+        .regex(/^\d+(\.\d+)?(Ki|Mi|Gi|Ti|K|M|G|T)?$/)
+        .default('256Mi'),
     })
     .prefault({}),
   /** The Operator-Service's own HTTP API (job API without the Provider), always on 127.0.0.1. */

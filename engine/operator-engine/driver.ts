@@ -121,4 +121,9 @@ export interface ComputeDriver {
   cleanup(jobId: string): Promise<void>
   /** Release watches and processes; running jobs are left for `resume` after the next start. */
   close(): Promise<void>
+  /**
+   * Called once at start, after every job the console knows was resumed: the backend removes what
+   * belongs to no such job (objects of a job the console forgot, or whose cleanup never ran).
+   */
+  sweepUnknownJobs?(): Promise<void>
 }

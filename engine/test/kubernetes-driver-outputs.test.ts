@@ -62,7 +62,8 @@ async function run(
       void driver.start(spec, (_id, o) => {
         seen.push(o)
         onObservation(o)
-        if (o.kind === 'outputs-collected' || o.kind === 'results-failed') resolve(o)
+        if (o.kind === 'outputs-collected' || o.kind === 'results-failed' || o.kind === 'outputs-refused')
+          resolve(o)
       }),
   )
   await beforeCleanup?.()
@@ -94,15 +95,31 @@ describe('outputs through exec + tar', () => {
     ).toBe(statSync(tarPath).size)
   }, 60_000)
 
-  it('stops streaming at outputBytesMax and produces no outputs.tar', async () => {
+  it('refuses outputs over outputBytesMax before packing them (62), and produces no outputs.tar', async () => {
     const spec = bigOutputJob('over-limit', 1024 * 1024)
-    const { end, seen } = await run(spec)
-    expect(seen.map((o) => o.kind)).toContain('disk-quota-exceeded')
-    expect(end.kind).toBe('outputs-collected')
+    const { end } = await run(spec)
+    expect(end).toMatchObject({
+      kind: 'outputs-refused',
+      reason: `the outputs (${BIG_BYTES} bytes, apparent size) exceed the limit of ${1024 * 1024} bytes`,
+    })
     expect(existsSync(join(spec.jobDir, 'results', 'outputs.tar'))).toBe(false)
     expect(readFileSync(join(spec.jobDir, 'results', 'publish.log'), 'utf8')).toContain(
-      `exceed the limit of ${1024 * 1024} bytes`,
+      'outputs.tar not produced',
     )
+  }, 60_000)
+
+  it('stops streaming at outputBytesMax when only the archive is over it (headers of many empty files)', async () => {
+    // 3000 empty files measure 0 bytes, but each is a 512-byte tar header: 1.5 MB of archive.
+    const code =
+      "const fs = require('fs'); for (let i = 0; i < 3000; i++) fs.writeFileSync('/data/outputs/e' + i, '')"
+    const spec = { ...bigOutputJob('over-limit-packed', 1024 * 1024) }
+    spec.algorithm = { ...spec.algorithm, source: { type: 'rawcode', code } }
+    const { end } = await run(spec)
+    expect(end).toMatchObject({
+      kind: 'outputs-refused',
+      reason: `the outputs (over ${1024 * 1024} bytes packed) exceed the limit of ${1024 * 1024} bytes`,
+    })
+    expect(existsSync(join(spec.jobDir, 'results', 'outputs.tar'))).toBe(false)
   }, 60_000)
 
   it('a connection cut mid-copy fails the results instead of keeping a truncated outputs.tar', async () => {

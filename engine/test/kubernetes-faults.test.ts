@@ -34,6 +34,8 @@ function driver(failedJobRetentionSec = 0): KubernetesDriver {
     namespace: NAMESPACE,
     watchRetryMs: 100,
     failedJobRetentionSec,
+    // A pull that keeps failing is final after this (the kubelet's back-off retries until then).
+    imagePullBackoffMaxMs: 500,
   })
 }
 

@@ -19,7 +19,7 @@ import { KubeConfig } from '@kubernetes/client-node'
 import { WebSocketServer } from 'ws'
 import { AccessRules, type AccessDenial, type AccessRequest } from './access-rules'
 import { discovery, KINDS, route, type Route } from './api-routes'
-import { SimulatedKubelet } from './kubelet'
+import { SimulatedKubelet, type SimNode } from './kubelet'
 import { jsonPatch, mergePatch, PatchError } from './merge-patch'
 import {
   FieldSelectorError,
@@ -46,6 +46,8 @@ export interface ApiDoubleOptions {
   denials?: AccessDenial[]
   /** BOOKMARK interval for watches that allow them (a real server sends about one a minute). */
   bookmarkIntervalMs?: number
+  /** The cluster's nodes (default: one linux node in zone-a, no GPU, no taints). */
+  nodes?: SimNode[]
 }
 
 export interface KubernetesApiDouble {
@@ -65,7 +67,14 @@ export interface KubernetesApiDouble {
     setUnreachable(on: boolean): void
     /** Ends every open watch; with `gone`, sends 410 first and forgets the history. */
     dropWatches(options?: { gone?: boolean }): void
-    failImagePull(image: string): void
+    /** Pulls of `image` fail: for good, or only the next `times` (a 429 that passes), with `message`. */
+    failImagePull(image: string, options?: { times?: number; message?: string }): void
+    /** Pulls of `image` take `ms`: the pod is scheduled (StartTime set) while its container waits. */
+    slowPull(image: string, ms: number): void
+    /** A node joins (a cluster autoscaler): pods the scheduler could not place are tried again. */
+    addNode(node: SimNode): void
+    /** The kubelet evicts the pod (node pressure, emptyDir over its sizeLimit) with `message`. */
+    evict(namespace: string, pod: string, message: string): boolean
     oomKill(namespace: string, pod: string, container: string): void
     loseNode(): void
     /** Play a CNI that does not enforce NetworkPolicy: denied pods keep their network. */
@@ -74,6 +83,11 @@ export interface KubernetesApiDouble {
     deny(denial: AccessDenial): void
     /** RBAC: allow everything again. */
     allowAll(): void
+    /**
+     * Execs whose command line contains `match` hang from now on: the command never ends nor
+     * prints (it is `sleep 3600`, killed when the client closes the stream). undefined: none.
+     */
+    stallExec(match: string | undefined): void
     /**
      * The next `times` requests matching "verb resource[/subresource]" (e.g. "deletecollection
      * secrets") answer `status` (429, 500, 503…) with a Status body, and Retry-After when given.
@@ -131,6 +145,7 @@ export async function startKubernetesApiDouble(options: ApiDoubleOptions = {}): 
     knownImage: options.knownImage,
     stepMs: options.kubeletStepMs,
   })
+  if (options.nodes) kubelet.nodes.splice(0, kubelet.nodes.length, ...options.nodes)
   const access = new AccessRules(options.denials)
   for (const ns of options.namespaces ?? ['default'])
     store.create('namespaces', '', {
@@ -575,12 +590,16 @@ export async function startKubernetesApiDouble(options: ApiDoubleOptions = {}): 
         if (gone) store.compact()
         for (const w of [...watches]) w.end(gone)
       },
-      failImagePull: (image) => kubelet.failImagePull(image),
+      failImagePull: (image, options) => kubelet.failImagePull(image, options),
+      slowPull: (image, ms) => kubelet.slowPull(image, ms),
+      addNode: (node) => kubelet.addNode(node),
+      evict: (namespace, pod, message) => kubelet.evict(namespace, pod, message),
       oomKill: (namespace, pod, container) => kubelet.oomKill(namespace, pod, container),
       loseNode: () => kubelet.loseNode(),
       ignoreNetworkPolicy: (on) => (kubelet.ignoreNetworkPolicy = on),
       deny: (denial) => access.deny(denial),
       allowAll: () => access.reset(),
+      stallExec: (match) => (kubelet.stallExecMatching = match),
       failRequests: (key, fault) => failures.set(key, { ...fault }),
     },
     async close() {

@@ -39,7 +39,29 @@ interface PodSpec {
   initContainers?: ContainerSpec[]
   volumes?: VolumeSpec[]
   activeDeadlineSeconds?: number
+  nodeSelector?: Record<string, string>
+  tolerations?: Array<{ key?: string; operator?: string; value?: string; effect?: string }>
 }
+
+/** A node of the simulated cluster: what the scheduler matches a pod against. */
+export interface SimNode {
+  name: string
+  labels?: Record<string, string>
+  taints?: Array<{ key: string; value?: string; effect: 'NoSchedule' | 'NoExecute' | 'PreferNoSchedule' }>
+  /** `nvidia.com/gpu` capacity. */
+  gpus?: number
+}
+
+export const DEFAULT_NODE: SimNode = {
+  name: 'sim-node-1',
+  labels: {
+    'kubernetes.io/os': 'linux',
+    'kubernetes.io/hostname': 'sim-node-1',
+    'topology.kubernetes.io/zone': 'zone-a',
+  },
+}
+
+const GPU = 'nvidia.com/gpu'
 
 export interface ContainerRun {
   spec: ContainerSpec
@@ -49,7 +71,7 @@ export interface ContainerRun {
   state: 'waiting' | 'running' | 'terminated'
   waitingReason: string
   process?: ChildProcess
-  killReason?: 'OOMKilled' | 'DeadlineExceeded' | 'Deleted' | 'NodeLost'
+  killReason?: 'OOMKilled' | 'DeadlineExceeded' | 'Deleted' | 'NodeLost' | 'Evicted'
 }
 
 interface PodRun {
@@ -62,6 +84,11 @@ interface PodRun {
   timers: Array<NodeJS.Timeout>
   execs: Set<ChildProcess>
   done: boolean
+  /** The node the scheduler chose, and the GPUs the pod holds there. */
+  node?: string
+  gpus?: number
+  /** Set by evict(): the pod's reason message once its containers are gone. */
+  evicted?: string
 }
 
 export interface KubeletOptions {
@@ -95,10 +122,18 @@ const condition = (type: string, isTrue: boolean, reason?: string) => ({
 
 export class SimulatedKubelet {
   private readonly pods = new Map<string, PodRun>()
-  private readonly failingImages = new Set<string>()
+  /** Images whose next pulls fail: how many more times (Infinity: for good), and with what words. */
+  private readonly failingImages = new Map<string, { times: number; message?: string }>()
+  private readonly slowImages = new Map<string, number>()
+  /** The cluster's nodes (one plain node by default); addNode() plays an autoscaler. */
+  readonly nodes: SimNode[] = [DEFAULT_NODE]
+  /** Pods the scheduler could not place yet, with how to try again. */
+  private readonly unscheduled = new Map<string, () => void>()
   private readonly stepMs: number
   /** The CNI ignores NetworkPolicy (EKS's VPC CNI by default): every pod keeps its network. */
   ignoreNetworkPolicy = false
+  /** Fault: execs whose command line contains this hang (they run `sleep 3600` instead). */
+  stallExecMatching: string | undefined
   /** What every container's environment starts with (the API server's service address). */
   serviceEnv: Record<string, string> = {}
 
@@ -106,13 +141,84 @@ export class SimulatedKubelet {
     this.stepMs = options.stepMs ?? 15
   }
 
-  failImagePull(image: string): void {
-    this.failingImages.add(image)
+  /** The next `times` pulls of `image` fail (for good when omitted), with `message` if given. */
+  failImagePull(image: string, options: { times?: number; message?: string } = {}): void {
+    this.failingImages.set(image, { times: options.times ?? Infinity, message: options.message })
   }
 
-  private imageOk(image: string): boolean {
-    if (this.failingImages.has(image)) return false
-    return (this.options.knownImage ?? ((i: string) => DEFAULT_KNOWN.test(i)))(image)
+  /** Pulls of `image` take `ms` (the container waits in ContainerCreating; the pod's StartTime is set). */
+  slowPull(image: string, ms: number): void {
+    this.slowImages.set(image, ms)
+  }
+
+  /** Plays a cluster autoscaler: a node joins, and the scheduler tries every waiting pod again. */
+  addNode(node: SimNode): void {
+    this.nodes.push(node)
+    this.retryUnscheduled()
+  }
+
+  private retryUnscheduled(): void {
+    for (const retry of [...this.unscheduled.values()]) retry()
+  }
+
+  /** Why the pull fails now (one of its failures used up), or undefined when it succeeds. */
+  private pullError(image: string): string | undefined {
+    const failing = this.failingImages.get(image)
+    if (failing && failing.times > 0) {
+      failing.times -= 1
+      return (
+        failing.message ??
+        `rpc error: code = NotFound desc = failed to pull and unpack image "${image}": not found`
+      )
+    }
+    if ((this.options.knownImage ?? ((i: string) => DEFAULT_KNOWN.test(i)))(image)) return undefined
+    return `rpc error: code = NotFound desc = failed to pull and unpack image "${image}": not found`
+  }
+
+  /**
+   * The scheduler's filter, on what the double models: nodeSelector against node labels, taints
+   * against tolerations, and `nvidia.com/gpu` against free capacity (cpu and memory always fit).
+   * The refusal is the scheduler's aggregated message, one count per reason.
+   */
+  private schedule(run: PodRun, spec: PodSpec): { node: SimNode; gpus: number } | { message: string } {
+    const gpus = Math.max(0, ...spec.containers.map((c) => Number(c.resources?.limits?.[GPU] ?? 0)))
+    const reasons = new Map<string, number>()
+    const refuse = (why: string) => reasons.set(why, (reasons.get(why) ?? 0) + 1)
+    for (const node of this.nodes) {
+      const labels = node.labels ?? {}
+      if (Object.entries(spec.nodeSelector ?? {}).some(([k, v]) => labels[k] !== v)) {
+        refuse("node(s) didn't match Pod's node affinity/selector")
+        continue
+      }
+      const untolerated = (node.taints ?? []).find(
+        (t) =>
+          t.effect !== 'PreferNoSchedule' &&
+          !(spec.tolerations ?? []).some(
+            (tol) =>
+              (tol.operator === 'Exists'
+                ? !tol.key || tol.key === t.key
+                : tol.key === t.key && (tol.value ?? '') === (t.value ?? '')) &&
+              (!tol.effect || tol.effect === t.effect),
+          ),
+      )
+      if (untolerated) {
+        refuse(`node(s) had untolerated taint {${untolerated.key}: ${untolerated.value ?? ''}}`)
+        continue
+      }
+      const used = [...this.pods.values()]
+        .filter((r) => r !== run && !r.done && r.node === node.name)
+        .reduce((sum, r) => sum + (r.gpus ?? 0), 0)
+      if (gpus > (node.gpus ?? 0) - used) {
+        refuse(`Insufficient ${GPU}`)
+        continue
+      }
+      return { node, gpus }
+    }
+    const n = this.nodes.length
+    const parts = [...reasons.entries()].map(([why, count]) => `${count} ${why}`).sort()
+    return {
+      message: `0/${n} nodes are available: ${parts.join(', ')}. preemption: 0/${n} nodes are available: ${n} Preemption is not helpful for scheduling.`,
+    }
   }
 
   private updateStatus(
@@ -232,6 +338,24 @@ export class SimulatedKubelet {
       this.event(run, 'Warning', 'FailedScheduling', volumes.message, 'default-scheduler')
       return
     }
+    const placed = this.schedule(run, spec)
+    if ('message' in placed) {
+      this.updateStatus(
+        run,
+        (s) =>
+          (s.conditions = [
+            { ...condition('PodScheduled', false, 'Unschedulable'), message: placed.message },
+          ]),
+      )
+      this.event(run, 'Warning', 'FailedScheduling', placed.message, 'default-scheduler')
+      this.unscheduled.set(run.key, () => {
+        this.unscheduled.delete(run.key)
+        if (!run.done) void this.lifecycle(run, spec)
+      })
+      return
+    }
+    run.node = placed.node.name
+    run.gpus = placed.gpus
     this.updateStatus(run, (s) => {
       s.phase = 'Pending'
       s.hostIP = '10.0.0.1'
@@ -242,7 +366,7 @@ export class SimulatedKubelet {
       run,
       'Normal',
       'Scheduled',
-      `Successfully assigned ${run.namespace}/${run.name} to sim-node-1`,
+      `Successfully assigned ${run.namespace}/${run.name} to ${run.node}`,
       'default-scheduler',
     )
     this.setContainer(run, [...run.containers.keys()][0]!, {
@@ -276,10 +400,16 @@ export class SimulatedKubelet {
     c: ContainerRun,
   ): Promise<number | undefined> {
     if (run.done || !pod) return undefined
-    if (!this.imageOk(c.spec.image)) {
-      const message = `rpc error: code = NotFound desc = failed to pull and unpack image "${c.spec.image}": not found`
-      this.setContainer(run, c.spec.name, { waiting: { reason: 'ErrImagePull', message } })
-      this.event(run, 'Warning', 'Failed', `Failed to pull image "${c.spec.image}": ${message}`)
+    // As the kubelet does: a failed pull is retried with a growing back-off (ImagePullBackOff
+    // between tries), for as long as the pod exists; a fault may fail only the first few.
+    let backoffMs = Math.max(50, this.stepMs * 4)
+    for (
+      let error = this.pullError(c.spec.image);
+      error !== undefined;
+      error = this.pullError(c.spec.image)
+    ) {
+      this.setContainer(run, c.spec.name, { waiting: { reason: 'ErrImagePull', message: error } })
+      this.event(run, 'Warning', 'Failed', `Failed to pull image "${c.spec.image}": ${error}`)
       this.event(run, 'Warning', 'Failed', 'Error: ErrImagePull')
       await this.sleep()
       if (run.done) return undefined
@@ -288,9 +418,18 @@ export class SimulatedKubelet {
       })
       this.event(run, 'Normal', 'BackOff', `Back-off pulling image "${c.spec.image}"`)
       this.event(run, 'Warning', 'Failed', 'Error: ImagePullBackOff')
-      return undefined
+      await new Promise((resolve) => setTimeout(resolve, backoffMs))
+      if (run.done) return undefined
+      backoffMs = Math.min(5_000, backoffMs * 2)
     }
-    this.event(run, 'Normal', 'Pulled', `Container image "${c.spec.image}" already present on machine`)
+    const slowMs = this.slowImages.get(c.spec.image)
+    if (slowMs !== undefined) {
+      this.event(run, 'Normal', 'Pulling', `Pulling image "${c.spec.image}"`)
+      this.setContainer(run, c.spec.name, { waiting: { reason: c.waitingReason } })
+      await new Promise((resolve) => setTimeout(resolve, slowMs))
+      if (run.done) return undefined
+      this.event(run, 'Normal', 'Pulled', `Successfully pulled image "${c.spec.image}" in ${slowMs}ms`)
+    } else this.event(run, 'Normal', 'Pulled', `Container image "${c.spec.image}" already present on machine`)
     const env = resolveEnv(this.options.store, pod, c.spec.env)
     if (!(env instanceof Map)) {
       this.setContainer(run, c.spec.name, {
@@ -406,6 +545,12 @@ export class SimulatedKubelet {
     if (run.done) return
     run.done = true
     for (const t of run.timers) clearTimeout(t)
+    if (run.evicted !== undefined) {
+      phase = 'Failed'
+      extra = { reason: 'Evicted', message: run.evicted }
+    }
+    // Its GPUs are free again: a waiting pod may fit now.
+    queueMicrotask(() => this.retryUnscheduled())
     this.updateStatus(run, (s) => {
       s.phase = phase
       if (extra.reason) s.reason = extra.reason
@@ -467,6 +612,27 @@ export class SimulatedKubelet {
     if (!run) return
     this.stopRun(run, 'Deleted')
     this.pods.delete(run.key)
+    this.unscheduled.delete(run.key)
+    this.retryUnscheduled()
+  }
+
+  /**
+   * Fault: the kubelet evicts the pod (node pressure, or an emptyDir over its sizeLimit): its
+   * containers are killed (exit 137, their states published), the pod Failed with reason Evicted
+   * and `message`, and an Evicted event. False when the pod does not run.
+   */
+  evict(namespace: string, name: string, message: string): boolean {
+    const run = this.pods.get(`${namespace}/${name}`)
+    if (!run || run.done) return false
+    run.evicted = message
+    this.event(run, 'Warning', 'Evicted', message)
+    // One status update, as the kubelet's eviction manager writes it: the reason comes with the kill.
+    this.updateStatus(run, (s) => {
+      s.reason = 'Evicted'
+      s.message = message
+    })
+    for (const c of run.containers.values()) if (c.state === 'running') this.kill(c, 'Evicted')
+    return true
   }
 
   /**
@@ -528,6 +694,9 @@ export class SimulatedKubelet {
     const c = run?.containers.get(containerName)
     const pod = this.options.store.get('pods', namespace, name)
     if (!run || !c || c.state !== 'running' || !pod) return undefined
+    // Fault: a command that never ends and never prints (a real hang, killed with the stream).
+    if (this.stallExecMatching !== undefined && argv.join(' ').includes(this.stallExecMatching))
+      argv = ['sleep', '3600']
     const env = resolveEnv(this.options.store, pod, c.spec.env)
     // stdin piped: exec may send it.
     const child = spawnSandbox(

@@ -5,6 +5,7 @@
  * egress cut when a NetworkPolicy denies it to the pod (unless the double plays a CNI that
  * ignores NetworkPolicy, as EKS's VPC CNI does by default).
  */
+import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, symlinkSync } from 'node:fs'
 import { join } from 'node:path'
 import { buildBwrapArgs, SANDBOX_PATH } from '../../operator-engine/drivers/local/bubblewrap'
@@ -53,6 +54,9 @@ export function egressDenied(store: ObjectStore, pod: KubeObject): boolean {
  * `python`, yet `python $ALGO` is the usual Ocean entrypoint.
  */
 function imageBin(rootDir: string, image: string): string | undefined {
+  const busybox = busyboxBin(rootDir, image)
+  if (busybox) return busybox
+  image = image.split('@')[0]!
   const at = image.lastIndexOf(':')
   const [name, tag] =
     at > image.lastIndexOf('/') ? [image.slice(0, at), image.slice(at + 1)] : [image, 'latest']
@@ -66,6 +70,26 @@ function imageBin(rootDir: string, image: string): string | undefined {
     mkdirSync(dir, { recursive: true })
     const words = resolved.runtime.name === 'node' ? ['node', 'nodejs'] : ['python', 'python3']
     for (const word of words) symlinkSync(resolved.runtime.command, join(dir, word))
+  }
+  return dir
+}
+
+const BUSYBOX = ['/usr/bin/busybox', '/bin/busybox'].find((p) => existsSync(p))
+
+/**
+ * A busybox image (`busybox:1.36`, `mirror.example/library/busybox@sha256:…`) gets this machine's
+ * busybox applets first on PATH (sh, find, stat, tar, timeout…), so what the driver runs in such a
+ * pod (the publish step's scan and pack) meets busybox's options, not GNU's. Without busybox
+ * installed the host's tools answer instead.
+ */
+function busyboxBin(rootDir: string, image: string): string | undefined {
+  const name = image.split('@')[0]!.split('/').pop()!.split(':')[0]
+  if (name !== 'busybox' || !BUSYBOX) return undefined
+  const dir = join(rootDir, 'image-bin', 'busybox')
+  if (!existsSync(dir)) {
+    mkdirSync(dir, { recursive: true })
+    const applets = execFileSync(BUSYBOX, ['--list'], { encoding: 'utf8' }).split('\n').filter(Boolean)
+    for (const applet of applets) symlinkSync(BUSYBOX, join(dir, applet))
   }
   return dir
 }

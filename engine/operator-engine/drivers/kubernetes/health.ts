@@ -40,7 +40,10 @@ export const requiredPermissions = [
   { verb: 'get', resource: 'pods', subresource: 'log' },
   { verb: 'get', resource: 'pods', subresource: 'exec' },
   { verb: 'create', resource: 'pods', subresource: 'exec' },
-  ...['create', 'get', 'delete', 'deletecollection'].map((verb) => ({ verb, resource: 'secrets' })),
+  // list: the start sweep finds Secrets of jobs the console does not know.
+  ...['create', 'get', 'list', 'delete', 'deletecollection'].map((verb) => ({ verb, resource: 'secrets' })),
+  // The reason a pod waits (FailedScheduling, FailedMount…) is in its Events.
+  { verb: 'list', resource: 'events' },
   // patch: a retained failed job's PVC records when its objects may go (kubernetes-driver.ts).
   ...['create', 'get', 'list', 'patch', 'delete', 'deletecollection'].map((verb) => ({
     verb,

@@ -45,14 +45,24 @@ import {
   type Step,
 } from './manifests'
 import { followPodLog } from './pod-log-stream'
-import { stepState, type PodLike, type StepState } from './pod-observations'
+import {
+  packCommand,
+  parseScan,
+  scanScript,
+  SCAN_NO_OUTPUTS_EXIT,
+  TarEntryFilter,
+  type OutputsScan,
+} from './publish-script'
+import { pullFailure, stepState, type PodLike, type StepState } from './pod-observations'
 
 export interface KubernetesDriverOptions {
   logger: Logger
   clock: Clock
   kubeConfig: KubeConfig
   namespace: string
-  manifests?: Partial<Omit<ManifestOptions, 'namespace'>>
+  manifests?: Partial<Omit<ManifestOptions, 'namespace' | 'images'>> & {
+    images?: Partial<ManifestOptions['images']>
+  }
   /** Keep a failed job's objects this long for debugging (`kubectl describe`), then delete them. */
   failedJobRetentionSec?: number
   /** Reads `local` file sources (they travel inside the job's Secret). */
@@ -72,6 +82,23 @@ export interface KubernetesDriverOptions {
   watchIdleTimeoutMs?: number
   /** How long a temporary create refusal (full ResourceQuota, 429, 5xx) is retried; 5 min by default. */
   createRetryMaxMs?: number
+  /**
+   * How long the publish step's scan and its pack may each take (10 min by default, as the local
+   * driver); after a stop, at most 20 s. Past it the exec is abandoned and the results fail.
+   */
+  packTimeoutMs?: number
+  /** How long close() waits for jobs to settle before it returns anyway (10 s by default). */
+  closeGraceMs?: number
+  /**
+   * How long a step's pod may stay Pending (unschedulable, ContainerCreating, a volume that does
+   * not attach) before the job fails with the reason from the pod's Events; 15 min by default.
+   */
+  pendingTimeoutMs?: number
+  /**
+   * How long an image pull may keep failing (ErrImagePull / ImagePullBackOff: the kubelet retries,
+   * Docker Hub's `toomanyrequests` passes) before it is final; 5 min by default.
+   */
+  imagePullBackoffMaxMs?: number
 }
 
 interface TrackedJob {
@@ -89,6 +116,17 @@ interface TrackedJob {
   failed: boolean
   cleaning: boolean
   objects?: JobObjects
+  /** Set while the publish step's execs run: aborting it ends them (a stop, close()). */
+  publishAbort?: AbortController
+  /** Since when the current step's pod waits (its pending timeout counts from here). */
+  pendingSince?: { step: Step; atMs: number }
+  /** Since when an image of the current step's pod fails to pull. */
+  pullFailingSince?: number
+  /** Cancels the timer that looks at a waiting pod again. */
+  cancelRecheck?: () => void
+  /** The algorithm's own deadline (from its container's start): armed once, and whether it hit. */
+  deadlineArmed?: boolean
+  deadlineHit?: boolean
 }
 
 interface ApiError {
@@ -134,6 +172,25 @@ const CREATE_RETRY_MAX_MS = 5 * 60_000
 const WATCH_IDLE_TIMEOUT_MS = 90_000
 /** How long the live log may take to deliver its last bytes after the container ended. */
 const LOG_TAIL_GRACE_MS = 2_000
+const DEFAULT_PACK_TIMEOUT_MS = 10 * 60_000
+/** After a stop the publisher is waiting: what exists is published, but within this. */
+const STOPPED_PACK_TIMEOUT_MS = 20_000
+const DEFAULT_CLOSE_GRACE_MS = 10_000
+const DEFAULT_PENDING_TIMEOUT_MS = 15 * 60_000
+const DEFAULT_IMAGE_PULL_BACKOFF_MAX_MS = 5 * 60_000
+/** Event reasons that explain a waiting pod, newest first wins. */
+const WAITING_EVENT_REASONS = new Set([
+  'FailedScheduling',
+  'FailedMount',
+  'FailedAttachVolume',
+  'ProvisioningFailed',
+  'FailedCreatePodSandBox',
+  'Failed',
+  'BackOff',
+])
+const VOLUME_EVENT_REASONS = new Set(['FailedMount', 'FailedAttachVolume', 'ProvisioningFailed'])
+/** The scan prints names and two numbers; more than this is not the scan's output. */
+const SCAN_OUTPUT_MAX_BYTES = 4 * 1024 * 1024
 
 export class KubernetesDriver implements ComputeDriver {
   readonly kind = 'kubernetes' as const
@@ -337,6 +394,8 @@ export class KubernetesDriver implements ComputeDriver {
     const job = this.jobs.get(jobKey(jobId))
     if (!job) return
     job.stopRequested = true
+    // A stop during the publish step's execs ends them (what was not packed is not published).
+    job.publishAbort?.abort(new Error('stopped by request'))
     if (job.step === 'configure' || job.step === 'algorithm') {
       // The pod's containers end (SIGTERM, then SIGKILL after the grace period); the watch reports it.
       await this.deleteIfPresent(() =>
@@ -407,6 +466,43 @@ export class KubernetesDriver implements ComputeDriver {
     }
   }
 
+  /**
+   * Deletes every labelled object (pods, Secrets, PVCs, NetworkPolicies) of a job this driver does
+   * not track: the console resumed every job it knows before calling this (engine/index.ts), so
+   * what is left belongs to a job it forgot, or one whose cleanup never got through. Retained failed
+   * jobs (PVC with the delete-after annotation) are left to sweepExpired. The egress canary is not
+   * labelled managed-by, so it is never swept. One console per namespace: another console's jobs
+   * carry the same labels.
+   */
+  async sweepUnknownJobs(): Promise<void> {
+    const labelSelector = selectorOf()
+    const ns = this.ns
+    const lists = await Promise.all([
+      this.core.listNamespacedPod({ namespace: ns, labelSelector }),
+      this.core.listNamespacedSecret({ namespace: ns, labelSelector }),
+      this.core.listNamespacedPersistentVolumeClaim({ namespace: ns, labelSelector }),
+      this.net.listNamespacedNetworkPolicy({ namespace: ns, labelSelector }),
+    ])
+    const retained = new Set(
+      lists[2].items
+        .filter((claim) => claim.metadata?.annotations?.[ANNOTATION_DELETE_AFTER] !== undefined)
+        .map((claim) => claim.metadata?.labels?.[LABELS.jobId]),
+    )
+    const keys = new Set<string>()
+    for (const list of lists)
+      for (const item of list.items as Array<{ metadata?: { labels?: Record<string, string> } }>) {
+        const key = item.metadata?.labels?.[LABELS.jobId]
+        if (key) keys.add(key)
+      }
+    for (const key of keys) {
+      if (this.jobs.has(key) || retained.has(key) || this.closed) continue
+      this.options.logger.info('kubernetes: deleting the objects of a job the console does not know', {
+        jobKey: key,
+      })
+      await this.cleanupOrRetry(key, this.options.watchRetryMs ?? 1000, false)
+    }
+  }
+
   /** Records the deadline on the job's PVC; false when there is no PVC to record it on. */
   private async markDeleteAfter(jobId: string, deleteAfterMs: number): Promise<boolean> {
     // JSON patch (client-node's default patch type); every object carries the job-id annotation, so the map exists.
@@ -443,8 +539,20 @@ export class KubernetesDriver implements ComputeDriver {
     this.closed = true
     this.watchAbort?.abort()
     for (const cancel of this.timers) cancel()
-    for (const job of this.jobs.values()) job.logAbort?.abort()
-    await Promise.all([...this.jobs.values()].map((j) => j.queue.catch(() => undefined)))
+    for (const job of this.jobs.values()) {
+      job.logAbort?.abort()
+      job.publishAbort?.abort(new Error('the console is shutting down'))
+    }
+    // Bounded: a job stuck on an API call that never answers must not hold the shutdown.
+    let timer: NodeJS.Timeout | undefined
+    await Promise.race([
+      Promise.all([...this.jobs.values()].map((j) => j.queue.catch(() => undefined))),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, this.options.closeGraceMs ?? DEFAULT_CLOSE_GRACE_MS)
+        timer.unref?.()
+      }),
+    ])
+    clearTimeout(timer)
   }
 
   // ---- jobs ----
@@ -468,6 +576,10 @@ export class KubernetesDriver implements ComputeDriver {
     }
     this.jobs.set(key, job)
     return job
+  }
+
+  private reportedAny(job: TrackedJob, kinds: Array<Observation['kind']>): boolean {
+    return kinds.some((kind) => job.reported.has(kind))
   }
 
   private emit(job: TrackedJob, observation: Observation): void {
@@ -502,15 +614,186 @@ export class KubernetesDriver implements ComputeDriver {
     if (!step || step !== job.step || job.cleaning) return
     if (type !== 'DELETED') job.seenStep = step
     if (type === 'DELETED') {
+      if (job.deadlineHit && step === 'algorithm') return this.afterDeadline(job)
       if (job.stopRequested && step !== 'publish') return this.afterStopped(job, step)
       this.emit(job, { kind: 'lost', reason: `the ${step} pod was deleted outside the console` })
       job.step = 'done'
       return
     }
+    // An evicted algorithm (node pressure, /tmp over its sizeLimit) ended like a failed one: its log
+    // is saved and its outputs, on the PVC, are published.
+    if (step === 'algorithm' && pod.status?.reason === 'Evicted') return this.afterEvicted(job, pod)
     const state = stepState(pod, STEP_CONTAINER[step])
+    if (await this.whileWaiting(job, step, pod, state)) return
     if (step === 'configure') return this.onConfigure(job, state, pod)
     if (step === 'algorithm') return this.onAlgorithm(job, state)
     return this.onPublish(job, state)
+  }
+
+  /**
+   * A step's pod that waits (Pending: unscheduled, ContainerCreating, pulling): transient on a real
+   * cluster (an autoscaler adds a node, provisioning binds the claim, the kubelet retries a pull
+   * after Docker Hub's rate limit), so it fails the job only after `pendingTimeoutMs`, or an image
+   * pull after `imagePullBackoffMaxMs`, with the reason from the pod's Events. True when the pod
+   * waits on a pull (the caller must not act on it) or the job was failed here.
+   */
+  private async whileWaiting(job: TrackedJob, step: Step, pod: PodLike, state: StepState): Promise<boolean> {
+    const now = this.options.clock.nowMs()
+    const waiting =
+      (pod.status?.phase ?? 'Pending') === 'Pending' &&
+      !pod.metadata?.deletionTimestamp &&
+      (state.kind === 'pending' || state.kind === 'image-pull-failed')
+    if (!waiting) {
+      job.pendingSince = undefined
+      job.pullFailingSince = undefined
+      job.cancelRecheck?.()
+      return false
+    }
+    if (job.pendingSince?.step !== step) {
+      job.pendingSince = { step, atMs: now }
+      job.pullFailingSince = undefined
+    }
+    const pull = pullFailure(pod)
+    if (pull) job.pullFailingSince ??= now
+    else job.pullFailingSince = undefined
+    const pendingDue = job.pendingSince.atMs + (this.options.pendingTimeoutMs ?? DEFAULT_PENDING_TIMEOUT_MS)
+    const pullDue =
+      job.pullFailingSince === undefined
+        ? Infinity
+        : job.pullFailingSince + (this.options.imagePullBackoffMaxMs ?? DEFAULT_IMAGE_PULL_BACKOFF_MAX_MS)
+    if (pull && now >= pullDue) {
+      await this.failWaiting(job, step, {
+        kind: 'image-pull-failed',
+        reason: this.pullReason(job, step, pull),
+      })
+      return true
+    }
+    if (now >= pendingDue) {
+      const why = await this.waitingReason(step, pod)
+      const reason = `the ${step} pod was still waiting after ${Math.round((now - job.pendingSince.atMs) / 1000)} s: ${why.text}`
+      await this.failWaiting(
+        job,
+        step,
+        why.volume ? { kind: 'volume-failed', reason } : { kind: 'create-failed', reason },
+      )
+      return true
+    }
+    this.recheckAt(job, step, Math.min(pendingDue, pullDue))
+    return pull !== undefined
+  }
+
+  /** Whose image failed, in words: the algorithm's or the console's own (with the fix). */
+  private pullReason(
+    job: TrackedJob,
+    step: Step,
+    pull: { container: string; image: string | undefined; reason: string },
+  ): string {
+    const rateLimited = /toomanyrequests|rate limit|429/i.test(pull.reason)
+      ? " (the registry's pull rate limit: pull with credentials (an imagePullSecret) or from a mirror)"
+      : ''
+    if (pull.container === IMAGE_CHECK || pull.container === 'algorithm')
+      return `the algorithm image ${pull.image ?? imageOf(job)} cannot be pulled: ${pull.reason}${rateLimited}`
+    const which = step === 'publish' ? 'publish' : 'configure'
+    return `the console's own ${which} image ${pull.image ?? this.manifestOptions.images[which]} cannot be pulled: ${pull.reason}${rateLimited}. Fix: make it reachable from the cluster (mirror it and set driver.images.${which})`
+  }
+
+  /** The newest Event that explains the wait (FailedScheduling, FailedMount…), else the pod's own words. */
+  private async waitingReason(step: Step, pod: PodLike): Promise<{ text: string; volume: boolean }> {
+    const name = pod.metadata?.name ?? ''
+    try {
+      const events = await this.core.listNamespacedEvent({
+        namespace: this.ns,
+        fieldSelector: `involvedObject.name=${name}`,
+      })
+      const time = (e: (typeof events.items)[number]) =>
+        Date.parse(String(e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp ?? 0)) || 0
+      const explaining = events.items
+        .filter((e) => e.type === 'Warning' && WAITING_EVENT_REASONS.has(e.reason ?? ''))
+        .sort((a, b) => time(b) - time(a))[0]
+      if (explaining)
+        return {
+          text: `${explaining.reason}: ${explaining.message ?? ''}`.trim(),
+          volume:
+            VOLUME_EVENT_REASONS.has(explaining.reason ?? '') ||
+            (explaining.reason === 'FailedScheduling' &&
+              /volume|persistentvolumeclaim/i.test(explaining.message ?? '') &&
+              !/Insufficient/.test(explaining.message ?? '')),
+        }
+    } catch (error) {
+      this.options.logger.debug('kubernetes: events of a waiting pod could not be read', {
+        pod: name,
+        status: statusCode(error),
+      })
+    }
+    const scheduled = pod.status?.conditions?.find((c) => c.type === 'PodScheduled' && c.status === 'False')
+    if (scheduled)
+      return {
+        text: `${scheduled.reason ?? 'Unschedulable'}: ${scheduled.message ?? ''}`.trim(),
+        volume: false,
+      }
+    const waitingState = [
+      ...(pod.status?.initContainerStatuses ?? []),
+      ...(pod.status?.containerStatuses ?? []),
+    ]
+      .map((c) => c.state?.waiting)
+      .find((w) => w?.reason)
+    return {
+      text: waitingState
+        ? `${waitingState.reason}${waitingState.message ? `: ${waitingState.message}` : ''}`
+        : `the ${step} pod gave no reason`,
+      volume: false,
+    }
+  }
+
+  /** A waiting step given up: before the algorithm, the job's pre-algorithm failure; at publish, 61. */
+  private async failWaiting(
+    job: TrackedJob,
+    step: Step,
+    state: { kind: 'image-pull-failed' | 'volume-failed' | 'create-failed'; reason: string },
+  ): Promise<void> {
+    job.cancelRecheck?.()
+    if (step === 'publish') {
+      job.failed = true
+      await this.deleteIfPresent(() =>
+        this.core.deleteNamespacedPod({ name: objectNames(job.spec.jobId).pod(step), namespace: this.ns }),
+      )
+      return this.finish(job, [state.reason], 'results', state.reason)
+    }
+    if (step === 'configure') await this.saveLog(job, 'configure', 'configuration.log').catch(() => '')
+    return this.failBeforeAlgorithm(job, state)
+  }
+
+  /** Looks at the step's pod again at `atMs` (a waiting pod may send no event when its time is up). */
+  private recheckAt(job: TrackedJob, step: Step, atMs: number): void {
+    job.cancelRecheck?.()
+    if (this.closed || !Number.isFinite(atMs)) return
+    const cancel = this.options.clock.setTimer(
+      () => {
+        this.timers.delete(cancel)
+        if (job.cancelRecheck === cancel) job.cancelRecheck = undefined
+        this.enqueue(job, async () => {
+          if (job.step !== step || job.cleaning) return
+          let pod: PodLike
+          try {
+            pod = (await this.core.readNamespacedPod({
+              name: objectNames(job.spec.jobId).pod(step),
+              namespace: this.ns,
+            })) as PodLike
+          } catch (error) {
+            if (statusCode(error) === 404) return
+            // Unreachable now: look again a little later.
+            return this.recheckAt(job, step, this.options.clock.nowMs() + (this.options.watchRetryMs ?? 1000))
+          }
+          return this.onPod(job, pod, 'MODIFIED')
+        })
+      },
+      Math.max(0, atMs - this.options.clock.nowMs()),
+    )
+    this.timers.add(cancel)
+    job.cancelRecheck = () => {
+      cancel()
+      this.timers.delete(cancel)
+    }
   }
 
   /**
@@ -556,6 +839,8 @@ export class KubernetesDriver implements ComputeDriver {
         this.emit(job, { kind: 'provisioning' })
         const log = await this.saveLog(job, 'configure', 'configuration.log')
         await this.deleteInputsSecret(job)
+        // The stop's SIGTERM ended it: a stop, not a provisioning failure.
+        if (job.stopRequested) return this.finish(job, ['stopped during configuration'])
         const lastFailure = log
           .split('\n')
           .reverse()
@@ -572,6 +857,7 @@ export class KubernetesDriver implements ComputeDriver {
         return this.finish(job, [])
       }
       case 'deadline-exceeded':
+        if (job.stopRequested) return this.finish(job, ['stopped during configuration'])
         job.failed = true
         await this.saveLog(job, 'configure', 'configuration.log')
         this.emit(job, {
@@ -591,10 +877,12 @@ export class KubernetesDriver implements ComputeDriver {
       case 'running':
         this.emit(job, { kind: 'algorithm-started', atMs: state.startedAtMs })
         this.followAlgorithmLog(job)
+        this.armAlgorithmDeadline(job, state.startedAtMs)
         return
       case 'succeeded':
       case 'failed': {
         if (state.startedAtMs !== null) this.emit(job, { kind: 'algorithm-started', atMs: state.startedAtMs })
+        if (job.deadlineHit) return this.afterDeadline(job)
         await this.settleAlgorithmLog(job)
         const atMs = state.finishedAtMs ?? this.options.clock.nowMs()
         if (state.kind === 'succeeded')
@@ -628,24 +916,9 @@ export class KubernetesDriver implements ComputeDriver {
     switch (state.kind) {
       case 'pending':
         return
-      case 'running': {
+      case 'running':
         job.step = 'done'
-        const lines: string[] = []
-        let failure: string | undefined
-        try {
-          const sizeBytes = await this.copyOutputs(job)
-          lines.push(`outputs.tar: ${sizeBytes} bytes`)
-        } catch (error) {
-          if (error instanceof OutputLimitError) {
-            lines.push(error.message)
-            this.emit(job, { kind: 'disk-quota-exceeded', reason: error.message })
-          } else {
-            failure = `the outputs could not be copied from the cluster (${error instanceof Error ? error.message : String(error)})`
-            lines.push(failure)
-          }
-        }
-        return this.finish(job, lines, failure ? 'results' : undefined, failure)
-      }
+        return this.publishOutputs(job)
       default: {
         // The publish pod itself failed (image, scheduling, lost): the logs are still here.
         job.step = 'done'
@@ -659,11 +932,17 @@ export class KubernetesDriver implements ComputeDriver {
   private async failBeforeAlgorithm(job: TrackedJob, state: StepState): Promise<void> {
     job.failed = true
     const step = job.step
-    if (state.kind === 'image-pull-failed')
-      this.emit(job, {
-        kind: 'image-pull-failed',
-        reason: `the algorithm image ${imageOf(job)} cannot be pulled: ${state.reason}`,
-      })
+    const reason =
+      state.kind === 'image-pull-failed' && !state.reason.startsWith('the ')
+        ? `the algorithm image ${imageOf(job)} cannot be pulled: ${state.reason}`
+        : ('reason' in state && state.reason) || state.kind
+    // Ocean's statuses only go forward: once the configure step ran (30) a failure of the
+    // algorithm's pod is 32; once the image check passed (20) a configure pod failure is 21/22.
+    if (state.kind !== 'lost' && this.reportedAny(job, ['provisioning']))
+      this.emit(job, { kind: 'algorithm-provisioning-failed', reason })
+    else if (state.kind === 'image-pull-failed' && this.reportedAny(job, ['volumes-configuring']))
+      this.emit(job, { kind: 'container-create-failed', reason })
+    else if (state.kind === 'image-pull-failed') this.emit(job, { kind: 'image-pull-failed', reason })
     else if (state.kind === 'create-failed')
       this.emit(job, { kind: 'container-create-failed', reason: state.reason })
     else if (state.kind === 'volume-failed') this.emit(job, { kind: 'volume-failed', reason: state.reason })
@@ -678,6 +957,66 @@ export class KubernetesDriver implements ComputeDriver {
         this.core.deleteNamespacedPod({ name: objectNames(job.spec.jobId).pod(step), namespace: this.ns }),
       )
     return this.finish(job, [])
+  }
+
+  /**
+   * maxJobDuration counts from the algorithm container's start, not the pod's StartTime (which an
+   * image pull or a volume's fsGroup change precede): at that point the pod is deleted and the job
+   * ends as past its deadline, its outputs published. The pod's own activeDeadlineSeconds (with
+   * the pull allowance) still ends it if the console is away.
+   */
+  private armAlgorithmDeadline(job: TrackedJob, startedAtMs: number): void {
+    if (job.deadlineArmed || this.closed) return
+    job.deadlineArmed = true
+    const dueMs = startedAtMs + job.spec.maxJobDurationSec * 1000
+    const cancel = this.options.clock.setTimer(
+      () => {
+        this.timers.delete(cancel)
+        this.enqueue(job, async () => {
+          if (job.step !== 'algorithm' || job.cleaning || job.stopRequested) return
+          job.deadlineHit = true
+          this.options.logger.info('kubernetes: algorithm past maxJobDuration; deleting its pod', {
+            jobId: job.spec.jobId,
+          })
+          await this.deleteIfPresent(() =>
+            this.core.deleteNamespacedPod({
+              name: objectNames(job.spec.jobId).pod('algorithm'),
+              namespace: this.ns,
+              gracePeriodSeconds: 2,
+            }),
+          )
+        })
+      },
+      Math.max(0, dueMs - this.options.clock.nowMs()),
+    )
+    this.timers.add(cancel)
+  }
+
+  private async afterDeadline(job: TrackedJob): Promise<void> {
+    if (job.step !== 'algorithm') return
+    job.failed = true
+    await this.settleAlgorithmLog(job)
+    this.emit(job, { kind: 'deadline-exceeded', atMs: this.options.clock.nowMs() })
+    return this.startPublish(job)
+  }
+
+  private async afterEvicted(job: TrackedJob, pod: PodLike): Promise<void> {
+    job.failed = true
+    const container = pod.status?.containerStatuses?.find((c) => c.name === 'algorithm')
+    const startedAt = container?.state?.terminated?.startedAt ?? container?.state?.running?.startedAt
+    const startedAtMs = startedAt === undefined ? NaN : new Date(startedAt).getTime()
+    if (Number.isFinite(startedAtMs)) this.emit(job, { kind: 'algorithm-started', atMs: startedAtMs })
+    await this.settleAlgorithmLog(job)
+    const message = pod.status?.message ?? 'no reason given'
+    const hint = /EmptyDir volume "tmp"/.test(message) ? ' (HOME and /tmp: raise driver.tmpSizeLimit)' : ''
+    this.emit(job, {
+      kind: 'container-exited',
+      exitCode: container?.state?.terminated?.exitCode ?? 137,
+      oomKilled: false,
+      atMs: this.options.clock.nowMs(),
+      reason: `the algorithm's pod was evicted by the cluster: ${message}${hint}`,
+    })
+    return this.startPublish(job)
   }
 
   private async afterStopped(job: TrackedJob, step: Step): Promise<void> {
@@ -701,9 +1040,18 @@ export class KubernetesDriver implements ComputeDriver {
     )
   }
 
-  /** Writes publish.log and reports the job's results: collected, or `results-failed` with `reason`. */
-  private async finish(job: TrackedJob, lines: string[], failed?: 'results', reason?: string): Promise<void> {
+  /**
+   * Writes publish.log and reports the job's results: collected, `results-failed` (61) or, for
+   * outputs that may not be published as they are, `outputs-refused` (62), with `reason`.
+   */
+  private async finish(
+    job: TrackedJob,
+    lines: string[],
+    failed?: 'results' | 'refused',
+    reason?: string,
+  ): Promise<void> {
     job.step = 'done'
+    job.cancelRecheck?.()
     const results = resultsDirOf(job.spec.jobDir)
     this.emit(job, { kind: 'publishing' })
     await writeFile(
@@ -711,6 +1059,12 @@ export class KubernetesDriver implements ComputeDriver {
       [...lines, 'results collected'].map((l) => `${this.now()} ${l}\n`).join(''),
     )
     const collected = await listResults(results)
+    if (failed === 'refused')
+      return this.emit(job, {
+        kind: 'outputs-refused',
+        reason: reason ?? 'outputs refused',
+        results: collected,
+      })
     if (failed)
       return this.emit(job, {
         kind: 'results-failed',
@@ -787,17 +1141,207 @@ export class KubernetesDriver implements ComputeDriver {
     }
   }
 
-  /** `tar cf - -C /data outputs` in the publish pod, streamed into results/outputs.tar with the size limit. */
-  private async copyOutputs(job: TrackedJob): Promise<number> {
+  /**
+   * The publish step, with the local driver's rules (issue 13): scan /data/outputs in the publish
+   * pod (special files named in publish.log; sizes by apparent size and allocated blocks), refuse
+   * outputs over the limit before packing (62), else pack them with a timeout, dropping any entry
+   * that is not a file, folder or link as it arrives. A stop or close() ends the execs at once.
+   */
+  private async publishOutputs(job: TrackedJob): Promise<void> {
+    const { spec } = job
+    const limit = spec.limits.outputBytesMax
+    const lines: string[] = []
+    const abort = new AbortController()
+    job.publishAbort = abort
+    if (this.closed) abort.abort(new Error('the console is shutting down'))
+    const configuredMs = this.options.packTimeoutMs ?? DEFAULT_PACK_TIMEOUT_MS
+    // A stop before the publish step still publishes what exists, within the stop's grace.
+    const timeoutMs = job.stopRequested ? Math.min(configuredMs, STOPPED_PACK_TIMEOUT_MS) : configuredMs
+    const interrupted = (what: string, error: unknown): string =>
+      error instanceof ExecTimeoutError
+        ? `${what} took longer than ${Math.round(timeoutMs / 1000)} s and was abandoned`
+        : error instanceof ExecAbortedError
+          ? `${what} was interrupted (${error.message})`
+          : `${what} failed (${error instanceof Error ? error.message : String(error)})`
+    try {
+      let scan: OutputsScan | undefined
+      try {
+        const out = await this.execCapture(job, ['sh', '-c', scanScript()], abort.signal, timeoutMs)
+        if (out.exitCode === SCAN_NO_OUTPUTS_EXIT) {
+          lines.push('no outputs folder: outputs.tar not produced')
+          return await this.finish(job, lines)
+        }
+        scan = out.exitCode === 0 ? parseScan(out.stdout) : undefined
+        if (!scan)
+          throw new Error(
+            `the scan in the publish pod ended with ${out.exitCode === 0 ? 'unreadable output' : `exit code ${out.exitCode}`}${out.stderr ? `: ${out.stderr}` : ''}`,
+          )
+      } catch (error) {
+        const failure = interrupted('measuring the outputs in the cluster', error)
+        lines.push(failure)
+        return await this.finish(job, lines, 'results', failure)
+      }
+      for (const skipped of scan.skipped)
+        lines.push(`skipped ${skipped.type} ${skipped.path}: only files, folders and links are published`)
+      const measuredBytes = Math.max(scan.apparentBytes, scan.allocatedBytes)
+      if (measuredBytes > limit) {
+        const how = scan.apparentBytes >= scan.allocatedBytes ? 'apparent size' : 'allocated on disk'
+        const refusal = `the outputs (${measuredBytes} bytes, ${how}) exceed the limit of ${limit} bytes`
+        lines.push(`${refusal}: outputs.tar not produced`)
+        return await this.finish(job, lines, 'refused', refusal)
+      }
+      try {
+        const sizeBytes = await this.copyOutputs(job, abort.signal, timeoutMs, (type, reason) =>
+          lines.push(`skipped ${type} in the archive: ${reason}`),
+        )
+        lines.push(`outputs.tar: ${sizeBytes} bytes`)
+      } catch (error) {
+        if (error instanceof OutputLimitError) {
+          lines.push(`${error.message}: outputs.tar not produced`)
+          return await this.finish(job, lines, 'refused', error.message)
+        }
+        const failure = `the outputs could not be copied from the cluster: ${interrupted('packing the outputs', error)}`
+        lines.push(failure)
+        return await this.finish(job, lines, 'results', failure)
+      }
+      return await this.finish(job, lines)
+    } finally {
+      job.publishAbort = undefined
+    }
+  }
+
+  /**
+   * Runs `argv` in the publish pod over the exec WebSocket. Resolves with the command's exit code
+   * (from the API's Status) once it ended; rejects with ExecTimeoutError after `timeoutMs`,
+   * ExecAbortedError when `signal` aborts (the WebSocket is closed either way: the kubelet's
+   * stream ends, and the command with it or with the pod), or when the connection closes first.
+   */
+  private execInPublishPod(
+    job: TrackedJob,
+    argv: string[],
+    stdout: Writable,
+    signal: AbortSignal,
+    timeoutMs: number,
+    onSocket: (socket: ExecSocket) => void = () => undefined,
+  ): Promise<{ exitCode: number; stderr: string }> {
+    const stderr: Buffer[] = []
+    let stderrBytes = 0
+    const errSink = new Writable({
+      write: (chunk: Buffer, _e, cb) => {
+        if (stderrBytes < 4096) stderr.push(chunk)
+        stderrBytes += chunk.length
+        cb()
+      },
+    })
+    const stderrText = () => Buffer.concat(stderr).toString('utf8').trim().slice(0, 300)
+    return new Promise((resolve, reject) => {
+      let socket: ExecSocket | undefined
+      let settled = false
+      const settle = (fn: () => void) => {
+        if (settled) return
+        settled = true
+        cancelTimer()
+        signal.removeEventListener('abort', onAbort)
+        socket?.close()
+        fn()
+      }
+      const onAbort = () =>
+        settle(() => reject(new ExecAbortedError(String((signal.reason as Error)?.message ?? 'aborted'))))
+      const cancelTimer = this.options.clock.setTimer(
+        () => settle(() => reject(new ExecTimeoutError('timed out'))),
+        timeoutMs,
+      )
+      if (signal.aborted) return onAbort()
+      signal.addEventListener('abort', onAbort)
+      new Exec(this.options.kubeConfig)
+        .exec(
+          this.ns,
+          objectNames(job.spec.jobId).pod('publish'),
+          'publish',
+          argv,
+          stdout,
+          errSink,
+          null,
+          false,
+          (status) =>
+            settle(() => {
+              if (status.status === 'Success') return resolve({ exitCode: 0, stderr: stderrText() })
+              const cause = status.details?.causes?.find((c) => c.reason === 'ExitCode')
+              const code = Number(cause?.message)
+              if (Number.isInteger(code)) return resolve({ exitCode: code, stderr: stderrText() })
+              reject(new Error(status.message ?? (stderrText() || 'the command failed')))
+            }),
+        )
+        .then(
+          (ws) => {
+            const execSocket = ws as unknown as ExecSocket
+            if (settled) return execSocket.close()
+            socket = execSocket
+            onSocket(execSocket)
+            // The API server sends the command's Status before closing; a close without one is a
+            // broken connection, and what arrived is not known to be whole.
+            ws.on('close', () =>
+              settle(() =>
+                reject(new Error('the connection to the cluster closed before the command reported its end')),
+              ),
+            )
+            ws.on('error', (error: Error) => settle(() => reject(error)))
+          },
+          (error: unknown) => settle(() => reject(error instanceof Error ? error : new Error(String(error)))),
+        )
+    })
+  }
+
+  /** The scan: its stdout (bounded) and exit code. */
+  private async execCapture(
+    job: TrackedJob,
+    argv: string[],
+    signal: AbortSignal,
+    timeoutMs: number,
+  ): Promise<{ exitCode: number; stdout: Buffer; stderr: string }> {
+    const chunks: Buffer[] = []
+    let bytes = 0
+    let socket: ExecSocket | undefined
+    const sink = new Writable({
+      write(chunk: Buffer, _e, cb) {
+        bytes += chunk.length
+        if (bytes > SCAN_OUTPUT_MAX_BYTES) socket?.close()
+        else chunks.push(chunk)
+        cb()
+      },
+    })
+    const { exitCode, stderr } = await this.execInPublishPod(
+      job,
+      argv,
+      sink,
+      signal,
+      timeoutMs,
+      (s) => (socket = s),
+    )
+    return { exitCode, stdout: Buffer.concat(chunks), stderr }
+  }
+
+  /**
+   * The pack in the publish pod, streamed into results/outputs.tar through TarEntryFilter with the
+   * size limit (bytes of the archive counted as they are written). Only tar's `Success` Status makes
+   * the archive the job's output: anything else removes the partial file and throws.
+   */
+  private async copyOutputs(
+    job: TrackedJob,
+    signal: AbortSignal,
+    timeoutMs: number,
+    onDropped: (type: string, reason: string) => void,
+  ): Promise<number> {
     const target = join(resultsDirOf(job.spec.jobDir), 'outputs.tar')
     const limit = job.spec.limits.outputBytesMax
     let sizeBytes = 0
-    const file = createWriteStream(target)
+    const file = createWriteStream(target, { mode: 0o600 })
     let fileError: Error | undefined
     file.on('error', (error) => (fileError ??= error))
     let overLimit = false
-    let socket: { close(): void; pause?(): void; resume?(): void } | undefined
+    let socket: ExecSocket | undefined
     let paused = false
+    const filter = new TarEntryFilter()
     // client-node writes each message to stdout and ignores write()'s return. So this sink never
     // buffers (a buffered chunk would reach the file after it ended: a truncated tar reported as
     // whole): bytes are counted on arrival and handed straight to the file, and the WebSocket is
@@ -805,13 +1349,14 @@ export class KubernetesDriver implements ComputeDriver {
     const sink = new Writable({
       write(chunk: Buffer, _encoding, callback) {
         if (overLimit) return callback()
-        sizeBytes += chunk.length
+        const kept = filter.push(chunk)
+        sizeBytes += kept.length
         if (sizeBytes > limit) {
           overLimit = true
           socket?.close()
           return callback()
         }
-        if (!file.write(chunk) && !paused && socket?.pause) {
+        if (kept.length > 0 && !file.write(kept) && !paused && socket?.pause) {
           paused = true
           socket.pause()
           file.once('drain', () => {
@@ -822,50 +1367,36 @@ export class KubernetesDriver implements ComputeDriver {
         callback()
       },
     })
-    const stderr: Buffer[] = []
-    const errSink = new Writable({ write: (chunk: Buffer, _e, cb) => (stderr.push(chunk), cb()) })
-    const status = await new Promise<{ status?: string; message?: string }>((resolve, reject) => {
-      new Exec(this.options.kubeConfig)
-        .exec(
-          this.ns,
-          objectNames(job.spec.jobId).pod('publish'),
-          'publish',
-          ['tar', 'cf', '-', '-C', '/data', 'outputs'],
-          sink,
-          errSink,
-          null,
-          false,
-          (s) => resolve(s),
-        )
-        .then((ws) => {
-          socket = ws
-          // The API server sends tar's Status before closing; a close without one is a broken
-          // connection, and what arrived is not known to be the whole archive.
-          ws.on('close', () =>
-            resolve(
-              overLimit
-                ? { status: 'Failure' }
-                : {
-                    status: 'Failure',
-                    message: 'the connection to the cluster closed before tar reported its end',
-                  },
-            ),
-          )
-          ws.on('error', reject)
-        }, reject)
-    })
+    let outcome: { exitCode: number; stderr: string } | undefined
+    let execError: unknown
+    try {
+      outcome = await this.execInPublishPod(
+        job,
+        packCommand(timeoutMs / 1000 + 5),
+        sink,
+        signal,
+        timeoutMs,
+        (s) => (socket = s),
+      )
+    } catch (error) {
+      execError = error
+    }
     file.end()
     await finished(file).catch((error: unknown) => (fileError ??= error as Error))
+    for (const type of filter.dropped) onDropped(type, 'only files, folders and links are published')
     if (overLimit) {
       await rm(target, { force: true })
-      throw new OutputLimitError(`the outputs exceed the limit of ${limit} bytes: outputs.tar not produced`)
+      throw new OutputLimitError(
+        `the outputs (over ${limit} bytes packed) exceed the limit of ${limit} bytes`,
+      )
     }
-    if (status.status !== 'Success' || fileError) {
+    if (execError || outcome?.exitCode !== 0 || fileError) {
       await rm(target, { force: true })
+      if (execError) throw execError
       throw new Error(
         fileError
           ? `outputs.tar could not be written: ${fileError.message}`
-          : `tar in the publish pod failed: ${status.message ?? Buffer.concat(stderr).toString('utf8').slice(0, 200)}`,
+          : `tar in the publish pod exited with code ${outcome?.exitCode}${outcome?.stderr ? ` (${outcome.stderr})` : ''}`,
       )
     }
     return sizeBytes
@@ -1044,6 +1575,15 @@ export class KubernetesDriver implements ComputeDriver {
 }
 
 class OutputLimitError extends Error {}
+class ExecTimeoutError extends Error {}
+class ExecAbortedError extends Error {}
+
+/** What of client-node's exec WebSocket the driver uses. */
+interface ExecSocket {
+  close(): void
+  pause?(): void
+  resume?(): void
+}
 
 /** The API refused to create a job object (quota, LimitRange, admission); the message is the API's. */
 export class CreateRefusedError extends Error {}

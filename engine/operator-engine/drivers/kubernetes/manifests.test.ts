@@ -164,7 +164,9 @@ describe('job manifests', () => {
         }>
       }
     }
-    expect(algo.spec.activeDeadlineSeconds).toBe(600)
+    // maxJobDuration (600) + the pull allowance: the pod's deadline counts from its StartTime, before
+    // the pull; the driver times the algorithm itself from its container's start.
+    expect(algo.spec.activeDeadlineSeconds).toBe(600 + DEFAULT_MANIFEST_OPTIONS.deadlinePullAllowanceSec)
     expect(algo.spec.containers[0]!.resources).toEqual({
       requests: { cpu: '1500m', memory: '2048Mi' },
       limits: { cpu: '1500m', memory: '2048Mi' },

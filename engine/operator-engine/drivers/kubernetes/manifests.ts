@@ -53,19 +53,34 @@ export interface ManifestOptions {
    * clears it where the namespace carries OPENSHIFT_UID_RANGE. runAsNonRoot stays either way.
    */
   runAsUser: number | undefined
+  /** sizeLimit of every pod's `/tmp` emptyDir (HOME is there): over it the kubelet evicts the pod. */
+  tmpSizeLimit: string
+  /**
+   * Added to the algorithm pod's activeDeadlineSeconds, which counts from the pod's StartTime (the
+   * image pull and the volume's fsGroup change come first). The algorithm's own time is counted
+   * by the driver from its container's start.
+   */
+  deadlinePullAllowanceSec: number
 }
 
 /** OpenShift's annotation on every project: the UIDs its restricted SCCs assign (`<first>/<size>`). */
 export const OPENSHIFT_UID_RANGE = 'openshift.io/sa.scc.uid-range'
 
 export const DEFAULT_MANIFEST_OPTIONS: Omit<ManifestOptions, 'namespace'> = {
-  images: { configure: 'node:22-alpine', publish: 'busybox:1.36' },
+  // Pinned by digest (the multi-arch index of each tag), so a re-pushed tag cannot change what runs
+  // in the console's pods. Mirrors and air-gapped clusters set driver.images (README).
+  images: {
+    configure: 'node:22-alpine@sha256:8094c002d08262dba12645a3b4a15cd6cd627d30bc782f53229a2ec13ee22a00',
+    publish: 'busybox:1.36@sha256:73aaf090f3d85aa34ee199857f03fa3a95c8ede2ffd4cc2cdb5b94e566b11662',
+  },
   configureDeadlineSec: 3600,
   publishHoldSec: 3600,
   ipfsGateway: 'https://ipfs.io',
   arweaveGateway: 'https://arweave.net',
   inlineBytesMax: 512 * 1024,
   runAsUser: 1000,
+  tmpSizeLimit: '256Mi',
+  deadlinePullAllowanceSec: 600,
 }
 
 /** A DNS-1123 fragment for names and a label value (≤ 63 chars) from any job id. */
@@ -247,7 +262,7 @@ function pod(jobId: string, step: Step, options: ManifestOptions, spec: Obj, ext
       terminationGracePeriodSeconds: 5,
       volumes: [
         { name: 'data', persistentVolumeClaim: { claimName: names.pvc } },
-        { name: 'tmp', emptyDir: { sizeLimit: '256Mi' } },
+        { name: 'tmp', emptyDir: { sizeLimit: options.tmpSizeLimit } },
         ...extraVolumes,
       ],
       ...spec,
@@ -384,7 +399,7 @@ export function buildJobObjects(
   }
   const { container } = spec.algorithm
   const algorithm = pod(jobId, 'algorithm', options, {
-    activeDeadlineSeconds: Math.max(1, spec.maxJobDurationSec),
+    activeDeadlineSeconds: Math.max(1, spec.maxJobDurationSec) + options.deadlinePullAllowanceSec,
     ...placement(spec.environment),
     containers: [
       {

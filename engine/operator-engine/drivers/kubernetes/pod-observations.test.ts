@@ -118,6 +118,26 @@ describe('stepState', () => {
         }),
         'algorithm',
       ).kind,
+    ).toBe('pending')
+    // Issue 16: only a missing or terminating claim is final; a multi-zone sum an autoscaler fixes is not.
+    const unschedulable = (message: string) =>
+      stepState(
+        pod({
+          phase: 'Pending',
+          conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message }],
+        }),
+        'algorithm',
+      ).kind
+    expect(
+      unschedulable(
+        '0/3 nodes are available: 1 Insufficient nvidia.com/gpu, 2 node(s) had volume node affinity conflict.',
+      ),
+    ).toBe('pending')
+    expect(unschedulable('0/1 nodes are available: persistentvolumeclaim "c2d-x-data" not found.')).toBe(
+      'volume-failed',
+    )
+    expect(
+      unschedulable('0/1 nodes are available: persistentvolumeclaim "c2d-x-data" is being deleted.'),
     ).toBe('volume-failed')
     expect(
       stepState(

@@ -25,6 +25,7 @@ export interface PodLike {
 
 export interface ContainerStatusLike {
   name?: string
+  image?: string
   state?: {
     waiting?: { reason?: string; message?: string }
     running?: { startedAt?: string | Date }
@@ -72,6 +73,22 @@ const LOST_REASONS = new Set([
   'Terminated',
   'UnexpectedAdmissionError',
 ])
+
+/** The scheduler's words for a claim that will never come: missing, or being deleted. */
+const FINAL_CLAIM = /persistentvolumeclaim "[^"]*" (not found|is being deleted)/i
+
+/** The first container (init or app) whose image cannot be pulled now: which one, its image, why. */
+export function pullFailure(
+  pod: PodLike,
+): { container: string; image: string | undefined; reason: string } | undefined {
+  const status = pod.status ?? {}
+  for (const c of [...(status.initContainerStatuses ?? []), ...(status.containerStatuses ?? [])]) {
+    const waiting = c.state?.waiting
+    if (waiting?.reason && IMAGE_PULL_REASONS.has(waiting.reason))
+      return { container: c.name ?? '', image: c.image, reason: words(waiting.reason, waiting.message) }
+  }
+  return undefined
+}
 
 function ms(value: string | Date | undefined): number | null {
   if (value === undefined) return null
@@ -128,11 +145,13 @@ export function stepState(pod: PodLike, containerName: string): StepState {
       finishedAtMs: null,
     }
   if (status.phase === 'Succeeded') return { kind: 'succeeded', startedAtMs: null, finishedAtMs: null }
-  // A pod that cannot be scheduled because of its volume is a volume failure (status 21).
+  // Only a claim that is missing or being deleted is final (status 21). Every other Unschedulable
+  // (an unbound claim while provisioning runs, "Insufficient nvidia.com/gpu", a zone conflict an
+  // autoscaler fixes) is pending, under the driver's pending timeout.
   const unschedulable = status.conditions?.find(
     (c) => c.type === 'PodScheduled' && c.status === 'False' && c.reason === 'Unschedulable',
   )
-  if (unschedulable && /persistentvolumeclaim|volume/i.test(unschedulable.message ?? ''))
+  if (unschedulable && FINAL_CLAIM.test(unschedulable.message ?? ''))
     return { kind: 'volume-failed', reason: words(unschedulable.reason, unschedulable.message) }
   return { kind: 'pending', ...(waiting?.reason ? { reason: waiting.reason } : {}) }
 }
