@@ -130,6 +130,11 @@ export class PublisherWallet {
     return this.status()
   }
 
+  /** The encrypted keystore file as stored (a backup only the password opens); null when none exists. */
+  keystoreJson(): string | null {
+    return this.exists() ? readFileSync(this.path, 'utf8') : null
+  }
+
   lock(): WalletStatus {
     this.unlocked = undefined
     return this.status()

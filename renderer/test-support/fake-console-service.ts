@@ -18,7 +18,12 @@ import {
   type JobStatus,
   type JobSummary,
   type AssetSummary,
+  type AssetDetails,
 } from '../../engine/console-api/contract'
+
+/** Symbols the fake "reads on chain": OCEAN at the fee token the seeded environments use. */
+export const FAKE_OCEAN = '0x' + '0c'.repeat(20)
+const tokenSymbols: Record<string, string> = { [FAKE_OCEAN]: 'OCEAN' }
 
 export function makeJob(jobId: string, status: JobStatus, overrides: Partial<JobSummary> = {}): JobSummary {
   return {
@@ -105,7 +110,29 @@ export function createFakeConsole(
     rpcEndpoints: { '8996': 'http://127.0.0.1:8545' } as Record<string, string>,
     dataDir: '/home/me/.c2d',
     logLevel: 'info' as 'debug' | 'info' | 'warn' | 'error',
+    publicUrl: null as string | null | undefined,
+    chain: { mode: 'dev', rpcUrl: null, chainId: null } as
+      { mode: 'dev' | 'rpc' | 'off'; rpcUrl: string | null; chainId: number | null } | undefined,
   }
+  /** Per DID: the compute settings the asset page shows and editAsset changes (files stay hidden). */
+  const details = new Map<string, Omit<AssetDetails, 'asset'>>()
+  const detailsOf = (asset: AssetSummary): AssetDetails => ({
+    asset: { ...asset },
+    ...(details.get(asset.did) ?? {
+      description: '',
+      author: '',
+      license: 'MIT',
+      serviceId: 'compute',
+      serviceEndpoint: 'http://127.0.0.1:8001',
+      timeoutSec: 0,
+      fileCount: 1,
+      allowRawAlgorithm: false,
+      allowNetworkAccess: false,
+      publisherTrustedAlgorithmPublishers: [],
+      publisherTrustedAlgorithms: [],
+      container: null,
+    }),
+  })
   const listeners: Listeners = {
     onDidChangeJob: new Set(),
     onJobLog: new Set(),
@@ -250,6 +277,46 @@ export function createFakeConsole(
       ]
       return { valid: issues.length === 0, issues }
     },
+    getAsset: async ({ did }) => detailsOf(findAsset(did)),
+    editAsset: async ({ did, changes }) => {
+      const asset = findAsset(did)
+      const { asset: _, ...before } = detailsOf(asset)
+      const { publisherTrustedAlgorithms, name, ...rest } = changes
+      if (name) asset.name = name
+      details.set(did, {
+        ...before,
+        ...rest,
+        ...(publisherTrustedAlgorithms
+          ? {
+              publisherTrustedAlgorithms: publisherTrustedAlgorithms.map((d) => ({
+                did: d,
+                filesChecksum: 'f' + d.slice(-8),
+                containerSectionChecksum: 'c' + d.slice(-8),
+              })),
+            }
+          : {}),
+      })
+      listeners.onPublishProgress.forEach((l) =>
+        l({ did, step: 'metadata', status: 'mined', txHash: '0x' + 'd'.repeat(64) }),
+      )
+      return detailsOf(asset)
+    },
+    getTokenInfo: async ({ tokens }) => ({
+      tokens: tokens.map((address) => ({
+        address,
+        symbol: tokenSymbols[address.toLowerCase()] ?? 'DT',
+        decimals: 18,
+      })),
+    }),
+    lockWallet: async () => (wallet = { ...wallet, state: wallet.state === 'none' ? 'none' : 'locked' }),
+    exportWallet: async () => {
+      if (!wallet.address)
+        throw Object.assign(new Error('There is no wallet to export yet.'), { code: 'NOT_AVAILABLE' })
+      return {
+        address: wallet.address,
+        keystoreJson: JSON.stringify({ address: wallet.address.slice(2), crypto: {} }),
+      }
+    },
     publishAsset: async ({ draft }) => {
       const asset: AssetSummary = {
         did: 'did:op:' + String(assets.length + 1).padStart(64, 'c'),
@@ -264,6 +331,24 @@ export function createFakeConsole(
         updatedAtMs: 1,
       }
       assets.push(asset)
+      details.set(asset.did, {
+        description: draft.description ?? '',
+        author: draft.author ?? '',
+        license: draft.license ?? 'MIT',
+        serviceId: 'compute',
+        serviceEndpoint: 'http://127.0.0.1:8001',
+        timeoutSec: draft.service.timeoutSec ?? 0,
+        fileCount: draft.service.files.length,
+        allowRawAlgorithm: draft.service.allowRawAlgorithm ?? false,
+        allowNetworkAccess: draft.service.allowNetworkAccess ?? false,
+        publisherTrustedAlgorithmPublishers: draft.service.publisherTrustedAlgorithmPublishers ?? [],
+        publisherTrustedAlgorithms: (draft.service.publisherTrustedAlgorithms ?? []).map((t) => ({
+          did: t.did,
+          filesChecksum: t.filesChecksum || 'f' + t.did.slice(-8),
+          containerSectionChecksum: t.containerSectionChecksum || 'c' + t.did.slice(-8),
+        })),
+        container: draft.container ? { ...draft.container, checksum: draft.container.checksum ?? '' } : null,
+      })
       return { asset }
     },
     deleteAsset: async ({ did }) => (
@@ -275,7 +360,7 @@ export function createFakeConsole(
     ),
     getSettings: async () => ({
       ...settings,
-      walletAddress: wallet.state === 'unlocked' ? wallet.address : null,
+      walletAddress: wallet.address,
     }),
     saveSettings: async (patch) => (
       (settings = { ...settings, ...patch }),
