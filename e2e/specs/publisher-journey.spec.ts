@@ -102,7 +102,7 @@ test('a bad input in a form shows its error and changes nothing', async ({ conso
   await backend.open()
   const environmentsBefore = await consoleApp.page.getByRole('main').innerText()
   await backend.addEnvironment({ id: 'bad id!' })
-  await expect(backend.environmentProblems).toContainText('id: letters, digits, dot, dash, underscore')
+  await expect(backend.environmentProblems).toContainText('Letters, digits, dot, dash, underscore')
   await consoleApp.screenshot('error-environment-form')
   await consoleApp.page.reload()
   await consoleApp.waitForShell()
