@@ -110,12 +110,13 @@ test('a bad input in a form shows its error and changes nothing', async ({ conso
   await expect(consoleApp.page.getByRole('main')).not.toContainText('bad id!')
   expect(environmentsBefore).not.toContain('bad id!')
 
-  // The asset form asks the engine (validateAsset) and shows its field messages.
+  // The publish wizard (shown once a wallet exists) puts each message next to its field, in words.
+  await new SettingsPage(consoleApp).ensureWalletUnlocked('e2e wallet password')
   const assets = new AssetsPage(consoleApp)
   await assets.open()
   await assets.submitDataset({ name: '', file: '' })
-  await expect(assets.validationProblems).toContainText('name')
-  await expect(assets.validationProblems).toContainText('service.files')
+  await expect(assets.validationProblems).toContainText('Give the asset a name')
+  await expect(assets.validationProblems).toContainText('Add at least one file')
   await consoleApp.screenshot('error-asset-form')
 })
 
