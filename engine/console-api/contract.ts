@@ -542,7 +542,14 @@ export const consoleMethods = {
     settingsSchema,
   ),
   getWallet: query(empty, walletStatusSchema),
-  createWallet: command(z.object({ password, confirm: confirmed }), walletStatusSchema),
+  /**
+   * A new random key in an encrypted keystore. The answer carries its BIP-39 recovery phrase once,
+   * for the publisher to write down; the console never shows or returns it again.
+   */
+  createWallet: command(
+    z.object({ password, confirm: confirmed }),
+    walletStatusSchema.extend({ recoveryPhrase: z.string().optional() }),
+  ),
   importWallet: command(
     z.object({
       privateKey: z.string().regex(/^(0x)?[0-9a-fA-F]{64}$/, '64 hex digits'),

@@ -85,7 +85,8 @@ export interface ConsoleAssetPort {
 }
 export interface ConsoleWalletPort {
   status(): MethodOutput<'getWallet'>
-  create(password: string): Promise<MethodOutput<'getWallet'>>
+  /** The recovery phrase, when the key has one, is returned here once and never again. */
+  create(password: string): Promise<MethodOutput<'createWallet'>>
   importKey(privateKey: string, password: string): Promise<MethodOutput<'getWallet'>>
   importMnemonic?(mnemonic: string, password: string): Promise<MethodOutput<'getWallet'>>
   unlock(password: string): Promise<MethodOutput<'getWallet'>>

@@ -24,6 +24,8 @@ import {
 /** Symbols the fake "reads on chain": OCEAN at the fee token the seeded environments use. */
 export const FAKE_OCEAN = '0x' + '0c'.repeat(20)
 const tokenSymbols: Record<string, string> = { [FAKE_OCEAN]: 'OCEAN' }
+export const FAKE_RECOVERY_PHRASE =
+  'legal winner thank year wave sausage worth useful legal winner thank yellow'
 
 export function makeJob(jobId: string, status: JobStatus, overrides: Partial<JobSummary> = {}): JobSummary {
   return {
@@ -371,7 +373,10 @@ export function createFakeConsole(
       p2p: { enabled: false, peerId: null, direct: [], relayed: [], connections: 0, isReachable: false },
       http: { bindHost: '127.0.0.1', publicUrl: null, selfCheck: { state: 'not-configured' as const } },
     }),
-    createWallet: async () => (wallet = { state: 'unlocked', address: '0x' + '7'.repeat(40) }),
+    createWallet: async () => {
+      wallet = { state: 'unlocked', address: '0x' + '7'.repeat(40) }
+      return { ...wallet, recoveryPhrase: FAKE_RECOVERY_PHRASE }
+    },
     importWallet: async () => (wallet = { state: 'unlocked', address: '0x' + '8'.repeat(40) }),
     unlockWallet: async () => (wallet = { ...wallet, state: 'unlocked' }),
     // Publisher control (issue 12): an empty inbox.
