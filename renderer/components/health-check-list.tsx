@@ -18,7 +18,7 @@ export function HealthCheckList({ checks, label }: { checks: HealthCheckView[]; 
           <Group gap="xs" wrap="nowrap" align="flex-start">
             <Badge
               color={c.ok ? 'green' : 'red'}
-              variant="light"
+              variant="dot"
               style={{ textTransform: 'none', flexShrink: 0 }}
             >
               {c.ok ? '✓ passed' : '✗ failed'}

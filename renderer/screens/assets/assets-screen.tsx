@@ -71,7 +71,7 @@ export function AssetsScreen() {
                   </Anchor>
                 </Table.Th>
                 <Table.Td>
-                  <Badge variant="light" style={{ textTransform: 'none' }}>
+                  <Badge variant="dot" style={{ textTransform: 'none' }}>
                     {a.kind === 'dataset' ? 'Dataset' : 'Algorithm'}
                   </Badge>
                 </Table.Td>

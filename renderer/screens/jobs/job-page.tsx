@@ -47,8 +47,7 @@ function Payment({ job }: { job: JobSummary }) {
   )
   return (
     <>
-      <OnChainTokenAmount wei={p.costWei} token={p.token} /> —{' '}
-      {settled}
+      <OnChainTokenAmount wei={p.costWei} token={p.token} /> — {settled}
     </>
   )
 }

@@ -189,7 +189,7 @@ export function OverviewScreen() {
                   </Table.Td>
                   <Table.Td>
                     {r.errorCode ? (
-                      <Badge color="red" variant="light" style={{ textTransform: 'none' }}>
+                      <Badge color="red" variant="dot" style={{ textTransform: 'none' }}>
                         {`${r.status} ${r.errorCode}`}
                       </Badge>
                     ) : (

@@ -72,7 +72,7 @@ export function AssetPage({ did }: { did: string }) {
           <Title order={2} id="asset-title">
             {d.asset.name}
           </Title>
-          <Badge variant="light" style={{ textTransform: 'none' }}>
+          <Badge variant="dot" style={{ textTransform: 'none' }}>
             {d.asset.kind === 'dataset' ? 'Dataset' : 'Algorithm'}
           </Badge>
           <AssetStateBadge state={d.asset.state} />

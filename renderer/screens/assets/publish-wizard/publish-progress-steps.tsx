@@ -38,7 +38,7 @@ export function PublishProgressSteps({ events, label }: { events: PublishProgres
               </Text>
               <Badge
                 size="sm"
-                variant="light"
+                variant="dot"
                 color={STATUS_WORDS[e.status].color}
                 style={{ textTransform: 'none' }}
               >
