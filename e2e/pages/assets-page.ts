@@ -78,6 +78,19 @@ export class AssetsPage {
     if (draft.publish !== false) await this.form.getByRole('button', { name: 'Publish', exact: true }).click()
   }
 
+  /** On the asset page opened from the live card: trusts `dids` (picked by name), confirms, waits for the DDO. */
+  async editTrustedAlgorithms(dids: string[]): Promise<void> {
+    await this.liveCard.getByRole('link', { name: 'Open the asset page' }).click()
+    const form = this.page.getByRole('form', { name: 'Edit trusted algorithms' })
+    await this.pickAlgorithms(form.getByLabel('Algorithms allowed to run', { exact: true }), dids)
+    await form.getByRole('button', { name: 'Save compute settings' }).click()
+    const dialog = this.page.getByRole('dialog', { name: 'Publish the new compute settings?' })
+    await dialog.getByRole('button', { name: 'Sign and publish' }).click()
+    const now = this.page.getByRole('table', { name: 'Trusted algorithms now' })
+    for (const did of dids)
+      await expect(now.getByTitle(did, { exact: true })).toBeVisible({ timeout: 60_000 })
+  }
+
   /** Publishes the sample dataset with a compute service trusting `trustedDids`; returns its DID from the live card. */
   async publishSample(trustedDids: string[] = []): Promise<string> {
     await this.submitDataset({ ...SAMPLE_DATASET, allowRawAlgorithm: true, trustedDids })

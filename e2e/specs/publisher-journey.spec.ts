@@ -129,13 +129,17 @@ test('a publisher publishes the sample dataset and an ocean.js consumer runs a f
   await new SettingsPage(consoleApp).ensureWalletUnlocked('e2e wallet password')
   const assets = new AssetsPage(consoleApp)
   await assets.open()
-  // Trust the dev chain's sample algorithm by DID; the console pins its checksums at publish time.
+  // The dev chain's sample algorithm (its DID); the console pins its checksums when it is trusted.
   const devChain = JSON.parse(readFileSync(join(serve.dataDir, 'dev-chain.json'), 'utf8')) as {
     samples: { dataset: { did: string }; algorithm: { did: string } }
   }
-  const did = await assets.publishSample([devChain.samples.algorithm.did])
+  // Published trusting nothing; the sample algorithm is trusted afterwards on the asset page
+  // (editAsset: setMetaData again), and the consumer's job below proves the edited DDO is served.
+  const did = await assets.publishSample([])
   expect(did).not.toBe(devChain.samples.dataset.did)
   await consoleApp.screenshot('assets-published')
+  await assets.editTrustedAlgorithms([devChain.samples.algorithm.did])
+  await consoleApp.screenshot('asset-trusted-algorithms-edited')
 
   const consumer = await createConsumer({ dataDir: serve.dataDir, providerUrl: serve.providerUrl! })
   const jobsPage = new JobsPage(consoleApp)
