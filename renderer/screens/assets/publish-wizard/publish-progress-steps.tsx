@@ -22,7 +22,24 @@ const STATUS_WORDS: Record<PublishProgressEvent['status'], { label: string; colo
   failed: { label: 'failed', color: 'red' },
 }
 
-export function PublishProgressSteps({ events, label }: { events: PublishProgressEvent[]; label: string }) {
+/**
+ * Oldest first. The engine reports "encrypt" only as started (it is local work, no tx); once any
+ * later step has arrived it is done, so it is shown done instead of "working" forever.
+ */
+export function settledSteps(events: PublishProgressEvent[]): PublishProgressEvent[] {
+  return events.map((e, i) =>
+    e.step === 'encrypt' && e.status === 'started' && i < events.length - 1 ? { ...e, status: 'done' } : e,
+  )
+}
+
+export function PublishProgressSteps({
+  events: raw,
+  label,
+}: {
+  events: PublishProgressEvent[]
+  label: string
+}) {
+  const events = settledSteps(raw)
   const finished = events.filter((e) => e.status === 'mined' || e.status === 'done').length
   return (
     <Timeline active={finished - 1} bulletSize={18} lineWidth={2} aria-label={label} role="list">
