@@ -102,7 +102,7 @@ test('a bad input in a form shows its error and changes nothing', async ({ conso
   await backend.open()
   const environmentsBefore = await consoleApp.page.getByRole('main').innerText()
   await backend.addEnvironment({ id: 'bad id!' })
-  await expect(backend.environmentProblems).toContainText('id: letters, digits, dot, dash, underscore')
+  await expect(backend.environmentProblems).toContainText('Letters, digits, dot, dash, underscore')
   await consoleApp.screenshot('error-environment-form')
   await consoleApp.page.reload()
   await consoleApp.waitForShell()
@@ -110,12 +110,13 @@ test('a bad input in a form shows its error and changes nothing', async ({ conso
   await expect(consoleApp.page.getByRole('main')).not.toContainText('bad id!')
   expect(environmentsBefore).not.toContain('bad id!')
 
-  // The asset form asks the engine (validateAsset) and shows its field messages.
+  // The publish wizard (shown once a wallet exists) puts each message next to its field, in words.
+  await new SettingsPage(consoleApp).ensureWalletUnlocked('e2e wallet password')
   const assets = new AssetsPage(consoleApp)
   await assets.open()
   await assets.submitDataset({ name: '', file: '' })
-  await expect(assets.validationProblems).toContainText('name')
-  await expect(assets.validationProblems).toContainText('service.files')
+  await expect(assets.validationProblems).toContainText('Give the asset a name')
+  await expect(assets.validationProblems).toContainText('Add at least one file')
   await consoleApp.screenshot('error-asset-form')
 })
 
@@ -128,13 +129,17 @@ test('a publisher publishes the sample dataset and an ocean.js consumer runs a f
   await new SettingsPage(consoleApp).ensureWalletUnlocked('e2e wallet password')
   const assets = new AssetsPage(consoleApp)
   await assets.open()
-  // Trust the dev chain's sample algorithm by DID; the console pins its checksums at publish time.
+  // The dev chain's sample algorithm (its DID); the console pins its checksums when it is trusted.
   const devChain = JSON.parse(readFileSync(join(serve.dataDir, 'dev-chain.json'), 'utf8')) as {
     samples: { dataset: { did: string }; algorithm: { did: string } }
   }
-  const did = await assets.publishSample([devChain.samples.algorithm.did])
+  // Published trusting nothing; the sample algorithm is trusted afterwards on the asset page
+  // (editAsset: setMetaData again), and the consumer's job below proves the edited DDO is served.
+  const did = await assets.publishSample([])
   expect(did).not.toBe(devChain.samples.dataset.did)
   await consoleApp.screenshot('assets-published')
+  await assets.editTrustedAlgorithms([devChain.samples.algorithm.did])
+  await consoleApp.screenshot('asset-trusted-algorithms-edited')
 
   const consumer = await createConsumer({ dataDir: serve.dataDir, providerUrl: serve.providerUrl! })
   const jobsPage = new JobsPage(consoleApp)

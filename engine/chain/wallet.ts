@@ -77,11 +77,12 @@ export class PublisherWallet {
   }
 
   /** A new random key, stored encrypted with `password`; the wallet is unlocked afterwards. */
-  async create(password: string): Promise<WalletStatus> {
+  async create(password: string): Promise<WalletStatus & { recoveryPhrase?: string }> {
     this.assertCanStore(password)
     const wallet = Wallet.createRandom()
     await this.store(wallet, password)
-    return this.status()
+    // Shown once for a paper backup; only the encrypted keystore keeps it afterwards.
+    return { ...this.status(), ...(wallet.mnemonic ? { recoveryPhrase: wallet.mnemonic.phrase } : {}) }
   }
 
   /** Imports a 0x private key (64 hex digits). */
@@ -128,6 +129,11 @@ export class PublisherWallet {
     }
     this.options.logger.info('publisher wallet unlocked', { address: this.unlocked.address })
     return this.status()
+  }
+
+  /** The encrypted keystore file as stored (a backup only the password opens); null when none exists. */
+  keystoreJson(): string | null {
+    return this.exists() ? readFileSync(this.path, 'utf8') : null
   }
 
   lock(): WalletStatus {

@@ -304,8 +304,21 @@ export const settingsSchema = z.object({
   rpcEndpoints: z.record(z.string(), z.string()),
   dataDir: z.string(),
   logLevel: z.enum(['debug', 'info', 'warn', 'error']),
-  /** The provider's address only: the console never sees a key. */
+  /** The provider's address only: the console never sees a key. Known while locked (read from the keystore). */
   walletAddress: address.nullable(),
+  /**
+   * The base URL consumers use for the Provider (written into every DDO's serviceEndpoint); null =
+   * the bound address, which is only reachable from this machine when it is 127.0.0.1.
+   */
+  publicUrl: z.string().url('a full URL such as https://provider.example.com').nullable().optional(),
+  /** Which chain the next start connects to. */
+  chain: z
+    .object({
+      mode: z.enum(['dev', 'rpc', 'off']),
+      rpcUrl: z.string().url('a full http(s) URL').nullable(),
+      chainId: z.number().int().positive('a chain id above 0').nullable(),
+    })
+    .optional(),
 })
 export const walletStatusSchema = z.object({
   state: z.enum(['none', 'locked', 'unlocked']),
@@ -483,6 +496,53 @@ const auditFilterSchema = z.object({
   limit: z.number().int().min(1).max(10_000).default(500),
 })
 
+// ---- console UI (issue 11): asset details, edit, token symbols ----
+/** One trusted algorithm as the asset page shows it: its DID, pinned checksums and name when known here. */
+export const trustedAlgorithmSchema = z.object({
+  did,
+  filesChecksum: z.string(),
+  containerSectionChecksum: z.string(),
+})
+/** An asset's public facts (the DDO's compute service, never its file URLs). */
+export const assetDetailsSchema = z.object({
+  asset: assetSummarySchema,
+  description: z.string(),
+  author: z.string(),
+  license: z.string(),
+  serviceId: z.string().nullable(),
+  serviceEndpoint: z.string().nullable(),
+  timeoutSec: z.number().int(),
+  fileCount: z.number().int(),
+  allowRawAlgorithm: z.boolean(),
+  allowNetworkAccess: z.boolean(),
+  publisherTrustedAlgorithmPublishers: z.array(z.string()),
+  publisherTrustedAlgorithms: z.array(trustedAlgorithmSchema),
+  container: z
+    .object({ image: z.string(), tag: z.string(), entrypoint: z.string(), checksum: z.string() })
+    .nullable(),
+})
+export type AssetDetails = z.output<typeof assetDetailsSchema>
+/** What editAsset may change; the files stay as published (their URLs never cross the console API). */
+export const assetChangesSchema = z
+  .object({
+    name: z.string().min(1, 'give the asset a name').max(256),
+    description: z.string(),
+    timeoutSec: z.number().int().min(0),
+    allowRawAlgorithm: z.boolean(),
+    allowNetworkAccess: z.boolean(),
+    publisherTrustedAlgorithmPublishers: z.array(address),
+    /** DIDs only: the engine pins each algorithm's checksums from its own DDO. */
+    publisherTrustedAlgorithms: z.array(did),
+  })
+  .partial()
+export type AssetChanges = z.input<typeof assetChangesSchema>
+export const tokenInfoSchema = z.object({
+  address,
+  symbol: z.string(),
+  decimals: z.number().int().min(0).max(36),
+})
+export type TokenInfo = z.output<typeof tokenInfoSchema>
+
 function query<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) {
   return { kind: 'query' as const, input, output }
 }
@@ -582,12 +642,26 @@ export const consoleMethods = {
   getSettings: query(empty, settingsSchema),
   saveSettings: command(
     settingsSchema
-      .pick({ providerHost: true, providerPort: true, rpcEndpoints: true, logLevel: true })
+      .pick({
+        providerHost: true,
+        providerPort: true,
+        rpcEndpoints: true,
+        logLevel: true,
+        publicUrl: true,
+        chain: true,
+      })
       .partial(),
     settingsSchema,
   ),
   getWallet: query(empty, walletStatusSchema),
-  createWallet: command(z.object({ password, confirm: confirmed }), walletStatusSchema),
+  /**
+   * A new random key in an encrypted keystore. The answer carries its BIP-39 recovery phrase once,
+   * for the publisher to write down; the console never shows or returns it again.
+   */
+  createWallet: command(
+    z.object({ password, confirm: confirmed }),
+    walletStatusSchema.extend({ recoveryPhrase: z.string().optional() }),
+  ),
   importWallet: command(
     z.object({
       privateKey: z.string().regex(/^(0x)?[0-9a-fA-F]{64}$/, '64 hex digits'),
@@ -730,6 +804,24 @@ export const consoleMethods = {
       signer: address,
     }),
   ),
+  // ---- console UI (issue 11) ----
+  /** One asset's public facts: compute settings, trusted algorithms, endpoint (no file URLs). */
+  getAsset: query(z.object({ did }), assetDetailsSchema),
+  /**
+   * Changes an asset after publishing (trusted algorithms, raw code, network, name…): the engine
+   * rebuilds the DDO from the stored one plus these changes and sends setMetaData again
+   * (progress on onPublishProgress, step "metadata").
+   */
+  editAsset: command(z.object({ did, changes: assetChangesSchema, confirm: confirmed }), assetDetailsSchema),
+  /** ERC-20 symbol and decimals, read on chain once per token and cached by the engine. */
+  getTokenInfo: query(
+    z.object({ tokens: z.array(address).min(1).max(50) }),
+    z.object({ tokens: z.array(tokenInfoSchema) }),
+  ),
+  /** Forgets the decrypted key; the address stays known. */
+  lockWallet: command(empty, walletStatusSchema),
+  /** The encrypted keystore (ethers JSON v3, scrypt): a backup only the password opens. */
+  exportWallet: query(z.object({ confirm: confirmed }), z.object({ address, keystoreJson: z.string() })),
 } as const
 
 /** Events pushed to subscribers; `on` + capital so one proxy can route them mechanically. */

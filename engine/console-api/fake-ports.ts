@@ -278,6 +278,12 @@ export function createFakePorts(): FakePorts {
       wallet.state = 'unlocked'
       return walletPort.status()
     },
+    lock: () => {
+      if (wallet.state === 'unlocked') wallet.state = 'locked'
+      return walletPort.status()
+    },
+    keystoreJson: () =>
+      wallet.address ? JSON.stringify({ address: wallet.address.slice(2).toLowerCase(), crypto: {} }) : null,
   }
   const health: ConsoleHealthPort = {
     check: async () => ({

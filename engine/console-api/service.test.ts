@@ -95,3 +95,59 @@ describe('console service: issue 6 methods without their ports', () => {
     expect(ports.importedSecret()).toBe('')
   })
 })
+
+describe('console service: wallet lock and export (issue 11)', () => {
+  it('locks the wallet and keeps its address known; exports the encrypted keystore only with confirm', async () => {
+    const ports = createFakePorts()
+    const service = createConsoleService(ports)
+    const created = await service.createWallet({ password: 'correct horse', confirm: true })
+    expect(await dispatchConsoleCall(service, 'lockWallet', {})).toEqual({
+      ok: true,
+      value: { state: 'locked', address: created.address },
+    })
+    expect((await service.getSettings({})).walletAddress).toBe(created.address)
+    expect(await dispatchConsoleCall(service, 'exportWallet', {})).toMatchObject({
+      ok: false,
+      error: { code: 'REQUEST_INVALID' },
+    })
+    const exported = await dispatchConsoleCall(service, 'exportWallet', { confirm: true })
+    expect(exported).toMatchObject({ ok: true, value: { address: created.address } })
+    expect(JSON.stringify(exported)).not.toMatch(/privateKey|mnemonic/)
+  })
+
+  it('refuses an edit while the wallet is locked, and asks for confirm', async () => {
+    const ports = createFakePorts()
+    const edits: unknown[] = []
+    const service = createConsoleService({
+      ...ports,
+      assets: {
+        ...ports.assets!,
+        list: () => [
+          {
+            did,
+            kind: 'dataset',
+            name: 'A',
+            chainId: 8996,
+            nftAddress: to,
+            datatokenAddress: to,
+            state: 0,
+            serviceIds: ['s'],
+            createdAtMs: 1,
+            updatedAtMs: 1,
+          },
+        ],
+        edit: async (_did, changes) => (edits.push(changes), undefined as never),
+      },
+    })
+    const input = { did, changes: { publisherTrustedAlgorithms: [] }, confirm: true }
+    expect(await dispatchConsoleCall(service, 'editAsset', { ...input, confirm: false })).toMatchObject({
+      ok: false,
+      error: { code: 'REQUEST_INVALID' },
+    })
+    expect(await dispatchConsoleCall(service, 'editAsset', input)).toMatchObject({
+      ok: false,
+      error: { code: 'WALLET_LOCKED' },
+    })
+    expect(edits).toEqual([])
+  })
+})

@@ -70,6 +70,12 @@ export interface ConsoleAssetPort {
   list(kind?: 'dataset' | 'algorithm'): AssetSummary[]
   publish(draft: MethodParsedInput<'publishAsset'>['draft'], existingDid?: string): Promise<AssetSummary>
   remove(did: string): void
+  /** The stored asset's public facts (absent port: NOT_AVAILABLE; unknown DID: undefined). */
+  details?(did: string): MethodOutput<'getAsset'> | undefined
+  /** setMetaData again with the changes applied; resolves once mined. */
+  edit?(did: string, changes: MethodParsedInput<'editAsset'>['changes']): Promise<MethodOutput<'editAsset'>>
+  /** ERC-20 symbol and decimals, cached per token by the port. */
+  tokenInfo?(token: string): Promise<MethodOutput<'getTokenInfo'>['tokens'][number]>
   /** On-chain actions (absent: NOT_AVAILABLE). Each resolves once its tx is mined. */
   setState?(did: string, state: number): Promise<{ asset: AssetSummary; txHash: string }>
   readState?(did: string): Promise<number>
@@ -82,10 +88,14 @@ export interface ConsoleAssetPort {
 }
 export interface ConsoleWalletPort {
   status(): MethodOutput<'getWallet'>
-  create(password: string): Promise<MethodOutput<'getWallet'>>
+  /** The recovery phrase, when the key has one, is returned here once and never again. */
+  create(password: string): Promise<MethodOutput<'createWallet'>>
   importKey(privateKey: string, password: string): Promise<MethodOutput<'getWallet'>>
   importMnemonic?(mnemonic: string, password: string): Promise<MethodOutput<'getWallet'>>
   unlock(password: string): Promise<MethodOutput<'getWallet'>>
+  lock?(): MethodOutput<'getWallet'>
+  /** The encrypted keystore JSON; null when there is no wallet. */
+  keystoreJson?(): string | null
 }
 export interface ConsoleHealthPort {
   check(): Promise<MethodOutput<'checkHealth'>>
@@ -249,10 +259,9 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
   /** Writes one publisher action to the audit trail (when there is one); never a secret. */
   const audit = (type: string, subject: string | null, details: Record<string, unknown> = {}) =>
     deps.audit?.record({ type, actor: 'publisher', subject, details })
-  const walletAddress = () => {
-    const status = deps.wallet?.status()
-    return status?.state === 'unlocked' ? status.address : null
-  }
+  /** The keystore's address, known while locked too (issue 11: one address on every screen). */
+  const walletAddress = () => deps.wallet?.status().address ?? null
+  const isWalletUnlocked = () => deps.wallet?.status().state === 'unlocked'
 
   const service: ConsoleService = {
     async getReachability() {
@@ -424,7 +433,7 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
           'An algorithm needs a container (image, tag, entrypoint).',
           [{ path: 'draft.container', message: 'required for algorithms' }],
         )
-      if (!walletAddress())
+      if (!isWalletUnlocked())
         throw consoleError(
           ConsoleErrorCode.WalletLocked,
           'Unlock or create the provider wallet before publishing (Settings → Wallet).',
@@ -517,6 +526,49 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
       const status = await need(deps.wallet, 'The wallet').unlock(password)
       audit('wallet.event', status.address, { action: 'unlocked' })
       return status
+    },
+    // ---- console UI (issue 11) ----
+    async getAsset({ did }) {
+      const assets = requireAsset(did)
+      const port = need(assets.details ? assets : undefined, 'Asset details')
+      const details = port.details!(did)
+      if (!details) throw consoleError(ConsoleErrorCode.AssetNotFound, `No asset ${did} in this console.`)
+      return details
+    },
+    async editAsset({ did, changes }) {
+      const assets = requireAsset(did)
+      const port = need(assets.edit ? assets : undefined, 'Editing assets')
+      if (!isWalletUnlocked())
+        throw consoleError(
+          ConsoleErrorCode.WalletLocked,
+          'Unlock the provider wallet before editing (Settings → Wallet).',
+        )
+      const details = await port.edit!(did, changes)
+      audit('config.changed', did, { what: 'asset', action: 'edited', fields: Object.keys(changes).sort() })
+      return details
+    },
+    async getTokenInfo({ tokens }) {
+      const assets = need(deps.assets, 'Reading tokens from chain')
+      const port = need(assets.tokenInfo ? assets : undefined, 'Reading tokens from chain')
+      return { tokens: await Promise.all(tokens.map((t) => port.tokenInfo!(t))) }
+    },
+    async lockWallet() {
+      const wallet = need(deps.wallet, 'The wallet')
+      const status = need(wallet.lock ? wallet : undefined, 'Locking the wallet').lock!()
+      audit('wallet.event', status.address, { action: 'locked' })
+      return status
+    },
+    async exportWallet() {
+      const wallet = need(deps.wallet, 'The wallet')
+      const json = need(wallet.keystoreJson ? wallet : undefined, 'Exporting the wallet').keystoreJson!()
+      const address = wallet.status().address
+      if (json === null || address === null)
+        throw consoleError(
+          ConsoleErrorCode.NotAvailable,
+          'There is no wallet to export yet; create one first.',
+        )
+      audit('wallet.event', address, { action: 'exported' })
+      return { address, keystoreJson: json }
     },
     // ---- publisher control: approval inbox (issue 12) ----
     async listAccessRequests(filter) {

@@ -201,8 +201,8 @@ export async function startConsole(options: StartConsoleOptions): Promise<Runnin
   /** Settings as they will be after the next start: config.json over the running configuration. */
   const current = () => {
     let file: {
-      provider?: { host?: string; port?: number }
-      chain?: { rpcUrl?: string; chainId?: number }
+      provider?: { host?: string; port?: number; publicUrl?: string }
+      chain?: { mode?: 'dev' | 'rpc' | 'off'; rpcUrl?: string; chainId?: number }
       logLevel?: string
     } = {}
     try {
@@ -219,6 +219,12 @@ export async function startConsole(options: StartConsoleOptions): Promise<Runnin
       rpcEndpoints: rpcUrl ? { [String(chainId ?? 'default')]: rpcUrl } : {},
       dataDir: config.dataDir,
       logLevel: level === 'silent' ? ('error' as const) : level,
+      publicUrl: file.provider?.publicUrl ?? config.provider.publicUrl ?? null,
+      chain: {
+        mode: file.chain?.mode ?? config.chain.mode,
+        rpcUrl: rpcUrl ?? null,
+        chainId: chainId ?? null,
+      },
     }
   }
   const settings: ConsoleSettingsPort = {
@@ -237,17 +243,35 @@ export async function startConsole(options: StartConsoleOptions): Promise<Runnin
         throw consoleError(ConsoleErrorCode.RequestInvalid, 'RPC endpoints are keyed by chain id (digits)', [
           { path: 'rpcEndpoints', message: `"${chainKey}" is not a chain id` },
         ])
+      const chain = patch.chain
+      if (chain?.mode === 'rpc' && (!chain.rpcUrl || !chain.chainId))
+        throw consoleError(ConsoleErrorCode.RequestInvalid, 'An RPC chain needs its URL and chain id', [
+          ...(chain.rpcUrl ? [] : [{ path: 'chain.rpcUrl', message: 'the RPC URL of the chain' }]),
+          ...(chain.chainId ? [] : [{ path: 'chain.chainId', message: 'the chain id the RPC serves' }]),
+        ])
       writeConfig({
-        ...(patch.providerHost !== undefined || patch.providerPort !== undefined
+        ...(patch.providerHost !== undefined ||
+        patch.providerPort !== undefined ||
+        patch.publicUrl !== undefined
           ? {
               provider: {
                 ...(patch.providerHost !== undefined ? { host: patch.providerHost } : {}),
                 ...(patch.providerPort !== undefined ? { port: patch.providerPort } : {}),
+                // null = forget it (the bound address is used again).
+                ...(patch.publicUrl !== undefined ? { publicUrl: patch.publicUrl ?? undefined } : {}),
               },
             }
           : {}),
         ...(patch.logLevel !== undefined ? { logLevel: patch.logLevel } : {}),
         ...(rpcUrl !== undefined ? { chain: { mode: 'rpc', rpcUrl, chainId: Number(chainKey) } } : {}),
+        ...(chain
+          ? {
+              chain:
+                chain.mode === 'rpc'
+                  ? { mode: 'rpc', rpcUrl: chain.rpcUrl, chainId: chain.chainId }
+                  : { mode: chain.mode },
+            }
+          : {}),
       })
       return current()
     },

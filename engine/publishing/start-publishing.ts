@@ -19,6 +19,8 @@ import { loadAbi, resolveOceanAddresses, type OceanAddresses } from '../chain/co
 import { startDevChain, type DevChain, type DevSamples } from '../chain/dev-chain/dev-chain'
 import { checkChain, createRpcProvider, toChainError } from '../chain/rpc'
 import { PublisherWallet, nodeKey, readBalances } from '../chain/wallet'
+import { createTokenInfoReader, type TokenInfo } from '../chain/token-info'
+import { draftFromRecord, toAssetDetails, type AssetChanges, type AssetDetails } from './asset-details'
 import { AssetRegistry, type AssetRecord } from './asset-registry'
 import { DatatokenDistribution } from './datatoken-distribution'
 import type { AssetDraft } from './ddo'
@@ -94,6 +96,12 @@ export interface ChainPublishing {
   ): {
     list(kind?: 'dataset' | 'algorithm'): AssetSummary[]
     publish(draft: AssetDraft, existingDid?: string): Promise<AssetSummary>
+    /** The stored asset's public facts (no file URLs); undefined when this console has no such asset. */
+    details(did: string): AssetDetails | undefined
+    /** setMetaData again: the stored DDO with `changes`, files as published, new trusted algorithms pinned. */
+    edit(did: string, changes: AssetChanges): Promise<AssetDetails>
+    /** ERC-20 symbol and decimals, cached per token. */
+    tokenInfo(token: string): Promise<TokenInfo>
     remove(did: string): void
     /** setMetaDataState on the NFT; resolves once mined, with the tx hash. */
     setState(did: string, state: number): Promise<{ asset: AssetSummary; txHash: string }>
@@ -220,6 +228,7 @@ export async function startChainPublishing(options: StartChainPublishingOptions)
   }
 
   let queue: Promise<unknown> = Promise.resolve()
+  const tokenInfo = createTokenInfoReader(rpc, { chainId, rpcUrl })
   return {
     chainId,
     rpcUrl,
@@ -271,6 +280,19 @@ export async function startChainPublishing(options: StartChainPublishingOptions)
             return toAssetSummary(record)
           })
         },
+        details(did) {
+          const record = registry.get(did)
+          return record ? toAssetDetails(record) : undefined
+        },
+        edit(did, changes) {
+          return serial(async () => {
+            const record = registry.get(did)
+            if (!record) throw publishingError('ASSET_NOT_FOUND', `No published asset ${did} in this console`)
+            const { publisher } = makePublisher(endpoint())
+            return toAssetDetails(await publisher.edit(did, draftFromRecord(record, changes), forAsset(did)))
+          })
+        },
+        tokenInfo,
         remove: (did) => registry.remove(did),
         async republishEndpoints() {
           const done: string[] = []
@@ -324,7 +346,10 @@ export async function startChainPublishing(options: StartChainPublishingOptions)
           )
         },
         async balances() {
-          const address = publishingSigner()?.address ?? wallet.address()
+          // One address everywhere (issue 11): the publisher's own wallet, as Settings and the status
+          // bar show it. On the dev chain the funded dev deployer signs; gas is judged on the signer.
+          const signerAddress = publishingSigner()?.address
+          const address = wallet.address() ?? signerAddress
           if (!address) throw chainError('WALLET_NOT_FOUND', 'Create or import the publisher wallet first')
           const endpoint = { chainId, rpcUrl, timeoutMs: config.chain.rpcTimeoutMs }
           // Wrong chain and dead RPC are told apart before any balance is read (CHAIN_ID_MISMATCH / CHAIN_UNAVAILABLE).
@@ -347,7 +372,10 @@ export async function startChainPublishing(options: StartChainPublishingOptions)
                 datatokenAddress: a.datatokenAddress,
                 balanceWei: (read.datatokensWei[getAddress(a.datatokenAddress)] ?? 0n).toString(),
               })),
-            canPayGas: read.nativeWei > 0n,
+            canPayGas:
+              signerAddress && getAddress(signerAddress) !== read.address
+                ? (await rpc.getBalance(signerAddress)) > 0n
+                : read.nativeWei > 0n,
           }
         },
         onPublishProgress(listener) {

@@ -13,7 +13,8 @@ import {
 import { Layout } from './layout'
 import { OverviewScreen } from '../screens/overview/overview-screen'
 import { ComputeBackendScreen } from '../screens/compute-backend/compute-backend-screen'
-import { AssetsScreen } from '../screens/assets/assets-screen'
+import { AssetsScreen, PublishScreen } from '../screens/assets/assets-screen'
+import { AssetRoute } from '../screens/assets/asset-page/asset-page'
 import { JobsScreen } from '../screens/jobs/jobs-screen'
 import { JobRoute } from '../screens/jobs/job-route'
 import { SettingsScreen } from '../screens/settings/settings-screen'
@@ -30,6 +31,16 @@ const computeBackendRoute = createRoute({
   component: ComputeBackendScreen,
 })
 const assetsRoute = createRoute({ getParentRoute: () => rootRoute, path: '/assets', component: AssetsScreen })
+const publishRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/assets/new',
+  component: PublishScreen,
+})
+export const assetRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/assets/$did',
+  component: AssetRoute,
+})
 const jobsRoute = createRoute({ getParentRoute: () => rootRoute, path: '/jobs', component: JobsScreen })
 export const jobRoute = createRoute({
   getParentRoute: () => rootRoute,
@@ -50,6 +61,8 @@ const routeTree = rootRoute.addChildren([
   overviewRoute,
   computeBackendRoute,
   assetsRoute,
+  publishRoute,
+  assetRoute,
   jobsRoute,
   jobRoute,
   settingsRoute,

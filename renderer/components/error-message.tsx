@@ -1,4 +1,6 @@
 // Errors in words with the next step. Branches on the error code, never on message text.
+import { useState } from 'react'
+import { Alert, Button, Code, Collapse, Text } from '@mantine/core'
 import { ConsoleApiError } from '../../engine/console-api/contract'
 
 const NEXT_STEP: Record<string, string> = {
@@ -20,19 +22,40 @@ const NEXT_STEP: Record<string, string> = {
     'The transaction reverted on chain; the asset is unchanged. Check the hash in a block explorer.',
 }
 
+/** Field details (`[{ path, message }]`), shown only behind the toggle: the words come first. */
+function detailLines(details: unknown): string[] {
+  if (!Array.isArray(details)) return []
+  return details
+    .filter((d): d is { path: string; message: string } => typeof d === 'object' && d !== null && 'path' in d)
+    .map((d) => `${d.path}: ${d.message}`)
+}
+
 export function ErrorMessage({ error, title }: { error: unknown; title: string }) {
+  const [showDetails, setShowDetails] = useState(false)
   const code = error instanceof ConsoleApiError ? error.code : 'NETWORK'
   const message = error instanceof Error ? error.message : String(error)
+  const lines = error instanceof ConsoleApiError ? detailLines(error.details) : []
   const next =
     NEXT_STEP[code] ??
     (code === 'NETWORK'
       ? 'The console engine is not answering; is it still running?'
       : 'Try again; if it keeps failing, the log has the details.')
   return (
-    <div role="alert" className="error">
-      <strong>{title}</strong>
-      <p>{message}</p>
-      <p>{next}</p>
-    </div>
+    <Alert role="alert" color="red" variant="light" title={title} className="error" my="sm">
+      <Text size="sm">{message}</Text>
+      <Text size="sm">{next}</Text>
+      {(lines.length > 0 || code !== 'NETWORK') && (
+        <>
+          <Button variant="subtle" size="compact-xs" mt={4} onClick={() => setShowDetails((v) => !v)}>
+            {showDetails ? 'Hide details' : 'Details'}
+          </Button>
+          <Collapse expanded={showDetails}>
+            <Code block mt={4}>
+              {[`code: ${code}`, ...lines].join('\n')}
+            </Code>
+          </Collapse>
+        </>
+      )}
+    </Alert>
   )
 }

@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import type { AssetDraft, AssetStateName } from '../../engine/console-api/contract'
+import type { AssetChanges, AssetDraft, AssetStateName } from '../../engine/console-api/contract'
 import { useConsoleClient } from '../console-client/console-client-context'
 import { queryKeys } from './query-keys'
 
@@ -78,5 +78,24 @@ export function useDistributeDatatokens() {
       }
     },
     onSuccess: () => queryClient.invalidateQueries({ queryKey: queryKeys.balances() }),
+  })
+}
+
+/** One asset's public facts (compute settings, trusted algorithms, endpoint). */
+export function useAsset(did: string) {
+  const client = useConsoleClient()
+  return useQuery({ queryKey: ['assets', 'detail', did], queryFn: () => client.getAsset({ did }) })
+}
+
+/** setMetaData again with the changes; the asset's details and the list refresh from the answer. */
+export function useEditAsset() {
+  const client = useConsoleClient()
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: (input: { did: string; changes: AssetChanges }) => client.editAsset({ ...input, confirm: true }),
+    onSuccess: (details) => {
+      queryClient.setQueryData(['assets', 'detail', details.asset.did], details)
+      void queryClient.invalidateQueries({ queryKey: queryKeys.assets() })
+    },
   })
 }

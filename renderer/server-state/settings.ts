@@ -39,8 +39,10 @@ export function useWalletAction() {
           : action.kind === 'importMnemonic'
             ? client.importMnemonic({ password: action.password, mnemonic: action.mnemonic, confirm: true })
             : client.unlockWallet({ password: action.password }),
-    onSuccess: (wallet) => {
-      queryClient.setQueryData(queryKeys.wallet(), wallet)
+    onSuccess: (result) => {
+      // The recovery phrase (create only) is for the screen once; never into the cache.
+      const { state, address } = result
+      queryClient.setQueryData(queryKeys.wallet(), { state, address })
       void queryClient.invalidateQueries({ queryKey: queryKeys.settings() })
       void queryClient.invalidateQueries({ queryKey: queryKeys.balances() })
     },
@@ -51,4 +53,19 @@ export function useWalletAction() {
 export function useBalances(enabled: boolean) {
   const client = useConsoleClient()
   return useQuery({ queryKey: queryKeys.balances(), queryFn: () => client.getBalances(), enabled })
+}
+
+export function useLockWallet() {
+  const client = useConsoleClient()
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: () => client.lockWallet(),
+    onSuccess: (wallet) => queryClient.setQueryData(queryKeys.wallet(), wallet),
+  })
+}
+
+/** The encrypted keystore, for a backup file (confirmed by the caller). */
+export function useExportWallet() {
+  const client = useConsoleClient()
+  return useMutation({ mutationFn: () => client.exportWallet({ confirm: true }) })
 }

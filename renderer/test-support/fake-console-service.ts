@@ -22,6 +22,7 @@ import {
   type AuditEventSummary,
   type DatasetPolicySummary,
   type OutputReviewSummary,
+  type AssetDetails,
 } from '../../engine/console-api/contract'
 
 /** The review the fake answers for every held job: two files, one flagged leak (issue 12). */
@@ -53,6 +54,12 @@ const DEFAULT_POLICY: DatasetPolicySummary = {
   quotas: {},
   reviewGuards: { allowedPatterns: [] },
 }
+
+/** Symbols the fake "reads on chain": OCEAN at the fee token the seeded environments use. */
+export const FAKE_OCEAN = '0x' + '0c'.repeat(20)
+const tokenSymbols: Record<string, string> = { [FAKE_OCEAN]: 'OCEAN' }
+export const FAKE_RECOVERY_PHRASE =
+  'legal winner thank year wave sausage worth useful legal winner thank yellow'
 
 export function makeJob(jobId: string, status: JobStatus, overrides: Partial<JobSummary> = {}): JobSummary {
   return {
@@ -145,7 +152,29 @@ export function createFakeConsole(
     rpcEndpoints: { '8996': 'http://127.0.0.1:8545' } as Record<string, string>,
     dataDir: '/home/me/.c2d',
     logLevel: 'info' as 'debug' | 'info' | 'warn' | 'error',
+    publicUrl: null as string | null | undefined,
+    chain: { mode: 'dev', rpcUrl: null, chainId: null } as
+      { mode: 'dev' | 'rpc' | 'off'; rpcUrl: string | null; chainId: number | null } | undefined,
   }
+  /** Per DID: the compute settings the asset page shows and editAsset changes (files stay hidden). */
+  const details = new Map<string, Omit<AssetDetails, 'asset'>>()
+  const detailsOf = (asset: AssetSummary): AssetDetails => ({
+    asset: { ...asset },
+    ...(details.get(asset.did) ?? {
+      description: '',
+      author: '',
+      license: 'MIT',
+      serviceId: 'compute',
+      serviceEndpoint: 'http://127.0.0.1:8001',
+      timeoutSec: 0,
+      fileCount: 1,
+      allowRawAlgorithm: false,
+      allowNetworkAccess: false,
+      publisherTrustedAlgorithmPublishers: [],
+      publisherTrustedAlgorithms: [],
+      container: null,
+    }),
+  })
   const listeners: Listeners = {
     onDidChangeJob: new Set(),
     onJobLog: new Set(),
@@ -321,6 +350,46 @@ export function createFakeConsole(
       ]
       return { valid: issues.length === 0, issues }
     },
+    getAsset: async ({ did }) => detailsOf(findAsset(did)),
+    editAsset: async ({ did, changes }) => {
+      const asset = findAsset(did)
+      const { asset: _, ...before } = detailsOf(asset)
+      const { publisherTrustedAlgorithms, name, ...rest } = changes
+      if (name) asset.name = name
+      details.set(did, {
+        ...before,
+        ...rest,
+        ...(publisherTrustedAlgorithms
+          ? {
+              publisherTrustedAlgorithms: publisherTrustedAlgorithms.map((d) => ({
+                did: d,
+                filesChecksum: 'f' + d.slice(-8),
+                containerSectionChecksum: 'c' + d.slice(-8),
+              })),
+            }
+          : {}),
+      })
+      listeners.onPublishProgress.forEach((l) =>
+        l({ did, step: 'metadata', status: 'mined', txHash: '0x' + 'd'.repeat(64) }),
+      )
+      return detailsOf(asset)
+    },
+    getTokenInfo: async ({ tokens }) => ({
+      tokens: tokens.map((address) => ({
+        address,
+        symbol: tokenSymbols[address.toLowerCase()] ?? 'DT',
+        decimals: 18,
+      })),
+    }),
+    lockWallet: async () => (wallet = { ...wallet, state: wallet.state === 'none' ? 'none' : 'locked' }),
+    exportWallet: async () => {
+      if (!wallet.address)
+        throw Object.assign(new Error('There is no wallet to export yet.'), { code: 'NOT_AVAILABLE' })
+      return {
+        address: wallet.address,
+        keystoreJson: JSON.stringify({ address: wallet.address.slice(2), crypto: {} }),
+      }
+    },
     publishAsset: async ({ draft }) => {
       const asset: AssetSummary = {
         did: 'did:op:' + String(assets.length + 1).padStart(64, 'c'),
@@ -335,6 +404,24 @@ export function createFakeConsole(
         updatedAtMs: 1,
       }
       assets.push(asset)
+      details.set(asset.did, {
+        description: draft.description ?? '',
+        author: draft.author ?? '',
+        license: draft.license ?? 'MIT',
+        serviceId: 'compute',
+        serviceEndpoint: 'http://127.0.0.1:8001',
+        timeoutSec: draft.service.timeoutSec ?? 0,
+        fileCount: draft.service.files.length,
+        allowRawAlgorithm: draft.service.allowRawAlgorithm ?? false,
+        allowNetworkAccess: draft.service.allowNetworkAccess ?? false,
+        publisherTrustedAlgorithmPublishers: draft.service.publisherTrustedAlgorithmPublishers ?? [],
+        publisherTrustedAlgorithms: (draft.service.publisherTrustedAlgorithms ?? []).map((t) => ({
+          did: t.did,
+          filesChecksum: t.filesChecksum || 'f' + t.did.slice(-8),
+          containerSectionChecksum: t.containerSectionChecksum || 'c' + t.did.slice(-8),
+        })),
+        container: draft.container ? { ...draft.container, checksum: draft.container.checksum ?? '' } : null,
+      })
       return { asset }
     },
     deleteAsset: async ({ did }) => (
@@ -346,7 +433,7 @@ export function createFakeConsole(
     ),
     getSettings: async () => ({
       ...settings,
-      walletAddress: wallet.state === 'unlocked' ? wallet.address : null,
+      walletAddress: wallet.address,
     }),
     saveSettings: async (patch) => (
       (settings = { ...settings, ...patch }),
@@ -358,7 +445,10 @@ export function createFakeConsole(
         p2p: { enabled: false, peerId: null, direct: [], relayed: [], connections: 0, isReachable: false },
         http: { bindHost: '127.0.0.1', publicUrl: null, selfCheck: { state: 'not-configured' as const } },
       },
-    createWallet: async () => (wallet = { state: 'unlocked', address: '0x' + '7'.repeat(40) }),
+    createWallet: async () => {
+      wallet = { state: 'unlocked', address: '0x' + '7'.repeat(40) }
+      return { ...wallet, recoveryPhrase: FAKE_RECOVERY_PHRASE }
+    },
     importWallet: async () => (wallet = { state: 'unlocked', address: '0x' + '8'.repeat(40) }),
     unlockWallet: async () => (wallet = { ...wallet, state: 'unlocked' }),
     // Publisher control (issue 12): the seeded inbox, trail, policies and held jobs.

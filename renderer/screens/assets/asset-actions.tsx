@@ -1,10 +1,21 @@
-// One asset's on-chain actions: change its state (with a confirmation that says what it does to
-// consumers) and give consumers datatokens (mint to an address, a free dispenser, a fixed price).
-// Every action signs a transaction, so each asks first; inputs are checked with the contract's own
-// schemas before anything is sent, and the answer shows the tx hash.
-import { useState, type FormEvent } from 'react'
+// One asset's on-chain actions: change its state (in words, with a confirmation that says what it
+// does to consumers) and give consumers datatokens (mint to an address, a free dispenser, a fixed
+// price). Every action signs a transaction, so each asks first; inputs are checked with the
+// contract's own schemas before anything is sent, and the answer shows the tx hash.
+import { useState } from 'react'
 import {
-  ASSET_STATES,
+  Alert,
+  Button,
+  Card,
+  Group,
+  NativeSelect,
+  SimpleGrid,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core'
+import {
   assetStateName,
   assetStateNames,
   tokenAmountSchema,
@@ -13,6 +24,10 @@ import {
 } from '../../../engine/console-api/contract'
 import { useDistributeDatatokens, useSetAssetState, type DistributionAction } from '../../server-state/assets'
 import { ErrorMessage } from '../../components/error-message'
+import { ConfirmDialog } from '../../components/confirm-dialog'
+import { AddressLabel } from '../../components/labels/address-label'
+import { inWords } from '../../components/field-errors'
+import { ASSET_STATE_WORDS } from './asset-state-badge'
 
 const STATE_EFFECT: Record<AssetStateName, string> = {
   active: 'Consumers can order it and start compute jobs again.',
@@ -26,172 +41,204 @@ const ADDRESS = /^0x[0-9a-fA-F]{40}$/
 
 function amountError(value: string): string | undefined {
   const parsed = tokenAmountSchema.safeParse(value)
-  return parsed.success ? undefined : parsed.error.issues[0]?.message
+  return parsed.success ? undefined : inWords(parsed.error.issues[0]?.message ?? 'a number of tokens')
 }
 
-export function AssetActions({ asset, onClose }: { asset: AssetSummary; onClose: () => void }) {
+type Pending = { question: string; run: () => void } | null
+
+export function AssetActions({ asset }: { asset: AssetSummary }) {
   const setState = useSetAssetState()
   const distribute = useDistributeDatatokens()
-  const [nextState, setNextState] = useState<AssetStateName>(
-    asset.state === ASSET_STATES.active ? 'revoked' : 'active',
-  )
-  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({})
+  const current = assetStateName(asset.state)
+  const [nextState, setNextState] = useState<AssetStateName | ''>('')
+  const [errors, setErrors] = useState<Record<string, string | undefined>>({})
+  const [fields, setFields] = useState({
+    to: '',
+    amount: '',
+    maxTokens: '1',
+    maxBalance: '1',
+    price: '',
+    baseToken: '',
+  })
+  const [pending, setPending] = useState<Pending>(null)
+  const field = (name: keyof typeof fields) => ({
+    value: fields[name],
+    onChange: (e: React.ChangeEvent<HTMLInputElement>) => {
+      const value = e.currentTarget.value
+      setFields((f) => ({ ...f, [name]: value }))
+    },
+    error: errors[name],
+  })
 
-  const changeState = (event: FormEvent) => {
-    event.preventDefault()
-    if (
-      !window.confirm(
-        `Set ${asset.name} to ${nextState}? ${STATE_EFFECT[nextState]} This sends a transaction.`,
-      )
-    )
-      return
-    setState.mutate({ did: asset.did, state: nextState })
-  }
   /** Checks the fields, asks, then sends; bad input never reaches the console. */
   const submit = (
     action: DistributionAction,
-    errors: Record<string, string | undefined>,
+    found: Record<string, string | undefined>,
     question: string,
   ) => {
-    const found = Object.fromEntries(
-      Object.entries(errors).filter((e): e is [string, string] => e[1] !== undefined),
-    )
-    setFieldErrors(found)
-    if (Object.keys(found).length > 0) return
-    if (!window.confirm(`${question} This sends a transaction.`)) return
-    distribute.mutate(action)
+    setErrors(found)
+    if (Object.values(found).some((v) => v !== undefined)) return
+    setPending({ question, run: () => distribute.mutate(action) })
   }
-  const mint = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault()
-    const f = new FormData(event.currentTarget)
-    const to = String(f.get('to')).trim()
-    const amount = String(f.get('amount')).trim()
-    submit(
-      { kind: 'mint', did: asset.did, to, amount },
-      { to: ADDRESS.test(to) ? undefined : 'an 0x address of 40 hex digits', amount: amountError(amount) },
-      `Mint ${amount} datatokens of ${asset.name} to ${to}?`,
-    )
-  }
-  const dispenser = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault()
-    const f = new FormData(event.currentTarget)
-    const maxTokens = String(f.get('maxTokens')).trim()
-    const maxBalance = String(f.get('maxBalance')).trim()
-    submit(
-      { kind: 'dispenser', did: asset.did, maxTokens, maxBalance },
-      { maxTokens: amountError(maxTokens), maxBalance: amountError(maxBalance) },
-      `Give ${asset.name} datatokens away for free (up to ${maxTokens} per request)?`,
-    )
-  }
-  const fixedRate = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault()
-    const f = new FormData(event.currentTarget)
-    const price = String(f.get('price')).trim()
-    const baseToken = String(f.get('baseToken')).trim()
-    submit(
-      { kind: 'fixedRate', did: asset.did, price, ...(baseToken ? { baseToken } : {}) },
-      {
-        price: amountError(price),
-        baseToken:
-          baseToken && !ADDRESS.test(baseToken)
-            ? 'an 0x address of 40 hex digits, or empty for OCEAN'
-            : undefined,
-      },
-      `Sell ${asset.name} datatokens at ${price} ${baseToken || 'OCEAN'} each?`,
-    )
-  }
-  const fieldError = (name: string) =>
-    fieldErrors[name] ? (
-      <span role="alert" id={`${name}-error`} className="field-error">
-        {fieldErrors[name]}
-      </span>
-    ) : null
+  const t = (s: string) => s.trim()
 
   return (
-    <section aria-labelledby="asset-actions-title" className="panel">
-      <h3 id="asset-actions-title">Manage {asset.name}</h3>
-      <p>
-        State now: <strong>{assetStateName(asset.state)}</strong>
-      </p>
-      <form aria-label="Asset state" onSubmit={changeState}>
-        <label>
-          New state
-          <select value={nextState} onChange={(e) => setNextState(e.target.value as AssetStateName)}>
-            {assetStateNames.map((name) => (
-              <option key={name} value={name}>
-                {name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <button type="submit" disabled={setState.isPending}>
-          Change state
-        </button>
+    <Card withBorder padding="md" component="section" aria-labelledby="asset-actions-title">
+      <Title order={3} size="h4" id="asset-actions-title">
+        State and datatokens
+      </Title>
+      <form
+        aria-label="Asset state"
+        onSubmit={(e) => {
+          e.preventDefault()
+          if (!nextState) return setErrors({ state: 'Choose the new state first.' })
+          setErrors({})
+          setPending({
+            question: `Set ${asset.name} to “${ASSET_STATE_WORDS[nextState]}”? ${STATE_EFFECT[nextState]}`,
+            run: () => setState.mutate({ did: asset.did, state: nextState }),
+          })
+        }}
+      >
+        <Group align="flex-end" mt="sm">
+          <NativeSelect
+            label="New state"
+            description={`Now: ${ASSET_STATE_WORDS[current]}`}
+            value={nextState}
+            onChange={(e) => setNextState(e.currentTarget.value as AssetStateName)}
+            data={[
+              { value: '', label: 'Choose a state…' },
+              ...assetStateNames
+                .filter((n) => n !== current)
+                .map((n) => ({ value: n, label: ASSET_STATE_WORDS[n] ?? n })),
+            ]}
+            error={errors.state}
+          />
+          <Button type="submit" loading={setState.isPending}>
+            Change state
+          </Button>
+        </Group>
       </form>
-      {setState.isPending && <p role="status">Sending the state change…</p>}
       {setState.isSuccess && (
-        <p role="status">
-          State set to {assetStateName(setState.data.asset.state)} — tx <code>{setState.data.txHash}</code>
-        </p>
+        <Alert role="status" color="green" variant="light" mt="sm">
+          <Group gap={6}>
+            State set to {ASSET_STATE_WORDS[assetStateName(setState.data.asset.state)]} — tx{' '}
+            <AddressLabel value={setState.data.txHash} what="transaction hash" />
+          </Group>
+        </Alert>
       )}
       {setState.isError && <ErrorMessage title="Could not change the state" error={setState.error} />}
 
-      <h4>Datatokens for consumers</h4>
-      <form aria-label="Mint datatokens" onSubmit={mint} noValidate>
-        <label>
-          Recipient address
-          <input name="to" aria-describedby="to-error" placeholder="0x…" />
-        </label>
-        {fieldError('to')}
-        <label>
-          Amount
-          <input name="amount" inputMode="decimal" aria-describedby="amount-error" placeholder="10" />
-        </label>
-        {fieldError('amount')}
-        <button type="submit" disabled={distribute.isPending}>
-          Mint
-        </button>
-      </form>
-      <form aria-label="Free dispenser" onSubmit={dispenser} noValidate>
-        <label>
-          Tokens per request
-          <input name="maxTokens" defaultValue="1" inputMode="decimal" />
-        </label>
-        {fieldError('maxTokens')}
-        <label>
-          Most a consumer may hold
-          <input name="maxBalance" defaultValue="1" inputMode="decimal" />
-        </label>
-        {fieldError('maxBalance')}
-        <button type="submit" disabled={distribute.isPending}>
-          Create dispenser
-        </button>
-      </form>
-      <form aria-label="Fixed price" onSubmit={fixedRate} noValidate>
-        <label>
-          Price per datatoken
-          <input name="price" inputMode="decimal" placeholder="1.5" />
-        </label>
-        {fieldError('price')}
-        <label>
-          Base token address (empty: OCEAN)
-          <input name="baseToken" placeholder="0x…" />
-        </label>
-        {fieldError('baseToken')}
-        <button type="submit" disabled={distribute.isPending}>
-          Set fixed price
-        </button>
-      </form>
-      {distribute.isPending && <p role="status">Sending the transaction…</p>}
+      <Title order={4} size="h5" mt="lg">
+        Datatokens for consumers
+      </Title>
+      <SimpleGrid cols={{ base: 1, md: 3 }} mt="xs">
+        <form
+          aria-label="Mint datatokens"
+          noValidate
+          onSubmit={(e) => {
+            e.preventDefault()
+            const to = t(fields.to)
+            const amount = t(fields.amount)
+            submit(
+              { kind: 'mint', did: asset.did, to, amount },
+              {
+                to: ADDRESS.test(to) ? undefined : 'An 0x address of 40 hex digits.',
+                amount: amountError(amount),
+              },
+              `Mint ${amount} datatokens of ${asset.name} to ${to}?`,
+            )
+          }}
+        >
+          <Stack gap="xs">
+            <TextInput label="Recipient address" placeholder="0x…" {...field('to')} />
+            <TextInput label="Amount" inputMode="decimal" placeholder="10" {...field('amount')} />
+            <Button type="submit" variant="light" disabled={distribute.isPending}>
+              Mint
+            </Button>
+          </Stack>
+        </form>
+        <form
+          aria-label="Free dispenser"
+          noValidate
+          onSubmit={(e) => {
+            e.preventDefault()
+            const maxTokens = t(fields.maxTokens)
+            const maxBalance = t(fields.maxBalance)
+            submit(
+              { kind: 'dispenser', did: asset.did, maxTokens, maxBalance },
+              { maxTokens: amountError(maxTokens), maxBalance: amountError(maxBalance) },
+              `Give ${asset.name} datatokens away for free (up to ${maxTokens} per request)?`,
+            )
+          }}
+        >
+          <Stack gap="xs">
+            <TextInput label="Tokens per request" inputMode="decimal" {...field('maxTokens')} />
+            <TextInput label="Most a consumer may hold" inputMode="decimal" {...field('maxBalance')} />
+            <Button type="submit" variant="light" disabled={distribute.isPending}>
+              Create dispenser
+            </Button>
+          </Stack>
+        </form>
+        <form
+          aria-label="Fixed price"
+          noValidate
+          onSubmit={(e) => {
+            e.preventDefault()
+            const price = t(fields.price)
+            const baseToken = t(fields.baseToken)
+            submit(
+              { kind: 'fixedRate', did: asset.did, price, ...(baseToken ? { baseToken } : {}) },
+              {
+                price: amountError(price),
+                baseToken:
+                  baseToken && !ADDRESS.test(baseToken)
+                    ? 'An 0x address of 40 hex digits, or empty for OCEAN.'
+                    : undefined,
+              },
+              `Sell ${asset.name} datatokens at ${price} ${baseToken || 'OCEAN'} each?`,
+            )
+          }}
+        >
+          <Stack gap="xs">
+            <TextInput
+              label="Price per datatoken"
+              inputMode="decimal"
+              placeholder="1.5"
+              {...field('price')}
+            />
+            <TextInput label="Base token address (empty: OCEAN)" placeholder="0x…" {...field('baseToken')} />
+            <Button type="submit" variant="light" disabled={distribute.isPending}>
+              Set fixed price
+            </Button>
+          </Stack>
+        </form>
+      </SimpleGrid>
+      {distribute.isPending && (
+        <Text role="status" size="sm" mt="sm">
+          Sending the transaction…
+        </Text>
+      )}
       {distribute.isSuccess && (
-        <p role="status">
-          Done — tx <code data-testid="distribution-tx">{distribute.data.txHash}</code>
-        </p>
+        <Alert role="status" color="green" variant="light" mt="sm">
+          Done — tx{' '}
+          <Text span ff="monospace" size="sm" data-testid="distribution-tx">
+            {distribute.data.txHash}
+          </Text>
+        </Alert>
       )}
       {distribute.isError && <ErrorMessage title="The datatoken action failed" error={distribute.error} />}
-      <button type="button" onClick={onClose}>
-        Close
-      </button>
-    </section>
+      <ConfirmDialog
+        opened={pending !== null}
+        title="Send this transaction?"
+        confirmLabel="Sign and send"
+        onCancel={() => setPending(null)}
+        onConfirm={() => {
+          pending?.run()
+          setPending(null)
+        }}
+      >
+        {pending?.question} This signs and sends a transaction with your wallet.
+      </ConfirmDialog>
+    </Card>
   )
 }

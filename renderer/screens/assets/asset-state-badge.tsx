@@ -1,7 +1,8 @@
 // An asset's nft.state in words; anything but active refuses compute, so it says so (never colour alone).
+import { Badge } from '@mantine/core'
 import { assetStateName } from '../../../engine/console-api/contract'
 
-const LABEL: Record<string, string> = {
+export const ASSET_STATE_WORDS: Record<string, string> = {
   active: 'Active',
   endOfLife: 'End of life',
   deprecated: 'Deprecated',
@@ -14,9 +15,14 @@ const LABEL: Record<string, string> = {
 export function AssetStateBadge({ state }: { state: number }) {
   const name = assetStateName(state)
   return (
-    <span className={`badge asset-state-${name}`} data-state={state}>
-      {LABEL[name]}
+    <Badge
+      variant="dot"
+      color={state === 0 ? 'green' : 'orange'}
+      data-state={state}
+      style={{ textTransform: 'none' }}
+    >
+      {ASSET_STATE_WORDS[name]}
       {state !== 0 && ' (compute refused)'}
-    </span>
+    </Badge>
   )
 }

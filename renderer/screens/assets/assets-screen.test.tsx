@@ -1,37 +1,119 @@
 import { describe, it, expect } from 'vitest'
-import { screen, within } from '@testing-library/react'
+import { screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
+import type { AssetSummary } from '../../../engine/console-api/contract'
 import { renderApp } from '../../test-support/render-app'
+import { createFakeConsole } from '../../test-support/fake-console-service'
+
+const algorithm: AssetSummary = {
+  did: 'did:op:' + 'b'.repeat(64),
+  kind: 'algorithm',
+  name: 'Mean temperature',
+  chainId: 8996,
+  nftAddress: '0x' + '4'.repeat(40),
+  datatokenAddress: '0x' + '5'.repeat(40),
+  state: 0,
+  serviceIds: ['compute'],
+  createdAtMs: 1,
+  updatedAtMs: 1,
+}
 
 describe('AssetsScreen', () => {
   it('teaches with an empty state that offers to publish the sample', async () => {
     renderApp('assets')
-    const empty = await screen.findByRole('region', { name: 'No assets yet' })
-    expect(within(empty).getByRole('button', { name: 'Publish the sample' })).toBeTruthy()
+    const empty = await screen.findByRole('region', { name: 'No assets yet' }, { timeout: 8000 })
+    expect(within(empty).getByRole('link', { name: 'Publish the sample' }).getAttribute('href')).toContain(
+      '/assets/new',
+    )
   })
 
-  it('shows validation messages and publishes nothing for an invalid draft', async () => {
-    const { fake } = renderApp('assets')
-    await userEvent.click(await screen.findByRole('button', { name: 'New asset' }))
-    await userEvent.click(screen.getByRole('button', { name: 'Validate and publish' }))
-    const problems = await screen.findByRole('alert', { name: 'Validation problems' })
-    expect(problems.textContent).toContain('name: give the asset a name')
-    expect(problems.textContent).toContain('service.files: add at least one file')
+  it('deletes an asset only after its confirmation', { timeout: 20_000 }, async () => {
+    const { fake } = renderApp('assets', createFakeConsole({ assets: [{ ...algorithm }] }))
+    await userEvent.click(await screen.findByRole('button', { name: 'Delete Mean temperature' }))
+    const dialog = await screen.findByRole('dialog', { name: 'Delete Mean temperature?' })
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Delete from this console' }))
+    await waitFor(() => expect(fake.assets).toEqual([]))
+  })
+})
+
+describe('Publish wizard', () => {
+  it(
+    'says a wallet is needed before showing the form, and unlocks in place',
+    { timeout: 20_000 },
+    async () => {
+      renderApp('/assets/new', createFakeConsole({ walletState: 'locked' }))
+      const gate = await screen.findByRole(
+        'region',
+        { name: 'Unlock your wallet to publish' },
+        { timeout: 8000 },
+      )
+      expect(screen.queryByRole('form', { name: 'Asset' })).toBeNull()
+      await userEvent.type(within(gate).getByLabelText('Wallet password'), 'correct horse')
+      await userEvent.click(within(gate).getByRole('button', { name: 'Unlock wallet' }))
+      expect(await screen.findByRole('form', { name: 'Asset' })).toBeTruthy()
+    },
+  )
+
+  it('sends a publisher with no wallet to Settings first', async () => {
+    renderApp('/assets/new', createFakeConsole({ walletState: 'none' }))
+    const gate = await screen.findByRole(
+      'region',
+      { name: 'You need a wallet to publish' },
+      { timeout: 8000 },
+    )
+    expect(within(gate).getByRole('link', { name: 'Create a wallet in Settings' })).toBeTruthy()
+  })
+
+  it('puts each problem next to its field in words and does not move on', { timeout: 20_000 }, async () => {
+    const { fake } = renderApp('/assets/new')
+    const form = await screen.findByRole('form', { name: 'Asset' })
+    await userEvent.click(within(form).getByRole('button', { name: 'Next' }))
+    const name = within(form).getByLabelText('Name')
+    expect(name.getAttribute('aria-invalid')).toBe('true')
+    expect(within(form).getByText('Give the asset a name.')).toBeTruthy()
+    expect(within(form).getByText('Add at least one file.')).toBeTruthy()
+    expect(within(form).getByRole('alert', { name: 'Validation problems' }).textContent).not.toContain(
+      'service.files',
+    )
     expect(fake.calls.some((c) => c.method === 'publishAsset')).toBe(false)
   })
 
-  it('publishes a dataset and lists it', async () => {
-    const { fake } = renderApp('assets')
-    await userEvent.click(await screen.findByRole('button', { name: 'New asset' }))
-    await userEvent.type(screen.getByLabelText('Name'), 'Weather 2024')
-    await userEvent.type(
-      screen.getByLabelText('File (URL or local path)'),
-      'https://data.example/weather.csv',
-    )
-    await userEvent.click(screen.getByRole('button', { name: 'Validate and publish' }))
-    const table = await screen.findByRole('table', { name: 'Assets' })
-    expect(within(table).getByRole('rowheader', { name: 'Weather 2024' })).toBeTruthy()
-    const publish = fake.calls.find((c) => c.method === 'publishAsset')
-    expect(JSON.stringify(publish?.input)).toContain('https://data.example/weather.csv')
-  })
+  it(
+    'publishes a dataset trusting an algorithm picked by name, streams the steps and says it is live',
+    { timeout: 30_000 },
+    async () => {
+      const fake = createFakeConsole({ assets: [{ ...algorithm }] })
+      renderApp('/assets/new', fake)
+      const form = await screen.findByRole('form', { name: 'Asset' })
+      await userEvent.type(within(form).getByLabelText('Name'), 'Weather 2024')
+      await userEvent.type(
+        within(form).getByLabelText('File (URL or local path)'),
+        'https://data.example/weather.csv',
+      )
+      await userEvent.click(within(form).getByRole('button', { name: 'Next' }))
+      expect(await within(form).findByRole('table', { name: 'Environments for this service' })).toBeTruthy()
+      await userEvent.click(within(form).getByLabelText('Trusted algorithms'))
+      await userEvent.type(within(form).getByLabelText('Trusted algorithms'), 'Mean')
+      await userEvent.click(await screen.findByText(/Mean temperature \(did:op:bbbbbb/))
+      await userEvent.click(within(form).getByRole('button', { name: 'Next' }))
+      const review = await within(form).findByRole('table', { name: 'Review' })
+      expect(review.textContent).toContain('Mean temperature')
+      expect(review.textContent).toContain('Free (dispenser)')
+      await userEvent.click(within(form).getByRole('button', { name: 'Publish' }))
+      const live = await screen.findByRole('region', { name: /You're live: Weather 2024/ })
+      const did = within(live).getByTestId('published-did').textContent ?? ''
+      expect(did).toMatch(/^did:op:/)
+      expect(within(live).getByText(/freeComputeStart/)).toBeTruthy()
+      const publish = fake.calls.find((c) => c.method === 'publishAsset')?.input as {
+        draft: { service: { publisherTrustedAlgorithms: Array<{ did: string }>; files: unknown[] } }
+      }
+      expect(publish.draft.service.publisherTrustedAlgorithms.map((t) => t.did)).toEqual([algorithm.did])
+      expect(JSON.stringify(publish.draft.service.files)).toContain('https://data.example/weather.csv')
+      await waitFor(() =>
+        expect(fake.calls.find((c) => c.method === 'createDispenser')?.input).toMatchObject({ did }),
+      )
+      const steps = await screen.findByRole('list', { name: 'On-chain steps of this publish' })
+      expect(await within(steps).findByText('Create a free dispenser')).toBeTruthy()
+    },
+  )
 })

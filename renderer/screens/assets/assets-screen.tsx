@@ -1,94 +1,143 @@
-// Assets: the datasets and algorithms this Provider serves, with create/validate/publish/delete,
-// their on-chain state and datatoken distribution, and the on-chain steps as they happen.
+// Assets: the datasets and algorithms this Provider serves, each linking to its page (facts,
+// trusted algorithms, state, datatokens, jobs), with publish (the wizard) and delete (confirmed).
 import { useState } from 'react'
+import { Anchor, Badge, Button, Card, Group, Stack, Table, Text, Title } from '@mantine/core'
+import { Link } from '@tanstack/react-router'
 import { useAssets, useDeleteAsset } from '../../server-state/assets'
 import { ErrorMessage } from '../../components/error-message'
-import { EmptyState } from '../../components/empty-state'
-import { AssetForm } from './asset-form'
-import { AssetActions } from './asset-actions'
+import { ConfirmDialog } from '../../components/confirm-dialog'
+import { AddressLabel } from '../../components/labels/address-label'
 import { AssetStateBadge } from './asset-state-badge'
 import { PublishProgressList } from './publish-progress-list'
+import { PublishWizard } from './publish-wizard/publish-wizard'
 
 export function AssetsScreen() {
   const assets = useAssets()
   const remove = useDeleteAsset()
-  const [isEditing, setEditing] = useState(false)
-  const [managedDid, setManagedDid] = useState<string | null>(null)
-  const managed = assets.data?.assets.find((a) => a.did === managedDid)
+  const [deleting, setDeleting] = useState<{ did: string; name: string } | null>(null)
   return (
-    <section aria-labelledby="assets-title">
-      <h2 id="assets-title">Assets</h2>
-      <button type="button" onClick={() => setEditing(true)}>
-        New asset
-      </button>
-      {isEditing && <AssetForm onDone={() => setEditing(false)} />}
-      {assets.isPending && <p role="status">Loading assets…</p>}
+    <Stack component="section" aria-labelledby="assets-title" gap="lg">
+      <Group justify="space-between">
+        <Title order={2} id="assets-title">
+          Assets
+        </Title>
+        <Button component={Link} to="/assets/new">
+          New asset
+        </Button>
+      </Group>
+      {assets.isPending && (
+        <Text role="status" size="sm">
+          Loading assets…
+        </Text>
+      )}
       {assets.isError && <ErrorMessage title="Could not load assets" error={assets.error} />}
-      {assets.data && assets.data.assets.length === 0 && !isEditing && (
-        <EmptyState title="No assets yet">
-          <p>
+      {assets.data && assets.data.assets.length === 0 && (
+        <Card withBorder padding="lg" component="section" aria-label="No assets yet">
+          <Title order={3} size="h4">
+            No assets yet
+          </Title>
+          <Text size="sm" mt="xs">
             Publish a dataset with a compute service so consumers can run approved algorithms on it, without
             the data leaving this machine.
-          </p>
-          <p>
-            New here? Publish the sample dataset and algorithm (in the repo's assets/ folder) to try a job end
+          </Text>
+          <Text size="sm" mt="xs">
+            New here? Publish the sample dataset (assets/sample-data/weather.csv in the repo) to try a job end
             to end.
-          </p>
-          <button type="button" onClick={() => setEditing(true)}>
+          </Text>
+          <Button component={Link} to="/assets/new" mt="sm">
             Publish the sample
-          </button>
-        </EmptyState>
+          </Button>
+        </Card>
       )}
       {assets.data && assets.data.assets.length > 0 && (
-        <table aria-label="Assets">
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Kind</th>
-              <th scope="col">DID</th>
-              <th scope="col">State</th>
-              <th scope="col">Actions</th>
-            </tr>
-          </thead>
-          <tbody>
+        <Table aria-label="Assets" striped highlightOnHover>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th scope="col">Name</Table.Th>
+              <Table.Th scope="col">Kind</Table.Th>
+              <Table.Th scope="col">DID</Table.Th>
+              <Table.Th scope="col">State</Table.Th>
+              <Table.Th scope="col">Actions</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
             {assets.data.assets.map((a) => (
-              <tr key={a.did}>
-                <th scope="row">{a.name}</th>
-                <td>{a.kind}</td>
-                <td>
-                  <code>{a.did}</code>
-                </td>
-                <td>
+              <Table.Tr key={a.did}>
+                <Table.Th scope="row">
+                  <Anchor
+                    renderRoot={(props) => <Link {...props} to="/assets/$did" params={{ did: a.did }} />}
+                  >
+                    {a.name}
+                  </Anchor>
+                </Table.Th>
+                <Table.Td>
+                  <Badge variant="dot" style={{ textTransform: 'none' }}>
+                    {a.kind === 'dataset' ? 'Dataset' : 'Algorithm'}
+                  </Badge>
+                </Table.Td>
+                <Table.Td data-did={a.did}>
+                  <AddressLabel value={a.did} what="DID" />
+                </Table.Td>
+                <Table.Td>
                   <AssetStateBadge state={a.state} />
-                </td>
-                <td>
-                  <button
-                    type="button"
-                    aria-label={`Manage ${a.name}`}
-                    aria-expanded={managedDid === a.did}
-                    onClick={() => setManagedDid(managedDid === a.did ? null : a.did)}
-                  >
-                    Manage
-                  </button>{' '}
-                  <button
-                    type="button"
-                    aria-label={`Delete ${a.name}`}
-                    onClick={() =>
-                      window.confirm(`Delete ${a.name}? Consumers can no longer start jobs on it.`) &&
-                      remove.mutate(a.did)
-                    }
-                  >
-                    Delete
-                  </button>
-                </td>
-              </tr>
+                </Table.Td>
+                <Table.Td>
+                  <Group gap="xs">
+                    <Button
+                      size="compact-sm"
+                      variant="default"
+                      aria-label={`Manage ${a.name}`}
+                      renderRoot={(props) => <Link {...props} to="/assets/$did" params={{ did: a.did }} />}
+                    >
+                      Manage
+                    </Button>
+                    <Button
+                      size="compact-sm"
+                      color="red"
+                      variant="light"
+                      aria-label={`Delete ${a.name}`}
+                      onClick={() => setDeleting({ did: a.did, name: a.name })}
+                    >
+                      Delete
+                    </Button>
+                  </Group>
+                </Table.Td>
+              </Table.Tr>
             ))}
-          </tbody>
-        </table>
+          </Table.Tbody>
+        </Table>
       )}
+      <ConfirmDialog
+        opened={deleting !== null}
+        title={`Delete ${deleting?.name ?? ''}?`}
+        confirmLabel="Delete from this console"
+        onCancel={() => setDeleting(null)}
+        onConfirm={() => {
+          if (deleting) remove.mutate(deleting.did)
+          setDeleting(null)
+        }}
+      >
+        This console stops serving it: consumers can no longer start jobs on it. The NFT stays on chain.
+      </ConfirmDialog>
       {remove.isError && <ErrorMessage title="Could not delete the asset" error={remove.error} />}
-      {managed && <AssetActions key={managed.did} asset={managed} onClose={() => setManagedDid(null)} />}
       <PublishProgressList />
-    </section>
+    </Stack>
+  )
+}
+
+/** #/assets/new: the publish wizard on its own page. */
+export function PublishScreen() {
+  return (
+    <Stack component="section" aria-labelledby="publish-title" gap="lg">
+      <div>
+        <Anchor component={Link} to="/assets" size="sm">
+          ← Assets
+        </Anchor>
+        <Title order={2} id="publish-title" mt={4}>
+          Publish an asset
+        </Title>
+      </div>
+      <PublishWizard />
+    </Stack>
   )
 }

@@ -1,86 +1,175 @@
-// Add or replace an environment. Validated with the contract's schema before sending, so messages
-// appear beside the fields; the server validates again.
-import { useState, type FormEvent } from 'react'
+// Add or replace an environment. Checked with the contract's schema before sending, so each
+// message appears next to its field in words; the server checks again and its field details land
+// in the same places.
+import { useState } from 'react'
+import {
+  Alert,
+  Button,
+  Card,
+  Group,
+  NumberInput,
+  SimpleGrid,
+  Stack,
+  Switch,
+  TextInput,
+  Title,
+} from '@mantine/core'
 import { environmentSchema } from '../../../engine/console-api/contract'
 import { useSaveEnvironment } from '../../server-state/compute-backend'
 import { ErrorMessage } from '../../components/error-message'
+import {
+  errorFor,
+  fieldErrorsFromError,
+  issuesToFieldErrors,
+  zodIssues,
+  type FieldErrors,
+} from '../../components/field-errors'
+
+interface Draft {
+  id: string
+  cpu: number | string
+  ramGb: number | string
+  diskGb: number | string
+  maxJobDurationSec: number | string
+  maxJobs: number | string
+  allowNetwork: boolean
+  free: boolean
+  gpuSelector: string
+}
+const INITIAL: Draft = {
+  id: '',
+  cpu: 1,
+  ramGb: 1,
+  diskGb: 1,
+  maxJobDurationSec: 3600,
+  maxJobs: 2,
+  allowNetwork: false,
+  free: false,
+  gpuSelector: '',
+}
 
 export function EnvironmentForm() {
   const save = useSaveEnvironment()
-  const [issues, setIssues] = useState<string[]>([])
-  const submit = (event: FormEvent<HTMLFormElement>) => {
+  const [draft, setDraft] = useState<Draft>(INITIAL)
+  const [errors, setErrors] = useState<FieldErrors>({})
+  const set = <K extends keyof Draft>(key: K, value: Draft[K]) => setDraft((d) => ({ ...d, [key]: value }))
+  const serverErrors = fieldErrorsFromError(save.error, 'environment.')
+  const shown = { ...serverErrors, ...errors }
+  const submit = (event: React.FormEvent) => {
     event.preventDefault()
-    const f = new FormData(event.currentTarget)
-    const num = (name: string) => Number(f.get(name))
+    const num = (v: number | string) => (typeof v === 'number' ? v : Number.NaN)
+    const selector = draft.gpuSelector.trim()
+    if (selector && !/^[^=\s]+=[^=\s]+$/.test(selector))
+      return setErrors({ nodeSelector: 'Write it as key=value, e.g. nvidia.com/gpu.present=true.' })
     const candidate = {
-      id: String(f.get('id') ?? ''),
-      cpu: { total: num('cpu'), max: num('cpu'), min: 0 },
-      ramGb: { total: num('ramGb'), max: num('ramGb'), min: 0 },
-      diskGb: { total: num('diskGb'), max: num('diskGb'), min: 0 },
-      maxJobDurationSec: num('maxJobDurationSec'),
-      maxJobs: num('maxJobs'),
-      allowNetwork: f.get('allowNetwork') === 'on',
-      ...(f.get('free') === 'on' ? { free: {} } : {}),
-      ...(f.get('gpuSelector')
-        ? { nodeSelector: Object.fromEntries([String(f.get('gpuSelector')).split('=')]) }
-        : {}),
+      id: draft.id.trim(),
+      cpu: { total: num(draft.cpu), max: num(draft.cpu), min: 0 },
+      ramGb: { total: num(draft.ramGb), max: num(draft.ramGb), min: 0 },
+      diskGb: { total: num(draft.diskGb), max: num(draft.diskGb), min: 0 },
+      maxJobDurationSec: num(draft.maxJobDurationSec),
+      maxJobs: num(draft.maxJobs),
+      allowNetwork: draft.allowNetwork,
+      ...(draft.free ? { free: {} } : {}),
+      ...(selector ? { nodeSelector: Object.fromEntries([selector.split('=')]) } : {}),
     }
     const parsed = environmentSchema.safeParse(candidate)
-    if (!parsed.success) return setIssues(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`))
-    setIssues([])
+    if (!parsed.success) return setErrors(issuesToFieldErrors(zodIssues(parsed.error.issues)))
+    setErrors({})
     save.mutate(parsed.data)
   }
+  const hasErrors = Object.keys(shown).length > 0
   return (
-    <form aria-label="Add environment" onSubmit={submit}>
-      <h4>Add or replace an environment</h4>
-      <label>
-        Environment id
-        <input name="id" required />
-      </label>
-      <label>
-        CPUs per job
-        <input name="cpu" type="number" min="0.1" step="0.1" defaultValue="1" />
-      </label>
-      <label>
-        RAM per job (GB)
-        <input name="ramGb" type="number" min="0.1" step="0.1" defaultValue="1" />
-      </label>
-      <label>
-        Disk per job (GB)
-        <input name="diskGb" type="number" min="0.1" step="0.1" defaultValue="1" />
-      </label>
-      <label>
-        Max job duration (seconds)
-        <input name="maxJobDurationSec" type="number" min="1" defaultValue="3600" />
-      </label>
-      <label>
-        Max concurrent jobs
-        <input name="maxJobs" type="number" min="1" defaultValue="2" />
-      </label>
-      <label>
-        <input name="allowNetwork" type="checkbox" />
-        Allow network access
-      </label>
-      <label>
-        <input name="free" type="checkbox" />
-        Offer a free tier
-      </label>
-      <label>
-        GPU node selector (key=value)
-        <input name="gpuSelector" />
-      </label>
-      {issues.length > 0 && (
-        <ul role="alert" aria-label="Environment problems">
-          {issues.map((i) => (
-            <li key={i}>{i}</li>
-          ))}
-        </ul>
-      )}
-      <button type="submit" disabled={save.isPending}>
-        Save environment
-      </button>
-      {save.isSuccess && <p role="status">Saved environment {save.data.environment.id}.</p>}
-      {save.isError && <ErrorMessage title="Could not save the environment" error={save.error} />}
-    </form>
+    <Card withBorder padding="md">
+      <form aria-label="Add environment" onSubmit={submit} noValidate>
+        <Stack gap="sm">
+          <Title order={3} size="h4">
+            Add or replace an environment
+          </Title>
+          <TextInput
+            label="Environment id"
+            description="Letters, digits, dot, dash and underscore; consumers pick it by this id"
+            value={draft.id}
+            onChange={(e) => set('id', e.currentTarget.value)}
+            error={errorFor(shown, 'id')}
+          />
+          <SimpleGrid cols={{ base: 1, sm: 3 }}>
+            <NumberInput
+              label="CPUs per job"
+              min={0.1}
+              step={0.1}
+              value={draft.cpu}
+              onChange={(v) => set('cpu', v)}
+              error={errorFor(shown, 'cpu')}
+            />
+            <NumberInput
+              label="RAM per job (GB)"
+              min={0.1}
+              step={0.1}
+              value={draft.ramGb}
+              onChange={(v) => set('ramGb', v)}
+              error={errorFor(shown, 'ramGb')}
+            />
+            <NumberInput
+              label="Disk per job (GB)"
+              min={0.1}
+              step={0.1}
+              value={draft.diskGb}
+              onChange={(v) => set('diskGb', v)}
+              error={errorFor(shown, 'diskGb')}
+            />
+            <NumberInput
+              label="Max job duration (seconds)"
+              description="A job is stopped when it runs longer"
+              min={1}
+              value={draft.maxJobDurationSec}
+              onChange={(v) => set('maxJobDurationSec', v)}
+              error={errorFor(shown, 'maxJobDurationSec')}
+            />
+            <NumberInput
+              label="Max concurrent jobs"
+              min={1}
+              value={draft.maxJobs}
+              onChange={(v) => set('maxJobs', v)}
+              error={errorFor(shown, 'maxJobs')}
+            />
+            <TextInput
+              label="GPU node selector (key=value)"
+              description="Kubernetes only: the nodes with a GPU"
+              value={draft.gpuSelector}
+              onChange={(e) => set('gpuSelector', e.currentTarget.value)}
+              error={errorFor(shown, 'nodeSelector')}
+            />
+          </SimpleGrid>
+          <Group>
+            <Switch
+              label="Allow network access"
+              checked={draft.allowNetwork}
+              onChange={(e) => set('allowNetwork', e.currentTarget.checked)}
+            />
+            <Switch
+              label="Offer a free tier"
+              checked={draft.free}
+              onChange={(e) => set('free', e.currentTarget.checked)}
+            />
+          </Group>
+          {hasErrors && (
+            <Alert role="alert" color="red" variant="light" aria-label="Environment problems">
+              Fix the fields marked in red: {Object.values(shown).join(' ')}
+            </Alert>
+          )}
+          <Group>
+            <Button type="submit" loading={save.isPending}>
+              Save environment
+            </Button>
+          </Group>
+          {save.isSuccess && (
+            <Alert role="status" color="green" variant="light">
+              Saved environment {save.data.environment.id}.
+            </Alert>
+          )}
+          {save.isError && <ErrorMessage title="Could not save the environment" error={save.error} />}
+        </Stack>
+      </form>
+    </Card>
   )
 }

@@ -12,7 +12,7 @@ import { formatBytes } from '../../components/format'
 import { AddressLabel } from '../../components/labels/address-label'
 import { DateLabel } from '../../components/labels/date-label'
 import { DurationLabel } from '../../components/labels/duration-label'
-import { TokenAmount } from '../../components/labels/token-amount'
+import { OnChainTokenAmount } from '../../components/labels/on-chain-token-amount'
 import { JOB_STAGE_WORDS } from './job-stage-words'
 
 function saveBase64(filename: string, contentType: string, base64: string) {
@@ -47,8 +47,7 @@ function Payment({ job }: { job: JobSummary }) {
   )
   return (
     <>
-      <TokenAmount wei={p.costWei} symbol="tokens" /> of <AddressLabel value={p.token} what="token" /> —{' '}
-      {settled}
+      <OnChainTokenAmount wei={p.costWei} token={p.token} /> — {settled}
     </>
   )
 }

@@ -19,7 +19,7 @@ describe('OverviewScreen', () => {
 
   it('opens a recent job on the jobs screen', async () => {
     renderApp('overview', createFakeConsole({ jobs: [makeJob('job-abc', 70)] }))
-    await userEvent.click(await screen.findByRole('button', { name: 'Job job-abc' }))
+    await userEvent.click(await screen.findByRole('link', { name: 'Job job-abc' }))
     expect(await screen.findByRole('heading', { name: 'Job job-abc' })).toBeTruthy()
   })
 
@@ -43,12 +43,20 @@ describe('OverviewScreen', () => {
       errorCode: 'SIGNATURE_INVALID',
     })
     const table = await screen.findByRole('table', { name: 'Provider requests' })
+    expect(table.textContent).not.toContain('undefined')
     const rows = within(table).getAllByRole('row').slice(1)
     expect(rows.map((r) => within(r).getAllByRole('cell')[1]!.textContent)).toEqual([
       'POST /api/services/freeCompute',
       'GET /api/services/nonce',
     ])
     expect(within(rows[0]!).getByText('401 SIGNATURE_INVALID')).toBeTruthy()
+  })
+
+  it('shows the publisher wallet address the status bar and Settings show, locked or not', async () => {
+    renderApp('overview', createFakeConsole({ walletState: 'locked' }))
+    const card = await screen.findByRole('region', { name: 'Publisher wallet' })
+    expect(within(card).getByTitle('0x' + '6'.repeat(40))).toBeTruthy()
+    expect(within(card).getByText('locked')).toBeTruthy()
   })
 
   it('explains a failure in words with the next step', async () => {

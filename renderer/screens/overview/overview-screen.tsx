@@ -1,99 +1,212 @@
-// Overview: where consumers reach us, on which chain, whether the engine is healthy, and job counts.
+// Overview: where consumers reach us, on which chain, the publisher wallet (the one address the
+// console shows everywhere), whether the engine is healthy, job counts, recent jobs and requests.
+import {
+  Anchor,
+  Badge,
+  Card,
+  Group,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  Title,
+  VisuallyHidden,
+} from '@mantine/core'
+import { Link } from '@tanstack/react-router'
 import { useOverview } from '../../server-state/overview'
 import { useProviderRequests } from '../../server-state/provider-requests'
-import { CopyButton } from '../../components/copy-button'
+import { useWallet } from '../../server-state/settings'
 import { ErrorMessage } from '../../components/error-message'
 import { StatusBadge } from '../../components/status-badge'
+import { AddressLabel } from '../../components/labels/address-label'
+import { DateLabel } from '../../components/labels/date-label'
 import { shortId } from '../../components/format'
 import { ReachabilityPanel } from './reachability-panel'
-import { useNavigate } from '@tanstack/react-router'
+import { CopyValueButton } from '../../components/copy-value-button'
+
+function Fact({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <Card withBorder padding="md" component="section" aria-label={label}>
+      <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
+        {label}
+      </Text>
+      <div style={{ marginTop: 6 }}>{children}</div>
+    </Card>
+  )
+}
 
 export function OverviewScreen() {
   const overview = useOverview()
+  const wallet = useWallet()
   const requests = useProviderRequests()
-  const navigate = useNavigate()
-  const selectJob = (jobId: string) => void navigate({ to: '/jobs/$jobId', params: { jobId } })
-  if (overview.isPending) return <p role="status">Loading overview…</p>
+  if (overview.isPending)
+    return (
+      <Text role="status" c="dimmed">
+        Loading overview…
+      </Text>
+    )
   if (overview.isError) return <ErrorMessage title="Could not load the overview" error={overview.error} />
   const o = overview.data
+  const walletAddress = wallet.data?.address ?? null
   return (
-    <section aria-labelledby="overview-title">
-      <h2 id="overview-title">Overview</h2>
-      <dl className="facts">
-        <dt>Provider URL</dt>
-        <dd>
-          <code data-testid="provider-url">{o.providerUrl}</code>{' '}
-          <CopyButton text={o.providerUrl} label="Copy provider URL" />
-        </dd>
-        <dt>Chain</dt>
-        <dd>
-          {o.chainId === null ? 'Not connected' : `${o.chainName ?? 'chain'} (${o.chainId})`}
+    <Stack component="section" aria-labelledby="overview-title" gap="lg">
+      <Title order={2} id="overview-title">
+        Overview
+      </Title>
+      <SimpleGrid cols={{ base: 1, sm: 2, lg: 4 }}>
+        <Fact label="Provider URL">
+          <Group gap={6} wrap="nowrap">
+            <Text component="code" ff="monospace" size="sm" data-testid="provider-url">
+              {o.providerUrl}
+            </Text>
+            <CopyValueButton value={o.providerUrl} label="Copy provider URL" />
+          </Group>
+        </Fact>
+        <Fact label="Chain">
+          <Text size="sm">
+            {o.chainId === null ? 'Not connected' : `${o.chainName ?? 'chain'} (${o.chainId})`}
+          </Text>
           {o.chainError ? <ChainError error={o.chainError} /> : null}
-        </dd>
-        <dt>Provider address</dt>
-        <dd>{o.providerAddress ?? 'No wallet yet — create one in Settings'}</dd>
-        <dt>Compute backend</dt>
-        <dd>
-          {o.health
-            ? `${o.health.driver === 'local' ? 'Local sandbox' : 'Kubernetes'}: ${o.health.ok ? 'healthy' : 'needs attention'}`
-            : 'Not started'}
-        </dd>
-      </dl>
+        </Fact>
+        <Fact label="Publisher wallet">
+          {walletAddress ? (
+            <Group gap={6}>
+              <AddressLabel value={walletAddress} what="wallet address" />
+              <Badge size="sm" variant="dot" color={wallet.data?.state === 'unlocked' ? 'green' : 'yellow'}>
+                {wallet.data?.state}
+              </Badge>
+            </Group>
+          ) : (
+            <Text size="sm">
+              No wallet yet —{' '}
+              <Anchor component={Link} to="/settings">
+                create one in Settings
+              </Anchor>
+            </Text>
+          )}
+        </Fact>
+        <Fact label="Compute backend">
+          <Text size="sm">
+            {o.health
+              ? `${o.health.driver === 'local' ? 'Local sandbox' : 'Kubernetes'}: ${o.health.ok ? 'healthy' : 'needs attention'}`
+              : 'Not started'}
+          </Text>
+        </Fact>
+      </SimpleGrid>
       <ReachabilityPanel />
-      <ul aria-label="Job counts" className="counts">
-        <li>Running: {o.jobCounts.running}</li>
-        <li>Queued: {o.jobCounts.queued}</li>
-        <li>Finished: {o.jobCounts.finished}</li>
-        <li>Failed: {o.jobCounts.failed}</li>
-      </ul>
-      <h3>Recent activity</h3>
-      {o.recentJobs.length === 0 ? (
-        <p>No jobs yet. Consumers start jobs with ocean.js against the Provider URL above.</p>
-      ) : (
-        <ul aria-label="Recent jobs">
-          {o.recentJobs.map((job) => (
-            <li key={job.jobId}>
-              <button type="button" onClick={() => selectJob(job.jobId)}>
-                Job {shortId(job.jobId)}
-              </button>{' '}
-              <StatusBadge status={job.status} outcome={job.outcome} />
-            </li>
-          ))}
-        </ul>
-      )}
-      <h3 id="provider-requests-title">Provider requests</h3>
-      {requests.data.length === 0 ? (
-        <p>
-          No consumer requests since the console opened. ocean.js calls the Provider URL above; each call
-          shows here as it happens.
-        </p>
-      ) : (
-        <table aria-labelledby="provider-requests-title" className="requests">
-          <thead>
-            <tr>
-              <th scope="col">Time</th>
-              <th scope="col">Request</th>
-              <th scope="col">Status</th>
-              <th scope="col">Duration</th>
-            </tr>
-          </thead>
-          <tbody>
-            {requests.data.map((r, i) => (
-              <tr key={`${r.atMs}-${i}`}>
-                <td>{new Date(r.atMs).toLocaleTimeString()}</td>
-                <td>
-                  <code>
-                    {r.method} {r.path}
-                  </code>
-                </td>
-                <td>{r.errorCode ? `${r.status} ${r.errorCode}` : r.status}</td>
-                <td>{Math.round(r.elapsedMs)} ms</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-    </section>
+      <SimpleGrid
+        cols={{ base: 2, sm: 4 }}
+        component="ul"
+        aria-label="Job counts"
+        style={{ listStyle: 'none', padding: 0, margin: 0 }}
+      >
+        {(
+          [
+            ['Running', o.jobCounts.running],
+            ['Queued', o.jobCounts.queued],
+            ['Finished', o.jobCounts.finished],
+            ['Failed', o.jobCounts.failed],
+          ] as const
+        ).map(([label, count]) => (
+          <Card component="li" withBorder padding="sm" key={label}>
+            <Text size="xs" c="dimmed" aria-hidden>
+              {label}
+            </Text>
+            <Text size="xl" fw={700} aria-hidden>
+              {count}
+            </Text>
+            <VisuallyHidden>{`${label}: ${count}`}</VisuallyHidden>
+          </Card>
+        ))}
+      </SimpleGrid>
+      <section aria-labelledby="recent-jobs-title">
+        <Title order={3} size="h4" id="recent-jobs-title" mb="xs">
+          Recent activity
+        </Title>
+        {o.recentJobs.length === 0 ? (
+          <Text size="sm">
+            No jobs yet. Consumers start jobs with ocean.js against the Provider URL above.
+          </Text>
+        ) : (
+          <Table aria-labelledby="recent-jobs-title" striped highlightOnHover>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th scope="col">Job</Table.Th>
+                <Table.Th scope="col">Status</Table.Th>
+                <Table.Th scope="col">Started</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {o.recentJobs.map((job) => (
+                <Table.Tr key={job.jobId}>
+                  <Table.Td>
+                    <Anchor
+                      renderRoot={(props) => (
+                        <Link {...props} to="/jobs/$jobId" params={{ jobId: job.jobId }} />
+                      )}
+                    >
+                      Job {shortId(job.jobId)}
+                    </Anchor>
+                  </Table.Td>
+                  <Table.Td>
+                    <StatusBadge status={job.status} outcome={job.outcome} />
+                  </Table.Td>
+                  <Table.Td>
+                    <DateLabel atMs={job.createdAtMs} />
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        )}
+      </section>
+      <section aria-labelledby="provider-requests-title">
+        <Title order={3} size="h4" id="provider-requests-title" mb="xs">
+          Provider requests
+        </Title>
+        {requests.data.length === 0 ? (
+          <Text size="sm">
+            No consumer requests since the console opened. ocean.js calls the Provider URL above; each call
+            shows here as it happens.
+          </Text>
+        ) : (
+          <Table aria-labelledby="provider-requests-title" striped>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th scope="col">Time</Table.Th>
+                <Table.Th scope="col">Request</Table.Th>
+                <Table.Th scope="col">Status</Table.Th>
+                <Table.Th scope="col">Duration</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {requests.data.map((r, i) => (
+                <Table.Tr key={`${r.atMs}-${i}`}>
+                  <Table.Td>
+                    <DateLabel atMs={r.atMs} />
+                  </Table.Td>
+                  <Table.Td>
+                    <Text component="code" ff="monospace" size="sm">
+                      {r.method} {r.path}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td>
+                    {r.errorCode ? (
+                      <Badge color="red" variant="dot" style={{ textTransform: 'none' }}>
+                        {`${r.status} ${r.errorCode}`}
+                      </Badge>
+                    ) : (
+                      r.status
+                    )}
+                  </Table.Td>
+                  <Table.Td>{Math.round(r.elapsedMs)} ms</Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        )}
+      </section>
+    </Stack>
   )
 }
 

@@ -1,61 +1,83 @@
-// Balances of the account that signs publishing transactions: native coin (gas), OCEAN and each
-// asset's datatoken. Read from chain on demand; a wrong chain, a dead RPC or no coin is said in words.
+// Balances of the publisher wallet: native coin (gas), OCEAN and each asset's datatoken, with the
+// token symbols read on chain. Read on demand; a wrong chain, a dead RPC or no coin is said in words.
+import { Alert, Button, Group, Table, Text, Title } from '@mantine/core'
 import { useBalances } from '../../server-state/settings'
 import { ErrorMessage } from '../../components/error-message'
-import { formatTokenAmount } from '../../components/format'
+import { TokenAmount, formatTokenAmount } from '../../components/labels/token-amount'
+import { OnChainTokenAmount } from '../../components/labels/on-chain-token-amount'
 
 export function BalancesView() {
   const balances = useBalances(true)
   return (
     <section aria-labelledby="balances-title">
-      <h4 id="balances-title">Balances</h4>
-      {balances.isPending && <p role="status">Reading balances from the chain…</p>}
+      <Group justify="space-between" mt="lg">
+        <Title order={4} size="h5" id="balances-title">
+          Balances
+        </Title>
+        <Button
+          variant="default"
+          size="xs"
+          onClick={() => void balances.refetch()}
+          loading={balances.isFetching}
+        >
+          Refresh balances
+        </Button>
+      </Group>
+      {balances.isPending && (
+        <Text role="status" size="sm">
+          Reading balances from the chain…
+        </Text>
+      )}
       {balances.isError && <ErrorMessage title="Could not read balances" error={balances.error} />}
       {balances.data && (
         <>
-          <p>
-            Publishing account <code data-testid="balances-address">{balances.data.address}</code> on chain{' '}
-            {balances.data.chainId}
-          </p>
+          <Text size="sm" mt={4}>
+            Account{' '}
+            <Text span ff="monospace" size="sm" data-testid="balances-address">
+              {balances.data.address}
+            </Text>{' '}
+            on chain {balances.data.chainId}
+          </Text>
           {!balances.data.canPayGas && (
-            <p role="alert">
+            <Alert role="alert" color="red" variant="light" mt="xs">
               This account has no native coin: every transaction will fail. Send some to{' '}
               {balances.data.address} to pay for gas.
-            </p>
+            </Alert>
           )}
-          <table aria-label="Balances">
-            <thead>
-              <tr>
-                <th scope="col">Token</th>
-                <th scope="col">Balance</th>
-              </tr>
-            </thead>
-            <tbody>
-              <tr>
-                <th scope="row">Native coin (gas)</th>
-                <td>{formatTokenAmount(balances.data.nativeWei)}</td>
-              </tr>
-              <tr>
-                <th scope="row">OCEAN</th>
-                <td>
-                  {balances.data.oceanWei === null
-                    ? 'not on this chain'
-                    : formatTokenAmount(balances.data.oceanWei)}
-                </td>
-              </tr>
+          <Table aria-label="Balances" mt="xs">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th scope="col">Token</Table.Th>
+                <Table.Th scope="col">Balance</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              <Table.Tr>
+                <Table.Th scope="row">Native coin (gas)</Table.Th>
+                <Table.Td>{formatTokenAmount(balances.data.nativeWei)}</Table.Td>
+              </Table.Tr>
+              <Table.Tr>
+                <Table.Th scope="row">OCEAN</Table.Th>
+                <Table.Td>
+                  {balances.data.oceanWei === null ? (
+                    'not on this chain'
+                  ) : (
+                    <TokenAmount wei={balances.data.oceanWei} symbol="OCEAN" />
+                  )}
+                </Table.Td>
+              </Table.Tr>
               {balances.data.datatokens.map((d) => (
-                <tr key={d.did}>
-                  <th scope="row">{d.name || d.did} datatoken</th>
-                  <td>{formatTokenAmount(d.balanceWei)}</td>
-                </tr>
+                <Table.Tr key={d.did}>
+                  <Table.Th scope="row">{d.name || d.did} datatoken</Table.Th>
+                  <Table.Td>
+                    <OnChainTokenAmount wei={d.balanceWei} token={d.datatokenAddress} />
+                  </Table.Td>
+                </Table.Tr>
               ))}
-            </tbody>
-          </table>
+            </Table.Tbody>
+          </Table>
         </>
       )}
-      <button type="button" onClick={() => void balances.refetch()} disabled={balances.isFetching}>
-        Refresh balances
-      </button>
     </section>
   )
 }

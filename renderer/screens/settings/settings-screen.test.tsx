@@ -1,39 +1,133 @@
 import { afterEach, describe, it, expect } from 'vitest'
-import { screen, within } from '@testing-library/react'
+import { screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { renderApp } from '../../test-support/render-app'
-import { createFakeConsole } from '../../test-support/fake-console-service'
+import { createFakeConsole, FAKE_RECOVERY_PHRASE } from '../../test-support/fake-console-service'
+import { exposureWarnings } from './provider-section'
+
+const T = { timeout: 30_000 }
+const wait = { timeout: 8000 }
+
+/** The wallet section once the wallet's state has loaded. */
+async function walletRegion() {
+  const region = await screen.findByRole('region', { name: 'Provider wallet' }, wait)
+  await waitFor(() => expect(region.getAttribute('data-wallet-state')).toBeTruthy(), wait)
+  return region
+}
 
 describe('SettingsScreen', () => {
-  it('shows provider bind settings, a read-only data dir and the wallet address only', async () => {
+  it('shows provider bind settings, a read-only data dir and the wallet address only', T, async () => {
     renderApp('settings')
-    expect(((await screen.findByLabelText('Provider port')) as HTMLInputElement).value).toBe('8001')
+    expect(((await screen.findByLabelText('Provider port', {}, wait)) as HTMLInputElement).value).toBe('8001')
     expect((screen.getByLabelText('Data directory') as HTMLInputElement).readOnly).toBe(true)
     expect(screen.getByTestId('wallet-address').textContent).toBe('0x' + '6'.repeat(40))
     expect(screen.queryByLabelText(/private key/i)).toBeNull()
   })
 
-  it('saves settings through the contract', async () => {
+  it('after a restart shows the wallet locked with its address, and unlocks it', T, async () => {
+    const { fake } = renderApp('settings', createFakeConsole({ walletState: 'locked' }))
+    const region = await walletRegion()
+    expect(within(region).getByTestId('wallet-address').textContent).toBe('0x' + '6'.repeat(40))
+    expect(within(region).getByText('locked')).toBeTruthy()
+    await userEvent.type(within(region).getByLabelText('Wallet password'), 'correct horse')
+    await userEvent.click(within(region).getByRole('button', { name: 'Unlock wallet' }))
+    expect(await within(region).findByText('unlocked')).toBeTruthy()
+    expect(fake.calls.some((c) => c.method === 'unlockWallet')).toBe(true)
+  })
+
+  it(
+    'saves the public Provider URL and warns about a wildcard bind and a loopback URL in DDOs',
+    T,
+    async () => {
+      const { fake } = renderApp('settings')
+      const form = await screen.findByRole('form', { name: 'Provider settings' }, wait)
+      expect(form.textContent).toContain('DDOs name 127.0.0.1')
+      const host = within(form).getByLabelText('Provider bind address')
+      await userEvent.clear(host)
+      await userEvent.type(host, '0.0.0.0')
+      expect(form.textContent).toContain('answers on every network this machine is on')
+      await userEvent.type(within(form).getByLabelText('Public Provider URL'), 'not a url')
+      await userEvent.click(within(form).getByRole('button', { name: 'Save settings' }))
+      expect(within(form).getByText('A full URL such as https://provider.example.com.')).toBeTruthy()
+      expect(fake.calls.some((c) => c.method === 'saveSettings')).toBe(false)
+      await userEvent.clear(within(form).getByLabelText('Public Provider URL'))
+      await userEvent.type(
+        within(form).getByLabelText('Public Provider URL'),
+        'https://provider.example.com/',
+      )
+      await userEvent.click(within(form).getByRole('button', { name: 'Save settings' }))
+      expect(await within(form).findByText(/Saved\. Restart the provider/)).toBeTruthy()
+      expect(fake.calls.find((c) => c.method === 'saveSettings')?.input).toMatchObject({
+        providerHost: '0.0.0.0',
+        providerPort: 8001,
+        publicUrl: 'https://provider.example.com',
+      })
+      expect(exposureWarnings('127.0.0.1', 'https://provider.example.com')).toEqual([])
+    },
+  )
+
+  it('picks a chain by RPC URL and chain id, checked in place and confirmed first', T, async () => {
     const { fake } = renderApp('settings')
-    const port = await screen.findByLabelText('Provider port')
-    await userEvent.clear(port)
-    await userEvent.type(port, '8100')
-    await userEvent.click(screen.getByRole('button', { name: 'Save settings' }))
-    expect(await screen.findByText(/Saved\. Restart the provider/)).toBeTruthy()
-    expect(fake.calls.find((c) => c.method === 'saveSettings')?.input).toMatchObject({ providerPort: 8100 })
+    const form = await screen.findByRole('form', { name: 'Chain' }, wait)
+    await userEvent.click(within(form).getByRole('radio', { name: 'RPC URL' }))
+    await userEvent.click(within(form).getByRole('button', { name: 'Use this chain' }))
+    expect(within(form).getByText('The RPC URL, such as https://rpc.example.org.')).toBeTruthy()
+    await userEvent.type(within(form).getByLabelText('RPC endpoint URL'), 'https://rpc.example.org')
+    await userEvent.type(within(form).getByLabelText('Chain id'), '137')
+    await userEvent.click(within(form).getByRole('button', { name: 'Use this chain' }))
+    const dialog = await screen.findByRole('dialog', { name: 'Switch the chain at the next start?' })
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Switch chain' }))
+    await waitFor(() =>
+      expect(fake.calls.find((c) => c.method === 'saveSettings')?.input).toEqual({
+        chain: { mode: 'rpc', rpcUrl: 'https://rpc.example.org', chainId: 137 },
+      }),
+    )
   })
 
-  it('creates a wallet when none exists', async () => {
-    const { fake } = renderApp('settings', createFakeConsole({ walletState: 'none' }))
-    await userEvent.type(await screen.findByLabelText('Wallet password'), 'correct horse battery')
-    await userEvent.click(screen.getByRole('button', { name: 'Create wallet' }))
+  it(
+    'creates a wallet with the rules up front and a confirm field, and shows the recovery phrase once',
+    T,
+    async () => {
+      const { fake } = renderApp('settings', createFakeConsole({ walletState: 'none' }))
+      const form = await screen.findByRole('form', { name: 'Wallet' }, wait)
+      expect(form.textContent).toContain('At least 8 characters')
+      await userEvent.type(within(form).getByLabelText('Wallet password'), 'correct horse battery')
+      await userEvent.type(within(form).getByLabelText('Confirm password'), 'correct horse')
+      await userEvent.click(within(form).getByRole('button', { name: 'Create wallet' }))
+      expect(within(form).getByText('The two passwords differ.')).toBeTruthy()
+      expect(fake.calls.some((c) => c.method === 'createWallet')).toBe(false)
+      await userEvent.type(within(form).getByLabelText('Confirm password'), ' battery')
+      await userEvent.click(within(form).getByRole('button', { name: 'Create wallet' }))
+      const backup = await screen.findByRole('region', { name: 'Write down your recovery phrase now' }, wait)
+      expect(within(backup).getByTestId('recovery-phrase').textContent).toBe(FAKE_RECOVERY_PHRASE)
+      expect(screen.getByTestId('wallet-address').textContent).toBe('0x' + '7'.repeat(40))
+      await userEvent.click(within(backup).getByRole('button', { name: 'I have written it down' }))
+      expect(document.body.innerHTML).not.toContain(FAKE_RECOVERY_PHRASE)
+    },
+  )
+
+  it('locks and exports the wallet only after confirming each', T, async () => {
+    const { fake } = renderApp('settings')
+    const region = await walletRegion()
+    URL.createObjectURL = () => 'blob:keystore'
+    URL.revokeObjectURL = () => {}
+    await userEvent.click(within(region).getByRole('button', { name: 'Export keystore (backup)' }))
+    await userEvent.click(
+      within(await screen.findByRole('dialog', { name: 'Export the keystore?' })).getByRole('button', {
+        name: 'Export keystore',
+      }),
+    )
+    expect(await within(region).findByText(/Saved the encrypted keystore/)).toBeTruthy()
+    await userEvent.click(within(region).getByRole('button', { name: 'Lock wallet' }))
+    const dialog = await screen.findByRole('dialog', { name: 'Lock the wallet?' })
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Lock wallet' }))
+    expect(await within(region).findByText('locked')).toBeTruthy()
     expect(
-      await screen.findByText('0x' + '7'.repeat(40), { selector: '[data-testid="wallet-address"]' }),
-    ).toBeTruthy()
-    expect(fake.calls.find((c) => c.method === 'createWallet')?.input).toMatchObject({ confirm: true })
+      fake.calls.filter((c) => c.method === 'lockWallet' || c.method === 'exportWallet').map((c) => c.method),
+    ).toEqual(['exportWallet', 'lockWallet'])
   })
 
-  it('shows the publishing account balances: native coin, OCEAN and each datatoken', async () => {
+  it('shows the balances of the same address, with symbols', T, async () => {
     const asset = {
       did: 'did:op:' + 'd'.repeat(64),
       kind: 'dataset' as const,
@@ -47,37 +141,44 @@ describe('SettingsScreen', () => {
       updatedAtMs: 1,
     }
     renderApp('settings', createFakeConsole({ assets: [asset] }))
-    const table = await screen.findByRole('table', { name: 'Balances' })
+    const table = await screen.findByRole('table', { name: 'Balances' }, wait)
     const row = (name: string) =>
       within(table).getByRole('rowheader', { name }).closest('tr')!.querySelector('td')!.textContent
     expect(row('Native coin (gas)')).toBe('2.5')
-    expect(row('OCEAN')).toBe('10')
-    expect(row('Weather 2024 datatoken')).toBe('1')
-    expect(screen.getByTestId('balances-address').textContent).toBe('0x' + '6'.repeat(40))
+    expect(row('OCEAN')).toBe('10 OCEAN')
+    await waitFor(() => expect(row('Weather 2024 datatoken')).toBe('1 DT'))
+    expect(screen.getByTestId('balances-address').textContent).toBe(
+      screen.getByTestId('wallet-address').textContent,
+    )
     expect(screen.queryByText(/has no native coin/)).toBeNull()
   })
 
-  it('explains a wrong chain instead of showing balances', async () => {
+  it('explains a wrong chain instead of showing balances', T, async () => {
     const fake = createFakeConsole()
     fake.fail.getBalances = {
       code: 'CHAIN_ID_MISMATCH',
       message: 'The RPC at http://127.0.0.1:8545 serves chain 1, but chain 8996 is configured',
     }
     renderApp('settings', fake)
-    const alert = await screen.findByRole('alert')
+    const alert = await screen.findByRole('alert', { name: 'Could not read balances' }, wait)
     expect(alert.textContent).toContain('serves chain 1, but chain 8996 is configured')
     expect(alert.textContent).toContain('fix the chain id or the URL in Settings')
     expect(screen.queryByRole('table', { name: 'Balances' })).toBeNull()
   })
 
-  it('imports a wallet from a recovery phrase and never shows the phrase again', async () => {
+  it('imports a wallet from a recovery phrase and never shows the phrase again', T, async () => {
     const phrase = 'test test test test test test test test test test test junk'
     const { fake } = renderApp('settings', createFakeConsole({ walletState: 'none' }))
-    await userEvent.type(await screen.findByLabelText('Wallet password'), 'correct horse battery')
-    await userEvent.type(screen.getByLabelText('Private key or recovery phrase'), phrase)
-    await userEvent.click(screen.getByRole('button', { name: 'Import wallet' }))
+    const form = await screen.findByRole('form', { name: 'Import wallet' }, wait)
+    await userEvent.type(within(form).getByLabelText('Private key or recovery phrase'), phrase)
+    await userEvent.type(
+      within(form).getByLabelText('Password for the imported wallet'),
+      'correct horse battery',
+    )
+    await userEvent.type(within(form).getByLabelText('Confirm password'), 'correct horse battery')
+    await userEvent.click(within(form).getByRole('button', { name: 'Import wallet' }))
     expect(
-      await screen.findByText('0x' + '9'.repeat(40), { selector: '[data-testid="wallet-address"]' }),
+      await screen.findByText('0x' + '9'.repeat(40), { selector: '[data-testid="wallet-address"]' }, wait),
     ).toBeTruthy()
     expect(fake.calls.find((c) => c.method === 'importMnemonic')?.input).toEqual({
       mnemonic: phrase,
@@ -87,14 +188,19 @@ describe('SettingsScreen', () => {
     expect(document.body.innerHTML).not.toContain('test junk')
   })
 
-  it('imports a wallet from a private key through importWallet', async () => {
+  it('imports a wallet from a private key through importWallet', T, async () => {
     const key = 'ab'.repeat(32)
     const { fake } = renderApp('settings', createFakeConsole({ walletState: 'none' }))
-    await userEvent.type(await screen.findByLabelText('Wallet password'), 'correct horse battery')
-    await userEvent.type(screen.getByLabelText('Private key or recovery phrase'), key)
-    await userEvent.click(screen.getByRole('button', { name: 'Import wallet' }))
+    const form = await screen.findByRole('form', { name: 'Import wallet' }, wait)
+    await userEvent.type(within(form).getByLabelText('Private key or recovery phrase'), key)
+    await userEvent.type(
+      within(form).getByLabelText('Password for the imported wallet'),
+      'correct horse battery',
+    )
+    await userEvent.type(within(form).getByLabelText('Confirm password'), 'correct horse battery')
+    await userEvent.click(within(form).getByRole('button', { name: 'Import wallet' }))
     expect(
-      await screen.findByText('0x' + '8'.repeat(40), { selector: '[data-testid="wallet-address"]' }),
+      await screen.findByText('0x' + '8'.repeat(40), { selector: '[data-testid="wallet-address"]' }, wait),
     ).toBeTruthy()
     expect(fake.calls.find((c) => c.method === 'importWallet')?.input).toMatchObject({
       privateKey: key,
@@ -103,10 +209,13 @@ describe('SettingsScreen', () => {
     expect(document.body.innerHTML).not.toContain(key)
   })
 
-  it('follows the system until a theme is picked, then applies and keeps the pick', async () => {
+  it('follows the system until a theme is picked, then applies and keeps the pick', T, async () => {
     localStorage.clear()
     renderApp('settings')
-    expect(await screen.findByRole('radio', { name: 'Follow the system' })).toHaveProperty('checked', true)
+    expect(await screen.findByRole('radio', { name: 'Follow the system' }, wait)).toHaveProperty(
+      'checked',
+      true,
+    )
     await userEvent.click(screen.getByRole('radio', { name: 'Dark' }))
     expect(document.documentElement.getAttribute('data-mantine-color-scheme')).toBe('dark')
     expect(localStorage.getItem('c2d-color-scheme')).toBe('dark')

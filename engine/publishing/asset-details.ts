@@ -1,0 +1,95 @@
+/**
+ * An asset's public facts for the console's asset page, and the draft an edit sends: the stored
+ * DDO plus the publisher's changes, with the files kept exactly as published (their URLs never
+ * cross the console API, so the UI cannot send them back). Pure: no chain, no store.
+ *
+ * Publishing layer: never provider, operator-* or console-api (shapes are matched structurally).
+ */
+import type { AssetRecord } from './asset-registry'
+import type { AssetDraft } from './ddo'
+import { toAssetSummary, type AssetSummary } from './start-publishing'
+
+export interface AssetDetails {
+  asset: AssetSummary
+  description: string
+  author: string
+  license: string
+  serviceId: string | null
+  serviceEndpoint: string | null
+  timeoutSec: number
+  fileCount: number
+  allowRawAlgorithm: boolean
+  allowNetworkAccess: boolean
+  publisherTrustedAlgorithmPublishers: string[]
+  publisherTrustedAlgorithms: Array<{ did: string; filesChecksum: string; containerSectionChecksum: string }>
+  container: { image: string; tag: string; entrypoint: string; checksum: string } | null
+}
+
+/** What an edit may change (console-api/contract.ts `assetChangesSchema`). */
+export interface AssetChanges {
+  name?: string
+  description?: string
+  timeoutSec?: number
+  allowRawAlgorithm?: boolean
+  allowNetworkAccess?: boolean
+  publisherTrustedAlgorithmPublishers?: string[]
+  /** DIDs: an entry already trusted keeps its pinned checksums; a new one is pinned by the publisher. */
+  publisherTrustedAlgorithms?: string[]
+}
+
+export function toAssetDetails(record: AssetRecord): AssetDetails {
+  const service = record.ddo.services[0]
+  const container = record.ddo.metadata.algorithm?.container
+  return {
+    asset: toAssetSummary(record),
+    description: record.ddo.metadata.description ?? '',
+    author: record.ddo.metadata.author ?? '',
+    license: record.ddo.metadata.license ?? '',
+    serviceId: service?.id ?? null,
+    serviceEndpoint: service?.serviceEndpoint ?? null,
+    timeoutSec: service?.timeout ?? 0,
+    fileCount: service ? (record.files[service.id]?.length ?? 0) : 0,
+    allowRawAlgorithm: service?.compute.allowRawAlgorithm ?? false,
+    allowNetworkAccess: service?.compute.allowNetworkAccess ?? false,
+    publisherTrustedAlgorithmPublishers: service?.compute.publisherTrustedAlgorithmPublishers ?? [],
+    publisherTrustedAlgorithms: service?.compute.publisherTrustedAlgorithms ?? [],
+    container: container
+      ? {
+          image: container.image,
+          tag: container.tag,
+          entrypoint: container.entrypoint,
+          checksum: container.checksum ?? '',
+        }
+      : null,
+  }
+}
+
+/** The stored asset as a draft, with `changes` applied; files and container as published. */
+export function draftFromRecord(record: AssetRecord, changes: AssetChanges): AssetDraft {
+  const details = toAssetDetails(record)
+  const pinned = new Map(details.publisherTrustedAlgorithms.map((t) => [t.did, t]))
+  const trusted =
+    changes.publisherTrustedAlgorithms?.map(
+      (did) => pinned.get(did) ?? { did, filesChecksum: '', containerSectionChecksum: '' },
+    ) ?? details.publisherTrustedAlgorithms
+  return {
+    kind: record.kind,
+    name: changes.name ?? details.asset.name,
+    description: changes.description ?? details.description,
+    author: details.author,
+    license: details.license,
+    ...(record.ddo.metadata.tags ? { tags: record.ddo.metadata.tags } : {}),
+    ...(details.container ? { container: details.container } : {}),
+    ...(record.ddo.metadata.algorithm?.language ? { language: record.ddo.metadata.algorithm.language } : {}),
+    service: {
+      ...(details.serviceId ? { serviceId: details.serviceId } : {}),
+      files: details.serviceId ? (record.files[details.serviceId] ?? []) : [],
+      timeoutSec: changes.timeoutSec ?? details.timeoutSec,
+      allowRawAlgorithm: changes.allowRawAlgorithm ?? details.allowRawAlgorithm,
+      allowNetworkAccess: changes.allowNetworkAccess ?? details.allowNetworkAccess,
+      publisherTrustedAlgorithmPublishers:
+        changes.publisherTrustedAlgorithmPublishers ?? details.publisherTrustedAlgorithmPublishers,
+      publisherTrustedAlgorithms: trusted,
+    },
+  }
+}

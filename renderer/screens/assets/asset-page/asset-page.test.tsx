@@ -1,0 +1,145 @@
+import { describe, it, expect } from 'vitest'
+import { screen, waitFor, within } from '@testing-library/react'
+import userEvent from '@testing-library/user-event'
+import type { AssetSummary } from '../../../../engine/console-api/contract'
+import { renderApp } from '../../../test-support/render-app'
+import { createFakeConsole } from '../../../test-support/fake-console-service'
+import { isLocalOnlyEndpoint } from './asset-page'
+
+const dataset: AssetSummary = {
+  did: 'did:op:' + 'd'.repeat(64),
+  kind: 'dataset',
+  name: 'Weather 2024',
+  chainId: 8996,
+  nftAddress: '0x' + '2'.repeat(40),
+  datatokenAddress: '0x' + '3'.repeat(40),
+  state: 0,
+  serviceIds: ['compute'],
+  createdAtMs: 1,
+  updatedAtMs: 1,
+}
+const algorithm: AssetSummary = {
+  ...dataset,
+  did: 'did:op:' + 'b'.repeat(64),
+  kind: 'algorithm',
+  name: 'Mean temperature',
+  updatedAtMs: 1,
+}
+const T = { timeout: 30_000 }
+
+async function openAsset() {
+  const fake = createFakeConsole({ assets: [{ ...dataset }, { ...algorithm }] })
+  renderApp(`/assets/${dataset.did}`, fake)
+  expect(
+    await screen.findByRole('heading', { name: 'Weather 2024', level: 2 }, { timeout: 8000 }),
+  ).toBeTruthy()
+  return fake
+}
+async function confirm(title: string, button: string) {
+  const dialog = await screen.findByRole('dialog', { name: title })
+  await userEvent.click(within(dialog).getByRole('button', { name: button }))
+}
+
+describe('Asset page', () => {
+  it('shows its facts and warns when the DDO names a loopback Provider', T, async () => {
+    await openAsset()
+    const facts = screen.getByRole('region', { name: 'Facts' })
+    expect(within(facts).getByTitle(dataset.did)).toBeTruthy()
+    expect(within(facts).getByText('http://127.0.0.1:8001')).toBeTruthy()
+    expect(screen.getByText('Consumers elsewhere cannot reach this endpoint')).toBeTruthy()
+    expect(isLocalOnlyEndpoint('https://provider.example.org')).toBe(false)
+    expect(isLocalOnlyEndpoint('http://0.0.0.0:8001')).toBe(true)
+  })
+
+  it('edits the trusted algorithms after publishing, picked by name, only after confirming', T, async () => {
+    const fake = await openAsset()
+    const form = screen.getByRole('form', { name: 'Edit trusted algorithms' })
+    await userEvent.type(within(form).getByLabelText('Algorithms allowed to run'), 'Mean')
+    await userEvent.click(await screen.findByText(/Mean temperature \(did:op:bbbbbb/))
+    await userEvent.click(within(form).getByRole('button', { name: 'Save compute settings' }))
+    const dialog = await screen.findByRole('dialog', { name: 'Publish the new compute settings?' })
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Cancel' }))
+    expect(fake.calls.some((c) => c.method === 'editAsset')).toBe(false)
+    await userEvent.click(within(form).getByRole('button', { name: 'Save compute settings' }))
+    await confirm('Publish the new compute settings?', 'Sign and publish')
+    await waitFor(() =>
+      expect(fake.calls.find((c) => c.method === 'editAsset')?.input).toEqual({
+        did: dataset.did,
+        changes: {
+          publisherTrustedAlgorithms: [algorithm.did],
+          publisherTrustedAlgorithmPublishers: [],
+          allowRawAlgorithm: false,
+          allowNetworkAccess: false,
+        },
+        confirm: true,
+      }),
+    )
+    const now = await screen.findByRole('table', { name: 'Trusted algorithms now' })
+    expect(within(now).getByRole('rowheader', { name: 'Mean temperature' })).toBeTruthy()
+  })
+
+  it(
+    'changes the state in words only after confirmation; the choice starts empty, not on revoked',
+    T,
+    async () => {
+      const fake = await openAsset()
+      const form = screen.getByRole('form', { name: 'Asset state' })
+      const select = within(form).getByLabelText('New state') as HTMLSelectElement
+      expect(select.value).toBe('')
+      expect([...select.options].map((o) => o.text)).toContain('Ordering disabled')
+      await userEvent.selectOptions(select, 'revoked')
+      await userEvent.click(within(form).getByRole('button', { name: 'Change state' }))
+      const dialog = await screen.findByRole('dialog', { name: 'Send this transaction?' })
+      expect(dialog.textContent).toContain('Set Weather 2024 to “Revoked”?')
+      expect(dialog.textContent).toContain('no longer start compute jobs')
+      await userEvent.click(within(dialog).getByRole('button', { name: 'Sign and send' }))
+      expect(await screen.findByText(/State set to Revoked/)).toBeTruthy()
+      expect(fake.calls.find((c) => c.method === 'setAssetState')?.input).toEqual({
+        did: dataset.did,
+        state: 'revoked',
+        confirm: true,
+      })
+    },
+  )
+
+  it('checks the mint form before sending: bad address and amounts are refused in place', T, async () => {
+    const fake = await openAsset()
+    const form = screen.getByRole('form', { name: 'Mint datatokens' })
+    await userEvent.type(within(form).getByLabelText('Recipient address'), '0x1234')
+    await userEvent.type(within(form).getByLabelText('Amount'), '0')
+    await userEvent.click(within(form).getByRole('button', { name: 'Mint' }))
+    expect(within(form).getByText('An 0x address of 40 hex digits.')).toBeTruthy()
+    expect(within(form).getByText('Must be more than 0.')).toBeTruthy()
+    expect(screen.queryByRole('dialog')).toBeNull()
+    const consumer = '0x' + 'a'.repeat(40)
+    await userEvent.clear(within(form).getByLabelText('Recipient address'))
+    await userEvent.type(within(form).getByLabelText('Recipient address'), consumer)
+    await userEvent.clear(within(form).getByLabelText('Amount'))
+    await userEvent.type(within(form).getByLabelText('Amount'), '2.5')
+    await userEvent.click(within(form).getByRole('button', { name: 'Mint' }))
+    await confirm('Send this transaction?', 'Sign and send')
+    expect((await screen.findByTestId('distribution-tx')).textContent).toMatch(/^0x[0-9a-f]{64}$/)
+    expect(fake.calls.find((c) => c.method === 'mintDatatokens')?.input).toEqual({
+      did: dataset.did,
+      to: consumer,
+      amount: '2.5',
+      confirm: true,
+    })
+  })
+
+  it('says what to do when the chain refuses (wallet without gas)', T, async () => {
+    const fake = await openAsset()
+    fake.fail.createDispenser = {
+      code: 'INSUFFICIENT_FUNDS',
+      message: 'The publisher has not enough native coin for gas on chain 8996',
+    }
+    await userEvent.click(
+      within(screen.getByRole('form', { name: 'Free dispenser' })).getByRole('button', {
+        name: 'Create dispenser',
+      }),
+    )
+    await confirm('Send this transaction?', 'Sign and send')
+    const alert = await screen.findByRole('alert', { name: 'The datatoken action failed' })
+    expect(alert.textContent).toContain('Send native coin (for gas)')
+  })
+})

@@ -1,0 +1,185 @@
+// One asset's page (#/assets/<did>): its facts, the Provider endpoint consumers use, the compute
+// settings and trusted algorithms (editable: setMetaData again), state and datatokens, and the jobs
+// that ran on it. Deep-linkable, so Back and reload keep the place.
+import { Alert, Anchor, Badge, Card, Group, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core'
+import { Link, useParams } from '@tanstack/react-router'
+import { useAsset } from '../../../server-state/assets'
+import { useJobList } from '../../../server-state/jobs'
+import { ErrorMessage } from '../../../components/error-message'
+import { AddressLabel } from '../../../components/labels/address-label'
+import { DateLabel } from '../../../components/labels/date-label'
+import { StatusBadge } from '../../../components/status-badge'
+import { shortId } from '../../../components/format'
+import { AssetStateBadge } from '../asset-state-badge'
+import { AssetActions } from '../asset-actions'
+import { PublishProgressList } from '../publish-progress-list'
+import { TrustedAlgorithmsEditor } from './trusted-algorithms-editor'
+
+/** A DDO endpoint on a loopback or wildcard host cannot be reached by consumers elsewhere. */
+export function isLocalOnlyEndpoint(url: string | null): boolean {
+  if (!url) return false
+  try {
+    const host = new URL(url).hostname
+    return host === '127.0.0.1' || host === 'localhost' || host === '0.0.0.0' || host === '[::1]'
+  } catch {
+    return false
+  }
+}
+
+function Fact({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <div>
+      <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
+        {label}
+      </Text>
+      <div>{children}</div>
+    </div>
+  )
+}
+
+export function AssetRoute() {
+  const { did } = useParams({ from: '/assets/$did' })
+  return <AssetPage did={did} />
+}
+
+export function AssetPage({ did }: { did: string }) {
+  const asset = useAsset(did)
+  const jobs = useJobList({ did, limit: 20, offset: 0 })
+  if (asset.isPending)
+    return (
+      <Text role="status" size="sm">
+        Loading the asset…
+      </Text>
+    )
+  if (asset.isError)
+    return (
+      <Stack>
+        <Title order={2}>Asset</Title>
+        <ErrorMessage title="Could not load the asset" error={asset.error} />
+        <Anchor component={Link} to="/assets">
+          Back to assets
+        </Anchor>
+      </Stack>
+    )
+  const d = asset.data
+  return (
+    <Stack component="section" aria-labelledby="asset-title" gap="lg">
+      <div>
+        <Anchor component={Link} to="/assets" size="sm">
+          ← Assets
+        </Anchor>
+        <Group gap="sm" mt={4}>
+          <Title order={2} id="asset-title">
+            {d.asset.name}
+          </Title>
+          <Badge variant="dot" style={{ textTransform: 'none' }}>
+            {d.asset.kind === 'dataset' ? 'Dataset' : 'Algorithm'}
+          </Badge>
+          <AssetStateBadge state={d.asset.state} />
+        </Group>
+      </div>
+      <Card withBorder padding="md" component="section" aria-label="Facts">
+        <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }}>
+          <Fact label="DID">
+            <AddressLabel value={d.asset.did} what="DID" />
+          </Fact>
+          <Fact label="Data NFT">
+            <AddressLabel value={d.asset.nftAddress} what="NFT address" />
+          </Fact>
+          <Fact label="Datatoken">
+            <AddressLabel value={d.asset.datatokenAddress} what="datatoken address" />
+          </Fact>
+          <Fact label="Provider endpoint in the DDO">
+            <Text size="sm" ff="monospace">
+              {d.serviceEndpoint ?? '—'}
+            </Text>
+          </Fact>
+          <Fact label="Files">
+            <Text size="sm">
+              {d.fileCount === 1 ? '1 file (consumers never see its location)' : `${d.fileCount} files`}
+            </Text>
+          </Fact>
+          <Fact label="Order timeout">
+            <Text size="sm">{d.timeoutSec === 0 ? 'None' : `${d.timeoutSec} s`}</Text>
+          </Fact>
+          <Fact label="Chain">
+            <Text size="sm">{d.asset.chainId}</Text>
+          </Fact>
+          <Fact label="Published">
+            <DateLabel atMs={d.asset.createdAtMs} />
+          </Fact>
+          <Fact label="Last changed">
+            <DateLabel atMs={d.asset.updatedAtMs} />
+          </Fact>
+          {d.container && (
+            <Fact label="Container">
+              <Text size="sm" ff="monospace">
+                {d.container.image}:{d.container.tag} — {d.container.entrypoint}
+              </Text>
+            </Fact>
+          )}
+        </SimpleGrid>
+        {d.description && (
+          <Text size="sm" mt="sm">
+            {d.description}
+          </Text>
+        )}
+      </Card>
+      {isLocalOnlyEndpoint(d.serviceEndpoint) && (
+        <Alert color="yellow" title="Consumers elsewhere cannot reach this endpoint">
+          The DDO names {d.serviceEndpoint}, which only works on this machine. Set a public Provider URL in{' '}
+          <Anchor component={Link} to="/settings">
+            Settings
+          </Anchor>
+          ; the console then publishes the new endpoint for every asset.
+        </Alert>
+      )}
+      {d.asset.kind === 'dataset' && <TrustedAlgorithmsEditor key={d.asset.updatedAtMs} details={d} />}
+      <AssetActions asset={d.asset} />
+      <PublishProgressList did={d.asset.did} />
+      <section aria-labelledby="asset-jobs-title">
+        <Title order={3} size="h4" id="asset-jobs-title" mb="xs">
+          Jobs on this asset
+        </Title>
+        {jobs.isError && <ErrorMessage title="Could not load the jobs" error={jobs.error} />}
+        {jobs.data && jobs.data.jobs.length === 0 && <Text size="sm">No jobs yet.</Text>}
+        {jobs.data && jobs.data.jobs.length > 0 && (
+          <Table aria-labelledby="asset-jobs-title" striped>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th scope="col">Job</Table.Th>
+                <Table.Th scope="col">Status</Table.Th>
+                <Table.Th scope="col">Consumer</Table.Th>
+                <Table.Th scope="col">Started</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {jobs.data.jobs.map((job) => (
+                <Table.Tr key={job.jobId}>
+                  <Table.Td>
+                    <Anchor
+                      renderRoot={(props) => (
+                        <Link {...props} to="/jobs/$jobId" params={{ jobId: job.jobId }} />
+                      )}
+                    >
+                      Job {shortId(job.jobId)}
+                    </Anchor>
+                  </Table.Td>
+                  <Table.Td>
+                    <StatusBadge status={job.status} outcome={job.outcome} />
+                  </Table.Td>
+                  <Table.Td>
+                    <AddressLabel value={job.owner} what="consumer address" />
+                  </Table.Td>
+                  <Table.Td>
+                    <DateLabel atMs={job.createdAtMs} />
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        )}
+      </section>
+    </Stack>
+  )
+}

@@ -1,0 +1,125 @@
+// Which chain the next start connects to: the embedded dev chain (throwaway), an RPC URL with its
+// chain id, or none. Switching is confirmed: assets published on one chain do not exist on another.
+import { useState } from 'react'
+import {
+  Alert,
+  Button,
+  Card,
+  Group,
+  NumberInput,
+  SegmentedControl,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core'
+import type { MethodOutput } from '../../../engine/console-api/contract'
+import { useSaveSettings } from '../../server-state/settings'
+import { ErrorMessage } from '../../components/error-message'
+import { ConfirmDialog } from '../../components/confirm-dialog'
+import { fieldErrorsFromError } from '../../components/field-errors'
+
+type Settings = MethodOutput<'getSettings'>
+type Mode = 'dev' | 'rpc' | 'off'
+const MODE_WORDS: Record<Mode, string> = {
+  dev: 'the embedded dev chain (throwaway data)',
+  rpc: 'a chain through its RPC URL',
+  off: 'no chain (free compute on assets already here)',
+}
+
+export function ChainSection({ settings }: { settings: Settings }) {
+  const save = useSaveSettings()
+  const [mode, setMode] = useState<Mode>(settings.chain?.mode ?? 'dev')
+  const [rpcUrl, setRpcUrl] = useState(settings.chain?.rpcUrl ?? '')
+  const [chainId, setChainId] = useState<number | string>(settings.chain?.chainId ?? '')
+  const [errors, setErrors] = useState<Record<string, string>>({})
+  const [asking, setAsking] = useState(false)
+  const server = fieldErrorsFromError(save.error)
+  const shown = { ...server, ...errors }
+  return (
+    <Card withBorder padding="md" component="section" aria-labelledby="chain-title">
+      <form
+        aria-label="Chain"
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault()
+          const found: Record<string, string> = {}
+          if (mode === 'rpc') {
+            if (!/^https?:\/\/\S+$/.test(rpcUrl.trim()))
+              found['chain.rpcUrl'] = 'The RPC URL, such as https://rpc.example.org.'
+            if (typeof chainId !== 'number' || chainId <= 0)
+              found['chain.chainId'] = 'The chain id the RPC serves, such as 137.'
+          }
+          setErrors(found)
+          if (Object.keys(found).length === 0) setAsking(true)
+        }}
+      >
+        <Stack gap="sm">
+          <Title order={3} size="h4" id="chain-title">
+            Chain
+          </Title>
+          <SegmentedControl
+            aria-label="Chain to use"
+            value={mode}
+            onChange={(v) => setMode(v as Mode)}
+            data={[
+              { value: 'dev', label: 'Dev chain' },
+              { value: 'rpc', label: 'RPC URL' },
+              { value: 'off', label: 'Off' },
+            ]}
+          />
+          <Text size="sm" c="dimmed">
+            From the next start: {MODE_WORDS[mode]}.
+          </Text>
+          {mode === 'rpc' && (
+            <Group grow align="flex-start">
+              <TextInput
+                label="RPC endpoint URL"
+                placeholder="https://polygon-rpc.com"
+                value={rpcUrl}
+                onChange={(e) => setRpcUrl(e.currentTarget.value)}
+                error={shown['chain.rpcUrl']}
+              />
+              <NumberInput
+                label="Chain id"
+                min={1}
+                value={chainId}
+                onChange={setChainId}
+                error={shown['chain.chainId']}
+              />
+            </Group>
+          )}
+          <Group>
+            <Button type="submit" variant="light" loading={save.isPending}>
+              Use this chain
+            </Button>
+          </Group>
+          {save.isSuccess && (
+            <Alert role="status" color="green" variant="light">
+              Saved. Restart the console to connect; the chain is checked (chain id, reachability) at start.
+            </Alert>
+          )}
+          {save.isError && <ErrorMessage title="Could not save the chain" error={save.error} />}
+        </Stack>
+      </form>
+      <ConfirmDialog
+        opened={asking}
+        title="Switch the chain at the next start?"
+        confirmLabel="Switch chain"
+        onCancel={() => setAsking(false)}
+        onConfirm={() => {
+          setAsking(false)
+          save.mutate({
+            chain:
+              mode === 'rpc'
+                ? { mode, rpcUrl: rpcUrl.trim(), chainId: chainId as number }
+                : { mode, rpcUrl: null, chainId: null },
+          })
+        }}
+      >
+        Assets published on one chain do not exist on another: after the restart, the console serves only what
+        the new chain has. Paid jobs in progress settle on the chain they started on.
+      </ConfirmDialog>
+    </Card>
+  )
+}

@@ -1,0 +1,140 @@
+// Where the Provider listens and the URL consumers are given (every DDO's serviceEndpoint), with
+// the exposure said in words: a wildcard bind is reachable from every network this machine is on,
+// and a loopback URL in DDOs is reachable from nowhere else. Saved to config.json for the next start.
+import { useState } from 'react'
+import {
+  Alert,
+  Button,
+  Card,
+  Group,
+  NativeSelect,
+  NumberInput,
+  SimpleGrid,
+  Stack,
+  TextInput,
+  Title,
+} from '@mantine/core'
+import type { MethodOutput } from '../../../engine/console-api/contract'
+import { useSaveSettings } from '../../server-state/settings'
+import { ErrorMessage } from '../../components/error-message'
+import { fieldErrorsFromError } from '../../components/field-errors'
+
+type Settings = MethodOutput<'getSettings'>
+
+/** What a publisher should know about a bind address and public URL, in words (empty: nothing). */
+export function exposureWarnings(host: string, publicUrl: string): string[] {
+  const out: string[] = []
+  const h = host.trim()
+  if (h === '0.0.0.0' || h === '::' || h === '[::]')
+    out.push(
+      `Bound to ${h}: the Provider answers on every network this machine is on (Wi-Fi, LAN, VPN). Put TLS and a firewall in front of it, and set the public URL consumers should use.`,
+    )
+  const url = publicUrl.trim()
+  let urlHost = ''
+  try {
+    urlHost = url ? new URL(url).hostname : ''
+  } catch {
+    // Reported as a field error instead.
+  }
+  if (!url && (h === '127.0.0.1' || h === 'localhost'))
+    out.push(
+      'No public URL: DDOs name 127.0.0.1, which consumers on other machines cannot reach. Set the public URL (e.g. https://provider.example.com) once the Provider is reachable from outside.',
+    )
+  if (urlHost === '127.0.0.1' || urlHost === 'localhost' || urlHost === '0.0.0.0')
+    out.push(`The public URL names ${urlHost}: consumers on other machines cannot reach it.`)
+  return out
+}
+
+export function ProviderSection({ settings }: { settings: Settings }) {
+  const save = useSaveSettings()
+  const [host, setHost] = useState(settings.providerHost)
+  const [port, setPort] = useState<number | string>(settings.providerPort)
+  const [publicUrl, setPublicUrl] = useState(settings.publicUrl ?? '')
+  const [logLevel, setLogLevel] = useState(settings.logLevel)
+  const [errors, setErrors] = useState<Record<string, string>>({})
+  const serverErrors = fieldErrorsFromError(save.error)
+  const shown = { ...serverErrors, ...errors }
+  const warnings = exposureWarnings(host, publicUrl)
+  return (
+    <Card withBorder padding="md" component="section" aria-labelledby="provider-settings-title">
+      <form
+        aria-label="Provider settings"
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault()
+          const url = publicUrl.trim()
+          const found: Record<string, string> = {}
+          if (url && !/^https?:\/\/[^/\s]+/.test(url))
+            found.publicUrl = 'A full URL such as https://provider.example.com.'
+          if (typeof port !== 'number' || port < 0 || port > 65535)
+            found.providerPort = 'A port from 0 to 65535.'
+          setErrors(found)
+          if (Object.keys(found).length > 0) return
+          save.mutate({
+            providerHost: host.trim(),
+            providerPort: port as number,
+            logLevel,
+            publicUrl: url ? url.replace(/\/+$/, '') : null,
+          })
+        }}
+      >
+        <Stack gap="sm">
+          <Title order={3} size="h4" id="provider-settings-title">
+            Provider
+          </Title>
+          <SimpleGrid cols={{ base: 1, sm: 2 }}>
+            <TextInput
+              label="Provider bind address"
+              description="127.0.0.1: this machine only; 0.0.0.0: every network"
+              value={host}
+              onChange={(e) => setHost(e.currentTarget.value)}
+              error={shown.providerHost ?? shown['provider.host']}
+            />
+            <NumberInput
+              label="Provider port"
+              min={0}
+              max={65535}
+              value={port}
+              onChange={setPort}
+              error={shown.providerPort ?? shown['provider.port']}
+            />
+          </SimpleGrid>
+          <TextInput
+            label="Public Provider URL"
+            description="What consumers are given: every DDO's serviceEndpoint. Empty: the bound address."
+            placeholder="https://provider.example.com"
+            value={publicUrl}
+            onChange={(e) => setPublicUrl(e.currentTarget.value)}
+            error={shown.publicUrl ?? shown['provider.publicUrl']}
+          />
+          {warnings.map((w) => (
+            <Alert key={w} color="yellow" variant="light" title="Exposure">
+              {w}
+            </Alert>
+          ))}
+          <SimpleGrid cols={{ base: 1, sm: 2 }}>
+            <NativeSelect
+              label="Log level"
+              value={logLevel}
+              onChange={(e) => setLogLevel(e.currentTarget.value as Settings['logLevel'])}
+              data={['debug', 'info', 'warn', 'error']}
+            />
+            <TextInput label="Data directory" value={settings.dataDir} readOnly />
+          </SimpleGrid>
+          <Group>
+            <Button type="submit" loading={save.isPending}>
+              Save settings
+            </Button>
+          </Group>
+          {save.isSuccess && (
+            <Alert role="status" color="green" variant="light">
+              Saved. Restart the provider for bind changes to take effect; a new public URL is published into
+              every asset&apos;s DDO at the next start.
+            </Alert>
+          )}
+          {save.isError && <ErrorMessage title="Could not save settings" error={save.error} />}
+        </Stack>
+      </form>
+    </Card>
+  )
+}
