@@ -1172,13 +1172,59 @@ class RecordingPaidCompute implements PaidCompute {
   async release(input: unknown) {
     this.calls.push({ method: 'release', input })
   }
-  async downloadFee(): Promise<never> {
-    throw new Error('not used')
+  async downloadFee(asset: { service: { id: string } }, validUntilSec: number) {
+    this.calls.push({ method: 'downloadFee', input: { serviceId: asset.service.id, validUntilSec } })
+    return {
+      providerFeeAddress: nodeWallet.address,
+      providerFeeToken: FEE_TOKEN,
+      providerFeeAmount: '0',
+      providerData: '0x',
+      v: 27,
+      r: '0x' + '00'.repeat(32),
+      s: '0x' + '00'.repeat(32),
+      validUntil: validUntilSec,
+    }
   }
   methods() {
     return this.calls.map((c) => c.method)
   }
 }
+
+describe('Provider app: download initialize (ocean.js orderAsset)', () => {
+  function timedAsset(h: Harness, timeoutSec: number): AssetRecord {
+    const files: FileSource[] = [{ type: 'local', path: join(h.dataDir, 'data.csv') }]
+    const r = record({ kind: 'dataset', name: `timed-${timeoutSec}`, service: { files, timeoutSec } }, files)
+    h.assets.upsert(r)
+    return r
+  }
+  const initialize = (h: Harness, r: AssetRecord, extra = '') =>
+    h.app.inject({
+      method: 'GET',
+      url: `/api/services/initialize?documentId=${r.did}&serviceId=${r.ddo.services[0]!.id}&fileIndex=0&consumerAddress=${alice.address}${extra}`,
+    })
+
+  it('signs validUntil as an absolute Unix time (now + service timeout, 0 = forever), as Ocean Node does', async () => {
+    const paid = new RecordingPaidCompute()
+    const h = await harness({ paid })
+    const nowSec = Math.round(h.clock.nowMs() / 1000)
+    const res = await initialize(h, timedAsset(h, 600))
+    expect(res.statusCode).toBe(200)
+    const body = res.json() as { providerFee: { validUntil: number }; datatoken: string; nonce: string }
+    expect(body.providerFee.validUntil).toBe(nowSec + 600)
+    const forever = await initialize(h, timedAsset(h, 0))
+    expect((forever.json() as typeof body).providerFee.validUntil).toBe(0)
+    // An earlier time may be asked for; a later one than the timeout allows is refused, no fee signed.
+    const earlier = await initialize(h, timedAsset(h, 601), `&validUntil=${nowSec + 60}`)
+    expect((earlier.json() as typeof body).providerFee.validUntil).toBe(nowSec + 60)
+    const signedBefore = paid.calls.length
+    expectError(
+      await initialize(h, timedAsset(h, 602), `&validUntil=${nowSec + 603}`),
+      400,
+      'REQUEST_INVALID',
+    )
+    expect(paid.calls.length).toBe(signedBefore)
+  })
+})
 
 describe('Provider app: paid start over the PaidCompute port', () => {
   const withTx = (r: AssetRecord) => ({ ...ref(r), transferTxId: '0x' + '11'.repeat(32) })

@@ -157,7 +157,23 @@ export function registerServiceRoutes(
       throw providerError('ASSET_NOT_ACTIVE', `Asset ${q.documentId} is not active (state ${record.state})`)
     if (!deps.paid)
       throw providerError('CHAIN_UNAVAILABLE', 'Orders are not available: no chain is connected')
-    const validUntil = requestedValidUntil ?? service.timeout
+    // Download fees carry an absolute Unix time, as Ocean Node's initialize does (its
+    // initializeCompute, like spec §6, signs the relative service timeout instead): now + timeout,
+    // 0 = forever; a client may ask for an earlier time, never a later one.
+    const nowSec = Math.round(deps.clock.nowMs() / 1000)
+    const latest = service.timeout === 0 ? 0 : nowSec + service.timeout
+    if (
+      requestedValidUntil !== undefined &&
+      requestedValidUntil > 0 &&
+      latest !== 0 &&
+      requestedValidUntil > latest
+    )
+      throw providerError(
+        'REQUEST_INVALID',
+        `validUntil ${requestedValidUntil} is later than the service timeout allows (${latest})`,
+      )
+    const validUntil =
+      requestedValidUntil !== undefined && requestedValidUntil > 0 ? requestedValidUntil : latest
     const providerFee = await deps.paid.downloadFee({ record, service, serviceIndex }, validUntil)
     return {
       datatoken: service.datatokenAddress,
