@@ -1,6 +1,6 @@
 /**
  * Compute environments offered to consumers, stored in the `environments` table. Seeded once on
- * first start from `config.environments` or the built-in defaults (one free, one paid environment).
+ * first start from `config.environments` or the built-in default (one environment with a free tier and prices).
  * Fees need the chain's fee token address, so callers pass it in (`defaultEnvironments`).
  */
 import { C2dError } from '../c2d-error'
@@ -37,24 +37,19 @@ export function defaultEnvironment(
 }
 
 /**
- * What a fresh console offers (issue 3): one free environment and, when the chain's fee token is
- * known, one paid environment (escrow, priced per minute). Both run on the configured driver.
+ * What a fresh console offers: Ocean Node's layout (issue 14), one environment with a free tier and,
+ * when the chain's fee token is known, prices per minute on the same environment, so clients that take
+ * `computeEnvs[0]` (ocean.js' own tests) find both the free and the paid flow there.
  */
 export function defaultEnvironments(
   fees: { chainId: number; feeToken: string } | undefined,
 ): ComputeEnvironmentConfig[] {
-  const free = computeEnvironmentSchema.parse({
-    ...defaultEnvironment(undefined),
-    description: 'Local sandbox on this machine (free tier)',
-  })
-  if (!fees) return [free]
-  const { free: _freeTier, ...paid } = defaultEnvironment(fees)
   return [
-    free,
     computeEnvironmentSchema.parse({
-      ...paid,
-      id: 'local-sandbox-paid',
-      description: 'Local sandbox on this machine (paid through escrow)',
+      ...defaultEnvironment(fees),
+      description: fees
+        ? 'Local sandbox on this machine (free tier, or paid through escrow)'
+        : 'Local sandbox on this machine (free tier)',
     }),
   ]
 }

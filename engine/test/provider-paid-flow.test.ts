@@ -114,6 +114,22 @@ describe('paid compute with ocean.js', () => {
     expect(locks).toHaveLength(0)
   }, 120_000)
 
+  it("runs a free job on the same environment, computeEnvs[0], as ocean.js' own tests take it", async () => {
+    const { url, consumer } = bed
+    const [first, ...others] = await ProviderInstance.getComputeEnvironments(url)
+    // Ocean Node's layout: one environment with a free tier and fees per chain.
+    expect(others).toEqual([])
+    expect(first!.id).toBe(envId)
+    expect(first!.free).toBeDefined()
+    expect(first!.fees[String(bed.devChain.chainId)]?.[0]?.feeToken).toBe(bed.devChain.contracts.Ocean)
+    const started = firstJob(
+      await ProviderInstance.freeComputeStart(url, consumer, first!.id, assets, algorithm),
+    )
+    const finished = await waitForStatus(url, consumer, started.jobId, (j) => j.status === 70)
+    expect(finished.terminationDetails?.exitCode).toBe(0)
+    expect((finished as unknown as { isFree?: boolean }).isFree).toBe(true)
+  }, 120_000)
+
   it('reuses a still-valid order: initializeCompute answers validOrder and no new fee, and a second start works', async () => {
     const { url, consumer } = bed
     const again = await initialize(consumer, orders)
