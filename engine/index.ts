@@ -21,6 +21,7 @@ import { SqliteOperatorService } from './operator-service/operator-service'
 import { AuthTokens, loadAuthTokenSecret } from './provider/auth-tokens'
 import { ChainPaidCompute } from './provider/chain-paid-compute'
 import { createNftOwnerLookup } from './chain/nft-owner'
+import { createPriceLookup } from './chain/datatoken-prices'
 import { createEscrowSettlement } from './provider/escrow-settlement'
 import { checkPublicUrl } from './provider/public-url-check'
 import { RequestAuth } from './provider/request-auth'
@@ -370,6 +371,8 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
       ...(paid ? { paid } : {}),
       // Trust by publisher (publisherTrustedAlgorithmPublishers): the algorithm's NFT owner on chain.
       ...(chain ? { planOptions: { publisherOf: publisherOnChain(chain.rpc) } } : {}),
+      // Aquarius' stats[].prices: the datatoken's active dispensers and fixed rates on chain.
+      ...(chain ? { datatokenPrices: pricesOnChain(chain.rpc) } : {}),
       onRequest: (event) => {
         for (const listener of providerRequests) listener(event)
       },
@@ -489,6 +492,11 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
     db.close()
     throw error
   }
+}
+
+function pricesOnChain(rpc: Parameters<typeof createPriceLookup>[0]) {
+  const pricesOf = createPriceLookup(rpc)
+  return (record: { datatokenAddress: string }) => pricesOf(record.datatokenAddress)
 }
 
 function publisherOnChain(rpc: Parameters<typeof createNftOwnerLookup>[0]) {

@@ -26,6 +26,7 @@ import type { Logger } from '../logging'
 import type { OperatorService } from '../operator-service/job-record'
 import type { BaseWallet } from 'ethers'
 import type { AuthTokens } from './auth-tokens'
+import type { AssetRecord } from '../publishing/asset-registry'
 import type { AssetLookup, PlanOptions } from './compute-plan'
 import { PROVIDER_ERRORS, providerError, type ProviderErrorCode } from './errors'
 import { parseJsonBody } from './json-body'
@@ -79,6 +80,8 @@ export interface ProviderDeps {
   audit?: AccessAuditSink
   /** Node-only algorithm approvals and the approval inbox (issue 12); absent: the DDO alone decides. */
   approvals?: AlgorithmApprovalGate
+  /** An asset's datatoken prices on chain (Aquarius' `stats[].prices`); absent: []. */
+  datatokenPrices?: (record: AssetRecord) => Promise<unknown[]>
 }
 
 export type ProviderApp = FastifyInstance
@@ -254,6 +257,7 @@ export async function createProviderApp(
     node: deps.node,
     rateLimit,
     ...(deps.planOptions?.publisherOf ? { ownerOf: deps.planOptions.publisherOf } : {}),
+    ...(deps.datatokenPrices ? { pricesOf: deps.datatokenPrices } : {}),
   })
   return app
 }

@@ -5,10 +5,11 @@
  * orders and locks escrow) → status until 70 → the node claimed the actual cost. Then order reuse
  * (initializeCompute returns validOrder and no new fee) and the order-bound refusals.
  */
-import { ProviderInstance, type ComputeAsset } from '@oceanprotocol/lib'
+import { Aquarius, ProviderInstance, type ComputeAsset } from '@oceanprotocol/lib'
 import { Contract, Wallet, type Signer } from 'ethers'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadAbi } from '../chain/contracts'
+import { DEV_ACCOUNTS } from '../chain/dev-chain/dev-accounts'
 import {
   firstJob,
   fundEscrow,
@@ -174,5 +175,22 @@ describe('paid compute with ocean.js', () => {
     const before = bed.core.operatorService.countJobs({})
     await expect(start(consumer, orders.dataset)).rejects.toThrow(/does not have enough funds/)
     expect(bed.core.operatorService.countJobs({})).toBe(before)
+  }, 60_000)
+
+  it("serves the datatoken's active dispenser in the DDO's indexedMetadata.stats[].prices (Aquarius' shape)", async () => {
+    const { samples, contracts } = bed.devChain
+    const aquarius = new Aquarius(bed.url)
+    type Indexed = { indexedMetadata: { stats: Array<{ prices: unknown[] }> } }
+    // The dev chain gives the samples' datatokens a dispenser (consumers take their datatokens there).
+    const withDispenser = (await aquarius.resolve(samples.algorithm.did)) as unknown as Indexed
+    expect(withDispenser.indexedMetadata.stats[0]!.prices).toEqual([
+      { type: 'dispenser', price: '0', contract: contracts.Dispenser, token: samples.algorithm.datatoken },
+    ])
+    // The publisher (the dev deployer owns the samples' NFTs) deactivates it: the price is gone.
+    const publisher = new Wallet(DEV_ACCOUNTS.deployer.privateKey, bed.rpc)
+    const dispenser = new Contract(contracts.Dispenser!, loadAbi('Dispenser'), publisher)
+    await (await dispenser.getFunction('deactivate')(samples.algorithm.datatoken)).wait()
+    const deactivated = (await aquarius.resolve(samples.algorithm.did)) as unknown as Indexed
+    expect(deactivated.indexedMetadata.stats[0]!.prices).toEqual([])
   }, 60_000)
 })
