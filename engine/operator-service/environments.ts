@@ -60,6 +60,7 @@ export class Environments {
   private readonly upsert
   private readonly deleteStmt
   private readonly maxPosition
+  private changes = 0
 
   constructor(private readonly db: Database) {
     this.selectAll = db.prepare('SELECT config_json FROM environments ORDER BY position, id')
@@ -79,6 +80,11 @@ export class Environments {
       for (const env of initial) this.saveEnvironment(env)
       return true
     })()
+  }
+
+  /** Grows on every save or delete: readers may cache what they derive from the list until it moves. */
+  revision(): number {
+    return this.changes
   }
 
   listEnvironments(): ComputeEnvironmentConfig[] {
@@ -102,11 +108,13 @@ export class Environments {
     }
     const position = (this.maxPosition.get() as { p: number }).p + 1
     this.upsert.run(parsed.data.id, position, JSON.stringify(parsed.data))
+    this.changes += 1
     return parsed.data
   }
 
   deleteEnvironment(id: string): void {
     const info = this.deleteStmt.run(id)
+    this.changes += 1
     if (info.changes === 0)
       throw new C2dError('ENVIRONMENT_UNKNOWN', 404, `Unknown compute environment ${id}`)
   }

@@ -67,6 +67,7 @@ interface Harness {
   logger: MemoryLogger
   assets: AssetRegistry
   tokens: AuthTokens
+  environments: Environments
   samples: Record<
     'algo' | 'changedAlgo' | 'untrustedAlgo' | 'data' | 'rawData' | 'revoked' | 'changedData',
     AssetRecord
@@ -191,7 +192,7 @@ async function harness(
     chainIds: [8996],
     ...(options.paid ? { paid: options.paid } : {}),
   })
-  return { app, db, dataDir, clock, driver, ops, logger, assets, tokens, samples }
+  return { app, db, dataDir, clock, driver, ops, logger, assets, tokens, environments, samples }
 }
 
 const ref = (r: AssetRecord) => ({ documentId: r.did, serviceId: r.ddo.services[0]!.id })
@@ -312,6 +313,28 @@ describe('Provider app: discovery and HTTP concerns', () => {
       expect(endpoints[name]?.[1], name).toMatch(/^\/[a-zA-Z/]+$/)
     }
     expect(endpoints.computeStop).toEqual(['PUT', '/api/services/compute'])
+  })
+
+  it('computeEnvironments and GET / are served from memory, yet follow every job, environment and key change', async () => {
+    const h = await harness()
+    type Env = { id: string; runningJobs: number; queuedJobs: number; description: string }
+    const list = async () =>
+      (await h.app.inject({ method: 'GET', url: '/api/services/computeEnvironments' })).json() as Env[]
+    const load = async () => {
+      const e = (await list()).find((x) => x.id === 'free-env')!
+      return e.runningJobs + e.queuedJobs
+    }
+    expect(await load()).toBe(0)
+    expect(await load()).toBe(0)
+    expect((await freeStart(h, alice)).statusCode).toBe(200)
+    expect(await load()).toBe(1)
+    h.environments.saveEnvironment({ ...h.environments.getEnvironment('free-env')!, description: 'renamed' })
+    expect((await list()).find((x) => x.id === 'free-env')!.description).toBe('renamed')
+    h.environments.deleteEnvironment('net-env')
+    expect((await list()).map((x) => x.id)).not.toContain('net-env')
+    const root = await h.app.inject({ method: 'GET', url: '/' })
+    expect(root.headers['content-type']).toBe('application/json; charset=utf-8')
+    expect((root.json() as { providerAddress: string }).providerAddress).toBe(nodeWallet.address)
   })
 
   it('computeEnvironments is an array in the spec §5 shape (free only where offered)', async () => {

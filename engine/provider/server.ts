@@ -65,6 +65,8 @@ export interface ProviderDeps {
   environments: {
     listEnvironments(): ComputeEnvironmentConfig[]
     getEnvironment(id: string): ComputeEnvironmentConfig | undefined
+    /** Grows whenever an environment changes; present = `computeEnvironments` may be cached. */
+    revision?(): number
   }
   assets: AssetLookup & AquariusRouteDeps['registry']
   auth: RequestAuth

@@ -12,7 +12,7 @@ import { providerError } from '../errors'
 import { singleQuery } from '../query'
 import { toWireEnvironment } from '../environment-view'
 import { requireAddress } from '../request-auth'
-import type { ProviderDeps } from '../server'
+import type { NodeIdentity, ProviderDeps } from '../server'
 
 export const PROVIDER_SOFTWARE = 'Ocean-C2D-Console'
 export const PROVIDER_VERSION = '0.1.0'
@@ -48,6 +48,7 @@ interface FileInfo {
 }
 
 const FILE_INFO_TIMEOUT_MS = 5_000
+const JSON_TYPE = 'application/json; charset=utf-8'
 
 /** Size and type of one file source, without ever echoing its URL or headers. */
 async function fileInfo(source: FileSource, index: number): Promise<FileInfo> {
@@ -110,17 +111,24 @@ export function registerServiceRoutes(
   }
 
   // spec §2: ocean.js sends `Authorization: undefined` here; nothing on this route reads it.
-  app.get('/', async () => {
+  // ocean.js reads this document before every call: its bytes are built once per node key.
+  let root: { identity: NodeIdentity | undefined; body: string } | undefined
+  app.get('/', async (_request, reply) => {
     const identity = deps.node()
-    return {
-      nodeId: identity?.address ?? '',
-      chainIds: deps.chainIds.map(String),
-      providerAddress: identity?.address ?? null,
-      nodePublicKey: identity?.publicKey ?? null,
-      serviceEndpoints: SERVICE_ENDPOINTS,
-      software: PROVIDER_SOFTWARE,
-      version: PROVIDER_VERSION,
-    }
+    if (!root || root.identity !== identity)
+      root = {
+        identity,
+        body: JSON.stringify({
+          nodeId: identity?.address ?? '',
+          chainIds: deps.chainIds.map(String),
+          providerAddress: identity?.address ?? null,
+          nodePublicKey: identity?.publicKey ?? null,
+          serviceEndpoints: SERVICE_ENDPOINTS,
+          software: PROVIDER_SOFTWARE,
+          version: PROVIDER_VERSION,
+        }),
+      }
+    return reply.type(JSON_TYPE).send(root.body)
   })
 
   app.get('/api/services/nonce', async (request) => {
@@ -128,13 +136,29 @@ export function registerServiceRoutes(
     return { nonce: deps.auth.currentNonce(address) }
   })
 
-  app.get('/api/services/computeEnvironments', async () => {
+  // The environments' bytes change only with an environment, a job's status (the load counters)
+  // or the node key: between those they are served from memory.
+  let jobChanges = 0
+  deps.operatorService.onDidChangeJob(() => {
+    jobChanges += 1
+  })
+  let environments: { key: string; body: string } | undefined
+  app.get('/api/services/computeEnvironments', async (_request, reply) => {
     const nodeAddress = deps.node()?.address ?? ''
-    return deps.environments
-      .listEnvironments()
-      .map((env) =>
-        toWireEnvironment(env, { nodeAddress, load: deps.operatorService.environmentLoad(env.id) }),
-      )
+    const revision = deps.environments.revision?.()
+    const key = `${revision}/${jobChanges}/${nodeAddress}`
+    if (revision === undefined || environments?.key !== key)
+      environments = {
+        key,
+        body: JSON.stringify(
+          deps.environments
+            .listEnvironments()
+            .map((env) =>
+              toWireEnvironment(env, { nodeAddress, load: deps.operatorService.environmentLoad(env.id) }),
+            ),
+        ),
+      }
+    return reply.type(JSON_TYPE).send(environments.body)
   })
 
   // Download-side fee (ocean.js orderAsset): {datatoken, nonce, computeAddress, providerFee}.
