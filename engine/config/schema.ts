@@ -104,6 +104,17 @@ export const consoleConfigSchema = z.object({
         .default(1024 * 1024),
       /** Signed commands per client IP per minute. */
       rateLimitPerMinute: z.number().int().positive().default(120),
+      /** Requests of any kind per client IP (P2P: per peer id) per minute, on every route. */
+      requestsPerMinute: z.number().int().positive().default(3000),
+      /** Clients refused on every route with 403 CLIENT_DENIED (Ocean Node's RATE_DENY_LIST). */
+      denyList: z
+        .object({
+          /** Client IPs as the socket reports them ("127.0.0.1", "::1", "::ffff:10.0.0.2"). */
+          ips: z.array(z.string().min(1)).default([]),
+          /** libp2p peer ids of P2P clients. */
+          peers: z.array(z.string().min(1)).default([]),
+        })
+        .prefault({}),
       /** Allowed CORS origins; ["*"] lets browser dApps call the endpoint. */
       corsOrigins: z.array(z.string()).default(['*']),
       /** Lifetime of auth tokens issued by generateAuthToken. */

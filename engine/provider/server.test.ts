@@ -77,6 +77,8 @@ interface Harness {
 async function harness(
   options: {
     rateLimitPerMinute?: number
+    requestsPerMinute?: number
+    denyList?: { ips?: string[]; peers?: string[] }
     bodyLimitBytes?: number
     dataDir?: string
     paid?: PaidCompute
@@ -172,6 +174,8 @@ async function harness(
     provider: {
       port: 0,
       rateLimitPerMinute: options.rateLimitPerMinute ?? 1000,
+      ...(options.requestsPerMinute ? { requestsPerMinute: options.requestsPerMinute } : {}),
+      ...(options.denyList ? { denyList: options.denyList } : {}),
       bodyLimitBytes: options.bodyLimitBytes ?? 64 * 1024,
     },
   })
@@ -884,6 +888,92 @@ describe('Provider app: results', () => {
       expectError(result, 400, 'FILE_NAME_INVALID')
       expect(result.body).not.toContain('SQLite')
     }
+  })
+})
+
+describe('Provider app: rate limit on every route, and the deny list', () => {
+  const ROUTES: Array<{ method: 'GET' | 'POST' | 'PUT'; url: string }> = [
+    { method: 'GET', url: '/' },
+    { method: 'GET', url: '/api/services/nonce?userAddress=0x70997970C51812dc3A010C7d01b50e0d17dc79C8' },
+    { method: 'GET', url: '/api/services/computeEnvironments' },
+    {
+      method: 'GET',
+      url: '/api/services/compute?consumerAddress=0x70997970C51812dc3A010C7d01b50e0d17dc79C8',
+    },
+    { method: 'POST', url: '/api/services/initializeCompute' },
+    { method: 'POST', url: '/api/services/freeCompute' },
+    { method: 'POST', url: '/api/services/compute' },
+    { method: 'PUT', url: '/api/services/compute' },
+    { method: 'GET', url: '/api/services/computeResult' },
+    { method: 'GET', url: '/api/services/computeStreamableLogs' },
+    { method: 'GET', url: '/api/services/initialize' },
+    { method: 'POST', url: '/api/services/encrypt' },
+    { method: 'POST', url: '/api/services/fileInfo' },
+    { method: 'POST', url: '/api/services/auth/token' },
+    { method: 'POST', url: '/directCommand' },
+    { method: 'GET', url: '/api/aquarius/assets/ddo/did:op:' + '0'.repeat(64) },
+    { method: 'GET', url: '/no/such/route' },
+  ]
+
+  it('every route counts against the per-IP budget: 429, a JSON string, x-c2d-error-code and Retry-After; the window frees it', async () => {
+    const h = await harness({ requestsPerMinute: ROUTES.length })
+    for (const route of ROUTES) {
+      const res = await h.app.inject({ ...route, remoteAddress: '10.9.9.9' })
+      expect(res.statusCode, `${route.method} ${route.url}`).not.toBe(429)
+    }
+    const nonceBefore = await nonceOf(h, alice) // from another IP: its own budget
+    for (const route of ROUTES) {
+      const res = await h.app.inject({ ...route, remoteAddress: '10.9.9.9' })
+      const message = expectError(res, 429, 'RATE_LIMITED')
+      expect(message).toContain(`${ROUTES.length} requests per minute`)
+      const retryAfter = Number(res.headers['retry-after'])
+      expect(retryAfter).toBeGreaterThanOrEqual(1)
+      expect(retryAfter).toBeLessThanOrEqual(120)
+    }
+    // Refused before any handler: nothing was spent.
+    expect(await nonceOf(h, alice)).toBe(nonceBefore)
+    const wait = Number(
+      (await h.app.inject({ method: 'GET', url: '/', remoteAddress: '10.9.9.9' })).headers['retry-after'],
+    )
+    h.clock.advance(wait * 1000)
+    expect((await h.app.inject({ method: 'GET', url: '/', remoteAddress: '10.9.9.9' })).statusCode).toBe(200)
+  })
+
+  it('signed commands answer Retry-After too', async () => {
+    const h = await harness({ rateLimitPerMinute: 1 })
+    expectError(await stop(h, alice, 'unknown-0'), 404, 'JOB_NOT_FOUND')
+    const limited = await stop(h, alice, 'unknown-1')
+    expectError(limited, 429, 'RATE_LIMITED')
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1)
+  })
+
+  it('a denied IP or P2P peer gets 403 CLIENT_DENIED on every route, before its budget or nonce is touched', async () => {
+    const peer = '12D3KooWDeniedPeer'
+    const h = await harness({ denyList: { ips: ['10.6.6.6'], peers: [peer] }, requestsPerMinute: 1000 })
+    for (const remoteAddress of ['10.6.6.6', peer])
+      for (const route of ROUTES)
+        expect(expectError(await h.app.inject({ ...route, remoteAddress }), 403, 'CLIENT_DENIED')).toBe(
+          'Unauthorized request',
+        )
+    const auth = await signed(h, alice, 'freeStartCompute')
+    expectError(
+      await h.app.inject({
+        method: 'POST',
+        url: '/api/services/freeCompute',
+        remoteAddress: '10.6.6.6',
+        payload: { ...auth, ...freeBody(h) },
+      }),
+      403,
+      'CLIENT_DENIED',
+    )
+    expect(jobCount(h)).toBe(0)
+    // The same request from an allowed IP works (its nonce was never spent).
+    const ok = await h.app.inject({
+      method: 'POST',
+      url: '/api/services/freeCompute',
+      payload: { ...auth, ...freeBody(h) },
+    })
+    expect(ok.statusCode).toBe(200)
   })
 })
 

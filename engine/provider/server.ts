@@ -100,6 +100,8 @@ function sendError(
   let message: string
   if (isC2dError(error)) {
     ;({ code, status, message } = error)
+    const retryAfterSec = (error.details as { retryAfterSec?: unknown } | undefined)?.retryAfterSec
+    if (typeof retryAfterSec === 'number' && !reply.sent) reply.header('retry-after', String(retryAfterSec))
   } else {
     const fastifyError = error as Partial<FastifyError>
     // Fastify's own 4xx (bad Content-Length, media type, URL…) are the client's: never a 500.
@@ -212,15 +214,26 @@ export async function createProviderApp(
     maxAge: 600,
   })
 
-  const limiter = new RateLimiter(deps.config.provider.rateLimitPerMinute, deps.clock)
-  /** Signed commands only (Ocean Node counts command handlers, spec §7); reads are not limited. */
-  const rateLimit = (request: FastifyRequest) => {
-    if (!limiter.take(request.ip))
-      throw providerError(
-        'RATE_LIMITED',
-        `Rate limit exceeded: at most ${deps.config.provider.rateLimitPerMinute} signed requests per minute`,
-      )
+  const { rateLimitPerMinute, requestsPerMinute, denyList } = deps.config.provider
+  // P2P requests arrive with the peer id as their address (engine/p2p), so both lists apply there.
+  const denied = new Set([...denyList.ips, ...denyList.peers])
+  const everyRequest = new RateLimiter(requestsPerMinute, deps.clock)
+  const signedCommands = new RateLimiter(rateLimitPerMinute, deps.clock)
+  /** The error handler turns `retryAfterSec` into a `Retry-After` header. */
+  const refuseOverLimit = (limiter: RateLimiter, request: FastifyRequest, what: string) => {
+    if (limiter.take(request.ip)) return
+    throw providerError('RATE_LIMITED', `Rate limit exceeded: at most ${what} per minute`, {
+      details: { retryAfterSec: limiter.retryAfterSec(request.ip) },
+    })
   }
+  // Every route, before routing: the deny list, then the per-client request budget.
+  app.addHook('onRequest', async (request) => {
+    if (denied.has(request.ip)) throw providerError('CLIENT_DENIED')
+    refuseOverLimit(everyRequest, request, `${requestsPerMinute} requests`)
+  })
+  /** Signed commands (Ocean Node counts command handlers, spec §7): a tighter budget of their own. */
+  const rateLimit = (request: FastifyRequest) =>
+    refuseOverLimit(signedCommands, request, `${rateLimitPerMinute} signed requests`)
 
   // One hook per request (the bench counts them): Fastify measures the elapsed time itself.
   app.addHook('onResponse', async (request, reply) => {
