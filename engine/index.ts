@@ -22,6 +22,7 @@ import { AuthTokens, loadAuthTokenSecret } from './provider/auth-tokens'
 import { ChainPaidCompute } from './provider/chain-paid-compute'
 import { createNftOwnerLookup } from './chain/nft-owner'
 import { createPriceLookup } from './chain/datatoken-prices'
+import { ChainIndexer } from './publishing/chain-indexer'
 import { createEscrowSettlement } from './provider/escrow-settlement'
 import { checkPublicUrl } from './provider/public-url-check'
 import { RequestAuth } from './provider/request-auth'
@@ -384,6 +385,25 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
     if (p2p) stops.push(() => p2p.stop())
     const providerUrl = (config.provider.publicUrl ?? provider.url).replace(/\/+$/, '')
     if (chain?.devChain) await chain.publishDevSamples(providerUrl)
+    // Assets that ocean.js or a market published with this node as their endpoint.
+    if (chain && config.chain.indexer.enabled && chain.contracts.ERC721Factory) {
+      const indexer = new ChainIndexer({
+        rpc: chain.rpc,
+        chainId: chain.chainId,
+        factory: chain.contracts.ERC721Factory,
+        registry: chain.registry,
+        settings,
+        nodeKey: () => chain.nodeSigner(),
+        ownEndpoints: () => [providerUrl, provider.url],
+        clock,
+        logger: logger.child({ component: 'chain-indexer' }),
+        reorgDepth: config.chain.indexer.reorgDepth,
+        startBlock:
+          config.chain.indexer.startBlock ?? (chain.devChain ? 0 : await chain.rpc.getBlockNumber()),
+      })
+      indexer.start(config.chain.indexer.intervalMs)
+      stops.push(() => indexer.stop())
+    }
 
     const assetPort = chain?.assetPort(providerUrl)
     if (assetPort) republishOnEndpointChange(settings, providerUrl, assetPort, logger)

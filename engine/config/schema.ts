@@ -143,6 +143,17 @@ export const consoleConfigSchema = z.object({
       /** Override Ocean's address file: contract name → address. */
       contracts: z.record(z.string(), z.string()).optional(),
       rpcTimeoutMs: z.number().int().positive().default(15000),
+      /** Assets published elsewhere with this node as their endpoint (MetadataCreated/Updated/State). */
+      indexer: z
+        .object({
+          enabled: z.boolean().default(true),
+          intervalMs: z.number().int().positive().default(2000),
+          /** Blocks a reorg may replace and still be undone. */
+          reorgDepth: z.number().int().min(0).default(12),
+          /** First block of a fresh index; default: 0 on the dev chain, the current head on a real one. */
+          startBlock: z.number().int().min(0).optional(),
+        })
+        .prefault({}),
     })
     .prefault({}),
   driver: z
