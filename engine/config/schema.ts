@@ -140,6 +140,8 @@ export const consoleConfigSchema = z.object({
       chainId: z.number().int().positive().optional(),
       /** Port of the dev chain's JSON-RPC on 127.0.0.1; 0 = pick a free port. */
       devChainPort: port.default(0),
+      /** Dev chain only: eth_accounts signs for the deployer and the consumer (barge's unlocked accounts). */
+      devChainUnlockedAccounts: z.boolean().default(false),
       /** Override Ocean's address file: contract name → address. */
       contracts: z.record(z.string(), z.string()).optional(),
       rpcTimeoutMs: z.number().int().positive().default(15000),
