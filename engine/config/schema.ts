@@ -104,6 +104,8 @@ export const consoleConfigSchema = z.object({
         .default(1024 * 1024),
       /** Signed commands per client IP per minute. */
       rateLimitPerMinute: z.number().int().positive().default(120),
+      /** Addresses that may run the admin directCommands (Ocean Node's ALLOWED_ADMINS). */
+      allowedAdmins: z.array(z.string().regex(/^0x[0-9a-fA-F]{40}$/)).default([]),
       /** Requests of any kind per client IP (P2P: per peer id) per minute, on every route. */
       requestsPerMinute: z.number().int().positive().default(3000),
       /** Clients refused on every route with 403 CLIENT_DENIED (Ocean Node's RATE_DENY_LIST). */

@@ -78,6 +78,7 @@ async function harness(
   options: {
     rateLimitPerMinute?: number
     requestsPerMinute?: number
+    allowedAdmins?: string[]
     denyList?: { ips?: string[]; peers?: string[] }
     bodyLimitBytes?: number
     dataDir?: string
@@ -176,6 +177,7 @@ async function harness(
       rateLimitPerMinute: options.rateLimitPerMinute ?? 1000,
       ...(options.requestsPerMinute ? { requestsPerMinute: options.requestsPerMinute } : {}),
       ...(options.denyList ? { denyList: options.denyList } : {}),
+      ...(options.allowedAdmins ? { allowedAdmins: options.allowedAdmins } : {}),
       bodyLimitBytes: options.bodyLimitBytes ?? 64 * 1024,
     },
   })
@@ -888,6 +890,73 @@ describe('Provider app: results', () => {
       expectError(result, 400, 'FILE_NAME_INVALID')
       expect(result.body).not.toContain('SQLite')
     }
+  })
+})
+
+describe('Provider app: admin directCommands (Ocean Node AdminCommandHandler)', () => {
+  async function admin(h: Harness, wallet: Wallet, command: string, extra: Record<string, unknown> = {}) {
+    const auth = await signed(h, wallet, command)
+    return h.app.inject({
+      method: 'POST',
+      url: '/directCommand',
+      payload: {
+        command,
+        address: auth.consumerAddress,
+        nonce: auth.nonce,
+        signature: auth.signature,
+        ...extra,
+      },
+    })
+  }
+
+  it('status lists allowedAdmins; fetchConfig, getLogs and stopJob answer an admin, and refuse anyone else before the nonce', async () => {
+    const h = await harness({ allowedAdmins: [alice.address] })
+    const status = await h.app.inject({
+      method: 'POST',
+      url: '/directCommand',
+      payload: { command: 'status' },
+    })
+    expect((status.json() as { allowedAdmins: unknown }).allowedAdmins).toEqual({
+      addresses: [alice.address],
+      accessLists: {},
+    })
+    const config = await admin(h, alice, 'fetchConfig')
+    expect(config.statusCode).toBe(200)
+    expect((config.json() as { provider: { allowedAdmins: string[] } }).provider.allowedAdmins).toEqual([
+      alice.address,
+    ])
+    const logs = await admin(h, alice, 'getLogs', { maxLogs: 2 })
+    expect(logs.statusCode).toBe(200)
+    const entries = logs.json() as Array<{ path: string; status: number }>
+    expect(entries.length).toBe(2)
+    const all = (await admin(h, alice, 'getLogs')).json() as Array<{ path: string; status: number }>
+    expect(all).toContainEqual(expect.objectContaining({ path: '/directCommand', status: 200 }))
+    expect(entries.every((e) => typeof e.path === 'string' && !e.path.includes('?'))).toBe(true)
+
+    const started = await freeStart(h, bob)
+    const jobId = (started.json() as Array<{ jobId: string }>)[0]!.jobId
+    const stopped = await admin(h, alice, 'stopJob', { jobId })
+    expect(stopped.statusCode).toBe(200)
+    expect(h.ops.getJob(jobId)?.stopRequested).toBe(true)
+    expectError(await admin(h, alice, 'stopJob', { jobId: 'nope' }), 404, 'JOB_NOT_FOUND')
+
+    const bobNonce = await nonceOf(h, bob)
+    for (const command of ['fetchConfig', 'getLogs', 'stopJob', 'collectFees'])
+      expectError(await admin(h, bob, command, { jobId }), 403, 'ADMIN_DENIED')
+    expect(await nonceOf(h, bob)).toBe(bobNonce)
+    // A forged signature for the admin's address is refused too.
+    const forged = await signed(h, bob, 'fetchConfig')
+    const res = await h.app.inject({
+      method: 'POST',
+      url: '/directCommand',
+      payload: {
+        command: 'fetchConfig',
+        address: alice.address,
+        nonce: forged.nonce,
+        signature: forged.signature,
+      },
+    })
+    expect(res.statusCode).toBe(401)
   })
 })
 

@@ -40,6 +40,8 @@ import type { AlgorithmApprovalGate } from './access-policy'
 import { registerServiceRoutes } from './routes/services'
 import { readTlsFiles, watchTlsFiles, type TlsServer } from './tls-files'
 
+const RECENT_REQUESTS_MAX = 1_000
+
 /** The node (Provider) key: its address is the environments' `consumerAddress` and the escrow payee. */
 export interface NodeIdentity {
   address: string
@@ -235,6 +237,8 @@ export async function createProviderApp(
   const rateLimit = (request: FastifyRequest) =>
     refuseOverLimit(signedCommands, request, `${rateLimitPerMinute} signed requests`)
 
+  // The last requests, for the admin `getLogs` command (bounded).
+  const recent: ProviderRequestEvent[] = []
   // One hook per request (the bench counts them): Fastify measures the elapsed time itself.
   app.addHook('onResponse', async (request, reply) => {
     const nowMs = deps.clock.nowMs()
@@ -250,6 +254,8 @@ export async function createProviderApp(
     }
     if (reply.statusCode >= 500) logger.error('provider request', { reqId: request.id, ...event })
     else logger.info('provider request', { reqId: request.id, ...event })
+    recent.push(event)
+    if (recent.length > RECENT_REQUESTS_MAX) recent.splice(0, recent.length - RECENT_REQUESTS_MAX)
     deps.onRequest?.(event)
   })
 
@@ -263,7 +269,7 @@ export async function createProviderApp(
     ),
   )
 
-  registerServiceRoutes(app, deps, { rateLimit })
+  registerServiceRoutes(app, deps, { rateLimit, recentRequests: () => recent })
   if (deps.audit) registerAccessAudit(app, deps.audit)
   registerComputeRoutes(app, deps, { rateLimit })
   registerAquariusRoutes(app, {

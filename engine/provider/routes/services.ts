@@ -12,7 +12,8 @@ import { providerError } from '../errors'
 import { singleQuery } from '../query'
 import { toWireEnvironment } from '../environment-view'
 import { requireAddress } from '../request-auth'
-import type { NodeIdentity, ProviderDeps } from '../server'
+import type { NodeIdentity, ProviderDeps, ProviderRequestEvent } from '../server'
+import { ADMIN_COMMANDS, isAdminCommand, runAdminCommand } from './admin-commands'
 
 export const PROVIDER_SOFTWARE = 'Ocean-C2D-Console'
 export const PROVIDER_VERSION = '0.1.0'
@@ -98,7 +99,7 @@ function objectBody(request: FastifyRequest): Record<string, unknown> {
 export function registerServiceRoutes(
   app: FastifyInstance,
   deps: ProviderDeps,
-  guards: { rateLimit(request: FastifyRequest): void },
+  guards: { rateLimit(request: FastifyRequest): void; recentRequests(): ProviderRequestEvent[] },
 ): void {
   const node = () => {
     const identity = deps.node()
@@ -279,10 +280,14 @@ export function registerServiceRoutes(
 
   app.post('/directCommand', async (request) => {
     const body = objectBody(request)
+    if (isAdminCommand(body.command)) {
+      guards.rateLimit(request)
+      return runAdminCommand(deps, body, guards.recentRequests)
+    }
     if (body.command !== 'status')
       throw providerError(
         'REQUEST_INVALID',
-        `Unsupported command ${JSON.stringify(body.command)}; this console answers "status"`,
+        `Unsupported command ${JSON.stringify(body.command)}; this console answers "status", ${ADMIN_COMMANDS.join(', ')}`,
       )
     const identity = deps.node()
     const envs = deps.environments.listEnvironments()
@@ -299,7 +304,7 @@ export function registerServiceRoutes(
  * address, version, http, p2p, provider[], indexer[], escrowAddress (per chain), supportedStorage
  * (Ocean Node spells it `arwave`; `arweave` is kept for our earlier clients), platform, uptime,
  * codeHash, allowedAdmins, c2dClusters. This console has no chain indexer of its own: `indexer`
- * lists the chains whose assets it serves, without a block; no admin commands yet, so no admins.
+ * lists the chains whose assets it serves, without a block; `allowedAdmins` may run admin-commands.ts.
  */
 function nodeStatus(
   deps: ProviderDeps,
@@ -331,7 +336,7 @@ function nodeStatus(
     platform: { os: process.platform, arch: process.arch, node: process.version },
     uptime: Math.round(process.uptime()),
     codeHash: CODE_HASH,
-    allowedAdmins: { addresses: [], accessLists: {} },
+    allowedAdmins: { addresses: deps.config.provider.allowedAdmins, accessLists: {} },
     c2dClusters: [{ type: 'console', environments: environmentIds }],
   }
 }
