@@ -6,7 +6,15 @@
  * (initializeCompute returns validOrder and no new fee) and the order-bound refusals.
  */
 import { Aquarius, ProviderInstance, type ComputeAsset } from '@oceanprotocol/lib'
-import { Contract, Wallet, type Signer } from 'ethers'
+import {
+  Contract,
+  Wallet,
+  hexlify,
+  solidityPackedKeccak256,
+  toBeArray,
+  toUtf8Bytes,
+  type Signer,
+} from 'ethers'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadAbi } from '../chain/contracts'
 import { DEV_ACCOUNTS } from '../chain/dev-chain/dev-accounts'
@@ -31,7 +39,10 @@ const RESOURCES = [{ id: 'cpu', amount: 1 }]
 const MAX_JOB_DURATION_SEC = 60
 
 beforeAll(async () => {
-  bed = await startOceanTestbed('c2d-paid-flow-')
+  // The consumer is also an admin here, for collectFees (admin directCommands).
+  bed = await startOceanTestbed('c2d-paid-flow-', {
+    provider: { port: 0, allowedAdmins: [new Wallet(DEV_ACCOUNTS.consumer.privateKey).address] },
+  })
   const { samples } = bed.devChain
   assets = [{ documentId: samples.dataset.did, serviceId: samples.dataset.serviceId }]
   algorithm = { documentId: samples.algorithm.did, serviceId: samples.algorithm.serviceId }
@@ -192,5 +203,41 @@ describe('paid compute with ocean.js', () => {
     await (await dispenser.getFunction('deactivate')(samples.algorithm.datatoken)).wait()
     const deactivated = (await aquarius.resolve(samples.algorithm.did)) as unknown as Indexed
     expect(deactivated.indexedMetadata.stats[0]!.prices).toEqual([])
+  }, 60_000)
+
+  it("collectFees (admin directCommand) moves the node's claimed OCEAN to the admin's address", async () => {
+    const { contracts, chainId } = bed.devChain
+    const ocean = new Contract(
+      contracts.Ocean!,
+      ['function balanceOf(address) view returns (uint256)'],
+      bed.rpc,
+    )
+    const before = (await ocean.getFunction('balanceOf')(bed.consumer.address)) as bigint
+    const nonce = Number(await ProviderInstance.getNonce(bed.url, bed.consumer.address)) + 1
+    const hash = solidityPackedKeccak256(
+      ['bytes'],
+      [hexlify(toUtf8Bytes(bed.consumer.address + nonce + 'collectFees'))],
+    )
+    const signature = await bed.consumer.signMessage(toBeArray(hash))
+    const res = await fetch(`${bed.url}/directCommand`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        command: 'collectFees',
+        address: bed.consumer.address,
+        nonce: String(nonce),
+        signature,
+        chainId,
+        tokenAddress: contracts.Ocean,
+        tokenAmount: '0.5',
+        destinationAddress: bed.consumer.address,
+      }),
+    })
+    expect(res.status, await res.clone().text()).toBe(200)
+    const body = (await res.json()) as { tx: string }
+    expect((await bed.rpc.getTransactionReceipt(body.tx))?.status).toBe(1)
+    expect((await ocean.getFunction('balanceOf')(bed.consumer.address)) as bigint).toBe(
+      before + 5n * 10n ** 17n,
+    )
   }, 60_000)
 })
