@@ -103,7 +103,11 @@ export async function startProviderFixture(options: {
     overrides: {
       dataDir,
       chain: { mode: 'off' },
-      provider: { port: 0, rateLimitPerMinute: RATE_LIMIT_PER_MINUTE },
+      provider: {
+        port: 0,
+        rateLimitPerMinute: RATE_LIMIT_PER_MINUTE,
+        requestsPerMinute: RATE_LIMIT_PER_MINUTE,
+      },
       operatorApi: { enabled: false },
       logLevel: 'silent',
     },

@@ -21,6 +21,8 @@ import { SqliteOperatorService } from './operator-service/operator-service'
 import { AuthTokens, loadAuthTokenSecret } from './provider/auth-tokens'
 import { ChainPaidCompute } from './provider/chain-paid-compute'
 import { createNftOwnerLookup } from './chain/nft-owner'
+import { createPriceLookup } from './chain/datatoken-prices'
+import { ChainIndexer } from './publishing/chain-indexer'
 import { createEscrowSettlement } from './provider/escrow-settlement'
 import { checkPublicUrl } from './provider/public-url-check'
 import { RequestAuth } from './provider/request-auth'
@@ -477,6 +479,8 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
       ...(paid ? { paid } : {}),
       // Trust by publisher (publisherTrustedAlgorithmPublishers): the algorithm's NFT owner on chain.
       ...(chain ? { planOptions: { publisherOf: publisherOnChain(chain.rpc) } } : {}),
+      // Aquarius' stats[].prices: the datatoken's active dispensers and fixed rates on chain.
+      ...(chain ? { datatokenPrices: pricesOnChain(chain.rpc) } : {}),
       onRequest: (event) => {
         for (const listener of providerRequests) listener(event)
       },
@@ -523,6 +527,26 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
       const devChain = chain
       await step('samples', () => devChain.publishDevSamples(network.endpoint()))
     } else report('samples', 'skipped')
+    // Assets that ocean.js or a market published with this node as their endpoint.
+    if (chain && config.chain.indexer.enabled && chain.contracts.ERC721Factory) {
+      const indexer = new ChainIndexer({
+        rpc: chain.rpc,
+        chainId: chain.chainId,
+        factory: chain.contracts.ERC721Factory,
+        registry: chain.registry,
+        settings,
+        nodeKey: () => chain.nodeSigner(),
+        ownEndpoints: () => [network.endpoint(), providerUrl, provider.url],
+        clock,
+        logger: logger.child({ component: 'chain-indexer' }),
+        reorgDepth: config.chain.indexer.reorgDepth,
+        startBlock:
+          config.chain.indexer.startBlock ?? (chain.devChain ? 0 : await chain.rpc.getBlockNumber()),
+      })
+      indexer.start(config.chain.indexer.intervalMs)
+      stops.push(() => indexer.stop())
+    }
+
     // In the background: a locked wallet or a dead RPC must not block the start (retried later).
     void network.followEndpoint()
 
@@ -653,6 +677,11 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
     db.close()
     throw error
   }
+}
+
+function pricesOnChain(rpc: Parameters<typeof createPriceLookup>[0]) {
+  const pricesOf = createPriceLookup(rpc)
+  return (record: { datatokenAddress: string }) => pricesOf(record.datatokenAddress)
 }
 
 function publisherOnChain(rpc: Parameters<typeof createNftOwnerLookup>[0]) {

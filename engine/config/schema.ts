@@ -104,6 +104,19 @@ export const consoleConfigSchema = z.object({
         .default(1024 * 1024),
       /** Signed commands per client IP per minute. */
       rateLimitPerMinute: z.number().int().positive().default(120),
+      /** Addresses that may run the admin directCommands (Ocean Node's ALLOWED_ADMINS). */
+      allowedAdmins: z.array(z.string().regex(/^0x[0-9a-fA-F]{40}$/)).default([]),
+      /** Requests of any kind per client IP (P2P: per peer id) per minute, on every route. */
+      requestsPerMinute: z.number().int().positive().default(3000),
+      /** Clients refused on every route with 403 CLIENT_DENIED (Ocean Node's RATE_DENY_LIST). */
+      denyList: z
+        .object({
+          /** Client IPs as the socket reports them ("127.0.0.1", "::1", "::ffff:10.0.0.2"). */
+          ips: z.array(z.string().min(1)).default([]),
+          /** libp2p peer ids of P2P clients. */
+          peers: z.array(z.string().min(1)).default([]),
+        })
+        .prefault({}),
       /** Allowed CORS origins; ["*"] lets browser dApps call the endpoint. */
       corsOrigins: z.array(z.string()).default(['*']),
       /** Lifetime of auth tokens issued by generateAuthToken. */
@@ -129,9 +142,22 @@ export const consoleConfigSchema = z.object({
       chainId: z.number().int().positive().optional(),
       /** Port of the dev chain's JSON-RPC on 127.0.0.1; 0 = pick a free port. */
       devChainPort: port.default(0),
+      /** Dev chain only: eth_accounts signs for the deployer and the consumer (barge's unlocked accounts). */
+      devChainUnlockedAccounts: z.boolean().default(false),
       /** Override Ocean's address file: contract name → address. */
       contracts: z.record(z.string(), z.string()).optional(),
       rpcTimeoutMs: z.number().int().positive().default(15000),
+      /** Assets published elsewhere with this node as their endpoint (MetadataCreated/Updated/State). */
+      indexer: z
+        .object({
+          enabled: z.boolean().default(true),
+          intervalMs: z.number().int().positive().default(2000),
+          /** Blocks a reorg may replace and still be undone. */
+          reorgDepth: z.number().int().min(0).default(12),
+          /** First block of a fresh index; default: 0 on the dev chain, the current head on a real one. */
+          startBlock: z.number().int().min(0).optional(),
+        })
+        .prefault({}),
     })
     .prefault({}),
   driver: z

@@ -14,16 +14,21 @@ describe('Environments', () => {
     expect(defaultEnvironment(undefined).fees).toEqual({})
   })
 
-  it('offers one free and one paid environment by default (paid only when the fee token is known)', () => {
-    const [free, paid, ...rest] = defaultEnvironments({ chainId: 8996, feeToken: '0xocean' })
+  it('offers one environment with a free tier and prices by default (prices only when the fee token is known)', () => {
+    const [env, ...rest] = defaultEnvironments({ chainId: 8996, feeToken: '0xocean' })
     expect(rest).toEqual([])
-    expect([free!.free !== undefined, Object.keys(free!.fees)]).toEqual([true, []])
-    expect([paid!.id, paid!.free, paid!.fees['8996']![0]!.feeToken]).toEqual([
-      'local-sandbox-paid',
-      undefined,
+    expect([env!.id, env!.free !== undefined, env!.fees['8996']![0]!.feeToken]).toEqual([
+      'local-sandbox',
+      true,
       '0xocean',
     ])
-    expect(defaultEnvironments(undefined).map((e) => e.id)).toEqual(['local-sandbox'])
+    const [chainless, ...none] = defaultEnvironments(undefined)
+    expect([chainless!.id, chainless!.free !== undefined, chainless!.fees, none]).toEqual([
+      'local-sandbox',
+      true,
+      {},
+      [],
+    ])
   })
 
   it('rejects an invalid environment listing the fields, and changes nothing', () => {

@@ -1,6 +1,6 @@
 /**
  * Compute environments offered to consumers, stored in the `environments` table. Seeded once on
- * first start from `config.environments` or the built-in defaults (one free, one paid environment).
+ * first start from `config.environments` or the built-in default (one environment with a free tier and prices).
  * Fees need the chain's fee token address, so callers pass it in (`defaultEnvironments`).
  */
 import { C2dError } from '../c2d-error'
@@ -37,24 +37,19 @@ export function defaultEnvironment(
 }
 
 /**
- * What a fresh console offers (issue 3): one free environment and, when the chain's fee token is
- * known, one paid environment (escrow, priced per minute). Both run on the configured driver.
+ * What a fresh console offers: Ocean Node's layout (issue 14), one environment with a free tier and,
+ * when the chain's fee token is known, prices per minute on the same environment, so clients that take
+ * `computeEnvs[0]` (ocean.js' own tests) find both the free and the paid flow there.
  */
 export function defaultEnvironments(
   fees: { chainId: number; feeToken: string } | undefined,
 ): ComputeEnvironmentConfig[] {
-  const free = computeEnvironmentSchema.parse({
-    ...defaultEnvironment(undefined),
-    description: 'Local sandbox on this machine (free tier)',
-  })
-  if (!fees) return [free]
-  const { free: _freeTier, ...paid } = defaultEnvironment(fees)
   return [
-    free,
     computeEnvironmentSchema.parse({
-      ...paid,
-      id: 'local-sandbox-paid',
-      description: 'Local sandbox on this machine (paid through escrow)',
+      ...defaultEnvironment(fees),
+      description: fees
+        ? 'Local sandbox on this machine (free tier, or paid through escrow)'
+        : 'Local sandbox on this machine (free tier)',
     }),
   ]
 }
@@ -65,6 +60,7 @@ export class Environments {
   private readonly upsert
   private readonly deleteStmt
   private readonly maxPosition
+  private changes = 0
 
   constructor(private readonly db: Database) {
     this.selectAll = db.prepare('SELECT config_json FROM environments ORDER BY position, id')
@@ -84,6 +80,11 @@ export class Environments {
       for (const env of initial) this.saveEnvironment(env)
       return true
     })()
+  }
+
+  /** Grows on every save or delete: readers may cache what they derive from the list until it moves. */
+  revision(): number {
+    return this.changes
   }
 
   listEnvironments(): ComputeEnvironmentConfig[] {
@@ -107,11 +108,13 @@ export class Environments {
     }
     const position = (this.maxPosition.get() as { p: number }).p + 1
     this.upsert.run(parsed.data.id, position, JSON.stringify(parsed.data))
+    this.changes += 1
     return parsed.data
   }
 
   deleteEnvironment(id: string): void {
     const info = this.deleteStmt.run(id)
+    this.changes += 1
     if (info.changes === 0)
       throw new C2dError('ENVIRONMENT_UNKNOWN', 404, `Unknown compute environment ${id}`)
   }

@@ -7,6 +7,8 @@ import { createReadStream } from 'node:fs'
 import type { FastifyReply } from 'fastify'
 import { byteRange, type OpenedResult } from './results'
 
+const READ_CHUNK_BYTES = 1024 * 1024
+
 export function replyWithResult(
   reply: FastifyReply,
   file: OpenedResult,
@@ -27,5 +29,14 @@ export function replyWithResult(
     .header('content-length', String(end - start + 1))
     .header('accept-ranges', 'bytes')
     .header('content-disposition', `attachment; filename="${file.filename}"`)
-    .send(file.sizeBytes === 0 ? Buffer.alloc(0) : createReadStream(file.path, { start, end }))
+    .send(
+      file.sizeBytes === 0
+        ? Buffer.alloc(0)
+        : // Big reads: a 1 MiB result is one read and one socket write, not sixteen 64 KiB rounds.
+          createReadStream(file.path, {
+            start,
+            end,
+            highWaterMark: Math.min(READ_CHUNK_BYTES, end - start + 1),
+          }),
+    )
 }

@@ -51,6 +51,8 @@ export const PROVIDER_ERRORS = {
   LOGS_NOT_STREAMING: { status: 404, message: 'Job is not running' },
   RANGE_NOT_SATISFIABLE: { status: 416, message: 'Range not satisfiable' },
   RATE_LIMITED: { status: 429, message: 'Too many requests' },
+  CLIENT_DENIED: { status: 403, message: 'Unauthorized request' },
+  ADMIN_DENIED: { status: 403, message: 'Not an allowed admin' },
   CHAIN_UNAVAILABLE: { status: 502, message: 'Chain RPC is unavailable' },
   ENGINE_UNAVAILABLE: { status: 503, message: 'Compute engine is unavailable' },
   PROVIDER_KEY_UNAVAILABLE: { status: 503, message: 'The provider key is locked' },

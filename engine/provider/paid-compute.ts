@@ -37,6 +37,6 @@ export interface PaidCompute {
   }): Promise<{ lockTx: string; escrowJobId: string }>
   /** Gives back a lock whose job could not be registered (best effort; the lock also expires). */
   release(input: { jobId: string; token: string; payer: string }): Promise<void>
-  /** `initialize` (download side): a signed provider fee for a service. */
+  /** `initialize` (download side): a signed provider fee for a service, valid until `validUntilSec` (a Unix time; 0 = forever). */
   downloadFee(asset: ResolvedAsset, validUntilSec: number): Promise<ProviderFee>
 }

@@ -60,4 +60,39 @@ describe('RateLimiter (sliding one-minute window)', () => {
     expect(limiter.take('a')).toBe(true)
     expect(limiter.take('a')).toBe(false)
   })
+
+  it('retryAfterSec is enough, and a second less is not, in both regimes (same window, next window)', () => {
+    for (const [limit, burst, offsetMs] of [
+      [5, 5, 10_000], // full this window: wait for the next one
+      [5, 3, 50_000], // previous window weighs: wait until it fades
+    ] as const) {
+      const clock = new FakeClock(START_MS)
+      const limiter = new RateLimiter(limit, clock)
+      if (burst < limit) {
+        // `limit` in the previous window, `burst` early in this one.
+        takeMany(limiter, 'a', limit)
+        clock.advance(MINUTE)
+      }
+      takeMany(limiter, 'a', burst)
+      clock.advance(offsetMs)
+      while (limiter.take('a'));
+      const wait = limiter.retryAfterSec('a')
+      expect(wait).toBeGreaterThanOrEqual(1)
+      const probe = (afterSec: number) => {
+        const c = new FakeClock(START_MS)
+        const l = new RateLimiter(limit, c)
+        if (burst < limit) {
+          takeMany(l, 'a', limit)
+          c.advance(MINUTE)
+        }
+        takeMany(l, 'a', burst)
+        c.advance(offsetMs)
+        while (l.take('a'));
+        c.advance(afterSec * 1000)
+        return l.take('a')
+      }
+      expect(probe(wait)).toBe(true)
+      if (wait > 1) expect(probe(wait - 1)).toBe(false)
+    }
+  })
 })

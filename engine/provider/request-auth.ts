@@ -89,7 +89,7 @@ export class RequestAuth {
       (command) => verifyRequestSignature({ consumerAddress, nonce, command, signature }).ok,
     )
     if (!ok) throw providerError('SIGNATURE_INVALID', 'consumer address and nonce signature mismatch')
-    if (!this.options.nonces.acceptIfGreater(consumerAddress, BigInt(nonce), this.options.clock.nowMs())) {
+    if (!(await this.options.nonces.accept(consumerAddress, BigInt(nonce), this.options.clock.nowMs()))) {
       throw providerError('NONCE_NOT_INCREASING', `nonce: ${nonce} is not a valid nonce`)
     }
     return consumerAddress

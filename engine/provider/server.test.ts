@@ -67,6 +67,7 @@ interface Harness {
   logger: MemoryLogger
   assets: AssetRegistry
   tokens: AuthTokens
+  environments: Environments
   samples: Record<
     'algo' | 'changedAlgo' | 'untrustedAlgo' | 'data' | 'rawData' | 'revoked' | 'changedData',
     AssetRecord
@@ -76,6 +77,9 @@ interface Harness {
 async function harness(
   options: {
     rateLimitPerMinute?: number
+    requestsPerMinute?: number
+    allowedAdmins?: string[]
+    denyList?: { ips?: string[]; peers?: string[] }
     bodyLimitBytes?: number
     dataDir?: string
     paid?: PaidCompute
@@ -171,6 +175,9 @@ async function harness(
     provider: {
       port: 0,
       rateLimitPerMinute: options.rateLimitPerMinute ?? 1000,
+      ...(options.requestsPerMinute ? { requestsPerMinute: options.requestsPerMinute } : {}),
+      ...(options.denyList ? { denyList: options.denyList } : {}),
+      ...(options.allowedAdmins ? { allowedAdmins: options.allowedAdmins } : {}),
       bodyLimitBytes: options.bodyLimitBytes ?? 64 * 1024,
     },
   })
@@ -191,7 +198,7 @@ async function harness(
     chainIds: [8996],
     ...(options.paid ? { paid: options.paid } : {}),
   })
-  return { app, db, dataDir, clock, driver, ops, logger, assets, tokens, samples }
+  return { app, db, dataDir, clock, driver, ops, logger, assets, tokens, environments, samples }
 }
 
 const ref = (r: AssetRecord) => ({ documentId: r.did, serviceId: r.ddo.services[0]!.id })
@@ -312,6 +319,28 @@ describe('Provider app: discovery and HTTP concerns', () => {
       expect(endpoints[name]?.[1], name).toMatch(/^\/[a-zA-Z/]+$/)
     }
     expect(endpoints.computeStop).toEqual(['PUT', '/api/services/compute'])
+  })
+
+  it('computeEnvironments and GET / are served from memory, yet follow every job, environment and key change', async () => {
+    const h = await harness()
+    type Env = { id: string; runningJobs: number; queuedJobs: number; description: string }
+    const list = async () =>
+      (await h.app.inject({ method: 'GET', url: '/api/services/computeEnvironments' })).json() as Env[]
+    const load = async () => {
+      const e = (await list()).find((x) => x.id === 'free-env')!
+      return e.runningJobs + e.queuedJobs
+    }
+    expect(await load()).toBe(0)
+    expect(await load()).toBe(0)
+    expect((await freeStart(h, alice)).statusCode).toBe(200)
+    expect(await load()).toBe(1)
+    h.environments.saveEnvironment({ ...h.environments.getEnvironment('free-env')!, description: 'renamed' })
+    expect((await list()).find((x) => x.id === 'free-env')!.description).toBe('renamed')
+    h.environments.deleteEnvironment('net-env')
+    expect((await list()).map((x) => x.id)).not.toContain('net-env')
+    const root = await h.app.inject({ method: 'GET', url: '/' })
+    expect(root.headers['content-type']).toBe('application/json; charset=utf-8')
+    expect((root.json() as { providerAddress: string }).providerAddress).toBe(nodeWallet.address)
   })
 
   it('computeEnvironments is an array in the spec §5 shape (free only where offered)', async () => {
@@ -864,6 +893,159 @@ describe('Provider app: results', () => {
   })
 })
 
+describe('Provider app: admin directCommands (Ocean Node AdminCommandHandler)', () => {
+  async function admin(h: Harness, wallet: Wallet, command: string, extra: Record<string, unknown> = {}) {
+    const auth = await signed(h, wallet, command)
+    return h.app.inject({
+      method: 'POST',
+      url: '/directCommand',
+      payload: {
+        command,
+        address: auth.consumerAddress,
+        nonce: auth.nonce,
+        signature: auth.signature,
+        ...extra,
+      },
+    })
+  }
+
+  it('status lists allowedAdmins; fetchConfig, getLogs and stopJob answer an admin, and refuse anyone else before the nonce', async () => {
+    const h = await harness({ allowedAdmins: [alice.address] })
+    const status = await h.app.inject({
+      method: 'POST',
+      url: '/directCommand',
+      payload: { command: 'status' },
+    })
+    expect((status.json() as { allowedAdmins: unknown }).allowedAdmins).toEqual({
+      addresses: [alice.address],
+      accessLists: {},
+    })
+    const config = await admin(h, alice, 'fetchConfig')
+    expect(config.statusCode).toBe(200)
+    expect((config.json() as { provider: { allowedAdmins: string[] } }).provider.allowedAdmins).toEqual([
+      alice.address,
+    ])
+    const logs = await admin(h, alice, 'getLogs', { maxLogs: 2 })
+    expect(logs.statusCode).toBe(200)
+    const entries = logs.json() as Array<{ path: string; status: number }>
+    expect(entries.length).toBe(2)
+    const all = (await admin(h, alice, 'getLogs')).json() as Array<{ path: string; status: number }>
+    expect(all).toContainEqual(expect.objectContaining({ path: '/directCommand', status: 200 }))
+    expect(entries.every((e) => typeof e.path === 'string' && !e.path.includes('?'))).toBe(true)
+
+    const started = await freeStart(h, bob)
+    const jobId = (started.json() as Array<{ jobId: string }>)[0]!.jobId
+    const stopped = await admin(h, alice, 'stopJob', { jobId })
+    expect(stopped.statusCode).toBe(200)
+    expect(h.ops.getJob(jobId)?.stopRequested).toBe(true)
+    expectError(await admin(h, alice, 'stopJob', { jobId: 'nope' }), 404, 'JOB_NOT_FOUND')
+
+    const bobNonce = await nonceOf(h, bob)
+    for (const command of ['fetchConfig', 'getLogs', 'stopJob', 'collectFees'])
+      expectError(await admin(h, bob, command, { jobId }), 403, 'ADMIN_DENIED')
+    expect(await nonceOf(h, bob)).toBe(bobNonce)
+    // A forged signature for the admin's address is refused too.
+    const forged = await signed(h, bob, 'fetchConfig')
+    const res = await h.app.inject({
+      method: 'POST',
+      url: '/directCommand',
+      payload: {
+        command: 'fetchConfig',
+        address: alice.address,
+        nonce: forged.nonce,
+        signature: forged.signature,
+      },
+    })
+    expect(res.statusCode).toBe(401)
+  })
+})
+
+describe('Provider app: rate limit on every route, and the deny list', () => {
+  const ROUTES: Array<{ method: 'GET' | 'POST' | 'PUT'; url: string }> = [
+    { method: 'GET', url: '/' },
+    { method: 'GET', url: '/api/services/nonce?userAddress=0x70997970C51812dc3A010C7d01b50e0d17dc79C8' },
+    { method: 'GET', url: '/api/services/computeEnvironments' },
+    {
+      method: 'GET',
+      url: '/api/services/compute?consumerAddress=0x70997970C51812dc3A010C7d01b50e0d17dc79C8',
+    },
+    { method: 'POST', url: '/api/services/initializeCompute' },
+    { method: 'POST', url: '/api/services/freeCompute' },
+    { method: 'POST', url: '/api/services/compute' },
+    { method: 'PUT', url: '/api/services/compute' },
+    { method: 'GET', url: '/api/services/computeResult' },
+    { method: 'GET', url: '/api/services/computeStreamableLogs' },
+    { method: 'GET', url: '/api/services/initialize' },
+    { method: 'POST', url: '/api/services/encrypt' },
+    { method: 'POST', url: '/api/services/fileInfo' },
+    { method: 'POST', url: '/api/services/auth/token' },
+    { method: 'POST', url: '/directCommand' },
+    { method: 'GET', url: '/api/aquarius/assets/ddo/did:op:' + '0'.repeat(64) },
+    { method: 'GET', url: '/no/such/route' },
+  ]
+
+  it('every route counts against the per-IP budget: 429, a JSON string, x-c2d-error-code and Retry-After; the window frees it', async () => {
+    const h = await harness({ requestsPerMinute: ROUTES.length })
+    for (const route of ROUTES) {
+      const res = await h.app.inject({ ...route, remoteAddress: '10.9.9.9' })
+      expect(res.statusCode, `${route.method} ${route.url}`).not.toBe(429)
+    }
+    const nonceBefore = await nonceOf(h, alice) // from another IP: its own budget
+    for (const route of ROUTES) {
+      const res = await h.app.inject({ ...route, remoteAddress: '10.9.9.9' })
+      const message = expectError(res, 429, 'RATE_LIMITED')
+      expect(message).toContain(`${ROUTES.length} requests per minute`)
+      const retryAfter = Number(res.headers['retry-after'])
+      expect(retryAfter).toBeGreaterThanOrEqual(1)
+      expect(retryAfter).toBeLessThanOrEqual(120)
+    }
+    // Refused before any handler: nothing was spent.
+    expect(await nonceOf(h, alice)).toBe(nonceBefore)
+    const wait = Number(
+      (await h.app.inject({ method: 'GET', url: '/', remoteAddress: '10.9.9.9' })).headers['retry-after'],
+    )
+    h.clock.advance(wait * 1000)
+    expect((await h.app.inject({ method: 'GET', url: '/', remoteAddress: '10.9.9.9' })).statusCode).toBe(200)
+  })
+
+  it('signed commands answer Retry-After too', async () => {
+    const h = await harness({ rateLimitPerMinute: 1 })
+    expectError(await stop(h, alice, 'unknown-0'), 404, 'JOB_NOT_FOUND')
+    const limited = await stop(h, alice, 'unknown-1')
+    expectError(limited, 429, 'RATE_LIMITED')
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1)
+  })
+
+  it('a denied IP or P2P peer gets 403 CLIENT_DENIED on every route, before its budget or nonce is touched', async () => {
+    const peer = '12D3KooWDeniedPeer'
+    const h = await harness({ denyList: { ips: ['10.6.6.6'], peers: [peer] }, requestsPerMinute: 1000 })
+    for (const remoteAddress of ['10.6.6.6', peer])
+      for (const route of ROUTES)
+        expect(expectError(await h.app.inject({ ...route, remoteAddress }), 403, 'CLIENT_DENIED')).toBe(
+          'Unauthorized request',
+        )
+    const auth = await signed(h, alice, 'freeStartCompute')
+    expectError(
+      await h.app.inject({
+        method: 'POST',
+        url: '/api/services/freeCompute',
+        remoteAddress: '10.6.6.6',
+        payload: { ...auth, ...freeBody(h) },
+      }),
+      403,
+      'CLIENT_DENIED',
+    )
+    expect(jobCount(h)).toBe(0)
+    // The same request from an allowed IP works (its nonce was never spent).
+    const ok = await h.app.inject({
+      method: 'POST',
+      url: '/api/services/freeCompute',
+      payload: { ...auth, ...freeBody(h) },
+    })
+    expect(ok.statusCode).toBe(200)
+  })
+})
+
 describe('Provider app: rate limit on signed commands', () => {
   it('429 after the configured number per IP per minute; reads unaffected; other IPs unaffected; the window slides', async () => {
     const h = await harness({ rateLimitPerMinute: 3 })
@@ -1172,13 +1354,59 @@ class RecordingPaidCompute implements PaidCompute {
   async release(input: unknown) {
     this.calls.push({ method: 'release', input })
   }
-  async downloadFee(): Promise<never> {
-    throw new Error('not used')
+  async downloadFee(asset: { service: { id: string } }, validUntilSec: number) {
+    this.calls.push({ method: 'downloadFee', input: { serviceId: asset.service.id, validUntilSec } })
+    return {
+      providerFeeAddress: nodeWallet.address,
+      providerFeeToken: FEE_TOKEN,
+      providerFeeAmount: '0',
+      providerData: '0x',
+      v: 27,
+      r: '0x' + '00'.repeat(32),
+      s: '0x' + '00'.repeat(32),
+      validUntil: validUntilSec,
+    }
   }
   methods() {
     return this.calls.map((c) => c.method)
   }
 }
+
+describe('Provider app: download initialize (ocean.js orderAsset)', () => {
+  function timedAsset(h: Harness, timeoutSec: number): AssetRecord {
+    const files: FileSource[] = [{ type: 'local', path: join(h.dataDir, 'data.csv') }]
+    const r = record({ kind: 'dataset', name: `timed-${timeoutSec}`, service: { files, timeoutSec } }, files)
+    h.assets.upsert(r)
+    return r
+  }
+  const initialize = (h: Harness, r: AssetRecord, extra = '') =>
+    h.app.inject({
+      method: 'GET',
+      url: `/api/services/initialize?documentId=${r.did}&serviceId=${r.ddo.services[0]!.id}&fileIndex=0&consumerAddress=${alice.address}${extra}`,
+    })
+
+  it('signs validUntil as an absolute Unix time (now + service timeout, 0 = forever), as Ocean Node does', async () => {
+    const paid = new RecordingPaidCompute()
+    const h = await harness({ paid })
+    const nowSec = Math.round(h.clock.nowMs() / 1000)
+    const res = await initialize(h, timedAsset(h, 600))
+    expect(res.statusCode).toBe(200)
+    const body = res.json() as { providerFee: { validUntil: number }; datatoken: string; nonce: string }
+    expect(body.providerFee.validUntil).toBe(nowSec + 600)
+    const forever = await initialize(h, timedAsset(h, 0))
+    expect((forever.json() as typeof body).providerFee.validUntil).toBe(0)
+    // An earlier time may be asked for; a later one than the timeout allows is refused, no fee signed.
+    const earlier = await initialize(h, timedAsset(h, 601), `&validUntil=${nowSec + 60}`)
+    expect((earlier.json() as typeof body).providerFee.validUntil).toBe(nowSec + 60)
+    const signedBefore = paid.calls.length
+    expectError(
+      await initialize(h, timedAsset(h, 602), `&validUntil=${nowSec + 603}`),
+      400,
+      'REQUEST_INVALID',
+    )
+    expect(paid.calls.length).toBe(signedBefore)
+  })
+})
 
 describe('Provider app: paid start over the PaidCompute port', () => {
   const withTx = (r: AssetRecord) => ({ ...ref(r), transferTxId: '0x' + '11'.repeat(32) })

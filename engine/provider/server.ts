@@ -26,6 +26,7 @@ import type { Logger } from '../logging'
 import type { OperatorService } from '../operator-service/job-record'
 import type { BaseWallet } from 'ethers'
 import type { AuthTokens } from './auth-tokens'
+import type { AssetRecord } from '../publishing/asset-registry'
 import type { AssetLookup, PlanOptions } from './compute-plan'
 import { PROVIDER_ERRORS, providerError, type ProviderErrorCode } from './errors'
 import { parseJsonBody } from './json-body'
@@ -39,6 +40,8 @@ import type { AlgorithmApprovalGate } from './access-policy'
 import type { DatasetPolicyGate } from './dataset-policy'
 import { registerServiceRoutes } from './routes/services'
 import { readTlsFiles, watchTlsFiles, type TlsServer } from './tls-files'
+
+const RECENT_REQUESTS_MAX = 1_000
 
 /** The node (Provider) key: its address is the environments' `consumerAddress` and the escrow payee. */
 export interface NodeIdentity {
@@ -65,6 +68,8 @@ export interface ProviderDeps {
   environments: {
     listEnvironments(): ComputeEnvironmentConfig[]
     getEnvironment(id: string): ComputeEnvironmentConfig | undefined
+    /** Grows whenever an environment changes; present = `computeEnvironments` may be cached. */
+    revision?(): number
   }
   assets: AssetLookup & AquariusRouteDeps['registry']
   auth: RequestAuth
@@ -82,6 +87,8 @@ export interface ProviderDeps {
   approvals?: AlgorithmApprovalGate
   /** Per-dataset consumer lists, quotas and output review (issue 12); absent: none apply. */
   datasetPolicies?: DatasetPolicyGate
+  /** An asset's datatoken prices on chain (Aquarius' `stats[].prices`); absent: []. */
+  datatokenPrices?: (record: AssetRecord) => Promise<unknown[]>
 }
 
 export type ProviderApp = FastifyInstance
@@ -98,6 +105,8 @@ function sendError(
   let message: string
   if (isC2dError(error)) {
     ;({ code, status, message } = error)
+    const retryAfterSec = (error.details as { retryAfterSec?: unknown } | undefined)?.retryAfterSec
+    if (typeof retryAfterSec === 'number' && !reply.sent) reply.header('retry-after', String(retryAfterSec))
   } else {
     const fastifyError = error as Partial<FastifyError>
     // Fastify's own 4xx (bad Content-Length, media type, URL…) are the client's: never a 500.
@@ -210,16 +219,36 @@ export async function createProviderApp(
     maxAge: 600,
   })
 
-  const limiter = new RateLimiter(deps.config.provider.rateLimitPerMinute, deps.clock)
-  /** Signed commands only (Ocean Node counts command handlers, spec §7); reads are not limited. */
-  const rateLimit = (request: FastifyRequest) => {
-    if (!limiter.take(request.ip))
-      throw providerError(
-        'RATE_LIMITED',
-        `Rate limit exceeded: at most ${deps.config.provider.rateLimitPerMinute} signed requests per minute`,
-      )
+  const { rateLimitPerMinute, requestsPerMinute, denyList } = deps.config.provider
+  // P2P requests arrive with the peer id as their address (engine/p2p), so both lists apply there.
+  const denied = new Set([...denyList.ips, ...denyList.peers])
+  const everyRequest = new RateLimiter(requestsPerMinute, deps.clock)
+  const signedCommands = new RateLimiter(rateLimitPerMinute, deps.clock)
+  /** The error handler turns `retryAfterSec` into a `Retry-After` header. */
+  const refuseOverLimit = (limiter: RateLimiter, request: FastifyRequest, what: string) => {
+    if (limiter.take(request.ip)) return
+    throw providerError('RATE_LIMITED', `Rate limit exceeded: at most ${what} per minute`, {
+      details: { retryAfterSec: limiter.retryAfterSec(request.ip) },
+    })
   }
+  // Every route, before routing: the deny list, then the per-client request budget.
+  // A callback hook, not an async one: no extra promise turn on every request (bench/provider).
+  app.addHook('onRequest', (request, _reply, done) => {
+    try {
+      if (denied.has(request.ip)) throw providerError('CLIENT_DENIED')
+      refuseOverLimit(everyRequest, request, `${requestsPerMinute} requests`)
+    } catch (error) {
+      done(error as Error)
+      return
+    }
+    done()
+  })
+  /** Signed commands (Ocean Node counts command handlers, spec §7): a tighter budget of their own. */
+  const rateLimit = (request: FastifyRequest) =>
+    refuseOverLimit(signedCommands, request, `${rateLimitPerMinute} signed requests`)
 
+  // The last requests, for the admin `getLogs` command (bounded).
+  const recent: ProviderRequestEvent[] = []
   // One hook per request (the bench counts them): Fastify measures the elapsed time itself.
   app.addHook('onResponse', async (request, reply) => {
     const nowMs = deps.clock.nowMs()
@@ -235,6 +264,8 @@ export async function createProviderApp(
     }
     if (reply.statusCode >= 500) logger.error('provider request', { reqId: request.id, ...event })
     else logger.info('provider request', { reqId: request.id, ...event })
+    recent.push(event)
+    if (recent.length > RECENT_REQUESTS_MAX) recent.splice(0, recent.length - RECENT_REQUESTS_MAX)
     deps.onRequest?.(event)
   })
 
@@ -248,7 +279,7 @@ export async function createProviderApp(
     ),
   )
 
-  registerServiceRoutes(app, deps, { rateLimit })
+  registerServiceRoutes(app, deps, { rateLimit, recentRequests: () => recent })
   if (deps.audit) registerAccessAudit(app, deps.audit)
   registerComputeRoutes(app, deps, { rateLimit })
   registerAquariusRoutes(app, {
@@ -257,6 +288,7 @@ export async function createProviderApp(
     node: deps.node,
     rateLimit,
     ...(deps.planOptions?.publisherOf ? { ownerOf: deps.planOptions.publisherOf } : {}),
+    ...(deps.datatokenPrices ? { pricesOf: deps.datatokenPrices } : {}),
   })
   return app
 }

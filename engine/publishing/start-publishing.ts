@@ -161,6 +161,7 @@ export async function startChainPublishing(options: StartChainPublishingOptions)
       port: config.chain.devChainPort,
       logger,
       fundAddresses: publisherAddress ? [publisherAddress] : [],
+      unlockedAccounts: config.chain.devChainUnlockedAccounts,
     })
     ;({ rpc, chainId, rpcUrl, contracts } = devChain)
   } else {

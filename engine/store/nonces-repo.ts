@@ -2,12 +2,24 @@
  * Provider request nonces (spec §3.1), per lowercased address, as decimal strings (may exceed 2^53).
  * `acceptIfGreater` is one statement so a replay racing a genuine request cannot both pass.
  * Callers store a nonce only after the signature verified (style.md §2.5).
+ *
+ * `accept` is the same decision with group commit: the database is opened with synchronous=FULL, so
+ * every commit waits for the disk (~several ms), and one commit per signed request capped every
+ * signed route at one request per fsync. `accept` decides at once against the last stored or
+ * pending nonce (one thread: a replay racing its original still loses), and resolves once the
+ * commit that holds it is on disk: every request arriving while one commit runs shares the next.
+ * An answer is therefore never sent before its nonce is durable.
  */
 import type { Database } from './database'
 
 export class NoncesRepo {
   private readonly selectStmt
   private readonly upsertStmt
+
+  /** Accepted nonces not yet committed, per lowercased address, with the requests waiting on them. */
+  private pending = new Map<string, { nonce: bigint; atMs: number }>()
+  private waiters: Array<{ resolve(): void; reject(error: unknown): void }> = []
+  private flushScheduled = false
 
   constructor(private readonly db: Database) {
     // Prepared once: the nonce is read on every signed call (bench/provider).
@@ -20,6 +32,8 @@ export class NoncesRepo {
 
   /** The last accepted nonce, or undefined for an address never seen. */
   get(address: string): bigint | undefined {
+    const pending = this.pending.get(address.toLowerCase())
+    if (pending) return pending.nonce
     const row = this.selectStmt.get(address.toLowerCase()) as { nonce: string } | undefined
     return row === undefined ? undefined : BigInt(row.nonce)
   }
@@ -32,5 +46,38 @@ export class NoncesRepo {
       this.upsertStmt.run(address.toLowerCase(), nonce.toString(), nowMs)
       return true
     })()
+  }
+
+  /** `acceptIfGreater` with group commit (see above): resolves true once the nonce is on disk. */
+  async accept(address: string, nonce: bigint, nowMs: number): Promise<boolean> {
+    const key = address.toLowerCase()
+    const last = this.get(key)
+    if (last !== undefined && nonce <= last) return false
+    this.pending.set(key, { nonce, atMs: nowMs })
+    await new Promise<void>((resolve, reject) => {
+      this.waiters.push({ resolve, reject })
+      if (!this.flushScheduled) {
+        this.flushScheduled = true
+        setImmediate(() => this.flush())
+      }
+    })
+    return true
+  }
+
+  private flush(): void {
+    const batch = this.pending
+    const waiters = this.waiters
+    this.pending = new Map()
+    this.waiters = []
+    this.flushScheduled = false
+    try {
+      this.db.transaction(() => {
+        for (const [key, { nonce, atMs }] of batch) this.upsertStmt.run(key, nonce.toString(), atMs)
+      })()
+    } catch (error) {
+      for (const w of waiters) w.reject(error)
+      return
+    }
+    for (const w of waiters) w.resolve()
   }
 }

@@ -29,7 +29,14 @@ beforeAll(async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'provider-fuzz-'))
   driver = new FakeDriver()
   const config = jobCoreConfig(dataDir, {
-    overrides: { provider: { port: 0, rateLimitPerMinute: 1_000_000, bodyLimitBytes: 256 * 1024 } },
+    overrides: {
+      provider: {
+        port: 0,
+        rateLimitPerMinute: 1_000_000,
+        requestsPerMinute: 1_000_000,
+        bodyLimitBytes: 256 * 1024,
+      },
+    },
   })
   core = await startCore(config, { clock: new FakeClock(), driver, logger: new MemoryLogger() })
   writeFileSync(join(dataDir, 'data.csv'), 'a\n1\n')

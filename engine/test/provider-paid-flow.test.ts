@@ -5,10 +5,19 @@
  * orders and locks escrow) → status until 70 → the node claimed the actual cost. Then order reuse
  * (initializeCompute returns validOrder and no new fee) and the order-bound refusals.
  */
-import { ProviderInstance, type ComputeAsset } from '@oceanprotocol/lib'
-import { Contract, Wallet, type Signer } from 'ethers'
+import { Aquarius, ProviderInstance, type ComputeAsset } from '@oceanprotocol/lib'
+import {
+  Contract,
+  Wallet,
+  hexlify,
+  solidityPackedKeccak256,
+  toBeArray,
+  toUtf8Bytes,
+  type Signer,
+} from 'ethers'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadAbi } from '../chain/contracts'
+import { DEV_ACCOUNTS } from '../chain/dev-chain/dev-accounts'
 import {
   firstJob,
   fundEscrow,
@@ -30,7 +39,10 @@ const RESOURCES = [{ id: 'cpu', amount: 1 }]
 const MAX_JOB_DURATION_SEC = 60
 
 beforeAll(async () => {
-  bed = await startOceanTestbed('c2d-paid-flow-')
+  // The consumer is also an admin here, for collectFees (admin directCommands).
+  bed = await startOceanTestbed('c2d-paid-flow-', {
+    provider: { port: 0, allowedAdmins: [new Wallet(DEV_ACCOUNTS.consumer.privateKey).address] },
+  })
   const { samples } = bed.devChain
   assets = [{ documentId: samples.dataset.did, serviceId: samples.dataset.serviceId }]
   algorithm = { documentId: samples.algorithm.did, serviceId: samples.algorithm.serviceId }
@@ -114,6 +126,22 @@ describe('paid compute with ocean.js', () => {
     expect(locks).toHaveLength(0)
   }, 120_000)
 
+  it("runs a free job on the same environment, computeEnvs[0], as ocean.js' own tests take it", async () => {
+    const { url, consumer } = bed
+    const [first, ...others] = await ProviderInstance.getComputeEnvironments(url)
+    // Ocean Node's layout: one environment with a free tier and fees per chain.
+    expect(others).toEqual([])
+    expect(first!.id).toBe(envId)
+    expect(first!.free).toBeDefined()
+    expect(first!.fees[String(bed.devChain.chainId)]?.[0]?.feeToken).toBe(bed.devChain.contracts.Ocean)
+    const started = firstJob(
+      await ProviderInstance.freeComputeStart(url, consumer, first!.id, assets, algorithm),
+    )
+    const finished = await waitForStatus(url, consumer, started.jobId, (j) => j.status === 70)
+    expect(finished.terminationDetails?.exitCode).toBe(0)
+    expect((finished as unknown as { isFree?: boolean }).isFree).toBe(true)
+  }, 120_000)
+
   it('reuses a still-valid order: initializeCompute answers validOrder and no new fee, and a second start works', async () => {
     const { url, consumer } = bed
     const again = await initialize(consumer, orders)
@@ -158,5 +186,58 @@ describe('paid compute with ocean.js', () => {
     const before = bed.core.operatorService.countJobs({})
     await expect(start(consumer, orders.dataset)).rejects.toThrow(/does not have enough funds/)
     expect(bed.core.operatorService.countJobs({})).toBe(before)
+  }, 60_000)
+
+  it("serves the datatoken's active dispenser in the DDO's indexedMetadata.stats[].prices (Aquarius' shape)", async () => {
+    const { samples, contracts } = bed.devChain
+    const aquarius = new Aquarius(bed.url)
+    type Indexed = { indexedMetadata: { stats: Array<{ prices: unknown[] }> } }
+    // The dev chain gives the samples' datatokens a dispenser (consumers take their datatokens there).
+    const withDispenser = (await aquarius.resolve(samples.algorithm.did)) as unknown as Indexed
+    expect(withDispenser.indexedMetadata.stats[0]!.prices).toEqual([
+      { type: 'dispenser', price: '0', contract: contracts.Dispenser, token: samples.algorithm.datatoken },
+    ])
+    // The publisher (the dev deployer owns the samples' NFTs) deactivates it: the price is gone.
+    const publisher = new Wallet(DEV_ACCOUNTS.deployer.privateKey, bed.rpc)
+    const dispenser = new Contract(contracts.Dispenser!, loadAbi('Dispenser'), publisher)
+    await (await dispenser.getFunction('deactivate')(samples.algorithm.datatoken)).wait()
+    const deactivated = (await aquarius.resolve(samples.algorithm.did)) as unknown as Indexed
+    expect(deactivated.indexedMetadata.stats[0]!.prices).toEqual([])
+  }, 60_000)
+
+  it("collectFees (admin directCommand) moves the node's claimed OCEAN to the admin's address", async () => {
+    const { contracts, chainId } = bed.devChain
+    const ocean = new Contract(
+      contracts.Ocean!,
+      ['function balanceOf(address) view returns (uint256)'],
+      bed.rpc,
+    )
+    const before = (await ocean.getFunction('balanceOf')(bed.consumer.address)) as bigint
+    const nonce = Number(await ProviderInstance.getNonce(bed.url, bed.consumer.address)) + 1
+    const hash = solidityPackedKeccak256(
+      ['bytes'],
+      [hexlify(toUtf8Bytes(bed.consumer.address + nonce + 'collectFees'))],
+    )
+    const signature = await bed.consumer.signMessage(toBeArray(hash))
+    const res = await fetch(`${bed.url}/directCommand`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        command: 'collectFees',
+        address: bed.consumer.address,
+        nonce: String(nonce),
+        signature,
+        chainId,
+        tokenAddress: contracts.Ocean,
+        tokenAmount: '0.5',
+        destinationAddress: bed.consumer.address,
+      }),
+    })
+    expect(res.status, await res.clone().text()).toBe(200)
+    const body = (await res.json()) as { tx: string }
+    expect((await bed.rpc.getTransactionReceipt(body.tx))?.status).toBe(1)
+    expect((await ocean.getFunction('balanceOf')(bed.consumer.address)) as bigint).toBe(
+      before + 5n * 10n ** 17n,
+    )
   }, 60_000)
 })

@@ -136,4 +136,24 @@ describe('startDevChain', () => {
       await again.stop()
     }
   })
+
+  it("unlocked accounts (barge's, for clients' own tests): eth_accounts signs for the deployer and the consumer", async () => {
+    const unlocked = await startDevChain({
+      dataDir: mkdtempSync(join(tmpdir(), 'c2d-devchain-unlocked-')),
+      port: 0,
+      logger: new MemoryLogger(),
+      unlockedAccounts: true,
+    })
+    try {
+      const accounts = (await unlocked.rpc.send('eth_accounts', [])) as string[]
+      expect(accounts.map((a) => a.toLowerCase())).toEqual(
+        [DEV_ACCOUNTS.deployer.address, DEV_ACCOUNTS.consumer.address].map((a) => a.toLowerCase()),
+      )
+      const signer = await unlocked.rpc.getSigner(1)
+      const tx = await signer.sendTransaction({ to: DEV_ACCOUNTS.provider.address, value: 1n })
+      expect((await tx.wait())?.status).toBe(1)
+    } finally {
+      await unlocked.stop()
+    }
+  })
 })

@@ -82,6 +82,11 @@ export interface StartDevChainOptions {
   seedSamples?: DevSampleSeeder
   /** More addresses to fund with native coin and OCEAN (e.g. the publisher's own wallet). */
   fundAddresses?: string[]
+  /**
+   * Let the chain sign for the deployer (eth_accounts[0]) and the consumer ([1]), as barge's
+   * unlocked accounts: for clients' own test suites (`npm run test:ocean-clients`), never by default.
+   */
+  unlockedAccounts?: boolean
   /** Tests: how EDR is loaded (edr-server.ts `loadEdr`). */
   loadEdrModule?: () => Promise<typeof import('@nomicfoundation/edr')>
 }
@@ -132,10 +137,19 @@ async function listen(
   options: StartDevChainOptions,
   balances: Array<{ address: string; balanceWei: bigint }>,
 ): Promise<EdrServer> {
+  const ownedAccounts = options.unlockedAccounts
+    ? [DEV_ACCOUNTS.deployer.privateKey, DEV_ACCOUNTS.consumer.privateKey]
+    : []
   const reuse = options.port === 0 ? previousPort(options.dataDir) : undefined
   if (reuse !== undefined) {
     try {
-      return await startEdrServer({ chainId: DEV_CHAIN_ID, port: reuse, balances, logger: options.logger })
+      return await startEdrServer({
+        chainId: DEV_CHAIN_ID,
+        port: reuse,
+        balances,
+        logger: options.logger,
+        ownedAccounts,
+      })
     } catch (error) {
       options.logger.info('dev chain: last port is taken, picking a new one', {
         port: reuse,
@@ -143,7 +157,13 @@ async function listen(
       })
     }
   }
-  return startEdrServer({ chainId: DEV_CHAIN_ID, port: options.port, balances, logger: options.logger })
+  return startEdrServer({
+    chainId: DEV_CHAIN_ID,
+    port: options.port,
+    balances,
+    logger: options.logger,
+    ownedAccounts,
+  })
 }
 
 export async function startDevChain(options: StartDevChainOptions): Promise<DevChain> {

@@ -43,6 +43,8 @@ export interface EdrServerOptions {
   /** Accounts that start with a balance, by address. */
   balances: Array<{ address: string; balanceWei: bigint }>
   logger: Logger
+  /** Private keys EDR signs for (eth_accounts / eth_sendTransaction), as barge's unlocked accounts. */
+  ownedAccounts?: string[]
   /** Tests: how EDR is loaded (default: a dynamic import of @nomicfoundation/edr). */
   loadEdrModule?: () => Promise<EdrModule>
 }
@@ -97,7 +99,7 @@ export async function startEdrServer(options: EdrServerOptions): Promise<EdrServ
       network: { genesisBlockGasLimit: 60_000_000n },
       networkId: BigInt(options.chainId),
       observability: {},
-      ownedAccounts: [],
+      ownedAccounts: options.ownedAccounts ?? [],
       precompileOverrides: [],
     },
     { enable: false, decodeConsoleLogInputsCallback: () => [], printLineCallback: () => {} },

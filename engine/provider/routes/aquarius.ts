@@ -32,6 +32,8 @@ export interface AquariusRouteDeps {
   rateLimit?: (request: FastifyRequest) => void
   /** The data NFT's owner on chain, for `nft.owner` (as Ocean's indexer fills it); undefined = "". */
   ownerOf?: (record: AssetRecord) => Promise<string | undefined>
+  /** The datatoken's dispensers and fixed rates on chain, for `stats[].prices`; undefined = []. */
+  pricesOf?: (record: AssetRecord) => Promise<unknown[]>
 }
 
 export interface DdoValidation {
@@ -62,7 +64,11 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 const DID_PATTERN = /^did:op:[0-9a-f]{64}$/
 
 /** The asset as Ocean's indexer returns it (ddo-js `Asset`: DDO + indexed fields). */
-export function toIndexedAsset(record: AssetRecord, owner = ''): Record<string, unknown> {
+export function toIndexedAsset(
+  record: AssetRecord,
+  owner = '',
+  prices: unknown[] = [],
+): Record<string, unknown> {
   const service = record.ddo.services[0]
   const metadataTx = record.publish?.steps.metadata
   const nft = {
@@ -95,7 +101,7 @@ export function toIndexedAsset(record: AssetRecord, owner = ''): Record<string, 
           symbol: datatoken.symbol,
           serviceId: datatoken.serviceId,
           orders: 0,
-          prices: [],
+          prices,
         },
       ],
       ...(metadataTx?.status === 'mined'
@@ -169,8 +175,11 @@ export function registerAquariusRoutes(app: FastifyInstance, deps: AquariusRoute
     if (!DID_PATTERN.test(did)) return badDid(reply)
     const record = deps.registry.get(did)
     if (!record) return notFound(reply, did)
-    const owner = deps.ownerOf ? await deps.ownerOf(record) : undefined
-    return reply.send(toIndexedAsset(record, owner ? getAddress(owner) : ''))
+    const [owner, prices] = await Promise.all([
+      deps.ownerOf ? deps.ownerOf(record) : undefined,
+      deps.pricesOf ? deps.pricesOf(record) : [],
+    ])
+    return reply.send(toIndexedAsset(record, owner ? getAddress(owner) : '', prices))
   })
 
   app.get<{ Params: { did: string } }>('/api/aquarius/assets/metadata/:did', async (request, reply) => {

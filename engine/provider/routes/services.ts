@@ -12,7 +12,8 @@ import { providerError } from '../errors'
 import { singleQuery } from '../query'
 import { toWireEnvironment } from '../environment-view'
 import { requireAddress } from '../request-auth'
-import type { ProviderDeps } from '../server'
+import type { NodeIdentity, ProviderDeps, ProviderRequestEvent } from '../server'
+import { ADMIN_COMMANDS, isAdminCommand, runAdminCommand } from './admin-commands'
 
 export const PROVIDER_SOFTWARE = 'Ocean-C2D-Console'
 export const PROVIDER_VERSION = '0.1.0'
@@ -48,6 +49,7 @@ interface FileInfo {
 }
 
 const FILE_INFO_TIMEOUT_MS = 5_000
+const JSON_TYPE = 'application/json; charset=utf-8'
 
 /** Size and type of one file source, without ever echoing its URL or headers. */
 async function fileInfo(source: FileSource, index: number): Promise<FileInfo> {
@@ -97,7 +99,7 @@ function objectBody(request: FastifyRequest): Record<string, unknown> {
 export function registerServiceRoutes(
   app: FastifyInstance,
   deps: ProviderDeps,
-  guards: { rateLimit(request: FastifyRequest): void },
+  guards: { rateLimit(request: FastifyRequest): void; recentRequests(): ProviderRequestEvent[] },
 ): void {
   const node = () => {
     const identity = deps.node()
@@ -110,17 +112,24 @@ export function registerServiceRoutes(
   }
 
   // spec §2: ocean.js sends `Authorization: undefined` here; nothing on this route reads it.
-  app.get('/', async () => {
+  // ocean.js reads this document before every call: its bytes are built once per node key.
+  let root: { identity: NodeIdentity | undefined; body: string } | undefined
+  app.get('/', async (_request, reply) => {
     const identity = deps.node()
-    return {
-      nodeId: identity?.address ?? '',
-      chainIds: deps.chainIds.map(String),
-      providerAddress: identity?.address ?? null,
-      nodePublicKey: identity?.publicKey ?? null,
-      serviceEndpoints: SERVICE_ENDPOINTS,
-      software: PROVIDER_SOFTWARE,
-      version: PROVIDER_VERSION,
-    }
+    if (!root || root.identity !== identity)
+      root = {
+        identity,
+        body: JSON.stringify({
+          nodeId: identity?.address ?? '',
+          chainIds: deps.chainIds.map(String),
+          providerAddress: identity?.address ?? null,
+          nodePublicKey: identity?.publicKey ?? null,
+          serviceEndpoints: SERVICE_ENDPOINTS,
+          software: PROVIDER_SOFTWARE,
+          version: PROVIDER_VERSION,
+        }),
+      }
+    return reply.type(JSON_TYPE).send(root.body)
   })
 
   app.get('/api/services/nonce', async (request) => {
@@ -128,13 +137,29 @@ export function registerServiceRoutes(
     return { nonce: deps.auth.currentNonce(address) }
   })
 
-  app.get('/api/services/computeEnvironments', async () => {
+  // The environments' bytes change only with an environment, a job's status (the load counters)
+  // or the node key: between those they are served from memory.
+  let jobChanges = 0
+  deps.operatorService.onDidChangeJob(() => {
+    jobChanges += 1
+  })
+  let environments: { key: string; body: string } | undefined
+  app.get('/api/services/computeEnvironments', async (_request, reply) => {
     const nodeAddress = deps.node()?.address ?? ''
-    return deps.environments
-      .listEnvironments()
-      .map((env) =>
-        toWireEnvironment(env, { nodeAddress, load: deps.operatorService.environmentLoad(env.id) }),
-      )
+    const revision = deps.environments.revision?.()
+    const key = `${revision}/${jobChanges}/${nodeAddress}`
+    if (revision === undefined || environments?.key !== key)
+      environments = {
+        key,
+        body: JSON.stringify(
+          deps.environments
+            .listEnvironments()
+            .map((env) =>
+              toWireEnvironment(env, { nodeAddress, load: deps.operatorService.environmentLoad(env.id) }),
+            ),
+        ),
+      }
+    return reply.type(JSON_TYPE).send(environments.body)
   })
 
   // Download-side fee (ocean.js orderAsset): {datatoken, nonce, computeAddress, providerFee}.
@@ -157,7 +182,23 @@ export function registerServiceRoutes(
       throw providerError('ASSET_NOT_ACTIVE', `Asset ${q.documentId} is not active (state ${record.state})`)
     if (!deps.paid)
       throw providerError('CHAIN_UNAVAILABLE', 'Orders are not available: no chain is connected')
-    const validUntil = requestedValidUntil ?? service.timeout
+    // Download fees carry an absolute Unix time, as Ocean Node's initialize does (its
+    // initializeCompute, like spec §6, signs the relative service timeout instead): now + timeout,
+    // 0 = forever; a client may ask for an earlier time, never a later one.
+    const nowSec = Math.round(deps.clock.nowMs() / 1000)
+    const latest = service.timeout === 0 ? 0 : nowSec + service.timeout
+    if (
+      requestedValidUntil !== undefined &&
+      requestedValidUntil > 0 &&
+      latest !== 0 &&
+      requestedValidUntil > latest
+    )
+      throw providerError(
+        'REQUEST_INVALID',
+        `validUntil ${requestedValidUntil} is later than the service timeout allows (${latest})`,
+      )
+    const validUntil =
+      requestedValidUntil !== undefined && requestedValidUntil > 0 ? requestedValidUntil : latest
     const providerFee = await deps.paid.downloadFee({ record, service, serviceIndex }, validUntil)
     return {
       datatoken: service.datatokenAddress,
@@ -239,10 +280,14 @@ export function registerServiceRoutes(
 
   app.post('/directCommand', async (request) => {
     const body = objectBody(request)
+    if (isAdminCommand(body.command)) {
+      guards.rateLimit(request)
+      return runAdminCommand(deps, body, guards.recentRequests)
+    }
     if (body.command !== 'status')
       throw providerError(
         'REQUEST_INVALID',
-        `Unsupported command ${JSON.stringify(body.command)}; this console answers "status"`,
+        `Unsupported command ${JSON.stringify(body.command)}; this console answers "status", ${ADMIN_COMMANDS.join(', ')}`,
       )
     const identity = deps.node()
     const envs = deps.environments.listEnvironments()
@@ -259,7 +304,7 @@ export function registerServiceRoutes(
  * address, version, http, p2p, provider[], indexer[], escrowAddress (per chain), supportedStorage
  * (Ocean Node spells it `arwave`; `arweave` is kept for our earlier clients), platform, uptime,
  * codeHash, allowedAdmins, c2dClusters. This console has no chain indexer of its own: `indexer`
- * lists the chains whose assets it serves, without a block; no admin commands yet, so no admins.
+ * lists the chains whose assets it serves, without a block; `allowedAdmins` may run admin-commands.ts.
  */
 function nodeStatus(
   deps: ProviderDeps,
@@ -291,7 +336,7 @@ function nodeStatus(
     platform: { os: process.platform, arch: process.arch, node: process.version },
     uptime: Math.round(process.uptime()),
     codeHash: CODE_HASH,
-    allowedAdmins: { addresses: [], accessLists: {} },
+    allowedAdmins: { addresses: deps.config.provider.allowedAdmins, accessLists: {} },
     c2dClusters: [{ type: 'console', environments: environmentIds }],
   }
 }

@@ -1,0 +1,249 @@
+/**
+ * Issue 14, assets published elsewhere: a dataset published with unmodified ocean.js by another
+ * account (not the console's publisher), with this node as its service endpoint and decryptor, is
+ * found on the dev chain by the indexer, resolved through the Aquarius route and computed on. The
+ * indexer's cursor resumes after a restart, a state change follows the chain, and a reorg drops
+ * what the replaced blocks had indexed.
+ */
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import {
+  Aquarius,
+  Nft,
+  NftFactory,
+  ProviderInstance,
+  ZERO_ADDRESS,
+  getEventFromTx,
+  type DatatokenCreateParams,
+  type NftCreateData,
+} from '@oceanprotocol/lib'
+import { toBeHex } from 'ethers'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { systemClock } from '../clock'
+import { MemoryLogger } from '../logging'
+import { AssetRegistry } from '../publishing/asset-registry'
+import { ChainIndexer, didOf } from '../publishing/chain-indexer'
+import { openDatabase } from '../store/database'
+import { SettingsRepo } from '../store/settings-repo'
+import { firstJob, startOceanTestbed, waitForStatus, type OceanTestbed } from './ocean-consumer'
+
+const DATA = 'city,temp\nOslo,4\nLima,19\n'
+let bed: OceanTestbed
+let files: Server
+let filesUrl: string
+let did: string
+let nftAddress: string
+
+/** What ocean.js' own integration helper does: NFT + datatoken, encrypted files and DDO, setMetadata. */
+async function publishWithOceanJs(
+  name: string,
+  serviceEndpoint: string,
+): Promise<{ did: string; nft: string }> {
+  // One nonce source for every tx (ethers caches eth_getTransactionCount for 250 ms).
+  const owner = bed.payer
+  const ownerAddress = bed.consumer.address
+  const { chainId, contracts } = bed.devChain
+  const factory = new NftFactory(contracts.ERC721Factory!, owner, chainId)
+  const nftParams: NftCreateData = {
+    name,
+    symbol: 'EXT',
+    templateIndex: 1,
+    tokenURI: 'https://example.org/nft',
+    transferable: true,
+    owner: ownerAddress,
+  }
+  const dtParams: DatatokenCreateParams = {
+    templateIndex: 1,
+    cap: '100000',
+    feeAmount: '0',
+    paymentCollector: ZERO_ADDRESS,
+    feeToken: ZERO_ADDRESS,
+    minter: ownerAddress,
+    mpFeeAddress: ZERO_ADDRESS,
+  }
+  const tx = await factory.createNftWithDatatoken(nftParams, dtParams, false)
+  const receipt = await (tx as unknown as { wait(): Promise<unknown> }).wait()
+  const nft = getEventFromTx(receipt as never, 'NFTCreated').args.newTokenAddress as string
+  const datatoken = getEventFromTx(receipt as never, 'TokenCreated').args.newTokenAddress as string
+  const id = didOf(nft, chainId)
+  const encryptedFiles = await ProviderInstance.encrypt(
+    { datatokenAddress: datatoken, nftAddress: nft, files: [{ type: 'url', url: filesUrl, method: 'GET' }] },
+    chainId,
+    bed.url,
+    owner,
+  )
+  const ddo = {
+    '@context': ['https://w3id.org/did/v1'],
+    id,
+    version: '4.1.0',
+    chainId,
+    nftAddress: nft,
+    metadata: {
+      created: '2026-01-01T00:00:00Z',
+      updated: '2026-01-01T00:00:00Z',
+      type: 'dataset',
+      name,
+      description: 'Published with ocean.js outside the console',
+      author: 'elsewhere',
+      license: 'MIT',
+    },
+    services: [
+      {
+        id: 'compute-1',
+        type: 'compute',
+        files: encryptedFiles,
+        datatokenAddress: datatoken,
+        serviceEndpoint,
+        timeout: 0,
+        compute: {
+          allowRawAlgorithm: true,
+          allowNetworkAccess: false,
+          publisherTrustedAlgorithmPublishers: [],
+          publisherTrustedAlgorithms: [],
+        },
+      },
+    ],
+  }
+  const encryptedDdo = await ProviderInstance.encrypt(ddo, chainId, bed.url, owner)
+  const metadataTx = await new Nft(owner, chainId).setMetadata(
+    nft,
+    ownerAddress,
+    0,
+    bed.url,
+    '',
+    toBeHex(2),
+    encryptedDdo,
+    '0x' + '00'.repeat(32),
+  )
+  await (metadataTx as unknown as { wait(): Promise<unknown> }).wait()
+  return { did: id, nft }
+}
+
+async function until<T>(read: () => Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const value = await read()
+    if (value !== undefined) return value
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+}
+
+const resolved = (id: string) => async () => {
+  const res = await fetch(`${bed.url}/api/aquarius/assets/ddo/${id}`)
+  return res.status === 200 ? ((await res.json()) as Record<string, unknown>) : undefined
+}
+
+beforeAll(async () => {
+  files = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/csv' }).end(DATA))
+  await new Promise<void>((resolve) => files.listen(0, '127.0.0.1', resolve))
+  filesUrl = `http://127.0.0.1:${(files.address() as AddressInfo).port}/weather.csv`
+  bed = await startOceanTestbed('c2d-indexer-', { chain: { indexer: { intervalMs: 100 } } })
+  ;({ did, nft: nftAddress } = await publishWithOceanJs('Published elsewhere', bed.url))
+}, 90_000)
+afterAll(async () => {
+  await bed?.core.stop()
+  bed?.rpc.destroy()
+  files?.close()
+})
+
+describe('chain indexer: assets published elsewhere', () => {
+  it('finds the ocean.js asset, serves it through the Aquarius route and computes on it', async () => {
+    const ddo = await until(resolved(did), 'the indexed DDO')
+    expect(ddo).toMatchObject({ id: did, nftAddress, metadata: { name: 'Published elsewhere' } })
+    // The files stay encrypted on the wire; the registry holds the plain source.
+    expect(String((ddo.services as Array<{ files: string }>)[0]!.files)).toMatch(/^0x/)
+    expect(bed.core.assets.get(did)?.files['compute-1']).toEqual([
+      { type: 'url', url: filesUrl, method: 'GET' },
+    ])
+    const aquarius = await new Aquarius(bed.url).resolve(did)
+    expect(aquarius.id).toBe(did)
+
+    const envs = await ProviderInstance.getComputeEnvironments(bed.url)
+    const started = firstJob(
+      await ProviderInstance.freeComputeStart(
+        bed.url,
+        bed.consumer,
+        envs[0]!.id,
+        [{ documentId: did, serviceId: 'compute-1' }],
+        {
+          meta: {
+            rawcode:
+              "const fs = require('fs'); const dir = '/data/inputs/' + fs.readdirSync('/data/inputs')[0]; for (const f of fs.readdirSync(dir)) console.log(fs.readFileSync(dir + '/' + f, 'utf8'))",
+            container: { entrypoint: 'node $ALGO', image: 'node', tag: '20', checksum: '' },
+          },
+        } as never,
+      ),
+    )
+    const finished = await waitForStatus(bed.url, bed.consumer, started.jobId, (j) => j.status === 70)
+    expect(finished.terminationDetails?.exitCode).toBe(0)
+    const log = finished.results.find((r) => r.type === 'algorithmLog')!
+    const chunks: Buffer[] = []
+    for await (const c of (await ProviderInstance.getComputeResult(
+      bed.url,
+      bed.consumer,
+      started.jobId,
+      log.index!,
+    )) as unknown as AsyncIterable<Uint8Array>)
+      chunks.push(Buffer.from(c))
+    expect(Buffer.concat(chunks).toString('utf8')).toContain('Oslo,4')
+  }, 120_000)
+
+  it('skips assets whose services point to another node, and follows MetadataState', async () => {
+    const elsewhere = await publishWithOceanJs('Served by another node', 'https://other-node.example.org')
+    const nft = new Nft(bed.payer, bed.devChain.chainId)
+    await (
+      (await nft.setMetadataState(nftAddress, bed.consumer.address, 4)) as unknown as {
+        wait(): Promise<unknown>
+      }
+    ).wait()
+    await until(async () => (bed.core.assets.get(did)?.state === 4 ? true : undefined), 'state 4')
+    expect(bed.core.assets.get(elsewhere.did)).toBeUndefined()
+    expect((await fetch(`${bed.url}/api/aquarius/assets/ddo/${elsewhere.did}`)).status).toBe(404)
+  }, 60_000)
+
+  it('resumes from its cursor after a restart, and undoes a reorg within its depth', async () => {
+    const db = openDatabase({ file: ':memory:' })
+    const settings = new SettingsRepo(db)
+    const registry = new AssetRegistry(db, systemClock)
+    const logger = new MemoryLogger()
+    // ethers answers a repeated request from a 250 ms cache: each round waits for it to age out.
+    const poll = async () => {
+      await new Promise((resolve) => setTimeout(resolve, 300))
+      return make().poll()
+    }
+    const make = () =>
+      new ChainIndexer({
+        rpc: bed.rpc,
+        chainId: bed.devChain.chainId,
+        factory: bed.devChain.contracts.ERC721Factory!,
+        registry,
+        settings,
+        nodeKey: () => bed.core.chain!.nodeSigner(),
+        ownEndpoints: () => [bed.url],
+        clock: systemClock,
+        logger,
+        reorgDepth: 64,
+        startBlock: 0,
+      })
+    const firstRound = await poll()
+    expect(firstRound).toContain(did)
+    expect(registry.get(did)?.state).toBe(4)
+    const next = make().cursor().next
+    // A new instance (a restart) reads the stored cursor: nothing before it is read again.
+    expect(await poll()).toEqual([])
+    expect(make().cursor().next).toBeGreaterThanOrEqual(next)
+
+    // A reorg: the chain goes back to before a new asset was published and grows other blocks.
+    const snapshot = (await bed.rpc.send('evm_snapshot', [])) as string
+    const reorged = await publishWithOceanJs('Orphaned by a reorg', bed.url)
+    expect(await poll()).toContain(reorged.did)
+    expect(registry.get(reorged.did)).toBeDefined()
+    expect(await bed.rpc.send('evm_revert', [snapshot])).toBe(true)
+    for (let i = 0; i < 8; i += 1) await bed.rpc.send('evm_mine', [])
+    await poll()
+    expect(registry.get(reorged.did)).toBeUndefined()
+    // What the surviving blocks held is still there.
+    expect(registry.get(did)).toBeDefined()
+  }, 90_000)
+})
