@@ -80,8 +80,9 @@ export const environmentSchema = z.object({
 export type ConsoleEnvironment = z.output<typeof environmentSchema>
 
 // ---- jobs ----
+export const jobOutcomeKindSchema = z.enum(['succeeded', 'failed', 'stopped', 'expired'])
 export const jobOutcomeSchema = z.object({
-  kind: z.enum(['succeeded', 'failed', 'stopped', 'expired']),
+  kind: jobOutcomeKindSchema,
   failureStatus: jobStatus.optional(),
   reason: z.string().optional(),
 })
@@ -142,10 +143,36 @@ export const jobFilterSchema = z.object({
   owner: z.string().optional(),
   did: z.string().optional(),
   environmentId: z.string().optional(),
+  /**
+   * Substring search, case-insensitive, over job id, consumer address, dataset and algorithm DIDs,
+   * and the names of this console's assets (a name match finds the jobs on that asset).
+   */
+  search: z.string().trim().max(200).optional(),
+  /** Finished jobs (status 70) that ended this way. */
+  outcome: jobOutcomeKindSchema.optional(),
+  /** `nextCursor` of the previous page: the page after it (keyset paging; offset is ignored). */
+  cursor: z
+    .string()
+    .regex(/^\d{1,15}:[^\s]{1,200}$/, 'a nextCursor from a previous listJobs answer')
+    .optional(),
   limit: z.number().int().min(1).max(1000).default(200),
   offset: z.number().int().min(0).default(0),
 })
 export type JobFilterInput = z.input<typeof jobFilterSchema>
+/**
+ * Jobs per list filter under the same search (not narrowed by status or outcome): running, queued
+ * and the four outcomes partition `all`. The Overview's counts are these without a search.
+ */
+export const jobCountsSchema = z.object({
+  all: z.number().int(),
+  running: z.number().int(),
+  queued: z.number().int(),
+  succeeded: z.number().int(),
+  failed: z.number().int(),
+  stopped: z.number().int(),
+  expired: z.number().int(),
+})
+export type JobCounts = z.infer<typeof jobCountsSchema>
 
 // ---- assets ----
 export const fileSourceSchema = z.discriminatedUnion('type', [
@@ -405,9 +432,16 @@ export const consoleMethods = {
       recentJobs: z.array(jobSummarySchema),
     }),
   ),
+  /** One page, newest first; `total` matches the whole filter, `nextCursor` is null on the last page. */
   listJobs: query(
     jobFilterSchema,
-    z.object({ jobs: z.array(jobSummarySchema), total: z.number().int(), seq: z.number().int() }),
+    z.object({
+      jobs: z.array(jobSummarySchema),
+      total: z.number().int(),
+      seq: z.number().int(),
+      counts: jobCountsSchema,
+      nextCursor: z.string().nullable(),
+    }),
   ),
   getJob: query(
     z.object({ jobId: z.string().min(1) }),

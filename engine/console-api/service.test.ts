@@ -95,3 +95,32 @@ describe('console service: issue 6 methods without their ports', () => {
     expect(ports.importedSecret()).toBe('')
   })
 })
+
+describe('console service: the Jobs list', () => {
+  it('finds the jobs on an asset by a part of its name', async () => {
+    const ports = createFakePorts()
+    const dataset = 'did:op:' + 'a'.repeat(64)
+    const named: ConsoleAssetPort = {
+      ...ports.assets!,
+      list: () => [
+        {
+          did: dataset,
+          kind: 'dataset',
+          name: 'Weather stations 2024',
+          chainId: 8996,
+          nftAddress: to,
+          datatokenAddress: to,
+          state: 0,
+          serviceIds: ['compute'],
+          createdAtMs: 1,
+          updatedAtMs: 1,
+        },
+      ],
+    }
+    const service = createConsoleService({ ...ports, assets: named })
+    const input = { limit: 200, offset: 0 }
+    expect((await service.listJobs({ ...input, search: 'stations' })).total).toBe(3)
+    expect((await service.listJobs({ ...input, search: 'Stat', outcome: 'succeeded' })).jobs).toHaveLength(1)
+    expect((await service.listJobs({ ...input, search: 'rainfall' })).total).toBe(0)
+  })
+})

@@ -7,7 +7,7 @@
  */
 import type { Clock } from '../clock'
 import type { Logger } from '../logging'
-import { isFailureStatus, isTerminalStatus, type JobStatus } from '../operator-service/job-status'
+import { isTerminalStatus, type JobStatus } from '../operator-service/job-status'
 import type {
   AccessRequestSummary,
   AuditEventSummary,
@@ -16,6 +16,7 @@ import type {
   ConsoleEventName,
   ConsoleService,
   EventPayload,
+  JobCounts,
   JobSummary,
   MethodOutput,
   MethodParsedInput,
@@ -24,18 +25,24 @@ import { ASSET_STATES, assetDraftSchema, assetStateName } from './contract'
 import { consoleError, ConsoleErrorCode } from './errors'
 import { auditHeadMessage, auditToCsv, auditToJsonl } from '../store/audit-export'
 
+/** What the console filters jobs by (engine/store/jobs-repo.ts answers each from an index). */
+export interface ConsoleJobFilter {
+  statuses?: JobStatus[]
+  owner?: string
+  did?: string
+  environmentId?: string
+  outcome?: 'succeeded' | 'failed' | 'stopped' | 'expired'
+  /** Any of these substrings (case-insensitive) in job id, consumer or a DID. */
+  searchTerms?: string[]
+  /** Keyset paging, newest first: the jobs after this one. */
+  after?: { createdAtMs: number; jobId: string }
+}
+
 /** The slice of OperatorService (engine/operator-service/operator-service.ts) the console reads. */
 export interface ConsoleJobSource {
   getJob(jobId: string): JobSummary | undefined
-  listJobs(filter: {
-    statuses?: JobStatus[]
-    owner?: string
-    did?: string
-    environmentId?: string
-    limit?: number
-    offset?: number
-  }): Array<JobSummary>
-  countJobs(filter: { statuses?: JobStatus[]; owner?: string; did?: string; environmentId?: string }): number
+  listJobs(filter: ConsoleJobFilter & { limit?: number; offset?: number }): Array<JobSummary>
+  countJobs(filter: ConsoleJobFilter): number
   jobEvents(
     jobId: string,
   ): Array<{ seq: number; from: JobStatus | null; to: JobStatus; cause: string; atMs: number }>
@@ -206,6 +213,26 @@ export function toJobSummary(job: JobSummary): JobSummary {
 const RUNNING: JobStatus[] = [0, 10, 12, 20, 30, 40, 50, 60, 71]
 const QUEUED: JobStatus[] = [1]
 
+/** Jobs per list filter: running, queued and the four outcomes of finished jobs partition `all`. */
+export function countJobsByList(jobs: ConsoleJobSource, base: ConsoleJobFilter): JobCounts {
+  const finished = (outcome: NonNullable<ConsoleJobFilter['outcome']>) =>
+    jobs.countJobs({ ...base, statuses: [70], outcome })
+  return {
+    all: jobs.countJobs(base),
+    running: jobs.countJobs({ ...base, statuses: RUNNING }),
+    queued: jobs.countJobs({ ...base, statuses: QUEUED }),
+    succeeded: finished('succeeded'),
+    failed: finished('failed'),
+    stopped: finished('stopped'),
+    expired: finished('expired'),
+  }
+}
+
+function parseJobCursor(cursor: string): { createdAtMs: number; jobId: string } {
+  const colon = cursor.indexOf(':')
+  return { createdAtMs: Number(cursor.slice(0, colon)), jobId: cursor.slice(colon + 1) }
+}
+
 export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
   const maxInline = deps.maxInlineResultBytes ?? 5 * 1024 * 1024
   let lastSeq = 0
@@ -247,12 +274,8 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
     },
     async getOverview() {
       const jobs = deps.jobs
-      const finished = jobs ? jobs.listJobs({ statuses: [70], limit: 100_000 }) : []
-      const failed = finished.filter(
-        (j) =>
-          j.outcome?.kind === 'failed' ||
-          (j.outcome?.failureStatus !== undefined && isFailureStatus(j.outcome.failureStatus)),
-      ).length
+      // The same counts the Jobs list shows (one query per bucket, each from an index).
+      const counts = jobs ? countJobsByList(jobs, {}) : undefined
       const chain = deps.provider?.chain() ?? null
       return {
         providerUrl: deps.provider?.url ?? '',
@@ -261,26 +284,47 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
         chainName: chain?.name ?? null,
         health: deps.health ? await deps.health.check() : null,
         jobCounts: {
-          running: jobs?.countJobs({ statuses: RUNNING }) ?? 0,
-          queued: jobs?.countJobs({ statuses: QUEUED }) ?? 0,
-          finished: finished.length - failed,
-          failed,
+          running: counts?.running ?? 0,
+          queued: counts?.queued ?? 0,
+          finished: counts ? counts.succeeded + counts.stopped + counts.expired : 0,
+          failed: counts?.failed ?? 0,
         },
         recentJobs: (jobs?.listJobs({ limit: 10, offset: 0 }) ?? []).map(toJobSummary),
       }
     },
     async listJobs(input) {
       const jobs = need(deps.jobs, 'The job service')
-      const filter = {
-        statuses: input.statuses,
+      const seq = lastSeq
+      const search = input.search?.trim() ?? ''
+      // An asset's name finds the jobs on it: the names resolve to DIDs, searched beside the text.
+      const nameDids = search
+        ? (deps.assets?.list() ?? [])
+            .filter((a) => a.name.toLowerCase().includes(search.toLowerCase()))
+            .map((a) => a.did)
+        : []
+      const base: ConsoleJobFilter = {
         owner: input.owner,
         did: input.did,
         environmentId: input.environmentId,
+        ...(search ? { searchTerms: [search, ...nameDids] } : {}),
       }
+      const filter: ConsoleJobFilter = {
+        ...base,
+        // An outcome is final only once the job is done (status 70): settling jobs count as running.
+        statuses: input.statuses ?? (input.outcome ? [70] : undefined),
+        outcome: input.outcome,
+      }
+      const after = input.cursor ? parseJobCursor(input.cursor) : undefined
+      const page = jobs
+        .listJobs({ ...filter, after, limit: input.limit, offset: after ? 0 : input.offset })
+        .map(toJobSummary)
+      const last = page.at(-1)
       return {
-        jobs: jobs.listJobs({ ...filter, limit: input.limit, offset: input.offset }).map(toJobSummary),
+        jobs: page,
         total: jobs.countJobs(filter),
-        seq: lastSeq,
+        seq,
+        counts: countJobsByList(jobs, base),
+        nextCursor: page.length === input.limit && last ? `${last.createdAtMs}:${last.jobId}` : null,
       }
     },
     async getJob({ jobId }) {

@@ -74,6 +74,12 @@ export interface JobFilter {
   environmentId?: string
   did?: string
   isFree?: boolean
+  /** Outcome kind (the outcome_kind column). */
+  outcome?: string
+  /** Substring search terms (any matches) over job id, consumer and DIDs. */
+  searchTerms?: readonly string[]
+  /** Keyset paging: the jobs after this one, newest first. */
+  after?: { createdAtMs: number; jobId: string }
   limit?: number
   offset?: number
 }

@@ -5,14 +5,25 @@
 import { useEffect } from 'react'
 import { useQueryClient, type QueryClient } from '@tanstack/react-query'
 import type { ConsoleClient, JobChangeEvent, JobFilterInput } from '../../engine/console-api/contract'
-import { applyJobEvent, applyJobEventToDetail, type JobDetail, type JobList } from './apply-job-event'
+import {
+  applyJobEvent,
+  applyJobEventToDetail,
+  applyJobEventToPages,
+  type JobDetail,
+  type JobList,
+  type JobPages,
+} from './apply-job-event'
 import { applyProviderRequest } from './provider-requests'
 import { applyPublishProgressToCache } from './publish-progress'
 import { queryKeys } from './query-keys'
 
 export function applyJobEventToCache(queryClient: QueryClient, event: JobChangeEvent): void {
-  for (const [key, data] of queryClient.getQueriesData<JobList>({ queryKey: queryKeys.jobs.lists() })) {
-    if (data) queryClient.setQueryData(key, applyJobEvent(data, event, (key[2] ?? {}) as JobFilterInput))
+  for (const [key, data] of queryClient.getQueriesData<JobList | JobPages>({
+    queryKey: queryKeys.jobs.lists(),
+  })) {
+    const filters = (key[2] ?? {}) as JobFilterInput
+    if (data && 'pages' in data) queryClient.setQueryData(key, applyJobEventToPages(data, event, filters))
+    else if (data) queryClient.setQueryData(key, applyJobEvent(data, event, filters))
   }
   const detailKey = queryKeys.jobs.detail(event.job.jobId)
   if (queryClient.getQueryData<JobDetail>(detailKey)) {

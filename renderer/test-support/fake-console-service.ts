@@ -172,13 +172,57 @@ export function createFakeConsole(
       recentJobs: jobs.slice(0, 5),
     }),
     listJobs: async (f) => {
-      const matching = jobs.filter(
+      // The real service's semantics: newest first, keyset cursor, substring search (asset names
+      // too), outcomes of finished jobs, counts per list filter under the same search.
+      const needle = f.search?.trim().toLowerCase() ?? ''
+      const nameDids = needle
+        ? assets.filter((a) => a.name.toLowerCase().includes(needle)).map((a) => a.did)
+        : []
+      const base = jobs.filter(
         (j) =>
-          (!f.statuses || f.statuses.length === 0 || f.statuses.includes(j.status)) &&
           (!f.owner || j.owner.toLowerCase().includes(f.owner.toLowerCase())) &&
-          (!f.did || j.datasets.some((d) => d.did.includes(f.did!))),
+          (!f.did || j.datasets.some((d) => d.did.includes(f.did!))) &&
+          (!needle ||
+            [j.jobId, j.owner, j.algorithm.did ?? '', ...j.datasets.map((d) => d.did)].some(
+              (v) => v.toLowerCase().includes(needle) || nameDids.includes(v),
+            )),
       )
-      return { jobs: matching.slice(f.offset, f.offset + f.limit), total: matching.length, seq }
+      const statuses = f.statuses ?? (f.outcome ? [70] : undefined)
+      const matching = base
+        .filter(
+          (j) =>
+            (!statuses || statuses.length === 0 || statuses.includes(j.status)) &&
+            (!f.outcome || j.outcome?.kind === f.outcome),
+        )
+        .sort((a, b) => b.createdAtMs - a.createdAtMs || (a.jobId < b.jobId ? 1 : -1))
+      let start = f.offset
+      if (f.cursor) {
+        const [atMs, ...rest] = f.cursor.split(':')
+        const jobId = rest.join(':')
+        const after = matching.findIndex(
+          (j) => j.createdAtMs < Number(atMs) || (j.createdAtMs === Number(atMs) && j.jobId < jobId),
+        )
+        start = after < 0 ? matching.length : after
+      }
+      const page = matching.slice(start, start + f.limit)
+      const last = page.at(-1)
+      const finished = (kind: string) =>
+        base.filter((j) => j.status === 70 && j.outcome?.kind === kind).length
+      return {
+        jobs: page,
+        total: matching.length,
+        seq,
+        counts: {
+          all: base.length,
+          running: base.filter((j) => j.status !== 70 && j.status !== 1).length,
+          queued: base.filter((j) => j.status === 1).length,
+          succeeded: finished('succeeded'),
+          failed: finished('failed'),
+          stopped: finished('stopped'),
+          expired: finished('expired'),
+        },
+        nextCursor: last && start + f.limit < matching.length ? `${last.createdAtMs}:${last.jobId}` : null,
+      }
     },
     getJob: async ({ jobId }) => ({
       job: find(jobId),

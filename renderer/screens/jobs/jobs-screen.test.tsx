@@ -5,20 +5,25 @@ import { renderApp } from '../../test-support/render-app'
 import { createFakeConsole, makeJob } from '../../test-support/fake-console-service'
 
 describe('JobsScreen', () => {
-  it('renders thousands of jobs through the virtual table (only a window of rows in the DOM)', async () => {
+  it('renders thousands of jobs a page at a time through the virtual table (a window of rows in the DOM)', async () => {
     const jobs = Array.from({ length: 5000 }, (_, i) => makeJob(`job-${String(i).padStart(5, '0')}`, 70))
-    renderApp('jobs', createFakeConsole({ jobs }))
-    expect(await screen.findByText('Showing 1000 of 5000 jobs', {}, { timeout: 5000 })).toBeTruthy()
+    const { fake } = renderApp('jobs', createFakeConsole({ jobs }))
+    expect(
+      await screen.findByText('Showing 200 of 5,000 jobs (more load as you scroll)', {}, { timeout: 5000 }),
+    ).toBeTruthy()
     const table = screen.getByRole('table', { name: 'Jobs' })
     const rows = within(table).getAllByRole('row')
     expect(rows.length).toBeGreaterThan(2)
     expect(rows.length).toBeLessThan(100)
-  })
+    const asked = fake.calls.filter((c) => c.method === 'listJobs').map((c) => c.input as { limit: number })
+    expect(asked.every((input) => input.limit === 200)).toBe(true)
+  }, 15_000)
 
-  it('filters by status through the contract', async () => {
+  it('filters by status through the contract, with the count of each filter', async () => {
     const { fake } = renderApp('jobs')
     await screen.findByText('Showing 3 of 3 jobs')
-    await userEvent.click(screen.getByRole('radio', { name: 'Queued' }))
+    expect(screen.getByRole('radio', { name: 'All (3)' })).toBeTruthy()
+    await userEvent.click(screen.getByRole('radio', { name: /^Queued \(1\)/ }))
     expect(await screen.findByText('Showing 1 of 1 jobs')).toBeTruthy()
     expect(
       fake.calls.some((c) => c.method === 'listJobs' && JSON.stringify(c.input).includes('"statuses":[1]')),
@@ -37,7 +42,7 @@ describe('JobsScreen', () => {
       createdAtMs,
       outcome: { kind },
     })
-    renderApp(
+    const { fake } = renderApp(
       'jobs',
       createFakeConsole({
         jobs: [
@@ -48,14 +53,18 @@ describe('JobsScreen', () => {
       }),
     )
     await screen.findByText('Showing 3 of 3 jobs')
-    await userEvent.click(screen.getByRole('radio', { name: 'Failed' }))
-    expect(await screen.findByText('Showing 2 matching of 3 loaded (3 jobs)')).toBeTruthy()
-    await userEvent.click(screen.getByRole('radio', { name: 'Stopped' }))
-    expect(await screen.findByText('Showing 1 matching of 3 loaded (3 jobs)')).toBeTruthy()
-    await userEvent.click(screen.getByRole('radio', { name: 'All' }))
+    await userEvent.click(screen.getByRole('radio', { name: 'Failed (2)' }))
+    expect(await screen.findByText('Showing 2 of 2 jobs')).toBeTruthy()
+    expect(fake.calls.some((c) => JSON.stringify(c.input).includes('"outcome":"failed"'))).toBe(true)
+    await userEvent.click(screen.getByRole('radio', { name: 'Stopped (1)' }))
+    expect(await screen.findByText('Showing 1 of 1 jobs')).toBeTruthy()
+    await userEvent.click(screen.getByRole('radio', { name: /^All/ }))
     await userEvent.type(screen.getByRole('textbox', { name: /Search/ }), 'CCCC0000')
+    // The search goes to the server (debounced), which narrows the counts too.
+    expect(await screen.findByRole('radio', { name: 'All (1)' })).toBeTruthy()
     expect(await screen.findByRole('button', { name: 'Open job job-c' })).toBeTruthy()
     expect(screen.queryByRole('button', { name: 'Open job job-a' })).toBeNull()
+    expect(fake.calls.some((c) => JSON.stringify(c.input).includes('"search":"CCCC0000"'))).toBe(true)
     await userEvent.clear(screen.getByRole('textbox', { name: /Search/ }))
     const openButtons = () =>
       within(screen.getByRole('table', { name: 'Jobs' }))
@@ -130,7 +139,7 @@ describe('JobsScreen', () => {
     expect(await screen.findByRole('button', { name: 'Download out.txt' })).toBeTruthy()
     expect(screen.getByText(/out\.txt \(2\.0 KB, output\)/)).toBeTruthy()
     expect(screen.getByRole('button', { name: 'Stop job' })).toHaveProperty('disabled', true)
-  })
+  }, 15_000)
 
   it('tells succeeded, failed and stopped apart, and never shows Stopping… on a finished job', async () => {
     const done = (id: string, kind: 'succeeded' | 'failed' | 'stopped') => ({
