@@ -199,6 +199,15 @@ export function runApp(
         logger,
         secrets: secrets.forEngine(),
         listenConsole: false,
+        // Results are saved by the engine, streamed disk to disk, to the file picked here.
+        ...(electron.dialog.showSaveDialog
+          ? {
+              chooseSavePath: async (suggestedName: string) => {
+                const picked = await electron.dialog.showSaveDialog!({ defaultPath: suggestedName })
+                return picked.canceled || !picked.filePath ? null : picked.filePath
+              },
+            }
+          : {}),
         ...(paths.sqliteNativeBinding ? { sqliteNativeBinding: paths.sqliteNativeBinding } : {}),
       })
     } catch (error) {

@@ -95,12 +95,16 @@ export const jobPaymentSchema = z.object({
   cancelTx: z.string().optional(),
   escrowJobId: z.string().optional(),
 })
+/** The logs a job page shows in tabs. */
+export const jobLogKindSchema = z.enum(['algorithm', 'configuration', 'publish'])
+export type JobLogKind = z.infer<typeof jobLogKindSchema>
 export const jobResultFileSchema = z.object({
   filename: z.string(),
   filesizeBytes: z.number().int().min(0),
   type: z.enum(['imageLog', 'configurationLog', 'algorithmLog', 'output', 'publishLog']),
   index: z.number().int().min(0),
 })
+export type JobResultFile = z.infer<typeof jobResultFileSchema>
 /** A job as the console sees it: never the JobSpec (it holds secrets such as dataset URLs). */
 export const jobSummarySchema = z.object({
   jobId: z.string(),
@@ -452,6 +456,29 @@ export const consoleMethods = {
     z.object({ jobId: z.string().min(1), maxBytes: z.number().int().min(1).max(1_048_576).default(65_536) }),
     z.object({ text: z.string(), isRunning: z.boolean() }),
   ),
+  /**
+   * A byte range of one of a job's logs, from the first line: the algorithm log while it runs (and
+   * after), the configuration and publish logs once written. `nextByte` is where the next read (or
+   * the next onJobLog chunk) starts; the text never ends inside a UTF-8 character.
+   */
+  readJobLog: query(
+    z.object({
+      jobId: z.string().min(1),
+      log: jobLogKindSchema.default('algorithm'),
+      fromByte: z.number().int().min(0).default(0),
+      maxBytes: z.number().int().min(1).max(4_194_304).default(1_048_576),
+    }),
+    z.object({
+      text: z.string(),
+      fromByte: z.number().int(),
+      nextByte: z.number().int(),
+      sizeBytes: z.number().int(),
+      /** The algorithm is running: more lines may come (onJobLog). */
+      isRunning: z.boolean(),
+      /** False when this log does not exist (yet) for the job. */
+      isAvailable: z.boolean(),
+    }),
+  ),
   /** Small results over any transport; larger ones via the HTTP route GET /console/v1/jobs/<id>/results/<index>. */
   readResult: query(
     z.object({ jobId: z.string().min(1), index: z.number().int().min(0) }),
@@ -461,6 +488,15 @@ export const consoleMethods = {
       sizeBytes: z.number().int(),
       base64: z.string(),
     }),
+  ),
+  /**
+   * Saves a result to a file this machine's user picks (the desktop app's Save dialog), streamed
+   * from disk to disk with onResultSaveProgress; `savedTo` null = the dialog was cancelled.
+   * NOT_AVAILABLE without a dialog (the browser console streams GET /console/v1/jobs/<id>/results/<i>).
+   */
+  saveResult: command(
+    z.object({ jobId: z.string().min(1), index: z.number().int().min(0) }),
+    z.object({ savedTo: z.string().nullable(), sizeBytes: z.number().int() }),
   ),
   listEnvironments: query(
     empty,
@@ -631,8 +667,22 @@ export const consoleEvents = {
     to: jobStatus,
     cause: z.string(),
   }),
-  onJobLog: z.object({ jobId: z.string(), chunk: z.string() }),
+  /** New algorithm-log text; `offsetBytes`/`nextByte` place it in the file (readJobLog's bytes). */
+  onJobLog: z.object({
+    jobId: z.string(),
+    chunk: z.string(),
+    offsetBytes: z.number().int().min(0).optional(),
+    nextByte: z.number().int().min(0).optional(),
+  }),
   onDidChangeClusterHealth: clusterHealthSchema,
+  /** A saveResult copy under way: bytes written so far of the whole. */
+  onResultSaveProgress: z.object({
+    jobId: z.string(),
+    index: z.number().int(),
+    savedBytes: z.number().int(),
+    totalBytes: z.number().int(),
+    isDone: z.boolean(),
+  }),
   onProviderRequest: z.object({
     method: z.string(),
     path: z.string(),

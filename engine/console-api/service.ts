@@ -24,6 +24,7 @@ import type {
 import { ASSET_STATES, assetDraftSchema, assetStateName } from './contract'
 import { consoleError, ConsoleErrorCode } from './errors'
 import { auditHeadMessage, auditToCsv, auditToJsonl } from '../store/audit-export'
+import { utf8CompleteLength } from '../operator-service/log-streams'
 
 /** What the console filters jobs by (engine/store/jobs-repo.ts answers each from an index). */
 export interface ConsoleJobFilter {
@@ -52,6 +53,8 @@ export interface ConsoleJobSource {
     index: number,
   ): { path: string; sizeBytes: number; filename: string; contentType: string }
   isAlgorithmRunning(jobId: string): boolean
+  /** Where the running algorithm writes its log (absent: only published logs can be read). */
+  algorithmLogPath?(jobId: string): string
   environmentLoad(environmentId: string): { running: number; queued: number }
   onDidChangeJob(
     listener: (change: {
@@ -62,7 +65,9 @@ export interface ConsoleJobSource {
       cause: string
     }) => void,
   ): () => void
-  onJobLog(listener: (e: { jobId: string; chunk: string }) => void): () => void
+  onJobLog(
+    listener: (e: { jobId: string; chunk: string; offsetBytes?: number; nextByte?: number }) => void,
+  ): () => void
 }
 export interface ConsoleEnvironmentStore {
   listEnvironments(): ConsoleEnvironment[]
@@ -164,7 +169,23 @@ export interface ConsoleServiceDeps {
   /** Results bigger than this go through the HTTP download route instead of readResult. */
   maxInlineResultBytes?: number
   readFile?: (path: string) => Promise<Uint8Array>
+  /** The desktop Save dialog (absent: saveResult answers NOT_AVAILABLE); null = cancelled. */
+  chooseSavePath?: (suggestedName: string) => Promise<string | null>
+  /** Streams a file to another path, reporting bytes written (never the whole file in memory). */
+  copyFile?: (from: string, to: string, onProgress: (copiedBytes: number) => void) => Promise<void>
+  /** Up to maxBytes from fromByte, and the file's size now; a missing file is empty (size 0). */
+  readFileRange?: (
+    path: string,
+    fromByte: number,
+    maxBytes: number,
+  ) => Promise<{ bytes: Uint8Array; sizeBytes: number }>
 }
+
+const LOG_RESULT_TYPE = {
+  algorithm: 'algorithmLog',
+  configuration: 'configurationLog',
+  publish: 'publishLog',
+} as const
 
 /** Project a JobRecord onto what the console may see: the spec (dataset URLs, secrets) stays behind. */
 export function toJobSummary(job: JobSummary): JobSummary {
@@ -236,6 +257,7 @@ function parseJobCursor(cursor: string): { createdAtMs: number; jobId: string } 
 export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
   const maxInline = deps.maxInlineResultBytes ?? 5 * 1024 * 1024
   let lastSeq = 0
+  const resultSaveListeners = new Set<(p: EventPayload<'onResultSaveProgress'>) => void>()
   const need = <T>(part: T | undefined, what: string): T => {
     if (part === undefined)
       throw consoleError(
@@ -340,12 +362,68 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
       const job = jobOrThrow(jobId)
       const jobs = need(deps.jobs, 'The job service')
       const log = job.results.find((r) => r.type === 'algorithmLog')
-      if (!log || !deps.readFile) return { text: '', isRunning: jobs.isAlgorithmRunning(jobId) }
-      const bytes = await deps.readFile(jobs.openResult(jobId, log.index).path)
+      // While the algorithm runs, its log is not a result yet: read it where it is being written.
+      const path = log ? jobs.openResult(jobId, log.index).path : jobs.algorithmLogPath?.(jobId)
+      if (!path || !deps.readFile) return { text: '', isRunning: jobs.isAlgorithmRunning(jobId) }
+      let bytes: Uint8Array
+      try {
+        bytes = await deps.readFile(path)
+      } catch {
+        bytes = new Uint8Array(0) // not written yet
+      }
       return {
         text: new TextDecoder().decode(bytes.subarray(Math.max(0, bytes.length - maxBytes))),
         isRunning: jobs.isAlgorithmRunning(jobId),
       }
+    },
+    async readJobLog({ jobId, log, fromByte, maxBytes }) {
+      const job = jobOrThrow(jobId)
+      const jobs = need(deps.jobs, 'The job service')
+      const isRunning = jobs.isAlgorithmRunning(jobId)
+      const published = job.results.find((r) => r.type === LOG_RESULT_TYPE[log])
+      let path: string | undefined
+      try {
+        if (published) path = jobs.openResult(jobId, published.index).path
+        else if (log === 'algorithm' && jobs.algorithmLogPath) path = jobs.algorithmLogPath(jobId)
+      } catch {
+        path = undefined // a result no longer on disk reads as no log
+      }
+      const none = { text: '', fromByte, nextByte: fromByte, sizeBytes: 0, isRunning, isAvailable: false }
+      if (!path || !deps.readFileRange) return none
+      const { bytes, sizeBytes } = await deps.readFileRange(path, fromByte, maxBytes)
+      if (sizeBytes === 0 && !published && !isRunning) return none
+      // A character cut by maxBytes waits for the next read; at the end of a finished log, keep all.
+      const atEnd = fromByte + bytes.length >= sizeBytes && !isRunning
+      const length = atEnd ? bytes.length : utf8CompleteLength(bytes)
+      return {
+        text: new TextDecoder().decode(bytes.subarray(0, length)),
+        fromByte,
+        nextByte: fromByte + length,
+        sizeBytes,
+        isRunning,
+        isAvailable: true,
+      }
+    },
+    async saveResult({ jobId, index }) {
+      jobOrThrow(jobId)
+      const choose = need(deps.chooseSavePath, 'A Save dialog')
+      const copy = need(deps.copyFile, 'Saving files')
+      let file: ReturnType<ConsoleJobSource['openResult']>
+      try {
+        file = need(deps.jobs, 'The job service').openResult(jobId, index)
+      } catch {
+        throw consoleError(ConsoleErrorCode.ResultNotFound, `Job ${jobId} has no result number ${index}.`)
+      }
+      const target = await choose(file.filename)
+      if (target === null) return { savedTo: null, sizeBytes: file.sizeBytes }
+      const progress = (savedBytes: number, isDone: boolean) =>
+        resultSaveListeners.forEach((l) =>
+          l({ jobId, index, savedBytes, totalBytes: file.sizeBytes, isDone }),
+        )
+      await copy(file.path, target, (copied) => progress(copied, false))
+      progress(file.sizeBytes, true)
+      audit('result.saved', jobId, { index, filename: file.filename })
+      return { savedTo: target, sizeBytes: file.sizeBytes }
     },
     async readResult({ jobId, index }) {
       jobOrThrow(jobId)
@@ -625,6 +703,11 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
           return deps.provider?.onProviderRequest?.(emit) ?? (() => {})
         case 'onPublishProgress':
           return deps.assets?.onPublishProgress?.(emit) ?? (() => {})
+        case 'onResultSaveProgress': {
+          const l = emit as (p: EventPayload<'onResultSaveProgress'>) => void
+          resultSaveListeners.add(l)
+          return () => void resultSaveListeners.delete(l)
+        }
         default:
           return () => {}
       }

@@ -83,6 +83,13 @@ export interface JobFilter {
   limit?: number
   offset?: number
 }
+/** New algorithm-log text; `offsetBytes`..`nextByte` is its place in the log file. */
+export interface JobLogChunk {
+  jobId: string
+  chunk: string
+  offsetBytes?: number
+  nextByte?: number
+}
 export interface JobChange {
   seq: number
   job: JobRecord
@@ -108,6 +115,8 @@ export interface OperatorService {
   openResult(jobId: string, index: number): OpenedResult
   followAlgorithmLog(jobId: string, signal: AbortSignal): AsyncIterable<Buffer>
   isAlgorithmRunning(jobId: string): boolean
+  /** Where the algorithm log is written (readable from its first line while the job runs). */
+  algorithmLogPath(jobId: string): string
   environmentLoad(environmentId: string): {
     running: number
     queued: number
@@ -115,7 +124,7 @@ export interface OperatorService {
     queuedFree: number
   }
   onDidChangeJob(listener: (change: JobChange) => void): () => void
-  onJobLog(listener: (e: { jobId: string; chunk: string }) => void): () => void
+  onJobLog(listener: (e: JobLogChunk) => void): () => void
 }
 
 /** Pays out or refunds a paid job's escrow (provider's chain/escrow.ts). Must be idempotent per job. */

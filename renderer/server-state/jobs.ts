@@ -46,15 +46,6 @@ export function useJob(jobId: string) {
   })
 }
 
-export function useJobLog(jobId: string) {
-  const client = useConsoleClient()
-  return useQuery({
-    queryKey: queryKeys.jobs.log(jobId),
-    queryFn: () => client.getJobLogTail({ jobId }),
-    staleTime: Infinity,
-  })
-}
-
 export function useStopJob() {
   const client = useConsoleClient()
   const queryClient = useQueryClient()
@@ -68,9 +59,4 @@ export function useStopJob() {
         d ? markStopRequested(d) : d,
       ),
   })
-}
-
-export function useReadResult() {
-  const client = useConsoleClient()
-  return useMutation({ mutationFn: (input: { jobId: string; index: number }) => client.readResult(input) })
 }

@@ -14,6 +14,7 @@ import {
   type JobPages,
 } from './apply-job-event'
 import { applyProviderRequest } from './provider-requests'
+import { applyLogEventToCache } from './job-log'
 import { applyPublishProgressToCache } from './publish-progress'
 import { queryKeys } from './query-keys'
 
@@ -50,11 +51,7 @@ export function useLiveEvents(client: ConsoleClient): void {
   const queryClient = useQueryClient()
   useEffect(() => {
     const offJob = client.subscribe('onDidChangeJob', (event) => applyJobEventToCache(queryClient, event))
-    const offLog = client.subscribe('onJobLog', ({ jobId, chunk }) =>
-      queryClient.setQueryData<{ text: string; isRunning: boolean }>(queryKeys.jobs.log(jobId), (log) =>
-        log ? { ...log, text: log.text + chunk } : log,
-      ),
-    )
+    const offLog = client.subscribe('onJobLog', (event) => applyLogEventToCache(queryClient, client, event))
     const offHealth = client.subscribe('onDidChangeClusterHealth', (health) =>
       queryClient.setQueryData(queryKeys.health(), health),
     )

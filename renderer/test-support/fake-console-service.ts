@@ -64,6 +64,10 @@ export function createFakeConsole(
     assets?: AssetSummary[]
     environments?: ConsoleEnvironment[]
     walletState?: 'none' | 'locked' | 'unlocked'
+    /** `${jobId}:${log}` → log text; default: "log of <jobId>" for the algorithm log. */
+    logs?: Record<string, string>
+    /** The desktop Save dialog; absent = saveResult answers NOT_AVAILABLE (the browser console). */
+    saveDialog?: (suggestedName: string) => Promise<string | null>
   } = {},
 ): FakeConsole {
   const jobs = seed.jobs ?? [makeJob('job-1', 40), makeJob('job-2', 70), makeJob('job-3', 1)]
@@ -95,6 +99,9 @@ export function createFakeConsole(
     },
   ]
   let seq = 100
+  /** `${jobId}:${log}` → the whole log text (readJobLog serves byte ranges of it). */
+  const logs: Record<string, string> = { ...seed.logs }
+  const saveDialog = seed.saveDialog
   let wallet = {
     state: seed.walletState ?? 'unlocked',
     address: seed.walletState === 'none' ? null : '0x' + '6'.repeat(40),
@@ -112,6 +119,7 @@ export function createFakeConsole(
     onDidChangeClusterHealth: new Set(),
     onProviderRequest: new Set(),
     onPublishProgress: new Set(),
+    onResultSaveProgress: new Set(),
   }
   const health = {
     driver: 'local' as const,
@@ -237,6 +245,34 @@ export function createFakeConsole(
       return { job }
     },
     getJobLogTail: async ({ jobId }) => ({ text: `log of ${jobId}\n`, isRunning: find(jobId).status === 40 }),
+    readJobLog: async ({ jobId, log, fromByte, maxBytes }) => {
+      const job = find(jobId)
+      const text = logs[`${jobId}:${log}`] ?? (log === 'algorithm' ? `log of ${jobId}\n` : undefined)
+      const bytes = new TextEncoder().encode(text ?? '')
+      const part = bytes.subarray(fromByte, fromByte + maxBytes)
+      return {
+        text: new TextDecoder().decode(part),
+        fromByte,
+        nextByte: fromByte + part.length,
+        sizeBytes: bytes.length,
+        isRunning: job.status === 40,
+        isAvailable: text !== undefined,
+      }
+    },
+    saveResult: async ({ jobId, index }) => {
+      const file = find(jobId).results[index]
+      if (!file) throw Object.assign(new Error('no result'), { code: 'RESULT_NOT_FOUND' })
+      if (!saveDialog)
+        throw Object.assign(new Error('A Save dialog is not available in this run of the console.'), {
+          code: 'NOT_AVAILABLE',
+        })
+      const savedTo = await saveDialog(file.filename)
+      if (savedTo !== null)
+        listeners.onResultSaveProgress.forEach((l) =>
+          l({ jobId, index, savedBytes: file.filesizeBytes, totalBytes: file.filesizeBytes, isDone: true }),
+        )
+      return { savedTo, sizeBytes: file.filesizeBytes }
+    },
     readResult: async ({ jobId, index }) => {
       const file = find(jobId).results[index]
       if (!file) throw Object.assign(new Error('no result'), { code: 'RESULT_NOT_FOUND' })

@@ -61,7 +61,7 @@ describe('JobsScreen', () => {
     await userEvent.click(screen.getByRole('radio', { name: /^All/ }))
     await userEvent.type(screen.getByRole('textbox', { name: /Search/ }), 'CCCC0000')
     // The search goes to the server (debounced), which narrows the counts too.
-    expect(await screen.findByRole('radio', { name: 'All (1)' })).toBeTruthy()
+    expect(await screen.findByRole('radio', { name: 'All (1)' }, { timeout: 5000 })).toBeTruthy()
     expect(await screen.findByRole('button', { name: 'Open job job-c' })).toBeTruthy()
     expect(screen.queryByRole('button', { name: 'Open job job-a' })).toBeNull()
     expect(fake.calls.some((c) => JSON.stringify(c.input).includes('"search":"CCCC0000"'))).toBe(true)
@@ -118,9 +118,9 @@ describe('JobsScreen', () => {
     expect(await screen.findByRole('heading', { name: 'Job job-run' })).toBeTruthy()
     const timeline = await screen.findByRole('list', { name: 'Stage timeline' })
     expect(within(timeline).getAllByRole('listitem')).toHaveLength(2)
-    expect((await screen.findByLabelText('Algorithm log')).textContent).toContain('log of job-run')
+    expect((await screen.findByRole('log', { name: 'Algorithm log' })).textContent).toContain('log of job-run')
     act(() => fake.emit('onJobLog', { jobId: 'job-run', chunk: 'epoch 2\n' }))
-    await waitFor(() => expect(screen.getByLabelText('Algorithm log').textContent).toContain('epoch 2'))
+    await waitFor(() => expect(screen.getByRole('log', { name: 'Algorithm log' }).textContent).toContain('epoch 2'))
     await userEvent.click(screen.getByRole('button', { name: 'Stop job' }))
     // Stop asks first; Cancel changes nothing.
     const dialog = await screen.findByRole('dialog', { name: 'Stop this job?' })
