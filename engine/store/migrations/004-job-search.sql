@@ -2,7 +2,8 @@
 -- and substring search over job id, consumer and DIDs through an FTS5 trigram index (a LIKE
 -- '%x%' on the jobs table would read every row).
 CREATE INDEX jobs_created ON jobs (created_at_ms, job_id);
-CREATE INDEX jobs_outcome_created ON jobs (outcome_kind, created_at_ms, job_id);
+-- Finished jobs by outcome (the console asks status = 70 AND outcome_kind = ?): pages and counts.
+CREATE INDEX jobs_status_outcome_created ON jobs (status, outcome_kind, created_at_ms, job_id);
 CREATE INDEX jobs_status_created ON jobs (status, created_at_ms, job_id);
 
 -- One row per job (rowid = jobs.rowid): the words a publisher searches for. Owners and DIDs never
