@@ -498,6 +498,26 @@ export const consoleMethods = {
     z.object({ jobId: z.string().min(1), index: z.number().int().min(0) }),
     z.object({ savedTo: z.string().nullable(), sizeBytes: z.number().int() }),
   ),
+  /**
+   * What paid jobs earned, per dataset and period (UTC day, ISO week from Monday, or month): escrow
+   * claimed (claimTx) and still locked (no claim or release yet), summed per payment token in wei.
+   */
+  getEarnings: query(
+    z.object({ period: z.enum(['day', 'week', 'month']).default('month') }),
+    z.object({
+      rows: z.array(
+        z.object({
+          datasetDid: z.string(),
+          periodStartMs: z.number().int(),
+          token: z.string(),
+          claimedWei: z.string(),
+          claimedJobs: z.number().int(),
+          lockedWei: z.string(),
+          lockedJobs: z.number().int(),
+        }),
+      ),
+    }),
+  ),
   listEnvironments: query(
     empty,
     z.object({

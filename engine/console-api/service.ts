@@ -249,6 +249,15 @@ export function countJobsByList(jobs: ConsoleJobSource, base: ConsoleJobFilter):
   }
 }
 
+/** The UTC start of the day, ISO week (Monday) or month holding `atMs`. */
+export function periodStartMs(atMs: number, period: 'day' | 'week' | 'month'): number {
+  const d = new Date(atMs)
+  if (period === 'month') return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1)
+  const day = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate())
+  if (period === 'day') return day
+  return day - ((d.getUTCDay() + 6) % 7) * 86_400_000
+}
+
 function parseJobCursor(cursor: string): { createdAtMs: number; jobId: string } {
   const colon = cursor.indexOf(':')
   return { createdAtMs: Number(cursor.slice(0, colon)), jobId: cursor.slice(colon + 1) }
@@ -402,6 +411,48 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
         sizeBytes,
         isRunning,
         isAvailable: true,
+      }
+    },
+    async getEarnings({ period }) {
+      const jobs = need(deps.jobs, 'The job service')
+      const rows = new Map<string, MethodOutput<'getEarnings'>['rows'][number]>()
+      // Every job once, a page at a time by cursor (no whole-store list in memory).
+      let after: ConsoleJobFilter['after']
+      for (;;) {
+        const page = jobs.listJobs({ after, limit: 1000 })
+        for (const job of page) {
+          const p = job.payment
+          if (!p || p.cancelTx) continue // free, or released to the consumer: nothing earned
+          const startMs = periodStartMs(job.finishedAtMs ?? job.createdAtMs, period)
+          for (const { did } of job.datasets.slice(0, 1)) {
+            const key = `${did}|${startMs}|${p.token.toLowerCase()}`
+            const row = rows.get(key) ?? {
+              datasetDid: did,
+              periodStartMs: startMs,
+              token: p.token,
+              claimedWei: '0',
+              claimedJobs: 0,
+              lockedWei: '0',
+              lockedJobs: 0,
+            }
+            if (p.claimTx) {
+              row.claimedWei = (BigInt(row.claimedWei) + BigInt(p.costWei)).toString()
+              row.claimedJobs += 1
+            } else {
+              row.lockedWei = (BigInt(row.lockedWei) + BigInt(p.costWei)).toString()
+              row.lockedJobs += 1
+            }
+            rows.set(key, row)
+          }
+        }
+        const last = page.at(-1)
+        if (page.length < 1000 || !last) break
+        after = { createdAtMs: last.createdAtMs, jobId: last.jobId }
+      }
+      return {
+        rows: [...rows.values()].sort(
+          (a, b) => b.periodStartMs - a.periodStartMs || a.datasetDid.localeCompare(b.datasetDid),
+        ),
       }
     },
     async saveResult({ jobId, index }) {

@@ -18,6 +18,8 @@ import {
   type JobStatus,
   type JobSummary,
   type AssetSummary,
+  type AccessRequestSummary,
+  type MethodOutput,
 } from '../../engine/console-api/contract'
 
 export function makeJob(jobId: string, status: JobStatus, overrides: Partial<JobSummary> = {}): JobSummary {
@@ -66,6 +68,8 @@ export function createFakeConsole(
     walletState?: 'none' | 'locked' | 'unlocked'
     /** `${jobId}:${log}` → log text; default: "log of <jobId>" for the algorithm log. */
     logs?: Record<string, string>
+    accessRequests?: AccessRequestSummary[]
+    earnings?: MethodOutput<'getEarnings'>['rows']
     /** The desktop Save dialog; absent = saveResult answers NOT_AVAILABLE (the browser console). */
     saveDialog?: (suggestedName: string) => Promise<string | null>
   } = {},
@@ -99,6 +103,8 @@ export function createFakeConsole(
     },
   ]
   let seq = 100
+  const accessRequests = seed.accessRequests ?? []
+  const earnings = seed.earnings ?? []
   /** `${jobId}:${log}` → the whole log text (readJobLog serves byte ranges of it). */
   const logs: Record<string, string> = { ...seed.logs }
   const saveDialog = seed.saveDialog
@@ -370,7 +376,10 @@ export function createFakeConsole(
     importWallet: async () => (wallet = { state: 'unlocked', address: '0x' + '8'.repeat(40) }),
     unlockWallet: async () => (wallet = { ...wallet, state: 'unlocked' }),
     // Publisher control (issue 12): an empty inbox.
-    listAccessRequests: async () => ({ requests: [] }),
+    listAccessRequests: async ({ status }) => ({
+      requests: accessRequests.filter((r) => !status || r.status === status),
+    }),
+    getEarnings: async () => ({ rows: earnings }),
     approveAccessRequest: async ({ requestId }) => {
       throw Object.assign(new Error(`No access request ${requestId}.`), { code: 'ACCESS_REQUEST_NOT_FOUND' })
     },

@@ -43,7 +43,10 @@ describe('JobPage', () => {
   })
 
   it('reads a missed range again instead of guessing across a gap', async () => {
-    const fake = createFakeConsole({ jobs: [makeJob('job-gap', 40)], logs: { 'job-gap:algorithm': 'first\n' } })
+    const fake = createFakeConsole({
+      jobs: [makeJob('job-gap', 40)],
+      logs: { 'job-gap:algorithm': 'first\n' },
+    })
     renderApp('/jobs/job-gap', fake)
     await waitFor(() => expect(logText()).toContain('first'), { timeout: 5000 })
     // The file grew by "b\n" and "c\n", but only the chunk for "c\n" arrived.

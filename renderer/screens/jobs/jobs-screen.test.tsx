@@ -21,7 +21,7 @@ describe('JobsScreen', () => {
 
   it('filters by status through the contract, with the count of each filter', async () => {
     const { fake } = renderApp('jobs')
-    await screen.findByText('Showing 3 of 3 jobs')
+    await screen.findByText('Showing 3 of 3 jobs', {}, { timeout: 5000 })
     expect(screen.getByRole('radio', { name: 'All (3)' })).toBeTruthy()
     await userEvent.click(screen.getByRole('radio', { name: /^Queued \(1\)/ }))
     expect(await screen.findByText('Showing 1 of 1 jobs')).toBeTruthy()
@@ -52,7 +52,7 @@ describe('JobsScreen', () => {
         ],
       }),
     )
-    await screen.findByText('Showing 3 of 3 jobs')
+    await screen.findByText('Showing 3 of 3 jobs', {}, { timeout: 5000 })
     await userEvent.click(screen.getByRole('radio', { name: 'Failed (2)' }))
     expect(await screen.findByText('Showing 2 of 2 jobs')).toBeTruthy()
     expect(fake.calls.some((c) => JSON.stringify(c.input).includes('"outcome":"failed"'))).toBe(true)
@@ -79,7 +79,7 @@ describe('JobsScreen', () => {
 
   it('applies live job events to the table without refetching', async () => {
     const { fake } = renderApp('jobs', createFakeConsole({ jobs: [makeJob('job-live', 1)] }))
-    await screen.findByText('Showing 1 of 1 jobs')
+    await screen.findByText('Showing 1 of 1 jobs', {}, { timeout: 5000 })
     const listCalls = fake.calls.filter((c) => c.method === 'listJobs').length
     act(() =>
       fake.emit('onDidChangeJob', {
@@ -106,7 +106,7 @@ describe('JobsScreen', () => {
 
   it('shows an empty state that teaches', async () => {
     renderApp('jobs', createFakeConsole({ jobs: [] }))
-    expect(await screen.findByRole('region', { name: 'No jobs' })).toBeTruthy()
+    expect(await screen.findByRole('region', { name: 'No jobs' }, { timeout: 5000 })).toBeTruthy()
   })
 
   it('opens a job page with timeline, log, results and a working Stop button', async () => {
@@ -118,9 +118,13 @@ describe('JobsScreen', () => {
     expect(await screen.findByRole('heading', { name: 'Job job-run' })).toBeTruthy()
     const timeline = await screen.findByRole('list', { name: 'Stage timeline' })
     expect(within(timeline).getAllByRole('listitem')).toHaveLength(2)
-    expect((await screen.findByRole('log', { name: 'Algorithm log' })).textContent).toContain('log of job-run')
+    expect((await screen.findByRole('log', { name: 'Algorithm log' })).textContent).toContain(
+      'log of job-run',
+    )
     act(() => fake.emit('onJobLog', { jobId: 'job-run', chunk: 'epoch 2\n' }))
-    await waitFor(() => expect(screen.getByRole('log', { name: 'Algorithm log' }).textContent).toContain('epoch 2'))
+    await waitFor(() =>
+      expect(screen.getByRole('log', { name: 'Algorithm log' }).textContent).toContain('epoch 2'),
+    )
     await userEvent.click(screen.getByRole('button', { name: 'Stop job' }))
     // Stop asks first; Cancel changes nothing.
     const dialog = await screen.findByRole('dialog', { name: 'Stop this job?' })

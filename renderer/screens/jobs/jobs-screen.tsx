@@ -2,7 +2,7 @@
 // answered by the server from indexes; the table loads page after page as it scrolls (virtual rows),
 // so 100,000 jobs cost what 300 do. A job opens its own route (/jobs/$jobId).
 import { useCallback, useMemo } from 'react'
-import { SegmentedControl, Stack, Text, TextInput, Title } from '@mantine/core'
+import { SegmentedControl, Stack, Tabs, Text, TextInput, Title } from '@mantine/core'
 import { useDebouncedValue } from '@mantine/hooks'
 import { useNavigate } from '@tanstack/react-router'
 import type { JobCounts } from '../../../engine/console-api/contract'
@@ -16,6 +16,8 @@ import { useJobPages } from '../../server-state/jobs'
 import { ErrorMessage } from '../../components/error-message'
 import { EmptyState } from '../../components/empty-state'
 import { JobTable } from './job-table'
+import { EarningsView } from './earnings-view'
+import { RefusedRequestsView } from './refused-requests-view'
 
 const STATUS_OPTIONS: Array<{ value: StatusFilter; label: string; count: keyof JobCounts }> = [
   { value: 'all', label: 'All', count: 'all' },
@@ -31,6 +33,32 @@ const SEARCH_DEBOUNCE_MS = 250
 const formatCount = (n: number) => n.toLocaleString('en-US')
 
 export function JobsScreen() {
+  return (
+    <Stack component="section" aria-labelledby="jobs-title" gap="md">
+      <Title order={2} id="jobs-title">
+        Jobs
+      </Title>
+      <Tabs defaultValue="list" keepMounted={false}>
+        <Tabs.List>
+          <Tabs.Tab value="list">All jobs</Tabs.Tab>
+          <Tabs.Tab value="earnings">Earnings</Tabs.Tab>
+          <Tabs.Tab value="refused">Refused requests</Tabs.Tab>
+        </Tabs.List>
+        <Tabs.Panel value="list" pt="md">
+          <JobList />
+        </Tabs.Panel>
+        <Tabs.Panel value="earnings" pt="md">
+          <EarningsView />
+        </Tabs.Panel>
+        <Tabs.Panel value="refused" pt="md">
+          <RefusedRequestsView />
+        </Tabs.Panel>
+      </Tabs>
+    </Stack>
+  )
+}
+
+function JobList() {
   const { jobFilters, setJobFilters } = useUiStore()
   const navigate = useNavigate()
   const openJob = useCallback(
@@ -54,10 +82,7 @@ export function JobsScreen() {
     if (hasNextPage && !isFetchingNextPage) void fetchNextPage()
   }, [hasNextPage, isFetchingNextPage, fetchNextPage])
   return (
-    <Stack component="section" aria-labelledby="jobs-title" gap="md">
-      <Title order={2} id="jobs-title">
-        Jobs
-      </Title>
+    <Stack gap="md">
       <form role="search" aria-label="Filter jobs" onSubmit={(e) => e.preventDefault()}>
         <Stack gap="sm">
           <div role="group" aria-labelledby="jobs-status-label">
