@@ -82,7 +82,15 @@ export function useJobNotifications(client: ConsoleClient): void {
   useEffect(() => {
     const show = (n: ConsoleNotification | null) => {
       if (n)
-        notifications.show({ id: n.id, title: n.title, message: n.message, color: n.color, autoClose: 8000 })
+        notifications.show({
+          id: n.id,
+          title: n.title,
+          message: n.message,
+          color: n.color,
+          autoClose: 8000,
+          // Mantine's close button has no accessible name of its own (axe: button-name).
+          closeButtonProps: { 'aria-label': 'Dismiss notification' },
+        })
     }
     const offJob = client.subscribe('onDidChangeJob', (e) => show(notificationForJobChange(e)))
     const offRequest = client.subscribe('onProviderRequest', (r) => show(notificationForProviderRequest(r)))

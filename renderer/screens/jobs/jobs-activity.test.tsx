@@ -53,6 +53,7 @@ describe('notifications', () => {
       }),
     )
     expect(await screen.findByText('Job job-x failed: out of memory.')).toBeTruthy()
+    expect(screen.getByRole('button', { name: 'Dismiss notification' })).toBeTruthy()
   })
 })
 
