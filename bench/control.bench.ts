@@ -5,10 +5,17 @@
  *    ocean.js-style start message) alone, beside the same plus one audit append to a file-backed
  *    SQLite store (WAL, synchronous=FULL, as the console opens it). Not a whole HTTP start: the
  *    Provider's other start work is the same with or without the trail;
+ *  - the leak check of the review screen (output-review.ts) on a 100 MB input CSV with a 10 MB
+ *    outputs.tar (1,000 of its lines copied from the input): wall time and peak RSS above the
+ *    process's level before it (sampled every 20 ms while the check runs);
  *  - audit verify time over N rows (`BENCH_AUDIT_ROWS`, default 1,000,000; seeded in one
  *    transaction so seeding does not dominate), reported as total seconds and rows/second.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { once } from 'node:events'
+import { create as createTar } from 'tar'
+import { systemClock } from '../engine/clock'
+import { reviewOutputs } from '../engine/operator-service/output-review'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
@@ -131,8 +138,85 @@ export default async function control(): Promise<BenchRow[]> {
       note: `${Math.round(ROWS / verifySec).toLocaleString('en')} rows/s; seeding took ${seedSec.toFixed(1)} s`,
     })
     big.close()
+
+    rows.push(...(await leakCheckRows(dir)))
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
   return rows
+}
+
+const INPUT_BYTES = 100 * 1000 * 1000
+const OUTPUT_BYTES = 10 * 1000 * 1000
+const COPIED_LINES = 1000
+
+/** Leak check on a 100 MB input and a 10 MB output; see the header. */
+async function leakCheckRows(dir: string): Promise<BenchRow[]> {
+  const input = join(dir, 'input.csv')
+  const copied: string[] = []
+  const stream = createWriteStream(input)
+  let written = 0
+  let n = 0
+  while (written < INPUT_BYTES) {
+    const lines: string[] = []
+    for (let k = 0; k < 10_000; k++, n++)
+      lines.push(
+        `station-${n % 977},2026-01-${String((n % 28) + 1).padStart(2, '0')},${(n * 7919) % 100003},row-${n}`,
+      )
+    if (copied.length < COPIED_LINES) copied.push(...lines.slice(0, 10))
+    const chunk = lines.join('\n') + '\n'
+    written += chunk.length
+    if (!stream.write(chunk)) await once(stream, 'drain')
+  }
+  stream.end()
+  await once(stream, 'finish')
+
+  const jobDir = join(dir, 'job')
+  mkdirSync(join(jobDir, 'outputs'), { recursive: true })
+  mkdirSync(join(jobDir, 'results'), { recursive: true })
+  const out: string[] = copied.slice(0, COPIED_LINES)
+  let outBytes = out.reduce((sum, l) => sum + l.length + 1, 0)
+  for (let k = 0; outBytes < OUTPUT_BYTES; k++) {
+    const line = `aggregate-${k},mean=${(k * 31) % 997},count=${k % 4093},bucket=${k.toString(36)}`
+    out.push(line)
+    outBytes += line.length + 1
+  }
+  writeFileSync(join(jobDir, 'outputs', 'result.csv'), out.join('\n') + '\n')
+  createTar({ file: join(jobDir, 'results', 'outputs.tar'), cwd: jobDir, sync: true }, ['outputs'])
+
+  global.gc?.()
+  const baseRss = process.memoryUsage().rss
+  let peakRss = baseRss
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, process.memoryUsage().rss)
+  }, 20)
+  const t = performance.now()
+  const review = await reviewOutputs({
+    resultsDir: join(jobDir, 'results'),
+    inputFiles: [input],
+    limits: { minLineLength: 16, outputIndexBytesMax: 64 * 1024 * 1024, timeBudgetMs: 600_000 },
+    clock: systemClock,
+  })
+  const seconds = (performance.now() - t) / 1000
+  clearInterval(sampler)
+  peakRss = Math.max(peakRss, process.memoryUsage().rss)
+  const leak = review.guards.find((g) => g.id === 'output-leak')!
+  if (leak.status !== 'flag' || !leak.message.startsWith(`${COPIED_LINES} line(s)`))
+    throw new Error(`bench leak check missed the copied lines: ${leak.message}`)
+  return [
+    {
+      suite: SUITE,
+      name: 'leak check, 100 MB input vs 10 MB outputs.tar (review screen)',
+      value: seconds,
+      unit: 's',
+      note: `${(INPUT_BYTES / 1e6 / seconds).toFixed(1)} MB/s of input; found all ${COPIED_LINES} copied lines`,
+    },
+    {
+      suite: SUITE,
+      name: 'leak check peak memory above the process before it',
+      value: (peakRss - baseRss) / (1024 * 1024),
+      unit: 'MiB',
+      note: 'output lines indexed as an exact set (bounded at 64 MiB of lines); the input is streamed',
+    },
+  ]
 }

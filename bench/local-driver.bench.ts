@@ -8,7 +8,7 @@
  *    the argv as it was before issue 13, both in this run. Goal: hardening ≤ 50 ms per job.
  */
 import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { chownSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { performance } from 'node:perf_hooks'
@@ -128,18 +128,31 @@ export default async function localDriverBench(): Promise<BenchRow[]> {
       extraReadOnlyPaths: process.execPath.startsWith('/usr/') ? [] : [dirname(process.execPath)],
       tmpBytesMax: 1024 ** 3,
     })
-    const legacy = legacyArgs(hardened)
-    const { createJobCgroup, detectCgroups, enterCgroupArgv } =
+    // Its own folder: the hardened run's is given to the sandbox user (as root), which the
+    // pre-hardening bwrap (root-mapped) could not enter.
+    const legacyDir = mkdtempSync(join(dataDir, 'sandbox-legacy-'))
+    const legacy = legacyArgs(hardened).map((a) => (a === sandboxDir ? legacyDir : a))
+    const { createJobCgroup, detectCgroups } =
       await import('../engine/operator-engine/drivers/local/cgroup-limits')
+    const { findDropTools, HOST_SANDBOX_USER, sandboxLaunchArgv } =
+      await import('../engine/operator-engine/drivers/local/sandbox-launch')
     const cgroups = detectCgroups()
+    // As root, as a job runs: bwrap started as host nobody over its staged /data.
+    const dropTools = findDropTools()
+    const drop =
+      process.getuid?.() === 0 && dropTools.ok ? { hostUser: HOST_SANDBOX_USER, tools: dropTools.tools } : {}
+    if ('hostUser' in drop) chownSync(sandboxDir, 65534, 65534)
     /** As a job runs it: in its own cgroup where the machine allows one (created and removed per job). */
     const hardenedJob = () => {
-      if (cgroups.kind === 'none') return spawnSandbox(bwrap, hardened)
+      if (cgroups.kind === 'none') {
+        const [file, ...args] = sandboxLaunchArgv(bwrap, hardened, drop)
+        return spawnSandbox(file!, args)
+      }
       const cgroup = createJobCgroup(cgroups, `c2d-bench-${process.pid}-${performance.now()}`, {
         memoryBytes: 1024 ** 3,
         tasks: 512,
       })
-      const [file, ...args] = enterCgroupArgv(cgroup.procsFiles, bwrap, hardened)
+      const [file, ...args] = sandboxLaunchArgv(bwrap, hardened, { ...drop, cgroupProcs: cgroup.procsFiles })
       const child = spawnSandbox(file!, args)
       child.on('close', () => cgroup.remove())
       return child

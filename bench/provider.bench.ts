@@ -14,12 +14,14 @@
  * `BENCH_PROVIDER_SEC` shortens or lengthens each measured run (default 4 s per server, plus 1 s warm-up each;
  * the whole suite then takes ~2 minutes);
  * `BENCH_PROVIDER_ONLY=<text>` measures only the endpoints whose label contains it (profiling;
- * `P2P` runs only the P2P rows of provider-p2p.ts: the same commands over libp2p beside HTTP).
+ * `P2P` runs only the P2P rows of provider-p2p.ts (the same commands over libp2p beside HTTP) and
+ * provider-p2p-relay.ts (a new consumer through a circuit relay running a free job, beside HTTP)).
  */
 import os from 'node:os'
 import { performance } from 'node:perf_hooks'
 import type { BenchRow } from './bench-row'
 import { providerP2pRows } from './provider-p2p'
+import { providerP2pRelayRows } from './provider-p2p-relay'
 import { startBareServer, type BareServer, type CapturedResponse } from './provider-bare-server'
 import {
   RATE_LIMIT_PER_MINUTE,
@@ -240,6 +242,7 @@ export default async function providerBench(): Promise<BenchRow[]> {
       }
     }
     if (!ONLY || ONLY.includes('P2P')) rows.push(...(await providerP2pRows(SUITE)))
+    if (!ONLY || ONLY.includes('P2P')) rows.push(...(await providerP2pRelayRows(SUITE)))
     if (rows.length === 0) return rows
     const setup = `autocannon 9 in a child process, pipelining 1, ${WARMUP_SEC} s warm-up + ${MEASURE_SEC} s per server in ${SLICES} alternating slices (provider, bare, provider, bare), loopback; 1-min load average ${loadBefore} before, ${os.loadavg()[0]!.toFixed(2)} after (other processes share the ${os.cpus().length} cores); provider = startCore (chain off, FakeDriver, log level silent); provider.rateLimitPerMinute raised to ${RATE_LIMIT_PER_MINUTE} (signed commands are limited per IP and all load comes from 127.0.0.1); computeResult signed per request (consumerAddress+nonce+signature, one signer per connection), not an auth token`
     rows[0] = { ...rows[0]!, note: `${setup}. ${rows[0]!.note ?? ''}` }

@@ -35,8 +35,20 @@ import { AuditRepo, type AuditEventInput } from './store/audit-repo'
 import { AccessRequestsRepo } from './store/access-requests-repo'
 import { AlgorithmApprovals } from './provider/access-policy'
 import { SettingsRepo } from './store/settings-repo'
+import { DatasetPoliciesRepo } from './store/dataset-policies-repo'
+import { DatasetPolicies } from './provider/dataset-policy'
+import { createJobReceipts } from './provider/job-receipts'
+import { filesUnder, reviewOutputs } from './operator-service/output-review'
+import { isHeldForReview } from './operator-service/operator-service'
+import { resultsDirOf } from './operator-service/results'
+import { toJobSummary } from './console-api/service'
+import type { ConsoleReviewPort } from './console-api/publisher-control'
+import type { JobRecord } from './operator-service/job-record'
 import { SigningKey } from 'ethers'
 import type { RunningP2pNode } from './p2p/p2p-node'
+import { NetworkControl, type RepublishedAsset } from './p2p/network-control'
+import { updateConfigFile } from './config/config-file'
+import type { PublisherWallet } from './chain/wallet'
 
 export type { ConsoleConfig } from './config/schema'
 // For the Electron shell, which may import this file and the contract only (style.md §2.2): it loads
@@ -87,6 +99,24 @@ export interface StartCoreOptions {
   sqliteNativeBinding?: string
   /** The desktop Save dialog: lets saveResult stream a result to the file the user picks. */
   chooseSavePath?: (suggestedName: string) => Promise<string | null>
+  /** Each start step as it begins and ends (the desktop app's "starting" window shows them). */
+  onProgress?: (progress: StartProgress) => void
+}
+
+/** The steps of startCore, in order. */
+export const START_STEPS = ['store', 'chain', 'driver', 'jobs', 'provider', 'samples', 'console'] as const
+export type StartStep = (typeof START_STEPS)[number]
+export interface StartProgress {
+  step: StartStep
+  /** 'failed' on 'chain' is not fatal: the console starts without a chain and shows the error. */
+  state: 'running' | 'done' | 'failed' | 'skipped'
+  error?: { code?: string; message: string }
+}
+
+function describeError(error: unknown): { code?: string; message: string } {
+  const message = error instanceof Error ? error.message : String(error)
+  const code = (error as { code?: unknown } | null)?.code
+  return typeof code === 'string' ? { code, message } : { message }
 }
 
 /**
@@ -166,33 +196,42 @@ function kubernetesPorts(config: ConsoleConfig) {
   }
 }
 
+/** The serviceEndpoint the DDOs were last (completely) re-published with. */
+const SERVICE_ENDPOINT_KEY = 'publishing.serviceEndpoint'
+
+/** Re-publishes every DDO naming another endpoint; each asset with its mined setMetaData tx. */
+async function republishCollectingTxs(port: {
+  republishEndpoints(): Promise<string[]>
+  onPublishProgress(
+    listener: (e: { did?: string; step: string; status: string; txHash?: string }) => void,
+  ): () => void
+}): Promise<RepublishedAsset[]> {
+  const mined = new Map<string, string>()
+  const off = port.onPublishProgress((e) => {
+    if (e.did && e.step === 'metadata' && e.status === 'mined' && e.txHash) mined.set(e.did, e.txHash)
+  })
+  try {
+    const dids = await port.republishEndpoints()
+    return dids.map((did) => ({ did, txHash: mined.get(did) ?? null }))
+  } finally {
+    off()
+  }
+}
+
 /**
- * Every DDO's serviceEndpoint must follow the Provider's public URL: when it differs from the one
- * recorded at the last start, each asset is re-published (setMetaData) in the background, with the
- * publishing progress events the console shows. The new URL is recorded only once all are done, so
- * an interrupted run (locked wallet, RPC down) is retried at the next start.
+ * The publisher wallet as the console drives it: in rpc mode it is also the node key, so after a
+ * create, import or unlock the peer ID may be new (libp2p restarts, the DDOs follow).
  */
-function republishOnEndpointChange(
-  settings: SettingsRepo,
-  providerUrl: string,
-  assetPort: { republishEndpoints(): Promise<string[]> },
-  logger: Logger,
-): void {
-  const KEY = 'publishing.serviceEndpoint'
-  const last = settings.get<string>(KEY)
-  if (last === providerUrl) return
-  void assetPort.republishEndpoints().then(
-    (dids) => {
-      settings.set(KEY, providerUrl)
-      if (dids.length > 0)
-        logger.info('DDOs re-published with the new serviceEndpoint', { providerUrl, count: dids.length })
-    },
-    (error: unknown) =>
-      logger.warn('could not re-publish DDOs with the new serviceEndpoint; retried at the next start', {
-        providerUrl,
-        error: error instanceof Error ? error.message : String(error),
-      }),
-  )
+function refreshingIdentity(wallet: PublisherWallet, changed: () => void) {
+  const after = <T>(status: T): T => (changed(), status)
+  return {
+    status: () => wallet.status(),
+    create: async (password: string) => after(await wallet.create(password)),
+    importKey: async (key: string, password: string) => after(await wallet.importKey(key, password)),
+    importMnemonic: async (phrase: string, password: string) =>
+      after(await wallet.importMnemonic(phrase, password)),
+    unlock: async (password: string) => after(await wallet.unlock(password)),
+  }
 }
 
 /**
@@ -200,7 +239,7 @@ function republishOnEndpointChange(
  * an unlocked key there is no P2P identity: the console says so and serves HTTP only.
  */
 async function startP2p(
-  config: ConsoleConfig,
+  p2pConfig: ConsoleConfig['p2p'],
   app: Parameters<typeof import('./p2p/provider-inject').injectInto>[0],
   identity: NodeIdentity | undefined,
   logger: Logger,
@@ -213,7 +252,7 @@ async function startP2p(
   const { startP2pNode } = await import('./p2p/p2p-node')
   const { injectInto } = await import('./p2p/provider-inject')
   return startP2pNode({
-    config: config.p2p,
+    config: p2pConfig,
     privateKey: peerKeyFromNodeKey(identity.signer.privateKey).privateKey,
     logger,
     inject: injectInto(app),
@@ -229,10 +268,34 @@ async function startP2p(
 export async function startCore(config: ConsoleConfig, options: StartCoreOptions = {}): Promise<Core> {
   const logger = options.logger ?? createLogger({ level: config.logLevel })
   const clock = options.clock ?? systemClock
-  prepareDataDir(config.dataDir)
-  const db = openDatabase({
-    file: join(config.dataDir, 'console.db'),
-    ...(options.sqliteNativeBinding ? { nativeBinding: options.sqliteNativeBinding } : {}),
+  /** The step under way, so a throw from the try below is reported against it. */
+  let running: StartStep | null = null
+  const report = (step: StartStep, state: StartProgress['state'], error?: unknown) => {
+    running = state === 'running' ? step : null
+    try {
+      options.onProgress?.({ step, state, ...(error === undefined ? {} : { error: describeError(error) }) })
+    } catch {
+      // A progress listener never stops the start.
+    }
+  }
+  /** Runs one step, reporting it; a throw is reported as 'failed' and rethrown. */
+  const step = async <T>(name: StartStep, run: () => T | Promise<T>): Promise<T> => {
+    report(name, 'running')
+    try {
+      const result = await run()
+      report(name, 'done')
+      return result
+    } catch (error) {
+      if (running === name) report(name, 'failed', error)
+      throw error
+    }
+  }
+  const db = await step('store', () => {
+    prepareDataDir(config.dataDir)
+    return openDatabase({
+      file: join(config.dataDir, 'console.db'),
+      ...(options.sqliteNativeBinding ? { nativeBinding: options.sqliteNativeBinding } : {}),
+    })
   })
   /** Shutdown steps of the outer layers (servers, chain), run first and in reverse order. */
   const stops: Array<() => Promise<void>> = []
@@ -244,12 +307,25 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
       auditRepo.append(event, clock.nowMs())
     }
     const accessRequests = new AccessRequestsRepo(db)
+    const datasetPolicies = new DatasetPoliciesRepo(db)
 
     // Chain first: environments' paid tier needs the fee token, the Provider needs the node key.
-    const chain =
-      config.chain.mode === 'off'
-        ? undefined
-        : await startChainPublishing({ config, db, logger, clock, secrets: options.secrets })
+    // A chain that cannot start (EDR's native binding missing, a keystore that does not open) must
+    // not stop the console: it starts without a chain and Overview/Settings show the error and fix.
+    let chainError: { code?: string; message: string } | null = null
+    let chain: ChainPublishing | undefined
+    if (config.chain.mode === 'off') report('chain', 'skipped')
+    else {
+      report('chain', 'running')
+      try {
+        chain = await startChainPublishing({ config, db, logger, clock, secrets: options.secrets })
+        report('chain', 'done')
+      } catch (error) {
+        chainError = describeError(error)
+        report('chain', 'failed', error)
+        logger.error('the chain did not start; the console runs without it', { ...chainError })
+      }
+    }
     if (chain) stops.push(() => chain.stop())
     const feeToken = chain?.feeToken
     const assets = chain?.registry ?? new AssetRegistry(db, clock)
@@ -259,7 +335,11 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
       logger.info('compute environments seeded', { count: environments.listEnvironments().length })
     }
 
-    const driver = options.driver ?? (await createDriver(config, logger, clock))
+    const driver = await step(
+      'driver',
+      async () => options.driver ?? (await createDriver(config, logger, clock)),
+    )
+    report('jobs', 'running')
 
     const operatorService = new SqliteOperatorService({
       db,
@@ -271,6 +351,8 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
       // Paid jobs' settlement is bound below, once the Provider's chain access exists.
     })
     await operatorService.start()
+    report('jobs', 'done')
+    recordReviewEvents(operatorService, recordAudit)
 
     // The Operator-Service's own HTTP API (loopback + bearer token from the data dir).
     let operatorApiUrl = ''
@@ -353,11 +435,15 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
             }),
           )
       }
-    } else if (chain) {
+    }
+    // Signed job receipts (issue 12): with the node key, on every chain mode but 'off'.
+    if (chain) operatorService.setReceipts(createJobReceipts({ node, chainId: chain.chainId }))
+    if (chain && !paid) {
       logger.warn('paid compute is off: no Escrow contract is known on this chain', {
         chainId: chain.chainId,
       })
     }
+    report('provider', 'running')
     const provider = await startProvider({
       config,
       logger: logger.child({ component: 'provider' }),
@@ -377,23 +463,59 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
       },
       audit: { record: recordAudit },
       approvals: new AlgorithmApprovals({ requests: accessRequests, clock }),
+      datasetPolicies: new DatasetPolicies({ policies: datasetPolicies, jobs: operatorService, clock }),
     })
     stops.push(() => provider.close())
-    const p2p = config.p2p.enabled ? await startP2p(config, provider.app, node(), logger) : undefined
-    if (p2p) stops.push(() => p2p.stop())
     const providerUrl = (config.provider.publicUrl ?? provider.url).replace(/\/+$/, '')
-    if (chain?.devChain) await chain.publishDevSamples(providerUrl)
-
-    const assetPort = chain?.assetPort(providerUrl)
-    if (assetPort) republishOnEndpointChange(settings, providerUrl, assetPort, logger)
+    // Exposure (P2P switch, public URL, announce addresses) can change from Settings while running;
+    // the DDOs' serviceEndpoint follows it (and the peer ID, should the node key change).
+    const assetPort = chain?.assetPort(() => network.endpoint())
+    const network: NetworkControl = new NetworkControl({
+      initial: {
+        p2pEnabled: config.p2p.enabled,
+        publicUrl: config.provider.publicUrl ?? null,
+        announceAddresses: config.p2p.announceAddresses,
+      },
+      localUrl: provider.url.replace(/\/+$/, ''),
+      identity: () => node()?.address,
+      startP2p: (state) =>
+        startP2p(
+          { ...config.p2p, enabled: true, announceAddresses: state.announceAddresses },
+          provider.app,
+          node(),
+          logger,
+        ),
+      persist: (state) =>
+        updateConfigFile(config.dataDir, {
+          p2p: { enabled: state.p2pEnabled, announceAddresses: state.announceAddresses },
+          provider: { publicUrl: state.publicUrl ?? undefined },
+        }),
+      lastEndpoint: {
+        get: () => settings.get<string>(SERVICE_ENDPOINT_KEY),
+        set: (endpoint) => settings.set(SERVICE_ENDPOINT_KEY, endpoint),
+      },
+      ...(assetPort ? { republish: () => republishCollectingTxs(assetPort) } : {}),
+      logger,
+    })
+    await network.start()
+    stops.push(() => network.stop())
+    report('provider', 'done')
+    if (chain?.devChain) {
+      const devChain = chain
+      await step('samples', () => devChain.publishDevSamples(network.endpoint()))
+    } else report('samples', 'skipped')
+    // In the background: a locked wallet or a dead RPC must not block the start (retried later).
+    void network.followEndpoint()
 
     // Console API: service over the parts above + HTTP transport on 127.0.0.1 with a per-launch token.
+    report('console', 'running')
     const console_ = await startConsole({
       ...(options.chooseSavePath ? { chooseSavePath: options.chooseSavePath } : {}),
       config,
       logger,
       clock,
       jobs: operatorService,
+      review: reviewPort(operatorService, datasetPolicies, assets, clock),
       approvals: {
         list: (filter) => accessRequests.list(filter),
         get: (id) => accessRequests.get(id),
@@ -418,13 +540,29 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
         options.rendererDir ?? join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'renderer'),
       listen: options.listenConsole ?? true,
       ...kubernetesPorts(config),
-      ...(assetPort && chain ? { assets: assetPort, wallet: chain.wallet } : {}),
+      ...(assetPort && chain
+        ? {
+            assets: assetPort,
+            wallet: refreshingIdentity(chain.wallet, () => void network.refreshIdentity()),
+          }
+        : {}),
+      network: {
+        get: () => ({ ...network.state(), serviceEndpoint: network.endpoint() }),
+        async save(patch) {
+          const { state, republish } = await network.apply(patch)
+          return {
+            settings: { ...state, serviceEndpoint: network.endpoint() },
+            republish: { assets: [], ...republish },
+          }
+        },
+      },
       reachability: {
         async reachability() {
-          const r = p2p?.reachability()
+          const r = network.p2p()?.reachability()
+          const { p2pEnabled, publicUrl } = network.state()
           return {
             p2p: {
-              enabled: config.p2p.enabled,
+              enabled: p2pEnabled,
               peerId: r?.peerId ?? null,
               direct: r?.direct ?? [],
               relayed: r?.relayed ?? [],
@@ -433,8 +571,8 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
             },
             http: {
               bindHost: config.provider.host,
-              publicUrl: config.provider.publicUrl ?? null,
-              selfCheck: await checkPublicUrl(config.provider.publicUrl, node()?.address ?? null),
+              publicUrl,
+              selfCheck: await checkPublicUrl(publicUrl ?? undefined, node()?.address ?? null),
             },
           }
         },
@@ -449,6 +587,7 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
                 name: chain.devChain ? 'Ocean dev chain (embedded)' : `chain ${chain.chainId}`,
               }
             : null,
+        chainError: () => chainError,
         onProviderRequest(listener) {
           providerRequests.add(listener)
           return () => providerRequests.delete(listener)
@@ -456,6 +595,7 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
       },
     })
     stops.push(() => console_.close())
+    report('console', 'done')
     const consoleService: ConsoleService = console_.service
     const consoleUrl = console_.url
     const consoleToken = console_.token
@@ -484,10 +624,13 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
       operatorApiUrl,
       consoleUrl,
       consoleToken,
-      p2p,
+      get p2p() {
+        return network.p2p()
+      },
       stop,
     }
   } catch (error) {
+    if (running) report(running, 'failed', error)
     for (const s of [...stops].reverse()) await s().catch(() => undefined)
     db.close()
     throw error
@@ -497,4 +640,76 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
 function publisherOnChain(rpc: Parameters<typeof createNftOwnerLookup>[0]) {
   const ownerOf = createNftOwnerLookup(rpc)
   return (record: { nftAddress: string }) => ownerOf(record.nftAddress)
+}
+
+/**
+ * Output review for the console (issue 12). The leak check reads the staged inputs where the local
+ * driver leaves them until the job is cleaned up (`<jobDir>/data/inputs`), else the dataset's
+ * local files; with neither (a Kubernetes job over remote files) it is skipped with the reason.
+ */
+function reviewPort(
+  operatorService: SqliteOperatorService,
+  policies: DatasetPoliciesRepo,
+  assets: AssetRegistry,
+  clock: Clock,
+): ConsoleReviewPort {
+  const inputsOf = (job: JobRecord): string[] => {
+    const staged = filesUnder(join(job.spec.jobDir, 'data', 'inputs'))
+    if (staged.length > 0) return staged
+    return job.spec.datasets.flatMap((d) => d.files.flatMap((f) => (f.type === 'local' ? [f.path] : [])))
+  }
+  return {
+    getPolicy: (did) => policies.get(did),
+    setPolicy: (did, policy) => policies.set(did, policy, clock.nowMs()),
+    hasDataset: (did) => assets.get(did)?.kind === 'dataset',
+    listHeld: () =>
+      operatorService
+        .listJobs({ statuses: [60] })
+        .filter(isHeldForReview)
+        .map(toJobSummary),
+    async inspect(jobId) {
+      const job = operatorService.getJob(jobId)!
+      return reviewOutputs({
+        resultsDir: resultsDirOf(job.spec.jobDir),
+        inputFiles: inputsOf(job),
+        guards: policies.get(job.datasets[0]?.did ?? '').reviewGuards,
+        clock,
+      })
+    },
+    release: (jobId) => toJobSummary(operatorService.releaseJob(jobId)),
+    reject: (jobId, decision) => toJobSummary(operatorService.rejectJob(jobId, decision)),
+  }
+}
+
+/** Held jobs and the window's automatic rejections go to the audit trail (publisher decisions are written by the console service). */
+function recordReviewEvents(
+  operatorService: SqliteOperatorService,
+  record: (event: AuditEventInput) => void,
+): void {
+  operatorService.onDidHoldForReview((job) =>
+    record({
+      type: 'review.held',
+      actor: 'system',
+      subject: job.jobId,
+      details: {
+        datasets: job.datasets.map((d) => d.did),
+        consumer: job.owner,
+        deadlineMs: job.review?.deadlineMs,
+      },
+    }),
+  )
+  operatorService.onDidChangeJob((change) => {
+    const { job } = change
+    if (change.cause === 'review: rejected (window)')
+      record({
+        type: 'review.rejected',
+        actor: 'system',
+        subject: job.jobId,
+        details: {
+          datasets: job.datasets.map((d) => d.did),
+          consumer: job.owner,
+          reason: job.review?.reason,
+        },
+      })
+  })
 }

@@ -8,7 +8,16 @@
  * boundary), engine/index.ts and the console contract only (lint enforces it).
  */
 import { join } from 'node:path'
-import type { ConsoleConfig, Core, Logger, StartCoreOptions, createLogger, loadConfig } from '../engine/index'
+import type {
+  ConsoleConfig,
+  Core,
+  Logger,
+  StartCoreOptions,
+  createLogger,
+  dispatchConsoleCall,
+  loadConfig,
+} from '../engine/index'
+import type { consoleEvents } from '../engine/console-api/contract'
 import type {
   AppLike,
   BrowserWindowLike,
@@ -23,14 +32,32 @@ import type {
   TrayLike,
   WindowOptions,
 } from './electron-types'
-import { createIpcServer, type IpcServer } from './console-ipc/ipc-server'
+import { checkSender, createIpcServer, type IpcServer } from './console-ipc/ipc-server'
+import { registerKeychainIpc } from './keychain-ipc'
 import { RotatingLogFile } from './log-file'
 import { applicationMenuTemplate } from './menu'
+import { readPreferences, writePreferences, type DesktopPreferences } from './preferences'
 import { SecretStore } from './secrets'
+import {
+  STARTUP_CHANNEL,
+  STARTUP_STATE_CHANNEL,
+  applyProgress,
+  initialStartupState,
+  startFailureFix,
+  type StartupState,
+} from './startup'
 import { ConsoleTray } from './tray'
 import { APP_SCHEME_PRIVILEGES, serveRenderer } from './window/app-protocol'
 import { createMainWindow, revealWindow } from './window/main-window'
-import { APP_SCHEME, hardenSession, hardenWebContents, isSafeExternalUrl } from './window/security'
+import {
+  APP_ENTRY_URL,
+  APP_SCHEME,
+  STARTING_PAGE_URL,
+  STARTING_PATH,
+  hardenSession,
+  hardenWebContents,
+  isSafeExternalUrl,
+} from './window/security'
 
 /** The parts of the core the shell uses. */
 export type ShellCore = Pick<Core, 'consoleService' | 'providerUrl' | 'stop'>
@@ -46,21 +73,39 @@ export interface ElectronDeps {
   dialog: DialogLike
   safeStorage: SafeStorageLike
   createWindow(options: WindowOptions): BrowserWindowLike
-  /** null where the desktop has no tray (some Linux desktops). */
+  /** null where the tray cannot be created. */
   createTray(iconPath: string): TrayLike | null
+  /** Whether a tray icon is actually shown (Linux: a StatusNotifier host on D-Bus); default: yes. */
+  trayHostAvailable?(): Promise<boolean>
   /** Work areas of the connected displays; only valid after 'ready'. */
   workAreas(): Rect[]
 }
 
-export interface EngineDeps {
+/** What the shell uses of engine/index.ts. */
+export interface EngineModule {
   loadConfig: typeof loadConfig
   createLogger: typeof createLogger
+  dispatchConsoleCall: typeof dispatchConsoleCall
+  consoleEvents: typeof consoleEvents
   startCore(config: ConsoleConfig, options: StartCoreOptions): Promise<ShellCore>
 }
+
+export interface EngineDeps {
+  /**
+   * Loads the engine. Called once the starting window is up: the engine's module graph (ethers,
+   * libp2p, fastify, SQLite…) takes seconds to load, and the window must not wait for it.
+   */
+  load(): Promise<EngineModule>
+}
+
+/** How long the engine waits for the starting window's first paint before loading anyway. */
+export const FIRST_PAINT_WAIT_MS = 2_000
 
 export interface AppPaths {
   preload: string
   renderer: string
+  /** The static "starting" page (main/window/starting, copied to dist/main/starting). */
+  startingPage: string
   trayIcon: string
   windowIcon?: string
   /** better-sqlite3 built for Electron's ABI (`npm start` prepares it; packaged apps have none). */
@@ -69,9 +114,11 @@ export interface AppPaths {
 
 export interface AppHandle {
   readonly isPrimary: boolean
-  /** Resolves when the window is up (or the start failed and the app is exiting). */
+  /** Resolves when the engine is up and the console page loading (or the start failed). */
   readonly started: Promise<void>
   window(): BrowserWindowLike | null
+  /** What the starting window shows. */
+  startup(): StartupState
 }
 
 /** How long quit waits for core.stop() before exiting anyway (a stuck driver must not hang quit). */
@@ -88,7 +135,7 @@ export function runApp(
   // A second copy would open the same SQLite store and fight over the ports: hand over and leave.
   if (!app.requestSingleInstanceLock()) {
     app.quit()
-    return { isPrimary: false, started: Promise.resolve(), window: () => null }
+    return { isPrimary: false, started: Promise.resolve(), window: () => null, startup: initialStartupState }
   }
   electron.protocol.registerSchemesAsPrivileged(APP_SCHEME_PRIVILEGES)
 
@@ -98,49 +145,82 @@ export function runApp(
   let ipc: IpcServer | null = null
   let tray: ConsoleTray | null = null
   let logger: Logger | null = null
-  let configError: Error | null = null
-  let config: ConsoleConfig | null = null
-  try {
-    config = engine.loadConfig({ overrides: { dataDir: userData } })
-    logger = engine.createLogger({
-      level: config.logLevel,
-      destination: new RotatingLogFile({ dir: join(userData, 'logs') }),
-    })
-  } catch (error) {
-    configError = error instanceof Error ? error : new Error(String(error))
-  }
   const warn = (msg: string, meta?: Record<string, unknown>) => logger?.warn(msg, meta)
+  const logsDir = join(userData, 'logs')
+  let preferences: DesktopPreferences = readPreferences(userData)
+  /** Is a tray icon actually on screen (Linux: a StatusNotifier host)? Known once the tray is made. */
+  let isTrayShown = false
 
   app.on('web-contents-created', (_event, contents) =>
     hardenWebContents(contents, { shell: electron.shell, logger: { warn } }),
   )
-  // A relaunch while the app serves in the background (window closed) opens a new window.
-  app.on('second-instance', () => (core ? openWindow() : revealWindow(window)))
 
-  const openWindow = () => {
+  // The "starting" window's state; pushed to the window on each change, read once on page load.
+  let startup: StartupState = initialStartupState()
+  const pushStartup = () => {
+    const contents = window?.webContents
+    if (contents && !contents.isDestroyed()) contents.send(STARTUP_CHANNEL, startup)
+  }
+  const attachedIds = new Set<number>()
+  electron.ipcMain.handle(STARTUP_STATE_CHANNEL, (event) => {
+    const check = checkSender(event, attachedIds)
+    if (!check.ok) throw new Error(`refused: ${check.reason}`)
+    return startup
+  })
+
+  let painted: Promise<void> = Promise.resolve()
+  /** The starting window's first paint (or its close, or FIRST_PAINT_WAIT_MS). */
+  const firstPaint = () => painted
+  const openWindow = (url: string = core ? APP_ENTRY_URL : STARTING_PAGE_URL) => {
     if (window && !window.isDestroyed()) return revealWindow(window)
-    window = createMainWindow({
+    const opened = createMainWindow({
       createWindow: electron.createWindow,
       workAreas: electron.workAreas,
       stateFile: join(userData, 'window-state.json'),
       preloadPath: paths.preload,
+      url,
       ...(paths.windowIcon ? { iconPath: paths.windowIcon } : {}),
       logger: { warn },
     })
-    ipc?.attach(window.webContents)
-    window.on('closed', () => {
-      window = null
+    window = opened
+    painted = new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, FIRST_PAINT_WAIT_MS)
+      timer.unref?.()
+      const done = () => {
+        clearTimeout(timer)
+        resolve()
+      }
+      opened.on('ready-to-show', done)
+      opened.on('closed', done)
+    })
+    const id = opened.webContents.id
+    attachedIds.add(id)
+    ipc?.attach(opened.webContents)
+    opened.on('closed', () => {
+      attachedIds.delete(id)
+      if (window === opened) window = null
     })
     // Windows log-off/shutdown: stop the core cleanly (the same graceful quit as the menu's).
-    window.on('session-end', () => app.quit())
+    opened.on('session-end', () => app.quit())
   }
-  app.on('activate', () => {
-    if (core) openWindow()
-  })
-  // With a tray the Provider keeps serving consumers while the window is closed; without one,
-  // closing the window is the only way the user has to quit.
+  // A relaunch while the app serves in the background (window closed) opens a new window.
+  app.on('second-instance', () => openWindow())
+  app.on('activate', () => openWindow())
+
+  /** Whether closing the last window leaves the app serving in the background. */
+  const keepsServing = () => {
+    if (!core || !tray || !isTrayShown) return false
+    // Linux: only when the user chose it (menu), and only where the tray can bring the window back.
+    if (platform === 'linux') return preferences.keepServingInBackground
+    return true
+  }
   app.on('window-all-closed', () => {
-    if (!tray) app.quit()
+    // After a failed start there is nothing to stop: leave with the failure's exit code.
+    if (startup.phase === 'failed') {
+      quitState = 'stopped'
+      return app.exit(1)
+    }
+    if (!keepsServing()) app.quit()
   })
 
   // Graceful quit: hold the first quit, stop the engine, then quit for real.
@@ -178,76 +258,158 @@ export function runApp(
     })
   })
 
-  const fail = (title: string, error: unknown, exitCode: number) => {
+  /** A fatal start failure: on the starting window, with its fix; the app stays until the user quits. */
+  const fail = (title: string, error: unknown) => {
     const message = error instanceof Error ? error.message : String(error)
     logger?.error(title, { error: message })
-    electron.dialog.showErrorBox(title, `${message}\n\nThe log is in ${join(userData, 'logs')}.`)
-    quitState = 'stopped'
-    app.exit(exitCode)
+    startup = {
+      ...startup,
+      phase: 'failed',
+      failure: { title, message, fix: startFailureFix(error, { userData, logs: logsDir }) },
+    }
+    pushStartup()
+    if (!window) {
+      // No window could be shown: the error box is the only way left to tell the user.
+      electron.dialog.showErrorBox(title, `${message}\n\nThe log is in ${logsDir}.`)
+      quitState = 'stopped'
+      app.exit(1)
+    }
   }
 
-  const start = async () => {
-    await app.whenReady()
-    if (configError || !config || !logger) return fail('The console configuration is invalid', configError, 2)
-    hardenSession(electron.defaultSession())
-    electron.protocol.handle(APP_SCHEME, serveRenderer(paths.renderer))
-    const secrets = new SecretStore(electron.safeStorage, userData, platform)
+  const setKeepServing = (checked: boolean) => {
+    preferences = { ...preferences, keepServingInBackground: checked }
     try {
-      // The console's HTTP listener stays off: the window talks over IPC, and no port is opened
-      // that another local process could reach.
-      core = await engine.startCore(config, {
-        logger,
-        secrets: secrets.forEngine(),
-        listenConsole: false,
-        // Results are saved by the engine, streamed disk to disk, to the file picked here.
-        ...(electron.dialog.showSaveDialog
-          ? {
-              chooseSavePath: async (suggestedName: string) => {
-                const picked = await electron.dialog.showSaveDialog!({ defaultPath: suggestedName })
-                return picked.canceled || !picked.filePath ? null : picked.filePath
-              },
-            }
-          : {}),
-        ...(paths.sqliteNativeBinding ? { sqliteNativeBinding: paths.sqliteNativeBinding } : {}),
-      })
+      writePreferences(userData, preferences)
     } catch (error) {
-      return fail('The console engine could not start', error, 1)
+      warn('could not save the desktop preferences', { error: String(error) })
     }
-    if (quitState !== 'running') return // quit was asked while starting; shutdown() stops the core
-    ipc = createIpcServer({ ipcMain: electron.ipcMain, service: core.consoleService, logger })
+    setMenu()
+  }
+  const setMenu = () =>
     electron.menu.setApplicationMenu(
       electron.menu.buildFromTemplate(
         applicationMenuTemplate({
           platform,
           isPackaged: app.isPackaged,
           actions: {
-            showConsole: openWindow,
+            showConsole: () => openWindow(),
             openDataFolder: () => void electron.shell.openPath(userData),
-            openLogFolder: () => void electron.shell.openPath(join(userData, 'logs')),
+            openLogFolder: () => void electron.shell.openPath(logsDir),
             openDocumentation: () => {
               if (isSafeExternalUrl(DOCS_URL)) void electron.shell.openExternal(DOCS_URL)
             },
             quit: () => app.quit(),
+            ...(platform === 'linux'
+              ? {
+                  keepServing: {
+                    checked: preferences.keepServingInBackground,
+                    enabled: isTrayShown,
+                    toggle: setKeepServing,
+                  },
+                }
+              : {}),
           },
         }),
       ),
     )
+
+  const start = async () => {
+    await app.whenReady()
+    hardenSession(electron.defaultSession())
+    electron.protocol.handle(
+      APP_SCHEME,
+      serveRenderer(paths.renderer, { [STARTING_PATH]: paths.startingPage }),
+    )
+    setMenu()
+    const secrets = new SecretStore(electron.safeStorage, userData, platform)
+    registerKeychainIpc({
+      ipcMain: electron.ipcMain,
+      secrets,
+      checkSender: (event) => checkSender(event, attachedIds),
+    })
+    // The window first, before the engine (which takes seconds to load and to start: chain,
+    // samples, Provider): it shows each step as it happens, and a failure with its fix.
+    openWindow(STARTING_PAGE_URL)
+    await firstPaint()
+    if (quitState !== 'running') return
+    let loaded: EngineModule
+    try {
+      loaded = await engine.load()
+    } catch (error) {
+      return fail('The console engine could not be loaded', error)
+    }
+    let config: ConsoleConfig
+    try {
+      config = loaded.loadConfig({ overrides: { dataDir: userData } })
+      logger = loaded.createLogger({
+        level: config.logLevel,
+        destination: new RotatingLogFile({ dir: logsDir }),
+      })
+    } catch (error) {
+      return fail('The console configuration is invalid', error)
+    }
+    try {
+      // The console's HTTP listener stays off: the window talks over IPC, and no port is opened
+      // that another local process could reach.
+      core = await loaded.startCore(config, {
+        logger,
+        secrets: secrets.forEngine(),
+        listenConsole: false,
+        onProgress: (progress) => {
+          startup = applyProgress(startup, progress)
+          pushStartup()
+        },
+        // Results are saved by the engine, streamed disk to disk, to the file picked here. The dialog
+        // is looked up only when a save is asked (the stand-in has none, and says so if touched).
+        chooseSavePath: async (suggestedName: string) => {
+          const picked = await electron.dialog.showSaveDialog!({ defaultPath: suggestedName })
+          return picked.canceled || !picked.filePath ? null : picked.filePath
+        },
+        ...(paths.sqliteNativeBinding ? { sqliteNativeBinding: paths.sqliteNativeBinding } : {}),
+      })
+    } catch (error) {
+      return fail('The console engine could not start', error)
+    }
+    if (quitState !== 'running') return // quit was asked while starting; shutdown() stops the core
+    const running = core
+    ipc = createIpcServer({
+      ipcMain: electron.ipcMain,
+      service: running.consoleService,
+      logger,
+      dispatch: loaded.dispatchConsoleCall,
+      events: loaded.consoleEvents,
+    })
     const nativeTray = electron.createTray(paths.trayIcon)
     if (nativeTray) {
-      tray = new ConsoleTray(nativeTray, electron.menu, { showConsole: openWindow, quit: () => app.quit() })
-      tray.update({ providerUrl: core.providerUrl })
-      core.consoleService.subscribe('onDidChangeClusterHealth', (health) =>
+      tray = new ConsoleTray(nativeTray, electron.menu, {
+        showConsole: () => openWindow(),
+        quit: () => app.quit(),
+      })
+      tray.update({ providerUrl: running.providerUrl })
+      running.consoleService.subscribe('onDidChangeClusterHealth', (health) =>
         tray?.update({ isBackendHealthy: health.ok }),
       )
       // A first reading, so the tray does not say "checking" until the next change.
-      core.consoleService.checkHealth({}).then(
+      running.consoleService.checkHealth({}).then(
         (health) => tray?.update({ isBackendHealthy: health.ok }),
         (error: unknown) => logger?.warn('first health check failed', { error: String(error) }),
       )
+      isTrayShown = await (electron.trayHostAvailable?.() ?? Promise.resolve(true))
+      if (!isTrayShown)
+        logger.warn('no tray is shown on this desktop (no StatusNotifier host): closing the window quits')
+      setMenu()
     }
-    openWindow()
+    startup = { ...startup, phase: 'ready' }
+    pushStartup()
+    const current = window as BrowserWindowLike | null
+    if (current && !current.isDestroyed()) {
+      ipc.attach(current.webContents)
+      void current
+        .loadURL(APP_ENTRY_URL)
+        .catch((error: unknown) => warn('could not load the console page', { error: String(error) }))
+    } else openWindow(APP_ENTRY_URL)
     logger.info('console window opened', { version: app.getVersion() })
   }
   starting = start()
-  return { isPrimary: true, started: starting, window: () => window }
+  return { isPrimary: true, started: starting, window: () => window, startup: () => startup }
 }

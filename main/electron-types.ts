@@ -180,7 +180,8 @@ export type MenuRole =
 export interface MenuItemTemplate {
   label?: string
   role?: MenuRole
-  type?: 'normal' | 'separator' | 'submenu'
+  type?: 'normal' | 'separator' | 'submenu' | 'checkbox'
+  checked?: boolean
   accelerator?: string
   enabled?: boolean
   click?: () => void

@@ -11,6 +11,8 @@ export interface MenuActions {
   openLogFolder(): void
   openDocumentation(): void
   quit(): void
+  /** Linux: the "keep serving in the background" switch (enabled only where a tray is shown). */
+  keepServing?: { checked: boolean; enabled: boolean; toggle(checked: boolean): void }
 }
 
 export function applicationMenuTemplate(options: {
@@ -53,6 +55,19 @@ export function applicationMenuTemplate(options: {
         { label: 'Show console', accelerator: 'CmdOrCtrl+1', click: actions.showConsole },
         { label: 'Open data folder', click: actions.openDataFolder },
         { label: 'Open log folder', click: actions.openLogFolder },
+        ...(actions.keepServing
+          ? [
+              { type: 'separator' } satisfies MenuItemTemplate,
+              {
+                label: 'Keep serving in the background when the window is closed',
+                type: 'checkbox',
+                checked: actions.keepServing.checked,
+                // No tray shown (GNOME without AppIndicator): a hidden app could not be reached or quit.
+                enabled: actions.keepServing.enabled,
+                click: () => actions.keepServing?.toggle(!actions.keepServing.checked),
+              } satisfies MenuItemTemplate,
+            ]
+          : []),
         ...(isMac ? [] : [{ type: 'separator' } satisfies MenuItemTemplate, quit]),
       ],
     },

@@ -21,6 +21,27 @@ function checkInputs(metafile, label, forbidden) {
   if (bad.length > 0) throw new Error(`${label} bundle includes forbidden modules:\n  ${bad.join('\n  ')}`)
 }
 
+/** How the sandboxed preload is bundled (also used by the stand-in tests, into a temp folder). */
+export const PRELOAD_BUILD = {
+  platform: 'browser',
+  format: 'cjs',
+  target: 'chrome140',
+  external: ['electron'],
+}
+
+/** Bundles the preload alone to `outfile` (tests: the real preload.cjs, run by the Electron stand-in). */
+export async function buildPreload(outfile) {
+  await build({
+    absWorkingDir: root,
+    bundle: true,
+    logLevel: 'error',
+    legalComments: 'none',
+    ...PRELOAD_BUILD,
+    entryPoints: ['main/preload/preload.ts'],
+    outfile,
+  })
+}
+
 export async function buildElectron({ quiet = false } = {}) {
   rmSync(outDir, { recursive: true, force: true })
   mkdirSync(outDir, { recursive: true })
@@ -44,17 +65,19 @@ export async function buildElectron({ quiet = false } = {}) {
     packages: 'external',
     external: ['electron'],
     outExtension: { '.js': '.js' },
+    // The engine is imported dynamically (main/electron-main.ts) so the first window does not wait
+    // for its module graph; splitting puts it, with its npm imports, in a chunk loaded then.
+    splitting: true,
+    // Beside app.js: the store resolves its migrations folder next to the module that holds it.
+    chunkNames: '[name]-[hash]',
   })
   checkInputs(main.metafile, 'main', [/^renderer\//])
 
   const preload = await build({
     ...common,
+    ...PRELOAD_BUILD,
     entryPoints: { preload: 'main/preload/preload.ts' },
     outdir: outDir,
-    platform: 'browser',
-    format: 'cjs',
-    target: 'chrome140',
-    external: ['electron'],
     outExtension: { '.js': '.cjs' },
   })
   checkInputs(preload.metafile, 'preload', [
@@ -68,6 +91,8 @@ export async function buildElectron({ quiet = false } = {}) {
     recursive: true,
     filter: (src) => src === migrationsFrom || src.endsWith('.sql'),
   })
+  // The "starting" page (shown before the engine is up), served at app://console/_starting/.
+  cpSync(join(root, 'main', 'window', 'starting'), join(outDir, 'starting'), { recursive: true })
   // The bundle is ESM whatever an outer package.json says.
   writeFileSync(join(outDir, 'package.json'), JSON.stringify({ type: 'module' }, null, 2) + '\n')
 

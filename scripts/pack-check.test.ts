@@ -20,9 +20,9 @@ import {
 } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
 import BetterSqlite3 from 'better-sqlite3'
 import { buildElectron, root } from './build-electron.mjs'
+import { runOnStandIn } from '../main/test/bundle/spawn'
 
 /** Every path in an asar archive (its header is a Chromium pickle: sizes, then a JSON tree). */
 export function listAsar(file: string): Map<string, { size?: number; unpacked?: boolean }> {
@@ -235,97 +235,45 @@ describe('packaging check (electron-builder --dir, stand-in Electron)', () => {
   })
 })
 
-/**
- * An `electron` module for plain Node: just enough for dist/main/app.js to run its real start-up
- * (engine, IPC, window, menu, tray) and its graceful quit, printing what Electron would have done.
- * Loaded through a module-resolution hook, so the bundle itself is run unchanged.
- */
-const ELECTRON_STAND_IN = `
-const listeners = {}
-let userData = ''
-let quitting = false
-const say = (...a) => console.log('ELECTRON:', ...a)
-const emit = (name, ...args) => (listeners[name] || []).forEach((l) => l(...args))
-export const app = {
-  isPackaged: true,
-  requestSingleInstanceLock: () => true,
-  whenReady: () => Promise.resolve(),
-  setPath: (_name, p) => { userData = p },
-  getPath: () => userData,
-  getVersion: () => '0.0.0',
-  setName: (name) => say('name', name),
-  on(name, l) { (listeners[name] ||= []).push(l); return app },
-  quit() {
-    let prevented = false
-    emit('before-quit', { preventDefault: () => { prevented = true } })
-    if (prevented) { if (!quitting) say('quit held'); quitting = true; return }
-    emit('will-quit'); say('quit done'); process.exit(0)
-  },
-  exit(code) { say('exit', code); process.exit(code) },
-}
-const webContents = { id: 1, getURL: () => 'app://console/index.html', send() {}, isDestroyed: () => false, setWindowOpenHandler() {}, on() { return webContents }, once() { return webContents } }
-export class BrowserWindow {
-  constructor(options) { say('window', JSON.stringify(options.webPreferences)); this.webContents = webContents; emit('web-contents-created', {}, webContents) }
-  loadURL(url) { say('loadURL', url); setTimeout(() => app.quit(), 50); return Promise.resolve() }
-  on() { return this } getNormalBounds() { return { x: 0, y: 0, width: 1280, height: 820 } } isMaximized() { return false }
-  isMinimized() { return false } isDestroyed() { return false } maximize() {} restore() {} show() {} focus() {}
-}
-export const ipcMain = { handle: (channel) => say('ipc handle', channel), removeHandler() {} }
-export const protocol = { registerSchemesAsPrivileged: (s) => say('schemes', s.map((x) => x.scheme).join()), handle: (scheme) => say('protocol', scheme) }
-export const session = { defaultSession: { setPermissionRequestHandler() {}, setPermissionCheckHandler() {}, webRequest: { onHeadersReceived() {} } } }
-export const shell = { openExternal: async () => {}, openPath: async () => '' }
-export const Menu = { buildFromTemplate: (t) => ({ t }), setApplicationMenu: () => say('menu') }
-export class Tray { constructor(icon) { say('tray', icon) } setToolTip(t) { say('tooltip', t) } setContextMenu() {} on() { return this } destroy() {} }
-export const dialog = { showErrorBox: (title, content) => say('error box', title, content) }
-export const safeStorage = { isEncryptionAvailable: () => false, encryptString() { throw new Error('x') }, decryptString() { throw new Error('x') }, getSelectedStorageBackend: () => 'basic_text' }
-export const screen = { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] }
-`
-
-describe('the built main bundle (dist/main/app.js) in Node with a stand-in electron module', () => {
-  it('starts the engine on userData with the bundled migrations, opens the window, and quits after core.stop()', () => {
+describe('the built main bundle (dist/main/app.js) on the strict Electron stand-in', () => {
+  // The bundle runs unchanged in Node with `electron` resolved to main/test/electron-stand-in.ts
+  // (ready-gated APIs, pages through the app:// handler, the real preload sandboxed in a vm).
+  it('opens the starting page at once, starts the real engine on userData with the bundled migrations, loads the console, answers through the preload, and quits after core.stop()', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'c2d-bundle-smoke-'))
     try {
       const userData = join(dir, 'userData')
       mkdirSync(userData)
       writeFileSync(
         join(userData, 'config.json'),
-        JSON.stringify({ provider: { port: 0 }, operatorApi: { port: 0 } }),
+        JSON.stringify({
+          provider: { port: 0 },
+          operatorApi: { port: 0 },
+          chain: { mode: 'off' },
+          p2p: { enabled: false },
+        }),
       )
-      writeFileSync(join(dir, 'electron.mjs'), ELECTRON_STAND_IN)
-      writeFileSync(
-        join(dir, 'hooks.mjs'),
-        `export async function resolve(specifier, context, next) {\n  if (specifier === 'electron') return { url: ${JSON.stringify(pathToFileURL(join(dir, 'electron.mjs')).href)}, shortCircuit: true }\n  return next(specifier, context)\n}\n`,
-      )
-      writeFileSync(
-        join(dir, 'register.mjs'),
-        `import { register } from 'node:module'\nregister(${JSON.stringify(pathToFileURL(join(dir, 'hooks.mjs')).href)})\n`,
-      )
-      const run = spawnSync(
-        process.execPath,
-        [
-          '--import',
-          pathToFileURL(join(dir, 'register.mjs')).href,
-          join(root, 'dist', 'main', 'app.js'),
-          `--user-data-dir=${userData}`,
-        ],
-        {
-          cwd: dir,
-          encoding: 'utf8',
-          timeout: 60_000,
-        },
-      )
-      const output = `${run.stdout}\n${run.stderr}`
-      expect(run.status, output).toBe(0)
-      expect(output).toContain('ELECTRON: name C2D Publisher Console')
-      expect(output).toContain('ELECTRON: schemes app')
-      expect(output).toContain('ELECTRON: ipc handle c2d:call')
-      expect(output).toContain('ELECTRON: loadURL app://console/index.html')
-      expect(output).toMatch(
-        /ELECTRON: window .*"sandbox":true.*preload\.cjs|ELECTRON: window .*preload\.cjs.*"sandbox":true/,
-      )
-      expect(output).toContain('ELECTRON: quit held')
-      expect(output).toContain('ELECTRON: quit done')
-      expect(output).not.toContain('error box')
+      const { report, exitCode, output } = await runOnStandIn(join(root, 'dist', 'main', 'app.js'), {
+        appData: join(dir, 'appData'),
+        userData,
+        waitForConsole: true,
+      })
+      expect(report, output).not.toBeNull()
+      expect(report!.failed, output).toBeUndefined()
+      expect(exitCode, output).toBe(0)
+      expect(report!.pages.map((p) => p.url)).toEqual([
+        'app://console/_starting/index.html',
+        'app://console/index.html',
+      ])
+      for (const page of report!.pages) {
+        expect(page.status).toBe(200)
+        expect(page.problems, page.url).toEqual([])
+        expect(page.preloadErrors, page.url).toEqual([])
+        expect(page.assets, page.url).toBeGreaterThan(0)
+      }
+      expect(report!.firstWindowMs!).toBeLessThan(report!.usableMs!)
+      expect(report!.overview).toMatchObject({ ok: true, value: { chainId: null, chainError: null } })
+      expect(report!.violations).toEqual([])
+      expect(report!.errorBoxes).toEqual([])
       const log = readFileSync(join(userData, 'logs', 'main.log'), 'utf8')
       expect(log.indexOf('quitting: stopping the engine')).toBeGreaterThan(log.indexOf('core started'))
       expect(log.indexOf('core stopped')).toBeGreaterThan(log.indexOf('quitting: stopping the engine'))
@@ -341,5 +289,5 @@ describe('the built main bundle (dist/main/app.js) in Node with a stand-in elect
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
-  }, 90_000)
+  }, 120_000)
 })

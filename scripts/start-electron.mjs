@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path'
 import { buildElectron, rendererBuilt, root } from './build-electron.mjs'
 import { prepareElectronNative } from './electron-native.mjs'
 import { appArmorUsernsAdvice } from './linux-userns.mjs'
+import { childStdio, relayQuitSignals } from './electron-signals.mjs'
 
 const require = createRequire(import.meta.url)
 
@@ -123,14 +124,14 @@ async function main() {
     return
   }
 
+  const stdio = childStdio(process.platform)
   const child = spawn(electron.path, [join(root, 'dist', 'main', 'app.js'), ...process.argv.slice(2)], {
     cwd: root,
-    stdio: 'inherit',
-    env: { ...process.env, ELECTRON_RUN_AS_NODE: undefined },
+    stdio: [stdio.stdin, 'inherit', 'inherit'],
+    env: { ...process.env, ...stdio.env, ELECTRON_RUN_AS_NODE: undefined },
   })
-  const forward = (signal) => () => child.kill(signal)
-  process.on('SIGINT', forward('SIGINT'))
-  process.on('SIGTERM', forward('SIGTERM'))
+  // Ctrl-C: the app stops its engine and quits (main/launch.ts); this wrapper waits for it.
+  relayQuitSignals(process, child)
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)))
 }
 

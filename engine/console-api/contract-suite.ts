@@ -119,6 +119,19 @@ export function describeConsoleContract(
       expect((await client.listEnvironments()).environments.map((e) => e.id)).toEqual(['free-local'])
     })
 
+    it('changes the network exposure only when confirmed, with valid addresses', async () => {
+      const unconfirmed = await errorOf(client.saveNetworkSettings({ p2pEnabled: true } as never))
+      expect(unconfirmed.code).toBe('REQUEST_INVALID')
+      const badAddress = await errorOf(
+        client.saveNetworkSettings({ announceAddresses: ['203.0.113.7:9000'], confirm: true }),
+      )
+      expect(JSON.stringify(badAddress.details)).toContain('announceAddresses')
+      expect(await client.getNetworkSettings()).toMatchObject({ p2pEnabled: false, announceAddresses: [] })
+      const saved = await client.saveNetworkSettings({ p2pEnabled: true, confirm: true })
+      expect(saved.settings).toMatchObject({ p2pEnabled: true, serviceEndpoint: '16Uiu2HAmFakePeer' })
+      expect(saved.republish).toMatchObject({ state: 'done', endpoint: '16Uiu2HAmFakePeer' })
+    })
+
     it('answers METHOD_UNKNOWN for a method outside the contract', async () => {
       const envelope = (await under.transport.call('dropDatabase', {})) as {
         ok: boolean

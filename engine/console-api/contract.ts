@@ -92,6 +92,7 @@ export const jobPaymentSchema = z.object({
   costWei: z.string(),
   lockTx: z.string().optional(),
   claimTx: z.string().optional(),
+  claimedWei: z.string().optional(),
   cancelTx: z.string().optional(),
   escrowJobId: z.string().optional(),
 })
@@ -101,7 +102,8 @@ export type JobLogKind = z.infer<typeof jobLogKindSchema>
 export const jobResultFileSchema = z.object({
   filename: z.string(),
   filesizeBytes: z.number().int().min(0),
-  type: z.enum(['imageLog', 'configurationLog', 'algorithmLog', 'output', 'publishLog']),
+  /** 'receipt': receipt.json, the signed job receipt (issue 12), listed after the driver's files. */
+  type: z.enum(['imageLog', 'configurationLog', 'algorithmLog', 'output', 'publishLog', 'receipt']),
   index: z.number().int().min(0),
 })
 export type JobResultFile = z.infer<typeof jobResultFileSchema>
@@ -132,6 +134,19 @@ export const jobSummarySchema = z.object({
   results: z.array(jobResultFileSchema),
   terminationDetails: z.object({ exitCode: z.number().nullable(), oomKilled: z.boolean() }),
   payment: jobPaymentSchema.nullable(),
+  /** Publisher review of the outputs (issue 12); absent: released automatically. */
+  review: z
+    .object({
+      windowSec: z.number().int(),
+      state: z.enum(['armed', 'held', 'released', 'rejected']),
+      heldAtMs: z.number().optional(),
+      deadlineMs: z.number().optional(),
+      decidedAtMs: z.number().optional(),
+      decidedBy: z.enum(['publisher', 'window']).optional(),
+      reason: z.string().optional(),
+      chargeForCompute: z.boolean().optional(),
+    })
+    .optional(),
 })
 export type JobSummary = z.infer<typeof jobSummarySchema>
 export const jobEventSchema = z.object({
@@ -350,6 +365,37 @@ export const reachabilitySchema = z.object({
     }),
   }),
 })
+/** Settings → Network: how the console is exposed, applied at once and kept for the next start. */
+export const networkSettingsSchema = z.object({
+  p2pEnabled: z.boolean(),
+  publicUrl: z.string().nullable(),
+  announceAddresses: z.array(z.string()),
+  /** What every DDO's serviceEndpoint names now: the public URL, else the peer ID (P2P on), else the local URL. */
+  serviceEndpoint: z.string(),
+})
+const multiaddr = z
+  .string()
+  .regex(/^\/(ip4|ip6|dns4|dns6|dns)\/\S+$/, 'a multiaddr such as /ip4/203.0.113.7/tcp/9000')
+export const networkSettingsPatchSchema = z.object({
+  p2pEnabled: z.boolean().optional(),
+  /** null removes the public URL. */
+  publicUrl: z
+    .string()
+    .url()
+    .refine((u) => /^https?:\/\//.test(u), 'an http:// or https:// URL')
+    .nullable()
+    .optional(),
+  announceAddresses: z.array(multiaddr).max(16).optional(),
+  /** Exposing the Provider (or moving every DDO) is confirmed by the publisher. */
+  confirm: z.literal(true, { error: 'this action needs confirm: true' }),
+})
+/** Whether the DDOs were re-published for the new endpoint: one mined setMetaData tx per asset. */
+export const republishOutcomeSchema = z.object({
+  state: z.enum(['not-needed', 'no-chain', 'done', 'failed']),
+  endpoint: z.string(),
+  assets: z.array(z.object({ did: z.string(), txHash: z.string().nullable() })),
+  error: z.string().optional(),
+})
 const password = z.string().min(8, 'at least 8 characters')
 const confirmed = z.literal(true, { error: 'this action needs confirm: true' })
 
@@ -389,6 +435,64 @@ export const accessRequestSchema = z.object({
 })
 export type AccessRequestSummary = z.output<typeof accessRequestSchema>
 
+// ---- per-dataset policy and output review (issue 12) ----
+const quota = z.number().int().min(1).max(1_000_000)
+/**
+ * A dataset's publisher control: output release, the console's consumer allow/deny lists and
+ * per-consumer quotas (rolling 24 hours), plus the review screen's guards. Anything else is refused
+ * when it is set (REQUEST_INVALID), never at job time.
+ */
+export const datasetPolicySchema = z.object({
+  outputRelease: z.enum(['automatic', 'publisher-review']).default('automatic'),
+  /** 1 minute to 30 days; the escrow lock of a paid job covers its duration plus this window. */
+  reviewWindowSec: z
+    .number()
+    .int()
+    .min(60)
+    .max(30 * 24 * 3600)
+    .default(24 * 3600),
+  consumers: z
+    .object({ allow: z.array(address).max(1000).default([]), deny: z.array(address).max(1000).default([]) })
+    .default({ allow: [], deny: [] }),
+  quotas: z
+    .object({
+      jobsPerDay: quota.optional(),
+      computeMinutesPerDay: quota.optional(),
+      concurrentJobs: quota.optional(),
+    })
+    .default({}),
+  reviewGuards: z
+    .object({
+      outputBytesMax: z.number().int().min(1).optional(),
+      fileCountMax: z.number().int().min(1).optional(),
+      allowedPatterns: z.array(z.string().min(1).max(200)).max(50).default([]),
+    })
+    .default({ allowedPatterns: [] }),
+})
+export type DatasetPolicyInput = z.input<typeof datasetPolicySchema>
+export type DatasetPolicySummary = z.output<typeof datasetPolicySchema>
+export const reviewGuardSchema = z.object({
+  id: z.enum(['output-size', 'file-count', 'file-patterns', 'output-leak', 'log-leak']),
+  status: z.enum(['pass', 'flag', 'skipped']),
+  message: z.string(),
+  examples: z.array(z.string()).optional(),
+})
+export const outputReviewSchema = z.object({
+  files: z.array(
+    z.object({
+      path: z.string(),
+      sizeBytes: z.number().int().min(0),
+      kind: z.enum(['text', 'csv', 'json', 'image', 'binary']),
+      previewLines: z.array(z.string()).optional(),
+      imageDataUrl: z.string().optional(),
+    }),
+  ),
+  totalBytes: z.number().int().min(0),
+  algorithmLog: z.object({ sizeBytes: z.number().int(), previewLines: z.array(z.string()) }).optional(),
+  guards: z.array(reviewGuardSchema),
+})
+export type OutputReviewSummary = z.output<typeof outputReviewSchema>
+
 // ---- audit trail (issue 12) ----
 const auditHeadSchema = z.object({ seq: z.number().int(), hash: z.string() })
 export const auditEventSchema = z.object({
@@ -426,6 +530,8 @@ export const consoleMethods = {
       providerAddress: z.string().nullable(),
       chainId: z.number().int().nullable(),
       chainName: z.string().nullable(),
+      /** Why the chain is not connected when it failed to start (e.g. EDR's binding missing), with its fix. */
+      chainError: z.object({ code: z.string().optional(), message: z.string() }).nullable(),
       health: clusterHealthSchema.nullable(),
       jobCounts: z.object({
         running: z.number(),
@@ -557,6 +663,12 @@ export const consoleMethods = {
   deleteAsset: command(z.object({ did, confirm: confirmed }), ok),
   /** Peer ID, direct and relayed multiaddrs, whether reachable, and the public URL self-check. */
   getReachability: query(empty, reachabilitySchema),
+  getNetworkSettings: query(empty, networkSettingsSchema),
+  /** Applies now (P2P started/stopped) and for the next start; resolves once the DDOs' re-publish is mined. */
+  saveNetworkSettings: command(
+    networkSettingsPatchSchema,
+    z.object({ settings: networkSettingsSchema, republish: republishOutcomeSchema }),
+  ),
   getSettings: query(empty, settingsSchema),
   saveSettings: command(
     settingsSchema
@@ -641,6 +753,38 @@ export const consoleMethods = {
   denyAccessRequest: command(
     z.object({ requestId: z.string().min(1).max(64), reason: z.string().trim().min(1).max(500) }),
     z.object({ request: accessRequestSchema }),
+  ),
+  // ---- publisher control: dataset policy and output review (issue 12) ----
+  /** The dataset's policy (the defaults when none was set: automatic release, no lists, no quota). */
+  getDatasetPolicy: query(z.object({ did }), z.object({ did: z.string(), policy: datasetPolicySchema })),
+  /** Replaces the dataset's policy; applies to the next request (running jobs keep their review setting). */
+  setDatasetPolicy: command(
+    z.object({ did, policy: datasetPolicySchema }),
+    z.object({ did: z.string(), policy: datasetPolicySchema }),
+  ),
+  /** Jobs whose outputs wait for the publisher (status 60, review held), oldest first. */
+  listReviews: query(empty, z.object({ jobs: z.array(jobSummarySchema) })),
+  /** A held job's outputs: files with previews, and the automated guards (the leak check may take seconds). */
+  getReview: query(
+    z.object({ jobId: z.string().min(1).max(128) }),
+    z.object({ job: jobSummarySchema, review: outputReviewSchema }),
+  ),
+  /** Releases a held job: it ends 70 succeeded, the consumer downloads as usual, a paid job is claimed. */
+  releaseJob: command(
+    z.object({ jobId: z.string().min(1).max(128), confirm: confirmed }),
+    z.object({ job: jobSummarySchema }),
+  ),
+  /**
+   * Rejects a held job with a reason: it ends 70 failed with it; only its configuration log is
+   * served; a paid job's lock is released, or claimed for the compute used with `chargeForCompute`.
+   */
+  rejectJob: command(
+    z.object({
+      jobId: z.string().min(1).max(128),
+      reason: z.string().trim().min(1).max(500),
+      chargeForCompute: z.boolean().default(false),
+    }),
+    z.object({ job: jobSummarySchema }),
   ),
   // ---- publisher control: audit trail (issue 12) ----
   /** Audit events in seq order, filtered by type, actor (address or 'publisher') and subject (DID, job id). */

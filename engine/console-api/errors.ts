@@ -21,6 +21,7 @@ export const ConsoleErrorCode = {
   PasswordWrong: 'PASSWORD_WRONG',
   NotAvailable: 'NOT_AVAILABLE',
   AccessRequestNotFound: 'ACCESS_REQUEST_NOT_FOUND',
+  JobNotHeld: 'JOB_NOT_HELD',
   Internal: 'INTERNAL',
 } as const
 export type ConsoleErrorCode = (typeof ConsoleErrorCode)[keyof typeof ConsoleErrorCode]
@@ -41,6 +42,7 @@ const STATUS: Record<ConsoleErrorCode, number> = {
   PASSWORD_WRONG: 401,
   NOT_AVAILABLE: 503,
   ACCESS_REQUEST_NOT_FOUND: 404,
+  JOB_NOT_HELD: 409,
   INTERNAL: 500,
 }
 

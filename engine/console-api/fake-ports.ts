@@ -13,6 +13,7 @@ import type {
   ConsoleJobSource,
   ConsoleServiceDeps,
   ConsoleSettingsPort,
+  ConsoleNetworkPort,
   ConsoleWalletPort,
 } from './service'
 
@@ -312,6 +313,26 @@ export function createFakePorts(): FakePorts {
     get: () => stored,
     save: (patch) => (stored = { ...stored, ...patch } as typeof stored),
   }
+  // Exposure as engine/p2p/network-control.ts applies it: public URL > peer ID (P2P on) > local URL.
+  let networkState = {
+    p2pEnabled: false,
+    publicUrl: null as string | null,
+    announceAddresses: [] as string[],
+  }
+  const endpointOf = (n: typeof networkState) =>
+    n.publicUrl ?? (n.p2pEnabled ? '16Uiu2HAmFakePeer' : 'http://127.0.0.1:8001')
+  const network: ConsoleNetworkPort = {
+    get: () => ({ ...networkState, serviceEndpoint: endpointOf(networkState) }),
+    async save(patch) {
+      const before = endpointOf(networkState)
+      networkState = { ...networkState, ...patch }
+      const endpoint = endpointOf(networkState)
+      return {
+        settings: { ...networkState, serviceEndpoint: endpoint },
+        republish: { state: endpoint === before ? 'not-needed' : 'done', endpoint, assets: [] },
+      }
+    },
+  }
 
   return {
     logger: {
@@ -330,6 +351,7 @@ export function createFakePorts(): FakePorts {
     wallet: walletPort,
     health,
     settings,
+    network,
     provider: {
       url: 'http://127.0.0.1:8001',
       address: () => '0x' + '6'.repeat(40),

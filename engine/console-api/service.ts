@@ -24,6 +24,9 @@ import type {
 import { ASSET_STATES, assetDraftSchema, assetStateName } from './contract'
 import { consoleError, ConsoleErrorCode } from './errors'
 import { auditHeadMessage, auditToCsv, auditToJsonl } from '../store/audit-export'
+import { createPublisherControlMethods, type ConsoleReviewPort } from './publisher-control'
+
+export type { ConsoleReviewPort } from './publisher-control'
 import { utf8CompleteLength } from '../operator-service/log-streams'
 
 /** What the console filters jobs by (engine/store/jobs-repo.ts answers each from an index). */
@@ -115,11 +118,20 @@ export interface ConsoleProviderStatus {
   url: string
   address(): string | null
   chain(): { chainId: number; name: string } | null
+  /** The chain's start failure (the console then runs without a chain); null when none. */
+  chainError?(): { code?: string; message: string } | null
   onProviderRequest?(listener: (e: EventPayload<'onProviderRequest'>) => void): () => void
 }
 /** Reachability (P2P and the public URL); absent = P2P off and no public URL known. */
 export interface ConsoleReachabilityPort {
   reachability(): Promise<MethodOutput<'getReachability'>>
+}
+/** Settings → Network (engine/p2p/network-control.ts): applied at once, kept for the next start. */
+export interface ConsoleNetworkPort {
+  get(): MethodOutput<'getNetworkSettings'>
+  save(
+    patch: Omit<MethodParsedInput<'saveNetworkSettings'>, 'confirm'>,
+  ): Promise<MethodOutput<'saveNetworkSettings'>>
 }
 /**
  * The audit trail (engine/store/audit-repo.ts) plus the Provider key's signature for exports.
@@ -152,6 +164,8 @@ export interface ConsoleApprovalsPort {
   deny(id: string, reason: string): AccessRequestSummary
 }
 export interface ConsoleServiceDeps {
+  /** Publisher control: dataset policies and output review (absent: NOT_AVAILABLE). */
+  review?: ConsoleReviewPort
   /** Publisher control: the approval inbox (absent: NOT_AVAILABLE). */
   approvals?: ConsoleApprovalsPort
   /** Publisher control: the audit trail (absent: NOT_AVAILABLE; nothing recorded). */
@@ -166,6 +180,7 @@ export interface ConsoleServiceDeps {
   settings?: ConsoleSettingsPort
   provider?: ConsoleProviderStatus
   reachability?: ConsoleReachabilityPort
+  network?: ConsoleNetworkPort
   /** Results bigger than this go through the HTTP download route instead of readResult. */
   maxInlineResultBytes?: number
   readFile?: (path: string) => Promise<Uint8Array>
@@ -208,6 +223,7 @@ export function toJobSummary(job: JobSummary): JobSummary {
     results,
     terminationDetails,
     payment,
+    review,
   } = job
   return {
     jobId,
@@ -228,6 +244,7 @@ export function toJobSummary(job: JobSummary): JobSummary {
     results,
     terminationDetails,
     payment,
+    ...(review ? { review } : {}),
   }
 }
 
@@ -303,6 +320,20 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
         http: { bindHost: '', publicUrl: null, selfCheck: { state: 'not-configured' as const } },
       }
     },
+    async getNetworkSettings() {
+      return need(deps.network, 'Network settings').get()
+    },
+    async saveNetworkSettings({ confirm: _confirm, ...patch }) {
+      const saved = await need(deps.network, 'Network settings').save(patch)
+      audit('config.changed', 'network', {
+        what: 'network',
+        fields: Object.keys(patch).sort(),
+        serviceEndpoint: saved.settings.serviceEndpoint,
+        republish: saved.republish.state,
+        txs: saved.republish.assets.map((a) => a.txHash),
+      })
+      return saved
+    },
     async getOverview() {
       const jobs = deps.jobs
       // The same counts the Jobs list shows (one query per bucket, each from an index).
@@ -313,6 +344,7 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
         providerAddress: deps.provider?.address() ?? null,
         chainId: chain?.chainId ?? null,
         chainName: chain?.name ?? null,
+        chainError: deps.provider?.chainError?.() ?? null,
         health: deps.health ? await deps.health.check() : null,
         jobCounts: {
           running: counts?.running ?? 0,
@@ -693,6 +725,7 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
       })
       return { request }
     },
+    ...createPublisherControlMethods({ port: deps.review, need, audit, jobOrThrow }),
     // ---- publisher control: audit trail (issue 12) ----
     async listAuditEvents(filter) {
       const port = need(deps.audit, 'The audit trail')

@@ -19,9 +19,11 @@ import {
   type ConsoleEnvironmentStore,
   type ConsoleHealthPort,
   type ConsoleApprovalsPort,
+  type ConsoleReviewPort,
   type ConsoleAuditPort,
   type ConsoleJobSource,
   type ConsoleProviderStatus,
+  type ConsoleNetworkPort,
   type ConsoleReachabilityPort,
   type ConsoleSettingsPort,
   type ConsoleWalletPort,
@@ -51,6 +53,8 @@ export interface StartConsoleOptions {
   /** Publisher control: the audit trail (issue 12). */
   audit?: ConsoleAuditPort
   approvals?: ConsoleApprovalsPort
+  /** Publisher control: dataset policies and output review (issue 12). */
+  review?: ConsoleReviewPort
   environments: {
     listEnvironments(): unknown[]
     getEnvironment(id: string): unknown
@@ -76,6 +80,7 @@ export interface StartConsoleOptions {
   wallet?: ConsoleWalletPort
   provider?: ConsoleProviderStatus
   reachability?: ConsoleReachabilityPort
+  network?: ConsoleNetworkPort
   /** dist/renderer; served at / when it holds an index.html. */
   rendererDir?: string
   /** false = build the service only (Electron serves the UI itself and talks over IPC). */
@@ -261,8 +266,10 @@ export async function startConsole(options: StartConsoleOptions): Promise<Runnin
     settings,
     provider: options.provider,
     ...(options.reachability ? { reachability: options.reachability } : {}),
+    ...(options.network ? { network: options.network } : {}),
     ...(options.audit ? { audit: options.audit } : {}),
     ...(options.approvals ? { approvals: options.approvals } : {}),
+    ...(options.review ? { review: options.review } : {}),
     readFile: (path) => readFile(path),
     ...(options.chooseSavePath ? { chooseSavePath: options.chooseSavePath } : {}),
     copyFile: copyFileStreamed,

@@ -10,8 +10,27 @@ import type { OpenedResult } from './results'
 export interface JobResultFile {
   filename: string
   filesizeBytes: number
-  type: CollectedResult['type']
+  /** 'receipt': the signed job receipt (issue 12), always after the driver's files. */
+  type: CollectedResult['type'] | 'receipt'
   index: number
+}
+/**
+ * Output review before release (issue 12), fixed when the job is registered so a later policy
+ * change never frees a job that was started under review.
+ * - `armed`: the job runs; its outputs will be held.
+ * - `held`: status 60, outputs kept from the consumer until the publisher decides or `deadlineMs`.
+ * - `released` / `rejected`: decided (`decidedBy` the publisher, or the window passing).
+ */
+export interface JobReview {
+  windowSec: number
+  state: 'armed' | 'held' | 'released' | 'rejected'
+  heldAtMs?: number
+  deadlineMs?: number
+  decidedAtMs?: number
+  decidedBy?: 'publisher' | 'window'
+  reason?: string
+  /** Reject only: claim the compute actually used instead of releasing the whole lock. */
+  chargeForCompute?: boolean
 }
 export interface JobPayment {
   chainId: number
@@ -19,6 +38,8 @@ export interface JobPayment {
   costWei: string
   lockTx?: string
   claimTx?: string
+  /** What the claim paid the node (≤ costWei, the lock). */
+  claimedWei?: string
   cancelTx?: string
   escrowJobId?: string
 }
@@ -46,6 +67,8 @@ export interface JobRecord {
   terminationDetails: { exitCode: number | null; oomKilled: boolean }
   payment: JobPayment | null
   agreementId: string
+  /** Absent: outputs are released automatically (records written before issue 12 have none). */
+  review?: JobReview
   /** Persisted (secrets stay in the local DB; never serialised to consumers or the renderer). */
   spec: JobSpec
 }
@@ -65,6 +88,8 @@ export interface RegisterJobInput {
   metadata?: Record<string, unknown>
   payment?: JobPayment
   agreementId?: string
+  /** Publisher review of the outputs, with its window (issue 12); absent: automatic release. */
+  review?: { windowSec: number }
 }
 export interface JobFilter {
   owner?: string
@@ -125,9 +150,25 @@ export interface OperatorService {
   }
   onDidChangeJob(listener: (change: JobChange) => void): () => void
   onJobLog(listener: (e: JobLogChunk) => void): () => void
+  /** Publisher review (issue 12): a held job ends 70 succeeded and its outputs are served. */
+  releaseJob(jobId: string): JobRecord
+  /** Publisher review: a held job ends 70 failed with the reason; only its configuration log is served. */
+  rejectJob(
+    jobId: string,
+    decision: { reason: string; chargeForCompute?: boolean; by?: 'publisher' | 'window' },
+  ): JobRecord
 }
 
 /** Pays out or refunds a paid job's escrow (provider's chain/escrow.ts). Must be idempotent per job. */
 export interface JobSettlement {
-  settle(job: JobRecord): Promise<{ claimTx?: string; cancelTx?: string }>
+  settle(job: JobRecord): Promise<{ claimTx?: string; claimedWei?: string; cancelTx?: string }>
+}
+
+/**
+ * Signs a finished job's receipt (issue 12) and writes it to the job's results folder: the
+ * Provider binds it to chain/job-receipt.ts with the node key. Undefined: nothing was written
+ * (the key is locked); the job is then served without a receipt.
+ */
+export interface JobReceipts {
+  seal(job: JobRecord, resultsDir: string): Promise<{ filename: string; filesizeBytes: number } | undefined>
 }

@@ -233,4 +233,22 @@ describe('decide: outcomes and patches', () => {
     expect(d.path).toEqual([60])
     expect(d.outcome?.kind).toBe('stopped')
   })
+
+  it('holds the outputs of a job under publisher review at 60, and ignores the driver while held', () => {
+    const results = [{ filename: 'outputs.tar', filesizeBytes: 10, type: 'output' as const }]
+    const armed = decide(job(40, { review: { state: 'armed' } }), { kind: 'outputs-collected', results })
+    expect(armed.path).toEqual([60])
+    expect(armed.effects).toEqual([{ kind: 'release-slot' }, { kind: 'hold-for-review' }])
+    expect(armed.outcome).toBeUndefined()
+    expect(armed.patch?.results).toHaveLength(1)
+    const atSixty = decide(job(60, { isFree: false, review: { state: 'armed' } }), {
+      kind: 'outputs-collected',
+      results,
+    })
+    expect(atSixty.path).toEqual([])
+    expect(atSixty.effects).not.toContainEqual({ kind: 'settle' })
+    const held = job(60, { review: { state: 'held' } })
+    expect(decide(held, { kind: 'outputs-collected', results })).toEqual({ path: [], effects: [] })
+    expect(decide(held, { kind: 'lost', reason: 'restart' })).toEqual({ path: [], effects: [] })
+  })
 })

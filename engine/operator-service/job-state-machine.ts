@@ -57,6 +57,8 @@ export interface DecisionInput {
   stopRequested: boolean
   outcome: JobOutcome | null
   maxJobDurationSec: number
+  /** Publisher review (issue 12): 'armed' holds the collected outputs at 60 instead of finishing. */
+  review?: { state: 'armed' | 'held' | 'released' | 'rejected' }
 }
 
 export interface JobResultEntry extends CollectedResult {
@@ -69,10 +71,11 @@ export interface JobPatch {
   terminationDetails?: { exitCode: number | null; oomKilled: boolean }
   algoStartMs?: number
   algoStopMs?: number
-  results?: JobResultEntry[]
+  /** 'receipt' is added by the Operator-Service after 70, never by a decision. */
+  results?: Array<Omit<JobResultEntry, 'type'> & { type: JobResultEntry['type'] | 'receipt' }>
 }
 
-export type JobEffect = { kind: 'settle' } | { kind: 'release-slot' }
+export type JobEffect = { kind: 'settle' } | { kind: 'release-slot' } | { kind: 'hold-for-review' }
 
 export interface Decision {
   /** Statuses to walk, in order (empty: nothing changes). */
@@ -165,6 +168,8 @@ function indexResults(results: CollectedResult[]): JobResultEntry[] {
  */
 export function decide(job: DecisionInput, observation: Observation): Decision {
   if (job.status === 70 || job.status === 71 || job.status === 1 || job.status === 2) return NOTHING
+  // A held job waits for the publisher alone; a driver replaying its story after a restart changes nothing.
+  if (job.review?.state === 'held') return NOTHING
   switch (observation.kind) {
     case 'image-pulling':
       return advance(job, 10)
@@ -236,6 +241,18 @@ export function decide(job: DecisionInput, observation: Observation): Decision {
       } else {
         const toPublishing = walk(job.status, 60)
         if (!toPublishing) return NOTHING
+        if (job.review?.state === 'armed') {
+          // Held at 60 until the publisher releases or rejects (or the window passes); the slot is free.
+          const held: JobOutcome | undefined = job.stopRequested
+            ? { kind: 'stopped', reason: 'stopped by request' }
+            : undefined
+          return {
+            path: toPublishing,
+            outcome: held,
+            patch: held ? { results, outcome: held } : { results },
+            effects: [{ kind: 'release-slot' }, { kind: 'hold-for-review' }],
+          }
+        }
         path = [...toPublishing, step]
         if (!job.outcome)
           outcome = job.stopRequested

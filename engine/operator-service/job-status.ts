@@ -71,6 +71,9 @@ export const JOB_STATUS_TEXT: Readonly<Record<JobStatus, string>> = {
   71: 'Job settling',
 }
 
+/** Status 60's text while the outputs wait for the publisher (issue 12); ocean.js keeps polling. */
+export const REVIEW_STATUS_TEXT = "Awaiting the publisher's review"
+
 /** Coarse phase of a status, for the console's timeline and filters. */
 export const JobPhase = {
   Queued: 'queued',

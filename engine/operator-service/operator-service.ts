@@ -34,12 +34,14 @@ import type {
   JobEvent,
   JobFilter,
   JobPayment,
+  JobReceipts,
   JobRecord,
+  JobReview,
   JobSettlement,
   OperatorService,
   RegisterJobInput,
 } from './job-record'
-import { jobDirOf, openResultFile, type OpenedResult } from './results'
+import { jobDirOf, openResultFile, resultsDirOf, type OpenedResult } from './results'
 
 export type {
   JobChange,
@@ -47,8 +49,10 @@ export type {
   JobEvent,
   JobFilter,
   JobPayment,
+  JobReceipts,
   JobRecord,
   JobResultFile,
+  JobReview,
   JobSettlement,
   OperatorService,
   RegisterJobInput,
@@ -62,6 +66,16 @@ export interface OperatorServiceOptions {
   logger: Logger
   clock: Clock
   settlement?: JobSettlement
+  /** Signs each finished job's receipt (issue 12); absent: jobs finish without one. */
+  receipts?: JobReceipts
+}
+
+/** Result kinds a consumer still gets when the publisher's review did not release the outputs. */
+const SERVED_UNRELEASED: ReadonlySet<string> = new Set(['configurationLog', 'imageLog', 'receipt'])
+
+/** True while a job's outputs wait for the publisher (status 60, review held). */
+export function isHeldForReview(job: Pick<JobRecord, 'review'>): boolean {
+  return job.review?.state === 'held'
 }
 
 /** Statuses that hold an environment slot (started, not yet settling or finished). */
@@ -86,6 +100,10 @@ export class SqliteOperatorService implements OperatorService {
   private readonly logTails = new Map<string, AbortController>()
   private readonly settleAttempts = new Map<string, number>()
   private settlement: JobSettlement | undefined
+  private receipts: JobReceipts | undefined
+  private readonly reviewDeadlines = new Map<string, () => void>()
+  private readonly sealing = new Set<string>()
+  private readonly holdListeners = new Set<(job: JobRecord) => void>()
   private readonly recent = new Map<string, JobRecord>()
   private closed = false
   private pumping = false
@@ -96,6 +114,14 @@ export class SqliteOperatorService implements OperatorService {
     this.runner = new JobRunner(options.driver, options.logger)
     this.queueTimers = new QueueTimers(options.clock)
     this.settlement = options.settlement
+    this.receipts = options.receipts
+  }
+
+  /** Binds receipt signing once the node key is known; seals recently finished jobs that lack one. */
+  setReceipts(receipts: JobReceipts): void {
+    this.receipts = receipts
+    for (const job of this.listJobs({ statuses: [70], limit: 100 }))
+      if (!job.results.some((r) => r.type === 'receipt')) void this.seal(job.jobId)
   }
 
   /** Binds settlement after the chain is up; settles any job that waited for it. */
@@ -106,7 +132,10 @@ export class SqliteOperatorService implements OperatorService {
 
   /** Recovery ("list then watch"), then fills free slots. Call once after construction. */
   async start(): Promise<void> {
-    const plan = planRecovery(this.listJobs({ statuses: NON_TERMINAL_STATUSES }))
+    const nonTerminal = this.listJobs({ statuses: NON_TERMINAL_STATUSES })
+    // Held jobs wait for the publisher, not for a driver: their window is re-armed, nothing resumed.
+    for (const job of nonTerminal) if (isHeldForReview(job)) this.armReviewDeadline(job)
+    const plan = planRecovery(nonTerminal.filter((job) => !isHeldForReview(job)))
     for (const job of plan.requeue) this.armExpiry(job)
     for (const job of plan.settle) void this.settle(job.jobId)
     await Promise.all(
@@ -128,6 +157,8 @@ export class SqliteOperatorService implements OperatorService {
   async close(): Promise<void> {
     this.closed = true
     this.queueTimers.disarmAll()
+    for (const cancel of this.reviewDeadlines.values()) cancel()
+    this.reviewDeadlines.clear()
     for (const tail of this.logTails.values()) tail.abort()
     this.logTails.clear()
     for (const cancel of this.stopDeadlines.values()) cancel()
@@ -180,6 +211,7 @@ export class SqliteOperatorService implements OperatorService {
       terminationDetails: { exitCode: null, oomKilled: false },
       payment: input.payment ?? null,
       agreementId: input.agreementId ?? '',
+      ...(input.review ? { review: { windowSec: input.review.windowSec, state: 'armed' as const } } : {}),
       spec: { ...input.spec, jobId, jobDir },
     }
     // Written (with its first event) before anything runs: a crash from here on finds it.
@@ -251,7 +283,7 @@ export class SqliteOperatorService implements OperatorService {
     jobId: string,
     to: JobStatus,
     cause: string,
-    patch?: JobPatch & { stopRequested?: boolean; payment?: JobPayment | null },
+    patch?: JobPatch & { stopRequested?: boolean; payment?: JobPayment | null; review?: JobReview },
   ): JobRecord {
     return this.transitionPath(jobId, [to], cause, patch, [])
   }
@@ -260,7 +292,8 @@ export class SqliteOperatorService implements OperatorService {
     jobId: string,
     path: readonly JobStatus[],
     cause: string,
-    patch: (JobPatch & { stopRequested?: boolean; payment?: JobPayment | null }) | undefined,
+    patch:
+      (JobPatch & { stopRequested?: boolean; payment?: JobPayment | null; review?: JobReview }) | undefined,
     effects: readonly JobEffect[],
   ): JobRecord {
     const changes: JobChange[] = []
@@ -279,6 +312,8 @@ export class SqliteOperatorService implements OperatorService {
             updatedAtMs: nowMs,
             finishedAtMs: to === 70 ? nowMs : current.finishedAtMs,
           }
+          if ((to === 70 || to === 71) && current.review && current.review.state !== 'released')
+            current = { ...current, results: unreleasedResults(current.results) }
           this.repo.update(toStored(current))
           const seq = this.repo.appendEvent(jobId, from, to, cause, nowMs)
           changes.push({ seq, job: current, from, to, cause })
@@ -317,6 +352,11 @@ export class SqliteOperatorService implements OperatorService {
           )
       }
     }
+    if (effects.some((e) => e.kind === 'hold-for-review')) {
+      this.armReviewDeadline(job)
+      for (const listener of this.holdListeners) listener(job)
+    }
+    if (reached.has(70)) void this.seal(job.jobId)
     if (effects.some((e) => e.kind === 'settle')) void this.settle(job.jobId)
     if (effects.some((e) => e.kind === 'release-slot') || reached.has(70) || reached.has(71)) this.pump()
   }
@@ -331,14 +371,21 @@ export class SqliteOperatorService implements OperatorService {
     }
     const decision = decide(job, observation)
     if (decision.path.length === 0 && !decision.patch) return
+    let patch: (JobPatch & { review?: JobReview }) | undefined = decision.patch
+    if (decision.effects.some((e) => e.kind === 'hold-for-review') && job.review) {
+      const heldAtMs = this.options.clock.nowMs()
+      patch = {
+        ...patch,
+        review: {
+          ...job.review,
+          state: 'held',
+          heldAtMs,
+          deadlineMs: heldAtMs + job.review.windowSec * 1000,
+        },
+      }
+    }
     try {
-      this.transitionPath(
-        jobId,
-        decision.path,
-        `driver: ${observation.kind}`,
-        decision.patch,
-        decision.effects,
-      )
+      this.transitionPath(jobId, decision.path, `driver: ${observation.kind}`, patch, decision.effects)
     } catch (error) {
       this.options.logger.error('observation could not be applied', {
         jobId,
@@ -427,12 +474,126 @@ export class SqliteOperatorService implements OperatorService {
     runningFree: number
     queuedFree: number
   } {
+    const held = this.heldIn(environmentId)
     return {
-      running: this.repo.count({ environmentId, statuses: ACTIVE_STATUSES }),
+      running: this.repo.count({ environmentId, statuses: ACTIVE_STATUSES }) - held.all,
       queued: this.repo.count({ environmentId, statuses: [1] }),
-      runningFree: this.repo.count({ environmentId, statuses: ACTIVE_STATUSES, isFree: true }),
+      runningFree: this.repo.count({ environmentId, statuses: ACTIVE_STATUSES, isFree: true }) - held.free,
       queuedFree: this.repo.count({ environmentId, statuses: [1], isFree: true }),
     }
+  }
+
+  /** Held jobs sit at 60 but run nothing: they do not take an environment slot. */
+  private heldIn(environmentId: string): { all: number; free: number } {
+    const held = this.listJobs({ environmentId, statuses: [60] }).filter(isHeldForReview)
+    return { all: held.length, free: held.filter((j) => j.isFree).length }
+  }
+
+  releaseJob(jobId: string): JobRecord {
+    const job = this.requireHeld(jobId)
+    const outcome: JobOutcome = job.outcome?.kind === 'stopped' ? job.outcome : { kind: 'succeeded' }
+    const review: JobReview = {
+      ...job.review!,
+      state: 'released',
+      decidedAtMs: this.options.clock.nowMs(),
+      decidedBy: 'publisher',
+    }
+    this.disarmReviewDeadline(jobId)
+    return this.finishHeld(job, 'review: released', { outcome, review })
+  }
+
+  rejectJob(
+    jobId: string,
+    decision: { reason: string; chargeForCompute?: boolean; by?: 'publisher' | 'window' },
+  ): JobRecord {
+    const job = this.requireHeld(jobId)
+    const by = decision.by ?? 'publisher'
+    const outcome: JobOutcome = {
+      kind: 'failed',
+      reason: by === 'window' ? decision.reason : `The publisher rejected the outputs: ${decision.reason}`,
+    }
+    const review: JobReview = {
+      ...job.review!,
+      state: 'rejected',
+      decidedAtMs: this.options.clock.nowMs(),
+      decidedBy: by,
+      reason: decision.reason,
+      ...(decision.chargeForCompute ? { chargeForCompute: true } : {}),
+    }
+    this.disarmReviewDeadline(jobId)
+    return this.finishHeld(job, `review: rejected (${by})`, { outcome, review })
+  }
+
+  private requireHeld(jobId: string): JobRecord {
+    const job = this.requireJob(jobId)
+    if (job.status !== 60 || !isHeldForReview(job))
+      throw new C2dError(
+        'JOB_NOT_HELD',
+        409,
+        `Job ${jobId} is not awaiting the publisher's review (status ${job.status}, review ${job.review?.state ?? 'none'})`,
+      )
+    return job
+  }
+
+  /** 60 → 70 (free) or 71 → settle (paid); a rejected job's outputs leave the served list here. */
+  private finishHeld(
+    job: JobRecord,
+    cause: string,
+    patch: { outcome: JobOutcome; review: JobReview },
+  ): JobRecord {
+    const paid = !job.isFree && job.payment !== null
+    return this.transitionPath(job.jobId, [paid ? 71 : 70], cause, patch, paid ? [{ kind: 'settle' }] : [])
+  }
+
+  private armReviewDeadline(job: JobRecord): void {
+    if (this.reviewDeadlines.has(job.jobId) || this.closed || job.review?.deadlineMs === undefined) return
+    const windowSec = job.review.windowSec
+    const delayMs = Math.max(0, job.review.deadlineMs - this.options.clock.nowMs())
+    const cancel = this.options.clock.setTimer(() => {
+      this.reviewDeadlines.delete(job.jobId)
+      const current = this.getJob(job.jobId)
+      if (this.closed || !current || !isHeldForReview(current)) return
+      this.rejectJob(job.jobId, {
+        reason: `The publisher's review window of ${formatWindow(windowSec)} passed without a decision`,
+        by: 'window',
+      })
+    }, delayMs)
+    this.reviewDeadlines.set(job.jobId, cancel)
+  }
+
+  private disarmReviewDeadline(jobId: string): void {
+    this.reviewDeadlines.get(jobId)?.()
+    this.reviewDeadlines.delete(jobId)
+  }
+
+  /** Writes receipt.json after 70 and lists it after the driver's files (their indices unchanged). */
+  private async seal(jobId: string): Promise<void> {
+    const receipts = this.receipts
+    if (!receipts || this.closed || this.sealing.has(jobId)) return
+    const job = this.getJob(jobId)
+    if (!job || job.status !== 70 || job.results.some((r) => r.type === 'receipt')) return
+    this.sealing.add(jobId)
+    try {
+      const written = await receipts.seal(job, resultsDirOf(job.spec.jobDir))
+      if (!written || this.closed) return
+      const current = this.getJob(jobId)
+      if (!current || current.results.some((r) => r.type === 'receipt')) return
+      const results = [
+        ...current.results,
+        { ...written, type: 'receipt' as const, index: current.results.length },
+      ]
+      this.transitionPath(jobId, [], 'receipt signed', { results }, [])
+    } catch (error) {
+      this.options.logger.error('job receipt could not be signed', { jobId, error: String(error) })
+    } finally {
+      this.sealing.delete(jobId)
+    }
+  }
+
+  /** A job's outputs were just held for the publisher's review (issue 12: the audit trail listens). */
+  onDidHoldForReview(listener: (job: JobRecord) => void): () => void {
+    this.holdListeners.add(listener)
+    return () => this.holdListeners.delete(listener)
   }
 
   onDidChangeJob(listener: (change: JobChange) => void): () => void {
@@ -464,15 +625,16 @@ export class SqliteOperatorService implements OperatorService {
     this.pumping = true
     try {
       for (const env of this.options.environments.listEnvironments()) {
+        const held = this.heldIn(env.id)
         let slots = freeSlots(
           env.maxJobs,
-          this.repo.count({ environmentId: env.id, statuses: ACTIVE_STATUSES }),
+          this.repo.count({ environmentId: env.id, statuses: ACTIVE_STATUSES }) - held.all,
         )
         if (slots === 0) continue
         // The free tier has its own, smaller cap; a waiting free job must not block paid ones behind it.
         let freeSlotsLeft = freeSlots(
           env.free?.maxJobs ?? 0,
-          this.repo.count({ environmentId: env.id, statuses: ACTIVE_STATUSES, isFree: true }),
+          this.repo.count({ environmentId: env.id, statuses: ACTIVE_STATUSES, isFree: true }) - held.free,
         )
         const queued = this.repo.list({
           environmentId: env.id,
@@ -594,6 +756,17 @@ export class SqliteOperatorService implements OperatorService {
       )
       .finally(() => this.logTails.delete(job.jobId))
   }
+}
+
+/** What a consumer may still get of an unreleased job: its configuration (and image) log, re-indexed. */
+function unreleasedResults(results: JobRecord['results']): JobRecord['results'] {
+  return results.filter((r) => SERVED_UNRELEASED.has(r.type)).map((r, index) => ({ ...r, index }))
+}
+
+function formatWindow(windowSec: number): string {
+  if (windowSec % 3600 === 0) return `${windowSec / 3600} h`
+  if (windowSec % 60 === 0) return `${windowSec / 60} min`
+  return `${windowSec} s`
 }
 
 function toStored(job: JobRecord): StoredJob {

@@ -19,6 +19,7 @@ export function resultsDirOf(jobDir: string): string {
 }
 
 export function contentTypeOf(type: JobResultFile['type']): string {
+  if (type === 'receipt') return 'application/json'
   return type === 'output' ? 'application/octet-stream' : 'text/plain; charset=utf-8'
 }
 

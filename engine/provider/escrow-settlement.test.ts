@@ -107,8 +107,23 @@ describe('createEscrowSettlement', () => {
   it('claims the actual cost from the job owner and records the claim', async () => {
     const escrow = new FakeEscrow()
     escrow.next = { claimTx: '0xclaim', settledAs: 'claimed', amountWei: parseEther('2') }
-    expect(await settlementWith(escrow).settle(job())).toEqual({ claimTx: '0xclaim' })
+    expect(await settlementWith(escrow).settle(job())).toEqual({
+      claimTx: '0xclaim',
+      claimedWei: parseEther('2').toString(),
+    })
     expect(escrow.claims).toEqual([{ jobId: 'job-1', payer: job().owner, amountWei: parseEther('2') }])
+  })
+
+  it('releases the lock of a job whose outputs the publisher rejected, or charges if they chose to', async () => {
+    const escrow = new FakeEscrow()
+    escrow.next = { claimTx: '0xrelease', settledAs: 'claimed', amountWei: 0n }
+    const rejected = job({ review: { windowSec: 60, state: 'rejected', reason: 'leak' } })
+    expect(await settlementWith(escrow).settle(rejected)).toEqual({ cancelTx: '0xrelease' })
+    expect(escrow.claims[0]?.amountWei).toBe(0n)
+    escrow.next = { claimTx: '0xclaim', settledAs: 'claimed', amountWei: parseEther('2') }
+    const charged = job({ review: { windowSec: 60, state: 'rejected', chargeForCompute: true } })
+    expect(await settlementWith(escrow).settle(charged)).toMatchObject({ claimTx: '0xclaim' })
+    expect(escrow.claims[1]?.amountWei).toBeGreaterThan(0n)
   })
 
   it('records a zero claim (never ran) and a refunded expired lock as cancels', async () => {

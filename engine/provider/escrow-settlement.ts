@@ -35,13 +35,15 @@ export function createEscrowSettlement(deps: {
       const payment = job.payment
       if (!payment) return {}
       const escrow = deps.escrow()
-      const amount = actualCostWei(job, deps.environment(job.environmentId))
+      // Issue 12: outputs the publisher rejected are not paid for, unless they chose to charge.
+      const rejectedFree = job.review?.state === 'rejected' && !job.review.chargeForCompute
+      const amount = rejectedFree ? 0n : actualCostWei(job, deps.environment(job.environmentId))
       const done = await escrow.claim(job.jobId, payment.token, job.owner, amount)
       // An expired lock is refunded by the contract instead of paid (settledAs), and a zero claim
       // releases it: both are recorded as cancels, never as payments.
       if (done)
         return done.settledAs === 'claimed' && amount > 0n
-          ? { claimTx: done.claimTx }
+          ? { claimTx: done.claimTx, claimedWei: amount.toString() }
           : { cancelTx: done.claimTx }
       // No lock left: settled before a crash (or expired and cancelled by someone). Find the tx.
       const lockBlock = payment.lockTx

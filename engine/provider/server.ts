@@ -36,6 +36,7 @@ import { registerAquariusRoutes, type AquariusRouteDeps } from './routes/aquariu
 import { registerComputeRoutes } from './routes/compute'
 import { registerAccessAudit, type AccessAuditSink } from './access-audit'
 import type { AlgorithmApprovalGate } from './access-policy'
+import type { DatasetPolicyGate } from './dataset-policy'
 import { registerServiceRoutes } from './routes/services'
 import { readTlsFiles, watchTlsFiles, type TlsServer } from './tls-files'
 
@@ -79,6 +80,8 @@ export interface ProviderDeps {
   audit?: AccessAuditSink
   /** Node-only algorithm approvals and the approval inbox (issue 12); absent: the DDO alone decides. */
   approvals?: AlgorithmApprovalGate
+  /** Per-dataset consumer lists, quotas and output review (issue 12); absent: none apply. */
+  datasetPolicies?: DatasetPolicyGate
 }
 
 export type ProviderApp = FastifyInstance

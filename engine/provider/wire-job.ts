@@ -3,7 +3,7 @@
  * strings. Must never copy `spec` (file URLs, headers, secrets) or anything not listed in §7.
  */
 import type { JobRecord } from '../operator-service/job-record'
-import { JOB_STATUS_TEXT } from '../operator-service/job-status'
+import { JOB_STATUS_TEXT, REVIEW_STATUS_TEXT } from '../operator-service/job-status'
 
 // spec §7: dateCreated etc. are strings of epoch seconds with a fraction; "0" when not set.
 function secondsString(ms: number | null): string {
@@ -15,6 +15,8 @@ export function toWireJob(job: JobRecord): Record<string, unknown> {
     job.algoStartMs !== null && job.algoStopMs !== null
       ? Math.max(0, (job.algoStopMs - job.algoStartMs) / 1000)
       : 0
+  // Issue 12: a held job names the review and lists no file; nothing of it can be fetched yet.
+  const held = job.review?.state === 'held'
   return {
     owner: job.owner,
     jobId: job.jobId,
@@ -24,8 +26,8 @@ export function toWireJob(job: JobRecord): Record<string, unknown> {
     dateCreated: secondsString(job.createdAtMs),
     dateFinished: job.finishedAtMs === null ? null : secondsString(job.finishedAtMs),
     status: job.status,
-    statusText: JOB_STATUS_TEXT[job.status],
-    results: job.results.map((result) => ({
+    statusText: held ? REVIEW_STATUS_TEXT : JOB_STATUS_TEXT[job.status],
+    results: (held ? [] : job.results).map((result) => ({
       filename: result.filename,
       filesize: result.filesizeBytes,
       type: result.type,

@@ -44,6 +44,19 @@ describe('ddo', () => {
     expect(ddoHash(ddo)).toBe(`0x${sha256Hex(JSON.stringify(ddo))}`)
   })
 
+  it('takes a P2P peer ID (or /p2p/ multiaddr) as serviceEndpoint, as ocean.js dials it', () => {
+    const ddo = build()
+    const withEndpoint = (serviceEndpoint: string) =>
+      validateDdo({ ...ddo, services: [{ ...ddo.services[0]!, serviceEndpoint }] }).map((i) => i.path)
+    expect(withEndpoint('16Uiu2HAmLhRDqfufZiQnxvQs2XHhd6hwkLSPfjAQg1gH8wgRixiP')).toEqual([])
+    expect(
+      withEndpoint(
+        '/dns4/node.example/tcp/9001/ws/p2p/16Uiu2HAmLhRDqfufZiQnxvQs2XHhd6hwkLSPfjAQg1gH8wgRixiP',
+      ),
+    ).toEqual([])
+    expect(withEndpoint('16Uiu2 not a peer')).toEqual(['services.0.serviceEndpoint'])
+  })
+
   it('names the field and the reason of each problem', () => {
     const ddo = build()
     const broken = {

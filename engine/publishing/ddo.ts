@@ -178,6 +178,9 @@ const address = z.string().refine((v) => isAddress(v), 'must be a 0x address (40
 const didSchema = z.string().regex(/^did:op:[0-9a-f]{64}$/, 'must be did:op: followed by 64 hex digits')
 const sha256Hex = z.string().regex(/^([0-9a-f]{64})+$|^\*$/, 'must be sha256 hex (or "*")')
 
+/** A libp2p peer ID (base58btc: secp256k1/ed25519 `16Uiu2…`/`12D3Koo…`, RSA `Qm…`) or a `/p2p/` multiaddr. */
+const PEER_ID_OR_MULTIADDR = /^((16Uiu2|12D3Koo|Qm)[1-9A-HJ-NP-Za-km-z]{30,}|\/\S+\/p2p\/\S+)$/
+
 const ddoSchema = z.object({
   '@context': z.array(z.string()).min(1, 'must list at least one context'),
   id: didSchema,
@@ -216,7 +219,11 @@ const ddoSchema = z.object({
         type: z.literal('compute', { message: 'must be "compute" (this console serves compute only)' }),
         files: z.string().regex(/^0x[0-9a-f]+$/i, 'must be the encrypted files (0x hex)'),
         datatokenAddress: address,
-        serviceEndpoint: z.url({ message: 'must be the Provider URL' }),
+        // A URL, or (a console reached over P2P only) its libp2p peer ID: ocean.js picks its
+        // P2pProvider for a peer ID or multiaddr, its HTTP provider for a URL.
+        serviceEndpoint: z.union([z.url(), z.string().regex(PEER_ID_OR_MULTIADDR)], {
+          message: 'must be the Provider URL or its P2P peer ID',
+        }),
         timeout: z.number().int().min(0, 'must be 0 (forever) or more seconds'),
         compute: z.object({
           allowRawAlgorithm: z.boolean(),

@@ -83,9 +83,13 @@ export interface ChainPublishing {
   publishDevSamples(providerUrl: string): Promise<DevSamples | undefined>
   /** The publisher tool for a Provider URL (the DDOs' serviceEndpoint). */
   publisher(providerUrl: string): { publisher: Publisher; distribution: DatatokenDistribution }
-  /** The console's ConsoleAssetPort over the registry and the publisher. */
+  /**
+   * The console's ConsoleAssetPort over the registry and the publisher. `providerUrl` may be a
+   * getter: the serviceEndpoint can change at runtime (Settings → Network), and every later
+   * publish must name the new one.
+   */
   assetPort(
-    providerUrl: string,
+    providerUrl: string | (() => string),
     onEvent?: OnPublishEvent,
   ): {
     list(kind?: 'dataset' | 'algorithm'): AssetSummary[]
@@ -231,7 +235,9 @@ export async function startChainPublishing(options: StartChainPublishingOptions)
       return devChain.publishSamples(createDevSampleSeeder({ registry, clock }), providerUrl)
     },
     publisher: makePublisher,
-    assetPort(providerUrl, onEvent) {
+    assetPort(providerUrlOrGetter, onEvent) {
+      const endpoint =
+        typeof providerUrlOrGetter === 'function' ? providerUrlOrGetter : () => providerUrlOrGetter
       const listeners = new Set<OnPublishEvent>()
       const emit: OnPublishEvent = (event) => {
         onEvent?.(event)
@@ -252,7 +258,7 @@ export async function startChainPublishing(options: StartChainPublishingOptions)
         list: (kind) => registry.list(kind ? { kind } : {}).map(toAssetSummary),
         publish(draft, existingDid) {
           return serial(async () => {
-            const { publisher } = makePublisher(providerUrl)
+            const { publisher } = makePublisher(endpoint())
             // The DID exists once the NFT does (first told by the "encrypt" event); later steps carry it.
             let did = existingDid
             const track: OnPublishEvent = (event) => {
@@ -270,7 +276,7 @@ export async function startChainPublishing(options: StartChainPublishingOptions)
           const done: string[] = []
           for (const asset of registry.list()) {
             const record = await serial(() =>
-              makePublisher(providerUrl).publisher.republishEndpoint(asset.did, forAsset(asset.did)),
+              makePublisher(endpoint()).publisher.republishEndpoint(asset.did, forAsset(asset.did)),
             )
             if (record) done.push(asset.did)
           }
@@ -278,7 +284,7 @@ export async function startChainPublishing(options: StartChainPublishingOptions)
         },
         setState(did, state) {
           return serial(async () => {
-            const { publisher } = makePublisher(providerUrl)
+            const { publisher } = makePublisher(endpoint())
             let txHash = ''
             const record = await publisher.setState(did, state, (event) => {
               if (event.step === 'state' && event.txHash) txHash = event.txHash
@@ -304,17 +310,17 @@ export async function startChainPublishing(options: StartChainPublishingOptions)
         },
         mint(did, to, amount) {
           return serial(() =>
-            makePublisher(providerUrl).distribution.mint(did, to, parseUnits(amount, 18), forAsset(did)),
+            makePublisher(endpoint()).distribution.mint(did, to, parseUnits(amount, 18), forAsset(did)),
           )
         },
         createDispenser(did, limits) {
           return serial(() =>
-            makePublisher(providerUrl).distribution.createDispenser(did, limits, forAsset(did)),
+            makePublisher(endpoint()).distribution.createDispenser(did, limits, forAsset(did)),
           )
         },
         createFixedRate(did, price) {
           return serial(() =>
-            makePublisher(providerUrl).distribution.createFixedRate(did, price, forAsset(did)),
+            makePublisher(endpoint()).distribution.createFixedRate(did, price, forAsset(did)),
           )
         },
         async balances() {

@@ -15,6 +15,7 @@ export const AuditEventType = {
   AccessRefused: 'access.refused',
   ApprovalGranted: 'approval.granted',
   ApprovalDenied: 'approval.denied',
+  ReviewHeld: 'review.held',
   ReviewReleased: 'review.released',
   ReviewRejected: 'review.rejected',
   ResultDownloaded: 'result.downloaded',

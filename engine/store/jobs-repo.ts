@@ -44,7 +44,7 @@ export interface JobsQuery {
   outcome?: string
   /**
    * Substring search (any of the terms, case-insensitive) over job id, consumer, dataset and
-   * algorithm DIDs, through the jobs_search trigram index (004-job-search.sql).
+   * algorithm DIDs, through the jobs_search trigram index (005-job-search.sql).
    */
   searchTerms?: readonly string[]
   /** Keyset paging: only jobs after this one in the list's order (newest first: older ones). */

@@ -4,7 +4,9 @@
  * started"; one that was running is lost, and in every failure the logs on disk are offered.
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { systemClock } from '../clock'
@@ -24,6 +26,7 @@ function setup(
   jobId: string,
   resultFiles: Record<string, string>,
   code = 'require("fs").writeFileSync("/data/outputs/a.txt", "1")',
+  prepare: (spec: JobSpec) => void = () => undefined,
 ) {
   root = mkdtempSync(join(tmpdir(), 'c2d-recover-'))
   driver = new LocalDriver({
@@ -37,7 +40,8 @@ function setup(
   mkdirSync(join(jobDir, 'results'), { recursive: true })
   for (const [name, content] of Object.entries(resultFiles))
     writeFileSync(join(jobDir, 'results', name), content)
-  const spec: JobSpec = { ...rawCodeJobInput({ code }).spec, jobId, jobDir }
+  const spec: JobSpec = structuredClone({ ...rawCodeJobInput({ code }).spec, jobId, jobDir })
+  prepare(spec)
   const seen: Observation[] = []
   const ended = new Promise<void>((resolve) => {
     const report = (_id: string, o: Observation) => {
@@ -82,5 +86,98 @@ describe('local driver resume after a crash', () => {
     const last = seen.at(-1) as { kind: string; results?: Array<{ type: string }> }
     expect(last.kind).toBe('lost')
     expect(last.results?.map((r) => r.type)).toEqual(['configurationLog', 'algorithmLog'])
+  })
+
+  /** A dataset file served by a local HTTP server the test can stop. */
+  async function serve(body: string): Promise<{ url: string; server: Server; requests: () => number }> {
+    let count = 0
+    const server = createServer((_req, res) => {
+      count++
+      res.end(body)
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    return {
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/weather.csv?token=secret`,
+      server,
+      requests: () => count,
+    }
+  }
+  const stopServer = (server: Server) => new Promise<void>((resolve) => server.close(() => resolve()))
+  const withUrlDataset = (spec: JobSpec, url: string) =>
+    spec.datasets.push({ did: 'did:op:remote', ddo: {}, files: [{ type: 'url', url }] })
+  const readAnswer = `const fs = require('fs'); fs.writeFileSync('/data/outputs/copy.csv', fs.readFileSync('/data/inputs/did:op:remote/0'))`
+
+  it('fails as "not started" when its URL source no longer answers (the server is stopped)', async () => {
+    const remote = await serve('a,b\n1,2\n')
+    await stopServer(remote.server)
+    const { spec, seen, ended } = setup('url-gone', { 'configuration.log': 'staging…\n' }, readAnswer, (s) =>
+      withUrlDataset(s, remote.url),
+    )
+    await ended
+    const last = seen.at(-1) as { kind: string; reason?: string }
+    expect(last).toMatchObject({
+      kind: 'lost',
+      reason: expect.stringMatching(
+        /^not started: .*dataset did:op:remote file 0: the file's server cannot be reached \(ECONNREFUSED\)/,
+      ),
+    })
+    // Safe to show the consumer: no URL, host, port or query.
+    expect(last.reason).not.toMatch(/127\.0\.0\.1|token|secret|weather/)
+    expect(seen.map((o) => o.kind)).not.toContain('algorithm-started')
+    expect(spec.jobId).toBe('url-gone')
+  })
+
+  it('runs again when its URL source still answers', async () => {
+    const remote = await serve('a,b\n1,2\n')
+    try {
+      const { spec, seen, ended } = setup(
+        'url-there',
+        { 'configuration.log': 'staging…\n' },
+        readAnswer,
+        (s) => withUrlDataset(s, remote.url),
+      )
+      await ended
+      expect(seen.map((o) => o.kind)).toContain('algorithm-started')
+      expect(seen.at(-1)?.kind).toBe('outputs-collected')
+      expect(readFileSync(join(spec.jobDir, 'data/outputs/copy.csv'), 'utf8')).toBe('a,b\n1,2\n')
+    } finally {
+      await stopServer(remote.server)
+    }
+  }, 60_000)
+
+  it('runs from the copy staged before the crash when the URL source is gone since', async () => {
+    const remote = await serve('unused')
+    await stopServer(remote.server)
+    const { spec, seen, ended } = setup(
+      'url-staged',
+      { 'configuration.log': 'staging…\n' },
+      readAnswer,
+      (s) => {
+        withUrlDataset(s, remote.url)
+        // What a staging that completed before the kill left: the copy and its record.
+        mkdirSync(join(s.jobDir, 'data/inputs/did:op:remote'), { recursive: true })
+        writeFileSync(join(s.jobDir, 'data/inputs/did:op:remote/0'), 'staged,copy\n')
+        writeFileSync(join(s.jobDir, 'staged.json'), JSON.stringify({ 'inputs/did:op:remote/0': 12 }))
+      },
+    )
+    await ended
+    expect(seen.at(-1)?.kind).toBe('outputs-collected')
+    expect(readFileSync(join(spec.jobDir, 'data/outputs/copy.csv'), 'utf8')).toBe('staged,copy\n')
+    expect(readFileSync(join(spec.jobDir, 'results/configuration.log'), 'utf8')).toContain(
+      'the copy staged before the restart',
+    )
+  }, 60_000)
+
+  it('does not trust a staged copy whose size changed (a partial copy): the source is probed', async () => {
+    const remote = await serve('unused')
+    await stopServer(remote.server)
+    const { seen, ended } = setup('url-partial', { 'configuration.log': 'staging…\n' }, readAnswer, (s) => {
+      withUrlDataset(s, remote.url)
+      mkdirSync(join(s.jobDir, 'data/inputs/did:op:remote'), { recursive: true })
+      writeFileSync(join(s.jobDir, 'data/inputs/did:op:remote/0'), 'stag')
+      writeFileSync(join(s.jobDir, 'staged.json'), JSON.stringify({ 'inputs/did:op:remote/0': 12 }))
+    })
+    await ended
+    expect(seen.at(-1)).toMatchObject({ kind: 'lost', reason: expect.stringMatching(/^not started: /) })
   })
 })

@@ -1,15 +1,19 @@
 /**
  * Issue 15, reachability from behind NAT, in network namespaces this test makes and removes:
  *
- *   cons (198.18.2.2) ── pub: relay + bootstrap (198.18.2.1 | 198.18.1.1) ── nat router (198.18.1.2,
- *   MASQUERADE, no port forwarded) ── priv: the console (10.77.0.2)
+ *   cons (198.18.2.2) ── pub: relay + bootstrap + chain RPC (198.18.2.1 | 198.18.1.1) ── nat router
+ *   (198.18.1.2, MASQUERADE, no port forwarded) ── priv: the console (10.77.0.2)
  *
  * The console dials out to the relay and holds a reservation; the consumer, given only the
- * console's peer ID and the relay's address, runs the free flow with unmodified ocean.js through
- * the relay. Root and `ip netns` are required; without them the test says why and skips.
+ * console's peer ID and the relay's address, runs the free flow and the paid flow with unmodified
+ * ocean.js through the relay. The chain is public infrastructure: the console's embedded dev chain
+ * is published on the public network (nat/rpc-forward.ts), so the consumer can pay; nothing else of
+ * the console is. Root and `ip netns` are required; without them the test says why and skips.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
+import { rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
@@ -18,6 +22,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 const HERE = dirname(fileURLToPath(import.meta.url))
 const ID = randomBytes(3).toString('hex')
 const NS = { pub: `c2d-${ID}-pub`, nat: `c2d-${ID}-nat`, priv: `c2d-${ID}-priv`, cons: `c2d-${ID}-cons` }
+const RPC_SOCKET = join(tmpdir(), `c2d-${ID}-chain-rpc.sock`)
 const run = (...args: string[]) => execFileSync(args[0]!, args.slice(1), { stdio: 'pipe' })
 const inNs = (ns: string, ...args: string[]) => run('ip', 'netns', 'exec', ns, ...args)
 
@@ -66,6 +71,7 @@ function buildNetwork(): void {
 
 function teardown(): void {
   for (const child of children) if (child.exitCode === null) child.kill('SIGKILL')
+  rmSync(RPC_SOCKET, { force: true })
   for (const ns of made.splice(0)) {
     try {
       run('ip', 'netns', 'del', ns) // removes its veths and iptables rules with it
@@ -111,7 +117,7 @@ afterAll(teardown)
 process.once('exit', teardown)
 
 describe.skipIf(skipReason !== undefined)('a console behind NAT, reached by peer ID through a relay', () => {
-  it('runs the free flow with ocean.js given only the peer ID and the bootstrap address', async () => {
+  it('runs the free and the paid flow with ocean.js given only the peer ID and the bootstrap address', async () => {
     buildNetwork()
     // The router hides the console: from the public side there is no route to it.
     expect(() => inNs(NS.pub, 'ping', '-c1', '-W1', '10.77.0.2')).toThrow()
@@ -120,26 +126,39 @@ describe.skipIf(skipReason !== undefined)('a console behind NAT, reached by peer
     const consoleNode = await startIn(
       NS.priv,
       'console-node.ts',
-      [`/ip4/198.18.1.1/tcp/4101/p2p/${relayId}`],
+      [`/ip4/198.18.1.1/tcp/4101/p2p/${relayId}`, RPC_SOCKET],
       120_000,
     )
+    const forward = await startIn(NS.pub, 'rpc-forward.ts', ['198.18.2.1', '8545', RPC_SOCKET], 30_000)
+    const devChain = { ...(consoleNode.devChain as object), rpcUrl: forward.rpcUrl }
     expect((consoleNode.relayed as string[]).some((a) => a.includes(`/p2p/${relayId}/p2p-circuit`))).toBe(
       true,
     )
     const result = await startIn(
       NS.cons,
       'consumer.ts',
-      [
-        String(consoleNode.peerId),
-        `/ip4/198.18.2.1/tcp/4102/ws/p2p/${relayId}`,
-        JSON.stringify(consoleNode.samples),
-      ],
-      240_000,
+      [String(consoleNode.peerId), `/ip4/198.18.2.1/tcp/4102/ws/p2p/${relayId}`, JSON.stringify(devChain)],
+      360_000,
     )
     expect(result.error).toBeUndefined()
-    expect(result).toMatchObject({ ok: true, status: 70, exitCode: 0 })
-    expect(result.logBytes).toBe(result.logSize)
+    type Seen = {
+      status: number
+      exitCode: number
+      agreementId?: string
+      results: Array<{ type: string; bytes: number; filesize: number }>
+    }
+    const free = result.free as Seen
+    const paid = result.paid as Seen
+    expect(result.ok).toBe(true)
+    expect(free).toMatchObject({ status: 70, exitCode: 0 })
+    expect(paid).toMatchObject({ status: 70, exitCode: 0 })
+    // The paid job ran on an escrow agreement made on the public chain.
+    expect(paid.agreementId).toMatch(/^0x[0-9a-f]+$/i)
+    for (const job of [free, paid]) {
+      expect(job.results.map((r) => r.type)).toEqual(expect.arrayContaining(['algorithmLog', 'output']))
+      for (const r of job.results) expect(r.bytes).toBe(r.filesize)
+    }
     // It went through the relay (or a hole DCUtR punched after meeting there): never the private address.
     expect(String(result.via)).toMatch(/p2p-circuit|198\.18\.1\.2/)
-  }, 300_000)
+  }, 480_000)
 })

@@ -6,11 +6,19 @@ import { FakeIpcMain, FakeIpcRenderer, FakeWebContents } from '../test/fake-elec
 import { createFakeLogger } from '../test/fake-logger'
 import { describeConsoleContract } from '../test/engine-test-support'
 import { createC2dBridge } from '../preload/c2d-bridge'
+import { dispatchConsoleCall } from '../../engine/index'
+import { consoleEvents } from '../../engine/console-api/contract'
 import { createIpcServer } from './ipc-server'
 
 describeConsoleContract('IPC', async (service) => {
   const ipcMain = new FakeIpcMain()
-  const server = createIpcServer({ ipcMain, service, logger: createFakeLogger() })
+  const server = createIpcServer({
+    ipcMain,
+    service,
+    logger: createFakeLogger(),
+    dispatch: dispatchConsoleCall,
+    events: consoleEvents,
+  })
   const window = new FakeWebContents('app://console/index.html')
   server.attach(window)
   return { transport: createC2dBridge(new FakeIpcRenderer(ipcMain, window)), close: () => server.dispose() }

@@ -1,5 +1,7 @@
 import { describe, it, expect, beforeEach, afterEach } from 'vitest'
 import { createConsoleClient, type ConsoleEnvelope } from '../../engine/console-api/contract'
+import { dispatchConsoleCall } from '../../engine/index'
+import { consoleEvents } from '../../engine/console-api/contract'
 import { FakeIpcMain, FakeIpcRenderer, FakeWebContents, FakeWebFrame } from '../test/fake-electron'
 import { createFakeLogger } from '../test/fake-logger'
 import { createTestConsoleService } from '../test/engine-test-support'
@@ -49,7 +51,13 @@ describe('IPC server', () => {
     ipcMain = new FakeIpcMain()
     const test = createTestConsoleService()
     ports = test.ports
-    server = createIpcServer({ ipcMain, service: test.service, logger })
+    server = createIpcServer({
+      ipcMain,
+      service: test.service,
+      logger,
+      dispatch: dispatchConsoleCall,
+      events: consoleEvents,
+    })
     window = new FakeWebContents(APP)
     server.attach(window)
   })
@@ -145,7 +153,13 @@ describe('IPC server', () => {
     ports.emitLog('job-running', 'late\n')
     expect(seen).toEqual([])
     await expect(bridge.call('listJobs', {})).rejects.toThrow(/No handler registered/)
-    server = createIpcServer({ ipcMain, service: createTestConsoleService().service, logger }) // afterEach disposes this one
+    server = createIpcServer({
+      ipcMain,
+      service: createTestConsoleService().service,
+      logger,
+      dispatch: dispatchConsoleCall,
+      events: consoleEvents,
+    }) // afterEach disposes this one
   })
 
   it('uses the same channel names as the preload', () => {

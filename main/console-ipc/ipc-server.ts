@@ -7,12 +7,12 @@
  * (Podman's ipcHandle/encodeIpcError, typed). Never throws across IPC: a throw would reach the
  * renderer as a string and lose its code.
  */
-import { dispatchConsoleCall, type Logger } from '../../engine/index'
-import {
+import type { Logger, dispatchConsoleCall } from '../../engine/index'
+import type {
+  ConsoleEnvelope,
+  ConsoleEventName,
+  ConsoleService,
   consoleEvents,
-  type ConsoleEnvelope,
-  type ConsoleEventName,
-  type ConsoleService,
 } from '../../engine/console-api/contract'
 import type { IpcInvokeEventLike, IpcMainLike, WebContentsLike } from '../electron-types'
 import { isAppUrl } from '../window/security'
@@ -41,6 +41,10 @@ export interface IpcServerDeps {
   ipcMain: IpcMainLike
   service: ConsoleService
   logger: Logger
+  /** engine/index.ts's dispatchConsoleCall (passed in: main loads the engine after its window is up). */
+  dispatch: typeof dispatchConsoleCall
+  /** The contract's consoleEvents (passed in, as `dispatch`: loading the contract loads zod). */
+  events: typeof consoleEvents
 }
 
 export interface IpcServer {
@@ -68,13 +72,13 @@ export function createIpcServer(deps: IpcServerDeps): IpcServer {
       if (typeof method !== 'string') {
         return { ok: false, error: { code: 'REQUEST_INVALID', message: 'The method name must be a string.' } }
       }
-      return dispatchConsoleCall(deps.service, method, input, logger)
+      return deps.dispatch(deps.service, method, input, logger)
     },
   )
 
   // One subscription per event for the process; fan out to the attached windows that still show
   // the console (a window elsewhere, were the guards ever bypassed, gets nothing).
-  const unsubscribers = (Object.keys(consoleEvents) as ConsoleEventName[]).map((name) =>
+  const unsubscribers = (Object.keys(deps.events) as ConsoleEventName[]).map((name) =>
     deps.service.subscribe(name, (payload) => {
       for (const contents of windows.values()) {
         if (!contents.isDestroyed() && isAppUrl(contents.getURL()))

@@ -1,6 +1,20 @@
 import { describe, it, expect } from 'vitest'
 import { FakeContextBridge, FakeIpcMain, FakeIpcRenderer, FakeWebContents } from '../test/fake-electron'
-import { C2D_GLOBAL, IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL, createC2dBridge, exposeC2d } from './c2d-bridge'
+import * as startup from '../startup'
+import * as keychain from '../keychain-ipc'
+import {
+  C2D_GLOBAL,
+  IPC_CALL_CHANNEL,
+  IPC_EVENT_CHANNEL,
+  KEYCHAIN_FORGET_CHANNEL,
+  KEYCHAIN_REMEMBER_CHANNEL,
+  KEYCHAIN_STATUS_CHANNEL,
+  STARTUP_CHANNEL,
+  STARTUP_STATE_CHANNEL,
+  createC2dBridge,
+  createStartupBridge,
+  exposeC2d,
+} from './c2d-bridge'
 
 function page() {
   const ipcMain = new FakeIpcMain()
@@ -10,12 +24,20 @@ function page() {
 }
 
 describe('preload', () => {
-  it('exposes exactly one global, window.c2d, with exactly call and subscribe', () => {
+  it('exposes exactly one global, window.c2d, with exactly call, subscribe and the startup pair', () => {
     const bridge = new FakeContextBridge()
     exposeC2d(bridge, page().ipcRenderer)
     expect([...bridge.exposed.keys()]).toEqual([C2D_GLOBAL])
     const api = bridge.exposed.get('c2d')!
-    expect(Object.keys(api).sort()).toEqual(['call', 'subscribe'])
+    expect(Object.keys(api).sort()).toEqual([
+      'call',
+      'forgetWalletPassword',
+      'keychainStatus',
+      'onStartup',
+      'rememberWalletPassword',
+      'startupState',
+      'subscribe',
+    ])
     expect(Object.values(api).every((v) => typeof v === 'function')).toBe(true)
     expect(Object.getPrototypeOf(api)).toBe(Object.prototype)
   })
@@ -53,5 +75,28 @@ describe('preload', () => {
     const c2d = createC2dBridge(page().ipcRenderer)
     expect(() => c2d.subscribe('onAnything', () => {})).toThrow(/unknown console event/)
     expect(() => c2d.subscribe('onJobLog', 'x' as unknown as () => void)).toThrow(TypeError)
+  })
+
+  it('the startup pair: the same channels as main, state by invoke, pushes until unsubscribed', async () => {
+    expect([STARTUP_CHANNEL, STARTUP_STATE_CHANNEL]).toEqual([
+      startup.STARTUP_CHANNEL,
+      startup.STARTUP_STATE_CHANNEL,
+    ])
+    expect([KEYCHAIN_STATUS_CHANNEL, KEYCHAIN_REMEMBER_CHANNEL, KEYCHAIN_FORGET_CHANNEL]).toEqual([
+      keychain.KEYCHAIN_STATUS_CHANNEL,
+      keychain.KEYCHAIN_REMEMBER_CHANNEL,
+      keychain.KEYCHAIN_FORGET_CHANNEL,
+    ])
+    const { ipcMain, contents, ipcRenderer } = page()
+    ipcMain.handle(STARTUP_STATE_CHANNEL, () => ({ phase: 'starting' }))
+    const bridge = createStartupBridge(ipcRenderer)
+    expect(await bridge.startupState()).toEqual({ phase: 'starting' })
+    const got: unknown[] = []
+    const off = bridge.onStartup((s) => got.push(s))
+    contents.send(STARTUP_CHANNEL, { phase: 'ready' })
+    off()
+    contents.send(STARTUP_CHANNEL, { phase: 'late' })
+    expect(got).toEqual([{ phase: 'ready' }])
+    expect(() => bridge.onStartup('x' as unknown as () => void)).toThrow(TypeError)
   })
 })

@@ -1,17 +1,15 @@
 /**
- * Electron faked at its boundary, for main/ unit tests: the few objects the shell receives through
- * runApp/createIpcServer/exposeC2d, behaving as Electron documents them (preventable events,
- * structured-clone IPC, invoke with sender + senderFrame, contextBridge refusing to overwrite a
+ * Single Electron objects faked at their boundary, for main/ unit tests of one module (ipc-server,
+ * c2d-bridge, security, tray, main-window, secrets). The whole app runs on the strict stand-in of
+ * ./electron-stand-in.ts instead (main/app.test.ts). These fakes behave as Electron documents them
+ * (preventable events, structured-clone IPC, invoke with sender + senderFrame, contextBridge refusing to overwrite a
  * global). Each fake implements the structural type from main/electron-types.ts, so tsc keeps
  * fakes and real Electron in step. Test helpers (simulate*, request*) play the browser's part.
  */
 import { EventEmitter } from 'node:events'
 import type {
-  AppLike,
   BrowserWindowLike,
   ContextBridgeLike,
-  CustomSchemeLike,
-  DialogLike,
   HeadersReceivedDetails,
   IpcInvokeEventLike,
   IpcMainLike,
@@ -22,7 +20,6 @@ import type {
   PermissionCheckHandler,
   PermissionRequestHandler,
   PreventableEvent,
-  ProtocolLike,
   Rect,
   SafeStorageLike,
   SessionLike,
@@ -191,22 +188,6 @@ export class FakeSession implements SessionLike {
   }
 }
 
-export class FakeProtocol implements ProtocolLike {
-  readonly privileged: CustomSchemeLike[] = []
-  readonly handlers = new Map<string, (request: Request) => Response | Promise<Response>>()
-  registerSchemesAsPrivileged(schemes: CustomSchemeLike[]): void {
-    this.privileged.push(...schemes)
-  }
-  handle(scheme: string, handler: (request: Request) => Response | Promise<Response>): void {
-    this.handlers.set(scheme, handler)
-  }
-  async request(url: string): Promise<Response> {
-    const handler = this.handlers.get(new URL(url).protocol.replace(/:$/, ''))
-    if (!handler) throw new Error(`no handler for ${url}`)
-    return handler(new Request(url))
-  }
-}
-
 export class FakeShell implements ShellLike {
   readonly openedExternal: string[] = []
   readonly openedPaths: string[] = []
@@ -331,102 +312,4 @@ export class FakeTray implements TrayLike {
   destroy(): void {
     this.isDestroyed = true
   }
-}
-
-export class FakeDialog implements DialogLike {
-  readonly errorBoxes: Array<{ title: string; content: string }> = []
-  showErrorBox(title: string, content: string): void {
-    this.errorBoxes.push({ title, content })
-  }
-}
-
-/** Electron's `app`: quit() runs before-quit (preventable) then will-quit; exit() ends at once. */
-export class FakeApp extends EventEmitter implements AppLike {
-  isPackaged = false
-  hasSingleInstanceLock: boolean
-  quitCount = 0
-  hasQuit = false
-  exitCode: number | null = null
-  private readonly ready: Promise<void>
-  private markReady!: () => void
-
-  constructor(
-    private readonly userData: string,
-    options: { isOtherInstanceRunning?: boolean } = {},
-  ) {
-    super()
-    this.hasSingleInstanceLock = !options.isOtherInstanceRunning
-    this.ready = new Promise((resolve) => {
-      this.markReady = resolve
-    })
-  }
-  requestSingleInstanceLock(): boolean {
-    return this.hasSingleInstanceLock
-  }
-  whenReady(): Promise<void> {
-    return this.ready
-  }
-  emitReady(): void {
-    this.markReady()
-  }
-  getPath(name: 'userData' | 'logs'): string {
-    return name === 'userData' ? this.userData : `${this.userData}/logs`
-  }
-  getVersion(): string {
-    return '0.0.0-test'
-  }
-  quit(): void {
-    this.quitCount++
-    const event = new FakePreventableEvent()
-    this.emit('before-quit', event)
-    if (event.defaultPrevented) return
-    this.emit('will-quit')
-    this.hasQuit = true
-  }
-  exit(exitCode = 0): void {
-    this.exitCode = exitCode
-    this.hasQuit = true
-  }
-}
-
-/** Everything runApp needs from Electron, faked, plus handles for assertions. */
-export function createFakeElectron(
-  userData: string,
-  options: { isOtherInstanceRunning?: boolean; hasTray?: boolean } = {},
-) {
-  const app = new FakeApp(userData, options)
-  const ipcMain = new FakeIpcMain()
-  const protocol = new FakeProtocol()
-  const session = new FakeSession()
-  const shell = new FakeShell()
-  const menu = new FakeMenu()
-  const dialog = new FakeDialog()
-  const safeStorage = new FakeSafeStorage()
-  const windows: FakeBrowserWindow[] = []
-  const trays: FakeTray[] = []
-  const deps = {
-    app,
-    ipcMain,
-    protocol,
-    defaultSession: () => session,
-    shell,
-    menu,
-    dialog,
-    safeStorage,
-    createWindow: (options: WindowOptions) => {
-      const window = new FakeBrowserWindow(options)
-      // What Electron does for every new webContents, before the page loads.
-      app.emit('web-contents-created', {}, window.webContents)
-      windows.push(window)
-      return window
-    },
-    createTray: () => {
-      if (options.hasTray === false) return null
-      const tray = new FakeTray()
-      trays.push(tray)
-      return tray
-    },
-    workAreas: () => [{ x: 0, y: 0, width: 1920, height: 1080 }],
-  }
-  return { deps, app, ipcMain, protocol, session, shell, menu, dialog, safeStorage, windows, trays }
 }

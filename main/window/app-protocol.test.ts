@@ -56,4 +56,19 @@ describe('app:// protocol', () => {
     expect(route.status).toBe(200)
     expect(await route.text()).toContain('<title>console</title>')
   })
+
+  it('serves a mounted folder under its prefix (the starting page), never above it, and 404s its unknown paths', async () => {
+    mkdirSync(join(root, 'starting'), { recursive: true })
+    writeFileSync(join(root, 'starting', 'index.html'), '<!doctype html><title>starting</title>')
+    const mounted = serveRenderer(join(root, 'renderer'), { '/_starting/': join(root, 'starting') })
+    const page = await mounted(new Request('app://console/_starting/index.html'))
+    expect(page.status).toBe(200)
+    expect(page.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY)
+    expect(await page.text()).toContain('<title>starting</title>')
+    expect((await mounted(new Request('app://console/_starting/%2e%2e/secret.txt'))).status).toBe(404)
+    expect((await mounted(new Request('app://console/_starting/nope'))).status).toBe(404)
+    expect(await (await mounted(new Request('app://console/index.html'))).text()).toContain(
+      '<title>console</title>',
+    )
+  })
 })

@@ -48,9 +48,15 @@ async function isFile(path: string): Promise<boolean> {
   )
 }
 
-/** The handler for `protocol.handle('app', …)`. */
-export function serveRenderer(rendererDir: string): (request: Request) => Promise<Response> {
-  const root = normalize(rendererDir + sep)
+/**
+ * The handler for `protocol.handle('app', …)`. `mounts` serve other folders under a path prefix
+ * (`/_starting/` → the starting page, which must show before and without the renderer build).
+ */
+export function serveRenderer(
+  rendererDir: string,
+  mounts: Record<string, string> = {},
+): (request: Request) => Promise<Response> {
+  const rendererRoot = normalize(rendererDir + sep)
   return async (request) => {
     let url: URL
     try {
@@ -66,11 +72,14 @@ export function serveRenderer(rendererDir: string): (request: Request) => Promis
       return answer(400, 'Bad request', 'text/plain')
     }
     if (wanted.includes('\0')) return answer(400, 'Bad request', 'text/plain')
+    const mount = Object.keys(mounts).find((prefix) => wanted.startsWith(prefix))
+    const root = mount ? normalize(mounts[mount]! + sep) : rendererRoot
+    if (mount) wanted = '/' + wanted.slice(mount.length)
     let file = normalize(join(root, wanted === '/' ? 'index.html' : wanted))
     if (!file.startsWith(root)) return answer(404, 'Not found', 'text/plain')
     if (!(await isFile(file))) {
       // Single-page app: unknown paths without an extension get the shell; missing assets get 404.
-      if (extname(file) !== '') return answer(404, 'Not found', 'text/plain')
+      if (extname(file) !== '' || mount) return answer(404, 'Not found', 'text/plain')
       file = join(root, 'index.html')
       if (!(await isFile(file)))
         return answer(404, 'The renderer is not built: run npm run build:renderer', 'text/plain')

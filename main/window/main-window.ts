@@ -77,6 +77,8 @@ export interface MainWindowDeps {
   workAreas(): Rect[]
   stateFile: string
   preloadPath: string
+  /** The page to load first (default: the console; app.ts opens the "starting" page at launch). */
+  url?: string
   iconPath?: string
   logger: Pick<Logger, 'warn'>
 }
@@ -102,7 +104,7 @@ export function createMainWindow(deps: MainWindowDeps): BrowserWindowLike {
     }
   })
   void window
-    .loadURL(APP_ENTRY_URL)
+    .loadURL(deps.url ?? APP_ENTRY_URL)
     .catch((error: unknown) => deps.logger.warn('could not load the console page', { error: String(error) }))
   return window
 }

@@ -18,6 +18,9 @@ export const APP_SCHEME = 'app'
 export const APP_HOST = 'console'
 export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`
 export const APP_ENTRY_URL = `${APP_ORIGIN}/index.html`
+/** The "starting" page, shown at once while the engine starts (served from main/window/starting). */
+export const STARTING_PATH = '/_starting/'
+export const STARTING_PAGE_URL = `${APP_ORIGIN}${STARTING_PATH}index.html`
 
 /** Same policy as the HTTP transport's, so the renderer behaves alike in Electron and in Chromium. */
 export const CONTENT_SECURITY_POLICY = [

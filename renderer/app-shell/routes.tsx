@@ -17,6 +17,9 @@ import { AssetsScreen } from '../screens/assets/assets-screen'
 import { JobsScreen } from '../screens/jobs/jobs-screen'
 import { JobRoute } from '../screens/jobs/job-route'
 import { SettingsScreen } from '../screens/settings/settings-screen'
+import { InboxScreen } from '../screens/inbox/inbox-screen'
+import { ReviewScreen } from '../screens/review/review-screen'
+import { AuditScreen } from '../screens/audit/audit-screen'
 
 const rootRoute = createRootRoute({ component: Layout })
 
@@ -38,6 +41,10 @@ const settingsRoute = createRoute({
   path: '/settings',
   component: SettingsScreen,
 })
+// Publisher control (issue 12).
+const inboxRoute = createRoute({ getParentRoute: () => rootRoute, path: '/inbox', component: InboxScreen })
+const reviewRoute = createRoute({ getParentRoute: () => rootRoute, path: '/review', component: ReviewScreen })
+const auditRoute = createRoute({ getParentRoute: () => rootRoute, path: '/audit', component: AuditScreen })
 
 const routeTree = rootRoute.addChildren([
   overviewRoute,
@@ -46,6 +53,9 @@ const routeTree = rootRoute.addChildren([
   jobsRoute,
   jobRoute,
   settingsRoute,
+  inboxRoute,
+  reviewRoute,
+  auditRoute,
 ])
 
 export function createAppRouter(history: RouterHistory = createHashHistory()) {
@@ -64,5 +74,8 @@ export const NAV_ITEMS = [
   { label: 'Compute backend', to: '/compute-backend' },
   { label: 'Assets', to: '/assets' },
   { label: 'Jobs', to: '/jobs' },
+  { label: 'Inbox', to: '/inbox' },
+  { label: 'Review', to: '/review' },
+  { label: 'Audit', to: '/audit' },
   { label: 'Settings', to: '/settings' },
 ] as const

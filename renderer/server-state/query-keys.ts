@@ -22,4 +22,12 @@ export const queryKeys = {
   balances: () => ['wallet', 'balances'] as const,
   publishProgress: () => ['publish-progress'] as const,
   providerRequests: () => ['provider-requests'] as const,
+  // Publisher control (issue 12).
+  accessRequests: (status?: string) => ['access-requests', status ?? 'all'] as const,
+  reviews: () => ['reviews'] as const,
+  review: (jobId: string) => ['reviews', 'detail', jobId] as const,
+  audit: (filter: Record<string, unknown>) => ['audit', filter] as const,
+  datasetPolicy: (did: string) => ['dataset-policy', did] as const,
+  network: () => ['network'] as const,
+  reachability: () => ['network', 'reachability'] as const,
 }

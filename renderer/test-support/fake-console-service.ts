@@ -20,7 +20,40 @@ import {
   type AssetSummary,
   type AccessRequestSummary,
   type MethodOutput,
+  type AuditEventSummary,
+  type DatasetPolicySummary,
+  type OutputReviewSummary,
 } from '../../engine/console-api/contract'
+
+/** The review the fake answers for every held job: two files, one flagged leak (issue 12). */
+export const FAKE_REVIEW: OutputReviewSummary = {
+  files: [
+    { path: 'summary.csv', sizeBytes: 42, kind: 'csv', previewLines: ['city,count', 'Berlin,12'] },
+    { path: 'model.bin', sizeBytes: 2048, kind: 'binary' },
+  ],
+  totalBytes: 2090,
+  algorithmLog: { sizeBytes: 12, previewLines: ['training...'] },
+  guards: [
+    { id: 'output-size', status: 'pass', message: '2090 bytes in outputs (no limit set)' },
+    { id: 'file-count', status: 'pass', message: '2 file(s) (no limit set)' },
+    { id: 'file-patterns', status: 'pass', message: 'Any file name is allowed (no pattern set)' },
+    {
+      id: 'output-leak',
+      status: 'flag',
+      message: '1 line(s) of the input dataset appear verbatim in the outputs',
+      examples: ['alice@example.com,1984-02-03,Berlin'],
+    },
+    { id: 'log-leak', status: 'pass', message: 'No input line appears verbatim in the algorithm log' },
+  ],
+}
+
+const DEFAULT_POLICY: DatasetPolicySummary = {
+  outputRelease: 'automatic',
+  reviewWindowSec: 86_400,
+  consumers: { allow: [], deny: [] },
+  quotas: {},
+  reviewGuards: { allowedPatterns: [] },
+}
 
 export function makeJob(jobId: string, status: JobStatus, overrides: Partial<JobSummary> = {}): JobSummary {
   return {
@@ -68,12 +101,17 @@ export function createFakeConsole(
     walletState?: 'none' | 'locked' | 'unlocked'
     /** `${jobId}:${log}` → log text; default: "log of <jobId>" for the algorithm log. */
     logs?: Record<string, string>
-    accessRequests?: AccessRequestSummary[]
     earnings?: MethodOutput<'getEarnings'>['rows']
     /** The desktop Save dialog; absent = saveResult answers NOT_AVAILABLE (the browser console). */
     saveDialog?: (suggestedName: string) => Promise<string | null>
+    accessRequests?: AccessRequestSummary[]
+    auditEvents?: AuditEventSummary[]
+    reachability?: Awaited<ReturnType<ConsoleService['getReachability']>>
   } = {},
 ): FakeConsole {
+  const accessRequests = seed.accessRequests ?? []
+  const auditEvents = seed.auditEvents ?? []
+  const policies = new Map<string, DatasetPolicySummary>()
   const jobs = seed.jobs ?? [makeJob('job-1', 40), makeJob('job-2', 70), makeJob('job-3', 1)]
   const assets = seed.assets ?? []
   const environments: ConsoleEnvironment[] = seed.environments ?? [
@@ -103,7 +141,6 @@ export function createFakeConsole(
     },
   ]
   let seq = 100
-  const accessRequests = seed.accessRequests ?? []
   const earnings = seed.earnings ?? []
   /** `${jobId}:${log}` → the whole log text (readJobLog serves byte ranges of it). */
   const logs: Record<string, string> = { ...seed.logs }
@@ -170,12 +207,43 @@ export function createFakeConsole(
     return job
   }
 
+  let network = {
+    p2pEnabled: false,
+    publicUrl: null as string | null,
+    announceAddresses: [] as string[],
+    serviceEndpoint: 'http://127.0.0.1:8001',
+  }
   const service: ConsoleService = {
+    getNetworkSettings: async () => network,
+    saveNetworkSettings: async ({ confirm: _confirm, ...patch }) => {
+      network = { ...network, ...patch }
+      const endpoint =
+        network.publicUrl ?? (network.p2pEnabled ? '16Uiu2HAmFakePeer' : 'http://127.0.0.1:8001')
+      const moved = endpoint !== network.serviceEndpoint
+      network.serviceEndpoint = endpoint
+      const republished = moved
+        ? assets.map((a) => {
+            const txHash = '0x' + (++txCount).toString(16).padStart(64, 'e')
+            for (const status of ['sent', 'mined'] as const)
+              listeners.onPublishProgress.forEach((l) => l({ did: a.did, step: 'metadata', status, txHash }))
+            return { did: a.did, txHash }
+          })
+        : []
+      return {
+        settings: network,
+        republish: {
+          state: moved ? ('done' as const) : ('not-needed' as const),
+          endpoint,
+          assets: republished,
+        },
+      }
+    },
     getOverview: async () => ({
       providerUrl: 'http://127.0.0.1:8001',
       providerAddress: wallet.address,
       chainId: 8996,
       chainName: 'dev chain',
+      chainError: null,
       health,
       jobCounts: {
         running: jobs.filter((j) => j.status !== 70 && j.status !== 1).length,
@@ -368,35 +436,98 @@ export function createFakeConsole(
       { ...settings, walletAddress: wallet.address }
     ),
     getWallet: async () => wallet,
-    getReachability: async () => ({
-      p2p: { enabled: false, peerId: null, direct: [], relayed: [], connections: 0, isReachable: false },
-      http: { bindHost: '127.0.0.1', publicUrl: null, selfCheck: { state: 'not-configured' as const } },
-    }),
+    getReachability: async () =>
+      seed.reachability ?? {
+        p2p: { enabled: false, peerId: null, direct: [], relayed: [], connections: 0, isReachable: false },
+        http: { bindHost: '127.0.0.1', publicUrl: null, selfCheck: { state: 'not-configured' as const } },
+      },
     createWallet: async () => (wallet = { state: 'unlocked', address: '0x' + '7'.repeat(40) }),
     importWallet: async () => (wallet = { state: 'unlocked', address: '0x' + '8'.repeat(40) }),
     unlockWallet: async () => (wallet = { ...wallet, state: 'unlocked' }),
-    // Publisher control (issue 12): an empty inbox.
-    listAccessRequests: async ({ status }) => ({
-      requests: accessRequests.filter((r) => !status || r.status === status),
+    // Publisher control (issue 12): the seeded inbox, trail, policies and held jobs.
+    listAccessRequests: async ({ status, datasetDid }) => ({
+      requests: accessRequests.filter(
+        (r) => (!status || r.status === status) && (!datasetDid || r.datasetDid === datasetDid),
+      ),
     }),
+    approveAccessRequest: async ({ requestId, consumer, untilMs }) => {
+      const request = accessRequests.find((r) => r.id === requestId)
+      if (!request)
+        throw Object.assign(new Error(`No access request ${requestId}.`), {
+          code: 'ACCESS_REQUEST_NOT_FOUND',
+        })
+      request.status = 'approved'
+      request.policies.push({
+        id: `policy-${request.policies.length + 1}`,
+        requestId,
+        consumer: consumer?.toLowerCase() ?? null,
+        untilMs: untilMs ?? null,
+        createdAtMs: 1_700_000_100_000,
+      })
+      return { request: { ...request } }
+    },
     getEarnings: async () => ({ rows: earnings }),
-    approveAccessRequest: async ({ requestId }) => {
-      throw Object.assign(new Error(`No access request ${requestId}.`), { code: 'ACCESS_REQUEST_NOT_FOUND' })
+    denyAccessRequest: async ({ requestId, reason }) => {
+      const request = accessRequests.find((r) => r.id === requestId)
+      if (!request)
+        throw Object.assign(new Error(`No access request ${requestId}.`), {
+          code: 'ACCESS_REQUEST_NOT_FOUND',
+        })
+      request.status = 'denied'
+      request.denyReason = reason
+      return { request: { ...request } }
     },
-    denyAccessRequest: async ({ requestId }) => {
-      throw Object.assign(new Error(`No access request ${requestId}.`), { code: 'ACCESS_REQUEST_NOT_FOUND' })
+    listAuditEvents: async ({ type, actor, subject, limit }) => {
+      const events = auditEvents
+        .filter(
+          (e) =>
+            (!type || e.type === type) &&
+            (!actor || e.actor === actor) &&
+            (!subject || e.subject === subject),
+        )
+        .slice(0, limit)
+      const last = auditEvents[auditEvents.length - 1]
+      return { events, head: last ? { seq: last.seq, hash: last.hash } : { seq: 0, hash: '0'.repeat(64) } }
     },
-    // Publisher control (issue 12): an empty, intact audit trail.
-    listAuditEvents: async () => ({ events: [], head: { seq: 0, hash: '0'.repeat(64) } }),
-    verifyAudit: async () => ({ ok: true, rows: 0, headHash: '0'.repeat(64) }),
+    verifyAudit: async () => ({
+      ok: true,
+      rows: auditEvents.length,
+      headHash: auditEvents[auditEvents.length - 1]?.hash ?? '0'.repeat(64),
+    }),
     exportAudit: async ({ format }) => ({
       format,
-      text: format === 'csv' ? 'seq,atMs,type,actor,subject,details,prevHash,hash\r\n' : '',
-      head: { seq: 0, hash: '0'.repeat(64) },
-      message: `c2d-audit-head:0:${'0'.repeat(64)}`,
+      text:
+        format === 'csv'
+          ? 'seq,atMs,type,actor,subject,details,prevHash,hash\r\n'
+          : auditEvents.map((e) => JSON.stringify(e)).join('\n'),
+      head: { seq: auditEvents.length, hash: auditEvents[auditEvents.length - 1]?.hash ?? '0'.repeat(64) },
+      message: `c2d-audit-head:${auditEvents.length}:${auditEvents[auditEvents.length - 1]?.hash ?? '0'.repeat(64)}`,
       signature: '0x' + '0'.repeat(130),
       signer: wallet.address ?? '0x' + '6'.repeat(40),
     }),
+    getDatasetPolicy: async ({ did }) => ({ did, policy: policies.get(did) ?? DEFAULT_POLICY }),
+    setDatasetPolicy: async ({ did, policy }) => (policies.set(did, policy), { did, policy }),
+    listReviews: async () => ({ jobs: jobs.filter((j) => j.review?.state === 'held') }),
+    getReview: async ({ jobId }) => {
+      const job = find(jobId)
+      if (job.review?.state !== 'held')
+        throw Object.assign(new Error(`Job ${jobId} is not awaiting review.`), { code: 'JOB_NOT_HELD' })
+      return { job, review: FAKE_REVIEW }
+    },
+    releaseJob: async ({ jobId }) => {
+      const job = find(jobId)
+      job.review = { ...job.review!, state: 'released', decidedBy: 'publisher' }
+      job.status = 70
+      job.outcome = { kind: 'succeeded' }
+      return { job: { ...job } }
+    },
+    rejectJob: async ({ jobId, reason, chargeForCompute }) => {
+      const job = find(jobId)
+      job.review = { ...job.review!, state: 'rejected', decidedBy: 'publisher', reason, chargeForCompute }
+      job.status = 70
+      job.outcome = { kind: 'failed', reason: `The publisher rejected the outputs: ${reason}` }
+      return { job: { ...job } }
+    },
     importMnemonic: async () => (wallet = { state: 'unlocked', address: '0x' + '9'.repeat(40) }),
     getBalances: async () => ({
       address: wallet.address ?? '0x' + '6'.repeat(40),

@@ -10,7 +10,13 @@ import type { ComputeEnvironmentConfig } from '../../config/schema'
 import type { JobRecord } from '../../operator-service/job-record'
 import { ALL_JOB_STATUSES } from '../../operator-service/job-status'
 import { replyWithResult } from '../../operator-service/result-response'
-import { parseComputeRequest, planCompute, toRegisterJobInput, type ComputeRequest } from '../compute-plan'
+import {
+  parseComputeRequest,
+  planCompute,
+  requestedDatasets,
+  toRegisterJobInput,
+  type ComputeRequest,
+} from '../compute-plan'
 import { clampDuration, costWei, fillResources, pricesFor } from '../environment-view'
 import { providerError } from '../errors'
 import { singleQuery } from '../query'
@@ -51,6 +57,15 @@ export function registerComputeRoutes(
     consumer,
     ...(deps.approvals ? { approvals: deps.approvals } : {}),
   })
+  /** Issue 12: the console's per-dataset lists and quotas; then the review the job is registered with. */
+  const datasetDids = (request: ComputeRequest) => requestedDatasets(request).map((d) => d.documentId)
+  const admitPolicies = (request: ComputeRequest, consumer: string) =>
+    deps.datasetPolicies?.admit(datasetDids(request), consumer)
+  const reviewOf = (request: ComputeRequest) => deps.datasetPolicies?.reviewOf(datasetDids(request))
+  const withReview = <T extends object>(input: T, request: ComputeRequest) => {
+    const review = reviewOf(request)
+    return review ? { ...input, review } : input
+  }
   const environment = (id: string) => {
     const env = deps.environments.getEnvironment(id)
     if (!env) throw providerError('ENVIRONMENT_UNKNOWN', `Invalid C2D Environment ${id}`)
@@ -91,6 +106,8 @@ export function registerComputeRoutes(
     })
     const amountWei = costWei(env, prices, resources, maxJobDurationSec)
     const queueSec = Math.max(0, Math.floor(Number(request.queueMaxWaitTime ?? env.queueMaxWaitTimeSec)) || 0)
+    // A held job is claimed when the publisher releases it: the lock must outlive the review window.
+    const reviewSec = reviewOf(request)?.windowSec ?? 0
     return {
       chainId,
       token: payment.token,
@@ -98,7 +115,7 @@ export function registerComputeRoutes(
       resources,
       maxJobDurationSec,
       amountWei,
-      lockSeconds: maxJobDurationSec + queueSec + CLAIM_TIMEOUT_SEC,
+      lockSeconds: maxJobDurationSec + queueSec + reviewSec + CLAIM_TIMEOUT_SEC,
     }
   }
 
@@ -107,6 +124,7 @@ export function registerComputeRoutes(
     const consumer = requireAddress((request.body as Record<string, unknown>).consumerAddress)
     const env = environment(body.environment)
     assertAccess(env, consumer, false)
+    admitPolicies(body, consumer)
     const terms = paidTerms(body, env)
     const plan = await planCompute(body, env, deps.assets, planOptions(consumer))
     const chain = paid()
@@ -137,6 +155,7 @@ export function registerComputeRoutes(
     const owner = await deps.auth.authenticate('startCompute', raw, request.headers.authorization)
     const env = environment(body.environment)
     assertAccess(env, owner, false)
+    admitPolicies(body, owner)
     const terms = paidTerms(body, env)
     const plan = await planCompute(body, env, deps.assets, planOptions(owner))
     const chain = paid()
@@ -165,7 +184,8 @@ export function registerComputeRoutes(
     let job: JobRecord
     try {
       job = deps.operatorService.registerJob(
-        toRegisterJobInput({
+        withReview(
+          toRegisterJobInput({
           jobId,
           owner,
           env,
@@ -184,7 +204,9 @@ export function registerComputeRoutes(
             escrowJobId,
           },
           agreementId: lockTx,
-        }),
+          }),
+          body,
+        ),
       )
     } catch (error) {
       await chain.release({ jobId, token: terms.token, payer: owner }).catch((releaseError: unknown) =>
@@ -210,6 +232,7 @@ export function registerComputeRoutes(
         `Environment ${env.id} has no free tier: use initializeCompute and computeStart`,
       )
     assertAccess(env, owner, true)
+    admitPolicies(body, owner)
     const resources = fillResources(env, body.resources, { free: true })
     const maxJobDurationSec = clampDuration(env, body.maxJobDuration, { free: true })
     const plan = await planCompute(body, env, deps.assets, planOptions(owner))
@@ -227,16 +250,19 @@ export function registerComputeRoutes(
       )
     }
     const job = deps.operatorService.registerJob(
-      toRegisterJobInput({
-        owner,
-        env,
-        plan,
-        resources,
-        maxJobDurationSec,
-        isFree: true,
-        request: body,
-        limits: deps.config.limits,
-      }),
+      withReview(
+        toRegisterJobInput({
+          owner,
+          env,
+          plan,
+          resources,
+          maxJobDurationSec,
+          isFree: true,
+          request: body,
+          limits: deps.config.limits,
+        }),
+        body,
+      ),
     )
     return [toWireJob(job)]
   })
@@ -305,6 +331,11 @@ export function registerComputeRoutes(
           'index must be the non-negative integer of a result (results[].index)',
         )
     })
+    if (job.review?.state === 'held')
+      throw providerError(
+        'RESULT_AWAITING_REVIEW',
+        `Job ${job.jobId}: the outputs await the publisher's review; poll computeStatus until it reaches 70`,
+      )
     const file = deps.operatorService.openResult(job.jobId, Number(q.index))
     return replyWithResult(reply, file, request.headers.range)
   })
@@ -312,6 +343,11 @@ export function registerComputeRoutes(
   app.get('/api/services/computeStreamableLogs', async (request, reply: FastifyReply) => {
     guards.rateLimit(request)
     const { job } = await readableJob(request, 'getComputeStreamableLogs')
+    if (job.review)
+      throw providerError(
+        'LOGS_WITHHELD',
+        `Job ${job.jobId} runs under the publisher's review: its log is released with the outputs`,
+      )
     if (!deps.operatorService.isAlgorithmRunning(job.jobId))
       throw providerError('LOGS_NOT_STREAMING', 'Job not found or not running')
     const controller = new AbortController()

@@ -59,4 +59,23 @@ describe('OverviewScreen', () => {
     expect(alert.textContent).toContain('Missing or wrong console token.')
     expect(alert.textContent).toContain('Open the Console URL printed')
   })
+
+  it('shows why the chain is not connected, with the fix, when it failed to start', async () => {
+    const fake = createFakeConsole()
+    const getOverview = fake.service.getOverview.bind(fake.service)
+    fake.service.getOverview = async (input) => ({
+      ...(await getOverview(input)),
+      chainId: null,
+      chainName: null,
+      chainError: {
+        code: 'CHAIN_UNAVAILABLE',
+        message: 'EDR\'s native binding did not load. Fix: reinstall, or set chain.mode to "rpc"',
+      },
+    })
+    renderApp('overview', fake)
+    const alert = await screen.findByTestId('chain-error')
+    expect(alert.textContent).toContain('CHAIN_UNAVAILABLE')
+    expect(alert.textContent).toContain('Fix: reinstall')
+    expect(screen.getByText(/Not connected/)).toBeTruthy()
+  })
 })

@@ -5,6 +5,7 @@ import { CopyButton } from '../../components/copy-button'
 import { ErrorMessage } from '../../components/error-message'
 import { StatusBadge } from '../../components/status-badge'
 import { shortId } from '../../components/format'
+import { ReachabilityPanel } from './reachability-panel'
 import { useNavigate } from '@tanstack/react-router'
 
 export function OverviewScreen() {
@@ -25,7 +26,10 @@ export function OverviewScreen() {
           <CopyButton text={o.providerUrl} label="Copy provider URL" />
         </dd>
         <dt>Chain</dt>
-        <dd>{o.chainId === null ? 'Not connected' : `${o.chainName ?? 'chain'} (${o.chainId})`}</dd>
+        <dd>
+          {o.chainId === null ? 'Not connected' : `${o.chainName ?? 'chain'} (${o.chainId})`}
+          {o.chainError ? <ChainError error={o.chainError} /> : null}
+        </dd>
         <dt>Provider address</dt>
         <dd>{o.providerAddress ?? 'No wallet yet — create one in Settings'}</dd>
         <dt>Compute backend</dt>
@@ -35,6 +39,7 @@ export function OverviewScreen() {
             : 'Not started'}
         </dd>
       </dl>
+      <ReachabilityPanel />
       <ul aria-label="Job counts" className="counts">
         <li>Running: {o.jobCounts.running}</li>
         <li>Queued: {o.jobCounts.queued}</li>
@@ -89,5 +94,14 @@ export function OverviewScreen() {
         </table>
       )}
     </section>
+  )
+}
+
+/** The chain's start failure and its fix (the console runs without a chain meanwhile). */
+export function ChainError({ error }: { error: { code?: string; message: string } }) {
+  return (
+    <p role="alert" data-testid="chain-error">
+      The chain did not start{error.code ? ` (${error.code})` : ''}: {error.message}
+    </p>
   )
 }

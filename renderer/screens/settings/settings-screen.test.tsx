@@ -1,4 +1,4 @@
-import { describe, it, expect } from 'vitest'
+import { afterEach, describe, it, expect } from 'vitest'
 import { screen, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { renderApp } from '../../test-support/render-app'
@@ -111,4 +111,61 @@ describe('SettingsScreen', () => {
     expect(document.documentElement.getAttribute('data-mantine-color-scheme')).toBe('dark')
     expect(localStorage.getItem('c2d-color-scheme')).toBe('dark')
   })
+
+  describe('desktop app: remember the wallet password on this computer', () => {
+    const win = window as unknown as { c2d?: unknown }
+    afterEach(() => {
+      delete win.c2d
+    })
+    function keychainStub(status: { isAvailable: boolean; reason?: string; isRemembered: boolean }) {
+      const remembered: string[] = []
+      let current = status
+      win.c2d = {
+        keychainStatus: async () => current,
+        rememberWalletPassword: async (password: string) => {
+          remembered.push(password)
+          return (current = { ...current, isRemembered: true })
+        },
+        forgetWalletPassword: async () => (current = { ...current, isRemembered: false }),
+      }
+      return remembered
+    }
+
+    it('unlocking with the switch on hands the password to the keychain once; Forget removes it', async () => {
+      const remembered = keychainStub({ isAvailable: true, isRemembered: false })
+      renderApp('settings', createFakeConsole({ walletState: 'locked' }))
+      const box = await screen.findByRole('checkbox', { name: /Remember the password on this computer/ })
+      await waitForEnabled(box)
+      await userEvent.click(box)
+      await userEvent.type(screen.getByLabelText('Wallet password'), 'correct horse')
+      await userEvent.click(screen.getByRole('button', { name: 'Unlock wallet' }))
+      expect(await screen.findByText(/remembered on this computer/)).toBeTruthy()
+      expect(remembered).toEqual(['correct horse'])
+      await userEvent.click(screen.getByRole('button', { name: 'Forget the password' }))
+      expect(await screen.findByText(/remembered on this computer/).catch(() => null)).toBeNull()
+    }, 20_000)
+
+    it('without a keyring the switch is off and says why; in the browser it is not shown at all', async () => {
+      keychainStub({
+        isAvailable: false,
+        reason: 'no keyring (GNOME Keyring or KWallet) is running',
+        isRemembered: false,
+      })
+      const { unmount } = renderApp('settings', createFakeConsole({ walletState: 'locked' }))
+      expect((await screen.findByTestId('keychain-unavailable')).textContent).toContain('no keyring')
+      expect(
+        (screen.getByRole('checkbox', { name: /Remember the password/ }) as HTMLInputElement).disabled,
+      ).toBe(true)
+      unmount()
+      delete win.c2d
+      renderApp('settings', createFakeConsole({ walletState: 'locked' }))
+      await screen.findByLabelText('Wallet password')
+      expect(screen.queryByRole('checkbox', { name: /Remember the password/ })).toBeNull()
+    }, 20_000)
+  })
 })
+
+async function waitForEnabled(element: HTMLElement): Promise<void> {
+  for (let i = 0; i < 100 && (element as HTMLInputElement).disabled; i++)
+    await new Promise((resolve) => setTimeout(resolve, 10))
+}

@@ -1,16 +1,37 @@
 // Settings: provider bind address/port, RPC endpoints, log level, data dir (read-only) and the
 // provider wallet (address and balances only; a key or phrase typed to import it goes to the engine
 // once and is never shown or read back).
-import { useState, type FormEvent } from 'react'
+import { useEffect, useMemo, useState, type FormEvent } from 'react'
 import { useSaveSettings, useSettings, useWallet, useWalletAction } from '../../server-state/settings'
 import { BalancesView } from './balances-view'
+import { NetworkSection } from './network-section'
 import { ErrorMessage } from '../../components/error-message'
+import { useOverview } from '../../server-state/overview'
+import { desktopKeychain, type KeychainStatus } from '../../console-client/desktop-keychain'
+import { ChainError } from '../overview/overview-screen'
 import { SegmentedControl, Stack, Text, useMantineColorScheme, type MantineColorScheme } from '@mantine/core'
 
 export function SettingsScreen() {
   const settings = useSettings()
   const save = useSaveSettings()
   const wallet = useWallet()
+  const chainError = useOverview().data?.chainError ?? null
+  // Desktop app only: keep the wallet password in the OS keychain for the next start.
+  const keychain = useMemo(() => desktopKeychain(), [])
+  const [keychainStatus, setKeychainStatus] = useState<KeychainStatus | null>(null)
+  const [keychainError, setKeychainError] = useState<string | null>(null)
+  const [rememberPassword, setRememberPassword] = useState(false)
+  useEffect(() => {
+    keychain?.status().then(setKeychainStatus, (e: unknown) => setKeychainError(String(e)))
+  }, [keychain])
+  const keychainCall = (call: Promise<KeychainStatus>) =>
+    call.then(
+      (status) => {
+        setKeychainStatus(status)
+        setKeychainError(null)
+      },
+      (e: unknown) => setKeychainError(e instanceof Error ? e.message : String(e)),
+    )
   const walletAction = useWalletAction()
   const { colorScheme, setColorScheme } = useMantineColorScheme()
   const [password, setPassword] = useState('')
@@ -73,8 +94,10 @@ export function SettingsScreen() {
         {save.isSuccess && <p role="status">Saved. Restart the provider for bind changes to take effect.</p>}
         {save.isError && <ErrorMessage title="Could not save settings" error={save.error} />}
       </form>
+      <NetworkSection />
       <section aria-labelledby="wallet-title">
         <h3 id="wallet-title">Provider wallet</h3>
+        {chainError ? <ChainError error={chainError} /> : null}
         <p>
           Address: <code data-testid="wallet-address">{s.walletAddress ?? 'none'}</code> (
           {wallet.data?.state ?? '…'})
@@ -84,7 +107,15 @@ export function SettingsScreen() {
             aria-label="Wallet"
             onSubmit={(e) => {
               e.preventDefault()
-              walletAction.mutate({ kind: wallet.data.state === 'none' ? 'create' : 'unlock', password })
+              const typed = password
+              walletAction.mutate(
+                { kind: wallet.data.state === 'none' ? 'create' : 'unlock', password: typed },
+                {
+                  onSuccess: () => {
+                    if (keychain && rememberPassword) keychainCall(keychain.remember(typed))
+                  },
+                },
+              )
             }}
           >
             <label>
@@ -96,9 +127,32 @@ export function SettingsScreen() {
                 autoComplete="new-password"
               />
             </label>
+            {keychain && (
+              <label>
+                <input
+                  type="checkbox"
+                  checked={rememberPassword}
+                  disabled={!keychainStatus?.isAvailable}
+                  onChange={(e) => setRememberPassword(e.target.checked)}
+                />
+                Remember the password on this computer (OS keychain)
+              </label>
+            )}
+            {keychain && keychainStatus && !keychainStatus.isAvailable && (
+              <p data-testid="keychain-unavailable">Cannot remember it here: {keychainStatus.reason}.</p>
+            )}
             <button type="submit">{wallet.data.state === 'none' ? 'Create wallet' : 'Unlock wallet'}</button>
           </form>
         )}
+        {keychain && keychainStatus?.isRemembered && (
+          <p role="status">
+            The wallet password is remembered on this computer; the Provider key unlocks at start.{' '}
+            <button type="button" onClick={() => keychainCall(keychain.forget())}>
+              Forget the password
+            </button>
+          </p>
+        )}
+        {keychainError && <p role="alert">Keychain: {keychainError}</p>}
         {wallet.data?.state === 'none' && (
           <form
             aria-label="Import wallet"

@@ -8,8 +8,9 @@ import { createWriteStream } from 'node:fs'
 import { Transform } from 'node:stream'
 import type { Clock } from '../../../clock'
 import { killProcessGroup, spawnSandbox } from './bubblewrap'
-import { enterCgroupArgv, type JobCgroup } from './cgroup-limits'
+import { type JobCgroup } from './cgroup-limits'
 import { directorySizeBytes } from './outputs'
+import { sandboxLaunchArgv, type DropTools, type HostUser } from './sandbox-launch'
 import { allocatedBytes, processTreeRssBytes, processTreeTaskCount, sandboxTmpBytes } from './resource-watch'
 
 export type RunEnd =
@@ -24,7 +25,15 @@ export type RunEnd =
   | { kind: 'spawn-failed'; reason: string; atMs: number }
 
 export type RunCommand =
-  | { mode: 'sandbox'; bwrapPath: string; args: string[]; cgroup?: JobCgroup }
+  | {
+      mode: 'sandbox'
+      bwrapPath: string
+      args: string[]
+      cgroup?: JobCgroup
+      /** bwrap is started as this host user (the console runs as root); see sandbox-launch.ts. */
+      hostUser?: HostUser
+      dropTools?: DropTools
+    }
   | { mode: 'unsandboxed'; argv: string[]; env: Record<string, string>; cwd: string }
 
 export interface RunLimits {
@@ -116,9 +125,11 @@ export function runAlgorithm(
   const log = createWriteStream(logPath, { flags: 'a' })
   let child: ChildProcess
   if (command.mode === 'sandbox') {
-    const [file, ...args] = command.cgroup
-      ? enterCgroupArgv(command.cgroup.procsFiles, command.bwrapPath, command.args)
-      : [command.bwrapPath, ...command.args]
+    const [file, ...args] = sandboxLaunchArgv(command.bwrapPath, command.args, {
+      cgroupProcs: command.cgroup?.procsFiles,
+      hostUser: command.hostUser,
+      tools: command.dropTools,
+    })
     child = spawnSandbox(file!, args)
   } else {
     child = spawn(

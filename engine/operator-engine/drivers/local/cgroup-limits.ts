@@ -15,7 +15,7 @@ export type CgroupSupport =
   | { kind: 'v1'; memoryParent: string; pidsParent: string }
   | { kind: 'none'; why: string }
 
-const ROOT = '/sys/fs/cgroup'
+const DEFAULT_ROOT = '/sys/fs/cgroup'
 
 function read(path: string): string | undefined {
   try {
@@ -37,8 +37,38 @@ function canCreateChild(dir: string): boolean {
   }
 }
 
-export function detectCgroups(): CgroupSupport {
-  const self = read('/proc/self/cgroup')
+/** Where the cgroup file systems and the console's own cgroup are read; tests point at a fake tree. */
+export interface CgroupPaths {
+  /** Default /sys/fs/cgroup. */
+  root?: string
+  /** Default /proc/self/cgroup. */
+  selfCgroup?: string
+}
+
+/**
+ * cgroup v2 hands controllers down through `cgroup.subtree_control`: each job cgroup gets memory
+ * and pids only if its parent enables them there. The console enables them itself where the
+ * kernel allows it: in the root of its cgroup namespace, or in a cgroup without processes of its
+ * own ("no internal processes"; a delegated subtree's parent). A refused write (EBUSY, EACCES,
+ * ENOENT when the controller is bound to a v1 hierarchy) just means "not here".
+ */
+function enableV2Controllers(dir: string, isNamespaceRoot: boolean): boolean {
+  const enabled = (read(join(dir, 'cgroup.subtree_control')) ?? '').split(/\s+/)
+  if (enabled.includes('memory') && enabled.includes('pids')) return true
+  const available = (read(join(dir, 'cgroup.controllers')) ?? '').split(/\s+/)
+  if (!available.includes('memory') || !available.includes('pids')) return false
+  if (!isNamespaceRoot && (read(join(dir, 'cgroup.procs')) ?? '').trim() !== '') return false
+  try {
+    writeFileSync(join(dir, 'cgroup.subtree_control'), '+memory +pids')
+    return true
+  } catch {
+    return false
+  }
+}
+
+export function detectCgroups(paths: CgroupPaths = {}): CgroupSupport {
+  const ROOT = paths.root ?? DEFAULT_ROOT
+  const self = read(paths.selfCgroup ?? '/proc/self/cgroup')
   if (!self) return { kind: 'none', why: 'no /proc/self/cgroup' }
   const lines = self.trim().split('\n')
   const pathOf = (controller: string) =>
@@ -51,8 +81,7 @@ export function detectCgroups(): CgroupSupport {
     const candidates = [v2Path, ...(v2Path === '/' ? [] : [dirname(v2Path)])]
     for (const candidate of candidates) {
       const parent = join(ROOT, candidate)
-      const enabled = (read(join(parent, 'cgroup.subtree_control')) ?? '').split(/\s+/)
-      if (enabled.includes('memory') && enabled.includes('pids') && canCreateChild(parent))
+      if (enableV2Controllers(parent, candidate === '/') && canCreateChild(parent))
         return { kind: 'v2', parent }
     }
     return {
@@ -138,16 +167,7 @@ function rmdirQuietly(dir: string, attemptsLeft = 40): void {
   }
 }
 
-/**
- * The argv that enters the cgroup(s) before bwrap starts, so nothing the sandbox forks escapes:
- * a shell writes its own pid into each cgroup.procs and then becomes bwrap (same pid, same fds,
- * including the seccomp pipe on fd 3), through `env -i` so that bwrap, pid 1 of the sandbox, holds
- * only PATH (dash exports PWD).
- */
-export function enterCgroupArgv(procsFiles: readonly string[], bwrapPath: string, args: string[]): string[] {
-  const script = `for f in ${procsFiles.map((_, i) => `"$${i + 1}"`).join(' ')}; do echo $$ > "$f" || exit 125; done; shift ${procsFiles.length}; exec /usr/bin/env -i PATH=/usr/bin:/bin "$@"`
-  return ['/bin/sh', '-c', script, 'c2d-cgroup-enter', ...procsFiles, bwrapPath, ...args]
-}
+/* Entering the cgroup before bwrap starts: sandbox-launch.ts (sandboxLaunchArgv). */
 
 /** The prefix of every job cgroup's name (local-driver.ts names them `c2d-job-<jobId>`). */
 export const JOB_CGROUP_PREFIX = 'c2d-job-'

@@ -164,3 +164,51 @@ function parseHttpUrl(raw: string): URL {
     throw new FetchFailure(`only http and https URLs are fetched, not ${url.protocol}`)
   return url
 }
+
+/**
+ * Can this remote source still be fetched? Asked at recovery, for a job whose algorithm never ran:
+ * the same request the fetch makes (method, headers, redirects), answered as soon as the status
+ * line arrives (the body is not read). Local sources are checked by the caller (existsSync).
+ * The reason is safe to show a consumer (no URL, host or header).
+ */
+export async function probeRemoteSource(
+  source: FileSource,
+  options: Pick<FetchOptions, 'ipfsGateway' | 'arweaveGateway' | 'maxRedirects'> & { timeoutMs?: number },
+): Promise<{ ok: true } | { ok: false; reason: string }> {
+  const start =
+    source.type === 'url'
+      ? source.url
+      : source.type === 'ipfs'
+        ? `${trimSlash(options.ipfsGateway)}/ipfs/${source.hash}`
+        : source.type === 'arweave'
+          ? `${trimSlash(options.arweaveGateway)}/${source.transactionId}`
+          : undefined
+  if (start === undefined) return { ok: true }
+  const what = source.type === 'url' ? "the file's server" : `the ${source.type} gateway`
+  const signal = AbortSignal.timeout(options.timeoutMs ?? 10_000)
+  try {
+    let url = parseHttpUrl(start)
+    let method = source.type === 'url' && source.method?.toUpperCase() === 'POST' ? 'POST' : 'GET'
+    let headers = source.type === 'url' ? (source.headers ?? {}) : {}
+    for (let redirects = 0; ; redirects++) {
+      const response = await fetch(url, { method, headers, redirect: 'manual', signal })
+      await response.body?.cancel().catch(() => undefined)
+      if (response.status >= 300 && response.status < 400 && response.headers.has('location')) {
+        if (redirects >= (options.maxRedirects ?? DEFAULT_MAX_REDIRECTS))
+          return { ok: false, reason: `${what} redirects too often` }
+        const next = parseHttpUrl(new URL(response.headers.get('location')!, url).toString())
+        if (next.origin !== url.origin) headers = {}
+        if (response.status === 303) method = 'GET'
+        url = next
+        continue
+      }
+      return response.ok ? { ok: true } : { ok: false, reason: `${what} answers HTTP ${response.status}` }
+    }
+  } catch (error) {
+    if (error instanceof FetchFailure) return { ok: false, reason: error.message }
+    if (signal.aborted) return { ok: false, reason: `${what} did not answer within the time allowed` }
+    const code =
+      (error as { code?: string; cause?: { code?: string } }).cause?.code ?? (error as { code?: string }).code
+    return { ok: false, reason: `${what} cannot be reached${code ? ` (${code})` : ''}` }
+  }
+}

@@ -31,7 +31,17 @@ import {
   type JobCgroup,
 } from './cgroup-limits'
 import { probeSandbox, type SandboxProbe } from './sandbox-health'
-import { createVolume, dataDirOf, resultsDirOf, stageInputs } from './staging'
+import { allocateJobHostUser, JOB_HOST_PROBE_USER, type HostUser } from './sandbox-launch'
+import { probeRemoteSource } from './file-fetch'
+import {
+  chownTree,
+  createVolume,
+  dataDirOf,
+  resultsDirOf,
+  stagedCopies,
+  stagedPathOf,
+  stageInputs,
+} from './staging'
 
 export interface LocalDriverOptions {
   logger: Logger
@@ -54,6 +64,12 @@ export interface LocalDriverOptions {
   cgroups?: () => CgroupSupport
   /** Longest the packing of outputs may take before the job fails with 61 (default 10 min). */
   packTimeoutMs?: number
+  /**
+   * The host user bwrap is started as when the console runs as root: by default a uid/gid of its
+   * own per job (sandbox-launch.ts, JOB_HOST_UID_BASE), one user for every job when set; null
+   * keeps it root (tests of the fallback). Ignored when the console is not root.
+   */
+  sandboxHostUser?: HostUser | null
 }
 
 interface ActiveJob {
@@ -70,16 +86,6 @@ interface ActiveJob {
 const DEFAULT_PACK_TIMEOUT_MS = 10 * 60_000
 /** Below the Operator-Service's stop grace (30 s), so a stopped job ends by its own driver. */
 const STOPPED_PACK_TIMEOUT_MS = 20_000
-
-/** Local files the job reads that no longer exist (remote sources are only known when fetched). */
-function missingLocalInputs(spec: JobSpec): string[] {
-  const sources = [...spec.datasets.flatMap((d) => d.files), spec.algorithm.source]
-  return sources.flatMap((source) =>
-    source.type === 'local' && !existsSync(source.path)
-      ? [`${source.path.split('/').pop() ?? ''} is missing`]
-      : [],
-  )
-}
 
 const GIB = 1024 ** 3
 const GB = 1000 ** 3
@@ -111,9 +117,28 @@ export class LocalDriver implements ComputeDriver {
     return this.options.platform ?? process.platform
   }
 
+  /** As root, the unprivileged host user bwrap is started as (sandbox-launch.ts). */
+  private get wantedHostUser(): HostUser | undefined {
+    if (process.getuid?.() !== 0 || this.options.sandboxHostUser === null) return undefined
+    return this.options.sandboxHostUser ?? JOB_HOST_PROBE_USER
+  }
+
+  /** Host uids held by this console's jobs (per-job host users), by job id. */
+  private readonly hostUids = new Map<string, number>()
+
+  /** The host user one job's sandbox is started as, once the probe says the drop works. */
+  private jobHostUser(jobId: string, probed: HostUser): HostUser {
+    if (this.options.sandboxHostUser) return probed
+    const held = this.hostUids.get(jobId)
+    if (held !== undefined) return { uid: held, gid: held }
+    const user = allocateJobHostUser(new Set(this.hostUids.values()))
+    this.hostUids.set(jobId, user.uid)
+    return user
+  }
+
   private sandbox(): Promise<SandboxProbe> {
     // Probed once; a failed probe is retried on the next job (the publisher may have fixed it).
-    this.probe ??= probeSandbox(this.options.bwrapPath, this.platform).then((p) => {
+    this.probe ??= probeSandbox(this.options.bwrapPath, this.platform, this.wantedHostUser).then((p) => {
       if (!p.usable) this.probe = undefined
       return p
     })
@@ -121,7 +146,7 @@ export class LocalDriver implements ComputeDriver {
   }
 
   async health(): Promise<DriverHealth> {
-    const probe = await probeSandbox(this.options.bwrapPath, this.platform)
+    const probe = await probeSandbox(this.options.bwrapPath, this.platform, this.wantedHostUser)
     const checks = [...probe.checks]
     if (probe.usable || this.options.allowUnsandboxed) checks.push(...this.limitChecks(probe.usable))
     const python = this.options.pythonPath ?? findSystemPython(existsSync)
@@ -197,7 +222,10 @@ export class LocalDriver implements ComputeDriver {
         })
         await this.publish(job, `internal error: ${String(error)}`).catch(() => undefined)
       })
-      .finally(() => this.active.delete(spec.jobId))
+      .finally(() => {
+        this.active.delete(spec.jobId)
+        this.hostUids.delete(spec.jobId)
+      })
   }
 
   async resume(spec: JobSpec, report: ObservationSink): Promise<void> {
@@ -213,7 +241,7 @@ export class LocalDriver implements ComputeDriver {
     // algorithm.log is created just before the algorithm starts: without it nothing ran, and the
     // job can simply run again from the beginning (start is idempotent, keyed by job id).
     if (!existsSync(join(results, 'algorithm.log'))) {
-      const missing = missingLocalInputs(spec)
+      const missing = await this.missingInputs(spec)
       if (missing.length === 0) {
         this.options.logger.info('job had not started its algorithm: running it again', { jobId: spec.jobId })
         return this.start(spec, report)
@@ -230,6 +258,40 @@ export class LocalDriver implements ComputeDriver {
         'the console stopped while this job ran; its sandbox ended with it (bubblewrap --die-with-parent), so the job cannot continue',
       results: await listResults(results).catch(() => []),
     })
+  }
+
+  /**
+   * The inputs of a job that never ran which can no longer be had: neither staged intact before
+   * the crash, nor on disk (local sources), nor fetchable (url, ipfs, arweave: probed now).
+   */
+  private async missingInputs(spec: JobSpec): Promise<string[]> {
+    const staged = await stagedCopies(spec.jobDir)
+    const sources = [
+      ...spec.datasets.flatMap((d) =>
+        d.files.map((source, index) => ({
+          source,
+          key: stagedPathOf(d.did, index),
+          label: `dataset ${d.did} file ${index}`,
+        })),
+      ),
+      ...(spec.algorithm.source.type === 'rawcode'
+        ? []
+        : [{ source: spec.algorithm.source, key: stagedPathOf(undefined), label: 'the algorithm' }]),
+    ]
+    const missing: string[] = []
+    for (const { source, key, label } of sources) {
+      if (staged.has(key)) continue
+      if (source.type === 'local') {
+        if (!existsSync(source.path)) missing.push(`${source.path.split('/').pop() ?? ''} is missing`)
+        continue
+      }
+      const probe = await probeRemoteSource(source, {
+        ipfsGateway: this.options.ipfsGateway,
+        arweaveGateway: this.options.arweaveGateway,
+      })
+      if (!probe.ok) missing.push(`${label}: ${probe.reason}`)
+    }
+    return missing
   }
 
   async stop(jobId: string): Promise<void> {
@@ -283,10 +345,13 @@ export class LocalDriver implements ComputeDriver {
       this.emit(job, { kind: 'algorithm-provisioning-failed', reason: prepared.reason })
       return this.publish(job)
     }
+    // On disk before the fetches: a crash while staging still leaves a configuration log.
+    await flushConfigLog()
     const staged = await stageInputs(spec, {
       ipfsGateway: this.options.ipfsGateway,
       arweaveGateway: this.options.arweaveGateway,
       log,
+      reuse: await stagedCopies(spec.jobDir),
     })
     await flushConfigLog()
     if (!staged.ok) {
@@ -299,6 +364,10 @@ export class LocalDriver implements ComputeDriver {
       return this.publish(job)
     }
     if (job.stopRequested) return this.publish(job)
+    // Run as host nobody, the algorithm must own its /data (and read what was staged there): set
+    // before it exists, on a tree only root can reach (the job folder stays 0700 root).
+    if (prepared.command.mode === 'sandbox' && prepared.command.hostUser)
+      await chownTree(dataDirOf(spec.jobDir), prepared.command.hostUser)
 
     const algorithmLog = join(results, 'algorithm.log')
     if (prepared.command.mode === 'unsandboxed')
@@ -429,42 +498,47 @@ export class LocalDriver implements ComputeDriver {
     const outputsDir = join(dataDirOf(spec.jobDir), 'outputs')
     if (outputsOverQuota) {
       log('outputs exceed the output limit: outputs.tar not produced')
-    } else if (existsSync(outputsDir)) {
+    } else {
       // Measured before packing, by apparent size and allocated blocks: a sparse file is refused
-      // here instead of being expanded into the archive.
+      // here instead of being expanded into the archive. The algorithm owns /data: an outputs
+      // that is no longer a real folder (a link to a host path) is neither followed nor packed.
       const scan = await scanOutputs(outputsDir)
-      for (const skipped of scan.skipped)
-        log(`skipped ${skipped.type} outputs/${skipped.path}: only files, folders and links are published`)
-      const measuredBytes = Math.max(scan.apparentBytes, scan.allocatedBytes)
-      if (measuredBytes > spec.limits.outputBytesMax) {
-        const how = scan.apparentBytes >= scan.allocatedBytes ? 'apparent size' : 'allocated on disk'
-        refusal = `the outputs (${measuredBytes} bytes, ${how}) exceed the limit of ${spec.limits.outputBytesMax} bytes`
-        log(`${refusal}: outputs.tar not produced`)
-      } else {
-        const configuredTimeoutMs = this.options.packTimeoutMs ?? DEFAULT_PACK_TIMEOUT_MS
-        // After a stop the publisher is waiting: pack what exists, but within the stop's grace.
-        const timeoutMs = job.stopRequested
-          ? Math.min(configuredTimeoutMs, STOPPED_PACK_TIMEOUT_MS)
-          : configuredTimeoutMs
-        const signal = AbortSignal.any([job.abort.signal, AbortSignal.timeout(timeoutMs)])
-        job.isPacking = true
-        try {
-          const sizeBytes = await packOutputs(dataDirOf(spec.jobDir), join(results, 'outputs.tar'), signal)
-          log(`outputs.tar: ${sizeBytes} bytes`)
-          if (sizeBytes > spec.limits.outputBytesMax) {
-            await rm(join(results, 'outputs.tar'), { force: true })
-            refusal = `the outputs (${sizeBytes} bytes packed) exceed the limit of ${spec.limits.outputBytesMax} bytes`
-            log(`${refusal}: outputs.tar removed`)
+      if (scan.notAFolder && scan.notAFolder !== 'absent')
+        log(`outputs is not a folder (${scan.notAFolder}): nothing published`)
+      if (scan.notAFolder === undefined) {
+        for (const skipped of scan.skipped)
+          log(`skipped ${skipped.type} outputs/${skipped.path}: only files, folders and links are published`)
+        const measuredBytes = Math.max(scan.apparentBytes, scan.allocatedBytes)
+        if (measuredBytes > spec.limits.outputBytesMax) {
+          const how = scan.apparentBytes >= scan.allocatedBytes ? 'apparent size' : 'allocated on disk'
+          refusal = `the outputs (${measuredBytes} bytes, ${how}) exceed the limit of ${spec.limits.outputBytesMax} bytes`
+          log(`${refusal}: outputs.tar not produced`)
+        } else {
+          const configuredTimeoutMs = this.options.packTimeoutMs ?? DEFAULT_PACK_TIMEOUT_MS
+          // After a stop the publisher is waiting: pack what exists, but within the stop's grace.
+          const timeoutMs = job.stopRequested
+            ? Math.min(configuredTimeoutMs, STOPPED_PACK_TIMEOUT_MS)
+            : configuredTimeoutMs
+          const signal = AbortSignal.any([job.abort.signal, AbortSignal.timeout(timeoutMs)])
+          job.isPacking = true
+          try {
+            const sizeBytes = await packOutputs(dataDirOf(spec.jobDir), join(results, 'outputs.tar'), signal)
+            log(`outputs.tar: ${sizeBytes} bytes`)
+            if (sizeBytes > spec.limits.outputBytesMax) {
+              await rm(join(results, 'outputs.tar'), { force: true })
+              refusal = `the outputs (${sizeBytes} bytes packed) exceed the limit of ${spec.limits.outputBytesMax} bytes`
+              log(`${refusal}: outputs.tar removed`)
+            }
+          } catch (error) {
+            failure = job.abort.signal.aborted
+              ? `packing the outputs was interrupted (${String((job.abort.signal.reason as Error).message)})`
+              : signal.aborted
+                ? `packing the outputs took longer than ${Math.round(timeoutMs / 1000)} s and was abandoned`
+                : `the outputs could not be packed (${(error as NodeJS.ErrnoException).code ?? 'error'})`
+            log(failure)
+          } finally {
+            job.isPacking = false
           }
-        } catch (error) {
-          failure = job.abort.signal.aborted
-            ? `packing the outputs was interrupted (${String((job.abort.signal.reason as Error).message)})`
-            : signal.aborted
-              ? `packing the outputs took longer than ${Math.round(timeoutMs / 1000)} s and was abandoned`
-              : `the outputs could not be packed (${(error as NodeJS.ErrnoException).code ?? 'error'})`
-          log(failure)
-        } finally {
-          job.isPacking = false
         }
       }
     }
@@ -521,7 +595,18 @@ export class LocalDriver implements ComputeDriver {
         log(
           `sandbox: ${probe.version ?? 'bubblewrap'}, network ${spec.environment.allowNetwork ? 'allowed' : 'off'}, runtime ${runtime.name}`,
         )
-        return { ok: true, command: { mode: 'sandbox', bwrapPath: probe.bwrapPath, args }, runtime }
+        const hostUser = probe.hostUser ? this.jobHostUser(spec.jobId, probe.hostUser) : undefined
+        log(`sandbox: started as host uid ${hostUser ? hostUser.uid : (process.getuid?.() ?? '?')}`)
+        return {
+          ok: true,
+          command: {
+            mode: 'sandbox',
+            bwrapPath: probe.bwrapPath,
+            args,
+            ...(hostUser ? { hostUser, dropTools: probe.dropTools } : {}),
+          },
+          runtime,
+        }
       }
       const why = probe.checks
         .filter((c) => !c.ok)

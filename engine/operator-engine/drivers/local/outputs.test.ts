@@ -52,6 +52,24 @@ describe('outputs packing', () => {
     expect(scan.apparentBytes).toBe(2)
   })
 
+  it('does not follow an outputs folder that was replaced by a symlink (to a host folder)', async () => {
+    const host = mkdtempSync(join(tmpdir(), 'c2d-outputs-host-'))
+    try {
+      execFileSync('mkfifo', [join(host, 'host-fifo')])
+      writeFileSync(join(host, 'host.txt'), 'host')
+      rmSync(outputs, { recursive: true })
+      symlinkSync(host, outputs)
+      expect(await scanOutputs(outputs)).toEqual({
+        apparentBytes: 0,
+        allocatedBytes: 0,
+        skipped: [],
+        notAFolder: 'a symlink',
+      })
+    } finally {
+      rmSync(host, { recursive: true, force: true })
+    }
+  })
+
   it('measures a sparse file at its apparent size, not its few allocated blocks', async () => {
     writeFileSync(join(outputs, 'sparse.bin'), '')
     truncateSync(join(outputs, 'sparse.bin'), 4 * 1024 ** 3)

@@ -29,6 +29,11 @@ export interface OutputsScan {
   allocatedBytes: number
   /** Paths (relative to the outputs folder) that are neither file, directory nor symlink. */
   skipped: Array<{ path: string; type: string }>
+  /**
+   * What `dir` itself is when it is not a real folder (the algorithm owns /data and may replace
+   * outputs with a link to a host path): nothing under it is measured or packed.
+   */
+  notAFolder?: string
 }
 
 function specialType(st: import('node:fs').Stats): string {
@@ -39,9 +44,23 @@ function specialType(st: import('node:fs').Stats): string {
   return 'unknown'
 }
 
+/**
+ * What `dir` is when it is not a real folder ('absent', 'a symlink', ...), undefined when it is
+ * one. Checked with lstat: a link the algorithm planted is never followed by the (root) console.
+ */
+export async function notAFolder(dir: string): Promise<string | undefined> {
+  const st = await lstat(dir).catch(() => undefined)
+  if (!st) return 'absent'
+  if (st.isDirectory()) return undefined
+  if (st.isSymbolicLink()) return 'a symlink'
+  return st.isFile() ? 'a file' : `a ${specialType(st)}`
+}
+
 /** Walks `dir` with lstat (never following symlinks) and measures what would be packed. */
 export async function scanOutputs(dir: string): Promise<OutputsScan> {
   const scan: OutputsScan = { apparentBytes: 0, allocatedBytes: 0, skipped: [] }
+  const what = await notAFolder(dir)
+  if (what !== undefined) return { ...scan, notAFolder: what }
   const walk = async (current: string): Promise<void> => {
     const names = await readdir(current).catch(() => [] as string[])
     for (const name of names) {

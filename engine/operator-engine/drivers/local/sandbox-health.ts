@@ -14,19 +14,35 @@ import {
   spawnSandbox,
   type BwrapFeatures,
 } from './bubblewrap'
+import {
+  findDropTools,
+  JOB_HOST_UID_BASE,
+  JOB_HOST_UID_SLOTS,
+  sandboxLaunchArgv,
+  type DropTools,
+  type HostUser,
+} from './sandbox-launch'
 
 export interface SandboxProbe {
   usable: boolean
   bwrapPath?: string
   version?: string
   features?: BwrapFeatures
+  /** bwrap is started as this host user (the console runs as root), with these tools. */
+  hostUser?: HostUser
+  dropTools?: DropTools
   checks: DriverHealth['checks']
 }
 
 /** Runs the hardened trivial sandbox (seccomp on fd 3) and collects its stderr. */
-function runSandbox(bwrapPath: string, args: string[]): Promise<{ ok: boolean; stderr: string }> {
+function runSandbox(
+  bwrapPath: string,
+  args: string[],
+  drop?: { hostUser: HostUser; tools: DropTools },
+): Promise<{ ok: boolean; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawnSandbox(bwrapPath, args)
+    const [file, ...launch] = sandboxLaunchArgv(bwrapPath, args, drop ?? {})
+    const child = spawnSandbox(file!, launch)
     let stderr = ''
     child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
     child.stdout?.resume()
@@ -108,6 +124,10 @@ export function diagnoseUserNamespaces(read: (path: string) => string | undefine
 export async function probeSandbox(
   explicitBwrapPath?: string,
   platform: NodeJS.Platform = process.platform,
+  /** As root: the unprivileged host user bwrap should be started as. */
+  hostUser?: HostUser,
+  /** Tests replace the look-up of unshare/setpriv/mount. */
+  findTools: typeof findDropTools = findDropTools,
 ): Promise<SandboxProbe> {
   const unsupported = unsupportedPlatformCheck(platform)
   if (unsupported) return { usable: false, checks: [unsupported] }
@@ -141,7 +161,20 @@ export async function probeSandbox(
     readOnlyDataSubdirs: [],
     cwd: '/',
   }).filter((_, i, all) => !(all[i] === '--bind' || all[i - 1] === '--bind' || all[i - 2] === '--bind'))
-  const sandbox = await runSandbox(bwrapPath, trivial)
+  // As root, bwrap is started as the host's unprivileged user; where that fails here, it is
+  // started as root (the sandbox's uid then maps onto host root, still without capabilities).
+  let drop: { hostUser: HostUser; tools: DropTools } | undefined
+  let dropFailure: string | undefined
+  if (hostUser) {
+    const tools = findTools()
+    if (!tools.ok) dropFailure = `${tools.missing.join(', ')} not installed (util-linux)`
+    else {
+      const tried = await runSandbox(bwrapPath, trivial, { hostUser, tools: tools.tools })
+      if (tried.ok) drop = { hostUser, tools: tools.tools }
+      else dropFailure = tried.stderr.trim().slice(0, 200) || 'bwrap failed'
+    }
+  }
+  const sandbox = drop ? { ok: true, stderr: '' } : await runSandbox(bwrapPath, trivial)
   if (sandbox.ok) {
     checks.push({ name: 'user namespaces', ok: true, message: 'bwrap --unshare-all runs' })
     checks.push({
@@ -149,6 +182,7 @@ export async function probeSandbox(
       ok: true,
       message: `uid ${SANDBOX_UID} without capabilities, no_new_privs, seccomp filter${features.disableUserns ? ', no nested user namespaces' : ''}; bwrap and the algorithm see none of the console's environment`,
     })
+    checks.push(hostUserCheck(hostUser, drop?.hostUser, dropFailure))
   } else {
     const { message, fix } = diagnoseUserNamespaces()
     checks.push({
@@ -158,5 +192,46 @@ export async function probeSandbox(
       fix,
     })
   }
-  return { usable: versionRun.ok && sandbox.ok, bwrapPath, version, features, checks }
+  return {
+    usable: versionRun.ok && sandbox.ok,
+    bwrapPath,
+    version,
+    features,
+    ...(drop ? { hostUser: drop.hostUser, dropTools: drop.tools } : {}),
+    checks,
+  }
+}
+
+/**
+ * Which host user the algorithm is: the console's own (not root), host nobody (the console is root
+ * and the drop works), or, the fallback, host root without capabilities (the drop failed).
+ */
+export function hostUserCheck(
+  wanted: HostUser | undefined,
+  inForce: HostUser | undefined,
+  failure?: string,
+  consoleUid: number | undefined = process.getuid?.(),
+): DriverHealth['checks'][number] {
+  if (!wanted)
+    return {
+      name: 'host user',
+      ok: true,
+      message: `the algorithm runs as the console's own user (uid ${consoleUid ?? '?'}) on the host`,
+    }
+  if (inForce)
+    return {
+      name: 'host user',
+      ok: true,
+      message:
+        inForce.uid === JOB_HOST_UID_BASE
+          ? `the console runs as root: bwrap is started as a host uid/gid of its own for each job (${JOB_HOST_UID_BASE + 1}-${JOB_HOST_UID_BASE + JOB_HOST_UID_SLOTS - 1}, no account, no groups, unprivileged user namespace; probed as uid ${inForce.uid}), so the algorithm is an unprivileged host user no other process or job shares`
+          : `the console runs as root: bwrap is started as uid ${inForce.uid}/gid ${inForce.gid} (unprivileged user namespace), so the algorithm is that unprivileged user on the host`,
+    }
+  const { message } = diagnoseUserNamespaces()
+  return {
+    name: 'host user',
+    ok: false,
+    message: `the console runs as root and bwrap could not be started as uid ${wanted.uid} (${failure ?? 'unknown'}; ${message}). Fallback in force: bwrap runs as root, so the algorithm's uid ${SANDBOX_UID} maps onto host root, without capabilities, no_new_privs and seccomp: it owns every root-owned file it can see in the sandbox.`,
+    fix: 'Enable unprivileged user namespaces (`sudo sysctl -w kernel.unprivileged_userns_clone=1` on Debian, user.max_user_namespaces > 0) and install util-linux (unshare, setpriv, mount), or run the console as an ordinary user.',
+  }
 }

@@ -3,7 +3,7 @@
  * ddos, transformations, outputs, logs) from a JobSpec. Writes what it did to the configuration
  * log in words a consumer may read: DIDs and sizes, never URLs, headers or local paths.
  */
-import { mkdir, writeFile } from 'node:fs/promises'
+import { lchown, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { JobSpec } from '../../driver'
 import { fetchToFile, FetchFailure } from './file-fetch'
@@ -24,6 +24,37 @@ export interface StagingContext {
   /** Appends one line to configuration.log. */
   log: (line: string) => void
   signal?: AbortSignal
+  /** Copies a previous run staged completely (stagedCopies): kept instead of fetched again. */
+  reuse?: ReadonlyMap<string, number>
+}
+
+/**
+ * Written to the job folder (root's, not /data) once staging is complete: each fetched file's
+ * place under /data and its size. After a crash before the algorithm ran, the copies it names are
+ * reused, and a job whose sources are gone can still run from them.
+ */
+export const STAGED_MARKER = 'staged.json'
+
+/** Where a dataset file (or the algorithm, index undefined) is staged, relative to /data. */
+export function stagedPathOf(did: string | undefined, index?: number): string {
+  return did === undefined ? 'transformations/algorithm' : `inputs/${did}/${index}`
+}
+
+/** The staged copies that are still intact (present, with the size staging recorded). */
+export async function stagedCopies(jobDir: string): Promise<Map<string, number>> {
+  const intact = new Map<string, number>()
+  let recorded: Record<string, number>
+  try {
+    recorded = JSON.parse(await readFile(join(jobDir, STAGED_MARKER), 'utf8')) as Record<string, number>
+  } catch {
+    return intact
+  }
+  for (const [path, size] of Object.entries(recorded)) {
+    if (typeof size !== 'number' || path.split('/').includes('..')) continue
+    const st = await stat(join(dataDirOf(jobDir), path)).catch(() => undefined)
+    if (st?.isFile() && st.size === size) intact.set(path, size)
+  }
+  return intact
 }
 
 /** Which part of staging failed: the state machine maps datasets to 31 and the algorithm to 32. */
@@ -35,6 +66,19 @@ export async function createVolume(jobDir: string): Promise<void> {
   await mkdir(jobDir, { recursive: true, mode: 0o700 })
   for (const sub of VOLUME_SUBDIRS) await mkdir(join(data, sub), { recursive: true })
   await mkdir(resultsDirOf(jobDir), { recursive: true, mode: 0o700 })
+}
+
+/**
+ * Gives a tree (not following links) to `owner`: the job's /data, before the algorithm runs as the
+ * host's unprivileged user (sandbox-launch.ts). Modes stay (0700/0600 under the umask).
+ */
+export async function chownTree(dir: string, owner: { uid: number; gid: number }): Promise<void> {
+  await lchown(dir, owner.uid, owner.gid)
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name)
+    if (entry.isDirectory()) await chownTree(path, owner)
+    else await lchown(path, owner.uid, owner.gid)
+  }
 }
 
 /** A DID becomes a folder name: refuse anything that could climb out of /data/inputs. */
@@ -50,6 +94,16 @@ export async function stageInputs(spec: JobSpec, context: StagingContext): Promi
     arweaveGateway: context.arweaveGateway,
     signal: context.signal,
   }
+  const staged: Record<string, number> = {}
+  const reused = async (key: string, label: string): Promise<boolean> => {
+    const size = context.reuse?.get(key)
+    if (size === undefined) return false
+    const st = await stat(join(data, key)).catch(() => undefined)
+    if (!st?.isFile() || st.size !== size) return false
+    staged[key] = size
+    context.log(`${label}: ${size} bytes (the copy staged before the restart)`)
+    return true
+  }
   for (const dataset of spec.datasets) {
     if (!isSafeDid(dataset.did))
       return { ok: false, stage: 'dataset', reason: 'a dataset DID contains characters that are not allowed' }
@@ -57,8 +111,11 @@ export async function stageInputs(spec: JobSpec, context: StagingContext): Promi
     await mkdir(folder, { recursive: true })
     await writeFile(join(data, 'ddos', dataset.did), JSON.stringify(dataset.ddo ?? {}, null, 2))
     for (const [index, source] of dataset.files.entries()) {
+      const key = stagedPathOf(dataset.did, index)
+      if (await reused(key, `dataset ${dataset.did} file ${index}`)) continue
       try {
         const { sizeBytes } = await fetchToFile(source, join(folder, String(index)), fetchOptions)
+        staged[key] = sizeBytes
         context.log(`dataset ${dataset.did} file ${index}: ${sizeBytes} bytes (${source.type})`)
       } catch (error) {
         const reason = `dataset ${dataset.did} file ${index}: ${safeMessage(error)}`
@@ -80,8 +137,9 @@ export async function stageInputs(spec: JobSpec, context: StagingContext): Promi
     if (source.type === 'rawcode') {
       await writeFile(algorithmPath, source.code)
       context.log(`algorithm: raw code, ${Buffer.byteLength(source.code)} bytes`)
-    } else {
+    } else if (!(await reused(stagedPathOf(undefined), `algorithm ${spec.algorithm.did ?? ''}`.trim()))) {
       const { sizeBytes } = await fetchToFile(source, algorithmPath, fetchOptions)
+      staged[stagedPathOf(undefined)] = sizeBytes
       context.log(
         `algorithm ${spec.algorithm.did ?? ''}: ${sizeBytes} bytes (${source.type})`.replace('  ', ' '),
       )
@@ -91,6 +149,7 @@ export async function stageInputs(spec: JobSpec, context: StagingContext): Promi
     context.log(`failed: ${reason}`)
     return { ok: false, stage: 'algorithm', reason }
   }
+  await writeFile(join(spec.jobDir, STAGED_MARKER), JSON.stringify(staged))
   return { ok: true }
 }
 

@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest'
+import { FakeClock } from '../clock'
+import type { JobRecord } from '../operator-service/job-record'
+import { DEFAULT_DATASET_POLICY, type DatasetPolicy } from '../store/dataset-policies-repo'
+import { DatasetPolicies } from './dataset-policy'
+
+const A = '0xAaAa000000000000000000000000000000000001'
+const B = '0xbBbB000000000000000000000000000000000002'
+const HOUR = 3_600_000
+
+function gate(policy: Partial<DatasetPolicy>, jobs: Array<Partial<JobRecord>> = [], clock = new FakeClock()) {
+  return new DatasetPolicies({
+    policies: {
+      get: (did) => (did === 'did:op:d' ? { ...DEFAULT_DATASET_POLICY, ...policy } : DEFAULT_DATASET_POLICY),
+    },
+    jobs: { listJobs: (f) => jobs.filter((j) => j.owner === f.owner) as JobRecord[] },
+    clock,
+  })
+}
+const code = (fn: () => void) => {
+  try {
+    fn()
+  } catch (error) {
+    return (error as { code: string }).code
+  }
+  return 'admitted'
+}
+
+describe('DatasetPolicies', () => {
+  it('checks the deny list first, then a non-empty allow list, by lowercased address', () => {
+    const g = gate({ consumers: { deny: [B.toLowerCase()], allow: [A.toLowerCase(), B.toLowerCase()] } })
+    expect(code(() => g.admit(['did:op:d'], B))).toBe('CONSUMER_DENIED')
+    expect(code(() => g.admit(['did:op:d'], A))).toBe('admitted')
+    const allowOnly = gate({ consumers: { deny: [], allow: [A.toLowerCase()] } })
+    expect(code(() => allowOnly.admit(['did:op:d'], B))).toBe('CONSUMER_NOT_ALLOWED')
+    expect(code(() => allowOnly.admit(['did:op:other'], B))).toBe('admitted')
+  })
+
+  it('counts jobs per rolling day, unfinished jobs and compute minutes per consumer', () => {
+    const clock = new FakeClock()
+    const now = clock.nowMs()
+    const jobs: Array<Partial<JobRecord>> = [
+      {
+        owner: A,
+        status: 70,
+        createdAtMs: now - 25 * HOUR,
+        algoStartMs: now - 25 * HOUR,
+        algoStopMs: now - 24.5 * HOUR,
+      },
+      {
+        owner: A,
+        status: 70,
+        createdAtMs: now - HOUR,
+        algoStartMs: now - HOUR,
+        algoStopMs: now - HOUR + 10 * 60_000,
+      },
+      { owner: A, status: 40, createdAtMs: now - 60_000, algoStartMs: now - 60_000, algoStopMs: null },
+      { owner: B, status: 70, createdAtMs: now - HOUR, algoStartMs: null, algoStopMs: null },
+    ]
+    expect(code(() => gate({ quotas: { jobsPerDay: 2 } }, jobs, clock).admit(['did:op:d'], A))).toBe(
+      'QUOTA_JOBS_PER_DAY',
+    )
+    expect(code(() => gate({ quotas: { jobsPerDay: 3 } }, jobs, clock).admit(['did:op:d'], A))).toBe(
+      'admitted',
+    )
+    expect(code(() => gate({ quotas: { concurrentJobs: 1 } }, jobs, clock).admit(['did:op:d'], A))).toBe(
+      'QUOTA_CONCURRENT_JOBS',
+    )
+    expect(code(() => gate({ quotas: { concurrentJobs: 1 } }, jobs, clock).admit(['did:op:d'], B))).toBe(
+      'admitted',
+    )
+    // 10 minutes + 1 running minute today; the 30 minutes 25 hours ago do not count.
+    expect(
+      code(() => gate({ quotas: { computeMinutesPerDay: 11 } }, jobs, clock).admit(['did:op:d'], A)),
+    ).toBe('QUOTA_COMPUTE_MINUTES')
+    expect(
+      code(() => gate({ quotas: { computeMinutesPerDay: 12 } }, jobs, clock).admit(['did:op:d'], A)),
+    ).toBe('admitted')
+  })
+
+  it('asks for review when any dataset does, with the longest window', () => {
+    const g = new DatasetPolicies({
+      policies: {
+        get: (did) =>
+          did === 'did:op:a'
+            ? { ...DEFAULT_DATASET_POLICY, outputRelease: 'publisher-review', reviewWindowSec: 600 }
+            : did === 'did:op:b'
+              ? { ...DEFAULT_DATASET_POLICY, outputRelease: 'publisher-review', reviewWindowSec: 7200 }
+              : DEFAULT_DATASET_POLICY,
+      },
+      jobs: { listJobs: () => [] },
+      clock: new FakeClock(),
+    })
+    expect(g.reviewOf(['did:op:c'])).toBeUndefined()
+    expect(g.reviewOf(['did:op:a', 'did:op:c'])).toEqual({ windowSec: 600 })
+    expect(g.reviewOf(['did:op:a', 'did:op:b'])).toEqual({ windowSec: 7200 })
+  })
+})

@@ -1,0 +1,212 @@
+// Approval inbox (issue 12): algorithms the Provider refused as untrusted, one card per dataset,
+// service, algorithm and checksums, with who asked and how often. Approve on this node only (one
+// consumer or all, until a date) or deny with a reason; the consumer's next attempt gets it.
+import { useState } from 'react'
+import {
+  Badge,
+  Button,
+  Card,
+  Group,
+  SegmentedControl,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core'
+import type { AccessRequestSummary } from '../../../engine/console-api/contract'
+import { useAccessDecision, useAccessRequests } from '../../server-state/publisher-control'
+import { AddressLabel } from '../../components/labels/address-label'
+import { DateLabel } from '../../components/labels/date-label'
+import { EmptyState } from '../../components/empty-state'
+import { ErrorMessage } from '../../components/error-message'
+
+type StatusFilter = 'pending' | 'approved' | 'denied' | 'all'
+
+export function InboxScreen() {
+  const [status, setStatus] = useState<StatusFilter>('pending')
+  const requests = useAccessRequests(status === 'all' ? undefined : status)
+  return (
+    <Stack component="section" aria-labelledby="inbox-title" gap="md">
+      <Title order={2} id="inbox-title">
+        Approval inbox
+      </Title>
+      <Text size="sm">
+        Algorithms a consumer asked to run on your datasets that the dataset does not trust yet. The consumer
+        was refused with the request id and waits for your decision.
+      </Text>
+      <div role="group" aria-labelledby="inbox-status-label">
+        <Text id="inbox-status-label" size="sm" fw={500} mb={4}>
+          Status
+        </Text>
+        <SegmentedControl
+          value={status}
+          onChange={(v) => setStatus(v as StatusFilter)}
+          data={[
+            { value: 'pending', label: 'Pending' },
+            { value: 'approved', label: 'Approved' },
+            { value: 'denied', label: 'Denied' },
+            { value: 'all', label: 'All' },
+          ]}
+        />
+      </div>
+      {requests.isPending && <p role="status">Loading requests…</p>}
+      {requests.isError && <ErrorMessage title="Could not load the inbox" error={requests.error} />}
+      {requests.data && requests.data.requests.length === 0 && (
+        <EmptyState title="No requests">Nothing is waiting for your approval.</EmptyState>
+      )}
+      {requests.data?.requests.map((r) => (
+        <AccessRequestCard key={r.id} request={r} />
+      ))}
+    </Stack>
+  )
+}
+
+function AccessRequestCard({ request }: { request: AccessRequestSummary }) {
+  const decide = useAccessDecision()
+  const [consumer, setConsumer] = useState('')
+  const [until, setUntil] = useState('')
+  const [reason, setReason] = useState('')
+  const container = request.container
+  const untilMs = until ? new Date(`${until}T23:59:59`).getTime() : undefined
+  return (
+    <Card withBorder component="article" aria-label={`Access request ${request.id}`}>
+      <Stack gap="xs">
+        <Group justify="space-between">
+          <Text fw={600}>Request {request.id}</Text>
+          <Badge
+            variant="dot"
+            color={request.status === 'pending' ? 'yellow' : request.status === 'approved' ? 'green' : 'red'}
+          >
+            {request.status}
+          </Badge>
+        </Group>
+        <Table variant="vertical" withTableBorder>
+          <Table.Tbody>
+            <Table.Tr>
+              <Table.Th>Dataset</Table.Th>
+              <Table.Td>
+                <AddressLabel value={request.datasetDid} what="dataset DID" /> (service {request.serviceId})
+              </Table.Td>
+            </Table.Tr>
+            <Table.Tr>
+              <Table.Th>Algorithm</Table.Th>
+              <Table.Td>
+                {request.algorithmDid ? (
+                  <AddressLabel value={request.algorithmDid} what="algorithm DID" />
+                ) : (
+                  <>raw code, sha256 {request.rawCodeHash}</>
+                )}
+              </Table.Td>
+            </Table.Tr>
+            <Table.Tr>
+              <Table.Th>Container</Table.Th>
+              <Table.Td>
+                {container.image ?? '?'}:{container.tag ?? '?'}{' '}
+                {container.checksum ? `(${container.checksum})` : ''}
+                {container.entrypoint ? ` — ${container.entrypoint}` : ''}
+              </Table.Td>
+            </Table.Tr>
+            <Table.Tr>
+              <Table.Th>Checksums</Table.Th>
+              <Table.Td>
+                <Text size="xs" ff="monospace">
+                  files {request.filesChecksum ?? 'unreadable'} · container {request.containerChecksum}
+                </Text>
+              </Table.Td>
+            </Table.Tr>
+            <Table.Tr>
+              <Table.Th>Why refused</Table.Th>
+              <Table.Td>{request.reason}</Table.Td>
+            </Table.Tr>
+            {request.denyReason && (
+              <Table.Tr>
+                <Table.Th>Denied because</Table.Th>
+                <Table.Td>{request.denyReason}</Table.Td>
+              </Table.Tr>
+            )}
+          </Table.Tbody>
+        </Table>
+        <Text size="sm" fw={500}>
+          Who asked
+        </Text>
+        <Table aria-label={`Consumers of request ${request.id}`}>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Consumer</Table.Th>
+              <Table.Th>Attempts</Table.Th>
+              <Table.Th>Last attempt</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {request.consumers.map((c) => (
+              <Table.Tr key={c.consumer}>
+                <Table.Td>
+                  <AddressLabel value={c.consumer} what="consumer address" />
+                </Table.Td>
+                <Table.Td>{c.attempts}</Table.Td>
+                <Table.Td>
+                  <DateLabel atMs={c.lastAtMs} />
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+        {request.policies.length > 0 && (
+          <Text size="sm">
+            Allowed on this node for{' '}
+            {request.policies
+              .map(
+                (p) =>
+                  `${p.consumer ?? 'every consumer'}${p.untilMs ? ` until ${new Date(p.untilMs).toLocaleDateString()}` : ''}`,
+              )
+              .join('; ')}
+          </Text>
+        )}
+        <Group align="flex-end">
+          <TextInput
+            label="Only for consumer (empty: all)"
+            placeholder="0x…"
+            value={consumer}
+            onChange={(e) => setConsumer(e.currentTarget.value)}
+          />
+          <TextInput
+            label="Until (date, empty: no end)"
+            type="date"
+            value={until}
+            onChange={(e) => setUntil(e.currentTarget.value)}
+          />
+          <Button
+            onClick={() =>
+              decide.mutate({
+                kind: 'approve',
+                requestId: request.id,
+                ...(consumer.trim() ? { consumer: consumer.trim() } : {}),
+                ...(untilMs ? { untilMs } : {}),
+              })
+            }
+            loading={decide.isPending}
+          >
+            Approve on this node
+          </Button>
+        </Group>
+        <Group align="flex-end">
+          <TextInput
+            label="Reason for the consumer"
+            value={reason}
+            onChange={(e) => setReason(e.currentTarget.value)}
+          />
+          <Button
+            color="red"
+            variant="light"
+            disabled={!reason.trim()}
+            onClick={() => decide.mutate({ kind: 'deny', requestId: request.id, reason: reason.trim() })}
+          >
+            Deny
+          </Button>
+        </Group>
+        {decide.isError && <ErrorMessage title="The decision was not saved" error={decide.error} />}
+      </Stack>
+    </Card>
+  )
+}

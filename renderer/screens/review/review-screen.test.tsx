@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest'
+import { screen, within } from '@testing-library/react'
+import userEvent from '@testing-library/user-event'
+import { renderApp } from '../../test-support/render-app'
+import { createFakeConsole, makeJob } from '../../test-support/fake-console-service'
+
+const held = (jobId: string, isFree = true) =>
+  makeJob(jobId, 60, {
+    isFree,
+    review: {
+      windowSec: 86_400,
+      state: 'held',
+      heldAtMs: 1_700_000_000_000,
+      deadlineMs: 1_700_086_400_000,
+    },
+  })
+
+// Generous waits: these render the whole app, and CI machines are shared.
+const SLOW = { timeout: 15_000 }
+
+describe('ReviewScreen', () => {
+  it('lists held jobs and shows the files, previews and guards of the first', async () => {
+    renderApp('/review', createFakeConsole({ jobs: [held('job-held'), makeJob('job-done', 70)] }))
+    const rows = within(await screen.findByRole('table', { name: 'Held jobs' }, SLOW)).getAllByRole('row')
+    expect(rows).toHaveLength(2)
+    const panel = await screen.findByRole('article', { name: 'Review of job job-held' }, SLOW)
+    const checks = within(panel).getByRole('table', { name: 'Automated checks' })
+    const leak = within(checks).getByText('Input lines in the outputs').closest('tr')!
+    expect(within(leak).getByText('flag')).toBeTruthy()
+    expect(within(leak).getByText('alice@example.com,1984-02-03,Berlin')).toBeTruthy()
+    expect(within(panel).getByRole('article', { name: 'Output file summary.csv' }).textContent).toContain(
+      'Berlin,12',
+    )
+    expect(within(panel).getByLabelText('Algorithm log preview').textContent).toContain('training...')
+  }, 60_000)
+
+  it('releases after confirming, and rejects a paid job with a reason and the charge choice', async () => {
+    const fake = createFakeConsole({ jobs: [held('job-a'), held('job-b', false)] })
+    renderApp('/review', fake)
+    const a = await screen.findByRole('article', { name: 'Review of job job-a' }, SLOW)
+    await userEvent.click(within(a).getByRole('button', { name: 'Release to the consumer' }))
+    await userEvent.click(await screen.findByRole('button', { name: 'Release' }, SLOW))
+    expect(fake.calls.find((c) => c.method === 'releaseJob')?.input).toEqual({
+      jobId: 'job-a',
+      confirm: true,
+    })
+
+    const b = await screen.findByRole('article', { name: 'Review of job job-b' }, SLOW)
+    await userEvent.type(within(b).getByLabelText('Reason for rejecting'), 'per-row output')
+    await userEvent.click(within(b).getByLabelText('Charge for compute used'))
+    await userEvent.click(within(b).getByRole('button', { name: 'Reject' }))
+    expect(fake.calls.find((c) => c.method === 'rejectJob')?.input).toEqual({
+      jobId: 'job-b',
+      reason: 'per-row output',
+      chargeForCompute: true,
+    })
+    expect(await screen.findByText(/No job is waiting for your review/, {}, SLOW)).toBeTruthy()
+  }, 60_000)
+})

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest'
+import { screen, within } from '@testing-library/react'
+import userEvent from '@testing-library/user-event'
+import { renderApp } from '../../test-support/render-app'
+import { createFakeConsole } from '../../test-support/fake-console-service'
+
+const asset = {
+  did: 'did:op:' + 'd'.repeat(64),
+  kind: 'dataset' as const,
+  name: 'Weather 2024',
+  chainId: 8996,
+  nftAddress: '0x' + '2'.repeat(40),
+  datatokenAddress: '0x' + '3'.repeat(40),
+  state: 0,
+  serviceIds: ['compute'],
+  createdAtMs: 1,
+  updatedAtMs: 1,
+}
+
+describe('Settings → Network', () => {
+  it('warns what P2P exposes before applying, then shows the re-published DDOs and their txs', async () => {
+    const { fake } = renderApp('settings', createFakeConsole({ assets: [asset] }))
+    const section = within(await screen.findByRole('region', { name: 'Network' }, { timeout: 5000 }))
+    expect((await section.findByTestId('service-endpoint')).textContent).toBe('http://127.0.0.1:8001')
+    await userEvent.click(section.getByRole('switch', { name: /P2P interface/ }))
+    await userEvent.click(section.getByRole('button', { name: 'Apply network settings' }))
+    // Nothing is applied until the publisher has read the consequences.
+    expect(fake.calls.some((c) => c.method === 'saveNetworkSettings')).toBe(false)
+    const dialog = within(await screen.findByRole('dialog'))
+    const warnings = dialog.getByRole('list', { name: 'What this change exposes' })
+    expect(warnings.textContent).toMatch(/can reach this Provider by its peer ID/)
+    expect(warnings.textContent).toMatch(/1 asset will be re-published, one on-chain transaction each/)
+    await userEvent.click(dialog.getByRole('button', { name: 'Apply and expose' }))
+    expect(await screen.findByText(/1 DDO re-published with 16Uiu2HAmFakePeer/)).toBeTruthy()
+    const table = within(screen.getByRole('table', { name: 'Re-published DDOs' }))
+    expect(table.getByText(/^0xe{63}1$/)).toBeTruthy()
+    expect(fake.calls.find((c) => c.method === 'saveNetworkSettings')?.input).toEqual({
+      p2pEnabled: true,
+      publicUrl: null,
+      announceAddresses: [],
+      confirm: true,
+    })
+    expect(section.getByTestId('service-endpoint').textContent).toBe('16Uiu2HAmFakePeer')
+  }, 20_000)
+
+  it('warns when the Provider is bound beyond loopback', async () => {
+    const fake = createFakeConsole()
+    await fake.client.saveSettings({ providerHost: '0.0.0.0' })
+    renderApp('settings', fake)
+    const section = within(await screen.findByRole('region', { name: 'Network' }, { timeout: 5000 }))
+    expect((await section.findByTestId('bind-warning')).textContent).toMatch(/listens on 0\.0\.0\.0/)
+  }, 20_000)
+
+  it('cancelling the warning changes nothing', async () => {
+    const { fake } = renderApp('settings')
+    const section = within(await screen.findByRole('region', { name: 'Network' }, { timeout: 5000 }))
+    await userEvent.type(await section.findByLabelText(/Public URL/), 'https://provider.example.org')
+    await userEvent.click(section.getByRole('button', { name: 'Apply network settings' }))
+    const dialog = within(await screen.findByRole('dialog'))
+    expect(dialog.getByRole('list', { name: 'What this change exposes' }).textContent).toMatch(
+      /consumers will send every Provider request there/,
+    )
+    await userEvent.click(dialog.getByRole('button', { name: 'Cancel' }))
+    expect(fake.calls.some((c) => c.method === 'saveNetworkSettings')).toBe(false)
+  }, 20_000)
+})
