@@ -90,6 +90,8 @@ export function useJobNotifications(client: ConsoleClient): void {
           autoClose: 8000,
           // Mantine's close button has no accessible name of its own (axe: button-name).
           closeButtonProps: { 'aria-label': 'Dismiss notification' },
+          // The default description colour (dimmed) is 3.3:1 on white; the text colour passes AA.
+          styles: { description: { color: 'var(--mantine-color-text)' } },
         })
     }
     const offJob = client.subscribe('onDidChangeJob', (e) => show(notificationForJobChange(e)))
