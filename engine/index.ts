@@ -99,6 +99,8 @@ export interface StartCoreOptions {
   listenConsole?: boolean
   /** better-sqlite3's native binding for this runtime (Electron's ABI copy); default: Node's. */
   sqliteNativeBinding?: string
+  /** The desktop Save dialog: lets saveResult stream a result to the file the user picks. */
+  chooseSavePath?: (suggestedName: string) => Promise<string | null>
   /** Each start step as it begins and ends (the desktop app's "starting" window shows them). */
   onProgress?: (progress: StartProgress) => void
 }
@@ -553,6 +555,7 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
     // Console API: service over the parts above + HTTP transport on 127.0.0.1 with a per-launch token.
     report('console', 'running')
     const console_ = await startConsole({
+      ...(options.chooseSavePath ? { chooseSavePath: options.chooseSavePath } : {}),
       config,
       logger,
       clock,

@@ -359,6 +359,12 @@ export function runApp(
           startup = applyProgress(startup, progress)
           pushStartup()
         },
+        // Results are saved by the engine, streamed disk to disk, to the file picked here. The dialog
+        // is looked up only when a save is asked (the stand-in has none, and says so if touched).
+        chooseSavePath: async (suggestedName: string) => {
+          const picked = await electron.dialog.showSaveDialog!({ defaultPath: suggestedName })
+          return picked.canceled || !picked.filePath ? null : picked.filePath
+        },
         ...(paths.sqliteNativeBinding ? { sqliteNativeBinding: paths.sqliteNativeBinding } : {}),
       })
     } catch (error) {

@@ -219,4 +219,6 @@ export interface AppLike {
 
 export interface DialogLike {
   showErrorBox(title: string, content: string): void
+  /** Electron's Save dialog (the fake may leave it out: saveResult then answers NOT_AVAILABLE). */
+  showSaveDialog?(options: { defaultPath?: string }): Promise<{ canceled: boolean; filePath?: string }>
 }

@@ -59,7 +59,7 @@ export class JobPage {
     this.root = article
     this.status = article.locator('[data-status]').first()
     this.stopButton = article.getByRole('button', { name: /^(Stop job|Stopping…)$/ })
-    this.log = article.getByLabel('Algorithm log')
+    this.log = article.getByRole('log', { name: 'Algorithm log' })
     this.timeline = article.getByRole('list', { name: 'Stage timeline' })
     this.results = article.getByRole('list', { name: 'Results' })
   }

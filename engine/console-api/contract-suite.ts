@@ -69,6 +69,37 @@ export function describeConsoleContract(
       expect(page.total).toBe(3)
     })
 
+    it('searches by substring, filters by outcome, counts per filter and pages by cursor', async () => {
+      const all = await client.listJobs({})
+      expect(all.counts).toEqual({
+        all: 3,
+        running: 1,
+        queued: 1,
+        succeeded: 1,
+        failed: 0,
+        stopped: 0,
+        expired: 0,
+      })
+      expect((await client.listJobs({ search: 'RUNN' })).jobs.map((j) => j.jobId)).toEqual(['job-running'])
+      const byDid = await client.listJobs({ search: 'aaaaaaaa' })
+      expect(byDid.total).toBe(3)
+      expect((await client.listJobs({ search: 'running' })).counts.all).toBe(1)
+      expect((await client.listJobs({ outcome: 'succeeded' })).jobs.map((j) => j.jobId)).toEqual([
+        'job-finished',
+      ])
+      expect((await client.listJobs({ outcome: 'failed' })).total).toBe(0)
+      const first = await client.listJobs({ limit: 2 })
+      expect(first.nextCursor).not.toBeNull()
+      const second = await client.listJobs({ limit: 2, cursor: first.nextCursor! })
+      expect(second.nextCursor).toBeNull()
+      expect([...first.jobs, ...second.jobs].map((j) => j.jobId).sort()).toEqual([
+        'job-finished',
+        'job-queued',
+        'job-running',
+      ])
+      expect((await errorOf(client.listJobs({ cursor: 'not a cursor' }))).code).toBe('REQUEST_INVALID')
+    })
+
     it('returns a job with its stage timeline', async () => {
       ports.transition('job-queued', 0, 'dequeued')
       const { job, events } = await client.getJob({ jobId: 'job-queued' })

@@ -80,8 +80,9 @@ export const environmentSchema = z.object({
 export type ConsoleEnvironment = z.output<typeof environmentSchema>
 
 // ---- jobs ----
+export const jobOutcomeKindSchema = z.enum(['succeeded', 'failed', 'stopped', 'expired'])
 export const jobOutcomeSchema = z.object({
-  kind: z.enum(['succeeded', 'failed', 'stopped', 'expired']),
+  kind: jobOutcomeKindSchema,
   failureStatus: jobStatus.optional(),
   reason: z.string().optional(),
 })
@@ -95,6 +96,9 @@ export const jobPaymentSchema = z.object({
   cancelTx: z.string().optional(),
   escrowJobId: z.string().optional(),
 })
+/** The logs a job page shows in tabs. */
+export const jobLogKindSchema = z.enum(['algorithm', 'configuration', 'publish'])
+export type JobLogKind = z.infer<typeof jobLogKindSchema>
 export const jobResultFileSchema = z.object({
   filename: z.string(),
   filesizeBytes: z.number().int().min(0),
@@ -102,6 +106,7 @@ export const jobResultFileSchema = z.object({
   type: z.enum(['imageLog', 'configurationLog', 'algorithmLog', 'output', 'publishLog', 'receipt']),
   index: z.number().int().min(0),
 })
+export type JobResultFile = z.infer<typeof jobResultFileSchema>
 /** A job as the console sees it: never the JobSpec (it holds secrets such as dataset URLs). */
 export const jobSummarySchema = z.object({
   jobId: z.string(),
@@ -157,10 +162,36 @@ export const jobFilterSchema = z.object({
   owner: z.string().optional(),
   did: z.string().optional(),
   environmentId: z.string().optional(),
+  /**
+   * Substring search, case-insensitive, over job id, consumer address, dataset and algorithm DIDs,
+   * and the names of this console's assets (a name match finds the jobs on that asset).
+   */
+  search: z.string().trim().max(200).optional(),
+  /** Finished jobs (status 70) that ended this way. */
+  outcome: jobOutcomeKindSchema.optional(),
+  /** `nextCursor` of the previous page: the page after it (keyset paging; offset is ignored). */
+  cursor: z
+    .string()
+    .regex(/^\d{1,15}:[^\s]{1,200}$/, 'a nextCursor from a previous listJobs answer')
+    .optional(),
   limit: z.number().int().min(1).max(1000).default(200),
   offset: z.number().int().min(0).default(0),
 })
 export type JobFilterInput = z.input<typeof jobFilterSchema>
+/**
+ * Jobs per list filter under the same search (not narrowed by status or outcome): running, queued
+ * and the four outcomes partition `all`. The Overview's counts are these without a search.
+ */
+export const jobCountsSchema = z.object({
+  all: z.number().int(),
+  running: z.number().int(),
+  queued: z.number().int(),
+  succeeded: z.number().int(),
+  failed: z.number().int(),
+  stopped: z.number().int(),
+  expired: z.number().int(),
+})
+export type JobCounts = z.infer<typeof jobCountsSchema>
 
 // ---- assets ----
 export const fileSourceSchema = z.discriminatedUnion('type', [
@@ -571,9 +602,16 @@ export const consoleMethods = {
       recentJobs: z.array(jobSummarySchema),
     }),
   ),
+  /** One page, newest first; `total` matches the whole filter, `nextCursor` is null on the last page. */
   listJobs: query(
     jobFilterSchema,
-    z.object({ jobs: z.array(jobSummarySchema), total: z.number().int(), seq: z.number().int() }),
+    z.object({
+      jobs: z.array(jobSummarySchema),
+      total: z.number().int(),
+      seq: z.number().int(),
+      counts: jobCountsSchema,
+      nextCursor: z.string().nullable(),
+    }),
   ),
   getJob: query(
     z.object({ jobId: z.string().min(1) }),
@@ -584,6 +622,29 @@ export const consoleMethods = {
     z.object({ jobId: z.string().min(1), maxBytes: z.number().int().min(1).max(1_048_576).default(65_536) }),
     z.object({ text: z.string(), isRunning: z.boolean() }),
   ),
+  /**
+   * A byte range of one of a job's logs, from the first line: the algorithm log while it runs (and
+   * after), the configuration and publish logs once written. `nextByte` is where the next read (or
+   * the next onJobLog chunk) starts; the text never ends inside a UTF-8 character.
+   */
+  readJobLog: query(
+    z.object({
+      jobId: z.string().min(1),
+      log: jobLogKindSchema.default('algorithm'),
+      fromByte: z.number().int().min(0).default(0),
+      maxBytes: z.number().int().min(1).max(4_194_304).default(1_048_576),
+    }),
+    z.object({
+      text: z.string(),
+      fromByte: z.number().int(),
+      nextByte: z.number().int(),
+      sizeBytes: z.number().int(),
+      /** The algorithm is running: more lines may come (onJobLog). */
+      isRunning: z.boolean(),
+      /** False when this log does not exist (yet) for the job. */
+      isAvailable: z.boolean(),
+    }),
+  ),
   /** Small results over any transport; larger ones via the HTTP route GET /console/v1/jobs/<id>/results/<index>. */
   readResult: query(
     z.object({ jobId: z.string().min(1), index: z.number().int().min(0) }),
@@ -592,6 +653,35 @@ export const consoleMethods = {
       contentType: z.string(),
       sizeBytes: z.number().int(),
       base64: z.string(),
+    }),
+  ),
+  /**
+   * Saves a result to a file this machine's user picks (the desktop app's Save dialog), streamed
+   * from disk to disk with onResultSaveProgress; `savedTo` null = the dialog was cancelled.
+   * NOT_AVAILABLE without a dialog (the browser console streams GET /console/v1/jobs/<id>/results/<i>).
+   */
+  saveResult: command(
+    z.object({ jobId: z.string().min(1), index: z.number().int().min(0) }),
+    z.object({ savedTo: z.string().nullable(), sizeBytes: z.number().int() }),
+  ),
+  /**
+   * What paid jobs earned, per dataset and period (UTC day, ISO week from Monday, or month): escrow
+   * claimed (claimTx) and still locked (no claim or release yet), summed per payment token in wei.
+   */
+  getEarnings: query(
+    z.object({ period: z.enum(['day', 'week', 'month']).default('month') }),
+    z.object({
+      rows: z.array(
+        z.object({
+          datasetDid: z.string(),
+          periodStartMs: z.number().int(),
+          token: z.string(),
+          claimedWei: z.string(),
+          claimedJobs: z.number().int(),
+          lockedWei: z.string(),
+          lockedJobs: z.number().int(),
+        }),
+      ),
     }),
   ),
   listEnvironments: query(
@@ -833,8 +923,22 @@ export const consoleEvents = {
     to: jobStatus,
     cause: z.string(),
   }),
-  onJobLog: z.object({ jobId: z.string(), chunk: z.string() }),
+  /** New algorithm-log text; `offsetBytes`/`nextByte` place it in the file (readJobLog's bytes). */
+  onJobLog: z.object({
+    jobId: z.string(),
+    chunk: z.string(),
+    offsetBytes: z.number().int().min(0).optional(),
+    nextByte: z.number().int().min(0).optional(),
+  }),
   onDidChangeClusterHealth: clusterHealthSchema,
+  /** A saveResult copy under way: bytes written so far of the whole. */
+  onResultSaveProgress: z.object({
+    jobId: z.string(),
+    index: z.number().int(),
+    savedBytes: z.number().int(),
+    totalBytes: z.number().int(),
+    isDone: z.boolean(),
+  }),
   onProviderRequest: z.object({
     method: z.string(),
     path: z.string(),

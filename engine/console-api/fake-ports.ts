@@ -9,6 +9,7 @@ import type {
   ConsoleAssetPort,
   ConsoleEnvironmentStore,
   ConsoleHealthPort,
+  ConsoleJobFilter,
   ConsoleJobSource,
   ConsoleServiceDeps,
   ConsoleSettingsPort,
@@ -101,14 +102,27 @@ export function createFakePorts(): FakePorts {
     accessAddresses: [],
     fees: {},
   })
-  const filterJobs = (f: { statuses?: JobStatus[]; owner?: string; did?: string; environmentId?: string }) =>
-    [...jobs.values()].filter(
-      (j) =>
-        (!f.statuses || f.statuses.includes(j.status)) &&
-        (!f.owner || j.owner.toLowerCase() === f.owner.toLowerCase()) &&
-        (!f.environmentId || j.environmentId === f.environmentId) &&
-        (!f.did || j.datasets.some((d) => d.did === f.did) || j.algorithm.did === f.did),
-    )
+  // The store's semantics (engine/store/jobs-repo.ts): newest first, keyset `after`, any search term.
+  const filterJobs = (f: ConsoleJobFilter) =>
+    [...jobs.values()]
+      .filter(
+        (j) =>
+          (!f.statuses || f.statuses.includes(j.status)) &&
+          (!f.owner || j.owner.toLowerCase() === f.owner.toLowerCase()) &&
+          (!f.environmentId || j.environmentId === f.environmentId) &&
+          (!f.did || j.datasets.some((d) => d.did === f.did) || j.algorithm.did === f.did) &&
+          (!f.outcome || j.outcome?.kind === f.outcome) &&
+          (!f.searchTerms ||
+            f.searchTerms.some((t) =>
+              [j.jobId, j.owner, j.algorithm.did ?? '', ...j.datasets.map((d) => d.did)].some((v) =>
+                v.toLowerCase().includes(t.toLowerCase()),
+              ),
+            )) &&
+          (!f.after ||
+            j.createdAtMs < f.after.createdAtMs ||
+            (j.createdAtMs === f.after.createdAtMs && j.jobId < f.after.jobId)),
+      )
+      .sort((a, b) => b.createdAtMs - a.createdAtMs || (a.jobId < b.jobId ? 1 : a.jobId > b.jobId ? -1 : 0))
 
   const jobSource: ConsoleJobSource = {
     getJob: (id) => jobs.get(id),

@@ -3,8 +3,8 @@
 import { describe, it, expect } from 'vitest'
 import { isC2dError } from '../c2d-error'
 import { dispatchConsoleCall } from './dispatch'
-import { createFakePorts } from './fake-ports'
-import { createConsoleService, type ConsoleAssetPort } from './service'
+import { createFakePorts, seedJob } from './fake-ports'
+import { createConsoleService, periodStartMs, type ConsoleAssetPort } from './service'
 
 const did = 'did:op:' + 'c'.repeat(64)
 const to = '0x' + 'a'.repeat(40)
@@ -149,5 +149,104 @@ describe('console service: wallet lock and export (issue 11)', () => {
       error: { code: 'WALLET_LOCKED' },
     })
     expect(edits).toEqual([])
+  })
+})
+
+describe('console service: the Jobs list', () => {
+  it('finds the jobs on an asset by a part of its name', async () => {
+    const ports = createFakePorts()
+    const dataset = 'did:op:' + 'a'.repeat(64)
+    const named: ConsoleAssetPort = {
+      ...ports.assets!,
+      list: () => [
+        {
+          did: dataset,
+          kind: 'dataset',
+          name: 'Weather stations 2024',
+          chainId: 8996,
+          nftAddress: to,
+          datatokenAddress: to,
+          state: 0,
+          serviceIds: ['compute'],
+          createdAtMs: 1,
+          updatedAtMs: 1,
+        },
+      ],
+    }
+    const service = createConsoleService({ ...ports, assets: named })
+    const input = { limit: 200, offset: 0 }
+    expect((await service.listJobs({ ...input, search: 'stations' })).total).toBe(3)
+    expect((await service.listJobs({ ...input, search: 'Stat', outcome: 'succeeded' })).jobs).toHaveLength(1)
+    expect((await service.listJobs({ ...input, search: 'rainfall' })).total).toBe(0)
+  })
+})
+
+describe('console service: earnings', () => {
+  it('sums claimed and locked escrow per dataset, period and token; released and free jobs earn nothing', async () => {
+    const ports = createFakePorts()
+    const token = '0x' + '3'.repeat(40)
+    const pay = (costWei: string, extra: Record<string, string> = {}) => ({
+      chainId: 8996,
+      token,
+      costWei,
+      ...extra,
+    })
+    const dsA = 'did:op:' + 'a'.repeat(64)
+    const dsB = 'did:op:' + 'd'.repeat(64)
+    const march = Date.UTC(2026, 2, 10)
+    const april = Date.UTC(2026, 3, 2)
+    const extra = [
+      seedJob('p1', 70, { finishedAtMs: march, payment: pay('1000000000000000000', { claimTx: '0x1' }) }),
+      seedJob('p2', 70, { finishedAtMs: march + 1, payment: pay('350000000000000000', { claimTx: '0x2' }) }),
+      seedJob('p3', 70, { finishedAtMs: march + 2, payment: pay('5', { cancelTx: '0x3' }) }),
+      seedJob('p4', 40, { createdAtMs: april, finishedAtMs: null, payment: pay('7') }),
+      seedJob('p5', 70, {
+        finishedAtMs: april,
+        datasets: [{ did: dsB, serviceId: 'compute' }],
+        payment: pay('2', { claimTx: '0x5' }),
+      }),
+    ]
+    const base = ports.jobs
+    const all = () => [...base.listJobs({}), ...extra]
+    const jobs = {
+      ...base,
+      listJobs: (f: { after?: { createdAtMs: number; jobId: string }; limit?: number }) =>
+        f.after ? [] : all().slice(0, f.limit),
+    }
+    const service = createConsoleService({ ...ports, jobs })
+    const { rows } = await service.getEarnings({ period: 'month' })
+    expect(rows).toEqual(
+      [
+        {
+          datasetDid: dsA,
+          periodStartMs: april,
+          token,
+          claimedWei: '0',
+          claimedJobs: 0,
+          lockedWei: '7',
+          lockedJobs: 1,
+        },
+        {
+          datasetDid: dsB,
+          periodStartMs: Date.UTC(2026, 3, 1),
+          token,
+          claimedWei: '2',
+          claimedJobs: 1,
+          lockedWei: '0',
+          lockedJobs: 0,
+        },
+        {
+          datasetDid: dsA,
+          periodStartMs: Date.UTC(2026, 2, 1),
+          token,
+          claimedWei: '1350000000000000000',
+          claimedJobs: 2,
+          lockedWei: '0',
+          lockedJobs: 0,
+        },
+      ].map((r) => (r.periodStartMs === april ? { ...r, periodStartMs: Date.UTC(2026, 3, 1) } : r)),
+    )
+    expect(periodStartMs(Date.UTC(2026, 2, 12, 15), 'week')).toBe(Date.UTC(2026, 2, 9)) // a Thursday → Monday
+    expect(periodStartMs(Date.UTC(2026, 2, 12, 15), 'day')).toBe(Date.UTC(2026, 2, 12))
   })
 })

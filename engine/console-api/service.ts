@@ -7,7 +7,7 @@
  */
 import type { Clock } from '../clock'
 import type { Logger } from '../logging'
-import { isFailureStatus, isTerminalStatus, type JobStatus } from '../operator-service/job-status'
+import { isTerminalStatus, type JobStatus } from '../operator-service/job-status'
 import type {
   AccessRequestSummary,
   AuditEventSummary,
@@ -16,6 +16,7 @@ import type {
   ConsoleEventName,
   ConsoleService,
   EventPayload,
+  JobCounts,
   JobSummary,
   MethodOutput,
   MethodParsedInput,
@@ -26,19 +27,26 @@ import { auditHeadMessage, auditToCsv, auditToJsonl } from '../store/audit-expor
 import { createPublisherControlMethods, type ConsoleReviewPort } from './publisher-control'
 
 export type { ConsoleReviewPort } from './publisher-control'
+import { utf8CompleteLength } from '../operator-service/log-streams'
+
+/** What the console filters jobs by (engine/store/jobs-repo.ts answers each from an index). */
+export interface ConsoleJobFilter {
+  statuses?: JobStatus[]
+  owner?: string
+  did?: string
+  environmentId?: string
+  outcome?: 'succeeded' | 'failed' | 'stopped' | 'expired'
+  /** Any of these substrings (case-insensitive) in job id, consumer or a DID. */
+  searchTerms?: string[]
+  /** Keyset paging, newest first: the jobs after this one. */
+  after?: { createdAtMs: number; jobId: string }
+}
 
 /** The slice of OperatorService (engine/operator-service/operator-service.ts) the console reads. */
 export interface ConsoleJobSource {
   getJob(jobId: string): JobSummary | undefined
-  listJobs(filter: {
-    statuses?: JobStatus[]
-    owner?: string
-    did?: string
-    environmentId?: string
-    limit?: number
-    offset?: number
-  }): Array<JobSummary>
-  countJobs(filter: { statuses?: JobStatus[]; owner?: string; did?: string; environmentId?: string }): number
+  listJobs(filter: ConsoleJobFilter & { limit?: number; offset?: number }): Array<JobSummary>
+  countJobs(filter: ConsoleJobFilter): number
   jobEvents(
     jobId: string,
   ): Array<{ seq: number; from: JobStatus | null; to: JobStatus; cause: string; atMs: number }>
@@ -48,6 +56,8 @@ export interface ConsoleJobSource {
     index: number,
   ): { path: string; sizeBytes: number; filename: string; contentType: string }
   isAlgorithmRunning(jobId: string): boolean
+  /** Where the running algorithm writes its log (absent: only published logs can be read). */
+  algorithmLogPath?(jobId: string): string
   environmentLoad(environmentId: string): { running: number; queued: number }
   onDidChangeJob(
     listener: (change: {
@@ -58,7 +68,9 @@ export interface ConsoleJobSource {
       cause: string
     }) => void,
   ): () => void
-  onJobLog(listener: (e: { jobId: string; chunk: string }) => void): () => void
+  onJobLog(
+    listener: (e: { jobId: string; chunk: string; offsetBytes?: number; nextByte?: number }) => void,
+  ): () => void
 }
 export interface ConsoleEnvironmentStore {
   listEnvironments(): ConsoleEnvironment[]
@@ -182,7 +194,23 @@ export interface ConsoleServiceDeps {
   /** Results bigger than this go through the HTTP download route instead of readResult. */
   maxInlineResultBytes?: number
   readFile?: (path: string) => Promise<Uint8Array>
+  /** The desktop Save dialog (absent: saveResult answers NOT_AVAILABLE); null = cancelled. */
+  chooseSavePath?: (suggestedName: string) => Promise<string | null>
+  /** Streams a file to another path, reporting bytes written (never the whole file in memory). */
+  copyFile?: (from: string, to: string, onProgress: (copiedBytes: number) => void) => Promise<void>
+  /** Up to maxBytes from fromByte, and the file's size now; a missing file is empty (size 0). */
+  readFileRange?: (
+    path: string,
+    fromByte: number,
+    maxBytes: number,
+  ) => Promise<{ bytes: Uint8Array; sizeBytes: number }>
 }
+
+const LOG_RESULT_TYPE = {
+  algorithm: 'algorithmLog',
+  configuration: 'configurationLog',
+  publish: 'publishLog',
+} as const
 
 /** Project a JobRecord onto what the console may see: the spec (dataset URLs, secrets) stays behind. */
 export function toJobSummary(job: JobSummary): JobSummary {
@@ -233,9 +261,39 @@ export function toJobSummary(job: JobSummary): JobSummary {
 const RUNNING: JobStatus[] = [0, 10, 12, 20, 30, 40, 50, 60, 71]
 const QUEUED: JobStatus[] = [1]
 
+/** Jobs per list filter: running, queued and the four outcomes of finished jobs partition `all`. */
+export function countJobsByList(jobs: ConsoleJobSource, base: ConsoleJobFilter): JobCounts {
+  const finished = (outcome: NonNullable<ConsoleJobFilter['outcome']>) =>
+    jobs.countJobs({ ...base, statuses: [70], outcome })
+  return {
+    all: jobs.countJobs(base),
+    running: jobs.countJobs({ ...base, statuses: RUNNING }),
+    queued: jobs.countJobs({ ...base, statuses: QUEUED }),
+    succeeded: finished('succeeded'),
+    failed: finished('failed'),
+    stopped: finished('stopped'),
+    expired: finished('expired'),
+  }
+}
+
+/** The UTC start of the day, ISO week (Monday) or month holding `atMs`. */
+export function periodStartMs(atMs: number, period: 'day' | 'week' | 'month'): number {
+  const d = new Date(atMs)
+  if (period === 'month') return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1)
+  const day = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate())
+  if (period === 'day') return day
+  return day - ((d.getUTCDay() + 6) % 7) * 86_400_000
+}
+
+function parseJobCursor(cursor: string): { createdAtMs: number; jobId: string } {
+  const colon = cursor.indexOf(':')
+  return { createdAtMs: Number(cursor.slice(0, colon)), jobId: cursor.slice(colon + 1) }
+}
+
 export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
   const maxInline = deps.maxInlineResultBytes ?? 5 * 1024 * 1024
   let lastSeq = 0
+  const resultSaveListeners = new Set<(p: EventPayload<'onResultSaveProgress'>) => void>()
   const need = <T>(part: T | undefined, what: string): T => {
     if (part === undefined)
       throw consoleError(
@@ -287,12 +345,8 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
     },
     async getOverview() {
       const jobs = deps.jobs
-      const finished = jobs ? jobs.listJobs({ statuses: [70], limit: 100_000 }) : []
-      const failed = finished.filter(
-        (j) =>
-          j.outcome?.kind === 'failed' ||
-          (j.outcome?.failureStatus !== undefined && isFailureStatus(j.outcome.failureStatus)),
-      ).length
+      // The same counts the Jobs list shows (one query per bucket, each from an index).
+      const counts = jobs ? countJobsByList(jobs, {}) : undefined
       const chain = deps.provider?.chain() ?? null
       return {
         providerUrl: deps.provider?.url ?? '',
@@ -302,26 +356,47 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
         chainError: deps.provider?.chainError?.() ?? null,
         health: deps.health ? await deps.health.check() : null,
         jobCounts: {
-          running: jobs?.countJobs({ statuses: RUNNING }) ?? 0,
-          queued: jobs?.countJobs({ statuses: QUEUED }) ?? 0,
-          finished: finished.length - failed,
-          failed,
+          running: counts?.running ?? 0,
+          queued: counts?.queued ?? 0,
+          finished: counts ? counts.succeeded + counts.stopped + counts.expired : 0,
+          failed: counts?.failed ?? 0,
         },
         recentJobs: (jobs?.listJobs({ limit: 10, offset: 0 }) ?? []).map(toJobSummary),
       }
     },
     async listJobs(input) {
       const jobs = need(deps.jobs, 'The job service')
-      const filter = {
-        statuses: input.statuses,
+      const seq = lastSeq
+      const search = input.search?.trim() ?? ''
+      // An asset's name finds the jobs on it: the names resolve to DIDs, searched beside the text.
+      const nameDids = search
+        ? (deps.assets?.list() ?? [])
+            .filter((a) => a.name.toLowerCase().includes(search.toLowerCase()))
+            .map((a) => a.did)
+        : []
+      const base: ConsoleJobFilter = {
         owner: input.owner,
         did: input.did,
         environmentId: input.environmentId,
+        ...(search ? { searchTerms: [search, ...nameDids] } : {}),
       }
+      const filter: ConsoleJobFilter = {
+        ...base,
+        // An outcome is final only once the job is done (status 70): settling jobs count as running.
+        statuses: input.statuses ?? (input.outcome ? [70] : undefined),
+        outcome: input.outcome,
+      }
+      const after = input.cursor ? parseJobCursor(input.cursor) : undefined
+      const page = jobs
+        .listJobs({ ...filter, after, limit: input.limit, offset: after ? 0 : input.offset })
+        .map(toJobSummary)
+      const last = page.at(-1)
       return {
-        jobs: jobs.listJobs({ ...filter, limit: input.limit, offset: input.offset }).map(toJobSummary),
+        jobs: page,
         total: jobs.countJobs(filter),
-        seq: lastSeq,
+        seq,
+        counts: countJobsByList(jobs, base),
+        nextCursor: page.length === input.limit && last ? `${last.createdAtMs}:${last.jobId}` : null,
       }
     },
     async getJob({ jobId }) {
@@ -337,12 +412,110 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
       const job = jobOrThrow(jobId)
       const jobs = need(deps.jobs, 'The job service')
       const log = job.results.find((r) => r.type === 'algorithmLog')
-      if (!log || !deps.readFile) return { text: '', isRunning: jobs.isAlgorithmRunning(jobId) }
-      const bytes = await deps.readFile(jobs.openResult(jobId, log.index).path)
+      // While the algorithm runs, its log is not a result yet: read it where it is being written.
+      const path = log ? jobs.openResult(jobId, log.index).path : jobs.algorithmLogPath?.(jobId)
+      if (!path || !deps.readFile) return { text: '', isRunning: jobs.isAlgorithmRunning(jobId) }
+      let bytes: Uint8Array
+      try {
+        bytes = await deps.readFile(path)
+      } catch {
+        bytes = new Uint8Array(0) // not written yet
+      }
       return {
         text: new TextDecoder().decode(bytes.subarray(Math.max(0, bytes.length - maxBytes))),
         isRunning: jobs.isAlgorithmRunning(jobId),
       }
+    },
+    async readJobLog({ jobId, log, fromByte, maxBytes }) {
+      const job = jobOrThrow(jobId)
+      const jobs = need(deps.jobs, 'The job service')
+      const isRunning = jobs.isAlgorithmRunning(jobId)
+      const published = job.results.find((r) => r.type === LOG_RESULT_TYPE[log])
+      let path: string | undefined
+      try {
+        if (published) path = jobs.openResult(jobId, published.index).path
+        else if (log === 'algorithm' && jobs.algorithmLogPath) path = jobs.algorithmLogPath(jobId)
+      } catch {
+        path = undefined // a result no longer on disk reads as no log
+      }
+      const none = { text: '', fromByte, nextByte: fromByte, sizeBytes: 0, isRunning, isAvailable: false }
+      if (!path || !deps.readFileRange) return none
+      const { bytes, sizeBytes } = await deps.readFileRange(path, fromByte, maxBytes)
+      if (sizeBytes === 0 && !published && !isRunning) return none
+      // A character cut by maxBytes waits for the next read; at the end of a finished log, keep all.
+      const atEnd = fromByte + bytes.length >= sizeBytes && !isRunning
+      const length = atEnd ? bytes.length : utf8CompleteLength(bytes)
+      return {
+        text: new TextDecoder().decode(bytes.subarray(0, length)),
+        fromByte,
+        nextByte: fromByte + length,
+        sizeBytes,
+        isRunning,
+        isAvailable: true,
+      }
+    },
+    async getEarnings({ period }) {
+      const jobs = need(deps.jobs, 'The job service')
+      const rows = new Map<string, MethodOutput<'getEarnings'>['rows'][number]>()
+      // Every job once, a page at a time by cursor (no whole-store list in memory).
+      let after: ConsoleJobFilter['after']
+      for (;;) {
+        const page = jobs.listJobs({ after, limit: 1000 })
+        for (const job of page) {
+          const p = job.payment
+          if (!p || p.cancelTx) continue // free, or released to the consumer: nothing earned
+          const startMs = periodStartMs(job.finishedAtMs ?? job.createdAtMs, period)
+          for (const { did } of job.datasets.slice(0, 1)) {
+            const key = `${did}|${startMs}|${p.token.toLowerCase()}`
+            const row = rows.get(key) ?? {
+              datasetDid: did,
+              periodStartMs: startMs,
+              token: p.token,
+              claimedWei: '0',
+              claimedJobs: 0,
+              lockedWei: '0',
+              lockedJobs: 0,
+            }
+            if (p.claimTx) {
+              row.claimedWei = (BigInt(row.claimedWei) + BigInt(p.costWei)).toString()
+              row.claimedJobs += 1
+            } else {
+              row.lockedWei = (BigInt(row.lockedWei) + BigInt(p.costWei)).toString()
+              row.lockedJobs += 1
+            }
+            rows.set(key, row)
+          }
+        }
+        const last = page.at(-1)
+        if (page.length < 1000 || !last) break
+        after = { createdAtMs: last.createdAtMs, jobId: last.jobId }
+      }
+      return {
+        rows: [...rows.values()].sort(
+          (a, b) => b.periodStartMs - a.periodStartMs || a.datasetDid.localeCompare(b.datasetDid),
+        ),
+      }
+    },
+    async saveResult({ jobId, index }) {
+      jobOrThrow(jobId)
+      const choose = need(deps.chooseSavePath, 'A Save dialog')
+      const copy = need(deps.copyFile, 'Saving files')
+      let file: ReturnType<ConsoleJobSource['openResult']>
+      try {
+        file = need(deps.jobs, 'The job service').openResult(jobId, index)
+      } catch {
+        throw consoleError(ConsoleErrorCode.ResultNotFound, `Job ${jobId} has no result number ${index}.`)
+      }
+      const target = await choose(file.filename)
+      if (target === null) return { savedTo: null, sizeBytes: file.sizeBytes }
+      const progress = (savedBytes: number, isDone: boolean) =>
+        resultSaveListeners.forEach((l) =>
+          l({ jobId, index, savedBytes, totalBytes: file.sizeBytes, isDone }),
+        )
+      await copy(file.path, target, (copied) => progress(copied, false))
+      progress(file.sizeBytes, true)
+      audit('result.saved', jobId, { index, filename: file.filename })
+      return { savedTo: target, sizeBytes: file.sizeBytes }
     },
     async readResult({ jobId, index }) {
       jobOrThrow(jobId)
@@ -666,6 +839,11 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
           return deps.provider?.onProviderRequest?.(emit) ?? (() => {})
         case 'onPublishProgress':
           return deps.assets?.onPublishProgress?.(emit) ?? (() => {})
+        case 'onResultSaveProgress': {
+          const l = emit as (p: EventPayload<'onResultSaveProgress'>) => void
+          resultSaveListeners.add(l)
+          return () => void resultSaveListeners.delete(l)
+        }
         default:
           return () => {}
       }

@@ -5,6 +5,7 @@
  * Must not import electron, react, main/ or renderer/, nor the drivers (their health arrives as a port).
  */
 import { readFile } from 'node:fs/promises'
+import { copyFileStreamed, readFileRange } from './file-access'
 import type { Clock } from '../clock'
 import type { ConsoleConfig } from '../config/schema'
 import type { Logger } from '../logging'
@@ -43,6 +44,8 @@ export interface KeyValueSettings {
 }
 
 export interface StartConsoleOptions {
+  /** The desktop app's Save dialog, for saveResult (absent in `serve`: the browser streams a GET). */
+  chooseSavePath?: (suggestedName: string) => Promise<string | null>
   config: ConsoleConfig
   logger: Logger
   clock: Clock
@@ -292,6 +295,9 @@ export async function startConsole(options: StartConsoleOptions): Promise<Runnin
     ...(options.approvals ? { approvals: options.approvals } : {}),
     ...(options.review ? { review: options.review } : {}),
     readFile: (path) => readFile(path),
+    ...(options.chooseSavePath ? { chooseSavePath: options.chooseSavePath } : {}),
+    copyFile: copyFileStreamed,
+    readFileRange,
   })
   if (options.listen === false) return { service, url: '', token: '', close: async () => {} }
   const server = await startConsoleHttp({

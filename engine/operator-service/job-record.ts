@@ -99,8 +99,21 @@ export interface JobFilter {
   environmentId?: string
   did?: string
   isFree?: boolean
+  /** Outcome kind (the outcome_kind column). */
+  outcome?: string
+  /** Substring search terms (any matches) over job id, consumer and DIDs. */
+  searchTerms?: readonly string[]
+  /** Keyset paging: the jobs after this one, newest first. */
+  after?: { createdAtMs: number; jobId: string }
   limit?: number
   offset?: number
+}
+/** New algorithm-log text; `offsetBytes`..`nextByte` is its place in the log file. */
+export interface JobLogChunk {
+  jobId: string
+  chunk: string
+  offsetBytes?: number
+  nextByte?: number
 }
 export interface JobChange {
   seq: number
@@ -127,6 +140,8 @@ export interface OperatorService {
   openResult(jobId: string, index: number): OpenedResult
   followAlgorithmLog(jobId: string, signal: AbortSignal): AsyncIterable<Buffer>
   isAlgorithmRunning(jobId: string): boolean
+  /** Where the algorithm log is written (readable from its first line while the job runs). */
+  algorithmLogPath(jobId: string): string
   environmentLoad(environmentId: string): {
     running: number
     queued: number
@@ -134,7 +149,7 @@ export interface OperatorService {
     queuedFree: number
   }
   onDidChangeJob(listener: (change: JobChange) => void): () => void
-  onJobLog(listener: (e: { jobId: string; chunk: string }) => void): () => void
+  onJobLog(listener: (e: JobLogChunk) => void): () => void
   /** Publisher review (issue 12): a held job ends 70 succeeded and its outputs are served. */
   releaseJob(jobId: string): JobRecord
   /** Publisher review: a held job ends 70 failed with the reason; only its configuration log is served. */

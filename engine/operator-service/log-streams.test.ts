@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { FakeClock } from '../clock'
-import { tailFile } from './log-streams'
+import { tailFile, utf8CompleteLength } from './log-streams'
 
 /** Waits (by I/O turns, not by time) until the tail is parked on the clock. */
 async function untilSleeping(clock: FakeClock): Promise<void> {
@@ -54,5 +54,21 @@ describe('tailFile', () => {
     clock.advance(100)
     await done
     expect(chunks).toEqual(['late\n'])
+  })
+})
+
+describe('utf8CompleteLength', () => {
+  it('keeps a character split across reads for the next one', () => {
+    const bytes = Buffer.from('aé€😀', 'utf8') // 1 + 2 + 3 + 4 bytes
+    expect(utf8CompleteLength(bytes)).toBe(10)
+    for (const [cut, whole] of [
+      [2, 1],
+      [4, 3],
+      [5, 3],
+      [7, 6],
+      [8, 6],
+      [9, 6],
+    ] as const)
+      expect(utf8CompleteLength(bytes.subarray(0, cut)), `cut at ${cut}`).toBe(whole)
   })
 })

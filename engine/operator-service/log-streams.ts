@@ -50,3 +50,18 @@ async function readFrom(path: string, position: number): Promise<Buffer> {
     await handle.close()
   }
 }
+
+/**
+ * How many leading bytes of `bytes` end on a UTF-8 character boundary: a read or a tail chunk that
+ * ends inside a multi-byte character keeps those bytes for the next one (else "\uFFFD" appears).
+ */
+export function utf8CompleteLength(bytes: Uint8Array): number {
+  const n = bytes.length
+  for (let back = 1; back <= Math.min(3, n); back++) {
+    const b = bytes[n - back]!
+    if ((b & 0xc0) === 0x80) continue // continuation byte: look further back for the lead
+    const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1
+    return need > back ? n - back : n
+  }
+  return n
+}

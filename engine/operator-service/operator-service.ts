@@ -25,11 +25,12 @@ import {
   type JobEffect,
   type JobPatch,
 } from './job-state-machine'
-import { algorithmLogPath, tailFile } from './log-streams'
+import { algorithmLogPath, tailFile, utf8CompleteLength } from './log-streams'
 import { QueueTimers, freeSlots } from './queue'
 import { planRecovery } from './recovery'
 import type {
   JobChange,
+  JobLogChunk,
   JobEvent,
   JobFilter,
   JobPayment,
@@ -44,6 +45,7 @@ import { jobDirOf, openResultFile, resultsDirOf, type OpenedResult } from './res
 
 export type {
   JobChange,
+  JobLogChunk,
   JobEvent,
   JobFilter,
   JobPayment,
@@ -94,7 +96,7 @@ export class SqliteOperatorService implements OperatorService {
   private readonly runner: JobRunner
   private readonly queueTimers: QueueTimers
   private readonly changeListeners = new Set<(change: JobChange) => void>()
-  private readonly logListeners = new Set<(e: { jobId: string; chunk: string }) => void>()
+  private readonly logListeners = new Set<(e: JobLogChunk) => void>()
   private readonly logTails = new Map<string, AbortController>()
   private readonly settleAttempts = new Map<string, number>()
   private settlement: JobSettlement | undefined
@@ -457,6 +459,11 @@ export class SqliteOperatorService implements OperatorService {
     )
   }
 
+  /** Where the algorithm log is written (it exists once the algorithm has started). */
+  algorithmLogPath(jobId: string): string {
+    return algorithmLogPath(this.requireJob(jobId).spec.jobDir)
+  }
+
   isAlgorithmRunning(jobId: string): boolean {
     return this.getJob(jobId)?.status === 40
   }
@@ -594,7 +601,7 @@ export class SqliteOperatorService implements OperatorService {
     return () => this.changeListeners.delete(listener)
   }
 
-  onJobLog(listener: (e: { jobId: string; chunk: string }) => void): () => void {
+  onJobLog(listener: (e: JobLogChunk) => void): () => void {
     this.logListeners.add(listener)
     return () => this.logListeners.delete(listener)
   }
@@ -723,14 +730,24 @@ export class SqliteOperatorService implements OperatorService {
     const controller = new AbortController()
     this.logTails.set(job.jobId, controller)
     const run = async () => {
-      for await (const chunk of tailFile(
+      // Byte positions let the console splice chunks onto what readJobLog gave it; a character
+      // split across reads waits for its last bytes.
+      let offsetBytes = 0
+      let carry = Buffer.alloc(0)
+      for await (const read of tailFile(
         algorithmLogPath(job.spec.jobDir),
         () => this.isAlgorithmRunning(job.jobId),
         controller.signal,
         this.options.clock,
       )) {
-        const text = chunk.toString('utf8')
-        for (const listener of this.logListeners) listener({ jobId: job.jobId, chunk: text })
+        const bytes = carry.length ? Buffer.concat([carry, read]) : read
+        const complete = utf8CompleteLength(bytes)
+        carry = Buffer.from(bytes.subarray(complete))
+        if (complete === 0) continue
+        const chunk = bytes.subarray(0, complete).toString('utf8')
+        const event = { jobId: job.jobId, chunk, offsetBytes, nextByte: offsetBytes + complete }
+        offsetBytes += complete
+        for (const listener of this.logListeners) listener(event)
       }
     }
     run()

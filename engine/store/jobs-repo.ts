@@ -40,6 +40,15 @@ export interface JobsQuery {
   /** A dataset's or the algorithm's DID. */
   did?: string
   isFree?: boolean
+  /** succeeded | failed | stopped | expired (the outcome_kind column). */
+  outcome?: string
+  /**
+   * Substring search (any of the terms, case-insensitive) over job id, consumer, dataset and
+   * algorithm DIDs, through the jobs_search trigram index (005-job-search.sql).
+   */
+  searchTerms?: readonly string[]
+  /** Keyset paging: only jobs after this one in the list's order (newest first: older ones). */
+  after?: { createdAtMs: number; jobId: string }
   /** Default newest first; the queue reads oldest first. */
   order?: 'newest' | 'oldest'
   limit?: number
@@ -71,7 +80,11 @@ function whereClause(query: JobsQuery): { sql: string; params: unknown[] } {
   }
   if (query.statuses !== undefined) {
     if (query.statuses.length === 0) parts.push('0')
-    else {
+    else if (query.statuses.length === 1) {
+      // Equality (not IN) so the planner can read (status, created_at_ms) in order without a sort.
+      parts.push('status = ?')
+      params.push(query.statuses[0])
+    } else {
       parts.push(`status IN (${query.statuses.map(() => '?').join(',')})`)
       params.push(...query.statuses)
     }
@@ -79,6 +92,31 @@ function whereClause(query: JobsQuery): { sql: string; params: unknown[] } {
   if (query.isFree !== undefined) {
     parts.push('is_free = ?')
     params.push(query.isFree ? 1 : 0)
+  }
+  if (query.outcome !== undefined) {
+    parts.push('outcome_kind = ?')
+    params.push(query.outcome)
+  }
+  if (query.searchTerms !== undefined) {
+    const terms = query.searchTerms.map((t) => t.trim().toLowerCase()).filter((t) => t.length > 0)
+    if (terms.length === 0) parts.push('0')
+    else if (terms.every((t) => t.length >= 3)) {
+      // Trigram phrases match substrings and use the index; quotes are doubled inside a phrase.
+      parts.push('rowid IN (SELECT rowid FROM jobs_search WHERE jobs_search MATCH ?)')
+      params.push(terms.map((t) => `"${t.replace(/"/g, '""')}"`).join(' OR '))
+    } else {
+      // Under three characters a trigram index cannot help: LIKE over the search text (a scan).
+      parts.push(
+        `rowid IN (SELECT rowid FROM jobs_search WHERE ${terms.map(() => "text LIKE ? ESCAPE '\\'").join(' OR ')})`,
+      )
+      params.push(...terms.map((t) => `%${t.replace(/[\\%_]/g, (c) => `\\${c}`)}%`))
+    }
+  }
+  if (query.after !== undefined) {
+    parts.push(
+      query.order === 'oldest' ? '(created_at_ms, job_id) > (?, ?)' : '(created_at_ms, job_id) < (?, ?)',
+    )
+    params.push(query.after.createdAtMs, query.after.jobId)
   }
   if (query.did !== undefined) {
     parts.push(
@@ -154,12 +192,19 @@ export class JobsRepo {
 
   /** The ids `list` would return, in the same order (callers that keep parsed records use this). */
   listIds(query: JobsQuery): string[] {
+    const { sql, params } = this.listIdsSql(query)
+    const rows = this.prepared(sql).all(...params) as Array<{ job_id: string }>
+    return rows.map((r) => r.job_id)
+  }
+
+  /** The SQL and parameters `listIds` runs (for EXPLAIN QUERY PLAN in tests and benchmarks). */
+  listIdsSql(query: JobsQuery): { sql: string; params: unknown[] } {
     const { sql, params } = whereClause(query)
     const direction = query.order === 'oldest' ? 'ASC' : 'DESC'
-    const rows = this.prepared(
-      `SELECT job_id FROM jobs ${sql} ORDER BY created_at_ms ${direction}, job_id ${direction} LIMIT ? OFFSET ?`,
-    ).all(...params, query.limit ?? -1, query.offset ?? 0) as Array<{ job_id: string }>
-    return rows.map((r) => r.job_id)
+    return {
+      sql: `SELECT job_id FROM jobs ${sql} ORDER BY created_at_ms ${direction}, job_id ${direction} LIMIT ? OFFSET ?`,
+      params: [...params, query.limit ?? -1, query.offset ?? 0],
+    }
   }
 
   count(query: JobsQuery): number {

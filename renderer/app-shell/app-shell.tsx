@@ -9,11 +9,13 @@ import { RouterProvider, type RouterHistory } from '@tanstack/react-router'
 import type { ConsoleClient } from '../../engine/console-api/contract'
 import { ConsoleClientProvider } from '../console-client/console-client-context'
 import { useLiveEvents } from '../server-state/live-events'
+import { useJobNotifications } from '../server-state/job-notifications'
 import { createAppRouter } from './routes'
 import { createColorSchemeManager, DEFAULT_COLOR_SCHEME, theme } from './theme'
 
 function LiveEvents({ client }: { client: ConsoleClient }) {
   useLiveEvents(client)
+  useJobNotifications(client)
   return null
 }
 

@@ -21,9 +21,14 @@ export function readTokenFromFragment(hash: string): string | null {
   return params.get('token')
 }
 
+/** The browser console's token (for the streamed results GET); '' under IPC. */
+export function currentHttpToken(win: Window): string {
+  return readTokenFromFragment(win.location.hash) ?? win.sessionStorage.getItem('c2d.token') ?? ''
+}
+
 export function chooseTransport(win: Window): ConsoleTransport {
   if (win.c2d && typeof win.c2d.call === 'function' && typeof win.c2d.subscribe === 'function') return win.c2d
-  const token = readTokenFromFragment(win.location.hash) ?? win.sessionStorage.getItem('c2d.token') ?? ''
+  const token = currentHttpToken(win)
   // Keep the token across reloads of this tab, then drop it from the address bar.
   if (token) win.sessionStorage.setItem('c2d.token', token)
   return createBrowserHttpTransport(win.location.origin, token)

@@ -2,14 +2,23 @@ import { describe, it, expect } from 'vitest'
 import type { JobSummary } from '../../engine/console-api/contract'
 import {
   applyJobEvent,
+  applyJobEventToCounts,
   applyJobEventToDetail,
+  applyJobEventToPages,
   markStopRequested,
   newerJobDetail,
   type JobList,
 } from './apply-job-event'
 import { makeJob } from '../test-support/fake-console-service'
 
-const list = (jobs: JobSummary[], seq: number): JobList => ({ jobs, total: jobs.length, seq })
+const noCounts = { all: 0, running: 0, queued: 0, succeeded: 0, failed: 0, stopped: 0, expired: 0 }
+const list = (jobs: JobSummary[], seq: number): JobList => ({
+  jobs,
+  total: jobs.length,
+  seq,
+  counts: noCounts,
+  nextCursor: null,
+})
 
 describe('applyJobEvent', () => {
   it('replaces a job in place on a newer seq', () => {
@@ -107,5 +116,81 @@ describe('newerJobDetail and markStopRequested (one source for a job on every sc
     const finished = detail(70, [1])
     expect(markStopRequested(finished)).toBe(finished)
     expect(markStopRequested(detail(40, [1])).job.stopRequested).toBe(true)
+  })
+})
+
+describe('the Jobs list pages and counts', () => {
+  const counts = { all: 3, running: 1, queued: 1, succeeded: 1, failed: 0, stopped: 0, expired: 0 }
+  const page = (jobs: JobSummary[], seq: number, over: Partial<JobList> = {}): JobList => ({
+    ...list(jobs, seq),
+    counts,
+    ...over,
+  })
+
+  it('moves a finished job from running to its outcome, and a new job into queued', () => {
+    const failed = { ...makeJob('r', 70), outcome: { kind: 'failed' as const } }
+    expect(applyJobEventToCounts(counts, { seq: 1, job: failed, from: 71, to: 70, cause: 'done' })).toEqual({
+      ...counts,
+      running: 0,
+      failed: 1,
+    })
+    expect(
+      applyJobEventToCounts(counts, { seq: 1, job: makeJob('n', 1), from: null, to: 1, cause: 'new' }),
+    ).toEqual({ ...counts, all: 4, queued: 2 })
+    // Outside the list's search: nothing moves.
+    expect(
+      applyJobEventToCounts(counts, { seq: 1, job: failed, from: 71, to: 70, cause: 'done' }, 'zzz'),
+    ).toBe(counts)
+  })
+
+  it('replaces a job in the page that holds it, drops it when it leaves the filter, adds new ones on top', () => {
+    const data = {
+      pages: [page([makeJob('a', 40), makeJob('b', 40)], 10, { total: 4 }), page([makeJob('c', 40)], 10)],
+      pageParams: [null, '1:b'],
+    }
+    const running = { statuses: [0, 10, 12, 20, 30, 40, 50, 60, 71] as JobSummary['status'][] }
+    const moved = applyJobEventToPages(
+      data,
+      { seq: 11, job: makeJob('c', 60), from: 40, to: 60, cause: 'publishing' },
+      running,
+    )
+    expect(moved.pages[1]!.jobs[0]!.status).toBe(60)
+    const left = applyJobEventToPages(
+      moved,
+      { seq: 12, job: makeJob('a', 70), from: 71, to: 70, cause: 'done' },
+      running,
+    )
+    expect(left.pages[0]!.jobs.map((j) => j.jobId)).toEqual(['b'])
+    expect(left.pages[0]!.total).toBe(3)
+    expect(left.pages[0]!.counts.succeeded).toBe(2)
+    const added = applyJobEventToPages(
+      left,
+      { seq: 13, job: makeJob('d', 0), from: 1, to: 0, cause: 'dequeued' },
+      running,
+    )
+    expect(added.pages[0]!.jobs.map((j) => j.jobId)).toEqual(['d', 'b'])
+    // Stale: at or below the first page's seq.
+    expect(
+      applyJobEventToPages(added, { seq: 13, job: makeJob('d', 40), from: 0, to: 40, cause: 'dup' }, running),
+    ).toBe(added)
+  })
+
+  it('an outcome filter takes only finished jobs that ended that way', () => {
+    const data = { pages: [page([], 1)], pageParams: [null] }
+    const failed = { ...makeJob('f', 70), outcome: { kind: 'failed' as const } }
+    const ok = makeJob('s', 70)
+    const withFailed = applyJobEventToPages(
+      data,
+      { seq: 2, job: failed, from: 71, to: 70, cause: 'done' },
+      { outcome: 'failed' },
+    )
+    expect(withFailed.pages[0]!.jobs.map((j) => j.jobId)).toEqual(['f'])
+    expect(
+      applyJobEventToPages(
+        withFailed,
+        { seq: 3, job: ok, from: 71, to: 70, cause: 'done' },
+        { outcome: 'failed' },
+      ).pages[0]!.jobs,
+    ).toHaveLength(1)
   })
 })

@@ -5,21 +5,98 @@
  */
 import type {
   JobChangeEvent,
+  JobCounts,
   JobFilterInput,
+  JobStatus,
   JobSummary,
   MethodOutput,
 } from '../../engine/console-api/contract'
 
 export type JobList = MethodOutput<'listJobs'>
+/** react-query's infinite data over listJobs pages (cursor = the previous page's nextCursor). */
+export interface JobPages {
+  pages: JobList[]
+  pageParams: Array<string | null>
+}
 export type JobDetail = MethodOutput<'getJob'>
 
+/** Substring search as the server does it (asset names excepted: those resolve on the next fetch). */
+export function jobMatchesSearch(job: JobSummary, search: string | undefined): boolean {
+  const needle = search?.trim().toLowerCase()
+  if (!needle) return true
+  return [job.jobId, job.owner, job.algorithm.did ?? '', ...job.datasets.map((d) => d.did)].some((v) =>
+    v.toLowerCase().includes(needle),
+  )
+}
+
 export function jobMatchesFilter(job: JobSummary, filters: JobFilterInput): boolean {
-  if (filters.statuses && filters.statuses.length > 0 && !filters.statuses.includes(job.status)) return false
+  const statuses = filters.statuses ?? (filters.outcome ? [70] : undefined)
+  if (statuses && statuses.length > 0 && !statuses.includes(job.status)) return false
+  if (filters.outcome && job.outcome?.kind !== filters.outcome) return false
+  if (!jobMatchesSearch(job, filters.search)) return false
   if (filters.owner && job.owner.toLowerCase() !== filters.owner.toLowerCase()) return false
   if (filters.environmentId && job.environmentId !== filters.environmentId) return false
   if (filters.did && !job.datasets.some((d) => d.did === filters.did) && job.algorithm.did !== filters.did)
     return false
   return true
+}
+
+type CountBucket = Exclude<keyof JobCounts, 'all'>
+const RUNNING_STATUSES: readonly JobStatus[] = [0, 10, 12, 20, 30, 40, 50, 60, 71]
+
+/** The list filter a job is counted under; 70 is terminal, so a `from` status needs no outcome. */
+export function countBucket(status: JobStatus, outcome: JobSummary['outcome']): CountBucket {
+  if (status === 1) return 'queued'
+  if (RUNNING_STATUSES.includes(status)) return 'running'
+  return outcome?.kind ?? 'succeeded'
+}
+
+/** Moves one job between count buckets (or adds a new one) when it matches the list's search. */
+export function applyJobEventToCounts(counts: JobCounts, event: JobChangeEvent, search?: string): JobCounts {
+  if (!jobMatchesSearch(event.job, search)) return counts
+  const to = countBucket(event.to, event.job.outcome)
+  if (event.from === null) return { ...counts, all: counts.all + 1, [to]: counts[to] + 1 }
+  const from = countBucket(event.from, null)
+  if (from === to) return counts
+  return { ...counts, [from]: Math.max(0, counts[from] - 1), [to]: counts[to] + 1 }
+}
+
+/**
+ * The Jobs list's pages (react-query infinite data): a job is replaced in whichever page holds it,
+ * removed when it leaves the filter, and a new or newly matching job goes on top of the first page.
+ * Counts and total live on the first page.
+ */
+export function applyJobEventToPages(
+  data: JobPages,
+  event: JobChangeEvent,
+  filters: JobFilterInput = {},
+): JobPages {
+  const first = data.pages[0]
+  if (!first || event.seq <= first.seq) return data
+  const matches = jobMatchesFilter(event.job, filters)
+  const holder = data.pages.findIndex((p) => p.jobs.some((j) => j.jobId === event.job.jobId))
+  let totalDelta = 0
+  const pages = data.pages.map((page, i) => {
+    // A later page fetched after this event already reflects it.
+    if (i > 0 && event.seq <= page.seq) return page
+    let jobs = page.jobs
+    if (i === holder) {
+      jobs = matches
+        ? jobs.map((j) => (j.jobId === event.job.jobId ? event.job : j))
+        : jobs.filter((j) => j.jobId !== event.job.jobId)
+      if (!matches) totalDelta = -1
+    } else if (i === 0 && holder < 0 && matches) {
+      jobs = [event.job, ...jobs]
+      totalDelta = 1
+    }
+    return { ...page, jobs, seq: Math.max(page.seq, event.seq) }
+  })
+  pages[0] = {
+    ...pages[0]!,
+    total: Math.max(0, pages[0]!.total + totalDelta),
+    counts: applyJobEventToCounts(first.counts, event, filters.search),
+  }
+  return { ...data, pages }
 }
 
 export function applyJobEvent(list: JobList, event: JobChangeEvent, filters: JobFilterInput = {}): JobList {
@@ -41,7 +118,13 @@ export function applyJobEvent(list: JobList, event: JobChangeEvent, filters: Job
     jobs = [event.job, ...jobs]
     total += 1
   }
-  return { jobs, total, seq: event.seq }
+  return {
+    ...list,
+    jobs,
+    total,
+    seq: event.seq,
+    counts: list.counts ? applyJobEventToCounts(list.counts, event, filters.search) : list.counts,
+  }
 }
 
 export function applyJobEventToDetail(detail: JobDetail, event: JobChangeEvent): JobDetail {

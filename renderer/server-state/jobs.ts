@@ -1,5 +1,5 @@
 // Job queries and commands. Lists and details are kept fresh by live events, not by polling.
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import type { JobFilterInput } from '../../engine/console-api/contract'
 import { useConsoleClient } from '../console-client/console-client-context'
 import { queryKeys } from './query-keys'
@@ -10,6 +10,21 @@ export function useJobList(filters: JobFilterInput) {
   return useQuery({
     queryKey: queryKeys.jobs.list(filters),
     queryFn: () => client.listJobs(filters),
+    staleTime: Infinity,
+  })
+}
+
+/**
+ * The Jobs screen's list, one page at a time by cursor (the store pages from an index, so the
+ * 100,000th job costs what the first does). Live events keep the loaded pages current.
+ */
+export function useJobPages(filters: Omit<JobFilterInput, 'cursor' | 'offset'>) {
+  const client = useConsoleClient()
+  return useInfiniteQuery({
+    queryKey: queryKeys.jobs.pages(filters),
+    queryFn: ({ pageParam }) => client.listJobs({ ...filters, ...(pageParam ? { cursor: pageParam } : {}) }),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.nextCursor,
     staleTime: Infinity,
   })
 }
@@ -31,15 +46,6 @@ export function useJob(jobId: string) {
   })
 }
 
-export function useJobLog(jobId: string) {
-  const client = useConsoleClient()
-  return useQuery({
-    queryKey: queryKeys.jobs.log(jobId),
-    queryFn: () => client.getJobLogTail({ jobId }),
-    staleTime: Infinity,
-  })
-}
-
 export function useStopJob() {
   const client = useConsoleClient()
   const queryClient = useQueryClient()
@@ -53,9 +59,4 @@ export function useStopJob() {
         d ? markStopRequested(d) : d,
       ),
   })
-}
-
-export function useReadResult() {
-  const client = useConsoleClient()
-  return useMutation({ mutationFn: (input: { jobId: string; index: number }) => client.readResult(input) })
 }

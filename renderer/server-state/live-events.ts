@@ -5,14 +5,26 @@
 import { useEffect } from 'react'
 import { useQueryClient, type QueryClient } from '@tanstack/react-query'
 import type { ConsoleClient, JobChangeEvent, JobFilterInput } from '../../engine/console-api/contract'
-import { applyJobEvent, applyJobEventToDetail, type JobDetail, type JobList } from './apply-job-event'
+import {
+  applyJobEvent,
+  applyJobEventToDetail,
+  applyJobEventToPages,
+  type JobDetail,
+  type JobList,
+  type JobPages,
+} from './apply-job-event'
 import { applyProviderRequest } from './provider-requests'
+import { applyLogEventToCache } from './job-log'
 import { applyPublishProgressToCache } from './publish-progress'
 import { queryKeys } from './query-keys'
 
 export function applyJobEventToCache(queryClient: QueryClient, event: JobChangeEvent): void {
-  for (const [key, data] of queryClient.getQueriesData<JobList>({ queryKey: queryKeys.jobs.lists() })) {
-    if (data) queryClient.setQueryData(key, applyJobEvent(data, event, (key[2] ?? {}) as JobFilterInput))
+  for (const [key, data] of queryClient.getQueriesData<JobList | JobPages>({
+    queryKey: queryKeys.jobs.lists(),
+  })) {
+    const filters = (key[2] ?? {}) as JobFilterInput
+    if (data && 'pages' in data) queryClient.setQueryData(key, applyJobEventToPages(data, event, filters))
+    else if (data) queryClient.setQueryData(key, applyJobEvent(data, event, filters))
   }
   const detailKey = queryKeys.jobs.detail(event.job.jobId)
   if (queryClient.getQueryData<JobDetail>(detailKey)) {
@@ -39,11 +51,7 @@ export function useLiveEvents(client: ConsoleClient): void {
   const queryClient = useQueryClient()
   useEffect(() => {
     const offJob = client.subscribe('onDidChangeJob', (event) => applyJobEventToCache(queryClient, event))
-    const offLog = client.subscribe('onJobLog', ({ jobId, chunk }) =>
-      queryClient.setQueryData<{ text: string; isRunning: boolean }>(queryKeys.jobs.log(jobId), (log) =>
-        log ? { ...log, text: log.text + chunk } : log,
-      ),
-    )
+    const offLog = client.subscribe('onJobLog', (event) => applyLogEventToCache(queryClient, client, event))
     const offHealth = client.subscribe('onDidChangeClusterHealth', (health) =>
       queryClient.setQueryData(queryKeys.health(), health),
     )

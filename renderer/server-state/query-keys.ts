@@ -8,8 +8,10 @@ export const queryKeys = {
     all: () => ['jobs'] as const,
     lists: () => ['jobs', 'list'] as const,
     list: (filters: JobFilterInput) => ['jobs', 'list', filters] as const,
+    /** The Jobs screen's paged list (infinite query); key[2] is still the filters. */
+    pages: (filters: JobFilterInput) => ['jobs', 'list', filters, 'pages'] as const,
     detail: (jobId: string) => ['jobs', 'detail', jobId] as const,
-    log: (jobId: string) => ['jobs', 'log', jobId] as const,
+    log: (jobId: string, log: string = 'algorithm') => ['jobs', 'log', jobId, log] as const,
   },
   environments: () => ['environments'] as const,
   backend: () => ['backend'] as const,

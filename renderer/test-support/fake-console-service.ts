@@ -19,6 +19,7 @@ import {
   type JobSummary,
   type AssetSummary,
   type AccessRequestSummary,
+  type MethodOutput,
   type AuditEventSummary,
   type DatasetPolicySummary,
   type OutputReviewSummary,
@@ -105,6 +106,11 @@ export function createFakeConsole(
     assets?: AssetSummary[]
     environments?: ConsoleEnvironment[]
     walletState?: 'none' | 'locked' | 'unlocked'
+    /** `${jobId}:${log}` → log text; default: "log of <jobId>" for the algorithm log. */
+    logs?: Record<string, string>
+    earnings?: MethodOutput<'getEarnings'>['rows']
+    /** The desktop Save dialog; absent = saveResult answers NOT_AVAILABLE (the browser console). */
+    saveDialog?: (suggestedName: string) => Promise<string | null>
     accessRequests?: AccessRequestSummary[]
     auditEvents?: AuditEventSummary[]
     reachability?: Awaited<ReturnType<ConsoleService['getReachability']>>
@@ -142,6 +148,10 @@ export function createFakeConsole(
     },
   ]
   let seq = 100
+  const earnings = seed.earnings ?? []
+  /** `${jobId}:${log}` → the whole log text (readJobLog serves byte ranges of it). */
+  const logs: Record<string, string> = { ...seed.logs }
+  const saveDialog = seed.saveDialog
   let wallet = {
     state: seed.walletState ?? 'unlocked',
     address: seed.walletState === 'none' ? null : '0x' + '6'.repeat(40),
@@ -181,6 +191,7 @@ export function createFakeConsole(
     onDidChangeClusterHealth: new Set(),
     onProviderRequest: new Set(),
     onPublishProgress: new Set(),
+    onResultSaveProgress: new Set(),
   }
   const health = {
     driver: 'local' as const,
@@ -272,13 +283,57 @@ export function createFakeConsole(
       recentJobs: jobs.slice(0, 5),
     }),
     listJobs: async (f) => {
-      const matching = jobs.filter(
+      // The real service's semantics: newest first, keyset cursor, substring search (asset names
+      // too), outcomes of finished jobs, counts per list filter under the same search.
+      const needle = f.search?.trim().toLowerCase() ?? ''
+      const nameDids = needle
+        ? assets.filter((a) => a.name.toLowerCase().includes(needle)).map((a) => a.did)
+        : []
+      const base = jobs.filter(
         (j) =>
-          (!f.statuses || f.statuses.length === 0 || f.statuses.includes(j.status)) &&
           (!f.owner || j.owner.toLowerCase().includes(f.owner.toLowerCase())) &&
-          (!f.did || j.datasets.some((d) => d.did.includes(f.did!))),
+          (!f.did || j.datasets.some((d) => d.did.includes(f.did!))) &&
+          (!needle ||
+            [j.jobId, j.owner, j.algorithm.did ?? '', ...j.datasets.map((d) => d.did)].some(
+              (v) => v.toLowerCase().includes(needle) || nameDids.includes(v),
+            )),
       )
-      return { jobs: matching.slice(f.offset, f.offset + f.limit), total: matching.length, seq }
+      const statuses = f.statuses ?? (f.outcome ? [70] : undefined)
+      const matching = base
+        .filter(
+          (j) =>
+            (!statuses || statuses.length === 0 || statuses.includes(j.status)) &&
+            (!f.outcome || j.outcome?.kind === f.outcome),
+        )
+        .sort((a, b) => b.createdAtMs - a.createdAtMs || (a.jobId < b.jobId ? 1 : -1))
+      let start = f.offset
+      if (f.cursor) {
+        const [atMs, ...rest] = f.cursor.split(':')
+        const jobId = rest.join(':')
+        const after = matching.findIndex(
+          (j) => j.createdAtMs < Number(atMs) || (j.createdAtMs === Number(atMs) && j.jobId < jobId),
+        )
+        start = after < 0 ? matching.length : after
+      }
+      const page = matching.slice(start, start + f.limit)
+      const last = page.at(-1)
+      const finished = (kind: string) =>
+        base.filter((j) => j.status === 70 && j.outcome?.kind === kind).length
+      return {
+        jobs: page,
+        total: matching.length,
+        seq,
+        counts: {
+          all: base.length,
+          running: base.filter((j) => j.status !== 70 && j.status !== 1).length,
+          queued: base.filter((j) => j.status === 1).length,
+          succeeded: finished('succeeded'),
+          failed: finished('failed'),
+          stopped: finished('stopped'),
+          expired: finished('expired'),
+        },
+        nextCursor: last && start + f.limit < matching.length ? `${last.createdAtMs}:${last.jobId}` : null,
+      }
     },
     getJob: async ({ jobId }) => ({
       job: find(jobId),
@@ -293,6 +348,34 @@ export function createFakeConsole(
       return { job }
     },
     getJobLogTail: async ({ jobId }) => ({ text: `log of ${jobId}\n`, isRunning: find(jobId).status === 40 }),
+    readJobLog: async ({ jobId, log, fromByte, maxBytes }) => {
+      const job = find(jobId)
+      const text = logs[`${jobId}:${log}`] ?? (log === 'algorithm' ? `log of ${jobId}\n` : undefined)
+      const bytes = new TextEncoder().encode(text ?? '')
+      const part = bytes.subarray(fromByte, fromByte + maxBytes)
+      return {
+        text: new TextDecoder().decode(part),
+        fromByte,
+        nextByte: fromByte + part.length,
+        sizeBytes: bytes.length,
+        isRunning: job.status === 40,
+        isAvailable: text !== undefined,
+      }
+    },
+    saveResult: async ({ jobId, index }) => {
+      const file = find(jobId).results[index]
+      if (!file) throw Object.assign(new Error('no result'), { code: 'RESULT_NOT_FOUND' })
+      if (!saveDialog)
+        throw Object.assign(new Error('A Save dialog is not available in this run of the console.'), {
+          code: 'NOT_AVAILABLE',
+        })
+      const savedTo = await saveDialog(file.filename)
+      if (savedTo !== null)
+        listeners.onResultSaveProgress.forEach((l) =>
+          l({ jobId, index, savedBytes: file.filesizeBytes, totalBytes: file.filesizeBytes, isDone: true }),
+        )
+      return { savedTo, sizeBytes: file.filesizeBytes }
+    },
     readResult: async ({ jobId, index }) => {
       const file = find(jobId).results[index]
       if (!file) throw Object.assign(new Error('no result'), { code: 'RESULT_NOT_FOUND' })
@@ -473,6 +556,7 @@ export function createFakeConsole(
       })
       return { request: { ...request } }
     },
+    getEarnings: async () => ({ rows: earnings }),
     denyAccessRequest: async ({ requestId, reason }) => {
       const request = accessRequests.find((r) => r.id === requestId)
       if (!request)

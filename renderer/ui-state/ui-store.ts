@@ -8,14 +8,14 @@ import type { JobStatus } from '../../engine/console-api/contract'
 
 export type StatusFilter = 'all' | 'running' | 'queued' | 'succeeded' | 'failed' | 'stopped'
 
-/** Status codes asked of the server per filter; the outcome filters narrow finished jobs further. */
+/** Status codes asked of the server per filter; the outcome filters ask for an outcome instead. */
 export const STATUS_FILTER_CODES: Record<StatusFilter, JobStatus[] | undefined> = {
   all: undefined,
   running: [0, 10, 12, 20, 30, 40, 50, 60, 71],
   queued: [1],
-  succeeded: [70],
-  failed: [70],
-  stopped: [70],
+  succeeded: undefined,
+  failed: undefined,
+  stopped: undefined,
 }
 
 export const STATUS_FILTER_OUTCOME: Partial<Record<StatusFilter, 'succeeded' | 'failed' | 'stopped'>> = {

@@ -1,10 +1,22 @@
-// One job: what ran on what, for whom, how long, what it cost; the stage timeline in words; the
-// algorithm log; results with download; Stop behind a confirmation. Its state comes from the one
-// detail entry that live events keep current (server-state/jobs.ts).
+// One job: what ran on what (names first), for whom, how long, what it cost and earned; the stage
+// timeline in words; the logs from their first line with live follow; results saved as a stream;
+// Stop behind a confirmation. Its state comes from the one detail entry that live events keep
+// current (server-state/jobs.ts).
 import { useState } from 'react'
-import { Button, Code, Group, List, Paper, ScrollArea, Stack, Table, Text, Title } from '@mantine/core'
-import { isTerminalStatus, type JobSummary } from '../../../engine/console-api/contract'
-import { useJob, useJobLog, useReadResult, useStopJob } from '../../server-state/jobs'
+import { Button, Group, List, Progress, Stack, Table, Tabs, Text, Title } from '@mantine/core'
+import {
+  isTerminalStatus,
+  type JobLogKind,
+  type JobResultFile,
+  type JobSummary,
+} from '../../../engine/console-api/contract'
+import { useMutation } from '@tanstack/react-query'
+import { useJob, useStopJob } from '../../server-state/jobs'
+import { useJobLogText } from '../../server-state/job-log'
+import { useAssets } from '../../server-state/assets'
+import { useConsoleClient } from '../../console-client/console-client-context'
+import { LogViewer } from '../../components/log-viewer/log-viewer'
+import { saveResult } from './result-download'
 import { ErrorMessage } from '../../components/error-message'
 import { StatusBadge } from '../../components/status-badge'
 import { ConfirmDialog } from '../../components/confirm-dialog'
@@ -15,48 +27,121 @@ import { DurationLabel } from '../../components/labels/duration-label'
 import { OnChainTokenAmount } from '../../components/labels/on-chain-token-amount'
 import { JOB_STAGE_WORDS } from './job-stage-words'
 
-function saveBase64(filename: string, contentType: string, base64: string) {
-  const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))
-  const url = URL.createObjectURL(new Blob([bytes], { type: contentType }))
-  const a = document.createElement('a')
-  a.href = url
-  a.download = filename
-  a.click()
-  URL.revokeObjectURL(url)
-}
-
 function jobDurationMs(job: JobSummary): number | null {
   if (job.algoStartMs !== null)
     return (job.algoStopMs ?? job.finishedAtMs ?? job.updatedAtMs) - job.algoStartMs
   return job.finishedAtMs !== null ? job.finishedAtMs - job.createdAtMs : null
 }
 
+/** What the job cost the consumer and what it earned: "1.35 OCEAN, claimed (tx …)". */
 function Payment({ job }: { job: JobSummary }) {
-  if (!job.payment) return <>{job.isFree ? 'Free tier' : 'Paid by order'}</>
+  if (!job.payment) return <>{job.isFree ? 'Free (free tier): nothing earned' : 'Paid by order'}</>
   const p = job.payment
-  const settled = p.claimTx ? (
-    <>
-      claimed (<AddressLabel value={p.claimTx} what="claim transaction" />)
-    </>
-  ) : p.cancelTx ? (
-    <>
-      released to the consumer (<AddressLabel value={p.cancelTx} what="release transaction" />)
-    </>
-  ) : (
-    'locked in escrow, claim pending'
-  )
+  const amount = <OnChainTokenAmount wei={p.costWei} token={p.token} />
+  if (p.claimTx)
+    return (
+      <>
+        Earned {amount}, claimed from escrow (<AddressLabel value={p.claimTx} what="claim transaction" />)
+      </>
+    )
+  if (p.cancelTx)
+    return (
+      <>
+        Nothing earned: {amount} released to the consumer (
+        <AddressLabel value={p.cancelTx} what="release transaction" />)
+      </>
+    )
+  return <>{amount} locked in escrow; claimed when the job ends</>
+}
+
+/** A DID with the asset's name when it is one of this console's assets. */
+function AssetName({ did, names, what }: { did: string; names: Map<string, string>; what: string }) {
+  const name = names.get(did)
   return (
-    <>
-      <OnChainTokenAmount wei={p.costWei} token={p.token} /> — {settled}
-    </>
+    <Group gap="xs" wrap="nowrap">
+      {name && (
+        <Text span fw={500}>
+          {name}
+        </Text>
+      )}
+      <AddressLabel value={did} what={what} />
+    </Group>
+  )
+}
+
+const LOG_TABS: Array<{ log: JobLogKind; label: string; resultType?: JobResultFile['type'] }> = [
+  { log: 'algorithm', label: 'Algorithm log' },
+  { log: 'configuration', label: 'Configuration log', resultType: 'configurationLog' },
+  { log: 'publish', label: 'Publish log', resultType: 'publishLog' },
+]
+
+function JobLog({ job, log, label }: { job: JobSummary; log: JobLogKind; label: string }) {
+  const text = useJobLogText(job.jobId, log, job.status)
+  const isLive = log === 'algorithm' && !isTerminalStatus(job.status)
+  return (
+    <LogViewer
+      label={label}
+      text={text.data?.text ?? ''}
+      isLive={isLive}
+      emptyText={
+        text.isPending
+          ? 'Loading…'
+          : text.isError
+            ? 'Could not read this log.'
+            : isLive
+              ? 'No output yet. Lines appear here as the algorithm writes them.'
+              : 'This log is empty.'
+      }
+    />
+  )
+}
+
+function ResultRow({ jobId, file }: { jobId: string; file: JobResultFile }) {
+  const client = useConsoleClient()
+  const [progress, setProgress] = useState<number | null>(null)
+  const save = useMutation({
+    mutationFn: () =>
+      saveResult(
+        client,
+        { jobId, index: file.index, filename: file.filename, sizeBytes: file.filesizeBytes },
+        (saved, total) => setProgress(total > 0 ? Math.min(100, (saved / total) * 100) : null),
+      ),
+    onSettled: () => setProgress(null),
+  })
+  return (
+    <List.Item>
+      <Stack gap={4}>
+        <Group gap="sm">
+          <Text span>
+            {file.filename} ({formatBytes(file.filesizeBytes)}, {file.type})
+          </Text>
+          <Button
+            size="xs"
+            variant="default"
+            aria-label={`Download ${file.filename}`}
+            loading={save.isPending}
+            onClick={() => save.mutate()}
+          >
+            Download
+          </Button>
+          {save.data === 'saved' && <Text size="sm">Saved.</Text>}
+          {save.data === 'handed-to-browser' && <Text size="sm">Downloading in your browser.</Text>}
+        </Group>
+        {progress !== null && (
+          <Progress value={progress} aria-label={`Saving ${file.filename}`} size="sm" maw={320} />
+        )}
+        {save.isError && <ErrorMessage title="Could not save the result" error={save.error} />}
+      </Stack>
+    </List.Item>
   )
 }
 
 export function JobPage({ jobId, onBack }: { jobId: string; onBack: () => void }) {
   const detail = useJob(jobId)
-  const log = useJobLog(jobId)
   const stop = useStopJob()
-  const download = useReadResult()
+  const assets = useAssets()
+  const names = new Map((assets.data?.assets ?? []).map((a) => [a.did, a.name]))
+  const [logTab, setLogTab] = useState<JobLogKind>('algorithm')
   const [confirmingStop, setConfirmingStop] = useState(false)
   const back = (
     <Button variant="subtle" onClick={onBack} px={0}>
@@ -124,14 +209,14 @@ export function JobPage({ jobId, onBack }: { jobId: string; onBack: () => void }
             <Table.Td>
               {datasets.length === 0
                 ? '—'
-                : datasets.map((did) => <AddressLabel key={did} value={did} what="dataset DID" />)}
+                : datasets.map((did) => <AssetName key={did} did={did} names={names} what="dataset DID" />)}
             </Table.Td>
           </Table.Tr>
           <Table.Tr>
             <Table.Th>Algorithm</Table.Th>
             <Table.Td>
               {job.algorithm.did ? (
-                <AddressLabel value={job.algorithm.did} what="algorithm DID" />
+                <AssetName did={job.algorithm.did} names={names} what="algorithm DID" />
               ) : job.algorithm.isRawCode ? (
                 'Raw code sent by the consumer'
               ) : (
@@ -163,7 +248,7 @@ export function JobPage({ jobId, onBack }: { jobId: string; onBack: () => void }
             </Table.Td>
           </Table.Tr>
           <Table.Tr>
-            <Table.Th>Payment</Table.Th>
+            <Table.Th>Earnings</Table.Th>
             <Table.Td>
               <Payment job={job} />
             </Table.Td>
@@ -178,14 +263,23 @@ export function JobPage({ jobId, onBack }: { jobId: string; onBack: () => void }
           </List.Item>
         ))}
       </List>
-      <Title order={3}>Algorithm log</Title>
-      <Paper withBorder>
-        <ScrollArea.Autosize mah={320}>
-          <Code block aria-label="Algorithm log" tabIndex={0}>
-            {log.data?.text || (log.isPending ? 'Loading…' : 'No output yet.')}
-          </Code>
-        </ScrollArea.Autosize>
-      </Paper>
+      <Title order={3}>Logs</Title>
+      <Tabs value={logTab} onChange={(v) => v && setLogTab(v as JobLogKind)} keepMounted={false}>
+        <Tabs.List>
+          {LOG_TABS.filter((t) => !t.resultType || job.results.some((r) => r.type === t.resultType)).map(
+            (t) => (
+              <Tabs.Tab key={t.log} value={t.log}>
+                {t.label}
+              </Tabs.Tab>
+            ),
+          )}
+        </Tabs.List>
+        {LOG_TABS.map((t) => (
+          <Tabs.Panel key={t.log} value={t.log} pt="xs">
+            <JobLog job={job} log={t.log} label={t.label} />
+          </Tabs.Panel>
+        ))}
+      </Tabs>
       <Title order={3}>Results</Title>
       {job.results.length === 0 ? (
         <Text>
@@ -196,30 +290,10 @@ export function JobPage({ jobId, onBack }: { jobId: string; onBack: () => void }
       ) : (
         <List aria-label="Results" spacing="xs">
           {job.results.map((r) => (
-            <List.Item key={r.index}>
-              <Group gap="sm">
-                <Text span>
-                  {r.filename} ({formatBytes(r.filesizeBytes)}, {r.type})
-                </Text>
-                <Button
-                  size="xs"
-                  variant="default"
-                  aria-label={`Download ${r.filename}`}
-                  onClick={() =>
-                    download.mutate(
-                      { jobId: job.jobId, index: r.index },
-                      { onSuccess: (f) => saveBase64(f.filename, f.contentType, f.base64) },
-                    )
-                  }
-                >
-                  Download
-                </Button>
-              </Group>
-            </List.Item>
+            <ResultRow key={r.index} jobId={job.jobId} file={r} />
           ))}
         </List>
       )}
-      {download.isError && <ErrorMessage title="Could not download the result" error={download.error} />}
     </Stack>
   )
 }

@@ -1,7 +1,7 @@
 // The live job table: TanStack Table for sortable columns, virtual rows
 // (@tanstack/react-virtual) so thousands of jobs stay smooth. Role-based ARIA table markup, since
 // virtual rows are absolutely positioned.
-import { useMemo, useRef, useState } from 'react'
+import { useEffect, useMemo, useRef, useState } from 'react'
 import { UnstyledButton } from '@mantine/core'
 import {
   createColumnHelper,
@@ -19,24 +19,21 @@ import { DateLabel } from '../../components/labels/date-label'
 
 const ROW_HEIGHT_PX = 40
 
-/** Substring search over job id, dataset and algorithm DIDs, and consumer address. */
-export const jobMatchesSearch = (job: JobSummary, search: string): boolean => {
-  const needle = search.trim().toLowerCase()
-  if (!needle) return true
-  return [job.jobId, job.owner, job.algorithm.did ?? '', ...job.datasets.map((d) => d.did)].some((v) =>
-    v.toLowerCase().includes(needle),
-  )
-}
-
 const column = createColumnHelper<JobSummary>()
+
+/** Rows left below the window when the next page is asked for. */
+const PREFETCH_ROWS = 40
 
 export function JobTable({
   jobs,
   onOpen,
+  onEndReached,
 }: {
-  /** Already filtered (the screen counts them); the table sorts and virtualises. */
+  /** The pages loaded so far, already filtered by the server; the table sorts and virtualises. */
   jobs: JobSummary[]
   onOpen: (jobId: string) => void
+  /** Scrolled near the last loaded row: load the next page (if there is one). */
+  onEndReached?: () => void
 }) {
   const [sorting, setSorting] = useState<SortingState>([{ id: 'createdAtMs', desc: true }])
   const columns = useMemo(
@@ -90,6 +87,11 @@ export function JobTable({
     overscan: 10,
     initialRect: { width: 800, height: 600 },
   })
+  const items = virtualizer.getVirtualItems()
+  const lastShown = items.at(-1)?.index ?? -1
+  useEffect(() => {
+    if (onEndReached && rows.length > 0 && lastShown >= rows.length - PREFETCH_ROWS) onEndReached()
+  }, [lastShown, rows.length, onEndReached])
   return (
     <div role="table" aria-label="Jobs" aria-rowcount={rows.length + 1} className="job-table">
       <div role="rowgroup">
@@ -115,7 +117,7 @@ export function JobTable({
       </div>
       <div ref={scrollRef} role="rowgroup" style={{ height: 480, overflow: 'auto' }}>
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-          {virtualizer.getVirtualItems().map((item) => {
+          {items.map((item) => {
             const row = rows[item.index]!
             return (
               <div

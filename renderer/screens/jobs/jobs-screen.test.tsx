@@ -5,20 +5,25 @@ import { renderApp } from '../../test-support/render-app'
 import { createFakeConsole, makeJob } from '../../test-support/fake-console-service'
 
 describe('JobsScreen', () => {
-  it('renders thousands of jobs through the virtual table (only a window of rows in the DOM)', async () => {
+  it('renders thousands of jobs a page at a time through the virtual table (a window of rows in the DOM)', async () => {
     const jobs = Array.from({ length: 5000 }, (_, i) => makeJob(`job-${String(i).padStart(5, '0')}`, 70))
-    renderApp('jobs', createFakeConsole({ jobs }))
-    expect(await screen.findByText('Showing 1000 of 5000 jobs', {}, { timeout: 5000 })).toBeTruthy()
+    const { fake } = renderApp('jobs', createFakeConsole({ jobs }))
+    expect(
+      await screen.findByText('Showing 200 of 5,000 jobs (more load as you scroll)', {}, { timeout: 5000 }),
+    ).toBeTruthy()
     const table = screen.getByRole('table', { name: 'Jobs' })
     const rows = within(table).getAllByRole('row')
     expect(rows.length).toBeGreaterThan(2)
     expect(rows.length).toBeLessThan(100)
-  })
+    const asked = fake.calls.filter((c) => c.method === 'listJobs').map((c) => c.input as { limit: number })
+    expect(asked.every((input) => input.limit === 200)).toBe(true)
+  }, 15_000)
 
-  it('filters by status through the contract', async () => {
+  it('filters by status through the contract, with the count of each filter', async () => {
     const { fake } = renderApp('jobs')
-    await screen.findByText('Showing 3 of 3 jobs')
-    await userEvent.click(screen.getByRole('radio', { name: 'Queued' }))
+    await screen.findByText('Showing 3 of 3 jobs', {}, { timeout: 5000 })
+    expect(screen.getByRole('radio', { name: 'All (3)' })).toBeTruthy()
+    await userEvent.click(screen.getByRole('radio', { name: /^Queued \(1\)/ }))
     expect(await screen.findByText('Showing 1 of 1 jobs')).toBeTruthy()
     expect(
       fake.calls.some((c) => c.method === 'listJobs' && JSON.stringify(c.input).includes('"statuses":[1]')),
@@ -37,7 +42,7 @@ describe('JobsScreen', () => {
       createdAtMs,
       outcome: { kind },
     })
-    renderApp(
+    const { fake } = renderApp(
       'jobs',
       createFakeConsole({
         jobs: [
@@ -47,15 +52,19 @@ describe('JobsScreen', () => {
         ],
       }),
     )
-    await screen.findByText('Showing 3 of 3 jobs')
-    await userEvent.click(screen.getByRole('radio', { name: 'Failed' }))
-    expect(await screen.findByText('Showing 2 matching of 3 loaded (3 jobs)')).toBeTruthy()
-    await userEvent.click(screen.getByRole('radio', { name: 'Stopped' }))
-    expect(await screen.findByText('Showing 1 matching of 3 loaded (3 jobs)')).toBeTruthy()
-    await userEvent.click(screen.getByRole('radio', { name: 'All' }))
+    await screen.findByText('Showing 3 of 3 jobs', {}, { timeout: 5000 })
+    await userEvent.click(screen.getByRole('radio', { name: 'Failed (2)' }))
+    expect(await screen.findByText('Showing 2 of 2 jobs')).toBeTruthy()
+    expect(fake.calls.some((c) => JSON.stringify(c.input).includes('"outcome":"failed"'))).toBe(true)
+    await userEvent.click(screen.getByRole('radio', { name: 'Stopped (1)' }))
+    expect(await screen.findByText('Showing 1 of 1 jobs')).toBeTruthy()
+    await userEvent.click(screen.getByRole('radio', { name: /^All/ }))
     await userEvent.type(screen.getByRole('textbox', { name: /Search/ }), 'CCCC0000')
+    // The search goes to the server (debounced), which narrows the counts too.
+    expect(await screen.findByRole('radio', { name: 'All (1)' }, { timeout: 5000 })).toBeTruthy()
     expect(await screen.findByRole('button', { name: 'Open job job-c' })).toBeTruthy()
     expect(screen.queryByRole('button', { name: 'Open job job-a' })).toBeNull()
+    expect(fake.calls.some((c) => JSON.stringify(c.input).includes('"search":"CCCC0000"'))).toBe(true)
     await userEvent.clear(screen.getByRole('textbox', { name: /Search/ }))
     const openButtons = () =>
       within(screen.getByRole('table', { name: 'Jobs' }))
@@ -70,7 +79,7 @@ describe('JobsScreen', () => {
 
   it('applies live job events to the table without refetching', async () => {
     const { fake } = renderApp('jobs', createFakeConsole({ jobs: [makeJob('job-live', 1)] }))
-    await screen.findByText('Showing 1 of 1 jobs')
+    await screen.findByText('Showing 1 of 1 jobs', {}, { timeout: 5000 })
     const listCalls = fake.calls.filter((c) => c.method === 'listJobs').length
     act(() =>
       fake.emit('onDidChangeJob', {
@@ -97,7 +106,7 @@ describe('JobsScreen', () => {
 
   it('shows an empty state that teaches', async () => {
     renderApp('jobs', createFakeConsole({ jobs: [] }))
-    expect(await screen.findByRole('region', { name: 'No jobs' })).toBeTruthy()
+    expect(await screen.findByRole('region', { name: 'No jobs' }, { timeout: 5000 })).toBeTruthy()
   })
 
   it('opens a job page with timeline, log, results and a working Stop button', async () => {
@@ -109,9 +118,13 @@ describe('JobsScreen', () => {
     expect(await screen.findByRole('heading', { name: 'Job job-run' })).toBeTruthy()
     const timeline = await screen.findByRole('list', { name: 'Stage timeline' })
     expect(within(timeline).getAllByRole('listitem')).toHaveLength(2)
-    expect((await screen.findByLabelText('Algorithm log')).textContent).toContain('log of job-run')
+    expect((await screen.findByRole('log', { name: 'Algorithm log' })).textContent).toContain(
+      'log of job-run',
+    )
     act(() => fake.emit('onJobLog', { jobId: 'job-run', chunk: 'epoch 2\n' }))
-    await waitFor(() => expect(screen.getByLabelText('Algorithm log').textContent).toContain('epoch 2'))
+    await waitFor(() =>
+      expect(screen.getByRole('log', { name: 'Algorithm log' }).textContent).toContain('epoch 2'),
+    )
     await userEvent.click(screen.getByRole('button', { name: 'Stop job' }))
     // Stop asks first; Cancel changes nothing.
     const dialog = await screen.findByRole('dialog', { name: 'Stop this job?' })
@@ -130,7 +143,7 @@ describe('JobsScreen', () => {
     expect(await screen.findByRole('button', { name: 'Download out.txt' })).toBeTruthy()
     expect(screen.getByText(/out\.txt \(2\.0 KB, output\)/)).toBeTruthy()
     expect(screen.getByRole('button', { name: 'Stop job' })).toHaveProperty('disabled', true)
-  })
+  }, 15_000)
 
   it('tells succeeded, failed and stopped apart, and never shows Stopping… on a finished job', async () => {
     const done = (id: string, kind: 'succeeded' | 'failed' | 'stopped') => ({

@@ -1,48 +1,88 @@
-// Jobs: status filters (incl. Succeeded, Failed, Stopped) and a substring search over a live,
-// sortable, virtualised table; a job opens its own route (/jobs/$jobId).
-import { useMemo } from 'react'
-import { SegmentedControl, Stack, Text, TextInput, Title } from '@mantine/core'
+// Jobs: status filters with counts (incl. Succeeded, Failed, Stopped) and a substring search, both
+// answered by the server from indexes; the table loads page after page as it scrolls (virtual rows),
+// so 100,000 jobs cost what 300 do. A job opens its own route (/jobs/$jobId).
+import { useCallback, useMemo } from 'react'
+import { SegmentedControl, Stack, Tabs, Text, TextInput, Title } from '@mantine/core'
+import { useDebouncedValue } from '@mantine/hooks'
 import { useNavigate } from '@tanstack/react-router'
+import type { JobCounts } from '../../../engine/console-api/contract'
 import {
   useUiStore,
   STATUS_FILTER_CODES,
   STATUS_FILTER_OUTCOME,
   type StatusFilter,
 } from '../../ui-state/ui-store'
-import { useJobList } from '../../server-state/jobs'
+import { useJobPages } from '../../server-state/jobs'
 import { ErrorMessage } from '../../components/error-message'
 import { EmptyState } from '../../components/empty-state'
-import { JobTable, jobMatchesSearch } from './job-table'
+import { JobTable } from './job-table'
+import { EarningsView } from './earnings-view'
+import { RefusedRequestsView } from './refused-requests-view'
 
-const STATUS_OPTIONS: Array<{ value: StatusFilter; label: string }> = [
-  { value: 'all', label: 'All' },
-  { value: 'running', label: 'Running' },
-  { value: 'queued', label: 'Queued' },
-  { value: 'succeeded', label: 'Succeeded' },
-  { value: 'failed', label: 'Failed' },
-  { value: 'stopped', label: 'Stopped' },
+const STATUS_OPTIONS: Array<{ value: StatusFilter; label: string; count: keyof JobCounts }> = [
+  { value: 'all', label: 'All', count: 'all' },
+  { value: 'running', label: 'Running', count: 'running' },
+  { value: 'queued', label: 'Queued', count: 'queued' },
+  { value: 'succeeded', label: 'Succeeded', count: 'succeeded' },
+  { value: 'failed', label: 'Failed', count: 'failed' },
+  { value: 'stopped', label: 'Stopped', count: 'stopped' },
 ]
+/** Rows per page asked of the server. */
+const PAGE_SIZE = 200
+const SEARCH_DEBOUNCE_MS = 250
+const formatCount = (n: number) => n.toLocaleString('en-US')
 
 export function JobsScreen() {
-  const { jobFilters, setJobFilters } = useUiStore()
-  const navigate = useNavigate()
-  const openJob = (jobId: string) => void navigate({ to: '/jobs/$jobId', params: { jobId } })
-  const codes = STATUS_FILTER_CODES[jobFilters.status]
-  const list = useJobList({ ...(codes ? { statuses: codes } : {}), limit: 1000 })
-  const outcome = STATUS_FILTER_OUTCOME[jobFilters.status]
-  const shown = useMemo(
-    () =>
-      (list.data?.jobs ?? []).filter(
-        (j) => (!outcome || j.outcome?.kind === outcome) && jobMatchesSearch(j, jobFilters.search),
-      ),
-    [list.data, outcome, jobFilters.search],
-  )
-  const isNarrowed = Boolean(outcome || jobFilters.search.trim())
   return (
     <Stack component="section" aria-labelledby="jobs-title" gap="md">
       <Title order={2} id="jobs-title">
         Jobs
       </Title>
+      <Tabs defaultValue="list" keepMounted={false}>
+        <Tabs.List>
+          <Tabs.Tab value="list">All jobs</Tabs.Tab>
+          <Tabs.Tab value="earnings">Earnings</Tabs.Tab>
+          <Tabs.Tab value="refused">Refused requests</Tabs.Tab>
+        </Tabs.List>
+        <Tabs.Panel value="list" pt="md">
+          <JobList />
+        </Tabs.Panel>
+        <Tabs.Panel value="earnings" pt="md">
+          <EarningsView />
+        </Tabs.Panel>
+        <Tabs.Panel value="refused" pt="md">
+          <RefusedRequestsView />
+        </Tabs.Panel>
+      </Tabs>
+    </Stack>
+  )
+}
+
+function JobList() {
+  const { jobFilters, setJobFilters } = useUiStore()
+  const navigate = useNavigate()
+  const openJob = useCallback(
+    (jobId: string) => void navigate({ to: '/jobs/$jobId', params: { jobId } }),
+    [navigate],
+  )
+  const [search] = useDebouncedValue(jobFilters.search.trim(), SEARCH_DEBOUNCE_MS)
+  const codes = STATUS_FILTER_CODES[jobFilters.status]
+  const outcome = STATUS_FILTER_OUTCOME[jobFilters.status]
+  const list = useJobPages({
+    ...(codes ? { statuses: codes } : {}),
+    ...(outcome ? { outcome } : {}),
+    ...(search ? { search } : {}),
+    limit: PAGE_SIZE,
+  })
+  const jobs = useMemo(() => list.data?.pages.flatMap((p) => p.jobs) ?? [], [list.data])
+  const first = list.data?.pages[0]
+  const counts = first?.counts
+  const { hasNextPage, isFetchingNextPage, fetchNextPage } = list
+  const loadMore = useCallback(() => {
+    if (hasNextPage && !isFetchingNextPage) void fetchNextPage()
+  }, [hasNextPage, isFetchingNextPage, fetchNextPage])
+  return (
+    <Stack gap="md">
       <form role="search" aria-label="Filter jobs" onSubmit={(e) => e.preventDefault()}>
         <Stack gap="sm">
           <div role="group" aria-labelledby="jobs-status-label">
@@ -52,20 +92,24 @@ export function JobsScreen() {
             <SegmentedControl
               value={jobFilters.status}
               onChange={(value) => setJobFilters({ status: value as StatusFilter })}
-              data={STATUS_OPTIONS}
+              data={STATUS_OPTIONS.map((o) => ({
+                value: o.value,
+                label: counts ? `${o.label} (${formatCount(counts[o.count])})` : o.label,
+              }))}
             />
           </div>
           <TextInput
-            label="Search by job id, dataset or algorithm DID, or consumer address"
+            label="Search by job id, asset name, dataset or algorithm DID, or consumer address"
+            description="Any part of it, upper or lower case"
             value={jobFilters.search}
             onChange={(e) => setJobFilters({ search: e.currentTarget.value })}
-            maw={520}
+            maw={560}
           />
         </Stack>
       </form>
       {list.isPending && <p role="status">Loading jobs…</p>}
       {list.isError && <ErrorMessage title="Could not load jobs" error={list.error} />}
-      {list.data && shown.length === 0 && (
+      {first && jobs.length === 0 && (
         <EmptyState title="No jobs">
           <p>
             Nothing matches these filters. Consumers start jobs with ocean.js against your Provider URL (see
@@ -73,14 +117,14 @@ export function JobsScreen() {
           </p>
         </EmptyState>
       )}
-      {list.data && shown.length > 0 && (
+      {first && jobs.length > 0 && (
         <>
           <p role="status">
-            {isNarrowed
-              ? `Showing ${shown.length} matching of ${list.data.jobs.length} loaded (${list.data.total} jobs)`
-              : `Showing ${shown.length} of ${list.data.total} jobs`}
+            {jobs.length < first.total
+              ? `Showing ${formatCount(jobs.length)} of ${formatCount(first.total)} jobs (more load as you scroll)`
+              : `Showing ${formatCount(first.total)} of ${formatCount(first.total)} jobs`}
           </p>
-          <JobTable jobs={shown} onOpen={openJob} />
+          <JobTable jobs={jobs} onOpen={openJob} onEndReached={loadMore} />
         </>
       )}
     </Stack>

@@ -1,0 +1,150 @@
+import { describe, it, expect } from 'vitest'
+import { act, screen, waitFor, within } from '@testing-library/react'
+import userEvent from '@testing-library/user-event'
+import { renderApp } from '../../test-support/render-app'
+import { createFakeConsole, makeJob } from '../../test-support/fake-console-service'
+
+const DATASET = 'did:op:' + 'a'.repeat(64)
+const ALGORITHM = 'did:op:' + 'b'.repeat(64)
+const asset = (did: string, kind: 'dataset' | 'algorithm', name: string) => ({
+  did,
+  kind,
+  name,
+  chainId: 8996,
+  nftAddress: '0x' + '1'.repeat(40),
+  datatokenAddress: '0x' + '2'.repeat(40),
+  state: 0,
+  serviceIds: ['compute'],
+  createdAtMs: 1,
+  updatedAtMs: 1,
+})
+const logText = () => screen.getByRole('log', { name: 'Algorithm log' }).textContent ?? ''
+
+describe('JobPage', () => {
+  it('shows the whole log from its first line, then splices live chunks by byte position', async () => {
+    const before = Array.from({ length: 30 }, (_, i) => `line ${i + 1}\n`).join('')
+    const fake = createFakeConsole({
+      jobs: [makeJob('job-live', 40)],
+      logs: { 'job-live:algorithm': before },
+    })
+    renderApp('/jobs/job-live', fake)
+    await waitFor(() => expect(logText()).toContain('line 1'), { timeout: 5000 })
+    const size = new TextEncoder().encode(before).length
+    // A chunk the first read already covered is not shown twice; the next one is appended.
+    act(() =>
+      fake.emit('onJobLog', { jobId: 'job-live', chunk: 'line 30\n', offsetBytes: size - 8, nextByte: size }),
+    )
+    act(() =>
+      fake.emit('onJobLog', { jobId: 'job-live', chunk: 'line 31\n', offsetBytes: size, nextByte: size + 8 }),
+    )
+    await waitFor(() => expect(logText()).toContain('line 31'))
+    expect(logText().match(/line 30/g)).toHaveLength(1)
+    expect(screen.getByRole('switch', { name: 'Follow new lines' })).toHaveProperty('checked', true)
+  })
+
+  it('reads a missed range again instead of guessing across a gap', async () => {
+    const fake = createFakeConsole({
+      jobs: [makeJob('job-gap', 40)],
+      logs: { 'job-gap:algorithm': 'first\n' },
+    })
+    renderApp('/jobs/job-gap', fake)
+    await waitFor(() => expect(logText()).toContain('first'), { timeout: 5000 })
+    // The file grew by "b\n" and "c\n", but only the chunk for "c\n" arrived.
+    const whole = 'first\nsecond\nthird\n'
+    ;(fake as unknown as { service: { readJobLog: unknown } }).service.readJobLog = async ({
+      fromByte,
+    }: {
+      fromByte: number
+    }) => ({
+      text: whole.slice(fromByte),
+      fromByte,
+      nextByte: whole.length,
+      sizeBytes: whole.length,
+      isRunning: true,
+      isAvailable: true,
+    })
+    act(() => fake.emit('onJobLog', { jobId: 'job-gap', chunk: 'third\n', offsetBytes: 13, nextByte: 19 }))
+    await waitFor(() => expect(logText()).toContain('second'))
+    expect(logText().match(/third/g)).toHaveLength(1)
+  })
+
+  it('searches the log down to the matching lines', async () => {
+    const fake = createFakeConsole({
+      jobs: [makeJob('job-s', 70)],
+      logs: { 'job-s:algorithm': 'epoch 1 loss 0.9\nsaving\nepoch 2 loss 0.4\n' },
+    })
+    renderApp('/jobs/job-s', fake)
+    await waitFor(() => expect(logText()).toContain('saving'), { timeout: 5000 })
+    await userEvent.type(screen.getByRole('textbox', { name: 'Search the algorithm log' }), 'EPOCH')
+    await waitFor(() => expect(logText()).not.toContain('saving'))
+    expect(logText()).toContain('epoch 2')
+    expect(screen.getByText('2 matching lines')).toBeTruthy()
+    // A finished job's log does not follow.
+    expect(screen.queryByRole('switch', { name: 'Follow new lines' })).toBeNull()
+  }, 15_000)
+
+  it('names the dataset and algorithm, tells the duration and what the job earned', async () => {
+    const job = {
+      ...makeJob('job-paid', 70),
+      algoStartMs: 1_700_000_000_000,
+      algoStopMs: 1_700_000_125_000,
+      isFree: false,
+      payment: {
+        chainId: 8996,
+        token: '0x' + '3'.repeat(40),
+        costWei: '1350000000000000000',
+        claimTx: '0x' + 'c'.repeat(64),
+      },
+    }
+    renderApp(
+      '/jobs/job-paid',
+      createFakeConsole({
+        jobs: [job],
+        assets: [
+          asset(DATASET, 'dataset', 'Weather stations'),
+          asset(ALGORITHM, 'algorithm', 'Mean temperature'),
+        ],
+      }),
+    )
+    const facts = await screen.findByRole('table', { name: 'Job facts' })
+    await waitFor(() => expect(within(facts).getByText('Weather stations')).toBeTruthy())
+    expect(within(facts).getByText('Mean temperature')).toBeTruthy()
+    expect(within(facts).getByText('2 min 5 s')).toBeTruthy()
+    expect(within(facts).getByText(/Earned/).textContent).toMatch(/Earned 1\.35 \w+, claimed from escrow/)
+    expect(screen.getByRole('button', { name: 'Stop job' })).toHaveProperty('disabled', true)
+    expect(screen.queryByText('Stopping…')).toBeNull()
+  })
+
+  it('saves a result through the desktop Save dialog when there is one', async () => {
+    const asked: string[] = []
+    const fake = createFakeConsole({
+      jobs: [makeJob('job-done', 70)],
+      saveDialog: async (name) => (asked.push(name), '/home/me/out.txt'),
+    })
+    renderApp('/jobs/job-done', fake)
+    await userEvent.click(await screen.findByRole('button', { name: 'Download out.txt' }))
+    expect(await screen.findByText('Saved.')).toBeTruthy()
+    expect(asked).toEqual(['out.txt'])
+    // Never base64 through the console API.
+    expect(fake.calls.some((c) => c.method === 'readResult')).toBe(false)
+  })
+
+  it('in the browser, hands the streamed results GET to the browser (no file in renderer memory)', async () => {
+    const fake = createFakeConsole({ jobs: [makeJob('job-done', 70)] })
+    renderApp('/jobs/job-done', fake)
+    const clicked: string[] = []
+    const original = HTMLAnchorElement.prototype.click
+    HTMLAnchorElement.prototype.click = function (this: HTMLAnchorElement) {
+      clicked.push(this.href)
+    }
+    try {
+      await userEvent.click(await screen.findByRole('button', { name: 'Download out.txt' }))
+      expect(await screen.findByText('Downloading in your browser.')).toBeTruthy()
+    } finally {
+      HTMLAnchorElement.prototype.click = original
+    }
+    expect(clicked).toHaveLength(1)
+    expect(clicked[0]).toMatch(/\/console\/v1\/jobs\/job-done\/results\/0\?token=/)
+    expect(fake.calls.some((c) => c.method === 'readResult')).toBe(false)
+  })
+})

@@ -1,0 +1,127 @@
+import { describe, it, expect } from 'vitest'
+import { act, screen, within } from '@testing-library/react'
+import userEvent from '@testing-library/user-event'
+import { renderApp } from '../../test-support/render-app'
+import { createFakeConsole, makeJob } from '../../test-support/fake-console-service'
+import {
+  notificationForJobChange,
+  notificationForProviderRequest,
+} from '../../server-state/job-notifications'
+
+const DATASET = 'did:op:' + 'a'.repeat(64)
+
+describe('notifications', () => {
+  it('tell a finished, failed or stopped job apart, and only once it ends', () => {
+    const failed = { ...makeJob('job-f', 70), outcome: { kind: 'failed' as const, reason: 'exit code 1' } }
+    expect(notificationForJobChange({ seq: 1, job: failed, from: 71, to: 70, cause: 'x' })).toMatchObject({
+      title: 'Job failed',
+      message: 'Job job-f failed: exit code 1.',
+      color: 'red',
+    })
+    const paid = {
+      ...makeJob('job-p', 70),
+      payment: { chainId: 1, token: '0x', costWei: '1', claimTx: '0x1' },
+    }
+    expect(notificationForJobChange({ seq: 2, job: paid, from: 71, to: 70, cause: 'x' })?.title).toBe(
+      'Job finished, payment claimed',
+    )
+    expect(
+      notificationForJobChange({ seq: 3, job: makeJob('job-r', 40), from: 30, to: 40, cause: 'x' }),
+    ).toBeNull()
+  })
+
+  it('tell a refused consumer, not an ordinary error', () => {
+    const at = { method: 'POST', path: '/api/services/compute', status: 403, elapsedMs: 3, atMs: 1 }
+    expect(notificationForProviderRequest({ ...at, errorCode: 'ALGORITHM_NOT_TRUSTED' })?.title).toBe(
+      'A consumer was refused',
+    )
+    expect(notificationForProviderRequest({ ...at, status: 400, errorCode: 'REQUEST_INVALID' })).toBeNull()
+    expect(notificationForProviderRequest({ ...at, status: 200 })).toBeNull()
+  })
+
+  it('show in the app when a job fails', async () => {
+    const fake = createFakeConsole({ jobs: [makeJob('job-x', 40)] })
+    renderApp('jobs', fake)
+    await screen.findByRole('button', { name: 'Open job job-x' }, { timeout: 5000 })
+    act(() =>
+      fake.emit('onDidChangeJob', {
+        seq: 500,
+        job: { ...makeJob('job-x', 70), outcome: { kind: 'failed', reason: 'out of memory' } },
+        from: 71,
+        to: 70,
+        cause: 'settled',
+      }),
+    )
+    expect(await screen.findByText('Job job-x failed: out of memory.')).toBeTruthy()
+    expect(screen.getByRole('button', { name: 'Dismiss notification' })).toBeTruthy()
+  })
+})
+
+describe('Jobs screen tabs', () => {
+  it('sums earnings per dataset and period, in token units', async () => {
+    const fake = createFakeConsole({
+      assets: [
+        {
+          did: DATASET,
+          kind: 'dataset',
+          name: 'Weather stations',
+          chainId: 8996,
+          nftAddress: '0x' + '1'.repeat(40),
+          datatokenAddress: '0x' + '2'.repeat(40),
+          state: 0,
+          serviceIds: ['compute'],
+          createdAtMs: 1,
+          updatedAtMs: 1,
+        },
+      ],
+      earnings: [
+        {
+          datasetDid: DATASET,
+          periodStartMs: Date.UTC(2026, 2, 1),
+          token: '0x' + '3'.repeat(40),
+          claimedWei: '1350000000000000000',
+          claimedJobs: 2,
+          lockedWei: '0',
+          lockedJobs: 0,
+        },
+      ],
+    })
+    renderApp('jobs', fake)
+    await userEvent.click(await screen.findByRole('tab', { name: 'Earnings' }))
+    const table = await screen.findByRole('table', { name: 'Earnings per dataset and period' })
+    expect(within(table).getByText('Weather stations')).toBeTruthy()
+    expect(within(table).getByText(/1\.35 \w+/)).toBeTruthy()
+    expect(within(table).getByText(/\(2 jobs\)/)).toBeTruthy()
+    await userEvent.click(screen.getByRole('radio', { name: 'Week' }))
+    expect(fake.calls.some((c) => JSON.stringify(c.input) === '{"period":"week"}')).toBe(true)
+  }, 15_000)
+
+  it('lists refused untrusted algorithms from the engine, so a reload keeps them', async () => {
+    const fake = createFakeConsole({
+      accessRequests: [
+        {
+          id: 'r1',
+          datasetDid: DATASET,
+          serviceId: 'compute',
+          algorithmKey: 'k',
+          algorithmDid: 'did:op:' + 'e'.repeat(64),
+          container: {},
+          containerChecksum: 'c',
+          filesChecksum: null,
+          reason: 'algorithm not in publisherTrustedAlgorithms',
+          status: 'pending',
+          denyReason: null,
+          createdAtMs: 1,
+          updatedAtMs: 2,
+          consumers: [{ consumer: '0x' + '9'.repeat(40), attempts: 3, lastAtMs: 2 }],
+          policies: [],
+        },
+      ],
+    })
+    renderApp('jobs', fake)
+    await userEvent.click(await screen.findByRole('tab', { name: 'Refused requests' }))
+    const table = await screen.findByRole('table', { name: 'Refused requests' })
+    expect(within(table).getByText('algorithm not in publisherTrustedAlgorithms')).toBeTruthy()
+    expect(within(table).getByText(/\(3×\)/)).toBeTruthy()
+  }, 15_000)
+})
