@@ -28,7 +28,9 @@ export function issuesToFieldErrors(issues: readonly ValidationIssue[], prefix =
 }
 
 /** zod issues (path as an array) in the same shape. */
-export function zodIssues(issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>): ValidationIssue[] {
+export function zodIssues(
+  issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>,
+): ValidationIssue[] {
   return issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }))
 }
 

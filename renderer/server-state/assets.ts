@@ -92,7 +92,8 @@ export function useEditAsset() {
   const client = useConsoleClient()
   const queryClient = useQueryClient()
   return useMutation({
-    mutationFn: (input: { did: string; changes: AssetChanges }) => client.editAsset({ ...input, confirm: true }),
+    mutationFn: (input: { did: string; changes: AssetChanges }) =>
+      client.editAsset({ ...input, confirm: true }),
     onSuccess: (details) => {
       queryClient.setQueryData(['assets', 'detail', details.asset.did], details)
       void queryClient.invalidateQueries({ queryKey: queryKeys.assets() })
