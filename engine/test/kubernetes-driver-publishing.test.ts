@@ -21,7 +21,7 @@ import type { JobSpec, Observation } from '../operator-engine/driver'
 import type { JobRecord, RegisterJobInput } from '../operator-service/operator-service'
 import type { JobStatus } from '../operator-service/job-status'
 import { jobCoreConfig } from './job-core-config'
-import { rawCodeJobInput } from './job-inputs'
+import { jobStatuses, rawCodeJobInput, runJobToFinish } from './job-inputs'
 import { startKubernetesApiDouble, type KubernetesApiDouble } from './kubernetes-api-double/api-server'
 
 const NAMESPACE = 'c2d-publishing'
@@ -57,22 +57,10 @@ function pythonJob(code: string): RegisterJobInput {
   return rawCodeJobInput({ code, image: 'python', maxJobDurationSec: 60 })
 }
 
-function runToFinish(input: RegisterJobInput, onStatus?: (job: JobRecord, to: JobStatus) => void) {
-  return new Promise<JobRecord>((resolvePromise) => {
-    let jobId = ''
-    const off = core.operatorService.onDidChangeJob((change) => {
-      if (change.job.jobId !== jobId) return
-      onStatus?.(change.job, change.to)
-      if (change.to === 70) {
-        off()
-        resolvePromise(change.job)
-      }
-    })
-    jobId = core.operatorService.registerJob(input).jobId
-  })
-}
+const runToFinish = (input: RegisterJobInput, onStatus?: (job: JobRecord, to: JobStatus) => void) =>
+  runJobToFinish(core.operatorService, input, onStatus)
 
-const statuses = (jobId: string): JobStatus[] => core.operatorService.jobEvents(jobId).map((e) => e.to)
+const statuses = (jobId: string) => jobStatuses(core.operatorService, jobId)
 const resultPath = (job: JobRecord, type: string) => {
   const index = job.results.findIndex((r) => r.type === type)
   expect(index, `result ${type}`).toBeGreaterThanOrEqual(0)

@@ -29,7 +29,7 @@ import {
 import type { JobRecord, RegisterJobInput } from '../operator-service/operator-service'
 import type { JobStatus } from '../operator-service/job-status'
 import { jobCoreConfig } from './job-core-config'
-import { rawCodeJobInput } from './job-inputs'
+import { jobStatuses, rawCodeJobInput, runJobToFinish } from './job-inputs'
 import { startKubernetesApiDouble, type KubernetesApiDouble } from './kubernetes-api-double/api-server'
 
 const NAMESPACE = 'c2d-scheduling'
@@ -78,22 +78,10 @@ function nodeJob(code: string, extra: { gpu?: number; maxJobDurationSec?: number
   return input
 }
 
-function runToFinish(input: RegisterJobInput, onStatus?: (job: JobRecord, to: JobStatus) => void) {
-  return new Promise<JobRecord>((resolvePromise) => {
-    let jobId = ''
-    const off = core.operatorService.onDidChangeJob((change) => {
-      if (change.job.jobId !== jobId) return
-      onStatus?.(change.job, change.to)
-      if (change.to === 70) {
-        off()
-        resolvePromise(change.job)
-      }
-    })
-    jobId = core.operatorService.registerJob(input).jobId
-  })
-}
+const runToFinish = (input: RegisterJobInput, onStatus?: (job: JobRecord, to: JobStatus) => void) =>
+  runJobToFinish(core.operatorService, input, onStatus)
 
-const statuses = (jobId: string): JobStatus[] => core.operatorService.jobEvents(jobId).map((e) => e.to)
+const statuses = (jobId: string) => jobStatuses(core.operatorService, jobId)
 const resultText = (job: JobRecord, type: string) => {
   const index = job.results.findIndex((r) => r.type === type)
   return index < 0 ? '' : readFileSync(core.operatorService.openResult(job.jobId, index).path, 'utf8')
