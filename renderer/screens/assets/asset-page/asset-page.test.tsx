@@ -3,21 +3,10 @@ import { screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import type { AssetSummary } from '../../../../engine/console-api/contract'
 import { renderApp } from '../../../test-support/render-app'
-import { createFakeConsole } from '../../../test-support/fake-console-service'
+import { createFakeConsole, makeAsset } from '../../../test-support/fake-console-service'
 import { isLocalOnlyEndpoint } from './asset-page'
 
-const dataset: AssetSummary = {
-  did: 'did:op:' + 'd'.repeat(64),
-  kind: 'dataset',
-  name: 'Weather 2024',
-  chainId: 8996,
-  nftAddress: '0x' + '2'.repeat(40),
-  datatokenAddress: '0x' + '3'.repeat(40),
-  state: 0,
-  serviceIds: ['compute'],
-  createdAtMs: 1,
-  updatedAtMs: 1,
-}
+const dataset = makeAsset()
 const algorithm: AssetSummary = {
   ...dataset,
   did: 'did:op:' + 'b'.repeat(64),
