@@ -22,6 +22,7 @@ import type { JobRecord, RegisterJobInput } from '../operator-service/operator-s
 import type { JobStatus } from '../operator-service/job-status'
 import { jobCoreConfig } from './job-core-config'
 import { jobStatuses, rawCodeJobInput, runJobToFinish } from './job-inputs'
+import { driverAgainst } from './kubernetes-api-double/driver-against'
 import { startKubernetesApiDouble, type KubernetesApiDouble } from './kubernetes-api-double/api-server'
 
 const NAMESPACE = 'c2d-publishing'
@@ -33,14 +34,7 @@ let dataDir: string
 beforeAll(async () => {
   double = await startKubernetesApiDouble({ namespaces: [NAMESPACE] })
   dataDir = mkdtempSync(join(tmpdir(), 'c2d-k8s-publishing-'))
-  const driver = new KubernetesDriver({
-    logger: new MemoryLogger(),
-    clock: systemClock,
-    kubeConfig: double.kubeConfig(NAMESPACE),
-    namespace: NAMESPACE,
-    watchRetryMs: 100,
-    packTimeoutMs: PACK_TIMEOUT_MS,
-  })
+  const driver = driverAgainst(double, NAMESPACE, { packTimeoutMs: PACK_TIMEOUT_MS })
   core = await startCore(jobCoreConfig(dataDir, { cpu: 2, ramGb: 2, maxJobs: 2 }), {
     listenConsole: false,
     driver,
@@ -150,14 +144,7 @@ describe('Kubernetes publishing of hostile outputs', () => {
 
 describe('Kubernetes driver shutdown', () => {
   it('close() returns while an exec hangs, and reports nothing after', async () => {
-    const driver = new KubernetesDriver({
-      logger: new MemoryLogger(),
-      clock: systemClock,
-      kubeConfig: double.kubeConfig(NAMESPACE),
-      namespace: NAMESPACE,
-      watchRetryMs: 100,
-      packTimeoutMs: 10 * 60_000,
-    })
+    const driver = driverAgainst(double, NAMESPACE, { packTimeoutMs: 10 * 60_000 })
     double.faults.stallExec('find outputs')
     const input = pythonJob('open("/data/outputs/a.txt", "w").write("a")')
     const spec: JobSpec = {

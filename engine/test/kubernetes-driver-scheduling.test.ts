@@ -17,10 +17,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { systemClock } from '../clock'
 import { startCore, type Core } from '../index'
-import { MemoryLogger } from '../logging'
-import { KubernetesDriver } from '../operator-engine/drivers/kubernetes/kubernetes-driver'
 import {
   DEFAULT_MANIFEST_OPTIONS,
   objectNames,
@@ -30,6 +27,7 @@ import type { JobRecord, RegisterJobInput } from '../operator-service/operator-s
 import type { JobStatus } from '../operator-service/job-status'
 import { jobCoreConfig } from './job-core-config'
 import { jobStatuses, rawCodeJobInput, runJobToFinish } from './job-inputs'
+import { driverAgainst } from './kubernetes-api-double/driver-against'
 import { startKubernetesApiDouble, type KubernetesApiDouble } from './kubernetes-api-double/api-server'
 
 const NAMESPACE = 'c2d-scheduling'
@@ -44,12 +42,7 @@ let hangingUrl: string
 beforeAll(async () => {
   double = await startKubernetesApiDouble({ namespaces: [NAMESPACE] })
   dataDir = mkdtempSync(join(tmpdir(), 'c2d-k8s-scheduling-'))
-  const driver = new KubernetesDriver({
-    logger: new MemoryLogger(),
-    clock: systemClock,
-    kubeConfig: double.kubeConfig(NAMESPACE),
-    namespace: NAMESPACE,
-    watchRetryMs: 100,
+  const driver = driverAgainst(double, NAMESPACE, {
     pendingTimeoutMs: PENDING_TIMEOUT_MS,
     imagePullBackoffMaxMs: PULL_BACKOFF_MS,
     manifests: { deadlinePullAllowanceSec: 60 },
