@@ -16,13 +16,12 @@ import { systemClock } from '../clock'
 import { startCore, type Core } from '../index'
 import { MemoryLogger } from '../logging'
 import { KubernetesDriver } from '../operator-engine/drivers/kubernetes/kubernetes-driver'
-import { selectorOf } from '../operator-engine/drivers/kubernetes/manifests'
 import type { JobSpec, Observation } from '../operator-engine/driver'
 import type { JobRecord, RegisterJobInput } from '../operator-service/operator-service'
 import type { JobStatus } from '../operator-service/job-status'
 import { jobCoreConfig } from './job-core-config'
 import { jobStatuses, rawCodeJobInput, runJobToFinish } from './job-inputs'
-import { driverAgainst } from './kubernetes-api-double/driver-against'
+import { driverAgainst, expectNothingLeft } from './kubernetes-api-double/driver-against'
 import { startKubernetesApiDouble, type KubernetesApiDouble } from './kubernetes-api-double/api-server'
 
 const NAMESPACE = 'c2d-publishing'
@@ -61,11 +60,7 @@ const resultPath = (job: JobRecord, type: string) => {
   return core.operatorService.openResult(job.jobId, index).path
 }
 
-async function nothingLeft(jobId: string): Promise<void> {
-  for (let i = 0; i < 100 && double.objects(selectorOf(jobId), NAMESPACE).length > 0; i++)
-    await new Promise((r) => setTimeout(r, 50))
-  expect(double.objects(selectorOf(jobId), NAMESPACE)).toEqual([])
-}
+const nothingLeft = (jobId: string) => expectNothingLeft(double, NAMESPACE, jobId)
 
 /** Resolves once `n` more execs than now reached the API server. */
 async function execsStarted(n: number): Promise<void> {

@@ -18,16 +18,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startCore, type Core } from '../index'
-import {
-  DEFAULT_MANIFEST_OPTIONS,
-  objectNames,
-  selectorOf,
-} from '../operator-engine/drivers/kubernetes/manifests'
+import { DEFAULT_MANIFEST_OPTIONS, objectNames } from '../operator-engine/drivers/kubernetes/manifests'
 import type { JobRecord, RegisterJobInput } from '../operator-service/operator-service'
 import type { JobStatus } from '../operator-service/job-status'
 import { jobCoreConfig } from './job-core-config'
 import { jobStatuses, rawCodeJobInput, runJobToFinish } from './job-inputs'
-import { driverAgainst } from './kubernetes-api-double/driver-against'
+import { driverAgainst, expectNothingLeft } from './kubernetes-api-double/driver-against'
 import { startKubernetesApiDouble, type KubernetesApiDouble } from './kubernetes-api-double/api-server'
 
 const NAMESPACE = 'c2d-scheduling'
@@ -80,11 +76,7 @@ const resultText = (job: JobRecord, type: string) => {
   return index < 0 ? '' : readFileSync(core.operatorService.openResult(job.jobId, index).path, 'utf8')
 }
 
-async function nothingLeft(jobId: string): Promise<void> {
-  for (let i = 0; i < 100 && double.objects(selectorOf(jobId), NAMESPACE).length > 0; i++)
-    await new Promise((r) => setTimeout(r, 50))
-  expect(double.objects(selectorOf(jobId), NAMESPACE)).toEqual([])
-}
+const nothingLeft = (jobId: string) => expectNothingLeft(double, NAMESPACE, jobId)
 
 async function eventually(check: () => boolean): Promise<void> {
   while (!check()) await new Promise((r) => setTimeout(r, 20))
