@@ -8,6 +8,7 @@ import { MemoryLogger } from '../logging'
 import { openDatabase, type Database } from '../store/database'
 import { FakeDriver, HAPPY_STORY } from '../test/fake-driver'
 import { Environments, defaultEnvironment } from './environments'
+import { fakeJobInput } from './fake-job-input'
 import { IllegalJobTransition } from './job-state-machine'
 import {
   CLOSE_GRACE_MS,
@@ -16,32 +17,9 @@ import {
   type JobChange,
   type JobRecord,
   type JobSettlement,
-  type RegisterJobInput,
 } from './operator-service'
 
-function input(over: Partial<RegisterJobInput> = {}): RegisterJobInput {
-  return {
-    owner: '0xAbC0000000000000000000000000000000000001',
-    environmentId: 'local-sandbox',
-    datasets: [{ did: 'did:op:data', serviceId: 's1' }],
-    algorithm: { did: 'did:op:algo', isRawCode: false },
-    spec: {
-      environment: { id: 'local-sandbox', allowNetwork: false },
-      datasets: [],
-      algorithm: {
-        container: { entrypoint: 'node $ALGO', image: 'node', tag: '20' },
-        source: { type: 'rawcode', code: '' },
-      },
-      resources: { cpu: 1, ramGb: 1, diskGb: 1 },
-      maxJobDurationSec: 60,
-      limits: { inputFileBytesMax: 1000, outputBytesMax: 1000 },
-    },
-    maxJobDurationSec: 60,
-    resources: [{ id: 'cpu', amount: 1 }],
-    isFree: true,
-    ...over,
-  }
-}
+const input = fakeJobInput
 
 interface Harness {
   service: SqliteOperatorService

@@ -13,33 +13,12 @@ import { MemoryLogger } from '../logging'
 import { openDatabase } from '../store/database'
 import { FakeDriver, HAPPY_STORY } from '../test/fake-driver'
 import { Environments, defaultEnvironment } from './environments'
+import { fakeJobInput } from './fake-job-input'
 import type { JobReceipts, JobRecord, JobSettlement, RegisterJobInput } from './job-record'
 import { SqliteOperatorService } from './operator-service'
 
-function input(over: Partial<RegisterJobInput> = {}): RegisterJobInput {
-  return {
-    owner: '0xAbC0000000000000000000000000000000000001',
-    environmentId: 'local-sandbox',
-    datasets: [{ did: 'did:op:data', serviceId: 's1' }],
-    algorithm: { did: 'did:op:algo', isRawCode: false },
-    spec: {
-      environment: { id: 'local-sandbox', allowNetwork: false },
-      datasets: [],
-      algorithm: {
-        container: { entrypoint: 'node $ALGO', image: 'node', tag: '20' },
-        source: { type: 'rawcode', code: '' },
-      },
-      resources: { cpu: 1, ramGb: 1, diskGb: 1 },
-      maxJobDurationSec: 60,
-      limits: { inputFileBytesMax: 1000, outputBytesMax: 1000 },
-    },
-    maxJobDurationSec: 60,
-    resources: [{ id: 'cpu', amount: 1 }],
-    isFree: true,
-    review: { windowSec: 3600 },
-    ...over,
-  }
-}
+/** A job under publisher review (a one-hour window) unless `over` says otherwise. */
+const input = (over: Partial<RegisterJobInput> = {}) => fakeJobInput({ review: { windowSec: 3600 }, ...over })
 
 async function harness(
   options: { dataDir?: string; clock?: FakeClock; settlement?: JobSettlement; receipts?: JobReceipts } = {},

@@ -14,12 +14,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { systemClock } from '../clock'
-import { silentLogger } from '../logging'
 import type { JobSpec, Observation } from '../operator-engine/driver'
 import { createJobCgroup, detectCgroups } from '../operator-engine/drivers/local/cgroup-limits'
-import { LocalDriver } from '../operator-engine/drivers/local/local-driver'
 import { rawCodeJobInput } from './job-inputs'
+import { sandboxedLocalDriver } from './sandboxed-local-driver'
 
 let root: string
 beforeAll(() => {
@@ -137,15 +135,7 @@ describe('a job cgroup on the v2 path (fake cgroupfs)', () => {
       jobDir,
     }
     spec.resources.ramGb = 0.5
-    const driver = new LocalDriver({
-      logger: silentLogger,
-      clock: systemClock,
-      allowUnsandboxed: false,
-      ipfsGateway: 'http://127.0.0.1:9',
-      arweaveGateway: 'http://127.0.0.1:9',
-      cgroups: () => ({ kind: 'v2', parent }),
-      tasksMax: 77,
-    })
+    const driver = sandboxedLocalDriver({ cgroups: () => ({ kind: 'v2', parent }), tasksMax: 77 })
     const seen: Observation[] = []
     const done = new Promise<void>((resolve) =>
       driver.start(spec, (_id, o) => {

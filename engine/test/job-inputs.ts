@@ -1,8 +1,10 @@
 /**
  * The one test fixture for "a Node (or Python) job whose algorithm is raw code": what tests, crash children and
- * benches register with the Operator-Service when the dataset does not matter.
+ * benches register with the Operator-Service when the dataset does not matter; and the two helpers the driver
+ * tests share to run such a job to its end and read the statuses it went through.
  */
-import type { RegisterJobInput } from '../operator-service/operator-service'
+import type { JobStatus } from '../operator-service/job-status'
+import type { JobRecord, OperatorService, RegisterJobInput } from '../operator-service/operator-service'
 
 export interface RawCodeJobOptions {
   code: string
@@ -43,4 +45,29 @@ export function rawCodeJobInput(options: RawCodeJobOptions): RegisterJobInput {
     resources: [],
     isFree: true,
   }
+}
+
+/** Registers the job and resolves with it once it reaches 70; `onStatus` sees each status change on the way. */
+export function runJobToFinish(
+  service: OperatorService,
+  input: RegisterJobInput,
+  onStatus?: (job: JobRecord, to: JobStatus) => void,
+): Promise<JobRecord> {
+  return new Promise((resolvePromise) => {
+    let jobId = ''
+    const off = service.onDidChangeJob((change) => {
+      if (change.job.jobId !== jobId) return
+      onStatus?.(change.job, change.to)
+      if (change.to === 70) {
+        off()
+        resolvePromise(change.job)
+      }
+    })
+    jobId = service.registerJob(input).jobId
+  })
+}
+
+/** The statuses the job went through, in order. */
+export function jobStatuses(service: OperatorService, jobId: string): JobStatus[] {
+  return service.jobEvents(jobId).map((e) => e.to)
 }

@@ -9,11 +9,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { systemClock, type Clock } from '../clock'
-import { MemoryLogger } from '../logging'
 import type { JobSpec, Observation } from '../operator-engine/driver'
-import { KubernetesDriver } from '../operator-engine/drivers/kubernetes/kubernetes-driver'
 import { objectNames, selectorOf } from '../operator-engine/drivers/kubernetes/manifests'
 import { rawCodeJobInput } from './job-inputs'
+import { driverAgainst } from './kubernetes-api-double/driver-against'
 import { startKubernetesApiDouble, type KubernetesApiDouble } from './kubernetes-api-double/api-server'
 
 const NAMESPACE = 'c2d-outage'
@@ -51,13 +50,7 @@ describe('a pod deleted during an API outage', () => {
       maxJobDurationSec: 60,
     })
     const spec: JobSpec = { ...input.spec, jobId, jobDir: join(workDir, jobId) }
-    const driver = new KubernetesDriver({
-      logger: new MemoryLogger(),
-      clock: systemClock,
-      kubeConfig: double.kubeConfig(NAMESPACE),
-      namespace: NAMESPACE,
-      watchRetryMs: 100,
-    })
+    const driver = driverAgainst(double, NAMESPACE)
     const seen: Observation[] = []
     await driver.start(spec, (_id, o) => seen.push(o))
     await waitFor(seen, 'algorithm-started')
@@ -82,13 +75,7 @@ describe('a pod deleted during an API outage', () => {
     const jobId = 'cleanup-during-outage'
     const input = rawCodeJobInput({ code: "console.log('done')", maxJobDurationSec: 30 })
     const spec: JobSpec = { ...input.spec, jobId, jobDir: join(workDir, jobId) }
-    const driver = new KubernetesDriver({
-      logger: new MemoryLogger(),
-      clock: systemClock,
-      kubeConfig: double.kubeConfig(NAMESPACE),
-      namespace: NAMESPACE,
-      watchRetryMs: 100,
-    })
+    const driver = driverAgainst(double, NAMESPACE)
     const seen: Observation[] = []
     await driver.start(spec, (_id, o) => seen.push(o))
     await waitFor(seen, 'outputs-collected')
@@ -120,13 +107,7 @@ describe('a pod deleted during an API outage', () => {
       },
       sleep: (delayMs) => systemClock.sleep(Math.min(delayMs, 50)),
     }
-    const driver = new KubernetesDriver({
-      logger: new MemoryLogger(),
-      clock,
-      kubeConfig: double.kubeConfig(NAMESPACE),
-      namespace: NAMESPACE,
-      watchRetryMs: 100,
-    })
+    const driver = driverAgainst(double, NAMESPACE, { clock })
     const seen: Observation[] = []
     await driver.start(spec, (_id, o) => seen.push(o))
     await waitFor(seen, 'outputs-collected')
@@ -153,14 +134,7 @@ describe('quota and LimitRange refusals (403)', () => {
       systemClock.setTimer(callback, delayMs >= 20_000 ? delayMs : Math.min(delayMs, 50)),
     sleep: (delayMs) => systemClock.sleep(Math.min(delayMs, 50)),
   }
-  const newDriver = () =>
-    new KubernetesDriver({
-      logger: new MemoryLogger(),
-      clock: fastClock,
-      kubeConfig: double.kubeConfig(NAMESPACE),
-      namespace: NAMESPACE,
-      watchRetryMs: 100,
-    })
+  const newDriver = () => driverAgainst(double, NAMESPACE, { clock: fastClock })
 
   it('a full ResourceQuota is retried with backoff while it lasts, and the job then runs', async () => {
     const jobId = 'quota-full-for-now'

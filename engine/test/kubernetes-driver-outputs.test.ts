@@ -9,12 +9,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { list as listTar } from 'tar'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { systemClock } from '../clock'
-import { MemoryLogger } from '../logging'
 import type { JobSpec, Observation } from '../operator-engine/driver'
-import { KubernetesDriver } from '../operator-engine/drivers/kubernetes/kubernetes-driver'
 import { selectorOf } from '../operator-engine/drivers/kubernetes/manifests'
 import { rawCodeJobInput } from './job-inputs'
+import { driverAgainst } from './kubernetes-api-double/driver-against'
 import { startKubernetesApiDouble, type KubernetesApiDouble } from './kubernetes-api-double/api-server'
 
 const NAMESPACE = 'c2d-outputs'
@@ -49,13 +47,7 @@ async function run(
   onObservation: (o: Observation) => void = () => undefined,
   beforeCleanup?: () => Promise<unknown>,
 ): Promise<{ end: Observation; seen: Observation[] }> {
-  const driver = new KubernetesDriver({
-    logger: new MemoryLogger(),
-    clock: systemClock,
-    kubeConfig: double.kubeConfig(NAMESPACE),
-    namespace: NAMESPACE,
-    watchRetryMs: 100,
-  })
+  const driver = driverAgainst(double, NAMESPACE)
   const seen: Observation[] = []
   const end = await new Promise<Observation>(
     (resolve) =>

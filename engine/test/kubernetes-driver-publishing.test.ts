@@ -16,12 +16,12 @@ import { systemClock } from '../clock'
 import { startCore, type Core } from '../index'
 import { MemoryLogger } from '../logging'
 import { KubernetesDriver } from '../operator-engine/drivers/kubernetes/kubernetes-driver'
-import { selectorOf } from '../operator-engine/drivers/kubernetes/manifests'
 import type { JobSpec, Observation } from '../operator-engine/driver'
 import type { JobRecord, RegisterJobInput } from '../operator-service/operator-service'
 import type { JobStatus } from '../operator-service/job-status'
 import { jobCoreConfig } from './job-core-config'
-import { rawCodeJobInput } from './job-inputs'
+import { jobStatuses, rawCodeJobInput, runJobToFinish } from './job-inputs'
+import { driverAgainst, expectNothingLeft } from './kubernetes-api-double/driver-against'
 import { startKubernetesApiDouble, type KubernetesApiDouble } from './kubernetes-api-double/api-server'
 
 const NAMESPACE = 'c2d-publishing'
@@ -33,14 +33,7 @@ let dataDir: string
 beforeAll(async () => {
   double = await startKubernetesApiDouble({ namespaces: [NAMESPACE] })
   dataDir = mkdtempSync(join(tmpdir(), 'c2d-k8s-publishing-'))
-  const driver = new KubernetesDriver({
-    logger: new MemoryLogger(),
-    clock: systemClock,
-    kubeConfig: double.kubeConfig(NAMESPACE),
-    namespace: NAMESPACE,
-    watchRetryMs: 100,
-    packTimeoutMs: PACK_TIMEOUT_MS,
-  })
+  const driver = driverAgainst(double, NAMESPACE, { packTimeoutMs: PACK_TIMEOUT_MS })
   core = await startCore(jobCoreConfig(dataDir, { cpu: 2, ramGb: 2, maxJobs: 2 }), {
     listenConsole: false,
     driver,
@@ -57,33 +50,17 @@ function pythonJob(code: string): RegisterJobInput {
   return rawCodeJobInput({ code, image: 'python', maxJobDurationSec: 60 })
 }
 
-function runToFinish(input: RegisterJobInput, onStatus?: (job: JobRecord, to: JobStatus) => void) {
-  return new Promise<JobRecord>((resolvePromise) => {
-    let jobId = ''
-    const off = core.operatorService.onDidChangeJob((change) => {
-      if (change.job.jobId !== jobId) return
-      onStatus?.(change.job, change.to)
-      if (change.to === 70) {
-        off()
-        resolvePromise(change.job)
-      }
-    })
-    jobId = core.operatorService.registerJob(input).jobId
-  })
-}
+const runToFinish = (input: RegisterJobInput, onStatus?: (job: JobRecord, to: JobStatus) => void) =>
+  runJobToFinish(core.operatorService, input, onStatus)
 
-const statuses = (jobId: string): JobStatus[] => core.operatorService.jobEvents(jobId).map((e) => e.to)
+const statuses = (jobId: string) => jobStatuses(core.operatorService, jobId)
 const resultPath = (job: JobRecord, type: string) => {
   const index = job.results.findIndex((r) => r.type === type)
   expect(index, `result ${type}`).toBeGreaterThanOrEqual(0)
   return core.operatorService.openResult(job.jobId, index).path
 }
 
-async function nothingLeft(jobId: string): Promise<void> {
-  for (let i = 0; i < 100 && double.objects(selectorOf(jobId), NAMESPACE).length > 0; i++)
-    await new Promise((r) => setTimeout(r, 50))
-  expect(double.objects(selectorOf(jobId), NAMESPACE)).toEqual([])
-}
+const nothingLeft = (jobId: string) => expectNothingLeft(double, NAMESPACE, jobId)
 
 /** Resolves once `n` more execs than now reached the API server. */
 async function execsStarted(n: number): Promise<void> {
@@ -162,14 +139,7 @@ describe('Kubernetes publishing of hostile outputs', () => {
 
 describe('Kubernetes driver shutdown', () => {
   it('close() returns while an exec hangs, and reports nothing after', async () => {
-    const driver = new KubernetesDriver({
-      logger: new MemoryLogger(),
-      clock: systemClock,
-      kubeConfig: double.kubeConfig(NAMESPACE),
-      namespace: NAMESPACE,
-      watchRetryMs: 100,
-      packTimeoutMs: 10 * 60_000,
-    })
+    const driver = driverAgainst(double, NAMESPACE, { packTimeoutMs: 10 * 60_000 })
     double.faults.stallExec('find outputs')
     const input = pythonJob('open("/data/outputs/a.txt", "w").write("a")')
     const spec: JobSpec = {

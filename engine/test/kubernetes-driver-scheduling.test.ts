@@ -17,19 +17,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { systemClock } from '../clock'
 import { startCore, type Core } from '../index'
-import { MemoryLogger } from '../logging'
-import { KubernetesDriver } from '../operator-engine/drivers/kubernetes/kubernetes-driver'
-import {
-  DEFAULT_MANIFEST_OPTIONS,
-  objectNames,
-  selectorOf,
-} from '../operator-engine/drivers/kubernetes/manifests'
+import { DEFAULT_MANIFEST_OPTIONS, objectNames } from '../operator-engine/drivers/kubernetes/manifests'
 import type { JobRecord, RegisterJobInput } from '../operator-service/operator-service'
 import type { JobStatus } from '../operator-service/job-status'
 import { jobCoreConfig } from './job-core-config'
-import { rawCodeJobInput } from './job-inputs'
+import { jobStatuses, rawCodeJobInput, runJobToFinish } from './job-inputs'
+import { driverAgainst, expectNothingLeft } from './kubernetes-api-double/driver-against'
 import { startKubernetesApiDouble, type KubernetesApiDouble } from './kubernetes-api-double/api-server'
 
 const NAMESPACE = 'c2d-scheduling'
@@ -44,12 +38,7 @@ let hangingUrl: string
 beforeAll(async () => {
   double = await startKubernetesApiDouble({ namespaces: [NAMESPACE] })
   dataDir = mkdtempSync(join(tmpdir(), 'c2d-k8s-scheduling-'))
-  const driver = new KubernetesDriver({
-    logger: new MemoryLogger(),
-    clock: systemClock,
-    kubeConfig: double.kubeConfig(NAMESPACE),
-    namespace: NAMESPACE,
-    watchRetryMs: 100,
+  const driver = driverAgainst(double, NAMESPACE, {
     pendingTimeoutMs: PENDING_TIMEOUT_MS,
     imagePullBackoffMaxMs: PULL_BACKOFF_MS,
     manifests: { deadlinePullAllowanceSec: 60 },
@@ -78,32 +67,16 @@ function nodeJob(code: string, extra: { gpu?: number; maxJobDurationSec?: number
   return input
 }
 
-function runToFinish(input: RegisterJobInput, onStatus?: (job: JobRecord, to: JobStatus) => void) {
-  return new Promise<JobRecord>((resolvePromise) => {
-    let jobId = ''
-    const off = core.operatorService.onDidChangeJob((change) => {
-      if (change.job.jobId !== jobId) return
-      onStatus?.(change.job, change.to)
-      if (change.to === 70) {
-        off()
-        resolvePromise(change.job)
-      }
-    })
-    jobId = core.operatorService.registerJob(input).jobId
-  })
-}
+const runToFinish = (input: RegisterJobInput, onStatus?: (job: JobRecord, to: JobStatus) => void) =>
+  runJobToFinish(core.operatorService, input, onStatus)
 
-const statuses = (jobId: string): JobStatus[] => core.operatorService.jobEvents(jobId).map((e) => e.to)
+const statuses = (jobId: string) => jobStatuses(core.operatorService, jobId)
 const resultText = (job: JobRecord, type: string) => {
   const index = job.results.findIndex((r) => r.type === type)
   return index < 0 ? '' : readFileSync(core.operatorService.openResult(job.jobId, index).path, 'utf8')
 }
 
-async function nothingLeft(jobId: string): Promise<void> {
-  for (let i = 0; i < 100 && double.objects(selectorOf(jobId), NAMESPACE).length > 0; i++)
-    await new Promise((r) => setTimeout(r, 50))
-  expect(double.objects(selectorOf(jobId), NAMESPACE)).toEqual([])
-}
+const nothingLeft = (jobId: string) => expectNothingLeft(double, NAMESPACE, jobId)
 
 async function eventually(check: () => boolean): Promise<void> {
   while (!check()) await new Promise((r) => setTimeout(r, 20))

@@ -9,10 +9,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { jobCoreConfig } from './job-core-config'
-import { rawCodeJobInput } from './job-inputs'
+import { jobStatuses, rawCodeJobInput, runJobToFinish } from './job-inputs'
 import { startCore, type Core } from '../index'
 import type { JobRecord, RegisterJobInput } from '../operator-service/operator-service'
-import type { JobStatus } from '../operator-service/job-status'
 
 let dataDir: string
 let core: Core
@@ -39,20 +38,9 @@ function pythonJob(code: string): RegisterJobInput {
   })
 }
 
-function runToFinish(input: RegisterJobInput): Promise<JobRecord> {
-  return new Promise((resolvePromise) => {
-    let jobId = ''
-    const off = core.operatorService.onDidChangeJob((change) => {
-      if (change.job.jobId === jobId && change.to === 70) {
-        off()
-        resolvePromise(change.job)
-      }
-    })
-    jobId = core.operatorService.registerJob(input).jobId
-  })
-}
+const runToFinish = (input: RegisterJobInput) => runJobToFinish(core.operatorService, input)
 
-const statuses = (jobId: string): JobStatus[] => core.operatorService.jobEvents(jobId).map((e) => e.to)
+const statuses = (jobId: string) => jobStatuses(core.operatorService, jobId)
 const resultPath = (job: JobRecord, type: string) => {
   const index = job.results.findIndex((r) => r.type === type)
   expect(index, `result ${type}`).toBeGreaterThanOrEqual(0)

@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path'
 import { jobCoreConfig } from './job-core-config'
 import { startCore, type Core } from '../index'
 import type { JobRecord, RegisterJobInput } from '../operator-service/operator-service'
-import type { JobStatus } from '../operator-service/job-status'
+import { jobStatuses, runJobToFinish } from './job-inputs'
 
 const ASSETS = resolve(__dirname, '../../assets')
 const DATASET_DID = 'did:op:' + 'a'.repeat(64)
@@ -109,20 +109,9 @@ function jobInput(
 }
 
 /** Registers the job and resolves with it once it reaches 70. */
-function runToFinish(input: RegisterJobInput): Promise<JobRecord> {
-  return new Promise((resolvePromise) => {
-    let jobId = ''
-    const off = core.operatorService.onDidChangeJob((change) => {
-      if (change.job.jobId === jobId && change.to === 70) {
-        off()
-        resolvePromise(change.job)
-      }
-    })
-    jobId = core.operatorService.registerJob(input).jobId
-  })
-}
+const runToFinish = (input: RegisterJobInput) => runJobToFinish(core.operatorService, input)
 
-const statuses = (jobId: string): JobStatus[] => core.operatorService.jobEvents(jobId).map((e) => e.to)
+const statuses = (jobId: string) => jobStatuses(core.operatorService, jobId)
 const result = (job: JobRecord, type: string) => {
   const index = job.results.findIndex((r) => r.type === type)
   expect(index, `result ${type}`).toBeGreaterThanOrEqual(0)

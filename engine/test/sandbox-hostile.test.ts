@@ -21,13 +21,12 @@ import {
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { execFileSync } from 'node:child_process'
-import { systemClock } from '../clock'
-import { silentLogger } from '../logging'
 import type { JobSpec, Observation } from '../operator-engine/driver'
 import { detectCgroups, type CgroupSupport } from '../operator-engine/drivers/local/cgroup-limits'
-import { LocalDriver, type LocalDriverOptions } from '../operator-engine/drivers/local/local-driver'
+import type { LocalDriverOptions } from '../operator-engine/drivers/local/local-driver'
 import { JOB_HOST_UID_BASE, JOB_HOST_UID_SLOTS } from '../operator-engine/drivers/local/sandbox-launch'
 import { decide } from '../operator-service/job-state-machine'
+import { sandboxedLocalDriver } from './sandboxed-local-driver'
 
 const ASSETS = resolve(__dirname, '../../assets')
 const DATASET_DID = 'did:op:' + 'b'.repeat(64)
@@ -91,14 +90,7 @@ interface Finished {
 
 /** Runs one job on a fresh LocalDriver and resolves once its results are collected. */
 async function run(job: JobSpec, options: Partial<LocalDriverOptions> = {}): Promise<Finished> {
-  const driver = new LocalDriver({
-    logger: silentLogger,
-    clock: systemClock,
-    allowUnsandboxed: false,
-    ipfsGateway: 'http://127.0.0.1:9',
-    arweaveGateway: 'http://127.0.0.1:9',
-    ...options,
-  })
+  const driver = sandboxedLocalDriver(options)
   const observations: Observation[] = []
   await new Promise<void>((done) => {
     void driver.start(job, (_id, observation) => {
@@ -339,13 +331,7 @@ open('/data/outputs/ready', 'w').write('1')
 time.sleep(30)
 `
     const job = spec(code, 'python')
-    const driver = new LocalDriver({
-      logger: silentLogger,
-      clock: systemClock,
-      allowUnsandboxed: false,
-      ipfsGateway: 'http://127.0.0.1:9',
-      arweaveGateway: 'http://127.0.0.1:9',
-    })
+    const driver = sandboxedLocalDriver()
     try {
       const health = await driver.health()
       expect(health.checks.find((c) => c.name === 'host user')).toMatchObject({
@@ -398,13 +384,7 @@ time.sleep(30)
     // A host process of the sandbox's uid may open /proc/<pid>/root of the job's processes (and of
     // the outer bwrap, whose mount namespace holds /data): with one uid for every job and for
     // host nobody, any nobody daemon, or a job that left its pid namespace, read every job's data.
-    const driver = new LocalDriver({
-      logger: silentLogger,
-      clock: systemClock,
-      allowUnsandboxed: false,
-      ipfsGateway: 'http://127.0.0.1:9',
-      arweaveGateway: 'http://127.0.0.1:9',
-    })
+    const driver = sandboxedLocalDriver()
     const marker = (job: JobSpec) => `ready-${job.jobId}`
     const jobs = [0, 1].map(() => spec('', 'python'))
     for (const job of jobs)

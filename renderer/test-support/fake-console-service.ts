@@ -62,6 +62,23 @@ const tokenSymbols: Record<string, string> = { [FAKE_OCEAN]: 'OCEAN' }
 export const FAKE_RECOVERY_PHRASE =
   'legal winner thank year wave sausage worth useful legal winner thank yellow'
 
+/** A published asset as the console lists it: the dataset "Weather 2024" unless `overrides` says otherwise. */
+export function makeAsset(overrides: Partial<AssetSummary> = {}): AssetSummary {
+  return {
+    did: 'did:op:' + 'd'.repeat(64),
+    kind: 'dataset',
+    name: 'Weather 2024',
+    chainId: 8996,
+    nftAddress: '0x' + '2'.repeat(40),
+    datatokenAddress: '0x' + '3'.repeat(40),
+    state: 0,
+    serviceIds: ['compute'],
+    createdAtMs: 1,
+    updatedAtMs: 1,
+    ...overrides,
+  }
+}
+
 export function makeJob(jobId: string, status: JobStatus, overrides: Partial<JobSummary> = {}): JobSummary {
   return {
     jobId,
@@ -474,18 +491,11 @@ export function createFakeConsole(
       }
     },
     publishAsset: async ({ draft }) => {
-      const asset: AssetSummary = {
+      const asset = makeAsset({
         did: 'did:op:' + String(assets.length + 1).padStart(64, 'c'),
         kind: draft.kind,
         name: draft.name,
-        chainId: 8996,
-        nftAddress: '0x' + '2'.repeat(40),
-        datatokenAddress: '0x' + '3'.repeat(40),
-        state: 0,
-        serviceIds: ['compute'],
-        createdAtMs: 1,
-        updatedAtMs: 1,
-      }
+      })
       assets.push(asset)
       details.set(asset.did, {
         description: draft.description ?? '',

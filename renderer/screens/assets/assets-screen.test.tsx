@@ -1,22 +1,16 @@
 import { describe, it, expect } from 'vitest'
 import { screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
-import type { AssetSummary } from '../../../engine/console-api/contract'
 import { renderApp } from '../../test-support/render-app'
-import { createFakeConsole } from '../../test-support/fake-console-service'
+import { createFakeConsole, makeAsset } from '../../test-support/fake-console-service'
 
-const algorithm: AssetSummary = {
+const algorithm = makeAsset({
   did: 'did:op:' + 'b'.repeat(64),
   kind: 'algorithm',
   name: 'Mean temperature',
-  chainId: 8996,
   nftAddress: '0x' + '4'.repeat(40),
   datatokenAddress: '0x' + '5'.repeat(40),
-  state: 0,
-  serviceIds: ['compute'],
-  createdAtMs: 1,
-  updatedAtMs: 1,
-}
+})
 
 describe('AssetsScreen', () => {
   it('teaches with an empty state that offers to publish the sample', async () => {

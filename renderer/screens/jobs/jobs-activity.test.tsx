@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest'
 import { act, screen, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { renderApp } from '../../test-support/render-app'
-import { createFakeConsole, makeJob } from '../../test-support/fake-console-service'
+import { createFakeConsole, makeAsset, makeJob } from '../../test-support/fake-console-service'
 import {
   notificationForJobChange,
   notificationForProviderRequest,
@@ -61,18 +61,12 @@ describe('Jobs screen tabs', () => {
   it('sums earnings per dataset and period, in token units', async () => {
     const fake = createFakeConsole({
       assets: [
-        {
+        makeAsset({
           did: DATASET,
-          kind: 'dataset',
           name: 'Weather stations',
-          chainId: 8996,
           nftAddress: '0x' + '1'.repeat(40),
           datatokenAddress: '0x' + '2'.repeat(40),
-          state: 0,
-          serviceIds: ['compute'],
-          createdAtMs: 1,
-          updatedAtMs: 1,
-        },
+        }),
       ],
       earnings: [
         {

@@ -17,11 +17,10 @@ import { useOverview } from '../../server-state/overview'
 import { useProviderRequests } from '../../server-state/provider-requests'
 import { useWallet } from '../../server-state/settings'
 import { ErrorMessage } from '../../components/error-message'
-import { StatusBadge } from '../../components/status-badge'
 import { AddressLabel } from '../../components/labels/address-label'
 import { DateLabel } from '../../components/labels/date-label'
-import { shortId } from '../../components/format'
 import { ReachabilityPanel } from './reachability-panel'
+import { RecentJobsTable } from '../jobs/recent-jobs-table'
 import { CopyValueButton } from '../../components/copy-value-button'
 
 function Fact({ label, children }: { label: string; children: React.ReactNode }) {
@@ -128,36 +127,7 @@ export function OverviewScreen() {
             No jobs yet. Consumers start jobs with ocean.js against the Provider URL above.
           </Text>
         ) : (
-          <Table aria-labelledby="recent-jobs-title" striped highlightOnHover>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th scope="col">Job</Table.Th>
-                <Table.Th scope="col">Status</Table.Th>
-                <Table.Th scope="col">Started</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {o.recentJobs.map((job) => (
-                <Table.Tr key={job.jobId}>
-                  <Table.Td>
-                    <Anchor
-                      renderRoot={(props) => (
-                        <Link {...props} to="/jobs/$jobId" params={{ jobId: job.jobId }} />
-                      )}
-                    >
-                      Job {shortId(job.jobId)}
-                    </Anchor>
-                  </Table.Td>
-                  <Table.Td>
-                    <StatusBadge status={job.status} outcome={job.outcome} />
-                  </Table.Td>
-                  <Table.Td>
-                    <DateLabel atMs={job.createdAtMs} />
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
+          <RecentJobsTable jobs={o.recentJobs} labelledBy="recent-jobs-title" highlightOnHover />
         )}
       </section>
       <section aria-labelledby="provider-requests-title">

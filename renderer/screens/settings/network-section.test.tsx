@@ -2,20 +2,9 @@ import { describe, expect, it } from 'vitest'
 import { screen, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { renderApp } from '../../test-support/render-app'
-import { createFakeConsole } from '../../test-support/fake-console-service'
+import { createFakeConsole, makeAsset } from '../../test-support/fake-console-service'
 
-const asset = {
-  did: 'did:op:' + 'd'.repeat(64),
-  kind: 'dataset' as const,
-  name: 'Weather 2024',
-  chainId: 8996,
-  nftAddress: '0x' + '2'.repeat(40),
-  datatokenAddress: '0x' + '3'.repeat(40),
-  state: 0,
-  serviceIds: ['compute'],
-  createdAtMs: 1,
-  updatedAtMs: 1,
-}
+const asset = makeAsset()
 
 describe('Settings → Network', () => {
   it('warns what P2P exposes before applying, then shows the re-published DDOs and their txs', async () => {

@@ -2,7 +2,7 @@ import { afterEach, describe, it, expect } from 'vitest'
 import { screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { renderApp } from '../../test-support/render-app'
-import { createFakeConsole, FAKE_RECOVERY_PHRASE } from '../../test-support/fake-console-service'
+import { createFakeConsole, FAKE_RECOVERY_PHRASE, makeAsset } from '../../test-support/fake-console-service'
 import { exposureWarnings } from './provider-section'
 
 const T = { timeout: 30_000 }
@@ -128,18 +128,7 @@ describe('SettingsScreen', () => {
   })
 
   it('shows the balances of the same address, with symbols', T, async () => {
-    const asset = {
-      did: 'did:op:' + 'd'.repeat(64),
-      kind: 'dataset' as const,
-      name: 'Weather 2024',
-      chainId: 8996,
-      nftAddress: '0x' + '2'.repeat(40),
-      datatokenAddress: '0x' + '3'.repeat(40),
-      state: 0,
-      serviceIds: ['compute'],
-      createdAtMs: 1,
-      updatedAtMs: 1,
-    }
+    const asset = makeAsset()
     renderApp('settings', createFakeConsole({ assets: [asset] }))
     const table = await screen.findByRole('table', { name: 'Balances' }, wait)
     const row = (name: string) =>

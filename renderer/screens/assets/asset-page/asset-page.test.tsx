@@ -3,21 +3,10 @@ import { screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import type { AssetSummary } from '../../../../engine/console-api/contract'
 import { renderApp } from '../../../test-support/render-app'
-import { createFakeConsole } from '../../../test-support/fake-console-service'
+import { createFakeConsole, makeAsset, makeJob } from '../../../test-support/fake-console-service'
 import { isLocalOnlyEndpoint } from './asset-page'
 
-const dataset: AssetSummary = {
-  did: 'did:op:' + 'd'.repeat(64),
-  kind: 'dataset',
-  name: 'Weather 2024',
-  chainId: 8996,
-  nftAddress: '0x' + '2'.repeat(40),
-  datatokenAddress: '0x' + '3'.repeat(40),
-  state: 0,
-  serviceIds: ['compute'],
-  createdAtMs: 1,
-  updatedAtMs: 1,
-}
+const dataset = makeAsset()
 const algorithm: AssetSummary = {
   ...dataset,
   did: 'did:op:' + 'b'.repeat(64),
@@ -49,6 +38,19 @@ describe('Asset page', () => {
     expect(screen.getByText('Consumers elsewhere cannot reach this endpoint')).toBeTruthy()
     expect(isLocalOnlyEndpoint('https://provider.example.org')).toBe(false)
     expect(isLocalOnlyEndpoint('http://0.0.0.0:8001')).toBe(true)
+  })
+
+  it('lists the jobs on the asset with their consumer, each linking to its job page', T, async () => {
+    const owner = '0x' + '7'.repeat(40)
+    const job = makeJob('job-on-asset', 70, { owner, datasets: [{ did: dataset.did, serviceId: 'compute' }] })
+    renderApp(`/assets/${dataset.did}`, createFakeConsole({ assets: [{ ...dataset }], jobs: [job] }))
+    const table = await screen.findByRole('table', { name: 'Jobs on this asset' }, { timeout: 8000 })
+    expect(
+      within(table)
+        .getAllByRole('columnheader')
+        .map((h) => h.textContent),
+    ).toEqual(['Job', 'Status', 'Consumer', 'Started'])
+    expect(within(table).getByRole('link', { name: 'Job job-on-asset' })).toBeTruthy()
   })
 
   it('edits the trusted algorithms after publishing, picked by name, only after confirming', T, async () => {

@@ -1,19 +1,18 @@
 // One asset's page (#/assets/<did>): its facts, the Provider endpoint consumers use, the compute
 // settings and trusted algorithms (editable: setMetaData again), state and datatokens, and the jobs
 // that ran on it. Deep-linkable, so Back and reload keep the place.
-import { Alert, Anchor, Badge, Card, Group, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core'
+import { Alert, Anchor, Badge, Card, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core'
 import { Link, useParams } from '@tanstack/react-router'
 import { useAsset } from '../../../server-state/assets'
 import { useJobList } from '../../../server-state/jobs'
 import { ErrorMessage } from '../../../components/error-message'
 import { AddressLabel } from '../../../components/labels/address-label'
 import { DateLabel } from '../../../components/labels/date-label'
-import { StatusBadge } from '../../../components/status-badge'
-import { shortId } from '../../../components/format'
 import { AssetStateBadge } from '../asset-state-badge'
 import { AssetActions } from '../asset-actions'
 import { PublishProgressList } from '../publish-progress-list'
 import { TrustedAlgorithmsEditor } from './trusted-algorithms-editor'
+import { RecentJobsTable } from '../../jobs/recent-jobs-table'
 
 /** A DDO endpoint on a loopback or wildcard host cannot be reached by consumers elsewhere. */
 export function isLocalOnlyEndpoint(url: string | null): boolean {
@@ -144,40 +143,7 @@ export function AssetPage({ did }: { did: string }) {
         {jobs.isError && <ErrorMessage title="Could not load the jobs" error={jobs.error} />}
         {jobs.data && jobs.data.jobs.length === 0 && <Text size="sm">No jobs yet.</Text>}
         {jobs.data && jobs.data.jobs.length > 0 && (
-          <Table aria-labelledby="asset-jobs-title" striped>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th scope="col">Job</Table.Th>
-                <Table.Th scope="col">Status</Table.Th>
-                <Table.Th scope="col">Consumer</Table.Th>
-                <Table.Th scope="col">Started</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {jobs.data.jobs.map((job) => (
-                <Table.Tr key={job.jobId}>
-                  <Table.Td>
-                    <Anchor
-                      renderRoot={(props) => (
-                        <Link {...props} to="/jobs/$jobId" params={{ jobId: job.jobId }} />
-                      )}
-                    >
-                      Job {shortId(job.jobId)}
-                    </Anchor>
-                  </Table.Td>
-                  <Table.Td>
-                    <StatusBadge status={job.status} outcome={job.outcome} />
-                  </Table.Td>
-                  <Table.Td>
-                    <AddressLabel value={job.owner} what="consumer address" />
-                  </Table.Td>
-                  <Table.Td>
-                    <DateLabel atMs={job.createdAtMs} />
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
+          <RecentJobsTable jobs={jobs.data.jobs} labelledBy="asset-jobs-title" showConsumer />
         )}
       </section>
     </Stack>
