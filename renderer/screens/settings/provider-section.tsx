@@ -38,7 +38,7 @@ export function exposureWarnings(host: string, publicUrl: string): string[] {
   }
   if (!url && (h === '127.0.0.1' || h === 'localhost'))
     out.push(
-      'No public URL: DDOs name 127.0.0.1, which consumers on other machines cannot reach. Set the public URL (e.g. https://provider.example.com) once the Provider is reachable from outside.',
+      'No public URL: DDOs name 127.0.0.1, which consumers on other machines cannot reach. Set the public URL (e.g. https://provider.example.com) under Network once the Provider is reachable from outside.',
     )
   if (urlHost === '127.0.0.1' || urlHost === 'localhost' || urlHost === '0.0.0.0')
     out.push(`The public URL names ${urlHost}: consumers on other machines cannot reach it.`)
@@ -49,12 +49,12 @@ export function ProviderSection({ settings }: { settings: Settings }) {
   const save = useSaveSettings()
   const [host, setHost] = useState(settings.providerHost)
   const [port, setPort] = useState<number | string>(settings.providerPort)
-  const [publicUrl, setPublicUrl] = useState(settings.publicUrl ?? '')
   const [logLevel, setLogLevel] = useState(settings.logLevel)
   const [errors, setErrors] = useState<Record<string, string>>({})
   const serverErrors = fieldErrorsFromError(save.error)
   const shown = { ...serverErrors, ...errors }
-  const warnings = exposureWarnings(host, publicUrl)
+  // The public URL is set in the Network section (it applies at once and re-publishes the DDOs).
+  const warnings = exposureWarnings(host, settings.publicUrl ?? '')
   return (
     <Card withBorder padding="md" component="section" aria-labelledby="provider-settings-title">
       <form
@@ -62,10 +62,7 @@ export function ProviderSection({ settings }: { settings: Settings }) {
         noValidate
         onSubmit={(e) => {
           e.preventDefault()
-          const url = publicUrl.trim()
           const found: Record<string, string> = {}
-          if (url && !/^https?:\/\/[^/\s]+/.test(url))
-            found.publicUrl = 'A full URL such as https://provider.example.com.'
           if (typeof port !== 'number' || port < 0 || port > 65535)
             found.providerPort = 'A port from 0 to 65535.'
           setErrors(found)
@@ -74,7 +71,6 @@ export function ProviderSection({ settings }: { settings: Settings }) {
             providerHost: host.trim(),
             providerPort: port as number,
             logLevel,
-            publicUrl: url ? url.replace(/\/+$/, '') : null,
           })
         }}
       >
@@ -99,14 +95,6 @@ export function ProviderSection({ settings }: { settings: Settings }) {
               error={shown.providerPort ?? shown['provider.port']}
             />
           </SimpleGrid>
-          <TextInput
-            label="Public Provider URL"
-            description="What consumers are given: every DDO's serviceEndpoint. Empty: the bound address."
-            placeholder="https://provider.example.com"
-            value={publicUrl}
-            onChange={(e) => setPublicUrl(e.currentTarget.value)}
-            error={shown.publicUrl ?? shown['provider.publicUrl']}
-          />
           {warnings.map((w) => (
             <Alert key={w} color="yellow" variant="light" title="Exposure">
               {w}

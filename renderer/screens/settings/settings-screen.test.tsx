@@ -36,7 +36,7 @@ describe('SettingsScreen', () => {
   })
 
   it(
-    'saves the public Provider URL and warns about a wildcard bind and a loopback URL in DDOs',
+    'saves the bind settings (the public URL lives in Network) and warns about a wildcard bind and a loopback URL in DDOs',
     T,
     async () => {
       const { fake } = renderApp('settings')
@@ -46,22 +46,15 @@ describe('SettingsScreen', () => {
       await userEvent.clear(host)
       await userEvent.type(host, '0.0.0.0')
       expect(form.textContent).toContain('answers on every network this machine is on')
-      await userEvent.type(within(form).getByLabelText('Public Provider URL'), 'not a url')
-      await userEvent.click(within(form).getByRole('button', { name: 'Save settings' }))
-      expect(within(form).getByText('A full URL such as https://provider.example.com.')).toBeTruthy()
-      expect(fake.calls.some((c) => c.method === 'saveSettings')).toBe(false)
-      await userEvent.clear(within(form).getByLabelText('Public Provider URL'))
-      await userEvent.type(
-        within(form).getByLabelText('Public Provider URL'),
-        'https://provider.example.com/',
-      )
+      // One place for the public URL: the Network section (applied at once, DDOs re-published).
+      expect(within(form).queryByLabelText('Public Provider URL')).toBeNull()
       await userEvent.click(within(form).getByRole('button', { name: 'Save settings' }))
       expect(await within(form).findByText(/Saved\. Restart the provider/)).toBeTruthy()
       expect(fake.calls.find((c) => c.method === 'saveSettings')?.input).toMatchObject({
         providerHost: '0.0.0.0',
         providerPort: 8001,
-        publicUrl: 'https://provider.example.com',
       })
+      expect(fake.calls.find((c) => c.method === 'saveSettings')?.input).not.toHaveProperty('publicUrl')
       expect(exposureWarnings('127.0.0.1', 'https://provider.example.com')).toEqual([])
     },
   )
