@@ -44,7 +44,10 @@ export interface ApiDoubleOptions {
   historyMax?: number
   /** RBAC denials from the start (SelfSubjectAccessReview says no, the request gets 403). */
   denials?: AccessDenial[]
-  /** BOOKMARK interval for watches that allow them (a real server sends about one a minute). */
+  /**
+   * BOOKMARK interval for watches that allow them: 60 s by default, as a real server sends them.
+   * Scale it together with the client's idle timeout (watch-timing.ts) to play long idle times.
+   */
   bookmarkIntervalMs?: number
   /** The cluster's nodes (default: one linux node in zone-a, no GPU, no taints). */
   nodes?: SimNode[]
@@ -60,6 +63,8 @@ export interface KubernetesApiDouble {
   kubeconfigYaml(namespace?: string): string
   /** Requests by "verb resource[/subresource]" (e.g. "create pods", "watch pods", "get pods/log"). */
   requests: Map<string, number>
+  /** Each watch request as it came: its path and the resourceVersion it asked to start after. */
+  watchLog: Array<{ path: string; resourceVersion: string | undefined }>
   requestCount(): number
   /** Every object labelled with `selector`, any namespaced kind but events (e.g. to assert nothing is orphaned). */
   objects(selector?: string, namespace?: string): KubeObject[]
@@ -155,6 +160,7 @@ export async function startKubernetesApiDouble(options: ApiDoubleOptions = {}): 
       status: { phase: 'Active' },
     })
   const requests = new Map<string, number>()
+  const watchLog: KubernetesApiDouble['watchLog'] = []
   const count = (key: string) => requests.set(key, (requests.get(key) ?? 0) + 1)
   let unreachable = false
   const failures = new Map<
@@ -352,7 +358,10 @@ export async function startKubernetesApiDouble(options: ApiDoubleOptions = {}): 
     if (r.sub === 'exec') return sendStatus(res, 400, 'BadRequest', 'Upgrade request required')
     if (r.sub) return sendStatus(res, 404, 'NotFound', 'the server could not find the requested resource')
 
-    if (isWatch) return serveWatch(store, r, url, res, watches, options.bookmarkIntervalMs ?? 10_000)
+    if (isWatch) {
+      watchLog.push({ path, resourceVersion: url.searchParams.get('resourceVersion') ?? undefined })
+      return serveWatch(store, r, url, res, watches, options.bookmarkIntervalMs ?? 60_000)
+    }
     if (method === 'GET' && !r.name) {
       // List items carry no apiVersion/kind on the wire; the list does.
       return sendJson(res, 200, {
@@ -569,6 +578,7 @@ export async function startKubernetesApiDouble(options: ApiDoubleOptions = {}): 
     },
     kubeconfigYaml,
     requests,
+    watchLog,
     requestCount: () => [...requests.values()].reduce((a, b) => a + b, 0),
     objects(selector, namespace) {
       // Events are left out: a real cluster expires them on its own, so they are never orphans.

@@ -169,7 +169,7 @@ const WATCH_RETRY_MAX_MS = 30_000
 /** How long a temporary create refusal (a full ResourceQuota, 429, 5xx) is retried. */
 const CREATE_RETRY_MAX_MS = 5 * 60_000
 /** Over the ~60 s between a real API server's bookmarks, so a quiet watch is rarely cut at all. */
-const WATCH_IDLE_TIMEOUT_MS = 90_000
+export const DEFAULT_WATCH_IDLE_TIMEOUT_MS = 90_000
 /** How long the live log may take to deliver its last bytes after the container ended. */
 const LOG_TAIL_GRACE_MS = 2_000
 const DEFAULT_PACK_TIMEOUT_MS = 10 * 60_000
@@ -1493,7 +1493,7 @@ export class KubernetesDriver implements ComputeDriver {
     }
     const watch = new Watch(this.options.kubeConfig)
     ;(watch as unknown as { requestTimeoutMs: number }).requestTimeoutMs =
-      this.options.watchIdleTimeoutMs ?? WATCH_IDLE_TIMEOUT_MS
+      this.options.watchIdleTimeoutMs ?? DEFAULT_WATCH_IDLE_TIMEOUT_MS
     this.watchAbort = await watch
       .watch(
         `/api/v1/namespaces/${this.ns}/pods`,
