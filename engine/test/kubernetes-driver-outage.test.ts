@@ -180,3 +180,70 @@ describe('quota and LimitRange refusals (403)', () => {
     expect(double.objects(selectorOf(jobId), NAMESPACE)).toEqual([])
   }, 30_000)
 })
+
+describe('single deletes answered 429 or 5xx', () => {
+  /** Real time, but every sleep the driver asks for is recorded and lasts at most 50 ms. */
+  const recordingClock = (sleeps: number[]): Clock => ({
+    nowMs: () => systemClock.nowMs(),
+    setTimer: (callback, delayMs) =>
+      systemClock.setTimer(callback, delayMs >= 20_000 ? delayMs : Math.min(delayMs, 50)),
+    sleep: (delayMs) => {
+      sleeps.push(delayMs)
+      return systemClock.sleep(Math.min(delayMs, 50))
+    },
+  })
+
+  it("a stop whose pod delete is answered 503 then 429 is retried (after the 429's Retry-After) and the job ends stopped", async () => {
+    const jobId = 'stop-throttled'
+    const input = rawCodeJobInput({
+      code: "setInterval(() => console.log('tick'), 100)",
+      maxJobDurationSec: 60,
+    })
+    const spec: JobSpec = { ...input.spec, jobId, jobDir: join(workDir, jobId) }
+    const sleeps: number[] = []
+    const driver = driverAgainst(double, NAMESPACE, { clock: recordingClock(sleeps) })
+    const seen: Observation[] = []
+    await driver.start(spec, (_id, o) => seen.push(o))
+    await waitFor(seen, 'algorithm-started')
+
+    sleeps.length = 0
+    double.faults.failRequests('delete pods', { status: 503, times: 1 })
+    await driver.stop(jobId) // resolves: it did not give up on the first 503
+    // Only the retry's sleeps (no Retry-After on the 503: the 100 ms backoff), and the pod is going.
+    expect(sleeps).toEqual([100])
+    double.faults.failRequests('delete pods', { status: 429, times: 1, retryAfterSec: 3 })
+    await driver.stop(jobId)
+    expect(sleeps).toEqual([100, 3000])
+
+    // SIGTERM from the stop's graceful delete ended it (the Operator-Service records it as stopped).
+    expect(await waitFor(seen, 'container-exited')).toMatchObject({ exitCode: 143 })
+    await waitFor(seen, 'outputs-collected')
+    await driver.cleanup(jobId)
+    await driver.close()
+    await expectGone(jobId)
+  }, 30_000)
+
+  it('the inputs Secret delete after configure, answered 500, is retried: the Secret is gone before the algorithm runs', async () => {
+    const jobId = 'secret-delete-throttled'
+    const input = rawCodeJobInput({ code: "console.log('done')", maxJobDurationSec: 30 })
+    const spec: JobSpec = { ...input.spec, jobId, jobDir: join(workDir, jobId) }
+    const sleeps: number[] = []
+    const driver = driverAgainst(double, NAMESPACE, { clock: recordingClock(sleeps) })
+    double.faults.failRequests('delete secrets', { status: 500, times: 2 })
+    const seen: Observation[] = []
+    await driver.start(spec, (_id, o) => seen.push(o))
+    await waitFor(seen, 'algorithm-started')
+    expect(double.store.get('secrets', NAMESPACE, objectNames(jobId).secret)).toBeUndefined()
+    expect(sleeps.filter((ms) => ms === 100 || ms === 200)).toEqual([100, 200])
+    await waitFor(seen, 'outputs-collected')
+    await driver.cleanup(jobId)
+    await driver.close()
+    await expectGone(jobId)
+  }, 30_000)
+})
+
+async function expectGone(jobId: string): Promise<void> {
+  for (let i = 0; i < 100 && double.objects(selectorOf(jobId), NAMESPACE).length > 0; i++)
+    await new Promise((r) => setTimeout(r, 50))
+  expect(double.objects(selectorOf(jobId), NAMESPACE)).toEqual([])
+}

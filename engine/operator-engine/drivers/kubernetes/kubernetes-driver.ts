@@ -80,7 +80,10 @@ export interface KubernetesDriverOptions {
    * resourceVersion: no warning, no re-list.
    */
   watchIdleTimeoutMs?: number
-  /** How long a temporary create refusal (full ResourceQuota, 429, 5xx) is retried; 5 min by default. */
+  /**
+   * How long a temporary create refusal (full ResourceQuota, 429, 5xx), or a single delete answered
+   * 429/5xx (stop, deadline, the inputs Secret), is retried; 5 min by default.
+   */
   createRetryMaxMs?: number
   /**
    * How long the publish step's scan and its pack may each take (10 min by default, as the local
@@ -398,7 +401,7 @@ export class KubernetesDriver implements ComputeDriver {
     job.publishAbort?.abort(new Error('stopped by request'))
     if (job.step === 'configure' || job.step === 'algorithm') {
       // The pod's containers end (SIGTERM, then SIGKILL after the grace period); the watch reports it.
-      await this.deleteIfPresent(() =>
+      await this.deleteWithRetry(() =>
         this.core.deleteNamespacedPod({
           name: objectNames(jobId).pod(job.step as Step),
           namespace: this.ns,
@@ -754,7 +757,7 @@ export class KubernetesDriver implements ComputeDriver {
     job.cancelRecheck?.()
     if (step === 'publish') {
       job.failed = true
-      await this.deleteIfPresent(() =>
+      await this.deleteWithRetry(() =>
         this.core.deleteNamespacedPod({ name: objectNames(job.spec.jobId).pod(step), namespace: this.ns }),
       )
       return this.finish(job, [state.reason], 'results', state.reason)
@@ -803,7 +806,9 @@ export class KubernetesDriver implements ComputeDriver {
    */
   private async deleteInputsSecret(job: TrackedJob): Promise<void> {
     try {
-      await this.core.deleteNamespacedSecret({ name: objectNames(job.spec.jobId).secret, namespace: this.ns })
+      await this.deleteWithRetry(() =>
+        this.core.deleteNamespacedSecret({ name: objectNames(job.spec.jobId).secret, namespace: this.ns }),
+      )
     } catch (error) {
       if (statusCode(error) !== 404)
         this.options.logger.warn('kubernetes: inputs Secret not deleted after configure; cleanup will', {
@@ -953,7 +958,7 @@ export class KubernetesDriver implements ComputeDriver {
     }
     // A pod stuck in Pending holds nothing worth collecting: end the job with the logs it has.
     if (step === 'configure' || step === 'algorithm')
-      await this.deleteIfPresent(() =>
+      await this.deleteWithRetry(() =>
         this.core.deleteNamespacedPod({ name: objectNames(job.spec.jobId).pod(step), namespace: this.ns }),
       )
     return this.finish(job, [])
@@ -978,7 +983,7 @@ export class KubernetesDriver implements ComputeDriver {
           this.options.logger.info('kubernetes: algorithm past maxJobDuration; deleting its pod', {
             jobId: job.spec.jobId,
           })
-          await this.deleteIfPresent(() =>
+          await this.deleteWithRetry(() =>
             this.core.deleteNamespacedPod({
               name: objectNames(job.spec.jobId).pod('algorithm'),
               namespace: this.ns,
@@ -1431,6 +1436,34 @@ export class KubernetesDriver implements ComputeDriver {
           message,
         })
         await this.options.clock.sleep(retryAfterMs(error) ?? delayMs)
+        delayMs = Math.min(WATCH_RETRY_MAX_MS, delayMs * 2)
+      }
+    }
+  }
+
+  /**
+   * One object's delete (a stop, the algorithm's deadline, a failed step's pod, the inputs Secret):
+   * 404 counts as done; no answer, 429 or 5xx is retried with backoff, or after the answer's
+   * Retry-After, for up to `createRetryMaxMs`, so a throttled API server does not turn a stop into
+   * an error nor leave the Secret behind. Cleanup's deletecollections retry on their own
+   * (cleanupOrRetry), for as long as it takes.
+   */
+  private async deleteWithRetry(remove: () => Promise<unknown>): Promise<void> {
+    let delayMs = this.options.watchRetryMs ?? 1000
+    const giveUpAtMs = this.options.clock.nowMs() + (this.options.createRetryMaxMs ?? CREATE_RETRY_MAX_MS)
+    for (;;) {
+      try {
+        await remove()
+        return
+      } catch (error) {
+        if (statusCode(error) === 404) return
+        const waitMs = retryAfterMs(error) ?? delayMs
+        if (!transient(error) || this.closed || this.options.clock.nowMs() + waitMs > giveUpAtMs) throw error
+        this.options.logger.info('kubernetes delete refused for now; retrying', {
+          status: statusCode(error),
+          delayMs: waitMs,
+        })
+        await this.options.clock.sleep(waitMs)
         delayMs = Math.min(WATCH_RETRY_MAX_MS, delayMs * 2)
       }
     }
