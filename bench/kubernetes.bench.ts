@@ -5,7 +5,9 @@
  *  - the console's own overhead per job: registered → 70 minus the simulated pod time (each step
  *    pod's creation → its container's end, as the double reported them), beside that pod time;
  *  - registered → 70 of a job whose algorithm pod is first Unschedulable (it asks for a GPU no node
- *    has; the double's autoscaler adds one as the scheduler says no), beside a job that never is.
+ *    has; the double's autoscaler adds one as the scheduler says no), beside a job that never is;
+ *  - API requests in an hour of idle watching, beside the loop before issue 16
+ *    (kubernetes-idle-watch.ts; the hour is played at a scale).
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -21,6 +23,7 @@ import { openDatabase } from '../engine/store/database'
 import { rawCodeJobInput } from '../engine/test/job-inputs'
 import { startKubernetesApiDouble } from '../engine/test/kubernetes-api-double/api-server'
 import type { BenchRow } from './bench-row'
+import { idleWatchRow } from './kubernetes-idle-watch'
 
 const SUITE = 'kubernetes'
 const NAMESPACE = 'bench'
@@ -136,6 +139,7 @@ export default async function kubernetesBench(): Promise<BenchRow[]> {
     // Each job asks for one GPU more than any node has, so each one meets an Unschedulable first.
     const transient: number[] = []
     for (let i = 1; i <= 3; i++) transient.push((await runJob(i)).wallMs)
+    const idle = await idleWatchRow(SUITE)
     return [
       {
         suite: SUITE,
@@ -163,6 +167,7 @@ export default async function kubernetesBench(): Promise<BenchRow[]> {
         baseline: { name: `a job that is never Unschedulable (median of ${JOBS})`, value: median(walls) },
         note: 'the algorithm pod waits (pending, not failed) and runs once the node is there; no polling: the watch reports it',
       },
+      idle,
     ]
   } finally {
     off()
