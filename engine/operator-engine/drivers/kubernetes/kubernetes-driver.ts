@@ -401,9 +401,11 @@ export class KubernetesDriver implements ComputeDriver {
     job.publishAbort?.abort(new Error('stopped by request'))
     if (job.step === 'configure' || job.step === 'algorithm') {
       // The pod's containers end (SIGTERM, then SIGKILL after the grace period); the watch reports it.
+      // The name is fixed now: a retry must not delete the next step's pod.
+      const name = objectNames(jobId).pod(job.step)
       await this.deleteWithRetry(() =>
         this.core.deleteNamespacedPod({
-          name: objectNames(jobId).pod(job.step as Step),
+          name,
           namespace: this.ns,
           gracePeriodSeconds: 2,
         }),
