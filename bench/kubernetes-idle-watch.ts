@@ -94,7 +94,7 @@ async function oldLoopHour(): Promise<{ total: number; lists: number }> {
     const list = await core.listNamespacedPod({ namespace: NAMESPACE, labelSelector: selectorOf() })
     let resourceVersion = list.metadata?.resourceVersion
     const watch = new Watch(kc)
-    watch.requestTimeoutMs = CLIENT_NODE_WATCH_IDLE_MS * SCALE
+    ;(watch as unknown as { requestTimeoutMs: number }).requestTimeoutMs = CLIENT_NODE_WATCH_IDLE_MS * SCALE
     abort = await watch.watch(
       `/api/v1/namespaces/${NAMESPACE}/pods`,
       { labelSelector: selectorOf(), resourceVersion, allowWatchBookmarks: true },
