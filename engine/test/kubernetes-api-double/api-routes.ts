@@ -28,6 +28,15 @@ export const KINDS: Record<string, KindInfo> = {
     verbs: RW,
   },
   events: { kind: 'Event', apiVersion: 'v1', group: '', singular: 'event', verbs: RW },
+  // Read by the double's create admission (namespace-admission.ts).
+  resourcequotas: {
+    kind: 'ResourceQuota',
+    apiVersion: 'v1',
+    group: '',
+    singular: 'resourcequota',
+    verbs: RW,
+  },
+  limitranges: { kind: 'LimitRange', apiVersion: 'v1', group: '', singular: 'limitrange', verbs: RW },
   networkpolicies: {
     kind: 'NetworkPolicy',
     apiVersion: 'networking.k8s.io/v1',

@@ -29,6 +29,7 @@ import {
   type KubeObject,
 } from './object-store'
 import { admitPod } from './admission'
+import { admitCreate } from './namespace-admission'
 import { EXEC_PROTOCOLS, serveExec, servePodLog, statusBody } from './pod-subresources'
 import { serveWatch, type OpenWatch } from './watch-stream'
 
@@ -324,7 +325,9 @@ export async function startKubernetesApiDouble(options: ApiDoubleOptions = {}): 
             ? 'TooManyRequests'
             : injected.status === 503
               ? 'ServiceUnavailable'
-              : 'InternalError'
+              : injected.status === 504
+                ? 'Timeout'
+                : 'InternalError'
       return sendStatus(
         res,
         injected.status,
@@ -412,6 +415,12 @@ export async function startKubernetesApiDouble(options: ApiDoubleOptions = {}): 
             kind: 'pods',
           })
       }
+      const admitted = admitCreate(store, r.resource, ns, body)
+      if (!admitted.ok)
+        return sendStatus(res, admitted.code, admitted.reason, admitted.message, {
+          name: body.metadata.name,
+          kind: r.resource,
+        })
       // The API server stores a new pod as Pending (status is the kubelet's to fill in later).
       const initial =
         r.resource === 'pods'
