@@ -837,9 +837,19 @@ export class KubernetesDriver implements ComputeDriver {
         await this.deleteInputsSecret(job)
         if (job.stopRequested) return this.finish(job, ['stopped before the algorithm started'])
         job.step = 'algorithm'
-        await this.createIfAbsent(() =>
-          this.core.createNamespacedPod({ namespace: this.ns, body: job.objects!.pods.algorithm as never }),
-        )
+        try {
+          await this.createIfAbsent(() =>
+            this.core.createNamespacedPod({ namespace: this.ns, body: job.objects!.pods.algorithm as never }),
+          )
+        } catch (error) {
+          if (!(error instanceof CreateRefusedError)) throw error
+          // After provisioning (30) this is 32, with the API's words (a LimitRange maximum, a quota
+          // still full after the retries, Pod Security).
+          return this.failBeforeAlgorithm(job, {
+            kind: 'create-failed',
+            reason: `the cluster refused the algorithm pod: ${error.message}`,
+          })
+        }
         return
       }
       case 'failed': {
@@ -1042,9 +1052,17 @@ export class KubernetesDriver implements ComputeDriver {
   private async startPublish(job: TrackedJob): Promise<void> {
     this.emit(job, { kind: 'publishing' })
     job.step = 'publish'
-    await this.createIfAbsent(() =>
-      this.core.createNamespacedPod({ namespace: this.ns, body: job.objects!.pods.publish as never }),
-    )
+    try {
+      await this.createIfAbsent(() =>
+        this.core.createNamespacedPod({ namespace: this.ns, body: job.objects!.pods.publish as never }),
+      )
+    } catch (error) {
+      if (!(error instanceof CreateRefusedError)) throw error
+      // The outputs stay on the volume, but nothing can hold it to copy them out: 61, in the API's words.
+      job.failed = true
+      const reason = `the cluster refused the publish pod: ${error.message}`
+      return this.finish(job, [reason], 'results', reason)
+    }
   }
 
   /**
@@ -1413,7 +1431,7 @@ export class KubernetesDriver implements ComputeDriver {
 
   /**
    * Creates an object; 409 AlreadyExists counts as done. A refusal that may pass (a ResourceQuota
-   * that is full now: 403 "exceeded quota", or 429/5xx) is retried with backoff for up to
+   * that is full now: 403 "exceeded quota", 429/5xx, or no answer) is retried with backoff for up to
    * `createRetryMaxMs`; any other refusal (a LimitRange maximum, admission) is final at once. Either
    * way the error thrown is a CreateRefusedError carrying the API's own message.
    */
@@ -1427,17 +1445,23 @@ export class KubernetesDriver implements ComputeDriver {
       } catch (error) {
         const code = statusCode(error)
         if (code === 409) return
-        if (code === undefined) throw error
         const message = errorMessage(error)
-        const temporary = (code === 403 && /exceeded quota/i.test(message)) || code === 429 || code >= 500
-        if (!temporary || this.closed || this.options.clock.nowMs() + delayMs > giveUpAtMs)
+        // No answer (an outage; a create that got through meets 409 on the retry), a full quota,
+        // throttling or a server failure may pass; anything else is the cluster's final word.
+        const temporary =
+          code === undefined ||
+          (code === 403 && /exceeded quota/i.test(message)) ||
+          code === 429 ||
+          code >= 500
+        const waitMs = retryAfterMs(error) ?? delayMs
+        if (!temporary || this.closed || this.options.clock.nowMs() + waitMs > giveUpAtMs)
           throw new CreateRefusedError(message, { cause: error })
         this.options.logger.info('kubernetes create refused for now; retrying', {
           status: code,
-          delayMs,
+          delayMs: waitMs,
           message,
         })
-        await this.options.clock.sleep(retryAfterMs(error) ?? delayMs)
+        await this.options.clock.sleep(waitMs)
         delayMs = Math.min(WATCH_RETRY_MAX_MS, delayMs * 2)
       }
     }
