@@ -126,4 +126,10 @@ export interface ComputeDriver {
    * belongs to no such job (objects of a job the console forgot, or whose cleanup never ran).
    */
   sweepUnknownJobs?(): Promise<void>
+  /**
+   * Refuses, before the job is registered, a job this backend can never run (the Kubernetes
+   * backend: inputs over the 1 MiB a Secret may hold). Throws a C2dError whose code is in the
+   * Provider's catalogue (docs/errors.md); returns when the job may be registered.
+   */
+  admit?(spec: JobSpec): void
 }

@@ -186,6 +186,8 @@ export class SqliteOperatorService implements OperatorService {
     const jobDir = jobDirOf(this.options.dataDir, jobId)
     if (this.repo.get(jobId) !== undefined)
       throw new C2dError('JOB_EXISTS', 409, `Job ${jobId} already exists`)
+    // A job the backend can never run is refused now, before anything is written or paid for.
+    this.options.driver.admit?.({ ...input.spec, jobId, jobDir })
     const nowMs = this.options.clock.nowMs()
     const job: JobRecord = {
       jobId,

@@ -41,6 +41,7 @@ export const PROVIDER_ERRORS = {
   SERVICE_INVALID: { status: 400, message: 'Service is not a compute service of this asset' },
   NETWORK_NOT_ALLOWED: { status: 403, message: 'Network access is not allowed for this dataset' },
   FREE_LIMIT_REACHED: { status: 429, message: 'Free compute limit reached' },
+  JOB_INPUTS_TOO_LARGE: { status: 413, message: "The job's inputs are too large for the compute backend" },
   PAYMENT_INVALID: { status: 400, message: 'Payment is invalid' },
   ORDER_INVALID: { status: 400, message: 'Order is invalid' },
   ESCROW_INSUFFICIENT: { status: 400, message: 'Escrow lock cannot be created' },

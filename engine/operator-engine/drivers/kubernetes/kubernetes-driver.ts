@@ -16,6 +16,7 @@ import { join } from 'node:path'
 import { Writable } from 'node:stream'
 import { finished } from 'node:stream/promises'
 import { CoreV1Api, Exec, NetworkingV1Api, Watch, type KubeConfig, type V1Pod } from '@kubernetes/client-node'
+import { C2dError } from '../../../c2d-error'
 import type { Clock } from '../../../clock'
 import type { Logger } from '../../../logging'
 import type { ComputeDriver, DriverHealth, JobSpec, Observation, ObservationSink } from '../../driver'
@@ -34,6 +35,7 @@ import {
   IMAGE_CHECK,
   OPENSHIFT_UID_RANGE,
   ManifestError,
+  SecretTooLargeError,
   buildJobObjects,
   configureInputs,
   jobKey,
@@ -291,6 +293,21 @@ export class KubernetesDriver implements ComputeDriver {
       this.options.readLocalFile ?? ((p) => readFileSync(p)),
     )
     return buildJobObjects(spec, inputs, this.manifestOptions)
+  }
+
+  /**
+   * Refuses a job whose inputs cannot fit in its Secret (1 MiB, raw code and DDOs counted) before it
+   * is registered: 413 JOB_INPUTS_TOO_LARGE, so a consumer is told at start (and a paid start's
+   * escrow lock is released) rather than a job failing with 32. Other manifest problems (a local
+   * file that cannot be read) are left to start(), which fails the job with the reason.
+   */
+  admit(spec: JobSpec): void {
+    try {
+      this.objectsFor(spec)
+    } catch (error) {
+      if (error instanceof SecretTooLargeError)
+        throw new C2dError('JOB_INPUTS_TOO_LARGE', 413, `Kubernetes backend: ${error.message}`)
+    }
   }
 
   async start(spec: JobSpec, report: ObservationSink): Promise<void> {

@@ -147,6 +147,9 @@ export class ManifestError extends Error {
   }
 }
 
+/** The job's inputs do not fit in the Secret (SECRET_BYTES_MAX): the driver's admit() refuses such a job. */
+export class SecretTooLargeError extends ManifestError {}
+
 /**
  * Builds the Secret's document. Local files are read by `readLocal` (the console's disk, which the
  * cluster cannot see) and inlined; over `inlineBytesMax` in total this throws a ManifestError that
@@ -304,7 +307,7 @@ export function buildJobObjects(
   if (inputsBytes > SECRET_BYTES_MAX) {
     // Blame the bigger part: the algorithm (raw code, its DDO, an inline file) or the datasets.
     const algorithmBytes = Buffer.byteLength(JSON.stringify(inputs.algorithm))
-    throw new ManifestError(
+    throw new SecretTooLargeError(
       algorithmBytes * 2 > inputsBytes ? 'algorithm' : 'dataset',
       `the job's inputs (dataset URLs and headers, DDOs, raw algorithm code, inline files) take ${inputsBytes} bytes, over the ${SECRET_BYTES_MAX} bytes (1 MiB) a Kubernetes Secret may hold; publish large files or code by URL`,
     )
