@@ -19,7 +19,7 @@ import { KubeConfig } from '@kubernetes/client-node'
 import { WebSocketServer } from 'ws'
 import { AccessRules, type AccessDenial, type AccessRequest } from './access-rules'
 import { discovery, KINDS, route, type Route } from './api-routes'
-import { SimulatedKubelet, type SimNode } from './kubelet'
+import { defaultKnownImage, SimulatedKubelet, type SimNode } from './kubelet'
 import { jsonPatch, mergePatch, PatchError } from './merge-patch'
 import {
   FieldSelectorError,
@@ -30,6 +30,7 @@ import {
 } from './object-store'
 import { admitPod } from './admission'
 import { admitCreate } from './namespace-admission'
+import { injectSidecar, SIDECAR_IMAGE, type SidecarInjectorOptions } from './sidecar-injector'
 import { EXEC_PROTOCOLS, serveExec, servePodLog, statusBody } from './pod-subresources'
 import { serveWatch, type OpenWatch } from './watch-stream'
 
@@ -52,6 +53,11 @@ export interface ApiDoubleOptions {
   bookmarkIntervalMs?: number
   /** The cluster's nodes (default: one linux node in zone-a, no GPU, no taints). */
   nodes?: SimNode[]
+  /**
+   * The Istio-style sidecar injector (sidecar-injector.ts) on namespaces labelled
+   * `istio-injection=enabled`; it honours the pods' opt-outs unless `ignoreOptOut`.
+   */
+  sidecarInjector?: SidecarInjectorOptions
 }
 
 export interface KubernetesApiDouble {
@@ -64,6 +70,8 @@ export interface KubernetesApiDouble {
   kubeconfigYaml(namespace?: string): string
   /** Requests by "verb resource[/subresource]" (e.g. "create pods", "watch pods", "get pods/log"). */
   requests: Map<string, number>
+  /** Pods ("namespace/name") the sidecar injector added its container to. */
+  sidecarsInjected: string[]
   /** Each watch request as it came: its path and the resourceVersion it asked to start after. */
   watchLog: Array<{ path: string; resourceVersion: string | undefined }>
   requestCount(): number
@@ -83,6 +91,8 @@ export interface KubernetesApiDouble {
     evict(namespace: string, pod: string, message: string): boolean
     oomKill(namespace: string, pod: string, container: string): void
     loseNode(): void
+    /** Reconfigures the sidecar injector from now on (`{ ignoreOptOut: true }`, or `{}` to honour them). */
+    sidecarInjector(options: SidecarInjectorOptions): void
     /** Play a CNI that does not enforce NetworkPolicy: denied pods keep their network. */
     ignoreNetworkPolicy(on: boolean): void
     /** RBAC: refuse a verb on a resource from now on (both the review and the request). */
@@ -148,7 +158,8 @@ export async function startKubernetesApiDouble(options: ApiDoubleOptions = {}): 
     store,
     rootDir,
     bwrapPath: options.bwrapPath ?? '/usr/bin/bwrap',
-    knownImage: options.knownImage,
+    // The injected sidecar's image "pulls" like the known ones.
+    knownImage: (image) => image === SIDECAR_IMAGE || (options.knownImage ?? defaultKnownImage)(image),
     stepMs: options.kubeletStepMs,
   })
   if (options.nodes) kubelet.nodes.splice(0, kubelet.nodes.length, ...options.nodes)
@@ -162,6 +173,8 @@ export async function startKubernetesApiDouble(options: ApiDoubleOptions = {}): 
     })
   const requests = new Map<string, number>()
   const watchLog: KubernetesApiDouble['watchLog'] = []
+  const sidecarsInjected: string[] = []
+  let sidecarInjector: SidecarInjectorOptions = options.sidecarInjector ?? {}
   const count = (key: string) => requests.set(key, (requests.get(key) ?? 0) + 1)
   let unreachable = false
   const failures = new Map<
@@ -407,6 +420,9 @@ export async function startKubernetesApiDouble(options: ApiDoubleOptions = {}): 
           name: body.metadata.name,
           kind: r.resource,
         })
+      // Mutating webhooks run before validation: Pod Security sees the injected container too.
+      if (r.resource === 'pods' && injectSidecar(store.get('namespaces', '', ns), body, sidecarInjector))
+        sidecarsInjected.push(`${ns}/${body.metadata.name}`)
       if (r.resource === 'pods') {
         const verdict = admitPod(store.get('namespaces', '', ns), body)
         if (!verdict.ok)
@@ -588,6 +604,7 @@ export async function startKubernetesApiDouble(options: ApiDoubleOptions = {}): 
     kubeconfigYaml,
     requests,
     watchLog,
+    sidecarsInjected,
     requestCount: () => [...requests.values()].reduce((a, b) => a + b, 0),
     objects(selector, namespace) {
       // Events are left out: a real cluster expires them on its own, so they are never orphans.
@@ -616,6 +633,7 @@ export async function startKubernetesApiDouble(options: ApiDoubleOptions = {}): 
       oomKill: (namespace, pod, container) => kubelet.oomKill(namespace, pod, container),
       loseNode: () => kubelet.loseNode(),
       ignoreNetworkPolicy: (on) => (kubelet.ignoreNetworkPolicy = on),
+      sidecarInjector: (next) => (sidecarInjector = next),
       deny: (denial) => access.deny(denial),
       allowAll: () => access.reset(),
       stallExec: (match) => (kubelet.stallExecMatching = match),

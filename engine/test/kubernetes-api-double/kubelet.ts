@@ -103,6 +103,9 @@ export interface KubeletOptions {
 
 const DEFAULT_KNOWN = /^(node|python|busybox|alpine|ubuntu|debian)(:|@|$)|^oceanprotocol\//
 
+/** The images that run when `knownImage` is not given. */
+export const defaultKnownImage = (image: string): boolean => DEFAULT_KNOWN.test(image)
+
 export function parseQuantityBytes(q: string | undefined): number | undefined {
   if (!q) return undefined
   const m = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|K|M|G|T)?$/.exec(q)
