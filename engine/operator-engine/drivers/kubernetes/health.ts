@@ -140,8 +140,10 @@ export async function runEgressCanary(
     for (let waitedMs = 0; ; waitedMs += pollMs) {
       const current = await core.readNamespacedPod({ name, namespace })
       const phase = current.status?.phase
-      if (phase === 'Succeeded' || phase === 'Failed') {
-        const exitCode = current.status?.containerStatuses?.[0]?.state?.terminated?.exitCode
+      // Its own container, by name: an injected sidecar may come first and keep the pod Running.
+      const canary = current.status?.containerStatuses?.find((c) => c.name === 'canary')
+      if (phase === 'Succeeded' || phase === 'Failed' || canary?.state?.terminated) {
+        const exitCode = canary?.state?.terminated?.exitCode
         if (exitCode === 0)
           return {
             outcome: 'blocked',
@@ -158,14 +160,18 @@ export async function runEgressCanary(
           }
         let log = ''
         try {
-          log = (await core.readNamespacedPodLog({ name, namespace })).trim().split('\n').pop() ?? ''
+          log =
+            (await core.readNamespacedPodLog({ name, namespace, container: 'canary' }))
+              .trim()
+              .split('\n')
+              .pop() ?? ''
         } catch {
           log = ''
         }
         return unknown(`the canary pod ended with exit code ${String(exitCode)}${log ? ` (${log})` : ''}`)
       }
       if (waitedMs >= timeoutMs) {
-        const waiting = current.status?.containerStatuses?.[0]?.state?.waiting
+        const waiting = canary?.state?.waiting
         return unknown(
           `the canary pod did not finish within ${Math.round(timeoutMs / 1000)} s (${phase ?? 'no phase'}${waiting?.reason ? `, ${waiting.reason}` : ''})`,
         )

@@ -648,7 +648,7 @@ export class KubernetesDriver implements ComputeDriver {
     const state = stepState(pod, STEP_CONTAINER[step])
     if (await this.whileWaiting(job, step, pod, state)) return
     if (step === 'configure') return this.onConfigure(job, state, pod)
-    if (step === 'algorithm') return this.onAlgorithm(job, state)
+    if (step === 'algorithm') return this.onAlgorithm(job, state, pod)
     return this.onPublish(job, state)
   }
 
@@ -854,6 +854,8 @@ export class KubernetesDriver implements ComputeDriver {
         await this.deleteInputsSecret(job)
         if (job.stopRequested) return this.finish(job, ['stopped before the algorithm started'])
         job.step = 'algorithm'
+        // Before the algorithm pod: a configure pod kept Running by a sidecar holds the RWO volume.
+        await this.releaseHeldPod(job, 'configure', pod)
         try {
           await this.createIfAbsent(() =>
             this.core.createNamespacedPod({ namespace: this.ns, body: job.objects!.pods.algorithm as never }),
@@ -873,6 +875,7 @@ export class KubernetesDriver implements ComputeDriver {
         this.emit(job, { kind: 'provisioning' })
         const log = await this.saveLog(job, 'configure', 'configuration.log')
         await this.deleteInputsSecret(job)
+        await this.releaseHeldPod(job, 'configure', pod)
         // The stop's SIGTERM ended it: a stop, not a provisioning failure.
         if (job.stopRequested) return this.finish(job, ['stopped during configuration'])
         const lastFailure = log
@@ -904,7 +907,7 @@ export class KubernetesDriver implements ComputeDriver {
     }
   }
 
-  private async onAlgorithm(job: TrackedJob, state: StepState): Promise<void> {
+  private async onAlgorithm(job: TrackedJob, state: StepState, pod: PodLike): Promise<void> {
     switch (state.kind) {
       case 'pending':
         return
@@ -934,7 +937,7 @@ export class KubernetesDriver implements ComputeDriver {
             reason,
           })
         }
-        return this.startPublish(job)
+        return this.startPublish(job, pod)
       }
       case 'deadline-exceeded':
         job.failed = true
@@ -959,6 +962,40 @@ export class KubernetesDriver implements ComputeDriver {
         const reason = `the publish step could not run (${'reason' in state ? state.reason : state.kind})`
         return this.finish(job, [reason], 'results', reason)
       }
+    }
+  }
+
+  /**
+   * A step's container ended, but another container keeps its pod Running: an injected service-mesh
+   * sidecar (Istio, Linkerd) that ignored the pods' opt-outs. The step is over all the same; the pod
+   * is deleted so it frees its GPU and the RWO volume now, not at its activeDeadlineSeconds. Called
+   * once the job has moved past `step`, so the pod's DELETED event is not read as a loss.
+   */
+  private async releaseHeldPod(job: TrackedJob, step: Step, pod: PodLike): Promise<void> {
+    const others = (pod.status?.containerStatuses ?? []).filter(
+      (c) => c.name !== STEP_CONTAINER[step] && c.state?.running,
+    )
+    if (pod.status?.phase !== 'Running' || others.length === 0) return
+    this.options.logger.info('kubernetes: step ended but a sidecar keeps its pod running; deleting the pod', {
+      jobId: job.spec.jobId,
+      step,
+      containers: others.map((c) => c.name),
+    })
+    try {
+      await this.deleteWithRetry(() =>
+        this.core.deleteNamespacedPod({
+          name: objectNames(job.spec.jobId).pod(step),
+          namespace: this.ns,
+          gracePeriodSeconds: 2,
+        }),
+      )
+    } catch (error) {
+      // Cleanup deletes it by label; the job goes on.
+      this.options.logger.warn('kubernetes: a pod held by a sidecar was not deleted', {
+        jobId: job.spec.jobId,
+        step,
+        status: statusCode(error),
+      })
     }
   }
 
@@ -1066,9 +1103,11 @@ export class KubernetesDriver implements ComputeDriver {
     return this.startPublish(job)
   }
 
-  private async startPublish(job: TrackedJob): Promise<void> {
+  private async startPublish(job: TrackedJob, algorithmPod?: PodLike): Promise<void> {
     this.emit(job, { kind: 'publishing' })
     job.step = 'publish'
+    // The algorithm's container ended: a sidecar must not keep its pod (GPU, RWO volume) Running.
+    if (algorithmPod) await this.releaseHeldPod(job, 'algorithm', algorithmPod)
     try {
       await this.createIfAbsent(() =>
         this.core.createNamespacedPod({ namespace: this.ns, body: job.objects!.pods.publish as never }),

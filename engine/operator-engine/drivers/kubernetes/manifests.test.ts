@@ -8,6 +8,7 @@ import { CONFIGURE_SCRIPT } from './configure-script'
 import {
   DEFAULT_MANIFEST_OPTIONS,
   LABELS,
+  MESH_OPT_OUT,
   ManifestError,
   SECRET_BYTES_MAX,
   allObjects,
@@ -111,7 +112,12 @@ describe('job manifests', () => {
     expect(() => new NetworkPolicy(policy as never).validate()).not.toThrow()
     expect(() => new Pod(pod as never).validate()).not.toThrow()
     const labels = (pod.metadata as { labels: Record<string, string> }).labels
-    expect((policy.spec as { podSelector: unknown }).podSelector).toEqual({ matchLabels: labels })
+    const selector = (policy.spec as { podSelector: { matchLabels: Record<string, string> } }).podSelector
+    expect(labels).toMatchObject(selector.matchLabels)
+    expect(Object.keys(selector.matchLabels)).toContain(LABELS.partOf)
+    // The mesh opt-outs, as on job pods: a sidecar would keep the canary Running.
+    expect(labels).toMatchObject(MESH_OPT_OUT.labels)
+    expect(pod.metadata).toMatchObject({ annotations: MESH_OPT_OUT.annotations })
     expect(policy.spec).toMatchObject({ policyTypes: ['Egress'] })
     expect(policy.spec).not.toHaveProperty('egress')
     expect(labels).not.toHaveProperty(LABELS.managedBy)

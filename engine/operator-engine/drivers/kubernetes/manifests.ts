@@ -491,7 +491,13 @@ export function egressCanaryObjects(
     pod: {
       apiVersion: 'v1',
       kind: 'Pod',
-      metadata: { name: podName, namespace: options.namespace, labels },
+      // The mesh opt-outs too: a sidecar would keep the canary Running (and route its connection).
+      metadata: {
+        name: podName,
+        namespace: options.namespace,
+        labels: { ...labels, ...MESH_OPT_OUT.labels },
+        annotations: { ...MESH_OPT_OUT.annotations },
+      },
       spec: {
         restartPolicy: 'Never',
         automountServiceAccountToken: false,
