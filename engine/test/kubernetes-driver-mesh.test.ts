@@ -17,18 +17,24 @@ import { rawCodeJobInput } from './job-inputs'
 import { driverAgainst, expectNothingLeft } from './kubernetes-api-double/driver-against'
 import { startKubernetesApiDouble, type KubernetesApiDouble } from './kubernetes-api-double/api-server'
 import type { KubeObject } from './kubernetes-api-double/object-store'
+import { PSS_ENFORCE } from './kubernetes-api-double/admission'
 import { ISTIO_INJECTION_LABEL } from './kubernetes-api-double/sidecar-injector'
 
 const HONOURED = 'mesh-honoured'
 const IGNORED = 'mesh-ignored'
+const RESTRICTED = 'mesh-restricted'
 let double: KubernetesApiDouble
 let workDir: string
 
 beforeAll(async () => {
-  double = await startKubernetesApiDouble({ namespaces: [HONOURED, IGNORED] })
-  for (const ns of [HONOURED, IGNORED])
+  double = await startKubernetesApiDouble({ namespaces: [HONOURED, IGNORED, RESTRICTED] })
+  for (const ns of [HONOURED, IGNORED, RESTRICTED])
     double.store.update('namespaces', '', ns, (o) => {
-      o.metadata.labels = { ...o.metadata.labels, [ISTIO_INJECTION_LABEL]: 'enabled' }
+      o.metadata.labels = {
+        ...o.metadata.labels,
+        [ISTIO_INJECTION_LABEL]: 'enabled',
+        ...(ns === RESTRICTED ? { [PSS_ENFORCE]: 'restricted' } : {}),
+      }
     })
   workDir = mkdtempSync(join(tmpdir(), 'c2d-k8s-mesh-'))
 })
@@ -145,5 +151,26 @@ describe('an injector that ignores the opt-outs', () => {
     expect(double.sidecarsInjected.slice(before)).toEqual([expect.stringMatching(/c2d-egress-canary/)])
     expect(health.checks.find((c) => c.name === 'egress')).toMatchObject({ ok: true })
     await driver.close()
+  }, 60_000)
+
+  it("an injected istio-init (root, NET_ADMIN) in a Pod Security 'restricted' namespace: the refusal is final, with the API's words", async () => {
+    double.faults.sidecarInjector({ ignoreOptOut: true, istioInit: true })
+    const jobId = 'mesh-restricted'
+    const driver = driverAgainst(double, RESTRICTED)
+    const creates = () => double.requests.get('create pods') ?? 0
+    const before = creates()
+    const seen: Observation[] = []
+    await driver.start(specOf(jobId, true), (_id, o) => seen.push(o))
+    const failure = (await waitFor(seen, 'container-create-failed')) as { reason: string }
+    expect(failure.reason).toBe(
+      `the cluster refused the job's objects: HTTP 403: pods "${objectNames(jobId).pod('configure')}" is forbidden: violates PodSecurity "restricted:latest": ` +
+        'unrestricted capabilities (container "istio-init" must not include "NET_ADMIN", "NET_RAW" in securityContext.capabilities.add), ' +
+        'runAsNonRoot != true (pod or containers must set securityContext.runAsNonRoot=true)',
+    )
+    expect(creates() - before).toBe(1)
+    await driver.cleanup(jobId)
+    await driver.close()
+    await expectNothingLeft(double, RESTRICTED, jobId)
+    double.faults.sidecarInjector({})
   }, 60_000)
 })

@@ -53,9 +53,26 @@ function restrictedViolations(spec: PodSpec): string[] {
       `allowPrivilegeEscalation != false (${escalating.map((c) => `container "${c.name}"`).join(', ')} must set securityContext.allowPrivilegeEscalation=false)`,
     )
   const caps = containers.filter((c) => !c.securityContext?.capabilities?.drop?.includes('ALL'))
-  if (caps.length)
+  // Only NET_BIND_SERVICE may be added back.
+  const added = containers
+    .map((c) => ({
+      name: c.name,
+      add: (c.securityContext?.capabilities?.add ?? []).filter((cap) => cap !== 'NET_BIND_SERVICE'),
+    }))
+    .filter((c) => c.add.length > 0)
+  if (caps.length || added.length)
     violations.push(
-      `unrestricted capabilities (${caps.map((c) => `container "${c.name}"`).join(', ')} must set securityContext.capabilities.drop=["ALL"])`,
+      `unrestricted capabilities (${[
+        ...(caps.length
+          ? [
+              `${caps.map((c) => `container "${c.name}"`).join(', ')} must set securityContext.capabilities.drop=["ALL"]`,
+            ]
+          : []),
+        ...added.map(
+          (c) =>
+            `container "${c.name}" must not include ${c.add.map((cap) => `"${cap}"`).join(', ')} in securityContext.capabilities.add`,
+        ),
+      ].join('; ')})`,
     )
   const rootable = containers.filter(
     (c) => (c.securityContext?.runAsNonRoot ?? spec.securityContext?.runAsNonRoot) !== true,

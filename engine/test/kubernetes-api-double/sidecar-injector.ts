@@ -15,6 +15,11 @@ export const SIDECAR_NAME = 'istio-proxy'
 export interface SidecarInjectorOptions {
   /** Inject even into pods that opt out (a mesh or policy that ignores Istio's and Linkerd's opt-outs). */
   ignoreOptOut?: boolean
+  /**
+   * Also inject Istio's `istio-init` init container (iptables setup: root, NET_ADMIN and NET_RAW),
+   * as Istio does without its CNI plugin: Pod Security `restricted` refuses such a pod.
+   */
+  istioInit?: boolean
 }
 
 function optedOut(pod: KubeObject): boolean {
@@ -51,6 +56,23 @@ export function injectSidecar(
       },
     },
   ]
+  if (options.istioInit) {
+    const init = (spec as { initContainers?: Array<Record<string, unknown>> }).initContainers ?? []
+    ;(spec as { initContainers?: Array<Record<string, unknown>> }).initContainers = [
+      {
+        name: 'istio-init',
+        image: SIDECAR_IMAGE,
+        command: ['true'],
+        securityContext: {
+          allowPrivilegeEscalation: false,
+          runAsNonRoot: false,
+          runAsUser: 0,
+          capabilities: { add: ['NET_ADMIN', 'NET_RAW'], drop: ['ALL'] },
+        },
+      },
+      ...init,
+    ]
+  }
   pod.spec = spec
   pod.metadata.annotations = {
     ...(pod.metadata.annotations ?? {}),
