@@ -194,4 +194,20 @@ describe('LimitRange and ResourceQuota refusals on each object of a job', () => 
     await driver.close()
     await expectNothingLeft(double, ns, jobId)
   }, 30_000)
+
+  it('a create that gets no answer (the connection dropped) is retried like a full quota, and the job runs', async () => {
+    const ns = 'quota-publish'
+    const jobId = 'create-no-answer'
+    const driver = driverAgainst(double, ns, { clock: fastClock })
+    double.faults.failRequests('create pods', { status: 0, times: 2 })
+    const seen: Observation[] = []
+    await driver.start(specOf(jobId, { environment: { id: 'net', allowNetwork: true } }), (_id, o) =>
+      seen.push(o),
+    )
+    await waitFor(seen, 'outputs-collected')
+    expect(kinds(seen)).not.toContain('container-create-failed')
+    await driver.cleanup(jobId)
+    await driver.close()
+    await expectNothingLeft(double, ns, jobId)
+  }, 30_000)
 })

@@ -106,7 +106,8 @@ export interface KubernetesApiDouble {
     stallExec(match: string | undefined): void
     /**
      * The next `times` requests matching "verb resource[/subresource]" (e.g. "deletecollection
-     * secrets") answer `status` (429, 500, 503…) with a Status body, and Retry-After when given.
+     * secrets") answer `status` (429, 500, 503…) with a Status body, and Retry-After when given;
+     * status 0 drops the connection instead (no answer).
      */
     failRequests(
       key: string,
@@ -330,6 +331,8 @@ export async function startKubernetesApiDouble(options: ApiDoubleOptions = {}): 
     const injected = failures.get(countKey)
     if (injected && injected.times > 0) {
       injected.times -= 1
+      // Status 0: no answer at all (the connection drops, as in an outage or a load balancer reset).
+      if (injected.status === 0) return void req.socket.destroy()
       if (injected.retryAfterSec !== undefined) res.setHeader('retry-after', String(injected.retryAfterSec))
       const reason =
         injected.status === 403

@@ -1501,7 +1501,8 @@ export class KubernetesDriver implements ComputeDriver {
       } catch (error) {
         const code = statusCode(error)
         if (code === 409) return
-        const message = errorMessage(error)
+        const message =
+          code === undefined ? `no answer from the API server (${errorMessage(error)})` : errorMessage(error)
         // No answer (an outage; a create that got through meets 409 on the retry), a full quota,
         // throttling or a server failure may pass; anything else is the cluster's final word.
         const temporary =
