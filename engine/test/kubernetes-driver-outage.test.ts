@@ -10,7 +10,8 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { systemClock, type Clock } from '../clock'
 import type { JobSpec, Observation } from '../operator-engine/driver'
-import { objectNames, selectorOf } from '../operator-engine/drivers/kubernetes/manifests'
+import { runEgressCanary } from '../operator-engine/drivers/kubernetes/health'
+import { EGRESS_CANARY, objectNames, selectorOf } from '../operator-engine/drivers/kubernetes/manifests'
 import { rawCodeJobInput } from './job-inputs'
 import { driverAgainst } from './kubernetes-api-double/driver-against'
 import { startKubernetesApiDouble, type KubernetesApiDouble } from './kubernetes-api-double/api-server'
@@ -241,6 +242,28 @@ describe('single deletes answered 429 or 5xx', () => {
     await driver.cleanup(jobId)
     await driver.close()
     await expectGone(jobId)
+  }, 30_000)
+})
+
+describe("the egress canary's deletes answered 429 or 5xx", () => {
+  it('are tried again (after the Retry-After): no canary pod or policy is left, though no sweep would find them', async () => {
+    const sleeps: number[] = []
+    double.faults.failRequests('delete pods', { status: 429, times: 1, retryAfterSec: 2 })
+    double.faults.failRequests('delete networkpolicies', { status: 503, times: 2 })
+    const proof = await runEgressCanary(double.kubeConfig(NAMESPACE), NAMESPACE, {
+      pollMs: 50,
+      sleep: (ms) => {
+        sleeps.push(ms)
+        return new Promise((r) => setTimeout(r, Math.min(ms, 50)))
+      },
+    })
+    expect(proof.outcome).toBe('blocked')
+    const canaries = (resource: string) =>
+      double.store.list(resource, NAMESPACE).filter((o) => o.metadata.labels?.[EGRESS_CANARY.label])
+    expect(canaries('pods')).toEqual([])
+    expect(canaries('networkpolicies')).toEqual([])
+    // The pod's 429 said 2 s; the policy's two 503s waited 0.5 s and 1 s.
+    expect(sleeps.filter((ms) => ms !== 50)).toEqual([2000, 500, 1000])
   }, 30_000)
 })
 

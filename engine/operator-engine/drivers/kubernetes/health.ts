@@ -101,6 +101,27 @@ export const EGRESS_FIX =
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
 /**
+ * Deletes one of the canary's objects: 404 is done; no answer, 429 or 5xx is tried again (after the
+ * answer's Retry-After, else 0.5, 1, 2, 4 s), up to five times; anything else is left as it is.
+ */
+async function deleteCanaryPart(remove: () => Promise<unknown>, sleep: (ms: number) => Promise<void>) {
+  for (let attempt = 0, delayMs = 500; attempt < 5; attempt++, delayMs *= 2) {
+    try {
+      await remove()
+      return
+    } catch (error) {
+      const e = error as { code?: number; headers?: Record<string, string> }
+      const code = typeof e?.code === 'number' ? e.code : undefined
+      if (code !== undefined && code !== 429 && code < 500) return
+      const retryAfterSec = Number(e?.headers?.['retry-after'])
+      await sleep(
+        Number.isFinite(retryAfterSec) && retryAfterSec >= 0 ? Math.min(30, retryAfterSec) * 1000 : delayMs,
+      )
+    }
+  }
+}
+
+/**
  * Runs the egress canary once: a deny-all egress NetworkPolicy and a pod under it that must fail
  * to connect to the API server's service address. Both are deleted afterwards, whatever happened.
  */
@@ -181,8 +202,9 @@ export async function runEgressCanary(
   } catch (error) {
     return unknown(errorMessage(error))
   } finally {
-    await core.deleteNamespacedPod({ name, namespace, gracePeriodSeconds: 0 }).catch(() => undefined)
-    await net.deleteNamespacedNetworkPolicy({ name, namespace }).catch(() => undefined)
+    // Not labelled managed-by, so no sweep finds them later: a throttled delete is tried again.
+    await deleteCanaryPart(() => core.deleteNamespacedPod({ name, namespace, gracePeriodSeconds: 0 }), sleep)
+    await deleteCanaryPart(() => net.deleteNamespacedNetworkPolicy({ name, namespace }), sleep)
   }
 }
 
