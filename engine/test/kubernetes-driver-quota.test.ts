@@ -19,7 +19,7 @@ import { startKubernetesApiDouble, type KubernetesApiDouble } from './kubernetes
 
 let double: KubernetesApiDouble
 let workDir: string
-const NAMESPACES = ['quota-algo', 'quota-full', 'quota-secret', 'quota-pvc', 'quota-publish']
+const NAMESPACES = ['quota-algo', 'quota-full', 'quota-secret', 'quota-pvc', 'quota-publish', 'no-answer']
 
 beforeAll(async () => {
   double = await startKubernetesApiDouble({ namespaces: NAMESPACES })
@@ -196,7 +196,7 @@ describe('LimitRange and ResourceQuota refusals on each object of a job', () => 
   }, 30_000)
 
   it('a create that gets no answer (the connection dropped) is retried like a full quota, and the job runs', async () => {
-    const ns = 'quota-publish'
+    const ns = 'no-answer'
     const jobId = 'create-no-answer'
     const driver = driverAgainst(double, ns, { clock: fastClock })
     double.faults.failRequests('create pods', { status: 0, times: 2 })
