@@ -606,6 +606,7 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
               path: c.label,
               message: c.message,
               ...(c.cause ? { cause: c.cause } : {}),
+              ...(c.skipped ? { skipped: true } : {}),
             })),
           )
         }
