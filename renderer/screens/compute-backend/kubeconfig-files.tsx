@@ -71,7 +71,7 @@ export function KubeconfigFiles({ backend }: { backend: ComputeBackend }) {
                 {file.state !== 'loaded' && (
                   <Badge
                     variant="light"
-                    color={file.state === 'invalid' ? 'red' : 'yellow'}
+                    color={file.state === 'invalid' ? 'red' : 'gray'}
                     style={{ textTransform: 'none' }}
                   >
                     {file.state === 'missing' ? 'no such file' : 'cannot be read'}
