@@ -22,7 +22,7 @@ import {
 } from '../../engine/test/kubernetes-api-double/tls-front'
 import { startServe, type ServeInstance } from '../fixtures/start-serve'
 import { ComputeBackendPage } from '../pages/compute-backend-page'
-import { ConsoleApp } from '../pages/console-app'
+import { ARTIFACTS_DIR, ConsoleApp } from '../pages/console-app'
 
 const NAMESPACE = 'ocean-c2d'
 let double: KubernetesApiDouble
@@ -105,6 +105,13 @@ test('the Kubernetes screen against the API double, with a broken context', asyn
     await expect(backend.backendForm.getByText(`API server ${front.url}`)).toBeVisible()
   }
 
+  /** The "Where jobs run" card alone (the README's picture), without the fixed header and status bar. */
+  const shotOfForm = (name: string) =>
+    backend.backendForm.screenshot({
+      path: join(ARTIFACTS_DIR, 'screens', testInfo.project.name, `${name}.png`),
+      style: 'header, footer { display: none !important; }',
+    })
+
   await app.open(serve.consoleUrl)
   await app.useColorScheme('light')
   await showBrokenContext()
@@ -115,6 +122,7 @@ test('the Kubernetes screen against the API double, with a broken context', asyn
   })
   await expect(refusal).toContainText('fails 2 checks (connection, credentials)')
   await app.screenshot('kubernetes-broken-context-light')
+  await shotOfForm('kubernetes-broken-context-form-light')
   const { violations } = await new AxeBuilder({ page }).analyze()
   expect(
     violations
@@ -145,5 +153,8 @@ test('the Kubernetes screen against the API double, with a broken context', asyn
 
   await app.useColorScheme('dark')
   await showBrokenContext()
+  await backend.useThisBackend()
+  await expect(refusal).toContainText('fails 2 checks (connection, credentials)')
   await app.screenshot('kubernetes-broken-context-dark')
+  await shotOfForm('kubernetes-broken-context-form-dark')
 })

@@ -595,13 +595,13 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
         if (!choice.saveAnyway && !health)
           throw consoleError(
             ConsoleErrorCode.KubeContextFailing,
-            `${where} cannot be checked by this console; save it anyway (saveAnyway) to use it unchecked.`,
+            `${where} cannot be checked by this console; save it anyway to use it unchecked.`,
           )
         if (!choice.saveAnyway && health && !health.ok) {
           const ran = failed.filter((c) => !c.skipped)
           throw consoleError(
             ConsoleErrorCode.KubeContextFailing,
-            `${where} fails ${ran.length} check${ran.length === 1 ? '' : 's'} (${ran.map((c) => c.label).join(', ')}); jobs would fail there. Fix them, or save anyway (saveAnyway) to use it regardless.`,
+            `${where} fails ${ran.length} check${ran.length === 1 ? '' : 's'} (${ran.map((c) => c.label).join(', ')}); jobs would fail there. Fix them, or save anyway to use it regardless.`,
             failed.map((c) => ({
               path: c.label,
               message: c.message,

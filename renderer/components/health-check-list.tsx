@@ -101,7 +101,8 @@ function PermissionGroup({ checks }: { checks: HealthCheckView[] }) {
       {rest.length > 0 && (
         <>
           <Button variant="subtle" size="compact-xs" onClick={() => setOpen((o) => !o)} aria-expanded={open}>
-            {open ? 'Hide' : 'Show'} the other {rest.length} permission checks
+            {open ? 'Hide' : 'Show'} the {failed.length > 0 ? 'other ' : ''}
+            {rest.length} permission checks
           </Button>
           <Collapse expanded={open}>
             <List spacing="xs" listStyleType="none" pl={0} mt={4} aria-label="Other permissions">

@@ -562,9 +562,7 @@ export function createFakeConsole(
               `${choice.context} / ${choice.namespace} fails ${failed.filter((c) => !c.skipped).length} checks (${failed
                 .filter((c) => !c.skipped)
                 .map((c) => c.label)
-                .join(
-                  ', ',
-                )}); jobs would fail there. Fix them, or save anyway (saveAnyway) to use it regardless.`,
+                .join(', ')}); jobs would fail there. Fix them, or save anyway to use it regardless.`,
             ),
             {
               code: 'KUBE_CONTEXT_FAILING',
