@@ -13,7 +13,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { KubeConfig } from '@kubernetes/client-node'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { DriverHealth } from '../operator-engine/driver'
+import type { DriverHealth, Observation } from '../operator-engine/driver'
+import { KubernetesDriver } from '../operator-engine/drivers/kubernetes/kubernetes-driver'
+import { systemClock } from '../clock'
+import { MemoryLogger } from '../logging'
+import { rawCodeJobInput } from './job-inputs'
 import { checkClusterHealth, requiredPermissions } from '../operator-engine/drivers/kubernetes/health'
 import { startKubernetesApiDouble, type KubernetesApiDouble } from './kubernetes-api-double/api-server'
 import { EXEC_PLUGIN_STDERR, writeExecPlugin } from './kubernetes-api-double/exec-plugins'
@@ -94,6 +98,35 @@ describe('a context over TLS with an exec plugin', () => {
     expect(check(result, 'credentials').message).toContain(`credential plugin ${command} gave a token`)
     expect(check(result, 'egress').ok).toBe(true)
   }, 30_000)
+})
+
+describe('the driver over TLS with an exec plugin', () => {
+  it('runs a whole job: REST, the pod watch, logs and the exec WebSocket all pass the TLS front', async () => {
+    const command = writeExecPlugin(dir, 'ok', double.token)
+    const driver = new KubernetesDriver({
+      logger: new MemoryLogger(),
+      clock: systemClock,
+      kubeConfig: kubeConfigOf({ token: undefined, exec: { command } }),
+      namespace: NAMESPACE,
+      watchRetryMs: 100,
+    })
+    const jobId = 'tls-exec-job'
+    const input = rawCodeJobInput({
+      code: "require('fs').writeFileSync('/data/outputs/x.txt', 'x'); console.log('over tls')",
+      maxJobDurationSec: 30,
+    })
+    const ended = new Promise<Observation>(
+      (resolve) =>
+        void driver.start({ ...input.spec, jobId, jobDir: join(dir, jobId) }, (_id, observation) => {
+          if (observation.kind === 'outputs-collected' || observation.kind === 'results-failed')
+            resolve(observation)
+        }),
+    )
+    expect((await ended).kind).toBe('outputs-collected')
+    await driver.cleanup(jobId)
+    await driver.close()
+    expect(double.requests.get('create pods/exec') ?? 0).toBeGreaterThan(0)
+  }, 60_000)
 })
 
 describe('TLS', () => {
