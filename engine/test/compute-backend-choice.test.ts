@@ -195,4 +195,24 @@ describe('with no kubeconfig anywhere', () => {
       }),
     ).rejects.toMatchObject({ code: 'KUBE_CONTEXT_FAILING' })
   })
+
+  it('a core configured for Kubernetes does not start against an invented localhost:8080, it says why', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'c2d-backend-k8s-none-'))
+    try {
+      await expect(
+        startCore(
+          jobCoreConfig(dir, {
+            overrides: {
+              driver: { kind: 'kubernetes', kubeconfigDefaultPath: join(dir, 'no-home', 'config') },
+            },
+          }),
+          { listenConsole: false },
+        ),
+      ).rejects.toThrow(
+        /^No kubeconfig found \(looked at .*no-home\/config \(default\)\): put one at ~\/.kube\/config/,
+      )
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
 })

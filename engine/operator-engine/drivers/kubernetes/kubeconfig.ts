@@ -63,7 +63,8 @@ export class NoKubeconfigError extends Error {
   readonly code = 'NO_KUBECONFIG'
   constructor(readonly searched: Array<{ path: string; source: KubeconfigSource }>) {
     super(
-      `No kubeconfig found (looked at ${searched.map((s) => `${s.path} (${s.source === 'KUBECONFIG' ? 'from KUBECONFIG' : s.source})`).join(', ') || 'nothing'})`,
+      `No kubeconfig found (looked at ${searched.map((s) => `${s.path} (${s.source === 'KUBECONFIG' ? 'from KUBECONFIG' : s.source})`).join(', ') || 'nothing'}): ` +
+        'put one at ~/.kube/config, start the console with KUBECONFIG=<file>, or set driver.kubeconfigPath',
     )
     this.name = 'NoKubeconfigError'
   }
