@@ -130,10 +130,7 @@ async function createDriver(config: ConsoleConfig, logger: Logger, clock: Clock)
     const { loadKubeConfig, resolveNamespace } =
       await import('./operator-engine/drivers/kubernetes/kubeconfig')
     const { KubernetesDriver } = await import('./operator-engine/drivers/kubernetes/kubernetes-driver')
-    const kubeConfig = loadKubeConfig({
-      kubeconfigPath: config.driver.kubeconfigPath,
-      context: config.driver.kubeContext,
-    })
+    const kubeConfig = loadKubeConfig({ ...kubeconfigSearch(config), context: config.driver.kubeContext })
     const driver = new KubernetesDriver({
       logger: logger.child({ component: 'driver.kubernetes' }),
       clock,
@@ -175,6 +172,15 @@ async function createDriver(config: ConsoleConfig, logger: Logger, clock: Clock)
   })
 }
 
+/** Where the Kubernetes driver looks for kubeconfigs: the configured file, KUBECONFIG, ~/.kube/config. */
+function kubeconfigSearch(config: ConsoleConfig) {
+  return {
+    kubeconfigPath: config.driver.kubeconfigPath,
+    kubeconfigSearchPath: config.driver.kubeconfigSearchPath,
+    kubeconfigDefaultPath: config.driver.kubeconfigDefaultPath,
+  }
+}
+
 /**
  * The compute-backend screen's view of kubeconfigs (contexts, a context's health, creating a
  * namespace). The Kubernetes client is loaded only when the screen asks.
@@ -184,18 +190,13 @@ function kubernetesPorts(config: ConsoleConfig) {
     const kubeconfig = await import('./operator-engine/drivers/kubernetes/kubeconfig')
     return {
       kubeconfig,
-      kubeConfig: kubeconfig.loadKubeConfig({ kubeconfigPath: config.driver.kubeconfigPath, context }),
+      kubeConfig: kubeconfig.loadKubeConfig({ ...kubeconfigSearch(config), context }),
     }
   }
-  const source = config.driver.kubeconfigPath ?? 'KUBECONFIG or ~/.kube/config'
   return {
-    kubeContexts: async () => {
-      try {
-        const { kubeconfig, kubeConfig } = await load()
-        return kubeconfig.listContexts(kubeConfig).map((c) => ({ name: c.name, cluster: c.cluster, source }))
-      } catch {
-        return [] // no kubeconfig on this machine: the screen explains how to get a cluster
-      }
+    kubeconfigFiles: async () => {
+      const kubeconfig = await import('./operator-engine/drivers/kubernetes/kubeconfig')
+      return kubeconfig.readKubeconfigFiles(kubeconfigSearch(config))
     },
     kube: {
       async check(context: string, namespace: string) {

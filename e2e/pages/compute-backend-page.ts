@@ -18,6 +18,34 @@ export class ComputeBackendPage {
     await expect(this.app.page.getByRole('heading', { name: 'Compute backend', exact: true })).toBeVisible()
   }
 
+  /** The "Where jobs run" form. */
+  get backendForm(): Locator {
+    return this.app.page.getByRole('form', { name: 'Choose the compute backend' })
+  }
+
+  get contextChecks(): Locator {
+    return this.backendForm.getByRole('list', { name: 'Context checks' })
+  }
+
+  /** The table of contexts a kubeconfig file holds. */
+  contextsIn(path: string): Locator {
+    return this.app.page.getByRole('table', { name: `Contexts in ${path}` })
+  }
+
+  /** Picks Kubernetes, a context and a namespace, and runs the context's checks. */
+  async checkContext(context: string, namespace: string): Promise<void> {
+    const form = this.backendForm
+    await form.getByRole('radio', { name: 'A Kubernetes cluster' }).check()
+    await form.getByRole('combobox', { name: 'Context' }).selectOption(context)
+    await form.getByRole('textbox', { name: 'Namespace' }).fill(namespace)
+    await form.getByRole('button', { name: 'Check connection' }).click()
+    await expect(this.contextChecks).toBeVisible({ timeout: 60_000 })
+  }
+
+  async useThisBackend(): Promise<void> {
+    await this.backendForm.getByRole('button', { name: 'Use this backend' }).click()
+  }
+
   async addEnvironment(environment: { id: string; cpu?: number; maxJobDurationSec?: number }): Promise<void> {
     const form = this.environmentForm
     await form.getByLabel('Environment id').fill(environment.id)

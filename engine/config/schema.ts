@@ -169,6 +169,10 @@ export const consoleConfigSchema = z.object({
       arweaveGateway: z.string().url().default('https://arweave.net'),
       /** Kubernetes: a kubeconfig file; default is kubectl's discovery (KUBECONFIG, ~/.kube/config). */
       kubeconfigPath: z.string().optional(),
+      /** Kubernetes: KUBECONFIG's list of files (OS path delimiter), read when kubeconfigPath is not set; from the environment. */
+      kubeconfigSearchPath: z.string().optional(),
+      /** Kubernetes: the default kubeconfig when neither is set (default ~/.kube/config). */
+      kubeconfigDefaultPath: z.string().optional(),
       kubeContext: z.string().optional(),
       namespace: z.string().default('ocean-c2d'),
       /** Keep a failed job's cluster objects this long for debugging. */

@@ -293,16 +293,55 @@ export const healthCheckSchema = z.object({
   message: z.string(),
   /** What to do when it failed, in words. */
   fix: z.string().optional(),
+  /**
+   * Why it failed, one word. Kubernetes: kubeconfig, dns, refused, timeout, unreachable, reset,
+   * tls-unknown-ca, tls-hostname-mismatch, tls-expired, tls, exec-not-found, exec-failed,
+   * exec-bad-output, exec-timeout, unauthorized, forbidden, namespace-missing, http-error,
+   * egress-open, egress-unproven, unknown.
+   */
+  cause: z.string().optional(),
+  /** Not run because an earlier check failed (ok is then false: nothing was proven). */
+  skipped: z.boolean().optional(),
 })
 export const clusterHealthSchema = z.object({
   driver: z.enum(['local', 'kubernetes']),
   ok: z.boolean(),
   checks: z.array(healthCheckSchema),
   checkedAtMs: z.number(),
+  /** Kubernetes: the API server URL the checks talked to. */
+  apiServer: z.string().optional(),
 })
+export const kubeContextSchema = z.object({
+  name: z.string(),
+  cluster: z.string(),
+  /** The kubeconfig file that defines it. */
+  source: z.string(),
+  user: z.string().optional(),
+  namespace: z.string().nullable().optional(),
+  /** The cluster's API server URL. */
+  server: z.string().optional(),
+  /** The file's current-context. */
+  current: z.boolean().optional(),
+  /** An earlier KUBECONFIG file has a context of this name, which kubectl and the console use. */
+  shadowed: z.boolean().optional(),
+})
+/** One kubeconfig file where the console looks (the configured one, each KUBECONFIG file, or ~/.kube/config). */
+export const kubeconfigFileSchema = z.object({
+  path: z.string(),
+  source: z.enum(['configured', 'KUBECONFIG', 'default']),
+  state: z.enum(['loaded', 'missing', 'invalid']),
+  /** Why an invalid file could not be read. */
+  error: z.string().optional(),
+  currentContext: z.string().optional(),
+  contexts: z.array(kubeContextSchema),
+})
+export type KubeconfigFile = z.output<typeof kubeconfigFileSchema>
 export const computeBackendSchema = z.object({
   driver: z.enum(['local', 'kubernetes']),
-  kubeContexts: z.array(z.object({ name: z.string(), cluster: z.string(), source: z.string() })),
+  /** Every usable context (shadowed ones left out), `source` its file. */
+  kubeContexts: z.array(kubeContextSchema),
+  /** The kubeconfig files looked at, in kubectl's order, each with its contexts. */
+  kubeconfigs: z.array(kubeconfigFileSchema).optional(),
   currentContext: z.string().nullable(),
   namespace: z.string().nullable(),
   /** The backend saved for the next start, when it differs from the running one. */
@@ -327,6 +366,11 @@ export const backendChoiceSchema = z.discriminatedUnion('driver', [
     driver: z.literal('kubernetes'),
     context: z.string().min(1, 'pick a kubeconfig context'),
     namespace: kubeNamespace,
+    /**
+     * Save although the context's checks fail (the publisher confirmed it). Without it a failing
+     * context is refused with KUBE_CONTEXT_FAILING and the failed checks.
+     */
+    saveAnyway: z.boolean().optional(),
   }),
 ])
 export const settingsSchema = z.object({

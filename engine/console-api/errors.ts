@@ -22,6 +22,7 @@ export const ConsoleErrorCode = {
   NotAvailable: 'NOT_AVAILABLE',
   AccessRequestNotFound: 'ACCESS_REQUEST_NOT_FOUND',
   JobNotHeld: 'JOB_NOT_HELD',
+  KubeContextFailing: 'KUBE_CONTEXT_FAILING',
   Internal: 'INTERNAL',
 } as const
 export type ConsoleErrorCode = (typeof ConsoleErrorCode)[keyof typeof ConsoleErrorCode]
@@ -43,6 +44,7 @@ const STATUS: Record<ConsoleErrorCode, number> = {
   NOT_AVAILABLE: 503,
   ACCESS_REQUEST_NOT_FOUND: 404,
   JOB_NOT_HELD: 409,
+  KUBE_CONTEXT_FAILING: 409,
   INTERNAL: 500,
 }
 

@@ -583,8 +583,40 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
     },
     async selectComputeBackend(choice) {
       const port = need(deps.health?.select ? deps.health : undefined, 'Choosing the compute backend')
+      // A Kubernetes context is checked before it is saved: a failing one only with saveAnyway.
+      let failing: string[] = []
+      if (choice.driver === 'kubernetes') {
+        const where = `${choice.context} / ${choice.namespace}`
+        const health = port.checkContext
+          ? await port.checkContext(choice.context, choice.namespace)
+          : undefined
+        const failed = health ? health.checks.filter((c) => !c.ok) : []
+        failing = failed.map((c) => c.label)
+        if (!choice.saveAnyway && !health)
+          throw consoleError(
+            ConsoleErrorCode.KubeContextFailing,
+            `${where} cannot be checked by this console; save it anyway to use it unchecked.`,
+          )
+        if (!choice.saveAnyway && health && !health.ok) {
+          const ran = failed.filter((c) => !c.skipped)
+          throw consoleError(
+            ConsoleErrorCode.KubeContextFailing,
+            `${where} fails ${ran.length} check${ran.length === 1 ? '' : 's'} (${ran.map((c) => c.label).join(', ')}); jobs would fail there. Fix them, or save anyway to use it regardless.`,
+            failed.map((c) => ({
+              path: c.label,
+              message: c.message,
+              ...(c.cause ? { cause: c.cause } : {}),
+              ...(c.skipped ? { skipped: true } : {}),
+            })),
+          )
+        }
+      }
       const selected = await port.select!(choice)
-      audit('config.changed', 'compute-backend', { what: 'compute-backend', choice })
+      audit('config.changed', 'compute-backend', {
+        what: 'compute-backend',
+        choice,
+        ...(choice.driver === 'kubernetes' && choice.saveAnyway ? { savedAnywayWithFailing: failing } : {}),
+      })
       return selected
     },
     async listAssets({ kind }) {

@@ -35,7 +35,15 @@ export interface DriverHealthSource {
   health(): Promise<{
     ok: boolean
     summary: string
-    checks: Array<{ name: string; ok: boolean; message: string; fix?: string }>
+    checks: Array<{
+      name: string
+      ok: boolean
+      message: string
+      fix?: string
+      cause?: string
+      skipped?: boolean
+    }>
+    apiServer?: string
   }>
 }
 export interface KeyValueSettings {
@@ -63,7 +71,25 @@ export interface StartConsoleOptions {
   }
   settings: KeyValueSettings
   driver: DriverHealthSource
-  kubeContexts?: () => Promise<Array<{ name: string; cluster: string; source: string }>>
+  /** The kubeconfig files where the Kubernetes driver looks, each with its contexts (kubeconfig.ts). */
+  kubeconfigFiles?: () => Promise<
+    Array<{
+      path: string
+      source: 'configured' | 'KUBECONFIG' | 'default'
+      state: 'loaded' | 'missing' | 'invalid'
+      error?: string
+      currentContext?: string
+      contexts: Array<{
+        name: string
+        cluster: string
+        user: string
+        namespace: string | undefined
+        server: string
+        current: boolean
+        shadowed: boolean
+      }>
+    }>
+  >
   /** Kubernetes contexts other than the running driver's (built by engine/index.ts over the driver module). */
   kube?: {
     check(
@@ -72,7 +98,15 @@ export interface StartConsoleOptions {
     ): Promise<{
       ok: boolean
       summary: string
-      checks: Array<{ name: string; ok: boolean; message: string; fix?: string }>
+      checks: Array<{
+        name: string
+        ok: boolean
+        message: string
+        fix?: string
+        cause?: string
+        skipped?: boolean
+      }>
+      apiServer?: string
     }>
     createNamespace(context: string, namespace: string): Promise<void>
   }
@@ -108,8 +142,11 @@ export async function startConsole(options: StartConsoleOptions): Promise<Runnin
       ok: c.ok,
       message: c.message,
       ...(c.fix ? { fix: c.fix } : {}),
+      ...(c.cause ? { cause: c.cause } : {}),
+      ...(c.skipped ? { skipped: true } : {}),
     })),
     checkedAtMs: clock.nowMs(),
+    ...(h.apiServer ? { apiServer: h.apiServer } : {}),
   })
   /** config.json for the next start; an invalid result is the caller's error, with its fields. */
   const writeConfig = (patch: Record<string, unknown>) => {
@@ -144,13 +181,30 @@ export async function startConsole(options: StartConsoleOptions): Promise<Runnin
       ? null
       : { driver: kind, context, namespace }
   }
-  const backend = async () => ({
-    driver: driver.kind,
-    kubeContexts: (await options.kubeContexts?.().catch(() => [])) ?? [],
-    currentContext: driver.kind === 'kubernetes' ? (config.driver.kubeContext ?? null) : null,
-    namespace: driver.kind === 'kubernetes' ? config.driver.namespace : null,
-    next: nextBackend(),
-  })
+  const backend = async () => {
+    const files = (await options.kubeconfigFiles?.().catch(() => [])) ?? []
+    const kubeconfigs = files.map((file) => ({
+      ...file,
+      contexts: file.contexts.map((c) => ({
+        name: c.name,
+        cluster: c.cluster,
+        source: file.path,
+        user: c.user,
+        namespace: c.namespace ?? null,
+        server: c.server,
+        current: c.current,
+        shadowed: c.shadowed,
+      })),
+    }))
+    return {
+      driver: driver.kind,
+      kubeContexts: kubeconfigs.flatMap((file) => file.contexts.filter((c) => !c.shadowed)),
+      kubeconfigs,
+      currentContext: driver.kind === 'kubernetes' ? (config.driver.kubeContext ?? null) : null,
+      namespace: driver.kind === 'kubernetes' ? config.driver.namespace : null,
+      next: nextBackend(),
+    }
+  }
   const kube = options.kube
   const health: ConsoleHealthPort = {
     check: async () => toClusterHealth(driver.kind, await driver.health()),
@@ -170,8 +224,12 @@ export async function startConsole(options: StartConsoleOptions): Promise<Runnin
                   {
                     name: 'kubeconfig',
                     ok: false,
+                    cause: 'kubeconfig',
                     message,
-                    fix: 'Pick a context from the list (kubectl config get-contexts) or fix the kubeconfig file.',
+                    fix:
+                      (error as { code?: unknown }).code === 'NO_KUBECONFIG'
+                        ? 'Point the console at a kubeconfig: set KUBECONFIG before starting it, put the file at ~/.kube/config, or set driver.kubeconfigPath in config.json.'
+                        : 'Pick a context from the list (kubectl config get-contexts) or fix the kubeconfig file.',
                   },
                 ],
               })

@@ -94,7 +94,18 @@ export interface DriverHealth {
   ok: boolean
   /** One line for the status bar: "bubblewrap 0.8.0", "kind-dev / c2d (v1.31.0)". */
   summary: string
-  checks: Array<{ name: string; ok: boolean; message: string; fix?: string }>
+  checks: Array<{
+    name: string
+    ok: boolean
+    message: string
+    fix?: string
+    /** Why it failed, one word (Kubernetes: connection-diagnosis.ts's KUBE_FAILURE_CAUSES). */
+    cause?: string
+    /** Not run because an earlier check failed (then `ok` is false: nothing was proven). */
+    skipped?: boolean
+  }>
+  /** The Kubernetes API server the checks talked to (the kubeconfig cluster's server URL). */
+  apiServer?: string
 }
 
 /**

@@ -7,7 +7,10 @@ import { PROVIDER_ERRORS, providerError } from './errors'
 function documentedRows(): Map<string, number> {
   const text = readFileSync(fileURLToPath(new URL('../../docs/errors.md', import.meta.url)), 'utf8')
   const rows = new Map<string, number>()
-  for (const match of text.matchAll(/^\| `([A-Z_]+)` \| (\d{3}) \|/gm)) rows.set(match[1]!, Number(match[2]))
+  // Only the Provider's table: the page's later sections (console API errors) have their own codes.
+  const provider = text.split(/^## /m)[0]!
+  for (const match of provider.matchAll(/^\| `([A-Z_]+)` \| (\d{3}) \|/gm))
+    rows.set(match[1]!, Number(match[2]))
   return rows
 }
 

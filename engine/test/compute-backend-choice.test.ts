@@ -4,7 +4,7 @@
  * per failure, a missing namespace is created, and the choice is saved to config.json so the next
  * start runs on that cluster. Settings are saved the same way. Bad input changes nothing.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -41,7 +41,26 @@ describe('choosing the compute backend', () => {
   it('lists the kubeconfig contexts while the local sandbox runs', async () => {
     const backend = await core.consoleService.getComputeBackend({})
     expect(backend.driver).toBe('local')
-    expect(backend.kubeContexts).toEqual([{ name: 'double', cluster: 'double', source: kubeconfigPath }])
+    const context = {
+      name: 'double',
+      cluster: 'double',
+      source: kubeconfigPath,
+      user: 'double',
+      namespace: 'default',
+      server: double.url,
+      current: true,
+      shadowed: false,
+    }
+    expect(backend.kubeContexts).toEqual([context])
+    expect(backend.kubeconfigs).toEqual([
+      {
+        path: kubeconfigPath,
+        source: 'configured',
+        state: 'loaded',
+        currentContext: 'double',
+        contexts: [context],
+      },
+    ])
     expect(backend.next).toBeNull()
   })
 
@@ -71,6 +90,35 @@ describe('choosing the compute backend', () => {
       label: 'kubeconfig',
       message: expect.stringContaining('no context "nope"'),
     })
+  })
+
+  it('refuses to save a failing context without saveAnyway, with the failed checks; saves it when confirmed', async () => {
+    const configFile = join(dataDir, 'config.json')
+    const before = existsSync(configFile) ? readFileSync(configFile, 'utf8') : null
+    const refusal = await core.consoleService
+      .selectComputeBackend({ driver: 'kubernetes', context: 'double', namespace: 'not-there' })
+      .then(
+        () => undefined,
+        (error: unknown) => error as { code: string; status: number; message: string; details?: unknown },
+      )
+    expect(refusal).toMatchObject({ code: 'KUBE_CONTEXT_FAILING', status: 409 })
+    expect(refusal!.message).toContain('double / not-there fails 1 check (namespace)')
+    expect(refusal!.details).toEqual(
+      expect.arrayContaining([
+        { path: 'namespace', message: 'Namespace not-there does not exist', cause: 'namespace-missing' },
+      ]),
+    )
+    // Nothing was saved.
+    expect(existsSync(configFile) ? readFileSync(configFile, 'utf8') : null).toBe(before)
+    expect((await core.consoleService.getComputeBackend({})).next).toBeNull()
+
+    const saved = await core.consoleService.selectComputeBackend({
+      driver: 'kubernetes',
+      context: 'double',
+      namespace: 'not-there',
+      saveAnyway: true,
+    })
+    expect(saved.next).toEqual({ driver: 'kubernetes', context: 'double', namespace: 'not-there' })
   })
 
   it('saves the choice for the next start; the next core runs on that cluster', async () => {
@@ -103,5 +151,68 @@ describe('choosing the compute backend', () => {
       core.consoleService.saveSettings({ rpcEndpoints: { mainnet: 'https://rpc.example' } }),
     ).rejects.toMatchObject({ code: 'REQUEST_INVALID' })
     expect(readFileSync(join(dataDir, 'config.json'), 'utf8')).toBe(file)
+  })
+})
+
+describe('with no kubeconfig anywhere', () => {
+  let bare: Core
+  let bareDir: string
+  beforeAll(async () => {
+    bareDir = mkdtempSync(join(tmpdir(), 'c2d-backend-none-'))
+    bare = await startCore(
+      jobCoreConfig(bareDir, {
+        overrides: { driver: { kubeconfigDefaultPath: join(bareDir, 'no-home', 'config') } },
+      }),
+      { listenConsole: false },
+    )
+  })
+  afterAll(async () => {
+    await bare?.stop()
+    rmSync(bareDir, { recursive: true, force: true })
+  })
+
+  it('lists no context (no phantom "loaded-context"), only the file it looked for', async () => {
+    const backend = await bare.consoleService.getComputeBackend({})
+    expect(backend.kubeContexts).toEqual([])
+    expect(backend.kubeconfigs).toEqual([
+      { path: join(bareDir, 'no-home', 'config'), source: 'default', state: 'missing', contexts: [] },
+    ])
+    const health = await bare.consoleService.checkKubeContext({ context: 'loaded-context', namespace: 'x' })
+    expect(health.checks).toEqual([
+      expect.objectContaining({
+        label: 'kubeconfig',
+        ok: false,
+        cause: 'kubeconfig',
+        message: expect.stringContaining('No kubeconfig found'),
+        fix: expect.stringContaining('KUBECONFIG'),
+      }),
+    ])
+    await expect(
+      bare.consoleService.selectComputeBackend({
+        driver: 'kubernetes',
+        context: 'loaded-context',
+        namespace: 'x',
+      }),
+    ).rejects.toMatchObject({ code: 'KUBE_CONTEXT_FAILING' })
+  })
+
+  it('a core configured for Kubernetes does not start against an invented localhost:8080, it says why', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'c2d-backend-k8s-none-'))
+    try {
+      await expect(
+        startCore(
+          jobCoreConfig(dir, {
+            overrides: {
+              driver: { kind: 'kubernetes', kubeconfigDefaultPath: join(dir, 'no-home', 'config') },
+            },
+          }),
+          { listenConsole: false },
+        ),
+      ).rejects.toThrow(
+        /^No kubeconfig found \(looked at .*no-home\/config \(default\)\): put one at ~\/.kube\/config/,
+      )
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })

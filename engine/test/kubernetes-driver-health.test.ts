@@ -35,8 +35,11 @@ afterAll(async () => {
   if (workDir) rmSync(workDir, { recursive: true, force: true })
 })
 
+/** The checks that ran and failed (a skipped one proved nothing either way). */
 const failed = (health: Awaited<ReturnType<typeof checkClusterHealth>>) =>
-  health.checks.filter((c) => !c.ok).map((c) => c.name)
+  health.checks.filter((c) => !c.ok && !c.skipped).map((c) => c.name)
+const skipped = (health: Awaited<ReturnType<typeof checkClusterHealth>>) =>
+  health.checks.filter((c) => c.skipped).map((c) => c.name)
 
 describe('Kubernetes driver health', () => {
   it('passes every check on a cluster that allows what the driver needs, one check per permission', async () => {
@@ -125,8 +128,19 @@ describe('Kubernetes driver health', () => {
       expect(health.ok).toBe(false)
       expect(failed(health).sort()).toEqual(['rbac:create pods/exec', 'rbac:deletecollection secrets'])
       const secrets = health.checks.find((c) => c.name === 'rbac:deletecollection secrets')!
-      expect(secrets.message).toBe(`not allowed to deletecollection secrets in ${NAMESPACE}`)
+      expect(secrets.message).toBe(
+        `not allowed to deletecollection secrets in ${NAMESPACE} (RBAC: verb deletecollection, resource secrets)`,
+      )
+      expect(secrets.cause).toBe('forbidden')
       expect(secrets.fix).toContain('Role + RoleBinding')
+      expect(secrets.fix).toContain(
+        `kubectl create role c2d-console-deletecollection -n ${NAMESPACE} --verb=deletecollection --resource=secrets`,
+      )
+      expect(health.checks.find((c) => c.name === 'rbac:create pods/exec')!.fix).toContain(
+        '--resource=pods/exec',
+      )
+      // The egress canary needs what is refused: listed, not run.
+      expect(skipped(health)).toEqual(['egress'])
       // The check predicted it: the driver's cleanup call itself is refused by the same rule.
       const response = await fetch(
         `${double.url}/api/v1/namespaces/${NAMESPACE}/secrets?labelSelector=x%3Dy`,
@@ -138,19 +152,34 @@ describe('Kubernetes driver health', () => {
     }
   })
 
-  it('an unreachable API server is one failed check with a fix, and nothing else is probed', async () => {
+  it('an unreachable API server fails with its cause and URL; every later check is listed as not run', async () => {
     double.faults.setUnreachable(true)
+    double.requests.clear()
     try {
       const health = await checkClusterHealth(double.kubeConfig(NAMESPACE), NAMESPACE)
       expect(health.ok).toBe(false)
-      expect(health.checks).toHaveLength(1)
-      expect(health.checks[0]).toMatchObject({
-        name: 'api',
-        ok: false,
-        fix: expect.stringContaining('kubectl version'),
-      })
-      expect(health.checks[0]!.message).toMatch(/^API server unreachable: /)
-      expect(health.summary).toBe('double: unreachable')
+      expect(health.apiServer).toBe(double.url)
+      expect(failed(health)).toEqual(['api'])
+      const api = health.checks.find((c) => c.name === 'api')!
+      // The double accepts the TCP connection and drops it: the API server closed it, at its URL.
+      expect(api).toMatchObject({ cause: 'reset', fix: expect.stringContaining(double.url) })
+      expect(api.message).toContain(new URL(double.url).host)
+      // All checks are listed, the ones that could not run as skipped with the reason; none was probed.
+      expect(health.checks.map((c) => c.name)).toEqual([
+        'connection',
+        'credentials',
+        'api',
+        'namespace',
+        ...requiredPermissions.map(
+          (p) => `rbac:${p.verb} ${p.resource}${'subresource' in p ? `/${p.subresource}` : ''}`,
+        ),
+        'egress',
+      ])
+      expect(skipped(health)).toHaveLength(requiredPermissions.length + 2)
+      expect(health.checks.find((c) => c.name === 'namespace')!.message).toBe(
+        'Not checked: the API server did not answer the console',
+      )
+      expect(double.requestCount()).toBe(0)
     } finally {
       double.faults.setUnreachable(false)
     }

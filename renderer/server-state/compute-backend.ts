@@ -57,7 +57,9 @@ export function useSelectComputeBackend() {
   const queryClient = useQueryClient()
   return useMutation({
     mutationFn: (
-      choice: { driver: 'local' } | { driver: 'kubernetes'; context: string; namespace: string },
+      choice:
+        | { driver: 'local' }
+        | { driver: 'kubernetes'; context: string; namespace: string; saveAnyway?: boolean },
     ) => client.selectComputeBackend(choice),
     onSuccess: (backend) => queryClient.setQueryData(queryKeys.backend(), backend),
   })

@@ -24,7 +24,59 @@ import {
   type DatasetPolicySummary,
   type OutputReviewSummary,
   type AssetDetails,
+  type KubeconfigFile,
 } from '../../engine/console-api/contract'
+
+/** Two KUBECONFIG files (kind-c2d in both: the second is hidden) and one that is missing. */
+export const FAKE_KUBECONFIGS: KubeconfigFile[] = [
+  {
+    path: '/home/me/.kube/config',
+    source: 'KUBECONFIG',
+    state: 'loaded',
+    currentContext: 'kind-c2d',
+    contexts: [
+      {
+        name: 'kind-c2d',
+        cluster: 'kind',
+        source: '/home/me/.kube/config',
+        user: 'kind-c2d',
+        namespace: null,
+        server: 'https://127.0.0.1:6443',
+        current: true,
+        shadowed: false,
+      },
+    ],
+  },
+  {
+    path: '/home/me/.kube/eks.yaml',
+    source: 'KUBECONFIG',
+    state: 'loaded',
+    currentContext: 'eks-prod',
+    contexts: [
+      {
+        name: 'eks-prod',
+        cluster: 'prod',
+        source: '/home/me/.kube/eks.yaml',
+        user: 'aws',
+        namespace: 'ocean',
+        server: 'https://ABC123.gr7.eu-west-1.eks.amazonaws.com',
+        current: true,
+        shadowed: false,
+      },
+      {
+        name: 'kind-c2d',
+        cluster: 'kind-old',
+        source: '/home/me/.kube/eks.yaml',
+        user: 'kind-old',
+        namespace: null,
+        server: 'https://127.0.0.1:41234',
+        current: false,
+        shadowed: true,
+      },
+    ],
+  },
+  { path: '/home/me/.kube/gone.yaml', source: 'KUBECONFIG', state: 'missing', contexts: [] },
+]
 
 /** The review the fake answers for every held job: two files, one flagged leak (issue 12). */
 export const FAKE_REVIEW: OutputReviewSummary = {
@@ -131,6 +183,8 @@ export function createFakeConsole(
     accessRequests?: AccessRequestSummary[]
     auditEvents?: AuditEventSummary[]
     reachability?: Awaited<ReturnType<ConsoleService['getReachability']>>
+    /** The kubeconfig files the Compute backend screen lists (default FAKE_KUBECONFIGS). */
+    kubeconfigs?: KubeconfigFile[]
   } = {},
 ): FakeConsole {
   const accessRequests = seed.accessRequests ?? []
@@ -225,12 +279,92 @@ export function createFakeConsole(
     ],
     checkedAtMs: 1_700_000_000_000,
   }
+  const kubeconfigs = seed.kubeconfigs ?? FAKE_KUBECONFIGS
   const backend: Awaited<ReturnType<ConsoleService['getComputeBackend']>> = {
     driver: 'local',
-    kubeContexts: [{ name: 'kind-c2d', cluster: 'kind', source: '~/.kube/config' }],
+    kubeContexts: kubeconfigs.flatMap((f) => f.contexts.filter((c) => !c.shadowed)),
+    kubeconfigs,
     currentContext: null,
     namespace: null,
     next: null,
+  }
+  /** The fake's context checks: kind-c2d passes once its namespace exists; eks-prod fails twice. */
+  const kubeCheck = (context: string, namespace: string): MethodOutput<'checkKubeContext'> => {
+    const server = backend.kubeContexts.find((c) => c.name === context)?.server ?? 'https://127.0.0.1:6443'
+    const skipped = (label: string, reason: string) => ({
+      id: `s-${label}`,
+      label,
+      ok: false,
+      skipped: true,
+      message: `Not checked: ${reason}`,
+    })
+    const rbac = ['create pods', 'watch pods', 'deletecollection secrets']
+    if (context === 'eks-prod')
+      return {
+        driver: 'kubernetes',
+        ok: false,
+        apiServer: server,
+        checks: [
+          {
+            id: '0-connection',
+            label: 'connection',
+            ok: false,
+            cause: 'tls-unknown-ca',
+            message: `The API server's certificate at ${new URL(server).host} is signed by an authority this kubeconfig does not trust`,
+            fix: "Put the cluster's CA certificate in certificate-authority-data of this cluster: aws eks update-kubeconfig.",
+          },
+          {
+            id: '1-credentials',
+            label: 'credentials',
+            ok: false,
+            cause: 'exec-failed',
+            message:
+              'The credential plugin aws eks get-token --cluster-name prod exited with code 255: Error when retrieving token from sso: Token has expired and refresh failed',
+            fix: 'Run it in a terminal and do what it says; usually the login has expired: aws sso login.',
+          },
+          skipped('api', `the connection to ${server} failed`),
+          skipped('namespace', `the connection to ${server} failed`),
+          ...rbac.map((r) => skipped(`rbac:${r}`, `the connection to ${server} failed`)),
+          skipped('egress', 'it runs a pod, once every check above passed'),
+        ],
+        checkedAtMs: 1_700_000_000_000,
+      }
+    const hasNamespace = namespaces.has(namespace)
+    return {
+      driver: 'kubernetes',
+      ok: hasNamespace,
+      apiServer: server,
+      checks: [
+        {
+          id: '0-connection',
+          label: 'connection',
+          ok: true,
+          message: `Connected to ${server} (TLS certificate verified)`,
+        },
+        {
+          id: '1-credentials',
+          label: 'credentials',
+          ok: true,
+          message: 'User kind-c2d presents a client certificate',
+        },
+        { id: '2-api', label: 'api', ok: true, message: `API server of ${context} reachable (v1.31.0)` },
+        hasNamespace
+          ? { id: '3-namespace', label: 'namespace', ok: true, message: `namespace ${namespace} exists` }
+          : {
+              id: '3-namespace',
+              label: 'namespace',
+              ok: false,
+              cause: 'namespace-missing',
+              message: `namespace ${namespace} does not exist`,
+              fix: `Create it: kubectl create namespace ${namespace}`,
+            },
+        ...rbac.map((r, i) => ({ id: `${4 + i}-rbac`, label: `rbac:${r}`, ok: true, message: `may ${r}` })),
+        hasNamespace
+          ? { id: '9-egress', label: 'egress', ok: true, message: 'Egress denial proven' }
+          : skipped('egress', 'it runs a pod, once every check above passed'),
+      ],
+      checkedAtMs: 1_700_000_000_000,
+    }
   }
   const namespaces = new Set(['default'])
   const findAsset = (did: string) => {
@@ -416,25 +550,30 @@ export function createFakeConsole(
     ),
     getComputeBackend: async () => ({ ...backend }),
     checkHealth: async () => health,
-    checkKubeContext: async ({ context, namespace }) => ({
-      driver: 'kubernetes',
-      ok: namespaces.has(namespace),
-      checks: [
-        { id: '0-api', label: 'api', ok: true, message: `API server of ${context} reachable (v1.31.0)` },
-        namespaces.has(namespace)
-          ? { id: '1-namespace', label: 'namespace', ok: true, message: `namespace ${namespace} exists` }
-          : {
-              id: '1-namespace',
-              label: 'namespace',
-              ok: false,
-              message: `namespace ${namespace} does not exist`,
-              fix: `Create it: kubectl create namespace ${namespace}`,
-            },
-      ],
-      checkedAtMs: 1_700_000_000_000,
-    }),
+    checkKubeContext: async ({ context, namespace }) => kubeCheck(context, namespace),
     createKubeNamespace: async ({ namespace }) => (namespaces.add(namespace), { ok: true as const }),
     selectComputeBackend: async (choice) => {
+      if (choice.driver === 'kubernetes' && !choice.saveAnyway) {
+        const health = kubeCheck(choice.context, choice.namespace)
+        const failed = health.checks.filter((c) => !c.ok)
+        if (!health.ok)
+          throw Object.assign(
+            new Error(
+              `${choice.context} / ${choice.namespace} fails ${failed.filter((c) => !c.skipped).length} checks (${failed
+                .filter((c) => !c.skipped)
+                .map((c) => c.label)
+                .join(', ')}); jobs would fail there. Fix them, or save anyway to use it regardless.`,
+            ),
+            {
+              code: 'KUBE_CONTEXT_FAILING',
+              details: failed.map((c) => ({
+                path: c.label,
+                message: c.message,
+                ...(c.skipped ? { skipped: true } : {}),
+              })),
+            },
+          )
+      }
       backend.next =
         choice.driver === 'local'
           ? { driver: 'local', context: null, namespace: null }
@@ -694,8 +833,15 @@ export function createFakeConsole(
           const value = await (service[method] as (i: unknown) => Promise<unknown>)(parsed.data)
           return JSON.parse(JSON.stringify({ ok: true, value }))
         } catch (error) {
-          const e = error as { code?: string; message: string }
-          return { ok: false, error: { code: e.code ?? 'INTERNAL', message: e.message } }
+          const e = error as { code?: string; message: string; details?: unknown }
+          return {
+            ok: false,
+            error: {
+              code: e.code ?? 'INTERNAL',
+              message: e.message,
+              ...(e.details !== undefined ? { details: e.details } : {}),
+            },
+          }
         }
       },
       subscribe: (event, listener) => service.subscribe(event as ConsoleEventName, listener as never),

@@ -2,29 +2,42 @@
 // before using it (each failed check with its fix; a missing namespace can be created here), then
 // save the choice: it takes effect at the next start, so running jobs stay where they are.
 import { useState } from 'react'
-import {
-  Alert,
-  Button,
-  Card,
-  Code,
-  Group,
-  NativeSelect,
-  Radio,
-  Stack,
-  Text,
-  TextInput,
-  Title,
-} from '@mantine/core'
-import type { ComputeBackend } from '../../../engine/console-api/contract'
+import { Alert, Button, Card, Group, NativeSelect, Radio, Stack, Text, TextInput, Title } from '@mantine/core'
+import { ConsoleApiError, type ComputeBackend } from '../../../engine/console-api/contract'
 import { ErrorMessage } from '../../components/error-message'
 import { ConfirmDialog } from '../../components/confirm-dialog'
 import { HealthCheckList } from '../../components/health-check-list'
 import { fieldErrorsFromError } from '../../components/field-errors'
+import { NoKubeconfigHelp } from './kubeconfig-files'
 import {
   useCheckKubeContext,
   useCreateKubeNamespace,
   useSelectComputeBackend,
 } from '../../server-state/compute-backend'
+
+/** The context picker's options, grouped by kubeconfig file (contexts hidden by an earlier file left out). */
+function contextGroups(backend: ComputeBackend) {
+  const files = backend.kubeconfigs?.filter((f) => f.contexts.some((c) => !c.shadowed))
+  if (!files?.length)
+    return backend.kubeContexts.map((c) => ({ value: c.name, label: `${c.name} (${c.cluster})` }))
+  return files.map((f) => ({
+    group: f.path,
+    items: f.contexts
+      .filter((c) => !c.shadowed)
+      .map((c) => ({ value: c.name, label: `${c.name} (${c.server || c.cluster})` })),
+  }))
+}
+
+/** KUBE_CONTEXT_FAILING's details: the checks that failed (skipped ones left out). */
+function failedChecks(details: unknown): string[] {
+  if (!Array.isArray(details)) return []
+  return details
+    .filter(
+      (d): d is { path: string; skipped?: boolean } => typeof d === 'object' && d !== null && 'path' in d,
+    )
+    .filter((d) => !d.skipped)
+    .map((d) => d.path)
+}
 
 export function BackendChooser({ backend }: { backend: ComputeBackend }) {
   const [driver, setDriver] = useState<'local' | 'kubernetes'>(backend.next?.driver ?? backend.driver)
@@ -40,7 +53,23 @@ export function BackendChooser({ backend }: { backend: ComputeBackend }) {
     (c) => c.label === 'namespace' && !c.ok && /does not exist/.test(c.message),
   )
   const runCheck = () => check.mutate({ context, namespace })
-  const errors = fieldErrorsFromError(select.error)
+  const [askSaveAnyway, setAskSaveAnyway] = useState(false)
+  const refused =
+    select.error instanceof ConsoleApiError && select.error.code === 'KUBE_CONTEXT_FAILING'
+      ? select.error
+      : null
+  // A refusal's details name checks, not form fields.
+  const errors = refused ? {} : fieldErrorsFromError(select.error)
+  const attempted = select.variables
+  const refusal =
+    refused && attempted?.driver === 'kubernetes'
+      ? {
+          context: attempted.context,
+          namespace: attempted.namespace,
+          message: refused.message,
+          failed: failedChecks(refused.details),
+        }
+      : null
 
   return (
     <Card withBorder padding="md">
@@ -66,16 +95,7 @@ export function BackendChooser({ backend }: { backend: ComputeBackend }) {
             </Stack>
           </Radio.Group>
           {driver === 'kubernetes' && backend.kubeContexts.length === 0 && (
-            <Alert color="yellow" title="No kubeconfig found" role="region" aria-label="No kubeconfig found">
-              <Text size="sm">
-                The console looks where kubectl does (KUBECONFIG, then ~/.kube/config). For a cluster on this
-                machine, install kind and run <Code>kind create cluster</Code>, or enable Kubernetes in Docker
-                Desktop / Rancher Desktop, or install k3s. For EKS, GKE or AKS, add the cluster with your
-                cloud's CLI (<Code>aws eks update-kubeconfig</Code>,{' '}
-                <Code>gcloud container clusters get-credentials</Code>, <Code>az aks get-credentials</Code>).
-                Then open this screen again.
-              </Text>
-            </Alert>
+            <NoKubeconfigHelp files={backend.kubeconfigs ?? []} />
           )}
           {driver === 'kubernetes' && backend.kubeContexts.length > 0 && (
             <>
@@ -84,10 +104,7 @@ export function BackendChooser({ backend }: { backend: ComputeBackend }) {
                   label="Context"
                   value={context}
                   onChange={(e) => setContext(e.currentTarget.value)}
-                  data={backend.kubeContexts.map((c) => ({
-                    value: c.name,
-                    label: `${c.name} (${c.cluster}, ${c.source})`,
-                  }))}
+                  data={contextGroups(backend)}
                   error={errors.context}
                 />
                 <TextInput
@@ -113,7 +130,13 @@ export function BackendChooser({ backend }: { backend: ComputeBackend }) {
                 )}
               </Group>
               {check.isError && <ErrorMessage title="The check could not run" error={check.error} />}
-              {check.data && <HealthCheckList label="Context checks" checks={check.data.checks} />}
+              {check.data && (
+                <HealthCheckList
+                  label="Context checks"
+                  checks={check.data.checks}
+                  apiServer={check.data.apiServer}
+                />
+              )}
               {createNamespace.isError && (
                 <ErrorMessage title="Could not create the namespace" error={createNamespace.error} />
               )}
@@ -141,7 +164,44 @@ export function BackendChooser({ backend }: { backend: ComputeBackend }) {
               Use this backend
             </Button>
           </Group>
-          {select.isError && <ErrorMessage title="Could not save the choice" error={select.error} />}
+          {refusal && (
+            <Alert
+              color="red"
+              title={`${refusal.context} / ${refusal.namespace} fails its checks`}
+              role="region"
+            >
+              <Stack gap={6}>
+                <Text size="sm">{refusal.message}</Text>
+                <Group>
+                  <Button color="red" variant="light" onClick={() => setAskSaveAnyway(true)}>
+                    Save anyway…
+                  </Button>
+                </Group>
+              </Stack>
+            </Alert>
+          )}
+          {select.isError && !refusal && (
+            <ErrorMessage title="Could not save the choice" error={select.error} />
+          )}
+          <ConfirmDialog
+            opened={askSaveAnyway}
+            title="Save a context that fails its checks?"
+            confirmLabel="Save anyway"
+            onCancel={() => setAskSaveAnyway(false)}
+            onConfirm={() => {
+              setAskSaveAnyway(false)
+              if (refusal)
+                select.mutate({
+                  driver: 'kubernetes',
+                  context: refusal.context,
+                  namespace: refusal.namespace,
+                  saveAnyway: true,
+                })
+            }}
+          >
+            From the next start, new jobs run on {refusal?.context} / {refusal?.namespace}, although{' '}
+            {refusal?.failed.join(', ')} failed. Jobs are likely to fail there until it is fixed.
+          </ConfirmDialog>
           {backend.next && (
             <Alert role="status" color="blue" variant="light">
               Saved: from the next start, new jobs run on{' '}

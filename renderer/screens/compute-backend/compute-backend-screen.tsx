@@ -15,6 +15,7 @@ import { formatDuration } from '../../components/labels/duration-label'
 import { BackendChooser } from './backend-chooser'
 import { EnvironmentForm } from './environment-form'
 import { EnvironmentPrices } from './environment-prices'
+import { KubeconfigFiles } from './kubeconfig-files'
 
 export function ComputeBackendScreen() {
   const backend = useComputeBackend()
@@ -29,7 +30,7 @@ export function ComputeBackendScreen() {
       </Title>
       {backend.isError && <ErrorMessage title="Could not read the compute backend" error={backend.error} />}
       {backend.data && (
-        <SimpleGrid cols={{ base: 1, sm: 2 }}>
+        <SimpleGrid cols={{ base: 1, sm: 1 }}>
           <Card withBorder padding="md" component="section" aria-label="Driver">
             <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
               Driver
@@ -40,18 +41,9 @@ export function ComputeBackendScreen() {
                 : `Kubernetes: ${backend.data.currentContext ?? '—'} / ${backend.data.namespace ?? 'default'}`}
             </Text>
           </Card>
-          <Card withBorder padding="md" component="section" aria-label="Kubernetes contexts found">
-            <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
-              Kubernetes contexts found
-            </Text>
-            <Text size="sm" mt={6}>
-              {backend.data.kubeContexts.length === 0
-                ? 'None (no kubeconfig found)'
-                : backend.data.kubeContexts.map((c) => `${c.name} (${c.source})`).join(', ')}
-            </Text>
-          </Card>
         </SimpleGrid>
       )}
+      {backend.data && <KubeconfigFiles backend={backend.data} />}
       {backend.data && (
         <BackendChooser
           key={`${backend.data.driver}-${backend.data.next?.driver ?? ''}`}
@@ -78,7 +70,13 @@ export function ComputeBackendScreen() {
           </Text>
         )}
         {health.isError && <ErrorMessage title="Health check failed to run" error={health.error} />}
-        {health.data && <HealthCheckList label="Health checks" checks={health.data.checks} />}
+        {health.data && (
+          <HealthCheckList
+            label="Health checks"
+            checks={health.data.checks}
+            apiServer={health.data.apiServer}
+          />
+        )}
       </section>
       <section aria-labelledby="environments-title">
         <Title order={3} size="h4" id="environments-title" mb="xs">

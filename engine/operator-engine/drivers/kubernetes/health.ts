@@ -14,6 +14,13 @@ import {
 } from '@kubernetes/client-node'
 import type { DriverHealth } from '../../driver'
 import {
+  networkDiagnosis,
+  probeConnection,
+  probeCredentials,
+  requestDiagnosis,
+  type Diagnosis,
+} from './connection-diagnosis'
+import {
   DEFAULT_MANIFEST_OPTIONS,
   EGRESS_CANARY,
   LABELS,
@@ -208,99 +215,220 @@ export async function runEgressCanary(
   }
 }
 
+export interface HealthCheckOptions {
+  /** Connect (DNS + TCP + TLS) timeout of the connection check (default 10 s). */
+  connectTimeoutMs?: number
+  /** Each API request's timeout (default 15 s). */
+  requestTimeoutMs?: number
+  /** How long an exec credential plugin may run (default 30 s). */
+  execTimeoutMs?: number
+}
+
+/** Rejects with a `timeout` error when `promise` takes longer than `ms` (the request is left to end). */
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(Object.assign(new Error(`no answer within ${ms} ms`), { code: 'timeout' })),
+        ms,
+      )
+    }),
+  ]).finally(() => clearTimeout(timer))
+}
+
+/**
+ * Every check a context needs, each listed whatever happens to the others: the connection (DNS,
+ * TCP, TLS), the credentials (an exec plugin runs), the API (authenticated), the namespace, one
+ * SelfSubjectAccessReview per permission, and the egress canary. A check that cannot run because an
+ * earlier one failed is listed as skipped, with the reason. Each failure carries its cause and fix.
+ */
 export async function checkClusterHealth(
   kubeConfig: KubeConfig,
   namespace: string,
   canary: EgressCanaryOptions & { onProof?: (proof: EgressProof) => void } = {},
+  options: HealthCheckOptions = {},
 ): Promise<DriverHealth> {
   const checks: Check[] = []
-  let version = ''
-  try {
-    const info = await kubeConfig.makeApiClient(VersionApi).getCode()
-    version = info.gitVersion
-    checks.push({
-      name: 'api',
-      ok: true,
-      message: `API server ${kubeConfig.getCurrentCluster()?.server ?? ''} reachable (${version})`,
-    })
-  } catch (error) {
-    // client-node's Health tries readyz → livez → healthz; a server without /version may still be up.
-    let live = false
-    try {
-      live = await new Health(kubeConfig).readyz({})
-    } catch {
-      live = false
-    }
-    checks.push({
-      name: 'api',
-      ok: live,
-      message: live
-        ? 'API server reachable (version unknown)'
-        : `API server unreachable: ${errorMessage(error)}`,
-      fix: live ? undefined : 'Check the kubeconfig context, network and credentials (kubectl version).',
-    })
-    if (!live) return { ok: false, summary: `${kubeConfig.getCurrentContext()}: unreachable`, checks }
-  }
-  try {
-    await kubeConfig.makeApiClient(CoreV1Api).readNamespace({ name: namespace })
-    checks.push({ name: 'namespace', ok: true, message: `Namespace ${namespace} exists` })
-  } catch (error) {
-    const missing = (error as { code?: unknown }).code === 404
-    checks.push({
-      name: 'namespace',
-      ok: false,
-      message: missing
-        ? `Namespace ${namespace} does not exist`
-        : `Namespace ${namespace} could not be read: ${errorMessage(error)}`,
-      fix: missing
-        ? `Create it on the Compute backend screen, or: kubectl create namespace ${namespace}`
-        : 'Check that this identity may get namespaces, or pick an existing namespace.',
-    })
-  }
-  const authorization = kubeConfig.makeApiClient(AuthorizationV1Api)
-  for (const permission of requiredPermissions) {
-    const label = `${permission.verb} ${permission.resource}${'subresource' in permission ? `/${permission.subresource}` : ''}`
-    try {
-      const review = await authorization.createSelfSubjectAccessReview({
-        body: {
-          apiVersion: 'authorization.k8s.io/v1',
-          kind: 'SelfSubjectAccessReview',
-          spec: { resourceAttributes: { namespace, ...permission } },
-        },
-      })
-      const allowed = review.status?.allowed === true
-      checks.push({
-        name: `rbac:${label}`,
-        ok: allowed,
-        message: allowed ? `may ${label}` : `not allowed to ${label} in ${namespace}`,
-        fix: allowed
-          ? undefined
-          : `Grant "${label}" to this user in namespace ${namespace} (Role + RoleBinding).`,
-      })
-    } catch (error) {
-      checks.push({
-        name: `rbac:${label}`,
+  const cluster = kubeConfig.getCurrentCluster()
+  const user = kubeConfig.getCurrentUser()
+  const server = cluster?.server ?? ''
+  const requestTimeoutMs = options.requestTimeoutMs ?? 15_000
+  const skip = (name: string, reason: string): Check => ({
+    name,
+    ok: false,
+    skipped: true,
+    message: `Not checked: ${reason}`,
+  })
+  const fail = (name: string, d: Diagnosis): Check => ({
+    name,
+    ok: false,
+    message: d.message,
+    fix: d.fix,
+    cause: d.cause,
+  })
+  const rbacLabel = (permission: (typeof requiredPermissions)[number]) =>
+    `${permission.verb} ${permission.resource}${'subresource' in permission ? `/${permission.subresource}` : ''}`
+  const context = kubeConfig.getCurrentContext()
+
+  // 1. connection and 2. credentials: independent of each other, both listed.
+  const connection = cluster
+    ? await probeConnection(cluster, { timeoutMs: options.connectTimeoutMs })
+    : ({
         ok: false,
-        message: `could not check ${label}: ${errorMessage(error)}`,
-      })
+        cause: 'kubeconfig',
+        message: `Context ${context} names a cluster the kubeconfig does not define`,
+        fix: 'Add the cluster to the kubeconfig (clusters:) or pick another context.',
+      } as const)
+  if (connection)
+    checks.push(
+      connection.ok
+        ? { name: 'connection', ok: true, message: connection.message }
+        : fail('connection', connection),
+    )
+  const credentials = await probeCredentials(user, { timeoutMs: options.execTimeoutMs })
+  checks.push(
+    credentials.ok
+      ? { name: 'credentials', ok: true, message: credentials.message }
+      : fail('credentials', credentials),
+  )
+  const who = { user: user?.name ?? '?', exec: credentials.ok && credentials.exec }
+
+  // 3. the API, authenticated.
+  let version = ''
+  let apiOk = false
+  const blocked =
+    connection && !connection.ok
+      ? `the connection to ${server || 'the API server'} failed`
+      : !credentials.ok
+        ? 'the credentials could not be obtained'
+        : undefined
+  if (blocked) checks.push(skip('api', blocked))
+  else {
+    try {
+      const info = await withTimeout(kubeConfig.makeApiClient(VersionApi).getCode(), requestTimeoutMs)
+      version = info.gitVersion
+      apiOk = true
+      checks.push({ name: 'api', ok: true, message: `API server ${server} reachable (${version})` })
+    } catch (error) {
+      const code = (error as { code?: unknown }).code
+      // client-node's Health tries readyz → livez → healthz; a server without /version may still be up.
+      let live = false
+      if (code !== 401 && code !== 403 && !networkDiagnosis(error, server)) {
+        try {
+          live = await withTimeout(new Health(kubeConfig).readyz({}), requestTimeoutMs)
+        } catch {
+          live = false
+        }
+      }
+      apiOk = live
+      checks.push(
+        live
+          ? { name: 'api', ok: true, message: `API server ${server} reachable (version unknown)` }
+          : fail('api', requestDiagnosis(error, server, who)),
+      )
+    }
+  }
+  const later = apiOk ? undefined : (blocked ?? 'the API server did not answer the console')
+  if (later) {
+    checks.push(skip('namespace', later))
+    for (const permission of requiredPermissions) checks.push(skip(`rbac:${rbacLabel(permission)}`, later))
+  } else {
+    try {
+      await withTimeout(
+        kubeConfig.makeApiClient(CoreV1Api).readNamespace({ name: namespace }),
+        requestTimeoutMs,
+      )
+      checks.push({ name: 'namespace', ok: true, message: `Namespace ${namespace} exists` })
+    } catch (error) {
+      const missing = (error as { code?: unknown }).code === 404
+      checks.push(
+        missing
+          ? {
+              name: 'namespace',
+              ok: false,
+              cause: 'namespace-missing',
+              message: `Namespace ${namespace} does not exist`,
+              fix: `Create it on the Compute backend screen, or: kubectl create namespace ${namespace}`,
+            }
+          : fail('namespace', {
+              ...requestDiagnosis(error, server, who),
+              ...((error as { code?: unknown }).code === 403
+                ? {
+                    message: `Namespace ${namespace} could not be read: ${errorMessage(error)}`,
+                    fix: `Grant "get namespaces" to this user in namespace ${namespace} (Role + RoleBinding), or pick an existing namespace you may read.`,
+                  }
+                : {}),
+            }),
+      )
+    }
+    const authorization = kubeConfig.makeApiClient(AuthorizationV1Api)
+    for (const permission of requiredPermissions) {
+      const label = rbacLabel(permission)
+      try {
+        const review = await withTimeout(
+          authorization.createSelfSubjectAccessReview({
+            body: {
+              apiVersion: 'authorization.k8s.io/v1',
+              kind: 'SelfSubjectAccessReview',
+              spec: { resourceAttributes: { namespace, ...permission } },
+            },
+          }),
+          requestTimeoutMs,
+        )
+        const allowed = review.status?.allowed === true
+        const resource = `${permission.resource}${'subresource' in permission ? `/${permission.subresource}` : ''}`
+        checks.push(
+          allowed
+            ? { name: `rbac:${label}`, ok: true, message: `may ${label}` }
+            : {
+                name: `rbac:${label}`,
+                ok: false,
+                cause: 'forbidden',
+                message: `not allowed to ${label} in ${namespace} (RBAC: verb ${permission.verb}, resource ${resource}${'group' in permission ? `, API group ${permission.group}` : ''})`,
+                fix:
+                  `Grant "${label}" to this user in namespace ${namespace} (Role + RoleBinding): kubectl create role ` +
+                  `c2d-console-${permission.verb} -n ${namespace} --verb=${permission.verb} --resource=${resource}${'group' in permission ? `.${permission.group}` : ''}` +
+                  `, then kubectl create rolebinding … --role=c2d-console-${permission.verb}; or apply the Role in engine/operator-engine/drivers/kubernetes/README.md.`,
+              },
+        )
+      } catch (error) {
+        const d = requestDiagnosis(error, server, who)
+        checks.push({
+          name: `rbac:${label}`,
+          ok: false,
+          cause: d.cause,
+          message: `could not check ${label}: ${d.message}`,
+          fix: d.fix,
+        })
+      }
     }
   }
   // The canary needs pods and network policies; without them its failure would only repeat RBAC's.
-  if (!canary.skip && checks.every((check) => check.ok)) {
-    const proof = await runEgressCanary(kubeConfig, namespace, canary)
-    canary.onProof?.(proof)
-    checks.push({
-      name: 'egress',
-      ok: proof.outcome === 'blocked',
-      message: proof.message,
-      fix: proof.outcome === 'blocked' ? undefined : proof.fix,
-    })
+  if (!canary.skip) {
+    if (checks.every((check) => check.ok)) {
+      const proof = await runEgressCanary(kubeConfig, namespace, canary)
+      canary.onProof?.(proof)
+      checks.push({
+        name: 'egress',
+        ok: proof.outcome === 'blocked',
+        message: proof.message,
+        ...(proof.outcome === 'blocked'
+          ? {}
+          : { fix: proof.fix, cause: proof.outcome === 'reached' ? 'egress-open' : 'egress-unproven' }),
+      })
+    } else checks.push(skip('egress', 'it runs a pod, once every check above passed'))
   }
   const ok = checks.every((check) => check.ok)
+  const failedCount = checks.filter((check) => !check.ok && !check.skipped).length
   return {
     ok,
-    summary: `${kubeConfig.getCurrentContext()} / ${namespace}${version ? ` (${version})` : ''}`,
+    summary: apiOk
+      ? `${context} / ${namespace}${version ? ` (${version})` : ''}`
+      : `${context}: ${checks.find((c) => !c.ok && !c.skipped)?.cause ?? 'unreachable'}${failedCount > 1 ? ` (+${failedCount - 1})` : ''}`,
     checks,
+    ...(server ? { apiServer: server } : {}),
   }
 }
 
