@@ -134,6 +134,8 @@ export const jobSummarySchema = z.object({
   results: z.array(jobResultFileSchema),
   terminationDetails: z.object({ exitCode: z.number().nullable(), oomKilled: z.boolean() }),
   payment: jobPaymentSchema.nullable(),
+  /** Live: why the running job waits now (e.g. a Kubernetes pod that cannot be scheduled), since when. */
+  waiting: z.object({ reason: z.string(), sinceMs: z.number() }).optional(),
   /** Publisher review of the outputs (issue 12); absent: released automatically. */
   review: z
     .object({

@@ -65,6 +65,11 @@ export interface CollectedResult {
  */
 export type Observation =
   | { kind: 'image-pulling' }
+  /**
+   * Not a status: why the job's current step waits now (an unschedulable pod, a volume that does
+   * not bind or attach), in the backend's words, shown live on the job; null once it no longer waits.
+   */
+  | { kind: 'waiting'; reason: string | null }
   | { kind: 'image-pull-failed'; reason: string }
   | { kind: 'volumes-configuring' }
   | { kind: 'volume-failed'; reason: string }
