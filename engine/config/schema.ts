@@ -182,6 +182,8 @@ export const consoleConfigSchema = z.object({
       pendingTimeoutSec: z.number().int().positive().default(900),
       /** Kubernetes: how long image pulls may keep failing (the kubelet retries; rate limits pass) before the job fails. */
       imagePullBackoffSec: z.number().int().positive().default(300),
+      /** Kubernetes: the job volume's StorageClass; unset: the cluster's default class. */
+      storageClassName: z.string().min(1).optional(),
       /** Kubernetes: size of every job pod's /tmp (HOME), an emptyDir; over it the pod is evicted. */
       tmpSizeLimit: z
         .string()

@@ -61,6 +61,8 @@ export interface ManifestOptions {
    * by the driver from its container's start.
    */
   deadlinePullAllowanceSec: number
+  /** The job volume's StorageClass; undefined: the cluster's default class. */
+  storageClassName?: string
 }
 
 /** OpenShift's annotation on every project: the UIDs its restricted SCCs assign (`<first>/<size>`). */
@@ -323,6 +325,7 @@ export function buildJobObjects(
     spec: {
       accessModes: ['ReadWriteOnce'],
       resources: { requests: { storage: `${Math.max(1, Math.ceil(spec.resources.diskGb))}Gi` } },
+      ...(options.storageClassName ? { storageClassName: options.storageClassName } : {}),
     },
   }
   // No job pod accepts connections; the algorithm (unless allowed) and the publish pod make none.
@@ -436,6 +439,49 @@ export function buildJobObjects(
   })
 
   return { secret, pvc, networkPolicies, pods: { configure, algorithm, publish } }
+}
+
+/** Where the job volume landed once the first pod ran: its node, and the PV's own node affinity. */
+export interface VolumePlacement {
+  /** The configure pod's node: the later pods prefer it (no detach and attach of a zonal RWO volume). */
+  nodeName?: string
+  /** The PV's `spec.nodeAffinity.required.nodeSelectorTerms` (its zone, or its node on local-path). */
+  volumeTerms?: Array<Record<string, unknown>>
+}
+
+/**
+ * A later step's pod (algorithm, publish) pinned where the job volume is: required node affinity on
+ * the PV's terms (its zone, or its node for a local volume), and a preference for the configure
+ * pod's node. The environment's nodeSelector and tolerations stay as they are.
+ */
+export function followVolume(pod: Obj, placement: VolumePlacement | undefined): Obj {
+  if (!placement || (!placement.nodeName && !placement.volumeTerms?.length)) return pod
+  const spec = pod.spec as Obj
+  return {
+    ...pod,
+    spec: {
+      ...spec,
+      affinity: {
+        nodeAffinity: {
+          ...(placement.volumeTerms?.length
+            ? { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: placement.volumeTerms } }
+            : {}),
+          ...(placement.nodeName
+            ? {
+                preferredDuringSchedulingIgnoredDuringExecution: [
+                  {
+                    weight: 100,
+                    preference: {
+                      matchFields: [{ key: 'metadata.name', operator: 'In', values: [placement.nodeName] }],
+                    },
+                  },
+                ],
+              }
+            : {}),
+        },
+      },
+    },
+  }
 }
 
 /** Every object as a flat list in creation order (for `npm run manifests` and validation). */
