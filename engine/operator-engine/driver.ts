@@ -24,6 +24,8 @@ export interface JobSpec {
     /** Kubernetes only: GPU nodes and the like. */
     nodeSelector?: Record<string, string>
     tolerations?: Array<{ key: string; operator?: string; value?: string; effect?: string }>
+    /** Kubernetes only: the Pod API's nodeAffinity (required and preferred node selector terms). */
+    nodeAffinity?: NodeAffinity
   }
   datasets: Array<{
     did: string
@@ -48,6 +50,17 @@ export interface JobSpec {
     /** Largest accepted outputs.tar. */
     outputBytesMax: number
   }
+}
+
+/** A node selector term: expressions on node labels, fields (`metadata.name`), all ANDed. */
+export interface NodeSelectorTerm {
+  matchExpressions?: Array<{ key: string; operator: string; values?: string[] }>
+  matchFields?: Array<{ key: string; operator: string; values?: string[] }>
+}
+
+export interface NodeAffinity {
+  requiredDuringSchedulingIgnoredDuringExecution?: { nodeSelectorTerms: NodeSelectorTerm[] }
+  preferredDuringSchedulingIgnoredDuringExecution?: Array<{ weight: number; preference: NodeSelectorTerm }>
 }
 
 export type Stage = 'configuration' | 'algorithm' | 'publishing'

@@ -187,6 +187,28 @@ describe('zones and nodes: the later pods follow the job volume', () => {
     expect(affinities.get(names.pod('publish'))).toEqual(affinities.get(names.pod('algorithm')))
   }, 60_000)
 
+  it('the environment’s node affinity places all three pods (the volume lands where the algorithm may run)', async () => {
+    const { double } = await start({
+      nodes: [
+        node('cpu-a', 'zone-a'),
+        node('gpu-b', 'zone-b', { labels: { ...node('gpu-b', 'zone-b').labels, pool: 'gpu' } }),
+      ],
+      storageClasses: [{ name: 'ebs', default: true, topology: 'zone' }],
+    })
+    const nodes = recordNodes(double)
+    const input = nodeJob(OUTPUT, { network: true })
+    input.spec.environment.nodeAffinity = {
+      requiredDuringSchedulingIgnoredDuringExecution: {
+        nodeSelectorTerms: [{ matchExpressions: [{ key: 'pool', operator: 'In', values: ['gpu'] }] }],
+      },
+    }
+    const job = await run(input)
+    expect(job.outcome?.kind).toBe('succeeded')
+    const names = objectNames(job.jobId)
+    for (const step of ['configure', 'algorithm', 'publish'] as const)
+      expect(nodes.get(names.pod(step)), step).toBe('gpu-b')
+  }, 60_000)
+
   it('without `get persistentvolumes` (a namespaced Role) the later pods still follow the node', async () => {
     const { double } = await start({
       nodes: [node('n-1', 'zone-a'), node('n-2', 'zone-a')],

@@ -289,6 +289,33 @@ describe('job manifests', () => {
       (objects.pods.algorithm.spec as Record<string, unknown>).nodeSelector,
     )
     expect(followVolume(objects.pods.publish, {})).toBe(objects.pods.publish)
+    // The environment's own affinity is on all three pods; the volume's terms are ANDed with it.
+    const pool = { matchExpressions: [{ key: 'pool', operator: 'In', values: ['gpu'] }] }
+    const withPool = spec({
+      environment: {
+        id: 'env',
+        allowNetwork: false,
+        nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [pool] } },
+      },
+    })
+    const pooled = validateAll(withPool)
+    for (const p of Object.values(pooled.pods))
+      expect((p.spec as { affinity?: unknown }).affinity).toEqual({
+        nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [pool] } },
+      })
+    const both = followVolume(pooled.pods.algorithm, { volumeTerms: terms }) as {
+      spec: { affinity: unknown }
+    }
+    expect(() => new Pod(both as never).validate()).not.toThrow()
+    expect(both.spec.affinity).toEqual({
+      nodeAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: {
+          nodeSelectorTerms: [
+            { matchExpressions: [...pool.matchExpressions, ...terms[0]!.matchExpressions] },
+          ],
+        },
+      },
+    })
     // A storage class from the config lands on the claim, and the claim stays valid.
     const named = buildJobObjects(spec(), configureInputs(spec(), options, readLocal), {
       ...options,

@@ -16,7 +16,7 @@
  * Must not import operator-service, provider, store or the local driver.
  */
 import { createHash } from 'node:crypto'
-import type { FileSource, JobSpec } from '../../driver'
+import type { FileSource, JobSpec, NodeAffinity, NodeSelectorTerm } from '../../driver'
 import { CONFIGURE_SCRIPT } from './configure-script'
 
 export const MANAGED_BY = 'ocean-c2d-console'
@@ -237,11 +237,15 @@ export const MESH_OPT_OUT = {
   annotations: { 'sidecar.istio.io/inject': 'false', 'linkerd.io/inject': 'disabled' },
 } as const
 
-/** Where every pod of a job may run: Linux nodes, and the environment's nodeSelector and tolerations. */
+/**
+ * Where every pod of a job may run: Linux nodes, and the environment's nodeSelector, tolerations and
+ * node affinity (the same for all three pods, so the volume lands where the algorithm may run).
+ */
 function placement(environment: JobSpec['environment']): Obj {
   return {
     nodeSelector: { 'kubernetes.io/os': 'linux', ...environment.nodeSelector },
     ...(environment.tolerations ? { tolerations: environment.tolerations } : {}),
+    ...(environment.nodeAffinity ? { affinity: { nodeAffinity: environment.nodeAffinity } } : {}),
   }
 }
 
@@ -457,27 +461,47 @@ export interface VolumePlacement {
 export function followVolume(pod: Obj, placement: VolumePlacement | undefined): Obj {
   if (!placement || (!placement.nodeName && !placement.volumeTerms?.length)) return pod
   const spec = pod.spec as Obj
+  const own = ((spec.affinity as Obj | undefined)?.nodeAffinity ?? {}) as NodeAffinity
+  const ownTerms = own.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms
+  const volumeTerms = (placement.volumeTerms ?? []) as NodeSelectorTerm[]
+  // Terms are ORed, a term's expressions ANDed: the environment's AND the volume's is every pair.
+  const required = !volumeTerms.length
+    ? ownTerms
+    : !ownTerms?.length
+      ? volumeTerms
+      : ownTerms.flatMap((a) =>
+          volumeTerms.map((b) => ({
+            ...(a.matchExpressions || b.matchExpressions
+              ? { matchExpressions: [...(a.matchExpressions ?? []), ...(b.matchExpressions ?? [])] }
+              : {}),
+            ...(a.matchFields || b.matchFields
+              ? { matchFields: [...(a.matchFields ?? []), ...(b.matchFields ?? [])] }
+              : {}),
+          })),
+        )
+  const preferred = [
+    ...(own.preferredDuringSchedulingIgnoredDuringExecution ?? []),
+    ...(placement.nodeName
+      ? [
+          {
+            weight: 100,
+            preference: {
+              matchFields: [{ key: 'metadata.name', operator: 'In', values: [placement.nodeName] }],
+            },
+          },
+        ]
+      : []),
+  ]
   return {
     ...pod,
     spec: {
       ...spec,
       affinity: {
         nodeAffinity: {
-          ...(placement.volumeTerms?.length
-            ? { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: placement.volumeTerms } }
+          ...(required?.length
+            ? { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: required } }
             : {}),
-          ...(placement.nodeName
-            ? {
-                preferredDuringSchedulingIgnoredDuringExecution: [
-                  {
-                    weight: 100,
-                    preference: {
-                      matchFields: [{ key: 'metadata.name', operator: 'In', values: [placement.nodeName] }],
-                    },
-                  },
-                ],
-              }
-            : {}),
+          ...(preferred.length ? { preferredDuringSchedulingIgnoredDuringExecution: preferred } : {}),
         },
       },
     },
