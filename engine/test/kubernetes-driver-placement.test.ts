@@ -3,8 +3,10 @@
  * double's nodes, StorageClasses, images and evictions. Each failed before the fix:
  *   - the later pods follow the job volume: its zone (or node) and the configure pod's node, so a
  *     zonal RWO volume is not detached and attached again (no Multi-Attach);
- *   - a transient "volume node affinity conflict" beside "Insufficient nvidia.com/gpu" waits until
- *     an autoscaler adds a node where the volume is;
+ *   - the environment's node affinity places all three pods;
+ *   - a GPU pool outside the volume's zone ("1 Insufficient nvidia.com/gpu, 1 …") waits until an
+ *     autoscaler adds a node where the volume is, the scheduler's message live on the job;
+ *   - a Multi-Attach while the volume detaches elsewhere is shown live, then the job runs;
  *   - no default StorageClass: a clear message naming it and the fix, live on the job while it waits
  *     (console API job view), and in the failure after the pending timeout;
  *   - ProvisioningFailed (a failing provisioner, a StorageClass that does not exist) is final at once;
@@ -247,6 +249,37 @@ describe('zones and nodes: the later pods follow the job volume', () => {
     expect(waitingSeen).toMatch(/^the algorithm pod is waiting: FailedScheduling: 0\/2 nodes are available: /)
     expect(waitingSeen).toContain('1 Insufficient nvidia.com/gpu')
     expect(core!.operatorService.getJob(job.jobId)?.waiting).toBeUndefined()
+  }, 60_000)
+})
+
+describe('volumes that attach late', () => {
+  it('a Multi-Attach while the volume detaches from the configure pod’s node (the GPU is on another) is shown live, then the job runs', async () => {
+    const { double } = await start({
+      nodes: [node('cpu-1', 'zone-a'), node('gpu-1', 'zone-a', { gpus: 1 })],
+      storageClasses: [{ name: 'ebs', default: true, topology: 'zone', detachMs: 1_500, attachMs: 100 }],
+    })
+    const seen: string[] = []
+    let jobId = ''
+    const job = await run(nodeJob(OUTPUT, { gpu: 1, network: true }), (j) => {
+      if (jobId) return
+      jobId = j.jobId
+      const watchWaiting = setInterval(() => {
+        const reason = core?.operatorService.getJob(jobId)?.waiting?.reason
+        if (reason && !seen.includes(reason)) seen.push(reason)
+      }, 20)
+      void eventually(() => core?.operatorService.getJob(jobId)?.status === 70).finally(() =>
+        clearInterval(watchWaiting),
+      )
+    })
+    expect(job.outcome?.kind).toBe('succeeded')
+    expect(eventsOf(double, objectNames(job.jobId).pod('algorithm'))).toContainEqual(
+      expect.stringMatching(/^FailedAttachVolume: Multi-Attach error for volume "pvc-/),
+    )
+    expect(seen).toContainEqual(
+      expect.stringMatching(
+        /^the algorithm pod is waiting: FailedAttachVolume: Multi-Attach error for volume/,
+      ),
+    )
   }, 60_000)
 })
 
