@@ -143,6 +143,7 @@ async function createDriver(config: ConsoleConfig, logger: Logger, clock: Clock)
         ipfsGateway: config.driver.ipfsGateway,
         arweaveGateway: config.driver.arweaveGateway,
         tmpSizeLimit: config.driver.tmpSizeLimit,
+        ...(config.driver.storageClassName ? { storageClassName: config.driver.storageClassName } : {}),
         ...(config.driver.images
           ? {
               images: {

@@ -9,6 +9,43 @@ import { z } from 'zod'
 
 const port = z.number().int().min(0).max(65535)
 
+/** Kubernetes: a node affinity as the Pod API has it (GPU pools by instance type, zones). */
+const nodeSelectorTermSchema = z
+  .object({
+    matchExpressions: z
+      .array(
+        z.object({
+          key: z.string().min(1),
+          operator: z.enum(['In', 'NotIn', 'Exists', 'DoesNotExist', 'Gt', 'Lt']),
+          values: z.array(z.string()).optional(),
+        }),
+      )
+      .optional(),
+    matchFields: z
+      .array(
+        z.object({
+          key: z.literal('metadata.name'),
+          operator: z.enum(['In', 'NotIn']),
+          values: z.array(z.string()),
+        }),
+      )
+      .optional(),
+  })
+  .strict()
+export const nodeAffinitySchema = z
+  .object({
+    requiredDuringSchedulingIgnoredDuringExecution: z
+      .object({ nodeSelectorTerms: z.array(nodeSelectorTermSchema).min(1) })
+      .strict()
+      .optional(),
+    preferredDuringSchedulingIgnoredDuringExecution: z
+      .array(
+        z.object({ weight: z.number().int().min(1).max(100), preference: nodeSelectorTermSchema }).strict(),
+      )
+      .optional(),
+  })
+  .strict()
+
 export const computeEnvironmentSchema = z.object({
   /** Stable id shown to consumers (`computeEnvironments[].id`). */
   id: z
@@ -59,6 +96,8 @@ export const computeEnvironmentSchema = z.object({
     .optional(),
   /** Kubernetes: schedule on matching nodes (GPU pools). */
   nodeSelector: z.record(z.string(), z.string()).optional(),
+  /** Kubernetes: node affinity for every job pod (beside nodeSelector and tolerations). */
+  nodeAffinity: nodeAffinitySchema.optional(),
   tolerations: z
     .array(
       z.object({
@@ -186,6 +225,8 @@ export const consoleConfigSchema = z.object({
       pendingTimeoutSec: z.number().int().positive().default(900),
       /** Kubernetes: how long image pulls may keep failing (the kubelet retries; rate limits pass) before the job fails. */
       imagePullBackoffSec: z.number().int().positive().default(300),
+      /** Kubernetes: the job volume's StorageClass; unset: the cluster's default class. */
+      storageClassName: z.string().min(1).optional(),
       /** Kubernetes: size of every job pod's /tmp (HOME), an emptyDir; over it the pod is evicted. */
       tmpSizeLimit: z
         .string()

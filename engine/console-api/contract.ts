@@ -25,6 +25,43 @@ const ok = z.object({ ok: z.literal(true) })
 
 // ---- environments (mirror of engine/config/schema.ts computeEnvironmentSchema) ----
 const range = z.object({ total: z.number().positive(), max: z.number().positive(), min: z.number().min(0) })
+/** Kubernetes node affinity of an environment (duplicated from engine/config/schema.ts, as the rest). */
+const nodeSelectorTermSchema = z
+  .object({
+    matchExpressions: z
+      .array(
+        z.object({
+          key: z.string().min(1),
+          operator: z.enum(['In', 'NotIn', 'Exists', 'DoesNotExist', 'Gt', 'Lt']),
+          values: z.array(z.string()).optional(),
+        }),
+      )
+      .optional(),
+    matchFields: z
+      .array(
+        z.object({
+          key: z.literal('metadata.name'),
+          operator: z.enum(['In', 'NotIn']),
+          values: z.array(z.string()),
+        }),
+      )
+      .optional(),
+  })
+  .strict()
+const nodeAffinitySchema = z
+  .object({
+    requiredDuringSchedulingIgnoredDuringExecution: z
+      .object({ nodeSelectorTerms: z.array(nodeSelectorTermSchema).min(1) })
+      .strict()
+      .optional(),
+    preferredDuringSchedulingIgnoredDuringExecution: z
+      .array(
+        z.object({ weight: z.number().int().min(1).max(100), preference: nodeSelectorTermSchema }).strict(),
+      )
+      .optional(),
+  })
+  .strict()
+
 export const environmentSchema = z.object({
   id: z
     .string()
@@ -66,6 +103,7 @@ export const environmentSchema = z.object({
     })
     .optional(),
   nodeSelector: z.record(z.string(), z.string()).optional(),
+  nodeAffinity: nodeAffinitySchema.optional(),
   tolerations: z
     .array(
       z.object({
@@ -134,6 +172,8 @@ export const jobSummarySchema = z.object({
   results: z.array(jobResultFileSchema),
   terminationDetails: z.object({ exitCode: z.number().nullable(), oomKilled: z.boolean() }),
   payment: jobPaymentSchema.nullable(),
+  /** Live: why the running job waits now (e.g. a Kubernetes pod that cannot be scheduled), since when. */
+  waiting: z.object({ reason: z.string(), sinceMs: z.number() }).optional(),
   /** Publisher review of the outputs (issue 12); absent: released automatically. */
   review: z
     .object({

@@ -234,6 +234,7 @@ export function toJobSummary(job: JobSummary): JobSummary {
     terminationDetails,
     payment,
     review,
+    waiting,
   } = job
   return {
     jobId,
@@ -255,6 +256,7 @@ export function toJobSummary(job: JobSummary): JobSummary {
     terminationDetails,
     payment,
     ...(review ? { review } : {}),
+    ...(waiting ? { waiting } : {}),
   }
 }
 

@@ -24,6 +24,8 @@ export interface JobSpec {
     /** Kubernetes only: GPU nodes and the like. */
     nodeSelector?: Record<string, string>
     tolerations?: Array<{ key: string; operator?: string; value?: string; effect?: string }>
+    /** Kubernetes only: the Pod API's nodeAffinity (required and preferred node selector terms). */
+    nodeAffinity?: NodeAffinity
   }
   datasets: Array<{
     did: string
@@ -50,6 +52,17 @@ export interface JobSpec {
   }
 }
 
+/** A node selector term: expressions on node labels, fields (`metadata.name`), all ANDed. */
+export interface NodeSelectorTerm {
+  matchExpressions?: Array<{ key: string; operator: string; values?: string[] }>
+  matchFields?: Array<{ key: string; operator: string; values?: string[] }>
+}
+
+export interface NodeAffinity {
+  requiredDuringSchedulingIgnoredDuringExecution?: { nodeSelectorTerms: NodeSelectorTerm[] }
+  preferredDuringSchedulingIgnoredDuringExecution?: Array<{ weight: number; preference: NodeSelectorTerm }>
+}
+
 export type Stage = 'configuration' | 'algorithm' | 'publishing'
 
 /** A result file the driver has written to `<jobDir>/results/`. */
@@ -65,6 +78,11 @@ export interface CollectedResult {
  */
 export type Observation =
   | { kind: 'image-pulling' }
+  /**
+   * Not a status: why the job's current step waits now (an unschedulable pod, a volume that does
+   * not bind or attach), in the backend's words, shown live on the job; null once it no longer waits.
+   */
+  | { kind: 'waiting'; reason: string | null }
   | { kind: 'image-pull-failed'; reason: string }
   | { kind: 'volumes-configuring' }
   | { kind: 'volume-failed'; reason: string }

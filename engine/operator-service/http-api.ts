@@ -15,6 +15,7 @@
  * Must not import provider, chain or console-api: it serves the operator-service only.
  */
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify'
+import { nodeAffinitySchema } from '../config/schema'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import { join } from 'node:path'
@@ -61,6 +62,7 @@ export const registerJobBodySchema = z.object({
       id: z.string().min(1),
       allowNetwork: z.boolean().default(false),
       nodeSelector: z.record(z.string(), z.string()).optional(),
+      nodeAffinity: nodeAffinitySchema.optional(),
       tolerations: z
         .array(
           z.object({

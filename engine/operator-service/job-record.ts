@@ -71,6 +71,11 @@ export interface JobRecord {
   review?: JobReview
   /** Persisted (secrets stay in the local DB; never serialised to consumers or the renderer). */
   spec: JobSpec
+  /**
+   * Live, not persisted: why the running job waits now, from its driver (a Kubernetes pod that is
+   * unschedulable, a volume that does not bind), since when. Absent when it does not wait.
+   */
+  waiting?: { reason: string; sinceMs: number }
 }
 export interface RegisterJobInput {
   /** The Provider may pre-compute it (escrow lock id = sha256(jobId)); default random. */

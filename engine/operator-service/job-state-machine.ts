@@ -171,6 +171,9 @@ export function decide(job: DecisionInput, observation: Observation): Decision {
   // A held job waits for the publisher alone; a driver replaying its story after a restart changes nothing.
   if (job.review?.state === 'held') return NOTHING
   switch (observation.kind) {
+    case 'waiting':
+      // Shown live by the Operator-Service (JobRecord.waiting); never a status.
+      return NOTHING
     case 'image-pulling':
       return advance(job, 10)
     case 'image-pull-failed':

@@ -108,6 +108,8 @@ export class SqliteOperatorService implements OperatorService {
   private closed = false
   private pumping = false
   private readonly stopDeadlines = new Map<string, () => void>()
+  /** Why each waiting job waits now (driver `waiting` observations), cleared by its next status. */
+  private readonly waiting = new Map<string, { reason: string; sinceMs: number }>()
 
   constructor(private readonly options: OperatorServiceOptions) {
     this.repo = new JobsRepo(options.db)
@@ -234,11 +236,10 @@ export class SqliteOperatorService implements OperatorService {
   }
 
   getJob(jobId: string): JobRecord | undefined {
-    const cached = this.recent.get(jobId)
-    if (cached) return cached
-    const job = this.repo.get(jobId) as JobRecord | undefined
-    if (job) this.remember(job)
-    return job
+    const job = this.recent.get(jobId) ?? (this.repo.get(jobId) as JobRecord | undefined)
+    if (job && !this.recent.has(jobId)) this.remember(job)
+    const waiting = job && this.waiting.get(jobId)
+    return waiting ? { ...job, waiting } : job
   }
 
   /**
@@ -371,8 +372,15 @@ export class SqliteOperatorService implements OperatorService {
       this.options.logger.warn('observation for an unknown job', { jobId, kind: observation.kind })
       return
     }
+    if (observation.kind === 'waiting') {
+      if (observation.reason === null) this.waiting.delete(jobId)
+      else if (this.waiting.get(jobId)?.reason !== observation.reason)
+        this.waiting.set(jobId, { reason: observation.reason, sinceMs: this.options.clock.nowMs() })
+      return
+    }
     const decision = decide(job, observation)
     if (decision.path.length === 0 && !decision.patch) return
+    this.waiting.delete(jobId)
     let patch: (JobPatch & { review?: JobReview }) | undefined = decision.patch
     if (decision.effects.some((e) => e.kind === 'hold-for-review') && job.review) {
       const heldAtMs = this.options.clock.nowMs()

@@ -334,6 +334,7 @@ export function toRegisterJobInput(input: {
       allowNetwork: plan.allowNetwork,
       ...(env.nodeSelector ? { nodeSelector: env.nodeSelector } : {}),
       ...(env.tolerations ? { tolerations: env.tolerations } : {}),
+      ...(env.nodeAffinity ? { nodeAffinity: env.nodeAffinity } : {}),
     },
     datasets: plan.datasets.map((d) => ({
       did: d.record.did,

@@ -15,6 +15,7 @@ import type { JobSpec, Observation } from '../operator-engine/driver'
 import {
   checkClusterHealth,
   createNamespace,
+  optionalPermissions,
   requiredPermissions,
 } from '../operator-engine/drivers/kubernetes/health'
 import { KubernetesDriver } from '../operator-engine/drivers/kubernetes/kubernetes-driver'
@@ -47,7 +48,9 @@ describe('Kubernetes driver health', () => {
     expect(failed(health)).toEqual([])
     expect(health.ok).toBe(true)
     expect(health.summary).toMatch(new RegExp(`^double / ${NAMESPACE} \\(v\\d`))
-    expect(health.checks.filter((c) => c.name.startsWith('rbac:'))).toHaveLength(requiredPermissions.length)
+    expect(health.checks.filter((c) => c.name.startsWith('rbac:'))).toHaveLength(
+      requiredPermissions.length + optionalPermissions.length,
+    )
     expect(health.checks.map((c) => c.name)).toEqual(
       expect.arrayContaining([
         'api',
@@ -103,6 +106,21 @@ describe('Kubernetes driver health', () => {
       double.faults.ignoreNetworkPolicy(false)
     }
   }, 30_000)
+
+  it('an optional permission the Role cannot grant (get persistentvolumes) is named with its ClusterRole fix, never failed', async () => {
+    double.faults.deny({ verb: 'get', resource: 'persistentvolumes' })
+    try {
+      const health = await checkClusterHealth(double.kubeConfig(NAMESPACE), NAMESPACE, { skip: true })
+      expect(health.ok).toBe(true)
+      expect(health.checks.find((c) => c.name === 'rbac:get persistentvolumes')).toMatchObject({
+        ok: true,
+        message: expect.stringContaining("follow the configure pod's node only"),
+        fix: expect.stringContaining('ClusterRole'),
+      })
+    } finally {
+      double.faults.allowAll()
+    }
+  })
 
   it('a missing namespace fails with the fix that creates it', async () => {
     const health = await checkClusterHealth(double.kubeConfig('nowhere'), 'nowhere')
@@ -215,7 +233,7 @@ describe('Kubernetes driver health', () => {
     expect(seen).toContain('container-exited')
 
     const checked = new Set(
-      requiredPermissions.map(
+      [...requiredPermissions, ...optionalPermissions].map(
         (p) => `${p.verb} ${p.resource}${'subresource' in p ? `/${p.subresource}` : ''}`,
       ),
     )

@@ -43,8 +43,18 @@ export function useJob(jobId: string) {
       return newerJobDetail(queryClient.getQueryData<JobDetail>(queryKeys.jobs.detail(jobId)), fetched)
     },
     staleTime: Infinity,
+    // The one poll: why a job waits (an unschedulable pod, a volume that does not bind) changes
+    // without a status change, so no live event carries it. Only while the job is at a stage where
+    // it can wait (before the algorithm runs, or publishing), and only for an open job page.
+    refetchInterval: (query) => {
+      const job = query.state.data?.job
+      return job && (job.waiting || WAITING_STAGES.has(job.status)) ? WAITING_POLL_MS : false
+    },
   })
 }
+
+const WAITING_STAGES: ReadonlySet<number> = new Set([0, 10, 20, 30, 60])
+const WAITING_POLL_MS = 5_000
 
 export function useStopJob() {
   const client = useConsoleClient()

@@ -46,6 +46,27 @@ export const KINDS: Record<string, KindInfo> = {
   },
 }
 
+/**
+ * Cluster-scoped kinds served besides namespaces (storage.ts fills them: the cluster's
+ * StorageClasses and the PersistentVolumes its provisioner made).
+ */
+export const CLUSTER_KINDS: Record<string, KindInfo> = {
+  persistentvolumes: {
+    kind: 'PersistentVolume',
+    apiVersion: 'v1',
+    group: '',
+    singular: 'persistentvolume',
+    verbs: RW,
+  },
+  storageclasses: {
+    kind: 'StorageClass',
+    apiVersion: 'storage.k8s.io/v1',
+    group: 'storage.k8s.io',
+    singular: 'storageclass',
+    verbs: RW,
+  },
+}
+
 export interface Route {
   resource: string
   namespace?: string
@@ -74,6 +95,9 @@ export function route(pathname: string): Route | undefined {
   }
   const ns = /^\/api\/v1\/namespaces(?:\/([^/]+))?$/.exec(pathname)
   if (ns) return { resource: 'namespaces', ...(ns[1] ? { name: decodeURIComponent(ns[1]) } : {}) }
+  const cluster = /^\/(?:api\/v1|apis\/([^/]+)\/v1)\/([^/]+)(?:\/([^/]+))?$/.exec(pathname)
+  if (cluster && CLUSTER_KINDS[cluster[2]!]?.group === (cluster[1] ?? ''))
+    return { resource: cluster[2]!, ...(cluster[3] ? { name: decodeURIComponent(cluster[3]) } : {}) }
   // All namespaces at once (list/watch only): /api/v1/pods, /apis/networking.k8s.io/v1/networkpolicies.
   const all = /^\/(?:api\/v1|apis\/([^/]+)\/v1)\/([^/]+)$/.exec(pathname)
   if (all && KINDS[all[2]!]?.group === (all[1] ?? '')) return { resource: all[2]!, allNamespaces: true }
@@ -84,6 +108,9 @@ function resourceList(group: string, groupVersion: string) {
   const resources = Object.entries(KINDS)
     .filter(([, k]) => k.group === group)
     .map(([name, k]) => ({ name, singularName: k.singular, namespaced: true, kind: k.kind, verbs: k.verbs }))
+  for (const [name, k] of Object.entries(CLUSTER_KINDS))
+    if (k.group === group)
+      resources.push({ name, singularName: k.singular, namespaced: false, kind: k.kind, verbs: k.verbs })
   if (group === '') {
     resources.push({
       name: 'namespaces',
@@ -112,7 +139,7 @@ function resourceList(group: string, groupVersion: string) {
   return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion, resources }
 }
 
-const GROUPS = ['networking.k8s.io', 'authorization.k8s.io']
+const GROUPS = ['networking.k8s.io', 'authorization.k8s.io', 'storage.k8s.io']
 
 /** The discovery document for `path`, or undefined when it is not a discovery path. */
 export function discovery(path: string): unknown {

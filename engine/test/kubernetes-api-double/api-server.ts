@@ -18,7 +18,7 @@ import { join } from 'node:path'
 import { KubeConfig } from '@kubernetes/client-node'
 import { WebSocketServer } from 'ws'
 import { AccessRules, type AccessDenial, type AccessRequest } from './access-rules'
-import { discovery, KINDS, route, type Route } from './api-routes'
+import { CLUSTER_KINDS, discovery, KINDS, route, type Route } from './api-routes'
 import { defaultKnownImage, SimulatedKubelet, type SimNode } from './kubelet'
 import { jsonPatch, mergePatch, PatchError } from './merge-patch'
 import {
@@ -33,6 +33,9 @@ import { admitCreate } from './namespace-admission'
 import { injectSidecar, SIDECAR_IMAGE, type SidecarInjectorOptions } from './sidecar-injector'
 import { EXEC_PROTOCOLS, serveExec, servePodLog, statusBody } from './pod-subresources'
 import { serveWatch, type OpenWatch } from './watch-stream'
+import { SimulatedStorage, type SimStorageClass } from './storage'
+import type { NodePressure } from './evictions'
+import type { ImageTraits } from './image-contents'
 
 export interface ApiDoubleOptions {
   token?: string
@@ -58,6 +61,11 @@ export interface ApiDoubleOptions {
    * `istio-injection=enabled`; it honours the pods' opt-outs unless `ignoreOptOut`.
    */
   sidecarInjector?: SidecarInjectorOptions
+  /**
+   * The cluster's StorageClasses (storage.ts; default: one default class `standard`,
+   * WaitForFirstConsumer, no topology, no delays). `[]`: a cluster with no StorageClass at all.
+   */
+  storageClasses?: SimStorageClass[]
 }
 
 export interface KubernetesApiDouble {
@@ -65,6 +73,8 @@ export interface KubernetesApiDouble {
   token: string
   store: ObjectStore
   kubelet: SimulatedKubelet
+  /** StorageClasses, PersistentVolumes, binding and attachments (storage.ts). */
+  storage: SimulatedStorage
   /** A KubeConfig for client-node pointing here (context "double", namespace `namespace`). */
   kubeConfig(namespace?: string): KubeConfig
   kubeconfigYaml(namespace?: string): string
@@ -87,6 +97,13 @@ export interface KubernetesApiDouble {
     slowPull(image: string, ms: number): void
     /** A node joins (a cluster autoscaler): pods the scheduler could not place are tried again. */
     addNode(node: SimNode): void
+    /** A StorageClass appears (or is replaced): claims without a class get a new default one. */
+    addStorageClass(storageClass: SimStorageClass): void
+    /** What `image` lacks (distroless: no `sh`) or the one CPU it is built for (image-contents.ts). */
+    imageTraits(image: string, traits: ImageTraits): void
+    /** Node pressure: the node is tainted and its running pods (or only `pod`) are evicted. */
+    nodePressure(node: string, pressure: NodePressure, pod?: string): string[]
+    relievePressure(node: string): void
     /** The kubelet evicts the pod (node pressure, emptyDir over its sizeLimit) with `message`. */
     evict(namespace: string, pod: string, message: string): boolean
     oomKill(namespace: string, pod: string, container: string): void
@@ -164,6 +181,13 @@ export async function startKubernetesApiDouble(options: ApiDoubleOptions = {}): 
     stepMs: options.kubeletStepMs,
   })
   if (options.nodes) kubelet.nodes.splice(0, kubelet.nodes.length, ...options.nodes)
+  const storage = new SimulatedStorage(
+    store,
+    () => kubelet.nodes,
+    () => kubelet.retryScheduling(),
+    options.storageClasses,
+  )
+  kubelet.storage = storage
   const access = new AccessRules(options.denials)
   for (const ns of options.namespaces ?? ['default'])
     store.create('namespaces', '', {
@@ -244,6 +268,7 @@ export async function startKubernetesApiDouble(options: ApiDoubleOptions = {}): 
     if (resource === 'pods') kubelet.podDeleted(ns, name)
     const deleted = store.delete(resource, ns, name)
     if (!deleted) return undefined
+    if (resource === 'persistentvolumeclaims') storage.claimDeleted(deleted)
     if (resource === 'namespaces') {
       for (const kind of Object.keys(KINDS))
         for (const o of store.list(kind, name)) remove(kind, name, o.metadata.name, 'Background')
@@ -312,6 +337,7 @@ export async function startKubernetesApiDouble(options: ApiDoubleOptions = {}): 
     if (!r) return sendStatus(res, 404, 'NotFound', 'the server could not find the requested resource')
     const meta =
       KINDS[r.resource] ??
+      CLUSTER_KINDS[r.resource] ??
       (r.resource === 'namespaces' ? { kind: 'Namespace', apiVersion: 'v1', group: '' } : undefined)
     if (!meta) return sendStatus(res, 404, 'NotFound', 'the server could not find the requested resource')
     const ns = r.namespace ?? ''
@@ -447,6 +473,8 @@ export async function startKubernetesApiDouble(options: ApiDoubleOptions = {}): 
           : r.resource === 'namespaces'
             ? { status: { phase: 'Active' } }
             : {}
+      // The DefaultStorageClass admission plugin: a claim without a class gets the default one.
+      if (r.resource === 'persistentvolumeclaims') storage.admitClaim(body)
       const created = store.create(r.resource, ns, {
         ...body,
         ...initial,
@@ -454,6 +482,7 @@ export async function startKubernetesApiDouble(options: ApiDoubleOptions = {}): 
         kind: meta.kind,
       })
       if (r.resource === 'pods') kubelet.podCreated(created)
+      if (r.resource === 'persistentvolumeclaims') storage.claimCreated(created)
       return sendJson(res, 201, created)
     }
     if ((method === 'PUT' || method === 'PATCH') && r.name) {
@@ -599,6 +628,7 @@ export async function startKubernetesApiDouble(options: ApiDoubleOptions = {}): 
     token,
     store,
     kubelet,
+    storage,
     kubeConfig(namespace) {
       const kc = new KubeConfig()
       kc.loadFromString(kubeconfigYaml(namespace))
@@ -632,6 +662,10 @@ export async function startKubernetesApiDouble(options: ApiDoubleOptions = {}): 
       failImagePull: (image, options) => kubelet.failImagePull(image, options),
       slowPull: (image, ms) => kubelet.slowPull(image, ms),
       addNode: (node) => kubelet.addNode(node),
+      addStorageClass: (storageClass) => storage.addClass(storageClass),
+      imageTraits: (image, traits) => kubelet.setImageTraits(image, traits),
+      nodePressure: (node, pressure, pod) => kubelet.nodePressure(node, pressure, pod),
+      relievePressure: (node) => kubelet.relievePressure(node),
       evict: (namespace, pod, message) => kubelet.evict(namespace, pod, message),
       oomKill: (namespace, pod, container) => kubelet.oomKill(namespace, pod, container),
       loseNode: () => kubelet.loseNode(),
@@ -644,6 +678,7 @@ export async function startKubernetesApiDouble(options: ApiDoubleOptions = {}): 
     },
     async close() {
       await kubelet.closeAll()
+      storage.close()
       for (const w of [...watches]) w.res.destroy()
       for (const s of sockets) s.destroy()
       wss.close()

@@ -22,6 +22,9 @@ import type { KubeObject, ObjectStore } from './object-store'
 import { recordPodEvent } from './pod-events'
 import { podSandboxArgs } from './pod-sandbox'
 import { prepareVolumes, resolveEnv, type EnvVar, type VolumeSpec } from './pod-volumes'
+import { emptyDirUsageBytes, pressureEvictionMessage, PRESSURE_TAINTS, type NodePressure } from './evictions'
+import { startProblem, type ImageTraits } from './image-contents'
+import { matchesNodeSelectorTerms, type SimulatedStorage } from './storage'
 
 export interface ContainerSpec {
   name: string
@@ -41,6 +44,13 @@ interface PodSpec {
   activeDeadlineSeconds?: number
   nodeSelector?: Record<string, string>
   tolerations?: Array<{ key?: string; operator?: string; value?: string; effect?: string }>
+  affinity?: { nodeAffinity?: NodeAffinity }
+}
+
+type NodeSelectorTerm = Parameters<typeof matchesNodeSelectorTerms>[1][number]
+interface NodeAffinity {
+  requiredDuringSchedulingIgnoredDuringExecution?: { nodeSelectorTerms?: NodeSelectorTerm[] }
+  preferredDuringSchedulingIgnoredDuringExecution?: Array<{ weight: number; preference: NodeSelectorTerm }>
 }
 
 /** A node of the simulated cluster: what the scheduler matches a pod against. */
@@ -89,6 +99,8 @@ interface PodRun {
   gpus?: number
   /** Set by evict(): the pod's reason message once its containers are gone. */
   evicted?: string
+  /** The PersistentVolumeClaims the pod mounts. */
+  claims: string[]
 }
 
 export interface KubeletOptions {
@@ -139,6 +151,12 @@ export class SimulatedKubelet {
   stallExecMatching: string | undefined
   /** What every container's environment starts with (the API server's service address). */
   serviceEnv: Record<string, string> = {}
+  /** StorageClasses, volumes and attachments (storage.ts), set by the API server. */
+  storage: SimulatedStorage | undefined
+  /** How many pods the scheduler placed on each node (it spreads, as LeastAllocated scoring does). */
+  private readonly placements = new Map<string, number>()
+  /** What an image lacks or which CPU it is built for (image-contents.ts). */
+  private readonly imageTraits = new Map<string, ImageTraits>()
 
   constructor(private readonly options: KubeletOptions) {
     this.stepMs = options.stepMs ?? 15
@@ -164,6 +182,45 @@ export class SimulatedKubelet {
     for (const retry of [...this.unscheduled.values()]) retry()
   }
 
+  /** Something changed (a claim bound, a StorageClass appeared): waiting pods are tried again. */
+  retryScheduling(): void {
+    this.retryUnscheduled()
+  }
+
+  /** Fault: `image` lacks executables (distroless) or is built for another CPU (image-contents.ts). */
+  setImageTraits(image: string, traits: ImageTraits): void {
+    this.imageTraits.set(image, traits)
+  }
+
+  /**
+   * Fault: node pressure. The node gets the kubelet's NoSchedule taint and evicts its running pods
+   * (or only `pod`) with the eviction manager's message. relieve() lifts the taint.
+   */
+  nodePressure(nodeName: string, pressure: NodePressure, pod?: string): string[] {
+    const node = this.nodes.find((n) => n.name === nodeName)
+    if (!node) return []
+    const taint = PRESSURE_TAINTS[pressure.resource]
+    if (!(node.taints ?? []).some((t) => t.key === taint))
+      node.taints = [...(node.taints ?? []), { key: taint, effect: 'NoSchedule' }]
+    const evicted: string[] = []
+    for (const run of this.pods.values()) {
+      if (run.done || run.node !== nodeName || (pod !== undefined && run.name !== pod)) continue
+      const container = [...run.containers.values()].find((c) => c.state === 'running')
+      if (!container) continue
+      if (this.evict(run.namespace, run.name, pressureEvictionMessage(pressure, container.spec)))
+        evicted.push(run.name)
+    }
+    return evicted
+  }
+
+  /** The node's pressure is over: its taint goes and waiting pods are tried again. */
+  relievePressure(nodeName: string): void {
+    const node = this.nodes.find((n) => n.name === nodeName)
+    if (!node) return
+    node.taints = (node.taints ?? []).filter((t) => !Object.values(PRESSURE_TAINTS).includes(t.key))
+    this.retryUnscheduled()
+  }
+
   /** Why the pull fails now (one of its failures used up), or undefined when it succeeds. */
   private pullError(image: string): string | undefined {
     const failing = this.failingImages.get(image)
@@ -187,9 +244,21 @@ export class SimulatedKubelet {
     const gpus = Math.max(0, ...spec.containers.map((c) => Number(c.resources?.limits?.[GPU] ?? 0)))
     const reasons = new Map<string, number>()
     const refuse = (why: string) => reasons.set(why, (reasons.get(why) ?? 0) + 1)
+    const n = this.nodes.length
+    const preemption = `preemption: 0/${n} nodes are available: ${n} Preemption is not helpful for scheduling.`
+    // PreFilter: a claim that is not bound and will not bind for a node keeps the pod off them all.
+    const unbound = this.storage?.preFilter(run.namespace, run.claims)
+    if (unbound) return { message: `0/${n} nodes are available: ${unbound}. ${preemption}` }
+    const required =
+      spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms
+    const preferred = spec.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? []
+    const feasible: Array<{ node: SimNode; score: number }> = []
     for (const node of this.nodes) {
       const labels = node.labels ?? {}
-      if (Object.entries(spec.nodeSelector ?? {}).some(([k, v]) => labels[k] !== v)) {
+      if (
+        Object.entries(spec.nodeSelector ?? {}).some(([k, v]) => labels[k] !== v) ||
+        (required !== undefined && !matchesNodeSelectorTerms(node, required))
+      ) {
         refuse("node(s) didn't match Pod's node affinity/selector")
         continue
       }
@@ -208,6 +277,11 @@ export class SimulatedKubelet {
         refuse(`node(s) had untolerated taint {${untolerated.key}: ${untolerated.value ?? ''}}`)
         continue
       }
+      const volumeConflict = this.storage?.filter(run.namespace, run.claims, node)
+      if (volumeConflict) {
+        refuse(volumeConflict)
+        continue
+      }
       const used = [...this.pods.values()]
         .filter((r) => r !== run && !r.done && r.node === node.name)
         .reduce((sum, r) => sum + (r.gpus ?? 0), 0)
@@ -215,13 +289,25 @@ export class SimulatedKubelet {
         refuse(`Insufficient ${GPU}`)
         continue
       }
-      return { node, gpus }
+      // Scoring: the pod's preferred node affinity first, then spreading (fewest pods placed).
+      const score =
+        preferred
+          .filter((p) => matchesNodeSelectorTerms(node, [p.preference]))
+          .reduce((sum, p) => sum + p.weight, 0) *
+          1000 -
+        (this.placements.get(node.name) ?? 0)
+      feasible.push({ node, score })
     }
-    const n = this.nodes.length
+    const best = feasible.reduce<{ node: SimNode; score: number } | undefined>(
+      (top, candidate) => (top === undefined || candidate.score > top.score ? candidate : top),
+      undefined,
+    )
+    if (best) {
+      this.placements.set(best.node.name, (this.placements.get(best.node.name) ?? 0) + 1)
+      return { node: best.node, gpus }
+    }
     const parts = [...reasons.entries()].map(([why, count]) => `${count} ${why}`).sort()
-    return {
-      message: `0/${n} nodes are available: ${parts.join(', ')}. preemption: 0/${n} nodes are available: ${n} Preemption is not helpful for scheduling.`,
-    }
+    return { message: `0/${n} nodes are available: ${parts.join(', ')}. ${preemption}` }
   }
 
   private updateStatus(
@@ -250,6 +336,9 @@ export class SimulatedKubelet {
       timers: [],
       execs: new Set(),
       done: false,
+      claims: (spec.volumes ?? []).flatMap((v) =>
+        v.persistentVolumeClaim ? [v.persistentVolumeClaim.claimName] : [],
+      ),
     }
     for (const c of spec.initContainers ?? [])
       run.containers.set(c.name, {
@@ -282,7 +371,7 @@ export class SimulatedKubelet {
     type: 'Normal' | 'Warning',
     reason: string,
     message: string,
-    source: 'kubelet' | 'default-scheduler' = 'kubelet',
+    source: 'kubelet' | 'default-scheduler' | 'attachdetach-controller' = 'kubelet',
   ): void {
     recordPodEvent(this.options.store, run.namespace, run.name, type, reason, message, source)
   }
@@ -341,24 +430,35 @@ export class SimulatedKubelet {
       this.event(run, 'Warning', 'FailedScheduling', volumes.message, 'default-scheduler')
       return
     }
-    const placed = this.schedule(run, spec)
-    if ('message' in placed) {
+    const unschedulable = (message: string) => {
       this.updateStatus(
         run,
-        (s) =>
-          (s.conditions = [
-            { ...condition('PodScheduled', false, 'Unschedulable'), message: placed.message },
-          ]),
+        (s) => (s.conditions = [{ ...condition('PodScheduled', false, 'Unschedulable'), message }]),
       )
-      this.event(run, 'Warning', 'FailedScheduling', placed.message, 'default-scheduler')
+      this.event(run, 'Warning', 'FailedScheduling', message, 'default-scheduler')
       this.unscheduled.set(run.key, () => {
         this.unscheduled.delete(run.key)
         if (!run.done) void this.lifecycle(run, spec)
       })
-      return
     }
+    const placed = this.schedule(run, spec)
+    if ('message' in placed) return unschedulable(placed.message)
     run.node = placed.node.name
     run.gpus = placed.gpus
+    // PreBind: WaitForFirstConsumer claims are provisioned for the chosen node before the pod binds.
+    const bindFailure = await this.storage?.bind(run.namespace, run.claims, placed.node)
+    if (run.done) return
+    if (bindFailure) {
+      run.node = undefined
+      run.gpus = undefined
+      unschedulable(bindFailure)
+      // The scheduler retries a failed PreBind after a back-off, as it does every unschedulable pod.
+      run.timers.push(setTimeout(() => this.unscheduled.get(run.key)?.(), 500))
+      return
+    }
+    this.options.store.update('pods', run.namespace, run.name, (o) => {
+      o.spec = { ...(o.spec as object), nodeName: placed.node.name }
+    })
     this.updateStatus(run, (s) => {
       s.phase = 'Pending'
       s.hostIP = '10.0.0.1'
@@ -375,12 +475,25 @@ export class SimulatedKubelet {
     this.setContainer(run, [...run.containers.keys()][0]!, {
       waiting: { reason: [...run.containers.values()][0]!.waitingReason },
     })
+    // The attach/detach controller: a zonal ReadWriteOnce volume still attached to another node
+    // gives Multi-Attach until it detached there; the container waits in ContainerCreating.
+    await this.storage?.attach(
+      run.namespace,
+      run.claims,
+      run.node,
+      run.key,
+      (message) => this.event(run, 'Warning', 'FailedAttachVolume', message, 'attachdetach-controller'),
+      (message) => this.event(run, 'Normal', 'SuccessfulAttachVolume', message, 'attachdetach-controller'),
+      () => run.done,
+    )
+    if (run.done) return
     if (!(volumes instanceof Map)) {
       // FailedMount keeps the first container in ContainerCreating (the reason is an event, not a state).
       this.event(run, 'Warning', 'FailedMount', volumes.message)
       return
     }
     run.volumes = volumes
+    this.watchEmptyDirLimits(run, spec)
     if (spec.activeDeadlineSeconds !== undefined)
       run.timers.push(setTimeout(() => this.deadline(run), spec.activeDeadlineSeconds * 1000))
     const pod = () => this.options.store.get('pods', run.namespace, run.name)
@@ -441,7 +554,74 @@ export class SimulatedKubelet {
       this.event(run, 'Warning', 'Failed', `Error: ${env.message}`)
       return undefined
     }
+    const argv = [...(c.spec.command ?? []), ...(c.spec.args ?? [])]
+    const problem = startProblem(
+      this.imageTraits.get(c.spec.image),
+      argv,
+      this.nodes.find((n) => n.name === run.node)?.labels?.['kubernetes.io/arch'] ?? 'amd64',
+    )
+    if (problem) return this.failToStart(run, c, problem)
     return this.runContainer(run, pod, c, env)
+  }
+
+  /**
+   * A container whose process cannot start, as containerd reports it: an executable missing from
+   * the image is a StartError (exit 128, the OCI runtime's message); a binary for another CPU
+   * starts and dies at once with `exec …: exec format error` in its log (exit 255).
+   */
+  private failToStart(
+    run: PodRun,
+    c: ContainerRun,
+    problem: NonNullable<ReturnType<typeof startProblem>>,
+  ): number {
+    const now = new Date().toISOString()
+    c.state = 'terminated'
+    if (problem.kind === 'start-error') {
+      this.event(run, 'Warning', 'Failed', `Error: ${problem.message}`)
+      this.setContainer(run, c.spec.name, {
+        terminated: {
+          exitCode: 128,
+          reason: 'StartError',
+          message: problem.message,
+          startedAt: '1970-01-01T00:00:00Z',
+          finishedAt: now,
+          containerID: `sim://${run.key}/${c.spec.name}`,
+        },
+      })
+      return 128
+    }
+    this.event(run, 'Normal', 'Created', `Created container ${c.spec.name}`)
+    this.event(run, 'Normal', 'Started', `Started container ${c.spec.name}`)
+    c.output.push(Buffer.from(`${problem.log}\n`))
+    this.setContainer(run, c.spec.name, {
+      terminated: {
+        exitCode: 255,
+        reason: 'Error',
+        startedAt: now,
+        finishedAt: now,
+        containerID: `sim://${run.key}/${c.spec.name}`,
+      },
+    })
+    return 255
+  }
+
+  /** The eviction manager's emptyDir check: a volume over its sizeLimit evicts the pod. */
+  private watchEmptyDirLimits(run: PodRun, spec: PodSpec): void {
+    for (const volume of spec.volumes ?? []) {
+      const limit = parseQuantityBytes(volume.emptyDir?.sizeLimit as string | undefined)
+      const dir = run.volumes.get(volume.name)
+      if (limit === undefined || !dir) continue
+      const timer = setInterval(() => {
+        if (run.done) return clearInterval(timer)
+        if (emptyDirUsageBytes(dir) > limit)
+          this.evict(
+            run.namespace,
+            run.name,
+            `Usage of EmptyDir volume "${volume.name}" exceeds the limit "${String(volume.emptyDir!.sizeLimit)}". `,
+          )
+      }, 100)
+      run.timers.push(timer)
+    }
   }
 
   private runContainer(
@@ -521,6 +701,8 @@ export class SimulatedKubelet {
   private stopRun(run: PodRun, reason: NonNullable<ContainerRun['killReason']>): void {
     run.done = true
     for (const t of run.timers) clearTimeout(t)
+    // A lost node keeps its attachments (the controller waits for it); anything else releases them.
+    if (reason !== 'NodeLost') this.storage?.release(run.key)
     for (const c of run.containers.values()) this.kill(c, reason)
     for (const child of run.execs) killProcessGroup(child)
   }
@@ -548,6 +730,7 @@ export class SimulatedKubelet {
     if (run.done) return
     run.done = true
     for (const t of run.timers) clearTimeout(t)
+    this.storage?.release(run.key)
     if (run.evicted !== undefined) {
       phase = 'Failed'
       extra = { reason: 'Evicted', message: run.evicted }
@@ -599,6 +782,7 @@ export class SimulatedKubelet {
     )
     return Promise.all(closed).then(() => {
       clearTimeout(hardKill)
+      this.storage?.release(run.key)
       const failed = [...run.containers.values()].some(
         (c) =>
           c.state === 'terminated' &&

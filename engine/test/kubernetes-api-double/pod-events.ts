@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto'
 import type { ObjectStore } from './object-store'
 
-export type EventSource = 'kubelet' | 'default-scheduler'
+export type EventSource = 'kubelet' | 'default-scheduler' | 'attachdetach-controller'
 
 export function recordPodEvent(
   store: ObjectStore,

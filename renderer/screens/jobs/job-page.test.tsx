@@ -21,6 +21,19 @@ const asset = (did: string, kind: 'dataset' | 'algorithm', name: string) => ({
 const logText = () => screen.getByRole('log', { name: 'Algorithm log' }).textContent ?? ''
 
 describe('JobPage', () => {
+  it('shows why a running job waits on the compute backend (the driver’s live reason)', async () => {
+    const reason =
+      'the configure pod is waiting: the job volume c2d-x-data cannot bind: it names no StorageClass and the cluster has no default StorageClass.'
+    renderApp(
+      '/jobs/job-waiting',
+      createFakeConsole({
+        jobs: [{ ...makeJob('job-waiting', 20), waiting: { reason, sinceMs: 1_700_000_000_000 } }],
+      }),
+    )
+    const alert = await screen.findByRole('status', { name: /Waiting on the compute backend/ })
+    expect(within(alert).getByText(reason)).toBeTruthy()
+  })
+
   it('shows the whole log from its first line, then splices live chunks by byte position', async () => {
     const before = Array.from({ length: 30 }, (_, i) => `line ${i + 1}\n`).join('')
     const fake = createFakeConsole({

@@ -3,7 +3,7 @@
 // Stop behind a confirmation. Its state comes from the one detail entry that live events keep
 // current (server-state/jobs.ts).
 import { useState } from 'react'
-import { Button, Group, List, Progress, Stack, Table, Tabs, Text, Title } from '@mantine/core'
+import { Alert, Button, Group, List, Progress, Stack, Table, Tabs, Text, Title } from '@mantine/core'
 import {
   isTerminalStatus,
   type JobLogKind,
@@ -188,6 +188,14 @@ export function JobPage({ jobId, onBack }: { jobId: string; onBack: () => void }
         </Button>
       </Group>
       {job.outcome?.reason && <Text c="dimmed">{job.outcome.reason}</Text>}
+      {job.waiting && !isFinished && (
+        <Alert color="yellow" title="Waiting on the compute backend" role="status">
+          <Text size="sm">{job.waiting.reason}</Text>
+          <Text size="xs">
+            since <DateLabel atMs={job.waiting.sinceMs} />
+          </Text>
+        </Alert>
+      )}
       <ConfirmDialog
         opened={confirmingStop}
         title="Stop this job?"

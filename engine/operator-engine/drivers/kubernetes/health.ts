@@ -63,6 +63,13 @@ export const requiredPermissions = [
   })),
 ] as const satisfies ReadonlyArray<{ verb: string; resource: string; subresource?: string; group?: string }>
 
+/**
+ * Cluster-scoped and optional (a namespaced Role cannot grant it): with it the later pods of a job
+ * are pinned to the job volume's zone (the PV's node affinity); without it they follow the
+ * configure pod's node only. Checked, never failed.
+ */
+export const optionalPermissions = [{ verb: 'get', resource: 'persistentvolumes' }] as const
+
 type Check = DriverHealth['checks'][number]
 
 /** One line for a publisher: the API's own Status message when there is one, never a header dump. */
@@ -403,6 +410,31 @@ export async function checkClusterHealth(
           fix: d.fix,
         })
       }
+    }
+    for (const permission of optionalPermissions) {
+      const label = `${permission.verb} ${permission.resource}`
+      const allowed = await withTimeout(
+        authorization.createSelfSubjectAccessReview({
+          body: {
+            apiVersion: 'authorization.k8s.io/v1',
+            kind: 'SelfSubjectAccessReview',
+            spec: { resourceAttributes: { ...permission } },
+          },
+        }),
+        requestTimeoutMs,
+      )
+        .then((review) => review.status?.allowed === true)
+        .catch(() => false)
+      checks.push({
+        name: `rbac:${label}`,
+        ok: true,
+        message: allowed
+          ? `may ${label}: a job's later pods are pinned to its volume's zone`
+          : `may not ${label} (optional): a job's later pods follow the configure pod's node only`,
+        fix: allowed
+          ? undefined
+          : `Optional: a ClusterRole with "${label}", bound to this user (ClusterRoleBinding).`,
+      })
     }
   }
   // The canary needs pods and network policies; without them its failure would only repeat RBAC's.

@@ -38,6 +38,7 @@ import {
   SecretTooLargeError,
   buildJobObjects,
   configureInputs,
+  followVolume,
   jobKey,
   jobLabels,
   objectNames,
@@ -45,6 +46,7 @@ import {
   type JobObjects,
   type ManifestOptions,
   type Step,
+  type VolumePlacement,
 } from './manifests'
 import { followPodLog } from './pod-log-stream'
 import {
@@ -55,7 +57,7 @@ import {
   TarEntryFilter,
   type OutputsScan,
 } from './publish-script'
-import { pullFailure, stepState, type PodLike, type StepState } from './pod-observations'
+import { pullFailure, startFailure, stepState, type PodLike, type StepState } from './pod-observations'
 
 export interface KubernetesDriverOptions {
   logger: Logger
@@ -104,6 +106,12 @@ export interface KubernetesDriverOptions {
    * Docker Hub's `toomanyrequests` passes) before it is final; 5 min by default.
    */
   imagePullBackoffMaxMs?: number
+  /**
+   * How long a step's pod waits before the driver looks up why (its and its claim's Events) and
+   * shows it live on the job (5 s by default), and how often it looks again (15 s).
+   */
+  waitingReasonAfterMs?: number
+  waitingReasonEveryMs?: number
 }
 
 interface TrackedJob {
@@ -132,6 +140,11 @@ interface TrackedJob {
   /** The algorithm's own deadline (from its container's start): armed once, and whether it hit. */
   deadlineArmed?: boolean
   deadlineHit?: boolean
+  /** Where the job volume landed (the configure pod's node, the PV's node affinity). */
+  placement?: VolumePlacement
+  /** The waiting reason last shown on the job, and when to look it up again. */
+  waitingShown?: string
+  reasonDueMs?: number
 }
 
 interface ApiError {
@@ -194,6 +207,10 @@ const WAITING_EVENT_REASONS = new Set([
   'BackOff',
 ])
 const VOLUME_EVENT_REASONS = new Set(['FailedMount', 'FailedAttachVolume', 'ProvisioningFailed'])
+const DEFAULT_WAITING_REASON_AFTER_MS = 5_000
+const DEFAULT_WAITING_REASON_EVERY_MS = 15_000
+/** The persistentvolume controller's words for a claim with no class while the cluster has no default. */
+const NO_STORAGE_CLASS = /no storage class is set/i
 /** The scan prints names and two numbers; more than this is not the scan's output. */
 const SCAN_OUTPUT_MAX_BYTES = 4 * 1024 * 1024
 
@@ -210,6 +227,8 @@ export class KubernetesDriver implements ComputeDriver {
   private watchRetryMs: number
   private closed = false
   private swept = false
+  /** False once the API refused `get persistentvolumes` (a namespaced Role cannot grant it). */
+  private volumesReadable = true
   private readonly timers = new Set<() => void>()
   /** The last egress canary's proof; an `unknown` one is not kept, so the next job runs it again. */
   private egressProof: Promise<EgressProof> | undefined
@@ -645,11 +664,12 @@ export class KubernetesDriver implements ComputeDriver {
     // An evicted algorithm (node pressure, /tmp over its sizeLimit) ended like a failed one: its log
     // is saved and its outputs, on the PVC, are published.
     if (step === 'algorithm' && pod.status?.reason === 'Evicted') return this.afterEvicted(job, pod)
+    if (step === 'configure' && pod.status?.reason === 'Evicted') return this.afterConfigureEvicted(job, pod)
     const state = stepState(pod, STEP_CONTAINER[step])
     if (await this.whileWaiting(job, step, pod, state)) return
     if (step === 'configure') return this.onConfigure(job, state, pod)
     if (step === 'algorithm') return this.onAlgorithm(job, state, pod)
-    return this.onPublish(job, state)
+    return this.onPublish(job, state, pod)
   }
 
   /**
@@ -668,12 +688,15 @@ export class KubernetesDriver implements ComputeDriver {
     if (!waiting) {
       job.pendingSince = undefined
       job.pullFailingSince = undefined
+      job.reasonDueMs = undefined
       job.cancelRecheck?.()
+      this.showWaiting(job, null)
       return false
     }
     if (job.pendingSince?.step !== step) {
       job.pendingSince = { step, atMs: now }
       job.pullFailingSince = undefined
+      job.reasonDueMs = now + (this.options.waitingReasonAfterMs ?? DEFAULT_WAITING_REASON_AFTER_MS)
     }
     const pull = pullFailure(pod)
     if (pull) job.pullFailingSince ??= now
@@ -691,8 +714,10 @@ export class KubernetesDriver implements ComputeDriver {
       return true
     }
     if (now >= pendingDue) {
-      const why = await this.waitingReason(step, pod)
-      const reason = `the ${step} pod was still waiting after ${Math.round((now - job.pendingSince.atMs) / 1000)} s: ${why.text}`
+      const why = await this.waitingReason(job, step, pod)
+      const reason = why.final
+        ? why.text
+        : `the ${step} pod was still waiting after ${Math.round((now - job.pendingSince.atMs) / 1000)} s: ${why.text}`
       await this.failWaiting(
         job,
         step,
@@ -700,8 +725,62 @@ export class KubernetesDriver implements ComputeDriver {
       )
       return true
     }
-    this.recheckAt(job, step, Math.min(pendingDue, pullDue))
+    if (job.reasonDueMs !== undefined && now >= job.reasonDueMs) {
+      // Shown live on the job while it waits; a claim that can never be provisioned is final.
+      job.reasonDueMs = now + (this.options.waitingReasonEveryMs ?? DEFAULT_WAITING_REASON_EVERY_MS)
+      const why = await this.waitingReason(job, step, pod)
+      if (why.final) {
+        await this.failWaiting(job, step, { kind: 'volume-failed', reason: why.text })
+        return true
+      }
+      this.showWaiting(job, `the ${step} pod is waiting: ${why.text}`)
+    }
+    this.recheckAt(job, step, Math.min(pendingDue, pullDue, job.reasonDueMs ?? Infinity))
     return pull !== undefined
+  }
+
+  /** The live waiting reason on the job (not deduplicated by kind: it changes while the pod waits). */
+  private showWaiting(job: TrackedJob, reason: string | null): void {
+    if (this.closed || (reason ?? undefined) === job.waitingShown) return
+    job.waitingShown = reason ?? undefined
+    job.report(job.spec.jobId, { kind: 'waiting', reason })
+  }
+
+  /**
+   * Where the job volume is now that the configure pod ran: that pod's node, and the PV's node
+   * affinity (its zone, or its node on local-path). Reading a PersistentVolume needs a ClusterRole
+   * (`get persistentvolumes`); without it the later pods follow the node only, and the scheduler
+   * still keeps them where the volume can be attached.
+   */
+  private async volumePlacement(job: TrackedJob, nodeName: string | undefined): Promise<VolumePlacement> {
+    let volumeTerms: VolumePlacement['volumeTerms']
+    if (this.volumesReadable) {
+      try {
+        const claim = await this.core.readNamespacedPersistentVolumeClaim({
+          name: objectNames(job.spec.jobId).pvc,
+          namespace: this.ns,
+        })
+        const volumeName = claim.spec?.volumeName
+        if (volumeName) {
+          const volume = await this.core.readPersistentVolume({ name: volumeName })
+          volumeTerms = volume.spec?.nodeAffinity?.required
+            ?.nodeSelectorTerms as VolumePlacement['volumeTerms']
+        }
+      } catch (error) {
+        if (statusCode(error) === 403) {
+          this.volumesReadable = false
+          this.options.logger.info(
+            'kubernetes: PersistentVolumes not readable (needs a ClusterRole); later pods follow the node only',
+            { namespace: this.ns },
+          )
+        } else
+          this.options.logger.debug('kubernetes: job volume placement not read', {
+            jobId: job.spec.jobId,
+            status: statusCode(error),
+          })
+      }
+    }
+    return { ...(nodeName ? { nodeName } : {}), ...(volumeTerms?.length ? { volumeTerms } : {}) }
   }
 
   /** Whose image failed, in words: the algorithm's or the console's own (with the fix). */
@@ -719,16 +798,46 @@ export class KubernetesDriver implements ComputeDriver {
     return `the console's own ${which} image ${pull.image ?? this.manifestOptions.images[which]} cannot be pulled: ${pull.reason}${rateLimited}. Fix: make it reachable from the cluster (mirror it and set driver.images.${which})`
   }
 
-  /** The newest Event that explains the wait (FailedScheduling, FailedMount…), else the pod's own words. */
-  private async waitingReason(step: Step, pod: PodLike): Promise<{ text: string; volume: boolean }> {
+  /**
+   * Why the pod waits: first what its claim's Events say (ProvisioningFailed, final; no default
+   * StorageClass, with the fix), else the newest Event of the pod that explains it
+   * (FailedScheduling, FailedMount…), else the pod's own words.
+   */
+  private async waitingReason(
+    job: TrackedJob,
+    step: Step,
+    pod: PodLike,
+  ): Promise<{ text: string; volume: boolean; final?: boolean }> {
     const name = pod.metadata?.name ?? ''
+    const claimName = objectNames(job.spec.jobId).pvc
     try {
-      const events = await this.core.listNamespacedEvent({
-        namespace: this.ns,
-        fieldSelector: `involvedObject.name=${name}`,
-      })
+      const [events, claimEvents] = await Promise.all([
+        this.core.listNamespacedEvent({ namespace: this.ns, fieldSelector: `involvedObject.name=${name}` }),
+        this.core.listNamespacedEvent({
+          namespace: this.ns,
+          fieldSelector: `involvedObject.name=${claimName}`,
+        }),
+      ])
       const time = (e: (typeof events.items)[number]) =>
         Date.parse(String(e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp ?? 0)) || 0
+      const claimNewest = [...claimEvents.items].sort((a, b) => time(b) - time(a))
+      const failed = claimNewest.find((e) => e.reason === 'ProvisioningFailed')
+      const succeeded = claimNewest.find((e) => e.reason === 'ProvisioningSucceeded')
+      if (failed && !(succeeded && time(succeeded) >= time(failed)))
+        return {
+          text: `the job volume ${claimName} could not be provisioned: ProvisioningFailed: ${failed.message ?? ''}. Fix: ${
+            /storageclass[^"]*"[^"]*" not found/i.test(failed.message ?? '')
+              ? "set driver.storageClassName to one of the cluster's StorageClasses (kubectl get storageclass), or leave it unset for the default class"
+              : `see kubectl describe pvc ${claimName} (the provisioner refused the volume: quota, zone or class parameters)`
+          }`,
+          volume: true,
+          final: true,
+        }
+      if (claimNewest.some((e) => NO_STORAGE_CLASS.test(e.message ?? '')))
+        return {
+          text: `the job volume ${claimName} cannot bind: it names no StorageClass and the cluster has no default StorageClass. Fix: set driver.storageClassName to one of the cluster's classes (kubectl get storageclass), or mark one default (kubectl annotate storageclass <name> storageclass.kubernetes.io/is-default-class=true)`,
+          volume: true,
+        }
       const explaining = events.items
         .filter((e) => e.type === 'Warning' && WAITING_EVENT_REASONS.has(e.reason ?? ''))
         .sort((a, b) => time(b) - time(a))[0]
@@ -837,11 +946,61 @@ export class KubernetesDriver implements ComputeDriver {
     }
   }
 
+  /** A container's log for a failure message ('' when it cannot be read). */
+  private async containerLog(job: TrackedJob, step: Step, container: string): Promise<string> {
+    try {
+      return await this.core.readNamespacedPodLog({
+        name: objectNames(job.spec.jobId).pod(step),
+        namespace: this.ns,
+        container,
+        limitBytes: 4096,
+      })
+    } catch {
+      return ''
+    }
+  }
+
+  /**
+   * Why an image could not start its command, naming the image: the algorithm's (its `sh`), or the
+   * console's own configure/publish image with the driver.images fix. Undefined when it started.
+   */
+  private imageStartReason(
+    job: TrackedJob,
+    pod: PodLike,
+    container: string,
+    log: string,
+  ): string | undefined {
+    const failure = startFailure(pod, container, log)
+    if (!failure) return undefined
+    const node = pod.spec?.nodeName ? ` ${pod.spec.nodeName}` : ''
+    if (container === IMAGE_CHECK || container === 'algorithm') {
+      const image = imageOf(job)
+      return failure.kind === 'exec-format'
+        ? `the algorithm image ${image} is built for another CPU architecture than the node${node} (${failure.detail}). Fix: publish the algorithm on a multi-arch image, or give the environment a nodeSelector kubernetes.io/arch matching the image`
+        : `the algorithm image ${image} cannot start a shell (${failure.detail}): a distroless image has no sh, and the algorithm runs as sh -c <entrypoint>. Fix: publish the algorithm on an image that has sh`
+    }
+    const which = container === 'publish' ? 'publish' : 'configure'
+    const image = this.manifestOptions.images[which]
+    const needs = which === 'configure' ? 'node' : "busybox's sh, find, stat, awk, timeout and tar"
+    return failure.kind === 'exec-format'
+      ? `the console's own ${which} image ${image} is built for another CPU architecture than the node${node} (${failure.detail}). Fix: set driver.images.${which} to a multi-arch image (the default is one)`
+      : `the console's own ${which} image ${image} cannot start (${failure.detail}): it needs ${needs}. Fix: set driver.images.${which} to an image that has them (the default, or a mirror of it)`
+  }
+
   private async onConfigure(job: TrackedJob, state: StepState, pod: PodLike): Promise<void> {
     const image = stepState(pod, IMAGE_CHECK)
     if (image.kind === 'image-pull-failed' || image.kind === 'create-failed')
       return this.failBeforeAlgorithm(job, image)
-    if (image.kind === 'succeeded' || image.kind === 'failed' || state.kind !== 'pending')
+    if (image.kind === 'failed') {
+      // The algorithm's image was pulled (20) but cannot run the no-op `sh -c 'exit 0'`: 22.
+      this.emit(job, { kind: 'volumes-configuring' })
+      const log = await this.containerLog(job, 'configure', IMAGE_CHECK)
+      const reason =
+        this.imageStartReason(job, pod, IMAGE_CHECK, log) ??
+        `the algorithm image ${imageOf(job)} could not run sh -c 'exit 0' (${image.reason}, exit code ${image.exitCode})`
+      return this.failBeforeAlgorithm(job, { kind: 'create-failed', reason })
+    }
+    if (image.kind === 'succeeded' || state.kind !== 'pending')
       this.emit(job, { kind: 'volumes-configuring' })
     switch (state.kind) {
       case 'pending':
@@ -853,12 +1012,17 @@ export class KubernetesDriver implements ComputeDriver {
         await this.saveLog(job, 'configure', 'configuration.log')
         await this.deleteInputsSecret(job)
         if (job.stopRequested) return this.finish(job, ['stopped before the algorithm started'])
+        // The later pods follow the volume: its zone (or node), preferring the configure pod's node.
+        job.placement = await this.volumePlacement(job, pod.spec?.nodeName)
         job.step = 'algorithm'
         // Before the algorithm pod: a configure pod kept Running by a sidecar holds the RWO volume.
         await this.releaseHeldPod(job, 'configure', pod)
         try {
           await this.createIfAbsent(() =>
-            this.core.createNamespacedPod({ namespace: this.ns, body: job.objects!.pods.algorithm as never }),
+            this.core.createNamespacedPod({
+              namespace: this.ns,
+              body: followVolume(job.objects!.pods.algorithm, job.placement) as never,
+            }),
           )
         } catch (error) {
           if (!(error instanceof CreateRefusedError)) throw error
@@ -872,10 +1036,13 @@ export class KubernetesDriver implements ComputeDriver {
         return
       }
       case 'failed': {
-        this.emit(job, { kind: 'provisioning' })
         const log = await this.saveLog(job, 'configure', 'configuration.log')
         await this.deleteInputsSecret(job)
         await this.releaseHeldPod(job, 'configure', pod)
+        // The console's own image could not start node (distroless, another CPU): 22, naming it.
+        const ownImage = job.stopRequested ? undefined : this.imageStartReason(job, pod, 'configure', log)
+        if (ownImage) return this.failBeforeAlgorithm(job, { kind: 'create-failed', reason: ownImage })
+        this.emit(job, { kind: 'provisioning' })
         // The stop's SIGTERM ended it: a stop, not a provisioning failure.
         if (job.stopRequested) return this.finish(job, ['stopped during configuration'])
         const lastFailure = log
@@ -920,15 +1087,18 @@ export class KubernetesDriver implements ComputeDriver {
       case 'failed': {
         if (state.startedAtMs !== null) this.emit(job, { kind: 'algorithm-started', atMs: state.startedAtMs })
         if (job.deadlineHit) return this.afterDeadline(job)
-        await this.settleAlgorithmLog(job)
+        const log = await this.settleAlgorithmLog(job)
         const atMs = state.finishedAtMs ?? this.options.clock.nowMs()
         if (state.kind === 'succeeded')
           this.emit(job, { kind: 'container-exited', exitCode: 0, oomKilled: false, atMs })
         else {
           job.failed = !job.stopRequested
+          const cannotStart = this.imageStartReason(job, pod, 'algorithm', log.slice(0, 4096))
           const reason = state.oomKilled
             ? `the algorithm used more than the environment's ${job.spec.resources.ramGb} GB of memory and was stopped (OOM killed)`
-            : `the algorithm exited with code ${state.exitCode}${state.reason && state.reason !== 'Error' ? ` (${state.reason})` : ''}`
+            : cannotStart
+              ? `${cannotStart} (exit code ${state.exitCode})`
+              : `the algorithm exited with code ${state.exitCode}${state.reason && state.reason !== 'Error' ? ` (${state.reason})` : ''}`
           this.emit(job, {
             kind: 'container-exited',
             exitCode: state.exitCode,
@@ -949,7 +1119,7 @@ export class KubernetesDriver implements ComputeDriver {
     }
   }
 
-  private async onPublish(job: TrackedJob, state: StepState): Promise<void> {
+  private async onPublish(job: TrackedJob, state: StepState, pod: PodLike): Promise<void> {
     switch (state.kind) {
       case 'pending':
         return
@@ -959,7 +1129,11 @@ export class KubernetesDriver implements ComputeDriver {
       default: {
         // The publish pod itself failed (image, scheduling, lost): the logs are still here.
         job.step = 'done'
-        const reason = `the publish step could not run (${'reason' in state ? state.reason : state.kind})`
+        const ownImage =
+          state.kind === 'failed'
+            ? this.imageStartReason(job, pod, 'publish', await this.containerLog(job, 'publish', 'publish'))
+            : undefined
+        const reason = `the publish step could not run (${ownImage ?? ('reason' in state ? state.reason : state.kind)})`
         return this.finish(job, [reason], 'results', reason)
       }
     }
@@ -1079,7 +1253,7 @@ export class KubernetesDriver implements ComputeDriver {
     if (Number.isFinite(startedAtMs)) this.emit(job, { kind: 'algorithm-started', atMs: startedAtMs })
     await this.settleAlgorithmLog(job)
     const message = pod.status?.message ?? 'no reason given'
-    const hint = /EmptyDir volume "tmp"/.test(message) ? ' (HOME and /tmp: raise driver.tmpSizeLimit)' : ''
+    const hint = evictionHint(message)
     this.emit(job, {
       kind: 'container-exited',
       exitCode: container?.state?.terminated?.exitCode ?? 137,
@@ -1088,6 +1262,22 @@ export class KubernetesDriver implements ComputeDriver {
       reason: `the algorithm's pod was evicted by the cluster: ${message}${hint}`,
     })
     return this.startPublish(job)
+  }
+
+  /** An evicted configure pod: its log is kept and the job fails as a provisioning failure (31). */
+  private async afterConfigureEvicted(job: TrackedJob, pod: PodLike): Promise<void> {
+    await this.saveLog(job, 'configure', 'configuration.log')
+    await this.deleteInputsSecret(job)
+    if (job.stopRequested) return this.finish(job, ['stopped during configuration'])
+    job.failed = true
+    const message = pod.status?.message ?? 'no reason given'
+    this.emit(job, { kind: 'volumes-configuring' })
+    this.emit(job, { kind: 'provisioning' })
+    this.emit(job, {
+      kind: 'data-provisioning-failed',
+      reason: `the configure pod was evicted by the cluster: ${message}${evictionHint(message)}`,
+    })
+    return this.finish(job, [])
   }
 
   private async afterStopped(job: TrackedJob, step: Step): Promise<void> {
@@ -1108,9 +1298,14 @@ export class KubernetesDriver implements ComputeDriver {
     job.step = 'publish'
     // The algorithm's container ended: a sidecar must not keep its pod (GPU, RWO volume) Running.
     if (algorithmPod) await this.releaseHeldPod(job, 'algorithm', algorithmPod)
+    // After a restart the configure pod's node is not known: the volume's own affinity still is.
+    job.placement ??= await this.volumePlacement(job, undefined)
     try {
       await this.createIfAbsent(() =>
-        this.core.createNamespacedPod({ namespace: this.ns, body: job.objects!.pods.publish as never }),
+        this.core.createNamespacedPod({
+          namespace: this.ns,
+          body: followVolume(job.objects!.pods.publish, job.placement) as never,
+        }),
       )
     } catch (error) {
       if (!(error instanceof CreateRefusedError)) throw error
@@ -1201,7 +1396,7 @@ export class KubernetesDriver implements ComputeDriver {
    * Once the algorithm ended: give the live stream a moment to deliver its tail, then store the
    * container's whole log as the API has it (authoritative even if the stream broke in an outage).
    */
-  private async settleAlgorithmLog(job: TrackedJob): Promise<void> {
+  private async settleAlgorithmLog(job: TrackedJob): Promise<string> {
     this.followAlgorithmLog(job)
     let timer: (() => void) | undefined
     await Promise.race([
@@ -1217,8 +1412,10 @@ export class KubernetesDriver implements ComputeDriver {
         container: 'algorithm',
       })
       await writeFile(join(resultsDirOf(job.spec.jobDir), 'algorithm.log'), text)
+      return text
     } catch {
       // Keep what the live stream wrote: the API cannot give more now.
+      return ''
     }
   }
 
@@ -1703,6 +1900,16 @@ interface ExecSocket {
 
 /** The API refused to create a job object (quota, LimitRange, admission); the message is the API's. */
 export class CreateRefusedError extends Error {}
+
+/** What to do about an eviction, from the kubelet's message. */
+function evictionHint(message: string): string {
+  if (/EmptyDir volume "tmp"/.test(message)) return ' (HOME and /tmp: raise driver.tmpSizeLimit)'
+  if (/low on resource: ephemeral-storage/.test(message))
+    return " (the node ran out of local disk: give the nodes more ephemeral storage; the job's outputs belong in /data/outputs, on the job volume)"
+  if (/low on resource: memory/.test(message))
+    return " (the node ran out of memory: run fewer jobs per node or give the environment's nodes more memory)"
+  return ''
+}
 
 function imageOf(job: TrackedJob): string {
   const { image, tag } = job.spec.algorithm.container

@@ -15,6 +15,7 @@ import {
   buildJobObjects,
   configureInputs,
   egressCanaryObjects,
+  followVolume,
   jobKey,
   selectorOf,
   objectNames,
@@ -268,6 +269,66 @@ describe('job manifests', () => {
       expect((error as ManifestError).stage).toBe('dataset')
     }
     expect(() => buildJobObjects(spec(), inputs, options)).not.toThrow()
+  })
+
+  it('pins a later pod where the volume is (the PV’s terms, the configure pod’s node): valid, other fields kept', () => {
+    const objects = buildJobObjects(spec(), configureInputs(spec(), options, readLocal), options)
+    const terms = [
+      { matchExpressions: [{ key: 'topology.kubernetes.io/zone', operator: 'In', values: ['eu-1a'] }] },
+    ]
+    const pinned = followVolume(objects.pods.algorithm, { nodeName: 'ip-10-0-1-7', volumeTerms: terms }) as {
+      spec: Record<string, unknown>
+    }
+    expect(() => new Pod(pinned as never).validate()).not.toThrow()
+    expect(pinned.spec.affinity).toEqual({
+      nodeAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: terms },
+        preferredDuringSchedulingIgnoredDuringExecution: [
+          {
+            weight: 100,
+            preference: { matchFields: [{ key: 'metadata.name', operator: 'In', values: ['ip-10-0-1-7'] }] },
+          },
+        ],
+      },
+    })
+    expect(pinned.spec.nodeSelector).toEqual(
+      (objects.pods.algorithm.spec as Record<string, unknown>).nodeSelector,
+    )
+    expect(followVolume(objects.pods.publish, {})).toBe(objects.pods.publish)
+    // The environment's own affinity is on all three pods; the volume's terms are ANDed with it.
+    const pool = { matchExpressions: [{ key: 'pool', operator: 'In', values: ['gpu'] }] }
+    const withPool = spec({
+      environment: {
+        id: 'env',
+        allowNetwork: false,
+        nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [pool] } },
+      },
+    })
+    const pooled = validateAll(withPool)
+    for (const p of Object.values(pooled.pods))
+      expect((p.spec as { affinity?: unknown }).affinity).toEqual({
+        nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [pool] } },
+      })
+    const both = followVolume(pooled.pods.algorithm, { volumeTerms: terms }) as {
+      spec: { affinity: unknown }
+    }
+    expect(() => new Pod(both as never).validate()).not.toThrow()
+    expect(both.spec.affinity).toEqual({
+      nodeAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: {
+          nodeSelectorTerms: [
+            { matchExpressions: [...pool.matchExpressions, ...terms[0]!.matchExpressions] },
+          ],
+        },
+      },
+    })
+    // A storage class from the config lands on the claim, and the claim stays valid.
+    const named = buildJobObjects(spec(), configureInputs(spec(), options, readLocal), {
+      ...options,
+      storageClassName: 'gp3',
+    })
+    expect((named.pvc.spec as { storageClassName?: string }).storageClassName).toBe('gp3')
+    expect(() => new PersistentVolumeClaim(named.pvc as never).validate()).not.toThrow()
   })
 
   it('ships a configure program that parses', () => {

@@ -16,7 +16,7 @@
  * Must not import operator-service, provider, store or the local driver.
  */
 import { createHash } from 'node:crypto'
-import type { FileSource, JobSpec } from '../../driver'
+import type { FileSource, JobSpec, NodeAffinity, NodeSelectorTerm } from '../../driver'
 import { CONFIGURE_SCRIPT } from './configure-script'
 
 export const MANAGED_BY = 'ocean-c2d-console'
@@ -61,6 +61,8 @@ export interface ManifestOptions {
    * by the driver from its container's start.
    */
   deadlinePullAllowanceSec: number
+  /** The job volume's StorageClass; undefined: the cluster's default class. */
+  storageClassName?: string
 }
 
 /** OpenShift's annotation on every project: the UIDs its restricted SCCs assign (`<first>/<size>`). */
@@ -238,11 +240,15 @@ export const MESH_OPT_OUT = {
   annotations: { 'sidecar.istio.io/inject': 'false', 'linkerd.io/inject': 'disabled' },
 } as const
 
-/** Where every pod of a job may run: Linux nodes, and the environment's nodeSelector and tolerations. */
+/**
+ * Where every pod of a job may run: Linux nodes, and the environment's nodeSelector, tolerations and
+ * node affinity (the same for all three pods, so the volume lands where the algorithm may run).
+ */
 function placement(environment: JobSpec['environment']): Obj {
   return {
     nodeSelector: { 'kubernetes.io/os': 'linux', ...environment.nodeSelector },
     ...(environment.tolerations ? { tolerations: environment.tolerations } : {}),
+    ...(environment.nodeAffinity ? { affinity: { nodeAffinity: environment.nodeAffinity } } : {}),
   }
 }
 
@@ -326,6 +332,7 @@ export function buildJobObjects(
     spec: {
       accessModes: ['ReadWriteOnce'],
       resources: { requests: { storage: `${Math.max(1, Math.ceil(spec.resources.diskGb))}Gi` } },
+      ...(options.storageClassName ? { storageClassName: options.storageClassName } : {}),
     },
   }
   // No job pod accepts connections; the algorithm (unless allowed) and the publish pod make none.
@@ -439,6 +446,69 @@ export function buildJobObjects(
   })
 
   return { secret, pvc, networkPolicies, pods: { configure, algorithm, publish } }
+}
+
+/** Where the job volume landed once the first pod ran: its node, and the PV's own node affinity. */
+export interface VolumePlacement {
+  /** The configure pod's node: the later pods prefer it (no detach and attach of a zonal RWO volume). */
+  nodeName?: string
+  /** The PV's `spec.nodeAffinity.required.nodeSelectorTerms` (its zone, or its node on local-path). */
+  volumeTerms?: Array<Record<string, unknown>>
+}
+
+/**
+ * A later step's pod (algorithm, publish) pinned where the job volume is: required node affinity on
+ * the PV's terms (its zone, or its node for a local volume), and a preference for the configure
+ * pod's node. The environment's nodeSelector and tolerations stay as they are.
+ */
+export function followVolume(pod: Obj, placement: VolumePlacement | undefined): Obj {
+  if (!placement || (!placement.nodeName && !placement.volumeTerms?.length)) return pod
+  const spec = pod.spec as Obj
+  const own = ((spec.affinity as Obj | undefined)?.nodeAffinity ?? {}) as NodeAffinity
+  const ownTerms = own.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms
+  const volumeTerms = (placement.volumeTerms ?? []) as NodeSelectorTerm[]
+  // Terms are ORed, a term's expressions ANDed: the environment's AND the volume's is every pair.
+  const required = !volumeTerms.length
+    ? ownTerms
+    : !ownTerms?.length
+      ? volumeTerms
+      : ownTerms.flatMap((a) =>
+          volumeTerms.map((b) => ({
+            ...(a.matchExpressions || b.matchExpressions
+              ? { matchExpressions: [...(a.matchExpressions ?? []), ...(b.matchExpressions ?? [])] }
+              : {}),
+            ...(a.matchFields || b.matchFields
+              ? { matchFields: [...(a.matchFields ?? []), ...(b.matchFields ?? [])] }
+              : {}),
+          })),
+        )
+  const preferred = [
+    ...(own.preferredDuringSchedulingIgnoredDuringExecution ?? []),
+    ...(placement.nodeName
+      ? [
+          {
+            weight: 100,
+            preference: {
+              matchFields: [{ key: 'metadata.name', operator: 'In', values: [placement.nodeName] }],
+            },
+          },
+        ]
+      : []),
+  ]
+  return {
+    ...pod,
+    spec: {
+      ...spec,
+      affinity: {
+        nodeAffinity: {
+          ...(required?.length
+            ? { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: required } }
+            : {}),
+          ...(preferred.length ? { preferredDuringSchedulingIgnoredDuringExecution: preferred } : {}),
+        },
+      },
+    },
+  }
 }
 
 /** Every object as a flat list in creation order (for `npm run manifests` and validation). */

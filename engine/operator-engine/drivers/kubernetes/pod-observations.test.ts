@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { stepState, type PodLike } from './pod-observations'
+import { startFailure, stepState, type PodLike } from './pod-observations'
 
 const pod = (status: PodLike['status']): PodLike => ({ metadata: { name: 'p' }, status })
 const container = (
@@ -155,5 +155,33 @@ describe('stepState', () => {
         'algorithm',
       ).kind,
     ).toBe('pending')
+  })
+})
+
+describe('startFailure', () => {
+  const failed = (terminated: Record<string, unknown>) =>
+    pod({ phase: 'Failed', containerStatuses: container({ terminated }) })
+  it('tells a missing executable (StartError) from another CPU architecture (exec format error in the log)', () => {
+    expect(
+      startFailure(
+        failed({
+          exitCode: 128,
+          reason: 'StartError',
+          message:
+            'failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: "sh": executable file not found in $PATH: unknown',
+        }),
+        'algorithm',
+      ),
+    ).toEqual({ kind: 'no-executable', detail: 'sh: executable file not found in $PATH' })
+    expect(
+      startFailure(
+        failed({ exitCode: 255, reason: 'Error' }),
+        'algorithm',
+        'exec /bin/sh: exec format error\n',
+      ),
+    ).toEqual({ kind: 'exec-format', detail: 'exec /bin/sh: exec format error' })
+    // An algorithm that simply failed is not an image problem.
+    expect(startFailure(failed({ exitCode: 1, reason: 'Error' }), 'algorithm', 'Traceback…')).toBeUndefined()
+    expect(startFailure(failed({ exitCode: 0, reason: 'Completed' }), 'algorithm')).toBeUndefined()
   })
 })

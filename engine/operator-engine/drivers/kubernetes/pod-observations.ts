@@ -13,6 +13,7 @@ export interface PodLike {
     resourceVersion?: string
     deletionTimestamp?: unknown
   }
+  spec?: { nodeName?: string }
   status?: {
     phase?: string
     reason?: string
@@ -73,6 +74,36 @@ const LOST_REASONS = new Set([
   'Terminated',
   'UnexpectedAdmissionError',
 ])
+
+/**
+ * Why a container's process could not start from its image, as containerd reports it: a command
+ * missing from the image (a distroless image has no `sh`) is a StartError with the OCI runtime's
+ * "executable file not found" (or "no such file"); a binary for another CPU architecture starts
+ * and dies at once with `exec …: exec format error` in its log (exit 255). `log` is the
+ * container's log when known.
+ */
+export function startFailure(
+  pod: PodLike,
+  containerName: string,
+  log = '',
+): { kind: 'no-executable' | 'exec-format'; detail: string } | undefined {
+  const status = pod.status ?? {}
+  const terminated = [...(status.initContainerStatuses ?? []), ...(status.containerStatuses ?? [])].find(
+    (c) => c.name === containerName,
+  )?.state?.terminated
+  if (!terminated || terminated.exitCode === 0) return undefined
+  const message = `${terminated.message ?? ''}\n${log}`
+  const formatLine = /exec [^\n]*: exec format error|exec format error/.exec(message)
+  if (formatLine) return { kind: 'exec-format', detail: formatLine[0] }
+  const missing =
+    /exec: "([^"]+)": (executable file not found in \$PATH|stat [^:]+: no such file or directory)/.exec(
+      message,
+    )
+  if (missing) return { kind: 'no-executable', detail: `${missing[1]}: ${missing[2]}` }
+  if (terminated.reason === 'StartError' || terminated.reason === 'ContainerCannotRun')
+    return { kind: 'no-executable', detail: terminated.message ?? terminated.reason }
+  return undefined
+}
 
 /** The scheduler's words for a claim that will never come: missing, or being deleted. */
 const FINAL_CLAIM = /persistentvolumeclaim "[^"]*" (not found|is being deleted)/i
