@@ -22,6 +22,8 @@ export const ConsoleErrorCode = {
   NotAvailable: 'NOT_AVAILABLE',
   AccessRequestNotFound: 'ACCESS_REQUEST_NOT_FOUND',
   JobNotHeld: 'JOB_NOT_HELD',
+  AlgorithmNotPublished: 'ALGORITHM_NOT_PUBLISHED',
+  AccessRequestDecided: 'ACCESS_REQUEST_DECIDED',
   Internal: 'INTERNAL',
 } as const
 export type ConsoleErrorCode = (typeof ConsoleErrorCode)[keyof typeof ConsoleErrorCode]
@@ -43,6 +45,8 @@ const STATUS: Record<ConsoleErrorCode, number> = {
   NOT_AVAILABLE: 503,
   ACCESS_REQUEST_NOT_FOUND: 404,
   JOB_NOT_HELD: 409,
+  ALGORITHM_NOT_PUBLISHED: 409,
+  ACCESS_REQUEST_DECIDED: 409,
   INTERNAL: 500,
 }
 

@@ -18,6 +18,7 @@ export function pendingRequest(over: Partial<AccessRequestSummary> = {}): Access
     reason: 'Algorithm is not trusted by this dataset',
     status: 'pending',
     denyReason: null,
+    approvedTx: null,
     createdAtMs: 1_700_000_000_000,
     updatedAtMs: 1_700_000_000_000,
     consumers: [{ consumer: '0x' + '1'.repeat(40), attempts: 3, lastAtMs: 1_700_000_000_000 }],
