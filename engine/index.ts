@@ -591,6 +591,7 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
         approve: (id, grant) => accessRequests.approve(id, grant, clock.nowMs()),
         deny: (id, reason) => accessRequests.deny(id, reason, clock.nowMs()),
         approveOnChain: (id, txHash) => accessRequests.approveOnChain(id, txHash, clock.nowMs()),
+        revokePolicy: (policyId) => accessRequests.revokePolicy(policyId, clock.nowMs()),
         async algorithmOf(id) {
           const request = accessRequests.get(id)!
           return inspectAlgorithm({

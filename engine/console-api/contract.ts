@@ -867,6 +867,14 @@ export const consoleMethods = {
     z.object({ requestId: z.string().min(1).max(64), confirm: confirmed }),
     z.object({ request: accessRequestSchema, txHash: z.string(), blockNumber: z.number().int() }),
   ),
+  /**
+   * Removes one node-only approval (the Provider refuses the next attempt it covered); the request
+   * is pending again when it was its last approval and the DDO does not trust the algorithm.
+   */
+  revokeNodeApproval: command(
+    z.object({ policyId: z.string().min(1).max(64), confirm: confirmed }),
+    z.object({ request: accessRequestSchema }),
+  ),
   /** Denies with a reason; the consumer's next attempt gets ALGORITHM_DENIED with that reason. */
   denyAccessRequest: command(
     z.object({ requestId: z.string().min(1).max(64), reason: z.string().trim().min(1).max(500) }),

@@ -173,6 +173,8 @@ export interface ConsoleApprovalsPort {
   get(id: string): AccessRequestSummary | undefined
   approve(id: string, grant: { consumer: string | null; untilMs: number | null }): AccessRequestSummary
   deny(id: string, reason: string): AccessRequestSummary
+  /** Removes a node-only approval; undefined when there is none with this id. */
+  revokePolicy?(policyId: string): AccessRequestSummary | undefined
   /** Marks it approved on chain with the confirmed setMetaData tx. */
   approveOnChain?(id: string, txHash: string): AccessRequestSummary
   /** The algorithm's DDO and code as far as this console holds them. */
@@ -835,6 +837,20 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
         blockNumber,
       })
       return { request: approved, txHash, blockNumber }
+    },
+    async revokeNodeApproval({ policyId }) {
+      const port = need(deps.approvals, 'The approval inbox')
+      const revoke = need(port.revokePolicy ? port : undefined, 'Revoking approvals').revokePolicy!
+      const request = revoke(policyId)
+      if (!request)
+        throw consoleError(ConsoleErrorCode.AccessRequestNotFound, `No node-only approval ${policyId}.`)
+      audit('approval.revoked', request.datasetDid, {
+        requestId: request.id,
+        policyId,
+        algorithm: request.algorithmKey,
+        serviceId: request.serviceId,
+      })
+      return { request }
     },
     async denyAccessRequest({ requestId, reason }) {
       const port = need(deps.approvals, 'The approval inbox')

@@ -223,6 +223,26 @@ export class AccessRequestsRepo {
     return this.get(id)!
   }
 
+  /**
+   * Removes one node-only approval; the request goes back to pending when it was its last one and
+   * the DDO does not trust it (no approval on chain). Undefined when there is no such approval.
+   */
+  revokePolicy(policyId: string, nowMs: number): AccessRequest | undefined {
+    const row = this.db.prepare('SELECT request_id FROM algorithm_policies WHERE id = ?').get(policyId) as
+      { request_id: string } | undefined
+    if (!row) return undefined
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM algorithm_policies WHERE id = ?').run(policyId)
+      this.db
+        .prepare(
+          "UPDATE access_requests SET status = 'pending', updated_at_ms = ? WHERE id = ? AND status = 'approved' " +
+            'AND approved_tx IS NULL AND NOT EXISTS (SELECT 1 FROM algorithm_policies WHERE request_id = ?)',
+        )
+        .run(nowMs, row.request_id, row.request_id)
+    })()
+    return this.get(row.request_id)!
+  }
+
   /** The raw code a raw-code request was refused with (null for a published algorithm). */
   rawCodeOf(id: string): string | null {
     const row = this.db.prepare('SELECT raw_code FROM access_requests WHERE id = ?').get(id) as

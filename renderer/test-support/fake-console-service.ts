@@ -642,6 +642,16 @@ export function createFakeConsole(
       envQuotas.set(environmentId, quotas)
       return { environmentId, quotas }
     },
+    revokeNodeApproval: async ({ policyId }) => {
+      const request = accessRequests.find((r) => r.policies.some((p) => p.id === policyId))
+      if (!request)
+        throw Object.assign(new Error(`No node-only approval ${policyId}.`), {
+          code: 'ACCESS_REQUEST_NOT_FOUND',
+        })
+      request.policies = request.policies.filter((p) => p.id !== policyId)
+      if (request.policies.length === 0 && !request.approvedTx) request.status = 'pending'
+      return { request: { ...request } }
+    },
     denyAccessRequest: async ({ requestId, reason }) => {
       const request = accessRequests.find((r) => r.id === requestId)
       if (!request)
