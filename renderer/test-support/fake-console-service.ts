@@ -80,6 +80,29 @@ export function makeAsset(overrides: Partial<AssetSummary> = {}): AssetSummary {
   }
 }
 
+/** A pending approval-inbox request (published algorithm, one consumer who asked 3 times). */
+export function makeAccessRequest(over: Partial<AccessRequestSummary> = {}): AccessRequestSummary {
+  return {
+    id: 'a1b2c3d4e5f60718',
+    datasetDid: 'did:op:' + 'a'.repeat(64),
+    serviceId: 'compute',
+    algorithmKey: 'did:op:' + 'c'.repeat(64),
+    algorithmDid: 'did:op:' + 'c'.repeat(64),
+    container: { image: 'python', tag: '3.12', checksum: 'sha256:abc', entrypoint: 'python $ALGO' },
+    containerChecksum: 'e'.repeat(64),
+    filesChecksum: 'f'.repeat(64),
+    reason: 'Algorithm is not trusted by this dataset',
+    status: 'pending',
+    denyReason: null,
+    approvedTx: null,
+    createdAtMs: 1_700_000_000_000,
+    updatedAtMs: 1_700_000_000_000,
+    consumers: [{ consumer: '0x' + '1'.repeat(40), attempts: 3, lastAtMs: 1_700_000_000_000 }],
+    policies: [],
+    ...over,
+  }
+}
+
 export function makeJob(jobId: string, status: JobStatus, overrides: Partial<JobSummary> = {}): JobSummary {
   return {
     jobId,

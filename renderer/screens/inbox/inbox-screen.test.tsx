@@ -1,31 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { screen, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
-import type { AccessRequestSummary } from '../../../engine/console-api/contract'
 import { renderApp } from '../../test-support/render-app'
-import { createFakeConsole } from '../../test-support/fake-console-service'
-
-export function pendingRequest(over: Partial<AccessRequestSummary> = {}): AccessRequestSummary {
-  return {
-    id: 'a1b2c3d4e5f60718',
-    datasetDid: 'did:op:' + 'a'.repeat(64),
-    serviceId: 'compute',
-    algorithmKey: 'did:op:' + 'c'.repeat(64),
-    algorithmDid: 'did:op:' + 'c'.repeat(64),
-    container: { image: 'python', tag: '3.12', checksum: 'sha256:abc', entrypoint: 'python $ALGO' },
-    containerChecksum: 'e'.repeat(64),
-    filesChecksum: 'f'.repeat(64),
-    reason: 'Algorithm is not trusted by this dataset',
-    status: 'pending',
-    denyReason: null,
-    approvedTx: null,
-    createdAtMs: 1_700_000_000_000,
-    updatedAtMs: 1_700_000_000_000,
-    consumers: [{ consumer: '0x' + '1'.repeat(40), attempts: 3, lastAtMs: 1_700_000_000_000 }],
-    policies: [],
-    ...over,
-  }
-}
+import {
+  createFakeConsole,
+  makeAccessRequest as pendingRequest,
+} from '../../test-support/fake-console-service'
 
 // Generous waits: these render the whole app, and CI machines are shared.
 const SLOW = { timeout: 15_000 }
