@@ -84,6 +84,9 @@ describe('PoliciesScreen', () => {
         quotas: { jobsPerDay: 5 },
       }),
     )
+    expect(
+      await within(form).findByText('Saved: the Provider applies it to the next request.', {}, SLOW),
+    ).toBeTruthy()
     const saved = await screen.findByRole('form', { name: 'Dataset policy' }, SLOW)
     await userEvent.clear(within(saved).getByLabelText('Jobs per day'))
     await userEvent.click(within(saved).getByRole('button', { name: 'Save policy' }))

@@ -89,8 +89,8 @@ function DatasetPolicies({ did }: { did: string }) {
         <Title order={3} size="h4" id="release-title" mb="xs">
           Outputs and quotas
         </Title>
-        {/* Keyed by the stored policy: a save elsewhere (the lists) resets the draft to what is stored. */}
-        <DatasetPolicyForm key={JSON.stringify(stored)} did={did} stored={stored} />
+        {/* The draft holds only these fields; a save spreads the latest stored policy (the lists) under it. */}
+        <DatasetPolicyForm did={did} stored={stored} />
       </Card>
     </Stack>
   )
