@@ -38,6 +38,9 @@ import { AccessRequestsRepo } from './store/access-requests-repo'
 import { AlgorithmApprovals } from './provider/access-policy'
 import { SettingsRepo } from './store/settings-repo'
 import { DatasetPoliciesRepo } from './store/dataset-policies-repo'
+import { EnvironmentQuotasRepo } from './store/environment-quotas-repo'
+import { QuotaHoldsRepo } from './store/quota-holds-repo'
+import { inspectAlgorithm } from './publishing/algorithm-inspection'
 import { DatasetPolicies } from './provider/dataset-policy'
 import { createJobReceipts } from './provider/job-receipts'
 import { filesUnder, reviewOutputs } from './operator-service/output-review'
@@ -326,6 +329,10 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
     }
     const accessRequests = new AccessRequestsRepo(db)
     const datasetPolicies = new DatasetPoliciesRepo(db)
+    const environmentQuotas = new EnvironmentQuotasRepo(db)
+    const quotaHolds = new QuotaHoldsRepo(db)
+    // A hold belongs to a start in flight; none is in flight before the Provider listens.
+    quotaHolds.clear()
 
     // Chain first: environments' paid tier needs the fee token, the Provider needs the node key.
     // A chain that cannot start (EDR's native binding missing, a keystore that does not open) must
@@ -490,7 +497,13 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
       },
       audit: { record: recordAudit },
       approvals: new AlgorithmApprovals({ requests: accessRequests, clock }),
-      datasetPolicies: new DatasetPolicies({ policies: datasetPolicies, jobs: operatorService, clock }),
+      datasetPolicies: new DatasetPolicies({
+        policies: datasetPolicies,
+        jobs: operatorService,
+        clock,
+        environmentQuotas,
+        holds: quotaHolds,
+      }),
     })
     stops.push(() => provider.close())
     const providerUrl = (config.provider.publicUrl ?? provider.url).replace(/\/+$/, '')
@@ -562,12 +575,41 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
       logger,
       clock,
       jobs: operatorService,
-      review: reviewPort(operatorService, datasetPolicies, assets, clock),
+      review: {
+        ...reviewPort(operatorService, datasetPolicies, assets, clock),
+        environmentQuotas: {
+          list: () =>
+            environments.listEnvironments().map((env) => ({
+              environmentId: env.id,
+              quotas: environmentQuotas.get(env.id),
+            })),
+          set: (id, quotas) => environmentQuotas.set(id, quotas, clock.nowMs()),
+          hasEnvironment: (id) => environments.getEnvironment(id) !== undefined,
+        },
+      },
       approvals: {
         list: (filter) => accessRequests.list(filter),
         get: (id) => accessRequests.get(id),
         approve: (id, grant) => accessRequests.approve(id, grant, clock.nowMs()),
         deny: (id, reason) => accessRequests.deny(id, reason, clock.nowMs()),
+        approveOnChain: (id, txHash) => accessRequests.approveOnChain(id, txHash, clock.nowMs()),
+        revokePolicy: (policyId) => accessRequests.revokePolicy(policyId, clock.nowMs()),
+        async algorithmOf(id) {
+          const request = accessRequests.get(id)!
+          return inspectAlgorithm({
+            record: request.algorithmDid ? assets.get(request.algorithmDid) : undefined,
+            rawCode: accessRequests.rawCodeOf(id),
+            requestFilesChecksum: request.filesChecksum,
+          })
+        },
+        ...(assetPort
+          ? {
+              async trustOnChain(datasetDid, serviceId, entry) {
+                const { txHash, blockNumber } = await assetPort.trustAlgorithm(datasetDid, serviceId, entry)
+                return { txHash, blockNumber }
+              },
+            }
+          : {}),
       },
       audit: {
         list: (filter) => auditRepo.list(filter),

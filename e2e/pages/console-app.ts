@@ -7,7 +7,17 @@ import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { expect, type Locator, type Page } from '@playwright/test'
 
-export const SCREEN_NAMES = ['Overview', 'Compute backend', 'Assets', 'Jobs', 'Settings'] as const
+export const SCREEN_NAMES = [
+  'Overview',
+  'Compute backend',
+  'Assets',
+  'Jobs',
+  'Inbox',
+  'Review',
+  'Policies',
+  'Audit',
+  'Settings',
+] as const
 export type ScreenName = (typeof SCREEN_NAMES)[number]
 
 export const ARTIFACTS_DIR = resolve(import.meta.dirname, '..', 'artifacts')

@@ -515,6 +515,8 @@ export const accessRequestSchema = z.object({
   reason: z.string(),
   status: z.enum(['pending', 'approved', 'denied']),
   denyReason: z.string().nullable(),
+  /** The setMetaData tx of an approval on chain (the algorithm is in the dataset's trust list). */
+  approvedTx: z.string().nullable(),
   createdAtMs: z.number().int(),
   updatedAtMs: z.number().int(),
   consumers: z.array(
@@ -531,9 +533,41 @@ export const accessRequestSchema = z.object({
   ),
 })
 export type AccessRequestSummary = z.output<typeof accessRequestSchema>
+/** What the inbox shows of a request's algorithm: its DDO and code when this console holds them. */
+export const accessRequestAlgorithmSchema = z.object({
+  /** The algorithm's DDO from this console's registry (published here or indexed); null for raw code or an unknown DID. */
+  ddo: z.record(z.string(), z.unknown()).nullable(),
+  name: z.string().nullable(),
+  /** Who published it: the DDO's author field. */
+  author: z.string().nullable(),
+  /** The code: the raw code as sent, or each algorithm file this console can read (first 64 KiB as text). */
+  code: z.array(
+    z.object({
+      name: z.string(),
+      sizeBytes: z.number().int().min(0),
+      sha256: z.string(),
+      text: z.string().nullable(),
+      truncated: z.boolean(),
+      /** Why there is no text (binary, unreadable, not held here). */
+      note: z.string().optional(),
+    }),
+  ),
+  /** filesChecksum of the files read now; null when they could not all be read. */
+  filesChecksumNow: z.string().nullable(),
+  /** The code shown is the code the request was refused with (same files checksum). */
+  matchesRequest: z.boolean(),
+})
+export type AccessRequestAlgorithm = z.output<typeof accessRequestAlgorithmSchema>
 
 // ---- per-dataset policy and output review (issue 12) ----
 const quota = z.number().int().min(1).max(1_000_000)
+/** Per-consumer quotas over a rolling 24 hours; an absent one is no limit. */
+export const quotasSchema = z.object({
+  jobsPerDay: quota.optional(),
+  computeMinutesPerDay: quota.optional(),
+  concurrentJobs: quota.optional(),
+})
+export type QuotasSummary = z.output<typeof quotasSchema>
 /**
  * A dataset's publisher control: output release, the console's consumer allow/deny lists and
  * per-consumer quotas (rolling 24 hours), plus the review screen's guards. Anything else is refused
@@ -551,13 +585,7 @@ export const datasetPolicySchema = z.object({
   consumers: z
     .object({ allow: z.array(address).max(1000).default([]), deny: z.array(address).max(1000).default([]) })
     .default({ allow: [], deny: [] }),
-  quotas: z
-    .object({
-      jobsPerDay: quota.optional(),
-      computeMinutesPerDay: quota.optional(),
-      concurrentJobs: quota.optional(),
-    })
-    .default({}),
+  quotas: quotasSchema.default({}),
   reviewGuards: z
     .object({
       outputBytesMax: z.number().int().min(1).optional(),
@@ -894,6 +922,11 @@ export const consoleMethods = {
     z.object({ status: z.enum(['pending', 'approved', 'denied']).optional(), datasetDid: did.optional() }),
     z.object({ requests: z.array(accessRequestSchema) }),
   ),
+  /** One request with everything known about its algorithm (DDO, code, container and checksums). */
+  getAccessRequest: query(
+    z.object({ requestId: z.string().min(1).max(64) }),
+    z.object({ request: accessRequestSchema, algorithm: accessRequestAlgorithmSchema }),
+  ),
   /**
    * Node-only approval: an off-chain policy the Provider enforces (the DDO is not changed), for one
    * consumer or every consumer (`consumer` omitted), until `untilMs` or with no end.
@@ -905,6 +938,25 @@ export const consoleMethods = {
       untilMs: z.number().int().positive().optional(),
       confirm: confirmed,
     }),
+    z.object({ request: accessRequestSchema }),
+  ),
+  /**
+   * Approval on chain: puts the algorithm, with the request's checksums, in the dataset's compute
+   * service trust list (publisherTrustedAlgorithms) and sends setMetaData (progress and tx on
+   * onPublishProgress, step "metadata"). Resolves once the receipt's MetadataUpdated event carries
+   * a DDO that trusts it; the request is then approved with that tx. Raw code has no DID to trust
+   * (ALGORITHM_NOT_PUBLISHED: approve it on this node instead).
+   */
+  approveAccessRequestOnChain: command(
+    z.object({ requestId: z.string().min(1).max(64), confirm: confirmed }),
+    z.object({ request: accessRequestSchema, txHash: z.string(), blockNumber: z.number().int() }),
+  ),
+  /**
+   * Removes one node-only approval (the Provider refuses the next attempt it covered); the request
+   * is pending again when it was its last approval and the DDO does not trust the algorithm.
+   */
+  revokeNodeApproval: command(
+    z.object({ policyId: z.string().min(1).max(64), confirm: confirmed }),
     z.object({ request: accessRequestSchema }),
   ),
   /** Denies with a reason; the consumer's next attempt gets ALGORITHM_DENIED with that reason. */
@@ -919,6 +971,16 @@ export const consoleMethods = {
   setDatasetPolicy: command(
     z.object({ did, policy: datasetPolicySchema }),
     z.object({ did: z.string(), policy: datasetPolicySchema }),
+  ),
+  /** Per-consumer quotas of each compute environment (over every dataset); environments without any are listed empty. */
+  listEnvironmentQuotas: query(
+    empty,
+    z.object({ environments: z.array(z.object({ environmentId: z.string(), quotas: quotasSchema })) }),
+  ),
+  /** Replaces an environment's per-consumer quotas (`{}`: no limit); applies to the next request. */
+  setEnvironmentQuotas: command(
+    z.object({ environmentId: z.string().min(1).max(128), quotas: quotasSchema }),
+    z.object({ environmentId: z.string(), quotas: quotasSchema }),
   ),
   /** Jobs whose outputs wait for the publisher (status 60, review held), oldest first. */
   listReviews: query(empty, z.object({ jobs: z.array(jobSummarySchema) })),

@@ -23,6 +23,8 @@ export const ConsoleErrorCode = {
   AccessRequestNotFound: 'ACCESS_REQUEST_NOT_FOUND',
   JobNotHeld: 'JOB_NOT_HELD',
   KubeContextFailing: 'KUBE_CONTEXT_FAILING',
+  AlgorithmNotPublished: 'ALGORITHM_NOT_PUBLISHED',
+  AccessRequestDecided: 'ACCESS_REQUEST_DECIDED',
   Internal: 'INTERNAL',
 } as const
 export type ConsoleErrorCode = (typeof ConsoleErrorCode)[keyof typeof ConsoleErrorCode]
@@ -45,6 +47,8 @@ const STATUS: Record<ConsoleErrorCode, number> = {
   ACCESS_REQUEST_NOT_FOUND: 404,
   JOB_NOT_HELD: 409,
   KUBE_CONTEXT_FAILING: 409,
+  ALGORITHM_NOT_PUBLISHED: 409,
+  ACCESS_REQUEST_DECIDED: 409,
   INTERNAL: 500,
 }
 

@@ -3,7 +3,13 @@
  * engine/index.ts binds to the Operator-Service, the dataset-policies repo and output-review.ts.
  * Every publisher decision is written to the audit trail with the publisher as actor.
  */
-import type { ConsoleService, DatasetPolicySummary, JobSummary, OutputReviewSummary } from './contract'
+import type {
+  ConsoleService,
+  DatasetPolicySummary,
+  JobSummary,
+  OutputReviewSummary,
+  QuotasSummary,
+} from './contract'
 import { consoleError, ConsoleErrorCode } from './errors'
 
 export interface ConsoleReviewPort {
@@ -15,11 +21,25 @@ export interface ConsoleReviewPort {
   inspect(jobId: string): Promise<OutputReviewSummary>
   release(jobId: string): JobSummary
   reject(jobId: string, decision: { reason: string; chargeForCompute: boolean }): JobSummary
+  /** Per-environment quotas (absent: NOT_AVAILABLE). */
+  environmentQuotas?: {
+    /** Every known environment, with `{}` where none is set. */
+    list(): Array<{ environmentId: string; quotas: QuotasSummary }>
+    set(environmentId: string, quotas: QuotasSummary): QuotasSummary
+    hasEnvironment(environmentId: string): boolean
+  }
 }
 
 type Methods = Pick<
   ConsoleService,
-  'getDatasetPolicy' | 'setDatasetPolicy' | 'listReviews' | 'getReview' | 'releaseJob' | 'rejectJob'
+  | 'getDatasetPolicy'
+  | 'setDatasetPolicy'
+  | 'listReviews'
+  | 'getReview'
+  | 'releaseJob'
+  | 'rejectJob'
+  | 'listEnvironmentQuotas'
+  | 'setEnvironmentQuotas'
 >
 
 export function createPublisherControlMethods(ctx: {
@@ -52,6 +72,21 @@ export function createPublisherControlMethods(ctx: {
       const stored = port().setPolicy(did, policy)
       ctx.audit('config.changed', did, { setting: 'dataset-policy', policy: stored })
       return { did, policy: stored }
+    },
+    async listEnvironmentQuotas() {
+      const quotas = ctx.need(port().environmentQuotas, 'Environment quotas')
+      return { environments: quotas.list() }
+    },
+    async setEnvironmentQuotas({ environmentId, quotas }) {
+      const repo = ctx.need(port().environmentQuotas, 'Environment quotas')
+      if (!repo.hasEnvironment(environmentId))
+        throw consoleError(
+          ConsoleErrorCode.EnvironmentUnknown,
+          `No compute environment ${environmentId} in this console.`,
+        )
+      const stored = repo.set(environmentId, quotas)
+      ctx.audit('config.changed', environmentId, { setting: 'environment-quotas', quotas: stored })
+      return { environmentId, quotas: stored }
     },
     async listReviews() {
       return { jobs: port().listHeld() }

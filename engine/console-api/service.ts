@@ -9,6 +9,7 @@ import type { Clock } from '../clock'
 import type { Logger } from '../logging'
 import { isTerminalStatus, type JobStatus } from '../operator-service/job-status'
 import type {
+  AccessRequestAlgorithm,
   AccessRequestSummary,
   AuditEventSummary,
   AssetSummary,
@@ -172,6 +173,21 @@ export interface ConsoleApprovalsPort {
   get(id: string): AccessRequestSummary | undefined
   approve(id: string, grant: { consumer: string | null; untilMs: number | null }): AccessRequestSummary
   deny(id: string, reason: string): AccessRequestSummary
+  /** Removes a node-only approval; undefined when there is none with this id. */
+  revokePolicy?(policyId: string): AccessRequestSummary | undefined
+  /** Marks it approved on chain with the confirmed setMetaData tx. */
+  approveOnChain?(id: string, txHash: string): AccessRequestSummary
+  /** The algorithm's DDO and code as far as this console holds them. */
+  algorithmOf?(id: string): Promise<AccessRequestAlgorithm>
+  /**
+   * Approval on chain: the dataset's DDO trusts the algorithm with these checksums (setMetaData
+   * through the asset port's edit path), confirmed on the receipt; progress on onPublishProgress.
+   */
+  trustOnChain?(
+    datasetDid: string,
+    serviceId: string,
+    entry: { did: string; filesChecksum: string; containerSectionChecksum: string },
+  ): Promise<{ txHash: string; blockNumber: number }>
 }
 export interface ConsoleServiceDeps {
   /** Publisher control: dataset policies and output review (absent: NOT_AVAILABLE). */
@@ -798,10 +814,88 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
       })
       return { request }
     },
+    async getAccessRequest({ requestId }) {
+      const port = need(deps.approvals, 'The approval inbox')
+      const request = port.get(requestId)
+      if (!request)
+        throw consoleError(ConsoleErrorCode.AccessRequestNotFound, `No access request ${requestId}.`)
+      const algorithm = port.algorithmOf
+        ? await port.algorithmOf(requestId)
+        : { ddo: null, name: null, author: null, code: [], filesChecksumNow: null, matchesRequest: false }
+      return { request, algorithm }
+    },
+    async approveAccessRequestOnChain({ requestId }) {
+      const port = need(deps.approvals, 'The approval inbox')
+      const onChain = need(
+        port.trustOnChain && port.approveOnChain ? port : undefined,
+        'Approving on chain (no chain connected)',
+      )
+      const request = port.get(requestId)
+      if (!request)
+        throw consoleError(ConsoleErrorCode.AccessRequestNotFound, `No access request ${requestId}.`)
+      if (!request.algorithmDid)
+        throw consoleError(
+          ConsoleErrorCode.AlgorithmNotPublished,
+          'Raw code has no DID a DDO can trust: approve it on this node instead.',
+        )
+      if (!request.filesChecksum)
+        throw consoleError(
+          ConsoleErrorCode.AlgorithmNotPublished,
+          "The algorithm's files could not be read when it was refused, so there is no files checksum to pin: approve it on this node instead.",
+        )
+      if (request.approvedTx)
+        throw consoleError(
+          ConsoleErrorCode.AccessRequestDecided,
+          `Request ${requestId} is already approved on chain (tx ${request.approvedTx}).`,
+        )
+      if (!isWalletUnlocked())
+        throw consoleError(
+          ConsoleErrorCode.WalletLocked,
+          'Unlock the provider wallet before approving on chain (Settings → Wallet).',
+        )
+      requireAsset(request.datasetDid)
+      const { txHash, blockNumber } = await onChain.trustOnChain!(request.datasetDid, request.serviceId, {
+        did: request.algorithmDid,
+        filesChecksum: request.filesChecksum,
+        containerSectionChecksum: request.containerChecksum,
+      })
+      const approved = onChain.approveOnChain!(requestId, txHash)
+      audit('approval.granted', request.datasetDid, {
+        requestId,
+        algorithm: request.algorithmKey,
+        serviceId: request.serviceId,
+        scope: 'on-chain',
+        filesChecksum: request.filesChecksum,
+        containerSectionChecksum: request.containerChecksum,
+        txHash,
+        blockNumber,
+      })
+      return { request: approved, txHash, blockNumber }
+    },
+    async revokeNodeApproval({ policyId }) {
+      const port = need(deps.approvals, 'The approval inbox')
+      const revoke = need(port.revokePolicy ? port : undefined, 'Revoking approvals').revokePolicy!
+      const request = revoke(policyId)
+      if (!request)
+        throw consoleError(ConsoleErrorCode.AccessRequestNotFound, `No node-only approval ${policyId}.`)
+      audit('approval.revoked', request.datasetDid, {
+        requestId: request.id,
+        policyId,
+        algorithm: request.algorithmKey,
+        serviceId: request.serviceId,
+      })
+      return { request }
+    },
     async denyAccessRequest({ requestId, reason }) {
       const port = need(deps.approvals, 'The approval inbox')
-      if (!port.get(requestId))
+      const existing = port.get(requestId)
+      if (!existing)
         throw consoleError(ConsoleErrorCode.AccessRequestNotFound, `No access request ${requestId}.`)
+      if (existing.approvedTx)
+        throw consoleError(
+          ConsoleErrorCode.AccessRequestDecided,
+          `Request ${requestId} was approved on chain (tx ${existing.approvedTx}): the DDO trusts it. Remove it from the dataset's trusted algorithms on the asset page instead.`,
+        )
       const request = port.deny(requestId, reason)
       audit('approval.denied', request.datasetDid, {
         requestId,

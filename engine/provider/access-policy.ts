@@ -89,5 +89,6 @@ async function identify(
     },
     containerChecksum: containerSectionChecksum(u.container),
     filesChecksum,
+    ...(u.rawCode !== undefined ? { rawCode: u.rawCode } : {}),
   }
 }

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { FakeClock } from '../clock'
 import type { JobRecord } from '../operator-service/job-record'
+import { openDatabase } from '../store/database'
 import { DEFAULT_DATASET_POLICY, type DatasetPolicy } from '../store/dataset-policies-repo'
+import { EnvironmentQuotasRepo } from '../store/environment-quotas-repo'
+import { QuotaHoldsRepo } from '../store/quota-holds-repo'
 import { DatasetPolicies } from './dataset-policy'
 
 const A = '0xAaAa000000000000000000000000000000000001'
@@ -16,6 +19,30 @@ function gate(policy: Partial<DatasetPolicy>, jobs: Array<Partial<JobRecord>> = 
     jobs: { listJobs: (f) => jobs.filter((j) => j.owner === f.owner) as JobRecord[] },
     clock,
   })
+}
+/** The gate over a real SQLite store: holds and environment quotas as the Provider has them. */
+function storedGate(policy: Partial<DatasetPolicy>, jobs: Array<Partial<JobRecord>> = []) {
+  const db = openDatabase({ file: ':memory:' })
+  const environmentQuotas = new EnvironmentQuotasRepo(db)
+  const holds = new QuotaHoldsRepo(db)
+  const g = new DatasetPolicies({
+    policies: {
+      get: (did) => (did === 'did:op:d' ? { ...DEFAULT_DATASET_POLICY, ...policy } : DEFAULT_DATASET_POLICY),
+    },
+    jobs: {
+      listJobs: (f) =>
+        jobs.filter(
+          (j) =>
+            j.owner === f.owner &&
+            (f.environmentId === undefined || j.environmentId === f.environmentId) &&
+            (f.did === undefined || j.datasets?.some((d) => d.did === f.did)),
+        ) as JobRecord[],
+    },
+    clock: new FakeClock(),
+    environmentQuotas,
+    holds,
+  })
+  return { g, environmentQuotas, holds }
 }
 const code = (fn: () => void) => {
   try {
@@ -94,5 +121,66 @@ describe('DatasetPolicies', () => {
     expect(g.reviewOf(['did:op:c'])).toBeUndefined()
     expect(g.reviewOf(['did:op:a', 'did:op:c'])).toEqual({ windowSec: 600 })
     expect(g.reviewOf(['did:op:a', 'did:op:b'])).toEqual({ windowSec: 7200 })
+  })
+
+  it("per environment: counts the consumer's jobs in that environment over every dataset, with QUOTA_ENV_ codes", () => {
+    const now = new FakeClock().nowMs()
+    const jobs: Array<Partial<JobRecord>> = [
+      {
+        owner: A,
+        environmentId: 'gpu',
+        status: 40,
+        createdAtMs: now,
+        datasets: [{ did: 'did:op:x' }] as never,
+      },
+      {
+        owner: A,
+        environmentId: 'cpu',
+        status: 70,
+        createdAtMs: now - HOUR,
+        datasets: [{ did: 'did:op:y' }] as never,
+      },
+    ]
+    const { g, environmentQuotas } = storedGate({}, jobs)
+    environmentQuotas.set('gpu', { concurrentJobs: 1 }, now)
+    expect(code(() => g.admit(['did:op:d'], A, 'gpu'))).toBe('QUOTA_ENV_CONCURRENT_JOBS')
+    expect(code(() => g.admit(['did:op:d'], A, 'cpu'))).toBe('admitted')
+    expect(code(() => g.admit(['did:op:d'], B, 'gpu'))).toBe('admitted')
+    environmentQuotas.set('cpu', { jobsPerDay: 1 }, now)
+    expect(code(() => g.admit(['did:op:d'], A, 'cpu'))).toBe('QUOTA_ENV_JOBS_PER_DAY')
+    // Dataset quotas are checked first, with their own codes.
+    const both = storedGate({ quotas: { concurrentJobs: 1 } }, [
+      {
+        owner: A,
+        environmentId: 'gpu',
+        status: 40,
+        createdAtMs: now,
+        datasets: [{ did: 'did:op:d' }] as never,
+      },
+    ])
+    both.environmentQuotas.set('gpu', { concurrentJobs: 1 }, now)
+    expect(code(() => both.g.admit(['did:op:d'], A, 'gpu'))).toBe('QUOTA_CONCURRENT_JOBS')
+  })
+
+  it('reserve: a start in flight holds its slot until released, so a second one cannot pass', () => {
+    const { g, holds } = storedGate({ quotas: { concurrentJobs: 1 } })
+    const first = g.reserve(['did:op:d'], A, 'cpu')
+    expect(code(() => g.reserve(['did:op:d'], A, 'cpu'))).toBe('QUOTA_CONCURRENT_JOBS')
+    expect(code(() => g.admit(['did:op:d'], A, 'cpu'))).toBe('QUOTA_CONCURRENT_JOBS')
+    expect(code(() => g.reserve(['did:op:d'], B, 'cpu'))).toBe('admitted')
+    expect(holds.ofConsumer(A)).toHaveLength(1)
+    first.release()
+    first.release()
+    expect(holds.ofConsumer(A)).toHaveLength(0)
+    expect(code(() => g.reserve(['did:op:d'], A, 'cpu'))).toBe('admitted')
+    // Holds count against jobs per day and environment quotas too.
+    const perDay = storedGate({ quotas: { jobsPerDay: 1 } })
+    perDay.g.reserve(['did:op:d'], A, 'cpu')
+    expect(code(() => perDay.g.reserve(['did:op:d'], A, 'cpu'))).toBe('QUOTA_JOBS_PER_DAY')
+    const env = storedGate({})
+    env.environmentQuotas.set('cpu', { concurrentJobs: 1 }, 0)
+    env.g.reserve(['did:op:other'], A, 'cpu')
+    expect(code(() => env.g.reserve(['did:op:d'], A, 'cpu'))).toBe('QUOTA_ENV_CONCURRENT_JOBS')
+    expect(env.holds.clear()).toBe(1)
   })
 })

@@ -36,6 +36,15 @@ export const PROVIDER_ERRORS = {
   QUOTA_JOBS_PER_DAY: { status: 429, message: 'Daily job quota for this dataset reached' },
   QUOTA_COMPUTE_MINUTES: { status: 429, message: 'Daily compute-minutes quota for this dataset reached' },
   QUOTA_CONCURRENT_JOBS: { status: 429, message: 'Concurrent job quota for this dataset reached' },
+  QUOTA_ENV_JOBS_PER_DAY: { status: 429, message: 'Daily job quota for this compute environment reached' },
+  QUOTA_ENV_COMPUTE_MINUTES: {
+    status: 429,
+    message: 'Daily compute-minutes quota for this compute environment reached',
+  },
+  QUOTA_ENV_CONCURRENT_JOBS: {
+    status: 429,
+    message: 'Concurrent job quota for this compute environment reached',
+  },
   ASSET_NOT_ACTIVE: { status: 403, message: 'Asset is not active' },
   ASSET_NOT_FOUND: { status: 404, message: 'Asset not found' },
   SERVICE_INVALID: { status: 400, message: 'Service is not a compute service of this asset' },

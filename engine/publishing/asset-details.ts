@@ -6,7 +6,7 @@
  * Publishing layer: never provider, operator-* or console-api (shapes are matched structurally).
  */
 import type { AssetRecord } from './asset-registry'
-import type { AssetDraft } from './ddo'
+import type { AssetDraft, TrustedAlgorithm } from './ddo'
 import { toAssetSummary, type AssetSummary } from './start-publishing'
 
 export interface AssetDetails {
@@ -35,6 +35,12 @@ export interface AssetChanges {
   publisherTrustedAlgorithmPublishers?: string[]
   /** DIDs: an entry already trusted keeps its pinned checksums; a new one is pinned by the publisher. */
   publisherTrustedAlgorithms?: string[]
+  /**
+   * The approval inbox's "trust it on chain" (engine only; not in the console's editAsset schema):
+   * this algorithm with exactly these checksums, replacing an entry of the same DID (whose code
+   * changed) or added after the others.
+   */
+  trustAlgorithm?: TrustedAlgorithm
 }
 
 export function toAssetDetails(record: AssetRecord): AssetDetails {
@@ -68,10 +74,16 @@ export function toAssetDetails(record: AssetRecord): AssetDetails {
 export function draftFromRecord(record: AssetRecord, changes: AssetChanges): AssetDraft {
   const details = toAssetDetails(record)
   const pinned = new Map(details.publisherTrustedAlgorithms.map((t) => [t.did, t]))
-  const trusted =
+  const listed =
     changes.publisherTrustedAlgorithms?.map(
       (did) => pinned.get(did) ?? { did, filesChecksum: '', containerSectionChecksum: '' },
     ) ?? details.publisherTrustedAlgorithms
+  const add = changes.trustAlgorithm
+  const trusted = add
+    ? listed.some((t) => t.did === add.did)
+      ? listed.map((t) => (t.did === add.did ? { ...add } : t))
+      : [...listed, { ...add }]
+    : listed
   return {
     kind: record.kind,
     name: changes.name ?? details.asset.name,

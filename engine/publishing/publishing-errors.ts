@@ -7,6 +7,10 @@ export const PUBLISHING_ERRORS = {
   ASSET_INVALID: { status: 400, message: 'The asset is invalid' },
   ASSET_NOT_FOUND: { status: 404, message: 'Asset not found' },
   PUBLISH_NOT_RESUMABLE: { status: 409, message: 'The interrupted publish cannot be resumed' },
+  TRUST_NOT_CONFIRMED: {
+    status: 502,
+    message: 'The setMetaData receipt does not show the algorithm trusted on chain',
+  },
 } as const satisfies Record<string, { status: number; message: string }>
 
 export type PublishingErrorCode = keyof typeof PUBLISHING_ERRORS

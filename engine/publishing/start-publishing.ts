@@ -23,11 +23,12 @@ import { createTokenInfoReader, type TokenInfo } from '../chain/token-info'
 import { draftFromRecord, toAssetDetails, type AssetChanges, type AssetDetails } from './asset-details'
 import { AssetRegistry, type AssetRecord } from './asset-registry'
 import { DatatokenDistribution } from './datatoken-distribution'
-import type { AssetDraft } from './ddo'
+import type { AssetDraft, TrustedAlgorithm } from './ddo'
 import { createDevSampleSeeder } from './dev-samples'
 import { Publisher } from './publish'
 import { publishingError } from './publishing-errors'
 import type { OnPublishEvent } from './recorded-tx'
+import { confirmTrustedOnChain } from './trust-on-chain'
 
 /** The console's asset summary (console-api/contract.ts `assetSummarySchema`). */
 export interface AssetSummary {
@@ -100,6 +101,16 @@ export interface ChainPublishing {
     details(did: string): AssetDetails | undefined
     /** setMetaData again: the stored DDO with `changes`, files as published, new trusted algorithms pinned. */
     edit(did: string, changes: AssetChanges): Promise<AssetDetails>
+    /**
+     * The approval inbox's approval on chain: the dataset's DDO with `entry` in its compute
+     * service's trusted algorithms, through `edit` (setMetaData, progress events), then confirmed
+     * on the mined receipt (MetadataUpdated with a DDO that trusts it, trust-on-chain.ts).
+     */
+    trustAlgorithm(
+      did: string,
+      serviceId: string,
+      entry: TrustedAlgorithm,
+    ): Promise<{ details: AssetDetails; txHash: string; blockNumber: number }>
     /** ERC-20 symbol and decimals, cached per token. */
     tokenInfo(token: string): Promise<TokenInfo>
     remove(did: string): void
@@ -291,6 +302,37 @@ export async function startChainPublishing(options: StartChainPublishingOptions)
             if (!record) throw publishingError('ASSET_NOT_FOUND', `No published asset ${did} in this console`)
             const { publisher } = makePublisher(endpoint())
             return toAssetDetails(await publisher.edit(did, draftFromRecord(record, changes), forAsset(did)))
+          })
+        },
+        trustAlgorithm(did, serviceId, entry) {
+          return serial(async () => {
+            const record = registry.get(did)
+            if (!record || record.kind !== 'dataset')
+              throw publishingError('ASSET_NOT_FOUND', `No published dataset ${did} in this console`)
+            if (record.ddo.services[0]?.id !== serviceId)
+              throw publishingError(
+                'ASSET_INVALID',
+                `Service ${serviceId} is not the compute service of ${did} any more`,
+              )
+            const key = nodeSigner()
+            if (!key) throw chainError('WALLET_LOCKED', 'Unlock the provider wallet to approve on chain')
+            const { publisher } = makePublisher(endpoint())
+            const edited = await publisher.edit(
+              did,
+              draftFromRecord(record, { trustAlgorithm: entry }),
+              forAsset(did),
+            )
+            const txHash = edited.publish?.steps.metadata?.hash
+            if (!txHash) throw publishingError('TRUST_NOT_CONFIRMED', 'The edit recorded no setMetaData tx')
+            const { blockNumber } = await confirmTrustedOnChain({
+              rpc,
+              txHash,
+              nftAddress: record.nftAddress,
+              serviceId,
+              entry,
+              nodeKey: key,
+            })
+            return { details: toAssetDetails(edited), txHash, blockNumber }
           })
         },
         tokenInfo,

@@ -19,6 +19,8 @@ export interface AlgorithmOnService {
   container: { image?: string; tag?: string; checksum?: string; entrypoint?: string }
   containerChecksum: string
   filesChecksum: string | null
+  /** Raw code as sent (stored with the request for the inbox; not part of its identity). */
+  rawCode?: string
 }
 
 export interface AccessRequest extends AlgorithmOnService {
@@ -26,6 +28,8 @@ export interface AccessRequest extends AlgorithmOnService {
   reason: string
   status: AccessRequestStatus
   denyReason: string | null
+  /** The setMetaData tx of an approval on chain; null when not approved on chain. */
+  approvedTx: string | null
   createdAtMs: number
   updatedAtMs: number
   consumers: Array<{ consumer: string; attempts: number; lastAtMs: number }>
@@ -53,6 +57,8 @@ interface RequestRow {
   reason: string
   status: AccessRequestStatus
   deny_reason: string | null
+  approved_tx: string | null
+  raw_code: string | null
   created_at_ms: number
   updated_at_ms: number
 }
@@ -95,8 +101,8 @@ export class AccessRequestsRepo {
         this.db
           .prepare(
             'INSERT INTO access_requests (id, dataset_did, service_id, algorithm_key, algorithm_did, raw_code_hash, ' +
-              'container_json, container_checksum, files_checksum, reason, status, created_at_ms, updated_at_ms) ' +
-              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)",
+              'container_json, container_checksum, files_checksum, reason, status, created_at_ms, updated_at_ms, raw_code) ' +
+              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)",
           )
           .run(
             newId,
@@ -111,6 +117,7 @@ export class AccessRequestsRepo {
             reason,
             nowMs,
             nowMs,
+            a.rawCode ?? null,
           )
         row = this.find(a)!
       }
@@ -202,6 +209,47 @@ export class AccessRequestsRepo {
     return this.get(id)!
   }
 
+  /**
+   * Marks the request approved on chain with the mined setMetaData tx (the DDO now trusts the
+   * algorithm; no off-chain policy is needed for it).
+   */
+  approveOnChain(id: string, txHash: string, nowMs: number): AccessRequest {
+    if (!this.get(id)) throw new Error(`No access request ${id}`)
+    this.db
+      .prepare(
+        "UPDATE access_requests SET status = 'approved', deny_reason = NULL, approved_tx = ?, updated_at_ms = ? WHERE id = ?",
+      )
+      .run(txHash, nowMs, id)
+    return this.get(id)!
+  }
+
+  /**
+   * Removes one node-only approval; the request goes back to pending when it was its last one and
+   * the DDO does not trust it (no approval on chain). Undefined when there is no such approval.
+   */
+  revokePolicy(policyId: string, nowMs: number): AccessRequest | undefined {
+    const row = this.db.prepare('SELECT request_id FROM algorithm_policies WHERE id = ?').get(policyId) as
+      { request_id: string } | undefined
+    if (!row) return undefined
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM algorithm_policies WHERE id = ?').run(policyId)
+      this.db
+        .prepare(
+          "UPDATE access_requests SET status = 'pending', updated_at_ms = ? WHERE id = ? AND status = 'approved' " +
+            'AND approved_tx IS NULL AND NOT EXISTS (SELECT 1 FROM algorithm_policies WHERE request_id = ?)',
+        )
+        .run(nowMs, row.request_id, row.request_id)
+    })()
+    return this.get(row.request_id)!
+  }
+
+  /** The raw code a raw-code request was refused with (null for a published algorithm). */
+  rawCodeOf(id: string): string | null {
+    const row = this.db.prepare('SELECT raw_code FROM access_requests WHERE id = ?').get(id) as
+      { raw_code: string | null } | undefined
+    return row?.raw_code ?? null
+  }
+
   /** Denies the request with a reason (shown to the consumer's next attempt) and drops its node-only approvals. */
   deny(id: string, reason: string, nowMs: number): AccessRequest {
     if (!this.get(id)) throw new Error(`No access request ${id}`)
@@ -240,6 +288,7 @@ export class AccessRequestsRepo {
       reason: row.reason,
       status: row.status,
       denyReason: row.deny_reason,
+      approvedTx: row.approved_tx,
       createdAtMs: row.created_at_ms,
       updatedAtMs: row.updated_at_ms,
       consumers: consumers.map((c) => ({

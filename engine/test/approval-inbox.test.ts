@@ -93,6 +93,19 @@ describe('approval inbox', () => {
     expect(done.terminationDetails?.exitCode).toBe(0)
     expect(await refusal(start(other))).toContain(`awaiting the publisher's approval, request ${requestId}`)
 
+    // Revoking the node-only approval: the consumer's next attempt waits for the publisher again.
+    await expect(consoleApi.revokeNodeApproval({ policyId: 'nope', confirm: true })).rejects.toMatchObject({
+      code: 'ACCESS_REQUEST_NOT_FOUND',
+    })
+    const revoked = await consoleApi.revokeNodeApproval({
+      policyId: approved.request.policies[0]!.id,
+      confirm: true,
+    })
+    expect(revoked.request).toMatchObject({ status: 'pending', policies: [] })
+    expect(await refusal(start(consumer))).toContain(
+      `awaiting the publisher's approval, request ${requestId}`,
+    )
+
     await consoleApi.denyAccessRequest({ requestId, reason: 'exports raw rows' })
     const denied = await refusal(start(consumer))
     expect(denied).toContain('exports raw rows')
@@ -100,7 +113,9 @@ describe('approval inbox', () => {
     expect(await refusal(start(other))).toContain('exports raw rows')
 
     const trail = (await consoleApi.listAuditEvents({ limit: 1000 })).events
-    expect(trail.map((e) => e.type)).toEqual(expect.arrayContaining(['approval.granted', 'approval.denied']))
+    expect(trail.map((e) => e.type)).toEqual(
+      expect.arrayContaining(['approval.granted', 'approval.revoked', 'approval.denied']),
+    )
     expect(trail.filter((e) => e.details.errorCode === 'ALGORITHM_DENIED')).toHaveLength(2)
   }, 120_000)
 

@@ -16,9 +16,11 @@ import { datasetPolicySchema } from '../console-api/contract'
 import {
   collect,
   firstJob,
+  fundEscrow,
   paidEnvironment,
   runPaidStart,
   startOceanTestbed,
+  startOrder,
   waitForStatus,
   type OceanTestbed,
 } from './ocean-consumer'
@@ -283,5 +285,117 @@ describe("the console's dataset lists and quotas", () => {
       ]),
     )
     await setPolicy({})
+  }, 120_000)
+})
+
+/** initializeCompute, escrow and orders done; `start()` sends ocean.js' computeStart. */
+async function preparePaidStart() {
+  const { envId, payee } = await paidEnvironment(bed)
+  const { chainId, contracts } = bed.devChain
+  const resources = [{ id: 'cpu', amount: 1 }]
+  const init = await ProviderInstance.initializeCompute(
+    [dataset()],
+    algorithm(),
+    envId,
+    contracts.Ocean!,
+    60,
+    bed.url,
+    bed.consumer.address,
+    resources,
+    chainId,
+  )
+  await fundEscrow(bed, payee, init.payment!)
+  const algoTx = await startOrder(bed, init.algorithm!.datatoken!, payee, init.algorithm!.providerFee!)
+  const datasetTx = await startOrder(
+    bed,
+    init.datasets![0]!.datatoken!,
+    payee,
+    init.datasets![0]!.providerFee!,
+  )
+  return () =>
+    ProviderInstance.computeStart(
+      bed.url,
+      bed.consumer,
+      envId,
+      [{ ...dataset(), transferTxId: datasetTx }],
+      { ...algorithm(), transferTxId: algoTx },
+      60,
+      contracts.Ocean!,
+      resources,
+      chainId,
+    )
+}
+
+describe('quotas under concurrent starts, and per environment', () => {
+  it('lets only one of two concurrent paid starts through a concurrent-jobs quota of 1', async () => {
+    await setPolicy({})
+    const startA = await preparePaidStart()
+    const startB = await preparePaidStart()
+    await setPolicy({ quotas: { concurrentJobs: 1 } })
+    // B is sent once A's signature is accepted (the nonce moved; ocean.js signs each start with the
+    // next nonce, so two at once would share one) while A still waits on the chain (orders, funds,
+    // escrow lock) between its quota check and its job.
+    const nonce = async () =>
+      Number(
+        (
+          (await (
+            await fetch(`${bed.url}/api/services/nonce?userAddress=${bed.consumer.address}`)
+          ).json()) as {
+            nonce: number | string
+          }
+        ).nonce,
+      )
+    const before = await nonce()
+    const a = startA()
+    while ((await nonce()) === before) await new Promise((resolve) => setTimeout(resolve, 5))
+    const outcomes = await Promise.allSettled([a, startB()])
+    const accepted = outcomes.filter((o) => o.status === 'fulfilled')
+    const refused = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected')
+    expect(accepted).toHaveLength(1)
+    expect(refused).toHaveLength(1)
+    expect(String(refused[0]!.reason)).toMatch(/already has 1 unfinished job\(s\) on .* \(quota 1\)/)
+    const job = firstJob((accepted[0] as PromiseFulfilledResult<Awaited<ReturnType<typeof startA>>>).value)
+    await waitForStatus(bed.url, bed.consumer, job.jobId, (j) => j.status === 70)
+    await setPolicy({})
+  }, 240_000)
+
+  it("refuses a start over the environment's quota with its QUOTA_ENV_ code, until the quota is lifted", async () => {
+    await setPolicy({})
+    const consoleApi = bed.core.consoleService
+    const envId = await freeEnv()
+    const listed = await consoleApi.listEnvironmentQuotas({})
+    expect(listed.environments.map((e) => e.environmentId)).toContain(envId)
+    await expect(
+      consoleApi.setEnvironmentQuotas({ environmentId: 'no-such-env', quotas: { jobsPerDay: 1 } }),
+    ).rejects.toMatchObject({ code: 'ENVIRONMENT_UNKNOWN' })
+    const ran = await freeStart()
+    await waitForStatus(bed.url, bed.consumer, ran.jobId, (j) => j.status === 70)
+    await consoleApi.setEnvironmentQuotas({ environmentId: envId, quotas: { jobsPerDay: 1 } })
+    expect(await refusal(freeStart())).toMatch(/on environment .* in the last 24 hours \(quota 1\)/)
+    const initialize = () =>
+      ProviderInstance.initializeCompute(
+        [dataset()],
+        algorithm(),
+        envId,
+        bed.devChain.contracts.Ocean!,
+        60,
+        bed.url,
+        bed.consumer.address,
+        [{ id: 'cpu', amount: 1 }],
+        bed.devChain.chainId,
+      )
+    expect(await refusal(initialize())).toMatch(/on environment .* \(quota 1\)/)
+    await consoleApi.setEnvironmentQuotas({ environmentId: envId, quotas: {} })
+    // initializeCompute checks the quota too: refused over it, priced once it is lifted.
+    const paid = await initialize()
+    expect(paid.payment).toBeTruthy()
+    expect(
+      (await consoleApi.listEnvironmentQuotas({})).environments.find((e) => e.environmentId === envId)!
+        .quotas,
+    ).toEqual({})
+    const codes = (await consoleApi.listAuditEvents({ type: 'access.refused', limit: 1000 })).events.map(
+      (e) => e.details.errorCode,
+    )
+    expect(codes).toContain('QUOTA_ENV_JOBS_PER_DAY')
   }, 120_000)
 })

@@ -21,6 +21,7 @@ import { SettingsScreen } from '../screens/settings/settings-screen'
 import { InboxScreen } from '../screens/inbox/inbox-screen'
 import { ReviewScreen } from '../screens/review/review-screen'
 import { AuditScreen } from '../screens/audit/audit-screen'
+import { DatasetPoliciesRoute, PoliciesRoute } from '../screens/policies/policies-screen'
 
 const rootRoute = createRootRoute({ component: Layout })
 
@@ -56,6 +57,16 @@ const settingsRoute = createRoute({
 const inboxRoute = createRoute({ getParentRoute: () => rootRoute, path: '/inbox', component: InboxScreen })
 const reviewRoute = createRoute({ getParentRoute: () => rootRoute, path: '/review', component: ReviewScreen })
 const auditRoute = createRoute({ getParentRoute: () => rootRoute, path: '/audit', component: AuditScreen })
+const policiesRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/policies',
+  component: PoliciesRoute,
+})
+export const datasetPoliciesRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/policies/$did',
+  component: DatasetPoliciesRoute,
+})
 
 const routeTree = rootRoute.addChildren([
   overviewRoute,
@@ -69,6 +80,8 @@ const routeTree = rootRoute.addChildren([
   inboxRoute,
   reviewRoute,
   auditRoute,
+  policiesRoute,
+  datasetPoliciesRoute,
 ])
 
 export function createAppRouter(history: RouterHistory = createHashHistory()) {
@@ -89,6 +102,7 @@ export const NAV_ITEMS = [
   { label: 'Jobs', to: '/jobs' },
   { label: 'Inbox', to: '/inbox' },
   { label: 'Review', to: '/review' },
+  { label: 'Policies', to: '/policies' },
   { label: 'Audit', to: '/audit' },
   { label: 'Settings', to: '/settings' },
 ] as const

@@ -20,6 +20,10 @@ const NEXT_STEP: Record<string, string> = {
   INSUFFICIENT_FUNDS: 'Send native coin (for gas) to the wallet address shown in Settings, then try again.',
   TRANSACTION_FAILED:
     'The transaction reverted on chain; the asset is unchanged. Check the hash in a block explorer.',
+  ALGORITHM_NOT_PUBLISHED: 'Approve it on this node instead (one consumer or all, until a date).',
+  ACCESS_REQUEST_DECIDED: "Remove the algorithm from the dataset's trusted algorithms on the asset page.",
+  TRUST_NOT_CONFIRMED:
+    'The request stays pending. Check the transaction in a block explorer, then try again.',
 }
 
 /** Field details (`[{ path, message }]`), shown only behind the toggle: the words come first. */

@@ -2,7 +2,7 @@
 // contract's methods. Held jobs change with job events, so the review list refetches on focus and
 // after every decision; the trail is read on demand.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import type { MethodInput } from '../../engine/console-api/contract'
+import type { DatasetPolicySummary, MethodInput, QuotasSummary } from '../../engine/console-api/contract'
 import { useConsoleClient } from '../console-client/console-client-context'
 import { queryKeys } from './query-keys'
 
@@ -32,6 +32,83 @@ export function useAccessDecision() {
           })
         : client.denyAccessRequest({ requestId: decision.requestId, reason: decision.reason }),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['access-requests'] }),
+  })
+}
+
+/** One request with its algorithm's DDO and code (read when the publisher opens it). */
+export function useAccessRequest(requestId: string, enabled: boolean) {
+  const client = useConsoleClient()
+  return useQuery({
+    queryKey: queryKeys.accessRequest(requestId),
+    queryFn: () => client.getAccessRequest({ requestId }),
+    enabled,
+  })
+}
+
+/** The requests on one dataset: its node-only approvals (policies) and approvals on chain. */
+export function useDatasetAccessRequests(did: string) {
+  const client = useConsoleClient()
+  return useQuery({
+    queryKey: queryKeys.datasetAccessRequests(did),
+    queryFn: () => client.listAccessRequests({ datasetDid: did }),
+  })
+}
+
+/** Trust on chain: setMetaData with the request's checksums; its steps arrive on onPublishProgress. */
+export function useApproveOnChain() {
+  const client = useConsoleClient()
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: (requestId: string) => client.approveAccessRequestOnChain({ requestId, confirm: true }),
+    onSettled: () => {
+      void queryClient.invalidateQueries({ queryKey: ['access-requests'] })
+      void queryClient.invalidateQueries({ queryKey: ['assets'] })
+    },
+  })
+}
+
+export function useRevokeNodeApproval() {
+  const client = useConsoleClient()
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: (policyId: string) => client.revokeNodeApproval({ policyId, confirm: true }),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['access-requests'] }),
+  })
+}
+
+export function useDatasetPolicy(did: string | undefined) {
+  const client = useConsoleClient()
+  return useQuery({
+    queryKey: queryKeys.datasetPolicy(did ?? ''),
+    queryFn: () => client.getDatasetPolicy({ did: did! }),
+    enabled: Boolean(did),
+  })
+}
+
+export function useSaveDatasetPolicy() {
+  const client = useConsoleClient()
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: (input: { did: string; policy: DatasetPolicySummary }) => client.setDatasetPolicy(input),
+    onSuccess: (saved) => queryClient.setQueryData(queryKeys.datasetPolicy(saved.did), saved),
+  })
+}
+
+export function useEnvironmentQuotas() {
+  const client = useConsoleClient()
+  return useQuery({
+    queryKey: queryKeys.environmentQuotas(),
+    queryFn: () => client.listEnvironmentQuotas({}),
+  })
+}
+
+export function useSaveEnvironmentQuotas() {
+  const client = useConsoleClient()
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: (input: { environmentId: string; quotas: QuotasSummary }) =>
+      client.setEnvironmentQuotas(input),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: queryKeys.environmentQuotas() }),
   })
 }
 

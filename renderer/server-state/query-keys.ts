@@ -24,6 +24,9 @@ export const queryKeys = {
   providerRequests: () => ['provider-requests'] as const,
   // Publisher control (issue 12).
   accessRequests: (status?: string) => ['access-requests', status ?? 'all'] as const,
+  datasetAccessRequests: (did: string) => ['access-requests', 'dataset', did] as const,
+  accessRequest: (id: string) => ['access-requests', 'detail', id] as const,
+  environmentQuotas: () => ['environment-quotas'] as const,
   reviews: () => ['reviews'] as const,
   review: (jobId: string) => ['reviews', 'detail', jobId] as const,
   audit: (filter: Record<string, unknown>) => ['audit', filter] as const,

@@ -22,6 +22,7 @@ import {
   type MethodOutput,
   type AuditEventSummary,
   type DatasetPolicySummary,
+  type QuotasSummary,
   type OutputReviewSummary,
   type AssetDetails,
   type KubeconfigFile,
@@ -131,6 +132,29 @@ export function makeAsset(overrides: Partial<AssetSummary> = {}): AssetSummary {
   }
 }
 
+/** A pending approval-inbox request (published algorithm, one consumer who asked 3 times). */
+export function makeAccessRequest(over: Partial<AccessRequestSummary> = {}): AccessRequestSummary {
+  return {
+    id: 'a1b2c3d4e5f60718',
+    datasetDid: 'did:op:' + 'a'.repeat(64),
+    serviceId: 'compute',
+    algorithmKey: 'did:op:' + 'c'.repeat(64),
+    algorithmDid: 'did:op:' + 'c'.repeat(64),
+    container: { image: 'python', tag: '3.12', checksum: 'sha256:abc', entrypoint: 'python $ALGO' },
+    containerChecksum: 'e'.repeat(64),
+    filesChecksum: 'f'.repeat(64),
+    reason: 'Algorithm is not trusted by this dataset',
+    status: 'pending',
+    denyReason: null,
+    approvedTx: null,
+    createdAtMs: 1_700_000_000_000,
+    updatedAtMs: 1_700_000_000_000,
+    consumers: [{ consumer: '0x' + '1'.repeat(40), attempts: 3, lastAtMs: 1_700_000_000_000 }],
+    policies: [],
+    ...over,
+  }
+}
+
 export function makeJob(jobId: string, status: JobStatus, overrides: Partial<JobSummary> = {}): JobSummary {
   return {
     jobId,
@@ -190,6 +214,7 @@ export function createFakeConsole(
   const accessRequests = seed.accessRequests ?? []
   const auditEvents = seed.auditEvents ?? []
   const policies = new Map<string, DatasetPolicySummary>()
+  const envQuotas = new Map<string, QuotasSummary>()
   const jobs = seed.jobs ?? [makeJob('job-1', 40), makeJob('job-2', 70), makeJob('job-3', 1)]
   const assets = seed.assets ?? []
   const environments: ConsoleEnvironment[] = seed.environments ?? [
@@ -706,6 +731,89 @@ export function createFakeConsole(
       return { request: { ...request } }
     },
     getEarnings: async () => ({ rows: earnings }),
+    getAccessRequest: async ({ requestId }) => {
+      const request = accessRequests.find((r) => r.id === requestId)
+      if (!request)
+        throw Object.assign(new Error(`No access request ${requestId}.`), {
+          code: 'ACCESS_REQUEST_NOT_FOUND',
+        })
+      return {
+        request: { ...request },
+        algorithm: request.algorithmDid
+          ? {
+              ddo: { id: request.algorithmDid, metadata: { name: 'Row counter', type: 'algorithm' } },
+              name: 'Row counter',
+              author: 'Alice',
+              code: [
+                {
+                  name: 'file 1 (local)',
+                  sizeBytes: 27,
+                  sha256: 'f'.repeat(64),
+                  text: 'console.log(rows.length)\n',
+                  truncated: false,
+                },
+              ],
+              filesChecksumNow: request.filesChecksum,
+              matchesRequest: true,
+            }
+          : {
+              ddo: null,
+              name: null,
+              author: null,
+              code: [
+                {
+                  name: 'raw code',
+                  sizeBytes: 12,
+                  sha256: request.rawCodeHash ?? '',
+                  text: 'print("hi")\n',
+                  truncated: false,
+                },
+              ],
+              filesChecksumNow: request.rawCodeHash ?? null,
+              matchesRequest: true,
+            },
+      }
+    },
+    approveAccessRequestOnChain: async ({ requestId }) => {
+      const request = accessRequests.find((r) => r.id === requestId)
+      if (!request)
+        throw Object.assign(new Error(`No access request ${requestId}.`), {
+          code: 'ACCESS_REQUEST_NOT_FOUND',
+        })
+      if (!request.algorithmDid)
+        throw Object.assign(new Error('Raw code has no DID a DDO can trust.'), {
+          code: 'ALGORITHM_NOT_PUBLISHED',
+        })
+      const did = request.datasetDid
+      listeners.onPublishProgress.forEach((l) => l({ did, step: 'metadata', status: 'started' }))
+      const txHash = '0x' + (++txCount).toString(16).padStart(64, 'e')
+      for (const status of ['sent', 'mined'] as const)
+        listeners.onPublishProgress.forEach((l) => l({ did, step: 'metadata', status, txHash }))
+      request.status = 'approved'
+      request.approvedTx = txHash
+      return { request: { ...request }, txHash, blockNumber: 42 }
+    },
+    listEnvironmentQuotas: async () => ({
+      environments: environments.map((e) => ({ environmentId: e.id, quotas: envQuotas.get(e.id) ?? {} })),
+    }),
+    setEnvironmentQuotas: async ({ environmentId, quotas }) => {
+      if (!environments.some((e) => e.id === environmentId))
+        throw Object.assign(new Error(`No compute environment ${environmentId}.`), {
+          code: 'ENVIRONMENT_UNKNOWN',
+        })
+      envQuotas.set(environmentId, quotas)
+      return { environmentId, quotas }
+    },
+    revokeNodeApproval: async ({ policyId }) => {
+      const request = accessRequests.find((r) => r.policies.some((p) => p.id === policyId))
+      if (!request)
+        throw Object.assign(new Error(`No node-only approval ${policyId}.`), {
+          code: 'ACCESS_REQUEST_NOT_FOUND',
+        })
+      request.policies = request.policies.filter((p) => p.id !== policyId)
+      if (request.policies.length === 0 && !request.approvedTx) request.status = 'pending'
+      return { request: { ...request } }
+    },
     denyAccessRequest: async ({ requestId, reason }) => {
       const request = accessRequests.find((r) => r.id === requestId)
       if (!request)

@@ -59,8 +59,11 @@ export function registerComputeRoutes(
   })
   /** Issue 12: the console's per-dataset lists and quotas; then the review the job is registered with. */
   const datasetDids = (request: ComputeRequest) => requestedDatasets(request).map((d) => d.documentId)
-  const admitPolicies = (request: ComputeRequest, consumer: string) =>
-    deps.datasetPolicies?.admit(datasetDids(request), consumer)
+  const admitPolicies = (request: ComputeRequest, consumer: string, environmentId: string) =>
+    deps.datasetPolicies?.admit(datasetDids(request), consumer, environmentId)
+  /** A start's quota check and its hold, in one transaction; released once the job is registered. */
+  const reserveQuotas = (request: ComputeRequest, consumer: string, environmentId: string) =>
+    deps.datasetPolicies?.reserve(datasetDids(request), consumer, environmentId) ?? { release() {} }
   const reviewOf = (request: ComputeRequest) => deps.datasetPolicies?.reviewOf(datasetDids(request))
   const withReview = <T extends object>(input: T, request: ComputeRequest) => {
     const review = reviewOf(request)
@@ -124,7 +127,7 @@ export function registerComputeRoutes(
     const consumer = requireAddress((request.body as Record<string, unknown>).consumerAddress)
     const env = environment(body.environment)
     assertAccess(env, consumer, false)
-    admitPolicies(body, consumer)
+    admitPolicies(body, consumer, env.id)
     const terms = paidTerms(body, env)
     const plan = await planCompute(body, env, deps.assets, planOptions(consumer))
     const chain = paid()
@@ -155,8 +158,21 @@ export function registerComputeRoutes(
     const owner = await deps.auth.authenticate('startCompute', raw, request.headers.authorization)
     const env = environment(body.environment)
     assertAccess(env, owner, false)
-    admitPolicies(body, owner)
-    const terms = paidTerms(body, env)
+    // The quota check holds a slot until the job is registered: the chain calls below take seconds.
+    const reservation = reserveQuotas(body, owner, env.id)
+    try {
+      return await startPaid(body, owner, env, paidTerms(body, env))
+    } finally {
+      reservation.release()
+    }
+  })
+
+  const startPaid = async (
+    body: ComputeRequest,
+    owner: string,
+    env: ComputeEnvironmentConfig,
+    terms: ReturnType<typeof paidTerms>,
+  ) => {
     const plan = await planCompute(body, env, deps.assets, planOptions(owner))
     const chain = paid()
     const assets = [...(plan.algorithm ? [plan.algorithm] : []), ...plan.datasets]
@@ -218,7 +234,7 @@ export function registerComputeRoutes(
       throw error
     }
     return [toWireJob(job)]
-  })
+  }
 
   app.post('/api/services/freeCompute', async (request) => {
     guards.rateLimit(request)
@@ -232,9 +248,24 @@ export function registerComputeRoutes(
         `Environment ${env.id} has no free tier: use initializeCompute and computeStart`,
       )
     assertAccess(env, owner, true)
-    admitPolicies(body, owner)
     const resources = fillResources(env, body.resources, { free: true })
     const maxJobDurationSec = clampDuration(env, body.maxJobDuration, { free: true })
+    const reservation = reserveQuotas(body, owner, env.id)
+    try {
+      return await startFree(body, owner, env, env.free, resources, maxJobDurationSec)
+    } finally {
+      reservation.release()
+    }
+  })
+
+  const startFree = async (
+    body: ComputeRequest,
+    owner: string,
+    env: ComputeEnvironmentConfig,
+    free: NonNullable<ComputeEnvironmentConfig['free']>,
+    resources: ReturnType<typeof fillResources>,
+    maxJobDurationSec: number,
+  ) => {
     const plan = await planCompute(body, env, deps.assets, planOptions(owner))
     // Counted right before registering (no await in between), so two racing starts cannot both pass.
     const active = deps.operatorService.countJobs({
@@ -243,10 +274,10 @@ export function registerComputeRoutes(
       isFree: true,
       statuses: UNFINISHED,
     })
-    if (active >= env.free.maxJobsPerConsumer) {
+    if (active >= free.maxJobsPerConsumer) {
       throw providerError(
         'FREE_LIMIT_REACHED',
-        `Free compute limit reached: ${owner} already has ${active} free job(s) in ${env.id} (max ${env.free.maxJobsPerConsumer})`,
+        `Free compute limit reached: ${owner} already has ${active} free job(s) in ${env.id} (max ${free.maxJobsPerConsumer})`,
       )
     }
     const job = deps.operatorService.registerJob(
@@ -265,7 +296,7 @@ export function registerComputeRoutes(
       ),
     )
     return [toWireJob(job)]
-  })
+  }
 
   // spec §7/§13: unsigned, so it only ever lists the asking address's jobs (or jobs it may view).
   app.get('/api/services/compute', async (request) => {

@@ -132,7 +132,8 @@ export function AuditScreen() {
                 <Table.Td>{e.actor ? <AddressLabel value={e.actor} what="actor" /> : '—'}</Table.Td>
                 <Table.Td>{e.subject ? <AddressLabel value={e.subject} what="subject" /> : '—'}</Table.Td>
                 <Table.Td>
-                  <Text size="xs" ff="monospace">
+                  {/* Long DIDs and hashes wrap inside the column instead of widening the page. */}
+                  <Text size="xs" ff="monospace" style={{ overflowWrap: 'anywhere' }}>
                     {JSON.stringify(e.details)}
                   </Text>
                 </Table.Td>

@@ -1,30 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { screen, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
-import type { AccessRequestSummary } from '../../../engine/console-api/contract'
 import { renderApp } from '../../test-support/render-app'
-import { createFakeConsole } from '../../test-support/fake-console-service'
-
-export function pendingRequest(over: Partial<AccessRequestSummary> = {}): AccessRequestSummary {
-  return {
-    id: 'a1b2c3d4e5f60718',
-    datasetDid: 'did:op:' + 'a'.repeat(64),
-    serviceId: 'compute',
-    algorithmKey: 'did:op:' + 'c'.repeat(64),
-    algorithmDid: 'did:op:' + 'c'.repeat(64),
-    container: { image: 'python', tag: '3.12', checksum: 'sha256:abc', entrypoint: 'python $ALGO' },
-    containerChecksum: 'e'.repeat(64),
-    filesChecksum: 'f'.repeat(64),
-    reason: 'Algorithm is not trusted by this dataset',
-    status: 'pending',
-    denyReason: null,
-    createdAtMs: 1_700_000_000_000,
-    updatedAtMs: 1_700_000_000_000,
-    consumers: [{ consumer: '0x' + '1'.repeat(40), attempts: 3, lastAtMs: 1_700_000_000_000 }],
-    policies: [],
-    ...over,
-  }
-}
+import {
+  createFakeConsole,
+  makeAccessRequest as pendingRequest,
+} from '../../test-support/fake-console-service'
 
 // Generous waits: these render the whole app, and CI machines are shared.
 const SLOW = { timeout: 15_000 }
@@ -66,5 +47,58 @@ describe('InboxScreen', () => {
     })
     // Both left the pending list.
     expect(await screen.findByText('Nothing is waiting for your approval.', {}, SLOW)).toBeTruthy()
+  }, 60_000)
+
+  it("shows the algorithm's code and DDO, and says whether the code is the one refused", async () => {
+    renderApp('/inbox', createFakeConsole({ accessRequests: [pendingRequest()] }))
+    const card = await screen.findByRole('article', { name: 'Access request a1b2c3d4e5f60718' }, SLOW)
+    const algorithm = await within(card).findByRole(
+      'region',
+      { name: 'Algorithm of request a1b2c3d4e5f60718' },
+      SLOW,
+    )
+    expect(within(algorithm).getByText('Row counter by Alice')).toBeTruthy()
+    expect(within(algorithm).getByText("code matches the request's checksum")).toBeTruthy()
+    expect(within(algorithm).getByText(/console\.log\(rows\.length\)/)).toBeTruthy()
+    await userEvent.click(within(algorithm).getByRole('button', { name: 'DDO' }))
+    expect(await within(algorithm).findByText(/"name": "Row counter"/, {}, SLOW)).toBeTruthy()
+  }, 60_000)
+
+  it('trusts on chain after a confirmation, with the setMetaData steps and the tx', async () => {
+    const fake = createFakeConsole({ accessRequests: [pendingRequest()] })
+    renderApp('/inbox', fake)
+    const card = await screen.findByRole('article', { name: 'Access request a1b2c3d4e5f60718' }, SLOW)
+    await userEvent.click(within(card).getByRole('button', { name: 'Trust on chain' }))
+    const dialog = await screen.findByRole('dialog', { name: 'Trust this algorithm on chain?' }, SLOW)
+    expect(fake.calls.some((c) => c.method === 'approveAccessRequestOnChain')).toBe(false)
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Trust on chain' }))
+    expect(fake.calls.find((c) => c.method === 'approveAccessRequestOnChain')?.input).toEqual({
+      requestId: 'a1b2c3d4e5f60718',
+      confirm: true,
+    })
+    expect(await within(card).findByText(/Trusted on chain in block 42/, {}, SLOW)).toBeTruthy()
+    const steps = within(card).getByRole('list', { name: 'On-chain steps of request a1b2c3d4e5f60718' })
+    expect(within(steps).getByText('Publish the DDO on chain (setMetaData)')).toBeTruthy()
+    expect(within(steps).getByText('mined')).toBeTruthy()
+  }, 60_000)
+
+  it('offers no approval on chain for raw code (no DID a DDO can trust)', async () => {
+    renderApp(
+      '/inbox',
+      createFakeConsole({
+        accessRequests: [
+          pendingRequest({
+            algorithmDid: undefined,
+            algorithmKey: 'raw:' + 'b'.repeat(64),
+            rawCodeHash: 'b'.repeat(64),
+          }),
+        ],
+      }),
+    )
+    const card = await screen.findByRole('article', { name: 'Access request a1b2c3d4e5f60718' }, SLOW)
+    expect((within(card).getByRole('button', { name: 'Trust on chain' }) as HTMLButtonElement).disabled).toBe(
+      true,
+    )
+    expect(await within(card).findByText(/print\("hi"\)/, {}, SLOW)).toBeTruthy()
   }, 60_000)
 })

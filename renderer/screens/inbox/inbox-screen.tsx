@@ -1,5 +1,6 @@
 // Approval inbox (issue 12): algorithms the Provider refused as untrusted, one card per dataset,
-// service, algorithm and checksums, with who asked and how often. Approve on this node only (one
+// service, algorithm and checksums, with its DDO and code, and who asked how often. Trust it on
+// chain (setMetaData with these checksums; its steps and tx shown), approve on this node only (one
 // consumer or all, until a date) or deny with a reason; the consumer's next attempt gets it.
 import { useState } from 'react'
 import {
@@ -15,7 +16,11 @@ import {
   Title,
 } from '@mantine/core'
 import type { AccessRequestSummary } from '../../../engine/console-api/contract'
-import { useAccessDecision, useAccessRequests } from '../../server-state/publisher-control'
+import { useAccessDecision, useAccessRequests, useApproveOnChain } from '../../server-state/publisher-control'
+import { usePublishProgress } from '../../server-state/publish-progress'
+import { PublishProgressSteps } from '../assets/publish-wizard/publish-progress-steps'
+import { ConfirmDialog } from '../../components/confirm-dialog'
+import { AlgorithmDetails } from './algorithm-details'
 import { AddressLabel } from '../../components/labels/address-label'
 import { DateLabel } from '../../components/labels/date-label'
 import { EmptyState } from '../../components/empty-state'
@@ -58,6 +63,64 @@ export function InboxScreen() {
       {requests.data?.requests.map((r) => (
         <AccessRequestCard key={r.id} request={r} />
       ))}
+    </Stack>
+  )
+}
+
+/** "Trust on chain": a confirmation, then the setMetaData steps for this dataset as they happen. */
+function TrustOnChain({ request }: { request: AccessRequestSummary }) {
+  const approve = useApproveOnChain()
+  const progress = usePublishProgress()
+  const [confirming, setConfirming] = useState(false)
+  const [seenBefore, setSeenBefore] = useState<number | null>(null)
+  const forDataset = (progress.data ?? []).filter((e) => e.did === request.datasetDid)
+  // Newest first: the rows that arrived since the click are this approval's steps.
+  const steps = seenBefore === null ? [] : forDataset.slice(0, forDataset.length - seenBefore).reverse()
+  const canTrust = Boolean(request.algorithmDid && request.filesChecksum) && !request.approvedTx
+  return (
+    <Stack gap="xs">
+      <Group align="center">
+        <Button
+          onClick={() => setConfirming(true)}
+          loading={approve.isPending}
+          disabled={!canTrust}
+          variant="filled"
+        >
+          Trust on chain
+        </Button>
+        <Text size="xs">
+          {request.approvedTx
+            ? 'Trusted on chain.'
+            : canTrust
+              ? "Adds it to the dataset's trusted algorithms with these checksums (setMetaData, paid in gas)."
+              : 'Raw code, or code that could not be read, has no DID and checksums a DDO can trust: approve it on this node.'}
+        </Text>
+      </Group>
+      {steps.length > 0 && (
+        <PublishProgressSteps events={steps} label={`On-chain steps of request ${request.id}`} />
+      )}
+      {approve.isSuccess && (
+        <Text size="sm" role="status">
+          Trusted on chain in block {approve.data.blockNumber}, tx{' '}
+          <AddressLabel value={approve.data.txHash} what="transaction hash" />
+        </Text>
+      )}
+      {approve.isError && <ErrorMessage title="Not trusted on chain" error={approve.error} />}
+      <ConfirmDialog
+        opened={confirming}
+        title="Trust this algorithm on chain?"
+        confirmLabel="Trust on chain"
+        onCancel={() => setConfirming(false)}
+        onConfirm={() => {
+          setConfirming(false)
+          setSeenBefore(forDataset.length)
+          approve.mutate(request.id)
+        }}
+      >
+        The dataset's DDO is published again with this algorithm in its trusted algorithms, pinned to files
+        checksum {request.filesChecksum} and container checksum {request.containerChecksum}. Any Provider
+        serving the DDO will then run it for every consumer; a changed algorithm is refused again.
+      </ConfirmDialog>
     </Stack>
   )
 }
@@ -119,6 +182,14 @@ function AccessRequestCard({ request }: { request: AccessRequestSummary }) {
               <Table.Th>Why refused</Table.Th>
               <Table.Td>{request.reason}</Table.Td>
             </Table.Tr>
+            {request.approvedTx && (
+              <Table.Tr>
+                <Table.Th>Trusted on chain</Table.Th>
+                <Table.Td>
+                  tx <AddressLabel value={request.approvedTx} what="transaction hash" />
+                </Table.Td>
+              </Table.Tr>
+            )}
             {request.denyReason && (
               <Table.Tr>
                 <Table.Th>Denied because</Table.Th>
@@ -127,6 +198,7 @@ function AccessRequestCard({ request }: { request: AccessRequestSummary }) {
             )}
           </Table.Tbody>
         </Table>
+        <AlgorithmDetails request={request} />
         <Text size="sm" fw={500}>
           Who asked
         </Text>
@@ -163,6 +235,7 @@ function AccessRequestCard({ request }: { request: AccessRequestSummary }) {
               .join('; ')}
           </Text>
         )}
+        <TrustOnChain request={request} />
         <Group align="flex-end">
           <TextInput
             label="Only for consumer (empty: all)"

@@ -105,6 +105,7 @@ describe('Jobs screen tabs', () => {
           reason: 'algorithm not in publisherTrustedAlgorithms',
           status: 'pending',
           denyReason: null,
+          approvedTx: null,
           createdAtMs: 1,
           updatedAtMs: 2,
           consumers: [{ consumer: '0x' + '9'.repeat(40), attempts: 3, lastAtMs: 2 }],

@@ -181,7 +181,8 @@ function Guards({ guards }: { guards: OutputReviewSummary['guards'] }) {
         {guards.map((g) => (
           <Table.Tr key={g.id}>
             <Table.Th>{GUARD_LABELS[g.id]}</Table.Th>
-            <Table.Td>
+            {/* Sized to its badge: a squeezed column cut "pass" to "PA…". */}
+            <Table.Td style={{ minWidth: 100 }}>
               <Badge
                 variant="dot"
                 color={g.status === 'pass' ? 'green' : g.status === 'flag' ? 'red' : 'gray'}

@@ -1,6 +1,6 @@
 // One asset's page (#/assets/<did>): its facts, the Provider endpoint consumers use, the compute
-// settings and trusted algorithms (editable: setMetaData again), state and datatokens, and the jobs
-// that ran on it. Deep-linkable, so Back and reload keep the place.
+// settings and trusted algorithms (editable: setMetaData again), a dataset's node-only approvals
+// (off-chain, with a link to its policies), state and datatokens, and the jobs that ran on it. Deep-linkable, so Back and reload keep the place.
 import { Alert, Anchor, Badge, Card, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core'
 import { Link, useParams } from '@tanstack/react-router'
 import { useAsset } from '../../../server-state/assets'
@@ -13,6 +13,7 @@ import { AssetActions } from '../asset-actions'
 import { PublishProgressList } from '../publish-progress-list'
 import { TrustedAlgorithmsEditor } from './trusted-algorithms-editor'
 import { RecentJobsTable } from '../../jobs/recent-jobs-table'
+import { NodeApprovalsTable } from '../../policies/node-approvals-table'
 
 /** A DDO endpoint on a loopback or wildcard host cannot be reached by consumers elsewhere. */
 export function isLocalOnlyEndpoint(url: string | null): boolean {
@@ -134,6 +135,22 @@ export function AssetPage({ did }: { did: string }) {
         </Alert>
       )}
       {d.asset.kind === 'dataset' && <TrustedAlgorithmsEditor key={d.asset.updatedAtMs} details={d} />}
+      {d.asset.kind === 'dataset' && (
+        <Card withBorder padding="md" component="section" aria-labelledby="asset-approvals-title">
+          <Group justify="space-between" mb="xs">
+            <Title order={3} size="h4" id="asset-approvals-title">
+              Node-only approvals
+            </Title>
+            <Anchor
+              size="sm"
+              renderRoot={(props) => <Link {...props} to="/policies/$did" params={{ did: d.asset.did }} />}
+            >
+              Edit this dataset's policies
+            </Anchor>
+          </Group>
+          <NodeApprovalsTable did={d.asset.did} labelledBy="asset-approvals-title" />
+        </Card>
+      )}
       <AssetActions asset={d.asset} />
       <PublishProgressList did={d.asset.did} />
       <section aria-labelledby="asset-jobs-title">
