@@ -33,7 +33,7 @@ import { AuthTokensRepo } from './store/auth-tokens-repo'
 import { prepareDataDir } from './store/data-dir'
 import { openDatabase } from './store/database'
 import { NoncesRepo } from './store/nonces-repo'
-import { AuditRepo, type AuditEventInput } from './store/audit-repo'
+import { AuditRepo, GroupedAuditAppends, type AuditEventInput } from './store/audit-repo'
 import { AccessRequestsRepo } from './store/access-requests-repo'
 import { AlgorithmApprovals } from './provider/access-policy'
 import { SettingsRepo } from './store/settings-repo'
@@ -322,6 +322,7 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
     const recordAudit = (event: AuditEventInput) => {
       auditRepo.append(event, clock.nowMs())
     }
+    const providerAudit = new GroupedAuditAppends(auditRepo, db, () => clock.nowMs())
     const accessRequests = new AccessRequestsRepo(db)
     const datasetPolicies = new DatasetPoliciesRepo(db)
 
@@ -486,7 +487,8 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
       onRequest: (event) => {
         for (const listener of providerRequests) listener(event)
       },
-      audit: { record: recordAudit },
+      // Group commit: one fsync per batch of answers, not one per served download (bench/provider).
+      audit: { record: (event) => providerAudit.append(event) },
       approvals: new AlgorithmApprovals({ requests: accessRequests, clock }),
       datasetPolicies: new DatasetPolicies({ policies: datasetPolicies, jobs: operatorService, clock }),
     })
