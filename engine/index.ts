@@ -21,6 +21,7 @@ import { SqliteOperatorService } from './operator-service/operator-service'
 import { AuthTokens, loadAuthTokenSecret } from './provider/auth-tokens'
 import { ChainPaidCompute } from './provider/chain-paid-compute'
 import { createNftOwnerLookup } from './chain/nft-owner'
+import { createSmartAccountCheck } from './chain/smart-accounts'
 import { createPriceLookup } from './chain/datatoken-prices'
 import { ChainIndexer } from './publishing/chain-indexer'
 import { createEscrowSettlement } from './provider/escrow-settlement'
@@ -475,7 +476,21 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
       operatorService,
       environments,
       assets,
-      auth: new RequestAuth({ nonces: new NoncesRepo(db), tokens, clock }),
+      auth: new RequestAuth({
+        nonces: new NoncesRepo(db),
+        tokens,
+        clock,
+        // ERC-1271 smart accounts: asked on the request's chain (only this console's chain is served).
+        ...(chain
+          ? {
+              smartAccounts: createSmartAccountCheck((chainId) =>
+                chainId === undefined || chainId === chain.chainId
+                  ? { provider: chain.rpc, chainId: chain.chainId, rpcUrl: chain.rpcUrl }
+                  : undefined,
+              ),
+            }
+          : {}),
+      }),
       tokens,
       node,
       chainIds: chain ? [chain.chainId] : [],
