@@ -22,6 +22,7 @@ import { AuthTokens, loadAuthTokenSecret } from './provider/auth-tokens'
 import { ChainPaidCompute } from './provider/chain-paid-compute'
 import { createNftOwnerLookup } from './chain/nft-owner'
 import { createSmartAccountCheck } from './chain/smart-accounts'
+import { createAccessListCheck } from './chain/access-lists'
 import { createPriceLookup } from './chain/datatoken-prices'
 import { ChainIndexer } from './publishing/chain-indexer'
 import { createEscrowSettlement } from './provider/escrow-settlement'
@@ -495,6 +496,16 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
       node,
       chainIds: chain ? [chain.chainId] : [],
       ...(paid ? { paid } : {}),
+      // Environments' access-list contracts (Ocean Node's access.accessLists), on this console's chain.
+      ...(chain
+        ? {
+            accessLists: createAccessListCheck((chainId) =>
+              chainId === chain.chainId
+                ? { provider: chain.rpc, chainId: chain.chainId, rpcUrl: chain.rpcUrl }
+                : undefined,
+            ),
+          }
+        : {}),
       // Trust by publisher (publisherTrustedAlgorithmPublishers): the algorithm's NFT owner on chain.
       ...(chain ? { planOptions: { publisherOf: publisherOnChain(chain.rpc) } } : {}),
       // Aquarius' stats[].prices: the datatoken's active dispensers and fixed rates on chain.

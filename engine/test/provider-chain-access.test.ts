@@ -4,7 +4,8 @@
  * ocean.js 8.6.2 on the embedded dev chain.
  */
 import { ProviderInstance } from '@oceanprotocol/lib'
-import { Wallet, toBeArray } from 'ethers'
+import { Contract, ContractFactory, Wallet, toBeArray } from 'ethers'
+import { loadArtifact } from '../chain/contracts'
 import { requestMessageHash } from '../provider/request-signature'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { deployErc1271Wallet, SmartAccountSigner } from './erc1271-wallet'
@@ -90,4 +91,82 @@ describe('ERC-1271 smart accounts', () => {
     expect(response.status).toBe(401)
     expect(response.headers.get('x-c2d-error-code')).toBe('SIGNATURE_INVALID')
   })
+})
+
+/** Ocean's AccessList.sol from @oceanprotocol/contracts, deployed and initialized by the payer. */
+async function deployAccessList(members: string[]): Promise<string> {
+  const artifact = loadArtifact('AccessList')
+  const factory = new ContractFactory(artifact.abi, artifact.bytecode, bed.payer)
+  const deployed = await factory.deploy()
+  await deployed.waitForDeployment()
+  const address = await deployed.getAddress()
+  const list = new Contract(address, artifact.abi, bed.payer)
+  const owner = await bed.payer.getAddress()
+  await (
+    await list.getFunction('initialize')(
+      owner,
+      'C2D testers',
+      'C2DT',
+      false,
+      members,
+      members.map(() => ''),
+    )
+  ).wait()
+  return address
+}
+
+describe('access-list contracts on environments', () => {
+  it('admits token holders and refuses others with ENVIRONMENT_ACCESS_LIST_DENIED, shown as Ocean Node shows it', async () => {
+    const { url, consumer, devChain } = bed
+    const list = await deployAccessList([consumer.address])
+    const base = bed.core.environments.listEnvironments().find((e) => e.free)!
+    bed.core.environments.saveEnvironment({
+      ...base,
+      id: 'listed-only',
+      accessLists: [{ [String(devChain.chainId)]: [list] }],
+    })
+    const shown = (await ProviderInstance.getComputeEnvironments(url)).find((e) => e.id === 'listed-only')!
+    expect(shown.access).toEqual({ addresses: [], accessLists: [{ [String(devChain.chainId)]: [list] }] })
+    expect(shown.free?.access).toEqual({ addresses: [], accessLists: null })
+
+    // A holder of the list's token: the free start is accepted.
+    const started = firstJob(
+      await ProviderInstance.freeComputeStart(url, consumer, 'listed-only', [], rawAlgorithm),
+    )
+    expect(started.owner).toBe(consumer.address)
+    await waitForStatus(url, consumer, started.jobId, (j) => j.status === 70)
+
+    // Someone else: refused at initializeCompute and at the start, no job made.
+    const outsider = Wallet.createRandom()
+    const initialize = await fetch(`${url}/api/services/initializeCompute`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        datasets: [],
+        algorithm: {
+          meta: { rawcode: QUICK, container: { image: 'node', tag: '20', entrypoint: 'node $ALGO' } },
+        },
+        environment: 'listed-only',
+        payment: { chainId: devChain.chainId, token: devChain.contracts.Ocean },
+        consumerAddress: outsider.address,
+      }),
+    })
+    expect(initialize.status).toBe(403)
+    expect(initialize.headers.get('x-c2d-error-code')).toBe('ENVIRONMENT_ACCESS_LIST_DENIED')
+    expect(
+      await refusal(
+        ProviderInstance.freeComputeStart(url, outsider as never, 'listed-only', [], rawAlgorithm),
+      ),
+    ).toMatch(/access list/i)
+    const jobs = await fetch(`${url}/api/services/compute?consumerAddress=${outsider.address}`)
+    expect(await jobs.json()).toEqual([])
+
+    // Minting the outsider a token admits it: the check reads the chain, not a snapshot.
+    const artifact = loadArtifact('AccessList')
+    await (await new Contract(list, artifact.abi, bed.payer).getFunction('mint')(outsider.address, '')).wait()
+    const admitted = firstJob(
+      await ProviderInstance.freeComputeStart(url, outsider as never, 'listed-only', [], rawAlgorithm),
+    )
+    expect(admitted.owner).toBe(outsider.address)
+  }, 180_000)
 })
