@@ -153,6 +153,8 @@ export const consoleConfigSchema = z.object({
        */
       mode: z.enum(['dev', 'rpc', 'off']).default('dev'),
       rpcUrl: z.string().url().optional(),
+      /** rpc mode: more RPC URLs of the same chain, tried in order when the one in use does not answer. */
+      fallbackRpcUrls: z.array(z.string().url()).default([]),
       chainId: z.number().int().positive().optional(),
       /** Port of the dev chain's JSON-RPC on 127.0.0.1; 0 = pick a free port. */
       devChainPort: port.default(0),
