@@ -21,6 +21,8 @@ import { SqliteOperatorService } from './operator-service/operator-service'
 import { AuthTokens, loadAuthTokenSecret } from './provider/auth-tokens'
 import { ChainPaidCompute } from './provider/chain-paid-compute'
 import { createNftOwnerLookup } from './chain/nft-owner'
+import { createSmartAccountCheck } from './chain/smart-accounts'
+import { createAccessListCheck } from './chain/access-lists'
 import { createPriceLookup } from './chain/datatoken-prices'
 import { ChainIndexer } from './publishing/chain-indexer'
 import { createEscrowSettlement } from './provider/escrow-settlement'
@@ -33,7 +35,7 @@ import { AuthTokensRepo } from './store/auth-tokens-repo'
 import { prepareDataDir } from './store/data-dir'
 import { openDatabase } from './store/database'
 import { NoncesRepo } from './store/nonces-repo'
-import { AuditRepo, type AuditEventInput } from './store/audit-repo'
+import { AuditRepo, GroupedAuditAppends, type AuditEventInput } from './store/audit-repo'
 import { AccessRequestsRepo } from './store/access-requests-repo'
 import { AlgorithmApprovals } from './provider/access-policy'
 import { SettingsRepo } from './store/settings-repo'
@@ -327,6 +329,7 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
     const recordAudit = (event: AuditEventInput) => {
       auditRepo.append(event, clock.nowMs())
     }
+    const providerAudit = new GroupedAuditAppends(auditRepo, db, () => clock.nowMs())
     const accessRequests = new AccessRequestsRepo(db)
     const datasetPolicies = new DatasetPoliciesRepo(db)
     const environmentQuotas = new EnvironmentQuotasRepo(db)
@@ -483,11 +486,35 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
       operatorService,
       environments,
       assets,
-      auth: new RequestAuth({ nonces: new NoncesRepo(db), tokens, clock }),
+      auth: new RequestAuth({
+        nonces: new NoncesRepo(db),
+        tokens,
+        clock,
+        // ERC-1271 smart accounts: asked on the request's chain (only this console's chain is served).
+        ...(chain
+          ? {
+              smartAccounts: createSmartAccountCheck((chainId) =>
+                chainId === undefined || chainId === chain.chainId
+                  ? { provider: chain.rpc, chainId: chain.chainId, rpcUrl: chain.rpcUrl }
+                  : undefined,
+              ),
+            }
+          : {}),
+      }),
       tokens,
       node,
       chainIds: chain ? [chain.chainId] : [],
       ...(paid ? { paid } : {}),
+      // Environments' access-list contracts (Ocean Node's access.accessLists), on this console's chain.
+      ...(chain
+        ? {
+            accessLists: createAccessListCheck((chainId) =>
+              chainId === chain.chainId
+                ? { provider: chain.rpc, chainId: chain.chainId, rpcUrl: chain.rpcUrl }
+                : undefined,
+            ),
+          }
+        : {}),
       // Trust by publisher (publisherTrustedAlgorithmPublishers): the algorithm's NFT owner on chain.
       ...(chain ? { planOptions: { publisherOf: publisherOnChain(chain.rpc) } } : {}),
       // Aquarius' stats[].prices: the datatoken's active dispensers and fixed rates on chain.
@@ -495,7 +522,8 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
       onRequest: (event) => {
         for (const listener of providerRequests) listener(event)
       },
-      audit: { record: recordAudit },
+      // Group commit: one fsync per batch of answers, not one per served download (bench/provider).
+      audit: { record: (event) => providerAudit.append(event) },
       approvals: new AlgorithmApprovals({ requests: accessRequests, clock }),
       datasetPolicies: new DatasetPolicies({
         policies: datasetPolicies,

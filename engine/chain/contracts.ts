@@ -23,6 +23,7 @@ export const OCEAN_ARTIFACTS = {
   Dispenser: 'contracts/pools/dispenser/Dispenser.sol/Dispenser.json',
   ERC721Factory: 'contracts/ERC721Factory.sol/ERC721Factory.json',
   Escrow: 'contracts/escrow/Escrow.sol/Escrow.json',
+  AccessList: 'contracts/accesslists/AccessList.sol/AccessList.json',
 } as const
 export type OceanArtifactName = keyof typeof OCEAN_ARTIFACTS
 

@@ -14,25 +14,102 @@ import { chainError } from './chain-errors'
 export interface RpcEndpoint {
   chainId: number
   rpcUrl: string
+  /** Tried in order when the RPC in use does not answer (Ocean Node's fallbackRPCs). */
+  fallbackRpcUrls?: string[]
   timeoutMs: number
+}
+
+type JsonRpcPayload = Parameters<JsonRpcProvider['_send']>[0]
+type JsonRpcResults = Awaited<ReturnType<JsonRpcProvider['_send']>>
+
+/**
+ * A JsonRpcProvider over several URLs of one chain: each call goes to the URL that answered last;
+ * when it does not answer (refused, timeout, 5xx), the next one takes the call, and stays in use.
+ * A URL is used only after it said it serves the configured chain (eth_chainId), so a fallback
+ * pointing at another chain is skipped (and logged by the caller through `onSwitch`).
+ */
+export class FailoverJsonRpcProvider extends JsonRpcProvider {
+  private active = 0
+  private readonly verified = new Set<number>([0])
+
+  constructor(
+    private readonly urls: string[],
+    private readonly timeoutMs: number,
+    network: Network,
+    private readonly onSwitch?: (event: { from: string; to: string; reason: string }) => void,
+  ) {
+    const request = new FetchRequest(urls[0]!)
+    request.timeout = timeoutMs
+    // staticNetwork: ethers would otherwise retry eth_chainId forever on a dead RPC ("retry in 1s" logs).
+    // cacheTimeout -1: ethers otherwise answers a repeated eth_getTransactionCount from a 250 ms
+    // cache, handing out a nonce that was just used (seen on the automining dev chain).
+    super(request, network, { staticNetwork: network, batchMaxCount: 20, cacheTimeout: -1 })
+  }
+
+  /** The URL calls go to now (redact before showing it). */
+  activeUrl(): string {
+    return this.urls[this.active]!
+  }
+
+  private async post(url: string, payload: unknown): Promise<unknown> {
+    const request = new FetchRequest(url)
+    request.timeout = this.timeoutMs
+    request.body = JSON.stringify(payload)
+    request.setHeader('content-type', 'application/json')
+    const response = await request.send()
+    response.assertOk()
+    return response.bodyJson
+  }
+
+  private async servesOurChain(url: string): Promise<boolean> {
+    const answer = (await this.post(url, { jsonrpc: '2.0', id: 1, method: 'eth_chainId', params: [] })) as {
+      result?: string
+    }
+    return typeof answer?.result === 'string' && BigInt(answer.result) === this._network.chainId
+  }
+
+  override async _send(payload: JsonRpcPayload | JsonRpcPayload[]): Promise<JsonRpcResults> {
+    let lastError: unknown
+    for (let step = 0; step < this.urls.length; step++) {
+      const index = (this.active + step) % this.urls.length
+      const url = this.urls[index]!
+      try {
+        if (!this.verified.has(index)) {
+          if (!(await this.servesOurChain(url))) {
+            lastError ??= new Error(`fallback RPC ${redactUrl(url)} serves another chain`)
+            continue
+          }
+          this.verified.add(index)
+        }
+        const body = await this.post(url, payload)
+        if (index !== this.active) {
+          this.onSwitch?.({
+            from: redactUrl(this.urls[this.active]!),
+            to: redactUrl(url),
+            reason: lastError instanceof Error ? lastError.message : String(lastError),
+          })
+          this.active = index
+        }
+        return (Array.isArray(body) ? body : [body]) as JsonRpcResults
+      } catch (error) {
+        if (!isRpcUnreachable(error)) throw error
+        lastError = error
+      }
+    }
+    throw lastError
+  }
 }
 
 /** A provider bound to one chain; `pollingInterval` is short on the dev chain (automine). */
 export function createRpcProvider(
   endpoint: RpcEndpoint,
-  options: { pollingIntervalMs?: number } = {},
+  options: { pollingIntervalMs?: number; logger?: Logger } = {},
 ): JsonRpcProvider {
-  const request = new FetchRequest(endpoint.rpcUrl)
-  request.timeout = endpoint.timeoutMs
-  // staticNetwork: ethers would otherwise retry eth_chainId forever on a dead RPC ("retry in 1s" logs).
+  const urls = [endpoint.rpcUrl, ...(endpoint.fallbackRpcUrls ?? []).filter((u) => u !== endpoint.rpcUrl)]
   const network = Network.from(endpoint.chainId)
-  // cacheTimeout -1: ethers otherwise answers a repeated eth_getTransactionCount from a 250 ms
-  // cache, handing out a nonce that was just used (seen on the automining dev chain).
-  const provider = new JsonRpcProvider(request, network, {
-    staticNetwork: network,
-    batchMaxCount: 20,
-    cacheTimeout: -1,
-  })
+  const provider = new FailoverJsonRpcProvider(urls, endpoint.timeoutMs, network, (event) =>
+    options.logger?.warn('rpc failover', { chainId: endpoint.chainId, ...event }),
+  )
   provider.pollingInterval = options.pollingIntervalMs ?? 4000
   return provider
 }

@@ -46,6 +46,12 @@ export const nodeAffinitySchema = z
   })
   .strict()
 
+/** Ocean Node's AccessList: chain id (decimal string) → access-list contract addresses. */
+export const accessListMapSchema = z.record(
+  z.string().regex(/^\d+$/, 'a chain id'),
+  z.array(z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'a contract address')),
+)
+
 export const computeEnvironmentSchema = z.object({
   /** Stable id shown to consumers (`computeEnvironments[].id`). */
   id: z
@@ -69,6 +75,12 @@ export const computeEnvironmentSchema = z.object({
   allowNetwork: z.boolean().default(false),
   /** Consumers allowed to use this environment; empty = everyone. Lowercase addresses. */
   accessAddresses: z.array(z.string()).default([]),
+  /**
+   * Ocean Node's `access.accessLists`: ERC721 access-list contracts per chain id
+   * (`[{ "8996": ["0x…"] }]`); a consumer holding a token of any of them (balanceOf > 0) may use
+   * the environment, as may one in `accessAddresses`. Both empty = everyone.
+   */
+  accessLists: z.array(accessListMapSchema).optional(),
   /** Per chain id, per fee token: price per unit per minute (provider-api.md §5). Empty = no paid tier. */
   fees: z
     .record(
@@ -92,6 +104,8 @@ export const computeEnvironmentSchema = z.object({
       ramGb: z.number().positive().default(1),
       diskGb: z.number().positive().default(1),
       accessAddresses: z.array(z.string()).default([]),
+      /** The free tier's own access lists (Ocean Node's `free.access.accessLists`). */
+      accessLists: z.array(accessListMapSchema).optional(),
     })
     .optional(),
   /** Kubernetes: schedule on matching nodes (GPU pools). */
@@ -178,6 +192,8 @@ export const consoleConfigSchema = z.object({
        */
       mode: z.enum(['dev', 'rpc', 'off']).default('dev'),
       rpcUrl: z.string().url().optional(),
+      /** rpc mode: more RPC URLs of the same chain, tried in order when the one in use does not answer. */
+      fallbackRpcUrls: z.array(z.string().url()).default([]),
       chainId: z.number().int().positive().optional(),
       /** Port of the dev chain's JSON-RPC on 127.0.0.1; 0 = pick a free port. */
       devChainPort: port.default(0),

@@ -24,6 +24,11 @@ const empty = z.object({}).strict()
 const ok = z.object({ ok: z.literal(true) })
 
 // ---- environments (mirror of engine/config/schema.ts computeEnvironmentSchema) ----
+/** chain id → ERC721 access-list contracts (Ocean Node's AccessList). */
+const accessListMap = z.record(
+  z.string().regex(/^\d+$/, 'a chain id'),
+  z.array(z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'a contract address')),
+)
 const range = z.object({ total: z.number().positive(), max: z.number().positive(), min: z.number().min(0) })
 /** Kubernetes node affinity of an environment (duplicated from engine/config/schema.ts, as the rest). */
 const nodeSelectorTermSchema = z
@@ -80,6 +85,7 @@ export const environmentSchema = z.object({
   storageExpirySec: z.number().int().min(0).default(604800),
   allowNetwork: z.boolean().default(false),
   accessAddresses: z.array(z.string()).default([]),
+  accessLists: z.array(accessListMap).optional(),
   fees: z
     .record(
       z.string(),
@@ -100,6 +106,7 @@ export const environmentSchema = z.object({
       ramGb: z.number().positive().default(1),
       diskGb: z.number().positive().default(1),
       accessAddresses: z.array(z.string()).default([]),
+      accessLists: z.array(accessListMap).optional(),
     })
     .optional(),
   nodeSelector: z.record(z.string(), z.string()).optional(),

@@ -8,9 +8,12 @@ import type { FastifyInstance } from 'fastify'
 import type { AuditEventInput } from '../store/audit-repo'
 import { AuditEventType } from '../store/audit-repo'
 
-/** Where access decisions go; index.ts binds it to AuditRepo.append with the clock. */
+/**
+ * Where access decisions go; index.ts binds it to the audit trail. A promise is awaited: the
+ * answer leaves once its row is written (group commit, GroupedAuditAppends).
+ */
 export interface AccessAuditSink {
-  record(event: AuditEventInput): void
+  record(event: AuditEventInput): void | Promise<void>
 }
 
 const AUDITED: Record<string, string> = {
@@ -46,10 +49,15 @@ function requestFacts(body: unknown): { consumer?: string; details: Record<strin
 }
 
 /** A served result (who, which job and file, how many bytes); refused downloads are not rows. */
-function recordDownload(query: unknown, status: number, length: unknown, sink: AccessAuditSink): void {
+function recordDownload(
+  query: unknown,
+  status: number,
+  length: unknown,
+  sink: AccessAuditSink,
+): void | Promise<void> {
   if (status !== 200 && status !== 206) return
   const q = (query ?? {}) as Record<string, unknown>
-  sink.record({
+  return sink.record({
     type: AuditEventType.ResultDownloaded,
     actor: str(q.consumerAddress) ?? null,
     subject: str(q.jobId) ?? null,
@@ -65,7 +73,7 @@ function recordDownload(query: unknown, status: number, length: unknown, sink: A
 export function registerAccessAudit(app: FastifyInstance, sink: AccessAuditSink): void {
   app.addHook('onSend', async (request, reply, payload) => {
     if (request.method === 'GET' && request.url.startsWith('/api/services/computeResult?')) {
-      recordDownload(request.query, reply.statusCode, reply.getHeader('content-length'), sink)
+      await recordDownload(request.query, reply.statusCode, reply.getHeader('content-length'), sink)
       return payload
     }
     if (request.method !== 'POST') return payload
@@ -92,7 +100,7 @@ export function registerAccessAudit(app: FastifyInstance, sink: AccessAuditSink)
       }
     }
     try {
-      sink.record({
+      await sink.record({
         type: ok ? AuditEventType.AccessAccepted : AuditEventType.AccessRefused,
         actor: consumer ?? null,
         subject: jobId ?? (details.datasets as Array<{ documentId?: string }>)[0]?.documentId ?? null,

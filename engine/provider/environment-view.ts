@@ -50,7 +50,11 @@ export function toWireEnvironment(
   env: ComputeEnvironmentConfig,
   context: { nodeAddress: string; load: EnvironmentLoad },
 ): Record<string, unknown> {
-  const access = { addresses: env.accessAddresses, accessLists: null }
+  // Ocean Node shows `accessLists: null` when none are configured.
+  const access = {
+    addresses: env.accessAddresses,
+    accessLists: env.accessLists?.length ? env.accessLists : null,
+  }
   const inUse = context.load.running
   return {
     id: env.id,
@@ -71,7 +75,10 @@ export function toWireEnvironment(
     ...(env.free
       ? {
           free: {
-            access: { addresses: env.free.accessAddresses, accessLists: null },
+            access: {
+              addresses: env.free.accessAddresses,
+              accessLists: env.free.accessLists?.length ? env.free.accessLists : null,
+            },
             maxJobDuration: env.free.maxJobDurationSec,
             maxJobs: env.free.maxJobs,
             storageExpiry: env.storageExpirySec,

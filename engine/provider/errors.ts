@@ -21,6 +21,10 @@ export const PROVIDER_ERRORS = {
   NONCE_NOT_INCREASING: { status: 401, message: 'Invalid nonce' },
   AUTH_TOKEN_INVALID: { status: 401, message: 'Invalid or expired auth token' },
   ENVIRONMENT_ACCESS_DENIED: { status: 403, message: 'Access to this compute environment is denied' },
+  ENVIRONMENT_ACCESS_LIST_DENIED: {
+    status: 403,
+    message: "The consumer holds no token of the environment's access lists",
+  },
   ALGORITHM_NOT_TRUSTED: { status: 403, message: 'Algorithm is not trusted for this dataset' },
   ALGORITHM_DENIED: { status: 403, message: 'The publisher denied this algorithm on this dataset' },
   CREDENTIALS_DENIED: { status: 403, message: "The consumer is on the asset's credentials deny list" },

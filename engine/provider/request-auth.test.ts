@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Wallet, toBeArray } from 'ethers'
+import { Wallet, hashMessage, toBeArray } from 'ethers'
 import { describe, expect, it } from 'vitest'
 import { FakeClock } from '../clock'
 import { openDatabase } from '../store/database'
@@ -11,11 +11,29 @@ import { AuthTokens, loadAuthTokenSecret } from './auth-tokens'
 import { RequestAuth } from './request-auth'
 import { requestMessageHash } from './request-signature'
 import { codeOf } from '../test/error-code'
+import { chainError } from '../chain/chain-errors'
+import type { SmartAccountCheck } from '../chain/smart-accounts'
+
+/** A chain where `wallet` is an ERC-1271 account that accepts `accepts` hashes (records every ask). */
+function fakeSmartAccounts(wallet: string, accepts: (hash: string) => boolean) {
+  const asked: Array<{ address: string; hashes: string[]; chainId?: number }> = []
+  const check: SmartAccountCheck = {
+    isValidSignature: (input) => {
+      asked.push({
+        address: input.address,
+        hashes: input.hashes,
+        ...(input.chainId ? { chainId: input.chainId } : {}),
+      })
+      return Promise.resolve(input.address === wallet && input.hashes.some(accepts))
+    },
+  }
+  return { check, asked }
+}
 
 const alice = new Wallet('0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d')
 const bob = new Wallet('0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a')
 
-function harness() {
+function harness(smartAccounts?: SmartAccountCheck) {
   const dataDir = mkdtempSync(join(tmpdir(), 'reqauth-'))
   const db = openDatabase({ file: join(dataDir, 'console.db') })
   const clock = new FakeClock()
@@ -26,7 +44,13 @@ function harness() {
     clock,
     ttlSec: 60,
   })
-  return { db, clock, nonces, tokens, auth: new RequestAuth({ nonces, tokens, clock }) }
+  return {
+    db,
+    clock,
+    nonces,
+    tokens,
+    auth: new RequestAuth({ nonces, tokens, clock, ...(smartAccounts ? { smartAccounts } : {}) }),
+  }
 }
 
 /** ocean.js 8.x signRequest (spec §3.2). */
@@ -176,5 +200,54 @@ describe('RequestAuth', () => {
     expect(await codeOf(h.auth.authenticateAny(['', 'invalidateAuthToken'], second))).toBe(
       'SIGNATURE_INVALID',
     )
+  })
+
+  describe('ERC-1271 smart accounts', () => {
+    const walletAddress = '0x' + 'ab'.repeat(20)
+
+    it("asks the wallet only when recovery does not give the claimed address, with Ocean Node's two hashes in order", async () => {
+      const message = walletAddress + '4' + 'startCompute'
+      const fake = fakeSmartAccounts(walletAddress, (hash) => hash === hashMessage(message))
+      const h = harness(fake.check)
+      // An EOA's own signature: the chain is never asked.
+      await h.auth.authenticate('startCompute', {
+        consumerAddress: alice.address,
+        nonce: '1',
+        signature: await sign(alice, 1, 'startCompute'),
+      })
+      expect(fake.asked).toEqual([])
+      // The wallet's owner signs; recovery gives the owner, not the wallet: ERC-1271 decides.
+      const fields = {
+        consumerAddress: walletAddress,
+        nonce: '4',
+        signature: await sign(bob, 4, 'startCompute', walletAddress),
+        chainId: 8996,
+      }
+      expect(await h.auth.authenticate('startCompute', fields)).toBe(walletAddress)
+      expect(fake.asked).toEqual([
+        {
+          address: walletAddress,
+          hashes: [requestMessageHash(walletAddress, 4, 'startCompute'), hashMessage(message)],
+          chainId: 8996,
+        },
+      ])
+      expect(h.auth.currentNonce(walletAddress)).toBe('4')
+    })
+
+    it('refuses when the wallet says no, and says CHAIN_UNAVAILABLE when the chain cannot tell; no nonce spent', async () => {
+      const no = harness(fakeSmartAccounts(walletAddress, () => false).check)
+      const fields = {
+        consumerAddress: walletAddress,
+        nonce: '2',
+        signature: await sign(bob, 2, 'startCompute', walletAddress),
+      }
+      expect(await codeOf(no.auth.authenticate('startCompute', fields))).toBe('SIGNATURE_INVALID')
+      expect(no.auth.currentNonce(walletAddress)).toBe('0')
+      const down = harness({
+        isValidSignature: () => Promise.reject(chainError('CHAIN_UNAVAILABLE', 'RPC unreachable')),
+      })
+      expect(await codeOf(down.auth.authenticate('startCompute', fields))).toBe('CHAIN_UNAVAILABLE')
+      expect(down.auth.currentNonce(walletAddress)).toBe('0')
+    })
   })
 })

@@ -5,20 +5,25 @@
  * in one statement that refuses anything not strictly greater (a replay racing the genuine request
  * cannot both pass).
  */
-import { isAddress } from 'ethers'
+import { hashMessage, isAddress } from 'ethers'
+import type { SmartAccountCheck } from '../chain/smart-accounts'
 import type { Clock } from '../clock'
 import type { NoncesRepo } from '../store/nonces-repo'
 import type { AuthTokens } from './auth-tokens'
 import { providerError } from './errors'
-import { verifyRequestSignature } from './request-signature'
+import { RequestSignatures, requestMessage, requestMessageHash } from './request-signature'
 
 export interface SignedFields {
   consumerAddress?: unknown
   nonce?: unknown
   signature?: unknown
+  /** The chain the request is about (ERC-1271 asks the wallet there); absent: the default chain. */
+  chainId?: unknown
 }
 
 const NONCE_PATTERN = /^\d{1,78}$/
+/** What an ERC-1271 wallet can be handed as `bytes`: even-length hex, at most 8 KiB. */
+const SIGNATURE_BYTES = /^0x(?:[0-9a-fA-F]{2}){1,8192}$/
 
 const ADDRESS_SHAPE = /^0x[0-9a-fA-F]{40}$/
 const checkedAddresses = new Map<string, boolean>()
@@ -49,7 +54,17 @@ export function requireAddress(value: unknown, field = 'consumerAddress'): strin
 }
 
 export class RequestAuth {
-  constructor(private readonly options: { nonces: NoncesRepo; tokens: AuthTokens; clock: Clock }) {}
+  private readonly signatures = new RequestSignatures()
+
+  constructor(
+    private readonly options: {
+      nonces: NoncesRepo
+      tokens: AuthTokens
+      clock: Clock
+      /** ERC-1271 smart accounts (Ocean Node's isERC1271Valid); absent (no chain): EOAs only. */
+      smartAccounts?: SmartAccountCheck
+    },
+  ) {}
 
   /** The stored nonce as ocean.js reads it (0 for an address never seen). */
   currentNonce(address: string): string {
@@ -85,14 +100,42 @@ export class RequestAuth {
     if (typeof fields.signature !== 'string' || fields.signature === '')
       throw providerError('SIGNATURE_INVALID', 'consumer address and nonce signature mismatch')
     const signature = fields.signature
-    const ok = commands.some(
-      (command) => verifyRequestSignature({ consumerAddress, nonce, command, signature }).ok,
-    )
+    const ok =
+      commands.some((command) => this.signatures.verify({ consumerAddress, nonce, command, signature }).ok) ||
+      (await this.smartAccountSigned(commands, consumerAddress, nonce, signature, fields.chainId))
     if (!ok) throw providerError('SIGNATURE_INVALID', 'consumer address and nonce signature mismatch')
     if (!(await this.options.nonces.accept(consumerAddress, BigInt(nonce), this.options.clock.nowMs()))) {
       throw providerError('NONCE_NOT_INCREASING', `nonce: ${nonce} is not a valid nonce`)
     }
     return consumerAddress
+  }
+
+  /**
+   * ERC-1271, as Ocean Node does when recovery does not give the claimed address: if the address
+   * has code, `isValidSignature(hash, signature)` with the plain keccak of the message first (the
+   * hash a wallet that applies the EIP-191 prefix itself checks, so ocean.js' own signing works),
+   * then the EIP-191 hash of the message text.
+   */
+  private async smartAccountSigned(
+    commands: string[],
+    consumerAddress: string,
+    nonce: string,
+    signature: string,
+    chainId: unknown,
+  ): Promise<boolean> {
+    const smartAccounts = this.options.smartAccounts
+    if (!smartAccounts || !SIGNATURE_BYTES.test(signature)) return false
+    const hashes = commands.flatMap((command) => [
+      requestMessageHash(consumerAddress, nonce, command),
+      hashMessage(requestMessage(consumerAddress, nonce, command)),
+    ])
+    const chain = Number(chainId)
+    return smartAccounts.isValidSignature({
+      address: consumerAddress,
+      hashes,
+      signature,
+      ...(Number.isSafeInteger(chain) && chain > 0 ? { chainId: chain } : {}),
+    })
   }
 }
 

@@ -1,6 +1,6 @@
-import { Wallet, toBeArray } from 'ethers'
+import { Signature, Wallet, getBytes, toBeArray } from 'ethers'
 import { describe, expect, it } from 'vitest'
-import { requestMessageHash, verifyRequestSignature } from './request-signature'
+import { RequestSignatures, requestMessageHash, verifyRequestSignature } from './request-signature'
 
 // Hardhat account #1 (0x7099…79C8), the wallet of the spec §3.2 observation.
 const wallet = new Wallet('0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d')
@@ -52,4 +52,55 @@ describe('verifyRequestSignature', () => {
       reason: 'malformed',
     })
   })
+})
+
+describe.each([
+  { path: RequestSignatures.fastPath(), useNative: true },
+  { path: '@noble/curves', useNative: false },
+])('RequestSignatures (the public-key cache, $path)', ({ useNative }) => {
+  it('gives the same answers as recovery once the key is cached, for every digest form', async () => {
+    const signatures = new RequestSignatures({ useNative })
+    const first = await oceanSign(wallet.address, 1, 'getComputeResult')
+    expect(
+      signatures.verify({
+        consumerAddress: wallet.address,
+        nonce: 1,
+        command: 'getComputeResult',
+        signature: first,
+      }),
+    ).toEqual({ ok: true, signer: wallet.address })
+    // Cached now: a leading-zero hash (31 bytes signed), the full 32 bytes, and the hex form.
+    const hash206 = requestMessageHash(wallet.address, 206, 'freeStartCompute')
+    for (const message of [toBeArray(hash206), getBytes(hash206), hash206]) {
+      const signature = await wallet.signMessage(message)
+      expect(
+        signatures.verify({
+          consumerAddress: wallet.address,
+          nonce: 206,
+          command: 'freeStartCompute',
+          signature,
+        }),
+      ).toEqual({ ok: true, signer: wallet.address })
+    }
+    // Still refused with the key cached: another nonce, another signer, a flipped recovery bit.
+    const base = { consumerAddress: wallet.address, nonce: 2, command: 'getComputeResult' }
+    const genuine = await oceanSign(wallet.address, 2, 'getComputeResult')
+    expect(signatures.verify({ ...base, nonce: 3, signature: genuine }).ok).toBe(false)
+    const other = Wallet.createRandom()
+    const byOther = await other.signMessage(
+      toBeArray(requestMessageHash(wallet.address, 2, 'getComputeResult')),
+    )
+    expect(signatures.verify({ ...base, signature: byOther })).toEqual({ ok: false, reason: 'mismatch' })
+    const sig = Signature.from(genuine)
+    const flipped = Signature.from({ r: sig.r, s: sig.s, v: sig.v === 27 ? 28 : 27 }).serialized
+    expect(signatures.verify({ ...base, signature: flipped }).ok).toBe(false)
+    expect(signatures.verify({ ...base, signature: genuine }).ok).toBe(true)
+    expect(signatures.verify({ ...base, signature: '0x1234' })).toEqual({ ok: false, reason: 'malformed' })
+  })
+})
+
+it('uses libsecp256k1 on this machine (linux-x64 has a prebuilt binding)', () => {
+  if (process.platform === 'linux' && process.arch === 'x64')
+    expect(RequestSignatures.fastPath()).toBe('libsecp256k1')
+  else expect(['libsecp256k1', '@noble/curves']).toContain(RequestSignatures.fastPath())
 })

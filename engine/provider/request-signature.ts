@@ -1,37 +1,183 @@
 /**
  * Verifies ocean.js 8.x request signatures (spec §3.2). Pure: no I/O, no nonce state (nonces.ts
  * stores the nonce only after this says ok). Failure is an expected value, so it returns a result.
+ *
+ * Speed (bench/provider, computeResult at 64 connections): recovering the signer with ethers costs
+ * one to three milliseconds per request and dominated a signed download. `RequestSignatures`
+ * remembers each address's public key after the first recovery and checks later signatures against
+ * it: with libsecp256k1 (the `secp256k1` package's prebuilt N-API binding: recover, compare the
+ * key; ~0.1 ms) where it loads, else an ECDSA verify with a precomputed table of the key
+ * (@noble/curves; ~3× cheaper than recovery). A check that does not pass falls back to the full
+ * recovery, so the answer is always the recovery's.
  */
-import { getBytes, keccak256, toBeArray, toUtf8Bytes, verifyMessage } from 'ethers'
+import { createRequire } from 'node:module'
+import { secp256k1 } from '@noble/curves/secp256k1'
+import { invert, mod } from '@noble/curves/abstract/modular'
+import {
+  Signature,
+  SigningKey,
+  computeAddress,
+  getBytes,
+  hashMessage,
+  keccak256,
+  toBeArray,
+  toUtf8Bytes,
+} from 'ethers'
 
 export type SignatureCheck = { ok: true; signer: string } | { ok: false; reason: 'mismatch' | 'malformed' }
 
-/** spec §3.2: message = consumerAddress exactly as sent + decimal nonce + command (case-sensitive). */
-export function requestMessageHash(consumerAddress: string, nonce: string | number, command: string): string {
-  return keccak256(toUtf8Bytes(String(consumerAddress) + String(nonce) + String(command)))
-}
-
-export function verifyRequestSignature(input: {
+export interface SignedRequest {
   consumerAddress: string
   nonce: string | number
   command: string
   signature: string
-}): SignatureCheck {
+}
+
+/** spec §3.2: message = consumerAddress exactly as sent + decimal nonce + command (case-sensitive). */
+export function requestMessage(consumerAddress: string, nonce: string | number, command: string): string {
+  return String(consumerAddress) + String(nonce) + String(command)
+}
+
+/** keccak256 of `requestMessage` (Ocean Node's `consumerMessage`). */
+export function requestMessageHash(consumerAddress: string, nonce: string | number, command: string): string {
+  return keccak256(toUtf8Bytes(requestMessage(consumerAddress, nonce, command)))
+}
+
+/**
+ * The EIP-191 digests an EOA may have signed for one request: spec §3.2, toBeArray drops leading
+ * zero bytes and ocean.js signs that; then the full 32 bytes, then the hex string (Ocean Node's
+ * form), or ~0.4 % of genuine requests fail.
+ */
+function signedDigests(input: SignedRequest): Uint8Array[] {
   const hash = requestMessageHash(input.consumerAddress, input.nonce, input.command)
-  // spec §3.2: toBeArray drops leading zero bytes and ocean.js signs that; try it first, then the
-  // full 32 bytes, then the hex string (Ocean Node's form), or ~0.4 % of genuine requests fail.
   const candidates: Array<Uint8Array | string> = [toBeArray(hash), getBytes(hash), hash]
-  let sawRecoverable = false
-  for (const message of candidates) {
-    let recovered: string
-    try {
-      recovered = verifyMessage(message, input.signature)
-    } catch {
-      continue
-    }
-    sawRecoverable = true
-    if (recovered.toLowerCase() === input.consumerAddress.toLowerCase())
-      return { ok: true, signer: recovered }
+  return candidates.map((message) => getBytes(hashMessage(message)))
+}
+
+interface NativeSecp256k1 {
+  ecdsaRecover(signature: Uint8Array, recid: number, message: Uint8Array, compressed: boolean): Uint8Array
+}
+
+/** libsecp256k1 through the prebuilt binding only (never the package's pure-JS fallback); undefined where none loads. */
+function loadNativeSecp256k1(): NativeSecp256k1 | undefined {
+  try {
+    return createRequire(import.meta.url)('secp256k1/bindings') as NativeSecp256k1
+  } catch {
+    return undefined
   }
-  return { ok: false, reason: sawRecoverable ? 'mismatch' : 'malformed' }
+}
+const native = loadNativeSecp256k1()
+
+/** The uncompressed key libsecp256k1 recovers, as 65 bytes; undefined when it cannot. */
+function nativeRecover(lib: NativeSecp256k1, digest: Uint8Array, signature: Signature): Buffer | undefined {
+  try {
+    const rs = Buffer.concat([getBytes(signature.r), getBytes(signature.s)])
+    return Buffer.from(lib.ecdsaRecover(rs, signature.yParity, digest, false))
+  } catch {
+    return undefined
+  }
+}
+
+const CURVE_N = secp256k1.CURVE.n
+const Point = secp256k1.ProjectivePoint
+type CurvePoint = InstanceType<typeof Point>
+/** wNAF window of a cached key's table: 4 keeps a key's table near 80 KB and halves a verify. */
+const KEY_WINDOW = 4
+const KEYS_MAX = 256
+
+function toBigInt(bytes: Uint8Array): bigint {
+  return BigInt('0x' + Buffer.from(bytes).toString('hex'))
+}
+
+/**
+ * ECDSA verify of `digest` against `key`, with the recovery bit checked too (a recovery with
+ * another v gives another key): true only when recovery would give this key.
+ */
+function verifiesWith(key: CurvePoint, digest: Uint8Array, signature: Signature): boolean {
+  const r = BigInt(signature.r)
+  const s = BigInt(signature.s)
+  if (r <= 0n || r >= CURVE_N || s <= 0n || s >= CURVE_N) return false
+  const w = invert(s, CURVE_N)
+  const h = mod(toBigInt(digest), CURVE_N)
+  const point = Point.BASE.multiplyAndAddUnsafe(key, mod(h * w, CURVE_N), mod(r * w, CURVE_N))
+  if (!point) return false
+  const { x, y } = point.toAffine()
+  // x ≥ n (odds 2^-128) would need recovery bit 2: leave it to the recovery.
+  return x === r && Number(y & 1n) === signature.yParity
+}
+
+/** Verifies request signatures, remembering each signer's public key (see the file comment). */
+export class RequestSignatures {
+  /** Lowercased address → its public key with a precomputed table; oldest first (bounded). */
+  private readonly keys = new Map<string, { key: CurvePoint; publicKey: Buffer; signer: string }>()
+
+  private readonly lib: NativeSecp256k1 | undefined
+
+  /** `useNative: false` keeps to the JS path (tests compare both). */
+  constructor(options: { useNative?: boolean } = {}) {
+    this.lib = options.useNative === false ? undefined : native
+  }
+
+  /** Which fast path this process uses (the bench notes it). */
+  static fastPath(): 'libsecp256k1' | '@noble/curves' {
+    return native ? 'libsecp256k1' : '@noble/curves'
+  }
+
+  private matchesKnown(
+    known: { key: CurvePoint; publicKey: Buffer },
+    digest: Uint8Array,
+    signature: Signature,
+  ): boolean {
+    if (!this.lib) return verifiesWith(known.key, digest, signature)
+    const recovered = nativeRecover(this.lib, digest, signature)
+    return recovered !== undefined && recovered.equals(known.publicKey)
+  }
+
+  verify(input: SignedRequest): SignatureCheck {
+    let signature: Signature
+    try {
+      signature = Signature.from(input.signature)
+    } catch {
+      return { ok: false, reason: 'malformed' }
+    }
+    const digests = signedDigests(input)
+    const address = input.consumerAddress.toLowerCase()
+    const known = this.keys.get(address)
+    if (known) {
+      for (const digest of digests)
+        if (this.matchesKnown(known, digest, signature)) return { ok: true, signer: known.signer }
+    }
+    let sawRecoverable = false
+    for (const digest of digests) {
+      let publicKey: string
+      try {
+        publicKey = SigningKey.recoverPublicKey(digest, signature)
+      } catch {
+        continue
+      }
+      sawRecoverable = true
+      const recovered = computeAddress(publicKey)
+      if (recovered.toLowerCase() === address) {
+        if (!known) this.remember(address, recovered, publicKey)
+        return { ok: true, signer: recovered }
+      }
+    }
+    return { ok: false, reason: sawRecoverable ? 'mismatch' : 'malformed' }
+  }
+
+  private remember(address: string, signer: string, publicKey: string): void {
+    if (this.keys.size >= KEYS_MAX) {
+      const oldest = this.keys.keys().next().value
+      if (oldest !== undefined) this.keys.delete(oldest)
+    }
+    const key = Point.fromHex(publicKey.slice(2))
+    // The table only serves the JS path; libsecp256k1 needs none.
+    if (!this.lib) key.precompute(KEY_WINDOW)
+    this.keys.set(address, { key, publicKey: Buffer.from(getBytes(publicKey)), signer })
+  }
+}
+
+/** One verification without a key cache (tests, one-off checks). */
+export function verifyRequestSignature(input: SignedRequest): SignatureCheck {
+  return new RequestSignatures().verify(input)
 }

@@ -35,6 +35,8 @@ import { FakeDriver, HAPPY_STORY } from '../test/fake-driver'
 import { AuthTokens, loadAuthTokenSecret } from './auth-tokens'
 import { RequestAuth } from './request-auth'
 import { requestMessageHash } from './request-signature'
+import type { AccessListCheck } from '../chain/access-lists'
+import { chainError } from '../chain/chain-errors'
 import type { PaidCompute } from './paid-compute'
 import { createProviderApp, type ProviderApp } from './server'
 import { providerError } from './errors'
@@ -83,6 +85,7 @@ async function harness(
     bodyLimitBytes?: number
     dataDir?: string
     paid?: PaidCompute
+    accessLists?: AccessListCheck
   } = {},
 ): Promise<Harness> {
   const fresh = options.dataDir === undefined
@@ -197,10 +200,12 @@ async function harness(
     }),
     chainIds: [8996],
     ...(options.paid ? { paid: options.paid } : {}),
+    ...(options.accessLists ? { accessLists: options.accessLists } : {}),
   })
   return { app, db, dataDir, clock, driver, ops, logger, assets, tokens, environments, samples }
 }
 
+const ACCESS_LIST = '0x' + '5a'.repeat(20)
 const ref = (r: AssetRecord) => ({ documentId: r.did, serviceId: r.ddo.services[0]!.id })
 const flush = () => new Promise((resolve) => setImmediate(resolve))
 
@@ -1688,5 +1693,56 @@ describe('directCommand status', () => {
     expect(status.allowedAdmins).toEqual({ addresses: [], accessLists: {} })
     expect(status.codeHash).toMatch(/^0x[0-9a-f]{64}$/)
     expect(status.supportedStorage).toMatchObject({ url: true, ipfs: true, arwave: true })
+  })
+})
+
+describe('access-list contracts on environments (Ocean Node access.accessLists)', () => {
+  /** A chain where only `holders` hold a token of ACCESS_LIST; `down` = the RPC does not answer. */
+  const lists = (holders: string[], down = false) => {
+    const asked: string[] = []
+    const check: AccessListCheck = {
+      holdsToken: ({ chainId, contract, address }) => {
+        asked.push(`${chainId}:${contract}:${address}`)
+        if (down) return Promise.reject(chainError('CHAIN_UNAVAILABLE', 'RPC unreachable for chain 8996'))
+        return Promise.resolve(contract === ACCESS_LIST && holders.includes(address))
+      },
+    }
+    return { check, asked }
+  }
+
+  it('admits a token holder, refuses others with ENVIRONMENT_ACCESS_LIST_DENIED, and says CHAIN_UNAVAILABLE when the chain cannot tell', async () => {
+    const listed = env({ id: 'listed-env', accessLists: [{ '8996': [ACCESS_LIST] }] })
+    const chain = lists([alice.address])
+    const h = await harness({ accessLists: chain.check })
+    h.environments.saveEnvironment(listed)
+    const ok = await freeStart(h, alice, { environment: 'listed-env' })
+    expect(ok.statusCode).toBe(200)
+    expect(chain.asked).toEqual([`8996:${ACCESS_LIST}:${alice.address}`])
+    const refused = await freeStart(h, bob, { environment: 'listed-env' })
+    expect(refused.statusCode).toBe(403)
+    expect(refused.headers['x-c2d-error-code']).toBe('ENVIRONMENT_ACCESS_LIST_DENIED')
+    const shown = (
+      await h.app.inject({ method: 'GET', url: '/api/services/computeEnvironments' })
+    ).json() as Array<{
+      id: string
+      access: unknown
+    }>
+    expect(shown.find((e) => e.id === 'listed-env')?.access).toEqual({
+      addresses: [],
+      accessLists: [{ '8996': [ACCESS_LIST] }],
+    })
+    expect(shown.find((e) => e.id === 'free-env')?.access).toEqual({ addresses: [], accessLists: null })
+
+    const down = await harness({ accessLists: lists([], true).check })
+    down.environments.saveEnvironment(listed)
+    const unknown = await freeStart(down, alice, { environment: 'listed-env' })
+    expect(unknown.statusCode).toBe(502)
+    expect(unknown.headers['x-c2d-error-code']).toBe('CHAIN_UNAVAILABLE')
+    // Without a chain, an access list admits no one.
+    const noChain = await harness()
+    noChain.environments.saveEnvironment(listed)
+    expect((await freeStart(noChain, alice, { environment: 'listed-env' })).headers['x-c2d-error-code']).toBe(
+      'ENVIRONMENT_ACCESS_LIST_DENIED',
+    )
   })
 })

@@ -20,6 +20,7 @@ import { randomUUID } from 'node:crypto'
 import { STATUS_CODES, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
 import { isC2dError } from '../c2d-error'
+import type { AccessListCheck } from '../chain/access-lists'
 import type { Clock } from '../clock'
 import type { ComputeEnvironmentConfig, ConsoleConfig } from '../config/schema'
 import type { Logger } from '../logging'
@@ -87,6 +88,8 @@ export interface ProviderDeps {
   approvals?: AlgorithmApprovalGate
   /** Per-dataset consumer lists, quotas and output review (issue 12); absent: none apply. */
   datasetPolicies?: DatasetPolicyGate
+  /** Environments' access-list contracts (ERC721 balanceOf); absent (no chain): they admit no one. */
+  accessLists?: AccessListCheck
   /** An asset's datatoken prices on chain (Aquarius' `stats[].prices`); absent: []. */
   datatokenPrices?: (record: AssetRecord) => Promise<unknown[]>
 }

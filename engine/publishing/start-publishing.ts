@@ -180,8 +180,13 @@ export async function startChainPublishing(options: StartChainPublishingOptions)
       throw chainError('CHAIN_NOT_CONFIGURED', 'chain.mode "rpc" needs chain.rpcUrl and chain.chainId')
     chainId = config.chain.chainId
     rpcUrl = config.chain.rpcUrl
-    const endpoint = { chainId, rpcUrl, timeoutMs: config.chain.rpcTimeoutMs }
-    rpc = createRpcProvider(endpoint)
+    const endpoint = {
+      chainId,
+      rpcUrl,
+      fallbackRpcUrls: config.chain.fallbackRpcUrls,
+      timeoutMs: config.chain.rpcTimeoutMs,
+    }
+    rpc = createRpcProvider(endpoint, { logger })
     contracts = resolveOceanAddresses(chainId, { overrides: config.chain.contracts })
     // A dead RPC must not stop the console from starting: jobs, the UI and free compute still work.
     await checkChain(rpc, endpoint).catch((error: unknown) =>

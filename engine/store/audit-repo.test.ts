@@ -4,7 +4,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
 import { openDatabase } from './database'
-import { AUDIT_GENESIS_HASH, AuditEventType, AuditRepo, canonicalJson } from './audit-repo'
+import {
+  AUDIT_GENESIS_HASH,
+  AuditEventType,
+  AuditRepo,
+  GroupedAuditAppends,
+  canonicalJson,
+} from './audit-repo'
 import { auditToCsv, auditToJsonl } from './audit-export'
 
 const consumer = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8'
@@ -98,5 +104,22 @@ describe('AuditRepo', () => {
     const csv = auditToCsv(events).split('\r\n')
     expect(csv[0]).toBe('seq,atMs,type,actor,subject,details,prevHash,hash')
     expect(csv[1]).toContain('"{""a"":1,""b"":2}"')
+  })
+})
+
+describe('GroupedAuditAppends', () => {
+  it('writes the events recorded in one turn on the next, chained in order, before resolving', async () => {
+    const { db, repo } = seeded()
+    const grouped = new GroupedAuditAppends(repo, db, () => 20)
+    const writes = [1, 2, 3].map((n) =>
+      grouped.append({ type: AuditEventType.ResultDownloaded, actor: consumer, subject: `job-${n}` }),
+    )
+    // Nothing is written before the turn ends; the promises resolve once the rows are there.
+    expect(repo.list({ type: AuditEventType.ResultDownloaded })).toHaveLength(0)
+    await Promise.all(writes)
+    const rows = repo.list({ type: AuditEventType.ResultDownloaded })
+    expect(rows.map((r) => r.subject)).toEqual(['job-1', 'job-2', 'job-3'])
+    expect(repo.verify()).toMatchObject({ ok: true, rows: 6 })
+    db.close()
   })
 })

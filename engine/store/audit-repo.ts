@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto'
 import type { Database } from './database'
+import { groupCommit } from './group-commit'
 
 export const AUDIT_GENESIS_HASH = '0'.repeat(64)
 
@@ -195,5 +196,26 @@ export class AuditRepo {
       expectedSeq++
     }
     return { ok: true, rows, headHash: prev }
+  }
+}
+
+/**
+ * The audit trail through the database's group commit (group-commit.ts), as NoncesRepo.accept
+ * stores nonces: one commit per served result download capped computeResult at one request per
+ * fsync, with the event loop blocked meanwhile (bench/provider). `append` resolves once the commit
+ * holding its row is on disk; rows are chained in the order recorded.
+ */
+export class GroupedAuditAppends {
+  constructor(
+    private readonly repo: AuditRepo,
+    private readonly db: Database,
+    private readonly nowMs: () => number,
+  ) {}
+
+  append(event: AuditEventInput): Promise<void> {
+    const nowMs = this.nowMs()
+    return groupCommit(this.db).run(() => {
+      this.repo.append(event, nowMs)
+    })
   }
 }

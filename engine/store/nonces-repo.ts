@@ -7,19 +7,19 @@
  * every commit waits for the disk (~several ms), and one commit per signed request capped every
  * signed route at one request per fsync. `accept` decides at once against the last stored or
  * pending nonce (one thread: a replay racing its original still loses), and resolves once the
- * commit that holds it is on disk: every request arriving while one commit runs shares the next.
+ * commit that holds it is on disk: every request arriving while one commit runs shares the next
+ * (the database's one GroupCommit, shared with the audit rows of served downloads).
  * An answer is therefore never sent before its nonce is durable.
  */
 import type { Database } from './database'
+import { groupCommit } from './group-commit'
 
 export class NoncesRepo {
   private readonly selectStmt
   private readonly upsertStmt
 
   /** Accepted nonces not yet committed, per lowercased address, with the requests waiting on them. */
-  private pending = new Map<string, { nonce: bigint; atMs: number }>()
-  private waiters: Array<{ resolve(): void; reject(error: unknown): void }> = []
-  private flushScheduled = false
+  private readonly pending = new Map<string, { nonce: bigint; atMs: number }>()
 
   constructor(private readonly db: Database) {
     // Prepared once: the nonce is read on every signed call (bench/provider).
@@ -53,31 +53,14 @@ export class NoncesRepo {
     const key = address.toLowerCase()
     const last = this.get(key)
     if (last !== undefined && nonce <= last) return false
-    this.pending.set(key, { nonce, atMs: nowMs })
-    await new Promise<void>((resolve, reject) => {
-      this.waiters.push({ resolve, reject })
-      if (!this.flushScheduled) {
-        this.flushScheduled = true
-        setImmediate(() => this.flush())
-      }
-    })
-    return true
-  }
-
-  private flush(): void {
-    const batch = this.pending
-    const waiters = this.waiters
-    this.pending = new Map()
-    this.waiters = []
-    this.flushScheduled = false
+    const entry = { nonce, atMs: nowMs }
+    this.pending.set(key, entry)
     try {
-      this.db.transaction(() => {
-        for (const [key, { nonce, atMs }] of batch) this.upsertStmt.run(key, nonce.toString(), atMs)
-      })()
-    } catch (error) {
-      for (const w of waiters) w.reject(error)
-      return
+      await groupCommit(this.db).run(() => this.upsertStmt.run(key, nonce.toString(), nowMs))
+    } finally {
+      // A later nonce of the same address may be pending behind this one: leave it.
+      if (this.pending.get(key) === entry) this.pending.delete(key)
     }
-    for (const w of waiters) w.resolve()
+    return true
   }
 }

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto'
 import { Readable } from 'node:stream'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { AccessListCheck } from '../../chain/access-lists'
 import type { ComputeEnvironmentConfig } from '../../config/schema'
 import type { JobRecord } from '../../operator-service/job-record'
 import { ALL_JOB_STATUSES } from '../../operator-service/job-status'
@@ -34,16 +35,51 @@ function canRead(job: JobRecord, address: string): boolean {
   return job.owner.toLowerCase() === a || job.additionalViewers.some((v) => v.toLowerCase() === a)
 }
 
-function assertAccess(env: ComputeEnvironmentConfig, consumer: string, free: boolean): void {
-  const lists = [env.accessAddresses, ...(free && env.free ? [env.free.accessAddresses] : [])]
-  for (const list of lists) {
-    if (list.length > 0 && !list.some((a) => a.toLowerCase() === consumer.toLowerCase())) {
+/**
+ * Ocean Node's `validateAccess` for the environment (and, for a free start, its free tier): each
+ * `access` that lists anything must admit the consumer, by address or by a token of one of its
+ * access-list contracts. Refused by an address list only: ENVIRONMENT_ACCESS_DENIED; where access
+ * lists were consulted too: ENVIRONMENT_ACCESS_LIST_DENIED.
+ */
+async function assertAccess(
+  env: ComputeEnvironmentConfig,
+  consumer: string,
+  free: boolean,
+  accessLists: AccessListCheck | undefined,
+): Promise<void> {
+  const tiers = [
+    { addresses: env.accessAddresses, lists: env.accessLists ?? [] },
+    ...(free && env.free ? [{ addresses: env.free.accessAddresses, lists: env.free.accessLists ?? [] }] : []),
+  ]
+  const lower = consumer.toLowerCase()
+  for (const { addresses, lists } of tiers) {
+    if (addresses.length === 0 && lists.length === 0) continue
+    if (addresses.some((a) => a.toLowerCase() === lower)) continue
+    if (lists.length === 0)
       throw providerError(
         'ENVIRONMENT_ACCESS_DENIED',
         `Access denied: ${consumer} may not use environment ${env.id}`,
       )
-    }
+    if (await onAnAccessList(lists, consumer, accessLists)) continue
+    throw providerError(
+      'ENVIRONMENT_ACCESS_LIST_DENIED',
+      `Access denied: ${consumer} holds no token of environment ${env.id}'s access lists`,
+      { details: { accessLists: lists } },
+    )
   }
+}
+
+async function onAnAccessList(
+  lists: NonNullable<ComputeEnvironmentConfig['accessLists']>,
+  consumer: string,
+  check: AccessListCheck | undefined,
+): Promise<boolean> {
+  if (!check) return false
+  for (const map of lists)
+    for (const [chainId, contracts] of Object.entries(map))
+      for (const contract of contracts)
+        if (await check.holdsToken({ chainId: Number(chainId), contract, address: consumer })) return true
+  return false
 }
 
 export function registerComputeRoutes(
@@ -126,7 +162,7 @@ export function registerComputeRoutes(
     const body = parseComputeRequest(request.body)
     const consumer = requireAddress((request.body as Record<string, unknown>).consumerAddress)
     const env = environment(body.environment)
-    assertAccess(env, consumer, false)
+    await assertAccess(env, consumer, false, deps.accessLists)
     admitPolicies(body, consumer, env.id)
     const terms = paidTerms(body, env)
     const plan = await planCompute(body, env, deps.assets, planOptions(consumer))
@@ -157,7 +193,7 @@ export function registerComputeRoutes(
     const body = parseComputeRequest(request.body)
     const owner = await deps.auth.authenticate('startCompute', raw, request.headers.authorization)
     const env = environment(body.environment)
-    assertAccess(env, owner, false)
+    await assertAccess(env, owner, false, deps.accessLists)
     // The quota check holds a slot until the job is registered: the chain calls below take seconds.
     const reservation = reserveQuotas(body, owner, env.id)
     try {
@@ -247,7 +283,7 @@ export function registerComputeRoutes(
         'PAYMENT_INVALID',
         `Environment ${env.id} has no free tier: use initializeCompute and computeStart`,
       )
-    assertAccess(env, owner, true)
+    await assertAccess(env, owner, true, deps.accessLists)
     const resources = fillResources(env, body.resources, { free: true })
     const maxJobDurationSec = clampDuration(env, body.maxJobDuration, { free: true })
     const reservation = reserveQuotas(body, owner, env.id)
