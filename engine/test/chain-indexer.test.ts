@@ -264,6 +264,14 @@ describe('chain indexer: assets published elsewhere', () => {
     expect(Buffer.concat(chunks).toString('utf8')).toContain('Oslo,4')
   }, 120_000)
 
+  it('takes a loopback alias of its own URL as this node (ocean-cli publishes with http://localhost:8001)', async () => {
+    const alias = bed.url.replace('127.0.0.1', 'localhost')
+    expect(alias).not.toBe(bed.url)
+    const asset = await publishWithOceanJs('Published through localhost', alias)
+    const ddo = await until(resolved(asset.did), 'the DDO published with a localhost endpoint')
+    expect((ddo.services as Array<{ serviceEndpoint: string }>)[0]!.serviceEndpoint).toBe(alias)
+  }, 60_000)
+
   it('skips assets whose services point to another node, and follows MetadataState', async () => {
     const elsewhere = await publishWithOceanJs('Served by another node', 'https://other-node.example.org')
     const nft = new Nft(bed.payer, bed.devChain.chainId)
