@@ -4,7 +4,7 @@
  * `npm run serve` (issue 14). It supplies only what barge would:
  *  - the console on barge's ports: Provider on 127.0.0.1:8001, the dev chain's JSON-RPC on 8545,
  *    with funded unlocked accounts (eth_accounts = [deployer, consumer], `chain.devChainUnlockedAccounts`);
- *    the account ocean-cli's tests hard-code (barge's 0xe2DD…7260) gets native coin and OCEAN;
+ *    the account of the key ocean-cli's tests hard-code (0x5290…6e47) gets native coin and OCEAN;
  *  - an address file in Ocean's `address.json` shape from the dev chain's deployment, as ADDRESS_FILE
  *    and at barge's place ($HOME/.ocean/ocean-contracts/artifacts/address.json, HOME = a scratch dir);
  *  - NODE_URI / NODE_URL pointing at them;
@@ -22,7 +22,8 @@
  * .cache (its lockfile pins fs@0.0.1-security, which the registry no longer serves). ocean-cli is
  * installed from its package.json into .cache with @oceanprotocol/lib pinned to the same release.
  *
- * OCEAN_JS_TESTS="Auth Provider" / OCEAN_CLI_TESTS="paidComputeFlow" pick a subset ("" skips).
+ * OCEAN_JS_TESTS="Auth Provider" / OCEAN_CLI_TESTS="paidComputeFlow" pick a subset ("" skips);
+ * OCEAN_CLIENTS_SERVE_ONLY=1 starts the console, chain and files as for the tests and waits (Ctrl-C).
  * Results: a summary per test file, and test-results/ocean-clients.json (counts and failures).
  */
 import { spawn, spawnSync, execFileSync } from 'node:child_process'
@@ -39,6 +40,7 @@ import {
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+import { Wallet } from 'ethers'
 import { startRawMirror, mirrorGitDir } from './ocean-clients/github-raw-mirror.mjs'
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..')
@@ -56,8 +58,9 @@ const PROVIDER_PORT = 8001
 const RPC_PORT = 8545
 const PROVIDER_URL = `http://127.0.0.1:${PROVIDER_PORT}`
 const RPC_URL = `http://127.0.0.1:${RPC_PORT}`
-/** The key ocean-cli's tests hard-code (barge's funded account 0xe2DD09d719Da89e5a3D0F2549c7E24566e947260). */
-const OCEAN_CLI_ACCOUNT = '0xe2DD09d719Da89e5a3D0F2549c7E24566e947260'
+/** The account of the key ocean-cli's tests hard-code (one of barge's funded accounts). */
+const OCEAN_CLI_ACCOUNT = new Wallet('0x1d751ded5a32226054cd2e71261039b65afb9ee1c746d055dd699b1150a5befc')
+  .address
 
 function run(cmd, args, options) {
   const result = spawnSync(cmd, args, { stdio: 'inherit', ...options })
@@ -286,6 +289,17 @@ async function main() {
     mkdirSync(dirname(addresses), { recursive: true })
     writeFileSync(addresses, JSON.stringify(addressFile(devChain), null, 2))
     const env = { ADDRESS_FILE: addresses, NODE_URI: RPC_URL, NODE_URL: PROVIDER_URL }
+    if (process.env.OCEAN_CLIENTS_SERVE_ONLY) {
+      // Debugging: the same console and chain, left running for a client run by hand.
+      await fund(devChain, OCEAN_CLI_ACCOUNT)
+      console.log(
+        `serving; for a client: HOME=${home} ${Object.entries(env)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(' ')}`,
+      )
+      await new Promise((resolve) => process.once('SIGINT', resolve))
+      return 0
+    }
 
     for (const name of oceanJs ? OCEAN_JS_TESTS : []) {
       const file = `test/integration/${name}.test.ts`
