@@ -2,7 +2,8 @@
 /**
  * `npm run test:ocean-clients`: runs ocean.js' and ocean-cli's own tests, unmodified, against
  * `npm run serve` (issue 14). It supplies only what barge would:
- *  - the console on barge's ports: Provider on 127.0.0.1:8001, the dev chain's JSON-RPC on 8545,
+ *  - the console on barge's ports: Provider on 127.0.0.1:8001, the dev chain's JSON-RPC on 8545
+ *    (through slow-send-rpc.mjs: a send is answered after 300 ms, as a chain that takes time to mine),
  *    with funded unlocked accounts (eth_accounts = [deployer, consumer], `chain.devChainUnlockedAccounts`);
  *    the account of the key ocean-cli's tests hard-code (0x5290…6e47) gets native coin and OCEAN;
  *  - an address file in Ocean's `address.json` shape from the dev chain's deployment, as ADDRESS_FILE
@@ -40,8 +41,9 @@ import {
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { Wallet } from 'ethers'
+import { Wallet, getCreateAddress } from 'ethers'
 import { startRawMirror, mirrorGitDir } from './ocean-clients/github-raw-mirror.mjs'
+import { startSlowSendRpc } from './ocean-clients/slow-send-rpc.mjs'
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const CACHE = join(REPO, '.cache', 'ocean-clients')
@@ -159,6 +161,29 @@ function prepareOceanCli() {
   return { dir }
 }
 
+/**
+ * The dev chain deploys OCEAN first from Hardhat's account #0: its address is known before the
+ * chain starts (checked once it has).
+ */
+const DEV_OCEAN = getCreateAddress({ from: '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266', nonce: 0 })
+
+/**
+ * The compute environment as barge's node offers it: the console's default layout (one environment
+ * with a free tier and prices), priced like Ocean Node's barge setup, 1 OCEAN per cpu-minute and
+ * nothing for ram or disk. ocean.js' ComputeFlow checks the escrow amount against that price list
+ * (`maxJobDuration / 60 * prices[0].price * cpu`).
+ */
+const BARGE_ENVIRONMENT = {
+  id: 'local-sandbox',
+  description: 'Local sandbox on this machine (free tier, or paid through escrow)',
+  cpu: { total: 2, max: 2, min: 1 },
+  ramGb: { total: 4, max: 2, min: 0.5 },
+  diskGb: { total: 10, max: 5, min: 1 },
+  maxJobs: 2,
+  fees: { 8996: [{ feeToken: DEV_OCEAN, prices: [{ id: 'cpu', price: 1 }] }] },
+  free: {},
+}
+
 async function waitFor(check, what, timeoutMs) {
   const deadline = Date.now() + timeoutMs
   for (;;) {
@@ -256,8 +281,10 @@ async function main() {
     join(dataDir, 'config.json'),
     JSON.stringify({
       provider: { port: PROVIDER_PORT },
-      chain: { mode: 'dev', devChainPort: RPC_PORT, devChainUnlockedAccounts: true },
+      // The clients reach the chain through the proxy on barge's port (slow-send-rpc.mjs).
+      chain: { mode: 'dev', devChainPort: 0, devChainUnlockedAccounts: true },
       p2p: { enabled: false },
+      environments: [BARGE_ENVIRONMENT],
     }),
   )
   const preload = mirror
@@ -274,6 +301,7 @@ async function main() {
     stdio: ['ignore', 'inherit', 'inherit'],
   })
   const results = []
+  let chainProxy
   try {
     const devChain = await waitFor(
       () => {
@@ -285,6 +313,11 @@ async function main() {
       300_000,
     )
     await waitFor(async () => (await fetch(`${PROVIDER_URL}/`)).ok, 'the Provider', 60_000)
+    if (devChain.contracts.Ocean !== DEV_OCEAN)
+      throw new Error(
+        `the dev chain's OCEAN is ${devChain.contracts.Ocean}, not ${DEV_OCEAN}: update DEV_OCEAN`,
+      )
+    chainProxy = await startSlowSendRpc({ target: devChain.rpcUrl, port: RPC_PORT, sendDelayMs: 300 })
     const addresses = join(home, '.ocean/ocean-contracts/artifacts/address.json')
     mkdirSync(dirname(addresses), { recursive: true })
     writeFileSync(addresses, JSON.stringify(addressFile(devChain), null, 2))
@@ -338,6 +371,7 @@ async function main() {
   } finally {
     serve.kill('SIGTERM')
     mirror?.close()
+    chainProxy?.close()
   }
   mkdirSync(join(REPO, 'test-results'), { recursive: true })
   writeFileSync(
