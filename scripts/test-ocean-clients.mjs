@@ -255,18 +255,28 @@ function summarize(output) {
   return { passing: n('passing'), failing: n('failing'), pending: n('pending'), failures }
 }
 
-function runMocha(label, cwd, args, env) {
+/**
+ * Runs one test file and collects its output. Asynchronous: the local file server and the chain
+ * proxy live in this process and must keep answering while the tests run.
+ */
+async function runMocha(label, cwd, args, env) {
   console.log(`\n=== ${label} against ${PROVIDER_URL} ===`)
-  const child = spawnSync(args[0], args.slice(1), {
+  const child = spawn(args[0], args.slice(1), {
     cwd,
     env: { ...process.env, ...env },
-    encoding: 'utf8',
-    maxBuffer: 256 * 1024 * 1024,
-    timeout: 30 * 60_000,
+    stdio: ['ignore', 'pipe', 'pipe'],
   })
-  const output = `${child.stdout ?? ''}${child.stderr ?? ''}`
-  process.stdout.write(output)
-  return { file: label, exitCode: child.status, ...summarize(output) }
+  let output = ''
+  const take = (chunk) => {
+    output += chunk
+    process.stdout.write(chunk)
+  }
+  child.stdout.setEncoding('utf8').on('data', take)
+  child.stderr.setEncoding('utf8').on('data', take)
+  const timer = setTimeout(() => child.kill('SIGTERM'), 30 * 60_000)
+  const exitCode = await new Promise((resolve) => child.on('close', (code) => resolve(code)))
+  clearTimeout(timer)
+  return { file: label, exitCode, ...summarize(output) }
 }
 
 async function main() {
@@ -300,6 +310,12 @@ async function main() {
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   })
+  // Interrupted: the console goes with this script.
+  for (const signal of ['SIGINT', 'SIGTERM'])
+    process.once(signal, () => {
+      serve.kill('SIGTERM')
+      process.exit(130)
+    })
   const results = []
   let chainProxy
   try {
@@ -330,14 +346,14 @@ async function main() {
           .map(([k, v]) => `${k}=${v}`)
           .join(' ')}`,
       )
-      await new Promise((resolve) => process.once('SIGINT', resolve))
+      await new Promise(() => {}) // until Ctrl-C (the handler above stops the console)
       return 0
     }
 
     for (const name of oceanJs ? OCEAN_JS_TESTS : []) {
       const file = `test/integration/${name}.test.ts`
       results.push(
-        runMocha(
+        await runMocha(
           `ocean.js ${OCEAN_JS_VERSION} ${file}`,
           oceanJs.dir,
           [
@@ -359,7 +375,7 @@ async function main() {
       for (const name of OCEAN_CLI_TESTS) {
         const file = `test/${name}.test.ts`
         results.push(
-          runMocha(
+          await runMocha(
             `ocean-cli ${OCEAN_CLI_REF.slice(0, 7)} ${file}`,
             oceanCli.dir,
             ['npm', 'run', 'mocha', '--', '--no-bail', file],
