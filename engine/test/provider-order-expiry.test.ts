@@ -73,8 +73,13 @@ describe('order expiry by the current time (no block mined since the order)', ()
   it('answers validOrder false and a new provider fee once the service timeout has passed', async () => {
     const first = await initialize()
     const { payee } = await paidEnvironment(bed)
-    const order = await startOrder(bed, first.datasets[0]!.datatoken!, payee, first.datasets[0]!.providerFee!)
-    expect((await initialize(order)).datasets[0]!.validOrder).toBe(order)
+    const order = await startOrder(
+      bed,
+      first.datasets![0]!.datatoken!,
+      payee,
+      first.datasets![0]!.providerFee!,
+    )
+    expect((await initialize(order)).datasets![0]!.validOrder).toBe(order)
 
     // The clock moves past the service timeout, counted from the order's block; no transaction, so
     // the chain mines no block and its latest block keeps the order's time.
@@ -82,7 +87,7 @@ describe('order expiry by the current time (no block mined since the order)', ()
     const orderTimeSec = (await bed.rpc.getBlock(orderBlock))!.timestamp
     clock.advance((orderTimeSec + TIMEOUT_SEC + 1) * 1000 - clock.nowMs())
     expect((await bed.rpc.getBlock('latest'))!.number).toBe(orderBlock)
-    const expired = (await initialize(order)).datasets[0]!
+    const expired = (await initialize(order)).datasets![0]!
     expect(expired.validOrder).toBe(false)
     expect(expired.providerFee).toBeDefined()
   }, 60_000)
