@@ -333,7 +333,7 @@ async function main() {
       throw new Error(
         `the dev chain's OCEAN is ${devChain.contracts.Ocean}, not ${DEV_OCEAN}: update DEV_OCEAN`,
       )
-    chainProxy = await startSlowSendRpc({ target: devChain.rpcUrl, port: RPC_PORT, sendDelayMs: 300 })
+    chainProxy = await startSlowSendRpc({ target: devChain.rpcUrl, port: RPC_PORT, sendDelayMs: 260 })
     const addresses = join(home, '.ocean/ocean-contracts/artifacts/address.json')
     mkdirSync(dirname(addresses), { recursive: true })
     writeFileSync(addresses, JSON.stringify(addressFile(devChain), null, 2))
