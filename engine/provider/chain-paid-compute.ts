@@ -63,10 +63,15 @@ export class ChainPaidCompute implements PaidCompute {
   }
 
   /** Expiry is judged by chain time (the order's block is chain time too), never the console's clock. */
+  /**
+   * "Now" for order and fee expiry: the later of the latest block's time and the clock. A chain that
+   * mines only on transactions (the embedded one, barge's) keeps an old latest block while idle, and
+   * Ocean Node compares with the current time; a chain moved ahead (evm_increaseTime) is ahead of both.
+   */
   private async chainNowSec(): Promise<number> {
     const latest = await this.options.rpc.getBlock('latest').catch(() => null)
-    // Unreachable: the order check itself reports CHAIN_UNAVAILABLE; the wall clock is only a placeholder.
-    return latest?.timestamp ?? Math.floor(this.options.clock.nowMs() / 1000)
+    const clockSec = Math.floor(this.options.clock.nowMs() / 1000)
+    return Math.max(latest?.timestamp ?? 0, clockSec)
   }
 
   private async check(asset: ResolvedAsset, transferTxId: string): Promise<OrderCheck> {

@@ -153,9 +153,17 @@ export interface PlanOptions {
   consumer?: string
 }
 
+/**
+ * A dataset is computed on through its compute service. An algorithm may be offered through an
+ * access service too: ocean.js' own tests and Ocean Market publish algorithms that way, and Ocean
+ * Node runs them.
+ */
+const SERVICE_TYPES = { dataset: ['compute'], algorithm: ['compute', 'access'] } as const
+
 function resolveAsset(
   assets: AssetLookup,
   ref: { documentId: string; serviceId: string; transferTxId?: string },
+  role: keyof typeof SERVICE_TYPES,
 ): ResolvedAsset {
   const record = assets.get(ref.documentId)
   if (!record) throw providerError('ASSET_NOT_FOUND', `DDO ${ref.documentId} not found`)
@@ -163,7 +171,7 @@ function resolveAsset(
   const service = record.ddo.services[serviceIndex]
   if (!service)
     throw providerError('SERVICE_INVALID', `Service ${ref.serviceId} is not a service of ${ref.documentId}`)
-  if (service.type !== 'compute')
+  if (!(SERVICE_TYPES[role] as readonly string[]).includes(service.type))
     throw providerError(
       'SERVICE_INVALID',
       `Service ${ref.serviceId} of ${ref.documentId} is not a compute service`,
@@ -229,7 +237,7 @@ export async function planCompute(
   assets: AssetLookup,
   options: PlanOptions = {},
 ): Promise<ComputePlan> {
-  const datasets = requestedDatasets(request).map((ref) => resolveAsset(assets, ref))
+  const datasets = requestedDatasets(request).map((ref) => resolveAsset(assets, ref, 'dataset'))
   const algo = request.algorithm
   let algorithm: ResolvedAsset | undefined
   let container: AlgorithmContainer
@@ -237,11 +245,15 @@ export async function planCompute(
   if (algo.documentId) {
     if (!algo.serviceId)
       throw providerError('REQUEST_INVALID', 'algorithm.serviceId is required with algorithm.documentId')
-    algorithm = resolveAsset(assets, {
-      documentId: algo.documentId,
-      serviceId: algo.serviceId,
-      ...(algo.transferTxId ? { transferTxId: algo.transferTxId } : {}),
-    })
+    algorithm = resolveAsset(
+      assets,
+      {
+        documentId: algo.documentId,
+        serviceId: algo.serviceId,
+        ...(algo.transferTxId ? { transferTxId: algo.transferTxId } : {}),
+      },
+      'algorithm',
+    )
     if (algorithm.record.kind !== 'algorithm')
       throw providerError('ALGORITHM_NOT_TRUSTED', `${algo.documentId} is not an algorithm`)
     const published = algorithm.record.ddo.metadata.algorithm?.container

@@ -63,10 +63,14 @@ export interface ChainIndexerOptions {
   startBlock: number
 }
 
+/** localhost, 127.x.y.z and [::1] reach the same socket: one name for them. */
+const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i
+
 function normalizedEndpoint(url: string): string | undefined {
   try {
     const parsed = new URL(url)
-    return `${parsed.protocol}//${parsed.host}${parsed.pathname.replace(/\/+$/, '')}`.toLowerCase()
+    const host = LOOPBACK_HOST.test(parsed.hostname) ? `loopback:${parsed.port}` : parsed.host
+    return `${parsed.protocol}//${host}${parsed.pathname.replace(/\/+$/, '')}`.toLowerCase()
   } catch {
     return undefined
   }

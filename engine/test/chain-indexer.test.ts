@@ -28,6 +28,9 @@ import { SettingsRepo } from '../store/settings-repo'
 import { firstJob, startOceanTestbed, waitForStatus, type OceanTestbed } from './ocean-consumer'
 
 const DATA = 'city,temp\nOslo,4\nLima,19\n'
+/** Prints every input file (the algorithm file published elsewhere). */
+const ALGORITHM =
+  "const fs = require('fs'); const dir = '/data/inputs/' + fs.readdirSync('/data/inputs')[0]; for (const f of fs.readdirSync(dir)) console.log(fs.readFileSync(dir + '/' + f, 'utf8'))"
 let bed: OceanTestbed
 let files: Server
 let filesUrl: string
@@ -38,6 +41,7 @@ let nftAddress: string
 async function publishWithOceanJs(
   name: string,
   serviceEndpoint: string,
+  options: { kind?: 'dataset' | 'algorithm'; fileUrl?: string; service?: Record<string, unknown> } = {},
 ): Promise<{ did: string; nft: string }> {
   // One nonce source for every tx (ethers caches eth_getTransactionCount for 250 ms).
   const owner = bed.payer
@@ -67,7 +71,11 @@ async function publishWithOceanJs(
   const datatoken = getEventFromTx(receipt as never, 'TokenCreated').args.newTokenAddress as string
   const id = didOf(nft, chainId)
   const encryptedFiles = await ProviderInstance.encrypt(
-    { datatokenAddress: datatoken, nftAddress: nft, files: [{ type: 'url', url: filesUrl, method: 'GET' }] },
+    {
+      datatokenAddress: datatoken,
+      nftAddress: nft,
+      files: [{ type: 'url', url: options.fileUrl ?? filesUrl, method: 'GET' }],
+    },
     chainId,
     bed.url,
     owner,
@@ -81,7 +89,7 @@ async function publishWithOceanJs(
     metadata: {
       created: '2026-01-01T00:00:00Z',
       updated: '2026-01-01T00:00:00Z',
-      type: 'dataset',
+      type: options.kind ?? 'dataset',
       name,
       description: 'Published with ocean.js outside the console',
       author: 'elsewhere',
@@ -101,8 +109,27 @@ async function publishWithOceanJs(
           publisherTrustedAlgorithmPublishers: [],
           publisherTrustedAlgorithms: [],
         },
+        ...options.service,
       },
     ],
+    ...(options.kind === 'algorithm'
+      ? {
+          metadata: {
+            created: '2026-01-01T00:00:00Z',
+            updated: '2026-01-01T00:00:00Z',
+            type: 'algorithm',
+            name,
+            description: 'Published with ocean.js outside the console',
+            author: 'elsewhere',
+            license: 'MIT',
+            algorithm: {
+              language: 'Node.js',
+              version: '1.0.0',
+              container: { entrypoint: 'node $ALGO', image: 'node', tag: '20', checksum: '' },
+            },
+          },
+        }
+      : {}),
   }
   const encryptedDdo = await ProviderInstance.encrypt(ddo, chainId, bed.url, owner)
   const metadataTx = await new Nft(owner, chainId).setMetadata(
@@ -135,7 +162,11 @@ const resolved = (id: string) => async () => {
 }
 
 beforeAll(async () => {
-  files = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/csv' }).end(DATA))
+  files = createServer((req, res) =>
+    req.url === '/algo.js'
+      ? res.writeHead(200, { 'content-type': 'text/javascript' }).end(ALGORITHM)
+      : res.writeHead(200, { 'content-type': 'text/csv' }).end(DATA),
+  )
   await new Promise<void>((resolve) => files.listen(0, '127.0.0.1', resolve))
   filesUrl = `http://127.0.0.1:${(files.address() as AddressInfo).port}/weather.csv`
   bed = await startOceanTestbed('c2d-indexer-', { chain: { indexer: { intervalMs: 100 } } })
@@ -188,6 +219,58 @@ describe('chain indexer: assets published elsewhere', () => {
       chunks.push(Buffer.from(c))
     expect(Buffer.concat(chunks).toString('utf8')).toContain('Oslo,4')
   }, 120_000)
+
+  it('runs an algorithm published elsewhere with an access service (as ocean.js publishes it), trusted by its publisher', async () => {
+    // ocean.js' ComputeFlow/ComputeExamples publish their algorithm with `type: 'access'`; Ocean Node
+    // runs it. The dataset trusts the algorithm's publisher (the NFT owner on chain).
+    const algo = await publishWithOceanJs('Algorithm elsewhere', bed.url, {
+      kind: 'algorithm',
+      fileUrl: filesUrl.replace('/weather.csv', '/algo.js'),
+      service: { id: 'access-1', type: 'access', compute: undefined },
+    })
+    const data = await publishWithOceanJs('Dataset trusting a publisher', bed.url, {
+      service: {
+        compute: {
+          allowRawAlgorithm: false,
+          allowNetworkAccess: false,
+          publisherTrustedAlgorithmPublishers: [bed.consumer.address],
+          publisherTrustedAlgorithms: [],
+        },
+      },
+    })
+    await until(resolved(algo.did), 'the indexed algorithm')
+    await until(resolved(data.did), 'the indexed dataset')
+    const envs = await ProviderInstance.getComputeEnvironments(bed.url)
+    const started = firstJob(
+      await ProviderInstance.freeComputeStart(
+        bed.url,
+        bed.consumer,
+        envs[0]!.id,
+        [{ documentId: data.did, serviceId: 'compute-1' }],
+        { documentId: algo.did, serviceId: 'access-1' },
+      ),
+    )
+    const finished = await waitForStatus(bed.url, bed.consumer, started.jobId, (j) => j.status === 70)
+    expect(finished.terminationDetails?.exitCode).toBe(0)
+    const log = finished.results.find((r) => r.type === 'algorithmLog')!
+    const chunks: Buffer[] = []
+    for await (const c of (await ProviderInstance.getComputeResult(
+      bed.url,
+      bed.consumer,
+      started.jobId,
+      log.index!,
+    )) as unknown as AsyncIterable<Uint8Array>)
+      chunks.push(Buffer.from(c))
+    expect(Buffer.concat(chunks).toString('utf8')).toContain('Oslo,4')
+  }, 120_000)
+
+  it('takes a loopback alias of its own URL as this node (ocean-cli publishes with http://localhost:8001)', async () => {
+    const alias = bed.url.replace('127.0.0.1', 'localhost')
+    expect(alias).not.toBe(bed.url)
+    const asset = await publishWithOceanJs('Published through localhost', alias)
+    const ddo = await until(resolved(asset.did), 'the DDO published with a localhost endpoint')
+    expect((ddo.services as Array<{ serviceEndpoint: string }>)[0]!.serviceEndpoint).toBe(alias)
+  }, 60_000)
 
   it('skips assets whose services point to another node, and follows MetadataState', async () => {
     const elsewhere = await publishWithOceanJs('Served by another node', 'https://other-node.example.org')

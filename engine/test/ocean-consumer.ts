@@ -17,6 +17,7 @@ import { JsonRpcProvider, NonceManager, Wallet, formatEther, type Signer } from 
 import { consoleConfigSchema, type ConsoleConfigInput } from '../config/schema'
 import { startCore, type Core } from '../index'
 import { MemoryLogger } from '../logging'
+import type { Clock } from '../clock'
 
 export interface DevChainFile {
   rpcUrl: string
@@ -56,6 +57,7 @@ export interface OceanTestbed extends OceanConsumer {
 export async function startOceanTestbed(
   prefix: string,
   overrides: Partial<ConsoleConfigInput> = {},
+  options: { clock?: Clock } = {},
 ): Promise<OceanTestbed> {
   const dataDir = mkdtempSync(join(tmpdir(), prefix))
   const config = consoleConfigSchema.parse({
@@ -66,7 +68,7 @@ export async function startOceanTestbed(
     ...overrides,
   })
   const logger = new MemoryLogger()
-  const core = await startCore(config, { logger, listenConsole: false })
+  const core = await startCore(config, { logger, listenConsole: false, ...options })
   return { ...oceanConsumer(core.providerUrl, dataDir), core, logger }
 }
 

@@ -38,6 +38,16 @@ afterAll(async () => {
 })
 
 describe('startDevChain', () => {
+  it('lets blocks mined back to back share a timestamp (as ganache does): chain time keeps with the clock', async () => {
+    // Strictly increasing timestamps put each block a second after the last, so a burst of blocks
+    // ran the chain's time ahead of the clock and orders were not seen to expire (issue 14).
+    const before = (await first.rpc.getBlock('latest'))!
+    for (let i = 0; i < 30; i++) await first.rpc.send('evm_mine', [])
+    const after = (await first.rpc.getBlock('latest'))!
+    expect(after.number - before.number).toBe(30)
+    expect(after.timestamp - before.timestamp).toBeLessThan(30)
+  })
+
   it('writes dev-chain.json with exactly the documented fields', () => {
     expect(Object.keys(firstFile).sort()).toEqual(['accounts', 'chainId', 'contracts', 'rpcUrl', 'samples'])
     expect(firstFile.chainId).toBe(8996)

@@ -84,7 +84,8 @@ export async function startEdrServer(options: EdrServerOptions): Promise<EdrServ
   const provider: Provider = await context.createProvider(
     L1_CHAIN_TYPE,
     {
-      allowBlocksWithSameTimestamp: false,
+      // As ganache (barge): a burst of blocks shares the clock's second instead of running ahead of it.
+      allowBlocksWithSameTimestamp: true,
       allowUnlimitedContractSize: false,
       bailOnCallFailure: false,
       bailOnTransactionFailure: false,
