@@ -688,6 +688,8 @@ export const consoleMethods = {
     empty,
     z.object({
       environments: z.array(environmentSchema.extend({ running: z.number(), queued: z.number() })),
+      /** The token a paid tier takes on the connected chain (OCEAN); null without a chain. */
+      feeToken: z.object({ chainId: z.number().int(), token: address }).nullable(),
     }),
   ),
   saveEnvironment: command(

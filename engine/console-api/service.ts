@@ -127,7 +127,8 @@ export interface ConsoleSettingsPort {
 export interface ConsoleProviderStatus {
   url: string
   address(): string | null
-  chain(): { chainId: number; name: string } | null
+  /** `feeToken`: the token environments' paid tier takes on this chain (OCEAN), when known. */
+  chain(): { chainId: number; name: string; feeToken?: string } | null
   /** The chain's start failure (the console then runs without a chain); null when none. */
   chainError?(): { code?: string; message: string } | null
   onProviderRequest?(listener: (e: EventPayload<'onProviderRequest'>) => void): () => void
@@ -541,10 +542,12 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
     },
     async listEnvironments() {
       const envs = need(deps.environments, 'Environments').listEnvironments()
+      const chain = deps.provider?.chain() ?? null
       return {
         environments: envs
           .map((env) => ({ ...env, ...(deps.jobs?.environmentLoad(env.id) ?? { running: 0, queued: 0 }) }))
           .map(({ running, queued, ...env }) => ({ ...env, running, queued })),
+        feeToken: chain?.feeToken ? { chainId: chain.chainId, token: chain.feeToken } : null,
       }
     },
     async saveEnvironment({ environment }) {

@@ -104,6 +104,8 @@ describe('console API wired into startCore', () => {
     expect(health).toMatchObject({ driver: 'local', ok: true })
     const envs = await client.listEnvironments()
     expect(envs.environments.map((e) => e.id)).toEqual(['local-sandbox'])
+    // No chain: no token a paid tier could take.
+    expect(envs.feeToken).toBeNull()
     expect((await client.getWallet()).state).toBe('none')
   })
 })

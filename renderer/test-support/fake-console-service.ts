@@ -400,6 +400,7 @@ export function createFakeConsole(
     },
     listEnvironments: async () => ({
       environments: environments.map((e) => ({ ...e, running: 1, queued: 0 })),
+      feeToken: { chainId: 8996, token: FAKE_OCEAN },
     }),
     saveEnvironment: async ({ environment }) => {
       const i = environments.findIndex((e) => e.id === environment.id)

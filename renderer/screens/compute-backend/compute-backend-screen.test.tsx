@@ -50,7 +50,7 @@ describe('ComputeBackendScreen', () => {
     await waitFor(() => expect(fake.calls.some((c) => c.method === 'deleteEnvironment')).toBe(true))
   })
 
-  it('validates a new environment beside the form and saves a valid one', async () => {
+  it('validates a new environment beside the form and saves a valid one', { timeout: 20_000 }, async () => {
     const { fake } = renderApp('compute-backend')
     const form = await screen.findByRole('form', { name: 'Add environment' })
     await userEvent.type(within(form).getByLabelText('Environment id', { selector: 'input' }), 'bad id')
