@@ -51,6 +51,7 @@ import type { RunningP2pNode } from './p2p/p2p-node'
 import { NetworkControl, type RepublishedAsset } from './p2p/network-control'
 import { updateConfigFile } from './config/config-file'
 import type { PublisherWallet } from './chain/wallet'
+import { checkChainChoice } from './chain/chain-check'
 
 export type { ConsoleConfig } from './config/schema'
 // For the Electron shell, which may import this file and the contract only (style.md §2.2): it loads
@@ -599,6 +600,16 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
         options.rendererDir ?? join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'renderer'),
       listen: options.listenConsole ?? true,
       ...kubernetesPorts(config),
+      chainCheck: {
+        check: (choice) =>
+          checkChainChoice(
+            choice.mode === 'rpc'
+              ? { ...choice, overrides: config.chain.contracts, timeoutMs: config.chain.rpcTimeoutMs }
+              : choice.mode === 'dev'
+                ? { mode: 'dev', running: chain?.devChain ? { rpcUrl: chain.rpcUrl } : undefined }
+                : choice,
+          ),
+      },
       ...(assetPort && chain
         ? {
             assets: assetPort,

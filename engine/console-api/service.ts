@@ -133,6 +133,10 @@ export interface ConsoleProviderStatus {
   chainError?(): { code?: string; message: string } | null
   onProviderRequest?(listener: (e: EventPayload<'onProviderRequest'>) => void): () => void
 }
+/** Settings → Chain → Check (engine/chain/chain-check.ts). */
+export interface ConsoleChainCheckPort {
+  check(choice: MethodParsedInput<'checkChain'>): Promise<MethodOutput<'checkChain'>>
+}
 /** Reachability (P2P and the public URL); absent = P2P off and no public URL known. */
 export interface ConsoleReachabilityPort {
   reachability(): Promise<MethodOutput<'getReachability'>>
@@ -192,6 +196,7 @@ export interface ConsoleServiceDeps {
   provider?: ConsoleProviderStatus
   reachability?: ConsoleReachabilityPort
   network?: ConsoleNetworkPort
+  chainCheck?: ConsoleChainCheckPort
   /** Results bigger than this go through the HTTP download route instead of readResult. */
   maxInlineResultBytes?: number
   readFile?: (path: string) => Promise<Uint8Array>
@@ -671,6 +676,9 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
       const saved = need(deps.settings, 'Settings').save(patch)
       audit('config.changed', 'settings', { what: 'settings', fields: Object.keys(patch).sort() })
       return { ...saved, walletAddress: walletAddress() }
+    },
+    async checkChain(choice) {
+      return need(deps.chainCheck, 'The chain check').check(choice)
     },
     async getWallet() {
       return deps.wallet?.status() ?? { state: 'none', address: null }
