@@ -488,7 +488,7 @@ export function EnvironmentForm({
                       value={draft.feeToken}
                       onChange={(e) => set('feeToken', e.currentTarget.value)}
                       error={errorFor(shown, 'feeToken')}
-                      ff="monospace"
+                      styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
                     />
                     <SimpleGrid cols={{ base: 1, sm: 3 }}>
                       {RESOURCES.map((id) => (
