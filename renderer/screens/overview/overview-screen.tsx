@@ -54,13 +54,13 @@ export function OverviewScreen() {
       </Title>
       <SimpleGrid cols={{ base: 1, sm: 2, lg: 4 }}>
         <Fact label="Provider URL">
-          <Group gap={6} wrap="nowrap" align="flex-start">
+          <Group gap={6} align="center">
             <Text
               component="code"
               ff="monospace"
               size="sm"
               data-testid="provider-url"
-              style={{ wordBreak: 'break-all' }}
+              style={{ overflowWrap: 'anywhere' }}
             >
               {o.providerUrl}
             </Text>
