@@ -8,6 +8,7 @@
  *  - frame time (requestAnimationFrame deltas in the page) while 20 sandboxed jobs stream log
  *    lines, on the Jobs screen and on one job's page with its live log, beside the idle frame time
  *    of the Jobs screen just before.
+ *  - route change p95: a main-navigation click → the screen's heading, 20 times, 100,000 jobs vs empty.
  * Both baselines are measured in this run, on this machine. Nothing here is asserted.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs'
@@ -148,6 +149,33 @@ async function timeJobsScreen(browser: Browser, serve: ServeInstance, expectRows
   }
 }
 
+const ROUTE_SCREENS = ['Compute backend', 'Assets', 'Jobs', 'Settings', 'Overview'] as const
+const ROUTE_ROUNDS = 4
+
+/**
+ * ms per route change: a click on a main-navigation link → that screen's heading visible (its data
+ * may still be loading), through every screen ROUTE_ROUNDS times, after one warm-up round.
+ */
+async function timeRouteChanges(browser: Browser, serve: ServeInstance): Promise<number[]> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
+  const page = await context.newPage()
+  try {
+    await page.goto(serve.consoleUrl)
+    const nav = page.getByRole('navigation', { name: 'Main' })
+    const times: number[] = []
+    for (let round = 0; round <= ROUTE_ROUNDS; round++)
+      for (const screen of ROUTE_SCREENS) {
+        const t0 = performance.now()
+        await nav.getByRole('link', { name: screen, exact: true }).click()
+        await page.getByRole('heading', { name: screen, level: 2, exact: true }).waitFor({ timeout: 60_000 })
+        if (round > 0) times.push(performance.now() - t0)
+      }
+    return times
+  } finally {
+    await context.close()
+  }
+}
+
 /**
  * requestAnimationFrame deltas (ms) collected in the page for `durationMs`. Sent as source text:
  * tsx's transform would wrap a function's inner closures in a helper the page does not have.
@@ -196,8 +224,10 @@ export default async function consoleUiBench(): Promise<BenchRow[]> {
     // 1. First render of the Jobs screen: 10,000 jobs vs an empty store.
     const empty = await startServe()
     const emptyMs: number[] = []
+    const emptyRoutes: number[] = []
     try {
       for (let i = 0; i < RENDER_RUNS; i++) emptyMs.push(await timeJobsScreen(browser, empty, false))
+      emptyRoutes.push(...(await timeRouteChanges(browser, empty)))
     } finally {
       await empty.stop()
     }
@@ -205,8 +235,10 @@ export default async function consoleUiBench(): Promise<BenchRow[]> {
     seedFinishedJobs(seededDir, SEEDED_JOBS)
     const seeded = await startServe({ dataDir: seededDir })
     const seededMs: number[] = []
+    const seededRoutes: number[] = []
     try {
       for (let i = 0; i < RENDER_RUNS; i++) seededMs.push(await timeJobsScreen(browser, seeded, true))
+      seededRoutes.push(...(await timeRouteChanges(browser, seeded)))
     } finally {
       await seeded.stop()
     }
@@ -218,7 +250,17 @@ export default async function consoleUiBench(): Promise<BenchRow[]> {
       baseline: { name: 'empty store, "No jobs" visible', value: median(emptyMs) },
       goal: '≤ 1.2× the empty store',
       goalMet: median(seededMs) <= 1.2 * median(emptyMs),
-      note: `runs: ${seededMs.map((v) => v.toFixed(0)).join(', ')} ms; the list asks for pages of 200 by cursor`,
+      note: `runs: ${seededMs.map((v) => v.toFixed(0)).join(', ')} ms (empty: ${emptyMs.map((v) => v.toFixed(0)).join(', ')}); navigation to the Overview, then Jobs; the list asks for 50 rows first, then pages of 200 by cursor`,
+    })
+    rows.push({
+      suite: SUITE,
+      name: `route change p95 (nav click → heading), ${SEEDED_JOBS.toLocaleString('en')} jobs`,
+      value: percentile(seededRoutes, 95),
+      unit: 'ms',
+      baseline: { name: 'same, empty store', value: percentile(emptyRoutes, 95) },
+      goal: '< 100 ms',
+      goalMet: percentile(seededRoutes, 95) < 100,
+      note: `${seededRoutes.length} changes through ${ROUTE_SCREENS.join(', ')}; median ${median(seededRoutes).toFixed(0)} ms (empty median ${median(emptyRoutes).toFixed(0)} ms); includes Playwright's click round trip`,
     })
 
     // 2. Frame time while 20 jobs stream log lines vs idle, same screen, same page.
