@@ -39,6 +39,8 @@ export class ComputeBackendPage {
 
   async addEnvironment(environment: { id: string; cpu?: number; maxJobDurationSec?: number }): Promise<void> {
     const form = this.environmentForm
+    if (!(await form.isVisible()))
+      await this.app.page.getByRole('button', { name: 'Add an environment' }).click()
     await form.getByLabel('Environment id').fill(environment.id)
     if (environment.cpu !== undefined) {
       await form.getByLabel('CPUs per job').fill(String(environment.cpu))

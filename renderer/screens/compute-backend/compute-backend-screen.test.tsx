@@ -52,6 +52,7 @@ describe('ComputeBackendScreen', () => {
 
   it('validates a new environment beside the form and saves a valid one', { timeout: 20_000 }, async () => {
     const { fake } = renderApp('compute-backend')
+    await userEvent.click(await screen.findByRole('button', { name: 'Add an environment' }))
     const form = await screen.findByRole('form', { name: 'Add environment' })
     await userEvent.type(within(form).getByLabelText('Environment id', { selector: 'input' }), 'bad id')
     await userEvent.click(within(form).getByRole('button', { name: 'Save environment' }))

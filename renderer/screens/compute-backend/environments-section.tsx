@@ -1,6 +1,6 @@
 // The compute environments consumers see: limits, durations, free tier, prices in the fee token's
 // symbol, network. Each has its own page (#/compute-backend/environments/<id>) to edit it; delete
-// asks first. New ones are added with the form below the table.
+// asks first. New ones are added with the form "Add an environment" opens below the table.
 import { useState } from 'react'
 import { Anchor, Button, Group, Table, Title } from '@mantine/core'
 import { Link } from '@tanstack/react-router'
@@ -44,6 +44,7 @@ export function useEnvironmentDelete(onDeleted?: () => void) {
 export function EnvironmentsSection() {
   const envs = useEnvironments()
   const del = useEnvironmentDelete()
+  const [adding, setAdding] = useState(false)
   return (
     <section aria-labelledby="environments-title">
       <Title order={3} size="h4" id="environments-title" mb="xs">
@@ -132,7 +133,14 @@ export function EnvironmentsSection() {
       {del.error}
       {envs.data && (
         <div style={{ marginTop: 'var(--mantine-spacing-lg)' }}>
-          <EnvironmentForm feeToken={envs.data.feeToken} />
+          {/* Mounted when asked for: the form's two dozen fields would slow every visit to this route. */}
+          {adding ? (
+            <EnvironmentForm feeToken={envs.data.feeToken} onCancel={() => setAdding(false)} />
+          ) : (
+            <Button variant="light" onClick={() => setAdding(true)}>
+              Add an environment
+            </Button>
+          )}
         </div>
       )}
     </section>
