@@ -64,7 +64,7 @@ test('an environment is added, priced in OCEAN, offered by the Provider, edited 
   await page.getByRole('link', { name: '← Compute backend' }).click()
   const row = page.getByRole('table', { name: 'Environments' }).getByRole('row', { name: /gpu-pool/ })
   await expect(row).toContainText('cpu 0.1 OCEAN/min, ram 0.05 OCEAN/min, disk 0 OCEAN/min')
-  await expect(row).toContainText('2 jobs')
+  await expect(row).toContainText('2 jobs at once, up to 1 min')
 
   // Delete asks first; Cancel keeps it, the confirmation removes it (and the Provider stops offering it).
   await row.getByRole('button', { name: 'Delete environment gpu-pool' }).click()

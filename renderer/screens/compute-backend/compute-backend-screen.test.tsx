@@ -19,7 +19,7 @@ describe('ComputeBackendScreen', () => {
     const row = within(table).getByRole('row', { name: /free-local/ })
     expect(within(row).getByText('1 CPU / 2 GB / 5 GB')).toBeTruthy()
     expect(within(row).getByText('Blocked')).toBeTruthy()
-    expect(within(row).getByText('1 jobs, 60 s, 1 CPU')).toBeTruthy()
+    expect(within(row).getByText('1 job at once, up to 1 min, 1 CPU')).toBeTruthy()
   })
 
   it('shows environment prices per minute in the fee token symbol read on chain', async () => {

@@ -13,7 +13,9 @@ import { EnvironmentForm } from './environment-form'
 import { EnvironmentPrices } from './environment-prices'
 
 export function freeTierWords(free: ConsoleEnvironment['free']): string {
-  return free ? `${free.maxJobs} jobs, ${free.maxJobDurationSec} s, ${free.cpu} CPU` : 'No free tier'
+  if (!free) return 'No free tier'
+  const jobs = `${free.maxJobs} ${free.maxJobs === 1 ? 'job' : 'jobs'} at once`
+  return `${jobs}, up to ${formatDuration(free.maxJobDurationSec * 1000)}, ${free.cpu} CPU`
 }
 
 /** Delete with its confirmation; `onDeleted` after the engine confirmed it. */
