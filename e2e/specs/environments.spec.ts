@@ -4,6 +4,7 @@
  * the Provider now offers exactly those prices to consumers (computeEnvironments), a wrong price
  * shown next to its field, then delete it behind its confirmation. Screenshots in both themes.
  */
+import AxeBuilder from '@axe-core/playwright'
 import { test, expect } from '../fixtures/test'
 import { ComputeBackendPage } from '../pages/compute-backend-page'
 
@@ -58,6 +59,9 @@ test('an environment is added, priced in OCEAN, offered by the Provider, edited 
       page.getByRole('form', { name: 'Edit environment gpu-pool' }).getByLabel('CPU price per minute'),
     ).toHaveValue('0.1')
     await consoleApp.screenshot(`${scheme}-environment-page`)
+    const { violations } = await new AxeBuilder({ page }).analyze()
+    const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    expect(serious.map((v) => `${v.id}: ${v.help}`)).toEqual([])
   }
 
   // Back on the list: the prices with the token symbol read on chain.
