@@ -8,6 +8,7 @@
  *  - frame time (requestAnimationFrame deltas in the page) while 20 sandboxed jobs stream log
  *    lines, on the Jobs screen and on one job's page with its live log, beside the idle frame time
  *    of the Jobs screen just before.
+ *  - route change p95: a main-navigation click → the screen's heading, 20 times, 100,000 jobs vs empty.
  * Both baselines are measured in this run, on this machine. Nothing here is asserted.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs'
@@ -148,6 +149,54 @@ async function timeJobsScreen(browser: Browser, serve: ServeInstance, expectRows
   }
 }
 
+const ROUTE_SCREENS = ['Compute backend', 'Assets', 'Jobs', 'Settings', 'Overview'] as const
+const ROUTE_ROUNDS = 4
+
+/**
+ * ms per route change, timed in the page: a click on a main-navigation link → that screen's heading
+ * in the DOM and a frame painted (its data may still be loading), through every screen
+ * ROUTE_ROUNDS times after one warm-up round, each once the previous screen has settled.
+ * Sent as source text (see frameDeltas).
+ */
+async function timeRouteChanges(
+  browser: Browser,
+  serve: ServeInstance,
+): Promise<{ all: number[]; byScreen: Record<string, number[]> }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
+  const page = await context.newPage()
+  try {
+    await page.goto(serve.consoleUrl)
+    await page.getByRole('heading', { name: 'Overview', level: 2 }).waitFor()
+    const all: number[] = []
+    const byScreen: Record<string, number[]> = {}
+    for (let round = 0; round <= ROUTE_ROUNDS; round++)
+      for (const screen of ROUTE_SCREENS) {
+        const ms = (await page.evaluate(`(async () => {
+          const name = ${JSON.stringify(screen)}
+          const link = [...document.querySelectorAll('nav a')].find((a) => a.textContent.trim() === name)
+          const t0 = performance.now()
+          link.click()
+          await new Promise((resolve) => {
+            const tick = () => {
+              const h = [...document.querySelectorAll('main h2')].find((h) => h.textContent.trim() === name)
+              if (h) requestAnimationFrame(() => resolve())
+              else requestAnimationFrame(tick)
+            }
+            tick()
+          })
+          return performance.now() - t0
+        })()`)) as number
+        await page.waitForLoadState('networkidle').catch(() => undefined)
+        if (round === 0) continue
+        all.push(ms)
+        ;(byScreen[screen] ??= []).push(ms)
+      }
+    return { all, byScreen }
+  } finally {
+    await context.close()
+  }
+}
+
 /**
  * requestAnimationFrame deltas (ms) collected in the page for `durationMs`. Sent as source text:
  * tsx's transform would wrap a function's inner closures in a helper the page does not have.
@@ -196,8 +245,10 @@ export default async function consoleUiBench(): Promise<BenchRow[]> {
     // 1. First render of the Jobs screen: 10,000 jobs vs an empty store.
     const empty = await startServe()
     const emptyMs: number[] = []
+    const emptyRoutes: number[] = []
     try {
       for (let i = 0; i < RENDER_RUNS; i++) emptyMs.push(await timeJobsScreen(browser, empty, false))
+      emptyRoutes.push(...(await timeRouteChanges(browser, empty)).all)
     } finally {
       await empty.stop()
     }
@@ -205,8 +256,15 @@ export default async function consoleUiBench(): Promise<BenchRow[]> {
     seedFinishedJobs(seededDir, SEEDED_JOBS)
     const seeded = await startServe({ dataDir: seededDir })
     const seededMs: number[] = []
+    const seededRoutes: number[] = []
+    let seededRouteWorst = ''
     try {
       for (let i = 0; i < RENDER_RUNS; i++) seededMs.push(await timeJobsScreen(browser, seeded, true))
+      const routes = await timeRouteChanges(browser, seeded)
+      seededRoutes.push(...routes.all)
+      seededRouteWorst = Object.entries(routes.byScreen)
+        .map(([screen, ms]) => `${screen} ${median(ms).toFixed(0)}`)
+        .join(', ')
     } finally {
       await seeded.stop()
     }
@@ -218,7 +276,17 @@ export default async function consoleUiBench(): Promise<BenchRow[]> {
       baseline: { name: 'empty store, "No jobs" visible', value: median(emptyMs) },
       goal: '≤ 1.2× the empty store',
       goalMet: median(seededMs) <= 1.2 * median(emptyMs),
-      note: `runs: ${seededMs.map((v) => v.toFixed(0)).join(', ')} ms; the list asks for pages of 200 by cursor`,
+      note: `runs: ${seededMs.map((v) => v.toFixed(0)).join(', ')} ms (empty: ${emptyMs.map((v) => v.toFixed(0)).join(', ')}); navigation to the Overview, then Jobs; the list asks for 50 rows first, then pages of 200 by cursor`,
+    })
+    rows.push({
+      suite: SUITE,
+      name: `route change p95 (nav click → heading), ${SEEDED_JOBS.toLocaleString('en')} jobs`,
+      value: percentile(seededRoutes, 95),
+      unit: 'ms',
+      baseline: { name: 'same, empty store', value: percentile(emptyRoutes, 95) },
+      goal: '< 100 ms',
+      goalMet: percentile(seededRoutes, 95) < 100,
+      note: `${seededRoutes.length} changes through ${ROUTE_SCREENS.join(', ')}; median ${median(seededRoutes).toFixed(0)} ms (empty median ${median(emptyRoutes).toFixed(0)} ms); median per screen: ${seededRouteWorst} ms; timed in the page (click → heading + a frame)`,
     })
 
     // 2. Frame time while 20 jobs stream log lines vs idle, same screen, same page.

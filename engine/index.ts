@@ -56,6 +56,7 @@ import type { RunningP2pNode } from './p2p/p2p-node'
 import { NetworkControl, type RepublishedAsset } from './p2p/network-control'
 import { updateConfigFile } from './config/config-file'
 import type { PublisherWallet } from './chain/wallet'
+import { checkChainChoice } from './chain/chain-check'
 
 export type { ConsoleConfig } from './config/schema'
 // For the Electron shell, which may import this file and the contract only (style.md §2.2): it loads
@@ -245,14 +246,28 @@ async function republishCollectingTxs(port: {
  * The publisher wallet as the console drives it: in rpc mode it is also the node key, so after a
  * create, import or unlock the peer ID may be new (libp2p restarts, the DDOs follow).
  */
-function refreshingIdentity(wallet: PublisherWallet, changed: () => void) {
+function refreshingIdentity(
+  wallet: PublisherWallet,
+  changed: () => void,
+  /** Dev chain: the new or imported wallet gets ETH and OCEAN from the dev deployer, mined first. */
+  fund: () => Promise<unknown>,
+  logger: Logger,
+) {
   const after = <T>(status: T): T => (changed(), status)
+  const funded = async <T>(status: T): Promise<T> => {
+    await fund().catch((error: unknown) =>
+      logger.warn('dev chain: the publisher wallet could not be funded', {
+        error: error instanceof Error ? error.message : String(error),
+      }),
+    )
+    return after(status)
+  }
   return {
     status: () => wallet.status(),
-    create: async (password: string) => after(await wallet.create(password)),
-    importKey: async (key: string, password: string) => after(await wallet.importKey(key, password)),
+    create: async (password: string) => funded(await wallet.create(password)),
+    importKey: async (key: string, password: string) => funded(await wallet.importKey(key, password)),
     importMnemonic: async (phrase: string, password: string) =>
-      after(await wallet.importMnemonic(phrase, password)),
+      funded(await wallet.importMnemonic(phrase, password)),
     unlock: async (password: string) => after(await wallet.unlock(password)),
   }
 }
@@ -657,10 +672,25 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
         options.rendererDir ?? join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'renderer'),
       listen: options.listenConsole ?? true,
       ...kubernetesPorts(config),
+      chainCheck: {
+        check: (choice) =>
+          checkChainChoice(
+            choice.mode === 'rpc'
+              ? { ...choice, overrides: config.chain.contracts, timeoutMs: config.chain.rpcTimeoutMs }
+              : choice.mode === 'dev'
+                ? { mode: 'dev', running: chain?.devChain ? { rpcUrl: chain.rpcUrl } : undefined }
+                : choice,
+          ),
+      },
       ...(assetPort && chain
         ? {
             assets: assetPort,
-            wallet: refreshingIdentity(chain.wallet, () => void network.refreshIdentity()),
+            wallet: refreshingIdentity(
+              chain.wallet,
+              () => void network.refreshIdentity(),
+              () => chain.fundPublisherWallet(),
+              logger,
+            ),
           }
         : {}),
       network: {
@@ -702,6 +732,7 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
             ? {
                 chainId: chain.chainId,
                 name: chain.devChain ? 'Ocean dev chain (embedded)' : `chain ${chain.chainId}`,
+                feeToken: chain.feeToken.feeToken,
               }
             : null,
         chainError: () => chainError,

@@ -46,10 +46,34 @@ export class ComputeBackendPage {
     await this.backendForm.getByRole('button', { name: 'Use this backend' }).click()
   }
 
+  /** An environment's page (#/compute-backend/environments/<id>), from its Edit link in the table. */
+  async openEnvironment(id: string): Promise<Locator> {
+    await this.app.page
+      .getByRole('table', { name: 'Environments' })
+      .getByRole('link', { name: `Edit environment ${id}` })
+      .click()
+    await expect(this.app.page.getByRole('heading', { name: `Environment ${id}`, level: 2 })).toBeVisible()
+    return this.app.page.getByRole('form', { name: `Edit environment ${id}` })
+  }
+
+  /** Turns the paid tier on (if off) and types per-minute prices in token units. */
+  async setPrices(form: Locator, prices: { cpu?: string; ram?: string; disk?: string }): Promise<void> {
+    const paid = form.getByRole('switch', { name: /Charge for compute/ })
+    if (!(await paid.isChecked())) await paid.check({ force: true })
+    if (prices.cpu !== undefined) await form.getByLabel('CPU price per minute').fill(prices.cpu)
+    if (prices.ram !== undefined) await form.getByLabel('RAM price per minute').fill(prices.ram)
+    if (prices.disk !== undefined) await form.getByLabel('Disk price per minute').fill(prices.disk)
+  }
+
   async addEnvironment(environment: { id: string; cpu?: number; maxJobDurationSec?: number }): Promise<void> {
     const form = this.environmentForm
+    if (!(await form.isVisible()))
+      await this.app.page.getByRole('button', { name: 'Add an environment' }).click()
     await form.getByLabel('Environment id').fill(environment.id)
-    if (environment.cpu !== undefined) await form.getByLabel('CPUs per job').fill(String(environment.cpu))
+    if (environment.cpu !== undefined) {
+      await form.getByLabel('CPUs per job').fill(String(environment.cpu))
+      await form.getByLabel('CPUs in total').fill(String(environment.cpu))
+    }
     if (environment.maxJobDurationSec !== undefined)
       await form.getByLabel('Max job duration (seconds)').fill(String(environment.maxJobDurationSec))
     await form.getByRole('button', { name: 'Save environment' }).click()

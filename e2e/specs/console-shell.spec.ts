@@ -14,6 +14,15 @@ for (const scheme of ['light', 'dark'] as const) {
       await consoleApp.goTo(screen)
       await expect(consoleApp.page.getByRole('heading', { level: 2 }).first()).toBeVisible()
       await consoleApp.screenshot(`${scheme}-${screen.toLowerCase().replace(/ /g, '-')}`)
+      // Every copy button is drawn whole in this theme: a square button with its icon visible (the
+      // dark Overview once squeezed the Provider URL's into a blue dot with no icon).
+      for (const copy of await consoleApp.page.getByRole('button', { name: /^Copy / }).all()) {
+        const name = await copy.getAttribute('aria-label')
+        const box = await copy.boundingBox()
+        const icon = await copy.locator('svg').boundingBox()
+        if (!box || box.width < 18 || box.height < 18 || !icon || icon.width < 10)
+          problems.push(`${screen}: copy button "${name}" is drawn ${box?.width ?? 0}×${box?.height ?? 0} px`)
+      }
       const { violations } = await new AxeBuilder({ page: consoleApp.page }).analyze()
       for (const v of violations.filter((v) => v.impact === 'serious' || v.impact === 'critical'))
         problems.push(

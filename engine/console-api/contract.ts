@@ -442,6 +442,22 @@ export const settingsSchema = z.object({
     })
     .optional(),
 })
+/** Settings → Chain → Check: the chain the publisher is about to pick, tried before saving. */
+export const chainChoiceSchema = z.discriminatedUnion('mode', [
+  z.object({ mode: z.literal('dev') }),
+  z.object({ mode: z.literal('off') }),
+  z.object({
+    mode: z.literal('rpc'),
+    rpcUrl: z.string().url('a full http(s) URL'),
+    chainId: z.number().int().positive('a chain id above 0'),
+  }),
+])
+export const chainCheckSchema = z.object({
+  ok: z.boolean(),
+  /** Every check, in order: the RPC answers, the chain id matches, each Ocean contract has code. */
+  checks: z.array(healthCheckSchema),
+  blockNumber: z.number().int().nullable(),
+})
 export const walletStatusSchema = z.object({
   state: z.enum(['none', 'locked', 'unlocked']),
   address: address.nullable(),
@@ -807,6 +823,8 @@ export const consoleMethods = {
     empty,
     z.object({
       environments: z.array(environmentSchema.extend({ running: z.number(), queued: z.number() })),
+      /** The token a paid tier takes on the connected chain (OCEAN); null without a chain. */
+      feeToken: z.object({ chainId: z.number().int(), token: address }).nullable(),
     }),
   ),
   saveEnvironment: command(
@@ -862,6 +880,11 @@ export const consoleMethods = {
       .partial(),
     settingsSchema,
   ),
+  /**
+   * Tries a chain choice without saving it: reachable (block height), chain id, Ocean's contracts
+   * found at the addresses the console would use. Failures are checks with a fix, never an error.
+   */
+  checkChain: query(chainChoiceSchema, chainCheckSchema),
   getWallet: query(empty, walletStatusSchema),
   /**
    * A new random key in an encrypted keystore. The answer carries its BIP-39 recovery phrase once,

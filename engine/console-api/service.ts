@@ -128,10 +128,15 @@ export interface ConsoleSettingsPort {
 export interface ConsoleProviderStatus {
   url: string
   address(): string | null
-  chain(): { chainId: number; name: string } | null
+  /** `feeToken`: the token environments' paid tier takes on this chain (OCEAN), when known. */
+  chain(): { chainId: number; name: string; feeToken?: string } | null
   /** The chain's start failure (the console then runs without a chain); null when none. */
   chainError?(): { code?: string; message: string } | null
   onProviderRequest?(listener: (e: EventPayload<'onProviderRequest'>) => void): () => void
+}
+/** Settings → Chain → Check (engine/chain/chain-check.ts). */
+export interface ConsoleChainCheckPort {
+  check(choice: MethodParsedInput<'checkChain'>): Promise<MethodOutput<'checkChain'>>
 }
 /** Reachability (P2P and the public URL); absent = P2P off and no public URL known. */
 export interface ConsoleReachabilityPort {
@@ -207,6 +212,7 @@ export interface ConsoleServiceDeps {
   provider?: ConsoleProviderStatus
   reachability?: ConsoleReachabilityPort
   network?: ConsoleNetworkPort
+  chainCheck?: ConsoleChainCheckPort
   /** Results bigger than this go through the HTTP download route instead of readResult. */
   maxInlineResultBytes?: number
   readFile?: (path: string) => Promise<Uint8Array>
@@ -559,10 +565,12 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
     },
     async listEnvironments() {
       const envs = need(deps.environments, 'Environments').listEnvironments()
+      const chain = deps.provider?.chain() ?? null
       return {
         environments: envs
           .map((env) => ({ ...env, ...(deps.jobs?.environmentLoad(env.id) ?? { running: 0, queued: 0 }) }))
           .map(({ running, queued, ...env }) => ({ ...env, running, queued })),
+        feeToken: chain?.feeToken ? { chainId: chain.chainId, token: chain.feeToken } : null,
       }
     },
     async saveEnvironment({ environment }) {
@@ -718,6 +726,9 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
       const saved = need(deps.settings, 'Settings').save(patch)
       audit('config.changed', 'settings', { what: 'settings', fields: Object.keys(patch).sort() })
       return { ...saved, walletAddress: walletAddress() }
+    },
+    async checkChain(choice) {
+      return need(deps.chainCheck, 'The chain check').check(choice)
     },
     async getWallet() {
       return deps.wallet?.status() ?? { state: 'none', address: null }

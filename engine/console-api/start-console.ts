@@ -24,6 +24,7 @@ import {
   type ConsoleJobSource,
   type ConsoleProviderStatus,
   type ConsoleNetworkPort,
+  type ConsoleChainCheckPort,
   type ConsoleReachabilityPort,
   type ConsoleSettingsPort,
   type ConsoleWalletPort,
@@ -115,6 +116,7 @@ export interface StartConsoleOptions {
   provider?: ConsoleProviderStatus
   reachability?: ConsoleReachabilityPort
   network?: ConsoleNetworkPort
+  chainCheck?: ConsoleChainCheckPort
   /** dist/renderer; served at / when it holds an index.html. */
   rendererDir?: string
   /** false = build the service only (Electron serves the UI itself and talks over IPC). */
@@ -349,6 +351,7 @@ export async function startConsole(options: StartConsoleOptions): Promise<Runnin
     provider: options.provider,
     ...(options.reachability ? { reachability: options.reachability } : {}),
     ...(options.network ? { network: options.network } : {}),
+    ...(options.chainCheck ? { chainCheck: options.chainCheck } : {}),
     ...(options.audit ? { audit: options.audit } : {}),
     ...(options.approvals ? { approvals: options.approvals } : {}),
     ...(options.review ? { review: options.review } : {}),

@@ -20,6 +20,7 @@ import { startDevChain, type DevChain, type DevSamples } from '../chain/dev-chai
 import { checkChain, createRpcProvider, toChainError } from '../chain/rpc'
 import { PublisherWallet, nodeKey, readBalances } from '../chain/wallet'
 import { createTokenInfoReader, type TokenInfo } from '../chain/token-info'
+import { createNftOwnerLookup } from '../chain/nft-owner'
 import { draftFromRecord, toAssetDetails, type AssetChanges, type AssetDetails } from './asset-details'
 import { AssetRegistry, type AssetRecord } from './asset-registry'
 import { DatatokenDistribution } from './datatoken-distribution'
@@ -84,6 +85,11 @@ export interface ChainPublishing {
   feeToken: { chainId: number; feeToken: string }
   /** Dev mode: publishes the samples now that the Provider's URL is known; writes dev-chain.json. */
   publishDevSamples(providerUrl: string): Promise<DevSamples | undefined>
+  /**
+   * Dev chain: tops the publisher wallet up from the dev deployer (ETH for gas + OCEAN), mined before
+   * it resolves with the transfers' hashes; nothing to do (funded already, no wallet, a real chain): [].
+   */
+  fundPublisherWallet(): Promise<string[]>
   /** The publisher tool for a Provider URL (the DDOs' serviceEndpoint). */
   publisher(providerUrl: string): { publisher: Publisher; distribution: DatatokenDistribution }
   /**
@@ -197,10 +203,19 @@ export async function startChainPublishing(options: StartChainPublishingOptions)
     )
   }
 
-  // Dev chain: the dev deployer publishes (funded, fixed key, like the samples); a wallet created
-  // after the chain started would hold no coin there. Real chains: the publisher's own wallet.
+  // One address everywhere (issue 11): the publisher wallet signs every publish, on the dev chain
+  // too, so an asset's NFT owner is the address Settings and the status bar show. The dev deployer
+  // only funds that wallet (ETH for gas + OCEAN) and still signs for what it owns: the dev samples.
   const deployer = devChain ? new Wallet(devChain.accounts.deployer.privateKey, rpc) : undefined
-  const publishingSigner = (): BaseWallet | undefined => deployer ?? wallet.signer(rpc)
+  const walletSigner = (): BaseWallet | undefined => wallet.signer(rpc)
+  const nftOwnerOf = createNftOwnerLookup(rpc)
+  /** Who signs for an existing asset: its NFT owner when that is the dev deployer, else the wallet. */
+  const signerFor = async (did: string): Promise<() => BaseWallet | undefined> => {
+    const record = deployer ? registry.get(did) : undefined
+    if (!deployer || !record) return walletSigner
+    const owner = await nftOwnerOf(record.nftAddress)
+    return owner === deployer.address.toLowerCase() ? () => deployer : walletSigner
+  }
   // Built once per unlocked key: a Wallet derives its address (an EC multiplication, ~0.7 ms), and
   // `GET /` and computeEnvironments ask for the node key on every request (issue 14 bench).
   let cachedNode: { key: BaseWallet | 'dev'; signer: BaseWallet } | undefined
@@ -218,7 +233,10 @@ export async function startChainPublishing(options: StartChainPublishingOptions)
     return cachedNode.signer
   }
 
-  const makePublisher = (providerUrl: string) => {
+  const makePublisher = (
+    providerUrl: string,
+    publishingSigner: () => BaseWallet | undefined = walletSigner,
+  ) => {
     const node = nodeSigner()
     if (!node)
       throw chainError(
@@ -245,6 +263,17 @@ export async function startChainPublishing(options: StartChainPublishingOptions)
   }
 
   let queue: Promise<unknown> = Promise.resolve()
+  // One signing operation at a time: each tx takes the account's next nonce when it is signed.
+  const serial = <T>(work: () => Promise<T>): Promise<T> => {
+    const run = queue.then(work)
+    queue = run.catch(() => undefined)
+    return run
+  }
+  const fundPublisher = async (): Promise<string[]> => {
+    const address = wallet.address()
+    if (!devChain || !address) return []
+    return devChain.fund(address)
+  }
   const tokenInfo = createTokenInfoReader(rpc, { chainId, rpcUrl })
   return {
     chainId,
@@ -260,6 +289,7 @@ export async function startChainPublishing(options: StartChainPublishingOptions)
       if (!devChain) return undefined
       return devChain.publishSamples(createDevSampleSeeder({ registry, clock }), providerUrl)
     },
+    fundPublisherWallet: () => serial(fundPublisher),
     publisher: makePublisher,
     assetPort(providerUrlOrGetter, onEvent) {
       const endpoint =
@@ -268,12 +298,6 @@ export async function startChainPublishing(options: StartChainPublishingOptions)
       const emit: OnPublishEvent = (event) => {
         onEvent?.(event)
         for (const listener of listeners) listener(event)
-      }
-      // One signing operation at a time: each tx takes the account's next nonce when it is signed.
-      const serial = <T>(work: () => Promise<T>): Promise<T> => {
-        const run = queue.then(work)
-        queue = run.catch(() => undefined)
-        return run
       }
       // Distribution events carry no DID of their own; the UI needs it to place the progress.
       const forAsset =
@@ -284,7 +308,12 @@ export async function startChainPublishing(options: StartChainPublishingOptions)
         list: (kind) => registry.list(kind ? { kind } : {}).map(toAssetSummary),
         publish(draft, existingDid) {
           return serial(async () => {
-            const { publisher } = makePublisher(endpoint())
+            const { publisher } = makePublisher(
+              endpoint(),
+              existingDid ? await signerFor(existingDid) : walletSigner,
+            )
+            // A wallet created after the dev chain started holds no coin there yet.
+            if (!existingDid && walletSigner()) await fundPublisher()
             // The DID exists once the NFT does (first told by the "encrypt" event); later steps carry it.
             let did = existingDid
             const track: OnPublishEvent = (event) => {
@@ -305,7 +334,7 @@ export async function startChainPublishing(options: StartChainPublishingOptions)
           return serial(async () => {
             const record = registry.get(did)
             if (!record) throw publishingError('ASSET_NOT_FOUND', `No published asset ${did} in this console`)
-            const { publisher } = makePublisher(endpoint())
+            const { publisher } = makePublisher(endpoint(), await signerFor(did))
             return toAssetDetails(await publisher.edit(did, draftFromRecord(record, changes), forAsset(did)))
           })
         },
@@ -345,8 +374,11 @@ export async function startChainPublishing(options: StartChainPublishingOptions)
         async republishEndpoints() {
           const done: string[] = []
           for (const asset of registry.list()) {
-            const record = await serial(() =>
-              makePublisher(endpoint()).publisher.republishEndpoint(asset.did, forAsset(asset.did)),
+            const record = await serial(async () =>
+              makePublisher(endpoint(), await signerFor(asset.did)).publisher.republishEndpoint(
+                asset.did,
+                forAsset(asset.did),
+              ),
             )
             if (record) done.push(asset.did)
           }
@@ -354,7 +386,7 @@ export async function startChainPublishing(options: StartChainPublishingOptions)
         },
         setState(did, state) {
           return serial(async () => {
-            const { publisher } = makePublisher(endpoint())
+            const { publisher } = makePublisher(endpoint(), await signerFor(did))
             let txHash = ''
             const record = await publisher.setState(did, state, (event) => {
               if (event.step === 'state' && event.txHash) txHash = event.txHash
@@ -379,25 +411,36 @@ export async function startChainPublishing(options: StartChainPublishingOptions)
           }
         },
         mint(did, to, amount) {
-          return serial(() =>
-            makePublisher(endpoint()).distribution.mint(did, to, parseUnits(amount, 18), forAsset(did)),
+          return serial(async () =>
+            makePublisher(endpoint(), await signerFor(did)).distribution.mint(
+              did,
+              to,
+              parseUnits(amount, 18),
+              forAsset(did),
+            ),
           )
         },
         createDispenser(did, limits) {
-          return serial(() =>
-            makePublisher(endpoint()).distribution.createDispenser(did, limits, forAsset(did)),
+          return serial(async () =>
+            makePublisher(endpoint(), await signerFor(did)).distribution.createDispenser(
+              did,
+              limits,
+              forAsset(did),
+            ),
           )
         },
         createFixedRate(did, price) {
-          return serial(() =>
-            makePublisher(endpoint()).distribution.createFixedRate(did, price, forAsset(did)),
+          return serial(async () =>
+            makePublisher(endpoint(), await signerFor(did)).distribution.createFixedRate(
+              did,
+              price,
+              forAsset(did),
+            ),
           )
         },
         async balances() {
-          // One address everywhere (issue 11): the publisher's own wallet, as Settings and the status
-          // bar show it. On the dev chain the funded dev deployer signs; gas is judged on the signer.
-          const signerAddress = publishingSigner()?.address
-          const address = wallet.address() ?? signerAddress
+          // One address everywhere (issue 11): the publisher wallet, which signs and pays the gas.
+          const address = wallet.address()
           if (!address) throw chainError('WALLET_NOT_FOUND', 'Create or import the publisher wallet first')
           const endpoint = { chainId, rpcUrl, timeoutMs: config.chain.rpcTimeoutMs }
           // Wrong chain and dead RPC are told apart before any balance is read (CHAIN_ID_MISMATCH / CHAIN_UNAVAILABLE).
@@ -420,10 +463,7 @@ export async function startChainPublishing(options: StartChainPublishingOptions)
                 datatokenAddress: a.datatokenAddress,
                 balanceWei: (read.datatokensWei[getAddress(a.datatokenAddress)] ?? 0n).toString(),
               })),
-            canPayGas:
-              signerAddress && getAddress(signerAddress) !== read.address
-                ? (await rpc.getBalance(signerAddress)) > 0n
-                : read.nativeWei > 0n,
+            canPayGas: read.nativeWei > 0n,
           }
         },
         onPublishProgress(listener) {

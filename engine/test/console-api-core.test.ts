@@ -104,6 +104,12 @@ describe('console API wired into startCore', () => {
     expect(health).toMatchObject({ driver: 'local', ok: true })
     const envs = await client.listEnvironments()
     expect(envs.environments.map((e) => e.id)).toEqual(['local-sandbox'])
+    // No chain: no token a paid tier could take.
+    expect(envs.feeToken).toBeNull()
+    // Settings → Chain → Check goes through the API: an RPC that does not answer is a failed check.
+    const check = await client.checkChain({ mode: 'rpc', rpcUrl: 'http://127.0.0.1:1', chainId: 137 })
+    expect(check).toMatchObject({ ok: false, blockNumber: null })
+    expect(check.checks[0]).toMatchObject({ id: 'rpc-reachable', ok: false })
     expect((await client.getWallet()).state).toBe('none')
   })
 })

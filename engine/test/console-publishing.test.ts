@@ -20,7 +20,7 @@ import {
 import { createHttpClientTransport, type HttpClientTransport } from '../console-api/http-client-transport'
 import { DEV_ACCOUNTS } from '../chain/dev-chain/dev-accounts'
 import { loadAbi } from '../chain/contracts'
-import { WALLET_FILE } from '../chain/wallet'
+import { PublisherWallet, WALLET_FILE } from '../chain/wallet'
 import { FakeClock } from '../clock'
 import { dispatchConsoleCall } from '../console-api/dispatch'
 import { createConsoleService } from '../console-api/service'
@@ -111,6 +111,23 @@ describe('publishing through the console API on the dev chain', () => {
     expect(JSON.stringify(listed)).not.toContain('private-weather.csv')
   }, 60_000)
 
+  it('publishes with the publisher wallet: the NFT owner is the one address the console shows', async () => {
+    const shown = (await client.getWallet()).address
+    expect(shown).toBe(core.chain!.wallet.address())
+    expect(shown).not.toBe(DEV_ACCOUNTS.deployer.address)
+    for (const did of [dataset.did, algorithm.did]) {
+      const nft = new Contract(core.assets.get(did)!.nftAddress, loadAbi('ERC721Template'), core.chain!.rpc)
+      expect(await nft.getFunction('ownerOf')(1n)).toBe(shown)
+      // The create tx was signed (and its gas paid) by that wallet, not by the dev deployer.
+      const createTx = core.assets.get(did)!.publish!.steps.create!.hash!
+      expect((await core.chain!.rpc.getTransaction(createTx))?.from).toBe(shown)
+    }
+    // The dev chain's samples still belong to the dev deployer, which keeps signing for them.
+    const sample = core.assets.list({ kind: 'dataset' }).find((a) => a.did !== dataset.did)!
+    const sampleNft = new Contract(sample.nftAddress, loadAbi('ERC721Template'), core.chain!.rpc)
+    expect(await sampleNft.getFunction('ownerOf')(1n)).toBe(DEV_ACCOUNTS.deployer.address)
+  }, 30_000)
+
   it('edits the trusted algorithms after publishing: setMetaData again, checksums pinned, files kept', async () => {
     const filesBefore = core.assets.get(dataset.did)!.files
     // The dev chain's sample algorithm: its files are on this machine, so the engine can pin their checksum.
@@ -135,6 +152,13 @@ describe('publishing through the console API on the dev chain', () => {
     expect((await core.chain!.rpc.getTransactionReceipt(metadataTx))?.status).toBe(1)
     expect(JSON.stringify(edited)).not.toContain('private-weather.csv')
   }, 60_000)
+
+  it("names the dev chain's OCEAN as the environments' fee token", async () => {
+    expect((await client.listEnvironments()).feeToken).toEqual({
+      chainId: 8996,
+      token: core.chain!.contracts.Ocean,
+    })
+  })
 
   it('reads token symbols on chain: OCEAN and the datatoken', async () => {
     const { tokens } = await client.getTokenInfo({
@@ -245,13 +269,13 @@ describe('publishing through the console API on the dev chain', () => {
   it('reads balances of the publishing account: native coin, OCEAN and each asset datatoken', async () => {
     const balances = await client.getBalances()
     outputs.push(balances)
-    // One address everywhere: the publisher's wallet (the dev deployer signs and pays the gas).
+    // One address everywhere: the publisher's wallet, which signs and pays the gas.
     expect(balances.address).toBe(core.chain!.wallet.address())
     expect(balances.chainId).toBe(8996)
-    // The wallet was created after the dev chain started (no coin of its own); the deployer pays.
+    // Created after the dev chain started, it was funded from the dev deployer at creation.
     expect(balances.canPayGas).toBe(true)
-    expect(balances.nativeWei).toBe('0')
-    expect(balances.oceanWei).not.toBeNull()
+    expect(BigInt(balances.nativeWei)).toBeGreaterThan(0n)
+    expect(BigInt(balances.oceanWei!)).toBeGreaterThan(0n)
     expect(balances.datatokens.map((d) => d.did)).toEqual(
       expect.arrayContaining([dataset.did, algorithm.did]),
     )
@@ -261,7 +285,7 @@ describe('publishing through the console API on the dev chain', () => {
     // A second console on the same data (its wallet file), pointed at the dev chain's RPC the ways a user can get wrong.
     const consoleOn = async (chain: Record<string, unknown>) => {
       const dir = mkdtempSync(join(tmpdir(), 'c2d-console-balances-'))
-      copyFileSync(join(dataDir, WALLET_FILE), join(dir, WALLET_FILE))
+      copyFileSync(join(unfundedWalletDir, WALLET_FILE), join(dir, WALLET_FILE))
       const db = openDatabase({ file: join(dir, 'console.db') })
       const config = jobCoreConfig(dir, {
         overrides: {
@@ -286,6 +310,14 @@ describe('publishing through the console API on the dev chain', () => {
       rmSync(dir, { recursive: true, force: true })
       return envelope
     }
+    // A wallet this dev chain never funded (the console's own one was funded at creation).
+    const unfundedWalletDir = mkdtempSync(join(tmpdir(), 'c2d-console-unfunded-'))
+    const unfunded_ = new PublisherWallet({
+      dataDir: unfundedWalletDir,
+      logger: new MemoryLogger(),
+      scryptN: 1024,
+    })
+    const { address: unfundedAddress } = await unfunded_.create(PASSWORD)
     const wrongChain = await consoleOn({ rpcUrl: core.chain!.rpcUrl, chainId: 1 })
     expect(wrongChain).toMatchObject({ ok: false, error: { code: 'CHAIN_ID_MISMATCH' } })
     expect(!wrongChain.ok && wrongChain.error.message).toContain(
@@ -293,12 +325,12 @@ describe('publishing through the console API on the dev chain', () => {
     )
     const unreachable = await consoleOn({ rpcUrl: 'http://127.0.0.1:1', chainId: 8996 })
     expect(unreachable).toMatchObject({ ok: false, error: { code: 'CHAIN_UNAVAILABLE' } })
-    // The console's own wallet was created after the dev chain started: it holds no coin there.
     const unfunded = await consoleOn({ rpcUrl: core.chain!.rpcUrl, chainId: 8996 })
     expect(unfunded).toMatchObject({
       ok: true,
-      value: { address: core.chain!.wallet.address(), nativeWei: '0', canPayGas: false },
+      value: { address: unfundedAddress, nativeWei: '0', canPayGas: false },
     })
+    rmSync(unfundedWalletDir, { recursive: true, force: true })
   }, 60_000)
 
   it('never lets the wallet key cross the API', async () => {

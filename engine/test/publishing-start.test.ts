@@ -11,7 +11,9 @@ import { isC2dError } from '../c2d-error'
 import { FakeClock } from '../clock'
 import { consoleConfigSchema } from '../config/schema'
 import { MemoryLogger } from '../logging'
+import { Contract } from 'ethers'
 import { DEV_ACCOUNTS } from '../chain/dev-chain/dev-accounts'
+import { loadAbi } from '../chain/contracts'
 import { startChainPublishing, type ChainPublishing } from '../publishing/start-publishing'
 import { openDatabase, type Database } from '../store/database'
 
@@ -71,7 +73,16 @@ describe('startChainPublishing (dev mode)', () => {
         ],
       },
     })
+    // The publisher wallet signs (never the dev deployer): without one, nothing is published.
+    const refused = await port.publish(draft('No wallet')).catch((e: unknown) => e)
+    expect(isC2dError(refused) && refused.code).toBe('WALLET_LOCKED')
+    // A wallet created after the dev chain started holds nothing there: the first publish funds it.
+    const { address } = await stack.wallet.create('long enough password')
+    expect(await stack.rpc.getBalance(address!)).toBe(0n)
     const [a, b] = await Promise.all([port.publish(draft('A')), port.publish(draft('B'))])
+    expect(await stack.rpc.getBalance(address!)).toBeGreaterThan(0n)
+    const nft = new Contract(a.nftAddress, loadAbi('ERC721Template'), stack.rpc)
+    expect(await nft.getFunction('ownerOf')(1n)).toBe(address)
     expect(a.did).not.toBe(b.did)
     const edited = await port.publish(draft('A2'), a.did)
     expect([edited.did, edited.name]).toEqual([a.did, 'A2'])
@@ -80,5 +91,5 @@ describe('startChainPublishing (dev mode)', () => {
     expect(port.list().some((s) => s.did === b.did)).toBe(false)
     const invalid = await port.publish({ ...draft(''), name: '' }).catch((e: unknown) => e)
     expect(isC2dError(invalid) && invalid.code).toBe('ASSET_INVALID')
-  })
+  }, 60_000)
 })

@@ -13,6 +13,7 @@ import {
 import { Layout } from './layout'
 import { OverviewScreen } from '../screens/overview/overview-screen'
 import { ComputeBackendScreen } from '../screens/compute-backend/compute-backend-screen'
+import { EnvironmentRoute } from '../screens/compute-backend/environment-page'
 import { AssetsScreen, PublishScreen } from '../screens/assets/assets-screen'
 import { AssetRoute } from '../screens/assets/asset-page/asset-page'
 import { JobsScreen } from '../screens/jobs/jobs-screen'
@@ -30,6 +31,11 @@ const computeBackendRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/compute-backend',
   component: ComputeBackendScreen,
+})
+export const environmentRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/compute-backend/environments/$envId',
+  component: EnvironmentRoute,
 })
 const assetsRoute = createRoute({ getParentRoute: () => rootRoute, path: '/assets', component: AssetsScreen })
 const publishRoute = createRoute({
@@ -71,6 +77,7 @@ export const datasetPoliciesRoute = createRoute({
 const routeTree = rootRoute.addChildren([
   overviewRoute,
   computeBackendRoute,
+  environmentRoute,
   assetsRoute,
   publishRoute,
   assetRoute,

@@ -2,6 +2,7 @@
 // everywhere: the Provider's signing key), compute backend health and the Provider URL. Also the
 // dev-chain banner and the one connection banner (no stacking error boxes per screen).
 import { Alert, Badge, Group, Paper, Text } from '@mantine/core'
+import { TokenPaste, keepPastedToken } from './token-paste'
 import { ConsoleApiError } from '../../engine/console-api/contract'
 import { useOverview } from '../server-state/overview'
 import { useWallet } from '../server-state/settings'
@@ -57,8 +58,12 @@ export function StatusBar() {
 export function ShellBanners() {
   const overview = useOverview()
   const unreachable = overview.isError && !(overview.error instanceof ConsoleApiError)
+  const tokenRefused =
+    overview.isError && overview.error instanceof ConsoleApiError && overview.error.code === 'UNAUTHORIZED'
+  const keepToken = keepPastedToken()
   return (
     <>
+      {tokenRefused && <TokenPaste onToken={keepToken} />}
       {unreachable && (
         <Alert color="red" title="The console is not answering" mb="md" role="alert">
           The server may have stopped. Reconnecting automatically; what is on screen may be out of date until

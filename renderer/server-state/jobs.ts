@@ -18,11 +18,19 @@ export function useJobList(filters: JobFilterInput) {
  * The Jobs screen's list, one page at a time by cursor (the store pages from an index, so the
  * 100,000th job costs what the first does). Live events keep the loaded pages current.
  */
-export function useJobPages(filters: Omit<JobFilterInput, 'cursor' | 'offset'>) {
+export function useJobPages(
+  filters: Omit<JobFilterInput, 'cursor' | 'offset'>,
+  /** The first page's size: a screenful shows sooner; later pages are `filters.limit` each. */
+  firstPageLimit?: number,
+) {
   const client = useConsoleClient()
   return useInfiniteQuery({
     queryKey: queryKeys.jobs.pages(filters),
-    queryFn: ({ pageParam }) => client.listJobs({ ...filters, ...(pageParam ? { cursor: pageParam } : {}) }),
+    queryFn: ({ pageParam }) =>
+      client.listJobs({
+        ...filters,
+        ...(pageParam ? { cursor: pageParam } : firstPageLimit ? { limit: firstPageLimit } : {}),
+      }),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
     staleTime: Infinity,

@@ -69,3 +69,11 @@ export function useExportWallet() {
   const client = useConsoleClient()
   return useMutation({ mutationFn: () => client.exportWallet({ confirm: true }) })
 }
+
+/** Settings → Chain → Check: tries a chain choice on demand (not cached; nothing is saved). */
+export function useCheckChain() {
+  const client = useConsoleClient()
+  return useMutation({
+    mutationFn: (choice: MethodInput<'checkChain'>) => client.checkChain(choice),
+  })
+}

@@ -559,6 +559,7 @@ export function createFakeConsole(
     },
     listEnvironments: async () => ({
       environments: environments.map((e) => ({ ...e, running: 1, queued: 0 })),
+      feeToken: { chainId: 8996, token: FAKE_OCEAN },
     }),
     saveEnvironment: async ({ environment }) => {
       const i = environments.findIndex((e) => e.id === environment.id)
@@ -696,6 +697,59 @@ export function createFakeConsole(
       (settings = { ...settings, ...patch }),
       { ...settings, walletAddress: wallet.address }
     ),
+    // A stand-in RPC world: chain 137 answers at https://polygon.example; anything "unreachable" does not.
+    checkChain: async (choice) => {
+      if (choice.mode !== 'rpc')
+        return {
+          ok: true,
+          blockNumber: null,
+          checks: [{ id: `chain-${choice.mode}`, label: 'Chain', ok: true, message: `Mode ${choice.mode}.` }],
+        }
+      if (choice.rpcUrl.includes('unreachable'))
+        return {
+          ok: false,
+          blockNumber: null,
+          checks: [
+            {
+              id: 'rpc-reachable',
+              label: 'RPC answers',
+              ok: false,
+              message: `No answer from ${choice.rpcUrl}: ECONNREFUSED`,
+              fix: 'Check the URL (and its API key), that the node is up.',
+            },
+          ],
+        }
+      const reachable = {
+        id: 'rpc-reachable',
+        label: 'RPC answers',
+        ok: true,
+        message: 'Answered at block 123,456.',
+      }
+      if (choice.chainId !== 137)
+        return {
+          ok: false,
+          blockNumber: 123456,
+          checks: [
+            reachable,
+            {
+              id: 'chain-id',
+              label: 'Chain id matches',
+              ok: false,
+              message: `The RPC serves chain 137, but chain ${choice.chainId} is typed.`,
+              fix: 'Type chain id 137.',
+            },
+          ],
+        }
+      return {
+        ok: true,
+        blockNumber: 123456,
+        checks: [
+          reachable,
+          { id: 'chain-id', label: 'Chain id matches', ok: true, message: 'Chain 137.' },
+          { id: 'contract-Ocean', label: 'Ocean: the OCEAN token', ok: true, message: 'Found.' },
+        ],
+      }
+    },
     getWallet: async () => wallet,
     getReachability: async () =>
       seed.reachability ?? {

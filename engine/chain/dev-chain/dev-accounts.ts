@@ -28,3 +28,6 @@ export const DEV_CHAIN_ID = 8996
 export const DEV_NATIVE_BALANCE_WEI = 10_000n * 10n ** 18n
 export const DEV_OCEAN_FOR_CONSUMER_WEI = 100_000n * 10n ** 18n
 export const DEV_OCEAN_FOR_DEPLOYER_WEI = 1_000_000n * 10n ** 18n
+/** What a publisher wallet made after the dev chain started is topped up to, from the deployer. */
+export const DEV_PUBLISHER_NATIVE_WEI = 100n * 10n ** 18n
+export const DEV_PUBLISHER_OCEAN_WEI = 10_000n * 10n ** 18n

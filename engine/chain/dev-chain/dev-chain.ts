@@ -29,6 +29,8 @@ import {
   DEV_CHAIN_ID,
   DEV_NATIVE_BALANCE_WEI,
   DEV_OCEAN_FOR_CONSUMER_WEI,
+  DEV_PUBLISHER_NATIVE_WEI,
+  DEV_PUBLISHER_OCEAN_WEI,
   DEV_OCEAN_FOR_DEPLOYER_WEI,
   type DevAccount,
 } from './dev-accounts'
@@ -69,6 +71,11 @@ export interface DevChain extends DevChainDeployment {
   samples: DevSamples | undefined
   /** Runs a seeder now (e.g. once the Provider's URL is known) and rewrites dev-chain.json. */
   publishSamples(seeder: DevSampleSeeder, providerUrl?: string): Promise<DevSamples | undefined>
+  /**
+   * Tops `address` up from the deployer to the dev balances (native coin for gas, OCEAN) where it
+   * holds less than half of them; resolves once every transfer is mined (status 1), with their hashes.
+   */
+  fund(address: string): Promise<string[]>
   stop(): Promise<void>
 }
 
@@ -232,7 +239,28 @@ export async function startDevChain(options: StartDevChainOptions): Promise<DevC
       writeDevChainFile(options.dataDir, deployment, samples)
       return samples
     }
-    const chain: DevChain = { ...deployment, samples, publishSamples, stop }
+    const fund = async (address: string): Promise<string[]> => {
+      // The deployer key also signs through plain Wallets (samples, their edits): ask for the nonce afresh.
+      if (deployerSigner instanceof NonceManager) deployerSigner.reset()
+      const hashes: string[] = []
+      const mined = async (sent: { hash: string; wait(): Promise<{ status: number | null } | null> }) => {
+        const receipt = await sent.wait()
+        if (receipt?.status !== 1)
+          throw chainError('DEV_CHAIN_FAILED', `Funding ${address} on the dev chain failed (tx ${sent.hash})`)
+        hashes.push(sent.hash)
+      }
+      const native = await rpc.getBalance(address)
+      if (native < DEV_PUBLISHER_NATIVE_WEI / 2n)
+        await mined(
+          await deployerSigner.sendTransaction({ to: address, value: DEV_PUBLISHER_NATIVE_WEI - native }),
+        )
+      const oceanHeld = (await ocean.getFunction('balanceOf')(address)) as bigint
+      if (oceanHeld < DEV_PUBLISHER_OCEAN_WEI / 2n)
+        await mined(await ocean.getFunction('transfer')(address, DEV_PUBLISHER_OCEAN_WEI - oceanHeld))
+      if (hashes.length > 0) logger.info('dev chain: funded the publisher wallet', { address, txs: hashes })
+      return hashes
+    }
+    const chain: DevChain = { ...deployment, samples, publishSamples, fund, stop }
     if (options.seedSamples) await publishSamples(options.seedSamples, options.providerUrl)
     else writeDevChainFile(options.dataDir, deployment, undefined)
 

@@ -146,7 +146,7 @@ describe('ComputeBackendScreen', () => {
     const row = within(table).getByRole('row', { name: /free-local/ })
     expect(within(row).getByText('1 CPU / 2 GB / 5 GB')).toBeTruthy()
     expect(within(row).getByText('Blocked')).toBeTruthy()
-    expect(within(row).getByText('1 jobs, 60 s, 1 CPU')).toBeTruthy()
+    expect(within(row).getByText('1 job at once, up to 1 min, 1 CPU')).toBeTruthy()
   })
 
   it('shows environment prices per minute in the fee token symbol read on chain', async () => {
@@ -177,8 +177,9 @@ describe('ComputeBackendScreen', () => {
     await waitFor(() => expect(fake.calls.some((c) => c.method === 'deleteEnvironment')).toBe(true))
   })
 
-  it('validates a new environment beside the form and saves a valid one', async () => {
+  it('validates a new environment beside the form and saves a valid one', { timeout: 20_000 }, async () => {
     const { fake } = renderApp('compute-backend')
+    await userEvent.click(await screen.findByRole('button', { name: 'Add an environment' }))
     const form = await screen.findByRole('form', { name: 'Add environment' })
     await userEvent.type(within(form).getByLabelText('Environment id', { selector: 'input' }), 'bad id')
     await userEvent.click(within(form).getByRole('button', { name: 'Save environment' }))

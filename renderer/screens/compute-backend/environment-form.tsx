@@ -1,22 +1,29 @@
-// Add or replace an environment. Checked with the contract's schema before sending, so each
-// message appears next to its field in words; the server checks again and its field details land
-// in the same places.
+// Add or edit an environment: resource limits, durations, the free tier's limits and the paid tier's
+// prices per resource per minute, in token units with the token's symbol. Checked with the
+// contract's schema before sending, so each message appears next to its field in words; the
+// server checks again and its field details land in the same places. Prices stay exact: a typed
+// "0.1" is stored as the number whose shortest text is "0.1" (the engine's wei), never rounded.
 import { useState } from 'react'
 import {
   Alert,
   Button,
   Card,
+  Fieldset,
   Group,
   NumberInput,
   SimpleGrid,
   Stack,
   Switch,
+  Text,
   TextInput,
   Title,
 } from '@mantine/core'
-import { environmentSchema } from '../../../engine/console-api/contract'
+import { environmentSchema, type ConsoleEnvironment } from '../../../engine/console-api/contract'
 import { useSaveEnvironment } from '../../server-state/compute-backend'
+import { useTokenInfo } from '../../server-state/tokens'
 import { ErrorMessage } from '../../components/error-message'
+import { TokenAmount } from '../../components/labels/token-amount'
+import { shortenValue } from '../../components/labels/address-label'
 import {
   errorFor,
   fieldErrorsFromError,
@@ -24,134 +31,497 @@ import {
   zodIssues,
   type FieldErrors,
 } from '../../components/field-errors'
+import { decimalText, parseTokenUnits, tokenUnitsToWei } from '../../components/token-units'
+
+/** The token a paid tier takes on the connected chain (listEnvironments' `feeToken`). */
+export interface FeeTokenChoice {
+  chainId: number
+  token: string
+}
+
+type Num = number | string
+const RESOURCES = ['cpu', 'ram', 'disk'] as const
+type ResourceId = (typeof RESOURCES)[number]
+const RESOURCE_WORDS: Record<ResourceId, { label: string; unit: string }> = {
+  cpu: { label: 'CPU', unit: 'per CPU' },
+  ram: { label: 'RAM', unit: 'per GB of RAM' },
+  disk: { label: 'Disk', unit: 'per GB of disk' },
+}
 
 interface Draft {
   id: string
-  cpu: number | string
-  ramGb: number | string
-  diskGb: number | string
-  maxJobDurationSec: number | string
-  maxJobs: number | string
+  description: string
+  cpuMax: Num
+  cpuTotal: Num
+  ramMax: Num
+  ramTotal: Num
+  diskMax: Num
+  diskTotal: Num
+  minJobDurationSec: Num
+  maxJobDurationSec: Num
+  maxJobs: Num
   allowNetwork: boolean
-  free: boolean
   gpuSelector: string
-}
-const INITIAL: Draft = {
-  id: '',
-  cpu: 1,
-  ramGb: 1,
-  diskGb: 1,
-  maxJobDurationSec: 3600,
-  maxJobs: 2,
-  allowNetwork: false,
-  free: false,
-  gpuSelector: '',
+  free: boolean
+  freeMaxJobDurationSec: Num
+  freeMaxJobs: Num
+  freeMaxJobsPerConsumer: Num
+  freeCpu: Num
+  freeRamGb: Num
+  freeDiskGb: Num
+  paid: boolean
+  feeToken: string
+  prices: Record<ResourceId, string>
 }
 
-export function EnvironmentForm() {
+function draftFrom(env: ConsoleEnvironment | undefined, fee: FeeTokenChoice | null): Draft {
+  const chainFees = fee ? (env?.fees[String(fee.chainId)] ?? []) : []
+  const entry = chainFees.find((f) => f.feeToken.toLowerCase() === fee?.token.toLowerCase()) ?? chainFees[0]
+  const priceOf = (id: ResourceId) => {
+    const p = entry?.prices.find((x) => x.id === id)
+    return p ? decimalText(p.price) : '0'
+  }
+  return {
+    id: env?.id ?? '',
+    description: env?.description ?? '',
+    cpuMax: env?.cpu.max ?? 1,
+    cpuTotal: env?.cpu.total ?? 1,
+    ramMax: env?.ramGb.max ?? 1,
+    ramTotal: env?.ramGb.total ?? 1,
+    diskMax: env?.diskGb.max ?? 1,
+    diskTotal: env?.diskGb.total ?? 1,
+    minJobDurationSec: env?.minJobDurationSec ?? 60,
+    maxJobDurationSec: env?.maxJobDurationSec ?? 3600,
+    maxJobs: env?.maxJobs ?? 2,
+    allowNetwork: env?.allowNetwork ?? false,
+    // The form edits one selector (the GPU label); an edit keeps any others (see toEnvironment).
+    gpuSelector: Object.entries(env?.nodeSelector ?? {})
+      .slice(0, 1)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(''),
+    free: env ? env.free !== undefined : false,
+    freeMaxJobDurationSec: env?.free?.maxJobDurationSec ?? 60,
+    freeMaxJobs: env?.free?.maxJobs ?? 1,
+    freeMaxJobsPerConsumer: env?.free?.maxJobsPerConsumer ?? 1,
+    freeCpu: env?.free?.cpu ?? 1,
+    freeRamGb: env?.free?.ramGb ?? 1,
+    freeDiskGb: env?.free?.diskGb ?? 1,
+    paid: entry !== undefined && entry.prices.some((p) => p.price > 0),
+    feeToken: entry?.feeToken ?? fee?.token ?? '',
+    prices: { cpu: priceOf('cpu'), ram: priceOf('ram'), disk: priceOf('disk') },
+  }
+}
+
+/** The typed key=value first, then the environment's other selectors (the form shows one). */
+function nodeSelectorOf(selector: string, before: Record<string, string> | undefined) {
+  const others = Object.fromEntries(Object.entries(before ?? {}).slice(1))
+  const typed = selector ? Object.fromEntries([selector.split('=') as [string, string]]) : {}
+  const all = { ...typed, ...others }
+  return Object.keys(all).length > 0 ? all : undefined
+}
+
+const num = (v: Num) => (typeof v === 'number' ? v : v.trim() === '' ? Number.NaN : Number(v))
+
+/**
+ * The environment the draft describes, on top of `base` (an edit keeps what the form does not
+ * show: access lists, tolerations, other chains' fees), or the field errors that stop it.
+ */
+function toEnvironment(
+  draft: Draft,
+  base: ConsoleEnvironment | undefined,
+  fee: FeeTokenChoice | null,
+  tokenDecimals: number,
+): { environment: ConsoleEnvironment } | { errors: FieldErrors } {
+  const errors: FieldErrors = {}
+  const selector = draft.gpuSelector.trim()
+  if (selector && !/^[^=\s]+=[^=\s]+$/.test(selector))
+    errors.nodeSelector = 'Write it as key=value, e.g. nvidia.com/gpu.present=true.'
+  const fees = { ...(base?.fees ?? {}) }
+  if (fee) {
+    const key = String(fee.chainId)
+    const token = draft.feeToken.trim()
+    const others = (fees[key] ?? []).filter((f) => f.feeToken.toLowerCase() !== token.toLowerCase())
+    if (draft.paid) {
+      if (!/^0x[0-9a-fA-F]{40}$/.test(token))
+        errors.feeToken = 'The fee token’s address: 0x followed by 40 hex digits.'
+      const prices: Array<{ id: string; price: number }> = []
+      for (const id of RESOURCES) {
+        const parsed = parseTokenUnits(draft.prices[id], tokenDecimals)
+        if (parsed.ok) prices.push({ id, price: parsed.value })
+        else errors[`price.${id}`] = parsed.message
+      }
+      if (prices.length === RESOURCES.length && prices.every((p) => p.price === 0))
+        errors['price.cpu'] = 'Set a price above 0 for at least one resource, or turn the paid tier off.'
+      fees[key] = [...others, { feeToken: token, prices }]
+    } else if (others.length > 0) fees[key] = others
+    else delete fees[key]
+  }
+  const limit = (max: Num, total: Num, min = 0) => ({ total: num(total), max: num(max), min })
+  const candidate = {
+    ...(base ?? {}),
+    id: draft.id.trim(),
+    description: draft.description.trim(),
+    cpu: limit(draft.cpuMax, draft.cpuTotal, base?.cpu.min),
+    ramGb: limit(draft.ramMax, draft.ramTotal, base?.ramGb.min),
+    diskGb: limit(draft.diskMax, draft.diskTotal, base?.diskGb.min),
+    minJobDurationSec: num(draft.minJobDurationSec),
+    maxJobDurationSec: num(draft.maxJobDurationSec),
+    maxJobs: num(draft.maxJobs),
+    allowNetwork: draft.allowNetwork,
+    fees,
+    free: draft.free
+      ? {
+          accessAddresses: base?.free?.accessAddresses ?? [],
+          maxJobDurationSec: num(draft.freeMaxJobDurationSec),
+          maxJobs: num(draft.freeMaxJobs),
+          maxJobsPerConsumer: num(draft.freeMaxJobsPerConsumer),
+          cpu: num(draft.freeCpu),
+          ramGb: num(draft.freeRamGb),
+          diskGb: num(draft.freeDiskGb),
+        }
+      : undefined,
+    nodeSelector: nodeSelectorOf(selector, base?.nodeSelector),
+  }
+  const parsed = environmentSchema.safeParse(candidate)
+  if (!parsed.success) Object.assign(errors, issuesToFieldErrors(zodIssues(parsed.error.issues)))
+  const more = (path: string, message: string) => {
+    if (!errors[path]) errors[path] = message
+  }
+  for (const [key, words] of [
+    ['cpu', 'CPUs'],
+    ['ramGb', 'GB of RAM'],
+    ['diskGb', 'GB of disk'],
+  ] as const)
+    if (candidate[key].max > candidate[key].total)
+      more(`${key}.max`, `A job cannot get more ${words} than the environment has in total.`)
+  if (candidate.minJobDurationSec > candidate.maxJobDurationSec)
+    more('minJobDurationSec', 'The minimum billed duration cannot exceed the maximum job duration.')
+  if (candidate.free) {
+    if (candidate.free.maxJobDurationSec > candidate.maxJobDurationSec)
+      more('free.maxJobDurationSec', 'A free job cannot run longer than any job in this environment.')
+    if (candidate.free.maxJobsPerConsumer > candidate.free.maxJobs)
+      more('free.maxJobsPerConsumer', 'Cannot exceed the free tier’s concurrent jobs.')
+    if (candidate.free.cpu > candidate.cpu.max) more('free.cpu', 'Cannot exceed the CPUs per job.')
+    if (candidate.free.ramGb > candidate.ramGb.max) more('free.ramGb', 'Cannot exceed the RAM per job.')
+    if (candidate.free.diskGb > candidate.diskGb.max) more('free.diskGb', 'Cannot exceed the disk per job.')
+  }
+  if (Object.keys(errors).length > 0 || !parsed.success) return { errors }
+  return { environment: parsed.data }
+}
+
+/** Per minute at the per-job maximum: Σ price × amount, as the engine bills it (spec §5). */
+function perMinuteWei(draft: Draft, decimals: number): string | null {
+  const amounts: Record<ResourceId, Num> = { cpu: draft.cpuMax, ram: draft.ramMax, disk: draft.diskMax }
+  let total = 0n
+  const one = 10n ** BigInt(decimals)
+  for (const id of RESOURCES) {
+    const price = parseTokenUnits(draft.prices[id], decimals)
+    const amount = parseTokenUnits(String(amounts[id]), decimals)
+    if (!price.ok || !amount.ok) return null
+    total +=
+      (tokenUnitsToWei(draft.prices[id], decimals) * tokenUnitsToWei(String(amounts[id]), decimals)) / one
+  }
+  return total.toString()
+}
+
+export function EnvironmentForm({
+  environment,
+  feeToken,
+  onSaved,
+  onCancel,
+}: {
+  /** Edit this environment (its id stays); absent: add a new one. */
+  environment?: ConsoleEnvironment
+  feeToken: FeeTokenChoice | null
+  onSaved?: (environment: ConsoleEnvironment) => void
+  onCancel?: () => void
+}) {
   const save = useSaveEnvironment()
-  const [draft, setDraft] = useState<Draft>(INITIAL)
+  const [draft, setDraft] = useState<Draft>(() => draftFrom(environment, feeToken))
   const [errors, setErrors] = useState<FieldErrors>({})
+  const token = useTokenInfo(draft.paid ? draft.feeToken.trim() : null)
+  const symbol = token.data?.symbol ?? (draft.feeToken ? shortenValue(draft.feeToken.trim()) : 'tokens')
+  const decimals = token.data?.decimals ?? 18
   const set = <K extends keyof Draft>(key: K, value: Draft[K]) => setDraft((d) => ({ ...d, [key]: value }))
+  const setPrice = (id: ResourceId, value: string) =>
+    setDraft((d) => ({ ...d, prices: { ...d.prices, [id]: value } }))
   const serverErrors = fieldErrorsFromError(save.error, 'environment.')
   const shown = { ...serverErrors, ...errors }
+  const editing = environment !== undefined
   const submit = (event: React.FormEvent) => {
     event.preventDefault()
-    const num = (v: number | string) => (typeof v === 'number' ? v : Number.NaN)
-    const selector = draft.gpuSelector.trim()
-    if (selector && !/^[^=\s]+=[^=\s]+$/.test(selector))
-      return setErrors({ nodeSelector: 'Write it as key=value, e.g. nvidia.com/gpu.present=true.' })
-    const candidate = {
-      id: draft.id.trim(),
-      cpu: { total: num(draft.cpu), max: num(draft.cpu), min: 0 },
-      ramGb: { total: num(draft.ramGb), max: num(draft.ramGb), min: 0 },
-      diskGb: { total: num(draft.diskGb), max: num(draft.diskGb), min: 0 },
-      maxJobDurationSec: num(draft.maxJobDurationSec),
-      maxJobs: num(draft.maxJobs),
-      allowNetwork: draft.allowNetwork,
-      ...(draft.free ? { free: {} } : {}),
-      ...(selector ? { nodeSelector: Object.fromEntries([selector.split('=')]) } : {}),
-    }
-    const parsed = environmentSchema.safeParse(candidate)
-    if (!parsed.success) return setErrors(issuesToFieldErrors(zodIssues(parsed.error.issues)))
+    const result = toEnvironment(draft, environment, feeToken, decimals)
+    if ('errors' in result) return setErrors(result.errors)
     setErrors({})
-    save.mutate(parsed.data)
+    save.mutate(result.environment, { onSuccess: (out) => onSaved?.(out.environment) })
   }
   const hasErrors = Object.keys(shown).length > 0
+  const perMinute = draft.paid ? perMinuteWei(draft, decimals) : null
+  const name = editing ? `Edit environment ${environment.id}` : 'Add environment'
   return (
     <Card withBorder padding="md">
-      <form aria-label="Add environment" onSubmit={submit} noValidate>
-        <Stack gap="sm">
+      <form aria-label={name} onSubmit={submit} noValidate>
+        <Stack gap="md">
           <Title order={3} size="h4">
-            Add or replace an environment
+            {editing ? `Edit environment ${environment.id}` : 'Add an environment'}
           </Title>
-          <TextInput
-            label="Environment id"
-            description="Letters, digits, dot, dash and underscore; consumers pick it by this id"
-            value={draft.id}
-            onChange={(e) => set('id', e.currentTarget.value)}
-            error={errorFor(shown, 'id')}
-          />
-          <SimpleGrid cols={{ base: 1, sm: 3 }}>
-            <NumberInput
-              label="CPUs per job"
-              min={0.1}
-              step={0.1}
-              value={draft.cpu}
-              onChange={(v) => set('cpu', v)}
-              error={errorFor(shown, 'cpu')}
-            />
-            <NumberInput
-              label="RAM per job (GB)"
-              min={0.1}
-              step={0.1}
-              value={draft.ramGb}
-              onChange={(v) => set('ramGb', v)}
-              error={errorFor(shown, 'ramGb')}
-            />
-            <NumberInput
-              label="Disk per job (GB)"
-              min={0.1}
-              step={0.1}
-              value={draft.diskGb}
-              onChange={(v) => set('diskGb', v)}
-              error={errorFor(shown, 'diskGb')}
-            />
-            <NumberInput
-              label="Max job duration (seconds)"
-              description="A job is stopped when it runs longer"
-              min={1}
-              value={draft.maxJobDurationSec}
-              onChange={(v) => set('maxJobDurationSec', v)}
-              error={errorFor(shown, 'maxJobDurationSec')}
-            />
-            <NumberInput
-              label="Max concurrent jobs"
-              min={1}
-              value={draft.maxJobs}
-              onChange={(v) => set('maxJobs', v)}
-              error={errorFor(shown, 'maxJobs')}
+          <SimpleGrid cols={{ base: 1, sm: 2 }}>
+            <TextInput
+              label="Environment id"
+              description={
+                editing
+                  ? 'The id consumers pick it by; it cannot change (add a new environment instead)'
+                  : 'Letters, digits, dot, dash and underscore; consumers pick it by this id'
+              }
+              value={draft.id}
+              readOnly={editing}
+              onChange={(e) => set('id', e.currentTarget.value)}
+              error={errorFor(shown, 'id')}
             />
             <TextInput
-              label="GPU node selector (key=value)"
-              description="Kubernetes only: the nodes with a GPU"
-              value={draft.gpuSelector}
-              onChange={(e) => set('gpuSelector', e.currentTarget.value)}
-              error={errorFor(shown, 'nodeSelector')}
+              label="Description"
+              description="Shown to consumers beside the id (optional)"
+              value={draft.description}
+              onChange={(e) => set('description', e.currentTarget.value)}
+              error={errorFor(shown, 'description')}
             />
           </SimpleGrid>
-          <Group>
+
+          <Fieldset legend="Resource limits">
+            <SimpleGrid cols={{ base: 1, sm: 3 }}>
+              <NumberInput
+                label="CPUs per job"
+                description="The most one job can ask for"
+                min={0.1}
+                step={0.5}
+                decimalScale={3}
+                value={draft.cpuMax}
+                onChange={(v) => set('cpuMax', v)}
+                error={errorFor(shown, 'cpu.max')}
+              />
+              <NumberInput
+                label="RAM per job (GB)"
+                description="The most one job can ask for"
+                min={0.1}
+                step={0.5}
+                decimalScale={3}
+                value={draft.ramMax}
+                onChange={(v) => set('ramMax', v)}
+                error={errorFor(shown, 'ramGb.max')}
+              />
+              <NumberInput
+                label="Disk per job (GB)"
+                description="Inputs, work space and outputs of one job"
+                min={0.1}
+                step={0.5}
+                decimalScale={3}
+                value={draft.diskMax}
+                onChange={(v) => set('diskMax', v)}
+                error={errorFor(shown, 'diskGb.max')}
+              />
+              <NumberInput
+                label="CPUs in total"
+                description="Shared by all jobs running at once"
+                min={0.1}
+                step={0.5}
+                decimalScale={3}
+                value={draft.cpuTotal}
+                onChange={(v) => set('cpuTotal', v)}
+                error={errorFor(shown, 'cpu.total')}
+              />
+              <NumberInput
+                label="RAM in total (GB)"
+                description="Shared by all jobs running at once"
+                min={0.1}
+                step={0.5}
+                decimalScale={3}
+                value={draft.ramTotal}
+                onChange={(v) => set('ramTotal', v)}
+                error={errorFor(shown, 'ramGb.total')}
+              />
+              <NumberInput
+                label="Disk in total (GB)"
+                description="Shared by all jobs running at once"
+                min={0.1}
+                step={0.5}
+                decimalScale={3}
+                value={draft.diskTotal}
+                onChange={(v) => set('diskTotal', v)}
+                error={errorFor(shown, 'diskGb.total')}
+              />
+              <NumberInput
+                label="Max job duration (seconds)"
+                description="A job is stopped when it runs longer"
+                min={1}
+                allowDecimal={false}
+                value={draft.maxJobDurationSec}
+                onChange={(v) => set('maxJobDurationSec', v)}
+                error={errorFor(shown, 'maxJobDurationSec')}
+              />
+              <NumberInput
+                label="Min billed duration (seconds)"
+                description="A paid job pays for at least this long, rounded up to whole minutes"
+                min={1}
+                allowDecimal={false}
+                value={draft.minJobDurationSec}
+                onChange={(v) => set('minJobDurationSec', v)}
+                error={errorFor(shown, 'minJobDurationSec')}
+              />
+              <NumberInput
+                label="Max concurrent jobs"
+                description="More wait in the queue"
+                min={1}
+                allowDecimal={false}
+                value={draft.maxJobs}
+                onChange={(v) => set('maxJobs', v)}
+                error={errorFor(shown, 'maxJobs')}
+              />
+              <TextInput
+                label="GPU node selector (key=value)"
+                description="Kubernetes only: the nodes with a GPU"
+                value={draft.gpuSelector}
+                onChange={(e) => set('gpuSelector', e.currentTarget.value)}
+                error={errorFor(shown, 'nodeSelector')}
+              />
+            </SimpleGrid>
             <Switch
+              mt="sm"
               label="Allow network access"
+              description="Off: algorithms run with no network at all"
               checked={draft.allowNetwork}
               onChange={(e) => set('allowNetwork', e.currentTarget.checked)}
             />
+          </Fieldset>
+
+          <Fieldset legend="Free tier">
             <Switch
               label="Offer a free tier"
+              description="Consumers run small jobs here without paying, within these limits"
               checked={draft.free}
               onChange={(e) => set('free', e.currentTarget.checked)}
             />
-          </Group>
+            {draft.free && (
+              <SimpleGrid cols={{ base: 1, sm: 3 }} mt="sm">
+                <NumberInput
+                  label="Free job max duration (seconds)"
+                  description="A free job is stopped after this"
+                  min={1}
+                  allowDecimal={false}
+                  value={draft.freeMaxJobDurationSec}
+                  onChange={(v) => set('freeMaxJobDurationSec', v)}
+                  error={errorFor(shown, 'free.maxJobDurationSec')}
+                />
+                <NumberInput
+                  label="Free jobs at once"
+                  description="Across all consumers"
+                  min={1}
+                  allowDecimal={false}
+                  value={draft.freeMaxJobs}
+                  onChange={(v) => set('freeMaxJobs', v)}
+                  error={errorFor(shown, 'free.maxJobs')}
+                />
+                <NumberInput
+                  label="Free jobs per consumer"
+                  description="At once, per consumer address"
+                  min={1}
+                  allowDecimal={false}
+                  value={draft.freeMaxJobsPerConsumer}
+                  onChange={(v) => set('freeMaxJobsPerConsumer', v)}
+                  error={errorFor(shown, 'free.maxJobsPerConsumer')}
+                />
+                <NumberInput
+                  label="Free CPUs per job"
+                  min={0.1}
+                  step={0.5}
+                  decimalScale={3}
+                  description="At most the CPUs per job"
+                  value={draft.freeCpu}
+                  onChange={(v) => set('freeCpu', v)}
+                  error={errorFor(shown, 'free.cpu')}
+                />
+                <NumberInput
+                  label="Free RAM per job (GB)"
+                  min={0.1}
+                  step={0.5}
+                  decimalScale={3}
+                  description="At most the RAM per job"
+                  value={draft.freeRamGb}
+                  onChange={(v) => set('freeRamGb', v)}
+                  error={errorFor(shown, 'free.ramGb')}
+                />
+                <NumberInput
+                  label="Free disk per job (GB)"
+                  min={0.1}
+                  step={0.5}
+                  decimalScale={3}
+                  description="At most the disk per job"
+                  value={draft.freeDiskGb}
+                  onChange={(v) => set('freeDiskGb', v)}
+                  error={errorFor(shown, 'free.diskGb')}
+                />
+              </SimpleGrid>
+            )}
+          </Fieldset>
+
+          <Fieldset legend="Paid tier">
+            {feeToken === null ? (
+              <Text size="sm">
+                No chain is connected: only free jobs can run. Pick a chain in Settings to charge for compute.
+              </Text>
+            ) : (
+              <>
+                <Switch
+                  label="Charge for compute"
+                  description={`Consumers pay per minute of run time on chain ${feeToken.chainId}, into escrow, claimed when the job ends`}
+                  checked={draft.paid}
+                  onChange={(e) => set('paid', e.currentTarget.checked)}
+                />
+                {draft.paid && (
+                  <Stack gap="sm" mt="sm">
+                    <TextInput
+                      label="Fee token"
+                      description={
+                        token.data
+                          ? `${token.data.symbol}, ${token.data.decimals} decimals (read on chain)`
+                          : 'The ERC-20 consumers pay in (OCEAN by default)'
+                      }
+                      value={draft.feeToken}
+                      onChange={(e) => set('feeToken', e.currentTarget.value)}
+                      error={errorFor(shown, 'feeToken')}
+                      styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
+                    />
+                    <SimpleGrid cols={{ base: 1, sm: 3 }}>
+                      {RESOURCES.map((id) => (
+                        <TextInput
+                          key={id}
+                          label={`${RESOURCE_WORDS[id].label} price per minute`}
+                          description={`${symbol} ${RESOURCE_WORDS[id].unit} per minute; 0 for no charge`}
+                          inputMode="decimal"
+                          value={draft.prices[id]}
+                          onChange={(e) => setPrice(id, e.currentTarget.value)}
+                          error={errorFor(shown, `price.${id}`)}
+                          rightSection={
+                            <Text size="xs" c="dimmed" pr={6}>
+                              {symbol}/min
+                            </Text>
+                          }
+                          rightSectionWidth={90}
+                        />
+                      ))}
+                    </SimpleGrid>
+                    {perMinute !== null && (
+                      <Text size="sm" data-testid="price-per-minute">
+                        A job at the per-job limits costs{' '}
+                        <TokenAmount wei={perMinute} symbol={symbol} decimals={decimals} /> per minute (at
+                        least {Math.ceil(num(draft.minJobDurationSec) / 60) || 1} min billed).
+                      </Text>
+                    )}
+                  </Stack>
+                )}
+              </>
+            )}
+          </Fieldset>
+
           {hasErrors && (
             <Alert role="alert" color="red" variant="light" aria-label="Environment problems">
               Fix the fields marked in red: {Object.values(shown).join(' ')}
@@ -161,6 +531,11 @@ export function EnvironmentForm() {
             <Button type="submit" loading={save.isPending}>
               Save environment
             </Button>
+            {onCancel && (
+              <Button variant="default" onClick={onCancel}>
+                Cancel
+              </Button>
+            )}
           </Group>
           {save.isSuccess && (
             <Alert role="status" color="green" variant="light">

@@ -3,6 +3,7 @@
 import { Stack, Text } from '@mantine/core'
 import type { ConsoleEnvironment } from '../../../engine/console-api/contract'
 import { TokenSymbol } from '../../components/labels/on-chain-token-amount'
+import { decimalText } from '../../components/token-units'
 
 export function EnvironmentPrices({ fees }: { fees: ConsoleEnvironment['fees'] }) {
   const rows = Object.entries(fees).flatMap(([chainId, list]) => list.map((fee) => ({ chainId, fee })))
@@ -15,7 +16,7 @@ export function EnvironmentPrices({ fees }: { fees: ConsoleEnvironment['fees'] }
           {fee.prices.map((p, i) => (
             <span key={p.id}>
               {i > 0 && ', '}
-              {p.id} {p.price} <TokenSymbol token={fee.feeToken} />
+              {p.id} {decimalText(p.price)} <TokenSymbol token={fee.feeToken} />
               /min
             </span>
           ))}{' '}

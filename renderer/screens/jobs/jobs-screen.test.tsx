@@ -9,14 +9,16 @@ describe('JobsScreen', () => {
     const jobs = Array.from({ length: 5000 }, (_, i) => makeJob(`job-${String(i).padStart(5, '0')}`, 70))
     const { fake } = renderApp('jobs', createFakeConsole({ jobs }))
     expect(
-      await screen.findByText('Showing 200 of 5,000 jobs (more load as you scroll)', {}, { timeout: 5000 }),
+      await screen.findByText('Showing 50 of 5,000 jobs (more load as you scroll)', {}, { timeout: 5000 }),
     ).toBeTruthy()
     const table = screen.getByRole('table', { name: 'Jobs' })
     const rows = within(table).getAllByRole('row')
     expect(rows.length).toBeGreaterThan(2)
     expect(rows.length).toBeLessThan(100)
     const asked = fake.calls.filter((c) => c.method === 'listJobs').map((c) => c.input as { limit: number })
-    expect(asked.every((input) => input.limit === 200)).toBe(true)
+    // A screenful first (it shows sooner), then pages of 200 by cursor.
+    expect(asked[0]!.limit).toBe(50)
+    expect(asked.slice(1).every((input) => input.limit === 200)).toBe(true)
   }, 15_000)
 
   it('filters by status through the contract, with the count of each filter', async () => {

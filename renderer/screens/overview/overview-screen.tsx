@@ -54,8 +54,14 @@ export function OverviewScreen() {
       </Title>
       <SimpleGrid cols={{ base: 1, sm: 2, lg: 4 }}>
         <Fact label="Provider URL">
-          <Group gap={6} wrap="nowrap">
-            <Text component="code" ff="monospace" size="sm" data-testid="provider-url">
+          <Group gap={6} align="center">
+            <Text
+              component="code"
+              ff="monospace"
+              size="sm"
+              data-testid="provider-url"
+              style={{ overflowWrap: 'anywhere' }}
+            >
               {o.providerUrl}
             </Text>
             <CopyValueButton value={o.providerUrl} label="Copy provider URL" />

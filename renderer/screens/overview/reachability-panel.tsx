@@ -1,7 +1,7 @@
 // Overview → Reachability: how consumers reach this console (public URL self-check, P2P peer ID,
 // direct and relayed addresses, NAT verdict) and what to fix when they cannot.
 import { Group, List, Paper, Stack, Text, Title } from '@mantine/core'
-import { CopyButton } from '../../components/copy-button'
+import { CopyValueButton } from '../../components/copy-value-button'
 import { ErrorMessage } from '../../components/error-message'
 import { useReachability } from '../../server-state/network'
 import { httpStatus, natStatus, reachabilityFixes } from './reachability-fixes'
@@ -36,7 +36,7 @@ export function ReachabilityPanel() {
         {r.p2p.peerId && (
           <Text size="sm">
             Peer ID: <code data-testid="peer-id">{r.p2p.peerId}</code>{' '}
-            <CopyButton text={r.p2p.peerId} label="Copy peer ID" />
+            <CopyValueButton value={r.p2p.peerId} label="Copy peer ID" variant="subtle" />
           </Text>
         )}
         {r.p2p.relayed.length > 0 && (

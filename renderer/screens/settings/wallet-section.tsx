@@ -141,8 +141,8 @@ export function WalletSection() {
       </Text>
       {overview.data && isDevChain(overview.data.chainName) && (
         <Text size="xs" c="dimmed" mt={4}>
-          On the throwaway dev chain the console pays gas with a funded test account; on a real chain this
-          wallet pays, so it needs native coin there.
+          On the throwaway dev chain the console funds this wallet (test ETH for gas and OCEAN) when it is
+          created or imported; on a real chain it pays its own gas, so it needs native coin there.
         </Text>
       )}
 
