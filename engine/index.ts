@@ -34,6 +34,7 @@ import { startChainPublishing, type ChainPublishing } from './publishing/start-p
 import { AuthTokensRepo } from './store/auth-tokens-repo'
 import { prepareDataDir } from './store/data-dir'
 import { openDatabase } from './store/database'
+import { resumeApprovalsOnChain, type ApprovalRecoveryOutcome } from './publishing/approval-recovery'
 import { NoncesRepo } from './store/nonces-repo'
 import { AuditRepo, GroupedAuditAppends, type AuditEventInput } from './store/audit-repo'
 import { AccessRequestsRepo } from './store/access-requests-repo'
@@ -87,6 +88,10 @@ export interface Core {
   consoleToken: string
   /** The P2P interface (`/ocean/nodes/1.0.0`); undefined when `p2p.enabled` is false or the node key is locked. */
   p2p: RunningP2pNode | undefined
+  /** What the start did with approvals on chain a stop interrupted (approval-recovery.ts). */
+  approvalsResumed: Promise<ApprovalRecoveryOutcome[]>
+  /** Settles approvals on chain still `approving` (run once at start; again after an unlock). */
+  resumeApprovalsOnChain(): Promise<ApprovalRecoveryOutcome[]>
   /** Stops accepting requests, lets committed transitions stand, closes the driver and the DB. Idempotent. */
   stop(): Promise<void>
 }
@@ -595,6 +600,42 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
     // In the background: a locked wallet or a dead RPC must not block the start (retried later).
     void network.followEndpoint()
 
+    // Approvals on chain a stop interrupted (their intent was written before the tx was sent) are
+    // settled from the chain: approved with their tx, or pending again with why (issue 12).
+    const resumeApprovals = async (): Promise<ApprovalRecoveryOutcome[]> => {
+      const key = chain?.nodeSigner()
+      if (!chain || !key) return []
+      return resumeApprovalsOnChain({
+        requests: accessRequests,
+        registry: chain.registry,
+        rpc: chain.rpc,
+        nodeKey: key,
+        clock,
+        logger: logger.child({ component: 'approval-recovery' }),
+        onApproved: (request, txHash, blockNumber) =>
+          recordAudit({
+            type: 'approval.granted',
+            actor: 'publisher',
+            subject: request.datasetDid,
+            details: {
+              requestId: request.id,
+              algorithm: request.algorithmKey,
+              serviceId: request.serviceId,
+              scope: 'on-chain',
+              filesChecksum: request.filesChecksum,
+              containerSectionChecksum: request.containerChecksum,
+              txHash,
+              blockNumber,
+              resumedAfterRestart: true,
+            },
+          }),
+      })
+    }
+    const approvalsResumed = resumeApprovals().catch((error: unknown) => {
+      logger.warn('approvals on chain not resumed', { error: String(error) })
+      return []
+    })
+
     // Console API: service over the parts above + HTTP transport on 127.0.0.1 with a per-launch token.
     report('console', 'running')
     const console_ = await startConsole({
@@ -621,6 +662,9 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
         approve: (id, grant) => accessRequests.approve(id, grant, clock.nowMs()),
         deny: (id, reason) => accessRequests.deny(id, reason, clock.nowMs()),
         approveOnChain: (id, txHash) => accessRequests.approveOnChain(id, txHash, clock.nowMs()),
+        beginOnChain: (id, entry) => accessRequests.beginOnChain(id, entry, clock.nowMs()),
+        recordOnChainTx: (id, txHash) => accessRequests.recordOnChainTx(id, txHash),
+        dropOnChain: (id, reason) => accessRequests.dropOnChain(id, reason, clock.nowMs()),
         revokePolicy: (policyId) => accessRequests.revokePolicy(policyId, clock.nowMs()),
         async algorithmOf(id) {
           const request = accessRequests.get(id)!
@@ -632,8 +676,13 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
         },
         ...(assetPort
           ? {
-              async trustOnChain(datasetDid, serviceId, entry) {
-                const { txHash, blockNumber } = await assetPort.trustAlgorithm(datasetDid, serviceId, entry)
+              async trustOnChain(datasetDid, serviceId, entry, onTx) {
+                const { txHash, blockNumber } = await assetPort.trustAlgorithm(
+                  datasetDid,
+                  serviceId,
+                  entry,
+                  onTx,
+                )
                 return { txHash, blockNumber }
               },
             }
@@ -744,6 +793,8 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
       get p2p() {
         return network.p2p()
       },
+      approvalsResumed,
+      resumeApprovalsOnChain: resumeApprovals,
       stop,
     }
   } catch (error) {
