@@ -47,7 +47,7 @@ import { inspectAlgorithm } from './publishing/algorithm-inspection'
 import { DatasetPolicies } from './provider/dataset-policy'
 import { createJobReceipts } from './provider/job-receipts'
 import { filesUnder, reviewOutputs } from './operator-service/output-review'
-import { isHeldForReview } from './operator-service/operator-service'
+import { HELD_STATUSES, isHeldForReview } from './operator-service/operator-service'
 import { resultsDirOf } from './operator-service/results'
 import { toJobSummary } from './console-api/service'
 import type { ConsoleReviewPort } from './console-api/publisher-control'
@@ -836,10 +836,7 @@ function reviewPort(
     setPolicy: (did, policy) => policies.set(did, policy, clock.nowMs()),
     hasDataset: (did) => assets.get(did)?.kind === 'dataset',
     listHeld: () =>
-      operatorService
-        .listJobs({ statuses: [60] })
-        .filter(isHeldForReview)
-        .map(toJobSummary),
+      operatorService.listJobs({ statuses: HELD_STATUSES }).filter(isHeldForReview).map(toJobSummary),
     async inspect(jobId) {
       const job = operatorService.getJob(jobId)!
       return reviewOutputs({
