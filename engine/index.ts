@@ -90,7 +90,7 @@ export interface Core {
   p2p: RunningP2pNode | undefined
   /** What the start did with approvals on chain a stop interrupted (approval-recovery.ts). */
   approvalsResumed: Promise<ApprovalRecoveryOutcome[]>
-  /** Settles approvals on chain still `approving` (run once at start; again after an unlock). */
+  /** Settles approvals on chain still `approving` (run once at start; needs the node key unlocked). */
   resumeApprovalsOnChain(): Promise<ApprovalRecoveryOutcome[]>
   /** Stops accepting requests, lets committed transitions stand, closes the driver and the DB. Idempotent. */
   stop(): Promise<void>
