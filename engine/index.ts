@@ -34,6 +34,7 @@ import { startChainPublishing, type ChainPublishing } from './publishing/start-p
 import { AuthTokensRepo } from './store/auth-tokens-repo'
 import { prepareDataDir } from './store/data-dir'
 import { openDatabase } from './store/database'
+import { resumeApprovalsOnChain, type ApprovalRecoveryOutcome } from './publishing/approval-recovery'
 import { NoncesRepo } from './store/nonces-repo'
 import { AuditRepo, GroupedAuditAppends, type AuditEventInput } from './store/audit-repo'
 import { AccessRequestsRepo } from './store/access-requests-repo'
@@ -46,7 +47,7 @@ import { inspectAlgorithm } from './publishing/algorithm-inspection'
 import { DatasetPolicies } from './provider/dataset-policy'
 import { createJobReceipts } from './provider/job-receipts'
 import { filesUnder, reviewOutputs } from './operator-service/output-review'
-import { isHeldForReview } from './operator-service/operator-service'
+import { HELD_STATUSES, isHeldForReview } from './operator-service/operator-service'
 import { resultsDirOf } from './operator-service/results'
 import { toJobSummary } from './console-api/service'
 import type { ConsoleReviewPort } from './console-api/publisher-control'
@@ -88,6 +89,10 @@ export interface Core {
   consoleToken: string
   /** The P2P interface (`/ocean/nodes/1.0.0`); undefined when `p2p.enabled` is false or the node key is locked. */
   p2p: RunningP2pNode | undefined
+  /** What the start did with approvals on chain a stop interrupted (approval-recovery.ts). */
+  approvalsResumed: Promise<ApprovalRecoveryOutcome[]>
+  /** Settles approvals on chain still `approving` (run once at start; needs the node key unlocked). */
+  resumeApprovalsOnChain(): Promise<ApprovalRecoveryOutcome[]>
   /** Stops accepting requests, lets committed transitions stand, closes the driver and the DB. Idempotent. */
   stop(): Promise<void>
 }
@@ -610,6 +615,42 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
     // In the background: a locked wallet or a dead RPC must not block the start (retried later).
     void network.followEndpoint()
 
+    // Approvals on chain a stop interrupted (their intent was written before the tx was sent) are
+    // settled from the chain: approved with their tx, or pending again with why (issue 12).
+    const resumeApprovals = async (): Promise<ApprovalRecoveryOutcome[]> => {
+      const key = chain?.nodeSigner()
+      if (!chain || !key) return []
+      return resumeApprovalsOnChain({
+        requests: accessRequests,
+        registry: chain.registry,
+        rpc: chain.rpc,
+        nodeKey: key,
+        clock,
+        logger: logger.child({ component: 'approval-recovery' }),
+        onApproved: (request, txHash, blockNumber) =>
+          recordAudit({
+            type: 'approval.granted',
+            actor: 'publisher',
+            subject: request.datasetDid,
+            details: {
+              requestId: request.id,
+              algorithm: request.algorithmKey,
+              serviceId: request.serviceId,
+              scope: 'on-chain',
+              filesChecksum: request.filesChecksum,
+              containerSectionChecksum: request.containerChecksum,
+              txHash,
+              blockNumber,
+              resumedAfterRestart: true,
+            },
+          }),
+      })
+    }
+    const approvalsResumed = resumeApprovals().catch((error: unknown) => {
+      logger.warn('approvals on chain not resumed', { error: String(error) })
+      return []
+    })
+
     // Console API: service over the parts above + HTTP transport on 127.0.0.1 with a per-launch token.
     report('console', 'running')
     const console_ = await startConsole({
@@ -636,6 +677,9 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
         approve: (id, grant) => accessRequests.approve(id, grant, clock.nowMs()),
         deny: (id, reason) => accessRequests.deny(id, reason, clock.nowMs()),
         approveOnChain: (id, txHash) => accessRequests.approveOnChain(id, txHash, clock.nowMs()),
+        beginOnChain: (id, entry) => accessRequests.beginOnChain(id, entry, clock.nowMs()),
+        recordOnChainTx: (id, txHash) => accessRequests.recordOnChainTx(id, txHash),
+        dropOnChain: (id, reason) => accessRequests.dropOnChain(id, reason, clock.nowMs()),
         revokePolicy: (policyId) => accessRequests.revokePolicy(policyId, clock.nowMs()),
         async algorithmOf(id) {
           const request = accessRequests.get(id)!
@@ -647,8 +691,13 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
         },
         ...(assetPort
           ? {
-              async trustOnChain(datasetDid, serviceId, entry) {
-                const { txHash, blockNumber } = await assetPort.trustAlgorithm(datasetDid, serviceId, entry)
+              async trustOnChain(datasetDid, serviceId, entry, onTx) {
+                const { txHash, blockNumber } = await assetPort.trustAlgorithm(
+                  datasetDid,
+                  serviceId,
+                  entry,
+                  onTx,
+                )
                 return { txHash, blockNumber }
               },
             }
@@ -775,6 +824,8 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
       get p2p() {
         return network.p2p()
       },
+      approvalsResumed,
+      resumeApprovalsOnChain: resumeApprovals,
       stop,
     }
   } catch (error) {
@@ -816,10 +867,7 @@ function reviewPort(
     setPolicy: (did, policy) => policies.set(did, policy, clock.nowMs()),
     hasDataset: (did) => assets.get(did)?.kind === 'dataset',
     listHeld: () =>
-      operatorService
-        .listJobs({ statuses: [60] })
-        .filter(isHeldForReview)
-        .map(toJobSummary),
+      operatorService.listJobs({ statuses: HELD_STATUSES }).filter(isHeldForReview).map(toJobSummary),
     async inspect(jobId) {
       const job = operatorService.getJob(jobId)!
       return reviewOutputs({

@@ -540,6 +540,19 @@ export const accessRequestSchema = z.object({
   denyReason: z.string().nullable(),
   /** The setMetaData tx of an approval on chain (the algorithm is in the dataset's trust list). */
   approvedTx: z.string().nullable(),
+  /**
+   * The latest approval on chain not (yet) confirmed, written before its tx is sent: `approving`
+   * (a restart confirms it from the chain), or `not-landed` with why (the request is pending).
+   */
+  onChain: z
+    .object({
+      state: z.enum(['approving', 'not-landed']),
+      entry: z.object({ did: z.string(), filesChecksum: z.string(), containerSectionChecksum: z.string() }),
+      startedAtMs: z.number().int(),
+      txHash: z.string().nullable(),
+      reason: z.string().nullable(),
+    })
+    .nullable(),
   createdAtMs: z.number().int(),
   updatedAtMs: z.number().int(),
   consumers: z.array(

@@ -5,6 +5,7 @@
  * part answers with a clear error code, never a crash. Inputs arrive already validated by dispatch.
  * Must not import electron, react, main/ or renderer/. Never returns a key or a JobSpec.
  */
+import { isC2dError } from '../c2d-error'
 import type { Clock } from '../clock'
 import type { Logger } from '../logging'
 import { isTerminalStatus, type JobStatus } from '../operator-service/job-status'
@@ -182,6 +183,15 @@ export interface ConsoleApprovalsPort {
   revokePolicy?(policyId: string): AccessRequestSummary | undefined
   /** Marks it approved on chain with the confirmed setMetaData tx. */
   approveOnChain?(id: string, txHash: string): AccessRequestSummary
+  /** Written before the setMetaData is sent: the intent a restart finishes (approval-recovery.ts). */
+  beginOnChain?(
+    id: string,
+    entry: { did: string; filesChecksum: string; containerSectionChecksum: string },
+  ): AccessRequestSummary
+  /** The approval's tx hash as soon as it is known. */
+  recordOnChainTx?(id: string, txHash: string): void
+  /** The approval did not happen: the request stays pending, with why. */
+  dropOnChain?(id: string, reason: string): AccessRequestSummary
   /** The algorithm's DDO and code as far as this console holds them. */
   algorithmOf?(id: string): Promise<AccessRequestAlgorithm>
   /**
@@ -192,6 +202,7 @@ export interface ConsoleApprovalsPort {
     datasetDid: string,
     serviceId: string,
     entry: { did: string; filesChecksum: string; containerSectionChecksum: string },
+    onTx?: (txHash: string) => void,
   ): Promise<{ txHash: string; blockNumber: number }>
 }
 export interface ConsoleServiceDeps {
@@ -865,11 +876,29 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
           'Unlock the provider wallet before approving on chain (Settings → Wallet).',
         )
       requireAsset(request.datasetDid)
-      const { txHash, blockNumber } = await onChain.trustOnChain!(request.datasetDid, request.serviceId, {
+      const entry = {
         did: request.algorithmDid,
         filesChecksum: request.filesChecksum,
         containerSectionChecksum: request.containerChecksum,
-      })
+      }
+      // Written before acting: a stop from here on is finished from the chain at the next start.
+      onChain.beginOnChain?.(requestId, entry)
+      let sentTx: string | undefined
+      let confirmed: { txHash: string; blockNumber: number }
+      try {
+        confirmed = await onChain.trustOnChain!(request.datasetDid, request.serviceId, entry, (hash) => {
+          sentTx = hash
+          onChain.recordOnChainTx?.(requestId, hash)
+        })
+      } catch (error) {
+        // A tx that may still land (chain unreachable, no receipt yet) stays `approving` for the
+        // next start to confirm; anything else did not change the trust list: pending, with why.
+        const unsettled = sentTx !== undefined && !(isC2dError(error) && error.code === 'TRUST_NOT_CONFIRMED')
+        if (!unsettled)
+          onChain.dropOnChain?.(requestId, error instanceof Error ? error.message : String(error))
+        throw error
+      }
+      const { txHash, blockNumber } = confirmed
       const approved = onChain.approveOnChain!(requestId, txHash)
       audit('approval.granted', request.datasetDid, {
         requestId,

@@ -118,6 +118,12 @@ export function walk(from: JobStatus, to: JobStatus): JobStatus[] | undefined {
 
 const NOTHING: Decision = { path: [], effects: [] }
 
+/**
+ * Failures after the algorithm ran (exit code, OOM, deadline; disk quota): their outputs and
+ * algorithm log are held under publisher review like a success's (issue 12).
+ */
+export const ALGORITHM_FAILURES: readonly JobStatus[] = [41, 42]
+
 function isFailed(status: JobStatus): boolean {
   return FAILURE_STATUSES.includes(status)
 }
@@ -232,6 +238,15 @@ export function decide(job: DecisionInput, observation: Observation): Decision {
       let path: JobStatus[]
       let outcome: JobOutcome | undefined
       if (isFailed(job.status)) {
+        if (job.review?.state === 'armed' && ALGORITHM_FAILURES.includes(job.status)) {
+          // The algorithm ran and failed: its outputs and log may leak data just as much. Held at
+          // its failure status (served as 60) until the publisher decides; the outcome stays failed.
+          return {
+            path: [],
+            patch: { results },
+            effects: [{ kind: 'release-slot' }, { kind: 'hold-for-review' }],
+          }
+        }
         path = [step]
       } else if (observation.kind !== 'outputs-collected') {
         const failureStatus = observation.kind === 'results-failed' ? 61 : 62

@@ -19,6 +19,7 @@ import { JobsRepo, type StoredJob } from '../store/jobs-repo'
 import type { Environments } from './environments'
 import { ALL_JOB_STATUSES, JobStatus, type JobOutcome } from './job-status'
 import {
+  ALGORITHM_FAILURES,
   IllegalJobTransition,
   canTransition,
   decide,
@@ -73,7 +74,13 @@ export interface OperatorServiceOptions {
 /** Result kinds a consumer still gets when the publisher's review did not release the outputs. */
 const SERVED_UNRELEASED: ReadonlySet<string> = new Set(['configurationLog', 'imageLog', 'receipt'])
 
-/** True while a job's outputs wait for the publisher (status 60, review held). */
+/**
+ * Where held jobs sit: 60 after a success, or the algorithm's failure status (41, 42) after a
+ * failure; the Provider answers 60 "Awaiting the publisher's review" for both.
+ */
+export const HELD_STATUSES: JobStatus[] = [60, ...ALGORITHM_FAILURES]
+
+/** True while a job's outputs wait for the publisher (review held). */
 export function isHeldForReview(job: Pick<JobRecord, 'review'>): boolean {
   return job.review?.state === 'held'
 }
@@ -495,13 +502,15 @@ export class SqliteOperatorService implements OperatorService {
 
   /** Held jobs sit at 60 but run nothing: they do not take an environment slot. */
   private heldIn(environmentId: string): { all: number; free: number } {
-    const held = this.listJobs({ environmentId, statuses: [60] }).filter(isHeldForReview)
+    const held = this.listJobs({ environmentId, statuses: HELD_STATUSES }).filter(isHeldForReview)
     return { all: held.length, free: held.filter((j) => j.isFree).length }
   }
 
   releaseJob(jobId: string): JobRecord {
     const job = this.requireHeld(jobId)
-    const outcome: JobOutcome = job.outcome?.kind === 'stopped' ? job.outcome : { kind: 'succeeded' }
+    // A held failure is released as the failure it was (ocean.js then sees it at 70).
+    const outcome: JobOutcome =
+      job.outcome?.kind === 'stopped' || job.outcome?.kind === 'failed' ? job.outcome : { kind: 'succeeded' }
     const review: JobReview = {
       ...job.review!,
       state: 'released',
@@ -536,7 +545,7 @@ export class SqliteOperatorService implements OperatorService {
 
   private requireHeld(jobId: string): JobRecord {
     const job = this.requireJob(jobId)
-    if (job.status !== 60 || !isHeldForReview(job))
+    if (!HELD_STATUSES.includes(job.status) || !isHeldForReview(job))
       throw new C2dError(
         'JOB_NOT_HELD',
         409,

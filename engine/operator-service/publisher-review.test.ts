@@ -53,6 +53,19 @@ function runToOutputs(h: Awaited<ReturnType<typeof harness>>, jobId: string) {
   h.driver.play(jobId, [...HAPPY_STORY, { kind: 'outputs-collected', results: [config, log, out] }])
 }
 
+/** The algorithm exits 3 after writing a log and outputs (they may leak data like a success's). */
+function runToFailure(h: Awaited<ReturnType<typeof harness>>, jobId: string) {
+  const config = h.driver.writeResult(jobId, 'configuration.log', 'staged\n', 'configurationLog')
+  const log = h.driver.writeResult(jobId, 'algorithm.log', 'secret row\nTraceback\n', 'algorithmLog')
+  const out = h.driver.writeResult(jobId, 'outputs.tar', Buffer.from([1, 2, 3]), 'output')
+  h.driver.play(jobId, [
+    ...HAPPY_STORY.slice(0, 3),
+    { kind: 'container-exited', exitCode: 3, oomKilled: false, atMs: 2 },
+    { kind: 'publishing' },
+    { kind: 'outputs-collected', results: [config, log, out] },
+  ])
+}
+
 describe('publisher review in the Operator-Service', () => {
   it('holds at 60 without a slot, then releases to 70 succeeded with every file', async () => {
     const h = await harness()
@@ -151,6 +164,57 @@ describe('publisher review in the Operator-Service', () => {
     expect(third.service.getJob(pending.jobId)!.status).toBe(60)
     clock.advance(1_000)
     expect(third.service.getJob(pending.jobId)!.review?.state).toBe('rejected')
+  })
+
+  it('holds a job whose algorithm failed, without a slot; release ends it failed, with every file', async () => {
+    const h = await harness()
+    const job = h.service.registerJob(input())
+    await flush()
+    runToFailure(h, job.jobId)
+    const held = h.service.getJob(job.jobId)!
+    expect(held.status).toBe(41)
+    expect(held.review).toMatchObject({ state: 'held', windowSec: 3600 })
+    expect(held.outcome).toMatchObject({ kind: 'failed', failureStatus: 41 })
+    expect(held.results).toHaveLength(3)
+    // Listed for review and not holding its slot: the next job (maxJobs 1) starts.
+    const next = h.service.registerJob(input({ review: undefined }))
+    await flush()
+    expect(h.service.getJob(next.jobId)!.status).toBe(0)
+
+    const released = h.service.releaseJob(job.jobId)
+    expect(released.status).toBe(70)
+    expect(released.outcome).toMatchObject({
+      kind: 'failed',
+      failureStatus: 41,
+      reason: 'the algorithm exited with code 3',
+    })
+    expect(released.terminationDetails.exitCode).toBe(3)
+    expect(released.review).toMatchObject({ state: 'released', decidedBy: 'publisher' })
+    expect(released.results.map((r) => r.filename)).toEqual([
+      'configuration.log',
+      'algorithm.log',
+      'outputs.tar',
+    ])
+  })
+
+  it('rejects a held failure like a held success; it stays held across a restart', async () => {
+    const clock = new FakeClock()
+    const first = await harness({ clock })
+    const job = first.service.registerJob(input())
+    await flush()
+    runToFailure(first, job.jobId)
+    await first.service.close()
+    first.db.close()
+    const h = await harness({ clock, dataDir: first.dataDir })
+    expect(h.driver.resumed).not.toContain(job.jobId)
+    expect(h.service.getJob(job.jobId)).toMatchObject({ status: 41, review: { state: 'held' } })
+    const rejected = h.service.rejectJob(job.jobId, { reason: 'log prints rows' })
+    expect(rejected.status).toBe(70)
+    expect(rejected.outcome).toEqual({
+      kind: 'failed',
+      reason: 'The publisher rejected the outputs: log prints rows',
+    })
+    expect(rejected.results.map((r) => r.filename)).toEqual(['configuration.log'])
   })
 
   it('appends receipt.json after the driver files once a job reaches 70', async () => {

@@ -25,7 +25,8 @@ export function toWireJob(job: JobRecord): Record<string, unknown> {
     algoDID: job.algorithm.did,
     dateCreated: secondsString(job.createdAtMs),
     dateFinished: job.finishedAtMs === null ? null : secondsString(job.finishedAtMs),
-    status: job.status,
+    // A held failure (41, 42) is answered as 60 too, so ocean.js keeps polling until the decision.
+    status: held ? 60 : job.status,
     statusText: held ? REVIEW_STATUS_TEXT : JOB_STATUS_TEXT[job.status],
     results: (held ? [] : job.results).map((result) => ({
       filename: result.filename,

@@ -116,6 +116,8 @@ export interface ChainPublishing {
       did: string,
       serviceId: string,
       entry: TrustedAlgorithm,
+      /** Told the setMetaData tx hash once it is sent. */
+      onTx?: (txHash: string) => void,
     ): Promise<{ details: AssetDetails; txHash: string; blockNumber: number }>
     /** ERC-20 symbol and decimals, cached per token. */
     tokenInfo(token: string): Promise<TokenInfo>
@@ -338,7 +340,7 @@ export async function startChainPublishing(options: StartChainPublishingOptions)
             return toAssetDetails(await publisher.edit(did, draftFromRecord(record, changes), forAsset(did)))
           })
         },
-        trustAlgorithm(did, serviceId, entry) {
+        trustAlgorithm(did, serviceId, entry, onTx) {
           return serial(async () => {
             const record = registry.get(did)
             if (!record || record.kind !== 'dataset')
@@ -351,10 +353,14 @@ export async function startChainPublishing(options: StartChainPublishingOptions)
             const key = nodeSigner()
             if (!key) throw chainError('WALLET_LOCKED', 'Unlock the provider wallet to approve on chain')
             const { publisher } = makePublisher(endpoint())
+            const emitForAsset = forAsset(did)
             const edited = await publisher.edit(
               did,
               draftFromRecord(record, { trustAlgorithm: entry }),
-              forAsset(did),
+              (event) => {
+                if (event.step === 'metadata' && event.status === 'sent' && event.txHash) onTx?.(event.txHash)
+                emitForAsset(event)
+              },
             )
             const txHash = edited.publish?.steps.metadata?.hash
             if (!txHash) throw publishingError('TRUST_NOT_CONFIRMED', 'The edit recorded no setMetaData tx')

@@ -44,8 +44,10 @@ describe('confirmTrustedOnChain', () => {
   it('confirms a mined MetadataUpdated whose DDO trusts the algorithm with the approved checksums', async () => {
     await expect(
       confirm({ status: 1, blockNumber: 7, logs: [metadataUpdated([entry]) as never] }),
-    ).resolves.toEqual({
+    ).resolves.toMatchObject({
       blockNumber: 7,
+      // The DDO the event carries (what a restart stores when the edit was cut short).
+      ddo: { services: [{ compute: { publisherTrustedAlgorithms: [entry] } }] },
     })
   })
 

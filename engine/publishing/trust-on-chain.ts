@@ -42,7 +42,7 @@ export async function confirmTrustedOnChain(input: {
   serviceId: string
   entry: TrustedAlgorithm
   nodeKey: Pick<BaseWallet, 'privateKey'>
-}): Promise<{ blockNumber: number }> {
+}): Promise<{ blockNumber: number; ddo: Ddo }> {
   const fail = (why: string) =>
     publishingError('TRUST_NOT_CONFIRMED', `Not confirmed on chain: ${why} (tx ${input.txHash})`, {
       details: { txHash: input.txHash },
@@ -71,5 +71,5 @@ export async function confirmTrustedOnChain(input: {
       t.containerSectionChecksum === input.entry.containerSectionChecksum,
   )
   if (!found) throw fail(`the updated DDO does not trust ${input.entry.did} with the approved checksums`)
-  return { blockNumber: receipt.blockNumber }
+  return { blockNumber: receipt.blockNumber, ddo }
 }

@@ -30,10 +30,25 @@ export interface AccessRequest extends AlgorithmOnService {
   denyReason: string | null
   /** The setMetaData tx of an approval on chain; null when not approved on chain. */
   approvedTx: string | null
+  /** The latest approval on chain not (yet) confirmed: in progress, or dropped with its reason. */
+  onChain: OnChainAttempt | null
   createdAtMs: number
   updatedAtMs: number
   consumers: Array<{ consumer: string; attempts: number; lastAtMs: number }>
   policies: AlgorithmPolicy[]
+}
+
+/**
+ * An approval on chain, recorded before its setMetaData is sent (migration 007). `approving`: sent
+ * or about to be (a restart confirms it from the chain); `not-landed`: a restart found no such tx
+ * on chain, the request is pending again and `reason` says why.
+ */
+export interface OnChainAttempt {
+  state: 'approving' | 'not-landed'
+  entry: { did: string; filesChecksum: string; containerSectionChecksum: string }
+  startedAtMs: number
+  txHash: string | null
+  reason: string | null
 }
 
 export interface AlgorithmPolicy {
@@ -58,6 +73,7 @@ interface RequestRow {
   status: AccessRequestStatus
   deny_reason: string | null
   approved_tx: string | null
+  on_chain_json: string | null
   raw_code: string | null
   created_at_ms: number
   updated_at_ms: number
@@ -209,6 +225,48 @@ export class AccessRequestsRepo {
     return this.get(id)!
   }
 
+  /** Written before the approval's setMetaData is sent: the intent a restart finishes. */
+  beginOnChain(id: string, entry: OnChainAttempt['entry'], nowMs: number): AccessRequest {
+    const attempt: OnChainAttempt = {
+      state: 'approving',
+      entry,
+      startedAtMs: nowMs,
+      txHash: null,
+      reason: null,
+    }
+    this.db
+      .prepare('UPDATE access_requests SET on_chain_json = ?, updated_at_ms = ? WHERE id = ?')
+      .run(JSON.stringify(attempt), nowMs, id)
+    return this.get(id)!
+  }
+
+  /** The approval's setMetaData tx hash, once it is known. */
+  recordOnChainTx(id: string, txHash: string): void {
+    const attempt = this.get(id)?.onChain
+    if (!attempt || attempt.state !== 'approving') return
+    this.db
+      .prepare('UPDATE access_requests SET on_chain_json = ? WHERE id = ?')
+      .run(JSON.stringify({ ...attempt, txHash }), id)
+  }
+
+  /** The approval on chain did not happen: the request stays (or is again) pending, with why. */
+  dropOnChain(id: string, reason: string, nowMs: number): AccessRequest {
+    const attempt = this.get(id)?.onChain
+    if (!attempt) return this.get(id)!
+    this.db
+      .prepare('UPDATE access_requests SET on_chain_json = ?, updated_at_ms = ? WHERE id = ?')
+      .run(JSON.stringify({ ...attempt, state: 'not-landed', reason }), nowMs, id)
+    return this.get(id)!
+  }
+
+  /** Requests whose approval on chain was begun and never confirmed nor dropped. */
+  approvingOnChain(): AccessRequest[] {
+    const rows = this.db
+      .prepare("SELECT * FROM access_requests WHERE json_extract(on_chain_json, '$.state') = 'approving'")
+      .all() as RequestRow[]
+    return rows.map((row) => this.hydrate(row))
+  }
+
   /**
    * Marks the request approved on chain with the mined setMetaData tx (the DDO now trusts the
    * algorithm; no off-chain policy is needed for it).
@@ -217,7 +275,7 @@ export class AccessRequestsRepo {
     if (!this.get(id)) throw new Error(`No access request ${id}`)
     this.db
       .prepare(
-        "UPDATE access_requests SET status = 'approved', deny_reason = NULL, approved_tx = ?, updated_at_ms = ? WHERE id = ?",
+        "UPDATE access_requests SET status = 'approved', deny_reason = NULL, approved_tx = ?, on_chain_json = NULL, updated_at_ms = ? WHERE id = ?",
       )
       .run(txHash, nowMs, id)
     return this.get(id)!
@@ -289,6 +347,7 @@ export class AccessRequestsRepo {
       status: row.status,
       denyReason: row.deny_reason,
       approvedTx: row.approved_tx,
+      onChain: row.on_chain_json ? (JSON.parse(row.on_chain_json) as OnChainAttempt) : null,
       createdAtMs: row.created_at_ms,
       updatedAtMs: row.updated_at_ms,
       consumers: consumers.map((c) => ({

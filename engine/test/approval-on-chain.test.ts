@@ -82,9 +82,19 @@ describe('approval on chain from the inbox', () => {
     expect(shown.matchesRequest).toBe(true)
 
     const progress: Array<EventPayload<'onPublishProgress'>> = []
-    const unsubscribe = consoleApi.subscribe('onPublishProgress', (e) => progress.push(e))
+    // What the inbox held when the setMetaData was about to be signed (read synchronously then).
+    const atSigning: Array<ReturnType<typeof consoleApi.listAccessRequests>> = []
+    const unsubscribe = consoleApi.subscribe('onPublishProgress', (e) => {
+      progress.push(e)
+      if (e.step === 'metadata' && e.status === 'started') atSigning.push(consoleApi.listAccessRequests({}))
+    })
     const approved = await consoleApi.approveAccessRequestOnChain({ requestId, confirm: true })
     unsubscribe()
+    // The intent was written before the tx was sent, so a stop from there on is finished at start.
+    expect(atSigning).toHaveLength(1)
+    const before = (await atSigning[0]!).requests.find((r) => r.id === requestId)
+    expect(before).toMatchObject({ status: 'pending', onChain: { state: 'approving', txHash: null } })
+    expect(approved.request.onChain).toBeNull()
     expect(approved.txHash).toMatch(/^0x[0-9a-f]{64}$/)
     expect(approved.request).toMatchObject({ id: requestId, status: 'approved', approvedTx: approved.txHash })
     // Progress streamed with the tx, for the dataset.

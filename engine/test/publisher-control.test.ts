@@ -188,6 +188,64 @@ describe('output review before release', () => {
     expect(receipt.message.files.map((f: { name: string }) => f.name)).toEqual(['configuration.log'])
   }, 120_000)
 
+  it('holds a job whose algorithm failed like a success; release ends it failed for ocean.js', async () => {
+    await setPolicy({ outputRelease: 'publisher-review', reviewWindowSec: 3600 })
+    // Writes an output and prints a row to its log, then fails: both may leak data.
+    const failing = [
+      "require('fs').writeFileSync('/data/outputs/partial.txt', 'half done')",
+      "console.log('a secret row')",
+      'process.exit(3)',
+    ].join('\n')
+    const startRaw = async () =>
+      firstJob(
+        await ProviderInstance.freeComputeStart(bed.url, bed.consumer, await freeEnv(), [dataset()], {
+          meta: {
+            rawcode: failing,
+            container: { entrypoint: 'node $ALGO', image: 'node', tag: '20', checksum: '' },
+          },
+        } as never),
+      )
+    // The sample dataset takes no raw code: the publisher approves this code on this node first.
+    const requestId = /request ([0-9a-f]{16})/.exec(await refusal(startRaw()))![1]!
+    await bed.core.consoleService.approveAccessRequest({ requestId, confirm: true })
+    const started = await startRaw()
+    const held = await waitForStatus(
+      bed.url,
+      bed.consumer,
+      started.jobId,
+      (j) => j.statusText === "Awaiting the publisher's review" || j.status === 70,
+    )
+    expect(held.status).toBe(60)
+    expect(held.statusText).toBe("Awaiting the publisher's review")
+    expect(held.results).toEqual([])
+    const direct = await fetch(
+      await ProviderInstance.getComputeResultUrl(bed.url, bed.consumer, started.jobId, 1),
+    )
+    expect(direct.status).toBe(403)
+    expect(direct.headers.get('x-c2d-error-code')).toBe('RESULT_AWAITING_REVIEW')
+    expect(await ProviderInstance.computeStreamableLogs(bed.url, bed.consumer, started.jobId)).toBeNull()
+    // Still answering 60 after further polls (the hold does not lapse on its own).
+    const again = firstJob(await ProviderInstance.computeStatus(bed.url, bed.consumer, started.jobId))
+    expect([again.status, again.statusText]).toEqual([60, "Awaiting the publisher's review"])
+
+    // The review lists it as the failure it is.
+    const consoleApi = bed.core.consoleService
+    const listed = (await consoleApi.listReviews({})).jobs.find((j) => j.jobId === started.jobId)
+    expect(listed).toMatchObject({ status: 41, outcome: { kind: 'failed' } })
+    const { review } = await consoleApi.getReview({ jobId: started.jobId })
+    expect(review.files.map((f) => f.path)).toContain('outputs/partial.txt')
+
+    await consoleApi.releaseJob({ jobId: started.jobId, confirm: true })
+    const done = await waitForStatus(bed.url, bed.consumer, started.jobId, withReceipt)
+    expect(done.statusText).toBe('Job finished')
+    expect(done.terminationDetails?.exitCode).toBe(3)
+    const log = done.results.find((r) => r.type === 'algorithmLog')!
+    expect((await download(started.jobId, log.index!)).toString('utf8')).toContain('a secret row')
+    const receiptFile = done.results.find((r) => r.type === ('receipt' as never))!
+    const receipt = JSON.parse((await download(started.jobId, receiptFile.index!)).toString('utf8'))
+    expect(receipt.message.outcome).toBe('failed')
+  }, 120_000)
+
   it('releases the escrow lock of a rejected paid job instead of claiming it', async () => {
     await setPolicy({ outputRelease: 'publisher-review', reviewWindowSec: 600 })
     const init = await ProviderInstance.initializeCompute(

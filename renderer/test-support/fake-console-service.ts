@@ -147,6 +147,7 @@ export function makeAccessRequest(over: Partial<AccessRequestSummary> = {}): Acc
     status: 'pending',
     denyReason: null,
     approvedTx: null,
+    onChain: null,
     createdAtMs: 1_700_000_000_000,
     updatedAtMs: 1_700_000_000_000,
     consumers: [{ consumer: '0x' + '1'.repeat(40), attempts: 3, lastAtMs: 1_700_000_000_000 }],

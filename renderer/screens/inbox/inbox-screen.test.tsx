@@ -82,6 +82,31 @@ describe('InboxScreen', () => {
     expect(within(steps).getByText('mined')).toBeTruthy()
   }, 60_000)
 
+  it('says when the last approval on chain did not land after a restart, and why', async () => {
+    const reason = 'The console stopped before the approval’s setMetaData was sent; nothing changed on chain.'
+    renderApp(
+      '/inbox',
+      createFakeConsole({
+        accessRequests: [
+          pendingRequest({
+            onChain: {
+              state: 'not-landed',
+              entry: { did: 'did:op:' + 'b'.repeat(64), filesChecksum: 'f', containerSectionChecksum: 'c' },
+              startedAtMs: 1,
+              txHash: null,
+              reason,
+            },
+          }),
+        ],
+      }),
+    )
+    const card = await screen.findByRole('article', { name: 'Access request a1b2c3d4e5f60718' }, SLOW)
+    expect(within(card).getByRole('note').textContent).toContain(reason)
+    expect((within(card).getByRole('button', { name: 'Trust on chain' }) as HTMLButtonElement).disabled).toBe(
+      false,
+    )
+  }, 60_000)
+
   it('offers no approval on chain for raw code (no DID a DDO can trust)', async () => {
     renderApp(
       '/inbox',

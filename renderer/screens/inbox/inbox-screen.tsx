@@ -96,6 +96,23 @@ function TrustOnChain({ request }: { request: AccessRequestSummary }) {
               : 'Raw code, or code that could not be read, has no DID and checksums a DDO can trust: approve it on this node.'}
         </Text>
       </Group>
+      {!approve.isPending && request.onChain?.state === 'approving' && (
+        <Text size="sm" role="note">
+          An approval on chain is under way
+          {request.onChain.txHash ? (
+            <>
+              {' '}
+              (tx <AddressLabel value={request.onChain.txHash} what="transaction hash" />)
+            </>
+          ) : null}
+          ; if the console stopped during it, it is confirmed from the chain at the next start.
+        </Text>
+      )}
+      {request.onChain?.state === 'not-landed' && request.status === 'pending' && (
+        <Text size="sm" role="note">
+          The last approval on chain did not happen: {request.onChain.reason}
+        </Text>
+      )}
       {steps.length > 0 && (
         <PublishProgressSteps events={steps} label={`On-chain steps of request ${request.id}`} />
       )}

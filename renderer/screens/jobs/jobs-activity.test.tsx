@@ -106,6 +106,7 @@ describe('Jobs screen tabs', () => {
           status: 'pending',
           denyReason: null,
           approvedTx: null,
+          onChain: null,
           createdAtMs: 1,
           updatedAtMs: 2,
           consumers: [{ consumer: '0x' + '9'.repeat(40), attempts: 3, lastAtMs: 2 }],

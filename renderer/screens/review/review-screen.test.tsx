@@ -34,6 +34,23 @@ describe('ReviewScreen', () => {
     expect(within(panel).getByLabelText('Algorithm log preview').textContent).toContain('training...')
   }, 60_000)
 
+  it('shows a held job whose algorithm failed as failed, with why', async () => {
+    const failed = makeJob('job-failed', 41, {
+      ...held('job-failed'),
+      status: 41,
+      outcome: { kind: 'failed', failureStatus: 41, reason: 'the algorithm exited with code 3' },
+    })
+    renderApp('/review', createFakeConsole({ jobs: [held('job-ok'), failed] }))
+    const table = await screen.findByRole('table', { name: 'Held jobs' }, SLOW)
+    const row = within(table).getByRole('button', { name: 'Review job job-failed' }).closest('tr')!
+    expect(within(row).getByText('failed')).toBeTruthy()
+    const ok = within(table).getByRole('button', { name: 'Review job job-ok' }).closest('tr')!
+    expect(within(ok).getByText('succeeded')).toBeTruthy()
+    await userEvent.click(within(row).getByRole('button', { name: 'Review job job-failed' }))
+    const panel = await screen.findByRole('article', { name: 'Review of job job-failed' }, SLOW)
+    expect(within(panel).getByRole('note').textContent).toContain('the algorithm exited with code 3')
+  }, 60_000)
+
   it('releases after confirming, and rejects a paid job with a reason and the charge choice', async () => {
     const fake = createFakeConsole({ jobs: [held('job-a'), held('job-b', false)] })
     renderApp('/review', fake)

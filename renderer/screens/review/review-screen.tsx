@@ -17,7 +17,7 @@ import {
   TextInput,
   Title,
 } from '@mantine/core'
-import type { OutputReviewSummary } from '../../../engine/console-api/contract'
+import type { JobSummary, OutputReviewSummary } from '../../../engine/console-api/contract'
 import { useReview, useReviewDecision, useReviews } from '../../server-state/publisher-control'
 import { AddressLabel } from '../../components/labels/address-label'
 import { DateLabel } from '../../components/labels/date-label'
@@ -50,6 +50,7 @@ export function ReviewScreen() {
               <Table.Th>Job</Table.Th>
               <Table.Th>Consumer</Table.Th>
               <Table.Th>Dataset</Table.Th>
+              <Table.Th>Algorithm</Table.Th>
               <Table.Th>Held since</Table.Th>
               <Table.Th>Rejected automatically at</Table.Th>
               <Table.Th />
@@ -66,6 +67,9 @@ export function ReviewScreen() {
                 </Table.Td>
                 <Table.Td>
                   {j.datasets[0] ? <AddressLabel value={j.datasets[0].did} what="dataset DID" /> : '—'}
+                </Table.Td>
+                <Table.Td>
+                  <RunBadge outcome={j.outcome} />
                 </Table.Td>
                 <Table.Td>
                   <DateLabel atMs={j.review?.heldAtMs ?? null} />
@@ -105,7 +109,16 @@ function ReviewPanel({ jobId, onDecided }: { jobId: string; onDecided: () => voi
   return (
     <Card withBorder component="article" aria-label={`Review of job ${jobId}`}>
       <Stack gap="sm">
-        <Title order={3}>Job {jobId}</Title>
+        <Group gap="xs">
+          <Title order={3}>Job {jobId}</Title>
+          <RunBadge outcome={job.outcome} />
+        </Group>
+        {job.outcome?.kind === 'failed' && (
+          <Text size="sm" role="note">
+            The algorithm failed: {job.outcome.reason}. Its outputs and log are held like a success&apos;s;
+            releasing them ends the job failed, as it ran.
+          </Text>
+        )}
         <Guards guards={r.guards} />
         <Files review={r} />
         {r.algorithmLog && (
@@ -163,6 +176,27 @@ function ReviewPanel({ jobId, onDecided }: { jobId: string; onDecided: () => voi
         </ConfirmDialog>
       </Stack>
     </Card>
+  )
+}
+
+/** How the algorithm ended, before the review decides what leaves. */
+function RunBadge({ outcome }: { outcome: JobSummary['outcome'] }) {
+  if (outcome?.kind === 'failed')
+    return (
+      <Badge color="red" variant="light">
+        failed
+      </Badge>
+    )
+  if (outcome?.kind === 'stopped')
+    return (
+      <Badge color="gray" variant="light">
+        stopped
+      </Badge>
+    )
+  return (
+    <Badge color="green" variant="light">
+      succeeded
+    </Badge>
   )
 }
 
