@@ -108,6 +108,12 @@ export const computeEnvironmentSchema = z.object({
       accessLists: z.array(accessListMapSchema).optional(),
     })
     .optional(),
+  /**
+   * Kubernetes: how long each step's pod may stay Pending (Unschedulable, ContainerCreating, a
+   * volume that does not attach) before the job fails with the reason from the pod's Events.
+   * Unset: the driver's `driver.pendingTimeoutSec`. A GPU pool behind a slow autoscaler wants more.
+   */
+  pendingTimeoutSec: z.number().int().positive().optional(),
   /** Kubernetes: schedule on matching nodes (GPU pools). */
   nodeSelector: z.record(z.string(), z.string()).optional(),
   /** Kubernetes: node affinity for every job pod (beside nodeSelector and tolerations). */

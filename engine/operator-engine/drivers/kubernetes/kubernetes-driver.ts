@@ -99,6 +99,7 @@ export interface KubernetesDriverOptions {
   /**
    * How long a step's pod may stay Pending (unschedulable, ContainerCreating, a volume that does
    * not attach) before the job fails with the reason from the pod's Events; 15 min by default.
+   * An environment's `pendingTimeoutSec` (carried in its jobs' spec) overrides it.
    */
   pendingTimeoutMs?: number
   /**
@@ -701,7 +702,7 @@ export class KubernetesDriver implements ComputeDriver {
     const pull = pullFailure(pod)
     if (pull) job.pullFailingSince ??= now
     else job.pullFailingSince = undefined
-    const pendingDue = job.pendingSince.atMs + (this.options.pendingTimeoutMs ?? DEFAULT_PENDING_TIMEOUT_MS)
+    const pendingDue = job.pendingSince.atMs + this.pendingTimeoutMs(job.spec)
     const pullDue =
       job.pullFailingSince === undefined
         ? Infinity
@@ -737,6 +738,12 @@ export class KubernetesDriver implements ComputeDriver {
     }
     this.recheckAt(job, step, Math.min(pendingDue, pullDue, job.reasonDueMs ?? Infinity))
     return pull !== undefined
+  }
+
+  /** A step's pending timeout: the environment's own, else the driver's (15 min by default). */
+  private pendingTimeoutMs(spec: JobSpec): number {
+    const own = spec.environment.pendingTimeoutSec
+    return own !== undefined ? own * 1000 : (this.options.pendingTimeoutMs ?? DEFAULT_PENDING_TIMEOUT_MS)
   }
 
   /** The live waiting reason on the job (not deduplicated by kind: it changes while the pod waits). */
