@@ -25,6 +25,7 @@ import {
   checkClusterHealth,
   errorMessage,
   runEgressCanary,
+  sweepEgressCanaries,
   type EgressCanaryOptions,
   type EgressProof,
 } from './health'
@@ -512,9 +513,9 @@ export class KubernetesDriver implements ComputeDriver {
    * Deletes every labelled object (pods, Secrets, PVCs, NetworkPolicies) of a job this driver does
    * not track: the console resumed every job it knows before calling this (engine/index.ts), so
    * what is left belongs to a job it forgot, or one whose cleanup never got through. Retained failed
-   * jobs (PVC with the delete-after annotation) are left to sweepExpired. The egress canary is not
-   * labelled managed-by, so it is never swept. One console per namespace: another console's jobs
-   * carry the same labels.
+   * jobs (PVC with the delete-after annotation) are left to sweepExpired. Egress canaries a crash
+   * left mid check (no job id; older than a running check's) are deleted too. One console per
+   * namespace: another console's jobs carry the same labels.
    */
   async sweepUnknownJobs(): Promise<void> {
     const labelSelector = selectorOf()
@@ -543,6 +544,10 @@ export class KubernetesDriver implements ComputeDriver {
       })
       await this.cleanupOrRetry(key, this.options.watchRetryMs ?? 1000, false)
     }
+    if (this.closed) return
+    const swept = await sweepEgressCanaries(this.options.kubeConfig, ns, { ...this.options.egressCanary })
+    if (swept.length > 0)
+      this.options.logger.info('kubernetes: deleted egress canaries left by an interrupted check', { swept })
   }
 
   /** Records the deadline on the job's PVC; false when there is no PVC to record it on. */
