@@ -35,6 +35,8 @@ interface Draft {
   allowNetwork: boolean
   free: boolean
   gpuSelector: string
+  /** Empty: the driver's `driver.pendingTimeoutSec`. */
+  pendingTimeoutSec: number | string
 }
 const INITIAL: Draft = {
   id: '',
@@ -46,6 +48,7 @@ const INITIAL: Draft = {
   allowNetwork: false,
   free: false,
   gpuSelector: '',
+  pendingTimeoutSec: '',
 }
 
 export function EnvironmentForm() {
@@ -71,6 +74,7 @@ export function EnvironmentForm() {
       allowNetwork: draft.allowNetwork,
       ...(draft.free ? { free: {} } : {}),
       ...(selector ? { nodeSelector: Object.fromEntries([selector.split('=')]) } : {}),
+      ...(draft.pendingTimeoutSec !== '' ? { pendingTimeoutSec: num(draft.pendingTimeoutSec) } : {}),
     }
     const parsed = environmentSchema.safeParse(candidate)
     if (!parsed.success) return setErrors(issuesToFieldErrors(zodIssues(parsed.error.issues)))
@@ -138,6 +142,14 @@ export function EnvironmentForm() {
               value={draft.gpuSelector}
               onChange={(e) => set('gpuSelector', e.currentTarget.value)}
               error={errorFor(shown, 'nodeSelector')}
+            />
+            <NumberInput
+              label="Pending timeout (seconds)"
+              description="Kubernetes only: how long a job's pod may wait to be scheduled or started; empty: the driver's (900)"
+              min={1}
+              value={draft.pendingTimeoutSec}
+              onChange={(v) => set('pendingTimeoutSec', v)}
+              error={errorFor(shown, 'pendingTimeoutSec')}
             />
           </SimpleGrid>
           <Group>
