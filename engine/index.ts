@@ -141,29 +141,14 @@ async function createDriver(config: ConsoleConfig, logger: Logger, clock: Clock)
     const { loadKubeConfig, resolveNamespace } =
       await import('./operator-engine/drivers/kubernetes/kubeconfig')
     const { KubernetesDriver } = await import('./operator-engine/drivers/kubernetes/kubernetes-driver')
+    const { kubernetesDriverOptions } = await import('./operator-engine/drivers/kubernetes/driver-config')
     const kubeConfig = loadKubeConfig({ ...kubeconfigSearch(config), context: config.driver.kubeContext })
     const driver = new KubernetesDriver({
       logger: logger.child({ component: 'driver.kubernetes' }),
       clock,
       kubeConfig,
       namespace: resolveNamespace(kubeConfig, config.driver.namespace),
-      failedJobRetentionSec: config.driver.failedJobRetentionSec,
-      pendingTimeoutMs: config.driver.pendingTimeoutSec * 1000,
-      imagePullBackoffMaxMs: config.driver.imagePullBackoffSec * 1000,
-      manifests: {
-        ipfsGateway: config.driver.ipfsGateway,
-        arweaveGateway: config.driver.arweaveGateway,
-        tmpSizeLimit: config.driver.tmpSizeLimit,
-        ...(config.driver.storageClassName ? { storageClassName: config.driver.storageClassName } : {}),
-        ...(config.driver.images
-          ? {
-              images: {
-                ...(config.driver.images.configure ? { configure: config.driver.images.configure } : {}),
-                ...(config.driver.images.publish ? { publish: config.driver.images.publish } : {}),
-              },
-            }
-          : {}),
-      },
+      ...kubernetesDriverOptions(config.driver),
     })
     // Retained failed jobs whose time ran out while the console was down: delete them now, in the
     // background (an unreachable cluster must not stop the console from starting).

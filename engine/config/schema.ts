@@ -108,6 +108,12 @@ export const computeEnvironmentSchema = z.object({
       accessLists: z.array(accessListMapSchema).optional(),
     })
     .optional(),
+  /**
+   * Kubernetes: how long each step's pod may stay Pending (Unschedulable, ContainerCreating, a
+   * volume that does not attach) before the job fails with the reason from the pod's Events.
+   * Unset: the driver's `driver.pendingTimeoutSec`. A GPU pool behind a slow autoscaler wants more.
+   */
+  pendingTimeoutSec: z.number().int().positive().optional(),
   /** Kubernetes: schedule on matching nodes (GPU pools). */
   nodeSelector: z.record(z.string(), z.string()).optional(),
   /** Kubernetes: node affinity for every job pod (beside nodeSelector and tolerations). */
@@ -239,6 +245,11 @@ export const consoleConfigSchema = z.object({
         .optional(),
       /** Kubernetes: how long a job pod may stay Pending (unschedulable, volume not ready) before the job fails. */
       pendingTimeoutSec: z.number().int().positive().default(900),
+      /**
+       * Kubernetes: how long a temporary create refusal (a full ResourceQuota, 429, 5xx, no answer),
+       * or a stop's, deadline's or the inputs Secret's delete answered 429/5xx, is retried before it is final.
+       */
+      createRetrySec: z.number().int().positive().default(300),
       /** Kubernetes: how long image pulls may keep failing (the kubelet retries; rate limits pass) before the job fails. */
       imagePullBackoffSec: z.number().int().positive().default(300),
       /** Kubernetes: the job volume's StorageClass; unset: the cluster's default class. */

@@ -109,6 +109,8 @@ export const environmentSchema = z.object({
       accessLists: z.array(accessListMap).optional(),
     })
     .optional(),
+  /** Kubernetes: each step's pending timeout; unset = the driver's `driver.pendingTimeoutSec`. */
+  pendingTimeoutSec: z.number().int().positive().optional(),
   nodeSelector: z.record(z.string(), z.string()).optional(),
   nodeAffinity: nodeAffinitySchema.optional(),
   tolerations: z

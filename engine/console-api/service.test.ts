@@ -4,7 +4,12 @@ import { describe, it, expect } from 'vitest'
 import { isC2dError } from '../c2d-error'
 import { dispatchConsoleCall } from './dispatch'
 import { createFakePorts, seedJob } from './fake-ports'
-import { createConsoleService, periodStartMs, type ConsoleAssetPort } from './service'
+import {
+  createConsoleService,
+  OVERVIEW_HEALTH_MAX_AGE_MS,
+  periodStartMs,
+  type ConsoleAssetPort,
+} from './service'
 
 const did = 'did:op:' + 'c'.repeat(64)
 const to = '0x' + 'a'.repeat(40)
@@ -248,5 +253,72 @@ describe('console service: earnings', () => {
     )
     expect(periodStartMs(Date.UTC(2026, 2, 12, 15), 'week')).toBe(Date.UTC(2026, 2, 9)) // a Thursday → Monday
     expect(periodStartMs(Date.UTC(2026, 2, 12, 15), 'day')).toBe(Date.UTC(2026, 2, 12))
+  })
+})
+
+describe('console service: the Overview reuses a recent health check', () => {
+  /** A health port that counts its checks, on a clock the test moves. */
+  function countingHealth() {
+    const ports = createFakePorts()
+    let now = 50_000
+    let checks = 0
+    const base = ports.health!
+    const service = createConsoleService({
+      ...ports,
+      clock: { ...ports.clock, nowMs: () => now },
+      health: {
+        ...base,
+        check: async () => ({ ...(await base.check()), checkedAtMs: ++checks }),
+      },
+    })
+    return { service, checks: () => checks, advance: (ms: number) => (now += ms) }
+  }
+
+  it('two overview calls within the window run one check; after it, a new one', async () => {
+    const { service, checks, advance } = countingHealth()
+    const first = await service.getOverview({})
+    advance(OVERVIEW_HEALTH_MAX_AGE_MS - 1)
+    const second = await service.getOverview({})
+    expect(checks()).toBe(1)
+    expect(second.health).toEqual(first.health)
+    advance(1)
+    const third = await service.getOverview({})
+    expect(checks()).toBe(2)
+    expect(third.health?.checkedAtMs).toBe(2)
+  })
+
+  it('overview calls while a check runs share it', async () => {
+    const { service, checks } = countingHealth()
+    await Promise.all([service.getOverview({}), service.getOverview({}), service.getOverview({})])
+    expect(checks()).toBe(1)
+  })
+
+  it('checkHealth (the Compute backend screen asking) always runs the check and refreshes the Overview’s', async () => {
+    const { service, checks } = countingHealth()
+    await service.getOverview({})
+    const asked = await service.checkHealth({})
+    expect(checks()).toBe(2)
+    expect(asked.checkedAtMs).toBe(2)
+    expect((await service.getOverview({})).health?.checkedAtMs).toBe(2)
+    expect(checks()).toBe(2)
+  })
+
+  it('a check that throws is not kept: the next overview runs it again', async () => {
+    const ports = createFakePorts()
+    let calls = 0
+    const service = createConsoleService({
+      ...ports,
+      health: {
+        ...ports.health!,
+        check: async () => {
+          calls += 1
+          if (calls === 1) throw new Error('cluster unreachable')
+          return ports.health!.check()
+        },
+      },
+    })
+    await expect(service.getOverview({})).rejects.toThrow('cluster unreachable')
+    expect((await service.getOverview({})).health?.ok).toBe(true)
+    expect(calls).toBe(2)
   })
 })

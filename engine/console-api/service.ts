@@ -205,6 +205,14 @@ export interface ConsoleApprovalsPort {
     onTx?: (txHash: string) => void,
   ): Promise<{ txHash: string; blockNumber: number }>
 }
+/**
+ * How long getOverview reuses the last health result. A check runs the driver's whole health (on
+ * Kubernetes a TCP/TLS probe, maybe an exec credential plugin, an API call per permission), too
+ * much for a screen that polls; checkHealth (the Compute backend screen asking) always runs it and
+ * refreshes what the Overview shows.
+ */
+export const OVERVIEW_HEALTH_MAX_AGE_MS = 15_000
+
 export interface ConsoleServiceDeps {
   /** Publisher control: dataset policies and output review (absent: NOT_AVAILABLE). */
   review?: ConsoleReviewPort
@@ -349,6 +357,33 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
       throw consoleError(ConsoleErrorCode.AssetNotFound, `No asset ${did} in this console.`)
     return assets
   }
+  /**
+   * The last health check, shared by calls while it runs and reused by getOverview for
+   * OVERVIEW_HEALTH_MAX_AGE_MS after it settles. A check that throws is not kept.
+   */
+  let lastHealth: { result: Promise<MethodOutput<'checkHealth'>>; settledAtMs?: number } | undefined
+  const runHealthCheck = (port: ConsoleHealthPort) => {
+    const entry: NonNullable<typeof lastHealth> = { result: port.check() }
+    lastHealth = entry
+    entry.result.then(
+      () => {
+        entry.settledAtMs = deps.clock.nowMs()
+      },
+      () => {
+        if (lastHealth === entry) lastHealth = undefined
+      },
+    )
+    return entry.result
+  }
+  const recentHealth = (port: ConsoleHealthPort) => {
+    const last = lastHealth
+    if (
+      last &&
+      (last.settledAtMs === undefined || deps.clock.nowMs() - last.settledAtMs < OVERVIEW_HEALTH_MAX_AGE_MS)
+    )
+      return last.result
+    return runHealthCheck(port)
+  }
   /** Writes one publisher action to the audit trail (when there is one); never a secret. */
   const audit = (type: string, subject: string | null, details: Record<string, unknown> = {}) =>
     deps.audit?.record({ type, actor: 'publisher', subject, details })
@@ -389,7 +424,7 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
         chainId: chain?.chainId ?? null,
         chainName: chain?.name ?? null,
         chainError: deps.provider?.chainError?.() ?? null,
-        health: deps.health ? await deps.health.check() : null,
+        health: deps.health ? await recentHealth(deps.health) : null,
         jobCounts: {
           running: counts?.running ?? 0,
           queued: counts?.queued ?? 0,
@@ -607,7 +642,7 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
       return need(deps.health, 'The compute backend').backend()
     },
     async checkHealth() {
-      return need(deps.health, 'The compute backend').check()
+      return runHealthCheck(need(deps.health, 'The compute backend'))
     },
     async checkKubeContext({ context, namespace }) {
       const port = need(deps.health?.checkContext ? deps.health : undefined, 'Kubernetes')

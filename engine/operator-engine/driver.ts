@@ -26,6 +26,8 @@ export interface JobSpec {
     tolerations?: Array<{ key: string; operator?: string; value?: string; effect?: string }>
     /** Kubernetes only: the Pod API's nodeAffinity (required and preferred node selector terms). */
     nodeAffinity?: NodeAffinity
+    /** Kubernetes only: each step's pending timeout; unset = the driver's own. */
+    pendingTimeoutSec?: number
   }
   datasets: Array<{
     did: string

@@ -63,6 +63,7 @@ export const registerJobBodySchema = z.object({
       allowNetwork: z.boolean().default(false),
       nodeSelector: z.record(z.string(), z.string()).optional(),
       nodeAffinity: nodeAffinitySchema.optional(),
+      pendingTimeoutSec: z.number().int().positive().optional(),
       tolerations: z
         .array(
           z.object({

@@ -269,5 +269,36 @@ describe('parseComputeRequest and toRegisterJobInput', () => {
     expect(input.queueMaxWaitTimeSec).toBe(30)
     expect(input.resources).toEqual([{ id: 'cpu', amount: 1, price: 2 }])
     expect(input.spec.datasets[0]!.files).toEqual([{ type: 'local', path: dataFile }])
+    // No pending timeout of its own: the driver's applies.
+    expect(input.spec.environment).toEqual({ id: 'env', allowNetwork: false })
+  })
+
+  it('carries the environment’s pending timeout and placement into the job’s spec', async () => {
+    const open = await dataset({ allowRawAlgorithm: true })
+    const meta = { rawcode: 'x', container: { entrypoint: 'node $ALGO', image: 'node', tag: '20' } }
+    const req = request({ algorithm: { meta }, datasets: [ref(open)] })
+    const gpuEnv = {
+      ...env,
+      pendingTimeoutSec: 1800,
+      nodeSelector: { pool: 'gpu' },
+      tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists' }],
+    }
+    const input = toRegisterJobInput({
+      owner: '0xO',
+      env: gpuEnv,
+      plan: await planCompute(req, gpuEnv, lookup(open)),
+      resources: [{ id: 'cpu', amount: 1 }],
+      maxJobDurationSec: 60,
+      isFree: true,
+      request: req,
+      limits: { inputFileBytesMax: 1, outputBytesMax: 2 } as never,
+    })
+    expect(input.spec.environment).toEqual({
+      id: 'env',
+      allowNetwork: false,
+      pendingTimeoutSec: 1800,
+      nodeSelector: { pool: 'gpu' },
+      tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists' }],
+    })
   })
 })

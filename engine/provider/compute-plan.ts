@@ -324,6 +324,21 @@ function amountOf(resources: ResourceAmount[], id: string): number {
   return resources.find((r) => r.id === id)?.amount ?? 0
 }
 
+/**
+ * What a job's spec carries of its environment for the driver: network, placement (Kubernetes) and
+ * the pending timeout of each step (Kubernetes; unset = the driver's).
+ */
+export function jobEnvironment(env: ComputeEnvironmentConfig, allowNetwork: boolean): JobSpec['environment'] {
+  return {
+    id: env.id,
+    allowNetwork,
+    ...(env.nodeSelector ? { nodeSelector: env.nodeSelector } : {}),
+    ...(env.tolerations ? { tolerations: env.tolerations } : {}),
+    ...(env.nodeAffinity ? { nodeAffinity: env.nodeAffinity } : {}),
+    ...(env.pendingTimeoutSec !== undefined ? { pendingTimeoutSec: env.pendingTimeoutSec } : {}),
+  }
+}
+
 /** The Operator-Service input for a planned job. */
 export function toRegisterJobInput(input: {
   jobId?: string
@@ -341,13 +356,7 @@ export function toRegisterJobInput(input: {
 }): RegisterJobInput {
   const { env, plan, resources } = input
   const spec: JobSpec = {
-    environment: {
-      id: env.id,
-      allowNetwork: plan.allowNetwork,
-      ...(env.nodeSelector ? { nodeSelector: env.nodeSelector } : {}),
-      ...(env.tolerations ? { tolerations: env.tolerations } : {}),
-      ...(env.nodeAffinity ? { nodeAffinity: env.nodeAffinity } : {}),
-    },
+    environment: jobEnvironment(env, plan.allowNetwork),
     datasets: plan.datasets.map((d) => ({
       did: d.record.did,
       ddo: d.record.ddo,

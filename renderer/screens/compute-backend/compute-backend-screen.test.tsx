@@ -196,6 +196,22 @@ describe('ComputeBackendScreen', () => {
     await userEvent.click(within(form).getByRole('button', { name: 'Save environment' }))
     expect(await within(form).findByText('Saved environment gpu-pool.')).toBeTruthy()
     expect(fake.environments.map((e) => e.id)).toEqual(['free-local', 'gpu-pool'])
+    // No pending timeout given: the driver's applies.
+    expect(fake.environments[1]).not.toHaveProperty('pendingTimeoutSec')
+  })
+
+  it('saves an environment’s own pending timeout (Kubernetes)', async () => {
+    const { fake } = renderApp('compute-backend')
+    await userEvent.click(await screen.findByRole('button', { name: 'Add an environment' }))
+    const form = await screen.findByRole('form', { name: 'Add environment' })
+    await userEvent.type(within(form).getByLabelText('Environment id', { selector: 'input' }), 'gpu-slow')
+    await userEvent.type(
+      within(form).getByLabelText('Pending timeout (seconds)', { selector: 'input' }),
+      '1800',
+    )
+    await userEvent.click(within(form).getByRole('button', { name: 'Save environment' }))
+    expect(await within(form).findByText('Saved environment gpu-slow.')).toBeTruthy()
+    expect(fake.environments.find((e) => e.id === 'gpu-slow')).toMatchObject({ pendingTimeoutSec: 1800 })
   })
 
   it('checks a Kubernetes context, creates its missing namespace, and saves the choice for the next start', async () => {

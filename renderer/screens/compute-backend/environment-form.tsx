@@ -62,6 +62,8 @@ interface Draft {
   maxJobs: Num
   allowNetwork: boolean
   gpuSelector: string
+  /** Empty: the driver's `driver.pendingTimeoutSec`. */
+  pendingTimeoutSec: Num
   free: boolean
   freeMaxJobDurationSec: Num
   freeMaxJobs: Num
@@ -99,6 +101,7 @@ function draftFrom(env: ConsoleEnvironment | undefined, fee: FeeTokenChoice | nu
       .slice(0, 1)
       .map(([k, v]) => `${k}=${v}`)
       .join(''),
+    pendingTimeoutSec: env?.pendingTimeoutSec ?? '',
     free: env ? env.free !== undefined : false,
     freeMaxJobDurationSec: env?.free?.maxJobDurationSec ?? 60,
     freeMaxJobs: env?.free?.maxJobs ?? 1,
@@ -157,8 +160,11 @@ function toEnvironment(
     else delete fees[key]
   }
   const limit = (max: Num, total: Num, min = 0) => ({ total: num(total), max: num(max), min })
+  // An emptied pending timeout falls back to the driver's: the base's own is not kept.
+  const { pendingTimeoutSec: _previousTimeout, ...kept } = base ?? {}
+  void _previousTimeout
   const candidate = {
-    ...(base ?? {}),
+    ...kept,
     id: draft.id.trim(),
     description: draft.description.trim(),
     cpu: limit(draft.cpuMax, draft.cpuTotal, base?.cpu.min),
@@ -181,6 +187,7 @@ function toEnvironment(
         }
       : undefined,
     nodeSelector: nodeSelectorOf(selector, base?.nodeSelector),
+    ...(draft.pendingTimeoutSec === '' ? {} : { pendingTimeoutSec: num(draft.pendingTimeoutSec) }),
   }
   const parsed = environmentSchema.safeParse(candidate)
   if (!parsed.success) Object.assign(errors, issuesToFieldErrors(zodIssues(parsed.error.issues)))
@@ -382,6 +389,15 @@ export function EnvironmentForm({
                 value={draft.gpuSelector}
                 onChange={(e) => set('gpuSelector', e.currentTarget.value)}
                 error={errorFor(shown, 'nodeSelector')}
+              />
+              <NumberInput
+                label="Pending timeout (seconds)"
+                description="Kubernetes only: how long a job's pod may wait to be scheduled or started; empty: the driver's (900)"
+                min={1}
+                allowDecimal={false}
+                value={draft.pendingTimeoutSec}
+                onChange={(v) => set('pendingTimeoutSec', v)}
+                error={errorFor(shown, 'pendingTimeoutSec')}
               />
             </SimpleGrid>
             <Switch

@@ -100,6 +100,47 @@ export interface EgressCanaryOptions {
   sleep?: (ms: number) => Promise<void>
   /** Skip the canary (health then has no `egress` check). */
   skip?: boolean
+  /** The clock that tells a stale canary (left by a crash mid check) from a running one. */
+  nowMs?: () => number
+}
+
+/**
+ * Deletes the egress canary pods and policies a crashed check left behind (found by the canary
+ * label): those older than `EGRESS_CANARY.staleAfterMs`, or the check's own timeout plus a minute
+ * when that is longer, so a check running at the same time (the Compute backend screen beside the
+ * driver's) keeps its canary. Returns the names deleted; a failure to list is thrown.
+ */
+export async function sweepEgressCanaries(
+  kubeConfig: KubeConfig,
+  namespace: string,
+  options: Pick<EgressCanaryOptions, 'timeoutMs' | 'sleep' | 'nowMs'> = {},
+): Promise<string[]> {
+  const core = kubeConfig.makeApiClient(CoreV1Api)
+  const net = kubeConfig.makeApiClient(NetworkingV1Api)
+  const sleep = options.sleep ?? defaultSleep
+  const nowMs = (options.nowMs ?? Date.now)()
+  const staleAfterMs = Math.max(EGRESS_CANARY.staleAfterMs, (options.timeoutMs ?? 120_000) + 60_000)
+  const labelSelector = EGRESS_CANARY.label
+  const [pods, policies] = await Promise.all([
+    core.listNamespacedPod({ namespace, labelSelector }),
+    net.listNamespacedNetworkPolicy({ namespace, labelSelector }),
+  ])
+  const stale = (created: Date | string | undefined) =>
+    created !== undefined && nowMs - new Date(created).getTime() >= staleAfterMs
+  const swept: string[] = []
+  for (const pod of pods.items) {
+    const name = pod.metadata?.name
+    if (!name || !stale(pod.metadata?.creationTimestamp)) continue
+    await deleteCanaryPart(() => core.deleteNamespacedPod({ name, namespace, gracePeriodSeconds: 0 }), sleep)
+    swept.push(`pod/${name}`)
+  }
+  for (const policy of policies.items) {
+    const name = policy.metadata?.name
+    if (!name || !stale(policy.metadata?.creationTimestamp)) continue
+    await deleteCanaryPart(() => net.deleteNamespacedNetworkPolicy({ name, namespace }), sleep)
+    swept.push(`networkpolicy/${name}`)
+  }
+  return swept
 }
 
 /** What the egress canary proved: `blocked` is the only outcome that lets a no-network job run. */
@@ -150,6 +191,8 @@ export async function runEgressCanary(
   const timeoutMs = options.timeoutMs ?? 120_000
   const pollMs = options.pollMs ?? 500
   const name = `${EGRESS_CANARY.name}-${randomBytes(4).toString('hex')}`
+  // What a check that crashed mid-way left behind; a cluster that refuses the list is told below.
+  await sweepEgressCanaries(kubeConfig, namespace, options).catch(() => [])
   // On OpenShift the platform assigns UIDs (as for job pods): a fixed one would be refused.
   const uidRange = await core
     .readNamespace({ name: namespace })
@@ -216,7 +259,7 @@ export async function runEgressCanary(
   } catch (error) {
     return unknown(errorMessage(error))
   } finally {
-    // Not labelled managed-by, so no sweep finds them later: a throttled delete is tried again.
+    // A throttled delete is tried again; what still stays is swept by the next check or start.
     await deleteCanaryPart(() => core.deleteNamespacedPod({ name, namespace, gracePeriodSeconds: 0 }), sleep)
     await deleteCanaryPart(() => net.deleteNamespacedNetworkPolicy({ name, namespace }), sleep)
   }

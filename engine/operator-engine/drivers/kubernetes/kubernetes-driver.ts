@@ -25,6 +25,7 @@ import {
   checkClusterHealth,
   errorMessage,
   runEgressCanary,
+  sweepEgressCanaries,
   type EgressCanaryOptions,
   type EgressProof,
 } from './health'
@@ -99,6 +100,7 @@ export interface KubernetesDriverOptions {
   /**
    * How long a step's pod may stay Pending (unschedulable, ContainerCreating, a volume that does
    * not attach) before the job fails with the reason from the pod's Events; 15 min by default.
+   * An environment's `pendingTimeoutSec` (carried in its jobs' spec) overrides it.
    */
   pendingTimeoutMs?: number
   /**
@@ -511,9 +513,9 @@ export class KubernetesDriver implements ComputeDriver {
    * Deletes every labelled object (pods, Secrets, PVCs, NetworkPolicies) of a job this driver does
    * not track: the console resumed every job it knows before calling this (engine/index.ts), so
    * what is left belongs to a job it forgot, or one whose cleanup never got through. Retained failed
-   * jobs (PVC with the delete-after annotation) are left to sweepExpired. The egress canary is not
-   * labelled managed-by, so it is never swept. One console per namespace: another console's jobs
-   * carry the same labels.
+   * jobs (PVC with the delete-after annotation) are left to sweepExpired. Egress canaries a crash
+   * left mid check (no job id; older than a running check's) are deleted too. One console per
+   * namespace: another console's jobs carry the same labels.
    */
   async sweepUnknownJobs(): Promise<void> {
     const labelSelector = selectorOf()
@@ -542,6 +544,10 @@ export class KubernetesDriver implements ComputeDriver {
       })
       await this.cleanupOrRetry(key, this.options.watchRetryMs ?? 1000, false)
     }
+    if (this.closed) return
+    const swept = await sweepEgressCanaries(this.options.kubeConfig, ns, { ...this.options.egressCanary })
+    if (swept.length > 0)
+      this.options.logger.info('kubernetes: deleted egress canaries left by an interrupted check', { swept })
   }
 
   /** Records the deadline on the job's PVC; false when there is no PVC to record it on. */
@@ -701,7 +707,7 @@ export class KubernetesDriver implements ComputeDriver {
     const pull = pullFailure(pod)
     if (pull) job.pullFailingSince ??= now
     else job.pullFailingSince = undefined
-    const pendingDue = job.pendingSince.atMs + (this.options.pendingTimeoutMs ?? DEFAULT_PENDING_TIMEOUT_MS)
+    const pendingDue = job.pendingSince.atMs + this.pendingTimeoutMs(job.spec)
     const pullDue =
       job.pullFailingSince === undefined
         ? Infinity
@@ -737,6 +743,12 @@ export class KubernetesDriver implements ComputeDriver {
     }
     this.recheckAt(job, step, Math.min(pendingDue, pullDue, job.reasonDueMs ?? Infinity))
     return pull !== undefined
+  }
+
+  /** A step's pending timeout: the environment's own, else the driver's (15 min by default). */
+  private pendingTimeoutMs(spec: JobSpec): number {
+    const own = spec.environment.pendingTimeoutSec
+    return own !== undefined ? own * 1000 : (this.options.pendingTimeoutMs ?? DEFAULT_PENDING_TIMEOUT_MS)
   }
 
   /** The live waiting reason on the job (not deduplicated by kind: it changes while the pod waits). */

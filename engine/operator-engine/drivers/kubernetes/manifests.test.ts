@@ -121,8 +121,11 @@ describe('job manifests', () => {
     expect(pod.metadata).toMatchObject({ annotations: MESH_OPT_OUT.annotations })
     expect(policy.spec).toMatchObject({ policyTypes: ['Egress'] })
     expect(policy.spec).not.toHaveProperty('egress')
-    expect(labels).not.toHaveProperty(LABELS.managedBy)
-    expect(selectorOf()).toContain(LABELS.managedBy)
+    // The console's labels (swept by them after a crash), but no job id: the job watch and job
+    // sweeps select on the job id, so they never see it.
+    expect(labels).toMatchObject({ [LABELS.managedBy]: 'ocean-c2d-console', [LABELS.partOf]: 'ocean-c2d' })
+    expect(labels).not.toHaveProperty(LABELS.jobId)
+    expect(selectorOf().split(',')).toEqual([`${LABELS.managedBy}=ocean-c2d-console`, LABELS.jobId])
   })
 
   it('isolates every pod: no token, non-root, read-only root, no capabilities, RuntimeDefault seccomp, no escalation', () => {

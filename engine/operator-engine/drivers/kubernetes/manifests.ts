@@ -103,20 +103,29 @@ export function objectNames(jobId: string) {
   }
 }
 
+/** The labels of everything the console creates: job objects and the egress canary. */
+export const CONSOLE_LABELS: Readonly<Record<string, string>> = {
+  [LABELS.managedBy]: MANAGED_BY,
+  [LABELS.partOf]: 'ocean-c2d',
+}
+
 export function jobLabels(jobId: string, step?: Step): Record<string, string> {
   return {
-    [LABELS.managedBy]: MANAGED_BY,
-    [LABELS.partOf]: 'ocean-c2d',
+    ...CONSOLE_LABELS,
     [LABELS.jobId]: jobKey(jobId),
     ...(step ? { [LABELS.step]: step } : {}),
   }
 }
 
-/** The label selector of everything this console manages, or of one job. */
+/**
+ * The label selector of every job object this console manages, or of one job. The job-id label is
+ * required: the egress canary is the console's too, but no job's, so the job watch and the job
+ * sweeps never see it (it has its own sweep, health.ts sweepEgressCanaries).
+ */
 export function selectorOf(jobId?: string): string {
   return jobId
     ? `${LABELS.managedBy}=${MANAGED_BY},${LABELS.jobId}=${jobKey(jobId)}`
-    : `${LABELS.managedBy}=${MANAGED_BY}`
+    : `${LABELS.managedBy}=${MANAGED_BY},${LABELS.jobId}`
 }
 
 /** The configure step's input document (lives only in the Secret). */
@@ -528,11 +537,15 @@ export function allObjects(objects: JobObjects): Obj[] {
  * that tries a TCP connection to the API server's in-cluster service address (the kubelet always
  * sets KUBERNETES_SERVICE_HOST/PORT; an IP, so a denied DNS cannot fake a pass). Exit 0: the
  * connection failed, so the CNI enforces the policy; exit EGRESS_CANARY_REACHED: it got out.
- * Not labelled managed-by, so the driver's job watch and sweeps never see it.
+ * Labelled as the console's (managed-by, part-of, as job objects) and by its canary label, but
+ * with no job id, so the driver's job watch and job sweeps never see it. A canary left by a crash
+ * mid check is swept at start and by the next check once it is older than `staleAfterMs`.
  */
 export const EGRESS_CANARY = {
   name: 'c2d-egress-canary',
   label: 'c2d.oceanprotocol.com/canary',
+  /** Older than this, a canary's objects belong to no running check (one lasts ~2 min at most). */
+  staleAfterMs: 10 * 60_000,
   reachedExit: 3,
   connectTimeoutMs: 5000,
 } as const
@@ -550,7 +563,7 @@ export function egressCanaryObjects(
   options: ManifestOptions,
   podName: string,
 ): { policy: Record<string, unknown>; pod: Record<string, unknown> } {
-  const labels = { [LABELS.partOf]: MANAGED_BY, [EGRESS_CANARY.label]: podName }
+  const labels = { ...CONSOLE_LABELS, [EGRESS_CANARY.label]: podName }
   return {
     policy: {
       apiVersion: 'networking.k8s.io/v1',
