@@ -237,6 +237,21 @@ describe('chain indexer: assets published elsewhere', () => {
     expect(details.asset.publishedElsewhere).toEqual({ publisher: getAddress(bed.consumer.address) })
     // Survives a read from the store (a restart reads the same row).
     expect(bed.core.assets.get(did)?.publishedElsewhere?.publisher).toBe(getAddress(bed.consumer.address))
+    // Edits the console would have to sign with a wallet that does not own the NFT: refused, nothing sent.
+    const before = bed.core.assets.get(did)!
+    await expect(
+      bed.core.consoleService.setAssetState({ did, state: 'revoked', confirm: true }),
+    ).rejects.toMatchObject({
+      code: 'ASSET_PUBLISHED_ELSEWHERE',
+    })
+    await expect(
+      bed.core.consoleService.editAsset({
+        did,
+        changes: { allowRawAlgorithm: false },
+        confirm: true,
+      } as never),
+    ).rejects.toMatchObject({ code: 'ASSET_PUBLISHED_ELSEWHERE' })
+    expect(bed.core.assets.get(did)).toEqual(before)
   }, 60_000)
 
   it('runs an algorithm published elsewhere with an access service (as ocean.js publishes it), trusted by its publisher', async () => {
