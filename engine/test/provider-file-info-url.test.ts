@@ -112,7 +112,7 @@ describe('fileInfo for URL storage objects (provider.fileInfoUrls)', () => {
     expect(files.requests).toEqual(['HEAD /data/shs_dataset_test.txt'])
   })
 
-  it('a server that refuses HEAD is probed with a one-byte range GET; a 404 is valid: false', async () => {
+  it('a server that refuses HEAD is probed with a one-byte range GET; a host that does not resolve is valid: false', async () => {
     const files = await fileServer()
     const core = await start('public', NETWORK)
     const res = await fileInfo(core, { type: 'url', url: `http://cdn.example.test:${files.port}/no-head` })
@@ -173,7 +173,7 @@ describe('fileInfo for URL storage objects (provider.fileInfoUrls)', () => {
     expect(await (await fileInfo(core, { type: 'url', url: ok })).json()).toMatchObject([{ valid: true }])
   })
 
-  it('"off" refuses storage objects; other types and bad URLs are 400s; own assets are unaffected', async () => {
+  it('"off" refuses storage objects; other storage types, bad URLs and bad headers are 400s, nothing fetched', async () => {
     const files = await fileServer()
     const off = await start('off', NETWORK)
     await expectError(
