@@ -28,6 +28,7 @@ import { ChainIndexer } from './publishing/chain-indexer'
 import { createEscrowSettlement } from './provider/escrow-settlement'
 import { checkPublicUrl } from './provider/public-url-check'
 import { RequestAuth } from './provider/request-auth'
+import type { ProbeNetwork } from './provider/file-url-probe'
 import { startProvider, type NodeIdentity, type ProviderRequestEvent } from './provider/server'
 import { AssetRegistry } from './publishing/asset-registry'
 import { startChainPublishing, type ChainPublishing } from './publishing/start-publishing'
@@ -114,6 +115,8 @@ export interface StartCoreOptions {
   chooseSavePath?: (suggestedName: string) => Promise<string | null>
   /** Each start step as it begins and ends (the desktop app's "starting" window shows them). */
   onProgress?: (progress: StartProgress) => void
+  /** Tests only: a fake network (DNS names, routes) for fileInfo's URL probes; default: the OS. */
+  fileProbeNetwork?: ProbeNetwork
 }
 
 /** The steps of startCore, in order. */
@@ -524,6 +527,7 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
       ...(chain ? { planOptions: { publisherOf: publisherOnChain(chain.rpc) } } : {}),
       // Aquarius' stats[].prices: the datatoken's active dispensers and fixed rates on chain.
       ...(chain ? { datatokenPrices: pricesOnChain(chain.rpc) } : {}),
+      ...(options.fileProbeNetwork ? { fileProbeNetwork: options.fileProbeNetwork } : {}),
       onRequest: (event) => {
         for (const listener of providerRequests) listener(event)
       },

@@ -290,7 +290,9 @@ async function main() {
   writeFileSync(
     join(dataDir, 'config.json'),
     JSON.stringify({
-      provider: { port: PROVIDER_PORT },
+      // Barge's files (and the raw-GitHub mirror) are served from this machine: Provider.test.ts'
+      // URL fileInfo case needs the probe to reach them, so not the default "public".
+      provider: { port: PROVIDER_PORT, fileInfoUrls: 'any' },
       // The clients reach the chain through the proxy on barge's port (slow-send-rpc.mjs).
       chain: { mode: 'dev', devChainPort: 0, devChainUnlockedAccounts: true },
       p2p: { enabled: false },

@@ -176,6 +176,13 @@ export const consoleConfigSchema = z.object({
           peers: z.array(z.string().min(1)).default([]),
         })
         .prefault({}),
+      /**
+       * `fileInfo` for a URL anyone sends (Ocean Node probes them): "public" probes hosts that resolve
+       * to public addresses only (the address connected to is the one checked, on every redirect),
+       * "any" probes every URL (a node whose files live on its own network, as barge's do), "off"
+       * refuses them (FILE_INFO_URL_OFF). The node's own assets (`{did, serviceId}`) are always answered.
+       */
+      fileInfoUrls: z.enum(['public', 'off', 'any']).default('public'),
       /** Allowed CORS origins; ["*"] lets browser dApps call the endpoint. */
       corsOrigins: z.array(z.string()).default(['*']),
       /** Lifetime of auth tokens issued by generateAuthToken. */

@@ -294,6 +294,12 @@ export const assetSummarySchema = z.object({
   serviceIds: z.array(z.string()),
   createdAtMs: z.number(),
   updatedAtMs: z.number(),
+  /**
+   * Found by the chain indexer: published outside the console (ocean.js, Ocean Market) with this node
+   * as its endpoint. Its NFT is not the console wallet's, so the console offers no edits; absent for
+   * the console's own assets.
+   */
+  publishedElsewhere: z.object({ publisher: z.string() }).optional(),
 })
 export type AssetSummary = z.infer<typeof assetSummarySchema>
 /** nft.state as Ocean's ERC721Template defines it (0 active; every other state refuses compute). */

@@ -25,6 +25,7 @@ export const ConsoleErrorCode = {
   KubeContextFailing: 'KUBE_CONTEXT_FAILING',
   AlgorithmNotPublished: 'ALGORITHM_NOT_PUBLISHED',
   AccessRequestDecided: 'ACCESS_REQUEST_DECIDED',
+  AssetPublishedElsewhere: 'ASSET_PUBLISHED_ELSEWHERE',
   Internal: 'INTERNAL',
 } as const
 export type ConsoleErrorCode = (typeof ConsoleErrorCode)[keyof typeof ConsoleErrorCode]
@@ -49,6 +50,7 @@ const STATUS: Record<ConsoleErrorCode, number> = {
   KUBE_CONTEXT_FAILING: 409,
   ALGORITHM_NOT_PUBLISHED: 409,
   ACCESS_REQUEST_DECIDED: 409,
+  ASSET_PUBLISHED_ELSEWHERE: 409,
   INTERNAL: 500,
 }
 

@@ -384,6 +384,17 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
       return last.result
     return runHealthCheck(port)
   }
+  /** An asset the console itself published: the chain indexer's (published elsewhere) are not the wallet's NFTs. */
+  const requireOwnAsset = (did: string, action: string): ConsoleAssetPort => {
+    const assets = requireAsset(did)
+    const elsewhere = assets.list().find((a) => a.did === did)?.publishedElsewhere
+    if (elsewhere)
+      throw consoleError(
+        ConsoleErrorCode.AssetPublishedElsewhere,
+        `${action}: ${did} was published elsewhere, by ${elsewhere.publisher}; its data NFT is not this console's wallet's, so only its publisher can sign that.`,
+      )
+    return assets
+  }
   /** Writes one publisher action to the audit trail (when there is one); never a secret. */
   const audit = (type: string, subject: string | null, details: Record<string, unknown> = {}) =>
     deps.audit?.record({ type, actor: 'publisher', subject, details })
@@ -725,7 +736,7 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
       return { ok: true as const }
     },
     async setAssetState({ did, state }) {
-      const assets = requireAsset(did)
+      const assets = requireOwnAsset(did, 'Changing the state')
       const port = need(assets.setState ? assets : undefined, 'Changing asset state')
       const { asset, txHash } = await port.setState!(did, ASSET_STATES[state])
       deps.logger.info('asset state changed', { did, state, txHash })
@@ -743,12 +754,12 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
       }
     },
     async mintDatatokens({ did, to, amount }) {
-      const assets = requireAsset(did)
+      const assets = requireOwnAsset(did, 'Minting datatokens')
       const txHash = await need(assets.mint ? assets : undefined, 'Minting datatokens').mint!(did, to, amount)
       return { did, txHash }
     },
     async createDispenser({ did, maxTokens, maxBalance }) {
-      const assets = requireAsset(did)
+      const assets = requireOwnAsset(did, 'Creating a dispenser')
       const txHash = await need(assets.createDispenser ? assets : undefined, 'Dispensers').createDispenser!(
         did,
         { maxTokens, maxBalance },
@@ -756,7 +767,7 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
       return { did, txHash }
     },
     async createFixedRate({ did, price, baseToken }) {
-      const assets = requireAsset(did)
+      const assets = requireOwnAsset(did, 'Fixed-rate pricing')
       const txHash = await need(assets.createFixedRate ? assets : undefined, 'Fixed-rate pricing')
         .createFixedRate!(did, { price, ...(baseToken ? { baseToken } : {}) })
       return { did, txHash }
@@ -816,7 +827,7 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
       return details
     },
     async editAsset({ did, changes }) {
-      const assets = requireAsset(did)
+      const assets = requireOwnAsset(did, 'Editing the asset')
       const port = need(assets.edit ? assets : undefined, 'Editing assets')
       if (!isWalletUnlocked())
         throw consoleError(

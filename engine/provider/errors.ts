@@ -52,6 +52,8 @@ export const PROVIDER_ERRORS = {
   ASSET_NOT_ACTIVE: { status: 403, message: 'Asset is not active' },
   ASSET_NOT_FOUND: { status: 404, message: 'Asset not found' },
   SERVICE_INVALID: { status: 400, message: 'Service is not a compute service of this asset' },
+  FILE_INFO_URL_OFF: { status: 403, message: 'fileInfo does not probe URLs on this node' },
+  FILE_INFO_URL_REFUSED: { status: 403, message: 'fileInfo does not reach non-public addresses' },
   NETWORK_NOT_ALLOWED: { status: 403, message: 'Network access is not allowed for this dataset' },
   FREE_LIMIT_REACHED: { status: 429, message: 'Free compute limit reached' },
   JOB_INPUTS_TOO_LARGE: { status: 413, message: "The job's inputs are too large for the compute backend" },

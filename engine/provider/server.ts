@@ -29,6 +29,7 @@ import type { BaseWallet } from 'ethers'
 import type { AuthTokens } from './auth-tokens'
 import type { AssetRecord } from '../publishing/asset-registry'
 import type { AssetLookup, PlanOptions } from './compute-plan'
+import type { ProbeNetwork } from './file-url-probe'
 import { PROVIDER_ERRORS, providerError, type ProviderErrorCode } from './errors'
 import { parseJsonBody } from './json-body'
 import type { PaidCompute } from './paid-compute'
@@ -92,6 +93,8 @@ export interface ProviderDeps {
   accessLists?: AccessListCheck
   /** An asset's datatoken prices on chain (Aquarius' `stats[].prices`); absent: []. */
   datatokenPrices?: (record: AssetRecord) => Promise<unknown[]>
+  /** Tests only: a fake network (DNS, routes) for fileInfo's URL probes; default: the OS. */
+  fileProbeNetwork?: ProbeNetwork
 }
 
 export type ProviderApp = FastifyInstance

@@ -58,6 +58,8 @@ export interface AssetRecord {
   updatedAtMs: number
   /** Progress of the last on-chain operation (additive to the brief's interface). */
   publish?: PublishProgress
+  /** Found by the chain indexer: published outside the console (not the console wallet's NFT). */
+  publishedElsewhere?: { publisher: string }
 }
 
 export interface AssetFilter {
@@ -139,6 +141,9 @@ function toRecord(row: AssetRow): AssetRecord {
     createdAtMs: row.createdAtMs,
     updatedAtMs: row.updatedAtMs,
     ...(row.publishJson ? { publish: JSON.parse(row.publishJson) as PublishProgress } : {}),
+    ...(row.publishedElsewhereJson
+      ? { publishedElsewhere: JSON.parse(row.publishedElsewhereJson) as { publisher: string } }
+      : {}),
   }
 }
 
@@ -153,6 +158,7 @@ function toRow(record: AssetRecord): AssetRow {
     ddoJson: JSON.stringify(record.ddo),
     filesJson: JSON.stringify(record.files),
     publishJson: record.publish ? JSON.stringify(record.publish) : null,
+    publishedElsewhereJson: record.publishedElsewhere ? JSON.stringify(record.publishedElsewhere) : null,
     createdAtMs: record.createdAtMs,
     updatedAtMs: record.updatedAtMs,
   }

@@ -313,6 +313,8 @@ export class ChainIndexer {
       files,
       createdAtMs: existing?.createdAtMs ?? nowMs,
       updatedAtMs: nowMs,
+      // createdBy / updatedBy: who called setMetaData; the first one found stays the publisher.
+      publishedElsewhere: existing?.publishedElsewhere ?? { publisher: getAddress(String(parsed.args[0])) },
     }
     this.options.registry.upsert(record)
     cursor.assets[did] = { createdBlock: ours?.createdBlock ?? log.blockNumber, lastBlock: log.blockNumber }

@@ -43,6 +43,7 @@ export interface AssetSummary {
   serviceIds: string[]
   createdAtMs: number
   updatedAtMs: number
+  publishedElsewhere?: { publisher: string }
 }
 
 export function toAssetSummary(record: AssetRecord): AssetSummary {
@@ -57,6 +58,9 @@ export function toAssetSummary(record: AssetRecord): AssetSummary {
     serviceIds: (record.ddo.services ?? []).map((s) => s.id),
     createdAtMs: record.createdAtMs,
     updatedAtMs: record.updatedAtMs,
+    ...(record.publishedElsewhere
+      ? { publishedElsewhere: { publisher: record.publishedElsewhere.publisher } }
+      : {}),
   }
 }
 

@@ -18,6 +18,8 @@ export interface AssetRow {
   filesJson: string
   /** Progress of the on-chain steps (tx hashes), written before each step; null when none ran. */
   publishJson: string | null
+  /** Indexed from the chain (published outside the console): `{publisher}`; null for its own assets. */
+  publishedElsewhereJson?: string | null
   createdAtMs: number
   updatedAtMs: number
 }
@@ -32,6 +34,7 @@ interface SqlRow {
   ddo_json: string
   files_json: string
   publish_json: string | null
+  published_elsewhere_json: string | null
   created_at_ms: number
   updated_at_ms: number
 }
@@ -46,6 +49,7 @@ const fromSql = (r: SqlRow): AssetRow => ({
   ddoJson: r.ddo_json,
   filesJson: r.files_json,
   publishJson: r.publish_json,
+  publishedElsewhereJson: r.published_elsewhere_json,
   createdAtMs: r.created_at_ms,
   updatedAtMs: r.updated_at_ms,
 })
@@ -58,11 +62,12 @@ export class AssetsRepo {
       get: db.prepare('SELECT * FROM assets WHERE did = ?'),
       list: db.prepare('SELECT * FROM assets ORDER BY created_at_ms, did'),
       upsert: db.prepare(
-        `INSERT INTO assets (did, kind, chain_id, nft_address, datatoken_address, state, ddo_json, files_json, publish_json, created_at_ms, updated_at_ms)
-         VALUES (@did, @kind, @chainId, @nftAddress, @datatokenAddress, @state, @ddoJson, @filesJson, @publishJson, @createdAtMs, @updatedAtMs)
+        `INSERT INTO assets (did, kind, chain_id, nft_address, datatoken_address, state, ddo_json, files_json, publish_json, published_elsewhere_json, created_at_ms, updated_at_ms)
+         VALUES (@did, @kind, @chainId, @nftAddress, @datatokenAddress, @state, @ddoJson, @filesJson, @publishJson, @publishedElsewhereJson, @createdAtMs, @updatedAtMs)
          ON CONFLICT (did) DO UPDATE SET kind = excluded.kind, chain_id = excluded.chain_id, nft_address = excluded.nft_address,
            datatoken_address = excluded.datatoken_address, state = excluded.state, ddo_json = excluded.ddo_json,
-           files_json = excluded.files_json, publish_json = excluded.publish_json, updated_at_ms = excluded.updated_at_ms`,
+           files_json = excluded.files_json, publish_json = excluded.publish_json,
+           published_elsewhere_json = excluded.published_elsewhere_json, updated_at_ms = excluded.updated_at_ms`,
       ),
       remove: db.prepare('DELETE FROM assets WHERE did = ?'),
       setState: db.prepare('UPDATE assets SET state = ?, updated_at_ms = ? WHERE did = ?'),
@@ -80,7 +85,7 @@ export class AssetsRepo {
   }
 
   upsert(row: AssetRow): void {
-    this.stmts.upsert.run(row)
+    this.stmts.upsert.run({ publishedElsewhereJson: null, ...row })
   }
 
   remove(did: string): boolean {
@@ -99,7 +104,7 @@ export class AssetsRepo {
   rekey(fromDid: string, row: AssetRow): void {
     this.db.transaction(() => {
       this.stmts.remove.run(fromDid)
-      this.stmts.upsert.run(row)
+      this.stmts.upsert.run({ publishedElsewhereJson: null, ...row })
     })()
   }
 }

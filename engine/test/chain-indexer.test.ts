@@ -17,9 +17,10 @@ import {
   type DatatokenCreateParams,
   type NftCreateData,
 } from '@oceanprotocol/lib'
-import { toBeHex } from 'ethers'
+import { getAddress, toBeHex } from 'ethers'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { systemClock } from '../clock'
+import { assetSummarySchema } from '../console-api/contract'
 import { MemoryLogger } from '../logging'
 import { AssetRegistry } from '../publishing/asset-registry'
 import { ChainIndexer, didOf } from '../publishing/chain-indexer'
@@ -219,6 +220,39 @@ describe('chain indexer: assets published elsewhere', () => {
       chunks.push(Buffer.from(c))
     expect(Buffer.concat(chunks).toString('utf8')).toContain('Oslo,4')
   }, 120_000)
+
+  it('lists the indexed asset in the console marked "published elsewhere" by its publisher; the console\'s own carry no mark', async () => {
+    await until(resolved(did), 'the indexed DDO')
+    const { assets } = await bed.core.consoleService.listAssets({})
+    const listed = assets.find((a) => a.did === did)
+    // Through the console API's own schema, as the renderer receives it.
+    expect(assetSummarySchema.parse(listed)).toMatchObject({
+      did,
+      name: 'Published elsewhere',
+      publishedElsewhere: { publisher: getAddress(bed.consumer.address) },
+    })
+    const own = assets.filter((a) => a.did !== did && !a.publishedElsewhere)
+    expect(own.length).toBeGreaterThan(0) // the samples the console published itself
+    const details = await bed.core.consoleService.getAsset({ did })
+    expect(details.asset.publishedElsewhere).toEqual({ publisher: getAddress(bed.consumer.address) })
+    // Survives a read from the store (a restart reads the same row).
+    expect(bed.core.assets.get(did)?.publishedElsewhere?.publisher).toBe(getAddress(bed.consumer.address))
+    // Edits the console would have to sign with a wallet that does not own the NFT: refused, nothing sent.
+    const before = bed.core.assets.get(did)!
+    await expect(
+      bed.core.consoleService.setAssetState({ did, state: 'revoked', confirm: true }),
+    ).rejects.toMatchObject({
+      code: 'ASSET_PUBLISHED_ELSEWHERE',
+    })
+    await expect(
+      bed.core.consoleService.editAsset({
+        did,
+        changes: { allowRawAlgorithm: false },
+        confirm: true,
+      } as never),
+    ).rejects.toMatchObject({ code: 'ASSET_PUBLISHED_ELSEWHERE' })
+    expect(bed.core.assets.get(did)).toEqual(before)
+  }, 60_000)
 
   it('runs an algorithm published elsewhere with an access service (as ocean.js publishes it), trusted by its publisher', async () => {
     // ocean.js' ComputeFlow/ComputeExamples publish their algorithm with `type: 'access'`; Ocean Node

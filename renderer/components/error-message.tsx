@@ -22,6 +22,7 @@ const NEXT_STEP: Record<string, string> = {
     'The transaction reverted on chain; the asset is unchanged. Check the hash in a block explorer.',
   ALGORITHM_NOT_PUBLISHED: 'Approve it on this node instead (one consumer or all, until a date).',
   ACCESS_REQUEST_DECIDED: "Remove the algorithm from the dataset's trusted algorithms on the asset page.",
+  ASSET_PUBLISHED_ELSEWHERE: 'Only its publisher can change it; this console serves compute on it.',
   TRUST_NOT_CONFIRMED:
     'The request stays pending. Check the transaction in a block explorer, then try again.',
 }

@@ -9,6 +9,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { encryptForNode } from '../../publishing/ddo-encryption'
 import type { FileSource } from '../../file-source'
 import { providerError } from '../errors'
+import { probeFileUrl } from '../file-url-probe'
 import { singleQuery } from '../query'
 import { toWireEnvironment } from '../environment-view'
 import { requireAddress } from '../request-auth'
@@ -87,6 +88,20 @@ async function fileInfo(source: FileSource, index: number): Promise<FileInfo> {
   } catch {
     return { type: source.type, index, valid: false }
   }
+}
+
+/** A storage object's `headers`: string values only; anything else is a 400. */
+function stringHeaders(value: unknown): Record<string, string> | undefined {
+  if (value === undefined || value === null) return undefined
+  if (typeof value !== 'object' || Array.isArray(value))
+    throw providerError('REQUEST_INVALID', 'fileInfo: "headers" must be an object of strings')
+  const out: Record<string, string> = {}
+  for (const [name, v] of Object.entries(value)) {
+    if (typeof v !== 'string')
+      throw providerError('REQUEST_INVALID', `fileInfo: header ${name} must be a string`)
+    out[name] = v
+  }
+  return out
 }
 
 function objectBody(request: FastifyRequest): Record<string, unknown> {
@@ -243,12 +258,30 @@ export function registerServiceRoutes(
         throw providerError('SERVICE_INVALID', `Service ${String(serviceId)} is not a service of ${body.did}`)
       return Promise.all(files.map((f, i) => fileInfo(f, i)))
     }
-    // Ocean Node also probes arbitrary storage objects; a publisher's console must not let anyone
-    // make it fetch URLs inside the publisher's network, so only its own assets are answered.
-    throw providerError(
-      'REQUEST_INVALID',
-      "fileInfo answers for this console's assets only: send {did, serviceId}",
-    )
+    // A storage object sent by anyone (ocean.js' getFileInfo): URLs only, under provider.fileInfoUrls,
+    // so no caller can make this machine reach into the publisher's network (file-url-probe.ts).
+    if (body.type !== 'url')
+      throw providerError(
+        'REQUEST_INVALID',
+        `fileInfo probes storage objects of type "url" only (got ${JSON.stringify(body.type ?? null)}); for this console's assets send {did, serviceId}`,
+      )
+    const url = typeof body.url === 'string' ? body.url : ''
+    if (!/^https?:\/\/[^/]/i.test(url) || !URL.canParse(url))
+      throw providerError('REQUEST_INVALID', 'fileInfo: "url" must be an http(s) URL')
+    const headers = stringHeaders(body.headers)
+    const mode = deps.config.provider.fileInfoUrls
+    if (mode === 'off')
+      throw providerError(
+        'FILE_INFO_URL_OFF',
+        'fileInfo does not probe URLs on this node (provider.fileInfoUrls is "off"): send {did, serviceId}',
+      )
+    const probe = await probeFileUrl(url, {
+      mode,
+      ...(headers ? { headers } : {}),
+      ...(deps.fileProbeNetwork ? { network: deps.fileProbeNetwork } : {}),
+    })
+    // Ocean Node's shape (UrlStorage.fetchSpecificFileMetadata): the URL itself is not echoed.
+    return [{ type: 'url', index: 0, name: new URL(url).pathname.split('/').pop() ?? '', ...probe }]
   })
 
   app.post('/api/services/auth/token', async (request) => {

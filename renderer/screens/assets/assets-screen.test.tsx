@@ -21,6 +21,24 @@ describe('AssetsScreen', () => {
     )
   })
 
+  it("marks an asset published elsewhere with its publisher; the console's own assets carry no mark", async () => {
+    const publisher = '0x' + '9'.repeat(40)
+    const indexed = makeAsset({ name: 'Indexed weather', publishedElsewhere: { publisher } })
+    renderApp('assets', createFakeConsole({ assets: [indexed, { ...algorithm }] }))
+    const table = await screen.findByRole('table', { name: 'Assets' }, { timeout: 8000 })
+    const row = within(table)
+      .getByRole('rowheader', { name: /Indexed weather/ })
+      .closest('tr')!
+    const mark = within(row as HTMLElement).getByLabelText(`Published elsewhere by ${publisher}`)
+    expect(mark.textContent).toBe('Published elsewhere · 0x999999…9999')
+    expect(within(row as HTMLElement).getByRole('link', { name: 'View Indexed weather' })).toBeTruthy()
+    const own = within(table)
+      .getByRole('rowheader', { name: /Mean temperature/ })
+      .closest('tr')!
+    expect(within(own as HTMLElement).queryByText(/Published elsewhere/)).toBeNull()
+    expect(within(own as HTMLElement).getByRole('link', { name: 'Manage Mean temperature' })).toBeTruthy()
+  })
+
   it('deletes an asset only after its confirmation', { timeout: 20_000 }, async () => {
     const { fake } = renderApp('assets', createFakeConsole({ assets: [{ ...algorithm }] }))
     await userEvent.click(await screen.findByRole('button', { name: 'Delete Mean temperature' }))

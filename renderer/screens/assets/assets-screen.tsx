@@ -8,6 +8,7 @@ import { ErrorMessage } from '../../components/error-message'
 import { ConfirmDialog } from '../../components/confirm-dialog'
 import { AddressLabel } from '../../components/labels/address-label'
 import { AssetStateBadge } from './asset-state-badge'
+import { PublishedElsewhereBadge } from './published-elsewhere-badge'
 import { PublishProgressList } from './publish-progress-list'
 import { PublishWizard } from './publish-wizard/publish-wizard'
 
@@ -69,6 +70,11 @@ export function AssetsScreen() {
                   >
                     {a.name}
                   </Anchor>
+                  {a.publishedElsewhere && (
+                    <div>
+                      <PublishedElsewhereBadge publisher={a.publishedElsewhere.publisher} />
+                    </div>
+                  )}
                 </Table.Th>
                 <Table.Td>
                   <Badge variant="dot" style={{ textTransform: 'none' }}>
@@ -86,10 +92,10 @@ export function AssetsScreen() {
                     <Button
                       size="compact-sm"
                       variant="default"
-                      aria-label={`Manage ${a.name}`}
+                      aria-label={`${a.publishedElsewhere ? 'View' : 'Manage'} ${a.name}`}
                       renderRoot={(props) => <Link {...props} to="/assets/$did" params={{ did: a.did }} />}
                     >
-                      Manage
+                      {a.publishedElsewhere ? 'View' : 'Manage'}
                     </Button>
                     <Button
                       size="compact-sm"

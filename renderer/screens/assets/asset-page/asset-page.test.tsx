@@ -40,6 +40,28 @@ describe('Asset page', () => {
     expect(isLocalOnlyEndpoint('http://0.0.0.0:8001')).toBe(true)
   })
 
+  it(
+    'an asset published elsewhere shows its publisher and offers no edit the console would sign',
+    T,
+    async () => {
+      const publisher = '0x' + '9'.repeat(40)
+      renderApp(
+        `/assets/${dataset.did}`,
+        createFakeConsole({ assets: [{ ...dataset, publishedElsewhere: { publisher } }, { ...algorithm }] }),
+      )
+      expect(
+        await screen.findByRole('heading', { name: 'Weather 2024', level: 2 }, { timeout: 8000 }),
+      ).toBeTruthy()
+      expect(screen.getByLabelText(`Published elsewhere by ${publisher}`)).toBeTruthy()
+      expect(screen.getByText(/published outside this console by/)).toBeTruthy()
+      expect(screen.queryByRole('form', { name: 'Edit trusted algorithms' })).toBeNull()
+      expect(screen.queryByRole('form', { name: 'Asset state' })).toBeNull()
+      expect(screen.queryByRole('button', { name: /Sign/ })).toBeNull()
+      // Node-only approvals are this node's own (off-chain): still offered.
+      expect(screen.getByRole('link', { name: "Edit this dataset's policies" })).toBeTruthy()
+    },
+  )
+
   it('lists the jobs on the asset with their consumer, each linking to its job page', T, async () => {
     const owner = '0x' + '7'.repeat(40)
     const job = makeJob('job-on-asset', 70, { owner, datasets: [{ did: dataset.did, serviceId: 'compute' }] })

@@ -9,6 +9,7 @@ import { ErrorMessage } from '../../../components/error-message'
 import { AddressLabel } from '../../../components/labels/address-label'
 import { DateLabel } from '../../../components/labels/date-label'
 import { AssetStateBadge } from '../asset-state-badge'
+import { PublishedElsewhereBadge } from '../published-elsewhere-badge'
 import { AssetActions } from '../asset-actions'
 import { PublishProgressList } from '../publish-progress-list'
 import { TrustedAlgorithmsEditor } from './trusted-algorithms-editor'
@@ -62,6 +63,8 @@ export function AssetPage({ did }: { did: string }) {
       </Stack>
     )
   const d = asset.data
+  // Found by the chain indexer: not the console wallet's NFT, so no edit it would have to sign.
+  const elsewhere = d.asset.publishedElsewhere
   return (
     <Stack component="section" aria-labelledby="asset-title" gap="lg">
       <div>
@@ -76,8 +79,18 @@ export function AssetPage({ did }: { did: string }) {
             {d.asset.kind === 'dataset' ? 'Dataset' : 'Algorithm'}
           </Badge>
           <AssetStateBadge state={d.asset.state} />
+          {elsewhere && <PublishedElsewhereBadge publisher={elsewhere.publisher} />}
         </Group>
       </div>
+      {elsewhere && (
+        <Alert color="grape" title="Published elsewhere">
+          This asset was published outside this console by{' '}
+          <AddressLabel value={elsewhere.publisher} what="publisher address" />, with this node as its
+          Provider. Its data NFT is not this console's wallet's, so its compute settings, state and datatokens
+          are changed by its publisher, not here. This node serves compute on it, and its node-only approvals
+          below apply.
+        </Alert>
+      )}
       <Card withBorder padding="md" component="section" aria-label="Facts">
         <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }}>
           <Fact label="DID">
@@ -134,7 +147,9 @@ export function AssetPage({ did }: { did: string }) {
           ; the console then publishes the new endpoint for every asset.
         </Alert>
       )}
-      {d.asset.kind === 'dataset' && <TrustedAlgorithmsEditor key={d.asset.updatedAtMs} details={d} />}
+      {d.asset.kind === 'dataset' && !elsewhere && (
+        <TrustedAlgorithmsEditor key={d.asset.updatedAtMs} details={d} />
+      )}
       {d.asset.kind === 'dataset' && (
         <Card withBorder padding="md" component="section" aria-labelledby="asset-approvals-title">
           <Group justify="space-between" mb="xs">
@@ -151,7 +166,7 @@ export function AssetPage({ did }: { did: string }) {
           <NodeApprovalsTable did={d.asset.did} labelledBy="asset-approvals-title" />
         </Card>
       )}
-      <AssetActions asset={d.asset} />
+      {!elsewhere && <AssetActions asset={d.asset} />}
       <PublishProgressList did={d.asset.did} />
       <section aria-labelledby="asset-jobs-title">
         <Title order={3} size="h4" id="asset-jobs-title" mb="xs">
