@@ -356,7 +356,8 @@ export async function startChainPublishing(options: StartChainPublishingOptions)
               )
             const key = nodeSigner()
             if (!key) throw chainError('WALLET_LOCKED', 'Unlock the provider wallet to approve on chain')
-            const { publisher } = makePublisher(endpoint())
+            // As every edit: signed by the NFT's owner (the dev deployer for the dev samples).
+            const { publisher } = makePublisher(endpoint(), await signerFor(did))
             const emitForAsset = forAsset(did)
             const edited = await publisher.edit(
               did,

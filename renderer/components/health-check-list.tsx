@@ -121,11 +121,14 @@ export function HealthCheckList({
   checks,
   label,
   apiServer,
+  summary = true,
 }: {
   checks: HealthCheckView[]
   label: string
   /** The Kubernetes API server the checks talked to. */
   apiServer?: string
+  /** The "n of m checks failed" status line; off where the caller announces its own summary. */
+  summary?: boolean
 }) {
   const firstRbac = checks.findIndex((c) => c.label.startsWith('rbac:'))
   const rbac = checks.filter((c) => c.label.startsWith('rbac:'))
@@ -137,7 +140,7 @@ export function HealthCheckList({
           API server <Code>{apiServer}</Code>
         </Text>
       )}
-      {checks.length > 0 && (
+      {summary && checks.length > 0 && (
         <Text size="sm" mb={4} role="status">
           {failed === 0 && checks.every((c) => c.ok)
             ? `All ${checks.length} checks passed`

@@ -145,7 +145,8 @@ export function ChainSection({ settings }: { settings: Settings }) {
               >
                 {checkSummary(checked)}
               </Alert>
-              <HealthCheckList label="Chain checks" checks={checked.checks} />
+              {/* The Alert above is the summary (with the block height). */}
+              <HealthCheckList label="Chain checks" checks={checked.checks} summary={false} />
             </Stack>
           )}
           {save.isSuccess && (
