@@ -26,7 +26,11 @@ export interface LogViewerProps {
 
 export function LogViewer({ label, text, isLive, emptyText, heightPx = 360 }: LogViewerProps) {
   const allLines = useLogLines(text)
-  const lines = allLines.length > 0 && allLines[allLines.length - 1] === '' ? allLines.slice(0, -1) : allLines
+  // Memoized: a copy of every line on each render (scrolls re-render) cost frames on a 50 MB log.
+  const lines = useMemo(
+    () => (allLines.length > 0 && allLines[allLines.length - 1] === '' ? allLines.slice(0, -1) : allLines),
+    [allLines],
+  )
   const [follow, setFollow] = useState(true)
   const [wrap, setWrap] = useState(false)
   const [search, setSearch] = useState('')
