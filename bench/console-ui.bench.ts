@@ -9,9 +9,14 @@
  *    lines, on the Jobs screen and on one job's page with its live log, beside the idle frame time
  *    of the Jobs screen just before.
  *  - route change p95: a main-navigation click → the screen's heading, 20 times, 100,000 jobs vs empty.
+ *  - a 50 MB algorithm log on the job page (a sandboxed job prints it, then follows at 200 lines/s):
+ *    route → first lines visible, a search → its first match shown, frame time p95 while it follows,
+ *    each beside the same on a job with a 1,000-line log streaming at the same rate;
+ *  - renderer JS heap (CDP Performance.getMetrics) sampled while a 256 MiB result downloads through
+ *    the browser path (the job page's Download button), beside the same page idle as long.
  * Both baselines are measured in this run, on this machine. Nothing here is asserted.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, statSync, truncateSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
@@ -216,6 +221,313 @@ async function frameDeltas(page: Page, durationMs: number): Promise<number[]> {
   })`) as Promise<number[]>
 }
 
+const BIG_LOG_LINES = 500_000 // ~103 bytes each: ~51 MB
+const SMALL_LOG_LINES = 1_000
+const FOLLOW_INTERVAL_MS = 5 // 200 lines/s
+const LOG_RUNS = 3
+const RESULT_BYTES = 256 * 1_048_576
+
+/** Prints `bulkLines` lines as fast as it can, a marker line, then one line every 5 ms. */
+function bigLogAlgorithm(bulkLines: number): string {
+  return [
+    "const pad = 'x'.repeat(90)",
+    "let s = ''",
+    'for (let i = 1; i <= ' + bulkLines + '; i++) {',
+    "  s += 'bulk ' + i + ' ' + pad + '\\n'",
+    '  if (s.length > 1048576) { process.stdout.write(s); s = "" }',
+    '}',
+    "process.stdout.write(s + 'needle-end-of-bulk\\n')",
+    'let n = 0',
+    "setInterval(() => { n++; console.log('follow ' + n) }, " + FOLLOW_INTERVAL_MS + ')',
+  ].join('\n')
+}
+
+/** The algorithm.log being written for `jobId` under `dataDir` (undefined until it exists). */
+function findAlgorithmLog(dir: string, jobId: string, depth = 0): string | undefined {
+  if (depth > 6) return undefined
+  let entries: import('node:fs').Dirent[]
+  try {
+    entries = readdirSync(dir, { withFileTypes: true })
+  } catch {
+    return undefined
+  }
+  for (const e of entries) {
+    if (!e.isDirectory()) continue
+    const path = join(dir, e.name)
+    if (e.name.includes(jobId)) {
+      const log = join(path, 'results', 'algorithm.log')
+      try {
+        statSync(log)
+        return log
+      } catch {
+        return undefined
+      }
+    }
+    const found = findAlgorithmLog(path, jobId, depth + 1)
+    if (found) return found
+  }
+  return undefined
+}
+
+async function openJobPage(
+  browser: Browser,
+  serve: ServeInstance,
+  jobId: string,
+): Promise<{ page: Page; close: () => Promise<void>; firstLinesMs: number }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
+  const page = await context.newPage()
+  await page.goto(serve.consoleUrl)
+  await page.getByRole('heading', { name: 'Overview', level: 2 }).waitFor()
+  const t0 = performance.now()
+  await page.evaluate(`location.hash = ${JSON.stringify('#/jobs/' + encodeURIComponent(jobId))}`)
+  await page
+    .getByRole('log', { name: 'Algorithm log' })
+    .locator('.log-line')
+    .first()
+    .waitFor({ timeout: 180_000 })
+  return { page, close: () => context.close(), firstLinesMs: performance.now() - t0 }
+}
+
+/** ms from typing a search → the first matching line shown (the marker line, after the bulk). */
+async function timeLogSearch(page: Page): Promise<number> {
+  const t0 = performance.now()
+  await page.getByLabel('Search the algorithm log').fill('needle-end-of-bulk')
+  await page
+    .getByRole('log', { name: 'Algorithm log' })
+    .getByText(/needle-end-of-bulk/)
+    .waitFor({ timeout: 120_000 })
+  const ms = performance.now() - t0
+  await page.getByLabel('Search the algorithm log').fill('')
+  return ms
+}
+
+/** A 50 MB log vs a 1,000-line log on the job page: first lines, search, frame time while following. */
+export async function bigLogRows(browser: Browser): Promise<BenchRow[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-console-ui-biglog-'))
+  writeFileSync(
+    join(dir, 'config.json'),
+    JSON.stringify({
+      environments: [
+        {
+          id: 'bench',
+          cpu: { total: 8, max: 1, min: 0 },
+          ramGb: { total: 8, max: 1, min: 0 },
+          diskGb: { total: 8, max: 1, min: 0 },
+          maxJobs: 2,
+          free: { maxJobs: 2, maxJobsPerConsumer: 2, maxJobDurationSec: 900 },
+        },
+      ],
+    }),
+  )
+  const serve = await startServe({ dataDir: dir })
+  try {
+    const jobs = operatorJobs(serve)
+    const big = await jobs.startRawCodeJob(bigLogAlgorithm(BIG_LOG_LINES), { maxJobDurationSec: 900 })
+    const small = await jobs.startRawCodeJob(bigLogAlgorithm(SMALL_LOG_LINES), { maxJobDurationSec: 900 })
+    // Wait until both logs hold their bulk (the big one ~51 MB) and both follow.
+    const deadline = Date.now() + 300_000
+    let bigBytes = 0
+    for (;;) {
+      const bigLog = findAlgorithmLog(dir, big)
+      const smallLog = findAlgorithmLog(dir, small)
+      bigBytes = bigLog ? statSync(bigLog).size : 0
+      const smallBytes = smallLog ? statSync(smallLog).size : 0
+      if (bigBytes > BIG_LOG_LINES * 100 && smallBytes > SMALL_LOG_LINES * 100) break
+      if (Date.now() > deadline || (await jobs.status(big)) > 40)
+        throw new Error(
+          `the 50 MB log job did not get there (${bigBytes} bytes, status ${await jobs.status(big)})`,
+        )
+      await new Promise((r) => setTimeout(r, 500))
+    }
+    const bigFirst: number[] = []
+    const smallFirst: number[] = []
+    const bigSearch: number[] = []
+    const smallSearch: number[] = []
+    let bigFrames: number[] = []
+    let smallFrames: number[] = []
+    let bigHeapMb = 0
+    for (let run = 0; run < LOG_RUNS; run++) {
+      for (const [id, first, search] of [
+        [small, smallFirst, smallSearch],
+        [big, bigFirst, bigSearch],
+      ] as const) {
+        const opened = await openJobPage(browser, serve, id)
+        try {
+          first.push(opened.firstLinesMs)
+          search.push(await timeLogSearch(opened.page))
+          if (run === LOG_RUNS - 1) {
+            const frames = await frameDeltas(opened.page, FRAME_SAMPLE_MS)
+            if (id === big) {
+              bigFrames = frames
+              const cdp = await opened.page.context().newCDPSession(opened.page)
+              await cdp.send('Performance.enable')
+              const { metrics } = await cdp.send('Performance.getMetrics')
+              bigHeapMb = (metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0) / 1_048_576
+            } else smallFrames = frames
+          }
+        } finally {
+          await opened.close()
+        }
+      }
+    }
+    const sizeMb = (bigBytes / 1_000_000).toFixed(0)
+    return [
+      {
+        suite: SUITE,
+        name: `job page, ${sizeMb} MB algorithm log: route → first lines visible (median of ${LOG_RUNS})`,
+        value: median(bigFirst),
+        unit: 'ms',
+        baseline: {
+          name: `same, ${SMALL_LOG_LINES.toLocaleString('en')}-line log`,
+          value: median(smallFirst),
+        },
+        note: `runs ${bigFirst.map((v) => v.toFixed(0)).join(', ')} ms (small: ${smallFirst.map((v) => v.toFixed(0)).join(', ')}); the log is read whole in 1 MiB readJobLog ranges before the first line shows; renderer JS heap ${bigHeapMb.toFixed(0)} MB with it open`,
+      },
+      {
+        suite: SUITE,
+        name: `job page, ${sizeMb} MB algorithm log: search → first match shown (median of ${LOG_RUNS})`,
+        value: median(bigSearch),
+        unit: 'ms',
+        baseline: {
+          name: `same, ${SMALL_LOG_LINES.toLocaleString('en')}-line log`,
+          value: median(smallSearch),
+        },
+        note: `runs ${bigSearch.map((v) => v.toFixed(0)).join(', ')} ms (small: ${smallSearch.map((v) => v.toFixed(0)).join(', ')}); includes the 150 ms input debounce and Playwright's polling`,
+      },
+      {
+        suite: SUITE,
+        name: `frame time p95, job page following a ${sizeMb} MB log at 200 lines/s`,
+        value: percentile(bigFrames, 95),
+        unit: 'ms',
+        baseline: {
+          name: `same, ${SMALL_LOG_LINES.toLocaleString('en')}-line log at 200 lines/s`,
+          value: percentile(smallFrames, 95),
+        },
+        goal: '≤ 33 ms (30 fps)',
+        goalMet: percentile(bigFrames, 95) <= 33,
+        note: `median ${median(bigFrames).toFixed(1)} ms over ${bigFrames.length} frames (small: median ${median(smallFrames).toFixed(1)} ms, ${smallFrames.length} frames)`,
+      },
+    ]
+  } finally {
+    await serve.stop()
+  }
+}
+
+/** One finished job whose result is a 256 MiB file in its job folder (sparse: read as zeros). */
+function seedBigResultJob(dataDir: string): string {
+  const jobId = `bench-bigresult-${'0'.repeat(20)}`
+  const jobDir = join(dataDir, 'bench-jobs', jobId)
+  mkdirSync(join(jobDir, 'results'), { recursive: true })
+  const file = join(jobDir, 'results', 'outputs.tar')
+  writeFileSync(file, '')
+  truncateSync(file, RESULT_BYTES)
+  const db = openDatabase({ file: join(dataDir, 'console.db') })
+  const repo = new JobsRepo(db)
+  const createdAtMs = Date.now() - 60_000
+  const record: JobRecord = {
+    jobId,
+    owner: `0x${'c1'.padStart(40, '0')}`,
+    environmentId: 'local-sandbox',
+    datasets: [{ did: 'did:op:' + 'a'.repeat(64), serviceId: 'compute' }],
+    algorithm: { did: 'did:op:' + 'b'.repeat(64), serviceId: 'compute', isRawCode: false },
+    status: 70,
+    outcome: { kind: 'succeeded' },
+    stopRequested: false,
+    createdAtMs,
+    updatedAtMs: createdAtMs + 30_000,
+    finishedAtMs: createdAtMs + 30_000,
+    algoStartMs: createdAtMs + 5_000,
+    algoStopMs: createdAtMs + 25_000,
+    maxJobDurationSec: 600,
+    queueMaxWaitTimeSec: 0,
+    resources: [],
+    isFree: true,
+    additionalViewers: [],
+    metadata: {},
+    results: [{ filename: 'outputs.tar', filesizeBytes: RESULT_BYTES, type: 'output', index: 0 }],
+    terminationDetails: { exitCode: 0, oomKilled: false },
+    payment: null,
+    agreementId: '',
+    spec: { jobDir } as JobRecord['spec'],
+  }
+  repo.insert({
+    jobId,
+    owner: record.owner.toLowerCase(),
+    environmentId: record.environmentId,
+    status: 70,
+    outcomeKind: 'succeeded',
+    isFree: true,
+    agreementId: '',
+    createdAtMs,
+    updatedAtMs: record.updatedAtMs,
+    finishedAtMs: record.finishedAtMs,
+    record,
+  })
+  db.close()
+  return jobId
+}
+
+/** Renderer JS heap (MB) every 100 ms, until `until` settles. */
+async function sampleHeap(page: Page, until: Promise<unknown>): Promise<number[]> {
+  const cdp = await page.context().newCDPSession(page)
+  await cdp.send('Performance.enable')
+  const samples: number[] = []
+  let done = false
+  void until.finally(() => (done = true))
+  while (!done) {
+    const { metrics } = await cdp.send('Performance.getMetrics')
+    samples.push((metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0) / 1_048_576)
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  await cdp.detach()
+  return samples
+}
+
+/** Renderer memory while a 256 MiB result downloads through the browser path vs the page idle. */
+export async function resultDownloadRows(browser: Browser): Promise<BenchRow[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-console-ui-result-'))
+  const jobId = seedBigResultJob(dir)
+  const serve = await startServe({ dataDir: dir })
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true })
+  try {
+    const page = await context.newPage()
+    await page.goto(serve.consoleUrl)
+    await page.getByRole('heading', { name: 'Overview', level: 2 }).waitFor()
+    await page.evaluate(`location.hash = ${JSON.stringify('#/jobs/' + encodeURIComponent(jobId))}`)
+    const button = page.getByRole('button', { name: 'Download outputs.tar' })
+    await button.waitFor()
+    const t0 = performance.now()
+    const downloaded = (async () => {
+      const [download] = await Promise.all([
+        page.waitForEvent('download', { timeout: 300_000 }),
+        button.click(),
+      ])
+      const path = await download.path()
+      return statSync(path).size
+    })()
+    const during = await sampleHeap(page, downloaded)
+    const downloadMs = performance.now() - t0
+    const bytes = await downloaded
+    const idle = await sampleHeap(page, new Promise((r) => setTimeout(r, Math.max(2_000, downloadMs))))
+    const max = (xs: number[]) => Math.max(...xs)
+    return [
+      {
+        suite: SUITE,
+        name: 'renderer JS heap peak while a 256 MiB result downloads (browser path)',
+        value: max(during),
+        unit: 'MB',
+        baseline: { name: 'same page idle, as long', value: max(idle) },
+        goal: 'flat (no growth with the file)',
+        goalMet: max(during) - max(idle) < 16,
+        note: `${(bytes / 1_048_576).toFixed(0)} MiB saved in ${(downloadMs / 1000).toFixed(1)} s; ${during.length} samples (min ${Math.min(...during).toFixed(1)} MB), idle ${idle.length} samples (min ${Math.min(...idle).toFixed(1)} MB); CDP Performance.getMetrics JSHeapUsedSize every 100 ms; the Download button hands the streamed GET to the browser's download manager`,
+      },
+    ]
+  } finally {
+    await context.close()
+    await serve.stop()
+  }
+}
+
 /** The store's page queries at 100,000 jobs beside the same queries at 300 (in-process). */
 export function listQueryRows(): BenchRow[] {
   const small = mkdtempSync(join(tmpdir(), 'bench-console-ui-300-'))
@@ -363,6 +675,8 @@ export default async function consoleUiBench(): Promise<BenchRow[]> {
       await context.close()
       await stream.stop()
     }
+    rows.push(...(await bigLogRows(browser)))
+    rows.push(...(await resultDownloadRows(browser)))
   } finally {
     await browser.close()
   }

@@ -773,6 +773,10 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
                 feeToken: chain.feeToken.feeToken,
               }
             : null,
+        blockNumber: async () => {
+          if (!chain) throw new Error('no chain')
+          return chain.rpc.getBlockNumber()
+        },
         chainError: () => chainError,
         onProviderRequest(listener) {
           providerRequests.add(listener)

@@ -746,6 +746,8 @@ export const consoleMethods = {
       providerAddress: z.string().nullable(),
       chainId: z.number().int().nullable(),
       chainName: z.string().nullable(),
+      /** The chain's latest block (eth_blockNumber); null without a chain or when it did not answer in time. */
+      blockNumber: z.number().int().nonnegative().nullable(),
       /** Why the chain is not connected when it failed to start (e.g. EDR's binding missing), with its fix. */
       chainError: z.object({ code: z.string().optional(), message: z.string() }).nullable(),
       health: clusterHealthSchema.nullable(),

@@ -322,3 +322,31 @@ describe('console service: the Overview reuses a recent health check', () => {
     expect(calls).toBe(2)
   })
 })
+
+describe('console service: getOverview block height', () => {
+  const provider = createFakePorts().provider!
+
+  it("answers the chain's latest block number", async () => {
+    const service = createConsoleService({
+      ...createFakePorts(),
+      provider: { ...provider, blockNumber: async () => 4242 },
+    })
+    expect((await service.getOverview({})).blockNumber).toBe(4242)
+  })
+
+  it('answers null when the RPC fails, and still answers the rest of the overview', async () => {
+    const failing = { ...provider, blockNumber: () => Promise.reject(new Error('ECONNREFUSED')) }
+    const overview = await createConsoleService({ ...createFakePorts(), provider: failing }).getOverview({})
+    expect(overview.blockNumber).toBeNull()
+    expect(overview.chainId).toBe(8996)
+  })
+
+  it('answers null without a chain, without asking the RPC', async () => {
+    let asked = 0
+    const off = { ...provider, chain: () => null, blockNumber: async () => (asked++, 1) }
+    expect(
+      (await createConsoleService({ ...createFakePorts(), provider: off }).getOverview({})).blockNumber,
+    ).toBeNull()
+    expect(asked).toBe(0)
+  })
+})

@@ -131,6 +131,8 @@ export interface ConsoleProviderStatus {
   address(): string | null
   /** `feeToken`: the token environments' paid tier takes on this chain (OCEAN), when known. */
   chain(): { chainId: number; name: string; feeToken?: string } | null
+  /** The chain's latest block number (eth_blockNumber). */
+  blockNumber?(): Promise<number>
   /** The chain's start failure (the console then runs without a chain); null when none. */
   chainError?(): { code?: string; message: string } | null
   onProviderRequest?(listener: (e: EventPayload<'onProviderRequest'>) => void): () => void
@@ -333,6 +335,24 @@ function parseJobCursor(cursor: string): { createdAtMs: number; jobId: string } 
   return { createdAtMs: Number(cursor.slice(0, colon)), jobId: cursor.slice(colon + 1) }
 }
 
+const BLOCK_NUMBER_TIMEOUT_MS = 2_000
+
+/** The chain's block height for the status bar; null when the RPC fails or is slow (the overview still answers). */
+async function latestBlock(provider: ConsoleProviderStatus | undefined): Promise<number | null> {
+  if (!provider?.blockNumber) return null
+  let timer: ReturnType<typeof setTimeout> | undefined
+  try {
+    return await Promise.race([
+      provider.blockNumber(),
+      new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), BLOCK_NUMBER_TIMEOUT_MS))),
+    ])
+  } catch {
+    return null
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
 export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
   const maxInline = deps.maxInlineResultBytes ?? 5 * 1024 * 1024
   let lastSeq = 0
@@ -434,6 +454,7 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
         providerAddress: deps.provider?.address() ?? null,
         chainId: chain?.chainId ?? null,
         chainName: chain?.name ?? null,
+        blockNumber: chain ? await latestBlock(deps.provider) : null,
         chainError: deps.provider?.chainError?.() ?? null,
         health: deps.health ? await recentHealth(deps.health) : null,
         jobCounts: {

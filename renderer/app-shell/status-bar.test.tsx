@@ -1,7 +1,7 @@
 // The status bar and shell banners: one wallet address, chain, backend, Provider URL; the dev-chain
 // banner; one connection banner (not one error box per screen) when the console is unreachable.
 import { describe, expect, it } from 'vitest'
-import { screen } from '@testing-library/react'
+import { cleanup, screen, within } from '@testing-library/react'
 import { renderApp } from '../test-support/render-app'
 import { createFakeConsole } from '../test-support/fake-console-service'
 import { createConsoleClient } from '../../engine/console-api/contract'
@@ -14,6 +14,16 @@ describe('status bar and banners', () => {
     expect(footer.textContent).toContain('unlocked')
     expect(footer.textContent).toContain('Provider URL')
     expect(await screen.findByText('Dev chain: throwaway data')).toBeTruthy()
+  })
+
+  it("shows the chain's block height, and says when it is unknown", async () => {
+    renderApp('overview', createFakeConsole({ blockNumber: 1_234_567 }))
+    const footer = await screen.findByRole('contentinfo')
+    expect(await within(footer).findByText(/block 1,234,567/)).toBeTruthy()
+    cleanup()
+    renderApp('overview', createFakeConsole({ blockNumber: null }))
+    const again = await screen.findByRole('contentinfo')
+    expect(await within(again).findByText(/block height unknown/)).toBeTruthy()
   })
 
   it('shows one connection banner when the console does not answer', async () => {

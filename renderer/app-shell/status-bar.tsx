@@ -1,4 +1,4 @@
-// The status bar, on every screen: chain, the publisher wallet (the one address the console shows
+// The status bar, on every screen: chain (with its block height), the publisher wallet (the one address the console shows
 // everywhere: the Provider's signing key), compute backend health and the Provider URL. Also the
 // dev-chain banner and the one connection banner (no stacking error boxes per screen).
 import { Alert, Badge, Group, Paper, Text } from '@mantine/core'
@@ -12,6 +12,10 @@ export function isDevChain(chainName: string | null): boolean {
   return chainName !== null && /\bdev\b/i.test(chainName)
 }
 
+export function formatBlockHeight(blockNumber: number): string {
+  return blockNumber.toLocaleString('en')
+}
+
 export function StatusBar() {
   const overview = useOverview()
   const wallet = useWallet()
@@ -20,6 +24,12 @@ export function StatusBar() {
     <Group gap="lg" h="100%" px="md" wrap="nowrap">
       <Text size="sm">
         Chain: {o ? (o.chainId === null ? 'off' : `${o.chainName ?? 'RPC'} (${o.chainId})`) : '…'}
+        {o && o.chainId !== null && (
+          <Text span size="sm" c="dimmed">
+            {' · '}
+            {o.blockNumber === null ? 'block height unknown' : `block ${formatBlockHeight(o.blockNumber)}`}
+          </Text>
+        )}
       </Text>
       <Group gap={4} wrap="nowrap">
         <Text size="sm">Wallet:</Text>

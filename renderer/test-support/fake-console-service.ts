@@ -210,6 +210,8 @@ export function createFakeConsole(
     reachability?: Awaited<ReturnType<ConsoleService['getReachability']>>
     /** The kubeconfig files the Compute backend screen lists (default FAKE_KUBECONFIGS). */
     kubeconfigs?: KubeconfigFile[]
+    /** The chain's block height getOverview answers (default 1234; null: the RPC did not answer). */
+    blockNumber?: number | null
   } = {},
 ): FakeConsole {
   const accessRequests = seed.accessRequests ?? []
@@ -449,6 +451,7 @@ export function createFakeConsole(
       providerAddress: wallet.address,
       chainId: 8996,
       chainName: 'dev chain',
+      blockNumber: seed.blockNumber === undefined ? 1234 : seed.blockNumber,
       chainError: null,
       health,
       jobCounts: {

@@ -16,7 +16,8 @@ const AT_END_PX = 24
 export interface LogViewerProps {
   /** The accessible name of the log region, e.g. "Algorithm log". */
   label: string
-  text: string
+  /** The log's text in parts, in order (appending parts is what follows a live log). */
+  chunks: readonly string[]
   /** More text may come: offer Follow (on by default). */
   isLive: boolean
   /** Shown when the text is empty. */
@@ -24,9 +25,13 @@ export interface LogViewerProps {
   heightPx?: number
 }
 
-export function LogViewer({ label, text, isLive, emptyText, heightPx = 360 }: LogViewerProps) {
-  const allLines = useLogLines(text)
-  const lines = allLines.length > 0 && allLines[allLines.length - 1] === '' ? allLines.slice(0, -1) : allLines
+export function LogViewer({ label, chunks, isLive, emptyText, heightPx = 360 }: LogViewerProps) {
+  const allLines = useLogLines(chunks)
+  // Memoized: a copy of every line on each render (scrolls re-render) cost frames on a 50 MB log.
+  const lines = useMemo(
+    () => (allLines.length > 0 && allLines[allLines.length - 1] === '' ? allLines.slice(0, -1) : allLines),
+    [allLines],
+  )
   const [follow, setFollow] = useState(true)
   const [wrap, setWrap] = useState(false)
   const [search, setSearch] = useState('')

@@ -75,13 +75,15 @@ const LOG_TABS: Array<{ log: JobLogKind; label: string; resultType?: JobResultFi
   { log: 'publish', label: 'Publish log', resultType: 'publishLog' },
 ]
 
+const NO_CHUNKS: readonly string[] = []
+
 function JobLog({ job, log, label }: { job: JobSummary; log: JobLogKind; label: string }) {
   const text = useJobLogText(job.jobId, log, job.status)
   const isLive = log === 'algorithm' && !isTerminalStatus(job.status)
   return (
     <LogViewer
       label={label}
-      text={text.data?.text ?? ''}
+      chunks={text.data?.chunks ?? NO_CHUNKS}
       isLive={isLive}
       emptyText={
         text.isPending
