@@ -48,6 +48,62 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const percentile = (xs: number[], p: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!
 
+/** One finished free job in the store, as the Operator-Service would have left it (30 s run). */
+function insertFinishedJob(
+  repo: JobsRepo,
+  job: {
+    jobId: string
+    owner: string
+    datasetDid: string
+    outcome: 'succeeded' | 'failed' | 'stopped'
+    createdAtMs: number
+    resultBytes: number
+    /** Where its results are on disk (only for a job whose result is downloaded). */
+    jobDir?: string
+  },
+): void {
+  const { jobId, createdAtMs } = job
+  const record: JobRecord = {
+    jobId,
+    owner: job.owner,
+    environmentId: 'local-sandbox',
+    datasets: [{ did: job.datasetDid, serviceId: 'compute' }],
+    algorithm: { did: 'did:op:' + 'b'.repeat(64), serviceId: 'compute', isRawCode: false },
+    status: 70,
+    outcome: { kind: job.outcome },
+    stopRequested: false,
+    createdAtMs,
+    updatedAtMs: createdAtMs + 30_000,
+    finishedAtMs: createdAtMs + 30_000,
+    algoStartMs: createdAtMs + 5_000,
+    algoStopMs: createdAtMs + 25_000,
+    maxJobDurationSec: 600,
+    queueMaxWaitTimeSec: 0,
+    resources: [],
+    isFree: true,
+    additionalViewers: [],
+    metadata: {},
+    results: [{ filename: 'outputs.tar', filesizeBytes: job.resultBytes, type: 'output', index: 0 }],
+    terminationDetails: { exitCode: 0, oomKilled: false },
+    payment: null,
+    agreementId: '',
+    spec: (job.jobDir ? { jobDir: job.jobDir } : {}) as JobRecord['spec'],
+  }
+  repo.insert({
+    jobId,
+    owner: record.owner.toLowerCase(),
+    environmentId: record.environmentId,
+    status: 70,
+    outcomeKind: job.outcome,
+    isFree: true,
+    agreementId: '',
+    createdAtMs,
+    updatedAtMs: record.updatedAtMs,
+    finishedAtMs: record.finishedAtMs,
+    record,
+  })
+}
+
 /** Finished jobs written straight into the store (as the Operator-Service would have left them). */
 function seedFinishedJobs(dataDir: string, count: number): void {
   const db = openDatabase({ file: join(dataDir, 'console.db') })
@@ -58,44 +114,13 @@ function seedFinishedJobs(dataDir: string, count: number): void {
       const createdAtMs = now - (count - i) * 60_000
       const jobId = `seed-${String(i).padStart(6, '0')}-${'0'.repeat(20)}`
       const outcome = i % 10 === 0 ? 'failed' : i % 10 === 1 ? 'stopped' : 'succeeded'
-      const record: JobRecord = {
+      insertFinishedJob(repo, {
         jobId,
         owner: `0x${(i % 50).toString(16).padStart(40, '0')}`,
-        environmentId: 'local-sandbox',
-        datasets: [{ did: 'did:op:' + (i % 7).toString(16).repeat(64), serviceId: 'compute' }],
-        algorithm: { did: 'did:op:' + 'b'.repeat(64), serviceId: 'compute', isRawCode: false },
-        status: 70,
-        outcome: { kind: outcome },
-        stopRequested: false,
+        datasetDid: 'did:op:' + (i % 7).toString(16).repeat(64),
+        outcome,
         createdAtMs,
-        updatedAtMs: createdAtMs + 30_000,
-        finishedAtMs: createdAtMs + 30_000,
-        algoStartMs: createdAtMs + 5_000,
-        algoStopMs: createdAtMs + 25_000,
-        maxJobDurationSec: 600,
-        queueMaxWaitTimeSec: 0,
-        resources: [],
-        isFree: true,
-        additionalViewers: [],
-        metadata: {},
-        results: [{ filename: 'outputs.tar', filesizeBytes: 2048, type: 'output', index: 0 }],
-        terminationDetails: { exitCode: 0, oomKilled: false },
-        payment: null,
-        agreementId: '',
-        spec: {} as JobRecord['spec'],
-      }
-      repo.insert({
-        jobId,
-        owner: record.owner.toLowerCase(),
-        environmentId: record.environmentId,
-        status: 70,
-        outcomeKind: outcome,
-        isFree: true,
-        agreementId: '',
-        createdAtMs,
-        updatedAtMs: record.updatedAtMs,
-        finishedAtMs: record.finishedAtMs,
-        record,
+        resultBytes: 2048,
       })
     }
   })()
@@ -423,45 +448,14 @@ function seedBigResultJob(dataDir: string): string {
   truncateSync(file, RESULT_BYTES)
   const db = openDatabase({ file: join(dataDir, 'console.db') })
   const repo = new JobsRepo(db)
-  const createdAtMs = Date.now() - 60_000
-  const record: JobRecord = {
+  insertFinishedJob(repo, {
     jobId,
     owner: `0x${'c1'.padStart(40, '0')}`,
-    environmentId: 'local-sandbox',
-    datasets: [{ did: 'did:op:' + 'a'.repeat(64), serviceId: 'compute' }],
-    algorithm: { did: 'did:op:' + 'b'.repeat(64), serviceId: 'compute', isRawCode: false },
-    status: 70,
-    outcome: { kind: 'succeeded' },
-    stopRequested: false,
-    createdAtMs,
-    updatedAtMs: createdAtMs + 30_000,
-    finishedAtMs: createdAtMs + 30_000,
-    algoStartMs: createdAtMs + 5_000,
-    algoStopMs: createdAtMs + 25_000,
-    maxJobDurationSec: 600,
-    queueMaxWaitTimeSec: 0,
-    resources: [],
-    isFree: true,
-    additionalViewers: [],
-    metadata: {},
-    results: [{ filename: 'outputs.tar', filesizeBytes: RESULT_BYTES, type: 'output', index: 0 }],
-    terminationDetails: { exitCode: 0, oomKilled: false },
-    payment: null,
-    agreementId: '',
-    spec: { jobDir } as JobRecord['spec'],
-  }
-  repo.insert({
-    jobId,
-    owner: record.owner.toLowerCase(),
-    environmentId: record.environmentId,
-    status: 70,
-    outcomeKind: 'succeeded',
-    isFree: true,
-    agreementId: '',
-    createdAtMs,
-    updatedAtMs: record.updatedAtMs,
-    finishedAtMs: record.finishedAtMs,
-    record,
+    datasetDid: 'did:op:' + 'a'.repeat(64),
+    outcome: 'succeeded',
+    createdAtMs: Date.now() - 60_000,
+    resultBytes: RESULT_BYTES,
+    jobDir,
   })
   db.close()
   return jobId

@@ -2,9 +2,11 @@
  * Composes the console for engine/index.ts: adapts the engine's parts to the service's ports and
  * starts the HTTP transport on 127.0.0.1 with a per-launch token. Parts not built yet (publishing,
  * wallet, provider) are simply absent and answer NOT_AVAILABLE / WALLET_LOCKED.
- * Must not import electron, react, main/ or renderer/, nor the drivers (their health arrives as a port).
+ * Must not import electron, react, main/ or renderer/, nor the drivers (their health arrives as a port;
+ * only its type comes from operator-engine/driver.ts).
  */
 import { readFile } from 'node:fs/promises'
+import type { DriverHealth } from '../operator-engine/driver'
 import { copyFileStreamed, readFileRange } from './file-access'
 import type { Clock } from '../clock'
 import type { ConsoleConfig } from '../config/schema'
@@ -30,22 +32,10 @@ import {
   type ConsoleWalletPort,
 } from './service'
 
-/** What the driver exposes (ComputeDriver.health()), without importing the driver layer. */
+/** What the driver exposes (ComputeDriver.health()); only its health type is shared. */
 export interface DriverHealthSource {
   readonly kind: 'local' | 'kubernetes'
-  health(): Promise<{
-    ok: boolean
-    summary: string
-    checks: Array<{
-      name: string
-      ok: boolean
-      message: string
-      fix?: string
-      cause?: string
-      skipped?: boolean
-    }>
-    apiServer?: string
-  }>
+  health(): Promise<DriverHealth>
 }
 export interface KeyValueSettings {
   get<T>(key: string): T | undefined
@@ -93,22 +83,7 @@ export interface StartConsoleOptions {
   >
   /** Kubernetes contexts other than the running driver's (built by engine/index.ts over the driver module). */
   kube?: {
-    check(
-      context: string,
-      namespace: string,
-    ): Promise<{
-      ok: boolean
-      summary: string
-      checks: Array<{
-        name: string
-        ok: boolean
-        message: string
-        fix?: string
-        cause?: string
-        skipped?: boolean
-      }>
-      apiServer?: string
-    }>
+    check(context: string, namespace: string): Promise<DriverHealth>
     createNamespace(context: string, namespace: string): Promise<void>
   }
   assets?: ConsoleAssetPort
