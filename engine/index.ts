@@ -528,6 +528,7 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
       // Aquarius' stats[].prices: the datatoken's active dispensers and fixed rates on chain.
       ...(chain ? { datatokenPrices: pricesOnChain(chain.rpc) } : {}),
       ...(options.fileProbeNetwork ? { fileProbeNetwork: options.fileProbeNetwork } : {}),
+      storageGateways: { ipfs: config.driver.ipfsGateway, arweave: config.driver.arweaveGateway },
       onRequest: (event) => {
         for (const listener of providerRequests) listener(event)
       },

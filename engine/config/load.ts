@@ -69,6 +69,7 @@ export const ENV_VARS: Record<string, { path: string[]; type: 'string' | 'number
   C2D_KUBE_CONTEXT: { path: ['driver', 'kubeContext'], type: 'string' },
   C2D_KUBE_NAMESPACE: { path: ['driver', 'namespace'], type: 'string' },
   C2D_IPFS_GATEWAY: { path: ['driver', 'ipfsGateway'], type: 'string' },
+  C2D_ARWEAVE_GATEWAY: { path: ['driver', 'arweaveGateway'], type: 'string' },
   // kubectl's own variable: the kubeconfig files to merge (the Kubernetes driver must not read env).
   KUBECONFIG: { path: ['driver', 'kubeconfigSearchPath'], type: 'string' },
 }

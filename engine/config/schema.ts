@@ -233,6 +233,11 @@ export const consoleConfigSchema = z.object({
       kind: z.enum(['local', 'kubernetes']).default('local'),
       /** Local: run algorithms without bubblewrap. Trusted algorithms only; clearly labelled in the UI. */
       allowUnsandboxed: z.boolean().default(false),
+      /**
+       * The gateways dataset files of type ipfs / arweave are fetched through (`<ipfs>/ipfs/<cid>`,
+       * `<arweave>/<txId>`), and the Provider's `fileInfo` probes such objects through (Ocean Node's
+       * IPFS_GATEWAY / ARWEAVE_GATEWAY). Trusted: they may be on the publisher's own network.
+       */
       ipfsGateway: z.string().url().default('https://ipfs.io'),
       arweaveGateway: z.string().url().default('https://arweave.net'),
       /** Kubernetes: a kubeconfig file; default is kubectl's discovery (KUBECONFIG, ~/.kube/config). */

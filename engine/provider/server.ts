@@ -30,6 +30,7 @@ import type { AuthTokens } from './auth-tokens'
 import type { AssetRecord } from '../publishing/asset-registry'
 import type { AssetLookup, PlanOptions } from './compute-plan'
 import type { ProbeNetwork } from './file-url-probe'
+import type { StorageGateways } from './gateway-file-info'
 import { PROVIDER_ERRORS, providerError, type ProviderErrorCode } from './errors'
 import { parseJsonBody } from './json-body'
 import type { PaidCompute } from './paid-compute'
@@ -95,6 +96,8 @@ export interface ProviderDeps {
   datatokenPrices?: (record: AssetRecord) => Promise<unknown[]>
   /** Tests only: a fake network (DNS, routes) for fileInfo's URL probes; default: the OS. */
   fileProbeNetwork?: ProbeNetwork
+  /** The gateways fileInfo reaches Arweave and IPFS objects through; absent: those are refused. */
+  storageGateways?: StorageGateways
 }
 
 export type ProviderApp = FastifyInstance
