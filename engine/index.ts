@@ -29,6 +29,7 @@ import { createEscrowSettlement } from './provider/escrow-settlement'
 import { checkPublicUrl } from './provider/public-url-check'
 import { RequestAuth } from './provider/request-auth'
 import type { ProbeNetwork } from './provider/file-url-probe'
+import { PersistentStorage, onAnAccessList } from './provider/persistent-storage'
 import { startProvider, type NodeIdentity, type ProviderRequestEvent } from './provider/server'
 import { AssetRegistry } from './publishing/asset-registry'
 import { startChainPublishing, type ChainPublishing } from './publishing/start-publishing'
@@ -486,6 +487,14 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
         chainId: chain.chainId,
       })
     }
+    // Environments' and buckets' access-list contracts (Ocean Node's accessLists), on this console's chain.
+    const accessLists = chain
+      ? createAccessListCheck((chainId) =>
+          chainId === chain.chainId
+            ? { provider: chain.rpc, chainId: chain.chainId, rpcUrl: chain.rpcUrl }
+            : undefined,
+        )
+      : undefined
     report('provider', 'running')
     const provider = await startProvider({
       config,
@@ -514,21 +523,22 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
       chainIds: chain ? [chain.chainId] : [],
       ...(paid ? { paid } : {}),
       // Environments' access-list contracts (Ocean Node's access.accessLists), on this console's chain.
-      ...(chain
-        ? {
-            accessLists: createAccessListCheck((chainId) =>
-              chainId === chain.chainId
-                ? { provider: chain.rpc, chainId: chain.chainId, rpcUrl: chain.rpcUrl }
-                : undefined,
-            ),
-          }
-        : {}),
+      ...(accessLists ? { accessLists } : {}),
       // Trust by publisher (publisherTrustedAlgorithmPublishers): the algorithm's NFT owner on chain.
       ...(chain ? { planOptions: { publisherOf: publisherOnChain(chain.rpc) } } : {}),
       // Aquarius' stats[].prices: the datatoken's active dispensers and fixed rates on chain.
       ...(chain ? { datatokenPrices: pricesOnChain(chain.rpc) } : {}),
       ...(options.fileProbeNetwork ? { fileProbeNetwork: options.fileProbeNetwork } : {}),
       storageGateways: { ipfs: config.driver.ipfsGateway, arweave: config.driver.arweaveGateway },
+      ...(config.provider.persistentStorage.enabled
+        ? {
+            persistentStorage: new PersistentStorage(config.dataDir, {
+              limits: config.provider.persistentStorage,
+              onAccessList: onAnAccessList(accessLists),
+              nowMs: () => clock.nowMs(),
+            }),
+          }
+        : {}),
       onRequest: (event) => {
         for (const listener of providerRequests) listener(event)
       },

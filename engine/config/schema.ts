@@ -183,6 +183,30 @@ export const consoleConfigSchema = z.object({
        * refuses them (FILE_INFO_URL_OFF). The node's own assets (`{did, serviceId}`) are always answered.
        */
       fileInfoUrls: z.enum(['public', 'off', 'any']).default('public'),
+      /**
+       * Ocean Node's persistent storage: consumers keep files on this node in buckets they own
+       * (`<dataDir>/persistent-storage/`), through ocean.js' persistentStorage calls. Off by default.
+       */
+      persistentStorage: z
+        .object({
+          enabled: z.boolean().default(false),
+          /** Who may create buckets (Ocean's AccessList contracts per chain id); [] = any signed caller. */
+          accessLists: z
+            .array(z.record(z.string().regex(/^\d+$/), z.array(z.string().regex(/^0x[0-9a-fA-F]{40}$/))))
+            .default([]),
+          fileBytesMax: z
+            .number()
+            .int()
+            .positive()
+            .default(1024 * 1024 * 1024),
+          bucketBytesMax: z
+            .number()
+            .int()
+            .positive()
+            .default(4 * 1024 * 1024 * 1024),
+          bucketsPerOwnerMax: z.number().int().positive().default(20),
+        })
+        .prefault({}),
       /** Allowed CORS origins; ["*"] lets browser dApps call the endpoint. */
       corsOrigins: z.array(z.string()).default(['*']),
       /** Lifetime of auth tokens issued by generateAuthToken. */

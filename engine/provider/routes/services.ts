@@ -385,5 +385,9 @@ function nodeStatus(
     codeHash: CODE_HASH,
     allowedAdmins: { addresses: deps.config.provider.allowedAdmins, accessLists: {} },
     c2dClusters: [{ type: 'console', environments: environmentIds }],
+    // Ocean Node: present when persistent storage is on (ocean.js' tests look for it).
+    ...(deps.persistentStorage
+      ? { persistentStorage: { accessLists: deps.config.provider.persistentStorage.accessLists } }
+      : {}),
   }
 }
