@@ -122,6 +122,8 @@ export function checkAccessLists(value: unknown): StorageAccessList[] {
 export class PersistentStorage {
   private readonly bucketsDir: string
   private readonly metaDir: string
+  /** Per key (a bucket, or "create:<owner>"), the tail of its queue: a limit is checked and used in one turn. */
+  private readonly queues = new Map<string, Promise<unknown>>()
 
   constructor(
     dataDir: string,
@@ -135,12 +137,31 @@ export class PersistentStorage {
     this.metaDir = join(dataDir, 'persistent-storage', 'meta')
   }
 
+  /** Runs `task` after every earlier task of `key`: two uploads cannot both fit in the last free bytes. */
+  private serial<T>(key: string, task: () => Promise<T>): Promise<T> {
+    const run = (this.queues.get(key) ?? Promise.resolve()).then(task, task)
+    const tail = run.catch(() => undefined)
+    this.queues.set(key, tail)
+    void tail.then(() => {
+      if (this.queues.get(key) === tail) this.queues.delete(key)
+    })
+    return run
+  }
+
   async createBucket(
     owner: string,
     accessLists: StorageAccessList[],
     label?: string | null,
   ): Promise<BucketRecord> {
     const ownerAddress = getAddress(owner)
+    return this.serial(`create:${ownerAddress}`, () => this.createNow(ownerAddress, accessLists, label))
+  }
+
+  private async createNow(
+    ownerAddress: string,
+    accessLists: StorageAccessList[],
+    label?: string | null,
+  ): Promise<BucketRecord> {
     if ((await this.listBuckets(ownerAddress)).length >= this.options.limits.bucketsPerOwnerMax)
       throw providerError(
         'STORAGE_LIMIT_REACHED',
@@ -225,6 +246,14 @@ export class PersistentStorage {
     caller: string,
   ): Promise<StorageFileEntry> {
     const record = await this.accessible(bucketId, caller)
+    return this.serial(record.bucketId, () => this.uploadNow(record, fileName, content))
+  }
+
+  private async uploadNow(
+    record: BucketRecord,
+    fileName: string,
+    content: Readable,
+  ): Promise<StorageFileEntry> {
     const dir = join(this.bucketsDir, record.bucketId)
     const target = join(dir, fileName)
     const others = (await this.entries(record.bucketId)).filter((e) => e.name !== fileName)

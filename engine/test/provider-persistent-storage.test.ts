@@ -163,6 +163,58 @@ describe('persistent storage (provider.persistentStorage)', () => {
     await expect(
       ProviderInstance.createPersistentStorageBucket(core.providerUrl, owner, { accessLists: [] }),
     ).rejects.toThrow(/at most 1 buckets/)
+    // Two uploads at once into the last 500 free bytes (an auth token: no nonce orders them): one fits.
+    const token = await ProviderInstance.generateAuthToken(owner, core.providerUrl)
+    const both = await Promise.all(
+      ['c0', 'c1'].map((name) =>
+        fetch(`${base(core)}/${bucketId}/files/${name}`, {
+          method: 'POST',
+          headers: { authorization: token, 'content-type': 'application/octet-stream' },
+          body: 'c'.repeat(400),
+        }),
+      ),
+    )
+    expect(both.map((r) => r.status).sort()).toEqual([200, 413])
+    const stored = readdirSync(dir).filter((n) => n !== 'a')
+    expect(stored).toHaveLength(1)
+  })
+
+  it('an auth token works as a signature; create is refused to callers off provider.persistentStorage.accessLists', async () => {
+    const open = await start({ enabled: true })
+    const owner = Wallet.createRandom()
+    const token = await ProviderInstance.generateAuthToken(owner, open.core.providerUrl)
+    const { bucketId } = await ProviderInstance.createPersistentStorageBucket(open.core.providerUrl, token, {
+      accessLists: [],
+    })
+    await ProviderInstance.uploadPersistentStorageFile(
+      open.core.providerUrl,
+      token,
+      bucketId,
+      'f',
+      chunks('hi'),
+    )
+    expect(
+      await ProviderInstance.listPersistentStorageFiles(open.core.providerUrl, owner, bucketId),
+    ).toMatchObject([{ name: 'f', size: 2 }])
+    // No chain in this run: an access list admits no one.
+    const listed = await start({
+      enabled: true,
+      accessLists: [{ 8996: ['0x0000000000000000000000000000000000000001'] }],
+    })
+    expect((await ProviderInstance.getNodeStatus(listed.core.providerUrl)).persistentStorage).toEqual({
+      accessLists: [{ 8996: ['0x0000000000000000000000000000000000000001'] }],
+    })
+    const c = Object.fromEntries(await signed(listed.core, owner, 'persistentStorageCreateBucket'))
+    await expectError(
+      await fetch(base(listed.core), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ ...c, accessLists: [] }),
+      }),
+      403,
+      'STORAGE_CREATE_DENIED',
+    )
+    expect(existsSync(join(listed.dataDir, 'persistent-storage', 'meta'))).toBe(false)
   })
 
   it('bad ids, names, labels and access lists are 400s that spend no nonce; a replayed signature is 401', async () => {

@@ -52,9 +52,15 @@ export function registerPersistentStorageRoutes(
   /** The caller, from the query's signature fields or the Authorization token. */
   const caller = (request: FastifyRequest, command: string, fields = query(request)) => {
     guards.rateLimit(request)
+    // With an auth token ocean.js puts its unset nonce and signature in the query as "undefined".
+    const given = (value: unknown) => (value === 'undefined' ? undefined : value)
     return deps.auth.authenticate(
       command,
-      { consumerAddress: fields.consumerAddress, nonce: fields.nonce, signature: fields.signature },
+      {
+        consumerAddress: given(fields.consumerAddress),
+        nonce: given(fields.nonce),
+        signature: given(fields.signature),
+      },
       request.headers.authorization,
     )
   }
