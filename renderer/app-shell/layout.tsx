@@ -32,8 +32,30 @@ function useFocusHeadingOnRouteChange(main: React.RefObject<HTMLElement | null>)
   )
 }
 
-export function Layout() {
+/** The sidebar's links: the only part of the shell that re-renders on a route change. */
+function MainNavLinks() {
   const pathname = useRouterState({ select: (s) => s.location.pathname })
+  return (
+    <>
+      {NAV_ITEMS.map((item) => {
+        const active = isActive(pathname, item.to)
+        return (
+          <NavLink
+            key={item.to}
+            component={Link}
+            to={item.to}
+            label={item.label}
+            active={active}
+            variant="filled"
+            aria-current={active ? 'page' : undefined}
+          />
+        )
+      })}
+    </>
+  )
+}
+
+export function Layout() {
   const mainRef = useRef<HTMLElement>(null)
   useFocusHeadingOnRouteChange(mainRef)
   return (
@@ -51,20 +73,7 @@ export function Layout() {
         </Group>
       </AppShell.Header>
       <AppShell.Navbar p="sm" component="nav" aria-label="Main">
-        {NAV_ITEMS.map((item) => {
-          const active = isActive(pathname, item.to)
-          return (
-            <NavLink
-              key={item.to}
-              component={Link}
-              to={item.to}
-              label={item.label}
-              active={active}
-              variant="filled"
-              aria-current={active ? 'page' : undefined}
-            />
-          )
-        })}
+        <MainNavLinks />
       </AppShell.Navbar>
       <AppShell.Main ref={mainRef}>
         <ShellBanners />
