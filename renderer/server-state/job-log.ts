@@ -129,8 +129,10 @@ export function useJobLogLines(
         ).lines,
       staleTime: Infinity,
       gcTime: PAGE_GC_MS,
-      // The tail page re-read as the log grows: keep showing what it had meanwhile.
-      placeholderData: (previous: string[] | undefined) => previous,
+      // The tail page re-read as the log grows: keep showing what it had meanwhile (the same page
+      // only; a slot that moved to another page must not show the old page's lines).
+      placeholderData: (previous: string[] | undefined, previousQuery?: { queryKey: readonly unknown[] }) =>
+        previousQuery?.queryKey[5] === page ? previous : undefined,
     })),
   })
   const byPage = new Map<number, string[]>()
