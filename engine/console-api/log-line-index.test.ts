@@ -105,6 +105,22 @@ describe('LogLineIndex', () => {
     expect(exact.matches).toEqual([])
   })
 
+  it('finds every match across search windows (a log over 1 MiB), one per line, both ways', async () => {
+    const lines = Array.from({ length: 40_000 }, (_, i) =>
+      i % 1000 === 999 ? `x ${i} NEEDLE and needle again` : `padding line ${i} ${'.'.repeat(20)}`,
+    )
+    const path = tempLog(lines.join('\n') + '\n')
+    const index = new LogLineIndex(path)
+    await index.refresh()
+    const want = Array.from({ length: 40 }, (_, k) => k * 1000 + 999)
+    const base = { query: 'needle', isCaseSensitive: false, limit: 1000 } as const
+    const forward = await index.search({ ...base, fromLine: 0, direction: 'forward' })
+    expect(forward.matches.map((m) => m.line)).toEqual(want)
+    expect(forward.matches[0]!.column).toBe(6)
+    const backward = await index.search({ ...base, fromLine: 40_000, direction: 'backward' })
+    expect(backward.matches.map((m) => m.line)).toEqual([...want].reverse())
+  })
+
   it('finds lines appended after the first search (a live log)', async () => {
     const path = tempLog('start\n')
     const cache = createLogLineCache()

@@ -10,8 +10,8 @@ import { open, type FileHandle } from 'node:fs/promises'
 import { utf8CompleteLength } from '../operator-service/log-streams'
 
 const SCAN_BYTES = 1_048_576
-/** Lines read per step of a search (bounded memory however large the log). */
-const SEARCH_WINDOW_LINES = 4096
+/** Bytes of whole lines read per step of a search (bounded memory however large the log). */
+const SEARCH_BYTES = 1_048_576
 
 export interface LogLineWindow {
   lines: string[]
@@ -126,6 +126,40 @@ export class LogLineIndex {
     return { ...base, lines }
   }
 
+  /** The first line starting at or after byte `offset` (binary search over the index). */
+  private lineAtByte(offset: number): number {
+    let lo = 0
+    let hi = this.count
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      if (this.starts[mid]! < offset) lo = mid + 1
+      else hi = mid
+    }
+    return lo
+  }
+
+  /** The lines of [from, to) holding the needle, in file order: one lowercase and indexOf per window. */
+  private async matchesIn(from: number, to: number, needle: string, isCaseSensitive: boolean) {
+    const { lines } = await this.readLines(from, to - from)
+    const text = lines.join('\n')
+    const hay = isCaseSensitive ? text : text.toLowerCase()
+    const found: Array<{ line: number; column: number }> = []
+    let line = from
+    let lineStart = 0
+    let nextBreak = hay.indexOf('\n')
+    for (let at = hay.indexOf(needle); at !== -1;) {
+      while (nextBreak !== -1 && nextBreak < at) {
+        line++
+        lineStart = nextBreak + 1
+        nextBreak = hay.indexOf('\n', lineStart)
+      }
+      found.push({ line, column: at - lineStart })
+      if (nextBreak === -1) break
+      at = hay.indexOf(needle, nextBreak + 1) // one match per line
+    }
+    return found
+  }
+
   /** Matches of `query` from `fromLine` (forward: that line on; backward: the lines before it). */
   async search(input: LogSearchInput): Promise<LogSearchResult> {
     const needle = input.isCaseSensitive ? input.query : input.query.toLowerCase()
@@ -134,25 +168,24 @@ export class LogLineIndex {
     const forward = input.direction === 'forward'
     let cursor = Math.min(Math.max(0, input.fromLine), lineCount)
     while (forward ? cursor < lineCount : cursor > 0) {
-      const from = forward ? cursor : Math.max(0, cursor - SEARCH_WINDOW_LINES)
-      const { lines } = await this.readLines(from, forward ? SEARCH_WINDOW_LINES : cursor - from)
-      for (let k = 0; k < lines.length; k++) {
-        const i = forward ? k : lines.length - 1 - k
-        const line = input.isCaseSensitive ? lines[i]! : lines[i]!.toLowerCase()
-        const column = line.indexOf(needle)
-        if (column === -1) continue
-        matches.push({ line: from + i, column })
+      // Windows of about SEARCH_BYTES of whole lines (at least one line).
+      const from = forward
+        ? cursor
+        : Math.min(cursor - 1, this.lineAtByte(this.starts[cursor]! - SEARCH_BYTES))
+      const to = forward
+        ? Math.min(lineCount, Math.max(cursor + 1, this.lineAtByte(this.starts[cursor]! + SEARCH_BYTES)))
+        : cursor
+      const found = await this.matchesIn(from, to, needle, input.isCaseSensitive)
+      if (!forward) found.reverse()
+      for (const match of found) {
+        matches.push(match)
         if (matches.length === input.limit) {
-          const next = forward ? from + i + 1 : from + i
-          return {
-            matches,
-            nextCursor: forward ? (next < lineCount ? next : null) : next > 0 ? next : null,
-            lineCount,
-          }
+          const next = forward ? match.line + 1 : match.line
+          const hasMore = forward ? next < lineCount : next > 0
+          return { matches, nextCursor: hasMore ? next : null, lineCount }
         }
       }
-      cursor = forward ? from + lines.length : from
-      if (lines.length === 0) break
+      cursor = forward ? to : from
     }
     return { matches, nextCursor: null, lineCount }
   }

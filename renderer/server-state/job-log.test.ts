@@ -1,6 +1,6 @@
 // Live chunks on a windowed log: a chunk only marks the log as grown, and a burst of them is
 // coalesced into one read in flight plus one after it (never a read per chunk).
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { QueryClient } from '@tanstack/react-query'
 import { applyLogEventToCache, type JobLogInfo } from './job-log'
 import { queryKeys } from './query-keys'
@@ -49,8 +49,7 @@ describe('applyLogEventToCache', () => {
     await settle()
     expect(reads()).toBe(1)
     release()
-    await settle()
-    expect(reads()).toBe(2)
+    await vi.waitFor(() => expect(reads()).toBe(2))
     release()
     await settle()
     expect(reads()).toBe(2)

@@ -2,7 +2,7 @@
  * A job's logs in the react-query cache, by window: the engine keeps a line index per log file
  * (readJobLogLines), so the renderer holds the counts plus the pages of lines around the viewport,
  * never the whole log. Live onJobLog chunks only say "the file grew": the counts are read again
- * (coalesced: one read in flight, one more after it), and the page at the tail is keyed by the
+ * (coalesced: one read in flight, one more after it, 100 ms apart), and the page at the tail is keyed by the
  * file's size, so it is read again as it fills. Search runs on the engine (searchJobLog).
  */
 import { useEffect } from 'react'
@@ -24,10 +24,12 @@ export const LOG_PAGE_LINES = 500
 const PAGE_GC_MS = 15_000
 /** Matches per search read; Next past the last one reads the next batch from the cursor. */
 const SEARCH_BATCH = 200
+/** The pause between two re-reads of a log's counts while chunks keep coming. */
+const REFRESH_GAP_MS = 100
 
 const refreshing = new WeakMap<QueryClient, Map<string, boolean>>()
 
-/** Reads a log's counts again, coalescing bursts (200 chunks/s become back-to-back reads). */
+/** Reads a log's counts again, coalescing bursts (200 chunks/s become ≤ 10 reads/s). */
 export function refreshJobLogInfo(queryClient: QueryClient, jobId: string, log: JobLogKind): void {
   const busy = refreshing.get(queryClient) ?? new Map<string, boolean>()
   refreshing.set(queryClient, busy)
@@ -39,13 +41,16 @@ export function refreshJobLogInfo(queryClient: QueryClient, jobId: string, log: 
   busy.set(id, false)
   void (async () => {
     try {
-      do {
+      for (;;) {
         busy.set(id, false)
         await queryClient.refetchQueries(
           { queryKey: queryKeys.jobs.log(jobId, log), exact: true },
           { cancelRefetch: false },
         )
-      } while (busy.get(id))
+        if (!busy.get(id)) break
+        // At most ~10 re-reads a second: each one re-lays out a virtual list of 500,000 rows.
+        await new Promise((resolve) => setTimeout(resolve, REFRESH_GAP_MS))
+      }
     } finally {
       busy.delete(id)
     }
