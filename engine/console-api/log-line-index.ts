@@ -106,8 +106,17 @@ export class LogLineIndex {
     const base = { fromLine, lineCount, sizeBytes: this.sizeBytes }
     const end = Math.min(lineCount, fromLine + maxLines)
     if (fromLine >= end) return { ...base, lines: [] }
-    const fromByte = this.starts[fromLine]!
-    const toByte = end < this.count ? this.starts[end]! : this.sizeBytes
+    const { text, isOpenEnd } = await this.readText(fromLine, end)
+    const lines = text.split('\n')
+    if (!isOpenEnd) lines.pop() // the '' after the last "\n"
+    for (let i = 0; i < lines.length; i++) if (lines[i]!.endsWith('\r')) lines[i] = lines[i]!.slice(0, -1)
+    return { ...base, lines }
+  }
+
+  /** The text of lines [from, to), "\n"s and any "\r"s kept (`from < to <= lineCount`). */
+  private async readText(from: number, to: number): Promise<{ text: string; isOpenEnd: boolean }> {
+    const fromByte = this.starts[from]!
+    const toByte = to < this.count ? this.starts[to]! : this.sizeBytes
     const handle = await open(this.path, 'r')
     let bytes: Buffer
     try {
@@ -118,12 +127,9 @@ export class LogLineIndex {
       await handle.close()
     }
     // An unfinished last line may end inside a character still being written.
-    const isOpenEnd = end === lineCount && bytes[bytes.length - 1] !== 10
+    const isOpenEnd = to === this.lineCount && bytes[bytes.length - 1] !== 10
     const text = new TextDecoder().decode(isOpenEnd ? bytes.subarray(0, utf8CompleteLength(bytes)) : bytes)
-    const lines = text.split('\n')
-    if (!isOpenEnd) lines.pop() // the '' after the last "\n"
-    for (let i = 0; i < lines.length; i++) if (lines[i]!.endsWith('\r')) lines[i] = lines[i]!.slice(0, -1)
-    return { ...base, lines }
+    return { text, isOpenEnd }
   }
 
   /** The first line starting at or after byte `offset` (binary search over the index). */
@@ -140,8 +146,8 @@ export class LogLineIndex {
 
   /** The lines of [from, to) holding the needle, in file order: one lowercase and indexOf per window. */
   private async matchesIn(from: number, to: number, needle: string, isCaseSensitive: boolean) {
-    const { lines } = await this.readLines(from, to - from)
-    const text = lines.join('\n')
+    // One decode of the whole window (no split into lines); a CRLF's "\r" ends a line, harmlessly.
+    const { text } = await this.readText(from, to)
     const hay = isCaseSensitive ? text : text.toLowerCase()
     const found: Array<{ line: number; column: number }> = []
     let line = from
