@@ -803,6 +803,51 @@ export const consoleMethods = {
       isAvailable: z.boolean(),
     }),
   ),
+  /**
+   * A window of lines of one of a job's logs (what the windowed log viewer shows): the engine keeps
+   * a line index per file, built incrementally, so any window of a 51 MB log is one seek. Lines
+   * come without their "\n" (and a CRLF's "\r"); `lineCount` includes an unfinished last line of
+   * a running log. `maxLines: 0` answers only the counts.
+   */
+  readJobLogLines: query(
+    z.object({
+      jobId: z.string().min(1),
+      log: jobLogKindSchema.default('algorithm'),
+      fromLine: z.number().int().min(0).default(0),
+      maxLines: z.number().int().min(0).max(5000).default(500),
+    }),
+    z.object({
+      lines: z.array(z.string()),
+      fromLine: z.number().int(),
+      lineCount: z.number().int(),
+      sizeBytes: z.number().int(),
+      isRunning: z.boolean(),
+      isAvailable: z.boolean(),
+    }),
+  ),
+  /**
+   * Searches a job's log on the engine, streamed over the file: the lines (0-based) holding `query`
+   * from `fromLine` on (forward) or before it (backward), at most `limit`. `nextCursor` is the
+   * `fromLine` of the next search in the same direction; null when there is nothing further.
+   */
+  searchJobLog: query(
+    z.object({
+      jobId: z.string().min(1),
+      log: jobLogKindSchema.default('algorithm'),
+      query: z.string().min(1).max(1000),
+      isCaseSensitive: z.boolean().default(false),
+      fromLine: z.number().int().min(0).default(0),
+      direction: z.enum(['forward', 'backward']).default('forward'),
+      limit: z.number().int().min(1).max(1000).default(100),
+    }),
+    z.object({
+      matches: z.array(z.object({ line: z.number().int(), column: z.number().int() })),
+      nextCursor: z.number().int().nullable(),
+      lineCount: z.number().int(),
+      isRunning: z.boolean(),
+      isAvailable: z.boolean(),
+    }),
+  ),
   /** Small results over any transport; larger ones via the HTTP route GET /console/v1/jobs/<id>/results/<index>. */
   readResult: query(
     z.object({ jobId: z.string().min(1), index: z.number().int().min(0) }),

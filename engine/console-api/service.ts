@@ -247,6 +247,31 @@ export interface ConsoleServiceDeps {
     fromByte: number,
     maxBytes: number,
   ) => Promise<{ bytes: Uint8Array; sizeBytes: number }>
+  /** Windows of lines and search over log files, from a cached incremental line index. */
+  logLines?: ConsoleLogLinePort
+}
+
+/** engine/console-api/log-line-index.ts (createLogLineCache) implements it over real files. */
+export interface ConsoleLogLinePort {
+  readLines(
+    path: string,
+    fromLine: number,
+    maxLines: number,
+  ): Promise<{ lines: string[]; fromLine: number; lineCount: number; sizeBytes: number }>
+  search(
+    path: string,
+    input: {
+      query: string
+      isCaseSensitive: boolean
+      fromLine: number
+      direction: 'forward' | 'backward'
+      limit: number
+    },
+  ): Promise<{
+    matches: Array<{ line: number; column: number }>
+    nextCursor: number | null
+    lineCount: number
+  }>
 }
 
 const LOG_RESULT_TYPE = {
@@ -369,6 +394,21 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
     const job = need(deps.jobs, 'The job service').getJob(jobId)
     if (!job) throw consoleError(ConsoleErrorCode.JobNotFound, `No job with id ${jobId}.`)
     return job
+  }
+  /** Where one of a job's logs is: its published result, else the running algorithm's file. */
+  const logFile = (jobId: string, log: keyof typeof LOG_RESULT_TYPE) => {
+    const job = jobOrThrow(jobId)
+    const jobs = need(deps.jobs, 'The job service')
+    const isRunning = jobs.isAlgorithmRunning(jobId)
+    const published = job.results.find((r) => r.type === LOG_RESULT_TYPE[log])
+    let path: string | undefined
+    try {
+      if (published) path = jobs.openResult(jobId, published.index).path
+      else if (log === 'algorithm' && jobs.algorithmLogPath) path = jobs.algorithmLogPath(jobId)
+    } catch {
+      path = undefined // a result no longer on disk reads as no log
+    }
+    return { path, published, isRunning }
   }
   /** The asset port, after checking the DID is one of this console's assets (else nothing is sent). */
   const requireAsset = (did: string): ConsoleAssetPort => {
@@ -529,17 +569,7 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
       }
     },
     async readJobLog({ jobId, log, fromByte, maxBytes }) {
-      const job = jobOrThrow(jobId)
-      const jobs = need(deps.jobs, 'The job service')
-      const isRunning = jobs.isAlgorithmRunning(jobId)
-      const published = job.results.find((r) => r.type === LOG_RESULT_TYPE[log])
-      let path: string | undefined
-      try {
-        if (published) path = jobs.openResult(jobId, published.index).path
-        else if (log === 'algorithm' && jobs.algorithmLogPath) path = jobs.algorithmLogPath(jobId)
-      } catch {
-        path = undefined // a result no longer on disk reads as no log
-      }
+      const { path, published, isRunning } = logFile(jobId, log)
       const none = { text: '', fromByte, nextByte: fromByte, sizeBytes: 0, isRunning, isAvailable: false }
       if (!path || !deps.readFileRange) return none
       const { bytes, sizeBytes } = await deps.readFileRange(path, fromByte, maxBytes)
@@ -555,6 +585,21 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
         isRunning,
         isAvailable: true,
       }
+    },
+    async readJobLogLines({ jobId, log, fromLine, maxLines }) {
+      const { path, published, isRunning } = logFile(jobId, log)
+      const none = { lines: [], fromLine, lineCount: 0, sizeBytes: 0, isRunning, isAvailable: false }
+      if (!path || !deps.logLines) return none
+      const window = await deps.logLines.readLines(path, fromLine, maxLines)
+      if (window.sizeBytes === 0 && !published && !isRunning) return none
+      return { ...window, isRunning, isAvailable: true }
+    },
+    async searchJobLog({ jobId, log, ...input }) {
+      const { path, published, isRunning } = logFile(jobId, log)
+      if (!path || !deps.logLines)
+        return { matches: [], nextCursor: null, lineCount: 0, isRunning, isAvailable: false }
+      const found = await deps.logLines.search(path, input)
+      return { ...found, isRunning, isAvailable: found.lineCount > 0 || !!published || isRunning }
     },
     async getEarnings({ period }) {
       const jobs = need(deps.jobs, 'The job service')

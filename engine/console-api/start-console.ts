@@ -8,6 +8,7 @@
 import { readFile } from 'node:fs/promises'
 import type { DriverHealth } from '../operator-engine/driver'
 import { copyFileStreamed, readFileRange } from './file-access'
+import { createLogLineCache } from './log-line-index'
 import type { Clock } from '../clock'
 import type { ConsoleConfig } from '../config/schema'
 import type { Logger } from '../logging'
@@ -334,6 +335,7 @@ export async function startConsole(options: StartConsoleOptions): Promise<Runnin
     ...(options.chooseSavePath ? { chooseSavePath: options.chooseSavePath } : {}),
     copyFile: copyFileStreamed,
     readFileRange,
+    logLines: createLogLineCache(),
   })
   if (options.listen === false) return { service, url: '', token: '', close: async () => {} }
   const server = await startConsoleHttp({

@@ -51,7 +51,7 @@ export function useLiveEvents(client: ConsoleClient): void {
   const queryClient = useQueryClient()
   useEffect(() => {
     const offJob = client.subscribe('onDidChangeJob', (event) => applyJobEventToCache(queryClient, event))
-    const offLog = client.subscribe('onJobLog', (event) => applyLogEventToCache(queryClient, client, event))
+    const offLog = client.subscribe('onJobLog', (event) => applyLogEventToCache(queryClient, event))
     const offHealth = client.subscribe('onDidChangeClusterHealth', (health) =>
       queryClient.setQueryData(queryKeys.health(), health),
     )

@@ -194,6 +194,13 @@ export interface FakeConsole {
   fail: Partial<Record<keyof typeof consoleMethods, { code: string; message: string }>>
 }
 
+/** A log's lines as the engine's index answers them: no "\n", no CRLF "\r", an unfinished last line kept. */
+function logLinesOf(text: string): string[] {
+  const lines = text.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l))
+  if (lines[lines.length - 1] === '') lines.pop()
+  return lines
+}
+
 export function createFakeConsole(
   seed: {
     jobs?: JobSummary[]
@@ -538,6 +545,50 @@ export function createFakeConsole(
         fromByte,
         nextByte: fromByte + part.length,
         sizeBytes: bytes.length,
+        isRunning: job.status === 40,
+        isAvailable: text !== undefined,
+      }
+    },
+    readJobLogLines: async ({ jobId, log, fromLine, maxLines }) => {
+      const job = find(jobId)
+      const text = logs[`${jobId}:${log}`] ?? (log === 'algorithm' ? `log of ${jobId}\n` : undefined)
+      const lines = logLinesOf(text ?? '')
+      return {
+        lines: lines.slice(fromLine, fromLine + maxLines),
+        fromLine,
+        lineCount: lines.length,
+        sizeBytes: new TextEncoder().encode(text ?? '').length,
+        isRunning: job.status === 40,
+        isAvailable: text !== undefined,
+      }
+    },
+    searchJobLog: async ({ jobId, log, query, isCaseSensitive, fromLine, direction, limit }) => {
+      const job = find(jobId)
+      const text = logs[`${jobId}:${log}`] ?? (log === 'algorithm' ? `log of ${jobId}\n` : undefined)
+      const lines = logLinesOf(text ?? '')
+      const needle = isCaseSensitive ? query : query.toLowerCase()
+      const matches: Array<{ line: number; column: number }> = []
+      const order =
+        direction === 'forward'
+          ? lines.map((_, i) => i).slice(fromLine)
+          : lines
+              .map((_, i) => i)
+              .slice(0, fromLine)
+              .reverse()
+      let nextCursor: number | null = null
+      for (const i of order) {
+        const column = (isCaseSensitive ? lines[i]! : lines[i]!.toLowerCase()).indexOf(needle)
+        if (column === -1) continue
+        matches.push({ line: i, column })
+        if (matches.length === limit) {
+          nextCursor = direction === 'forward' ? i + 1 : i
+          break
+        }
+      }
+      return {
+        matches,
+        nextCursor,
+        lineCount: lines.length,
         isRunning: job.status === 40,
         isAvailable: text !== undefined,
       }
@@ -977,6 +1028,14 @@ export function createFakeConsole(
     fail: {},
     emit: (event, payload) => {
       if (event === 'onDidChangeJob') seq = Math.max(seq, (payload as EventPayload<'onDidChangeJob'>).seq)
+      if (event === 'onJobLog') {
+        // As in the engine, a chunk is text the algorithm appended to its log file.
+        const { jobId, chunk, offsetBytes } = payload as EventPayload<'onJobLog'>
+        const key = `${jobId}:algorithm`
+        const now = logs[key] ?? `log of ${jobId}\n`
+        if (offsetBytes === undefined || offsetBytes === new TextEncoder().encode(now).length)
+          logs[key] = now + chunk
+      }
       ;(listeners[event] as Set<(p: unknown) => void>).forEach((l) => l(JSON.parse(JSON.stringify(payload))))
     },
     transport: {
