@@ -35,10 +35,11 @@ describe('status bar and banners', () => {
 
     renderApp('overview', createFakeConsole({ walletState: 'dev-key' }))
     wallet = await screen.findByRole('group', { name: 'Publisher wallet' })
-    expect(await within(wallet).findByText('dev key (throwaway)')).toBeTruthy()
+    expect(await within(wallet).findByText('dev key')).toBeTruthy()
     expect(wallet.innerHTML).toContain(DEV_KEY_ADDRESS.slice(0, 6))
-    expect(within(wallet).getByRole('link', { name: 'Create your wallet' })).toBeTruthy()
+    expect(within(wallet).getByRole('link', { name: 'Create wallet' })).toBeTruthy()
     expect(within(wallet).queryByText('unlocked')).toBeNull()
+    expect(within(wallet).getByText('dev key').closest('[title]')?.getAttribute('title')).toMatch(/Throwaway/)
   })
 
   it("shows the chain's block height, and says when it is unknown", async () => {

@@ -72,12 +72,12 @@ function WalletStatus() {
                 size="sm"
                 variant="dot"
                 color="orange"
-                title="The dev chain's fixed, public provider key"
+                title="Throwaway: the dev chain's fixed provider key, whose private key is public"
               >
-                dev key (throwaway)
+                dev key
               </Badge>
-              <Anchor component={Link} to="/settings" size="sm">
-                Create your wallet
+              <Anchor component={Link} to="/settings" size="sm" style={{ whiteSpace: 'nowrap' }}>
+                Create wallet
               </Anchor>
             </>
           ) : (
