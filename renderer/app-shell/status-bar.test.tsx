@@ -37,7 +37,7 @@ describe('status bar and banners', () => {
     wallet = await screen.findByRole('group', { name: 'Publisher wallet' })
     expect(await within(wallet).findByText('dev key')).toBeTruthy()
     expect(wallet.innerHTML).toContain(DEV_KEY_ADDRESS.slice(0, 6))
-    expect(within(wallet).getByRole('link', { name: 'Create wallet' })).toBeTruthy()
+    expect(within(wallet).getByRole('link', { name: /create your wallet in Settings/ })).toBeTruthy()
     expect(within(wallet).queryByText('unlocked')).toBeNull()
     expect(within(wallet).getByText('dev key').closest('[title]')?.getAttribute('title')).toMatch(/Throwaway/)
   })

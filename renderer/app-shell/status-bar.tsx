@@ -2,7 +2,7 @@
 // everywhere: the Provider's signing key), compute backend health and the Provider URL. Also the
 // dev-chain banner and the one connection banner (no stacking error boxes per screen).
 import { useState } from 'react'
-import { Alert, Anchor, Badge, Button, Group, Paper, PasswordInput, Popover, Text } from '@mantine/core'
+import { Alert, Badge, Button, Group, Paper, PasswordInput, Popover, Text } from '@mantine/core'
 import { Link } from '@tanstack/react-router'
 import { TokenPaste, keepPastedToken } from './token-paste'
 import { ConsoleApiError } from '../../engine/console-api/contract'
@@ -22,8 +22,9 @@ export function StatusBar() {
   const overview = useOverview()
   const o = overview.data
   return (
-    <Group gap="lg" h="100%" px="md" wrap="nowrap">
-      <Text size="sm">
+    // Chain, wallet and backend keep their width; the Provider URL (the longest) gives way first.
+    <Group gap="md" h="100%" px="md" wrap="nowrap" style={{ overflow: 'hidden' }}>
+      <Text size="sm" style={{ whiteSpace: 'nowrap', flexShrink: 0 }}>
         Chain: {o ? (o.chainId === null ? 'off' : `${o.chainName ?? 'RPC'} (${o.chainId})`) : '…'}
         {o && o.chainId !== null && (
           <Text span size="sm" c="dimmed">
@@ -33,7 +34,7 @@ export function StatusBar() {
         )}
       </Text>
       <WalletStatus />
-      <Group gap={4} wrap="nowrap">
+      <Group gap={4} wrap="nowrap" style={{ flexShrink: 0 }}>
         <Text size="sm">Backend:</Text>
         {o?.health ? (
           <Badge size="sm" variant="dot" color={o.health.ok ? 'green' : 'red'}>
@@ -44,8 +45,10 @@ export function StatusBar() {
         )}
       </Group>
       {o && (
-        <Group gap={4} wrap="nowrap">
-          <Text size="sm">Provider URL:</Text>
+        <Group gap={4} wrap="nowrap" style={{ minWidth: 0 }}>
+          <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
+            Provider URL:
+          </Text>
           <AddressLabel value={o.providerUrl} what="Provider URL" />
         </Group>
       )}
@@ -61,25 +64,24 @@ function WalletStatus() {
   const wallet = useWallet()
   const w = wallet.data
   return (
-    <Group gap={4} wrap="nowrap" aria-label="Publisher wallet" role="group">
+    <Group gap={4} wrap="nowrap" aria-label="Publisher wallet" role="group" style={{ flexShrink: 0 }}>
       <Text size="sm">Wallet:</Text>
       {w?.address ? (
         <>
           <AddressLabel value={w.address} what="wallet address" />
           {w.devKey ? (
-            <>
-              <Badge
-                size="sm"
-                variant="dot"
-                color="orange"
-                title="Throwaway: the dev chain's fixed provider key, whose private key is public"
-              >
-                dev key
-              </Badge>
-              <Anchor component={Link} to="/settings" size="sm" style={{ whiteSpace: 'nowrap' }}>
-                Create wallet
-              </Anchor>
-            </>
+            <Badge
+              component={Link}
+              to="/settings"
+              size="sm"
+              variant="dot"
+              color="orange"
+              style={{ cursor: 'pointer', flexShrink: 0 }}
+              title="Throwaway: the dev chain's fixed provider key, whose private key is public. Create your wallet in Settings."
+              aria-label="dev key (throwaway): create your wallet in Settings"
+            >
+              dev key
+            </Badge>
           ) : (
             <Badge size="sm" variant="dot" color={w.state === 'unlocked' ? 'green' : 'yellow'}>
               {w.state}
