@@ -242,6 +242,8 @@ async function republishCollectingTxs(port: {
  */
 function refreshingIdentity(
   wallet: PublisherWallet,
+  /** Dev chain with no wallet yet: the dev provider key the Provider signs with, shown as such. */
+  devKey: () => string | undefined,
   changed: () => void,
   /** Dev chain: the new or imported wallet gets ETH and OCEAN from the dev deployer, mined first. */
   fund: () => Promise<unknown>,
@@ -257,12 +259,19 @@ function refreshingIdentity(
     return after(status)
   }
   return {
-    status: () => wallet.status(),
+    status: () => {
+      const status = wallet.status()
+      const dev = status.state === 'none' ? devKey() : undefined
+      return dev ? { ...status, address: dev, devKey: true } : status
+    },
     create: async (password: string) => funded(await wallet.create(password)),
     importKey: async (key: string, password: string) => funded(await wallet.importKey(key, password)),
     importMnemonic: async (phrase: string, password: string) =>
       funded(await wallet.importMnemonic(phrase, password)),
     unlock: async (password: string) => after(await wallet.unlock(password)),
+    // Locking drops the node key: the peer ID and `GET /` follow it (no dev key stands in).
+    lock: () => after(wallet.lock()),
+    keystoreJson: () => wallet.keystoreJson(),
   }
 }
 
@@ -601,6 +610,7 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
         registry: chain.registry,
         settings,
         nodeKey: () => chain.nodeSigner(),
+        formerNodeKeys: () => chain.formerNodeKeys(),
         ownEndpoints: () => [network.endpoint(), providerUrl, provider.url],
         clock,
         logger: logger.child({ component: 'chain-indexer' }),
@@ -736,6 +746,7 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
             assets: assetPort,
             wallet: refreshingIdentity(
               chain.wallet,
+              () => (chain.usesDevKey() ? chain.nodeSigner()?.address : undefined),
               () => void network.refreshIdentity(),
               () => chain.fundPublisherWallet(),
               logger,

@@ -468,7 +468,13 @@ export const chainCheckSchema = z.object({
 })
 export const walletStatusSchema = z.object({
   state: z.enum(['none', 'locked', 'unlocked']),
+  /**
+   * The Provider's signing key, the one address shown everywhere (issue 11): the wallet's; on the
+   * dev chain with no wallet yet (`devKey: true`, state 'none'), the throwaway dev provider key's.
+   */
   address: address.nullable(),
+  /** Dev chain, no wallet yet: the Provider signs with the fixed dev key until one is created or imported. */
+  devKey: z.boolean().optional(),
 })
 /** How consumers can reach this console: P2P (peer ID, direct and relayed addresses) and the public URL. */
 export const reachabilitySchema = z.object({

@@ -19,6 +19,7 @@ import { loadAbi, resolveOceanAddresses, type OceanAddresses } from '../chain/co
 import { startDevChain, type DevChain, type DevSamples } from '../chain/dev-chain/dev-chain'
 import { checkChain, createRpcProvider, toChainError } from '../chain/rpc'
 import { PublisherWallet, nodeKey, readBalances } from '../chain/wallet'
+import { DEV_ACCOUNTS } from '../chain/dev-chain/dev-accounts'
 import { createTokenInfoReader, type TokenInfo } from '../chain/token-info'
 import { createNftOwnerLookup } from '../chain/nft-owner'
 import { draftFromRecord, toAssetDetails, type AssetChanges, type AssetDetails } from './asset-details'
@@ -85,6 +86,10 @@ export interface ChainPublishing {
   devChain?: DevChain
   /** The Provider (node) key connected to the chain; undefined while the publisher wallet is locked (rpc mode). */
   nodeSigner(): BaseWallet | undefined
+  /** Keys that signed for this node before (dev chain: the dev key once a wallet exists), decrypt only. */
+  formerNodeKeys(): BaseWallet[]
+  /** Dev chain with no publisher wallet yet: the node key is the throwaway dev provider key. */
+  usesDevKey(): boolean
   /** The environments' paid tier: OCEAN on this chain. */
   feeToken: { chainId: number; feeToken: string }
   /** Dev mode: publishes the samples now that the Provider's URL is known; writes dev-chain.json. */
@@ -224,20 +229,28 @@ export async function startChainPublishing(options: StartChainPublishingOptions)
   }
   // Built once per unlocked key: a Wallet derives its address (an EC multiplication, ~0.7 ms), and
   // `GET /` and computeEnvironments ask for the node key on every request (issue 14 bench).
+  // One address everywhere (issue 11): the publisher wallet is the Provider key in every mode. Only
+  // on the dev chain, while no wallet exists yet, the throwaway dev provider key stands in for it
+  // (the status bar labels it "dev key"); a locked wallet means no node key, as on an RPC chain.
   let cachedNode: { key: BaseWallet | 'dev'; signer: BaseWallet } | undefined
+  const usesDevKey = (): boolean => devChain !== undefined && !wallet.exists()
   const nodeSigner = (): BaseWallet | undefined => {
-    const key = devChain ? 'dev' : wallet.signer()
+    const key = usesDevKey() ? 'dev' : wallet.signer()
     if (!key) {
       cachedNode = undefined
       return undefined
     }
     if (cachedNode?.key !== key) {
-      const signer = nodeKey(devChain ? 'dev' : 'rpc', wallet, rpc)
+      const signer = nodeKey(usesDevKey() ? 'dev' : 'rpc', wallet, rpc)
       if (!signer) return undefined
       cachedNode = { key, signer }
     }
     return cachedNode.signer
   }
+  // Decrypt-only: DDOs encrypted for the dev key before a wallet took over (the dev samples, assets
+  // published by ocean.js against the earlier key) stay readable by the chain indexer.
+  const formerNodeKeys = (): BaseWallet[] =>
+    devChain && !usesDevKey() ? [new Wallet(DEV_ACCOUNTS.provider.privateKey)] : []
 
   const makePublisher = (
     providerUrl: string,
@@ -290,6 +303,8 @@ export async function startChainPublishing(options: StartChainPublishingOptions)
     wallet,
     devChain,
     nodeSigner,
+    formerNodeKeys,
+    usesDevKey,
     feeToken: { chainId, feeToken: contracts.Ocean },
     async publishDevSamples(providerUrl) {
       if (!devChain) return undefined
@@ -450,8 +465,9 @@ export async function startChainPublishing(options: StartChainPublishingOptions)
           )
         },
         async balances() {
-          // One address everywhere (issue 11): the publisher wallet, which signs and pays the gas.
-          const address = wallet.address()
+          // One address everywhere (issue 11): the publisher wallet, which signs and pays the gas; on
+          // the dev chain before a wallet exists, the dev provider key (it earns the provider fees).
+          const address = wallet.address() ?? (usesDevKey() ? nodeSigner()?.address : undefined)
           if (!address) throw chainError('WALLET_NOT_FOUND', 'Create or import the publisher wallet first')
           const endpoint = { chainId, rpcUrl, timeoutMs: config.chain.rpcTimeoutMs }
           // Wrong chain and dead RPC are told apart before any balance is read (CHAIN_ID_MISMATCH / CHAIN_UNAVAILABLE).

@@ -1,11 +1,13 @@
 // The status bar, on every screen: chain (with its block height), the publisher wallet (the one address the console shows
 // everywhere: the Provider's signing key), compute backend health and the Provider URL. Also the
 // dev-chain banner and the one connection banner (no stacking error boxes per screen).
-import { Alert, Badge, Group, Paper, Text } from '@mantine/core'
+import { useState } from 'react'
+import { Alert, Badge, Button, Group, Paper, PasswordInput, Popover, Text } from '@mantine/core'
+import { Link } from '@tanstack/react-router'
 import { TokenPaste, keepPastedToken } from './token-paste'
 import { ConsoleApiError } from '../../engine/console-api/contract'
 import { useOverview } from '../server-state/overview'
-import { useWallet } from '../server-state/settings'
+import { useWallet, useWalletAction } from '../server-state/settings'
 import { AddressLabel } from '../components/labels/address-label'
 
 export function isDevChain(chainName: string | null): boolean {
@@ -18,11 +20,11 @@ export function formatBlockHeight(blockNumber: number): string {
 
 export function StatusBar() {
   const overview = useOverview()
-  const wallet = useWallet()
   const o = overview.data
   return (
-    <Group gap="lg" h="100%" px="md" wrap="nowrap">
-      <Text size="sm">
+    // Chain, wallet and backend keep their width; the Provider URL (the longest) gives way first.
+    <Group gap="md" h="100%" px="md" wrap="nowrap" style={{ overflow: 'hidden' }}>
+      <Text size="sm" style={{ whiteSpace: 'nowrap', flexShrink: 0 }}>
         Chain: {o ? (o.chainId === null ? 'off' : `${o.chainName ?? 'RPC'} (${o.chainId})`) : '…'}
         {o && o.chainId !== null && (
           <Text span size="sm" c="dimmed">
@@ -31,20 +33,8 @@ export function StatusBar() {
           </Text>
         )}
       </Text>
-      <Group gap={4} wrap="nowrap">
-        <Text size="sm">Wallet:</Text>
-        {wallet.data?.address ? (
-          <>
-            <AddressLabel value={wallet.data.address} what="wallet address" />
-            <Badge size="sm" variant="dot" color={wallet.data.state === 'unlocked' ? 'green' : 'yellow'}>
-              {wallet.data.state}
-            </Badge>
-          </>
-        ) : (
-          <Text size="sm">{wallet.data ? 'none yet' : '…'}</Text>
-        )}
-      </Group>
-      <Group gap={4} wrap="nowrap">
+      <WalletStatus />
+      <Group gap={4} wrap="nowrap" style={{ flexShrink: 0 }}>
         <Text size="sm">Backend:</Text>
         {o?.health ? (
           <Badge size="sm" variant="dot" color={o.health.ok ? 'green' : 'red'}>
@@ -55,12 +45,104 @@ export function StatusBar() {
         )}
       </Group>
       {o && (
-        <Group gap={4} wrap="nowrap">
-          <Text size="sm">Provider URL:</Text>
+        <Group gap={4} wrap="nowrap" style={{ minWidth: 0 }}>
+          <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
+            Provider URL:
+          </Text>
           <AddressLabel value={o.providerUrl} what="Provider URL" />
         </Group>
       )}
     </Group>
+  )
+}
+
+/**
+ * The Provider's signing key (issue 11): the wallet, locked (with a one-click unlock) or unlocked;
+ * on the dev chain before a wallet exists, the throwaway dev key the Provider signs with.
+ */
+function WalletStatus() {
+  const wallet = useWallet()
+  const w = wallet.data
+  return (
+    <Group gap={4} wrap="nowrap" aria-label="Publisher wallet" role="group" style={{ flexShrink: 0 }}>
+      <Text size="sm">Wallet:</Text>
+      {w?.address ? (
+        <>
+          <AddressLabel value={w.address} what="wallet address" />
+          {w.devKey ? (
+            <Badge
+              component={Link}
+              to="/settings"
+              size="sm"
+              variant="dot"
+              color="orange"
+              style={{ cursor: 'pointer', flexShrink: 0 }}
+              title="Throwaway: the dev chain's fixed provider key, whose private key is public. Create your wallet in Settings."
+              aria-label="dev key (throwaway): create your wallet in Settings"
+            >
+              dev key
+            </Badge>
+          ) : (
+            <Badge size="sm" variant="dot" color={w.state === 'unlocked' ? 'green' : 'yellow'}>
+              {w.state}
+            </Badge>
+          )}
+          {w.state === 'locked' && <UnlockButton />}
+        </>
+      ) : (
+        <Text size="sm">{w ? 'none yet' : '…'}</Text>
+      )}
+    </Group>
+  )
+}
+
+function UnlockButton() {
+  const unlock = useWalletAction()
+  const [opened, setOpened] = useState(false)
+  const [password, setPassword] = useState('')
+  return (
+    <Popover opened={opened} onChange={setOpened} position="top" withArrow trapFocus>
+      <Popover.Target>
+        <Button size="compact-xs" variant="light" onClick={() => setOpened((o) => !o)}>
+          Unlock
+        </Button>
+      </Popover.Target>
+      <Popover.Dropdown>
+        <form
+          aria-label="Unlock the wallet"
+          onSubmit={(e) => {
+            e.preventDefault()
+            unlock.mutate(
+              { kind: 'unlock', password },
+              {
+                onSuccess: () => {
+                  setPassword('')
+                  setOpened(false)
+                },
+              },
+            )
+          }}
+        >
+          <Group align="flex-end" gap="xs">
+            <PasswordInput
+              size="xs"
+              label="Wallet password"
+              value={password}
+              onChange={(e) => setPassword(e.currentTarget.value)}
+              autoComplete="current-password"
+            />
+            <Button size="xs" type="submit" loading={unlock.isPending}>
+              Unlock wallet
+            </Button>
+          </Group>
+          {unlock.isError && (
+            <Text size="xs" c="red" role="alert">
+              {unlock.error.message}
+            </Text>
+          )}
+        </form>
+      </Popover.Dropdown>
+    </Popover>
   )
 }
 

@@ -201,12 +201,16 @@ function logLinesOf(text: string): string[] {
   return lines
 }
 
+/** The dev chain's provider account (engine/chain/dev-chain/dev-accounts.ts), as getWallet names it. */
+export const DEV_KEY_ADDRESS = '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC'
+
 export function createFakeConsole(
   seed: {
     jobs?: JobSummary[]
     assets?: AssetSummary[]
     environments?: ConsoleEnvironment[]
-    walletState?: 'none' | 'locked' | 'unlocked'
+    /** 'dev-key': the dev chain with no wallet yet (the Provider signs with the dev key). */
+    walletState?: 'none' | 'locked' | 'unlocked' | 'dev-key'
     /** `${jobId}:${log}` → log text; default: "log of <jobId>" for the algorithm log. */
     logs?: Record<string, string>
     earnings?: MethodOutput<'getEarnings'>['rows']
@@ -259,9 +263,15 @@ export function createFakeConsole(
   const logs: Record<string, string> = { ...seed.logs }
   const saveDialog = seed.saveDialog
   let wallet = {
-    state: seed.walletState ?? 'unlocked',
-    address: seed.walletState === 'none' ? null : '0x' + '6'.repeat(40),
-  } as { state: 'none' | 'locked' | 'unlocked'; address: string | null }
+    state: seed.walletState === 'dev-key' ? 'none' : (seed.walletState ?? 'unlocked'),
+    address:
+      seed.walletState === 'none'
+        ? null
+        : seed.walletState === 'dev-key'
+          ? DEV_KEY_ADDRESS
+          : '0x' + '6'.repeat(40),
+    ...(seed.walletState === 'dev-key' ? { devKey: true } : {}),
+  } as { state: 'none' | 'locked' | 'unlocked'; address: string | null; devKey?: boolean }
   let settings = {
     providerHost: '127.0.0.1',
     providerPort: 8001,

@@ -77,9 +77,20 @@ export function OverviewScreen() {
           {walletAddress ? (
             <Group gap={6}>
               <AddressLabel value={walletAddress} what="wallet address" />
-              <Badge size="sm" variant="dot" color={wallet.data?.state === 'unlocked' ? 'green' : 'yellow'}>
-                {wallet.data?.state}
-              </Badge>
+              {wallet.data?.devKey ? (
+                <Badge
+                  size="sm"
+                  variant="dot"
+                  color="orange"
+                  title="The dev chain's fixed, public provider key"
+                >
+                  dev key (throwaway)
+                </Badge>
+              ) : (
+                <Badge size="sm" variant="dot" color={wallet.data?.state === 'unlocked' ? 'green' : 'yellow'}>
+                  {wallet.data?.state}
+                </Badge>
+              )}
             </Group>
           ) : (
             <Text size="sm">

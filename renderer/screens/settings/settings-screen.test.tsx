@@ -2,7 +2,12 @@ import { afterEach, describe, it, expect } from 'vitest'
 import { screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { renderApp } from '../../test-support/render-app'
-import { createFakeConsole, FAKE_RECOVERY_PHRASE, makeAsset } from '../../test-support/fake-console-service'
+import {
+  createFakeConsole,
+  DEV_KEY_ADDRESS,
+  FAKE_RECOVERY_PHRASE,
+  makeAsset,
+} from '../../test-support/fake-console-service'
 import { exposureWarnings } from './provider-section'
 
 const T = { timeout: 30_000 }
@@ -23,6 +28,19 @@ describe('SettingsScreen', () => {
     expect(screen.getByTestId('wallet-address').textContent).toBe('0x' + '6'.repeat(40))
     expect(screen.queryByLabelText(/private key/i)).toBeNull()
   })
+
+  it(
+    'on the dev chain with no wallet, names the dev key the Provider signs with and offers to create one',
+    T,
+    async () => {
+      renderApp('settings', createFakeConsole({ walletState: 'dev-key' }))
+      const region = await walletRegion()
+      expect(within(region).getByTestId('wallet-address').textContent).toBe(DEV_KEY_ADDRESS)
+      expect(within(region).getByText('dev key (throwaway)')).toBeTruthy()
+      expect(within(region).getByText("The Provider signs with the dev chain's public dev key")).toBeTruthy()
+      expect(within(region).getByRole('button', { name: /Create/ })).toBeTruthy()
+    },
+  )
 
   it('after a restart shows the wallet locked with its address, and unlocks it', T, async () => {
     const { fake } = renderApp('settings', createFakeConsole({ walletState: 'locked' }))
