@@ -447,7 +447,7 @@ export function createFakeConsole(
       }
     },
     getOverview: async () => ({
-      providerUrl: 'http://127.0.0.1:8001',
+      providerUrl: network.serviceEndpoint,
       providerAddress: wallet.address,
       chainId: 8996,
       chainName: 'dev chain',
