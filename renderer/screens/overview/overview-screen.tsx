@@ -38,13 +38,22 @@ export function OverviewScreen() {
   const overview = useOverview()
   const wallet = useWallet()
   const requests = useProviderRequests()
-  if (overview.isPending)
+  // The heading is there from the first frame, so focus can land on it when the route opens.
+  if (overview.isPending || overview.isError)
     return (
-      <Text role="status" c="dimmed">
-        Loading overview…
-      </Text>
+      <Stack component="section" aria-labelledby="overview-title" gap="lg">
+        <Title order={2} id="overview-title">
+          Overview
+        </Title>
+        {overview.isPending ? (
+          <Text role="status" c="dimmed">
+            Loading overview…
+          </Text>
+        ) : (
+          <ErrorMessage title="Could not load the overview" error={overview.error} />
+        )}
+      </Stack>
     )
-  if (overview.isError) return <ErrorMessage title="Could not load the overview" error={overview.error} />
   const o = overview.data
   const walletAddress = wallet.data?.address ?? null
   return (
