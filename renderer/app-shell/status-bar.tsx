@@ -1,12 +1,17 @@
 // The status bar, on every screen: chain (with its block height), the publisher wallet (the one address the console shows
-// everywhere: the Provider's signing key), compute backend health and the Provider URL. Also the
-// dev-chain banner and the one connection banner (no stacking error boxes per screen).
-import { Alert, Badge, Group, Paper, Text } from '@mantine/core'
+// everywhere: the Provider's signing key, with a one-click unlock), compute backend health, Provider
+// reachability and the Provider URL. Also the dev-chain banner and the one connection banner (no
+// stacking error boxes per screen).
+import { useState } from 'react'
+import { Alert, Badge, Button, Group, Modal, Paper, PasswordInput, Stack, Text } from '@mantine/core'
 import { TokenPaste, keepPastedToken } from './token-paste'
 import { ConsoleApiError } from '../../engine/console-api/contract'
 import { useOverview } from '../server-state/overview'
-import { useWallet } from '../server-state/settings'
+import { useReachability } from '../server-state/network'
+import { useWallet, useWalletAction } from '../server-state/settings'
 import { AddressLabel } from '../components/labels/address-label'
+import { fieldErrorsFromError, inWords } from '../components/field-errors'
+import type { Reachability } from '../screens/overview/reachability-fixes'
 
 export function isDevChain(chainName: string | null): boolean {
   return chainName !== null && /\bdev\b/i.test(chainName)
@@ -16,10 +21,83 @@ export function formatBlockHeight(blockNumber: number): string {
   return blockNumber.toLocaleString('en')
 }
 
+/** Can consumers on other machines reach the Provider? In a word, for the status bar. */
+export function providerReachability(r: Reachability): { label: string; color: string } {
+  const check = r.http.selfCheck.state
+  if (check === 'ok' || (r.p2p.enabled && r.p2p.isReachable)) return { label: 'reachable', color: 'green' }
+  if (check === 'mismatch') return { label: 'public URL answers as another node', color: 'red' }
+  if (check === 'unreachable') return { label: 'public URL not answering', color: 'red' }
+  if (r.p2p.enabled) return { label: 'P2P not reachable yet', color: 'yellow' }
+  return { label: 'this machine only', color: 'gray' }
+}
+
+/** The unlock error next to the password field, in words. */
+export function unlockErrorText(error: unknown): string | undefined {
+  if (!error) return undefined
+  const field = fieldErrorsFromError(error).password
+  if (field) return field
+  if (
+    error instanceof ConsoleApiError &&
+    (error.code === 'PASSWORD_WRONG' || error.code === 'WALLET_PASSWORD_WRONG')
+  )
+    return 'That is not the wallet password. Try again.'
+  return inWords(error instanceof Error ? error.message : String(error))
+}
+
+/** One click from the status bar: a password dialog that unlocks the provider wallet. */
+function UnlockWalletButton() {
+  const [opened, setOpened] = useState(false)
+  const [password, setPassword] = useState('')
+  const unlock = useWalletAction()
+  const close = () => {
+    setOpened(false)
+    setPassword('')
+    unlock.reset()
+  }
+  return (
+    <>
+      <Button size="compact-xs" variant="light" onClick={() => setOpened(true)}>
+        Unlock
+      </Button>
+      <Modal opened={opened} onClose={close} title="Unlock the provider wallet">
+        <form
+          aria-label="Unlock wallet"
+          noValidate
+          onSubmit={(e) => {
+            e.preventDefault()
+            unlock.mutate({ kind: 'unlock', password }, { onSuccess: close })
+          }}
+        >
+          <Stack gap="sm">
+            <PasswordInput
+              label="Wallet password"
+              autoComplete="current-password"
+              data-autofocus
+              value={password}
+              onChange={(e) => setPassword(e.currentTarget.value)}
+              error={unlockErrorText(unlock.error)}
+            />
+            <Group justify="flex-end">
+              <Button variant="default" onClick={close}>
+                Cancel
+              </Button>
+              <Button type="submit" loading={unlock.isPending} disabled={password === ''}>
+                Unlock wallet
+              </Button>
+            </Group>
+          </Stack>
+        </form>
+      </Modal>
+    </>
+  )
+}
+
 export function StatusBar() {
   const overview = useOverview()
   const wallet = useWallet()
+  const reachability = useReachability()
   const o = overview.data
+  const reach = reachability.data ? providerReachability(reachability.data) : undefined
   return (
     <Group gap="lg" h="100%" px="md" wrap="nowrap">
       <Text size="sm">
@@ -39,6 +117,7 @@ export function StatusBar() {
             <Badge size="sm" variant="dot" color={wallet.data.state === 'unlocked' ? 'green' : 'yellow'}>
               {wallet.data.state}
             </Badge>
+            {wallet.data.state === 'locked' && <UnlockWalletButton />}
           </>
         ) : (
           <Text size="sm">{wallet.data ? 'none yet' : '…'}</Text>
@@ -49,6 +128,16 @@ export function StatusBar() {
         {o?.health ? (
           <Badge size="sm" variant="dot" color={o.health.ok ? 'green' : 'red'}>
             {o.health.driver} {o.health.ok ? 'healthy' : 'failing'}
+          </Badge>
+        ) : (
+          <Text size="sm">…</Text>
+        )}
+      </Group>
+      <Group gap={4} wrap="nowrap">
+        <Text size="sm">Provider:</Text>
+        {reach ? (
+          <Badge size="sm" variant="dot" color={reach.color} style={{ textTransform: 'none' }}>
+            {reach.label}
           </Badge>
         ) : (
           <Text size="sm">…</Text>
