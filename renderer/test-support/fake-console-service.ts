@@ -212,6 +212,8 @@ export function createFakeConsole(
     kubeconfigs?: KubeconfigFile[]
     /** The chain's block height getOverview answers (default 1234; null: the RPC did not answer). */
     blockNumber?: number | null
+    /** The compute backend's health (default: failing, user namespaces off). */
+    healthOk?: boolean
   } = {},
 ): FakeConsole {
   const accessRequests = seed.accessRequests ?? []
@@ -294,7 +296,7 @@ export function createFakeConsole(
   }
   const health = {
     driver: 'local' as const,
-    ok: false,
+    ok: seed.healthOk ?? false,
     checks: [
       { id: 'bwrap', label: 'Sandbox (bubblewrap) installed', ok: true, message: 'found /usr/bin/bwrap' },
       {

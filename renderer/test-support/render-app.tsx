@@ -11,7 +11,7 @@ export type ScreenId = 'overview' | 'compute-backend' | 'assets' | 'jobs' | 'set
 
 /** `screen` is a screen id or a path ("/jobs/job-1"). */
 export function renderApp(screen: ScreenId | `/${string}`, fake: FakeConsole = createFakeConsole()) {
-  useUiStore.setState({ jobFilters: { status: 'all', search: '' } })
+  useUiStore.setState({ jobFilters: { status: 'all', search: '' }, firstRunDismissed: false })
   const path = screen.startsWith('/') ? screen : screen === 'overview' ? '/' : `/${screen}`
   const history = createMemoryHistory({ initialEntries: [path] })
   const queryClient = new QueryClient({

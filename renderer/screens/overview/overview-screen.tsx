@@ -20,6 +20,7 @@ import { ErrorMessage } from '../../components/error-message'
 import { AddressLabel } from '../../components/labels/address-label'
 import { DateLabel } from '../../components/labels/date-label'
 import { ReachabilityPanel } from './reachability-panel'
+import { FirstRunChecklist } from './first-run-checklist'
 import { RecentJobsTable } from '../jobs/recent-jobs-table'
 import { CopyValueButton } from '../../components/copy-value-button'
 
@@ -61,6 +62,7 @@ export function OverviewScreen() {
       <Title order={2} id="overview-title">
         Overview
       </Title>
+      <FirstRunChecklist />
       <SimpleGrid cols={{ base: 1, sm: 2, lg: 4 }}>
         <Fact label="Provider URL">
           <Group gap={6} align="center">
