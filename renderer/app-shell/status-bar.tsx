@@ -8,6 +8,7 @@ import { TokenPaste, keepPastedToken } from './token-paste'
 import { ConsoleApiError } from '../../engine/console-api/contract'
 import { useOverview } from '../server-state/overview'
 import { useReachability } from '../server-state/network'
+import { useConsoleUnreachable } from '../server-state/connection'
 import { useWallet, useWalletAction } from '../server-state/settings'
 import { AddressLabel } from '../components/labels/address-label'
 import { fieldErrorsFromError, inWords } from '../components/field-errors'
@@ -156,7 +157,7 @@ export function StatusBar() {
 /** Shown above every screen: the console is unreachable (retrying), or the chain is throwaway. */
 export function ShellBanners() {
   const overview = useOverview()
-  const unreachable = overview.isError && !(overview.error instanceof ConsoleApiError)
+  const unreachable = useConsoleUnreachable()
   const tokenRefused =
     overview.isError && overview.error instanceof ConsoleApiError && overview.error.code === 'UNAUTHORIZED'
   const keepToken = keepPastedToken()
@@ -165,8 +166,8 @@ export function ShellBanners() {
       {tokenRefused && <TokenPaste onToken={keepToken} />}
       {unreachable && (
         <Alert color="red" title="The console is not answering" mb="md" role="alert">
-          The server may have stopped. Reconnecting automatically; what is on screen may be out of date until
-          it answers again.
+          The server may have stopped. Reconnecting automatically; what is on screen is not live until it
+          answers again.
         </Alert>
       )}
       {overview.data && isDevChain(overview.data.chainName) && (
@@ -179,5 +180,20 @@ export function ShellBanners() {
         </Paper>
       )}
     </>
+  )
+}
+
+/** The screen's content, marked not live (greyed, with "Reconnecting…") while the console is unreachable. */
+export function LiveContent({ children }: { children: React.ReactNode }) {
+  const unreachable = useConsoleUnreachable()
+  return (
+    <div data-live={unreachable ? 'false' : 'true'} aria-busy={unreachable || undefined}>
+      {unreachable && (
+        <Badge color="gray" variant="outline" mb="sm" style={{ textTransform: 'none' }}>
+          Reconnecting… what is shown below is not live
+        </Badge>
+      )}
+      <div className={unreachable ? 'not-live' : undefined}>{children}</div>
+    </div>
   )
 }
