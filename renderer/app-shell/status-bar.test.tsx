@@ -12,7 +12,7 @@ describe('status bar and banners', () => {
   it('shows chain, wallet, backend and Provider URL, and says the dev chain is throwaway', async () => {
     renderApp('overview', createFakeConsole({ walletState: 'unlocked' }))
     const footer = await screen.findByRole('contentinfo')
-    expect(await screen.findByText(/Chain: dev chain \(8996\)/)).toBeTruthy()
+    expect(await screen.findByText(/Chain: dev \(8996\)/)).toBeTruthy()
     expect(footer.textContent).toContain('unlocked')
     expect(footer.textContent).toContain('Provider URL')
     expect(await screen.findByText('Dev chain: throwaway data')).toBeTruthy()

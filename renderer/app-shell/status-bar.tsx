@@ -99,10 +99,15 @@ export function StatusBar() {
   const reachability = useReachability()
   const o = overview.data
   const reach = reachability.data ? providerReachability(reachability.data) : undefined
+  const chain = o
+    ? o.chainId === null
+      ? 'off'
+      : `${isDevChain(o.chainName) ? 'dev' : 'rpc'} (${o.chainId})`
+    : '…'
   return (
-    <Group gap="lg" h="100%" px="md" wrap="nowrap">
-      <Text size="sm">
-        Chain: {o ? (o.chainId === null ? 'off' : `${o.chainName ?? 'RPC'} (${o.chainId})`) : '…'}
+    <Group gap="md" h="100%" px="md" wrap="nowrap" className="status-bar">
+      <Text size="sm" title={o?.chainName ?? undefined}>
+        Chain: {chain}
         {o && o.chainId !== null && (
           <Text span size="sm" c="dimmed">
             {' · '}
@@ -135,21 +140,20 @@ export function StatusBar() {
         )}
       </Group>
       <Group gap={4} wrap="nowrap">
-        <Text size="sm">Provider:</Text>
-        {reach ? (
-          <Badge size="sm" variant="dot" color={reach.color} style={{ textTransform: 'none' }}>
+        <Text size="sm">Provider URL:</Text>
+        {o ? <AddressLabel value={o.providerUrl} what="Provider URL" /> : <Text size="sm">…</Text>}
+        {reach && (
+          <Badge
+            size="sm"
+            variant="dot"
+            color={reach.color}
+            style={{ textTransform: 'none' }}
+            aria-label={`Provider reachability: ${reach.label}`}
+          >
             {reach.label}
           </Badge>
-        ) : (
-          <Text size="sm">…</Text>
         )}
       </Group>
-      {o && (
-        <Group gap={4} wrap="nowrap">
-          <Text size="sm">Provider URL:</Text>
-          <AddressLabel value={o.providerUrl} what="Provider URL" />
-        </Group>
-      )}
     </Group>
   )
 }
