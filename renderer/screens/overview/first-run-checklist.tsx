@@ -125,7 +125,7 @@ export function FirstRunChecklist() {
           <List.Item key={step.id} data-step={step.id} data-done={step.done}>
             <Group gap="xs" wrap="nowrap" align="flex-start">
               <Badge
-                variant={step.done ? 'filled' : 'outline'}
+                variant={step.done ? 'dot' : 'outline'}
                 color={step.done ? 'green' : 'gray'}
                 style={{ textTransform: 'none' }}
                 miw={64}
@@ -144,12 +144,13 @@ export function FirstRunChecklist() {
                         component="button"
                         type="button"
                         size="sm"
+                        underline="always"
                         onClick={() => setShowShare((v) => !v)}
                       >
                         {showShare ? 'Hide what to share' : `What to share for ${firstAsset.name}`}
                       </Anchor>
                     ) : (
-                      <Anchor component={Link} to={step.to} size="sm">
+                      <Anchor component={Link} to={step.to} size="sm" underline="always">
                         {step.linkText}
                       </Anchor>
                     )}
