@@ -785,7 +785,11 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
         },
       },
       provider: {
-        url: providerUrl,
+        // What consumers are told now: the DDOs' serviceEndpoint, which follows Settings → Network
+        // (public URL, P2P peer ID, else the bound address), not the URL computed at start.
+        get url() {
+          return network.endpoint()
+        },
         address: () => node()?.address ?? null,
         chain: () =>
           chain

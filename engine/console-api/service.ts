@@ -127,7 +127,8 @@ export interface ConsoleSettingsPort {
   save(patch: MethodParsedInput<'saveSettings'>): Omit<MethodOutput<'getSettings'>, 'walletAddress'>
 }
 export interface ConsoleProviderStatus {
-  url: string
+  /** Read on every getOverview: the Provider URL to share may change while running (Settings → Network). */
+  readonly url: string
   address(): string | null
   /** `feeToken`: the token environments' paid tier takes on this chain (OCEAN), when known. */
   chain(): { chainId: number; name: string; feeToken?: string } | null

@@ -4,7 +4,7 @@ import { useEffect, useRef } from 'react'
 import { AppShell, Group, NavLink, Title } from '@mantine/core'
 import { Link, Outlet, useRouter, useRouterState } from '@tanstack/react-router'
 import { NAV_ITEMS } from './routes'
-import { ShellBanners, StatusBar } from './status-bar'
+import { LiveContent, ShellBanners, StatusBar } from './status-bar'
 
 function isActive(pathname: string, to: string): boolean {
   return to === '/' ? pathname === '/' : pathname === to || pathname.startsWith(`${to}/`)
@@ -77,7 +77,9 @@ export function Layout() {
       </AppShell.Navbar>
       <AppShell.Main ref={mainRef}>
         <ShellBanners />
-        <Outlet />
+        <LiveContent>
+          <Outlet />
+        </LiveContent>
       </AppShell.Main>
       <AppShell.Footer>
         <StatusBar />

@@ -223,6 +223,8 @@ export function createFakeConsole(
     kubeconfigs?: KubeconfigFile[]
     /** The chain's block height getOverview answers (default 1234; null: the RPC did not answer). */
     blockNumber?: number | null
+    /** The compute backend's health (default: failing, user namespaces off). */
+    healthOk?: boolean
   } = {},
 ): FakeConsole {
   const accessRequests = seed.accessRequests ?? []
@@ -311,7 +313,7 @@ export function createFakeConsole(
   }
   const health = {
     driver: 'local' as const,
-    ok: false,
+    ok: seed.healthOk ?? false,
     checks: [
       { id: 'bwrap', label: 'Sandbox (bubblewrap) installed', ok: true, message: 'found /usr/bin/bwrap' },
       {
@@ -464,7 +466,7 @@ export function createFakeConsole(
       }
     },
     getOverview: async () => ({
-      providerUrl: 'http://127.0.0.1:8001',
+      providerUrl: network.serviceEndpoint,
       providerAddress: wallet.address,
       chainId: 8996,
       chainName: 'dev chain',

@@ -61,7 +61,7 @@ describe('OverviewScreen', () => {
   it('shows the publisher wallet address the status bar and Settings show, locked or not', async () => {
     renderApp('overview', createFakeConsole({ walletState: 'locked' }))
     const card = await screen.findByRole('region', { name: 'Publisher wallet' })
-    expect(within(card).getByTitle('0x' + '6'.repeat(40))).toBeTruthy()
+    expect(await within(card).findByTitle('0x' + '6'.repeat(40))).toBeTruthy()
     expect(within(card).getByText('locked')).toBeTruthy()
   })
 

@@ -9,6 +9,7 @@ import {
   makeAsset,
 } from '../../test-support/fake-console-service'
 import { exposureWarnings } from './provider-section'
+import { bindAddressWarning } from './network-exposure'
 
 const T = { timeout: 30_000 }
 const wait = { timeout: 8000 }
@@ -59,15 +60,23 @@ describe('SettingsScreen', () => {
     async () => {
       const { fake } = renderApp('settings')
       const form = await screen.findByRole('form', { name: 'Provider settings' }, wait)
-      expect(form.textContent).toContain('DDOs name 127.0.0.1')
+      expect(form.textContent).toContain("DDOs name this machine's bound address")
       const host = within(form).getByLabelText('Provider bind address')
       await userEvent.clear(host)
       await userEvent.type(host, '0.0.0.0')
-      expect(form.textContent).toContain('answers on every network this machine is on')
+      // The same words as the Network section's warning (one function for both).
+      expect(form.textContent).toContain(bindAddressWarning('0.0.0.0'))
+      expect(form.textContent).toContain('anyone on every network this machine is on')
       // One place for the public URL: the Network section (applied at once, DDOs re-published).
       expect(within(form).queryByLabelText('Public Provider URL')).toBeNull()
       await userEvent.click(within(form).getByRole('button', { name: 'Save settings' }))
-      expect(await within(form).findByText(/Saved\. Restart the provider/)).toBeTruthy()
+      const saved = await within(form).findByText(/^Saved\./)
+      expect(saved.textContent).toMatch(
+        /bind address, port and log level take effect when the console next starts/,
+      )
+      // The public URL is no longer published "at the next start": Network applies it at once.
+      expect(saved.textContent).not.toMatch(/public URL is published/)
+      expect(saved.textContent).toMatch(/public URL \(Network section\) applies at once/)
       expect(fake.calls.find((c) => c.method === 'saveSettings')?.input).toMatchObject({
         providerHost: '0.0.0.0',
         providerPort: 8001,

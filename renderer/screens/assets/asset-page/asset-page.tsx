@@ -46,11 +46,15 @@ export function AssetRoute() {
 export function AssetPage({ did }: { did: string }) {
   const asset = useAsset(did)
   const jobs = useJobList({ did, limit: 20, offset: 0 })
+  // The heading is there from the first frame, so focus can land on it when the route opens.
   if (asset.isPending)
     return (
-      <Text role="status" size="sm">
-        Loading the asset…
-      </Text>
+      <Stack>
+        <Title order={2}>Asset</Title>
+        <Text role="status" size="sm">
+          Loading the asset…
+        </Text>
+      </Stack>
     )
   if (asset.isError)
     return (
