@@ -300,6 +300,14 @@ export const assetSummarySchema = z.object({
    * the console's own assets.
    */
   publishedElsewhere: z.object({ publisher: z.string() }).optional(),
+  /**
+   * Stale: the chain in use has no code at the asset's data NFT or datatoken (the dev chain is
+   * redeployed at every start; an asset published on it by hand is gone). Checked at start, cached,
+   * re-checked in the background; on-chain actions on it are refused with ASSET_NOT_ON_CHAIN.
+   */
+  notOnChain: z
+    .object({ missing: z.array(z.enum(['data NFT', 'datatoken'])), message: z.string() })
+    .optional(),
 })
 export type AssetSummary = z.infer<typeof assetSummarySchema>
 /** nft.state as Ocean's ERC721Template defines it (0 active; every other state refuses compute). */
@@ -332,7 +340,14 @@ export const balancesSchema = z.object({
   /** null when OCEAN has no known address on this chain. */
   oceanWei: z.string().nullable(),
   datatokens: z.array(
-    z.object({ did: z.string(), name: z.string(), datatokenAddress: z.string(), balanceWei: z.string() }),
+    z.object({
+      did: z.string(),
+      name: z.string(),
+      datatokenAddress: z.string(),
+      balanceWei: z.string(),
+      /** Set (in words) when the balance could not be read: the datatoken is not on this chain. balanceWei is then "0". */
+      unavailable: z.string().optional(),
+    }),
   ),
   /** False when the account has no native coin: every transaction would fail for gas. */
   canPayGas: z.boolean(),

@@ -407,11 +407,19 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
   /** An asset the console itself published: the chain indexer's (published elsewhere) are not the wallet's NFTs. */
   const requireOwnAsset = (did: string, action: string): ConsoleAssetPort => {
     const assets = requireAsset(did)
-    const elsewhere = assets.list().find((a) => a.did === did)?.publishedElsewhere
+    const summary = assets.list().find((a) => a.did === did)
+    const elsewhere = summary?.publishedElsewhere
     if (elsewhere)
       throw consoleError(
         ConsoleErrorCode.AssetPublishedElsewhere,
         `${action}: ${did} was published elsewhere, by ${elsewhere.publisher}; its data NFT is not this console's wallet's, so only its publisher can sign that.`,
+      )
+    // The cached flag (issue 11); the port re-checks on chain before it signs anything.
+    if (summary?.notOnChain)
+      throw consoleError(
+        ConsoleErrorCode.AssetNotOnChain,
+        `${action}: ${summary.notOnChain.message}`,
+        summary.notOnChain,
       )
     return assets
   }

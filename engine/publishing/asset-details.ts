@@ -7,6 +7,7 @@
  */
 import type { AssetRecord } from './asset-registry'
 import type { AssetDraft, TrustedAlgorithm } from './ddo'
+import type { PresenceCache } from './on-chain-presence'
 import { toAssetSummary, type AssetSummary } from './start-publishing'
 
 export interface AssetDetails {
@@ -43,11 +44,11 @@ export interface AssetChanges {
   trustAlgorithm?: TrustedAlgorithm
 }
 
-export function toAssetDetails(record: AssetRecord): AssetDetails {
+export function toAssetDetails(record: AssetRecord, presence?: PresenceCache): AssetDetails {
   const service = record.ddo.services[0]
   const container = record.ddo.metadata.algorithm?.container
   return {
-    asset: toAssetSummary(record),
+    asset: toAssetSummary(record, presence),
     description: record.ddo.metadata.description ?? '',
     author: record.ddo.metadata.author ?? '',
     license: record.ddo.metadata.license ?? '',
