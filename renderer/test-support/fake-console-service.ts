@@ -943,7 +943,10 @@ export function createFakeConsole(
         did: a.did,
         name: a.name,
         datatokenAddress: a.datatokenAddress,
-        balanceWei: '1000000000000000000',
+        // As the engine: a datatoken without code on this chain is told per token, never a failure.
+        ...(a.notOnChain
+          ? { balanceWei: '0', unavailable: 'Not on chain 8996: the datatoken has no code here.' }
+          : { balanceWei: '1000000000000000000' }),
       })),
       canPayGas: true,
     }),

@@ -62,6 +62,46 @@ describe('Asset page', () => {
     },
   )
 
+  it(
+    'an asset the chain no longer has shows "Not on this chain", says why, and disables on-chain actions',
+    T,
+    async () => {
+      const notOnChain = {
+        missing: ['data NFT', 'datatoken'] as Array<'data NFT' | 'datatoken'>,
+        message: '"Weather 2024" is not on chain 8996 any more: publish the asset again.',
+      }
+      renderApp(
+        `/assets/${dataset.did}`,
+        createFakeConsole({ assets: [{ ...dataset, notOnChain }, { ...algorithm }] }),
+      )
+      expect(
+        await screen.findByRole('heading', { name: 'Weather 2024', level: 2 }, { timeout: 8000 }),
+      ).toBeTruthy()
+      // The badge beside the title and the alert that explains it.
+      expect(screen.getAllByLabelText('Not on this chain')).toHaveLength(2)
+      expect(screen.getByRole('alert', { name: 'Not on this chain' }).textContent).toMatch(
+        /is not on chain 8996 any more.*off until it is published again/,
+      )
+      const form = screen.getByRole('form', { name: 'Asset state' })
+      expect((within(form).getByRole('button', { name: 'Change state' }) as HTMLButtonElement).disabled).toBe(
+        true,
+      )
+      const submits = [...document.querySelectorAll('form button[type="submit"]')] as HTMLButtonElement[]
+      expect(submits.length).toBeGreaterThan(1)
+      expect(submits.every((b) => b.disabled)).toBe(true)
+      expect(screen.queryByRole('form', { name: 'Edit trusted algorithms' })).toBeNull()
+    },
+  )
+
+  it('an asset still on the chain has no such badge and its actions are enabled', T, async () => {
+    await openAsset()
+    expect(screen.queryByLabelText('Not on this chain')).toBeNull()
+    const form = screen.getByRole('form', { name: 'Asset state' })
+    expect((within(form).getByRole('button', { name: 'Change state' }) as HTMLButtonElement).disabled).toBe(
+      false,
+    )
+  })
+
   it('lists the jobs on the asset with their consumer, each linking to its job page', T, async () => {
     const owner = '0x' + '7'.repeat(40)
     const job = makeJob('job-on-asset', 70, { owner, datasets: [{ did: dataset.did, serviceId: 'compute' }] })
