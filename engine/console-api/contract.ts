@@ -838,21 +838,39 @@ export const consoleMethods = {
     z.object({ savedTo: z.string().nullable(), sizeBytes: z.number().int() }),
   ),
   /**
-   * What paid jobs earned, per dataset and period (UTC day, ISO week from Monday, or month): escrow
-   * claimed (claimTx) and still locked (no claim or release yet), summed per payment token in wei.
+   * What jobs earned, per asset and period (UTC day, ISO week from Monday, or month): escrow claimed
+   * (claimTx) and still locked (no claim or release yet), summed per payment token in wei, and the
+   * datatoken orders (distinct order txs) on each asset, free jobs' too. A job on several datasets
+   * splits its escrow between them (the remainder wei to the first); an algorithm's orders get a row
+   * of their own. `totals`: the same sums per period and token over every asset.
    */
   getEarnings: query(
     z.object({ period: z.enum(['day', 'week', 'month']).default('month') }),
     z.object({
       rows: z.array(
         z.object({
+          /** The asset's DID (a dataset, or the algorithm of a row that only counts its orders). */
           datasetDid: z.string(),
           periodStartMs: z.number().int(),
-          token: z.string(),
+          /** The escrow payment token; null for a row of free jobs (orders only). */
+          token: z.string().nullable(),
           claimedWei: z.string(),
           claimedJobs: z.number().int(),
           lockedWei: z.string(),
           lockedJobs: z.number().int(),
+          /** Datatoken orders (startOrder txs) on this asset in the period. */
+          orders: z.number().int(),
+        }),
+      ),
+      totals: z.array(
+        z.object({
+          periodStartMs: z.number().int(),
+          token: z.string().nullable(),
+          claimedWei: z.string(),
+          claimedJobs: z.number().int(),
+          lockedWei: z.string(),
+          lockedJobs: z.number().int(),
+          orders: z.number().int(),
         }),
       ),
     }),

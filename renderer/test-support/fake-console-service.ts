@@ -248,6 +248,28 @@ export function createFakeConsole(
   ]
   let seq = 100
   const earnings = seed.earnings ?? []
+  // As the engine: the same sums per period and token over every row.
+  const earningsTotals: MethodOutput<'getEarnings'>['totals'] = []
+  for (const r of earnings) {
+    let t = earningsTotals.find((x) => x.periodStartMs === r.periodStartMs && x.token === r.token)
+    if (!t) {
+      t = {
+        periodStartMs: r.periodStartMs,
+        token: r.token,
+        claimedWei: '0',
+        claimedJobs: 0,
+        lockedWei: '0',
+        lockedJobs: 0,
+        orders: 0,
+      }
+      earningsTotals.push(t)
+    }
+    t.claimedWei = (BigInt(t.claimedWei) + BigInt(r.claimedWei)).toString()
+    t.lockedWei = (BigInt(t.lockedWei) + BigInt(r.lockedWei)).toString()
+    t.claimedJobs += r.claimedJobs
+    t.lockedJobs += r.lockedJobs
+    t.orders += r.orders
+  }
   /** `${jobId}:${log}` → the whole log text (readJobLog serves byte ranges of it). */
   const logs: Record<string, string> = { ...seed.logs }
   const saveDialog = seed.saveDialog
@@ -788,7 +810,7 @@ export function createFakeConsole(
       })
       return { request: { ...request } }
     },
-    getEarnings: async () => ({ rows: earnings }),
+    getEarnings: async () => ({ rows: earnings, totals: earningsTotals }),
     getAccessRequest: async ({ requestId }) => {
       const request = accessRequests.find((r) => r.id === requestId)
       if (!request)
