@@ -102,6 +102,41 @@ describe('Asset page', () => {
     )
   })
 
+  it(
+    "edits an algorithm's metadata: errors next to their field in words, sent only after confirming",
+    T,
+    async () => {
+      const fake = createFakeConsole({ assets: [{ ...dataset }, { ...algorithm }] })
+      renderApp(`/assets/${algorithm.did}`, fake)
+      expect(
+        await screen.findByRole('heading', { name: 'Mean temperature', level: 2 }, { timeout: 8000 }),
+      ).toBeTruthy()
+      const form = await screen.findByRole('form', { name: 'Edit metadata' })
+      const nameInput = within(form).getByLabelText('Name')
+      await userEvent.clear(nameInput)
+      const timeout = within(form).getByLabelText('Order timeout (seconds)')
+      await userEvent.clear(timeout)
+      await userEvent.type(timeout, '-5')
+      await userEvent.click(within(form).getByRole('button', { name: 'Save metadata' }))
+      expect(await within(form).findByText(/give the asset a name/i)).toBeTruthy()
+      expect(nameInput.getAttribute('aria-invalid')).toBe('true')
+      expect(timeout.getAttribute('aria-invalid')).toBe('true')
+      expect(fake.calls.some((c) => c.method === 'editAsset')).toBe(false)
+      await userEvent.type(nameInput, 'Mean temperature v2')
+      await userEvent.clear(timeout)
+      await userEvent.type(timeout, '600')
+      await userEvent.click(within(form).getByRole('button', { name: 'Save metadata' }))
+      await confirm('Publish the new metadata?', 'Sign and publish')
+      await waitFor(() =>
+        expect(fake.calls.find((c) => c.method === 'editAsset')?.input).toEqual({
+          did: algorithm.did,
+          changes: { name: 'Mean temperature v2', timeoutSec: 600 },
+          confirm: true,
+        }),
+      )
+    },
+  )
+
   it('lists the jobs on the asset with their consumer, each linking to its job page', T, async () => {
     const owner = '0x' + '7'.repeat(40)
     const job = makeJob('job-on-asset', 70, { owner, datasets: [{ did: dataset.did, serviceId: 'compute' }] })

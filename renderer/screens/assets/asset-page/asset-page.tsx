@@ -13,6 +13,7 @@ import { NotOnChainAlert, NotOnChainBadge } from '../not-on-chain-badge'
 import { PublishedElsewhereBadge } from '../published-elsewhere-badge'
 import { AssetActions } from '../asset-actions'
 import { PublishProgressList } from '../publish-progress-list'
+import { MetadataEditor } from './metadata-editor'
 import { TrustedAlgorithmsEditor } from './trusted-algorithms-editor'
 import { RecentJobsTable } from '../../jobs/recent-jobs-table'
 import { NodeApprovalsTable } from '../../policies/node-approvals-table'
@@ -152,6 +153,7 @@ export function AssetPage({ did }: { did: string }) {
           ; the console then publishes the new endpoint for every asset.
         </Alert>
       )}
+      {!elsewhere && <MetadataEditor key={`meta-${d.asset.updatedAtMs}`} details={d} disabled={!!stale} />}
       {d.asset.kind === 'dataset' && !elsewhere && !stale && (
         <TrustedAlgorithmsEditor key={d.asset.updatedAtMs} details={d} />
       )}
