@@ -722,6 +722,8 @@ export const assetDetailsSchema = z.object({
   container: z
     .object({ image: z.string(), tag: z.string(), entrypoint: z.string(), checksum: z.string() })
     .nullable(),
+  /** The DDO as on chain and served to consumers (its files are encrypted for the Provider). */
+  ddo: z.record(z.string(), z.unknown()).optional(),
 })
 export type AssetDetails = z.output<typeof assetDetailsSchema>
 /** What editAsset may change; the files stay as published (their URLs never cross the console API). */

@@ -11,6 +11,7 @@ import type { PresenceCache } from './on-chain-presence'
 import { toAssetSummary, type AssetSummary } from './start-publishing'
 
 export interface AssetDetails {
+  ddo?: Record<string, unknown>
   asset: AssetSummary
   description: string
   author: string
@@ -68,6 +69,8 @@ export function toAssetDetails(record: AssetRecord, presence?: PresenceCache): A
           checksum: container.checksum ?? '',
         }
       : null,
+    // Public as it is: what Aquarius serves; the files inside are ECIES-encrypted for the node.
+    ddo: record.ddo as unknown as Record<string, unknown>,
   }
 }
 

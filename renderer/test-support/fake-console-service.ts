@@ -291,6 +291,7 @@ export function createFakeConsole(
   const details = new Map<string, Omit<AssetDetails, 'asset'>>()
   const detailsOf = (asset: AssetSummary): AssetDetails => ({
     asset: { ...asset },
+    ddo: { '@context': ['https://w3id.org/did/v1'], id: asset.did, nftAddress: asset.nftAddress },
     ...(details.get(asset.did) ?? {
       description: '',
       author: '',

@@ -137,6 +137,17 @@ describe('Asset page', () => {
     },
   )
 
+  it('shows the DDO read-only once asked for', T, async () => {
+    await openAsset()
+    const section = screen.getByRole('region', { name: 'DDO' })
+    const toggle = within(section).getByRole('button', { name: 'Show the DDO' })
+    expect(toggle.getAttribute('aria-expanded')).toBe('false')
+    await userEvent.click(toggle)
+    const json = (await within(section).findByLabelText(/The DDO as on chain/)) as HTMLTextAreaElement
+    expect(json.readOnly).toBe(true)
+    expect(JSON.parse(json.value)).toMatchObject({ id: dataset.did })
+  })
+
   it('lists the jobs on the asset with their consumer, each linking to its job page', T, async () => {
     const owner = '0x' + '7'.repeat(40)
     const job = makeJob('job-on-asset', 70, { owner, datasets: [{ did: dataset.did, serviceId: 'compute' }] })

@@ -13,6 +13,7 @@ import { NotOnChainAlert, NotOnChainBadge } from '../not-on-chain-badge'
 import { PublishedElsewhereBadge } from '../published-elsewhere-badge'
 import { AssetActions } from '../asset-actions'
 import { PublishProgressList } from '../publish-progress-list'
+import { DdoView } from './ddo-view'
 import { MetadataEditor } from './metadata-editor'
 import { TrustedAlgorithmsEditor } from './trusted-algorithms-editor'
 import { RecentJobsTable } from '../../jobs/recent-jobs-table'
@@ -174,6 +175,7 @@ export function AssetPage({ did }: { did: string }) {
         </Card>
       )}
       {!elsewhere && <AssetActions asset={d.asset} />}
+      <DdoView ddo={d.ddo} />
       <PublishProgressList did={d.asset.did} />
       <section aria-labelledby="asset-jobs-title">
         <Title order={3} size="h4" id="asset-jobs-title" mb="xs">
