@@ -300,6 +300,14 @@ export const assetSummarySchema = z.object({
    * the console's own assets.
    */
   publishedElsewhere: z.object({ publisher: z.string() }).optional(),
+  /**
+   * Stale: the chain in use has no code at the asset's data NFT or datatoken (the dev chain is
+   * redeployed at every start; an asset published on it by hand is gone). Checked at start, cached,
+   * re-checked in the background; on-chain actions on it are refused with ASSET_NOT_ON_CHAIN.
+   */
+  notOnChain: z
+    .object({ missing: z.array(z.enum(['data NFT', 'datatoken'])), message: z.string() })
+    .optional(),
 })
 export type AssetSummary = z.infer<typeof assetSummarySchema>
 /** nft.state as Ocean's ERC721Template defines it (0 active; every other state refuses compute). */
@@ -332,7 +340,14 @@ export const balancesSchema = z.object({
   /** null when OCEAN has no known address on this chain. */
   oceanWei: z.string().nullable(),
   datatokens: z.array(
-    z.object({ did: z.string(), name: z.string(), datatokenAddress: z.string(), balanceWei: z.string() }),
+    z.object({
+      did: z.string(),
+      name: z.string(),
+      datatokenAddress: z.string(),
+      balanceWei: z.string(),
+      /** Set (in words) when the balance could not be read: the datatoken is not on this chain. balanceWei is then "0". */
+      unavailable: z.string().optional(),
+    }),
   ),
   /** False when the account has no native coin: every transaction would fail for gas. */
   canPayGas: z.boolean(),
@@ -713,6 +728,8 @@ export const assetDetailsSchema = z.object({
   container: z
     .object({ image: z.string(), tag: z.string(), entrypoint: z.string(), checksum: z.string() })
     .nullable(),
+  /** The DDO as on chain and served to consumers (its files are encrypted for the Provider). */
+  ddo: z.record(z.string(), z.unknown()).optional(),
 })
 export type AssetDetails = z.output<typeof assetDetailsSchema>
 /** What editAsset may change; the files stay as published (their URLs never cross the console API). */
@@ -874,21 +891,39 @@ export const consoleMethods = {
     z.object({ savedTo: z.string().nullable(), sizeBytes: z.number().int() }),
   ),
   /**
-   * What paid jobs earned, per dataset and period (UTC day, ISO week from Monday, or month): escrow
-   * claimed (claimTx) and still locked (no claim or release yet), summed per payment token in wei.
+   * What jobs earned, per asset and period (UTC day, ISO week from Monday, or month): escrow claimed
+   * (claimTx) and still locked (no claim or release yet), summed per payment token in wei, and the
+   * datatoken orders (distinct order txs) on each asset, free jobs' too. A job on several datasets
+   * splits its escrow between them (the remainder wei to the first); an algorithm's orders get a row
+   * of their own. `totals`: the same sums per period and token over every asset.
    */
   getEarnings: query(
     z.object({ period: z.enum(['day', 'week', 'month']).default('month') }),
     z.object({
       rows: z.array(
         z.object({
+          /** The asset's DID (a dataset, or the algorithm of a row that only counts its orders). */
           datasetDid: z.string(),
           periodStartMs: z.number().int(),
-          token: z.string(),
+          /** The escrow payment token; null for a row of free jobs (orders only). */
+          token: z.string().nullable(),
           claimedWei: z.string(),
           claimedJobs: z.number().int(),
           lockedWei: z.string(),
           lockedJobs: z.number().int(),
+          /** Datatoken orders (startOrder txs) on this asset in the period. */
+          orders: z.number().int(),
+        }),
+      ),
+      totals: z.array(
+        z.object({
+          periodStartMs: z.number().int(),
+          token: z.string().nullable(),
+          claimedWei: z.string(),
+          claimedJobs: z.number().int(),
+          lockedWei: z.string(),
+          lockedJobs: z.number().int(),
+          orders: z.number().int(),
         }),
       ),
     }),

@@ -448,11 +448,19 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
   /** An asset the console itself published: the chain indexer's (published elsewhere) are not the wallet's NFTs. */
   const requireOwnAsset = (did: string, action: string): ConsoleAssetPort => {
     const assets = requireAsset(did)
-    const elsewhere = assets.list().find((a) => a.did === did)?.publishedElsewhere
+    const summary = assets.list().find((a) => a.did === did)
+    const elsewhere = summary?.publishedElsewhere
     if (elsewhere)
       throw consoleError(
         ConsoleErrorCode.AssetPublishedElsewhere,
         `${action}: ${did} was published elsewhere, by ${elsewhere.publisher}; its data NFT is not this console's wallet's, so only its publisher can sign that.`,
+      )
+    // The cached flag (issue 11); the port re-checks on chain before it signs anything.
+    if (summary?.notOnChain)
+      throw consoleError(
+        ConsoleErrorCode.AssetNotOnChain,
+        `${action}: ${summary.notOnChain.message}`,
+        summary.notOnChain,
       )
     return assets
   }
@@ -604,34 +612,62 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
     },
     async getEarnings({ period }) {
       const jobs = need(deps.jobs, 'The job service')
-      const rows = new Map<string, MethodOutput<'getEarnings'>['rows'][number]>()
+      type Row = MethodOutput<'getEarnings'>['rows'][number]
+      type Total = MethodOutput<'getEarnings'>['totals'][number]
+      const rows = new Map<string, Row>()
+      const totals = new Map<string, Total>()
+      const empty = () => ({ claimedWei: '0', claimedJobs: 0, lockedWei: '0', lockedJobs: 0, orders: 0 })
+      const rowFor = (did: string, startMs: number, token: string | null): Row => {
+        const key = `${did}|${startMs}|${token?.toLowerCase() ?? ''}`
+        let row = rows.get(key)
+        if (!row) rows.set(key, (row = { datasetDid: did, periodStartMs: startMs, token, ...empty() }))
+        return row
+      }
+      const totalFor = (startMs: number, token: string | null): Total => {
+        const key = `${startMs}|${token?.toLowerCase() ?? ''}`
+        let total = totals.get(key)
+        if (!total) totals.set(key, (total = { periodStartMs: startMs, token, ...empty() }))
+        return total
+      }
+      const add = (sum: Row | Total, claimed: boolean, wei: bigint, jobsCounted: number) => {
+        if (claimed) {
+          sum.claimedWei = (BigInt(sum.claimedWei) + wei).toString()
+          sum.claimedJobs += jobsCounted
+        } else {
+          sum.lockedWei = (BigInt(sum.lockedWei) + wei).toString()
+          sum.lockedJobs += jobsCounted
+        }
+      }
+      const seenOrders = new Set<string>()
       // Every job once, a page at a time by cursor (no whole-store list in memory).
       let after: ConsoleJobFilter['after']
       for (;;) {
         const page = jobs.listJobs({ after, limit: 1000 })
         for (const job of page) {
           const p = job.payment
-          if (!p || p.cancelTx) continue // free, or released to the consumer: nothing earned
+          // Released to the consumer: no escrow earned (its orders still count).
+          const earning = p && !p.cancelTx ? p : undefined
+          const token = earning?.token ?? null
           const startMs = periodStartMs(job.finishedAtMs ?? job.createdAtMs, period)
-          for (const { did } of job.datasets.slice(0, 1)) {
-            const key = `${did}|${startMs}|${p.token.toLowerCase()}`
-            const row = rows.get(key) ?? {
-              datasetDid: did,
-              periodStartMs: startMs,
-              token: p.token,
-              claimedWei: '0',
-              claimedJobs: 0,
-              lockedWei: '0',
-              lockedJobs: 0,
-            }
-            if (p.claimTx) {
-              row.claimedWei = (BigInt(row.claimedWei) + BigInt(p.costWei)).toString()
-              row.claimedJobs += 1
-            } else {
-              row.lockedWei = (BigInt(row.lockedWei) + BigInt(p.costWei)).toString()
-              row.lockedJobs += 1
-            }
-            rows.set(key, row)
+          const datasets = job.datasets
+          if (earning && datasets.length > 0) {
+            // Split between the job's datasets: each gets its share, the first the remainder wei.
+            const cost = BigInt(earning.costWei)
+            const share = cost / BigInt(datasets.length)
+            const claimed = Boolean(earning.claimTx)
+            datasets.forEach(({ did }, i) => {
+              const wei = i === 0 ? cost - share * BigInt(datasets.length - 1) : share
+              add(rowFor(did, startMs, token), claimed, wei, 1)
+            })
+            add(totalFor(startMs, token), claimed, cost, 1)
+          }
+          const ordered = [...datasets, ...(job.algorithm?.did ? [job.algorithm] : [])]
+          for (const asset of ordered) {
+            const tx = 'transferTxId' in asset ? asset.transferTxId : undefined
+            if (!tx || !asset.did || seenOrders.has(`${asset.did}|${tx}`)) continue
+            seenOrders.add(`${asset.did}|${tx}`)
+            rowFor(asset.did, startMs, token).orders += 1
+            totalFor(startMs, token).orders += 1
           }
         }
         const last = page.at(-1)
@@ -641,6 +677,9 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
       return {
         rows: [...rows.values()].sort(
           (a, b) => b.periodStartMs - a.periodStartMs || a.datasetDid.localeCompare(b.datasetDid),
+        ),
+        totals: [...totals.values()].sort(
+          (a, b) => b.periodStartMs - a.periodStartMs || (a.token ?? '').localeCompare(b.token ?? ''),
         ),
       }
     },

@@ -45,6 +45,9 @@ export function applyJobEventToCache(queryClient: QueryClient, event: JobChangeE
     }
   }
   void queryClient.invalidateQueries({ queryKey: queryKeys.overview() })
+  // Earnings sum escrow and orders: a job that pays or ordered may have changed them (a claim, a release).
+  if (event.job.payment || event.job.datasets.some((d) => d.transferTxId))
+    void queryClient.invalidateQueries({ queryKey: queryKeys.earnings.all() })
 }
 
 export function useLiveEvents(client: ConsoleClient): void {

@@ -261,6 +261,28 @@ export function createFakeConsole(
   ]
   let seq = 100
   const earnings = seed.earnings ?? []
+  // As the engine: the same sums per period and token over every row.
+  const earningsTotals: MethodOutput<'getEarnings'>['totals'] = []
+  for (const r of earnings) {
+    let t = earningsTotals.find((x) => x.periodStartMs === r.periodStartMs && x.token === r.token)
+    if (!t) {
+      t = {
+        periodStartMs: r.periodStartMs,
+        token: r.token,
+        claimedWei: '0',
+        claimedJobs: 0,
+        lockedWei: '0',
+        lockedJobs: 0,
+        orders: 0,
+      }
+      earningsTotals.push(t)
+    }
+    t.claimedWei = (BigInt(t.claimedWei) + BigInt(r.claimedWei)).toString()
+    t.lockedWei = (BigInt(t.lockedWei) + BigInt(r.lockedWei)).toString()
+    t.claimedJobs += r.claimedJobs
+    t.lockedJobs += r.lockedJobs
+    t.orders += r.orders
+  }
   /** `${jobId}:${log}` → the whole log text (readJobLog serves byte ranges of it). */
   const logs: Record<string, string> = { ...seed.logs }
   const saveDialog = seed.saveDialog
@@ -288,6 +310,7 @@ export function createFakeConsole(
   const details = new Map<string, Omit<AssetDetails, 'asset'>>()
   const detailsOf = (asset: AssetSummary): AssetDetails => ({
     asset: { ...asset },
+    ddo: { '@context': ['https://w3id.org/did/v1'], id: asset.did, nftAddress: asset.nftAddress },
     ...(details.get(asset.did) ?? {
       description: '',
       author: '',
@@ -851,7 +874,7 @@ export function createFakeConsole(
       })
       return { request: { ...request } }
     },
-    getEarnings: async () => ({ rows: earnings }),
+    getEarnings: async () => ({ rows: earnings, totals: earningsTotals }),
     getAccessRequest: async ({ requestId }) => {
       const request = accessRequests.find((r) => r.id === requestId)
       if (!request)
@@ -1006,7 +1029,10 @@ export function createFakeConsole(
         did: a.did,
         name: a.name,
         datatokenAddress: a.datatokenAddress,
-        balanceWei: '1000000000000000000',
+        // As the engine: a datatoken without code on this chain is told per token, never a failure.
+        ...(a.notOnChain
+          ? { balanceWei: '0', unavailable: 'Not on chain 8996: the datatoken has no code here.' }
+          : { balanceWei: '1000000000000000000' }),
       })),
       canPayGas: true,
     }),

@@ -162,6 +162,22 @@ describe('SettingsScreen', () => {
     expect(screen.queryByText(/has no native coin/)).toBeNull()
   })
 
+  it('tells a datatoken that is not on this chain in its own row; the others still show', T, async () => {
+    const gone = makeAsset({
+      did: 'did:op:' + 'e'.repeat(64),
+      name: 'Gone weather',
+      datatokenAddress: '0x' + '7'.repeat(40),
+      notOnChain: { missing: ['data NFT', 'datatoken'], message: 'gone' },
+    })
+    renderApp('settings', createFakeConsole({ assets: [makeAsset(), gone] }))
+    const table = await screen.findByRole('table', { name: 'Balances' }, wait)
+    const row = (name: string) =>
+      within(table).getByRole('rowheader', { name }).closest('tr')!.querySelector('td')!.textContent
+    await waitFor(() => expect(row('Weather 2024 datatoken')).toBe('1 DT'))
+    expect(row('Gone weather datatoken')).toMatch(/Not on chain 8996/)
+    expect(screen.queryByRole('alert', { name: 'Could not read balances' })).toBeNull()
+  })
+
   it('explains a wrong chain instead of showing balances', T, async () => {
     const fake = createFakeConsole()
     fake.fail.getBalances = {
