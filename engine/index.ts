@@ -462,6 +462,7 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
     if (chain && paid) {
       operatorService.setSettlement(
         createEscrowSettlement({
+          chainId: paid.chainId,
           escrow: () => paid.escrow(),
           rpc: chain.rpc,
           environment: (id) => environments.getEnvironment(id),

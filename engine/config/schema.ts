@@ -239,6 +239,28 @@ export const consoleConfigSchema = z.object({
       /** Override Ocean's address file: contract name → address. */
       contracts: z.record(z.string(), z.string()).optional(),
       rpcTimeoutMs: z.number().int().positive().default(15000),
+      /**
+       * Ocean Node's `supportedNetworks` beside the primary chain: more chains, each with its RPC
+       * URL, fallback RPCs and contract addresses (contract name → address). Validated; not served
+       * yet (loadConfig refuses a non-empty list, see README "Several chains at once").
+       */
+      additionalChains: z
+        .array(
+          z
+            .object({
+              chainId: z.number().int().positive(),
+              /** Ocean Node's `network` name, for display only. */
+              network: z.string().min(1).optional(),
+              rpcUrl: z.string().url(),
+              fallbackRpcUrls: z.array(z.string().url()).default([]),
+              contracts: z.record(
+                z.string().min(1),
+                z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'a contract address'),
+              ),
+            })
+            .strict(),
+        )
+        .default([]),
       /** Assets published elsewhere with this node as their endpoint (MetadataCreated/Updated/State). */
       indexer: z
         .object({
