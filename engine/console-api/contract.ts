@@ -962,6 +962,19 @@ export const consoleMethods = {
     z.object({ draft: z.unknown() }),
     z.object({ valid: z.boolean(), issues: z.array(validationIssueSchema) }),
   ),
+  /**
+   * The publish wizard's test fetch of one file source: headers only (HEAD or the first byte),
+   * through the Provider's SSRF guard; unreachable is an answer with the reason in words.
+   */
+  checkFile: query(
+    z.object({ source: fileSourceSchema }),
+    z.object({
+      reachable: z.boolean(),
+      sizeBytes: z.number().int().nonnegative().optional(),
+      contentType: z.string().optional(),
+      reason: z.string().optional(),
+    }),
+  ),
   publishAsset: command(
     z.object({ draft: assetDraftSchema, did: did.optional() }),
     z.object({ asset: assetSummarySchema }),

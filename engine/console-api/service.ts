@@ -235,6 +235,8 @@ export interface ConsoleServiceDeps {
   reachability?: ConsoleReachabilityPort
   network?: ConsoleNetworkPort
   chainCheck?: ConsoleChainCheckPort
+  /** The wizard's test fetch of a file source (engine/console-api/file-check.ts; absent: NOT_AVAILABLE). */
+  checkFile?: (source: MethodParsedInput<'checkFile'>['source']) => Promise<MethodOutput<'checkFile'>>
   /** Results bigger than this go through the HTTP download route instead of readResult. */
   maxInlineResultBytes?: number
   readFile?: (path: string) => Promise<Uint8Array>
@@ -819,6 +821,9 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
       if (parsed.success && parsed.data.kind === 'algorithm' && !parsed.data.container)
         issues.push({ path: 'container', message: 'an algorithm needs a container (image, tag, entrypoint)' })
       return { valid: issues.length === 0, issues }
+    },
+    async checkFile({ source }) {
+      return need(deps.checkFile, 'Checking files')(source)
     },
     async publishAsset({ draft, did }) {
       if (draft.kind === 'algorithm' && !draft.container)

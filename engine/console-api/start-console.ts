@@ -16,6 +16,7 @@ import type { ConsoleService } from './contract'
 import { consoleError, ConsoleErrorCode } from './errors'
 import { startConsoleHttp } from './http-transport'
 import { readConfigFile, updateConfigFile } from '../config/config-file'
+import { checkFileSource } from './file-check'
 import {
   createConsoleService,
   type ConsoleAssetPort,
@@ -331,6 +332,11 @@ export async function startConsole(options: StartConsoleOptions): Promise<Runnin
     ...(options.audit ? { audit: options.audit } : {}),
     ...(options.approvals ? { approvals: options.approvals } : {}),
     ...(options.review ? { review: options.review } : {}),
+    checkFile: (source) =>
+      checkFileSource(source, {
+        mode: config.provider.fileInfoUrls,
+        gateways: { ipfs: config.driver.ipfsGateway, arweave: config.driver.arweaveGateway },
+      }),
     readFile: (path) => readFile(path),
     ...(options.chooseSavePath ? { chooseSavePath: options.chooseSavePath } : {}),
     copyFile: copyFileStreamed,

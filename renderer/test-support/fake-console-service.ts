@@ -697,6 +697,11 @@ export function createFakeConsole(
       return { ...backend }
     },
     listAssets: async ({ kind }) => ({ assets: assets.filter((a) => !kind || a.kind === kind) }),
+    // The wizard's test fetch: a URL containing "unreachable" fails, anything else answers 1 KiB of CSV.
+    checkFile: async ({ source }) =>
+      source.type === 'url' && source.url.includes('unreachable')
+        ? { reachable: false, reason: `${source.url} did not answer with the file` }
+        : { reachable: true, sizeBytes: 1024, contentType: 'text/csv' },
     validateAsset: async ({ draft }) => {
       const d = draft as { name?: string; service?: { files?: unknown[] } }
       const issues = [
