@@ -180,6 +180,7 @@ describe('the desktop app on the Electron stand-in', () => {
     first.proc.clickMenuItem(keep)
     expect(JSON.parse(readFileSync(join(userDataOf(env.machine), PREFERENCES_FILE), 'utf8'))).toEqual({
       keepServingInBackground: true,
+      desktopNotifications: true,
     })
     first.proc.windows[0]!.close()
     await settle()
