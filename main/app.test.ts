@@ -389,4 +389,36 @@ describe('the desktop app on the Electron stand-in', () => {
       ),
     ).toBeUndefined()
   })
+  it('desktop notifications: a refused request shows one, its click brings the window up; the menu switch turns them off and is kept', async () => {
+    const app = await startedApp()
+    const refused = {
+      method: 'POST',
+      path: '/api/services/compute',
+      status: 403,
+      elapsedMs: 3,
+      atMs: 1,
+      errorCode: 'ALGORITHM_DENIED',
+    }
+    app.engine.ports()!.emitProviderRequest(refused)
+    expect(app.proc.notifications.map((n) => [n.title, n.body])).toEqual([
+      [
+        'A consumer was refused',
+        'POST /api/services/compute asked for an algorithm you denied (ALGORITHM_DENIED).',
+      ],
+    ])
+    const window = app.proc.windows[0]!
+    const focused = window.focusCount
+    app.proc.notifications[0]!.click()
+    expect(window.focusCount).toBe(focused + 1)
+
+    const item = app.proc.menuItem('Desktop notifications')!
+    expect(item.checked).toBe(true)
+    app.proc.clickMenuItem(item)
+    expect(JSON.parse(readFileSync(join(userDataOf(env.machine), PREFERENCES_FILE), 'utf8'))).toMatchObject({
+      desktopNotifications: false,
+    })
+    app.engine.ports()!.emitProviderRequest({ ...refused, atMs: 2 })
+    expect(app.proc.notifications).toHaveLength(1)
+    expect(app.proc.menuItem('Desktop notifications')!.checked).toBe(false)
+  })
 })
