@@ -180,6 +180,7 @@ describe('the desktop app on the Electron stand-in', () => {
     first.proc.clickMenuItem(keep)
     expect(JSON.parse(readFileSync(join(userDataOf(env.machine), PREFERENCES_FILE), 'utf8'))).toEqual({
       keepServingInBackground: true,
+      desktopNotifications: true,
     })
     first.proc.windows[0]!.close()
     await settle()
@@ -387,5 +388,65 @@ describe('the desktop app on the Electron stand-in', () => {
         SecretName.WalletPassword,
       ),
     ).toBeUndefined()
+  })
+  it('desktop notifications: a refused request shows one, its click brings the window up; the menu switch turns them off and is kept', async () => {
+    const app = await startedApp()
+    const refused = {
+      method: 'POST',
+      path: '/api/services/compute',
+      status: 403,
+      elapsedMs: 3,
+      atMs: 1,
+      errorCode: 'ALGORITHM_DENIED',
+    }
+    app.engine.ports()!.emitProviderRequest(refused)
+    expect(app.proc.notifications.map((n) => [n.title, n.body])).toEqual([
+      [
+        'A consumer was refused',
+        'POST /api/services/compute asked for an algorithm you denied (ALGORITHM_DENIED).',
+      ],
+    ])
+    const window = app.proc.windows[0]!
+    const focused = window.focusCount
+    app.proc.notifications[0]!.click()
+    expect(window.focusCount).toBe(focused + 1)
+
+    const item = app.proc.menuItem('Desktop notifications')!
+    expect(item.checked).toBe(true)
+    app.proc.clickMenuItem(item)
+    expect(JSON.parse(readFileSync(join(userDataOf(env.machine), PREFERENCES_FILE), 'utf8'))).toMatchObject({
+      desktopNotifications: false,
+    })
+    app.engine.ports()!.emitProviderRequest({ ...refused, atMs: 2 })
+    expect(app.proc.notifications).toHaveLength(1)
+    expect(app.proc.menuItem('Desktop notifications')!.checked).toBe(false)
+  })
+  it('desktop notifications: a failed job shows one; its click opens the window on that job (#/jobs/<id>)', async () => {
+    // Windows: closing the window keeps serving from the tray, so a notification can come while it is gone.
+    const win = standInMachine({ platform: 'win32' })
+    try {
+      const app = await startedApp({ machine: win.machine })
+      app.engine.ports()!.transition('job-running', 70, 'failed', {
+        outcome: { kind: 'failed', reason: 'exit code 1' },
+      })
+      expect(app.proc.notifications.map((n) => n.title)).toEqual(['Job failed'])
+      app.proc.windows[0]!.close()
+      await settle()
+      expect(app.proc.app.state).toBe('running')
+      expect(app.proc.openWindows()).toHaveLength(0)
+      app.proc.notifications[0]!.click()
+      await settle()
+      const opened = app.proc.openWindows()
+      expect(opened).toHaveLength(1)
+      expect(opened[0]!.contents.getURL()).toBe('app://console/index.html#/jobs/job-running')
+      // With the window up, a click moves it to the job without opening another.
+      app.engine.ports()!.transition('job-queued', 70, 'failed', { outcome: { kind: 'failed', reason: 'x' } })
+      app.proc.notifications[1]!.click()
+      await settle()
+      expect(app.proc.openWindows()).toHaveLength(1)
+      expect(opened[0]!.contents.getURL()).toBe('app://console/index.html#/jobs/job-queued')
+    } finally {
+      win.remove()
+    }
   })
 })

@@ -24,6 +24,7 @@ import type {
   DialogLike,
   IpcMainLike,
   MenuLike,
+  NotificationsLike,
   ProtocolLike,
   Rect,
   SafeStorageLike,
@@ -33,6 +34,7 @@ import type {
   WindowOptions,
 } from './electron-types'
 import { checkSender, createIpcServer, type IpcServer } from './console-ipc/ipc-server'
+import { jobRouteUrl, showDesktopNotifications } from './desktop-notifications'
 import { registerKeychainIpc } from './keychain-ipc'
 import { RotatingLogFile } from './log-file'
 import { applicationMenuTemplate } from './menu'
@@ -79,6 +81,8 @@ export interface ElectronDeps {
   trayHostAvailable?(): Promise<boolean>
   /** Work areas of the connected displays; only valid after 'ready'. */
   workAreas(): Rect[]
+  /** Electron's main-process Notification; absent: no desktop notifications. */
+  notifications?: NotificationsLike
 }
 
 /** What the shell uses of engine/index.ts. */
@@ -150,6 +154,8 @@ export function runApp(
   let preferences: DesktopPreferences = readPreferences(userData)
   /** Is a tray icon actually on screen (Linux: a StatusNotifier host)? Known once the tray is made. */
   let isTrayShown = false
+  let isAppReady = false
+  let stopNotifications: (() => void) | null = null
 
   app.on('web-contents-created', (_event, contents) =>
     hardenWebContents(contents, { shell: electron.shell, logger: { warn } }),
@@ -228,6 +234,7 @@ export function runApp(
   let starting: Promise<void> = Promise.resolve()
   const shutdown = async () => {
     await starting.catch(() => undefined)
+    stopNotifications?.()
     ipc?.dispose()
     tray?.destroy()
     if (!core) return
@@ -276,8 +283,21 @@ export function runApp(
     }
   }
 
-  const setKeepServing = (checked: boolean) => {
-    preferences = { ...preferences, keepServingInBackground: checked }
+  /** A notification's click: the window up, on the job's page (the hash route) when there is one. */
+  const openJob = (jobId: string | undefined) => {
+    const url = jobId ? jobRouteUrl(APP_ENTRY_URL, jobId) : APP_ENTRY_URL
+    const current = window
+    if (!current || current.isDestroyed()) return openWindow(url)
+    revealWindow(current)
+    // Only the fragment changes: a same-document navigation, the page is not reloaded.
+    if (jobId && core)
+      void current
+        .loadURL(url)
+        .catch((error: unknown) => warn('could not open the job', { error: String(error) }))
+  }
+
+  const setPreference = (change: Partial<DesktopPreferences>) => {
+    preferences = { ...preferences, ...change }
     try {
       writePreferences(userData, preferences)
     } catch (error) {
@@ -299,12 +319,20 @@ export function runApp(
               if (isSafeExternalUrl(DOCS_URL)) void electron.shell.openExternal(DOCS_URL)
             },
             quit: () => app.quit(),
+            ...(electron.notifications
+              ? {
+                  desktopNotifications: {
+                    checked: preferences.desktopNotifications,
+                    toggle: (checked: boolean) => setPreference({ desktopNotifications: checked }),
+                  },
+                }
+              : {}),
             ...(platform === 'linux'
               ? {
                   keepServing: {
                     checked: preferences.keepServingInBackground,
                     enabled: isTrayShown,
-                    toggle: setKeepServing,
+                    toggle: (checked: boolean) => setPreference({ keepServingInBackground: checked }),
                   },
                 }
               : {}),
@@ -315,6 +343,7 @@ export function runApp(
 
   const start = async () => {
     await app.whenReady()
+    isAppReady = true
     hardenSession(electron.defaultSession())
     electron.protocol.handle(
       APP_SCHEME,
@@ -379,6 +408,14 @@ export function runApp(
       dispatch: loaded.dispatchConsoleCall,
       events: loaded.consoleEvents,
     })
+    if (electron.notifications)
+      stopNotifications = showDesktopNotifications(running.consoleService, {
+        notifications: electron.notifications,
+        isReady: () => isAppReady,
+        isEnabled: () => preferences.desktopNotifications,
+        open: openJob,
+        logger,
+      })
     const nativeTray = electron.createTray(paths.trayIcon)
     if (nativeTray) {
       tray = new ConsoleTray(nativeTray, electron.menu, {

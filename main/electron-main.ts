@@ -7,6 +7,7 @@
 import {
   BrowserWindow,
   Menu,
+  Notification,
   Tray,
   app,
   dialog,
@@ -25,7 +26,20 @@ import { launchElectronApp } from './launch'
 const bundleDir = dirname(fileURLToPath(import.meta.url))
 
 launchElectronApp(
-  { BrowserWindow, Menu, Tray, app, dialog, ipcMain, protocol, safeStorage, screen, session, shell },
+  {
+    BrowserWindow,
+    Menu,
+    Notification,
+    Tray,
+    app,
+    dialog,
+    ipcMain,
+    protocol,
+    safeStorage,
+    screen,
+    session,
+    shell,
+  },
   // Loaded once the starting window is up (a separate chunk: its module graph takes seconds).
   {
     load: async () => {

@@ -222,3 +222,16 @@ export interface DialogLike {
   /** Electron's Save dialog (the fake may leave it out: saveResult then answers NOT_AVAILABLE). */
   showSaveDialog?(options: { defaultPath?: string }): Promise<{ canceled: boolean; filePath?: string }>
 }
+
+/** An Electron `Notification` (main process): shown by show(); 'click' when the user clicks it. */
+export interface NotificationLike {
+  show(): void
+  on(event: 'click', listener: () => void): unknown
+}
+
+export interface NotificationsLike {
+  /** Electron's `Notification.isSupported()`: false where the desktop has no notification service. */
+  isSupported(): boolean
+  /** `new Notification(options)`; only after 'ready'. */
+  create(options: { title: string; body: string }): NotificationLike
+}

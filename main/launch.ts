@@ -16,6 +16,7 @@ export type ElectronMainModule = Pick<
   | 'app'
   | 'BrowserWindow'
   | 'Menu'
+  | 'Notification'
   | 'Tray'
   | 'dialog'
   | 'ipcMain'
@@ -111,6 +112,10 @@ export function launchElectronApp(
       },
       trayHostAvailable: () => detectTrayHost(options.platform, options.trayHostProbe),
       workAreas: () => electron.screen.getAllDisplays().map((d) => d.workArea),
+      notifications: {
+        isSupported: () => electron.Notification.isSupported(),
+        create: (notificationOptions) => new electron.Notification(notificationOptions),
+      },
     },
     engine,
     {

@@ -13,6 +13,8 @@ export interface MenuActions {
   quit(): void
   /** Linux: the "keep serving in the background" switch (enabled only where a tray is shown). */
   keepServing?: { checked: boolean; enabled: boolean; toggle(checked: boolean): void }
+  /** Desktop notifications (failed jobs, refused requests, payments claimed) on or off. */
+  desktopNotifications?: { checked: boolean; toggle(checked: boolean): void }
 }
 
 export function applicationMenuTemplate(options: {
@@ -55,6 +57,17 @@ export function applicationMenuTemplate(options: {
         { label: 'Show console', accelerator: 'CmdOrCtrl+1', click: actions.showConsole },
         { label: 'Open data folder', click: actions.openDataFolder },
         { label: 'Open log folder', click: actions.openLogFolder },
+        ...(actions.desktopNotifications
+          ? [
+              { type: 'separator' } satisfies MenuItemTemplate,
+              {
+                label: 'Desktop notifications',
+                type: 'checkbox',
+                checked: actions.desktopNotifications.checked,
+                click: () => actions.desktopNotifications?.toggle(!actions.desktopNotifications.checked),
+              } satisfies MenuItemTemplate,
+            ]
+          : []),
         ...(actions.keepServing
           ? [
               { type: 'separator' } satisfies MenuItemTemplate,

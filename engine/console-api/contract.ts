@@ -1334,3 +1334,85 @@ export function createConsoleClient(transport: ConsoleTransport): ConsoleClient 
   }
   return client as unknown as ConsoleClient
 }
+
+// ---------------------------------------------------------------------------------------------
+// Notification wording: one source for the renderer's in-app notifications and main/'s desktop
+// ones (both may import only this file). Pure: decides whether an event is worth telling and how.
+
+export interface ConsoleNotification {
+  id: string
+  title: string
+  message: string
+  color: 'green' | 'red' | 'orange' | 'violet'
+  /** The job it is about, when there is one (a click opens it). */
+  jobId?: string
+  /** What happened, so a surface can pick which kinds it shows (desktop: failed, refused, claimed). */
+  kind: 'job-failed' | 'job-stopped' | 'job-expired' | 'job-succeeded' | 'payment-claimed' | 'request-refused'
+}
+
+const shortJob = (jobId: string) => (jobId.length > 14 ? `${jobId.slice(0, 8)}…${jobId.slice(-4)}` : jobId)
+
+/** At most one notification per job change: the end of a job, or its escrow claimed. */
+export function notificationForJobChange(event: JobChangeEvent): ConsoleNotification | null {
+  const { job } = event
+  if (event.to !== 70 || event.from === 70) return null
+  const outcome = job.outcome?.kind ?? 'succeeded'
+  const reason = job.outcome?.reason ? `: ${job.outcome.reason}` : ''
+  const base = { id: `job-${job.jobId}`, jobId: job.jobId }
+  if (outcome === 'failed')
+    return {
+      ...base,
+      kind: 'job-failed',
+      title: 'Job failed',
+      message: `Job ${shortJob(job.jobId)} failed${reason}.`,
+      color: 'red',
+    }
+  if (outcome === 'stopped')
+    return {
+      ...base,
+      kind: 'job-stopped',
+      title: 'Job stopped',
+      message: `Job ${shortJob(job.jobId)} was stopped.`,
+      color: 'orange',
+    }
+  if (outcome === 'expired')
+    return {
+      ...base,
+      kind: 'job-expired',
+      title: 'Job expired',
+      message: `Job ${shortJob(job.jobId)} waited too long in the queue.`,
+      color: 'orange',
+    }
+  const claimed = Boolean(job.payment?.claimTx)
+  return {
+    ...base,
+    kind: claimed ? 'payment-claimed' : 'job-succeeded',
+    title: claimed ? 'Job finished, payment claimed' : 'Job finished',
+    message: `Job ${shortJob(job.jobId)} succeeded; its results are ready.`,
+    color: 'green',
+  }
+}
+
+/** Error codes that mean the Provider refused a consumer (not a bad request or an outage). */
+const REFUSALS: Record<string, string> = {
+  ALGORITHM_NOT_TRUSTED: 'an algorithm this dataset does not trust',
+  ALGORITHM_DENIED: 'an algorithm you denied',
+  ASSET_NOT_ACTIVE: 'a dataset that is not active',
+  ENVIRONMENT_ACCESS_DENIED: 'an environment its address may not use',
+}
+
+export function notificationForProviderRequest(
+  request: EventPayload<'onProviderRequest'>,
+): ConsoleNotification | null {
+  const what = request.errorCode ? REFUSALS[request.errorCode] : undefined
+  if (!what) return null
+  return {
+    id: `refused-${request.atMs}-${request.path}`,
+    kind: 'request-refused',
+    title: 'A consumer was refused',
+    message: `${request.method} ${request.path} asked for ${what} (${request.errorCode}).${
+      request.errorCode === 'ALGORITHM_NOT_TRUSTED' ? ' See Jobs → Refused requests to approve it.' : ''
+    }`,
+    color: 'violet',
+  }
+}

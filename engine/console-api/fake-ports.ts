@@ -46,7 +46,7 @@ export function seedJob(jobId: string, status: JobStatus, overrides: Partial<Job
 export interface FakePorts extends ConsoleServiceDeps {
   jobs: ConsoleJobSource
   /** Drive a job transition as the operator-service would (bumps seq, fires onDidChangeJob). */
-  transition(jobId: string, to: JobStatus, cause: string): void
+  transition(jobId: string, to: JobStatus, cause: string, changes?: Partial<JobSummary>): void
   emitLog(jobId: string, chunk: string): void
   emitProviderRequest(e: EventPayload<'onProviderRequest'>): void
   /** Private data the console must never leak (a dataset URL inside the spec). */
@@ -370,10 +370,10 @@ export function createFakePorts(): FakePorts {
     importedSecret: () => importedSecret,
     failBalances: (error) => void (balanceFailure = error),
     lockWallet: () => void (wallet.state = 'locked'),
-    transition(jobId, to, cause) {
+    transition(jobId, to, cause, changes = {}) {
       const job = jobs.get(jobId)!
       const from = job.status
-      const next = { ...job, status: to, updatedAtMs: job.updatedAtMs + 1 }
+      const next = { ...job, ...changes, status: to, updatedAtMs: job.updatedAtMs + 1 }
       jobs.set(jobId, next)
       const change = { seq: ++seq, job: next, from, to, cause }
       events.get(jobId)!.push({ seq, from, to, cause, atMs: next.updatedAtMs })

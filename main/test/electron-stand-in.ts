@@ -7,7 +7,8 @@
  * real API. It enforces Electron's ordering rules, where Electron throws:
  *
  * - `protocol.registerSchemesAsPrivileged` only before 'ready'; `protocol.handle`, `session`,
- *   `screen`, `new BrowserWindow` and `new Tray` only after it; one handler per scheme;
+ *   `screen`, `new BrowserWindow`, `new Tray` and `new Notification` only after it (`show()` only
+ *   where `Notification.isSupported()`); one handler per scheme;
  * - 'ready' comes after the main script's synchronous part (a macrotask later), never at once;
  * - `app.requestSingleInstanceLock()` is per userData folder across the "processes" of one
  *   StandInMachine: the second gets false and the first gets 'second-instance' with its argv;
@@ -77,6 +78,8 @@ export interface StandInMachineOptions {
   platform?: NodeJS.Platform
   /** Linux: a StatusNotifier host on the session bus, i.e. tray icons are shown. Default true. */
   hasStatusNotifierHost?: boolean
+  /** A desktop notification service (Linux: org.freedesktop.Notifications). Default true. */
+  hasNotificationService?: boolean
   /** Linux safeStorage backend. Default 'gnome_libsecret'. */
   safeStorageBackend?: ReturnType<Electron.SafeStorage['getSelectedStorageBackend']>
 }
@@ -87,6 +90,9 @@ export class StandInMachine {
   constructor(readonly options: StandInMachineOptions) {}
   get platform(): NodeJS.Platform {
     return this.options.platform ?? 'linux'
+  }
+  hasNotificationService(): boolean {
+    return this.options.hasNotificationService ?? true
   }
   /** A new app process; its 'ready' comes a macrotask after this call returns (after the main script). */
   spawn(options: { argv?: string[]; isPackaged?: boolean; holdReady?: boolean } = {}): StandInProcess {
@@ -988,6 +994,48 @@ export class StandInTray extends EventEmitter implements Pick<Electron.Tray, Tra
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Notification (main process)
+
+type NotificationKeys = 'show' | 'close' | 'title' | 'body'
+
+/** What the desktop was asked to show. */
+export interface ShownNotification {
+  title: string
+  body: string
+  /** The user clicks it (Electron: 'click'). */
+  click(): void
+}
+
+export class StandInNotification
+  extends EventEmitter
+  implements Pick<Electron.Notification, NotificationKeys>
+{
+  title: string
+  body: string
+  constructor(
+    private readonly proc: StandInProcess,
+    options: Electron.NotificationConstructorOptions = {},
+  ) {
+    super()
+    // A main-process module used only after 'ready' (the stand-in refuses it as it refuses screen).
+    if (!proc.app.isReady())
+      throw new Error("The 'Notification' module can't be used before the app 'ready' event")
+    this.title = options.title ?? ''
+    this.body = options.body ?? ''
+  }
+  show(): void {
+    if (!this.proc.machine.hasNotificationService())
+      throw new StandInError('Notification.show() where Notification.isSupported() is false: check it first')
+    this.proc.notifications.push({
+      title: this.title,
+      body: this.body,
+      click: () => this.emit('click', new StandInPreventableEvent()),
+    })
+  }
+  close(): void {}
+}
+
 const ROLES = new Set([
   'undo',
   'redo',
@@ -1083,6 +1131,8 @@ export class StandInProcess {
   readonly session: { impl: StandInSession; asElectron: Electron.Session }
   readonly windows: StandInBrowserWindow[] = []
   readonly trays: StandInTray[] = []
+  /** Desktop notifications shown, in order. */
+  readonly notifications: ShownNotification[] = []
   readonly errorBoxes: Array<{ title: string; content: string }> = []
   readonly openedPaths: string[] = []
   readonly openedExternal: string[] = []
@@ -1164,6 +1214,15 @@ function buildElectronModule(proc: StandInProcess): ElectronModule {
       return strict<Tray>('Tray', this)
     }
   }
+  class Notification extends StandInNotification {
+    constructor(options?: Electron.NotificationConstructorOptions) {
+      super(proc, options)
+      return strict<Notification>('Notification', this)
+    }
+    static isSupported(): boolean {
+      return proc.machine.hasNotificationService()
+    }
+  }
   const menuStatics = {
     buildFromTemplate(template: Array<Electron.MenuItemConstructorOptions | Electron.MenuItem>) {
       return strict<Electron.Menu>('Menu', { items: buildItems(template) })
@@ -1232,6 +1291,9 @@ function buildElectronModule(proc: StandInProcess): ElectronModule {
       options?: Electron.BrowserWindowConstructorOptions,
     ) => Pick<Electron.BrowserWindow, WindowKeys>,
     Tray: Tray satisfies new (image: string | Electron.NativeImage) => Pick<Electron.Tray, TrayKeys>,
+    Notification: Notification satisfies new (
+      options?: Electron.NotificationConstructorOptions,
+    ) => Pick<Electron.Notification, NotificationKeys>,
     Menu: strict<typeof Electron.Menu>('Menu', menuStatics),
     ipcMain: strict<Electron.IpcMain>('ipcMain', proc.ipcMain satisfies Pick<Electron.IpcMain, IpcMainKeys>),
     protocol: strict<Electron.Protocol>(

@@ -7,6 +7,7 @@
 /* eslint-disable no-restricted-imports -- test support only: the shared console fakes and contract suite (style.md §2.3, §2.6) */
 import { createConsoleService } from '../../engine/console-api/service'
 import { createFakePorts, type FakePorts } from '../../engine/console-api/fake-ports'
+export { seedJob, type FakePorts } from '../../engine/console-api/fake-ports'
 export { describeConsoleContract, type TransportUnderTest } from '../../engine/console-api/contract-suite'
 /* eslint-enable no-restricted-imports */
 import type { ConsoleService } from '../../engine/console-api/contract'

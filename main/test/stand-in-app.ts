@@ -22,7 +22,7 @@ import {
 import { consoleEvents } from '../../engine/console-api/contract'
 import type { EngineDeps, EngineModule, ShellCore } from '../app'
 import { launchElectronApp } from '../launch'
-import { createTestConsoleService } from './engine-test-support'
+import { createTestConsoleService, type FakePorts } from './engine-test-support'
 import { StandInMachine, type StandInMachineOptions, type StandInProcess } from './electron-stand-in'
 
 export const RENDERER_INDEX = `<!doctype html>
@@ -58,6 +58,8 @@ export function fakeEngine(options: { failStart?: Error; chainFails?: boolean } 
   let releaseStop: () => void = () => {}
   let stopGate: Promise<void> = Promise.resolve()
   let loads = 0
+  /** The started core's in-memory ports: tests drive its events (job changes, provider requests). */
+  let ports: FakePorts | null = null
   const engine: EngineDeps = {
     load: async () => {
       loads++
@@ -94,8 +96,10 @@ export function fakeEngine(options: { failStart?: Error; chainFails?: boolean } 
       report({ step, state: 'done' })
     }
     journal.push('core started')
+    const test = createTestConsoleService()
+    ports = test.ports
     const core: ShellCore = {
-      consoleService: createTestConsoleService().service,
+      consoleService: test.service,
       providerUrl: 'http://127.0.0.1:8030',
       stop: async () => {
         journal.push('core.stop begun')
@@ -108,6 +112,7 @@ export function fakeEngine(options: { failStart?: Error; chainFails?: boolean } 
   return {
     engine,
     loads: () => loads,
+    ports: () => ports,
     journal,
     started,
     holdStart: () => (startGate = new Promise<void>((resolve) => (releaseStart = resolve))),

@@ -1,0 +1,66 @@
+/**
+ * Desktop notifications (Electron's main-process `Notification`) for what a publisher must not miss
+ * while the window is hidden or in the background: a failed job, a refused consumer request, a
+ * payment claimed. The wording is the contract's `notificationFor…` (the renderer's in-app
+ * notifications use the same functions), so the two never say different things.
+ *
+ * Nothing is shown before 'ready' (Electron's Notification is a main-process module used after it),
+ * where the desktop has no notification service (`isSupported()`), or when the user turned them off.
+ */
+import {
+  notificationForJobChange,
+  notificationForProviderRequest,
+  type ConsoleNotification,
+  type ConsoleService,
+} from '../engine/console-api/contract'
+import type { NotificationsLike } from './electron-types'
+
+/** The kinds the desktop tells about; the rest (a job finished, stopped) stay in-app only. */
+export const DESKTOP_NOTIFICATION_KINDS: ReadonlySet<ConsoleNotification['kind']> = new Set([
+  'job-failed',
+  'request-refused',
+  'payment-claimed',
+])
+
+export interface DesktopNotificationsOptions {
+  notifications: NotificationsLike
+  isReady(): boolean
+  /** The user's setting (desktop-preferences.json), read on each event so a toggle applies at once. */
+  isEnabled(): boolean
+  /** A click: bring the window up, on the job when there is one. */
+  open(jobId: string | undefined): void
+  logger?: { warn(msg: string, meta?: Record<string, unknown>): void }
+}
+
+/** Subscribes to the console's job and request events; returns the unsubscribe. */
+export function showDesktopNotifications(
+  service: Pick<ConsoleService, 'subscribe'>,
+  options: DesktopNotificationsOptions,
+): () => void {
+  const show = (notification: ConsoleNotification | null) => {
+    if (!notification || !DESKTOP_NOTIFICATION_KINDS.has(notification.kind)) return
+    if (!options.isReady() || !options.isEnabled()) return
+    try {
+      if (!options.notifications.isSupported()) return
+      const shown = options.notifications.create({ title: notification.title, body: notification.message })
+      shown.on('click', () => options.open(notification.jobId))
+      shown.show()
+    } catch (error) {
+      // A notification service that fails must not break the event stream for the other listeners.
+      options.logger?.warn('could not show a desktop notification', { error: String(error) })
+    }
+  }
+  const offJob = service.subscribe('onDidChangeJob', (event) => show(notificationForJobChange(event)))
+  const offRequest = service.subscribe('onProviderRequest', (request) =>
+    show(notificationForProviderRequest(request)),
+  )
+  return () => {
+    offJob()
+    offRequest()
+  }
+}
+
+/** The console's hash route for a job (renderer's route table: #/jobs/<id>). */
+export function jobRouteUrl(entryUrl: string, jobId: string): string {
+  return `${entryUrl.split('#')[0]}#/jobs/${encodeURIComponent(jobId)}`
+}
