@@ -29,6 +29,7 @@ import { createEscrowSettlement } from './provider/escrow-settlement'
 import { checkPublicUrl } from './provider/public-url-check'
 import { RequestAuth } from './provider/request-auth'
 import type { ProbeNetwork } from './provider/file-url-probe'
+import { PersistentStorage, onAnAccessList } from './provider/persistent-storage'
 import { startProvider, type NodeIdentity, type ProviderRequestEvent } from './provider/server'
 import { AssetRegistry } from './publishing/asset-registry'
 import { startChainPublishing, type ChainPublishing } from './publishing/start-publishing'
@@ -241,6 +242,8 @@ async function republishCollectingTxs(port: {
  */
 function refreshingIdentity(
   wallet: PublisherWallet,
+  /** Dev chain with no wallet yet: the dev provider key the Provider signs with, shown as such. */
+  devKey: () => string | undefined,
   changed: () => void,
   /** Dev chain: the new or imported wallet gets ETH and OCEAN from the dev deployer, mined first. */
   fund: () => Promise<unknown>,
@@ -256,12 +259,19 @@ function refreshingIdentity(
     return after(status)
   }
   return {
-    status: () => wallet.status(),
+    status: () => {
+      const status = wallet.status()
+      const dev = status.state === 'none' ? devKey() : undefined
+      return dev ? { ...status, address: dev, devKey: true } : status
+    },
     create: async (password: string) => funded(await wallet.create(password)),
     importKey: async (key: string, password: string) => funded(await wallet.importKey(key, password)),
     importMnemonic: async (phrase: string, password: string) =>
       funded(await wallet.importMnemonic(phrase, password)),
     unlock: async (password: string) => after(await wallet.unlock(password)),
+    // Locking drops the node key: the peer ID and `GET /` follow it (no dev key stands in).
+    lock: () => after(wallet.lock()),
+    keystoreJson: () => wallet.keystoreJson(),
   }
 }
 
@@ -452,6 +462,7 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
     if (chain && paid) {
       operatorService.setSettlement(
         createEscrowSettlement({
+          chainId: paid.chainId,
           escrow: () => paid.escrow(),
           rpc: chain.rpc,
           environment: (id) => environments.getEnvironment(id),
@@ -486,6 +497,14 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
         chainId: chain.chainId,
       })
     }
+    // Environments' and buckets' access-list contracts (Ocean Node's accessLists), on this console's chain.
+    const accessLists = chain
+      ? createAccessListCheck((chainId) =>
+          chainId === chain.chainId
+            ? { provider: chain.rpc, chainId: chain.chainId, rpcUrl: chain.rpcUrl }
+            : undefined,
+        )
+      : undefined
     report('provider', 'running')
     const provider = await startProvider({
       config,
@@ -514,20 +533,22 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
       chainIds: chain ? [chain.chainId] : [],
       ...(paid ? { paid } : {}),
       // Environments' access-list contracts (Ocean Node's access.accessLists), on this console's chain.
-      ...(chain
-        ? {
-            accessLists: createAccessListCheck((chainId) =>
-              chainId === chain.chainId
-                ? { provider: chain.rpc, chainId: chain.chainId, rpcUrl: chain.rpcUrl }
-                : undefined,
-            ),
-          }
-        : {}),
+      ...(accessLists ? { accessLists } : {}),
       // Trust by publisher (publisherTrustedAlgorithmPublishers): the algorithm's NFT owner on chain.
       ...(chain ? { planOptions: { publisherOf: publisherOnChain(chain.rpc) } } : {}),
       // Aquarius' stats[].prices: the datatoken's active dispensers and fixed rates on chain.
       ...(chain ? { datatokenPrices: pricesOnChain(chain.rpc) } : {}),
       ...(options.fileProbeNetwork ? { fileProbeNetwork: options.fileProbeNetwork } : {}),
+      storageGateways: { ipfs: config.driver.ipfsGateway, arweave: config.driver.arweaveGateway },
+      ...(config.provider.persistentStorage.enabled
+        ? {
+            persistentStorage: new PersistentStorage(config.dataDir, {
+              limits: config.provider.persistentStorage,
+              onAccessList: onAnAccessList(accessLists),
+              nowMs: () => clock.nowMs(),
+            }),
+          }
+        : {}),
       onRequest: (event) => {
         for (const listener of providerRequests) listener(event)
       },
@@ -590,6 +611,7 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
         registry: chain.registry,
         settings,
         nodeKey: () => chain.nodeSigner(),
+        formerNodeKeys: () => chain.formerNodeKeys(),
         ownEndpoints: () => [network.endpoint(), providerUrl, provider.url],
         clock,
         logger: logger.child({ component: 'chain-indexer' }),
@@ -725,6 +747,7 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
             assets: assetPort,
             wallet: refreshingIdentity(
               chain.wallet,
+              () => (chain.usesDevKey() ? chain.nodeSigner()?.address : undefined),
               () => void network.refreshIdentity(),
               () => chain.fundPublisherWallet(),
               logger,
@@ -763,7 +786,11 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
         },
       },
       provider: {
-        url: providerUrl,
+        // What consumers are told now: the DDOs' serviceEndpoint, which follows Settings → Network
+        // (public URL, P2P peer ID, else the bound address), not the URL computed at start.
+        get url() {
+          return network.endpoint()
+        },
         address: () => node()?.address ?? null,
         chain: () =>
           chain

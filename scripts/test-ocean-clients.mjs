@@ -292,7 +292,10 @@ async function main() {
     JSON.stringify({
       // Barge's files (and the raw-GitHub mirror) are served from this machine: Provider.test.ts'
       // URL fileInfo case needs the probe to reach them, so not the default "public".
-      provider: { port: PROVIDER_PORT, fileInfoUrls: 'any' },
+      // Persistent storage: barge's node offers it (ocean.js' CI runs Provider.test.ts' storage cases
+      // against barge, and their skip for a node without it is broken), so on here as there. The
+      // Arweave gateway is the console's default, https://arweave.net, as Ocean Node's image sets it.
+      provider: { port: PROVIDER_PORT, fileInfoUrls: 'any', persistentStorage: { enabled: true } },
       // The clients reach the chain through the proxy on barge's port (slow-send-rpc.mjs).
       chain: { mode: 'dev', devChainPort: 0, devChainUnlockedAccounts: true },
       p2p: { enabled: false },

@@ -35,6 +35,43 @@ describe('loadConfig', () => {
     expect(withFlag.logLevel).toBe('warn')
   })
 
+  it('validates chain.additionalChains and refuses them until served', () => {
+    const problemsOf = (chain: unknown): string[] => {
+      try {
+        loadConfig({ env: {}, overrides: { dataDir: dataDirWith({ chain }) } })
+      } catch (e) {
+        return (e as ConfigError).problems
+      }
+      return []
+    }
+    const router = '0x' + '1'.repeat(40)
+    const escrow = '0x' + '2'.repeat(40)
+    const b = {
+      chainId: 11155111,
+      rpcUrl: 'http://127.0.0.1:1',
+      contracts: { Router: router, Escrow: escrow },
+    }
+    expect(problemsOf({ mode: 'dev' })).toEqual([])
+    expect(problemsOf({ mode: 'dev', additionalChains: [b] })).toEqual([
+      'chain.additionalChains: several chains at once are not served yet; remove the list',
+    ])
+    const bad = problemsOf({
+      mode: 'rpc',
+      rpcUrl: 'http://127.0.0.1:2',
+      chainId: 11155111,
+      additionalChains: [b, { ...b, contracts: { Router: router } }],
+    })
+    expect(bad).toContain('chain.additionalChains.1.chainId: 11155111 is listed twice')
+    expect(bad).toContain('chain.additionalChains.0.chainId: 11155111 is the primary chain (chain.chainId)')
+    expect(bad).toContain('chain.additionalChains.1.contracts.Escrow: required')
+    expect(problemsOf({ additionalChains: [{ ...b, contracts: { Router: 'nope' } }] })).toContain(
+      'chain.additionalChains.0.contracts.Router: a contract address',
+    )
+    expect(problemsOf({ mode: 'off', additionalChains: [b] })).toContain(
+      'chain.additionalChains: needs a primary chain (chain.mode "dev" or "rpc")',
+    )
+  })
+
   it('lists every invalid field at once', () => {
     const dataDir = dataDirWith({ provider: { port: 70000 }, logLevel: 'loud' })
     let error: unknown

@@ -69,6 +69,7 @@ export const ENV_VARS: Record<string, { path: string[]; type: 'string' | 'number
   C2D_KUBE_CONTEXT: { path: ['driver', 'kubeContext'], type: 'string' },
   C2D_KUBE_NAMESPACE: { path: ['driver', 'namespace'], type: 'string' },
   C2D_IPFS_GATEWAY: { path: ['driver', 'ipfsGateway'], type: 'string' },
+  C2D_ARWEAVE_GATEWAY: { path: ['driver', 'arweaveGateway'], type: 'string' },
   // kubectl's own variable: the kubeconfig files to merge (the Kubernetes driver must not read env).
   KUBECONFIG: { path: ['driver', 'kubeconfigSearchPath'], type: 'string' },
 }
@@ -143,6 +144,7 @@ export function loadConfig(options: LoadConfigOptions = {}): ConsoleConfig {
   if (result.success && result.data.chain.mode === 'rpc' && !result.data.chain.rpcUrl) {
     problems.push('chain.rpcUrl: required when chain.mode is "rpc"')
   }
+  if (result.success) problems.push(...additionalChainProblems(result.data.chain))
   if (problems.length > 0 || !result.success) throw new ConfigError(problems)
   return deepFreeze(result.data)
 }
@@ -153,4 +155,26 @@ export function printableConfig(config: ConsoleConfig): string {
   const chain = masked.chain as Json
   if (typeof chain.rpcUrl === 'string') chain.rpcUrl = chain.rpcUrl.replace(/\/\/([^@/]+)@/, '//***@')
   return JSON.stringify(masked, null, 2)
+}
+
+/** Problems with `chain.additionalChains` (Ocean Node's supportedNetworks beside the primary chain). */
+function additionalChainProblems(chain: ConsoleConfig['chain']): string[] {
+  const extra = chain.additionalChains
+  if (extra.length === 0) return []
+  const problems: string[] = []
+  if (chain.mode === 'off')
+    problems.push('chain.additionalChains: needs a primary chain (chain.mode "dev" or "rpc")')
+  const seen = new Set<number>()
+  extra.forEach((c, i) => {
+    if (seen.has(c.chainId))
+      problems.push(`chain.additionalChains.${i}.chainId: ${c.chainId} is listed twice`)
+    seen.add(c.chainId)
+    if (chain.chainId !== undefined && c.chainId === chain.chainId)
+      problems.push(`chain.additionalChains.${i}.chainId: ${c.chainId} is the primary chain (chain.chainId)`)
+    for (const name of ['Router', 'Escrow'])
+      if (!c.contracts[name]) problems.push(`chain.additionalChains.${i}.contracts.${name}: required`)
+  })
+  if (problems.length === 0)
+    problems.push('chain.additionalChains: several chains at once are not served yet; remove the list')
+  return problems
 }

@@ -183,6 +183,30 @@ export const consoleConfigSchema = z.object({
        * refuses them (FILE_INFO_URL_OFF). The node's own assets (`{did, serviceId}`) are always answered.
        */
       fileInfoUrls: z.enum(['public', 'off', 'any']).default('public'),
+      /**
+       * Ocean Node's persistent storage: consumers keep files on this node in buckets they own
+       * (`<dataDir>/persistent-storage/`), through ocean.js' persistentStorage calls. Off by default.
+       */
+      persistentStorage: z
+        .object({
+          enabled: z.boolean().default(false),
+          /** Who may create buckets (Ocean's AccessList contracts per chain id); [] = any signed caller. */
+          accessLists: z
+            .array(z.record(z.string().regex(/^\d+$/), z.array(z.string().regex(/^0x[0-9a-fA-F]{40}$/))))
+            .default([]),
+          fileBytesMax: z
+            .number()
+            .int()
+            .positive()
+            .default(1024 * 1024 * 1024),
+          bucketBytesMax: z
+            .number()
+            .int()
+            .positive()
+            .default(4 * 1024 * 1024 * 1024),
+          bucketsPerOwnerMax: z.number().int().positive().default(20),
+        })
+        .prefault({}),
       /** Allowed CORS origins; ["*"] lets browser dApps call the endpoint. */
       corsOrigins: z.array(z.string()).default(['*']),
       /** Lifetime of auth tokens issued by generateAuthToken. */
@@ -215,6 +239,28 @@ export const consoleConfigSchema = z.object({
       /** Override Ocean's address file: contract name → address. */
       contracts: z.record(z.string(), z.string()).optional(),
       rpcTimeoutMs: z.number().int().positive().default(15000),
+      /**
+       * Ocean Node's `supportedNetworks` beside the primary chain: more chains, each with its RPC
+       * URL, fallback RPCs and contract addresses (contract name → address). Validated; not served
+       * yet (loadConfig refuses a non-empty list, see README "Several chains at once").
+       */
+      additionalChains: z
+        .array(
+          z
+            .object({
+              chainId: z.number().int().positive(),
+              /** Ocean Node's `network` name, for display only. */
+              network: z.string().min(1).optional(),
+              rpcUrl: z.string().url(),
+              fallbackRpcUrls: z.array(z.string().url()).default([]),
+              contracts: z.record(
+                z.string().min(1),
+                z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'a contract address'),
+              ),
+            })
+            .strict(),
+        )
+        .default([]),
       /** Assets published elsewhere with this node as their endpoint (MetadataCreated/Updated/State). */
       indexer: z
         .object({
@@ -233,6 +279,11 @@ export const consoleConfigSchema = z.object({
       kind: z.enum(['local', 'kubernetes']).default('local'),
       /** Local: run algorithms without bubblewrap. Trusted algorithms only; clearly labelled in the UI. */
       allowUnsandboxed: z.boolean().default(false),
+      /**
+       * The gateways dataset files of type ipfs / arweave are fetched through (`<ipfs>/ipfs/<cid>`,
+       * `<arweave>/<txId>`), and the Provider's `fileInfo` probes such objects through (Ocean Node's
+       * IPFS_GATEWAY / ARWEAVE_GATEWAY). Trusted: they may be on the publisher's own network.
+       */
       ipfsGateway: z.string().url().default('https://ipfs.io'),
       arweaveGateway: z.string().url().default('https://arweave.net'),
       /** Kubernetes: a kubeconfig file; default is kubectl's discovery (KUBECONFIG, ~/.kube/config). */

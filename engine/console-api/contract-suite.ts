@@ -112,6 +112,29 @@ export function describeConsoleContract(
       expect(error.code).toBe('JOB_NOT_FOUND')
     })
 
+    it('reads log lines and searches a log, rejecting bad windows and queries with REQUEST_INVALID', async () => {
+      const badWindow = await errorOf(client.readJobLogLines({ jobId: 'job-running', fromLine: -1 }))
+      expect(badWindow.code).toBe('REQUEST_INVALID')
+      expect(JSON.stringify(badWindow.details)).toContain('fromLine')
+      const tooMany = await errorOf(client.readJobLogLines({ jobId: 'job-running', maxLines: 5001 }))
+      expect(JSON.stringify(tooMany.details)).toContain('maxLines')
+      const emptyQuery = await errorOf(client.searchJobLog({ jobId: 'job-running', query: '' }))
+      expect(emptyQuery.code).toBe('REQUEST_INVALID')
+      expect(JSON.stringify(emptyQuery.details)).toContain('query')
+      const badDirection = await errorOf(
+        client.searchJobLog({ jobId: 'job-running', query: 'x', direction: 'sideways' as never }),
+      )
+      expect(JSON.stringify(badDirection.details)).toContain('direction')
+      expect((await errorOf(client.readJobLogLines({ jobId: 'nope' }))).code).toBe('JOB_NOT_FOUND')
+      expect((await errorOf(client.searchJobLog({ jobId: 'nope', query: 'x' }))).code).toBe('JOB_NOT_FOUND')
+      // No log file behind these ports: an absent log, not an error.
+      expect(await client.readJobLogLines({ jobId: 'job-queued', log: 'publish' })).toMatchObject({
+        lines: [],
+        lineCount: 0,
+        isAvailable: false,
+      })
+    })
+
     it('rejects invalid input with REQUEST_INVALID and field details, changing nothing', async () => {
       const error = await errorOf(client.saveEnvironment({ environment: { id: 'bad id!' } as never }))
       expect(error.code).toBe('REQUEST_INVALID')

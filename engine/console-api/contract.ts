@@ -300,6 +300,14 @@ export const assetSummarySchema = z.object({
    * the console's own assets.
    */
   publishedElsewhere: z.object({ publisher: z.string() }).optional(),
+  /**
+   * Stale: the chain in use has no code at the asset's data NFT or datatoken (the dev chain is
+   * redeployed at every start; an asset published on it by hand is gone). Checked at start, cached,
+   * re-checked in the background; on-chain actions on it are refused with ASSET_NOT_ON_CHAIN.
+   */
+  notOnChain: z
+    .object({ missing: z.array(z.enum(['data NFT', 'datatoken'])), message: z.string() })
+    .optional(),
 })
 export type AssetSummary = z.infer<typeof assetSummarySchema>
 /** nft.state as Ocean's ERC721Template defines it (0 active; every other state refuses compute). */
@@ -332,7 +340,14 @@ export const balancesSchema = z.object({
   /** null when OCEAN has no known address on this chain. */
   oceanWei: z.string().nullable(),
   datatokens: z.array(
-    z.object({ did: z.string(), name: z.string(), datatokenAddress: z.string(), balanceWei: z.string() }),
+    z.object({
+      did: z.string(),
+      name: z.string(),
+      datatokenAddress: z.string(),
+      balanceWei: z.string(),
+      /** Set (in words) when the balance could not be read: the datatoken is not on this chain. balanceWei is then "0". */
+      unavailable: z.string().optional(),
+    }),
   ),
   /** False when the account has no native coin: every transaction would fail for gas. */
   canPayGas: z.boolean(),
@@ -468,7 +483,13 @@ export const chainCheckSchema = z.object({
 })
 export const walletStatusSchema = z.object({
   state: z.enum(['none', 'locked', 'unlocked']),
+  /**
+   * The Provider's signing key, the one address shown everywhere (issue 11): the wallet's; on the
+   * dev chain with no wallet yet (`devKey: true`, state 'none'), the throwaway dev provider key's.
+   */
   address: address.nullable(),
+  /** Dev chain, no wallet yet: the Provider signs with the fixed dev key until one is created or imported. */
+  devKey: z.boolean().optional(),
 })
 /** How consumers can reach this console: P2P (peer ID, direct and relayed addresses) and the public URL. */
 export const reachabilitySchema = z.object({
@@ -707,6 +728,8 @@ export const assetDetailsSchema = z.object({
   container: z
     .object({ image: z.string(), tag: z.string(), entrypoint: z.string(), checksum: z.string() })
     .nullable(),
+  /** The DDO as on chain and served to consumers (its files are encrypted for the Provider). */
+  ddo: z.record(z.string(), z.unknown()).optional(),
 })
 export type AssetDetails = z.output<typeof assetDetailsSchema>
 /** What editAsset may change; the files stay as published (their URLs never cross the console API). */
@@ -803,6 +826,51 @@ export const consoleMethods = {
       isAvailable: z.boolean(),
     }),
   ),
+  /**
+   * A window of lines of one of a job's logs (what the windowed log viewer shows): the engine keeps
+   * a line index per file, built incrementally, so any window of a 51 MB log is one seek. Lines
+   * come without their "\n" (and a CRLF's "\r"); `lineCount` includes an unfinished last line of
+   * a running log. `maxLines: 0` answers only the counts.
+   */
+  readJobLogLines: query(
+    z.object({
+      jobId: z.string().min(1),
+      log: jobLogKindSchema.default('algorithm'),
+      fromLine: z.number().int().min(0).default(0),
+      maxLines: z.number().int().min(0).max(5000).default(500),
+    }),
+    z.object({
+      lines: z.array(z.string()),
+      fromLine: z.number().int(),
+      lineCount: z.number().int(),
+      sizeBytes: z.number().int(),
+      isRunning: z.boolean(),
+      isAvailable: z.boolean(),
+    }),
+  ),
+  /**
+   * Searches a job's log on the engine, streamed over the file: the lines (0-based) holding `query`
+   * from `fromLine` on (forward) or before it (backward), at most `limit`. `nextCursor` is the
+   * `fromLine` of the next search in the same direction; null when there is nothing further.
+   */
+  searchJobLog: query(
+    z.object({
+      jobId: z.string().min(1),
+      log: jobLogKindSchema.default('algorithm'),
+      query: z.string().min(1).max(1000),
+      isCaseSensitive: z.boolean().default(false),
+      fromLine: z.number().int().min(0).default(0),
+      direction: z.enum(['forward', 'backward']).default('forward'),
+      limit: z.number().int().min(1).max(1000).default(100),
+    }),
+    z.object({
+      matches: z.array(z.object({ line: z.number().int(), column: z.number().int() })),
+      nextCursor: z.number().int().nullable(),
+      lineCount: z.number().int(),
+      isRunning: z.boolean(),
+      isAvailable: z.boolean(),
+    }),
+  ),
   /** Small results over any transport; larger ones via the HTTP route GET /console/v1/jobs/<id>/results/<index>. */
   readResult: query(
     z.object({ jobId: z.string().min(1), index: z.number().int().min(0) }),
@@ -823,21 +891,39 @@ export const consoleMethods = {
     z.object({ savedTo: z.string().nullable(), sizeBytes: z.number().int() }),
   ),
   /**
-   * What paid jobs earned, per dataset and period (UTC day, ISO week from Monday, or month): escrow
-   * claimed (claimTx) and still locked (no claim or release yet), summed per payment token in wei.
+   * What jobs earned, per asset and period (UTC day, ISO week from Monday, or month): escrow claimed
+   * (claimTx) and still locked (no claim or release yet), summed per payment token in wei, and the
+   * datatoken orders (distinct order txs) on each asset, free jobs' too. A job on several datasets
+   * splits its escrow between them (the remainder wei to the first); an algorithm's orders get a row
+   * of their own. `totals`: the same sums per period and token over every asset.
    */
   getEarnings: query(
     z.object({ period: z.enum(['day', 'week', 'month']).default('month') }),
     z.object({
       rows: z.array(
         z.object({
+          /** The asset's DID (a dataset, or the algorithm of a row that only counts its orders). */
           datasetDid: z.string(),
           periodStartMs: z.number().int(),
-          token: z.string(),
+          /** The escrow payment token; null for a row of free jobs (orders only). */
+          token: z.string().nullable(),
           claimedWei: z.string(),
           claimedJobs: z.number().int(),
           lockedWei: z.string(),
           lockedJobs: z.number().int(),
+          /** Datatoken orders (startOrder txs) on this asset in the period. */
+          orders: z.number().int(),
+        }),
+      ),
+      totals: z.array(
+        z.object({
+          periodStartMs: z.number().int(),
+          token: z.string().nullable(),
+          claimedWei: z.string(),
+          claimedJobs: z.number().int(),
+          lockedWei: z.string(),
+          lockedJobs: z.number().int(),
+          orders: z.number().int(),
         }),
       ),
     }),
@@ -875,6 +961,19 @@ export const consoleMethods = {
   validateAsset: query(
     z.object({ draft: z.unknown() }),
     z.object({ valid: z.boolean(), issues: z.array(validationIssueSchema) }),
+  ),
+  /**
+   * The publish wizard's test fetch of one file source: headers only (HEAD or the first byte),
+   * through the Provider's SSRF guard; unreachable is an answer with the reason in words.
+   */
+  checkFile: query(
+    z.object({ source: fileSourceSchema }),
+    z.object({
+      reachable: z.boolean(),
+      sizeBytes: z.number().int().nonnegative().optional(),
+      contentType: z.string().optional(),
+      reason: z.string().optional(),
+    }),
   ),
   publishAsset: command(
     z.object({ draft: assetDraftSchema, did: did.optional() }),

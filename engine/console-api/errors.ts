@@ -26,6 +26,7 @@ export const ConsoleErrorCode = {
   AlgorithmNotPublished: 'ALGORITHM_NOT_PUBLISHED',
   AccessRequestDecided: 'ACCESS_REQUEST_DECIDED',
   AssetPublishedElsewhere: 'ASSET_PUBLISHED_ELSEWHERE',
+  AssetNotOnChain: 'ASSET_NOT_ON_CHAIN',
   Internal: 'INTERNAL',
 } as const
 export type ConsoleErrorCode = (typeof ConsoleErrorCode)[keyof typeof ConsoleErrorCode]
@@ -51,6 +52,7 @@ const STATUS: Record<ConsoleErrorCode, number> = {
   ALGORITHM_NOT_PUBLISHED: 409,
   ACCESS_REQUEST_DECIDED: 409,
   ASSET_PUBLISHED_ELSEWHERE: 409,
+  ASSET_NOT_ON_CHAIN: 409,
   INTERNAL: 500,
 }
 

@@ -1,13 +1,14 @@
 // readJobLog and saveResult over real files: the algorithm log from its first byte while the job
 // runs (before it is a result), ranges that never cut a UTF-8 character, and a result streamed to
 // the path the desktop Save dialog chose, with progress, or NOT_AVAILABLE without a dialog.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { dispatchConsoleCall } from './dispatch'
 import { createFakePorts } from './fake-ports'
 import { copyFileStreamed, readFileRange } from './file-access'
+import { createLogLineCache } from './log-line-index'
 import { createConsoleService } from './service'
 import type { EventPayload } from './contract'
 
@@ -33,6 +34,7 @@ function setup(options: { chooseSavePath?: (name: string) => Promise<string | nu
     ...ports,
     jobs,
     readFileRange,
+    logLines: createLogLineCache(),
     copyFile: copyFileStreamed,
     ...(options.chooseSavePath ? { chooseSavePath: options.chooseSavePath } : {}),
   })
@@ -91,6 +93,61 @@ describe('readJobLog', () => {
     ).toMatchObject({
       ok: false,
       error: { code: 'REQUEST_INVALID' },
+    })
+  })
+})
+
+describe('readJobLogLines and searchJobLog', () => {
+  it('reads windows of the running log as it grows and searches it on the engine', async () => {
+    const { logPath, service } = setup()
+    writeFileSync(logPath, 'epoch 1\r\nwärme\r\nepo')
+    expect(
+      await service.readJobLogLines({ jobId: 'job-running', log: 'algorithm', fromLine: 1, maxLines: 5 }),
+    ).toEqual({
+      lines: ['wärme', 'epo'],
+      fromLine: 1,
+      lineCount: 3,
+      sizeBytes: 20,
+      isRunning: true,
+      isAvailable: true,
+    })
+    appendFileSync(logPath, 'ch 2\n')
+    const found = await service.searchJobLog({
+      jobId: 'job-running',
+      log: 'algorithm',
+      query: 'EPOCH',
+      isCaseSensitive: false,
+      fromLine: 0,
+      direction: 'forward',
+      limit: 1,
+    })
+    expect(found).toMatchObject({ matches: [{ line: 0, column: 0 }], nextCursor: 1, lineCount: 3 })
+    const next = await service.searchJobLog({
+      jobId: 'job-running',
+      log: 'algorithm',
+      query: 'EPOCH',
+      isCaseSensitive: false,
+      fromLine: 1,
+      direction: 'forward',
+      limit: 1,
+    })
+    expect(next.matches).toEqual([{ line: 2, column: 0 }])
+  })
+
+  it('answers bad input with REQUEST_INVALID and an unknown job with JOB_NOT_FOUND', async () => {
+    const { service } = setup()
+    expect(
+      await dispatchConsoleCall(service, 'searchJobLog', { jobId: 'job-running', query: '' }),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'REQUEST_INVALID' },
+    })
+    expect(
+      await dispatchConsoleCall(service, 'readJobLogLines', { jobId: 'job-running', maxLines: 1.5 }),
+    ).toMatchObject({ ok: false, error: { code: 'REQUEST_INVALID' } })
+    expect(await dispatchConsoleCall(service, 'readJobLogLines', { jobId: 'nope' })).toMatchObject({
+      ok: false,
+      error: { code: 'JOB_NOT_FOUND' },
     })
   })
 })

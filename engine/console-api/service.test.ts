@@ -230,6 +230,7 @@ describe('console service: earnings', () => {
           claimedJobs: 0,
           lockedWei: '7',
           lockedJobs: 1,
+          orders: 0,
         },
         {
           datasetDid: dsB,
@@ -239,6 +240,7 @@ describe('console service: earnings', () => {
           claimedJobs: 1,
           lockedWei: '0',
           lockedJobs: 0,
+          orders: 0,
         },
         {
           datasetDid: dsA,
@@ -248,11 +250,81 @@ describe('console service: earnings', () => {
           claimedJobs: 2,
           lockedWei: '0',
           lockedJobs: 0,
+          orders: 0,
         },
       ].map((r) => (r.periodStartMs === april ? { ...r, periodStartMs: Date.UTC(2026, 3, 1) } : r)),
     )
     expect(periodStartMs(Date.UTC(2026, 2, 12, 15), 'week')).toBe(Date.UTC(2026, 2, 9)) // a Thursday → Monday
     expect(periodStartMs(Date.UTC(2026, 2, 12, 15), 'day')).toBe(Date.UTC(2026, 2, 12))
+  })
+})
+
+describe('console service: earnings over several datasets, orders and totals', () => {
+  it('splits a multi-dataset job between its datasets, counts orders (free jobs too) and totals each period', async () => {
+    const ports = createFakePorts()
+    const token = '0x' + '3'.repeat(40)
+    const dsA = 'did:op:' + 'a'.repeat(64)
+    const dsB = 'did:op:' + 'd'.repeat(64)
+    const algo = 'did:op:' + 'e'.repeat(64)
+    const march = Date.UTC(2026, 2, 10)
+    const extra = [
+      seedJob('m1', 70, {
+        finishedAtMs: march,
+        datasets: [
+          { did: dsA, serviceId: 'compute', transferTxId: '0xa1' },
+          { did: dsB, serviceId: 'compute', transferTxId: '0xb1' },
+        ],
+        algorithm: { isRawCode: false, did: algo, serviceId: 'compute', transferTxId: '0xe1' },
+        payment: { chainId: 8996, token, costWei: '7', claimTx: '0x1' },
+      }),
+      // A free job: no escrow, but its order on dsA counts (and its reused order only once).
+      seedJob('m2', 70, {
+        finishedAtMs: march + 1,
+        datasets: [{ did: dsA, serviceId: 'compute', transferTxId: '0xa2' }],
+        payment: null,
+      }),
+      seedJob('m3', 70, {
+        finishedAtMs: march + 2,
+        datasets: [{ did: dsA, serviceId: 'compute', transferTxId: '0xa2' }],
+        payment: null,
+      }),
+    ]
+    const jobs = {
+      ...ports.jobs,
+      listJobs: (f: { after?: unknown; limit?: number }) => (f.after ? [] : extra.slice(0, f.limit)),
+    }
+    const service = createConsoleService({ ...ports, jobs } as never)
+    const { rows, totals } = await service.getEarnings({ period: 'month' })
+    const month = Date.UTC(2026, 2, 1)
+    const row = (did: string, t: string | null) =>
+      rows.find((r) => r.datasetDid === did && r.token === t && r.periodStartMs === month)
+    // 7 wei over two datasets: 3 each, the remainder to the first; each counted as one job.
+    expect(row(dsA, token)).toMatchObject({ claimedWei: '4', claimedJobs: 1, orders: 1 })
+    expect(row(dsB, token)).toMatchObject({ claimedWei: '3', claimedJobs: 1, orders: 1 })
+    expect(row(algo, token)).toMatchObject({ claimedWei: '0', claimedJobs: 0, orders: 1 })
+    expect(row(dsA, null)).toMatchObject({ claimedWei: '0', lockedWei: '0', orders: 1 })
+    expect(totals).toEqual(
+      [
+        {
+          periodStartMs: month,
+          token,
+          claimedWei: '7',
+          claimedJobs: 1,
+          lockedWei: '0',
+          lockedJobs: 0,
+          orders: 3,
+        },
+        {
+          periodStartMs: month,
+          token: null,
+          claimedWei: '0',
+          claimedJobs: 0,
+          lockedWei: '0',
+          lockedJobs: 0,
+          orders: 1,
+        },
+      ].sort((a, b) => (a.token ?? '').localeCompare(b.token ?? '')),
+    )
   })
 })
 

@@ -127,7 +127,8 @@ export interface ConsoleSettingsPort {
   save(patch: MethodParsedInput<'saveSettings'>): Omit<MethodOutput<'getSettings'>, 'walletAddress'>
 }
 export interface ConsoleProviderStatus {
-  url: string
+  /** Read on every getOverview: the Provider URL to share may change while running (Settings → Network). */
+  readonly url: string
   address(): string | null
   /** `feeToken`: the token environments' paid tier takes on this chain (OCEAN), when known. */
   chain(): { chainId: number; name: string; feeToken?: string } | null
@@ -234,6 +235,8 @@ export interface ConsoleServiceDeps {
   reachability?: ConsoleReachabilityPort
   network?: ConsoleNetworkPort
   chainCheck?: ConsoleChainCheckPort
+  /** The wizard's test fetch of a file source (engine/console-api/file-check.ts; absent: NOT_AVAILABLE). */
+  checkFile?: (source: MethodParsedInput<'checkFile'>['source']) => Promise<MethodOutput<'checkFile'>>
   /** Results bigger than this go through the HTTP download route instead of readResult. */
   maxInlineResultBytes?: number
   readFile?: (path: string) => Promise<Uint8Array>
@@ -247,6 +250,31 @@ export interface ConsoleServiceDeps {
     fromByte: number,
     maxBytes: number,
   ) => Promise<{ bytes: Uint8Array; sizeBytes: number }>
+  /** Windows of lines and search over log files, from a cached incremental line index. */
+  logLines?: ConsoleLogLinePort
+}
+
+/** engine/console-api/log-line-index.ts (createLogLineCache) implements it over real files. */
+export interface ConsoleLogLinePort {
+  readLines(
+    path: string,
+    fromLine: number,
+    maxLines: number,
+  ): Promise<{ lines: string[]; fromLine: number; lineCount: number; sizeBytes: number }>
+  search(
+    path: string,
+    input: {
+      query: string
+      isCaseSensitive: boolean
+      fromLine: number
+      direction: 'forward' | 'backward'
+      limit: number
+    },
+  ): Promise<{
+    matches: Array<{ line: number; column: number }>
+    nextCursor: number | null
+    lineCount: number
+  }>
 }
 
 const LOG_RESULT_TYPE = {
@@ -370,6 +398,21 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
     if (!job) throw consoleError(ConsoleErrorCode.JobNotFound, `No job with id ${jobId}.`)
     return job
   }
+  /** Where one of a job's logs is: its published result, else the running algorithm's file. */
+  const logFile = (jobId: string, log: keyof typeof LOG_RESULT_TYPE) => {
+    const job = jobOrThrow(jobId)
+    const jobs = need(deps.jobs, 'The job service')
+    const isRunning = jobs.isAlgorithmRunning(jobId)
+    const published = job.results.find((r) => r.type === LOG_RESULT_TYPE[log])
+    let path: string | undefined
+    try {
+      if (published) path = jobs.openResult(jobId, published.index).path
+      else if (log === 'algorithm' && jobs.algorithmLogPath) path = jobs.algorithmLogPath(jobId)
+    } catch {
+      path = undefined // a result no longer on disk reads as no log
+    }
+    return { path, published, isRunning }
+  }
   /** The asset port, after checking the DID is one of this console's assets (else nothing is sent). */
   const requireAsset = (did: string): ConsoleAssetPort => {
     const assets = need(deps.assets, 'Publishing')
@@ -407,11 +450,19 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
   /** An asset the console itself published: the chain indexer's (published elsewhere) are not the wallet's NFTs. */
   const requireOwnAsset = (did: string, action: string): ConsoleAssetPort => {
     const assets = requireAsset(did)
-    const elsewhere = assets.list().find((a) => a.did === did)?.publishedElsewhere
+    const summary = assets.list().find((a) => a.did === did)
+    const elsewhere = summary?.publishedElsewhere
     if (elsewhere)
       throw consoleError(
         ConsoleErrorCode.AssetPublishedElsewhere,
         `${action}: ${did} was published elsewhere, by ${elsewhere.publisher}; its data NFT is not this console's wallet's, so only its publisher can sign that.`,
+      )
+    // The cached flag (issue 11); the port re-checks on chain before it signs anything.
+    if (summary?.notOnChain)
+      throw consoleError(
+        ConsoleErrorCode.AssetNotOnChain,
+        `${action}: ${summary.notOnChain.message}`,
+        summary.notOnChain,
       )
     return assets
   }
@@ -529,17 +580,7 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
       }
     },
     async readJobLog({ jobId, log, fromByte, maxBytes }) {
-      const job = jobOrThrow(jobId)
-      const jobs = need(deps.jobs, 'The job service')
-      const isRunning = jobs.isAlgorithmRunning(jobId)
-      const published = job.results.find((r) => r.type === LOG_RESULT_TYPE[log])
-      let path: string | undefined
-      try {
-        if (published) path = jobs.openResult(jobId, published.index).path
-        else if (log === 'algorithm' && jobs.algorithmLogPath) path = jobs.algorithmLogPath(jobId)
-      } catch {
-        path = undefined // a result no longer on disk reads as no log
-      }
+      const { path, published, isRunning } = logFile(jobId, log)
       const none = { text: '', fromByte, nextByte: fromByte, sizeBytes: 0, isRunning, isAvailable: false }
       if (!path || !deps.readFileRange) return none
       const { bytes, sizeBytes } = await deps.readFileRange(path, fromByte, maxBytes)
@@ -556,36 +597,79 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
         isAvailable: true,
       }
     },
+    async readJobLogLines({ jobId, log, fromLine, maxLines }) {
+      const { path, published, isRunning } = logFile(jobId, log)
+      const none = { lines: [], fromLine, lineCount: 0, sizeBytes: 0, isRunning, isAvailable: false }
+      if (!path || !deps.logLines) return none
+      const window = await deps.logLines.readLines(path, fromLine, maxLines)
+      if (window.sizeBytes === 0 && !published && !isRunning) return none
+      return { ...window, isRunning, isAvailable: true }
+    },
+    async searchJobLog({ jobId, log, ...input }) {
+      const { path, published, isRunning } = logFile(jobId, log)
+      if (!path || !deps.logLines)
+        return { matches: [], nextCursor: null, lineCount: 0, isRunning, isAvailable: false }
+      const found = await deps.logLines.search(path, input)
+      return { ...found, isRunning, isAvailable: found.lineCount > 0 || !!published || isRunning }
+    },
     async getEarnings({ period }) {
       const jobs = need(deps.jobs, 'The job service')
-      const rows = new Map<string, MethodOutput<'getEarnings'>['rows'][number]>()
+      type Row = MethodOutput<'getEarnings'>['rows'][number]
+      type Total = MethodOutput<'getEarnings'>['totals'][number]
+      const rows = new Map<string, Row>()
+      const totals = new Map<string, Total>()
+      const empty = () => ({ claimedWei: '0', claimedJobs: 0, lockedWei: '0', lockedJobs: 0, orders: 0 })
+      const rowFor = (did: string, startMs: number, token: string | null): Row => {
+        const key = `${did}|${startMs}|${token?.toLowerCase() ?? ''}`
+        let row = rows.get(key)
+        if (!row) rows.set(key, (row = { datasetDid: did, periodStartMs: startMs, token, ...empty() }))
+        return row
+      }
+      const totalFor = (startMs: number, token: string | null): Total => {
+        const key = `${startMs}|${token?.toLowerCase() ?? ''}`
+        let total = totals.get(key)
+        if (!total) totals.set(key, (total = { periodStartMs: startMs, token, ...empty() }))
+        return total
+      }
+      const add = (sum: Row | Total, claimed: boolean, wei: bigint, jobsCounted: number) => {
+        if (claimed) {
+          sum.claimedWei = (BigInt(sum.claimedWei) + wei).toString()
+          sum.claimedJobs += jobsCounted
+        } else {
+          sum.lockedWei = (BigInt(sum.lockedWei) + wei).toString()
+          sum.lockedJobs += jobsCounted
+        }
+      }
+      const seenOrders = new Set<string>()
       // Every job once, a page at a time by cursor (no whole-store list in memory).
       let after: ConsoleJobFilter['after']
       for (;;) {
         const page = jobs.listJobs({ after, limit: 1000 })
         for (const job of page) {
           const p = job.payment
-          if (!p || p.cancelTx) continue // free, or released to the consumer: nothing earned
+          // Released to the consumer: no escrow earned (its orders still count).
+          const earning = p && !p.cancelTx ? p : undefined
+          const token = earning?.token ?? null
           const startMs = periodStartMs(job.finishedAtMs ?? job.createdAtMs, period)
-          for (const { did } of job.datasets.slice(0, 1)) {
-            const key = `${did}|${startMs}|${p.token.toLowerCase()}`
-            const row = rows.get(key) ?? {
-              datasetDid: did,
-              periodStartMs: startMs,
-              token: p.token,
-              claimedWei: '0',
-              claimedJobs: 0,
-              lockedWei: '0',
-              lockedJobs: 0,
-            }
-            if (p.claimTx) {
-              row.claimedWei = (BigInt(row.claimedWei) + BigInt(p.costWei)).toString()
-              row.claimedJobs += 1
-            } else {
-              row.lockedWei = (BigInt(row.lockedWei) + BigInt(p.costWei)).toString()
-              row.lockedJobs += 1
-            }
-            rows.set(key, row)
+          const datasets = job.datasets
+          if (earning && datasets.length > 0) {
+            // Split between the job's datasets: each gets its share, the first the remainder wei.
+            const cost = BigInt(earning.costWei)
+            const share = cost / BigInt(datasets.length)
+            const claimed = Boolean(earning.claimTx)
+            datasets.forEach(({ did }, i) => {
+              const wei = i === 0 ? cost - share * BigInt(datasets.length - 1) : share
+              add(rowFor(did, startMs, token), claimed, wei, 1)
+            })
+            add(totalFor(startMs, token), claimed, cost, 1)
+          }
+          const ordered = [...datasets, ...(job.algorithm?.did ? [job.algorithm] : [])]
+          for (const asset of ordered) {
+            const tx = 'transferTxId' in asset ? asset.transferTxId : undefined
+            if (!tx || !asset.did || seenOrders.has(`${asset.did}|${tx}`)) continue
+            seenOrders.add(`${asset.did}|${tx}`)
+            rowFor(asset.did, startMs, token).orders += 1
+            totalFor(startMs, token).orders += 1
           }
         }
         const last = page.at(-1)
@@ -595,6 +679,9 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
       return {
         rows: [...rows.values()].sort(
           (a, b) => b.periodStartMs - a.periodStartMs || a.datasetDid.localeCompare(b.datasetDid),
+        ),
+        totals: [...totals.values()].sort(
+          (a, b) => b.periodStartMs - a.periodStartMs || (a.token ?? '').localeCompare(b.token ?? ''),
         ),
       }
     },
@@ -734,6 +821,9 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
       if (parsed.success && parsed.data.kind === 'algorithm' && !parsed.data.container)
         issues.push({ path: 'container', message: 'an algorithm needs a container (image, tag, entrypoint)' })
       return { valid: issues.length === 0, issues }
+    },
+    async checkFile({ source }) {
+      return need(deps.checkFile, 'Checking files')(source)
     },
     async publishAsset({ draft, did }) {
       if (draft.kind === 'algorithm' && !draft.container)

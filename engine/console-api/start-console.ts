@@ -8,6 +8,7 @@
 import { readFile } from 'node:fs/promises'
 import type { DriverHealth } from '../operator-engine/driver'
 import { copyFileStreamed, readFileRange } from './file-access'
+import { createLogLineCache } from './log-line-index'
 import type { Clock } from '../clock'
 import type { ConsoleConfig } from '../config/schema'
 import type { Logger } from '../logging'
@@ -15,6 +16,7 @@ import type { ConsoleService } from './contract'
 import { consoleError, ConsoleErrorCode } from './errors'
 import { startConsoleHttp } from './http-transport'
 import { readConfigFile, updateConfigFile } from '../config/config-file'
+import { checkFileSource } from './file-check'
 import {
   createConsoleService,
   type ConsoleAssetPort,
@@ -330,10 +332,16 @@ export async function startConsole(options: StartConsoleOptions): Promise<Runnin
     ...(options.audit ? { audit: options.audit } : {}),
     ...(options.approvals ? { approvals: options.approvals } : {}),
     ...(options.review ? { review: options.review } : {}),
+    checkFile: (source) =>
+      checkFileSource(source, {
+        mode: config.provider.fileInfoUrls,
+        gateways: { ipfs: config.driver.ipfsGateway, arweave: config.driver.arweaveGateway },
+      }),
     readFile: (path) => readFile(path),
     ...(options.chooseSavePath ? { chooseSavePath: options.chooseSavePath } : {}),
     copyFile: copyFileStreamed,
     readFileRange,
+    logLines: createLogLineCache(),
   })
   if (options.listen === false) return { service, url: '', token: '', close: async () => {} }
   const server = await startConsoleHttp({

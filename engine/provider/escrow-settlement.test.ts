@@ -96,6 +96,7 @@ function settlementWith(escrow: FakeEscrow) {
     getTransactionReceipt: async (hash: string) => (hash === '0xlock' ? { blockNumber: 42 } : null),
   } as unknown as Provider
   return createEscrowSettlement({
+    chainId: 8996,
     escrow: () => escrow as unknown as EscrowClient,
     rpc,
     environment: (id) => (id === 'paid' ? env : undefined),
@@ -104,6 +105,17 @@ function settlementWith(escrow: FakeEscrow) {
 }
 
 describe('createEscrowSettlement', () => {
+  it('settles on the chain persisted with the payment: a job paid on another chain is refused (retried later), nothing claimed', async () => {
+    const escrow = new FakeEscrow()
+    escrow.next = { claimTx: '0xclaim', settledAs: 'claimed', amountWei: parseEther('2') }
+    const elsewhere = job({ payment: { ...job().payment!, chainId: 137 } })
+    await expect(settlementWith(escrow).settle(elsewhere)).rejects.toThrow(
+      'paid on chain 137, which this console does not serve',
+    )
+    expect(escrow.claims).toEqual([])
+    expect(escrow.searches).toEqual([])
+  })
+
   it('claims the actual cost from the job owner and records the claim', async () => {
     const escrow = new FakeEscrow()
     escrow.next = { claimTx: '0xclaim', settledAs: 'claimed', amountWei: parseEther('2') }

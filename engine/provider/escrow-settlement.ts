@@ -25,6 +25,8 @@ export function actualCostWei(job: JobRecord, env: ComputeEnvironmentConfig | un
 }
 
 export function createEscrowSettlement(deps: {
+  /** The chain `escrow` and `rpc` act on; a job paid on another chain is never settled here. */
+  chainId: number
   escrow: () => EscrowClient
   rpc: Provider
   environment(id: string): ComputeEnvironmentConfig | undefined
@@ -34,6 +36,12 @@ export function createEscrowSettlement(deps: {
     async settle(job) {
       const payment = job.payment
       if (!payment) return {}
+      // The chain id persisted with the payment decides where to settle (also after a restart with
+      // another chain configured): refuse, so the job stays pending and is retried, not mis-claimed.
+      if (payment.chainId !== deps.chainId)
+        throw new Error(
+          `job ${job.jobId} was paid on chain ${payment.chainId}, which this console does not serve`,
+        )
       const escrow = deps.escrow()
       // Issue 12: outputs the publisher rejected are not paid for, unless they chose to charge.
       const rejectedFree = job.review?.state === 'rejected' && !job.review.chargeForCompute

@@ -1490,6 +1490,17 @@ describe('Provider app: paid start over the PaidCompute port', () => {
     expect(jobCount(h)).toBe(0)
   })
 
+  it('a payment on a chain the console does not serve is refused, even when the environment prices it', async () => {
+    const paid = new RecordingPaidCompute()
+    const h = await harness({ paid })
+    const paidEnv = h.environments.getEnvironment('paid-env')!
+    h.environments.saveEnvironment({ ...paidEnv, fees: { ...paidEnv.fees, '137': paidEnv.fees['8996']! } })
+    const res = await paidStart(h, { payment: { chainId: 137, token: FEE_TOKEN } })
+    expect(expectError(res, 400, 'PAYMENT_INVALID')).toContain('Chain 137 is not supported by this node')
+    expect(paid.methods()).toEqual([])
+    expect(jobCount(h)).toBe(0)
+  })
+
   it('gives the lock back when the job cannot be registered after it', async () => {
     const paid = new RecordingPaidCompute()
     const h = await harness({ paid })

@@ -30,6 +30,9 @@ import type { AuthTokens } from './auth-tokens'
 import type { AssetRecord } from '../publishing/asset-registry'
 import type { AssetLookup, PlanOptions } from './compute-plan'
 import type { ProbeNetwork } from './file-url-probe'
+import type { StorageGateways } from './gateway-file-info'
+import type { PersistentStorage } from './persistent-storage'
+import { registerPersistentStorageRoutes } from './routes/persistent-storage'
 import { PROVIDER_ERRORS, providerError, type ProviderErrorCode } from './errors'
 import { parseJsonBody } from './json-body'
 import type { PaidCompute } from './paid-compute'
@@ -95,6 +98,10 @@ export interface ProviderDeps {
   datatokenPrices?: (record: AssetRecord) => Promise<unknown[]>
   /** Tests only: a fake network (DNS, routes) for fileInfo's URL probes; default: the OS. */
   fileProbeNetwork?: ProbeNetwork
+  /** Consumers' buckets (provider.persistentStorage); absent: the routes answer STORAGE_DISABLED. */
+  persistentStorage?: PersistentStorage
+  /** The gateways fileInfo reaches Arweave and IPFS objects through; absent: those are refused. */
+  storageGateways?: StorageGateways
 }
 
 export type ProviderApp = FastifyInstance
@@ -219,7 +226,7 @@ export async function createProviderApp(
 
   await app.register(cors, {
     origin: deps.config.provider.corsOrigins.includes('*') ? '*' : deps.config.provider.corsOrigins,
-    methods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
+    methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
     allowedHeaders: ['Content-Type', 'Authorization', 'Range'],
     exposedHeaders: ['x-c2d-error-code', 'Content-Range', 'Content-Length', 'Content-Disposition'],
     maxAge: 600,
@@ -288,6 +295,7 @@ export async function createProviderApp(
   registerServiceRoutes(app, deps, { rateLimit, recentRequests: () => recent })
   if (deps.audit) registerAccessAudit(app, deps.audit)
   registerComputeRoutes(app, deps, { rateLimit })
+  registerPersistentStorageRoutes(app, deps, { rateLimit })
   registerAquariusRoutes(app, {
     registry: deps.assets,
     auth: deps.auth,

@@ -7,9 +7,11 @@
  */
 import type { AssetRecord } from './asset-registry'
 import type { AssetDraft, TrustedAlgorithm } from './ddo'
+import type { PresenceCache } from './on-chain-presence'
 import { toAssetSummary, type AssetSummary } from './start-publishing'
 
 export interface AssetDetails {
+  ddo?: Record<string, unknown>
   asset: AssetSummary
   description: string
   author: string
@@ -43,11 +45,11 @@ export interface AssetChanges {
   trustAlgorithm?: TrustedAlgorithm
 }
 
-export function toAssetDetails(record: AssetRecord): AssetDetails {
+export function toAssetDetails(record: AssetRecord, presence?: PresenceCache): AssetDetails {
   const service = record.ddo.services[0]
   const container = record.ddo.metadata.algorithm?.container
   return {
-    asset: toAssetSummary(record),
+    asset: toAssetSummary(record, presence),
     description: record.ddo.metadata.description ?? '',
     author: record.ddo.metadata.author ?? '',
     license: record.ddo.metadata.license ?? '',
@@ -67,6 +69,8 @@ export function toAssetDetails(record: AssetRecord): AssetDetails {
           checksum: container.checksum ?? '',
         }
       : null,
+    // Public as it is: what Aquarius serves; the files inside are ECIES-encrypted for the node.
+    ddo: record.ddo as unknown as Record<string, unknown>,
   }
 }
 

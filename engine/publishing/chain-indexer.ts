@@ -53,6 +53,8 @@ export interface ChainIndexerOptions {
   settings: SettingsRepo
   /** The node key (decrypts DDOs and files); undefined while locked: polling waits. */
   nodeKey(): BaseWallet | undefined
+  /** Keys this node signed with before (the dev key once a wallet took over): decrypt only. */
+  formerNodeKeys?(): BaseWallet[]
   /** URLs that mean "this node" in a service's `serviceEndpoint`. */
   ownEndpoints(): string[]
   clock: Clock
@@ -267,14 +269,24 @@ export class ChainIndexer {
     if (!key) return undefined
     const flags = parseInt(String(parsed.args.flags).slice(2) || '0', 16)
     if (flags & FLAG_COMPRESSED) return undefined
+    const keys = [key, ...(this.options.formerNodeKeys?.() ?? [])]
+    const decrypt = (hexData: string): { text: string } | undefined => {
+      for (const k of keys) {
+        try {
+          return { text: decryptWithNodeKey(k.privateKey, hexData) }
+        } catch {
+          // not this key
+        }
+      }
+      return undefined
+    }
     let text: string
-    try {
-      text =
-        flags & FLAG_ENCRYPTED
-          ? decryptWithNodeKey(key.privateKey, String(parsed.args.data))
-          : Buffer.from(String(parsed.args.data).slice(2), 'hex').toString('utf8')
-    } catch {
-      return undefined // another node's DDO
+    if (flags & FLAG_ENCRYPTED) {
+      const opened = decrypt(String(parsed.args.data))
+      if (!opened) return undefined // another node's DDO
+      text = opened.text
+    } else {
+      text = Buffer.from(String(parsed.args.data).slice(2), 'hex').toString('utf8')
     }
     let ddo: Ddo
     try {
@@ -296,7 +308,7 @@ export class ChainIndexer {
     const files: Record<string, FileSource[]> = {}
     for (const service of services) {
       try {
-        files[service.id] = toFileSources(JSON.parse(decryptWithNodeKey(key.privateKey, service.files)))
+        files[service.id] = toFileSources(JSON.parse(decrypt(service.files)?.text ?? ''))
       } catch {
         files[service.id] = []
       }

@@ -4,14 +4,23 @@
  * ("fixed" path; ocean.js refuses assets with neither: "Pricing schema not supported", spec §10).
  * Each is one recorded, progress-reporting tx on the asset's datatoken.
  */
-import { Contract, Interface, ZeroAddress, getAddress, parseUnits, type BaseWallet } from 'ethers'
+import {
+  Contract,
+  Interface,
+  ZeroAddress,
+  getAddress,
+  parseUnits,
+  zeroPadValue,
+  type BaseWallet,
+} from 'ethers'
 import type { Clock } from '../clock'
 import type { Logger } from '../logging'
 import { chainError } from '../chain/chain-errors'
 import { loadAbi, type OceanAddresses } from '../chain/contracts'
 import type { AssetRegistry, PublishProgress } from './asset-registry'
 import { publishingError } from './publishing-errors'
-import { sendRecordedTx, type OnPublishEvent, type StepName } from './recorded-tx'
+import { assertAssetOnChain } from './on-chain-presence'
+import { sendRecordedTx, type ExpectedEffect, type OnPublishEvent, type StepName } from './recorded-tx'
 
 export interface DistributionOptions {
   registry: AssetRegistry
@@ -36,6 +45,15 @@ export class DatatokenDistribution {
       'mint',
       (dt) => ({ to: dt, data: this.dtAbi.encodeFunctionData('mint', [getAddress(to), amountWei]) }),
       onEvent,
+      (dt) => ({
+        label: `a Transfer (mint) of ${amountWei} wei to ${getAddress(to)} from the datatoken`,
+        address: dt,
+        topics: [this.dtAbi.getEvent('Transfer')!.topicHash],
+        matches: (log) =>
+          log.topics[1] === zeroPadValue(ZeroAddress, 32) &&
+          log.topics[2]?.toLowerCase() === zeroPadValue(getAddress(to), 32).toLowerCase() &&
+          BigInt(log.data) === amountWei,
+      }),
     )
   }
 
@@ -60,6 +78,11 @@ export class DatatokenDistribution {
         ]),
       }),
       onEvent,
+      (dt) => ({
+        label: 'a NewDispenser event from the datatoken',
+        address: dt,
+        topics: [this.dtAbi.getEvent('NewDispenser')!.topicHash],
+      }),
     )
   }
 
@@ -88,6 +111,11 @@ export class DatatokenDistribution {
         ]),
       }),
       onEvent,
+      (dt) => ({
+        label: 'a NewFixedRate event from the datatoken',
+        address: dt,
+        topics: [this.dtAbi.getEvent('NewFixedRate')!.topicHash],
+      }),
     )
   }
 
@@ -103,8 +131,10 @@ export class DatatokenDistribution {
     step: StepName,
     tx: (datatoken: string) => { to: string; data: string },
     onEvent: OnPublishEvent = () => {},
+    effect?: (datatoken: string) => ExpectedEffect,
   ): Promise<string> {
     const record = this.requireAsset(did)
+    await assertAssetOnChain(this.wallet().provider, record)
     const progress: PublishProgress = {
       op: 'state',
       startedAtMs: this.options.clock.nowMs(),
@@ -124,6 +154,7 @@ export class DatatokenDistribution {
       },
       step,
       async () => tx(record.datatokenAddress),
+      effect?.(record.datatokenAddress),
     )
     progress.done = true
     this.options.registry.setPublishProgress(did, progress)

@@ -36,7 +36,13 @@ import {
 import { buildDdo, ddoHash, makeDid, validateDdo, type AssetDraft, type Ddo } from './ddo'
 import { encryptForNode } from './ddo-encryption'
 import { publishingError } from './publishing-errors'
-import { sendRecordedTx, type OnPublishEvent, type RecordedTxContext } from './recorded-tx'
+import { assertAssetOnChain } from './on-chain-presence'
+import {
+  sendRecordedTx,
+  type ExpectedEffect,
+  type OnPublishEvent,
+  type RecordedTxContext,
+} from './recorded-tx'
 
 export interface PublisherOptions {
   registry: AssetRegistry
@@ -65,6 +71,18 @@ export class Publisher {
   private readonly factoryAbi = new Interface(loadAbi('ERC721Factory'))
 
   constructor(private readonly options: PublisherOptions) {}
+
+  /** setMetaData's receipt: MetadataCreated (first time) or MetadataUpdated from the NFT. */
+  private metadataEffect(nftAddress: string): ExpectedEffect {
+    return {
+      label: 'a MetadataCreated or MetadataUpdated event from the data NFT',
+      address: nftAddress,
+      topics: [
+        this.nftAbi.getEvent('MetadataCreated')!.topicHash,
+        this.nftAbi.getEvent('MetadataUpdated')!.topicHash,
+      ],
+    }
+  }
 
   private wallet(): BaseWallet {
     const w = this.options.signer()
@@ -232,8 +250,11 @@ export class Publisher {
         this.options.registry.rekey(key.current, record)
         key.current = did
       }
-      await sendRecordedTx(ctx, 'metadata', async () =>
-        this.setMetaDataTx(nftAddress, ASSET_STATE.active, ddo),
+      await sendRecordedTx(
+        ctx,
+        'metadata',
+        async () => this.setMetaDataTx(nftAddress, ASSET_STATE.active, ddo),
+        this.metadataEffect(nftAddress),
       )
       progress.done = true
       record.publish = progress
@@ -301,6 +322,7 @@ export class Publisher {
     onEvent: OnPublishEvent,
   ): Promise<AssetRecord> {
     const did = current.did
+    await assertAssetOnChain(this.wallet().provider, current)
     const progress: PublishProgress = {
       op: 'edit',
       startedAtMs: this.options.clock.nowMs(),
@@ -309,8 +331,11 @@ export class Publisher {
     }
     this.options.registry.setPublishProgress(did, progress)
     const ctx = this.context({ current: did }, progress, onEvent)
-    await sendRecordedTx(ctx, 'metadata', async () =>
-      this.setMetaDataTx(current.nftAddress, current.state, ddo),
+    await sendRecordedTx(
+      ctx,
+      'metadata',
+      async () => this.setMetaDataTx(current.nftAddress, current.state, ddo),
+      this.metadataEffect(current.nftAddress),
     )
     progress.done = true
     const record: AssetRecord = {
@@ -330,6 +355,7 @@ export class Publisher {
     if (!Object.values(ASSET_STATE).includes(state as never))
       throw publishingError('ASSET_INVALID', `Unknown asset state ${state} (0–5)`)
     const current = this.requireAsset(did)
+    await assertAssetOnChain(this.wallet().provider, current)
     const progress: PublishProgress = {
       op: 'state',
       startedAtMs: this.options.clock.nowMs(),
@@ -338,10 +364,20 @@ export class Publisher {
     }
     this.options.registry.setPublishProgress(did, progress)
     const ctx = this.context({ current: did }, progress, onEvent)
-    await sendRecordedTx(ctx, 'state', async () => ({
-      to: current.nftAddress,
-      data: this.nftAbi.encodeFunctionData('setMetaDataState', [state]),
-    }))
+    await sendRecordedTx(
+      ctx,
+      'state',
+      async () => ({
+        to: current.nftAddress,
+        data: this.nftAbi.encodeFunctionData('setMetaDataState', [state]),
+      }),
+      {
+        label: `a MetadataState(${state}) event from the data NFT`,
+        address: current.nftAddress,
+        topics: [this.nftAbi.getEvent('MetadataState')!.topicHash],
+        matches: (log) => this.nftAbi.parseLog(log)?.args.getValue('state') === BigInt(state),
+      },
+    )
     progress.done = true
     this.options.registry.setState(did, state)
     this.options.registry.setPublishProgress(did, progress)

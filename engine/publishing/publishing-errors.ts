@@ -6,6 +6,14 @@ import { C2dError } from '../c2d-error'
 export const PUBLISHING_ERRORS = {
   ASSET_INVALID: { status: 400, message: 'The asset is invalid' },
   ASSET_NOT_FOUND: { status: 404, message: 'Asset not found' },
+  ASSET_NOT_ON_CHAIN: {
+    status: 409,
+    message: "The asset's data NFT or datatoken has no code on the chain in use",
+  },
+  EFFECT_NOT_CONFIRMED: {
+    status: 502,
+    message: 'The transaction was mined but its receipt does not show the expected effect',
+  },
   PUBLISH_NOT_RESUMABLE: { status: 409, message: 'The interrupted publish cannot be resumed' },
   TRUST_NOT_CONFIRMED: {
     status: 502,

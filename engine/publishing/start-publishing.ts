@@ -19,6 +19,7 @@ import { loadAbi, resolveOceanAddresses, type OceanAddresses } from '../chain/co
 import { startDevChain, type DevChain, type DevSamples } from '../chain/dev-chain/dev-chain'
 import { checkChain, createRpcProvider, toChainError } from '../chain/rpc'
 import { PublisherWallet, nodeKey, readBalances } from '../chain/wallet'
+import { DEV_ACCOUNTS } from '../chain/dev-chain/dev-accounts'
 import { createTokenInfoReader, type TokenInfo } from '../chain/token-info'
 import { createNftOwnerLookup } from '../chain/nft-owner'
 import { draftFromRecord, toAssetDetails, type AssetChanges, type AssetDetails } from './asset-details'
@@ -26,6 +27,7 @@ import { AssetRegistry, type AssetRecord } from './asset-registry'
 import { DatatokenDistribution } from './datatoken-distribution'
 import type { AssetDraft, TrustedAlgorithm } from './ddo'
 import { createDevSampleSeeder } from './dev-samples'
+import { PresenceCache, missingContracts, notOnChainMessage } from './on-chain-presence'
 import { Publisher } from './publish'
 import { publishingError } from './publishing-errors'
 import type { OnPublishEvent } from './recorded-tx'
@@ -44,9 +46,15 @@ export interface AssetSummary {
   createdAtMs: number
   updatedAtMs: number
   publishedElsewhere?: { publisher: string }
+  notOnChain?: { missing: Array<'data NFT' | 'datatoken'>; message: string }
 }
 
-export function toAssetSummary(record: AssetRecord): AssetSummary {
+export function toAssetSummary(record: AssetRecord, presence?: PresenceCache): AssetSummary {
+  const missing = presence?.missing(record)
+  const notOnChain =
+    missing && missing.length > 0
+      ? { notOnChain: { missing, message: notOnChainMessage(record, missing) } }
+      : {}
   return {
     did: record.did,
     kind: record.kind,
@@ -61,6 +69,7 @@ export function toAssetSummary(record: AssetRecord): AssetSummary {
     ...(record.publishedElsewhere
       ? { publishedElsewhere: { publisher: record.publishedElsewhere.publisher } }
       : {}),
+    ...notOnChain,
   }
 }
 
@@ -70,7 +79,13 @@ export interface PublisherBalances {
   chainId: number
   nativeWei: string
   oceanWei: string | null
-  datatokens: Array<{ did: string; name: string; datatokenAddress: string; balanceWei: string }>
+  datatokens: Array<{
+    did: string
+    name: string
+    datatokenAddress: string
+    balanceWei: string
+    unavailable?: string
+  }>
   canPayGas: boolean
 }
 
@@ -85,6 +100,10 @@ export interface ChainPublishing {
   devChain?: DevChain
   /** The Provider (node) key connected to the chain; undefined while the publisher wallet is locked (rpc mode). */
   nodeSigner(): BaseWallet | undefined
+  /** Keys that signed for this node before (dev chain: the dev key once a wallet exists), decrypt only. */
+  formerNodeKeys(): BaseWallet[]
+  /** Dev chain with no publisher wallet yet: the node key is the throwaway dev provider key. */
+  usesDevKey(): boolean
   /** The environments' paid tier: OCEAN on this chain. */
   feeToken: { chainId: number; feeToken: string }
   /** Dev mode: publishes the samples now that the Provider's URL is known; writes dev-chain.json. */
@@ -224,20 +243,28 @@ export async function startChainPublishing(options: StartChainPublishingOptions)
   }
   // Built once per unlocked key: a Wallet derives its address (an EC multiplication, ~0.7 ms), and
   // `GET /` and computeEnvironments ask for the node key on every request (issue 14 bench).
+  // One address everywhere (issue 11): the publisher wallet is the Provider key in every mode. Only
+  // on the dev chain, while no wallet exists yet, the throwaway dev provider key stands in for it
+  // (the status bar labels it "dev key"); a locked wallet means no node key, as on an RPC chain.
   let cachedNode: { key: BaseWallet | 'dev'; signer: BaseWallet } | undefined
+  const usesDevKey = (): boolean => devChain !== undefined && !wallet.exists()
   const nodeSigner = (): BaseWallet | undefined => {
-    const key = devChain ? 'dev' : wallet.signer()
+    const key = usesDevKey() ? 'dev' : wallet.signer()
     if (!key) {
       cachedNode = undefined
       return undefined
     }
     if (cachedNode?.key !== key) {
-      const signer = nodeKey(devChain ? 'dev' : 'rpc', wallet, rpc)
+      const signer = nodeKey(usesDevKey() ? 'dev' : 'rpc', wallet, rpc)
       if (!signer) return undefined
       cachedNode = { key, signer }
     }
     return cachedNode.signer
   }
+  // Decrypt-only: DDOs encrypted for the dev key before a wallet took over (the dev samples, assets
+  // published by ocean.js against the earlier key) stay readable by the chain indexer.
+  const formerNodeKeys = (): BaseWallet[] =>
+    devChain && !usesDevKey() ? [new Wallet(DEV_ACCOUNTS.provider.privateKey)] : []
 
   const makePublisher = (
     providerUrl: string,
@@ -281,6 +308,24 @@ export async function startChainPublishing(options: StartChainPublishingOptions)
     return devChain.fund(address)
   }
   const tokenInfo = createTokenInfoReader(rpc, { chainId, rpcUrl })
+  // Issue 11: which assets the chain in use still has (a redeployed dev chain has none published by hand).
+  const presence = new PresenceCache({
+    provider: () => rpc,
+    clock,
+    logger: logger.child({ component: 'asset-presence' }),
+  })
+  /** An action on an asset: refuse one the chain does not have (ASSET_NOT_ON_CHAIN), and remember. */
+  const requireOnChain = async (did: string): Promise<void> => {
+    const record = registry.get(did)
+    if (!record) return
+    const missing = await missingContracts(rpc, record).catch(() => undefined)
+    if (!missing) return // the RPC failed: the action itself reports it
+    presence.record(record, missing)
+    if (missing.length > 0)
+      throw publishingError('ASSET_NOT_ON_CHAIN', notOnChainMessage(record, missing), {
+        details: { did, chainId: record.chainId, missing },
+      })
+  }
   return {
     chainId,
     rpcUrl,
@@ -290,10 +335,15 @@ export async function startChainPublishing(options: StartChainPublishingOptions)
     wallet,
     devChain,
     nodeSigner,
+    formerNodeKeys,
+    usesDevKey,
     feeToken: { chainId, feeToken: contracts.Ocean },
     async publishDevSamples(providerUrl) {
       if (!devChain) return undefined
-      return devChain.publishSamples(createDevSampleSeeder({ registry, clock }), providerUrl)
+      const samples = await devChain.publishSamples(createDevSampleSeeder({ registry, clock }), providerUrl)
+      // Checked again now that the samples are back on the redeployed chain (an earlier check saw none).
+      await presence.checkAll(registry.list({}))
+      return samples
     },
     fundPublisherWallet: () => serial(fundPublisher),
     publisher: makePublisher,
@@ -305,13 +355,15 @@ export async function startChainPublishing(options: StartChainPublishingOptions)
         onEvent?.(event)
         for (const listener of listeners) listener(event)
       }
+      // Checked at start: the summaries say which assets the chain in use no longer has.
+      void presence.checkAll(registry.list({}))
       // Distribution events carry no DID of their own; the UI needs it to place the progress.
       const forAsset =
         (did: string): OnPublishEvent =>
         (event) =>
           emit({ ...event, did: event.did ?? did })
       return {
-        list: (kind) => registry.list(kind ? { kind } : {}).map(toAssetSummary),
+        list: (kind) => registry.list(kind ? { kind } : {}).map((record) => toAssetSummary(record, presence)),
         publish(draft, existingDid) {
           return serial(async () => {
             const { publisher } = makePublisher(
@@ -329,19 +381,23 @@ export async function startChainPublishing(options: StartChainPublishingOptions)
             const record = existingDid
               ? await publisher.edit(existingDid, draft, track)
               : await publisher.publish(draft, track)
-            return toAssetSummary(record)
+            return toAssetSummary(record, presence)
           })
         },
         details(did) {
           const record = registry.get(did)
-          return record ? toAssetDetails(record) : undefined
+          return record ? toAssetDetails(record, presence) : undefined
         },
         edit(did, changes) {
           return serial(async () => {
             const record = registry.get(did)
             if (!record) throw publishingError('ASSET_NOT_FOUND', `No published asset ${did} in this console`)
+            await requireOnChain(did)
             const { publisher } = makePublisher(endpoint(), await signerFor(did))
-            return toAssetDetails(await publisher.edit(did, draftFromRecord(record, changes), forAsset(did)))
+            return toAssetDetails(
+              await publisher.edit(did, draftFromRecord(record, changes), forAsset(did)),
+              presence,
+            )
           })
         },
         trustAlgorithm(did, serviceId, entry, onTx) {
@@ -377,7 +433,7 @@ export async function startChainPublishing(options: StartChainPublishingOptions)
               entry,
               nodeKey: key,
             })
-            return { details: toAssetDetails(edited), txHash, blockNumber }
+            return { details: toAssetDetails(edited, presence), txHash, blockNumber }
           })
         },
         tokenInfo,
@@ -397,13 +453,14 @@ export async function startChainPublishing(options: StartChainPublishingOptions)
         },
         setState(did, state) {
           return serial(async () => {
+            await requireOnChain(did)
             const { publisher } = makePublisher(endpoint(), await signerFor(did))
             let txHash = ''
             const record = await publisher.setState(did, state, (event) => {
               if (event.step === 'state' && event.txHash) txHash = event.txHash
               forAsset(did)(event)
             })
-            return { asset: toAssetSummary(record), txHash }
+            return { asset: toAssetSummary(record, presence), txHash }
           })
         },
         // A read needs no key: it works while the wallet is locked (rpc mode), unlike Publisher.readState.
@@ -422,44 +479,67 @@ export async function startChainPublishing(options: StartChainPublishingOptions)
           }
         },
         mint(did, to, amount) {
-          return serial(async () =>
-            makePublisher(endpoint(), await signerFor(did)).distribution.mint(
+          return serial(async () => {
+            await requireOnChain(did)
+            return makePublisher(endpoint(), await signerFor(did)).distribution.mint(
               did,
               to,
               parseUnits(amount, 18),
               forAsset(did),
-            ),
-          )
+            )
+          })
         },
         createDispenser(did, limits) {
-          return serial(async () =>
-            makePublisher(endpoint(), await signerFor(did)).distribution.createDispenser(
+          return serial(async () => {
+            await requireOnChain(did)
+            return makePublisher(endpoint(), await signerFor(did)).distribution.createDispenser(
               did,
               limits,
               forAsset(did),
-            ),
-          )
+            )
+          })
         },
         createFixedRate(did, price) {
-          return serial(async () =>
-            makePublisher(endpoint(), await signerFor(did)).distribution.createFixedRate(
+          return serial(async () => {
+            await requireOnChain(did)
+            return makePublisher(endpoint(), await signerFor(did)).distribution.createFixedRate(
               did,
               price,
               forAsset(did),
-            ),
-          )
+            )
+          })
         },
         async balances() {
-          // One address everywhere (issue 11): the publisher wallet, which signs and pays the gas.
-          const address = wallet.address()
+          // One address everywhere (issue 11): the publisher wallet, which signs and pays the gas; on
+          // the dev chain before a wallet exists, the dev provider key (it earns the provider fees).
+          const address = wallet.address() ?? (usesDevKey() ? nodeSigner()?.address : undefined)
           if (!address) throw chainError('WALLET_NOT_FOUND', 'Create or import the publisher wallet first')
           const endpoint = { chainId, rpcUrl, timeoutMs: config.chain.rpcTimeoutMs }
           // Wrong chain and dead RPC are told apart before any balance is read (CHAIN_ID_MISMATCH / CHAIN_UNAVAILABLE).
           await checkChain(rpc, endpoint)
           const assets = registry.list({})
+          // A datatoken without code (dev chain redeployed) would fail balanceOf: told per token instead.
+          const unavailable = new Map<string, string>()
+          await Promise.all(
+            assets
+              .filter((a) => a.datatokenAddress)
+              .map(async (a) => {
+                const missing = await missingContracts(rpc, a)
+                presence.record(a, missing)
+                if (missing.includes('datatoken'))
+                  unavailable.set(
+                    a.did,
+                    `Not on chain ${chainId}: the datatoken has no code here (the chain was reset or replaced). Publish the asset again.`,
+                  )
+              }),
+          ).catch((error: unknown) => {
+            throw toChainError(error, endpoint)
+          })
           const read = await readBalances(rpc, endpoint, address, {
             ocean: contracts.Ocean,
-            datatokens: assets.map((a) => a.datatokenAddress).filter(Boolean),
+            datatokens: assets
+              .filter((a) => a.datatokenAddress && !unavailable.has(a.did))
+              .map((a) => a.datatokenAddress),
           })
           return {
             address: read.address,
@@ -473,6 +553,7 @@ export async function startChainPublishing(options: StartChainPublishingOptions)
                 name: a.ddo.metadata?.name ?? '',
                 datatokenAddress: a.datatokenAddress,
                 balanceWei: (read.datatokensWei[getAddress(a.datatokenAddress)] ?? 0n).toString(),
+                ...(unavailable.has(a.did) ? { unavailable: unavailable.get(a.did) } : {}),
               })),
             canPayGas: read.nativeWei > 0n,
           }

@@ -17,8 +17,9 @@ import {
   type DatatokenCreateParams,
   type NftCreateData,
 } from '@oceanprotocol/lib'
-import { getAddress, toBeHex } from 'ethers'
+import { Wallet, getAddress, toBeHex } from 'ethers'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { DEV_ACCOUNTS } from '../chain/dev-chain/dev-accounts'
 import { systemClock } from '../clock'
 import { assetSummarySchema } from '../console-api/contract'
 import { MemoryLogger } from '../logging'
@@ -362,5 +363,37 @@ describe('chain indexer: assets published elsewhere', () => {
     expect(registry.get(reorged.did)).toBeUndefined()
     // What the surviving blocks held is still there.
     expect(registry.get(did)).toBeDefined()
+  }, 90_000)
+  it('reads DDOs encrypted for a former node key (the dev key before a wallet took over), decrypt only', async () => {
+    // A fresh index from block 0 whose node key is a new wallet: the ocean.js asset was encrypted for
+    // the dev key, so only the former-keys ring opens it; without it the asset is another node's.
+    const index = (formerNodeKeys?: () => Wallet[]) => {
+      const db = openDatabase({ file: ':memory:' })
+      const registry = new AssetRegistry(db, systemClock)
+      const newKey = Wallet.createRandom()
+      return {
+        registry,
+        indexer: new ChainIndexer({
+          rpc: bed.rpc,
+          chainId: bed.devChain.chainId,
+          factory: bed.devChain.contracts.ERC721Factory!,
+          registry,
+          settings: new SettingsRepo(db),
+          nodeKey: () => new Wallet(newKey.privateKey),
+          ...(formerNodeKeys ? { formerNodeKeys } : {}),
+          ownEndpoints: () => [bed.url],
+          clock: systemClock,
+          logger: new MemoryLogger(),
+          reorgDepth: 64,
+          startBlock: 0,
+        }),
+      }
+    }
+    const without = index()
+    expect(await without.indexer.poll()).not.toContain(did)
+    const withRing = index(() => [new Wallet(DEV_ACCOUNTS.provider.privateKey)])
+    expect(await withRing.indexer.poll()).toContain(did)
+    // The files (encrypted for the same key) open too: the node can serve the asset's data.
+    expect(Object.values(withRing.registry.get(did)!.files).flat().length).toBeGreaterThan(0)
   }, 90_000)
 })

@@ -63,6 +63,33 @@ describe('console HTTP transport security', () => {
     }
   })
 
+  it('answers bad log windows and searches with 400 REQUEST_INVALID, an unknown job in the envelope', async () => {
+    const ports = createFakePorts()
+    const server = await startConsoleHttp({
+      service: createConsoleService(ports),
+      logger: ports.logger,
+      port: 0,
+    })
+    const post = (method: string, body: unknown) =>
+      fetch(`${server.url}/console/v1/${method}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      })
+    try {
+      const badSearch = await post('searchJobLog', { jobId: 'job-running', query: '', limit: 0 })
+      expect(badSearch.status).toBe(400)
+      expect(await badSearch.json()).toMatchObject({ ok: false, error: { code: 'REQUEST_INVALID' } })
+      const badWindow = await post('readJobLogLines', { jobId: 'job-running', fromLine: 'x' })
+      expect(badWindow.status).toBe(400)
+      const unknown = await post('readJobLogLines', { jobId: 'nope' })
+      expect(unknown.status).toBe(200) // domain errors travel in the envelope (http-transport.ts)
+      expect(await unknown.json()).toMatchObject({ ok: false, error: { code: 'JOB_NOT_FOUND' } })
+    } finally {
+      await server.close()
+    }
+  })
+
   it('mints a different token per launch', async () => {
     const ports = createFakePorts()
     const a = await startConsoleHttp({ service: createConsoleService(ports), logger: ports.logger, port: 0 })

@@ -50,6 +50,7 @@ describe('network settings applied at runtime', () => {
   it('P2P on: the peer ID becomes every serviceEndpoint, each asset re-published with a mined tx', async () => {
     const service = bed.core.consoleService
     expect(endpoints()).toEqual([bed.url])
+    expect((await service.getOverview({})).providerUrl).toBe(bed.url)
     expect((await service.getReachability({})).p2p.enabled).toBe(false)
     const events: Array<EventPayload<'onPublishProgress'>> = []
     const off = service.subscribe('onPublishProgress', (e) => events.push(e))
@@ -65,6 +66,8 @@ describe('network settings applied at runtime', () => {
     for (const { txHash } of saved.republish.assets)
       expect((await bed.rpc.getTransactionReceipt(txHash!))?.status).toBe(1)
     expect(endpoints()).toEqual([peerId])
+    // The overview (status bar, wizard review, "you're live", ocean.js snippet) follows at once.
+    expect((await service.getOverview({})).providerUrl).toBe(peerId)
     // The node is really up: ocean.js reaches it over P2P, and the console shows it.
     const reach = await service.getReachability({})
     expect(reach.p2p).toMatchObject({ enabled: true, peerId })
@@ -83,6 +86,7 @@ describe('network settings applied at runtime', () => {
     })
     expect(url.republish).toMatchObject({ state: 'done', endpoint: 'https://provider.example.org' })
     expect(endpoints()).toEqual(['https://provider.example.org'])
+    expect((await service.getOverview({})).providerUrl).toBe('https://provider.example.org')
     const again = await service.saveNetworkSettings({
       publicUrl: 'https://provider.example.org',
       confirm: true,
@@ -94,6 +98,7 @@ describe('network settings applied at runtime', () => {
     expect(back.settings.serviceEndpoint).toBe(bed.url)
     expect(back.republish.state).toBe('done')
     expect(endpoints()).toEqual([bed.url])
+    expect((await service.getOverview({})).providerUrl).toBe(bed.url)
     expect(bed.core.p2p).toBeUndefined()
     expect((await service.getReachability({})).p2p).toMatchObject({ enabled: false, peerId: null })
     const file = JSON.parse(readFileSync(join(bed.core.config.dataDir, 'config.json'), 'utf8')) as {

@@ -181,8 +181,17 @@ describe('fileInfo for URL storage objects (provider.fileInfoUrls)', () => {
       403,
       'FILE_INFO_URL_OFF',
     )
-    await expectError(await fileInfo(off, { type: 'arweave', transactionId: 'abc' }), 400, 'REQUEST_INVALID')
+    await expectError(
+      await fileInfo(off, { type: 'arweave', transactionId: 'abc' }),
+      403,
+      'FILE_INFO_URL_OFF',
+    )
     const core = await start('public', NETWORK)
+    await expectError(
+      await fileInfo(core, { type: 's3', bucket: 'b', objectKey: 'k' }),
+      400,
+      'REQUEST_INVALID',
+    )
     await expectError(
       await fileInfo(core, { type: 'url', url: 'file:///etc/passwd' }),
       400,

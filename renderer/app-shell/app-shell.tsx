@@ -10,6 +10,8 @@ import type { ConsoleClient } from '../../engine/console-api/contract'
 import { ConsoleClientProvider } from '../console-client/console-client-context'
 import { useLiveEvents } from '../server-state/live-events'
 import { useJobNotifications } from '../server-state/job-notifications'
+import { ConnectionProvider } from '../server-state/connection'
+import type { ConnectionSignal } from '../console-client/connection-signal'
 import { createAppRouter } from './routes'
 import { createColorSchemeManager, DEFAULT_COLOR_SCHEME, theme } from './theme'
 
@@ -27,8 +29,11 @@ export function App({
   client,
   queryClient = createQueryClient(),
   history,
+  connection,
 }: {
   client: ConsoleClient
+  /** The event stream's connectivity (HTTP); absent under IPC, where the overview alone tells. */
+  connection?: ConnectionSignal
   queryClient?: QueryClient
   /** Hash history by default; tests pass a memory history. */
   history?: RouterHistory
@@ -45,7 +50,9 @@ export function App({
       <QueryClientProvider client={queryClient}>
         <ConsoleClientProvider client={client}>
           <LiveEvents client={client} />
-          <RouterProvider router={router} />
+          <ConnectionProvider signal={connection}>
+            <RouterProvider router={router} />
+          </ConnectionProvider>
         </ConsoleClientProvider>
       </QueryClientProvider>
     </MantineProvider>

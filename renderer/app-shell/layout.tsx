@@ -4,7 +4,7 @@ import { useEffect, useRef } from 'react'
 import { AppShell, Group, NavLink, Title } from '@mantine/core'
 import { Link, Outlet, useRouter, useRouterState } from '@tanstack/react-router'
 import { NAV_ITEMS } from './routes'
-import { ShellBanners, StatusBar } from './status-bar'
+import { LiveContent, ShellBanners, StatusBar } from './status-bar'
 
 function isActive(pathname: string, to: string): boolean {
   return to === '/' ? pathname === '/' : pathname === to || pathname.startsWith(`${to}/`)
@@ -32,8 +32,30 @@ function useFocusHeadingOnRouteChange(main: React.RefObject<HTMLElement | null>)
   )
 }
 
-export function Layout() {
+/** The sidebar's links: the only part of the shell that re-renders on a route change. */
+function MainNavLinks() {
   const pathname = useRouterState({ select: (s) => s.location.pathname })
+  return (
+    <>
+      {NAV_ITEMS.map((item) => {
+        const active = isActive(pathname, item.to)
+        return (
+          <NavLink
+            key={item.to}
+            component={Link}
+            to={item.to}
+            label={item.label}
+            active={active}
+            variant="filled"
+            aria-current={active ? 'page' : undefined}
+          />
+        )
+      })}
+    </>
+  )
+}
+
+export function Layout() {
   const mainRef = useRef<HTMLElement>(null)
   useFocusHeadingOnRouteChange(mainRef)
   return (
@@ -51,24 +73,13 @@ export function Layout() {
         </Group>
       </AppShell.Header>
       <AppShell.Navbar p="sm" component="nav" aria-label="Main">
-        {NAV_ITEMS.map((item) => {
-          const active = isActive(pathname, item.to)
-          return (
-            <NavLink
-              key={item.to}
-              component={Link}
-              to={item.to}
-              label={item.label}
-              active={active}
-              variant="filled"
-              aria-current={active ? 'page' : undefined}
-            />
-          )
-        })}
+        <MainNavLinks />
       </AppShell.Navbar>
       <AppShell.Main ref={mainRef}>
         <ShellBanners />
-        <Outlet />
+        <LiveContent>
+          <Outlet />
+        </LiveContent>
       </AppShell.Main>
       <AppShell.Footer>
         <StatusBar />

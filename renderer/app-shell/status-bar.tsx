@@ -1,12 +1,19 @@
 // The status bar, on every screen: chain (with its block height), the publisher wallet (the one address the console shows
-// everywhere: the Provider's signing key), compute backend health and the Provider URL. Also the
-// dev-chain banner and the one connection banner (no stacking error boxes per screen).
-import { Alert, Badge, Group, Paper, Text } from '@mantine/core'
+// everywhere: the Provider's signing key, with a one-click unlock), compute backend health, Provider
+// reachability and the Provider URL. Also the dev-chain banner and the one connection banner (no
+// stacking error boxes per screen).
+import { useState } from 'react'
+import { Alert, Badge, Button, Group, Modal, Paper, PasswordInput, Stack, Text } from '@mantine/core'
+import { Link } from '@tanstack/react-router'
 import { TokenPaste, keepPastedToken } from './token-paste'
 import { ConsoleApiError } from '../../engine/console-api/contract'
 import { useOverview } from '../server-state/overview'
-import { useWallet } from '../server-state/settings'
+import { useReachability } from '../server-state/network'
+import { useConsoleUnreachable } from '../server-state/connection'
+import { useWallet, useWalletAction } from '../server-state/settings'
 import { AddressLabel } from '../components/labels/address-label'
+import { fieldErrorsFromError, inWords } from '../components/field-errors'
+import type { Reachability } from '../screens/overview/reachability-fixes'
 
 export function isDevChain(chainName: string | null): boolean {
   return chainName !== null && /\bdev\b/i.test(chainName)
@@ -16,14 +23,131 @@ export function formatBlockHeight(blockNumber: number): string {
   return blockNumber.toLocaleString('en')
 }
 
+/** Can consumers on other machines reach the Provider? In a word, for the status bar. */
+export function providerReachability(r: Reachability): { label: string; color: string } {
+  const check = r.http.selfCheck.state
+  if (check === 'ok' || (r.p2p.enabled && r.p2p.isReachable)) return { label: 'reachable', color: 'green' }
+  if (check === 'mismatch') return { label: 'public URL answers as another node', color: 'red' }
+  if (check === 'unreachable') return { label: 'public URL not answering', color: 'red' }
+  if (r.p2p.enabled) return { label: 'P2P not reachable yet', color: 'yellow' }
+  return { label: 'this machine only', color: 'gray' }
+}
+
+/** The unlock error next to the password field, in words. */
+export function unlockErrorText(error: unknown): string | undefined {
+  if (!error) return undefined
+  const field = fieldErrorsFromError(error).password
+  if (field) return field
+  if (
+    error instanceof ConsoleApiError &&
+    (error.code === 'PASSWORD_WRONG' || error.code === 'WALLET_PASSWORD_WRONG')
+  )
+    return 'That is not the wallet password. Try again.'
+  return inWords(error instanceof Error ? error.message : String(error))
+}
+
+/** One click from the status bar: a password dialog that unlocks the provider wallet. */
+function UnlockWalletButton() {
+  const [opened, setOpened] = useState(false)
+  const [password, setPassword] = useState('')
+  const unlock = useWalletAction()
+  const close = () => {
+    setOpened(false)
+    setPassword('')
+    unlock.reset()
+  }
+  return (
+    <>
+      <Button size="compact-xs" variant="light" onClick={() => setOpened(true)}>
+        Unlock
+      </Button>
+      <Modal opened={opened} onClose={close} title="Unlock the provider wallet">
+        <form
+          aria-label="Unlock wallet"
+          noValidate
+          onSubmit={(e) => {
+            e.preventDefault()
+            unlock.mutate({ kind: 'unlock', password }, { onSuccess: close })
+          }}
+        >
+          <Stack gap="sm">
+            <PasswordInput
+              label="Wallet password"
+              autoComplete="current-password"
+              data-autofocus
+              value={password}
+              onChange={(e) => setPassword(e.currentTarget.value)}
+              error={unlockErrorText(unlock.error)}
+            />
+            <Group justify="flex-end">
+              <Button variant="default" onClick={close}>
+                Cancel
+              </Button>
+              <Button type="submit" loading={unlock.isPending} disabled={password === ''}>
+                Unlock wallet
+              </Button>
+            </Group>
+          </Stack>
+        </form>
+      </Modal>
+    </>
+  )
+}
+
+/**
+ * The Provider's signing key (issue 11): the wallet, locked (with a one-click unlock) or unlocked;
+ * on the dev chain before a wallet exists, the throwaway dev key the Provider signs with.
+ */
+function WalletStatus() {
+  const wallet = useWallet()
+  const w = wallet.data
+  return (
+    <Group gap={4} wrap="nowrap" aria-label="Publisher wallet" role="group" style={{ flexShrink: 0 }}>
+      <Text size="sm">Wallet:</Text>
+      {w?.address ? (
+        <>
+          <AddressLabel value={w.address} what="wallet address" />
+          {w.devKey ? (
+            <Badge
+              component={Link}
+              to="/settings"
+              size="sm"
+              variant="dot"
+              color="orange"
+              style={{ cursor: 'pointer', flexShrink: 0 }}
+              title="Throwaway: the dev chain's fixed provider key, whose private key is public. Create your wallet in Settings."
+              aria-label="dev key (throwaway): create your wallet in Settings"
+            >
+              dev key
+            </Badge>
+          ) : (
+            <Badge size="sm" variant="dot" color={w.state === 'unlocked' ? 'green' : 'yellow'}>
+              {w.state}
+            </Badge>
+          )}
+          {w.state === 'locked' && <UnlockWalletButton />}
+        </>
+      ) : (
+        <Text size="sm">{w ? 'none yet' : '…'}</Text>
+      )}
+    </Group>
+  )
+}
+
 export function StatusBar() {
   const overview = useOverview()
-  const wallet = useWallet()
+  const reachability = useReachability()
   const o = overview.data
+  const reach = reachability.data ? providerReachability(reachability.data) : undefined
+  const chain = o
+    ? o.chainId === null
+      ? 'off'
+      : `${isDevChain(o.chainName) ? 'dev' : 'rpc'} (${o.chainId})`
+    : '…'
   return (
-    <Group gap="lg" h="100%" px="md" wrap="nowrap">
-      <Text size="sm">
-        Chain: {o ? (o.chainId === null ? 'off' : `${o.chainName ?? 'RPC'} (${o.chainId})`) : '…'}
+    <Group gap="md" h="100%" px="md" wrap="nowrap" className="status-bar">
+      <Text size="sm" title={o?.chainName ?? undefined}>
+        Chain: {chain}
         {o && o.chainId !== null && (
           <Text span size="sm" c="dimmed">
             {' · '}
@@ -31,19 +155,7 @@ export function StatusBar() {
           </Text>
         )}
       </Text>
-      <Group gap={4} wrap="nowrap">
-        <Text size="sm">Wallet:</Text>
-        {wallet.data?.address ? (
-          <>
-            <AddressLabel value={wallet.data.address} what="wallet address" />
-            <Badge size="sm" variant="dot" color={wallet.data.state === 'unlocked' ? 'green' : 'yellow'}>
-              {wallet.data.state}
-            </Badge>
-          </>
-        ) : (
-          <Text size="sm">{wallet.data ? 'none yet' : '…'}</Text>
-        )}
-      </Group>
+      <WalletStatus />
       <Group gap={4} wrap="nowrap">
         <Text size="sm">Backend:</Text>
         {o?.health ? (
@@ -54,12 +166,21 @@ export function StatusBar() {
           <Text size="sm">…</Text>
         )}
       </Group>
-      {o && (
-        <Group gap={4} wrap="nowrap">
-          <Text size="sm">Provider URL:</Text>
-          <AddressLabel value={o.providerUrl} what="Provider URL" />
-        </Group>
-      )}
+      <Group gap={4} wrap="nowrap">
+        <Text size="sm">Provider URL:</Text>
+        {o ? <AddressLabel value={o.providerUrl} what="Provider URL" /> : <Text size="sm">…</Text>}
+        {reach && (
+          <Badge
+            size="sm"
+            variant="dot"
+            color={reach.color}
+            style={{ textTransform: 'none' }}
+            aria-label={`Provider reachability: ${reach.label}`}
+          >
+            {reach.label}
+          </Badge>
+        )}
+      </Group>
     </Group>
   )
 }
@@ -67,7 +188,7 @@ export function StatusBar() {
 /** Shown above every screen: the console is unreachable (retrying), or the chain is throwaway. */
 export function ShellBanners() {
   const overview = useOverview()
-  const unreachable = overview.isError && !(overview.error instanceof ConsoleApiError)
+  const unreachable = useConsoleUnreachable()
   const tokenRefused =
     overview.isError && overview.error instanceof ConsoleApiError && overview.error.code === 'UNAUTHORIZED'
   const keepToken = keepPastedToken()
@@ -76,8 +197,8 @@ export function ShellBanners() {
       {tokenRefused && <TokenPaste onToken={keepToken} />}
       {unreachable && (
         <Alert color="red" title="The console is not answering" mb="md" role="alert">
-          The server may have stopped. Reconnecting automatically; what is on screen may be out of date until
-          it answers again.
+          The server may have stopped. Reconnecting automatically; what is on screen is not live until it
+          answers again.
         </Alert>
       )}
       {overview.data && isDevChain(overview.data.chainName) && (
@@ -90,5 +211,20 @@ export function ShellBanners() {
         </Paper>
       )}
     </>
+  )
+}
+
+/** The screen's content, marked not live (greyed, with "Reconnecting…") while the console is unreachable. */
+export function LiveContent({ children }: { children: React.ReactNode }) {
+  const unreachable = useConsoleUnreachable()
+  return (
+    <div data-live={unreachable ? 'false' : 'true'} aria-busy={unreachable || undefined}>
+      {unreachable && (
+        <Badge color="gray" variant="outline" mb="sm" style={{ textTransform: 'none' }}>
+          Reconnecting… what is shown below is not live
+        </Badge>
+      )}
+      <div className={unreachable ? 'not-live' : undefined}>{children}</div>
+    </div>
   )
 }

@@ -2,6 +2,7 @@
 import { useState } from 'react'
 import { Alert, Button, Code, Collapse, Text } from '@mantine/core'
 import { ConsoleApiError } from '../../engine/console-api/contract'
+import { useConsoleUnreachable } from '../server-state/connection'
 
 const NEXT_STEP: Record<string, string> = {
   UNAUTHORIZED: 'Open the Console URL printed when the console started; it carries the access token.',
@@ -37,7 +38,10 @@ function detailLines(details: unknown): string[] {
 
 export function ErrorMessage({ error, title }: { error: unknown; title: string }) {
   const [showDetails, setShowDetails] = useState(false)
+  const unreachable = useConsoleUnreachable()
   const code = error instanceof ConsoleApiError ? error.code : 'NETWORK'
+  // The shell's one connection banner says it already; no error box per screen stacked under it.
+  if (code === 'NETWORK' && unreachable) return null
   const message = error instanceof Error ? error.message : String(error)
   const lines = error instanceof ConsoleApiError ? detailLines(error.details) : []
   const next =

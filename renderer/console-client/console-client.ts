@@ -8,7 +8,8 @@ import {
   type ConsoleClient,
   type ConsoleTransport,
 } from '../../engine/console-api/contract'
-import { createBrowserHttpTransport } from './http-transport'
+import { createBrowserHttpTransport, type BrowserHttpTransport } from './http-transport'
+import type { ConnectionSignal } from './connection-signal'
 
 declare global {
   interface Window {
@@ -36,4 +37,14 @@ export function chooseTransport(win: Window): ConsoleTransport {
 
 export function createBrowserConsoleClient(win: Window = window): ConsoleClient {
   return createConsoleClient(chooseTransport(win))
+}
+
+/** The client and, over HTTP, its connectivity signal (the event stream's open/error; none under IPC). */
+export function createBrowserConsole(win: Window = window): {
+  client: ConsoleClient
+  connection?: ConnectionSignal
+} {
+  const transport = chooseTransport(win)
+  const connection = 'connection' in transport ? (transport as BrowserHttpTransport).connection : undefined
+  return { client: createConsoleClient(transport), ...(connection ? { connection } : {}) }
 }

@@ -1,120 +1,161 @@
 /**
- * A job's logs in the react-query cache, whole from the first byte: the first read walks the file
- * in 1 MiB ranges (readJobLog), then live onJobLog chunks are spliced on by byte position. A chunk
- * that does not start where the cache ends (a gap: chunks sent before the read answered, or
- * dropped) is never guessed at; the missing range is read again from `nextByte`.
+ * A job's logs in the react-query cache, by window: the engine keeps a line index per log file
+ * (readJobLogLines), so the renderer holds the counts plus the pages of lines around the viewport,
+ * never the whole log. Live onJobLog chunks only say "the file grew": the counts are read again
+ * (coalesced: one read in flight, one more after it, 100 ms apart), and the page at the tail is keyed by the
+ * file's size, so it is read again as it fills. Search runs on the engine (searchJobLog).
  */
 import { useEffect } from 'react'
-import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query'
-import type { ConsoleClient, EventPayload, JobLogKind } from '../../engine/console-api/contract'
+import {
+  useInfiniteQuery,
+  useQueries,
+  useQuery,
+  useQueryClient,
+  type QueryClient,
+} from '@tanstack/react-query'
+import type { EventPayload, JobLogKind, MethodOutput } from '../../engine/console-api/contract'
 import { useConsoleClient } from '../console-client/console-client-context'
 import { queryKeys } from './query-keys'
 
-export interface JobLogState {
-  /**
-   * The text in file order, as read and as it arrived. Kept as parts, never joined: one string of
-   * 50 MB plus a chunk is flattened (copied whole) on its next read, 35 ms a chunk (bench console-ui).
-   */
-  chunks: readonly string[]
-  /** Bytes of the file the text covers (0..nextByte). */
-  nextByte: number
-  isRunning: boolean
-  isAvailable: boolean
-}
+export type JobLogInfo = Omit<MethodOutput<'readJobLogLines'>, 'lines' | 'fromLine'>
 
-const READ_BYTES = 1_048_576
-/** A log beyond this is shown from its first 256 MiB (the output limit); the download has it all. */
-const MAX_LOG_BYTES = 256 * 1_048_576
+/** Lines per page read; pages off screen leave the cache after PAGE_GC_MS. */
+export const LOG_PAGE_LINES = 500
+const PAGE_GC_MS = 15_000
+/** Matches per search read; Next past the last one reads the next batch from the cursor. */
+const SEARCH_BATCH = 200
+/** The pause between two re-reads of a log's counts while chunks keep coming. */
+const REFRESH_GAP_MS = 100
 
-/** Pure: splice a live chunk onto the cached log. `gap` asks the caller to read from nextByte. */
-export function applyLogChunk(
-  state: JobLogState,
-  event: EventPayload<'onJobLog'>,
-): { state: JobLogState; gap: boolean } {
-  if (event.offsetBytes === undefined || event.nextByte === undefined)
-    return { state: { ...state, chunks: [...state.chunks, event.chunk], isAvailable: true }, gap: false }
-  if (event.nextByte <= state.nextByte) return { state, gap: false } // already read
-  if (event.offsetBytes !== state.nextByte) return { state, gap: true }
-  return {
-    state: { ...state, chunks: [...state.chunks, event.chunk], nextByte: event.nextByte, isAvailable: true },
-    gap: false,
-  }
-}
+const refreshing = new WeakMap<QueryClient, Map<string, boolean>>()
 
-async function readFrom(
-  client: ConsoleClient,
-  jobId: string,
-  log: JobLogKind,
-  start: JobLogState,
-): Promise<JobLogState> {
-  let state = start
-  for (;;) {
-    const part = await client.readJobLog({ jobId, log, fromByte: state.nextByte, maxBytes: READ_BYTES })
-    state = {
-      chunks: part.text ? [...state.chunks, part.text] : state.chunks,
-      nextByte: part.nextByte,
-      isRunning: part.isRunning,
-      isAvailable: state.isAvailable || part.isAvailable,
-    }
-    if (part.nextByte <= part.fromByte || part.nextByte >= part.sizeBytes || part.nextByte >= MAX_LOG_BYTES)
-      return state
-  }
-}
-
-const catchingUp = new WeakMap<QueryClient, Set<string>>()
-
-/** Reads what the cache lacks after a gap (one read at a time per log). */
-export async function catchUpJobLog(
-  queryClient: QueryClient,
-  client: ConsoleClient,
-  jobId: string,
-  log: JobLogKind = 'algorithm',
-): Promise<void> {
-  const key = queryKeys.jobs.log(jobId, log)
-  const busy = catchingUp.get(queryClient) ?? new Set<string>()
-  catchingUp.set(queryClient, busy)
+/** Reads a log's counts again, coalescing bursts (200 chunks/s become ≤ 10 reads/s). */
+export function refreshJobLogInfo(queryClient: QueryClient, jobId: string, log: JobLogKind): void {
+  const busy = refreshing.get(queryClient) ?? new Map<string, boolean>()
+  refreshing.set(queryClient, busy)
   const id = `${jobId}:${log}`
-  const cached = queryClient.getQueryData<JobLogState>(key)
-  if (!cached || busy.has(id)) return
-  busy.add(id)
-  try {
-    const read = await readFrom(client, jobId, log, cached)
-    // Chunks that landed while reading are already in `read` (they are in the file) or later.
-    queryClient.setQueryData<JobLogState>(key, (now) => (now && now.nextByte > read.nextByte ? now : read))
-  } finally {
-    busy.delete(id)
+  if (busy.has(id)) {
+    busy.set(id, true) // read once more after the one in flight
+    return
   }
+  busy.set(id, false)
+  void (async () => {
+    try {
+      for (;;) {
+        busy.set(id, false)
+        await queryClient.refetchQueries(
+          { queryKey: queryKeys.jobs.log(jobId, log), exact: true },
+          { cancelRefetch: false },
+        )
+        if (!busy.get(id)) break
+        // At most ~10 re-reads a second: each one re-lays out a virtual list of 500,000 rows.
+        await new Promise((resolve) => setTimeout(resolve, REFRESH_GAP_MS))
+      }
+    } finally {
+      busy.delete(id)
+    }
+  })()
 }
 
-export function applyLogEventToCache(
-  queryClient: QueryClient,
-  client: ConsoleClient,
-  event: EventPayload<'onJobLog'>,
-): void {
-  const key = queryKeys.jobs.log(event.jobId, 'algorithm')
-  const cached = queryClient.getQueryData<JobLogState>(key)
-  if (!cached) return
-  const { state, gap } = applyLogChunk(cached, event)
-  if (state !== cached) queryClient.setQueryData(key, state)
-  if (gap) void catchUpJobLog(queryClient, client, event.jobId)
+export function applyLogEventToCache(queryClient: QueryClient, event: EventPayload<'onJobLog'>): void {
+  const info = queryClient.getQueryData<JobLogInfo>(queryKeys.jobs.log(event.jobId, 'algorithm'))
+  if (!info) return // no viewer on this log
+  if (event.nextByte !== undefined && event.nextByte <= info.sizeBytes) return // already counted
+  refreshJobLogInfo(queryClient, event.jobId, 'algorithm')
 }
 
 /**
- * One log of a job, whole. `jobStatus` changing (e.g. the job finished) reads whatever was written
- * after the last chunk, so the final lines are never lost between a read and a chunk.
+ * A log's counts. `jobStatus` changing (e.g. the job finished) reads them again, so the final
+ * lines are never lost between a read and a chunk.
  */
-export function useJobLogText(jobId: string, log: JobLogKind, jobStatus: number | undefined) {
+export function useJobLogInfo(jobId: string, log: JobLogKind, jobStatus: number | undefined) {
   const client = useConsoleClient()
   const queryClient = useQueryClient()
   const query = useQuery({
     queryKey: queryKeys.jobs.log(jobId, log),
-    queryFn: () =>
-      readFrom(client, jobId, log, { chunks: [], nextByte: 0, isRunning: false, isAvailable: false }),
+    queryFn: async (): Promise<JobLogInfo> => {
+      const {
+        lines: _lines,
+        fromLine: _from,
+        ...info
+      } = await client.readJobLogLines({
+        jobId,
+        log,
+        fromLine: 0,
+        maxLines: 0,
+      })
+      return info
+    },
     staleTime: Infinity,
   })
   const hasData = query.data !== undefined
   useEffect(() => {
-    if (hasData && jobStatus !== undefined) void catchUpJobLog(queryClient, client, jobId, log)
-  }, [jobStatus, hasData, queryClient, client, jobId, log])
+    if (hasData && jobStatus !== undefined) refreshJobLogInfo(queryClient, jobId, log)
+  }, [jobStatus, hasData, queryClient, jobId, log])
   return query
+}
+
+/** The page holding lines [page * LOG_PAGE_LINES, …): whole pages never change, the tail one does. */
+function pageKey(jobId: string, log: JobLogKind, page: number, info: JobLogInfo) {
+  const isWhole = (page + 1) * LOG_PAGE_LINES < info.lineCount
+  return [...queryKeys.jobs.log(jobId, log), 'page', page, isWhole ? 'whole' : info.sizeBytes] as const
+}
+
+/** The lines of pages covering [firstLine, lastLine]; `lineAt` answers undefined until read. */
+export function useJobLogLines(
+  jobId: string,
+  log: JobLogKind,
+  info: JobLogInfo | undefined,
+  firstLine: number,
+  lastLine: number,
+): (line: number) => string | undefined {
+  const client = useConsoleClient()
+  const pages: number[] = []
+  if (info && info.lineCount > 0) {
+    const last = Math.min(lastLine, info.lineCount - 1)
+    for (
+      let p = Math.floor(Math.max(0, firstLine) / LOG_PAGE_LINES);
+      p <= Math.floor(last / LOG_PAGE_LINES);
+      p++
+    )
+      pages.push(p)
+  }
+  const results = useQueries({
+    queries: pages.map((page) => ({
+      queryKey: pageKey(jobId, log, page, info!),
+      queryFn: async () =>
+        (
+          await client.readJobLogLines({
+            jobId,
+            log,
+            fromLine: page * LOG_PAGE_LINES,
+            maxLines: LOG_PAGE_LINES,
+          })
+        ).lines,
+      staleTime: Infinity,
+      gcTime: PAGE_GC_MS,
+      // The tail page re-read as the log grows: keep showing what it had meanwhile (the same page
+      // only; a slot that moved to another page must not show the old page's lines).
+      placeholderData: (previous: string[] | undefined, previousQuery?: { queryKey: readonly unknown[] }) =>
+        previousQuery?.queryKey[5] === page ? previous : undefined,
+    })),
+  })
+  const byPage = new Map<number, string[]>()
+  results.forEach((r, i) => r.data && byPage.set(pages[i]!, r.data))
+  return (line) => byPage.get(Math.floor(line / LOG_PAGE_LINES))?.[line % LOG_PAGE_LINES]
+}
+
+/** Engine-side search: match lines in file order, read in batches from the engine's cursor. */
+export function useJobLogSearch(jobId: string, log: JobLogKind, query: string) {
+  const client = useConsoleClient()
+  return useInfiniteQuery({
+    queryKey: [...queryKeys.jobs.log(jobId, log), 'search', query] as const,
+    queryFn: ({ pageParam }) =>
+      client.searchJobLog({ jobId, log, query, fromLine: pageParam, limit: SEARCH_BATCH }),
+    initialPageParam: 0,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+    enabled: query.length > 0,
+    staleTime: Infinity,
+    gcTime: PAGE_GC_MS,
+  })
 }

@@ -42,4 +42,19 @@ describe('applyJobEventToCache', () => {
     unsubscribe()
     queryClient.clear()
   })
+
+  it('marks the earnings stale when a paying job changes, and leaves them alone for a free job without orders', () => {
+    const queryClient = new QueryClient()
+    queryClient.setQueryData(queryKeys.earnings.period('month'), { rows: [], totals: [] })
+    const stale = () => queryClient.getQueryState(queryKeys.earnings.period('month'))?.isInvalidated
+    applyJobEventToCache(queryClient, { seq: 1, job: makeJob('free', 70), from: 40, to: 70, cause: 'x' })
+    expect(stale()).toBe(false)
+    const paid = {
+      ...makeJob('paid', 70),
+      payment: { chainId: 8996, token: '0x' + '3'.repeat(40), costWei: '5', claimTx: '0x1' },
+    }
+    applyJobEventToCache(queryClient, { seq: 2, job: paid, from: 40, to: 70, cause: 'x' })
+    expect(stale()).toBe(true)
+    queryClient.clear()
+  })
 })

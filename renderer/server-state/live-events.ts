@@ -45,13 +45,16 @@ export function applyJobEventToCache(queryClient: QueryClient, event: JobChangeE
     }
   }
   void queryClient.invalidateQueries({ queryKey: queryKeys.overview() })
+  // Earnings sum escrow and orders: a job that pays or ordered may have changed them (a claim, a release).
+  if (event.job.payment || event.job.datasets.some((d) => d.transferTxId))
+    void queryClient.invalidateQueries({ queryKey: queryKeys.earnings.all() })
 }
 
 export function useLiveEvents(client: ConsoleClient): void {
   const queryClient = useQueryClient()
   useEffect(() => {
     const offJob = client.subscribe('onDidChangeJob', (event) => applyJobEventToCache(queryClient, event))
-    const offLog = client.subscribe('onJobLog', (event) => applyLogEventToCache(queryClient, client, event))
+    const offLog = client.subscribe('onJobLog', (event) => applyLogEventToCache(queryClient, event))
     const offHealth = client.subscribe('onDidChangeClusterHealth', (health) =>
       queryClient.setQueryData(queryKeys.health(), health),
     )

@@ -19,6 +19,9 @@ export function useSaveNetworkSettings() {
     onSuccess: (saved) => {
       queryClient.setQueryData(queryKeys.network(), saved.settings)
       void queryClient.invalidateQueries({ queryKey: queryKeys.reachability() })
+      // The Provider URL to share (status bar, wizard review, "you're live", ocean.js snippet) is the
+      // overview's, which follows the new serviceEndpoint.
+      void queryClient.invalidateQueries({ queryKey: queryKeys.overview() })
       void queryClient.invalidateQueries({ queryKey: ['assets'] })
     },
   })

@@ -32,5 +32,9 @@ export const queryKeys = {
   audit: (filter: Record<string, unknown>) => ['audit', filter] as const,
   datasetPolicy: (did: string) => ['dataset-policy', did] as const,
   network: () => ['network'] as const,
+  earnings: {
+    all: () => ['earnings'] as const,
+    period: (period: string) => ['earnings', period] as const,
+  },
   reachability: () => ['network', 'reachability'] as const,
 }

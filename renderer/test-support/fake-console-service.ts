@@ -194,12 +194,23 @@ export interface FakeConsole {
   fail: Partial<Record<keyof typeof consoleMethods, { code: string; message: string }>>
 }
 
+/** A log's lines as the engine's index answers them: no "\n", no CRLF "\r", an unfinished last line kept. */
+function logLinesOf(text: string): string[] {
+  const lines = text.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l))
+  if (lines[lines.length - 1] === '') lines.pop()
+  return lines
+}
+
+/** The dev chain's provider account (engine/chain/dev-chain/dev-accounts.ts), as getWallet names it. */
+export const DEV_KEY_ADDRESS = '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC'
+
 export function createFakeConsole(
   seed: {
     jobs?: JobSummary[]
     assets?: AssetSummary[]
     environments?: ConsoleEnvironment[]
-    walletState?: 'none' | 'locked' | 'unlocked'
+    /** 'dev-key': the dev chain with no wallet yet (the Provider signs with the dev key). */
+    walletState?: 'none' | 'locked' | 'unlocked' | 'dev-key'
     /** `${jobId}:${log}` → log text; default: "log of <jobId>" for the algorithm log. */
     logs?: Record<string, string>
     earnings?: MethodOutput<'getEarnings'>['rows']
@@ -212,6 +223,8 @@ export function createFakeConsole(
     kubeconfigs?: KubeconfigFile[]
     /** The chain's block height getOverview answers (default 1234; null: the RPC did not answer). */
     blockNumber?: number | null
+    /** The compute backend's health (default: failing, user namespaces off). */
+    healthOk?: boolean
   } = {},
 ): FakeConsole {
   const accessRequests = seed.accessRequests ?? []
@@ -248,13 +261,41 @@ export function createFakeConsole(
   ]
   let seq = 100
   const earnings = seed.earnings ?? []
+  // As the engine: the same sums per period and token over every row.
+  const earningsTotals: MethodOutput<'getEarnings'>['totals'] = []
+  for (const r of earnings) {
+    let t = earningsTotals.find((x) => x.periodStartMs === r.periodStartMs && x.token === r.token)
+    if (!t) {
+      t = {
+        periodStartMs: r.periodStartMs,
+        token: r.token,
+        claimedWei: '0',
+        claimedJobs: 0,
+        lockedWei: '0',
+        lockedJobs: 0,
+        orders: 0,
+      }
+      earningsTotals.push(t)
+    }
+    t.claimedWei = (BigInt(t.claimedWei) + BigInt(r.claimedWei)).toString()
+    t.lockedWei = (BigInt(t.lockedWei) + BigInt(r.lockedWei)).toString()
+    t.claimedJobs += r.claimedJobs
+    t.lockedJobs += r.lockedJobs
+    t.orders += r.orders
+  }
   /** `${jobId}:${log}` → the whole log text (readJobLog serves byte ranges of it). */
   const logs: Record<string, string> = { ...seed.logs }
   const saveDialog = seed.saveDialog
   let wallet = {
-    state: seed.walletState ?? 'unlocked',
-    address: seed.walletState === 'none' ? null : '0x' + '6'.repeat(40),
-  } as { state: 'none' | 'locked' | 'unlocked'; address: string | null }
+    state: seed.walletState === 'dev-key' ? 'none' : (seed.walletState ?? 'unlocked'),
+    address:
+      seed.walletState === 'none'
+        ? null
+        : seed.walletState === 'dev-key'
+          ? DEV_KEY_ADDRESS
+          : '0x' + '6'.repeat(40),
+    ...(seed.walletState === 'dev-key' ? { devKey: true } : {}),
+  } as { state: 'none' | 'locked' | 'unlocked'; address: string | null; devKey?: boolean }
   let settings = {
     providerHost: '127.0.0.1',
     providerPort: 8001,
@@ -269,6 +310,7 @@ export function createFakeConsole(
   const details = new Map<string, Omit<AssetDetails, 'asset'>>()
   const detailsOf = (asset: AssetSummary): AssetDetails => ({
     asset: { ...asset },
+    ddo: { '@context': ['https://w3id.org/did/v1'], id: asset.did, nftAddress: asset.nftAddress },
     ...(details.get(asset.did) ?? {
       description: '',
       author: '',
@@ -294,7 +336,7 @@ export function createFakeConsole(
   }
   const health = {
     driver: 'local' as const,
-    ok: false,
+    ok: seed.healthOk ?? false,
     checks: [
       { id: 'bwrap', label: 'Sandbox (bubblewrap) installed', ok: true, message: 'found /usr/bin/bwrap' },
       {
@@ -447,7 +489,7 @@ export function createFakeConsole(
       }
     },
     getOverview: async () => ({
-      providerUrl: 'http://127.0.0.1:8001',
+      providerUrl: network.serviceEndpoint,
       providerAddress: wallet.address,
       chainId: 8996,
       chainName: 'dev chain',
@@ -542,6 +584,50 @@ export function createFakeConsole(
         isAvailable: text !== undefined,
       }
     },
+    readJobLogLines: async ({ jobId, log, fromLine, maxLines }) => {
+      const job = find(jobId)
+      const text = logs[`${jobId}:${log}`] ?? (log === 'algorithm' ? `log of ${jobId}\n` : undefined)
+      const lines = logLinesOf(text ?? '')
+      return {
+        lines: lines.slice(fromLine, fromLine + maxLines),
+        fromLine,
+        lineCount: lines.length,
+        sizeBytes: new TextEncoder().encode(text ?? '').length,
+        isRunning: job.status === 40,
+        isAvailable: text !== undefined,
+      }
+    },
+    searchJobLog: async ({ jobId, log, query, isCaseSensitive, fromLine, direction, limit }) => {
+      const job = find(jobId)
+      const text = logs[`${jobId}:${log}`] ?? (log === 'algorithm' ? `log of ${jobId}\n` : undefined)
+      const lines = logLinesOf(text ?? '')
+      const needle = isCaseSensitive ? query : query.toLowerCase()
+      const matches: Array<{ line: number; column: number }> = []
+      const order =
+        direction === 'forward'
+          ? lines.map((_, i) => i).slice(fromLine)
+          : lines
+              .map((_, i) => i)
+              .slice(0, fromLine)
+              .reverse()
+      let nextCursor: number | null = null
+      for (const i of order) {
+        const column = (isCaseSensitive ? lines[i]! : lines[i]!.toLowerCase()).indexOf(needle)
+        if (column === -1) continue
+        matches.push({ line: i, column })
+        if (matches.length === limit) {
+          nextCursor = direction === 'forward' ? i + 1 : i
+          break
+        }
+      }
+      return {
+        matches,
+        nextCursor,
+        lineCount: lines.length,
+        isRunning: job.status === 40,
+        isAvailable: text !== undefined,
+      }
+    },
     saveResult: async ({ jobId, index }) => {
       const file = find(jobId).results[index]
       if (!file) throw Object.assign(new Error('no result'), { code: 'RESULT_NOT_FOUND' })
@@ -611,6 +697,11 @@ export function createFakeConsole(
       return { ...backend }
     },
     listAssets: async ({ kind }) => ({ assets: assets.filter((a) => !kind || a.kind === kind) }),
+    // The wizard's test fetch: a URL containing "unreachable" fails, anything else answers 1 KiB of CSV.
+    checkFile: async ({ source }) =>
+      source.type === 'url' && source.url.includes('unreachable')
+        ? { reachable: false, reason: `${source.url} did not answer with the file` }
+        : { reachable: true, sizeBytes: 1024, contentType: 'text/csv' },
     validateAsset: async ({ draft }) => {
       const d = draft as { name?: string; service?: { files?: unknown[] } }
       const issues = [
@@ -788,7 +879,7 @@ export function createFakeConsole(
       })
       return { request: { ...request } }
     },
-    getEarnings: async () => ({ rows: earnings }),
+    getEarnings: async () => ({ rows: earnings, totals: earningsTotals }),
     getAccessRequest: async ({ requestId }) => {
       const request = accessRequests.find((r) => r.id === requestId)
       if (!request)
@@ -943,7 +1034,10 @@ export function createFakeConsole(
         did: a.did,
         name: a.name,
         datatokenAddress: a.datatokenAddress,
-        balanceWei: '1000000000000000000',
+        // As the engine: a datatoken without code on this chain is told per token, never a failure.
+        ...(a.notOnChain
+          ? { balanceWei: '0', unavailable: 'Not on chain 8996: the datatoken has no code here.' }
+          : { balanceWei: '1000000000000000000' }),
       })),
       canPayGas: true,
     }),
@@ -977,6 +1071,14 @@ export function createFakeConsole(
     fail: {},
     emit: (event, payload) => {
       if (event === 'onDidChangeJob') seq = Math.max(seq, (payload as EventPayload<'onDidChangeJob'>).seq)
+      if (event === 'onJobLog') {
+        // As in the engine, a chunk is text the algorithm appended to its log file.
+        const { jobId, chunk, offsetBytes } = payload as EventPayload<'onJobLog'>
+        const key = `${jobId}:algorithm`
+        const now = logs[key] ?? `log of ${jobId}\n`
+        if (offsetBytes === undefined || offsetBytes === new TextEncoder().encode(now).length)
+          logs[key] = now + chunk
+      }
       ;(listeners[event] as Set<(p: unknown) => void>).forEach((l) => l(JSON.parse(JSON.stringify(payload))))
     },
     transport: {

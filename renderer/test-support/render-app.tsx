@@ -5,13 +5,18 @@ import { QueryClient } from '@tanstack/react-query'
 import { createMemoryHistory } from '@tanstack/react-router'
 import { App } from '../app-shell/app-shell'
 import { useUiStore } from '../ui-state/ui-store'
+import type { ConnectionSignal } from '../console-client/connection-signal'
 import { createFakeConsole, type FakeConsole } from './fake-console-service'
 
 export type ScreenId = 'overview' | 'compute-backend' | 'assets' | 'jobs' | 'settings'
 
 /** `screen` is a screen id or a path ("/jobs/job-1"). */
-export function renderApp(screen: ScreenId | `/${string}`, fake: FakeConsole = createFakeConsole()) {
-  useUiStore.setState({ jobFilters: { status: 'all', search: '' } })
+export function renderApp(
+  screen: ScreenId | `/${string}`,
+  fake: FakeConsole = createFakeConsole(),
+  options: { connection?: ConnectionSignal } = {},
+) {
+  useUiStore.setState({ jobFilters: { status: 'all', search: '' }, firstRunDismissed: false })
   const path = screen.startsWith('/') ? screen : screen === 'overview' ? '/' : `/${screen}`
   const history = createMemoryHistory({ initialEntries: [path] })
   const queryClient = new QueryClient({
@@ -21,6 +26,13 @@ export function renderApp(screen: ScreenId | `/${string}`, fake: FakeConsole = c
     fake,
     queryClient,
     history,
-    ...render(<App client={fake.client} queryClient={queryClient} history={history} />),
+    ...render(
+      <App
+        client={fake.client}
+        queryClient={queryClient}
+        history={history}
+        connection={options.connection}
+      />,
+    ),
   }
 }

@@ -1,9 +1,11 @@
 /**
- * UI-only state (zustand): what the server does not know and the URL does not hold — job filters.
+ * UI-only state (zustand): what the server does not know and the URL does not hold — job filters,
+ * and whether the first-run checklist was dismissed (persisted in localStorage, kept across reloads).
  * The current screen and job live in the route (app-shell/routes.tsx); the colour scheme in
  * Mantine's manager (app-shell/theme.ts). Server data lives in react-query, never here.
  */
 import { create } from 'zustand'
+import { persist } from 'zustand/middleware'
 import type { JobStatus } from '../../engine/console-api/contract'
 
 export type StatusFilter = 'all' | 'running' | 'queued' | 'succeeded' | 'failed' | 'stopped'
@@ -27,12 +29,23 @@ export const STATUS_FILTER_OUTCOME: Partial<Record<StatusFilter, 'succeeded' | '
 export interface UiState {
   jobFilters: { status: StatusFilter; search: string }
   setJobFilters(patch: Partial<UiState['jobFilters']>): void
+  /** The publisher closed the Overview's first-run checklist before finishing it. */
+  firstRunDismissed: boolean
+  dismissFirstRun(): void
 }
 
 export const createUiStore = () =>
-  create<UiState>((set) => ({
-    jobFilters: { status: 'all', search: '' },
-    setJobFilters: (patch) => set((s) => ({ jobFilters: { ...s.jobFilters, ...patch } })),
-  }))
+  create<UiState>()(
+    persist(
+      (set) => ({
+        jobFilters: { status: 'all', search: '' },
+        setJobFilters: (patch) => set((s) => ({ jobFilters: { ...s.jobFilters, ...patch } })),
+        firstRunDismissed: false,
+        dismissFirstRun: () => set({ firstRunDismissed: true }),
+      }),
+      // Only the dismissal is kept; filters start fresh each session.
+      { name: 'c2d-console-ui', partialize: (s) => ({ firstRunDismissed: s.firstRunDismissed }) },
+    ),
+  )
 
 export const useUiStore = createUiStore()

@@ -133,6 +133,12 @@ export function registerComputeRoutes(
     const chainId = payment?.chainId ?? request.chainId
     if (!payment || chainId === undefined)
       throw providerError('PAYMENT_INVALID', 'payment {chainId, token} is required for paid compute')
+    // An environment's fees may name other chains; only a chain this console serves takes payment.
+    if (!deps.chainIds.includes(Number(chainId)))
+      throw providerError(
+        'PAYMENT_INVALID',
+        `Chain ${chainId} is not supported by this node (chainIds: ${deps.chainIds.join(', ') || 'none'})`,
+      )
     const prices = pricesFor(env, chainId, payment.token)
     if (!prices)
       throw providerError(

@@ -10,6 +10,7 @@ import { encryptForNode } from '../../publishing/ddo-encryption'
 import type { FileSource } from '../../file-source'
 import { providerError } from '../errors'
 import { probeFileUrl } from '../file-url-probe'
+import { gatewayFileInfo } from '../gateway-file-info'
 import { singleQuery } from '../query'
 import { toWireEnvironment } from '../environment-view'
 import { requireAddress } from '../request-auth'
@@ -258,23 +259,36 @@ export function registerServiceRoutes(
         throw providerError('SERVICE_INVALID', `Service ${String(serviceId)} is not a service of ${body.did}`)
       return Promise.all(files.map((f, i) => fileInfo(f, i)))
     }
-    // A storage object sent by anyone (ocean.js' getFileInfo): URLs only, under provider.fileInfoUrls,
-    // so no caller can make this machine reach into the publisher's network (file-url-probe.ts).
-    if (body.type !== 'url')
+    // A storage object sent by anyone (ocean.js' getFileInfo): URLs, and Arweave / IPFS objects
+    // through the node's gateways, under provider.fileInfoUrls, so no caller can make this machine
+    // reach into the publisher's network (file-url-probe.ts, gateway-file-info.ts).
+    if (body.type !== 'url' && body.type !== 'arweave' && body.type !== 'ipfs')
       throw providerError(
         'REQUEST_INVALID',
-        `fileInfo probes storage objects of type "url" only (got ${JSON.stringify(body.type ?? null)}); for this console's assets send {did, serviceId}`,
+        `fileInfo probes storage objects of type "url", "arweave" or "ipfs" only (got ${JSON.stringify(body.type ?? null)}); for this console's assets send {did, serviceId}`,
       )
-    const url = typeof body.url === 'string' ? body.url : ''
-    if (!/^https?:\/\/[^/]/i.test(url) || !URL.canParse(url))
-      throw providerError('REQUEST_INVALID', 'fileInfo: "url" must be an http(s) URL')
-    const headers = stringHeaders(body.headers)
     const mode = deps.config.provider.fileInfoUrls
     if (mode === 'off')
       throw providerError(
         'FILE_INFO_URL_OFF',
-        'fileInfo does not probe URLs on this node (provider.fileInfoUrls is "off"): send {did, serviceId}',
+        'fileInfo does not probe storage objects on this node (provider.fileInfoUrls is "off"): send {did, serviceId}',
       )
+    if (body.type !== 'url') {
+      if (!deps.storageGateways)
+        throw providerError('REQUEST_INVALID', `fileInfo: this node has no ${body.type} gateway`)
+      // Ocean Node's ArweaveStorage / IpfsStorage answer: one entry, no index, no name.
+      return [
+        await gatewayFileInfo(body, {
+          gateways: deps.storageGateways,
+          mode,
+          ...(deps.fileProbeNetwork ? { network: deps.fileProbeNetwork } : {}),
+        }),
+      ]
+    }
+    const url = typeof body.url === 'string' ? body.url : ''
+    if (!/^https?:\/\/[^/]/i.test(url) || !URL.canParse(url))
+      throw providerError('REQUEST_INVALID', 'fileInfo: "url" must be an http(s) URL')
+    const headers = stringHeaders(body.headers)
     const probe = await probeFileUrl(url, {
       mode,
       ...(headers ? { headers } : {}),
@@ -371,5 +385,9 @@ function nodeStatus(
     codeHash: CODE_HASH,
     allowedAdmins: { addresses: deps.config.provider.allowedAdmins, accessLists: {} },
     c2dClusters: [{ type: 'console', environments: environmentIds }],
+    // Ocean Node: present when persistent storage is on (ocean.js' tests look for it).
+    ...(deps.persistentStorage
+      ? { persistentStorage: { accessLists: deps.config.provider.persistentStorage.accessLists } }
+      : {}),
   }
 }

@@ -1,81 +1,130 @@
-// A log viewer for long, growing logs: virtual rows (only the visible lines are in the DOM), the
-// whole text from its first line, live follow (auto-scroll; scrolling up pauses it), search that
-// narrows to matching lines, wrap, and line numbers. Mantine ScrollArea + @tanstack/react-virtual:
-// no well-kept log-viewer package is installed (see README, Jobs).
-import { useEffect, useMemo, useRef, useState } from 'react'
-import { Badge, Group, Paper, ScrollArea, Switch, Text, TextInput } from '@mantine/core'
-import { useDebouncedValue } from '@mantine/hooks'
+// A windowed log viewer for long, growing logs: it is told how many lines there are and asks for
+// the ones around the viewport (`lineAt`, `onRangeChange`), so a 51 MB log is never in memory;
+// virtual rows (only the visible lines are in the DOM), live follow (auto-scroll; scrolling up
+// pauses it), search with jump to match (the caller searches, e.g. on the engine), wrap and line
+// numbers. Mantine ScrollArea + @tanstack/react-virtual: no well-kept log-viewer package is
+// installed (see README, Jobs).
+import { useEffect, useRef, useState } from 'react'
+import { Badge, Button, Group, Paper, ScrollArea, Switch, Text, TextInput } from '@mantine/core'
 import { useVirtualizer } from '@tanstack/react-virtual'
-import { useLogLines } from './log-lines'
 import './log-viewer.css'
 
 const LINE_HEIGHT_PX = 20
 /** Within this distance of the bottom counts as "at the end" (follow stays on). */
 const AT_END_PX = 24
+const OVERSCAN_LINES = 40
+
+export interface LogSearchState {
+  value: string
+  onChange: (value: string) => void
+  /** null: no search; else the matching lines found so far (in file order). */
+  matchLines: readonly number[] | null
+  /** More matches exist beyond matchLines. */
+  hasMore: boolean
+  isSearching: boolean
+  /** Index into matchLines of the match shown, or null. */
+  current: number | null
+  onNext: () => void
+  onPrevious: () => void
+}
 
 export interface LogViewerProps {
   /** The accessible name of the log region, e.g. "Algorithm log". */
   label: string
-  /** The log's text in parts, in order (appending parts is what follows a live log). */
-  chunks: readonly string[]
+  lineCount: number
+  /** A line's text once read; undefined while it is being read. */
+  lineAt: (line: number) => string | undefined
+  /** The lines the viewport (plus overscan) covers now. */
+  onRangeChange: (firstLine: number, lastLine: number) => void
   /** More text may come: offer Follow (on by default). */
   isLive: boolean
-  /** Shown when the text is empty. */
+  /** Shown when there is no line. */
   emptyText: string
+  search: LogSearchState
   heightPx?: number
 }
 
-export function LogViewer({ label, chunks, isLive, emptyText, heightPx = 360 }: LogViewerProps) {
-  const allLines = useLogLines(chunks)
-  // Memoized: a copy of every line on each render (scrolls re-render) cost frames on a 50 MB log.
-  const lines = useMemo(
-    () => (allLines.length > 0 && allLines[allLines.length - 1] === '' ? allLines.slice(0, -1) : allLines),
-    [allLines],
-  )
+export function LogViewer({
+  label,
+  lineCount,
+  lineAt,
+  onRangeChange,
+  isLive,
+  emptyText,
+  search,
+  heightPx = 360,
+}: LogViewerProps) {
   const [follow, setFollow] = useState(true)
   const [wrap, setWrap] = useState(false)
-  const [search, setSearch] = useState('')
-  const [needle] = useDebouncedValue(search.trim().toLowerCase(), 150)
-  // Indexes of the lines shown: every line, or the ones matching the search.
-  const shown = useMemo(() => {
-    if (!needle) return null
-    const found: number[] = []
-    for (let i = 0; i < lines.length; i++) if (lines[i]!.toLowerCase().includes(needle)) found.push(i)
-    return found
-  }, [lines, needle])
-  const count = shown ? shown.length : lines.length
   const viewport = useRef<HTMLDivElement>(null)
   const virtualizer = useVirtualizer({
-    count,
+    count: lineCount,
     getScrollElement: () => viewport.current,
     estimateSize: () => LINE_HEIGHT_PX,
-    overscan: 20,
+    overscan: OVERSCAN_LINES,
     initialRect: { width: 800, height: heightPx },
   })
+  const items = virtualizer.getVirtualItems()
+  const first = items[0]?.index ?? 0
+  const last = items[items.length - 1]?.index ?? Math.min(lineCount - 1, OVERSCAN_LINES)
+  useEffect(() => onRangeChange(first, last), [first, last, onRangeChange])
   const following = isLive && follow
   useEffect(() => {
-    if (following && count > 0) virtualizer.scrollToIndex(count - 1, { align: 'end' })
-  }, [following, count, virtualizer])
+    if (following && lineCount > 0) virtualizer.scrollToIndex(lineCount - 1, { align: 'end' })
+  }, [following, lineCount, virtualizer])
+  const currentLine =
+    search.current !== null && search.matchLines ? (search.matchLines[search.current] ?? null) : null
+  useEffect(() => {
+    if (currentLine === null) return
+    setFollow(false) // a match was asked for: stay on it
+    virtualizer.scrollToIndex(currentLine, { align: 'center' })
+  }, [currentLine, virtualizer])
   const onScroll = () => {
     const el = viewport.current
     if (!el || !isLive) return
     const atEnd = el.scrollHeight - el.scrollTop - el.clientHeight <= AT_END_PX
     if (!atEnd && follow) setFollow(false)
   }
+  const matches = search.matchLines
   return (
     <Paper withBorder p="xs">
       <Group justify="space-between" mb="xs" gap="sm">
-        <TextInput
-          size="xs"
-          label={`Search the ${label.toLowerCase()}`}
-          value={search}
-          onChange={(e) => setSearch(e.currentTarget.value)}
-          w={280}
-        />
+        <Group gap="xs" align="flex-end">
+          <TextInput
+            size="xs"
+            label={`Search the ${label.toLowerCase()}`}
+            value={search.value}
+            onChange={(e) => search.onChange(e.currentTarget.value)}
+            onKeyDown={(e) => {
+              if (e.key !== 'Enter') return
+              e.preventDefault()
+              if (e.shiftKey) search.onPrevious()
+              else search.onNext()
+            }}
+            w={240}
+          />
+          {matches && (
+            <>
+              <Button size="xs" variant="default" onClick={search.onPrevious} disabled={matches.length === 0}>
+                Previous match
+              </Button>
+              <Button
+                size="xs"
+                variant="default"
+                onClick={search.onNext}
+                disabled={matches.length === 0 && !search.hasMore}
+              >
+                Next match
+              </Button>
+            </>
+          )}
+        </Group>
         <Group gap="md">
-          {shown && (
+          {matches && (
             <Badge variant="light" aria-live="polite">
-              {shown.length} matching {shown.length === 1 ? 'line' : 'lines'}
+              {search.isSearching && matches.length === 0
+                ? 'Searching…'
+                : `${search.current !== null ? `${search.current + 1} of ` : ''}${matches.length}${search.hasMore ? '+' : ''} matching ${matches.length === 1 && !search.hasMore ? 'line' : 'lines'}`}
             </Badge>
           )}
           <Switch label="Wrap lines" checked={wrap} onChange={(e) => setWrap(e.currentTarget.checked)} />
@@ -95,20 +144,22 @@ export function LogViewer({ label, chunks, isLive, emptyText, heightPx = 360 }: 
         viewportProps={{ role: 'log', 'aria-label': label, tabIndex: 0 } as React.ComponentProps<'div'>}
         className="log-viewer"
       >
-        {count === 0 ? (
+        {lineCount === 0 ? (
           <Text c="dimmed" p="xs" ff="monospace" size="sm">
-            {shown ? 'No line matches the search.' : emptyText}
+            {emptyText}
           </Text>
         ) : (
           <div style={{ height: virtualizer.getTotalSize(), position: 'relative', minWidth: '100%' }}>
-            {virtualizer.getVirtualItems().map((item) => {
-              const index = shown ? shown[item.index]! : item.index
+            {items.map((item) => {
+              const text = lineAt(item.index)
+              const isCurrent = item.index === currentLine
               return (
                 <div
                   key={item.key}
                   data-index={item.index}
                   ref={wrap ? virtualizer.measureElement : undefined}
-                  className="log-line"
+                  className={isCurrent ? 'log-line log-line-match' : 'log-line'}
+                  aria-current={isCurrent ? 'true' : undefined}
                   style={{
                     position: 'absolute',
                     top: 0,
@@ -121,9 +172,9 @@ export function LogViewer({ label, chunks, isLive, emptyText, heightPx = 360 }: 
                   }}
                 >
                   <span className="log-line-number" aria-hidden="true">
-                    {index + 1}
+                    {item.index + 1}
                   </span>
-                  {lines[index]}
+                  {text ?? <span className="log-line-pending">…</span>}
                 </div>
               )
             })}

@@ -47,6 +47,8 @@ function amountError(value: string): string | undefined {
 type Pending = { question: string; run: () => void } | null
 
 export function AssetActions({ asset }: { asset: AssetSummary }) {
+  // Not on the chain in use (issue 11): the engine refuses these; the page's alert says why.
+  const offChain = asset.notOnChain !== undefined
   const setState = useSetAssetState()
   const distribute = useDistributeDatatokens()
   const current = assetStateName(asset.state)
@@ -113,7 +115,7 @@ export function AssetActions({ asset }: { asset: AssetSummary }) {
             ]}
             error={errors.state}
           />
-          <Button type="submit" loading={setState.isPending}>
+          <Button type="submit" loading={setState.isPending} disabled={offChain}>
             Change state
           </Button>
         </Group>
@@ -152,7 +154,7 @@ export function AssetActions({ asset }: { asset: AssetSummary }) {
           <Stack gap="xs">
             <TextInput label="Recipient address" placeholder="0x…" {...field('to')} />
             <TextInput label="Amount" inputMode="decimal" placeholder="10" {...field('amount')} />
-            <Button type="submit" variant="light" disabled={distribute.isPending}>
+            <Button type="submit" variant="light" disabled={distribute.isPending || offChain}>
               Mint
             </Button>
           </Stack>
@@ -174,7 +176,7 @@ export function AssetActions({ asset }: { asset: AssetSummary }) {
           <Stack gap="xs">
             <TextInput label="Tokens per request" inputMode="decimal" {...field('maxTokens')} />
             <TextInput label="Most a consumer may hold" inputMode="decimal" {...field('maxBalance')} />
-            <Button type="submit" variant="light" disabled={distribute.isPending}>
+            <Button type="submit" variant="light" disabled={distribute.isPending || offChain}>
               Create dispenser
             </Button>
           </Stack>
@@ -207,7 +209,7 @@ export function AssetActions({ asset }: { asset: AssetSummary }) {
               {...field('price')}
             />
             <TextInput label="Base token address (empty: OCEAN)" placeholder="0x…" {...field('baseToken')} />
-            <Button type="submit" variant="light" disabled={distribute.isPending}>
+            <Button type="submit" variant="light" disabled={distribute.isPending || offChain}>
               Set fixed price
             </Button>
           </Stack>

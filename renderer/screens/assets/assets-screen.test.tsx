@@ -39,6 +39,19 @@ describe('AssetsScreen', () => {
     expect(within(own as HTMLElement).getByRole('link', { name: 'Manage Mean temperature' })).toBeTruthy()
   })
 
+  it('marks an asset the chain in use no longer has as "Not on this chain"; others carry no mark', async () => {
+    const stale = makeAsset({
+      name: 'Gone weather',
+      notOnChain: { missing: ['data NFT', 'datatoken'], message: 'Not on chain 8996 any more.' },
+    })
+    renderApp('assets', createFakeConsole({ assets: [stale, { ...algorithm }] }))
+    const table = await screen.findByRole('table', { name: 'Assets' }, { timeout: 8000 })
+    const goneRow = within(table).getByRole('rowheader', { name: /Gone weather/ })
+    expect(within(goneRow).getByLabelText('Not on this chain')).toBeTruthy()
+    const otherRow = within(table).getByRole('rowheader', { name: /Mean temperature/ })
+    expect(within(otherRow).queryByLabelText('Not on this chain')).toBeNull()
+  })
+
   it('deletes an asset only after its confirmation', { timeout: 20_000 }, async () => {
     const { fake } = renderApp('assets', createFakeConsole({ assets: [{ ...algorithm }] }))
     await userEvent.click(await screen.findByRole('button', { name: 'Delete Mean temperature' }))

@@ -8,6 +8,7 @@ import { ErrorMessage } from '../../components/error-message'
 import { ConfirmDialog } from '../../components/confirm-dialog'
 import { AddressLabel } from '../../components/labels/address-label'
 import { AssetStateBadge } from './asset-state-badge'
+import { NotOnChainBadge } from './not-on-chain-badge'
 import { PublishedElsewhereBadge } from './published-elsewhere-badge'
 import { PublishProgressList } from './publish-progress-list'
 import { PublishWizard } from './publish-wizard/publish-wizard'
@@ -70,6 +71,11 @@ export function AssetsScreen() {
                   >
                     {a.name}
                   </Anchor>
+                  {a.notOnChain && (
+                    <div>
+                      <NotOnChainBadge notOnChain={a.notOnChain} />
+                    </div>
+                  )}
                   {a.publishedElsewhere && (
                     <div>
                       <PublishedElsewhereBadge publisher={a.publishedElsewhere.publisher} />

@@ -34,7 +34,7 @@ describe('JobPage', () => {
     expect(within(alert).getByText(reason)).toBeTruthy()
   })
 
-  it('shows the whole log from its first line, then splices live chunks by byte position', async () => {
+  it('shows the first lines from a window of the log, then the lines a live chunk appended', async () => {
     const before = Array.from({ length: 30 }, (_, i) => `line ${i + 1}\n`).join('')
     const fake = createFakeConsole({
       jobs: [makeJob('job-live', 40)],
@@ -43,45 +43,30 @@ describe('JobPage', () => {
     renderApp('/jobs/job-live', fake)
     await waitFor(() => expect(logText()).toContain('line 1'), { timeout: 5000 })
     const size = new TextEncoder().encode(before).length
-    // A chunk the first read already covered is not shown twice; the next one is appended.
-    act(() =>
-      fake.emit('onJobLog', { jobId: 'job-live', chunk: 'line 30\n', offsetBytes: size - 8, nextByte: size }),
-    )
     act(() =>
       fake.emit('onJobLog', { jobId: 'job-live', chunk: 'line 31\n', offsetBytes: size, nextByte: size + 8 }),
     )
     await waitFor(() => expect(logText()).toContain('line 31'))
     expect(logText().match(/line 30/g)).toHaveLength(1)
     expect(screen.getByRole('switch', { name: 'Follow new lines' })).toHaveProperty('checked', true)
+    // Never the whole log through the console API: windows of lines only.
+    expect(fake.calls.some((c) => c.method === 'readJobLog')).toBe(false)
   })
 
-  it('reads a missed range again instead of guessing across a gap', async () => {
-    const fake = createFakeConsole({
-      jobs: [makeJob('job-gap', 40)],
-      logs: { 'job-gap:algorithm': 'first\n' },
-    })
-    renderApp('/jobs/job-gap', fake)
-    await waitFor(() => expect(logText()).toContain('first'), { timeout: 5000 })
-    // The file grew by "b\n" and "c\n", but only the chunk for "c\n" arrived.
-    const whole = 'first\nsecond\nthird\n'
-    ;(fake as unknown as { service: { readJobLog: unknown } }).service.readJobLog = async ({
-      fromByte,
-    }: {
-      fromByte: number
-    }) => ({
-      text: whole.slice(fromByte),
-      fromByte,
-      nextByte: whole.length,
-      sizeBytes: whole.length,
-      isRunning: true,
-      isAvailable: true,
-    })
-    act(() => fake.emit('onJobLog', { jobId: 'job-gap', chunk: 'third\n', offsetBytes: 13, nextByte: 19 }))
-    await waitFor(() => expect(logText()).toContain('second'))
-    expect(logText().match(/third/g)).toHaveLength(1)
+  it('reads only the pages of a long log near the viewport', async () => {
+    const long = Array.from({ length: 20_000 }, (_, i) => `row ${i + 1}\n`).join('')
+    const fake = createFakeConsole({ jobs: [makeJob('job-long', 70)], logs: { 'job-long:algorithm': long } })
+    renderApp('/jobs/job-long', fake)
+    await waitFor(() => expect(logText()).toContain('row 1'), { timeout: 5000 })
+    expect(logText()).not.toContain('row 19999')
+    const reads = fake.calls
+      .filter((c) => c.method === 'readJobLogLines')
+      .map((c) => c.input as { fromLine: number; maxLines: number })
+    expect(reads.length).toBeGreaterThan(0)
+    expect(reads.every((r) => r.fromLine < 1000 && r.maxLines <= 500)).toBe(true)
   })
 
-  it('searches the log down to the matching lines', async () => {
+  it('searches the log on the engine and jumps from match to match', async () => {
     const fake = createFakeConsole({
       jobs: [makeJob('job-s', 70)],
       logs: { 'job-s:algorithm': 'epoch 1 loss 0.9\nsaving\nepoch 2 loss 0.4\n' },
@@ -89,9 +74,19 @@ describe('JobPage', () => {
     renderApp('/jobs/job-s', fake)
     await waitFor(() => expect(logText()).toContain('saving'), { timeout: 5000 })
     await userEvent.type(screen.getByRole('textbox', { name: 'Search the algorithm log' }), 'EPOCH')
-    await waitFor(() => expect(logText()).not.toContain('saving'))
-    expect(logText()).toContain('epoch 2')
-    expect(screen.getByText('2 matching lines')).toBeTruthy()
+    expect(await screen.findByText('1 of 2 matching lines')).toBeTruthy()
+    const log = screen.getByRole('log', { name: 'Algorithm log' })
+    const current = () => log.querySelector('[aria-current="true"]')?.textContent ?? ''
+    expect(current()).toContain('epoch 1')
+    await userEvent.click(screen.getByRole('button', { name: 'Next match' }))
+    await waitFor(() => expect(current()).toContain('epoch 2'))
+    expect(screen.getByText('2 of 2 matching lines')).toBeTruthy()
+    await userEvent.click(screen.getByRole('button', { name: 'Next match' }))
+    await waitFor(() => expect(current()).toContain('epoch 1')) // wraps round
+    expect(fake.calls.some((c) => c.method === 'searchJobLog')).toBe(true)
+    await userEvent.clear(screen.getByRole('textbox', { name: 'Search the algorithm log' }))
+    await userEvent.type(screen.getByRole('textbox', { name: 'Search the algorithm log' }), 'nothing like it')
+    expect(await screen.findByText('0 matching lines')).toBeTruthy()
     // A finished job's log does not follow.
     expect(screen.queryByRole('switch', { name: 'Follow new lines' })).toBeNull()
   }, 15_000)

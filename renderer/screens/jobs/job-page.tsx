@@ -12,10 +12,9 @@ import {
 } from '../../../engine/console-api/contract'
 import { useMutation } from '@tanstack/react-query'
 import { useJob, useStopJob } from '../../server-state/jobs'
-import { useJobLogText } from '../../server-state/job-log'
 import { useAssets } from '../../server-state/assets'
 import { useConsoleClient } from '../../console-client/console-client-context'
-import { LogViewer } from '../../components/log-viewer/log-viewer'
+import { JobLogPanel } from './job-log-panel'
 import { saveResult } from './result-download'
 import { ErrorMessage } from '../../components/error-message'
 import { StatusBadge } from '../../components/status-badge'
@@ -74,29 +73,6 @@ const LOG_TABS: Array<{ log: JobLogKind; label: string; resultType?: JobResultFi
   { log: 'configuration', label: 'Configuration log', resultType: 'configurationLog' },
   { log: 'publish', label: 'Publish log', resultType: 'publishLog' },
 ]
-
-const NO_CHUNKS: readonly string[] = []
-
-function JobLog({ job, log, label }: { job: JobSummary; log: JobLogKind; label: string }) {
-  const text = useJobLogText(job.jobId, log, job.status)
-  const isLive = log === 'algorithm' && !isTerminalStatus(job.status)
-  return (
-    <LogViewer
-      label={label}
-      chunks={text.data?.chunks ?? NO_CHUNKS}
-      isLive={isLive}
-      emptyText={
-        text.isPending
-          ? 'Loading…'
-          : text.isError
-            ? 'Could not read this log.'
-            : isLive
-              ? 'No output yet. Lines appear here as the algorithm writes them.'
-              : 'This log is empty.'
-      }
-    />
-  )
-}
 
 function ResultRow({ jobId, file }: { jobId: string; file: JobResultFile }) {
   const client = useConsoleClient()
@@ -286,7 +262,7 @@ export function JobPage({ jobId, onBack }: { jobId: string; onBack: () => void }
         </Tabs.List>
         {LOG_TABS.map((t) => (
           <Tabs.Panel key={t.log} value={t.log} pt="xs">
-            <JobLog job={job} log={t.log} label={t.label} />
+            <JobLogPanel job={job} log={t.log} label={t.label} />
           </Tabs.Panel>
         ))}
       </Tabs>

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest'
-import { act, screen, within } from '@testing-library/react'
+import { act, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { renderApp } from '../../test-support/render-app'
 import { createFakeConsole, makeAsset, makeJob } from '../../test-support/fake-console-service'
@@ -58,7 +58,17 @@ describe('notifications', () => {
 })
 
 describe('Jobs screen tabs', () => {
-  it('sums earnings per dataset and period, in token units', async () => {
+  it('sums earnings and orders per asset and period in token units, with a total per period', async () => {
+    const token = '0x' + '3'.repeat(40)
+    const row = {
+      periodStartMs: Date.UTC(2026, 2, 1),
+      token,
+      claimedWei: '1350000000000000000',
+      claimedJobs: 2,
+      lockedWei: '0',
+      lockedJobs: 0,
+      orders: 2,
+    }
     const fake = createFakeConsole({
       assets: [
         makeAsset({
@@ -69,23 +79,29 @@ describe('Jobs screen tabs', () => {
         }),
       ],
       earnings: [
+        { ...row, datasetDid: DATASET },
         {
-          datasetDid: DATASET,
-          periodStartMs: Date.UTC(2026, 2, 1),
-          token: '0x' + '3'.repeat(40),
-          claimedWei: '1350000000000000000',
-          claimedJobs: 2,
-          lockedWei: '0',
-          lockedJobs: 0,
+          ...row,
+          datasetDid: 'did:op:' + 'f'.repeat(64),
+          claimedWei: '650000000000000000',
+          claimedJobs: 1,
+          orders: 1,
         },
+        { ...row, datasetDid: DATASET, token: null, claimedWei: '0', claimedJobs: 0, orders: 4 },
       ],
     })
     renderApp('jobs', fake)
     await userEvent.click(await screen.findByRole('tab', { name: 'Earnings' }))
-    const table = await screen.findByRole('table', { name: 'Earnings per dataset and period' })
-    expect(within(table).getByText('Weather stations')).toBeTruthy()
+    const table = await screen.findByRole('table', { name: 'Earnings per asset and period' })
+    expect(within(table).getAllByText('Weather stations').length).toBe(2)
     expect(within(table).getByText(/1\.35 \w+/)).toBeTruthy()
-    expect(within(table).getByText(/\(2 jobs\)/)).toBeTruthy()
+    // The period's total over both assets: 1.35 + 0.65 = 2, 3 jobs, 3 orders; the free jobs apart.
+    const totals = [...table.querySelectorAll('tfoot tr')] as HTMLElement[]
+    expect(totals).toHaveLength(2)
+    const paid = totals.find((t) => t.textContent?.includes('All assets'))!
+    await waitFor(() => expect(paid.textContent).toMatch(/2 \w+ \(3 jobs\).*3$/))
+    const free = totals.find((t) => t.textContent?.includes('Free jobs'))!
+    expect(free.textContent).toMatch(/4$/)
     await userEvent.click(screen.getByRole('radio', { name: 'Week' }))
     expect(fake.calls.some((c) => JSON.stringify(c.input) === '{"period":"week"}')).toBe(true)
   }, 15_000)

@@ -2,6 +2,7 @@
 // answered by the server from indexes; the table loads page after page as it scrolls (virtual rows),
 // so 100,000 jobs cost what 300 do. A job opens its own route (/jobs/$jobId).
 import { useCallback, useMemo } from 'react'
+import { AfterFirstPaint } from '../../components/after-first-paint'
 import { SegmentedControl, Stack, Tabs, Text, TextInput, Title } from '@mantine/core'
 import { useDebouncedValue } from '@mantine/hooks'
 import { useNavigate } from '@tanstack/react-router'
@@ -39,22 +40,24 @@ export function JobsScreen() {
       <Title order={2} id="jobs-title">
         Jobs
       </Title>
-      <Tabs defaultValue="list" keepMounted={false}>
-        <Tabs.List>
-          <Tabs.Tab value="list">All jobs</Tabs.Tab>
-          <Tabs.Tab value="earnings">Earnings</Tabs.Tab>
-          <Tabs.Tab value="refused">Refused requests</Tabs.Tab>
-        </Tabs.List>
-        <Tabs.Panel value="list" pt="md">
-          <JobList />
-        </Tabs.Panel>
-        <Tabs.Panel value="earnings" pt="md">
-          <EarningsView />
-        </Tabs.Panel>
-        <Tabs.Panel value="refused" pt="md">
-          <RefusedRequestsView />
-        </Tabs.Panel>
-      </Tabs>
+      <AfterFirstPaint>
+        <Tabs defaultValue="list" keepMounted={false}>
+          <Tabs.List>
+            <Tabs.Tab value="list">All jobs</Tabs.Tab>
+            <Tabs.Tab value="earnings">Earnings</Tabs.Tab>
+            <Tabs.Tab value="refused">Refused requests</Tabs.Tab>
+          </Tabs.List>
+          <Tabs.Panel value="list" pt="md">
+            <JobList />
+          </Tabs.Panel>
+          <Tabs.Panel value="earnings" pt="md">
+            <EarningsView />
+          </Tabs.Panel>
+          <Tabs.Panel value="refused" pt="md">
+            <RefusedRequestsView />
+          </Tabs.Panel>
+        </Tabs>
+      </AfterFirstPaint>
     </Stack>
   )
 }

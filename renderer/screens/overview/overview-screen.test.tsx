@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest'
 import { screen, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { renderApp } from '../../test-support/render-app'
-import { createFakeConsole, makeJob } from '../../test-support/fake-console-service'
+import { DEV_KEY_ADDRESS, createFakeConsole, makeJob } from '../../test-support/fake-console-service'
 
 describe('OverviewScreen', () => {
   it('shows the provider URL with a copy button, chain, driver health and job counts', async () => {
@@ -15,6 +15,12 @@ describe('OverviewScreen', () => {
     expect(within(counts).getByText('Running: 1')).toBeTruthy()
     expect(within(counts).getByText('Queued: 1')).toBeTruthy()
     expect(within(counts).getByText('Finished: 1')).toBeTruthy()
+  })
+
+  it('names the dev key as the publisher wallet while none exists (dev chain): the Provider signs with it', async () => {
+    renderApp('overview', createFakeConsole({ walletState: 'dev-key' }))
+    expect(await screen.findByText('dev key (throwaway)')).toBeTruthy()
+    expect(document.body.innerHTML).toContain(DEV_KEY_ADDRESS.slice(0, 6))
   })
 
   it('opens a recent job on the jobs screen', async () => {
@@ -55,7 +61,7 @@ describe('OverviewScreen', () => {
   it('shows the publisher wallet address the status bar and Settings show, locked or not', async () => {
     renderApp('overview', createFakeConsole({ walletState: 'locked' }))
     const card = await screen.findByRole('region', { name: 'Publisher wallet' })
-    expect(within(card).getByTitle('0x' + '6'.repeat(40))).toBeTruthy()
+    expect(await within(card).findByTitle('0x' + '6'.repeat(40))).toBeTruthy()
     expect(within(card).getByText('locked')).toBeTruthy()
   })
 

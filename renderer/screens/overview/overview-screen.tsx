@@ -20,6 +20,7 @@ import { ErrorMessage } from '../../components/error-message'
 import { AddressLabel } from '../../components/labels/address-label'
 import { DateLabel } from '../../components/labels/date-label'
 import { ReachabilityPanel } from './reachability-panel'
+import { FirstRunChecklist } from './first-run-checklist'
 import { RecentJobsTable } from '../jobs/recent-jobs-table'
 import { CopyValueButton } from '../../components/copy-value-button'
 
@@ -38,13 +39,22 @@ export function OverviewScreen() {
   const overview = useOverview()
   const wallet = useWallet()
   const requests = useProviderRequests()
-  if (overview.isPending)
+  // The heading is there from the first frame, so focus can land on it when the route opens.
+  if (overview.isPending || overview.isError)
     return (
-      <Text role="status" c="dimmed">
-        Loading overview…
-      </Text>
+      <Stack component="section" aria-labelledby="overview-title" gap="lg">
+        <Title order={2} id="overview-title">
+          Overview
+        </Title>
+        {overview.isPending ? (
+          <Text role="status" c="dimmed">
+            Loading overview…
+          </Text>
+        ) : (
+          <ErrorMessage title="Could not load the overview" error={overview.error} />
+        )}
+      </Stack>
     )
-  if (overview.isError) return <ErrorMessage title="Could not load the overview" error={overview.error} />
   const o = overview.data
   const walletAddress = wallet.data?.address ?? null
   return (
@@ -52,6 +62,7 @@ export function OverviewScreen() {
       <Title order={2} id="overview-title">
         Overview
       </Title>
+      <FirstRunChecklist />
       <SimpleGrid cols={{ base: 1, sm: 2, lg: 4 }}>
         <Fact label="Provider URL">
           <Group gap={6} align="center">
@@ -77,9 +88,20 @@ export function OverviewScreen() {
           {walletAddress ? (
             <Group gap={6}>
               <AddressLabel value={walletAddress} what="wallet address" />
-              <Badge size="sm" variant="dot" color={wallet.data?.state === 'unlocked' ? 'green' : 'yellow'}>
-                {wallet.data?.state}
-              </Badge>
+              {wallet.data?.devKey ? (
+                <Badge
+                  size="sm"
+                  variant="dot"
+                  color="orange"
+                  title="The dev chain's fixed, public provider key"
+                >
+                  dev key (throwaway)
+                </Badge>
+              ) : (
+                <Badge size="sm" variant="dot" color={wallet.data?.state === 'unlocked' ? 'green' : 'yellow'}>
+                  {wallet.data?.state}
+                </Badge>
+              )}
             </Group>
           ) : (
             <Text size="sm">

@@ -70,7 +70,13 @@ export function BalancesView() {
                 <Table.Tr key={d.did}>
                   <Table.Th scope="row">{d.name || d.did} datatoken</Table.Th>
                   <Table.Td>
-                    <OnChainTokenAmount wei={d.balanceWei} token={d.datatokenAddress} />
+                    {d.unavailable ? (
+                      <Text size="sm" c="orange" data-unavailable>
+                        {d.unavailable}
+                      </Text>
+                    ) : (
+                      <OnChainTokenAmount wei={d.balanceWei} token={d.datatokenAddress} />
+                    )}
                   </Table.Td>
                 </Table.Tr>
               ))}

@@ -39,3 +39,13 @@ describe('bindAddressWarning', () => {
     expect(bindAddressWarning('192.168.1.20')).toMatch(/the network of 192\.168\.1\.20/)
   })
 })
+
+describe('one bind-address warning for Settings → Provider and → Network', () => {
+  it('gives the Provider section the same words for every non-loopback address', async () => {
+    const { exposureWarnings: providerWarnings } = await import('./provider-section')
+    for (const host of ['0.0.0.0', '::', '[::]', '192.168.1.20', ' 0.0.0.0 '])
+      expect(providerWarnings(host, 'https://p.example')).toEqual([bindAddressWarning(host)])
+    expect(providerWarnings('127.0.0.1', 'https://p.example')).toEqual([])
+    expect(bindAddressWarning('[::1]')).toBeUndefined()
+  })
+})

@@ -48,10 +48,12 @@ export function parseAnnounceAddresses(text: string): string[] {
 }
 
 /** The exposure of the Provider's bind address; undefined for loopback (this machine only). */
-export function bindAddressWarning(host: string): string | undefined {
-  if (['127.0.0.1', 'localhost', '::1'].includes(host) || host.startsWith('127.')) return undefined
-  const who =
-    host === '0.0.0.0' || host === '::' ? 'every network this machine is on' : `the network of ${host}`
+export function bindAddressWarning(address: string): string | undefined {
+  const host = address.trim()
+  if (['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host) || host.startsWith('127.')) return undefined
+  const who = ['0.0.0.0', '::', '[::]'].includes(host)
+    ? 'every network this machine is on'
+    : `the network of ${host}`
   return (
     `The Provider listens on ${host}: anyone on ${who} can send it Provider requests over plain HTTP. ` +
     'Keep it behind a firewall or a TLS reverse proxy you control, or serve HTTPS with a certificate.'

@@ -32,6 +32,20 @@ describe('Settings → Network', () => {
     expect(section.getByTestId('service-endpoint').textContent).toBe('16Uiu2HAmFakePeer')
   }, 20_000)
 
+  it('the status bar shows the new Provider URL once a public URL is applied', async () => {
+    const { fake } = renderApp('settings')
+    const footer = within(await screen.findByRole('contentinfo'))
+    expect(await footer.findByText(/127\.0\.0\.1:8001/)).toBeTruthy()
+    const overviewCalls = () => fake.calls.filter((c) => c.method === 'getOverview').length
+    const before = overviewCalls()
+    const section = within(await screen.findByRole('region', { name: 'Network' }, { timeout: 5000 }))
+    await userEvent.type(await section.findByLabelText(/Public URL/), 'https://provider.example.org')
+    await userEvent.click(section.getByRole('button', { name: 'Apply network settings' }))
+    await userEvent.click(within(await screen.findByRole('dialog')).getByRole('button', { name: /Apply/ }))
+    expect(await footer.findByText(/provider\.example\.org/)).toBeTruthy()
+    expect(overviewCalls()).toBeGreaterThan(before)
+  }, 20_000)
+
   it('warns when the Provider is bound beyond loopback', async () => {
     const fake = createFakeConsole()
     await fake.client.saveSettings({ providerHost: '0.0.0.0' })

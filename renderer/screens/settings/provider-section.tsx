@@ -1,6 +1,7 @@
 // Where the Provider listens and the URL consumers are given (every DDO's serviceEndpoint), with
 // the exposure said in words: a wildcard bind is reachable from every network this machine is on,
-// and a loopback URL in DDOs is reachable from nowhere else. Saved to config.json for the next start.
+// and a loopback URL in DDOs is reachable from nowhere else. Saved to config.json; bind and port apply
+// at the next start (the public URL is the Network section's, applied at once).
 import { useState } from 'react'
 import {
   Alert,
@@ -18,6 +19,7 @@ import type { MethodOutput } from '../../../engine/console-api/contract'
 import { useSaveSettings } from '../../server-state/settings'
 import { ErrorMessage } from '../../components/error-message'
 import { fieldErrorsFromError } from '../../components/field-errors'
+import { bindAddressWarning } from './network-exposure'
 
 type Settings = MethodOutput<'getSettings'>
 
@@ -25,10 +27,9 @@ type Settings = MethodOutput<'getSettings'>
 export function exposureWarnings(host: string, publicUrl: string): string[] {
   const out: string[] = []
   const h = host.trim()
-  if (h === '0.0.0.0' || h === '::' || h === '[::]')
-    out.push(
-      `Bound to ${h}: the Provider answers on every network this machine is on (Wi-Fi, LAN, VPN). Put TLS and a firewall in front of it, and set the public URL consumers should use.`,
-    )
+  // The same words as the Network section's (one function for both).
+  const bind = h ? bindAddressWarning(h) : undefined
+  if (bind) out.push(bind)
   const url = publicUrl.trim()
   let urlHost = ''
   try {
@@ -36,9 +37,9 @@ export function exposureWarnings(host: string, publicUrl: string): string[] {
   } catch {
     // Reported as a field error instead.
   }
-  if (!url && (h === '127.0.0.1' || h === 'localhost'))
+  if (!url)
     out.push(
-      'No public URL: DDOs name 127.0.0.1, which consumers on other machines cannot reach. Set the public URL (e.g. https://provider.example.com) under Network once the Provider is reachable from outside.',
+      "No public URL: DDOs name this machine's bound address, which consumers on other machines cannot reach. Set the public URL (e.g. https://provider.example.com) under Network once the Provider is reachable from outside.",
     )
   if (urlHost === '127.0.0.1' || urlHost === 'localhost' || urlHost === '0.0.0.0')
     out.push(`The public URL names ${urlHost}: consumers on other machines cannot reach it.`)
@@ -116,8 +117,8 @@ export function ProviderSection({ settings }: { settings: Settings }) {
           </Group>
           {save.isSuccess && (
             <Alert role="status" color="green" variant="light">
-              Saved. Restart the provider for bind changes to take effect; a new public URL is published into
-              every asset&apos;s DDO at the next start.
+              Saved. The bind address, port and log level take effect when the console next starts. The public
+              URL (Network section) applies at once and re-publishes every asset&apos;s DDO.
             </Alert>
           )}
           {save.isError && <ErrorMessage title="Could not save settings" error={save.error} />}

@@ -2,8 +2,14 @@ import { afterEach, describe, it, expect } from 'vitest'
 import { screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { renderApp } from '../../test-support/render-app'
-import { createFakeConsole, FAKE_RECOVERY_PHRASE, makeAsset } from '../../test-support/fake-console-service'
+import {
+  createFakeConsole,
+  DEV_KEY_ADDRESS,
+  FAKE_RECOVERY_PHRASE,
+  makeAsset,
+} from '../../test-support/fake-console-service'
 import { exposureWarnings } from './provider-section'
+import { bindAddressWarning } from './network-exposure'
 
 const T = { timeout: 30_000 }
 const wait = { timeout: 8000 }
@@ -24,6 +30,19 @@ describe('SettingsScreen', () => {
     expect(screen.queryByLabelText(/private key/i)).toBeNull()
   })
 
+  it(
+    'on the dev chain with no wallet, names the dev key the Provider signs with and offers to create one',
+    T,
+    async () => {
+      renderApp('settings', createFakeConsole({ walletState: 'dev-key' }))
+      const region = await walletRegion()
+      expect(within(region).getByTestId('wallet-address').textContent).toBe(DEV_KEY_ADDRESS)
+      expect(within(region).getByText('dev key (throwaway)')).toBeTruthy()
+      expect(within(region).getByText("The Provider signs with the dev chain's public dev key")).toBeTruthy()
+      expect(within(region).getByRole('button', { name: /Create/ })).toBeTruthy()
+    },
+  )
+
   it('after a restart shows the wallet locked with its address, and unlocks it', T, async () => {
     const { fake } = renderApp('settings', createFakeConsole({ walletState: 'locked' }))
     const region = await walletRegion()
@@ -41,15 +60,23 @@ describe('SettingsScreen', () => {
     async () => {
       const { fake } = renderApp('settings')
       const form = await screen.findByRole('form', { name: 'Provider settings' }, wait)
-      expect(form.textContent).toContain('DDOs name 127.0.0.1')
+      expect(form.textContent).toContain("DDOs name this machine's bound address")
       const host = within(form).getByLabelText('Provider bind address')
       await userEvent.clear(host)
       await userEvent.type(host, '0.0.0.0')
-      expect(form.textContent).toContain('answers on every network this machine is on')
+      // The same words as the Network section's warning (one function for both).
+      expect(form.textContent).toContain(bindAddressWarning('0.0.0.0'))
+      expect(form.textContent).toContain('anyone on every network this machine is on')
       // One place for the public URL: the Network section (applied at once, DDOs re-published).
       expect(within(form).queryByLabelText('Public Provider URL')).toBeNull()
       await userEvent.click(within(form).getByRole('button', { name: 'Save settings' }))
-      expect(await within(form).findByText(/Saved\. Restart the provider/)).toBeTruthy()
+      const saved = await within(form).findByText(/^Saved\./)
+      expect(saved.textContent).toMatch(
+        /bind address, port and log level take effect when the console next starts/,
+      )
+      // The public URL is no longer published "at the next start": Network applies it at once.
+      expect(saved.textContent).not.toMatch(/public URL is published/)
+      expect(saved.textContent).toMatch(/public URL \(Network section\) applies at once/)
       expect(fake.calls.find((c) => c.method === 'saveSettings')?.input).toMatchObject({
         providerHost: '0.0.0.0',
         providerPort: 8001,
@@ -133,6 +160,22 @@ describe('SettingsScreen', () => {
       screen.getByTestId('wallet-address').textContent,
     )
     expect(screen.queryByText(/has no native coin/)).toBeNull()
+  })
+
+  it('tells a datatoken that is not on this chain in its own row; the others still show', T, async () => {
+    const gone = makeAsset({
+      did: 'did:op:' + 'e'.repeat(64),
+      name: 'Gone weather',
+      datatokenAddress: '0x' + '7'.repeat(40),
+      notOnChain: { missing: ['data NFT', 'datatoken'], message: 'gone' },
+    })
+    renderApp('settings', createFakeConsole({ assets: [makeAsset(), gone] }))
+    const table = await screen.findByRole('table', { name: 'Balances' }, wait)
+    const row = (name: string) =>
+      within(table).getByRole('rowheader', { name }).closest('tr')!.querySelector('td')!.textContent
+    await waitFor(() => expect(row('Weather 2024 datatoken')).toBe('1 DT'))
+    expect(row('Gone weather datatoken')).toMatch(/Not on chain 8996/)
+    expect(screen.queryByRole('alert', { name: 'Could not read balances' })).toBeNull()
   })
 
   it('explains a wrong chain instead of showing balances', T, async () => {

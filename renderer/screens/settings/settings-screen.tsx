@@ -9,6 +9,7 @@ import {
   useMantineColorScheme,
   type MantineColorScheme,
 } from '@mantine/core'
+import { AfterFirstPaint } from '../../components/after-first-paint'
 import { useSettings } from '../../server-state/settings'
 import { ErrorMessage } from '../../components/error-message'
 import { ProviderSection } from './provider-section'
@@ -46,18 +47,20 @@ export function SettingsScreen() {
       <Title order={2} id="settings-title">
         Settings
       </Title>
-      {settings.isPending && (
-        <Text role="status" size="sm">
-          Loading settings…
-        </Text>
-      )}
-      {settings.isError && <ErrorMessage title="Could not load settings" error={settings.error} />}
-      <WalletSection />
-      {settings.data && <ProviderSection settings={settings.data} />}
-      <NetworkSection />
-      {chainError ? <ChainError error={chainError} /> : null}
-      {settings.data && <ChainSection settings={settings.data} />}
-      <ThemeSection />
+      <AfterFirstPaint>
+        {settings.isPending && (
+          <Text role="status" size="sm">
+            Loading settings…
+          </Text>
+        )}
+        {settings.isError && <ErrorMessage title="Could not load settings" error={settings.error} />}
+        <WalletSection />
+        {settings.data && <ProviderSection settings={settings.data} />}
+        <NetworkSection />
+        {chainError ? <ChainError error={chainError} /> : null}
+        {settings.data && <ChainSection settings={settings.data} />}
+        <ThemeSection />
+      </AfterFirstPaint>
     </Stack>
   )
 }

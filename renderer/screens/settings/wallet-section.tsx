@@ -116,7 +116,7 @@ export function WalletSection() {
             variant="dot"
             color={state === 'unlocked' ? 'green' : state === 'locked' ? 'yellow' : 'gray'}
           >
-            {STATE_WORDS[state]}
+            {wallet.data?.devKey ? 'dev key (throwaway)' : STATE_WORDS[state]}
           </Badge>
         )}
       </Group>
@@ -139,6 +139,13 @@ export function WalletSection() {
         This key signs your publishing transactions and the Provider&apos;s fees, and DDOs are encrypted for
         it.
       </Text>
+      {wallet.data?.devKey && (
+        <Alert color="orange" mt="xs" title="The Provider signs with the dev chain's public dev key">
+          Until you create or import your wallet below, this console&apos;s Provider uses the dev chain&apos;s
+          fixed dev key: its private key is public, so it is for trying things out only. Your wallet then
+          becomes the Provider&apos;s key; DDOs made for the dev key stay readable.
+        </Alert>
+      )}
       {overview.data && isDevChain(overview.data.chainName) && (
         <Text size="xs" c="dimmed" mt={4}>
           On the throwaway dev chain the console funds this wallet (test ETH for gas and OCEAN) when it is

@@ -62,6 +62,92 @@ describe('Asset page', () => {
     },
   )
 
+  it(
+    'an asset the chain no longer has shows "Not on this chain", says why, and disables on-chain actions',
+    T,
+    async () => {
+      const notOnChain = {
+        missing: ['data NFT', 'datatoken'] as Array<'data NFT' | 'datatoken'>,
+        message: '"Weather 2024" is not on chain 8996 any more: publish the asset again.',
+      }
+      renderApp(
+        `/assets/${dataset.did}`,
+        createFakeConsole({ assets: [{ ...dataset, notOnChain }, { ...algorithm }] }),
+      )
+      expect(
+        await screen.findByRole('heading', { name: 'Weather 2024', level: 2 }, { timeout: 8000 }),
+      ).toBeTruthy()
+      // The badge beside the title and the alert that explains it.
+      expect(screen.getAllByLabelText('Not on this chain')).toHaveLength(2)
+      expect(screen.getByRole('alert', { name: 'Not on this chain' }).textContent).toMatch(
+        /is not on chain 8996 any more.*off until it is published again/,
+      )
+      const form = screen.getByRole('form', { name: 'Asset state' })
+      expect((within(form).getByRole('button', { name: 'Change state' }) as HTMLButtonElement).disabled).toBe(
+        true,
+      )
+      const submits = [...document.querySelectorAll('form button[type="submit"]')] as HTMLButtonElement[]
+      expect(submits.length).toBeGreaterThan(1)
+      expect(submits.every((b) => b.disabled)).toBe(true)
+      expect(screen.queryByRole('form', { name: 'Edit trusted algorithms' })).toBeNull()
+    },
+  )
+
+  it('an asset still on the chain has no such badge and its actions are enabled', T, async () => {
+    await openAsset()
+    expect(screen.queryByLabelText('Not on this chain')).toBeNull()
+    const form = screen.getByRole('form', { name: 'Asset state' })
+    expect((within(form).getByRole('button', { name: 'Change state' }) as HTMLButtonElement).disabled).toBe(
+      false,
+    )
+  })
+
+  it(
+    "edits an algorithm's metadata: errors next to their field in words, sent only after confirming",
+    T,
+    async () => {
+      const fake = createFakeConsole({ assets: [{ ...dataset }, { ...algorithm }] })
+      renderApp(`/assets/${algorithm.did}`, fake)
+      expect(
+        await screen.findByRole('heading', { name: 'Mean temperature', level: 2 }, { timeout: 8000 }),
+      ).toBeTruthy()
+      const form = await screen.findByRole('form', { name: 'Edit metadata' })
+      const nameInput = within(form).getByLabelText('Name')
+      await userEvent.clear(nameInput)
+      const timeout = within(form).getByLabelText('Order timeout (seconds)')
+      await userEvent.clear(timeout)
+      await userEvent.type(timeout, '-5')
+      await userEvent.click(within(form).getByRole('button', { name: 'Save metadata' }))
+      expect(await within(form).findByText(/give the asset a name/i)).toBeTruthy()
+      expect(nameInput.getAttribute('aria-invalid')).toBe('true')
+      expect(timeout.getAttribute('aria-invalid')).toBe('true')
+      expect(fake.calls.some((c) => c.method === 'editAsset')).toBe(false)
+      await userEvent.type(nameInput, 'Mean temperature v2')
+      await userEvent.clear(timeout)
+      await userEvent.type(timeout, '600')
+      await userEvent.click(within(form).getByRole('button', { name: 'Save metadata' }))
+      await confirm('Publish the new metadata?', 'Sign and publish')
+      await waitFor(() =>
+        expect(fake.calls.find((c) => c.method === 'editAsset')?.input).toEqual({
+          did: algorithm.did,
+          changes: { name: 'Mean temperature v2', timeoutSec: 600 },
+          confirm: true,
+        }),
+      )
+    },
+  )
+
+  it('shows the DDO read-only once asked for', T, async () => {
+    await openAsset()
+    const section = screen.getByRole('region', { name: 'DDO' })
+    const toggle = within(section).getByRole('button', { name: 'Show the DDO' })
+    expect(toggle.getAttribute('aria-expanded')).toBe('false')
+    await userEvent.click(toggle)
+    const json = (await within(section).findByLabelText(/The DDO as on chain/)) as HTMLTextAreaElement
+    expect(json.readOnly).toBe(true)
+    expect(JSON.parse(json.value)).toMatchObject({ id: dataset.did })
+  })
+
   it('lists the jobs on the asset with their consumer, each linking to its job page', T, async () => {
     const owner = '0x' + '7'.repeat(40)
     const job = makeJob('job-on-asset', 70, { owner, datasets: [{ did: dataset.did, serviceId: 'compute' }] })

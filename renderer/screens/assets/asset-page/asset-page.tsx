@@ -9,9 +9,12 @@ import { ErrorMessage } from '../../../components/error-message'
 import { AddressLabel } from '../../../components/labels/address-label'
 import { DateLabel } from '../../../components/labels/date-label'
 import { AssetStateBadge } from '../asset-state-badge'
+import { NotOnChainAlert, NotOnChainBadge } from '../not-on-chain-badge'
 import { PublishedElsewhereBadge } from '../published-elsewhere-badge'
 import { AssetActions } from '../asset-actions'
 import { PublishProgressList } from '../publish-progress-list'
+import { DdoView } from './ddo-view'
+import { MetadataEditor } from './metadata-editor'
 import { TrustedAlgorithmsEditor } from './trusted-algorithms-editor'
 import { RecentJobsTable } from '../../jobs/recent-jobs-table'
 import { NodeApprovalsTable } from '../../policies/node-approvals-table'
@@ -46,11 +49,15 @@ export function AssetRoute() {
 export function AssetPage({ did }: { did: string }) {
   const asset = useAsset(did)
   const jobs = useJobList({ did, limit: 20, offset: 0 })
+  // The heading is there from the first frame, so focus can land on it when the route opens.
   if (asset.isPending)
     return (
-      <Text role="status" size="sm">
-        Loading the asset…
-      </Text>
+      <Stack>
+        <Title order={2}>Asset</Title>
+        <Text role="status" size="sm">
+          Loading the asset…
+        </Text>
+      </Stack>
     )
   if (asset.isError)
     return (
@@ -65,6 +72,8 @@ export function AssetPage({ did }: { did: string }) {
   const d = asset.data
   // Found by the chain indexer: not the console wallet's NFT, so no edit it would have to sign.
   const elsewhere = d.asset.publishedElsewhere
+  // Gone from the chain in use (dev chain redeployed): every on-chain action would be refused.
+  const stale = d.asset.notOnChain
   return (
     <Stack component="section" aria-labelledby="asset-title" gap="lg">
       <div>
@@ -80,8 +89,10 @@ export function AssetPage({ did }: { did: string }) {
           </Badge>
           <AssetStateBadge state={d.asset.state} />
           {elsewhere && <PublishedElsewhereBadge publisher={elsewhere.publisher} />}
+          {stale && <NotOnChainBadge notOnChain={stale} />}
         </Group>
       </div>
+      {stale && <NotOnChainAlert notOnChain={stale} />}
       {elsewhere && (
         <Alert color="grape" title="Published elsewhere">
           This asset was published outside this console by{' '}
@@ -147,7 +158,8 @@ export function AssetPage({ did }: { did: string }) {
           ; the console then publishes the new endpoint for every asset.
         </Alert>
       )}
-      {d.asset.kind === 'dataset' && !elsewhere && (
+      {!elsewhere && <MetadataEditor key={`meta-${d.asset.updatedAtMs}`} details={d} disabled={!!stale} />}
+      {d.asset.kind === 'dataset' && !elsewhere && !stale && (
         <TrustedAlgorithmsEditor key={d.asset.updatedAtMs} details={d} />
       )}
       {d.asset.kind === 'dataset' && (
@@ -167,6 +179,7 @@ export function AssetPage({ did }: { did: string }) {
         </Card>
       )}
       {!elsewhere && <AssetActions asset={d.asset} />}
+      <DdoView ddo={d.ddo} />
       <PublishProgressList did={d.asset.did} />
       <section aria-labelledby="asset-jobs-title">
         <Title order={3} size="h4" id="asset-jobs-title" mb="xs">

@@ -425,7 +425,7 @@ function PublishWizardForm() {
   )
 }
 
-function LiveCard({ asset, providerUrl }: { asset: AssetSummary; providerUrl: string }) {
+export function LiveCard({ asset, providerUrl }: { asset: AssetSummary; providerUrl: string }) {
   const snippet = consumerSnippet(asset.did, providerUrl)
   return (
     <Card

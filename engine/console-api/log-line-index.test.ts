@@ -1,0 +1,140 @@
+// The line index over a growing log: appended bytes are scanned once, windows of lines come back
+// whole (CRLF dropped, an unfinished line never cut inside a character), and search streams the
+// file forward and backward with a limit and a cursor.
+import { appendFileSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { LogLineIndex, createLogLineCache } from './log-line-index'
+
+function tempLog(text: string | Buffer = ''): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'c2d-log-index-')), 'algorithm.log')
+  writeFileSync(path, text)
+  return path
+}
+
+describe('LogLineIndex', () => {
+  it('indexes a growing file incrementally, the unfinished last line included', async () => {
+    const path = tempLog('one\ntwo\nthr')
+    const index = new LogLineIndex(path)
+    await index.refresh()
+    expect(index.lineCount).toBe(3)
+    expect((await index.readLines(0, 10)).lines).toEqual(['one', 'two', 'thr'])
+    appendFileSync(path, 'ee\nfour\n')
+    await index.refresh()
+    expect(index.lineCount).toBe(4)
+    const window = await index.readLines(2, 10)
+    expect(window).toMatchObject({ lines: ['three', 'four'], fromLine: 2, lineCount: 4, sizeBytes: 19 })
+  })
+
+  it('drops the \\r of CRLF lines and keeps multi-byte characters whole across scan steps', async () => {
+    const path = tempLog('wärme 1\r\nüber\r\n')
+    const index = new LogLineIndex(path)
+    await index.refresh()
+    expect((await index.readLines(0, 5)).lines).toEqual(['wärme 1', 'über'])
+    // A running log whose last line ends inside "€" (3 bytes): the partial character waits.
+    const euro = Buffer.from('€')
+    appendFileSync(path, Buffer.concat([Buffer.from('cost 5'), euro.subarray(0, 2)]))
+    await index.refresh()
+    expect((await index.readLines(2, 1)).lines).toEqual(['cost 5'])
+    appendFileSync(path, Buffer.concat([euro.subarray(2), Buffer.from('\n')]))
+    await index.refresh()
+    expect((await index.readLines(2, 1)).lines).toEqual(['cost 5€'])
+  })
+
+  it('re-indexes a file that shrank (rewritten) instead of answering stale offsets', async () => {
+    const path = tempLog('a\nb\nc\n')
+    const index = new LogLineIndex(path)
+    await index.refresh()
+    writeFileSync(path, 'x\n')
+    await index.refresh()
+    expect(index.lineCount).toBe(1)
+    expect((await index.readLines(0, 5)).lines).toEqual(['x'])
+  })
+
+  it('answers a missing file as empty', async () => {
+    const index = new LogLineIndex(join(tmpdir(), 'c2d-no-such-dir', 'algorithm.log'))
+    await index.refresh()
+    expect(index.lineCount).toBe(0)
+    expect((await index.readLines(0, 5)).lines).toEqual([])
+  })
+
+  it('searches forward and backward with a limit and a cursor, case-insensitive by default', async () => {
+    const lines = Array.from({ length: 10_000 }, (_, i) => (i % 1000 === 7 ? `Needle ${i}` : `line ${i}`))
+    const path = tempLog(lines.join('\r\n') + '\r\n')
+    const index = new LogLineIndex(path)
+    await index.refresh()
+    const first = await index.search({
+      query: 'needle',
+      isCaseSensitive: false,
+      fromLine: 0,
+      direction: 'forward',
+      limit: 3,
+    })
+    expect(first.matches).toEqual([
+      { line: 7, column: 0 },
+      { line: 1007, column: 0 },
+      { line: 2007, column: 0 },
+    ])
+    expect(first.nextCursor).toBe(2008)
+    const rest = await index.search({
+      query: 'needle',
+      isCaseSensitive: false,
+      fromLine: 2008,
+      direction: 'forward',
+      limit: 100,
+    })
+    expect(rest.matches.map((m) => m.line)).toEqual([3007, 4007, 5007, 6007, 7007, 8007, 9007])
+    expect(rest.nextCursor).toBeNull()
+    const back = await index.search({
+      query: 'needle',
+      isCaseSensitive: false,
+      fromLine: 5007,
+      direction: 'backward',
+      limit: 2,
+    })
+    expect(back.matches.map((m) => m.line)).toEqual([4007, 3007])
+    expect(back.nextCursor).toBe(3007)
+    const exact = await index.search({
+      query: 'needle',
+      isCaseSensitive: true,
+      fromLine: 0,
+      direction: 'forward',
+      limit: 10,
+    })
+    expect(exact.matches).toEqual([])
+  })
+
+  it('finds every match across search windows (a log over 1 MiB), one per line, both ways', async () => {
+    const lines = Array.from({ length: 40_000 }, (_, i) =>
+      i % 1000 === 999 ? `x ${i} NEEDLE and needle again` : `padding line ${i} ${'.'.repeat(20)}`,
+    )
+    const path = tempLog(lines.join('\n') + '\n')
+    const index = new LogLineIndex(path)
+    await index.refresh()
+    const want = Array.from({ length: 40 }, (_, k) => k * 1000 + 999)
+    const base = { query: 'needle', isCaseSensitive: false, limit: 1000 } as const
+    const forward = await index.search({ ...base, fromLine: 0, direction: 'forward' })
+    expect(forward.matches.map((m) => m.line)).toEqual(want)
+    expect(forward.matches[0]!.column).toBe(6)
+    const backward = await index.search({ ...base, fromLine: 40_000, direction: 'backward' })
+    expect(backward.matches.map((m) => m.line)).toEqual([...want].reverse())
+  })
+
+  it('finds lines appended after the first search (a live log)', async () => {
+    const path = tempLog('start\n')
+    const cache = createLogLineCache()
+    const query = {
+      query: 'done',
+      isCaseSensitive: false,
+      fromLine: 0,
+      direction: 'forward',
+      limit: 5,
+    } as const
+    expect((await cache.search(path, query)).matches).toEqual([])
+    appendFileSync(path, 'wärme\nall DONE\n')
+    const found = await cache.search(path, query)
+    expect(found.matches).toEqual([{ line: 2, column: 4 }])
+    expect(found.lineCount).toBe(3)
+  })
+})

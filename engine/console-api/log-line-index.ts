@@ -1,0 +1,218 @@
+/**
+ * A line index over a log file that may still be growing: the byte offset where each line starts,
+ * built incrementally (each call scans only the bytes appended since the last one) and cached per
+ * path, so a window of lines or a search never re-scans a 51 MB log per request. Lines split on
+ * "\n" (a "\r" before it is dropped); 0x0A never occurs inside a UTF-8 sequence, so byte offsets
+ * are safe split points. An unfinished last line of a running log is cut before a partial
+ * character. Node-only (fs); the console service receives it as a port.
+ */
+import { open, type FileHandle } from 'node:fs/promises'
+import { utf8CompleteLength } from '../operator-service/log-streams'
+
+const SCAN_BYTES = 1_048_576
+/** Bytes of whole lines read per step of a search (bounded memory however large the log). */
+const SEARCH_BYTES = 1_048_576
+
+export interface LogLineWindow {
+  lines: string[]
+  fromLine: number
+  /** Lines in the file now, the unfinished last one included. */
+  lineCount: number
+  sizeBytes: number
+}
+
+export interface LogSearchInput {
+  query: string
+  isCaseSensitive: boolean
+  fromLine: number
+  direction: 'forward' | 'backward'
+  limit: number
+}
+
+export interface LogSearchResult {
+  /** In search order; `column` counts UTF-16 units, as the renderer's strings do. */
+  matches: Array<{ line: number; column: number }>
+  /** Where the next search in the same direction starts; null = nothing further. */
+  nextCursor: number | null
+  lineCount: number
+}
+
+export class LogLineIndex {
+  /** starts[i] = byte offset of line i; starts[0] = 0. */
+  private starts = new Float64Array(1024)
+  private count = 1
+  private scannedBytes = 0
+  private sizeBytes = 0
+  private pending: Promise<void> = Promise.resolve()
+
+  constructor(readonly path: string) {}
+
+  /** Scans what was appended since the last call (one scan at a time); a shrunk file is re-indexed. */
+  refresh(): Promise<void> {
+    const run = this.pending.then(() => this.scan())
+    this.pending = run.catch(() => {})
+    return run
+  }
+
+  get lineCount(): number {
+    return this.starts[this.count - 1]! < this.sizeBytes ? this.count : this.count - 1
+  }
+
+  private async scan(): Promise<void> {
+    let handle: FileHandle
+    try {
+      handle = await open(this.path, 'r')
+    } catch {
+      this.reset(0) // not written yet
+      return
+    }
+    try {
+      const { size } = await handle.stat()
+      if (size < this.scannedBytes) this.reset(0)
+      const buffer = Buffer.alloc(Math.min(SCAN_BYTES, Math.max(1, size - this.scannedBytes)))
+      while (this.scannedBytes < size) {
+        const want = Math.min(buffer.length, size - this.scannedBytes)
+        const { bytesRead } = await handle.read(buffer, 0, want, this.scannedBytes)
+        if (bytesRead === 0) break
+        for (let at = buffer.indexOf(10, 0); at !== -1 && at < bytesRead; at = buffer.indexOf(10, at + 1))
+          this.push(this.scannedBytes + at + 1)
+        this.scannedBytes += bytesRead
+      }
+      this.sizeBytes = this.scannedBytes
+    } finally {
+      await handle.close()
+    }
+  }
+
+  private reset(size: number): void {
+    this.starts = new Float64Array(1024)
+    this.count = 1
+    this.scannedBytes = size
+    this.sizeBytes = size
+  }
+
+  private push(offset: number): void {
+    if (this.count === this.starts.length) {
+      const grown = new Float64Array(this.starts.length * 2)
+      grown.set(this.starts)
+      this.starts = grown
+    }
+    this.starts[this.count++] = offset
+  }
+
+  /** Lines [fromLine, fromLine + maxLines) as indexed by the last refresh. */
+  async readLines(fromLine: number, maxLines: number): Promise<LogLineWindow> {
+    const lineCount = this.lineCount
+    const base = { fromLine, lineCount, sizeBytes: this.sizeBytes }
+    const end = Math.min(lineCount, fromLine + maxLines)
+    if (fromLine >= end) return { ...base, lines: [] }
+    const { text, isOpenEnd } = await this.readText(fromLine, end)
+    const lines = text.split('\n')
+    if (!isOpenEnd) lines.pop() // the '' after the last "\n"
+    for (let i = 0; i < lines.length; i++) if (lines[i]!.endsWith('\r')) lines[i] = lines[i]!.slice(0, -1)
+    return { ...base, lines }
+  }
+
+  /** The text of lines [from, to), "\n"s and any "\r"s kept (`from < to <= lineCount`). */
+  private async readText(from: number, to: number): Promise<{ text: string; isOpenEnd: boolean }> {
+    const fromByte = this.starts[from]!
+    const toByte = to < this.count ? this.starts[to]! : this.sizeBytes
+    const handle = await open(this.path, 'r')
+    let bytes: Buffer
+    try {
+      bytes = Buffer.alloc(toByte - fromByte)
+      const { bytesRead } = await handle.read(bytes, 0, bytes.length, fromByte)
+      bytes = bytes.subarray(0, bytesRead)
+    } finally {
+      await handle.close()
+    }
+    // An unfinished last line may end inside a character still being written.
+    const isOpenEnd = to === this.lineCount && bytes[bytes.length - 1] !== 10
+    const text = new TextDecoder().decode(isOpenEnd ? bytes.subarray(0, utf8CompleteLength(bytes)) : bytes)
+    return { text, isOpenEnd }
+  }
+
+  /** The first line starting at or after byte `offset` (binary search over the index). */
+  private lineAtByte(offset: number): number {
+    let lo = 0
+    let hi = this.count
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      if (this.starts[mid]! < offset) lo = mid + 1
+      else hi = mid
+    }
+    return lo
+  }
+
+  /** The lines of [from, to) holding the needle, in file order: one lowercase and indexOf per window. */
+  private async matchesIn(from: number, to: number, needle: string, isCaseSensitive: boolean) {
+    // One decode of the whole window (no split into lines); a CRLF's "\r" ends a line, harmlessly.
+    const { text } = await this.readText(from, to)
+    const hay = isCaseSensitive ? text : text.toLowerCase()
+    const found: Array<{ line: number; column: number }> = []
+    let line = from
+    let lineStart = 0
+    let nextBreak = hay.indexOf('\n')
+    for (let at = hay.indexOf(needle); at !== -1;) {
+      while (nextBreak !== -1 && nextBreak < at) {
+        line++
+        lineStart = nextBreak + 1
+        nextBreak = hay.indexOf('\n', lineStart)
+      }
+      found.push({ line, column: at - lineStart })
+      if (nextBreak === -1) break
+      at = hay.indexOf(needle, nextBreak + 1) // one match per line
+    }
+    return found
+  }
+
+  /** Matches of `query` from `fromLine` (forward: that line on; backward: the lines before it). */
+  async search(input: LogSearchInput): Promise<LogSearchResult> {
+    const needle = input.isCaseSensitive ? input.query : input.query.toLowerCase()
+    const lineCount = this.lineCount
+    const matches: LogSearchResult['matches'] = []
+    const forward = input.direction === 'forward'
+    let cursor = Math.min(Math.max(0, input.fromLine), lineCount)
+    while (forward ? cursor < lineCount : cursor > 0) {
+      // Windows of about SEARCH_BYTES of whole lines (at least one line).
+      const from = forward
+        ? cursor
+        : Math.min(cursor - 1, this.lineAtByte(this.starts[cursor]! - SEARCH_BYTES))
+      const to = forward
+        ? Math.min(lineCount, Math.max(cursor + 1, this.lineAtByte(this.starts[cursor]! + SEARCH_BYTES)))
+        : cursor
+      const found = await this.matchesIn(from, to, needle, input.isCaseSensitive)
+      if (!forward) found.reverse()
+      for (const match of found) {
+        matches.push(match)
+        if (matches.length === input.limit) {
+          const next = forward ? match.line + 1 : match.line
+          const hasMore = forward ? next < lineCount : next > 0
+          return { matches, nextCursor: hasMore ? next : null, lineCount }
+        }
+      }
+      cursor = forward ? to : from
+    }
+    return { matches, nextCursor: null, lineCount }
+  }
+}
+
+/** One index per path, the most recently used kept (a job page reads a few logs at a time). */
+export function createLogLineCache(maxFiles = 8) {
+  const indexes = new Map<string, LogLineIndex>()
+  const indexOf = async (path: string): Promise<LogLineIndex> => {
+    let index = indexes.get(path)
+    if (index) indexes.delete(path)
+    else index = new LogLineIndex(path)
+    indexes.set(path, index)
+    while (indexes.size > maxFiles) indexes.delete(indexes.keys().next().value!)
+    await index.refresh()
+    return index
+  }
+  return {
+    readLines: async (path: string, fromLine: number, maxLines: number) =>
+      (await indexOf(path)).readLines(fromLine, maxLines),
+    search: async (path: string, input: LogSearchInput) => (await indexOf(path)).search(input),
+  }
+}
+export type LogLineCache = ReturnType<typeof createLogLineCache>
