@@ -37,6 +37,7 @@ import type {
   JobPayment,
   JobReceipts,
   JobRecord,
+  JobResultFile,
   JobReview,
   JobSettlement,
   OperatorService,
