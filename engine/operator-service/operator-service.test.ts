@@ -119,6 +119,28 @@ describe('SqliteOperatorService', () => {
     expect(h.driver.cleaned).toContain(job.jobId)
   })
 
+  it('a finished result keeps its path and size until the job is deleted; a re-created job is opened afresh', async () => {
+    const h = await harness()
+    const finish = async (bytes: number) => {
+      const job = h.service.registerJob(input({ jobId: 'same-id' }))
+      await flush()
+      const out = h.driver.writeResult(job.jobId, 'outputs.tar', Buffer.alloc(bytes, 7), 'output')
+      h.driver.play(job.jobId, [...HAPPY_STORY, { kind: 'outputs-collected', results: [out] }])
+      expect(h.service.getJob(job.jobId)!.status).toBe(70)
+    }
+    await finish(3)
+    expect(h.service.openResult('same-id', 0).sizeBytes).toBe(3)
+    expect(h.service.openResult('same-id', 0)).toEqual(h.service.openResult('same-id', 0))
+    await h.service.deleteJob('same-id')
+    expect(() => h.service.openResult('same-id', 0)).toThrow(
+      expect.objectContaining({ code: 'JOB_NOT_FOUND' }),
+    )
+    await finish(5)
+    const reopened = h.service.openResult('same-id', 0)
+    expect(reopened.sizeBytes).toBe(5)
+    expect(readFileSync(reopened.path)).toEqual(Buffer.alloc(5, 7))
+  })
+
   it('refuses a result whose name escapes the results folder', async () => {
     const h = await harness()
     const job = h.service.registerJob(input())

@@ -8,21 +8,14 @@
  * it: with libsecp256k1 (the `secp256k1` package's prebuilt N-API binding: recover, compare the
  * key; ~0.1 ms) where it loads, else an ECDSA verify with a precomputed table of the key
  * (@noble/curves; ~3× cheaper than recovery). A check that does not pass falls back to the full
- * recovery, so the answer is always the recovery's.
+ * recovery, so the answer is always the recovery's. The digests are computed lazily, ocean.js's
+ * form first (one keccak for the message, one for its EIP-191 digest, where all three forms cost
+ * four), and hex is parsed with Buffer.
  */
 import { createRequire } from 'node:module'
 import { secp256k1 } from '@noble/curves/secp256k1'
 import { invert, mod } from '@noble/curves/abstract/modular'
-import {
-  Signature,
-  SigningKey,
-  computeAddress,
-  getBytes,
-  hashMessage,
-  keccak256,
-  toBeArray,
-  toUtf8Bytes,
-} from 'ethers'
+import { Signature, SigningKey, computeAddress, keccak256, toUtf8Bytes } from 'ethers'
 
 export type SignatureCheck = { ok: true; signer: string } | { ok: false; reason: 'mismatch' | 'malformed' }
 
@@ -43,15 +36,57 @@ export function requestMessageHash(consumerAddress: string, nonce: string | numb
   return keccak256(toUtf8Bytes(requestMessage(consumerAddress, nonce, command)))
 }
 
+/** A 0x-prefixed hex string as bytes (Buffer's parser: ethers' getBytes validates char by char). */
+function hexBytes(hex: string): Buffer {
+  return Buffer.from(hex.slice(2), 'hex')
+}
+
+const EIP191_PREFIX = '\x19Ethereum Signed Message:\n'
+
+/** EIP-191 personal-message digest of `message` (ethers' hashMessage, on bytes). */
+function eip191Digest(message: Buffer): Buffer {
+  return hexBytes(keccak256(Buffer.concat([Buffer.from(EIP191_PREFIX + String(message.length)), message])))
+}
+
 /**
- * The EIP-191 digests an EOA may have signed for one request: spec §3.2, toBeArray drops leading
- * zero bytes and ocean.js signs that; then the full 32 bytes, then the hex string (Ocean Node's
- * form), or ~0.4 % of genuine requests fail.
+ * The EIP-191 digests an EOA may have signed for one request, computed only when asked for (each
+ * costs a keccak): spec §3.2, toBeArray drops leading zero bytes and ocean.js signs that (tried
+ * first); then the full 32 bytes (a different digest only when the hash starts with a zero byte),
+ * then the hex string (Ocean Node's form), or ~0.4 % of genuine requests fail.
  */
-function signedDigests(input: SignedRequest): Uint8Array[] {
-  const hash = requestMessageHash(input.consumerAddress, input.nonce, input.command)
-  const candidates: Array<Uint8Array | string> = [toBeArray(hash), getBytes(hash), hash]
-  return candidates.map((message) => getBytes(hashMessage(message)))
+class SignedDigests {
+  private readonly digests: Buffer[] = []
+  private readonly hashHex: string
+  private readonly hash: Buffer
+
+  constructor(input: SignedRequest) {
+    this.hashHex = keccak256(
+      Buffer.from(requestMessage(input.consumerAddress, input.nonce, input.command), 'utf8'),
+    )
+    this.hash = hexBytes(this.hashHex)
+  }
+
+  private make(index: number): Buffer | undefined {
+    if (index === 0) {
+      let start = 0
+      while (start < this.hash.length && this.hash[start] === 0) start++
+      return eip191Digest(this.hash.subarray(start))
+    }
+    if (index === 1) return this.hash[0] === 0 ? eip191Digest(this.hash) : undefined
+    if (index === 2) return eip191Digest(Buffer.from(this.hashHex, 'utf8'))
+    return undefined
+  }
+
+  *[Symbol.iterator](): Generator<Buffer> {
+    for (let i = 0; i < 3; i++) {
+      if (!(i in this.digests)) {
+        const digest = this.make(i)
+        if (digest) this.digests[i] = digest
+      }
+      const digest = this.digests[i]
+      if (digest) yield digest
+    }
+  }
 }
 
 interface NativeSecp256k1 {
@@ -71,7 +106,7 @@ const native = loadNativeSecp256k1()
 /** The uncompressed key libsecp256k1 recovers, as 65 bytes; undefined when it cannot. */
 function nativeRecover(lib: NativeSecp256k1, digest: Uint8Array, signature: Signature): Buffer | undefined {
   try {
-    const rs = Buffer.concat([getBytes(signature.r), getBytes(signature.s)])
+    const rs = Buffer.concat([hexBytes(signature.r), hexBytes(signature.s)])
     return Buffer.from(lib.ecdsaRecover(rs, signature.yParity, digest, false))
   } catch {
     return undefined
@@ -140,7 +175,7 @@ export class RequestSignatures {
     } catch {
       return { ok: false, reason: 'malformed' }
     }
-    const digests = signedDigests(input)
+    const digests = new SignedDigests(input)
     const address = input.consumerAddress.toLowerCase()
     const known = this.keys.get(address)
     if (known) {
@@ -173,7 +208,7 @@ export class RequestSignatures {
     const key = Point.fromHex(publicKey.slice(2))
     // The table only serves the JS path; libsecp256k1 needs none.
     if (!this.lib) key.precompute(KEY_WINDOW)
-    this.keys.set(address, { key, publicKey: Buffer.from(getBytes(publicKey)), signer })
+    this.keys.set(address, { key, publicKey: hexBytes(publicKey), signer })
   }
 }
 

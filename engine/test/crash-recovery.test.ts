@@ -22,7 +22,7 @@ const CHILD_LOCAL = join(HERE, 'crash-child-local.ts')
 // on the wrapper would leave the real core running.
 function runChild(
   dataDir: string,
-  phase: 'first' | 'second' | 'staging',
+  phase: 'first' | 'second' | 'staging' | 'result-first' | 'result-second',
   untilLine?: string,
   script = CHILD,
   extra: string[] = [],
@@ -230,5 +230,23 @@ describe('crash recovery', () => {
     expect(report.events['staging-job']!.map((e) => e.to)).not.toContain(40)
     // The configuration log of the first run is offered.
     expect(job.results.map((r) => r.type)).toContain('configurationLog')
+  }, 60_000)
+
+  it('a signed computeResult answered before kill -9: after the restart the same nonce is refused', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'crash-nonce-'))
+    const first = runChild(dataDir, 'result-first', 'ANSWERED')
+    const answered = await first.ready
+    // Killed as soon as the answer reached the client: the nonce must already be on disk.
+    first.child.kill('SIGKILL')
+    await first.exited
+    expect(answered).toContain('ANSWERED 200 "tick\\n"')
+
+    const second = runChild(dataDir, 'result-second')
+    const report = JSON.parse((await second.ready).trim().split('\n').pop()!) as {
+      answer: { status: number; code: string | null; body: string }
+      nonce: string
+    }
+    expect(report.nonce).toBe('1')
+    expect(report.answer).toMatchObject({ status: 401, code: 'NONCE_NOT_INCREASING' })
   }, 60_000)
 })
