@@ -2,7 +2,8 @@
 // (@tanstack/react-virtual) so thousands of jobs stay smooth. Role-based ARIA table markup, since
 // virtual rows are absolutely positioned.
 import { useEffect, useMemo, useRef, useState } from 'react'
-import { UnstyledButton } from '@mantine/core'
+import { Anchor, UnstyledButton } from '@mantine/core'
+import { Link } from '@tanstack/react-router'
 import {
   createColumnHelper,
   flexRender,
@@ -26,12 +27,10 @@ const PREFETCH_ROWS = 40
 
 export function JobTable({
   jobs,
-  onOpen,
   onEndReached,
 }: {
   /** The pages loaded so far, already filtered by the server; the table sorts and virtualises. */
   jobs: JobSummary[]
-  onOpen: (jobId: string) => void
   /** Scrolled near the last loaded row: load the next page (if there is one). */
   onEndReached?: () => void
 }) {
@@ -41,14 +40,16 @@ export function JobTable({
       column.accessor('jobId', {
         header: 'Job',
         cell: (c) => (
-          <UnstyledButton
-            onClick={() => onOpen(c.getValue())}
+          // A real link (href "#/jobs/<id>"): middle-click, open in new window and copy link work; Tab
+          // and Enter open it like any link.
+          <Anchor
+            component={Link}
+            to={`/jobs/${encodeURIComponent(c.getValue())}`}
             aria-label={`Open job ${c.getValue()}`}
-            c="blue"
             ff="monospace"
           >
             {shortenValue(c.getValue())}
-          </UnstyledButton>
+          </Anchor>
         ),
       }),
       column.accessor((j) => statusLabel(j.status, j.outcome), {
@@ -67,7 +68,7 @@ export function JobTable({
       }),
       column.accessor('createdAtMs', { header: 'Created', cell: (c) => <DateLabel atMs={c.getValue()} /> }),
     ],
-    [onOpen],
+    [],
   )
   const table = useReactTable({
     data: jobs,

@@ -64,13 +64,13 @@ describe('JobsScreen', () => {
     await userEvent.type(screen.getByRole('textbox', { name: /Search/ }), 'CCCC0000')
     // The search goes to the server (debounced), which narrows the counts too.
     expect(await screen.findByRole('radio', { name: 'All (1)' }, { timeout: 5000 })).toBeTruthy()
-    expect(await screen.findByRole('button', { name: 'Open job job-c' })).toBeTruthy()
-    expect(screen.queryByRole('button', { name: 'Open job job-a' })).toBeNull()
+    expect(await screen.findByRole('link', { name: 'Open job job-c' })).toBeTruthy()
+    expect(screen.queryByRole('link', { name: 'Open job job-a' })).toBeNull()
     expect(fake.calls.some((c) => JSON.stringify(c.input).includes('"search":"CCCC0000"'))).toBe(true)
     await userEvent.clear(screen.getByRole('textbox', { name: /Search/ }))
     const openButtons = () =>
       within(screen.getByRole('table', { name: 'Jobs' }))
-        .getAllByRole('button', { name: /^Open job / })
+        .getAllByRole('link', { name: /^Open job / })
         .map((b) => b.getAttribute('aria-label'))
     await waitFor(() => expect(openButtons()).toEqual(['Open job job-a', 'Open job job-b', 'Open job job-c']))
     await userEvent.click(screen.getByRole('button', { name: /^Created/ }))
@@ -106,6 +106,17 @@ describe('JobsScreen', () => {
     expect(fake.calls.filter((c) => c.method === 'listJobs').length).toBe(listCalls)
   })
 
+  it('opens a row through a real link (#/jobs/<id>) that the keyboard can follow', async () => {
+    renderApp('jobs', createFakeConsole({ jobs: [makeJob('job-key', 40)] }))
+    const link = await screen.findByRole('link', { name: 'Open job job-key' }, { timeout: 5000 })
+    // The app runs on hash history ("#/jobs/job-key"); tests on memory history ("/jobs/job-key").
+    expect(link.getAttribute('href')).toMatch(/^#?\/jobs\/job-key$/)
+    link.focus()
+    expect(document.activeElement).toBe(link)
+    await userEvent.keyboard('{Enter}')
+    expect(await screen.findByRole('heading', { name: 'Job job-key' })).toBeTruthy()
+  })
+
   it('shows an empty state that teaches', async () => {
     renderApp('jobs', createFakeConsole({ jobs: [] }))
     expect(await screen.findByRole('region', { name: 'No jobs' }, { timeout: 5000 })).toBeTruthy()
@@ -116,7 +127,7 @@ describe('JobsScreen', () => {
       'jobs',
       createFakeConsole({ jobs: [makeJob('job-run', 40), makeJob('job-done', 70)] }),
     )
-    await userEvent.click(await screen.findByRole('button', { name: 'Open job job-run' }))
+    await userEvent.click(await screen.findByRole('link', { name: 'Open job job-run' }))
     expect(await screen.findByRole('heading', { name: 'Job job-run' })).toBeTruthy()
     const timeline = await screen.findByRole('list', { name: 'Stage timeline' })
     expect(within(timeline).getAllByRole('listitem')).toHaveLength(2)
@@ -141,7 +152,7 @@ describe('JobsScreen', () => {
     expect(await screen.findByRole('button', { name: 'Stopping…' })).toHaveProperty('disabled', true)
     expect(fake.calls.some((c) => c.method === 'stopJob')).toBe(true)
     await userEvent.click(screen.getByRole('button', { name: 'Back to jobs' }))
-    await userEvent.click(await screen.findByRole('button', { name: 'Open job job-done' }))
+    await userEvent.click(await screen.findByRole('link', { name: 'Open job job-done' }))
     expect(await screen.findByRole('button', { name: 'Download out.txt' })).toBeTruthy()
     expect(screen.getByText(/out\.txt \(2\.0 KB, output\)/)).toBeTruthy()
     expect(screen.getByRole('button', { name: 'Stop job' })).toHaveProperty('disabled', true)

@@ -5,7 +5,6 @@ import { useCallback, useMemo } from 'react'
 import { AfterFirstPaint } from '../../components/after-first-paint'
 import { SegmentedControl, Stack, Tabs, Text, TextInput, Title } from '@mantine/core'
 import { useDebouncedValue } from '@mantine/hooks'
-import { useNavigate } from '@tanstack/react-router'
 import type { JobCounts } from '../../../engine/console-api/contract'
 import {
   useUiStore,
@@ -64,11 +63,6 @@ export function JobsScreen() {
 
 function JobList() {
   const { jobFilters, setJobFilters } = useUiStore()
-  const navigate = useNavigate()
-  const openJob = useCallback(
-    (jobId: string) => void navigate({ to: '/jobs/$jobId', params: { jobId } }),
-    [navigate],
-  )
   const [search] = useDebouncedValue(jobFilters.search.trim(), SEARCH_DEBOUNCE_MS)
   const codes = STATUS_FILTER_CODES[jobFilters.status]
   const outcome = STATUS_FILTER_OUTCOME[jobFilters.status]
@@ -131,7 +125,7 @@ function JobList() {
               ? `Showing ${formatCount(jobs.length)} of ${formatCount(first.total)} jobs (more load as you scroll)`
               : `Showing ${formatCount(first.total)} of ${formatCount(first.total)} jobs`}
           </p>
-          <JobTable jobs={jobs} onOpen={openJob} onEndReached={loadMore} />
+          <JobTable jobs={jobs} onEndReached={loadMore} />
         </>
       )}
     </Stack>
