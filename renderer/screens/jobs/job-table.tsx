@@ -17,6 +17,8 @@ import type { JobSummary } from '../../../engine/console-api/contract'
 import { StatusBadge, statusLabel } from '../../components/status-badge'
 import { shortenValue } from '../../components/labels/address-label'
 import { DateLabel } from '../../components/labels/date-label'
+import { CopyValueButton } from '../../components/copy-value-button'
+import { useAssets } from '../../server-state/assets'
 
 const ROW_HEIGHT_PX = 40
 
@@ -60,7 +62,7 @@ export function JobTable({
       column.accessor((j) => j.datasets[0]?.did ?? '', {
         id: 'dataset',
         header: 'Dataset',
-        cell: (c) => <span title={c.getValue()}>{c.getValue() ? shortenValue(c.getValue()) : '—'}</span>,
+        cell: (c) => <DatasetCell did={c.getValue()} />,
       }),
       column.accessor('owner', {
         header: 'Consumer',
@@ -68,6 +70,8 @@ export function JobTable({
       }),
       column.accessor('createdAtMs', { header: 'Created', cell: (c) => <DateLabel atMs={c.getValue()} /> }),
     ],
+    // Stable: flexRender mounts each cell function as a component, so new column objects would
+    // remount every cell (and drop the focused link).
     [],
   )
   const table = useReactTable({
@@ -145,5 +149,20 @@ export function JobTable({
         </div>
       </div>
     </div>
+  )
+}
+
+/** The asset's name (from the asset list) with its DID on hover and a copy button; the DID while names load. */
+function DatasetCell({ did }: { did: string }) {
+  const assets = useAssets()
+  const name = did ? assets.data?.assets.find((a) => a.did === did)?.name : undefined
+  if (!did) return <span>—</span>
+  return (
+    <span style={{ display: 'inline-flex', alignItems: 'center', gap: 4, minWidth: 0 }}>
+      <span title={did} style={{ overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>
+        {name ?? shortenValue(did)}
+      </span>
+      <CopyValueButton value={did} variant="subtle" label={`Copy DID ${did}`} copiedLabel="Copied DID" />
+    </span>
   )
 }

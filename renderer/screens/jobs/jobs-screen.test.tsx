@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest'
 import { act, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { renderApp } from '../../test-support/render-app'
-import { createFakeConsole, makeJob } from '../../test-support/fake-console-service'
+import { createFakeConsole, makeAsset, makeJob } from '../../test-support/fake-console-service'
 
 describe('JobsScreen', () => {
   it('renders thousands of jobs a page at a time through the virtual table (a window of rows in the DOM)', async () => {
@@ -114,7 +114,21 @@ describe('JobsScreen', () => {
     link.focus()
     expect(document.activeElement).toBe(link)
     await userEvent.keyboard('{Enter}')
-    expect(await screen.findByRole('heading', { name: 'Job job-key' })).toBeTruthy()
+    expect(await screen.findByRole('heading', { name: 'Job job-key' }, { timeout: 5000 })).toBeTruthy()
+  })
+
+  it('names the dataset by its asset name, with the DID on hover and to copy', async () => {
+    const did = 'did:op:' + 'a'.repeat(64)
+    renderApp(
+      'jobs',
+      createFakeConsole({
+        jobs: [makeJob('job-named', 40)],
+        assets: [makeAsset({ did, name: 'Weather 2024' })],
+      }),
+    )
+    const name = await screen.findByText('Weather 2024', {}, { timeout: 5000 })
+    expect(name.getAttribute('title')).toBe(did)
+    expect(screen.getByRole('button', { name: `Copy DID ${did}` })).toBeTruthy()
   })
 
   it('shows an empty state that teaches', async () => {
@@ -128,7 +142,7 @@ describe('JobsScreen', () => {
       createFakeConsole({ jobs: [makeJob('job-run', 40), makeJob('job-done', 70)] }),
     )
     await userEvent.click(await screen.findByRole('link', { name: 'Open job job-run' }))
-    expect(await screen.findByRole('heading', { name: 'Job job-run' })).toBeTruthy()
+    expect(await screen.findByRole('heading', { name: 'Job job-run' }, { timeout: 5000 })).toBeTruthy()
     const timeline = await screen.findByRole('list', { name: 'Stage timeline' })
     expect(within(timeline).getAllByRole('listitem')).toHaveLength(2)
     expect((await screen.findByRole('log', { name: 'Algorithm log' })).textContent).toContain(
