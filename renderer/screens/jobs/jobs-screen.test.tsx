@@ -75,6 +75,13 @@ describe('JobsScreen', () => {
     await waitFor(() => expect(openButtons()).toEqual(['Open job job-a', 'Open job job-b', 'Open job job-c']))
     await userEvent.click(screen.getByRole('button', { name: /^Created/ }))
     await waitFor(() => expect(openButtons()).toEqual(['Open job job-c', 'Open job job-b', 'Open job job-a']))
+    // The header asks the server (which sorts all jobs, not the loaded pages).
+    expect(
+      fake.calls.some((c) =>
+        JSON.stringify(c.input).includes('"sort":{"column":"created","direction":"asc"}'),
+      ),
+    ).toBe(true)
+    expect(screen.queryByRole('button', { name: /^Consumer/ })).toBeNull()
 
     // Typing and sorting through userEvent is slow on a shared 2-core machine; no time is asserted.
   }, 20_000)
@@ -129,6 +136,31 @@ describe('JobsScreen', () => {
     const name = await screen.findByText('Weather 2024', {}, { timeout: 5000 })
     expect(name.getAttribute('title')).toBe(did)
     expect(screen.getByRole('button', { name: `Copy DID ${did}` })).toBeTruthy()
+  })
+
+  it('sorts by status on the server and pages on in that order', async () => {
+    const jobs = Array.from({ length: 300 }, (_, i) => ({
+      ...makeJob(`job-${String(i).padStart(3, '0')}`, i % 3 === 0 ? 1 : 40),
+      createdAtMs: 1000 + i,
+    }))
+    const { fake } = renderApp('jobs', createFakeConsole({ jobs }))
+    await screen.findByText(/^Showing 50 of 300 jobs/, {}, { timeout: 5000 })
+    await userEvent.click(screen.getByRole('button', { name: /^Status/ }))
+    // First click: descending (running 40 before queued 1), newest first within a status.
+    await waitFor(() =>
+      expect(
+        within(screen.getByRole('table', { name: 'Jobs' }))
+          .getAllByRole('link', { name: /^Open job / })[0]!
+          .getAttribute('aria-label'),
+      ).toBe('Open job job-299'),
+    )
+    const sorted = fake.calls.filter(
+      (c) => c.method === 'listJobs' && JSON.stringify(c.input).includes('"column":"status"'),
+    )
+    expect(sorted.length).toBeGreaterThan(0)
+    expect(JSON.stringify(sorted[0]!.input)).toContain('"direction":"desc"')
+    expect(screen.getByRole('columnheader', { name: /^Status/ }).getAttribute('aria-sort')).toBe('descending')
+    expect(screen.getByRole('columnheader', { name: /^Created/ }).getAttribute('aria-sort')).toBe('none')
   })
 
   it('shows an empty state that teaches', async () => {

@@ -1,11 +1,11 @@
 // Jobs: status filters with counts (incl. Succeeded, Failed, Stopped) and a substring search, both
 // answered by the server from indexes; the table loads page after page as it scrolls (virtual rows),
 // so 100,000 jobs cost what 300 do. A job opens its own route (/jobs/$jobId).
-import { useCallback, useMemo } from 'react'
+import { useCallback, useMemo, useState } from 'react'
 import { AfterFirstPaint } from '../../components/after-first-paint'
 import { SegmentedControl, Stack, Tabs, Text, TextInput, Title } from '@mantine/core'
 import { useDebouncedValue } from '@mantine/hooks'
-import type { JobCounts } from '../../../engine/console-api/contract'
+import type { JobCounts, JobSort } from '../../../engine/console-api/contract'
 import {
   useUiStore,
   STATUS_FILTER_CODES,
@@ -31,6 +31,7 @@ const STATUS_OPTIONS: Array<{ value: StatusFilter; label: string; count: keyof J
 const PAGE_SIZE = 200
 const FIRST_PAGE_SIZE = 50
 const SEARCH_DEBOUNCE_MS = 250
+const DEFAULT_SORT: JobSort = { column: 'created', direction: 'desc' }
 const formatCount = (n: number) => n.toLocaleString('en-US')
 
 export function JobsScreen() {
@@ -66,8 +67,10 @@ function JobList() {
   const [search] = useDebouncedValue(jobFilters.search.trim(), SEARCH_DEBOUNCE_MS)
   const codes = STATUS_FILTER_CODES[jobFilters.status]
   const outcome = STATUS_FILTER_OUTCOME[jobFilters.status]
+  const [sort, setSort] = useState<JobSort>(DEFAULT_SORT)
   const list = useJobPages(
     {
+      ...(sort.column !== DEFAULT_SORT.column || sort.direction !== DEFAULT_SORT.direction ? { sort } : {}),
       ...(codes ? { statuses: codes } : {}),
       ...(outcome ? { outcome } : {}),
       ...(search ? { search } : {}),
@@ -125,7 +128,7 @@ function JobList() {
               ? `Showing ${formatCount(jobs.length)} of ${formatCount(first.total)} jobs (more load as you scroll)`
               : `Showing ${formatCount(first.total)} of ${formatCount(first.total)} jobs`}
           </p>
-          <JobTable jobs={jobs} onEndReached={loadMore} />
+          <JobTable jobs={jobs} sort={sort} onSortChange={setSort} onEndReached={loadMore} />
         </>
       )}
     </Stack>
