@@ -66,7 +66,9 @@ describe('JobsScreen', () => {
     expect(await screen.findByRole('radio', { name: 'All (1)' }, { timeout: 5000 })).toBeTruthy()
     expect(await screen.findByRole('link', { name: 'Open job job-c' })).toBeTruthy()
     expect(screen.queryByRole('link', { name: 'Open job job-a' })).toBeNull()
-    expect(fake.calls.some((c) => JSON.stringify(c.input).includes('"search":"CCCC0000"'))).toBe(true)
+    await waitFor(() =>
+      expect(fake.calls.some((c) => JSON.stringify(c.input).includes('"search":"CCCC0000"'))).toBe(true),
+    )
     await userEvent.clear(screen.getByRole('textbox', { name: /Search/ }))
     const openButtons = () =>
       within(screen.getByRole('table', { name: 'Jobs' }))
@@ -161,6 +163,37 @@ describe('JobsScreen', () => {
     expect(JSON.stringify(sorted[0]!.input)).toContain('"direction":"desc"')
     expect(screen.getByRole('columnheader', { name: /^Status/ }).getAttribute('aria-sort')).toBe('descending')
     expect(screen.getByRole('columnheader', { name: /^Created/ }).getAttribute('aria-sort')).toBe('none')
+  })
+
+  it('keeps status, search and tab in the route, so a filter deep-links and survives reload', async () => {
+    const failed = { ...makeJob('job-bad', 70), outcome: { kind: 'failed' as const } }
+    const expired = { ...makeJob('job-old', 70), outcome: { kind: 'expired' as const } }
+    const { fake, history } = renderApp(
+      '/jobs?status=failed',
+      createFakeConsole({ jobs: [failed, expired, makeJob('job-run', 40)] }),
+    )
+    expect(await screen.findByText('Showing 1 of 1 jobs', {}, { timeout: 5000 })).toBeTruthy()
+    expect(screen.getByRole('radio', { name: 'Failed (1)' })).toHaveProperty('checked', true)
+    expect(fake.calls.some((c) => JSON.stringify(c.input).includes('"outcome":"failed"'))).toBe(true)
+    // Expired is a filter of its own, as on the Overview.
+    await userEvent.click(screen.getByRole('radio', { name: 'Expired (1)' }))
+    expect(await screen.findByRole('link', { name: 'Open job job-old' })).toBeTruthy()
+    expect(history.location.search).toContain('status=expired')
+    await userEvent.type(screen.getByRole('textbox', { name: /Search/ }), 'old')
+    await waitFor(() => expect(history.location.search).toContain('q=old'), { timeout: 5000 })
+    await userEvent.click(screen.getByRole('tab', { name: 'Earnings' }))
+    expect(history.location.search).toContain('tab=earnings')
+  }, 15_000)
+
+  it('opens with the search from the URL and drops unknown params', async () => {
+    renderApp(
+      '/jobs?status=bogus&q=job-b',
+      createFakeConsole({ jobs: [makeJob('job-a', 40), makeJob('job-b', 40)] }),
+    )
+    expect(await screen.findByRole('link', { name: 'Open job job-b' }, { timeout: 5000 })).toBeTruthy()
+    expect(screen.queryByRole('link', { name: 'Open job job-a' })).toBeNull()
+    expect(screen.getByRole('textbox', { name: /Search/ })).toHaveProperty('value', 'job-b')
+    expect(screen.getByRole('radio', { name: /^All/ })).toHaveProperty('checked', true)
   })
 
   it('shows an empty state that teaches', async () => {
