@@ -109,6 +109,7 @@ function JobList() {
   const [typed, setTyped] = useState(params.q ?? '')
   const jobFilters = { status: params.status ?? 'all', search: typed }
   const [debounced] = useDebouncedValue(typed, SEARCH_DEBOUNCE_MS)
+  // Only the debounced text moves the URL (not a change of params.q itself).
   useEffect(() => {
     if (debounced !== (params.q ?? '')) setParams({ q: debounced })
   }, [debounced])
