@@ -798,11 +798,19 @@ export const consoleMethods = {
       /** Why the chain is not connected when it failed to start (e.g. EDR's binding missing), with its fix. */
       chainError: z.object({ code: z.string().optional(), message: z.string() }).nullable(),
       health: clusterHealthSchema.nullable(),
+      /**
+       * The Jobs list's buckets and names (jobCountsSchema without a search): each Overview count
+       * opens the Jobs list with that filter. `finished` = succeeded + stopped + expired (kept for
+       * older readers; the Overview no longer shows it).
+       */
       jobCounts: z.object({
         running: z.number(),
         queued: z.number(),
         finished: z.number(),
+        succeeded: z.number(),
         failed: z.number(),
+        stopped: z.number(),
+        expired: z.number(),
       }),
       recentJobs: z.array(jobSummarySchema),
     }),

@@ -524,7 +524,10 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
           running: counts?.running ?? 0,
           queued: counts?.queued ?? 0,
           finished: counts ? counts.succeeded + counts.stopped + counts.expired : 0,
+          succeeded: counts?.succeeded ?? 0,
           failed: counts?.failed ?? 0,
+          stopped: counts?.stopped ?? 0,
+          expired: counts?.expired ?? 0,
         },
         recentJobs: (jobs?.listJobs({ limit: 10, offset: 0 }) ?? []).map(toJobSummary),
       }
