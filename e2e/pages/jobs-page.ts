@@ -23,12 +23,12 @@ export class JobsPage {
   row(jobId: string): Locator {
     return this.table
       .getByRole('row')
-      .filter({ has: this.page.getByRole('button', { name: `Open job ${jobId}`, exact: true }) })
+      .filter({ has: this.page.getByRole('link', { name: `Open job ${jobId}`, exact: true }) })
   }
 
   /** Job rows (not the header). */
   rows(): Locator {
-    return this.table.getByRole('row').filter({ has: this.page.getByRole('button', { name: /^Open job / }) })
+    return this.table.getByRole('row').filter({ has: this.page.getByRole('link', { name: /^Open job / }) })
   }
 
   async waitForJob(jobId: string): Promise<void> {
@@ -37,7 +37,7 @@ export class JobsPage {
 
   async openJob(jobId: string): Promise<JobPage> {
     await this.row(jobId)
-      .getByRole('button', { name: `Open job ${jobId}`, exact: true })
+      .getByRole('link', { name: `Open job ${jobId}`, exact: true })
       .click()
     const job = new JobPage(this.page)
     await expect(job.heading(jobId)).toBeVisible()

@@ -100,6 +100,54 @@ export function describeConsoleContract(
       expect((await errorOf(client.listJobs({ cursor: 'not a cursor' }))).code).toBe('REQUEST_INVALID')
     })
 
+    it('sorts on the server by created or status, either way, and pages by cursor in that order', async () => {
+      const all = await client.listJobs({})
+      const byStatus = (dir: 1 | -1) =>
+        [...all.jobs]
+          .sort(
+            (a, b) =>
+              dir *
+              (a.status - b.status ||
+                a.createdAtMs - b.createdAtMs ||
+                (a.jobId < b.jobId ? -1 : a.jobId > b.jobId ? 1 : 0)),
+          )
+          .map((j) => j.jobId)
+      const asc = await client.listJobs({ sort: { column: 'status', direction: 'asc' } })
+      expect(asc.jobs.map((j) => j.jobId)).toEqual(byStatus(1))
+      const desc = await client.listJobs({ sort: { column: 'status', direction: 'desc' } })
+      expect(desc.jobs.map((j) => j.jobId)).toEqual(byStatus(-1))
+      const oldest = await client.listJobs({ sort: { column: 'created', direction: 'asc' } })
+      expect(oldest.jobs.map((j) => j.jobId)).toEqual([...all.jobs].reverse().map((j) => j.jobId))
+      // Keyset pages in status order: the cursor carries the status.
+      const sort = { column: 'status', direction: 'asc' } as const
+      const first = await client.listJobs({ sort, limit: 2 })
+      expect(first.nextCursor).toMatch(/^s\d+:/)
+      const second = await client.listJobs({ sort, limit: 2, cursor: first.nextCursor! })
+      expect([...first.jobs, ...second.jobs].map((j) => j.jobId)).toEqual(byStatus(1))
+    })
+
+    it('refuses a bad sort or a cursor from another sort with REQUEST_INVALID', async () => {
+      for (const sort of [
+        { column: 'owner', direction: 'asc' },
+        { column: 'status', direction: 'up' },
+        { column: 'status' },
+        { column: 'status', direction: 'asc', extra: 1 },
+        'status',
+      ]) {
+        const error = await errorOf(client.listJobs({ sort } as never))
+        expect(error.code, JSON.stringify(sort)).toBe('REQUEST_INVALID')
+      }
+      const created = await client.listJobs({ limit: 1 })
+      expect(
+        (
+          await errorOf(
+            client.listJobs({ sort: { column: 'status', direction: 'asc' }, cursor: created.nextCursor! }),
+          )
+        ).code,
+      ).toBe('REQUEST_INVALID')
+      expect((await errorOf(client.listJobs({ cursor: 's40:12:job-x' }))).code).toBe('REQUEST_INVALID')
+    })
+
     it('returns a job with its stage timeline', async () => {
       ports.transition('job-queued', 0, 'dequeued')
       const { job, events } = await client.getJob({ jobId: 'job-queued' })

@@ -205,27 +205,51 @@ export const jobEventSchema = z.object({
   cause: z.string(),
   atMs: z.number(),
 })
-export const jobFilterSchema = z.object({
-  statuses: z.array(jobStatus).optional(),
-  /** Coarse filter for the table: running = not terminal. */
-  owner: z.string().optional(),
-  did: z.string().optional(),
-  environmentId: z.string().optional(),
-  /**
-   * Substring search, case-insensitive, over job id, consumer address, dataset and algorithm DIDs,
-   * and the names of this console's assets (a name match finds the jobs on that asset).
-   */
-  search: z.string().trim().max(200).optional(),
-  /** Finished jobs (status 70) that ended this way. */
-  outcome: jobOutcomeKindSchema.optional(),
-  /** `nextCursor` of the previous page: the page after it (keyset paging; offset is ignored). */
-  cursor: z
-    .string()
-    .regex(/^\d{1,15}:[^\s]{1,200}$/, 'a nextCursor from a previous listJobs answer')
-    .optional(),
-  limit: z.number().int().min(1).max(1000).default(200),
-  offset: z.number().int().min(0).default(0),
-})
+/** The Jobs table's server-side sort (engine/store/jobs-repo.ts JobsSort). */
+export const jobSortSchema = z
+  .object({ column: z.enum(['created', 'status']), direction: z.enum(['asc', 'desc']) })
+  .strict()
+export type JobSort = z.infer<typeof jobSortSchema>
+export const jobFilterSchema = z
+  .object({
+    statuses: z.array(jobStatus).optional(),
+    /** Coarse filter for the table: running = not terminal. */
+    owner: z.string().optional(),
+    did: z.string().optional(),
+    environmentId: z.string().optional(),
+    /**
+     * Substring search, case-insensitive, over job id, consumer address, dataset and algorithm DIDs,
+     * and the names of this console's assets (a name match finds the jobs on that asset).
+     */
+    search: z.string().trim().max(200).optional(),
+    /** Finished jobs (status 70) that ended this way. */
+    outcome: jobOutcomeKindSchema.optional(),
+    /**
+     * The list's order, answered by the store from an index (keyset pages stay bounded at 100k jobs):
+     * by created time, or by status (then created time, then job id), either direction. Default:
+     * created, newest first.
+     */
+    sort: jobSortSchema.optional(),
+    /**
+     * `nextCursor` of the previous page, asked with the same sort: the page after it (keyset paging;
+     * offset is ignored). Status-sorted cursors start with "s<status>:".
+     */
+    cursor: z
+      .string()
+      .regex(/^(s\d{1,3}:)?\d{1,15}:[^\s]{1,200}$/, 'a nextCursor from a previous listJobs answer')
+      .optional(),
+    limit: z.number().int().min(1).max(1000).default(200),
+    offset: z.number().int().min(0).default(0),
+  })
+  .superRefine((f, ctx) => {
+    if (f.cursor === undefined) return
+    if (f.cursor.startsWith('s') !== (f.sort?.column === 'status'))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['cursor'],
+        message: 'a nextCursor from a previous listJobs answer with the same sort',
+      })
+  })
 export type JobFilterInput = z.input<typeof jobFilterSchema>
 /**
  * Jobs per list filter under the same search (not narrowed by status or outcome): running, queued
@@ -774,11 +798,19 @@ export const consoleMethods = {
       /** Why the chain is not connected when it failed to start (e.g. EDR's binding missing), with its fix. */
       chainError: z.object({ code: z.string().optional(), message: z.string() }).nullable(),
       health: clusterHealthSchema.nullable(),
+      /**
+       * The Jobs list's buckets and names (jobCountsSchema without a search): each Overview count
+       * opens the Jobs list with that filter. `finished` = succeeded + stopped + expired (kept for
+       * older readers; the Overview no longer shows it).
+       */
       jobCounts: z.object({
         running: z.number(),
         queued: z.number(),
         finished: z.number(),
+        succeeded: z.number(),
         failed: z.number(),
+        stopped: z.number(),
+        expired: z.number(),
       }),
       recentJobs: z.array(jobSummarySchema),
     }),

@@ -102,7 +102,19 @@ export function createFakePorts(): FakePorts {
     accessAddresses: [],
     fees: {},
   })
-  // The store's semantics (engine/store/jobs-repo.ts): newest first, keyset `after`, any search term.
+  // The store's semantics (engine/store/jobs-repo.ts): sort key (status?, created, id) in `order`,
+  // keyset `after`, any search term.
+  const compareJobs = (
+    f: ConsoleJobFilter,
+    a: { status: number; createdAtMs: number; jobId: string },
+    b: { status: number; createdAtMs: number; jobId: string },
+  ) => {
+    const asc =
+      (f.sort === 'status' ? a.status - b.status : 0) ||
+      a.createdAtMs - b.createdAtMs ||
+      (a.jobId < b.jobId ? -1 : a.jobId > b.jobId ? 1 : 0)
+    return f.order === 'oldest' ? asc : -asc
+  }
   const filterJobs = (f: ConsoleJobFilter) =>
     [...jobs.values()]
       .filter(
@@ -118,11 +130,9 @@ export function createFakePorts(): FakePorts {
                 v.toLowerCase().includes(t.toLowerCase()),
               ),
             )) &&
-          (!f.after ||
-            j.createdAtMs < f.after.createdAtMs ||
-            (j.createdAtMs === f.after.createdAtMs && j.jobId < f.after.jobId)),
+          (!f.after || compareJobs(f, j, { status: 0, ...f.after }) > 0),
       )
-      .sort((a, b) => b.createdAtMs - a.createdAtMs || (a.jobId < b.jobId ? 1 : a.jobId > b.jobId ? -1 : 0))
+      .sort((a, b) => compareJobs(f, a, b))
 
   const jobSource: ConsoleJobSource = {
     getJob: (id) => jobs.get(id),

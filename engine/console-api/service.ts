@@ -40,8 +40,11 @@ export interface ConsoleJobFilter {
   outcome?: 'succeeded' | 'failed' | 'stopped' | 'expired'
   /** Any of these substrings (case-insensitive) in job id, consumer or a DID. */
   searchTerms?: string[]
-  /** Keyset paging, newest first: the jobs after this one. */
-  after?: { createdAtMs: number; jobId: string }
+  /** Keyset paging: the jobs after this one in the list's order (status needed for sort 'status'). */
+  after?: { createdAtMs: number; jobId: string; status?: number }
+  /** Sort column (default created) and direction ('newest' = descending, the default). */
+  sort?: 'created' | 'status'
+  order?: 'newest' | 'oldest'
 }
 
 /** The slice of OperatorService (engine/operator-service/operator-service.ts) the console reads. */
@@ -358,9 +361,18 @@ export function periodStartMs(atMs: number, period: 'day' | 'week' | 'month'): n
   return day - ((d.getUTCDay() + 6) % 7) * 86_400_000
 }
 
-function parseJobCursor(cursor: string): { createdAtMs: number; jobId: string } {
+/** "<createdAtMs>:<jobId>", or "s<status>:<createdAtMs>:<jobId>" when sorted by status. */
+function parseJobCursor(cursor: string): { createdAtMs: number; jobId: string; status?: number } {
+  if (cursor.startsWith('s')) {
+    const colon = cursor.indexOf(':')
+    return { status: Number(cursor.slice(1, colon)), ...parseJobCursor(cursor.slice(colon + 1)) }
+  }
   const colon = cursor.indexOf(':')
   return { createdAtMs: Number(cursor.slice(0, colon)), jobId: cursor.slice(colon + 1) }
+}
+
+function jobCursor(job: JobSummary, sort: 'created' | 'status'): string {
+  return `${sort === 'status' ? `s${job.status}:` : ''}${job.createdAtMs}:${job.jobId}`
 }
 
 const BLOCK_NUMBER_TIMEOUT_MS = 2_000
@@ -512,7 +524,10 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
           running: counts?.running ?? 0,
           queued: counts?.queued ?? 0,
           finished: counts ? counts.succeeded + counts.stopped + counts.expired : 0,
+          succeeded: counts?.succeeded ?? 0,
           failed: counts?.failed ?? 0,
+          stopped: counts?.stopped ?? 0,
+          expired: counts?.expired ?? 0,
         },
         recentJobs: (jobs?.listJobs({ limit: 10, offset: 0 }) ?? []).map(toJobSummary),
       }
@@ -540,8 +555,10 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
         outcome: input.outcome,
       }
       const after = input.cursor ? parseJobCursor(input.cursor) : undefined
+      const sort = input.sort?.column ?? 'created'
+      const order = input.sort?.direction === 'asc' ? 'oldest' : 'newest'
       const page = jobs
-        .listJobs({ ...filter, after, limit: input.limit, offset: after ? 0 : input.offset })
+        .listJobs({ ...filter, sort, order, after, limit: input.limit, offset: after ? 0 : input.offset })
         .map(toJobSummary)
       const last = page.at(-1)
       return {
@@ -549,7 +566,7 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
         total: jobs.countJobs(filter),
         seq,
         counts: countJobsByList(jobs, base),
-        nextCursor: page.length === input.limit && last ? `${last.createdAtMs}:${last.jobId}` : null,
+        nextCursor: page.length === input.limit && last ? jobCursor(last, sort) : null,
       }
     },
     async getJob({ jobId }) {

@@ -108,8 +108,11 @@ export interface JobFilter {
   outcome?: string
   /** Substring search terms (any matches) over job id, consumer and DIDs. */
   searchTerms?: readonly string[]
-  /** Keyset paging: the jobs after this one, newest first. */
-  after?: { createdAtMs: number; jobId: string }
+  /** Keyset paging: the jobs after this one in the list's order (status is required for sort 'status'). */
+  after?: { createdAtMs: number; jobId: string; status?: number }
+  /** Sort column (default created) and direction (default newest first). */
+  sort?: 'created' | 'status'
+  order?: 'newest' | 'oldest'
   limit?: number
   offset?: number
 }

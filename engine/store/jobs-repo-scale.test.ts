@@ -73,6 +73,56 @@ describe('JobsRepo at 100k jobs', () => {
     )
   })
 
+  it('sorts by created either way and by status either way from an index, keyset pages too', () => {
+    for (const query of [
+      { limit: 100, order: 'oldest' },
+      { limit: 100, order: 'oldest', after: { createdAtMs: 1_050_000, jobId: 'job-050000' } },
+      { limit: 100, sort: 'status' },
+      { limit: 100, sort: 'status', order: 'oldest' },
+      { limit: 100, sort: 'status', after: { status: 70, createdAtMs: 1_050_000, jobId: 'job-050000' } },
+      {
+        limit: 100,
+        sort: 'status',
+        order: 'oldest',
+        after: { status: 40, createdAtMs: 1_050_000, jobId: 'job-050000' },
+      },
+    ] satisfies JobsQuery[]) {
+      const p = plan(query)
+      expect(p, JSON.stringify(query)).toMatch(/USING (COVERING )?INDEX jobs_(created|status_created)\b/)
+      expect(p, JSON.stringify(query)).not.toContain('TEMP B-TREE')
+    }
+    // The status keyset seeks into the index, it does not read it from the start.
+    expect(
+      plan({
+        limit: 100,
+        sort: 'status',
+        after: { status: 70, createdAtMs: 1_050_000, jobId: 'job-050000' },
+      }),
+    ).toMatch(/jobs_status_created \(\(status,created_at_ms,job_id\)<\(\?,\?,\?\)\)/)
+  })
+
+  it('status-sorted keyset pages walk every job once, status then newest', () => {
+    const seen: string[] = []
+    let after: JobsQuery['after']
+    for (;;) {
+      const rows = repo.list({ sort: 'status', limit: 5000, after }) as Array<{ jobId: string }>
+      if (rows.length === 0) break
+      seen.push(...rows.map((r) => r.jobId))
+      const last = stored(Number(rows.at(-1)!.jobId.slice(4)))
+      after = { status: last.status, createdAtMs: last.createdAtMs, jobId: last.jobId }
+    }
+    expect(seen.length).toBe(JOBS)
+    expect(new Set(seen).size).toBe(JOBS)
+    // Finished (70) before running (40), newest first inside each.
+    expect(seen[0]).toBe('job-099999')
+    expect(seen[JOBS - JOBS / 50]).toBe('job-099950')
+    expect(seen.at(-1)).toBe('job-000000')
+  })
+
+  it('refuses a status keyset without a status', () => {
+    expect(() => repo.listIds({ sort: 'status', after: { createdAtMs: 1, jobId: 'x' } })).toThrow(/status/)
+  })
+
   it('searches through the trigram index, not a scan of jobs', () => {
     const p = plan({ limit: 100, searchTerms: ['0000003d'] })
     // M: the FTS5 MATCH constraint is answered by the trigram index; jobs rows are then fetched by

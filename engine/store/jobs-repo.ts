@@ -47,12 +47,29 @@ export interface JobsQuery {
    * algorithm DIDs, through the jobs_search trigram index (005-job-search.sql).
    */
   searchTerms?: readonly string[]
-  /** Keyset paging: only jobs after this one in the list's order (newest first: older ones). */
-  after?: { createdAtMs: number; jobId: string }
+  /**
+   * Keyset paging: only jobs after this one in the list's order (newest first: older ones). With
+   * sort 'status' the key is (status, createdAtMs, jobId), so `status` is required then.
+   */
+  after?: { createdAtMs: number; jobId: string; status?: number }
   /** Default newest first; the queue reads oldest first. */
   order?: 'newest' | 'oldest'
+  /**
+   * The sort column: 'created' (default) walks jobs_created; 'status' walks jobs_status_created
+   * (status, then created, then id, all in `order`'s direction), so both stay index-backed.
+   */
+  sort?: JobsSort
   limit?: number
   offset?: number
+}
+
+export type JobsSort = 'created' | 'status'
+
+function sortKey(query: JobsQuery): { columns: string; orderBy: string } {
+  const direction = query.order === 'oldest' ? 'ASC' : 'DESC'
+  const columns =
+    query.sort === 'status' ? ['status', 'created_at_ms', 'job_id'] : ['created_at_ms', 'job_id']
+  return { columns: columns.join(', '), orderBy: columns.map((c) => `${c} ${direction}`).join(', ') }
 }
 
 interface JobRow {
@@ -113,10 +130,11 @@ function whereClause(query: JobsQuery): { sql: string; params: unknown[] } {
     }
   }
   if (query.after !== undefined) {
-    parts.push(
-      query.order === 'oldest' ? '(created_at_ms, job_id) > (?, ?)' : '(created_at_ms, job_id) < (?, ?)',
-    )
-    params.push(query.after.createdAtMs, query.after.jobId)
+    const { columns } = sortKey(query)
+    const byStatus = query.sort === 'status'
+    if (byStatus && query.after.status === undefined) throw new Error('a status sort pages after a status')
+    parts.push(`(${columns}) ${query.order === 'oldest' ? '>' : '<'} (${byStatus ? '?, ?, ?' : '?, ?'})`)
+    params.push(...(byStatus ? [query.after.status] : []), query.after.createdAtMs, query.after.jobId)
   }
   if (query.did !== undefined) {
     parts.push(
@@ -181,11 +199,10 @@ export class JobsRepo {
 
   list(query: JobsQuery): unknown[] {
     const { sql, params } = whereClause(query)
-    const direction = query.order === 'oldest' ? 'ASC' : 'DESC'
     const limit = query.limit ?? -1
     const offset = query.offset ?? 0
     const rows = this.prepared(
-      `SELECT record_json FROM jobs ${sql} ORDER BY created_at_ms ${direction}, job_id ${direction} LIMIT ? OFFSET ?`,
+      `SELECT record_json FROM jobs ${sql} ORDER BY ${sortKey(query).orderBy} LIMIT ? OFFSET ?`,
     ).all(...params, limit, offset) as JobRow[]
     return rows.map((r) => JSON.parse(r.record_json))
   }
@@ -200,9 +217,8 @@ export class JobsRepo {
   /** The SQL and parameters `listIds` runs (for EXPLAIN QUERY PLAN in tests and benchmarks). */
   listIdsSql(query: JobsQuery): { sql: string; params: unknown[] } {
     const { sql, params } = whereClause(query)
-    const direction = query.order === 'oldest' ? 'ASC' : 'DESC'
     return {
-      sql: `SELECT job_id FROM jobs ${sql} ORDER BY created_at_ms ${direction}, job_id ${direction} LIMIT ? OFFSET ?`,
+      sql: `SELECT job_id FROM jobs ${sql} ORDER BY ${sortKey(query).orderBy} LIMIT ? OFFSET ?`,
       params: [...params, query.limit ?? -1, query.offset ?? 0],
     }
   }

@@ -16,7 +16,8 @@ function useFocusHeadingOnRouteChange(main: React.RefObject<HTMLElement | null>)
     () =>
       // After the new route has rendered (not on the first load: the page opens where it opens).
       router.subscribe('onRendered', ({ fromLocation, toLocation }) => {
-        if (!fromLocation || fromLocation.href === toLocation.href) return
+        // A search-param change (the Jobs filter, search box or tab) is the same page: focus stays.
+        if (!fromLocation || fromLocation.pathname === toLocation.pathname) return
         // After the browser has painted the new route (the event can precede the commit of the
         // route's own component), so the heading found is the new page's, not the old one's.
         requestAnimationFrame(() =>

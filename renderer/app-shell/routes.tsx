@@ -16,7 +16,7 @@ import { ComputeBackendScreen } from '../screens/compute-backend/compute-backend
 import { EnvironmentRoute } from '../screens/compute-backend/environment-page'
 import { AssetsScreen, PublishScreen } from '../screens/assets/assets-screen'
 import { AssetRoute } from '../screens/assets/asset-page/asset-page'
-import { JobsScreen } from '../screens/jobs/jobs-screen'
+import { JobsScreen, validateJobsSearch } from '../screens/jobs/jobs-screen'
 import { JobRoute } from '../screens/jobs/job-route'
 import { SettingsScreen } from '../screens/settings/settings-screen'
 import { InboxScreen } from '../screens/inbox/inbox-screen'
@@ -48,7 +48,13 @@ export const assetRoute = createRoute({
   path: '/assets/$did',
   component: AssetRoute,
 })
-const jobsRoute = createRoute({ getParentRoute: () => rootRoute, path: '/jobs', component: JobsScreen })
+const jobsRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/jobs',
+  component: JobsScreen,
+  // status, q and tab: "#/jobs?status=failed" deep-links a filter and survives reload.
+  validateSearch: validateJobsSearch,
+})
 export const jobRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/jobs/$jobId',

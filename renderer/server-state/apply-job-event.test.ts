@@ -143,6 +143,16 @@ describe('the Jobs list pages and counts', () => {
     ).toBe(counts)
   })
 
+  it('under a non-default sort, counts a new job but leaves its place to the next fetch', () => {
+    const data = { pages: [page([makeJob('a', 40)], 10, { total: 1 })], pageParams: [null] }
+    const event = { seq: 11, job: makeJob('n', 1), from: null, to: 1 as const, cause: 'created' }
+    const byStatus = applyJobEventToPages(data, event, { sort: { column: 'status', direction: 'asc' } })
+    expect(byStatus.pages[0]!.jobs.map((j) => j.jobId)).toEqual(['a'])
+    expect(byStatus.pages[0]!.total).toBe(2)
+    const byDefault = applyJobEventToPages(data, event, { sort: { column: 'created', direction: 'desc' } })
+    expect(byDefault.pages[0]!.jobs.map((j) => j.jobId)).toEqual(['n', 'a'])
+  })
+
   it('replaces a job in the page that holds it, drops it when it leaves the filter, adds new ones on top', () => {
     const data = {
       pages: [page([makeJob('a', 40), makeJob('b', 40)], 10, { total: 4 }), page([makeJob('c', 40)], 10)],

@@ -86,7 +86,10 @@ export function applyJobEventToPages(
         : jobs.filter((j) => j.jobId !== event.job.jobId)
       if (!matches) totalDelta = -1
     } else if (i === 0 && holder < 0 && matches) {
-      jobs = [event.job, ...jobs]
+      // A new job is the newest: it heads the default order only; under another sort its place is
+      // unknown here, so it is counted and shows on the next fetch.
+      if (!filters.sort || (filters.sort.column === 'created' && filters.sort.direction === 'desc'))
+        jobs = [event.job, ...jobs]
       totalDelta = 1
     }
     return { ...page, jobs, seq: Math.max(page.seq, event.seq) }

@@ -500,7 +500,10 @@ export function createFakeConsole(
         running: jobs.filter((j) => j.status !== 70 && j.status !== 1).length,
         queued: jobs.filter((j) => j.status === 1).length,
         finished: jobs.filter((j) => j.status === 70 && j.outcome?.kind !== 'failed').length,
-        failed: jobs.filter((j) => j.outcome?.kind === 'failed').length,
+        succeeded: jobs.filter((j) => j.status === 70 && j.outcome?.kind === 'succeeded').length,
+        failed: jobs.filter((j) => j.status === 70 && j.outcome?.kind === 'failed').length,
+        stopped: jobs.filter((j) => j.status === 70 && j.outcome?.kind === 'stopped').length,
+        expired: jobs.filter((j) => j.status === 70 && j.outcome?.kind === 'expired').length,
       },
       recentJobs: jobs.slice(0, 5),
     }),
@@ -521,20 +524,32 @@ export function createFakeConsole(
             )),
       )
       const statuses = f.statuses ?? (f.outcome ? [70] : undefined)
+      const byStatus = f.sort?.column === 'status'
+      const compareJobs = (
+        a: { status: number; createdAtMs: number; jobId: string },
+        b: { status: number; createdAtMs: number; jobId: string },
+      ) => {
+        const asc =
+          (byStatus ? a.status - b.status : 0) ||
+          a.createdAtMs - b.createdAtMs ||
+          (a.jobId < b.jobId ? -1 : a.jobId > b.jobId ? 1 : 0)
+        return f.sort?.direction === 'asc' ? asc : -asc
+      }
       const matching = base
         .filter(
           (j) =>
             (!statuses || statuses.length === 0 || statuses.includes(j.status)) &&
             (!f.outcome || j.outcome?.kind === f.outcome),
         )
-        .sort((a, b) => b.createdAtMs - a.createdAtMs || (a.jobId < b.jobId ? 1 : -1))
+        .sort((a, b) => compareJobs(a, b))
       let start = f.offset
       if (f.cursor) {
-        const [atMs, ...rest] = f.cursor.split(':')
-        const jobId = rest.join(':')
-        const after = matching.findIndex(
-          (j) => j.createdAtMs < Number(atMs) || (j.createdAtMs === Number(atMs) && j.jobId < jobId),
-        )
+        // "<createdAtMs>:<jobId>", or "s<status>:<createdAtMs>:<jobId>" when sorted by status.
+        const parts = f.cursor.split(':')
+        const status = parts[0]!.startsWith('s') ? Number(parts.shift()!.slice(1)) : 0
+        const [atMs, ...rest] = parts
+        const key = { status, createdAtMs: Number(atMs), jobId: rest.join(':') }
+        const after = matching.findIndex((j) => compareJobs(j, key) > 0)
         start = after < 0 ? matching.length : after
       }
       const page = matching.slice(start, start + f.limit)
@@ -554,7 +569,10 @@ export function createFakeConsole(
           stopped: finished('stopped'),
           expired: finished('expired'),
         },
-        nextCursor: last && start + f.limit < matching.length ? `${last.createdAtMs}:${last.jobId}` : null,
+        nextCursor:
+          last && start + f.limit < matching.length
+            ? `${byStatus ? `s${last.status}:` : ''}${last.createdAtMs}:${last.jobId}`
+            : null,
       }
     },
     getJob: async ({ jobId }) => ({

@@ -16,7 +16,7 @@ export function renderApp(
   fake: FakeConsole = createFakeConsole(),
   options: { connection?: ConnectionSignal } = {},
 ) {
-  useUiStore.setState({ jobFilters: { status: 'all', search: '' }, firstRunDismissed: false })
+  useUiStore.setState({ firstRunDismissed: false })
   const path = screen.startsWith('/') ? screen : screen === 'overview' ? '/' : `/${screen}`
   const history = createMemoryHistory({ initialEntries: [path] })
   const queryClient = new QueryClient({

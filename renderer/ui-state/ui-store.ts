@@ -1,14 +1,24 @@
 /**
- * UI-only state (zustand): what the server does not know and the URL does not hold — job filters,
- * and whether the first-run checklist was dismissed (persisted in localStorage, kept across reloads).
- * The current screen and job live in the route (app-shell/routes.tsx); the colour scheme in
+ * UI-only state (zustand): what the server does not know and the URL does not hold — whether the
+ * first-run checklist was dismissed (persisted in localStorage, kept across reloads). The current
+ * screen, job, and the Jobs list's status filter, search and tab live in the route
+ * (app-shell/routes.tsx, validateJobsSearch); the colour scheme in
  * Mantine's manager (app-shell/theme.ts). Server data lives in react-query, never here.
  */
 import { create } from 'zustand'
 import { persist } from 'zustand/middleware'
 import type { JobStatus } from '../../engine/console-api/contract'
 
-export type StatusFilter = 'all' | 'running' | 'queued' | 'succeeded' | 'failed' | 'stopped'
+export const STATUS_FILTERS = [
+  'all',
+  'running',
+  'queued',
+  'succeeded',
+  'failed',
+  'stopped',
+  'expired',
+] as const
+export type StatusFilter = (typeof STATUS_FILTERS)[number]
 
 /** Status codes asked of the server per filter; the outcome filters ask for an outcome instead. */
 export const STATUS_FILTER_CODES: Record<StatusFilter, JobStatus[] | undefined> = {
@@ -18,17 +28,19 @@ export const STATUS_FILTER_CODES: Record<StatusFilter, JobStatus[] | undefined> 
   succeeded: undefined,
   failed: undefined,
   stopped: undefined,
+  expired: undefined,
 }
 
-export const STATUS_FILTER_OUTCOME: Partial<Record<StatusFilter, 'succeeded' | 'failed' | 'stopped'>> = {
+export const STATUS_FILTER_OUTCOME: Partial<
+  Record<StatusFilter, 'succeeded' | 'failed' | 'stopped' | 'expired'>
+> = {
   succeeded: 'succeeded',
   failed: 'failed',
   stopped: 'stopped',
+  expired: 'expired',
 }
 
 export interface UiState {
-  jobFilters: { status: StatusFilter; search: string }
-  setJobFilters(patch: Partial<UiState['jobFilters']>): void
   /** The publisher closed the Overview's first-run checklist before finishing it. */
   firstRunDismissed: boolean
   dismissFirstRun(): void
@@ -38,12 +50,10 @@ export const createUiStore = () =>
   create<UiState>()(
     persist(
       (set) => ({
-        jobFilters: { status: 'all', search: '' },
-        setJobFilters: (patch) => set((s) => ({ jobFilters: { ...s.jobFilters, ...patch } })),
         firstRunDismissed: false,
         dismissFirstRun: () => set({ firstRunDismissed: true }),
       }),
-      // Only the dismissal is kept; filters start fresh each session.
+      // Only the dismissal is kept.
       { name: 'c2d-console-ui', partialize: (s) => ({ firstRunDismissed: s.firstRunDismissed }) },
     ),
   )

@@ -1,23 +1,27 @@
 // The live job table: TanStack Table for sortable columns, virtual rows
 // (@tanstack/react-virtual) so thousands of jobs stay smooth. Role-based ARIA table markup, since
 // virtual rows are absolutely positioned.
-import { useEffect, useMemo, useRef, useState } from 'react'
-import { UnstyledButton } from '@mantine/core'
+import { useEffect, useMemo, useRef } from 'react'
+import { Anchor, Text, UnstyledButton } from '@mantine/core'
+import { Link } from '@tanstack/react-router'
 import {
   createColumnHelper,
   flexRender,
   getCoreRowModel,
-  getSortedRowModel,
   useReactTable,
   type SortingState,
 } from '@tanstack/react-table'
 import { useVirtualizer } from '@tanstack/react-virtual'
-import type { JobSummary } from '../../../engine/console-api/contract'
+import type { JobSort, JobSummary } from '../../../engine/console-api/contract'
 import { StatusBadge, statusLabel } from '../../components/status-badge'
 import { shortenValue } from '../../components/labels/address-label'
 import { DateLabel } from '../../components/labels/date-label'
+import { CopyValueButton } from '../../components/copy-value-button'
+import { useAssets } from '../../server-state/assets'
 
 const ROW_HEIGHT_PX = 40
+/** The table column behind each server sort. */
+const SORT_COLUMN_ID: Record<JobSort['column'], string> = { created: 'createdAtMs', status: 'status' }
 
 const column = createColumnHelper<JobSummary>()
 
@@ -26,29 +30,35 @@ const PREFETCH_ROWS = 40
 
 export function JobTable({
   jobs,
-  onOpen,
+  sort,
+  onSortChange,
   onEndReached,
 }: {
-  /** The pages loaded so far, already filtered by the server; the table sorts and virtualises. */
+  /** The pages loaded so far, filtered and sorted by the server; the table only virtualises. */
   jobs: JobSummary[]
-  onOpen: (jobId: string) => void
+  /** The server's sort; the Status and Created headers change it (the others are not sortable). */
+  sort: JobSort
+  onSortChange: (sort: JobSort) => void
   /** Scrolled near the last loaded row: load the next page (if there is one). */
   onEndReached?: () => void
 }) {
-  const [sorting, setSorting] = useState<SortingState>([{ id: 'createdAtMs', desc: true }])
+  const sorting: SortingState = [{ id: SORT_COLUMN_ID[sort.column], desc: sort.direction === 'desc' }]
   const columns = useMemo(
     () => [
       column.accessor('jobId', {
         header: 'Job',
+        enableSorting: false,
         cell: (c) => (
-          <UnstyledButton
-            onClick={() => onOpen(c.getValue())}
+          // A real link (href "#/jobs/<id>"): middle-click, open in new window and copy link work; Tab
+          // and Enter open it like any link.
+          <Anchor
+            component={Link}
+            to={`/jobs/${encodeURIComponent(c.getValue())}`}
             aria-label={`Open job ${c.getValue()}`}
-            c="blue"
             ff="monospace"
           >
             {shortenValue(c.getValue())}
-          </UnstyledButton>
+          </Anchor>
         ),
       }),
       column.accessor((j) => statusLabel(j.status, j.outcome), {
@@ -59,23 +69,36 @@ export function JobTable({
       column.accessor((j) => j.datasets[0]?.did ?? '', {
         id: 'dataset',
         header: 'Dataset',
-        cell: (c) => <span title={c.getValue()}>{c.getValue() ? shortenValue(c.getValue()) : '—'}</span>,
+        enableSorting: false,
+        cell: (c) => <DatasetCell did={c.getValue()} />,
       }),
       column.accessor('owner', {
         header: 'Consumer',
+        enableSorting: false,
         cell: (c) => <span title={c.getValue()}>{shortenValue(c.getValue())}</span>,
       }),
       column.accessor('createdAtMs', { header: 'Created', cell: (c) => <DateLabel atMs={c.getValue()} /> }),
     ],
-    [onOpen],
+    // Stable: flexRender mounts each cell function as a component, so new column objects would
+    // remount every cell (and drop the focused link).
+    [],
   )
   const table = useReactTable({
     data: jobs,
     columns,
     state: { sorting },
-    onSortingChange: setSorting,
+    // The server sorts all jobs (keyset pages from an index); sorting loaded pages here would be wrong.
+    manualSorting: true,
+    enableSortingRemoval: false,
+    sortDescFirst: true,
+    onSortingChange: (updater) => {
+      const next = (typeof updater === 'function' ? updater(sorting) : updater)[0]
+      const column =
+        next &&
+        (Object.keys(SORT_COLUMN_ID) as JobSort['column'][]).find((c) => SORT_COLUMN_ID[c] === next.id)
+      if (next && column) onSortChange({ column, direction: next.desc ? 'desc' : 'asc' })
+    },
     getCoreRowModel: getCoreRowModel(),
-    getSortedRowModel: getSortedRowModel(),
     getRowId: (j) => j.jobId,
   })
   const rows = table.getRowModel().rows
@@ -105,10 +128,16 @@ export function JobTable({
                   key={header.id}
                   aria-sort={sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : 'none'}
                 >
-                  <UnstyledButton onClick={header.column.getToggleSortingHandler()} fw={600}>
-                    {flexRender(header.column.columnDef.header, header.getContext())}
-                    {sorted === 'asc' ? ' ▲' : sorted === 'desc' ? ' ▼' : ''}
-                  </UnstyledButton>
+                  {header.column.getCanSort() ? (
+                    <UnstyledButton onClick={header.column.getToggleSortingHandler()} fw={600}>
+                      {flexRender(header.column.columnDef.header, header.getContext())}
+                      {sorted === 'asc' ? ' ▲' : sorted === 'desc' ? ' ▼' : ''}
+                    </UnstyledButton>
+                  ) : (
+                    <Text span fw={600} size="sm">
+                      {flexRender(header.column.columnDef.header, header.getContext())}
+                    </Text>
+                  )}
                 </span>
               )
             })}
@@ -144,5 +173,20 @@ export function JobTable({
         </div>
       </div>
     </div>
+  )
+}
+
+/** The asset's name (from the asset list) with its DID on hover and a copy button; the DID while names load. */
+function DatasetCell({ did }: { did: string }) {
+  const assets = useAssets()
+  const name = did ? assets.data?.assets.find((a) => a.did === did)?.name : undefined
+  if (!did) return <span>—</span>
+  return (
+    <span style={{ display: 'inline-flex', alignItems: 'center', gap: 4, minWidth: 0 }}>
+      <span title={did} style={{ overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>
+        {name ?? shortenValue(did)}
+      </span>
+      <CopyValueButton value={did} variant="subtle" label={`Copy DID ${did}`} copiedLabel="Copied DID" />
+    </span>
   )
 }

@@ -42,7 +42,7 @@ describe('notifications', () => {
   it('show in the app when a job fails', async () => {
     const fake = createFakeConsole({ jobs: [makeJob('job-x', 40)] })
     renderApp('jobs', fake)
-    await screen.findByRole('button', { name: 'Open job job-x' }, { timeout: 5000 })
+    await screen.findByRole('link', { name: 'Open job job-x' }, { timeout: 5000 })
     act(() =>
       fake.emit('onDidChangeJob', {
         seq: 500,

@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest'
 import { act, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { renderApp } from '../../test-support/render-app'
-import { createFakeConsole, makeJob } from '../../test-support/fake-console-service'
+import { createFakeConsole, makeAsset, makeJob } from '../../test-support/fake-console-service'
 
 describe('JobsScreen', () => {
   it('renders thousands of jobs a page at a time through the virtual table (a window of rows in the DOM)', async () => {
@@ -64,17 +64,26 @@ describe('JobsScreen', () => {
     await userEvent.type(screen.getByRole('textbox', { name: /Search/ }), 'CCCC0000')
     // The search goes to the server (debounced), which narrows the counts too.
     expect(await screen.findByRole('radio', { name: 'All (1)' }, { timeout: 5000 })).toBeTruthy()
-    expect(await screen.findByRole('button', { name: 'Open job job-c' })).toBeTruthy()
-    expect(screen.queryByRole('button', { name: 'Open job job-a' })).toBeNull()
-    expect(fake.calls.some((c) => JSON.stringify(c.input).includes('"search":"CCCC0000"'))).toBe(true)
+    expect(await screen.findByRole('link', { name: 'Open job job-c' })).toBeTruthy()
+    expect(screen.queryByRole('link', { name: 'Open job job-a' })).toBeNull()
+    await waitFor(() =>
+      expect(fake.calls.some((c) => JSON.stringify(c.input).includes('"search":"CCCC0000"'))).toBe(true),
+    )
     await userEvent.clear(screen.getByRole('textbox', { name: /Search/ }))
     const openButtons = () =>
       within(screen.getByRole('table', { name: 'Jobs' }))
-        .getAllByRole('button', { name: /^Open job / })
+        .getAllByRole('link', { name: /^Open job / })
         .map((b) => b.getAttribute('aria-label'))
     await waitFor(() => expect(openButtons()).toEqual(['Open job job-a', 'Open job job-b', 'Open job job-c']))
     await userEvent.click(screen.getByRole('button', { name: /^Created/ }))
     await waitFor(() => expect(openButtons()).toEqual(['Open job job-c', 'Open job job-b', 'Open job job-a']))
+    // The header asks the server (which sorts all jobs, not the loaded pages).
+    expect(
+      fake.calls.some((c) =>
+        JSON.stringify(c.input).includes('"sort":{"column":"created","direction":"asc"}'),
+      ),
+    ).toBe(true)
+    expect(screen.queryByRole('button', { name: /^Consumer/ })).toBeNull()
 
     // Typing and sorting through userEvent is slow on a shared 2-core machine; no time is asserted.
   }, 20_000)
@@ -106,6 +115,87 @@ describe('JobsScreen', () => {
     expect(fake.calls.filter((c) => c.method === 'listJobs').length).toBe(listCalls)
   })
 
+  it('opens a row through a real link (#/jobs/<id>) that the keyboard can follow', async () => {
+    renderApp('jobs', createFakeConsole({ jobs: [makeJob('job-key', 40)] }))
+    const link = await screen.findByRole('link', { name: 'Open job job-key' }, { timeout: 5000 })
+    // The app runs on hash history ("#/jobs/job-key"); tests on memory history ("/jobs/job-key").
+    expect(link.getAttribute('href')).toMatch(/^#?\/jobs\/job-key$/)
+    link.focus()
+    expect(document.activeElement).toBe(link)
+    await userEvent.keyboard('{Enter}')
+    expect(await screen.findByRole('heading', { name: 'Job job-key' }, { timeout: 5000 })).toBeTruthy()
+  })
+
+  it('names the dataset by its asset name, with the DID on hover and to copy', async () => {
+    const did = 'did:op:' + 'a'.repeat(64)
+    renderApp(
+      'jobs',
+      createFakeConsole({
+        jobs: [makeJob('job-named', 40)],
+        assets: [makeAsset({ did, name: 'Weather 2024' })],
+      }),
+    )
+    const name = await screen.findByText('Weather 2024', {}, { timeout: 5000 })
+    expect(name.getAttribute('title')).toBe(did)
+    expect(screen.getByRole('button', { name: `Copy DID ${did}` })).toBeTruthy()
+  })
+
+  it('sorts by status on the server and pages on in that order', async () => {
+    const jobs = Array.from({ length: 300 }, (_, i) => ({
+      ...makeJob(`job-${String(i).padStart(3, '0')}`, i % 3 === 0 ? 1 : 40),
+      createdAtMs: 1000 + i,
+    }))
+    const { fake } = renderApp('jobs', createFakeConsole({ jobs }))
+    await screen.findByText(/^Showing 50 of 300 jobs/, {}, { timeout: 5000 })
+    await userEvent.click(screen.getByRole('button', { name: /^Status/ }))
+    // First click: descending (running 40 before queued 1), newest first within a status.
+    await waitFor(() =>
+      expect(
+        within(screen.getByRole('table', { name: 'Jobs' }))
+          .getAllByRole('link', { name: /^Open job / })[0]!
+          .getAttribute('aria-label'),
+      ).toBe('Open job job-299'),
+    )
+    const sorted = fake.calls.filter(
+      (c) => c.method === 'listJobs' && JSON.stringify(c.input).includes('"column":"status"'),
+    )
+    expect(sorted.length).toBeGreaterThan(0)
+    expect(JSON.stringify(sorted[0]!.input)).toContain('"direction":"desc"')
+    expect(screen.getByRole('columnheader', { name: /^Status/ }).getAttribute('aria-sort')).toBe('descending')
+    expect(screen.getByRole('columnheader', { name: /^Created/ }).getAttribute('aria-sort')).toBe('none')
+  })
+
+  it('keeps status, search and tab in the route, so a filter deep-links and survives reload', async () => {
+    const failed = { ...makeJob('job-bad', 70), outcome: { kind: 'failed' as const } }
+    const expired = { ...makeJob('job-old', 70), outcome: { kind: 'expired' as const } }
+    const { fake, history } = renderApp(
+      '/jobs?status=failed',
+      createFakeConsole({ jobs: [failed, expired, makeJob('job-run', 40)] }),
+    )
+    expect(await screen.findByText('Showing 1 of 1 jobs', {}, { timeout: 5000 })).toBeTruthy()
+    expect(screen.getByRole('radio', { name: 'Failed (1)' })).toHaveProperty('checked', true)
+    expect(fake.calls.some((c) => JSON.stringify(c.input).includes('"outcome":"failed"'))).toBe(true)
+    // Expired is a filter of its own, as on the Overview.
+    await userEvent.click(screen.getByRole('radio', { name: 'Expired (1)' }))
+    expect(await screen.findByRole('link', { name: 'Open job job-old' })).toBeTruthy()
+    expect(history.location.search).toContain('status=expired')
+    await userEvent.type(screen.getByRole('textbox', { name: /Search/ }), 'old')
+    await waitFor(() => expect(history.location.search).toContain('q=old'), { timeout: 5000 })
+    await userEvent.click(screen.getByRole('tab', { name: 'Earnings' }))
+    expect(history.location.search).toContain('tab=earnings')
+  }, 15_000)
+
+  it('opens with the search from the URL and drops unknown params', async () => {
+    renderApp(
+      '/jobs?status=bogus&q=job-b',
+      createFakeConsole({ jobs: [makeJob('job-a', 40), makeJob('job-b', 40)] }),
+    )
+    expect(await screen.findByRole('link', { name: 'Open job job-b' }, { timeout: 5000 })).toBeTruthy()
+    expect(screen.queryByRole('link', { name: 'Open job job-a' })).toBeNull()
+    expect(screen.getByRole('textbox', { name: /Search/ })).toHaveProperty('value', 'job-b')
+    expect(screen.getByRole('radio', { name: /^All/ })).toHaveProperty('checked', true)
+  })
+
   it('shows an empty state that teaches', async () => {
     renderApp('jobs', createFakeConsole({ jobs: [] }))
     expect(await screen.findByRole('region', { name: 'No jobs' }, { timeout: 5000 })).toBeTruthy()
@@ -116,8 +206,8 @@ describe('JobsScreen', () => {
       'jobs',
       createFakeConsole({ jobs: [makeJob('job-run', 40), makeJob('job-done', 70)] }),
     )
-    await userEvent.click(await screen.findByRole('button', { name: 'Open job job-run' }))
-    expect(await screen.findByRole('heading', { name: 'Job job-run' })).toBeTruthy()
+    await userEvent.click(await screen.findByRole('link', { name: 'Open job job-run' }))
+    expect(await screen.findByRole('heading', { name: 'Job job-run' }, { timeout: 5000 })).toBeTruthy()
     const timeline = await screen.findByRole('list', { name: 'Stage timeline' })
     expect(within(timeline).getAllByRole('listitem')).toHaveLength(2)
     // The windowed viewer shows a placeholder per line until its window of lines has been read.
@@ -141,7 +231,7 @@ describe('JobsScreen', () => {
     expect(await screen.findByRole('button', { name: 'Stopping…' })).toHaveProperty('disabled', true)
     expect(fake.calls.some((c) => c.method === 'stopJob')).toBe(true)
     await userEvent.click(screen.getByRole('button', { name: 'Back to jobs' }))
-    await userEvent.click(await screen.findByRole('button', { name: 'Open job job-done' }))
+    await userEvent.click(await screen.findByRole('link', { name: 'Open job job-done' }))
     expect(await screen.findByRole('button', { name: 'Download out.txt' })).toBeTruthy()
     expect(screen.getByText(/out\.txt \(2\.0 KB, output\)/)).toBeTruthy()
     expect(screen.getByRole('button', { name: 'Stop job' })).toHaveProperty('disabled', true)

@@ -1,14 +1,14 @@
 // Jobs: status filters with counts (incl. Succeeded, Failed, Stopped) and a substring search, both
 // answered by the server from indexes; the table loads page after page as it scrolls (virtual rows),
 // so 100,000 jobs cost what 300 do. A job opens its own route (/jobs/$jobId).
-import { useCallback, useMemo } from 'react'
+import { useCallback, useEffect, useMemo, useState } from 'react'
 import { AfterFirstPaint } from '../../components/after-first-paint'
 import { SegmentedControl, Stack, Tabs, Text, TextInput, Title } from '@mantine/core'
 import { useDebouncedValue } from '@mantine/hooks'
-import { useNavigate } from '@tanstack/react-router'
-import type { JobCounts } from '../../../engine/console-api/contract'
+import { useNavigate, useSearch } from '@tanstack/react-router'
+import type { JobCounts, JobSort } from '../../../engine/console-api/contract'
 import {
-  useUiStore,
+  STATUS_FILTERS,
   STATUS_FILTER_CODES,
   STATUS_FILTER_OUTCOME,
   type StatusFilter,
@@ -27,21 +27,62 @@ const STATUS_OPTIONS: Array<{ value: StatusFilter; label: string; count: keyof J
   { value: 'succeeded', label: 'Succeeded', count: 'succeeded' },
   { value: 'failed', label: 'Failed', count: 'failed' },
   { value: 'stopped', label: 'Stopped', count: 'stopped' },
+  { value: 'expired', label: 'Expired', count: 'expired' },
 ]
+const TABS = ['list', 'earnings', 'refused'] as const
+type JobsTab = (typeof TABS)[number]
+
+/** The Jobs route's search params (deep links such as "#/jobs?status=failed"; they survive reload). */
+export interface JobsSearch {
+  status?: StatusFilter
+  q?: string
+  tab?: JobsTab
+}
+/** routes.tsx validateSearch: unknown or malformed params are dropped, never thrown. */
+export function validateJobsSearch(raw: Record<string, unknown>): JobsSearch {
+  const out: JobsSearch = {}
+  if ((STATUS_FILTERS as readonly unknown[]).includes(raw.status) && raw.status !== 'all')
+    out.status = raw.status as StatusFilter
+  if (typeof raw.q === 'string' && raw.q !== '') out.q = raw.q.slice(0, 200)
+  if ((TABS as readonly unknown[]).includes(raw.tab) && raw.tab !== 'list') out.tab = raw.tab as JobsTab
+  return out
+}
+function useJobsSearch() {
+  const search = validateJobsSearch(useSearch({ strict: false }) as Record<string, unknown>)
+  const navigate = useNavigate()
+  const setSearch = useCallback(
+    (patch: Partial<JobsSearch>) =>
+      void navigate({
+        to: '/jobs',
+        // replace: typing and filter clicks are not Back steps.
+        replace: true,
+        resetScroll: false,
+        search: (prev: Record<string, unknown>) => validateJobsSearch({ ...prev, ...patch }),
+      } as never),
+    [navigate],
+  )
+  return [search, setSearch] as const
+}
 /** Rows per page asked of the server; the first page is about a screenful, so it shows sooner. */
 const PAGE_SIZE = 200
 const FIRST_PAGE_SIZE = 50
 const SEARCH_DEBOUNCE_MS = 250
+const DEFAULT_SORT: JobSort = { column: 'created', direction: 'desc' }
 const formatCount = (n: number) => n.toLocaleString('en-US')
 
 export function JobsScreen() {
+  const [params, setParams] = useJobsSearch()
   return (
     <Stack component="section" aria-labelledby="jobs-title" gap="md">
       <Title order={2} id="jobs-title">
         Jobs
       </Title>
       <AfterFirstPaint>
-        <Tabs defaultValue="list" keepMounted={false}>
+        <Tabs
+          value={params.tab ?? 'list'}
+          onChange={(tab) => setParams({ tab: (tab as JobsTab | null) ?? 'list' })}
+          keepMounted={false}
+        >
           <Tabs.List>
             <Tabs.Tab value="list">All jobs</Tabs.Tab>
             <Tabs.Tab value="earnings">Earnings</Tabs.Tab>
@@ -63,17 +104,22 @@ export function JobsScreen() {
 }
 
 function JobList() {
-  const { jobFilters, setJobFilters } = useUiStore()
-  const navigate = useNavigate()
-  const openJob = useCallback(
-    (jobId: string) => void navigate({ to: '/jobs/$jobId', params: { jobId } }),
-    [navigate],
-  )
-  const [search] = useDebouncedValue(jobFilters.search.trim(), SEARCH_DEBOUNCE_MS)
+  const [params, setParams] = useJobsSearch()
+  // The box answers each keystroke; the URL and the server query follow it, debounced.
+  const [typed, setTyped] = useState(params.q ?? '')
+  const jobFilters = { status: params.status ?? 'all', search: typed }
+  const [debounced] = useDebouncedValue(typed, SEARCH_DEBOUNCE_MS)
+  // Only the debounced text moves the URL (not a change of params.q itself).
+  useEffect(() => {
+    if (debounced !== (params.q ?? '')) setParams({ q: debounced })
+  }, [debounced])
+  const search = debounced.trim()
   const codes = STATUS_FILTER_CODES[jobFilters.status]
   const outcome = STATUS_FILTER_OUTCOME[jobFilters.status]
+  const [sort, setSort] = useState<JobSort>(DEFAULT_SORT)
   const list = useJobPages(
     {
+      ...(sort.column !== DEFAULT_SORT.column || sort.direction !== DEFAULT_SORT.direction ? { sort } : {}),
       ...(codes ? { statuses: codes } : {}),
       ...(outcome ? { outcome } : {}),
       ...(search ? { search } : {}),
@@ -98,7 +144,7 @@ function JobList() {
             </Text>
             <SegmentedControl
               value={jobFilters.status}
-              onChange={(value) => setJobFilters({ status: value as StatusFilter })}
+              onChange={(value) => setParams({ status: value as StatusFilter })}
               data={STATUS_OPTIONS.map((o) => ({
                 value: o.value,
                 label: counts ? `${o.label} (${formatCount(counts[o.count])})` : o.label,
@@ -109,7 +155,7 @@ function JobList() {
             label="Search by job id, asset name, dataset or algorithm DID, or consumer address"
             description="Any part of it, upper or lower case"
             value={jobFilters.search}
-            onChange={(e) => setJobFilters({ search: e.currentTarget.value })}
+            onChange={(e) => setTyped(e.currentTarget.value)}
             maw={560}
           />
         </Stack>
@@ -131,7 +177,7 @@ function JobList() {
               ? `Showing ${formatCount(jobs.length)} of ${formatCount(first.total)} jobs (more load as you scroll)`
               : `Showing ${formatCount(first.total)} of ${formatCount(first.total)} jobs`}
           </p>
-          <JobTable jobs={jobs} onOpen={openJob} onEndReached={loadMore} />
+          <JobTable jobs={jobs} sort={sort} onSortChange={setSort} onEndReached={loadMore} />
         </>
       )}
     </Stack>

@@ -102,7 +102,7 @@ describe('first-run checklist', () => {
       blockNumber: 1,
       chainError: null,
       health: null,
-      jobCounts: { running: 0, queued: 0, finished: 0, failed: 1 },
+      jobCounts: { running: 0, queued: 0, finished: 0, succeeded: 0, failed: 1, stopped: 0, expired: 0 },
       recentJobs: [],
     }
     const s = firstRunSteps({

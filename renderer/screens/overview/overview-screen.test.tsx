@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest'
-import { screen, within } from '@testing-library/react'
+import { screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { renderApp } from '../../test-support/render-app'
 import { DEV_KEY_ADDRESS, createFakeConsole, makeJob } from '../../test-support/fake-console-service'
@@ -12,9 +12,25 @@ describe('OverviewScreen', () => {
     expect(screen.getByText('dev chain (8996)')).toBeTruthy()
     expect(screen.getByText('Local sandbox: needs attention')).toBeTruthy()
     const counts = screen.getByRole('list', { name: 'Job counts' })
-    expect(within(counts).getByText('Running: 1')).toBeTruthy()
-    expect(within(counts).getByText('Queued: 1')).toBeTruthy()
-    expect(within(counts).getByText('Finished: 1')).toBeTruthy()
+    expect(within(counts).getByRole('link', { name: 'Running: 1 (open in Jobs)' })).toBeTruthy()
+    expect(within(counts).getByRole('link', { name: 'Queued: 1 (open in Jobs)' })).toBeTruthy()
+    // The Jobs list's buckets and names, not a "Finished" that mixes three of them.
+    expect(within(counts).getByRole('link', { name: 'Succeeded: 1 (open in Jobs)' })).toBeTruthy()
+    expect(within(counts).getByRole('link', { name: 'Stopped: 0 (open in Jobs)' })).toBeTruthy()
+    expect(within(counts).getByRole('link', { name: 'Expired: 0 (open in Jobs)' })).toBeTruthy()
+    expect(within(counts).queryByText(/Finished/)).toBeNull()
+  })
+
+  it('opens the Jobs list with the filter of the count clicked, and the counts match', async () => {
+    const { history } = renderApp('overview')
+    const counts = await screen.findByRole('list', { name: 'Job counts' }, { timeout: 5000 })
+    await userEvent.click(within(counts).getByRole('link', { name: 'Succeeded: 1 (open in Jobs)' }))
+    await waitFor(() => expect(history.location.pathname).toBe('/jobs'))
+    expect(history.location.search).toContain('status=succeeded')
+    expect(await screen.findByRole('radio', { name: 'Succeeded (1)' }, { timeout: 5000 })).toHaveProperty(
+      'checked',
+      true,
+    )
   })
 
   it('names the dev key as the publisher wallet while none exists (dev chain): the Provider signs with it', async () => {

@@ -1,17 +1,6 @@
 // Overview: where consumers reach us, on which chain, the publisher wallet (the one address the
 // console shows everywhere), whether the engine is healthy, job counts, recent jobs and requests.
-import {
-  Anchor,
-  Badge,
-  Card,
-  Group,
-  SimpleGrid,
-  Stack,
-  Table,
-  Text,
-  Title,
-  VisuallyHidden,
-} from '@mantine/core'
+import { Anchor, Badge, Card, Group, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core'
 import { Link } from '@tanstack/react-router'
 import { useOverview } from '../../server-state/overview'
 import { useProviderRequests } from '../../server-state/provider-requests'
@@ -20,6 +9,17 @@ import { ErrorMessage } from '../../components/error-message'
 import { AddressLabel } from '../../components/labels/address-label'
 import { DateLabel } from '../../components/labels/date-label'
 import { ReachabilityPanel } from './reachability-panel'
+import type { StatusFilter } from '../../ui-state/ui-store'
+
+/** Same buckets and names as the Jobs list's status filter (jobs-screen.tsx STATUS_OPTIONS). */
+const OVERVIEW_BUCKETS: Array<{ status: Exclude<StatusFilter, 'all'>; label: string }> = [
+  { status: 'running', label: 'Running' },
+  { status: 'queued', label: 'Queued' },
+  { status: 'succeeded', label: 'Succeeded' },
+  { status: 'failed', label: 'Failed' },
+  { status: 'stopped', label: 'Stopped' },
+  { status: 'expired', label: 'Expired' },
+]
 import { FirstRunChecklist } from './first-run-checklist'
 import { RecentJobsTable } from '../jobs/recent-jobs-table'
 import { CopyValueButton } from '../../components/copy-value-button'
@@ -127,24 +127,28 @@ export function OverviewScreen() {
         aria-label="Job counts"
         style={{ listStyle: 'none', padding: 0, margin: 0 }}
       >
-        {(
-          [
-            ['Running', o.jobCounts.running],
-            ['Queued', o.jobCounts.queued],
-            ['Finished', o.jobCounts.finished],
-            ['Failed', o.jobCounts.failed],
-          ] as const
-        ).map(([label, count]) => (
-          <Card component="li" withBorder padding="sm" key={label}>
-            <Text size="xs" c="dimmed" aria-hidden>
-              {label}
-            </Text>
-            <Text size="xl" fw={700} aria-hidden>
-              {count}
-            </Text>
-            <VisuallyHidden>{`${label}: ${count}`}</VisuallyHidden>
-          </Card>
-        ))}
+        {/* The Jobs list's buckets and labels; each opens the list with that filter. */}
+        {OVERVIEW_BUCKETS.map(({ status, label }) => {
+          const count = o.jobCounts[status]
+          return (
+            <Card component="li" withBorder padding="sm" key={status}>
+              <Anchor
+                component={Link}
+                to={`/jobs?status=${status}`}
+                underline="never"
+                c="inherit"
+                aria-label={`${label}: ${count} (open in Jobs)`}
+              >
+                <Text size="xs" c="dimmed" aria-hidden>
+                  {label}
+                </Text>
+                <Text size="xl" fw={700} aria-hidden>
+                  {count}
+                </Text>
+              </Anchor>
+            </Card>
+          )
+        })}
       </SimpleGrid>
       <section aria-labelledby="recent-jobs-title">
         <Title order={3} size="h4" id="recent-jobs-title" mb="xs">
