@@ -14,6 +14,7 @@ const e = standIn.electron
 export const app = e.app
 export const BrowserWindow = e.BrowserWindow
 export const Menu = e.Menu
+export const Notification = e.Notification
 export const Tray = e.Tray
 export const dialog = e.dialog
 export const ipcMain = e.ipcMain
