@@ -37,7 +37,6 @@ import type {
   JobPayment,
   JobReceipts,
   JobRecord,
-  JobResultFile,
   JobReview,
   JobSettlement,
   OperatorService,
@@ -113,12 +112,6 @@ export class SqliteOperatorService implements OperatorService {
   private readonly sealing = new Set<string>()
   private readonly holdListeners = new Set<(job: JobRecord) => void>()
   private readonly recent = new Map<string, JobRecord>()
-  /**
-   * A finished job's opened results (path, size), by its record's results list: a record is never
-   * changed in place, so changed results (a receipt, a released review) or a deleted and re-created
-   * job come with a new list and miss. Saves a statSync per computeResult; file contents are not kept.
-   */
-  private readonly openedResults = new WeakMap<readonly JobResultFile[], Map<number, OpenedResult>>()
   private closed = false
   private pumping = false
   private readonly stopDeadlines = new Map<string, () => void>()
@@ -468,15 +461,7 @@ export class SqliteOperatorService implements OperatorService {
 
   openResult(jobId: string, index: number): OpenedResult {
     const job = this.requireJob(jobId)
-    // Only a finished job's files are final (a running job's log still grows).
-    if (job.status !== 70) return openResultFile(job.spec.jobDir, job.results, index)
-    let opened = this.openedResults.get(job.results)
-    const known = opened?.get(index)
-    if (known) return known
-    const file = openResultFile(job.spec.jobDir, job.results, index)
-    if (!opened) this.openedResults.set(job.results, (opened = new Map()))
-    opened.set(index, file)
-    return file
+    return openResultFile(job.spec.jobDir, job.results, index)
   }
 
   followAlgorithmLog(jobId: string, signal: AbortSignal): AsyncIterable<Buffer> {
