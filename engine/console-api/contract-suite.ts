@@ -21,7 +21,8 @@ export interface TransportUnderTest {
   close(): Promise<void> | void
 }
 
-async function errorOf(promise: Promise<unknown>): Promise<ConsoleApiError> {
+/** The ConsoleApiError a call fails with (any other outcome fails the test). */
+export async function errorOf(promise: Promise<unknown>): Promise<ConsoleApiError> {
   try {
     await promise
   } catch (error) {

@@ -12,23 +12,14 @@ import { isC2dError } from '../c2d-error'
 import { jobCoreConfig } from './job-core-config'
 import { FakeDriver } from './fake-driver'
 import { startCore, type Core } from '../index'
-import { ConsoleApiError, createConsoleClient, type ConsoleClient } from '../console-api/contract'
+import { createConsoleClient, type ConsoleClient } from '../console-api/contract'
 import { createHttpClientTransport, type HttpClientTransport } from '../console-api/http-client-transport'
 import { MemoryLogger } from '../logging'
 import type { PublishProgress } from '../publishing/asset-registry'
 import { sendRecordedTx } from '../publishing/recorded-tx'
+import { errorOf } from '../console-api/contract-suite'
 
 const PASSWORD = 'correct horse battery'
-
-async function failure(promise: Promise<unknown>): Promise<ConsoleApiError> {
-  try {
-    await promise
-  } catch (error) {
-    if (error instanceof ConsoleApiError) return error
-    throw error
-  }
-  throw new Error('expected the call to fail')
-}
 
 describe('assets of a redeployed dev chain', () => {
   let dataDir: string
@@ -93,8 +84,8 @@ describe('assets of a redeployed dev chain', () => {
     const address = core!.chain!.wallet.address()!
     const nonceBefore = await core!.chain!.rpc.getTransactionCount(address, 'latest')
     const refusals = await Promise.all([
-      failure(client.setAssetState({ did: handDid, state: 'deprecated', confirm: true })),
-      failure(
+      errorOf(client.setAssetState({ did: handDid, state: 'deprecated', confirm: true })),
+      errorOf(
         client.mintDatatokens({
           did: handDid,
           to: Wallet.createRandom().address,
@@ -102,9 +93,9 @@ describe('assets of a redeployed dev chain', () => {
           confirm: true,
         }),
       ),
-      failure(client.createDispenser({ did: handDid, maxTokens: '1', maxBalance: '1', confirm: true })),
-      failure(client.createFixedRate({ did: handDid, price: '1', confirm: true })),
-      failure(client.editAsset({ did: handDid, changes: { name: 'renamed' }, confirm: true })),
+      errorOf(client.createDispenser({ did: handDid, maxTokens: '1', maxBalance: '1', confirm: true })),
+      errorOf(client.createFixedRate({ did: handDid, price: '1', confirm: true })),
+      errorOf(client.editAsset({ did: handDid, changes: { name: 'renamed' }, confirm: true })),
     ])
     for (const error of refusals) {
       expect(error.code).toBe('ASSET_NOT_ON_CHAIN')

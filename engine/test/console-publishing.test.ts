@@ -11,7 +11,6 @@ import { jobCoreConfig } from './job-core-config'
 import { FakeDriver } from './fake-driver'
 import { startCore, type Core } from '../index'
 import {
-  ConsoleApiError,
   createConsoleClient,
   type AssetDraft,
   type ConsoleClient,
@@ -27,6 +26,7 @@ import { createConsoleService } from '../console-api/service'
 import { MemoryLogger } from '../logging'
 import { startChainPublishing } from '../publishing/start-publishing'
 import { openDatabase } from '../store/database'
+import { errorOf } from '../console-api/contract-suite'
 
 const PASSWORD = 'correct horse battery'
 const datasetDraft: AssetDraft = {
@@ -39,16 +39,6 @@ const algorithmDraft: AssetDraft = {
   name: 'Console mean',
   container: { image: 'python', tag: '3.11-slim', entrypoint: 'python $ALGO' },
   service: { files: [{ type: 'url', url: 'https://data.example/mean.py' }] },
-}
-
-async function failure(promise: Promise<unknown>): Promise<ConsoleApiError> {
-  try {
-    await promise
-  } catch (error) {
-    if (error instanceof ConsoleApiError) return error
-    throw error
-  }
-  throw new Error('expected the call to fail')
 }
 
 describe('publishing through the console API on the dev chain', () => {
@@ -196,12 +186,12 @@ describe('publishing through the console API on the dev chain', () => {
   it('refuses a mint with a bad amount or address before anything is signed', async () => {
     const nonce = await core.chain!.rpc.getTransactionCount(DEV_ACCOUNTS.deployer.address)
     expect(
-      (await failure(client.mintDatatokens({ did: dataset.did, to: '0x12', amount: '1', confirm: true })))
+      (await errorOf(client.mintDatatokens({ did: dataset.did, to: '0x12', amount: '1', confirm: true })))
         .code,
     ).toBe('REQUEST_INVALID')
     expect(
       (
-        await failure(
+        await errorOf(
           client.mintDatatokens({
             did: dataset.did,
             to: DEV_ACCOUNTS.consumer.address,
@@ -213,7 +203,7 @@ describe('publishing through the console API on the dev chain', () => {
     ).toBe('REQUEST_INVALID')
     expect(
       (
-        await failure(
+        await errorOf(
           client.mintDatatokens({
             did: 'did:op:' + '0'.repeat(64),
             to: DEV_ACCOUNTS.consumer.address,
@@ -248,7 +238,7 @@ describe('publishing through the console API on the dev chain', () => {
   }, 60_000)
 
   it('revokes the dataset on chain (with confirmation) and reads the state back from the NFT', async () => {
-    expect((await failure(client.setAssetState({ did: dataset.did, state: 'revoked' } as never))).code).toBe(
+    expect((await errorOf(client.setAssetState({ did: dataset.did, state: 'revoked' } as never))).code).toBe(
       'REQUEST_INVALID',
     )
     expect(await client.getAssetState({ did: dataset.did })).toMatchObject({ state: 0, stateName: 'active' })
