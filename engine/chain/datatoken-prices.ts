@@ -70,3 +70,74 @@ export function createPriceLookup(rpc: Provider): (datatoken: string) => Promise
     return prices
   }
 }
+
+/** One fixed-rate exchange of a datatoken, active or not, as its FixedRateExchange holds it. */
+export interface FixedRateReading {
+  exchangeContract: string
+  exchangeId: string
+  baseToken: string
+  /** Base tokens per datatoken, exact decimal text (the exchange keeps the rate with 18 decimals). */
+  rate: string
+  active: boolean
+}
+/** One dispenser of a datatoken, active or not (Dispenser.status). */
+export interface DispenserReading {
+  contract: string
+  active: boolean
+  /** Most datatokens per request and most a consumer may hold, decimal text (18 decimals). */
+  maxTokens: string
+  maxBalance: string
+}
+
+/** 18-decimal wei → exact decimal text without ethers' trailing ".0" ("1", "1.5"). */
+const tokenText = (wei: bigint) => formatEther(wei).replace(/\.0$/, '')
+
+/**
+ * Every fixed-rate exchange and dispenser a datatoken was given, active or not, for the console's
+ * asset page. Unlike createPriceLookup, an RPC failure throws: the page says it could not read
+ * them rather than showing "no price".
+ */
+export function createPricingReader(
+  rpc: Provider,
+): (datatoken: string) => Promise<{ fixedRates: FixedRateReading[]; dispensers: DispenserReading[] }> {
+  const erc20 = loadAbi('ERC20Template')
+  const dispenserAbi = loadAbi('Dispenser')
+  const fixedRateAbi = loadAbi('FixedRateExchange')
+  return async (datatokenAddress) => {
+    const token = getAddress(datatokenAddress)
+    const datatoken = new Contract(token, erc20, rpc)
+    const [dispenserAddresses, exchanges] = await Promise.all([
+      datatoken.getFunction('getDispensers')() as Promise<string[]>,
+      datatoken.getFunction('getFixedRates')() as Promise<Array<[string, string]>>,
+    ])
+    const dispensers = await Promise.all(
+      [...dispenserAddresses].map(async (address): Promise<DispenserReading> => {
+        // status: (active, owner, isMinter, maxTokens, maxBalance, balance, allowedSwapper)
+        const status = (await new Contract(address, dispenserAbi, rpc).getFunction('status')(
+          token,
+        )) as unknown[]
+        return {
+          contract: getAddress(address),
+          active: status[0] === true,
+          maxTokens: tokenText(status[3] as bigint),
+          maxBalance: tokenText(status[4] as bigint),
+        }
+      }),
+    )
+    const fixedRates = await Promise.all(
+      [...exchanges].map(async ([contract, exchangeId]): Promise<FixedRateReading> => {
+        const exchange = (await new Contract(contract, fixedRateAbi, rpc).getFunction('getExchange')(
+          exchangeId,
+        )) as unknown[]
+        return {
+          exchangeContract: getAddress(contract),
+          exchangeId: String(exchangeId),
+          baseToken: getAddress(String(exchange[3])),
+          rate: tokenText(exchange[5] as bigint),
+          active: exchange[6] === true,
+        }
+      }),
+    )
+    return { fixedRates, dispensers }
+  }
+}

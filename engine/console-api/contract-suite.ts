@@ -336,6 +336,26 @@ export function describeConsoleContract(
       ])
     })
 
+    it("reads an asset's prices: none at first, then the dispenser and fixed rate it was given", async () => {
+      const asset = await publishOne()
+      expect((await errorOf(client.getAssetPrices({ did: unknownDid }))).code).toBe('ASSET_NOT_FOUND')
+      expect((await errorOf(client.getAssetPrices({ did: 'did:op:short' }))).code).toBe('REQUEST_INVALID')
+      const before = await client.getAssetPrices({ did: asset.did })
+      expect(before).toEqual({
+        did: asset.did,
+        datatokenAddress: asset.datatokenAddress,
+        fixedRates: [],
+        dispensers: [],
+      })
+      await client.createDispenser({ did: asset.did, maxTokens: '2', maxBalance: '5', confirm: true })
+      await client.createFixedRate({ did: asset.did, price: '1.25', confirm: true })
+      const after = await client.getAssetPrices({ did: asset.did })
+      expect(
+        after.dispensers.map(({ active, maxTokens, maxBalance }) => [active, maxTokens, maxBalance]),
+      ).toEqual([[true, '2', '5']])
+      expect(after.fixedRates.map(({ active, rate }) => [active, rate])).toEqual([[true, '1.25']])
+    })
+
     it('pushes publish progress with the tx hash to subscribers', async () => {
       const asset = await publishOne()
       const mined = nextEvent<{ did?: string; step: string; status: string; txHash?: string }>((l) =>

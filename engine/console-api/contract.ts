@@ -776,6 +776,35 @@ export const tokenInfoSchema = z.object({
   decimals: z.number().int().min(0).max(36),
 })
 export type TokenInfo = z.output<typeof tokenInfoSchema>
+/**
+ * How consumers get an asset's datatoken, read on chain (issue 11: the asset page's prices): every
+ * fixed-rate exchange (rate in base-token units, exact decimal text) and every dispenser, active
+ * or not. ocean.js orders through the first active one (spec §10).
+ */
+export const assetPricesSchema = z.object({
+  did,
+  datatokenAddress: address,
+  fixedRates: z.array(
+    z.object({
+      exchangeContract: address,
+      exchangeId: z.string(),
+      baseToken: address,
+      /** Base tokens per datatoken ("1.5"); the symbol comes from getTokenInfo. */
+      rate: z.string(),
+      active: z.boolean(),
+    }),
+  ),
+  dispensers: z.array(
+    z.object({
+      contract: address,
+      active: z.boolean(),
+      /** Most datatokens per request, and most a consumer may hold, decimal text. */
+      maxTokens: z.string(),
+      maxBalance: z.string(),
+    }),
+  ),
+})
+export type AssetPrices = z.output<typeof assetPricesSchema>
 
 function query<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) {
   return { kind: 'query' as const, input, output }
@@ -1100,6 +1129,11 @@ export const consoleMethods = {
     z.object({ did, price: tokenAmountSchema, baseToken: address.optional(), confirm: confirmed }),
     txResultSchema,
   ),
+  /**
+   * The datatoken's fixed prices and dispensers as the chain holds them now. An asset the chain no
+   * longer has is refused with ASSET_NOT_ON_CHAIN; an unreachable RPC with CHAIN_UNAVAILABLE.
+   */
+  getAssetPrices: query(z.object({ did }), assetPricesSchema),
   // ---- publisher control: approval inbox (issue 12) ----
   /** Algorithms the Provider refused as untrusted, collapsed per dataset, service, algorithm and checksums. */
   listAccessRequests: query(

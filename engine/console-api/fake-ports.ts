@@ -243,6 +243,32 @@ export function createFakePorts(): FakePorts {
       chainActions.push({ kind: 'fixedRate', did, ...price, txHash })
       return txHash
     },
+    // The chain as this fake's own actions left it: each dispenser and fixed rate it created, active.
+    prices: async (did) => {
+      const asset = assetList.find((a) => a.did === did)!
+      const mine = chainActions.filter((c) => c.did === did)
+      return {
+        did,
+        datatokenAddress: asset.datatokenAddress,
+        fixedRates: mine
+          .filter((c) => c.kind === 'fixedRate')
+          .map((c, i) => ({
+            exchangeContract: '0x' + 'f'.repeat(40),
+            exchangeId: '0x' + String(i + 1).padStart(64, '0'),
+            baseToken: typeof c.baseToken === 'string' ? c.baseToken : '0x' + '0c'.repeat(20),
+            rate: String(c.price),
+            active: true,
+          })),
+        dispensers: mine
+          .filter((c) => c.kind === 'dispenser')
+          .map((c) => ({
+            contract: '0x' + 'd'.repeat(40),
+            active: true,
+            maxTokens: String(c.maxTokens),
+            maxBalance: String(c.maxBalance),
+          })),
+      }
+    },
     balances: async () => {
       if (!wallet.address)
         throw Object.assign(new Error('Create or import the publisher wallet first'), {

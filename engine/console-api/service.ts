@@ -100,6 +100,8 @@ export interface ConsoleAssetPort {
   mint?(did: string, to: string, amount: string): Promise<string>
   createDispenser?(did: string, limits: { maxTokens: string; maxBalance: string }): Promise<string>
   createFixedRate?(did: string, price: { price: string; baseToken?: string }): Promise<string>
+  /** The datatoken's fixed rates and dispensers, read on chain (RPC failure → CHAIN_UNAVAILABLE). */
+  prices?(did: string): Promise<MethodOutput<'getAssetPrices'>>
   balances?(): Promise<MethodOutput<'getBalances'>>
   onPublishProgress?(listener: (event: EventPayload<'onPublishProgress'>) => void): () => void
 }
@@ -899,6 +901,19 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
       const txHash = await need(assets.createFixedRate ? assets : undefined, 'Fixed-rate pricing')
         .createFixedRate!(did, { price, ...(baseToken ? { baseToken } : {}) })
       return { did, txHash }
+    },
+    async getAssetPrices({ did }) {
+      const assets = requireAsset(did)
+      const port = need(assets.prices ? assets : undefined, 'Reading prices from chain')
+      // A read, so an asset published elsewhere is fine; one the chain lost has no datatoken to read.
+      const notOnChain = assets.list().find((a) => a.did === did)?.notOnChain
+      if (notOnChain)
+        throw consoleError(
+          ConsoleErrorCode.AssetNotOnChain,
+          `Reading prices: ${notOnChain.message}`,
+          notOnChain,
+        )
+      return port.prices!(did)
     },
     async getBalances() {
       const assets = need(deps.assets, 'Publishing')

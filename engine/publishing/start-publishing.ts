@@ -22,6 +22,7 @@ import { PublisherWallet, nodeKey, readBalances } from '../chain/wallet'
 import { DEV_ACCOUNTS } from '../chain/dev-chain/dev-accounts'
 import { createTokenInfoReader, type TokenInfo } from '../chain/token-info'
 import { createNftOwnerLookup } from '../chain/nft-owner'
+import { createPricingReader, type DispenserReading, type FixedRateReading } from '../chain/datatoken-prices'
 import { draftFromRecord, toAssetDetails, type AssetChanges, type AssetDetails } from './asset-details'
 import { AssetRegistry, type AssetRecord } from './asset-registry'
 import { DatatokenDistribution } from './datatoken-distribution'
@@ -153,6 +154,13 @@ export interface ChainPublishing {
     mint(did: string, to: string, amount: string): Promise<string>
     createDispenser(did: string, limits: { maxTokens: string; maxBalance: string }): Promise<string>
     createFixedRate(did: string, price: { price: string; baseToken?: string }): Promise<string>
+    /** Every fixed rate and dispenser of the asset's datatoken, active or not, read now (no key needed). */
+    prices(did: string): Promise<{
+      did: string
+      datatokenAddress: string
+      fixedRates: FixedRateReading[]
+      dispensers: DispenserReading[]
+    }>
     /** The publishing account's native, OCEAN and datatoken balances (wrong chain / unreachable RPC → C2dError). */
     balances(): Promise<PublisherBalances>
     /** Every publish step of every operation on this port, as it happens. */
@@ -308,6 +316,7 @@ export async function startChainPublishing(options: StartChainPublishingOptions)
     return devChain.fund(address)
   }
   const tokenInfo = createTokenInfoReader(rpc, { chainId, rpcUrl })
+  const pricingOf = createPricingReader(rpc)
   // Issue 11: which assets the chain in use still has (a redeployed dev chain has none published by hand).
   const presence = new PresenceCache({
     provider: () => rpc,
@@ -508,6 +517,18 @@ export async function startChainPublishing(options: StartChainPublishingOptions)
               forAsset(did),
             )
           })
+        },
+        async prices(did) {
+          const record = registry.get(did)
+          if (!record) throw publishingError('ASSET_NOT_FOUND', `No published asset ${did} in this console`)
+          // A datatoken without code (chain redeployed) answers nothing to read: say so, not "no price".
+          await requireOnChain(did)
+          try {
+            const pricing = await pricingOf(record.datatokenAddress)
+            return { did, datatokenAddress: getAddress(record.datatokenAddress), ...pricing }
+          } catch (error) {
+            throw toChainError(error, { chainId, rpcUrl })
+          }
         },
         async balances() {
           // One address everywhere (issue 11): the publisher wallet, which signs and pays the gas; on

@@ -80,7 +80,7 @@ describe('assets of a redeployed dev chain', () => {
     expect((await client.getAsset({ did: handDid })).asset.notOnChain).toBeDefined()
   }, 30_000)
 
-  it('refuses change state, mint, dispenser, fixed rate and edit with ASSET_NOT_ON_CHAIN, sending nothing', async () => {
+  it('refuses change state, mint, dispenser, fixed rate, edit and reading prices with ASSET_NOT_ON_CHAIN, sending nothing', async () => {
     const address = core!.chain!.wallet.address()!
     const nonceBefore = await core!.chain!.rpc.getTransactionCount(address, 'latest')
     const refusals = await Promise.all([
@@ -96,6 +96,8 @@ describe('assets of a redeployed dev chain', () => {
       errorOf(client.createDispenser({ did: handDid, maxTokens: '1', maxBalance: '1', confirm: true })),
       errorOf(client.createFixedRate({ did: handDid, price: '1', confirm: true })),
       errorOf(client.editAsset({ did: handDid, changes: { name: 'renamed' }, confirm: true })),
+      // A read too: the datatoken has no code to answer, so "no price" would be a false answer.
+      errorOf(client.getAssetPrices({ did: handDid })),
     ])
     for (const error of refusals) {
       expect(error.code).toBe('ASSET_NOT_ON_CHAIN')
@@ -113,6 +115,8 @@ describe('assets of a redeployed dev chain', () => {
     const error = await port.mint(handDid, Wallet.createRandom().address, '1').catch((e: unknown) => e)
     expect(isC2dError(error) && error.code).toBe('ASSET_NOT_ON_CHAIN')
     expect(isC2dError(error) && error.status).toBe(409)
+    const read = await port.prices(handDid).catch((e: unknown) => e)
+    expect(isC2dError(read) && read.code).toBe('ASSET_NOT_ON_CHAIN')
   }, 30_000)
 
   it('answers Balances with a per-token message instead of an internal error', async () => {

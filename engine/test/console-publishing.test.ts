@@ -235,6 +235,22 @@ describe('publishing through the console API on the dev chain', () => {
     ).toBe(1)
     await progressEvent({ did: dataset.did, step: 'dispenser', status: 'mined', txHash: dispenser.txHash })
     await progressEvent({ did: algorithm.did, step: 'fixedRate', status: 'mined', txHash: fixed.txHash })
+    // The asset page's prices, read back from the chain: the dispenser's limits, the rate in OCEAN.
+    const datasetPrices = await client.getAssetPrices({ did: dataset.did })
+    expect(datasetPrices.fixedRates).toEqual([])
+    expect(datasetPrices.dispensers).toEqual([
+      { contract: core.chain!.contracts.Dispenser, active: true, maxTokens: '1', maxBalance: '1' },
+    ])
+    const algorithmPrices = await client.getAssetPrices({ did: algorithm.did })
+    expect(algorithmPrices.dispensers).toEqual([])
+    expect(algorithmPrices.fixedRates).toMatchObject([
+      {
+        exchangeContract: core.chain!.contracts.FixedPrice,
+        baseToken: core.chain!.contracts.Ocean,
+        rate: '2',
+        active: true,
+      },
+    ])
   }, 60_000)
 
   it('revokes the dataset on chain (with confirmation) and reads the state back from the NFT', async () => {

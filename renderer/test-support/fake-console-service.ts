@@ -26,6 +26,7 @@ import {
   type OutputReviewSummary,
   type AssetDetails,
   type KubeconfigFile,
+  type AssetPrices,
 } from '../../engine/console-api/contract'
 
 /** Two KUBECONFIG files (kind-c2d in both: the second is hidden) and one that is missing. */
@@ -225,6 +226,8 @@ export function createFakeConsole(
     blockNumber?: number | null
     /** The compute backend's health (default: failing, user namespaces off). */
     healthOk?: boolean
+    /** did → the datatoken's prices on chain (default: none; createDispenser / createFixedRate add one). */
+    prices?: Record<string, Pick<AssetPrices, 'fixedRates' | 'dispensers'>>
   } = {},
 ): FakeConsole {
   const accessRequests = seed.accessRequests ?? []
@@ -233,6 +236,16 @@ export function createFakeConsole(
   const envQuotas = new Map<string, QuotasSummary>()
   const jobs = seed.jobs ?? [makeJob('job-1', 40), makeJob('job-2', 70), makeJob('job-3', 1)]
   const assets = seed.assets ?? []
+  const prices = new Map(
+    Object.entries(seed.prices ?? {}).map(([did, p]) => [
+      did,
+      { fixedRates: [...p.fixedRates], dispensers: [...p.dispensers] },
+    ]),
+  )
+  const pricesOf = (did: string) => {
+    if (!prices.has(did)) prices.set(did, { fixedRates: [], dispensers: [] })
+    return prices.get(did)!
+  }
   const environments: ConsoleEnvironment[] = seed.environments ?? [
     {
       id: 'free-local',
@@ -1071,8 +1084,37 @@ export function createFakeConsole(
       recordedState: findAsset(did).state,
     }),
     mintDatatokens: async ({ did }) => (findAsset(did), { did, txHash: nextTx(did, 'mint') }),
-    createDispenser: async ({ did }) => (findAsset(did), { did, txHash: nextTx(did, 'dispenser') }),
-    createFixedRate: async ({ did }) => (findAsset(did), { did, txHash: nextTx(did, 'fixedRate') }),
+    createDispenser: async ({ did, maxTokens, maxBalance }) => {
+      findAsset(did)
+      pricesOf(did).dispensers.push({ contract: '0x' + 'd'.repeat(40), active: true, maxTokens, maxBalance })
+      return { did, txHash: nextTx(did, 'dispenser') }
+    },
+    createFixedRate: async ({ did, price, baseToken }) => {
+      findAsset(did)
+      const list = pricesOf(did).fixedRates
+      list.push({
+        exchangeContract: '0x' + 'f'.repeat(40),
+        exchangeId: '0x' + String(list.length + 1).padStart(64, '0'),
+        baseToken: baseToken ?? FAKE_OCEAN,
+        rate: price,
+        active: true,
+      })
+      return { did, txHash: nextTx(did, 'fixedRate') }
+    },
+    getAssetPrices: async ({ did }) => {
+      const asset = findAsset(did)
+      if (asset.notOnChain)
+        throw Object.assign(new Error(`Reading prices: ${asset.notOnChain.message}`), {
+          code: 'ASSET_NOT_ON_CHAIN',
+        })
+      const { fixedRates, dispensers } = pricesOf(did)
+      return {
+        did,
+        datatokenAddress: asset.datatokenAddress,
+        fixedRates: [...fixedRates],
+        dispensers: [...dispensers],
+      }
+    },
     subscribe: (event, listener) => {
       const set = listeners[event] as Set<typeof listener>
       set.add(listener)
