@@ -77,7 +77,25 @@ export function useDistributeDatatokens() {
           })
       }
     },
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: queryKeys.balances() }),
+    onSuccess: (_, action) => {
+      void queryClient.invalidateQueries({ queryKey: queryKeys.balances() })
+      // A new dispenser or fixed rate is on chain once the answer comes: read the prices again.
+      if (action.kind !== 'mint')
+        void queryClient.invalidateQueries({ queryKey: queryKeys.assetPrices(action.did) })
+    },
+  })
+}
+
+/**
+ * The datatoken's fixed rates and dispensers, read on chain. Off for an asset the chain no longer
+ * has (the engine would refuse with ASSET_NOT_ON_CHAIN; the page already says why).
+ */
+export function useAssetPrices(did: string, { enabled = true }: { enabled?: boolean } = {}) {
+  const client = useConsoleClient()
+  return useQuery({
+    queryKey: queryKeys.assetPrices(did),
+    queryFn: () => client.getAssetPrices({ did }),
+    enabled,
   })
 }
 

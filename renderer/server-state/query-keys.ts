@@ -17,6 +17,8 @@ export const queryKeys = {
   backend: () => ['backend'] as const,
   health: () => ['health'] as const,
   assets: (kind?: string) => ['assets', kind ?? 'all'] as const,
+  /** One asset's datatoken prices on chain (under 'assets', so a list refresh re-reads them too). */
+  assetPrices: (did: string) => ['assets', 'prices', did] as const,
   settings: () => ['settings'] as const,
   wallet: () => ['wallet'] as const,
   balances: () => ['wallet', 'balances'] as const,

@@ -1,6 +1,6 @@
 // One asset's on-chain actions: change its state (in words, with a confirmation that says what it
-// does to consumers) and give consumers datatokens (mint to an address, a free dispenser, a fixed
-// price). Every action signs a transaction, so each asks first; inputs are checked with the
+// does to consumers) and mint datatokens to an address (a free dispenser and a fixed price are
+// added in the asset page's Prices panel). Every action signs a transaction, so each asks first; inputs are checked with the
 // contract's own schemas before anything is sent, and the answer shows the tx hash.
 import { useState } from 'react'
 import {
@@ -37,9 +37,10 @@ const STATE_EFFECT: Record<AssetStateName, string> = {
   orderingDisabled: 'Consumers can no longer order it or start compute jobs on it.',
   unlisted: 'Markets stop listing it; consumers can no longer start compute jobs on it.',
 }
-const ADDRESS = /^0x[0-9a-fA-F]{40}$/
+export const ADDRESS = /^0x[0-9a-fA-F]{40}$/
 
-function amountError(value: string): string | undefined {
+/** The contract's own token-amount check, in words (shared with the prices panel's forms). */
+export function amountError(value: string): string | undefined {
   const parsed = tokenAmountSchema.safeParse(value)
   return parsed.success ? undefined : inWords(parsed.error.issues[0]?.message ?? 'a number of tokens')
 }
@@ -54,14 +55,7 @@ export function AssetActions({ asset }: { asset: AssetSummary }) {
   const current = assetStateName(asset.state)
   const [nextState, setNextState] = useState<AssetStateName | ''>('')
   const [errors, setErrors] = useState<Record<string, string | undefined>>({})
-  const [fields, setFields] = useState({
-    to: '',
-    amount: '',
-    maxTokens: '1',
-    maxBalance: '1',
-    price: '',
-    baseToken: '',
-  })
+  const [fields, setFields] = useState({ to: '', amount: '' })
   const [pending, setPending] = useState<Pending>(null)
   const field = (name: keyof typeof fields) => ({
     value: fields[name],
@@ -131,9 +125,9 @@ export function AssetActions({ asset }: { asset: AssetSummary }) {
       {setState.isError && <ErrorMessage title="Could not change the state" error={setState.error} />}
 
       <Title order={4} size="h5" mt="lg">
-        Datatokens for consumers
+        Mint datatokens to a consumer
       </Title>
-      <SimpleGrid cols={{ base: 1, md: 3 }} mt="xs">
+      <SimpleGrid cols={{ base: 1, md: 2 }} mt="xs">
         <form
           aria-label="Mint datatokens"
           noValidate
@@ -156,61 +150,6 @@ export function AssetActions({ asset }: { asset: AssetSummary }) {
             <TextInput label="Amount" inputMode="decimal" placeholder="10" {...field('amount')} />
             <Button type="submit" variant="light" disabled={distribute.isPending || offChain}>
               Mint
-            </Button>
-          </Stack>
-        </form>
-        <form
-          aria-label="Free dispenser"
-          noValidate
-          onSubmit={(e) => {
-            e.preventDefault()
-            const maxTokens = t(fields.maxTokens)
-            const maxBalance = t(fields.maxBalance)
-            submit(
-              { kind: 'dispenser', did: asset.did, maxTokens, maxBalance },
-              { maxTokens: amountError(maxTokens), maxBalance: amountError(maxBalance) },
-              `Give ${asset.name} datatokens away for free (up to ${maxTokens} per request)?`,
-            )
-          }}
-        >
-          <Stack gap="xs">
-            <TextInput label="Tokens per request" inputMode="decimal" {...field('maxTokens')} />
-            <TextInput label="Most a consumer may hold" inputMode="decimal" {...field('maxBalance')} />
-            <Button type="submit" variant="light" disabled={distribute.isPending || offChain}>
-              Create dispenser
-            </Button>
-          </Stack>
-        </form>
-        <form
-          aria-label="Fixed price"
-          noValidate
-          onSubmit={(e) => {
-            e.preventDefault()
-            const price = t(fields.price)
-            const baseToken = t(fields.baseToken)
-            submit(
-              { kind: 'fixedRate', did: asset.did, price, ...(baseToken ? { baseToken } : {}) },
-              {
-                price: amountError(price),
-                baseToken:
-                  baseToken && !ADDRESS.test(baseToken)
-                    ? 'An 0x address of 40 hex digits, or empty for OCEAN.'
-                    : undefined,
-              },
-              `Sell ${asset.name} datatokens at ${price} ${baseToken || 'OCEAN'} each?`,
-            )
-          }}
-        >
-          <Stack gap="xs">
-            <TextInput
-              label="Price per datatoken"
-              inputMode="decimal"
-              placeholder="1.5"
-              {...field('price')}
-            />
-            <TextInput label="Base token address (empty: OCEAN)" placeholder="0x…" {...field('baseToken')} />
-            <Button type="submit" variant="light" disabled={distribute.isPending || offChain}>
-              Set fixed price
             </Button>
           </Stack>
         </form>

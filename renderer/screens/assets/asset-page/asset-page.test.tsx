@@ -249,7 +249,7 @@ describe('Asset page', () => {
       }),
     )
     await confirm('Send this transaction?', 'Sign and send')
-    const alert = await screen.findByRole('alert', { name: 'The datatoken action failed' })
+    const alert = await screen.findByRole('alert', { name: 'The price was not set' })
     expect(alert.textContent).toContain('Send native coin (for gas)')
   })
 })

@@ -1,6 +1,7 @@
 // One asset's page (#/assets/<did>): its facts, the Provider endpoint consumers use, the compute
 // settings and trusted algorithms (editable: setMetaData again), a dataset's node-only approvals
-// (off-chain, with a link to its policies), state and datatokens, and the jobs that ran on it. Deep-linkable, so Back and reload keep the place.
+// (off-chain, with a link to its policies), its prices (datatoken and compute), state and
+// datatokens, and the jobs that ran on it. Deep-linkable, so Back and reload keep the place.
 import { Alert, Anchor, Badge, Card, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core'
 import { Link, useParams } from '@tanstack/react-router'
 import { useAsset } from '../../../server-state/assets'
@@ -16,6 +17,7 @@ import { PublishProgressList } from '../publish-progress-list'
 import { DdoView } from './ddo-view'
 import { MetadataEditor } from './metadata-editor'
 import { TrustedAlgorithmsEditor } from './trusted-algorithms-editor'
+import { AssetPricesPanel } from './asset-prices-panel'
 import { RecentJobsTable } from '../../jobs/recent-jobs-table'
 import { NodeApprovalsTable } from '../../policies/node-approvals-table'
 
@@ -178,6 +180,7 @@ export function AssetPage({ did }: { did: string }) {
           <NodeApprovalsTable did={d.asset.did} labelledBy="asset-approvals-title" />
         </Card>
       )}
+      <AssetPricesPanel asset={d.asset} />
       {!elsewhere && <AssetActions asset={d.asset} />}
       <DdoView ddo={d.ddo} />
       <PublishProgressList did={d.asset.did} />
