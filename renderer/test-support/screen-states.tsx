@@ -37,7 +37,8 @@ export interface LoadStatesSpec {
   seed?: () => FakeConsole
 }
 
-const T = { timeout: 5000 }
+// Generous waits: these render the whole app, and the machines running them are shared.
+const T = { timeout: 10_000 }
 const BANNER = 'The console is not answering'
 
 /** The error boxes (ErrorMessage) on screen, by their words: none may stack under the banner. */
@@ -49,7 +50,7 @@ const live = () => document.querySelector('main [data-live]')?.getAttribute('dat
 export function itRendersLoadStates(spec: LoadStatesSpec) {
   const seed = spec.seed ?? (() => createFakeConsole())
 
-  it('loading: shows its heading at once and says what it loads', { timeout: 20_000 }, async () => {
+  it('loading: shows its heading at once and says what it loads', { timeout: 40_000 }, async () => {
     renderApp(spec.path, holding(seed(), spec.methods))
     await screen.findByRole('heading', { level: 2, name: spec.heading }, T)
     const status = await screen.findByText(spec.loading, {}, T)
@@ -60,7 +61,7 @@ export function itRendersLoadStates(spec: LoadStatesSpec) {
 
   it(
     'console unreachable: one banner, its heading, and no error box of its own',
-    { timeout: 20_000 },
+    { timeout: 40_000 },
     async () => {
       const { fake, unanswered } = switchable(seed(), true)
       renderApp(spec.path, fake)
@@ -82,7 +83,7 @@ export function itRendersLoadStates(spec: LoadStatesSpec) {
     hides
       ? 'console unreachable after loading: the data is hidden, the heading stays, under one banner'
       : 'console unreachable after loading: the data stays, marked not live, under one banner',
-    { timeout: 20_000 },
+    { timeout: 40_000 },
     async () => {
       const { fake, state } = switchable(seed())
       const { queryClient } = renderApp(spec.path, fake)
@@ -105,7 +106,7 @@ export function itRendersLoadStates(spec: LoadStatesSpec) {
 
   it(
     'contract error: its error in words with the next step, once, even when asked again',
-    { timeout: 20_000 },
+    { timeout: 40_000 },
     async () => {
       const fake = seed()
       for (const m of spec.methods) fake.fail[m as keyof FakeConsole['fail']] = CONTRACT_ERROR
