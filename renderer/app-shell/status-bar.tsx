@@ -137,6 +137,8 @@ function WalletStatus() {
 export function StatusBar() {
   const overview = useOverview()
   const reachability = useReachability()
+  // What the bar last heard stays, but not as if live (as the screen above it).
+  const unreachable = useConsoleUnreachable()
   const o = overview.data
   const reach = reachability.data ? providerReachability(reachability.data) : undefined
   const chain = o
@@ -145,7 +147,19 @@ export function StatusBar() {
       : `${isDevChain(o.chainName) ? 'dev' : 'rpc'} (${o.chainId})`
     : '…'
   return (
-    <Group gap="md" h="100%" px="md" wrap="nowrap" className="status-bar">
+    <Group
+      gap="md"
+      h="100%"
+      px="md"
+      wrap="nowrap"
+      className={unreachable ? 'status-bar not-live' : 'status-bar'}
+      data-live={unreachable ? 'false' : 'true'}
+    >
+      {unreachable && (
+        <Badge color="gray" variant="outline" size="sm" style={{ textTransform: 'none', flexShrink: 0 }}>
+          not live
+        </Badge>
+      )}
       <Text size="sm" title={o?.chainName ?? undefined}>
         Chain: {chain}
         {o && o.chainId !== null && (

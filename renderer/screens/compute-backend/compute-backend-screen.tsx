@@ -16,6 +16,11 @@ export function ComputeBackendScreen() {
       <Title order={2} id="backend-title">
         Compute backend
       </Title>
+      {backend.isPending && (
+        <Text role="status" size="sm">
+          Loading the compute backend…
+        </Text>
+      )}
       {backend.isError && <ErrorMessage title="Could not read the compute backend" error={backend.error} />}
       {backend.data && (
         <SimpleGrid cols={{ base: 1, sm: 1 }}>

@@ -2,12 +2,13 @@
 // symbol, network. Each has its own page (#/compute-backend/environments/<id>) to edit it; delete
 // asks first. New ones are added with the form "Add an environment" opens below the table.
 import { useState } from 'react'
-import { Anchor, Button, Group, Table, Title } from '@mantine/core'
+import { Anchor, Button, Group, Table, Text, Title } from '@mantine/core'
 import { Link } from '@tanstack/react-router'
 import type { ConsoleEnvironment } from '../../../engine/console-api/contract'
 import { useDeleteEnvironment, useEnvironments } from '../../server-state/compute-backend'
 import { ErrorMessage } from '../../components/error-message'
 import { ConfirmDialog } from '../../components/confirm-dialog'
+import { EmptyState } from '../../components/empty-state'
 import { formatDuration } from '../../components/labels/duration-label'
 import { EnvironmentForm } from './environment-form'
 import { EnvironmentPrices } from './environment-prices'
@@ -52,8 +53,21 @@ export function EnvironmentsSection() {
       <Title order={3} size="h4" id="environments-title" mb="xs">
         Environments
       </Title>
+      {envs.isPending && (
+        <Text role="status" size="sm">
+          Loading environments…
+        </Text>
+      )}
       {envs.isError && <ErrorMessage title="Could not load environments" error={envs.error} />}
-      {envs.data && (
+      {envs.data && envs.data.environments.length === 0 && (
+        <EmptyState title="No environments">
+          <Text size="sm">
+            Consumers cannot start a job until there is one: add an environment with its limits, free tier and
+            prices.
+          </Text>
+        </EmptyState>
+      )}
+      {envs.data && envs.data.environments.length > 0 && (
         <Table.ScrollContainer minWidth={800}>
           <Table aria-label="Environments" striped>
             <Table.Thead>

@@ -39,8 +39,9 @@ export function OverviewScreen() {
   const overview = useOverview()
   const wallet = useWallet()
   const requests = useProviderRequests()
-  // The heading is there from the first frame, so focus can land on it when the route opens.
-  if (overview.isPending || overview.isError)
+  // The heading is there from the first frame, so focus can land on it when the route opens. A
+  // failed refetch keeps what was shown (marked not live by the shell while unreachable).
+  if (!overview.data)
     return (
       <Stack component="section" aria-labelledby="overview-title" gap="lg">
         <Title order={2} id="overview-title">
@@ -62,6 +63,7 @@ export function OverviewScreen() {
       <Title order={2} id="overview-title">
         Overview
       </Title>
+      {overview.isError && <ErrorMessage title="Could not load the overview" error={overview.error} />}
       <FirstRunChecklist />
       <SimpleGrid cols={{ base: 1, sm: 2, lg: 4 }}>
         <Fact label="Provider URL">

@@ -13,13 +13,15 @@ export function NodeApprovalsTable({ did, labelledBy }: { did: string; labelledB
   const requests = useDatasetAccessRequests(did)
   const revoke = useRevokeNodeApproval()
   const [removing, setRemoving] = useState<string | null>(null)
-  if (requests.isPending)
-    return (
+  // A failed refetch keeps the table shown (marked not live by the shell while unreachable).
+  if (!requests.data)
+    return requests.isError ? (
+      <ErrorMessage title="Could not load the approvals" error={requests.error} />
+    ) : (
       <Text size="sm" role="status">
         Loading approvals…
       </Text>
     )
-  if (requests.isError) return <ErrorMessage title="Could not load the approvals" error={requests.error} />
   const rows = requests.data.requests.flatMap((r) => r.policies.map((p) => ({ request: r, policy: p })))
   const onChain = requests.data.requests.filter((r) => r.approvedTx)
   return (

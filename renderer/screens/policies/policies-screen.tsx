@@ -56,13 +56,15 @@ function ConsumerLists({ did, stored }: { did: string; stored: DatasetPolicySumm
 
 function DatasetPolicies({ did }: { did: string }) {
   const policy = useDatasetPolicy(did)
-  if (policy.isPending)
-    return (
+  // A failed refetch keeps the policy shown (marked not live by the shell while unreachable).
+  if (!policy.data)
+    return policy.isError ? (
+      <ErrorMessage title="Could not load the policy" error={policy.error} />
+    ) : (
       <Text size="sm" role="status">
         Loading the policy…
       </Text>
     )
-  if (policy.isError) return <ErrorMessage title="Could not load the policy" error={policy.error} />
   const stored = policy.data.policy
   return (
     <Stack gap="lg">
@@ -110,6 +112,11 @@ export function PoliciesScreen({ did }: { did?: string }) {
         what is approved on this node only, how outputs are released, and how much each consumer may run. A
         change applies to the next request.
       </Text>
+      {assets.isPending && (
+        <Text size="sm" role="status">
+          Loading the datasets…
+        </Text>
+      )}
       {assets.isError && <ErrorMessage title="Could not load the datasets" error={assets.error} />}
       {assets.data && datasets.length === 0 && (
         <EmptyState title="No datasets">Publish a dataset to set its policy.</EmptyState>

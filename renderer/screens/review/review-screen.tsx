@@ -103,8 +103,13 @@ function ReviewPanel({ jobId, onDecided }: { jobId: string; onDecided: () => voi
   const [confirming, setConfirming] = useState(false)
   const [reason, setReason] = useState('')
   const [charge, setCharge] = useState(false)
-  if (review.isPending) return <p role="status">Checking the outputs of {jobId}…</p>
-  if (review.isError) return <ErrorMessage title="Could not open the review" error={review.error} />
+  // A failed refetch keeps the review shown (marked not live by the shell while unreachable).
+  if (!review.data)
+    return review.isError ? (
+      <ErrorMessage title="Could not open the review" error={review.error} />
+    ) : (
+      <p role="status">Checking the outputs of {jobId}…</p>
+    )
   const { review: r, job } = review.data
   return (
     <Card withBorder component="article" aria-label={`Review of job ${jobId}`}>

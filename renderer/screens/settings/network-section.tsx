@@ -35,8 +35,13 @@ export function NetworkSection() {
     setAnnounce(network.data.announceAddresses.join('\n'))
   }, [network.data])
 
-  if (network.isPending) return <p role="status">Loading network settings…</p>
-  if (network.isError) return <ErrorMessage title="Could not load network settings" error={network.error} />
+  // A failed refetch keeps the form shown (marked not live by the shell while unreachable).
+  if (!network.data)
+    return network.isError ? (
+      <ErrorMessage title="Could not load network settings" error={network.error} />
+    ) : (
+      <p role="status">Loading network settings…</p>
+    )
   const current = network.data
   const next: NetworkForm = {
     p2pEnabled,

@@ -129,12 +129,20 @@ export function WalletSection() {
               {wallet.data.address}
             </Text>
           </>
-        ) : (
+        ) : wallet.data ? (
           <Text size="sm" data-testid="wallet-address">
             none yet
           </Text>
+        ) : wallet.isPending ? (
+          // Not "none yet" before the console said so: that would send a publisher to create one.
+          <Text size="sm" role="status">
+            Loading the wallet…
+          </Text>
+        ) : (
+          <Text size="sm">unknown</Text>
         )}
       </Group>
+      {wallet.isError && <ErrorMessage title="Could not read the wallet" error={wallet.error} />}
       <Text size="sm" c="dimmed" mt={4}>
         This key signs your publishing transactions and the Provider&apos;s fees, and DDOs are encrypted for
         it.

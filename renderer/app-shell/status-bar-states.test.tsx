@@ -1,0 +1,74 @@
+// The status bar's own states: loading (each part says it is not known yet, never a guess such as
+// "none yet"), a contract error on the overview (said on the Overview, the bar claims nothing), and
+// the console unreachable after loading (what it showed is marked not live, as the screen is).
+import { describe, expect, it } from 'vitest'
+import { act, screen, waitFor, within } from '@testing-library/react'
+import { renderApp } from '../test-support/render-app'
+import { createFakeConsole } from '../test-support/fake-console-service'
+import { CONTRACT_ERROR, holding, switchable } from '../test-support/fake-transport-states'
+
+const T = { timeout: 5000 }
+
+describe('status bar states', () => {
+  it(
+    'loading: chain, wallet, backend and Provider URL are "…" until the console answers',
+    { timeout: 20_000 },
+    async () => {
+      renderApp('/jobs', holding(createFakeConsole(), ['getOverview', 'getWallet', 'getReachability']))
+      const footer = await screen.findByRole('contentinfo', {}, T)
+      expect(within(footer).getByText('Chain: …')).toBeTruthy()
+      const wallet = within(footer).getByRole('group', { name: 'Publisher wallet' })
+      expect(wallet.textContent).toBe('Wallet:…')
+      expect(within(footer).queryByText('none yet')).toBeNull()
+      expect(within(footer).queryByText(/healthy|failing/)).toBeNull()
+    },
+  )
+
+  it('data: says what the console answered', { timeout: 20_000 }, async () => {
+    renderApp('/jobs', createFakeConsole({ walletState: 'none' }))
+    const footer = await screen.findByRole('contentinfo', {}, T)
+    await within(footer).findByText(/Chain: dev \(8996\)/, {}, T)
+    expect(within(footer).getByText('local failing')).toBeTruthy()
+    expect(within(footer).getByRole('group', { name: 'Publisher wallet' }).textContent).toBe(
+      'Wallet:none yet',
+    )
+    expect(footer.querySelector('[data-live]')?.getAttribute('data-live')).toBe('true')
+  })
+
+  it(
+    'a contract error on the overview: the bar claims no chain or backend',
+    { timeout: 20_000 },
+    async () => {
+      const fake = createFakeConsole()
+      fake.fail.getOverview = CONTRACT_ERROR
+      renderApp('/jobs', fake)
+      const footer = await screen.findByRole('contentinfo', {}, T)
+      await waitFor(() => expect(fake.calls.some((c) => c.method === 'getOverview')).toBe(true))
+      expect(within(footer).getByText('Chain: …')).toBeTruthy()
+      expect(within(footer).queryByText(/healthy|failing/)).toBeNull()
+      expect(screen.queryByText('The console is not answering')).toBeNull()
+    },
+  )
+
+  it(
+    'console unreachable after loading: what the bar shows is marked not live',
+    { timeout: 20_000 },
+    async () => {
+      const { fake, state } = switchable(createFakeConsole())
+      const { queryClient } = renderApp('/jobs', fake)
+      const footer = await screen.findByRole('contentinfo', {}, T)
+      await within(footer).findByText(/Chain: dev \(8996\)/, {}, T)
+      state.down = true
+      await act(() => queryClient.invalidateQueries())
+      await screen.findByText('The console is not answering', {}, T)
+      expect(footer.querySelector('[data-live]')?.getAttribute('data-live')).toBe('false')
+      expect(within(footer).getByText(/not live/)).toBeTruthy()
+      // Back: live again.
+      state.down = false
+      await act(() => queryClient.invalidateQueries())
+      await waitFor(() => expect(screen.queryByText('The console is not answering')).toBeNull(), T)
+      expect(footer.querySelector('[data-live]')?.getAttribute('data-live')).toBe('true')
+      expect(within(footer).queryByText(/not live/)).toBeNull()
+    },
+  )
+})
