@@ -19,7 +19,8 @@ import { Environments, defaultEnvironments } from './operator-service/environmen
 import { createOperatorHttpApi, operatorApiToken } from './operator-service/http-api'
 import { SqliteOperatorService } from './operator-service/operator-service'
 import { AuthTokens, loadAuthTokenSecret } from './provider/auth-tokens'
-import { ChainPaidCompute } from './provider/chain-paid-compute'
+import { ChainPaidCompute, ServedChainsPaidCompute } from './provider/chain-paid-compute'
+import type { ServedChains } from './chain/served-chains'
 import { createNftOwnerLookup } from './chain/nft-owner'
 import { createSmartAccountCheck } from './chain/smart-accounts'
 import { createAccessListCheck } from './chain/access-lists'
@@ -373,11 +374,12 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
       }
     }
     if (chain) stops.push(() => chain.stop())
-    const feeToken = chain?.feeToken
+    // Every served chain prices the default environment in its own fee token (Ocean Node's fees per chain).
+    const feeTokens = chain?.served.feeTokens()
     const assets = chain?.registry ?? new AssetRegistry(db, clock)
 
     const environments = new Environments(db)
-    if (environments.seed(config.environments ?? defaultEnvironments(feeToken))) {
+    if (environments.seed(config.environments ?? defaultEnvironments(feeTokens))) {
       logger.info('compute environments seeded', { count: environments.listEnvironments().length })
     }
 
@@ -445,26 +447,34 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
       clock,
       ttlSec: config.provider.authTokenTtlSec,
     })
-    // Paid compute needs the Escrow contract on this chain (Ocean's address file or the dev deployment).
-    const escrowAddress = chain?.contracts.Escrow
-    const paid =
-      chain && escrowAddress
-        ? new ChainPaidCompute({
-            chainId: chain.chainId,
-            rpc: chain.rpc,
-            escrowAddress,
-            feeToken: chain.feeToken.feeToken,
-            node,
-            logger: logger.child({ component: 'escrow' }),
-            clock,
-          })
-        : undefined
+    // Paid compute needs the Escrow contract on each chain (Ocean's address file, the dev deployment
+    // or chain.additionalChains[].contracts); each served chain gets its own escrow client and fees.
+    const paidChains = new Map<number, ChainPaidCompute>()
+    for (const served of chain?.served.all ?? []) {
+      if (!served.contracts.Escrow) continue
+      paidChains.set(
+        served.chainId,
+        new ChainPaidCompute({
+          chainId: served.chainId,
+          rpc: served.rpc,
+          escrowAddress: served.contracts.Escrow,
+          feeToken: served.feeToken,
+          node,
+          logger: logger.child({ component: 'escrow', chainId: served.chainId }),
+          clock,
+        }),
+      )
+    }
+    const paid = paidChains.size > 0 ? new ServedChainsPaidCompute(paidChains) : undefined
     if (chain && paid) {
       operatorService.setSettlement(
         createEscrowSettlement({
-          chainId: paid.chainId,
-          escrow: () => paid.escrow(),
-          rpc: chain.rpc,
+          // The chain stored with the job's payment: claimed there, never on another served chain.
+          chainOf: (chainId) => {
+            const on = paid.on(chainId)
+            const served = chain.served.get(chainId)
+            return on && served ? { escrow: () => on.escrow(), rpc: served.rpc } : undefined
+          },
           environment: (id) => environments.getEnvironment(id),
           logger: logger.child({ component: 'escrow' }),
         }),
@@ -472,39 +482,41 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
       // A crash between a lock and its job's registration leaves a lock no job will settle: once it
       // expires, give the payer's funds back. In the background; a dead RPC must not block the start.
       if (node()) {
-        void paid
-          .escrow()
-          .cancelAllExpired()
-          .then(
-            (done) =>
-              done &&
-              logger.info('expired escrow locks released', {
-                count: done.escrowJobIds.length,
-                tx: done.cancelTx,
+        for (const [chainId, onChain] of paidChains)
+          void onChain
+            .escrow()
+            .cancelAllExpired()
+            .then(
+              (done) =>
+                done &&
+                logger.info('expired escrow locks released', {
+                  chainId,
+                  count: done.escrowJobIds.length,
+                  tx: done.cancelTx,
+                }),
+            )
+            .catch((error: unknown) =>
+              logger.warn('could not release expired escrow locks', {
+                chainId,
+                error: error instanceof Error ? error.message : String(error),
               }),
-          )
-          .catch((error: unknown) =>
-            logger.warn('could not release expired escrow locks', {
-              error: error instanceof Error ? error.message : String(error),
-            }),
-          )
+            )
       }
     }
     // Signed job receipts (issue 12): with the node key, on every chain mode but 'off'.
     if (chain) operatorService.setReceipts(createJobReceipts({ node, chainId: chain.chainId }))
-    if (chain && !paid) {
-      logger.warn('paid compute is off: no Escrow contract is known on this chain', {
-        chainId: chain.chainId,
-      })
+    for (const served of chain?.served.all ?? [])
+      if (!paidChains.has(served.chainId))
+        logger.warn('paid compute is off on a chain: no Escrow contract is known there', {
+          chainId: served.chainId,
+        })
+    /** A served chain's provider, for access lists and ERC-1271 (undefined: not served → admits no one). */
+    const rpcOn = (chainId: number | undefined) => {
+      const served = chain?.served.get(chainId ?? chain.chainId)
+      return served ? { provider: served.rpc, chainId: served.chainId, rpcUrl: served.rpcUrl } : undefined
     }
-    // Environments' and buckets' access-list contracts (Ocean Node's accessLists), on this console's chain.
-    const accessLists = chain
-      ? createAccessListCheck((chainId) =>
-          chainId === chain.chainId
-            ? { provider: chain.rpc, chainId: chain.chainId, rpcUrl: chain.rpcUrl }
-            : undefined,
-        )
-      : undefined
+    // Environments' and buckets' access-list contracts (Ocean Node's accessLists), each on its own chain.
+    const accessLists = chain ? createAccessListCheck((chainId) => rpcOn(chainId)) : undefined
     report('provider', 'running')
     const provider = await startProvider({
       config,
@@ -517,27 +529,19 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
         nonces: new NoncesRepo(db),
         tokens,
         clock,
-        // ERC-1271 smart accounts: asked on the request's chain (only this console's chain is served).
-        ...(chain
-          ? {
-              smartAccounts: createSmartAccountCheck((chainId) =>
-                chainId === undefined || chainId === chain.chainId
-                  ? { provider: chain.rpc, chainId: chain.chainId, rpcUrl: chain.rpcUrl }
-                  : undefined,
-              ),
-            }
-          : {}),
+        // ERC-1271 smart accounts: asked on the request's chain (none given: the primary chain).
+        ...(chain ? { smartAccounts: createSmartAccountCheck(rpcOn) } : {}),
       }),
       tokens,
       node,
-      chainIds: chain ? [chain.chainId] : [],
+      chainIds: chain ? chain.served.chainIds() : [],
       ...(paid ? { paid } : {}),
       // Environments' access-list contracts (Ocean Node's access.accessLists), on this console's chain.
       ...(accessLists ? { accessLists } : {}),
       // Trust by publisher (publisherTrustedAlgorithmPublishers): the algorithm's NFT owner on chain.
-      ...(chain ? { planOptions: { publisherOf: publisherOnChain(chain.rpc) } } : {}),
+      ...(chain ? { planOptions: { publisherOf: publisherOnChain(chain.served) } } : {}),
       // Aquarius' stats[].prices: the datatoken's active dispensers and fixed rates on chain.
-      ...(chain ? { datatokenPrices: pricesOnChain(chain.rpc) } : {}),
+      ...(chain ? { datatokenPrices: pricesOnChain(chain.served) } : {}),
       ...(options.fileProbeNetwork ? { fileProbeNetwork: options.fileProbeNetwork } : {}),
       storageGateways: { ipfs: config.driver.ipfsGateway, arweave: config.driver.arweaveGateway },
       ...(config.provider.persistentStorage.enabled
@@ -602,22 +606,25 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
       const devChain = chain
       await step('samples', () => devChain.publishDevSamples(network.endpoint()))
     } else report('samples', 'skipped')
-    // Assets that ocean.js or a market published with this node as their endpoint.
-    if (chain && config.chain.indexer.enabled && chain.contracts.ERC721Factory) {
+    // Assets that ocean.js or a market published with this node as their endpoint: one indexer per
+    // served chain, each with its own cursor (settings `chainIndexer.<chainId>`: its resume block).
+    for (const served of config.chain.indexer.enabled && chain ? chain.served.all : []) {
+      if (!chain || !served.contracts.ERC721Factory) continue
+      const isPrimary = served.chainId === chain.chainId
       const indexer = new ChainIndexer({
-        rpc: chain.rpc,
-        chainId: chain.chainId,
-        factory: chain.contracts.ERC721Factory,
+        rpc: served.rpc,
+        chainId: served.chainId,
+        factory: served.contracts.ERC721Factory,
         registry: chain.registry,
         settings,
         nodeKey: () => chain.nodeSigner(),
         formerNodeKeys: () => chain.formerNodeKeys(),
         ownEndpoints: () => [network.endpoint(), providerUrl, provider.url],
         clock,
-        logger: logger.child({ component: 'chain-indexer' }),
+        logger: logger.child({ component: 'chain-indexer', chainId: served.chainId }),
         reorgDepth: config.chain.indexer.reorgDepth,
-        startBlock:
-          config.chain.indexer.startBlock ?? (chain.devChain ? 0 : await chain.rpc.getBlockNumber()),
+        // indexer.startBlock names a block of the primary chain; the others start at their head.
+        startBlock: isPrimary ? (config.chain.indexer.startBlock ?? (chain.devChain ? 0 : 'head')) : 'head',
       })
       indexer.start(config.chain.indexer.intervalMs)
       stops.push(() => indexer.stop())
@@ -856,14 +863,18 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
   }
 }
 
-function pricesOnChain(rpc: Parameters<typeof createPriceLookup>[0]) {
-  const pricesOf = createPriceLookup(rpc)
-  return (record: { datatokenAddress: string }) => pricesOf(record.datatokenAddress)
+/** Aquarius' stats[].prices, read on the asset's own chain ([] on a chain not served). */
+function pricesOnChain(served: ServedChains) {
+  const lookups = new Map(served.all.map((c) => [c.chainId, createPriceLookup(c.rpc)]))
+  return async (record: { chainId: number; datatokenAddress: string }) =>
+    (await lookups.get(record.chainId)?.(record.datatokenAddress)) ?? []
 }
 
-function publisherOnChain(rpc: Parameters<typeof createNftOwnerLookup>[0]) {
-  const ownerOf = createNftOwnerLookup(rpc)
-  return (record: { nftAddress: string }) => ownerOf(record.nftAddress)
+/** Trust by publisher: the NFT owner on the asset's own chain (undefined on a chain not served). */
+function publisherOnChain(served: ServedChains) {
+  const lookups = new Map(served.all.map((c) => [c.chainId, createNftOwnerLookup(c.rpc)]))
+  return async (record: { chainId: number; nftAddress: string }) =>
+    lookups.get(record.chainId)?.(record.nftAddress)
 }
 
 /**

@@ -35,7 +35,7 @@ describe('loadConfig', () => {
     expect(withFlag.logLevel).toBe('warn')
   })
 
-  it('validates chain.additionalChains and refuses them until served', () => {
+  it('validates chain.additionalChains and accepts a valid list (served at once)', () => {
     const problemsOf = (chain: unknown): string[] => {
       try {
         loadConfig({ env: {}, overrides: { dataDir: dataDirWith({ chain }) } })
@@ -52,8 +52,9 @@ describe('loadConfig', () => {
       contracts: { Router: router, Escrow: escrow },
     }
     expect(problemsOf({ mode: 'dev' })).toEqual([])
-    expect(problemsOf({ mode: 'dev', additionalChains: [b] })).toEqual([
-      'chain.additionalChains: several chains at once are not served yet; remove the list',
+    expect(problemsOf({ mode: 'dev', additionalChains: [b] })).toEqual([])
+    expect(problemsOf({ mode: 'dev', additionalChains: [{ ...b, chainId: 8996 }] })).toEqual([
+      'chain.additionalChains.0.chainId: 8996 is the primary chain (the dev chain)',
     ])
     const bad = problemsOf({
       mode: 'rpc',

@@ -169,12 +169,14 @@ function additionalChainProblems(chain: ConsoleConfig['chain']): string[] {
     if (seen.has(c.chainId))
       problems.push(`chain.additionalChains.${i}.chainId: ${c.chainId} is listed twice`)
     seen.add(c.chainId)
-    if (chain.chainId !== undefined && c.chainId === chain.chainId)
-      problems.push(`chain.additionalChains.${i}.chainId: ${c.chainId} is the primary chain (chain.chainId)`)
+    // The embedded dev chain is always chain 8996 (chain/dev-chain/dev-accounts.ts DEV_CHAIN_ID).
+    const primaryChainId = chain.mode === 'dev' ? 8996 : chain.chainId
+    if (primaryChainId !== undefined && c.chainId === primaryChainId)
+      problems.push(
+        `chain.additionalChains.${i}.chainId: ${c.chainId} is the primary chain (${chain.mode === 'dev' ? 'the dev chain' : 'chain.chainId'})`,
+      )
     for (const name of ['Router', 'Escrow'])
       if (!c.contracts[name]) problems.push(`chain.additionalChains.${i}.contracts.${name}: required`)
   })
-  if (problems.length === 0)
-    problems.push('chain.additionalChains: several chains at once are not served yet; remove the list')
   return problems
 }

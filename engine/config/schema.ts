@@ -240,9 +240,11 @@ export const consoleConfigSchema = z.object({
       contracts: z.record(z.string(), z.string()).optional(),
       rpcTimeoutMs: z.number().int().positive().default(15000),
       /**
-       * Ocean Node's `supportedNetworks` beside the primary chain: more chains, each with its RPC
-       * URL, fallback RPCs and contract addresses (contract name → address). Validated; not served
-       * yet (loadConfig refuses a non-empty list, see README "Several chains at once").
+       * Ocean Node's `supportedNetworks` beside the primary chain: more chains served at once, each
+       * with its RPC URL, fallback RPCs and contract addresses (Ocean's address-file names → address;
+       * `Router` and `Escrow` required, `Ocean` and `ERC721Factory` too unless Ocean's address file
+       * has the chain). Orders, provider fees, escrow, access lists and the chain indexer of an
+       * asset go to the asset's own chain (README "Several chains at once").
        */
       additionalChains: z
         .array(

@@ -14,6 +14,18 @@ describe('Environments', () => {
     expect(defaultEnvironment(undefined).fees).toEqual({})
   })
 
+  it('prices every served chain in its own fee token by default (several chains at once)', () => {
+    const [env] = defaultEnvironments([
+      { chainId: 8996, feeToken: '0xocean8996' },
+      { chainId: 8997, feeToken: '0xocean8997' },
+    ])
+    expect(Object.keys(env!.fees)).toEqual(['8996', '8997'])
+    expect(env!.fees['8996']!.map((f) => f.feeToken)).toEqual(['0xocean8996'])
+    expect(env!.fees['8997']!.map((f) => f.feeToken)).toEqual(['0xocean8997'])
+    expect(env!.fees['8997']![0]!.prices).toEqual(env!.fees['8996']![0]!.prices)
+    expect(defaultEnvironments([])[0]!.description).toBe('Local sandbox on this machine (free tier)')
+  })
+
   it('offers one environment with a free tier and prices by default (prices only when the fee token is known)', () => {
     const [env, ...rest] = defaultEnvironments({ chainId: 8996, feeToken: '0xocean' })
     expect(rest).toEqual([])

@@ -7,9 +7,28 @@ import { C2dError } from '../c2d-error'
 import { computeEnvironmentSchema, type ComputeEnvironmentConfig } from '../config/schema'
 import type { Database } from '../store/database'
 
-/** The built-in environment: one free tier and, when a fee token is known, paid prices per minute. */
+/** A served chain's paid-tier token (its OCEAN). */
+export interface ChainFeeToken {
+  chainId: number
+  feeToken: string
+}
+
+const DEFAULT_PRICES = [
+  { id: 'cpu', price: 1 },
+  { id: 'ram', price: 0.5 },
+  { id: 'disk', price: 0.1 },
+]
+
+function feeList(fees: ChainFeeToken | ChainFeeToken[] | undefined): ChainFeeToken[] {
+  return fees === undefined ? [] : Array.isArray(fees) ? fees : [fees]
+}
+
+/**
+ * The built-in environment: one free tier and, for each served chain whose fee token is known, the
+ * same prices per minute in that chain's own token (`fees: {<chainId>: [{feeToken, prices}]}`).
+ */
 export function defaultEnvironment(
-  fees: { chainId: number; feeToken: string } | undefined,
+  fees: ChainFeeToken | ChainFeeToken[] | undefined,
 ): ComputeEnvironmentConfig {
   return computeEnvironmentSchema.parse({
     id: 'local-sandbox',
@@ -18,36 +37,26 @@ export function defaultEnvironment(
     ramGb: { total: 4, max: 2, min: 0.5 },
     diskGb: { total: 10, max: 5, min: 1 },
     maxJobs: 2,
-    fees: fees
-      ? {
-          [String(fees.chainId)]: [
-            {
-              feeToken: fees.feeToken,
-              prices: [
-                { id: 'cpu', price: 1 },
-                { id: 'ram', price: 0.5 },
-                { id: 'disk', price: 0.1 },
-              ],
-            },
-          ],
-        }
-      : {},
+    fees: Object.fromEntries(
+      feeList(fees).map((f) => [String(f.chainId), [{ feeToken: f.feeToken, prices: DEFAULT_PRICES }]]),
+    ),
     free: {},
   })
 }
 
 /**
  * What a fresh console offers: Ocean Node's layout (issue 14), one environment with a free tier and,
- * when the chain's fee token is known, prices per minute on the same environment, so clients that take
- * `computeEnvs[0]` (ocean.js' own tests) find both the free and the paid flow there.
+ * when the chains' fee tokens are known, prices per minute on the same environment, so clients that
+ * take `computeEnvs[0]` (ocean.js' own tests) find both the free and the paid flow there.
  */
 export function defaultEnvironments(
-  fees: { chainId: number; feeToken: string } | undefined,
+  fees: ChainFeeToken | ChainFeeToken[] | undefined,
 ): ComputeEnvironmentConfig[] {
+  const paid = feeList(fees).length > 0
   return [
     computeEnvironmentSchema.parse({
       ...defaultEnvironment(fees),
-      description: fees
+      description: paid
         ? 'Local sandbox on this machine (free tier, or paid through escrow)'
         : 'Local sandbox on this machine (free tier)',
     }),

@@ -3,6 +3,10 @@
  * engine/chain/orders.ts, the escrow lock from engine/chain/escrow.ts, always with the node key.
  * Adds what only the Provider knows: which consumer is asking (an order paid by someone else is not
  * theirs to use) and the wire shape of the answers.
+ *
+ * `ChainPaidCompute` acts on one chain; `ServedChainsPaidCompute` is what the routes get: it sends
+ * each asset's order check and fee to the asset's own chain (its DDO's chainId) and each escrow
+ * call to the payment's chain, as Ocean Node picks `supportedNetworks[ddo.chainId]`.
  */
 import type { JsonRpcProvider } from 'ethers'
 import { isC2dError } from '../c2d-error'
@@ -29,9 +33,11 @@ export interface ChainPaidComputeOptions {
 
 export class ChainPaidCompute implements PaidCompute {
   readonly chainId: number
+  readonly chainIds: readonly number[]
 
   constructor(private readonly options: ChainPaidComputeOptions) {
     this.chainId = options.chainId
+    this.chainIds = [options.chainId]
   }
 
   private node(): NodeIdentity {
@@ -72,6 +78,16 @@ export class ChainPaidCompute implements PaidCompute {
     const latest = await this.options.rpc.getBlock('latest').catch(() => null)
     const clockSec = Math.floor(this.options.clock.nowMs() / 1000)
     return Math.max(latest?.timestamp ?? 0, clockSec)
+  }
+
+  assertServed(assets: ResolvedAsset[]): void {
+    for (const asset of assets)
+      if (asset.record.chainId !== this.chainId)
+        throw providerError(
+          'CHAIN_NOT_SERVED',
+          `DDO ${asset.record.did} is on chain ${asset.record.chainId}, which this node does not serve (chainIds: ${this.chainId})`,
+          { details: { did: asset.record.did, chainId: asset.record.chainId, chainIds: this.chainIds } },
+        )
   }
 
   private async check(asset: ResolvedAsset, transferTxId: string): Promise<OrderCheck> {
@@ -203,4 +219,89 @@ export class ChainPaidCompute implements PaidCompute {
 /** The consumer presenting an order must be the one who paid it (spec §6 names the node as `consumer`). */
 function samePayer(check: Extract<OrderCheck, { ok: true }>, requester: string): boolean {
   return check.payer.toLowerCase() === requester.toLowerCase()
+}
+
+/**
+ * The routes' `PaidCompute` over every served chain. An asset on a chain not served is refused with
+ * CHAIN_NOT_SERVED before any chain call; a payment on one with PAYMENT_INVALID.
+ */
+export class ServedChainsPaidCompute implements PaidCompute {
+  readonly chainIds: readonly number[]
+
+  constructor(private readonly chains: ReadonlyMap<number, ChainPaidCompute>) {
+    this.chainIds = [...chains.keys()]
+  }
+
+  /** The chain `chainId`'s paid compute (escrow of its settlement, cancelAllExpired at start). */
+  on(chainId: number): ChainPaidCompute | undefined {
+    return this.chains.get(Number(chainId))
+  }
+
+  private assetChain(asset: ResolvedAsset): ChainPaidCompute {
+    const chain = this.on(asset.record.chainId)
+    if (!chain)
+      throw providerError(
+        'CHAIN_NOT_SERVED',
+        `DDO ${asset.record.did} is on chain ${asset.record.chainId}, which this node does not serve (chainIds: ${this.chainIds.join(', ')})`,
+        { details: { did: asset.record.did, chainId: asset.record.chainId, chainIds: this.chainIds } },
+      )
+    return chain
+  }
+
+  private paymentChain(chainId: number): ChainPaidCompute {
+    const chain = this.on(chainId)
+    if (!chain)
+      throw providerError(
+        'PAYMENT_INVALID',
+        `Chain ${chainId} is not supported by this node (chainIds: ${this.chainIds.join(', ')})`,
+      )
+    return chain
+  }
+
+  /** Refuses (CHAIN_NOT_SERVED) the first asset whose chain is not served: call before any chain call. */
+  assertServed(assets: ResolvedAsset[]): void {
+    for (const asset of assets) this.assetChain(asset)
+  }
+
+  assetTerms(asset: ResolvedAsset, requester: string) {
+    return this.assetChain(asset).assetTerms(asset, requester)
+  }
+
+  paymentTerms(input: { chainId: number; token: string; amountWei: bigint; minLockSeconds: number }) {
+    return this.paymentChain(input.chainId).paymentTerms(input)
+  }
+
+  async assertOrders(assets: ResolvedAsset[], requester: string): Promise<void> {
+    this.assertServed(assets)
+    for (const asset of assets) await this.assetChain(asset).assertOrders([asset], requester)
+  }
+
+  assertFunds(input: {
+    chainId: number
+    payer: string
+    token: string
+    amountWei: bigint
+    lockSeconds: number
+  }) {
+    return this.paymentChain(input.chainId).assertFunds(input)
+  }
+
+  lock(input: {
+    chainId: number
+    jobId: string
+    token: string
+    payer: string
+    amountWei: bigint
+    expirySec: number
+  }) {
+    return this.paymentChain(input.chainId).lock(input)
+  }
+
+  release(input: { chainId: number; jobId: string; token: string; payer: string }) {
+    return this.paymentChain(input.chainId).release(input)
+  }
+
+  downloadFee(asset: ResolvedAsset, validUntilSec: number) {
+    return this.assetChain(asset).downloadFee(asset, validUntilSec)
+  }
 }

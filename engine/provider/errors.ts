@@ -65,6 +65,7 @@ export const PROVIDER_ERRORS = {
   FREE_LIMIT_REACHED: { status: 429, message: 'Free compute limit reached' },
   JOB_INPUTS_TOO_LARGE: { status: 413, message: "The job's inputs are too large for the compute backend" },
   PAYMENT_INVALID: { status: 400, message: 'Payment is invalid' },
+  CHAIN_NOT_SERVED: { status: 400, message: "The asset's chain is not served by this node" },
   ORDER_INVALID: { status: 400, message: 'Order is invalid' },
   ESCROW_INSUFFICIENT: { status: 400, message: 'Escrow lock cannot be created' },
   JOB_NOT_FOUND: { status: 404, message: 'Job not found' },

@@ -91,14 +91,19 @@ class FakeEscrow {
   }
 }
 
-function settlementWith(escrow: FakeEscrow) {
+function settlementWith(escrow: FakeEscrow, others: Record<number, FakeEscrow> = {}) {
   const rpc = {
     getTransactionReceipt: async (hash: string) => (hash === '0xlock' ? { blockNumber: 42 } : null),
   } as unknown as Provider
+  const chains = new Map([
+    [8996, escrow],
+    ...Object.entries(others).map(([id, e]) => [Number(id), e] as const),
+  ])
   return createEscrowSettlement({
-    chainId: 8996,
-    escrow: () => escrow as unknown as EscrowClient,
-    rpc,
+    chainOf: (chainId) => {
+      const on = chains.get(chainId)
+      return on ? { escrow: () => on as unknown as EscrowClient, rpc } : undefined
+    },
     environment: (id) => (id === 'paid' ? env : undefined),
     logger: new MemoryLogger(),
   })
@@ -114,6 +119,19 @@ describe('createEscrowSettlement', () => {
     )
     expect(escrow.claims).toEqual([])
     expect(escrow.searches).toEqual([])
+  })
+
+  it('claims on the chain the job was paid on when several are served, never on another', async () => {
+    const primary = new FakeEscrow()
+    const second = new FakeEscrow()
+    second.next = { claimTx: '0xclaim8997', settledAs: 'claimed', amountWei: parseEther('2') }
+    const paidOnSecond = job({ payment: { ...job().payment!, chainId: 8997 } })
+    expect(await settlementWith(primary, { 8997: second }).settle(paidOnSecond)).toEqual({
+      claimTx: '0xclaim8997',
+      claimedWei: parseEther('2').toString(),
+    })
+    expect(second.claims).toEqual([{ jobId: 'job-1', payer: job().owner, amountWei: parseEther('2') }])
+    expect(primary.claims).toEqual([])
   })
 
   it('claims the actual cost from the job owner and records the claim', async () => {

@@ -24,11 +24,18 @@ export function actualCostWei(job: JobRecord, env: ComputeEnvironmentConfig | un
   return cost > locked ? locked : cost
 }
 
-export function createEscrowSettlement(deps: {
-  /** The chain `escrow` and `rpc` act on; a job paid on another chain is never settled here. */
-  chainId: number
+/** One served chain's escrow, as settlement needs it. */
+export interface SettlementChain {
   escrow: () => EscrowClient
   rpc: Provider
+}
+
+export function createEscrowSettlement(deps: {
+  /**
+   * The served chain `chainId` (Ocean Node's supportedNetworks); undefined: not served here, and a
+   * job paid there is never settled on another chain.
+   */
+  chainOf(chainId: number): SettlementChain | undefined
   environment(id: string): ComputeEnvironmentConfig | undefined
   logger: Logger
 }): JobSettlement {
@@ -38,11 +45,12 @@ export function createEscrowSettlement(deps: {
       if (!payment) return {}
       // The chain id persisted with the payment decides where to settle (also after a restart with
       // another chain configured): refuse, so the job stays pending and is retried, not mis-claimed.
-      if (payment.chainId !== deps.chainId)
+      const chain = deps.chainOf(payment.chainId)
+      if (!chain)
         throw new Error(
           `job ${job.jobId} was paid on chain ${payment.chainId}, which this console does not serve`,
         )
-      const escrow = deps.escrow()
+      const escrow = chain.escrow()
       // Issue 12: outputs the publisher rejected are not paid for, unless they chose to charge.
       const rejectedFree = job.review?.state === 'rejected' && !job.review.chargeForCompute
       const amount = rejectedFree ? 0n : actualCostWei(job, deps.environment(job.environmentId))
@@ -55,7 +63,7 @@ export function createEscrowSettlement(deps: {
           : { cancelTx: done.claimTx }
       // No lock left: settled before a crash (or expired and cancelled by someone). Find the tx.
       const lockBlock = payment.lockTx
-        ? (await deps.rpc.getTransactionReceipt(payment.lockTx))?.blockNumber
+        ? (await chain.rpc.getTransactionReceipt(payment.lockTx))?.blockNumber
         : undefined
       const found = await escrow.findSettlementTx(job.jobId, lockBlock ?? 0)
       deps.logger.info('escrow already settled', {

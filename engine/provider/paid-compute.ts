@@ -17,18 +17,34 @@ export interface PaymentTerms {
 }
 
 export interface PaidCompute {
-  readonly chainId: number
+  /** The chains served (Ocean Node's supportedNetworks); each asset's calls go to its own chain. */
+  readonly chainIds: readonly number[]
+  /** Refuses (CHAIN_NOT_SERVED) an asset whose DDO's chain is not served, before any chain call. */
+  assertServed(assets: ResolvedAsset[]): void
   /** initializeCompute `R` fields for one asset: `validOrder` and, when a (re)order is needed, a signed `providerFee`. */
   assetTerms(
     asset: ResolvedAsset,
     requester: string,
   ): Promise<{ validOrder: string | false; providerFee?: ProviderFee }>
-  paymentTerms(input: { token: string; amountWei: bigint; minLockSeconds: number }): PaymentTerms
-  /** computeStart: every asset carries a valid order of `requester` (ORDER_INVALID otherwise). */
+  /** The escrow on the payment's chain. */
+  paymentTerms(input: {
+    chainId: number
+    token: string
+    amountWei: bigint
+    minLockSeconds: number
+  }): PaymentTerms
+  /** computeStart: every asset carries a valid order of `requester` on its chain (ORDER_INVALID otherwise). */
   assertOrders(assets: ResolvedAsset[], requester: string): Promise<void>
   /** Escrow funds and authorization suffice (ESCROW_INSUFFICIENT otherwise), checked before any tx. */
-  assertFunds(input: { payer: string; token: string; amountWei: bigint; lockSeconds: number }): Promise<void>
+  assertFunds(input: {
+    chainId: number
+    payer: string
+    token: string
+    amountWei: bigint
+    lockSeconds: number
+  }): Promise<void>
   lock(input: {
+    chainId: number
     jobId: string
     token: string
     payer: string
@@ -36,7 +52,7 @@ export interface PaidCompute {
     expirySec: number
   }): Promise<{ lockTx: string; escrowJobId: string }>
   /** Gives back a lock whose job could not be registered (best effort; the lock also expires). */
-  release(input: { jobId: string; token: string; payer: string }): Promise<void>
+  release(input: { chainId: number; jobId: string; token: string; payer: string }): Promise<void>
   /** `initialize` (download side): a signed provider fee for a service, valid until `validUntilSec` (a Unix time; 0 = forever). */
   downloadFee(asset: ResolvedAsset, validUntilSec: number): Promise<ProviderFee>
 }

@@ -1325,10 +1325,15 @@ describe('Provider app: races and logs', () => {
 
 /** PaidCompute as the routes see it (paid-compute.ts), recording every call; failures on demand. */
 class RecordingPaidCompute implements PaidCompute {
-  readonly chainId = 8996
+  readonly chainIds = [8996]
   readonly calls: Array<{ method: string; input: unknown }> = []
   failOrders: Error | undefined
   failFunds: Error | undefined
+  /** The chains of the assets checked before any chain call (kept apart: no chain is called). */
+  readonly servedChecks: number[][] = []
+  assertServed(assets: Array<{ record: { chainId: number } }>) {
+    this.servedChecks.push(assets.map((a) => a.record.chainId))
+  }
   async assetTerms() {
     this.calls.push({ method: 'assetTerms', input: null })
     return { validOrder: false as const }
@@ -1440,6 +1445,7 @@ describe('Provider app: paid start over the PaidCompute port', () => {
     const res = await paidStart(h)
     expect(res.statusCode).toBe(200)
     expect(paid.methods()).toEqual(['assertOrders', 'assertFunds', 'lock'])
+    expect(paid.servedChecks.length).toBeGreaterThan(0)
     // cpu 2 × 0.5 + ram 0 (min) × 0.25 = 1 token per minute; 90 s → 2 minutes.
     const lock = paid.calls[2]!.input as { jobId: string; amountWei: bigint; expirySec: number }
     expect(lock.amountWei).toBe(2n * 10n ** 18n)

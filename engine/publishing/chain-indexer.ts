@@ -61,9 +61,15 @@ export interface ChainIndexerOptions {
   logger: Logger
   /** Blocks a reorg may replace; deeper ones are not detected. */
   reorgDepth: number
-  /** First block to read on a fresh start. */
-  startBlock: number
+  /**
+   * First block to read on a fresh start; 'head': the chain's latest block when the first round
+   * runs (a real chain's history is not read, and a dead RPC does not stop the console's start).
+   */
+  startBlock: number | 'head'
 }
+
+/** A fresh cursor whose first block is the head at the first round (startBlock 'head'). */
+const AT_HEAD = -1
 
 /** localhost, 127.x.y.z and [::1] reach the same socket: one name for them. */
 const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i
@@ -131,7 +137,7 @@ export class ChainIndexer {
   cursor(): IndexerCursor {
     return (
       this.options.settings.get<IndexerCursor>(this.cursorKey) ?? {
-        next: this.options.startBlock,
+        next: this.options.startBlock === 'head' ? AT_HEAD : this.options.startBlock,
         recent: [],
         assets: {},
       }
@@ -167,6 +173,10 @@ export class ChainIndexer {
     let cursor = await this.undoReorg(this.cursor())
     // Not getBlockNumber(): ethers serves it from a cache that lags behind the chain.
     const head = (await this.options.rpc.getBlock('latest'))?.number ?? -1
+    if (cursor.next === AT_HEAD && head >= 0) {
+      cursor = { ...cursor, next: head }
+      this.options.settings.set(this.cursorKey, cursor)
+    }
     const touched: string[] = []
     while (cursor.next <= head) {
       const to = Math.min(head, cursor.next + MAX_RANGE - 1)

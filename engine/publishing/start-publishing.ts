@@ -18,6 +18,7 @@ import { chainError } from '../chain/chain-errors'
 import { loadAbi, resolveOceanAddresses, type OceanAddresses } from '../chain/contracts'
 import { startDevChain, type DevChain, type DevSamples } from '../chain/dev-chain/dev-chain'
 import { checkChain, createRpcProvider, toChainError } from '../chain/rpc'
+import { ServedChains, connectAdditionalChains } from '../chain/served-chains'
 import { PublisherWallet, nodeKey, readBalances } from '../chain/wallet'
 import { DEV_ACCOUNTS } from '../chain/dev-chain/dev-accounts'
 import { createTokenInfoReader, type TokenInfo } from '../chain/token-info'
@@ -95,6 +96,11 @@ export interface ChainPublishing {
   rpcUrl: string
   rpc: JsonRpcProvider
   contracts: OceanAddresses
+  /**
+   * Every chain served (Ocean Node's supportedNetworks): this one first, then `chain.additionalChains`.
+   * Publishing from the console happens on this (the primary) chain only; the Provider serves all.
+   */
+  served: ServedChains
   registry: AssetRegistry
   wallet: PublisherWallet
   /** Present in dev mode. */
@@ -236,6 +242,26 @@ export async function startChainPublishing(options: StartChainPublishingOptions)
     )
   }
 
+  // Ocean Node's supportedNetworks: the other chains whose assets, orders and escrow are served.
+  const additional = await connectAdditionalChains(config.chain, chainId, logger).catch(
+    async (error: unknown) => {
+      if (devChain) await devChain.stop()
+      else rpc.destroy()
+      throw error
+    },
+  )
+  const served = new ServedChains([
+    {
+      chainId,
+      network: devChain ? 'development' : String(chainId),
+      rpcUrl,
+      rpc,
+      contracts,
+      feeToken: contracts.Ocean,
+    },
+    ...additional,
+  ])
+
   // One address everywhere (issue 11): the publisher wallet signs every publish, on the dev chain
   // too, so an asset's NFT owner is the address Settings and the status bar show. The dev deployer
   // only funds that wallet (ETH for gas + OCEAN) and still signs for what it owns: the dev samples.
@@ -340,6 +366,7 @@ export async function startChainPublishing(options: StartChainPublishingOptions)
     rpcUrl,
     rpc,
     contracts,
+    served,
     registry,
     wallet,
     devChain,
@@ -586,6 +613,7 @@ export async function startChainPublishing(options: StartChainPublishingOptions)
       }
     },
     async stop() {
+      for (const extra of additional) extra.rpc.destroy()
       if (devChain) await devChain.stop()
       else rpc.destroy()
     },

@@ -600,9 +600,8 @@ describe('EscrowClient on the dev chain (spec §6 "Escrow", contracts 2.6.0)', (
       payment: { chainId: chain.chainId, token: ocean, costWei: parseEther('5').toString(), lockTx },
     } as unknown as JobRecord
     const settlement = createEscrowSettlement({
-      chainId: chain.chainId,
-      escrow: () => escrow,
-      rpc: chain.rpc,
+      chainOf: (chainId) =>
+        chainId === chain.chainId ? { escrow: () => escrow, rpc: chain.rpc } : undefined,
       environment: (id) => (id === 'paid' ? environment : undefined),
       logger: new MemoryLogger(),
     })

@@ -154,7 +154,7 @@ export function registerComputeRoutes(
     // A held job is claimed when the publisher releases it: the lock must outlive the review window.
     const reviewSec = reviewOf(request)?.windowSec ?? 0
     return {
-      chainId,
+      chainId: Number(chainId),
       token: payment.token,
       prices,
       resources,
@@ -173,6 +173,8 @@ export function registerComputeRoutes(
     const terms = paidTerms(body, env)
     const plan = await planCompute(body, env, deps.assets, planOptions(consumer))
     const chain = paid()
+    // Each asset's order and fee are asked on its DDO's chain: one not served is refused first.
+    chain.assertServed([...(plan.algorithm ? [plan.algorithm] : []), ...plan.datasets])
     const describe = async (asset: (typeof plan.datasets)[number]) => ({
       did: asset.record.did,
       serviceId: asset.service.id,
@@ -185,6 +187,7 @@ export function registerComputeRoutes(
       algorithm: plan.algorithm ? await describe(plan.algorithm) : {},
       datasets: await Promise.all(plan.datasets.map(describe)),
       payment: chain.paymentTerms({
+        chainId: terms.chainId,
         token: terms.token,
         amountWei: terms.amountWei,
         minLockSeconds: terms.lockSeconds,
@@ -223,8 +226,10 @@ export function registerComputeRoutes(
         throw providerError('ORDER_INVALID', `Missing transferTxId for DDO ${asset.record.did}`, {
           details: { reason: 'missing' },
         })
+    chain.assertServed(assets)
     await chain.assertOrders(assets, owner)
     await chain.assertFunds({
+      chainId: terms.chainId,
       payer: owner,
       token: terms.token,
       amountWei: terms.amountWei,
@@ -233,6 +238,7 @@ export function registerComputeRoutes(
     // The job id is fixed before the lock: the escrow lock id is derived from it (spec §13).
     const jobId = randomUUID().replaceAll('-', '')
     const { lockTx, escrowJobId } = await chain.lock({
+      chainId: terms.chainId,
       jobId,
       token: terms.token,
       payer: owner,
@@ -267,12 +273,14 @@ export function registerComputeRoutes(
         ),
       )
     } catch (error) {
-      await chain.release({ jobId, token: terms.token, payer: owner }).catch((releaseError: unknown) =>
-        deps.logger.error('escrow release failed after a refused job', {
-          jobId,
-          error: String(releaseError),
-        }),
-      )
+      await chain
+        .release({ chainId: terms.chainId, jobId, token: terms.token, payer: owner })
+        .catch((releaseError: unknown) =>
+          deps.logger.error('escrow release failed after a refused job', {
+            jobId,
+            error: String(releaseError),
+          }),
+        )
       throw error
     }
     return [toWireJob(job)]

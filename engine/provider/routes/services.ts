@@ -139,6 +139,10 @@ export function registerServiceRoutes(
           nodeId: identity?.address ?? '',
           chainIds: deps.chainIds.map(String),
           providerAddress: identity?.address ?? null,
+          // Ocean Provider's per-chain form: one node key signs on every served chain.
+          providerAddresses: identity
+            ? Object.fromEntries(deps.chainIds.map((id) => [String(id), identity.address]))
+            : {},
           nodePublicKey: identity?.publicKey ?? null,
           serviceEndpoints: SERVICE_ENDPOINTS,
           software: PROVIDER_SOFTWARE,
@@ -198,6 +202,8 @@ export function registerServiceRoutes(
       throw providerError('ASSET_NOT_ACTIVE', `Asset ${q.documentId} is not active (state ${record.state})`)
     if (!deps.paid)
       throw providerError('CHAIN_UNAVAILABLE', 'Orders are not available: no chain is connected')
+    // The fee is signed for the asset's own chain (its OCEAN); an asset on a chain not served is refused.
+    deps.paid.assertServed([{ record, service, serviceIndex }])
     // Download fees carry an absolute Unix time, as Ocean Node's initialize does (its
     // initializeCompute, like spec §6, signs the relative service timeout instead): now + timeout,
     // 0 = forever; a client may ask for an earlier time, never a later one.
@@ -362,11 +368,20 @@ function nodeStatus(
     chainId: String(chainId),
     network: chainId === 8996 ? 'development' : String(chainId),
   }))
-  const escrow = deps.paid?.paymentTerms({
-    token: ZERO_ADDRESS,
-    amountWei: 0n,
-    minLockSeconds: 0,
-  }).escrowAddress
+  // Each served chain's own Escrow contract; a locked node key names none (no payee to show).
+  const escrowOn = (chainId: number): string | undefined => {
+    try {
+      return deps.paid?.paymentTerms({ chainId, token: ZERO_ADDRESS, amountWei: 0n, minLockSeconds: 0 })
+        .escrowAddress
+    } catch {
+      return undefined
+    }
+  }
+  const escrowAddress: Record<string, string> = {}
+  for (const id of deps.chainIds) {
+    const address = escrowOn(id)
+    if (address) escrowAddress[String(id)] = address
+  }
   return {
     id: identity?.address ?? '',
     publicKey: identity?.publicKey ?? null,
@@ -378,7 +393,7 @@ function nodeStatus(
     p2p: false,
     provider: chains,
     indexer: chains,
-    escrowAddress: escrow ? Object.fromEntries(deps.chainIds.map((id) => [String(id), escrow])) : {},
+    escrowAddress,
     supportedStorage: { url: true, ipfs: true, arwave: true, arweave: true },
     platform: { os: process.platform, arch: process.arch, node: process.version },
     uptime: Math.round(process.uptime()),

@@ -1,0 +1,345 @@
+/**
+ * Several chains at once (issue 14, Ocean Node's supportedNetworks): the console serves the embedded
+ * dev chain (8996) and a second in-process EDR chain (8997, Ocean's contracts deployed on it) given
+ * as `chain.additionalChains`. Unmodified ocean.js publishes a dataset and an algorithm on 8997 (the
+ * chain indexer of 8997 finds them) and runs a paid compute on each chain: orders, escrow lock and
+ * claim land on the asset's own chain, fees are priced in each chain's OCEAN, and a DDO naming a
+ * chain not served is refused before any chain call.
+ */
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import {
+  Datatoken,
+  Nft,
+  NftFactory,
+  ProviderInstance,
+  ZERO_ADDRESS,
+  getEventFromTx,
+  type DatatokenCreateParams,
+  type NftCreateData,
+} from '@oceanprotocol/lib'
+import { Contract, JsonRpcProvider, NonceManager, Wallet, toBeHex } from 'ethers'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { loadAbi, type OceanAddresses } from '../chain/contracts'
+import {
+  DEV_ACCOUNTS,
+  DEV_NATIVE_BALANCE_WEI,
+  DEV_OCEAN_FOR_CONSUMER_WEI,
+  DEV_OCEAN_FOR_DEPLOYER_WEI,
+} from '../chain/dev-chain/dev-accounts'
+import { deployOceanContracts } from '../chain/dev-chain/deploy-ocean'
+import { startEdrServer, type EdrServer } from '../chain/dev-chain/edr-server'
+import { MemoryLogger } from '../logging'
+import { didOf } from '../publishing/chain-indexer'
+import {
+  runPaidStart,
+  startOceanTestbed,
+  waitForStatus,
+  type OceanConsumer,
+  type OceanTestbed,
+} from './ocean-consumer'
+
+const DATA = 'city,temp\nOslo,4\nLima,19\n'
+const ALGORITHM =
+  "const fs = require('fs'); const dir = '/data/inputs/' + fs.readdirSync('/data/inputs')[0]; for (const f of fs.readdirSync(dir)) console.log(fs.readFileSync(dir + '/' + f, 'utf8'))"
+const SECOND = 8997
+let bed: OceanTestbed
+let second: EdrServer
+let secondContracts: OceanAddresses
+let onSecond: OceanConsumer
+let files: Server
+let filesUrl: string
+
+/** What ocean.js' own integration helper does: NFT + datatoken, encrypted files and DDO, setMetadata. */
+async function publishWithOceanJs(
+  bed: OceanConsumer,
+  name: string,
+  serviceEndpoint: string,
+  options: { kind?: 'dataset' | 'algorithm'; fileUrl?: string; service?: Record<string, unknown> } = {},
+): Promise<{ did: string; nft: string }> {
+  // One nonce source for every tx (ethers caches eth_getTransactionCount for 250 ms).
+  const owner = bed.payer
+  const ownerAddress = bed.consumer.address
+  const { chainId, contracts } = bed.devChain
+  const factory = new NftFactory(contracts.ERC721Factory!, owner, chainId)
+  const nftParams: NftCreateData = {
+    name,
+    symbol: 'EXT',
+    templateIndex: 1,
+    tokenURI: 'https://example.org/nft',
+    transferable: true,
+    owner: ownerAddress,
+  }
+  const dtParams: DatatokenCreateParams = {
+    templateIndex: 1,
+    cap: '100000',
+    feeAmount: '0',
+    paymentCollector: ZERO_ADDRESS,
+    feeToken: ZERO_ADDRESS,
+    minter: ownerAddress,
+    mpFeeAddress: ZERO_ADDRESS,
+  }
+  const tx = await factory.createNftWithDatatoken(nftParams, dtParams, false)
+  const receipt = await (tx as unknown as { wait(): Promise<unknown> }).wait()
+  const nft = getEventFromTx(receipt as never, 'NFTCreated').args.newTokenAddress as string
+  const datatoken = getEventFromTx(receipt as never, 'TokenCreated').args.newTokenAddress as string
+  const id = didOf(nft, chainId)
+  const encryptedFiles = await ProviderInstance.encrypt(
+    {
+      datatokenAddress: datatoken,
+      nftAddress: nft,
+      files: [{ type: 'url', url: options.fileUrl ?? filesUrl, method: 'GET' }],
+    },
+    chainId,
+    bed.url,
+    owner,
+  )
+  const ddo = {
+    '@context': ['https://w3id.org/did/v1'],
+    id,
+    version: '4.1.0',
+    chainId,
+    nftAddress: nft,
+    metadata: {
+      created: '2026-01-01T00:00:00Z',
+      updated: '2026-01-01T00:00:00Z',
+      type: options.kind ?? 'dataset',
+      name,
+      description: 'Published with ocean.js outside the console',
+      author: 'elsewhere',
+      license: 'MIT',
+    },
+    services: [
+      {
+        id: 'compute-1',
+        type: 'compute',
+        files: encryptedFiles,
+        datatokenAddress: datatoken,
+        serviceEndpoint,
+        timeout: 0,
+        compute: {
+          allowRawAlgorithm: true,
+          allowNetworkAccess: false,
+          publisherTrustedAlgorithmPublishers: [],
+          publisherTrustedAlgorithms: [],
+        },
+        ...options.service,
+      },
+    ],
+    ...(options.kind === 'algorithm'
+      ? {
+          metadata: {
+            created: '2026-01-01T00:00:00Z',
+            updated: '2026-01-01T00:00:00Z',
+            type: 'algorithm',
+            name,
+            description: 'Published with ocean.js outside the console',
+            author: 'elsewhere',
+            license: 'MIT',
+            algorithm: {
+              language: 'Node.js',
+              version: '1.0.0',
+              container: { entrypoint: 'node $ALGO', image: 'node', tag: '20', checksum: '' },
+            },
+          },
+        }
+      : {}),
+  }
+  const encryptedDdo = await ProviderInstance.encrypt(ddo, chainId, bed.url, owner)
+  const metadataTx = await new Nft(owner, chainId).setMetadata(
+    nft,
+    ownerAddress,
+    0,
+    bed.url,
+    '',
+    toBeHex(2),
+    encryptedDdo,
+    '0x' + '00'.repeat(32),
+  )
+  await (metadataTx as unknown as { wait(): Promise<unknown> }).wait()
+  return { did: id, nft }
+}
+
+async function until<T>(read: () => Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const value = await read()
+    if (value !== undefined) return value
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+}
+
+beforeAll(async () => {
+  files = createServer((req, res) =>
+    req.url === '/algo.js'
+      ? res.writeHead(200, { 'content-type': 'text/javascript' }).end(ALGORITHM)
+      : res.writeHead(200, { 'content-type': 'text/csv' }).end(DATA),
+  )
+  await new Promise<void>((resolve) => files.listen(0, '127.0.0.1', resolve))
+  filesUrl = `http://127.0.0.1:${(files.address() as AddressInfo).port}/weather.csv`
+  // The second chain: its own chain id, Ocean's contracts deployed by the dev deployer, OCEAN for the consumer.
+  const logger = new MemoryLogger()
+  second = await startEdrServer({
+    chainId: SECOND,
+    port: 0,
+    logger,
+    balances: [DEV_ACCOUNTS.deployer, DEV_ACCOUNTS.consumer, DEV_ACCOUNTS.provider].map((a) => ({
+      address: a.address,
+      balanceWei: DEV_NATIVE_BALANCE_WEI,
+    })),
+  })
+  const rpc = new JsonRpcProvider(second.rpcUrl, SECOND, { staticNetwork: true, cacheTimeout: -1 })
+  rpc.pollingInterval = 50
+  const deployer = new NonceManager(new Wallet(DEV_ACCOUNTS.deployer.privateKey, rpc))
+  secondContracts = await deployOceanContracts(deployer, logger, { mintOceanWei: DEV_OCEAN_FOR_DEPLOYER_WEI })
+  const ocean = new Contract(secondContracts.Ocean, loadAbi('OceanToken'), deployer)
+  await (
+    await ocean.getFunction('transfer')(DEV_ACCOUNTS.consumer.address, DEV_OCEAN_FOR_CONSUMER_WEI)
+  ).wait()
+  rpc.destroy()
+
+  bed = await startOceanTestbed('c2d-multi-chain-', {
+    chain: {
+      indexer: { intervalMs: 100 },
+      additionalChains: [
+        {
+          chainId: SECOND,
+          network: 'second',
+          rpcUrl: second.rpcUrl,
+          contracts: secondContracts as unknown as Record<string, string>,
+        },
+      ],
+    },
+  })
+  const secondRpc = new JsonRpcProvider(second.rpcUrl, SECOND, { staticNetwork: true, cacheTimeout: -1 })
+  secondRpc.pollingInterval = 50
+  const consumer = new Wallet(DEV_ACCOUNTS.consumer.privateKey, secondRpc)
+  onSecond = {
+    url: bed.url,
+    devChain: {
+      ...bed.devChain,
+      rpcUrl: second.rpcUrl,
+      chainId: SECOND,
+      contracts: secondContracts as unknown as Record<string, string>,
+    },
+    rpc: secondRpc,
+    consumer,
+    payer: new NonceManager(consumer),
+  }
+}, 180_000)
+afterAll(async () => {
+  await bed?.core.stop()
+  bed?.rpc.destroy()
+  onSecond?.rpc.destroy()
+  await second?.close()
+  files?.close()
+})
+
+describe('several chains at once', () => {
+  it('GET / lists both chains and their provider address; environments price each chain in its own OCEAN', async () => {
+    const root = (await (await fetch(`${bed.url}/`)).json()) as {
+      chainIds: string[]
+      providerAddress: string
+      providerAddresses: Record<string, string>
+    }
+    expect(root.chainIds).toEqual(['8996', String(SECOND)])
+    expect(root.providerAddresses).toEqual({ 8996: root.providerAddress, [SECOND]: root.providerAddress })
+    const [env] = await ProviderInstance.getComputeEnvironments(bed.url)
+    const fees = env!.fees as Record<string, Array<{ feeToken: string }>>
+    expect(fees['8996']!.map((f) => f.feeToken)).toEqual([bed.devChain.contracts.Ocean])
+    expect(fees[String(SECOND)]!.map((f) => f.feeToken)).toEqual([secondContracts.Ocean])
+    expect(secondContracts.Ocean).not.toBe(undefined)
+  })
+
+  it("runs a paid compute on each chain: orders, escrow lock and claim on the asset's own chain", async () => {
+    // Chain 8996: the dev samples the console published.
+    const { samples } = bed.devChain
+    const first = await runPaidStart(bed, {
+      datasets: [{ documentId: samples.dataset.did, serviceId: samples.dataset.serviceId }],
+      algorithm: { documentId: samples.algorithm.did, serviceId: samples.algorithm.serviceId },
+    })
+    // Chain 8997: published with ocean.js there, found by that chain's indexer.
+    // Trusted by publisher: the algorithm's NFT owner, read on chain 8997 (where its NFT is).
+    const dataset = await publishWithOceanJs(onSecond, 'On the second chain', bed.url, {
+      service: {
+        compute: {
+          allowRawAlgorithm: false,
+          allowNetworkAccess: false,
+          publisherTrustedAlgorithmPublishers: [onSecond.consumer.address],
+          publisherTrustedAlgorithms: [],
+        },
+      },
+    })
+    const algorithm = await publishWithOceanJs(onSecond, 'Algorithm on the second chain', bed.url, {
+      kind: 'algorithm',
+      fileUrl: filesUrl.replace('weather.csv', 'algo.js'),
+    })
+    await until(
+      async () => bed.core.assets.get(algorithm.did) && bed.core.assets.get(dataset.did),
+      'the 8997 assets',
+    )
+    expect(bed.core.assets.get(dataset.did)?.chainId).toBe(SECOND)
+    // The consumer (their minter) mints itself a datatoken of each to order with, as ocean.js' tests do.
+    const datatokens = new Datatoken(onSecond.payer, SECOND)
+    for (const did of [dataset.did, algorithm.did])
+      await datatokens.mint(bed.core.assets.get(did)!.datatokenAddress, onSecond.consumer.address, '10')
+    const secondJob = await runPaidStart(onSecond, {
+      datasets: [{ documentId: dataset.did, serviceId: 'compute-1' }],
+      algorithm: { documentId: algorithm.did, serviceId: 'compute-1' },
+    })
+    for (const [job, chainRpc, escrowAddress] of [
+      [first, bed.rpc, bed.devChain.contracts.Escrow!],
+      [secondJob, onSecond.rpc, secondContracts.Escrow!],
+    ] as const) {
+      const finished = await waitForStatus(bed.url, bed.consumer, job.jobId, (j) => j.status === 70)
+      const payment = (
+        finished as unknown as { payment: { chainId: number; lockTx: string; claimTx?: string } }
+      ).payment
+      expect(payment.lockTx).toBe(job.agreementId)
+      expect(payment.claimTx).toMatch(/^0x[0-9a-f]{64}$/)
+      // Lock and claim were mined on this chain, by its own Escrow contract.
+      const lock = await chainRpc.getTransactionReceipt(payment.lockTx)
+      const claim = await chainRpc.getTransactionReceipt(payment.claimTx!)
+      expect(lock?.to?.toLowerCase()).toBe(escrowAddress.toLowerCase())
+      expect(claim?.to?.toLowerCase()).toBe(escrowAddress.toLowerCase())
+      expect(lock?.status).toBe(1)
+    }
+    // And not on the other one.
+    const secondPayment = (
+      (await waitForStatus(bed.url, bed.consumer, secondJob.jobId, (j) => j.status === 70)) as unknown as {
+        payment: { chainId: number; lockTx: string }
+      }
+    ).payment
+    expect(Number(secondPayment.chainId)).toBe(SECOND)
+    expect(await bed.rpc.getTransactionReceipt(secondPayment.lockTx)).toBeNull()
+  }, 300_000)
+
+  it('refuses a DDO whose chainId is not served, before any chain call', async () => {
+    const { samples } = bed.devChain
+    const record = bed.core.assets.get(samples.dataset.did)!
+    const elsewhere = { ...record, chainId: 4242, did: didOf(record.nftAddress, 4242) }
+    elsewhere.ddo = { ...record.ddo, id: elsewhere.did, chainId: 4242 }
+    bed.core.assets.upsert(elsewhere)
+    const [env] = await ProviderInstance.getComputeEnvironments(bed.url)
+    const res = await fetch(`${bed.url}/api/services/initializeCompute`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        datasets: [{ documentId: elsewhere.did, serviceId: samples.dataset.serviceId }],
+        algorithm: { documentId: samples.algorithm.did, serviceId: samples.algorithm.serviceId },
+        environment: env!.id,
+        payment: {
+          chainId: 8996,
+          token: bed.devChain.contracts.Ocean,
+          resources: [{ id: 'cpu', amount: 1 }],
+        },
+        maxJobDuration: 60,
+        consumerAddress: bed.consumer.address,
+      }),
+    })
+    expect(res.status).toBe(400)
+    expect(res.headers.get('x-c2d-error-code')).toBe('CHAIN_NOT_SERVED')
+    expect(String(await res.json())).toContain('chain 4242')
+  })
+})
