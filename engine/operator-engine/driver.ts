@@ -35,6 +35,12 @@ export interface JobSpec {
     ddo: unknown
     files: FileSource[]
   }>
+  /**
+   * Files from the consumer's persistent-storage buckets (Ocean Node's `nodePersistentStorage`
+   * datasets), copied read-only to /data/persistentStorage/<bucketId>/<fileName>. `path` is the
+   * file inside its bucket's folder on this computer; the Provider checked the consumer may read it.
+   */
+  storageInputs?: Array<{ bucketId: string; fileName: string; path: string }>
   algorithm: {
     did?: string
     ddo?: unknown

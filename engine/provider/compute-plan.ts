@@ -25,6 +25,47 @@ const assetRef = z.object({
   transferTxId: z.string().optional(),
   userdata: z.unknown().optional(),
 })
+/**
+ * Ocean Node's `nodePersistentStorage` file object (ocean.js' PersistentStorageObject): a file in
+ * one of the consumer's buckets on this node, as `getPersistentStorageFileObject` returns it. The
+ * ids are checked again against the bucket rules (persistent-storage.ts) before any path is built.
+ */
+export const storageFileObjectSchema = z.object({
+  type: z.literal('nodePersistentStorage'),
+  bucketId: z.string().min(1),
+  fileName: z.string().min(1),
+})
+export type StorageFileObject = z.infer<typeof storageFileObjectSchema>
+/** A dataset given as a file object instead of an asset (Ocean Node: `{ fileObject }`, no DDO). */
+const storageDatasetRef = z
+  .object({
+    documentId: z.union([z.literal(''), z.null()]).optional(),
+    serviceId: z.union([z.literal(''), z.null()]).optional(),
+    fileObject: storageFileObjectSchema,
+    userdata: z.unknown().optional(),
+  })
+  .strict()
+const isStorageObject = (value: unknown) =>
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as { type?: unknown }).type === 'string' &&
+  (value as { type: string }).type.toLowerCase() === 'nodepersistentstorage'
+/**
+ * Either an asset (documentId + serviceId; any other `fileObject` is ignored, as before) or a
+ * persistent-storage file alone: one entry naming both is refused rather than half read.
+ */
+const datasetRef = z.union([
+  storageDatasetRef,
+  assetRef.extend({ fileObject: z.unknown().optional() }).superRefine((value, ctx) => {
+    if (isStorageObject(value.fileObject))
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['fileObject'],
+        message:
+          'a dataset is an asset (documentId, serviceId) or a nodePersistentStorage fileObject, not both',
+      })
+  }),
+])
 const containerSchema = z.object({
   entrypoint: z.string().min(1),
   image: z.string().min(1),
@@ -42,7 +83,7 @@ export const algorithmRefSchema = z.object({
   algocustomdata: z.record(z.string(), z.unknown()).optional(),
   userdata: z.unknown().optional(),
 })
-export const datasetsSchema = z.array(assetRef).max(16)
+export const datasetsSchema = z.array(datasetRef).max(16)
 /**
  * Ocean Node's resource entries: an entry without `amount` (ocean.js passes `computeEnv.resources`
  * as they are: id, total, max, min, inUse) is "the minimum"; fillResources fills it.
@@ -63,7 +104,7 @@ const resourcesSchema = z
 export const computeRequestSchema = z.object({
   environment: z.string().min(1),
   datasets: datasetsSchema.optional(),
-  dataset: assetRef.optional(),
+  dataset: datasetRef.optional(),
   algorithm: algorithmRefSchema,
   resources: resourcesSchema.optional(),
   maxJobDuration: z.union([z.number(), z.string()]).optional(),
@@ -114,10 +155,27 @@ export function parseComputeRequest(body: unknown): ComputeRequest {
   return parsed.data
 }
 
-/** The body's datasets: `datasets` wins; the singular `dataset` is the backward-compatible copy (spec §4). */
-export function requestedDatasets(request: ComputeRequest): Array<z.infer<typeof assetRef>> {
+type DatasetRef = z.infer<typeof datasetRef>
+type AssetRef = z.infer<typeof assetRef>
+
+function allDatasets(request: ComputeRequest): DatasetRef[] {
   if (request.datasets !== undefined) return request.datasets
   return request.dataset ? [request.dataset] : []
+}
+
+/**
+ * The body's datasets that are assets (a DDO and its service): `datasets` wins; the singular
+ * `dataset` is the backward-compatible copy (spec §4). Files in persistent storage are not among them.
+ */
+export function requestedDatasets(request: ComputeRequest): AssetRef[] {
+  return allDatasets(request).filter((d): d is AssetRef => !isStorageObject(d.fileObject))
+}
+
+/** The body's datasets given as `nodePersistentStorage` file objects, in order. */
+export function requestedStorageFiles(request: ComputeRequest): StorageFileObject[] {
+  return allDatasets(request).flatMap((d) =>
+    isStorageObject(d.fileObject) ? [storageFileObjectSchema.parse(d.fileObject)] : [],
+  )
 }
 
 export interface ResolvedAsset {
@@ -127,8 +185,26 @@ export interface ResolvedAsset {
   transferTxId?: string
 }
 
+/** A bucket file a job reads, staged at /data/persistentStorage/<bucketId>/<fileName> (Ocean Node's place). */
+export interface StorageInput {
+  bucketId: string
+  fileName: string
+  /** The file on this computer, inside its bucket's folder. */
+  path: string
+}
+
+/**
+ * The persistent storage, as compute planning sees it: resolves a file object the consumer may
+ * read (owner or access list) to its file, or throws the storage routes' catalogue error.
+ */
+export interface StorageInputs {
+  inputFile(bucketId: string, fileName: string, consumer: string): Promise<StorageInput>
+}
+
 export interface ComputePlan {
   datasets: ResolvedAsset[]
+  /** Datasets that are files in the consumer's buckets (no DDO; the consumer's own data). */
+  storageInputs: StorageInput[]
   /** Undefined for raw code. */
   algorithm: ResolvedAsset | undefined
   container: AlgorithmContainer
@@ -151,6 +227,8 @@ export interface PlanOptions {
   approvals?: AlgorithmApprovalGate
   /** The consumer of this request (credentials lists, node-only approvals); set per request by the routes. */
   consumer?: string
+  /** Persistent storage (provider.persistentStorage); absent: `nodePersistentStorage` datasets are refused. */
+  storage?: StorageInputs
 }
 
 /**
@@ -238,6 +316,7 @@ export async function planCompute(
   options: PlanOptions = {},
 ): Promise<ComputePlan> {
   const datasets = requestedDatasets(request).map((ref) => resolveAsset(assets, ref, 'dataset'))
+  const storageInputs = await resolveStorageInputs(requestedStorageFiles(request), options)
   const algo = request.algorithm
   let algorithm: ResolvedAsset | undefined
   let container: AlgorithmContainer
@@ -312,12 +391,42 @@ export async function planCompute(
   }
   return {
     datasets,
+    storageInputs,
     algorithm,
     container,
     algorithmSource,
     ...(algo.algocustomdata ? { algoCustomData: algo.algocustomdata } : {}),
     allowNetwork: env.allowNetwork,
   }
+}
+
+/**
+ * Ocean Node's ensureConsumerAllowedForPersistentStorageLocalfsFileObject, before anything is
+ * registered: storage on, the bucket exists, the consumer may read it, the file is there.
+ */
+async function resolveStorageInputs(
+  files: StorageFileObject[],
+  options: PlanOptions,
+): Promise<StorageInput[]> {
+  if (files.length === 0) return []
+  if (!options.storage)
+    throw providerError(
+      'STORAGE_DISABLED',
+      'This compute job references node persistent storage, which is not enabled on this node',
+    )
+  if (!options.consumer)
+    throw providerError('REQUEST_INVALID', 'consumerAddress is required for nodePersistentStorage files')
+  const seen = new Set<string>()
+  const out: StorageInput[] = []
+  for (const file of files) {
+    const input = await options.storage.inputFile(file.bucketId, file.fileName, options.consumer)
+    const key = `${input.bucketId}/${input.fileName}`
+    // One place per file in the job volume: the same file twice is one input.
+    if (seen.has(key)) continue
+    seen.add(key)
+    out.push(input)
+  }
+  return out
 }
 
 function amountOf(resources: ResourceAmount[], id: string): number {
@@ -362,6 +471,7 @@ export function toRegisterJobInput(input: {
       ddo: d.record.ddo,
       files: d.record.files[d.service.id] ?? [],
     })),
+    ...(plan.storageInputs.length > 0 ? { storageInputs: plan.storageInputs } : {}),
     algorithm: {
       ...(plan.algorithm ? { did: plan.algorithm.record.did, ddo: plan.algorithm.record.ddo } : {}),
       container: plan.container,

@@ -13,7 +13,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
+import { lstat, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Readable } from 'node:stream'
 import { getAddress } from 'ethers'
@@ -236,6 +236,23 @@ export class PersistentStorage {
     const record = await this.accessible(bucketId, caller)
     await this.fileEntry(record.bucketId, fileName)
     return { type: 'nodePersistentStorage', bucketId: record.bucketId, fileName }
+  }
+
+  /**
+   * A file a compute job of `caller` reads (a `nodePersistentStorage` dataset): the same access rule
+   * as the routes (owner or access list), a regular file (not a link) directly in its bucket's folder.
+   */
+  async inputFile(
+    bucketId: string,
+    fileName: string,
+    caller: string,
+  ): Promise<{ bucketId: string; fileName: string; path: string }> {
+    const record = await this.accessible(bucketId, caller)
+    await this.fileEntry(record.bucketId, fileName)
+    const path = join(this.bucketsDir, record.bucketId, checkFileName(fileName))
+    if (!(await lstat(path)).isFile())
+      throw providerError('STORAGE_FILE_NOT_FOUND', `File not found: ${fileName}`)
+    return { bucketId: record.bucketId, fileName, path }
   }
 
   /** Streams `content` into the bucket; the limits are checked while it arrives. */

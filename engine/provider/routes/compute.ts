@@ -92,6 +92,7 @@ export function registerComputeRoutes(
     ...deps.planOptions,
     consumer,
     ...(deps.approvals ? { approvals: deps.approvals } : {}),
+    ...(deps.persistentStorage ? { storage: deps.persistentStorage } : {}),
   })
   /** Issue 12: the console's per-dataset lists and quotas; then the review the job is registered with. */
   const datasetDids = (request: ComputeRequest) => requestedDatasets(request).map((d) => d.documentId)

@@ -5,7 +5,7 @@
  * query string otherwise. Order: shape checks (400), then the signature and nonce (401), then the
  * bucket's access (403/404): a refused request spends no nonce only when its shape was wrong.
  * Registered only when `provider.persistentStorage.enabled`; otherwise the routes answer 404
- * STORAGE_DISABLED. Compute jobs do not yet read `nodePersistentStorage` objects (README).
+ * STORAGE_DISABLED. Compute jobs read `nodePersistentStorage` datasets through compute-plan.ts (StorageInputs).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Readable } from 'node:stream'

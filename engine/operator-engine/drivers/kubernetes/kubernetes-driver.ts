@@ -323,6 +323,12 @@ export class KubernetesDriver implements ComputeDriver {
    * file that cannot be read) are left to start(), which fails the job with the reason.
    */
   admit(spec: JobSpec): void {
+    if ((spec.storageInputs ?? []).length > 0)
+      throw new C2dError(
+        'JOB_INPUTS_TOO_LARGE',
+        413,
+        'Kubernetes backend: files in persistent storage (nodePersistentStorage) are read by the local sandbox only; run the job in a local environment',
+      )
     try {
       this.objectsFor(spec)
     } catch (error) {

@@ -98,7 +98,12 @@ export const SANDBOX_GID = 65534
 /** The fd bwrap reads the seccomp program from (spawnSandbox writes it there). */
 export const SECCOMP_FD = 3
 
-export const DEFAULT_READ_ONLY_DATA_SUBDIRS = ['inputs', 'ddos', 'transformations'] as const
+export const DEFAULT_READ_ONLY_DATA_SUBDIRS = [
+  'inputs',
+  'ddos',
+  'transformations',
+  'persistentStorage',
+] as const
 
 /** The bwrap argv (without the bwrap binary itself). Pure except for `probe`, which tests replace. */
 export function buildBwrapArgs(

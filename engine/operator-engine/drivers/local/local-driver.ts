@@ -40,6 +40,7 @@ import {
   resultsDirOf,
   stagedCopies,
   stagedPathOf,
+  storagePathOf,
   stageInputs,
 } from './staging'
 
@@ -274,6 +275,11 @@ export class LocalDriver implements ComputeDriver {
           label: `dataset ${d.did} file ${index}`,
         })),
       ),
+      ...(spec.storageInputs ?? []).map((input) => ({
+        source: { type: 'local' as const, path: input.path },
+        key: storagePathOf(input.bucketId, input.fileName) ?? '',
+        label: `persistent storage file ${input.fileName}`,
+      })),
       ...(spec.algorithm.source.type === 'rawcode'
         ? []
         : [{ source: spec.algorithm.source, key: stagedPathOf(undefined), label: 'the algorithm' }]),

@@ -3,8 +3,10 @@
  * ddos, transformations, outputs, logs) from a JobSpec. Writes what it did to the configuration
  * log in words a consumer may read: DIDs and sizes, never URLs, headers or local paths.
  */
-import { lchown, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { constants, createWriteStream } from 'node:fs'
+import { lchown, lstat, mkdir, open, readdir, readFile, stat, writeFile } from 'node:fs/promises'
+import { basename, dirname, join } from 'node:path'
+import { pipeline } from 'node:stream/promises'
 import type { JobSpec } from '../../driver'
 import { fetchToFile, FetchFailure } from './file-fetch'
 
@@ -38,6 +40,45 @@ export const STAGED_MARKER = 'staged.json'
 /** Where a dataset file (or the algorithm, index undefined) is staged, relative to /data. */
 export function stagedPathOf(did: string | undefined, index?: number): string {
   return did === undefined ? 'transformations/algorithm' : `inputs/${did}/${index}`
+}
+
+const BUCKET_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
+
+/**
+ * Where a persistent-storage file is staged, relative to /data (Ocean Node mounts it there):
+ * undefined unless the bucket id is a bucket id and the name one path segment.
+ */
+export function storagePathOf(bucketId: string, fileName: string): string | undefined {
+  if (!BUCKET_ID.test(bucketId)) return undefined
+  if (fileName === '' || fileName === '.' || fileName === '..' || /[/\\\u0000-\u001f\u007f]/.test(fileName))
+    return undefined
+  return `persistentStorage/${bucketId}/${fileName}`
+}
+
+/**
+ * Copies a bucket file without following links: the file must be a regular file directly in its
+ * bucket's folder (`…/<bucketId>/<fileName>`), never a link that points elsewhere on this computer.
+ */
+async function copyBucketFile(
+  input: { bucketId: string; fileName: string; path: string },
+  destPath: string,
+  maxBytes: number,
+): Promise<{ sizeBytes: number }> {
+  if (basename(input.path) !== input.fileName || basename(dirname(input.path)) !== input.bucketId)
+    throw new FetchFailure('the file is not in its bucket')
+  const st = await lstat(input.path).catch(() => undefined)
+  if (!st?.isFile()) throw new FetchFailure('the file is no longer in its bucket')
+  if (st.size > maxBytes)
+    throw new FetchFailure(`the file is ${st.size} bytes, larger than the limit of ${maxBytes} bytes`)
+  // O_NOFOLLOW: a link swapped in after the check is refused by open itself.
+  const source = await open(input.path, constants.O_RDONLY | constants.O_NOFOLLOW).catch(() => undefined)
+  if (!source) throw new FetchFailure('the file is no longer in its bucket')
+  try {
+    await pipeline(source.createReadStream(), createWriteStream(destPath, { flags: 'w' }))
+  } finally {
+    await source.close().catch(() => undefined)
+  }
+  return { sizeBytes: (await stat(destPath)).size }
 }
 
 /** The staged copies that are still intact (present, with the size staging recorded). */
@@ -122,6 +163,27 @@ export async function stageInputs(spec: JobSpec, context: StagingContext): Promi
         context.log(`failed: ${reason}`)
         return { ok: false, stage: 'dataset', reason }
       }
+    }
+  }
+  for (const input of spec.storageInputs ?? []) {
+    const key = storagePathOf(input.bucketId, input.fileName)
+    const label = `persistent storage file ${input.fileName}`
+    if (key === undefined)
+      return {
+        ok: false,
+        stage: 'dataset',
+        reason: 'a persistent storage file has a name that is not allowed',
+      }
+    if (await reused(key, label)) continue
+    try {
+      await mkdir(join(data, 'persistentStorage', input.bucketId), { recursive: true })
+      const { sizeBytes } = await copyBucketFile(input, join(data, key), spec.limits.inputFileBytesMax)
+      staged[key] = sizeBytes
+      context.log(`${label}: ${sizeBytes} bytes (nodePersistentStorage)`)
+    } catch (error) {
+      const reason = `${label}: ${safeMessage(error)}`
+      context.log(`failed: ${reason}`)
+      return { ok: false, stage: 'dataset', reason }
     }
   }
   if (spec.algorithm.did && isSafeDid(spec.algorithm.did)) {
