@@ -127,6 +127,36 @@ export function describeConsoleContract(
       expect([...first.jobs, ...second.jobs].map((j) => j.jobId)).toEqual(byStatus(1))
     })
 
+    it('sorts by duration and by asset name, either way, and pages by a cursor carrying the value', async () => {
+      // job-finished ran 1000 ms; job-running and job-queued have no duration yet (-1, the shortest).
+      const duration = { column: 'duration', direction: 'desc' } as const
+      const first = await client.listJobs({ sort: duration, limit: 1 })
+      expect(first.jobs.map((j) => j.jobId)).toEqual(['job-finished'])
+      expect(first.nextCursor).toBe('d1000:1000:job-finished')
+      const rest = await client.listJobs({ sort: duration, limit: 5, cursor: first.nextCursor! })
+      expect(rest.jobs.map((j) => j.jobId)).toEqual(['job-running', 'job-queued'])
+      const shortest = await client.listJobs({ sort: { column: 'duration', direction: 'asc' } })
+      expect(shortest.jobs.map((j) => j.jobId)).toEqual(['job-queued', 'job-running', 'job-finished'])
+      // One dataset for all three: the DID (colons and all) travels URI-encoded in the cursor.
+      const byAsset = { column: 'assetName', direction: 'asc' } as const
+      const a = await client.listJobs({ sort: byAsset, limit: 2 })
+      expect(a.nextCursor).toMatch(/^adid%3Aop%3Aa{64}:1000:job-queued$/)
+      const b = await client.listJobs({ sort: byAsset, limit: 2, cursor: a.nextCursor! })
+      expect([...a.jobs, ...b.jobs].map((j) => j.jobId)).toEqual([
+        'job-finished',
+        'job-queued',
+        'job-running',
+      ])
+      // A cursor of one sort is refused by another, and a name that does not decode is refused.
+      for (const [sort, cursor] of [
+        [duration, a.nextCursor!],
+        [byAsset, first.nextCursor!],
+        [undefined, first.nextCursor!],
+        [byAsset, 'a%E0%A4%A:1000:job-x'],
+      ] as const)
+        expect((await errorOf(client.listJobs({ sort, cursor }))).code, cursor).toBe('REQUEST_INVALID')
+    })
+
     it('refuses a bad sort or a cursor from another sort with REQUEST_INVALID', async () => {
       for (const sort of [
         { column: 'owner', direction: 'asc' },

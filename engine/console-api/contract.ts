@@ -205,11 +205,24 @@ export const jobEventSchema = z.object({
   cause: z.string(),
   atMs: z.number(),
 })
-/** The Jobs table's server-side sort (engine/store/jobs-repo.ts JobsSort). */
+/**
+ * The Jobs table's server-side sort (engine/store/jobs-repo.ts JobsSort): by created time, status,
+ * duration (as the job page shows it; a job not finished yet has none and sorts as the shortest) or
+ * the dataset's asset name (case-insensitive; a dataset this console does not know sorts by its DID).
+ * Ties break by created time, then job id, in the same direction.
+ */
+export const JOB_SORT_COLUMNS = ['created', 'status', 'duration', 'assetName'] as const
 export const jobSortSchema = z
-  .object({ column: z.enum(['created', 'status']), direction: z.enum(['asc', 'desc']) })
+  .object({ column: z.enum(JOB_SORT_COLUMNS), direction: z.enum(['asc', 'desc']) })
   .strict()
 export type JobSort = z.infer<typeof jobSortSchema>
+/** A listJobs cursor's first character per sort: "s<status>:", "d<durationMs>:", "a<uri-encoded name>:". */
+export const JOB_CURSOR_PREFIX: Record<JobSort['column'], string> = {
+  created: '',
+  status: 's',
+  duration: 'd',
+  assetName: 'a',
+}
 export const jobFilterSchema = z
   .object({
     statuses: z.array(jobStatus).optional(),
@@ -226,24 +239,28 @@ export const jobFilterSchema = z
     outcome: jobOutcomeKindSchema.optional(),
     /**
      * The list's order, answered by the store from an index (keyset pages stay bounded at 100k jobs):
-     * by created time, or by status (then created time, then job id), either direction. Default:
-     * created, newest first.
+     * by created time, status, duration or asset name (then created time, then job id), either
+     * direction. Default: created, newest first.
      */
     sort: jobSortSchema.optional(),
     /**
      * `nextCursor` of the previous page, asked with the same sort: the page after it (keyset paging;
-     * offset is ignored). Status-sorted cursors start with "s<status>:".
+     * offset is ignored). Cursors of the other sorts start with their JOB_CURSOR_PREFIX and value.
      */
     cursor: z
       .string()
-      .regex(/^(s\d{1,3}:)?\d{1,15}:[^\s]{1,200}$/, 'a nextCursor from a previous listJobs answer')
+      .regex(
+        /^(s\d{1,3}:|d-?\d{1,15}:|a[^\s:]{0,1200}:)?\d{1,15}:[^\s]{1,200}$/,
+        'a nextCursor from a previous listJobs answer',
+      )
       .optional(),
     limit: z.number().int().min(1).max(1000).default(200),
     offset: z.number().int().min(0).default(0),
   })
   .superRefine((f, ctx) => {
     if (f.cursor === undefined) return
-    if (f.cursor.startsWith('s') !== (f.sort?.column === 'status'))
+    const prefix = /^[sda]/.exec(f.cursor)?.[0] ?? ''
+    if (prefix !== JOB_CURSOR_PREFIX[f.sort?.column ?? 'created'] || !isDecodableCursor(f.cursor))
       ctx.addIssue({
         code: 'custom',
         path: ['cursor'],
@@ -251,6 +268,15 @@ export const jobFilterSchema = z
       })
   })
 export type JobFilterInput = z.input<typeof jobFilterSchema>
+function isDecodableCursor(cursor: string): boolean {
+  if (!cursor.startsWith('a')) return true
+  try {
+    decodeURIComponent(cursor.slice(1, cursor.indexOf(':')))
+    return true
+  } catch {
+    return false
+  }
+}
 /**
  * Jobs per list filter under the same search (not narrowed by status or outcome): running, queued
  * and the four outcomes partition `all`. The Overview's counts are these without a search.

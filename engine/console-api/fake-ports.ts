@@ -5,6 +5,7 @@
  */
 import type { JobStatus } from '../operator-service/job-status'
 import type { AssetSummary, ConsoleEnvironment, EventPayload, JobSummary } from './contract'
+import type { JobsAfter } from '../store/jobs-repo'
 import type {
   ConsoleAssetPort,
   ConsoleEnvironmentStore,
@@ -102,19 +103,40 @@ export function createFakePorts(): FakePorts {
     accessAddresses: [],
     fees: {},
   })
-  // The store's semantics (engine/store/jobs-repo.ts): sort key (status?, created, id) in `order`,
-  // keyset `after`, any search term.
-  const compareJobs = (
-    f: ConsoleJobFilter,
-    a: { status: number; createdAtMs: number; jobId: string },
-    b: { status: number; createdAtMs: number; jobId: string },
-  ) => {
-    const asc =
-      (f.sort === 'status' ? a.status - b.status : 0) ||
-      a.createdAtMs - b.createdAtMs ||
-      (a.jobId < b.jobId ? -1 : a.jobId > b.jobId ? 1 : 0)
+  // The store's semantics (engine/store/jobs-repo.ts, 009-job-sort.sql): sort key (column?,
+  // created, id) in `order`, keyset `after`, any search term.
+  const durationSortMs = (j: JobSummary) =>
+    j.finishedAtMs === null
+      ? -1
+      : j.algoStartMs !== null
+        ? (j.algoStopMs ?? j.finishedAtMs) - j.algoStartMs
+        : j.finishedAtMs - j.createdAtMs
+  const assetSort = (j: JobSummary) => (j.datasets[0]?.did ?? '').toLowerCase()
+  const sortValue = (f: ConsoleJobFilter, j: JobSummary): JobsAfter => ({
+    createdAtMs: j.createdAtMs,
+    jobId: j.jobId,
+    status: j.status,
+    durationSortMs: durationSortMs(j),
+    assetSort: assetSort(j),
+  })
+  const compareKeys = (f: ConsoleJobFilter, a: JobsAfter, b: JobsAfter) => {
+    const lead =
+      f.sort === 'status'
+        ? a.status! - b.status!
+        : f.sort === 'duration'
+          ? a.durationSortMs! - b.durationSortMs!
+          : f.sort === 'assetName'
+            ? a.assetSort! < b.assetSort!
+              ? -1
+              : a.assetSort! > b.assetSort!
+                ? 1
+                : 0
+            : 0
+    const asc = lead || a.createdAtMs - b.createdAtMs || (a.jobId < b.jobId ? -1 : a.jobId > b.jobId ? 1 : 0)
     return f.order === 'oldest' ? asc : -asc
   }
+  const compareJobs = (f: ConsoleJobFilter, a: JobSummary, b: JobSummary) =>
+    compareKeys(f, sortValue(f, a), sortValue(f, b))
   const filterJobs = (f: ConsoleJobFilter) =>
     [...jobs.values()]
       .filter(
@@ -130,7 +152,7 @@ export function createFakePorts(): FakePorts {
                 v.toLowerCase().includes(t.toLowerCase()),
               ),
             )) &&
-          (!f.after || compareJobs(f, j, { status: 0, ...f.after }) > 0),
+          (!f.after || compareKeys(f, sortValue(f, j), f.after) > 0),
       )
       .sort((a, b) => compareJobs(f, a, b))
 
@@ -138,6 +160,10 @@ export function createFakePorts(): FakePorts {
     getJob: (id) => jobs.get(id),
     listJobs: (f) => filterJobs(f).slice(f.offset ?? 0, (f.offset ?? 0) + (f.limit ?? 1000)),
     countJobs: (f) => filterJobs(f).length,
+    jobSortValue: (id, sort) => {
+      const job = jobs.get(id)
+      return job && (sort === 'duration' ? durationSortMs(job) : assetSort(job))
+    },
     jobEvents: (id) => events.get(id) ?? [],
     stopJob: async (id) => {
       const job = jobs.get(id)!

@@ -23,7 +23,8 @@ import type {
   MethodOutput,
   MethodParsedInput,
 } from './contract'
-import { ASSET_STATES, assetDraftSchema, assetStateName } from './contract'
+import { ASSET_STATES, assetDraftSchema, assetStateName, JOB_CURSOR_PREFIX, type JobSort } from './contract'
+import type { JobsAfter } from '../store/jobs-repo'
 import { consoleError, ConsoleErrorCode } from './errors'
 import { auditHeadMessage, auditToCsv, auditToJsonl } from '../store/audit-export'
 import { createPublisherControlMethods, type ConsoleReviewPort } from './publisher-control'
@@ -40,10 +41,10 @@ export interface ConsoleJobFilter {
   outcome?: 'succeeded' | 'failed' | 'stopped' | 'expired'
   /** Any of these substrings (case-insensitive) in job id, consumer or a DID. */
   searchTerms?: string[]
-  /** Keyset paging: the jobs after this one in the list's order (status needed for sort 'status'). */
-  after?: { createdAtMs: number; jobId: string; status?: number }
+  /** Keyset paging: the jobs after this one in the list's order (with the sort column's value). */
+  after?: JobsAfter
   /** Sort column (default created) and direction ('newest' = descending, the default). */
-  sort?: 'created' | 'status'
+  sort?: JobSort['column']
   order?: 'newest' | 'oldest'
 }
 
@@ -52,6 +53,8 @@ export interface ConsoleJobSource {
   getJob(jobId: string): JobSummary | undefined
   listJobs(filter: ConsoleJobFilter & { limit?: number; offset?: number }): Array<JobSummary>
   countJobs(filter: ConsoleJobFilter): number
+  /** The job's value in a sort's leading column as the store orders it (for keyset cursors). */
+  jobSortValue(jobId: string, sort: 'duration' | 'assetName'): number | string | undefined
   jobEvents(
     jobId: string,
   ): Array<{ seq: number; from: JobStatus | null; to: JobStatus; cause: string; atMs: number }>
@@ -363,18 +366,32 @@ export function periodStartMs(atMs: number, period: 'day' | 'week' | 'month'): n
   return day - ((d.getUTCDay() + 6) % 7) * 86_400_000
 }
 
-/** "<createdAtMs>:<jobId>", or "s<status>:<createdAtMs>:<jobId>" when sorted by status. */
-function parseJobCursor(cursor: string): { createdAtMs: number; jobId: string; status?: number } {
-  if (cursor.startsWith('s')) {
+/**
+ * "<createdAtMs>:<jobId>", or with the sort's value in front (JOB_CURSOR_PREFIX): "s<status>:",
+ * "d<durationSortMs>:", "a<uri-encoded asset sort name>:". The contract checked the shape.
+ */
+function parseJobCursor(cursor: string): JobsAfter {
+  const prefix = cursor[0]
+  if (prefix === 's' || prefix === 'd' || prefix === 'a') {
     const colon = cursor.indexOf(':')
-    return { status: Number(cursor.slice(1, colon)), ...parseJobCursor(cursor.slice(colon + 1)) }
+    const value = cursor.slice(1, colon)
+    const rest = parseJobCursor(cursor.slice(colon + 1))
+    if (prefix === 's') return { status: Number(value), ...rest }
+    if (prefix === 'd') return { durationSortMs: Number(value), ...rest }
+    return { assetSort: decodeURIComponent(value), ...rest }
   }
   const colon = cursor.indexOf(':')
   return { createdAtMs: Number(cursor.slice(0, colon)), jobId: cursor.slice(colon + 1) }
 }
 
-function jobCursor(job: JobSummary, sort: 'created' | 'status'): string {
-  return `${sort === 'status' ? `s${job.status}:` : ''}${job.createdAtMs}:${job.jobId}`
+/** The cursor after `job`; the duration and asset values come from the store (as it sorts them). */
+function jobCursor(job: JobSummary, sort: JobSort['column'], jobs: ConsoleJobSource): string {
+  const tail = `${job.createdAtMs}:${job.jobId}`
+  if (sort === 'created') return tail
+  if (sort === 'status') return `s${job.status}:${tail}`
+  const value = jobs.jobSortValue(job.jobId, sort)
+  if (value === undefined) throw new Error(`Job ${job.jobId} left the store while its page was read`)
+  return `${JOB_CURSOR_PREFIX[sort]}${sort === 'assetName' ? encodeURIComponent(String(value)) : value}:${tail}`
 }
 
 const BLOCK_NUMBER_TIMEOUT_MS = 2_000
@@ -568,7 +585,7 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
         total: jobs.countJobs(filter),
         seq,
         counts: countJobsByList(jobs, base),
-        nextCursor: page.length === input.limit && last ? jobCursor(last, sort) : null,
+        nextCursor: page.length === input.limit && last ? jobCursor(last, sort, jobs) : null,
       }
     },
     async getJob({ jobId }) {

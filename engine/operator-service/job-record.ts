@@ -1,11 +1,12 @@
 /**
  * The Operator-Service's public types: the job record, its inputs and filters, the service
  * interface and the settlement port it needs from above. Re-exported by operator-service.ts.
- * Imports only job-status, driver types and results' OpenedResult.
+ * Imports only job-status, driver types, results' OpenedResult and the store's sort key types.
  */
 import type { CollectedResult, JobSpec } from '../operator-engine/driver'
 import type { JobOutcome, JobStatus } from './job-status'
 import type { OpenedResult } from './results'
+import type { JobsAfter, JobsSort } from '../store/jobs-repo'
 
 export interface JobResultFile {
   filename: string
@@ -108,10 +109,10 @@ export interface JobFilter {
   outcome?: string
   /** Substring search terms (any matches) over job id, consumer and DIDs. */
   searchTerms?: readonly string[]
-  /** Keyset paging: the jobs after this one in the list's order (status is required for sort 'status'). */
-  after?: { createdAtMs: number; jobId: string; status?: number }
+  /** Keyset paging: the jobs after this one in the list's order (with the sort column's value; jobs-repo.ts). */
+  after?: JobsAfter
   /** Sort column (default created) and direction (default newest first). */
-  sort?: 'created' | 'status'
+  sort?: JobsSort
   order?: 'newest' | 'oldest'
   limit?: number
   offset?: number

@@ -271,6 +271,11 @@ export class SqliteOperatorService implements OperatorService {
     return this.repo.listIds(filter).flatMap((jobId) => this.getJob(jobId) ?? [])
   }
 
+  /** The job's value in a sort's leading column, for keyset cursors (JobsRepo.sortValue). */
+  jobSortValue(jobId: string, sort: 'status' | 'duration' | 'assetName'): number | string | undefined {
+    return this.repo.sortValue(jobId, sort)
+  }
+
   countJobs(filter: JobFilter): number {
     return this.repo.count({ ...filter, limit: undefined, offset: undefined })
   }

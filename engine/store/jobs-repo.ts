@@ -48,27 +48,45 @@ export interface JobsQuery {
    */
   searchTerms?: readonly string[]
   /**
-   * Keyset paging: only jobs after this one in the list's order (newest first: older ones). With
-   * sort 'status' the key is (status, createdAtMs, jobId), so `status` is required then.
+   * Keyset paging: only jobs after this one in the list's order (newest first: older ones). The key
+   * is (sort column, createdAtMs, jobId): `status`, `durationSortMs` or `assetSort` is required
+   * with that sort (its value from `sortValue` of the last job of the previous page).
    */
-  after?: { createdAtMs: number; jobId: string; status?: number }
+  after?: JobsAfter
   /** Default newest first; the queue reads oldest first. */
   order?: 'newest' | 'oldest'
   /**
-   * The sort column: 'created' (default) walks jobs_created; 'status' walks jobs_status_created
-   * (status, then created, then id, all in `order`'s direction), so both stay index-backed.
+   * The sort column, then created, then id, all in `order`'s direction, each walking its index:
+   * 'created' (default) jobs_created, 'status' jobs_status_created, 'duration' jobs_duration_created
+   * (-1 while not finished), 'assetName' jobs_asset_created (lowercased name, else the DID;
+   * 009-job-sort.sql).
    */
   sort?: JobsSort
   limit?: number
   offset?: number
 }
 
-export type JobsSort = 'created' | 'status'
+export type JobsSort = 'created' | 'status' | 'duration' | 'assetName'
+
+export interface JobsAfter {
+  createdAtMs: number
+  jobId: string
+  status?: number
+  durationSortMs?: number
+  assetSort?: string
+}
+
+/** The leading column of each sort, and the `after` field that carries its value. */
+const SORT_COLUMN = {
+  status: { column: 'status', after: 'status' },
+  duration: { column: 'duration_sort_ms', after: 'durationSortMs' },
+  assetName: { column: 'asset_sort', after: 'assetSort' },
+} as const satisfies Record<Exclude<JobsSort, 'created'>, { column: string; after: keyof JobsAfter }>
 
 function sortKey(query: JobsQuery): { columns: string; orderBy: string } {
   const direction = query.order === 'oldest' ? 'ASC' : 'DESC'
-  const columns =
-    query.sort === 'status' ? ['status', 'created_at_ms', 'job_id'] : ['created_at_ms', 'job_id']
+  const lead = query.sort && query.sort !== 'created' ? [SORT_COLUMN[query.sort].column] : []
+  const columns = [...lead, 'created_at_ms', 'job_id']
   return { columns: columns.join(', '), orderBy: columns.map((c) => `${c} ${direction}`).join(', ') }
 }
 
@@ -131,10 +149,11 @@ function whereClause(query: JobsQuery): { sql: string; params: unknown[] } {
   }
   if (query.after !== undefined) {
     const { columns } = sortKey(query)
-    const byStatus = query.sort === 'status'
-    if (byStatus && query.after.status === undefined) throw new Error('a status sort pages after a status')
-    parts.push(`(${columns}) ${query.order === 'oldest' ? '>' : '<'} (${byStatus ? '?, ?, ?' : '?, ?'})`)
-    params.push(...(byStatus ? [query.after.status] : []), query.after.createdAtMs, query.after.jobId)
+    const lead = query.sort && query.sort !== 'created' ? SORT_COLUMN[query.sort] : undefined
+    const leadValue = lead ? query.after[lead.after] : undefined
+    if (lead && leadValue === undefined) throw new Error(`a ${query.sort} sort pages after its ${lead.after}`)
+    parts.push(`(${columns}) ${query.order === 'oldest' ? '>' : '<'} (${lead ? '?, ?, ?' : '?, ?'})`)
+    params.push(...(lead ? [leadValue] : []), query.after.createdAtMs, query.after.jobId)
   }
   if (query.did !== undefined) {
     parts.push(
@@ -221,6 +240,17 @@ export class JobsRepo {
       sql: `SELECT job_id FROM jobs ${sql} ORDER BY ${sortKey(query).orderBy} LIMIT ? OFFSET ?`,
       params: [...params, query.limit ?? -1, query.offset ?? 0],
     }
+  }
+
+  /**
+   * The job's value in a sort's leading column as the store orders it (the asset's lowercased name
+   * or DID, the duration or -1): what a keyset cursor carries. Undefined when the job is not stored.
+   */
+  sortValue(jobId: string, sort: Exclude<JobsSort, 'created'>): number | string | undefined {
+    const row = this.prepared(`SELECT ${SORT_COLUMN[sort].column} AS v FROM jobs WHERE job_id = ?`).get(
+      jobId,
+    ) as { v: number | string } | undefined
+    return row?.v
   }
 
   count(query: JobsQuery): number {

@@ -52,7 +52,7 @@ const jobsRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/jobs',
   component: JobsScreen,
-  // status, q and tab: "#/jobs?status=failed" deep-links a filter and survives reload.
+  // status, q, tab, sort and dir: "#/jobs?status=failed&sort=duration" deep-links a view and survives reload.
   validateSearch: validateJobsSearch,
 })
 export const jobRoute = createRoute({

@@ -17,6 +17,7 @@ import {
   type EventPayload,
   type JobStatus,
   type JobSummary,
+  JOB_CURSOR_PREFIX,
   type AssetSummary,
   type AccessRequestSummary,
   type MethodOutput,
@@ -537,16 +538,43 @@ export function createFakeConsole(
             )),
       )
       const statuses = f.statuses ?? (f.outcome ? [70] : undefined)
-      const byStatus = f.sort?.column === 'status'
-      const compareJobs = (
-        a: { status: number; createdAtMs: number; jobId: string },
-        b: { status: number; createdAtMs: number; jobId: string },
-      ) => {
+      const column = f.sort?.column ?? 'created'
+      // The store's sort keys (engine/store/migrations/009-job-sort.sql).
+      const durationSortMs = (j: JobSummary) =>
+        j.finishedAtMs === null
+          ? -1
+          : j.algoStartMs !== null
+            ? (j.algoStopMs ?? j.finishedAtMs) - j.algoStartMs
+            : j.finishedAtMs - j.createdAtMs
+      const assetSort = (j: JobSummary) => {
+        const did = j.datasets[0]?.did ?? ''
+        return (assets.find((a) => a.did === did)?.name ?? did).toLowerCase()
+      }
+      type Key = { lead: number | string; createdAtMs: number; jobId: string }
+      const keyOf = (j: JobSummary): Key => ({
+        lead:
+          column === 'status'
+            ? j.status
+            : column === 'duration'
+              ? durationSortMs(j)
+              : column === 'assetName'
+                ? assetSort(j)
+                : 0,
+        createdAtMs: j.createdAtMs,
+        jobId: j.jobId,
+      })
+      const compareKeys = (a: Key, b: Key) => {
         const asc =
-          (byStatus ? a.status - b.status : 0) ||
+          (a.lead < b.lead ? -1 : a.lead > b.lead ? 1 : 0) ||
           a.createdAtMs - b.createdAtMs ||
           (a.jobId < b.jobId ? -1 : a.jobId > b.jobId ? 1 : 0)
         return f.sort?.direction === 'asc' ? asc : -asc
+      }
+      const compareJobs = (a: JobSummary, b: JobSummary) => compareKeys(keyOf(a), keyOf(b))
+      const cursorLead = (j: JobSummary) => {
+        if (column === 'created') return ''
+        const lead = keyOf(j).lead
+        return `${JOB_CURSOR_PREFIX[column]}${column === 'assetName' ? encodeURIComponent(String(lead)) : lead}:`
       }
       const matching = base
         .filter(
@@ -557,12 +585,18 @@ export function createFakeConsole(
         .sort((a, b) => compareJobs(a, b))
       let start = f.offset
       if (f.cursor) {
-        // "<createdAtMs>:<jobId>", or "s<status>:<createdAtMs>:<jobId>" when sorted by status.
+        // "<createdAtMs>:<jobId>", or "s<status>:", "d<duration>:", "a<uri-encoded name>:" before it.
         const parts = f.cursor.split(':')
-        const status = parts[0]!.startsWith('s') ? Number(parts.shift()!.slice(1)) : 0
+        const prefix = /^[sda]/.test(parts[0]!) ? parts.shift()! : ''
+        const lead =
+          prefix === ''
+            ? 0
+            : prefix[0] === 'a'
+              ? decodeURIComponent(prefix.slice(1))
+              : Number(prefix.slice(1))
         const [atMs, ...rest] = parts
-        const key = { status, createdAtMs: Number(atMs), jobId: rest.join(':') }
-        const after = matching.findIndex((j) => compareJobs(j, key) > 0)
+        const key: Key = { lead, createdAtMs: Number(atMs), jobId: rest.join(':') }
+        const after = matching.findIndex((j) => compareKeys(keyOf(j), key) > 0)
         start = after < 0 ? matching.length : after
       }
       const page = matching.slice(start, start + f.limit)
@@ -584,7 +618,7 @@ export function createFakeConsole(
         },
         nextCursor:
           last && start + f.limit < matching.length
-            ? `${byStatus ? `s${last.status}:` : ''}${last.createdAtMs}:${last.jobId}`
+            ? `${cursorLead(last)}${last.createdAtMs}:${last.jobId}`
             : null,
       }
     },

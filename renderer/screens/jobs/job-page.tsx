@@ -25,12 +25,7 @@ import { DateLabel } from '../../components/labels/date-label'
 import { DurationLabel } from '../../components/labels/duration-label'
 import { OnChainTokenAmount } from '../../components/labels/on-chain-token-amount'
 import { JOB_STAGE_WORDS } from './job-stage-words'
-
-function jobDurationMs(job: JobSummary): number | null {
-  if (job.algoStartMs !== null)
-    return (job.algoStopMs ?? job.finishedAtMs ?? job.updatedAtMs) - job.algoStartMs
-  return job.finishedAtMs !== null ? job.finishedAtMs - job.createdAtMs : null
-}
+import { jobDurationMs } from './job-duration'
 
 /** What the job cost the consumer and what it earned: "1.35 OCEAN, claimed (tx …)". */
 function Payment({ job }: { job: JobSummary }) {

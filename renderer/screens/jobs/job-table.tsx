@@ -16,12 +16,19 @@ import type { JobSort, JobSummary } from '../../../engine/console-api/contract'
 import { StatusBadge, statusLabel } from '../../components/status-badge'
 import { shortenValue } from '../../components/labels/address-label'
 import { DateLabel } from '../../components/labels/date-label'
+import { DurationLabel } from '../../components/labels/duration-label'
+import { jobDurationMs } from './job-duration'
 import { CopyValueButton } from '../../components/copy-value-button'
 import { useAssets } from '../../server-state/assets'
 
 const ROW_HEIGHT_PX = 40
 /** The table column behind each server sort. */
-const SORT_COLUMN_ID: Record<JobSort['column'], string> = { created: 'createdAtMs', status: 'status' }
+const SORT_COLUMN_ID: Record<JobSort['column'], string> = {
+  created: 'createdAtMs',
+  status: 'status',
+  duration: 'duration',
+  assetName: 'dataset',
+}
 
 const column = createColumnHelper<JobSummary>()
 
@@ -36,7 +43,7 @@ export function JobTable({
 }: {
   /** The pages loaded so far, filtered and sorted by the server; the table only virtualises. */
   jobs: JobSummary[]
-  /** The server's sort; the Status and Created headers change it (the others are not sortable). */
+  /** The server's sort; the Status, Dataset, Created and Duration headers change it. */
   sort: JobSort
   onSortChange: (sort: JobSort) => void
   /** Scrolled near the last loaded row: load the next page (if there is one). */
@@ -68,8 +75,8 @@ export function JobTable({
       }),
       column.accessor((j) => j.datasets[0]?.did ?? '', {
         id: 'dataset',
+        // Sorted by the asset's name on the server (by its DID when this console does not know it).
         header: 'Dataset',
-        enableSorting: false,
         cell: (c) => <DatasetCell did={c.getValue()} />,
       }),
       column.accessor('owner', {
@@ -78,6 +85,16 @@ export function JobTable({
         cell: (c) => <span title={c.getValue()}>{shortenValue(c.getValue())}</span>,
       }),
       column.accessor('createdAtMs', { header: 'Created', cell: (c) => <DateLabel atMs={c.getValue()} /> }),
+      column.accessor(jobDurationMs, {
+        id: 'duration',
+        header: 'Duration',
+        cell: (c) => (
+          <span>
+            <DurationLabel durationMs={c.getValue()} />
+            {c.row.original.finishedAtMs === null && c.getValue() !== null && ' so far'}
+          </span>
+        ),
+      }),
     ],
     // Stable: flexRender mounts each cell function as a component, so new column objects would
     // remount every cell (and drop the focused link).

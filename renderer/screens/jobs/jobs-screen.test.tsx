@@ -185,6 +185,72 @@ describe('JobsScreen', () => {
     expect(history.location.search).toContain('tab=earnings')
   }, 15_000)
 
+  it('keeps the sort in the URL: a duration or asset-name sort deep-links, survives reload and Back', async () => {
+    const jobs = [
+      {
+        ...makeJob('job-long', 70),
+        datasets: [{ did: 'did:op:' + 'b'.repeat(64), serviceId: 'c' }],
+        createdAtMs: 1,
+        finishedAtMs: 9_001,
+      },
+      {
+        ...makeJob('job-short', 70),
+        datasets: [{ did: 'did:op:' + 'a'.repeat(64), serviceId: 'c' }],
+        createdAtMs: 2,
+        finishedAtMs: 1_002,
+      },
+    ]
+    const assets = [
+      makeAsset({ did: 'did:op:' + 'a'.repeat(64), name: 'Zebra data' }),
+      makeAsset({ did: 'did:op:' + 'b'.repeat(64), name: 'apple data' }),
+    ]
+    const firstJob = () =>
+      within(screen.getByRole('table', { name: 'Jobs' }))
+        .getAllByRole('link', { name: /^Open job / })[0]!
+        .getAttribute('aria-label')
+    const { fake, history } = renderApp('/jobs?sort=duration&dir=asc', createFakeConsole({ jobs, assets }))
+    // From the URL: shortest first, asked of the server.
+    await waitFor(() => expect(firstJob()).toBe('Open job job-short'), { timeout: 5000 })
+    expect(screen.getByRole('columnheader', { name: /^Duration/ }).getAttribute('aria-sort')).toBe(
+      'ascending',
+    )
+    expect(
+      fake.calls.some((c) =>
+        JSON.stringify(c.input).includes('"sort":{"column":"duration","direction":"asc"}'),
+      ),
+    ).toBe(true)
+    // The Dataset header sorts by asset name (newest-first default: descending, Zebra first) into the URL.
+    await userEvent.click(screen.getByRole('button', { name: /^Dataset/ }))
+    await waitFor(() => expect(history.location.search).toContain('sort=assetName'))
+    expect(history.location.search).toContain('dir=desc')
+    await waitFor(() => expect(firstJob()).toBe('Open job job-short'))
+    await userEvent.click(screen.getByRole('button', { name: /^Dataset/ }))
+    await waitFor(() => expect(history.location.search).toContain('dir=asc'))
+    await waitFor(() => expect(firstJob()).toBe('Open job job-long'))
+    // Open a job and go Back: the list comes back sorted as it was.
+    await userEvent.click(screen.getByRole('link', { name: 'Open job job-short' }))
+    await waitFor(() => expect(history.location.pathname).toBe('/jobs/job-short'))
+    act(() => history.back())
+    await waitFor(() => expect(history.location.search).toContain('sort=assetName'))
+    await waitFor(() => expect(firstJob()).toBe('Open job job-long'))
+    expect(screen.getByRole('columnheader', { name: /^Dataset/ }).getAttribute('aria-sort')).toBe('ascending')
+  }, 20_000)
+
+  it('drops an unknown sort from the URL and writes none for the default', async () => {
+    const { history } = renderApp(
+      '/jobs?sort=owner&dir=sideways',
+      createFakeConsole({ jobs: [makeJob('job-a', 40)] }),
+    )
+    expect(await screen.findByRole('link', { name: 'Open job job-a' }, { timeout: 5000 })).toBeTruthy()
+    expect(screen.getByRole('columnheader', { name: /^Created/ }).getAttribute('aria-sort')).toBe(
+      'descending',
+    )
+    await userEvent.click(screen.getByRole('button', { name: /^Created/ }))
+    await waitFor(() => expect(history.location.search).toContain('sort=created&dir=asc'))
+    await userEvent.click(screen.getByRole('button', { name: /^Created/ }))
+    await waitFor(() => expect(history.location.search).not.toContain('sort='))
+  })
+
   it('opens with the search from the URL and drops unknown params', async () => {
     renderApp(
       '/jobs?status=bogus&q=job-b',

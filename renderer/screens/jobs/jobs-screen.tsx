@@ -6,7 +6,7 @@ import { AfterFirstPaint } from '../../components/after-first-paint'
 import { SegmentedControl, Stack, Tabs, Text, TextInput, Title } from '@mantine/core'
 import { useDebouncedValue } from '@mantine/hooks'
 import { useNavigate, useSearch } from '@tanstack/react-router'
-import type { JobCounts, JobSort } from '../../../engine/console-api/contract'
+import { JOB_SORT_COLUMNS, type JobCounts, type JobSort } from '../../../engine/console-api/contract'
 import {
   STATUS_FILTERS,
   STATUS_FILTER_CODES,
@@ -30,13 +30,19 @@ const STATUS_OPTIONS: Array<{ value: StatusFilter; label: string; count: keyof J
   { value: 'expired', label: 'Expired', count: 'expired' },
 ]
 const TABS = ['list', 'earnings', 'refused'] as const
+const DEFAULT_SORT: JobSort = { column: 'created', direction: 'desc' }
 type JobsTab = (typeof TABS)[number]
 
-/** The Jobs route's search params (deep links such as "#/jobs?status=failed"; they survive reload). */
+/**
+ * The Jobs route's search params (deep links such as "#/jobs?status=failed&sort=duration&dir=asc";
+ * they survive reload and Back). The default sort (created, newest first) is not written.
+ */
 export interface JobsSearch {
   status?: StatusFilter
   q?: string
   tab?: JobsTab
+  sort?: JobSort['column']
+  dir?: JobSort['direction']
 }
 /** routes.tsx validateSearch: unknown or malformed params are dropped, never thrown. */
 export function validateJobsSearch(raw: Record<string, unknown>): JobsSearch {
@@ -45,7 +51,19 @@ export function validateJobsSearch(raw: Record<string, unknown>): JobsSearch {
     out.status = raw.status as StatusFilter
   if (typeof raw.q === 'string' && raw.q !== '') out.q = raw.q.slice(0, 200)
   if ((TABS as readonly unknown[]).includes(raw.tab) && raw.tab !== 'list') out.tab = raw.tab as JobsTab
+  const sort = (JOB_SORT_COLUMNS as readonly unknown[]).includes(raw.sort)
+    ? (raw.sort as JobSort['column'])
+    : DEFAULT_SORT.column
+  const dir = raw.dir === 'asc' || raw.dir === 'desc' ? raw.dir : DEFAULT_SORT.direction
+  if (sort !== DEFAULT_SORT.column || dir !== DEFAULT_SORT.direction) {
+    out.sort = sort
+    out.dir = dir
+  }
   return out
+}
+/** The sort a validated search asks for (the default when it names none). */
+export function jobSortOf(search: JobsSearch): JobSort {
+  return { column: search.sort ?? DEFAULT_SORT.column, direction: search.dir ?? DEFAULT_SORT.direction }
 }
 function useJobsSearch() {
   const search = validateJobsSearch(useSearch({ strict: false }) as Record<string, unknown>)
@@ -67,7 +85,6 @@ function useJobsSearch() {
 const PAGE_SIZE = 200
 const FIRST_PAGE_SIZE = 50
 const SEARCH_DEBOUNCE_MS = 250
-const DEFAULT_SORT: JobSort = { column: 'created', direction: 'desc' }
 const formatCount = (n: number) => n.toLocaleString('en-US')
 
 export function JobsScreen() {
@@ -116,7 +133,12 @@ function JobList() {
   const search = debounced.trim()
   const codes = STATUS_FILTER_CODES[jobFilters.status]
   const outcome = STATUS_FILTER_OUTCOME[jobFilters.status]
-  const [sort, setSort] = useState<JobSort>(DEFAULT_SORT)
+  // The sort lives in the URL like the filters: reload and Back keep it.
+  const sort = jobSortOf(params)
+  const setSort = useCallback(
+    (next: JobSort) => setParams({ sort: next.column, dir: next.direction }),
+    [setParams],
+  )
   const list = useJobPages(
     {
       ...(sort.column !== DEFAULT_SORT.column || sort.direction !== DEFAULT_SORT.direction ? { sort } : {}),
