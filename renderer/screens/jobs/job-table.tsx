@@ -70,22 +70,38 @@ export function JobTable({
         id: 'dataset',
         header: 'Dataset',
         enableSorting: false,
-        cell: (c) => <DatasetCell did={c.getValue()} />,
+        cell: (c) => (
+          <DatasetCell
+            did={c.getValue()}
+            name={(c.table.options.meta as JobTableMeta | undefined)?.assetNames.get(c.getValue())}
+          />
+        ),
       }),
       column.accessor('owner', {
         header: 'Consumer',
         enableSorting: false,
         cell: (c) => <span title={c.getValue()}>{shortenValue(c.getValue())}</span>,
       }),
-      column.accessor('createdAtMs', { header: 'Created', cell: (c) => <DateLabel atMs={c.getValue()} /> }),
+      column.accessor('createdAtMs', {
+        header: 'Created',
+        cell: (c) => <DateLabel atMs={c.getValue()} dense />,
+      }),
     ],
     // Stable: flexRender mounts each cell function as a component, so new column objects would
     // remount every cell (and drop the focused link).
     [],
   )
+  // One asset-list subscription for the table (not one per Dataset cell: each useQuery observer
+  // costs at first paint); cells read the names through the table's meta.
+  const assets = useAssets()
+  const meta = useMemo<JobTableMeta>(
+    () => ({ assetNames: new Map((assets.data?.assets ?? []).map((a) => [a.did, a.name])) }),
+    [assets.data],
+  )
   const table = useReactTable({
     data: jobs,
     columns,
+    meta,
     state: { sorting },
     // The server sorts all jobs (keyset pages from an index); sorting loaded pages here would be wrong.
     manualSorting: true,
@@ -107,7 +123,9 @@ export function JobTable({
     count: rows.length,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT_PX,
-    overscan: 10,
+    // Rows are a fixed height (no measureElement): a few beyond the viewport are enough, and each
+    // one costs at first paint.
+    overscan: 4,
     initialRect: { width: 800, height: 600 },
   })
   const items = virtualizer.getVirtualItems()
@@ -176,17 +194,26 @@ export function JobTable({
   )
 }
 
+interface JobTableMeta {
+  /** Asset names by DID, from the asset list (empty while it loads). */
+  assetNames: ReadonlyMap<string, string>
+}
+
 /** The asset's name (from the asset list) with its DID on hover and a copy button; the DID while names load. */
-function DatasetCell({ did }: { did: string }) {
-  const assets = useAssets()
-  const name = did ? assets.data?.assets.find((a) => a.did === did)?.name : undefined
+function DatasetCell({ did, name }: { did: string; name: string | undefined }) {
   if (!did) return <span>—</span>
   return (
     <span style={{ display: 'inline-flex', alignItems: 'center', gap: 4, minWidth: 0 }}>
       <span title={did} style={{ overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>
         {name ?? shortenValue(did)}
       </span>
-      <CopyValueButton value={did} variant="subtle" label={`Copy DID ${did}`} copiedLabel="Copied DID" />
+      <CopyValueButton
+        value={did}
+        variant="subtle"
+        label={`Copy DID ${did}`}
+        copiedLabel="Copied DID"
+        dense
+      />
     </span>
   )
 }
