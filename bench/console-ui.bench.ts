@@ -105,7 +105,7 @@ function insertFinishedJob(
 }
 
 /** Finished jobs written straight into the store (as the Operator-Service would have left them). */
-function seedFinishedJobs(dataDir: string, count: number): void {
+export function seedFinishedJobs(dataDir: string, count: number): void {
   const db = openDatabase({ file: join(dataDir, 'console.db') })
   const repo = new JobsRepo(db)
   const now = Date.now()
@@ -158,22 +158,46 @@ function timeListQueries(dataDir: string): Record<string, number> {
   }
 }
 
-/** ms from navigation to the Jobs screen's first row (or its empty state) being visible. */
+/**
+ * What "the list's first paint" is on each store: the first job row's link, or the empty state.
+ * Both appear in the same render (the first page's answer), so they time the same thing.
+ */
+const FIRST_ROW = 'main [role="table"] a[aria-label^="Open job "]'
+const EMPTY_LIST = 'main section.empty-state[aria-label="No jobs"]'
+
+/**
+ * ms from navigation to the Jobs screen's first row (or its empty state) painted: timed in the page
+ * (performance.now(), from the navigation's start) at the frame after the element is in the DOM,
+ * seen by a MutationObserver installed before the app loads, so Playwright's polling interval is
+ * not part of either number. Sent as source text (see frameDeltas).
+ */
 async function timeJobsScreen(browser: Browser, serve: ServeInstance, expectRows: boolean): Promise<number> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
   const page = await context.newPage()
   try {
-    const t0 = performance.now()
+    await page.addInitScript(`(() => {
+      const selector = ${JSON.stringify(expectRows ? FIRST_ROW : EMPTY_LIST)}
+      const observer = new MutationObserver(() => {
+        if (!document.querySelector(selector)) return
+        observer.disconnect()
+        requestAnimationFrame(() => { window.__firstListPaintMs = performance.now() })
+      })
+      observer.observe(document, { childList: true, subtree: true })
+    })()`)
     await page.goto(serve.consoleUrl)
     await page
       .getByRole('navigation', { name: 'Main' })
       .getByRole('link', { name: 'Jobs', exact: true })
       .click()
-    const target = expectRows
-      ? page.getByRole('button', { name: /^Open job / }).first()
-      : page.getByText('No jobs')
-    await target.waitFor({ state: 'visible', timeout: 120_000 })
-    return performance.now() - t0
+    await page
+      .locator(expectRows ? FIRST_ROW : EMPTY_LIST)
+      .first()
+      .waitFor({ timeout: 120_000 })
+    for (;;) {
+      const ms = (await page.evaluate('window.__firstListPaintMs')) as number | undefined
+      if (ms !== undefined) return ms
+      await new Promise((r) => setTimeout(r, 10))
+    }
   } finally {
     await context.close()
   }
@@ -602,13 +626,13 @@ export default async function consoleUiBench(): Promise<BenchRow[]> {
       .join(', ')
     rows.push({
       suite: SUITE,
-      name: `Jobs screen first row visible, ${SEEDED_JOBS.toLocaleString('en')} jobs (median of ${RENDER_RUNS})`,
+      name: `Jobs screen first row painted, ${SEEDED_JOBS.toLocaleString('en')} jobs (median of ${RENDER_RUNS})`,
       value: median(seededMs),
       unit: 'ms',
-      baseline: { name: 'empty store, "No jobs" visible', value: median(emptyMs) },
+      baseline: { name: 'empty store, "No jobs" painted', value: median(emptyMs) },
       goal: '≤ 1.2× the empty store',
       goalMet: median(seededMs) <= 1.2 * median(emptyMs),
-      note: `runs: ${seededMs.map((v) => v.toFixed(0)).join(', ')} ms (empty: ${emptyMs.map((v) => v.toFixed(0)).join(', ')}); interleaved with the empty-store runs; navigation to the Overview, then Jobs; the list asks for 50 rows first, then pages of 200 by cursor`,
+      note: `runs: ${seededMs.map((v) => v.toFixed(0)).join(', ')} ms (empty: ${emptyMs.map((v) => v.toFixed(0)).join(', ')}); interleaved with the empty-store runs; navigation to the Overview, then Jobs; timed in the page (navigation start → the frame after the first row / the empty state is in the DOM); the list asks for 50 rows first, then pages of 200 by cursor; counts from job_counts`,
     })
     rows.push({
       suite: SUITE,
@@ -657,7 +681,7 @@ export default async function consoleUiBench(): Promise<BenchRow[]> {
           jobs.startRawCodeJob(countingAlgorithm(600, 50), { maxJobDurationSec: 300 }),
         ),
       )
-      await page.getByRole('button', { name: `Open job ${ids.at(-1)!}` }).waitFor()
+      await page.getByRole('link', { name: `Open job ${ids.at(-1)!}` }).waitFor()
       // Wait until every job runs its algorithm, so the sample measures streaming, not start-up.
       const deadline = Date.now() + 120_000
       while (
@@ -678,7 +702,9 @@ export default async function consoleUiBench(): Promise<BenchRow[]> {
         note: `median ${median(busy).toFixed(1)} ms over ${busy.length} frames (idle median ${median(idle).toFixed(1)} ms, ${idle.length} frames); jobs print a line every 50 ms`,
       })
       // The costly case: one of them open, its log growing live, while all 20 stream.
-      await page.getByRole('button', { name: `Open job ${ids[0]!}` }).click()
+      // The newest job (the top row): with fixed-height rows and a small overscan, the oldest of 20
+      // is below the rendered window.
+      await page.getByRole('link', { name: `Open job ${ids.at(-1)!}` }).click()
       await page.getByRole('log', { name: 'Algorithm log' }).getByText(/epoch/).first().waitFor()
       const logPage = await frameDeltas(page, FRAME_SAMPLE_MS)
       rows.push({

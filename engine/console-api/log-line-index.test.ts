@@ -121,6 +121,24 @@ describe('LogLineIndex', () => {
     expect(backward.matches.map((m) => m.line)).toEqual([...want].reverse())
   })
 
+  it('searches bytes: columns in UTF-16 units after multi-byte text, ASCII folded, a non-ASCII needle folded too', async () => {
+    const path = tempLog('ça va NEEDLE\nnothing here\nÉté needle été\n')
+    const index = new LogLineIndex(path)
+    await index.refresh()
+    const base = { fromLine: 0, direction: 'forward' as const, limit: 10 }
+    const folded = await index.search({ ...base, query: 'Needle', isCaseSensitive: false })
+    expect(folded.matches).toEqual([
+      { line: 0, column: 6 },
+      { line: 2, column: 4 },
+    ])
+    const exact = await index.search({ ...base, query: 'needle', isCaseSensitive: true })
+    expect(exact.matches).toEqual([{ line: 2, column: 4 }])
+    const accented = await index.search({ ...base, query: 'ÉTÉ', isCaseSensitive: false })
+    expect(accented.matches).toEqual([{ line: 2, column: 0 }])
+    const exactAccent = await index.search({ ...base, query: 'été', isCaseSensitive: true })
+    expect(exactAccent.matches).toEqual([{ line: 2, column: 11 }])
+  })
+
   it('finds lines appended after the first search (a live log)', async () => {
     const path = tempLog('start\n')
     const cache = createLogLineCache()

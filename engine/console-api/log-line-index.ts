@@ -144,8 +144,40 @@ export class LogLineIndex {
     return lo
   }
 
-  /** The lines of [from, to) holding the needle, in file order: one lowercase and indexOf per window. */
-  private async matchesIn(from: number, to: number, needle: string, isCaseSensitive: boolean) {
+  /**
+   * The lines of [from, to) holding the needle, in file order, searched in the file's bytes: no
+   * decode of the window. Buffer.indexOf for the needle's UTF-8; case-insensitive by folding the
+   * window's ASCII letters in place (an ASCII needle only, see `search`). The column (UTF-16 units)
+   * decodes just the matched line's bytes before the match.
+   */
+  private async matchesIn(from: number, to: number, needle: Buffer, foldAscii: boolean) {
+    const fromByte = this.starts[from]!
+    const toByte = to < this.count ? this.starts[to]! : this.sizeBytes
+    const handle = await open(this.path, 'r')
+    let bytes: Buffer
+    try {
+      bytes = Buffer.allocUnsafe(toByte - fromByte)
+      const { bytesRead } = await handle.read(bytes, 0, bytes.length, fromByte)
+      bytes = bytes.subarray(0, bytesRead)
+    } finally {
+      await handle.close()
+    }
+    const original = foldAscii ? Buffer.from(bytes) : bytes
+    if (foldAscii) foldAsciiInPlace(bytes)
+    const found: Array<{ line: number; column: number }> = []
+    for (let at = bytes.indexOf(needle); at !== -1;) {
+      // The line holding byte `at`: the last line starting at or before it.
+      const line = this.lineAtByte(fromByte + at + 1) - 1
+      const lineStart = this.starts[line]! - fromByte
+      found.push({ line, column: original.toString('utf8', lineStart, at).length })
+      if (line + 1 >= to) break
+      at = bytes.indexOf(needle, this.starts[line + 1]! - fromByte) // one match per line
+    }
+    return found
+  }
+
+  /** matchesIn over decoded text: one lowercase and indexOf per window (a non-ASCII needle, case-insensitive). */
+  private async matchesInText(from: number, to: number, needle: string, isCaseSensitive: boolean) {
     // One decode of the whole window (no split into lines); a CRLF's "\r" ends a line, harmlessly.
     const { text } = await this.readText(from, to)
     const hay = isCaseSensitive ? text : text.toLowerCase()
@@ -168,7 +200,15 @@ export class LogLineIndex {
 
   /** Matches of `query` from `fromLine` (forward: that line on; backward: the lines before it). */
   async search(input: LogSearchInput): Promise<LogSearchResult> {
-    const needle = input.isCaseSensitive ? input.query : input.query.toLowerCase()
+    // Byte search needs case folding that keeps byte lengths: ASCII. A needle with other letters
+    // is searched as decoded text (the slower path), so "É" still finds "é".
+    const isText = !input.isCaseSensitive && /[^\x00-\x7f]/.test(input.query)
+    const text = input.isCaseSensitive ? input.query : input.query.toLowerCase()
+    const needle = Buffer.from(text, 'utf8')
+    const matchesIn = (from: number, to: number) =>
+      isText
+        ? this.matchesInText(from, to, text, input.isCaseSensitive)
+        : this.matchesIn(from, to, needle, !input.isCaseSensitive)
     const lineCount = this.lineCount
     const matches: LogSearchResult['matches'] = []
     const forward = input.direction === 'forward'
@@ -181,7 +221,7 @@ export class LogLineIndex {
       const to = forward
         ? Math.min(lineCount, Math.max(cursor + 1, this.lineAtByte(this.starts[cursor]! + SEARCH_BYTES)))
         : cursor
-      const found = await this.matchesIn(from, to, needle, input.isCaseSensitive)
+      const found = await matchesIn(from, to)
       if (!forward) found.reverse()
       for (const match of found) {
         matches.push(match)
@@ -194,6 +234,14 @@ export class LogLineIndex {
       cursor = forward ? to : from
     }
     return { matches, nextCursor: null, lineCount }
+  }
+}
+
+/** A-Z → a-z in place; other bytes (UTF-8 sequences included) unchanged, so offsets stay. */
+function foldAsciiInPlace(bytes: Buffer): void {
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!
+    if (b >= 65 && b <= 90) bytes[i] = b + 32
   }
 }
 

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { openDatabase } from './database'
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { DEFAULT_MIGRATIONS_DIR, openDatabase } from './database'
 import { JobsRepo, type StoredJob } from './jobs-repo'
 
 function stored(i: number, over: Partial<StoredJob> = {}): StoredJob {
@@ -70,6 +73,51 @@ describe('JobsRepo', () => {
     repo.remove('job-20000')
     expect(repo.get('job-20000')).toBeUndefined()
     expect(repo.events('job-20000')).toEqual([])
+  })
+
+  it('answers status and outcome counts from job_counts, kept equal to the rows through insert, update and delete', () => {
+    const fresh = new JobsRepo(openDatabase({ file: ':memory:' }))
+    const rowCount = (where: string) =>
+      (fresh['db'].prepare(`SELECT COUNT(*) AS n FROM jobs WHERE ${where}`).get() as { n: number }).n
+    const agree = () => {
+      expect(fresh.count({})).toBe(rowCount('1'))
+      expect(fresh.count({ statuses: [40] })).toBe(rowCount('status = 40'))
+      expect(fresh.count({ statuses: [40, 70] })).toBe(rowCount('status IN (40, 70)'))
+      for (const outcome of ['succeeded', 'failed'])
+        expect(fresh.count({ statuses: [70], outcome })).toBe(
+          rowCount(`status = 70 AND outcome_kind = '${outcome}'`),
+        )
+    }
+    for (let i = 0; i < 30; i++) fresh.insert(stored(i))
+    agree()
+    expect(fresh.count({ statuses: [40] })).toBe(10)
+    // Jobs finish (40 → 70 succeeded / failed), one is re-written without a change, two are removed.
+    for (let i = 0; i < 30; i += 3)
+      fresh.update(stored(i, { status: 70, outcomeKind: i % 2 ? 'failed' : 'succeeded', updatedAtMs: 9 }))
+    fresh.update(stored(1, { updatedAtMs: 10 }))
+    fresh.remove('job-00003')
+    fresh.remove('job-00004')
+    agree()
+    expect(fresh.count({ statuses: [40] })).toBe(0)
+    expect(fresh.count({ statuses: [70], outcome: 'failed' })).toBe(4)
+    expect(fresh['db'].prepare('SELECT SUM(n) AS n FROM job_counts').get()).toEqual({ n: 28 })
+  })
+
+  it('fills job_counts from the jobs already stored when 010-job-counts.sql runs', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'job-counts-'))
+    const before = join(dir, 'before-009')
+    mkdirSync(before)
+    for (const f of readdirSync(DEFAULT_MIGRATIONS_DIR).filter((f) => f < '009'))
+      copyFileSync(join(DEFAULT_MIGRATIONS_DIR, f), join(before, f))
+    const file = join(dir, 'console.db')
+    const old = openDatabase({ file, migrationsDir: before })
+    const oldRepo = new JobsRepo(old)
+    for (let i = 0; i < 12; i++) oldRepo.insert(stored(i, i % 3 ? { outcomeKind: 'succeeded' } : {}))
+    old.close()
+    const repo = new JobsRepo(openDatabase({ file }))
+    expect(repo.count({})).toBe(12)
+    expect(repo.count({ statuses: [70], outcome: 'succeeded' })).toBe(8)
+    expect(repo.count({ statuses: [40] })).toBe(4)
   })
 
   it('refuses to update a job that is not stored', () => {

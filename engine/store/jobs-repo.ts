@@ -254,8 +254,33 @@ export class JobsRepo {
   }
 
   count(query: JobsQuery): number {
+    const counted = this.countFromTable(query)
+    if (counted !== undefined) return counted
     const { sql, params } = whereClause(query)
     return (this.prepared(`SELECT COUNT(*) AS n FROM jobs ${sql}`).get(...params) as { n: number }).n
+  }
+
+  /**
+   * A count by status and outcome alone, from job_counts (010-job-counts.sql, kept by triggers):
+   * the list's bucket counts at 100k jobs without walking the index. Undefined for any other filter.
+   */
+  private countFromTable(query: JobsQuery): number | undefined {
+    const { statuses, outcome, limit: _limit, offset: _offset, order: _order, sort: _sort, ...rest } = query
+    if (Object.values(rest).some((v) => v !== undefined)) return undefined
+    const parts: string[] = []
+    const params: unknown[] = []
+    if (statuses !== undefined) {
+      if (statuses.length === 0) return 0
+      parts.push(`status IN (${statuses.map(() => '?').join(',')})`)
+      params.push(...statuses)
+    }
+    if (outcome !== undefined) {
+      parts.push('outcome_kind = ?')
+      params.push(outcome)
+    }
+    const where = parts.length ? `WHERE ${parts.join(' AND ')}` : ''
+    const row = this.prepared(`SELECT coalesce(SUM(n), 0) AS n FROM job_counts ${where}`).get(...params)
+    return (row as { n: number }).n
   }
 
   events(jobId: string): StoredJobEvent[] {

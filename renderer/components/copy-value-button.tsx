@@ -39,28 +39,39 @@ export function CopyValueButton({
   label,
   copiedLabel = 'Copied',
   variant = 'default',
+  dense = false,
 }: {
   value: string
   label: string
   copiedLabel?: string
   variant?: 'default' | 'subtle'
+  /** In rows of a virtual table: the hint as a title, no Mantine Tooltip (see DateLabel's `dense`). */
+  dense?: boolean
 }) {
   return (
     <CopyButton value={value}>
-      {({ copied, copy }) => (
-        <Tooltip label={copied ? 'Copied' : 'Copy'} withArrow openDelay={200}>
+      {({ copied, copy }) => {
+        const button = (
           <ActionIcon
             variant={variant}
             color={copied ? 'teal' : 'gray'}
             size="sm"
             onClick={copy}
             aria-label={copied ? copiedLabel : label}
+            title={dense ? (copied ? 'Copied' : 'Copy') : undefined}
             style={{ flexShrink: 0 }}
           >
             <CopyIcon copied={copied} />
           </ActionIcon>
-        </Tooltip>
-      )}
+        )
+        return dense ? (
+          button
+        ) : (
+          <Tooltip label={copied ? 'Copied' : 'Copy'} withArrow openDelay={200}>
+            {button}
+          </Tooltip>
+        )
+      }}
     </CopyButton>
   )
 }

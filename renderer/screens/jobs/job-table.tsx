@@ -77,14 +77,22 @@ export function JobTable({
         id: 'dataset',
         // Sorted by the asset's name on the server (by its DID when this console does not know it).
         header: 'Dataset',
-        cell: (c) => <DatasetCell did={c.getValue()} />,
+        cell: (c) => (
+          <DatasetCell
+            did={c.getValue()}
+            name={(c.table.options.meta as JobTableMeta | undefined)?.assetNames.get(c.getValue())}
+          />
+        ),
       }),
       column.accessor('owner', {
         header: 'Consumer',
         enableSorting: false,
         cell: (c) => <span title={c.getValue()}>{shortenValue(c.getValue())}</span>,
       }),
-      column.accessor('createdAtMs', { header: 'Created', cell: (c) => <DateLabel atMs={c.getValue()} /> }),
+      column.accessor('createdAtMs', {
+        header: 'Created',
+        cell: (c) => <DateLabel atMs={c.getValue()} dense />,
+      }),
       column.accessor(jobDurationMs, {
         id: 'duration',
         header: 'Duration',
@@ -100,9 +108,17 @@ export function JobTable({
     // remount every cell (and drop the focused link).
     [],
   )
+  // One asset-list subscription for the table (not one per Dataset cell: each useQuery observer
+  // costs at first paint); cells read the names through the table's meta.
+  const assets = useAssets()
+  const meta = useMemo<JobTableMeta>(
+    () => ({ assetNames: new Map((assets.data?.assets ?? []).map((a) => [a.did, a.name])) }),
+    [assets.data],
+  )
   const table = useReactTable({
     data: jobs,
     columns,
+    meta,
     state: { sorting },
     // The server sorts all jobs (keyset pages from an index); sorting loaded pages here would be wrong.
     manualSorting: true,
@@ -124,7 +140,9 @@ export function JobTable({
     count: rows.length,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT_PX,
-    overscan: 10,
+    // Rows are a fixed height (no measureElement): a few beyond the viewport are enough, and each
+    // one costs at first paint.
+    overscan: 4,
     initialRect: { width: 800, height: 600 },
   })
   const items = virtualizer.getVirtualItems()
@@ -193,17 +211,26 @@ export function JobTable({
   )
 }
 
+interface JobTableMeta {
+  /** Asset names by DID, from the asset list (empty while it loads). */
+  assetNames: ReadonlyMap<string, string>
+}
+
 /** The asset's name (from the asset list) with its DID on hover and a copy button; the DID while names load. */
-function DatasetCell({ did }: { did: string }) {
-  const assets = useAssets()
-  const name = did ? assets.data?.assets.find((a) => a.did === did)?.name : undefined
+function DatasetCell({ did, name }: { did: string; name: string | undefined }) {
   if (!did) return <span>—</span>
   return (
     <span style={{ display: 'inline-flex', alignItems: 'center', gap: 4, minWidth: 0 }}>
       <span title={did} style={{ overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>
         {name ?? shortenValue(did)}
       </span>
-      <CopyValueButton value={did} variant="subtle" label={`Copy DID ${did}`} copiedLabel="Copied DID" />
+      <CopyValueButton
+        value={did}
+        variant="subtle"
+        label={`Copy DID ${did}`}
+        copiedLabel="Copied DID"
+        dense
+      />
     </span>
   )
 }
