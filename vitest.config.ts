@@ -22,6 +22,8 @@ export default defineConfig({
           environment: 'jsdom',
           include: ['renderer/**/*.test.{ts,tsx}'],
           setupFiles: ['renderer/test-setup.ts'],
+          // An upper bound for a whole test of several waits, not a speed check (see test-setup.ts).
+          testTimeout: 20_000,
         },
       },
     ],

@@ -1,9 +1,13 @@
 // Renderer test setup: unmount between tests; jsdom lacks a few layout APIs the virtual table and
 // Mantine read.
 import { afterEach } from 'vitest'
-import { cleanup } from '@testing-library/react'
+import { cleanup, configure } from '@testing-library/react'
 
 afterEach(() => cleanup())
+
+// findBy*/waitFor bound how long to wait for the UI, they assert no speed: on a loaded 2-core
+// machine a screen's deferred body can take over testing-library's default 1 s to mount.
+configure({ asyncUtilTimeout: 5000 })
 
 if (typeof window !== 'undefined') {
   // @tanstack/react-virtual measures the scroll element; jsdom reports 0, so give rows room to render.
