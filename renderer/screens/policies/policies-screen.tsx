@@ -80,7 +80,8 @@ function DatasetPolicies({ did }: { did: string }) {
         </Title>
         <Text size="sm" mb="xs">
           Algorithms the dataset's DDO does not trust that you allowed on this node from the{' '}
-          <Anchor component={Link} to="/inbox">
+          {/* Underlined: in the dark theme the link's colour alone is too close to the text's (axe link-in-text-block). */}
+          <Anchor component={Link} to="/inbox" underline="always">
             inbox
           </Anchor>
           .

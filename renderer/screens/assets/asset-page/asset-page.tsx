@@ -154,7 +154,8 @@ export function AssetPage({ did }: { did: string }) {
       {isLocalOnlyEndpoint(d.serviceEndpoint) && (
         <Alert color="yellow" title="Consumers elsewhere cannot reach this endpoint">
           The DDO names {d.serviceEndpoint}, which only works on this machine. Set a public Provider URL in{' '}
-          <Anchor component={Link} to="/settings">
+          {/* The alert's own text colour, underlined: the blue link failed contrast on the dark yellow alert. */}
+          <Anchor component={Link} to="/settings" c="inherit" underline="always">
             Settings
           </Anchor>
           ; the console then publishes the new endpoint for every asset.

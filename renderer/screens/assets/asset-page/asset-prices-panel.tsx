@@ -22,7 +22,9 @@ import { ADDRESS, amountError } from '../asset-actions'
 
 function ActiveBadge({ active }: { active: boolean }) {
   return (
-    <Badge variant="light" color={active ? 'green' : 'gray'} style={{ textTransform: 'none' }}>
+    // Dot variant, as StatusBadge: text in the body colour (axe's colour contrast in both themes; the
+    // light variant's green on pale green failed it), the dot carries the colour.
+    <Badge variant="dot" color={active ? 'green' : 'gray'} style={{ textTransform: 'none' }}>
       {active ? 'Active' : 'Inactive'}
     </Badge>
   )
