@@ -17,6 +17,8 @@ export const queryKeys = {
   backend: () => ['backend'] as const,
   health: () => ['health'] as const,
   assets: (kind?: string) => ['assets', kind ?? 'all'] as const,
+  /** The publish wizard's test fetch of one file source (its JSON). */
+  fileCheck: (source: string) => ['file-check', source] as const,
   settings: () => ['settings'] as const,
   wallet: () => ['wallet'] as const,
   balances: () => ['wallet', 'balances'] as const,
