@@ -55,7 +55,7 @@ export function FilesStep() {
           Test fetch
         </Button>
       </Group>
-      <Text id="file-check-result" role="status" size="sm" c={answer?.reachable ? 'teal' : 'dimmed'}>
+      <Text id="file-check-result" role="status" size="sm" c={answer?.reachable ? undefined : 'dimmed'}>
         {answer?.reachable
           ? `Reachable: ${answer.sizeBytes !== undefined ? formatBytes(answer.sizeBytes) : 'size not given'}, ${
               answer.contentType ?? 'content type not given'

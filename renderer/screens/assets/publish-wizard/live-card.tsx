@@ -95,7 +95,10 @@ export function LiveCard({
           </Text>
           <CopyValueButton value={snippet} label="Copy ocean.js snippet" />
         </Group>
-        <Code block>{snippet}</Code>
+        {/* Focusable: a long line scrolls sideways, and keyboard users must reach it (axe). */}
+        <Code block tabIndex={0} aria-label="ocean.js snippet for consumers">
+          {snippet}
+        </Code>
         <Group>
           <Button renderRoot={(props) => <Link {...props} to="/assets/$did" params={{ did: asset.did }} />}>
             Open the asset page
