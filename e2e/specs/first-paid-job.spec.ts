@@ -139,8 +139,10 @@ test('first run to first paid job: wallet, backend, public URL, a priced dataset
       .getByRole('row', { name: new RegExp(name.replace(/[()]/g, '\\$&')) })
     await expect(row).toBeVisible({ timeout: 60_000 })
     const claimed = (await row.getByRole('cell').nth(2).innerText()).trim()
-    expect(claimed).toMatch(/OCEAN$/)
-    expect(claimed).not.toMatch(/^0 OCEAN$/)
+    // The cell is "<amount> OCEAN (<n> jobs)": this one claimed job, for more than nothing.
+    const amount = /^([\d.,]+) OCEAN \(1 job\)$/.exec(claimed)
+    expect(amount, `Claimed cell: ${claimed}`).not.toBeNull()
+    expect(Number(amount![1]!.replace(/,/g, ''))).toBeGreaterThan(0)
     await checkBothThemes(consoleApp, 'earnings')
   } finally {
     me.rpc.destroy()
