@@ -1,5 +1,5 @@
-// The Assets screen and the publish wizard: dataset → compute service → review → publish, the
-// "you're live" card, field messages, the asset table and each asset's page.
+// The Assets screen and the publish wizard (files → metadata → compute settings → pricing → review →
+// publish), the "you're live" card, field messages, the asset table and each asset's page.
 import { resolve } from 'node:path'
 import { expect, type Locator, type Page } from '@playwright/test'
 import type { ConsoleApp } from './console-app'
@@ -53,28 +53,71 @@ export class AssetsPage {
     await field.press('Escape')
   }
 
-  /** Fills the wizard's first two steps and walks to Review; `publish` presses Publish too. */
+  /** The wizard's field for `label`, and the message Mantine shows beside it (its accessible description). */
+  field(label: string): Locator {
+    return this.form.getByLabel(label, { exact: true })
+  }
+
+  async nextStep(): Promise<void> {
+    await this.form.getByRole('button', { name: 'Next' }).click()
+  }
+
+  /**
+   * Walks the wizard: files → metadata → compute settings → pricing → review, and presses Publish
+   * unless `publish` is false. Stops at the first step whose field is left empty (for the error
+   * tests). `onStep` runs on each step once it shows (screenshots, axe).
+   */
   async submitDataset(draft: {
     name: string
     file: string
     allowRawAlgorithm?: boolean
     trustedDids?: string[]
+    /** Environment ids to pick; default: the first one listed. */
+    environments?: string[]
+    pricing?: 'free' | 'fixed' | 'later'
+    price?: string
+    testFetch?: boolean
     publish?: boolean
+    onStep?: (step: 'files' | 'metadata' | 'compute' | 'pricing' | 'review') => Promise<void>
   }): Promise<void> {
     await this.startNewAsset()
-    await this.form.getByLabel('Name', { exact: true }).fill(draft.name)
-    await this.form.getByLabel('File (URL or local path)').fill(draft.file)
-    await this.form.getByRole('button', { name: 'Next' }).click()
-    if (!draft.name || !draft.file) return
+    await this.field('File (URL or local path)').fill(draft.file)
+    if (draft.testFetch) {
+      await this.form.getByRole('button', { name: 'Test fetch' }).click()
+      await expect(this.form.getByRole('status').filter({ hasText: /^Reachable/ })).toBeVisible()
+    }
+    await draft.onStep?.('files')
+    await this.nextStep()
+    if (!draft.file) return
+    await this.field('Name').fill(draft.name)
+    await draft.onStep?.('metadata')
+    await this.nextStep()
+    if (!draft.name) return
     if (draft.allowRawAlgorithm) await this.form.getByLabel('Allow raw algorithm code').check()
     if (draft.trustedDids?.length)
-      await this.pickAlgorithms(
-        this.form.getByLabel('Trusted algorithms', { exact: true }),
-        draft.trustedDids,
+      await this.pickAlgorithms(this.field('Trusted algorithms'), draft.trustedDids)
+    const environments = this.form.getByRole('group', { name: /Environments/ })
+    if (draft.environments?.length)
+      for (const id of draft.environments)
+        await environments.getByRole('checkbox', { name: new RegExp(`^${id}\\b`) }).check()
+    else await environments.getByRole('checkbox').first().check()
+    await draft.onStep?.('compute')
+    await this.nextStep()
+    const pricing = draft.pricing ?? 'later'
+    await this.form
+      .getByLabel(
+        pricing === 'free'
+          ? /^Free: a dispenser/
+          : pricing === 'fixed'
+            ? 'A fixed price per datatoken'
+            : 'Decide later (on the asset page)',
       )
-    await this.form.getByLabel('Decide later (on the asset page)').check()
-    await this.form.getByRole('button', { name: 'Next' }).click()
+      .check()
+    if (pricing === 'fixed') await this.field('Price per datatoken').fill(draft.price ?? '1')
+    await draft.onStep?.('pricing')
+    await this.nextStep()
     await expect(this.form.getByRole('table', { name: 'Review' })).toBeVisible()
+    await draft.onStep?.('review')
     if (draft.publish !== false) await this.form.getByRole('button', { name: 'Publish', exact: true }).click()
   }
 

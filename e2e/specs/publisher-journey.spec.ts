@@ -115,9 +115,11 @@ test('a bad input in a form shows its error and changes nothing', async ({ conso
   const assets = new AssetsPage(consoleApp)
   await assets.open()
   await assets.submitDataset({ name: '', file: '' })
-  await expect(assets.validationProblems).toContainText('Give the asset a name')
-  await expect(assets.validationProblems).toContainText('Add at least one file')
+  await expect(assets.validationProblems).toBeVisible()
+  await expect(assets.field('File (URL or local path)')).toHaveAccessibleDescription(/Add at least one file/)
   await consoleApp.screenshot('error-asset-form')
+  await assets.submitDataset({ name: '', file: '/nowhere/weather.csv' })
+  await expect(assets.field('Name')).toHaveAccessibleDescription(/Give the asset a name/)
 })
 
 test('a publisher publishes the sample dataset and an ocean.js consumer runs a free job on it', async ({

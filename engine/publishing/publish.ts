@@ -2,8 +2,8 @@
  * The publisher tool: puts the console's assets on chain the way Ocean's market does and keeps
  * the registry in step.
  *
- * publish: `ERC721Factory.createNftWithErc20` (NFT template 1, datatoken template 2 =
- * ERC20TemplateEnterprise, as the market uses) → DDO with files encrypted for the node key →
+ * publish: `ERC721Factory.createNftWithErc20` (NFT template 1, datatoken template 1 = ERC20Template,
+ * deployed by Ocean on every chain) → DDO with files encrypted for the node key →
  * `setMetaData(state 0, providerUrl, nodeAddress, flags 0x02, ECIES(ddo), sha256(ddo))`.
  * edit: `setMetaData` again. setState: `setMetaDataState`. removeLocal: forget it here only.
  *
@@ -57,7 +57,13 @@ export interface PublisherOptions {
   nodeAddress: string
   /** The Provider's public URL: every service's serviceEndpoint and the DDO's decryptor URL. */
   providerUrl: string
-  /** Datatoken template index; Ocean's market uses 2 (ERC20TemplateEnterprise). */
+  /**
+   * Datatoken template index, default 1 (ERC20Template). Not 2 (ERC20TemplateEnterprise, Ocean
+   * Market's choice): its `createFixedRate` forces the exchange's allowedSwapper to the datatoken,
+   * so only its own `buyFromFreAndOrder` can buy, and a consumer's ocean.js
+   * `FixedRateExchange.buyDatatokens` (then `startOrder`, the flow the live card shows) reverts with
+   * "FixedRateExchange: This address is not allowed to swap". ocean.js `orderAsset` handles both.
+   */
   datatokenTemplateIndex?: number
   txTimeoutMs?: number
 }
@@ -214,7 +220,7 @@ export class Publisher {
             owner: publisher,
           },
           {
-            templateIndex: this.options.datatokenTemplateIndex ?? 2,
+            templateIndex: this.options.datatokenTemplateIndex ?? 1,
             strings: [`${draft.name.slice(0, 48)} DT`, 'C2D-DT'],
             addresses: [publisher, publisher, ZeroAddress, this.options.contracts.Ocean],
             uints: [DATATOKEN_CAP, 0n],

@@ -5,7 +5,8 @@
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Contract, parseUnits } from 'ethers'
+import { FixedRateExchange, approve } from '@oceanprotocol/lib'
+import { Contract, NonceManager, Wallet, parseUnits } from 'ethers'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { jobCoreConfig } from './job-core-config'
 import { FakeDriver } from './fake-driver'
@@ -17,7 +18,7 @@ import {
   type EventPayload,
 } from '../console-api/contract'
 import { createHttpClientTransport, type HttpClientTransport } from '../console-api/http-client-transport'
-import { DEV_ACCOUNTS } from '../chain/dev-chain/dev-accounts'
+import { DEV_ACCOUNTS, DEV_CHAIN_ID } from '../chain/dev-chain/dev-accounts'
 import { loadAbi } from '../chain/contracts'
 import { PublisherWallet, WALLET_FILE } from '../chain/wallet'
 import { FakeClock } from '../clock'
@@ -251,6 +252,30 @@ describe('publishing through the console API on the dev chain', () => {
         active: true,
       },
     ])
+  }, 60_000)
+
+  it('sells the fixed-rate datatoken to a consumer with unmodified ocean.js (buyDatatokens)', async () => {
+    // An ERC20TemplateEnterprise datatoken would revert here ("This address is not allowed to swap").
+    const algoRecord = core.assets.get(algorithm.did)!
+    const dt = new Contract(algoRecord.datatokenAddress, loadAbi('ERC20TemplateEnterprise'), core.chain!.rpc)
+    const rates = (await dt.getFunction('getFixedRates')()) as Array<[string, string]>
+    expect(rates).toHaveLength(1)
+    const [contract, exchangeId] = rates[0]!
+    const { rpc, contracts } = core.chain!
+    const chainId = DEV_CHAIN_ID
+    const payer = new NonceManager(new Wallet(DEV_ACCOUNTS.consumer.privateKey, rpc))
+    const config = {
+      chainId,
+      oceanTokenAddress: contracts.Ocean,
+      fixedRateExchangeAddress: contract,
+    } as never
+    await approve(payer, config, DEV_ACCOUNTS.consumer.address, contracts.Ocean!, contract, '10')
+    const exchange = new FixedRateExchange(contract, payer, chainId)
+    const tx = (await exchange.buyDatatokens(exchangeId, '1', '10')) as unknown as {
+      wait: () => Promise<{ status: number } | null>
+    }
+    expect((await tx.wait())?.status).toBe(1)
+    expect(await dt.getFunction('balanceOf')(DEV_ACCOUNTS.consumer.address)).toBe(parseUnits('1', 18))
   }, 60_000)
 
   it('revokes the dataset on chain (with confirmation) and reads the state back from the NFT', async () => {

@@ -1,11 +1,28 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import type { AssetChanges, AssetDraft, AssetStateName } from '../../engine/console-api/contract'
+import type { AssetChanges, AssetDraft, AssetStateName, MethodInput } from '../../engine/console-api/contract'
 import { useConsoleClient } from '../console-client/console-client-context'
 import { queryKeys } from './query-keys'
 
 export function useAssets() {
   const client = useConsoleClient()
   return useQuery({ queryKey: queryKeys.assets(), queryFn: () => client.listAssets({}) })
+}
+
+/**
+ * The publish wizard's "Test fetch" (checkFile): asked only for the source the publisher sent
+ * (null: nothing asked yet), answered once per source until it is asked again (`refetch`). An
+ * unreachable file is an answer (`reachable: false` with the reason), not an error.
+ */
+export function useFileCheck(source: MethodInput<'checkFile'>['source'] | null) {
+  const client = useConsoleClient()
+  const key = source ? JSON.stringify(source) : ''
+  return useQuery({
+    queryKey: queryKeys.fileCheck(key),
+    queryFn: () => client.checkFile({ source: source! }),
+    enabled: source !== null,
+    staleTime: Infinity,
+    retry: false,
+  })
 }
 
 export function useValidateAsset() {

@@ -821,6 +821,22 @@ export function createFakeConsole(
         kind: draft.kind,
         name: draft.name,
       })
+      // The steps the engine reports, in its order (publish.ts): create, encrypt, setMetaData, registry.
+      const emit = (
+        step: 'create' | 'encrypt' | 'metadata' | 'registry',
+        status: 'started' | 'sent' | 'mined' | 'done',
+        txHash?: string,
+      ) =>
+        listeners.onPublishProgress.forEach((l) =>
+          l({ did: asset.did, step, status, ...(txHash ? { txHash } : {}) }),
+        )
+      for (const step of ['create', 'metadata'] as const) {
+        if (step === 'metadata') emit('encrypt', 'started')
+        const txHash = '0x' + (++txCount).toString(16).padStart(64, 'e')
+        emit(step, 'sent', txHash)
+        emit(step, 'mined', txHash)
+      }
+      emit('registry', 'done')
       assets.push(asset)
       details.set(asset.did, {
         description: draft.description ?? '',

@@ -1,10 +1,11 @@
 // Renders the whole app over a fake console, at a chosen screen or path, with a fresh query cache,
-// UI store and in-memory history (so tests can also check Back and deep links).
+// UI stores and in-memory history (so tests can also check Back and deep links).
 import { render } from '@testing-library/react'
 import { QueryClient } from '@tanstack/react-query'
 import { createMemoryHistory } from '@tanstack/react-router'
 import { App } from '../app-shell/app-shell'
 import { useUiStore } from '../ui-state/ui-store'
+import { useWizardDraft } from '../screens/assets/publish-wizard/wizard-draft'
 import type { ConnectionSignal } from '../console-client/connection-signal'
 import { createFakeConsole, type FakeConsole } from './fake-console-service'
 
@@ -17,6 +18,8 @@ export function renderApp(
   options: { connection?: ConnectionSignal } = {},
 ) {
   useUiStore.setState({ firstRunDismissed: false })
+  // The publish wizard's draft outlives a page (by design): each test starts with an empty one.
+  useWizardDraft.getState().reset()
   const path = screen.startsWith('/') ? screen : screen === 'overview' ? '/' : `/${screen}`
   const history = createMemoryHistory({ initialEntries: [path] })
   const queryClient = new QueryClient({

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Contract, parseUnits } from 'ethers'
+import { Contract, JsonRpcProvider, ZeroAddress, parseUnits } from 'ethers'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { FakeClock } from '../../clock'
 import { MemoryLogger } from '../../logging'
@@ -100,6 +100,23 @@ describe('startDevChain', () => {
     for (const sample of [first.samples!.dataset, first.samples!.algorithm]) {
       const dt = new Contract(sample.datatoken, loadAbi('ERC20TemplateEnterprise'), first.rpc)
       expect(await dt.getFunction('balanceOf')(consumer)).toBe(parseUnits('100', 18))
+    }
+  })
+
+  it('gives a revert reason to a plain JSON-RPC client on eth_estimateGas, as geth does', async () => {
+    // ocean.js estimates gas before every tx: EDR's object-shaped error.data made ethers report
+    // "missing revert data" for a buyDT revert, hiding the reason.
+    const rpc = new JsonRpcProvider(first.rpcUrl, 8996, { staticNetwork: true })
+    try {
+      const fre = new Contract(first.contracts.FixedPrice!, loadAbi('FixedRateExchange'), rpc)
+      const buy = fre
+        .getFunction('buyDT')
+        .estimateGas('0x' + '11'.repeat(32), parseUnits('1', 18), parseUnits('10', 18), ZeroAddress, 0n, {
+          from: DEV_ACCOUNTS.consumer.address,
+        })
+      await expect(buy).rejects.toMatchObject({ reason: 'FixedRateExchange: Exchange does not exist!' })
+    } finally {
+      rpc.destroy()
     }
   })
 

@@ -20,6 +20,18 @@ type EdrModule = typeof import('@nomicfoundation/edr')
  * app at start-up on a machine or package without that binding, even with chain.mode "rpc".
  * `load` is for tests (a module that is missing).
  */
+/**
+ * EDR answers a revert (e.g. eth_estimateGas) with `error.data = {reason, data: "0x08c379a0…"}`;
+ * geth and Ocean's chains put the revert bytes themselves in `error.data`, which is what ethers reads:
+ * with the object it reports "missing revert data" and no reason. Give clients the geth shape.
+ */
+function revertDataAsHex(reply: Record<string, unknown>): Record<string, unknown> {
+  const error = reply.error as { data?: unknown } | undefined
+  const inner = (error?.data as { data?: unknown } | undefined)?.data
+  if (!error || typeof error.data !== 'object' || typeof inner !== 'string') return reply
+  return { ...reply, error: { ...error, data: inner } }
+}
+
 export async function loadEdr(
   load: () => Promise<EdrModule> = () => import('@nomicfoundation/edr'),
 ): Promise<EdrModule> {
@@ -123,7 +135,7 @@ export async function startEdrServer(options: EdrServerOptions): Promise<EdrServ
       unknown
     >
     // spec §10: the reply lacks jsonrpc/id; put the caller's id back.
-    return { ...data, jsonrpc: '2.0', id }
+    return { ...revertDataAsHex(data), jsonrpc: '2.0', id }
   }
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {

@@ -10,7 +10,7 @@ import { useReachability } from '../../server-state/network'
 import { useOverview } from '../../server-state/overview'
 import { useWallet } from '../../server-state/settings'
 import { useUiStore } from '../../ui-state/ui-store'
-import { LiveCard } from '../assets/publish-wizard/publish-wizard'
+import { LiveCard } from '../assets/publish-wizard/live-card'
 import type { Reachability } from './reachability-fixes'
 
 export type FirstRunStepId = 'wallet' | 'backend' | 'public-url' | 'first-asset' | 'share'

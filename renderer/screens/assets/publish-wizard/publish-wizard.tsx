@@ -1,63 +1,40 @@
-// Publish as a wizard (Mantine Stepper): dataset → compute service (environments with their
-// prices, trusted algorithms picked by name from the published ones, pricing) → review → publish,
-// with each on-chain step streamed in order and a "you're live" card to share. Every message sits
-// next to its field; the engine validates again before anything is signed.
-import { useMemo, useRef, useState } from 'react'
-import {
-  Alert,
-  Anchor,
-  Button,
-  Card,
-  Code,
-  Group,
-  MultiSelect,
-  NumberInput,
-  Radio,
-  SegmentedControl,
-  SimpleGrid,
-  Stack,
-  Stepper,
-  Switch,
-  Table,
-  TagsInput,
-  Text,
-  TextInput,
-  Textarea,
-  Title,
-} from '@mantine/core'
-import { Link } from '@tanstack/react-router'
+// Publish as a wizard (Mantine Stepper): files (with a test fetch) → metadata → compute settings →
+// pricing → review → publish, each on-chain step streamed in order with its tx, then a "you're
+// live" card to share. The values live in the zustand draft (wizard-draft.ts), so Back and Next
+// keep them; every message sits next to its field, and the engine validates again before anything
+// is signed.
+import { useEffect, useMemo, useRef, useState } from 'react'
+import { Alert, Button, Card, Group, Stack, Stepper, Text } from '@mantine/core'
 import {
   assetDraftSchema,
   tokenAmountSchema,
   type AssetSummary,
 } from '../../../../engine/console-api/contract'
-import {
-  useAssets,
-  useDistributeDatatokens,
-  usePublishAsset,
-  useValidateAsset,
-} from '../../../server-state/assets'
+import { useDistributeDatatokens, usePublishAsset, useValidateAsset } from '../../../server-state/assets'
 import { useEnvironments } from '../../../server-state/compute-backend'
 import { useOverview } from '../../../server-state/overview'
 import { usePublishProgress, type PublishProgressEvent } from '../../../server-state/publish-progress'
 import { ErrorMessage } from '../../../components/error-message'
-import { AddressLabel, shortenValue } from '../../../components/labels/address-label'
-import { CopyValueButton } from '../../../components/copy-value-button'
 import { fieldErrorsFromError, inWords, zodIssues, type FieldErrors } from '../../../components/field-errors'
-import { EnvironmentPrices } from '../../compute-backend/environment-prices'
+import { ComputeStep } from './compute-step'
+import { FilesStep } from './files-step'
+import { LiveCard } from './live-card'
+import { MetadataStep } from './metadata-step'
+import { PricingStep } from './pricing-step'
 import { PublishProgressSteps } from './publish-progress-steps'
+import { ReviewStep } from './review-step'
 import { WalletGate } from './wallet-gate'
 import {
-  consumerSnippet,
   fieldOfPath,
-  INITIAL_WIZARD,
+  STEP_INDEX,
   stepOfField,
   toDraft,
+  useWizardDraft,
   type WizardState,
 } from './wizard-draft'
 
 /** Issues → one message per wizard field, and the first step that has one. */
-function mapIssues(issues: Array<{ path: string; message: string }>): {
+export function mapIssues(issues: Array<{ path: string; message: string }>): {
   errors: FieldErrors
   step: number | null
 } {
@@ -72,11 +49,37 @@ function mapIssues(issues: Array<{ path: string; message: string }>): {
   return { errors, step }
 }
 
+/** The wizard's own checks of every field on steps ≤ `step` (the engine checks again at Publish). */
+export function localIssues(
+  values: WizardState,
+  step: number,
+  configuredEnvironments: number,
+): Array<{ path: string; message: string }> {
+  const parsed = assetDraftSchema.safeParse(toDraft(values))
+  // Ours first: the first message per field wins, and these say more than zod's defaults.
+  const issues: Array<{ path: string; message: string }> = []
+  if (values.kind === 'algorithm' && !values.entrypoint.trim())
+    issues.push({ path: 'container.entrypoint', message: 'the command that runs the algorithm' })
+  if (values.kind === 'algorithm' && !values.image.trim())
+    issues.push({ path: 'container.image', message: 'the container image the job runs in, such as python' })
+  if (!parsed.success) issues.push(...zodIssues(parsed.error.issues))
+  if (configuredEnvironments > 0 && values.environments.length === 0)
+    issues.push({ path: 'environments', message: 'pick at least one environment consumers run jobs in' })
+  if (values.pricing === 'fixed') {
+    const p = tokenAmountSchema.safeParse(values.price)
+    if (!p.success) issues.push({ path: 'price', message: p.error.issues[0]?.message ?? 'a price' })
+  }
+  return issues.filter((i) => stepOfField(i.path) <= step)
+}
+
+/** Which fields need attention, by their labels; each message itself is beside its field. */
 function ProblemSummary({ errors }: { errors: FieldErrors }) {
-  if (Object.keys(errors).length === 0) return null
+  const count = Object.keys(errors).length
+  if (count === 0) return null
   return (
     <Alert role="alert" color="red" variant="light" aria-label="Validation problems">
-      Fix the fields marked in red: {Object.values(errors).join(' ')}
+      {count === 1 ? 'One field needs' : `${count} fields need`} attention: see the message in red beside
+      {count === 1 ? ' it' : ' each'}.
     </Alert>
   )
 }
@@ -89,46 +92,61 @@ export function PublishWizard() {
   )
 }
 
+interface Published {
+  asset: AssetSummary
+  environmentId?: string
+  paid: boolean
+}
+
 function PublishWizardForm() {
-  const [state, setState] = useState<WizardState>(INITIAL_WIZARD)
-  const [active, setActive] = useState(0)
-  const [errors, setErrors] = useState<FieldErrors>({})
-  const [published, setPublished] = useState<AssetSummary | null>(null)
+  const values = useWizardDraft((s) => s.values)
+  const storedActive = useWizardDraft((s) => s.active)
+  const errors = useWizardDraft((s) => s.errors)
+  const setActive = useWizardDraft((s) => s.setActive)
+  const setErrors = useWizardDraft((s) => s.setErrors)
+  const reset = useWizardDraft((s) => s.reset)
+  const [published, setPublished] = useState<Published | null>(null)
+  const [finished, setFinished] = useState(false)
   const validate = useValidateAsset()
   const publish = usePublishAsset()
   const price = useDistributeDatatokens()
   const progress = usePublishProgress()
   const overview = useOverview()
-  const algorithms = useAssets()
   const environments = useEnvironments()
   const before = useRef<Set<PublishProgressEvent> | null>(null)
-  const set = <K extends keyof WizardState>(key: K, value: WizardState[K]) =>
-    setState((s) => ({ ...s, [key]: value }))
-  const draft = useMemo(() => toDraft(state), [state])
-  const algorithmOptions = (algorithms.data?.assets ?? [])
-    .filter((a) => a.kind === 'algorithm')
-    .map((a) => ({ value: a.did, label: `${a.name} (${shortenValue(a.did)})` }))
+  const draft = useMemo(() => toDraft(values), [values])
+  const envCount = environments.data?.environments.length ?? 0
+  const active = finished ? STEP_INDEX.publish + 1 : storedActive
 
-  /** Local check of the fields of `step` (and all before it); moves on only when they are clean. */
-  const checkUpTo = (step: number): boolean => {
-    const parsed = assetDraftSchema.safeParse(draft)
-    const issues = parsed.success ? [] : zodIssues(parsed.error.issues)
-    if (state.kind === 'algorithm' && !state.entrypoint.trim())
-      issues.push({ path: 'container.entrypoint', message: 'the command that runs the algorithm' })
-    if (step >= 1 && state.pricing === 'fixed') {
-      const p = tokenAmountSchema.safeParse(state.price)
-      if (!p.success) issues.push({ path: 'price', message: p.error.issues[0]?.message ?? 'a price' })
-    }
-    const { errors: found } = mapIssues(
-      issues.filter((i) => (i.path === 'price' ? 1 : stepOfField(i.path)) <= step),
+  // Back on the page after leaving mid-publish: this page no longer follows that publish.
+  useEffect(() => {
+    if (useWizardDraft.getState().active >= STEP_INDEX.publish) setActive(STEP_INDEX.review)
+  }, [setActive])
+
+  const goTo = (step: number) => {
+    setActive(step)
+    // Focus the step's first field, as a route change focuses its heading.
+    requestAnimationFrame(() =>
+      document.querySelector<HTMLElement>('form[aria-label="Asset"] .mantine-Stepper-content input')?.focus(),
     )
-    setErrors(found)
-    return Object.keys(found).length === 0
   }
   const next = () => {
-    if (checkUpTo(active)) setActive((a) => Math.min(a + 1, 2))
+    const { errors: found } = mapIssues(localIssues(values, active, envCount))
+    setErrors(found)
+    if (Object.keys(found).length === 0) goTo(Math.min(active + 1, STEP_INDEX.review))
+  }
+  const finish = (result: Published) => {
+    setPublished(result)
+    setFinished(true)
+    reset()
   }
   const submit = async () => {
+    const local = mapIssues(localIssues(values, STEP_INDEX.review, envCount))
+    if (local.step !== null) {
+      setErrors(local.errors)
+      setActive(local.step)
+      return
+    }
     const check = await validate.mutateAsync(draft)
     if (!check.valid) {
       const mapped = mapIssues(check.issues)
@@ -137,17 +155,26 @@ function PublishWizardForm() {
       return
     }
     before.current = new Set(progress.data ?? [])
-    setActive(3)
+    setActive(STEP_INDEX.publish)
+    const pricing = values.pricing
+    const typedPrice = values.price.trim()
+    const environmentId = values.environments[0]
     publish.mutate(
       { draft },
       {
         onSuccess: ({ asset }) => {
-          setPublished(asset)
-          if (state.kind !== 'dataset' || state.pricing === 'later') return
+          const result: Published = {
+            asset,
+            ...(environmentId ? { environmentId } : {}),
+            paid: pricing === 'fixed',
+          }
+          setPublished(result)
+          if (pricing === 'later') return finish(result)
           price.mutate(
-            state.pricing === 'free'
+            pricing === 'free'
               ? { kind: 'dispenser', did: asset.did, maxTokens: '1', maxBalance: '1' }
-              : { kind: 'fixedRate', did: asset.did, price: state.price.trim() },
+              : { kind: 'fixedRate', did: asset.did, price: typedPrice },
+            { onSuccess: () => finish(result) },
           )
         },
         onError: (error) => {
@@ -165,252 +192,87 @@ function PublishWizardForm() {
     ? (progress.data ?? []).filter((e) => !before.current!.has(e)).reverse()
     : []
   const providerUrl = overview.data?.providerUrl ?? ''
+  const progressList = <PublishProgressSteps events={stepEvents} label="On-chain steps of this publish" />
 
   return (
     <Card withBorder padding="lg" component="section" aria-label="Publish an asset">
       <form aria-label="Asset" onSubmit={(e) => e.preventDefault()} noValidate>
-        <Stepper active={active} onStepClick={(s) => s < active && active < 3 && setActive(s)} size="sm">
-          <Stepper.Step label="Dataset" description="What you share">
-            <Stack gap="sm" mt="md">
-              <SegmentedControl
-                aria-label="Kind"
-                value={state.kind}
-                onChange={(v) => set('kind', v === 'algorithm' ? 'algorithm' : 'dataset')}
-                data={[
-                  { value: 'dataset', label: 'Dataset' },
-                  { value: 'algorithm', label: 'Algorithm' },
-                ]}
-              />
-              <TextInput
-                label="Name"
-                description="What consumers see in their client"
-                value={state.name}
-                onChange={(e) => set('name', e.currentTarget.value)}
-                error={errors.name}
-              />
-              <Textarea
-                label="Description"
-                value={state.description}
-                onChange={(e) => set('description', e.currentTarget.value)}
-                rows={2}
-              />
-              <TextInput
-                label="File (URL or local path)"
-                description="A file on this machine, or an http(s) URL the Provider fetches. Consumers never see it."
-                value={state.file}
-                onChange={(e) => set('file', e.currentTarget.value)}
-                error={errors.file}
-              />
-              {/^https?:\/\//.test(state.file.trim()) && (
-                <Textarea
-                  label='Request headers (one "Name: value" per line)'
-                  value={state.headers}
-                  onChange={(e) => set('headers', e.currentTarget.value)}
-                  rows={2}
-                />
-              )}
-              {state.kind === 'algorithm' && (
-                <SimpleGrid cols={{ base: 1, sm: 3 }}>
-                  <TextInput
-                    label="Container image"
-                    value={state.image}
-                    onChange={(e) => set('image', e.currentTarget.value)}
-                    error={errors.image}
-                  />
-                  <TextInput
-                    label="Image tag"
-                    value={state.tag}
-                    onChange={(e) => set('tag', e.currentTarget.value)}
-                    error={errors.tag}
-                  />
-                  <TextInput
-                    label="Entrypoint"
-                    description="$ALGO is the algorithm file"
-                    value={state.entrypoint}
-                    onChange={(e) => set('entrypoint', e.currentTarget.value)}
-                    error={errors.entrypoint}
-                  />
-                </SimpleGrid>
-              )}
-            </Stack>
+        <Stepper
+          active={active}
+          onStepClick={(s) => s < active && active < STEP_INDEX.publish && setActive(s)}
+          size="sm"
+          wrap
+        >
+          <Stepper.Step label="Files" description="Where the data is">
+            <FilesStep />
           </Stepper.Step>
-          <Stepper.Step label="Compute service" description="Who may run what">
-            <Stack gap="sm" mt="md">
-              <Text size="sm" fw={600}>
-                Environments consumers can pick
-              </Text>
-              {environments.data && environments.data.environments.length > 0 ? (
-                <Table aria-label="Environments for this service" withTableBorder>
-                  <Table.Thead>
-                    <Table.Tr>
-                      <Table.Th scope="col">Environment</Table.Th>
-                      <Table.Th scope="col">Free tier</Table.Th>
-                      <Table.Th scope="col">Price</Table.Th>
-                    </Table.Tr>
-                  </Table.Thead>
-                  <Table.Tbody>
-                    {environments.data.environments.map((env) => (
-                      <Table.Tr key={env.id}>
-                        <Table.Th scope="row">{env.id}</Table.Th>
-                        <Table.Td>
-                          {env.free
-                            ? `${env.free.maxJobs} jobs of ${env.free.maxJobDurationSec} s`
-                            : 'No free tier'}
-                        </Table.Td>
-                        <Table.Td>
-                          <EnvironmentPrices fees={env.fees} />
-                        </Table.Td>
-                      </Table.Tr>
-                    ))}
-                  </Table.Tbody>
-                </Table>
-              ) : (
-                <Text size="sm">
-                  No environments yet: add one on{' '}
-                  <Anchor component={Link} to="/compute-backend">
-                    Compute backend
-                  </Anchor>
-                  .
-                </Text>
-              )}
-              {state.kind === 'dataset' && (
-                <>
-                  <MultiSelect
-                    label="Trusted algorithms"
-                    description="Published algorithms allowed to run on this dataset; their checksums are pinned when you publish"
-                    placeholder={algorithmOptions.length ? 'Pick by name' : 'No published algorithms yet'}
-                    data={algorithmOptions}
-                    value={state.trustedAlgorithms}
-                    onChange={(v) => set('trustedAlgorithms', v)}
-                    searchable
-                    nothingFoundMessage="No published algorithm by that name"
-                    error={errors.trustedAlgorithms}
-                  />
-                  <TagsInput
-                    label="Trusted algorithm publishers"
-                    description="Any algorithm these addresses publish may run (press Enter after each 0x address)"
-                    value={state.trustedPublishers}
-                    onChange={(v) => set('trustedPublishers', v)}
-                    error={errors.trustedPublishers}
-                  />
-                  <Switch
-                    label="Allow raw algorithm code"
-                    description="Consumers may send their own code instead of a published algorithm"
-                    checked={state.allowRawAlgorithm}
-                    onChange={(e) => set('allowRawAlgorithm', e.currentTarget.checked)}
-                  />
-                </>
-              )}
-              <Switch
-                label="Allow network access"
-                description="Jobs may reach the internet while they run"
-                checked={state.allowNetworkAccess}
-                onChange={(e) => set('allowNetworkAccess', e.currentTarget.checked)}
-              />
-              <NumberInput
-                label="Timeout (seconds, 0 = none)"
-                description="How long an order stays valid"
-                min={0}
-                value={state.timeoutSec}
-                onChange={(v) => set('timeoutSec', v)}
-                error={errors.timeoutSec}
-              />
-              {state.kind === 'dataset' && (
-                <Radio.Group
-                  label="Price of access"
-                  description="Consumers need one datatoken per job; compute time is priced by the environment"
-                  value={state.pricing}
-                  onChange={(v) => set('pricing', v as WizardState['pricing'])}
-                >
-                  <Stack gap={6} mt={6}>
-                    <Radio value="free" label="Free: a dispenser gives one datatoken per request" />
-                    <Radio value="fixed" label="A fixed price in OCEAN per datatoken" />
-                    <Radio value="later" label="Decide later (on the asset page)" />
-                  </Stack>
-                </Radio.Group>
-              )}
-              {state.kind === 'dataset' && state.pricing === 'fixed' && (
-                <TextInput
-                  label="Price per datatoken (OCEAN)"
-                  value={state.price}
-                  onChange={(e) => set('price', e.currentTarget.value)}
-                  error={errors.price}
-                  inputMode="decimal"
-                />
-              )}
-            </Stack>
+          <Stepper.Step label="Metadata" description="What consumers read">
+            <MetadataStep />
+          </Stepper.Step>
+          <Stepper.Step label="Compute settings" description="Who may run what">
+            <ComputeStep />
+          </Stepper.Step>
+          <Stepper.Step label="Pricing" description="Free or paid">
+            <PricingStep />
           </Stepper.Step>
           <Stepper.Step label="Review" description="Check before signing">
-            <Table mt="md" aria-label="Review" withTableBorder>
-              <Table.Tbody>
-                {(
-                  [
-                    ['Kind', state.kind === 'dataset' ? 'Dataset' : 'Algorithm'],
-                    ['Name', draft.name],
-                    ['File', draft.service.files.length ? state.file.trim() : '—'],
-                    [
-                      'Trusted algorithms',
-                      state.trustedAlgorithms.length
-                        ? state.trustedAlgorithms
-                            .map((d) => algorithmOptions.find((o) => o.value === d)?.label ?? d)
-                            .join(', ')
-                        : 'None',
-                    ],
-                    ['Trusted publishers', state.trustedPublishers.join(', ') || 'None'],
-                    ['Raw algorithm code', draft.service.allowRawAlgorithm ? 'Allowed' : 'Not allowed'],
-                    ['Network access', draft.service.allowNetworkAccess ? 'Allowed' : 'Blocked'],
-                    [
-                      'Price of access',
-                      state.kind !== 'dataset'
-                        ? '—'
-                        : state.pricing === 'free'
-                          ? 'Free (dispenser)'
-                          : state.pricing === 'fixed'
-                            ? `${state.price} OCEAN per datatoken`
-                            : 'Decide later',
-                    ],
-                    ['Provider URL in the DDO', providerUrl],
-                  ] as const
-                ).map(([k, v]) => (
-                  <Table.Tr key={k}>
-                    <Table.Th scope="row" w={220}>
-                      {k}
-                    </Table.Th>
-                    <Table.Td>{v}</Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-            <Text size="sm" mt="sm" c="dimmed">
-              Publishing signs two transactions (create, then setMetaData)
-              {state.pricing !== 'later' && state.kind === 'dataset' ? ' and one for the price' : ''}.
-            </Text>
+            <ReviewStep />
           </Stepper.Step>
           <Stepper.Step label="Publish" description="On chain">
             <Stack gap="md" mt="md">
-              <PublishProgressSteps events={stepEvents} label="On-chain steps of this publish" />
-              {publish.isPending && (
+              {progressList}
+              {(publish.isPending || price.isPending) && (
                 <Text role="status" size="sm">
-                  Publishing… each step appears above as it is signed and mined.
+                  Publishing… each step appears above, in order, as it is signed and mined.
                 </Text>
               )}
               {publish.isError && <ErrorMessage title="Could not publish" error={publish.error} />}
               {price.isError && (
-                <ErrorMessage title="Published, but the price could not be set" error={price.error} />
+                <ErrorMessage
+                  title="Published, but the price could not be set (set it on the asset page)"
+                  error={price.error}
+                />
               )}
-              {published && <LiveCard asset={published} providerUrl={providerUrl} />}
+              {published && price.isError && (
+                <LiveCard
+                  asset={published.asset}
+                  providerUrl={providerUrl}
+                  paid={published.paid}
+                  {...(published.environmentId ? { environmentId: published.environmentId } : {})}
+                />
+              )}
+              {publish.isError && (
+                <Group>
+                  <Button variant="default" onClick={() => setActive(STEP_INDEX.review)}>
+                    Back to review
+                  </Button>
+                </Group>
+              )}
             </Stack>
           </Stepper.Step>
+          <Stepper.Completed>
+            {published && (
+              <Stack gap="md" mt="md">
+                <LiveCard
+                  asset={published.asset}
+                  providerUrl={providerUrl}
+                  paid={published.paid}
+                  {...(published.environmentId ? { environmentId: published.environmentId } : {})}
+                />
+                {progressList}
+              </Stack>
+            )}
+          </Stepper.Completed>
         </Stepper>
-        {active < 3 && (
+        {active < STEP_INDEX.publish && (
           <Stack gap="sm" mt="lg">
             <ProblemSummary errors={errors} />
             {validate.isError && <ErrorMessage title="Could not check the asset" error={validate.error} />}
             <Group justify="space-between">
-              <Button variant="default" disabled={active === 0} onClick={() => setActive((a) => a - 1)}>
+              <Button variant="default" disabled={active === 0} onClick={() => goTo(active - 1)}>
                 Back
               </Button>
-              {active < 2 ? (
+              {active < STEP_INDEX.review ? (
                 <Button onClick={next}>Next</Button>
               ) : (
                 <Button onClick={() => void submit()} loading={validate.isPending}>
@@ -421,55 +283,6 @@ function PublishWizardForm() {
           </Stack>
         )}
       </form>
-    </Card>
-  )
-}
-
-export function LiveCard({ asset, providerUrl }: { asset: AssetSummary; providerUrl: string }) {
-  const snippet = consumerSnippet(asset.did, providerUrl)
-  return (
-    <Card
-      withBorder
-      padding="md"
-      component="section"
-      aria-labelledby="live-title"
-      bg="var(--mantine-color-green-light)"
-    >
-      <Title order={3} size="h4" id="live-title">
-        You&apos;re live: {asset.name}
-      </Title>
-      <Text size="sm" mt={4}>
-        Consumers can find it by its DID at this Provider and start compute jobs now.
-      </Text>
-      <Stack gap={6} mt="sm">
-        <Group gap="xs">
-          <Text size="sm" fw={600}>
-            DID
-          </Text>
-          <Text size="sm" ff="monospace" data-testid="published-did" style={{ wordBreak: 'break-all' }}>
-            {asset.did}
-          </Text>
-          <CopyValueButton value={asset.did} label="Copy DID" />
-        </Group>
-        <Group gap="xs">
-          <Text size="sm" fw={600}>
-            Provider URL
-          </Text>
-          <AddressLabel value={providerUrl} what="provider URL" />
-        </Group>
-        <Group justify="space-between">
-          <Text size="sm" fw={600}>
-            For consumers (ocean.js)
-          </Text>
-          <CopyValueButton value={snippet} label="Copy ocean.js snippet" />
-        </Group>
-        <Code block>{snippet}</Code>
-        <Group>
-          <Button renderRoot={(props) => <Link {...props} to="/assets/$did" params={{ did: asset.did }} />}>
-            Open the asset page
-          </Button>
-        </Group>
-      </Stack>
     </Card>
   )
 }

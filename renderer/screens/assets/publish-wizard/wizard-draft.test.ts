@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import { assetDraftSchema } from '../../../../engine/console-api/contract'
-import { fieldOfPath, INITIAL_WIZARD, stepOfField, toDraft } from './wizard-draft'
+import {
+  consumerSnippet,
+  fieldOfPath,
+  INITIAL_WIZARD,
+  STEP_INDEX,
+  stepOfField,
+  toDraft,
+  useWizardDraft,
+} from './wizard-draft'
 
 describe('publish wizard draft', () => {
   it('turns the form into a valid draft: URL with headers, trusted algorithms by DID, checksums left to the engine', () => {
@@ -42,15 +50,45 @@ describe('publish wizard draft', () => {
   })
 
   it('sends each issue to the step and field that hold it', () => {
-    expect([stepOfField('name'), fieldOfPath('name')]).toEqual([0, 'name'])
     expect([stepOfField('draft.service.files.0.url'), fieldOfPath('draft.service.files.0.url')]).toEqual([
-      0,
+      STEP_INDEX.files,
       'file',
     ])
-    expect([stepOfField('container'), fieldOfPath('container')]).toEqual([0, 'entrypoint'])
+    expect([stepOfField('name'), fieldOfPath('name')]).toEqual([STEP_INDEX.metadata, 'name'])
+    expect([stepOfField('container'), fieldOfPath('container')]).toEqual([STEP_INDEX.compute, 'entrypoint'])
     expect([
       stepOfField('service.publisherTrustedAlgorithms.0.did'),
       fieldOfPath('service.publisherTrustedAlgorithms.0.did'),
-    ]).toEqual([1, 'trustedAlgorithms'])
+    ]).toEqual([STEP_INDEX.compute, 'trustedAlgorithms'])
+    expect(stepOfField('environments')).toBe(STEP_INDEX.compute)
+    expect(stepOfField('price')).toBe(STEP_INDEX.pricing)
+  })
+
+  it("keeps values in the store across steps and drops a field's message once it is edited", () => {
+    useWizardDraft.getState().reset()
+    useWizardDraft.getState().setErrors({ name: 'Give the asset a name.', file: 'Add at least one file.' })
+    useWizardDraft.getState().set('name', 'W')
+    useWizardDraft.getState().setActive(STEP_INDEX.compute)
+    expect(useWizardDraft.getState().values.name).toBe('W')
+    expect(useWizardDraft.getState().errors).toEqual({ file: 'Add at least one file.' })
+    useWizardDraft.getState().set('headers', 'A: b')
+    expect(useWizardDraft.getState().errors).toEqual({})
+    useWizardDraft.getState().reset()
+    expect(useWizardDraft.getState()).toMatchObject({ values: INITIAL_WIZARD, active: 0, errors: {} })
+  })
+
+  it('the consumer snippet names the picked environment; a priced asset gets the paid flow', () => {
+    const free = consumerSnippet({
+      did: 'did:op:x',
+      providerUrl: 'http://p',
+      environmentId: 'e1',
+      paid: false,
+    })
+    expect(free).toContain("environmentId = 'e1'")
+    expect(free).toContain('freeComputeStart')
+    const paid = consumerSnippet({ did: 'did:op:x', providerUrl: 'http://p', paid: true })
+    expect(paid).toContain('getComputeEnvironments')
+    expect(paid).toContain('initializeCompute')
+    expect(paid).not.toContain('freeComputeStart')
   })
 })
