@@ -52,6 +52,45 @@ describe('P2P command → Provider request', () => {
     expect(request({ command: 'getComputeStreamableLogs', jobId: 'j' }).answer).toBe('stream')
   })
 
+  it('maps the persistent-storage commands onto the bucket routes, the upload as a streamed body', () => {
+    const sig = { consumerAddress: '0xa', nonce: '4', signature: '0xs' }
+    const base = '/api/services/persistentStorage/buckets'
+    const q = '?consumerAddress=0xa&nonce=4&signature=0xs'
+    const create = request({ command: 'persistentStorageCreateBucket', ...sig, accessLists: [], label: 'l' })
+    expect(create).toMatchObject({ method: 'POST', url: base, body: { ...sig, accessLists: [], label: 'l' } })
+    expect(request({ command: 'persistentStorageGetBuckets', ...sig, owner: '0xo' }).url).toBe(
+      `${base}?owner=0xo&consumerAddress=0xa&nonce=4&signature=0xs`,
+    )
+    expect(
+      request({ command: 'persistentStorageUpdateBucket', ...sig, bucketId: 'b', label: 'n' }),
+    ).toMatchObject({ method: 'PATCH', url: `${base}/b${q}`, body: { label: 'n' } })
+    expect(request({ command: 'persistentStorageListFiles', ...sig, bucketId: 'b' }).url).toBe(
+      `${base}/b/files${q}`,
+    )
+    const file = { ...sig, bucketId: 'b', fileName: 'a b.csv' }
+    expect(request({ command: 'persistentStorageGetFileObject', ...file }).url).toBe(
+      `${base}/b/files/a%20b.csv/object${q}`,
+    )
+    expect(request({ command: 'persistentStorageDeleteFile', ...file })).toMatchObject({
+      method: 'DELETE',
+      url: `${base}/b/files/a%20b.csv${q}`,
+    })
+    const upload = request({ command: 'persistentStorageUploadFile', ...file, p2pStreamBody: true })
+    expect(upload).toMatchObject({ method: 'POST', url: `${base}/b/files/a%20b.csv${q}`, streamBody: true })
+    expect(upload.body).toBeUndefined()
+  })
+
+  it('refuses a storage command without its bucket or file, and an upload that does not stream', () => {
+    expect(mapCommand({ command: 'persistentStorageListFiles' })).toMatchObject({ ok: false, status: 400 })
+    expect(mapCommand({ command: 'persistentStorageDeleteFile', bucketId: 'b' })).toMatchObject({
+      ok: false,
+      status: 400,
+    })
+    expect(
+      mapCommand({ command: 'persistentStorageUploadFile', bucketId: 'b', fileName: 'f' }),
+    ).toMatchObject({ ok: false, status: 400 })
+  })
+
   it("reads the Provider's JSON-string error body as the message", () => {
     expect(errorText('"Job x not found"')).toBe('Job x not found')
     expect(errorText('plain')).toBe('plain')

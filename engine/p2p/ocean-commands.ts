@@ -9,11 +9,16 @@
  */
 
 export interface InjectRequest {
-  method: 'GET' | 'POST' | 'PUT'
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
   url: string
   headers: Record<string, string>
-  /** JSON body (POST) or raw bytes (encrypt). */
+  /** JSON body (POST) or raw bytes (encrypt), or a stream (the frames after the command). */
   body?: unknown
+  /**
+   * The body is the frames that follow the command (ocean.js `p2pStreamBody: true`: one frame per
+   * chunk, then an empty frame): the protocol handler reads them as a stream and passes it on.
+   */
+  streamBody?: true
   /** How the answer travels back: one JSON frame, or the body's bytes streamed as frames. */
   answer: 'json' | 'stream' | 'text'
 }
@@ -39,6 +44,13 @@ export const P2P_COMMANDS = [
   'createAuthToken',
   'invalidateAuthToken',
   'getDDO',
+  'persistentStorageCreateBucket',
+  'persistentStorageUpdateBucket',
+  'persistentStorageGetBuckets',
+  'persistentStorageListFiles',
+  'persistentStorageGetFileObject',
+  'persistentStorageUploadFile',
+  'persistentStorageDeleteFile',
 ] as const
 export type P2pCommand = (typeof P2P_COMMANDS)[number]
 
@@ -69,20 +81,20 @@ export function mapCommand(task: unknown): CommandMapping {
   const headers: Record<string, string> = {}
   if (typeof fields.authorization === 'string' && fields.authorization !== '')
     headers.authorization = fields.authorization
-  const json = (method: 'POST', url: string): CommandMapping => ({
+  const json = (method: 'POST' | 'PATCH', url: string, body = withoutEnvelope(fields)): CommandMapping => ({
     ok: true,
     request: {
       method,
       url,
       headers: { ...headers, 'content-type': 'application/json' },
-      body: withoutEnvelope(fields),
+      body,
       answer: 'json',
     },
   })
   const get = (
     url: string,
     answer: InjectRequest['answer'] = 'json',
-    method: 'GET' | 'PUT' = 'GET',
+    method: 'GET' | 'PUT' | 'DELETE' = 'GET',
   ): CommandMapping => ({
     ok: true,
     request: { method, url, headers, answer },
@@ -155,6 +167,61 @@ export function mapCommand(task: unknown): CommandMapping {
       return json('POST', '/api/services/auth/token/invalidate')
     case 'getDDO':
       return get(`/api/aquarius/assets/ddo/${encodeURIComponent(String(fields.id ?? ''))}`)
+  }
+  return storageCommand(command, fields, { json, get, headers })
+}
+
+const STORAGE_BASE = '/api/services/persistentStorage/buckets'
+const SIGNED = ['consumerAddress', 'nonce', 'signature'] as const
+
+/**
+ * The persistent-storage commands onto the HTTP routes (routes/persistent-storage.ts), carrying
+ * the same signed fields: in the body for a create, in the query string otherwise.
+ */
+function storageCommand(
+  command: string,
+  fields: Record<string, unknown>,
+  build: {
+    json(method: 'POST' | 'PATCH', url: string, body?: unknown): CommandMapping
+    get(url: string, answer?: InjectRequest['answer'], method?: 'GET' | 'PUT' | 'DELETE'): CommandMapping
+    headers: Record<string, string>
+  },
+): CommandMapping {
+  const segment = (name: 'bucketId' | 'fileName'): string | undefined => {
+    const value = fields[name]
+    return typeof value === 'string' && value !== '' ? encodeURIComponent(value) : undefined
+  }
+  const missing = (name: string): CommandMapping => ({
+    ok: false,
+    status: 400,
+    error: `Missing or invalid parameter: "${name}"`,
+  })
+  const signed = query(fields, SIGNED)
+  if (command === 'persistentStorageCreateBucket') return build.json('POST', STORAGE_BASE)
+  if (command === 'persistentStorageGetBuckets')
+    return build.get(`${STORAGE_BASE}${query(fields, ['owner', ...SIGNED])}`)
+  const bucket = segment('bucketId')
+  if (bucket === undefined) return missing('bucketId')
+  if (command === 'persistentStorageUpdateBucket')
+    return build.json('PATCH', `${STORAGE_BASE}/${bucket}${signed}`, { label: fields.label ?? null })
+  if (command === 'persistentStorageListFiles') return build.get(`${STORAGE_BASE}/${bucket}/files${signed}`)
+  const file = segment('fileName')
+  if (file === undefined) return missing('fileName')
+  const url = `${STORAGE_BASE}/${bucket}/files/${file}`
+  if (command === 'persistentStorageGetFileObject') return build.get(`${url}/object${signed}`)
+  if (command === 'persistentStorageDeleteFile') return build.get(`${url}${signed}`, 'json', 'DELETE')
+  // persistentStorageUploadFile: the file is the frames after the command.
+  if (fields.p2pStreamBody !== true)
+    return { ok: false, status: 400, error: 'The upload must stream its body (p2pStreamBody)' }
+  return {
+    ok: true,
+    request: {
+      method: 'POST',
+      url: `${url}${signed}`,
+      headers: { ...build.headers, 'content-type': 'application/octet-stream' },
+      streamBody: true,
+      answer: 'json',
+    },
   }
 }
 

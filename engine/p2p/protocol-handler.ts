@@ -3,14 +3,16 @@
  * length-prefixed JSON command; the node answers one length-prefixed status frame
  * (`{ httpStatus, error? }`), then the data — the whole JSON answer in one frame, or the bytes of a
  * result or a live log as a frame per chunk — and closes. ocean.js parses the last frame of a JSON
- * answer and streams every frame after the status for results and logs.
+ * answer and streams every frame after the status for results and logs. An upload
+ * (`persistentStorageUploadFile`, `p2pStreamBody: true`) sends its file after the command as one
+ * frame per chunk and an empty frame at the end; those frames are the request body, as a stream.
  *
  * The work itself is the Provider's: each command is injected into the Provider app (same
  * validation, signatures, nonces, rate limit keyed by the remote peer).
  */
 import type { Connection, Stream } from '@libp2p/interface'
 import { lpStream } from '@libp2p/utils'
-import type { Readable } from 'node:stream'
+import { Readable } from 'node:stream'
 import type { Logger } from '../logging'
 import { errorText, mapCommand, type InjectRequest } from './ocean-commands'
 
@@ -37,6 +39,29 @@ const HANDSHAKE_MS = 30_000
 const DATA_WRITE_MS = 30 * 60_000
 /** Frames stay well under the length-prefix decoder's 4 MiB default. */
 const MAX_FRAME_BYTES = 1024 * 1024
+
+/** Between two frames of a streamed request body (an upload), as Ocean Node waits for a command. */
+const BODY_FRAME_MS = 60_000
+
+type FrameReader = ReturnType<typeof lpStream>
+
+/**
+ * The frames after the command as one byte stream (ocean.js `p2pStreamBody`): one frame per chunk,
+ * an empty frame at the end. A stream that ends or stalls before it errors the body, so the
+ * upload is refused and nothing is kept.
+ */
+export function bodyFromFrames(lp: Pick<FrameReader, 'read'>): Readable {
+  return Readable.from(
+    (async function* () {
+      for (;;) {
+        const frame = await lp.read({ signal: AbortSignal.timeout(BODY_FRAME_MS) })
+        if (frame.byteLength === 0) return
+        yield Buffer.from(frame.subarray())
+      }
+    })(),
+    { objectMode: false },
+  )
+}
 
 async function readAll(stream: Readable): Promise<Buffer> {
   const chunks: Buffer[] = []
@@ -75,7 +100,10 @@ export function createProtocolHandler(deps: ProtocolHandlerDeps) {
     let body: Readable | undefined
     try {
       // The peer ID keys the Provider's per-client rate limit, as the IP does over HTTP.
-      const answer = await deps.inject({ ...mapped.request, remoteAddress: remotePeer })
+      const request = mapped.request.streamBody
+        ? { ...mapped.request, body: bodyFromFrames(lp) }
+        : mapped.request
+      const answer = await deps.inject({ ...request, remoteAddress: remotePeer })
       body = answer.stream()
       if (answer.statusCode >= 400) {
         const text = (await readAll(body)).toString('utf8')

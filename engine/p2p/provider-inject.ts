@@ -2,6 +2,7 @@
  * Binds the P2P handler to the Provider's Fastify app: every command is an in-process request
  * (`inject`), answered as a stream so results and live logs flow frame by frame.
  */
+import { Readable } from 'node:stream'
 import type { ProviderApp } from '../provider/server'
 import type { ProviderInject } from './protocol-handler'
 
@@ -15,7 +16,12 @@ export function injectInto(app: ProviderApp): ProviderInject {
       payloadAsStream: true,
       ...(request.body === undefined
         ? {}
-        : { payload: Buffer.isBuffer(request.body) ? request.body : JSON.stringify(request.body) }),
+        : {
+            payload:
+              Buffer.isBuffer(request.body) || request.body instanceof Readable
+                ? request.body
+                : JSON.stringify(request.body),
+          }),
     })
     return { statusCode: response.statusCode, stream: () => response.stream() }
   }

@@ -41,7 +41,9 @@ const rawAlgorithm = (code: string) =>
 const READ_INPUT = (bucketId: string, fileName: string) =>
   `const fs = require('fs'); const c = fs.readFileSync('/data/persistentStorage/${bucketId}/${fileName}', 'utf8');` +
   ` console.log('read:' + c.trim());` +
-  ` fs.writeFileSync('/data/persistentStorage/${bucketId}/${fileName}', 'x')`
+  // Ocean Node mounts the file read-only: writing it, or adding a file beside it, must fail.
+  ` for (const p of ['/data/persistentStorage/${bucketId}/${fileName}', '/data/persistentStorage/${bucketId}/new.txt']) {` +
+  `   try { fs.writeFileSync(p, 'x'); console.log('write:ok:' + p) } catch (e) { console.log('write:refused:' + e.code) } }`
 
 describe('nodePersistentStorage datasets in compute jobs', () => {
   it("a job reads the bucket file ocean.js uploaded, at Ocean Node's path; the bucket stays as it was", async () => {
@@ -80,6 +82,9 @@ describe('nodePersistentStorage datasets in compute jobs', () => {
       await collect(await ProviderInstance.getComputeResult(url, owner, started.jobId, log.index!))
     ).toString()
     expect(text).toContain('read:hello-bucket')
+    // The staged copy is read-only inside the sandbox (Ocean Node mounts it so).
+    expect(text).not.toContain('write:ok')
+    expect(text.match(/write:refused:E(ROFS|ACCES|PERM)/g)).toHaveLength(2)
     // The bucket file is unchanged.
     expect(
       (await ProviderInstance.listPersistentStorageFiles(url, owner, bucketId)).map((f) => [f.name, f.size]),

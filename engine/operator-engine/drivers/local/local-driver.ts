@@ -93,7 +93,7 @@ const GB = 1000 ** 3
 export const DEFAULT_ALGORITHM_LOG_BYTES_MAX = 64 * 1024 ** 2
 export const DEFAULT_TASKS_MAX = 512
 /** What the console stages itself in /data: not counted against the algorithm's disk. */
-const STAGED_DATA_SUBDIRS = ['inputs', 'ddos', 'transformations'] as const
+const STAGED_DATA_SUBDIRS = ['inputs', 'ddos', 'transformations', 'persistentStorage'] as const
 
 export class LocalDriver implements ComputeDriver {
   readonly kind = 'local' as const

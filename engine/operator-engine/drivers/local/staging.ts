@@ -10,7 +10,19 @@ import { pipeline } from 'node:stream/promises'
 import type { JobSpec } from '../../driver'
 import { fetchToFile, FetchFailure } from './file-fetch'
 
-export const VOLUME_SUBDIRS = ['inputs', 'ddos', 'outputs', 'logs', 'transformations'] as const
+/**
+ * Made with the volume, before the sandbox's argv is built: buildBwrapArgs binds a read-only data
+ * folder only if it exists then, so one made later while staging (persistentStorage was) would stay
+ * writable through the rw /data bind.
+ */
+export const VOLUME_SUBDIRS = [
+  'inputs',
+  'ddos',
+  'outputs',
+  'logs',
+  'transformations',
+  'persistentStorage',
+] as const
 
 export function dataDirOf(jobDir: string): string {
   return join(jobDir, 'data')
