@@ -200,22 +200,22 @@ function PublishWizardForm() {
         <Stepper
           active={active}
           onStepClick={(s) => s < active && active < STEP_INDEX.publish && setActive(s)}
-          size="sm"
+          size="xs"
           wrap
         >
-          <Stepper.Step label="Files" description="Where the data is">
+          <Stepper.Step label="Files" description="Data source">
             <FilesStep />
           </Stepper.Step>
-          <Stepper.Step label="Metadata" description="What consumers read">
+          <Stepper.Step label="Metadata" description="Name, licence">
             <MetadataStep />
           </Stepper.Step>
-          <Stepper.Step label="Compute settings" description="Who may run what">
+          <Stepper.Step label="Compute settings" description="Who runs what">
             <ComputeStep />
           </Stepper.Step>
           <Stepper.Step label="Pricing" description="Free or paid">
             <PricingStep />
           </Stepper.Step>
-          <Stepper.Step label="Review" description="Check before signing">
+          <Stepper.Step label="Review" description="Before signing">
             <ReviewStep />
           </Stepper.Step>
           <Stepper.Step label="Publish" description="On chain">
