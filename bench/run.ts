@@ -47,9 +47,11 @@ console.log(cols.map((c) => '-'.repeat(width[c]!)).join('-|-'))
 for (const t of table) console.log(line(t))
 
 // `npm run bench -- <suite>` replaces that suite's rows only: the other suites' last rows stay,
-// each with the time it was measured (`suitesMeasuredAt`).
+// each with the time it was measured (`suitesMeasuredAt`). A suite that failed keeps its last rows
+// and their time (its failure is recorded beside them), so a broken run never wipes measurements.
 const measuredAt = new Date().toISOString()
-const ran = new Set(files.map((f) => f.replace(/\.bench\.ts$/, '')))
+const failed = new Set(failures.map((f) => f.suite))
+const ran = new Set(files.map((f) => f.replace(/\.bench\.ts$/, '')).filter((s) => !failed.has(s)))
 let previous: {
   measuredAt?: string
   suitesMeasuredAt?: Record<string, string>
@@ -74,7 +76,10 @@ writeFileSync(
       suitesMeasuredAt,
       machine: { cpus: cpus().length, node: process.version },
       rows: [...keptRows, ...rows],
-      failures: [...(previous.failures ?? []).filter((f) => !ran.has(f.suite)), ...failures],
+      failures: [
+        ...(previous.failures ?? []).filter((f) => !ran.has(f.suite) && !failed.has(f.suite)),
+        ...failures,
+      ],
     },
     null,
     2,
