@@ -121,15 +121,17 @@ export function JobPage({ jobId, onBack }: { jobId: string; onBack: () => void }
       Back to jobs
     </Button>
   )
-  // The heading is there from the first frame, so focus can land on it when the route opens.
-  if (detail.isPending || detail.isError)
+  // The heading is there from the first frame, so focus can land on it when the route opens. Once
+  // loaded, the job stays on screen when a refetch fails (console unreachable): the shell marks it
+  // not live under its one banner, as the lists do.
+  if (!detail.data)
     return (
       <article aria-labelledby="job-title">
         {back}
         <Title order={2} id="job-title">
           Job {jobId}
         </Title>
-        {detail.isPending ? (
+        {!detail.isError ? (
           <p role="status">Loading job…</p>
         ) : (
           <ErrorMessage title="Could not load the job" error={detail.error} />
