@@ -21,6 +21,8 @@ if (typeof window !== 'undefined') {
     unobserve() {}
     disconnect() {}
   }
+  // Mantine's Combobox scrolls the selected option into view; jsdom does no layout.
+  Element.prototype.scrollIntoView ??= function scrollIntoView() {}
   window.matchMedia ??= ((query: string) => ({
     matches: false,
     media: query,

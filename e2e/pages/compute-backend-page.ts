@@ -36,7 +36,12 @@ export class ComputeBackendPage {
   async checkContext(context: string, namespace: string): Promise<void> {
     const form = this.backendForm
     await form.getByRole('radio', { name: 'A Kubernetes cluster' }).check()
-    await form.getByRole('combobox', { name: 'Context' }).selectOption(context)
+    // A searchable Mantine Select: its options read "<context> (<API server>)".
+    await form.getByRole('combobox', { name: 'Context' }).fill(context)
+    await this.app.page
+      .getByRole('option', { name: `${context} (` })
+      .first()
+      .click()
     await form.getByRole('textbox', { name: 'Namespace' }).fill(namespace)
     await form.getByRole('button', { name: 'Check connection' }).click()
     await expect(this.contextChecks).toBeVisible({ timeout: 60_000 })

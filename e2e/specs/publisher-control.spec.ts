@@ -63,7 +63,9 @@ test('a refused raw algorithm is in the inbox with its code; the policy editor d
   await consoleApp.screenshot('publisher-control-inbox-request')
 
   await consoleApp.nav.getByRole('link', { name: 'Policies', exact: true }).click()
-  await page.getByRole('combobox', { name: 'Dataset' }).selectOption(datasetDid)
+  // A searchable Mantine Select: its options read "<name> (<start of the DID>…)".
+  await page.getByRole('combobox', { name: 'Dataset' }).click()
+  await page.getByRole('option', { name: datasetDid.slice(0, 14) }).click()
   await expect(page).toHaveURL(/#\/policies\/did/)
   const deny = page.getByRole('region', { name: 'Deny list' })
   await deny.getByLabel('Add to the deny list').fill('0x123')

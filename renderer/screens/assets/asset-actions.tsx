@@ -3,18 +3,7 @@
 // added in the asset page's Prices panel). Every action signs a transaction, so each asks first; inputs are checked with the
 // contract's own schemas before anything is sent, and the answer shows the tx hash.
 import { useState } from 'react'
-import {
-  Alert,
-  Button,
-  Card,
-  Group,
-  NativeSelect,
-  SimpleGrid,
-  Stack,
-  Text,
-  TextInput,
-  Title,
-} from '@mantine/core'
+import { Alert, Button, Card, Group, Select, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core'
 import {
   assetStateName,
   assetStateNames,
@@ -96,17 +85,15 @@ export function AssetActions({ asset }: { asset: AssetSummary }) {
         }}
       >
         <Group align="flex-end" mt="sm">
-          <NativeSelect
+          <Select
             label="New state"
             description={`Now: ${ASSET_STATE_WORDS[current]}`}
-            value={nextState}
-            onChange={(e) => setNextState(e.currentTarget.value as AssetStateName)}
-            data={[
-              { value: '', label: 'Choose a state…' },
-              ...assetStateNames
-                .filter((n) => n !== current)
-                .map((n) => ({ value: n, label: ASSET_STATE_WORDS[n] ?? n })),
-            ]}
+            placeholder="Choose a state…"
+            value={nextState || null}
+            onChange={(value) => setNextState((value ?? '') as AssetStateName | '')}
+            data={assetStateNames
+              .filter((n) => n !== current)
+              .map((n) => ({ value: n, label: ASSET_STATE_WORDS[n] ?? n }))}
             error={errors.state}
           />
           <Button type="submit" loading={setState.isPending} disabled={offChain}>

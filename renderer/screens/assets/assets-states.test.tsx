@@ -29,8 +29,6 @@ describe('Asset page states', () => {
     loading: /Loading the asset…/,
     errorTitle: 'Could not load the asset',
     dataText: /Trusted algorithms/,
-    // The asset page is being changed by its owners (prices panel): it blanks under the banner today.
-    whenUnreachable: 'hides-data',
     seed,
   })
 

@@ -2,7 +2,7 @@
 // before using it (each failed check with its fix; a missing namespace can be created here), then
 // save the choice: it takes effect at the next start, so running jobs stay where they are.
 import { useState } from 'react'
-import { Alert, Button, Card, Group, NativeSelect, Radio, Stack, Text, TextInput, Title } from '@mantine/core'
+import { Alert, Button, Card, Group, Radio, Select, Stack, Text, TextInput, Title } from '@mantine/core'
 import { ConsoleApiError, type ComputeBackend } from '../../../engine/console-api/contract'
 import { ErrorMessage } from '../../components/error-message'
 import { ConfirmDialog } from '../../components/confirm-dialog'
@@ -100,10 +100,13 @@ export function BackendChooser({ backend }: { backend: ComputeBackend }) {
           {driver === 'kubernetes' && backend.kubeContexts.length > 0 && (
             <>
               <Group grow align="flex-start">
-                <NativeSelect
+                <Select
                   label="Context"
-                  value={context}
-                  onChange={(e) => setContext(e.currentTarget.value)}
+                  searchable
+                  allowDeselect={false}
+                  nothingFoundMessage="No context by that name"
+                  value={context || null}
+                  onChange={(value) => setContext(value ?? '')}
                   data={contextGroups(backend)}
                   error={errors.context}
                 />

@@ -123,6 +123,39 @@ describe('JobPage', () => {
     expect(screen.queryByText('Stopping…')).toBeNull()
   })
 
+  it(
+    'links the dataset, algorithm and environment to their pages when this console knows them',
+    { timeout: 30_000 },
+    async () => {
+      const known = makeJob('job-known', 70)
+      const fake = createFakeConsole({
+        jobs: [known, { ...makeJob('job-unknown', 70), environmentId: 'gone-env' }],
+        assets: [
+          asset(DATASET, 'dataset', 'Weather stations'),
+          asset(ALGORITHM, 'algorithm', 'Mean temperature'),
+        ],
+      })
+      const { unmount } = renderApp('/jobs/job-known', fake)
+      const facts = await screen.findByRole('table', { name: 'Job facts' })
+      const dataset = await within(facts).findByRole('link', { name: 'Weather stations' })
+      expect(dataset.getAttribute('href')).toContain(`/assets/${encodeURIComponent(DATASET)}`)
+      const algorithm = within(facts).getByRole('link', { name: 'Mean temperature' })
+      expect(algorithm.getAttribute('href')).toContain(`/assets/${encodeURIComponent(ALGORITHM)}`)
+      const env = await within(facts).findByRole('link', { name: 'free-local' })
+      expect(env.getAttribute('href')).toContain('/compute-backend/environments/free-local')
+      await userEvent.click(env)
+      await screen.findByRole('heading', { level: 2, name: 'Environment free-local' })
+      unmount()
+
+      // An environment (or asset) this console does not know is text, not a dead link.
+      renderApp('/jobs/job-unknown', fake)
+      const other = await screen.findByRole('table', { name: 'Job facts' })
+      await waitFor(() => expect(within(other).getByText('gone-env')).toBeTruthy())
+      await waitFor(() => expect(fake.calls.some((c) => c.method === 'listEnvironments')).toBe(true))
+      expect(within(other).queryByRole('link', { name: 'gone-env' })).toBeNull()
+    },
+  )
+
   it('saves a result through the desktop Save dialog when there is one', async () => {
     const asked: string[] = []
     const fake = createFakeConsole({

@@ -3,7 +3,7 @@
 // Stop behind a confirmation. Its state comes from the one detail entry that live events keep
 // current (server-state/jobs.ts).
 import { useState } from 'react'
-import { Alert, Button, Group, List, Progress, Stack, Table, Tabs, Text, Title } from '@mantine/core'
+import { Alert, Anchor, Button, Group, List, Progress, Stack, Table, Tabs, Text, Title } from '@mantine/core'
 import {
   isTerminalStatus,
   type JobLogKind,
@@ -11,8 +11,10 @@ import {
   type JobSummary,
 } from '../../../engine/console-api/contract'
 import { useMutation } from '@tanstack/react-query'
+import { Link } from '@tanstack/react-router'
 import { useJob, useStopJob } from '../../server-state/jobs'
 import { useAssets } from '../../server-state/assets'
+import { useEnvironments } from '../../server-state/compute-backend'
 import { useConsoleClient } from '../../console-client/console-client-context'
 import { JobLogPanel } from './job-log-panel'
 import { saveResult } from './result-download'
@@ -48,15 +50,15 @@ function Payment({ job }: { job: JobSummary }) {
   return <>{amount} locked in escrow; claimed when the job ends</>
 }
 
-/** A DID with the asset's name when it is one of this console's assets. */
+/** A DID with the asset's name, a link to its asset page, when it is one of this console's assets. */
 function AssetName({ did, names, what }: { did: string; names: Map<string, string>; what: string }) {
   const name = names.get(did)
   return (
     <Group gap="xs" wrap="nowrap">
       {name && (
-        <Text span fw={500}>
+        <Anchor fw={500} renderRoot={(props) => <Link {...props} to="/assets/$did" params={{ did }} />}>
           {name}
-        </Text>
+        </Anchor>
       )}
       <AddressLabel value={did} what={what} />
     </Group>
@@ -114,6 +116,7 @@ export function JobPage({ jobId, onBack }: { jobId: string; onBack: () => void }
   const stop = useStopJob()
   const assets = useAssets()
   const names = new Map((assets.data?.assets ?? []).map((a) => [a.did, a.name]))
+  const environments = useEnvironments()
   const [logTab, setLogTab] = useState<JobLogKind>('algorithm')
   const [confirmingStop, setConfirmingStop] = useState(false)
   const back = (
@@ -121,15 +124,17 @@ export function JobPage({ jobId, onBack }: { jobId: string; onBack: () => void }
       Back to jobs
     </Button>
   )
-  // The heading is there from the first frame, so focus can land on it when the route opens.
-  if (detail.isPending || detail.isError)
+  // The heading is there from the first frame, so focus can land on it when the route opens. Once
+  // loaded, the job stays on screen when a refetch fails (console unreachable): the shell marks it
+  // not live under its one banner, as the lists do.
+  if (!detail.data)
     return (
       <article aria-labelledby="job-title">
         {back}
         <Title order={2} id="job-title">
           Job {jobId}
         </Title>
-        {detail.isPending ? (
+        {!detail.isError ? (
           <p role="status">Loading job…</p>
         ) : (
           <ErrorMessage title="Could not load the job" error={detail.error} />
@@ -213,7 +218,23 @@ export function JobPage({ jobId, onBack }: { jobId: string; onBack: () => void }
           </Table.Tr>
           <Table.Tr>
             <Table.Th>Environment</Table.Th>
-            <Table.Td>{job.environmentId}</Table.Td>
+            <Table.Td>
+              {environments.data?.environments.some((e) => e.id === job.environmentId) ? (
+                <Anchor
+                  renderRoot={(props) => (
+                    <Link
+                      {...props}
+                      to="/compute-backend/environments/$envId"
+                      params={{ envId: job.environmentId }}
+                    />
+                  )}
+                >
+                  {job.environmentId}
+                </Anchor>
+              ) : (
+                job.environmentId
+              )}
+            </Table.Td>
           </Table.Tr>
           <Table.Tr>
             <Table.Th>Started</Table.Th>

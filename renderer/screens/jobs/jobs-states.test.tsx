@@ -29,8 +29,6 @@ describe('Job page states', () => {
     loading: /Loading job…/,
     errorTitle: 'Could not load the job',
     dataText: /Stop job|Stopping…/,
-    // The job page is being changed by its owners (log viewer): it blanks under the banner today.
-    whenUnreachable: 'hides-data',
   })
 
   it(

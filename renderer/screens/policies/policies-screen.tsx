@@ -2,7 +2,7 @@
 // (#/policies/<did>): its consumer allow and deny lists, its node-only approvals from the inbox,
 // output release with the review window, quotas and review guards. For every compute environment:
 // its per-consumer quotas. Every change applies to the next request.
-import { Anchor, Card, NativeSelect, SimpleGrid, Stack, Text, Title } from '@mantine/core'
+import { Anchor, Card, Select, SimpleGrid, Stack, Text, Title } from '@mantine/core'
 import { Link, useNavigate, useParams } from '@tanstack/react-router'
 import type { DatasetPolicySummary } from '../../../engine/console-api/contract'
 import { useAssets } from '../../server-state/assets'
@@ -123,15 +123,15 @@ export function PoliciesScreen({ did }: { did?: string }) {
         <EmptyState title="No datasets">Publish a dataset to set its policy.</EmptyState>
       )}
       {datasets.length > 0 && (
-        <NativeSelect
+        <Select
           label="Dataset"
-          data={[
-            { value: '', label: 'Pick a dataset', disabled: true },
-            ...datasets.map((a) => ({ value: a.did, label: `${a.name} (${a.did.slice(0, 14)}…)` })),
-          ]}
-          value={did ?? ''}
-          onChange={(e) => {
-            const value = e.currentTarget.value
+          placeholder="Pick a dataset"
+          searchable
+          allowDeselect={false}
+          nothingFoundMessage="No dataset by that name"
+          data={datasets.map((a) => ({ value: a.did, label: `${a.name} (${a.did.slice(0, 14)}…)` }))}
+          value={did ?? null}
+          onChange={(value) => {
             if (value) void navigate({ to: '/policies/$did', params: { did: value } })
           }}
         />

@@ -8,8 +8,8 @@ import {
   Button,
   Card,
   Group,
-  NativeSelect,
   NumberInput,
+  Select,
   SimpleGrid,
   Stack,
   TextInput,
@@ -102,10 +102,11 @@ export function ProviderSection({ settings }: { settings: Settings }) {
             </Alert>
           ))}
           <SimpleGrid cols={{ base: 1, sm: 2 }}>
-            <NativeSelect
+            <Select
               label="Log level"
+              allowDeselect={false}
               value={logLevel}
-              onChange={(e) => setLogLevel(e.currentTarget.value as Settings['logLevel'])}
+              onChange={(value) => value && setLogLevel(value as Settings['logLevel'])}
               data={['debug', 'info', 'warn', 'error']}
             />
             <TextInput label="Data directory" value={settings.dataDir} readOnly />

@@ -10,6 +10,7 @@ import {
 } from '../../test-support/fake-console-service'
 import { exposureWarnings } from './provider-section'
 import { bindAddressWarning } from './network-exposure'
+import { openListbox, optionWords, pickOption } from '../../test-support/pick-option'
 
 const T = { timeout: 30_000 }
 const wait = { timeout: 8000 }
@@ -69,6 +70,10 @@ describe('SettingsScreen', () => {
       expect(form.textContent).toContain('anyone on every network this machine is on')
       // One place for the public URL: the Network section (applied at once, DDOs re-published).
       expect(within(form).queryByLabelText('Public Provider URL')).toBeNull()
+      // The log level is a Mantine Select with the four levels.
+      const level = within(form).getByRole('combobox', { name: 'Log level' })
+      expect(optionWords(await openListbox(level))).toEqual(['debug', 'info', 'warn', 'error'])
+      await pickOption(level, 'debug')
       await userEvent.click(within(form).getByRole('button', { name: 'Save settings' }))
       const saved = await within(form).findByText(/^Saved\./)
       expect(saved.textContent).toMatch(
@@ -80,6 +85,7 @@ describe('SettingsScreen', () => {
       expect(fake.calls.find((c) => c.method === 'saveSettings')?.input).toMatchObject({
         providerHost: '0.0.0.0',
         providerPort: 8001,
+        logLevel: 'debug',
       })
       expect(fake.calls.find((c) => c.method === 'saveSettings')?.input).not.toHaveProperty('publicUrl')
       expect(exposureWarnings('127.0.0.1', 'https://provider.example.com')).toEqual([])

@@ -51,8 +51,10 @@ export function AssetRoute() {
 export function AssetPage({ did }: { did: string }) {
   const asset = useAsset(did)
   const jobs = useJobList({ did, limit: 20, offset: 0 })
-  // The heading is there from the first frame, so focus can land on it when the route opens.
-  if (asset.isPending)
+  // The heading is there from the first frame, so focus can land on it when the route opens. Once
+  // loaded, the asset stays on screen when a refetch fails (console unreachable): the shell marks it
+  // not live under its one banner, as the lists do.
+  if (!asset.data && !asset.isError)
     return (
       <Stack>
         <Title order={2}>Asset</Title>
@@ -61,7 +63,7 @@ export function AssetPage({ did }: { did: string }) {
         </Text>
       </Stack>
     )
-  if (asset.isError)
+  if (!asset.data)
     return (
       <Stack>
         <Title order={2}>Asset</Title>
