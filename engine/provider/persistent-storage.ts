@@ -279,9 +279,9 @@ export class PersistentStorage {
     const allowed = Math.min(fileBytesMax, bucketBytesMax - used)
     const partial = join(dir, `.${randomUUID()}${PARTIAL_SUFFIX}`)
     let received = 0
+    const out = createWriteStream(partial, { flags: 'wx' })
     try {
       await new Promise<void>((resolve, reject) => {
-        const out = createWriteStream(partial, { flags: 'wx' })
         const fail = (error: unknown) => {
           content.unpipe(out)
           out.destroy()
@@ -307,6 +307,9 @@ export class PersistentStorage {
       })
       await rename(partial, target)
     } catch (error) {
+      // The stream opens its file asynchronously: removed before it has closed, a refused upload
+      // could leave its partial file behind (its open landing after the rm).
+      if (!out.closed) await new Promise((resolve) => out.once('close', resolve))
       await rm(partial, { force: true })
       throw error
     }
