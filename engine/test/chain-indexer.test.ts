@@ -7,27 +7,19 @@
  */
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import {
-  Aquarius,
-  Nft,
-  NftFactory,
-  ProviderInstance,
-  ZERO_ADDRESS,
-  getEventFromTx,
-  type DatatokenCreateParams,
-  type NftCreateData,
-} from '@oceanprotocol/lib'
-import { Wallet, getAddress, toBeHex } from 'ethers'
+import { Aquarius, Nft, ProviderInstance } from '@oceanprotocol/lib'
+import { Wallet, getAddress } from 'ethers'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEV_ACCOUNTS } from '../chain/dev-chain/dev-accounts'
 import { systemClock } from '../clock'
 import { assetSummarySchema } from '../console-api/contract'
 import { MemoryLogger } from '../logging'
 import { AssetRegistry } from '../publishing/asset-registry'
-import { ChainIndexer, didOf } from '../publishing/chain-indexer'
+import { ChainIndexer } from '../publishing/chain-indexer'
 import { openDatabase } from '../store/database'
 import { SettingsRepo } from '../store/settings-repo'
 import { firstJob, startOceanTestbed, waitForStatus, type OceanTestbed } from './ocean-consumer'
+import { publishWithOceanJs, until } from './ocean-js-publish'
 
 const DATA = 'city,temp\nOslo,4\nLima,19\n'
 /** Prints every input file (the algorithm file published elsewhere). */
@@ -38,125 +30,6 @@ let files: Server
 let filesUrl: string
 let did: string
 let nftAddress: string
-
-/** What ocean.js' own integration helper does: NFT + datatoken, encrypted files and DDO, setMetadata. */
-async function publishWithOceanJs(
-  name: string,
-  serviceEndpoint: string,
-  options: { kind?: 'dataset' | 'algorithm'; fileUrl?: string; service?: Record<string, unknown> } = {},
-): Promise<{ did: string; nft: string }> {
-  // One nonce source for every tx (ethers caches eth_getTransactionCount for 250 ms).
-  const owner = bed.payer
-  const ownerAddress = bed.consumer.address
-  const { chainId, contracts } = bed.devChain
-  const factory = new NftFactory(contracts.ERC721Factory!, owner, chainId)
-  const nftParams: NftCreateData = {
-    name,
-    symbol: 'EXT',
-    templateIndex: 1,
-    tokenURI: 'https://example.org/nft',
-    transferable: true,
-    owner: ownerAddress,
-  }
-  const dtParams: DatatokenCreateParams = {
-    templateIndex: 1,
-    cap: '100000',
-    feeAmount: '0',
-    paymentCollector: ZERO_ADDRESS,
-    feeToken: ZERO_ADDRESS,
-    minter: ownerAddress,
-    mpFeeAddress: ZERO_ADDRESS,
-  }
-  const tx = await factory.createNftWithDatatoken(nftParams, dtParams, false)
-  const receipt = await (tx as unknown as { wait(): Promise<unknown> }).wait()
-  const nft = getEventFromTx(receipt as never, 'NFTCreated').args.newTokenAddress as string
-  const datatoken = getEventFromTx(receipt as never, 'TokenCreated').args.newTokenAddress as string
-  const id = didOf(nft, chainId)
-  const encryptedFiles = await ProviderInstance.encrypt(
-    {
-      datatokenAddress: datatoken,
-      nftAddress: nft,
-      files: [{ type: 'url', url: options.fileUrl ?? filesUrl, method: 'GET' }],
-    },
-    chainId,
-    bed.url,
-    owner,
-  )
-  const ddo = {
-    '@context': ['https://w3id.org/did/v1'],
-    id,
-    version: '4.1.0',
-    chainId,
-    nftAddress: nft,
-    metadata: {
-      created: '2026-01-01T00:00:00Z',
-      updated: '2026-01-01T00:00:00Z',
-      type: options.kind ?? 'dataset',
-      name,
-      description: 'Published with ocean.js outside the console',
-      author: 'elsewhere',
-      license: 'MIT',
-    },
-    services: [
-      {
-        id: 'compute-1',
-        type: 'compute',
-        files: encryptedFiles,
-        datatokenAddress: datatoken,
-        serviceEndpoint,
-        timeout: 0,
-        compute: {
-          allowRawAlgorithm: true,
-          allowNetworkAccess: false,
-          publisherTrustedAlgorithmPublishers: [],
-          publisherTrustedAlgorithms: [],
-        },
-        ...options.service,
-      },
-    ],
-    ...(options.kind === 'algorithm'
-      ? {
-          metadata: {
-            created: '2026-01-01T00:00:00Z',
-            updated: '2026-01-01T00:00:00Z',
-            type: 'algorithm',
-            name,
-            description: 'Published with ocean.js outside the console',
-            author: 'elsewhere',
-            license: 'MIT',
-            algorithm: {
-              language: 'Node.js',
-              version: '1.0.0',
-              container: { entrypoint: 'node $ALGO', image: 'node', tag: '20', checksum: '' },
-            },
-          },
-        }
-      : {}),
-  }
-  const encryptedDdo = await ProviderInstance.encrypt(ddo, chainId, bed.url, owner)
-  const metadataTx = await new Nft(owner, chainId).setMetadata(
-    nft,
-    ownerAddress,
-    0,
-    bed.url,
-    '',
-    toBeHex(2),
-    encryptedDdo,
-    '0x' + '00'.repeat(32),
-  )
-  await (metadataTx as unknown as { wait(): Promise<unknown> }).wait()
-  return { did: id, nft }
-}
-
-async function until<T>(read: () => Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = await read()
-    if (value !== undefined) return value
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
-}
 
 const resolved = (id: string) => async () => {
   const res = await fetch(`${bed.url}/api/aquarius/assets/ddo/${id}`)
@@ -172,7 +45,9 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => files.listen(0, '127.0.0.1', resolve))
   filesUrl = `http://127.0.0.1:${(files.address() as AddressInfo).port}/weather.csv`
   bed = await startOceanTestbed('c2d-indexer-', { chain: { indexer: { intervalMs: 100 } } })
-  ;({ did, nft: nftAddress } = await publishWithOceanJs('Published elsewhere', bed.url))
+  ;({ did, nft: nftAddress } = await publishWithOceanJs(bed, 'Published elsewhere', bed.url, {
+    fileUrl: filesUrl,
+  }))
 }, 90_000)
 afterAll(async () => {
   await bed?.core.stop()
@@ -258,12 +133,13 @@ describe('chain indexer: assets published elsewhere', () => {
   it('runs an algorithm published elsewhere with an access service (as ocean.js publishes it), trusted by its publisher', async () => {
     // ocean.js' ComputeFlow/ComputeExamples publish their algorithm with `type: 'access'`; Ocean Node
     // runs it. The dataset trusts the algorithm's publisher (the NFT owner on chain).
-    const algo = await publishWithOceanJs('Algorithm elsewhere', bed.url, {
+    const algo = await publishWithOceanJs(bed, 'Algorithm elsewhere', bed.url, {
       kind: 'algorithm',
       fileUrl: filesUrl.replace('/weather.csv', '/algo.js'),
       service: { id: 'access-1', type: 'access', compute: undefined },
     })
-    const data = await publishWithOceanJs('Dataset trusting a publisher', bed.url, {
+    const data = await publishWithOceanJs(bed, 'Dataset trusting a publisher', bed.url, {
+      fileUrl: filesUrl,
       service: {
         compute: {
           allowRawAlgorithm: false,
@@ -302,13 +178,18 @@ describe('chain indexer: assets published elsewhere', () => {
   it('takes a loopback alias of its own URL as this node (ocean-cli publishes with http://localhost:8001)', async () => {
     const alias = bed.url.replace('127.0.0.1', 'localhost')
     expect(alias).not.toBe(bed.url)
-    const asset = await publishWithOceanJs('Published through localhost', alias)
+    const asset = await publishWithOceanJs(bed, 'Published through localhost', alias, { fileUrl: filesUrl })
     const ddo = await until(resolved(asset.did), 'the DDO published with a localhost endpoint')
     expect((ddo.services as Array<{ serviceEndpoint: string }>)[0]!.serviceEndpoint).toBe(alias)
   }, 60_000)
 
   it('skips assets whose services point to another node, and follows MetadataState', async () => {
-    const elsewhere = await publishWithOceanJs('Served by another node', 'https://other-node.example.org')
+    const elsewhere = await publishWithOceanJs(
+      bed,
+      'Served by another node',
+      'https://other-node.example.org',
+      { fileUrl: filesUrl },
+    )
     const nft = new Nft(bed.payer, bed.devChain.chainId)
     await (
       (await nft.setMetadataState(nftAddress, bed.consumer.address, 4)) as unknown as {
@@ -354,7 +235,7 @@ describe('chain indexer: assets published elsewhere', () => {
 
     // A reorg: the chain goes back to before a new asset was published and grows other blocks.
     const snapshot = (await bed.rpc.send('evm_snapshot', [])) as string
-    const reorged = await publishWithOceanJs('Orphaned by a reorg', bed.url)
+    const reorged = await publishWithOceanJs(bed, 'Orphaned by a reorg', bed.url, { fileUrl: filesUrl })
     expect(await poll()).toContain(reorged.did)
     expect(registry.get(reorged.did)).toBeDefined()
     expect(await bed.rpc.send('evm_revert', [snapshot])).toBe(true)

@@ -8,17 +8,8 @@
  */
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import {
-  Datatoken,
-  Nft,
-  NftFactory,
-  ProviderInstance,
-  ZERO_ADDRESS,
-  getEventFromTx,
-  type DatatokenCreateParams,
-  type NftCreateData,
-} from '@oceanprotocol/lib'
-import { Contract, JsonRpcProvider, NonceManager, Wallet, toBeHex } from 'ethers'
+import { Datatoken, ProviderInstance } from '@oceanprotocol/lib'
+import { Contract, JsonRpcProvider, NonceManager, Wallet } from 'ethers'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadAbi, type OceanAddresses } from '../chain/contracts'
 import {
@@ -38,6 +29,7 @@ import {
   type OceanConsumer,
   type OceanTestbed,
 } from './ocean-consumer'
+import { publishWithOceanJs, until } from './ocean-js-publish'
 
 const DATA = 'city,temp\nOslo,4\nLima,19\n'
 const ALGORITHM =
@@ -49,126 +41,6 @@ let secondContracts: OceanAddresses
 let onSecond: OceanConsumer
 let files: Server
 let filesUrl: string
-
-/** What ocean.js' own integration helper does: NFT + datatoken, encrypted files and DDO, setMetadata. */
-async function publishWithOceanJs(
-  bed: OceanConsumer,
-  name: string,
-  serviceEndpoint: string,
-  options: { kind?: 'dataset' | 'algorithm'; fileUrl?: string; service?: Record<string, unknown> } = {},
-): Promise<{ did: string; nft: string }> {
-  // One nonce source for every tx (ethers caches eth_getTransactionCount for 250 ms).
-  const owner = bed.payer
-  const ownerAddress = bed.consumer.address
-  const { chainId, contracts } = bed.devChain
-  const factory = new NftFactory(contracts.ERC721Factory!, owner, chainId)
-  const nftParams: NftCreateData = {
-    name,
-    symbol: 'EXT',
-    templateIndex: 1,
-    tokenURI: 'https://example.org/nft',
-    transferable: true,
-    owner: ownerAddress,
-  }
-  const dtParams: DatatokenCreateParams = {
-    templateIndex: 1,
-    cap: '100000',
-    feeAmount: '0',
-    paymentCollector: ZERO_ADDRESS,
-    feeToken: ZERO_ADDRESS,
-    minter: ownerAddress,
-    mpFeeAddress: ZERO_ADDRESS,
-  }
-  const tx = await factory.createNftWithDatatoken(nftParams, dtParams, false)
-  const receipt = await (tx as unknown as { wait(): Promise<unknown> }).wait()
-  const nft = getEventFromTx(receipt as never, 'NFTCreated').args.newTokenAddress as string
-  const datatoken = getEventFromTx(receipt as never, 'TokenCreated').args.newTokenAddress as string
-  const id = didOf(nft, chainId)
-  const encryptedFiles = await ProviderInstance.encrypt(
-    {
-      datatokenAddress: datatoken,
-      nftAddress: nft,
-      files: [{ type: 'url', url: options.fileUrl ?? filesUrl, method: 'GET' }],
-    },
-    chainId,
-    bed.url,
-    owner,
-  )
-  const ddo = {
-    '@context': ['https://w3id.org/did/v1'],
-    id,
-    version: '4.1.0',
-    chainId,
-    nftAddress: nft,
-    metadata: {
-      created: '2026-01-01T00:00:00Z',
-      updated: '2026-01-01T00:00:00Z',
-      type: options.kind ?? 'dataset',
-      name,
-      description: 'Published with ocean.js outside the console',
-      author: 'elsewhere',
-      license: 'MIT',
-    },
-    services: [
-      {
-        id: 'compute-1',
-        type: 'compute',
-        files: encryptedFiles,
-        datatokenAddress: datatoken,
-        serviceEndpoint,
-        timeout: 0,
-        compute: {
-          allowRawAlgorithm: true,
-          allowNetworkAccess: false,
-          publisherTrustedAlgorithmPublishers: [],
-          publisherTrustedAlgorithms: [],
-        },
-        ...options.service,
-      },
-    ],
-    ...(options.kind === 'algorithm'
-      ? {
-          metadata: {
-            created: '2026-01-01T00:00:00Z',
-            updated: '2026-01-01T00:00:00Z',
-            type: 'algorithm',
-            name,
-            description: 'Published with ocean.js outside the console',
-            author: 'elsewhere',
-            license: 'MIT',
-            algorithm: {
-              language: 'Node.js',
-              version: '1.0.0',
-              container: { entrypoint: 'node $ALGO', image: 'node', tag: '20', checksum: '' },
-            },
-          },
-        }
-      : {}),
-  }
-  const encryptedDdo = await ProviderInstance.encrypt(ddo, chainId, bed.url, owner)
-  const metadataTx = await new Nft(owner, chainId).setMetadata(
-    nft,
-    ownerAddress,
-    0,
-    bed.url,
-    '',
-    toBeHex(2),
-    encryptedDdo,
-    '0x' + '00'.repeat(32),
-  )
-  await (metadataTx as unknown as { wait(): Promise<unknown> }).wait()
-  return { did: id, nft }
-}
-
-async function until<T>(read: () => Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = await read()
-    if (value !== undefined) return value
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
-}
 
 beforeAll(async () => {
   files = createServer((req, res) =>
@@ -262,6 +134,7 @@ describe('several chains at once', () => {
     // Chain 8997: published with ocean.js there, found by that chain's indexer.
     // Trusted by publisher: the algorithm's NFT owner, read on chain 8997 (where its NFT is).
     const dataset = await publishWithOceanJs(onSecond, 'On the second chain', bed.url, {
+      fileUrl: filesUrl,
       service: {
         compute: {
           allowRawAlgorithm: false,
