@@ -309,7 +309,7 @@ export class PersistentStorage {
     } catch (error) {
       // The stream opens its file asynchronously: removed before it has closed, a refused upload
       // could leave its partial file behind (its open landing after the rm).
-      if (!out.closed) await new Promise((resolve) => out.once('close', resolve))
+      if (!out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()))
       await rm(partial, { force: true })
       throw error
     }
