@@ -18,7 +18,7 @@ describe('Policies: datasets', () => {
     methods: ['listAssets'],
     loading: /Loading the datasets…/,
     errorTitle: 'Could not load the datasets',
-    dataText: /Pick a dataset/,
+    dataText: /^Dataset$/, // the dataset picker's label (Mantine Select: its placeholder is no text)
     seed,
   })
 
