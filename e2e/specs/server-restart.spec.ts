@@ -26,7 +26,7 @@ for (const scheme of ['light', 'dark'] as const) {
       await app.open(first.consoleUrl)
       await app.useColorScheme(scheme)
       await app.goTo('Jobs')
-      const content = page.locator('[data-live]')
+      const content = page.locator('main [data-live]')
       await expect(content).toHaveAttribute('data-live', 'true')
       const banner = page.getByText('The console is not answering')
 
