@@ -113,19 +113,23 @@ export class LogLineIndex {
     return { ...base, lines }
   }
 
-  /** The text of lines [from, to), "\n"s and any "\r"s kept (`from < to <= lineCount`). */
-  private async readText(from: number, to: number): Promise<{ text: string; isOpenEnd: boolean }> {
+  /** The bytes of lines [from, to) as on disk (fewer if the file is shorter than the index says). */
+  private async readBytes(from: number, to: number): Promise<Buffer> {
     const fromByte = this.starts[from]!
     const toByte = to < this.count ? this.starts[to]! : this.sizeBytes
     const handle = await open(this.path, 'r')
-    let bytes: Buffer
     try {
-      bytes = Buffer.alloc(toByte - fromByte)
+      const bytes = Buffer.allocUnsafe(toByte - fromByte)
       const { bytesRead } = await handle.read(bytes, 0, bytes.length, fromByte)
-      bytes = bytes.subarray(0, bytesRead)
+      return bytes.subarray(0, bytesRead)
     } finally {
       await handle.close()
     }
+  }
+
+  /** The text of lines [from, to), "\n"s and any "\r"s kept (`from < to <= lineCount`). */
+  private async readText(from: number, to: number): Promise<{ text: string; isOpenEnd: boolean }> {
+    const bytes = await this.readBytes(from, to)
     // An unfinished last line may end inside a character still being written.
     const isOpenEnd = to === this.lineCount && bytes[bytes.length - 1] !== 10
     const text = new TextDecoder().decode(isOpenEnd ? bytes.subarray(0, utf8CompleteLength(bytes)) : bytes)
@@ -152,16 +156,7 @@ export class LogLineIndex {
    */
   private async matchesIn(from: number, to: number, needle: Buffer, foldAscii: boolean) {
     const fromByte = this.starts[from]!
-    const toByte = to < this.count ? this.starts[to]! : this.sizeBytes
-    const handle = await open(this.path, 'r')
-    let bytes: Buffer
-    try {
-      bytes = Buffer.allocUnsafe(toByte - fromByte)
-      const { bytesRead } = await handle.read(bytes, 0, bytes.length, fromByte)
-      bytes = bytes.subarray(0, bytesRead)
-    } finally {
-      await handle.close()
-    }
+    const bytes = await this.readBytes(from, to)
     const original = foldAscii ? Buffer.from(bytes) : bytes
     if (foldAscii) foldAsciiInPlace(bytes)
     const found: Array<{ line: number; column: number }> = []
