@@ -99,6 +99,59 @@ describe.each([
   })
 })
 
+describe.each([
+  { path: RequestSignatures.fastPath(), useNative: true },
+  { path: '@noble/curves', useNative: false },
+])(
+  'RequestSignatures reads every v byte and length as ethers Signature.from does ($path)',
+  ({ useNative }) => {
+    /** The genuine signature with its last byte replaced. */
+    function withV(signature: string, v: number): string {
+      return signature.slice(0, 130) + v.toString(16).padStart(2, '0')
+    }
+    function ethersAnswer(signature: string): 'ok' | 'other key' | 'malformed' {
+      let parsed: Signature
+      try {
+        parsed = Signature.from(signature)
+      } catch {
+        return 'malformed'
+      }
+      return parsed.v === Signature.from(genuineSignature).v ? 'ok' : 'other key'
+    }
+    let genuineSignature = ''
+
+    it.each([0, 1, 2, 26, 27, 28, 29, 34, 35, 36, 37, 38, 255])('v byte %i', async (v) => {
+      genuineSignature = await oceanSign(wallet.address, 9, 'getComputeResult')
+      const base = { consumerAddress: wallet.address, nonce: 9, command: 'getComputeResult' }
+      // Cold (full recovery) and warm (key cached): both must agree with ethers' reading.
+      const cold = new RequestSignatures({ useNative })
+      const warm = new RequestSignatures({ useNative })
+      expect(warm.verify({ ...base, signature: genuineSignature }).ok).toBe(true)
+      const signature = withV(genuineSignature, v)
+      const expected = ethersAnswer(signature)
+      for (const signatures of [cold, warm]) {
+        const check = signatures.verify({ ...base, signature })
+        if (expected === 'ok') expect(check).toEqual({ ok: true, signer: wallet.address })
+        else if (expected === 'malformed') expect(check).toEqual({ ok: false, reason: 'malformed' })
+        else expect(check.ok).toBe(false)
+      }
+    })
+
+    it('takes the 64-byte EIP-2098 form too, cold and warm', async () => {
+      const genuine = await oceanSign(wallet.address, 10, 'getComputeResult')
+      const compact = Signature.from(genuine).compactSerialized
+      const base = { consumerAddress: wallet.address, nonce: 10, command: 'getComputeResult' }
+      const signatures = new RequestSignatures({ useNative })
+      expect(signatures.verify({ ...base, signature: compact })).toEqual({ ok: true, signer: wallet.address })
+      expect(signatures.verify({ ...base, signature: compact })).toEqual({ ok: true, signer: wallet.address })
+      expect(signatures.verify({ ...base, signature: compact.slice(0, -2) })).toEqual({
+        ok: false,
+        reason: 'malformed',
+      })
+    })
+  },
+)
+
 it('uses libsecp256k1 on this machine (linux-x64 has a prebuilt binding)', () => {
   if (process.platform === 'linux' && process.arch === 'x64')
     expect(RequestSignatures.fastPath()).toBe('libsecp256k1')

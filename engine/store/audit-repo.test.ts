@@ -122,4 +122,31 @@ describe('GroupedAuditAppends', () => {
     expect(repo.verify()).toMatchObject({ ok: true, rows: 6 })
     db.close()
   })
+
+  it('writes a batch as the same rows as one append each, and chains a later batch to it', async () => {
+    const events = [1, 2, 3].map((n) => ({
+      type: AuditEventType.ResultDownloaded,
+      actor: consumer,
+      subject: `job-${n}`,
+      details: { index: n },
+    }))
+    const one = seeded()
+    for (const event of events) one.repo.append(event, 20)
+    const batched = seeded()
+    batched.repo.appendMany(events.map((event) => ({ event, nowMs: 20 })))
+    expect(batched.repo.list()).toEqual(one.repo.list())
+
+    // Through the group commit: a second turn's events form their own batch, chained after the first.
+    const grouped = new GroupedAuditAppends(batched.repo, batched.db, () => 30)
+    const first = grouped.append({ type: AuditEventType.ResultDownloaded, subject: 'job-4' })
+    await new Promise((resolve) => setImmediate(resolve))
+    const second = grouped.append({ type: AuditEventType.ResultDownloaded, subject: 'job-5' })
+    expect(second).not.toBe(first)
+    await Promise.all([first, second])
+    const subjects = batched.repo.list({ type: AuditEventType.ResultDownloaded }).map((r) => r.subject)
+    expect(subjects).toEqual(['job-1', 'job-2', 'job-3', 'job-4', 'job-5'])
+    expect(batched.repo.verify()).toMatchObject({ ok: true, rows: 8 })
+    one.db.close()
+    batched.db.close()
+  })
 })
