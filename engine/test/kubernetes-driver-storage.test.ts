@@ -3,7 +3,8 @@
  * They travel as the job's local files do, inlined in the inputs Secret; the configure pod writes
  * them to Ocean Node's /data/persistentStorage/<bucketId>/<fileName>, and the algorithm pod mounts
  * that folder read-only. Over the inline budget the job is refused before it is registered, saying
- * why (413 JOB_INPUTS_TOO_LARGE, "run the job in a local environment"). Against the API double,
+ * why (413 JOB_INPUTS_TOO_LARGE, "run the job in a local environment"). A job's outputs reach its
+ * `outputBucketId` bucket from this backend too (written by the Operator-Service). Against the API double,
  * whose kubelet runs the pods in bubblewrap with their volume mounts.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
@@ -11,9 +12,15 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { isC2dError } from '../c2d-error'
+import { systemClock } from '../clock'
+import { MemoryLogger } from '../logging'
+import { Environments, defaultEnvironment } from '../operator-service/environments'
+import { SqliteOperatorService } from '../operator-service/operator-service'
+import { PersistentStorage } from '../provider/persistent-storage'
+import { openDatabase } from '../store/database'
 import type { JobSpec, Observation } from '../operator-engine/driver'
 import { DEFAULT_MANIFEST_OPTIONS, selectorOf } from '../operator-engine/drivers/kubernetes/manifests'
-import { rawCodeJobInput } from './job-inputs'
+import { rawCodeJobInput, runJobToFinish } from './job-inputs'
 import { driverAgainst } from './kubernetes-api-double/driver-against'
 import { startKubernetesApiDouble, type KubernetesApiDouble } from './kubernetes-api-double/api-server'
 
@@ -125,4 +132,47 @@ describe('nodePersistentStorage datasets on the Kubernetes backend', () => {
     expect(() => driver.objectsFor(linked)).toThrow(/cannot be read on this computer/)
     await driver.close()
   }, 30_000)
+
+  it("outputBucketId: a Kubernetes job's outputs land in the consumer's bucket (the Operator-Service writes them)", async () => {
+    const dataDir = join(workDir, 'console')
+    mkdirSync(dataDir, { recursive: true })
+    const owner = '0x00000000000000000000000000000000000000C1'
+    const storage = new PersistentStorage(dataDir, {
+      limits: { fileBytesMax: 1 << 20, bucketBytesMax: 1 << 20, bucketsPerOwnerMax: 5 },
+      onAccessList: async () => false,
+      nowMs: () => 0,
+    })
+    const { bucketId } = await storage.createBucket(owner, [])
+    const db = openDatabase({ file: join(dataDir, 'console.db') })
+    const environments = new Environments(db)
+    environments.seed([defaultEnvironment(undefined)])
+    const service = new SqliteOperatorService({
+      db,
+      driver: driverAgainst(double, NAMESPACE),
+      environments,
+      dataDir,
+      logger: new MemoryLogger(),
+      clock: systemClock,
+      outputDelivery: {
+        deliver: async (job, tarPath) => {
+          const { written, skipped } = await storage.writeOutputs(job.outputBucketId!, job.owner, tarPath)
+          return { written: written.map((f) => f.name), skipped }
+        },
+      },
+    })
+    await service.start()
+    const input = rawCodeJobInput({
+      code: `require('fs').writeFileSync('/data/outputs/k8s.txt', 'from the cluster')`,
+      maxJobDurationSec: 60,
+      owner,
+    })
+    const done = await runJobToFinish(service, { ...input, outputBucketId: bucketId })
+    expect(done.outcome).toEqual({ kind: 'succeeded' })
+    expect((await storage.listFiles(bucketId, owner)).map((f) => [f.name, f.size])).toEqual([['k8s.txt', 16]])
+    expect(readFileSync(join(dataDir, 'persistent-storage', 'buckets', bucketId, 'k8s.txt'), 'utf8')).toBe(
+      'from the cluster',
+    )
+    await service.close()
+    db.close()
+  }, 60_000)
 })
