@@ -30,7 +30,7 @@ import { createEscrowSettlement } from './provider/escrow-settlement'
 import { checkPublicUrl } from './provider/public-url-check'
 import { RequestAuth } from './provider/request-auth'
 import type { ProbeNetwork } from './provider/file-url-probe'
-import { PersistentStorage, onAnAccessList } from './provider/persistent-storage'
+import { PersistentStorage, onAnAccessList, type OnAccessList } from './provider/persistent-storage'
 import { startProvider, type NodeIdentity, type ProviderRequestEvent } from './provider/server'
 import { AssetRegistry } from './publishing/asset-registry'
 import { startChainPublishing, type ChainPublishing } from './publishing/start-publishing'
@@ -389,6 +389,18 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
     )
     report('jobs', 'running')
 
+    // Consumers' buckets (provider.persistentStorage). Made before the jobs resume: a job with an
+    // output bucket writes its outputs there when it finishes. Access lists are read on chain once
+    // the chain is up (bound below); until then only a bucket's owner is admitted.
+    let storageAccessLists: OnAccessList = async () => false
+    const persistentStorage = config.provider.persistentStorage.enabled
+      ? new PersistentStorage(config.dataDir, {
+          limits: config.provider.persistentStorage,
+          onAccessList: (lists, address) => storageAccessLists(lists, address),
+          nowMs: () => clock.nowMs(),
+        })
+      : undefined
+
     const operatorService = new SqliteOperatorService({
       db,
       driver,
@@ -396,6 +408,20 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
       dataDir: config.dataDir,
       logger: logger.child({ component: 'operator-service' }),
       clock,
+      ...(persistentStorage
+        ? {
+            outputDelivery: {
+              deliver: async (job, tarPath) => {
+                const { written, skipped } = await persistentStorage.writeOutputs(
+                  job.outputBucketId!,
+                  job.owner,
+                  tarPath,
+                )
+                return { written: written.map((f) => f.name), skipped }
+              },
+            },
+          }
+        : {}),
       // Paid jobs' settlement is bound below, once the Provider's chain access exists.
     })
     await operatorService.start()
@@ -517,6 +543,7 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
     }
     // Environments' and buckets' access-list contracts (Ocean Node's accessLists), each on its own chain.
     const accessLists = chain ? createAccessListCheck((chainId) => rpcOn(chainId)) : undefined
+    storageAccessLists = onAnAccessList(accessLists)
     report('provider', 'running')
     const provider = await startProvider({
       config,
@@ -544,15 +571,7 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
       ...(chain ? { datatokenPrices: pricesOnChain(chain.served) } : {}),
       ...(options.fileProbeNetwork ? { fileProbeNetwork: options.fileProbeNetwork } : {}),
       storageGateways: { ipfs: config.driver.ipfsGateway, arweave: config.driver.arweaveGateway },
-      ...(config.provider.persistentStorage.enabled
-        ? {
-            persistentStorage: new PersistentStorage(config.dataDir, {
-              limits: config.provider.persistentStorage,
-              onAccessList: onAnAccessList(accessLists),
-              nowMs: () => clock.nowMs(),
-            }),
-          }
-        : {}),
+      ...(persistentStorage ? { persistentStorage } : {}),
       onRequest: (event) => {
         for (const listener of providerRequests) listener(event)
       },

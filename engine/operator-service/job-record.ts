@@ -70,6 +70,11 @@ export interface JobRecord {
   agreementId: string
   /** Absent: outputs are released automatically (records written before issue 12 have none). */
   review?: JobReview
+  /**
+   * The consumer's persistent-storage bucket that receives the outputs when the job finishes (Ocean
+   * Node's `outputBucketId`); absent: outputs are only served by computeResult.
+   */
+  outputBucketId?: string
   /** Persisted (secrets stay in the local DB; never serialised to consumers or the renderer). */
   spec: JobSpec
   /**
@@ -96,6 +101,8 @@ export interface RegisterJobInput {
   agreementId?: string
   /** Publisher review of the outputs, with its window (issue 12); absent: automatic release. */
   review?: { windowSec: number }
+  /** Ocean Node's `outputBucketId`: the bucket the Provider checked the owner may write to. */
+  outputBucketId?: string
 }
 export interface JobFilter {
   owner?: string
@@ -171,6 +178,15 @@ export interface OperatorService {
 /** Pays out or refunds a paid job's escrow (provider's chain/escrow.ts). Must be idempotent per job. */
 export interface JobSettlement {
   settle(job: JobRecord): Promise<{ claimTx?: string; claimedWei?: string; cancelTx?: string }>
+}
+
+/**
+ * Writes a finished job's outputs into the consumer's bucket (Ocean Node's `outputBucketId`): the
+ * Provider binds it to its persistent storage. Resolves once every file is in place; throws (with a
+ * message a consumer can act on) when nothing was written.
+ */
+export interface JobOutputDelivery {
+  deliver(job: JobRecord, outputsTarPath: string): Promise<{ written: string[]; skipped: string[] }>
 }
 
 /**

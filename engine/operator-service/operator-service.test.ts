@@ -18,6 +18,7 @@ import {
   type JobRecord,
   type JobSettlement,
 } from './operator-service'
+import type { JobOutputDelivery } from './job-record'
 
 const input = fakeJobInput
 
@@ -40,6 +41,7 @@ async function harness(
     settlement?: JobSettlement
     dataDir?: string
     driver?: FakeDriver
+    outputDelivery?: JobOutputDelivery
   } = {},
 ): Promise<Harness> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'opsvc-'))
@@ -65,6 +67,7 @@ async function harness(
     logger,
     clock,
     settlement: options.settlement,
+    ...(options.outputDelivery ? { outputDelivery: options.outputDelivery } : {}),
   })
   const changes: JobChange[] = []
   service.onDidChangeJob((c) => changes.push(c))
@@ -505,5 +508,84 @@ describe('SqliteOperatorService paid stop in queue', () => {
     const done = h.service.getJob(paid.jobId)!
     expect(done.outcome?.kind).toBe('stopped')
     expect(done.payment?.cancelTx).toBe('0xrefund')
+  })
+
+  describe('outputBucketId: outputs written into the bucket before the job may finish', () => {
+    /** A delivery that waits until the test settles it, recording what it was asked. */
+    function deferredDelivery() {
+      const calls: Array<{ jobId: string; bucketId?: string; tarPath: string }> = []
+      let settle: (error?: Error) => void = () => undefined
+      const delivery: JobOutputDelivery = {
+        deliver: (job, tarPath) => {
+          calls.push({ jobId: job.jobId, bucketId: job.outputBucketId, tarPath })
+          return new Promise((resolve, reject) => {
+            settle = (error) => (error ? reject(error) : resolve({ written: ['a.txt'], skipped: [] }))
+          })
+        },
+      }
+      return { calls, delivery, settle: (error?: Error) => settle(error) }
+    }
+    const BUCKET = '0b7e2f6e-8d6a-4b8e-9c1d-2f3a4b5c6d7e'
+
+    async function finishWithOutputs(h: Harness, outputBucketId?: string) {
+      const job = h.service.registerJob({ ...input(), ...(outputBucketId ? { outputBucketId } : {}) })
+      await flush()
+      const out = h.driver.writeResult(job.jobId, 'outputs.tar', Buffer.from([1, 2, 3]), 'output')
+      h.driver.play(job.jobId, [...HAPPY_STORY, { kind: 'outputs-collected', results: [out] }])
+      return job
+    }
+
+    it('holds the job at 60 until the outputs are written, then finishes it; later observations wait', async () => {
+      const d = deferredDelivery()
+      const h = await harness({ outputDelivery: d.delivery })
+      const job = await finishWithOutputs(h, BUCKET)
+      expect(h.service.getJob(job.jobId)!.outputBucketId).toBe(BUCKET)
+      expect(h.service.getJob(job.jobId)!.status).toBe(60)
+      expect(d.calls).toEqual([
+        { jobId: job.jobId, bucketId: BUCKET, tarPath: join(job.spec.jobDir, 'results', 'outputs.tar') },
+      ])
+      // A repeated collection while the write runs waits for it and is then harmless.
+      h.driver.play(job.jobId, [{ kind: 'outputs-collected', results: [] }])
+      d.settle()
+      await flush()
+      await flush()
+      const done = h.service.getJob(job.jobId)!
+      expect(done.status).toBe(70)
+      expect(done.outcome).toEqual({ kind: 'succeeded' })
+      expect(done.results.map((r) => r.filename)).toEqual(['outputs.tar'])
+      expect(d.calls).toHaveLength(1)
+    })
+
+    it('a failed write ends the job 61 with the reason, never as a success', async () => {
+      const d = deferredDelivery()
+      const h = await harness({ outputDelivery: d.delivery })
+      const job = await finishWithOutputs(h, BUCKET)
+      d.settle(new Error('The bucket may hold at most 16 bytes on this node'))
+      await flush()
+      await flush()
+      const done = h.service.getJob(job.jobId)!
+      expect(h.service.jobEvents(job.jobId).map((e) => e.to)).toEqual([1, 0, 20, 30, 40, 60, 61, 70])
+      expect(done.outcome).toMatchObject({ kind: 'failed', failureStatus: 61 })
+      expect((done.outcome as { reason: string }).reason).toBe(
+        `the outputs could not be written to bucket ${BUCKET}: The bucket may hold at most 16 bytes on this node`,
+      )
+    })
+
+    it('without storage bound the job fails 61 saying so; a job without a bucket is never delivered', async () => {
+      const h = await harness()
+      const job = await finishWithOutputs(h, BUCKET)
+      await flush()
+      await flush()
+      expect(h.service.getJob(job.jobId)!.outcome).toMatchObject({
+        kind: 'failed',
+        failureStatus: 61,
+        reason: expect.stringMatching(/persistent storage is not enabled/),
+      })
+      const d = deferredDelivery()
+      const h2 = await harness({ outputDelivery: d.delivery })
+      const plain = await finishWithOutputs(h2)
+      expect(h2.service.getJob(plain.jobId)!.status).toBe(70)
+      expect(d.calls).toEqual([])
+    })
   })
 })

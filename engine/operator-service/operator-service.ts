@@ -9,6 +9,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import { rmSync } from 'node:fs'
+import { join } from 'node:path'
 import { C2dError } from '../c2d-error'
 import type { Clock } from '../clock'
 import type { Logger } from '../logging'
@@ -17,7 +18,7 @@ import { JobRunner } from '../operator-engine/job-runner'
 import type { Database } from '../store/database'
 import { JobsRepo, type StoredJob } from '../store/jobs-repo'
 import type { Environments } from './environments'
-import { ALL_JOB_STATUSES, JobStatus, type JobOutcome } from './job-status'
+import { ALL_JOB_STATUSES, FAILURE_STATUSES, JobStatus, type JobOutcome } from './job-status'
 import {
   ALGORITHM_FAILURES,
   IllegalJobTransition,
@@ -34,6 +35,7 @@ import type {
   JobLogChunk,
   JobEvent,
   JobFilter,
+  JobOutputDelivery,
   JobPayment,
   JobReceipts,
   JobRecord,
@@ -69,6 +71,8 @@ export interface OperatorServiceOptions {
   settlement?: JobSettlement
   /** Signs each finished job's receipt (issue 12); absent: jobs finish without one. */
   receipts?: JobReceipts
+  /** Writes outputs into the consumer's bucket (jobs with `outputBucketId`); absent: such jobs fail 61. */
+  outputDelivery?: JobOutputDelivery
 }
 
 /** Result kinds a consumer still gets when the publisher's review did not release the outputs. */
@@ -117,6 +121,8 @@ export class SqliteOperatorService implements OperatorService {
   private readonly stopDeadlines = new Map<string, () => void>()
   /** Why each waiting job waits now (driver `waiting` observations), cleared by its next status. */
   private readonly waiting = new Map<string, { reason: string; sinceMs: number }>()
+  /** Jobs whose outputs are being written into their output bucket (at most one write per job). */
+  private readonly deliveries = new Map<string, Promise<void>>()
 
   constructor(private readonly options: OperatorServiceOptions) {
     this.repo = new JobsRepo(options.db)
@@ -223,6 +229,7 @@ export class SqliteOperatorService implements OperatorService {
       payment: input.payment ?? null,
       agreementId: input.agreementId ?? '',
       ...(input.review ? { review: { windowSec: input.review.windowSec, state: 'armed' as const } } : {}),
+      ...(input.outputBucketId ? { outputBucketId: input.outputBucketId } : {}),
       spec: { ...input.spec, jobId, jobDir },
     }
     // Written (with its first event) before anything runs: a crash from here on finds it.
@@ -376,8 +383,78 @@ export class SqliteOperatorService implements OperatorService {
     if (effects.some((e) => e.kind === 'release-slot') || reached.has(70) || reached.has(71)) this.pump()
   }
 
-  /** Driver observations → decide → the one door. Late or repeated observations are harmless. */
+  /**
+   * Driver observations → decide → the one door. Late or repeated observations are harmless. A job
+   * with an output bucket has its outputs written there first (deliverOutputs); its later
+   * observations wait for that, so they still apply in order.
+   */
   private readonly sink = (jobId: string, observation: Observation): void => {
+    if (this.closed) return
+    const pending = this.deliveries.get(jobId)
+    if (pending) {
+      void pending.then(() => this.sink(jobId, observation))
+      return
+    }
+    const job = this.getJob(jobId)
+    if (job?.outputBucketId && observation.kind === 'outputs-collected' && job.review?.state !== 'armed') {
+      const decision = decide(job, observation)
+      if (decision.path.length === 0 && !decision.patch) return
+      const delivery = this.deliverOutputs(job, observation)
+        .then((next) => {
+          this.deliveries.delete(jobId)
+          this.apply(jobId, next)
+        })
+        .catch((error: unknown) => {
+          this.deliveries.delete(jobId)
+          this.options.logger.error('outputs could not be delivered', { jobId, error: String(error) })
+        })
+      this.deliveries.set(jobId, delivery)
+      return
+    }
+    this.apply(jobId, observation)
+  }
+
+  /**
+   * Ocean Node's outputBucketId: the outputs land in the consumer's bucket before the job may
+   * finish. A failed write turns the collection into a results failure (61) with the reason, never
+   * a success; a job that had already failed keeps its own failure (the write is still tried, as
+   * Ocean Node's bucket receives whatever the algorithm wrote).
+   */
+  private async deliverOutputs(
+    job: JobRecord,
+    observation: Extract<Observation, { kind: 'outputs-collected' }>,
+  ): Promise<Observation> {
+    const bucketId = job.outputBucketId!
+    const archive = observation.results.find((r) => r.type === 'output')
+    const failed = FAILURE_STATUSES.includes(job.status)
+    let reason: string
+    // No archive (no outputs folder): the bucket receives nothing, as Ocean Node's mount would.
+    if (!archive) return observation
+    if (!this.options.outputDelivery) {
+      reason = `persistent storage is not enabled on this node: the outputs could not be written to bucket ${bucketId}`
+    } else {
+      try {
+        const { written, skipped } = await this.options.outputDelivery.deliver(
+          job,
+          join(resultsDirOf(job.spec.jobDir), archive.filename),
+        )
+        this.options.logger.info('outputs written to bucket', {
+          jobId: job.jobId,
+          bucketId,
+          files: written.length,
+          skipped: skipped.length,
+        })
+        return observation
+      } catch (error) {
+        reason = `the outputs could not be written to bucket ${bucketId}: ${(error as Error).message ?? String(error)}`
+      }
+    }
+    this.options.logger.warn('output bucket not written', { jobId: job.jobId, bucketId, reason })
+    if (failed) return observation
+    return { kind: 'results-failed', reason, results: observation.results }
+  }
+
+  private apply(jobId: string, observation: Observation): void {
     if (this.closed) return
     const job = this.getJob(jobId)
     if (!job) {

@@ -302,3 +302,116 @@ describe('parseComputeRequest and toRegisterJobInput', () => {
     })
   })
 })
+
+describe('persistent storage: outputBucketId and an algorithm from a bucket (Ocean Node)', () => {
+  const BUCKET = '0b7e2f6e-8d6a-4b8e-9c1d-2f3a4b5c6d7e'
+  const OWNER = '0x00000000000000000000000000000000000000a1'
+  const container = { entrypoint: 'node $ALGO', image: 'node', tag: '20' }
+  /** A bucket of OWNER holding algo.js; anyone else is refused as the storage refuses them. */
+  const storage = {
+    asked: [] as string[],
+    async inputFile(bucketId: string, fileName: string, consumer: string) {
+      this.asked.push(`read ${bucketId}/${fileName} by ${consumer}`)
+      if (consumer !== OWNER) throw Object.assign(new Error('denied'), { code: 'BUCKET_ACCESS_DENIED' })
+      return { bucketId, fileName, path: algoFile }
+    },
+    async outputBucket(bucketId: string, consumer: string) {
+      this.asked.push(`write ${bucketId} by ${consumer}`)
+      if (consumer !== OWNER) throw Object.assign(new Error('denied'), { code: 'BUCKET_ACCESS_DENIED' })
+      return { bucketId }
+    },
+  }
+  const raw = { meta: { rawcode: 'x', container } }
+
+  it('checks outputBucketId as Ocean Node does and carries it into the Operator-Service input', async () => {
+    const open = await dataset({ allowRawAlgorithm: true })
+    const req = request({ algorithm: raw, datasets: [ref(open)], outputBucketId: BUCKET })
+    expect(await codeOf(planCompute(req, env, lookup(open), { consumer: OWNER }))).toBe('STORAGE_DISABLED')
+    expect(
+      await codeOf(
+        planCompute({ ...req, output: 'ecies-hex' }, env, lookup(open), { consumer: OWNER, storage }),
+      ),
+    ).toBe('REQUEST_INVALID')
+    await expect(
+      planCompute({ ...req, output: 'ecies-hex' }, env, lookup(open), { consumer: OWNER, storage }),
+    ).rejects.toThrow('output and outputBucketId are mutually exclusive')
+    expect(
+      await codeOf(
+        planCompute(req, env, lookup(open), {
+          consumer: '0x00000000000000000000000000000000000000b2',
+          storage,
+        }),
+      ),
+    ).toBe('BUCKET_ACCESS_DENIED')
+    const plan = await planCompute(req, env, lookup(open), { consumer: OWNER, storage })
+    expect(plan.outputBucketId).toBe(BUCKET)
+    const input = toRegisterJobInput({
+      owner: OWNER,
+      env,
+      plan,
+      resources: [{ id: 'cpu', amount: 1 }],
+      maxJobDurationSec: 60,
+      isFree: true,
+      request: req,
+      limits: { inputFileBytesMax: 1, outputBytesMax: 2 } as never,
+    })
+    expect(input.outputBucketId).toBe(BUCKET)
+    // Omitted (or null, as ocean-cli sends optional fields): no bucket, no storage asked.
+    const none = await planCompute(
+      parseComputeRequest({
+        environment: 'env',
+        algorithm: raw,
+        datasets: [ref(open)],
+        outputBucketId: null,
+      }),
+      env,
+      lookup(open),
+      { consumer: OWNER },
+    )
+    expect(none.outputBucketId).toBeUndefined()
+  })
+
+  it('runs an algorithm file from a bucket with the request container, trusted as raw code is', async () => {
+    const fileObject = { type: 'nodePersistentStorage', bucketId: BUCKET, fileName: 'algo.js' }
+    const open = await dataset({ allowRawAlgorithm: true })
+    const closed = await dataset({ allowRawAlgorithm: false })
+    const req = (d: AssetRecord, algo: Record<string, unknown>) =>
+      request({ algorithm: algo as never, datasets: [ref(d)] })
+    const plan = await planCompute(req(open, { fileObject, meta: { container } }), env, lookup(open), {
+      consumer: OWNER,
+      storage,
+    })
+    expect(plan.algorithm).toBeUndefined()
+    expect(plan.algorithmSource).toEqual({ type: 'local', path: algoFile })
+    expect(plan.container).toEqual(container)
+    // A dataset that refuses raw algorithms refuses it too, and no approval request is made for it.
+    const gate = { asked: 0, admit: async () => void gate.asked++ }
+    expect(
+      await codeOf(
+        planCompute(req(closed, { fileObject, meta: { container } }), env, lookup(closed), {
+          consumer: OWNER,
+          storage,
+          approvals: gate as never,
+        }),
+      ),
+    ).toBe('ALGORITHM_NOT_TRUSTED')
+    expect(gate.asked).toBe(0)
+    // Someone else's bucket, no container, storage off.
+    expect(
+      await codeOf(
+        planCompute(req(open, { fileObject, meta: { container } }), env, lookup(open), {
+          consumer: '0x00000000000000000000000000000000000000b2',
+          storage,
+        }),
+      ),
+    ).toBe('BUCKET_ACCESS_DENIED')
+    expect(
+      await codeOf(planCompute(req(open, { fileObject }), env, lookup(open), { consumer: OWNER, storage })),
+    ).toBe('REQUEST_INVALID')
+    expect(
+      await codeOf(
+        planCompute(req(open, { fileObject, meta: { container } }), env, lookup(open), { consumer: OWNER }),
+      ),
+    ).toBe('STORAGE_DISABLED')
+  })
+})

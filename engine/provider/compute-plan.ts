@@ -82,6 +82,11 @@ export const algorithmRefSchema = z.object({
     .optional(),
   algocustomdata: z.record(z.string(), z.unknown()).optional(),
   userdata: z.unknown().optional(),
+  /**
+   * Ocean Node's algorithm file object: only a `nodePersistentStorage` one is read (the algorithm
+   * file in one of the consumer's buckets, run with `meta.container`); any other is ignored, as before.
+   */
+  fileObject: z.unknown().optional(),
 })
 export const datasetsSchema = z.array(datasetRef).max(16)
 /**
@@ -120,6 +125,13 @@ export const computeRequestSchema = z.object({
     })
     .optional(),
   chainId: z.coerce.number().int().positive().optional(),
+  /**
+   * Ocean Node's persistent-storage bucket of the consumer that receives the job's outputs (ocean.js
+   * 8.6 `outputBucketId`; "mutually exclusive with output").
+   */
+  outputBucketId: z.string().optional(),
+  /** ocean.js' ComputeOutput (remote storage for results): not supported here; only checked against outputBucketId. */
+  output: z.unknown().optional(),
 })
 export type ComputeRequest = z.infer<typeof computeRequestSchema>
 
@@ -199,6 +211,8 @@ export interface StorageInput {
  */
 export interface StorageInputs {
   inputFile(bucketId: string, fileName: string, consumer: string): Promise<StorageInput>
+  /** A bucket the consumer may write a job's outputs into (owner or access list), or the catalogue error. */
+  outputBucket(bucketId: string, consumer: string): Promise<{ bucketId: string }>
 }
 
 export interface ComputePlan {
@@ -212,6 +226,8 @@ export interface ComputePlan {
   algoCustomData?: Record<string, unknown>
   /** True when the job may reach the network (environment allows it and every dataset does). */
   allowNetwork: boolean
+  /** The consumer's bucket that receives the outputs when the job finishes (Ocean Node's `outputBucketId`). */
+  outputBucketId?: string
 }
 
 export interface AssetLookup {
@@ -321,6 +337,7 @@ export async function planCompute(
   let algorithm: ResolvedAsset | undefined
   let container: AlgorithmContainer
   let algorithmSource: ComputePlan['algorithmSource']
+  let algorithmFromStorage: { bucketId: string; fileName: string } | undefined
   if (algo.documentId) {
     if (!algo.serviceId)
       throw providerError('REQUEST_INVALID', 'algorithm.serviceId is required with algorithm.documentId')
@@ -341,6 +358,24 @@ export async function planCompute(
     const file = algorithm.record.files[algorithm.service.id]?.[0]
     if (!file) throw providerError('ALGORITHM_NOT_TRUSTED', `Algorithm ${algo.documentId} has no file`)
     algorithmSource = file
+  } else if (isStorageObject(algo.fileObject)) {
+    // Ocean Node: an algorithm file in the consumer's bucket, run with the request's container.
+    const parsed = storageFileObjectSchema.safeParse(algo.fileObject)
+    if (!parsed.success)
+      throw providerError(
+        'REQUEST_INVALID',
+        'algorithm.fileObject: a nodePersistentStorage file object needs bucketId and fileName',
+      )
+    const rawContainer = algo.meta?.container
+    if (!rawContainer)
+      throw providerError(
+        'REQUEST_INVALID',
+        'algorithm.meta.container is required with a nodePersistentStorage algorithm.fileObject',
+      )
+    const [file] = await resolveStorageInputs([parsed.data], options)
+    container = { ...rawContainer }
+    algorithmSource = { type: 'local', path: file!.path }
+    algorithmFromStorage = { bucketId: file!.bucketId, fileName: file!.fileName }
   } else {
     const rawcode = algo.meta?.rawcode
     const rawContainer = algo.meta?.container
@@ -361,7 +396,13 @@ export async function planCompute(
       await assertAlgorithmTrusted(dataset, algorithm, options)
     } catch (error) {
       const gate = options.approvals
-      if (!gate || !options.consumer || !(isC2dError(error) && error.code === 'ALGORITHM_NOT_TRUSTED'))
+      // A bucket algorithm is the consumer's own file: no approval request is made for it.
+      if (
+        !gate ||
+        !options.consumer ||
+        algorithmFromStorage ||
+        !(isC2dError(error) && error.code === 'ALGORITHM_NOT_TRUSTED')
+      )
         throw error
       await gate.admit(
         {
@@ -389,6 +430,7 @@ export async function planCompute(
         `Environment ${env.id} gives jobs network access, but dataset ${closed.record.did} does not allow it`,
       )
   }
+  const outputBucketId = await resolveOutputBucket(request, options)
   return {
     datasets,
     storageInputs,
@@ -397,7 +439,27 @@ export async function planCompute(
     algorithmSource,
     ...(algo.algocustomdata ? { algoCustomData: algo.algocustomdata } : {}),
     allowNetwork: env.allowNetwork,
+    ...(outputBucketId ? { outputBucketId } : {}),
   }
+}
+
+/**
+ * Ocean Node's validateOutputBucket, before anything is registered: not with `output`, storage
+ * on, a bucket id, the bucket exists and the consumer may use it (owner or access list).
+ */
+async function resolveOutputBucket(
+  request: ComputeRequest,
+  options: PlanOptions,
+): Promise<string | undefined> {
+  const bucketId = request.outputBucketId
+  if (bucketId === undefined || bucketId === '') return undefined
+  if (request.output !== undefined && request.output !== '')
+    throw providerError('REQUEST_INVALID', 'output and outputBucketId are mutually exclusive')
+  if (!options.storage)
+    throw providerError('STORAGE_DISABLED', 'Persistent storage is not enabled on this node')
+  if (!options.consumer)
+    throw providerError('REQUEST_INVALID', 'consumerAddress is required with outputBucketId')
+  return (await options.storage.outputBucket(bucketId, options.consumer)).bucketId
 }
 
 /**
@@ -523,5 +585,6 @@ export function toRegisterJobInput(input: {
     metadata: input.request.metadata ?? {},
     ...(input.payment ? { payment: input.payment } : {}),
     ...(input.agreementId ? { agreementId: input.agreementId } : {}),
+    ...(plan.outputBucketId ? { outputBucketId: plan.outputBucketId } : {}),
   }
 }

@@ -61,6 +61,10 @@ export const PROVIDER_ERRORS = {
   BUCKET_NOT_FOUND: { status: 404, message: 'Bucket not found' },
   BUCKET_ACCESS_DENIED: { status: 403, message: 'You are not allowed to access this bucket' },
   STORAGE_FILE_NOT_FOUND: { status: 404, message: 'File not found in the bucket' },
+  OUTPUT_BUCKET_UNDER_REVIEW: {
+    status: 403,
+    message: "The datasets' outputs wait for the publisher's review: they cannot go to a bucket",
+  },
   NETWORK_NOT_ALLOWED: { status: 403, message: 'Network access is not allowed for this dataset' },
   FREE_LIMIT_REACHED: { status: 429, message: 'Free compute limit reached' },
   JOB_INPUTS_TOO_LARGE: { status: 413, message: "The job's inputs are too large for the compute backend" },

@@ -16,7 +16,9 @@ import { createWriteStream } from 'node:fs'
 import { lstat, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
 import { getAddress } from 'ethers'
+import { list as listTar } from 'tar'
 import type { AccessListCheck } from '../chain/access-lists'
 import { providerError } from './errors'
 
@@ -253,6 +255,122 @@ export class PersistentStorage {
     if (!(await lstat(path)).isFile())
       throw providerError('STORAGE_FILE_NOT_FOUND', `File not found: ${fileName}`)
     return { bucketId: record.bucketId, fileName, path }
+  }
+
+  /**
+   * A bucket a compute job of `caller` writes its outputs into (Ocean Node's `outputBucketId`):
+   * the same access rule as reading (owner or access list; Ocean Node's validateOutputBucket).
+   */
+  async outputBucket(bucketId: string, caller: string): Promise<{ bucketId: string }> {
+    const record = await this.accessible(bucketId, caller)
+    return { bucketId: record.bucketId }
+  }
+
+  /**
+   * A finished job's outputs into the bucket (Ocean Node mounts the bucket at /data/outputs, so each
+   * file the algorithm wrote there lands in the bucket under its own name). From the job's
+   * outputs.tar: every regular file directly in `outputs/`, each becoming the bucket file of that
+   * name (replacing one already there). Files in sub-folders, links and names a bucket cannot hold
+   * are skipped and returned (a bucket is flat; computeResult still serves them in the archive).
+   * All or nothing: the access is checked again, the sizes against fileBytesMax and bucketBytesMax
+   * before anything is written, every file goes to a partial file first and is renamed into place
+   * only once all of them were written; on any failure the partial files are removed, the bucket
+   * stays as it was, and the error says why.
+   */
+  async writeOutputs(
+    bucketId: string,
+    caller: string,
+    tarPath: string,
+  ): Promise<{ written: StorageFileEntry[]; skipped: string[] }> {
+    const record = await this.accessible(bucketId, caller)
+    return this.serial(record.bucketId, () => this.writeOutputsNow(record, tarPath))
+  }
+
+  private async writeOutputsNow(
+    record: BucketRecord,
+    tarPath: string,
+  ): Promise<{ written: StorageFileEntry[]; skipped: string[] }> {
+    const chosen = new Map<string, number>()
+    const skipped: string[] = []
+    const pick = (entryPath: string, type: string): string | undefined => {
+      const path = entryPath.replace(/^\.\//, '')
+      if (type === 'Directory') return undefined
+      const match = /^outputs\/([^/]+)$/.exec(path)
+      if (type !== 'File' || !match) {
+        if (path.startsWith('outputs/') && path !== 'outputs/') skipped.push(path.slice('outputs/'.length))
+        return undefined
+      }
+      try {
+        return checkFileName(match[1])
+      } catch {
+        skipped.push(match[1]!)
+        return undefined
+      }
+    }
+    await listTar({
+      file: tarPath,
+      onReadEntry: (entry) => {
+        const name = pick(entry.path, entry.type)
+        if (name !== undefined) chosen.set(name, entry.size ?? 0)
+        entry.resume()
+      },
+    })
+    const { fileBytesMax, bucketBytesMax } = this.options.limits
+    const tooLarge = [...chosen].find(([, size]) => size > fileBytesMax)
+    if (tooLarge)
+      throw providerError(
+        'STORAGE_QUOTA_EXCEEDED',
+        `Output ${tooLarge[0]} holds ${tooLarge[1]} bytes; a file may hold at most ${fileBytesMax} bytes on this node`,
+      )
+    const kept = (await this.entries(record.bucketId)).filter((e) => !chosen.has(e.name))
+    const used = kept.reduce((sum, e) => sum + e.size, 0)
+    const adding = [...chosen.values()].reduce((sum, size) => sum + size, 0)
+    if (used + adding > bucketBytesMax)
+      throw providerError(
+        'STORAGE_QUOTA_EXCEEDED',
+        `The outputs (${adding} bytes) do not fit in the bucket: it holds ${used} bytes of other files and may hold at most ${bucketBytesMax} bytes on this node`,
+      )
+    if (chosen.size === 0) return { written: [], skipped }
+    const dir = join(this.bucketsDir, record.bucketId)
+    const partials = new Map<string, string>()
+    const writes: Array<Promise<void>> = []
+    try {
+      await listTar({
+        file: tarPath,
+        onReadEntry: (entry) => {
+          const path = entry.path.replace(/^\.\//, '')
+          const match = /^outputs\/([^/]+)$/.exec(path)
+          const name = entry.type === 'File' && match ? match[1]! : undefined
+          if (name === undefined || !chosen.has(name) || partials.has(name)) {
+            entry.resume()
+            return
+          }
+          const partial = join(dir, `.${randomUUID()}${PARTIAL_SUFFIX}`)
+          partials.set(name, partial)
+          let written = 0
+          const expected = chosen.get(name)!
+          entry.on('data', (chunk: Buffer) => {
+            written += chunk.length
+          })
+          writes.push(
+            pipeline(entry, createWriteStream(partial, { flags: 'wx', mode: 0o644 })).then(() => {
+              if (written !== expected)
+                throw new Error(`output ${name}: ${written} bytes read, the archive says ${expected}`)
+            }),
+          )
+        },
+      })
+      await Promise.all(writes)
+      if (partials.size !== chosen.size) throw new Error('the outputs archive changed while it was read')
+      for (const [name, partial] of partials) await rename(partial, join(dir, name))
+    } catch (error) {
+      await Promise.allSettled(writes)
+      await Promise.all([...partials.values()].map((partial) => rm(partial, { force: true })))
+      throw error
+    }
+    const written: StorageFileEntry[] = []
+    for (const name of [...chosen.keys()].sort()) written.push(await this.fileEntry(record.bucketId, name))
+    return { written, skipped }
   }
 
   /** Streams `content` into the bucket; the limits are checked while it arrives. */

@@ -102,6 +102,17 @@ export function registerComputeRoutes(
   const reserveQuotas = (request: ComputeRequest, consumer: string, environmentId: string) =>
     deps.datasetPolicies?.reserve(datasetDids(request), consumer, environmentId) ?? { release() {} }
   const reviewOf = (request: ComputeRequest) => deps.datasetPolicies?.reviewOf(datasetDids(request))
+  /**
+   * A job whose outputs the publisher reviews first (issue 12) cannot also write them into the
+   * consumer's bucket when it ends: that write would release them before the review.
+   */
+  const assertOutputBucketAllowed = (plan: { outputBucketId?: string }, request: ComputeRequest) => {
+    if (plan.outputBucketId && reviewOf(request))
+      throw providerError(
+        'OUTPUT_BUCKET_UNDER_REVIEW',
+        `outputBucketId: the publisher reviews this dataset's outputs before they are released, so they cannot be written to bucket ${plan.outputBucketId}; start the job without outputBucketId and download the results once released`,
+      )
+  }
   const withReview = <T extends object>(input: T, request: ComputeRequest) => {
     const review = reviewOf(request)
     return review ? { ...input, review } : input
@@ -173,6 +184,7 @@ export function registerComputeRoutes(
     admitPolicies(body, consumer, env.id)
     const terms = paidTerms(body, env)
     const plan = await planCompute(body, env, deps.assets, planOptions(consumer))
+    assertOutputBucketAllowed(plan, body)
     const chain = paid()
     // Each asset's order and fee are asked on its DDO's chain: one not served is refused first.
     chain.assertServed([...(plan.algorithm ? [plan.algorithm] : []), ...plan.datasets])
@@ -220,6 +232,7 @@ export function registerComputeRoutes(
     terms: ReturnType<typeof paidTerms>,
   ) => {
     const plan = await planCompute(body, env, deps.assets, planOptions(owner))
+    assertOutputBucketAllowed(plan, body)
     const chain = paid()
     const assets = [...(plan.algorithm ? [plan.algorithm] : []), ...plan.datasets]
     for (const asset of assets)
@@ -318,6 +331,7 @@ export function registerComputeRoutes(
     maxJobDurationSec: number,
   ) => {
     const plan = await planCompute(body, env, deps.assets, planOptions(owner))
+    assertOutputBucketAllowed(plan, body)
     // Counted right before registering (no await in between), so two racing starts cannot both pass.
     const active = deps.operatorService.countJobs({
       owner,

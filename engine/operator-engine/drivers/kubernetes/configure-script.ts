@@ -2,7 +2,8 @@
  * The configure step's program, run by `node -e` in the configure pod (Node ≥ 18: global fetch).
  * It reads the job's Secret (`/c2d/inputs/inputs.json`, see manifests.ts `ConfigureInputs`) and
  * builds the job volume of c2d.md under /data: dataset files in /data/inputs/<did>/<n>, DDOs in
- * /data/ddos, the algorithm in /data/transformations/algorithm, algoCustomData.json. Its stdout is
+ * /data/ddos, the algorithm in /data/transformations/algorithm, algoCustomData.json, bucket files in
+ * /data/persistentStorage/<bucketId>/<fileName>. Its stdout is
  * the job's configuration.log, so it never prints URLs, headers or paths; it exits 2 when a dataset
  * file fails and 3 when the algorithm fails (manifests.ts CONFIGURE_EXIT), 1 on anything else.
  *
@@ -53,6 +54,15 @@ async function fetchTo(src, dest, max) {
         log('dataset ' + ds.did + ' file ' + i + ': ' + n + ' bytes (' + (ds.files[i].type === 'inline' ? 'local' : ds.files[i].type) + ')')
       } catch (e) { fail(2, 'dataset ' + ds.did + ' file ' + i + ': ' + e.message) }
     }
+  }
+  const safeSegment = (n) => typeof n === 'string' && /^[^/\\\u0000-\u001f]+$/.test(n) && n !== '.' && n !== '..'
+  for (const f of spec.storage || []) {
+    if (!safeSegment(f.bucketId) || !safeSegment(f.fileName)) fail(2, 'a persistent storage file name is not allowed')
+    try {
+      fs.mkdirSync('/data/persistentStorage/' + f.bucketId, { recursive: true })
+      const n = await fetchTo({ type: 'inline', base64: f.base64 }, '/data/persistentStorage/' + f.bucketId + '/' + f.fileName, spec.inputFileBytesMax)
+      log('persistent storage file ' + f.fileName + ': ' + n + ' bytes')
+    } catch (e) { fail(2, 'persistent storage file ' + f.fileName + ': ' + e.message) }
   }
   const algo = spec.algorithm
   if (algo.did && safeDid(algo.did)) fs.writeFileSync('/data/ddos/' + algo.did, JSON.stringify(algo.ddo || {}, null, 2))

@@ -10,7 +10,7 @@
  *
  * Must not import operator-service, provider, store or the local driver.
  */
-import { createWriteStream, readFileSync } from 'node:fs'
+import { closeSync, constants as fsConstants, createWriteStream, openSync, readFileSync } from 'node:fs'
 import { appendFile, mkdir, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
@@ -37,6 +37,7 @@ import {
   OPENSHIFT_UID_RANGE,
   ManifestError,
   SecretTooLargeError,
+  StorageInlineTooLargeError,
   buildJobObjects,
   configureInputs,
   followVolume,
@@ -213,6 +214,16 @@ const DEFAULT_WAITING_REASON_AFTER_MS = 5_000
 const DEFAULT_WAITING_REASON_EVERY_MS = 15_000
 /** The persistentvolume controller's words for a claim with no class while the cluster has no default. */
 const NO_STORAGE_CLASS = /no storage class is set/i
+
+/** Reads a file without following a link at its path (O_NOFOLLOW), for bucket files. */
+function readFileNoFollow(path: string): Buffer {
+  const fd = openSync(path, fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW)
+  try {
+    return readFileSync(fd)
+  } finally {
+    closeSync(fd)
+  }
+}
 /** The scan prints names and two numbers; more than this is not the scan's output. */
 const SCAN_OUTPUT_MAX_BYTES = 4 * 1024 * 1024
 
@@ -308,10 +319,13 @@ export class KubernetesDriver implements ComputeDriver {
 
   /** The objects the driver would create for `spec` (also what `npm run manifests` prints). */
   objectsFor(spec: JobSpec): JobObjects {
+    const readLocal = this.options.readLocalFile ?? ((p: string) => readFileSync(p))
     const inputs = configureInputs(
       spec,
       this.manifestOptions,
-      this.options.readLocalFile ?? ((p) => readFileSync(p)),
+      readLocal,
+      // A bucket file is read as the local sandbox stages it: never through a link.
+      this.options.readLocalFile ?? readFileNoFollow,
     )
     return buildJobObjects(spec, inputs, this.manifestOptions)
   }
@@ -323,16 +337,10 @@ export class KubernetesDriver implements ComputeDriver {
    * file that cannot be read) are left to start(), which fails the job with the reason.
    */
   admit(spec: JobSpec): void {
-    if ((spec.storageInputs ?? []).length > 0)
-      throw new C2dError(
-        'JOB_INPUTS_TOO_LARGE',
-        413,
-        'Kubernetes backend: files in persistent storage (nodePersistentStorage) are read by the local sandbox only; run the job in a local environment',
-      )
     try {
       this.objectsFor(spec)
     } catch (error) {
-      if (error instanceof SecretTooLargeError)
+      if (error instanceof SecretTooLargeError || error instanceof StorageInlineTooLargeError)
         throw new C2dError('JOB_INPUTS_TOO_LARGE', 413, `Kubernetes backend: ${error.message}`)
     }
   }

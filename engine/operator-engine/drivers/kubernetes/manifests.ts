@@ -142,6 +142,11 @@ export interface ConfigureInputs {
       FileSource | { type: 'rawcode'; code: string } | { type: 'inline'; base64: string; sizeBytes: number }
   }
   algoCustomData?: Record<string, unknown>
+  /**
+   * Files from the consumer's persistent-storage buckets (nodePersistentStorage datasets), inlined:
+   * written to /data/persistentStorage/<bucketId>/<fileName>, mounted read-only in the algorithm pod.
+   */
+  storage?: Array<{ bucketId: string; fileName: string; base64: string; sizeBytes: number }>
   inputFileBytesMax: number
   gateways: { ipfs: string; arweave: string }
 }
@@ -162,6 +167,12 @@ export class ManifestError extends Error {
 export class SecretTooLargeError extends ManifestError {}
 
 /**
+ * Persistent-storage files are inlined like local files: over `inlineBytesMax` in total the job
+ * cannot go to the cluster, and the driver's admit() refuses it (they cannot be published by URL).
+ */
+export class StorageInlineTooLargeError extends ManifestError {}
+
+/**
  * Builds the Secret's document. Local files are read by `readLocal` (the console's disk, which the
  * cluster cannot see) and inlined; over `inlineBytesMax` in total this throws a ManifestError that
  * says to publish the file by URL.
@@ -170,8 +181,33 @@ export function configureInputs(
   spec: JobSpec,
   options: Pick<ManifestOptions, 'inlineBytesMax' | 'ipfsGateway' | 'arweaveGateway'>,
   readLocal: (path: string) => Buffer,
+  /** Reads a bucket file (the driver: without following a link, as the local sandbox stages it). */
+  readStorage: (path: string) => Buffer = readLocal,
 ): ConfigureInputs {
   let inlined = 0
+  const storage = (spec.storageInputs ?? []).map((input) => {
+    let bytes: Buffer
+    try {
+      bytes = readStorage(input.path)
+    } catch {
+      throw new ManifestError(
+        'dataset',
+        `persistent storage file ${input.fileName}: it cannot be read on this computer`,
+      )
+    }
+    inlined += bytes.length
+    if (inlined > options.inlineBytesMax)
+      throw new StorageInlineTooLargeError(
+        'dataset',
+        `persistent storage file ${input.fileName}: files in persistent storage (nodePersistentStorage) are sent to the Kubernetes cluster inside the job's Secret, and the job's local files and bucket files may take at most ${options.inlineBytesMax} bytes in total there; run the job in a local environment`,
+      )
+    return {
+      bucketId: input.bucketId,
+      fileName: input.fileName,
+      base64: bytes.toString('base64'),
+      sizeBytes: bytes.length,
+    }
+  })
   const inline = (source: FileSource, stage: 'dataset' | 'algorithm', what: string) => {
     if (source.type !== 'local') return source
     let bytes: Buffer
@@ -201,6 +237,7 @@ export function configureInputs(
       source: source.type === 'rawcode' ? source : inline(source, 'algorithm', 'algorithm'),
     },
     ...(spec.algoCustomData ? { algoCustomData: spec.algoCustomData } : {}),
+    ...(storage.length > 0 ? { storage } : {}),
     inputFileBytesMax: spec.limits.inputFileBytesMax,
     gateways: { ipfs: options.ipfsGateway, arweave: options.arweaveGateway },
   }
@@ -210,6 +247,7 @@ type Obj = Record<string, unknown>
 
 const DATA_MOUNT = '/data'
 const SECRET_MOUNT = '/c2d/inputs'
+const STORAGE_MOUNT = '/data/persistentStorage'
 
 function podSecurity(options: ManifestOptions): Obj {
   return {
@@ -433,7 +471,15 @@ export function buildJobObjects(
         ],
         resources: { requests: limits, limits },
         securityContext: CONTAINER_SECURITY,
-        volumeMounts: [dataMount, tmpMount],
+        // Bucket files are read-only for the algorithm, as Ocean Node mounts them.
+        volumeMounts:
+          (spec.storageInputs ?? []).length > 0
+            ? [
+                dataMount,
+                { name: 'data', mountPath: STORAGE_MOUNT, subPath: 'persistentStorage', readOnly: true },
+                tmpMount,
+              ]
+            : [dataMount, tmpMount],
       },
     ],
   })
