@@ -1442,7 +1442,19 @@ export interface ConsoleNotification {
   kind: 'job-failed' | 'job-stopped' | 'job-expired' | 'job-succeeded' | 'payment-claimed' | 'request-refused'
 }
 
-const shortJob = (jobId: string) => (jobId.length > 14 ? `${jobId.slice(0, 8)}…${jobId.slice(-4)}` : jobId)
+/**
+ * The one way a DID, address, job id or tx hash is shortened for people (the renderer's AddressLabel,
+ * its option labels, these notifications and the e2e page objects all use it). Keeps the prefix
+ * ("did:op:", "0x") plus the first 6 and the last 4 characters of the rest: the prefix alone never
+ * counts as the start (a short "did:op:8…0011" told two DIDs apart by one character). URLs are read
+ * by their host and port, so they are never cut; values short enough to read whole stay whole.
+ */
+export function shortenValue(value: string): string {
+  if (value.includes('/')) return value
+  const prefix = /^(did:op:|0x)/.exec(value)?.[0] ?? ''
+  const body = value.slice(prefix.length)
+  return body.length > 12 ? `${prefix}${body.slice(0, 6)}…${body.slice(-4)}` : value
+}
 
 /** At most one notification per job change: the end of a job, or its escrow claimed. */
 export function notificationForJobChange(event: JobChangeEvent): ConsoleNotification | null {
@@ -1456,7 +1468,7 @@ export function notificationForJobChange(event: JobChangeEvent): ConsoleNotifica
       ...base,
       kind: 'job-failed',
       title: 'Job failed',
-      message: `Job ${shortJob(job.jobId)} failed${reason}.`,
+      message: `Job ${shortenValue(job.jobId)} failed${reason}.`,
       color: 'red',
     }
   if (outcome === 'stopped')
@@ -1464,7 +1476,7 @@ export function notificationForJobChange(event: JobChangeEvent): ConsoleNotifica
       ...base,
       kind: 'job-stopped',
       title: 'Job stopped',
-      message: `Job ${shortJob(job.jobId)} was stopped.`,
+      message: `Job ${shortenValue(job.jobId)} was stopped.`,
       color: 'orange',
     }
   if (outcome === 'expired')
@@ -1472,7 +1484,7 @@ export function notificationForJobChange(event: JobChangeEvent): ConsoleNotifica
       ...base,
       kind: 'job-expired',
       title: 'Job expired',
-      message: `Job ${shortJob(job.jobId)} waited too long in the queue.`,
+      message: `Job ${shortenValue(job.jobId)} waited too long in the queue.`,
       color: 'orange',
     }
   const claimed = Boolean(job.payment?.claimTx)
@@ -1480,7 +1492,7 @@ export function notificationForJobChange(event: JobChangeEvent): ConsoleNotifica
     ...base,
     kind: claimed ? 'payment-claimed' : 'job-succeeded',
     title: claimed ? 'Job finished, payment claimed' : 'Job finished',
-    message: `Job ${shortJob(job.jobId)} succeeded; its results are ready.`,
+    message: `Job ${shortenValue(job.jobId)} succeeded; its results are ready.`,
     color: 'green',
   }
 }

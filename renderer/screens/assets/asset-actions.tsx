@@ -148,10 +148,7 @@ export function AssetActions({ asset }: { asset: AssetSummary }) {
       )}
       {distribute.isSuccess && (
         <Alert role="status" color="green" variant="light" mt="sm">
-          Done — tx{' '}
-          <Text span ff="monospace" size="sm" data-testid="distribution-tx">
-            {distribute.data.txHash}
-          </Text>
+          Done — tx <AddressLabel value={distribute.data.txHash} what="tx hash" testId="distribution-tx" />
         </Alert>
       )}
       {distribute.isError && <ErrorMessage title="The datatoken action failed" error={distribute.error} />}

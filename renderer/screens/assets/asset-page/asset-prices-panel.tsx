@@ -233,10 +233,7 @@ function AddPriceForms({ asset }: { asset: AssetSummary }) {
       )}
       {distribute.isSuccess && (
         <Alert role="status" color="green" variant="light">
-          Done — tx{' '}
-          <Text span ff="monospace" size="sm" data-testid="price-tx">
-            {distribute.data.txHash}
-          </Text>
+          Done — tx <AddressLabel value={distribute.data.txHash} what="tx hash" testId="price-tx" />
         </Alert>
       )}
       {distribute.isError && <ErrorMessage title="The price was not set" error={distribute.error} />}
