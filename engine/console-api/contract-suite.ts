@@ -473,6 +473,7 @@ export function describeConsoleContract(
       expect(balances).toMatchObject({
         chainId: 8996,
         nativeWei: '1000000000000000000',
+        nativeSymbol: 'ETH',
         canPayGas: true,
         datatokens: [{ did: asset.did, balanceWei: '0' }],
       })

@@ -387,6 +387,11 @@ export const balancesSchema = z.object({
   address,
   chainId: z.number().int(),
   nativeWei: z.string(),
+  /**
+   * The native coin's symbol ("ETH" on the dev chain): `chain.nativeSymbol` from config, else a
+   * default for well-known chain ids, else "native coin" (words, never a guessed ticker).
+   */
+  nativeSymbol: z.string().min(1),
   /** null when OCEAN has no known address on this chain. */
   oceanWei: z.string().nullable(),
   datatokens: z.array(

@@ -229,6 +229,8 @@ export function createFakeConsole(
     healthOk?: boolean
     /** did → the datatoken's prices on chain (default: none; createDispenser / createFixedRate add one). */
     prices?: Record<string, Pick<AssetPrices, 'fixedRates' | 'dispensers'>>
+    /** The chain getBalances answers for (default the dev chain: 8996, "ETH"). */
+    chain?: { chainId: number; nativeSymbol: string }
   } = {},
 ): FakeConsole {
   const accessRequests = seed.accessRequests ?? []
@@ -1108,8 +1110,9 @@ export function createFakeConsole(
     importMnemonic: async () => (wallet = { state: 'unlocked', address: '0x' + '9'.repeat(40) }),
     getBalances: async () => ({
       address: wallet.address ?? '0x' + '6'.repeat(40),
-      chainId: 8996,
+      chainId: seed.chain?.chainId ?? 8996,
       nativeWei: '2500000000000000000',
+      nativeSymbol: seed.chain?.nativeSymbol ?? 'ETH',
       oceanWei: '10000000000000000000',
       datatokens: assets.map((a) => ({
         did: a.did,
