@@ -34,7 +34,11 @@ import type {
   WindowOptions,
 } from './electron-types'
 import { checkSender, createIpcServer, type IpcServer } from './console-ipc/ipc-server'
-import { jobRouteUrl, showDesktopNotifications } from './desktop-notifications'
+import {
+  jobRouteUrl,
+  showDesktopNotifications,
+  withDesktopNotificationSettings,
+} from './desktop-notifications'
 import { registerKeychainIpc } from './keychain-ipc'
 import { RotatingLogFile } from './log-file'
 import { applicationMenuTemplate } from './menu'
@@ -401,9 +405,15 @@ export function runApp(
     }
     if (quitState !== 'running') return // quit was asked while starting; shutdown() stops the core
     const running = core
+    const notifications = electron.notifications
     ipc = createIpcServer({
       ipcMain: electron.ipcMain,
-      service: running.consoleService,
+      // Settings → Desktop notifications reads and writes desktop-preferences.json, as the File menu does.
+      service: withDesktopNotificationSettings(running.consoleService, {
+        isOn: () => preferences.desktopNotifications,
+        set: (isOn) => setPreference({ desktopNotifications: isOn }),
+        isSupported: () => notifications?.isSupported() ?? false,
+      }),
       logger,
       dispatch: loaded.dispatchConsoleCall,
       events: loaded.consoleEvents,

@@ -498,6 +498,20 @@ export const backendChoiceSchema = z.discriminatedUnion('driver', [
     saveAnyway: z.boolean().optional(),
   }),
 ])
+/**
+ * Desktop notifications (failed jobs, refused requests, payments claimed: DESKTOP_NOTIFICATION_KINDS).
+ * Who keeps the choice depends on who shows them: the desktop app's main process keeps its own
+ * preference (desktop-preferences.json, also in its File menu) and answers these calls itself over
+ * IPC; in the browser console the engine keeps it (settings table) and the page shows them through
+ * the browser's Notification API, after the browser's permission.
+ */
+export const notificationSettingsSchema = z.object({
+  desktopNotifications: z.boolean(),
+  /** 'desktop-app': Electron shows them; 'browser': this page does, when the browser allows it. */
+  surface: z.enum(['desktop-app', 'browser']),
+  /** desktop-app: false where the desktop has no notification service (nothing would show). */
+  isSupported: z.boolean(),
+})
 export const settingsSchema = z.object({
   providerHost: z.string(),
   providerPort: z.number().int().min(0).max(65535),
@@ -1081,6 +1095,13 @@ export const consoleMethods = {
     z.object({ settings: networkSettingsSchema, republish: republishOutcomeSchema }),
   ),
   getSettings: query(empty, settingsSchema),
+  /** Desktop notifications on or off (and who shows them); see notificationSettingsSchema. */
+  getNotificationSettings: query(empty, notificationSettingsSchema),
+  /** Kept for the next start; applies to the next event. */
+  setNotificationSettings: command(
+    z.object({ desktopNotifications: z.boolean() }).strict(),
+    notificationSettingsSchema,
+  ),
   saveSettings: command(
     settingsSchema
       .pick({
@@ -1460,6 +1481,16 @@ export function shortenValue(value: string): string {
   const body = value.slice(prefix.length)
   return body.length > 12 ? `${prefix}${body.slice(0, 6)}…${body.slice(-4)}` : value
 }
+
+/**
+ * The kinds told outside the app (Electron's desktop notifications, the browser's Notification API);
+ * the rest (a job finished, stopped, expired) stay in-app only.
+ */
+export const DESKTOP_NOTIFICATION_KINDS: ReadonlySet<ConsoleNotification['kind']> = new Set([
+  'job-failed',
+  'request-refused',
+  'payment-claimed',
+])
 
 /** At most one notification per job change: the end of a job, or its escrow claimed. */
 export function notificationForJobChange(event: JobChangeEvent): ConsoleNotification | null {

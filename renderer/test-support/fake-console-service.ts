@@ -229,10 +229,17 @@ export function createFakeConsole(
     healthOk?: boolean
     /** did → the datatoken's prices on chain (default: none; createDispenser / createFixedRate add one). */
     prices?: Record<string, Pick<AssetPrices, 'fixedRates' | 'dispensers'>>
+    /** getNotificationSettings' first answer (default: the browser console, off). */
+    notifications?: MethodOutput<'getNotificationSettings'>
     /** The chain getBalances answers for (default the dev chain: 8996, "ETH"). */
     chain?: { chainId: number; nativeSymbol: string }
   } = {},
 ): FakeConsole {
+  let notificationSettings: MethodOutput<'getNotificationSettings'> = seed.notifications ?? {
+    desktopNotifications: false,
+    surface: 'browser',
+    isSupported: true,
+  }
   const accessRequests = seed.accessRequests ?? []
   const auditEvents = seed.auditEvents ?? []
   const policies = new Map<string, DatasetPolicySummary>()
@@ -867,6 +874,11 @@ export function createFakeConsole(
       ),
       { ok: true as const }
     ),
+    getNotificationSettings: async () => ({ ...notificationSettings }),
+    setNotificationSettings: async ({ desktopNotifications }) => {
+      notificationSettings = { ...notificationSettings, desktopNotifications }
+      return { ...notificationSettings }
+    },
     getSettings: async () => ({
       ...settings,
       walletAddress: wallet.address,
