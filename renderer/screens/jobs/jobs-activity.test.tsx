@@ -146,7 +146,6 @@ describe('Jobs screen tabs', () => {
           datasetDid: DATASET,
           serviceId: 'compute',
           algorithmKey: 'raw',
-          algorithmDid: null,
           rawCodeHash: hash,
           container: {},
           containerChecksum: 'c',
