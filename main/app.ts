@@ -309,6 +309,13 @@ export function runApp(
     }
     setMenu()
   }
+  /** Settings' switch (over IPC): written first, applied once the file holds it; a failed write throws. */
+  const savePreference = (change: Partial<DesktopPreferences>) => {
+    const next = { ...preferences, ...change }
+    writePreferences(userData, next)
+    preferences = next
+    setMenu()
+  }
   const setMenu = () =>
     electron.menu.setApplicationMenu(
       electron.menu.buildFromTemplate(
@@ -411,7 +418,7 @@ export function runApp(
       // Settings → Desktop notifications reads and writes desktop-preferences.json, as the File menu does.
       service: withDesktopNotificationSettings(running.consoleService, {
         isOn: () => preferences.desktopNotifications,
-        set: (isOn) => setPreference({ desktopNotifications: isOn }),
+        set: (isOn) => savePreference({ desktopNotifications: isOn }),
         isSupported: () => notifications?.isSupported() ?? false,
       }),
       logger,
