@@ -62,6 +62,28 @@ describe('status bar states', () => {
   )
 
   it(
+    'a contract error on a refresh: what was shown stays, with one "error" saying the refresh failed',
+    { timeout: 20_000 },
+    async () => {
+      const fake = createFakeConsole()
+      const { queryClient } = renderApp('/jobs', fake)
+      const footer = await screen.findByRole('contentinfo', {}, T)
+      await within(footer).findByText(/Chain: dev \(8996\)/, {}, T)
+      expect(within(footer).queryByTestId('status-read-failed')).toBeNull()
+      fake.fail.getOverview = CONTRACT_ERROR
+      await act(() => queryClient.invalidateQueries())
+      const failed = await within(footer).findByTestId('status-read-failed', {}, T)
+      expect(failed.getAttribute('aria-label')).toBe(
+        `The status bar could not be refreshed: ${CONTRACT_ERROR.message}`,
+      )
+      expect(within(footer).getByText(/Chain: dev \(8996\)/)).toBeTruthy()
+      delete fake.fail.getOverview
+      await act(() => queryClient.invalidateQueries())
+      await waitFor(() => expect(within(footer).queryByTestId('status-read-failed')).toBeNull(), T)
+    },
+  )
+
+  it(
     'a contract error on the wallet: the wallet part says "error" with the message',
     { timeout: 20_000 },
     async () => {

@@ -55,7 +55,15 @@ function messageOf(error: unknown): string {
  * A part the console answered with an error instead of a value: a short word, the message on hover
  * and focus (and to screen readers), never "…" as if it were still loading.
  */
-function ReadFailed({ what, error }: { what: string; error: unknown }) {
+function ReadFailed({
+  what,
+  error,
+  verb = 'could not be read',
+}: {
+  what: string
+  error: unknown
+  verb?: string
+}) {
   const message = messageOf(error)
   return (
     <Tooltip label={message} multiline maw={360} withArrow openDelay={150}>
@@ -65,7 +73,7 @@ function ReadFailed({ what, error }: { what: string; error: unknown }) {
         color="red"
         tabIndex={0}
         style={{ textTransform: 'none', flexShrink: 0, cursor: 'help' }}
-        aria-label={`${what} could not be read: ${message}`}
+        aria-label={`${what} ${verb}: ${message}`}
         data-testid="status-read-failed"
       >
         error
@@ -200,6 +208,10 @@ export function StatusBar() {
         <Badge color="gray" variant="outline" size="sm" style={{ textTransform: 'none', flexShrink: 0 }}>
           not live
         </Badge>
+      )}
+      {/* Shown, but the last refresh failed: said once, so the values are not read as current. */}
+      {o && overview.isError && !unreachable && (
+        <ReadFailed what="The status bar" verb="could not be refreshed" error={overview.error} />
       )}
       {overviewFailed ? (
         <Group gap={4} wrap="nowrap">
