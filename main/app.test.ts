@@ -4,7 +4,7 @@
  * sandboxed in a vm, and the console API is called through what it exposed.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { PassThrough } from 'node:stream'
 import { createConsoleClient, type ConsoleTransport } from '../engine/console-api/contract'
@@ -420,6 +420,45 @@ describe('the desktop app on the Electron stand-in', () => {
     app.engine.ports()!.emitProviderRequest({ ...refused, atMs: 2 })
     expect(app.proc.notifications).toHaveLength(1)
     expect(app.proc.menuItem('Desktop notifications')!.checked).toBe(false)
+  })
+  it('desktop notifications: the Settings switch (console API over IPC) reads and writes the same preference as the menu', async () => {
+    const app = await startedApp()
+    const client = createConsoleClient(c2dOf(app))
+    expect(await client.getNotificationSettings()).toEqual({
+      desktopNotifications: true,
+      surface: 'desktop-app',
+      isSupported: true,
+    })
+    expect(await client.setNotificationSettings({ desktopNotifications: false })).toMatchObject({
+      desktopNotifications: false,
+      surface: 'desktop-app',
+    })
+    expect(JSON.parse(readFileSync(join(userDataOf(env.machine), PREFERENCES_FILE), 'utf8'))).toMatchObject({
+      desktopNotifications: false,
+    })
+    expect(app.proc.menuItem('Desktop notifications')!.checked).toBe(false)
+    app.engine.ports()!.emitProviderRequest({
+      method: 'POST',
+      path: '/api/services/compute',
+      status: 403,
+      elapsedMs: 3,
+      atMs: 1,
+      errorCode: 'ALGORITHM_DENIED',
+    })
+    expect(app.proc.notifications).toHaveLength(0)
+    // The menu's toggle is what the switch reads next.
+    app.proc.clickMenuItem(app.proc.menuItem('Desktop notifications')!)
+    expect((await client.getNotificationSettings()).desktopNotifications).toBe(true)
+    // A preference that cannot be written is not reported as changed, nor applied.
+    const file = join(userDataOf(env.machine), PREFERENCES_FILE)
+    rmSync(file)
+    mkdirSync(file)
+    await expect(client.setNotificationSettings({ desktopNotifications: false })).rejects.toMatchObject({
+      code: 'INTERNAL',
+    })
+    expect((await client.getNotificationSettings()).desktopNotifications).toBe(true)
+    expect(app.proc.menuItem('Desktop notifications')!.checked).toBe(true)
+    rmSync(file, { recursive: true })
   })
   it('desktop notifications: a failed job shows one; its click opens the window on that job (#/jobs/<id>)', async () => {
     // Windows: closing the window keeps serving from the tray, so a notification can come while it is gone.

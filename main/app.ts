@@ -34,7 +34,11 @@ import type {
   WindowOptions,
 } from './electron-types'
 import { checkSender, createIpcServer, type IpcServer } from './console-ipc/ipc-server'
-import { jobRouteUrl, showDesktopNotifications } from './desktop-notifications'
+import {
+  jobRouteUrl,
+  showDesktopNotifications,
+  withDesktopNotificationSettings,
+} from './desktop-notifications'
 import { registerKeychainIpc } from './keychain-ipc'
 import { RotatingLogFile } from './log-file'
 import { applicationMenuTemplate } from './menu'
@@ -305,6 +309,13 @@ export function runApp(
     }
     setMenu()
   }
+  /** Settings' switch (over IPC): written first, applied once the file holds it; a failed write throws. */
+  const savePreference = (change: Partial<DesktopPreferences>) => {
+    const next = { ...preferences, ...change }
+    writePreferences(userData, next)
+    preferences = next
+    setMenu()
+  }
   const setMenu = () =>
     electron.menu.setApplicationMenu(
       electron.menu.buildFromTemplate(
@@ -401,9 +412,15 @@ export function runApp(
     }
     if (quitState !== 'running') return // quit was asked while starting; shutdown() stops the core
     const running = core
+    const notifications = electron.notifications
     ipc = createIpcServer({
       ipcMain: electron.ipcMain,
-      service: running.consoleService,
+      // Settings → Desktop notifications reads and writes desktop-preferences.json, as the File menu does.
+      service: withDesktopNotificationSettings(running.consoleService, {
+        isOn: () => preferences.desktopNotifications,
+        set: (isOn) => savePreference({ desktopNotifications: isOn }),
+        isSupported: () => notifications?.isSupported() ?? false,
+      }),
       logger,
       dispatch: loaded.dispatchConsoleCall,
       events: loaded.consoleEvents,

@@ -8,6 +8,7 @@
  * where the desktop has no notification service (`isSupported()`), or when the user turned them off.
  */
 import {
+  DESKTOP_NOTIFICATION_KINDS,
   notificationForJobChange,
   notificationForProviderRequest,
   type ConsoleNotification,
@@ -15,12 +16,8 @@ import {
 } from '../engine/console-api/contract'
 import type { NotificationsLike } from './electron-types'
 
-/** The kinds the desktop tells about; the rest (a job finished, stopped) stay in-app only. */
-export const DESKTOP_NOTIFICATION_KINDS: ReadonlySet<ConsoleNotification['kind']> = new Set([
-  'job-failed',
-  'request-refused',
-  'payment-claimed',
-])
+// The kinds the desktop tells about live in the contract: the browser console tells the same ones.
+export { DESKTOP_NOTIFICATION_KINDS }
 
 export interface DesktopNotificationsOptions {
   notifications: NotificationsLike
@@ -63,4 +60,45 @@ export function showDesktopNotifications(
 /** The console's hash route for a job (renderer's route table: #/jobs/<id>). */
 export function jobRouteUrl(entryUrl: string, jobId: string): string {
   return `${entryUrl.split('#')[0]}#/jobs/${encodeURIComponent(jobId)}`
+}
+
+export interface DesktopNotificationPreference {
+  /** desktop-preferences.json's desktopNotifications. */
+  isOn(): boolean
+  /** Writes the file (and rebuilds the File menu's check mark). */
+  set(isOn: boolean): void
+  /** Electron's Notification.isSupported(), false when there is no Notification module at all. */
+  isSupported(): boolean
+}
+
+/**
+ * The console service the window talks to over IPC, with Settings → Desktop notifications answered
+ * from the desktop app's own preference (the same one the File menu toggles and showDesktopNotifications
+ * reads), not from the engine's settings table, which serves the browser console.
+ */
+export function withDesktopNotificationSettings(
+  service: ConsoleService,
+  preference: DesktopNotificationPreference,
+): ConsoleService {
+  const answer = () => ({
+    desktopNotifications: preference.isOn(),
+    surface: 'desktop-app' as const,
+    isSupported: safely(() => preference.isSupported()),
+  })
+  return {
+    ...service,
+    getNotificationSettings: async () => answer(),
+    setNotificationSettings: async ({ desktopNotifications }) => {
+      preference.set(desktopNotifications)
+      return answer()
+    },
+  }
+}
+
+const safely = (read: () => boolean) => {
+  try {
+    return read()
+  } catch {
+    return false
+  }
 }

@@ -2,6 +2,7 @@
 // publish), the "you're live" card, field messages, the asset table and each asset's page.
 import { resolve } from 'node:path'
 import { expect, type Locator, type Page } from '@playwright/test'
+import { shortenValue } from '../../engine/console-api/contract'
 import type { ConsoleApp } from './console-app'
 
 const REPO_ROOT = resolve(import.meta.dirname, '..', '..')
@@ -11,10 +12,9 @@ export const SAMPLE_DATASET = {
   file: resolve(REPO_ROOT, 'assets', 'sample-data', 'weather.csv'),
 }
 
-/** The DID as the console shortens it in lists (AddressLabel): prefix + 6, "…", last 4. */
+/** The DID as the console shortens it in lists and option labels: the contract's one shortening. */
 export function shortDid(did: string): string {
-  const body = did.slice('did:op:'.length)
-  return `did:op:${body.slice(0, 6)}…${body.slice(-4)}`
+  return shortenValue(did)
 }
 
 export class AssetsPage {

@@ -5,6 +5,7 @@
 // confirmation.
 import AxeBuilder from '@axe-core/playwright'
 import { test, expect } from '../fixtures/test'
+import { shortDid } from '../pages/assets-page'
 
 test('the inbox, review and audit screens open, pass axe, and the audit chain verifies', async ({
   consoleApp,
@@ -63,9 +64,9 @@ test('a refused raw algorithm is in the inbox with its code; the policy editor d
   await consoleApp.screenshot('publisher-control-inbox-request')
 
   await consoleApp.nav.getByRole('link', { name: 'Policies', exact: true }).click()
-  // A searchable Mantine Select: its options read "<name> (<start of the DID>…)".
+  // A searchable Mantine Select: its options read "<name> (<short DID>)", shortened as everywhere.
   await page.getByRole('combobox', { name: 'Dataset' }).click()
-  await page.getByRole('option', { name: datasetDid.slice(0, 14) }).click()
+  await page.getByRole('option', { name: shortDid(datasetDid) }).click()
   await expect(page).toHaveURL(/#\/policies\/did/)
   const deny = page.getByRole('region', { name: 'Deny list' })
   await deny.getByLabel('Add to the deny list').fill('0x123')

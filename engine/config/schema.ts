@@ -8,6 +8,11 @@
 import { z } from 'zod'
 
 const port = z.number().int().min(0).max(65535)
+/** A coin symbol as wallets show it: short, no spaces ("ETH", "POL", "ROSE"). */
+const nativeSymbol = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9.$-]{1,12}$/, 'a coin symbol such as "ETH" (1–12 letters or digits)')
 
 /** Kubernetes: a node affinity as the Pod API has it (GPU pools by instance type, zones). */
 const nodeSelectorTermSchema = z
@@ -232,6 +237,11 @@ export const consoleConfigSchema = z.object({
       /** rpc mode: more RPC URLs of the same chain, tried in order when the one in use does not answer. */
       fallbackRpcUrls: z.array(z.string().url()).default([]),
       chainId: z.number().int().positive().optional(),
+      /**
+       * The native coin's symbol on this chain, shown in Balances ("ETH"); default by chain id for
+       * well-known chains (engine/chain/native-symbol.ts), else "native coin".
+       */
+      nativeSymbol: nativeSymbol.optional(),
       /** Port of the dev chain's JSON-RPC on 127.0.0.1; 0 = pick a free port. */
       devChainPort: port.default(0),
       /** Dev chain only: eth_accounts signs for the deployer and the consumer (barge's unlocked accounts). */
@@ -255,6 +265,8 @@ export const consoleConfigSchema = z.object({
               network: z.string().min(1).optional(),
               rpcUrl: z.string().url(),
               fallbackRpcUrls: z.array(z.string().url()).default([]),
+              /** As `chain.nativeSymbol`, for this chain. */
+              nativeSymbol: nativeSymbol.optional(),
               contracts: z.record(
                 z.string().min(1),
                 z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'a contract address'),

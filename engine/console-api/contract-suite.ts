@@ -466,6 +466,25 @@ export function describeConsoleContract(
       }
     })
 
+    it('keeps the desktop-notifications choice (off until chosen) and refuses anything but a boolean', async () => {
+      expect(await client.getNotificationSettings()).toEqual({
+        desktopNotifications: false,
+        surface: 'browser',
+        isSupported: true,
+      })
+      expect(
+        (await client.setNotificationSettings({ desktopNotifications: true })).desktopNotifications,
+      ).toBe(true)
+      expect((await client.getNotificationSettings()).desktopNotifications).toBe(true)
+      const refused = await errorOf(
+        client.setNotificationSettings({ desktopNotifications: 'yes' } as unknown as {
+          desktopNotifications: boolean
+        }),
+      )
+      expect(refused.code).toBe('REQUEST_INVALID')
+      expect((await client.getNotificationSettings()).desktopNotifications).toBe(true)
+    })
+
     it('reads balances of the publishing account and passes chain errors through by code', async () => {
       expect((await errorOf(client.getBalances())).code).toBe('WALLET_NOT_FOUND')
       const asset = await publishOne()
@@ -473,6 +492,7 @@ export function describeConsoleContract(
       expect(balances).toMatchObject({
         chainId: 8996,
         nativeWei: '1000000000000000000',
+        nativeSymbol: 'ETH',
         canPayGas: true,
         datatokens: [{ did: asset.did, balanceWei: '0' }],
       })

@@ -387,6 +387,11 @@ export const balancesSchema = z.object({
   address,
   chainId: z.number().int(),
   nativeWei: z.string(),
+  /**
+   * The native coin's symbol ("ETH" on the dev chain): `chain.nativeSymbol` from config, else a
+   * default for well-known chain ids, else "native coin" (words, never a guessed ticker).
+   */
+  nativeSymbol: z.string().min(1),
   /** null when OCEAN has no known address on this chain. */
   oceanWei: z.string().nullable(),
   datatokens: z.array(
@@ -493,6 +498,20 @@ export const backendChoiceSchema = z.discriminatedUnion('driver', [
     saveAnyway: z.boolean().optional(),
   }),
 ])
+/**
+ * Desktop notifications (failed jobs, refused requests, payments claimed: DESKTOP_NOTIFICATION_KINDS).
+ * Who keeps the choice depends on who shows them: the desktop app's main process keeps its own
+ * preference (desktop-preferences.json, also in its File menu) and answers these calls itself over
+ * IPC; in the browser console the engine keeps it (settings table) and the page shows them through
+ * the browser's Notification API, after the browser's permission.
+ */
+export const notificationSettingsSchema = z.object({
+  desktopNotifications: z.boolean(),
+  /** 'desktop-app': Electron shows them; 'browser': this page does, when the browser allows it. */
+  surface: z.enum(['desktop-app', 'browser']),
+  /** desktop-app: false where the desktop has no notification service (nothing would show). */
+  isSupported: z.boolean(),
+})
 export const settingsSchema = z.object({
   providerHost: z.string(),
   providerPort: z.number().int().min(0).max(65535),
@@ -1076,6 +1095,13 @@ export const consoleMethods = {
     z.object({ settings: networkSettingsSchema, republish: republishOutcomeSchema }),
   ),
   getSettings: query(empty, settingsSchema),
+  /** Desktop notifications on or off (and who shows them); see notificationSettingsSchema. */
+  getNotificationSettings: query(empty, notificationSettingsSchema),
+  /** Kept for the next start; applies to the next event. */
+  setNotificationSettings: command(
+    z.object({ desktopNotifications: z.boolean() }).strict(),
+    notificationSettingsSchema,
+  ),
   saveSettings: command(
     settingsSchema
       .pick({
@@ -1442,7 +1468,29 @@ export interface ConsoleNotification {
   kind: 'job-failed' | 'job-stopped' | 'job-expired' | 'job-succeeded' | 'payment-claimed' | 'request-refused'
 }
 
-const shortJob = (jobId: string) => (jobId.length > 14 ? `${jobId.slice(0, 8)}…${jobId.slice(-4)}` : jobId)
+/**
+ * The one way a DID, address, job id or tx hash is shortened for people (the renderer's AddressLabel,
+ * its option labels, these notifications and the e2e page objects all use it). Keeps the prefix
+ * ("did:op:", "0x") plus the first 6 and the last 4 characters of the rest: the prefix alone never
+ * counts as the start (a short "did:op:8…0011" told two DIDs apart by one character). URLs are read
+ * by their host and port, so they are never cut; values short enough to read whole stay whole.
+ */
+export function shortenValue(value: string): string {
+  if (value.includes('/')) return value
+  const prefix = /^(did:op:|0x)/.exec(value)?.[0] ?? ''
+  const body = value.slice(prefix.length)
+  return body.length > 12 ? `${prefix}${body.slice(0, 6)}…${body.slice(-4)}` : value
+}
+
+/**
+ * The kinds told outside the app (Electron's desktop notifications, the browser's Notification API);
+ * the rest (a job finished, stopped, expired) stay in-app only.
+ */
+export const DESKTOP_NOTIFICATION_KINDS: ReadonlySet<ConsoleNotification['kind']> = new Set([
+  'job-failed',
+  'request-refused',
+  'payment-claimed',
+])
 
 /** At most one notification per job change: the end of a job, or its escrow claimed. */
 export function notificationForJobChange(event: JobChangeEvent): ConsoleNotification | null {
@@ -1456,7 +1504,7 @@ export function notificationForJobChange(event: JobChangeEvent): ConsoleNotifica
       ...base,
       kind: 'job-failed',
       title: 'Job failed',
-      message: `Job ${shortJob(job.jobId)} failed${reason}.`,
+      message: `Job ${shortenValue(job.jobId)} failed${reason}.`,
       color: 'red',
     }
   if (outcome === 'stopped')
@@ -1464,7 +1512,7 @@ export function notificationForJobChange(event: JobChangeEvent): ConsoleNotifica
       ...base,
       kind: 'job-stopped',
       title: 'Job stopped',
-      message: `Job ${shortJob(job.jobId)} was stopped.`,
+      message: `Job ${shortenValue(job.jobId)} was stopped.`,
       color: 'orange',
     }
   if (outcome === 'expired')
@@ -1472,7 +1520,7 @@ export function notificationForJobChange(event: JobChangeEvent): ConsoleNotifica
       ...base,
       kind: 'job-expired',
       title: 'Job expired',
-      message: `Job ${shortJob(job.jobId)} waited too long in the queue.`,
+      message: `Job ${shortenValue(job.jobId)} waited too long in the queue.`,
       color: 'orange',
     }
   const claimed = Boolean(job.payment?.claimTx)
@@ -1480,7 +1528,7 @@ export function notificationForJobChange(event: JobChangeEvent): ConsoleNotifica
     ...base,
     kind: claimed ? 'payment-claimed' : 'job-succeeded',
     title: claimed ? 'Job finished, payment claimed' : 'Job finished',
-    message: `Job ${shortJob(job.jobId)} succeeded; its results are ready.`,
+    message: `Job ${shortenValue(job.jobId)} succeeded; its results are ready.`,
     color: 'green',
   }
 }

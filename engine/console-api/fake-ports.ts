@@ -307,6 +307,7 @@ export function createFakePorts(): FakePorts {
         address: wallet.address,
         chainId: 8996,
         nativeWei: '1000000000000000000',
+        nativeSymbol: 'ETH',
         oceanWei: '0',
         datatokens: assetList.map((a) => ({
           did: a.did,

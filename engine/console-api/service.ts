@@ -134,6 +134,11 @@ export interface ConsoleSettingsPort {
   get(): Omit<MethodOutput<'getSettings'>, 'walletAddress'>
   save(patch: MethodParsedInput<'saveSettings'>): Omit<MethodOutput<'getSettings'>, 'walletAddress'>
 }
+export interface ConsoleNotificationPreferencePort {
+  /** undefined: never chosen (off: the browser asks its permission only when the user turns it on). */
+  get(): boolean | undefined
+  set(isOn: boolean): void
+}
 export interface ConsoleProviderStatus {
   /** Read on every getOverview: the Provider URL to share may change while running (Settings → Network). */
   readonly url: string
@@ -239,6 +244,11 @@ export interface ConsoleServiceDeps {
   wallet?: ConsoleWalletPort
   health?: ConsoleHealthPort
   settings?: ConsoleSettingsPort
+  /**
+   * The browser console's desktop-notifications choice (the settings table, kept across starts);
+   * absent: kept in memory for this run. The desktop app answers these calls in main/ instead.
+   */
+  notificationPreference?: ConsoleNotificationPreferencePort
   provider?: ConsoleProviderStatus
   reachability?: ConsoleReachabilityPort
   network?: ConsoleNetworkPort
@@ -503,6 +513,14 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
   /** The keystore's address, known while locked too (issue 11: one address on every screen). */
   const walletAddress = () => deps.wallet?.status().address ?? null
   const isWalletUnlocked = () => deps.wallet?.status().state === 'unlocked'
+
+  let notificationsInMemory: boolean | undefined
+  /** The engine serves the browser console: the page shows them, so "supported" is the page's to tell. */
+  const notificationSettings = (): MethodOutput<'getNotificationSettings'> => ({
+    desktopNotifications: (deps.notificationPreference?.get() ?? notificationsInMemory) === true,
+    surface: 'browser',
+    isSupported: true,
+  })
 
   const service: ConsoleService = {
     async getReachability() {
@@ -943,6 +961,16 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
       const saved = need(deps.settings, 'Settings').save(patch)
       audit('config.changed', 'settings', { what: 'settings', fields: Object.keys(patch).sort() })
       return { ...saved, walletAddress: walletAddress() }
+    },
+    async getNotificationSettings() {
+      return notificationSettings()
+    },
+    async setNotificationSettings({ desktopNotifications }) {
+      // Written first; the answer is read back from where it was kept.
+      if (deps.notificationPreference) deps.notificationPreference.set(desktopNotifications)
+      else notificationsInMemory = desktopNotifications
+      audit('config.changed', 'notifications', { what: 'notifications', desktopNotifications })
+      return notificationSettings()
     },
     async checkChain(choice) {
       return need(deps.chainCheck, 'The chain check').check(choice)

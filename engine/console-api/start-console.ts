@@ -39,6 +39,9 @@ export interface DriverHealthSource {
   readonly kind: 'local' | 'kubernetes'
   health(): Promise<DriverHealth>
 }
+/** The settings-table key of the browser console's desktop-notifications choice. */
+export const DESKTOP_NOTIFICATIONS_KEY = 'console.desktopNotifications'
+
 export interface KeyValueSettings {
   get<T>(key: string): T | undefined
   set(key: string, value: unknown): void
@@ -325,6 +328,14 @@ export async function startConsole(options: StartConsoleOptions): Promise<Runnin
     wallet: options.wallet,
     health,
     settings,
+    // The browser console's choice; the desktop app's main/ answers these calls from its own file.
+    notificationPreference: {
+      get: () => {
+        const kept = options.settings.get<unknown>(DESKTOP_NOTIFICATIONS_KEY)
+        return typeof kept === 'boolean' ? kept : undefined
+      },
+      set: (isOn) => options.settings.set(DESKTOP_NOTIFICATIONS_KEY, isOn),
+    },
     provider: options.provider,
     ...(options.reachability ? { reachability: options.reachability } : {}),
     ...(options.network ? { network: options.network } : {}),

@@ -16,6 +16,7 @@ import type { Database } from '../store/database'
 import type { Logger } from '../logging'
 import { chainError } from '../chain/chain-errors'
 import { loadAbi, resolveOceanAddresses, type OceanAddresses } from '../chain/contracts'
+import { nativeSymbolFor } from '../chain/native-symbol'
 import { startDevChain, type DevChain, type DevSamples } from '../chain/dev-chain/dev-chain'
 import { checkChain, createRpcProvider, toChainError } from '../chain/rpc'
 import { ServedChains, connectAdditionalChains } from '../chain/served-chains'
@@ -80,6 +81,8 @@ export interface PublisherBalances {
   address: string
   chainId: number
   nativeWei: string
+  /** chain.nativeSymbol, else the well-known default for the chain id (engine/chain/native-symbol.ts). */
+  nativeSymbol: string
   oceanWei: string | null
   datatokens: Array<{
     did: string
@@ -593,6 +596,7 @@ export async function startChainPublishing(options: StartChainPublishingOptions)
             address: read.address,
             chainId,
             nativeWei: read.nativeWei.toString(),
+            nativeSymbol: nativeSymbolFor(config.chain, chainId, chainId),
             oceanWei: read.oceanWei === undefined ? null : read.oceanWei.toString(),
             datatokens: assets
               .filter((a) => a.datatokenAddress)

@@ -303,6 +303,8 @@ describe('publishing through the console API on the dev chain', () => {
     // One address everywhere: the publisher's wallet, which signs and pays the gas.
     expect(balances.address).toBe(core.chain!.wallet.address())
     expect(balances.chainId).toBe(8996)
+    // No chain.nativeSymbol configured: the dev chain's default (engine/chain/native-symbol.ts).
+    expect(balances.nativeSymbol).toBe('ETH')
     // Created after the dev chain started, it was funded from the dev deployer at creation.
     expect(balances.canPayGas).toBe(true)
     expect(BigInt(balances.nativeWei)).toBeGreaterThan(0n)

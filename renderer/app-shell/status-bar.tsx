@@ -3,7 +3,7 @@
 // reachability and the Provider URL. Also the dev-chain banner and the one connection banner (no
 // stacking error boxes per screen).
 import { useState } from 'react'
-import { Alert, Badge, Button, Group, Modal, Paper, PasswordInput, Stack, Text } from '@mantine/core'
+import { Alert, Badge, Button, Group, Modal, Paper, PasswordInput, Stack, Text, Tooltip } from '@mantine/core'
 import { Link } from '@tanstack/react-router'
 import { TokenPaste, keepPastedToken } from './token-paste'
 import { ConsoleApiError } from '../../engine/console-api/contract'
@@ -44,6 +44,42 @@ export function unlockErrorText(error: unknown): string | undefined {
   )
     return 'That is not the wallet password. Try again.'
   return inWords(error instanceof Error ? error.message : String(error))
+}
+
+/** An error's message for people (the code stays in the details of the screen's own error box). */
+function messageOf(error: unknown): string {
+  return inWords(error instanceof Error ? error.message : String(error))
+}
+
+/**
+ * A part the console answered with an error instead of a value: a short word, the message on hover
+ * and focus (and to screen readers), never "…" as if it were still loading.
+ */
+function ReadFailed({
+  what,
+  error,
+  verb = 'could not be read',
+}: {
+  what: string
+  error: unknown
+  verb?: string
+}) {
+  const message = messageOf(error)
+  return (
+    <Tooltip label={message} multiline maw={360} withArrow openDelay={150}>
+      <Badge
+        size="sm"
+        variant="light"
+        color="red"
+        tabIndex={0}
+        style={{ textTransform: 'none', flexShrink: 0, cursor: 'help' }}
+        aria-label={`${what} ${verb}: ${message}`}
+        data-testid="status-read-failed"
+      >
+        error
+      </Badge>
+    </Tooltip>
+  )
 }
 
 /** One click from the status bar: a password dialog that unlocks the provider wallet. */
@@ -98,7 +134,7 @@ function UnlockWalletButton() {
  * The Provider's signing key (issue 11): the wallet, locked (with a one-click unlock) or unlocked;
  * on the dev chain before a wallet exists, the throwaway dev key the Provider signs with.
  */
-function WalletStatus() {
+function WalletStatus({ unreachable }: { unreachable: boolean }) {
   const wallet = useWallet()
   const w = wallet.data
   return (
@@ -128,7 +164,15 @@ function WalletStatus() {
           {w.state === 'locked' && <UnlockWalletButton />}
         </>
       ) : (
-        <Text size="sm">{w ? 'none yet' : '…'}</Text>
+        <>
+          {w ? (
+            <Text size="sm">none yet</Text>
+          ) : wallet.isError && !unreachable ? (
+            <ReadFailed what="The wallet" error={wallet.error} />
+          ) : (
+            <Text size="sm">…</Text>
+          )}
+        </>
       )}
     </Group>
   )
@@ -140,6 +184,11 @@ export function StatusBar() {
   // What the bar last heard stays, but not as if live (as the screen above it).
   const unreachable = useConsoleUnreachable()
   const o = overview.data
+  // A contract error (the console answered, with an error) is said, not left as "…" for ever; while
+  // the console does not answer at all, the one banner says so and the parts stay "…".
+  const overviewFailed = !o && overview.isError && !unreachable
+  const pending = (what: string) =>
+    overviewFailed ? <ReadFailed what={what} error={overview.error} /> : <Text size="sm">…</Text>
   const reach = reachability.data ? providerReachability(reachability.data) : undefined
   const chain = o
     ? o.chainId === null
@@ -160,16 +209,27 @@ export function StatusBar() {
           not live
         </Badge>
       )}
-      <Text size="sm" title={o?.chainName ?? undefined}>
-        Chain: {chain}
-        {o && o.chainId !== null && (
-          <Text span size="sm" c="dimmed">
-            {' · '}
-            {o.blockNumber === null ? 'block height unknown' : `block ${formatBlockHeight(o.blockNumber)}`}
-          </Text>
-        )}
-      </Text>
-      <WalletStatus />
+      {/* Shown, but the last refresh failed: said once, so the values are not read as current. */}
+      {o && overview.isError && !unreachable && (
+        <ReadFailed what="The status bar" verb="could not be refreshed" error={overview.error} />
+      )}
+      {overviewFailed ? (
+        <Group gap={4} wrap="nowrap">
+          <Text size="sm">Chain:</Text>
+          {pending('The chain')}
+        </Group>
+      ) : (
+        <Text size="sm" title={o?.chainName ?? undefined}>
+          Chain: {chain}
+          {o && o.chainId !== null && (
+            <Text span size="sm" c="dimmed">
+              {' · '}
+              {o.blockNumber === null ? 'block height unknown' : `block ${formatBlockHeight(o.blockNumber)}`}
+            </Text>
+          )}
+        </Text>
+      )}
+      <WalletStatus unreachable={unreachable} />
       <Group gap={4} wrap="nowrap">
         <Text size="sm">Backend:</Text>
         {o?.health ? (
@@ -177,12 +237,12 @@ export function StatusBar() {
             {o.health.driver} {o.health.ok ? 'healthy' : 'failing'}
           </Badge>
         ) : (
-          <Text size="sm">…</Text>
+          pending('The compute backend')
         )}
       </Group>
       <Group gap={4} wrap="nowrap">
         <Text size="sm">Provider URL:</Text>
-        {o ? <AddressLabel value={o.providerUrl} what="Provider URL" /> : <Text size="sm">…</Text>}
+        {o ? <AddressLabel value={o.providerUrl} what="Provider URL" /> : pending('The Provider URL')}
         {reach && (
           <Badge
             size="sm"

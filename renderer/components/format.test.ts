@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { formatTokenAmount } from './format'
+import { formatBytes } from './format'
 
-describe('formatTokenAmount', () => {
-  it('shows wei as a decimal token amount without float rounding', () => {
-    expect(formatTokenAmount('1350000000000000000')).toBe('1.35')
-    expect(formatTokenAmount('0')).toBe('0')
-    expect(formatTokenAmount('1')).toBe('0.000000000000000001')
-    expect(formatTokenAmount('123456789012345678901234567890')).toBe('123456789012.34567890123456789')
-    expect(formatTokenAmount('not a number')).toBe('not a number')
+// Token amounts are formatted by labels/token-amount.tsx only (labels.test.tsx); this file had a
+// second, 18-decimal copy that nothing used.
+describe('formatBytes', () => {
+  it('shows sizes in the largest unit with one decimal below 10', () => {
+    expect(formatBytes(512)).toBe('512 B')
+    expect(formatBytes(1536)).toBe('1.5 KB')
+    expect(formatBytes(256 * 1024 * 1024)).toBe('256 MB')
+    expect(formatBytes(3 * 1024 ** 4 * 1024)).toBe('3072 TB')
   })
 })

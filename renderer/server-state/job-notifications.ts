@@ -6,21 +6,38 @@
  * Refused untrusted algorithms are also kept by the engine (listAccessRequests), so they survive a
  * reload; see the Jobs screen's "Refused requests" tab.
  */
-import { useEffect } from 'react'
+import { useEffect, useRef } from 'react'
 import { notifications } from '@mantine/notifications'
 import {
+  DESKTOP_NOTIFICATION_KINDS,
   notificationForJobChange,
   notificationForProviderRequest,
   type ConsoleClient,
   type ConsoleNotification,
 } from '../../engine/console-api/contract'
+import { showBrowserNotification } from '../console-client/browser-notifications'
+import { useNotificationSettings } from './settings'
 
 // The wording is the contract's, shared with main/'s desktop notifications.
 export { notificationForJobChange, notificationForProviderRequest, type ConsoleNotification }
 
 export function useJobNotifications(client: ConsoleClient): void {
+  // The browser console's desktop notifications (the desktop app shows its own from main/): the
+  // kinds main/ tells, while this tab is in the background (in front, the in-app one says it).
+  const settings = useNotificationSettings().data
+  const tellsOutside = useRef(false)
+  tellsOutside.current = settings?.surface === 'browser' && settings.desktopNotifications
   useEffect(() => {
     const show = (n: ConsoleNotification | null) => {
+      if (
+        n &&
+        tellsOutside.current &&
+        DESKTOP_NOTIFICATION_KINDS.has(n.kind) &&
+        document.visibilityState === 'hidden'
+      )
+        showBrowserNotification(n, () => {
+          if (n.jobId) window.location.hash = `#/jobs/${encodeURIComponent(n.jobId)}`
+        })
       if (n)
         notifications.show({
           id: n.id,

@@ -22,6 +22,7 @@ export const queryKeys = {
   /** The publish wizard's test fetch of one file source (its JSON). */
   fileCheck: (source: string) => ['file-check', source] as const,
   settings: () => ['settings'] as const,
+  notificationSettings: () => ['settings', 'notifications'] as const,
   wallet: () => ['wallet'] as const,
   balances: () => ['wallet', 'balances'] as const,
   publishProgress: () => ['publish-progress'] as const,

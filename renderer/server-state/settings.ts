@@ -77,3 +77,26 @@ export function useCheckChain() {
     mutationFn: (choice: MethodInput<'checkChain'>) => client.checkChain(choice),
   })
 }
+
+/**
+ * Desktop notifications on or off, and who shows them (the desktop app, or this page through the
+ * browser's Notification API). Re-read when the window gets focus: the desktop app's File menu
+ * toggles the same preference.
+ */
+export function useNotificationSettings() {
+  const client = useConsoleClient()
+  return useQuery({
+    queryKey: queryKeys.notificationSettings(),
+    queryFn: () => client.getNotificationSettings(),
+    refetchOnWindowFocus: true,
+  })
+}
+
+export function useSetNotificationSettings() {
+  const client = useConsoleClient()
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: (input: MethodInput<'setNotificationSettings'>) => client.setNotificationSettings(input),
+    onSuccess: (answer) => queryClient.setQueryData(queryKeys.notificationSettings(), answer),
+  })
+}

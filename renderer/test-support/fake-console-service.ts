@@ -229,8 +229,17 @@ export function createFakeConsole(
     healthOk?: boolean
     /** did → the datatoken's prices on chain (default: none; createDispenser / createFixedRate add one). */
     prices?: Record<string, Pick<AssetPrices, 'fixedRates' | 'dispensers'>>
+    /** getNotificationSettings' first answer (default: the browser console, off). */
+    notifications?: MethodOutput<'getNotificationSettings'>
+    /** The chain getBalances answers for (default the dev chain: 8996, "ETH"). */
+    chain?: { chainId: number; nativeSymbol: string }
   } = {},
 ): FakeConsole {
+  let notificationSettings: MethodOutput<'getNotificationSettings'> = seed.notifications ?? {
+    desktopNotifications: false,
+    surface: 'browser',
+    isSupported: true,
+  }
   const accessRequests = seed.accessRequests ?? []
   const auditEvents = seed.auditEvents ?? []
   const policies = new Map<string, DatasetPolicySummary>()
@@ -865,6 +874,11 @@ export function createFakeConsole(
       ),
       { ok: true as const }
     ),
+    getNotificationSettings: async () => ({ ...notificationSettings }),
+    setNotificationSettings: async ({ desktopNotifications }) => {
+      notificationSettings = { ...notificationSettings, desktopNotifications }
+      return { ...notificationSettings }
+    },
     getSettings: async () => ({
       ...settings,
       walletAddress: wallet.address,
@@ -1108,8 +1122,9 @@ export function createFakeConsole(
     importMnemonic: async () => (wallet = { state: 'unlocked', address: '0x' + '9'.repeat(40) }),
     getBalances: async () => ({
       address: wallet.address ?? '0x' + '6'.repeat(40),
-      chainId: 8996,
+      chainId: seed.chain?.chainId ?? 8996,
       nativeWei: '2500000000000000000',
+      nativeSymbol: seed.chain?.nativeSymbol ?? 'ETH',
       oceanWei: '10000000000000000000',
       datatokens: assets.map((a) => ({
         did: a.did,

@@ -1,30 +1,54 @@
 // The one way an address, DID, job id or tx hash is shown: shortened (start and end, enough to
 // tell two apart), the full value on hover and to screen readers, and a copy button.
+import type { ReactNode } from 'react'
 import { Group, Tooltip } from '@mantine/core'
+import { shortenValue } from '../../../engine/console-api/contract'
 import { CopyValueButton } from '../copy-value-button'
 
-/** Keeps the prefix ("0x", "did:op:") plus 6 characters, and the last 4. */
-export function shortenValue(value: string): string {
-  // URLs are read by their host and port, so they are never cut.
-  if (value.includes('/')) return value
-  const prefix = /^(did:op:|0x)/.exec(value)?.[0] ?? ''
-  const body = value.slice(prefix.length)
-  return body.length > 12 ? `${prefix}${body.slice(0, 6)}…${body.slice(-4)}` : value
-}
+// The shortening itself lives in the contract, so the engine's notification texts, the e2e page
+// objects and every label here cut an id the same way.
+export { shortenValue }
 
-export function AddressLabel({ value, what = 'value' }: { value: string; what?: string }) {
+/**
+ * `what` names the value for the copy button ("Copy DID did:op:…"). `dense` is for rows of a virtual
+ * table: the full value as a native title, no Mantine Tooltip per cell (see DateLabel's `dense`).
+ * `link` wraps the short text (a job id that opens its page) and keeps the hover and the copy.
+ */
+export function AddressLabel({
+  value,
+  what = 'value',
+  dense = false,
+  link,
+  testId,
+}: {
+  value: string
+  what?: string
+  dense?: boolean
+  link?: (short: string) => ReactNode
+  /** On the shortened text (whose title is the full value), for tests that read either. */
+  testId?: string
+}) {
+  const short = shortenValue(value)
+  const text = (
+    <span title={value} data-testid={testId} style={{ fontFamily: 'var(--mantine-font-family-monospace)' }}>
+      {link ? link(short) : short}
+    </span>
+  )
   return (
     <Group gap={4} wrap="nowrap" component="span" style={{ display: 'inline-flex' }}>
-      <Tooltip label={value} openDelay={300}>
-        <span title={value} style={{ fontFamily: 'var(--mantine-font-family-monospace)' }}>
-          {shortenValue(value)}
-        </span>
-      </Tooltip>
+      {dense ? (
+        text
+      ) : (
+        <Tooltip label={value} openDelay={300}>
+          {text}
+        </Tooltip>
+      )}
       <CopyValueButton
         value={value}
         variant="subtle"
         label={`Copy ${what} ${value}`}
         copiedLabel={`Copied ${what}`}
+        dense={dense}
       />
     </Group>
   )

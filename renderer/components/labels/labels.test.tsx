@@ -4,6 +4,7 @@ import { MantineProvider } from '@mantine/core'
 import { formatTokenAmount, TokenAmount } from './token-amount'
 import { formatDuration } from './duration-label'
 import { AddressLabel, shortenValue } from './address-label'
+import { shortenValue as contractShortenValue } from '../../../engine/console-api/contract'
 
 describe('labels', () => {
   it('shows token amounts with sensible decimals, never 18', () => {
@@ -36,5 +37,26 @@ describe('labels', () => {
     )
     expect(screen.getByTitle(did).textContent).toBe('did:op:8f3a9c…0011')
     expect(screen.getByRole('button', { name: `Copy DID ${did}` })).toBeTruthy()
+  })
+
+  it("is the contract's one shortening, also as a dense link in table rows", () => {
+    const jobId = '5f0c1e2d3b4a59687766554433221100'
+    expect(shortenValue).toBe(contractShortenValue)
+    render(
+      <MantineProvider>
+        <AddressLabel
+          value={jobId}
+          what="job id"
+          dense
+          testId="job"
+          link={(short) => <a href={`#/jobs/${jobId}`}>Job {short}</a>}
+        />
+      </MantineProvider>,
+    )
+    const label = screen.getByTestId('job')
+    expect(label.getAttribute('title')).toBe(jobId)
+    expect(screen.getByRole('link', { name: 'Job 5f0c1e…1100' }).getAttribute('href')).toBe(`#/jobs/${jobId}`)
+    // Dense: the copy button's hint is a native title, no Mantine Tooltip mounted per row.
+    expect(screen.getByRole('button', { name: `Copy job id ${jobId}` }).getAttribute('title')).toBe('Copy')
   })
 })

@@ -7,16 +7,15 @@ import { Alert, Button, Card, Group, Select, SimpleGrid, Stack, Text, TextInput,
 import {
   assetStateName,
   assetStateNames,
-  tokenAmountSchema,
   type AssetStateName,
   type AssetSummary,
 } from '../../../engine/console-api/contract'
-import { useDistributeDatatokens, useSetAssetState, type DistributionAction } from '../../server-state/assets'
+import { useDistributeDatatokens, useSetAssetState } from '../../server-state/assets'
 import { ErrorMessage } from '../../components/error-message'
 import { ConfirmDialog } from '../../components/confirm-dialog'
 import { AddressLabel } from '../../components/labels/address-label'
-import { inWords } from '../../components/field-errors'
 import { ASSET_STATE_WORDS } from './asset-state-badge'
+import { ADDRESS, amountError, useTransactionForm } from './use-transaction-form'
 
 const STATE_EFFECT: Record<AssetStateName, string> = {
   active: 'Consumers can order it and start compute jobs again.',
@@ -26,16 +25,6 @@ const STATE_EFFECT: Record<AssetStateName, string> = {
   orderingDisabled: 'Consumers can no longer order it or start compute jobs on it.',
   unlisted: 'Markets stop listing it; consumers can no longer start compute jobs on it.',
 }
-export const ADDRESS = /^0x[0-9a-fA-F]{40}$/
-
-/** The contract's own token-amount check, in words (shared with the prices panel's forms). */
-export function amountError(value: string): string | undefined {
-  const parsed = tokenAmountSchema.safeParse(value)
-  return parsed.success ? undefined : inWords(parsed.error.issues[0]?.message ?? 'a number of tokens')
-}
-
-type Pending = { question: string; run: () => void } | null
-
 export function AssetActions({ asset }: { asset: AssetSummary }) {
   // Not on the chain in use (issue 11): the engine refuses these; the page's alert says why.
   const offChain = asset.notOnChain !== undefined
@@ -43,28 +32,7 @@ export function AssetActions({ asset }: { asset: AssetSummary }) {
   const distribute = useDistributeDatatokens()
   const current = assetStateName(asset.state)
   const [nextState, setNextState] = useState<AssetStateName | ''>('')
-  const [errors, setErrors] = useState<Record<string, string | undefined>>({})
-  const [fields, setFields] = useState({ to: '', amount: '' })
-  const [pending, setPending] = useState<Pending>(null)
-  const field = (name: keyof typeof fields) => ({
-    value: fields[name],
-    onChange: (e: React.ChangeEvent<HTMLInputElement>) => {
-      const value = e.currentTarget.value
-      setFields((f) => ({ ...f, [name]: value }))
-    },
-    error: errors[name],
-  })
-
-  /** Checks the fields, asks, then sends; bad input never reaches the console. */
-  const submit = (
-    action: DistributionAction,
-    found: Record<string, string | undefined>,
-    question: string,
-  ) => {
-    setErrors(found)
-    if (Object.values(found).some((v) => v !== undefined)) return
-    setPending({ question, run: () => distribute.mutate(action) })
-  }
+  const { fields, errors, field, submit, confirmation } = useTransactionForm({ to: '', amount: '' })
   const t = (s: string) => s.trim()
 
   return (
@@ -76,11 +44,13 @@ export function AssetActions({ asset }: { asset: AssetSummary }) {
         aria-label="Asset state"
         onSubmit={(e) => {
           e.preventDefault()
-          if (!nextState) return setErrors({ state: 'Choose the new state first.' })
-          setErrors({})
-          setPending({
-            question: `Set ${asset.name} to “${ASSET_STATE_WORDS[nextState]}”? ${STATE_EFFECT[nextState]}`,
-            run: () => setState.mutate({ did: asset.did, state: nextState }),
+          submit({ state: nextState ? undefined : 'Choose the new state first.' }, () => {
+            // Called only once the message above is undefined, i.e. with a state chosen.
+            const next = nextState as AssetStateName
+            return {
+              question: `Set ${asset.name} to “${ASSET_STATE_WORDS[next]}”? ${STATE_EFFECT[next]}`,
+              run: () => setState.mutate({ did: asset.did, state: next }),
+            }
           })
         }}
       >
@@ -123,12 +93,14 @@ export function AssetActions({ asset }: { asset: AssetSummary }) {
             const to = t(fields.to)
             const amount = t(fields.amount)
             submit(
-              { kind: 'mint', did: asset.did, to, amount },
               {
                 to: ADDRESS.test(to) ? undefined : 'An 0x address of 40 hex digits.',
                 amount: amountError(amount),
               },
-              `Mint ${amount} datatokens of ${asset.name} to ${to}?`,
+              () => ({
+                question: `Mint ${amount} datatokens of ${asset.name} to ${to}?`,
+                run: () => distribute.mutate({ kind: 'mint', did: asset.did, to, amount }),
+              }),
             )
           }}
         >
@@ -148,24 +120,18 @@ export function AssetActions({ asset }: { asset: AssetSummary }) {
       )}
       {distribute.isSuccess && (
         <Alert role="status" color="green" variant="light" mt="sm">
-          Done — tx{' '}
-          <Text span ff="monospace" size="sm" data-testid="distribution-tx">
-            {distribute.data.txHash}
-          </Text>
+          Done — tx <AddressLabel value={distribute.data.txHash} what="tx hash" testId="distribution-tx" />
         </Alert>
       )}
       {distribute.isError && <ErrorMessage title="The datatoken action failed" error={distribute.error} />}
       <ConfirmDialog
-        opened={pending !== null}
+        opened={confirmation.opened}
         title="Send this transaction?"
         confirmLabel="Sign and send"
-        onCancel={() => setPending(null)}
-        onConfirm={() => {
-          pending?.run()
-          setPending(null)
-        }}
+        onCancel={confirmation.onCancel}
+        onConfirm={confirmation.onConfirm}
       >
-        {pending?.question} This signs and sends a transaction with your wallet.
+        {confirmation.question} This signs and sends a transaction with your wallet.
       </ConfirmDialog>
     </Card>
   )

@@ -14,7 +14,7 @@ import {
 import { useVirtualizer } from '@tanstack/react-virtual'
 import type { JobSort, JobSummary } from '../../../engine/console-api/contract'
 import { StatusBadge, statusLabel } from '../../components/status-badge'
-import { shortenValue } from '../../components/labels/address-label'
+import { AddressLabel, shortenValue } from '../../components/labels/address-label'
 import { DateLabel } from '../../components/labels/date-label'
 import { DurationLabel } from '../../components/labels/duration-label'
 import { jobDurationMs } from './job-duration'
@@ -58,14 +58,21 @@ export function JobTable({
         cell: (c) => (
           // A real link (href "#/jobs/<id>"): middle-click, open in new window and copy link work; Tab
           // and Enter open it like any link.
-          <Anchor
-            component={Link}
-            to={`/jobs/${encodeURIComponent(c.getValue())}`}
-            aria-label={`Open job ${c.getValue()}`}
-            ff="monospace"
-          >
-            {shortenValue(c.getValue())}
-          </Anchor>
+          <AddressLabel
+            value={c.getValue()}
+            what="job id"
+            dense
+            link={(short) => (
+              <Anchor
+                component={Link}
+                to={`/jobs/${encodeURIComponent(c.getValue())}`}
+                aria-label={`Open job ${c.getValue()}`}
+                ff="monospace"
+              >
+                {short}
+              </Anchor>
+            )}
+          />
         ),
       }),
       column.accessor((j) => statusLabel(j.status, j.outcome), {
@@ -87,7 +94,7 @@ export function JobTable({
       column.accessor('owner', {
         header: 'Consumer',
         enableSorting: false,
-        cell: (c) => <span title={c.getValue()}>{shortenValue(c.getValue())}</span>,
+        cell: (c) => <AddressLabel value={c.getValue()} what="consumer address" dense />,
       }),
       column.accessor('createdAtMs', {
         header: 'Created',

@@ -136,4 +136,36 @@ describe('Jobs screen tabs', () => {
     expect(within(table).getByText('algorithm not in publisherTrustedAlgorithms')).toBeTruthy()
     expect(within(table).getByText(/\(3×\)/)).toBeTruthy()
   }, 15_000)
+
+  it('shows a refused raw code by its hash, shortened like every id, whole on hover and copy', async () => {
+    const hash = 'ab12cd' + '0'.repeat(54) + '9f3e'
+    const fake = createFakeConsole({
+      accessRequests: [
+        {
+          id: 'r2',
+          datasetDid: DATASET,
+          serviceId: 'compute',
+          algorithmKey: 'raw',
+          rawCodeHash: hash,
+          container: {},
+          containerChecksum: 'c',
+          filesChecksum: null,
+          reason: 'raw code not allowed',
+          status: 'pending',
+          denyReason: null,
+          approvedTx: null,
+          onChain: null,
+          createdAtMs: 1,
+          updatedAtMs: 2,
+          consumers: [{ consumer: '0x' + '9'.repeat(40), attempts: 1, lastAtMs: 2 }],
+          policies: [],
+        },
+      ],
+    })
+    renderApp('jobs', fake)
+    await userEvent.click(await screen.findByRole('tab', { name: 'Refused requests' }))
+    const table = await screen.findByRole('table', { name: 'Refused requests' })
+    expect(within(table).getByTitle(hash).textContent).toBe('ab12cd…9f3e')
+    expect(within(table).getByRole('button', { name: `Copy raw code hash ${hash}` })).toBeTruthy()
+  }, 15_000)
 })

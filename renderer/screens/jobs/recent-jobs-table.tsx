@@ -8,7 +8,6 @@ import type { JobSummary } from '../../../engine/console-api/contract'
 import { AddressLabel } from '../../components/labels/address-label'
 import { DateLabel } from '../../components/labels/date-label'
 import { StatusBadge } from '../../components/status-badge'
-import { shortId } from '../../components/format'
 
 export interface RecentJobsTableProps {
   jobs: readonly Pick<JobSummary, 'jobId' | 'status' | 'outcome' | 'owner' | 'createdAtMs'>[]
@@ -33,11 +32,19 @@ export function RecentJobsTable({ jobs, labelledBy, showConsumer, highlightOnHov
         {jobs.map((job) => (
           <Table.Tr key={job.jobId}>
             <Table.Td>
-              <Anchor
-                renderRoot={(props) => <Link {...props} to="/jobs/$jobId" params={{ jobId: job.jobId }} />}
-              >
-                Job {shortId(job.jobId)}
-              </Anchor>
+              <AddressLabel
+                value={job.jobId}
+                what="job id"
+                link={(short) => (
+                  <Anchor
+                    renderRoot={(props) => (
+                      <Link {...props} to="/jobs/$jobId" params={{ jobId: job.jobId }} />
+                    )}
+                  >
+                    Job {short}
+                  </Anchor>
+                )}
+              />
             </Table.Td>
             <Table.Td>
               <StatusBadge status={job.status} outcome={job.outcome} />

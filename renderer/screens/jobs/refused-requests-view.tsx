@@ -51,8 +51,12 @@ export function RefusedRequestsView() {
                 <Table.Td>
                   {r.algorithmDid ? (
                     <AddressLabel value={r.algorithmDid} what="algorithm DID" />
+                  ) : r.rawCodeHash ? (
+                    <>
+                      Raw code <AddressLabel value={r.rawCodeHash} what="raw code hash" />
+                    </>
                   ) : (
-                    `Raw code ${r.rawCodeHash ? r.rawCodeHash.slice(0, 12) : ''}`
+                    'Raw code'
                   )}
                 </Table.Td>
                 <Table.Td>

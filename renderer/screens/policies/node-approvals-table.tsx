@@ -48,7 +48,14 @@ export function NodeApprovalsTable({ did, labelledBy }: { did: string; labelledB
                   {request.algorithmDid ? (
                     <AddressLabel value={request.algorithmDid} what="algorithm DID" />
                   ) : (
-                    <Text size="sm">raw code {request.rawCodeHash?.slice(0, 12)}…</Text>
+                    <Text size="sm" component="span">
+                      raw code{' '}
+                      {request.rawCodeHash ? (
+                        <AddressLabel value={request.rawCodeHash} what="raw code hash" />
+                      ) : (
+                        ''
+                      )}
+                    </Text>
                   )}
                 </Table.Td>
                 <Table.Td>

@@ -5,6 +5,7 @@
 import { Anchor, Card, Select, SimpleGrid, Stack, Text, Title } from '@mantine/core'
 import { Link, useNavigate, useParams } from '@tanstack/react-router'
 import type { DatasetPolicySummary } from '../../../engine/console-api/contract'
+import { shortenValue } from '../../components/labels/address-label'
 import { useAssets } from '../../server-state/assets'
 import { useDatasetPolicy, useSaveDatasetPolicy } from '../../server-state/publisher-control'
 import { EmptyState } from '../../components/empty-state'
@@ -129,7 +130,7 @@ export function PoliciesScreen({ did }: { did?: string }) {
           searchable
           allowDeselect={false}
           nothingFoundMessage="No dataset by that name"
-          data={datasets.map((a) => ({ value: a.did, label: `${a.name} (${a.did.slice(0, 14)}…)` }))}
+          data={datasets.map((a) => ({ value: a.did, label: `${a.name} (${shortenValue(a.did)})` }))}
           value={did ?? null}
           onChange={(value) => {
             if (value) void navigate({ to: '/policies/$did', params: { did: value } })

@@ -3,8 +3,16 @@
 import { Alert, Button, Group, Table, Text, Title } from '@mantine/core'
 import { useBalances } from '../../server-state/settings'
 import { ErrorMessage } from '../../components/error-message'
-import { TokenAmount, formatTokenAmount } from '../../components/labels/token-amount'
+import { TokenAmount } from '../../components/labels/token-amount'
+import { AddressLabel } from '../../components/labels/address-label'
 import { OnChainTokenAmount } from '../../components/labels/on-chain-token-amount'
+
+/** What the engine answers when neither config nor its table knows the chain's coin. */
+const UNKNOWN_NATIVE = 'native coin'
+
+function nativeCoin(symbol: string): string {
+  return symbol === UNKNOWN_NATIVE ? 'native coin' : `${symbol} (the native coin)`
+}
 
 export function BalancesView() {
   const balances = useBalances(true)
@@ -33,15 +41,13 @@ export function BalancesView() {
         <>
           <Text size="sm" mt={4}>
             Account{' '}
-            <Text span ff="monospace" size="sm" data-testid="balances-address">
-              {balances.data.address}
-            </Text>{' '}
-            on chain {balances.data.chainId}
+            <AddressLabel value={balances.data.address} what="account address" testId="balances-address" /> on
+            chain {balances.data.chainId}
           </Text>
           {!balances.data.canPayGas && (
             <Alert role="alert" color="red" variant="light" mt="xs">
-              This account has no native coin: every transaction will fail. Send some to{' '}
-              {balances.data.address} to pay for gas.
+              This account has no {nativeCoin(balances.data.nativeSymbol)}: every transaction will fail. Send
+              some to <AddressLabel value={balances.data.address} what="account address" /> to pay for gas.
             </Alert>
           )}
           <Table aria-label="Balances" mt="xs">
@@ -54,7 +60,9 @@ export function BalancesView() {
             <Table.Tbody>
               <Table.Tr>
                 <Table.Th scope="row">Native coin (gas)</Table.Th>
-                <Table.Td>{formatTokenAmount(balances.data.nativeWei)}</Table.Td>
+                <Table.Td>
+                  <TokenAmount wei={balances.data.nativeWei} symbol={balances.data.nativeSymbol} />
+                </Table.Td>
               </Table.Tr>
               <Table.Tr>
                 <Table.Th scope="row">OCEAN</Table.Th>

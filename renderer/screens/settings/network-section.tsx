@@ -6,7 +6,7 @@ import type { MethodOutput } from '../../../engine/console-api/contract'
 import { Button, Paper, Stack, Switch, Table, Text, TextInput, Textarea, Title } from '@mantine/core'
 import { ConfirmDialog } from '../../components/confirm-dialog'
 import { ErrorMessage } from '../../components/error-message'
-import { shortId } from '../../components/format'
+import { AddressLabel, shortenValue } from '../../components/labels/address-label'
 import { useAssets } from '../../server-state/assets'
 import { useNetworkSettings, useSaveNetworkSettings } from '../../server-state/network'
 import { usePublishProgress } from '../../server-state/publish-progress'
@@ -138,8 +138,8 @@ export function NetworkSection() {
           <Text size="sm">Applying… DDOs are re-published if their endpoint moves.</Text>
           {republishing.map((e, i) => (
             <Text size="sm" key={`${e.did}-${e.txHash ?? i}`}>
-              {e.did ? shortId(e.did) : 'asset'}: {e.status}
-              {e.txHash ? ` (${shortId(e.txHash)})` : ''}
+              {e.did ? shortenValue(e.did) : 'asset'}: {e.status}
+              {e.txHash ? ` (${shortenValue(e.txHash)})` : ''}
             </Text>
           ))}
         </div>
@@ -176,10 +176,10 @@ function RepublishResult({ result }: { result: MethodOutput<'saveNetworkSettings
           <Table.Tbody>
             {result.assets.map((a) => (
               <Table.Tr key={a.did}>
-                <Table.Td>{shortId(a.did)}</Table.Td>
                 <Table.Td>
-                  <code>{a.txHash ?? 'unknown'}</code>
+                  <AddressLabel value={a.did} what="DID" />
                 </Table.Td>
+                <Table.Td>{a.txHash ? <AddressLabel value={a.txHash} what="tx hash" /> : 'unknown'}</Table.Td>
               </Table.Tr>
             ))}
           </Table.Tbody>

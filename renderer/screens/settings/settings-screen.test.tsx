@@ -1,6 +1,7 @@
 import { afterEach, describe, it, expect } from 'vitest'
 import { screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
+import { shortenValue } from '../../../engine/console-api/contract'
 import { renderApp } from '../../test-support/render-app'
 import {
   createFakeConsole,
@@ -159,13 +160,32 @@ describe('SettingsScreen', () => {
     const table = await screen.findByRole('table', { name: 'Balances' }, wait)
     const row = (name: string) =>
       within(table).getByRole('rowheader', { name }).closest('tr')!.querySelector('td')!.textContent
-    expect(row('Native coin (gas)')).toBe('2.5')
+    expect(row('Native coin (gas)')).toBe('2.5 ETH')
     expect(row('OCEAN')).toBe('10 OCEAN')
     await waitFor(() => expect(row('Weather 2024 datatoken')).toBe('1 DT'))
-    expect(screen.getByTestId('balances-address').textContent).toBe(
-      screen.getByTestId('wallet-address').textContent,
-    )
+    // Shortened (the full address on hover and copy), the same address as the wallet's.
+    const account = screen.getByTestId('balances-address')
+    expect(account.getAttribute('title')).toBe(screen.getByTestId('wallet-address').textContent)
+    expect(account.textContent).toBe(shortenValue(account.getAttribute('title')!))
     expect(screen.queryByText(/has no native coin/)).toBeNull()
+  })
+
+  const nativeRow = async () => {
+    const table = await screen.findByRole('table', { name: 'Balances' }, wait)
+    return within(table)
+      .getByRole('rowheader', { name: 'Native coin (gas)' })
+      .closest('tr')!
+      .querySelector('td')!.textContent
+  }
+
+  it("shows the native balance in the chain's own coin", T, async () => {
+    renderApp('settings', createFakeConsole({ chain: { chainId: 23294, nativeSymbol: 'ROSE' } }))
+    expect(await nativeRow()).toBe('2.5 ROSE')
+  })
+
+  it('names the native coin in words on a chain the engine does not know', T, async () => {
+    renderApp('settings', createFakeConsole({ chain: { chainId: 424242, nativeSymbol: 'native coin' } }))
+    expect(await nativeRow()).toBe('2.5 native coin')
   })
 
   it('tells a datatoken that is not on this chain in its own row; the others still show', T, async () => {

@@ -1,5 +1,5 @@
 // Settings: the Provider (bind address, port, public URL with its exposure in words), the chain,
-// the publisher wallet (create, import, unlock, lock, export; balances) and the theme. Each part
+// the publisher wallet (create, import, unlock, lock, export; balances), desktop notifications and the theme. Each part
 // is its own section component, so others (e.g. the network section) slot in beside them.
 import {
   SegmentedControl,
@@ -16,6 +16,7 @@ import { ProviderSection } from './provider-section'
 import { ChainSection } from './chain-section'
 import { WalletSection } from './wallet-section'
 import { NetworkSection } from './network-section'
+import { NotificationsSection } from './notifications-section'
 import { useOverview } from '../../server-state/overview'
 import { ChainError } from '../overview/overview-screen'
 
@@ -59,6 +60,7 @@ export function SettingsScreen() {
         <NetworkSection />
         {chainError ? <ChainError error={chainError} /> : null}
         {settings.data && <ChainSection settings={settings.data} />}
+        <NotificationsSection />
         <ThemeSection />
       </AfterFirstPaint>
     </Stack>

@@ -231,7 +231,9 @@ describe('Asset page', () => {
     await userEvent.type(within(form).getByLabelText('Amount'), '2.5')
     await userEvent.click(within(form).getByRole('button', { name: 'Mint' }))
     await confirm('Send this transaction?', 'Sign and send')
-    expect((await screen.findByTestId('distribution-tx')).textContent).toMatch(/^0x[0-9a-f]{64}$/)
+    const tx = await screen.findByTestId('distribution-tx')
+    expect(tx.getAttribute('title')).toMatch(/^0x[0-9a-f]{64}$/)
+    expect(tx.textContent).toMatch(/^0x[0-9a-f]{6}…[0-9a-f]{4}$/)
     expect(fake.calls.find((c) => c.method === 'mintDatatokens')?.input).toEqual({
       did: dataset.did,
       to: consumer,

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest'
 import { screen, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
-import type { AssetSummary } from '../../../../engine/console-api/contract'
+import { shortenValue, type AssetSummary } from '../../../../engine/console-api/contract'
 import { renderApp } from '../../../test-support/render-app'
 import { createFakeConsole, makeAsset, FAKE_OCEAN } from '../../../test-support/fake-console-service'
 
@@ -93,7 +93,11 @@ describe("Asset page's prices panel", () => {
     expect(dialog.textContent).toContain('at 2.25 OCEAN each?')
     expect(fake.calls.some((c) => c.method === 'createFixedRate')).toBe(false)
     await userEvent.click(within(dialog).getByRole('button', { name: 'Sign and send' }))
-    expect((await within(panel).findByTestId('price-tx')).textContent).toMatch(/^0x[0-9a-f]{64}$/)
+    // Shortened on screen (AddressLabel), the whole hash on hover and copy.
+    const tx = await within(panel).findByTestId('price-tx')
+    expect(tx.getAttribute('title')).toMatch(/^0x[0-9a-f]{64}$/)
+    expect(tx.textContent).toBe(shortenValue(tx.getAttribute('title')!))
+    expect(tx.textContent).toMatch(/^0x[0-9a-f]{6}…[0-9a-f]{4}$/)
     expect(fake.calls.find((c) => c.method === 'createFixedRate')?.input).toEqual({
       did: dataset.did,
       price: '2.25',

@@ -4,21 +4,16 @@
 // publisher adds a free dispenser or a fixed price here (one confirmed tx each). An asset the chain
 // no longer has is not read (the engine would refuse) and its forms are off; one published
 // elsewhere is priced by its publisher, so it shows no forms.
-import { useState } from 'react'
 import { Alert, Badge, Button, Card, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core'
 import type { AssetPrices, AssetSummary } from '../../../../engine/console-api/contract'
-import {
-  useAssetPrices,
-  useDistributeDatatokens,
-  type DistributionAction,
-} from '../../../server-state/assets'
+import { useAssetPrices, useDistributeDatatokens } from '../../../server-state/assets'
 import { useEnvironments } from '../../../server-state/compute-backend'
 import { ErrorMessage } from '../../../components/error-message'
 import { ConfirmDialog } from '../../../components/confirm-dialog'
 import { AddressLabel } from '../../../components/labels/address-label'
 import { TokenSymbol } from '../../../components/labels/on-chain-token-amount'
 import { EnvironmentPrices } from '../../compute-backend/environment-prices'
-import { ADDRESS, amountError } from '../asset-actions'
+import { ADDRESS, amountError, useTransactionForm } from '../use-transaction-form'
 
 function ActiveBadge({ active }: { active: boolean }) {
   return (
@@ -141,32 +136,15 @@ function ComputePrices({ chainId }: { chainId: number }) {
   )
 }
 
-type Pending = { question: string; action: DistributionAction } | null
-
 function AddPriceForms({ asset }: { asset: AssetSummary }) {
   const offChain = asset.notOnChain !== undefined
   const distribute = useDistributeDatatokens()
-  const [fields, setFields] = useState({ maxTokens: '1', maxBalance: '1', price: '', baseToken: '' })
-  const [errors, setErrors] = useState<Record<string, string | undefined>>({})
-  const [pending, setPending] = useState<Pending>(null)
-  const field = (name: keyof typeof fields) => ({
-    value: fields[name],
-    onChange: (e: React.ChangeEvent<HTMLInputElement>) => {
-      const value = e.currentTarget.value
-      setFields((f) => ({ ...f, [name]: value }))
-    },
-    error: errors[name],
+  const { fields, field, submit, confirmation } = useTransactionForm({
+    maxTokens: '1',
+    maxBalance: '1',
+    price: '',
+    baseToken: '',
   })
-  /** Checks the fields, asks, then sends; bad input never reaches the console. */
-  const submit = (
-    action: DistributionAction,
-    found: Record<string, string | undefined>,
-    question: string,
-  ) => {
-    setErrors(found)
-    if (Object.values(found).some((v) => v !== undefined)) return
-    setPending({ question, action })
-  }
   return (
     <>
       <SimpleGrid cols={{ base: 1, md: 2 }}>
@@ -177,11 +155,10 @@ function AddPriceForms({ asset }: { asset: AssetSummary }) {
             e.preventDefault()
             const maxTokens = fields.maxTokens.trim()
             const maxBalance = fields.maxBalance.trim()
-            submit(
-              { kind: 'dispenser', did: asset.did, maxTokens, maxBalance },
-              { maxTokens: amountError(maxTokens), maxBalance: amountError(maxBalance) },
-              `Give ${asset.name} datatokens away for free (up to ${maxTokens} per request)?`,
-            )
+            submit({ maxTokens: amountError(maxTokens), maxBalance: amountError(maxBalance) }, () => ({
+              question: `Give ${asset.name} datatokens away for free (up to ${maxTokens} per request)?`,
+              run: () => distribute.mutate({ kind: 'dispenser', did: asset.did, maxTokens, maxBalance }),
+            }))
           }}
         >
           <Stack gap="xs">
@@ -200,7 +177,6 @@ function AddPriceForms({ asset }: { asset: AssetSummary }) {
             const price = fields.price.trim()
             const baseToken = fields.baseToken.trim()
             submit(
-              { kind: 'fixedRate', did: asset.did, price, ...(baseToken ? { baseToken } : {}) },
               {
                 price: amountError(price),
                 baseToken:
@@ -208,7 +184,16 @@ function AddPriceForms({ asset }: { asset: AssetSummary }) {
                     ? 'An 0x address of 40 hex digits, or empty for OCEAN.'
                     : undefined,
               },
-              `Sell ${asset.name} datatokens at ${price} ${baseToken || 'OCEAN'} each?`,
+              () => ({
+                question: `Sell ${asset.name} datatokens at ${price} ${baseToken || 'OCEAN'} each?`,
+                run: () =>
+                  distribute.mutate({
+                    kind: 'fixedRate',
+                    did: asset.did,
+                    price,
+                    ...(baseToken ? { baseToken } : {}),
+                  }),
+              }),
             )
           }}
         >
@@ -233,24 +218,18 @@ function AddPriceForms({ asset }: { asset: AssetSummary }) {
       )}
       {distribute.isSuccess && (
         <Alert role="status" color="green" variant="light">
-          Done — tx{' '}
-          <Text span ff="monospace" size="sm" data-testid="price-tx">
-            {distribute.data.txHash}
-          </Text>
+          Done — tx <AddressLabel value={distribute.data.txHash} what="tx hash" testId="price-tx" />
         </Alert>
       )}
       {distribute.isError && <ErrorMessage title="The price was not set" error={distribute.error} />}
       <ConfirmDialog
-        opened={pending !== null}
+        opened={confirmation.opened}
         title="Send this transaction?"
         confirmLabel="Sign and send"
-        onCancel={() => setPending(null)}
-        onConfirm={() => {
-          if (pending) distribute.mutate(pending.action)
-          setPending(null)
-        }}
+        onCancel={confirmation.onCancel}
+        onConfirm={confirmation.onConfirm}
       >
-        {pending?.question} This signs and sends a transaction with your wallet.
+        {confirmation.question} This signs and sends a transaction with your wallet.
       </ConfirmDialog>
     </>
   )
