@@ -1,20 +1,23 @@
 // The sub-screens in both themes (issue 11): the publish wizard's first step, an asset page with its
 // Prices panel, a finished job's page, a dataset's policies, the Jobs list with a status filter,
-// Earnings, Inbox, Review and Audit. Each is opened by its URL, passes axe with no serious or
-// critical violations, and is saved as a screenshot (e2e/artifacts/screens/<project>/gallery-*.png;
+// Earnings (a claimed paid job), Inbox (a pending request), Review (a held job) and Audit. Each is
+// opened by its URL, passes axe with no serious or critical violations, and is saved as a screenshot (e2e/artifacts/screens/<project>/gallery-*.png;
 // the README's light/dark pairs come from these).
 import AxeBuilder from '@axe-core/playwright'
 import type { Locator } from '@playwright/test'
 import { test, expect } from '../fixtures/test'
 import { countingAlgorithm, operatorJobs } from '../fixtures/operator-jobs'
-import { oceanConsumer } from '../../engine/test/ocean-consumer'
+import { oceanConsumer, runPaidStart, waitForStatus } from '../../engine/test/ocean-consumer'
+import { createConsoleClient } from '../../engine/console-api/contract'
+import { createHttpClientTransport } from '../../engine/console-api/http-client-transport'
+import { createConsumer } from '../fixtures/consumer'
 import { SettingsPage } from '../pages/settings-page'
 
 test('the sub-screens in the light and dark themes pass axe with no serious violations', async ({
   serve,
   consoleApp,
 }) => {
-  test.setTimeout(6 * 60_000)
+  test.setTimeout(10 * 60_000)
   const page = consoleApp.page
   // Seeds: a publisher wallet (the wizard asks for one first), the dev chain's sample dataset (in the
   // console's registry, with a free Dispenser) and a finished job.
@@ -23,6 +26,49 @@ test('the sub-screens in the light and dark themes pass axe with no serious viol
   const jobs = operatorJobs(serve)
   const jobId = await jobs.startRawCodeJob(countingAlgorithm(3, 100), { maxJobDurationSec: 60 })
   await expect.poll(() => jobs.status(jobId), { timeout: 90_000 }).toBe(70)
+
+  // So Earnings, Inbox and Review show filled screens (not their empty states), in both themes:
+  // a paid ocean.js job whose escrow was claimed, a refused raw algorithm waiting in the inbox, and
+  // a job whose outputs are held for the publisher's review.
+  const me = oceanConsumer(serve.providerUrl!, serve.dataDir)
+  const { samples } = me.devChain
+  const paid = await runPaidStart(me, {
+    datasets: [{ documentId: samples.dataset.did, serviceId: samples.dataset.serviceId }],
+    algorithm: { documentId: samples.algorithm.did, serviceId: samples.algorithm.serviceId },
+  })
+  const claimed = await waitForStatus(
+    me.url,
+    me.consumer,
+    paid.jobId,
+    (j) => j.status === 70 && !!(j as unknown as { payment?: { claimTx?: string } }).payment?.claimTx,
+    600,
+  )
+  expect((claimed as unknown as { payment: { claimTx?: string } }).payment.claimTx).toMatch(
+    /^0x[0-9a-f]{64}$/,
+  )
+  const consumer = await createConsumer({ dataDir: serve.dataDir, providerUrl: serve.providerUrl! })
+  const rawcode = "console.log('rows:', require('fs').readdirSync('/data/inputs').length)"
+  const refused = await consumer
+    .startFreeJob({
+      datasetDid,
+      algorithm: {
+        meta: { rawcode, container: { entrypoint: 'node $ALGO', image: 'node', tag: '20', checksum: '' } },
+      } as never,
+    })
+    .then(
+      () => 'accepted',
+      (error: Error) => error.message,
+    )
+  expect(refused).toMatch(/awaiting the publisher's approval, request [0-9a-f]{16}/)
+  const transport = createHttpClientTransport(serve.consoleOrigin, serve.consoleToken)
+  const client = createConsoleClient(transport)
+  const { policy } = await client.getDatasetPolicy({ did: datasetDid })
+  await client.setDatasetPolicy({ did: datasetDid, policy: { ...policy, outputRelease: 'publisher-review' } })
+  transport.close()
+  const heldJobId = await consumer.startFreeJob({ datasetDid })
+  await expect
+    .poll(async () => (await consumer.status(heldJobId)).statusText, { timeout: 120_000 })
+    .toBe("Awaiting the publisher's review")
 
   const screens: Array<{ name: string; hash: string; ready: () => Locator }> = [
     { name: 'publish-wizard', hash: '#/assets/new', ready: () => page.getByRole('form', { name: 'Asset' }) },
@@ -50,17 +96,21 @@ test('the sub-screens in the light and dark themes pass axe with no serious viol
     {
       name: 'earnings',
       hash: '#/jobs?tab=earnings',
-      ready: () => page.getByRole('tab', { name: 'Earnings', selected: true }),
+      ready: () =>
+        page
+          .getByRole('table', { name: 'Earnings per asset and period' })
+          .locator('tbody')
+          .getByText(/OCEAN \(1 job\)/),
     },
     {
       name: 'inbox',
       hash: '#/inbox',
-      ready: () => page.getByRole('heading', { name: 'Approval inbox', level: 2 }),
+      ready: () => page.getByRole('article', { name: /Access request/ }).getByText(rawcode),
     },
     {
       name: 'review',
       hash: '#/review',
-      ready: () => page.getByRole('heading', { name: 'Output review', level: 2 }),
+      ready: () => page.getByRole('button', { name: `Review job ${heldJobId}` }),
     },
     {
       name: 'audit',

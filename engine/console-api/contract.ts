@@ -727,6 +727,12 @@ export const datasetPolicySchema = z.object({
       allowedPatterns: z.array(z.string().min(1).max(200)).max(50).default([]),
     })
     .default({ allowedPatterns: [] }),
+  /**
+   * The compute environments consumers may run jobs on this dataset in (the publish wizard's and
+   * the asset page's pick). Empty: every environment. Any other is refused at initializeCompute and
+   * every start with ENVIRONMENT_NOT_ALLOWED; ids must name a configured environment when set.
+   */
+  environments: z.array(z.string().min(1).max(200)).max(100).default([]),
 })
 export type DatasetPolicyInput = z.input<typeof datasetPolicySchema>
 export type DatasetPolicySummary = z.output<typeof datasetPolicySchema>
@@ -1081,8 +1087,17 @@ export const consoleMethods = {
       reason: z.string().optional(),
     }),
   ),
+  /**
+   * `environments` (datasets only): the compute environments consumers may use on it, stored in
+   * its dataset policy once it is published (absent: a new dataset allows every environment, a
+   * re-publish keeps its list). Unknown ids are refused (REQUEST_INVALID) before anything is signed.
+   */
   publishAsset: command(
-    z.object({ draft: assetDraftSchema, did: did.optional() }),
+    z.object({
+      draft: assetDraftSchema,
+      did: did.optional(),
+      environments: z.array(z.string().min(1).max(200)).max(100).optional(),
+    }),
     z.object({ asset: assetSummarySchema }),
   ),
   deleteAsset: command(z.object({ did, confirm: confirmed }), ok),
@@ -1319,6 +1334,13 @@ export const consoleMethods = {
    * (progress on onPublishProgress, step "metadata").
    */
   editAsset: command(z.object({ did, changes: assetChangesSchema, confirm: confirmed }), assetDetailsSchema),
+  /**
+   * The checksums (filesChecksum, containerSectionChecksum) a dataset that trusts this console's
+   * algorithm `did` gets pinned when it is published: the publish path's own computation, from the
+   * algorithm's DDO and files, shown in the wizard before anything is signed. Not an algorithm of
+   * this console: ASSET_NOT_FOUND; its files unreadable: ALGORITHM_FILES_UNREADABLE.
+   */
+  getTrustedAlgorithmChecksums: query(z.object({ did }), trustedAlgorithmSchema),
   /** ERC-20 symbol and decimals, read on chain once per token and cached by the engine. */
   getTokenInfo: query(
     z.object({ tokens: z.array(address).min(1).max(50) }),

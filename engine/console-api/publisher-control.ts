@@ -69,6 +69,19 @@ export function createPublisherControlMethods(ctx: {
     },
     async setDatasetPolicy({ did, policy }) {
       dataset(did)
+      // A new id must name a configured environment; one kept from before may have been deleted since.
+      const before = new Set(port().getPolicy(did).environments ?? [])
+      const known = port().environmentQuotas?.hasEnvironment
+      const unknown = policy.environments.filter((id) => !before.has(id) && known && !known(id))
+      if (unknown.length > 0)
+        throw consoleError(
+          ConsoleErrorCode.RequestInvalid,
+          `No compute environment ${unknown.join(', ')} in this console (Compute backend → Environments).`,
+          unknown.map((id) => ({
+            path: `policy.environments.${policy.environments.indexOf(id)}`,
+            message: `no environment ${id}`,
+          })),
+        )
       const stored = port().setPolicy(did, policy)
       ctx.audit('config.changed', did, { setting: 'dataset-policy', policy: stored })
       return { did, policy: stored }

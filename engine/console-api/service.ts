@@ -94,6 +94,8 @@ export interface ConsoleAssetPort {
   details?(did: string): MethodOutput<'getAsset'> | undefined
   /** setMetaData again with the changes applied; resolves once mined. */
   edit?(did: string, changes: MethodParsedInput<'editAsset'>['changes']): Promise<MethodOutput<'editAsset'>>
+  /** The checksums publishing would pin for this console's algorithm `did` (absent: NOT_AVAILABLE). */
+  trustedAlgorithm?(did: string): Promise<MethodOutput<'getTrustedAlgorithmChecksums'>>
   /** ERC-20 symbol and decimals, cached per token by the port. */
   tokenInfo?(token: string): Promise<MethodOutput<'getTokenInfo'>['tokens'][number]>
   /** On-chain actions (absent: NOT_AVAILABLE). Each resolves once its tx is mined. */
@@ -488,6 +490,22 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
       return last.result
     return runHealthCheck(port)
   }
+  /** A dataset's allowed environments must each name a configured one (an algorithm has none). */
+  const checkAllowedEnvironments = (kind: 'dataset' | 'algorithm', ids: readonly string[]): void => {
+    if (ids.length === 0) return
+    if (kind !== 'dataset')
+      throw consoleError(ConsoleErrorCode.RequestInvalid, 'Only a dataset has allowed environments.', [
+        { path: 'environments', message: 'only for datasets' },
+      ])
+    const store = need(deps.environments, 'Environments')
+    const unknown = ids.filter((id) => !store.getEnvironment(id))
+    if (unknown.length > 0)
+      throw consoleError(
+        ConsoleErrorCode.RequestInvalid,
+        `No compute environment ${unknown.join(', ')} in this console (Compute backend → Environments).`,
+        unknown.map((id) => ({ path: `environments.${ids.indexOf(id)}`, message: `no environment ${id}` })),
+      )
+  }
   /** An asset the console itself published: the chain indexer's (published elsewhere) are not the wallet's NFTs. */
   const requireOwnAsset = (did: string, action: string): ConsoleAssetPort => {
     const assets = requireAsset(did)
@@ -879,19 +897,28 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
     async checkFile({ source }) {
       return need(deps.checkFile, 'Checking files')(source)
     },
-    async publishAsset({ draft, did }) {
+    async publishAsset({ draft, did, environments }) {
       if (draft.kind === 'algorithm' && !draft.container)
         throw consoleError(
           ConsoleErrorCode.RequestInvalid,
           'An algorithm needs a container (image, tag, entrypoint).',
           [{ path: 'draft.container', message: 'required for algorithms' }],
         )
+      const allowed = environments ? [...new Set(environments)] : undefined
+      if (allowed) checkAllowedEnvironments(draft.kind, allowed)
       if (!isWalletUnlocked())
         throw consoleError(
           ConsoleErrorCode.WalletLocked,
           'Unlock or create the provider wallet before publishing (Settings → Wallet).',
         )
-      return { asset: await need(deps.assets, 'Publishing').publish(draft, did) }
+      const asset = await need(deps.assets, 'Publishing').publish(draft, did)
+      // The DID exists once the NFT does: the allowed environments are stored as soon as it is known.
+      if (allowed && asset.kind === 'dataset') {
+        const review = need(deps.review, 'Dataset policies')
+        const policy = review.setPolicy(asset.did, { ...review.getPolicy(asset.did), environments: allowed })
+        audit('config.changed', asset.did, { setting: 'dataset-policy', policy })
+      }
+      return { asset }
     },
     async deleteAsset({ did }) {
       const assets = need(deps.assets, 'Publishing')
@@ -1025,6 +1052,13 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
       const details = await port.edit!(did, changes)
       audit('config.changed', did, { what: 'asset', action: 'edited', fields: Object.keys(changes).sort() })
       return details
+    },
+    async getTrustedAlgorithmChecksums({ did }) {
+      const assets = need(deps.assets, 'Publishing')
+      const port = need(assets.trustedAlgorithm ? assets : undefined, 'Algorithm checksums')
+      if (!assets.list('algorithm').some((a) => a.did === did))
+        throw consoleError(ConsoleErrorCode.AssetNotFound, `No algorithm ${did} in this console.`)
+      return port.trustedAlgorithm!(did)
     },
     async getTokenInfo({ tokens }) {
       const assets = need(deps.assets, 'Reading tokens from chain')

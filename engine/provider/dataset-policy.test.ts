@@ -54,6 +54,31 @@ const code = (fn: () => void) => {
 }
 
 describe('DatasetPolicies', () => {
+  it('refuses an environment the dataset does not allow, before its lists, and adds no hold', () => {
+    const { g, holds } = storedGate({
+      environments: ['env-a'],
+      consumers: { deny: [B.toLowerCase()], allow: [] },
+    })
+    expect(code(() => g.admit(['did:op:d'], A, 'env-a'))).toBe('admitted')
+    expect(code(() => g.admit(['did:op:d'], A, 'env-b'))).toBe('ENVIRONMENT_NOT_ALLOWED')
+    // A denied consumer in a refused environment hears about the environment (the request's fault).
+    expect(code(() => g.admit(['did:op:d'], B, 'env-b'))).toBe('ENVIRONMENT_NOT_ALLOWED')
+    expect(code(() => g.reserve(['did:op:d'], A, 'env-b'))).toBe('ENVIRONMENT_NOT_ALLOWED')
+    expect(holds.ofConsumer(A)).toEqual([])
+    // Another dataset with no list allows every environment.
+    expect(code(() => g.admit(['did:op:other'], A, 'env-b'))).toBe('admitted')
+    try {
+      g.admit(['did:op:d'], A, 'env-b')
+    } catch (error) {
+      expect((error as { status: number; details: unknown }).status).toBe(403)
+      expect((error as { details: unknown }).details).toEqual({
+        did: 'did:op:d',
+        environmentId: 'env-b',
+        allowedEnvironments: ['env-a'],
+      })
+    }
+  })
+
   it('checks the deny list first, then a non-empty allow list, by lowercased address', () => {
     const g = gate({ consumers: { deny: [B.toLowerCase()], allow: [A.toLowerCase(), B.toLowerCase()] } })
     expect(code(() => g.admit(['did:op:d'], B))).toBe('CONSUMER_DENIED')

@@ -1,5 +1,6 @@
 /**
- * The console's per-dataset policy at the Provider (issue 12): the consumer allow/deny lists and
+ * The console's per-dataset policy at the Provider (issue 12): the compute environments a dataset
+ * allows (issue 11, the publish wizard's pick), the consumer allow/deny lists and
  * per-consumer quotas per dataset and per compute environment, checked at initializeCompute and at
  * every start, and the output-release setting a new job is registered with. Policies are read from
  * the store each time, so a change in the console applies to the next request. The DDO's own
@@ -26,8 +27,8 @@ export interface QuotaReservation {
 
 export interface DatasetPolicyGate {
   /**
-   * Throws the Provider error of the first refusal (lists before quotas, datasets in order, then
-   * the environment's quotas).
+   * Throws the Provider error of the first refusal (per dataset in order: its allowed environments,
+   * its lists, its quotas; then the environment's quotas).
    */
   admit(datasetDids: readonly string[], consumer: string, environmentId?: string): void
   /** `admit` and a hold in one transaction: the caller registers its job, then releases the hold. */
@@ -84,6 +85,14 @@ export class DatasetPolicies implements DatasetPolicyGate {
     const held = this.deps.holds?.ofConsumer(consumer) ?? []
     for (const did of new Set(datasetDids)) {
       const policy = this.deps.policies.get(did)
+      // The environment is the request's, not the consumer's: refused before the lists and quotas.
+      const allowed = policy.environments ?? []
+      if (environmentId !== undefined && allowed.length > 0 && !allowed.includes(environmentId))
+        throw providerError(
+          'ENVIRONMENT_NOT_ALLOWED',
+          `Dataset ${did} does not allow compute environment ${environmentId}; use one of: ${allowed.join(', ')}`,
+          { details: { did, environmentId, allowedEnvironments: allowed } },
+        )
       if (policy.consumers.deny.includes(who))
         throw providerError('CONSUMER_DENIED', `${consumer} is on the publisher's deny list of ${did}`)
       if (policy.consumers.allow.length > 0 && !policy.consumers.allow.includes(who))

@@ -25,6 +25,10 @@ export const PROVIDER_ERRORS = {
     status: 403,
     message: "The consumer holds no token of the environment's access lists",
   },
+  ENVIRONMENT_NOT_ALLOWED: {
+    status: 403,
+    message: 'The dataset does not allow jobs in this compute environment',
+  },
   ALGORITHM_NOT_TRUSTED: { status: 403, message: 'Algorithm is not trusted for this dataset' },
   ALGORITHM_DENIED: { status: 403, message: 'The publisher denied this algorithm on this dataset' },
   CREDENTIALS_DENIED: { status: 403, message: "The consumer is on the asset's credentials deny list" },

@@ -11,7 +11,9 @@
  */
 import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
+import type { AssetRecord } from './asset-registry'
 import type { AlgorithmContainer, Ddo, FileSource, TrustedAlgorithm } from './ddo'
+import { publishingError } from './publishing-errors'
 
 export function sha256Hex(content: Uint8Array | string): string {
   return createHash('sha256').update(content).digest('hex')
@@ -61,5 +63,27 @@ export async function trustedAlgorithmEntry(
     did: algorithm.ddo.id,
     filesChecksum: await computeFilesChecksum(algorithm.files, read),
     containerSectionChecksum: containerSectionChecksum(container),
+  }
+}
+
+/**
+ * The trusted-algorithm entry for an algorithm this console stores (its DDO and the plain files of
+ * its first service): what publishing pins into a dataset that trusts it by DID, and what the
+ * publish wizard previews before anything is signed (getTrustedAlgorithmChecksums), so both are
+ * one computation. A file that cannot be read: ALGORITHM_FILES_UNREADABLE.
+ */
+export async function pinnedTrustedAlgorithm(
+  record: Pick<AssetRecord, 'ddo' | 'files'>,
+  read?: (source: FileSource) => Promise<Uint8Array>,
+): Promise<TrustedAlgorithm> {
+  const files = record.files[record.ddo.services[0]?.id ?? ''] ?? []
+  try {
+    return await trustedAlgorithmEntry({ ddo: record.ddo, files }, read)
+  } catch (error) {
+    throw publishingError(
+      'ALGORITHM_FILES_UNREADABLE',
+      `The files of algorithm ${record.ddo.id} could not be read to compute its checksums: ${error instanceof Error ? error.message : String(error)}`,
+      { details: { did: record.ddo.id }, cause: error },
+    )
   }
 }

@@ -25,7 +25,7 @@ import type { Clock } from '../clock'
 import type { Logger } from '../logging'
 import { chainError } from '../chain/chain-errors'
 import { loadAbi, type OceanAddresses } from '../chain/contracts'
-import { trustedAlgorithmEntry } from './algorithm-checksums'
+import { pinnedTrustedAlgorithm } from './algorithm-checksums'
 import {
   ASSET_STATE,
   PENDING_PREFIX,
@@ -157,10 +157,7 @@ export class Publisher {
         if (entry.filesChecksum && entry.containerSectionChecksum) return entry
         const algorithm = this.options.registry.get(entry.did)
         if (!algorithm || algorithm.kind !== 'algorithm') return entry
-        return trustedAlgorithmEntry({
-          ddo: algorithm.ddo,
-          files: algorithm.files[algorithm.ddo.services[0]?.id ?? ''] ?? [],
-        })
+        return pinnedTrustedAlgorithm(algorithm)
       }),
     )
     return { ...draft, service: { ...draft.service, publisherTrustedAlgorithms: pinned } }

@@ -6,6 +6,10 @@ import { C2dError } from '../c2d-error'
 export const PUBLISHING_ERRORS = {
   ASSET_INVALID: { status: 400, message: 'The asset is invalid' },
   ASSET_NOT_FOUND: { status: 404, message: 'Asset not found' },
+  ALGORITHM_FILES_UNREADABLE: {
+    status: 502,
+    message: "The algorithm's files could not be read to compute its checksums",
+  },
   ASSET_NOT_ON_CHAIN: {
     status: 409,
     message: "The asset's data NFT or datatoken has no code on the chain in use",

@@ -29,6 +29,7 @@ import { draftFromRecord, toAssetDetails, type AssetChanges, type AssetDetails }
 import { AssetRegistry, type AssetRecord } from './asset-registry'
 import { DatatokenDistribution } from './datatoken-distribution'
 import type { AssetDraft, TrustedAlgorithm } from './ddo'
+import { pinnedTrustedAlgorithm } from './algorithm-checksums'
 import { createDevSampleSeeder } from './dev-samples'
 import { PresenceCache, missingContracts, notOnChainMessage } from './on-chain-presence'
 import { Publisher } from './publish'
@@ -154,6 +155,11 @@ export interface ChainPublishing {
     ): Promise<{ details: AssetDetails; txHash: string; blockNumber: number }>
     /** ERC-20 symbol and decimals, cached per token. */
     tokenInfo(token: string): Promise<TokenInfo>
+    /**
+     * The checksums a dataset trusting this console's algorithm `did` by DID gets pinned when it is
+     * published (the same computation as publish, pinnedTrustedAlgorithm), before anything is signed.
+     */
+    trustedAlgorithm(did: string): Promise<TrustedAlgorithm>
     remove(did: string): void
     /** setMetaDataState on the NFT; resolves once mined, with the tx hash. */
     setState(did: string, state: number): Promise<{ asset: AssetSummary; txHash: string }>
@@ -476,6 +482,12 @@ export async function startChainPublishing(options: StartChainPublishingOptions)
           })
         },
         tokenInfo,
+        async trustedAlgorithm(did) {
+          const record = registry.get(did)
+          if (!record || record.kind !== 'algorithm')
+            throw publishingError('ASSET_NOT_FOUND', `No algorithm ${did} in this console`)
+          return pinnedTrustedAlgorithm(record)
+        },
         remove: (did) => registry.remove(did),
         async republishEndpoints() {
           const done: string[] = []

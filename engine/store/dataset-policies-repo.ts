@@ -17,6 +17,8 @@ export interface DatasetPolicy {
   quotas: { jobsPerDay?: number; computeMinutesPerDay?: number; concurrentJobs?: number }
   /** What the review screen flags (output-review.ts); empty patterns: any name. */
   reviewGuards: { outputBytesMax?: number; fileCountMax?: number; allowedPatterns: string[] }
+  /** Compute environment ids consumers may run jobs in on this dataset; empty: every environment. */
+  environments: string[]
 }
 
 export const DEFAULT_DATASET_POLICY: DatasetPolicy = Object.freeze({
@@ -25,6 +27,7 @@ export const DEFAULT_DATASET_POLICY: DatasetPolicy = Object.freeze({
   consumers: { allow: [], deny: [] },
   quotas: {},
   reviewGuards: { allowedPatterns: [] },
+  environments: [],
 }) as DatasetPolicy
 
 export class DatasetPoliciesRepo {

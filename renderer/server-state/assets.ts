@@ -34,8 +34,13 @@ export function usePublishAsset() {
   const client = useConsoleClient()
   const queryClient = useQueryClient()
   return useMutation({
-    mutationFn: (input: { draft: AssetDraft; did?: string }) => client.publishAsset(input),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['assets'] }),
+    mutationFn: (input: { draft: AssetDraft; did?: string; environments?: string[] }) =>
+      client.publishAsset(input),
+    onSuccess: () => {
+      // The allowed environments land in the dataset's policy (the asset page reads them there).
+      void queryClient.invalidateQueries({ queryKey: ['dataset-policy'] })
+      return queryClient.invalidateQueries({ queryKey: ['assets'] })
+    },
   })
 }
 
@@ -113,6 +118,21 @@ export function useAssetPrices(did: string, { enabled = true }: { enabled?: bool
     queryKey: queryKeys.assetPrices(did),
     queryFn: () => client.getAssetPrices({ did }),
     enabled,
+  })
+}
+
+/**
+ * The checksums (filesChecksum, containerSectionChecksum) a dataset trusting this console's
+ * algorithm `did` gets pinned when it is published: the engine computes them from the algorithm's
+ * DDO and files with the publish path's own function. Null: nothing asked.
+ */
+export function useTrustedAlgorithmChecksums(did: string | null) {
+  const client = useConsoleClient()
+  return useQuery({
+    queryKey: queryKeys.trustedAlgorithmChecksums(did ?? ''),
+    queryFn: () => client.getTrustedAlgorithmChecksums({ did: did! }),
+    enabled: did !== null,
+    retry: false,
   })
 }
 

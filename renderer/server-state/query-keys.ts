@@ -19,6 +19,8 @@ export const queryKeys = {
   assets: (kind?: string) => ['assets', kind ?? 'all'] as const,
   /** One asset's datatoken prices on chain (under 'assets', so a list refresh re-reads them too). */
   assetPrices: (did: string) => ['assets', 'prices', did] as const,
+  /** The checksums publishing would pin for a trusted algorithm (under 'assets': a republish re-reads them). */
+  trustedAlgorithmChecksums: (did: string) => ['assets', 'trusted-checksums', did] as const,
   /** The publish wizard's test fetch of one file source (its JSON). */
   fileCheck: (source: string) => ['file-check', source] as const,
   settings: () => ['settings'] as const,

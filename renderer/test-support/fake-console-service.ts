@@ -109,6 +109,7 @@ const DEFAULT_POLICY: DatasetPolicySummary = {
   consumers: { allow: [], deny: [] },
   quotas: {},
   reviewGuards: { allowedPatterns: [] },
+  environments: [],
 }
 
 /** Symbols the fake "reads on chain": OCEAN at the fee token the seeded environments use. */
@@ -116,6 +117,11 @@ export const FAKE_OCEAN = '0x' + '0c'.repeat(20)
 const tokenSymbols: Record<string, string> = { [FAKE_OCEAN]: 'OCEAN' }
 export const FAKE_RECOVERY_PHRASE =
   'legal winner thank year wave sausage worth useful legal winner thank yellow'
+
+/** The checksums the fake pins for a trusted algorithm (as the engine, one function for preview and publish). */
+export function fakeTrustedAlgorithm(did: string) {
+  return { did, filesChecksum: 'f' + did.slice(-8), containerSectionChecksum: 'c' + did.slice(-8) }
+}
 
 /** A published asset as the console lists it: the dataset "Weather 2024" unless `overrides` says otherwise. */
 export function makeAsset(overrides: Partial<AssetSummary> = {}): AssetSummary {
@@ -785,6 +791,12 @@ export function createFakeConsole(
       return { valid: issues.length === 0, issues }
     },
     getAsset: async ({ did }) => detailsOf(findAsset(did)),
+    getTrustedAlgorithmChecksums: async ({ did }) => {
+      const asset = findAsset(did)
+      if (asset.kind !== 'algorithm')
+        throw Object.assign(new Error(`No algorithm ${did} in this console.`), { code: 'ASSET_NOT_FOUND' })
+      return fakeTrustedAlgorithm(did)
+    },
     editAsset: async ({ did, changes }) => {
       const asset = findAsset(did)
       const { asset: _, ...before } = detailsOf(asset)
@@ -824,7 +836,7 @@ export function createFakeConsole(
         keystoreJson: JSON.stringify({ address: wallet.address.slice(2), crypto: {} }),
       }
     },
-    publishAsset: async ({ draft }) => {
+    publishAsset: async ({ draft, environments: allowed }) => {
       const asset = makeAsset({
         did: 'did:op:' + String(assets.length + 1).padStart(64, 'c'),
         kind: draft.kind,
@@ -847,6 +859,8 @@ export function createFakeConsole(
       }
       emit('registry', 'done')
       assets.push(asset)
+      if (allowed && draft.kind === 'dataset')
+        policies.set(asset.did, { ...DEFAULT_POLICY, environments: [...allowed] })
       details.set(asset.did, {
         description: draft.description ?? '',
         author: draft.author ?? '',
@@ -858,11 +872,15 @@ export function createFakeConsole(
         allowRawAlgorithm: draft.service.allowRawAlgorithm ?? false,
         allowNetworkAccess: draft.service.allowNetworkAccess ?? false,
         publisherTrustedAlgorithmPublishers: draft.service.publisherTrustedAlgorithmPublishers ?? [],
-        publisherTrustedAlgorithms: (draft.service.publisherTrustedAlgorithms ?? []).map((t) => ({
-          did: t.did,
-          filesChecksum: t.filesChecksum || 'f' + t.did.slice(-8),
-          containerSectionChecksum: t.containerSectionChecksum || 'c' + t.did.slice(-8),
-        })),
+        publisherTrustedAlgorithms: (draft.service.publisherTrustedAlgorithms ?? []).map((t) =>
+          t.filesChecksum && t.containerSectionChecksum
+            ? {
+                did: t.did,
+                filesChecksum: t.filesChecksum,
+                containerSectionChecksum: t.containerSectionChecksum,
+              }
+            : fakeTrustedAlgorithm(t.did),
+        ),
         container: draft.container ? { ...draft.container, checksum: draft.container.checksum ?? '' } : null,
       })
       return { asset }

@@ -28,15 +28,15 @@ export function AlgorithmDetails({ request }: { request: AccessRequestSummary })
           </Text>
         )}
         {algorithm.code.length === 0 ? (
-          <Badge color="gray" variant="light">
+          <Badge color="gray" variant="dot">
             code not held by this console
           </Badge>
         ) : algorithm.matchesRequest ? (
-          <Badge color="green" variant="light">
+          <Badge color="green" variant="dot">
             code matches the request's checksum
           </Badge>
         ) : (
-          <Badge color="red" variant="light">
+          <Badge color="red" variant="dot">
             code differs from the request's checksum
           </Badge>
         )}

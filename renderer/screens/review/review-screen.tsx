@@ -137,9 +137,8 @@ function ReviewPanel({ jobId, onDecided }: { jobId: string; onDecided: () => voi
           </div>
         )}
         <Group align="flex-end">
-          <Button color="green" onClick={() => setConfirming(true)}>
-            Release to the consumer
-          </Button>
+          {/* The primary colour: white on green failed AA contrast (axe, both themes). */}
+          <Button onClick={() => setConfirming(true)}>Release to the consumer</Button>
           <TextInput
             label="Reason for rejecting"
             value={reason}
@@ -188,18 +187,18 @@ function ReviewPanel({ jobId, onDecided }: { jobId: string; onDecided: () => voi
 function RunBadge({ outcome }: { outcome: JobSummary['outcome'] }) {
   if (outcome?.kind === 'failed')
     return (
-      <Badge color="red" variant="light">
+      <Badge color="red" variant="dot">
         failed
       </Badge>
     )
   if (outcome?.kind === 'stopped')
     return (
-      <Badge color="gray" variant="light">
+      <Badge color="gray" variant="dot">
         stopped
       </Badge>
     )
   return (
-    <Badge color="green" variant="light">
+    <Badge color="green" variant="dot">
       succeeded
     </Badge>
   )
@@ -257,7 +256,7 @@ function Files({ review }: { review: OutputReviewSummary }) {
             <Text size="sm" ff="monospace">
               {f.path}
             </Text>
-            <Badge variant="light">{f.kind}</Badge>
+            <Badge variant="dot">{f.kind}</Badge>
             <Text size="xs">{formatBytes(f.sizeBytes)}</Text>
           </Group>
           {f.previewLines && <Code block>{f.previewLines.join('\n')}</Code>}

@@ -1,5 +1,6 @@
 // One asset's page (#/assets/<did>): its facts, the Provider endpoint consumers use, the compute
-// settings and trusted algorithms (editable: setMetaData again), a dataset's node-only approvals
+// settings and trusted algorithms (editable: setMetaData again), a dataset's allowed compute
+// environments (its policy in this console, no signature), a dataset's node-only approvals
 // (off-chain, with a link to its policies), its prices (datatoken and compute), state and
 // datatokens, and the jobs that ran on it. Deep-linkable, so Back and reload keep the place.
 import { Alert, Anchor, Badge, Card, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core'
@@ -17,6 +18,7 @@ import { PublishProgressList } from '../publish-progress-list'
 import { DdoView } from './ddo-view'
 import { MetadataEditor } from './metadata-editor'
 import { TrustedAlgorithmsEditor } from './trusted-algorithms-editor'
+import { AllowedEnvironmentsEditor } from './allowed-environments-editor'
 import { AssetPricesPanel } from './asset-prices-panel'
 import { RecentJobsTable } from '../../jobs/recent-jobs-table'
 import { NodeApprovalsTable } from '../../policies/node-approvals-table'
@@ -167,6 +169,8 @@ export function AssetPage({ did }: { did: string }) {
       {d.asset.kind === 'dataset' && !elsewhere && !stale && (
         <TrustedAlgorithmsEditor key={d.asset.updatedAtMs} details={d} />
       )}
+      {/* Kept in this console, not in the DDO: editable for a dataset published elsewhere or stale too. */}
+      {d.asset.kind === 'dataset' && <AllowedEnvironmentsEditor did={d.asset.did} />}
       {d.asset.kind === 'dataset' && (
         <Card withBorder padding="md" component="section" aria-labelledby="asset-approvals-title">
           <Group justify="space-between" mb="xs">

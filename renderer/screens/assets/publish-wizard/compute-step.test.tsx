@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { screen, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
-import { createFakeConsole } from '../../../test-support/fake-console-service'
+import { createFakeConsole, fakeTrustedAlgorithm } from '../../../test-support/fake-console-service'
 import { useWizardDraft } from './wizard-draft'
 import {
   ALGORITHM,
@@ -16,8 +16,9 @@ import {
 } from './wizard-test-kit'
 
 describe('Publish wizard: compute settings', { timeout: 30_000 }, () => {
-  it('picks a trusted algorithm by name and shows it with its publisher; checksums are filled in at publish', async () => {
-    const { form } = await openWizard()
+  it('picks a trusted algorithm by name and shows it with its publisher and the checksums it will be pinned with', async () => {
+    const fake = createFakeConsole({ assets: [{ ...ALGORITHM }] })
+    const { form } = await openWizard(fake)
     await fillFiles(form)
     await fillMetadata(form)
     await pickAlgorithm(form)
@@ -25,7 +26,29 @@ describe('Publish wizard: compute settings', { timeout: 30_000 }, () => {
     expect(picked.textContent).toContain('Mean temperature')
     // The console's own algorithm: published by this console's wallet (the fake's 0x6666…).
     expect(within(picked).getByTitle('0x' + '6'.repeat(40))).toBeTruthy()
-    expect(picked.textContent).toContain('Filled in when you publish')
+    // Asked from the engine for this DID, shown before anything is signed.
+    const expected = fakeTrustedAlgorithm(ALGORITHM.did)
+    expect(await within(picked).findByTitle(expected.filesChecksum)).toBeTruthy()
+    expect(within(picked).getByTitle(expected.containerSectionChecksum)).toBeTruthy()
+    expect(fake.calls.filter((c) => c.method === 'getTrustedAlgorithmChecksums').map((c) => c.input)).toEqual(
+      [{ did: ALGORITHM.did }],
+    )
+  })
+
+  it('says so beside the algorithm when its checksums cannot be computed', async () => {
+    const fake = createFakeConsole({ assets: [{ ...ALGORITHM }] })
+    fake.fail.getTrustedAlgorithmChecksums = {
+      code: 'ALGORITHM_FILES_UNREADABLE',
+      message: 'The files of algorithm did:op:bbbb could not be read: file answered HTTP 404.',
+    } as never
+    const { form } = await openWizard(fake)
+    await fillFiles(form)
+    await fillMetadata(form)
+    await pickAlgorithm(form)
+    const picked = within(form).getByRole('table', { name: 'Picked algorithms' })
+    const alert = await within(picked).findByRole('alert')
+    expect(alert.textContent).toContain('file answered HTTP 404')
+    expect(alert.textContent).toContain('Publishing would fail the same way')
   })
 
   it('offers the algorithms’ publishers to trust by address', async () => {

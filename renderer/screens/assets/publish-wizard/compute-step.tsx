@@ -1,8 +1,8 @@
 // Step 3, compute settings: for a dataset, which algorithms may run on it (picked by name from the
 // published algorithms, or every algorithm of a publisher), raw code and network access, and the
-// environments consumers are pointed at; for an algorithm, the container it runs in. Checksums of
-// picked algorithms are pinned by the engine from its own copy when the dataset is published, and
-// the live card shows them.
+// environments consumers may run jobs in (the Provider refuses the others for this dataset); for an
+// algorithm, the container it runs in. Each picked algorithm shows the checksums the dataset will
+// pin, computed by the engine from its DDO and files with the publish path's own function.
 import {
   Anchor,
   Checkbox,
@@ -23,6 +23,7 @@ import { useEnvironments } from '../../../server-state/compute-backend'
 import { useWallet } from '../../../server-state/settings'
 import { AddressLabel, shortenValue } from '../../../components/labels/address-label'
 import { EnvironmentPrices } from '../../compute-backend/environment-prices'
+import { TrustedAlgorithmChecksums } from './trusted-algorithm-checksums'
 import { useWizardDraft } from './wizard-draft'
 
 /** The publisher of an algorithm listed here: its indexer-found publisher, else this console's wallet. */
@@ -115,10 +116,7 @@ export function ComputeStep() {
                         {publisher ? <AddressLabel value={publisher} what="publisher address" /> : '—'}
                       </Table.Td>
                       <Table.Td>
-                        <Text size="sm">
-                          Filled in when you publish, from this console&apos;s copy of the algorithm (files
-                          and container)
-                        </Text>
+                        <TrustedAlgorithmChecksums did={a.did} />
                       </Table.Td>
                     </Table.Tr>
                   )
@@ -159,7 +157,7 @@ export function ComputeStep() {
       {envs.length > 0 ? (
         <Checkbox.Group
           label="Environments"
-          description="Where consumers run jobs on it: the consumer snippet and the price on the next step use the first one you pick. The Provider lists every environment configured on Compute backend."
+          description="Where consumers may run jobs on it: the Provider refuses a job on this dataset in any other environment (you can change this on the asset page). The consumer snippet and the price on the next step use the first one you pick."
           value={values.environments}
           onChange={(v) => set('environments', v)}
           error={errors.environments}

@@ -60,6 +60,11 @@ describe('Publish wizard: review, publish and live', { timeout: 60_000 }, () => 
       draft: { service: { publisherTrustedAlgorithms: Array<{ did: string }>; files: unknown[] } }
     }
     expect(publish.draft.service.publisherTrustedAlgorithms.map((t) => t.did)).toEqual([ALGORITHM.did])
+    // The picked environment is the dataset's allowed one, stored with it (its policy).
+    expect(fake.calls.find((c) => c.method === 'publishAsset')?.input).toMatchObject({
+      environments: ['free-local'],
+    })
+    expect((await fake.service.getDatasetPolicy({ did })).policy.environments).toEqual(['free-local'])
     expect(fake.calls.find((c) => c.method === 'createDispenser')?.input).toMatchObject({ did })
 
     const steps = within(await screen.findByRole('list', { name: 'On-chain steps of this publish' }))

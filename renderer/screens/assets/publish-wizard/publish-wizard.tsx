@@ -160,7 +160,8 @@ function PublishWizardForm() {
     const typedPrice = values.price.trim()
     const environmentId = values.environments[0]
     publish.mutate(
-      { draft },
+      // A dataset's picked environments are the only ones its consumers may use (the Provider refuses others).
+      { draft, ...(values.kind === 'dataset' ? { environments: values.environments } : {}) },
       {
         onSuccess: ({ asset }) => {
           const result: Published = {

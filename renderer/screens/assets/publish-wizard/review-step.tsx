@@ -1,12 +1,13 @@
-// Step 5, review: every choice in words before anything is signed, and how many transactions
-// publishing signs.
-import { Table, Text } from '@mantine/core'
+// Step 5, review: every choice in words before anything is signed (the trusted algorithms with the
+// checksums the dataset will pin), and how many transactions publishing signs.
+import { Stack, Table, Text } from '@mantine/core'
 import { useAssets } from '../../../server-state/assets'
 import { useEnvironments } from '../../../server-state/compute-backend'
 import { useOverview } from '../../../server-state/overview'
 import { TokenSymbol } from '../../../components/labels/on-chain-token-amount'
 import { shortenValue } from '../../../components/labels/address-label'
 import { PRICING_WORDS } from './pricing-step'
+import { TrustedAlgorithmChecksums } from './trusted-algorithm-checksums'
 import { useWizardDraft } from './wizard-draft'
 
 export function ReviewStep() {
@@ -30,7 +31,20 @@ export function ReviewStep() {
       ? ([
           [
             'Trusted algorithms',
-            values.trustedAlgorithms.length ? values.trustedAlgorithms.map(nameOf).join(', ') : 'None',
+            values.trustedAlgorithms.length ? (
+              <Stack gap="xs" component="ul" m={0} p={0} style={{ listStyle: 'none' }}>
+                {values.trustedAlgorithms.map((did) => (
+                  <li key={did}>
+                    <Text size="sm" fw={500}>
+                      {nameOf(did)}
+                    </Text>
+                    <TrustedAlgorithmChecksums did={did} />
+                  </li>
+                ))}
+              </Stack>
+            ) : (
+              'None'
+            ),
           ],
           ['Trusted publishers', values.trustedPublishers.join(', ') || 'None'],
           ['Raw algorithm code', values.allowRawAlgorithm ? 'Allowed' : 'Not allowed'],
@@ -39,7 +53,12 @@ export function ReviewStep() {
           [string, React.ReactNode]
         >)),
     ['Network access', values.allowNetworkAccess ? 'Allowed' : 'Blocked'],
-    ['Environments', values.environments.join(', ') || 'Any the Provider lists'],
+    [
+      'Environments',
+      values.environments.length
+        ? `${values.environments.join(', ')}${dataset ? ' (jobs in any other are refused)' : ''}`
+        : 'Any the Provider lists',
+    ],
     [
       'Price of access',
       values.pricing === 'fixed' ? (

@@ -61,6 +61,10 @@ describe('publish wizard draft', () => {
       fieldOfPath('service.publisherTrustedAlgorithms.0.did'),
     ]).toEqual([STEP_INDEX.compute, 'trustedAlgorithms'])
     expect(stepOfField('environments')).toBe(STEP_INDEX.compute)
+    expect([stepOfField('environments.0'), fieldOfPath('environments.0')]).toEqual([
+      STEP_INDEX.compute,
+      'environments',
+    ])
     expect(stepOfField('price')).toBe(STEP_INDEX.pricing)
   })
 

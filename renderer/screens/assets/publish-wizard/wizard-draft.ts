@@ -164,6 +164,8 @@ export function fieldOfPath(path: string): string {
   if (p.startsWith('service.publisherTrustedAlgorithmPublishers')) return 'trustedPublishers'
   if (p.startsWith('service.publisherTrustedAlgorithms')) return 'trustedAlgorithms'
   if (p.startsWith('service.timeoutSec')) return 'timeoutSec'
+  // publishAsset's allowed environments ("environments.0": no such environment).
+  if (p.startsWith('environments')) return 'environments'
   return p
 }
 
