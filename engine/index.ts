@@ -503,8 +503,9 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
             )
       }
     }
-    // Signed job receipts (issue 12): with the node key, on every chain mode but 'off'.
-    if (chain) operatorService.setReceipts(createJobReceipts({ node, chainId: chain.chainId }))
+    // Signed job receipts (issue 12): with the node key, on every chain mode but 'off'; each names
+    // the chain its job was paid or ordered on.
+    if (chain) operatorService.setReceipts(createJobReceipts({ node, primaryChainId: chain.chainId }))
     for (const served of chain?.served.all ?? [])
       if (!paidChains.has(served.chainId))
         logger.warn('paid compute is off on a chain: no Escrow contract is known there', {
