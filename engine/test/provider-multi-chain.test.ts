@@ -302,6 +302,30 @@ describe('several chains at once', () => {
     expect((await verifyReceipt(freeReceipt)).code).toBe(0)
   }, 300_000)
 
+  it('reads the publishing account on every served chain, and each chain on the Overview', async () => {
+    const { address, chains } = await bed.core.consoleService.getChainBalances({})
+    expect(chains.map((c) => [c.chainId, c.primary, c.error])).toEqual([
+      [8996, true, null],
+      [SECOND, false, null],
+    ])
+    // Each row is that chain's own balance of the same account, in that chain's OCEAN.
+    for (const [row, rpc, ocean] of [
+      [chains[0]!, bed.rpc, bed.devChain.contracts.Ocean!],
+      [chains[1]!, onSecond.rpc, secondContracts.Ocean!],
+    ] as const) {
+      expect(row.nativeWei).toBe((await rpc.getBalance(address)).toString())
+      const token = new Contract(ocean, loadAbi('OceanToken'), rpc)
+      expect(row.oceanWei).toBe(String(await token.getFunction('balanceOf')(address)))
+      expect(row.oceanToken?.toLowerCase()).toBe(ocean.toLowerCase())
+    }
+    const overview = await bed.core.consoleService.getOverview({})
+    expect(overview.chains.map((c) => [c.chainId, c.name, c.reachable])).toEqual([
+      [8996, 'Ocean dev chain (embedded)', true],
+      [SECOND, 'second', true],
+    ])
+    expect(overview.chains[1]!.blockNumber).toBe(await onSecond.rpc.getBlockNumber())
+  })
+
   it('refuses a DDO whose chainId is not served, before any chain call', async () => {
     const { samples } = bed.devChain
     const record = bed.core.assets.get(samples.dataset.did)!
