@@ -382,6 +382,16 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
     if (environments.seed(config.environments ?? defaultEnvironments(feeTokens))) {
       logger.info('compute environments seeded', { count: environments.listEnvironments().length })
     }
+    // Prices for a chain not served are kept but neither listed to consumers nor paid with.
+    const servedIds = chain?.served.chainIds() ?? []
+    for (const env of environments.listEnvironments()) {
+      const unserved = Object.keys(env.fees).filter((id) => !servedIds.includes(Number(id)))
+      if (unserved.length > 0)
+        logger.warn('an environment prices chains this console does not serve: not offered there', {
+          environment: env.id,
+          chainIds: unserved,
+        })
+    }
 
     const driver = await step(
       'driver',
@@ -529,8 +539,9 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
             )
       }
     }
-    // Signed job receipts (issue 12): with the node key, on every chain mode but 'off'.
-    if (chain) operatorService.setReceipts(createJobReceipts({ node, chainId: chain.chainId }))
+    // Signed job receipts (issue 12): with the node key, on every chain mode but 'off'; each names
+    // the chain its job was paid or ordered on.
+    if (chain) operatorService.setReceipts(createJobReceipts({ node, primaryChainId: chain.chainId }))
     for (const served of chain?.served.all ?? [])
       if (!paidChains.has(served.chainId))
         logger.warn('paid compute is off on a chain: no Escrow contract is known there', {
@@ -822,13 +833,21 @@ export async function startCore(config: ConsoleConfig, options: StartCoreOptions
           chain
             ? {
                 chainId: chain.chainId,
-                name: chain.devChain ? 'Ocean dev chain (embedded)' : `chain ${chain.chainId}`,
+                name: chain.chainName(chain.chainId),
                 feeToken: chain.feeToken.feeToken,
               }
             : null,
-        blockNumber: async () => {
-          if (!chain) throw new Error('no chain')
-          return chain.rpc.getBlockNumber()
+        // Every served chain (the primary first), each with its own fee token.
+        chains: () =>
+          (chain?.served.all ?? []).map((c) => ({
+            chainId: c.chainId,
+            name: chain!.chainName(c.chainId),
+            feeToken: c.feeToken,
+          })),
+        blockNumber: async (chainId?: number) => {
+          const served = chain?.served.get(chainId ?? chain.chainId)
+          if (!served) throw new Error(`chain ${chainId} is not served`)
+          return served.rpc.getBlockNumber()
         },
         chainError: () => chainError,
         onProviderRequest(listener) {

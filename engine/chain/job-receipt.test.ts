@@ -80,4 +80,33 @@ describe('job receipts', () => {
     ).toBe(false)
     expect(verifyJobReceipt({ kind: 'other' }, { providerAddress: provider.address }).ok).toBe(false)
   })
+
+  it('names its chain in the signed domain: another chain id, an unserved or unexpected chain is refused', async () => {
+    const receipt = await signJobReceipt(provider, 8997, message())
+    expect(receipt.domain.chainId).toBe(8997)
+    const served = { providerAddress: provider.address, chainIds: [8996, 8997] }
+    expect(verifyJobReceipt(receipt, { ...served, chainId: 8997 })).toEqual({
+      ok: true,
+      signer: provider.address,
+    })
+    // The chain id is under the signature: moved to the other served chain, it recovers another signer.
+    const moved = { ...receipt, domain: { ...receipt.domain, chainId: 8996 } }
+    expect(verifyJobReceipt(moved, served)).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/not by the Provider/),
+    })
+    expect(verifyJobReceipt(receipt, { ...served, chainIds: [8996] })).toMatchObject({
+      ok: false,
+      reason: 'the receipt names chain 8997, which the Provider does not serve (8996)',
+    })
+    expect(verifyJobReceipt(receipt, { ...served, chainId: 8996 })).toMatchObject({
+      ok: false,
+      reason: 'the receipt names chain 8997, not chain 8996',
+    })
+    const unnamed = { ...receipt, domain: { ...receipt.domain, chainId: '8997' } }
+    expect(verifyJobReceipt(unnamed, served)).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/names no chain/),
+    })
+  })
 })

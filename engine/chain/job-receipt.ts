@@ -106,19 +106,38 @@ export async function signJobReceipt(
 export type ReceiptVerification = { ok: true; signer: string } | { ok: false; reason: string }
 
 /**
- * Checks a receipt: its shape, that the EIP-712 signature recovers to `providerAddress` (from the
- * Provider's root document) and to the receipt's own provider field, and that each given file
- * (by name) has the size and sha256 the receipt states. Files not given are not checked.
+ * Checks a receipt: its shape, that it names a chain the Provider serves (`chainIds`, from its root
+ * document, when given) and the chain expected (`chainId`, when given), that the EIP-712 signature
+ * (over the domain, so over the chain id too) recovers to `providerAddress` (from the Provider's
+ * root document) and to the receipt's own provider field, and that each given file (by name) has
+ * the size and sha256 the receipt states. Files not given are not checked.
  */
 export function verifyJobReceipt(
   receipt: unknown,
-  expected: { providerAddress: string; files?: Array<{ name: string; bytes: Uint8Array }> },
+  expected: {
+    providerAddress: string
+    files?: Array<{ name: string; bytes: Uint8Array }>
+    /** The chains the Provider serves (its root document's `chainIds`); absent: not checked. */
+    chainIds?: readonly number[]
+    /** The chain the job was paid or ordered on, when the caller knows it; absent: not checked. */
+    chainId?: number
+  },
 ): ReceiptVerification {
   const r = receipt as Partial<SignedJobReceipt> | null
   if (!r || r.kind !== 'c2d-job-receipt' || !r.domain || !r.message || typeof r.signature !== 'string')
     return { ok: false, reason: 'not a c2d job receipt (kind, domain, message, signature)' }
   if (r.domain.name !== RECEIPT_DOMAIN_NAME || r.domain.version !== RECEIPT_DOMAIN_VERSION)
     return { ok: false, reason: `unknown receipt domain ${r.domain.name} v${r.domain.version}` }
+  const chainId = r.domain.chainId
+  if (typeof chainId !== 'number' || !Number.isSafeInteger(chainId) || chainId <= 0)
+    return { ok: false, reason: `the receipt names no chain (domain chainId ${String(chainId)})` }
+  if (expected.chainIds && !expected.chainIds.includes(chainId))
+    return {
+      ok: false,
+      reason: `the receipt names chain ${chainId}, which the Provider does not serve (${expected.chainIds.join(', ')})`,
+    }
+  if (expected.chainId !== undefined && expected.chainId !== chainId)
+    return { ok: false, reason: `the receipt names chain ${chainId}, not chain ${expected.chainId}` }
   let signer: string
   try {
     TypedDataEncoder.hash(r.domain, RECEIPT_TYPES as never, r.message)

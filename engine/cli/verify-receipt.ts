@@ -1,7 +1,9 @@
 /**
- * `npm run verify-receipt -- <receipt.json> [outputs.tar …] --provider <url> | --provider-address <0x…>`:
- * checks a job receipt's EIP-712 signature against the Provider's root document `providerAddress`
- * (fetched from `--provider`, spec §13 GET /) and each given file's size and sha256 (matched by file
+ * `npm run verify-receipt -- <receipt.json> [outputs.tar …] --provider <url> | --provider-address <0x…> [--chain-id <n>]`:
+ * checks a job receipt's EIP-712 signature against the Provider's root document (fetched from
+ * `--provider`, spec §13 GET /): the receipt's chain (the one the job was paid or ordered on) must be
+ * one of its `chainIds`, and the signer its `providerAddresses[chain]` (else `providerAddress`).
+ * `--chain-id` also demands that chain. Then each given file's size and sha256 (matched by file
  * name). Exits 0 when every check passes, 1 with the reason otherwise, 2 on bad usage.
  */
 import { readFileSync } from 'node:fs'
@@ -16,13 +18,20 @@ export interface VerifyReceiptIo {
   fetchJson?(url: string): Promise<unknown>
 }
 
+const USAGE =
+  'usage: verify-receipt <receipt.json> [file …] --provider <url> | --provider-address <0x…> [--chain-id <n>]'
+
 export async function runVerifyReceipt(argv: string[], io: VerifyReceiptIo): Promise<number> {
   let parsed
   try {
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { provider: { type: 'string' }, 'provider-address': { type: 'string' } },
+      options: {
+        provider: { type: 'string' },
+        'provider-address': { type: 'string' },
+        'chain-id': { type: 'string' },
+      },
     })
   } catch (error) {
     io.err((error as Error).message)
@@ -31,24 +40,13 @@ export async function runVerifyReceipt(argv: string[], io: VerifyReceiptIo): Pro
   const { values, positionals } = parsed
   const [receiptPath, ...filePaths] = positionals
   if (!receiptPath || (!values.provider && !values['provider-address'])) {
-    io.err('usage: verify-receipt <receipt.json> [file …] --provider <url> | --provider-address <0x…>')
+    io.err(USAGE)
     return 2
   }
-  let providerAddress = values['provider-address']
-  if (!providerAddress) {
-    const fetchJson =
-      io.fetchJson ??
-      (async (url: string) => (await fetch(url, { signal: AbortSignal.timeout(10_000) })).json())
-    try {
-      const root = (await fetchJson(values.provider!.replace(/\/+$/, '') + '/')) as {
-        providerAddress?: unknown
-      }
-      if (typeof root.providerAddress !== 'string') throw new Error('no providerAddress in its root document')
-      providerAddress = root.providerAddress
-    } catch (error) {
-      io.err(`cannot read the Provider's root document at ${values.provider}: ${(error as Error).message}`)
-      return 1
-    }
+  const wantedChain = values['chain-id']
+  if (wantedChain !== undefined && !/^[1-9]\d{0,15}$/.test(wantedChain)) {
+    io.err(`--chain-id ${wantedChain} is not a chain id\n${USAGE}`)
+    return 2
   }
   let receipt: unknown
   let files: Array<{ name: string; bytes: Uint8Array }>
@@ -59,12 +57,42 @@ export async function runVerifyReceipt(argv: string[], io: VerifyReceiptIo): Pro
     io.err(`cannot read input: ${(error as Error).message}`)
     return 1
   }
-  const result = verifyJobReceipt(receipt, { providerAddress, files })
+  const receiptChain = (receipt as { domain?: { chainId?: unknown } } | null)?.domain?.chainId
+  let providerAddress = values['provider-address']
+  let chainIds: number[] | undefined
+  if (!providerAddress) {
+    const fetchJson =
+      io.fetchJson ??
+      (async (url: string) => (await fetch(url, { signal: AbortSignal.timeout(10_000) })).json())
+    try {
+      const root = (await fetchJson(values.provider!.replace(/\/+$/, '') + '/')) as {
+        providerAddress?: unknown
+        providerAddresses?: Record<string, unknown>
+        chainIds?: unknown
+      }
+      if (typeof root.providerAddress !== 'string') throw new Error('no providerAddress in its root document')
+      // Ocean Node's root document: the node's address per chain it serves.
+      const onChain = root.providerAddresses?.[String(receiptChain)]
+      providerAddress = typeof onChain === 'string' ? onChain : root.providerAddress
+      if (Array.isArray(root.chainIds)) chainIds = root.chainIds.map(Number)
+    } catch (error) {
+      io.err(`cannot read the Provider's root document at ${values.provider}: ${(error as Error).message}`)
+      return 1
+    }
+  }
+  const result = verifyJobReceipt(receipt, {
+    providerAddress,
+    files,
+    ...(chainIds ? { chainIds } : {}),
+    ...(wantedChain !== undefined ? { chainId: Number(wantedChain) } : {}),
+  })
   if (!result.ok) {
     io.err(`receipt REFUSED: ${result.reason}`)
     return 1
   }
-  io.out(`receipt OK: signed by the Provider ${result.signer}; ${files.length} file(s) match`)
+  io.out(
+    `receipt OK: signed by the Provider ${result.signer} on chain ${String(receiptChain)}; ${files.length} file(s) match`,
+  )
   return 0
 }
 

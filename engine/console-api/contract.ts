@@ -408,6 +408,38 @@ export const balancesSchema = z.object({
   canPayGas: z.boolean(),
 })
 export type ConsoleBalances = z.infer<typeof balancesSchema>
+/**
+ * A chain this console serves (issue 14: the primary chain first, then `chain.additionalChains`),
+ * with the token its environments' paid tier takes there (its OCEAN; null when none is known).
+ */
+export const servedChainSchema = z.object({
+  chainId: z.number().int(),
+  name: z.string(),
+  primary: z.boolean(),
+  feeToken: address.nullable(),
+})
+export type ServedChain = z.infer<typeof servedChainSchema>
+/** A served chain as the Overview and the status bar show it: reachable now, at which block. */
+export const chainStatusSchema = servedChainSchema.extend({
+  /** eth_blockNumber now; null when the RPC did not answer in time. */
+  blockNumber: z.number().int().nonnegative().nullable(),
+  reachable: z.boolean(),
+})
+export type ChainStatus = z.infer<typeof chainStatusSchema>
+/** Native coin and OCEAN of the publishing account on one served chain (Settings → Balances per chain). */
+export const chainBalanceSchema = z.object({
+  chainId: z.number().int(),
+  name: z.string(),
+  primary: z.boolean(),
+  /** null with `error`: the chain could not be read. */
+  nativeWei: z.string().nullable(),
+  /** null when OCEAN has no known address on this chain, or with `error`. */
+  oceanWei: z.string().nullable(),
+  oceanToken: address.nullable(),
+  /** Why this chain's balances could not be read (RPC down, wrong chain), in words. */
+  error: z.object({ code: z.string().optional(), message: z.string() }).nullable(),
+})
+export type ChainBalance = z.infer<typeof chainBalanceSchema>
 export const validationIssueSchema = z.object({ path: z.string(), message: z.string() })
 
 // ---- health, backend, settings ----
@@ -877,6 +909,8 @@ export const consoleMethods = {
       blockNumber: z.number().int().nonnegative().nullable(),
       /** Why the chain is not connected when it failed to start (e.g. EDR's binding missing), with its fix. */
       chainError: z.object({ code: z.string().optional(), message: z.string() }).nullable(),
+      /** Every served chain (the primary first; issue 14), each asked for its block now. */
+      chains: z.array(chainStatusSchema),
       health: clusterHealthSchema.nullable(),
       /**
        * The Jobs list's buckets and names (jobCountsSchema without a search): each Overview count
@@ -1046,6 +1080,11 @@ export const consoleMethods = {
       environments: z.array(environmentSchema.extend({ running: z.number(), queued: z.number() })),
       /** The token a paid tier takes on the connected chain (OCEAN); null without a chain. */
       feeToken: z.object({ chainId: z.number().int(), token: address }).nullable(),
+      /**
+       * Every chain this console serves (the primary first): an environment's `fees` may name only
+       * these (saveEnvironment refuses others with REQUEST_INVALID at `environment.fees.<chainId>`).
+       */
+      chains: z.array(servedChainSchema),
     }),
   ),
   saveEnvironment: command(
@@ -1167,6 +1206,8 @@ export const consoleMethods = {
   ),
   /** Native coin, OCEAN and this console's datatokens of the publishing account, read from chain. */
   getBalances: query(empty, balancesSchema),
+  /** Native coin and OCEAN of the same account on every served chain (issue 14), each read on its own. */
+  getChainBalances: query(empty, z.object({ address, chains: z.array(chainBalanceSchema) })),
   /** nft.state on chain (setMetaDataState); non-active assets refuse compute at the Provider. */
   setAssetState: command(
     z.object({ did, state: z.enum(assetStateNames), confirm: confirmed }),

@@ -22,6 +22,7 @@ import type {
   JobSummary,
   MethodOutput,
   MethodParsedInput,
+  ServedChain,
 } from './contract'
 import { ASSET_STATES, assetDraftSchema, assetStateName, JOB_CURSOR_PREFIX, type JobSort } from './contract'
 import type { JobsAfter } from '../store/jobs-repo'
@@ -108,6 +109,8 @@ export interface ConsoleAssetPort {
   /** The datatoken's fixed rates and dispensers, read on chain (RPC failure → CHAIN_UNAVAILABLE). */
   prices?(did: string): Promise<MethodOutput<'getAssetPrices'>>
   balances?(): Promise<MethodOutput<'getBalances'>>
+  /** Native coin and OCEAN on every served chain; a chain that fails is told in its own row. */
+  chainBalances?(): Promise<MethodOutput<'getChainBalances'>>
   onPublishProgress?(listener: (event: EventPayload<'onPublishProgress'>) => void): () => void
 }
 export interface ConsoleWalletPort {
@@ -147,8 +150,13 @@ export interface ConsoleProviderStatus {
   address(): string | null
   /** `feeToken`: the token environments' paid tier takes on this chain (OCEAN), when known. */
   chain(): { chainId: number; name: string; feeToken?: string } | null
-  /** The chain's latest block number (eth_blockNumber). */
-  blockNumber?(): Promise<number>
+  /**
+   * Every chain served (issue 14), the primary (`chain()`) first; absent: the primary chain only.
+   * Fixed for the run (chain.additionalChains is read at start).
+   */
+  chains?(): Array<{ chainId: number; name: string; feeToken?: string }>
+  /** A served chain's latest block number (eth_blockNumber); no chain id: the primary chain. */
+  blockNumber?(chainId?: number): Promise<number>
   /** The chain's start failure (the console then runs without a chain); null when none. */
   chainError?(): { code?: string; message: string } | null
   onProviderRequest?(listener: (e: EventPayload<'onProviderRequest'>) => void): () => void
@@ -408,13 +416,50 @@ function jobCursor(job: JobSummary, sort: JobSort['column'], jobs: ConsoleJobSou
 
 const BLOCK_NUMBER_TIMEOUT_MS = 2_000
 
+/** Every served chain, the primary first (a port without `chains` serves its one chain). */
+function servedChains(provider: ConsoleProviderStatus | undefined): ServedChain[] {
+  const primary = provider?.chain() ?? null
+  const all = provider?.chains?.() ?? (primary ? [primary] : [])
+  return all.map((c, i) => ({
+    chainId: c.chainId,
+    name: c.name,
+    primary: primary ? c.chainId === primary.chainId : i === 0,
+    feeToken: c.feeToken ?? null,
+  }))
+}
+
+/**
+ * An environment's fees may name only served chains (Ocean Node lists `fees` per chain it serves).
+ * Prices the stored environment already has, unchanged, for a chain no longer served (the chain was
+ * changed in Settings) are kept as they are: they are not listed to consumers nor paid with, and an
+ * edit of the rest of the environment must not be refused for them.
+ */
+function unservedFeeIssues(
+  env: ConsoleEnvironment,
+  stored: ConsoleEnvironment | undefined,
+  served: readonly ServedChain[],
+): Array<{ path: string; message: string }> {
+  const ids = served.map((c) => c.chainId)
+  const list = ids.length > 0 ? `it serves ${ids.join(', ')}` : 'it serves no chain now'
+  return Object.entries(env.fees)
+    .filter(([chainId]) => !ids.includes(Number(chainId)))
+    .filter(([chainId, fees]) => JSON.stringify(stored?.fees[chainId]) !== JSON.stringify(fees))
+    .map(([chainId]) => ({
+      path: `environment.fees.${chainId}`,
+      message: `chain ${chainId} is not served by this console (${list}): no consumer could pay there`,
+    }))
+}
+
 /** The chain's block height for the status bar; null when the RPC fails or is slow (the overview still answers). */
-async function latestBlock(provider: ConsoleProviderStatus | undefined): Promise<number | null> {
+async function latestBlock(
+  provider: ConsoleProviderStatus | undefined,
+  chainId?: number,
+): Promise<number | null> {
   if (!provider?.blockNumber) return null
   let timer: ReturnType<typeof setTimeout> | undefined
   try {
     return await Promise.race([
-      provider.blockNumber(),
+      chainId === undefined ? provider.blockNumber() : provider.blockNumber(chainId),
       new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), BLOCK_NUMBER_TIMEOUT_MS))),
     ])
   } catch {
@@ -567,13 +612,21 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
       // The same counts the Jobs list shows (one query per bucket, each from an index).
       const counts = jobs ? countJobsByList(jobs, {}) : undefined
       const chain = deps.provider?.chain() ?? null
+      // Every served chain asked at once, each within the same short timeout.
+      const chains = await Promise.all(
+        servedChains(deps.provider).map(async (c) => {
+          const blockNumber = await latestBlock(deps.provider, c.primary ? undefined : c.chainId)
+          return { ...c, blockNumber, reachable: blockNumber !== null }
+        }),
+      )
       return {
         providerUrl: deps.provider?.url ?? '',
         providerAddress: deps.provider?.address() ?? null,
         chainId: chain?.chainId ?? null,
         chainName: chain?.name ?? null,
-        blockNumber: chain ? await latestBlock(deps.provider) : null,
+        blockNumber: chain ? (chains.find((c) => c.primary)?.blockNumber ?? null) : null,
         chainError: deps.provider?.chainError?.() ?? null,
+        chains,
         health: deps.health ? await recentHealth(deps.health) : null,
         jobCounts: {
           running: counts?.running ?? 0,
@@ -808,10 +861,22 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
           .map((env) => ({ ...env, ...(deps.jobs?.environmentLoad(env.id) ?? { running: 0, queued: 0 }) }))
           .map(({ running, queued, ...env }) => ({ ...env, running, queued })),
         feeToken: chain?.feeToken ? { chainId: chain.chainId, token: chain.feeToken } : null,
+        chains: servedChains(deps.provider),
       }
     },
     async saveEnvironment({ environment }) {
-      need(deps.environments, 'Environments').saveEnvironment(environment)
+      const store = need(deps.environments, 'Environments')
+      // Which chains are served is known only with the Provider's status port.
+      const issues = deps.provider
+        ? unservedFeeIssues(environment, store.getEnvironment(environment.id), servedChains(deps.provider))
+        : []
+      if (issues.length > 0)
+        throw consoleError(
+          ConsoleErrorCode.RequestInvalid,
+          `Prices for a chain this console does not serve: ${issues.map((i) => i.message).join('; ')}.`,
+          issues,
+        )
+      store.saveEnvironment(environment)
       audit('config.changed', environment.id, { what: 'environment', action: 'saved', environment })
       return { environment }
     },
@@ -980,6 +1045,10 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
     async getBalances() {
       const assets = need(deps.assets, 'Publishing')
       return need(assets.balances ? assets : undefined, 'Balances').balances!()
+    },
+    async getChainBalances() {
+      const assets = need(deps.assets, 'Publishing')
+      return need(assets.chainBalances ? assets : undefined, 'Balances per chain').chainBalances!()
     },
     async getSettings() {
       return { ...need(deps.settings, 'Settings').get(), walletAddress: walletAddress() }

@@ -160,6 +160,7 @@ describe('toWireEnvironment (spec §5 shape)', () => {
     const wire = toWireEnvironment(env(), {
       nodeAddress: '0xNode',
       load: { running: 2, queued: 1, runningFree: 1, queuedFree: 0 },
+      chainIds: [8996],
     })
     expect(wire).toMatchObject({
       id: 'env-1',
@@ -210,7 +211,19 @@ describe('toWireEnvironment (spec §5 shape)', () => {
     const wire = toWireEnvironment(paidOnly as ComputeEnvironmentConfig, {
       nodeAddress: '0xNode',
       load: { running: 0, queued: 0, runningFree: 0, queuedFree: 0 },
+      chainIds: [8996],
     })
     expect('free' in wire).toBe(false)
+  })
+
+  it('lists fees only for the chains the node serves', () => {
+    const prices = [{ id: 'cpu', price: 2 }]
+    const fees = { '8996': [{ feeToken: TOKEN, prices }], '4242': [{ feeToken: TOKEN, prices }] }
+    const load = { running: 0, queued: 0, runningFree: 0, queuedFree: 0 }
+    const wire = (chainIds: number[]) =>
+      toWireEnvironment({ ...env(), fees }, { nodeAddress: '0xNode', load, chainIds }).fees
+    expect(wire([8996, 8997])).toEqual({ '8996': [{ feeToken: TOKEN, prices }] })
+    expect(wire([4242, 8996])).toEqual(fees)
+    expect(wire([])).toEqual({})
   })
 })

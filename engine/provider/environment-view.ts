@@ -45,10 +45,23 @@ function freeMax(env: ComputeEnvironmentConfig, id: string): number | undefined 
   return 0
 }
 
-/** spec §5: the environment object of `GET computeEnvironments`. */
+/**
+ * The environment's prices on the chains this node serves only (Ocean Node lists `fees` keyed by
+ * the chains it serves): prices kept for another chain (a chain no longer configured) are neither
+ * shown nor accepted (compute.ts refuses a payment on a chain not served).
+ */
+export function servedFees(
+  env: ComputeEnvironmentConfig,
+  chainIds: readonly number[],
+): ComputeEnvironmentConfig['fees'] {
+  const served = new Set(chainIds.map(String))
+  return Object.fromEntries(Object.entries(env.fees).filter(([chainId]) => served.has(chainId)))
+}
+
+/** spec §5: the environment object of `GET computeEnvironments`; `chainIds`: the chains served. */
 export function toWireEnvironment(
   env: ComputeEnvironmentConfig,
-  context: { nodeAddress: string; load: EnvironmentLoad },
+  context: { nodeAddress: string; load: EnvironmentLoad; chainIds: readonly number[] },
 ): Record<string, unknown> {
   // Ocean Node shows `accessLists: null` when none are configured.
   const access = {
@@ -66,7 +79,7 @@ export function toWireEnvironment(
     minJobDuration: env.minJobDurationSec,
     maxJobDuration: env.maxJobDurationSec,
     maxJobs: env.maxJobs,
-    fees: env.fees,
+    fees: servedFees(env, context.chainIds),
     resources: resourceLimits(env).map((r) => ({
       ...r,
       inUse: 0,

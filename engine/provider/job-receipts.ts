@@ -5,7 +5,8 @@
  * sha256 and size), so `verify-receipt` can check them; a rejected job's withheld outputs are not
  * in it. Dataset and algorithm `filesChecksum`: Ocean's content checksum (sha256 of each file,
  * concatenated) for local files; for remote sources, `sources:` + sha256 of the source list as
- * registered (no URL or header is written).
+ * registered (no URL or header is written). The receipt's EIP-712 domain names the chain the job was
+ * paid or ordered on (issue 14: several chains at once), never simply the primary chain.
  */
 import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
@@ -92,13 +93,37 @@ export async function receiptMessage(
   }
 }
 
-export function createJobReceipts(deps: { node(): NodeIdentity | undefined; chainId: number }): JobReceipts {
+function chainIdOf(value: unknown): number | undefined {
+  const id = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value
+  return typeof id === 'number' && Number.isSafeInteger(id) && id > 0 ? id : undefined
+}
+
+/**
+ * The chain a job's receipt names: the chain of its payment (escrow lock and claim) for a paid job,
+ * else the chain of its first dataset's DDO (then the algorithm's), else the primary chain (a job
+ * on raw code and persistent-storage files only touches no chain).
+ */
+export function receiptChainId(job: Pick<JobRecord, 'payment' | 'spec'>, primaryChainId: number): number {
+  const paid = chainIdOf(job.payment?.chainId)
+  if (paid !== undefined) return paid
+  for (const ddo of [...job.spec.datasets.map((d) => d.ddo), job.spec.algorithm.ddo]) {
+    const named = chainIdOf((ddo as { chainId?: unknown } | null | undefined)?.chainId)
+    if (named !== undefined) return named
+  }
+  return primaryChainId
+}
+
+export function createJobReceipts(deps: {
+  node(): NodeIdentity | undefined
+  /** The primary chain: the receipt's chain when neither the payment nor a DDO names one. */
+  primaryChainId: number
+}): JobReceipts {
   return {
     async seal(job, resultsDir) {
       const identity = deps.node()
       if (!identity) return undefined
       const message = await receiptMessage(job, resultsDir, identity.address)
-      const signed = await signJobReceipt(identity.signer, deps.chainId, message)
+      const signed = await signJobReceipt(identity.signer, receiptChainId(job, deps.primaryChainId), message)
       const bytes = Buffer.from(JSON.stringify(signed, null, 2) + '\n', 'utf8')
       await writeFile(join(resultsDir, RECEIPT_FILENAME), bytes)
       return { filename: RECEIPT_FILENAME, filesizeBytes: bytes.length }

@@ -95,6 +95,20 @@ export interface PublisherBalances {
   canPayGas: boolean
 }
 
+/** Native coin and OCEAN per served chain (contract.ts `getChainBalances`); a chain that failed has `error`. */
+export interface PublisherChainBalances {
+  address: string
+  chains: Array<{
+    chainId: number
+    name: string
+    primary: boolean
+    nativeWei: string | null
+    oceanWei: string | null
+    oceanToken: string | null
+    error: { code?: string; message: string } | null
+  }>
+}
+
 export interface ChainPublishing {
   chainId: number
   rpcUrl: string
@@ -117,6 +131,8 @@ export interface ChainPublishing {
   usesDevKey(): boolean
   /** The environments' paid tier: OCEAN on this chain. */
   feeToken: { chainId: number; feeToken: string }
+  /** A served chain in words: the embedded dev chain, `chain <id>`, or its configured network name. */
+  chainName(chainId: number): string
   /** Dev mode: publishes the samples now that the Provider's URL is known; writes dev-chain.json. */
   publishDevSamples(providerUrl: string): Promise<DevSamples | undefined>
   /**
@@ -178,6 +194,8 @@ export interface ChainPublishing {
     }>
     /** The publishing account's native, OCEAN and datatoken balances (wrong chain / unreachable RPC → C2dError). */
     balances(): Promise<PublisherBalances>
+    /** Native coin and OCEAN of the same account on every served chain, each chain read on its own. */
+    chainBalances(): Promise<PublisherChainBalances>
     /** Every publish step of every operation on this port, as it happens. */
     onPublishProgress(listener: OnPublishEvent): () => void
     /**
@@ -270,6 +288,13 @@ export async function startChainPublishing(options: StartChainPublishingOptions)
     },
     ...additional,
   ])
+
+  const chainName = (id: number): string =>
+    id === chainId
+      ? devChain
+        ? 'Ocean dev chain (embedded)'
+        : `chain ${chainId}`
+      : (served.get(id)?.network ?? `chain ${id}`)
 
   // One address everywhere (issue 11): the publisher wallet signs every publish, on the dev chain
   // too, so an asset's NFT owner is the address Settings and the status bar show. The dev deployer
@@ -383,6 +408,7 @@ export async function startChainPublishing(options: StartChainPublishingOptions)
     formerNodeKeys,
     usesDevKey,
     feeToken: { chainId, feeToken: contracts.Ocean },
+    chainName,
     async publishDevSamples(providerUrl) {
       if (!devChain) return undefined
       const samples = await devChain.publishSamples(createDevSampleSeeder({ registry, clock }), providerUrl)
@@ -621,6 +647,41 @@ export async function startChainPublishing(options: StartChainPublishingOptions)
               })),
             canPayGas: read.nativeWei > 0n,
           }
+        },
+        async chainBalances() {
+          // The same account as balances(): the publisher wallet (dev chain before one exists: the dev key).
+          const address = wallet.address() ?? (usesDevKey() ? nodeSigner()?.address : undefined)
+          if (!address) throw chainError('WALLET_NOT_FOUND', 'Create or import the publisher wallet first')
+          // Each chain on its own: one chain's dead RPC is told in its row, the others still answer.
+          const chains = await Promise.all(
+            served.all.map(async (c) => {
+              const endpoint = { chainId: c.chainId, rpcUrl: c.rpcUrl, timeoutMs: config.chain.rpcTimeoutMs }
+              const row = {
+                chainId: c.chainId,
+                name: chainName(c.chainId),
+                primary: c.chainId === chainId,
+                oceanToken: c.contracts.Ocean ? getAddress(c.contracts.Ocean) : null,
+              }
+              try {
+                await checkChain(c.rpc, endpoint)
+                const read = await readBalances(c.rpc, endpoint, address, { ocean: c.contracts.Ocean })
+                const oceanWei = read.oceanWei === undefined ? null : read.oceanWei.toString()
+                return { ...row, nativeWei: read.nativeWei.toString(), oceanWei, error: null }
+              } catch (error) {
+                const code = (error as { code?: unknown }).code
+                return {
+                  ...row,
+                  nativeWei: null,
+                  oceanWei: null,
+                  error: {
+                    ...(typeof code === 'string' ? { code } : {}),
+                    message: error instanceof Error ? error.message : String(error),
+                  },
+                }
+              }
+            }),
+          )
+          return { address: getAddress(address), chains }
         },
         onPublishProgress(listener) {
           listeners.add(listener)

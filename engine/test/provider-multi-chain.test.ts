@@ -4,10 +4,15 @@
  * as `chain.additionalChains`. Unmodified ocean.js publishes a dataset and an algorithm on 8997 (the
  * chain indexer of 8997 finds them) and runs a paid compute on each chain: orders, escrow lock and
  * claim land on the asset's own chain, fees are priced in each chain's OCEAN, and a DDO naming a
- * chain not served is refused before any chain call.
+ * chain not served is refused before any chain call. Each job's signed receipt names the chain it
+ * was paid (or, free, ordered) on and `verify-receipt` checks it against that chain; an environment's
+ * prices for a chain not served are neither listed by computeEnvironments nor accepted by the console.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { Datatoken, ProviderInstance } from '@oceanprotocol/lib'
 import { Contract, JsonRpcProvider, NonceManager, Wallet } from 'ethers'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -20,9 +25,12 @@ import {
 } from '../chain/dev-chain/dev-accounts'
 import { deployOceanContracts } from '../chain/dev-chain/deploy-ocean'
 import { startEdrServer, type EdrServer } from '../chain/dev-chain/edr-server'
+import { dispatchConsoleCall } from '../console-api/dispatch'
 import { MemoryLogger } from '../logging'
+import { runVerifyReceipt } from '../cli/verify-receipt'
 import { didOf } from '../publishing/chain-indexer'
 import {
+  firstJob,
   runPaidStart,
   startOceanTestbed,
   waitForStatus,
@@ -108,6 +116,37 @@ afterAll(async () => {
   files?.close()
 })
 
+interface Receipt {
+  domain: { chainId: number }
+  message: { payment: { lockTx: string } }
+}
+/** The job's receipt.json, downloaded as a consumer does (ocean.js getComputeResultUrl). */
+async function receiptOf(jobId: string): Promise<Receipt> {
+  const done = await waitForStatus(
+    bed.url,
+    bed.consumer,
+    jobId,
+    (j) => j.status === 70 && j.results.some((r) => (r.type as string) === 'receipt'),
+  )
+  const entry = done.results.find((r) => (r.type as string) === 'receipt')!
+  const url = await ProviderInstance.getComputeResultUrl(bed.url, bed.consumer, jobId, entry.index!)
+  return (await (await fetch(url)).json()) as Receipt
+}
+/** `npm run verify-receipt -- receipt.json --provider <url>`, against the running Provider's root document. */
+async function verifyReceipt(receipt: Receipt, extra: string[] = []) {
+  const path = join(mkdtempSync(join(tmpdir(), 'multi-chain-receipt-')), 'receipt.json')
+  writeFileSync(path, JSON.stringify(receipt))
+  const out: string[] = []
+  const err: string[] = []
+  const code = await runVerifyReceipt([path, '--provider', bed.url, ...extra], {
+    out: (l) => out.push(l),
+    err: (l) => err.push(l),
+  })
+  return { code, out: out.join('\n'), err: err.join('\n') }
+}
+const dispatchConsole = (method: string, input: unknown) =>
+  dispatchConsoleCall(bed.core.consoleService, method, input)
+
 describe('several chains at once', () => {
   it('GET / lists both chains and their provider address; environments price each chain in its own OCEAN', async () => {
     const root = (await (await fetch(`${bed.url}/`)).json()) as {
@@ -122,6 +161,43 @@ describe('several chains at once', () => {
     expect(fees['8996']!.map((f) => f.feeToken)).toEqual([bed.devChain.contracts.Ocean])
     expect(fees[String(SECOND)]!.map((f) => f.feeToken)).toEqual([secondContracts.Ocean])
     expect(secondContracts.Ocean).not.toBe(undefined)
+  })
+
+  it('lists fees only for served chains; the console refuses prices for another chain', async () => {
+    const [env] = await ProviderInstance.getComputeEnvironments(bed.url)
+    const stored = bed.core.environments.getEnvironment(env!.id)!
+    const prices = [{ id: 'cpu', price: 1 }]
+    // Prices kept for a chain not served (a config file's, or from before the chain changed).
+    bed.core.environments.saveEnvironment({
+      ...stored,
+      id: 'three-chains',
+      fees: { ...stored.fees, '4242': [{ feeToken: bed.devChain.contracts.Ocean!, prices }] },
+    })
+    try {
+      const listed = (await ProviderInstance.getComputeEnvironments(bed.url)).find(
+        (e) => e.id === 'three-chains',
+      )
+      expect(Object.keys(listed!.fees).sort()).toEqual(['8996', String(SECOND)])
+      // The console API: prices for chain 4242 are refused and change nothing.
+      const refused = await dispatchConsole('saveEnvironment', {
+        environment: {
+          ...stored,
+          fees: { ...stored.fees, '4243': [{ feeToken: bed.devChain.contracts.Ocean!, prices }] },
+        },
+      })
+      expect(refused).toMatchObject({
+        ok: false,
+        error: { code: 'REQUEST_INVALID', details: [{ path: 'environment.fees.4243' }] },
+      })
+      expect(bed.core.environments.getEnvironment(env!.id)).toEqual(stored)
+      const chains = (await bed.core.consoleService.listEnvironments({})).chains
+      expect(chains.map((c) => [c.chainId, c.feeToken])).toEqual([
+        [8996, bed.devChain.contracts.Ocean],
+        [SECOND, secondContracts.Ocean],
+      ])
+    } finally {
+      bed.core.environments.deleteEnvironment('three-chains')
+    }
   })
 
   it("runs a paid compute on each chain: orders, escrow lock and claim on the asset's own chain", async () => {
@@ -186,7 +262,69 @@ describe('several chains at once', () => {
     ).payment
     expect(Number(secondPayment.chainId)).toBe(SECOND)
     expect(await bed.rpc.getTransactionReceipt(secondPayment.lockTx)).toBeNull()
+
+    // Each receipt names the chain its job was paid on; verify-receipt checks it against that chain.
+    const first8996 = await receiptOf(first.jobId)
+    expect(first8996.domain.chainId).toBe(8996)
+    const paid8997 = await receiptOf(secondJob.jobId)
+    expect(paid8997.domain.chainId).toBe(SECOND)
+    expect(paid8997.message.payment.lockTx).toBe(secondPayment.lockTx)
+    for (const receipt of [first8996, paid8997]) expect((await verifyReceipt(receipt)).code).toBe(0)
+    expect((await verifyReceipt(paid8997)).out).toContain(`on chain ${SECOND}`)
+    expect((await verifyReceipt(paid8997, ['--chain-id', String(SECOND)])).code).toBe(0)
+    // The chain id altered: the signature covers it, so the Provider's key no longer recovers.
+    const moved = await verifyReceipt({ ...paid8997, domain: { ...paid8997.domain, chainId: 8996 } })
+    expect(moved).toMatchObject({
+      code: 1,
+      err: expect.stringMatching(/receipt REFUSED: signed by .*not by the Provider/),
+    })
+    const unserved = await verifyReceipt({ ...paid8997, domain: { ...paid8997.domain, chainId: 4242 } })
+    expect(unserved).toMatchObject({
+      code: 1,
+      err: expect.stringContaining('names chain 4242, which the Provider does not serve'),
+    })
+    expect((await verifyReceipt(paid8997, ['--chain-id', '8996'])).code).toBe(1)
+
+    // A free job on the 8997 dataset: no payment, so the receipt names its DDO's chain.
+    const freeEnv = (await ProviderInstance.getComputeEnvironments(bed.url)).find((e) => e.free)!
+    const free = firstJob(
+      await ProviderInstance.freeComputeStart(
+        bed.url,
+        bed.consumer,
+        freeEnv.id,
+        [{ documentId: dataset.did, serviceId: 'compute-1' }],
+        { documentId: algorithm.did, serviceId: 'compute-1' },
+      ),
+    )
+    const freeReceipt = await receiptOf(free.jobId)
+    expect(freeReceipt.domain.chainId).toBe(SECOND)
+    expect(freeReceipt.message.payment.lockTx).toBe('')
+    expect((await verifyReceipt(freeReceipt)).code).toBe(0)
   }, 300_000)
+
+  it('reads the publishing account on every served chain, and each chain on the Overview', async () => {
+    const { address, chains } = await bed.core.consoleService.getChainBalances({})
+    expect(chains.map((c) => [c.chainId, c.primary, c.error])).toEqual([
+      [8996, true, null],
+      [SECOND, false, null],
+    ])
+    // Each row is that chain's own balance of the same account, in that chain's OCEAN.
+    for (const [row, rpc, ocean] of [
+      [chains[0]!, bed.rpc, bed.devChain.contracts.Ocean!],
+      [chains[1]!, onSecond.rpc, secondContracts.Ocean!],
+    ] as const) {
+      expect(row.nativeWei).toBe((await rpc.getBalance(address)).toString())
+      const token = new Contract(ocean, loadAbi('OceanToken'), rpc)
+      expect(row.oceanWei).toBe(String(await token.getFunction('balanceOf')(address)))
+      expect(row.oceanToken?.toLowerCase()).toBe(ocean.toLowerCase())
+    }
+    const overview = await bed.core.consoleService.getOverview({})
+    expect(overview.chains.map((c) => [c.chainId, c.name, c.reachable])).toEqual([
+      [8996, 'Ocean dev chain (embedded)', true],
+      [SECOND, 'second', true],
+    ])
+    expect(overview.chains[1]!.blockNumber).toBe(await onSecond.rpc.getBlockNumber())
+  })
 
   it('refuses a DDO whose chainId is not served, before any chain call', async () => {
     const { samples } = bed.devChain

@@ -1,17 +1,31 @@
-// The status bar, on every screen: chain (with its block height), the publisher wallet (the one address the console shows
+// The status bar, on every screen: chain (with its block height; with several served chains, a
+// popover lists each with its RPC state and block), the publisher wallet (the one address the console shows
 // everywhere: the Provider's signing key, with a one-click unlock), compute backend health, Provider
 // reachability and the Provider URL. Also the dev-chain banner and the one connection banner (no
 // stacking error boxes per screen).
 import { useState } from 'react'
-import { Alert, Badge, Button, Group, Modal, Paper, PasswordInput, Stack, Text, Tooltip } from '@mantine/core'
+import {
+  Alert,
+  Badge,
+  Button,
+  Group,
+  Modal,
+  Paper,
+  PasswordInput,
+  Popover,
+  Stack,
+  Text,
+  Tooltip,
+} from '@mantine/core'
 import { Link } from '@tanstack/react-router'
 import { TokenPaste, keepPastedToken } from './token-paste'
-import { ConsoleApiError } from '../../engine/console-api/contract'
+import { ConsoleApiError, type ChainStatus } from '../../engine/console-api/contract'
 import { useOverview } from '../server-state/overview'
 import { useReachability } from '../server-state/network'
 import { useConsoleUnreachable } from '../server-state/connection'
 import { useWallet, useWalletAction } from '../server-state/settings'
 import { AddressLabel } from '../components/labels/address-label'
+import { ServedChainsTable } from '../components/served-chains-table'
 import { fieldErrorsFromError, inWords } from '../components/field-errors'
 import type { Reachability } from '../screens/overview/reachability-fixes'
 
@@ -178,6 +192,31 @@ function WalletStatus({ unreachable }: { unreachable: boolean }) {
   )
 }
 
+/** Several served chains: "+N chains" opens every chain's name, id, RPC state and block. */
+function ServedChainsPopover({ chains }: { chains: readonly ChainStatus[] }) {
+  const others = chains.length - 1
+  const down = chains.filter((c) => !c.reachable).length
+  return (
+    <Popover position="top-start" withArrow shadow="md">
+      <Popover.Target>
+        <Button
+          size="compact-xs"
+          variant="subtle"
+          color={down > 0 ? 'red' : 'gray'}
+          aria-label={`All ${chains.length} served chains${down > 0 ? `, ${down} not answering` : ''}`}
+          style={{ flexShrink: 0 }}
+        >
+          +{others} chain{others === 1 ? '' : 's'}
+          {down > 0 ? ` (${down} down)` : ''}
+        </Button>
+      </Popover.Target>
+      <Popover.Dropdown>
+        <ServedChainsTable chains={chains} label="Served chains" />
+      </Popover.Dropdown>
+    </Popover>
+  )
+}
+
 export function StatusBar() {
   const overview = useOverview()
   const reachability = useReachability()
@@ -229,6 +268,7 @@ export function StatusBar() {
           )}
         </Text>
       )}
+      {o && !overviewFailed && o.chains.length > 1 && <ServedChainsPopover chains={o.chains} />}
       <WalletStatus unreachable={unreachable} />
       <Group gap={4} wrap="nowrap">
         <Text size="sm">Backend:</Text>

@@ -27,6 +27,8 @@ export const queryKeys = {
   notificationSettings: () => ['settings', 'notifications'] as const,
   wallet: () => ['wallet'] as const,
   balances: () => ['wallet', 'balances'] as const,
+  /** Under balances(): what refreshes the balances refreshes every chain's too. */
+  chainBalances: () => ['wallet', 'balances', 'chains'] as const,
   publishProgress: () => ['publish-progress'] as const,
   providerRequests: () => ['provider-requests'] as const,
   // Publisher control (issue 12).

@@ -55,6 +55,16 @@ export function useBalances(enabled: boolean) {
   return useQuery({ queryKey: queryKeys.balances(), queryFn: () => client.getBalances(), enabled })
 }
 
+/** Native coin and OCEAN on every served chain (issue 14), read on demand like useBalances. */
+export function useChainBalances(enabled: boolean) {
+  const client = useConsoleClient()
+  return useQuery({
+    queryKey: queryKeys.chainBalances(),
+    queryFn: () => client.getChainBalances(),
+    enabled,
+  })
+}
+
 export function useLockWallet() {
   const client = useConsoleClient()
   const queryClient = useQueryClient()

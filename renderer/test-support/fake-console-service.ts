@@ -114,7 +114,9 @@ const DEFAULT_POLICY: DatasetPolicySummary = {
 
 /** Symbols the fake "reads on chain": OCEAN at the fee token the seeded environments use. */
 export const FAKE_OCEAN = '0x' + '0c'.repeat(20)
-const tokenSymbols: Record<string, string> = { [FAKE_OCEAN]: 'OCEAN' }
+/** OCEAN on the second chain a multi-chain seed serves (`extraChains`), symbol "mOCEAN" to tell them apart. */
+export const FAKE_OCEAN_2 = '0x' + '0d'.repeat(20)
+const tokenSymbols: Record<string, string> = { [FAKE_OCEAN]: 'OCEAN', [FAKE_OCEAN_2]: 'mOCEAN' }
 export const FAKE_RECOVERY_PHRASE =
   'legal winner thank year wave sausage worth useful legal winner thank yellow'
 
@@ -231,6 +233,16 @@ export function createFakeConsole(
     kubeconfigs?: KubeconfigFile[]
     /** The chain's block height getOverview answers (default 1234; null: the RPC did not answer). */
     blockNumber?: number | null
+    /**
+     * Chains served beside the primary dev chain 8996 (default none: one chain), with their fee
+     * token and block height (null: the RPC did not answer, so its balances fail too).
+     */
+    extraChains?: Array<{
+      chainId: number
+      name: string
+      feeToken: string | null
+      blockNumber: number | null
+    }>
     /** The compute backend's health (default: failing, user namespaces off). */
     healthOk?: boolean
     /** did → the datatoken's prices on chain (default: none; createDispenser / createFixedRate add one). */
@@ -247,6 +259,13 @@ export function createFakeConsole(
     isSupported: true,
   }
   const accessRequests = seed.accessRequests ?? []
+  const chainStatuses = () => {
+    const primaryBlock = seed.blockNumber === undefined ? 1234 : seed.blockNumber
+    return [
+      { chainId: 8996, name: 'dev chain', feeToken: FAKE_OCEAN as string | null, blockNumber: primaryBlock },
+      ...(seed.extraChains ?? []),
+    ].map((c, i) => ({ ...c, primary: i === 0, reachable: c.blockNumber !== null }))
+  }
   const auditEvents = seed.auditEvents ?? []
   const policies = new Map<string, DatasetPolicySummary>()
   const envQuotas = new Map<string, QuotasSummary>()
@@ -524,6 +543,7 @@ export function createFakeConsole(
       chainName: 'dev chain',
       blockNumber: seed.blockNumber === undefined ? 1234 : seed.blockNumber,
       chainError: null,
+      chains: chainStatuses(),
       health,
       jobCounts: {
         running: jobs.filter((j) => j.status !== 70 && j.status !== 1).length,
@@ -730,8 +750,25 @@ export function createFakeConsole(
     listEnvironments: async () => ({
       environments: environments.map((e) => ({ ...e, running: 1, queued: 0 })),
       feeToken: { chainId: 8996, token: FAKE_OCEAN },
+      chains: chainStatuses().map(({ blockNumber: _b, reachable: _r, ...c }) => c),
     }),
     saveEnvironment: async ({ environment }) => {
+      // As the engine: prices only for served chains (unchanged ones of the stored environment kept).
+      const stored = environments.find((e) => e.id === environment.id)
+      const served = chainStatuses().map((c) => String(c.chainId))
+      const issues = Object.entries(environment.fees)
+        .filter(
+          ([id, fees]) => !served.includes(id) && JSON.stringify(stored?.fees[id]) !== JSON.stringify(fees),
+        )
+        .map(([id]) => ({
+          path: `environment.fees.${id}`,
+          message: `chain ${id} is not served by this console`,
+        }))
+      if (issues.length > 0)
+        throw Object.assign(new Error('Prices for a chain this console does not serve.'), {
+          code: 'REQUEST_INVALID',
+          details: issues,
+        })
       const i = environments.findIndex((e) => e.id === environment.id)
       if (i >= 0) environments[i] = environment
       else environments.push(environment)
@@ -1138,6 +1175,26 @@ export function createFakeConsole(
       return { job: { ...job } }
     },
     importMnemonic: async () => (wallet = { state: 'unlocked', address: '0x' + '9'.repeat(40) }),
+    getChainBalances: async () => ({
+      address: wallet.address ?? '0x' + '6'.repeat(40),
+      chains: chainStatuses().map((c) => ({
+        chainId: c.chainId,
+        name: c.name,
+        primary: c.primary,
+        oceanToken: c.feeToken,
+        ...(c.reachable
+          ? {
+              nativeWei: c.primary ? '2500000000000000000' : '700000000000000000',
+              oceanWei: c.feeToken ? (c.primary ? '10000000000000000000' : '3000000000000000000') : null,
+              error: null,
+            }
+          : {
+              nativeWei: null,
+              oceanWei: null,
+              error: { code: 'CHAIN_UNAVAILABLE', message: `The RPC of chain ${c.chainId} did not answer.` },
+            }),
+      })),
+    }),
     getBalances: async () => ({
       address: wallet.address ?? '0x' + '6'.repeat(40),
       chainId: seed.chain?.chainId ?? 8996,

@@ -172,11 +172,13 @@ export function registerServiceRoutes(
       environments = {
         key,
         body: JSON.stringify(
-          deps.environments
-            .listEnvironments()
-            .map((env) =>
-              toWireEnvironment(env, { nodeAddress, load: deps.operatorService.environmentLoad(env.id) }),
-            ),
+          deps.environments.listEnvironments().map((env) =>
+            toWireEnvironment(env, {
+              nodeAddress,
+              load: deps.operatorService.environmentLoad(env.id),
+              chainIds: deps.chainIds,
+            }),
+          ),
         ),
       }
     return reply.type(JSON_TYPE).send(environments.body)

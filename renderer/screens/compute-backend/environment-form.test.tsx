@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { fireEvent, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { renderApp } from '../../test-support/render-app'
-import { createFakeConsole, FAKE_OCEAN } from '../../test-support/fake-console-service'
+import { createFakeConsole, FAKE_OCEAN, FAKE_OCEAN_2 } from '../../test-support/fake-console-service'
 
 const input = (form: HTMLElement, label: string) =>
   within(form).getByLabelText(label, { selector: 'input' }) as HTMLInputElement
@@ -155,4 +155,111 @@ describe('environment page and form', () => {
     expect(within(form).getByText(/No chain is connected: only free jobs can run/)).toBeTruthy()
     expect(within(form).queryByRole('switch', { name: /Charge for compute/ })).toBeNull()
   })
+})
+
+describe('prices per served chain (issue 14)', () => {
+  const twoChains = () =>
+    createFakeConsole({
+      extraChains: [{ chainId: 8997, name: 'second', feeToken: FAKE_OCEAN_2, blockNumber: 50 }],
+    })
+
+  it('keeps one set of price fields when one chain is served', async () => {
+    renderApp('/compute-backend/environments/free-local')
+    const form = await screen.findByRole('form', { name: 'Edit environment free-local' })
+    expect(within(form).queryByRole('tablist')).toBeNull()
+    expect(within(form).getByRole('switch', { name: /Charge for compute/ })).toBeTruthy()
+  })
+
+  it(
+    "sets prices per chain, each in that chain's own fee token, and saves them keyed by chain",
+    { timeout: 30_000 },
+    async () => {
+      const fake = twoChains()
+      renderApp('/compute-backend/environments/free-local', fake)
+      const form = await screen.findByRole('form', { name: 'Edit environment free-local' })
+      const tabs = within(form).getByRole('tablist', { name: 'Prices per chain' })
+      expect(
+        within(tabs)
+          .getAllByRole('tab')
+          .map((t) => t.textContent),
+      ).toEqual(['dev chain · 8996free only', 'second · 8997free only'])
+      // The second chain: its own OCEAN (symbol read on chain), its name in the words.
+      await userEvent.click(within(tabs).getByRole('tab', { name: /second · 8997/ }))
+      let panel = within(form).getByRole('tabpanel', { name: /second · 8997/ })
+      const charge = within(panel).getByRole('switch', { name: /Charge for compute/ })
+      expect(describedText(charge)).toContain('on second (chain 8997)')
+      await userEvent.click(charge)
+      expect(input(panel, 'Fee token').value).toBe(FAKE_OCEAN_2)
+      await waitFor(() =>
+        expect(describedText(input(panel, 'CPU price per minute'))).toContain('mOCEAN per CPU per minute'),
+      )
+      type(panel, 'CPU price per minute', '0.25')
+      expect(within(panel).getByTestId('price-per-minute').textContent).toContain('0.25 mOCEAN per minute')
+      expect(within(tabs).getByRole('tab', { name: /second · 8997/ }).textContent).toContain('paid')
+      // The dev chain: OCEAN there.
+      await userEvent.click(within(tabs).getByRole('tab', { name: /dev chain · 8996/ }))
+      panel = within(form).getByRole('tabpanel', { name: /dev chain · 8996/ })
+      await userEvent.click(within(panel).getByRole('switch', { name: /Charge for compute/ }))
+      expect(input(panel, 'Fee token').value).toBe(FAKE_OCEAN)
+      type(panel, 'CPU price per minute', '0.1')
+      await userEvent.click(within(form).getByRole('button', { name: 'Save environment' }))
+      expect(await within(form).findByText('Saved environment free-local.')).toBeTruthy()
+      const zero = [
+        { id: 'ram', price: 0 },
+        { id: 'disk', price: 0 },
+      ]
+      expect(fake.environments.find((e) => e.id === 'free-local')!.fees).toEqual({
+        '8996': [{ feeToken: FAKE_OCEAN, prices: [{ id: 'cpu', price: 0.1 }, ...zero] }],
+        '8997': [{ feeToken: FAKE_OCEAN_2, prices: [{ id: 'cpu', price: 0.25 }, ...zero] }],
+      })
+      // The table names each chain beside its prices.
+      await userEvent.click(screen.getByRole('link', { name: '← Compute backend' }))
+      const row = within(await screen.findByRole('table', { name: 'Environments' })).getByRole('row', {
+        name: /free-local/,
+      })
+      await waitFor(() => expect(row.textContent).toContain('cpu 0.25 mOCEAN/min'))
+      expect(row.textContent).toContain('(second, chain 8997)')
+      expect(row.textContent).toContain('(dev chain, chain 8996)')
+    },
+  )
+
+  it("tells a mistake on another chain's tab and sends nothing", { timeout: 30_000 }, async () => {
+    const fake = twoChains()
+    renderApp('/compute-backend/environments/free-local', fake)
+    const form = await screen.findByRole('form', { name: 'Edit environment free-local' })
+    await userEvent.click(within(form).getByRole('tab', { name: /second · 8997/ }))
+    const panel = within(form).getByRole('tabpanel', { name: /second · 8997/ })
+    await userEvent.click(within(panel).getByRole('switch', { name: /Charge for compute/ }))
+    type(panel, 'Fee token', '0x12')
+    await userEvent.click(within(form).getByRole('tab', { name: /dev chain · 8996/ }))
+    await userEvent.click(within(form).getByRole('button', { name: 'Save environment' }))
+    const alert = await within(form).findByRole('alert', { name: 'Environment problems' })
+    expect(alert.textContent).toContain('0x followed by 40 hex digits')
+    expect(fake.calls.some((c) => c.method === 'saveEnvironment')).toBe(false)
+    await userEvent.click(within(form).getByRole('tab', { name: /second · 8997/ }))
+    const token = input(within(form).getByRole('tabpanel', { name: /second · 8997/ }), 'Fee token')
+    expect(token.getAttribute('aria-invalid')).toBe('true')
+  })
+
+  it(
+    'keeps prices for a chain not served, says they are not offered, and saves them unchanged',
+    {
+      timeout: 30_000,
+    },
+    async () => {
+      const fake = twoChains()
+      const kept = [{ feeToken: FAKE_OCEAN, prices: [{ id: 'cpu', price: 3 }] }]
+      fake.environments[0]!.fees = { '4242': kept }
+      renderApp('/compute-backend/environments/free-local', fake)
+      const form = await screen.findByRole('form', { name: 'Edit environment free-local' })
+      expect(
+        within(form).getByText(/Prices kept for chain 4242, which this console does not serve now/),
+      ).toBeTruthy()
+      expect(screen.getByText(/chain 4242, not served: not offered/)).toBeTruthy()
+      type(form, 'Description', 'edited')
+      await userEvent.click(within(form).getByRole('button', { name: 'Save environment' }))
+      expect(await within(form).findByText('Saved environment free-local.')).toBeTruthy()
+      expect(fake.environments[0]!).toMatchObject({ description: 'edited', fees: { '4242': kept } })
+    },
+  )
 })

@@ -3,9 +3,12 @@
 // contract's schema before sending, so each message appears next to its field in words; the
 // server checks again and its field details land in the same places. Prices stay exact: a typed
 // "0.1" is stored as the number whose shortest text is "0.1" (the engine's wei), never rounded.
+// With several served chains (issue 14) the paid tier has one tab per chain, each priced in that
+// chain's own fee token (its OCEAN); with one chain the paid tier is a single set of fields.
 import { useState } from 'react'
 import {
   Alert,
+  Badge,
   Button,
   Card,
   Fieldset,
@@ -14,13 +17,19 @@ import {
   SimpleGrid,
   Stack,
   Switch,
+  Tabs,
   Text,
   TextInput,
   Title,
 } from '@mantine/core'
-import { environmentSchema, type ConsoleEnvironment } from '../../../engine/console-api/contract'
+import {
+  environmentSchema,
+  type ConsoleEnvironment,
+  type ServedChain,
+  type TokenInfo,
+} from '../../../engine/console-api/contract'
 import { useSaveEnvironment } from '../../server-state/compute-backend'
-import { useTokenInfo } from '../../server-state/tokens'
+import { useTokenInfos } from '../../server-state/tokens'
 import { ErrorMessage } from '../../components/error-message'
 import { TokenAmount } from '../../components/labels/token-amount'
 import { shortenValue } from '../../components/labels/address-label'
@@ -37,6 +46,27 @@ import { decimalText, parseTokenUnits, tokenUnitsToWei } from '../../components/
 export interface FeeTokenChoice {
   chainId: number
   token: string
+}
+/** A chain the paid tier can be priced on: its id, its name and its default fee token ('' unknown). */
+interface FeeChain {
+  chainId: number
+  name: string
+  token: string
+}
+
+/**
+ * The chains the form prices: every served chain when there are several (listEnvironments'
+ * `chains`), else the connected chain's fee token as before; none without a chain.
+ */
+function feeChainsOf(
+  feeToken: FeeTokenChoice | null,
+  chains: readonly ServedChain[] | undefined,
+): FeeChain[] {
+  if (chains && chains.length > 1)
+    return chains.map((c) => ({ chainId: c.chainId, name: c.name, token: c.feeToken ?? '' }))
+  if (!feeToken) return []
+  const name = chains?.find((c) => c.chainId === feeToken.chainId)?.name ?? `chain ${feeToken.chainId}`
+  return [{ chainId: feeToken.chainId, name, token: feeToken.token }]
 }
 
 type Num = number | string
@@ -71,18 +101,30 @@ interface Draft {
   freeCpu: Num
   freeRamGb: Num
   freeDiskGb: Num
+  /** The paid tier per chain id (one entry per chain the form prices). */
+  paid: Record<string, ChainPriceDraft>
+}
+interface ChainPriceDraft {
   paid: boolean
   feeToken: string
   prices: Record<ResourceId, string>
 }
 
-function draftFrom(env: ConsoleEnvironment | undefined, fee: FeeTokenChoice | null): Draft {
-  const chainFees = fee ? (env?.fees[String(fee.chainId)] ?? []) : []
-  const entry = chainFees.find((f) => f.feeToken.toLowerCase() === fee?.token.toLowerCase()) ?? chainFees[0]
+function chainDraftFrom(env: ConsoleEnvironment | undefined, chain: FeeChain): ChainPriceDraft {
+  const chainFees = env?.fees[String(chain.chainId)] ?? []
+  const entry = chainFees.find((f) => f.feeToken.toLowerCase() === chain.token.toLowerCase()) ?? chainFees[0]
   const priceOf = (id: ResourceId) => {
     const p = entry?.prices.find((x) => x.id === id)
     return p ? decimalText(p.price) : '0'
   }
+  return {
+    paid: entry !== undefined && entry.prices.some((p) => p.price > 0),
+    feeToken: entry?.feeToken ?? chain.token,
+    prices: { cpu: priceOf('cpu'), ram: priceOf('ram'), disk: priceOf('disk') },
+  }
+}
+
+function draftFrom(env: ConsoleEnvironment | undefined, chains: readonly FeeChain[]): Draft {
   return {
     id: env?.id ?? '',
     description: env?.description ?? '',
@@ -109,11 +151,12 @@ function draftFrom(env: ConsoleEnvironment | undefined, fee: FeeTokenChoice | nu
     freeCpu: env?.free?.cpu ?? 1,
     freeRamGb: env?.free?.ramGb ?? 1,
     freeDiskGb: env?.free?.diskGb ?? 1,
-    paid: entry !== undefined && entry.prices.some((p) => p.price > 0),
-    feeToken: entry?.feeToken ?? fee?.token ?? '',
-    prices: { cpu: priceOf('cpu'), ram: priceOf('ram'), disk: priceOf('disk') },
+    paid: Object.fromEntries(chains.map((c) => [String(c.chainId), chainDraftFrom(env, c)])),
   }
 }
+
+/** A chain's field errors are keyed `fees.<chainId>.<field>`. */
+const feeKey = (chainId: number, field: string) => `fees.${chainId}.${field}`
 
 /** The typed key=value first, then the environment's other selectors (the form shows one). */
 function nodeSelectorOf(selector: string, before: Record<string, string> | undefined) {
@@ -132,29 +175,32 @@ const num = (v: Num) => (typeof v === 'number' ? v : v.trim() === '' ? Number.Na
 function toEnvironment(
   draft: Draft,
   base: ConsoleEnvironment | undefined,
-  fee: FeeTokenChoice | null,
-  tokenDecimals: number,
+  chains: readonly FeeChain[],
+  decimalsOf: (chainId: number) => number,
 ): { environment: ConsoleEnvironment } | { errors: FieldErrors } {
   const errors: FieldErrors = {}
   const selector = draft.gpuSelector.trim()
   if (selector && !/^[^=\s]+=[^=\s]+$/.test(selector))
     errors.nodeSelector = 'Write it as key=value, e.g. nvidia.com/gpu.present=true.'
   const fees = { ...(base?.fees ?? {}) }
-  if (fee) {
-    const key = String(fee.chainId)
-    const token = draft.feeToken.trim()
+  for (const chain of chains) {
+    const key = String(chain.chainId)
+    const entry = draft.paid[key]
+    if (!entry) continue
+    const token = entry.feeToken.trim()
     const others = (fees[key] ?? []).filter((f) => f.feeToken.toLowerCase() !== token.toLowerCase())
-    if (draft.paid) {
+    if (entry.paid) {
       if (!/^0x[0-9a-fA-F]{40}$/.test(token))
-        errors.feeToken = 'The fee token’s address: 0x followed by 40 hex digits.'
+        errors[feeKey(chain.chainId, 'feeToken')] = 'The fee token’s address: 0x followed by 40 hex digits.'
       const prices: Array<{ id: string; price: number }> = []
       for (const id of RESOURCES) {
-        const parsed = parseTokenUnits(draft.prices[id], tokenDecimals)
+        const parsed = parseTokenUnits(entry.prices[id], decimalsOf(chain.chainId))
         if (parsed.ok) prices.push({ id, price: parsed.value })
-        else errors[`price.${id}`] = parsed.message
+        else errors[feeKey(chain.chainId, `price.${id}`)] = parsed.message
       }
       if (prices.length === RESOURCES.length && prices.every((p) => p.price === 0))
-        errors['price.cpu'] = 'Set a price above 0 for at least one resource, or turn the paid tier off.'
+        errors[feeKey(chain.chainId, 'price.cpu')] =
+          'Set a price above 0 for at least one resource, or turn the paid tier off.'
       fees[key] = [...others, { feeToken: token, prices }]
     } else if (others.length > 0) fees[key] = others
     else delete fees[key]
@@ -217,53 +263,153 @@ function toEnvironment(
 }
 
 /** Per minute at the per-job maximum: Σ price × amount, as the engine bills it (spec §5). */
-function perMinuteWei(draft: Draft, decimals: number): string | null {
+function perMinuteWei(draft: Draft, prices: ChainPriceDraft['prices'], decimals: number): string | null {
   const amounts: Record<ResourceId, Num> = { cpu: draft.cpuMax, ram: draft.ramMax, disk: draft.diskMax }
   let total = 0n
   const one = 10n ** BigInt(decimals)
   for (const id of RESOURCES) {
-    const price = parseTokenUnits(draft.prices[id], decimals)
+    const price = parseTokenUnits(prices[id], decimals)
     const amount = parseTokenUnits(String(amounts[id]), decimals)
     if (!price.ok || !amount.ok) return null
-    total +=
-      (tokenUnitsToWei(draft.prices[id], decimals) * tokenUnitsToWei(String(amounts[id]), decimals)) / one
+    total += (tokenUnitsToWei(prices[id], decimals) * tokenUnitsToWei(String(amounts[id]), decimals)) / one
   }
   return total.toString()
+}
+
+/** One chain's paid tier: the switch, its fee token and the prices per resource in that token. */
+function ChainPriceFields({
+  chain,
+  several,
+  draft,
+  entry,
+  token,
+  errors,
+  onChange,
+}: {
+  chain: FeeChain
+  /** Several chains served: the words name the chain. */
+  several: boolean
+  draft: Draft
+  entry: ChainPriceDraft
+  token: TokenInfo | undefined
+  errors: FieldErrors
+  onChange: (next: ChainPriceDraft) => void
+}) {
+  const symbol = token?.symbol ?? (entry.feeToken ? shortenValue(entry.feeToken.trim()) : 'tokens')
+  const decimals = token?.decimals ?? 18
+  const perMinute = entry.paid ? perMinuteWei(draft, entry.prices, decimals) : null
+  const where = several ? `${chain.name} (chain ${chain.chainId})` : `chain ${chain.chainId}`
+  return (
+    <>
+      <Switch
+        label="Charge for compute"
+        description={`Consumers pay per minute of run time on ${where}, into escrow, claimed when the job ends`}
+        checked={entry.paid}
+        onChange={(e) => onChange({ ...entry, paid: e.currentTarget.checked })}
+      />
+      {entry.paid && (
+        <Stack gap="sm" mt="sm">
+          <TextInput
+            label="Fee token"
+            description={
+              token
+                ? `${token.symbol}, ${token.decimals} decimals (read on chain)`
+                : several
+                  ? `The ERC-20 consumers pay in on ${chain.name} (its OCEAN by default)`
+                  : 'The ERC-20 consumers pay in (OCEAN by default)'
+            }
+            value={entry.feeToken}
+            onChange={(e) => onChange({ ...entry, feeToken: e.currentTarget.value })}
+            error={errorFor(errors, feeKey(chain.chainId, 'feeToken'))}
+            styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
+          />
+          <SimpleGrid cols={{ base: 1, sm: 3 }}>
+            {RESOURCES.map((id) => (
+              <TextInput
+                key={id}
+                label={`${RESOURCE_WORDS[id].label} price per minute`}
+                description={`${symbol} ${RESOURCE_WORDS[id].unit} per minute; 0 for no charge`}
+                inputMode="decimal"
+                value={entry.prices[id]}
+                onChange={(e) =>
+                  onChange({ ...entry, prices: { ...entry.prices, [id]: e.currentTarget.value } })
+                }
+                error={errorFor(errors, feeKey(chain.chainId, `price.${id}`))}
+                rightSection={
+                  <Text size="xs" c="dimmed" pr={6}>
+                    {symbol}/min
+                  </Text>
+                }
+                rightSectionWidth={90}
+              />
+            ))}
+          </SimpleGrid>
+          {perMinute !== null && (
+            <Text size="sm" data-testid="price-per-minute">
+              A job at the per-job limits costs{' '}
+              <TokenAmount wei={perMinute} symbol={symbol} decimals={decimals} /> per minute (at least{' '}
+              {Math.ceil(num(draft.minJobDurationSec) / 60) || 1} min billed).
+            </Text>
+          )}
+        </Stack>
+      )}
+    </>
+  )
 }
 
 export function EnvironmentForm({
   environment,
   feeToken,
+  chains,
   onSaved,
   onCancel,
 }: {
   /** Edit this environment (its id stays); absent: add a new one. */
   environment?: ConsoleEnvironment
   feeToken: FeeTokenChoice | null
+  /** Every served chain (listEnvironments' `chains`): with several, the prices are set per chain. */
+  chains?: readonly ServedChain[]
   onSaved?: (environment: ConsoleEnvironment) => void
   onCancel?: () => void
 }) {
   const save = useSaveEnvironment()
-  const [draft, setDraft] = useState<Draft>(() => draftFrom(environment, feeToken))
+  const feeChains = feeChainsOf(feeToken, chains)
+  const several = feeChains.length > 1
+  const [draft, setDraft] = useState<Draft>(() => draftFrom(environment, feeChains))
   const [errors, setErrors] = useState<FieldErrors>({})
-  const token = useTokenInfo(draft.paid ? draft.feeToken.trim() : null)
-  const symbol = token.data?.symbol ?? (draft.feeToken ? shortenValue(draft.feeToken.trim()) : 'tokens')
-  const decimals = token.data?.decimals ?? 18
+  const entries = feeChains.map((c) => draft.paid[String(c.chainId)] ?? chainDraftFrom(environment, c))
+  const tokens = useTokenInfos(entries.map((e) => (e.paid ? e.feeToken.trim() : null)))
+  const decimalsOf = (chainId: number) =>
+    tokens[feeChains.findIndex((c) => c.chainId === chainId)]?.decimals ?? 18
   const set = <K extends keyof Draft>(key: K, value: Draft[K]) => setDraft((d) => ({ ...d, [key]: value }))
-  const setPrice = (id: ResourceId, value: string) =>
-    setDraft((d) => ({ ...d, prices: { ...d.prices, [id]: value } }))
+  const setChain = (chainId: number, next: ChainPriceDraft) =>
+    setDraft((d) => ({ ...d, paid: { ...d.paid, [String(chainId)]: next } }))
   const serverErrors = fieldErrorsFromError(save.error, 'environment.')
   const shown = { ...serverErrors, ...errors }
   const editing = environment !== undefined
   const submit = (event: React.FormEvent) => {
     event.preventDefault()
-    const result = toEnvironment(draft, environment, feeToken, decimals)
+    const result = toEnvironment(draft, environment, feeChains, decimalsOf)
     if ('errors' in result) return setErrors(result.errors)
     setErrors({})
     save.mutate(result.environment, { onSuccess: (out) => onSaved?.(out.environment) })
   }
   const hasErrors = Object.keys(shown).length > 0
-  const perMinute = draft.paid ? perMinuteWei(draft, decimals) : null
+  // Prices the environment keeps for chains not served now: neither offered nor editable here.
+  const keptElsewhere = Object.keys(environment?.fees ?? {}).filter(
+    (id) => !feeChains.some((c) => String(c.chainId) === id) && (chains ?? []).length > 0,
+  )
+  const chainFields = (chain: FeeChain, i: number) => (
+    <ChainPriceFields
+      chain={chain}
+      several={several}
+      draft={draft}
+      entry={entries[i]!}
+      token={tokens[i]}
+      errors={shown}
+      onChange={(next) => setChain(chain.chainId, next)}
+    />
+  )
   const name = editing ? `Edit environment ${environment.id}` : 'Add environment'
   return (
     <Card withBorder padding="md">
@@ -480,61 +626,42 @@ export function EnvironmentForm({
           </Fieldset>
 
           <Fieldset legend="Paid tier">
-            {feeToken === null ? (
+            {feeChains.length === 0 ? (
               <Text size="sm">
                 No chain is connected: only free jobs can run. Pick a chain in Settings to charge for compute.
               </Text>
-            ) : (
-              <>
-                <Switch
-                  label="Charge for compute"
-                  description={`Consumers pay per minute of run time on chain ${feeToken.chainId}, into escrow, claimed when the job ends`}
-                  checked={draft.paid}
-                  onChange={(e) => set('paid', e.currentTarget.checked)}
-                />
-                {draft.paid && (
-                  <Stack gap="sm" mt="sm">
-                    <TextInput
-                      label="Fee token"
-                      description={
-                        token.data
-                          ? `${token.data.symbol}, ${token.data.decimals} decimals (read on chain)`
-                          : 'The ERC-20 consumers pay in (OCEAN by default)'
+            ) : several ? (
+              <Tabs defaultValue={String(feeChains[0]!.chainId)} keepMounted={false}>
+                <Tabs.List aria-label="Prices per chain">
+                  {feeChains.map((c, i) => (
+                    <Tabs.Tab
+                      key={c.chainId}
+                      value={String(c.chainId)}
+                      color={errorFor(shown, `fees.${c.chainId}`) ? 'red' : undefined}
+                      rightSection={
+                        <Badge size="xs" variant="light" color={entries[i]!.paid ? 'teal' : 'gray'}>
+                          {entries[i]!.paid ? 'paid' : 'free only'}
+                        </Badge>
                       }
-                      value={draft.feeToken}
-                      onChange={(e) => set('feeToken', e.currentTarget.value)}
-                      error={errorFor(shown, 'feeToken')}
-                      styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
-                    />
-                    <SimpleGrid cols={{ base: 1, sm: 3 }}>
-                      {RESOURCES.map((id) => (
-                        <TextInput
-                          key={id}
-                          label={`${RESOURCE_WORDS[id].label} price per minute`}
-                          description={`${symbol} ${RESOURCE_WORDS[id].unit} per minute; 0 for no charge`}
-                          inputMode="decimal"
-                          value={draft.prices[id]}
-                          onChange={(e) => setPrice(id, e.currentTarget.value)}
-                          error={errorFor(shown, `price.${id}`)}
-                          rightSection={
-                            <Text size="xs" c="dimmed" pr={6}>
-                              {symbol}/min
-                            </Text>
-                          }
-                          rightSectionWidth={90}
-                        />
-                      ))}
-                    </SimpleGrid>
-                    {perMinute !== null && (
-                      <Text size="sm" data-testid="price-per-minute">
-                        A job at the per-job limits costs{' '}
-                        <TokenAmount wei={perMinute} symbol={symbol} decimals={decimals} /> per minute (at
-                        least {Math.ceil(num(draft.minJobDurationSec) / 60) || 1} min billed).
-                      </Text>
-                    )}
-                  </Stack>
-                )}
-              </>
+                    >
+                      {c.name} · {c.chainId}
+                    </Tabs.Tab>
+                  ))}
+                </Tabs.List>
+                {feeChains.map((c, i) => (
+                  <Tabs.Panel key={c.chainId} value={String(c.chainId)} pt="sm">
+                    {chainFields(c, i)}
+                  </Tabs.Panel>
+                ))}
+              </Tabs>
+            ) : (
+              chainFields(feeChains[0]!, 0)
+            )}
+            {keptElsewhere.length > 0 && (
+              <Text size="sm" c="dimmed" mt="sm">
+                Prices kept for chain {keptElsewhere.join(', ')}, which this console does not serve now: not
+                offered to consumers.
+              </Text>
             )}
           </Fieldset>
 

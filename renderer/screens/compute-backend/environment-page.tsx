@@ -63,10 +63,16 @@ export function EnvironmentPage({ envId }: { envId: string }) {
               <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
                 Prices
               </Text>
-              <EnvironmentPrices fees={env.fees} />
+              <EnvironmentPrices fees={env.fees} chains={envs.data.chains} />
             </div>
           </Group>
-          <EnvironmentForm key={env.id} environment={env} feeToken={envs.data.feeToken} onCancel={back} />
+          <EnvironmentForm
+            key={env.id}
+            environment={env}
+            feeToken={envs.data.feeToken}
+            chains={envs.data.chains}
+            onCancel={back}
+          />
           <Group>
             <Button color="red" variant="light" onClick={() => del.ask(env.id)}>
               Delete environment {env.id}

@@ -102,7 +102,7 @@ export function EnvironmentsSection() {
                   </Table.Td>
                   <Table.Td>{freeTierWords(e.free)}</Table.Td>
                   <Table.Td>
-                    <EnvironmentPrices fees={e.fees} />
+                    <EnvironmentPrices fees={e.fees} chains={envs.data.chains} />
                   </Table.Td>
                   <Table.Td>{e.allowNetwork ? 'Allowed' : 'Blocked'}</Table.Td>
                   <Table.Td>
@@ -151,7 +151,11 @@ export function EnvironmentsSection() {
         <div style={{ marginTop: 'var(--mantine-spacing-lg)' }}>
           {/* Mounted when asked for: the form's two dozen fields would slow every visit to this route. */}
           {adding ? (
-            <EnvironmentForm feeToken={envs.data.feeToken} onCancel={() => setAdding(false)} />
+            <EnvironmentForm
+              feeToken={envs.data.feeToken}
+              chains={envs.data.chains}
+              onCancel={() => setAdding(false)}
+            />
           ) : (
             <Button variant="light" onClick={() => setAdding(true)}>
               Add an environment

@@ -101,6 +101,7 @@ describe('first-run checklist', () => {
       chainName: 'dev',
       blockNumber: 1,
       chainError: null,
+      chains: [],
       health: null,
       jobCounts: { running: 0, queued: 0, finished: 0, succeeded: 0, failed: 1, stopped: 0, expired: 0 },
       recentJobs: [],

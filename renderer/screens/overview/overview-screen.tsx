@@ -1,5 +1,6 @@
 // Overview: where consumers reach us, on which chain, the publisher wallet (the one address the
 // console shows everywhere), whether the engine is healthy, job counts, recent jobs and requests.
+// With several served chains (issue 14), a row per chain: RPC reachable or not, block height.
 import { Anchor, Badge, Card, Group, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core'
 import { Link } from '@tanstack/react-router'
 import { useOverview } from '../../server-state/overview'
@@ -9,6 +10,7 @@ import { ErrorMessage } from '../../components/error-message'
 import { AddressLabel } from '../../components/labels/address-label'
 import { DateLabel } from '../../components/labels/date-label'
 import { ReachabilityPanel } from './reachability-panel'
+import { ServedChainsTable } from '../../components/served-chains-table'
 import type { StatusFilter } from '../../ui-state/ui-store'
 
 /** Same buckets and names as the Jobs list's status filter (jobs-screen.tsx STATUS_OPTIONS). */
@@ -85,6 +87,11 @@ export function OverviewScreen() {
             {o.chainId === null ? 'Not connected' : `${o.chainName ?? 'chain'} (${o.chainId})`}
           </Text>
           {o.chainError ? <ChainError error={o.chainError} /> : null}
+          {o.chains.length > 1 && (
+            <Text size="xs" c="dimmed">
+              and {o.chains.length - 1} more served (below)
+            </Text>
+          )}
         </Fact>
         <Fact label="Publisher wallet">
           {walletAddress ? (
@@ -122,6 +129,17 @@ export function OverviewScreen() {
           </Text>
         </Fact>
       </SimpleGrid>
+      {o.chains.length > 1 && (
+        <Card withBorder padding="md" component="section" aria-labelledby="served-chains-title">
+          <Title order={3} size="h5" id="served-chains-title">
+            Served chains
+          </Title>
+          <Text size="sm" c="dimmed">
+            Consumers order and pay on any of these; publishing from this console uses the primary chain.
+          </Text>
+          <ServedChainsTable chains={o.chains} label="Served chains" />
+        </Card>
+      )}
       <ReachabilityPanel />
       <SimpleGrid
         cols={{ base: 2, sm: 4 }}

@@ -25,6 +25,7 @@ import { AddressLabel } from '../../components/labels/address-label'
 import { isDevChain } from '../../app-shell/status-bar'
 import { fieldErrorsFromError } from '../../components/field-errors'
 import { BalancesView } from './balances-view'
+import { ChainBalancesView } from './chain-balances-view'
 import { useKeychainRemember } from './keychain-remember'
 
 const MIN_PASSWORD = 8
@@ -356,6 +357,7 @@ export function WalletSection() {
         keep it somewhere safe.
       </ConfirmDialog>
       {state && state !== 'none' && <BalancesView />}
+      {state && state !== 'none' && <ChainBalancesView />}
     </Card>
   )
 }
