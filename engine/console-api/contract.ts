@@ -431,6 +431,8 @@ export const chainBalanceSchema = z.object({
   chainId: z.number().int(),
   name: z.string(),
   primary: z.boolean(),
+  /** The chain's native coin ("ETH", "POL"; configured or known, else "native coin"). */
+  nativeSymbol: z.string(),
   /** null with `error`: the chain could not be read. */
   nativeWei: z.string().nullable(),
   /** null when OCEAN has no known address on this chain, or with `error`. */

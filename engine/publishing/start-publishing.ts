@@ -102,6 +102,7 @@ export interface PublisherChainBalances {
     chainId: number
     name: string
     primary: boolean
+    nativeSymbol: string
     nativeWei: string | null
     oceanWei: string | null
     oceanToken: string | null
@@ -660,6 +661,7 @@ export async function startChainPublishing(options: StartChainPublishingOptions)
                 chainId: c.chainId,
                 name: chainName(c.chainId),
                 primary: c.chainId === chainId,
+                nativeSymbol: nativeSymbolFor(config.chain, c.chainId, chainId),
                 oceanToken: c.contracts.Ocean ? getAddress(c.contracts.Ocean) : null,
               }
               try {

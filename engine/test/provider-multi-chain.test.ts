@@ -314,6 +314,8 @@ describe('several chains at once', () => {
       [chains[1]!, onSecond.rpc, secondContracts.Ocean!],
     ] as const) {
       expect(row.nativeWei).toBe((await rpc.getBalance(address)).toString())
+      // Neither chain configures a symbol: 8996 is the dev chain's ETH, the second chain is unknown.
+      expect(row.nativeSymbol).toBe(row.chainId === 8996 ? 'ETH' : 'native coin')
       const token = new Contract(ocean, loadAbi('OceanToken'), rpc)
       expect(row.oceanWei).toBe(String(await token.getFunction('balanceOf')(address)))
       expect(row.oceanToken?.toLowerCase()).toBe(ocean.toLowerCase())

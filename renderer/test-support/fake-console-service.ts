@@ -1181,6 +1181,7 @@ export function createFakeConsole(
         chainId: c.chainId,
         name: c.name,
         primary: c.primary,
+        nativeSymbol: c.primary ? 'ETH' : 'xDAI',
         oceanToken: c.feeToken,
         ...(c.reachable
           ? {

@@ -21,7 +21,7 @@ describe('balances per served chain', () => {
     const row = (name: RegExp) => within(table).getByRole('row', { name })
     expect(row(/dev chain \(8996\)/).textContent).toContain('2.5')
     await waitFor(() => expect(row(/dev chain \(8996\)/).textContent).toContain('10 OCEAN'))
-    expect(row(/second \(8997\)/).textContent).toContain('0.7')
+    expect(row(/second \(8997\)/).textContent).toContain('0.7 xDAI')
     await waitFor(() => expect(row(/second \(8997\)/).textContent).toContain('3 mOCEAN'))
     expect(row(/polygon \(137\)/).textContent).toContain(
       'Could not read (CHAIN_UNAVAILABLE): The RPC of chain 137 did not answer.',

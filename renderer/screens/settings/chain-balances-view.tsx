@@ -5,7 +5,7 @@ import { Button, Group, Table, Text, Title } from '@mantine/core'
 import { useOverview } from '../../server-state/overview'
 import { useChainBalances } from '../../server-state/settings'
 import { ErrorMessage } from '../../components/error-message'
-import { formatTokenAmount } from '../../components/labels/token-amount'
+import { TokenAmount } from '../../components/labels/token-amount'
 import { OnChainTokenAmount } from '../../components/labels/on-chain-token-amount'
 
 export function ChainBalancesView() {
@@ -56,7 +56,9 @@ export function ChainBalancesView() {
                   </Table.Td>
                 ) : (
                   <>
-                    <Table.Td>{c.nativeWei === null ? '—' : formatTokenAmount(c.nativeWei)}</Table.Td>
+                    <Table.Td>
+                      {c.nativeWei === null ? '—' : <TokenAmount wei={c.nativeWei} symbol={c.nativeSymbol} />}
+                    </Table.Td>
                     <Table.Td>
                       {c.oceanWei !== null && c.oceanToken ? (
                         <OnChainTokenAmount wei={c.oceanWei} token={c.oceanToken} />
