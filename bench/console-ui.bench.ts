@@ -586,6 +586,25 @@ export function listQueryRows(): BenchRow[] {
   }))
 }
 
+/**
+ * `CONSOLE_UI_BENCH_ONLY=routes` (or a comma list of PARTS) runs only those parts, for iterating on
+ * one measure; such a partial run does not write bench/results.json (see isPartialRun).
+ */
+export const PARTS = ['queries', 'first-row', 'routes', 'streaming', 'big-log', 'download'] as const
+type Part = (typeof PARTS)[number]
+function onlyParts(): Set<Part> | null {
+  const only = process.env.CONSOLE_UI_BENCH_ONLY?.trim()
+  if (!only) return null
+  const parts = only.split(',').map((p) => p.trim())
+  const unknown = parts.filter((p) => !(PARTS as readonly string[]).includes(p))
+  if (unknown.length)
+    throw new Error(`CONSOLE_UI_BENCH_ONLY: unknown part ${unknown.join(', ')} (parts: ${PARTS.join(', ')})`)
+  return new Set(parts as Part[])
+}
+const wants = (part: Part) => onlyParts()?.has(part) ?? true
+/** run.ts keeps bench/results.json as it was after a partial run (its rows would replace the suite's). */
+export const isPartialRun = () => onlyParts() !== null
+
 export default async function consoleUiBench(): Promise<BenchRow[]> {
   const browser = await chromium.launch({
     executablePath: process.env.C2D_E2E_CHROMIUM ?? '/usr/bin/chromium',
@@ -593,7 +612,21 @@ export default async function consoleUiBench(): Promise<BenchRow[]> {
   })
   const rows: BenchRow[] = []
   try {
-    rows.push(...listQueryRows())
+    if (wants('queries')) rows.push(...listQueryRows())
+    if (wants('first-row') || wants('routes')) rows.push(...(await firstRowAndRouteRows(browser)))
+    if (wants('streaming')) rows.push(...(await streamingRows(browser)))
+    if (wants('big-log')) rows.push(...(await bigLogRows(browser)))
+    if (wants('download')) rows.push(...(await resultDownloadRows(browser)))
+  } finally {
+    await browser.close()
+  }
+  return rows
+}
+
+/** The Jobs screen's first row and route changes, each at 100,000 jobs beside an empty store. */
+async function firstRowAndRouteRows(browser: Browser): Promise<BenchRow[]> {
+  const rows: BenchRow[] = []
+  {
     // 1. First render of the Jobs screen: 100,000 jobs vs an empty store, both served at once and
     //    measured interleaved (empty, seeded, empty, …) so machine load hits both alike.
     const seededDir = mkdtempSync(join(tmpdir(), 'bench-console-ui-'))
@@ -605,13 +638,17 @@ export default async function consoleUiBench(): Promise<BenchRow[]> {
     const seededMs: number[] = []
     const seededRoutes: number[] = []
     const seededByScreen: Record<string, number[]> = {}
+    const emptyByScreen: Record<string, number[]> = {}
     try {
-      for (let i = 0; i < RENDER_RUNS; i++) {
+      for (let i = 0; wants('first-row') && i < RENDER_RUNS; i++) {
         emptyMs.push(await timeJobsScreen(browser, empty, false))
         seededMs.push(await timeJobsScreen(browser, seeded, true))
       }
-      for (let pass = 0; pass < ROUTE_PASSES; pass++) {
-        emptyRoutes.push(...(await timeRouteChanges(browser, empty)).all)
+      for (let pass = 0; wants('routes') && pass < ROUTE_PASSES; pass++) {
+        const emptyPass = await timeRouteChanges(browser, empty)
+        emptyRoutes.push(...emptyPass.all)
+        for (const [screen, ms] of Object.entries(emptyPass.byScreen))
+          (emptyByScreen[screen] ??= []).push(...ms)
         const routes = await timeRouteChanges(browser, seeded)
         seededRoutes.push(...routes.all)
         for (const [screen, ms] of Object.entries(routes.byScreen))
@@ -621,30 +658,40 @@ export default async function consoleUiBench(): Promise<BenchRow[]> {
       await empty.stop()
       await seeded.stop()
     }
-    const seededRouteWorst = Object.entries(seededByScreen)
-      .map(([screen, ms]) => `${screen} ${median(ms).toFixed(0)}`)
-      .join(', ')
-    rows.push({
-      suite: SUITE,
-      name: `Jobs screen first row painted, ${SEEDED_JOBS.toLocaleString('en')} jobs (median of ${RENDER_RUNS})`,
-      value: median(seededMs),
-      unit: 'ms',
-      baseline: { name: 'empty store, "No jobs" painted', value: median(emptyMs) },
-      goal: '≤ 1.2× the empty store',
-      goalMet: median(seededMs) <= 1.2 * median(emptyMs),
-      note: `runs: ${seededMs.map((v) => v.toFixed(0)).join(', ')} ms (empty: ${emptyMs.map((v) => v.toFixed(0)).join(', ')}); interleaved with the empty-store runs; navigation to the Overview, then Jobs; timed in the page (navigation start → the frame after the first row / the empty state is in the DOM); the list asks for 50 rows first, then pages of 200 by cursor; counts from job_counts`,
-    })
-    rows.push({
-      suite: SUITE,
-      name: `route change p95 (nav click → heading), ${SEEDED_JOBS.toLocaleString('en')} jobs`,
-      value: percentile(seededRoutes, 95),
-      unit: 'ms',
-      baseline: { name: 'same, empty store', value: percentile(emptyRoutes, 95) },
-      goal: '< 100 ms',
-      goalMet: percentile(seededRoutes, 95) < 100,
-      note: `${seededRoutes.length} changes through ${ROUTE_SCREENS.join(', ')}; median ${median(seededRoutes).toFixed(0)} ms (empty median ${median(emptyRoutes).toFixed(0)} ms); median per screen: ${seededRouteWorst} ms; timed in the page (click → heading + a frame)`,
-    })
+    const perScreen = (byScreen: Record<string, number[]>) =>
+      Object.entries(byScreen)
+        .map(([screen, ms]) => `${screen} ${median(ms).toFixed(0)}`)
+        .join(', ')
+    if (wants('first-row'))
+      rows.push({
+        suite: SUITE,
+        name: `Jobs screen first row painted, ${SEEDED_JOBS.toLocaleString('en')} jobs (median of ${RENDER_RUNS})`,
+        value: median(seededMs),
+        unit: 'ms',
+        baseline: { name: 'empty store, "No jobs" painted', value: median(emptyMs) },
+        goal: '≤ 1.2× the empty store',
+        goalMet: median(seededMs) <= 1.2 * median(emptyMs),
+        note: `runs: ${seededMs.map((v) => v.toFixed(0)).join(', ')} ms (empty: ${emptyMs.map((v) => v.toFixed(0)).join(', ')}); interleaved with the empty-store runs; navigation to the Overview, then Jobs; timed in the page (navigation start → the frame after the first row / the empty state is in the DOM); the list asks for 50 rows first, then pages of 200 by cursor; counts from job_counts`,
+      })
+    if (wants('routes'))
+      rows.push({
+        suite: SUITE,
+        name: `route change p95 (nav click → heading), ${SEEDED_JOBS.toLocaleString('en')} jobs`,
+        value: percentile(seededRoutes, 95),
+        unit: 'ms',
+        baseline: { name: 'same, empty store', value: percentile(emptyRoutes, 95) },
+        goal: '< 100 ms',
+        goalMet: percentile(seededRoutes, 95) < 100,
+        note: `${seededRoutes.length} changes through ${ROUTE_SCREENS.join(', ')}; median ${median(seededRoutes).toFixed(0)} ms (empty median ${median(emptyRoutes).toFixed(0)} ms); median per screen: ${perScreen(seededByScreen)} ms (empty: ${perScreen(emptyByScreen)} ms); timed in the page (click → heading + a frame)`,
+      })
+  }
+  return rows
+}
 
+/** Frame time while 20 sandboxed jobs stream log lines, on the Jobs screen and on one job's page. */
+async function streamingRows(browser: Browser): Promise<BenchRow[]> {
+  const rows: BenchRow[] = []
+  {
     // 2. Frame time while 20 jobs stream log lines vs idle, same screen, same page.
     const streamDir = mkdtempSync(join(tmpdir(), 'bench-console-ui-stream-'))
     writeFileSync(
@@ -721,10 +768,6 @@ export default async function consoleUiBench(): Promise<BenchRow[]> {
       await context.close()
       await stream.stop()
     }
-    rows.push(...(await bigLogRows(browser)))
-    rows.push(...(await resultDownloadRows(browser)))
-  } finally {
-    await browser.close()
   }
   return rows
 }

@@ -18,11 +18,17 @@ const files = readdirSync(here)
 
 const rows: BenchRow[] = []
 const failures: Array<{ suite: string; error: string }> = []
+/** Suites that ran only some of their parts (e.g. CONSOLE_UI_BENCH_ONLY): printed, not recorded. */
+const partial = new Set<string>()
 for (const file of files) {
   const suite = file.replace(/\.bench\.ts$/, '')
   process.stderr.write(`bench: ${suite} …\n`)
   try {
-    const mod = (await import(pathToFileURL(join(here, file)).href)) as { default: BenchSuite }
+    const mod = (await import(pathToFileURL(join(here, file)).href)) as {
+      default: BenchSuite
+      isPartialRun?: () => boolean
+    }
+    if (mod.isPartialRun?.()) partial.add(suite)
     rows.push(...(await mod.default()))
   } catch (error) {
     failures.push({ suite, error: (error as Error).stack ?? String(error) })
@@ -50,8 +56,11 @@ for (const t of table) console.log(line(t))
 // each with the time it was measured (`suitesMeasuredAt`). A suite that failed keeps its last rows
 // and their time (its failure is recorded beside them), so a broken run never wipes measurements.
 const measuredAt = new Date().toISOString()
+// A partial run's rows would replace the suite's full set: the file keeps that suite as it was.
 const failed = new Set(failures.map((f) => f.suite))
-const ran = new Set(files.map((f) => f.replace(/\.bench\.ts$/, '')).filter((s) => !failed.has(s)))
+const ran = new Set(
+  files.map((f) => f.replace(/\.bench\.ts$/, '')).filter((s) => !failed.has(s) && !partial.has(s)),
+)
 let previous: {
   measuredAt?: string
   suitesMeasuredAt?: Record<string, string>
@@ -68,24 +77,34 @@ const suitesMeasuredAt: Record<string, string> = {}
 for (const r of keptRows)
   suitesMeasuredAt[r.suite] ??= previous.suitesMeasuredAt?.[r.suite] ?? previous.measuredAt ?? 'unknown'
 for (const suite of ran) suitesMeasuredAt[suite] = measuredAt
-writeFileSync(
-  join(here, 'results.json'),
-  JSON.stringify(
-    {
-      measuredAt,
-      suitesMeasuredAt,
-      machine: { cpus: cpus().length, node: process.version },
-      rows: [...keptRows, ...rows],
-      failures: [
-        ...(previous.failures ?? []).filter((f) => !ran.has(f.suite) && !failed.has(f.suite)),
-        ...failures,
-      ],
-    },
-    null,
-    2,
-  ) + '\n',
-)
-console.log(
-  `\nwrote bench/results.json (${rows.length} rows${failures.length ? `, ${failures.length} suites failed` : ''})`,
-)
+// Nothing recorded when every suite run was partial (and none failed): the file stays as it was.
+if (ran.size > 0 || failures.length > 0) {
+  writeFileSync(
+    join(here, 'results.json'),
+    JSON.stringify(
+      {
+        measuredAt,
+        suitesMeasuredAt,
+        machine: { cpus: cpus().length, node: process.version },
+        rows: [...keptRows, ...rows.filter((r) => !partial.has(r.suite))],
+        failures: [
+          ...(previous.failures ?? []).filter((f) => !ran.has(f.suite) && !failed.has(f.suite)),
+          ...failures,
+        ],
+      },
+      null,
+      2,
+    ) + '\n',
+  )
+  console.log(
+    `\nwrote bench/results.json (${rows.filter((r) => !partial.has(r.suite)).length} rows${failures.length ? `, ${failures.length} suites failed` : ''})`,
+  )
+}
+if (partial.size) {
+  // The notes (per-screen medians, runs) are what one iterates on; a full run keeps them in the file.
+  for (const r of rows.filter((row) => partial.has(row.suite))) console.log(`\n${r.name}: ${r.note ?? ''}`)
+  console.log(
+    `\npartial run of ${[...partial].join(', ')}: printed above, bench/results.json keeps its last full run`,
+  )
+}
 if (failures.length) process.exitCode = 1

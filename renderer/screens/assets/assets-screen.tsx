@@ -4,6 +4,7 @@ import { useState } from 'react'
 import { Anchor, Badge, Button, Card, Group, Stack, Table, Text, Title } from '@mantine/core'
 import { Link } from '@tanstack/react-router'
 import { useAssets, useDeleteAsset } from '../../server-state/assets'
+import { AfterFirstPaint } from '../../components/after-first-paint'
 import { ErrorMessage } from '../../components/error-message'
 import { ConfirmDialog } from '../../components/confirm-dialog'
 import { AddressLabel } from '../../components/labels/address-label'
@@ -13,10 +14,9 @@ import { PublishedElsewhereBadge } from './published-elsewhere-badge'
 import { PublishProgressList } from './publish-progress-list'
 import { PublishWizard } from './publish-wizard/publish-wizard'
 
+// The heading (and New asset) paint on their own first; the list, its query and its refetch follow
+// as deferred work (a route change renders synchronously, and a cached list would be in it).
 export function AssetsScreen() {
-  const assets = useAssets()
-  const remove = useDeleteAsset()
-  const [deleting, setDeleting] = useState<{ did: string; name: string } | null>(null)
   return (
     <Stack component="section" aria-labelledby="assets-title" gap="lg">
       <Group justify="space-between">
@@ -27,6 +27,19 @@ export function AssetsScreen() {
           New asset
         </Button>
       </Group>
+      <AfterFirstPaint>
+        <AssetList />
+      </AfterFirstPaint>
+    </Stack>
+  )
+}
+
+function AssetList() {
+  const assets = useAssets()
+  const remove = useDeleteAsset()
+  const [deleting, setDeleting] = useState<{ did: string; name: string } | null>(null)
+  return (
+    <>
       {assets.isPending && (
         <Text role="status" size="sm">
           Loading assets…
@@ -133,7 +146,7 @@ export function AssetsScreen() {
       </ConfirmDialog>
       {remove.isError && <ErrorMessage title="Could not delete the asset" error={remove.error} />}
       <PublishProgressList />
-    </Stack>
+    </>
   )
 }
 

@@ -2,20 +2,34 @@
 // and the compute environments consumers see (resources, durations, free tier, prices, network).
 import { Button, Card, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core'
 import { useComputeBackend, useHealth } from '../../server-state/compute-backend'
+import { AfterFirstPaint } from '../../components/after-first-paint'
 import { ErrorMessage } from '../../components/error-message'
 import { HealthCheckList } from '../../components/health-check-list'
 import { BackendChooser } from './backend-chooser'
 import { EnvironmentsSection } from './environments-section'
 import { KubeconfigFiles } from './kubeconfig-files'
 
+// The heading paints on its own first (a route change renders synchronously, and with the queries
+// cached the whole body would be in that render); the body, its queries and their refetches follow
+// as deferred work.
 export function ComputeBackendScreen() {
-  const backend = useComputeBackend()
-  const health = useHealth()
   return (
     <Stack component="section" aria-labelledby="backend-title" gap="lg">
       <Title order={2} id="backend-title">
         Compute backend
       </Title>
+      <AfterFirstPaint>
+        <ComputeBackendBody />
+      </AfterFirstPaint>
+    </Stack>
+  )
+}
+
+function ComputeBackendBody() {
+  const backend = useComputeBackend()
+  const health = useHealth()
+  return (
+    <>
       {backend.isPending && (
         <Text role="status" size="sm">
           Loading the compute backend…
@@ -72,6 +86,6 @@ export function ComputeBackendScreen() {
         )}
       </section>
       <EnvironmentsSection />
-    </Stack>
+    </>
   )
 }

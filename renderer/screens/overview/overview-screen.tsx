@@ -6,6 +6,7 @@ import { Link } from '@tanstack/react-router'
 import { useOverview } from '../../server-state/overview'
 import { useProviderRequests } from '../../server-state/provider-requests'
 import { useWallet } from '../../server-state/settings'
+import { AfterFirstPaint } from '../../components/after-first-paint'
 import { ErrorMessage } from '../../components/error-message'
 import { AddressLabel } from '../../components/labels/address-label'
 import { DateLabel } from '../../components/labels/date-label'
@@ -37,34 +38,40 @@ function Fact({ label, children }: { label: string; children: React.ReactNode })
   )
 }
 
+// The heading is there from the first frame, so focus can land on it when the route opens, and it
+// paints on its own: a route change renders synchronously, and with the queries cached the whole
+// body (checklist, counts, recent jobs) would be in that render. The body, its queries and their
+// refetches follow as deferred work.
 export function OverviewScreen() {
-  const overview = useOverview()
-  const wallet = useWallet()
-  const requests = useProviderRequests()
-  // The heading is there from the first frame, so focus can land on it when the route opens. A
-  // failed refetch keeps what was shown (marked not live by the shell while unreachable).
-  if (!overview.data)
-    return (
-      <Stack component="section" aria-labelledby="overview-title" gap="lg">
-        <Title order={2} id="overview-title">
-          Overview
-        </Title>
-        {overview.isPending ? (
-          <Text role="status" c="dimmed">
-            Loading overview…
-          </Text>
-        ) : (
-          <ErrorMessage title="Could not load the overview" error={overview.error} />
-        )}
-      </Stack>
-    )
-  const o = overview.data
-  const walletAddress = wallet.data?.address ?? null
   return (
     <Stack component="section" aria-labelledby="overview-title" gap="lg">
       <Title order={2} id="overview-title">
         Overview
       </Title>
+      <AfterFirstPaint>
+        <OverviewBody />
+      </AfterFirstPaint>
+    </Stack>
+  )
+}
+
+function OverviewBody() {
+  const overview = useOverview()
+  const wallet = useWallet()
+  const requests = useProviderRequests()
+  // A failed refetch keeps what was shown (marked not live by the shell while unreachable).
+  if (!overview.data)
+    return overview.isPending ? (
+      <Text role="status" c="dimmed">
+        Loading overview…
+      </Text>
+    ) : (
+      <ErrorMessage title="Could not load the overview" error={overview.error} />
+    )
+  const o = overview.data
+  const walletAddress = wallet.data?.address ?? null
+  return (
+    <>
       {overview.isError && <ErrorMessage title="Could not load the overview" error={overview.error} />}
       <FirstRunChecklist />
       <SimpleGrid cols={{ base: 1, sm: 2, lg: 4 }}>
@@ -228,7 +235,7 @@ export function OverviewScreen() {
           </Table>
         )}
       </section>
-    </Stack>
+    </>
   )
 }
 
