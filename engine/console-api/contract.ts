@@ -978,7 +978,10 @@ export const consoleMethods = {
    * A window of lines of one of a job's logs (what the windowed log viewer shows): the engine keeps
    * a line index per file, built incrementally, so any window of a 51 MB log is one seek. Lines
    * come without their "\n" (and a CRLF's "\r"); `lineCount` includes an unfinished last line of
-   * a running log. `maxLines: 0` answers only the counts.
+   * a running log. `maxLines: 0` answers only the counts. `times` (beside `lines`, one per line):
+   * when the engine received each line (epoch ms; the local runner: when the algorithm's output
+   * arrived; Kubernetes: the kubelet's time), null for a line before the first recorded time;
+   * absent, and `hasTimes` false, for a log written before the engine kept times.
    */
   readJobLogLines: query(
     z.object({
@@ -989,6 +992,8 @@ export const consoleMethods = {
     }),
     z.object({
       lines: z.array(z.string()),
+      times: z.array(z.number().nullable()).optional(),
+      hasTimes: z.boolean(),
       fromLine: z.number().int(),
       lineCount: z.number().int(),
       sizeBytes: z.number().int(),

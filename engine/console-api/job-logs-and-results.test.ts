@@ -105,6 +105,7 @@ describe('readJobLogLines and searchJobLog', () => {
       await service.readJobLogLines({ jobId: 'job-running', log: 'algorithm', fromLine: 1, maxLines: 5 }),
     ).toEqual({
       lines: ['wärme', 'epo'],
+      hasTimes: false, // written without a times sidecar
       fromLine: 1,
       lineCount: 3,
       sizeBytes: 20,

@@ -5,6 +5,7 @@ import { appendFileSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { LogTimesRecorder } from '../operator-engine/log-times'
 import { LogLineIndex, createLogLineCache } from './log-line-index'
 
 function tempLog(text: string | Buffer = ''): string {
@@ -154,5 +155,36 @@ describe('LogLineIndex', () => {
     const found = await cache.search(path, query)
     expect(found.matches).toEqual([{ line: 2, column: 4 }])
     expect(found.lineCount).toBe(3)
+  })
+
+  it('gives each line the time its first byte arrived, from the sidecar, as the log grows', async () => {
+    const path = tempLog()
+    const times = new LogTimesRecorder(path)
+    // Chunks as a runner receives them: "a\nb" at 1000, "b\nc\n" at 2000, "d" at 3000.
+    times.record(0, 1000)
+    appendFileSync(path, 'a\nb')
+    times.record(3, 2000)
+    appendFileSync(path, 'b\nc\n')
+    const index = new LogLineIndex(path)
+    await index.refresh()
+    expect(await index.readLines(0, 10)).toMatchObject({
+      lines: ['a', 'bb', 'c'],
+      times: [1000, 1000, 2000],
+      hasTimes: true,
+    })
+    times.record(7, 3000)
+    appendFileSync(path, 'd')
+    times.close()
+    await index.refresh()
+    expect(await index.readLines(2, 10)).toMatchObject({ lines: ['c', 'd'], times: [2000, 3000] })
+    expect((await index.readLines(0, 0)).hasTimes).toBe(true)
+  })
+
+  it('answers no times for a log written before times were kept (no sidecar)', async () => {
+    const path = tempLog('old\nlog\n')
+    const window = await createLogLineCache().readLines(path, 0, 10)
+    expect(window.lines).toEqual(['old', 'log'])
+    expect(window.hasTimes).toBe(false)
+    expect(window.times).toBeUndefined()
   })
 })

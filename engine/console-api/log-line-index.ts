@@ -4,9 +4,12 @@
  * path, so a window of lines or a search never re-scans a 51 MB log per request. Lines split on
  * "\n" (a "\r" before it is dropped); 0x0A never occurs inside a UTF-8 sequence, so byte offsets
  * are safe split points. An unfinished last line of a running log is cut before a partial
- * character. Node-only (fs); the console service receives it as a port.
+ * character. When the log has a times sidecar (operator-engine/log-times.ts: when the engine
+ * received each part), each line of a window comes with the time its first byte arrived.
+ * Node-only (fs); the console service receives it as a port.
  */
 import { open, type FileHandle } from 'node:fs/promises'
+import { LogTimesReader } from '../operator-engine/log-times'
 import { utf8CompleteLength } from '../operator-service/log-streams'
 
 const SCAN_BYTES = 1_048_576
@@ -15,6 +18,10 @@ const SEARCH_BYTES = 1_048_576
 
 export interface LogLineWindow {
   lines: string[]
+  /** Per line, when the engine received it (epoch ms); absent when the log has no recorded times. */
+  times?: Array<number | null>
+  /** The log has recorded times (written since the engine keeps them). */
+  hasTimes: boolean
   fromLine: number
   /** Lines in the file now, the unfinished last one included. */
   lineCount: number
@@ -44,12 +51,20 @@ export class LogLineIndex {
   private scannedBytes = 0
   private sizeBytes = 0
   private pending: Promise<void> = Promise.resolve()
+  private readonly times: LogTimesReader
 
-  constructor(readonly path: string) {}
+  constructor(readonly path: string) {
+    this.times = new LogTimesReader(path)
+  }
 
   /** Scans what was appended since the last call (one scan at a time); a shrunk file is re-indexed. */
   refresh(): Promise<void> {
-    const run = this.pending.then(() => this.scan())
+    // The times first: every record is written before the bytes it describes, so each indexed
+    // byte has its record.
+    const run = this.pending.then(async () => {
+      await this.times.refresh()
+      await this.scan()
+    })
     this.pending = run.catch(() => {})
     return run
   }
@@ -103,14 +118,17 @@ export class LogLineIndex {
   /** Lines [fromLine, fromLine + maxLines) as indexed by the last refresh. */
   async readLines(fromLine: number, maxLines: number): Promise<LogLineWindow> {
     const lineCount = this.lineCount
-    const base = { fromLine, lineCount, sizeBytes: this.sizeBytes }
+    const hasTimes = this.times.exists
+    const base = { fromLine, lineCount, sizeBytes: this.sizeBytes, hasTimes }
     const end = Math.min(lineCount, fromLine + maxLines)
-    if (fromLine >= end) return { ...base, lines: [] }
+    if (fromLine >= end) return { ...base, lines: [], ...(hasTimes ? { times: [] } : {}) }
     const { text, isOpenEnd } = await this.readText(fromLine, end)
     const lines = text.split('\n')
     if (!isOpenEnd) lines.pop() // the '' after the last "\n"
     for (let i = 0; i < lines.length; i++) if (lines[i]!.endsWith('\r')) lines[i] = lines[i]!.slice(0, -1)
-    return { ...base, lines }
+    if (!hasTimes) return { ...base, lines }
+    const times = lines.map((_, i) => this.times.timeAt(this.starts[fromLine + i]!))
+    return { ...base, lines, times }
   }
 
   /** The bytes of lines [from, to) as on disk (fewer if the file is shorter than the index says). */

@@ -288,7 +288,14 @@ export interface ConsoleLogLinePort {
     path: string,
     fromLine: number,
     maxLines: number,
-  ): Promise<{ lines: string[]; fromLine: number; lineCount: number; sizeBytes: number }>
+  ): Promise<{
+    lines: string[]
+    times?: Array<number | null>
+    hasTimes: boolean
+    fromLine: number
+    lineCount: number
+    sizeBytes: number
+  }>
   search(
     path: string,
     input: {
@@ -724,7 +731,15 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
     },
     async readJobLogLines({ jobId, log, fromLine, maxLines }) {
       const { path, published, isRunning } = logFile(jobId, log)
-      const none = { lines: [], fromLine, lineCount: 0, sizeBytes: 0, isRunning, isAvailable: false }
+      const none = {
+        lines: [],
+        hasTimes: false,
+        fromLine,
+        lineCount: 0,
+        sizeBytes: 0,
+        isRunning,
+        isAvailable: false,
+      }
       if (!path || !deps.logLines) return none
       const window = await deps.logLines.readLines(path, fromLine, maxLines)
       if (window.sizeBytes === 0 && !published && !isRunning) return none

@@ -25,7 +25,7 @@ function clientWithInfo(info: JobLogInfo) {
   return { queryClient, reads: () => reads, release: () => release() }
 }
 
-const info: JobLogInfo = { lineCount: 3, sizeBytes: 30, isRunning: true, isAvailable: true }
+const info: JobLogInfo = { lineCount: 3, sizeBytes: 30, hasTimes: false, isRunning: true, isAvailable: true }
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0))
 
 describe('applyLogEventToCache', () => {

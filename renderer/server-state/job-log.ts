@@ -17,7 +17,9 @@ import type { EventPayload, JobLogKind, MethodOutput } from '../../engine/consol
 import { useConsoleClient } from '../console-client/console-client-context'
 import { queryKeys } from './query-keys'
 
-export type JobLogInfo = Omit<MethodOutput<'readJobLogLines'>, 'lines' | 'fromLine'>
+export type JobLogInfo = Omit<MethodOutput<'readJobLogLines'>, 'lines' | 'times' | 'fromLine'>
+/** One page of a log: its lines and, for a log with recorded times, when each was received. */
+type LogPage = Pick<MethodOutput<'readJobLogLines'>, 'lines' | 'times'>
 
 /** Lines per page read; pages off screen leave the cache after PAGE_GC_MS. */
 export const LOG_PAGE_LINES = 500
@@ -76,6 +78,7 @@ export function useJobLogInfo(jobId: string, log: JobLogKind, jobStatus: number 
     queryFn: async (): Promise<JobLogInfo> => {
       const {
         lines: _lines,
+        times: _times,
         fromLine: _from,
         ...info
       } = await client.readJobLogLines({
@@ -108,7 +111,7 @@ export function useJobLogLines(
   info: JobLogInfo | undefined,
   firstLine: number,
   lastLine: number,
-): (line: number) => string | undefined {
+): { lineAt: (line: number) => string | undefined; timeAt: (line: number) => number | null | undefined } {
   const client = useConsoleClient()
   const pages: number[] = []
   if (info && info.lineCount > 0) {
@@ -123,26 +126,29 @@ export function useJobLogLines(
   const results = useQueries({
     queries: pages.map((page) => ({
       queryKey: pageKey(jobId, log, page, info!),
-      queryFn: async () =>
-        (
-          await client.readJobLogLines({
-            jobId,
-            log,
-            fromLine: page * LOG_PAGE_LINES,
-            maxLines: LOG_PAGE_LINES,
-          })
-        ).lines,
+      queryFn: async (): Promise<LogPage> => {
+        const { lines, times } = await client.readJobLogLines({
+          jobId,
+          log,
+          fromLine: page * LOG_PAGE_LINES,
+          maxLines: LOG_PAGE_LINES,
+        })
+        return { lines, times }
+      },
       staleTime: Infinity,
       gcTime: PAGE_GC_MS,
       // The tail page re-read as the log grows: keep showing what it had meanwhile (the same page
       // only; a slot that moved to another page must not show the old page's lines).
-      placeholderData: (previous: string[] | undefined, previousQuery?: { queryKey: readonly unknown[] }) =>
+      placeholderData: (previous: LogPage | undefined, previousQuery?: { queryKey: readonly unknown[] }) =>
         previousQuery?.queryKey[5] === page ? previous : undefined,
     })),
   })
-  const byPage = new Map<number, string[]>()
+  const byPage = new Map<number, LogPage>()
   results.forEach((r, i) => r.data && byPage.set(pages[i]!, r.data))
-  return (line) => byPage.get(Math.floor(line / LOG_PAGE_LINES))?.[line % LOG_PAGE_LINES]
+  return {
+    lineAt: (line) => byPage.get(Math.floor(line / LOG_PAGE_LINES))?.lines[line % LOG_PAGE_LINES],
+    timeAt: (line) => byPage.get(Math.floor(line / LOG_PAGE_LINES))?.times?.[line % LOG_PAGE_LINES],
+  }
 }
 
 /** Engine-side search: match lines in file order, read in batches from the engine's cursor. */

@@ -223,6 +223,8 @@ export function createFakeConsole(
     walletState?: 'none' | 'locked' | 'unlocked' | 'dev-key'
     /** `${jobId}:${log}` → log text; default: "log of <jobId>" for the algorithm log. */
     logs?: Record<string, string>
+    /** `${jobId}:${log}` → when each line was received (epoch ms); absent = a log without times. */
+    logTimes?: Record<string, Array<number | null>>
     earnings?: MethodOutput<'getEarnings'>['rows']
     /** The desktop Save dialog; absent = saveResult answers NOT_AVAILABLE (the browser console). */
     saveDialog?: (suggestedName: string) => Promise<string | null>
@@ -333,6 +335,7 @@ export function createFakeConsole(
   }
   /** `${jobId}:${log}` → the whole log text (readJobLog serves byte ranges of it). */
   const logs: Record<string, string> = { ...seed.logs }
+  const logTimes: Record<string, Array<number | null>> = { ...seed.logTimes }
   const saveDialog = seed.saveDialog
   let wallet = {
     state: seed.walletState === 'dev-key' ? 'none' : (seed.walletState ?? 'unlocked'),
@@ -688,8 +691,13 @@ export function createFakeConsole(
       const job = find(jobId)
       const text = logs[`${jobId}:${log}`] ?? (log === 'algorithm' ? `log of ${jobId}\n` : undefined)
       const lines = logLinesOf(text ?? '')
+      const times = logTimes[`${jobId}:${log}`]
       return {
         lines: lines.slice(fromLine, fromLine + maxLines),
+        hasTimes: times !== undefined,
+        ...(times
+          ? { times: lines.slice(fromLine, fromLine + maxLines).map((_, i) => times[fromLine + i] ?? null) }
+          : {}),
         fromLine,
         lineCount: lines.length,
         sizeBytes: new TextEncoder().encode(text ?? '').length,

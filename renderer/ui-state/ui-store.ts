@@ -1,6 +1,7 @@
 /**
  * UI-only state (zustand): what the server does not know and the URL does not hold — whether the
- * first-run checklist was dismissed (persisted in localStorage, kept across reloads). The current
+ * first-run checklist was dismissed, and the log viewer's wrap and timestamps switches (persisted
+ * in localStorage, kept across reloads). The current
  * screen, job, and the Jobs list's status filter, search and tab live in the route
  * (app-shell/routes.tsx, validateJobsSearch); the colour scheme in
  * Mantine's manager (app-shell/theme.ts). Server data lives in react-query, never here.
@@ -44,6 +45,12 @@ export interface UiState {
   /** The publisher closed the Overview's first-run checklist before finishing it. */
   firstRunDismissed: boolean
   dismissFirstRun(): void
+  /** The log viewer wraps long lines. */
+  logWrap: boolean
+  setLogWrap(on: boolean): void
+  /** The log viewer shows when each line was received (for logs with recorded times). */
+  logTimestamps: boolean
+  setLogTimestamps(on: boolean): void
 }
 
 export const createUiStore = () =>
@@ -52,9 +59,20 @@ export const createUiStore = () =>
       (set) => ({
         firstRunDismissed: false,
         dismissFirstRun: () => set({ firstRunDismissed: true }),
+        logWrap: false,
+        setLogWrap: (on) => set({ logWrap: on }),
+        logTimestamps: false,
+        setLogTimestamps: (on) => set({ logTimestamps: on }),
       }),
-      // Only the dismissal is kept.
-      { name: 'c2d-console-ui', partialize: (s) => ({ firstRunDismissed: s.firstRunDismissed }) },
+      // The dismissal and the log viewer's switches are kept.
+      {
+        name: 'c2d-console-ui',
+        partialize: (s) => ({
+          firstRunDismissed: s.firstRunDismissed,
+          logWrap: s.logWrap,
+          logTimestamps: s.logTimestamps,
+        }),
+      },
     ),
   )
 

@@ -376,6 +376,42 @@ describe('pod logs', () => {
       await core.readNamespacedPodLog({ name: 'ticker', namespace: NS, container: 'main', tailLines: 1 }),
     ).toBe('tick-3\n')
   })
+
+  it('puts the time it read each line before it with timestamps=true (RFC3339Nano and a space), followed or not', async () => {
+    await core.createNamespacedPod({
+      namespace: NS,
+      body: pod('stamped', {
+        containers: [sh('main', 'echo one; sleep 0.1; printf "two\\nthr"; sleep 0.1; echo ee')],
+      }),
+    })
+    await until(
+      readPod('stamped'),
+      (p) => containerState(p, 'main')?.running !== undefined || p.status?.phase === 'Succeeded',
+      'the container to start',
+    )
+    let text = ''
+    const sink = new PassThrough()
+    sink.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')))
+    const ended = once(sink, 'end')
+    await new Log(double.kubeConfig(NS)).log(NS, 'stamped', 'main', sink, { follow: true, timestamps: true })
+    await ended
+    const stamp = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z /
+    const lines = text.split(/(?<=\n)/)
+    expect(lines.map((l) => l.replace(stamp, ''))).toEqual(['one\n', 'two\n', 'three\n'])
+    expect(lines.every((l) => stamp.test(l))).toBe(true)
+    // Read again when it ended: the same lines, with the same times.
+    expect(
+      await core.readNamespacedPodLog({
+        name: 'stamped',
+        namespace: NS,
+        container: 'main',
+        timestamps: true,
+      }),
+    ).toBe(text)
+    expect(await core.readNamespacedPodLog({ name: 'stamped', namespace: NS, container: 'main' })).toBe(
+      'one\ntwo\nthree\n',
+    )
+  })
 })
 
 describe('exec', () => {

@@ -73,10 +73,18 @@ export const DEFAULT_NODE: SimNode = {
 
 const GPU = 'nvidia.com/gpu'
 
+/** Now as the kubelet writes a log line's time: RFC 3339 with nanoseconds (9 digits), UTC. */
+export function kubeletTimestamp(atMs = Date.now()): string {
+  const nanos = String(process.hrtime.bigint() % 1_000_000n).padStart(6, '0')
+  return new Date(atMs).toISOString().replace(/Z$/, `${nanos}Z`)
+}
+
 export interface ContainerRun {
   spec: ContainerSpec
   isInit: boolean
   output: Buffer[]
+  /** When each chunk of `output` was read (RFC3339Nano, 9 digits, as the kubelet stamps lines). */
+  outputTimes: string[]
   listeners: Set<(chunk: Buffer | null) => void>
   state: 'waiting' | 'running' | 'terminated'
   waitingReason: string
@@ -345,6 +353,7 @@ export class SimulatedKubelet {
         spec: c,
         isInit: true,
         output: [],
+        outputTimes: [],
         listeners: new Set(),
         state: 'waiting',
         waitingReason: 'PodInitializing',
@@ -354,6 +363,7 @@ export class SimulatedKubelet {
         spec: c,
         isInit: false,
         output: [],
+        outputTimes: [],
         listeners: new Set(),
         state: 'waiting',
         waitingReason: 'ContainerCreating',
@@ -593,6 +603,7 @@ export class SimulatedKubelet {
     this.event(run, 'Normal', 'Created', `Created container ${c.spec.name}`)
     this.event(run, 'Normal', 'Started', `Started container ${c.spec.name}`)
     c.output.push(Buffer.from(`${problem.log}\n`))
+    c.outputTimes.push(kubeletTimestamp())
     this.setContainer(run, c.spec.name, {
       terminated: {
         exitCode: 255,
@@ -653,6 +664,7 @@ export class SimulatedKubelet {
     this.event(run, 'Normal', 'Started', `Started container ${c.spec.name}`)
     const onData = (chunk: Buffer) => {
       c.output.push(chunk)
+      c.outputTimes.push(kubeletTimestamp())
       for (const l of c.listeners) l(chunk)
     }
     child.stdout!.on('data', onData)

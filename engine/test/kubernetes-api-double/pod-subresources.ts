@@ -1,6 +1,7 @@
 /**
  * The pod subresources the driver streams through: `pods/log` (plain text, `follow` live until the
- * container ends, `tailLines`, `limitBytes`, `previous`) and `pods/exec` over WebSocket with the
+ * container ends, `tailLines`, `limitBytes`, `previous`, `timestamps` — each line after the time the
+ * kubelet read it, RFC3339Nano and a space) and `pods/exec` over WebSocket with the
  * channel protocol client-node's Exec speaks (v5.channel.k8s.io preferred, v4 accepted): one byte
  * of channel before each message — 0 stdin, 1 stdout, 2 stderr, 3 status (a `Status` JSON), 255
  * close (v5 only: the client half-closes stdin with [255, 0]). Errors before the upgrade are plain
@@ -100,12 +101,15 @@ export function servePodLog(
         `container "${c.spec.name}" in pod "${pod}" is waiting to start: ${c.waitingReason}`,
       ),
     )
-  let text = Buffer.concat(c.output)
+  // The kubelet's lines: each with the time it read it (the chunk its first byte came in).
+  const timestamps = url.searchParams.get('timestamps') === 'true'
+  const lines = splitLines(c.output, c.outputTimes)
   const tailLines = url.searchParams.get('tailLines')
-  if (tailLines !== null) {
-    const lines = text.toString('utf8').split(/(?<=\n)/)
-    text = Buffer.from(lines.slice(Math.max(0, lines.length - Number(tailLines))).join(''))
-  }
+  const shown = tailLines !== null ? lines.slice(Math.max(0, lines.length - Number(tailLines))) : lines
+  const text = Buffer.concat(
+    shown.flatMap((l) => (timestamps ? [Buffer.from(`${l.time} `), l.bytes] : [l.bytes])),
+  )
+  let atLineStart = lines.length === 0 || lines[lines.length - 1]!.bytes.at(-1) === 10
   let budget = url.searchParams.has('limitBytes') ? Number(url.searchParams.get('limitBytes')) : Infinity
   const write = (chunk: Buffer): boolean => {
     const part = chunk.subarray(0, Math.max(0, budget))
@@ -118,13 +122,54 @@ export function servePodLog(
   if (!write(text) || url.searchParams.get('follow') !== 'true' || c.state === 'terminated')
     return void res.end()
   const listener = (chunk: Buffer | null) => {
-    if (chunk === null || !write(chunk)) {
+    let out = chunk
+    if (chunk && timestamps) {
+      // Followed: a line that begins in this chunk gets this chunk's time before it.
+      const time = c.outputTimes[c.outputTimes.length - 1]!
+      const parts: Buffer[] = []
+      for (const l of splitLines([chunk], [time])) {
+        if (atLineStart) parts.push(Buffer.from(`${time} `))
+        parts.push(l.bytes)
+        atLineStart = l.bytes.at(-1) === 10
+      }
+      out = Buffer.concat(parts)
+    }
+    if (out === null || !write(out)) {
       c.listeners.delete(listener)
       res.end()
     }
   }
   c.listeners.add(listener)
   res.once('close', () => c.listeners.delete(listener))
+}
+
+/** A container's output as lines ("\n" kept), each with the time of the chunk it began in. */
+function splitLines(
+  chunks: readonly Buffer[],
+  times: readonly string[],
+): Array<{ bytes: Buffer; time: string }> {
+  const lines: Array<{ bytes: Buffer; time: string }> = []
+  let open: { parts: Buffer[]; time: string } | null = null
+  chunks.forEach((chunk, i) => {
+    let at = 0
+    while (at < chunk.length) {
+      const newline = chunk.indexOf(10, at)
+      const stop = newline === -1 ? chunk.length : newline + 1
+      open ??= { parts: [], time: times[i] ?? '' }
+      open.parts.push(chunk.subarray(at, stop))
+      if (newline !== -1) {
+        lines.push({ bytes: Buffer.concat(open.parts), time: open.time })
+        open = null
+      }
+      at = stop
+    }
+  })
+  if (open)
+    lines.push({
+      bytes: Buffer.concat((open as { parts: Buffer[] }).parts),
+      time: (open as { time: string }).time,
+    })
+  return lines
 }
 
 export const EXEC_PROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io'] as const

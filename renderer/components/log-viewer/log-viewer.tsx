@@ -1,12 +1,15 @@
 // A windowed log viewer for long, growing logs: it is told how many lines there are and asks for
 // the ones around the viewport (`lineAt`, `onRangeChange`), so a 51 MB log is never in memory;
 // virtual rows (only the visible lines are in the DOM), live follow (auto-scroll; scrolling up
-// pauses it), search with jump to match (the caller searches, e.g. on the engine), wrap and line
-// numbers. Mantine ScrollArea + @tanstack/react-virtual: no well-kept log-viewer package is
-// installed (see README, Jobs).
-import { useEffect, useRef, useState } from 'react'
-import { Badge, Button, Group, Paper, ScrollArea, Switch, Text, TextInput } from '@mantine/core'
+// pauses it), search with jump to match (the caller searches, e.g. on the engine), wrap, line
+// numbers and the time each line was received (for logs with recorded times). Mantine ScrollArea
+// + @tanstack/react-virtual: no well-kept log-viewer package is installed (see README, Jobs). The
+// wrap and timestamps switches are UI state (ui-state/ui-store.ts), kept across reloads.
+import { memo, useEffect, useRef, useState } from 'react'
+import { Badge, Button, Group, Paper, ScrollArea, Switch, Text, TextInput, Tooltip } from '@mantine/core'
 import { useVirtualizer } from '@tanstack/react-virtual'
+import { useUiStore } from '../../ui-state/ui-store'
+import { DateLabel } from '../labels/date-label'
 import './log-viewer.css'
 
 const LINE_HEIGHT_PX = 20
@@ -34,6 +37,10 @@ export interface LogViewerProps {
   lineCount: number
   /** A line's text once read; undefined while it is being read. */
   lineAt: (line: number) => string | undefined
+  /** When a line was received (epoch ms); null/undefined = no time for it (or not read yet). */
+  timeAt?: (line: number) => number | null | undefined
+  /** The log has recorded times: the Timestamps switch is offered (else disabled, saying why). */
+  hasTimes?: boolean
   /** The lines the viewport (plus overscan) covers now. */
   onRangeChange: (firstLine: number, lastLine: number) => void
   /** More text may come: offer Follow (on by default). */
@@ -48,6 +55,8 @@ export function LogViewer({
   label,
   lineCount,
   lineAt,
+  timeAt,
+  hasTimes = false,
   onRangeChange,
   isLive,
   emptyText,
@@ -55,7 +64,11 @@ export function LogViewer({
   heightPx = 360,
 }: LogViewerProps) {
   const [follow, setFollow] = useState(true)
-  const [wrap, setWrap] = useState(false)
+  const wrap = useUiStore((s) => s.logWrap)
+  const setWrap = useUiStore((s) => s.setLogWrap)
+  const timestamps = useUiStore((s) => s.logTimestamps)
+  const setTimestamps = useUiStore((s) => s.setLogTimestamps)
+  const showTimes = timestamps && hasTimes
   const viewport = useRef<HTMLDivElement>(null)
   const virtualizer = useVirtualizer({
     count: lineCount,
@@ -128,6 +141,20 @@ export function LogViewer({
             </Badge>
           )}
           <Switch label="Wrap lines" checked={wrap} onChange={(e) => setWrap(e.currentTarget.checked)} />
+          {hasTimes ? (
+            <Switch
+              label="Timestamps"
+              checked={timestamps}
+              onChange={(e) => setTimestamps(e.currentTarget.checked)}
+            />
+          ) : (
+            <Tooltip label={NO_TIMES_REASON} multiline w={260}>
+              {/* A disabled input gets no pointer events: the tooltip hangs on its wrapper. */}
+              <span>
+                <Switch label="Timestamps" checked={false} disabled aria-description={NO_TIMES_REASON} />
+              </span>
+            </Tooltip>
+          )}
           {isLive && (
             <Switch
               label="Follow new lines"
@@ -150,37 +177,74 @@ export function LogViewer({
           </Text>
         ) : (
           <div style={{ height: virtualizer.getTotalSize(), position: 'relative', minWidth: '100%' }}>
-            {items.map((item) => {
-              const text = lineAt(item.index)
-              const isCurrent = item.index === currentLine
-              return (
-                <div
-                  key={item.key}
-                  data-index={item.index}
-                  ref={wrap ? virtualizer.measureElement : undefined}
-                  className={isCurrent ? 'log-line log-line-match' : 'log-line'}
-                  aria-current={isCurrent ? 'true' : undefined}
-                  style={{
-                    position: 'absolute',
-                    top: 0,
-                    left: 0,
-                    transform: `translateY(${item.start}px)`,
-                    minHeight: LINE_HEIGHT_PX,
-                    whiteSpace: wrap ? 'pre-wrap' : 'pre',
-                    wordBreak: wrap ? 'break-all' : undefined,
-                    width: wrap ? '100%' : undefined,
-                  }}
-                >
-                  <span className="log-line-number" aria-hidden="true">
-                    {item.index + 1}
-                  </span>
-                  {text ?? <span className="log-line-pending">…</span>}
-                </div>
-              )
-            })}
+            {items.map((item) => (
+              <LogRow
+                key={item.key}
+                index={item.index}
+                start={item.start}
+                text={lineAt(item.index)}
+                time={showTimes ? (timeAt?.(item.index) ?? null) : undefined}
+                isCurrent={item.index === currentLine}
+                wrap={wrap}
+                measure={wrap ? virtualizer.measureElement : undefined}
+              />
+            ))}
           </div>
         )}
       </ScrollArea>
     </Paper>
   )
 }
+
+const NO_TIMES_REASON =
+  'This log has no recorded times: it was written before the console kept them, or by a step that does not record them.'
+
+/**
+ * One line. Memoised on its own values: while following, a new line re-renders only the rows that
+ * changed (not the whole window).
+ */
+const LogRow = memo(function LogRow({
+  index,
+  start,
+  text,
+  time,
+  isCurrent,
+  wrap,
+  measure,
+}: {
+  index: number
+  start: number
+  text: string | undefined
+  /** undefined: times not shown; null: shown, but this line has none. */
+  time: number | null | undefined
+  isCurrent: boolean
+  wrap: boolean
+  measure: ((el: HTMLElement | null) => void) | undefined
+}) {
+  return (
+    <div
+      data-index={index}
+      ref={measure}
+      className={isCurrent ? 'log-line log-line-match' : 'log-line'}
+      aria-current={isCurrent ? 'true' : undefined}
+      style={{
+        position: 'absolute',
+        top: 0,
+        left: 0,
+        transform: `translateY(${start}px)`,
+        minHeight: LINE_HEIGHT_PX,
+        whiteSpace: wrap ? 'pre-wrap' : 'pre',
+        wordBreak: wrap ? 'break-all' : undefined,
+        width: wrap ? '100%' : undefined,
+      }}
+    >
+      <span className="log-line-number" aria-hidden="true">
+        {index + 1}
+      </span>
+      {time !== undefined && (
+        <span className="log-line-time">{time === null ? '' : <DateLabel atMs={time} dense />}</span>
+      )}
+      {text ?? <span className="log-line-pending">…</span>}
+    </div>
+  )
+})

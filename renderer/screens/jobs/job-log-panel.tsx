@@ -15,7 +15,7 @@ export function JobLogPanel({ job, log, label }: { job: JobSummary; log: JobLogK
     (first: number, last: number) => setRange((r) => (r[0] === first && r[1] === last ? r : [first, last])),
     [],
   )
-  const lineAt = useJobLogLines(job.jobId, log, info.data, range[0], range[1])
+  const { lineAt, timeAt } = useJobLogLines(job.jobId, log, info.data, range[0], range[1])
   const [value, setValue] = useState('')
   const [needle] = useDebouncedValue(value.trim(), 150)
   const search = useJobLogSearch(job.jobId, log, needle)
@@ -53,6 +53,8 @@ export function JobLogPanel({ job, log, label }: { job: JobSummary; log: JobLogK
       label={label}
       lineCount={info.data?.lineCount ?? 0}
       lineAt={lineAt}
+      timeAt={timeAt}
+      hasTimes={info.data?.hasTimes ?? false}
       onRangeChange={onRangeChange}
       isLive={isLive}
       search={{

@@ -3,6 +3,8 @@ import { act, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { renderApp } from '../../test-support/render-app'
 import { createFakeConsole, makeJob } from '../../test-support/fake-console-service'
+import { formatDate } from '../../components/labels/date-label'
+import { useUiStore } from '../../ui-state/ui-store'
 
 const DATASET = 'did:op:' + 'a'.repeat(64)
 const ALGORITHM = 'did:op:' + 'b'.repeat(64)
@@ -21,6 +23,48 @@ const asset = (did: string, kind: 'dataset' | 'algorithm', name: string) => ({
 const logText = () => screen.getByRole('log', { name: 'Algorithm log' }).textContent ?? ''
 
 describe('JobPage', () => {
+  it('shows when each line was received with the Timestamps switch on, and not with it off', async () => {
+    useUiStore.setState({ logTimestamps: false })
+    const t0 = Date.UTC(2026, 11, 2, 20, 34, 7)
+    const fake = createFakeConsole({
+      jobs: [makeJob('job-timed', 70)],
+      logs: { 'job-timed:algorithm': 'started\nworking\n' },
+      logTimes: { 'job-timed:algorithm': [t0, t0 + 65_000] },
+    })
+    renderApp('/jobs/job-timed', fake)
+    await waitFor(() => expect(logText()).toContain('working'), { timeout: 5000 })
+    const toggle = await screen.findByRole('switch', { name: 'Timestamps' })
+    await waitFor(() => expect(toggle).toHaveProperty('disabled', false))
+    expect(logText()).not.toContain(formatDate(t0))
+    await userEvent.click(toggle)
+    await waitFor(() => expect(logText()).toContain(formatDate(t0 + 65_000)))
+    const times = screen
+      .getByRole('log', { name: 'Algorithm log' })
+      .querySelectorAll('time')
+    expect([...times].map((t) => t.getAttribute('dateTime'))).toEqual([
+      new Date(t0).toISOString(),
+      new Date(t0 + 65_000).toISOString(),
+    ])
+    expect(useUiStore.getState().logTimestamps).toBe(true) // UI state, kept like wrap
+    await userEvent.click(toggle)
+    await waitFor(() => expect(logText()).not.toContain(formatDate(t0)))
+    expect(logText()).toContain('started')
+  })
+
+  it('disables the Timestamps switch, saying why, for a log written before times were kept', async () => {
+    useUiStore.setState({ logTimestamps: true }) // on from another log: still nothing to show here
+    renderApp(
+      '/jobs/job-old',
+      createFakeConsole({ jobs: [makeJob('job-old', 70)], logs: { 'job-old:algorithm': 'old line\n' } }),
+    )
+    await waitFor(() => expect(logText()).toContain('old line'), { timeout: 5000 })
+    const toggle = screen.getByRole('switch', { name: 'Timestamps' })
+    expect(toggle).toHaveProperty('disabled', true)
+    expect(toggle).toHaveProperty('checked', false)
+    expect(toggle.getAttribute('aria-description')).toMatch(/written before the console kept them/)
+    expect(screen.getByRole('log', { name: 'Algorithm log' }).querySelector('time')).toBeNull()
+  })
+
   it('shows why a running job waits on the compute backend (the driver’s live reason)', async () => {
     const reason =
       'the configure pod is waiting: the job volume c2d-x-data cannot bind: it names no StorageClass and the cluster has no default StorageClass.'

@@ -51,6 +51,7 @@ import {
   type VolumePlacement,
 } from './manifests'
 import { followPodLog } from './pod-log-stream'
+import { LogTimesRecorder, TimestampStripper } from '../../log-times'
 import {
   packCommand,
   parseScan,
@@ -1432,13 +1433,24 @@ export class KubernetesDriver implements ComputeDriver {
     timer?.()
     job.logAbort?.abort()
     try {
-      const text = await this.core.readNamespacedPodLog({
+      // With the kubelet's per-line times, cut from the text and kept beside it (log-times.ts).
+      const stamped = await this.core.readNamespacedPodLog({
         name: objectNames(job.spec.jobId).pod('algorithm'),
         namespace: this.ns,
         container: 'algorithm',
+        timestamps: true,
       })
-      await writeFile(join(resultsDirOf(job.spec.jobDir), 'algorithm.log'), text)
-      return text
+      const path = join(resultsDirOf(job.spec.jobDir), 'algorithm.log')
+      const times = new LogTimesRecorder(path, 'w')
+      let bytes: Buffer
+      try {
+        const stripper = new TimestampStripper((offset, atMs) => times.record(offset, atMs))
+        bytes = Buffer.concat([stripper.push(Buffer.from(stamped, 'utf8')), stripper.end()])
+      } finally {
+        times.close()
+      }
+      await writeFile(path, bytes)
+      return bytes.toString('utf8')
     } catch {
       // Keep what the live stream wrote: the API cannot give more now.
       return ''

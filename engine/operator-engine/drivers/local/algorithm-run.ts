@@ -4,9 +4,10 @@
  * and output-size limits by killing the process group. Resolves with how the run ended.
  */
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process'
-import { createWriteStream } from 'node:fs'
+import { createWriteStream, statSync } from 'node:fs'
 import { Transform } from 'node:stream'
 import type { Clock } from '../../../clock'
+import { LogTimesRecorder } from '../../log-times'
 import { killProcessGroup, spawnSandbox } from './bubblewrap'
 import { type JobCgroup } from './cgroup-limits'
 import { directorySizeBytes } from './outputs'
@@ -84,16 +85,28 @@ export function killProcessTree(
   taskkill(child.pid)
 }
 
-/** Passes bytes through until `limit`, then drops the rest and calls `onOver` once. */
-function cappedLog(limit: number, onOver: (seenBytes: number) => void): Transform {
+/**
+ * Passes bytes through until `limit`, then drops the rest and calls `onOver` once. `onArrive` is
+ * told, before a chunk goes on to the log, that the bytes from `passed` on arrived now.
+ */
+function cappedLog(
+  limit: number,
+  onOver: (seenBytes: number) => void,
+  onArrive: (passed: number) => void = () => undefined,
+): Transform {
   let seen = 0
+  let passed = 0
   let over = false
   return new Transform({
     transform(chunk: Buffer, _encoding, done) {
       const room = Math.max(0, limit - seen)
       seen += chunk.length
       if (over) return done()
-      if (chunk.length <= room) return done(null, chunk)
+      onArrive(passed)
+      if (chunk.length <= room) {
+        passed += chunk.length
+        return done(null, chunk)
+      }
       over = true
       onOver(seen)
       done(
@@ -123,6 +136,11 @@ export function runAlgorithm(
   platform: NodeJS.Platform = process.platform,
 ): RunningAlgorithm {
   const log = createWriteStream(logPath, { flags: 'a' })
+  // When each chunk of stdout/stderr arrived, beside the log (log-times.ts); the log itself stays
+  // the algorithm's bytes. What the engine wrote into it before the run (a notice) arrived now.
+  const logStartBytes = statSync(logPath, { throwIfNoEntry: false })?.size ?? 0
+  const times = new LogTimesRecorder(logPath, 'a')
+  if (logStartBytes > 0) times.record(0, clock.nowMs())
   let child: ChildProcess
   if (command.mode === 'sandbox') {
     const [file, ...args] = sandboxLaunchArgv(command.bwrapPath, command.args, {
@@ -145,8 +163,10 @@ export function runAlgorithm(
     cause = end
     killProcessTree(child, platform)
   }
-  const capped = cappedLog(limits.logBytesMax ?? Number.POSITIVE_INFINITY, (seen) =>
-    endWith({ kind: 'log-quota', usedBytes: seen, atMs: clock.nowMs() }),
+  const capped = cappedLog(
+    limits.logBytesMax ?? Number.POSITIVE_INFINITY,
+    (seen) => endWith({ kind: 'log-quota', usedBytes: seen, atMs: clock.nowMs() }),
+    (passed) => times.record(logStartBytes + passed, clock.nowMs()),
   )
   capped.pipe(log, { end: false })
   child.stdout?.pipe(capped, { end: false })
@@ -211,7 +231,12 @@ export function runAlgorithm(
           ? { ...cause, exitCode, atMs }
           : (cause ?? { kind: 'exited', exitCode, atMs })
       // The capped stream's 'end' comes after its last chunk reached the log.
-      capped.once('end', () => log.end(() => resolve(end)))
+      capped.once('end', () =>
+        log.end(() => {
+          times.close()
+          resolve(end)
+        }),
+      )
       capped.end()
     })
   })
