@@ -15,7 +15,7 @@ const restrict = (groups, why) => ({
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/**', 'dist/**', 'out/**', 'coverage/**', 'test-results/**', 'playwright-report/**', 'e2e/artifacts/**', '.c2d-data/**'],
+    ignores: ['node_modules/**', 'dist/**', 'out/**', 'coverage/**', 'test-results/**', 'playwright-report/**', 'e2e/artifacts/**', '.c2d-data/**', '.cache/**'],
   },
   ...tseslint.configs.recommended,
   {

@@ -38,9 +38,7 @@ describe('JobPage', () => {
     expect(logText()).not.toContain(formatDate(t0))
     await userEvent.click(toggle)
     await waitFor(() => expect(logText()).toContain(formatDate(t0 + 65_000)))
-    const times = screen
-      .getByRole('log', { name: 'Algorithm log' })
-      .querySelectorAll('time')
+    const times = screen.getByRole('log', { name: 'Algorithm log' }).querySelectorAll('time')
     expect([...times].map((t) => t.getAttribute('dateTime'))).toEqual([
       new Date(t0).toISOString(),
       new Date(t0 + 65_000).toISOString(),
