@@ -5,6 +5,7 @@
  * part answers with a clear error code, never a crash. Inputs arrive already validated by dispatch.
  * Must not import electron, react, main/ or renderer/. Never returns a key or a JobSpec.
  */
+import type { LogLineWindow } from './log-line-index'
 import { isC2dError } from '../c2d-error'
 import type { Clock } from '../clock'
 import type { Logger } from '../logging'
@@ -284,18 +285,7 @@ export interface ConsoleServiceDeps {
 
 /** engine/console-api/log-line-index.ts (createLogLineCache) implements it over real files. */
 export interface ConsoleLogLinePort {
-  readLines(
-    path: string,
-    fromLine: number,
-    maxLines: number,
-  ): Promise<{
-    lines: string[]
-    times?: Array<number | null>
-    hasTimes: boolean
-    fromLine: number
-    lineCount: number
-    sizeBytes: number
-  }>
+  readLines(path: string, fromLine: number, maxLines: number): Promise<LogLineWindow>
   search(
     path: string,
     input: {
