@@ -20,8 +20,15 @@ const tlv = (tag: number, ...content: Buffer[]) => {
 const sequence = (...items: Buffer[]) => tlv(0x30, ...items)
 const set = (...items: Buffer[]) => tlv(0x31, ...items)
 const explicit = (n: number, inner: Buffer) => tlv(0xa0 + n, inner)
-const integer = (value: Buffer) =>
-  tlv(0x02, value[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), value]) : value)
+/** A non-negative INTEGER in DER's minimal form: no redundant leading zero byte, and a zero byte
+ * added where the top bit would read as a sign. */
+export function derInteger(value: Buffer): Buffer {
+  let start = 0
+  while (start < value.length - 1 && value[start] === 0) start++
+  const minimal = value.subarray(start)
+  return tlv(0x02, minimal[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), minimal]) : minimal)
+}
+const integer = derInteger
 const boolean = (v: boolean) => tlv(0x01, Buffer.from([v ? 0xff : 0]))
 const octets = (b: Buffer) => tlv(0x04, b)
 const bits = (b: Buffer) => tlv(0x03, Buffer.from([0]), b)
@@ -104,7 +111,7 @@ export function makeCertificate(request: CertificateRequest): TestCertificate {
   const notBefore = request.notBefore ?? new Date(Date.now() - 60 * 60 * 1000)
   const notAfter = request.notAfter ?? new Date(Date.now() + 24 * 60 * 60 * 1000)
   const serial = createHash('sha256').update(spki).digest().subarray(0, 12)
-  serial[0] = serial[0]! & 0x7f
+  serial[0] = (serial[0]! & 0x7f) | 0x01 // positive and never zero, so all 12 bytes are kept
   const tbs = sequence(
     explicit(0, integer(Buffer.from([2]))), // v3
     integer(serial),
