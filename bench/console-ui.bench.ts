@@ -16,6 +16,7 @@
  *    the browser path (the job page's Download button), beside the same page idle as long.
  * Both baselines are measured in this run, on this machine. Nothing here is asserted.
  */
+import { spawnSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readdirSync, statSync, truncateSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -606,6 +607,16 @@ const wants = (part: Part) => onlyParts()?.has(part) ?? true
 export const isPartialRun = () => onlyParts() !== null
 
 export default async function consoleUiBench(): Promise<BenchRow[]> {
+  // The page is dist/renderer, as `npm run serve` serves it: built first if missing or older than
+  // its sources (on a fresh clone there is none, and every screen would time out).
+  const build = spawnSync(
+    process.execPath,
+    [join(import.meta.dirname, '..', 'scripts', 'ensure-renderer-build.mjs')],
+    {
+      stdio: 'inherit',
+    },
+  )
+  if (build.status !== 0) throw new Error(`the renderer build failed (exit ${build.status})`)
   const browser = await chromium.launch({
     executablePath: process.env.C2D_E2E_CHROMIUM ?? '/usr/bin/chromium',
     args: CHROMIUM_ARGS,

@@ -38,6 +38,8 @@ const RESULT_SIZE_BYTES = 1024 * 1024
 const CONNECTIONS = [1, 64] as const
 const MEASURE_SEC = Number(process.env.BENCH_PROVIDER_SEC ?? 4)
 const ONLY = process.env.BENCH_PROVIDER_ONLY ?? ''
+/** run.ts keeps bench/results.json as it was after a BENCH_PROVIDER_ONLY run (its rows would replace the suite's). */
+export const isPartialRun = () => ONLY !== ''
 const WARMUP_SEC = 1
 /** Provider and bare server alternate in this many slices of each measured run (shared machine: load comes and goes). */
 const SLICES = 2

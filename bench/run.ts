@@ -20,6 +20,7 @@ const rows: BenchRow[] = []
 const failures: Array<{ suite: string; error: string }> = []
 /** Suites that ran only some of their parts (e.g. CONSOLE_UI_BENCH_ONLY): printed, not recorded. */
 const partial = new Set<string>()
+let partialFailed = false
 for (const file of files) {
   const suite = file.replace(/\.bench\.ts$/, '')
   process.stderr.write(`bench: ${suite} …\n`)
@@ -31,7 +32,9 @@ for (const file of files) {
     if (mod.isPartialRun?.()) partial.add(suite)
     rows.push(...(await mod.default()))
   } catch (error) {
-    failures.push({ suite, error: (error as Error).stack ?? String(error) })
+    // A partial run's failure is printed, not recorded: the file holds full runs only.
+    if (partial.has(suite)) partialFailed = true
+    else failures.push({ suite, error: (error as Error).stack ?? String(error) })
     process.stderr.write(`bench: ${suite} failed: ${(error as Error).message}\n`)
   }
 }
@@ -107,4 +110,4 @@ if (partial.size) {
     `\npartial run of ${[...partial].join(', ')}: printed above, bench/results.json keeps its last full run`,
   )
 }
-if (failures.length) process.exitCode = 1
+if (failures.length || partialFailed) process.exitCode = 1
