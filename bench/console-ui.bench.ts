@@ -24,8 +24,8 @@ import { performance } from 'node:perf_hooks'
 import { chromium, type Browser, type Page } from '@playwright/test'
 import { openDatabase } from '../engine/store/database'
 import { JobsRepo } from '../engine/store/jobs-repo'
-import type { JobRecord } from '../engine/operator-service/operator-service'
 import { startServe, type ServeInstance } from '../e2e/fixtures/start-serve'
+import { insertFinishedJob, seedFinishedJobs } from '../e2e/fixtures/seed-jobs'
 import { countingAlgorithm, operatorJobs } from '../e2e/fixtures/operator-jobs'
 import type { BenchRow } from './bench-row'
 
@@ -48,85 +48,6 @@ const CHROMIUM_ARGS = [
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 const percentile = (xs: number[], p: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!
-
-/** One finished free job in the store, as the Operator-Service would have left it (30 s run). */
-function insertFinishedJob(
-  repo: JobsRepo,
-  job: {
-    jobId: string
-    owner: string
-    datasetDid: string
-    outcome: 'succeeded' | 'failed' | 'stopped'
-    createdAtMs: number
-    resultBytes: number
-    /** Where its results are on disk (only for a job whose result is downloaded). */
-    jobDir?: string
-  },
-): void {
-  const { jobId, createdAtMs } = job
-  const record: JobRecord = {
-    jobId,
-    owner: job.owner,
-    environmentId: 'local-sandbox',
-    datasets: [{ did: job.datasetDid, serviceId: 'compute' }],
-    algorithm: { did: 'did:op:' + 'b'.repeat(64), serviceId: 'compute', isRawCode: false },
-    status: 70,
-    outcome: { kind: job.outcome },
-    stopRequested: false,
-    createdAtMs,
-    updatedAtMs: createdAtMs + 30_000,
-    finishedAtMs: createdAtMs + 30_000,
-    algoStartMs: createdAtMs + 5_000,
-    algoStopMs: createdAtMs + 25_000,
-    maxJobDurationSec: 600,
-    queueMaxWaitTimeSec: 0,
-    resources: [],
-    isFree: true,
-    additionalViewers: [],
-    metadata: {},
-    results: [{ filename: 'outputs.tar', filesizeBytes: job.resultBytes, type: 'output', index: 0 }],
-    terminationDetails: { exitCode: 0, oomKilled: false },
-    payment: null,
-    agreementId: '',
-    spec: (job.jobDir ? { jobDir: job.jobDir } : {}) as JobRecord['spec'],
-  }
-  repo.insert({
-    jobId,
-    owner: record.owner.toLowerCase(),
-    environmentId: record.environmentId,
-    status: 70,
-    outcomeKind: job.outcome,
-    isFree: true,
-    agreementId: '',
-    createdAtMs,
-    updatedAtMs: record.updatedAtMs,
-    finishedAtMs: record.finishedAtMs,
-    record,
-  })
-}
-
-/** Finished jobs written straight into the store (as the Operator-Service would have left them). */
-export function seedFinishedJobs(dataDir: string, count: number): void {
-  const db = openDatabase({ file: join(dataDir, 'console.db') })
-  const repo = new JobsRepo(db)
-  const now = Date.now()
-  db.transaction(() => {
-    for (let i = 0; i < count; i++) {
-      const createdAtMs = now - (count - i) * 60_000
-      const jobId = `seed-${String(i).padStart(6, '0')}-${'0'.repeat(20)}`
-      const outcome = i % 10 === 0 ? 'failed' : i % 10 === 1 ? 'stopped' : 'succeeded'
-      insertFinishedJob(repo, {
-        jobId,
-        owner: `0x${(i % 50).toString(16).padStart(40, '0')}`,
-        datasetDid: 'did:op:' + (i % 7).toString(16).repeat(64),
-        outcome,
-        createdAtMs,
-        resultBytes: 2048,
-      })
-    }
-  })()
-  db.close()
-}
 
 /** Median ms of each Jobs-list page query (as service.listJobs asks the store) on `dataDir`'s store. */
 function timeListQueries(dataDir: string): Record<string, number> {

@@ -34,22 +34,29 @@ export function AddressLabel({
       {link ? link(short) : short}
     </span>
   )
+  const copy = (
+    <CopyValueButton
+      value={value}
+      variant="subtle"
+      label={`Copy ${what} ${value}`}
+      copiedLabel={`Copied ${what}`}
+      dense={dense}
+    />
+  )
+  // Dense: a plain inline-flex span rather than a Mantine Group (one styled Box less per cell).
+  if (dense)
+    return (
+      <span style={{ display: 'inline-flex', alignItems: 'center', gap: 4, flexWrap: 'nowrap' }}>
+        {text}
+        {copy}
+      </span>
+    )
   return (
     <Group gap={4} wrap="nowrap" component="span" style={{ display: 'inline-flex' }}>
-      {dense ? (
-        text
-      ) : (
-        <Tooltip label={value} openDelay={300}>
-          {text}
-        </Tooltip>
-      )}
-      <CopyValueButton
-        value={value}
-        variant="subtle"
-        label={`Copy ${what} ${value}`}
-        copiedLabel={`Copied ${what}`}
-        dense={dense}
-      />
+      <Tooltip label={value} openDelay={300}>
+        {text}
+      </Tooltip>
+      {copy}
     </Group>
   )
 }

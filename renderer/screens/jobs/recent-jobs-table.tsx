@@ -1,6 +1,8 @@
 /**
  * A short table of jobs (overview's recent activity, an asset's jobs): each row links to the job
- * page and shows its status and start; the consumer column only where asked for.
+ * page and shows its status and start; the consumer column only where asked for. Cells are dense
+ * (full values as native titles, no Mantine Tooltip per cell): thirty floating tooltips were most
+ * of the Overview's render cost once its recent jobs arrived.
  */
 import { Anchor, Table } from '@mantine/core'
 import { Link } from '@tanstack/react-router'
@@ -35,6 +37,7 @@ export function RecentJobsTable({ jobs, labelledBy, showConsumer, highlightOnHov
               <AddressLabel
                 value={job.jobId}
                 what="job id"
+                dense
                 link={(short) => (
                   <Anchor
                     renderRoot={(props) => (
@@ -51,11 +54,11 @@ export function RecentJobsTable({ jobs, labelledBy, showConsumer, highlightOnHov
             </Table.Td>
             {showConsumer && (
               <Table.Td>
-                <AddressLabel value={job.owner} what="consumer address" />
+                <AddressLabel value={job.owner} what="consumer address" dense />
               </Table.Td>
             )}
             <Table.Td>
-              <DateLabel atMs={job.createdAtMs} />
+              <DateLabel atMs={job.createdAtMs} dense />
             </Table.Td>
           </Table.Tr>
         ))}
