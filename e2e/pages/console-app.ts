@@ -64,7 +64,24 @@ export class ConsoleApp {
     const dir = join(ARTIFACTS_DIR, 'screens', this.screenshotFolder)
     mkdirSync(dir, { recursive: true })
     const path = join(dir, `${name}.png`)
-    await this.page.screenshot({ path, fullPage: true })
+    // The whole page, with the window made as tall as the page first: Chromium's fullPage capture
+    // keeps fixed elements where the 900 px window had them, so the status bar showed mid-page.
+    const viewport = this.page.viewportSize()
+    const height = await this.page.evaluate(() => document.documentElement.scrollHeight)
+    if (!viewport || height <= viewport.height) {
+      await this.page.screenshot({ path })
+      return path
+    }
+    await this.page.setViewportSize({ width: viewport.width, height })
+    try {
+      // The taller window may reflow the page (and its height): capture what it settles to.
+      await this.page.evaluate(
+        () => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))),
+      )
+      await this.page.screenshot({ path, fullPage: true })
+    } finally {
+      await this.page.setViewportSize(viewport)
+    }
     return path
   }
 }
