@@ -258,13 +258,13 @@ export class Publisher {
         'PUBLISH_NOT_RESUMABLE',
         `${did} is being published on chain ${record.chainId}, this publisher works on ${this.options.chainId}`,
       )
+    this.wallet() // locked wallet → clear error before anything is written
     if (options.environments && record.kind === 'dataset') {
       progress.environments = [...options.environments]
       progress.environmentsApplied = false
       this.options.registry.setPublishProgress(did, progress) // the new choice first, then the resume
     }
     if (progress.environments && !progress.environmentsApplied) requireApply(options, 'resume')
-    this.wallet()
     return this.continuePublish({ current: did }, progress, onEvent, options.applyEnvironments)
   }
 

@@ -238,6 +238,32 @@ describe("a dataset's allowed environments while it is published", () => {
     expect(third.policies.get(outcomes[0]!.did!).environments).toEqual([ALLOWED])
   })
 
+  it('given again on resume, replace the recorded ones before setMetaData', async () => {
+    first.crashAt = (e) => e.step === 'metadata' && e.status === 'started'
+    await expect(
+      first.service.publishAsset({ draft: draft('Choice changed on resume'), environments: [ALLOWED] }),
+    ).rejects.toThrow('simulated crash')
+    const did = first.events.findLast((e) => e.step === 'encrypt')!.did!
+    expect(first.policies.get(did).environments).toEqual([ALLOWED])
+
+    const fourth = await startEngine(first.stack)
+    const atMetadata: string[][] = []
+    const stop = fourth.port.onPublishProgress((e) => {
+      if (e.step === 'metadata' && e.status === 'started')
+        atMetadata.push(fourth.policies.get(did).environments)
+    })
+    // [] = every environment: the publisher changed their mind before retrying.
+    await fourth.service.publishAsset({ draft: draft('Choice changed on resume'), did, environments: [] })
+    stop()
+    expect(atMetadata).toEqual([[]])
+    expect(fourth.stack.registry.get(did)?.publish).toMatchObject({ done: true, environments: [] })
+    expect(
+      policyChanges(fourth, did).map(
+        (e) => (e.details as { policy: { environments: string[] } }).policy.environments,
+      ),
+    ).toEqual([[ALLOWED], []])
+  })
+
   it('are refused before anything is written when the publisher has nowhere to store them', async () => {
     const { publisher } = first.stack.publisher(providerUrl)
     const before = first.stack.registry.list({ includeUnfinished: true }).length
