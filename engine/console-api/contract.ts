@@ -1134,9 +1134,12 @@ export const consoleMethods = {
     }),
   ),
   /**
-   * `environments` (datasets only): the compute environments consumers may use on it, stored in
-   * its dataset policy once it is published (absent: a new dataset allows every environment, a
-   * re-publish keeps its list). Unknown ids are refused (REQUEST_INVALID) before anything is signed.
+   * `environments` (datasets only): the compute environments consumers may use on it, recorded
+   * with the publish and stored in its dataset policy as soon as the NFT exists, before the DDO is
+   * set on chain (absent: a new dataset allows every environment, a re-publish keeps its list).
+   * Unknown ids are refused (REQUEST_INVALID) before anything is signed. `did`: the DID of an
+   * interrupted publish resumes it from its recorded draft and environments (given ones replace
+   * them); the DID of a published asset edits it.
    */
   publishAsset: command(
     z.object({

@@ -224,7 +224,7 @@ export function createFakePorts(): FakePorts {
   const chainActions: FakePorts['chainActions'] = []
   const assets: ConsoleAssetPort = {
     list: (kind) => assetList.filter((a) => !kind || a.kind === kind),
-    publish: async (draft) => {
+    publish: async (draft, _existingDid, options = {}) => {
       const asset: AssetSummary = {
         did: 'did:op:' + String(assetList.length).padStart(64, 'c'),
         kind: draft.kind,
@@ -237,6 +237,8 @@ export function createFakePorts(): FakePorts {
         createdAtMs: 1,
         updatedAtMs: 1,
       }
+      // As the real publisher: the DID is known, the policy is stored, then the asset is listed.
+      if (options.environments) options.applyEnvironments?.(asset.did, options.environments)
       assetList.push(asset)
       return asset
     },

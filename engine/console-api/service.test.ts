@@ -9,6 +9,7 @@ import {
   OVERVIEW_HEALTH_MAX_AGE_MS,
   periodStartMs,
   type ConsoleAssetPort,
+  type ConsoleReviewPort,
 } from './service'
 
 const did = 'did:op:' + 'c'.repeat(64)
@@ -420,5 +421,82 @@ describe('console service: getOverview block height', () => {
       (await createConsoleService({ ...createFakePorts(), provider: off }).getOverview({})).blockNumber,
     ).toBeNull()
     expect(asked).toBe(0)
+  })
+})
+
+describe("console service: a dataset's allowed environments at publish (issue 11)", () => {
+  const datasetDraft = {
+    kind: 'dataset' as const,
+    name: 'A',
+    description: '',
+    author: '',
+    license: 'MIT',
+    service: {
+      files: [{ type: 'local' as const, path: '/data/a.csv' }],
+      timeoutSec: 0,
+      allowRawAlgorithm: false,
+      allowNetworkAccess: false,
+      publisherTrustedAlgorithmPublishers: [],
+      publisherTrustedAlgorithms: [],
+    },
+  }
+
+  it('refuses them before anything is published when there is no dataset policy store', async () => {
+    const ports = createFakePorts()
+    const service = createConsoleService({ ...ports, review: undefined })
+    await service.createWallet({ password: 'correct horse', confirm: true })
+    const refused = await service
+      .publishAsset({ draft: datasetDraft, environments: ['free-local'] })
+      .catch((e: unknown) => e)
+    expect(isC2dError(refused) && refused.code).toBe('NOT_AVAILABLE')
+    expect(ports.assets!.list()).toEqual([])
+  })
+
+  it('hands them to the asset port with a hook that stores the policy and audits it, for a resume too', async () => {
+    const ports = createFakePorts()
+    const policies = new Map<string, unknown>()
+    const audited: unknown[] = []
+    const calls: Array<{ did: string | undefined; environments: string[] | undefined }> = []
+    const service = createConsoleService({
+      ...ports,
+      review: {
+        getPolicy: () => ({
+          outputRelease: 'automatic',
+          reviewWindowSec: 60,
+          consumers: { allow: [], deny: [] },
+          quotas: {},
+          reviewGuards: { allowedPatterns: [] },
+          environments: [],
+        }),
+        setPolicy: (d: string, policy: unknown) => (policies.set(d, policy), policy),
+      } as unknown as ConsoleReviewPort,
+      audit: { record: (event: unknown) => void audited.push(event) } as never,
+      assets: {
+        ...ports.assets!,
+        // As the publisher: the DID is known, the hook runs, then setMetaData (nothing here).
+        publish: async (draft, existingDid, options = {}) => {
+          calls.push({ did: existingDid, environments: options.environments })
+          options.applyEnvironments?.(did, options.environments ?? ['recorded-env'])
+          return ports.assets!.publish(draft)
+        },
+      },
+    })
+    await service.createWallet({ password: 'correct horse', confirm: true })
+    await service.publishAsset({ draft: datasetDraft, environments: ['free-local', 'free-local'] })
+    expect(calls[0]).toEqual({ did: undefined, environments: ['free-local'] })
+    expect(policies.get(did)).toMatchObject({ environments: ['free-local'] })
+    // A resume names the DID and no environments: the port applies the recorded ones through the hook.
+    await service.publishAsset({ draft: datasetDraft, did })
+    expect(calls[1]).toEqual({ did, environments: undefined })
+    expect(policies.get(did)).toMatchObject({ environments: ['recorded-env'] })
+    expect(audited.filter((e) => (e as { type: string }).type === 'config.changed')).toEqual([
+      expect.objectContaining({
+        type: 'config.changed',
+        actor: 'publisher',
+        subject: did,
+        details: expect.objectContaining({ setting: 'dataset-policy' }),
+      }),
+      expect.objectContaining({ type: 'config.changed', subject: did }),
+    ])
   })
 })

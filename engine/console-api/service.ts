@@ -90,7 +90,20 @@ export interface ConsoleEnvironmentStore {
 }
 export interface ConsoleAssetPort {
   list(kind?: 'dataset' | 'algorithm'): AssetSummary[]
-  publish(draft: MethodParsedInput<'publishAsset'>['draft'], existingDid?: string): Promise<AssetSummary>
+  /**
+   * A new asset; with `existingDid`, its unfinished publish resumed from the recorded progress, else
+   * an edit of that asset. A dataset's `options.environments` are recorded with the publish and
+   * stored through `options.applyEnvironments` as soon as the DID exists and before setMetaData
+   * is signed (a resume without them applies the recorded ones if not yet done); after an edit.
+   */
+  publish(
+    draft: MethodParsedInput<'publishAsset'>['draft'],
+    existingDid?: string,
+    options?: {
+      environments?: string[]
+      applyEnvironments?: (did: string, environments: string[]) => void
+    },
+  ): Promise<AssetSummary>
   remove(did: string): void
   /** The stored asset's public facts (absent port: NOT_AVAILABLE; unknown DID: undefined). */
   details?(did: string): MethodOutput<'getAsset'> | undefined
@@ -981,13 +994,24 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
           ConsoleErrorCode.WalletLocked,
           'Unlock or create the provider wallet before publishing (Settings → Wallet).',
         )
-      const asset = await need(deps.assets, 'Publishing').publish(draft, did)
-      // The DID exists once the NFT does: the allowed environments are stored as soon as it is known.
-      if (allowed && asset.kind === 'dataset') {
-        const review = need(deps.review, 'Dataset policies')
-        const policy = review.setPolicy(asset.did, { ...review.getPolicy(asset.did), environments: allowed })
-        audit('config.changed', asset.did, { setting: 'dataset-policy', policy })
-      }
+      const assets = need(deps.assets, 'Publishing')
+      // Refused before anything is signed: the choice would have nowhere to go.
+      const review = allowed && draft.kind === 'dataset' ? need(deps.review, 'Dataset policies') : deps.review
+      // The publisher records the environments with the publish and calls this once the DID exists
+      // (the NFT), before setMetaData: consumers never see the DDO with every environment allowed.
+      const applyEnvironments = review
+        ? (datasetDid: string, ids: string[]) => {
+            const policy = review.setPolicy(datasetDid, {
+              ...review.getPolicy(datasetDid),
+              environments: ids,
+            })
+            audit('config.changed', datasetDid, { setting: 'dataset-policy', policy })
+          }
+        : undefined
+      const asset = await assets.publish(draft, did, {
+        ...(allowed && draft.kind === 'dataset' ? { environments: allowed } : {}),
+        ...(applyEnvironments ? { applyEnvironments } : {}),
+      })
       return { asset }
     },
     async deleteAsset({ did }) {

@@ -40,6 +40,13 @@ export interface PublishProgress {
   error?: string
   /** The draft of a publish, so a resume can rebuild the DDO once the NFT exists. */
   draft?: AssetDraft
+  /**
+   * A dataset publish's allowed compute environments (the dataset policy's `environments`),
+   * written with the draft before the first tx so that a crash cannot lose the choice.
+   */
+  environments?: string[]
+  /** True once the dataset policy holds `environments`: applied before setMetaData is signed. */
+  environmentsApplied?: boolean
 }
 
 export interface AssetRecord {

@@ -68,6 +68,26 @@ export interface PublisherOptions {
   txTimeoutMs?: number
 }
 
+/**
+ * Stores a dataset's allowed compute environments in its dataset policy (the console service's
+ * setPolicy plus its audit entry). The publisher calls it once the DID is known (the NFT exists)
+ * and before setMetaData is signed: a consumer must never find the DDO on chain while the policy
+ * still admits every environment. It must be idempotent: a crash right after it runs applies it
+ * again on resume.
+ */
+export type ApplyAllowedEnvironments = (did: string, environments: string[]) => void
+
+export interface PublishOptions {
+  /**
+   * A dataset's allowed environments. On `publish` they are recorded in the publish progress with
+   * the draft, before the first tx; on `resume` they replace the recorded ones (absent: the
+   * recorded ones are used).
+   */
+  environments?: string[]
+  /** Needed whenever the publish has environments to apply (else nothing is signed). */
+  applyEnvironments?: ApplyAllowedEnvironments
+}
+
 /** spec: setMetaData flags bit 1 = the data is encrypted (Ocean's decryptor reads it back). */
 export const METADATA_FLAGS_ENCRYPTED = '0x02'
 const DATATOKEN_CAP = parseUnits('1000000', 18)
@@ -163,20 +183,39 @@ export class Publisher {
     return { ...draft, service: { ...draft.service, publisherTrustedAlgorithms: pinned } }
   }
 
-  /** Publishes a new asset; returns its registry record (live once this resolves). */
-  async publish(input: AssetDraft, onEvent: OnPublishEvent = () => {}): Promise<AssetRecord> {
+  /**
+   * Publishes a new asset; returns its registry record (live once this resolves). A dataset's
+   * `options.environments` are kept in the publish progress and applied (options.applyEnvironments)
+   * as soon as the NFT exists, before setMetaData.
+   */
+  async publish(
+    input: AssetDraft,
+    onEvent: OnPublishEvent = () => {},
+    options: PublishOptions = {},
+  ): Promise<AssetRecord> {
     const draft = await this.pinTrustedAlgorithms(input)
     const issues = this.validateDraft(draft)
+    if (draft.kind !== 'dataset' && options.environments && options.environments.length > 0)
+      issues.push({ path: 'environments', message: 'only a dataset has allowed environments' })
     if (issues.length > 0)
       throw publishingError(
         'ASSET_INVALID',
         `The asset is invalid: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}`,
         { details: issues },
       )
+    const environments = draft.kind === 'dataset' ? options.environments : undefined
+    if (environments) requireApply(options, 'publish')
     this.wallet() // locked wallet → clear error before anything is written
     const nowMs = this.options.clock.nowMs()
     const key = { current: `${PENDING_PREFIX}${randomUUID()}` }
-    const progress: PublishProgress = { op: 'publish', startedAtMs: nowMs, steps: {}, done: false, draft }
+    const progress: PublishProgress = {
+      op: 'publish',
+      startedAtMs: nowMs,
+      steps: {},
+      done: false,
+      draft,
+      ...(environments ? { environments: [...environments] } : {}),
+    }
     // Written before the first tx: a crash leaves a pending row that resumeUnfinished() picks up.
     this.options.registry.upsert({
       did: key.current,
@@ -191,13 +230,49 @@ export class Publisher {
       updatedAtMs: nowMs,
       publish: progress,
     })
-    return this.continuePublish(key, progress, onEvent)
+    return this.continuePublish(key, progress, onEvent, options.applyEnvironments)
+  }
+
+  /** True when `did` names a first publish that has not finished (a crash or a failure stopped it). */
+  isUnfinishedPublish(did: string): boolean {
+    const progress = this.options.registry.get(did, { includeUnfinished: true })?.publish
+    return progress?.op === 'publish' && !progress.done
+  }
+
+  /**
+   * Finishes one interrupted publish from its recorded progress (the recorded draft, not a new
+   * one: its DDO may already be inside a signed setMetaData). Allowed environments given here
+   * replace the recorded ones; without them the recorded ones are applied if they were not yet.
+   */
+  async resume(
+    did: string,
+    onEvent: OnPublishEvent = () => {},
+    options: PublishOptions = {},
+  ): Promise<AssetRecord> {
+    const record = this.options.registry.get(did, { includeUnfinished: true })
+    const progress = record?.publish
+    if (!record || !progress || progress.op !== 'publish' || progress.done)
+      throw publishingError('PUBLISH_NOT_RESUMABLE', `${did} has no unfinished publish to resume`)
+    if (record.chainId !== this.options.chainId)
+      throw publishingError(
+        'PUBLISH_NOT_RESUMABLE',
+        `${did} is being published on chain ${record.chainId}, this publisher works on ${this.options.chainId}`,
+      )
+    this.wallet() // locked wallet → clear error before anything is written
+    if (options.environments && record.kind === 'dataset') {
+      progress.environments = [...options.environments]
+      progress.environmentsApplied = false
+      this.options.registry.setPublishProgress(did, progress) // the new choice first, then the resume
+    }
+    if (progress.environments && !progress.environmentsApplied) requireApply(options, 'resume')
+    return this.continuePublish({ current: did }, progress, onEvent, options.applyEnvironments)
   }
 
   private async continuePublish(
     key: { current: string },
     progress: PublishProgress,
     onEvent: OnPublishEvent,
+    applyEnvironments: ApplyAllowedEnvironments | undefined,
   ): Promise<AssetRecord> {
     const draft = progress.draft
     if (!draft)
@@ -252,6 +327,18 @@ export class Publisher {
       if (key.current !== did) {
         this.options.registry.rekey(key.current, record)
         key.current = did
+      }
+      // The DID exists now and the DDO is not on chain yet: the allowed environments go into the
+      // dataset policy first (write state before acting on it), then the flag, then setMetaData.
+      if (progress.environments && !progress.environmentsApplied) {
+        if (!applyEnvironments)
+          throw publishingError(
+            'PUBLISH_NOT_RESUMABLE',
+            `The publish of ${did} has allowed environments to store and nothing to store them in`,
+          )
+        applyEnvironments(did, progress.environments)
+        progress.environmentsApplied = true
+        this.options.registry.setPublishProgress(did, progress)
       }
       await sendRecordedTx(
         ctx,
@@ -401,9 +488,13 @@ export class Publisher {
     this.options.registry.remove(did)
   }
 
-  /** Finishes (or rolls back) publishes and edits a crash interrupted. Returns what it did. */
+  /**
+   * Finishes (or rolls back) publishes and edits a crash interrupted. Returns what it did.
+   * `applyEnvironments` stores the recorded allowed environments of a dataset not yet applied.
+   */
   async resumeUnfinished(
     onEvent: OnPublishEvent = () => {},
+    options: Pick<PublishOptions, 'applyEnvironments'> = {},
   ): Promise<
     Array<{ key: string; outcome: 'resumed' | 'rolled-back' | 'failed'; did?: string; error?: string }>
   > {
@@ -426,7 +517,12 @@ export class Publisher {
         continue
       }
       try {
-        const done = await this.continuePublish({ current: record.did }, progress, onEvent)
+        const done = await this.continuePublish(
+          { current: record.did },
+          progress,
+          onEvent,
+          options.applyEnvironments,
+        )
         out.push({ key: record.did, outcome: 'resumed', did: done.did })
       } catch (error) {
         const rolledBack = !this.options.registry.get(record.did, { includeUnfinished: true })
@@ -516,6 +612,15 @@ export class Publisher {
       )
     return { nftAddress, datatokenAddress }
   }
+}
+
+/** Allowed environments with nowhere to store them: refused before anything is signed. */
+function requireApply(options: PublishOptions, what: 'publish' | 'resume'): void {
+  if (!options.applyEnvironments)
+    throw publishingError(
+      what === 'publish' ? 'ASSET_INVALID' : 'PUBLISH_NOT_RESUMABLE',
+      'Allowed environments need a dataset policy store, and this publisher has none',
+    )
 }
 
 function rpcUrlOf(wallet: BaseWallet): string {

@@ -32,7 +32,7 @@ import type { AssetDraft, TrustedAlgorithm } from './ddo'
 import { pinnedTrustedAlgorithm } from './algorithm-checksums'
 import { createDevSampleSeeder } from './dev-samples'
 import { PresenceCache, missingContracts, notOnChainMessage } from './on-chain-presence'
-import { Publisher } from './publish'
+import { Publisher, type PublishOptions } from './publish'
 import { publishingError } from './publishing-errors'
 import type { OnPublishEvent } from './recorded-tx'
 import { confirmTrustedOnChain } from './trust-on-chain'
@@ -153,7 +153,14 @@ export interface ChainPublishing {
     onEvent?: OnPublishEvent,
   ): {
     list(kind?: 'dataset' | 'algorithm'): AssetSummary[]
-    publish(draft: AssetDraft, existingDid?: string): Promise<AssetSummary>
+    /**
+     * A new asset; with `existingDid`, the unfinished publish of that DID resumed from its recorded
+     * progress (the recorded draft), else an edit of that live asset. A dataset's
+     * `options.environments` go through `options.applyEnvironments` before any setMetaData: once
+     * the NFT exists (publish, resume); after an edit, whose DDO is on chain already. A resume
+     * without them applies the recorded ones if that had not happened yet.
+     */
+    publish(draft: AssetDraft, existingDid?: string, options?: PublishOptions): Promise<AssetSummary>
     /** The stored asset's public facts (no file URLs); undefined when this console has no such asset. */
     details(did: string): AssetDetails | undefined
     /** setMetaData again: the stored DDO with `changes`, files as published, new trusted algorithms pinned. */
@@ -436,12 +443,13 @@ export async function startChainPublishing(options: StartChainPublishingOptions)
           emit({ ...event, did: event.did ?? did })
       return {
         list: (kind) => registry.list(kind ? { kind } : {}).map((record) => toAssetSummary(record, presence)),
-        publish(draft, existingDid) {
+        publish(draft, existingDid, options = {}) {
           return serial(async () => {
             const { publisher } = makePublisher(
               endpoint(),
               existingDid ? await signerFor(existingDid) : walletSigner,
             )
+            const resuming = existingDid !== undefined && publisher.isUnfinishedPublish(existingDid)
             // A wallet created after the dev chain started holds no coin there yet.
             if (!existingDid && walletSigner()) await fundPublisher()
             // The DID exists once the NFT does (first told by the "encrypt" event); later steps carry it.
@@ -450,10 +458,13 @@ export async function startChainPublishing(options: StartChainPublishingOptions)
               did = event.did ?? did
               emit(did ? { ...event, did } : event)
             }
-            const record = existingDid
-              ? await publisher.edit(existingDid, draft, track)
-              : await publisher.publish(draft, track)
-            return toAssetSummary(record, presence)
+            if (!existingDid) return toAssetSummary(await publisher.publish(draft, track, options), presence)
+            if (resuming) return toAssetSummary(await publisher.resume(existingDid, track, options), presence)
+            // An edit of a live asset (its DDO is on chain already): an edit that fails changes nothing.
+            const edited = await publisher.edit(existingDid, draft, track)
+            if (options.environments && edited.kind === 'dataset')
+              options.applyEnvironments?.(existingDid, options.environments)
+            return toAssetSummary(edited, presence)
           })
         },
         details(did) {
