@@ -446,8 +446,15 @@ describe('the desktop app on the Electron stand-in', () => {
       errorCode: 'ALGORITHM_DENIED',
     })
     expect(app.proc.notifications).toHaveLength(0)
-    // The menu's toggle is what the switch reads next.
+    // The menu's toggle is what the switch reads next, and it is pushed to the window at once (the
+    // Settings switch follows without waiting for the next focus).
+    await settle() // the switch's own change above has reached the window
+    const pushed: unknown[] = []
+    const off = client.subscribe('onDidChangeNotificationSettings', (e) => pushed.push(e))
     app.proc.clickMenuItem(app.proc.menuItem('Desktop notifications')!)
+    await settle()
+    expect(pushed).toEqual([{ desktopNotifications: true, surface: 'desktop-app', isSupported: true }])
+    off()
     expect((await client.getNotificationSettings()).desktopNotifications).toBe(true)
     // A preference that cannot be written is not reported as changed, nor applied.
     const file = join(userDataOf(env.machine), PREFERENCES_FILE)

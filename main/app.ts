@@ -300,21 +300,28 @@ export function runApp(
         .catch((error: unknown) => warn('could not open the job', { error: String(error) }))
   }
 
+  /** Told after desktopNotifications changes (the window's Settings switch follows the menu). */
+  const notificationPreferenceListeners = new Set<() => void>()
+  const applyPreferences = (next: DesktopPreferences) => {
+    const isNotificationChange = next.desktopNotifications !== preferences.desktopNotifications
+    preferences = next
+    setMenu()
+    if (isNotificationChange) notificationPreferenceListeners.forEach((listener) => listener())
+  }
   const setPreference = (change: Partial<DesktopPreferences>) => {
-    preferences = { ...preferences, ...change }
+    const next = { ...preferences, ...change }
     try {
-      writePreferences(userData, preferences)
+      writePreferences(userData, next)
     } catch (error) {
       warn('could not save the desktop preferences', { error: String(error) })
     }
-    setMenu()
+    applyPreferences(next)
   }
   /** Settings' switch (over IPC): written first, applied once the file holds it; a failed write throws. */
   const savePreference = (change: Partial<DesktopPreferences>) => {
     const next = { ...preferences, ...change }
     writePreferences(userData, next)
-    preferences = next
-    setMenu()
+    applyPreferences(next)
   }
   const setMenu = () =>
     electron.menu.setApplicationMenu(
@@ -420,6 +427,10 @@ export function runApp(
         isOn: () => preferences.desktopNotifications,
         set: (isOn) => savePreference({ desktopNotifications: isOn }),
         isSupported: () => notifications?.isSupported() ?? false,
+        onDidChange: (listener) => {
+          notificationPreferenceListeners.add(listener)
+          return () => void notificationPreferenceListeners.delete(listener)
+        },
       }),
       logger,
       dispatch: loaded.dispatchConsoleCall,

@@ -1,7 +1,11 @@
 import { EventEmitter } from 'node:events'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { ConsoleService, EventPayload, JobChangeEvent } from '../engine/console-api/contract'
-import { jobRouteUrl, showDesktopNotifications } from './desktop-notifications'
+import {
+  jobRouteUrl,
+  showDesktopNotifications,
+  withDesktopNotificationSettings,
+} from './desktop-notifications'
 import type { NotificationsLike } from './electron-types'
 import { seedJob } from './test/engine-test-support'
 import { StandInMachine, type StandInProcess } from './test/electron-stand-in'
@@ -139,5 +143,38 @@ describe('desktop notifications', () => {
   it('builds the hash route of a job', () => {
     expect(jobRouteUrl('app://console/index.html', 'job 1')).toBe('app://console/index.html#/jobs/job%201')
     expect(jobRouteUrl('app://console/index.html#/jobs/x', 'y')).toBe('app://console/index.html#/jobs/y')
+  })
+})
+
+describe('withDesktopNotificationSettings', () => {
+  it('pushes the desktop preference on each change (menu or Settings); other events pass through', async () => {
+    const source = eventSource()
+    let isOn = true
+    const changed = new Set<() => void>()
+    const service = withDesktopNotificationSettings(source.service as ConsoleService, {
+      isOn: () => isOn,
+      set: (next) => {
+        isOn = next
+        changed.forEach((l) => l())
+      },
+      isSupported: () => true,
+      onDidChange: (l) => (changed.add(l), () => void changed.delete(l)),
+    })
+    const pushed: unknown[] = []
+    const off = service.subscribe('onDidChangeNotificationSettings', (e) => pushed.push(e))
+    await service.setNotificationSettings({ desktopNotifications: false })
+    // The File menu changes the preference directly, not through the service.
+    isOn = true
+    changed.forEach((l) => l())
+    expect(pushed).toEqual([
+      { desktopNotifications: false, surface: 'desktop-app', isSupported: true },
+      { desktopNotifications: true, surface: 'desktop-app', isSupported: true },
+    ])
+    off()
+    expect(changed.size).toBe(0)
+    const jobs: unknown[] = []
+    service.subscribe('onDidChangeJob', (e) => jobs.push(e))
+    source.job(failedJob())
+    expect(jobs).toHaveLength(1)
   })
 })

@@ -69,6 +69,8 @@ export interface DesktopNotificationPreference {
   set(isOn: boolean): void
   /** Electron's Notification.isSupported(), false when there is no Notification module at all. */
   isSupported(): boolean
+  /** Called after each change, from Settings or from the File menu. */
+  onDidChange(listener: () => void): () => void
 }
 
 /**
@@ -92,6 +94,12 @@ export function withDesktopNotificationSettings(
       preference.set(desktopNotifications)
       return answer()
     },
+    // The engine's event would tell its own settings table, which the desktop app does not use:
+    // this one is pushed when the desktop preference changes, so the Settings switch follows the menu.
+    subscribe: (event, listener) =>
+      event === 'onDidChangeNotificationSettings'
+        ? preference.onDidChange(() => (listener as (p: ReturnType<typeof answer>) => void)(answer()))
+        : service.subscribe(event, listener),
   }
 }
 

@@ -1,5 +1,6 @@
 // The Jobs screen (live virtual table) and one job's page (timeline, log, results, Stop).
 import { expect, type Download, type Locator, type Page } from '@playwright/test'
+import { shortenValue } from '../../engine/console-api/contract'
 import type { ConsoleApp } from './console-app'
 
 export class JobsPage {
@@ -64,8 +65,9 @@ export class JobPage {
     this.results = article.getByRole('list', { name: 'Results' })
   }
 
+  /** "Job 3f2a5c…91c0": the page shows the id shortened (full on hover and in its copy button). */
   heading(jobId: string): Locator {
-    return this.page.getByRole('heading', { name: `Job ${jobId}` })
+    return this.page.getByRole('heading', { name: `Job ${shortenValue(jobId)}`, exact: true })
   }
 
   /**

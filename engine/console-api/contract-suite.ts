@@ -10,6 +10,7 @@ import {
   type ConsoleClient,
   type ConsoleService,
   type ConsoleTransport,
+  type EventPayload,
 } from './contract'
 import { createConsoleService } from './service'
 import { createFakePorts, type FakePorts } from './fake-ports'
@@ -472,9 +473,15 @@ export function describeConsoleContract(
         surface: 'browser',
         isSupported: true,
       })
+      // The change is pushed, so every window's switch follows without asking again.
+      const pushed = nextEvent<EventPayload<'onDidChangeNotificationSettings'>>((l) =>
+        client.subscribe('onDidChangeNotificationSettings', l),
+      )
+      await under.ready?.()
       expect(
         (await client.setNotificationSettings({ desktopNotifications: true })).desktopNotifications,
       ).toBe(true)
+      expect(await pushed).toEqual({ desktopNotifications: true, surface: 'browser', isSupported: true })
       expect((await client.getNotificationSettings()).desktopNotifications).toBe(true)
       const refused = await errorOf(
         client.setNotificationSettings({ desktopNotifications: 'yes' } as unknown as {

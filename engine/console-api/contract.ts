@@ -1420,6 +1420,11 @@ export const consoleEvents = {
     nextByte: z.number().int().min(0).optional(),
   }),
   onDidChangeClusterHealth: clusterHealthSchema,
+  /**
+   * Desktop notifications turned on or off, by whoever changed them (Settings, or the desktop app's
+   * File menu): the new answer of getNotificationSettings, so every window's switch follows at once.
+   */
+  onDidChangeNotificationSettings: notificationSettingsSchema,
   /** A saveResult copy under way: bytes written so far of the whole. */
   onResultSaveProgress: z.object({
     jobId: z.string(),

@@ -588,6 +588,9 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
   const isWalletUnlocked = () => deps.wallet?.status().state === 'unlocked'
 
   let notificationsInMemory: boolean | undefined
+  const notificationSettingsListeners = new Set<
+    (p: EventPayload<'onDidChangeNotificationSettings'>) => void
+  >()
   /** The engine serves the browser console: the page shows them, so "supported" is the page's to tell. */
   const notificationSettings = (): MethodOutput<'getNotificationSettings'> => ({
     desktopNotifications: (deps.notificationPreference?.get() ?? notificationsInMemory) === true,
@@ -1095,7 +1098,10 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
       if (deps.notificationPreference) deps.notificationPreference.set(desktopNotifications)
       else notificationsInMemory = desktopNotifications
       audit('config.changed', 'notifications', { what: 'notifications', desktopNotifications })
-      return notificationSettings()
+      const answer = notificationSettings()
+      // Every window's switch follows (another tab's Settings open on the same console).
+      notificationSettingsListeners.forEach((l) => l({ ...answer }))
+      return answer
     },
     async checkChain(choice) {
       return need(deps.chainCheck, 'The chain check').check(choice)
@@ -1373,6 +1379,11 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
           return deps.provider?.onProviderRequest?.(emit) ?? (() => {})
         case 'onPublishProgress':
           return deps.assets?.onPublishProgress?.(emit) ?? (() => {})
+        case 'onDidChangeNotificationSettings': {
+          const l = emit as (p: EventPayload<'onDidChangeNotificationSettings'>) => void
+          notificationSettingsListeners.add(l)
+          return () => void notificationSettingsListeners.delete(l)
+        }
         case 'onResultSaveProgress': {
           const l = emit as (p: EventPayload<'onResultSaveProgress'>) => void
           resultSaveListeners.add(l)

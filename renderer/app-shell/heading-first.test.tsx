@@ -62,3 +62,32 @@ describe('route change: heading first', () => {
     },
   )
 })
+
+describe('route change: the body asks for its data after the heading', () => {
+  // A data hook above AfterFirstPaint subscribes in the heading's own commit and starts its refetch
+  // there (stale cached data refetches on mount): the work AfterFirstPaint defers. At the moment the
+  // heading appears, the screen has asked nothing yet.
+  it.each([['/settings', 'Settings', ['getSettings', 'getNotificationSettings']]] as const)(
+    '%s: no call for its own data before the heading is in',
+    { timeout: 30_000 },
+    async (path, name, methods) => {
+      const fake = createFakeConsole({ assets: [makeAsset()], jobs: [makeJob('job-a', 70)] })
+      const { history } = renderApp('/review', fake)
+      await screen.findByRole('heading', { name: 'Output review', level: 2 })
+      history.push(path)
+      await screen.findByRole('group', { name: 'Theme' })
+      history.push('/review')
+      await screen.findByRole('heading', { name: 'Output review', level: 2 })
+
+      const before = fake.calls.length
+      const seen = whenHeadingAppears(name).then(() => fake.calls.slice(before).map((c) => c.method))
+      history.push(path)
+      const asked = await seen
+      expect(asked.filter((m) => (methods as readonly string[]).includes(m))).toEqual([])
+      // …and asks once the body is in.
+      await waitFor(() =>
+        expect(fake.calls.slice(before).map((c) => c.method)).toEqual(expect.arrayContaining([...methods])),
+      )
+    },
+  )
+})

@@ -64,7 +64,12 @@ export function useLiveEvents(client: ConsoleClient): void {
     const offProgress = client.subscribe('onPublishProgress', (event) =>
       applyPublishProgressToCache(queryClient, event),
     )
+    // The desktop app's File menu (or another window) turned them on or off: the switch follows.
+    const offNotifications = client.subscribe('onDidChangeNotificationSettings', (settings) =>
+      queryClient.setQueryData(queryKeys.notificationSettings(), settings),
+    )
     return () => {
+      offNotifications()
       offProgress()
       offRequest()
       offJob()

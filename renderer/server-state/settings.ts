@@ -90,15 +90,14 @@ export function useCheckChain() {
 
 /**
  * Desktop notifications on or off, and who shows them (the desktop app, or this page through the
- * browser's Notification API). Re-read when the window gets focus: the desktop app's File menu
- * toggles the same preference.
+ * browser's Notification API). Kept current by onDidChangeNotificationSettings (live-events.ts): the
+ * desktop app's File menu toggles the same preference, and the switch follows at once.
  */
 export function useNotificationSettings() {
   const client = useConsoleClient()
   return useQuery({
     queryKey: queryKeys.notificationSettings(),
     queryFn: () => client.getNotificationSettings(),
-    refetchOnWindowFocus: true,
   })
 }
 

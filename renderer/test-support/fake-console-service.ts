@@ -381,6 +381,7 @@ export function createFakeConsole(
     onDidChangeJob: new Set(),
     onJobLog: new Set(),
     onDidChangeClusterHealth: new Set(),
+    onDidChangeNotificationSettings: new Set(),
     onProviderRequest: new Set(),
     onPublishProgress: new Set(),
     onResultSaveProgress: new Set(),
@@ -940,6 +941,8 @@ export function createFakeConsole(
     getNotificationSettings: async () => ({ ...notificationSettings }),
     setNotificationSettings: async ({ desktopNotifications }) => {
       notificationSettings = { ...notificationSettings, desktopNotifications }
+      // Pushed as the engine (and the desktop app's main process) push it.
+      listeners.onDidChangeNotificationSettings.forEach((l) => l({ ...notificationSettings }))
       return { ...notificationSettings }
     },
     getSettings: async () => ({

@@ -231,3 +231,29 @@ describe('JobPage', () => {
     expect(fake.calls.some((c) => c.method === 'readResult')).toBe(false)
   })
 })
+
+describe('JobPage heading', () => {
+  // The engine's ids: a UUID without dashes.
+  const LONG_ID = '3f2a5c7e9b1d4f60a8c2e4b6d8f091c0'
+
+  it('shows the job id shortened (full on hover, a copy button beside), and the route focuses it', async () => {
+    const { history } = renderApp('/jobs', createFakeConsole({ jobs: [makeJob(LONG_ID, 70)] }))
+    await screen.findByRole('link', { name: `Open job ${LONG_ID}` }, { timeout: 5000 })
+    history.push(`/jobs/${LONG_ID}`)
+    // Loading or loaded, the heading reads the short id and nothing else (the copy button is outside).
+    const heading = await screen.findByRole(
+      'heading',
+      { level: 2, name: 'Job 3f2a5c…91c0' },
+      { timeout: 5000 },
+    )
+    await waitFor(() => expect(document.activeElement).toBe(heading))
+    await screen.findByRole('list', { name: 'Stage timeline' }, { timeout: 5000 })
+    const loaded = screen.getByRole('heading', { level: 2, name: 'Job 3f2a5c…91c0' })
+    expect(document.activeElement).toBe(loaded) // the same h2: focus kept when the job arrived
+    expect(loaded.textContent).not.toContain(LONG_ID)
+    expect(loaded.querySelector(`[title="${LONG_ID}"]`)).not.toBeNull()
+    const copy = screen.getByRole('button', { name: `Copy job id ${LONG_ID}` })
+    expect(loaded.contains(copy)).toBe(false)
+    expect(loaded.parentElement!.contains(copy)).toBe(true)
+  })
+})

@@ -111,6 +111,24 @@ function ResultRow({ jobId, file }: { jobId: string; file: JobResultFile }) {
   )
 }
 
+/**
+ * "Job 3f2a…91c0": the id shortened as everywhere (full on hover, copy button beside the heading, so
+ * the heading's name stays "Job 3f2a…91c0"). The route focuses this h2 when the page opens.
+ */
+function JobTitle({ jobId }: { jobId: string }) {
+  return (
+    <AddressLabel
+      value={jobId}
+      what="job id"
+      container={(label) => (
+        <Title order={2} id="job-title">
+          Job {label}
+        </Title>
+      )}
+    />
+  )
+}
+
 export function JobPage({ jobId, onBack }: { jobId: string; onBack: () => void }) {
   const detail = useJob(jobId)
   const stop = useStopJob()
@@ -124,22 +142,26 @@ export function JobPage({ jobId, onBack }: { jobId: string; onBack: () => void }
       Back to jobs
     </Button>
   )
-  // The heading is there from the first frame, so focus can land on it when the route opens. Once
-  // loaded, the job stays on screen when a refetch fails (console unreachable): the shell marks it
-  // not live under its one banner, as the lists do.
+  // The heading is there from the first frame, so focus can land on it when the route opens; it sits
+  // where the loaded page has it (same elements around it), so React keeps the focused h2 when the
+  // job arrives instead of replacing it (focus would drop to the body). Once loaded, the job stays on
+  // screen when a refetch fails (console unreachable): the shell marks it not live under its one
+  // banner, as the lists do.
   if (!detail.data)
     return (
-      <article aria-labelledby="job-title">
+      <Stack component="article" aria-labelledby="job-title" gap="md">
         {back}
-        <Title order={2} id="job-title">
-          Job {jobId}
-        </Title>
+        <Group justify="space-between" align="center">
+          <Group gap="sm">
+            <JobTitle jobId={jobId} />
+          </Group>
+        </Group>
         {!detail.isError ? (
           <p role="status">Loading job…</p>
         ) : (
           <ErrorMessage title="Could not load the job" error={detail.error} />
         )}
-      </article>
+      </Stack>
     )
   const { job, events } = detail.data
   const isFinished = isTerminalStatus(job.status)
@@ -150,9 +172,7 @@ export function JobPage({ jobId, onBack }: { jobId: string; onBack: () => void }
       {back}
       <Group justify="space-between" align="center">
         <Group gap="sm">
-          <Title order={2} id="job-title">
-            Job {job.jobId}
-          </Title>
+          <JobTitle jobId={job.jobId} />
           <StatusBadge status={job.status} outcome={job.outcome} />
         </Group>
         <Button

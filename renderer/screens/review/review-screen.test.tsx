@@ -74,3 +74,37 @@ describe('ReviewScreen', () => {
     expect(await screen.findByText(/No job is waiting for your review/, {}, SLOW)).toBeTruthy()
   }, 60_000)
 })
+
+describe('ReviewScreen: ids and badges', () => {
+  const LONG_ID = '3f2a5c7e9b1d4f60a8c2e4b6d8f091c0'
+
+  it("shows a job's id shortened in its row and its review's heading, the full id on hover and copy", async () => {
+    renderApp('/review', createFakeConsole({ jobs: [held(LONG_ID)] }))
+    const table = await screen.findByRole('table', { name: 'Held jobs' }, SLOW)
+    const row = within(table)
+      .getByRole('button', { name: `Review job ${LONG_ID}` })
+      .closest('tr')!
+    expect(row.textContent).toContain('3f2a5c…91c0')
+    expect(row.textContent).not.toContain(LONG_ID)
+    const panel = await screen.findByRole('article', { name: `Review of job ${LONG_ID}` }, SLOW)
+    const heading = within(panel).getByRole('heading', { level: 3, name: 'Job 3f2a5c…91c0' })
+    expect(heading.querySelector(`[title="${LONG_ID}"]`)).not.toBeNull()
+    const copy = within(panel).getByRole('button', { name: `Copy job id ${LONG_ID}` })
+    expect(heading.contains(copy)).toBe(false)
+  }, 60_000)
+
+  // jsdom lays nothing out, so this checks the property that keeps the badge whole: Mantine's Badge
+  // clips its label (so counts as a dot in a squeezed column), which cut "succeeded" to "SUCCEE…".
+  it('badges in the tables keep their full width as their minimum (never cut to "SUCCEE…")', async () => {
+    renderApp('/review', createFakeConsole({ jobs: [held('job-held')] }))
+    const table = await screen.findByRole('table', { name: 'Held jobs' }, SLOW)
+    const run = within(table).getByText('succeeded')
+    expect(run.className).toContain('mantine-Badge-label')
+    expect(run.style.overflow).toBe('visible')
+    const panel = await screen.findByRole('article', { name: 'Review of job job-held' }, SLOW)
+    const checks = within(panel).getByRole('table', { name: 'Automated checks' })
+    const guards = [...checks.querySelectorAll<HTMLElement>('.mantine-Badge-label')]
+    expect(guards.length).toBeGreaterThan(0)
+    for (const label of guards) expect(label.style.overflow).toBe('visible')
+  }, 60_000)
+})

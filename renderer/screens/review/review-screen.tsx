@@ -19,7 +19,7 @@ import {
 } from '@mantine/core'
 import type { JobSummary, OutputReviewSummary } from '../../../engine/console-api/contract'
 import { useReview, useReviewDecision, useReviews } from '../../server-state/publisher-control'
-import { AddressLabel } from '../../components/labels/address-label'
+import { AddressLabel, shortenValue } from '../../components/labels/address-label'
 import { DateLabel } from '../../components/labels/date-label'
 import { ConfirmDialog } from '../../components/confirm-dialog'
 import { EmptyState } from '../../components/empty-state'
@@ -108,14 +108,18 @@ function ReviewPanel({ jobId, onDecided }: { jobId: string; onDecided: () => voi
     return review.isError ? (
       <ErrorMessage title="Could not open the review" error={review.error} />
     ) : (
-      <p role="status">Checking the outputs of {jobId}…</p>
+      <p role="status">Checking the outputs of job {shortenValue(jobId)}…</p>
     )
   const { review: r, job } = review.data
   return (
     <Card withBorder component="article" aria-label={`Review of job ${jobId}`}>
       <Stack gap="sm">
         <Group gap="xs">
-          <Title order={3}>Job {jobId}</Title>
+          <AddressLabel
+            value={jobId}
+            what="job id"
+            container={(label) => <Title order={3}>Job {label}</Title>}
+          />
           <RunBadge outcome={job.outcome} />
         </Group>
         {job.outcome?.kind === 'failed' && (
@@ -183,22 +187,28 @@ function ReviewPanel({ jobId, onDecided }: { jobId: string; onDecided: () => voi
   )
 }
 
+// Mantine's Badge clips its label (overflow hidden, in a 1fr grid track), so the badge's min-content
+// width is only its padding and dot: the Held jobs table, squeezed at 1440 px, gave the Algorithm
+// column that much and "succeeded" showed as "SUCCEE…" ("pass" as "PA…" in the checks). A label that
+// does not clip counts at its full width, so the column fits the badge whatever the table's width.
+const WHOLE_BADGE = { label: { overflow: 'visible' } } as const
+
 /** How the algorithm ended, before the review decides what leaves. */
 function RunBadge({ outcome }: { outcome: JobSummary['outcome'] }) {
   if (outcome?.kind === 'failed')
     return (
-      <Badge color="red" variant="dot">
+      <Badge color="red" variant="dot" styles={WHOLE_BADGE}>
         failed
       </Badge>
     )
   if (outcome?.kind === 'stopped')
     return (
-      <Badge color="gray" variant="dot">
+      <Badge color="gray" variant="dot" styles={WHOLE_BADGE}>
         stopped
       </Badge>
     )
   return (
-    <Badge color="green" variant="dot">
+    <Badge color="green" variant="dot" styles={WHOLE_BADGE}>
       succeeded
     </Badge>
   )
@@ -219,10 +229,10 @@ function Guards({ guards }: { guards: OutputReviewSummary['guards'] }) {
         {guards.map((g) => (
           <Table.Tr key={g.id}>
             <Table.Th>{GUARD_LABELS[g.id]}</Table.Th>
-            {/* Sized to its badge: a squeezed column cut "pass" to "PA…". */}
-            <Table.Td style={{ minWidth: 100 }}>
+            <Table.Td>
               <Badge
                 variant="dot"
+                styles={WHOLE_BADGE}
                 color={g.status === 'pass' ? 'green' : g.status === 'flag' ? 'red' : 'gray'}
               >
                 {g.status}
@@ -256,7 +266,9 @@ function Files({ review }: { review: OutputReviewSummary }) {
             <Text size="sm" ff="monospace">
               {f.path}
             </Text>
-            <Badge variant="dot">{f.kind}</Badge>
+            <Badge variant="dot" styles={WHOLE_BADGE}>
+              {f.kind}
+            </Badge>
             <Text size="xs">{formatBytes(f.sizeBytes)}</Text>
           </Group>
           {f.previewLines && <Code block>{f.previewLines.join('\n')}</Code>}

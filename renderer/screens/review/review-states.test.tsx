@@ -45,7 +45,7 @@ describe("Review states: a held job's outputs", () => {
     heading: 'Output review',
     methods: ['getReview'],
     asks: ['listReviews'],
-    loading: /Checking the outputs of job-held…/,
+    loading: /Checking the outputs of job job-held…/,
     errorTitle: 'Could not open the review',
     dataText: /summary\.csv/,
     seed: held,

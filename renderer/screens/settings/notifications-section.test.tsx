@@ -150,6 +150,36 @@ describe('Settings: desktop notifications in the desktop app', () => {
     expect(browser.asked).toBe(0)
   })
 
+  it('follows the File menu at once: the pushed change flips the switch, nothing re-asked', T, async () => {
+    const fake = createFakeConsole({
+      notifications: { desktopNotifications: true, surface: 'desktop-app', isSupported: true },
+    })
+    renderApp('settings', fake)
+    const toggle = await notificationSwitch()
+    expect((toggle as HTMLInputElement).checked).toBe(true)
+    const reads = () => fake.calls.filter((c) => c.method === 'getNotificationSettings').length
+    const readsBefore = reads()
+    // main/ pushes this when File → Desktop notifications is clicked (main/app.test.ts).
+    act(() =>
+      fake.emit('onDidChangeNotificationSettings', {
+        desktopNotifications: false,
+        surface: 'desktop-app',
+        isSupported: true,
+      }),
+    )
+    await waitFor(() => expect((toggle as HTMLInputElement).checked).toBe(false))
+    act(() =>
+      fake.emit('onDidChangeNotificationSettings', {
+        desktopNotifications: true,
+        surface: 'desktop-app',
+        isSupported: true,
+      }),
+    )
+    await waitFor(() => expect((toggle as HTMLInputElement).checked).toBe(true))
+    expect(reads()).toBe(readsBefore)
+    expect(saves(fake)).toEqual([])
+  })
+
   it('where the desktop has no notification service, the switch is off-limits and says why', T, async () => {
     renderApp(
       'settings',

@@ -41,28 +41,38 @@ function ThemeSection() {
 }
 
 export function SettingsScreen() {
-  const settings = useSettings()
-  const chainError = useOverview().data?.chainError ?? null
   return (
     <Stack component="section" aria-labelledby="settings-title" gap="lg">
       <Title order={2} id="settings-title">
         Settings
       </Title>
       <AfterFirstPaint>
-        {settings.isPending && (
-          <Text role="status" size="sm">
-            Loading settings…
-          </Text>
-        )}
-        {settings.isError && <ErrorMessage title="Could not load settings" error={settings.error} />}
-        <WalletSection />
-        {settings.data && <ProviderSection settings={settings.data} />}
-        <NetworkSection />
-        {chainError ? <ChainError error={chainError} /> : null}
-        {settings.data && <ChainSection settings={settings.data} />}
-        <NotificationsSection />
-        <ThemeSection />
+        <SettingsSections />
       </AfterFirstPaint>
     </Stack>
+  )
+}
+
+// Its queries (and their refetch on mount) start below AfterFirstPaint, as the other screens' do:
+// the heading paints on its own first.
+function SettingsSections() {
+  const settings = useSettings()
+  const chainError = useOverview().data?.chainError ?? null
+  return (
+    <>
+      {settings.isPending && (
+        <Text role="status" size="sm">
+          Loading settings…
+        </Text>
+      )}
+      {settings.isError && <ErrorMessage title="Could not load settings" error={settings.error} />}
+      <WalletSection />
+      {settings.data && <ProviderSection settings={settings.data} />}
+      <NetworkSection />
+      {chainError ? <ChainError error={chainError} /> : null}
+      {settings.data && <ChainSection settings={settings.data} />}
+      <NotificationsSection />
+      <ThemeSection />
+    </>
   )
 }
