@@ -140,6 +140,66 @@ describe('LogLineIndex', () => {
     expect(exactAccent.matches).toEqual([{ line: 2, column: 11 }])
   })
 
+  it('folds ASCII case both ways, takes the query literally, and never folds a non-ASCII byte onto a letter', async () => {
+    const path = tempLog(
+      ['nEeDlE one', 'À á ä ª Ä', 'x NEEDLE', 'abc', 'a.c and A(1)', 'needle', 'wörter NeEdLe'].join('\n') +
+        '\n',
+    )
+    const index = new LogLineIndex(path)
+    await index.refresh()
+    const find = async (query: string, isCaseSensitive = false) =>
+      (await index.search({ query, isCaseSensitive, fromLine: 0, direction: 'forward', limit: 10 })).matches
+    expect(await find('NeedLE')).toEqual([
+      { line: 0, column: 0 },
+      { line: 2, column: 2 },
+      { line: 5, column: 0 },
+      { line: 6, column: 7 },
+    ])
+    expect(await find('NEEDLE', true)).toEqual([{ line: 2, column: 2 }])
+    // Pattern characters are text: "a.c" is not "abc", "a(1)" finds "A(1)".
+    expect(await find('A.C')).toEqual([{ line: 4, column: 0 }])
+    expect(await find('a(1)')).toEqual([{ line: 4, column: 8 }])
+    // No letter in the query: found as bytes, any case setting.
+    expect(await find('(1)')).toEqual([{ line: 4, column: 9 }])
+    // An ASCII letter matches only ASCII letters, never À, á, ä, ª (their UTF-8 bytes are ≥ 0x80).
+    expect((await find('a')).map((m) => m.line)).toEqual([3, 4])
+    // A non-ASCII needle, folded as text.
+    expect(await find('WÖRTER')).toEqual([{ line: 6, column: 0 }])
+    expect(await find('ä ª ä')).toEqual([{ line: 1, column: 4 }])
+    expect(await find('ä ª ä', true)).toEqual([])
+  })
+
+  it('finds a match that spans a 1 MiB search step, and one at the end of a line longer than a step', async () => {
+    // Line 1 starts 10 bytes before the 1 MiB mark; its "Needle" covers the mark.
+    const first = 'a'.repeat(1_048_576 - 10 - 1)
+    const long = 'b'.repeat(3 * 1_048_576) + ' neeDLE at the end'
+    const lines = [first, 'xx ' + 'Needle' + ' after the mark', 'plain', long, 'Ünïcode needle ÜBER']
+    const path = tempLog(lines.join('\n') + '\n')
+    const index = new LogLineIndex(path)
+    await index.refresh()
+    const base = { fromLine: 0, direction: 'forward', limit: 10 } as const
+    const want = [
+      { line: 1, column: 3 },
+      { line: 3, column: 3 * 1_048_576 + 1 },
+      { line: 4, column: 8 },
+    ]
+    expect((await index.search({ ...base, query: 'needle', isCaseSensitive: false })).matches).toEqual(want)
+    expect((await index.search({ ...base, query: 'Needle', isCaseSensitive: true })).matches).toEqual([
+      want[0],
+    ])
+    const back = await index.search({
+      query: 'NEEDLE',
+      isCaseSensitive: false,
+      fromLine: 5,
+      direction: 'backward',
+      limit: 10,
+    })
+    expect(back.matches).toEqual([...want].reverse())
+    // The text path (a non-ASCII needle) over the same windows.
+    const umlaut = await index.search({ ...base, query: 'über', isCaseSensitive: false })
+    expect(umlaut.matches).toEqual([{ line: 4, column: 15 }])
+  })
+
   it('finds lines appended after the first search (a live log)', async () => {
     const path = tempLog('start\n')
     const cache = createLogLineCache()
