@@ -169,6 +169,34 @@ describe('LogLineIndex', () => {
     expect(await find('ä ª ä', true)).toEqual([])
   })
 
+  it("folds a non-ASCII needle by its letters' cased variants: Greek, astral, the Kelvin sign, pattern characters as text", async () => {
+    const path = tempLog(
+      [
+        'ΣΟΦΊΑ and σοφία',
+        'the Deseret 𐐀𐐁 pair',
+        '20 \u212A cold',
+        'prix é(1) and É(1)',
+        'İSTANBUL',
+        'éx',
+      ].join('\n') + '\n',
+    )
+    const index = new LogLineIndex(path)
+    await index.refresh()
+    const find = async (query: string) =>
+      (await index.search({ query, isCaseSensitive: false, fromLine: 0, direction: 'forward', limit: 10 }))
+        .matches
+    expect(await find('σοφία')).toEqual([{ line: 0, column: 0 }])
+    expect(await find('ΟΦΊ')).toEqual([{ line: 0, column: 1 }])
+    expect(await find('𐐩')).toEqual([{ line: 1, column: 14 }]) // 𐐁 lowercases to 𐐩; columns in UTF-16 units
+    expect(await find('k cold')).toEqual([]) // an ASCII needle: ASCII folding only
+    expect(await find('\u212A cold')).toEqual([{ line: 2, column: 3 }])
+    expect(await find('ké')).toEqual([])
+    expect(await find('É(1)')).toEqual([{ line: 3, column: 5 }])
+    expect(await find('é.')).toEqual([]) // "." is a dot, not any character ("éx")
+    // İ lowercases to two characters: the decoded-text path answers.
+    expect(await find('İstanbul')).toEqual([{ line: 4, column: 0 }])
+  })
+
   it('finds a match that spans a 1 MiB search step, and one at the end of a line longer than a step', async () => {
     // Line 1 starts 10 bytes before the 1 MiB mark; its "Needle" covers the mark.
     const first = 'a'.repeat(1_048_576 - 10 - 1)

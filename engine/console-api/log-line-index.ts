@@ -274,7 +274,7 @@ type ByteFinder = (bytes: Buffer) => (fromByte: number) => number
  * case-insensitive needle with non-ASCII characters: folding those changes byte lengths).
  */
 function byteFinder(query: string, isCaseSensitive: boolean): ByteFinder | null {
-  if (!isCaseSensitive && /[^\x00-\x7f]/.test(query)) return null
+  if (!isCaseSensitive && /[^\x00-\x7f]/.test(query)) return casedVariantsFinder(query)
   if (isCaseSensitive || !/[A-Za-z]/.test(query)) {
     const needle = Buffer.from(query, 'utf8')
     return (bytes) => (fromByte) => bytes.indexOf(needle, fromByte)
@@ -284,7 +284,11 @@ function byteFinder(query: string, isCaseSensitive: boolean): ByteFinder | null 
   // Latin1 is one character per byte, so string offsets are byte offsets; and without the u flag,
   // i never folds a character ≥ 0x80 onto an ASCII one (ECMA-262 Canonicalize), so the needle's
   // letters match ASCII letters only, never a byte of a UTF-8 sequence.
-  const pattern = new RegExp(query.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&'), 'gi')
+  return latin1Finder(new RegExp(escapeLatin1(query), 'gi'))
+}
+
+/** `pattern` (flag g) run over each window read as latin1: string offsets are byte offsets. */
+function latin1Finder(pattern: RegExp): ByteFinder {
   return (bytes) => {
     const text = bytes.toString('latin1')
     return (fromByte) => {
@@ -292,6 +296,55 @@ function byteFinder(query: string, isCaseSensitive: boolean): ByteFinder | null 
       return pattern.exec(text)?.index ?? -1
     }
   }
+}
+
+/** Latin1 text as a RegExp source matching it literally (bytes ≥ 0x80 as \xHH). */
+function escapeLatin1(text: string): string {
+  return text
+    .replace(/[\\^$.*+?()[\]{}|]/g, '\\$&')
+    .replace(/[\x80-\xff]/g, (c) => '\\x' + c.charCodeAt(0).toString(16))
+}
+
+/**
+ * A case-insensitive needle with non-ASCII letters, found in the bytes all the same: each of its
+ * characters becomes the alternation of the UTF-8 of every character with the same lowercase (ü:
+ * ü or Ü; k: k, K or the Kelvin sign), matched over the window as latin1. Folding copies of the
+ * text would change byte lengths; decoding and lowercasing each window costs ~4× this. A character
+ * whose lowercase is more than one (İ) leaves it to the decoded-text path (null).
+ */
+function casedVariantsFinder(query: string): ByteFinder | null {
+  let source = ''
+  for (const char of query) {
+    const lower = char.toLowerCase()
+    if ([...lower].length !== 1) return null
+    const variants = [lower, ...(lowercaseSources().get(lower) ?? [])]
+    const alternatives = variants.map((v) => escapeLatin1(Buffer.from(v, 'utf8').toString('latin1')))
+    source += alternatives.length === 1 ? alternatives[0] : `(?:${alternatives.join('|')})`
+  }
+  return latin1Finder(new RegExp(source, 'g'))
+}
+
+let lowercaseSourcesMap: Map<string, string[]> | undefined
+/** Per lowercase character, the other characters that lowercase to it (built once, ~10 ms). */
+function lowercaseSources(): Map<string, string[]> {
+  if (lowercaseSourcesMap) return lowercaseSourcesMap
+  const map = new Map<string, string[]>()
+  // Every cased character is in the BMP or in U+10400–U+1E9FF (Deseret … Adlam).
+  const scan = (first: number, last: number) => {
+    for (let cp = first; cp <= last; cp++) {
+      if (cp >= 0xd800 && cp <= 0xdfff) continue
+      const char = String.fromCodePoint(cp)
+      const lower = char.toLowerCase()
+      if (lower === char || [...lower].length !== 1) continue
+      const sources = map.get(lower)
+      if (sources) sources.push(char)
+      else map.set(lower, [char])
+    }
+  }
+  scan(0, 0xffff)
+  scan(0x10400, 0x1e9ff)
+  lowercaseSourcesMap = map
+  return map
 }
 
 /** One index per path, the most recently used kept (a job page reads a few logs at a time). */
