@@ -195,7 +195,10 @@ export class LogLineIndex {
     return found
   }
 
-  /** matchesIn over decoded text: one lowercase and indexOf per window (a non-ASCII needle, case-insensitive). */
+  /**
+   * matchesIn over decoded text: one lowercase and indexOf per window (the slow path: a
+   * case-insensitive needle with a character whose lowercase is two, as İ).
+   */
   private matchesInText(from: number, to: number, bytes: Buffer, needle: string) {
     // One decode of the whole window (no split into lines); a CRLF's "\r" ends a line, harmlessly.
     const hay = this.decodeLines(bytes, to).text.toLowerCase()
@@ -218,8 +221,7 @@ export class LogLineIndex {
 
   /** Matches of `query` from `fromLine` (forward: that line on; backward: the lines before it). */
   async search(input: LogSearchInput): Promise<LogSearchResult> {
-    // Byte search needs case folding that keeps byte lengths: ASCII. A needle with other letters
-    // is searched as decoded text (the slower path), so "É" still finds "é".
+    // Found in the bytes (see byteFinder), so "É" still finds "é"; else as decoded text.
     const find = byteFinder(input.query, input.isCaseSensitive)
     const needle = input.query.toLowerCase()
     const lineCount = this.lineCount
@@ -270,8 +272,9 @@ export class LogLineIndex {
 type ByteFinder = (bytes: Buffer) => (fromByte: number) => number
 
 /**
- * How a query is found in a window's bytes; null when it must be searched as decoded text (a
- * case-insensitive needle with non-ASCII characters: folding those changes byte lengths).
+ * How a query is found in a window's bytes: as its UTF-8 (case-sensitive, or no letter), an
+ * i-RegExp (ASCII), or its characters' cased variants (other letters); null when it must be
+ * searched as decoded text (see casedVariantsFinder).
  */
 function byteFinder(query: string, isCaseSensitive: boolean): ByteFinder | null {
   if (!isCaseSensitive && /[^\x00-\x7f]/.test(query)) return casedVariantsFinder(query)
