@@ -140,6 +140,94 @@ describe('LogLineIndex', () => {
     expect(exactAccent.matches).toEqual([{ line: 2, column: 11 }])
   })
 
+  it('folds ASCII case both ways, takes the query literally, and never folds a non-ASCII byte onto a letter', async () => {
+    const path = tempLog(
+      ['nEeDlE one', 'À á ä ª Ä', 'x NEEDLE', 'abc', 'a.c and A(1)', 'needle', 'wörter NeEdLe'].join('\n') +
+        '\n',
+    )
+    const index = new LogLineIndex(path)
+    await index.refresh()
+    const find = async (query: string, isCaseSensitive = false) =>
+      (await index.search({ query, isCaseSensitive, fromLine: 0, direction: 'forward', limit: 10 })).matches
+    expect(await find('NeedLE')).toEqual([
+      { line: 0, column: 0 },
+      { line: 2, column: 2 },
+      { line: 5, column: 0 },
+      { line: 6, column: 7 },
+    ])
+    expect(await find('NEEDLE', true)).toEqual([{ line: 2, column: 2 }])
+    // Pattern characters are text: "a.c" is not "abc", "a(1)" finds "A(1)".
+    expect(await find('A.C')).toEqual([{ line: 4, column: 0 }])
+    expect(await find('a(1)')).toEqual([{ line: 4, column: 8 }])
+    // No letter in the query: found as bytes, any case setting.
+    expect(await find('(1)')).toEqual([{ line: 4, column: 9 }])
+    // An ASCII letter matches only ASCII letters, never À, á, ä, ª (their UTF-8 bytes are ≥ 0x80).
+    expect((await find('a')).map((m) => m.line)).toEqual([3, 4])
+    // A non-ASCII needle, folded as text.
+    expect(await find('WÖRTER')).toEqual([{ line: 6, column: 0 }])
+    expect(await find('ä ª ä')).toEqual([{ line: 1, column: 4 }])
+    expect(await find('ä ª ä', true)).toEqual([])
+  })
+
+  it("folds a non-ASCII needle by its letters' cased variants: Greek, astral, the Kelvin sign, pattern characters as text", async () => {
+    const path = tempLog(
+      [
+        'ΣΟΦΊΑ and σοφία',
+        'the Deseret 𐐀𐐁 pair',
+        '20 \u212A cold',
+        'prix é(1) and É(1)',
+        'İSTANBUL',
+        'éx',
+      ].join('\n') + '\n',
+    )
+    const index = new LogLineIndex(path)
+    await index.refresh()
+    const find = async (query: string) =>
+      (await index.search({ query, isCaseSensitive: false, fromLine: 0, direction: 'forward', limit: 10 }))
+        .matches
+    expect(await find('σοφία')).toEqual([{ line: 0, column: 0 }])
+    expect(await find('ΟΦΊ')).toEqual([{ line: 0, column: 1 }])
+    expect(await find('𐐩')).toEqual([{ line: 1, column: 14 }]) // 𐐁 lowercases to 𐐩; columns in UTF-16 units
+    expect(await find('k cold')).toEqual([]) // an ASCII needle: ASCII folding only
+    expect(await find('\u212A cold')).toEqual([{ line: 2, column: 3 }])
+    expect(await find('ké')).toEqual([])
+    expect(await find('É(1)')).toEqual([{ line: 3, column: 5 }])
+    expect(await find('é.')).toEqual([]) // "." is a dot, not any character ("éx")
+    // İ lowercases to two characters: the decoded-text path answers.
+    expect(await find('İstanbul')).toEqual([{ line: 4, column: 0 }])
+  })
+
+  it('finds a match that spans a 1 MiB search step, and one at the end of a line longer than a step', async () => {
+    // Line 1 starts 10 bytes before the 1 MiB mark; its "Needle" covers the mark.
+    const first = 'a'.repeat(1_048_576 - 10 - 1)
+    const long = 'b'.repeat(3 * 1_048_576) + ' neeDLE at the end'
+    const lines = [first, 'xx ' + 'Needle' + ' after the mark', 'plain', long, 'Ünïcode needle ÜBER']
+    const path = tempLog(lines.join('\n') + '\n')
+    const index = new LogLineIndex(path)
+    await index.refresh()
+    const base = { fromLine: 0, direction: 'forward', limit: 10 } as const
+    const want = [
+      { line: 1, column: 3 },
+      { line: 3, column: 3 * 1_048_576 + 1 },
+      { line: 4, column: 8 },
+    ]
+    expect((await index.search({ ...base, query: 'needle', isCaseSensitive: false })).matches).toEqual(want)
+    expect((await index.search({ ...base, query: 'Needle', isCaseSensitive: true })).matches).toEqual([
+      want[0],
+    ])
+    const back = await index.search({
+      query: 'NEEDLE',
+      isCaseSensitive: false,
+      fromLine: 5,
+      direction: 'backward',
+      limit: 10,
+    })
+    expect(back.matches).toEqual([...want].reverse())
+    // The text path (a non-ASCII needle) over the same windows.
+    const umlaut = await index.search({ ...base, query: 'über', isCaseSensitive: false })
+    expect(umlaut.matches).toEqual([{ line: 4, column: 15 }])
+  })
+
   it('finds lines appended after the first search (a live log)', async () => {
     const path = tempLog('start\n')
     const cache = createLogLineCache()

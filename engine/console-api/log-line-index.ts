@@ -133,21 +133,30 @@ export class LogLineIndex {
 
   /** The bytes of lines [from, to) as on disk (fewer if the file is shorter than the index says). */
   private async readBytes(from: number, to: number): Promise<Buffer> {
-    const fromByte = this.starts[from]!
-    const toByte = to < this.count ? this.starts[to]! : this.sizeBytes
     const handle = await open(this.path, 'r')
     try {
-      const bytes = Buffer.allocUnsafe(toByte - fromByte)
-      const { bytesRead } = await handle.read(bytes, 0, bytes.length, fromByte)
-      return bytes.subarray(0, bytesRead)
+      return await this.readBytesWith(handle, from, to, Buffer.allocUnsafe(this.byteLength(from, to)))
     } finally {
       await handle.close()
     }
   }
 
+  private byteLength(from: number, to: number): number {
+    return (to < this.count ? this.starts[to]! : this.sizeBytes) - this.starts[from]!
+  }
+
+  /** readBytes through an open handle, into `into` (at least byteLength(from, to) long). */
+  private async readBytesWith(handle: FileHandle, from: number, to: number, into: Buffer): Promise<Buffer> {
+    const { bytesRead } = await handle.read(into, 0, this.byteLength(from, to), this.starts[from]!)
+    return into.subarray(0, bytesRead)
+  }
+
   /** The text of lines [from, to), "\n"s and any "\r"s kept (`from < to <= lineCount`). */
   private async readText(from: number, to: number): Promise<{ text: string; isOpenEnd: boolean }> {
-    const bytes = await this.readBytes(from, to)
+    return this.decodeLines(await this.readBytes(from, to), to)
+  }
+
+  private decodeLines(bytes: Buffer, to: number): { text: string; isOpenEnd: boolean } {
     // An unfinished last line may end inside a character still being written.
     const isOpenEnd = to === this.lineCount && bytes[bytes.length - 1] !== 10
     const text = new TextDecoder().decode(isOpenEnd ? bytes.subarray(0, utf8CompleteLength(bytes)) : bytes)
@@ -167,33 +176,32 @@ export class LogLineIndex {
   }
 
   /**
-   * The lines of [from, to) holding the needle, in file order, searched in the file's bytes: no
-   * decode of the window. Buffer.indexOf for the needle's UTF-8; case-insensitive by folding the
-   * window's ASCII letters in place (an ASCII needle only, see `search`). The column (UTF-16 units)
-   * decodes just the matched line's bytes before the match.
+   * The lines of a window (lines [from, to), its bytes as read) holding the needle, in file order,
+   * found in the bytes by `find` (see byteFinder): no decode of the window. The column (UTF-16
+   * units) decodes just the matched line's bytes before the match.
    */
-  private async matchesIn(from: number, to: number, needle: Buffer, foldAscii: boolean) {
+  private matchesIn(from: number, to: number, bytes: Buffer, find: ByteFinder) {
     const fromByte = this.starts[from]!
-    const bytes = await this.readBytes(from, to)
-    const original = foldAscii ? Buffer.from(bytes) : bytes
-    if (foldAscii) foldAsciiInPlace(bytes)
+    const next = find(bytes)
     const found: Array<{ line: number; column: number }> = []
-    for (let at = bytes.indexOf(needle); at !== -1;) {
+    for (let at = next(0); at !== -1;) {
       // The line holding byte `at`: the last line starting at or before it.
       const line = this.lineAtByte(fromByte + at + 1) - 1
       const lineStart = this.starts[line]! - fromByte
-      found.push({ line, column: original.toString('utf8', lineStart, at).length })
+      found.push({ line, column: bytes.toString('utf8', lineStart, at).length })
       if (line + 1 >= to) break
-      at = bytes.indexOf(needle, this.starts[line + 1]! - fromByte) // one match per line
+      at = next(this.starts[line + 1]! - fromByte) // one match per line
     }
     return found
   }
 
-  /** matchesIn over decoded text: one lowercase and indexOf per window (a non-ASCII needle, case-insensitive). */
-  private async matchesInText(from: number, to: number, needle: string, isCaseSensitive: boolean) {
+  /**
+   * matchesIn over decoded text: one lowercase and indexOf per window (the slow path: a
+   * case-insensitive needle with a character whose lowercase is two, as İ).
+   */
+  private matchesInText(from: number, to: number, bytes: Buffer, needle: string) {
     // One decode of the whole window (no split into lines); a CRLF's "\r" ends a line, harmlessly.
-    const { text } = await this.readText(from, to)
-    const hay = isCaseSensitive ? text : text.toLowerCase()
+    const hay = this.decodeLines(bytes, to).text.toLowerCase()
     const found: Array<{ line: number; column: number }> = []
     let line = from
     let lineStart = 0
@@ -213,49 +221,133 @@ export class LogLineIndex {
 
   /** Matches of `query` from `fromLine` (forward: that line on; backward: the lines before it). */
   async search(input: LogSearchInput): Promise<LogSearchResult> {
-    // Byte search needs case folding that keeps byte lengths: ASCII. A needle with other letters
-    // is searched as decoded text (the slower path), so "É" still finds "é".
-    const isText = !input.isCaseSensitive && /[^\x00-\x7f]/.test(input.query)
-    const text = input.isCaseSensitive ? input.query : input.query.toLowerCase()
-    const needle = Buffer.from(text, 'utf8')
-    const matchesIn = (from: number, to: number) =>
-      isText
-        ? this.matchesInText(from, to, text, input.isCaseSensitive)
-        : this.matchesIn(from, to, needle, !input.isCaseSensitive)
+    // Found in the bytes (see byteFinder), so "É" still finds "é"; else as decoded text.
+    const find = byteFinder(input.query, input.isCaseSensitive)
+    const needle = input.query.toLowerCase()
     const lineCount = this.lineCount
     const matches: LogSearchResult['matches'] = []
     const forward = input.direction === 'forward'
     let cursor = Math.min(Math.max(0, input.fromLine), lineCount)
-    while (forward ? cursor < lineCount : cursor > 0) {
-      // Windows of about SEARCH_BYTES of whole lines (at least one line).
-      const from = forward
-        ? cursor
-        : Math.min(cursor - 1, this.lineAtByte(this.starts[cursor]! - SEARCH_BYTES))
-      const to = forward
-        ? Math.min(lineCount, Math.max(cursor + 1, this.lineAtByte(this.starts[cursor]! + SEARCH_BYTES)))
-        : cursor
-      const found = await matchesIn(from, to)
-      if (!forward) found.reverse()
-      for (const match of found) {
-        matches.push(match)
-        if (matches.length === input.limit) {
-          const next = forward ? match.line + 1 : match.line
-          const hasMore = forward ? next < lineCount : next > 0
-          return { matches, nextCursor: hasMore ? next : null, lineCount }
+    if (forward ? cursor >= lineCount : cursor <= 0) return { matches, nextCursor: null, lineCount }
+    // One handle and one buffer for every window of this search (a window of a single line longer
+    // than SEARCH_BYTES grows it).
+    const handle = await open(this.path, 'r')
+    let buffer = Buffer.allocUnsafe(SEARCH_BYTES + SEARCH_BYTES / 4)
+    try {
+      while (forward ? cursor < lineCount : cursor > 0) {
+        // Windows of about SEARCH_BYTES of whole lines (at least one line).
+        const from = forward
+          ? cursor
+          : Math.min(cursor - 1, this.lineAtByte(this.starts[cursor]! - SEARCH_BYTES))
+        const to = forward
+          ? Math.min(lineCount, Math.max(cursor + 1, this.lineAtByte(this.starts[cursor]! + SEARCH_BYTES)))
+          : cursor
+        if (this.byteLength(from, to) > buffer.length) buffer = Buffer.allocUnsafe(this.byteLength(from, to))
+        const bytes = await this.readBytesWith(handle, from, to, buffer)
+        const found = find
+          ? this.matchesIn(from, to, bytes, find)
+          : this.matchesInText(from, to, bytes, needle)
+        if (!forward) found.reverse()
+        for (const match of found) {
+          matches.push(match)
+          if (matches.length === input.limit) {
+            const next = forward ? match.line + 1 : match.line
+            const hasMore = forward ? next < lineCount : next > 0
+            return { matches, nextCursor: hasMore ? next : null, lineCount }
+          }
         }
+        cursor = forward ? to : from
       }
-      cursor = forward ? to : from
+    } finally {
+      await handle.close()
     }
     return { matches, nextCursor: null, lineCount }
   }
 }
 
-/** A-Z → a-z in place; other bytes (UTF-8 sequences included) unchanged, so offsets stay. */
-function foldAsciiInPlace(bytes: Buffer): void {
-  for (let i = 0; i < bytes.length; i++) {
-    const b = bytes[i]!
-    if (b >= 65 && b <= 90) bytes[i] = b + 32
+/**
+ * Finds a needle in a window's bytes: `find(bytes)` answers `next(fromByte)`, the byte offset of
+ * the first match at or after fromByte, or -1.
+ */
+type ByteFinder = (bytes: Buffer) => (fromByte: number) => number
+
+/**
+ * How a query is found in a window's bytes: as its UTF-8 (case-sensitive, or no letter), an
+ * i-RegExp (ASCII), or its characters' cased variants (other letters); null when it must be
+ * searched as decoded text (see casedVariantsFinder).
+ */
+function byteFinder(query: string, isCaseSensitive: boolean): ByteFinder | null {
+  if (!isCaseSensitive && /[^\x00-\x7f]/.test(query)) return casedVariantsFinder(query)
+  if (isCaseSensitive || !/[A-Za-z]/.test(query)) {
+    const needle = Buffer.from(query, 'utf8')
+    return (bytes) => (fromByte) => bytes.indexOf(needle, fromByte)
   }
+  // An ASCII needle, any case: a RegExp with the i flag over the window read as latin1, instead of
+  // folding a copy of the window byte by byte (a JS loop over every byte, ~10× slower on 51 MB).
+  // Latin1 is one character per byte, so string offsets are byte offsets; and without the u flag,
+  // i never folds a character ≥ 0x80 onto an ASCII one (ECMA-262 Canonicalize), so the needle's
+  // letters match ASCII letters only, never a byte of a UTF-8 sequence.
+  return latin1Finder(new RegExp(escapeLatin1(query), 'gi'))
+}
+
+/** `pattern` (flag g) run over each window read as latin1: string offsets are byte offsets. */
+function latin1Finder(pattern: RegExp): ByteFinder {
+  return (bytes) => {
+    const text = bytes.toString('latin1')
+    return (fromByte) => {
+      pattern.lastIndex = fromByte
+      return pattern.exec(text)?.index ?? -1
+    }
+  }
+}
+
+/** Latin1 text as a RegExp source matching it literally (bytes ≥ 0x80 as \xHH). */
+function escapeLatin1(text: string): string {
+  return text
+    .replace(/[\\^$.*+?()[\]{}|]/g, '\\$&')
+    .replace(/[\x80-\xff]/g, (c) => '\\x' + c.charCodeAt(0).toString(16))
+}
+
+/**
+ * A case-insensitive needle with non-ASCII letters, found in the bytes all the same: each of its
+ * characters becomes the alternation of the UTF-8 of every character with the same lowercase (ü:
+ * ü or Ü; k: k, K or the Kelvin sign), matched over the window as latin1. Folding copies of the
+ * text would change byte lengths; decoding and lowercasing each window costs ~4× this. A character
+ * whose lowercase is more than one (İ) leaves it to the decoded-text path (null).
+ */
+function casedVariantsFinder(query: string): ByteFinder | null {
+  let source = ''
+  for (const char of query) {
+    const lower = char.toLowerCase()
+    if ([...lower].length !== 1) return null
+    const variants = [lower, ...(lowercaseSources().get(lower) ?? [])]
+    const alternatives = variants.map((v) => escapeLatin1(Buffer.from(v, 'utf8').toString('latin1')))
+    source += alternatives.length === 1 ? alternatives[0] : `(?:${alternatives.join('|')})`
+  }
+  return latin1Finder(new RegExp(source, 'g'))
+}
+
+let lowercaseSourcesMap: Map<string, string[]> | undefined
+/** Per lowercase character, the other characters that lowercase to it (built once, ~10 ms). */
+function lowercaseSources(): Map<string, string[]> {
+  if (lowercaseSourcesMap) return lowercaseSourcesMap
+  const map = new Map<string, string[]>()
+  // Every cased character is in the BMP or in U+10400–U+1E9FF (Deseret … Adlam).
+  const scan = (first: number, last: number) => {
+    for (let cp = first; cp <= last; cp++) {
+      if (cp >= 0xd800 && cp <= 0xdfff) continue
+      const char = String.fromCodePoint(cp)
+      const lower = char.toLowerCase()
+      if (lower === char || [...lower].length !== 1) continue
+      const sources = map.get(lower)
+      if (sources) sources.push(char)
+      else map.set(lower, [char])
+    }
+  }
+  scan(0, 0xffff)
+  scan(0x10400, 0x1e9ff)
+  lowercaseSourcesMap = map
+  return map
 }
 
 /** One index per path, the most recently used kept (a job page reads a few logs at a time). */

@@ -7,13 +7,14 @@
  */
 import { useEffect } from 'react'
 import {
+  infiniteQueryOptions,
   useInfiniteQuery,
   useQueries,
   useQuery,
   useQueryClient,
   type QueryClient,
 } from '@tanstack/react-query'
-import type { EventPayload, JobLogKind, MethodOutput } from '../../engine/console-api/contract'
+import type { ConsoleClient, EventPayload, JobLogKind, MethodOutput } from '../../engine/console-api/contract'
 import { useConsoleClient } from '../console-client/console-client-context'
 import { queryKeys } from './query-keys'
 
@@ -104,6 +105,24 @@ function pageKey(jobId: string, log: JobLogKind, page: number, info: JobLogInfo)
   return [...queryKeys.jobs.log(jobId, log), 'page', page, isWhole ? 'whole' : info.sizeBytes] as const
 }
 
+/** The query of one page of lines: what the viewer reads, and what a search prefetches. */
+function logPageQuery(client: ConsoleClient, jobId: string, log: JobLogKind, page: number, info: JobLogInfo) {
+  return {
+    queryKey: pageKey(jobId, log, page, info),
+    queryFn: async (): Promise<LogPage> => {
+      const { lines, times } = await client.readJobLogLines({
+        jobId,
+        log,
+        fromLine: page * LOG_PAGE_LINES,
+        maxLines: LOG_PAGE_LINES,
+      })
+      return { lines, times }
+    },
+    staleTime: Infinity,
+    gcTime: PAGE_GC_MS,
+  }
+}
+
 /** The lines of pages covering [firstLine, lastLine]; `lineAt` answers undefined until read. */
 export function useJobLogLines(
   jobId: string,
@@ -125,18 +144,7 @@ export function useJobLogLines(
   }
   const results = useQueries({
     queries: pages.map((page) => ({
-      queryKey: pageKey(jobId, log, page, info!),
-      queryFn: async (): Promise<LogPage> => {
-        const { lines, times } = await client.readJobLogLines({
-          jobId,
-          log,
-          fromLine: page * LOG_PAGE_LINES,
-          maxLines: LOG_PAGE_LINES,
-        })
-        return { lines, times }
-      },
-      staleTime: Infinity,
-      gcTime: PAGE_GC_MS,
+      ...logPageQuery(client, jobId, log, page, info!),
       // The tail page re-read as the log grows: keep showing what it had meanwhile (the same page
       // only; a slot that moved to another page must not show the old page's lines).
       placeholderData: (previous: LogPage | undefined, previousQuery?: { queryKey: readonly unknown[] }) =>
@@ -151,17 +159,41 @@ export function useJobLogLines(
   }
 }
 
-/** Engine-side search: match lines in file order, read in batches from the engine's cursor. */
-export function useJobLogSearch(jobId: string, log: JobLogKind, query: string) {
-  const client = useConsoleClient()
-  return useInfiniteQuery({
+/**
+ * Engine-side search: match lines in file order, read in batches from the engine's cursor. A batch
+ * answers once the page holding its first match is read too (the viewer jumps there next): the
+ * match is shown with its text in the same render, not a round trip after the jump.
+ */
+export function jobLogSearchQuery(
+  client: ConsoleClient,
+  queryClient: QueryClient,
+  jobId: string,
+  log: JobLogKind,
+  query: string,
+) {
+  return infiniteQueryOptions({
     queryKey: [...queryKeys.jobs.log(jobId, log), 'search', query] as const,
-    queryFn: ({ pageParam }) =>
-      client.searchJobLog({ jobId, log, query, fromLine: pageParam, limit: SEARCH_BATCH }),
+    queryFn: async ({ pageParam }) => {
+      const found = await client.searchJobLog({ jobId, log, query, fromLine: pageParam, limit: SEARCH_BATCH })
+      const first = found.matches[0]
+      const info = queryClient.getQueryData<JobLogInfo>(queryKeys.jobs.log(jobId, log))
+      // Only a line the viewer's counts already hold: a newer tail page would be keyed otherwise.
+      if (first && info && first.line < info.lineCount)
+        await queryClient.prefetchQuery(
+          logPageQuery(client, jobId, log, Math.floor(first.line / LOG_PAGE_LINES), info),
+        )
+      return found
+    },
     initialPageParam: 0,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
     enabled: query.length > 0,
     staleTime: Infinity,
     gcTime: PAGE_GC_MS,
   })
+}
+
+export function useJobLogSearch(jobId: string, log: JobLogKind, query: string) {
+  const client = useConsoleClient()
+  const queryClient = useQueryClient()
+  return useInfiniteQuery(jobLogSearchQuery(client, queryClient, jobId, log, query))
 }
