@@ -36,7 +36,8 @@ export function usePublishAsset() {
   return useMutation({
     mutationFn: (input: { draft: AssetDraft; did?: string; environments?: string[] }) =>
       client.publishAsset(input),
-    onSuccess: () => {
+    // Settled, not only success: a publish that failed part-way is now an unfinished one.
+    onSettled: () => {
       // The allowed environments land in the dataset's policy (the asset page reads them there).
       void queryClient.invalidateQueries({ queryKey: ['dataset-policy'] })
       return queryClient.invalidateQueries({ queryKey: ['assets'] })
