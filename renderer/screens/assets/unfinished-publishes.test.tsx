@@ -169,6 +169,17 @@ describe('Assets: unfinished publishes', () => {
     },
   )
 
+  it('says so when the list cannot be loaded, and the assets still show', async () => {
+    const fake = createFakeConsole({ assets: [makeAsset()] })
+    fake.fail.listUnfinishedPublishes = { code: 'INTERNAL', message: 'The store could not be read' }
+    renderApp('assets', fake)
+    const title = await screen.findByText('Could not load unfinished publishes', {}, T)
+    expect((title.closest('[role="alert"]') as HTMLElement).textContent).toContain(
+      'The store could not be read',
+    )
+    expect(await screen.findByRole('table', { name: 'Assets' }, T)).toBeTruthy()
+  })
+
   it('offers neither action on a publish that is running now', async () => {
     renderApp('assets', createFakeConsole({ unfinishedPublishes: [unfinished({ inProgress: true })] }))
     const row = await rowOf('Half-published weather')
