@@ -133,6 +133,11 @@ const draft = (name: string): MethodParsedInput<'publishAsset'>['draft'] => ({
   },
 })
 
+const policyChanges = (engine: Engine, did: string) =>
+  engine.audit
+    .list({ type: 'config.changed', subject: did })
+    .filter((e) => (e.details as { setting?: string }).setting === 'dataset-policy')
+
 const unfinishedNamed = async (engine: Engine, name: string) =>
   (await engine.service.listUnfinishedPublishes({})).publishes.filter((p) => p.name === name)
 
@@ -224,17 +229,26 @@ describe('unfinished publishes through the console API', () => {
     expect(first.stack.registry.get(asset.did)?.publish?.done).toBe(true)
   })
 
-  it('lists one stopped once the create tx was mined, before the DID was stored, as at "metadata"', async () => {
+  it('lists one stopped once the create tx was mined, before the DID was stored, as at "metadata"; its environments are applied on resume', async () => {
     first.crashAt = (e) => e.step === 'create' && e.status === 'mined'
-    await expect(first.service.publishAsset({ draft: draft('Stopped at the NFT') })).rejects.toThrow(
-      'simulated crash',
-    )
+    await expect(
+      first.service.publishAsset({ draft: draft('Stopped at the NFT'), environments: [ALLOWED] }),
+    ).rejects.toThrow('simulated crash')
     const [row] = await unfinishedNamed(first, 'Stopped at the NFT')
     expect(row).toMatchObject({ did: null, stoppedAt: 'metadata', txStatus: 'none', txHash: null })
     const nftsBefore = await nftCount()
+    // The recorded choice was never stored (no DID then): resumePublish stores it before setMetaData.
+    const atMetadata: string[][] = []
+    const stop = first.port.onPublishProgress((e) => {
+      if (e.step === 'metadata' && e.status === 'started' && e.did)
+        atMetadata.push(first.policies.get(e.did).environments)
+    })
     const { asset } = await first.service.resumePublish({ id: row!.id })
+    stop()
     expect(await nftCount()).toBe(nftsBefore)
     expect(asset.name).toBe('Stopped at the NFT')
+    expect(atMetadata).toEqual([[ALLOWED]])
+    expect(policyChanges(first, asset.did)).toHaveLength(1)
   })
 
   it('discards one: forgotten here (and audited), while the NFT it created stays on chain', async () => {
