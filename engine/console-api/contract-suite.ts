@@ -343,6 +343,65 @@ export function describeConsoleContract(
       ])
     })
 
+    const unfinishedRow = (over: Partial<FakePorts['unfinished'][number]> = {}) => ({
+      id: 'did:op:' + 'a'.repeat(64),
+      did: 'did:op:' + 'a'.repeat(64),
+      kind: 'dataset' as const,
+      name: 'Half published',
+      chainId: 8996,
+      stoppedAt: 'metadata' as const,
+      txStatus: 'signed' as const,
+      txHash: '0x' + '1'.repeat(64),
+      error: null,
+      startedAtMs: 10,
+      updatedAtMs: 20,
+      inProgress: false,
+      notResumable: null,
+      ...over,
+    })
+
+    it('lists unfinished publishes (with and without a DID) and resumes one by its id', async () => {
+      expect(await client.listUnfinishedPublishes()).toEqual({ publishes: [] })
+      const withDid = unfinishedRow()
+      const pending = unfinishedRow({
+        id: 'pending:1',
+        did: null,
+        name: 'Before the NFT',
+        stoppedAt: 'create',
+      })
+      ports.unfinished.push(withDid, pending)
+      expect((await client.listUnfinishedPublishes()).publishes).toEqual([withDid, pending])
+      expect((await errorOf(client.resumePublish({ id: withDid.id }))).code).toBe('WALLET_LOCKED')
+      await client.createWallet({ password: 'correct horse', confirm: true })
+      expect((await errorOf(client.resumePublish({ id: 'pending:unknown' }))).code).toBe('ASSET_NOT_FOUND')
+      const { asset } = await client.resumePublish({ id: withDid.id })
+      expect(asset.did).toBe(withDid.did)
+      // Only the metadata step was left: the NFT is not created again.
+      expect((await client.listAssets({})).assets.map((a) => a.did)).toEqual([withDid.did])
+      expect((await client.listUnfinishedPublishes()).publishes.map((p) => p.id)).toEqual(['pending:1'])
+    })
+
+    it('discards an unfinished publish only with confirmation, and none that is running', async () => {
+      ports.unfinished.push(
+        unfinishedRow({ id: 'pending:1', did: null }),
+        unfinishedRow({ id: 'pending:2', did: null, inProgress: true }),
+      )
+      expect((await errorOf(client.discardUnfinishedPublish({ id: 'pending:1' } as never))).code).toBe(
+        'REQUEST_INVALID',
+      )
+      expect((await errorOf(client.discardUnfinishedPublish({ id: 'pending:9', confirm: true }))).code).toBe(
+        'ASSET_NOT_FOUND',
+      )
+      expect((await errorOf(client.discardUnfinishedPublish({ id: 'pending:2', confirm: true }))).code).toBe(
+        'PUBLISH_IN_PROGRESS',
+      )
+      await client.createWallet({ password: 'correct horse', confirm: true })
+      expect((await errorOf(client.resumePublish({ id: 'pending:2' }))).code).toBe('PUBLISH_IN_PROGRESS')
+      expect(await client.discardUnfinishedPublish({ id: 'pending:1', confirm: true })).toEqual({ ok: true })
+      expect((await client.listUnfinishedPublishes()).publishes.map((p) => p.id)).toEqual(['pending:2'])
+      expect(ports.chainActions).toEqual([])
+    })
+
     it('creates a dispenser (default limits) and a fixed rate, each one tx; bad prices change nothing', async () => {
       const asset = await publishOne()
       expect(

@@ -360,6 +360,39 @@ export const assetSummarySchema = z.object({
     .optional(),
 })
 export type AssetSummary = z.infer<typeof assetSummarySchema>
+/**
+ * A first publish this console started that has not reached the chain (the app was closed or
+ * crashed mid-publish, or a transaction failed): listUnfinishedPublishes. Publishing the draft
+ * again would mint a second NFT; resumePublish finishes this one from its recorded progress.
+ */
+export const unfinishedPublishSchema = z.object({
+  /** What resumePublish and discardUnfinishedPublish take: the DID, or a local id (`pending:…`) while none is known. */
+  id: z.string(),
+  /** Known once the data NFT exists and this console has read it from the create receipt. */
+  did: z.string().nullable(),
+  kind: z.enum(['dataset', 'algorithm']),
+  name: z.string(),
+  chainId: z.number().int(),
+  /**
+   * The on-chain step it stopped at: `create` (data NFT + datatoken: not sent, sent and not
+   * confirmed, or reverted) or `metadata` (the NFT exists; the DDO is not on chain, or it is and
+   * this console has not recorded it yet).
+   */
+  stoppedAt: z.enum(['create', 'metadata']),
+  /** That step's recorded tx: none yet, signed (maybe sent, not confirmed), mined, or failed. */
+  txStatus: z.enum(['none', 'signed', 'mined', 'failed']),
+  txHash: z.string().nullable(),
+  /** The error that stopped it, when one was caught (a crash leaves none). */
+  error: z.string().nullable(),
+  startedAtMs: z.number(),
+  /** Last time its progress was written. */
+  updatedAtMs: z.number(),
+  /** A publish or resume of it is running right now: neither resume nor discard it. */
+  inProgress: z.boolean(),
+  /** Why this console cannot resume it (recorded on another chain); null: it can. */
+  notResumable: z.string().nullable(),
+})
+export type UnfinishedPublish = z.infer<typeof unfinishedPublishSchema>
 /** nft.state as Ocean's ERC721Template defines it (0 active; every other state refuses compute). */
 export const ASSET_STATES = {
   active: 0,
@@ -1150,6 +1183,23 @@ export const consoleMethods = {
     z.object({ asset: assetSummarySchema }),
   ),
   deleteAsset: command(z.object({ did, confirm: confirmed }), ok),
+  /** First publishes that stopped before the asset was live, oldest first (see unfinishedPublishSchema). */
+  listUnfinishedPublishes: query(empty, z.object({ publishes: z.array(unfinishedPublishSchema) })),
+  /**
+   * Finishes an unfinished publish (`id` from listUnfinishedPublishes: its DID, or its local id
+   * before the NFT's DID is known) from its recorded draft and allowed environments: a recorded tx
+   * is looked up by hash and re-sent as is, never signed twice, so no second NFT is minted.
+   * Progress on onPublishProgress. Unknown id: ASSET_NOT_FOUND; running now: PUBLISH_IN_PROGRESS.
+   */
+  resumePublish: command(
+    z.object({ id: z.string().min(1).max(200) }),
+    z.object({ asset: assetSummarySchema }),
+  ),
+  /**
+   * Forgets an unfinished publish in this console (its record, draft and progress). It undoes
+   * nothing on chain: an NFT already created stays there, unused. Running now: PUBLISH_IN_PROGRESS.
+   */
+  discardUnfinishedPublish: command(z.object({ id: z.string().min(1).max(200), confirm: confirmed }), ok),
   /** Peer ID, direct and relayed multiaddrs, whether reachable, and the public URL self-check. */
   getReachability: query(empty, reachabilitySchema),
   getNetworkSettings: query(empty, networkSettingsSchema),

@@ -27,6 +27,7 @@ export const ConsoleErrorCode = {
   AccessRequestDecided: 'ACCESS_REQUEST_DECIDED',
   AssetPublishedElsewhere: 'ASSET_PUBLISHED_ELSEWHERE',
   AssetNotOnChain: 'ASSET_NOT_ON_CHAIN',
+  PublishInProgress: 'PUBLISH_IN_PROGRESS',
   Internal: 'INTERNAL',
 } as const
 export type ConsoleErrorCode = (typeof ConsoleErrorCode)[keyof typeof ConsoleErrorCode]
@@ -53,6 +54,7 @@ const STATUS: Record<ConsoleErrorCode, number> = {
   ACCESS_REQUEST_DECIDED: 409,
   ASSET_PUBLISHED_ELSEWHERE: 409,
   ASSET_NOT_ON_CHAIN: 409,
+  PUBLISH_IN_PROGRESS: 409,
   INTERNAL: 500,
 }
 

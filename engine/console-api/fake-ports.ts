@@ -4,7 +4,13 @@
  * interface (ids, seq ordering, not-found), nothing more.
  */
 import type { JobStatus } from '../operator-service/job-status'
-import type { AssetSummary, ConsoleEnvironment, EventPayload, JobSummary } from './contract'
+import type {
+  AssetSummary,
+  ConsoleEnvironment,
+  EventPayload,
+  JobSummary,
+  UnfinishedPublish,
+} from './contract'
 import type { JobsAfter } from '../store/jobs-repo'
 import type {
   ConsoleAssetPort,
@@ -64,6 +70,11 @@ export interface FakePorts extends ConsoleServiceDeps {
   /** Make getBalances fail as the chain would (e.g. a CHAIN_ID_MISMATCH C2dError). */
   failBalances(error: Error | undefined): void
   lockWallet(): void
+  /**
+   * Unfinished publishes the fake asset port lists (seed with push). resumePublish finishes one as
+   * the publisher would (create + metadata reported, the asset listed, the row gone).
+   */
+  unfinished: UnfinishedPublish[]
 }
 
 export function createFakePorts(): FakePorts {
@@ -206,7 +217,7 @@ export function createFakePorts(): FakePorts {
   /** A fake tx: needs the wallet (as the real signer does), reports sent + mined, records the action. */
   const sendTx = (
     did: string,
-    step: 'state' | 'mint' | 'dispenser' | 'fixedRate',
+    step: 'create' | 'metadata' | 'state' | 'mint' | 'dispenser' | 'fixedRate',
     effect: () => void,
   ): string => {
     if (wallet.state !== 'unlocked')
@@ -321,7 +332,43 @@ export function createFakePorts(): FakePorts {
       }
     },
     onPublishProgress: (l) => (progressListeners.add(l), () => progressListeners.delete(l)),
+    listUnfinished: () => unfinished.map((u) => ({ ...u })),
+    resumeUnfinished: async (id) => {
+      const i = unfinished.findIndex((u) => u.id === id)
+      if (i < 0)
+        throw Object.assign(new Error(`${id} has no unfinished publish to resume`), {
+          name: 'C2dError',
+          code: 'PUBLISH_NOT_RESUMABLE',
+          status: 409,
+        })
+      const found = unfinished[i]!
+      const did = found.did ?? 'did:op:' + String(assetList.length).padStart(64, 'e')
+      // From the step it stopped at: a mined create is not sent again.
+      if (found.stoppedAt === 'create') sendTx(did, 'create', () => {})
+      sendTx(did, 'metadata', () => {})
+      const asset: AssetSummary = {
+        did,
+        kind: found.kind,
+        name: found.name,
+        chainId: found.chainId,
+        nftAddress: '0x' + '2'.repeat(40),
+        datatokenAddress: '0x' + '3'.repeat(40),
+        state: 0,
+        serviceIds: ['compute'],
+        createdAtMs: found.startedAtMs,
+        updatedAtMs: found.updatedAtMs + 1,
+      }
+      unfinished.splice(i, 1)
+      assetList.push(asset)
+      return asset
+    },
+    discardUnfinished: (id) =>
+      void unfinished.splice(
+        unfinished.findIndex((u) => u.id === id),
+        1,
+      ),
   }
+  const unfinished: UnfinishedPublish[] = []
   let balanceFailure: Error | undefined
   let importedSecret = ''
   let wallet: { state: 'none' | 'locked' | 'unlocked'; address: string | null; password: string } = {
@@ -432,6 +479,7 @@ export function createFakePorts(): FakePorts {
     readFile: async () => new TextEncoder().encode('hello'),
     secretMarker,
     chainActions,
+    unfinished,
     importedSecret: () => importedSecret,
     failBalances: (error) => void (balanceFailure = error),
     lockWallet: () => void (wallet.state = 'locked'),

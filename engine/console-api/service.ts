@@ -24,6 +24,7 @@ import type {
   MethodOutput,
   MethodParsedInput,
   ServedChain,
+  UnfinishedPublish,
 } from './contract'
 import { ASSET_STATES, assetDraftSchema, assetStateName, JOB_CURSOR_PREFIX, type JobSort } from './contract'
 import type { JobsAfter } from '../store/jobs-repo'
@@ -126,6 +127,18 @@ export interface ConsoleAssetPort {
   /** Native coin and OCEAN on every served chain; a chain that fails is told in its own row. */
   chainBalances?(): Promise<MethodOutput<'getChainBalances'>>
   onPublishProgress?(listener: (event: EventPayload<'onPublishProgress'>) => void): () => void
+  /** First publishes that stopped before the asset was live (absent: this port keeps none). */
+  listUnfinished?(): UnfinishedPublish[]
+  /**
+   * Finishes one from its recorded progress (`id`: DID or pending id); the recorded environments
+   * go through `options.applyEnvironments` before setMetaData if they had not yet.
+   */
+  resumeUnfinished?(
+    id: string,
+    options: { applyEnvironments?: (did: string, environments: string[]) => void },
+  ): Promise<AssetSummary>
+  /** Forgets its local record; nothing on chain changes. */
+  discardUnfinished?(id: string): void
 }
 export interface ConsoleWalletPort {
   status(): MethodOutput<'getWallet'>
@@ -583,6 +596,30 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
   /** Writes one publisher action to the audit trail (when there is one); never a secret. */
   const audit = (type: string, subject: string | null, details: Record<string, unknown> = {}) =>
     deps.audit?.record({ type, actor: 'publisher', subject, details })
+  /**
+   * Stores a dataset's allowed environments in its policy, with its audit entry. The publisher
+   * calls it once the DID exists (the NFT), before setMetaData: consumers never see the DDO with
+   * every environment allowed. Undefined without a dataset policy store.
+   */
+  const environmentsHook = (review: ConsoleReviewPort | undefined) =>
+    review
+      ? (datasetDid: string, ids: string[]) => {
+          const policy = review.setPolicy(datasetDid, { ...review.getPolicy(datasetDid), environments: ids })
+          audit('config.changed', datasetDid, { setting: 'dataset-policy', policy })
+        }
+      : undefined
+  /** The unfinished publish `id`, refused when unknown or while a publish of it is running. */
+  const requireIdle = (assets: ConsoleAssetPort, id: string, what: 'resumed' | 'discarded') => {
+    const found = assets.listUnfinished?.().find((p) => p.id === id)
+    if (!found)
+      throw consoleError(ConsoleErrorCode.AssetNotFound, `No unfinished publish ${id} in this console.`)
+    if (found.inProgress)
+      throw consoleError(
+        ConsoleErrorCode.PublishInProgress,
+        `The publish of ${found.name} is running now; it cannot be ${what} until it stops.`,
+      )
+    return found
+  }
   /** The keystore's address, known while locked too (issue 11: one address on every screen). */
   const walletAddress = () => deps.wallet?.status().address ?? null
   const isWalletUnlocked = () => deps.wallet?.status().state === 'unlocked'
@@ -1000,22 +1037,45 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
       const assets = need(deps.assets, 'Publishing')
       // Refused before anything is signed: the choice would have nowhere to go.
       const review = allowed && draft.kind === 'dataset' ? need(deps.review, 'Dataset policies') : deps.review
-      // The publisher records the environments with the publish and calls this once the DID exists
-      // (the NFT), before setMetaData: consumers never see the DDO with every environment allowed.
-      const applyEnvironments = review
-        ? (datasetDid: string, ids: string[]) => {
-            const policy = review.setPolicy(datasetDid, {
-              ...review.getPolicy(datasetDid),
-              environments: ids,
-            })
-            audit('config.changed', datasetDid, { setting: 'dataset-policy', policy })
-          }
-        : undefined
+      const applyEnvironments = environmentsHook(review)
       const asset = await assets.publish(draft, did, {
         ...(allowed && draft.kind === 'dataset' ? { environments: allowed } : {}),
         ...(applyEnvironments ? { applyEnvironments } : {}),
       })
       return { asset }
+    },
+    async listUnfinishedPublishes() {
+      const assets = need(deps.assets, 'Publishing')
+      return { publishes: assets.listUnfinished?.() ?? [] }
+    },
+    async resumePublish({ id }) {
+      const assets = need(deps.assets, 'Publishing')
+      const port = need(assets.resumeUnfinished ? assets : undefined, 'Resuming publishes')
+      requireIdle(assets, id, 'resumed')
+      if (!isWalletUnlocked())
+        throw consoleError(
+          ConsoleErrorCode.WalletLocked,
+          'Unlock or create the provider wallet before resuming the publish (Settings → Wallet).',
+        )
+      const applyEnvironments = environmentsHook(deps.review)
+      const asset = await port.resumeUnfinished!(id, applyEnvironments ? { applyEnvironments } : {})
+      deps.logger.info('unfinished publish resumed', { id, did: asset.did })
+      return { asset }
+    },
+    async discardUnfinishedPublish({ id }) {
+      const assets = need(deps.assets, 'Publishing')
+      const port = need(assets.discardUnfinished ? assets : undefined, 'Discarding publishes')
+      const found = requireIdle(assets, id, 'discarded')
+      port.discardUnfinished!(id)
+      // Only the local record goes; an NFT it created stays on chain (said in the audit too).
+      audit('config.changed', found.did ?? id, {
+        what: 'unfinished-publish',
+        action: 'discarded',
+        name: found.name,
+        stoppedAt: found.stoppedAt,
+        onChainUnchanged: true,
+      })
+      return { ok: true as const }
     },
     async deleteAsset({ did }) {
       const assets = need(deps.assets, 'Publishing')

@@ -26,7 +26,7 @@ import { createTokenInfoReader, type TokenInfo } from '../chain/token-info'
 import { createNftOwnerLookup } from '../chain/nft-owner'
 import { createPricingReader, type DispenserReading, type FixedRateReading } from '../chain/datatoken-prices'
 import { draftFromRecord, toAssetDetails, type AssetChanges, type AssetDetails } from './asset-details'
-import { AssetRegistry, type AssetRecord } from './asset-registry'
+import { AssetRegistry, PENDING_PREFIX, type AssetRecord } from './asset-registry'
 import { DatatokenDistribution } from './datatoken-distribution'
 import type { AssetDraft, TrustedAlgorithm } from './ddo'
 import { pinnedTrustedAlgorithm } from './algorithm-checksums'
@@ -36,6 +36,12 @@ import { Publisher, type PublishOptions } from './publish'
 import { publishingError } from './publishing-errors'
 import type { OnPublishEvent } from './recorded-tx'
 import { confirmTrustedOnChain } from './trust-on-chain'
+import {
+  isUnfinishedPublish,
+  PublishInFlight,
+  toUnfinishedPublish,
+  type UnfinishedPublish,
+} from './unfinished-publishes'
 
 /** The console's asset summary (console-api/contract.ts `assetSummarySchema`). */
 export interface AssetSummary {
@@ -161,6 +167,15 @@ export interface ChainPublishing {
      * without them applies the recorded ones if that had not happened yet.
      */
     publish(draft: AssetDraft, existingDid?: string, options?: PublishOptions): Promise<AssetSummary>
+    /** First publishes not yet live, on any chain, oldest first (unfinished-publishes.ts). */
+    listUnfinished(): UnfinishedPublish[]
+    /**
+     * Finishes the unfinished publish `id` (DID or pending key) from its recorded draft and
+     * environments (Publisher.resume): recorded txs are looked up and re-sent, never signed twice.
+     */
+    resumeUnfinished(id: string, options?: PublishOptions): Promise<AssetSummary>
+    /** Forgets the unfinished publish `id` here; an NFT it created stays on chain. */
+    discardUnfinished(id: string): void
     /** The stored asset's public facts (no file URLs); undefined when this console has no such asset. */
     details(did: string): AssetDetails | undefined
     /** setMetaData again: the stored DDO with `changes`, files as published, new trusted algorithms pinned. */
@@ -371,6 +386,7 @@ export async function startChainPublishing(options: StartChainPublishingOptions)
     }
   }
 
+  const inFlight = new PublishInFlight()
   let queue: Promise<unknown> = Promise.resolve()
   // One signing operation at a time: each tx takes the account's next nonce when it is signed.
   const serial = <T>(work: () => Promise<T>): Promise<T> => {
@@ -436,6 +452,23 @@ export async function startChainPublishing(options: StartChainPublishingOptions)
       }
       // Checked at start: the summaries say which assets the chain in use no longer has.
       void presence.checkAll(registry.list({}))
+      /**
+       * A publish's progress: the DID exists once the NFT does (first told by the "encrypt" event),
+       * later steps carry it; `key` is a DID known ahead (a resume or an edit), never a pending key.
+       */
+      const tracker = (key: string | undefined): OnPublishEvent => {
+        let did = key?.startsWith(PENDING_PREFIX) ? undefined : key
+        return (event) => {
+          did = event.did ?? did
+          inFlight.learn(did)
+          emit(did ? { ...event, did } : event)
+        }
+      }
+      const unfinishedKeys = () =>
+        registry
+          .list({ includeUnfinished: true })
+          .filter(isUnfinishedPublish)
+          .map((r) => r.did)
       // Distribution events carry no DID of their own; the UI needs it to place the progress.
       const forAsset =
         (did: string): OnPublishEvent =>
@@ -452,19 +485,47 @@ export async function startChainPublishing(options: StartChainPublishingOptions)
             const resuming = existingDid !== undefined && publisher.isUnfinishedPublish(existingDid)
             // A wallet created after the dev chain started holds no coin there yet.
             if (!existingDid && walletSigner()) await fundPublisher()
-            // The DID exists once the NFT does (first told by the "encrypt" event); later steps carry it.
-            let did = existingDid
-            const track: OnPublishEvent = (event) => {
-              did = event.did ?? did
-              emit(did ? { ...event, did } : event)
-            }
-            if (!existingDid) return toAssetSummary(await publisher.publish(draft, track, options), presence)
-            if (resuming) return toAssetSummary(await publisher.resume(existingDid, track, options), presence)
-            // An edit of a live asset (its DDO is on chain already): an edit that fails changes nothing.
-            const edited = await publisher.edit(existingDid, draft, track)
-            if (options.environments && edited.kind === 'dataset')
-              options.applyEnvironments?.(existingDid, options.environments)
-            return toAssetSummary(edited, presence)
+            const track = tracker(existingDid)
+            const mark = existingDid ? { keys: [existingDid] } : { before: unfinishedKeys() }
+            return inFlight.run(mark, async () => {
+              if (!existingDid)
+                return toAssetSummary(await publisher.publish(draft, track, options), presence)
+              if (resuming)
+                return toAssetSummary(await publisher.resume(existingDid, track, options), presence)
+              // An edit of a live asset (its DDO is on chain already): an edit that fails changes nothing.
+              const edited = await publisher.edit(existingDid, draft, track)
+              if (options.environments && edited.kind === 'dataset')
+                options.applyEnvironments?.(existingDid, options.environments)
+              return toAssetSummary(edited, presence)
+            })
+          })
+        },
+        listUnfinished: () =>
+          registry
+            .list({ includeUnfinished: true })
+            .filter(isUnfinishedPublish)
+            .sort((a, b) => a.publish!.startedAtMs - b.publish!.startedAtMs)
+            .map((record) => toUnfinishedPublish(record, { chainId, inProgress: inFlight.has(record.did) })),
+        resumeUnfinished(id, options = {}) {
+          return serial(async () => {
+            const { publisher } = makePublisher(endpoint(), walletSigner)
+            // Stopped before the NFT was mined: the create tx may be signed afresh, so gas is needed.
+            const record = registry.get(id, { includeUnfinished: true })
+            if (record?.publish?.steps.create?.status !== 'mined' && walletSigner()) await fundPublisher()
+            return inFlight.run({ keys: [id] }, async () =>
+              toAssetSummary(await publisher.resume(id, tracker(id), options), presence),
+            )
+          })
+        },
+        discardUnfinished(id) {
+          const record = registry.get(id, { includeUnfinished: true })
+          if (!record || !isUnfinishedPublish(record))
+            throw publishingError('ASSET_NOT_FOUND', `No unfinished publish ${id} in this console`)
+          // Only the local row: the chain keeps whatever was mined (an NFT with no DDO serves nobody).
+          registry.remove(id)
+          logger.info('unfinished publish discarded', {
+            id,
+            stoppedAt: toUnfinishedPublish(record, { chainId, inProgress: false }).stoppedAt,
           })
         },
         details(did) {

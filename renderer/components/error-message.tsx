@@ -24,6 +24,8 @@ const NEXT_STEP: Record<string, string> = {
   ALGORITHM_NOT_PUBLISHED: 'Approve it on this node instead (one consumer or all, until a date).',
   ACCESS_REQUEST_DECIDED: "Remove the algorithm from the dataset's trusted algorithms on the asset page.",
   ASSET_PUBLISHED_ELSEWHERE: 'Only its publisher can change it; this console serves compute on it.',
+  PUBLISH_IN_PROGRESS: 'Wait until its on-chain steps stop, then try again.',
+  PUBLISH_NOT_RESUMABLE: 'Discard it under Unfinished publishes on Assets, then publish the asset again.',
   TRUST_NOT_CONFIRMED:
     'The request stays pending. Check the transaction in a block explorer, then try again.',
 }

@@ -36,11 +36,48 @@ export function usePublishAsset() {
   return useMutation({
     mutationFn: (input: { draft: AssetDraft; did?: string; environments?: string[] }) =>
       client.publishAsset(input),
-    onSuccess: () => {
+    // Settled, not only success: a publish that failed part-way is now an unfinished one.
+    onSettled: () => {
       // The allowed environments land in the dataset's policy (the asset page reads them there).
       void queryClient.invalidateQueries({ queryKey: ['dataset-policy'] })
       return queryClient.invalidateQueries({ queryKey: ['assets'] })
     },
+  })
+}
+
+/** First publishes that stopped before the asset was live (listUnfinishedPublishes). */
+export function useUnfinishedPublishes() {
+  const client = useConsoleClient()
+  return useQuery({
+    queryKey: queryKeys.unfinishedPublishes(),
+    queryFn: () => client.listUnfinishedPublishes({}),
+  })
+}
+
+/**
+ * Finishes an unfinished publish from its recorded progress (`id`: its DID, or its local id before
+ * the DID is known); progress arrives on onPublishProgress. Both lists refresh either way: a failed
+ * resume may have moved it on (a DID learnt, a step mined).
+ */
+export function useResumePublish() {
+  const client = useConsoleClient()
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: (id: string) => client.resumePublish({ id }),
+    onSettled: () => {
+      void queryClient.invalidateQueries({ queryKey: ['dataset-policy'] })
+      return queryClient.invalidateQueries({ queryKey: ['assets'] })
+    },
+  })
+}
+
+/** Forgets an unfinished publish in this console (confirmed); nothing on chain changes. */
+export function useDiscardUnfinishedPublish() {
+  const client = useConsoleClient()
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: (id: string) => client.discardUnfinishedPublish({ id, confirm: true }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: queryKeys.unfinishedPublishes() }),
   })
 }
 

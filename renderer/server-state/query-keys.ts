@@ -21,6 +21,8 @@ export const queryKeys = {
   assetPrices: (did: string) => ['assets', 'prices', did] as const,
   /** The checksums publishing would pin for a trusted algorithm (under 'assets': a republish re-reads them). */
   trustedAlgorithmChecksums: (did: string) => ['assets', 'trusted-checksums', did] as const,
+  /** Publishes that stopped before going live (under 'assets': a publish or resume re-reads them). */
+  unfinishedPublishes: () => ['assets', 'unfinished'] as const,
   /** The publish wizard's test fetch of one file source (its JSON). */
   fileCheck: (source: string) => ['file-check', source] as const,
   settings: () => ['settings'] as const,

@@ -19,6 +19,7 @@ import {
   type JobSummary,
   JOB_CURSOR_PREFIX,
   type AssetSummary,
+  type UnfinishedPublish,
   type AccessRequestSummary,
   type MethodOutput,
   type AuditEventSummary,
@@ -198,6 +199,8 @@ export interface FakeConsole {
   transport: ConsoleTransport
   jobs: JobSummary[]
   assets: AssetSummary[]
+  /** The unfinished publishes as the fake holds them now (resume and discard remove them). */
+  unfinishedPublishes: UnfinishedPublish[]
   environments: ConsoleEnvironment[]
   calls: Array<{ method: string; input: unknown }>
   emit<E extends ConsoleEventName>(event: E, payload: EventPayload<E>): void
@@ -253,6 +256,14 @@ export function createFakeConsole(
     notifications?: MethodOutput<'getNotificationSettings'>
     /** The chain getBalances answers for (default the dev chain: 8996, "ETH"). */
     chain?: { chainId: number; nativeSymbol: string }
+    /** Publishes that stopped before going live (listUnfinishedPublishes); resumePublish finishes one. */
+    unfinishedPublishes?: UnfinishedPublish[]
+    /**
+     * publishAsset stops as a failed setMetaData would: the NFT is created (its DID reported), the
+     * metadata step fails, the publish is left unfinished under its DID and the call fails with
+     * TRANSACTION_FAILED. A resume then finishes it.
+     */
+    publishFailsAtMetadata?: boolean
   } = {},
 ): FakeConsole {
   let notificationSettings: MethodOutput<'getNotificationSettings'> = seed.notifications ?? {
@@ -273,6 +284,7 @@ export function createFakeConsole(
   const envQuotas = new Map<string, QuotasSummary>()
   const jobs = seed.jobs ?? [makeJob('job-1', 40), makeJob('job-2', 70), makeJob('job-3', 1)]
   const assets = seed.assets ?? []
+  const unfinished = seed.unfinishedPublishes ?? []
   const prices = new Map(
     Object.entries(seed.prices ?? {}).map(([did, p]) => [
       did,
@@ -884,10 +896,44 @@ export function createFakeConsole(
     },
     publishAsset: async ({ draft, environments: allowed }) => {
       const asset = makeAsset({
-        did: 'did:op:' + String(assets.length + 1).padStart(64, 'c'),
+        did: 'did:op:' + String(assets.length + unfinished.length + 1).padStart(64, 'c'),
         kind: draft.kind,
         name: draft.name,
       })
+      if (seed.publishFailsAtMetadata) {
+        const createTx = '0x' + (++txCount).toString(16).padStart(64, 'e')
+        const metadataTx = '0x' + (++txCount).toString(16).padStart(64, 'e')
+        const report = (
+          step: 'create' | 'encrypt' | 'metadata',
+          status: 'started' | 'sent' | 'mined' | 'failed',
+          txHash?: string,
+        ) =>
+          listeners.onPublishProgress.forEach((l) =>
+            l({ did: asset.did, step, status, ...(txHash ? { txHash } : {}) }),
+          )
+        report('create', 'sent', createTx)
+        report('create', 'mined', createTx)
+        report('encrypt', 'started')
+        report('metadata', 'sent', metadataTx)
+        report('metadata', 'failed', metadataTx)
+        const message = `The metadata transaction ${metadataTx} reverted`
+        unfinished.push({
+          id: asset.did,
+          did: asset.did,
+          kind: draft.kind,
+          name: draft.name,
+          chainId: 8996,
+          stoppedAt: 'metadata',
+          txStatus: 'failed',
+          txHash: metadataTx,
+          error: message,
+          startedAtMs: 1,
+          updatedAtMs: 2,
+          inProgress: false,
+          notResumable: null,
+        })
+        throw Object.assign(new Error(message), { code: 'TRANSACTION_FAILED' })
+      }
       // The steps the engine reports, in its order (publish.ts): create, encrypt, setMetaData, registry.
       const emit = (
         step: 'create' | 'encrypt' | 'metadata' | 'registry',
@@ -930,6 +976,51 @@ export function createFakeConsole(
         container: draft.container ? { ...draft.container, checksum: draft.container.checksum ?? '' } : null,
       })
       return { asset }
+    },
+    listUnfinishedPublishes: async () => ({ publishes: unfinished.map((u) => ({ ...u })) }),
+    resumePublish: async ({ id }) => {
+      const i = unfinished.findIndex((u) => u.id === id)
+      if (i < 0)
+        throw Object.assign(new Error(`No unfinished publish ${id} in this console.`), {
+          code: 'ASSET_NOT_FOUND',
+        })
+      const found = unfinished[i]!
+      const asset = makeAsset({
+        did: found.did ?? 'did:op:' + String(assets.length + unfinished.length + 1).padStart(64, 'd'),
+        kind: found.kind,
+        name: found.name,
+      })
+      // From the step it stopped at, as the engine resumes (a mined create is not sent again).
+      const report = (
+        step: 'create' | 'encrypt' | 'metadata' | 'registry',
+        status: 'sent' | 'mined' | 'started' | 'done',
+        txHash?: string,
+      ) =>
+        listeners.onPublishProgress.forEach((l) =>
+          l({ did: asset.did, step, status, ...(txHash ? { txHash } : {}) }),
+        )
+      if (found.stoppedAt === 'create') {
+        const txHash = '0x' + (++txCount).toString(16).padStart(64, 'e')
+        report('create', 'sent', txHash)
+        report('create', 'mined', txHash)
+      }
+      report('encrypt', 'started')
+      const txHash = '0x' + (++txCount).toString(16).padStart(64, 'e')
+      report('metadata', 'sent', txHash)
+      report('metadata', 'mined', txHash)
+      report('registry', 'done')
+      unfinished.splice(i, 1)
+      assets.push(asset)
+      return { asset }
+    },
+    discardUnfinishedPublish: async ({ id }) => {
+      const i = unfinished.findIndex((u) => u.id === id)
+      if (i < 0)
+        throw Object.assign(new Error(`No unfinished publish ${id} in this console.`), {
+          code: 'ASSET_NOT_FOUND',
+        })
+      unfinished.splice(i, 1)
+      return { ok: true as const }
     },
     deleteAsset: async ({ did }) => (
       assets.splice(
@@ -1278,6 +1369,7 @@ export function createFakeConsole(
     service,
     jobs,
     assets,
+    unfinishedPublishes: unfinished,
     environments,
     calls: [],
     fail: {},

@@ -1,5 +1,6 @@
 // Assets: the datasets and algorithms this Provider serves, each linking to its page (facts,
-// trusted algorithms, state, datatokens, jobs), with publish (the wizard) and delete (confirmed).
+// trusted algorithms, state, datatokens, jobs), with publish (the wizard) and delete (confirmed);
+// above them, the publishes that stopped before going live (resume or discard).
 import { useState } from 'react'
 import { Anchor, Badge, Button, Card, Group, Stack, Table, Text, Title } from '@mantine/core'
 import { Link } from '@tanstack/react-router'
@@ -13,6 +14,7 @@ import { NotOnChainBadge } from './not-on-chain-badge'
 import { PublishedElsewhereBadge } from './published-elsewhere-badge'
 import { PublishProgressList } from './publish-progress-list'
 import { PublishWizard } from './publish-wizard/publish-wizard'
+import { UnfinishedPublishes } from './unfinished-publishes'
 
 // The heading (and New asset) paint on their own first; the list, its query and its refetch follow
 // as deferred work (a route change renders synchronously, and a cached list would be in it).
@@ -28,6 +30,7 @@ export function AssetsScreen() {
         </Button>
       </Group>
       <AfterFirstPaint>
+        <UnfinishedPublishes />
         <AssetList />
       </AfterFirstPaint>
     </Stack>

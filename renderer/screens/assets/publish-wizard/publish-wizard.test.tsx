@@ -121,6 +121,53 @@ describe('Publish wizard: review, publish and live', { timeout: 60_000 }, () => 
     expect(useWizardDraft.getState().values.name).toBe('Weather 2024')
   })
 
+  it('a publish that fails after the NFT offers Resume (not a second NFT); a failed resume can be retried', async () => {
+    const fake = createFakeConsole({ assets: [{ ...ALGORITHM }], publishFailsAtMetadata: true })
+    const { form } = await openWizard(fake)
+    await toReview(form, { algorithm: false })
+    await userEvent.click(within(form).getByRole('button', { name: 'Publish' }))
+    const failed = (await screen.findByText('Could not publish')).closest('[role="alert"]') as HTMLElement
+    expect(failed.textContent).toContain('reverted')
+    expect(within(form).getByText(/publishing again would create a second data NFT/)).toBeTruthy()
+    // Starting over would mint another NFT: the way out is Resume.
+    expect(within(form).queryByRole('button', { name: 'Back to review' })).toBeNull()
+    const did = fake.unfinishedPublishes[0]!.did!
+
+    fake.fail.resumePublish = { code: 'CHAIN_UNAVAILABLE', message: 'The chain RPC did not answer' }
+    await userEvent.click(within(form).getByRole('button', { name: 'Resume' }))
+    const resumeFailed = (await screen.findByText('Could not resume the publish')).closest(
+      '[role="alert"]',
+    ) as HTMLElement
+    expect(resumeFailed.textContent).toContain('The chain RPC did not answer')
+    delete fake.fail.resumePublish
+    await userEvent.click(within(form).getByRole('button', { name: 'Resume' }))
+
+    const live = await screen.findByRole('region', { name: /You're live: Weather 2024/ })
+    expect(within(live).getByTestId('published-did').textContent).toBe(did)
+    expect(fake.calls.filter((c) => c.method === 'publishAsset')).toHaveLength(1)
+    expect(fake.calls.filter((c) => c.method === 'resumePublish').map((c) => c.input)).toEqual([
+      { id: did },
+      { id: did },
+    ])
+    // It ends as a publish does: the price picked in the wizard is set on the resumed asset.
+    expect(fake.calls.find((c) => c.method === 'createDispenser')?.input).toMatchObject({ did })
+    expect(fake.unfinishedPublishes).toEqual([])
+    const steps = within(screen.getByRole('list', { name: 'On-chain steps of this publish' }))
+    expect(
+      steps
+        .getAllByRole('listitem')
+        .map((li) => [li.textContent?.split(/working|sent|mined|done|failed/)[0], li.dataset.status]),
+    ).toEqual([
+      [STEP_WORDS.create, 'mined'],
+      [STEP_WORDS.metadata, 'failed'],
+      // Encrypt reported again by the resume: one row, moved to where it happened last.
+      [STEP_WORDS.encrypt, 'done'],
+      [STEP_WORDS.metadata, 'mined'],
+      [STEP_WORDS.registry, 'done'],
+      [STEP_WORDS.dispenser, 'mined'],
+    ])
+  })
+
   it('a price that cannot be set leaves the asset live and says so', async () => {
     const fake = createFakeConsole({ assets: [{ ...ALGORITHM }] })
     fake.fail.createDispenser = { code: 'CHAIN_ERROR', message: 'The dispenser tx reverted.' }

@@ -4,13 +4,20 @@
 // keep them; every message sits next to its field, and the engine validates again before anything
 // is signed.
 import { useEffect, useMemo, useRef, useState } from 'react'
-import { Alert, Button, Card, Group, Stack, Stepper, Text } from '@mantine/core'
+import { Alert, Anchor, Button, Card, Group, Stack, Stepper, Text } from '@mantine/core'
+import { Link } from '@tanstack/react-router'
 import {
   assetDraftSchema,
   tokenAmountSchema,
   type AssetSummary,
 } from '../../../../engine/console-api/contract'
-import { useDistributeDatatokens, usePublishAsset, useValidateAsset } from '../../../server-state/assets'
+import {
+  useDistributeDatatokens,
+  usePublishAsset,
+  useResumePublish,
+  useUnfinishedPublishes,
+  useValidateAsset,
+} from '../../../server-state/assets'
 import { useEnvironments } from '../../../server-state/compute-backend'
 import { useOverview } from '../../../server-state/overview'
 import { usePublishProgress, type PublishProgressEvent } from '../../../server-state/publish-progress'
@@ -109,11 +116,21 @@ function PublishWizardForm() {
   const [finished, setFinished] = useState(false)
   const validate = useValidateAsset()
   const publish = usePublishAsset()
+  const resume = useResumePublish()
+  const unfinished = useUnfinishedPublishes()
   const price = useDistributeDatatokens()
   const progress = usePublishProgress()
   const overview = useOverview()
   const environments = useEnvironments()
   const before = useRef<Set<PublishProgressEvent> | null>(null)
+  /** What Publish was pressed with: a resume ends as the publish would have (pricing, live card). */
+  const submitted = useRef<{
+    pricing: WizardState['pricing']
+    typedPrice: string
+    environmentId: string | undefined
+    /** The unfinished publishes before this one began: a new row after a failure is this one's. */
+    unfinishedBefore: Set<string> | null
+  } | null>(null)
   const draft = useMemo(() => toDraft(values), [values])
   const envCount = environments.data?.environments.length ?? 0
   const active = finished ? STEP_INDEX.publish + 1 : storedActive
@@ -156,28 +173,18 @@ function PublishWizardForm() {
     }
     before.current = new Set(progress.data ?? [])
     setActive(STEP_INDEX.publish)
-    const pricing = values.pricing
-    const typedPrice = values.price.trim()
-    const environmentId = values.environments[0]
+    submitted.current = {
+      pricing: values.pricing,
+      typedPrice: values.price.trim(),
+      environmentId: values.environments[0],
+      unfinishedBefore: unfinished.data ? new Set(unfinished.data.publishes.map((p) => p.id)) : null,
+    }
+    resume.reset()
     publish.mutate(
       // A dataset's picked environments are the only ones its consumers may use (the Provider refuses others).
       { draft, ...(values.kind === 'dataset' ? { environments: values.environments } : {}) },
       {
-        onSuccess: ({ asset }) => {
-          const result: Published = {
-            asset,
-            ...(environmentId ? { environmentId } : {}),
-            paid: pricing === 'fixed',
-          }
-          setPublished(result)
-          if (pricing === 'later') return finish(result)
-          price.mutate(
-            pricing === 'free'
-              ? { kind: 'dispenser', did: asset.did, maxTokens: '1', maxBalance: '1' }
-              : { kind: 'fixedRate', did: asset.did, price: typedPrice },
-            { onSuccess: () => finish(result) },
-          )
-        },
+        onSuccess: ({ asset }) => onLive(asset),
         onError: (error) => {
           const mapped = fieldErrorsFromError(error, 'draft.')
           if (Object.keys(mapped).length > 0) {
@@ -189,9 +196,34 @@ function PublishWizardForm() {
       },
     )
   }
+  /** Live (a publish or its resume): the price the publisher picked, then the live card. */
+  const onLive = (asset: AssetSummary) => {
+    const { pricing, typedPrice, environmentId } = submitted.current!
+    const result: Published = {
+      asset,
+      ...(environmentId ? { environmentId } : {}),
+      paid: pricing === 'fixed',
+    }
+    setPublished(result)
+    if (pricing === 'later') return finish(result)
+    price.mutate(
+      pricing === 'free'
+        ? { kind: 'dispenser', did: asset.did, maxTokens: '1', maxBalance: '1' }
+        : { kind: 'fixedRate', did: asset.did, price: typedPrice },
+      { onSuccess: () => finish(result) },
+    )
+  }
   const stepEvents = before.current
     ? (progress.data ?? []).filter((e) => !before.current!.has(e)).reverse()
     : []
+  // A publish that failed part-way is resumed, not published again (a second NFT): by its DID once
+  // the NFT exists, else by the unfinished row it left (a create tx sent and not confirmed).
+  const didSoFar = stepEvents.findLast((e) => e.did)?.did
+  const leftBehind = submitted.current?.unfinishedBefore
+    ? unfinished.data?.publishes.find((p) => !submitted.current!.unfinishedBefore!.has(p.id))?.id
+    : undefined
+  const resumeId = publish.isError ? (didSoFar ?? leftBehind ?? null) : null
+  const resumeNow = (id: string) => resume.mutate(id, { onSuccess: ({ asset }) => onLive(asset) })
   const providerUrl = overview.data?.providerUrl ?? ''
   const progressList = <PublishProgressSteps events={stepEvents} label="On-chain steps of this publish" />
 
@@ -227,7 +259,15 @@ function PublishWizardForm() {
                   Publishing… each step appears above, in order, as it is signed and mined.
                 </Text>
               )}
-              {publish.isError && <ErrorMessage title="Could not publish" error={publish.error} />}
+              {resume.isPending && (
+                <Text role="status" size="sm">
+                  Resuming… each step appears above, in order, as it is checked, signed and mined.
+                </Text>
+              )}
+              {publish.isError && resume.isIdle && (
+                <ErrorMessage title="Could not publish" error={publish.error} />
+              )}
+              {resume.isError && <ErrorMessage title="Could not resume the publish" error={resume.error} />}
               {price.isError && (
                 <ErrorMessage
                   title="Published, but the price could not be set (set it on the asset page)"
@@ -242,7 +282,22 @@ function PublishWizardForm() {
                   {...(published.environmentId ? { environmentId: published.environmentId } : {})}
                 />
               )}
-              {publish.isError && (
+              {publish.isError && resumeId !== null && !resume.isPending && !resume.isSuccess && (
+                <>
+                  <Text size="sm">
+                    This publish stopped part-way and is kept under Unfinished publishes on{' '}
+                    <Anchor component={Link} to="/assets">
+                      Assets
+                    </Anchor>
+                    . Resume finishes it from where it stopped, with the transactions it already sent;
+                    publishing again would create a second data NFT.
+                  </Text>
+                  <Group>
+                    <Button onClick={() => resumeNow(resumeId)}>Resume</Button>
+                  </Group>
+                </>
+              )}
+              {publish.isError && resumeId === null && (
                 <Group>
                   <Button variant="default" onClick={() => setActive(STEP_INDEX.review)}>
                     Back to review
