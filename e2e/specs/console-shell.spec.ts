@@ -13,6 +13,9 @@ for (const scheme of ['light', 'dark'] as const) {
     for (const screen of SCREEN_NAMES) {
       await consoleApp.goTo(screen)
       await expect(consoleApp.page.getByRole('heading', { level: 2 }).first()).toBeVisible()
+      // The body too (it mounts a render after the heading, AfterFirstPaint): axe and the
+      // screenshot see the screen, not its placeholder.
+      await expect(consoleApp.page.getByTestId('screen-placeholder')).toHaveCount(0)
       await consoleApp.screenshot(`${scheme}-${screen.toLowerCase().replace(/ /g, '-')}`)
       // Every copy button is drawn whole in this theme: a square button with its icon visible (the
       // dark Overview once squeezed the Provider URL's into a blue dot with no icon).

@@ -6,6 +6,7 @@ import { Alert, Button, Code, Group, Select, Stack, Table, Text, TextInput, Titl
 import { useAuditEvents, useAuditExport, useAuditVerify } from '../../server-state/publisher-control'
 import { AddressLabel } from '../../components/labels/address-label'
 import { DateLabel } from '../../components/labels/date-label'
+import { AfterFirstPaint } from '../../components/after-first-paint'
 import { EmptyState } from '../../components/empty-state'
 import { ErrorMessage } from '../../components/error-message'
 
@@ -22,7 +23,22 @@ const TYPES = [
   'wallet.event',
 ]
 
+// The heading paints on its own first; the filters, the trail, its query and its refetch follow as
+// deferred work (a route change renders synchronously, and a cached trail would be in it).
 export function AuditScreen() {
+  return (
+    <Stack component="section" aria-labelledby="audit-title" gap="md">
+      <Title order={2} id="audit-title">
+        Audit trail
+      </Title>
+      <AfterFirstPaint>
+        <AuditBody />
+      </AfterFirstPaint>
+    </Stack>
+  )
+}
+
+function AuditBody() {
   const [type, setType] = useState<string | null>(null)
   const [actor, setActor] = useState('')
   const [subject, setSubject] = useState('')
@@ -49,10 +65,7 @@ export function AuditScreen() {
       },
     )
   return (
-    <Stack component="section" aria-labelledby="audit-title" gap="md">
-      <Title order={2} id="audit-title">
-        Audit trail
-      </Title>
+    <>
       <form role="search" aria-label="Filter the audit trail" onSubmit={(e) => e.preventDefault()}>
         <Group align="flex-end">
           <Select
@@ -142,6 +155,6 @@ export function AuditScreen() {
           </Table.Tbody>
         </Table>
       )}
-    </Stack>
+    </>
   )
 }

@@ -19,6 +19,7 @@ import type { AccessRequestSummary } from '../../../engine/console-api/contract'
 import { useAccessDecision, useAccessRequests, useApproveOnChain } from '../../server-state/publisher-control'
 import { usePublishProgress } from '../../server-state/publish-progress'
 import { PublishProgressSteps } from '../assets/publish-wizard/publish-progress-steps'
+import { AfterFirstPaint } from '../../components/after-first-paint'
 import { ConfirmDialog } from '../../components/confirm-dialog'
 import { AlgorithmDetails } from './algorithm-details'
 import { AddressLabel } from '../../components/labels/address-label'
@@ -28,9 +29,10 @@ import { ErrorMessage } from '../../components/error-message'
 
 type StatusFilter = 'pending' | 'approved' | 'denied' | 'all'
 
+// The heading (and what the inbox is) paint on their own first; the status filter, the list, its
+// query and its refetch follow as deferred work (a route change renders synchronously, and a cached
+// list would be in it).
 export function InboxScreen() {
-  const [status, setStatus] = useState<StatusFilter>('pending')
-  const requests = useAccessRequests(status === 'all' ? undefined : status)
   return (
     <Stack component="section" aria-labelledby="inbox-title" gap="md">
       <Title order={2} id="inbox-title">
@@ -40,6 +42,18 @@ export function InboxScreen() {
         Algorithms a consumer asked to run on your datasets that the dataset does not trust yet. The consumer
         was refused with the request id and waits for your decision.
       </Text>
+      <AfterFirstPaint>
+        <InboxBody />
+      </AfterFirstPaint>
+    </Stack>
+  )
+}
+
+function InboxBody() {
+  const [status, setStatus] = useState<StatusFilter>('pending')
+  const requests = useAccessRequests(status === 'all' ? undefined : status)
+  return (
+    <>
       <div role="group" aria-labelledby="inbox-status-label">
         <Text id="inbox-status-label" size="sm" fw={500} mb={4}>
           Status
@@ -63,7 +77,7 @@ export function InboxScreen() {
       {requests.data?.requests.map((r) => (
         <AccessRequestCard key={r.id} request={r} />
       ))}
-    </Stack>
+    </>
   )
 }
 

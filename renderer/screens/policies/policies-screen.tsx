@@ -8,6 +8,7 @@ import type { DatasetPolicySummary } from '../../../engine/console-api/contract'
 import { shortenValue } from '../../components/labels/address-label'
 import { useAssets } from '../../server-state/assets'
 import { useDatasetPolicy, useSaveDatasetPolicy } from '../../server-state/publisher-control'
+import { AfterFirstPaint } from '../../components/after-first-paint'
 import { EmptyState } from '../../components/empty-state'
 import { ErrorMessage } from '../../components/error-message'
 import { errorFor, fieldErrorsFromError } from '../../components/field-errors'
@@ -100,10 +101,10 @@ function DatasetPolicies({ did }: { did: string }) {
   )
 }
 
+// The heading (and what policies are) paint on their own first; the dataset picker, the dataset's
+// policy, the environment quotas, their queries and their refetches follow as deferred work (a route
+// change renders synchronously, and with the queries cached every form would be in it).
 export function PoliciesScreen({ did }: { did?: string }) {
-  const assets = useAssets()
-  const navigate = useNavigate()
-  const datasets = (assets.data?.assets ?? []).filter((a) => a.kind === 'dataset')
   return (
     <Stack component="section" aria-labelledby="policies-title" gap="lg">
       <Title order={2} id="policies-title">
@@ -114,6 +115,19 @@ export function PoliciesScreen({ did }: { did?: string }) {
         what is approved on this node only, how outputs are released, and how much each consumer may run. A
         change applies to the next request.
       </Text>
+      <AfterFirstPaint>
+        <PoliciesBody did={did} />
+      </AfterFirstPaint>
+    </Stack>
+  )
+}
+
+function PoliciesBody({ did }: { did?: string }) {
+  const assets = useAssets()
+  const navigate = useNavigate()
+  const datasets = (assets.data?.assets ?? []).filter((a) => a.kind === 'dataset')
+  return (
+    <>
       {assets.isPending && (
         <Text size="sm" role="status">
           Loading the datasets…
@@ -139,6 +153,6 @@ export function PoliciesScreen({ did }: { did?: string }) {
       )}
       {did && <DatasetPolicies key={did} did={did} />}
       <EnvironmentQuotas />
-    </Stack>
+    </>
   )
 }

@@ -21,20 +21,34 @@ import type { JobSummary, OutputReviewSummary } from '../../../engine/console-ap
 import { useReview, useReviewDecision, useReviews } from '../../server-state/publisher-control'
 import { AddressLabel, shortenValue } from '../../components/labels/address-label'
 import { DateLabel } from '../../components/labels/date-label'
+import { AfterFirstPaint } from '../../components/after-first-paint'
 import { ConfirmDialog } from '../../components/confirm-dialog'
 import { EmptyState } from '../../components/empty-state'
 import { ErrorMessage } from '../../components/error-message'
 import { formatBytes } from '../../components/format'
 
+// The heading paints on its own first; the held jobs, the chosen job's review, their queries and
+// their refetches follow as deferred work (a route change renders synchronously, and cached data
+// would be in it).
 export function ReviewScreen() {
-  const reviews = useReviews()
-  const [selected, setSelected] = useState<string | undefined>()
-  const jobId = selected ?? reviews.data?.jobs[0]?.jobId
   return (
     <Stack component="section" aria-labelledby="review-title" gap="md">
       <Title order={2} id="review-title">
         Output review
       </Title>
+      <AfterFirstPaint>
+        <ReviewBody />
+      </AfterFirstPaint>
+    </Stack>
+  )
+}
+
+function ReviewBody() {
+  const reviews = useReviews()
+  const [selected, setSelected] = useState<string | undefined>()
+  const jobId = selected ?? reviews.data?.jobs[0]?.jobId
+  return (
+    <>
       {reviews.isPending && <p role="status">Loading held jobs…</p>}
       {reviews.isError && <ErrorMessage title="Could not load held jobs" error={reviews.error} />}
       {reviews.data && reviews.data.jobs.length === 0 && (
@@ -93,7 +107,7 @@ export function ReviewScreen() {
         </Table>
       )}
       {jobId && <ReviewPanel key={jobId} jobId={jobId} onDecided={() => setSelected(undefined)} />}
-    </Stack>
+    </>
   )
 }
 
