@@ -79,9 +79,13 @@ export interface AssetFilter {
 /** Prefix of the registry key of a publish that has no NFT (hence no DID) yet. */
 export const PENDING_PREFIX = 'pending:'
 
+/** A first publish not done: hidden from consumers, and resumable from its recorded progress. */
+export function isUnfinishedPublish(record: Pick<AssetRecord, 'publish'>): boolean {
+  return record.publish?.op === 'publish' && !record.publish.done
+}
+
 function isLive(record: AssetRecord): boolean {
-  if (record.did.startsWith(PENDING_PREFIX)) return false
-  return !(record.publish && record.publish.op === 'publish' && !record.publish.done)
+  return !record.did.startsWith(PENDING_PREFIX) && !isUnfinishedPublish(record)
 }
 
 export class AssetRegistry {

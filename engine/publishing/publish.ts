@@ -28,6 +28,7 @@ import { loadAbi, type OceanAddresses } from '../chain/contracts'
 import { pinnedTrustedAlgorithm } from './algorithm-checksums'
 import {
   ASSET_STATE,
+  isUnfinishedPublish,
   PENDING_PREFIX,
   type AssetRecord,
   type AssetRegistry,
@@ -235,8 +236,8 @@ export class Publisher {
 
   /** True when `did` names a first publish that has not finished (a crash or a failure stopped it). */
   isUnfinishedPublish(did: string): boolean {
-    const progress = this.options.registry.get(did, { includeUnfinished: true })?.publish
-    return progress?.op === 'publish' && !progress.done
+    const record = this.options.registry.get(did, { includeUnfinished: true })
+    return record !== undefined && isUnfinishedPublish(record)
   }
 
   /**
@@ -251,7 +252,7 @@ export class Publisher {
   ): Promise<AssetRecord> {
     const record = this.options.registry.get(did, { includeUnfinished: true })
     const progress = record?.publish
-    if (!record || !progress || progress.op !== 'publish' || progress.done)
+    if (!record || !progress || !isUnfinishedPublish(record))
       throw publishingError('PUBLISH_NOT_RESUMABLE', `${did} has no unfinished publish to resume`)
     if (record.chainId !== this.options.chainId)
       throw publishingError(
@@ -509,7 +510,7 @@ export class Publisher {
       chainId: this.options.chainId,
     })) {
       const progress = record.publish
-      if (!progress || progress.done || progress.op !== 'publish') continue
+      if (!progress || !isUnfinishedPublish(record)) continue
       if (!progress.steps.create && record.did.startsWith(PENDING_PREFIX)) {
         // Crashed before the first tx was even signed: nothing on chain, drop the pending row.
         this.options.registry.remove(record.did)

@@ -4,7 +4,9 @@
  * the draft again, which would mint a second NFT. Pure over registry records; the console API's
  * `unfinishedPublishSchema` has the same shape (this layer may not import the contract).
  */
-import { PENDING_PREFIX, type AssetRecord, type PublishStep } from './asset-registry'
+import { isUnfinishedPublish, PENDING_PREFIX, type AssetRecord, type PublishStep } from './asset-registry'
+
+export { isUnfinishedPublish }
 
 export interface UnfinishedPublish {
   /** Registry key: the DID, or `pending:<uuid>` while the NFT's DID is not known here. */
@@ -21,11 +23,6 @@ export interface UnfinishedPublish {
   updatedAtMs: number
   inProgress: boolean
   notResumable: string | null
-}
-
-/** A first publish not done: hidden from consumers, and resumable from its recorded progress. */
-export function isUnfinishedPublish(record: AssetRecord): boolean {
-  return record.publish?.op === 'publish' && !record.publish.done
 }
 
 export function toUnfinishedPublish(
